@@ -1,0 +1,64 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.replicant;
+
+/**
+ * Where the {@link InterestEngine} puts what it decided for one observer during one tick. The implementation
+ * (the Gateway's per-client sender, or the server link egress) encodes the entity from the {@link EntityStore}
+ * with SBE flyweights and offers it to the observer's publication.
+ * <p>
+ * Call order per observer per tick: {@link #beginTick}, then any number of {@link #onSpawn}, {@link #onUpdate},
+ * {@link #onDespawn} (the engine issues all spawns before updates before despawns), then {@link #endTick}.
+ * Implementations may batch updates into one message and flush at {@code endTick}.
+ * <p>
+ * Failure model: a {@code false} return from any call, or from {@code endTick}, means something this tick was not
+ * delivered (back-pressure, not connected). The engine then stops calling for this observer this tick, marks the
+ * observer for resynchronisation and, once {@code beginTick} reports capacity again, sends fresh spawn snapshots of
+ * everything in its bubble. Nothing is queued for a slow observer.
+ * <p>
+ * Threading: called only on the Replicant's duty-cycle thread. Must not allocate.
+ */
+public interface ObserverEgress
+{
+    /**
+     * Start of an observer's tick.
+     *
+     * @param observerId the id given to {@link InterestEngine#addObserver}.
+     * @param nowNs      the engine's clock for this tick.
+     * @return bytes the observer can take this tick (the engine caps it with the observer's own budget), or 0 or
+     * less when the observer cannot take anything now (back-pressured or not connected).
+     */
+    int beginTick(long observerId, long nowNs);
+
+    /**
+     * A full snapshot of the entity in {@code slot}: it entered the bubble, or the observer is resynchronising.
+     *
+     * @return false if it could not be delivered.
+     */
+    boolean onSpawn(long observerId, EntityStore store, int slot);
+
+    /**
+     * A delta of the entity in {@code slot} carrying the fields set in {@code changedMask} (bits as in the SBE
+     * {@code fieldMask} set: 0 position, 1 velocity, 2 orientation, 3 size, 4 parentZone, 5 componentState,
+     * 6 lastAppliedInput, 7 authorityEpoch).
+     *
+     * @return false if it could not be delivered.
+     */
+    boolean onUpdate(long observerId, EntityStore store, int slot, int changedMask);
+
+    /**
+     * The entity left the bubble (or no longer exists).
+     *
+     * @param reason a {@code io.orrery.wire.codec.DespawnReason} value.
+     * @return false if it could not be delivered.
+     */
+    boolean onDespawn(long observerId, long entityId, short reason);
+
+    /**
+     * End of an observer's tick: flush anything batched.
+     *
+     * @return false if what was batched could not be delivered.
+     */
+    boolean endTick(long observerId);
+}
