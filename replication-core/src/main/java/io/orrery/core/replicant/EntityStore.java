@@ -1,0 +1,1056 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.replicant;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The shard's entity cache in struct-of-arrays form, with the zone tree and per-field change tracking.
+ * <p>
+ * Agrona 2.4.1 has no {@code Long2IntHashMap}: the id to slot map is a pre-sized {@link Long2LongHashMap}.
+ * <p>
+ * Threading: single writer and single reader, the Replicant's duty-cycle thread. Not thread safe.
+ * <p>
+ * Capacity is fixed at construction; nothing allocates after construction. Every entity lives in a slot
+ * {@code 0 <= slot < capacity}; slots of removed entities are recycled in FIFO order (the longest-free slot first)
+ * so that a slot is reused as late as possible. A reused slot has a new {@link #createdSeq(int)}, so holders of a
+ * {@code (slot, createdSeq)} pair can always tell an old entity from a new one.
+ * <p>
+ * Slot accessors take a slot obtained from {@link #slotOf(long)} or {@link #create}; they do not validate it
+ * (the caller owns that contract, as with Agrona buffers with bounds checks off).
+ * <p>
+ * Change tracking: a store-wide {@link #changeSeq()} is incremented on every write that changes a field; each
+ * entity keeps, per field, the sequence at which that field last changed. A reader that remembers the
+ * {@code changeSeq()} at which it last sent an entity asks {@link #changedSince(int, long)} for the mask of fields
+ * to send: no per-observer dirty masks are kept. Setters that write an unchanged value do not count as a change.
+ * <pre>
+ *   fieldChangeSeq, 8 longs per slot, indexed [slot * 8 + bit]:
+ *   +----------+----------+-------------+------+-------------+-----------------+------------------+----------------+
+ *   | position | velocity | orientation | size | parentZone  | componentState  | lastAppliedInput | authorityEpoch |
+ *   +----------+----------+-------------+------+-------------+-----------------+------------------+----------------+
+ *     bit 0      bit 1      bit 2         bit 3  bit 4         bit 5             bit 6              bit 7
+ *
+ *   componentState buffer, one region of maxStateBytes per slot:
+ *   0                maxStateBytes     2 * maxStateBytes                    capacity * maxStateBytes
+ *   +----------------+-----------------+---------- ... ---------+-----------+
+ *   | slot 0 state   | slot 1 state    |                        | last slot |
+ *   +----------------+-----------------+---------- ... ---------+-----------+
+ *   (the first componentStateLength(slot) bytes of a region are valid)
+ * </pre>
+ * <p>
+ * Zones: an entity created with {@code isZone} owns a translation-only coordinate frame (zone rotation is not
+ * modelled yet: a child's world position is its zone's world position plus its local position). Zones nest;
+ * {@code parentZoneId == 0} is the world root. Positions are millimetres relative to the parent zone; world
+ * positions are derived by {@link #updateWorldPositions()}, which visits zones in an array kept in depth order
+ * (parents before children). That array is reordered only on the control path (zone created, removed or
+ * reparented), never per tick.
+ * <p>
+ * Removing a zone that still has children never fails: its children are reparented to the removed zone's own
+ * parent, keeping their world position (their local position is rebased and marked changed, as is their parent
+ * zone), so nothing is left dangling and nothing visibly jumps.
+ */
+public final class EntityStore
+{
+    /**
+     * No slot: the entity is unknown.
+     */
+    public static final int NULL_SLOT = -1;
+
+    /**
+     * The store is full.
+     */
+    public static final int ERR_FULL = -2;
+
+    /**
+     * An entity with this id exists already.
+     */
+    public static final int ERR_DUPLICATE = -3;
+
+    /**
+     * The parent zone id does not name an existing zone entity.
+     */
+    public static final int ERR_UNKNOWN_ZONE = -4;
+
+    /**
+     * Component state longer than {@link #maxStateBytes()}.
+     */
+    public static final int ERR_STATE_TOO_LONG = -5;
+
+    /**
+     * Entity id 0 is reserved for the world root.
+     */
+    public static final int ERR_INVALID_ID = -6;
+
+    /**
+     * Reparenting a zone under itself or one of its descendants.
+     */
+    public static final int ERR_ZONE_CYCLE = -7;
+
+    /**
+     * Success code of the int-returning setters.
+     */
+    public static final int OK = 0;
+
+    /**
+     * The id of the world root zone, the parent of top-level entities.
+     */
+    public static final long ROOT_ZONE_ID = 0;
+
+    /**
+     * Field bits, as the choices of the SBE {@code fieldMask} set.
+     */
+    public static final int POSITION = 1;
+    public static final int VELOCITY = 2;
+    public static final int ORIENTATION = 4;
+    public static final int SIZE = 8;
+    public static final int PARENT_ZONE = 16;
+    public static final int COMPONENT_STATE = 32;
+    public static final int LAST_APPLIED_INPUT = 64;
+    public static final int AUTHORITY_EPOCH = 128;
+
+    /**
+     * All field bits.
+     */
+    public static final int ALL_FIELDS = 255;
+
+    /**
+     * Number of tracked fields.
+     */
+    public static final int FIELD_COUNT = 8;
+
+    private static final int POSITION_INDEX = 0;
+    private static final int VELOCITY_INDEX = 1;
+    private static final int ORIENTATION_INDEX = 2;
+    private static final int SIZE_INDEX = 3;
+    private static final int PARENT_ZONE_INDEX = 4;
+    private static final int COMPONENT_STATE_INDEX = 5;
+    private static final int LAST_APPLIED_INPUT_INDEX = 6;
+    private static final int AUTHORITY_EPOCH_INDEX = 7;
+
+    /**
+     * Largest component state a slot may hold: the SBE var-data limit.
+     */
+    public static final int MAX_STATE_BYTES_LIMIT = 65534;
+
+    private final int capacity;
+    private final int maxStateBytes;
+    private final Long2LongHashMap slotByEntityId;
+
+    private final boolean[] active;
+    private final int[] denseIndex;
+    private final int[] activeSlots;
+    private int activeCount;
+
+    private final int[] freeRing;
+    private int freeHead;
+    private int freeCount;
+
+    private final long[] entityIds;
+    private final int[] archetypeIds;
+    private final long[] ownerPlayerIds;
+    private final long[] parentZoneIds;
+    private final int[] parentSlots;
+    private final boolean[] zoneFlags;
+    private final int[] childCounts;
+    private final int[] depths;
+
+    private final long[] positionX;
+    private final long[] positionY;
+    private final long[] positionZ;
+    private final long[] worldX;
+    private final long[] worldY;
+    private final long[] worldZ;
+    private final float[] velocityX;
+    private final float[] velocityY;
+    private final float[] velocityZ;
+    private final float[] orientationX;
+    private final float[] orientationY;
+    private final float[] orientationZ;
+    private final float[] orientationW;
+    private final float[] radii;
+    private final long[] lastAppliedInputSequences;
+    private final long[] authorityEpochs;
+    private final int[] stateLengths;
+    private final UnsafeBuffer stateBuffer;
+
+    private final long[] fieldChangeSeqs;
+    private final long[] lastChangeSeqs;
+    private final long[] createdSeqs;
+    private final short[] removalReasons;
+
+    private final int[] zoneOrder;
+    private int zoneCount;
+
+    private long changeSeq;
+
+    /**
+     * Create a store of fixed capacity.
+     *
+     * @param capacity      maximum number of entities.
+     * @param maxStateBytes maximum component state per entity, at most {@link #MAX_STATE_BYTES_LIMIT}.
+     */
+    public EntityStore(final int capacity, final int maxStateBytes)
+    {
+        if (capacity <= 0)
+        {
+            throw new IllegalArgumentException("capacity must be > 0: " + capacity);
+        }
+        if (maxStateBytes < 0 || maxStateBytes > MAX_STATE_BYTES_LIMIT)
+        {
+            throw new IllegalArgumentException("maxStateBytes out of range: " + maxStateBytes);
+        }
+        if ((long)capacity * maxStateBytes > Integer.MAX_VALUE - 8)
+        {
+            throw new IllegalArgumentException("capacity * maxStateBytes too large: " + capacity + " * " +
+                maxStateBytes);
+        }
+
+        this.capacity = capacity;
+        this.maxStateBytes = maxStateBytes;
+        slotByEntityId = new Long2LongHashMap((int)(capacity / 0.65f) + 2, 0.65f, NULL_SLOT);
+
+        active = new boolean[capacity];
+        denseIndex = new int[capacity];
+        activeSlots = new int[capacity];
+        freeRing = new int[capacity];
+        for (int i = 0; i < capacity; i++)
+        {
+            freeRing[i] = i;
+        }
+        freeCount = capacity;
+
+        entityIds = new long[capacity];
+        archetypeIds = new int[capacity];
+        ownerPlayerIds = new long[capacity];
+        parentZoneIds = new long[capacity];
+        parentSlots = new int[capacity];
+        zoneFlags = new boolean[capacity];
+        childCounts = new int[capacity];
+        depths = new int[capacity];
+
+        positionX = new long[capacity];
+        positionY = new long[capacity];
+        positionZ = new long[capacity];
+        worldX = new long[capacity];
+        worldY = new long[capacity];
+        worldZ = new long[capacity];
+        velocityX = new float[capacity];
+        velocityY = new float[capacity];
+        velocityZ = new float[capacity];
+        orientationX = new float[capacity];
+        orientationY = new float[capacity];
+        orientationZ = new float[capacity];
+        orientationW = new float[capacity];
+        radii = new float[capacity];
+        lastAppliedInputSequences = new long[capacity];
+        authorityEpochs = new long[capacity];
+        stateLengths = new int[capacity];
+        stateBuffer = new UnsafeBuffer(new byte[Math.max(1, capacity * maxStateBytes)]);
+
+        fieldChangeSeqs = new long[capacity * FIELD_COUNT];
+        lastChangeSeqs = new long[capacity];
+        createdSeqs = new long[capacity];
+        removalReasons = new short[capacity];
+
+        zoneOrder = new int[capacity];
+    }
+
+    /**
+     * @return maximum number of entities.
+     */
+    public int capacity()
+    {
+        return capacity;
+    }
+
+    /**
+     * @return number of entities in the store.
+     */
+    public int size()
+    {
+        return activeCount;
+    }
+
+    /**
+     * @return maximum component state bytes per entity.
+     */
+    public int maxStateBytes()
+    {
+        return maxStateBytes;
+    }
+
+    /**
+     * The store-wide change sequence: the sequence of the latest write. A reader that has sent an entity at
+     * {@code changeSeq() == s} later sends {@link #changedSince(int, long) changedSince(slot, s)}.
+     *
+     * @return the latest change sequence.
+     */
+    public long changeSeq()
+    {
+        return changeSeq;
+    }
+
+    /**
+     * Create an entity. Its transform starts at the origin of its zone with the identity orientation, zero
+     * velocity, radius 0 and empty component state; all fields count as changed at {@link #createdSeq(int)}.
+     *
+     * @param entityId      unique id, not 0.
+     * @param archetypeId   object container it spawns from.
+     * @param ownerPlayerId player controlling it, or 0.
+     * @param parentZoneId  zone whose frame its position is in, or 0 for the world root.
+     * @param isZone        true if it owns a coordinate frame.
+     * @return the slot, or {@link #ERR_FULL}, {@link #ERR_DUPLICATE}, {@link #ERR_UNKNOWN_ZONE},
+     * {@link #ERR_INVALID_ID}.
+     */
+    public int create(
+        final long entityId,
+        final int archetypeId,
+        final long ownerPlayerId,
+        final long parentZoneId,
+        final boolean isZone)
+    {
+        if (entityId == ROOT_ZONE_ID)
+        {
+            return ERR_INVALID_ID;
+        }
+        if (slotByEntityId.get(entityId) != NULL_SLOT)
+        {
+            return ERR_DUPLICATE;
+        }
+        final int parentSlot = zoneSlotOf(parentZoneId);
+        if (parentSlot == ERR_UNKNOWN_ZONE)
+        {
+            return ERR_UNKNOWN_ZONE;
+        }
+        if (0 == freeCount)
+        {
+            return ERR_FULL;
+        }
+
+        final int slot = freeRing[freeHead];
+        freeHead = (freeHead + 1) % capacity;
+        freeCount--;
+
+        active[slot] = true;
+        denseIndex[slot] = activeCount;
+        activeSlots[activeCount++] = slot;
+        slotByEntityId.put(entityId, slot);
+
+        entityIds[slot] = entityId;
+        archetypeIds[slot] = archetypeId;
+        ownerPlayerIds[slot] = ownerPlayerId;
+        parentZoneIds[slot] = parentZoneId;
+        parentSlots[slot] = parentSlot;
+        zoneFlags[slot] = isZone;
+        childCounts[slot] = 0;
+        depths[slot] = NULL_SLOT == parentSlot ? 0 : depths[parentSlot] + 1;
+        if (NULL_SLOT != parentSlot)
+        {
+            childCounts[parentSlot]++;
+        }
+
+        positionX[slot] = 0;
+        positionY[slot] = 0;
+        positionZ[slot] = 0;
+        velocityX[slot] = 0;
+        velocityY[slot] = 0;
+        velocityZ[slot] = 0;
+        orientationX[slot] = 0;
+        orientationY[slot] = 0;
+        orientationZ[slot] = 0;
+        orientationW[slot] = 1;
+        radii[slot] = 0;
+        lastAppliedInputSequences[slot] = 0;
+        authorityEpochs[slot] = 0;
+        stateLengths[slot] = 0;
+        removalReasons[slot] = 0;
+
+        final long seq = ++changeSeq;
+        createdSeqs[slot] = seq;
+        lastChangeSeqs[slot] = seq;
+        final int base = slot * FIELD_COUNT;
+        for (int i = 0; i < FIELD_COUNT; i++)
+        {
+            fieldChangeSeqs[base + i] = seq;
+        }
+
+        computeWorldPosition(slot);
+        if (isZone)
+        {
+            insertZoneInDepthOrder(slot);
+        }
+
+        return slot;
+    }
+
+    /**
+     * @param entityId to look up.
+     * @return its slot or {@link #NULL_SLOT}.
+     */
+    public int slotOf(final long entityId)
+    {
+        return (int)slotByEntityId.get(entityId);
+    }
+
+    /**
+     * Remove an entity as destroyed. See {@link #remove(long, short)}.
+     *
+     * @param entityId to remove.
+     * @return true if it existed.
+     */
+    public boolean remove(final long entityId)
+    {
+        return remove(entityId, (short)1);
+    }
+
+    /**
+     * Remove an entity. A removed zone's children (entities and zones) are reparented to the removed zone's own
+     * parent, keeping their world position; their position and parent zone count as changed.
+     *
+     * @param entityId      to remove.
+     * @param despawnReason {@code io.orrery.wire.codec.DespawnReason} value that observers will see, available
+     *                      through {@link #removalReason(int)} until the slot is reused.
+     * @return true if it existed.
+     */
+    public boolean remove(final long entityId, final short despawnReason)
+    {
+        final int slot = (int)slotByEntityId.remove(entityId);
+        if (NULL_SLOT == slot)
+        {
+            return false;
+        }
+
+        if (zoneFlags[slot])
+        {
+            if (childCounts[slot] > 0)
+            {
+                reparentChildrenOf(slot);
+            }
+            removeZoneFromOrder(slot);
+        }
+
+        final int parentSlot = parentSlots[slot];
+        if (NULL_SLOT != parentSlot)
+        {
+            childCounts[parentSlot]--;
+        }
+
+        active[slot] = false;
+        removalReasons[slot] = despawnReason;
+        final int index = denseIndex[slot];
+        final int lastSlot = activeSlots[--activeCount];
+        activeSlots[index] = lastSlot;
+        denseIndex[lastSlot] = index;
+
+        freeRing[(freeHead + freeCount) % capacity] = slot;
+        freeCount++;
+        changeSeq++;
+
+        return true;
+    }
+
+    /**
+     * @param slot of an entity that may have been removed.
+     * @return true if the slot holds an entity.
+     */
+    public boolean isActive(final int slot)
+    {
+        return active[slot];
+    }
+
+    /**
+     * @param slot of a removed entity whose slot has not been reused yet.
+     * @return the despawn reason it was removed with.
+     */
+    public short removalReason(final int slot)
+    {
+        return removalReasons[slot];
+    }
+
+    /**
+     * @return number of entities: the bound for {@link #activeSlot(int)}.
+     */
+    public int activeCount()
+    {
+        return activeCount;
+    }
+
+    /**
+     * Iterate entities without allocation: {@code for (int i = 0; i < activeCount(); i++) activeSlot(i)}.
+     * The order changes when entities are removed.
+     *
+     * @param index {@code 0 <= index < activeCount()}.
+     * @return the slot.
+     */
+    public int activeSlot(final int index)
+    {
+        return activeSlots[index];
+    }
+
+    /**
+     * @param slot of the entity.
+     * @return the change sequence at which the entity in this slot was created.
+     */
+    public long createdSeq(final int slot)
+    {
+        return createdSeqs[slot];
+    }
+
+    /**
+     * @param slot of the entity.
+     * @return the latest change sequence of any field of the entity.
+     */
+    public long lastChangeSeq(final int slot)
+    {
+        return lastChangeSeqs[slot];
+    }
+
+    /**
+     * @param slot of the entity.
+     * @param seq  the {@link #changeSeq()} at which the reader last sent the entity.
+     * @return mask of the fields changed after {@code seq} (0 if none).
+     */
+    public int changedSince(final int slot, final long seq)
+    {
+        if (lastChangeSeqs[slot] <= seq)
+        {
+            return 0;
+        }
+
+        final int base = slot * FIELD_COUNT;
+        int mask = 0;
+        for (int i = 0; i < FIELD_COUNT; i++)
+        {
+            if (fieldChangeSeqs[base + i] > seq)
+            {
+                mask |= 1 << i;
+            }
+        }
+
+        return mask;
+    }
+
+    public long entityId(final int slot)
+    {
+        return entityIds[slot];
+    }
+
+    public int archetypeId(final int slot)
+    {
+        return archetypeIds[slot];
+    }
+
+    public long ownerPlayerId(final int slot)
+    {
+        return ownerPlayerIds[slot];
+    }
+
+    public long parentZoneId(final int slot)
+    {
+        return parentZoneIds[slot];
+    }
+
+    /**
+     * @param slot of the entity.
+     * @return slot of its parent zone, or {@link #NULL_SLOT} for the world root.
+     */
+    public int parentSlot(final int slot)
+    {
+        return parentSlots[slot];
+    }
+
+    public boolean isZone(final int slot)
+    {
+        return zoneFlags[slot];
+    }
+
+    /**
+     * @param slot of a zone.
+     * @return number of entities whose parent zone it is.
+     */
+    public int childCount(final int slot)
+    {
+        return childCounts[slot];
+    }
+
+    /**
+     * @param slot of the entity.
+     * @return 0 for a child of the world root, parent's depth + 1 otherwise.
+     */
+    public int depth(final int slot)
+    {
+        return depths[slot];
+    }
+
+    /**
+     * @return number of zones.
+     */
+    public int zoneCount()
+    {
+        return zoneCount;
+    }
+
+    /**
+     * @param index {@code 0 <= index < zoneCount()}.
+     * @return slot of the zone at this position of the depth order (parents before children).
+     */
+    public int zoneSlot(final int index)
+    {
+        return zoneOrder[index];
+    }
+
+    // ------------------------------------------------------------------ setters
+
+    /**
+     * Set the local position in millimetres relative to the parent zone. The world position follows at the next
+     * {@link #updateWorldPositions()}.
+     */
+    public void position(final int slot, final long x, final long y, final long z)
+    {
+        if (positionX[slot] != x || positionY[slot] != y || positionZ[slot] != z)
+        {
+            positionX[slot] = x;
+            positionY[slot] = y;
+            positionZ[slot] = z;
+            markChanged(slot, POSITION_INDEX);
+        }
+    }
+
+    /**
+     * Set the velocity in metres per second.
+     */
+    public void velocity(final int slot, final float x, final float y, final float z)
+    {
+        if (differ(velocityX[slot], x) || differ(velocityY[slot], y) || differ(velocityZ[slot], z))
+        {
+            velocityX[slot] = x;
+            velocityY[slot] = y;
+            velocityZ[slot] = z;
+            markChanged(slot, VELOCITY_INDEX);
+        }
+    }
+
+    /**
+     * Set the orientation quaternion.
+     */
+    public void orientation(final int slot, final float x, final float y, final float z, final float w)
+    {
+        if (differ(orientationX[slot], x) || differ(orientationY[slot], y) || differ(orientationZ[slot], z) ||
+            differ(orientationW[slot], w))
+        {
+            orientationX[slot] = x;
+            orientationY[slot] = y;
+            orientationZ[slot] = z;
+            orientationW[slot] = w;
+            markChanged(slot, ORIENTATION_INDEX);
+        }
+    }
+
+    /**
+     * Set the bounding radius in metres (the {@link #SIZE} field).
+     */
+    public void radius(final int slot, final float r)
+    {
+        if (differ(radii[slot], r))
+        {
+            radii[slot] = r;
+            markChanged(slot, SIZE_INDEX);
+        }
+    }
+
+    /**
+     * Move the entity to another zone. Its local position is kept as given: the writer sends the new local position
+     * with the new zone. Control path for zones (the depth order is rebuilt).
+     *
+     * @param slot   of the entity.
+     * @param zoneId new parent zone, or 0 for the world root.
+     * @return {@link #OK}, {@link #ERR_UNKNOWN_ZONE}, or {@link #ERR_ZONE_CYCLE} if a zone would become its own
+     * ancestor.
+     */
+    public int parentZone(final int slot, final long zoneId)
+    {
+        if (parentZoneIds[slot] == zoneId)
+        {
+            return OK;
+        }
+
+        final int newParentSlot = zoneSlotOf(zoneId);
+        if (ERR_UNKNOWN_ZONE == newParentSlot)
+        {
+            return ERR_UNKNOWN_ZONE;
+        }
+
+        if (zoneFlags[slot])
+        {
+            for (int s = newParentSlot; NULL_SLOT != s; s = parentSlots[s])
+            {
+                if (s == slot)
+                {
+                    return ERR_ZONE_CYCLE;
+                }
+            }
+        }
+
+        setParent(slot, zoneId, newParentSlot);
+        markChanged(slot, PARENT_ZONE_INDEX);
+
+        return OK;
+    }
+
+    /**
+     * Replace the component state (opaque bytes).
+     *
+     * @return {@link #OK} or {@link #ERR_STATE_TOO_LONG} (state unchanged).
+     */
+    public int componentState(final int slot, final DirectBuffer src, final int offset, final int length)
+    {
+        if (length < 0 || length > maxStateBytes)
+        {
+            return ERR_STATE_TOO_LONG;
+        }
+
+        stateBuffer.putBytes(slot * maxStateBytes, src, offset, length);
+        stateLengths[slot] = length;
+        markChanged(slot, COMPONENT_STATE_INDEX);
+
+        return OK;
+    }
+
+    public void lastAppliedInputSequence(final int slot, final long seq)
+    {
+        if (lastAppliedInputSequences[slot] != seq)
+        {
+            lastAppliedInputSequences[slot] = seq;
+            markChanged(slot, LAST_APPLIED_INPUT_INDEX);
+        }
+    }
+
+    public void authorityEpoch(final int slot, final long epoch)
+    {
+        if (authorityEpochs[slot] != epoch)
+        {
+            authorityEpochs[slot] = epoch;
+            markChanged(slot, AUTHORITY_EPOCH_INDEX);
+        }
+    }
+
+    // ------------------------------------------------------------------ getters
+
+    /**
+     * @return local x in millimetres, relative to the parent zone.
+     */
+    public long positionX(final int slot)
+    {
+        return positionX[slot];
+    }
+
+    public long positionY(final int slot)
+    {
+        return positionY[slot];
+    }
+
+    public long positionZ(final int slot)
+    {
+        return positionZ[slot];
+    }
+
+    /**
+     * @return world x in millimetres as of the last {@link #updateWorldPositions()} (or creation).
+     */
+    public long worldX(final int slot)
+    {
+        return worldX[slot];
+    }
+
+    public long worldY(final int slot)
+    {
+        return worldY[slot];
+    }
+
+    public long worldZ(final int slot)
+    {
+        return worldZ[slot];
+    }
+
+    public float velocityX(final int slot)
+    {
+        return velocityX[slot];
+    }
+
+    public float velocityY(final int slot)
+    {
+        return velocityY[slot];
+    }
+
+    public float velocityZ(final int slot)
+    {
+        return velocityZ[slot];
+    }
+
+    public float orientationX(final int slot)
+    {
+        return orientationX[slot];
+    }
+
+    public float orientationY(final int slot)
+    {
+        return orientationY[slot];
+    }
+
+    public float orientationZ(final int slot)
+    {
+        return orientationZ[slot];
+    }
+
+    public float orientationW(final int slot)
+    {
+        return orientationW[slot];
+    }
+
+    /**
+     * @return bounding radius in metres.
+     */
+    public float radius(final int slot)
+    {
+        return radii[slot];
+    }
+
+    public long lastAppliedInputSequence(final int slot)
+    {
+        return lastAppliedInputSequences[slot];
+    }
+
+    public long authorityEpoch(final int slot)
+    {
+        return authorityEpochs[slot];
+    }
+
+    public int componentStateLength(final int slot)
+    {
+        return stateLengths[slot];
+    }
+
+    /**
+     * @return the buffer holding every entity's component state; see {@link #componentStateOffset(int)}.
+     */
+    public DirectBuffer componentStateBuffer()
+    {
+        return stateBuffer;
+    }
+
+    /**
+     * @return offset of the slot's component state in {@link #componentStateBuffer()}.
+     */
+    public int componentStateOffset(final int slot)
+    {
+        return slot * maxStateBytes;
+    }
+
+    /**
+     * Copy the slot's component state out.
+     *
+     * @return bytes copied.
+     */
+    public int getComponentState(final int slot, final MutableDirectBuffer dst, final int offset)
+    {
+        final int length = stateLengths[slot];
+        dst.putBytes(offset, stateBuffer, slot * maxStateBytes, length);
+        return length;
+    }
+
+    // ------------------------------------------------------------------ zone tree
+
+    /**
+     * Recompute every entity's world position from its local position and its zone's world position, zones
+     * first in depth order (parents before children). Once per tick, before the spatial index is updated.
+     *
+     * @return number of entities visited.
+     */
+    public int updateWorldPositions()
+    {
+        final int[] zoneOrder = this.zoneOrder;
+        for (int i = 0, n = zoneCount; i < n; i++)
+        {
+            computeWorldPosition(zoneOrder[i]);
+        }
+
+        final int[] activeSlots = this.activeSlots;
+        for (int i = 0, n = activeCount; i < n; i++)
+        {
+            final int slot = activeSlots[i];
+            if (!zoneFlags[slot])
+            {
+                computeWorldPosition(slot);
+            }
+        }
+
+        return activeCount;
+    }
+
+    private void computeWorldPosition(final int slot)
+    {
+        final int parent = parentSlots[slot];
+        if (NULL_SLOT == parent)
+        {
+            worldX[slot] = positionX[slot];
+            worldY[slot] = positionY[slot];
+            worldZ[slot] = positionZ[slot];
+        }
+        else
+        {
+            worldX[slot] = worldX[parent] + positionX[slot];
+            worldY[slot] = worldY[parent] + positionY[slot];
+            worldZ[slot] = worldZ[parent] + positionZ[slot];
+        }
+    }
+
+    private int zoneSlotOf(final long zoneId)
+    {
+        if (ROOT_ZONE_ID == zoneId)
+        {
+            return NULL_SLOT;
+        }
+
+        final int slot = (int)slotByEntityId.get(zoneId);
+        return NULL_SLOT == slot || !zoneFlags[slot] ? ERR_UNKNOWN_ZONE : slot;
+    }
+
+    private void setParent(final int slot, final long zoneId, final int newParentSlot)
+    {
+        final int oldParentSlot = parentSlots[slot];
+        if (NULL_SLOT != oldParentSlot)
+        {
+            childCounts[oldParentSlot]--;
+        }
+        if (NULL_SLOT != newParentSlot)
+        {
+            childCounts[newParentSlot]++;
+        }
+        parentZoneIds[slot] = zoneId;
+        parentSlots[slot] = newParentSlot;
+        depths[slot] = NULL_SLOT == newParentSlot ? 0 : depths[newParentSlot] + 1;
+
+        if (zoneFlags[slot])
+        {
+            rebuildZoneOrder();
+        }
+    }
+
+    private void reparentChildrenOf(final int zoneSlot)
+    {
+        final long grandParentId = parentZoneIds[zoneSlot];
+        final int grandParentSlot = parentSlots[zoneSlot];
+        for (int i = 0, n = activeCount; i < n; i++)
+        {
+            final int slot = activeSlots[i];
+            if (parentSlots[slot] == zoneSlot)
+            {
+                position(
+                    slot,
+                    positionX[slot] + positionX[zoneSlot],
+                    positionY[slot] + positionY[zoneSlot],
+                    positionZ[slot] + positionZ[zoneSlot]);
+                childCounts[zoneSlot]--;
+                if (NULL_SLOT != grandParentSlot)
+                {
+                    childCounts[grandParentSlot]++;
+                }
+                parentZoneIds[slot] = grandParentId;
+                parentSlots[slot] = grandParentSlot;
+                markChanged(slot, PARENT_ZONE_INDEX);
+            }
+        }
+        rebuildZoneOrder();
+    }
+
+    private void insertZoneInDepthOrder(final int slot)
+    {
+        final int depth = depths[slot];
+        int i = zoneCount;
+        while (i > 0 && depths[zoneOrder[i - 1]] > depth)
+        {
+            zoneOrder[i] = zoneOrder[i - 1];
+            i--;
+        }
+        zoneOrder[i] = slot;
+        zoneCount++;
+    }
+
+    private void removeZoneFromOrder(final int slot)
+    {
+        int i = 0;
+        while (i < zoneCount && zoneOrder[i] != slot)
+        {
+            i++;
+        }
+        if (i < zoneCount)
+        {
+            System.arraycopy(zoneOrder, i + 1, zoneOrder, i, zoneCount - i - 1);
+            zoneCount--;
+        }
+    }
+
+    /**
+     * Control path: recompute all zone depths (parents first, by repeated relaxation over the small zone set)
+     * and re-sort the zone order by depth with a stable insertion sort.
+     */
+    private void rebuildZoneOrder()
+    {
+        final int n = zoneCount;
+        for (int i = 0; i < n; i++)
+        {
+            final int slot = zoneOrder[i];
+            depths[slot] = depthByWalk(slot);
+        }
+
+        for (int i = 1; i < n; i++)
+        {
+            final int slot = zoneOrder[i];
+            final int depth = depths[slot];
+            int j = i;
+            while (j > 0 && depths[zoneOrder[j - 1]] > depth)
+            {
+                zoneOrder[j] = zoneOrder[j - 1];
+                j--;
+            }
+            zoneOrder[j] = slot;
+        }
+
+        final int[] activeSlots = this.activeSlots;
+        for (int i = 0, count = activeCount; i < count; i++)
+        {
+            final int slot = activeSlots[i];
+            if (!zoneFlags[slot])
+            {
+                final int parent = parentSlots[slot];
+                depths[slot] = NULL_SLOT == parent ? 0 : depths[parent] + 1;
+            }
+        }
+    }
+
+    private int depthByWalk(final int slot)
+    {
+        int depth = 0;
+        for (int s = parentSlots[slot]; NULL_SLOT != s; s = parentSlots[s])
+        {
+            depth++;
+        }
+        return depth;
+    }
+
+    private void markChanged(final int slot, final int fieldIndex)
+    {
+        final long seq = ++changeSeq;
+        fieldChangeSeqs[slot * FIELD_COUNT + fieldIndex] = seq;
+        lastChangeSeqs[slot] = seq;
+    }
+
+    private static boolean differ(final float a, final float b)
+    {
+        return Float.floatToRawIntBits(a) != Float.floatToRawIntBits(b);
+    }
+}
