@@ -1,0 +1,759 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core;
+
+import io.aeron.Aeron;
+import io.aeron.Counter;
+import io.aeron.driver.MediaDriver;
+import io.orrery.core.gateway.GatewayAgent;
+import io.orrery.core.replicant.ReplicantAgent;
+import io.orrery.core.status.OrreryCounter;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The Replication Layer of one shard as an embeddable library: the Gateway and Replicant role agents over an Aeron
+ * client, optionally with an embedded media driver.
+ * <pre>
+ *   clients --ingress--> GatewayAgent --ring (inputs, notices)--> ReplicantAgent --egress--> clients
+ *                              ^------------ ring (disconnect notices) ------------'
+ * </pre>
+ * The roles talk only through SBE messages on Agrona ring buffers (plus a hand-over queue that transfers ownership
+ * of each authenticated session's egress publication), so either can move to its own thread or process.
+ */
+public final class ReplicationLayer implements AutoCloseable
+{
+    private final Context ctx;
+    private final GatewayAgent gateway;
+    private final ReplicantAgent replicant;
+    private final AgentInvoker invoker;
+    private final AgentRunner[] runners;
+    private final Counter[] counters;
+
+    private ReplicationLayer(final Context ctx)
+    {
+        this.ctx = ctx;
+        final Aeron aeron = ctx.aeron();
+        counters = OrreryCounter.allocate(aeron, ctx.shardName());
+
+        final OneToOneRingBuffer toReplicant = newRing(ctx.interRoleRingCapacity());
+        final OneToOneRingBuffer toGateway = newRing(ctx.interRoleRingCapacity());
+        final OneToOneConcurrentArrayQueue<GatewayAgent.SessionHandover> handovers =
+            new OneToOneConcurrentArrayQueue<>(Math.max(1024, Integer.highestOneBit(ctx.maxSessions()) << 1));
+
+        gateway = new GatewayAgent(ctx, counters, toReplicant, toGateway, handovers);
+        replicant = new ReplicantAgent(ctx, counters, toReplicant, toGateway, handovers);
+
+        final ErrorHandler errorHandler = ctx.errorHandler();
+        switch (ctx.threadingMode())
+        {
+            case INVOKER:
+                invoker = new AgentInvoker(errorHandler, counters[OrreryCounter.ERRORS.id()],
+                    new CompositeAgent(gateway, replicant));
+                runners = new AgentRunner[0];
+                break;
+
+            case DEDICATED:
+                invoker = null;
+                runners = new AgentRunner[]{
+                    new AgentRunner(ctx.idleStrategy(), errorHandler, counters[OrreryCounter.ERRORS.id()], gateway),
+                    new AgentRunner(ctx.idleStrategy(), errorHandler, counters[OrreryCounter.ERRORS.id()], replicant)
+                };
+                break;
+
+            case SHARED:
+            default:
+                invoker = null;
+                runners = new AgentRunner[]{ new AgentRunner(ctx.idleStrategy(), errorHandler,
+                    counters[OrreryCounter.ERRORS.id()], new CompositeAgent(gateway, replicant)) };
+                break;
+        }
+    }
+
+    /**
+     * Launch a Replication Layer. The context is concluded here; on failure everything opened is closed.
+     *
+     * @param ctx settings, defaults from system properties.
+     * @return the running layer; close it to shut down.
+     */
+    public static ReplicationLayer launch(final Context ctx)
+    {
+        ReplicationLayer layer = null;
+        try
+        {
+            ctx.conclude();
+            layer = new ReplicationLayer(ctx);
+            if (null != layer.invoker)
+            {
+                layer.invoker.start();
+            }
+            for (final AgentRunner runner : layer.runners)
+            {
+                AgentRunner.startOnThread(runner, ctx.threadFactory());
+            }
+            return layer;
+        }
+        catch (final RuntimeException ex)
+        {
+            if (null != layer)
+            {
+                CloseHelper.quietClose(layer);
+            }
+            else
+            {
+                CloseHelper.quietClose(ctx::close);
+            }
+            throw ex;
+        }
+    }
+
+    /**
+     * Launch with defaults from system properties.
+     */
+    public static ReplicationLayer launch()
+    {
+        return launch(new Context());
+    }
+
+    /**
+     * Run one duty cycle of every agent. Only in {@link ThreadingMode#INVOKER}.
+     *
+     * @return work done.
+     */
+    public int doWork()
+    {
+        if (null == invoker)
+        {
+            throw new IllegalStateException("doWork() is only for ThreadingMode.INVOKER");
+        }
+        return invoker.invoke();
+    }
+
+    public Context context()
+    {
+        return ctx;
+    }
+
+    /**
+     * Current value of a system counter.
+     */
+    public long counter(final OrreryCounter counter)
+    {
+        return counters[counter.id()].get();
+    }
+
+    /**
+     * The Replicant agent, for embedders that need its entity store on its own thread (tests in INVOKER mode).
+     */
+    public ReplicantAgent replicant()
+    {
+        return replicant;
+    }
+
+    public GatewayAgent gateway()
+    {
+        return gateway;
+    }
+
+    @Override
+    public void close()
+    {
+        if (null != invoker)
+        {
+            CloseHelper.quietClose(invoker);
+        }
+        CloseHelper.quietCloseAll(runners);
+        CloseHelper.quietCloseAll(counters);
+        ctx.close();
+    }
+
+    static OneToOneRingBuffer newRing(final int capacity)
+    {
+        return new OneToOneRingBuffer(
+            new UnsafeBuffer(ByteBuffer.allocateDirect(capacity + RingBufferDescriptor.TRAILER_LENGTH)));
+    }
+
+    /**
+     * Directory of the media driver this layer uses (embedded or external).
+     */
+    public String aeronDirectoryName()
+    {
+        final MediaDriver driver = ctx.mediaDriver();
+        return null != driver ? driver.aeronDirectoryName() : ctx.aeronDirectoryName();
+    }
+
+    /**
+     * Settings of a Replication Layer. Every setting has a default, overridable by the system property named in its
+     * constant. {@link #conclude()} validates and launches what is embedded (media driver, Aeron client) once.
+     */
+    public static final class Context implements Cloneable
+    {
+        public static final String SHARD_NAME_PROP = "orrery.shard.name";
+        public static final String SHARD_NAME_DEFAULT = "orrery";
+        public static final String AERON_DIR_PROP = "orrery.aeron.dir";
+        public static final String EMBEDDED_DRIVER_PROP = "orrery.embedded.driver";
+        public static final String THREADING_MODE_PROP = "orrery.threading.mode";
+        public static final String CLIENT_INGRESS_CHANNEL_PROP = "orrery.client.ingress.channel";
+        public static final String CLIENT_INGRESS_CHANNEL_DEFAULT = "aeron:ipc?term-length=64k";
+        public static final String CLIENT_INGRESS_STREAM_ID_PROP = "orrery.client.ingress.stream.id";
+        public static final int CLIENT_INGRESS_STREAM_ID_DEFAULT = 1001;
+        public static final String EGRESS_TERM_LENGTH_PROP = "orrery.egress.term.length";
+        public static final int EGRESS_TERM_LENGTH_DEFAULT = 64 * 1024;
+        public static final String MAX_SESSIONS_PROP = "orrery.max.sessions";
+        public static final int MAX_SESSIONS_DEFAULT = 16 * 1024;
+        public static final String TOKEN_SECRET_PROP = "orrery.token.secret";
+        /**
+         * Development secret so one-command local runs work. Production deployments must set their own.
+         */
+        public static final String TOKEN_SECRET_DEFAULT = "orrery-development-secret-change-me";
+        public static final String HEARTBEAT_INTERVAL_MS_PROP = "orrery.heartbeat.interval.ms";
+        public static final long HEARTBEAT_INTERVAL_MS_DEFAULT = 1000;
+        public static final String SESSION_TIMEOUT_MS_PROP = "orrery.session.timeout.ms";
+        public static final long SESSION_TIMEOUT_MS_DEFAULT = 5000;
+        public static final String SLOW_CONSUMER_TIMEOUT_MS_PROP = "orrery.slow.consumer.timeout.ms";
+        public static final long SLOW_CONSUMER_TIMEOUT_MS_DEFAULT = 3000;
+        public static final String PUBLICATION_CONNECT_TIMEOUT_MS_PROP = "orrery.publication.connect.timeout.ms";
+        public static final long PUBLICATION_CONNECT_TIMEOUT_MS_DEFAULT = 5000;
+        public static final String TICK_RATE_HZ_PROP = "orrery.tick.rate.hz";
+        public static final int TICK_RATE_HZ_DEFAULT = 30;
+        public static final String MAX_INPUT_RATE_HZ_PROP = "orrery.max.input.rate.hz";
+        public static final int MAX_INPUT_RATE_HZ_DEFAULT = 60;
+        public static final String BANDWIDTH_BYTES_PER_TICK_PROP = "orrery.bandwidth.bytes.per.tick";
+        public static final int BANDWIDTH_BYTES_PER_TICK_DEFAULT = 16 * 1024;
+        public static final String MAX_ENTITIES_PROP = "orrery.max.entities";
+        public static final int MAX_ENTITIES_DEFAULT = 128 * 1024;
+        public static final String MAX_STATE_BYTES_PROP = "orrery.max.state.bytes";
+        public static final int MAX_STATE_BYTES_DEFAULT = 256;
+        public static final String MAX_VIEW_ENTITIES_PROP = "orrery.max.view.entities";
+        public static final int MAX_VIEW_ENTITIES_DEFAULT = 1024;
+        public static final String BUBBLE_RADIUS_M_PROP = "orrery.bubble.radius.m";
+        public static final double BUBBLE_RADIUS_M_DEFAULT = 300;
+        public static final String SIZE_FACTOR_PROP = "orrery.bubble.size.factor";
+        public static final double SIZE_FACTOR_DEFAULT = 10;
+        public static final String HYSTERESIS_PROP = "orrery.bubble.hysteresis";
+        public static final double HYSTERESIS_DEFAULT = 0.1;
+        public static final String INTER_ROLE_RING_CAPACITY_PROP = "orrery.inter.role.ring.capacity";
+        public static final int INTER_ROLE_RING_CAPACITY_DEFAULT = 4 * 1024 * 1024;
+
+        private boolean isConcluded;
+        private String shardName = System.getProperty(SHARD_NAME_PROP, SHARD_NAME_DEFAULT);
+        private String aeronDirectoryName = System.getProperty(AERON_DIR_PROP);
+        private boolean launchEmbeddedMediaDriver = Boolean.parseBoolean(
+            System.getProperty(EMBEDDED_DRIVER_PROP, "true"));
+        private ThreadingMode threadingMode = ThreadingMode.valueOf(
+            System.getProperty(THREADING_MODE_PROP, ThreadingMode.SHARED.name()));
+        private String clientIngressChannel = System.getProperty(
+            CLIENT_INGRESS_CHANNEL_PROP, CLIENT_INGRESS_CHANNEL_DEFAULT);
+        private int clientIngressStreamId = Integer.getInteger(
+            CLIENT_INGRESS_STREAM_ID_PROP, CLIENT_INGRESS_STREAM_ID_DEFAULT);
+        private int egressTermLength = Integer.getInteger(EGRESS_TERM_LENGTH_PROP, EGRESS_TERM_LENGTH_DEFAULT);
+        private int maxSessions = Integer.getInteger(MAX_SESSIONS_PROP, MAX_SESSIONS_DEFAULT);
+        private byte[] tokenSecret = System.getProperty(TOKEN_SECRET_PROP, TOKEN_SECRET_DEFAULT)
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        private long heartbeatIntervalNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+            Long.getLong(HEARTBEAT_INTERVAL_MS_PROP, HEARTBEAT_INTERVAL_MS_DEFAULT));
+        private long sessionTimeoutNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+            Long.getLong(SESSION_TIMEOUT_MS_PROP, SESSION_TIMEOUT_MS_DEFAULT));
+        private long slowConsumerTimeoutNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+            Long.getLong(SLOW_CONSUMER_TIMEOUT_MS_PROP, SLOW_CONSUMER_TIMEOUT_MS_DEFAULT));
+        private long publicationConnectTimeoutNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+            Long.getLong(PUBLICATION_CONNECT_TIMEOUT_MS_PROP, PUBLICATION_CONNECT_TIMEOUT_MS_DEFAULT));
+        private int tickRateHz = Integer.getInteger(TICK_RATE_HZ_PROP, TICK_RATE_HZ_DEFAULT);
+        private int maxInputRateHz = Integer.getInteger(MAX_INPUT_RATE_HZ_PROP, MAX_INPUT_RATE_HZ_DEFAULT);
+        private int bandwidthBytesPerTick = Integer.getInteger(
+            BANDWIDTH_BYTES_PER_TICK_PROP, BANDWIDTH_BYTES_PER_TICK_DEFAULT);
+        private int maxEntities = Integer.getInteger(MAX_ENTITIES_PROP, MAX_ENTITIES_DEFAULT);
+        private int maxStateBytes = Integer.getInteger(MAX_STATE_BYTES_PROP, MAX_STATE_BYTES_DEFAULT);
+        private int maxViewEntities = Integer.getInteger(MAX_VIEW_ENTITIES_PROP, MAX_VIEW_ENTITIES_DEFAULT);
+        private double bubbleRadiusM = Double.parseDouble(
+            System.getProperty(BUBBLE_RADIUS_M_PROP, Double.toString(BUBBLE_RADIUS_M_DEFAULT)));
+        private double sizeFactor = Double.parseDouble(
+            System.getProperty(SIZE_FACTOR_PROP, Double.toString(SIZE_FACTOR_DEFAULT)));
+        private double hysteresis = Double.parseDouble(
+            System.getProperty(HYSTERESIS_PROP, Double.toString(HYSTERESIS_DEFAULT)));
+        private int interRoleRingCapacity = Integer.getInteger(
+            INTER_ROLE_RING_CAPACITY_PROP, INTER_ROLE_RING_CAPACITY_DEFAULT);
+
+        private org.agrona.concurrent.IdleStrategy idleStrategy;
+        private java.util.concurrent.ThreadFactory threadFactory;
+        private org.agrona.concurrent.NanoClock nanoClock;
+        private org.agrona.concurrent.EpochClock epochClock;
+        private ErrorHandler errorHandler;
+        private io.orrery.core.authority.Authority authority;
+        private MediaDriver mediaDriver;
+        private Aeron aeron;
+        private boolean ownsAeron;
+
+        /**
+         * Validate settings and launch the embedded media driver and Aeron client if needed. Idempotent.
+         *
+         * @return this.
+         */
+        public Context conclude()
+        {
+            if (isConcluded)
+            {
+                return this;
+            }
+            requirePositive(maxSessions, "maxSessions");
+            requirePositive(tickRateHz, "tickRateHz");
+            requirePositive(maxEntities, "maxEntities");
+            requirePositive(maxViewEntities, "maxViewEntities");
+            requirePositive(bandwidthBytesPerTick, "bandwidthBytesPerTick");
+            if (egressTermLength < 64 * 1024 || Integer.bitCount(egressTermLength) != 1)
+            {
+                throw new IllegalArgumentException("egressTermLength must be a power of two >= 64 KiB");
+            }
+            if (null == tokenSecret || tokenSecret.length < 16)
+            {
+                throw new IllegalArgumentException("tokenSecret must be at least 16 bytes");
+            }
+            if (!(hysteresis >= 0 && hysteresis < 1))
+            {
+                throw new IllegalArgumentException("hysteresis must be in [0, 1): " + hysteresis);
+            }
+            if (null == idleStrategy)
+            {
+                idleStrategy = new org.agrona.concurrent.BackoffIdleStrategy(
+                    10, 20, java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(1),
+                    java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(100));
+            }
+            if (null == threadFactory)
+            {
+                threadFactory = (runnable) ->
+                {
+                    final Thread thread = new Thread(runnable);
+                    thread.setDaemon(true);
+                    return thread;
+                };
+            }
+            if (null == nanoClock)
+            {
+                nanoClock = org.agrona.concurrent.SystemNanoClock.INSTANCE;
+            }
+            if (null == epochClock)
+            {
+                epochClock = org.agrona.concurrent.SystemEpochClock.INSTANCE;
+            }
+            if (null == errorHandler)
+            {
+                errorHandler = new io.orrery.core.status.DistinctErrorPrinter(System.err);
+            }
+            if (null == authority)
+            {
+                authority = new io.orrery.core.authority.ScriptedAuthority(
+                    new io.orrery.core.authority.ScriptedAuthority.Settings());
+            }
+            if (null == aeron)
+            {
+                if (launchEmbeddedMediaDriver && null == aeronDirectoryName)
+                {
+                    mediaDriver = MediaDriver.launchEmbedded(new MediaDriver.Context()
+                        .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
+                        .sharedIdleStrategy(new org.agrona.concurrent.BackoffIdleStrategy(
+                            10, 20, 1000, java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(100)))
+                        .ipcTermBufferLength(egressTermLength)
+                        .publicationTermBufferLength(egressTermLength)
+                        .dirDeleteOnStart(true)
+                        .dirDeleteOnShutdown(true));
+                    aeronDirectoryName = mediaDriver.aeronDirectoryName();
+                }
+                aeron = Aeron.connect(new Aeron.Context()
+                    .aeronDirectoryName(aeronDirectoryName)
+                    .errorHandler(errorHandler));
+                ownsAeron = true;
+            }
+            isConcluded = true;
+            return this;
+        }
+
+        /**
+         * Close what {@link #conclude()} launched.
+         */
+        public void close()
+        {
+            if (ownsAeron)
+            {
+                CloseHelper.quietClose(aeron);
+            }
+            CloseHelper.quietClose(mediaDriver);
+        }
+
+        private static void requirePositive(final long value, final String name)
+        {
+            if (value <= 0)
+            {
+                throw new IllegalArgumentException(name + " must be positive: " + value);
+            }
+        }
+
+        public String shardName()
+        {
+            return shardName;
+        }
+
+        public Context shardName(final String shardName)
+        {
+            this.shardName = shardName;
+            return this;
+        }
+
+        /**
+         * Directory of an external media driver; when null and {@link #launchEmbeddedMediaDriver()} is true an
+         * embedded SHARED-mode driver is launched in a fresh directory.
+         */
+        public String aeronDirectoryName()
+        {
+            return aeronDirectoryName;
+        }
+
+        public Context aeronDirectoryName(final String aeronDirectoryName)
+        {
+            this.aeronDirectoryName = aeronDirectoryName;
+            return this;
+        }
+
+        public boolean launchEmbeddedMediaDriver()
+        {
+            return launchEmbeddedMediaDriver;
+        }
+
+        public Context launchEmbeddedMediaDriver(final boolean launchEmbeddedMediaDriver)
+        {
+            this.launchEmbeddedMediaDriver = launchEmbeddedMediaDriver;
+            return this;
+        }
+
+        public MediaDriver mediaDriver()
+        {
+            return mediaDriver;
+        }
+
+        /**
+         * An Aeron client supplied by the embedder (not closed by the layer), or the one {@link #conclude()} made.
+         */
+        public Aeron aeron()
+        {
+            return aeron;
+        }
+
+        public Context aeron(final Aeron aeron)
+        {
+            this.aeron = aeron;
+            this.ownsAeron = false;
+            return this;
+        }
+
+        public ThreadingMode threadingMode()
+        {
+            return threadingMode;
+        }
+
+        public Context threadingMode(final ThreadingMode threadingMode)
+        {
+            this.threadingMode = threadingMode;
+            return this;
+        }
+
+        public String clientIngressChannel()
+        {
+            return clientIngressChannel;
+        }
+
+        public Context clientIngressChannel(final String clientIngressChannel)
+        {
+            this.clientIngressChannel = clientIngressChannel;
+            return this;
+        }
+
+        public int clientIngressStreamId()
+        {
+            return clientIngressStreamId;
+        }
+
+        public Context clientIngressStreamId(final int clientIngressStreamId)
+        {
+            this.clientIngressStreamId = clientIngressStreamId;
+            return this;
+        }
+
+        /**
+         * Term length of every per-client egress publication (three terms per publication): the main memory cost
+         * of a connection.
+         */
+        public int egressTermLength()
+        {
+            return egressTermLength;
+        }
+
+        public Context egressTermLength(final int egressTermLength)
+        {
+            this.egressTermLength = egressTermLength;
+            return this;
+        }
+
+        public int maxSessions()
+        {
+            return maxSessions;
+        }
+
+        public Context maxSessions(final int maxSessions)
+        {
+            this.maxSessions = maxSessions;
+            return this;
+        }
+
+        public byte[] tokenSecret()
+        {
+            return tokenSecret;
+        }
+
+        public Context tokenSecret(final byte[] tokenSecret)
+        {
+            this.tokenSecret = tokenSecret;
+            return this;
+        }
+
+        public long heartbeatIntervalNs()
+        {
+            return heartbeatIntervalNs;
+        }
+
+        public Context heartbeatIntervalNs(final long heartbeatIntervalNs)
+        {
+            this.heartbeatIntervalNs = heartbeatIntervalNs;
+            return this;
+        }
+
+        public long sessionTimeoutNs()
+        {
+            return sessionTimeoutNs;
+        }
+
+        public Context sessionTimeoutNs(final long sessionTimeoutNs)
+        {
+            this.sessionTimeoutNs = sessionTimeoutNs;
+            return this;
+        }
+
+        /**
+         * How long a client may stay back-pressured before it is disconnected as a slow consumer.
+         */
+        public long slowConsumerTimeoutNs()
+        {
+            return slowConsumerTimeoutNs;
+        }
+
+        public Context slowConsumerTimeoutNs(final long slowConsumerTimeoutNs)
+        {
+            this.slowConsumerTimeoutNs = slowConsumerTimeoutNs;
+            return this;
+        }
+
+        public long publicationConnectTimeoutNs()
+        {
+            return publicationConnectTimeoutNs;
+        }
+
+        public Context publicationConnectTimeoutNs(final long publicationConnectTimeoutNs)
+        {
+            this.publicationConnectTimeoutNs = publicationConnectTimeoutNs;
+            return this;
+        }
+
+        public int tickRateHz()
+        {
+            return tickRateHz;
+        }
+
+        public Context tickRateHz(final int tickRateHz)
+        {
+            this.tickRateHz = tickRateHz;
+            return this;
+        }
+
+        public int maxInputRateHz()
+        {
+            return maxInputRateHz;
+        }
+
+        public Context maxInputRateHz(final int maxInputRateHz)
+        {
+            this.maxInputRateHz = maxInputRateHz;
+            return this;
+        }
+
+        public int bandwidthBytesPerTick()
+        {
+            return bandwidthBytesPerTick;
+        }
+
+        public Context bandwidthBytesPerTick(final int bandwidthBytesPerTick)
+        {
+            this.bandwidthBytesPerTick = bandwidthBytesPerTick;
+            return this;
+        }
+
+        public int maxEntities()
+        {
+            return maxEntities;
+        }
+
+        public Context maxEntities(final int maxEntities)
+        {
+            this.maxEntities = maxEntities;
+            return this;
+        }
+
+        public int maxStateBytes()
+        {
+            return maxStateBytes;
+        }
+
+        public Context maxStateBytes(final int maxStateBytes)
+        {
+            this.maxStateBytes = maxStateBytes;
+            return this;
+        }
+
+        public int maxViewEntities()
+        {
+            return maxViewEntities;
+        }
+
+        public Context maxViewEntities(final int maxViewEntities)
+        {
+            this.maxViewEntities = maxViewEntities;
+            return this;
+        }
+
+        public double bubbleRadiusM()
+        {
+            return bubbleRadiusM;
+        }
+
+        public Context bubbleRadiusM(final double bubbleRadiusM)
+        {
+            this.bubbleRadiusM = bubbleRadiusM;
+            return this;
+        }
+
+        /**
+         * An entity of radius r is visible within {@code bubbleRadiusM + sizeFactor * r}.
+         */
+        public double sizeFactor()
+        {
+            return sizeFactor;
+        }
+
+        public Context sizeFactor(final double sizeFactor)
+        {
+            this.sizeFactor = sizeFactor;
+            return this;
+        }
+
+        public double hysteresis()
+        {
+            return hysteresis;
+        }
+
+        public Context hysteresis(final double hysteresis)
+        {
+            this.hysteresis = hysteresis;
+            return this;
+        }
+
+        public int interRoleRingCapacity()
+        {
+            return interRoleRingCapacity;
+        }
+
+        public Context interRoleRingCapacity(final int interRoleRingCapacity)
+        {
+            this.interRoleRingCapacity = interRoleRingCapacity;
+            return this;
+        }
+
+        public org.agrona.concurrent.IdleStrategy idleStrategy()
+        {
+            return idleStrategy;
+        }
+
+        public Context idleStrategy(final org.agrona.concurrent.IdleStrategy idleStrategy)
+        {
+            this.idleStrategy = idleStrategy;
+            return this;
+        }
+
+        public java.util.concurrent.ThreadFactory threadFactory()
+        {
+            return threadFactory;
+        }
+
+        public Context threadFactory(final java.util.concurrent.ThreadFactory threadFactory)
+        {
+            this.threadFactory = threadFactory;
+            return this;
+        }
+
+        public org.agrona.concurrent.NanoClock nanoClock()
+        {
+            return nanoClock;
+        }
+
+        public Context nanoClock(final org.agrona.concurrent.NanoClock nanoClock)
+        {
+            this.nanoClock = nanoClock;
+            return this;
+        }
+
+        /**
+         * Wall clock for token expiry.
+         */
+        public org.agrona.concurrent.EpochClock epochClock()
+        {
+            return epochClock;
+        }
+
+        public Context epochClock(final org.agrona.concurrent.EpochClock epochClock)
+        {
+            this.epochClock = epochClock;
+            return this;
+        }
+
+        public ErrorHandler errorHandler()
+        {
+            return errorHandler;
+        }
+
+        public Context errorHandler(final ErrorHandler errorHandler)
+        {
+            this.errorHandler = errorHandler;
+            return this;
+        }
+
+        /**
+         * Who writes entity state until game servers join: defaults to a {@code ScriptedAuthority}.
+         */
+        public io.orrery.core.authority.Authority authority()
+        {
+            return authority;
+        }
+
+        public Context authority(final io.orrery.core.authority.Authority authority)
+        {
+            this.authority = authority;
+            return this;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.auth;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteOrder;
+import java.security.GeneralSecurityException;
+
+/**
+ * HMAC-SHA256 signed session tokens. A login service that shares the secret with the Replication Layer issues them;
+ * the Gateway verifies them in the hello. Layout (little endian):
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+
+ *  |                      Player Id (int64)                        |
+ *  +---------------------------------------------------------------+
+ *  |                 Expiry, epoch millis (int64)                  |
+ *  +---------------------------------------------------------------+
+ *  |            HMAC-SHA256(secret, first 16 bytes), 32 bytes      |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ * Not thread safe: one instance per thread. Verification runs on the hello path only, never per update.
+ */
+public final class SessionTokens
+{
+    public static final int PLAYER_ID_OFFSET = 0;
+    public static final int EXPIRY_OFFSET = 8;
+    public static final int MAC_OFFSET = 16;
+    public static final int MAC_LENGTH = 32;
+    public static final int TOKEN_LENGTH = MAC_OFFSET + MAC_LENGTH;
+
+    public static final int VALID = 0;
+    public static final int MALFORMED = -1;
+    public static final int BAD_SIGNATURE = -2;
+    public static final int EXPIRED = -3;
+
+    private final Mac mac;
+    private final byte[] scratch = new byte[TOKEN_LENGTH];
+    private final byte[] expected = new byte[MAC_LENGTH];
+
+    public SessionTokens(final byte[] secret)
+    {
+        if (null == secret || secret.length < 16)
+        {
+            throw new IllegalArgumentException("token secret must be at least 16 bytes");
+        }
+        try
+        {
+            mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalStateException("HmacSHA256 unavailable", ex);
+        }
+    }
+
+    /**
+     * Write a signed token.
+     *
+     * @return {@link #TOKEN_LENGTH}.
+     */
+    public int issue(final long playerId, final long expiryEpochMs, final MutableDirectBuffer buffer, final int offset)
+    {
+        buffer.putLong(offset + PLAYER_ID_OFFSET, playerId, ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(offset + EXPIRY_OFFSET, expiryEpochMs, ByteOrder.LITTLE_ENDIAN);
+        buffer.getBytes(offset, scratch, 0, MAC_OFFSET);
+        sign();
+        buffer.putBytes(offset + MAC_OFFSET, expected, 0, MAC_LENGTH);
+        return TOKEN_LENGTH;
+    }
+
+    /**
+     * Convenience for tools and tests.
+     */
+    public byte[] issue(final long playerId, final long expiryEpochMs)
+    {
+        final byte[] token = new byte[TOKEN_LENGTH];
+        issue(playerId, expiryEpochMs, new org.agrona.concurrent.UnsafeBuffer(token), 0);
+        return token;
+    }
+
+    /**
+     * Verify a token in constant time with respect to the signature.
+     *
+     * @return {@link #VALID}, {@link #MALFORMED}, {@link #BAD_SIGNATURE} or {@link #EXPIRED}.
+     */
+    public int verify(final DirectBuffer buffer, final int offset, final int length, final long nowEpochMs)
+    {
+        if (length != TOKEN_LENGTH)
+        {
+            return MALFORMED;
+        }
+        buffer.getBytes(offset, scratch, 0, TOKEN_LENGTH);
+        sign();
+        int diff = 0;
+        for (int i = 0; i < MAC_LENGTH; i++)
+        {
+            diff |= expected[i] ^ scratch[MAC_OFFSET + i];
+        }
+        if (0 != diff)
+        {
+            return BAD_SIGNATURE;
+        }
+        return buffer.getLong(offset + EXPIRY_OFFSET, ByteOrder.LITTLE_ENDIAN) < nowEpochMs ? EXPIRED : VALID;
+    }
+
+    public static long playerId(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset + PLAYER_ID_OFFSET, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private void sign()
+    {
+        mac.update(scratch, 0, MAC_OFFSET);
+        try
+        {
+            mac.doFinal(expected, 0);
+        }
+        catch (final ShortBufferException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+}

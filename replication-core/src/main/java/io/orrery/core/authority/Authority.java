@@ -1,0 +1,40 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.authority;
+
+import io.orrery.core.replicant.EntityStore;
+import io.orrery.wire.codec.PlayerInputDecoder;
+
+/**
+ * Whoever has authority over entity state as seen by the Replicant. Until game servers join a shard through the
+ * server link, an in-process implementation (see {@link ScriptedAuthority}) creates and moves entities so the
+ * streaming path is real end to end.
+ * <p>
+ * Threading: every method is called on the Replicant's duty-cycle thread only, and must not allocate in steady state.
+ */
+public interface Authority
+{
+    /**
+     * A client session was bound to a player entity; the authority creates the entity if it does not exist yet.
+     */
+    void onPlayerJoined(long playerEntityId, long nowNs, EntityStore store);
+
+    /**
+     * The client session of a player ended.
+     */
+    void onPlayerLeft(long playerEntityId, long nowNs, EntityStore store);
+
+    /**
+     * Player input for the player's own entity, already validated by the Gateway (authenticated sender, own entity,
+     * increasing sequence). The authority applies it at its next tick and echoes the sequence in the entity state.
+     */
+    void onPlayerInput(PlayerInputDecoder input, long nowNs, EntityStore store);
+
+    /**
+     * Advance the simulation by one tick, writing changes into the store.
+     *
+     * @return work done.
+     */
+    int onTick(long nowNs, EntityStore store);
+}

@@ -1,0 +1,500 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.client;
+
+import io.aeron.Aeron;
+import io.aeron.CommonContext;
+import io.aeron.FragmentAssembler;
+import io.aeron.Subscription;
+import io.aeron.exceptions.RegistrationException;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.orrery.wire.MessageValidator;
+import io.orrery.wire.codec.DisconnectDecoder;
+import io.orrery.wire.codec.EntityDespawnDecoder;
+import io.orrery.wire.codec.EntitySpawnDecoder;
+import io.orrery.wire.codec.EntityUpdateBatchDecoder;
+import io.orrery.wire.codec.HeartbeatDecoder;
+import io.orrery.wire.codec.MessageHeaderDecoder;
+import io.orrery.wire.codec.RejectDecoder;
+import io.orrery.wire.codec.WelcomeDecoder;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a game client embeds to talk to a Replication Layer: it hosts one or many {@link ClientSession}s over one
+ * Aeron client. Each session has its own exclusive ingress publication (its own Aeron session, its own handshake);
+ * all sessions of one link share one response endpoint and are told apart by the Aeron session id of the egress
+ * image the Replication Layer opened for each (bound on the Welcome, which echoes the session's correlation id).
+ * A game client uses one session; a bot host uses thousands on one link.
+ * <p>
+ * Threading: an {@link Agent}; all sessions are driven by {@link #doWork()} on one thread. Zero allocation in steady
+ * state.
+ */
+public final class ClientLink implements Agent, AutoCloseable
+{
+    /**
+     * Settings of a link. Defaults match the Replication Layer's defaults.
+     */
+    public static final class Settings
+    {
+        String ingressChannel = "aeron:ipc?term-length=64k";
+        int ingressStreamId = 1001;
+        String responseChannel = "aeron:ipc?term-length=64k";
+        int responseStreamId = 2001;
+        int viewCapacity = 2048;
+        long connectTimeoutNs = TimeUnit.SECONDS.toNanos(10);
+        NanoClock clock = SystemNanoClock.INSTANCE;
+
+        public Settings ingressChannel(final String channel)
+        {
+            this.ingressChannel = channel;
+            return this;
+        }
+
+        public Settings ingressStreamId(final int streamId)
+        {
+            this.ingressStreamId = streamId;
+            return this;
+        }
+
+        public Settings responseChannel(final String channel)
+        {
+            this.responseChannel = channel;
+            return this;
+        }
+
+        public Settings responseStreamId(final int streamId)
+        {
+            this.responseStreamId = streamId;
+            return this;
+        }
+
+        /**
+         * Entities each session's local view can hold.
+         */
+        public Settings viewCapacity(final int viewCapacity)
+        {
+            this.viewCapacity = viewCapacity;
+            return this;
+        }
+
+        public Settings connectTimeoutNs(final long connectTimeoutNs)
+        {
+            this.connectTimeoutNs = connectTimeoutNs;
+            return this;
+        }
+
+        public Settings clock(final NanoClock clock)
+        {
+            this.clock = clock;
+            return this;
+        }
+    }
+
+    static final int FRAGMENT_LIMIT = 1024;
+
+    private final Aeron aeron;
+    private final Settings settings;
+    private final NanoClock clock;
+    private final Subscription responses;
+    private final FragmentHandler assembler = new FragmentAssembler(this::onFragment);
+    private final Int2ObjectHashMap<ClientSession> sessionByImage = new Int2ObjectHashMap<>();
+    private final Long2ObjectHashMap<ClientSession> sessionByCorrelation = new Long2ObjectHashMap<>();
+    private final ArrayList<ClientSession> sessions = new ArrayList<>();
+
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final WelcomeDecoder welcomeDecoder = new WelcomeDecoder();
+    private final RejectDecoder rejectDecoder = new RejectDecoder();
+    private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
+    private final DisconnectDecoder disconnectDecoder = new DisconnectDecoder();
+    private final EntitySpawnDecoder spawnDecoder = new EntitySpawnDecoder();
+    private final EntityUpdateBatchDecoder batchDecoder = new EntityUpdateBatchDecoder();
+    private final EntityDespawnDecoder despawnDecoder = new EntityDespawnDecoder();
+
+    private long nowNs;
+    private long unknownImageMessages;
+    private long malformedMessages;
+
+    public ClientLink(final Aeron aeron, final Settings settings)
+    {
+        this.aeron = aeron;
+        this.settings = settings;
+        this.clock = settings.clock;
+        this.responses = aeron.addSubscription(settings.responseChannel, settings.responseStreamId);
+    }
+
+    /**
+     * Start a session: opens its ingress publication and, once connected, sends the hello with the token.
+     *
+     * @param correlationId unique within this link; echoed by the Replication Layer.
+     * @param token         signed session token from the login service.
+     * @param listener      callbacks, or null.
+     * @return the session, in state {@link ClientSession.State#CONNECTING}.
+     */
+    public ClientSession connect(final long correlationId, final byte[] token, final ClientListener listener)
+    {
+        if (sessionByCorrelation.containsKey(correlationId))
+        {
+            throw new IllegalArgumentException("correlation id in use: " + correlationId);
+        }
+        final ClientSession session = new ClientSession(this, correlationId, token, listener, settings.viewCapacity);
+        final long now = clock.nanoTime();
+        session.connectStartNs = now;
+        session.deadlineNs = now + settings.connectTimeoutNs;
+        session.registrationId = aeron.asyncAddExclusivePublication(
+            settings.ingressChannel, settings.ingressStreamId);
+        sessionByCorrelation.put(correlationId, session);
+        sessions.add(session);
+        return session;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "orrery-client-link";
+    }
+
+    @Override
+    public int doWork()
+    {
+        nowNs = clock.nanoTime();
+        int workCount = responses.poll(assembler, FRAGMENT_LIMIT);
+        for (int i = sessions.size() - 1; i >= 0; i--)
+        {
+            workCount += dutyCycle(sessions.get(i));
+        }
+        return workCount;
+    }
+
+    @Override
+    public void onClose()
+    {
+        for (int i = sessions.size() - 1; i >= 0; i--)
+        {
+            final ClientSession session = sessions.get(i);
+            if (session.isConnected())
+            {
+                session.disconnect();
+            }
+            else
+            {
+                close(session, ClientSession.State.CLOSED, ClientSession.REASON_LOCAL_TIMEOUT);
+            }
+        }
+        CloseHelper.quietClose(responses);
+    }
+
+    @Override
+    public void close()
+    {
+        onClose();
+    }
+
+    public int sessionCount()
+    {
+        return sessions.size();
+    }
+
+    public ClientSession session(final int index)
+    {
+        return sessions.get(index);
+    }
+
+    /**
+     * Messages from egress images that belong to no session of this link.
+     */
+    public long unknownImageMessages()
+    {
+        return unknownImageMessages;
+    }
+
+    public long malformedMessages()
+    {
+        return malformedMessages;
+    }
+
+    public Aeron aeron()
+    {
+        return aeron;
+    }
+
+    private int dutyCycle(final ClientSession session)
+    {
+        switch (session.state)
+        {
+            case CONNECTED:
+                if (nowNs - session.lastReceivedNs > session.sessionTimeoutNs)
+                {
+                    close(session, ClientSession.State.DISCONNECTED, ClientSession.REASON_LOCAL_TIMEOUT);
+                    return 1;
+                }
+                session.heartbeatIfIdle(nowNs);
+                return 0;
+
+            case CONNECTING:
+                return connecting(session);
+
+            case AWAITING_WELCOME:
+                if (nowNs > session.deadlineNs)
+                {
+                    close(session, ClientSession.State.DISCONNECTED, ClientSession.REASON_CONNECT_FAILED);
+                    return 1;
+                }
+                return 0;
+
+            default:
+                return 0;
+        }
+    }
+
+    private int connecting(final ClientSession session)
+    {
+        if (null == session.publication)
+        {
+            try
+            {
+                session.publication = aeron.getExclusivePublication(session.registrationId);
+            }
+            catch (final RegistrationException ex)
+            {
+                close(session, ClientSession.State.DISCONNECTED, ClientSession.REASON_CONNECT_FAILED);
+                return 1;
+            }
+        }
+        if (null != session.publication && session.publication.isConnected() &&
+            session.sendHello(settings.responseChannel, settings.responseStreamId, nowNs))
+        {
+            session.state = ClientSession.State.AWAITING_WELCOME;
+            return 1;
+        }
+        if (nowNs > session.deadlineNs)
+        {
+            close(session, ClientSession.State.DISCONNECTED, ClientSession.REASON_CONNECT_FAILED);
+            return 1;
+        }
+        return 0;
+    }
+
+    void close(final ClientSession session, final ClientSession.State state, final int reason)
+    {
+        if (ClientSession.State.CLOSED == session.state || ClientSession.State.DISCONNECTED == session.state ||
+            ClientSession.State.REJECTED == session.state)
+        {
+            session.state = ClientSession.State.CLOSED == state ? state : session.state;
+            return;
+        }
+        session.state = state;
+        session.disconnectReason = reason;
+        sessionByCorrelation.remove(session.correlationId);
+        if (0 != session.imageSessionId)
+        {
+            sessionByImage.remove(session.imageSessionId);
+        }
+        sessions.remove(session);
+        if (null != session.publication)
+        {
+            CloseHelper.quietClose(session.publication);
+        }
+        else
+        {
+            aeron.asyncRemovePublication(session.registrationId);
+        }
+        session.view.clear();
+        session.listener.onDisconnect(session, reason);
+    }
+
+    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        if (MessageValidator.validate(buffer, offset, length) < 0)
+        {
+            malformedMessages++;
+            final ClientSession session = sessionByImage.get(header.sessionId());
+            if (null != session)
+            {
+                session.malformedReceived++;
+            }
+            return;
+        }
+
+        headerDecoder.wrap(buffer, offset);
+        final int templateId = headerDecoder.templateId();
+        final ClientSession session = sessionByImage.get(header.sessionId());
+        if (null == session)
+        {
+            onUnboundImage(templateId, buffer, offset, header.sessionId());
+            return;
+        }
+
+        session.lastReceivedNs = nowNs;
+        switch (templateId)
+        {
+            case EntityUpdateBatchDecoder.TEMPLATE_ID:
+                onUpdateBatch(session, buffer, offset);
+                break;
+
+            case EntitySpawnDecoder.TEMPLATE_ID:
+                onSpawn(session, buffer, offset);
+                break;
+
+            case EntityDespawnDecoder.TEMPLATE_ID:
+                despawnDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                final long entityId = despawnDecoder.entityId();
+                final int reason = despawnDecoder.reasonRaw();
+                if (session.view.release(entityId))
+                {
+                    session.despawnsReceived++;
+                    session.listener.onDespawn(session, entityId, reason);
+                }
+                else
+                {
+                    session.despawnsForUnknownEntities++;
+                }
+                break;
+
+            case HeartbeatDecoder.TEMPLATE_ID:
+                break;
+
+            case RejectDecoder.TEMPLATE_ID:
+                rejectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                session.rejectsReceived++;
+                session.listener.onReject(session, rejectDecoder.reasonRaw(), rejectDecoder.rejectedTemplateId());
+                break;
+
+            case DisconnectDecoder.TEMPLATE_ID:
+                disconnectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                close(session, ClientSession.State.DISCONNECTED, disconnectDecoder.reasonRaw());
+                break;
+
+            default:
+                break;
+        }
+    }
+
+    private void onUnboundImage(final int templateId, final DirectBuffer buffer, final int offset,
+        final int imageSessionId)
+    {
+        if (WelcomeDecoder.TEMPLATE_ID == templateId)
+        {
+            welcomeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+            final ClientSession session = sessionByCorrelation.get(welcomeDecoder.clientCorrelationId());
+            if (null != session && ClientSession.State.AWAITING_WELCOME == session.state)
+            {
+                session.imageSessionId = imageSessionId;
+                sessionByImage.put(imageSessionId, session);
+                session.sessionId = welcomeDecoder.sessionId();
+                session.playerEntityId = welcomeDecoder.playerEntityId();
+                session.heartbeatIntervalNs = TimeUnit.MILLISECONDS.toNanos(welcomeDecoder.heartbeatIntervalMs());
+                session.sessionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(welcomeDecoder.sessionTimeoutMs());
+                session.state = ClientSession.State.CONNECTED;
+                session.connectedNs = nowNs;
+                session.lastReceivedNs = nowNs;
+                session.listener.onWelcome(session);
+                return;
+            }
+        }
+        else if (RejectDecoder.TEMPLATE_ID == templateId)
+        {
+            rejectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+            final ClientSession session = sessionByCorrelation.get(rejectDecoder.clientCorrelationId());
+            if (null != session && ClientSession.State.AWAITING_WELCOME == session.state)
+            {
+                session.rejectReason = rejectDecoder.reasonRaw();
+                session.rejectsReceived++;
+                session.listener.onReject(session, session.rejectReason, rejectDecoder.rejectedTemplateId());
+                close(session, ClientSession.State.REJECTED, session.rejectReason);
+                return;
+            }
+        }
+        unknownImageMessages++;
+    }
+
+    private void onSpawn(final ClientSession session, final DirectBuffer buffer, final int offset)
+    {
+        final EntitySpawnDecoder spawn = spawnDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long entityId = spawn.entityId();
+        final int slot = session.view.acquire(entityId);
+        if (ClientEntityView.NULL_SLOT == slot)
+        {
+            session.viewOverflows++;
+            return;
+        }
+        final int archetype = spawn.archetypeId();
+        final long zone = spawn.parentZoneId();
+        final long x = spawn.position().x();
+        final long y = spawn.position().y();
+        final long z = spawn.position().z();
+        spawn.orientation();
+        final float vx = spawn.velocity().x();
+        final float vy = spawn.velocity().y();
+        final float vz = spawn.velocity().z();
+        final float radius = spawn.radius();
+        final long epoch = spawn.authorityEpoch();
+        final long lastApplied = spawn.lastAppliedInputSequence();
+        spawn.serverTimeNs();
+        spawn.skipComponentState();
+        session.view.set(slot, archetype, zone, x, y, z, vx, vy, vz, radius, epoch, lastApplied, nowNs);
+        session.spawnsReceived++;
+        if (entityId == session.playerEntityId)
+        {
+            session.onOwnEntity(lastApplied, nowNs);
+        }
+        session.listener.onSpawn(session, session.view, slot);
+    }
+
+    private void onUpdateBatch(final ClientSession session, final DirectBuffer buffer, final int offset)
+    {
+        final EntityUpdateBatchDecoder batch = batchDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        batch.serverTimeNs();
+        batch.tick();
+        final ClientEntityView view = session.view;
+        for (final EntityUpdateBatchDecoder.UpdatesDecoder update : batch.updates())
+        {
+            final long entityId = update.entityId();
+            final int mask = update.changed().getRaw();
+            final long zone = update.parentZoneId();
+            final long x = update.position().x();
+            final long y = update.position().y();
+            final long z = update.position().z();
+            update.orientation();
+            final float vx = update.velocity().x();
+            final float vy = update.velocity().y();
+            final float vz = update.velocity().z();
+            final float radius = update.radius();
+            final long epoch = update.authorityEpoch();
+            final long lastApplied = update.lastAppliedInputSequence();
+            update.skipComponentState();
+
+            final int slot = view.slotOf(entityId);
+            if (ClientEntityView.NULL_SLOT == slot)
+            {
+                session.updatesForUnknownEntities++;
+                continue;
+            }
+            view.set(slot, view.archetypeId(slot), zone, x, y, z, vx, vy, vz, radius, epoch, lastApplied, nowNs);
+            session.updatesReceived++;
+            if (entityId == session.playerEntityId)
+            {
+                session.onOwnEntity(lastApplied, nowNs);
+            }
+            session.listener.onUpdate(session, view, slot, mask);
+        }
+    }
+
+    /**
+     * Default ingress channel for an Aeron directory; see {@link CommonContext#IPC_CHANNEL}.
+     */
+    public static String ipcChannel()
+    {
+        return CommonContext.IPC_CHANNEL + "?term-length=64k";
+    }
+}

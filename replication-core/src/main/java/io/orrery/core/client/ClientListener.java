@@ -1,0 +1,48 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.client;
+
+/**
+ * Callbacks from a {@link ClientSession}, invoked on the thread that runs its {@link ClientLink}. Every method has a
+ * no-op default; implementations must not block and, on the hot path (spawn, update, despawn), must not allocate.
+ */
+public interface ClientListener
+{
+    ClientListener NO_OP = new ClientListener()
+    {
+    };
+
+    default void onWelcome(final ClientSession session)
+    {
+    }
+
+    /**
+     * @param reason a {@code RejectReason} value.
+     */
+    default void onReject(final ClientSession session, final int reason, final int rejectedTemplateId)
+    {
+    }
+
+    default void onSpawn(final ClientSession session, final ClientEntityView view, final int slot)
+    {
+    }
+
+    default void onUpdate(final ClientSession session, final ClientEntityView view, final int slot, final int mask)
+    {
+    }
+
+    default void onDespawn(final ClientSession session, final long entityId, final int reason)
+    {
+    }
+
+    /**
+     * The session ended: the Replication Layer said so, it timed out, or it could not connect.
+     *
+     * @param reason a {@code DisconnectReason} value, or {@link ClientSession#REASON_LOCAL_TIMEOUT} /
+     *               {@link ClientSession#REASON_CONNECT_FAILED}.
+     */
+    default void onDisconnect(final ClientSession session, final int reason)
+    {
+    }
+}

@@ -1,0 +1,374 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.client;
+
+import io.aeron.ExclusivePublication;
+import io.orrery.wire.codec.DisconnectEncoder;
+import io.orrery.wire.codec.DisconnectReason;
+import io.orrery.wire.codec.HeartbeatEncoder;
+import io.orrery.wire.codec.HelloEncoder;
+import io.orrery.wire.codec.MessageHeaderEncoder;
+import io.orrery.wire.codec.PlayerInputEncoder;
+import org.HdrHistogram.Histogram;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One client session with the Replication Layer: its own ingress publication, handshake, input sequence, local
+ * entity view and the measurements a client needs (latency of its own input, gaps, counts).
+ * <p>
+ * Input to update latency: each input's send time is kept in a ring indexed by sequence; when the player's own
+ * entity arrives with a higher last-applied input sequence, every newly acknowledged input is recorded as
+ * {@code now - sentTime}. Inputs older than the ring are counted as {@link #inputsUnmeasured()}.
+ * <p>
+ * Threading: used only on the thread that runs its {@link ClientLink}. Zero allocation once connected.
+ */
+public final class ClientSession
+{
+    public enum State
+    {
+        CONNECTING, AWAITING_WELCOME, CONNECTED, REJECTED, DISCONNECTED, CLOSED
+    }
+
+    public static final int REASON_LOCAL_TIMEOUT = 100;
+    public static final int REASON_CONNECT_FAILED = 101;
+    static final int SENT_RING_SIZE = 1024;
+    private static final int SENT_RING_MASK = SENT_RING_SIZE - 1;
+    private static final int PROTOCOL_VERSION = 1;
+
+    final ClientLink link;
+    final long correlationId;
+    final ClientListener listener;
+    final ClientEntityView view;
+    private final byte[] token;
+    private final long[] sentTimeNs = new long[SENT_RING_SIZE];
+    private final UnsafeBuffer sendBuffer = new UnsafeBuffer(new byte[512]);
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final PlayerInputEncoder inputEncoder = new PlayerInputEncoder();
+    private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
+
+    State state = State.CONNECTING;
+    long registrationId;
+    ExclusivePublication publication;
+    int imageSessionId;
+    long sessionId;
+    long playerEntityId;
+    long heartbeatIntervalNs = 1_000_000_000L;
+    long sessionTimeoutNs = 5_000_000_000L;
+    long deadlineNs;
+    long connectStartNs;
+    long connectedNs;
+    long lastSentNs;
+    long lastReceivedNs;
+    int rejectReason = -1;
+    int disconnectReason = -1;
+
+    private long inputSequence;
+    private long lastAcknowledgedInput;
+    private long lastOwnUpdateNs;
+    private Histogram inputLatencyHistogram;
+    private Histogram ownUpdateGapHistogram;
+
+    long inputsSent;
+    long inputsBackPressured;
+    long inputsUnmeasured;
+    long spawnsReceived;
+    long updatesReceived;
+    long despawnsReceived;
+    long updatesForUnknownEntities;
+    long despawnsForUnknownEntities;
+    long acknowledgementRegressions;
+    long viewOverflows;
+    long rejectsReceived;
+    long malformedReceived;
+
+    ClientSession(final ClientLink link, final long correlationId, final byte[] token, final ClientListener listener,
+        final int viewCapacity)
+    {
+        this.link = link;
+        this.correlationId = correlationId;
+        this.token = token.clone();
+        this.listener = null == listener ? ClientListener.NO_OP : listener;
+        this.view = new ClientEntityView(viewCapacity);
+    }
+
+    /**
+     * Record input to update latency (ns) into this histogram; null to stop.
+     */
+    public ClientSession inputLatencyHistogram(final Histogram histogram)
+    {
+        this.inputLatencyHistogram = histogram;
+        return this;
+    }
+
+    /**
+     * Record the gap (ns) between consecutive updates of the player's own entity into this histogram; null to stop.
+     */
+    public ClientSession ownUpdateGapHistogram(final Histogram histogram)
+    {
+        this.ownUpdateGapHistogram = histogram;
+        return this;
+    }
+
+    /**
+     * Send one player input for the player's own entity.
+     *
+     * @return the input sequence sent (&gt; 0), or a negative Aeron publication result (nothing was sent; the
+     * sequence is not consumed), or 0 when not connected.
+     */
+    public long sendInput(
+        final float moveX,
+        final float moveY,
+        final float moveZ,
+        final float aimYaw,
+        final float aimPitch,
+        final int actions,
+        final long nowNs)
+    {
+        if (State.CONNECTED != state)
+        {
+            return 0;
+        }
+        final long sequence = inputSequence + 1;
+        inputEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .sessionId(sessionId)
+            .entityId(playerEntityId)
+            .inputSequence(sequence)
+            .clientTimestampNs(nowNs);
+        inputEncoder.move().x(moveX).y(moveY).z(moveZ);
+        inputEncoder.aimYaw(aimYaw).aimPitch(aimPitch);
+        sendBuffer.putInt(inputEncoder.offset() + PlayerInputEncoder.actionsEncodingOffset(), actions,
+            java.nio.ByteOrder.LITTLE_ENDIAN);
+        final long result = publication.offer(
+            sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + PlayerInputEncoder.BLOCK_LENGTH);
+        if (result > 0)
+        {
+            inputSequence = sequence;
+            sentTimeNs[(int)(sequence & SENT_RING_MASK)] = nowNs;
+            lastSentNs = nowNs;
+            inputsSent++;
+            return sequence;
+        }
+        inputsBackPressured++;
+        return result;
+    }
+
+    /**
+     * Send input for an arbitrary entity id: only for tests that check the Replication Layer refuses it.
+     */
+    public long sendInputForEntity(final long entityId, final long nowNs)
+    {
+        final long sequence = inputSequence + 1;
+        inputEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .sessionId(sessionId)
+            .entityId(entityId)
+            .inputSequence(sequence)
+            .clientTimestampNs(nowNs);
+        inputEncoder.move().x(1).y(0).z(0);
+        inputEncoder.aimYaw(0).aimPitch(0);
+        final long result = publication.offer(
+            sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + PlayerInputEncoder.BLOCK_LENGTH);
+        if (result > 0)
+        {
+            inputSequence = sequence;
+        }
+        return result;
+    }
+
+    /**
+     * Say goodbye and stop; the view is cleared.
+     */
+    public void disconnect()
+    {
+        if (State.CONNECTED == state)
+        {
+            final DisconnectEncoder encoder = new DisconnectEncoder();
+            encoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+                .sessionId(sessionId)
+                .reason(DisconnectReason.clientRequest);
+            publication.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+        }
+        link.close(this, State.CLOSED, DisconnectReason.clientRequest.value());
+    }
+
+    boolean sendHello(final String responseChannel, final int responseStreamId, final long nowNs)
+    {
+        final HelloEncoder hello = new HelloEncoder();
+        hello.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .protocolVersion(PROTOCOL_VERSION)
+            .responseStreamId(responseStreamId)
+            .clientCorrelationId(correlationId)
+            .clientTimestampNs(nowNs)
+            .putAuthToken(token, 0, token.length)
+            .responseChannel(responseChannel);
+        if (publication.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + hello.encodedLength()) > 0)
+        {
+            lastSentNs = nowNs;
+            return true;
+        }
+        return false;
+    }
+
+    void heartbeatIfIdle(final long nowNs)
+    {
+        if (nowNs - lastSentNs >= heartbeatIntervalNs >> 1)
+        {
+            heartbeatEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+                .sessionId(sessionId)
+                .timestampNs(nowNs);
+            if (publication.offer(
+                sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength()) > 0)
+            {
+                lastSentNs = nowNs;
+            }
+        }
+    }
+
+    void onOwnEntity(final long lastApplied, final long nowNs)
+    {
+        if (lastApplied < lastAcknowledgedInput)
+        {
+            acknowledgementRegressions++;
+            return;
+        }
+        if (0 != lastOwnUpdateNs && null != ownUpdateGapHistogram)
+        {
+            ownUpdateGapHistogram.recordValue(Math.min(nowNs - lastOwnUpdateNs, ownUpdateGapHistogram
+                .getHighestTrackableValue()));
+        }
+        lastOwnUpdateNs = nowNs;
+        if (lastApplied > lastAcknowledgedInput)
+        {
+            final long oldestMeasurable = Math.max(lastAcknowledgedInput + 1, inputSequence - SENT_RING_MASK);
+            inputsUnmeasured += oldestMeasurable - (lastAcknowledgedInput + 1);
+            if (null != inputLatencyHistogram)
+            {
+                final long highest = inputLatencyHistogram.getHighestTrackableValue();
+                for (long s = oldestMeasurable; s <= lastApplied && s <= inputSequence; s++)
+                {
+                    inputLatencyHistogram.recordValue(
+                        Math.min(Math.max(0, nowNs - sentTimeNs[(int)(s & SENT_RING_MASK)]), highest));
+                }
+            }
+            lastAcknowledgedInput = lastApplied;
+        }
+    }
+
+    public State state()
+    {
+        return state;
+    }
+
+    public boolean isConnected()
+    {
+        return State.CONNECTED == state;
+    }
+
+    public long correlationId()
+    {
+        return correlationId;
+    }
+
+    public long sessionId()
+    {
+        return sessionId;
+    }
+
+    public long playerEntityId()
+    {
+        return playerEntityId;
+    }
+
+    public ClientEntityView view()
+    {
+        return view;
+    }
+
+    /**
+     * @return nanoseconds from {@code connect} to welcome, or 0 if not welcomed.
+     */
+    public long handshakeTimeNs()
+    {
+        return 0 == connectedNs ? 0 : connectedNs - connectStartNs;
+    }
+
+    public int rejectReason()
+    {
+        return rejectReason;
+    }
+
+    public int disconnectReason()
+    {
+        return disconnectReason;
+    }
+
+    public long inputSequence()
+    {
+        return inputSequence;
+    }
+
+    public long lastAcknowledgedInput()
+    {
+        return lastAcknowledgedInput;
+    }
+
+    public long inputsSent()
+    {
+        return inputsSent;
+    }
+
+    public long inputsBackPressured()
+    {
+        return inputsBackPressured;
+    }
+
+    public long inputsUnmeasured()
+    {
+        return inputsUnmeasured;
+    }
+
+    public long spawnsReceived()
+    {
+        return spawnsReceived;
+    }
+
+    public long updatesReceived()
+    {
+        return updatesReceived;
+    }
+
+    public long despawnsReceived()
+    {
+        return despawnsReceived;
+    }
+
+    public long updatesForUnknownEntities()
+    {
+        return updatesForUnknownEntities;
+    }
+
+    public long despawnsForUnknownEntities()
+    {
+        return despawnsForUnknownEntities;
+    }
+
+    public long acknowledgementRegressions()
+    {
+        return acknowledgementRegressions;
+    }
+
+    public long viewOverflows()
+    {
+        return viewOverflows;
+    }
+
+    public long rejectsReceived()
+    {
+        return rejectsReceived;
+    }
+
+    public long malformedReceived()
+    {
+        return malformedReceived;
+    }
+}

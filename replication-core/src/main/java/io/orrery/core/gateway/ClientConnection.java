@@ -1,0 +1,40 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.gateway;
+
+import io.aeron.ExclusivePublication;
+import io.orrery.wire.codec.RejectReason;
+
+/**
+ * Gateway-side state of one client connection, keyed by the Aeron session id of its ingress image.
+ * Owned by the {@link GatewayAgent} thread.
+ */
+final class ClientConnection
+{
+    enum State
+    {
+        AWAITING_WELCOME, AWAITING_REJECT, ACTIVE, CLOSED
+    }
+
+    final int imageSessionId;
+    final long correlationId;
+    State state = State.AWAITING_REJECT;
+    long sessionId;
+    long playerEntityId;
+    long registrationId;
+    ExclusivePublication publication;
+    long deadlineNs;
+    long lastSeenNs;
+    long lastInputSequence = 0;
+    int violations;
+    long rejectedReasonsMask;
+    RejectReason rejectReason = RejectReason.unspecified;
+    String rejectText = "";
+
+    ClientConnection(final int imageSessionId, final long correlationId)
+    {
+        this.imageSessionId = imageSessionId;
+        this.correlationId = correlationId;
+    }
+}

@@ -1,0 +1,325 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.replicant;
+
+import io.aeron.ExclusivePublication;
+import io.aeron.Publication;
+import io.orrery.wire.codec.DespawnReason;
+import io.orrery.wire.codec.DisconnectEncoder;
+import io.orrery.wire.codec.DisconnectReason;
+import io.orrery.wire.codec.EntityDespawnEncoder;
+import io.orrery.wire.codec.EntitySpawnEncoder;
+import io.orrery.wire.codec.EntityUpdateBatchEncoder;
+import io.orrery.wire.codec.HeartbeatEncoder;
+import io.orrery.wire.codec.MessageHeaderEncoder;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Encodes what the interest engine decided for each client into SBE and offers it to the client's egress
+ * publication. Spawns and despawns are one message each; updates are batched into {@code EntityUpdateBatch} messages
+ * of at most {@link #MAX_BATCH_BYTES} and flushed at the end of each observer's tick.
+ * <p>
+ * A client whose publication cannot take a tick is not waited on: {@link #beginTick} reports no capacity, the engine
+ * drops that tick for it and later resynchronises it with fresh snapshots; the Replicant disconnects it once it has
+ * lagged longer than the slow-consumer timeout.
+ * <p>
+ * Threading: Replicant thread only; zero allocation per message.
+ */
+public final class ClientEgressProxy implements ObserverEgress
+{
+    /**
+     * Largest update batch: well under the 8 KiB maximum message of a 64 KiB term.
+     */
+    public static final int MAX_BATCH_BYTES = 4096;
+    static final int MAX_BATCH_ENTRIES = 1024;
+    private static final int NUM_IN_GROUP_OFFSET = 2;
+
+    /**
+     * Replicant-side state of one client session.
+     */
+    public static final class ClientObserver
+    {
+        final long sessionId;
+        final long playerEntityId;
+        final ExclusivePublication publication;
+        long laggingSinceNs;
+        long lastSentNs;
+        long bytesSent;
+
+        ClientObserver(final long sessionId, final long playerEntityId, final ExclusivePublication publication,
+            final long nowNs)
+        {
+            this.sessionId = sessionId;
+            this.playerEntityId = playerEntityId;
+            this.publication = publication;
+            this.lastSentNs = nowNs;
+        }
+
+        public long sessionId()
+        {
+            return sessionId;
+        }
+
+        public long playerEntityId()
+        {
+            return playerEntityId;
+        }
+
+        public long laggingSinceNs()
+        {
+            return laggingSinceNs;
+        }
+    }
+
+    private final Long2ObjectHashMap<ClientObserver> observers;
+    private final int budgetBytesPerTick;
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final EntitySpawnEncoder spawnEncoder = new EntitySpawnEncoder();
+    private final EntityUpdateBatchEncoder batchEncoder = new EntityUpdateBatchEncoder();
+    private final EntityDespawnEncoder despawnEncoder = new EntityDespawnEncoder();
+    private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
+    private final DisconnectEncoder disconnectEncoder = new DisconnectEncoder();
+    private final UnsafeBuffer messageBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024));
+    private final UnsafeBuffer batchBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_BATCH_BYTES + 1024));
+
+    private ClientObserver current;
+    private long nowNs;
+    private long tick;
+    private int batchCount;
+    private EntityUpdateBatchEncoder.UpdatesEncoder updates;
+
+    private long bytesOut;
+    private long ticksDropped;
+
+    public ClientEgressProxy(final Long2ObjectHashMap<ClientObserver> observers, final int budgetBytesPerTick)
+    {
+        this.observers = observers;
+        this.budgetBytesPerTick = budgetBytesPerTick;
+    }
+
+    /**
+     * Set the tick number stamped on update batches.
+     */
+    public void tick(final long tick)
+    {
+        this.tick = tick;
+    }
+
+    @Override
+    public int beginTick(final long observerId, final long nowNs)
+    {
+        this.nowNs = nowNs;
+        final ClientObserver observer = observers.get(observerId);
+        current = observer;
+        batchCount = 0;
+        if (null == observer)
+        {
+            return 0;
+        }
+
+        final long window = observer.publication.isConnected() ? observer.publication.availableWindow() : 0;
+        if (window < budgetBytesPerTick)
+        {
+            if (0 == observer.laggingSinceNs)
+            {
+                observer.laggingSinceNs = nowNs;
+            }
+            ticksDropped++;
+            return 0;
+        }
+        observer.laggingSinceNs = 0;
+        return (int)Math.min(window, budgetBytesPerTick);
+    }
+
+    @Override
+    public boolean onSpawn(final long observerId, final EntityStore store, final int slot)
+    {
+        if (batchCount > 0 && !flushBatch())
+        {
+            return false;
+        }
+        spawnEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
+            .entityId(store.entityId(slot))
+            .archetypeId(store.archetypeId(slot))
+            .parentZoneId(store.parentZoneId(slot));
+        spawnEncoder.position()
+            .x(store.positionX(slot))
+            .y(store.positionY(slot))
+            .z(store.positionZ(slot));
+        spawnEncoder.orientation()
+            .x(store.orientationX(slot))
+            .y(store.orientationY(slot))
+            .z(store.orientationZ(slot))
+            .w(store.orientationW(slot));
+        spawnEncoder.velocity()
+            .x(store.velocityX(slot))
+            .y(store.velocityY(slot))
+            .z(store.velocityZ(slot));
+        spawnEncoder
+            .radius(store.radius(slot))
+            .authorityEpoch(store.authorityEpoch(slot))
+            .lastAppliedInputSequence(store.lastAppliedInputSequence(slot))
+            .serverTimeNs(nowNs)
+            .putComponentState(store.componentStateBuffer(), store.componentStateOffset(slot),
+                store.componentStateLength(slot));
+        return offer(messageBuffer, MessageHeaderEncoder.ENCODED_LENGTH + spawnEncoder.encodedLength());
+    }
+
+    @Override
+    public boolean onUpdate(final long observerId, final EntityStore store, final int slot, final int changedMask)
+    {
+        final int stateLength = 0 != (changedMask & EntityStore.COMPONENT_STATE) ?
+            store.componentStateLength(slot) : 0;
+        if (batchCount > 0 && (batchCount == MAX_BATCH_ENTRIES ||
+            batchLength() + EntityUpdateBatchEncoder.UpdatesEncoder.sbeBlockLength() + 2 + stateLength >
+            MAX_BATCH_BYTES))
+        {
+            if (!flushBatch())
+            {
+                return false;
+            }
+        }
+        if (0 == batchCount)
+        {
+            updates = batchEncoder.wrapAndApplyHeader(batchBuffer, 0, headerEncoder)
+                .serverTimeNs(nowNs)
+                .tick(tick)
+                .updatesCount(MAX_BATCH_ENTRIES);
+        }
+
+        final EntityUpdateBatchEncoder.UpdatesEncoder entry = updates.next()
+            .entityId(store.entityId(slot))
+            .parentZoneId(store.parentZoneId(slot));
+        batchBuffer.putShort(entry.changed().offset(), (short)changedMask, ByteOrder.LITTLE_ENDIAN);
+        entry.position()
+            .x(store.positionX(slot))
+            .y(store.positionY(slot))
+            .z(store.positionZ(slot));
+        entry.orientation()
+            .x(store.orientationX(slot))
+            .y(store.orientationY(slot))
+            .z(store.orientationZ(slot))
+            .w(store.orientationW(slot));
+        entry.velocity()
+            .x(store.velocityX(slot))
+            .y(store.velocityY(slot))
+            .z(store.velocityZ(slot));
+        entry.radius(store.radius(slot))
+            .authorityEpoch(store.authorityEpoch(slot))
+            .lastAppliedInputSequence(store.lastAppliedInputSequence(slot));
+        entry.putComponentState(store.componentStateBuffer(), store.componentStateOffset(slot), stateLength);
+        batchCount++;
+        return true;
+    }
+
+    @Override
+    public boolean onDespawn(final long observerId, final long entityId, final short reason)
+    {
+        if (batchCount > 0 && !flushBatch())
+        {
+            return false;
+        }
+        despawnEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
+            .entityId(entityId)
+            .reason(DespawnReason.get(reason))
+            .serverTimeNs(nowNs);
+        return offer(messageBuffer, MessageHeaderEncoder.ENCODED_LENGTH + despawnEncoder.encodedLength());
+    }
+
+    @Override
+    public boolean endTick(final long observerId)
+    {
+        return 0 == batchCount || flushBatch();
+    }
+
+    /**
+     * Send a heartbeat if nothing went to the client for {@code intervalNs}.
+     */
+    public void heartbeatIfIdle(final ClientObserver observer, final long nowNs, final long intervalNs)
+    {
+        if (nowNs - observer.lastSentNs >= intervalNs)
+        {
+            heartbeatEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
+                .sessionId(observer.sessionId)
+                .timestampNs(nowNs);
+            if (observer.publication.offer(
+                messageBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength()) > 0)
+            {
+                observer.lastSentNs = nowNs;
+            }
+        }
+    }
+
+    /**
+     * Best effort goodbye before the publication is closed.
+     */
+    public void disconnect(final ClientObserver observer, final DisconnectReason reason)
+    {
+        disconnectEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
+            .sessionId(observer.sessionId)
+            .reason(reason);
+        observer.publication.offer(
+            messageBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + disconnectEncoder.encodedLength());
+    }
+
+    /**
+     * Forward an already encoded message (a reject notice from the Gateway) to a client.
+     */
+    public long forward(final ClientObserver observer, final DirectBuffer buffer, final int offset, final int length)
+    {
+        return observer.publication.offer(buffer, offset, length);
+    }
+
+    public long bytesOut()
+    {
+        return bytesOut;
+    }
+
+    public long ticksDropped()
+    {
+        return ticksDropped;
+    }
+
+    private int batchLength()
+    {
+        return batchEncoder.limit();
+    }
+
+    private boolean flushBatch()
+    {
+        final int length = batchEncoder.limit();
+        batchBuffer.putShort(
+            MessageHeaderEncoder.ENCODED_LENGTH + EntityUpdateBatchEncoder.BLOCK_LENGTH + NUM_IN_GROUP_OFFSET,
+            (short)batchCount, ByteOrder.LITTLE_ENDIAN);
+        batchCount = 0;
+        return offer(batchBuffer, length);
+    }
+
+    private boolean offer(final DirectBuffer buffer, final int length)
+    {
+        final ClientObserver observer = current;
+        final long result = observer.publication.offer(buffer, 0, length);
+        if (result > 0)
+        {
+            observer.lastSentNs = nowNs;
+            observer.bytesSent += length;
+            bytesOut += length;
+            return true;
+        }
+        if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result ||
+            Publication.NOT_CONNECTED == result)
+        {
+            if (0 == observer.laggingSinceNs)
+            {
+                observer.laggingSinceNs = nowNs;
+            }
+        }
+        return false;
+    }
+}

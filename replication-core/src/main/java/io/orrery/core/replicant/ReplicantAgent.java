@@ -1,0 +1,295 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.replicant;
+
+import io.aeron.Counter;
+import io.orrery.core.ReplicationLayer;
+import io.orrery.core.authority.Authority;
+import io.orrery.core.gateway.GatewayAgent;
+import io.orrery.core.status.OrreryCounter;
+import io.orrery.wire.codec.DisconnectDecoder;
+import io.orrery.wire.codec.DisconnectEncoder;
+import io.orrery.wire.codec.DisconnectReason;
+import io.orrery.wire.codec.MessageHeaderDecoder;
+import io.orrery.wire.codec.MessageHeaderEncoder;
+import io.orrery.wire.codec.PlayerInputDecoder;
+import io.orrery.wire.codec.RejectDecoder;
+import org.agrona.CloseHelper;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+import java.util.ArrayList;
+
+/**
+ * The Replicant role: owns the shard's {@link EntityStore} and the {@link InterestEngine}. Each duty cycle it takes
+ * over newly welcomed sessions, forwards player input from the Gateway to the {@link Authority}, and at the tick rate
+ * lets the authority write state, then streams each client its bubble (spawns, deltas, despawns) through the
+ * {@link ClientEgressProxy}. Clients that stay back-pressured past the slow-consumer timeout are disconnected, and
+ * the Gateway is told.
+ * <p>
+ * Threading: single threaded agent; the only writer of the store, the engine and every client egress publication.
+ */
+public final class ReplicantAgent implements Agent
+{
+    private final ReplicationLayer.Context ctx;
+    private final Counter[] counters;
+    private final RingBuffer fromGateway;
+    private final RingBuffer toGateway;
+    private final OneToOneConcurrentArrayQueue<GatewayAgent.SessionHandover> handovers;
+    private final NanoClock clock;
+    private final Authority authority;
+    private final EntityStore store;
+    private final InterestEngine engine;
+    private final Long2ObjectHashMap<ClientEgressProxy.ClientObserver> observerBySession =
+        new Long2ObjectHashMap<>();
+    private final ArrayList<ClientEgressProxy.ClientObserver> observers = new ArrayList<>();
+    private final ClientEgressProxy egress;
+    private final long tickIntervalNs;
+
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final PlayerInputDecoder inputDecoder = new PlayerInputDecoder();
+    private final DisconnectDecoder disconnectDecoder = new DisconnectDecoder();
+    private final RejectDecoder rejectDecoder = new RejectDecoder();
+    private final DisconnectEncoder disconnectEncoder = new DisconnectEncoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final UnsafeBuffer noticeBuffer = new UnsafeBuffer(new byte[64]);
+    private final MessageHandler gatewayMessageHandler = this::onGatewayMessage;
+
+    private long nowNs;
+    private long nextTickNs;
+    private long tick;
+    private long maxDutyCycleNs;
+
+    public ReplicantAgent(
+        final ReplicationLayer.Context ctx,
+        final Counter[] counters,
+        final RingBuffer fromGateway,
+        final RingBuffer toGateway,
+        final OneToOneConcurrentArrayQueue<GatewayAgent.SessionHandover> handovers)
+    {
+        this.ctx = ctx;
+        this.counters = counters;
+        this.fromGateway = fromGateway;
+        this.toGateway = toGateway;
+        this.handovers = handovers;
+        this.clock = ctx.nanoClock();
+        this.authority = ctx.authority();
+        this.store = new EntityStore(ctx.maxEntities(), ctx.maxStateBytes());
+        this.engine = newEngine(ctx, store);
+        this.egress = new ClientEgressProxy(observerBySession, ctx.bandwidthBytesPerTick());
+        this.tickIntervalNs = 1_000_000_000L / ctx.tickRateHz();
+    }
+
+    private static InterestEngine newEngine(final ReplicationLayer.Context ctx, final EntityStore store)
+    {
+        return new InterestEngine(store, ctx.maxSessions(), ctx.maxViewEntities(), ctx.bubbleRadiusM(),
+            ctx.sizeFactor(), ctx.hysteresis());
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "orrery-replicant";
+    }
+
+    @Override
+    public int doWork()
+    {
+        nowNs = clock.nanoTime();
+        int workCount = takeOverSessions();
+        workCount += fromGateway.read(gatewayMessageHandler);
+        if (nowNs >= nextTickNs)
+        {
+            nextTickNs = nowNs + tickIntervalNs;
+            workCount += onTick();
+        }
+
+        final long dutyCycleNs = clock.nanoTime() - nowNs;
+        if (dutyCycleNs > maxDutyCycleNs)
+        {
+            maxDutyCycleNs = dutyCycleNs;
+            counters[OrreryCounter.MAX_DUTY_CYCLE_NS.id()].setOrdered(dutyCycleNs);
+        }
+        return workCount;
+    }
+
+    @Override
+    public void onClose()
+    {
+        for (int i = 0, size = observers.size(); i < size; i++)
+        {
+            final ClientEgressProxy.ClientObserver observer = observers.get(i);
+            egress.disconnect(observer, DisconnectReason.shutdown);
+            CloseHelper.quietClose(observer.publication);
+        }
+        GatewayAgent.SessionHandover handover;
+        while (null != (handover = handovers.poll()))
+        {
+            CloseHelper.quietClose(handover.publication);
+        }
+    }
+
+    /**
+     * The entity cache. Only for use on this agent's thread (or in INVOKER mode, between duty cycles).
+     */
+    public EntityStore store()
+    {
+        return store;
+    }
+
+    public InterestEngine engine()
+    {
+        return engine;
+    }
+
+    public long tickCount()
+    {
+        return tick;
+    }
+
+    /**
+     * Run the next duty cycle's tick immediately (for deterministic tests in INVOKER mode).
+     */
+    public void tickNow()
+    {
+        nextTickNs = 0;
+    }
+
+    private int takeOverSessions()
+    {
+        int workCount = 0;
+        GatewayAgent.SessionHandover handover;
+        while (null != (handover = handovers.poll()))
+        {
+            workCount++;
+            final ClientEgressProxy.ClientObserver observer = new ClientEgressProxy.ClientObserver(
+                handover.sessionId, handover.playerEntityId, handover.publication, nowNs);
+            authority.onPlayerJoined(handover.playerEntityId, nowNs, store);
+            if (engine.addObserver(handover.sessionId, handover.playerEntityId, egress,
+                ctx.bandwidthBytesPerTick()) < 0)
+            {
+                counters[OrreryCounter.ERRORS.id()].incrementOrdered();
+                egress.disconnect(observer, DisconnectReason.shutdown);
+                CloseHelper.quietClose(observer.publication);
+                authority.onPlayerLeft(handover.playerEntityId, nowNs, store);
+                noticeGateway(handover.sessionId, DisconnectReason.shutdown);
+                continue;
+            }
+            observerBySession.put(handover.sessionId, observer);
+            observers.add(observer);
+        }
+        return workCount;
+    }
+
+    private void onGatewayMessage(
+        final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        switch (msgTypeId)
+        {
+            case PlayerInputDecoder.TEMPLATE_ID:
+                inputDecoder.wrapAndApplyHeader(buffer, index, headerDecoder);
+                authority.onPlayerInput(inputDecoder, nowNs, store);
+                counters[OrreryCounter.INPUTS_FORWARDED.id()].incrementOrdered();
+                break;
+
+            case DisconnectDecoder.TEMPLATE_ID:
+            {
+                disconnectDecoder.wrapAndApplyHeader(buffer, index, headerDecoder);
+                final ClientEgressProxy.ClientObserver observer = observerBySession.get(disconnectDecoder.sessionId());
+                if (null != observer)
+                {
+                    closeSession(observer, disconnectDecoder.reason());
+                }
+                break;
+            }
+
+            case RejectDecoder.TEMPLATE_ID:
+            {
+                rejectDecoder.wrapAndApplyHeader(buffer, index, headerDecoder);
+                final ClientEgressProxy.ClientObserver observer = observerBySession.get(rejectDecoder.sessionId());
+                if (null != observer)
+                {
+                    egress.forward(observer, buffer, index, length);
+                }
+                break;
+            }
+
+            default:
+                counters[OrreryCounter.ERRORS.id()].incrementOrdered();
+                break;
+        }
+    }
+
+    private int onTick()
+    {
+        tick++;
+        egress.tick(tick);
+        int workCount = authority.onTick(nowNs, store);
+        workCount += engine.tick(nowNs);
+
+        final long slowConsumerTimeoutNs = ctx.slowConsumerTimeoutNs();
+        final long heartbeatIntervalNs = ctx.heartbeatIntervalNs();
+        for (int i = observers.size() - 1; i >= 0; i--)
+        {
+            final ClientEgressProxy.ClientObserver observer = observers.get(i);
+            if (0 != observer.laggingSinceNs && nowNs - observer.laggingSinceNs > slowConsumerTimeoutNs)
+            {
+                counters[OrreryCounter.SESSIONS_SLOW_CONSUMER.id()].incrementOrdered();
+                closeSession(observer, DisconnectReason.slowConsumer);
+                noticeGateway(observer.sessionId, DisconnectReason.slowConsumer);
+            }
+            else
+            {
+                egress.heartbeatIfIdle(observer, nowNs, heartbeatIntervalNs);
+            }
+        }
+
+        updateCounters();
+        return workCount;
+    }
+
+    private void closeSession(final ClientEgressProxy.ClientObserver observer, final DisconnectReason reason)
+    {
+        egress.disconnect(observer, reason);
+        engine.removeObserver(observer.sessionId);
+        authority.onPlayerLeft(observer.playerEntityId, nowNs, store);
+        observerBySession.remove(observer.sessionId);
+        final int index = observers.indexOf(observer);
+        if (index >= 0)
+        {
+            final int last = observers.size() - 1;
+            observers.set(index, observers.get(last));
+            observers.remove(last);
+        }
+        CloseHelper.quietClose(observer.publication);
+    }
+
+    private void noticeGateway(final long sessionId, final DisconnectReason reason)
+    {
+        disconnectEncoder.wrapAndApplyHeader(noticeBuffer, 0, headerEncoder)
+            .sessionId(sessionId)
+            .reason(reason);
+        toGateway.write(DisconnectEncoder.TEMPLATE_ID, noticeBuffer, 0,
+            MessageHeaderEncoder.ENCODED_LENGTH + disconnectEncoder.encodedLength());
+    }
+
+    private void updateCounters()
+    {
+        counters[OrreryCounter.TICKS.id()].setOrdered(tick);
+        counters[OrreryCounter.ENTITIES.id()].setOrdered(store.size());
+        counters[OrreryCounter.SPAWNS_SENT.id()].setOrdered(engine.spawnsSent());
+        counters[OrreryCounter.UPDATES_SENT.id()].setOrdered(engine.updatesSent());
+        counters[OrreryCounter.DESPAWNS_SENT.id()].setOrdered(engine.despawnsSent());
+        counters[OrreryCounter.RESYNCS.id()].setOrdered(engine.resyncs());
+        counters[OrreryCounter.BUDGET_DEFERRALS.id()].setOrdered(engine.budgetDeferrals());
+        counters[OrreryCounter.BYTES_OUT.id()].setOrdered(egress.bytesOut());
+        counters[OrreryCounter.UPDATES_DROPPED_BACK_PRESSURE.id()].setOrdered(egress.ticksDropped());
+    }
+}

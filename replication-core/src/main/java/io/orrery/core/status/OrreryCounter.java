@@ -1,0 +1,87 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.status;
+
+import io.aeron.Aeron;
+import io.aeron.Counter;
+
+/**
+ * The Replication Layer's system counters. Each is allocated in the media driver's counters file through the Aeron
+ * client, so it is readable from outside the process with Aeron's {@code AeronStat} or any {@code CountersReader}
+ * (type id {@link #COUNTER_TYPE_ID}, label prefixed {@code "orrery: "}).
+ */
+public enum OrreryCounter
+{
+    SESSIONS_ACTIVE(0, "client sessions active"),
+    SESSIONS_OPENED(1, "client sessions opened"),
+    SESSIONS_CLOSED(2, "client sessions closed"),
+    SESSIONS_TIMED_OUT(3, "client sessions timed out"),
+    SESSIONS_SLOW_CONSUMER(4, "client sessions disconnected as slow consumers"),
+    ENTITIES(5, "entities cached"),
+    SPAWNS_SENT(6, "entity spawns sent"),
+    UPDATES_SENT(7, "entity updates sent"),
+    DESPAWNS_SENT(8, "entity despawns sent"),
+    BYTES_OUT(9, "bytes sent to clients"),
+    UPDATES_DROPPED_BACK_PRESSURE(10, "ticks dropped for back-pressured clients"),
+    RESYNCS(11, "client resynchronisations"),
+    INPUTS_RECEIVED(12, "player inputs received"),
+    INPUTS_FORWARDED(13, "player inputs forwarded to authority"),
+    REJECTED_MALFORMED(14, "messages rejected: malformed"),
+    REJECTED_BAD_TOKEN(15, "hellos rejected: bad token"),
+    REJECTED_EXPIRED_TOKEN(16, "hellos rejected: expired token"),
+    REJECTED_TOO_MANY_SESSIONS(17, "hellos rejected: too many sessions"),
+    REJECTED_NOT_AUTHENTICATED(18, "messages rejected: not authenticated"),
+    REJECTED_NOT_YOUR_ENTITY(19, "inputs rejected: not the sender's entity"),
+    REJECTED_OUT_OF_ORDER(20, "inputs rejected: out of order or duplicate"),
+    REJECTED_UNSUPPORTED_VERSION(21, "hellos rejected: unsupported version"),
+    REJECTED_BAD_RESPONSE_CHANNEL(22, "hellos rejected: bad response channel"),
+    MAX_DUTY_CYCLE_NS(23, "max duty cycle time ns"),
+    ERRORS(24, "errors"),
+    BUDGET_DEFERRALS(25, "entity sends deferred by bandwidth budget"),
+    TICKS(26, "replicant ticks");
+
+    /**
+     * Aeron counter type id of every Orrery system counter.
+     */
+    public static final int COUNTER_TYPE_ID = 7301;
+
+    private static final OrreryCounter[] VALUES = values();
+
+    private final int id;
+    private final String label;
+
+    OrreryCounter(final int id, final String label)
+    {
+        this.id = id;
+        this.label = label;
+    }
+
+    public int id()
+    {
+        return id;
+    }
+
+    public String label()
+    {
+        return label;
+    }
+
+    /**
+     * Allocate all counters through the Aeron client, indexed by {@link #id()}.
+     *
+     * @param aeron client to allocate with.
+     * @param shardName included in each label so several shards on one driver can be told apart.
+     * @return counters indexed by id; the caller closes them.
+     */
+    public static Counter[] allocate(final Aeron aeron, final String shardName)
+    {
+        final Counter[] counters = new Counter[VALUES.length];
+        for (final OrreryCounter descriptor : VALUES)
+        {
+            counters[descriptor.id] = aeron.addCounter(
+                COUNTER_TYPE_ID, "orrery: " + descriptor.label + " shard=" + shardName);
+        }
+        return counters;
+    }
+}
