@@ -210,7 +210,7 @@ public final class ReplicationLayer implements AutoCloseable
         public static final String EGRESS_TERM_LENGTH_PROP = "orrery.egress.term.length";
         public static final int EGRESS_TERM_LENGTH_DEFAULT = 64 * 1024;
         public static final String MAX_SESSIONS_PROP = "orrery.max.sessions";
-        public static final int MAX_SESSIONS_DEFAULT = 16 * 1024;
+        public static final int MAX_SESSIONS_DEFAULT = 4 * 1024;
         public static final String TOKEN_SECRET_PROP = "orrery.token.secret";
         /**
          * Development secret so one-command local runs work. Production deployments must set their own.
@@ -235,7 +235,7 @@ public final class ReplicationLayer implements AutoCloseable
         public static final String MAX_STATE_BYTES_PROP = "orrery.max.state.bytes";
         public static final int MAX_STATE_BYTES_DEFAULT = 256;
         public static final String MAX_VIEW_ENTITIES_PROP = "orrery.max.view.entities";
-        public static final int MAX_VIEW_ENTITIES_DEFAULT = 1024;
+        public static final int MAX_VIEW_ENTITIES_DEFAULT = 512;
         public static final String BUBBLE_RADIUS_M_PROP = "orrery.bubble.radius.m";
         public static final double BUBBLE_RADIUS_M_DEFAULT = 300;
         public static final String SIZE_FACTOR_PROP = "orrery.bubble.size.factor";

@@ -89,8 +89,14 @@ public final class ReplicantAgent implements Agent
 
     private static InterestEngine newEngine(final ReplicationLayer.Context ctx, final EntityStore store)
     {
-        return new InterestEngine(store, ctx.maxSessions(), ctx.maxViewEntities(), ctx.bubbleRadiusM(),
-            ctx.sizeFactor(), ctx.hysteresis());
+        final InterestConfig config = new InterestConfig()
+            .baseRadiusM(ctx.bubbleRadiusM())
+            .sizeFactor(ctx.sizeFactor())
+            .hysteresis(ctx.hysteresis())
+            .maxObservers(ctx.maxSessions())
+            .maxViewEntities(ctx.maxViewEntities())
+            .conclude();
+        return new InterestEngine(store, new SpatialIndex(ctx.maxEntities()), config);
     }
 
     @Override
