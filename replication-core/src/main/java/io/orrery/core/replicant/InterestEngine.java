@@ -1,0 +1,1027 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.replicant;
+
+import io.orrery.wire.codec.EntityDespawnEncoder;
+import io.orrery.wire.codec.EntitySpawnEncoder;
+import io.orrery.wire.codec.EntityUpdateBatchEncoder;
+import io.orrery.wire.codec.MessageHeaderEncoder;
+import org.agrona.collections.IntArrayList;
+import org.agrona.collections.Long2LongHashMap;
+
+/**
+ * Streaming bubbles: decides, once per tick and per observer, which entities to spawn, update and despawn, within
+ * the observer's bandwidth budget, and hands the decisions to the observer's {@link ObserverEgress}.
+ * <p>
+ * Threading: single threaded, the Replicant's duty-cycle thread, the same thread that writes the
+ * {@link EntityStore}. Zero allocation in steady state: every structure is sized at construction.
+ * <p>
+ * <b>Bubble.</b> An observer follows an entity (a client's own player entity); the bubble is centred on that
+ * entity's world position (the last known one if the entity is gone). An entity of radius {@code r} enters at
+ * distance {@code d <= base + k * r} and leaves at {@code d > (base + k * r) * (1 + h)} (see
+ * {@link InterestConfig}). Entities larger than {@link SpatialIndex#largeRadiusM()} are checked for every
+ * observer; the others are found by one grid query of radius {@code base + k * largeRadiusM} per observer per
+ * tick. The followed entity is always in view, is spawned first, and its updates always go first (they carry
+ * {@code lastAppliedInputSequence}, by which clients measure input latency).
+ * <p>
+ * <b>Deltas.</b> Per view entry the engine remembers the {@link EntityStore#changeSeq()} at which it last sent the
+ * entity; an update carries {@link EntityStore#changedSince(int, long)} of that sequence. A spawn is a full
+ * snapshot and counts as sending everything.
+ * <p>
+ * <b>Budget and accumulating priority.</b> Each tick every view entry with something to send (pending spawn, or
+ * changed fields) adds {@code w = (r + 1) * s / (d + s)} to its accumulated priority ({@code s} =
+ * {@link InterestConfig#priorityDistanceScaleM()}). The engine then sends in descending accumulated priority while
+ * the bytes fit into {@code min(beginTick capacity, observer budget)} minus the bytes of this tick's despawns;
+ * sizes are computed from the SBE codec constants. Sent entries drop to priority 0, deferred ones keep what they
+ * accumulated, so a far or small entity rises until it is sent: nothing starves. An entry is sent at a rate
+ * proportional to its weight. If the first candidate of a tick is larger than the observer's budget it is still
+ * sent when it fits the egress capacity, so an oversized snapshot cannot block an observer forever.
+ * <p>
+ * <b>Order.</b> Per observer per tick: {@code beginTick}, spawns (followed entity first, then by priority),
+ * updates (the same), despawns (not budgeted: always sent, their bytes are reserved first), {@code endTick}.
+ * <p>
+ * <b>Back-pressure.</b> {@code beginTick <= 0}: the observer is lagging and skipped this tick (its view is not
+ * advanced, so nothing is lost: later deltas are computed from what it actually received). A {@code false} from
+ * any other call: the engine stops calling for that observer this tick (no {@code endTick}) and marks it for
+ * resync. At its next tick with capacity every entity in its view becomes a pending fresh spawn; while any remain,
+ * only spawns (and despawns) are sent, by priority and budget as usual; deltas resume when all are re-spawned.
+ * Nothing is queued per observer.
+ * <p>
+ * <b>View capacity.</b> At most {@link InterestConfig#maxViewEntities()} entries per observer (pending despawns
+ * included). When full, a candidate may replace the entry with the lowest weight {@code w} if its own weight is
+ * higher by more than the hysteresis fraction; the replaced entry is despawned ({@code leftBubble}) and its place
+ * is free at the next tick. At most {@link InterestConfig#maxViewEvictionsPerTick()} replacements per observer
+ * per tick bound the cost. The followed entity always gets in.
+ * <p>
+ * Per-observer view, flattened into arrays of {@code maxObservers * maxViewEntities}, entries dense per observer:
+ * <pre>
+ *   observer o owns entries [o * V, o * V + viewCount[o]):
+ *   +------+------------+----------+-------------+------------------+-------+--------+
+ *   | slot | createdSeq | entityId | lastSentSeq | accumulated prio | state | reason |
+ *   +------+------------+----------+-------------+------------------+-------+--------+
+ *   state: SPAWN_PENDING (never sent), RESPAWN_PENDING (the observer may hold an old copy),
+ *          SPAWNED, DESPAWN_PENDING (reason = DespawnReason value)
+ * </pre>
+ * "Is slot s in o's view" is answered without a per-observer map: while processing an observer the engine stamps
+ * each in-view slot in a per-slot array with a per-(observer, tick) stamp.
+ */
+public final class InterestEngine
+{
+    /**
+     * Too many observers.
+     */
+    public static final int ERR_TOO_MANY_OBSERVERS = -2;
+
+    /**
+     * An observer with this id exists already.
+     */
+    public static final int ERR_DUPLICATE_OBSERVER = -3;
+
+    /**
+     * The budget must be positive.
+     */
+    public static final int ERR_INVALID_BUDGET = -4;
+
+    /**
+     * Bytes of an EntitySpawn message without component state.
+     */
+    public static final int SPAWN_BASE_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + EntitySpawnEncoder.BLOCK_LENGTH +
+        EntitySpawnEncoder.componentStateHeaderLength();
+
+    /**
+     * Bytes of one EntityUpdateBatch entry without component state.
+     */
+    public static final int UPDATE_ENTRY_BASE_LENGTH = EntityUpdateBatchEncoder.UpdatesEncoder.sbeBlockLength() +
+        EntityUpdateBatchEncoder.UpdatesEncoder.componentStateHeaderLength();
+
+    /**
+     * Bytes of an EntityUpdateBatch message around its entries.
+     */
+    public static final int UPDATE_BATCH_OVERHEAD = MessageHeaderEncoder.ENCODED_LENGTH +
+        EntityUpdateBatchEncoder.BLOCK_LENGTH + EntityUpdateBatchEncoder.UpdatesEncoder.sbeHeaderSize();
+
+    /**
+     * Bytes of an EntityDespawn message.
+     */
+    public static final int DESPAWN_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + EntityDespawnEncoder.BLOCK_LENGTH;
+
+    static final byte SPAWN_PENDING = 1;
+    static final byte RESPAWN_PENDING = 2;
+    static final byte SPAWNED = 3;
+    static final byte DESPAWN_PENDING = 4;
+
+    private static final byte REASON_LEFT_BUBBLE = 0;
+    private static final byte REASON_DESTROYED = 1;
+    private static final double OWN_PRIORITY = Double.MAX_VALUE;
+
+    private final EntityStore store;
+    private final SpatialIndex index;
+    private final double baseRadiusM;
+    private final double sizeFactor;
+    private final double exitFactor;
+    private final double priorityScaleM;
+    private final double gridQueryRadiusM;
+    private final int maxObservers;
+    private final int viewCapacity;
+    private final int maxEvictionsPerTick;
+
+    // observers
+    private final Long2LongHashMap observerIndexById;
+    private final long[] observerIds;
+    private final ObserverEgress[] egresses;
+    private final int[] budgets;
+    private final long[] followIds;
+    private final int[] followSlots;
+    private final long[] followCreatedSeqs;
+    private final boolean[] hasCentre;
+    private final long[] centreX;
+    private final long[] centreY;
+    private final long[] centreZ;
+    private final boolean[] lagging;
+    private final boolean[] needsResync;
+    private final boolean[] resyncing;
+    private final int[] viewCounts;
+    private final int[] activeObservers;
+    private final int[] activePositions;
+    private int activeObserverCount;
+    private final int[] freeObservers;
+    private int freeObserverCount;
+
+    // views
+    private final int[] viewSlots;
+    private final long[] viewCreatedSeqs;
+    private final long[] viewEntityIds;
+    private final long[] viewLastSentSeqs;
+    private final double[] viewPriorities;
+    private final byte[] viewStates;
+    private final byte[] viewReasons;
+
+    // per slot marks
+    private final long[] markStamps;
+    private long stamp;
+
+    // per observer scratch, sized by view capacity
+    private final double[] scratchWeights;
+    private final int[] scratchMasks;
+    private final int[] heapEntries;
+    private final double[] heapPriorities;
+    private int heapSize;
+    private final int[] spawnList;
+    private final int[] updateList;
+    private int spawnCount;
+    private int updateCount;
+    private final IntArrayList queryResults;
+
+    // counters
+    private long spawnsSent;
+    private long updatesSent;
+    private long despawnsSent;
+    private long resyncs;
+    private long observersLagging;
+    private long budgetDeferrals;
+    private long viewEvictions;
+    private long viewFullRejections;
+    private long ticks;
+
+    /**
+     * @param store  the entity cache (same thread).
+     * @param index  the spatial index of {@code store}, updated by {@link #tick(long)}.
+     * @param config bubble parameters, validated here.
+     */
+    public InterestEngine(final EntityStore store, final SpatialIndex index, final InterestConfig config)
+    {
+        config.conclude();
+        this.store = store;
+        this.index = index;
+        baseRadiusM = config.baseRadiusM();
+        sizeFactor = config.sizeFactor();
+        exitFactor = 1.0 + config.hysteresis();
+        priorityScaleM = config.priorityDistanceScaleM();
+        gridQueryRadiusM = baseRadiusM + sizeFactor * index.largeRadiusM();
+        maxObservers = config.maxObservers();
+        viewCapacity = config.maxViewEntities();
+        maxEvictionsPerTick = config.maxViewEvictionsPerTick();
+
+        observerIndexById = new Long2LongHashMap((int)(maxObservers / 0.65f) + 2, 0.65f, -1);
+        observerIds = new long[maxObservers];
+        egresses = new ObserverEgress[maxObservers];
+        budgets = new int[maxObservers];
+        followIds = new long[maxObservers];
+        followSlots = new int[maxObservers];
+        followCreatedSeqs = new long[maxObservers];
+        hasCentre = new boolean[maxObservers];
+        centreX = new long[maxObservers];
+        centreY = new long[maxObservers];
+        centreZ = new long[maxObservers];
+        lagging = new boolean[maxObservers];
+        needsResync = new boolean[maxObservers];
+        resyncing = new boolean[maxObservers];
+        viewCounts = new int[maxObservers];
+        activeObservers = new int[maxObservers];
+        activePositions = new int[maxObservers];
+        freeObservers = new int[maxObservers];
+        for (int i = 0; i < maxObservers; i++)
+        {
+            freeObservers[i] = maxObservers - 1 - i;
+        }
+        freeObserverCount = maxObservers;
+
+        final int entries = maxObservers * viewCapacity;
+        viewSlots = new int[entries];
+        viewCreatedSeqs = new long[entries];
+        viewEntityIds = new long[entries];
+        viewLastSentSeqs = new long[entries];
+        viewPriorities = new double[entries];
+        viewStates = new byte[entries];
+        viewReasons = new byte[entries];
+
+        markStamps = new long[store.capacity()];
+
+        scratchWeights = new double[viewCapacity];
+        scratchMasks = new int[viewCapacity];
+        heapEntries = new int[viewCapacity];
+        heapPriorities = new double[viewCapacity];
+        spawnList = new int[viewCapacity];
+        updateList = new int[viewCapacity];
+        queryResults = new IntArrayList(Math.min(store.capacity(), 4096), EntityStore.NULL_SLOT);
+    }
+
+    // ------------------------------------------------------------------ observers (control path)
+
+    /**
+     * Add an observer. Its followed entity need not exist yet; its bubble starts once it does.
+     *
+     * @param observerId         unique id, passed back to the egress.
+     * @param followEntityId     the entity the bubble is centred on (the client's own player entity).
+     * @param egress             where the decisions go.
+     * @param budgetBytesPerTick the observer's bandwidth budget per tick.
+     * @return the observer index, or {@link #ERR_TOO_MANY_OBSERVERS}, {@link #ERR_DUPLICATE_OBSERVER},
+     * {@link #ERR_INVALID_BUDGET}.
+     */
+    public int addObserver(
+        final long observerId, final long followEntityId, final ObserverEgress egress, final int budgetBytesPerTick)
+    {
+        if (budgetBytesPerTick <= 0)
+        {
+            return ERR_INVALID_BUDGET;
+        }
+        if (observerIndexById.get(observerId) != -1)
+        {
+            return ERR_DUPLICATE_OBSERVER;
+        }
+        if (0 == freeObserverCount)
+        {
+            return ERR_TOO_MANY_OBSERVERS;
+        }
+
+        final int o = freeObservers[--freeObserverCount];
+        observerIndexById.put(observerId, o);
+        observerIds[o] = observerId;
+        egresses[o] = egress;
+        budgets[o] = budgetBytesPerTick;
+        followIds[o] = followEntityId;
+        followSlots[o] = EntityStore.NULL_SLOT;
+        followCreatedSeqs[o] = 0;
+        hasCentre[o] = false;
+        lagging[o] = false;
+        needsResync[o] = false;
+        resyncing[o] = false;
+        viewCounts[o] = 0;
+        activePositions[o] = activeObserverCount;
+        activeObservers[activeObserverCount++] = o;
+
+        return o;
+    }
+
+    /**
+     * Remove an observer; nothing is sent to it.
+     *
+     * @return true if it existed.
+     */
+    public boolean removeObserver(final long observerId)
+    {
+        final int o = (int)observerIndexById.remove(observerId);
+        if (-1 == o)
+        {
+            return false;
+        }
+
+        if (lagging[o])
+        {
+            observersLagging--;
+        }
+        egresses[o] = null;
+        viewCounts[o] = 0;
+        final int position = activePositions[o];
+        final int last = activeObservers[--activeObserverCount];
+        activeObservers[position] = last;
+        activePositions[last] = position;
+        freeObservers[freeObserverCount++] = o;
+
+        return true;
+    }
+
+    /**
+     * Change the entity an observer follows (e.g. the player respawned as another entity).
+     *
+     * @return true if the observer exists.
+     */
+    public boolean follow(final long observerId, final long followEntityId)
+    {
+        final int o = (int)observerIndexById.get(observerId);
+        if (-1 == o)
+        {
+            return false;
+        }
+        followIds[o] = followEntityId;
+        followSlots[o] = EntityStore.NULL_SLOT;
+        return true;
+    }
+
+    /**
+     * Change an observer's budget.
+     *
+     * @return true if the observer exists and the budget is positive.
+     */
+    public boolean budget(final long observerId, final int budgetBytesPerTick)
+    {
+        final int o = (int)observerIndexById.get(observerId);
+        if (-1 == o || budgetBytesPerTick <= 0)
+        {
+            return false;
+        }
+        budgets[o] = budgetBytesPerTick;
+        return true;
+    }
+
+    /**
+     * @return the observer's index or -1.
+     */
+    public int observerIndex(final long observerId)
+    {
+        return (int)observerIndexById.get(observerId);
+    }
+
+    public int observerCount()
+    {
+        return activeObserverCount;
+    }
+
+    /**
+     * @return number of entries in the observer's view, pending spawns and despawns included.
+     */
+    public int viewCount(final int observerIndex)
+    {
+        return viewCounts[observerIndex];
+    }
+
+    /**
+     * Diagnostic (linear scan): is the entity spawned, or pending spawn, in the observer's view?
+     */
+    public boolean inView(final int observerIndex, final long entityId)
+    {
+        final int base = observerIndex * viewCapacity;
+        for (int i = base, end = base + viewCounts[observerIndex]; i < end; i++)
+        {
+            if (viewEntityIds[i] == entityId && DESPAWN_PENDING != viewStates[i])
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return true if the observer will be, or is being, resynchronised.
+     */
+    public boolean isResyncing(final int observerIndex)
+    {
+        return needsResync[observerIndex] || resyncing[observerIndex];
+    }
+
+    // ------------------------------------------------------------------ counters
+
+    public long spawnsSent()
+    {
+        return spawnsSent;
+    }
+
+    public long updatesSent()
+    {
+        return updatesSent;
+    }
+
+    public long despawnsSent()
+    {
+        return despawnsSent;
+    }
+
+    /**
+     * @return number of times an observer was marked for resync.
+     */
+    public long resyncs()
+    {
+        return resyncs;
+    }
+
+    /**
+     * @return observers whose latest {@code beginTick} reported no capacity (a gauge).
+     */
+    public long observersLagging()
+    {
+        return observersLagging;
+    }
+
+    /**
+     * @return (entity, observer, tick) triples with something to send that the budget deferred.
+     */
+    public long budgetDeferrals()
+    {
+        return budgetDeferrals;
+    }
+
+    /**
+     * @return view entries given up to better candidates because a view was full.
+     */
+    public long viewEvictions()
+    {
+        return viewEvictions;
+    }
+
+    /**
+     * @return candidates that could not enter a full view.
+     */
+    public long viewFullRejections()
+    {
+        return viewFullRejections;
+    }
+
+    public long ticks()
+    {
+        return ticks;
+    }
+
+    // ------------------------------------------------------------------ duty cycle
+
+    /**
+     * One tick: world positions, spatial index, then every observer.
+     *
+     * @param nowNs the clock, read once by the caller for this duty cycle.
+     * @return work done: entities re-indexed plus messages issued.
+     */
+    public int tick(final long nowNs)
+    {
+        ticks++;
+        store.updateWorldPositions();
+        int work = index.update(store);
+
+        final int[] activeObservers = this.activeObservers;
+        for (int i = 0; i < activeObserverCount; i++)
+        {
+            work += tickObserver(activeObservers[i], nowNs);
+        }
+
+        return work;
+    }
+
+    private int tickObserver(final int o, final long nowNs)
+    {
+        final long observerId = observerIds[o];
+        final ObserverEgress egress = egresses[o];
+        final int capacity = egress.beginTick(observerId, nowNs);
+        if (capacity <= 0)
+        {
+            if (!lagging[o])
+            {
+                lagging[o] = true;
+                observersLagging++;
+            }
+            return 0;
+        }
+        if (lagging[o])
+        {
+            lagging[o] = false;
+            observersLagging--;
+        }
+
+        if (needsResync[o])
+        {
+            startResync(o);
+        }
+
+        resolveCentre(o);
+        stamp++;
+        final int despawnBytes = maintainView(o);
+        if (hasCentre[o])
+        {
+            admitCandidates(o);
+        }
+
+        select(o, Math.min(capacity, budgets[o]) - despawnBytes, capacity - despawnBytes);
+        return emit(o);
+    }
+
+    // ------------------------------------------------------------------ view maintenance
+
+    private void startResync(final int o)
+    {
+        final int base = o * viewCapacity;
+        for (int i = base, end = base + viewCounts[o]; i < end; i++)
+        {
+            if (SPAWNED == viewStates[i])
+            {
+                viewStates[i] = RESPAWN_PENDING;
+            }
+        }
+        needsResync[o] = false;
+        resyncing[o] = true;
+    }
+
+    private void resolveCentre(final int o)
+    {
+        int slot = followSlots[o];
+        if (EntityStore.NULL_SLOT == slot || !store.isActive(slot) || store.createdSeq(slot) != followCreatedSeqs[o])
+        {
+            slot = store.slotOf(followIds[o]);
+            followSlots[o] = slot;
+            if (EntityStore.NULL_SLOT != slot)
+            {
+                followCreatedSeqs[o] = store.createdSeq(slot);
+            }
+        }
+
+        if (EntityStore.NULL_SLOT != slot)
+        {
+            hasCentre[o] = true;
+            centreX[o] = store.worldX(slot);
+            centreY[o] = store.worldY(slot);
+            centreZ[o] = store.worldZ(slot);
+        }
+    }
+
+    /**
+     * Walk the view: drop or despawn what is gone or out of range, accumulate priority of what has work,
+     * stamp what stays. Returns the bytes of pending despawns.
+     */
+    private int maintainView(final int o)
+    {
+        final EntityStore store = this.store;
+        final int base = o * viewCapacity;
+        final int followSlot = followSlots[o];
+        final long cx = centreX[o];
+        final long cy = centreY[o];
+        final long cz = centreZ[o];
+        final boolean deltasAllowed = !resyncing[o];
+        int despawnBytes = 0;
+        int respawnPending = 0;
+
+        int i = 0;
+        while (i < viewCounts[o])
+        {
+            final int e = base + i;
+            final int slot = viewSlots[e];
+            final byte state = viewStates[e];
+            final boolean alive = store.isActive(slot) && store.createdSeq(slot) == viewCreatedSeqs[e];
+
+            if (DESPAWN_PENDING == state)
+            {
+                if (alive)
+                {
+                    markStamps[slot] = stamp;
+                }
+                scratchWeights[i] = OWN_PRIORITY;
+                despawnBytes += DESPAWN_LENGTH;
+                i++;
+                continue;
+            }
+
+            if (!alive)
+            {
+                if (SPAWN_PENDING == state)
+                {
+                    removeEntry(o, i);
+                    continue;
+                }
+                viewStates[e] = DESPAWN_PENDING;
+                viewReasons[e] = store.isActive(slot) ? REASON_DESTROYED : (byte)store.removalReason(slot);
+                scratchWeights[i] = OWN_PRIORITY;
+                despawnBytes += DESPAWN_LENGTH;
+                i++;
+                continue;
+            }
+
+            final double weight;
+            if (slot == followSlot)
+            {
+                weight = OWN_PRIORITY;
+            }
+            else
+            {
+                final double distanceM = distanceM(store, slot, cx, cy, cz);
+                final double radiusM = store.radius(slot);
+                if (distanceM > (baseRadiusM + sizeFactor * radiusM) * exitFactor)
+                {
+                    if (SPAWN_PENDING == state)
+                    {
+                        removeEntry(o, i);
+                        continue;
+                    }
+                    viewStates[e] = DESPAWN_PENDING;
+                    viewReasons[e] = REASON_LEFT_BUBBLE;
+                    markStamps[slot] = stamp;
+                    scratchWeights[i] = OWN_PRIORITY;
+                    despawnBytes += DESPAWN_LENGTH;
+                    i++;
+                    continue;
+                }
+                weight = (radiusM + 1.0) * priorityScaleM / (distanceM + priorityScaleM);
+            }
+
+            markStamps[slot] = stamp;
+            scratchWeights[i] = weight;
+            int mask = 0;
+            if (SPAWNED == state)
+            {
+                mask = deltasAllowed ? store.changedSince(slot, viewLastSentSeqs[e]) : 0;
+                if (0 != mask)
+                {
+                    viewPriorities[e] = accumulate(viewPriorities[e], weight);
+                }
+            }
+            else
+            {
+                if (RESPAWN_PENDING == state)
+                {
+                    respawnPending++;
+                }
+                viewPriorities[e] = accumulate(viewPriorities[e], weight);
+            }
+            scratchMasks[i] = mask;
+            i++;
+        }
+
+        if (0 == respawnPending && !needsResync[o])
+        {
+            resyncing[o] = false;
+        }
+
+        return despawnBytes;
+    }
+
+    private static double accumulate(final double priority, final double weight)
+    {
+        return OWN_PRIORITY == weight ? OWN_PRIORITY : priority + weight;
+    }
+
+    /**
+     * Add the followed entity if missing, then everything newly within view distance.
+     */
+    private void admitCandidates(final int o)
+    {
+        final EntityStore store = this.store;
+        final long cx = centreX[o];
+        final long cy = centreY[o];
+        final long cz = centreZ[o];
+        int evictionsLeft = maxEvictionsPerTick;
+
+        final int followSlot = followSlots[o];
+        if (EntityStore.NULL_SLOT != followSlot && markStamps[followSlot] != stamp)
+        {
+            if (viewCounts[o] == viewCapacity)
+            {
+                evictLowest(o, OWN_PRIORITY, followSlot);
+            }
+            else
+            {
+                addEntry(o, followSlot, OWN_PRIORITY);
+            }
+        }
+
+        final IntArrayList results = queryResults;
+        results.clear();
+        index.query(store, cx, cy, cz, gridQueryRadiusM, results);
+        for (int i = 0, n = results.size(); i < n; i++)
+        {
+            final int slot = results.getInt(i);
+            if (markStamps[slot] != stamp)
+            {
+                evictionsLeft = consider(o, slot, cx, cy, cz, evictionsLeft);
+            }
+        }
+
+        for (int i = 0, n = index.largeCount(); i < n; i++)
+        {
+            final int slot = index.largeSlot(i);
+            if (markStamps[slot] != stamp)
+            {
+                evictionsLeft = consider(o, slot, cx, cy, cz, evictionsLeft);
+            }
+        }
+    }
+
+    private int consider(final int o, final int slot, final long cx, final long cy, final long cz,
+        final int evictionsLeft)
+    {
+        final double distanceM = distanceM(store, slot, cx, cy, cz);
+        final double radiusM = store.radius(slot);
+        if (distanceM > baseRadiusM + sizeFactor * radiusM)
+        {
+            return evictionsLeft;
+        }
+
+        final double weight = (radiusM + 1.0) * priorityScaleM / (distanceM + priorityScaleM);
+        if (viewCounts[o] < viewCapacity)
+        {
+            addEntry(o, slot, weight);
+            return evictionsLeft;
+        }
+
+        if (evictionsLeft > 0 && evictLowest(o, weight, slot))
+        {
+            return evictionsLeft - 1;
+        }
+
+        viewFullRejections++;
+        return evictionsLeft;
+    }
+
+    /**
+     * The view is full: give up the entry of lowest weight if the candidate's weight beats it by more than the
+     * hysteresis. A never-sent entry is replaced in place; a sent one is despawned and frees its place next tick.
+     */
+    private boolean evictLowest(final int o, final double weight, final int candidateSlot)
+    {
+        final int base = o * viewCapacity;
+        int lowest = -1;
+        double lowestWeight = OWN_PRIORITY;
+        for (int i = 0, n = viewCounts[o]; i < n; i++)
+        {
+            if (scratchWeights[i] < lowestWeight)
+            {
+                lowestWeight = scratchWeights[i];
+                lowest = i;
+            }
+        }
+
+        if (-1 == lowest || !(weight > lowestWeight * exitFactor))
+        {
+            return false;
+        }
+
+        viewEvictions++;
+        final int e = base + lowest;
+        if (SPAWN_PENDING == viewStates[e])
+        {
+            setEntry(o, lowest, candidateSlot, weight);
+        }
+        else
+        {
+            viewStates[e] = DESPAWN_PENDING;
+            viewReasons[e] = REASON_LEFT_BUBBLE;
+            scratchWeights[lowest] = OWN_PRIORITY;
+        }
+        markStamps[candidateSlot] = stamp;
+
+        return true;
+    }
+
+    private void addEntry(final int o, final int slot, final double weight)
+    {
+        final int i = viewCounts[o]++;
+        setEntry(o, i, slot, weight);
+    }
+
+    private void setEntry(final int o, final int i, final int slot, final double weight)
+    {
+        final int e = o * viewCapacity + i;
+        viewSlots[e] = slot;
+        viewCreatedSeqs[e] = store.createdSeq(slot);
+        viewEntityIds[e] = store.entityId(slot);
+        viewLastSentSeqs[e] = 0;
+        viewPriorities[e] = weight;
+        viewStates[e] = SPAWN_PENDING;
+        viewReasons[e] = 0;
+        scratchWeights[i] = weight;
+        scratchMasks[i] = 0;
+        markStamps[slot] = stamp;
+    }
+
+    private void removeEntry(final int o, final int i)
+    {
+        final int base = o * viewCapacity;
+        final int last = --viewCounts[o];
+        if (i != last)
+        {
+            final int e = base + i;
+            final int l = base + last;
+            viewSlots[e] = viewSlots[l];
+            viewCreatedSeqs[e] = viewCreatedSeqs[l];
+            viewEntityIds[e] = viewEntityIds[l];
+            viewLastSentSeqs[e] = viewLastSentSeqs[l];
+            viewPriorities[e] = viewPriorities[l];
+            viewStates[e] = viewStates[l];
+            viewReasons[e] = viewReasons[l];
+            scratchWeights[i] = scratchWeights[last];
+            scratchMasks[i] = scratchMasks[last];
+        }
+    }
+
+    private static double distanceM(final EntityStore store, final int slot, final long cx, final long cy,
+        final long cz)
+    {
+        final double dx = (double)(store.worldX(slot) - cx);
+        final double dy = (double)(store.worldY(slot) - cy);
+        final double dz = (double)(store.worldZ(slot) - cz);
+        return Math.sqrt(dx * dx + dy * dy + dz * dz) * 0.001;
+    }
+
+    // ------------------------------------------------------------------ selection
+
+    /**
+     * Fill {@code spawnList} and {@code updateList} (view indices, in descending priority) with what fits.
+     * While resynchronising, SPAWNED entries have mask 0 (set by maintainView), so only snapshots compete.
+     */
+    private void select(final int o, final int limit, final int egressCapacity)
+    {
+        final int base = o * viewCapacity;
+        spawnCount = 0;
+        updateCount = 0;
+        heapSize = 0;
+
+        for (int i = 0, n = viewCounts[o]; i < n; i++)
+        {
+            final byte state = viewStates[base + i];
+            if (SPAWN_PENDING == state || RESPAWN_PENDING == state || (SPAWNED == state && 0 != scratchMasks[i]))
+            {
+                heapEntries[heapSize] = i;
+                heapPriorities[heapSize] = viewPriorities[base + i];
+                heapSize++;
+            }
+        }
+
+        for (int i = (heapSize >> 1) - 1; i >= 0; i--)
+        {
+            siftDown(i);
+        }
+
+        int remaining = limit;
+        boolean batchStarted = false;
+        boolean first = true;
+        while (heapSize > 0)
+        {
+            if (remaining < UPDATE_ENTRY_BASE_LENGTH && !first)
+            {
+                budgetDeferrals += heapSize;
+                break;
+            }
+
+            final int i = heapEntries[0];
+            heapEntries[0] = heapEntries[heapSize - 1];
+            heapPriorities[0] = heapPriorities[heapSize - 1];
+            heapSize--;
+            siftDown(0);
+
+            final int e = base + i;
+            final int slot = viewSlots[e];
+            final boolean isSpawn = SPAWNED != viewStates[e];
+            final int mask = scratchMasks[i];
+            int bytes;
+            if (isSpawn)
+            {
+                bytes = SPAWN_BASE_LENGTH + store.componentStateLength(slot);
+            }
+            else
+            {
+                bytes = UPDATE_ENTRY_BASE_LENGTH +
+                    (0 != (mask & EntityStore.COMPONENT_STATE) ? store.componentStateLength(slot) : 0);
+                if (!batchStarted)
+                {
+                    bytes += UPDATE_BATCH_OVERHEAD;
+                }
+            }
+
+            if (bytes <= remaining || (first && bytes <= egressCapacity))
+            {
+                remaining -= bytes;
+                first = false;
+                if (isSpawn)
+                {
+                    spawnList[spawnCount++] = i;
+                }
+                else
+                {
+                    batchStarted = true;
+                    updateList[updateCount++] = i;
+                }
+            }
+            else
+            {
+                first = false;
+                budgetDeferrals++;
+            }
+        }
+    }
+
+    private void siftDown(final int start)
+    {
+        final int[] entries = heapEntries;
+        final double[] priorities = heapPriorities;
+        final int size = heapSize;
+        int i = start;
+        final int entry = entries[i];
+        final double priority = priorities[i];
+        while (true)
+        {
+            int child = (i << 1) + 1;
+            if (child >= size)
+            {
+                break;
+            }
+            if (child + 1 < size && priorities[child + 1] > priorities[child])
+            {
+                child++;
+            }
+            if (priorities[child] <= priority)
+            {
+                break;
+            }
+            entries[i] = entries[child];
+            priorities[i] = priorities[child];
+            i = child;
+        }
+        entries[i] = entry;
+        priorities[i] = priority;
+    }
+
+    // ------------------------------------------------------------------ emission
+
+    private int emit(final int o)
+    {
+        final int[] spawns = spawnList;
+        final EntityStore store = this.store;
+        final long observerId = observerIds[o];
+        final ObserverEgress egress = egresses[o];
+        final int base = o * viewCapacity;
+        int work = 0;
+
+        for (int k = 0; k < spawnCount; k++)
+        {
+            final int e = base + spawns[k];
+            final int slot = viewSlots[e];
+            if (!egress.onSpawn(observerId, store, slot))
+            {
+                viewStates[e] = RESPAWN_PENDING;
+                return work + markForResync(o);
+            }
+            viewStates[e] = SPAWNED;
+            viewLastSentSeqs[e] = store.changeSeq();
+            viewPriorities[e] = 0;
+            spawnsSent++;
+            work++;
+        }
+
+        for (int k = 0; k < updateCount; k++)
+        {
+            final int i = updateList[k];
+            final int e = base + i;
+            if (!egress.onUpdate(observerId, store, viewSlots[e], scratchMasks[i]))
+            {
+                return work + markForResync(o);
+            }
+            viewLastSentSeqs[e] = store.changeSeq();
+            viewPriorities[e] = 0;
+            updatesSent++;
+            work++;
+        }
+
+        for (int i = viewCounts[o] - 1; i >= 0; i--)
+        {
+            final int e = base + i;
+            if (DESPAWN_PENDING == viewStates[e])
+            {
+                if (!egress.onDespawn(observerId, viewEntityIds[e], viewReasons[e]))
+                {
+                    return work + markForResync(o);
+                }
+                removeEntry(o, i);
+                despawnsSent++;
+                work++;
+            }
+        }
+
+        if (!egress.endTick(observerId))
+        {
+            return work + markForResync(o);
+        }
+
+        return work;
+    }
+
+    private int markForResync(final int o)
+    {
+        needsResync[o] = true;
+        resyncs++;
+        return 1;
+    }
+}
