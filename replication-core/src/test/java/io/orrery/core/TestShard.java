@@ -36,6 +36,12 @@ final class TestShard implements AutoCloseable
     final Aeron clientAeron;
     final ClientLink link;
     final SessionTokens tokens = new SessionTokens(SECRET);
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+    private final BooleanSupplier egressWindowOpen;
+    private boolean metering;
+    private long layerBytes;
+    private long linkBytes;
     private long nextCorrelationId = 1;
 
     TestShard(final java.util.function.Consumer<ReplicationLayer.Context> customise)
@@ -56,6 +62,8 @@ final class TestShard implements AutoCloseable
         customise.accept(ctx);
         layer = ReplicationLayer.launch(ctx);
         clientAeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(layer.aeronDirectoryName()));
+        final io.orrery.core.replicant.ReplicantAgent replicant = layer.replicant();
+        egressWindowOpen = replicant::isEgressWindowOpen;
         link = new ClientLink(clientAeron, new ClientLink.Settings().clock(clock).responseStreamId(2001));
     }
 
@@ -101,7 +109,49 @@ final class TestShard implements AutoCloseable
      */
     int poll()
     {
-        return layer.doWork() + link.doWork();
+        return layerDoWork() + linkDoWork();
+    }
+
+    /**
+     * Count bytes allocated by the layer's and the link's duty cycles only (not by the test around them).
+     */
+    void meterAllocations(final boolean enabled)
+    {
+        metering = enabled;
+    }
+
+    long layerBytesAllocated()
+    {
+        return layerBytes;
+    }
+
+    long linkBytesAllocated()
+    {
+        return linkBytes;
+    }
+
+    private int layerDoWork()
+    {
+        if (!metering)
+        {
+            return layer.doWork();
+        }
+        final long before = THREADS.getCurrentThreadAllocatedBytes();
+        final int work = layer.doWork();
+        layerBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
+        return work;
+    }
+
+    private int linkDoWork()
+    {
+        if (!metering)
+        {
+            return link.doWork();
+        }
+        final long before = THREADS.getCurrentThreadAllocatedBytes();
+        final int work = link.doWork();
+        linkBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
+        return work;
     }
 
     /**
@@ -110,8 +160,9 @@ final class TestShard implements AutoCloseable
     void tick()
     {
         clock.advance(TICK_NS);
-        layer.doWork();
+        layerDoWork();
         drain();
+        await(egressWindowOpen, "media driver to reopen egress windows");
     }
 
     void drain()

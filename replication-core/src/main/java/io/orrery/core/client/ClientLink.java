@@ -102,12 +102,16 @@ public final class ClientLink implements Agent, AutoCloseable
     }
 
     static final int FRAGMENT_LIMIT = 1024;
+    /**
+     * Largest message the Replication Layer sends (1/8 of a 64 KiB term): reassembly buffers start this size.
+     */
+    static final int MAX_MESSAGE_LENGTH = 8 * 1024;
 
     private final Aeron aeron;
     private final Settings settings;
     private final NanoClock clock;
     private final Subscription responses;
-    private final FragmentHandler assembler = new FragmentAssembler(this::onFragment);
+    private final FragmentHandler assembler = new FragmentAssembler(this::onFragment, MAX_MESSAGE_LENGTH, true);
     private final Int2ObjectHashMap<ClientSession> sessionByImage = new Int2ObjectHashMap<>();
     private final Long2ObjectHashMap<ClientSession> sessionByCorrelation = new Long2ObjectHashMap<>();
     private final ArrayList<ClientSession> sessions = new ArrayList<>();

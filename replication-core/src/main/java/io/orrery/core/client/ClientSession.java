@@ -139,8 +139,7 @@ public final class ClientSession
         inputEncoder.aimYaw(aimYaw).aimPitch(aimPitch);
         sendBuffer.putInt(inputEncoder.offset() + PlayerInputEncoder.actionsEncodingOffset(), actions,
             java.nio.ByteOrder.LITTLE_ENDIAN);
-        final long result = publication.offer(
-            sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + PlayerInputEncoder.BLOCK_LENGTH);
+        final long result = offer(MessageHeaderEncoder.ENCODED_LENGTH + PlayerInputEncoder.BLOCK_LENGTH);
         if (result > 0)
         {
             inputSequence = sequence;
@@ -191,6 +190,12 @@ public final class ClientSession
         link.close(this, State.CLOSED, DisconnectReason.clientRequest.value());
     }
 
+    private long offer(final int length)
+    {
+        final long result = publication.offer(sendBuffer, 0, length);
+        return io.aeron.Publication.ADMIN_ACTION == result ? publication.offer(sendBuffer, 0, length) : result;
+    }
+
     boolean sendHello(final String responseChannel, final int responseStreamId, final long nowNs)
     {
         final HelloEncoder hello = new HelloEncoder();
@@ -216,8 +221,7 @@ public final class ClientSession
             heartbeatEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
                 .sessionId(sessionId)
                 .timestampNs(nowNs);
-            if (publication.offer(
-                sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength()) > 0)
+            if (offer(MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength()) > 0)
             {
                 lastSentNs = nowNs;
             }

@@ -38,6 +38,11 @@ public final class ClientEgressProxy implements ObserverEgress
      */
     public static final int MAX_BATCH_BYTES = 4096;
     static final int MAX_BATCH_ENTRIES = 1024;
+    /**
+     * A client whose publication window is below this (or below its budget, if smaller) is treated as
+     * back-pressured for the tick.
+     */
+    public static final int MIN_WINDOW_BYTES = 2 * MAX_BATCH_BYTES;
     private static final int NUM_IN_GROUP_OFFSET = 2;
 
     /**
@@ -124,7 +129,7 @@ public final class ClientEgressProxy implements ObserverEgress
         }
 
         final long window = observer.publication.isConnected() ? observer.publication.availableWindow() : 0;
-        if (window < budgetBytesPerTick)
+        if (window < Math.min(budgetBytesPerTick, MIN_WINDOW_BYTES))
         {
             if (0 == observer.laggingSinceNs)
             {
@@ -134,7 +139,8 @@ public final class ClientEgressProxy implements ObserverEgress
             return 0;
         }
         observer.laggingSinceNs = 0;
-        return (int)Math.min(window, budgetBytesPerTick);
+        // Aeron adds a 32-byte frame header per message, aligned to 32 bytes: half the window always fits.
+        return (int)Math.min(window >> 1, budgetBytesPerTick);
     }
 
     @Override
@@ -304,7 +310,11 @@ public final class ClientEgressProxy implements ObserverEgress
     private boolean offer(final DirectBuffer buffer, final int length)
     {
         final ClientObserver observer = current;
-        final long result = observer.publication.offer(buffer, 0, length);
+        long result = observer.publication.offer(buffer, 0, length);
+        if (Publication.ADMIN_ACTION == result)
+        {
+            result = observer.publication.offer(buffer, 0, length); // term rotation: retry once, as Aeron advises
+        }
         if (result > 0)
         {
             observer.lastSentNs = nowNs;

@@ -161,6 +161,24 @@ public final class ReplicantAgent implements Agent
     }
 
     /**
+     * Whether every client's egress publication has at least a tick's budget of window open again, i.e. the media
+     * driver has seen the clients consume what was sent. For deterministic stepping in tests.
+     */
+    public boolean isEgressWindowOpen()
+    {
+        final long minWindow = Math.min(ctx.bandwidthBytesPerTick(), ClientEgressProxy.MIN_WINDOW_BYTES);
+        for (int i = 0, size = observers.size(); i < size; i++)
+        {
+            final ClientEgressProxy.ClientObserver observer = observers.get(i);
+            if (observer.publication.isConnected() && observer.publication.availableWindow() < minWindow)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * Run the next duty cycle's tick immediately (for deterministic tests in INVOKER mode).
      */
     public void tickNow()
