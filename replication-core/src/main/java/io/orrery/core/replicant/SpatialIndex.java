@@ -45,7 +45,7 @@ public final class SpatialIndex
     /**
      * Default radius above which an entity is large.
      */
-    public static final double DEFAULT_LARGE_RADIUS_M = 50.0;
+    public static final double DEFAULT_LARGE_RADIUS_M = 20.0;
 
     private static final byte NOT_INDEXED = 0;
     private static final byte IN_GRID = 1;
