@@ -49,10 +49,11 @@ import org.agrona.collections.Long2LongHashMap;
  * Nothing is queued per observer.
  * <p>
  * <b>View capacity.</b> At most {@link InterestConfig#maxViewEntities()} entries per observer (pending despawns
- * included). When full, a candidate may replace the entry with the lowest weight {@code w} if its own weight is
- * higher by more than the hysteresis fraction; the replaced entry is despawned ({@code leftBubble}) and its place
- * is free at the next tick. At most {@link InterestConfig#maxViewEvictionsPerTick()} replacements per observer
- * per tick bound the cost. The followed entity always gets in.
+ * included). New candidates fill free places highest weight {@code w} first (nearest / largest wins). When full,
+ * the best remaining candidate may replace the entry with the lowest weight if its own weight is higher by more
+ * than the hysteresis fraction; the replaced entry is despawned ({@code leftBubble}) and its place goes to the
+ * best candidate of the next tick. At most {@link InterestConfig#maxViewEvictionsPerTick()} replacements per
+ * observer per tick bound the cost. The followed entity always gets in.
  * <p>
  * Per-observer view, flattened into arrays of {@code maxObservers * maxViewEntities}, entries dense per observer:
  * <pre>
@@ -172,6 +173,9 @@ public final class InterestEngine
     private int spawnCount;
     private int updateCount;
     private final IntArrayList queryResults;
+    private final int[] candidateSlots;
+    private final double[] candidateWeights;
+    private int candidateCount;
 
     // counters
     private long spawnsSent;
@@ -245,6 +249,8 @@ public final class InterestEngine
         spawnList = new int[viewCapacity];
         updateList = new int[viewCapacity];
         queryResults = new IntArrayList(Math.min(store.capacity(), 4096), EntityStore.NULL_SLOT);
+        candidateSlots = new int[store.capacity()];
+        candidateWeights = new double[store.capacity()];
     }
 
     // ------------------------------------------------------------------ observers (control path)
@@ -572,7 +578,6 @@ public final class InterestEngine
         final long cx = centreX[o];
         final long cy = centreY[o];
         final long cz = centreZ[o];
-        final boolean deltasAllowed = !resyncing[o];
         int despawnBytes = 0;
         int respawnPending = 0;
 
@@ -643,7 +648,7 @@ public final class InterestEngine
             int mask = 0;
             if (SPAWNED == state)
             {
-                mask = deltasAllowed ? store.changedSince(slot, viewLastSentSeqs[e]) : 0;
+                mask = store.changedSince(slot, viewLastSentSeqs[e]);
                 if (0 != mask)
                 {
                     viewPriorities[e] = accumulate(viewPriorities[e], weight);
@@ -661,10 +666,7 @@ public final class InterestEngine
             i++;
         }
 
-        if (0 == respawnPending && !needsResync[o])
-        {
-            resyncing[o] = false;
-        }
+        resyncing[o] = respawnPending > 0;
 
         return despawnBytes;
     }
@@ -675,7 +677,9 @@ public final class InterestEngine
     }
 
     /**
-     * Add the followed entity if missing, then everything newly within view distance.
+     * Add the followed entity if missing, then what is newly within view distance: all of it if it fits, else the
+     * candidates of highest weight into the free places, then up to {@code maxEvictionsPerTick} replacements of the
+     * lowest-weight entries by better candidates.
      */
     private void admitCandidates(final int o)
     {
@@ -683,21 +687,21 @@ public final class InterestEngine
         final long cx = centreX[o];
         final long cy = centreY[o];
         final long cz = centreZ[o];
-        int evictionsLeft = maxEvictionsPerTick;
 
         final int followSlot = followSlots[o];
         if (EntityStore.NULL_SLOT != followSlot && markStamps[followSlot] != stamp)
         {
-            if (viewCounts[o] == viewCapacity)
-            {
-                evictLowest(o, OWN_PRIORITY, followSlot);
-            }
-            else
+            if (viewCounts[o] < viewCapacity)
             {
                 addEntry(o, followSlot, OWN_PRIORITY);
             }
+            else
+            {
+                evictLowest(o, OWN_PRIORITY, followSlot);
+            }
         }
 
+        candidateCount = 0;
         final IntArrayList results = queryResults;
         results.clear();
         index.query(store, cx, cy, cz, gridQueryRadiusM, results);
@@ -706,49 +710,72 @@ public final class InterestEngine
             final int slot = results.getInt(i);
             if (markStamps[slot] != stamp)
             {
-                evictionsLeft = consider(o, slot, cx, cy, cz, evictionsLeft);
+                consider(slot, cx, cy, cz);
             }
         }
-
         for (int i = 0, n = index.largeCount(); i < n; i++)
         {
             final int slot = index.largeSlot(i);
             if (markStamps[slot] != stamp)
             {
-                evictionsLeft = consider(o, slot, cx, cy, cz, evictionsLeft);
+                consider(slot, cx, cy, cz);
             }
         }
+
+        final int free = viewCapacity - viewCounts[o];
+        if (candidateCount <= free)
+        {
+            for (int i = 0; i < candidateCount; i++)
+            {
+                addEntry(o, candidateSlots[i], candidateWeights[i]);
+            }
+            return;
+        }
+
+        for (int i = (candidateCount >> 1) - 1; i >= 0; i--)
+        {
+            siftDown(candidateSlots, candidateWeights, candidateCount, i);
+        }
+        for (int i = 0; i < free; i++)
+        {
+            addEntry(o, candidateSlots[0], candidateWeights[0]);
+            popCandidate();
+        }
+        for (int i = 0; i < maxEvictionsPerTick && candidateCount > 0; i++)
+        {
+            if (!evictLowest(o, candidateWeights[0], candidateSlots[0]))
+            {
+                break;
+            }
+            popCandidate();
+        }
+        viewFullRejections += candidateCount;
     }
 
-    private int consider(final int o, final int slot, final long cx, final long cy, final long cz,
-        final int evictionsLeft)
+    private void consider(final int slot, final long cx, final long cy, final long cz)
     {
         final double distanceM = distanceM(store, slot, cx, cy, cz);
         final double radiusM = store.radius(slot);
-        if (distanceM > baseRadiusM + sizeFactor * radiusM)
+        if (distanceM <= baseRadiusM + sizeFactor * radiusM)
         {
-            return evictionsLeft;
+            candidateSlots[candidateCount] = slot;
+            candidateWeights[candidateCount] = (radiusM + 1.0) * priorityScaleM / (distanceM + priorityScaleM);
+            candidateCount++;
         }
+    }
 
-        final double weight = (radiusM + 1.0) * priorityScaleM / (distanceM + priorityScaleM);
-        if (viewCounts[o] < viewCapacity)
-        {
-            addEntry(o, slot, weight);
-            return evictionsLeft;
-        }
-
-        if (evictionsLeft > 0 && evictLowest(o, weight, slot))
-        {
-            return evictionsLeft - 1;
-        }
-
-        viewFullRejections++;
-        return evictionsLeft;
+    private void popCandidate()
+    {
+        final int last = --candidateCount;
+        candidateSlots[0] = candidateSlots[last];
+        candidateWeights[0] = candidateWeights[last];
+        siftDown(candidateSlots, candidateWeights, candidateCount, 0);
     }
 
     /**
      * The view is full: give up the entry of lowest weight if the candidate's weight beats it by more than the
-     * hysteresis. A never-sent entry is replaced in place; a sent one is despawned and frees its place next tick.
+     * hysteresis. A never-sent entry is replaced in place; a sent one is despawned and its place goes to the best
+     * candidate of the next tick.
      */
     private boolean evictLowest(final int o, final double weight, final int candidateSlot)
     {
@@ -781,7 +808,6 @@ public final class InterestEngine
             viewReasons[e] = REASON_LEFT_BUBBLE;
             scratchWeights[lowest] = OWN_PRIORITY;
         }
-        markStamps[candidateSlot] = stamp;
 
         return true;
     }
@@ -840,11 +866,12 @@ public final class InterestEngine
 
     /**
      * Fill {@code spawnList} and {@code updateList} (view indices, in descending priority) with what fits.
-     * While resynchronising, SPAWNED entries have mask 0 (set by maintainView), so only snapshots compete.
+     * While resynchronising only snapshots compete (SPAWNED entries keep accumulating priority meanwhile).
      */
     private void select(final int o, final int limit, final int egressCapacity)
     {
         final int base = o * viewCapacity;
+        final boolean deltasAllowed = !resyncing[o];
         spawnCount = 0;
         updateCount = 0;
         heapSize = 0;
@@ -852,7 +879,8 @@ public final class InterestEngine
         for (int i = 0, n = viewCounts[o]; i < n; i++)
         {
             final byte state = viewStates[base + i];
-            if (SPAWN_PENDING == state || RESPAWN_PENDING == state || (SPAWNED == state && 0 != scratchMasks[i]))
+            if (SPAWN_PENDING == state || RESPAWN_PENDING == state ||
+                (SPAWNED == state && 0 != scratchMasks[i] && deltasAllowed))
             {
                 heapEntries[heapSize] = i;
                 heapPriorities[heapSize] = viewPriorities[base + i];
@@ -862,7 +890,7 @@ public final class InterestEngine
 
         for (int i = (heapSize >> 1) - 1; i >= 0; i--)
         {
-            siftDown(i);
+            siftDown(heapEntries, heapPriorities, heapSize, i);
         }
 
         int remaining = limit;
@@ -880,7 +908,7 @@ public final class InterestEngine
             heapEntries[0] = heapEntries[heapSize - 1];
             heapPriorities[0] = heapPriorities[heapSize - 1];
             heapSize--;
-            siftDown(0);
+            siftDown(heapEntries, heapPriorities, heapSize, 0);
 
             final int e = base + i;
             final int slot = viewSlots[e];
@@ -923,11 +951,8 @@ public final class InterestEngine
         }
     }
 
-    private void siftDown(final int start)
+    private static void siftDown(final int[] entries, final double[] priorities, final int size, final int start)
     {
-        final int[] entries = heapEntries;
-        final double[] priorities = heapPriorities;
-        final int size = heapSize;
         int i = start;
         final int entry = entries[i];
         final double priority = priorities[i];

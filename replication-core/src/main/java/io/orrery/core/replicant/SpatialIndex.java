@@ -23,7 +23,7 @@ import org.agrona.collections.Long2LongHashMap;
  *   |0|  cx & 2^21-1 |  cy & 2^21-1 |  cz & 2^21-1 |
  *   +-+------------+------------+------------+
  * </pre>
- * With the default 128 m cells a key is unique within +/- 134,000 km on each axis; beyond that distant cells may
+ * With the default 256 m cells a key is unique within +/- 268,000 km on each axis; beyond that distant cells may
  * share a key, which only adds candidates that the exact distance test of {@link #query} rejects.
  * <p>
  * Cells are a {@link Long2LongHashMap} from key to the head slot of an intrusive doubly linked list through
@@ -40,12 +40,12 @@ public final class SpatialIndex
     /**
      * Default cell edge in metres.
      */
-    public static final double DEFAULT_CELL_SIZE_M = 128.0;
+    public static final double DEFAULT_CELL_SIZE_M = 256.0;
 
     /**
      * Default radius above which an entity is large.
      */
-    public static final double DEFAULT_LARGE_RADIUS_M = 50.0;
+    public static final double DEFAULT_LARGE_RADIUS_M = 20.0;
 
     private static final byte NOT_INDEXED = 0;
     private static final byte IN_GRID = 1;

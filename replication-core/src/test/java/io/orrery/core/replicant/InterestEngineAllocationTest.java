@@ -1,0 +1,221 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.replicant;
+
+import java.lang.management.ManagementFactory;
+import java.util.Random;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Steady state allocates nothing: store writes, world positions, index, bubbles, budget selection, egress calls.
+ */
+class InterestEngineAllocationTest
+{
+    private static final int ENTITIES = 1_000;
+    private static final int OBSERVERS = 50;
+    private static final int WARMUP_TICKS = 2_000;
+    private static final int MEASURED_TICKS = 5_000;
+    private static final long MM = 1_000;
+    private static final long HALF_EXTENT_MM = 600 * MM;
+
+    /**
+     * Reads every field an encoder would, so nothing is optimised away.
+     */
+    static final class ReadingEgress implements ObserverEgress
+    {
+        long sink;
+        long updates;
+        long spawns;
+        long despawns;
+
+        @Override
+        public int beginTick(final long observerId, final long nowNs)
+        {
+            return 4_096;
+        }
+
+        @Override
+        public boolean onSpawn(final long observerId, final EntityStore store, final int slot)
+        {
+            spawns++;
+            sink += store.entityId(slot) + store.archetypeId(slot) + store.parentZoneId(slot) +
+                store.positionX(slot) + store.positionY(slot) + store.positionZ(slot) +
+                Float.floatToRawIntBits(store.orientationX(slot)) + Float.floatToRawIntBits(store.orientationY(slot)) +
+                Float.floatToRawIntBits(store.orientationZ(slot)) + Float.floatToRawIntBits(store.orientationW(slot)) +
+                Float.floatToRawIntBits(store.velocityX(slot)) + Float.floatToRawIntBits(store.velocityY(slot)) +
+                Float.floatToRawIntBits(store.velocityZ(slot)) + Float.floatToRawIntBits(store.radius(slot)) +
+                store.authorityEpoch(slot) + store.lastAppliedInputSequence(slot) + readState(store, slot);
+            return true;
+        }
+
+        @Override
+        public boolean onUpdate(final long observerId, final EntityStore store, final int slot, final int changedMask)
+        {
+            updates++;
+            sink += store.entityId(slot) + changedMask;
+            if (0 != (changedMask & EntityStore.POSITION))
+            {
+                sink += store.positionX(slot) + store.positionY(slot) + store.positionZ(slot);
+            }
+            if (0 != (changedMask & EntityStore.VELOCITY))
+            {
+                sink += Float.floatToRawIntBits(store.velocityX(slot)) +
+                    Float.floatToRawIntBits(store.velocityY(slot)) + Float.floatToRawIntBits(store.velocityZ(slot));
+            }
+            if (0 != (changedMask & EntityStore.ORIENTATION))
+            {
+                sink += Float.floatToRawIntBits(store.orientationW(slot));
+            }
+            if (0 != (changedMask & EntityStore.COMPONENT_STATE))
+            {
+                sink += readState(store, slot);
+            }
+            sink += store.parentZoneId(slot) + store.authorityEpoch(slot) + store.lastAppliedInputSequence(slot) +
+                Float.floatToRawIntBits(store.radius(slot));
+            return true;
+        }
+
+        @Override
+        public boolean onDespawn(final long observerId, final long entityId, final short reason)
+        {
+            despawns++;
+            sink += entityId + reason;
+            return true;
+        }
+
+        @Override
+        public boolean endTick(final long observerId)
+        {
+            return true;
+        }
+
+        private static long readState(final EntityStore store, final int slot)
+        {
+            final DirectBuffer buffer = store.componentStateBuffer();
+            final int offset = store.componentStateOffset(slot);
+            long sum = 0;
+            for (int i = 0, n = store.componentStateLength(slot); i < n; i++)
+            {
+                sum += buffer.getByte(offset + i);
+            }
+            return sum;
+        }
+    }
+
+    @Test
+    void shouldNotAllocateWhenTickingInSteadyState()
+    {
+        final EntityStore store = new EntityStore(ENTITIES + 16, 32);
+        final SpatialIndex index = new SpatialIndex(store.capacity());
+        final InterestEngine engine = new InterestEngine(store, index,
+            new InterestConfig().baseRadiusM(120).maxObservers(OBSERVERS).maxViewEntities(256));
+        final ReadingEgress egress = new ReadingEgress();
+        final Random random = new Random(7);
+        final UnsafeBuffer state = new UnsafeBuffer(new byte[32]);
+
+        final int ship = store.create(1, 5, 0, 0, true);
+        store.radius(ship, 60);
+        final int[] slots = new int[ENTITIES];
+        final long[] velocity = new long[ENTITIES * 3];
+        for (int i = 0; i < ENTITIES; i++)
+        {
+            final long zone = i % 20 == 0 ? 1 : 0;
+            slots[i] = store.create(100 + i, 7, 0, zone, false);
+            store.position(slots[i], randomCoordinate(random), randomCoordinate(random), randomCoordinate(random));
+            store.radius(slots[i], i % 50 == 0 ? 30 : 1);
+        }
+        for (int o = 0; o < OBSERVERS; o++)
+        {
+            assertTrue(engine.addObserver(10_000 + o, 100 + o * 20L + 1, egress, 1_400) >= 0);
+        }
+
+        for (int t = 0; t < WARMUP_TICKS; t++)
+        {
+            step(store, engine, slots, velocity, random, state, t);
+        }
+
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+        final long updatesBefore = engine.updatesSent();
+        final long spawnsBefore = engine.spawnsSent();
+        final long despawnsBefore = engine.despawnsSent();
+        final long startNs = System.nanoTime();
+        final long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+        for (int t = WARMUP_TICKS; t < WARMUP_TICKS + MEASURED_TICKS; t++)
+        {
+            step(store, engine, slots, velocity, random, state, t);
+        }
+        final long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+        final long elapsedNs = System.nanoTime() - startNs;
+        final long updates = engine.updatesSent() - updatesBefore;
+        final long spawns = engine.spawnsSent() - spawnsBefore;
+        final long despawns = engine.despawnsSent() - despawnsBefore;
+
+        System.out.printf("allocation: %d ticks, %d entities, %d observers: %d updates, %d spawns, %d despawns, " +
+            "%d deferrals, %.1f us/tick (incl. random walk), allocated %d bytes (sink %d)%n",
+            MEASURED_TICKS, ENTITIES, OBSERVERS, updates, spawns, despawns, engine.budgetDeferrals(),
+            elapsedNs / 1000.0 / MEASURED_TICKS, allocated, egress.sink);
+
+        assertTrue(updates >= 100_000, "updates delivered: " + updates);
+        assertTrue(spawns > 0 && despawns > 0, "entities keep entering and leaving bubbles");
+        assertEquals(0, allocated, "bytes allocated in steady state");
+    }
+
+    private static long randomCoordinate(final Random random)
+    {
+        return (long)((random.nextDouble() * 2 - 1) * HALF_EXTENT_MM);
+    }
+
+    private static void step(
+        final EntityStore store,
+        final InterestEngine engine,
+        final int[] slots,
+        final long[] velocity,
+        final Random random,
+        final UnsafeBuffer state,
+        final int tick)
+    {
+        final int ship = store.slotOf(1);
+        store.position(ship, (long)(Math.sin(tick * 0.01) * 300 * MM), 0, 0);
+
+        for (int i = 0; i < slots.length; i++)
+        {
+            final int slot = slots[i];
+            for (int axis = 0; axis < 3; axis++)
+            {
+                final int v = i * 3 + axis;
+                velocity[v] = Math.max(-2_000, Math.min(2_000, velocity[v] + random.nextInt(401) - 200));
+            }
+            store.position(slot,
+                clamp(store.positionX(slot) + velocity[i * 3]),
+                clamp(store.positionY(slot) + velocity[i * 3 + 1]),
+                clamp(store.positionZ(slot) + velocity[i * 3 + 2]));
+            if ((tick + i) % 16 == 0)
+            {
+                store.velocity(slot, velocity[i * 3] * 0.03f, velocity[i * 3 + 1] * 0.03f, velocity[i * 3 + 2] * 0.03f);
+            }
+            if ((tick + i) % 64 == 0)
+            {
+                state.putInt(0, tick);
+                store.componentState(slot, state, 0, 4 + (i & 15));
+            }
+            if (i % 20 == 1)
+            {
+                store.lastAppliedInputSequence(slot, tick);
+            }
+        }
+
+        engine.tick(tick * 33_333_333L);
+    }
+
+    private static long clamp(final long v)
+    {
+        return Math.max(-HALF_EXTENT_MM, Math.min(HALF_EXTENT_MM, v));
+    }
+}
