@@ -154,7 +154,7 @@ class MessageValidatorFuzzTest
     private void putPlausibleHeader(final SplittableRandom random)
     {
         final int templateId = SampleMessages.TEMPLATE_IDS[random.nextInt(SampleMessages.TEMPLATE_IDS.length)];
-        final int version = random.nextInt(8) == 0 ? MessageValidator.CURRENT_VERSION + 1 : MessageValidator.CURRENT_VERSION;
+        final int version = MessageValidator.CURRENT_VERSION + (random.nextInt(8) == 0 ? 1 : 0);
         final int blockLength = MessageLayouts.rootBlockLength(templateId) + (version > 1 ? random.nextInt(4) : 0);
         buffer.putShort(0, (short)blockLength, LITTLE_ENDIAN);
         buffer.putShort(2, (short)templateId, LITTLE_ENDIAN);

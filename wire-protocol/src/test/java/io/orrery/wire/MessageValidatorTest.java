@@ -20,7 +20,20 @@ import java.util.stream.Stream;
 import static io.orrery.wire.MessageLandmarks.GROUP_HEADER;
 import static io.orrery.wire.MessageLandmarks.VAR_HEADER;
 import static io.orrery.wire.MessageLandmarks.uint16;
-import static io.orrery.wire.ValidationReason.*;
+import static io.orrery.wire.ValidationReason.BLOCK_LENGTH_TOO_LARGE;
+import static io.orrery.wire.ValidationReason.BLOCK_LENGTH_TOO_SMALL;
+import static io.orrery.wire.ValidationReason.GROUP_BLOCK_LENGTH_MISMATCH;
+import static io.orrery.wire.ValidationReason.GROUP_COUNT_TOO_LARGE;
+import static io.orrery.wire.ValidationReason.INVALID_BUFFER_RANGE;
+import static io.orrery.wire.ValidationReason.TRAILING_BYTES;
+import static io.orrery.wire.ValidationReason.TRUNCATED_BLOCK;
+import static io.orrery.wire.ValidationReason.TRUNCATED_GROUP;
+import static io.orrery.wire.ValidationReason.TRUNCATED_VAR_DATA;
+import static io.orrery.wire.ValidationReason.UNKNOWN_TEMPLATE;
+import static io.orrery.wire.ValidationReason.UNSUPPORTED_VERSION;
+import static io.orrery.wire.ValidationReason.VAR_DATA_TOO_LONG;
+import static io.orrery.wire.ValidationReason.WRONG_SCHEMA_ID;
+import static io.orrery.wire.ValidationReason.name;
 import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,6 +51,7 @@ class MessageValidatorTest
     private static final int VAR_LENGTH = 5;
     private static final int SCHEMA_ID_OFFSET = 4;
     private static final int VERSION_OFFSET = 6;
+    private static final int NEWER_VERSION = MessageValidator.CURRENT_VERSION + 1;
 
     private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024 * 1024]);
     private final UnsafeBuffer widened = new UnsafeBuffer(new byte[1024 * 1024]);
@@ -103,7 +117,7 @@ class MessageValidatorTest
     {
         final int length = encode(templateId);
         landmarks.walk(buffer, OFFSET);
-        final int newerLength = landmarks.widen(buffer, OFFSET, widened, OFFSET, MessageValidator.CURRENT_VERSION + 1, 8);
+        final int newerLength = landmarks.widen(buffer, OFFSET, widened, OFFSET, NEWER_VERSION, 8);
         widened.setMemory(OFFSET + newerLength, 11, (byte)0x5A);
         view.wrap(widened, 0, OFFSET + newerLength + 11);
 
@@ -118,7 +132,7 @@ class MessageValidatorTest
     void shouldRejectWhenNewerVersionShrinksRootBlock(final String name, final int templateId)
     {
         final int length = encode(templateId);
-        buffer.putShort(OFFSET + VERSION_OFFSET, (short)(MessageValidator.CURRENT_VERSION + 1), LITTLE_ENDIAN);
+        buffer.putShort(OFFSET + VERSION_OFFSET, (short)NEWER_VERSION, LITTLE_ENDIAN);
         buffer.putShort(OFFSET, (short)(MessageLayouts.rootBlockLength(templateId) - 1), LITTLE_ENDIAN);
 
         assertReason(BLOCK_LENGTH_TOO_SMALL, length);
@@ -130,7 +144,7 @@ class MessageValidatorTest
     {
         encode(templateId);
         landmarks.walk(buffer, OFFSET);
-        final int newerLength = landmarks.widen(buffer, OFFSET, widened, OFFSET, MessageValidator.CURRENT_VERSION + 1, 4);
+        final int newerLength = landmarks.widen(buffer, OFFSET, widened, OFFSET, NEWER_VERSION, 4);
         view.wrap(widened, 0, OFFSET + newerLength);
 
         forEachLandmark(widened, GROUP_HEADER, (position, ordinal) ->
@@ -184,7 +198,7 @@ class MessageValidatorTest
     void shouldRejectWhenNewerVersionBlockRunsPastBuffer(final String name, final int templateId)
     {
         final int length = encode(templateId);
-        buffer.putShort(OFFSET + VERSION_OFFSET, (short)(MessageValidator.CURRENT_VERSION + 1), LITTLE_ENDIAN);
+        buffer.putShort(OFFSET + VERSION_OFFSET, (short)NEWER_VERSION, LITTLE_ENDIAN);
         buffer.putShort(OFFSET, (short)(length - MessageFraming.HEADER_LENGTH + 1), LITTLE_ENDIAN);
 
         assertReason(TRUNCATED_BLOCK, length);
@@ -282,7 +296,7 @@ class MessageValidatorTest
     void shouldAcceptTrailingBytesWhenNewerVersion(final String name, final int templateId)
     {
         final int length = encode(templateId);
-        buffer.putShort(OFFSET + VERSION_OFFSET, (short)(MessageValidator.CURRENT_VERSION + 1), LITTLE_ENDIAN);
+        buffer.putShort(OFFSET + VERSION_OFFSET, (short)NEWER_VERSION, LITTLE_ENDIAN);
 
         assertReason(length, length + 7);
     }

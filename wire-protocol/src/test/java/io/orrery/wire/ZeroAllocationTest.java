@@ -39,7 +39,8 @@ class ZeroAllocationTest
         (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
     private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(16 * 1024));
     private final UnsafeBuffer state = new UnsafeBuffer(ByteBuffer.allocateDirect(STATE_LENGTH));
-    private final UnsafeBuffer stateCopy = new UnsafeBuffer(ByteBuffer.allocateDirect(MessageLayouts.MAX_VAR_DATA_LENGTH));
+    private final UnsafeBuffer stateCopy =
+        new UnsafeBuffer(ByteBuffer.allocateDirect(MessageLayouts.MAX_VAR_DATA_LENGTH));
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final PlayerInputEncoder inputEncoder = new PlayerInputEncoder();
