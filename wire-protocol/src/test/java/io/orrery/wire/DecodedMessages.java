@@ -91,7 +91,8 @@ final class DecodedMessages
     private final ServerHeartbeatDecoder serverHeartbeat = new ServerHeartbeatDecoder();
 
     /**
-     * Decode and check a message encoded by {@link SampleMessages#encode} with the same arguments.
+     * Decode and check a message encoded by {@link SampleMessages#encode} with the same arguments. The decoders use
+     * the block lengths in the message, so a message widened by a newer version decodes too.
      *
      * @return the decoded length, header included.
      */
@@ -107,8 +108,6 @@ final class DecodedMessages
         header.wrap(buffer, offset);
         assertEquals(templateId, header.templateId());
         assertEquals(MessageHeaderDecoder.SCHEMA_ID, header.schemaId());
-        assertEquals(MessageHeaderDecoder.SCHEMA_VERSION, header.version());
-        assertEquals(MessageLayouts.rootBlockLength(templateId), header.blockLength());
 
         final int bodyLength;
         switch (templateId)

@@ -14,6 +14,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static io.orrery.wire.MessageLayouts.MAX_VAR_DATA_LENGTH;
+import static java.nio.ByteOrder.LITTLE_ENDIAN;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -83,6 +84,8 @@ class MessageRoundTripTest
     {
         final int length = samples.encode(templateId, BUFFER, OFFSET, variant, count, varLength);
 
+        assertEquals(MessageLayouts.rootBlockLength(templateId), BUFFER.getShort(OFFSET, LITTLE_ENDIAN));
+        assertEquals(MessageValidator.CURRENT_VERSION, BUFFER.getShort(OFFSET + 6, LITTLE_ENDIAN));
         assertEquals(length, MessageValidator.validate(BUFFER, OFFSET, length));
         assertEquals(length, decoded.assertDecoded(templateId, BUFFER, OFFSET, variant, count, varLength));
     }

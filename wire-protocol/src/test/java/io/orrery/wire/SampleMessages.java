@@ -472,7 +472,11 @@ final class SampleMessages
     }
 
     private int encodeUpdateBatch(
-        final MutableDirectBuffer buffer, final int offset, final BoundaryValues v, final int count, final int varLength)
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final BoundaryValues v,
+        final int count,
+        final int varLength)
     {
         final EntityUpdateBatchEncoder e = updateBatch.wrapAndApplyHeader(buffer, offset, header)
             .serverTimeNs(v.nextLong())
@@ -495,7 +499,11 @@ final class SampleMessages
     }
 
     private int encodeStreamIn(
-        final MutableDirectBuffer buffer, final int offset, final BoundaryValues v, final int count, final int varLength)
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final BoundaryValues v,
+        final int count,
+        final int varLength)
     {
         final EntityStreamInEncoder e = streamIn.wrapAndApplyHeader(buffer, offset, header)
             .territoryId(v.nextInt())
@@ -520,7 +528,11 @@ final class SampleMessages
     }
 
     private int encodeStreamOut(
-        final MutableDirectBuffer buffer, final int offset, final BoundaryValues v, final int count, final int varLength)
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final BoundaryValues v,
+        final int count,
+        final int varLength)
     {
         final EntityStreamOutEncoder e = streamOut.wrapAndApplyHeader(buffer, offset, header)
             .territoryId(v.nextInt())
@@ -545,7 +557,11 @@ final class SampleMessages
     }
 
     private int encodeStateBatch(
-        final MutableDirectBuffer buffer, final int offset, final BoundaryValues v, final int count, final int varLength)
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final BoundaryValues v,
+        final int count,
+        final int varLength)
     {
         final EntityStateBatchEncoder e = stateBatch.wrapAndApplyHeader(buffer, offset, header)
             .serverId(v.nextInt())
@@ -570,7 +586,11 @@ final class SampleMessages
     }
 
     private int encodeViewBatch(
-        final MutableDirectBuffer buffer, final int offset, final BoundaryValues v, final int count, final int varLength)
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final BoundaryValues v,
+        final int count,
+        final int varLength)
     {
         final ClientViewBatchEncoder e = viewBatch.wrapAndApplyHeader(buffer, offset, header)
             .tick(v.nextLong())
