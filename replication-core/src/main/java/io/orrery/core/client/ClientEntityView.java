@@ -15,7 +15,7 @@ public final class ClientEntityView
 {
     public static final int NULL_SLOT = -1;
 
-    private final Long2LongHashMap slotById = new Long2LongHashMap(NULL_SLOT);
+    private final Long2LongHashMap slotById;
     private final int capacity;
     private final int[] freeSlots;
     private int freeCount;
@@ -36,6 +36,7 @@ public final class ClientEntityView
     public ClientEntityView(final int capacity)
     {
         this.capacity = capacity;
+        slotById = new Long2LongHashMap(Math.max(8, capacity * 2), 0.65f, NULL_SLOT);
         freeSlots = new int[capacity];
         for (int i = 0; i < capacity; i++)
         {

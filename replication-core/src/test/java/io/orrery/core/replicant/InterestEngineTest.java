@@ -269,7 +269,7 @@ class InterestEngineTest
         {
             store.position(store.slotOf(100 + i), (10 + i * 10) * MM, 0, 0);
         }
-        int evictions = 0;
+        long evictions = 0;
         for (int t = 0; t < 10; t++)
         {
             evictions += count(tick(engine), DESPAWN);
@@ -433,7 +433,7 @@ class InterestEngineTest
         assertEquals(PLAYER, first.get(0).entityId());
         assertEquals(100, first.get(1).entityId(), "nearest next");
         assertEquals(101, first.get(2).entityId());
-        int total = first.size();
+        long total = first.size();
         for (int t = 0; t < 3; t++)
         {
             total += count(tick(engine), SPAWN);
