@@ -58,10 +58,13 @@ public class AeronIpcRoundTripBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
+        final ThreadingMode mode = ThreadingMode.valueOf(threadingMode);
+        // INVOKER has a single hot thread, so it may spin; SHARED has ping, pong and driver: they must yield.
         rig = PingPongRig.launch(new AeronPingPong.Config()
             .channel("aeron:ipc")
             .messageLength(messageLength)
-            .threadingMode(ThreadingMode.valueOf(threadingMode)));
+            .threadingMode(mode)
+            .appIdle(ThreadingMode.INVOKER == mode ? IdleMode.SPIN : IdleMode.YIELD));
         ping = rig.ping();
     }
 

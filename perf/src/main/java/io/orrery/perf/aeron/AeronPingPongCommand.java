@@ -57,7 +57,7 @@ public final class AeronPingPongCommand implements Callable<Integer>
 
     @Option(names = "--app-idle", description = "Ping and pong idle strategy, ${COMPLETION-CANDIDATES} " +
         "(default: ${DEFAULT-VALUE}).")
-    IdleMode appIdle = IdleMode.SPIN;
+    IdleMode appIdle = IdleMode.YIELD;
 
     @Option(names = "--repetitions", description = "Runs, each with a fresh driver (default: ${DEFAULT-VALUE}).")
     int repetitions = 1;
