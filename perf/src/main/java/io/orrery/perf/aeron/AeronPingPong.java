@@ -3,6 +3,7 @@
  */
 package io.orrery.perf.aeron;
 
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -82,12 +83,27 @@ public final class AeronPingPong
             ping.roundTrips(config.warmUpMessages(), histogram);
             histogram.reset();
 
+            final long probeOverhead = -currentThreadAllocatedBytes() + currentThreadAllocatedBytes();
+            final long allocatedBefore = currentThreadAllocatedBytes();
             final long startNs = System.nanoTime();
             ping.roundTrips(config.messages(), histogram);
             final long elapsedNs = System.nanoTime() - startNs;
+            final long allocatedBytes = allocatedBefore < 0 ?
+                -1 : currentThreadAllocatedBytes() - allocatedBefore - probeOverhead;
 
-            return new Result(config, rig.channel(), histogram, elapsedNs, ping.backPressureCount());
+            return new Result(config, rig.channel(), histogram, elapsedNs, ping.backPressureCount(), allocatedBytes);
         }
+    }
+
+    private static long currentThreadAllocatedBytes()
+    {
+        final java.lang.management.ThreadMXBean threadMXBean = ManagementFactory.getThreadMXBean();
+        if (threadMXBean instanceof com.sun.management.ThreadMXBean)
+        {
+            return ((com.sun.management.ThreadMXBean)threadMXBean).getCurrentThreadAllocatedBytes();
+        }
+
+        return -1;
     }
 
     /**
@@ -596,14 +612,17 @@ public final class AeronPingPong
         private final Histogram histogram;
         private final long elapsedNs;
         private final long backPressureCount;
+        private final long pingThreadAllocatedBytes;
 
         Result(
             final Config config,
             final String channel,
             final Histogram histogram,
             final long elapsedNs,
-            final long backPressureCount)
+            final long backPressureCount,
+            final long pingThreadAllocatedBytes)
         {
+            this.pingThreadAllocatedBytes = pingThreadAllocatedBytes;
             this.config = config;
             this.channel = channel;
             this.histogram = histogram;
@@ -672,6 +691,19 @@ public final class AeronPingPong
         }
 
         /**
+         * Bytes the ping thread allocated during the measured round trips (-1 if the JVM cannot tell), less what
+         * reading the counter allocates. 0 in steady state in SHARED mode; the first run in a JVM may show a few KB
+         * once (JIT deoptimisation re-materialises objects on the thread). In INVOKER mode it includes what the media
+         * driver and client conductor allocate on that thread.
+         *
+         * @return bytes allocated by the ping thread while measuring.
+         */
+        public long pingThreadAllocatedBytes()
+        {
+            return pingThreadAllocatedBytes;
+        }
+
+        /**
          * Round trip time at a percentile, in microseconds.
          *
          * @param percentile from 0 to 100.
@@ -700,14 +732,16 @@ public final class AeronPingPong
         public String summary()
         {
             return String.format(Locale.ROOT,
-                "count=%d p50=%.2f p90=%.2f p99=%.2f p99.9=%.2f max=%.2f us (round trip) elapsed=%.2f s",
+                "count=%d p50=%.2f p90=%.2f p99=%.2f p99.9=%.2f max=%.2f us (round trip) elapsed=%.2f s " +
+                "pingAllocated=%d B",
                 count(),
                 valueAtPercentileUs(50),
                 valueAtPercentileUs(90),
                 valueAtPercentileUs(99),
                 valueAtPercentileUs(99.9),
                 maxUs(),
-                elapsedNs / 1e9);
+                elapsedNs / 1e9,
+                pingThreadAllocatedBytes);
         }
 
         /**

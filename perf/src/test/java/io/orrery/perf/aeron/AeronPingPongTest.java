@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Timeout;
 @Tag("aeron")
 class AeronPingPongTest
 {
-    private static final int MESSAGES = 5_000;
+    private static final int MESSAGES = 20_000;
 
     @Test
     @Timeout(15)
@@ -26,10 +26,13 @@ class AeronPingPongTest
     {
         final AeronPingPong.Result result = AeronPingPong.run(new AeronPingPong.Config()
             .channel("aeron:ipc")
-            .warmUpMessages(1_000)
+            .warmUpMessages(10_000)
             .messages(MESSAGES));
 
         assertMeasured(result);
+        // Any allocation per round trip would be >= 16 B each; allow a one-off of less than 1 B per round trip.
+        assertTrue(result.pingThreadAllocatedBytes() < MESSAGES, "ping thread allocated " +
+            result.pingThreadAllocatedBytes() + " B while measuring " + MESSAGES + " round trips");
     }
 
     @Test
@@ -59,6 +62,14 @@ class AeronPingPongTest
         assertEquals(2_000, result.count());
         assertTrue(result.channel().contains("term-length=64k"), result.channel());
         assertTrue(result.histogram().getMinValue() > 0);
+    }
+
+    @Test
+    void shouldAddTermLengthOnlyWhenChannelHasNone()
+    {
+        assertEquals("aeron:ipc?term-length=64k", new AeronPingPong.Config().channel("aeron:ipc").resolvedChannel());
+        final String udp = "aeron:udp?endpoint=localhost:20121|term-length=128k";
+        assertEquals(udp, new AeronPingPong.Config().channel(udp).resolvedChannel());
     }
 
     private static void assertMeasured(final AeronPingPong.Result result)
