@@ -27,6 +27,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>
  * Threading: one benchmark thread (the ping); pong runs on its own thread in SHARED mode, inside the ping's waits in
  * INVOKER mode. Never run it with more benchmark threads.
+ * <p>
+ * Not final: JMH generates subclasses of benchmark classes.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)

@@ -31,6 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Precedence checks are off here (the default outside tests), as in production.
  * <p>
  * Threading: one state per benchmark thread.
+ * <p>
+ * Not final: JMH generates subclasses of benchmark classes.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
