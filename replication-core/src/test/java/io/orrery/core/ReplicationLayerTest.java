@@ -111,7 +111,10 @@ class ReplicationLayerTest
         final ClientSession garbage = shard.connectWithToken(new byte[7]);
         assertEquals(RejectReason.badToken.value(), garbage.rejectReason());
 
-        assertEquals(2, shard.counter(OrreryCounter.REJECTED_BAD_TOKEN));
+        final ClientSession worldId = shard.connectWithToken(shard.token(1L << 41));
+        assertEquals(RejectReason.badToken.value(), worldId.rejectReason(), "player ids stay below world ids");
+
+        assertEquals(3, shard.counter(OrreryCounter.REJECTED_BAD_TOKEN));
         assertEquals(1, shard.counter(OrreryCounter.REJECTED_EXPIRED_TOKEN));
         assertEquals(0, shard.counter(OrreryCounter.SESSIONS_ACTIVE));
 
@@ -189,6 +192,27 @@ class ReplicationLayerTest
         assertTrue(client.updatesReceived() >= before + 5, "other sessions keep streaming");
         assertTrue(client.isConnected());
         rogue.close();
+    }
+
+    @Test
+    void shouldDropInputAboveTheAdvertisedRate()
+    {
+        shard = new TestShard((ctx) -> ctx.maxInputRateHz(60));
+        final ClientSession client = shard.connect(1, 0);
+        for (int i = 0; i < 100; i++)
+        {
+            assertTrue(client.sendInput(1, 0, 0, 0, 0, 0, shard.clock.nanoTime()) > 0);
+        }
+        shard.drain();
+        assertEquals(15, shard.counter(OrreryCounter.INPUTS_RECEIVED), "a burst of a quarter second");
+        assertEquals(85, shard.counter(OrreryCounter.INPUTS_RATE_LIMITED));
+
+        shard.tick();
+        shard.tick();
+        assertTrue(client.sendInput(1, 0, 0, 0, 0, 0, shard.clock.nanoTime()) > 0);
+        shard.drain();
+        assertEquals(16, shard.counter(OrreryCounter.INPUTS_RECEIVED), "allowance refills with time");
+        assertTrue(client.isConnected());
     }
 
     @Test

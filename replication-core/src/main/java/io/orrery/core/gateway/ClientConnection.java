@@ -27,10 +27,29 @@ final class ClientConnection
     long deadlineNs;
     long lastSeenNs;
     long lastInputSequence = 0;
+    long lastAllowanceNs;
+    double inputAllowance;
     int violations;
     long rejectedReasonsMask;
     RejectReason rejectReason = RejectReason.unspecified;
     String rejectText = "";
+
+    /**
+     * Token bucket for player input: refills at the advertised maximum input rate up to a burst.
+     *
+     * @return true if one input may pass now.
+     */
+    boolean takeInputAllowance(final long nowNs, final double ratePerNs, final double burst)
+    {
+        inputAllowance = Math.min(burst, inputAllowance + (nowNs - lastAllowanceNs) * ratePerNs);
+        lastAllowanceNs = nowNs;
+        if (inputAllowance >= 1)
+        {
+            inputAllowance -= 1;
+            return true;
+        }
+        return false;
+    }
 
     ClientConnection(final int imageSessionId, final long correlationId)
     {

@@ -78,6 +78,10 @@ public final class GatewayAgent implements Agent
      * Protocol version spoken by this build.
      */
     public static final int PROTOCOL_VERSION = 1;
+    /**
+     * Player entity ids (the player id in a token) live in [1, MAX_PLAYER_ID]; ids above are for world entities.
+     */
+    public static final long MAX_PLAYER_ID = (1L << 40) - 1;
     static final int FRAGMENT_LIMIT = 256;
     static final int MAX_VIOLATIONS = 64;
     static final int MAX_RESPONSE_CHANNEL_LENGTH = 1024;
@@ -112,6 +116,8 @@ public final class GatewayAgent implements Agent
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(new byte[1024]);
     private final RingMessageHandler fromReplicantHandler = new RingMessageHandler();
 
+    private final double inputRatePerNs;
+    private final double inputBurst;
     private long nowNs;
     private long nextHousekeepingNs;
 
@@ -130,6 +136,8 @@ public final class GatewayAgent implements Agent
         this.handovers = handovers;
         this.clock = ctx.nanoClock();
         this.tokens = new SessionTokens(ctx.tokenSecret());
+        this.inputRatePerNs = ctx.maxInputRateHz() / 1e9;
+        this.inputBurst = Math.max(4, ctx.maxInputRateHz() / 4.0);
         this.ingress = aeron.addSubscription(ctx.clientIngressChannel(), ctx.clientIngressStreamId());
     }
 
@@ -250,6 +258,12 @@ public final class GatewayAgent implements Agent
             return ControlledFragmentHandler.Action.CONTINUE;
         }
 
+        if (!connection.takeInputAllowance(nowNs, inputRatePerNs, inputBurst))
+        {
+            increment(OrreryCounter.INPUTS_RATE_LIMITED);
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+
         if (!toReplicant.write(PlayerInputDecoder.TEMPLATE_ID, buffer, offset, length))
         {
             return ControlledFragmentHandler.Action.ABORT;
@@ -307,7 +321,7 @@ public final class GatewayAgent implements Agent
         {
             refuse(connection, OrreryCounter.REJECTED_EXPIRED_TOKEN, RejectReason.expiredToken, "token expired");
         }
-        else if (SessionTokens.VALID != tokenResult)
+        else if (SessionTokens.VALID != tokenResult || playerId < 1 || playerId > MAX_PLAYER_ID)
         {
             refuse(connection, OrreryCounter.REJECTED_BAD_TOKEN, RejectReason.badToken, "token invalid");
         }
@@ -400,6 +414,8 @@ public final class GatewayAgent implements Agent
                 {
                     connection.state = ClientConnection.State.ACTIVE;
                     connection.lastSeenNs = nowNs;
+                    connection.lastAllowanceNs = nowNs;
+                    connection.inputAllowance = inputBurst;
                     connections.add(connection);
                     increment(OrreryCounter.SESSIONS_OPENED);
                     counters[OrreryCounter.SESSIONS_ACTIVE.id()].setOrdered(connections.size());

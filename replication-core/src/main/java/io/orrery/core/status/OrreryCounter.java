@@ -39,7 +39,8 @@ public enum OrreryCounter
     MAX_DUTY_CYCLE_NS(23, "max duty cycle time ns"),
     ERRORS(24, "errors"),
     BUDGET_DEFERRALS(25, "entity sends deferred by bandwidth budget"),
-    TICKS(26, "replicant ticks");
+    TICKS(26, "replicant ticks"),
+    INPUTS_RATE_LIMITED(27, "player inputs dropped: above the maximum input rate");
 
     /**
      * Aeron counter type id of every Orrery system counter.
