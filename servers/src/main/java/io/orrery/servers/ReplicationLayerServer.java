@@ -1,0 +1,122 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.servers;
+
+import io.orrery.core.ReplicationLayer;
+import io.orrery.core.ThreadingMode;
+import io.orrery.core.authority.ScriptedAuthority;
+import io.orrery.core.status.OrreryCounter;
+import org.agrona.concurrent.ShutdownSignalBarrier;
+import picocli.CommandLine;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The hybrid Replication Layer as a process: Gateway and Replicant over an embedded (or external) media driver, with
+ * the scripted authority standing in for game servers. Prints its counters every few seconds; stops on SIGINT/SIGTERM.
+ */
+@CommandLine.Command(
+    name = "orrery-replication-layer",
+    mixinStandardHelpOptions = true,
+    description = "Runs one shard's hybrid Replication Layer (Gateway + Replicant) until interrupted.")
+public final class ReplicationLayerServer implements Callable<Integer>
+{
+    @CommandLine.Option(names = "--aeron-dir", description = "External media driver directory (default: embedded).")
+    String aeronDir;
+
+    @CommandLine.Option(names = "--ingress-channel", description = "Client ingress channel (default: ${DEFAULT-VALUE}).")
+    String ingressChannel = ReplicationLayer.Context.CLIENT_INGRESS_CHANNEL_DEFAULT;
+
+    @CommandLine.Option(names = "--threading", description = "SHARED, DEDICATED (default: ${DEFAULT-VALUE}).")
+    ThreadingMode threading = ThreadingMode.SHARED;
+
+    @CommandLine.Option(names = "--max-sessions", description = "Maximum client sessions (default: ${DEFAULT-VALUE}).")
+    int maxSessions = ReplicationLayer.Context.MAX_SESSIONS_DEFAULT;
+
+    @CommandLine.Option(names = "--tick-rate", description = "Ticks per second (default: ${DEFAULT-VALUE}).")
+    int tickRateHz = ReplicationLayer.Context.TICK_RATE_HZ_DEFAULT;
+
+    @CommandLine.Option(names = "--npcs", description = "Scripted NPCs (default: ${DEFAULT-VALUE}).")
+    int npcs = 200;
+
+    @CommandLine.Option(names = "--token-secret", description = "HMAC secret for session tokens (default: the "
+        + "development secret).")
+    String tokenSecret = ReplicationLayer.Context.TOKEN_SECRET_DEFAULT;
+
+    @CommandLine.Option(names = "--report-interval-s", description = "Seconds between counter reports "
+        + "(default: ${DEFAULT-VALUE}).")
+    int reportIntervalS = 5;
+
+    @Override
+    public Integer call()
+    {
+        final ReplicationLayer.Context ctx = new ReplicationLayer.Context()
+            .aeronDirectoryName(aeronDir)
+            .clientIngressChannel(ingressChannel)
+            .threadingMode(threading)
+            .maxSessions(maxSessions)
+            .tickRateHz(tickRateHz)
+            .tokenSecret(tokenSecret.getBytes(StandardCharsets.UTF_8))
+            .authority(new ScriptedAuthority(new ScriptedAuthority.Settings().npcCount(npcs)));
+        if (threading == ThreadingMode.INVOKER)
+        {
+            throw new CommandLine.ParameterException(new CommandLine(this), "INVOKER is for embedding, not a process");
+        }
+        final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+            ReplicationLayer layer = ReplicationLayer.launch(ctx))
+        {
+            System.out.println("orrery: replication layer up, aeron dir " + layer.aeronDirectoryName() +
+                ", ingress " + ctx.clientIngressChannel() + " stream " + ctx.clientIngressStreamId());
+            reporter.scheduleAtFixedRate(() -> report(layer), reportIntervalS, reportIntervalS, TimeUnit.SECONDS);
+            barrier.await();
+            stop(reporter);
+        }
+        finally
+        {
+            stop(reporter);
+        }
+        return 0;
+    }
+
+    private static void stop(final ScheduledExecutorService reporter)
+    {
+        reporter.shutdownNow();
+        try
+        {
+            reporter.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void report(final ReplicationLayer layer)
+    {
+        final StringBuilder line = new StringBuilder("orrery:");
+        for (final OrreryCounter counter : new OrreryCounter[]{
+            OrreryCounter.SESSIONS_ACTIVE, OrreryCounter.ENTITIES, OrreryCounter.UPDATES_SENT,
+            OrreryCounter.SPAWNS_SENT, OrreryCounter.BYTES_OUT, OrreryCounter.INPUTS_FORWARDED,
+            OrreryCounter.UPDATES_DROPPED_BACK_PRESSURE, OrreryCounter.REJECTED_MALFORMED,
+            OrreryCounter.MAX_DUTY_CYCLE_NS })
+        {
+            line.append(' ').append(counter.name().toLowerCase()).append('=').append(layer.counter(counter));
+        }
+        System.out.println(line);
+    }
+
+    public static void main(final String[] args)
+    {
+        final int exitCode = new CommandLine(new ReplicationLayerServer()).execute(args);
+        if (0 != exitCode)
+        {
+            System.exit(exitCode);
+        }
+    }
+}
