@@ -82,6 +82,7 @@ public final class BotAgent implements Agent
     private int active;
     private int failed;
     private long dutyCycles;
+    private long intervalsHandedOver;
     private boolean closing;
 
     /**
@@ -243,6 +244,14 @@ public final class BotAgent implements Agent
     public int rollIntervalNow()
     {
         return rollInterval(nowNs);
+    }
+
+    /**
+     * @return metric intervals handed to the reporter so far (this agent's thread only).
+     */
+    public long intervalsHandedOver()
+    {
+        return intervalsHandedOver;
     }
 
     long nowNs()
@@ -417,6 +426,7 @@ public final class BotAgent implements Agent
         }
         next.startEpochMs = epochMs;
         metrics = next;
+        intervalsHandedOver++;
         for (int i = 0, n = launched; i < n; i++)
         {
             bind(bots[i].session);
