@@ -163,11 +163,7 @@ public final class BotAgent implements Agent
     @Override
     public int doWork()
     {
-        final long nowNs = clock.nanoTime();
-        this.nowNs = nowNs;
-        linkClock.update(nowNs);
-        dutyCycles++;
-
+        final long nowNs = beginDutyCycle();
         int workCount = 0;
         if (launched < bots.length)
         {
@@ -175,11 +171,27 @@ public final class BotAgent implements Agent
         }
         workCount += link.doWork();
         workCount += driveBots(nowNs);
-        if (nowNs - nextReportNs >= 0)
-        {
-            workCount += rollInterval(nowNs);
-        }
+        workCount += rollIntervalIfDue(nowNs);
         return workCount;
+    }
+
+    /**
+     * First step of a duty cycle: read the clock (once per cycle) and share it with the link.
+     *
+     * @return the time of this duty cycle.
+     */
+    long beginDutyCycle()
+    {
+        final long nowNs = clock.nanoTime();
+        this.nowNs = nowNs;
+        linkClock.update(nowNs);
+        dutyCycles++;
+        return nowNs;
+    }
+
+    int rollIntervalIfDue(final long nowNs)
+    {
+        return nowNs - nextReportNs >= 0 ? rollInterval(nowNs) : 0;
     }
 
     @Override
@@ -335,72 +347,93 @@ public final class BotAgent implements Agent
         return count;
     }
 
-    private int driveBots(final long nowNs)
+    int driveBots(final long nowNs)
     {
         int workCount = 0;
-        final long inputIntervalNs = this.inputIntervalNs;
         for (int i = 0, n = launched; i < n; i++)
         {
             final Bot bot = bots[i];
-            final ClientSession session = bot.session;
-            if (!session.isConnected())
+            if (bot.session.isConnected())
             {
-                continue;
-            }
-
-            if (nowNs - bot.nextInputNs >= 0)
-            {
-                final ClientEntityView view = session.view();
-                final int slot = view.slotOf(session.playerEntityId());
-                final boolean hasPosition = ClientEntityView.NULL_SLOT != slot;
-                final boolean send = bot.behaviour.steer(
-                    bot,
-                    hasPosition,
-                    hasPosition ? view.positionX(slot) : 0,
-                    hasPosition ? view.positionY(slot) : 0,
-                    nowNs);
-
-                if (!send)
+                if (nowNs - bot.nextInputNs >= 0)
                 {
-                    bot.nextInputNs = nowNs + inputIntervalNs;
+                    workCount += steer(bot, nowNs) ? sendDueInputs(bot, nowNs) : 0;
                 }
-                else
+                if (BehaviourKind.INVENTORY == bot.behaviour.kind() && nowNs - bot.nextInventoryNs >= 0)
                 {
-                    for (int burst = 0; burst < MAX_INPUT_BURST && nowNs - bot.nextInputNs >= 0; burst++)
-                    {
-                        final long intendedNs = bot.nextInputNs;
-                        if (session.sendInput(bot.moveX, bot.moveY, 0f, bot.yaw, 0f, 0, intendedNs) <= 0)
-                        {
-                            break;
-                        }
-                        if (nowNs - intendedNs > inputIntervalNs)
-                        {
-                            bot.inputsLate++;
-                        }
-                        bot.nextInputNs = intendedNs + inputIntervalNs;
-                        workCount++;
-                    }
+                    workCount += inventoryAction(bot, nowNs);
                 }
-            }
-
-            if (BehaviourKind.INVENTORY == bot.behaviour.kind() && nowNs - bot.nextInventoryNs >= 0)
-            {
-                final long item = bot.playerId * 16 + (bot.inventoryItems & 15);
-                final int result = 0 == (bot.inventoryItems & 1) ?
-                    inventoryHook.stow(bot, item, nowNs) : inventoryHook.unstow(bot, item, nowNs);
-                if (InventoryHook.BACK_PRESSURED != result)
-                {
-                    bot.inventoryItems++;
-                }
-                bot.nextInventoryNs += inventoryIntervalNs;
-                if (nowNs - bot.nextInventoryNs >= 0)
-                {
-                    bot.nextInventoryNs = nowNs + inventoryIntervalNs;
-                }
-                workCount++;
             }
         }
         return workCount;
+    }
+
+    /**
+     * Let the bot's behaviour steer from its own entity's position.
+     *
+     * @return true when the bot sends input, false when it stays silent until its next input time.
+     */
+    boolean steer(final Bot bot, final long nowNs)
+    {
+        final ClientSession session = bot.session;
+        final ClientEntityView view = session.view();
+        final int slot = view.slotOf(session.playerEntityId());
+        final boolean hasPosition = ClientEntityView.NULL_SLOT != slot;
+        final boolean send = bot.behaviour.steer(
+            bot,
+            hasPosition,
+            hasPosition ? view.positionX(slot) : 0,
+            hasPosition ? view.positionY(slot) : 0,
+            nowNs);
+        if (!send)
+        {
+            bot.nextInputNs = nowNs + inputIntervalNs;
+        }
+        return send;
+    }
+
+    /**
+     * Send every input that is due on the bot's schedule, stamped with its intended time (at most
+     * {@link #MAX_INPUT_BURST}); stop at the first that cannot be sent, to retry next cycle.
+     *
+     * @return inputs sent.
+     */
+    int sendDueInputs(final Bot bot, final long nowNs)
+    {
+        final ClientSession session = bot.session;
+        int sent = 0;
+        while (sent < MAX_INPUT_BURST && nowNs - bot.nextInputNs >= 0)
+        {
+            final long intendedNs = bot.nextInputNs;
+            if (session.sendInput(bot.moveX, bot.moveY, 0f, bot.yaw, 0f, 0, intendedNs) <= 0)
+            {
+                break;
+            }
+            if (nowNs - intendedNs > inputIntervalNs)
+            {
+                bot.inputsLate++;
+            }
+            bot.nextInputNs = intendedNs + inputIntervalNs;
+            sent++;
+        }
+        return sent;
+    }
+
+    int inventoryAction(final Bot bot, final long nowNs)
+    {
+        final long item = bot.playerId * 16 + (bot.inventoryItems & 15);
+        final int result = 0 == (bot.inventoryItems & 1) ?
+            inventoryHook.stow(bot, item, nowNs) : inventoryHook.unstow(bot, item, nowNs);
+        if (InventoryHook.BACK_PRESSURED != result)
+        {
+            bot.inventoryItems++;
+        }
+        bot.nextInventoryNs += inventoryIntervalNs;
+        if (nowNs - bot.nextInventoryNs >= 0)
+        {
+            bot.nextInventoryNs = nowNs + inventoryIntervalNs;
+        }
+        return 1;
     }
 
     private int rollInterval(final long nowNs)

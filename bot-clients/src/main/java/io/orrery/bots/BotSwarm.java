@@ -33,6 +33,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class BotSwarm implements AutoCloseable
 {
     /**
+     * Response channel of the bots. The MTU is raised from Aeron's default (1408) to 8 KiB so that every egress
+     * message of the Replication Layer (update batches of up to 4 KiB) arrives in one frame: with the default MTU the
+     * batches are fragmented and {@code ClientLink}'s {@link io.aeron.FragmentAssembler} grows a reassembly buffer per
+     * image whenever an image sees a larger message than before, which allocates on the bot thread in steady state.
+     */
+    public static final String DEFAULT_RESPONSE_CHANNEL = "aeron:ipc?term-length=64k|mtu=8192";
+
+    /**
      * Settings of a swarm, with defaults for a local run.
      */
     public static final class Settings
@@ -49,7 +57,7 @@ public final class BotSwarm implements AutoCloseable
         String aeronDirectoryName;
         String ingressChannel = ReplicationLayer.Context.CLIENT_INGRESS_CHANNEL_DEFAULT;
         int ingressStreamId = ReplicationLayer.Context.CLIENT_INGRESS_STREAM_ID_DEFAULT;
-        String responseChannel = "aeron:ipc?term-length=64k";
+        String responseChannel = DEFAULT_RESPONSE_CHANNEL;
         int responseStreamId = 2001;
         byte[] tokenSecret = ReplicationLayer.Context.TOKEN_SECRET_DEFAULT.getBytes(StandardCharsets.UTF_8);
         long playerIdBase = 1_000_000;

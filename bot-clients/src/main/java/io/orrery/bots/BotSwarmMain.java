@@ -4,6 +4,7 @@
 package io.orrery.bots;
 
 import io.orrery.core.ReplicationLayer;
+import io.orrery.core.authority.ScriptedAuthority;
 import io.orrery.core.status.OrreryCounter;
 import org.agrona.CloseHelper;
 import picocli.CommandLine;
@@ -72,6 +73,12 @@ public final class BotSwarmMain implements Callable<Integer>
         "--aeron-dir).")
     Boolean embeddedShard;
 
+    @Option(names = { "--world-half-extent-m" },
+        description = "Half extent of the square the bots roam (embedded shard: also where players spawn); 0 = scale " +
+        "with the swarm to about 50 players per 300 m bubble: 37 m x sqrt(bots), at least 200 m (default: " +
+        "${DEFAULT-VALUE}).")
+    double worldHalfExtentM = 0;
+
     @Option(names = { "--ingress-channel" }, description = "Ingress channel (default: ${DEFAULT-VALUE}).")
     String ingressChannel = ReplicationLayer.Context.CLIENT_INGRESS_CHANNEL_DEFAULT;
 
@@ -79,7 +86,7 @@ public final class BotSwarmMain implements Callable<Integer>
     int ingressStreamId = ReplicationLayer.Context.CLIENT_INGRESS_STREAM_ID_DEFAULT;
 
     @Option(names = { "--response-channel" }, description = "Response channel (default: ${DEFAULT-VALUE}).")
-    String responseChannel = "aeron:ipc?term-length=64k";
+    String responseChannel = BotSwarm.DEFAULT_RESPONSE_CHANNEL;
 
     @Option(names = { "--response-stream-id" },
         description = "First response stream id, one per bot thread (default: ${DEFAULT-VALUE}).")
@@ -128,6 +135,8 @@ public final class BotSwarmMain implements Callable<Integer>
             throw new CommandLine.ParameterException(new CommandLine(this),
                 "--embedded-shard=false needs --aeron-dir");
         }
+        final double extentM = worldHalfExtentM > 0 ? worldHalfExtentM : Math.max(200, 37 * Math.sqrt(bots));
+        final long extentMm = (long)(extentM * 1000);
         final byte[] secret = tokenSecret.getBytes(StandardCharsets.UTF_8);
         final long durationNs = parseNs(duration);
         if (!output.isDirectory() && !output.mkdirs())
@@ -143,7 +152,8 @@ public final class BotSwarmMain implements Callable<Integer>
             {
                 shard = EmbeddedShard.launch(secret, Math.max(ReplicationLayer.Context.MAX_SESSIONS_DEFAULT,
                     bots + 64), (ctx) -> ctx.clientIngressChannel(ingressChannel).clientIngressStreamId(
-                    ingressStreamId));
+                    ingressStreamId).authority(new ScriptedAuthority(new ScriptedAuthority.Settings()
+                    .playerSpawnHalfExtentM(extentM).worldHalfExtentM(Math.max(1000, extentM)))));
                 System.out.println("embedded shard: aeron dir " + shard.aeronDirectoryName());
             }
             final BotSwarm.Settings settings = new BotSwarm.Settings()
@@ -162,13 +172,15 @@ public final class BotSwarmMain implements Callable<Integer>
                 .responseStreamId(responseStreamId)
                 .tokenSecret(secret)
                 .playerIdBase(playerIdBase)
+                .worldHalfExtentMm(extentMm)
+                .hotspotsMm(new long[]{ -extentMm * 4 / 5, 0, extentMm * 4 / 5, 0 })
                 .inventoryIntervalNs(parseNs(inventoryInterval))
                 .reportIntervalNs(parseNs(reportInterval))
                 .connectTimeoutNs(parseNs(connectTimeout))
                 .idleMaxParkNs(parseNs(idleMaxPark));
 
-            System.out.printf(Locale.ROOT, "swarm: %d bots on %d thread(s), %s, ramp %.0f bots/s, %d Hz, mix %s%n",
-                bots, threads, duration, ramp, inputRateHz, settings.mix());
+            System.out.printf(Locale.ROOT, "swarm: %d bots on %d thread(s), %s, ramp %.0f bots/s, %d Hz, mix %s, " +
+                "world +-%.0f m%n", bots, threads, duration, ramp, inputRateHz, settings.mix(), extentM);
             swarm = BotSwarm.launch(settings);
             final ProcessProbe probe = new ProcessProbe();
             run(swarm, durationNs, parseNs(progressInterval), probe, shard);

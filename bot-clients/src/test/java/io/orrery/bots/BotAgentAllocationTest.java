@@ -3,6 +3,7 @@
  */
 package io.orrery.bots;
 
+import io.orrery.core.authority.ScriptedAuthority;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 class BotAgentAllocationTest
 {
     private static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(30);
-    private static final long WARM_UP_UPDATES = 150_000;
-    private static final long MEASURED_UPDATES = 50_000;
+    private static final long WARM_UP_UPDATES = 400_000;
+    private static final long MEASURED_UPDATES = Long.getLong("orrery.bots.measured.updates", 50_000);
 
     static final boolean PROBE = Boolean.getBoolean("orrery.bots.probe");
     private final com.sun.management.ThreadMXBean threads =
@@ -34,12 +35,19 @@ class BotAgentAllocationTest
     void shouldAllocateNothingOnBotThreadWhenSwarmInSteadyState()
     {
         final int bots = 50;
-        try (EmbeddedShard shard = EmbeddedShard.launch(BotSwarmTest.SECRET, 256, null);
+        // A small world, so every branch of every behaviour (world edge, arrival at a hotspot, milling in the crowd)
+        // runs during warm-up: a branch run for the first time may load classes or resolve call sites, which
+        // allocates once and is not steady state.
+        try (EmbeddedShard shard = EmbeddedShard.launch(BotSwarmTest.SECRET, 256, (ctx) -> ctx.authority(
+            new ScriptedAuthority(new ScriptedAuthority.Settings().playerSpawnHalfExtentM(30))));
             BotSwarm swarm = BotSwarm.launch(BotSwarmTest.settings(shard)
                 .bots(bots)
                 .threads(1)
                 .startThreads(false)
                 .rampBotsPerSecond(1000)
+                .worldHalfExtentMm(40_000)
+                .hotspotsMm(new long[]{ -30_000, 0, 30_000, 0 })
+                .crowdMm(0, 0)
                 .reportIntervalNs(TimeUnit.MILLISECONDS.toNanos(100))
                 .inventoryIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
                 .mix(BehaviourMix.parse("idle=10,walk=40,commute=20,crowd=20,inventory=10"))))
@@ -58,6 +66,10 @@ class BotAgentAllocationTest
 
             driveUntilUpdates(agent, WARM_UP_UPDATES);
 
+            if (PROBE)
+            {
+                System.out.println("PROBE measuring");
+            }
             final long updatesBefore = updates(agent);
             final long inputsBefore = inputs(agent);
             final long intervalsBefore = agent.intervalsHandedOver();
@@ -87,15 +99,13 @@ class BotAgentAllocationTest
         {
             for (int i = 0; i < 64; i++)
             {
-                final long a0 = threads.getCurrentThreadAllocatedBytes();
-                final long iv = agent.intervalsHandedOver();
-                final long u0 = updates(agent);
-                final int w = agent.doWork();
-                final long a1 = threads.getCurrentThreadAllocatedBytes();
-                if (PROBE && a1 != a0)
+                if (PROBE)
                 {
-                    System.out.println("PROBE alloc " + (a1 - a0) + " interval=" + (agent.intervalsHandedOver() - iv) +
-                        " work=" + w + " updates=" + (updates(agent) - u0));
+                    probedDutyCycle(agent);
+                }
+                else
+                {
+                    agent.doWork();
                 }
             }
             cycles += 64;
@@ -107,6 +117,54 @@ class BotAgentAllocationTest
             {
                 fail("updates not received in time");
             }
+        }
+    }
+
+    /**
+     * Bisect allocation: the same steps as {@link BotAgent#doWork()}, each measured.
+     */
+    private void probedDutyCycle(final BotAgent agent)
+    {
+        final long a0 = threads.getCurrentThreadAllocatedBytes();
+        final long nowNs = agent.beginDutyCycle();
+        final long a1 = threads.getCurrentThreadAllocatedBytes();
+        final int polled = agent.link().doWork();
+        final long a2 = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < agent.botCount(); i++)
+        {
+            final Bot bot = agent.bot(i);
+            if (!bot.session().isConnected())
+            {
+                continue;
+            }
+            final long b0 = threads.getCurrentThreadAllocatedBytes();
+            boolean send = false;
+            if (nowNs - bot.nextInputNs >= 0)
+            {
+                send = agent.steer(bot, nowNs);
+            }
+            final long b1 = threads.getCurrentThreadAllocatedBytes();
+            final int sent = send ? agent.sendDueInputs(bot, nowNs) : 0;
+            final long b2 = threads.getCurrentThreadAllocatedBytes();
+            if (BehaviourKind.INVENTORY == bot.kind() && nowNs - bot.nextInventoryNs >= 0)
+            {
+                agent.inventoryAction(bot, nowNs);
+            }
+            final long b3 = threads.getCurrentThreadAllocatedBytes();
+            if (b3 != b0)
+            {
+                System.out.println("PROBE bot " + bot.index() + " " + bot.kind() + " steer=" + (b1 - b0) +
+                    " send=" + (b2 - b1) + " (sent " + sent + ", pub position " + bot.session().inputSequence() +
+                    ") inventory=" + (b3 - b2));
+            }
+        }
+        final long a3 = threads.getCurrentThreadAllocatedBytes();
+        agent.rollIntervalIfDue(nowNs);
+        final long a4 = threads.getCurrentThreadAllocatedBytes();
+        if (a4 != a0)
+        {
+            System.out.println("PROBE clock=" + (a1 - a0) + " link=" + (a2 - a1) + " (work " + polled + ") bots=" +
+                (a3 - a2) + " interval=" + (a4 - a3));
         }
     }
 
