@@ -1,0 +1,174 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.bots;
+
+import io.orrery.core.client.ClientEntityView;
+import io.orrery.core.client.ClientListener;
+import io.orrery.core.client.ClientSession;
+import io.orrery.wire.codec.DisconnectReason;
+
+/**
+ * One bot: a real client session with its own token and player id, its behaviour and its input schedule. It is its
+ * own {@link ClientListener}, so callbacks reach its state without a lookup.
+ * <p>
+ * Threading: owned by one {@link BotAgent} and touched only on its thread, except that the counters may be read by
+ * another thread after that agent's thread has stopped.
+ */
+public final class Bot implements ClientListener
+{
+    static final long GOLDEN_GAMMA = 0x9E3779B97F4A7C15L;
+
+    final BotAgent agent;
+    final int index;
+    final long playerId;
+    final Behaviour behaviour;
+    final byte[] token;
+    final long connectAtNs;
+
+    ClientSession session;
+    long rngState;
+
+    float moveX;
+    float moveY;
+    float yaw;
+    long turnAtNs;
+    int target = -1;
+    long commutes;
+
+    long nextInputNs;
+    long nextInventoryNs;
+    long inventoryItems;
+    long inputsLate;
+
+    long welcomedAtNs;
+    boolean welcomed;
+    boolean ownEntitySpawned;
+    boolean failed;
+    long unexpectedDisconnects;
+    int lastDisconnectReason = -1;
+
+    Bot(final BotAgent agent, final int index, final long playerId, final Behaviour behaviour, final byte[] token,
+        final long connectAtNs, final long seed)
+    {
+        this.agent = agent;
+        this.index = index;
+        this.playerId = playerId;
+        this.behaviour = behaviour;
+        this.token = token;
+        this.connectAtNs = connectAtNs;
+        this.rngState = mix(seed + index * GOLDEN_GAMMA);
+    }
+
+    /**
+     * SplitMix64 finaliser.
+     */
+    static long mix(final long value)
+    {
+        long z = value;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E019L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /**
+     * @return a uniform double in [0, 1) from this bot's own SplitMix64 stream (reproducible for a seed).
+     */
+    double nextDouble()
+    {
+        rngState += GOLDEN_GAMMA;
+        return (mix(rngState) >>> 11) * 0x1.0p-53;
+    }
+
+    public int index()
+    {
+        return index;
+    }
+
+    public long playerId()
+    {
+        return playerId;
+    }
+
+    public BehaviourKind kind()
+    {
+        return behaviour.kind();
+    }
+
+    /**
+     * @return the session, or null before the bot connected.
+     */
+    public ClientSession session()
+    {
+        return session;
+    }
+
+    public boolean welcomed()
+    {
+        return welcomed;
+    }
+
+    public boolean failed()
+    {
+        return failed;
+    }
+
+    public long unexpectedDisconnects()
+    {
+        return unexpectedDisconnects;
+    }
+
+    /**
+     * @return inputs sent later than their scheduled time by more than one input interval.
+     */
+    public long inputsLate()
+    {
+        return inputsLate;
+    }
+
+    @Override
+    public void onWelcome(final ClientSession session)
+    {
+        final long nowNs = agent.nowNs();
+        welcomed = true;
+        welcomedAtNs = nowNs;
+        agent.onWelcome(this, session.handshakeTimeNs());
+        nextInputNs = nowNs + (long)(nextDouble() * agent.inputIntervalNs());
+        nextInventoryNs = nowNs + (long)(nextDouble() * agent.inventoryIntervalNs());
+        turnAtNs = nowNs;
+    }
+
+    @Override
+    public void onReject(final ClientSession session, final int reason, final int rejectedTemplateId)
+    {
+        if (!welcomed)
+        {
+            failed = true;
+        }
+    }
+
+    @Override
+    public void onSpawn(final ClientSession session, final ClientEntityView view, final int slot)
+    {
+        if (!ownEntitySpawned && view.entityId(slot) == session.playerEntityId())
+        {
+            ownEntitySpawned = true;
+            agent.onOwnSpawn(agent.nowNs() - welcomedAtNs);
+        }
+    }
+
+    @Override
+    public void onDisconnect(final ClientSession session, final int reason)
+    {
+        lastDisconnectReason = reason;
+        if (!welcomed)
+        {
+            failed = true;
+        }
+        else if (!(agent.isClosing() && DisconnectReason.clientRequest.value() == reason))
+        {
+            unexpectedDisconnects++;
+        }
+        agent.onDisconnect(this);
+    }
+}

@@ -1,0 +1,499 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.bots;
+
+import io.aeron.Aeron;
+import io.orrery.core.client.ClientEntityView;
+import io.orrery.core.client.ClientLink;
+import io.orrery.core.client.ClientSession;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.CachedNanoClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The work of one bot thread: one {@link ClientLink} (its own response stream, so links of different threads never
+ * see each other's egress) hosting this thread's share of the swarm, each bot its own {@link ClientSession}.
+ * <p>
+ * Duty cycle ({@link #doWork()}): read the clock once; connect the bots whose ramp-up time has come; poll the link
+ * (responses, heartbeats, timeouts); send every input that is due; at each report interval hand the current
+ * {@link MetricSet} to the {@link IntervalReporter} and take a recycled one. Deadlines, never sleeps: the thread that
+ * runs this agent idles only through its idle strategy when a cycle did no work.
+ * <p>
+ * Coordinated omission: inputs follow a fixed schedule per bot ({@code nextInputNs += interval}) and each input is
+ * stamped with its <em>intended</em> send time, which is also the time {@link ClientSession} measures its latency
+ * from. When the thread falls behind (a GC pause, a stalled core), the inputs that were due are sent late, back to
+ * back (at most {@link #MAX_INPUT_BURST} per bot per cycle, the rest in the next cycles), and the delay counts in
+ * their latency, as a real player's would. Nothing is skipped, so no value is synthesised either: this is the
+ * "measure from the intended start time" correction rather than {@code recordValueWithExpectedInterval}, which would
+ * need the recording to happen here rather than inside {@link ClientSession}. Inputs sent more than one interval
+ * late are counted ({@link Bot#inputsLate()}).
+ * <p>
+ * Threading: single threaded, on the thread that calls {@link #doWork()} (an {@link org.agrona.concurrent.AgentRunner}
+ * or a test). Zero allocation once every bot has connected. {@link #status(int)} may be read from any thread.
+ */
+public final class BotAgent implements Agent
+{
+    /**
+     * Most inputs one bot sends in one duty cycle when catching up with its schedule.
+     */
+    static final int MAX_INPUT_BURST = 8;
+
+    /**
+     * Most new sessions opened per duty cycle during ramp-up.
+     */
+    static final int MAX_CONNECTS_PER_CYCLE = 16;
+
+    /**
+     * Status slots, published once per report interval for other threads (progress, tests).
+     */
+    public static final int STATUS_LAUNCHED = 0;
+    public static final int STATUS_CONNECTED = 1;
+    public static final int STATUS_ACTIVE = 2;
+    public static final int STATUS_FAILED = 3;
+    public static final int STATUS_INPUTS_SENT = 4;
+    public static final int STATUS_UPDATES_RECEIVED = 5;
+    public static final int STATUS_DUTY_CYCLES = 6;
+    private static final int STATUS_SLOTS = 7;
+
+    private final int threadIndex;
+    private final NanoClock clock;
+    private final CachedNanoClock linkClock = new CachedNanoClock();
+    private final ClientLink link;
+    private final Bot[] bots;
+    private final InventoryHook inventoryHook;
+    private final long inputIntervalNs;
+    private final long inventoryIntervalNs;
+    private final long reportIntervalNs;
+    private final long startNs;
+    private final long startEpochMs;
+    private final OneToOneConcurrentArrayQueue<MetricSet> toReporter;
+    private final OneToOneConcurrentArrayQueue<MetricSet> recycled;
+    private final AtomicLongArray status = new AtomicLongArray(STATUS_SLOTS);
+
+    private MetricSet metrics;
+    private long nowNs;
+    private long nextReportNs;
+    private int launched;
+    private int connected;
+    private int active;
+    private int failed;
+    private long dutyCycles;
+    private long intervalsHandedOver;
+    private boolean closing;
+
+    /**
+     * @param threadIndex   index of this agent in the swarm.
+     * @param aeron         client shared by the swarm.
+     * @param settings      swarm settings.
+     * @param botIndices    global indices of the bots of this agent, in ramp-up order.
+     * @param kinds         behaviour of every bot of the swarm, by global index.
+     * @param tokens        token of every bot of the swarm, by global index.
+     * @param clock         clock read once per duty cycle.
+     * @param startNs       time of the swarm's start on {@code clock}; ramp-up is scheduled from it.
+     * @param startEpochMs  wall clock at {@code startNs}, for interval log time stamps.
+     */
+    BotAgent(
+        final int threadIndex,
+        final Aeron aeron,
+        final BotSwarm.Settings settings,
+        final int[] botIndices,
+        final BehaviourKind[] kinds,
+        final byte[][] tokens,
+        final NanoClock clock,
+        final long startNs,
+        final long startEpochMs)
+    {
+        this.threadIndex = threadIndex;
+        this.clock = clock;
+        this.startNs = startNs;
+        this.startEpochMs = startEpochMs;
+        this.nowNs = startNs;
+        linkClock.update(startNs);
+        this.inputIntervalNs = 1_000_000_000L / settings.inputRateHz();
+        this.inventoryIntervalNs = settings.inventoryIntervalNs();
+        this.reportIntervalNs = settings.reportIntervalNs();
+        this.nextReportNs = startNs + reportIntervalNs;
+        this.inventoryHook = new UnsupportedInventoryHook();
+
+        final Behaviour[] behaviours = new Behaviour[BehaviourKind.values().length];
+        for (final BehaviourKind kind : BehaviourKind.values())
+        {
+            behaviours[kind.ordinal()] = Behaviours.of(kind, settings);
+        }
+
+        bots = new Bot[botIndices.length];
+        final double rampNsPerBot = 1e9 / settings.rampBotsPerSecond();
+        for (int i = 0; i < botIndices.length; i++)
+        {
+            final int index = botIndices[i];
+            bots[i] = new Bot(this, index, settings.playerIdBase() + index,
+                behaviours[kinds[index].ordinal()], tokens[index], startNs + (long)(index * rampNsPerBot),
+                settings.seed());
+        }
+
+        metrics = new MetricSet(threadIndex);
+        metrics.startEpochMs = startEpochMs;
+        toReporter = new OneToOneConcurrentArrayQueue<>(8);
+        recycled = new OneToOneConcurrentArrayQueue<>(8);
+        for (int i = 0; i < 3; i++)
+        {
+            recycled.offer(new MetricSet(threadIndex));
+        }
+
+        link = new ClientLink(aeron, new ClientLink.Settings()
+            .ingressChannel(settings.ingressChannel())
+            .ingressStreamId(settings.ingressStreamId())
+            .responseChannel(settings.responseChannel())
+            .responseStreamId(settings.responseStreamId() + threadIndex)
+            .viewCapacity(settings.viewCapacity())
+            .connectTimeoutNs(settings.connectTimeoutNs())
+            .clock(linkClock));
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "orrery-bots-" + threadIndex;
+    }
+
+    @Override
+    public int doWork()
+    {
+        final long nowNs = beginDutyCycle();
+        int workCount = 0;
+        if (launched < bots.length)
+        {
+            workCount += connectDue(nowNs);
+        }
+        workCount += link.doWork();
+        workCount += driveBots(nowNs);
+        workCount += rollIntervalIfDue(nowNs);
+        return workCount;
+    }
+
+    /**
+     * First step of a duty cycle: read the clock (once per cycle) and share it with the link.
+     *
+     * @return the time of this duty cycle.
+     */
+    long beginDutyCycle()
+    {
+        final long nowNs = clock.nanoTime();
+        this.nowNs = nowNs;
+        linkClock.update(nowNs);
+        dutyCycles++;
+        return nowNs;
+    }
+
+    int rollIntervalIfDue(final long nowNs)
+    {
+        return nowNs - nextReportNs >= 0 ? rollInterval(nowNs) : 0;
+    }
+
+    @Override
+    public void onClose()
+    {
+        closing = true;
+        link.close();
+        publishStatus();
+    }
+
+    /**
+     * @return the link this agent drives.
+     */
+    public ClientLink link()
+    {
+        return link;
+    }
+
+    public int threadIndex()
+    {
+        return threadIndex;
+    }
+
+    public int botCount()
+    {
+        return bots.length;
+    }
+
+    public Bot bot(final int i)
+    {
+        return bots[i];
+    }
+
+    /**
+     * @param slot one of the {@code STATUS_*} slots.
+     * @return its value as of the last report interval (or close).
+     */
+    public long status(final int slot)
+    {
+        return status.get(slot);
+    }
+
+    /**
+     * @return the inventory hook of this agent's bots.
+     */
+    public InventoryHook inventoryHook()
+    {
+        return inventoryHook;
+    }
+
+    /**
+     * @return true once every bot of this agent has been launched and has either been welcomed or failed.
+     */
+    public boolean isSettled()
+    {
+        return launched == bots.length && connected + failed >= bots.length;
+    }
+
+    /**
+     * Force the metric interval to end now (tests); same as reaching the report deadline.
+     */
+    public int rollIntervalNow()
+    {
+        return rollInterval(nowNs);
+    }
+
+    /**
+     * @return metric intervals handed to the reporter so far (this agent's thread only).
+     */
+    public long intervalsHandedOver()
+    {
+        return intervalsHandedOver;
+    }
+
+    long nowNs()
+    {
+        return nowNs;
+    }
+
+    long inputIntervalNs()
+    {
+        return inputIntervalNs;
+    }
+
+    long inventoryIntervalNs()
+    {
+        return inventoryIntervalNs;
+    }
+
+    boolean isClosing()
+    {
+        return closing;
+    }
+
+    OneToOneConcurrentArrayQueue<MetricSet> toReporter()
+    {
+        return toReporter;
+    }
+
+    OneToOneConcurrentArrayQueue<MetricSet> recycled()
+    {
+        return recycled;
+    }
+
+    /**
+     * Hand the last, partial interval to the reporter. Only once this agent's thread has stopped.
+     */
+    void flushMetrics()
+    {
+        metrics.endEpochMs = epochMs(nowNs);
+        if (!toReporter.offer(metrics))
+        {
+            throw new IllegalStateException("reporter queue full");
+        }
+        metrics = new MetricSet(threadIndex);
+        publishStatus();
+    }
+
+    void onWelcome(final Bot bot, final long handshakeNs)
+    {
+        connected++;
+        active++;
+        metrics.record(MetricSet.HANDSHAKE, handshakeNs);
+    }
+
+    void onOwnSpawn(final long spawnLatencyNs)
+    {
+        metrics.record(MetricSet.SPAWN_LATENCY, spawnLatencyNs);
+    }
+
+    void onDisconnect(final Bot bot)
+    {
+        if (bot.welcomed)
+        {
+            active--;
+        }
+        else
+        {
+            failed++;
+        }
+    }
+
+    private int connectDue(final long nowNs)
+    {
+        int count = 0;
+        while (launched < bots.length && count < MAX_CONNECTS_PER_CYCLE && nowNs - bots[launched].connectAtNs >= 0)
+        {
+            final Bot bot = bots[launched++];
+            bot.session = link.connect(bot.index + 1L, bot.token, bot);
+            bind(bot.session);
+            count++;
+        }
+        return count;
+    }
+
+    int driveBots(final long nowNs)
+    {
+        int workCount = 0;
+        for (int i = 0, n = launched; i < n; i++)
+        {
+            final Bot bot = bots[i];
+            if (bot.session.isConnected())
+            {
+                if (nowNs - bot.nextInputNs >= 0)
+                {
+                    workCount += steer(bot, nowNs) ? sendDueInputs(bot, nowNs) : 0;
+                }
+                if (BehaviourKind.INVENTORY == bot.behaviour.kind() && nowNs - bot.nextInventoryNs >= 0)
+                {
+                    workCount += inventoryAction(bot, nowNs);
+                }
+            }
+        }
+        return workCount;
+    }
+
+    /**
+     * Let the bot's behaviour steer from its own entity's position.
+     *
+     * @return true when the bot sends input, false when it stays silent until its next input time.
+     */
+    boolean steer(final Bot bot, final long nowNs)
+    {
+        final ClientSession session = bot.session;
+        final ClientEntityView view = session.view();
+        final int slot = view.slotOf(session.playerEntityId());
+        final boolean hasPosition = ClientEntityView.NULL_SLOT != slot;
+        final boolean send = bot.behaviour.steer(
+            bot,
+            hasPosition,
+            hasPosition ? view.positionX(slot) : 0,
+            hasPosition ? view.positionY(slot) : 0,
+            nowNs);
+        if (!send)
+        {
+            bot.nextInputNs = nowNs + inputIntervalNs;
+        }
+        return send;
+    }
+
+    /**
+     * Send every input that is due on the bot's schedule, stamped with its intended time (at most
+     * {@link #MAX_INPUT_BURST}); stop at the first that cannot be sent, to retry next cycle.
+     *
+     * @return inputs sent.
+     */
+    int sendDueInputs(final Bot bot, final long nowNs)
+    {
+        final ClientSession session = bot.session;
+        int sent = 0;
+        while (sent < MAX_INPUT_BURST && nowNs - bot.nextInputNs >= 0)
+        {
+            final long intendedNs = bot.nextInputNs;
+            if (session.sendInput(bot.moveX, bot.moveY, 0f, bot.yaw, 0f, 0, intendedNs) <= 0)
+            {
+                break;
+            }
+            if (nowNs - intendedNs > inputIntervalNs)
+            {
+                bot.inputsLate++;
+            }
+            bot.nextInputNs = intendedNs + inputIntervalNs;
+            sent++;
+        }
+        return sent;
+    }
+
+    int inventoryAction(final Bot bot, final long nowNs)
+    {
+        final long item = bot.playerId * 16 + (bot.inventoryItems & 15);
+        final int result = 0 == (bot.inventoryItems & 1) ?
+            inventoryHook.stow(bot, item, nowNs) : inventoryHook.unstow(bot, item, nowNs);
+        if (InventoryHook.BACK_PRESSURED != result)
+        {
+            bot.inventoryItems++;
+        }
+        bot.nextInventoryNs += inventoryIntervalNs;
+        if (nowNs - bot.nextInventoryNs >= 0)
+        {
+            bot.nextInventoryNs = nowNs + inventoryIntervalNs;
+        }
+        return 1;
+    }
+
+    private int rollInterval(final long nowNs)
+    {
+        nextReportNs += reportIntervalNs;
+        if (nowNs - nextReportNs >= 0)
+        {
+            nextReportNs = nowNs + reportIntervalNs;
+        }
+        publishStatus();
+
+        final MetricSet next = recycled.poll();
+        if (null == next)
+        {
+            return 1;
+        }
+        final long epochMs = epochMs(nowNs);
+        metrics.endEpochMs = epochMs;
+        if (!toReporter.offer(metrics))
+        {
+            recycled.offer(next);
+            return 1;
+        }
+        next.startEpochMs = epochMs;
+        metrics = next;
+        intervalsHandedOver++;
+        for (int i = 0, n = launched; i < n; i++)
+        {
+            bind(bots[i].session);
+        }
+        return 1;
+    }
+
+    private void bind(final ClientSession session)
+    {
+        session.inputLatencyHistogram(metrics.histograms[MetricSet.INPUT_LATENCY])
+            .ownUpdateGapHistogram(metrics.histograms[MetricSet.OWN_UPDATE_GAP]);
+    }
+
+    private long epochMs(final long nowNs)
+    {
+        return startEpochMs + (nowNs - startNs) / 1_000_000L;
+    }
+
+    private void publishStatus()
+    {
+        long inputsSent = 0;
+        long updatesReceived = 0;
+        for (int i = 0, n = launched; i < n; i++)
+        {
+            final ClientSession session = bots[i].session;
+            inputsSent += session.inputsSent();
+            updatesReceived += session.updatesReceived();
+        }
+        status.lazySet(STATUS_LAUNCHED, launched);
+        status.lazySet(STATUS_CONNECTED, connected);
+        status.lazySet(STATUS_ACTIVE, active);
+        status.lazySet(STATUS_FAILED, failed);
+        status.lazySet(STATUS_INPUTS_SENT, inputsSent);
+        status.lazySet(STATUS_UPDATES_RECEIVED, updatesReceived);
+        status.lazySet(STATUS_DUTY_CYCLES, dutyCycles);
+    }
+}

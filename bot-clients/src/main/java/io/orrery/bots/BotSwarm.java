@@ -1,0 +1,607 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.bots;
+
+import io.aeron.Aeron;
+import io.orrery.core.ReplicationLayer;
+import io.orrery.core.auth.SessionTokens;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SleepingMillisIdleStrategy;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A swarm of bots, each a real client session (own ingress publication, own token and player id, own handshake),
+ * spread round-robin over a few {@link BotAgent}s, each on its own thread with one {@link io.orrery.core.client
+ * .ClientLink}; all share one Aeron client. An {@link IntervalReporter} thread writes interval histogram logs.
+ * <pre>
+ *   BotSwarm.launch(settings)   start bot threads (or not, with startThreads(false)) and the reporter thread
+ *   swarm.agent(i).doWork()     only when the caller drives the agents (tests)
+ *   swarm.stop()                stop threads, flush metrics, disconnect every bot; returns the summary
+ * </pre>
+ * Threading: launch, stop and the accessors are for one controlling thread; the agents run on their own threads.
+ */
+public final class BotSwarm implements AutoCloseable
+{
+    /**
+     * Response channel of the bots. The MTU is raised from Aeron's default (1408) to 8 KiB so that every egress
+     * message of the Replication Layer (update batches of up to 4 KiB) arrives in one frame: with the default MTU the
+     * batches are fragmented and {@code ClientLink}'s {@link io.aeron.FragmentAssembler} grows a reassembly buffer per
+     * image whenever an image sees a larger message than before, which allocates on the bot thread in steady state.
+     */
+    public static final String DEFAULT_RESPONSE_CHANNEL = "aeron:ipc?term-length=64k|mtu=8192";
+
+    /**
+     * Settings of a swarm, with defaults for a local run.
+     */
+    public static final class Settings
+    {
+        int bots = 200;
+        int threads = 1;
+        boolean startThreads = true;
+        long durationNs = TimeUnit.SECONDS.toNanos(20);
+        double rampBotsPerSecond = 500;
+        int inputRateHz = 20;
+        BehaviourMix mix = BehaviourMix.parse(BehaviourMix.DEFAULT_MIX);
+        long seed = 42;
+        File outputDir;
+        String aeronDirectoryName;
+        String ingressChannel = ReplicationLayer.Context.CLIENT_INGRESS_CHANNEL_DEFAULT;
+        int ingressStreamId = ReplicationLayer.Context.CLIENT_INGRESS_STREAM_ID_DEFAULT;
+        String responseChannel = DEFAULT_RESPONSE_CHANNEL;
+        int responseStreamId = 2001;
+        byte[] tokenSecret = ReplicationLayer.Context.TOKEN_SECRET_DEFAULT.getBytes(StandardCharsets.UTF_8);
+        long playerIdBase = 1_000_000;
+        long inventoryIntervalNs = TimeUnit.SECONDS.toNanos(5);
+        long walkTurnIntervalNs = TimeUnit.SECONDS.toNanos(3);
+        long worldHalfExtentMm = 1_000_000;
+        long[] hotspotsMm = { -800_000, 0, 800_000, 0 };
+        long crowdXMm = 0;
+        long crowdYMm = 0;
+        long reportIntervalNs = TimeUnit.SECONDS.toNanos(1);
+        int viewCapacity = 2048;
+        long connectTimeoutNs = TimeUnit.SECONDS.toNanos(20);
+        long idleMaxParkNs = TimeUnit.MICROSECONDS.toNanos(100);
+        NanoClock clock = SystemNanoClock.INSTANCE;
+
+        public int bots()
+        {
+            return bots;
+        }
+
+        public Settings bots(final int bots)
+        {
+            this.bots = bots;
+            return this;
+        }
+
+        public int threads()
+        {
+            return threads;
+        }
+
+        /**
+         * Bot threads (each one {@link BotAgent} with one link).
+         */
+        public Settings threads(final int threads)
+        {
+            this.threads = threads;
+            return this;
+        }
+
+        public boolean startThreads()
+        {
+            return startThreads;
+        }
+
+        /**
+         * False: no bot thread is started, the caller drives each {@link BotAgent#doWork()} (tests).
+         */
+        public Settings startThreads(final boolean startThreads)
+        {
+            this.startThreads = startThreads;
+            return this;
+        }
+
+        public long durationNs()
+        {
+            return durationNs;
+        }
+
+        /**
+         * Length of a run from the start of ramp-up.
+         */
+        public Settings durationNs(final long durationNs)
+        {
+            this.durationNs = durationNs;
+            return this;
+        }
+
+        public double rampBotsPerSecond()
+        {
+            return rampBotsPerSecond;
+        }
+
+        public Settings rampBotsPerSecond(final double rampBotsPerSecond)
+        {
+            this.rampBotsPerSecond = rampBotsPerSecond;
+            return this;
+        }
+
+        public int inputRateHz()
+        {
+            return inputRateHz;
+        }
+
+        public Settings inputRateHz(final int inputRateHz)
+        {
+            this.inputRateHz = inputRateHz;
+            return this;
+        }
+
+        public BehaviourMix mix()
+        {
+            return mix;
+        }
+
+        public Settings mix(final BehaviourMix mix)
+        {
+            this.mix = mix;
+            return this;
+        }
+
+        public long seed()
+        {
+            return seed;
+        }
+
+        public Settings seed(final long seed)
+        {
+            this.seed = seed;
+            return this;
+        }
+
+        public File outputDir()
+        {
+            return outputDir;
+        }
+
+        /**
+         * Where interval logs go; null for none.
+         */
+        public Settings outputDir(final File outputDir)
+        {
+            this.outputDir = outputDir;
+            return this;
+        }
+
+        public String aeronDirectoryName()
+        {
+            return aeronDirectoryName;
+        }
+
+        public Settings aeronDirectoryName(final String aeronDirectoryName)
+        {
+            this.aeronDirectoryName = aeronDirectoryName;
+            return this;
+        }
+
+        public String ingressChannel()
+        {
+            return ingressChannel;
+        }
+
+        public Settings ingressChannel(final String ingressChannel)
+        {
+            this.ingressChannel = ingressChannel;
+            return this;
+        }
+
+        public int ingressStreamId()
+        {
+            return ingressStreamId;
+        }
+
+        public Settings ingressStreamId(final int ingressStreamId)
+        {
+            this.ingressStreamId = ingressStreamId;
+            return this;
+        }
+
+        public String responseChannel()
+        {
+            return responseChannel;
+        }
+
+        public Settings responseChannel(final String responseChannel)
+        {
+            this.responseChannel = responseChannel;
+            return this;
+        }
+
+        public int responseStreamId()
+        {
+            return responseStreamId;
+        }
+
+        /**
+         * First response stream id; bot thread {@code t} uses {@code responseStreamId + t}.
+         */
+        public Settings responseStreamId(final int responseStreamId)
+        {
+            this.responseStreamId = responseStreamId;
+            return this;
+        }
+
+        public byte[] tokenSecret()
+        {
+            return tokenSecret;
+        }
+
+        public Settings tokenSecret(final byte[] tokenSecret)
+        {
+            this.tokenSecret = tokenSecret;
+            return this;
+        }
+
+        public long playerIdBase()
+        {
+            return playerIdBase;
+        }
+
+        /**
+         * Bot {@code i} is player (and player entity) {@code playerIdBase + i}.
+         */
+        public Settings playerIdBase(final long playerIdBase)
+        {
+            this.playerIdBase = playerIdBase;
+            return this;
+        }
+
+        public long inventoryIntervalNs()
+        {
+            return inventoryIntervalNs;
+        }
+
+        /**
+         * How often each inventory bot stows or unstows an item.
+         */
+        public Settings inventoryIntervalNs(final long inventoryIntervalNs)
+        {
+            this.inventoryIntervalNs = inventoryIntervalNs;
+            return this;
+        }
+
+        public long walkTurnIntervalNs()
+        {
+            return walkTurnIntervalNs;
+        }
+
+        public Settings walkTurnIntervalNs(final long walkTurnIntervalNs)
+        {
+            this.walkTurnIntervalNs = walkTurnIntervalNs;
+            return this;
+        }
+
+        public long worldHalfExtentMm()
+        {
+            return worldHalfExtentMm;
+        }
+
+        public Settings worldHalfExtentMm(final long worldHalfExtentMm)
+        {
+            this.worldHalfExtentMm = worldHalfExtentMm;
+            return this;
+        }
+
+        public long[] hotspotsMm()
+        {
+            return hotspotsMm;
+        }
+
+        /**
+         * Commute hotspots as x,y pairs in mm; at least two.
+         */
+        public Settings hotspotsMm(final long[] hotspotsMm)
+        {
+            this.hotspotsMm = hotspotsMm.clone();
+            return this;
+        }
+
+        public long crowdXMm()
+        {
+            return crowdXMm;
+        }
+
+        public long crowdYMm()
+        {
+            return crowdYMm;
+        }
+
+        public Settings crowdMm(final long xMm, final long yMm)
+        {
+            this.crowdXMm = xMm;
+            this.crowdYMm = yMm;
+            return this;
+        }
+
+        public long reportIntervalNs()
+        {
+            return reportIntervalNs;
+        }
+
+        public Settings reportIntervalNs(final long reportIntervalNs)
+        {
+            this.reportIntervalNs = reportIntervalNs;
+            return this;
+        }
+
+        public int viewCapacity()
+        {
+            return viewCapacity;
+        }
+
+        public Settings viewCapacity(final int viewCapacity)
+        {
+            this.viewCapacity = viewCapacity;
+            return this;
+        }
+
+        public long connectTimeoutNs()
+        {
+            return connectTimeoutNs;
+        }
+
+        public Settings connectTimeoutNs(final long connectTimeoutNs)
+        {
+            this.connectTimeoutNs = connectTimeoutNs;
+            return this;
+        }
+
+        public long idleMaxParkNs()
+        {
+            return idleMaxParkNs;
+        }
+
+        /**
+         * Longest park of a bot thread's {@link BackoffIdleStrategy} when a duty cycle did no work.
+         */
+        public Settings idleMaxParkNs(final long idleMaxParkNs)
+        {
+            this.idleMaxParkNs = idleMaxParkNs;
+            return this;
+        }
+
+        public NanoClock clock()
+        {
+            return clock;
+        }
+
+        public Settings clock(final NanoClock clock)
+        {
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Validate.
+         *
+         * @return this.
+         */
+        public Settings conclude()
+        {
+            if (bots <= 0 || threads <= 0 || threads > bots)
+            {
+                throw new IllegalArgumentException("need 0 < threads <= bots: bots=" + bots + " threads=" + threads);
+            }
+            if (inputRateHz <= 0 || inputRateHz > 1000)
+            {
+                throw new IllegalArgumentException("input rate must be in (0, 1000] Hz: " + inputRateHz);
+            }
+            if (!(rampBotsPerSecond > 0))
+            {
+                throw new IllegalArgumentException("ramp must be positive: " + rampBotsPerSecond);
+            }
+            if (playerIdBase <= 0 || playerIdBase + bots >= 1L << 40)
+            {
+                throw new IllegalArgumentException("player ids must be in (0, 2^40): base " + playerIdBase);
+            }
+            if (null == aeronDirectoryName)
+            {
+                throw new IllegalArgumentException("aeronDirectoryName is required");
+            }
+            if (null != outputDir && !outputDir.isDirectory() && !outputDir.mkdirs())
+            {
+                throw new IllegalArgumentException("cannot create output dir " + outputDir);
+            }
+            return this;
+        }
+    }
+
+    private final Settings settings;
+    private final Aeron aeron;
+    private final BotAgent[] agents;
+    private final IntervalReporter reporter;
+    private final AgentRunner reporterRunner;
+    private final AgentRunner[] runners;
+    private final AtomicLong errors = new AtomicLong();
+    private final long startNs;
+    private final long startEpochMs;
+    private SwarmSummary summary;
+
+    private BotSwarm(final Settings settings)
+    {
+        this.settings = settings;
+        final ErrorHandler errorHandler = (throwable) ->
+        {
+            errors.incrementAndGet();
+            throwable.printStackTrace(System.err);
+        };
+        aeron = Aeron.connect(new Aeron.Context()
+            .aeronDirectoryName(settings.aeronDirectoryName)
+            .errorHandler(errorHandler));
+        try
+        {
+            final int bots = settings.bots;
+            final BehaviourKind[] kinds = settings.mix.assign(bots, settings.seed);
+            final byte[][] tokens = new byte[bots][];
+            final SessionTokens sessionTokens = new SessionTokens(settings.tokenSecret);
+            final long expiryMs = System.currentTimeMillis() +
+                TimeUnit.NANOSECONDS.toMillis(settings.durationNs) + TimeUnit.HOURS.toMillis(1);
+            for (int i = 0; i < bots; i++)
+            {
+                tokens[i] = sessionTokens.issue(settings.playerIdBase + i, expiryMs);
+            }
+
+            startNs = settings.clock.nanoTime();
+            startEpochMs = System.currentTimeMillis();
+            agents = new BotAgent[settings.threads];
+            for (int t = 0; t < settings.threads; t++)
+            {
+                final int[] indices = new int[(bots - t + settings.threads - 1) / settings.threads];
+                for (int i = 0; i < indices.length; i++)
+                {
+                    indices[i] = t + i * settings.threads;
+                }
+                agents[t] = new BotAgent(
+                    t, aeron, settings, indices, kinds, tokens, settings.clock, startNs, startEpochMs);
+            }
+
+            reporter = new IntervalReporter(agents, settings.outputDir, startEpochMs);
+            reporterRunner = new AgentRunner(new SleepingMillisIdleStrategy(10), errorHandler, null, reporter);
+            AgentRunner.startOnThread(reporterRunner);
+
+            if (settings.startThreads)
+            {
+                runners = new AgentRunner[settings.threads];
+                for (int t = 0; t < settings.threads; t++)
+                {
+                    runners[t] = new AgentRunner(
+                        new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), settings.idleMaxParkNs),
+                        errorHandler, null, agents[t]);
+                    AgentRunner.startOnThread(runners[t]);
+                }
+            }
+            else
+            {
+                runners = new AgentRunner[0];
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietClose(aeron);
+            throw ex;
+        }
+    }
+
+    /**
+     * Start a swarm: bots begin to connect at the ramp-up rate from now.
+     */
+    public static BotSwarm launch(final Settings settings)
+    {
+        return new BotSwarm(settings.conclude());
+    }
+
+    public Settings settings()
+    {
+        return settings;
+    }
+
+    public int agentCount()
+    {
+        return agents.length;
+    }
+
+    public BotAgent agent(final int index)
+    {
+        return agents[index];
+    }
+
+    /**
+     * @return time of the start on the swarm's clock.
+     */
+    public long startNs()
+    {
+        return startNs;
+    }
+
+    /**
+     * @return errors reported by the bot, reporter and Aeron client threads.
+     */
+    public long errors()
+    {
+        return errors.get();
+    }
+
+    /**
+     * @return the sum of one {@code BotAgent.STATUS_*} slot over all agents.
+     */
+    public long status(final int slot)
+    {
+        long sum = 0;
+        for (final BotAgent agent : agents)
+        {
+            sum += agent.status(slot);
+        }
+        return sum;
+    }
+
+    /**
+     * @return true when no bot is waiting to be launched or for its handshake (as of the last report interval).
+     */
+    public boolean isSettled()
+    {
+        return status(BotAgent.STATUS_CONNECTED) + status(BotAgent.STATUS_FAILED) >= settings.bots;
+    }
+
+    /**
+     * Stop the bot threads (each disconnects its bots), hand the last intervals to the reporter, stop it and
+     * summarise. Idempotent.
+     *
+     * @return the summary of the run.
+     */
+    public SwarmSummary stop()
+    {
+        if (null == summary)
+        {
+            final long stopNs = settings.clock.nanoTime();
+            CloseHelper.closeAll(runners);
+            if (!settings.startThreads)
+            {
+                for (final BotAgent agent : agents)
+                {
+                    agent.onClose();
+                }
+            }
+            for (final BotAgent agent : agents)
+            {
+                agent.flushMetrics();
+            }
+            CloseHelper.close(reporterRunner);
+            summary = SwarmSummary.of(settings, agents, reporter, stopNs - startNs, errors.get());
+        }
+        return summary;
+    }
+
+    @Override
+    public void close()
+    {
+        try
+        {
+            stop();
+        }
+        finally
+        {
+            CloseHelper.quietClose(aeron);
+        }
+    }
+}

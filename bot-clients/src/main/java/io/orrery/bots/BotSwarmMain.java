@@ -1,0 +1,376 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.bots;
+
+import io.orrery.core.ReplicationLayer;
+import io.orrery.core.authority.ScriptedAuthority;
+import io.orrery.core.status.OrreryCounter;
+import org.agrona.CloseHelper;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Command line of the bot swarm: runs a swarm against an existing shard's media driver ({@code --aeron-dir}) or
+ * against a shard launched in this process ({@code --embedded-shard}, the default without an Aeron directory), prints
+ * the summary and writes {@code summary.json} and the interval logs into the output directory. Exit code 0 when every
+ * bot connected and every correctness count is zero.
+ * <p>
+ * Threading: the main thread only controls and reports (it may sleep); bots run on the swarm's threads.
+ */
+@Command(
+    name = "orrery-bots",
+    mixinStandardHelpOptions = true,
+    version = "Orrery bot swarm 0.1.0",
+    description = "Runs a swarm of bots, each a real client session, and reports latency and correctness.",
+    sortOptions = false)
+public final class BotSwarmMain implements Callable<Integer>
+{
+    @Option(names = { "-b", "--bots" }, description = "Number of bots (default: ${DEFAULT-VALUE}).")
+    int bots = 200;
+
+    @Option(names = { "-t", "--threads" }, description = "Bot threads, each one client link (default: ${DEFAULT-VALUE}).")
+    int threads = 1;
+
+    @Option(names = { "-d", "--duration" },
+        description = "Run length from the start of ramp-up, e.g. 20s, 2m, 500ms (default: ${DEFAULT-VALUE}).")
+    String duration = "20s";
+
+    @Option(names = { "-r", "--ramp" }, description = "Ramp-up rate, bots per second (default: ${DEFAULT-VALUE}).")
+    double ramp = 500;
+
+    @Option(names = { "--input-rate" }, description = "Inputs per second per bot (default: ${DEFAULT-VALUE}).")
+    int inputRateHz = 20;
+
+    @Option(names = { "-m", "--mix" },
+        description = "Behaviour percentages: idle, walk, commute, crowd, inventory (default: ${DEFAULT-VALUE}).")
+    String mix = BehaviourMix.DEFAULT_MIX;
+
+    @Option(names = { "-s", "--seed" }, description = "Random seed (default: ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Option(names = { "-o", "--output" }, description = "Output directory for logs and summary.json " +
+        "(default: ${DEFAULT-VALUE}).")
+    File output = new File("target/swarm");
+
+    @Option(names = { "--aeron-dir" },
+        description = "Media driver directory of an existing shard; without it a shard is embedded.")
+    String aeronDir;
+
+    @Option(names = { "--embedded-shard" }, arity = "0..1", fallbackValue = "true",
+        description = "Launch a Replication Layer with ScriptedAuthority in this process (default: true without " +
+        "--aeron-dir).")
+    Boolean embeddedShard;
+
+    @Option(names = { "--world-half-extent-m" },
+        description = "Half extent of the square the bots roam (embedded shard: also where players spawn); 0 = scale " +
+        "with the swarm to about 50 players per 300 m bubble: 37 m x sqrt(bots), at least 200 m (default: " +
+        "${DEFAULT-VALUE}).")
+    double worldHalfExtentM = 0;
+
+    @Option(names = { "--ingress-channel" }, description = "Ingress channel (default: ${DEFAULT-VALUE}).")
+    String ingressChannel = ReplicationLayer.Context.CLIENT_INGRESS_CHANNEL_DEFAULT;
+
+    @Option(names = { "--ingress-stream-id" }, description = "Ingress stream id (default: ${DEFAULT-VALUE}).")
+    int ingressStreamId = ReplicationLayer.Context.CLIENT_INGRESS_STREAM_ID_DEFAULT;
+
+    @Option(names = { "--response-channel" }, description = "Response channel (default: ${DEFAULT-VALUE}).")
+    String responseChannel = BotSwarm.DEFAULT_RESPONSE_CHANNEL;
+
+    @Option(names = { "--response-stream-id" },
+        description = "First response stream id, one per bot thread (default: ${DEFAULT-VALUE}).")
+    int responseStreamId = 2001;
+
+    @Option(names = { "--token-secret" }, description = "HMAC secret shared with the shard (default: the " +
+        "development secret).")
+    String tokenSecret = ReplicationLayer.Context.TOKEN_SECRET_DEFAULT;
+
+    @Option(names = { "--player-id-base" }, description = "Bot i is player base + i (default: ${DEFAULT-VALUE}).")
+    long playerIdBase = 1_000_000;
+
+    @Option(names = { "--inventory-interval" },
+        description = "Stow/unstow interval of inventory bots (default: ${DEFAULT-VALUE}).")
+    String inventoryInterval = "5s";
+
+    @Option(names = { "--report-interval" }, description = "Interval histogram length (default: ${DEFAULT-VALUE}).")
+    String reportInterval = "1s";
+
+    @Option(names = { "--progress-interval" }, description = "Progress line interval (default: ${DEFAULT-VALUE}).")
+    String progressInterval = "5s";
+
+    @Option(names = { "--connect-timeout" }, description = "Handshake timeout per bot (default: ${DEFAULT-VALUE}).")
+    String connectTimeout = "20s";
+
+    @Option(names = { "--idle-max-park" }, description = "Longest idle park of a bot thread (default: " +
+        "${DEFAULT-VALUE}).")
+    String idleMaxPark = "100us";
+
+    public static void main(final String[] args)
+    {
+        System.exit(new CommandLine(new BotSwarmMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception
+    {
+        final boolean embedded = null != embeddedShard ? embeddedShard : null == aeronDir;
+        if (embedded && null != aeronDir)
+        {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                "--aeron-dir and --embedded-shard are exclusive");
+        }
+        if (!embedded && null == aeronDir)
+        {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                "--embedded-shard=false needs --aeron-dir");
+        }
+        final double extentM = worldHalfExtentM > 0 ? worldHalfExtentM : Math.max(200, 37 * Math.sqrt(bots));
+        final long extentMm = (long)(extentM * 1000);
+        final byte[] secret = tokenSecret.getBytes(StandardCharsets.UTF_8);
+        final long durationNs = parseNs(duration);
+        if (!output.isDirectory() && !output.mkdirs())
+        {
+            throw new IOException("cannot create " + output);
+        }
+
+        EmbeddedShard shard = null;
+        BotSwarm swarm = null;
+        try
+        {
+            if (embedded)
+            {
+                shard = EmbeddedShard.launch(secret, Math.max(ReplicationLayer.Context.MAX_SESSIONS_DEFAULT,
+                    bots + 64), (ctx) -> ctx.clientIngressChannel(ingressChannel).clientIngressStreamId(
+                    ingressStreamId).authority(new ScriptedAuthority(new ScriptedAuthority.Settings()
+                    .playerSpawnHalfExtentM(extentM).worldHalfExtentM(Math.max(1000, extentM)))));
+                System.out.println("embedded shard: aeron dir " + shard.aeronDirectoryName());
+            }
+            final BotSwarm.Settings settings = new BotSwarm.Settings()
+                .bots(bots)
+                .threads(threads)
+                .durationNs(durationNs)
+                .rampBotsPerSecond(ramp)
+                .inputRateHz(inputRateHz)
+                .mix(BehaviourMix.parse(mix))
+                .seed(seed)
+                .outputDir(output)
+                .aeronDirectoryName(embedded ? shard.aeronDirectoryName() : aeronDir)
+                .ingressChannel(ingressChannel)
+                .ingressStreamId(ingressStreamId)
+                .responseChannel(responseChannel)
+                .responseStreamId(responseStreamId)
+                .tokenSecret(secret)
+                .playerIdBase(playerIdBase)
+                .worldHalfExtentMm(extentMm)
+                .hotspotsMm(new long[]{ -extentMm * 4 / 5, 0, extentMm * 4 / 5, 0 })
+                .inventoryIntervalNs(parseNs(inventoryInterval))
+                .reportIntervalNs(parseNs(reportInterval))
+                .connectTimeoutNs(parseNs(connectTimeout))
+                .idleMaxParkNs(parseNs(idleMaxPark));
+
+            System.out.printf(Locale.ROOT, "swarm: %d bots on %d thread(s), %s, ramp %.0f bots/s, %d Hz, mix %s, " +
+                "world +-%.0f m%n", bots, threads, duration, ramp, inputRateHz, settings.mix(), extentM);
+            swarm = BotSwarm.launch(settings);
+            final ProcessProbe probe = new ProcessProbe();
+            run(swarm, durationNs, parseNs(progressInterval), probe, shard);
+
+            final SwarmSummary summary = swarm.stop();
+            probe.addTo(summary);
+            if (null != shard)
+            {
+                for (final OrreryCounter counter : OrreryCounter.values())
+                {
+                    summary.extra("shard." + counter.name().toLowerCase(Locale.ROOT), shard.counter(counter));
+                }
+            }
+            System.out.print(summary.toText());
+            Files.write(new File(output, "summary.json").toPath(), summary.toJson().getBytes(StandardCharsets.UTF_8));
+            System.out.println("summary and interval logs in " + output.getAbsolutePath());
+            return summary.exitCode();
+        }
+        finally
+        {
+            CloseHelper.quietClose(swarm);
+            CloseHelper.quietClose(shard);
+        }
+    }
+
+    private static void run(
+        final BotSwarm swarm, final long durationNs, final long progressNs, final ProcessProbe probe,
+        final EmbeddedShard shard) throws InterruptedException
+    {
+        final long startNs = swarm.startNs();
+        final long endNs = startNs + durationNs;
+        long nextProgressNs = startNs + progressNs;
+        boolean steady = false;
+        long nowNs;
+        while ((nowNs = System.nanoTime()) - endNs < 0)
+        {
+            Thread.sleep(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(endNs - nowNs))));
+            if (!steady && swarm.isSettled())
+            {
+                steady = true;
+                probe.steadyStart();
+                System.out.printf(Locale.ROOT, "%6.1fs all %d bots settled: steady state from here%n",
+                    (System.nanoTime() - startNs) / 1e9, swarm.settings().bots());
+            }
+            if (nowNs - nextProgressNs >= 0)
+            {
+                nextProgressNs += progressNs;
+                System.out.printf(Locale.ROOT, "%6.1fs connected %d active %d failed %d inputs %,d updates %,d%n",
+                    (nowNs - startNs) / 1e9,
+                    swarm.status(BotAgent.STATUS_CONNECTED),
+                    swarm.status(BotAgent.STATUS_ACTIVE),
+                    swarm.status(BotAgent.STATUS_FAILED),
+                    swarm.status(BotAgent.STATUS_INPUTS_SENT),
+                    swarm.status(BotAgent.STATUS_UPDATES_RECEIVED));
+            }
+        }
+        probe.steadyEnd(null == shard ? 0 : shard.aeronDirectoryBytes());
+    }
+
+    /**
+     * Parse a duration such as {@code 20s}, {@code 2m}, {@code 500ms}, {@code 100us}, {@code 1h} or plain seconds.
+     *
+     * @return nanoseconds.
+     */
+    static long parseNs(final String text)
+    {
+        final String value = text.trim().toLowerCase(Locale.ROOT);
+        final String[] units = { "ns", "us", "ms", "h", "m", "s" };
+        final long[] factors = { 1, 1_000, 1_000_000, 3_600_000_000_000L, 60_000_000_000L, 1_000_000_000 };
+        for (int i = 0; i < units.length; i++)
+        {
+            if (value.endsWith(units[i]))
+            {
+                final String number = value.substring(0, value.length() - units[i].length()).trim();
+                return (long)(Double.parseDouble(number) * factors[i]);
+            }
+        }
+        return (long)(Double.parseDouble(value) * 1e9);
+    }
+
+    /**
+     * CPU, memory and GC of this process: snapshots at the start and end of steady state.
+     */
+    static final class ProcessProbe
+    {
+        private final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean)ManagementFactory.getOperatingSystemMXBean();
+        private long startNs;
+        private long startCpuNs;
+        private long startGcCount;
+        private long startGcMs;
+        private long endNs;
+        private long endCpuNs;
+        private long endGcCount;
+        private long endGcMs;
+        private long aeronDirBytes;
+        private String rss;
+        private String peakRss;
+        private boolean started;
+        private boolean ended;
+
+        void steadyStart()
+        {
+            started = true;
+            startNs = System.nanoTime();
+            startCpuNs = os.getProcessCpuTime();
+            startGcCount = gcCount();
+            startGcMs = gcTimeMs();
+        }
+
+        void steadyEnd(final long aeronDirBytes)
+        {
+            ended = started;
+            endNs = System.nanoTime();
+            endCpuNs = os.getProcessCpuTime();
+            endGcCount = gcCount();
+            endGcMs = gcTimeMs();
+            this.aeronDirBytes = aeronDirBytes;
+            rss = procStatus("VmRSS:");
+            peakRss = procStatus("VmHWM:");
+        }
+
+        void addTo(final SwarmSummary summary)
+        {
+            summary.extra("processCpuSeconds", os.getProcessCpuTime() / 1e9);
+            summary.extra("availableProcessors", Runtime.getRuntime().availableProcessors());
+            if (ended)
+            {
+                final double seconds = (endNs - startNs) / 1e9;
+                summary.extra("steadyStateSeconds", round(seconds));
+                summary.extra("steadyStateCpuPercent", round(100.0 * (endCpuNs - startCpuNs) / (endNs - startNs)));
+                summary.extra("steadyStateGcCollections", endGcCount - startGcCount);
+                summary.extra("steadyStateGcMs", endGcMs - startGcMs);
+            }
+            else
+            {
+                summary.extra("steadyState", "never reached: not every bot connected or failed");
+            }
+            summary.extra("gcCollectionsTotal", gcCount());
+            summary.extra("rss", rss);
+            summary.extra("peakRss", peakRss);
+            summary.extra("heapUsedMiB", (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
+            if (aeronDirBytes > 0)
+            {
+                summary.extra("aeronDirMiB", aeronDirBytes >> 20);
+            }
+        }
+
+        private static double round(final double value)
+        {
+            return Math.round(value * 10) / 10.0;
+        }
+
+        private static long gcCount()
+        {
+            long count = 0;
+            for (final GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
+            {
+                count += Math.max(0, gc.getCollectionCount());
+            }
+            return count;
+        }
+
+        private static long gcTimeMs()
+        {
+            long time = 0;
+            for (final GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
+            {
+                time += Math.max(0, gc.getCollectionTime());
+            }
+            return time;
+        }
+
+        private static String procStatus(final String key)
+        {
+            try
+            {
+                for (final String line : Files.readAllLines(new File("/proc/self/status").toPath()))
+                {
+                    if (line.startsWith(key))
+                    {
+                        return line.substring(key.length()).trim();
+                    }
+                }
+            }
+            catch (final IOException ignore)
+            {
+                // not on Linux
+            }
+            return "n/a";
+        }
+    }
+}

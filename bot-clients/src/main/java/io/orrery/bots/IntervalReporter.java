@@ -1,0 +1,153 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.bots;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+
+import java.io.File;
+import java.io.FileNotFoundException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+
+/**
+ * Takes each bot agent's finished {@link MetricSet}s, writes them as interval histograms (tagged {@code t<thread>})
+ * into one HdrHistogram log per metric ({@code <output>/<metric>.hlog}, readable with {@code HistogramLogProcessor}),
+ * merges them into the run's totals, resets them and returns them to their agent.
+ * <p>
+ * Threading: runs on its own thread (it allocates and does I/O, which the bot threads must not); one single-producer
+ * single-consumer queue pair per bot agent. {@link #totals(int)} may be read once this agent has stopped.
+ */
+public final class IntervalReporter implements Agent
+{
+    private final BotAgent[] agents;
+    private final HistogramLogWriter[] writers = new HistogramLogWriter[MetricSet.METRICS];
+    private final PrintStream[] streams = new PrintStream[MetricSet.METRICS];
+    private final Histogram[] totals = new Histogram[MetricSet.METRICS];
+    private final String[] tags;
+    private long intervals;
+
+    /**
+     * @param agents    whose metric sets to take.
+     * @param outputDir where to write interval logs, or null for none.
+     * @param startEpochMs start of the run, the logs' base time.
+     */
+    IntervalReporter(final BotAgent[] agents, final File outputDir, final long startEpochMs)
+    {
+        this.agents = agents.clone();
+        tags = new String[agents.length];
+        for (int i = 0; i < agents.length; i++)
+        {
+            tags[i] = "t" + i;
+        }
+        for (int m = 0; m < MetricSet.METRICS; m++)
+        {
+            totals[m] = MetricSet.newHistogram();
+        }
+        if (null != outputDir)
+        {
+            try
+            {
+                for (int m = 0; m < MetricSet.METRICS; m++)
+                {
+                    streams[m] = new PrintStream(new File(outputDir, MetricSet.NAMES[m] + ".hlog"), "US-ASCII");
+                    writers[m] = new HistogramLogWriter(streams[m]);
+                    writers[m].outputLogFormatVersion();
+                    writers[m].setBaseTime(startEpochMs);
+                    writers[m].outputBaseTime(startEpochMs);
+                    writers[m].outputStartTime(startEpochMs);
+                    writers[m].outputComment("Orrery bot swarm, " + MetricSet.NAMES[m] + " in ns, one tag per thread");
+                    writers[m].outputLegend();
+                }
+            }
+            catch (final FileNotFoundException | java.io.UnsupportedEncodingException ex)
+            {
+                close();
+                throw new UncheckedIOException(new java.io.IOException(ex));
+            }
+        }
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "orrery-bots-reporter";
+    }
+
+    @Override
+    public int doWork()
+    {
+        int workCount = 0;
+        for (final BotAgent agent : agents)
+        {
+            final OneToOneConcurrentArrayQueue<MetricSet> queue = agent.toReporter();
+            MetricSet set;
+            while (null != (set = queue.poll()))
+            {
+                onInterval(set);
+                agent.recycled().offer(set);
+                workCount++;
+            }
+        }
+        return workCount;
+    }
+
+    @Override
+    public void onClose()
+    {
+        doWork();
+        close();
+    }
+
+    /**
+     * @return the merged histogram of a metric over all threads and intervals so far.
+     */
+    public Histogram totals(final int metric)
+    {
+        return totals[metric];
+    }
+
+    /**
+     * @return interval sets processed.
+     */
+    public long intervals()
+    {
+        return intervals;
+    }
+
+    private void onInterval(final MetricSet set)
+    {
+        intervals++;
+        for (int m = 0; m < MetricSet.METRICS; m++)
+        {
+            final Histogram histogram = set.histograms[m];
+            if (null != writers[m])
+            {
+                histogram.setStartTimeStamp(set.startEpochMs);
+                histogram.setEndTimeStamp(set.endEpochMs);
+                histogram.setTag(tags[set.threadIndex]);
+                writers[m].outputIntervalHistogram(histogram);
+            }
+            totals[m].add(histogram);
+        }
+        set.reset();
+    }
+
+    private void close()
+    {
+        for (int m = 0; m < MetricSet.METRICS; m++)
+        {
+            if (null != streams[m])
+            {
+                streams[m].flush();
+                CloseHelper.quietClose(streams[m]);
+                streams[m] = null;
+                writers[m] = null;
+            }
+        }
+    }
+}

@@ -1,0 +1,307 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.bots;
+
+import io.orrery.core.client.ClientSession;
+import org.HdrHistogram.Histogram;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a swarm run did: bots connected and failed, traffic, correctness counts and the merged histograms, as text and
+ * JSON. Built once at the end of a run, off the hot path.
+ * <p>
+ * Threading: immutable after {@link #of}, except for {@link #extra(String, Object)} used by the controlling thread.
+ */
+public final class SwarmSummary
+{
+    private static final double[] PERCENTILES = { 50, 90, 99, 99.9 };
+
+    private final Map<String, Object> run = new LinkedHashMap<>();
+    private final Map<String, Long> counts = new LinkedHashMap<>();
+    private final Map<String, Long> correctness = new LinkedHashMap<>();
+    private final Map<String, Object> extra = new LinkedHashMap<>();
+    private final Histogram[] histograms = new Histogram[MetricSet.METRICS];
+    private long botsRequested;
+    private long botsConnected;
+    private long correctnessErrors;
+
+    private SwarmSummary()
+    {
+    }
+
+    static SwarmSummary of(
+        final BotSwarm.Settings settings,
+        final BotAgent[] agents,
+        final IntervalReporter reporter,
+        final long elapsedNs,
+        final long errors)
+    {
+        final SwarmSummary summary = new SwarmSummary();
+        summary.botsRequested = settings.bots();
+        summary.run.put("bots", settings.bots());
+        summary.run.put("threads", settings.threads());
+        summary.run.put("durationS", settings.durationNs() / 1e9);
+        summary.run.put("elapsedS", elapsedNs / 1e9);
+        summary.run.put("rampBotsPerSecond", settings.rampBotsPerSecond());
+        summary.run.put("inputRateHz", settings.inputRateHz());
+        summary.run.put("mix", settings.mix().toString());
+        summary.run.put("seed", settings.seed());
+        summary.run.put("aeronDir", settings.aeronDirectoryName());
+
+        long launched = 0;
+        long connected = 0;
+        long rejected = 0;
+        long inputsSent = 0;
+        long inputsLate = 0;
+        long inputsUnmeasured = 0;
+        long updates = 0;
+        long spawns = 0;
+        long despawns = 0;
+        long regressions = 0;
+        long updatesUnknown = 0;
+        long despawnsUnknown = 0;
+        long viewOverflows = 0;
+        long backPressured = 0;
+        long unexpectedDisconnects = 0;
+        long malformed = 0;
+        long unknownImage = 0;
+        long linkMalformed = 0;
+        long inventoryNotSupported = 0;
+        long commutes = 0;
+        for (final BotAgent agent : agents)
+        {
+            unknownImage += agent.link().unknownImageMessages();
+            linkMalformed += agent.link().malformedMessages();
+            inventoryNotSupported += agent.inventoryHook().notSupported();
+            for (int i = 0; i < agent.botCount(); i++)
+            {
+                final Bot bot = agent.bot(i);
+                final ClientSession session = bot.session();
+                unexpectedDisconnects += bot.unexpectedDisconnects();
+                inputsLate += bot.inputsLate();
+                commutes += bot.commutes;
+                if (null == session)
+                {
+                    continue;
+                }
+                launched++;
+                connected += bot.welcomed() ? 1 : 0;
+                rejected += ClientSession.State.REJECTED == session.state() ? 1 : 0;
+                inputsSent += session.inputsSent();
+                inputsUnmeasured += session.inputsUnmeasured();
+                updates += session.updatesReceived();
+                spawns += session.spawnsReceived();
+                despawns += session.despawnsReceived();
+                regressions += session.acknowledgementRegressions();
+                updatesUnknown += session.updatesForUnknownEntities();
+                despawnsUnknown += session.despawnsForUnknownEntities();
+                viewOverflows += session.viewOverflows();
+                backPressured += session.inputsBackPressured();
+                malformed += session.malformedReceived();
+            }
+        }
+        summary.botsConnected = connected;
+        summary.counts.put("botsLaunched", launched);
+        summary.counts.put("botsConnected", connected);
+        summary.counts.put("botsFailed", settings.bots() - connected);
+        summary.counts.put("botsRejected", rejected);
+        summary.counts.put("inputsSent", inputsSent);
+        summary.counts.put("inputsLate", inputsLate);
+        summary.counts.put("inputsUnmeasured", inputsUnmeasured);
+        summary.counts.put("updatesReceived", updates);
+        summary.counts.put("spawnsReceived", spawns);
+        summary.counts.put("despawnsReceived", despawns);
+        summary.counts.put("commutesCompleted", commutes);
+        summary.counts.put("inventoryActionsNotSupportedYet", inventoryNotSupported);
+        summary.counts.put("unknownImageMessages", unknownImage);
+        summary.counts.put("threadErrors", errors);
+
+        summary.correctness.put("acknowledgementRegressions", regressions);
+        summary.correctness.put("updatesForUnknownEntities", updatesUnknown);
+        summary.correctness.put("despawnsForUnknownEntities", despawnsUnknown);
+        summary.correctness.put("viewOverflows", viewOverflows);
+        summary.correctness.put("inputsBackPressured", backPressured);
+        summary.correctness.put("unexpectedDisconnects", unexpectedDisconnects);
+        summary.correctness.put("malformedMessages", malformed + linkMalformed);
+        long total = 0;
+        for (final long value : summary.correctness.values())
+        {
+            total += value;
+        }
+        summary.correctnessErrors = total;
+
+        for (int m = 0; m < MetricSet.METRICS; m++)
+        {
+            summary.histograms[m] = reporter.totals(m).copy();
+        }
+        return summary;
+    }
+
+    /**
+     * Attach a figure measured outside the swarm (CPU, RSS, GC, shard counters).
+     */
+    public SwarmSummary extra(final String name, final Object value)
+    {
+        extra.put(name, value);
+        return this;
+    }
+
+    public long botsRequested()
+    {
+        return botsRequested;
+    }
+
+    public long botsConnected()
+    {
+        return botsConnected;
+    }
+
+    public long botsFailed()
+    {
+        return botsRequested - botsConnected;
+    }
+
+    public long count(final String name)
+    {
+        final Long value = counts.get(name);
+        return null == value ? correctness.get(name) : value;
+    }
+
+    /**
+     * @return the sum of all correctness counts; 0 for a clean run.
+     */
+    public long correctnessErrors()
+    {
+        return correctnessErrors;
+    }
+
+    public Map<String, Long> correctness()
+    {
+        return correctness;
+    }
+
+    /**
+     * @param metric a {@link MetricSet} metric index.
+     * @return the merged histogram (ns).
+     */
+    public Histogram histogram(final int metric)
+    {
+        return histograms[metric];
+    }
+
+    /**
+     * @return 0 when every bot connected and every correctness count is zero; else 1 (bots failed), 2 (correctness)
+     * or 3 (both).
+     */
+    public int exitCode()
+    {
+        return (botsFailed() > 0 ? 1 : 0) | (correctnessErrors > 0 ? 2 : 0);
+    }
+
+    /**
+     * @return a human-readable summary.
+     */
+    public String toText()
+    {
+        final StringBuilder out = new StringBuilder(2048);
+        out.append("=== Orrery bot swarm summary ===\n");
+        for (final Map.Entry<String, Object> entry : run.entrySet())
+        {
+            out.append(String.format(Locale.ROOT, "%-34s %s%n", entry.getKey(), entry.getValue()));
+        }
+        out.append("--- counts ---\n");
+        for (final Map.Entry<String, Long> entry : counts.entrySet())
+        {
+            out.append(String.format(Locale.ROOT, "%-34s %,d%n", entry.getKey(), entry.getValue()));
+        }
+        out.append("--- correctness (all must be 0) ---\n");
+        for (final Map.Entry<String, Long> entry : correctness.entrySet())
+        {
+            out.append(String.format(Locale.ROOT, "%-34s %,d%n", entry.getKey(), entry.getValue()));
+        }
+        out.append("--- latency, ms ---\n");
+        out.append(String.format(Locale.ROOT, "%-16s %12s %9s %9s %9s %9s %9s %9s%n",
+            "metric", "count", "mean", "p50", "p90", "p99", "p99.9", "max"));
+        for (int m = 0; m < MetricSet.METRICS; m++)
+        {
+            final Histogram h = histograms[m];
+            out.append(String.format(Locale.ROOT, "%-16s %,12d %9.3f", MetricSet.NAMES[m], h.getTotalCount(),
+                h.getMean() / 1e6));
+            for (final double percentile : PERCENTILES)
+            {
+                out.append(String.format(Locale.ROOT, " %9.3f", h.getValueAtPercentile(percentile) / 1e6));
+            }
+            out.append(String.format(Locale.ROOT, " %9.3f%n", h.getMaxValue() / 1e6));
+        }
+        if (!extra.isEmpty())
+        {
+            out.append("--- process ---\n");
+            for (final Map.Entry<String, Object> entry : extra.entrySet())
+            {
+                out.append(String.format(Locale.ROOT, "%-34s %s%n", entry.getKey(), entry.getValue()));
+            }
+        }
+        out.append("result: ").append(0 == exitCode() ? "OK" : "FAILED")
+            .append(" (bots failed ").append(botsFailed())
+            .append(", correctness errors ").append(correctnessErrors).append(")\n");
+        return out.toString();
+    }
+
+    /**
+     * @return the summary as JSON (latencies in ns).
+     */
+    public String toJson()
+    {
+        final StringBuilder out = new StringBuilder(4096);
+        out.append("{\n  \"run\": ");
+        appendObject(out, run);
+        out.append(",\n  \"counts\": ");
+        appendObject(out, counts);
+        out.append(",\n  \"correctness\": ");
+        appendObject(out, correctness);
+        out.append(",\n  \"correctnessErrors\": ").append(correctnessErrors);
+        out.append(",\n  \"latencyNs\": {");
+        for (int m = 0; m < MetricSet.METRICS; m++)
+        {
+            final Histogram h = histograms[m];
+            out.append(0 == m ? "\n" : ",\n").append("    \"").append(MetricSet.NAMES[m]).append("\": {")
+                .append("\"count\": ").append(h.getTotalCount())
+                .append(", \"mean\": ").append(Math.round(h.getMean()));
+            for (final double percentile : PERCENTILES)
+            {
+                out.append(", \"p").append(String.valueOf(percentile).replace(".0", "").replace('.', '_'))
+                    .append("\": ").append(h.getValueAtPercentile(percentile));
+            }
+            out.append(", \"max\": ").append(h.getMaxValue()).append('}');
+        }
+        out.append("\n  },\n  \"process\": ");
+        appendObject(out, extra);
+        out.append(",\n  \"exitCode\": ").append(exitCode()).append("\n}\n");
+        return out.toString();
+    }
+
+    private static void appendObject(final StringBuilder out, final Map<String, ?> map)
+    {
+        out.append('{');
+        boolean first = true;
+        for (final Map.Entry<String, ?> entry : map.entrySet())
+        {
+            out.append(first ? "" : ", ").append('"').append(entry.getKey()).append("\": ");
+            final Object value = entry.getValue();
+            if (value instanceof Number || value instanceof Boolean)
+            {
+                out.append(value);
+            }
+            else
+            {
+                out.append('"').append(String.valueOf(value).replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+            first = false;
+        }
+        out.append('}');
+    }
+}

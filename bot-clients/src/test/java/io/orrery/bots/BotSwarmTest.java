@@ -1,0 +1,155 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.bots;
+
+import io.orrery.core.status.OrreryCounter;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * End to end: a swarm of bots on their own threads against a Replication Layer over a real embedded media driver.
+ */
+@Tag("system")
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class BotSwarmTest
+{
+    static final byte[] SECRET = "bot-swarm-test-secret-0123456789".getBytes(StandardCharsets.UTF_8);
+    private static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(30);
+
+    @TempDir
+    File output;
+
+    static BotSwarm.Settings settings(final EmbeddedShard shard)
+    {
+        return new BotSwarm.Settings()
+            .aeronDirectoryName(shard.aeronDirectoryName())
+            .tokenSecret(SECRET)
+            .seed(7);
+    }
+
+    static void await(final BooleanSupplier condition, final String what)
+    {
+        final long deadlineNs = System.nanoTime() + DEADLINE_NS;
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                fail("timed out waiting for " + what);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
+    @Test
+    void shouldConnectEveryBotAndMeasureLatencyWithoutErrorsWhenFiftyBotsRunOnTwoThreads() throws Exception
+    {
+        final int bots = 50;
+        try (EmbeddedShard shard = EmbeddedShard.launch(SECRET, 256, null);
+            BotSwarm swarm = BotSwarm.launch(settings(shard)
+                .bots(bots)
+                .threads(2)
+                .rampBotsPerSecond(200)
+                .reportIntervalNs(TimeUnit.MILLISECONDS.toNanos(250))
+                .inventoryIntervalNs(TimeUnit.MILLISECONDS.toNanos(500))
+                .mix(BehaviourMix.parse("idle=10,walk=40,commute=20,crowd=20,inventory=10"))
+                .outputDir(output)))
+        {
+            await(swarm::isSettled, "every bot connected or failed");
+            final long inputsAtSettle = swarm.status(BotAgent.STATUS_INPUTS_SENT);
+            await(() -> swarm.status(BotAgent.STATUS_INPUTS_SENT) > inputsAtSettle + 45 * 20 * 2,
+                "two seconds of input from every moving bot");
+
+            final SwarmSummary summary = swarm.stop();
+            System.out.println(summary.toText());
+            assertEquals(bots, summary.botsConnected(), "bots connected");
+            assertEquals(0, summary.botsFailed());
+            assertTrue(summary.count("inputsSent") > 0, "inputs sent");
+            assertTrue(summary.count("updatesReceived") > 0, "updates received");
+            assertTrue(summary.count("inventoryActionsNotSupportedYet") > 0, "inventory hook called");
+            assertTrue(summary.histogram(MetricSet.INPUT_LATENCY).getTotalCount() > 0, "input latency recorded");
+            assertTrue(summary.histogram(MetricSet.OWN_UPDATE_GAP).getTotalCount() > 0, "own update gaps");
+            assertEquals(bots, summary.histogram(MetricSet.HANDSHAKE).getTotalCount(), "one handshake per bot");
+            assertEquals(bots, summary.histogram(MetricSet.SPAWN_LATENCY).getTotalCount(), "one own spawn per bot");
+            assertEquals(0, summary.correctnessErrors(), () -> "correctness: " + summary.correctness());
+            assertEquals(0, summary.count("unknownImageMessages"), "links never see each other's images");
+            assertEquals(0, swarm.errors(), "thread errors");
+            assertEquals(0, summary.exitCode());
+            assertTrue(shard.counter(OrreryCounter.INPUTS_RECEIVED) >= summary.count("inputsSent") - bots,
+                "the shard received the inputs");
+
+            for (final String name : MetricSet.NAMES)
+            {
+                final File log = new File(output, name + ".hlog");
+                assertTrue(log.length() > 0, "interval log " + log);
+                assertTrue(Files.readString(log.toPath()).contains("Tag=t1"), "tagged by thread: " + log);
+            }
+            assertTrue(summary.toJson().contains("\"botsConnected\": 50"));
+        }
+    }
+
+    @Test
+    void shouldAssignSameBehavioursForSameSeedWhenMixParsed()
+    {
+        final BehaviourMix mix = BehaviourMix.parse("idle=10, walk=60,commute=20,crowd=10");
+        final BehaviourKind[] first = mix.assign(1000, 3);
+        final BehaviourKind[] second = mix.assign(1000, 3);
+        assertEquals(java.util.Arrays.asList(first), java.util.Arrays.asList(second));
+        final int[] counts = new int[BehaviourKind.values().length];
+        for (final BehaviourKind kind : first)
+        {
+            counts[kind.ordinal()]++;
+        }
+        assertEquals(100, counts[BehaviourKind.IDLE.ordinal()]);
+        assertEquals(600, counts[BehaviourKind.WALK.ordinal()]);
+        assertEquals(200, counts[BehaviourKind.COMMUTE.ordinal()]);
+        assertEquals(100, counts[BehaviourKind.CROWD.ordinal()]);
+        assertEquals(0, counts[BehaviourKind.INVENTORY.ordinal()]);
+        assertTrue(!java.util.Arrays.asList(first).equals(java.util.Arrays.asList(mix.assign(1000, 4))));
+        assertEquals(7, java.util.Arrays.stream(mix.assign(7, 1)).count());
+    }
+
+    @Test
+    void shouldRejectMixWhenPercentagesDoNotAddUpOrKindUnknown()
+    {
+        assertThrowsIllegal("walk=50");
+        assertThrowsIllegal("walk=50,fly=50");
+        assertThrowsIllegal("walk");
+    }
+
+    @Test
+    void shouldParseDurationsWithUnits()
+    {
+        assertEquals(TimeUnit.SECONDS.toNanos(20), BotSwarmMain.parseNs("20s"));
+        assertEquals(TimeUnit.MINUTES.toNanos(2), BotSwarmMain.parseNs("2m"));
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(500), BotSwarmMain.parseNs("500ms"));
+        assertEquals(TimeUnit.MICROSECONDS.toNanos(100), BotSwarmMain.parseNs("100us"));
+        assertEquals(TimeUnit.SECONDS.toNanos(3), BotSwarmMain.parseNs("3"));
+    }
+
+    private static void assertThrowsIllegal(final String mix)
+    {
+        try
+        {
+            BehaviourMix.parse(mix);
+            fail("accepted " + mix);
+        }
+        catch (final IllegalArgumentException expected)
+        {
+            // expected
+        }
+    }
+}
