@@ -82,7 +82,12 @@ public final class GatewayAgent implements Agent
      * Player entity ids (the player id in a token) live in [1, MAX_PLAYER_ID]; ids above are for world entities.
      */
     public static final long MAX_PLAYER_ID = (1L << 40) - 1;
-    static final int FRAGMENT_LIMIT = 256;
+    /**
+     * Fragments per poll; the Gateway polls up to {@link #MAX_POLLS_PER_DUTY_CYCLE} times per duty cycle so a long
+     * Replicant tick on a shared thread does not leave ingress (inputs, heartbeats) backlogged into timeouts.
+     */
+    static final int FRAGMENT_LIMIT = 1024;
+    static final int MAX_POLLS_PER_DUTY_CYCLE = 8;
     static final int MAX_VIOLATIONS = 64;
     static final int MAX_RESPONSE_CHANNEL_LENGTH = 1024;
     static final long HOUSEKEEPING_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -151,7 +156,16 @@ public final class GatewayAgent implements Agent
     public int doWork()
     {
         nowNs = clock.nanoTime();
-        int workCount = ingress.controlledPoll(assembler, FRAGMENT_LIMIT);
+        int workCount = 0;
+        for (int i = 0; i < MAX_POLLS_PER_DUTY_CYCLE; i++)
+        {
+            final int fragments = ingress.controlledPoll(assembler, FRAGMENT_LIMIT);
+            workCount += fragments;
+            if (fragments < FRAGMENT_LIMIT)
+            {
+                break;
+            }
+        }
         workCount += fromReplicant.read(fromReplicantHandler);
         if (!pending.isEmpty())
         {
