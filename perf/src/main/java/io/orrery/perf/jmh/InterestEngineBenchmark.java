@@ -68,7 +68,7 @@ public class InterestEngineBenchmark
     /**
      * Encode only, or encode and offer to Aeron IPC.
      */
-    @Param({ "ENCODE", "AERON_IPC" })
+    @Param({ "AERON_IPC" })
     public String egress;
 
     private InterestRig rig;

@@ -3,6 +3,7 @@
  */
 package io.orrery.perf.jmh;
 
+import io.orrery.core.replicant.ClientEgressProxy;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.core.replicant.InterestConfig;
 import io.orrery.core.replicant.InterestEngine;
@@ -12,9 +13,9 @@ import org.agrona.collections.Long2ObjectHashMap;
 
 /**
  * The interest path of one Replicant as the benchmarks drive it: a populated {@link EntityStore}, its
- * {@link SpatialIndex}, an {@link InterestEngine} with one observer per followed entity, and a
- * {@link SbeObserverEgress} that either only encodes or encodes and offers to real Aeron IPC publications
- * ({@link IpcEgressRig}).
+ * {@link SpatialIndex}, an {@link InterestEngine} with one observer per followed entity, and the Replication
+ * Layer's own {@link ClientEgressProxy}, which encodes and offers to real Aeron IPC publications
+ * ({@link IpcEgressRig}), one per observer.
  * <p>
  * Threading: the benchmark thread only.
  */
@@ -26,11 +27,6 @@ public final class InterestRig implements AutoCloseable
     public enum Egress
     {
         /**
-         * SBE encode into a reused buffer, no Aeron: capacity per tick is the budget.
-         */
-        ENCODE,
-
-        /**
          * SBE encode and offer to one Aeron IPC exclusive publication per observer (term length 64 KiB).
          */
         AERON_IPC
@@ -40,7 +36,7 @@ public final class InterestRig implements AutoCloseable
 
     private final EntityStore store;
     private final InterestEngine engine;
-    private final SbeObserverEgress egress;
+    private final ClientEgressProxy egress;
     private final IpcEgressRig ipc;
     private long nowNs;
     private long tick;
@@ -48,7 +44,7 @@ public final class InterestRig implements AutoCloseable
     /**
      * @param store              the populated world.
      * @param followIds          one observer per entry, following that entity id; observer ids are the indices.
-     * @param egressMode         encode only, or encode and offer over Aeron IPC.
+     * @param egressMode         where messages go (Aeron IPC: the only mode).
      * @param budgetBytesPerTick budget of every observer.
      * @param maxViewEntities    view capacity per observer.
      */
@@ -66,13 +62,13 @@ public final class InterestRig implements AutoCloseable
             .maxObservers(observers)
             .maxViewEntities(maxViewEntities));
 
-        ipc = Egress.AERON_IPC == egressMode ? IpcEgressRig.launch(observers) : null;
-        final Long2ObjectHashMap<SbeObserverEgress.Target> targets = new Long2ObjectHashMap<>();
+        ipc = IpcEgressRig.launch(observers);
+        final Long2ObjectHashMap<ClientEgressProxy.ClientObserver> targets = new Long2ObjectHashMap<>();
         for (int i = 0; i < observers; i++)
         {
-            targets.put(i, new SbeObserverEgress.Target(null == ipc ? null : ipc.publication(i)));
+            targets.put(i, new ClientEgressProxy.ClientObserver(i, followIds[i], ipc.publication(i), 0));
         }
-        egress = new SbeObserverEgress(targets, budgetBytesPerTick);
+        egress = new ClientEgressProxy(targets, budgetBytesPerTick);
 
         for (int i = 0; i < observers; i++)
         {
@@ -109,14 +105,11 @@ public final class InterestRig implements AutoCloseable
     }
 
     /**
-     * Consume what the last ticks published (no-op when encoding only).
+     * Consume what the last ticks published.
      */
     public void drain()
     {
-        if (null != ipc)
-        {
-            ipc.drain();
-        }
+        ipc.drain();
     }
 
     public InterestEngine engine()
@@ -124,7 +117,7 @@ public final class InterestRig implements AutoCloseable
         return engine;
     }
 
-    public SbeObserverEgress egress()
+    public ClientEgressProxy egress()
     {
         return egress;
     }
@@ -156,10 +149,9 @@ public final class InterestRig implements AutoCloseable
         return "ticks=" + engine.ticks() + " updates=" + engine.updatesSent() + " spawns=" + engine.spawnsSent() +
             " despawns=" + engine.despawnsSent() + " resyncs=" + engine.resyncs() + " budgetDeferrals=" +
             engine.budgetDeferrals() + " lagging=" + engine.observersLagging() + " ticksDropped=" +
-            egress.ticksDropped() + " offerFailures=" + egress.offerFailures() + " messagesOut=" +
-            egress.messagesOut() + " bytesOut=" + egress.bytesOut() + " meanView=" +
+            egress.ticksDropped() + " bytesOut=" + egress.bytesOut() + " meanView=" +
             String.format("%.1f", meanViewCount()) +
-            (null == ipc ? "" : " ipcFragments=" + ipc.fragmentsReceived() + " ipcBytes=" + ipc.bytesReceived());
+            " ipcFragments=" + ipc.fragmentsReceived() + " ipcBytes=" + ipc.bytesReceived();
     }
 
     @Override

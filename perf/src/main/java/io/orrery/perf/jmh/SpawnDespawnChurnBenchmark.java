@@ -65,7 +65,7 @@ public class SpawnDespawnChurnBenchmark
     /**
      * Encode only, or encode and offer to Aeron IPC.
      */
-    @Param({ "ENCODE", "AERON_IPC" })
+    @Param({ "AERON_IPC" })
     public String egress;
 
     private InterestRig rig;

@@ -57,7 +57,13 @@ public final class ClientEgressProxy implements ObserverEgress
         long lastSentNs;
         long bytesSent;
 
-        ClientObserver(final long sessionId, final long playerEntityId, final ExclusivePublication publication,
+        /**
+         * @param sessionId      the observer id given to the interest engine.
+         * @param playerEntityId the entity the observer follows.
+         * @param publication    the client's egress publication, owned by this observer from now on.
+         * @param nowNs          clock at creation.
+         */
+        public ClientObserver(final long sessionId, final long playerEntityId, final ExclusivePublication publication,
             final long nowNs)
         {
             this.sessionId = sessionId;
