@@ -71,6 +71,7 @@ public final class SpatialIndex
     private final int[] largePositions;
     private int largeCount;
     private int gridCount;
+    private double maxGridRadiusM;
 
     private long rebucketCount;
 
@@ -144,6 +145,19 @@ public final class SpatialIndex
     }
 
     /**
+     * Largest radius among the grid (non-large) entities as of the last {@link #update(EntityStore)}, 0 if there
+     * are none (or none has a positive radius). Never more than {@link #largeRadiusM()}. A caller that finds
+     * entities of radius {@code r} within {@code base + k * r} needs a grid query of radius
+     * {@code base + k * maxGridRadiusM()} only, not {@code base + k * largeRadiusM()}.
+     *
+     * @return the largest grid entity radius in metres.
+     */
+    public double maxGridRadiusM()
+    {
+        return maxGridRadiusM;
+    }
+
+    /**
      * @return number of large entities.
      */
     public int largeCount()
@@ -191,10 +205,16 @@ public final class SpatialIndex
             }
         }
 
+        double maxGridRadius = 0.0;
         for (int i = 0, n = store.activeCount(); i < n; i++)
         {
             final int slot = store.activeSlot(i);
-            final boolean large = store.radius(slot) > largeRadiusM;
+            final double radius = store.radius(slot);
+            final boolean large = radius > largeRadiusM;
+            if (!large && radius > maxGridRadius)
+            {
+                maxGridRadius = radius;
+            }
             final byte current = placement[slot];
             if (NOT_INDEXED == current)
             {
@@ -226,6 +246,7 @@ public final class SpatialIndex
                 }
             }
         }
+        maxGridRadiusM = maxGridRadius;
 
         return work;
     }
@@ -238,6 +259,20 @@ public final class SpatialIndex
      */
     public int query(final EntityStore store, final long x, final long y, final long z, final double radiusM,
         final IntArrayList out)
+    {
+        return query(store, x, y, z, radiusM, null, 0, out);
+    }
+
+    /**
+     * As {@link #query(EntityStore, long, long, long, double, IntArrayList)}, but skip (before the distance test)
+     * every slot {@code s} with {@code marks[s] == mark}, e.g. what the caller already has.
+     *
+     * @param marks per slot marks indexed by slot, or null to skip nothing.
+     * @param mark  the mark of slots to skip.
+     * @return number of entities added.
+     */
+    public int query(final EntityStore store, final long x, final long y, final long z, final double radiusM,
+        final long[] marks, final long mark, final IntArrayList out)
     {
         final double radiusMm = radiusM * 1000.0;
         final double radiusSq = radiusMm * radiusMm;
@@ -257,7 +292,8 @@ public final class SpatialIndex
             for (int i = 0; i < indexedCount; i++)
             {
                 final int slot = indexedSlots[i];
-                if (IN_GRID == placement[slot] && within(store, slot, x, y, z, radiusSq))
+                if (IN_GRID == placement[slot] && (null == marks || marks[slot] != mark) &&
+                    within(store, slot, x, y, z, radiusSq))
                 {
                     out.addInt(slot);
                     found++;
@@ -293,7 +329,7 @@ public final class SpatialIndex
                     int slot = (int)cellHeads.get(packKey(cx, cy, cz));
                     while (EntityStore.NULL_SLOT != slot)
                     {
-                        if (within(store, slot, x, y, z, radiusSq))
+                        if ((null == marks || marks[slot] != mark) && within(store, slot, x, y, z, radiusSq))
                         {
                             out.addInt(slot);
                             found++;
