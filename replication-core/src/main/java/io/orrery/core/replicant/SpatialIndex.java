@@ -72,6 +72,12 @@ public final class SpatialIndex
     private int largeCount;
     private int gridCount;
     private double maxGridRadiusM;
+    private long gridMinCx = Long.MAX_VALUE;
+    private long gridMaxCx = Long.MIN_VALUE;
+    private long gridMinCy = Long.MAX_VALUE;
+    private long gridMaxCy = Long.MIN_VALUE;
+    private long gridMinCz = Long.MAX_VALUE;
+    private long gridMaxCz = Long.MIN_VALUE;
 
     private long rebucketCount;
 
@@ -205,7 +211,14 @@ public final class SpatialIndex
             }
         }
 
+        final long cell = cellSizeMm;
         double maxGridRadius = 0.0;
+        long minCx = Long.MAX_VALUE;
+        long maxCx = Long.MIN_VALUE;
+        long minCy = Long.MAX_VALUE;
+        long maxCy = Long.MIN_VALUE;
+        long minCz = Long.MAX_VALUE;
+        long maxCz = Long.MIN_VALUE;
         for (int i = 0, n = store.activeCount(); i < n; i++)
         {
             final int slot = store.activeSlot(i);
@@ -221,32 +234,52 @@ public final class SpatialIndex
                 indexedCreatedSeqs[slot] = store.createdSeq(slot);
                 indexedPositions[slot] = indexedCount;
                 indexedSlots[indexedCount++] = slot;
-                attach(store, slot, large);
-                work++;
             }
-            else if (large)
+
+            if (large)
             {
                 if (IN_LARGE != current)
                 {
                     detach(slot);
                     attach(store, slot, true);
-                    rebucketCount++;
+                    if (NOT_INDEXED != current)
+                    {
+                        rebucketCount++;
+                    }
                     work++;
                 }
             }
             else
             {
-                final long key = cellKey(store.worldX(slot), store.worldY(slot), store.worldZ(slot));
+                final long cx = Math.floorDiv(store.worldX(slot), cell);
+                final long cy = Math.floorDiv(store.worldY(slot), cell);
+                final long cz = Math.floorDiv(store.worldZ(slot), cell);
+                minCx = Math.min(minCx, cx);
+                maxCx = Math.max(maxCx, cx);
+                minCy = Math.min(minCy, cy);
+                maxCy = Math.max(maxCy, cy);
+                minCz = Math.min(minCz, cz);
+                maxCz = Math.max(maxCz, cz);
+                final long key = packKey(cx, cy, cz);
                 if (IN_GRID != current || key != cellKeys[slot])
                 {
                     detach(slot);
                     attachToCell(slot, key);
-                    rebucketCount++;
+                    if (NOT_INDEXED != current)
+                    {
+                        rebucketCount++;
+                    }
                     work++;
                 }
             }
         }
         maxGridRadiusM = maxGridRadius;
+        gridMinCx = minCx;
+        gridMaxCx = maxCx;
+        gridMinCy = minCy;
+        gridMaxCy = maxCy;
+        gridMinCz = minCz;
+        gridMaxCz = maxCz;
 
         return work;
     }
@@ -278,12 +311,16 @@ public final class SpatialIndex
         final double radiusSq = radiusMm * radiusMm;
         final long r = (long)Math.ceil(radiusMm);
         final long cell = cellSizeMm;
-        final long minX = Math.floorDiv(x - r, cell);
-        final long maxX = Math.floorDiv(x + r, cell);
-        final long minY = Math.floorDiv(y - r, cell);
-        final long maxY = Math.floorDiv(y + r, cell);
-        final long minZ = Math.floorDiv(z - r, cell);
-        final long maxZ = Math.floorDiv(z + r, cell);
+        final long minX = Math.max(Math.floorDiv(x - r, cell), gridMinCx);
+        final long maxX = Math.min(Math.floorDiv(x + r, cell), gridMaxCx);
+        final long minY = Math.max(Math.floorDiv(y - r, cell), gridMinCy);
+        final long maxY = Math.min(Math.floorDiv(y + r, cell), gridMaxCy);
+        final long minZ = Math.max(Math.floorDiv(z - r, cell), gridMinCz);
+        final long maxZ = Math.min(Math.floorDiv(z + r, cell), gridMaxCz);
+        if (minX > maxX || minY > maxY || minZ > maxZ)
+        {
+            return 0;
+        }
         final double boxCells = (double)(maxX - minX + 1) * (maxY - minY + 1) * (maxZ - minZ + 1);
 
         int found = 0;
@@ -396,14 +433,13 @@ public final class SpatialIndex
 
     private void attachToCell(final int slot, final long key)
     {
-        final int head = (int)cellHeads.get(key);
+        final int head = (int)cellHeads.put(key, slot);
         next[slot] = head;
         prev[slot] = EntityStore.NULL_SLOT;
         if (EntityStore.NULL_SLOT != head)
         {
             prev[head] = slot;
         }
-        cellHeads.put(key, slot);
         cellKeys[slot] = key;
         placement[slot] = IN_GRID;
         gridCount++;

@@ -197,4 +197,34 @@ class SpatialIndexTest
         index.update(store);
         assertEquals(0.0, index.maxGridRadiusM(), "grew into the large list");
     }
+
+    @Test
+    void shouldFindWhatBruteForceFindsWhenQueryBoxExceedsOccupiedCells()
+    {
+        final EntityStore store = new EntityStore(256, 0);
+        final SpatialIndex index = new SpatialIndex(store.capacity(), 64, 20);
+        final IntArrayList found = new IntArrayList();
+        final Random random = new Random(5);
+        for (int i = 0; i < 200; i++)
+        {
+            final int slot = store.create(i + 1, 0, 0, 0, false);
+            store.position(slot, coordinate(random, 500), coordinate(random, 500), 0);
+            store.radius(slot, 1);
+        }
+        store.updateWorldPositions();
+        index.update(store);
+
+        for (int round = 0; round < 50; round++)
+        {
+            final long x = coordinate(random, 1_500);
+            final long y = coordinate(random, 1_500);
+            final long z = round % 3 == 0 ? 0 : coordinate(random, 200);
+            final double radiusM = 50 + random.nextInt(400);
+            found.clear();
+            index.query(store, x, y, z, radiusM, found);
+            final int[] actual = found.toIntArray();
+            Arrays.sort(actual);
+            assertArrayEquals(bruteForce(store, index, x, y, z, radiusM), actual);
+        }
+    }
 }
