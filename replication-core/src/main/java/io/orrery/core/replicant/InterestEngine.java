@@ -21,9 +21,12 @@ import org.agrona.collections.Long2LongHashMap;
  * entity's world position (the last known one if the entity is gone). An entity of radius {@code r} enters at
  * distance {@code d <= base + k * r} and leaves at {@code d > (base + k * r) * (1 + h)} (see
  * {@link InterestConfig}). Entities larger than {@link SpatialIndex#largeRadiusM()} are checked for every
- * observer; the others are found by one grid query of radius {@code base + k * largeRadiusM} per observer per
- * tick. The followed entity is always in view, is spawned first, and its updates always go first (they carry
- * {@code lastAppliedInputSequence}, by which clients measure input latency).
+ * observer; the others are found by one grid query per observer per tick, of radius
+ * {@code base + k * maxGridRadiusM} where {@link SpatialIndex#maxGridRadiusM()} is the largest radius among the
+ * grid entities this tick (at most {@code largeRadiusM}), so a world of small entities queries only as far as they
+ * can be seen. The query skips what is already in the view. The followed entity is always in view, is spawned
+ * first, and its updates always go first (they carry {@code lastAppliedInputSequence}, by which clients measure
+ * input latency).
  * <p>
  * <b>Deltas.</b> Per view entry the engine remembers the {@link EntityStore#changeSeq()} at which it last sent the
  * entity; an update carries {@link EntityStore#changedSince(int, long)} of that sequence. A spawn is a full
@@ -36,10 +39,12 @@ import org.agrona.collections.Long2LongHashMap;
  * sizes are computed from the SBE codec constants. Sent entries drop to priority 0, deferred ones keep what they
  * accumulated, so a far or small entity rises until it is sent: nothing starves. An entry is sent at a rate
  * proportional to its weight. If the first candidate of a tick is larger than the observer's budget it is still
- * sent when it fits the egress capacity, so an oversized snapshot cannot block an observer forever.
+ * sent when it fits the egress capacity, so an oversized snapshot cannot block an observer forever. When everything
+ * pending fits, the priority order is skipped (no heap): all of it is sent, in view order.
  * <p>
- * <b>Order.</b> Per observer per tick: {@code beginTick}, spawns (followed entity first, then by priority),
- * updates (the same), despawns (not budgeted: always sent, their bytes are reserved first), {@code endTick}.
+ * <b>Order.</b> Per observer per tick: {@code beginTick}, spawns (followed entity first, then by priority, or in
+ * view order when everything fits), updates (the same), despawns (not budgeted: always sent, their bytes are
+ * reserved first), {@code endTick}.
  * <p>
  * <b>Back-pressure.</b> {@code beginTick <= 0}: the observer is lagging and skipped this tick (its view is not
  * advanced, so nothing is lost: later deltas are computed from what it actually received). A {@code false} from
@@ -122,7 +127,7 @@ public final class InterestEngine
     private final double sizeFactor;
     private final double exitFactor;
     private final double priorityScaleM;
-    private final double gridQueryRadiusM;
+    private double gridQueryRadiusM;
     private final int maxObservers;
     private final int viewCapacity;
     private final int maxEvictionsPerTick;
@@ -165,6 +170,7 @@ public final class InterestEngine
     // per observer scratch, sized by view capacity
     private final double[] scratchWeights;
     private final int[] scratchMasks;
+    private final int[] scratchBytes;
     private final int[] heapEntries;
     private final double[] heapPriorities;
     private int heapSize;
@@ -244,6 +250,7 @@ public final class InterestEngine
 
         scratchWeights = new double[viewCapacity];
         scratchMasks = new int[viewCapacity];
+        scratchBytes = new int[viewCapacity];
         heapEntries = new int[viewCapacity];
         heapPriorities = new double[viewCapacity];
         spawnList = new int[viewCapacity];
@@ -468,6 +475,15 @@ public final class InterestEngine
         return ticks;
     }
 
+    /**
+     * @return radius in metres of this tick's grid query per observer: base + sizeFactor * the largest radius
+     * among the index's grid entities.
+     */
+    public double gridQueryRadiusM()
+    {
+        return gridQueryRadiusM;
+    }
+
     // ------------------------------------------------------------------ duty cycle
 
     /**
@@ -481,6 +497,7 @@ public final class InterestEngine
         ticks++;
         store.updateWorldPositions();
         int work = index.update(store);
+        gridQueryRadiusM = baseRadiusM + sizeFactor * Math.min(index.maxGridRadiusM(), index.largeRadiusM());
 
         final int[] activeObservers = this.activeObservers;
         for (int i = 0; i < activeObserverCount; i++)
@@ -704,14 +721,10 @@ public final class InterestEngine
         candidateCount = 0;
         final IntArrayList results = queryResults;
         results.clear();
-        index.query(store, cx, cy, cz, gridQueryRadiusM, results);
+        index.query(store, cx, cy, cz, gridQueryRadiusM, markStamps, stamp, results);
         for (int i = 0, n = results.size(); i < n; i++)
         {
-            final int slot = results.getInt(i);
-            if (markStamps[slot] != stamp)
-            {
-                consider(slot, cx, cy, cz);
-            }
+            consider(results.getInt(i), cx, cy, cz);
         }
         for (int i = 0, n = index.largeCount(); i < n; i++)
         {
@@ -870,22 +883,57 @@ public final class InterestEngine
      */
     private void select(final int o, final int limit, final int egressCapacity)
     {
+        final EntityStore store = this.store;
         final int base = o * viewCapacity;
         final boolean deltasAllowed = !resyncing[o];
+        final int followSlot = followSlots[o];
         spawnCount = 0;
         updateCount = 0;
         heapSize = 0;
 
+        long totalBytes = 0;
+        boolean anyUpdate = false;
+        int followPosition = -1;
         for (int i = 0, n = viewCounts[o]; i < n; i++)
         {
-            final byte state = viewStates[base + i];
-            if (SPAWN_PENDING == state || RESPAWN_PENDING == state ||
-                (SPAWNED == state && 0 != scratchMasks[i] && deltasAllowed))
+            final int e = base + i;
+            final byte state = viewStates[e];
+            final int bytes;
+            if (SPAWN_PENDING == state || RESPAWN_PENDING == state)
             {
-                heapEntries[heapSize] = i;
-                heapPriorities[heapSize] = viewPriorities[base + i];
-                heapSize++;
+                bytes = SPAWN_BASE_LENGTH + store.componentStateLength(viewSlots[e]);
             }
+            else if (SPAWNED == state && 0 != scratchMasks[i] && deltasAllowed)
+            {
+                bytes = UPDATE_ENTRY_BASE_LENGTH +
+                    (0 != (scratchMasks[i] & EntityStore.COMPONENT_STATE) ?
+                    store.componentStateLength(viewSlots[e]) : 0);
+                anyUpdate = true;
+            }
+            else
+            {
+                continue;
+            }
+            if (viewSlots[e] == followSlot)
+            {
+                followPosition = heapSize;
+            }
+            scratchBytes[i] = bytes;
+            totalBytes += bytes;
+            heapEntries[heapSize] = i;
+            heapPriorities[heapSize] = viewPriorities[e];
+            heapSize++;
+        }
+
+        if (0 == heapSize)
+        {
+            return;
+        }
+
+        if (totalBytes + (anyUpdate ? UPDATE_BATCH_OVERHEAD : 0) <= limit)
+        {
+            selectAll(base, followPosition);
+            return;
         }
 
         for (int i = (heapSize >> 1) - 1; i >= 0; i--)
@@ -910,23 +958,11 @@ public final class InterestEngine
             heapSize--;
             siftDown(heapEntries, heapPriorities, heapSize, 0);
 
-            final int e = base + i;
-            final int slot = viewSlots[e];
-            final boolean isSpawn = SPAWNED != viewStates[e];
-            final int mask = scratchMasks[i];
-            int bytes;
-            if (isSpawn)
+            final boolean isSpawn = SPAWNED != viewStates[base + i];
+            int bytes = scratchBytes[i];
+            if (!isSpawn && !batchStarted)
             {
-                bytes = SPAWN_BASE_LENGTH + store.componentStateLength(slot);
-            }
-            else
-            {
-                bytes = UPDATE_ENTRY_BASE_LENGTH +
-                    (0 != (mask & EntityStore.COMPONENT_STATE) ? store.componentStateLength(slot) : 0);
-                if (!batchStarted)
-                {
-                    bytes += UPDATE_BATCH_OVERHEAD;
-                }
+                bytes += UPDATE_BATCH_OVERHEAD;
             }
 
             if (bytes <= remaining || (first && bytes <= egressCapacity))
@@ -949,6 +985,41 @@ public final class InterestEngine
                 budgetDeferrals++;
             }
         }
+    }
+
+    /**
+     * Everything collected in {@code heapEntries} fits: take all of it in view order, the followed entity first.
+     */
+    private void selectAll(final int base, final int followPosition)
+    {
+        final int[] entries = heapEntries;
+        if (followPosition > 0)
+        {
+            final int follow = entries[followPosition];
+            entries[followPosition] = entries[0];
+            entries[0] = follow;
+        }
+
+        final byte[] states = viewStates;
+        final int[] spawns = spawnList;
+        final int[] updates = updateList;
+        int spawnTotal = 0;
+        int updateTotal = 0;
+        for (int k = 0, n = heapSize; k < n; k++)
+        {
+            final int i = entries[k];
+            if (SPAWNED != states[base + i])
+            {
+                spawns[spawnTotal++] = i;
+            }
+            else
+            {
+                updates[updateTotal++] = i;
+            }
+        }
+        spawnCount = spawnTotal;
+        updateCount = updateTotal;
+        heapSize = 0;
     }
 
     private static void siftDown(final int[] entries, final double[] priorities, final int size, final int start)

@@ -71,6 +71,13 @@ public final class SpatialIndex
     private final int[] largePositions;
     private int largeCount;
     private int gridCount;
+    private double maxGridRadiusM;
+    private long gridMinCx = Long.MAX_VALUE;
+    private long gridMaxCx = Long.MIN_VALUE;
+    private long gridMinCy = Long.MAX_VALUE;
+    private long gridMaxCy = Long.MIN_VALUE;
+    private long gridMinCz = Long.MAX_VALUE;
+    private long gridMaxCz = Long.MIN_VALUE;
 
     private long rebucketCount;
 
@@ -144,6 +151,19 @@ public final class SpatialIndex
     }
 
     /**
+     * Largest radius among the grid (non-large) entities as of the last {@link #update(EntityStore)}, 0 if there
+     * are none (or none has a positive radius). Never more than {@link #largeRadiusM()}. A caller that finds
+     * entities of radius {@code r} within {@code base + k * r} needs a grid query of radius
+     * {@code base + k * maxGridRadiusM()} only, not {@code base + k * largeRadiusM()}.
+     *
+     * @return the largest grid entity radius in metres.
+     */
+    public double maxGridRadiusM()
+    {
+        return maxGridRadiusM;
+    }
+
+    /**
      * @return number of large entities.
      */
     public int largeCount()
@@ -191,41 +211,75 @@ public final class SpatialIndex
             }
         }
 
+        final long cell = cellSizeMm;
+        double maxGridRadius = 0.0;
+        long minCx = Long.MAX_VALUE;
+        long maxCx = Long.MIN_VALUE;
+        long minCy = Long.MAX_VALUE;
+        long maxCy = Long.MIN_VALUE;
+        long minCz = Long.MAX_VALUE;
+        long maxCz = Long.MIN_VALUE;
         for (int i = 0, n = store.activeCount(); i < n; i++)
         {
             final int slot = store.activeSlot(i);
-            final boolean large = store.radius(slot) > largeRadiusM;
+            final double radius = store.radius(slot);
+            final boolean large = radius > largeRadiusM;
+            if (!large && radius > maxGridRadius)
+            {
+                maxGridRadius = radius;
+            }
             final byte current = placement[slot];
             if (NOT_INDEXED == current)
             {
                 indexedCreatedSeqs[slot] = store.createdSeq(slot);
                 indexedPositions[slot] = indexedCount;
                 indexedSlots[indexedCount++] = slot;
-                attach(store, slot, large);
-                work++;
             }
-            else if (large)
+
+            if (large)
             {
                 if (IN_LARGE != current)
                 {
                     detach(slot);
                     attach(store, slot, true);
-                    rebucketCount++;
+                    if (NOT_INDEXED != current)
+                    {
+                        rebucketCount++;
+                    }
                     work++;
                 }
             }
             else
             {
-                final long key = cellKey(store.worldX(slot), store.worldY(slot), store.worldZ(slot));
+                final long cx = Math.floorDiv(store.worldX(slot), cell);
+                final long cy = Math.floorDiv(store.worldY(slot), cell);
+                final long cz = Math.floorDiv(store.worldZ(slot), cell);
+                minCx = Math.min(minCx, cx);
+                maxCx = Math.max(maxCx, cx);
+                minCy = Math.min(minCy, cy);
+                maxCy = Math.max(maxCy, cy);
+                minCz = Math.min(minCz, cz);
+                maxCz = Math.max(maxCz, cz);
+                final long key = packKey(cx, cy, cz);
                 if (IN_GRID != current || key != cellKeys[slot])
                 {
                     detach(slot);
                     attachToCell(slot, key);
-                    rebucketCount++;
+                    if (NOT_INDEXED != current)
+                    {
+                        rebucketCount++;
+                    }
                     work++;
                 }
             }
         }
+        maxGridRadiusM = maxGridRadius;
+        gridMinCx = minCx;
+        gridMaxCx = maxCx;
+        gridMinCy = minCy;
+        gridMaxCy = maxCy;
+        gridMinCz = minCz;
+        gridMaxCz = maxCz;
 
         return work;
     }
@@ -239,16 +293,34 @@ public final class SpatialIndex
     public int query(final EntityStore store, final long x, final long y, final long z, final double radiusM,
         final IntArrayList out)
     {
+        return query(store, x, y, z, radiusM, null, 0, out);
+    }
+
+    /**
+     * As {@link #query(EntityStore, long, long, long, double, IntArrayList)}, but skip (before the distance test)
+     * every slot {@code s} with {@code marks[s] == mark}, e.g. what the caller already has.
+     *
+     * @param marks per slot marks indexed by slot, or null to skip nothing.
+     * @param mark  the mark of slots to skip.
+     * @return number of entities added.
+     */
+    public int query(final EntityStore store, final long x, final long y, final long z, final double radiusM,
+        final long[] marks, final long mark, final IntArrayList out)
+    {
         final double radiusMm = radiusM * 1000.0;
         final double radiusSq = radiusMm * radiusMm;
         final long r = (long)Math.ceil(radiusMm);
         final long cell = cellSizeMm;
-        final long minX = Math.floorDiv(x - r, cell);
-        final long maxX = Math.floorDiv(x + r, cell);
-        final long minY = Math.floorDiv(y - r, cell);
-        final long maxY = Math.floorDiv(y + r, cell);
-        final long minZ = Math.floorDiv(z - r, cell);
-        final long maxZ = Math.floorDiv(z + r, cell);
+        final long minX = Math.max(Math.floorDiv(x - r, cell), gridMinCx);
+        final long maxX = Math.min(Math.floorDiv(x + r, cell), gridMaxCx);
+        final long minY = Math.max(Math.floorDiv(y - r, cell), gridMinCy);
+        final long maxY = Math.min(Math.floorDiv(y + r, cell), gridMaxCy);
+        final long minZ = Math.max(Math.floorDiv(z - r, cell), gridMinCz);
+        final long maxZ = Math.min(Math.floorDiv(z + r, cell), gridMaxCz);
+        if (minX > maxX || minY > maxY || minZ > maxZ)
+        {
+            return 0;
+        }
         final double boxCells = (double)(maxX - minX + 1) * (maxY - minY + 1) * (maxZ - minZ + 1);
 
         int found = 0;
@@ -257,7 +329,8 @@ public final class SpatialIndex
             for (int i = 0; i < indexedCount; i++)
             {
                 final int slot = indexedSlots[i];
-                if (IN_GRID == placement[slot] && within(store, slot, x, y, z, radiusSq))
+                if (IN_GRID == placement[slot] && (null == marks || marks[slot] != mark) &&
+                    within(store, slot, x, y, z, radiusSq))
                 {
                     out.addInt(slot);
                     found++;
@@ -293,7 +366,7 @@ public final class SpatialIndex
                     int slot = (int)cellHeads.get(packKey(cx, cy, cz));
                     while (EntityStore.NULL_SLOT != slot)
                     {
-                        if (within(store, slot, x, y, z, radiusSq))
+                        if ((null == marks || marks[slot] != mark) && within(store, slot, x, y, z, radiusSq))
                         {
                             out.addInt(slot);
                             found++;
@@ -360,14 +433,13 @@ public final class SpatialIndex
 
     private void attachToCell(final int slot, final long key)
     {
-        final int head = (int)cellHeads.get(key);
+        final int head = (int)cellHeads.put(key, slot);
         next[slot] = head;
         prev[slot] = EntityStore.NULL_SLOT;
         if (EntityStore.NULL_SLOT != head)
         {
             prev[head] = slot;
         }
-        cellHeads.put(key, slot);
         cellKeys[slot] = key;
         placement[slot] = IN_GRID;
         gridCount++;

@@ -474,6 +474,79 @@ class InterestEngineTest
     }
 
     @Test
+    void shouldSizeGridQueryByLargestSmallRadiusPresent()
+    {
+        final InterestEngine engine = engine(config());
+        entity(PLAYER, 0, 0.5f);
+        entity(100, 104, 0.5f);
+        entity(101, 106, 0.5f);
+        final int planet = entity(102, 550, 50);
+        engine.addObserver(OBSERVER, PLAYER, egress, 1 << 20);
+
+        List<RecordingEgress.Event> events = tick(engine);
+        assertEquals(105.0, engine.gridQueryRadiusM(), 1e-9, "0.5 m entities only, the large one is not in the grid");
+        assertEquals(1, count(events, SPAWN, 100));
+        assertEquals(0, count(events, SPAWN, 101));
+        assertEquals(1, count(events, SPAWN, 102), "large: always checked");
+
+        final int ship = entity(103, 285, 19);
+        events = tick(engine);
+        assertEquals(290.0, engine.gridQueryRadiusM(), 1e-9);
+        assertEquals(1, count(events, SPAWN, 103), "found by the grown query at 285 m <= 100 + 10 * 19");
+
+        store.radius(ship, 2);
+        store.position(ship, 110 * MM, 0, 0);
+        events = tick(engine);
+        assertEquals(120.0, engine.gridQueryRadiusM(), 1e-9, "shrinks with the largest radius present");
+        assertEquals(0, count(events, DESPAWN, 103), "still within 100 + 10 * 2");
+
+        assertTrue(store.remove(103));
+        store.radius(planet, 60);
+        events = tick(engine);
+        assertEquals(105.0, engine.gridQueryRadiusM(), 1e-9);
+        assertEquals(1, count(events, DESPAWN, 103));
+        assertTrue(engine.inView(0, 100));
+        assertFalse(engine.inView(0, 101));
+    }
+
+    @Test
+    void shouldSendEverythingFollowedFirstWhenAllFitsBudget()
+    {
+        final InterestEngine engine = engine(config());
+        final int player = entity(PLAYER, 0, 0.5f);
+        final int near = entity(100, 1, 0.5f);
+        final int far = entity(101, 90, 0.5f);
+        engine.addObserver(OBSERVER, PLAYER, egress, 1 << 20);
+        tick(engine);
+
+        assertTrue(engine.follow(OBSERVER, 101));
+        store.velocity(player, 1, 0, 0);
+        store.velocity(near, 1, 0, 0);
+        store.velocity(far, 1, 0, 0);
+        final List<RecordingEgress.Event> updates = tick(engine);
+        assertEquals(3, count(updates, UPDATE));
+        assertEquals(101, updates.get(0).entityId(), "the followed entity first, wherever it is in the view");
+        assertEquals(0, engine.budgetDeferrals());
+
+        final int exact = 3 * InterestEngine.UPDATE_ENTRY_BASE_LENGTH + InterestEngine.UPDATE_BATCH_OVERHEAD;
+        engine.budget(OBSERVER, exact);
+        store.velocity(player, 2, 0, 0);
+        store.velocity(near, 2, 0, 0);
+        store.velocity(far, 2, 0, 0);
+        assertEquals(3, count(tick(engine), UPDATE), "exactly the budget fits");
+        assertEquals(0, engine.budgetDeferrals());
+
+        engine.budget(OBSERVER, exact - 1);
+        store.velocity(player, 3, 0, 0);
+        store.velocity(near, 3, 0, 0);
+        store.velocity(far, 3, 0, 0);
+        final List<RecordingEgress.Event> partial = tick(engine);
+        assertEquals(2, count(partial, UPDATE), "one byte short: by priority");
+        assertEquals(101, partial.get(0).entityId());
+        assertEquals(1, engine.budgetDeferrals());
+    }
+
+    @Test
     void shouldRejectObserverWhenDuplicateOrTooMany()
     {
         final InterestEngine engine = engine(config().maxObservers(2));

@@ -159,4 +159,72 @@ class SpatialIndexTest
         Arrays.sort(array);
         return array;
     }
+
+    @Test
+    void shouldTrackLargestGridRadiusAndSkipMarkedSlots()
+    {
+        final EntityStore store = new EntityStore(16, 0);
+        final SpatialIndex index = new SpatialIndex(store.capacity(), 64, 20);
+        final int a = store.create(1, 0, 0, 0, false);
+        store.radius(a, 0.5f);
+        final int b = store.create(2, 0, 0, 0, false);
+        store.position(b, 10 * MM, 0, 0);
+        store.radius(b, 7);
+        final int c = store.create(3, 0, 0, 0, false);
+        store.position(c, 20 * MM, 0, 0);
+        store.radius(c, 500);
+        assertEquals(0.0, index.maxGridRadiusM());
+        store.updateWorldPositions();
+        index.update(store);
+        assertEquals(7.0, index.maxGridRadiusM(), "the large one does not count");
+
+        final IntArrayList found = new IntArrayList();
+        final long[] marks = new long[store.capacity()];
+        marks[b] = 42;
+        index.query(store, 0, 0, 0, 100, marks, 42, found);
+        assertArrayEquals(new int[]{ a }, found.toIntArray());
+        found.clear();
+        index.query(store, 0, 0, 0, 100, marks, 41, found);
+        assertEquals(2, found.size());
+
+        store.remove(2);
+        store.updateWorldPositions();
+        index.update(store);
+        assertEquals(0.5, index.maxGridRadiusM());
+
+        store.radius(a, 30);
+        store.updateWorldPositions();
+        index.update(store);
+        assertEquals(0.0, index.maxGridRadiusM(), "grew into the large list");
+    }
+
+    @Test
+    void shouldFindWhatBruteForceFindsWhenQueryBoxExceedsOccupiedCells()
+    {
+        final EntityStore store = new EntityStore(256, 0);
+        final SpatialIndex index = new SpatialIndex(store.capacity(), 64, 20);
+        final IntArrayList found = new IntArrayList();
+        final Random random = new Random(5);
+        for (int i = 0; i < 200; i++)
+        {
+            final int slot = store.create(i + 1, 0, 0, 0, false);
+            store.position(slot, coordinate(random, 500), coordinate(random, 500), 0);
+            store.radius(slot, 1);
+        }
+        store.updateWorldPositions();
+        index.update(store);
+
+        for (int round = 0; round < 50; round++)
+        {
+            final long x = coordinate(random, 1_500);
+            final long y = coordinate(random, 1_500);
+            final long z = round % 3 == 0 ? 0 : coordinate(random, 200);
+            final double radiusM = 50 + random.nextInt(400);
+            found.clear();
+            index.query(store, x, y, z, radiusM, found);
+            final int[] actual = found.toIntArray();
+            Arrays.sort(actual);
+            assertArrayEquals(bruteForce(store, index, x, y, z, radiusM), actual);
+        }
+    }
 }
