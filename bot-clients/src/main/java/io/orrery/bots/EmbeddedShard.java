@@ -3,35 +3,26 @@
  */
 package io.orrery.bots;
 
-import io.aeron.CommonContext;
-import io.aeron.driver.MediaDriver;
 import io.orrery.core.ReplicationLayer;
 import io.orrery.core.ThreadingMode;
 import io.orrery.core.status.OrreryCounter;
 import org.agrona.CloseHelper;
-import org.agrona.concurrent.BackoffIdleStrategy;
 
 import java.io.File;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A local shard for swarm runs and tests: a media driver (SHARED threading) in a directory of its own, and a
- * Replication Layer (SHARED threading, default {@link io.orrery.core.authority.ScriptedAuthority}) on it.
- * <p>
- * The driver is launched here rather than by the layer's embedded-driver option because that option always uses
- * the default Aeron directory with delete-on-start, so two runs on one host (two worktrees, a test and a perf run)
- * would delete each other's driver. Term buffers match the layer's embedded driver: 64 KiB.
+ * A local shard for swarm runs and tests: a Replication Layer (SHARED threading, default
+ * {@link io.orrery.core.authority.ScriptedAuthority}) on its own embedded media driver, which the layer launches in a
+ * fresh, unique directory (so several shards on one host never share or delete each other's driver).
  * <p>
  * Threading: launch and close from one thread; the driver and the layer run on their own threads.
  */
 public final class EmbeddedShard implements AutoCloseable
 {
-    private final MediaDriver driver;
     private final ReplicationLayer layer;
 
-    private EmbeddedShard(final MediaDriver driver, final ReplicationLayer layer)
+    private EmbeddedShard(final ReplicationLayer layer)
     {
-        this.driver = driver;
         this.layer = layer;
     }
 
@@ -45,40 +36,20 @@ public final class EmbeddedShard implements AutoCloseable
         final byte[] tokenSecret, final int maxSessions, final java.util.function.Consumer<ReplicationLayer.Context>
         customiser)
     {
-        final String dir = CommonContext.getAeronDirectoryName() + "-orrery-bots-" + ProcessHandle.current().pid() +
-            "-" + Long.toHexString(System.nanoTime());
-        final MediaDriver driver = MediaDriver.launch(new MediaDriver.Context()
-            .aeronDirectoryName(dir)
-            .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy(10, 20, 1000, TimeUnit.MICROSECONDS.toNanos(100)))
-            .ipcTermBufferLength(ReplicationLayer.Context.EGRESS_TERM_LENGTH_DEFAULT)
-            .publicationTermBufferLength(ReplicationLayer.Context.EGRESS_TERM_LENGTH_DEFAULT)
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true));
-        try
+        final ReplicationLayer.Context ctx = new ReplicationLayer.Context()
+            .threadingMode(ThreadingMode.SHARED)
+            .tokenSecret(tokenSecret)
+            .maxSessions(maxSessions);
+        if (null != customiser)
         {
-            final ReplicationLayer.Context ctx = new ReplicationLayer.Context()
-                .aeronDirectoryName(dir)
-                .launchEmbeddedMediaDriver(false)
-                .threadingMode(ThreadingMode.SHARED)
-                .tokenSecret(tokenSecret)
-                .maxSessions(maxSessions);
-            if (null != customiser)
-            {
-                customiser.accept(ctx);
-            }
-            return new EmbeddedShard(driver, ReplicationLayer.launch(ctx));
+            customiser.accept(ctx);
         }
-        catch (final RuntimeException ex)
-        {
-            CloseHelper.quietClose(driver);
-            throw ex;
-        }
+        return new EmbeddedShard(ReplicationLayer.launch(ctx));
     }
 
     public String aeronDirectoryName()
     {
-        return driver.aeronDirectoryName();
+        return layer.aeronDirectoryName();
     }
 
     public ReplicationLayer layer()
@@ -96,7 +67,7 @@ public final class EmbeddedShard implements AutoCloseable
      */
     public long aeronDirectoryBytes()
     {
-        return bytesUnder(new File(driver.aeronDirectoryName()));
+        return bytesUnder(new File(layer.aeronDirectoryName()));
     }
 
     private static long bytesUnder(final File file)
@@ -121,6 +92,5 @@ public final class EmbeddedShard implements AutoCloseable
     public void close()
     {
         CloseHelper.quietClose(layer);
-        CloseHelper.quietClose(driver);
     }
 }

@@ -46,6 +46,8 @@ public final class ClientSession
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final PlayerInputEncoder inputEncoder = new PlayerInputEncoder();
     private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
+    private final HelloEncoder helloEncoder = new HelloEncoder();
+    private final DisconnectEncoder disconnectEncoder = new DisconnectEncoder();
 
     State state = State.CONNECTING;
     long registrationId;
@@ -130,16 +132,7 @@ public final class ClientSession
             return 0;
         }
         final long sequence = inputSequence + 1;
-        inputEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .sessionId(sessionId)
-            .entityId(playerEntityId)
-            .inputSequence(sequence)
-            .clientTimestampNs(nowNs);
-        inputEncoder.move().x(moveX).y(moveY).z(moveZ);
-        inputEncoder.aimYaw(aimYaw).aimPitch(aimPitch);
-        sendBuffer.putInt(inputEncoder.offset() + PlayerInputEncoder.actionsEncodingOffset(), actions,
-            java.nio.ByteOrder.LITTLE_ENDIAN);
-        final long result = offer(MessageHeaderEncoder.ENCODED_LENGTH + PlayerInputEncoder.BLOCK_LENGTH);
+        final long result = offerInput(playerEntityId, sequence, moveX, moveY, moveZ, aimYaw, aimPitch, actions, nowNs);
         if (result > 0)
         {
             inputSequence = sequence;
@@ -158,20 +151,35 @@ public final class ClientSession
     public long sendInputForEntity(final long entityId, final long nowNs)
     {
         final long sequence = inputSequence + 1;
-        inputEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .sessionId(sessionId)
-            .entityId(entityId)
-            .inputSequence(sequence)
-            .clientTimestampNs(nowNs);
-        inputEncoder.move().x(1).y(0).z(0);
-        inputEncoder.aimYaw(0).aimPitch(0);
-        final long result = publication.offer(
-            sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + PlayerInputEncoder.BLOCK_LENGTH);
+        final long result = offerInput(entityId, sequence, 1, 0, 0, 0, 0, 0, nowNs);
         if (result > 0)
         {
             inputSequence = sequence;
         }
         return result;
+    }
+
+    private long offerInput(
+        final long entityId,
+        final long sequence,
+        final float moveX,
+        final float moveY,
+        final float moveZ,
+        final float aimYaw,
+        final float aimPitch,
+        final int actions,
+        final long nowNs)
+    {
+        inputEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .sessionId(sessionId)
+            .entityId(entityId)
+            .inputSequence(sequence)
+            .clientTimestampNs(nowNs);
+        inputEncoder.move().x(moveX).y(moveY).z(moveZ);
+        inputEncoder.aimYaw(aimYaw).aimPitch(aimPitch);
+        sendBuffer.putInt(inputEncoder.offset() + PlayerInputEncoder.actionsEncodingOffset(), actions,
+            java.nio.ByteOrder.LITTLE_ENDIAN);
+        return offer(MessageHeaderEncoder.ENCODED_LENGTH + PlayerInputEncoder.BLOCK_LENGTH);
     }
 
     /**
@@ -181,11 +189,10 @@ public final class ClientSession
     {
         if (State.CONNECTED == state)
         {
-            final DisconnectEncoder encoder = new DisconnectEncoder();
-            encoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            disconnectEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
                 .sessionId(sessionId)
                 .reason(DisconnectReason.clientRequest);
-            publication.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength());
+            offer(MessageHeaderEncoder.ENCODED_LENGTH + disconnectEncoder.encodedLength());
         }
         link.close(this, State.CLOSED, DisconnectReason.clientRequest.value());
     }
@@ -198,7 +205,7 @@ public final class ClientSession
 
     boolean sendHello(final String responseChannel, final int responseStreamId, final long nowNs)
     {
-        final HelloEncoder hello = new HelloEncoder();
+        final HelloEncoder hello = helloEncoder;
         hello.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .protocolVersion(PROTOCOL_VERSION)
             .responseStreamId(responseStreamId)
@@ -206,7 +213,7 @@ public final class ClientSession
             .clientTimestampNs(nowNs)
             .putAuthToken(token, 0, token.length)
             .responseChannel(responseChannel);
-        if (publication.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + hello.encodedLength()) > 0)
+        if (offer(MessageHeaderEncoder.ENCODED_LENGTH + hello.encodedLength()) > 0)
         {
             lastSentNs = nowNs;
             return true;
@@ -321,6 +328,9 @@ public final class ClientSession
         return inputsSent;
     }
 
+    /**
+     * @return inputs that could not be offered (back-pressured, not connected, closed): not sent, sequence not used.
+     */
     public long inputsBackPressured()
     {
         return inputsBackPressured;
