@@ -1,0 +1,166 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.persistence;
+
+/**
+ * The persistence SPI: what Scribe writes the world through. An adapter holds two stores:
+ * <ul>
+ *     <li>the <b>EntityGraph</b> of unstowed entities: nodes (archetype, zone, transform, component state) and edges
+ *     ({@link EdgeKind#IN_ZONE}, {@link EdgeKind#CONTAINS}, {@link EdgeKind#ATTACHED_TO}); written write-behind in
+ *     coalesced {@link WorldBatch}es; queried by zone subtree and by region;</li>
+ *     <li>the <b>Global store</b>: stowed items (by owner and container), wallets and reputation; changed only by
+ *     atomic, idempotent operations that carry an operation id.</li>
+ * </ul>
+ * Contract, checked for every adapter by the contract test suite in {@code persistence-adapters}:
+ * <ul>
+ *     <li>Every method returns only once its effect is durable (a synced write or a committed transaction), or throws
+ *     {@link PersistenceException} having changed nothing. A batch or operation is atomic: all or nothing.</li>
+ *     <li>The IN_ZONE edge of a node is implied by {@link NodeRecord#parentZoneId} and kept by the adapter itself;
+ *     removing a node removes every edge that touches it.</li>
+ *     <li>Stow moves a node out of the graph into the Global store, unstow moves it back, in one transaction: an
+ *     item is never in both stores or in neither. Operations are idempotent by operation id: replaying an operation
+ *     id that has been applied returns the recorded outcome and changes nothing.</li>
+ *     <li>A wallet never goes negative: a change that would overdraw it fails with
+ *     {@link OperationStatus#INSUFFICIENT_FUNDS} and changes nothing.</li>
+ * </ul>
+ * Threading: called from one thread at a time (Scribe's consumer thread, or a loader); adapters need not be thread
+ * safe. Adapters may allocate (JNI, JDBC): the zero-allocation guarantee is Scribe's producer side.
+ */
+public interface PersistenceAdapter extends AutoCloseable
+{
+    /**
+     * Human readable name for logs and reports, e.g. {@code "rocksdb:/var/orrery/shard-1"}.
+     *
+     * @return the adapter's name.
+     */
+    String name();
+
+    /**
+     * Apply a batch of node and edge upserts and removals atomically and durably. Removals are applied after upserts
+     * for the same id within one batch, so Scribe coalesces before calling.
+     *
+     * @param batch to apply; not retained after return.
+     */
+    void write(WorldBatch batch);
+
+    /**
+     * Load a zone and every node below it in the zone tree (through IN_ZONE edges), parents before children.
+     *
+     * @param rootZoneId of the subtree; the root itself is included when it is a stored node.
+     * @param handler    called once per node; the record is reused between calls.
+     * @return number of nodes loaded.
+     */
+    int loadZoneSubtree(long rootZoneId, NodeHandler handler);
+
+    /**
+     * Load the nodes whose parent zone is {@code zoneId} and whose position lies within the box (inclusive, zone
+     * local millimetres), each with its own zone subtree when it is a zone, parents before children.
+     *
+     * @return number of nodes loaded.
+     */
+    int loadRegion(long zoneId, long minX, long minY, long minZ, long maxX, long maxY, long maxZ, NodeHandler handler);
+
+    /**
+     * Load every node of the graph, parents before children (recovery).
+     *
+     * @return number of nodes loaded.
+     */
+    int loadAll(NodeHandler handler);
+
+    /**
+     * Load every edge of the given kinds that touches the entity.
+     *
+     * @return number of edges loaded.
+     */
+    int loadEdges(long entityId, EdgeHandler handler);
+
+    /**
+     * Stow: remove the node {@code op.entityId} (and its edges) from the graph and insert it into the Global store
+     * as an item of {@code op.ownerPlayerId} in {@code op.containerId}, in one transaction. The item keeps the
+     * node's archetype and component state; the node record in {@code op} carries them (the Replicant's latest
+     * state), so the stow succeeds even when the node had not yet been written behind.
+     *
+     * @param op     the operation; {@link StowOperation#status} and {@link StowOperation#value} receive the outcome.
+     */
+    void stow(StowOperation op);
+
+    /**
+     * Unstow: remove item {@code op.entityId} of owner {@code op.ownerPlayerId} from the Global store and insert
+     * {@code op.node} into the graph, in one transaction.
+     *
+     * @param op the operation; {@link StowOperation#status} receives the outcome.
+     */
+    void unstow(StowOperation op);
+
+    /**
+     * Add {@code delta} (may be negative) to the player's wallet in one transaction, idempotent by operation id.
+     *
+     * @param op the operation; on success {@link WalletOperation#value} is the new balance.
+     */
+    void changeWallet(WalletOperation op);
+
+    /**
+     * Add {@code delta} to the player's reputation with a faction, idempotent by operation id.
+     *
+     * @param op the operation; on success {@link WalletOperation#value} is the new standing.
+     */
+    void changeReputation(WalletOperation op);
+
+    /**
+     * @return the player's balance, 0 for an unknown player.
+     */
+    long walletBalance(long playerId);
+
+    /**
+     * @return the player's standing with the faction, 0 when unknown.
+     */
+    long reputation(long playerId, int factionId);
+
+    /**
+     * Load the stowed items of an owner.
+     *
+     * @return number of items loaded.
+     */
+    int loadStowedItems(long ownerPlayerId, StowedItemHandler handler);
+
+    /**
+     * @return whether the item is in the Global store.
+     */
+    boolean isStowed(long itemId);
+
+    /**
+     * @return the number of nodes in the graph (tests and reports; may be slow).
+     */
+    long nodeCount();
+
+    @Override
+    void close();
+
+    /**
+     * Receives loaded nodes. The record is reused: copy what you keep.
+     */
+    @FunctionalInterface
+    interface NodeHandler
+    {
+        void onNode(NodeRecord node);
+    }
+
+    /**
+     * Receives loaded edges.
+     */
+    @FunctionalInterface
+    interface EdgeHandler
+    {
+        void onEdge(long fromId, long toId, EdgeKind kind);
+    }
+
+    /**
+     * Receives stowed items. The record is reused: copy what you keep.
+     */
+    @FunctionalInterface
+    interface StowedItemHandler
+    {
+        void onItem(long itemId, long ownerPlayerId, long containerId, NodeRecord item);
+    }
+}
