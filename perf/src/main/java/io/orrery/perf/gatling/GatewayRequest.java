@@ -25,6 +25,10 @@ final class GatewayRequest
 
     long deadlineNs;
     /**
+     * Position in the gateway's in-flight list, or -1.
+     */
+    int inFlightIndex = -1;
+    /**
      * Input sequence once the input was offered; 0 while it waits to be offered (back-pressure).
      */
     long inputSequence;

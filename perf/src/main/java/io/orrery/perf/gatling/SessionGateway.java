@@ -731,7 +731,22 @@ public final class SessionGateway implements Agent, AutoCloseable
     private void track(final VirtualPlayer player, final GatewayRequest request)
     {
         player.pending = request;
+        request.inFlightIndex = inFlight.size();
         inFlight.add(request);
+    }
+
+    private void untrack(final GatewayRequest request)
+    {
+        final int index = request.inFlightIndex;
+        if (index >= 0)
+        {
+            final int last = inFlight.size() - 1;
+            final GatewayRequest moved = inFlight.get(last);
+            inFlight.set(index, moved);
+            moved.inFlightIndex = index;
+            inFlight.remove(last);
+            request.inFlightIndex = -1;
+        }
     }
 
     private void complete(final GatewayRequest request, final boolean ok, final String message)
@@ -740,14 +755,8 @@ public final class SessionGateway implements Agent, AutoCloseable
         if (player.pending == request)
         {
             player.pending = null;
-            final int index = inFlight.lastIndexOf(request);
-            if (index >= 0)
-            {
-                final int last = inFlight.size() - 1;
-                inFlight.set(index, inFlight.get(last));
-                inFlight.remove(last);
-            }
         }
+        untrack(request);
         final long latencyNs = clock.nanoTime() - request.startNs;
         switch (request.kind)
         {

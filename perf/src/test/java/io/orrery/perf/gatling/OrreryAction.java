@@ -69,6 +69,19 @@ final class OrreryAction implements Action
     @Override
     public void execute(final Session session)
     {
+        try
+        {
+            send(session);
+        }
+        catch (final RuntimeException ex)
+        {
+            LOGGER.underlying().error("'" + requestName + "' failed", ex);
+            refuse(session, requestName + " failed: " + ex);
+        }
+    }
+
+    private void send(final Session session)
+    {
         final SessionGateway gateway = run.gateway();
         if (GatewayRequest.Kind.CONNECT == kind)
         {
