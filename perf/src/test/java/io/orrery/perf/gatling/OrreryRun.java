@@ -39,6 +39,7 @@ final class OrreryRun implements AutoCloseable
 
     private final String name;
     private final String description;
+    private final long inputUpdateP99BoundMs;
     private volatile SessionGateway gateway;
     private EmbeddedShard shard;
     private LatencyLog latencyLog;
@@ -49,11 +50,14 @@ final class OrreryRun implements AutoCloseable
     /**
      * @param name        prefix of the output directory.
      * @param description settings of the run, written at the top of the summary.
+     * @param inputUpdateP99BoundMs the simulation's p99 bound, checked again in the summary against the exact
+     *                              HdrHistogram p99 (Gatling's own percentiles are t-digest estimates).
      */
-    OrreryRun(final String name, final String description)
+    OrreryRun(final String name, final String description, final long inputUpdateP99BoundMs)
     {
         this.name = name;
         this.description = description;
+        this.inputUpdateP99BoundMs = inputUpdateP99BoundMs;
     }
 
     void start()
@@ -163,6 +167,14 @@ final class OrreryRun implements AutoCloseable
                 shard.counter(OrreryCounter.MAX_DUTY_CYCLE_NS) / 1e6, shard.counter(OrreryCounter.ERRORS)));
         }
         out.append(latencyLog.summary());
+        final org.HdrHistogram.Histogram inputUpdate = latencyLog.inputUpdateTotalUs();
+        if (inputUpdate.getTotalCount() > 0)
+        {
+            final double p99Ms = inputUpdate.getValueAtPercentile(99) / 1000.0;
+            out.append(String.format(Locale.ROOT,
+                "input->update p99 from HdrHistogram: %.1f ms, bound %d ms: %s%n",
+                p99Ms, inputUpdateP99BoundMs, p99Ms < inputUpdateP99BoundMs ? "below" : "NOT below"));
+        }
         return out.toString();
     }
 }
