@@ -40,7 +40,11 @@ public enum OrreryCounter
     ERRORS(24, "errors"),
     BUDGET_DEFERRALS(25, "entity sends deferred by bandwidth budget"),
     TICKS(26, "replicant ticks"),
-    INPUTS_RATE_LIMITED(27, "player inputs dropped: above the maximum input rate");
+    INPUTS_RATE_LIMITED(27, "player inputs dropped: above the maximum input rate"),
+    INVENTORY_REQUESTS(28, "stow/unstow requests received"),
+    INVENTORY_COMPLETED(29, "stow/unstow operations durable and applied"),
+    INVENTORY_FAILED(30, "stow/unstow operations completed with a refusal by the store"),
+    INVENTORY_REFUSED(31, "stow/unstow results other than ok sent to clients");
 
     /**
      * Aeron counter type id of every Orrery system counter.
