@@ -11,10 +11,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import io.orrery.bots.BehaviourMix;
@@ -184,7 +184,7 @@ public final class Scenario
     {
         final Properties properties = new Properties();
         properties.load(reader);
-        final Map<String, String> values = new LinkedHashMap<>();
+        final Map<String, String> values = new TreeMap<>();
         for (final String key : properties.stringPropertyNames())
         {
             values.put(key.trim(), properties.getProperty(key).trim());
@@ -201,7 +201,7 @@ public final class Scenario
      */
     public Scenario with(final Map<String, String> overrides)
     {
-        final Map<String, String> copy = new LinkedHashMap<>(values);
+        final Map<String, String> copy = new TreeMap<>(values);
         copy.putAll(overrides);
         return new Scenario(copy, source);
     }
@@ -209,11 +209,11 @@ public final class Scenario
     /**
      * Every key as given (after overrides), for the summary.
      *
-     * @return keys and values, in file order where possible.
+     * @return keys and values, sorted by key.
      */
     public Map<String, String> values()
     {
-        return new LinkedHashMap<>(values);
+        return new TreeMap<>(values);
     }
 
     public String source()
