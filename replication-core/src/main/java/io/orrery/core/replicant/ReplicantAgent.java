@@ -89,6 +89,7 @@ public final class ReplicantAgent implements Agent
         this.egress = new ClientEgressProxy(observerBySession, ctx.bandwidthBytesPerTick());
         this.inventory = new InventoryService(store, egress, observerBySession, counters);
         this.tickIntervalNs = 1_000_000_000L / ctx.tickRateHz();
+        authority.onStart(ctx, counters, store);
     }
 
     private static InterestEngine newEngine(final ReplicationLayer.Context ctx, final EntityStore store)
@@ -115,6 +116,7 @@ public final class ReplicantAgent implements Agent
         nowNs = clock.nanoTime();
         int workCount = takeOverSessions();
         workCount += fromGateway.read(gatewayMessageHandler);
+        workCount += authority.doWork(nowNs, store);
         if (nowNs >= nextTickNs)
         {
             nextTickNs = nowNs + tickIntervalNs;
@@ -144,6 +146,7 @@ public final class ReplicantAgent implements Agent
         {
             CloseHelper.quietClose(handover.publication);
         }
+        authority.onClose();
     }
 
     /**
