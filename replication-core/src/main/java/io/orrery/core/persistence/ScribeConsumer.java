@@ -338,6 +338,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     {
         if (coalescer.isEmpty())
         {
+            firstPendingSequence = NONE; // a stow may have dropped the only pending change
             return true;
         }
 

@@ -285,6 +285,7 @@ class ScribeTest
         assertEquals(6, scribe.counter(ScribeCounter.OPERATIONS_APPLIED));
         assertEquals(4, scribe.counter(ScribeCounter.OPERATIONS_REJECTED));
         assertEquals(0, scribe.pendingOperations());
+        assertEquals(scribe.lastOfferedSequence(), scribe.durableSequence(), "all durable");
     }
 
     @Test
