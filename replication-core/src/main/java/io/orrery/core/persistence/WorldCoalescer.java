@@ -33,6 +33,7 @@ final class WorldCoalescer
 
     private static final long MISSING = -2;
     private static final long REMOVED = -1;
+    private static final int CLEAR_BY_KEY_RATIO = 16;
 
     private final WorldBatch batch;
     private final Long2LongHashMap nodeSlots;
@@ -61,17 +62,42 @@ final class WorldCoalescer
         return batch.size();
     }
 
+    /**
+     * Empty the batch and its indexes. A small batch removes its own keys: clearing the whole pre-sized maps costs a
+     * fill of every slot (about 1.5 MiB at the default capacity), which would dominate small batches, e.g. the ones
+     * written before every operation.
+     */
     void clear()
     {
-        batch.clear();
-        if (!nodeSlots.isEmpty())
+        if (nodeSlots.size() * CLEAR_BY_KEY_RATIO < nodeSlots.capacity())
+        {
+            for (int i = 0, n = batch.nodeUpsertCount(); i < n; i++)
+            {
+                nodeSlots.remove(batch.nodeUpsert(i).entityId);
+            }
+            for (int i = 0, n = batch.nodeRemovalCount(); i < n; i++)
+            {
+                nodeSlots.remove(batch.nodeRemoval(i));
+            }
+        }
+        else
         {
             nodeSlots.clear();
         }
-        if (!edgeSlots.isEmpty())
+
+        if (edgeSlots.size() * CLEAR_BY_KEY_RATIO < edgeSlots.capacity())
+        {
+            for (int i = 0, n = batch.edgeCount(); i < n; i++)
+            {
+                edgeSlots.remove(edgeKey(batch.edgeFrom(i), batch.edgeTo(i), batch.edgeKind(i).code()));
+            }
+        }
+        else
         {
             edgeSlots.clear();
         }
+
+        batch.clear();
     }
 
     int upsert(final NodeRecord node)
