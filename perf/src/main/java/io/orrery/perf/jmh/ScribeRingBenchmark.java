@@ -49,7 +49,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code Long2ObjectHashMap} (an in-memory store that allocates nothing in steady state). Neither syncs, so this
  * measures Scribe, not a database. Run with {@code -prof gc} for allocation per op.
  * <p>
- * Threading: one benchmark thread (the single producer) plus Scribe's consumer thread.
+ * Threading: one benchmark thread (the single producer) plus Scribe's consumer thread, except
+ * {@code upsertOneThread}, which runs a second Scribe's consumer on the benchmark thread.
  * <p>
  * Not final: JMH generates subclasses of benchmark classes.
  */
@@ -72,7 +73,9 @@ public class ScribeRingBenchmark
     private final UnsafeBuffer state = new UnsafeBuffer(new byte[STATE_BYTES]);
     private final CompletionHandler completionHandler = ScribeRingBenchmark::onCompletion;
     private PersistenceAdapter adapter;
+    private PersistenceAdapter invokedAdapter;
     private Scribe scribe;
+    private Scribe invoked;
     private long sequence;
     private long operationId;
 
@@ -97,6 +100,9 @@ public class ScribeRingBenchmark
     {
         adapter = "memory".equals(store) ? new MemoryAdapter() : new NoopAdapter();
         scribe = Scribe.launch(new Scribe.Context().name("bench-" + store).adapter(adapter));
+        invokedAdapter = "memory".equals(store) ? new MemoryAdapter() : new NoopAdapter();
+        invoked = Scribe.launch(new Scribe.Context().name("bench-invoked-" + store).adapter(invokedAdapter)
+            .useConsumerAgentInvoker(true));
     }
 
     @TearDown(Level.Trial)
@@ -117,6 +123,12 @@ public class ScribeRingBenchmark
             writes.getValueAtPercentile(99) / 1000,
             writes.getMaxValue() / 1000);
         adapter.close();
+        invoked.close();
+        System.out.printf("scribe (one thread) store=%s: events=%d batches=%d coalesced away=%d%n", store,
+            invoked.counter(ScribeCounter.EVENTS),
+            invoked.counter(ScribeCounter.BATCHES_WRITTEN),
+            invoked.counter(ScribeCounter.COALESCED));
+        invokedAdapter.close();
     }
 
     /**
@@ -133,6 +145,23 @@ public class ScribeRingBenchmark
         {
             refusals.refused++;
             Thread.yield(); // 2 cores: let the consumer run
+        }
+    }
+
+    /**
+     * One node upsert through producer and consumer on the benchmark thread (the consumer invoked whenever the ring
+     * is full): the CPU cost of one event on both sides, free of cross-thread scheduling.
+     */
+    @Benchmark
+    public void upsertOneThread()
+    {
+        final long n = sequence++;
+        final long entityId = 1 + n % ENTITIES;
+        state.putLong(0, n);
+        while (!invoked.offerNodeUpsert(
+            entityId, 3, 1, 0, false, n, entityId, 0, 0, 0, 0, 1, 0.5f, state, 0, STATE_BYTES))
+        {
+            invoked.invokeConsumer();
         }
     }
 

@@ -290,9 +290,9 @@ public final class Scribe implements AutoCloseable
      */
     public boolean offerEdge(final long fromId, final long toId, final EdgeKind kind, final boolean removed)
     {
-        if (null == kind)
+        if (null == kind || EdgeKind.IN_ZONE == kind)
         {
-            throw new IllegalArgumentException("kind must not be null");
+            throw new IllegalArgumentException("kind must be CONTAINS or ATTACHED_TO (IN_ZONE is implied): " + kind);
         }
         final long sequence = claim();
         if (sequence < 0)
@@ -822,7 +822,7 @@ public final class Scribe implements AutoCloseable
             }
             if (null == threadFactory)
             {
-                threadFactory = Thread::new;
+                threadFactory = Context::newDaemonThread;
             }
             if (null == errorHandler)
             {
@@ -834,6 +834,13 @@ public final class Scribe implements AutoCloseable
             }
             isConcluded = true;
             return this;
+        }
+
+        private static Thread newDaemonThread(final Runnable runnable)
+        {
+            final Thread thread = new Thread(runnable);
+            thread.setDaemon(true); // as the Replication Layer's agents; close() is what drains, not JVM exit
+            return thread;
         }
 
         public String name()

@@ -550,6 +550,7 @@ class ScribeTest
         assertThrows(IllegalArgumentException.class, () -> scribe.offerNodeUpsert(
             1, 1, 1, 1, false, 0, 0, 0, 0, 0, 0, 1, 1, state, 0, NodeRecord.MAX_COMPONENT_STATE_LENGTH + 1));
         assertThrows(IllegalArgumentException.class, () -> scribe.offerEdge(1, 2, null, false));
+        assertThrows(IllegalArgumentException.class, () -> scribe.offerEdge(1, 2, EdgeKind.IN_ZONE, false));
         assertEquals(-1, scribe.lastOfferedSequence(), "nothing taken");
     }
 
