@@ -793,8 +793,21 @@ public final class GameWorld
     private void steerNpc(final int slot, final int territory)
     {
         final boolean following = 0 != entities.followId[slot];
-        long targetX = entities.targetX[slot];
-        long targetY = entities.targetY[slot];
+        final long goalX = entities.targetX[slot];
+        final long goalY = entities.targetY[slot];
+        if (following)
+        {
+            final double gx = goalX - entities.x[slot];
+            final double gy = goalY - entities.y[slot];
+            final double stopMm = settings.followStopDistanceM * MM_PER_M;
+            if (gx * gx + gy * gy <= stopMm * stopMm)
+            {
+                setVelocity(slot, 0, 0, 0);
+                return;
+            }
+        }
+        long targetX = goalX;
+        long targetY = goalY;
         if (territory >= 0)
         {
             targetX = clamp(targetX, roamMinX[territory], roamMaxX[territory]);
@@ -803,24 +816,18 @@ public final class GameWorld
         final double dx = targetX - entities.x[slot];
         final double dy = targetY - entities.y[slot];
         final double distanceMm = Math.sqrt(dx * dx + dy * dy);
-        final double stopMm = following ? settings.followStopDistanceM * MM_PER_M : 0;
-        final double stepMm = settings.npcSpeedMps * dtS * MM_PER_M;
-        if (distanceMm - stopMm <= stepMm)
+        if (distanceMm <= settings.npcSpeedMps * dtS * MM_PER_M)
         {
-            if (following)
+            // arrive exactly (a waypoint, or the border point nearest a player beyond it)
+            if (0 != dx || 0 != dy)
             {
-                setVelocity(slot, 0, 0, 0);
+                entities.x[slot] = targetX;
+                entities.y[slot] = targetY;
+                entities.changed[slot] |= CHANGED_POSITION;
             }
-            else
+            setVelocity(slot, 0, 0, 0);
+            if (!following)
             {
-                // arrive exactly, then head for a new waypoint from the next tick
-                if (0 != dx || 0 != dy)
-                {
-                    entities.x[slot] = targetX;
-                    entities.y[slot] = targetY;
-                    entities.changed[slot] |= CHANGED_POSITION;
-                }
-                setVelocity(slot, 0, 0, 0);
                 pickWaypoint(slot);
             }
             return;
