@@ -440,6 +440,35 @@ public final class GameWorld
     }
 
     /**
+     * Keep an entity but stop simulating and publishing it (a released entity whose final state could not be sent
+     * yet). {@link #release(long)} and {@link #forget(long)} still work on it.
+     *
+     * @return true if it was present.
+     */
+    public boolean hold(final long entityId)
+    {
+        final int slot = entities.slotOf(entityId);
+        if (EntityTable.NULL_SLOT == slot)
+        {
+            return false;
+        }
+        entities.active[slot] = false;
+        entities.pendingUntilNs[slot] = Long.MAX_VALUE;
+        return true;
+    }
+
+    /**
+     * Publish the full state of every entity at the next {@link #publish()} (after a publication failure).
+     */
+    public void markAllChanged()
+    {
+        for (int slot = 0, size = entities.size; slot < size; slot++)
+        {
+            entities.changed[slot] = CHANGED_ALL;
+        }
+    }
+
+    /**
      * Stop simulating an entity without a message.
      *
      * @return true if it was present.
@@ -620,6 +649,11 @@ public final class GameWorld
 
     private int awaitSpawnConfirmation(final int slot, final long nowNs)
     {
+        final byte kind = entities.kind[slot];
+        if (EntityTable.KIND_NPC_WANDER != kind && EntityTable.KIND_NPC_FOLLOW != kind)
+        {
+            return 0;
+        }
         if (nowNs - entities.pendingUntilNs[slot] >= 0)
         {
             entities.removeSlot(slot);
