@@ -85,6 +85,7 @@ public final class ReplicantAgent implements Agent
         this.engine = newEngine(ctx, store);
         this.egress = new ClientEgressProxy(observerBySession, ctx.bandwidthBytesPerTick());
         this.tickIntervalNs = 1_000_000_000L / ctx.tickRateHz();
+        authority.onStart(ctx, counters, store);
     }
 
     private static InterestEngine newEngine(final ReplicationLayer.Context ctx, final EntityStore store)
@@ -111,6 +112,7 @@ public final class ReplicantAgent implements Agent
         nowNs = clock.nanoTime();
         int workCount = takeOverSessions();
         workCount += fromGateway.read(gatewayMessageHandler);
+        workCount += authority.doWork(nowNs, store);
         if (nowNs >= nextTickNs)
         {
             nextTickNs = nowNs + tickIntervalNs;
@@ -140,6 +142,7 @@ public final class ReplicantAgent implements Agent
         {
             CloseHelper.quietClose(handover.publication);
         }
+        authority.onClose();
     }
 
     /**
