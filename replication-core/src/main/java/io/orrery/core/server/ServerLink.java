@@ -4,12 +4,43 @@
 package io.orrery.core.server;
 
 import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.exceptions.RegistrationException;
+import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.orrery.wire.MessageValidator;
+import io.orrery.wire.codec.ClientViewBatchDecoder;
+import io.orrery.wire.codec.DespawnReason;
+import io.orrery.wire.codec.EntityCreateRequestEncoder;
+import io.orrery.wire.codec.EntityDestroyRequestEncoder;
+import io.orrery.wire.codec.EntityStateBatchEncoder;
+import io.orrery.wire.codec.EntityStreamInDecoder;
+import io.orrery.wire.codec.EntityStreamOutDecoder;
+import io.orrery.wire.codec.EntityStreamOutEncoder;
+import io.orrery.wire.codec.ForwardedInputDecoder;
+import io.orrery.wire.codec.HandoffAcceptEncoder;
+import io.orrery.wire.codec.HandoffCommitDecoder;
+import io.orrery.wire.codec.HandoffPrepareDecoder;
+import io.orrery.wire.codec.LoadReportEncoder;
+import io.orrery.wire.codec.MessageHeaderDecoder;
+import io.orrery.wire.codec.MessageHeaderEncoder;
+import io.orrery.wire.codec.ServerHelloEncoder;
+import io.orrery.wire.codec.ServerRejectDecoder;
+import io.orrery.wire.codec.ServerWelcomeDecoder;
+import io.orrery.wire.codec.TerritoryGrantDecoder;
+import io.orrery.wire.codec.TerritoryRevokeDecoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
 
+import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,6 +83,12 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public static final int CLOSED = -6;
 
+    /**
+     * Protocol version spoken by this build.
+     */
+    public static final int PROTOCOL_VERSION = 1;
+    private static final int COMPONENT_STATE_BIT = 32;
+
     public static final int REASON_CONNECT_FAILED = 1;
     public static final int REASON_TIMEOUT = 2;
     public static final int REASON_CLOSED_BY_SHARD = 3;
@@ -70,11 +107,87 @@ public final class ServerLink implements Agent, AutoCloseable
         CONNECTING, AWAITING_WELCOME, CONNECTED, REJECTED, DISCONNECTED, CLOSED
     }
 
+    static final int FRAGMENT_LIMIT = 256;
+    private static final int MAX_GROUP_ENTRIES = 4096;
+    private static final int MAX_TEMPLATE_ID = 256;
+
     private final Context ctx;
+    private final Aeron aeron;
+    private final ServerListener listener;
+    private final NanoClock clock;
+    private final long registrationId;
+    private final Subscription responses;
+    private final FragmentHandler assembler = new FragmentAssembler(this::onFragment);
+    private final UnsafeBuffer sendBuffer;
+    private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[256]);
+    private final UnsafeBuffer stateView = new UnsafeBuffer(0, 0);
+    private final EntitySnapshot snapshot;
+    private final Long2LongHashMap incomingFrom = new Long2LongHashMap(0);
+    private final Long2LongHashMap incomingEpoch = new Long2LongHashMap(0);
+
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final ServerHelloEncoder helloEncoder = new ServerHelloEncoder();
+    private final EntityStateBatchEncoder stateBatchEncoder = new EntityStateBatchEncoder();
+    private final EntityCreateRequestEncoder createEncoder = new EntityCreateRequestEncoder();
+    private final EntityDestroyRequestEncoder destroyEncoder = new EntityDestroyRequestEncoder();
+    private final EntityStreamOutEncoder streamOutEncoder = new EntityStreamOutEncoder();
+    private final HandoffAcceptEncoder acceptEncoder = new HandoffAcceptEncoder();
+    private final LoadReportEncoder loadReportEncoder = new LoadReportEncoder();
+    private final ServerWelcomeDecoder welcomeDecoder = new ServerWelcomeDecoder();
+    private final ServerRejectDecoder rejectDecoder = new ServerRejectDecoder();
+    private final TerritoryGrantDecoder grantDecoder = new TerritoryGrantDecoder();
+    private final TerritoryRevokeDecoder revokeDecoder = new TerritoryRevokeDecoder();
+    private final HandoffPrepareDecoder prepareDecoder = new HandoffPrepareDecoder();
+    private final HandoffCommitDecoder commitDecoder = new HandoffCommitDecoder();
+    private final ForwardedInputDecoder inputDecoder = new ForwardedInputDecoder();
+    private final EntityStreamInDecoder streamInDecoder = new EntityStreamInDecoder();
+    private final EntityStreamOutDecoder streamOutDecoder = new EntityStreamOutDecoder();
+    private final ClientViewBatchDecoder viewDecoder = new ClientViewBatchDecoder();
+
+    private State state = State.CONNECTING;
+    private ExclusivePublication publication;
+    private long nowNs;
+    private long deadlineNs;
+    private long nextHeartbeatNs;
+    private long serverSessionId;
+    private long entityIdBase;
+    private long entityIdCount;
+    private long nextEntityOffset;
+    private int disconnectReason;
+
+    private EntityStateBatchEncoder.StatesEncoder states;
+    private boolean batchOpen;
+    private int batchCount;
+    private long batchTick;
+    private long batchNowNs;
+
+    private long loadTick;
+    private int loadEntityCount;
+    private int loadPlayerCount;
+    private long loadTickTimeP50Ns;
+    private long loadTickTimeMaxNs;
+    private float loadCpuLoad;
+
+    private long inputsReceived;
+    private long statesSent;
+    private long batchesSent;
+    private long backPressureEvents;
+    private long malformedReceived;
+    private long rejectsReceived;
 
     private ServerLink(final Context ctx)
     {
         this.ctx = ctx;
+        this.aeron = ctx.aeron();
+        this.listener = ctx.listener();
+        this.clock = ctx.nanoClock();
+        this.snapshot = new EntitySnapshot(ctx.maxStateBytes());
+        this.sendBuffer = new UnsafeBuffer(new byte[2 * MAX_BATCH_BYTES + 2 * ctx.maxStateBytes() + 1024]);
+        this.responses = aeron.addSubscription(ctx.responseChannel(), ctx.responseStreamId());
+        this.registrationId = aeron.asyncAddExclusivePublication(ctx.ingressChannel(), ctx.ingressStreamId());
+        this.nowNs = clock.nanoTime();
+        this.deadlineNs = nowNs + ctx.connectTimeoutNs();
     }
 
     /**
@@ -84,7 +197,15 @@ public final class ServerLink implements Agent, AutoCloseable
     public static ServerLink launch(final Context ctx)
     {
         ctx.conclude();
-        return new ServerLink(ctx);
+        try
+        {
+            return new ServerLink(ctx);
+        }
+        catch (final RuntimeException ex)
+        {
+            ctx.close();
+            throw ex;
+        }
     }
 
     public Context context()
@@ -101,17 +222,99 @@ public final class ServerLink implements Agent, AutoCloseable
     @Override
     public int doWork()
     {
-        throw new UnsupportedOperationException("server link: not implemented yet");
+        nowNs = clock.nanoTime();
+        switch (state)
+        {
+            case CONNECTED:
+            {
+                int work = responses.poll(assembler, FRAGMENT_LIMIT);
+                if (State.CONNECTED != state)
+                {
+                    return work + 1;
+                }
+                if (nowNs - nextHeartbeatNs >= 0)
+                {
+                    nextHeartbeatNs = nowNs + ctx.heartbeatIntervalNs();
+                    sendLoadReport();
+                    work++;
+                }
+                if (0 == responses.imageCount())
+                {
+                    disconnect(REASON_CLOSED_BY_SHARD);
+                    work++;
+                }
+                return work;
+            }
+
+            case CONNECTING:
+                return connecting();
+
+            case AWAITING_WELCOME:
+            {
+                final int work = responses.poll(assembler, FRAGMENT_LIMIT);
+                if (State.AWAITING_WELCOME == state && nowNs - deadlineNs > 0)
+                {
+                    disconnect(REASON_CONNECT_FAILED);
+                    return work + 1;
+                }
+                return work;
+            }
+
+            default:
+                return 0;
+        }
+    }
+
+    private int connecting()
+    {
+        if (null == publication)
+        {
+            try
+            {
+                publication = aeron.getExclusivePublication(registrationId);
+            }
+            catch (final RegistrationException ex)
+            {
+                disconnect(REASON_CONNECT_FAILED);
+                return 1;
+            }
+        }
+        if (null != publication && publication.isConnected() && sendHello())
+        {
+            state = State.AWAITING_WELCOME;
+            return 1;
+        }
+        if (nowNs - deadlineNs > 0)
+        {
+            disconnect(REASON_CONNECT_FAILED);
+            return 1;
+        }
+        return 0;
+    }
+
+    private boolean sendHello()
+    {
+        final byte[] token = ctx.token();
+        final ServerHelloEncoder hello = helloEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .protocolVersion(PROTOCOL_VERSION)
+            .serverId(ctx.serverId)
+            .responseStreamId(ctx.responseStreamId())
+            .tickRateHz(ctx.tickRateHz())
+            .maxEntities(0)
+            .serverTimestampNs(nowNs)
+            .putAuthToken(token, 0, token.length)
+            .responseChannel(ctx.responseChannel());
+        return offer(sendBuffer, MessageHeaderEncoder.ENCODED_LENGTH + hello.encodedLength()) == OK;
     }
 
     public State state()
     {
-        throw new UnsupportedOperationException("server link: not implemented yet");
+        return state;
     }
 
     public boolean isConnected()
     {
-        throw new UnsupportedOperationException("server link: not implemented yet");
+        return State.CONNECTED == state;
     }
 
     public int serverId()
@@ -120,11 +323,27 @@ public final class ServerLink implements Agent, AutoCloseable
     }
 
     /**
+     * @return why the link ended (a {@code REASON_*} constant), or 0.
+     */
+    public int disconnectReason()
+    {
+        return disconnectReason;
+    }
+
+    /**
+     * @return this connection's id at the Replication Layer (valid once welcomed).
+     */
+    public long serverSessionId()
+    {
+        return serverSessionId;
+    }
+
+    /**
      * @return first id of this server's entity id block (valid once welcomed).
      */
     public long entityIdBase()
     {
-        throw new UnsupportedOperationException("server link: not implemented yet");
+        return entityIdBase;
     }
 
     /**
@@ -132,7 +351,11 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public long nextEntityId()
     {
-        throw new UnsupportedOperationException("server link: not implemented yet");
+        if (0 == entityIdBase || nextEntityOffset >= entityIdCount)
+        {
+            return ID_OUT_OF_BLOCK;
+        }
+        return entityIdBase + nextEntityOffset++;
     }
 
     /**
@@ -142,7 +365,21 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public int beginStateBatch(final long tick, final long nowNs)
     {
-        throw new UnsupportedOperationException("server link: not implemented yet");
+        int result = OK;
+        if (batchOpen)
+        {
+            result = commitStateBatch();
+        }
+        if (State.CONNECTED != state)
+        {
+            batchOpen = false;
+            return NOT_CONNECTED;
+        }
+        batchOpen = true;
+        batchCount = 0;
+        batchTick = tick;
+        batchNowNs = nowNs;
+        return result;
     }
 
     /**
@@ -159,7 +396,8 @@ public final class ServerLink implements Agent, AutoCloseable
         final float vx, final float vy, final float vz,
         final float radius, final long lastAppliedInputSequence)
     {
-        throw new UnsupportedOperationException("server link: not implemented yet");
+        return appendState(entityId, epoch, changedMask & ~COMPONENT_STATE_BIT, parentZoneId, x, y, z, qx, qy, qz,
+            qw, vx, vy, vz, radius, lastAppliedInputSequence, controlBuffer, 0, 0);
     }
 
     /**
@@ -174,7 +412,41 @@ public final class ServerLink implements Agent, AutoCloseable
         final float radius, final long lastAppliedInputSequence,
         final DirectBuffer componentState, final int stateOffset, final int stateLength)
     {
-        throw new UnsupportedOperationException("server link: not implemented yet");
+        if (!batchOpen)
+        {
+            return NO_BATCH;
+        }
+        if (stateLength < 0 || stateLength > ctx.maxStateBytes())
+        {
+            return STATE_TOO_LONG;
+        }
+        int result = OK;
+        if (batchCount > 0 && (batchCount == MAX_GROUP_ENTRIES ||
+            stateBatchEncoder.limit() + EntityStateBatchEncoder.StatesEncoder.sbeBlockLength() + 2 + stateLength >
+            MAX_BATCH_BYTES))
+        {
+            result = flushStateBatch();
+        }
+        if (0 == batchCount)
+        {
+            states = stateBatchEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+                .serverId(ctx.serverId)
+                .tick(batchTick)
+                .serverTimeNs(batchNowNs)
+                .statesCount(MAX_GROUP_ENTRIES);
+        }
+        final EntityStateBatchEncoder.StatesEncoder entry = states.next()
+            .entityId(entityId)
+            .authorityEpoch(epoch);
+        sendBuffer.putShort(entry.changed().offset(), (short)changedMask, ByteOrder.LITTLE_ENDIAN);
+        entry.parentZoneId(parentZoneId);
+        entry.position().x(x).y(y).z(z);
+        entry.orientation().x(qx).y(qy).z(qz).w(qw);
+        entry.velocity().x(vx).y(vy).z(vz);
+        entry.radius(radius).lastAppliedInputSequence(lastAppliedInputSequence);
+        entry.putComponentState(componentState, stateOffset, stateLength);
+        batchCount++;
+        return result;
     }
 
     /**
@@ -184,7 +456,26 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public int commitStateBatch()
     {
-        throw new UnsupportedOperationException("server link: not implemented yet");
+        if (!batchOpen)
+        {
+            return NO_BATCH;
+        }
+        batchOpen = false;
+        return 0 == batchCount ? OK : flushStateBatch();
+    }
+
+    private int flushStateBatch()
+    {
+        states.resetCountToIndex();
+        final int count = batchCount;
+        batchCount = 0;
+        final int result = offer(sendBuffer, stateBatchEncoder.limit());
+        if (OK == result)
+        {
+            statesSent += count;
+            batchesSent++;
+        }
+        return result;
     }
 
     /**
@@ -197,7 +488,24 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public int createEntity(final EntitySnapshot entity, final boolean isZone)
     {
-        throw new UnsupportedOperationException("server link: not implemented yet");
+        final long entityId = entity.entityId();
+        if (0 == entityIdBase || entityId < entityIdBase || entityId >= entityIdBase + entityIdCount)
+        {
+            return ID_OUT_OF_BLOCK;
+        }
+        final EntityCreateRequestEncoder create = createEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .serverId(ctx.serverId)
+            .entityId(entityId)
+            .archetypeId(entity.archetypeId())
+            .ownerPlayerId(entity.ownerPlayerId())
+            .parentZoneId(entity.parentZoneId());
+        create.position().x(entity.x()).y(entity.y()).z(entity.z());
+        create.orientation().x(entity.qx()).y(entity.qy()).z(entity.qz()).w(entity.qw());
+        create.velocity().x(entity.vx()).y(entity.vy()).z(entity.vz());
+        create.radius(entity.radius())
+            .isZone((short)(isZone ? 1 : 0))
+            .putComponentState(entity.componentStateBuffer(), 0, entity.componentStateLength());
+        return offer(sendBuffer, MessageHeaderEncoder.ENCODED_LENGTH + create.encodedLength());
     }
 
     /**
@@ -207,7 +515,11 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public int destroyEntity(final long entityId, final long epoch)
     {
-        throw new UnsupportedOperationException("server link: not implemented yet");
+        destroyEncoder.wrapAndApplyHeader(controlBuffer, 0, headerEncoder)
+            .serverId(ctx.serverId)
+            .entityId(entityId)
+            .authorityEpoch(epoch);
+        return offer(controlBuffer, MessageHeaderEncoder.ENCODED_LENGTH + destroyEncoder.encodedLength());
     }
 
     /**
@@ -218,7 +530,32 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public int releaseEntity(final EntitySnapshot finalState)
     {
-        throw new UnsupportedOperationException("server link: not implemented yet");
+        if (batchOpen && batchCount > 0)
+        {
+            final int result = flushStateBatch();
+            if (OK != result)
+            {
+                return result;
+            }
+        }
+        final EntityStreamOutEncoder.EntitiesEncoder entry = streamOutEncoder
+            .wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .territoryId(0)
+            .epoch(finalState.authorityEpoch())
+            .entitiesCount(1)
+            .next()
+            .entityId(finalState.entityId())
+            .archetypeId(finalState.archetypeId())
+            .ownerPlayerId(finalState.ownerPlayerId())
+            .parentZoneId(finalState.parentZoneId());
+        entry.position().x(finalState.x()).y(finalState.y()).z(finalState.z());
+        entry.orientation().x(finalState.qx()).y(finalState.qy()).z(finalState.qz()).w(finalState.qw());
+        entry.velocity().x(finalState.vx()).y(finalState.vy()).z(finalState.vz());
+        entry.radius(finalState.radius())
+            .authorityEpoch(finalState.authorityEpoch())
+            .lastAppliedInputSequence(finalState.lastAppliedInputSequence())
+            .putComponentState(finalState.componentStateBuffer(), 0, finalState.componentStateLength());
+        return offer(sendBuffer, streamOutEncoder.limit());
     }
 
     /**
@@ -230,19 +567,414 @@ public final class ServerLink implements Agent, AutoCloseable
         final long tick, final int entityCount, final int playerCount, final long tickTimeP50Ns,
         final long tickTimeMaxNs, final float cpuLoad)
     {
-        throw new UnsupportedOperationException("server link: not implemented yet");
+        loadTick = tick;
+        loadEntityCount = entityCount;
+        loadPlayerCount = playerCount;
+        loadTickTimeP50Ns = tickTimeP50Ns;
+        loadTickTimeMaxNs = tickTimeMaxNs;
+        loadCpuLoad = cpuLoad;
+        nextHeartbeatNs = nowNs + ctx.heartbeatIntervalNs();
+        return sendLoadReport();
+    }
+
+    private int sendLoadReport()
+    {
+        loadReportEncoder.wrapAndApplyHeader(controlBuffer, 0, headerEncoder)
+            .serverId(ctx.serverId)
+            .serverTimestampNs(nowNs)
+            .tick(loadTick)
+            .entityCount(loadEntityCount)
+            .playerCount(loadPlayerCount)
+            .tickTimeP50Ns(loadTickTimeP50Ns)
+            .tickTimeMaxNs(loadTickTimeMaxNs)
+            .cpuLoad(loadCpuLoad);
+        return offer(controlBuffer, MessageHeaderEncoder.ENCODED_LENGTH + loadReportEncoder.encodedLength());
+    }
+
+    public long inputsReceived()
+    {
+        return inputsReceived;
+    }
+
+    public long statesSent()
+    {
+        return statesSent;
+    }
+
+    public long batchesSent()
+    {
+        return batchesSent;
+    }
+
+    public long backPressureEvents()
+    {
+        return backPressureEvents;
+    }
+
+    public long malformedReceived()
+    {
+        return malformedReceived;
+    }
+
+    public long rejectsReceived()
+    {
+        return rejectsReceived;
     }
 
     @Override
     public void onClose()
     {
-        throw new UnsupportedOperationException("server link: not implemented yet");
+        if (State.CLOSED == state)
+        {
+            return;
+        }
+        final boolean wasOpen = State.CONNECTED == state || State.AWAITING_WELCOME == state ||
+            State.CONNECTING == state;
+        closeResources();
+        state = State.CLOSED;
+        if (wasOpen)
+        {
+            disconnectReason = REASON_LOCAL_CLOSE;
+            listener.onDisconnected(this, REASON_LOCAL_CLOSE);
+        }
+        CloseHelper.quietClose(responses);
+        ctx.close();
     }
 
     @Override
     public void close()
     {
         onClose();
+    }
+
+    private void disconnect(final int reason)
+    {
+        closeResources();
+        state = State.DISCONNECTED;
+        disconnectReason = reason;
+        listener.onDisconnected(this, reason);
+    }
+
+    private void closeResources()
+    {
+        if (null != publication)
+        {
+            CloseHelper.quietClose(publication);
+            publication = null;
+        }
+        else if (State.CONNECTING == state)
+        {
+            aeron.asyncRemovePublication(registrationId);
+        }
+        batchOpen = false;
+        incomingFrom.clear();
+        incomingEpoch.clear();
+    }
+
+    private int offer(final DirectBuffer buffer, final int length)
+    {
+        final ExclusivePublication publication = this.publication;
+        if (null == publication || State.CLOSED == state || State.DISCONNECTED == state)
+        {
+            return NOT_CONNECTED;
+        }
+        long result = publication.offer(buffer, 0, length);
+        if (Publication.ADMIN_ACTION == result)
+        {
+            result = publication.offer(buffer, 0, length);
+        }
+        if (result > 0)
+        {
+            return OK;
+        }
+        if (Publication.NOT_CONNECTED == result || Publication.CLOSED == result ||
+            Publication.MAX_POSITION_EXCEEDED == result)
+        {
+            return NOT_CONNECTED;
+        }
+        backPressureEvents++;
+        return BACK_PRESSURED;
+    }
+
+    // ------------------------------------------------------------------ inbound
+
+    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        if (MessageValidator.validate(buffer, offset, length) < 0)
+        {
+            malformedReceived++;
+            return;
+        }
+        headerDecoder.wrap(buffer, offset);
+        final int templateId = headerDecoder.templateId();
+        if (State.CONNECTED != state)
+        {
+            onHandshake(templateId, buffer, offset);
+            return;
+        }
+        switch (templateId)
+        {
+            case ForwardedInputDecoder.TEMPLATE_ID:
+                onForwardedInput(buffer, offset);
+                break;
+
+            case ClientViewBatchDecoder.TEMPLATE_ID:
+                onViewBatch(buffer, offset);
+                break;
+
+            case EntityStreamInDecoder.TEMPLATE_ID:
+                onStreamIn(buffer, offset);
+                break;
+
+            case HandoffPrepareDecoder.TEMPLATE_ID:
+                onHandoffPrepare(buffer, offset);
+                break;
+
+            case HandoffCommitDecoder.TEMPLATE_ID:
+            {
+                commitDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                commitDecoder.handoffId();
+                final long entityId = commitDecoder.entityId();
+                final int fromServerId = commitDecoder.fromServerId();
+                commitDecoder.toServerId();
+                final long newEpoch = commitDecoder.newEpoch();
+                final long lastDelivered = commitDecoder.lastDeliveredInputSequence();
+                incomingFrom.remove(entityId);
+                incomingEpoch.remove(entityId);
+                listener.onHandoffCommit(this, entityId, fromServerId, newEpoch, lastDelivered);
+                break;
+            }
+
+            case EntityStreamOutDecoder.TEMPLATE_ID:
+                onEvict(buffer, offset);
+                break;
+
+            case TerritoryGrantDecoder.TEMPLATE_ID:
+            {
+                grantDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                final int territoryId = grantDecoder.territoryId();
+                grantDecoder.serverId();
+                final long epoch = grantDecoder.epoch();
+                final long rootZoneId = grantDecoder.rootZoneId();
+                final long minX = grantDecoder.boundsMin().x();
+                final long minY = grantDecoder.boundsMin().y();
+                final long minZ = grantDecoder.boundsMin().z();
+                final long maxX = grantDecoder.boundsMax().x();
+                final long maxY = grantDecoder.boundsMax().y();
+                final long maxZ = grantDecoder.boundsMax().z();
+                listener.onTerritoryGranted(this, territoryId, epoch, rootZoneId, minX, minY, minZ, maxX, maxY, maxZ);
+                break;
+            }
+
+            case TerritoryRevokeDecoder.TEMPLATE_ID:
+            {
+                revokeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                final int territoryId = revokeDecoder.territoryId();
+                revokeDecoder.serverId();
+                final long epoch = revokeDecoder.epoch();
+                listener.onTerritoryRevoked(this, territoryId, epoch, revokeDecoder.reasonRaw());
+                break;
+            }
+
+            case ServerRejectDecoder.TEMPLATE_ID:
+            {
+                rejectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                rejectDecoder.serverId();
+                final int reason = rejectDecoder.reasonRaw();
+                final int rejectedTemplateId = rejectDecoder.rejectedTemplateId();
+                final long entityId = rejectDecoder.entityId();
+                rejectDecoder.skipReasonText();
+                rejectsReceived++;
+                listener.onServerReject(this, reason, rejectedTemplateId, entityId);
+                break;
+            }
+
+            default:
+                break;
+        }
+    }
+
+    private void onHandshake(final int templateId, final DirectBuffer buffer, final int offset)
+    {
+        if (State.AWAITING_WELCOME != state)
+        {
+            return;
+        }
+        if (ServerWelcomeDecoder.TEMPLATE_ID == templateId)
+        {
+            welcomeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+            if (welcomeDecoder.serverId() != ctx.serverId)
+            {
+                return;
+            }
+            serverSessionId = welcomeDecoder.serverSessionId();
+            welcomeDecoder.replicationTimeNs();
+            entityIdBase = welcomeDecoder.entityIdBase();
+            entityIdCount = welcomeDecoder.entityIdCount();
+            state = State.CONNECTED;
+            nextHeartbeatNs = nowNs;
+            listener.onWelcome(this, serverSessionId, entityIdBase, entityIdCount);
+        }
+        else if (ServerRejectDecoder.TEMPLATE_ID == templateId)
+        {
+            rejectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+            rejectDecoder.serverId();
+            final int reason = rejectDecoder.reasonRaw();
+            rejectDecoder.rejectedTemplateId();
+            rejectDecoder.entityId();
+            final String text = rejectDecoder.reasonText();
+            rejectsReceived++;
+            closeResources();
+            state = State.REJECTED;
+            listener.onRejected(this, reason, text);
+        }
+    }
+
+    private void onForwardedInput(final DirectBuffer buffer, final int offset)
+    {
+        final ForwardedInputDecoder input = inputDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long entityId = input.entityId();
+        final long playerId = input.playerId();
+        final long epoch = input.authorityEpoch();
+        final long sequence = input.inputSequence();
+        final long clientTimestampNs = input.clientTimestampNs();
+        final long receivedTimeNs = input.receivedTimeNs();
+        final float mx = input.move().x();
+        final float my = input.move().y();
+        final float mz = input.move().z();
+        final float yaw = input.aimYaw();
+        final float pitch = input.aimPitch();
+        final int actions = (int)input.actions().getRaw();
+        inputsReceived++;
+        listener.onForwardedInput(this, entityId, playerId, epoch, sequence, clientTimestampNs, receivedTimeNs,
+            mx, my, mz, yaw, pitch, actions);
+    }
+
+    private void onStreamIn(final DirectBuffer buffer, final int offset)
+    {
+        final EntityStreamInDecoder streamIn = streamInDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        streamIn.territoryId();
+        streamIn.epoch();
+        for (final EntityStreamInDecoder.EntitiesDecoder entity : streamIn.entities())
+        {
+            final EntitySnapshot s = snapshot;
+            s.entityId(entity.entityId())
+                .archetypeId(entity.archetypeId())
+                .ownerPlayerId(entity.ownerPlayerId())
+                .parentZoneId(entity.parentZoneId())
+                .position(entity.position().x(), entity.position().y(), entity.position().z())
+                .orientation(entity.orientation().x(), entity.orientation().y(), entity.orientation().z(),
+                    entity.orientation().w())
+                .velocity(entity.velocity().x(), entity.velocity().y(), entity.velocity().z())
+                .radius(entity.radius())
+                .authorityEpoch(entity.authorityEpoch())
+                .lastAppliedInputSequence(entity.lastAppliedInputSequence());
+            readState(entity.componentStateLength(), entity);
+            final long entityId = s.entityId();
+            final int fromServerId = (int)incomingFrom.get(entityId);
+            if (0 != fromServerId)
+            {
+                listener.onHandoffPrepare(this, entityId, fromServerId, incomingEpoch.get(entityId), s);
+            }
+            else
+            {
+                listener.onEntityStreamIn(this, s);
+            }
+        }
+    }
+
+    private void readState(final int length, final EntityStreamInDecoder.EntitiesDecoder entity)
+    {
+        if (length <= snapshot.maxStateBytes())
+        {
+            entity.getComponentState(snapshot.mutableComponentStateBuffer(), 0, length);
+            snapshot.componentStateLength(length);
+        }
+        else
+        {
+            entity.skipComponentState();
+            snapshot.componentStateLength(0);
+            malformedReceived++;
+        }
+    }
+
+    private void onHandoffPrepare(final DirectBuffer buffer, final int offset)
+    {
+        final HandoffPrepareDecoder prepare = prepareDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long handoffId = prepare.handoffId();
+        final long entityId = prepare.entityId();
+        final int fromServerId = prepare.fromServerId();
+        final int toServerId = prepare.toServerId();
+        prepare.territoryId();
+        final long newEpoch = prepare.newEpoch();
+        if (toServerId == ctx.serverId)
+        {
+            incomingFrom.put(entityId, fromServerId);
+            incomingEpoch.put(entityId, newEpoch);
+            acceptEncoder.wrapAndApplyHeader(controlBuffer, 0, headerEncoder)
+                .handoffId(handoffId)
+                .entityId(entityId)
+                .serverId(ctx.serverId)
+                .newEpoch(newEpoch);
+            offer(controlBuffer, MessageHeaderEncoder.ENCODED_LENGTH + acceptEncoder.encodedLength());
+        }
+        else if (fromServerId == ctx.serverId)
+        {
+            listener.onHandoffRelease(this, entityId, newEpoch - 1, toServerId);
+        }
+    }
+
+    private void onEvict(final DirectBuffer buffer, final int offset)
+    {
+        final EntityStreamOutDecoder streamOut = streamOutDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        streamOut.territoryId();
+        streamOut.epoch();
+        for (final EntityStreamOutDecoder.EntitiesDecoder entity : streamOut.entities())
+        {
+            final long entityId = entity.entityId();
+            entity.skipComponentState();
+            incomingFrom.remove(entityId);
+            incomingEpoch.remove(entityId);
+            listener.onEntityRemoved(this, entityId, DespawnReason.destroyed.value());
+        }
+    }
+
+    private void onViewBatch(final DirectBuffer buffer, final int offset)
+    {
+        final ClientViewBatchDecoder batch = viewDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        batch.tick();
+        batch.serverTimeNs();
+        for (final ClientViewBatchDecoder.ViewsDecoder view : batch.views())
+        {
+            final EntitySnapshot s = snapshot;
+            s.entityId(view.entityId()).archetypeId(view.archetypeId());
+            final int ownerServerId = view.ownerServerId();
+            final int mask = view.changed().getRaw();
+            s.parentZoneId(view.parentZoneId())
+                .position(view.position().x(), view.position().y(), view.position().z())
+                .orientation(view.orientation().x(), view.orientation().y(), view.orientation().z(),
+                    view.orientation().w())
+                .velocity(view.velocity().x(), view.velocity().y(), view.velocity().z())
+                .radius(view.radius())
+                .authorityEpoch(view.authorityEpoch())
+                .lastAppliedInputSequence(0);
+            final int length = view.componentStateLength();
+            if (length <= s.maxStateBytes())
+            {
+                view.getComponentState(s.mutableComponentStateBuffer(), 0, length);
+                s.componentStateLength(length);
+            }
+            else
+            {
+                view.skipComponentState();
+                s.componentStateLength(0);
+            }
+            listener.onClientView(this, s, ownerServerId, mask);
+        }
+        for (final ClientViewBatchDecoder.RemovedDecoder removed : batch.removed())
+        {
+            listener.onClientViewRemoved(this, removed.entityId());
+        }
     }
 
     /**
