@@ -108,6 +108,10 @@ public final class GameServer implements Callable<Integer>
     @CommandLine.Option(names = "--report-interval", description = "Status line interval (default: ${DEFAULT-VALUE}).")
     String reportInterval = "5s";
 
+    @CommandLine.Option(names = "--stop-on-stdin-close", description = "Stop cleanly when standard input is closed " +
+        "(how the shard launcher stops its child processes).")
+    boolean stopOnStdinClose;
+
     @CommandLine.Option(names = "--connect-timeout", description = "Give up if not welcomed within this long " +
         "(default: ${DEFAULT-VALUE}).")
     String connectTimeout = "10s";
@@ -156,16 +160,54 @@ public final class GameServer implements Callable<Integer>
                 0, 100, TimeUnit.MILLISECONDS);
             reporter.scheduleAtFixedRate(() -> System.out.println(statusLine(running)),
                 reportNs, reportNs, TimeUnit.NANOSECONDS);
+            if (stopOnStdinClose)
+            {
+                watchStdin(barrier);
+            }
             barrier.await();
+            // stop and report before the barrier closes: on SIGTERM the JVM exits once it is closed
+            stop(reporter, runner, linkCtx);
+            System.out.println(summary(agent));
+            System.out.flush();
+            return exitCode(agent, errors.get());
         }
         finally
         {
-            reporter.shutdownNow();
-            CloseHelper.quietClose(runner);
-            CloseHelper.quietClose(linkCtx::close);
+            stop(reporter, runner, linkCtx);
         }
-        System.out.println(summary(agent));
-        return exitCode(agent, errors.get());
+    }
+
+    private static void stop(
+        final ScheduledExecutorService reporter, final AgentRunner runner, final ServerLink.Context linkCtx)
+    {
+        reporter.shutdownNow();
+        CloseHelper.quietClose(runner);
+        CloseHelper.quietClose(linkCtx::close);
+    }
+
+    /**
+     * Stop when standard input reaches its end: a launcher closes a child's stdin to stop it, and a child whose
+     * launcher died stops by itself.
+     */
+    private static void watchStdin(final ShutdownSignalBarrier barrier)
+    {
+        final Thread watcher = new Thread(() ->
+        {
+            try
+            {
+                while (System.in.read() >= 0)
+                {
+                    continue;
+                }
+            }
+            catch (final java.io.IOException ignore)
+            {
+                // treated as closed
+            }
+            barrier.signal();
+        }, "orrery-stdin-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 
     /**
@@ -302,6 +344,8 @@ public final class GameServer implements Callable<Integer>
                 return "rejected";
             case GameServerAgent.STATE_DISCONNECTED:
                 return "disconnected";
+            case GameServerAgent.STATE_STOPPED:
+                return "stopped";
             default:
                 return "state " + state;
         }

@@ -43,7 +43,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Modes: {@code in-process} runs everything in this JVM (each game server an agent on its own thread, sharing the
  * layer's Aeron client); {@code processes} starts each game server as a child JVM ({@link GameServer}, the current
  * java and class path, the required {@code --add-opens}) attached to this process's media driver directory, forwards
- * their output prefixed with the server id and destroys them on exit. The layer and the bots run in this process in
+ * their output prefixed with the server id, stops them by closing their standard input (a child whose launcher
+ * dies stops by itself the same way) and destroys whatever is left on exit. The layer and the bots run in this process in
  * both modes.
  * <p>
  * Exit code 0 only if every game server joined and ran to the end (children exited 0), every bot connected and the
@@ -325,6 +326,7 @@ public final class ShardLauncher implements Callable<Integer>
             command.add("--world-half-extent-m=" + worldHalfExtentM);
             command.add("--seed=" + seed);
             command.add("--report-interval=" + progressInterval);
+            command.add("--stop-on-stdin-close");
             final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             final ChildServer child = new ChildServer(serverId, process);
             children.add(child);
@@ -424,14 +426,18 @@ public final class ShardLauncher implements Callable<Integer>
         for (final ChildServer child : children)
         {
             ok &= child.process.isAlive();
-            child.process.destroy();
+            child.stop();
         }
         for (final ChildServer child : children)
         {
-            if (!child.process.waitFor(15, TimeUnit.SECONDS))
+            if (!child.process.waitFor(10, TimeUnit.SECONDS))
             {
-                out.println("game server " + child.serverId + ": did not stop within 15 s, killed");
-                child.process.destroyForcibly();
+                out.println("game server " + child.serverId + ": did not stop within 10 s of stdin closing, SIGTERM");
+                child.process.destroy();
+                if (!child.process.waitFor(5, TimeUnit.SECONDS))
+                {
+                    child.process.destroyForcibly();
+                }
                 ok = false;
             }
             else if (0 != child.process.exitValue())
@@ -527,6 +533,21 @@ public final class ShardLauncher implements Callable<Integer>
             }, "orrery-gs-" + serverId + "-output");
             forwarder.setDaemon(true);
             forwarder.start();
+        }
+
+        /**
+         * Ask the child to stop: close its standard input (it runs with {@code --stop-on-stdin-close}).
+         */
+        void stop()
+        {
+            try
+            {
+                process.getOutputStream().close();
+            }
+            catch (final IOException ex)
+            {
+                process.destroy();
+            }
         }
 
         void awaitOutput() throws InterruptedException

@@ -56,7 +56,7 @@ class ShardLauncherTest
         {
             assertTrue(text.contains("[gs-" + serverId + "] game server " + serverId + ": welcomed"),
                 "child " + serverId + " joined");
-            assertTrue(text.contains("[gs-" + serverId + "] game server " + serverId + " summary: state running"),
+            assertTrue(text.contains("[gs-" + serverId + "] game server " + serverId + " summary: state stopped"),
                 "child " + serverId + " stopped cleanly after running");
         }
         assertTrue(new File(output, "summary.json").length() > 0);

@@ -64,6 +64,10 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     public static final int STATE_RUNNING = 1;
     public static final int STATE_REJECTED = 2;
     public static final int STATE_DISCONNECTED = 3;
+    /**
+     * Closed by its embedder after it ran: a clean stop.
+     */
+    public static final int STATE_STOPPED = 4;
 
     private static final long MAX_TICK_NS = TimeUnit.SECONDS.toNanos(10);
 
@@ -207,6 +211,10 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     @Override
     public void onClose()
     {
+        if (STATE_RUNNING == state)
+        {
+            state = STATE_STOPPED;
+        }
         updateStatus();
         CloseHelper.quietClose(link);
     }
@@ -488,8 +496,12 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     @Override
     public void onDisconnected(final ServerLink link, final int reason)
     {
-        state = STATE_DISCONNECTED;
         disconnectReason = reason;
+        if (STATE_STOPPED == state)
+        {
+            return; // our own close: keep the final figures
+        }
+        state = STATE_DISCONNECTED;
         world.clear();
         heldReleases.clear();
         heldEpochs.clear();
