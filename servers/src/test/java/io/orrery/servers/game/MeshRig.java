@@ -41,7 +41,11 @@ final class MeshRig implements AutoCloseable
     final ClientLink clients;
     final List<GameServerAgent> servers = new ArrayList<>();
     private final SessionTokens playerTokens = new SessionTokens(SECRET);
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
     private long nextCorrelationId = 1;
+    private boolean metering;
+    private long serverBytes;
 
     MeshRig(final String shardConfig)
     {
@@ -95,9 +99,31 @@ final class MeshRig implements AutoCloseable
         int work = layer.doWork();
         for (int i = 0; i < servers.size(); i++)
         {
-            work += servers.get(i).doWork();
+            if (metering)
+            {
+                final long before = THREADS.getCurrentThreadAllocatedBytes();
+                work += servers.get(i).doWork();
+                serverBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
+            }
+            else
+            {
+                work += servers.get(i).doWork();
+            }
         }
         return work + clients.doWork();
+    }
+
+    /**
+     * Count the bytes allocated inside the game servers' {@code doWork()} only.
+     */
+    void meterServers(final boolean enabled)
+    {
+        metering = enabled;
+    }
+
+    long serverBytesAllocated()
+    {
+        return serverBytes;
     }
 
     /**
