@@ -23,7 +23,9 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
@@ -69,6 +71,11 @@ public final class ShardLauncher implements Callable<Integer>
     @CommandLine.Option(names = "--shard", description = "Shard config: a file, or a bundled one by name " +
         "(two-servers, four-servers) (default: ${DEFAULT-VALUE}).")
     String shard = "two-servers";
+
+    @CommandLine.Option(names = "--heartbeat-timeout", description = "Override the shard config's heartbeat " +
+        "timeout, e.g. 2s on a crowded machine where game server processes can stall longer than the config's " +
+        "(default: the config's).")
+    String heartbeatTimeout;
 
     @CommandLine.Option(names = "--mode", description = "in-process (one JVM) or processes (a child JVM per game " +
         "server) (default: ${DEFAULT-VALUE}).")
@@ -155,7 +162,8 @@ public final class ShardLauncher implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(new CommandLine(this), "--mode must be in-process or processes");
         }
-        final ShardConfig config = loadShard(shard);
+        final ShardConfig config = loadShard(shard, null == heartbeatTimeout ? -1 :
+            TimeUnit.NANOSECONDS.toMillis(Durations.parseNs(heartbeatTimeout)));
         final byte[] secret = tokenSecret.getBytes(StandardCharsets.UTF_8);
         final long durationNs = Durations.parseNs(duration);
         final int[] serverIds = config.serverIds();
@@ -163,8 +171,9 @@ public final class ShardLauncher implements Callable<Integer>
         {
             throw new IOException("cannot create " + output);
         }
-        out.printf(Locale.ROOT, "shard %s: %d game servers (%s), %d bots, %s, mode %s%n",
-            config.source(), serverIds.length, java.util.Arrays.toString(serverIds), bots, duration, mode);
+        out.printf(Locale.ROOT, "shard %s: %d game servers (%s), %d bots, %s, mode %s, heartbeat timeout %d ms%n",
+            config.source(), serverIds.length, java.util.Arrays.toString(serverIds), bots, duration, mode,
+            config.heartbeatTimeoutMs());
 
         ReplicationLayer layer = null;
         BotSwarm swarm = null;
@@ -229,12 +238,45 @@ public final class ShardLauncher implements Callable<Integer>
 
     static ShardConfig loadShard(final String shard)
     {
-        if (Files.isRegularFile(Paths.get(shard)))
+        return loadShard(shard, -1);
+    }
+
+    /**
+     * Load a shard config from a file, or a bundled one by name.
+     *
+     * @param heartbeatTimeoutMs replaces the config's heartbeat timeout when positive.
+     */
+    static ShardConfig loadShard(final String shard, final long heartbeatTimeoutMs) throws UncheckedIOException
+    {
+        final String text;
+        final String source;
+        try
         {
-            return ShardConfig.load(Paths.get(shard));
+            if (Files.isRegularFile(Paths.get(shard)))
+            {
+                source = shard;
+                text = Files.readString(Paths.get(shard), StandardCharsets.UTF_8);
+            }
+            else
+            {
+                source = "shards/" + (shard.endsWith(".shard") ? shard : shard + ".shard");
+                try (InputStream in = ShardConfig.class.getClassLoader().getResourceAsStream(source))
+                {
+                    if (null == in)
+                    {
+                        throw new IllegalArgumentException("no shard config file or bundled shard named " + shard);
+                    }
+                    text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+            }
         }
-        final String name = shard.endsWith(".shard") ? shard : shard + ".shard";
-        return ShardConfig.loadResource("shards/" + name);
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException("cannot read shard config " + shard, ex);
+        }
+        // a later line wins: the override is appended
+        return ShardConfig.parse(heartbeatTimeoutMs > 0 ?
+            text + "\nheartbeat-timeout " + heartbeatTimeoutMs + "\n" : text, source);
     }
 
     private BotSwarm.Settings swarmSettings(final ReplicationLayer layer, final byte[] secret, final long durationNs)

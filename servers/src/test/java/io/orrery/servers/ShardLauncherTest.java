@@ -106,5 +106,7 @@ class ShardLauncherTest
         final ShardConfig four = ShardLauncher.loadShard("four-servers.shard");
         assertEquals(2, two.serverIds().length);
         assertEquals(4, four.serverIds().length);
+        assertEquals(500, two.heartbeatTimeoutMs());
+        assertEquals(2_000, ShardLauncher.loadShard("two-servers", 2_000).heartbeatTimeoutMs(), "overridden");
     }
 }

@@ -18,8 +18,8 @@ public final class WorldSettings
     double followFraction = 0.3;
     double followRangeM = 30;
     double followStopDistanceM = 3;
-    long npcLifetimeMinNs = 30_000_000_000L;
-    long npcLifetimeMaxNs = 90_000_000_000L;
+    long npcLifetimeMinNs = 10_000_000_000L;
+    long npcLifetimeMaxNs = 30_000_000_000L;
     long npcSpawnGraceNs = 500_000_000L;
     long spawnConfirmTimeoutNs = 2_000_000_000L;
     int maxSpawnsPerTick = 16;
