@@ -199,7 +199,7 @@ public final class ShardLauncher implements Callable<Integer>
             awaitServersJoined(serverIds.length);
 
             swarm = BotSwarm.launch(swarmSettings(layer, secret, durationNs));
-            run(swarm, durationNs, Durations.parseNs(progressInterval));
+            run(layer, swarm, durationNs, Durations.parseNs(progressInterval));
             summary = swarm.stop();
             out.print(summary.toText());
             Files.write(new File(output, "summary.json").toPath(),
@@ -424,7 +424,8 @@ public final class ShardLauncher implements Callable<Integer>
         return false;
     }
 
-    private void run(final BotSwarm swarm, final long durationNs, final long progressNs) throws InterruptedException
+    private void run(final ReplicationLayer layer, final BotSwarm swarm, final long durationNs, final long progressNs)
+        throws InterruptedException
     {
         final long startNs = swarm.startNs();
         final long endNs = startNs + durationNs;
@@ -441,6 +442,11 @@ public final class ShardLauncher implements Callable<Integer>
                     swarm.status(BotAgent.STATUS_CONNECTED), swarm.status(BotAgent.STATUS_ACTIVE),
                     swarm.status(BotAgent.STATUS_FAILED), swarm.status(BotAgent.STATUS_INPUTS_SENT),
                     swarm.status(BotAgent.STATUS_UPDATES_RECEIVED));
+                out.printf(Locale.ROOT, "        layer: servers %d handoffs %d (timed out %d) stale-epoch writes %d " +
+                    "unauthorised writes %d failovers %d%n",
+                    layer.counter(OrreryCounter.SERVERS_CONNECTED), layer.counter(OrreryCounter.HANDOFFS_COMMITTED),
+                    layer.counter(OrreryCounter.HANDOFFS_TIMED_OUT), layer.counter(OrreryCounter.STALE_EPOCH_WRITES),
+                    layer.counter(OrreryCounter.UNAUTHORISED_WRITES), layer.counter(OrreryCounter.SERVER_FAILOVERS));
                 for (final GameServerAgent agent : agents)
                 {
                     out.println("        " + GameServer.statusLine(agent));
