@@ -650,6 +650,7 @@ public final class ServerLink implements Agent, AutoCloseable
     private void disconnect(final int reason)
     {
         closeResources();
+        CloseHelper.quietClose(responses);
         state = State.DISCONNECTED;
         disconnectReason = reason;
         listener.onDisconnected(this, reason);
@@ -825,6 +826,7 @@ public final class ServerLink implements Agent, AutoCloseable
             final String text = rejectDecoder.reasonText();
             rejectsReceived++;
             closeResources();
+            CloseHelper.quietClose(responses);
             state = State.REJECTED;
             listener.onRejected(this, reason, text);
         }

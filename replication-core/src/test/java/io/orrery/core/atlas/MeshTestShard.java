@@ -44,8 +44,14 @@ final class MeshTestShard implements AutoCloseable
     final ArrayList<TestGameServer> servers = new ArrayList<>();
     final ArrayList<TestGameServer> killed = new ArrayList<>();
     private final BooleanSupplier egressWindowOpen;
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
     private long nextCorrelationId = 1;
     boolean simulateServers = true;
+    boolean metering;
+    long layerBytes;
+    long serverLinkBytes;
+    long clientLinkBytes;
 
     MeshTestShard(final String config, final Consumer<ReplicationLayer.Context> customise)
     {
@@ -141,6 +147,10 @@ final class MeshTestShard implements AutoCloseable
 
     int poll()
     {
+        if (metering)
+        {
+            return meteredPoll();
+        }
         int work = layer.doWork() + clientLink.doWork();
         for (int i = 0, n = servers.size(); i < n; i++)
         {
@@ -149,19 +159,48 @@ final class MeshTestShard implements AutoCloseable
         return work;
     }
 
+    private int meteredPoll()
+    {
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        int work = layer.doWork();
+        long after = THREADS.getCurrentThreadAllocatedBytes();
+        layerBytes += after - before;
+        before = after;
+        work += clientLink.doWork();
+        after = THREADS.getCurrentThreadAllocatedBytes();
+        clientLinkBytes += after - before;
+        for (int i = 0, n = servers.size(); i < n; i++)
+        {
+            before = THREADS.getCurrentThreadAllocatedBytes();
+            work += servers.get(i).link.doWork();
+            serverLinkBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
+        }
+        return work;
+    }
+
+    private void simulate(final TestGameServer server)
+    {
+        final long before = metering ? THREADS.getCurrentThreadAllocatedBytes() : 0;
+        server.simulate(clock.nanoTime(), TICK_NS / 1e9);
+        if (metering)
+        {
+            serverLinkBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
+        }
+    }
+
     /**
      * One tick: the layer ticks (Atlas, interest), everyone drains, the servers simulate and write, everyone drains.
      */
     void tick()
     {
         clock.advance(TICK_NS);
-        layer.doWork();
+        poll();
         drain();
         if (simulateServers)
         {
             for (int i = 0, n = servers.size(); i < n; i++)
             {
-                servers.get(i).simulate(clock.nanoTime(), TICK_NS / 1e9);
+                simulate(servers.get(i));
             }
         }
         drain();
