@@ -95,10 +95,10 @@ class GameServerEndToEndTest
             final long startY = a.view().positionY(slotA);
             for (int i = 0; i < 30; i++)
             {
-                a.sendInput(0, 1, 0, 0, 0, 0, rig.clock.nanoTime());
+                rig.send(a, 0, 1);
                 rig.tick();
             }
-            final long stop = a.sendInput(0, 0, 0, 0, 0, 0, rig.clock.nanoTime());
+            final long stop = rig.send(a, 0, 0);
             rig.ticksUntil(() -> a.lastAcknowledgedInput() == stop, 30, "input echoed");
             rig.ticks(3);
             final long movedMm = a.view().positionY(a.view().slotOf(PLAYER_A)) - startY;
@@ -108,7 +108,7 @@ class GameServerEndToEndTest
 
             // an impossible move: rejected and counted, not applied, but still echoed
             final long yBefore = a.view().positionY(a.view().slotOf(PLAYER_A));
-            final long cheat = a.sendInput(0, 5, 0, 0, 0, 0, rig.clock.nanoTime());
+            final long cheat = rig.send(a, 0, 5);
             rig.ticksUntil(() -> a.lastAcknowledgedInput() == cheat, 30, "rejected input echoed");
             rig.ticks(10);
             assertEquals(1, one.world().inputsRejectedSpeed());
@@ -135,7 +135,7 @@ class GameServerEndToEndTest
             // east at 10 m/s from x = -5 m: crosses x = 0 after about half a second
             for (int i = 0; i < 60 && 0 == two.world().playerCount(); i++)
             {
-                a.sendInput(1, 0, 0, 0, 0, 0, rig.clock.nanoTime());
+                rig.send(a, 1, 0);
                 rig.tick();
             }
             rig.ticksUntil(() -> 1 == two.world().playerCount() && 0 == one.world().playerCount(), 60,
@@ -149,11 +149,16 @@ class GameServerEndToEndTest
             long sequence = 0;
             for (int i = 0; i < 15; i++)
             {
-                sequence = a.sendInput(0, 1, 0, 0, 0, 0, rig.clock.nanoTime());
+                sequence = rig.send(a, 0, 1);
                 rig.tick();
             }
             final long lastSent = sequence;
-            rig.ticksUntil(() -> a.lastAcknowledgedInput() == lastSent, 30, "the new owner applies and echoes input");
+            rig.ticksUntil(() -> a.lastAcknowledgedInput() == lastSent, 60,
+                () -> "the new owner applies and echoes input " + lastSent + ": acknowledged " +
+                a.lastAcknowledgedInput() + ", server 2 players " + two.world().playerCount() + " unknown-entity " +
+                two.world().inputsUnknownEntity() + " duplicates " + two.world().inputsDuplicate() +
+                ", server 1 players " + one.world().playerCount() + " inputs buffered " +
+                rig.layer.counter(OrreryCounter.HANDOFF_INPUTS_BUFFERED));
             assertEquals(0, rig.layer.counter(OrreryCounter.STALE_EPOCH_WRITES), "the old owner stopped writing");
             assertEquals(0, one.world().inputsDuplicate() + two.world().inputsDuplicate());
             assertEquals(0, a.acknowledgementRegressions());

@@ -94,6 +94,26 @@ final class MeshRig implements AutoCloseable
         return session;
     }
 
+    /**
+     * Send one input, polling until the publication takes it (a back-pressured offer consumes no sequence).
+     *
+     * @return its sequence.
+     */
+    long send(final ClientSession session, final float moveX, final float moveY)
+    {
+        final long deadline = System.nanoTime() + DEADLINE_NS;
+        long sequence;
+        while ((sequence = session.sendInput(moveX, moveY, 0, 0, 0, 0, clock.nanoTime())) <= 0)
+        {
+            poll();
+            if (System.nanoTime() - deadline > 0)
+            {
+                fail("input not sent: " + sequence);
+            }
+        }
+        return sequence;
+    }
+
     int poll()
     {
         int work = layer.doWork();
@@ -178,6 +198,14 @@ final class MeshRig implements AutoCloseable
      */
     void ticksUntil(final BooleanSupplier condition, final int maxTicks, final String what)
     {
+        ticksUntil(condition, maxTicks, () -> what);
+    }
+
+    /**
+     * Tick until a condition holds; the description is built only on failure (with the state at that time).
+     */
+    void ticksUntil(final BooleanSupplier condition, final int maxTicks, final java.util.function.Supplier<String> what)
+    {
         for (int i = 0; i < maxTicks; i++)
         {
             if (condition.getAsBoolean())
@@ -188,7 +216,7 @@ final class MeshRig implements AutoCloseable
         }
         if (!condition.getAsBoolean())
         {
-            fail("not within " + maxTicks + " ticks: " + what);
+            fail("not within " + maxTicks + " ticks: " + what.get());
         }
     }
 
