@@ -18,12 +18,14 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The hybrid Replication Layer as a process: Gateway and Replicant over an embedded (or external) media driver, with
- * the scripted authority standing in for game servers. Prints its counters every few seconds; stops on SIGINT/SIGTERM.
+ * the scripted authority standing in for game servers, or (with {@code --shard}) static meshing: {@link GameServer}s
+ * join it through the server link. Prints its counters every few seconds; stops on SIGINT/SIGTERM.
  */
 @CommandLine.Command(
     name = "orrery-replication-layer",
     mixinStandardHelpOptions = true,
-    description = "Runs one shard's hybrid Replication Layer (Gateway + Replicant) until interrupted.")
+    description = "Runs one shard's hybrid Replication Layer (Gateway + Replicant) until interrupted; with --shard, " +
+        "game servers (GameServer) join it through the server link.")
 public final class ReplicationLayerServer implements Callable<Integer>
 {
     @CommandLine.Option(names = "--aeron-dir", description = "External media driver directory (default: embedded).")
@@ -48,6 +50,10 @@ public final class ReplicationLayerServer implements Callable<Integer>
         + "development secret).")
     String tokenSecret = ReplicationLayer.Context.TOKEN_SECRET_DEFAULT;
 
+    @CommandLine.Option(names = "--shard", description = "Shard config (a file, or two-servers / four-servers): game " +
+        "servers simulate the world through the server link (static meshing) instead of the scripted authority.")
+    String shard;
+
     @CommandLine.Option(names = "--report-interval-s", description = "Seconds between counter reports "
         + "(default: ${DEFAULT-VALUE}).")
     int reportIntervalS = 5;
@@ -61,8 +67,15 @@ public final class ReplicationLayerServer implements Callable<Integer>
             .threadingMode(threading)
             .maxSessions(maxSessions)
             .tickRateHz(tickRateHz)
-            .tokenSecret(tokenSecret.getBytes(StandardCharsets.UTF_8))
-            .authority(new ScriptedAuthority(new ScriptedAuthority.Settings().npcCount(npcs)));
+            .tokenSecret(tokenSecret.getBytes(StandardCharsets.UTF_8));
+        if (null != shard)
+        {
+            ctx.shardConfig(ShardLauncher.loadShard(shard));
+        }
+        else
+        {
+            ctx.authority(new ScriptedAuthority(new ScriptedAuthority.Settings().npcCount(npcs)));
+        }
         if (threading == ThreadingMode.INVOKER)
         {
             throw new CommandLine.ParameterException(new CommandLine(this), "INVOKER is for embedding, not a process");
@@ -104,7 +117,7 @@ public final class ReplicationLayerServer implements Callable<Integer>
             OrreryCounter.SESSIONS_ACTIVE, OrreryCounter.ENTITIES, OrreryCounter.UPDATES_SENT,
             OrreryCounter.SPAWNS_SENT, OrreryCounter.BYTES_OUT, OrreryCounter.INPUTS_FORWARDED,
             OrreryCounter.UPDATES_DROPPED_BACK_PRESSURE, OrreryCounter.REJECTED_MALFORMED,
-            OrreryCounter.MAX_DUTY_CYCLE_NS })
+            OrreryCounter.MAX_DUTY_CYCLE_NS, OrreryCounter.SERVERS_CONNECTED, OrreryCounter.HANDOFFS_COMMITTED })
         {
             line.append(' ').append(counter.name().toLowerCase()).append('=').append(layer.counter(counter));
         }
