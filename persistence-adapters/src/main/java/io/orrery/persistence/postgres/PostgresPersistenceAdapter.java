@@ -437,11 +437,22 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
             int status = OperationStatus.OK;
             long value;
             final Savepoint savepoint = c.setSavepoint();
-            try (PreparedStatement change = c.prepareStatement(CHANGE_WALLET))
+            try (PreparedStatement change = c.prepareStatement(op.delta < 0 ? DEBIT_WALLET : CHANGE_WALLET))
             {
-                change.setLong(1, op.playerId);
-                change.setLong(2, op.delta);
-                value = singleLong(change);
+                change.setLong(op.delta < 0 ? 2 : 1, op.playerId);
+                change.setLong(op.delta < 0 ? 1 : 2, op.delta);
+                try (ResultSet rows = change.executeQuery())
+                {
+                    if (rows.next())
+                    {
+                        value = rows.getLong(1);
+                    }
+                    else
+                    {
+                        status = OperationStatus.INSUFFICIENT_FUNDS;
+                        value = 0;
+                    }
+                }
             }
             catch (final SQLException ex)
             {

@@ -215,6 +215,12 @@ final class PostgresSchema
         "INSERT INTO wallets (player_id, balance) VALUES (?, ?) " +
         "ON CONFLICT (player_id) DO UPDATE SET balance = wallets.balance + EXCLUDED.balance RETURNING balance";
 
+    /**
+     * Debits update in place: an INSERT of the negative delta would meet the CHECK before ON CONFLICT is considered.
+     */
+    static final String DEBIT_WALLET =
+        "UPDATE wallets SET balance = balance + ? WHERE player_id = ? RETURNING balance";
+
     static final String SELECT_WALLET = "SELECT balance FROM wallets WHERE player_id = ?";
 
     static final String CHANGE_REPUTATION =
