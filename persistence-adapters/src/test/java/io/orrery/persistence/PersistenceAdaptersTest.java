@@ -40,7 +40,8 @@ class PersistenceAdaptersTest
     {
         assertEquals(
             "jdbc:postgresql://db.example:5433/orrery?sslmode=require&user=scribe&password=s%40cret",
-            PostgresPersistenceAdapter.toJdbcUrl("postgresql://scribe:s%40cret@db.example:5433/orrery?sslmode=require"));
+            PostgresPersistenceAdapter.toJdbcUrl(
+                "postgresql://scribe:s%40cret@db.example:5433/orrery?sslmode=require"));
         assertEquals("jdbc:postgresql://localhost/orrery?user=scribe",
             PostgresPersistenceAdapter.toJdbcUrl("postgresql://scribe@localhost/orrery"));
         assertEquals("jdbc:postgresql://h/db?currentSchema=s",

@@ -19,10 +19,13 @@ import org.agrona.CloseHelper;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -67,11 +70,17 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
         "nodes", "zone_index", "edges_out", "edges_in", "stowed", "stowed_by_owner", "wallets", "reputation",
         "operations" };
     private static final int VALUE_CAPACITY = STOWED_HEADER_LENGTH + NodeCodec.MAX_ENCODED_LENGTH;
+    private static final long BLOCK_CACHE_BYTES = 64L * 1024 * 1024;
+    private static final double BLOOM_BITS_PER_KEY = 10;
+    private static final double MEMTABLE_BLOOM_RATIO = 0.05;
 
     private final Path directory;
     private final String name;
     private final DBOptions dbOptions;
-    private final ColumnFamilyOptions cfOptions;
+    private final LRUCache blockCache;
+    private final BloomFilter bloomFilter;
+    private final ColumnFamilyOptions pointOptions;
+    private final ColumnFamilyOptions prefixOptions;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final RocksDB db;
     private final ColumnFamilyHandle nodes;
@@ -85,6 +94,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     private final ColumnFamilyHandle operations;
     private final WriteOptions syncWrite = new WriteOptions().setSync(true);
     private final ReadOptions readOptions = new ReadOptions();
+    private final ReadOptions prefixReadOptions = new ReadOptions().setPrefixSameAsStart(true);
     private final WriteBatch batch = new WriteBatch();
 
     private final ByteBuffer writeKey = ByteBuffer.allocateDirect(32);
@@ -118,13 +128,23 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
             .setCreateIfMissing(true)
             .setCreateMissingColumnFamilies(true)
             .setKeepLogFileNum(4);
-        cfOptions = new ColumnFamilyOptions();
+        blockCache = new LRUCache(BLOCK_CACHE_BYTES);
+        bloomFilter = new BloomFilter(BLOOM_BITS_PER_KEY);
+        pointOptions = new ColumnFamilyOptions()
+            .setTableFormatConfig(tableConfig())
+            .setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO)
+            .setMemtableWholeKeyFiltering(true);
+        prefixOptions = new ColumnFamilyOptions()
+            .setTableFormatConfig(tableConfig())
+            .useFixedLengthPrefixExtractor(ID_LENGTH)
+            .setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO);
 
         final List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-        descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+        descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, pointOptions));
         for (final String family : FAMILIES)
         {
-            descriptors.add(new ColumnFamilyDescriptor(family.getBytes(StandardCharsets.US_ASCII), cfOptions));
+            descriptors.add(new ColumnFamilyDescriptor(
+                family.getBytes(StandardCharsets.US_ASCII), isPrefixScanned(family) ? prefixOptions : pointOptions));
         }
 
         RocksDB opened = null;
@@ -242,8 +262,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
             final int removalCount = worldBatch.nodeRemovalCount();
             if (removalCount > 0)
             {
-                outIterator = db.newIterator(edgesOut, readOptions);
-                inIterator = db.newIterator(edgesIn, readOptions);
+                outIterator = db.newIterator(edgesOut, prefixReadOptions);
+                inIterator = db.newIterator(edgesIn, prefixReadOptions);
             }
             for (int i = 0; i < removalCount; i++)
             {
@@ -281,7 +301,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     public int loadZoneSubtree(final long rootZoneId, final NodeHandler handler)
     {
         ensureOpen();
-        zoneIterator = db.newIterator(zoneIndex, readOptions);
+        zoneIterator = db.newIterator(zoneIndex, prefixReadOptions);
         try
         {
             return walker.walkSubtree(rootZoneId, handler);
@@ -304,7 +324,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
         final NodeHandler handler)
     {
         ensureOpen();
-        zoneIterator = db.newIterator(zoneIndex, readOptions);
+        zoneIterator = db.newIterator(zoneIndex, prefixReadOptions);
         try
         {
             ids.clear();
@@ -347,7 +367,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     public int loadAll(final NodeHandler handler)
     {
         ensureOpen();
-        zoneIterator = db.newIterator(zoneIndex, readOptions);
+        zoneIterator = db.newIterator(zoneIndex, prefixReadOptions);
         try
         {
             return walker.walkAll(handler);
@@ -369,7 +389,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
             count++;
         }
 
-        try (RocksIterator iterator = db.newIterator(zoneIndex, readOptions))
+        try (RocksIterator iterator = db.newIterator(zoneIndex, prefixReadOptions))
         {
             putSortable(seekKeyView, 0, entityId);
             seekKey.clear().limit(ID_LENGTH);
@@ -385,7 +405,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
             }
         }
 
-        try (RocksIterator iterator = db.newIterator(edgesOut, readOptions))
+        try (RocksIterator iterator = db.newIterator(edgesOut, prefixReadOptions))
         {
             putSortable(seekKeyView, 0, entityId);
             seekKey.clear().limit(ID_LENGTH);
@@ -402,7 +422,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
             }
         }
 
-        try (RocksIterator iterator = db.newIterator(edgesIn, readOptions))
+        try (RocksIterator iterator = db.newIterator(edgesIn, prefixReadOptions))
         {
             putSortable(seekKeyView, 0, entityId);
             seekKey.clear().limit(ID_LENGTH);
@@ -455,8 +475,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
                     deleteZoneIndex(scratch.parentZoneId, scratch.x, op.entityId);
                     deleteId(nodes, op.entityId);
                 }
-                try (RocksIterator outIterator = db.newIterator(edgesOut, readOptions);
-                    RocksIterator inIterator = db.newIterator(edgesIn, readOptions))
+                try (RocksIterator outIterator = db.newIterator(edgesOut, prefixReadOptions);
+                    RocksIterator inIterator = db.newIterator(edgesIn, prefixReadOptions))
                 {
                     deleteStoredEdges(op.entityId, outIterator, inIterator);
                 }
@@ -645,7 +665,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     {
         ensureOpen();
         ids.clear();
-        try (RocksIterator iterator = db.newIterator(stowedByOwner, readOptions))
+        try (RocksIterator iterator = db.newIterator(stowedByOwner, prefixReadOptions))
         {
             putSortable(seekKeyView, 0, ownerPlayerId);
             seekKey.clear().limit(ID_LENGTH);
@@ -960,13 +980,38 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
             }
             finally
             {
-                CloseHelper.closeAll(batch, readOptions, syncWrite, cfOptions, dbOptions);
+                closeOptions();
             }
         }
         else
         {
-            CloseHelper.closeAll(batch, readOptions, syncWrite, cfOptions, dbOptions);
+            closeOptions();
         }
+    }
+
+    private void closeOptions()
+    {
+        CloseHelper.closeAll(
+            batch, readOptions, prefixReadOptions, syncWrite, pointOptions, prefixOptions, bloomFilter, blockCache,
+            dbOptions);
+    }
+
+    private BlockBasedTableConfig tableConfig()
+    {
+        return new BlockBasedTableConfig()
+            .setBlockCache(blockCache)
+            .setFilterPolicy(bloomFilter)
+            .setCacheIndexAndFilterBlocks(true);
+    }
+
+    /**
+     * Families read by prefix scans (their first 8 key bytes): they get a prefix extractor and prefix blooms, so
+     * that a seek for a prefix that has no keys (a leaf node's children) is mostly answered by a filter.
+     */
+    private static boolean isPrefixScanned(final String family)
+    {
+        return "zone_index".equals(family) || "edges_out".equals(family) || "edges_in".equals(family) ||
+            "stowed_by_owner".equals(family);
     }
 
     private static void checkFormat(final RocksDB db, final ColumnFamilyHandle meta) throws RocksDBException
