@@ -318,6 +318,20 @@ public abstract class PersistenceAdapterContractTest
     }
 
     @Test
+    void shouldTerminateAndLoadEveryNodeOnceWhenZoneTreeHasCycles()
+    {
+        write(zone(1, 2), zone(2, 1), node(3, 1, 0, 0, 0), zone(4, 4), node(5, 4, 0, 0, 0));
+
+        assertEquals(Set.of(1L, 2L, 3L), new HashSet<>(ids(loadSubtree(1))));
+        assertEquals(1L, loadSubtree(1).get(0).entityId);
+        assertEquals(List.of(4L, 5L), ids(loadSubtree(4)));
+
+        final List<NodeRecord> all = new ArrayList<>();
+        assertEquals(5, adapter.loadAll(collector(all)));
+        assertEquals(5, byId(all).size());
+    }
+
+    @Test
     void shouldRoundTripComponentStateWhenEmptyAndMaximal()
     {
         final NodeRecord empty = node(10, WORLD, Long.MIN_VALUE + 1, Long.MAX_VALUE, 0);
