@@ -123,12 +123,4 @@ public final class NodeCodec
         node.componentStateLength = stateLength;
         buffer.getBytes(offset + HEADER_LENGTH, node.componentState, 0, stateLength);
     }
-
-    /**
-     * @return the parent zone of an encoded record without decoding the rest.
-     */
-    public static long parentZoneId(final DirectBuffer buffer, final int offset)
-    {
-        return buffer.getLong(offset + PARENT_ZONE_OFFSET, ORDER);
-    }
 }
