@@ -133,14 +133,23 @@ final class PostgresSchema
 
     static final String DELETE_NODE_LOCATIONS = "DELETE FROM entity_location WHERE entity_id = ANY(?) AND place = 1";
 
+    /**
+     * The children of each node found so far, looked up through the {@code parent_zone_id} index one parent at a
+     * time: the {@code LATERAL (... OFFSET 0)} subquery cannot be flattened into a join, so the planner cannot turn
+     * each level into a scan of the whole table (hash or merge join), which it otherwise does.
+     */
+    static final String CHILDREN_OF_TREE =
+        "SELECT " + C_NODE_COLUMNS + ", t.depth + 1 FROM tree t CROSS JOIN LATERAL (" +
+            "SELECT " + NODE_COLUMNS + " FROM nodes n WHERE n.parent_zone_id = t.entity_id AND n.entity_id <> ? " +
+            "OFFSET 0) c ";
+
     static final String SELECT_SUBTREE =
         "WITH RECURSIVE tree AS (" +
             "SELECT " + NODE_COLUMNS + ", 0 AS depth FROM nodes WHERE entity_id = ? " +
             "UNION ALL " +
             "SELECT " + NODE_COLUMNS + ", 1 FROM nodes WHERE parent_zone_id = ? AND entity_id <> ? " +
             "UNION ALL " +
-            "SELECT " + C_NODE_COLUMNS + ", t.depth + 1 FROM nodes c JOIN tree t ON c.parent_zone_id = t.entity_id " +
-            "WHERE t.depth > 0 AND c.entity_id <> ?) " +
+            CHILDREN_OF_TREE + "WHERE t.depth > 0) " +
         "SELECT " + NODE_COLUMNS + " FROM tree ORDER BY depth";
 
     static final String SELECT_REGION =
@@ -148,8 +157,7 @@ final class PostgresSchema
             "SELECT " + NODE_COLUMNS + ", 0 AS depth FROM nodes WHERE parent_zone_id = ? " +
             "AND x BETWEEN ? AND ? AND y BETWEEN ? AND ? AND z BETWEEN ? AND ? " +
             "UNION ALL " +
-            "SELECT " + C_NODE_COLUMNS + ", t.depth + 1 FROM nodes c JOIN tree t ON c.parent_zone_id = t.entity_id " +
-            "WHERE c.entity_id <> ?) " +
+            CHILDREN_OF_TREE + ") " +
         "SELECT " + NODE_COLUMNS + " FROM tree ORDER BY depth";
 
     static final String SELECT_ALL =
