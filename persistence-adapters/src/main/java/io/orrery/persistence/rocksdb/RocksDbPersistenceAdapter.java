@@ -745,6 +745,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
             NodeCodec.decode(getSortable(iteratorKeyView, PAIR_LENGTH), iteratorValueView, 0, length, scratch);
             consumer.accept(scratch);
         }
+        checkStatus(iterator);
     }
 
     @Override
@@ -778,6 +779,19 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
                 NodeCodec.decode(getSortable(iteratorKeyView, PAIR_LENGTH), iteratorValueView, 0, length, scratch);
                 consumer.accept(scratch);
             }
+        }
+        checkStatus(iterator);
+    }
+
+    private void checkStatus(final RocksIterator iterator)
+    {
+        try
+        {
+            iterator.status();
+        }
+        catch (final RocksDBException ex)
+        {
+            throw new PersistenceException(name + ": zone index scan failed", ex);
         }
     }
 
