@@ -38,7 +38,16 @@ public final class Bot implements ClientListener
 
     long nextInputNs;
     long nextInventoryNs;
-    long inventoryItems;
+    long inventoryOperations;
+    byte itemLocation;
+    long pendingOperationId;
+    boolean pendingIsStow;
+    long pendingZoneId;
+    long pendingX;
+    long pendingY;
+    long pendingZ;
+    long pendingFirstSentNs;
+    long pendingSentNs;
     long inputsLate;
 
     long welcomedAtNs;
@@ -155,6 +164,14 @@ public final class Bot implements ClientListener
             ownEntitySpawned = true;
             agent.onOwnSpawn(agent.nowNs() - welcomedAtNs);
         }
+    }
+
+    @Override
+    public void onStowResult(
+        final ClientSession session, final long operationId, final long itemEntityId, final boolean stowed,
+        final int status)
+    {
+        agent.inventoryHook().onStowResult(this, operationId, itemEntityId, stowed, status, agent.nowNs());
     }
 
     @Override

@@ -117,7 +117,7 @@ public final class BotAgent implements Agent
         this.inventoryIntervalNs = settings.inventoryIntervalNs();
         this.reportIntervalNs = settings.reportIntervalNs();
         this.nextReportNs = startNs + reportIntervalNs;
-        this.inventoryHook = new UnsupportedInventoryHook();
+        this.inventoryHook = new SessionInventoryHook(System.currentTimeMillis() << 20);
 
         final Behaviour[] behaviours = new Behaviour[BehaviourKind.values().length];
         for (final BehaviourKind kind : BehaviourKind.values())
@@ -421,19 +421,13 @@ public final class BotAgent implements Agent
 
     int inventoryAction(final Bot bot, final long nowNs)
     {
-        final long item = bot.playerId * 16 + (bot.inventoryItems & 15);
-        final int result = 0 == (bot.inventoryItems & 1) ?
-            inventoryHook.stow(bot, item, nowNs) : inventoryHook.unstow(bot, item, nowNs);
-        if (InventoryHook.BACK_PRESSURED != result)
-        {
-            bot.inventoryItems++;
-        }
-        bot.nextInventoryNs += inventoryIntervalNs;
+        final int result = inventoryHook.act(bot, nowNs);
+        bot.nextInventoryNs += InventoryHook.WAITING == result ? inventoryIntervalNs >> 3 : inventoryIntervalNs;
         if (nowNs - bot.nextInventoryNs >= 0)
         {
             bot.nextInventoryNs = nowNs + inventoryIntervalNs;
         }
-        return 1;
+        return InventoryHook.SENT == result ? 1 : 0;
     }
 
     private int rollInterval(final long nowNs)

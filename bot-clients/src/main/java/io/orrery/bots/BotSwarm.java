@@ -72,6 +72,7 @@ public final class BotSwarm implements AutoCloseable
         long connectTimeoutNs = TimeUnit.SECONDS.toNanos(20);
         long idleMaxParkNs = TimeUnit.MICROSECONDS.toNanos(100);
         NanoClock clock = SystemNanoClock.INSTANCE;
+        IntervalListener intervalListener;
 
         public int bots()
         {
@@ -392,6 +393,20 @@ public final class BotSwarm implements AutoCloseable
             return this;
         }
 
+        public IntervalListener intervalListener()
+        {
+            return intervalListener;
+        }
+
+        /**
+         * Sees every interval histogram on the reporter thread (live dashboards); null for none.
+         */
+        public Settings intervalListener(final IntervalListener intervalListener)
+        {
+            this.intervalListener = intervalListener;
+            return this;
+        }
+
         /**
          * Validate.
          *
@@ -476,7 +491,7 @@ public final class BotSwarm implements AutoCloseable
                     t, aeron, settings, indices, kinds, tokens, settings.clock, startNs, startEpochMs);
             }
 
-            reporter = new IntervalReporter(agents, settings.outputDir, startEpochMs);
+            reporter = new IntervalReporter(agents, settings.outputDir, startEpochMs, settings.intervalListener);
             reporterRunner = new AgentRunner(new SleepingMillisIdleStrategy(10), errorHandler, null, reporter);
             AgentRunner.startOnThread(reporterRunner);
 

@@ -29,16 +29,20 @@ public final class IntervalReporter implements Agent
     private final PrintStream[] streams = new PrintStream[MetricSet.METRICS];
     private final Histogram[] totals = new Histogram[MetricSet.METRICS];
     private final String[] tags;
+    private final IntervalListener listener;
     private long intervals;
 
     /**
      * @param agents    whose metric sets to take.
      * @param outputDir where to write interval logs, or null for none.
      * @param startEpochMs start of the run, the logs' base time.
+     * @param listener  sees each interval histogram before it is merged and reset, or null.
      */
-    IntervalReporter(final BotAgent[] agents, final File outputDir, final long startEpochMs)
+    IntervalReporter(
+        final BotAgent[] agents, final File outputDir, final long startEpochMs, final IntervalListener listener)
     {
         this.agents = agents.clone();
+        this.listener = listener;
         tags = new String[agents.length];
         for (int i = 0; i < agents.length; i++)
         {
@@ -131,6 +135,10 @@ public final class IntervalReporter implements Agent
                 histogram.setEndTimeStamp(set.endEpochMs);
                 histogram.setTag(tags[set.threadIndex]);
                 writers[m].outputIntervalHistogram(histogram);
+            }
+            if (null != listener)
+            {
+                listener.onInterval(set.threadIndex, m, histogram, set.startEpochMs, set.endEpochMs);
             }
             totals[m].add(histogram);
         }

@@ -4,9 +4,8 @@
 package io.orrery.bots;
 
 /**
- * Where inventory bots stow and unstow items. Persistence (Scribe's stow/unstow transaction) is not there yet, so the
- * only implementation is {@link UnsupportedInventoryHook}, which counts the attempts; when the protocol gains stow and
- * unstow messages, an implementation will send them on the bot's session and count acknowledgements.
+ * What inventory bots do at their inventory deadline: stow or unstow their item through their session and check the
+ * durable results. {@link SessionInventoryHook} is the real implementation.
  * <p>
  * Threading: one instance per {@link BotAgent}, called only on its thread, at the rate set by
  * {@link BotSwarm.Settings#inventoryIntervalNs(long)}. Must not block or allocate.
@@ -14,39 +13,34 @@ package io.orrery.bots;
 public interface InventoryHook
 {
     /**
-     * The action was sent.
+     * A request was sent.
      */
     int SENT = 1;
 
     /**
-     * The action is not supported yet.
+     * Nothing to do now (a request is outstanding and has not timed out).
      */
-    int NOT_SUPPORTED = -1;
+    int WAITING = 0;
 
     /**
-     * The action could not be sent now (back-pressure); the bot retries at its next inventory deadline.
+     * The request could not be sent now (back-pressure or not connected); the bot retries at its next deadline.
      */
     int BACK_PRESSURED = -2;
 
     /**
-     * Move an item from the world into the bot's inventory.
+     * Act: send the bot's next stow or unstow, or resend an outstanding one that timed out (same operation id).
      *
-     * @param bot    the acting bot (its session and player id).
-     * @param itemId the item.
-     * @param nowNs  time of this duty cycle.
-     * @return {@link #SENT}, {@link #NOT_SUPPORTED} or {@link #BACK_PRESSURED}.
+     * @return {@link #SENT}, {@link #WAITING} or {@link #BACK_PRESSURED}.
      */
-    int stow(Bot bot, long itemId, long nowNs);
+    int act(Bot bot, long nowNs);
 
     /**
-     * Move an item from the bot's inventory back into the world at the bot's position.
-     *
-     * @return {@link #SENT}, {@link #NOT_SUPPORTED} or {@link #BACK_PRESSURED}.
+     * A stow or unstow result arrived for the bot's session.
      */
-    int unstow(Bot bot, long itemId, long nowNs);
+    void onStowResult(Bot bot, long operationId, long itemEntityId, boolean stowed, int status, long nowNs);
 
     /**
-     * @return actions that were not supported so far.
+     * @return a snapshot of the counters, for the swarm summary (read after the agent's thread stopped).
      */
-    long notSupported();
+    InventoryCounters counters();
 }

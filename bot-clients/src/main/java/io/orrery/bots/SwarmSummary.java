@@ -70,13 +70,19 @@ public final class SwarmSummary
         long malformed = 0;
         long unknownImage = 0;
         long linkMalformed = 0;
-        long inventoryNotSupported = 0;
+        final InventoryCounters inventory = new InventoryCounters();
+        final org.HdrHistogram.Histogram inventoryLatency = new org.HdrHistogram.Histogram(
+            java.util.concurrent.TimeUnit.SECONDS.toNanos(60), 3);
         long commutes = 0;
         for (final BotAgent agent : agents)
         {
             unknownImage += agent.link().unknownImageMessages();
             linkMalformed += agent.link().malformedMessages();
-            inventoryNotSupported += agent.inventoryHook().notSupported();
+            inventory.add(agent.inventoryHook().counters());
+            if (agent.inventoryHook() instanceof SessionInventoryHook)
+            {
+                inventoryLatency.add(((SessionInventoryHook)agent.inventoryHook()).latencyHistogram());
+            }
             for (int i = 0; i < agent.botCount(); i++)
             {
                 final Bot bot = agent.bot(i);
@@ -116,7 +122,19 @@ public final class SwarmSummary
         summary.counts.put("spawnsReceived", spawns);
         summary.counts.put("despawnsReceived", despawns);
         summary.counts.put("commutesCompleted", commutes);
-        summary.counts.put("inventoryActionsNotSupportedYet", inventoryNotSupported);
+        summary.counts.put("inventoryRequestsSent", inventory.requestsSent);
+        summary.counts.put("inventoryResends", inventory.resends);
+        summary.counts.put("inventoryStowed", inventory.stowed);
+        summary.counts.put("inventoryUnstowed", inventory.unstowed);
+        summary.counts.put("inventoryDuplicates", inventory.duplicates);
+        summary.counts.put("inventoryRefused", inventory.refused);
+        summary.counts.put("inventoryStoreUnavailable", inventory.storeUnavailable);
+        if (inventoryLatency.getTotalCount() > 0)
+        {
+            summary.counts.put("inventoryLatencyP50Us", inventoryLatency.getValueAtPercentile(50) / 1000);
+            summary.counts.put("inventoryLatencyP99Us", inventoryLatency.getValueAtPercentile(99) / 1000);
+            summary.counts.put("inventoryLatencyMaxUs", inventoryLatency.getMaxValue() / 1000);
+        }
         summary.counts.put("unknownImageMessages", unknownImage);
         summary.counts.put("threadErrors", errors);
 
@@ -127,6 +145,8 @@ public final class SwarmSummary
         summary.correctness.put("inputsBackPressured", backPressured);
         summary.correctness.put("unexpectedDisconnects", unexpectedDisconnects);
         summary.correctness.put("malformedMessages", malformed + linkMalformed);
+        summary.correctness.put("inventoryMismatches", inventory.mismatches);
+        summary.correctness.put("inventoryUnexpectedResults", inventory.unexpectedResults);
         long total = 0;
         for (final long value : summary.correctness.values())
         {

@@ -242,6 +242,15 @@ public final class ReplicationLayer implements AutoCloseable
         public static final double SIZE_FACTOR_DEFAULT = 10;
         public static final String HYSTERESIS_PROP = "orrery.bubble.hysteresis";
         public static final double HYSTERESIS_DEFAULT = 0.1;
+        public static final String SERVER_INGRESS_CHANNEL_PROP = "orrery.server.ingress.channel";
+        public static final String SERVER_INGRESS_CHANNEL_DEFAULT = "aeron:ipc?term-length=1m";
+        public static final String SERVER_INGRESS_STREAM_ID_PROP = "orrery.server.ingress.stream.id";
+        public static final int SERVER_INGRESS_STREAM_ID_DEFAULT = 1002;
+        /**
+         * Path of a shard configuration file ({@code io.orrery.core.atlas.ShardConfig}): when set, game servers
+         * simulate the world through the server link (static meshing) instead of the scripted authority.
+         */
+        public static final String SHARD_CONFIG_PROP = "orrery.shard.config";
         public static final String INTER_ROLE_RING_CAPACITY_PROP = "orrery.inter.role.ring.capacity";
         public static final int INTER_ROLE_RING_CAPACITY_DEFAULT = 4 * 1024 * 1024;
 
@@ -283,6 +292,12 @@ public final class ReplicationLayer implements AutoCloseable
             System.getProperty(HYSTERESIS_PROP, Double.toString(HYSTERESIS_DEFAULT)));
         private int interRoleRingCapacity = Integer.getInteger(
             INTER_ROLE_RING_CAPACITY_PROP, INTER_ROLE_RING_CAPACITY_DEFAULT);
+
+        private String serverIngressChannel = System.getProperty(
+            SERVER_INGRESS_CHANNEL_PROP, SERVER_INGRESS_CHANNEL_DEFAULT);
+        private int serverIngressStreamId = Integer.getInteger(
+            SERVER_INGRESS_STREAM_ID_PROP, SERVER_INGRESS_STREAM_ID_DEFAULT);
+        private io.orrery.core.atlas.ShardConfig shardConfig;
 
         private org.agrona.concurrent.IdleStrategy idleStrategy;
         private java.util.concurrent.ThreadFactory threadFactory;
@@ -348,6 +363,15 @@ public final class ReplicationLayer implements AutoCloseable
             if (null == errorHandler)
             {
                 errorHandler = new io.orrery.core.status.DistinctErrorPrinter(System.err);
+            }
+            if (null == shardConfig && null != System.getProperty(SHARD_CONFIG_PROP))
+            {
+                shardConfig = io.orrery.core.atlas.ShardConfig.load(
+                    java.nio.file.Paths.get(System.getProperty(SHARD_CONFIG_PROP)));
+            }
+            if (null == authority && null != shardConfig)
+            {
+                authority = new io.orrery.core.atlas.MeshAuthority(shardConfig);
             }
             if (null == authority)
             {
@@ -670,6 +694,46 @@ public final class ReplicationLayer implements AutoCloseable
         public Context hysteresis(final double hysteresis)
         {
             this.hysteresis = hysteresis;
+            return this;
+        }
+
+        /**
+         * Channel game servers publish to (their server link's ingress).
+         */
+        public String serverIngressChannel()
+        {
+            return serverIngressChannel;
+        }
+
+        public Context serverIngressChannel(final String serverIngressChannel)
+        {
+            this.serverIngressChannel = serverIngressChannel;
+            return this;
+        }
+
+        public int serverIngressStreamId()
+        {
+            return serverIngressStreamId;
+        }
+
+        public Context serverIngressStreamId(final int serverIngressStreamId)
+        {
+            this.serverIngressStreamId = serverIngressStreamId;
+            return this;
+        }
+
+        /**
+         * Static meshing: the shard configuration (from {@code orrery.shard.config} if not set). When set and no
+         * {@link #authority()} is given, the authority is an {@code io.orrery.core.atlas.MeshAuthority}.
+         */
+        public io.orrery.core.atlas.ShardConfig shardConfig()
+        {
+            return shardConfig;
+        }
+
+        public Context shardConfig(final io.orrery.core.atlas.ShardConfig shardConfig)
+        {
+            this.shardConfig = shardConfig;
             return this;
         }
 

@@ -143,6 +143,22 @@ class ReplicationLayerTest
     }
 
     @Test
+    void shouldAnswerStowAndUnstowWithStoreUnavailableWhenShardHasNoPersistence()
+    {
+        shard = new TestShard();
+        final ClientSession client = shard.connect(1, 0);
+        shard.tick();
+        assertTrue(client.stow(1, EntityIds.starterItemId(1), 0) > 0);
+        assertTrue(client.unstow(2, EntityIds.starterItemId(1), 0, 0, 0, 0) > 0);
+        shard.drain();
+        shard.tick();
+        shard.await(() -> client.stowResultsReceived() == 2, "two stow results");
+        assertEquals(2, shard.counter(OrreryCounter.INVENTORY_REQUESTS));
+        assertEquals(2, shard.counter(OrreryCounter.INVENTORY_REFUSED));
+        assertTrue(client.isConnected());
+    }
+
+    @Test
     void shouldApplyOwnInputAndMeasureInputToUpdateLatency()
     {
         shard = new TestShard();

@@ -39,6 +39,12 @@ public enum IdleMode
     BACKOFF,
 
     /**
+     * Spin, then yield, then park from 1 µs up to 100 µs: what the Replication Layer, its embedded media driver and
+     * the bot threads use, so a scenario's floor runs with the same threading.
+     */
+    BACKOFF_100US,
+
+    /**
      * Sleep 1 ms when idle.
      */
     SLEEP;
@@ -60,6 +66,8 @@ public enum IdleMode
                 return new YieldingIdleStrategy();
             case BACKOFF:
                 return new BackoffIdleStrategy(10, 20, 1_000, 1_000_000);
+            case BACKOFF_100US:
+                return new BackoffIdleStrategy(10, 20, 1_000, 100_000);
             case SLEEP:
                 return new SleepingMillisIdleStrategy(1);
             default:

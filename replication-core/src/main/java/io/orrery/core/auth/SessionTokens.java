@@ -27,6 +27,10 @@ import java.security.GeneralSecurityException;
  *  +---------------------------------------------------------------+
  * </pre>
  * Not thread safe: one instance per thread. Verification runs on the hello path only, never per update.
+ * <p>
+ * Domains: player tokens are signed with the secret itself; game server tokens ({@link #forServers(byte[])}, the
+ * id field holds the server id) with a key derived from the secret and {@link #SERVER_DOMAIN}
+ * ({@code HMAC-SHA256(secret, domain)}), so a player token never verifies as a server token and vice versa.
  */
 public final class SessionTokens
 {
@@ -41,11 +45,25 @@ public final class SessionTokens
     public static final int BAD_SIGNATURE = -2;
     public static final int EXPIRED = -3;
 
+    /**
+     * Key domain of game server tokens.
+     */
+    public static final String SERVER_DOMAIN = "orrery-server-token-v1";
+
     private final Mac mac;
     private final byte[] scratch = new byte[TOKEN_LENGTH];
     private final byte[] expected = new byte[MAC_LENGTH];
 
     public SessionTokens(final byte[] secret)
+    {
+        this(secret, null);
+    }
+
+    /**
+     * @param secret shared secret, at least 16 bytes.
+     * @param domain null for player tokens, or a key domain such as {@link #SERVER_DOMAIN}.
+     */
+    public SessionTokens(final byte[] secret, final String domain)
     {
         if (null == secret || secret.length < 16)
         {
@@ -55,11 +73,24 @@ public final class SessionTokens
         {
             mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            if (null != domain)
+            {
+                final byte[] derived = mac.doFinal(domain.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                mac.init(new SecretKeySpec(derived, "HmacSHA256"));
+            }
         }
         catch (final GeneralSecurityException ex)
         {
             throw new IllegalStateException("HmacSHA256 unavailable", ex);
         }
+    }
+
+    /**
+     * Tokens for game servers joining a shard through the server link.
+     */
+    public static SessionTokens forServers(final byte[] secret)
+    {
+        return new SessionTokens(secret, SERVER_DOMAIN);
     }
 
     /**

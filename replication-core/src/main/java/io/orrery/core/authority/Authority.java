@@ -37,4 +37,34 @@ public interface Authority
      * @return work done.
      */
     int onTick(long nowNs, EntityStore store);
+
+    /**
+     * The Replicant is starting: an authority that talks to game servers opens its Aeron resources here. Default:
+     * nothing.
+     *
+     * @param ctx      the layer's concluded context (Aeron client, clocks, secrets).
+     * @param counters the layer's system counters, indexed by {@code OrreryCounter#id()}.
+     * @param store    the entity cache.
+     */
+    default void onStart(
+        final io.orrery.core.ReplicationLayer.Context ctx, final io.aeron.Counter[] counters, final EntityStore store)
+    {
+    }
+
+    /**
+     * Every Replicant duty cycle (not only at ticks): poll what servers sent. Default: nothing.
+     *
+     * @return work done.
+     */
+    default int doWork(final long nowNs, final EntityStore store)
+    {
+        return 0;
+    }
+
+    /**
+     * The Replicant is closing. Default: nothing.
+     */
+    default void onClose()
+    {
+    }
 }

@@ -18,6 +18,7 @@ import io.orrery.wire.codec.EntityUpdateBatchDecoder;
 import io.orrery.wire.codec.HeartbeatDecoder;
 import io.orrery.wire.codec.MessageHeaderDecoder;
 import io.orrery.wire.codec.RejectDecoder;
+import io.orrery.wire.codec.StowResultDecoder;
 import io.orrery.wire.codec.WelcomeDecoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -124,6 +125,7 @@ public final class ClientLink implements Agent, AutoCloseable
     private final EntitySpawnDecoder spawnDecoder = new EntitySpawnDecoder();
     private final EntityUpdateBatchDecoder batchDecoder = new EntityUpdateBatchDecoder();
     private final EntityDespawnDecoder despawnDecoder = new EntityDespawnDecoder();
+    private final StowResultDecoder stowResultDecoder = new StowResultDecoder();
 
     private long nowNs;
     private long unknownImageMessages;
@@ -366,6 +368,13 @@ public final class ClientLink implements Agent, AutoCloseable
                 break;
 
             case HeartbeatDecoder.TEMPLATE_ID:
+                break;
+
+            case StowResultDecoder.TEMPLATE_ID:
+                stowResultDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                session.stowResultsReceived++;
+                session.listener.onStowResult(session, stowResultDecoder.operationId(),
+                    stowResultDecoder.itemEntityId(), 0 != stowResultDecoder.stowed(), stowResultDecoder.statusRaw());
                 break;
 
             case RejectDecoder.TEMPLATE_ID:

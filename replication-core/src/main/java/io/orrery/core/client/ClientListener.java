@@ -42,6 +42,18 @@ public interface ClientListener
      * @param reason a {@code DisconnectReason} value, or {@link ClientSession#REASON_LOCAL_TIMEOUT} /
      *               {@link ClientSession#REASON_CONNECT_FAILED}.
      */
+    /**
+     * The durable outcome of a stow or unstow request.
+     *
+     * @param stowed whether the item is now in the Global store (true) or in the world (false).
+     * @param status raw {@code io.orrery.wire.codec.OperationStatus} value.
+     */
+    default void onStowResult(
+        final ClientSession session, final long operationId, final long itemEntityId, final boolean stowed,
+        final int status)
+    {
+    }
+
     default void onDisconnect(final ClientSession session, final int reason)
     {
     }

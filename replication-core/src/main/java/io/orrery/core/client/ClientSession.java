@@ -10,6 +10,8 @@ import io.orrery.wire.codec.HeartbeatEncoder;
 import io.orrery.wire.codec.HelloEncoder;
 import io.orrery.wire.codec.MessageHeaderEncoder;
 import io.orrery.wire.codec.PlayerInputEncoder;
+import io.orrery.wire.codec.StowRequestEncoder;
+import io.orrery.wire.codec.UnstowRequestEncoder;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -48,6 +50,8 @@ public final class ClientSession
     private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
     private final HelloEncoder helloEncoder = new HelloEncoder();
     private final DisconnectEncoder disconnectEncoder = new DisconnectEncoder();
+    private final StowRequestEncoder stowEncoder = new StowRequestEncoder();
+    private final UnstowRequestEncoder unstowEncoder = new UnstowRequestEncoder();
 
     State state = State.CONNECTING;
     long registrationId;
@@ -83,6 +87,7 @@ public final class ClientSession
     long viewOverflows;
     long rejectsReceived;
     long malformedReceived;
+    long stowResultsReceived;
 
     ClientSession(final ClientLink link, final long correlationId, final byte[] token, final ClientListener listener,
         final int viewCapacity)
@@ -180,6 +185,50 @@ public final class ClientSession
         sendBuffer.putInt(inputEncoder.offset() + PlayerInputEncoder.actionsEncodingOffset(), actions,
             java.nio.ByteOrder.LITTLE_ENDIAN);
         return offer(MessageHeaderEncoder.ENCODED_LENGTH + PlayerInputEncoder.BLOCK_LENGTH);
+    }
+
+    /**
+     * Ask to stow an item (an entity the player owns, or an unowned one within reach) into a container of the
+     * Global store. The answer arrives as {@link ClientListener#onStowResult} once the outcome is durable; a retry
+     * with the same operation id is idempotent.
+     *
+     * @param operationId unique per player (retries reuse it).
+     * @return a positive Aeron position, a negative publication result (nothing was sent), or 0 when not connected.
+     */
+    public long stow(final long operationId, final long itemEntityId, final long containerId)
+    {
+        if (State.CONNECTED != state)
+        {
+            return 0;
+        }
+        stowEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .sessionId(sessionId)
+            .operationId(operationId)
+            .itemEntityId(itemEntityId)
+            .containerId(containerId);
+        return offer(MessageHeaderEncoder.ENCODED_LENGTH + StowRequestEncoder.BLOCK_LENGTH);
+    }
+
+    /**
+     * Ask to unstow one of the player's items back into the world at a position (millimetres, zone local).
+     *
+     * @return a positive Aeron position, a negative publication result (nothing was sent), or 0 when not connected.
+     * @see #stow(long, long, long)
+     */
+    public long unstow(
+        final long operationId, final long itemEntityId, final long parentZoneId, final long x, final long y, final long z)
+    {
+        if (State.CONNECTED != state)
+        {
+            return 0;
+        }
+        unstowEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .sessionId(sessionId)
+            .operationId(operationId)
+            .itemEntityId(itemEntityId)
+            .parentZoneId(parentZoneId);
+        unstowEncoder.position().x(x).y(y).z(z);
+        return offer(MessageHeaderEncoder.ENCODED_LENGTH + UnstowRequestEncoder.BLOCK_LENGTH);
     }
 
     /**
@@ -384,5 +433,10 @@ public final class ClientSession
     public long malformedReceived()
     {
         return malformedReceived;
+    }
+
+    public long stowResultsReceived()
+    {
+        return stowResultsReceived;
     }
 }

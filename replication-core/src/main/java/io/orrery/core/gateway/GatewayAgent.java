@@ -26,6 +26,8 @@ import io.orrery.wire.codec.MessageHeaderEncoder;
 import io.orrery.wire.codec.PlayerInputDecoder;
 import io.orrery.wire.codec.RejectEncoder;
 import io.orrery.wire.codec.RejectReason;
+import io.orrery.wire.codec.StowRequestDecoder;
+import io.orrery.wire.codec.UnstowRequestDecoder;
 import io.orrery.wire.codec.WelcomeEncoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -113,6 +115,8 @@ public final class GatewayAgent implements Agent
     private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
     private final HelloDecoder helloDecoder = new HelloDecoder();
     private final DisconnectDecoder disconnectDecoder = new DisconnectDecoder();
+    private final StowRequestDecoder stowDecoder = new StowRequestDecoder();
+    private final UnstowRequestDecoder unstowDecoder = new UnstowRequestDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final WelcomeEncoder welcomeEncoder = new WelcomeEncoder();
     private final RejectEncoder rejectEncoder = new RejectEncoder();
@@ -231,6 +235,14 @@ public final class GatewayAgent implements Agent
                 onHello(connection, buffer, offset, header.sessionId());
                 return ControlledFragmentHandler.Action.CONTINUE;
 
+            case StowRequestDecoder.TEMPLATE_ID:
+                stowDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                return onInventoryRequest(connection, stowDecoder.sessionId(), templateId, buffer, offset, length);
+
+            case UnstowRequestDecoder.TEMPLATE_ID:
+                unstowDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                return onInventoryRequest(connection, unstowDecoder.sessionId(), templateId, buffer, offset, length);
+
             case DisconnectDecoder.TEMPLATE_ID:
                 disconnectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
                 if (isAuthenticated(connection, disconnectDecoder.sessionId()))
@@ -286,6 +298,38 @@ public final class GatewayAgent implements Agent
         connection.lastInputSequence = sequence;
         connection.lastSeenNs = nowNs;
         increment(OrreryCounter.INPUTS_RECEIVED);
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    /**
+     * Stow and unstow requests go to the Replicant, which checks the item against the player (own or within reach)
+     * and runs the transaction through Scribe. They share the input allowance so they cannot flood the store.
+     */
+    private ControlledFragmentHandler.Action onInventoryRequest(
+        final ClientConnection connection,
+        final long claimedSessionId,
+        final int templateId,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        if (!isAuthenticated(connection, claimedSessionId))
+        {
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+
+        if (!connection.takeInputAllowance(nowNs, inputRatePerNs, inputBurst))
+        {
+            increment(OrreryCounter.INPUTS_RATE_LIMITED);
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+
+        if (!toReplicant.write(templateId, buffer, offset, length))
+        {
+            return ControlledFragmentHandler.Action.ABORT;
+        }
+
+        connection.lastSeenNs = nowNs;
         return ControlledFragmentHandler.Action.CONTINUE;
     }
 

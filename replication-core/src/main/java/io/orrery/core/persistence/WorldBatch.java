@@ -59,6 +59,27 @@ public final class WorldBatch
         return nodeUpsertCount < nodeUpserts.length ? nodeUpserts[nodeUpsertCount++].reset() : null;
     }
 
+    /**
+     * Remove the node upsert at {@code index} by moving the last upsert into its place (the order of entries in a
+     * batch carries no meaning). Used by Scribe's coalescing to cancel a pending upsert without copying records.
+     *
+     * @param index of the upsert to remove, {@code 0 <= index < nodeUpsertCount()}.
+     */
+    public void removeNodeUpsert(final int index)
+    {
+        if (index < 0 || index >= nodeUpsertCount)
+        {
+            throw new IndexOutOfBoundsException("index=" + index + " count=" + nodeUpsertCount);
+        }
+        final int last = --nodeUpsertCount;
+        if (index != last)
+        {
+            final NodeRecord removed = nodeUpserts[index];
+            nodeUpserts[index] = nodeUpserts[last];
+            nodeUpserts[last] = removed;
+        }
+    }
+
     public boolean addNodeRemoval(final long entityId)
     {
         if (nodeRemovalCount == nodeRemovals.length)
@@ -84,6 +105,19 @@ public final class WorldBatch
         edgeRemoved[edgeCount] = removed;
         edgeCount++;
         return true;
+    }
+
+    /**
+     * Turn the edge at {@code index} into an upsert ({@code false}) or a removal ({@code true}): the last change of
+     * an edge wins when Scribe coalesces.
+     */
+    public void edgeRemoved(final int index, final boolean removed)
+    {
+        if (index < 0 || index >= edgeCount)
+        {
+            throw new IndexOutOfBoundsException("index=" + index + " count=" + edgeCount);
+        }
+        edgeRemoved[index] = removed;
     }
 
     public int nodeUpsertCount()

@@ -15,6 +15,8 @@ import io.orrery.wire.codec.MessageHeaderDecoder;
 import io.orrery.wire.codec.MessageHeaderEncoder;
 import io.orrery.wire.codec.PlayerInputDecoder;
 import io.orrery.wire.codec.RejectDecoder;
+import io.orrery.wire.codec.StowRequestDecoder;
+import io.orrery.wire.codec.UnstowRequestDecoder;
 import org.agrona.CloseHelper;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -51,6 +53,7 @@ public final class ReplicantAgent implements Agent
         new Long2ObjectHashMap<>();
     private final ArrayList<ClientEgressProxy.ClientObserver> observers = new ArrayList<>();
     private final ClientEgressProxy egress;
+    private final InventoryService inventory;
     private final long tickIntervalNs;
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -84,7 +87,9 @@ public final class ReplicantAgent implements Agent
         this.store = new EntityStore(ctx.maxEntities(), ctx.maxStateBytes());
         this.engine = newEngine(ctx, store);
         this.egress = new ClientEgressProxy(observerBySession, ctx.bandwidthBytesPerTick());
+        this.inventory = new InventoryService(store, egress, observerBySession, counters);
         this.tickIntervalNs = 1_000_000_000L / ctx.tickRateHz();
+        authority.onStart(ctx, counters, store);
     }
 
     private static InterestEngine newEngine(final ReplicationLayer.Context ctx, final EntityStore store)
@@ -111,6 +116,7 @@ public final class ReplicantAgent implements Agent
         nowNs = clock.nanoTime();
         int workCount = takeOverSessions();
         workCount += fromGateway.read(gatewayMessageHandler);
+        workCount += authority.doWork(nowNs, store);
         if (nowNs >= nextTickNs)
         {
             nextTickNs = nowNs + tickIntervalNs;
@@ -140,6 +146,7 @@ public final class ReplicantAgent implements Agent
         {
             CloseHelper.quietClose(handover.publication);
         }
+        authority.onClose();
     }
 
     /**
@@ -222,6 +229,25 @@ public final class ReplicantAgent implements Agent
                 authority.onPlayerInput(inputDecoder, nowNs, store);
                 counters[OrreryCounter.INPUTS_FORWARDED.id()].incrementOrdered();
                 break;
+
+            case StowRequestDecoder.TEMPLATE_ID:
+            case UnstowRequestDecoder.TEMPLATE_ID:
+            {
+                final ClientEgressProxy.ClientObserver observer = observerBySession.get(
+                    buffer.getLong(index + MessageHeaderDecoder.ENCODED_LENGTH, java.nio.ByteOrder.LITTLE_ENDIAN));
+                if (null != observer)
+                {
+                    if (StowRequestDecoder.TEMPLATE_ID == msgTypeId)
+                    {
+                        inventory.onStowRequest(observer, buffer, index);
+                    }
+                    else
+                    {
+                        inventory.onUnstowRequest(observer, buffer, index);
+                    }
+                }
+                break;
+            }
 
             case DisconnectDecoder.TEMPLATE_ID:
             {

@@ -40,7 +40,25 @@ public enum OrreryCounter
     ERRORS(24, "errors"),
     BUDGET_DEFERRALS(25, "entity sends deferred by bandwidth budget"),
     TICKS(26, "replicant ticks"),
-    INPUTS_RATE_LIMITED(27, "player inputs dropped: above the maximum input rate");
+    INPUTS_RATE_LIMITED(27, "player inputs dropped: above the maximum input rate"),
+    SERVERS_CONNECTED(28, "game servers connected"),
+    SERVER_HELLOS_REJECTED(29, "server hellos rejected: bad token, unknown server id, version"),
+    SERVER_MESSAGES_NOT_AUTHENTICATED(30, "server messages rejected: not authenticated"),
+    SERVER_MESSAGES_MALFORMED(31, "server messages rejected: malformed"),
+    STALE_EPOCH_WRITES(32, "server writes rejected: stale epoch"),
+    UNAUTHORISED_WRITES(33, "server writes rejected: sender not the authority"),
+    HANDOFFS_STARTED(34, "handoffs started"),
+    HANDOFFS_COMMITTED(35, "handoffs committed"),
+    HANDOFFS_TIMED_OUT(36, "handoffs committed from the cache: release timed out"),
+    HANDOFF_INPUTS_BUFFERED(37, "player inputs buffered during handoff or without authority"),
+    HANDOFF_INPUT_OVERFLOWS(38, "player inputs lost: buffer full"),
+    SERVER_FAILOVERS(39, "game servers declared dead"),
+    ENTITIES_REASSIGNED(40, "entities reassigned to another server"),
+    SERVER_EGRESS_BACK_PRESSURE(41, "messages to game servers dropped: back-pressure"),
+    INVENTORY_REQUESTS(42, "stow/unstow requests received"),
+    INVENTORY_COMPLETED(43, "stow/unstow operations durable and applied"),
+    INVENTORY_FAILED(44, "stow/unstow operations completed with a refusal by the store"),
+    INVENTORY_REFUSED(45, "stow/unstow results other than ok sent to clients");
 
     /**
      * Aeron counter type id of every Orrery system counter.

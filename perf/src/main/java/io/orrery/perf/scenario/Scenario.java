@@ -1,0 +1,478 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.perf.scenario;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+import io.orrery.bots.BehaviourMix;
+import io.orrery.core.ReplicationLayer;
+
+/**
+ * What a scenario run does, read from a small properties file ({@code scenarios/<name>.scenario} on the class path,
+ * or any path). Keys, all optional except {@code name}:
+ * <pre>
+ *   name, description
+ *   bots, threads, mix (idle=..,walk=..,commute=..,crowd=..,inventory=..), ramp-per-second, input-rate-hz, seed
+ *   duration, warmup                 e.g. 30s, 2m, 500ms; warm-up intervals are not in the measured figures
+ *   servers                          0 = the scripted in-process authority; N = N game servers from {@code shard}
+ *   shard                            shard config of a servers-backed run (e.g. four-servers.shard)
+ *   fallback-servers                 servers to use with --fallback while N game servers cannot be started yet
+ *   npcs, ships, world-half-extent-m the scripted authority's entities and world (0 = scale with the bots)
+ *   repetitions                      full runs, each with a fresh shard; medians are taken across them
+ *   floor, floor-message-length, floor-round-trips, floor-warmup, floor-channel
+ *                                    the raw Aeron ping-pong after each repetition (on/off, bytes, counts, channel)
+ * </pre>
+ * Overrides (command line) replace single keys before parsing, so they are validated the same way.
+ * <p>
+ * Threading: immutable once parsed, any thread.
+ */
+public final class Scenario
+{
+    /**
+     * Length of an encoded {@code PlayerInput}: 8-byte SBE header + 56-byte block, the floor's default message size.
+     */
+    public static final int PLAYER_INPUT_LENGTH = io.orrery.wire.codec.MessageHeaderEncoder.ENCODED_LENGTH +
+        io.orrery.wire.codec.PlayerInputEncoder.BLOCK_LENGTH;
+
+    private static final String CLASSPATH_PREFIX = "scenarios/";
+    private static final String SUFFIX = ".scenario";
+
+    private final Map<String, String> values;
+    private final String source;
+    private final String name;
+    private final String description;
+    private final int bots;
+    private final int threads;
+    private final String mix;
+    private final double rampPerSecond;
+    private final int inputRateHz;
+    private final long seed;
+    private final long durationNs;
+    private final long warmupNs;
+    private final int servers;
+    private final String shard;
+    private final int fallbackServers;
+    private final int npcs;
+    private final int ships;
+    private final double worldHalfExtentM;
+    private final int repetitions;
+    private final boolean floor;
+    private final int floorMessageLength;
+    private final long floorRoundTrips;
+    private final long floorWarmup;
+    private final String floorChannel;
+
+    private Scenario(final Map<String, String> values, final String source)
+    {
+        this.values = values;
+        this.source = source;
+        name = required("name");
+        description = text("description", "");
+        bots = integer("bots", 20, 1);
+        threads = integer("threads", 1, 1);
+        mix = text("mix", BehaviourMix.DEFAULT_MIX);
+        BehaviourMix.parse(mix);
+        rampPerSecond = decimal("ramp-per-second", 500);
+        inputRateHz = integer("input-rate-hz", 20, 1);
+        seed = Long.parseLong(text("seed", "42"));
+        durationNs = duration("duration", "10s");
+        warmupNs = duration("warmup", "0s");
+        servers = integer("servers", 0, 0);
+        shard = text("shard", "");
+        fallbackServers = integer("fallback-servers", 0, 0);
+        npcs = integer("npcs", 200, 0);
+        ships = integer("ships", 2, 0);
+        worldHalfExtentM = decimal("world-half-extent-m", 0);
+        repetitions = integer("repetitions", 1, 1);
+        floor = flag("floor", true);
+        floorMessageLength = integer("floor-message-length", PLAYER_INPUT_LENGTH, 8);
+        floorRoundTrips = integer("floor-round-trips", 100_000, 1);
+        floorWarmup = integer("floor-warmup", 20_000, 0);
+        floorChannel = text("floor-channel", ReplicationLayer.Context.CLIENT_INGRESS_CHANNEL_DEFAULT);
+
+        if (threads > bots)
+        {
+            throw invalid("threads", "must not exceed bots (" + bots + ")");
+        }
+        if (!(rampPerSecond > 0))
+        {
+            throw invalid("ramp-per-second", "must be positive");
+        }
+        if (warmupNs >= durationNs)
+        {
+            throw invalid("warmup", "must be shorter than duration");
+        }
+        if (servers > 0 && shard.isEmpty())
+        {
+            throw invalid("shard", "is required when servers > 0");
+        }
+    }
+
+    /**
+     * Load a scenario by name ({@code smoke} → class path {@code scenarios/smoke.scenario}) or by file path.
+     *
+     * @param nameOrPath scenario name or path of a scenario file.
+     * @param overrides  keys to replace, e.g. {@code duration=10s}; may be empty.
+     * @return the parsed scenario.
+     * @throws IllegalArgumentException when not found or invalid.
+     */
+    public static Scenario load(final String nameOrPath, final Map<String, String> overrides)
+    {
+        final Path path = Path.of(nameOrPath);
+        try
+        {
+            if (Files.isRegularFile(path))
+            {
+                try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8))
+                {
+                    return parse(reader, path.toString(), overrides);
+                }
+            }
+            final String resource = CLASSPATH_PREFIX + (nameOrPath.endsWith(SUFFIX) ? nameOrPath : nameOrPath + SUFFIX);
+            try (InputStream in = Scenario.class.getClassLoader().getResourceAsStream(resource))
+            {
+                if (null == in)
+                {
+                    throw new IllegalArgumentException("no scenario file " + nameOrPath + " and no class path " +
+                        "resource " + resource + " (shipped: smoke, 2k-commute, hotspot, soak)");
+                }
+                return parse(new java.io.InputStreamReader(in, StandardCharsets.UTF_8), "classpath:" + resource,
+                    overrides);
+            }
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    /**
+     * Parse scenario text (properties format).
+     *
+     * @param text      the scenario file's content.
+     * @param source    where it came from, for messages.
+     * @param overrides keys to replace; may be empty.
+     * @return the parsed scenario.
+     */
+    public static Scenario parse(final String text, final String source, final Map<String, String> overrides)
+    {
+        try
+        {
+            return parse(new StringReader(text), source, overrides);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+
+    private static Scenario parse(final Reader reader, final String source, final Map<String, String> overrides)
+        throws IOException
+    {
+        final Properties properties = new Properties();
+        properties.load(reader);
+        final Map<String, String> values = new TreeMap<>();
+        for (final String key : properties.stringPropertyNames())
+        {
+            values.put(key.trim(), properties.getProperty(key).trim());
+        }
+        values.putAll(overrides);
+        return new Scenario(values, source);
+    }
+
+    /**
+     * A copy with some keys replaced.
+     *
+     * @param overrides keys to replace.
+     * @return the new scenario.
+     */
+    public Scenario with(final Map<String, String> overrides)
+    {
+        final Map<String, String> copy = new TreeMap<>(values);
+        copy.putAll(overrides);
+        return new Scenario(copy, source);
+    }
+
+    /**
+     * Every key as given (after overrides), for the summary.
+     *
+     * @return keys and values, sorted by key.
+     */
+    public Map<String, String> values()
+    {
+        return new TreeMap<>(values);
+    }
+
+    public String source()
+    {
+        return source;
+    }
+
+    public String name()
+    {
+        return name;
+    }
+
+    public String description()
+    {
+        return description;
+    }
+
+    public int bots()
+    {
+        return bots;
+    }
+
+    public int threads()
+    {
+        return threads;
+    }
+
+    public String mix()
+    {
+        return mix;
+    }
+
+    public double rampPerSecond()
+    {
+        return rampPerSecond;
+    }
+
+    public int inputRateHz()
+    {
+        return inputRateHz;
+    }
+
+    public long seed()
+    {
+        return seed;
+    }
+
+    public long durationNs()
+    {
+        return durationNs;
+    }
+
+    public long warmupNs()
+    {
+        return warmupNs;
+    }
+
+    public int servers()
+    {
+        return servers;
+    }
+
+    public String shard()
+    {
+        return shard;
+    }
+
+    public int fallbackServers()
+    {
+        return fallbackServers;
+    }
+
+    public int npcs()
+    {
+        return npcs;
+    }
+
+    public int ships()
+    {
+        return ships;
+    }
+
+    /**
+     * Half extent of the square the bots roam, in metres: as configured, or when 0 scaled with the swarm to about 50
+     * players per 300 m bubble (37 m × √bots, at least 200 m), as {@code BotSwarmMain} does.
+     *
+     * @return half extent in metres.
+     */
+    public double worldHalfExtentM()
+    {
+        return worldHalfExtentM > 0 ? worldHalfExtentM : Math.max(200, 37 * Math.sqrt(bots));
+    }
+
+    public int repetitions()
+    {
+        return repetitions;
+    }
+
+    public boolean floor()
+    {
+        return floor;
+    }
+
+    public int floorMessageLength()
+    {
+        return floorMessageLength;
+    }
+
+    public long floorRoundTrips()
+    {
+        return floorRoundTrips;
+    }
+
+    public long floorWarmup()
+    {
+        return floorWarmup;
+    }
+
+    public String floorChannel()
+    {
+        return floorChannel;
+    }
+
+    /**
+     * Parse a duration such as {@code 20s}, {@code 2m}, {@code 500ms}, {@code 100us}, {@code 1h} or plain seconds.
+     *
+     * @param text the duration.
+     * @return nanoseconds.
+     * @throws IllegalArgumentException when malformed or negative.
+     */
+    public static long parseDurationNs(final String text)
+    {
+        final String value = text.trim().toLowerCase(Locale.ROOT);
+        final String[] units = { "ns", "us", "ms", "h", "m", "s" };
+        final long[] factors = { 1, 1_000, 1_000_000, TimeUnit.HOURS.toNanos(1), TimeUnit.MINUTES.toNanos(1),
+            TimeUnit.SECONDS.toNanos(1) };
+        String number = value;
+        long factor = TimeUnit.SECONDS.toNanos(1);
+        for (int i = 0; i < units.length; i++)
+        {
+            if (value.endsWith(units[i]))
+            {
+                number = value.substring(0, value.length() - units[i].length()).trim();
+                factor = factors[i];
+                break;
+            }
+        }
+        try
+        {
+            final double amount = Double.parseDouble(number);
+            if (amount < 0 || Double.isNaN(amount))
+            {
+                throw new IllegalArgumentException("negative duration: " + text);
+            }
+            return (long)(amount * factor);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException("bad duration '" + text + "' (e.g. 30s, 2m, 500ms)", ex);
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return String.format(Locale.ROOT, "%s: %d bots on %d thread(s), mix %s, ramp %.0f/s, %d Hz, duration %.1f s " +
+            "(warm-up %.1f s), servers %d, npcs %d, ships %d, world +-%.0f m, %d repetition(s), floor %s",
+            name, bots, threads, mix, rampPerSecond, inputRateHz, durationNs / 1e9, warmupNs / 1e9, servers, npcs,
+            ships, worldHalfExtentM(), repetitions, floor ? floorMessageLength + " B x " + floorRoundTrips : "off");
+    }
+
+    private String required(final String key)
+    {
+        final String value = values.get(key);
+        if (null == value || value.isEmpty())
+        {
+            throw invalid(key, "is required");
+        }
+        return value;
+    }
+
+    private String text(final String key, final String defaultValue)
+    {
+        final String value = values.get(key);
+        return null == value ? defaultValue : value;
+    }
+
+    private int integer(final String key, final int defaultValue, final int min)
+    {
+        final String value = values.get(key);
+        if (null == value)
+        {
+            return defaultValue;
+        }
+        final int parsed;
+        try
+        {
+            parsed = Integer.parseInt(value.replace("_", ""));
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw invalid(key, "is not an integer: " + value);
+        }
+        if (parsed < min)
+        {
+            throw invalid(key, "must be >= " + min + ": " + parsed);
+        }
+        return parsed;
+    }
+
+    private double decimal(final String key, final double defaultValue)
+    {
+        final String value = values.get(key);
+        try
+        {
+            return null == value ? defaultValue : Double.parseDouble(value);
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw invalid(key, "is not a number: " + value);
+        }
+    }
+
+    private long duration(final String key, final String defaultValue)
+    {
+        try
+        {
+            return parseDurationNs(text(key, defaultValue));
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            throw invalid(key, ex.getMessage());
+        }
+    }
+
+    private boolean flag(final String key, final boolean defaultValue)
+    {
+        final String value = values.get(key);
+        if (null == value)
+        {
+            return defaultValue;
+        }
+        switch (value.toLowerCase(Locale.ROOT))
+        {
+            case "on":
+            case "true":
+            case "yes":
+                return true;
+            case "off":
+            case "false":
+            case "no":
+                return false;
+            default:
+                throw invalid(key, "must be on or off: " + value);
+        }
+    }
+
+    private IllegalArgumentException invalid(final String key, final String problem)
+    {
+        return new IllegalArgumentException("scenario " + source + ": " + key + " " + problem);
+    }
+}

@@ -1,0 +1,73 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.perf.scenario;
+
+import org.agrona.concurrent.status.CountersReader;
+
+/**
+ * The shard a scenario runs against, started and stopped by the {@link ScenarioRun}: the scripted in-process
+ * Replication Layer ({@link ScriptedShardUnderTest}) today, a servers-backed mesh (N game servers from a shard
+ * config) later. Bots connect through the media driver in {@link #aeronDirectory()}; the runner reads every Orrery
+ * counter (type id {@link io.orrery.core.status.OrreryCounter#COUNTER_TYPE_ID}) from {@link #countersReader()}.
+ * <p>
+ * Threading: start, the accessors and close are called by the runner's controlling thread; {@link #countersReader()}
+ * is also read by the sampler on that thread, never concurrently.
+ */
+public interface ShardUnderTest extends AutoCloseable
+{
+    /**
+     * Start the shard for a scenario and return once bots can connect.
+     *
+     * @param scenario what to run (servers, shard config, entities, bots for session limits).
+     */
+    void start(Scenario scenario);
+
+    /**
+     * Media driver directory the bots connect through.
+     *
+     * @return Aeron directory name.
+     */
+    String aeronDirectory();
+
+    /**
+     * Counters of the media driver the shard's components allocate their {@code OrreryCounter}s in.
+     *
+     * @return a reader over the driver's counters.
+     */
+    CountersReader countersReader();
+
+    /**
+     * Channel the bots send their hellos and inputs to.
+     *
+     * @return client ingress channel.
+     */
+    String clientIngressChannel();
+
+    /**
+     * Stream of {@link #clientIngressChannel()}.
+     *
+     * @return client ingress stream id.
+     */
+    int clientIngressStreamId();
+
+    /**
+     * Secret the bots' session tokens are signed with.
+     *
+     * @return token secret.
+     */
+    byte[] tokenSecret();
+
+    /**
+     * One line for logs and the summary, e.g. "scripted in-process Replication Layer".
+     *
+     * @return description.
+     */
+    String description();
+
+    /**
+     * Stop everything started; idempotent.
+     */
+    @Override
+    void close();
+}

@@ -1,0 +1,95 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.atlas;
+
+import io.aeron.Counter;
+import io.orrery.core.ReplicationLayer;
+import io.orrery.core.authority.Authority;
+import io.orrery.core.replicant.EntityStore;
+import io.orrery.wire.codec.PlayerInputDecoder;
+import org.agrona.CloseHelper;
+
+/**
+ * Static server meshing as the Replicant's {@link Authority}: game servers connected through the server link
+ * simulate the world, {@link Atlas} decides who simulates what. Chosen by {@code ReplicationLayer.Context} when a
+ * {@link ShardConfig} is set.
+ * <p>
+ * Each Replicant duty cycle polls the server ingress ({@link ServerIngressAdapter}); each tick runs Atlas
+ * (heartbeats, handoff timeouts, territory crossings, views) before the interest engine streams the cache to
+ * clients, so clients see every server's writes through the same cache and nothing in the client link knows which
+ * server simulates what.
+ * <p>
+ * Threading: Replicant thread only, like every {@link Authority}.
+ */
+public final class MeshAuthority implements Authority
+{
+    private final ShardConfig config;
+    private Atlas atlas;
+    private ServerIngressAdapter ingress;
+    private long tick;
+
+    public MeshAuthority(final ShardConfig config)
+    {
+        this.config = config;
+    }
+
+    @Override
+    public void onStart(final ReplicationLayer.Context ctx, final Counter[] counters, final EntityStore store)
+    {
+        final ServerEgressProxy proxy = new ServerEgressProxy(ctx.maxStateBytes());
+        atlas = new Atlas(config, store, counters, proxy);
+        ingress = new ServerIngressAdapter(ctx.aeron(), ctx.serverIngressChannel(), ctx.serverIngressStreamId(),
+            atlas, proxy, counters, ctx.tokenSecret(), ctx.epochClock(), ctx.publicationConnectTimeoutNs());
+    }
+
+    @Override
+    public void onPlayerJoined(final long playerEntityId, final long nowNs, final EntityStore store)
+    {
+        atlas.onPlayerJoined(playerEntityId, nowNs);
+    }
+
+    @Override
+    public void onPlayerLeft(final long playerEntityId, final long nowNs, final EntityStore store)
+    {
+        atlas.onPlayerLeft(playerEntityId, nowNs);
+    }
+
+    @Override
+    public void onPlayerInput(final PlayerInputDecoder input, final long nowNs, final EntityStore store)
+    {
+        atlas.onPlayerInput(input, nowNs);
+    }
+
+    @Override
+    public int doWork(final long nowNs, final EntityStore store)
+    {
+        return ingress.poll(nowNs) + atlas.reapBroken();
+    }
+
+    @Override
+    public int onTick(final long nowNs, final EntityStore store)
+    {
+        final int work = atlas.onTick(nowNs, ++tick);
+        return work + atlas.reapBroken();
+    }
+
+    @Override
+    public void onClose()
+    {
+        CloseHelper.quietClose(ingress);
+    }
+
+    /**
+     * Atlas, for status and tests (Replicant thread only).
+     */
+    public Atlas atlas()
+    {
+        return atlas;
+    }
+
+    public ShardConfig config()
+    {
+        return config;
+    }
+}

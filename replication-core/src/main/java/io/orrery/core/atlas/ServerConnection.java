@@ -1,0 +1,146 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.atlas;
+
+import io.aeron.ExclusivePublication;
+import io.orrery.wire.codec.RejectReason;
+
+import java.util.Arrays;
+
+/**
+ * The Replication Layer's side of one configured game server: its connection state, its egress publication, its
+ * heartbeat and load, and the read-only views it has been sent. There is one instance per server id of the
+ * {@link ShardConfig}, reused when a server reconnects.
+ * <p>
+ * Threading: Replicant thread only.
+ */
+public final class ServerConnection
+{
+    /**
+     * Where the connection is.
+     */
+    public enum State
+    {
+        /**
+         * No connection.
+         */
+        NONE,
+        /**
+         * Hello accepted, waiting for the egress publication to connect, then welcome.
+         */
+        AWAITING_WELCOME,
+        /**
+         * Hello refused, waiting for the egress publication to connect to send the reject.
+         */
+        AWAITING_REJECT,
+        /**
+         * Welcomed and heartbeating.
+         */
+        ACTIVE
+    }
+
+    final int index;
+    final int serverId;
+    State state = State.NONE;
+    int imageSessionId;
+    long serverSessionId;
+    long registrationId;
+    ExclusivePublication publication;
+    long deadlineNs;
+    long lastHeartbeatNs;
+    long connectedNs;
+    RejectReason rejectReason;
+    String rejectText;
+
+    int territoryCount;
+    int entityCount;
+    int reportedEntityCount;
+    float reportedCpuLoad;
+
+    long lastStaleToldEntityId;
+    long lastUnauthorisedToldEntityId;
+    boolean broken;
+
+    /**
+     * Per store slot: the change sequence at which the entity was last sent as a view, and its created sequence then
+     * (-1: not viewed).
+     */
+    final long[] viewSentSeq;
+    final long[] viewCreatedSeq;
+    final long[] viewStampTick;
+    long[] viewedIds = new long[64];
+    long[] nextViewedIds = new long[64];
+    int viewedCount;
+
+    ServerConnection(final int index, final int serverId, final int storeCapacity)
+    {
+        this.index = index;
+        this.serverId = serverId;
+        viewSentSeq = new long[storeCapacity];
+        viewCreatedSeq = new long[storeCapacity];
+        viewStampTick = new long[storeCapacity];
+        Arrays.fill(viewCreatedSeq, -1);
+    }
+
+    public int serverId()
+    {
+        return serverId;
+    }
+
+    public State state()
+    {
+        return state;
+    }
+
+    public boolean isActive()
+    {
+        return State.ACTIVE == state;
+    }
+
+    /**
+     * @return entities this server is the authority over.
+     */
+    public int entityCount()
+    {
+        return entityCount;
+    }
+
+    public int territoryCount()
+    {
+        return territoryCount;
+    }
+
+    public long lastHeartbeatNs()
+    {
+        return lastHeartbeatNs;
+    }
+
+    void resetViews()
+    {
+        Arrays.fill(viewCreatedSeq, -1);
+        viewedCount = 0;
+    }
+
+    void resetSession()
+    {
+        imageSessionId = 0;
+        serverSessionId = 0;
+        registrationId = 0;
+        publication = null;
+        rejectReason = null;
+        rejectText = null;
+        territoryCount = 0;
+        entityCount = 0;
+        lastStaleToldEntityId = 0;
+        lastUnauthorisedToldEntityId = 0;
+        resetViews();
+    }
+
+    @Override
+    public String toString()
+    {
+        return "ServerConnection{serverId=" + serverId + ", state=" + state + ", territories=" + territoryCount +
+            ", entities=" + entityCount + '}';
+    }
+}

@@ -1,0 +1,494 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.persistence;
+
+import com.lmax.disruptor.EventPoller;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import org.HdrHistogram.SingleWriterRecorder;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import static io.orrery.core.persistence.CompletionDescriptor.CORRELATION_ID_OFFSET;
+import static io.orrery.core.persistence.CompletionDescriptor.FIRST_STATUS_OFFSET;
+import static io.orrery.core.persistence.CompletionDescriptor.LENGTH;
+import static io.orrery.core.persistence.CompletionDescriptor.MSG_TYPE_ID;
+import static io.orrery.core.persistence.CompletionDescriptor.OPERATION_ID_OFFSET;
+import static io.orrery.core.persistence.CompletionDescriptor.STATUS_OFFSET;
+import static io.orrery.core.persistence.CompletionDescriptor.TYPE_OFFSET;
+import static io.orrery.core.persistence.CompletionDescriptor.VALUE_OFFSET;
+
+/**
+ * Scribe's consumer: polls the ring with a Disruptor {@link EventPoller}, coalesces world changes into a
+ * {@link WorldCoalescer}, writes a batch when the flush interval has elapsed (checked at every end of batch and every
+ * duty cycle), when the batch is full, before every operation, on a flush barrier and while closing; runs operations
+ * one by one in ring order and posts their outcomes to the completion ring.
+ * <p>
+ * A failed write or operation is never dropped: the event that needed it is copied aside, the consumer stops
+ * polling (so the ring fills and the producer is back-pressured) and retries after an exponential backoff.
+ * <p>
+ * Threading: an Agrona {@link Agent}; {@link #doWork()} runs on one thread at a time (Scribe's consumer thread, or
+ * the caller through an agent invoker). {@link #durableSequence()} and the counters are readable from any thread.
+ */
+final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
+{
+    private static final long NONE = Long.MAX_VALUE;
+
+    private final String roleName;
+    private final PersistenceAdapter adapter;
+    private final RingBuffer<ScribeEvent> ring;
+    private final EventPoller<ScribeEvent> poller;
+    private final WorldCoalescer coalescer;
+    private final OneToOneRingBuffer completions;
+    private final AtomicBuffer completionBuffer;
+    private final NanoClock clock;
+    private final ErrorHandler errorHandler;
+    private final long flushIntervalNs;
+    private final long retryBackoffMinNs;
+    private final long retryBackoffMaxNs;
+    private final SingleWriterRecorder batchWriteLatencyNs;
+    private final SingleWriterRecorder operationLatencyNs;
+    private final Sequence durableSequence = new Sequence(-1);
+    private final StowOperation stowOperation = new StowOperation();
+    private final WalletOperation walletOperation = new WalletOperation();
+    private final ScribeEvent deferred = new ScribeEvent();
+
+    private final AtomicCounter events;
+    private final AtomicCounter batchesWritten;
+    private final AtomicCounter entriesWritten;
+    private final AtomicCounter coalesced;
+    private final AtomicCounter supersededByStow;
+    private final AtomicCounter storeFailures;
+    private final AtomicCounter retries;
+    private final AtomicCounter operationsApplied;
+    private final AtomicCounter operationsRejected;
+    private final AtomicCounter backlog;
+    private final AtomicCounter lastFlushLatencyNs;
+
+    private volatile boolean closing;
+    private long nowNs;
+    private long lastProcessedSequence = -1;
+    private long firstPendingSequence = NONE;
+    private long firstPendingNs;
+    private long eventsConsumed;
+    private boolean failed;
+    private long backoffNs;
+    private long retryDeadlineNs;
+    private boolean hasDeferred;
+    private long deferredSequence;
+
+    ScribeConsumer(
+        final Scribe.Context ctx,
+        final RingBuffer<ScribeEvent> ring,
+        final OneToOneRingBuffer completions,
+        final AtomicCounter[] counters,
+        final SingleWriterRecorder batchWriteLatencyNs,
+        final SingleWriterRecorder operationLatencyNs)
+    {
+        this.roleName = "orrery-scribe-" + ctx.name();
+        this.adapter = ctx.adapter();
+        this.ring = ring;
+        this.poller = ring.newPoller();
+        ring.addGatingSequences(poller.getSequence());
+        this.coalescer = new WorldCoalescer(ctx.maxCoalescedEntities());
+        this.completions = completions;
+        this.completionBuffer = completions.buffer();
+        this.clock = ctx.nanoClock();
+        this.errorHandler = ctx.errorHandler();
+        this.flushIntervalNs = ctx.flushIntervalNs();
+        this.retryBackoffMinNs = ctx.retryBackoffMinNs();
+        this.retryBackoffMaxNs = ctx.retryBackoffMaxNs();
+        this.batchWriteLatencyNs = batchWriteLatencyNs;
+        this.operationLatencyNs = operationLatencyNs;
+
+        events = counters[ScribeCounter.EVENTS.id()];
+        batchesWritten = counters[ScribeCounter.BATCHES_WRITTEN.id()];
+        entriesWritten = counters[ScribeCounter.ENTRIES_WRITTEN.id()];
+        coalesced = counters[ScribeCounter.COALESCED.id()];
+        supersededByStow = counters[ScribeCounter.UPSERTS_SUPERSEDED_BY_STOW.id()];
+        storeFailures = counters[ScribeCounter.STORE_FAILURES.id()];
+        retries = counters[ScribeCounter.RETRIES.id()];
+        operationsApplied = counters[ScribeCounter.OPERATIONS_APPLIED.id()];
+        operationsRejected = counters[ScribeCounter.OPERATIONS_REJECTED.id()];
+        backlog = counters[ScribeCounter.BACKLOG.id()];
+        lastFlushLatencyNs = counters[ScribeCounter.LAST_FLUSH_LATENCY_NS.id()];
+    }
+
+    @Override
+    public String roleName()
+    {
+        return roleName;
+    }
+
+    @Override
+    public int doWork() throws Exception
+    {
+        nowNs = clock.nanoTime();
+        int workCount = 0;
+
+        if (failed)
+        {
+            if (nowNs - retryDeadlineNs < 0)
+            {
+                return 0;
+            }
+
+            retries.incrementRelease();
+            failed = false;
+            workCount++;
+            if (hasDeferred)
+            {
+                if (!process(deferred, deferredSequence))
+                {
+                    publishProgress();
+                    return workCount;
+                }
+                hasDeferred = false;
+                lastProcessedSequence = deferredSequence;
+                eventsConsumed++;
+            }
+            else if (!flush())
+            {
+                publishProgress();
+                return workCount;
+            }
+        }
+
+        final long before = eventsConsumed;
+        poller.poll(this);
+        workCount += (int)(eventsConsumed - before);
+
+        if (!failed && isFlushDue())
+        {
+            flush();
+            workCount++;
+        }
+
+        publishProgress();
+        return workCount;
+    }
+
+    @Override
+    public boolean onEvent(final ScribeEvent event, final long sequence, final boolean endOfBatch)
+    {
+        if (!process(event, sequence))
+        {
+            deferred.copyFrom(event);
+            deferredSequence = sequence;
+            hasDeferred = true;
+            return false;
+        }
+
+        lastProcessedSequence = sequence;
+        eventsConsumed++;
+
+        if (endOfBatch && isFlushDue())
+        {
+            return flush();
+        }
+
+        return true;
+    }
+
+    /**
+     * Ask the consumer to write pending changes at once from now on (close).
+     */
+    void closing()
+    {
+        closing = true;
+    }
+
+    /**
+     * @return the highest ring sequence up to which every offered change and operation is durable in the store.
+     */
+    long durableSequence()
+    {
+        return durableSequence.get();
+    }
+
+    /**
+     * For {@link Scribe#close()} once the consumer has stopped: the sequence of the last event taken from the ring.
+     */
+    long consumedSequence()
+    {
+        return poller.getSequence().get();
+    }
+
+    /**
+     * For {@link Scribe#close()} once the consumer has stopped: the event copied aside for a retry, or null.
+     */
+    ScribeEvent deferredEvent()
+    {
+        return hasDeferred ? deferred : null;
+    }
+
+    /**
+     * For {@link Scribe#close()} once the consumer has stopped: world changes in the batch not written.
+     */
+    int pendingWorldChanges()
+    {
+        return coalescer.size();
+    }
+
+    /**
+     * For {@link Scribe#close()} once the consumer has stopped: report an operation that was never applied.
+     */
+    void completeNotApplied(final ScribeEvent event)
+    {
+        postCompletion(operationType(event.type), event.operationId, event.correlationId,
+            OperationStatus.STORE_ERROR, OperationStatus.PENDING, 0);
+    }
+
+    private boolean process(final ScribeEvent event, final long sequence)
+    {
+        switch (event.type)
+        {
+            case ScribeEvent.NODE_UPSERT:
+            {
+                int result = coalescer.upsert(event.node);
+                if (WorldCoalescer.FLUSH_FIRST == result)
+                {
+                    if (!flush())
+                    {
+                        return false;
+                    }
+                    result = coalescer.upsert(event.node);
+                }
+                onWorldChange(result, sequence);
+                return true;
+            }
+
+            case ScribeEvent.NODE_REMOVAL:
+            {
+                int result = coalescer.removal(event.entityId);
+                if (WorldCoalescer.FLUSH_FIRST == result)
+                {
+                    if (!flush())
+                    {
+                        return false;
+                    }
+                    result = coalescer.removal(event.entityId);
+                }
+                onWorldChange(result, sequence);
+                return true;
+            }
+
+            case ScribeEvent.EDGE:
+            {
+                final EdgeKind kind = EdgeKind.get(event.edgeKindCode);
+                int result = coalescer.edge(event.edgeFrom, event.edgeTo, kind, event.edgeRemoved);
+                if (WorldCoalescer.FLUSH_FIRST == result)
+                {
+                    if (!flush())
+                    {
+                        return false;
+                    }
+                    result = coalescer.edge(event.edgeFrom, event.edgeTo, kind, event.edgeRemoved);
+                }
+                onWorldChange(result, sequence);
+                return true;
+            }
+
+            case ScribeEvent.STOW:
+                if (coalescer.dropUpsert(event.entityId))
+                {
+                    supersededByStow.incrementRelease();
+                }
+                return flush() && execute(event);
+
+            case ScribeEvent.UNSTOW:
+            case ScribeEvent.WALLET:
+            case ScribeEvent.REPUTATION:
+                return flush() && execute(event);
+
+            case ScribeEvent.FLUSH:
+                return flush();
+
+            default:
+                errorHandler.onError(new IllegalStateException("unknown scribe event type " + event.type));
+                return true;
+        }
+    }
+
+    private void onWorldChange(final int result, final long sequence)
+    {
+        if (WorldCoalescer.COALESCED == result)
+        {
+            coalesced.incrementRelease();
+        }
+
+        if (NONE == firstPendingSequence && !coalescer.isEmpty())
+        {
+            firstPendingSequence = sequence;
+            firstPendingNs = nowNs;
+        }
+    }
+
+    private boolean isFlushDue()
+    {
+        return !coalescer.isEmpty() && (closing || nowNs - firstPendingNs >= flushIntervalNs);
+    }
+
+    private boolean flush()
+    {
+        if (coalescer.isEmpty())
+        {
+            firstPendingSequence = NONE; // a stow may have dropped the only pending change
+            return true;
+        }
+
+        final WorldBatch batch = coalescer.batch();
+        final long startNs = clock.nanoTime();
+        try
+        {
+            adapter.write(batch);
+        }
+        catch (final RuntimeException ex)
+        {
+            onFailure(ex);
+            return false;
+        }
+
+        final long latencyNs = clock.nanoTime() - startNs;
+        batchWriteLatencyNs.recordValue(Math.min(latencyNs, Scribe.MAX_RECORDED_LATENCY_NS));
+        lastFlushLatencyNs.setRelease(latencyNs);
+        batchesWritten.incrementRelease();
+        entriesWritten.getAndAddRelease(batch.size());
+        coalescer.clear();
+        firstPendingSequence = NONE;
+        backoffNs = 0;
+        return true;
+    }
+
+    private boolean execute(final ScribeEvent event)
+    {
+        final int type = operationType(event.type);
+        final long startNs = clock.nanoTime();
+        final int status;
+        final int firstStatus;
+        final long value;
+        try
+        {
+            if (OperationType.WALLET == type || OperationType.REPUTATION == type)
+            {
+                final WalletOperation op = walletOperation.reset();
+                op.operationId = event.operationId;
+                op.playerId = event.playerId;
+                op.factionId = event.factionId;
+                op.delta = event.delta;
+                if (OperationType.WALLET == type)
+                {
+                    adapter.changeWallet(op);
+                }
+                else
+                {
+                    adapter.changeReputation(op);
+                }
+                status = op.status;
+                firstStatus = op.firstStatus;
+                value = op.value;
+            }
+            else
+            {
+                final StowOperation op = stowOperation.reset();
+                op.operationId = event.operationId;
+                op.entityId = event.entityId;
+                op.ownerPlayerId = event.playerId;
+                op.containerId = event.containerId;
+                op.node.copyFrom(event.node);
+                if (OperationType.STOW == type)
+                {
+                    adapter.stow(op);
+                }
+                else
+                {
+                    adapter.unstow(op);
+                }
+                status = op.status;
+                firstStatus = op.firstStatus;
+                value = op.value;
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            onFailure(ex);
+            return false;
+        }
+
+        operationLatencyNs.recordValue(Math.min(clock.nanoTime() - startNs, Scribe.MAX_RECORDED_LATENCY_NS));
+        backoffNs = 0;
+        if (OperationStatus.isApplied(status))
+        {
+            operationsApplied.incrementRelease();
+        }
+        else
+        {
+            operationsRejected.incrementRelease();
+        }
+
+        return postCompletion(type, event.operationId, event.correlationId, status, firstStatus, value);
+    }
+
+    private boolean postCompletion(
+        final int type,
+        final long operationId,
+        final long correlationId,
+        final int status,
+        final int firstStatus,
+        final long value)
+    {
+        final int index = completions.tryClaim(MSG_TYPE_ID, LENGTH);
+        if (index < 0)
+        {
+            // Cannot happen: the producer never has more operations outstanding than the ring holds. Should it, the
+            // operation is retried later; being idempotent, its replay reports DUPLICATE with the first outcome.
+            onFailure(new IllegalStateException("scribe completion ring full"));
+            return false;
+        }
+
+        completionBuffer.putLong(index + OPERATION_ID_OFFSET, operationId);
+        completionBuffer.putLong(index + CORRELATION_ID_OFFSET, correlationId);
+        completionBuffer.putLong(index + VALUE_OFFSET, value);
+        completionBuffer.putInt(index + TYPE_OFFSET, type);
+        completionBuffer.putInt(index + STATUS_OFFSET, status);
+        completionBuffer.putInt(index + FIRST_STATUS_OFFSET, firstStatus);
+        completions.commit(index);
+        return true;
+    }
+
+    private void onFailure(final RuntimeException ex)
+    {
+        storeFailures.incrementRelease();
+        errorHandler.onError(ex);
+        backoffNs = 0 == backoffNs ? retryBackoffMinNs : Math.min(backoffNs << 1, retryBackoffMaxNs);
+        retryDeadlineNs = clock.nanoTime() + backoffNs;
+        failed = true;
+    }
+
+    private void publishProgress()
+    {
+        events.setRelease(eventsConsumed);
+        backlog.setRelease(ring.getCursor() - poller.getSequence().get());
+        final long durable = NONE == firstPendingSequence ? lastProcessedSequence : firstPendingSequence - 1;
+        if (durable != durableSequence.get())
+        {
+            durableSequence.set(durable);
+        }
+    }
+
+    private static int operationType(final int eventType)
+    {
+        switch (eventType)
+        {
+            case ScribeEvent.STOW: return OperationType.STOW;
+            case ScribeEvent.UNSTOW: return OperationType.UNSTOW;
+            case ScribeEvent.WALLET: return OperationType.WALLET;
+            default: return OperationType.REPUTATION;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.persistence;
+
+import com.lmax.disruptor.EventFactory;
+
+/**
+ * One pre-allocated slot of Scribe's ring: a world change (node upsert or removal, edge change), an operation (stow,
+ * unstow, wallet or reputation change) or a flush barrier. Which fields are meaningful depends on {@link #type}.
+ * <p>
+ * Threading: written by the producer between {@code next()} and {@code publish()}, then read by the consumer only.
+ */
+final class ScribeEvent
+{
+    static final int NODE_UPSERT = 1;
+    static final int NODE_REMOVAL = 2;
+    static final int EDGE = 3;
+    static final int STOW = 4;
+    static final int UNSTOW = 5;
+    static final int WALLET = 6;
+    static final int REPUTATION = 7;
+    static final int FLUSH = 8;
+
+    static final EventFactory<ScribeEvent> FACTORY = ScribeEvent::new;
+
+    int type;
+    /** Node upserts, stow (latest state) and unstow (where the item reappears). */
+    final NodeRecord node = new NodeRecord();
+    /** Node removal; stow/unstow item id. */
+    long entityId;
+    long operationId;
+    long correlationId;
+    /** Stow/unstow owner; wallet/reputation player. */
+    long playerId;
+    long containerId;
+    int factionId;
+    long delta;
+    long edgeFrom;
+    long edgeTo;
+    int edgeKindCode;
+    boolean edgeRemoved;
+
+    ScribeEvent copyFrom(final ScribeEvent other)
+    {
+        type = other.type;
+        node.copyFrom(other.node);
+        entityId = other.entityId;
+        operationId = other.operationId;
+        correlationId = other.correlationId;
+        playerId = other.playerId;
+        containerId = other.containerId;
+        factionId = other.factionId;
+        delta = other.delta;
+        edgeFrom = other.edgeFrom;
+        edgeTo = other.edgeTo;
+        edgeKindCode = other.edgeKindCode;
+        edgeRemoved = other.edgeRemoved;
+        return this;
+    }
+
+    static boolean isOperation(final int type)
+    {
+        return type >= STOW && type <= REPUTATION;
+    }
+}

@@ -1,0 +1,72 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+
+/**
+ * Persistence: the SPI ({@link io.orrery.core.persistence.PersistenceAdapter} and its records) and
+ * {@link io.orrery.core.persistence.Scribe}, the ring that writes the world through it.
+ *
+ * <h2>What Scribe guarantees</h2>
+ * Scribe takes world changes (node upserts and removals, edge changes) and Global store operations (stow, unstow,
+ * wallet and reputation changes) from one producer thread into a Disruptor ring of pre-allocated events. One consumer
+ * takes them in ring order: world changes are coalesced per node and per edge into one pending batch, operations are
+ * run one at a time. "Durable" means the adapter returned: a synced write or committed transaction (the adapter
+ * contract). The guarantees, assuming the adapter keeps its contract:
+ * <ol>
+ *     <li><b>Ordered, prefix durability.</b> Batches and operations reach the store strictly in ring order, one at a
+ *     time; nothing is written after a failed write or operation until it has succeeded. Before running any
+ *     operation the consumer writes every pending world change. Hence {@code Scribe.durableSequence()} is a
+ *     prefix: everything offered at or before it is durable.</li>
+ *     <li><b>Operations are acknowledged only when durable.</b> Each accepted operation gets exactly one completion,
+ *     delivered on the producer thread by {@code pollCompletions}, and only after the adapter returned. With status
+ *     {@code OK} or {@code DUPLICATE} its effect is in the store, and so is every world change and operation offered
+ *     before it (1). A rule outcome ({@code NOT_FOUND}, {@code NOT_OWNER}, {@code CONFLICT},
+ *     {@code INSUFFICIENT_FUNDS}) means the store changed nothing. {@code STORE_ERROR} is delivered only when
+ *     {@code close()} gave up on a store that stayed down: the operation was not applied. An operation whose attempt
+ *     failed is retried with the same operation id, which is safe because operations are idempotent by id: a retry
+ *     of an attempt that did commit (outcome unknown to Scribe) returns {@code DUPLICATE} with the first outcome.</li>
+ *     <li><b>World state is write-behind.</b> A world change waits in the pending batch at most the flush interval
+ *     ({@code orrery.scribe.flush.interval.ms}, default 100 ms) from the moment the first change entered the empty
+ *     batch; the consumer checks at the end of every ring batch and every duty cycle, and also writes when the batch
+ *     is full, before an operation, on {@code flushNow()} and while closing. On {@code kill -9} with a healthy store
+ *     the world changes lost are at most those offered in the last flush interval plus the duration of one write
+ *     (the batch being written), plus what was still in the ring (the {@code BACKLOG} counter, normally near 0).
+ *     If the store was failing, everything offered since it began failing was only in memory and is lost as well
+ *     (nothing is dropped while the process lives). Operations are never lost once acknowledged (2).</li>
+ *     <li><b>No item in both stores or in neither.</b> The adapter moves an item between the graph and the Global
+ *     store in one transaction. Scribe never writes a world change that would undo a stow: when a stow of entity E
+ *     reaches the consumer, a pending (not yet written) upsert of E is dropped (counted in
+ *     {@code UPSERTS_SUPERSEDED_BY_STOW}; the stow carries E's latest state), everything else pending is written,
+ *     then the stow runs; an upsert of E written earlier is removed from the graph by the stow itself. Precondition
+ *     on the producer: it does not offer world changes of E after offering E's stow and before offering its unstow
+ *     (the Replicant removes E from its cache when it stows it). A stow or unstow refused by the store's rules
+ *     changes nothing.</li>
+ *     <li><b>Coalescing keeps ring-order semantics.</b> Per node the last upsert wins; a removal cancels a pending
+ *     upsert and is itself written (the node may be stored already); an upsert after a pending removal of the same
+ *     node first writes the batch holding the removal. Per edge the last change wins. Edges and node removals are
+ *     never pending together (a removal drops the node's edges, so their order matters): whichever comes second
+ *     writes the batch first. Hence every batch gives the same result in any order of application.</li>
+ *     <li><b>A slow or unavailable store: nothing dropped, memory bounded, producer back-pressured.</b> When the
+ *     adapter throws, the batch or operation is kept (with the event that needed it), counted
+ *     ({@code STORE_FAILURES}), reported to the error handler and retried ({@code RETRIES}) after an exponential
+ *     backoff from {@code orrery.scribe.retry.backoff.min.ms} (1 ms) doubling to
+ *     {@code orrery.scribe.retry.backoff.max.ms} (1 s), forever. Meanwhile the consumer takes nothing from the ring,
+ *     the ring fills and offers return {@code false} ({@code RING_FULL}); the producer keeps its changes and offers
+ *     them again later. Operations are also refused while {@code orrery.scribe.max.pending.operations} of them await
+ *     their completion being polled ({@code OPERATIONS_BACK_PRESSURED}), which bounds the completion ring. When the
+ *     store comes back everything is written in order.</li>
+ *     <li><b>Memory is fixed at launch</b> and does not grow with the outage: the ring, {@code ringSize} events of
+ *     about 1.2 KiB each (one {@link io.orrery.core.persistence.NodeRecord} with its 1 KiB state buffer: about
+ *     80 MiB at the default 64 Ki events); the pending batch, about 1.2 KiB per entry of
+ *     {@code orrery.scribe.max.coalesced.entities} (default 16 Ki: about 20 MiB) plus its index maps (about
+ *     1.5 MiB); the completion ring, 48 bytes per pending operation rounded up to a power of two (256 KiB at the
+ *     default 4 Ki); one event set aside for a retry.</li>
+ *     <li><b>Close drains.</b> {@code close()} makes everything offered durable, writing the pending batch at once,
+ *     waiting at most {@code orrery.scribe.close.timeout.ms} (10 s). If the store is still failing then, the
+ *     operations not applied complete with {@code STORE_ERROR}, the world changes not written are counted in
+ *     {@code LOST_AT_CLOSE} and reported to the error handler.</li>
+ * </ol>
+ * The producer side allocates nothing in steady state (offers and {@code pollCompletions}); neither does the
+ * consumer outside the adapter and failure handling. Both are proven by {@code ScribeAllocationTest}.
+ */
+package io.orrery.core.persistence;

@@ -1,0 +1,246 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.replicant;
+
+import io.orrery.core.EntityIds;
+import io.orrery.core.status.OrreryCounter;
+import io.orrery.wire.codec.MessageHeaderDecoder;
+import io.orrery.wire.codec.MessageHeaderEncoder;
+import io.orrery.wire.codec.OperationStatus;
+import io.orrery.wire.codec.StowRequestDecoder;
+import io.orrery.wire.codec.StowResultEncoder;
+import io.orrery.wire.codec.UnstowRequestDecoder;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+/**
+ * Stow and unstow requests of clients, on the Replicant's thread. Checks what only the Replicant can check (the
+ * item is the player's own, or unowned and within reach; it is not already being moved), then runs the transaction
+ * through the shard's {@link InventoryBackend} and answers the client with the durable outcome.
+ * <p>
+ * Without persistence there is no backend and every request is answered {@code storeUnavailable}: nothing is
+ * changed, the client may retry with the same operation id.
+ * <p>
+ * Threading: the Replicant's duty-cycle thread only; no allocation per request.
+ */
+public final class InventoryService
+{
+    /**
+     * Where an unowned item must be for a player to pick it up (mm, from the player's entity, same zone).
+     */
+    public static final long REACH_MM = 10_000;
+
+    /**
+     * Runs the transactions: Scribe in a persistent shard.
+     */
+    public interface InventoryBackend
+    {
+        /**
+         * Start a stow of the item (present in the store) for the player. The outcome comes back through
+         * {@link InventoryService#onResult} later.
+         *
+         * @return true if accepted, false if the backend cannot take it now (the client is told storeUnavailable).
+         */
+        boolean stow(long storeOperationId, long sessionId, long clientOperationId, long playerId, int itemSlot,
+            long containerId);
+
+        /**
+         * Start an unstow of the player's item to a position (mm, zone local).
+         *
+         * @return true if accepted, false if the backend cannot take it now.
+         */
+        boolean unstow(long storeOperationId, long sessionId, long clientOperationId, long playerId, long itemId,
+            long parentZoneId, long x, long y, long z);
+    }
+
+    private final EntityStore store;
+    private final ClientEgressProxy egress;
+    private final org.agrona.collections.Long2ObjectHashMap<ClientEgressProxy.ClientObserver> observerBySession;
+    private final AtomicCounter[] counters;
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final StowRequestDecoder stowDecoder = new StowRequestDecoder();
+    private final UnstowRequestDecoder unstowDecoder = new UnstowRequestDecoder();
+    private final StowResultEncoder resultEncoder = new StowResultEncoder();
+    private final UnsafeBuffer resultBuffer = new UnsafeBuffer(new byte[64]);
+    private final org.agrona.collections.Long2LongHashMap pendingByItem =
+        new org.agrona.collections.Long2LongHashMap(0);
+    private InventoryBackend backend;
+
+    public InventoryService(
+        final EntityStore store,
+        final ClientEgressProxy egress,
+        final org.agrona.collections.Long2ObjectHashMap<ClientEgressProxy.ClientObserver> observerBySession,
+        final AtomicCounter[] counters)
+    {
+        this.store = store;
+        this.egress = egress;
+        this.observerBySession = observerBySession;
+        this.counters = counters;
+    }
+
+    public InventoryService backend(final InventoryBackend backend)
+    {
+        this.backend = backend;
+        return this;
+    }
+
+    /**
+     * @return items with a stow or unstow in flight.
+     */
+    public int pendingCount()
+    {
+        return pendingByItem.size();
+    }
+
+    /**
+     * Whether an item is being moved: the Replicant must not let it be destroyed or evicted meanwhile.
+     */
+    public boolean isPending(final long itemId)
+    {
+        return pendingByItem.containsKey(itemId);
+    }
+
+    public void onStowRequest(
+        final ClientEgressProxy.ClientObserver observer, final DirectBuffer buffer, final int offset)
+    {
+        stowDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long clientOperationId = stowDecoder.operationId();
+        final long itemId = stowDecoder.itemEntityId();
+        final long playerId = observer.playerEntityId;
+        counters[OrreryCounter.INVENTORY_REQUESTS.id()].incrementOrdered();
+
+        final int itemSlot = store.slotOf(itemId);
+        if (null == backend)
+        {
+            answer(observer, clientOperationId, itemId, itemSlot < 0, OperationStatus.storeUnavailable);
+            return;
+        }
+        if (itemSlot < 0)
+        {
+            answer(observer, clientOperationId, itemId, false, OperationStatus.notFound);
+            return;
+        }
+        if (EntityIds.isPlayer(itemId) || store.isZone(itemSlot) || !mayTake(playerId, itemSlot))
+        {
+            answer(observer, clientOperationId, itemId, false, OperationStatus.notOwner);
+            return;
+        }
+        if (pendingByItem.containsKey(itemId))
+        {
+            answer(observer, clientOperationId, itemId, false, OperationStatus.rejected);
+            return;
+        }
+
+        final long storeOperationId = EntityIds.storeOperationId(playerId, clientOperationId);
+        if (!backend.stow(storeOperationId, observer.sessionId, clientOperationId, playerId, itemSlot,
+            stowDecoder.containerId()))
+        {
+            answer(observer, clientOperationId, itemId, false, OperationStatus.storeUnavailable);
+            return;
+        }
+        pendingByItem.put(itemId, storeOperationId);
+    }
+
+    public void onUnstowRequest(
+        final ClientEgressProxy.ClientObserver observer, final DirectBuffer buffer, final int offset)
+    {
+        unstowDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long clientOperationId = unstowDecoder.operationId();
+        final long itemId = unstowDecoder.itemEntityId();
+        final long playerId = observer.playerEntityId;
+        counters[OrreryCounter.INVENTORY_REQUESTS.id()].incrementOrdered();
+
+        if (null == backend)
+        {
+            answer(observer, clientOperationId, itemId, true, OperationStatus.storeUnavailable);
+            return;
+        }
+        if (!EntityIds.isItem(itemId) || pendingByItem.containsKey(itemId))
+        {
+            answer(observer, clientOperationId, itemId, store.slotOf(itemId) < 0, OperationStatus.rejected);
+            return;
+        }
+        final long zoneId = unstowDecoder.parentZoneId();
+        final long x = unstowDecoder.position().x();
+        final long y = unstowDecoder.position().y();
+        final long z = unstowDecoder.position().z();
+        if (!isWithinReach(playerId, zoneId, x, y, z))
+        {
+            answer(observer, clientOperationId, itemId, true, OperationStatus.rejected);
+            return;
+        }
+
+        final long storeOperationId = EntityIds.storeOperationId(playerId, clientOperationId);
+        if (!backend.unstow(storeOperationId, observer.sessionId, clientOperationId, playerId, itemId, zoneId, x, y, z))
+        {
+            answer(observer, clientOperationId, itemId, true, OperationStatus.storeUnavailable);
+            return;
+        }
+        pendingByItem.put(itemId, storeOperationId);
+    }
+
+    /**
+     * The backend's durable outcome; the backend has already moved the entity into or out of the cache.
+     *
+     * @param stowed where the item is now.
+     */
+    public void onResult(
+        final long sessionId, final long clientOperationId, final long itemId, final boolean stowed,
+        final OperationStatus status)
+    {
+        pendingByItem.remove(itemId);
+        counters[OperationStatus.ok == status || OperationStatus.duplicate == status ?
+            OrreryCounter.INVENTORY_COMPLETED.id() : OrreryCounter.INVENTORY_FAILED.id()].incrementOrdered();
+        final ClientEgressProxy.ClientObserver observer = observerBySession.get(sessionId);
+        if (null != observer)
+        {
+            answer(observer, clientOperationId, itemId, stowed, status);
+        }
+    }
+
+    private boolean mayTake(final long playerId, final int itemSlot)
+    {
+        final long owner = store.ownerPlayerId(itemSlot);
+        if (owner == playerId)
+        {
+            return true;
+        }
+        return 0 == owner && isWithinReach(playerId, store.parentZoneId(itemSlot), store.positionX(itemSlot),
+            store.positionY(itemSlot), store.positionZ(itemSlot));
+    }
+
+    private boolean isWithinReach(final long playerId, final long zoneId, final long x, final long y, final long z)
+    {
+        final int playerSlot = store.slotOf(playerId);
+        if (playerSlot < 0 || store.parentZoneId(playerSlot) != zoneId)
+        {
+            return false;
+        }
+        final double dx = store.positionX(playerSlot) - x;
+        final double dy = store.positionY(playerSlot) - y;
+        final double dz = store.positionZ(playerSlot) - z;
+        return dx * dx + dy * dy + dz * dz <= (double)REACH_MM * REACH_MM;
+    }
+
+    private void answer(
+        final ClientEgressProxy.ClientObserver observer,
+        final long clientOperationId,
+        final long itemId,
+        final boolean stowed,
+        final OperationStatus status)
+    {
+        resultEncoder.wrapAndApplyHeader(resultBuffer, 0, headerEncoder)
+            .operationId(clientOperationId)
+            .itemEntityId(itemId)
+            .stowed((short)(stowed ? 1 : 0))
+            .status(status);
+        if (OperationStatus.ok != status && OperationStatus.duplicate != status)
+        {
+            counters[OrreryCounter.INVENTORY_REFUSED.id()].incrementOrdered();
+        }
+        egress.forward(observer, resultBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + resultEncoder.encodedLength());
+    }
+}

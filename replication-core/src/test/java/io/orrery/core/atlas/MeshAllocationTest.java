@@ -1,0 +1,98 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.atlas;
+
+import io.orrery.core.client.ClientListener;
+import io.orrery.core.client.ClientSession;
+import io.orrery.core.server.EntitySnapshot;
+import io.orrery.core.status.OrreryCounter;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Steady state of a meshed shard, everything on the test thread: two servers publish state batches for 40 entities
+ * every tick and receive forwarded input and client views; the Replication Layer applies the batches, forwards
+ * input, sends views and streams to the client. After warm-up, the bytes allocated inside the server links'
+ * duty cycles and publishing calls, and inside the layer's duty cycle, must be zero (rounds are repeated until one
+ * is clean, at most {@link #MAX_ROUNDS}, so a late JIT recompilation does not make it flaky).
+ */
+@Tag("system")
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class MeshAllocationTest
+{
+    private static final int MAX_ROUNDS = 8;
+    private static final int NPCS = 20;
+
+    @Test
+    void shouldNotAllocateWhenPublishingStateBatchesAndForwardingInput()
+    {
+        try (MeshTestShard shard = new MeshTestShard(MeshHandoffTest.TWO_SERVERS))
+        {
+            final TestGameServer one = shard.startServer(1, null);
+            final TestGameServer two = shard.startServer(2, null);
+            final ClientSession bot = shard.connect(1, ClientListener.NO_OP);
+            final EntitySnapshot npc = new EntitySnapshot();
+            for (final TestGameServer server : new TestGameServer[]{ one, two })
+            {
+                for (int i = 0; i < NPCS; i++)
+                {
+                    final long x = (1 == server.serverId ? -1 : 1) * (5 + i) * 1000L;
+                    npc.reset().entityId(server.link.nextEntityId()).archetypeId(2).position(x, 0, 0).radius(0.5f);
+                    assertEquals(0, server.link.createEntity(npc, false));
+                }
+            }
+            shard.ticksUntil(() -> one.count == NPCS + 1 && two.count == NPCS, 10, "entities streamed in");
+            for (int i = 0; i < NPCS; i++)
+            {
+                one.vy[i] = 1;
+                two.vy[i] = -1;
+            }
+
+            runTicks(shard, bot, 300);
+            long layerBytes = -1;
+            long serverBytes = -1;
+            long inputs = 0;
+            long states = 0;
+            for (int round = 1; round <= MAX_ROUNDS && (layerBytes != 0 || serverBytes != 0); round++)
+            {
+                final long layerBefore = shard.layerBytes;
+                final long serverBefore = shard.serverLinkBytes;
+                final long inputsBefore = one.link.inputsReceived() + two.link.inputsReceived();
+                final long statesBefore = one.link.statesSent() + two.link.statesSent();
+                shard.metering = true;
+                runTicks(shard, bot, 300);
+                shard.metering = false;
+                layerBytes = shard.layerBytes - layerBefore;
+                serverBytes = shard.serverLinkBytes - serverBefore;
+                inputs = one.link.inputsReceived() + two.link.inputsReceived() - inputsBefore;
+                states = one.link.statesSent() + two.link.statesSent() - statesBefore;
+                System.out.println("round " + round + ": replication layer " + layerBytes + " bytes, server links " +
+                    serverBytes + " bytes allocated over " + states + " state writes, " + inputs +
+                    " forwarded inputs, views " + (one.viewsReceived + two.viewsReceived));
+            }
+            assertEquals(300, inputs);
+            assertTrue(states >= 300 * (2 * NPCS + 1), "state writes: " + states);
+            assertTrue(two.viewsReceived > 0, "views flowed");
+            assertEquals(0, shard.counter(OrreryCounter.STALE_EPOCH_WRITES) +
+                shard.counter(OrreryCounter.UNAUTHORISED_WRITES));
+            assertEquals(0, serverBytes, "bytes allocated by the server links (duty cycle and publishing)");
+            assertEquals(0, layerBytes, "bytes allocated by the replication layer's duty cycle");
+        }
+    }
+
+    private static void runTicks(final MeshTestShard shard, final ClientSession bot, final int ticks)
+    {
+        for (int t = 0; t < ticks; t++)
+        {
+            bot.sendInput(0, (t & 1) == 0 ? 0.1f : -0.1f, 0, 0, 0, 0, shard.clock.nanoTime());
+            shard.tick();
+        }
+    }
+}

@@ -1,0 +1,267 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.atlas;
+
+import io.aeron.Aeron;
+import io.orrery.core.ReplicationLayer;
+import io.orrery.core.ThreadingMode;
+import io.orrery.core.auth.SessionTokens;
+import io.orrery.core.client.ClientLink;
+import io.orrery.core.client.ClientListener;
+import io.orrery.core.client.ClientSession;
+import io.orrery.core.replicant.EntityStore;
+import io.orrery.core.server.ServerLink;
+import io.orrery.core.status.OrreryCounter;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.CachedNanoClock;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A meshed shard for tests: a Replication Layer in INVOKER mode with a {@link ShardConfig} (so a
+ * {@link MeshAuthority}), game servers as {@link TestGameServer}s over real {@link ServerLink}s, and a client link,
+ * all over one real embedded media driver and stepped on the test thread with one controlled clock.
+ */
+final class MeshTestShard implements AutoCloseable
+{
+    static final byte[] SECRET = "mesh-test-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+    static final long TICK_NS = TimeUnit.MILLISECONDS.toNanos(34);
+    static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(20);
+
+    final CachedNanoClock clock = new CachedNanoClock();
+    final ReplicationLayer layer;
+    final Aeron aeron;
+    final ClientLink clientLink;
+    final SessionTokens playerTokens = new SessionTokens(SECRET);
+    final SessionTokens serverTokens = SessionTokens.forServers(SECRET);
+    final ArrayList<TestGameServer> servers = new ArrayList<>();
+    final ArrayList<TestGameServer> killed = new ArrayList<>();
+    private final BooleanSupplier egressWindowOpen;
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+    private long nextCorrelationId = 1;
+    boolean simulateServers = true;
+    boolean metering;
+    long layerBytes;
+    long serverLinkBytes;
+    long clientLinkBytes;
+
+    MeshTestShard(final String config, final Consumer<ReplicationLayer.Context> customise)
+    {
+        clock.update(TimeUnit.SECONDS.toNanos(1000));
+        final ReplicationLayer.Context ctx = new ReplicationLayer.Context()
+            .threadingMode(ThreadingMode.INVOKER)
+            .nanoClock(clock)
+            .tokenSecret(SECRET)
+            .shardConfig(ShardConfig.parse(config, "test.shard"))
+            .maxSessions(16)
+            .maxEntities(1024)
+            .maxViewEntities(256)
+            .tickRateHz(30);
+        customise.accept(ctx);
+        layer = ReplicationLayer.launch(ctx);
+        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(layer.aeronDirectoryName()));
+        egressWindowOpen = layer.replicant()::isEgressWindowOpen;
+        clientLink = new ClientLink(aeron, new ClientLink.Settings().clock(clock).responseStreamId(2001));
+    }
+
+    MeshTestShard(final String config)
+    {
+        this(config, (ctx) -> {});
+    }
+
+    Atlas atlas()
+    {
+        return ((MeshAuthority)layer.context().authority()).atlas();
+    }
+
+    EntityStore store()
+    {
+        return layer.replicant().store();
+    }
+
+    long counter(final OrreryCounter counter)
+    {
+        return layer.counter(counter);
+    }
+
+    byte[] serverToken(final int serverId)
+    {
+        return serverTokens.issue(serverId, System.currentTimeMillis() + 60_000);
+    }
+
+    ServerLink.Context serverContext(final int serverId, final TestGameServer server)
+    {
+        return new ServerLink.Context()
+            .aeron(aeron)
+            .serverId(serverId)
+            .token(serverToken(serverId))
+            .nanoClock(clock)
+            .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(100))
+            .listener(server);
+    }
+
+    /**
+     * Start a game server and wait until it is welcomed (or refused).
+     */
+    TestGameServer startServer(final int serverId, final int[] appliedBySequence)
+    {
+        final TestGameServer server = new TestGameServer(serverId, 30, appliedBySequence);
+        return startServer(server, serverContext(serverId, server));
+    }
+
+    TestGameServer startServer(final TestGameServer server, final ServerLink.Context ctx)
+    {
+        server.link = ServerLink.launch(ctx);
+        servers.add(server);
+        await(() -> server.link.state() != ServerLink.State.CONNECTING &&
+            server.link.state() != ServerLink.State.AWAITING_WELCOME, "server " + server.serverId + " handshake");
+        drain();
+        return server;
+    }
+
+    /**
+     * The server stops: no more duty cycles, no heartbeats, no simulation (as if its process froze or died).
+     */
+    void kill(final TestGameServer server)
+    {
+        servers.remove(server);
+        killed.add(server);
+    }
+
+    ClientSession connect(final long playerId, final ClientListener listener)
+    {
+        final ClientSession session = clientLink.connect(
+            nextCorrelationId++, playerTokens.issue(playerId, System.currentTimeMillis() + 60_000), listener);
+        await(() -> session.state() != ClientSession.State.CONNECTING &&
+            session.state() != ClientSession.State.AWAITING_WELCOME, "session " + playerId + " handshake");
+        return session;
+    }
+
+    int poll()
+    {
+        if (metering)
+        {
+            return meteredPoll();
+        }
+        int work = layer.doWork() + clientLink.doWork();
+        for (int i = 0, n = servers.size(); i < n; i++)
+        {
+            work += servers.get(i).link.doWork();
+        }
+        return work;
+    }
+
+    private int meteredPoll()
+    {
+        long before = THREADS.getCurrentThreadAllocatedBytes();
+        int work = layer.doWork();
+        long after = THREADS.getCurrentThreadAllocatedBytes();
+        layerBytes += after - before;
+        before = after;
+        work += clientLink.doWork();
+        after = THREADS.getCurrentThreadAllocatedBytes();
+        clientLinkBytes += after - before;
+        for (int i = 0, n = servers.size(); i < n; i++)
+        {
+            before = THREADS.getCurrentThreadAllocatedBytes();
+            work += servers.get(i).link.doWork();
+            serverLinkBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
+        }
+        return work;
+    }
+
+    private void simulate(final TestGameServer server)
+    {
+        final long before = metering ? THREADS.getCurrentThreadAllocatedBytes() : 0;
+        server.simulate(clock.nanoTime(), TICK_NS / 1e9);
+        if (metering)
+        {
+            serverLinkBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
+        }
+    }
+
+    /**
+     * One tick: the layer ticks (Atlas, interest), everyone drains, the servers simulate and write, everyone drains.
+     */
+    void tick()
+    {
+        clock.advance(TICK_NS);
+        poll();
+        drain();
+        if (simulateServers)
+        {
+            for (int i = 0, n = servers.size(); i < n; i++)
+            {
+                simulate(servers.get(i));
+            }
+        }
+        drain();
+        await(egressWindowOpen, "egress windows");
+    }
+
+    void drain()
+    {
+        int idle = 0;
+        final long deadline = System.nanoTime() + DEADLINE_NS;
+        while (idle < 3)
+        {
+            idle = poll() == 0 ? idle + 1 : 0;
+            if (System.nanoTime() > deadline)
+            {
+                fail("shard did not go idle");
+            }
+        }
+    }
+
+    void await(final BooleanSupplier condition, final String what)
+    {
+        final long deadline = System.nanoTime() + DEADLINE_NS;
+        while (!condition.getAsBoolean())
+        {
+            if (poll() == 0)
+            {
+                Thread.onSpinWait();
+            }
+            if (System.nanoTime() > deadline)
+            {
+                fail("timed out waiting for " + what);
+            }
+        }
+    }
+
+    void ticksUntil(final BooleanSupplier condition, final int maxTicks, final String what)
+    {
+        for (int i = 0; i < maxTicks && !condition.getAsBoolean(); i++)
+        {
+            tick();
+        }
+        if (!condition.getAsBoolean())
+        {
+            fail("not reached within " + maxTicks + " ticks: " + what);
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        for (final TestGameServer server : servers)
+        {
+            CloseHelper.quietClose(server.link);
+        }
+        for (final TestGameServer server : killed)
+        {
+            CloseHelper.quietClose(server.link);
+        }
+        CloseHelper.quietClose(clientLink);
+        CloseHelper.quietClose(aeron);
+        CloseHelper.quietClose(layer);
+    }
+}

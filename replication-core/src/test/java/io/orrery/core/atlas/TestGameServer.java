@@ -1,0 +1,271 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.atlas;
+
+import io.orrery.core.replicant.EntityStore;
+import io.orrery.core.server.EntitySnapshot;
+import io.orrery.core.server.ServerLink;
+import io.orrery.core.server.ServerListener;
+import io.orrery.wire.codec.RejectReason;
+
+/**
+ * A minimal game server simulation over a real {@link ServerLink}: it applies each forwarded input at once as a
+ * velocity (speed x move) and echoes its sequence, integrates positions each tick and writes every owned entity's
+ * state with its epoch. It counts every input it applies by sequence into a shared array, so a test can prove each
+ * input was applied exactly once across servers. Pre-sized arrays: no allocation per input or tick.
+ * <p>
+ * Threading: the test thread only.
+ */
+final class TestGameServer implements ServerListener
+{
+    static final int MAX_ENTITIES = 64;
+    static final long MM = 1000;
+
+    final int serverId;
+    final double speedMps;
+    final int[] appliedBySequence;
+    ServerLink link;
+
+    final long[] ids = new long[MAX_ENTITIES];
+    final long[] epochs = new long[MAX_ENTITIES];
+    final long[] x = new long[MAX_ENTITIES];
+    final long[] y = new long[MAX_ENTITIES];
+    final long[] z = new long[MAX_ENTITIES];
+    final float[] vx = new float[MAX_ENTITIES];
+    final float[] vy = new float[MAX_ENTITIES];
+    final long[] lastApplied = new long[MAX_ENTITIES];
+    final long[] zones = new long[MAX_ENTITIES];
+    final int[] archetypes = new int[MAX_ENTITIES];
+    final long[] owners = new long[MAX_ENTITIES];
+    int count;
+
+    final EntitySnapshot release = new EntitySnapshot();
+    long tick;
+    long inputsApplied;
+    long inputsForUnknownEntities;
+    long inputsWithWrongEpoch;
+    long releases;
+    long streamIns;
+    long staleRejects;
+    long unauthorisedRejects;
+    long lastRejectedEntityId;
+    long viewsReceived;
+    long viewsRemoved;
+    long viewedEntityId;
+    long territoriesGranted;
+    long disconnects;
+    boolean welcomed;
+    int rejectedReason = -1;
+    boolean releaseOnRequest = true;
+
+    TestGameServer(final int serverId, final double speedMps, final int[] appliedBySequence)
+    {
+        this.serverId = serverId;
+        this.speedMps = speedMps;
+        this.appliedBySequence = appliedBySequence;
+    }
+
+    int indexOf(final long entityId)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (ids[i] == entityId)
+            {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    boolean owns(final long entityId)
+    {
+        return indexOf(entityId) >= 0;
+    }
+
+    long epochOf(final long entityId)
+    {
+        final int i = indexOf(entityId);
+        return i < 0 ? -1 : epochs[i];
+    }
+
+    /**
+     * Integrate and write every owned entity's state.
+     */
+    int simulate(final long nowNs, final double dtS)
+    {
+        if (!link.isConnected())
+        {
+            return ServerLink.NOT_CONNECTED;
+        }
+        tick++;
+        link.beginStateBatch(tick, nowNs);
+        for (int i = 0; i < count; i++)
+        {
+            x[i] += Math.round(vx[i] * dtS * MM);
+            y[i] += Math.round(vy[i] * dtS * MM);
+            link.appendState(ids[i], epochs[i], EntityStore.POSITION | EntityStore.VELOCITY |
+                EntityStore.LAST_APPLIED_INPUT, zones[i], x[i], y[i], z[i], 0, 0, 0, 1, vx[i], vy[i], 0, 0.5f,
+                lastApplied[i]);
+        }
+        return link.commitStateBatch();
+    }
+
+    @Override
+    public void onWelcome(final ServerLink link, final long serverSessionId, final long entityIdBase,
+        final long entityIdCount)
+    {
+        welcomed = true;
+    }
+
+    @Override
+    public void onRejected(final ServerLink link, final int reason, final String text)
+    {
+        rejectedReason = reason;
+    }
+
+    @Override
+    public void onTerritoryGranted(final ServerLink link, final int territoryId, final long epoch,
+        final long rootZoneId, final long minXMm, final long minYMm, final long minZMm, final long maxXMm,
+        final long maxYMm, final long maxZMm)
+    {
+        territoriesGranted++;
+    }
+
+    @Override
+    public void onEntityStreamIn(final ServerLink link, final EntitySnapshot snapshot)
+    {
+        streamIns++;
+        int i = indexOf(snapshot.entityId());
+        if (i < 0)
+        {
+            i = count++;
+            ids[i] = snapshot.entityId();
+        }
+        epochs[i] = snapshot.authorityEpoch();
+        x[i] = snapshot.x();
+        y[i] = snapshot.y();
+        z[i] = snapshot.z();
+        vx[i] = snapshot.vx();
+        vy[i] = snapshot.vy();
+        zones[i] = snapshot.parentZoneId();
+        archetypes[i] = snapshot.archetypeId();
+        owners[i] = snapshot.ownerPlayerId();
+        lastApplied[i] = snapshot.lastAppliedInputSequence();
+    }
+
+    @Override
+    public void onEntityRemoved(final ServerLink link, final long entityId, final int reason)
+    {
+        drop(entityId);
+    }
+
+    @Override
+    public void onHandoffRelease(final ServerLink link, final long entityId, final long epoch, final int toServerId)
+    {
+        final int i = indexOf(entityId);
+        if (i < 0 || !releaseOnRequest)
+        {
+            return;
+        }
+        release.reset()
+            .entityId(entityId)
+            .archetypeId(archetypes[i])
+            .ownerPlayerId(owners[i])
+            .parentZoneId(zones[i])
+            .position(x[i], y[i], z[i])
+            .velocity(vx[i], vy[i], 0)
+            .radius(0.5f)
+            .authorityEpoch(epochs[i])
+            .lastAppliedInputSequence(lastApplied[i]);
+        if (ServerLink.OK == link.releaseEntity(release))
+        {
+            releases++;
+            drop(entityId);
+        }
+    }
+
+    @Override
+    public void onForwardedInput(final ServerLink link, final long entityId, final long playerId,
+        final long authorityEpoch, final long inputSequence, final long clientTimestampNs, final long receivedTimeNs,
+        final float moveX, final float moveY, final float moveZ, final float aimYaw, final float aimPitch,
+        final int actions)
+    {
+        final int i = indexOf(entityId);
+        if (i < 0)
+        {
+            inputsForUnknownEntities++;
+            return;
+        }
+        if (authorityEpoch != epochs[i])
+        {
+            inputsWithWrongEpoch++;
+        }
+        vx[i] = (float)(moveX * speedMps);
+        vy[i] = (float)(moveY * speedMps);
+        lastApplied[i] = inputSequence;
+        inputsApplied++;
+        if (null != appliedBySequence && inputSequence < appliedBySequence.length)
+        {
+            appliedBySequence[(int)inputSequence]++;
+        }
+    }
+
+    @Override
+    public void onClientView(final ServerLink link, final EntitySnapshot view, final int ownerServerId,
+        final int changedMask)
+    {
+        viewsReceived++;
+        viewedEntityId = view.entityId();
+    }
+
+    @Override
+    public void onClientViewRemoved(final ServerLink link, final long entityId)
+    {
+        viewsRemoved++;
+    }
+
+    @Override
+    public void onServerReject(final ServerLink link, final int reason, final int rejectedTemplateId,
+        final long entityId)
+    {
+        lastRejectedEntityId = entityId;
+        if (RejectReason.staleEpoch.value() == reason)
+        {
+            staleRejects++;
+            drop(entityId);
+        }
+        else if (RejectReason.notAuthority.value() == reason)
+        {
+            unauthorisedRejects++;
+            drop(entityId);
+        }
+    }
+
+    @Override
+    public void onDisconnected(final ServerLink link, final int reason)
+    {
+        disconnects++;
+        count = 0;
+    }
+
+    private void drop(final long entityId)
+    {
+        final int i = indexOf(entityId);
+        if (i >= 0)
+        {
+            final int last = --count;
+            ids[i] = ids[last];
+            epochs[i] = epochs[last];
+            x[i] = x[last];
+            y[i] = y[last];
+            z[i] = z[last];
+            vx[i] = vx[last];
+            vy[i] = vy[last];
+            lastApplied[i] = lastApplied[last];
+            zones[i] = zones[last];
+            archetypes[i] = archetypes[last];
+            owners[i] = owners[last];
+        }
+    }
+}

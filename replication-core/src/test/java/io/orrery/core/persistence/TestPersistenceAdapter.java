@@ -1,0 +1,441 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.persistence;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * In-memory {@link PersistenceAdapter} for Scribe's tests, keeping the SPI contract (atomic batches, stow/unstow
+ * moves in one step, idempotent operations by id, no overdraft), with fault injection: fail the next N calls, fail
+ * every call while "down", block calls until released; and a log of the calls in the order they happened.
+ * <p>
+ * Threading: store methods run on Scribe's consumer thread; inspection and fault controls from the test thread.
+ * State is guarded by the object's monitor, never held while a call is blocked.
+ */
+final class TestPersistenceAdapter implements PersistenceAdapter
+{
+    record Edge(long from, long to, EdgeKind kind)
+    {
+    }
+
+    record Item(long owner, long container, NodeRecord node)
+    {
+    }
+
+    private final Map<Long, NodeRecord> nodes = new HashMap<>();
+    private final Set<Edge> edges = new HashSet<>();
+    private final Map<Long, Item> stowed = new HashMap<>();
+    private final Map<Long, Long> wallets = new HashMap<>();
+    private final Map<Long, Long> reputations = new HashMap<>();
+    private final Map<Long, long[]> outcomes = new HashMap<>();
+    private final List<String> calls = new ArrayList<>();
+    private final List<Integer> batchSizes = new ArrayList<>();
+
+    private int failNext;
+    private boolean down;
+    private volatile CountDownLatch gate;
+    private volatile CountDownLatch entered = new CountDownLatch(1);
+    private long attempts;
+
+    @Override
+    public String name()
+    {
+        return "test-memory";
+    }
+
+    // ---- fault injection -----------------------------------------------------------------------------------------
+
+    synchronized void failNext(final int calls)
+    {
+        failNext = calls;
+    }
+
+    synchronized void down(final boolean down)
+    {
+        this.down = down;
+    }
+
+    /**
+     * Make every call block (before touching state) until {@link #release()}.
+     */
+    void block()
+    {
+        entered = new CountDownLatch(1);
+        gate = new CountDownLatch(1);
+    }
+
+    void release()
+    {
+        final CountDownLatch gate = this.gate;
+        this.gate = null;
+        if (null != gate)
+        {
+            gate.countDown();
+        }
+    }
+
+    /**
+     * Wait until a call has entered the adapter and is blocked.
+     */
+    boolean awaitBlockedCall(final long timeoutMs) throws InterruptedException
+    {
+        return entered.await(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void enter()
+    {
+        final CountDownLatch gate = this.gate;
+        if (null != gate)
+        {
+            entered.countDown();
+            try
+            {
+                if (!gate.await(30, TimeUnit.SECONDS))
+                {
+                    throw new PersistenceException("test gate never released");
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new PersistenceException("interrupted", ex);
+            }
+        }
+
+        synchronized (this)
+        {
+            attempts++;
+            if (down)
+            {
+                throw new PersistenceException("store down (injected)");
+            }
+            if (failNext > 0)
+            {
+                failNext--;
+                throw new PersistenceException("store failure (injected)");
+            }
+        }
+    }
+
+    // ---- inspection ----------------------------------------------------------------------------------------------
+
+    synchronized long attempts()
+    {
+        return attempts;
+    }
+
+    synchronized List<String> calls()
+    {
+        return new ArrayList<>(calls);
+    }
+
+    synchronized List<Integer> batchSizes()
+    {
+        return new ArrayList<>(batchSizes);
+    }
+
+    synchronized NodeRecord node(final long entityId)
+    {
+        final NodeRecord node = nodes.get(entityId);
+        return null == node ? null : new NodeRecord().copyFrom(node);
+    }
+
+    synchronized boolean hasEdge(final long from, final long to, final EdgeKind kind)
+    {
+        return edges.contains(new Edge(from, to, kind));
+    }
+
+    synchronized int edgeCount()
+    {
+        return edges.size();
+    }
+
+    synchronized Item item(final long itemId)
+    {
+        return stowed.get(itemId);
+    }
+
+    // ---- the SPI -------------------------------------------------------------------------------------------------
+
+    @Override
+    public void write(final WorldBatch batch)
+    {
+        enter();
+        synchronized (this)
+        {
+            final StringBuilder log = new StringBuilder("write");
+            for (int i = 0; i < batch.nodeUpsertCount(); i++)
+            {
+                final NodeRecord node = batch.nodeUpsert(i);
+                nodes.computeIfAbsent(node.entityId, (id) -> new NodeRecord()).copyFrom(node);
+                log.append(" +").append(node.entityId);
+            }
+            for (int i = 0; i < batch.nodeRemovalCount(); i++)
+            {
+                final long id = batch.nodeRemoval(i);
+                nodes.remove(id);
+                edges.removeIf((e) -> e.from == id || e.to == id);
+                log.append(" -").append(id);
+            }
+            for (int i = 0; i < batch.edgeCount(); i++)
+            {
+                final Edge edge = new Edge(batch.edgeFrom(i), batch.edgeTo(i), batch.edgeKind(i));
+                if (batch.isEdgeRemoved(i))
+                {
+                    edges.remove(edge);
+                    log.append(" -e");
+                }
+                else
+                {
+                    edges.add(edge);
+                    log.append(" +e");
+                }
+                log.append(edge.from).append('>').append(edge.to);
+            }
+            calls.add(log.toString());
+            batchSizes.add(batch.size());
+        }
+    }
+
+    @Override
+    public int loadZoneSubtree(final long rootZoneId, final NodeHandler handler)
+    {
+        throw new UnsupportedOperationException("not used by Scribe");
+    }
+
+    @Override
+    public int loadRegion(
+        final long zoneId,
+        final long minX,
+        final long minY,
+        final long minZ,
+        final long maxX,
+        final long maxY,
+        final long maxZ,
+        final NodeHandler handler)
+    {
+        throw new UnsupportedOperationException("not used by Scribe");
+    }
+
+    @Override
+    public synchronized int loadAll(final NodeHandler handler)
+    {
+        final NodeRecord record = new NodeRecord();
+        for (final NodeRecord node : nodes.values())
+        {
+            handler.onNode(record.copyFrom(node));
+        }
+        return nodes.size();
+    }
+
+    @Override
+    public int loadEdges(final long entityId, final EdgeHandler handler)
+    {
+        throw new UnsupportedOperationException("not used by Scribe");
+    }
+
+    @Override
+    public void stow(final StowOperation op)
+    {
+        enter();
+        synchronized (this)
+        {
+            calls.add("stow " + op.entityId);
+            if (replay(op.operationId, op))
+            {
+                return;
+            }
+            final NodeRecord inGraph = nodes.get(op.entityId);
+            if (stowed.containsKey(op.entityId))
+            {
+                op.status = OperationStatus.CONFLICT;
+            }
+            else if (null == inGraph && op.node.entityId != op.entityId)
+            {
+                op.status = OperationStatus.NOT_FOUND;
+            }
+            else
+            {
+                nodes.remove(op.entityId);
+                edges.removeIf((e) -> e.from == op.entityId || e.to == op.entityId);
+                final NodeRecord item = new NodeRecord().copyFrom(op.node.entityId == op.entityId ? op.node : inGraph);
+                stowed.put(op.entityId, new Item(op.ownerPlayerId, op.containerId, item));
+                op.status = OperationStatus.OK;
+            }
+            record(op.operationId, op.status, op.value);
+        }
+    }
+
+    @Override
+    public void unstow(final StowOperation op)
+    {
+        enter();
+        synchronized (this)
+        {
+            calls.add("unstow " + op.entityId);
+            if (replay(op.operationId, op))
+            {
+                return;
+            }
+            final Item item = stowed.get(op.entityId);
+            if (null == item)
+            {
+                op.status = OperationStatus.NOT_FOUND;
+            }
+            else if (item.owner != op.ownerPlayerId)
+            {
+                op.status = OperationStatus.NOT_OWNER;
+            }
+            else if (nodes.containsKey(op.entityId))
+            {
+                op.status = OperationStatus.CONFLICT;
+            }
+            else
+            {
+                stowed.remove(op.entityId);
+                final NodeRecord node = new NodeRecord().copyFrom(op.node);
+                node.entityId = op.entityId;
+                if (0 == node.archetypeId)
+                {
+                    node.archetypeId = item.node.archetypeId;
+                    System.arraycopy(item.node.componentState, 0, node.componentState, 0,
+                        item.node.componentStateLength);
+                    node.componentStateLength = item.node.componentStateLength;
+                }
+                nodes.put(op.entityId, node);
+                op.status = OperationStatus.OK;
+            }
+            record(op.operationId, op.status, op.value);
+        }
+    }
+
+    @Override
+    public void changeWallet(final WalletOperation op)
+    {
+        enter();
+        synchronized (this)
+        {
+            calls.add("wallet " + op.playerId);
+            if (replay(op.operationId, op))
+            {
+                return;
+            }
+            final long balance = wallets.getOrDefault(op.playerId, 0L) + op.delta;
+            if (balance < 0)
+            {
+                op.status = OperationStatus.INSUFFICIENT_FUNDS;
+                op.value = balance - op.delta;
+            }
+            else
+            {
+                wallets.put(op.playerId, balance);
+                op.status = OperationStatus.OK;
+                op.value = balance;
+            }
+            record(op.operationId, op.status, op.value);
+        }
+    }
+
+    @Override
+    public void changeReputation(final WalletOperation op)
+    {
+        enter();
+        synchronized (this)
+        {
+            calls.add("reputation " + op.playerId);
+            if (replay(op.operationId, op))
+            {
+                return;
+            }
+            final long key = op.playerId * 31 + op.factionId;
+            final long standing = reputations.getOrDefault(key, 0L) + op.delta;
+            reputations.put(key, standing);
+            op.status = OperationStatus.OK;
+            op.value = standing;
+            record(op.operationId, op.status, op.value);
+        }
+    }
+
+    @Override
+    public synchronized long walletBalance(final long playerId)
+    {
+        return wallets.getOrDefault(playerId, 0L);
+    }
+
+    @Override
+    public synchronized long reputation(final long playerId, final int factionId)
+    {
+        return reputations.getOrDefault(playerId * 31 + factionId, 0L);
+    }
+
+    @Override
+    public synchronized int loadStowedItems(final long ownerPlayerId, final StowedItemHandler handler)
+    {
+        int count = 0;
+        for (final Map.Entry<Long, Item> entry : stowed.entrySet())
+        {
+            if (entry.getValue().owner == ownerPlayerId)
+            {
+                handler.onItem(entry.getKey(), ownerPlayerId, entry.getValue().container, entry.getValue().node);
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public synchronized boolean isStowed(final long itemId)
+    {
+        return stowed.containsKey(itemId);
+    }
+
+    @Override
+    public synchronized long nodeCount()
+    {
+        return nodes.size();
+    }
+
+    @Override
+    public void close()
+    {
+    }
+
+    private boolean replay(final long operationId, final StowOperation op)
+    {
+        final long[] outcome = outcomes.get(operationId);
+        if (null == outcome)
+        {
+            return false;
+        }
+        op.status = OperationStatus.DUPLICATE;
+        op.firstStatus = (int)outcome[0];
+        op.value = outcome[1];
+        return true;
+    }
+
+    private boolean replay(final long operationId, final WalletOperation op)
+    {
+        final long[] outcome = outcomes.get(operationId);
+        if (null == outcome)
+        {
+            return false;
+        }
+        op.status = OperationStatus.DUPLICATE;
+        op.firstStatus = (int)outcome[0];
+        op.value = outcome[1];
+        return true;
+    }
+
+    private void record(final long operationId, final int status, final long value)
+    {
+        outcomes.put(operationId, new long[]{ status, value });
+    }
+}
