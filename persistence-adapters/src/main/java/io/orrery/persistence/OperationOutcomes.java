@@ -1,0 +1,67 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.persistence;
+
+import io.orrery.core.persistence.OperationStatus;
+import io.orrery.core.persistence.StowOperation;
+import io.orrery.core.persistence.WalletOperation;
+
+/**
+ * How every adapter reports Global store outcomes, so that they agree exactly:
+ * <ul>
+ *     <li>Every decided outcome is recorded with its operation id in the same atomic write as its effect: applied
+ *     ({@link OperationStatus#OK}) and rejected ({@link OperationStatus#NOT_FOUND}, {@link OperationStatus#NOT_OWNER},
+ *     {@link OperationStatus#CONFLICT}, {@link OperationStatus#INSUFFICIENT_FUNDS}) alike, so an operation id is
+ *     decided exactly once. {@link OperationStatus#STORE_ERROR} is never recorded (nothing happened).</li>
+ *     <li>A first execution sets {@code status} and {@code firstStatus} to the outcome.</li>
+ *     <li>A replay of an applied operation returns {@link OperationStatus#DUPLICATE} (so
+ *     {@link OperationStatus#isApplied(int)} stays true); a replay of a rejected one returns the same rejection.
+ *     Either way {@code firstStatus} and {@code value} are the recorded ones and nothing changes.</li>
+ * </ul>
+ * {@code value} is the new balance or standing for wallet and reputation changes (the unchanged balance for a
+ * rejected change) and 0 for stow and unstow. Operation ids share one space across all kinds of operation.
+ * Threading: stateless.
+ */
+public final class OperationOutcomes
+{
+    private OperationOutcomes()
+    {
+    }
+
+    public static void complete(final StowOperation op, final int status)
+    {
+        op.status = status;
+        op.firstStatus = status;
+        op.value = 0;
+    }
+
+    public static void replay(final StowOperation op, final int recordedStatus, final long recordedValue)
+    {
+        op.status = replayStatus(recordedStatus);
+        op.firstStatus = recordedStatus;
+        op.value = recordedValue;
+    }
+
+    public static void complete(final WalletOperation op, final int status, final long value)
+    {
+        op.status = status;
+        op.firstStatus = status;
+        op.value = value;
+    }
+
+    public static void replay(final WalletOperation op, final int recordedStatus, final long recordedValue)
+    {
+        op.status = replayStatus(recordedStatus);
+        op.firstStatus = recordedStatus;
+        op.value = recordedValue;
+    }
+
+    /**
+     * @return the status a replay reports for a recorded outcome.
+     */
+    public static int replayStatus(final int recordedStatus)
+    {
+        return recordedStatus == OperationStatus.OK ? OperationStatus.DUPLICATE : recordedStatus;
+    }
+}

@@ -1,0 +1,211 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.persistence.postgres;
+
+import io.orrery.core.persistence.EdgeKind;
+import io.orrery.core.persistence.NodeRecord;
+import io.orrery.core.persistence.WorldBatch;
+import io.orrery.persistence.NodeRecords;
+import org.postgresql.PGConnection;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+
+import static io.orrery.persistence.postgres.PostgresSchema.INSERT_STOWED;
+
+/**
+ * Binding {@link NodeRecord}s and batches to statements and reading them back from rows, in the column orders of
+ * {@link PostgresSchema}. Threading: stateless.
+ */
+final class PostgresRows
+{
+    private PostgresRows()
+    {
+    }
+
+    static void bindNodeArrays(
+        final Connection c, final PGConnection pgConnection, final PreparedStatement upsertNodes, final WorldBatch batch)
+        throws SQLException
+    {
+        final int n = batch.nodeUpsertCount();
+        final long[] entityIds = new long[n];
+        final int[] archetypeIds = new int[n];
+        final long[] parentZoneIds = new long[n];
+        final long[] ownerPlayerIds = new long[n];
+        final boolean[] zones = new boolean[n];
+        final long[] xs = new long[n];
+        final long[] ys = new long[n];
+        final long[] zs = new long[n];
+        final float[] qxs = new float[n];
+        final float[] qys = new float[n];
+        final float[] qzs = new float[n];
+        final float[] qws = new float[n];
+        final float[] radii = new float[n];
+        final byte[][] states = new byte[n][];
+        for (int i = 0; i < n; i++)
+        {
+            final NodeRecord node = batch.nodeUpsert(i);
+            entityIds[i] = node.entityId;
+            archetypeIds[i] = node.archetypeId;
+            parentZoneIds[i] = node.parentZoneId;
+            ownerPlayerIds[i] = node.ownerPlayerId;
+            zones[i] = node.isZone;
+            xs[i] = node.x;
+            ys[i] = node.y;
+            zs[i] = node.z;
+            qxs[i] = node.qx;
+            qys[i] = node.qy;
+            qzs[i] = node.qz;
+            qws[i] = node.qw;
+            radii[i] = node.radius;
+            states[i] = Arrays.copyOf(node.componentState, node.componentStateLength);
+        }
+
+        int p = 1;
+        upsertNodes.setArray(p++, pgConnection.createArrayOf("int8", entityIds));
+        upsertNodes.setArray(p++, pgConnection.createArrayOf("int4", archetypeIds));
+        upsertNodes.setArray(p++, pgConnection.createArrayOf("int8", parentZoneIds));
+        upsertNodes.setArray(p++, pgConnection.createArrayOf("int8", ownerPlayerIds));
+        upsertNodes.setArray(p++, pgConnection.createArrayOf("bool", zones));
+        upsertNodes.setArray(p++, pgConnection.createArrayOf("int8", xs));
+        upsertNodes.setArray(p++, pgConnection.createArrayOf("int8", ys));
+        upsertNodes.setArray(p++, pgConnection.createArrayOf("int8", zs));
+        upsertNodes.setArray(p++, pgConnection.createArrayOf("float4", qxs));
+        upsertNodes.setArray(p++, pgConnection.createArrayOf("float4", qys));
+        upsertNodes.setArray(p++, pgConnection.createArrayOf("float4", qzs));
+        upsertNodes.setArray(p++, pgConnection.createArrayOf("float4", qws));
+        upsertNodes.setArray(p++, pgConnection.createArrayOf("float4", radii));
+        upsertNodes.setArray(p, c.createArrayOf("bytea", states));
+    }
+
+    static void bindEdges(
+        final PGConnection pgConnection,
+        final PreparedStatement statement,
+        final WorldBatch batch,
+        final boolean removed,
+        final int count)
+        throws SQLException
+    {
+        final long[] from = new long[count];
+        final short[] kinds = new short[count];
+        final long[] to = new long[count];
+        int j = 0;
+        for (int i = 0, n = batch.edgeCount(); i < n; i++)
+        {
+            final EdgeKind kind = batch.edgeKind(i);
+            if (NodeRecords.isExplicit(kind) && batch.isEdgeRemoved(i) == removed)
+            {
+                from[j] = batch.edgeFrom(i);
+                kinds[j] = (short)kind.code();
+                to[j] = batch.edgeTo(i);
+                j++;
+            }
+        }
+        statement.setArray(1, pgConnection.createArrayOf("int8", from));
+        statement.setArray(2, pgConnection.createArrayOf("int2", kinds));
+        statement.setArray(3, pgConnection.createArrayOf("int8", to));
+    }
+
+    static void insertStowed(
+        final Connection c, final long itemId, final long ownerPlayerId, final long containerId, final NodeRecord node)
+        throws SQLException
+    {
+        try (PreparedStatement insert = c.prepareStatement(INSERT_STOWED))
+        {
+            insert.setLong(1, itemId);
+            insert.setLong(2, ownerPlayerId);
+            insert.setLong(3, containerId);
+            insert.setInt(4, node.archetypeId);
+            insert.setLong(5, node.parentZoneId);
+            insert.setLong(6, node.ownerPlayerId);
+            insert.setBoolean(7, node.isZone);
+            insert.setLong(8, node.x);
+            insert.setLong(9, node.y);
+            insert.setLong(10, node.z);
+            insert.setFloat(11, node.qx);
+            insert.setFloat(12, node.qy);
+            insert.setFloat(13, node.qz);
+            insert.setFloat(14, node.qw);
+            insert.setFloat(15, node.radius);
+            insert.setBytes(16, Arrays.copyOf(node.componentState, node.componentStateLength));
+            insert.executeUpdate();
+        }
+    }
+
+    static void bindNode(final PreparedStatement statement, final int first, final NodeRecord node)
+        throws SQLException
+    {
+        int p = first;
+        statement.setLong(p++, node.entityId);
+        statement.setInt(p++, node.archetypeId);
+        statement.setLong(p++, node.parentZoneId);
+        statement.setLong(p++, node.ownerPlayerId);
+        statement.setBoolean(p++, node.isZone);
+        statement.setLong(p++, node.x);
+        statement.setLong(p++, node.y);
+        statement.setLong(p++, node.z);
+        statement.setFloat(p++, node.qx);
+        statement.setFloat(p++, node.qy);
+        statement.setFloat(p++, node.qz);
+        statement.setFloat(p++, node.qw);
+        statement.setFloat(p++, node.radius);
+        statement.setBytes(p, Arrays.copyOf(node.componentState, node.componentStateLength));
+    }
+
+    /**
+     * Read the {@link PostgresSchema#NODE_COLUMNS} starting at column {@code first}.
+     */
+    static void readNode(final ResultSet rows, final int first, final NodeRecord into) throws SQLException
+    {
+        int p = first;
+        into.entityId = rows.getLong(p++);
+        into.archetypeId = rows.getInt(p++);
+        into.parentZoneId = rows.getLong(p++);
+        into.ownerPlayerId = rows.getLong(p++);
+        into.isZone = rows.getBoolean(p++);
+        into.x = rows.getLong(p++);
+        into.y = rows.getLong(p++);
+        into.z = rows.getLong(p++);
+        into.qx = rows.getFloat(p++);
+        into.qy = rows.getFloat(p++);
+        into.qz = rows.getFloat(p++);
+        into.qw = rows.getFloat(p++);
+        into.radius = rows.getFloat(p++);
+        readState(rows.getBytes(p), into);
+    }
+
+    /**
+     * Read the {@link PostgresSchema#STOWED_COLUMNS}; the record's owner is the node's own owner field.
+     */
+    static void readStowed(final ResultSet rows, final NodeRecord into) throws SQLException
+    {
+        into.entityId = rows.getLong(1);
+        into.archetypeId = rows.getInt(4);
+        into.parentZoneId = rows.getLong(5);
+        into.ownerPlayerId = rows.getLong(6);
+        into.isZone = rows.getBoolean(7);
+        into.x = rows.getLong(8);
+        into.y = rows.getLong(9);
+        into.z = rows.getLong(10);
+        into.qx = rows.getFloat(11);
+        into.qy = rows.getFloat(12);
+        into.qz = rows.getFloat(13);
+        into.qw = rows.getFloat(14);
+        into.radius = rows.getFloat(15);
+        readState(rows.getBytes(16), into);
+    }
+
+    private static void readState(final byte[] state, final NodeRecord into)
+    {
+        if (state.length > NodeRecord.MAX_COMPONENT_STATE_LENGTH)
+        {
+            throw new IllegalStateException("stored node " + into.entityId + " has " + state.length + " state bytes");
+        }
+        System.arraycopy(state, 0, into.componentState, 0, state.length);
+        into.componentStateLength = state.length;
+    }
+}

@@ -1,0 +1,91 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.persistence.rocksdb;
+
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * Key layouts of the RocksDB adapter's column families. Keys are big endian with the sign bit flipped, so that the
+ * bytewise order RocksDB sorts by is the numeric order of signed ids and coordinates (a range scan over x is a range
+ * of keys).
+ * <pre>
+ *   nodes            entityId                         -> NodeCodec record
+ *   zone_index       parentZoneId | x | entityId      -> y | z              (children of a zone; regions by x)
+ *   edges_out        fromId | kind (1 byte) | toId    -> (empty)
+ *   edges_in         toId | kind (1 byte) | fromId    -> (empty)
+ *   stowed           itemId                           -> ownerPlayerId | containerId | NodeCodec record
+ *   stowed_by_owner  ownerPlayerId | itemId           -> (empty)
+ *   wallets          playerId                         -> balance
+ *   reputation       playerId | factionId (4 bytes)   -> standing
+ *   operations       operationId                      -> status (4 bytes) | value
+ * </pre>
+ * Values are little endian. Threading: stateless.
+ */
+final class RocksDbKeys
+{
+    static final int ID_LENGTH = 8;
+    static final int PAIR_LENGTH = 16;
+    static final int ZONE_INDEX_LENGTH = 24;
+    static final int EDGE_LENGTH = 17;
+    static final int REPUTATION_LENGTH = 12;
+    static final int ZONE_INDEX_VALUE_LENGTH = 16;
+    static final int OPERATION_VALUE_LENGTH = 12;
+    static final int STOWED_HEADER_LENGTH = 16;
+
+    static final ByteOrder KEY_ORDER = ByteOrder.BIG_ENDIAN;
+    static final ByteOrder VALUE_ORDER = ByteOrder.LITTLE_ENDIAN;
+
+    private RocksDbKeys()
+    {
+    }
+
+    static void putSortable(final MutableDirectBuffer buffer, final int offset, final long value)
+    {
+        buffer.putLong(offset, value ^ Long.MIN_VALUE, KEY_ORDER);
+    }
+
+    static long getSortable(final DirectBuffer buffer, final int offset)
+    {
+        return buffer.getLong(offset, KEY_ORDER) ^ Long.MIN_VALUE;
+    }
+
+    static int id(final MutableDirectBuffer buffer, final long id)
+    {
+        putSortable(buffer, 0, id);
+        return ID_LENGTH;
+    }
+
+    static int pair(final MutableDirectBuffer buffer, final long first, final long second)
+    {
+        putSortable(buffer, 0, first);
+        putSortable(buffer, ID_LENGTH, second);
+        return PAIR_LENGTH;
+    }
+
+    static int zoneIndex(final MutableDirectBuffer buffer, final long parentZoneId, final long x, final long entityId)
+    {
+        putSortable(buffer, 0, parentZoneId);
+        putSortable(buffer, ID_LENGTH, x);
+        putSortable(buffer, PAIR_LENGTH, entityId);
+        return ZONE_INDEX_LENGTH;
+    }
+
+    static int edge(final MutableDirectBuffer buffer, final long firstId, final int kindCode, final long secondId)
+    {
+        putSortable(buffer, 0, firstId);
+        buffer.putByte(ID_LENGTH, (byte)kindCode);
+        putSortable(buffer, ID_LENGTH + 1, secondId);
+        return EDGE_LENGTH;
+    }
+
+    static int reputation(final MutableDirectBuffer buffer, final long playerId, final int factionId)
+    {
+        putSortable(buffer, 0, playerId);
+        buffer.putInt(ID_LENGTH, factionId ^ Integer.MIN_VALUE, KEY_ORDER);
+        return REPUTATION_LENGTH;
+    }
+}

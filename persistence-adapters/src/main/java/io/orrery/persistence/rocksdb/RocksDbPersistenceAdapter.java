@@ -1,0 +1,1033 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.persistence.rocksdb;
+
+import io.orrery.core.persistence.EdgeKind;
+import io.orrery.core.persistence.NodeRecord;
+import io.orrery.core.persistence.OperationStatus;
+import io.orrery.core.persistence.PersistenceAdapter;
+import io.orrery.core.persistence.PersistenceException;
+import io.orrery.core.persistence.StowOperation;
+import io.orrery.core.persistence.WalletOperation;
+import io.orrery.core.persistence.WorldBatch;
+import io.orrery.persistence.NodeCodec;
+import io.orrery.persistence.NodeRecords;
+import io.orrery.persistence.OperationOutcomes;
+import io.orrery.persistence.ZoneTreeWalker;
+import org.agrona.CloseHelper;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.LRUCache;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static io.orrery.persistence.rocksdb.RocksDbKeys.*;
+
+/**
+ * The embedded default store: RocksDB with one column family per kind of record (see {@link RocksDbKeys} for the
+ * layouts) — nodes, edges (out and in), stowed items (and by owner), wallets, reputation, operations (idempotency),
+ * and the zone index that serves both zone subtree walks (prefix scan by parent zone) and region loads (range scan by
+ * x within a zone, y and z filtered from the index value).
+ * <p>
+ * Every call that changes anything builds one {@link WriteBatch} across the column families and writes it with
+ * {@code sync = true}: the batch is atomic, and durable when the call returns. Reads that a write depends on (the
+ * old position of a node, to move its index entry) are done before the batch is written; the adapter is the only
+ * writer of its directory (RocksDB's LOCK file enforces that across processes).
+ * <p>
+ * Threading: not thread safe; one caller thread at a time, as the SPI says.
+ */
+public final class RocksDbPersistenceAdapter implements PersistenceAdapter, ZoneTreeWalker.GraphSource
+{
+    static
+    {
+        RocksDB.loadLibrary();
+    }
+
+    private static final byte[] FORMAT_KEY = "orrery.format".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FORMAT_VALUE = "1".getBytes(StandardCharsets.US_ASCII);
+    private static final String[] FAMILIES = {
+        "nodes", "zone_index", "edges_out", "edges_in", "stowed", "stowed_by_owner", "wallets", "reputation",
+        "operations" };
+    private static final int VALUE_CAPACITY = STOWED_HEADER_LENGTH + NodeCodec.MAX_ENCODED_LENGTH;
+    private static final long BLOCK_CACHE_BYTES = 64L * 1024 * 1024;
+    private static final double BLOOM_BITS_PER_KEY = 10;
+    private static final double MEMTABLE_BLOOM_RATIO = 0.05;
+
+    private final Path directory;
+    private final String name;
+    private final DBOptions dbOptions;
+    private final LRUCache blockCache;
+    private final BloomFilter bloomFilter;
+    private final ColumnFamilyOptions pointOptions;
+    private final ColumnFamilyOptions prefixOptions;
+    private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+    private final RocksDB db;
+    private final ColumnFamilyHandle nodes;
+    private final ColumnFamilyHandle zoneIndex;
+    private final ColumnFamilyHandle edgesOut;
+    private final ColumnFamilyHandle edgesIn;
+    private final ColumnFamilyHandle stowed;
+    private final ColumnFamilyHandle stowedByOwner;
+    private final ColumnFamilyHandle wallets;
+    private final ColumnFamilyHandle reputation;
+    private final ColumnFamilyHandle operations;
+    private final WriteOptions syncWrite = new WriteOptions().setSync(true);
+    private final ReadOptions readOptions = new ReadOptions();
+    private final ReadOptions prefixReadOptions = new ReadOptions().setPrefixSameAsStart(true);
+    private final WriteBatch batch = new WriteBatch();
+
+    private final ByteBuffer writeKey = ByteBuffer.allocateDirect(32);
+    private final UnsafeBuffer writeKeyView = new UnsafeBuffer(writeKey);
+    private final ByteBuffer writeValue = ByteBuffer.allocateDirect(VALUE_CAPACITY);
+    private final UnsafeBuffer writeValueView = new UnsafeBuffer(writeValue);
+    private final ByteBuffer readKey = ByteBuffer.allocateDirect(32);
+    private final UnsafeBuffer readKeyView = new UnsafeBuffer(readKey);
+    private final ByteBuffer readValue = ByteBuffer.allocateDirect(VALUE_CAPACITY);
+    private final UnsafeBuffer readValueView = new UnsafeBuffer(readValue);
+    private final ByteBuffer seekKey = ByteBuffer.allocateDirect(32);
+    private final UnsafeBuffer seekKeyView = new UnsafeBuffer(seekKey);
+    private final byte[] iteratorKey = new byte[32];
+    private final UnsafeBuffer iteratorKeyView = new UnsafeBuffer(iteratorKey);
+    private final byte[] iteratorValue = new byte[VALUE_CAPACITY];
+    private final UnsafeBuffer iteratorValueView = new UnsafeBuffer(iteratorValue);
+
+    private final NodeRecord scratch = new NodeRecord();
+    private final NodeRecord item = new NodeRecord();
+    private final ZoneTreeWalker walker = new ZoneTreeWalker(this);
+    private final LongArrayList ids = new LongArrayList();
+    private final Long2LongHashMap upsertIndexById = new Long2LongHashMap(-1);
+    private RocksIterator zoneIterator;
+    private boolean closed;
+
+    private RocksDbPersistenceAdapter(final Path directory) throws RocksDBException
+    {
+        this.directory = directory;
+        this.name = "rocksdb:" + directory;
+        dbOptions = new DBOptions()
+            .setCreateIfMissing(true)
+            .setCreateMissingColumnFamilies(true)
+            .setKeepLogFileNum(4);
+        blockCache = new LRUCache(BLOCK_CACHE_BYTES);
+        bloomFilter = new BloomFilter(BLOOM_BITS_PER_KEY);
+        pointOptions = new ColumnFamilyOptions()
+            .setTableFormatConfig(tableConfig())
+            .setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO)
+            .setMemtableWholeKeyFiltering(true);
+        prefixOptions = new ColumnFamilyOptions()
+            .setTableFormatConfig(tableConfig())
+            .useFixedLengthPrefixExtractor(ID_LENGTH)
+            .setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO);
+
+        final List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, pointOptions));
+        for (final String family : FAMILIES)
+        {
+            descriptors.add(new ColumnFamilyDescriptor(
+                family.getBytes(StandardCharsets.US_ASCII), isPrefixScanned(family) ? prefixOptions : pointOptions));
+        }
+
+        RocksDB opened = null;
+        try
+        {
+            opened = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
+            checkFormat(opened, handles.get(0));
+        }
+        catch (final RocksDBException | RuntimeException ex)
+        {
+            closeAll(opened);
+            throw ex;
+        }
+
+        db = opened;
+        nodes = handles.get(1);
+        zoneIndex = handles.get(2);
+        edgesOut = handles.get(3);
+        edgesIn = handles.get(4);
+        stowed = handles.get(5);
+        stowedByOwner = handles.get(6);
+        wallets = handles.get(7);
+        reputation = handles.get(8);
+        operations = handles.get(9);
+    }
+
+    /**
+     * Open (creating when missing) the store in a directory.
+     *
+     * @param directory of the RocksDB files; created with its parents when missing.
+     * @return the adapter; close it to release the directory.
+     * @throws PersistenceException when the store cannot be opened (locked by another process, corrupt, ...).
+     */
+    public static RocksDbPersistenceAdapter open(final Path directory)
+    {
+        try
+        {
+            Files.createDirectories(directory);
+            return new RocksDbPersistenceAdapter(directory);
+        }
+        catch (final IOException | RocksDBException ex)
+        {
+            throw new PersistenceException("cannot open RocksDB store in " + directory, ex);
+        }
+    }
+
+    /**
+     * @return the directory of the store.
+     */
+    public Path directory()
+    {
+        return directory;
+    }
+
+    @Override
+    public String name()
+    {
+        return name;
+    }
+
+    @Override
+    public void write(final WorldBatch worldBatch)
+    {
+        ensureOpen();
+        NodeRecords.validate(worldBatch);
+        if (worldBatch.isEmpty())
+        {
+            return;
+        }
+
+        batch.clear();
+        upsertIndexById.clear();
+        RocksIterator outIterator = null;
+        RocksIterator inIterator = null;
+        try
+        {
+            for (int i = 0, n = worldBatch.nodeUpsertCount(); i < n; i++)
+            {
+                final NodeRecord node = worldBatch.nodeUpsert(i);
+                if (!isStowedInternal(node.entityId))
+                {
+                    final int previous = (int)upsertIndexById.get(node.entityId);
+                    if (previous >= 0)
+                    {
+                        final NodeRecord earlier = worldBatch.nodeUpsert(previous);
+                        deleteZoneIndex(earlier.parentZoneId, earlier.x, earlier.entityId);
+                    }
+                    else if (readNode(node.entityId, scratch))
+                    {
+                        deleteZoneIndex(scratch.parentZoneId, scratch.x, scratch.entityId);
+                    }
+                    putNode(node);
+                    upsertIndexById.put(node.entityId, i);
+                }
+            }
+
+            for (int i = 0, n = worldBatch.edgeCount(); i < n; i++)
+            {
+                final EdgeKind kind = worldBatch.edgeKind(i);
+                if (NodeRecords.isExplicit(kind))
+                {
+                    final long fromId = worldBatch.edgeFrom(i);
+                    final long toId = worldBatch.edgeTo(i);
+                    if (worldBatch.isEdgeRemoved(i))
+                    {
+                        deleteEdge(fromId, kind.code(), toId);
+                    }
+                    else
+                    {
+                        putEdge(fromId, kind.code(), toId);
+                    }
+                }
+            }
+
+            final int removalCount = worldBatch.nodeRemovalCount();
+            if (removalCount > 0)
+            {
+                outIterator = db.newIterator(edgesOut, prefixReadOptions);
+                inIterator = db.newIterator(edgesIn, prefixReadOptions);
+            }
+            for (int i = 0; i < removalCount; i++)
+            {
+                final long entityId = worldBatch.nodeRemoval(i);
+                final int upserted = (int)upsertIndexById.get(entityId);
+                if (upserted >= 0)
+                {
+                    final NodeRecord node = worldBatch.nodeUpsert(upserted);
+                    deleteZoneIndex(node.parentZoneId, node.x, entityId);
+                    deleteId(nodes, entityId);
+                }
+                else if (readNode(entityId, scratch))
+                {
+                    deleteZoneIndex(scratch.parentZoneId, scratch.x, entityId);
+                    deleteId(nodes, entityId);
+                }
+                deleteStoredEdges(entityId, outIterator, inIterator);
+                deleteBatchEdges(entityId, worldBatch);
+            }
+
+            db.write(syncWrite, batch);
+        }
+        catch (final RocksDBException ex)
+        {
+            throw new PersistenceException(name + ": write of " + worldBatch.size() + " entries failed", ex);
+        }
+        finally
+        {
+            batch.clear();
+            CloseHelper.closeAll(outIterator, inIterator);
+        }
+    }
+
+    @Override
+    public int loadZoneSubtree(final long rootZoneId, final NodeHandler handler)
+    {
+        ensureOpen();
+        zoneIterator = db.newIterator(zoneIndex, prefixReadOptions);
+        try
+        {
+            return walker.walkSubtree(rootZoneId, handler);
+        }
+        finally
+        {
+            closeZoneIterator();
+        }
+    }
+
+    @Override
+    public int loadRegion(
+        final long zoneId,
+        final long minX,
+        final long minY,
+        final long minZ,
+        final long maxX,
+        final long maxY,
+        final long maxZ,
+        final NodeHandler handler)
+    {
+        ensureOpen();
+        zoneIterator = db.newIterator(zoneIndex, prefixReadOptions);
+        try
+        {
+            ids.clear();
+            if (minX <= maxX && minY <= maxY && minZ <= maxZ)
+            {
+                putSortable(seekKeyView, 0, zoneId);
+                putSortable(seekKeyView, ID_LENGTH, minX);
+                seekKey.clear().limit(PAIR_LENGTH);
+                for (zoneIterator.seek(seekKey); zoneIterator.isValid(); zoneIterator.next())
+                {
+                    zoneIterator.key(iteratorKey);
+                    if (getSortable(iteratorKeyView, 0) != zoneId || getSortable(iteratorKeyView, ID_LENGTH) > maxX)
+                    {
+                        break;
+                    }
+                    zoneIterator.value(iteratorValue);
+                    final long y = iteratorValueView.getLong(0, VALUE_ORDER);
+                    final long z = iteratorValueView.getLong(ID_LENGTH, VALUE_ORDER);
+                    if (y >= minY && y <= maxY && z >= minZ && z <= maxZ)
+                    {
+                        ids.addLong(getSortable(iteratorKeyView, PAIR_LENGTH));
+                    }
+                }
+                zoneIterator.status();
+            }
+
+            return walker.walkRegion(zoneId, ids, handler);
+        }
+        catch (final RocksDBException ex)
+        {
+            throw new PersistenceException(name + ": region load failed", ex);
+        }
+        finally
+        {
+            closeZoneIterator();
+        }
+    }
+
+    @Override
+    public int loadAll(final NodeHandler handler)
+    {
+        ensureOpen();
+        zoneIterator = db.newIterator(zoneIndex, prefixReadOptions);
+        try
+        {
+            return walker.walkAll(handler);
+        }
+        finally
+        {
+            closeZoneIterator();
+        }
+    }
+
+    @Override
+    public int loadEdges(final long entityId, final EdgeHandler handler)
+    {
+        ensureOpen();
+        int count = 0;
+        if (readNode(entityId, scratch) && 0 != scratch.parentZoneId)
+        {
+            handler.onEdge(entityId, scratch.parentZoneId, EdgeKind.IN_ZONE);
+            count++;
+        }
+
+        try (RocksIterator iterator = db.newIterator(zoneIndex, prefixReadOptions))
+        {
+            putSortable(seekKeyView, 0, entityId);
+            seekKey.clear().limit(ID_LENGTH);
+            for (iterator.seek(seekKey); iterator.isValid(); iterator.next())
+            {
+                iterator.key(iteratorKey);
+                if (getSortable(iteratorKeyView, 0) != entityId)
+                {
+                    break;
+                }
+                handler.onEdge(getSortable(iteratorKeyView, PAIR_LENGTH), entityId, EdgeKind.IN_ZONE);
+                count++;
+            }
+        }
+
+        try (RocksIterator iterator = db.newIterator(edgesOut, prefixReadOptions))
+        {
+            putSortable(seekKeyView, 0, entityId);
+            seekKey.clear().limit(ID_LENGTH);
+            for (iterator.seek(seekKey); iterator.isValid(); iterator.next())
+            {
+                iterator.key(iteratorKey);
+                if (getSortable(iteratorKeyView, 0) != entityId)
+                {
+                    break;
+                }
+                handler.onEdge(
+                    entityId, getSortable(iteratorKeyView, ID_LENGTH + 1), EdgeKind.get(iteratorKey[ID_LENGTH]));
+                count++;
+            }
+        }
+
+        try (RocksIterator iterator = db.newIterator(edgesIn, prefixReadOptions))
+        {
+            putSortable(seekKeyView, 0, entityId);
+            seekKey.clear().limit(ID_LENGTH);
+            for (iterator.seek(seekKey); iterator.isValid(); iterator.next())
+            {
+                iterator.key(iteratorKey);
+                if (getSortable(iteratorKeyView, 0) != entityId)
+                {
+                    break;
+                }
+                final long fromId = getSortable(iteratorKeyView, ID_LENGTH + 1);
+                if (fromId != entityId)
+                {
+                    handler.onEdge(fromId, entityId, EdgeKind.get(iteratorKey[ID_LENGTH]));
+                    count++;
+                }
+            }
+        }
+
+        return count;
+    }
+
+    @Override
+    public void stow(final StowOperation op)
+    {
+        ensureOpen();
+        NodeRecords.validate(op.node);
+        batch.clear();
+        try
+        {
+            if (replayed(op))
+            {
+                return;
+            }
+
+            final int status;
+            final boolean stored = readNode(op.entityId, scratch);
+            if (isStowedInternal(op.entityId))
+            {
+                status = OperationStatus.CONFLICT;
+            }
+            else if (!stored && !NodeRecords.carriesState(op))
+            {
+                status = OperationStatus.NOT_FOUND;
+            }
+            else
+            {
+                if (stored)
+                {
+                    deleteZoneIndex(scratch.parentZoneId, scratch.x, op.entityId);
+                    deleteId(nodes, op.entityId);
+                }
+                try (RocksIterator outIterator = db.newIterator(edgesOut, prefixReadOptions);
+                    RocksIterator inIterator = db.newIterator(edgesIn, prefixReadOptions))
+                {
+                    deleteStoredEdges(op.entityId, outIterator, inIterator);
+                }
+                putStowedItem(op.entityId, op.ownerPlayerId, op.containerId,
+                    NodeRecords.carriesState(op) ? op.node : scratch);
+                status = OperationStatus.OK;
+            }
+
+            putOperation(op.operationId, status, 0);
+            db.write(syncWrite, batch);
+            OperationOutcomes.complete(op, status);
+        }
+        catch (final RocksDBException ex)
+        {
+            throw new PersistenceException(name + ": stow " + op.operationId + " failed", ex);
+        }
+        finally
+        {
+            batch.clear();
+        }
+    }
+
+    @Override
+    public void unstow(final StowOperation op)
+    {
+        ensureOpen();
+        NodeRecords.validate(op.node);
+        batch.clear();
+        try
+        {
+            if (replayed(op))
+            {
+                return;
+            }
+
+            final int status;
+            final long targetId = NodeRecords.unstowTargetId(op);
+            final int length = get(stowed, id(readKeyView, op.entityId));
+            final long ownerPlayerId = RocksDB.NOT_FOUND == length ? 0 : readValueView.getLong(0, VALUE_ORDER);
+            if (RocksDB.NOT_FOUND != length)
+            {
+                NodeCodec.decode(op.entityId, readValueView, STOWED_HEADER_LENGTH, length - STOWED_HEADER_LENGTH, item);
+            }
+
+            if (RocksDB.NOT_FOUND == length)
+            {
+                status = OperationStatus.NOT_FOUND;
+            }
+            else if (ownerPlayerId != op.ownerPlayerId)
+            {
+                status = OperationStatus.NOT_OWNER;
+            }
+            else if (containsNode(targetId) || (targetId != op.entityId && isStowedInternal(targetId)))
+            {
+                status = OperationStatus.CONFLICT;
+            }
+            else
+            {
+                deleteId(stowed, op.entityId);
+                writeKey.clear().limit(pair(writeKeyView, op.ownerPlayerId, op.entityId));
+                batch.delete(stowedByOwner, writeKey);
+                NodeRecords.unstowNode(op, item, scratch);
+                putNode(scratch);
+                status = OperationStatus.OK;
+            }
+
+            putOperation(op.operationId, status, 0);
+            db.write(syncWrite, batch);
+            OperationOutcomes.complete(op, status);
+        }
+        catch (final RocksDBException ex)
+        {
+            throw new PersistenceException(name + ": unstow " + op.operationId + " failed", ex);
+        }
+        finally
+        {
+            batch.clear();
+        }
+    }
+
+    @Override
+    public void changeWallet(final WalletOperation op)
+    {
+        ensureOpen();
+        batch.clear();
+        try
+        {
+            if (replayed(op))
+            {
+                return;
+            }
+
+            final long balance = readLong(wallets, id(readKeyView, op.playerId));
+            final long newBalance = balance + op.delta;
+            final int status;
+            final long value;
+            if (((balance ^ newBalance) & (op.delta ^ newBalance)) < 0)
+            {
+                status = OperationStatus.CONFLICT;
+                value = balance;
+            }
+            else if (newBalance < 0)
+            {
+                status = OperationStatus.INSUFFICIENT_FUNDS;
+                value = balance;
+            }
+            else
+            {
+                putLong(wallets, id(writeKeyView, op.playerId), newBalance);
+                status = OperationStatus.OK;
+                value = newBalance;
+            }
+
+            putOperation(op.operationId, status, value);
+            db.write(syncWrite, batch);
+            OperationOutcomes.complete(op, status, value);
+        }
+        catch (final RocksDBException ex)
+        {
+            throw new PersistenceException(name + ": wallet change " + op.operationId + " failed", ex);
+        }
+        finally
+        {
+            batch.clear();
+        }
+    }
+
+    @Override
+    public void changeReputation(final WalletOperation op)
+    {
+        ensureOpen();
+        batch.clear();
+        try
+        {
+            if (replayed(op))
+            {
+                return;
+            }
+
+            final long standing = readLong(reputation, RocksDbKeys.reputation(readKeyView, op.playerId, op.factionId));
+            final long newStanding = standing + op.delta;
+            final int status;
+            final long value;
+            if (((standing ^ newStanding) & (op.delta ^ newStanding)) < 0)
+            {
+                status = OperationStatus.CONFLICT;
+                value = standing;
+            }
+            else
+            {
+                putLong(reputation, RocksDbKeys.reputation(writeKeyView, op.playerId, op.factionId), newStanding);
+                status = OperationStatus.OK;
+                value = newStanding;
+            }
+
+            putOperation(op.operationId, status, value);
+            db.write(syncWrite, batch);
+            OperationOutcomes.complete(op, status, value);
+        }
+        catch (final RocksDBException ex)
+        {
+            throw new PersistenceException(name + ": reputation change " + op.operationId + " failed", ex);
+        }
+        finally
+        {
+            batch.clear();
+        }
+    }
+
+    @Override
+    public long walletBalance(final long playerId)
+    {
+        ensureOpen();
+        return readLong(wallets, id(readKeyView, playerId));
+    }
+
+    @Override
+    public long reputation(final long playerId, final int factionId)
+    {
+        ensureOpen();
+        return readLong(reputation, RocksDbKeys.reputation(readKeyView, playerId, factionId));
+    }
+
+    @Override
+    public int loadStowedItems(final long ownerPlayerId, final StowedItemHandler handler)
+    {
+        ensureOpen();
+        ids.clear();
+        try (RocksIterator iterator = db.newIterator(stowedByOwner, prefixReadOptions))
+        {
+            putSortable(seekKeyView, 0, ownerPlayerId);
+            seekKey.clear().limit(ID_LENGTH);
+            for (iterator.seek(seekKey); iterator.isValid(); iterator.next())
+            {
+                iterator.key(iteratorKey);
+                if (getSortable(iteratorKeyView, 0) != ownerPlayerId)
+                {
+                    break;
+                }
+                ids.addLong(getSortable(iteratorKeyView, ID_LENGTH));
+            }
+        }
+
+        int count = 0;
+        for (int i = 0, n = ids.size(); i < n; i++)
+        {
+            final long itemId = ids.getLong(i);
+            final int length = get(stowed, id(readKeyView, itemId));
+            if (RocksDB.NOT_FOUND != length)
+            {
+                NodeCodec.decode(itemId, readValueView, STOWED_HEADER_LENGTH, length - STOWED_HEADER_LENGTH, scratch);
+                handler.onItem(
+                    itemId,
+                    readValueView.getLong(0, VALUE_ORDER),
+                    readValueView.getLong(ID_LENGTH, VALUE_ORDER),
+                    scratch);
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    @Override
+    public boolean isStowed(final long itemId)
+    {
+        ensureOpen();
+        return isStowedInternal(itemId);
+    }
+
+    @Override
+    public long nodeCount()
+    {
+        ensureOpen();
+        long count = 0;
+        try (RocksIterator iterator = db.newIterator(nodes, readOptions))
+        {
+            for (iterator.seekToFirst(); iterator.isValid(); iterator.next())
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    @Override
+    public void close()
+    {
+        if (!closed)
+        {
+            closed = true;
+            closeAll(db);
+        }
+    }
+
+    @Override
+    public boolean readNode(final long entityId, final NodeRecord into)
+    {
+        final int length = get(nodes, id(readKeyView, entityId));
+        if (RocksDB.NOT_FOUND == length)
+        {
+            return false;
+        }
+        NodeCodec.decode(entityId, readValueView, 0, length, into);
+        return true;
+    }
+
+    @Override
+    public boolean containsNode(final long entityId)
+    {
+        return RocksDB.NOT_FOUND != get(nodes, id(readKeyView, entityId));
+    }
+
+    @Override
+    public void appendChildren(final long zoneId, final LongArrayList out)
+    {
+        final RocksIterator iterator = zoneIterator;
+        putSortable(seekKeyView, 0, zoneId);
+        seekKey.clear().limit(ID_LENGTH);
+        for (iterator.seek(seekKey); iterator.isValid(); iterator.next())
+        {
+            iterator.key(iteratorKey);
+            if (getSortable(iteratorKeyView, 0) != zoneId)
+            {
+                break;
+            }
+            out.addLong(getSortable(iteratorKeyView, PAIR_LENGTH));
+        }
+    }
+
+    @Override
+    public void appendAllNodeIds(final LongArrayList out)
+    {
+        try (RocksIterator iterator = db.newIterator(nodes, readOptions))
+        {
+            for (iterator.seekToFirst(); iterator.isValid(); iterator.next())
+            {
+                iterator.key(iteratorKey);
+                out.addLong(getSortable(iteratorKeyView, 0));
+            }
+        }
+    }
+
+    @Override
+    public String toString()
+    {
+        return name;
+    }
+
+    private boolean replayed(final StowOperation op)
+    {
+        if (RocksDB.NOT_FOUND == get(operations, id(readKeyView, op.operationId)))
+        {
+            return false;
+        }
+        OperationOutcomes.replay(op, readValueView.getInt(0, VALUE_ORDER), readValueView.getLong(4, VALUE_ORDER));
+        return true;
+    }
+
+    private boolean replayed(final WalletOperation op)
+    {
+        if (RocksDB.NOT_FOUND == get(operations, id(readKeyView, op.operationId)))
+        {
+            return false;
+        }
+        OperationOutcomes.replay(op, readValueView.getInt(0, VALUE_ORDER), readValueView.getLong(4, VALUE_ORDER));
+        return true;
+    }
+
+    private boolean isStowedInternal(final long itemId)
+    {
+        return RocksDB.NOT_FOUND != get(stowed, id(readKeyView, itemId));
+    }
+
+    private int get(final ColumnFamilyHandle family, final int keyLength)
+    {
+        readKey.clear().limit(keyLength);
+        readValue.clear();
+        try
+        {
+            return db.get(family, readOptions, readKey, readValue);
+        }
+        catch (final RocksDBException ex)
+        {
+            throw new PersistenceException(name + ": read failed", ex);
+        }
+    }
+
+    private long readLong(final ColumnFamilyHandle family, final int keyLength)
+    {
+        return RocksDB.NOT_FOUND == get(family, keyLength) ? 0 : readValueView.getLong(0, VALUE_ORDER);
+    }
+
+    private void putNode(final NodeRecord node) throws RocksDBException
+    {
+        final int valueLength = NodeCodec.encode(node, writeValueView, 0);
+        put(nodes, id(writeKeyView, node.entityId), valueLength);
+
+        writeValueView.putLong(0, node.y, VALUE_ORDER);
+        writeValueView.putLong(ID_LENGTH, node.z, VALUE_ORDER);
+        put(zoneIndex, RocksDbKeys.zoneIndex(writeKeyView, node.parentZoneId, node.x, node.entityId),
+            ZONE_INDEX_VALUE_LENGTH);
+    }
+
+    private void putStowedItem(final long itemId, final long ownerPlayerId, final long containerId,
+        final NodeRecord item) throws RocksDBException
+    {
+        writeValueView.putLong(0, ownerPlayerId, VALUE_ORDER);
+        writeValueView.putLong(ID_LENGTH, containerId, VALUE_ORDER);
+        final int length = STOWED_HEADER_LENGTH + NodeCodec.encode(item, writeValueView, STOWED_HEADER_LENGTH);
+        put(stowed, id(writeKeyView, itemId), length);
+        put(stowedByOwner, pair(writeKeyView, ownerPlayerId, itemId), 0);
+    }
+
+    private void putOperation(final long operationId, final int status, final long value) throws RocksDBException
+    {
+        writeValueView.putInt(0, status, VALUE_ORDER);
+        writeValueView.putLong(4, value, VALUE_ORDER);
+        put(operations, id(writeKeyView, operationId), OPERATION_VALUE_LENGTH);
+    }
+
+    private void putLong(final ColumnFamilyHandle family, final int keyLength, final long value)
+        throws RocksDBException
+    {
+        writeValueView.putLong(0, value, VALUE_ORDER);
+        put(family, keyLength, ID_LENGTH);
+    }
+
+    private void put(final ColumnFamilyHandle family, final int keyLength, final int valueLength)
+        throws RocksDBException
+    {
+        writeKey.clear().limit(keyLength);
+        writeValue.clear().limit(valueLength);
+        batch.put(family, writeKey, writeValue);
+    }
+
+    private void deleteId(final ColumnFamilyHandle family, final long id) throws RocksDBException
+    {
+        writeKey.clear().limit(id(writeKeyView, id));
+        batch.delete(family, writeKey);
+    }
+
+    private void deleteZoneIndex(final long parentZoneId, final long x, final long entityId) throws RocksDBException
+    {
+        writeKey.clear().limit(RocksDbKeys.zoneIndex(writeKeyView, parentZoneId, x, entityId));
+        batch.delete(zoneIndex, writeKey);
+    }
+
+    private void putEdge(final long fromId, final int kindCode, final long toId) throws RocksDBException
+    {
+        put(edgesOut, edge(writeKeyView, fromId, kindCode, toId), 0);
+        put(edgesIn, edge(writeKeyView, toId, kindCode, fromId), 0);
+    }
+
+    private void deleteEdge(final long fromId, final int kindCode, final long toId) throws RocksDBException
+    {
+        writeKey.clear().limit(edge(writeKeyView, fromId, kindCode, toId));
+        batch.delete(edgesOut, writeKey);
+        writeKey.clear().limit(edge(writeKeyView, toId, kindCode, fromId));
+        batch.delete(edgesIn, writeKey);
+    }
+
+    /**
+     * Delete every stored edge that touches the entity, in both directions, reading through iterators that see the
+     * store as it was before this call's batch.
+     */
+    private void deleteStoredEdges(final long entityId, final RocksIterator outIterator, final RocksIterator inIterator)
+        throws RocksDBException
+    {
+        putSortable(seekKeyView, 0, entityId);
+        seekKey.clear().limit(ID_LENGTH);
+        for (outIterator.seek(seekKey); outIterator.isValid(); outIterator.next())
+        {
+            outIterator.key(iteratorKey);
+            if (getSortable(iteratorKeyView, 0) != entityId)
+            {
+                break;
+            }
+            deleteEdge(entityId, iteratorKey[ID_LENGTH], getSortable(iteratorKeyView, ID_LENGTH + 1));
+        }
+
+        seekKey.clear().limit(ID_LENGTH);
+        for (inIterator.seek(seekKey); inIterator.isValid(); inIterator.next())
+        {
+            inIterator.key(iteratorKey);
+            if (getSortable(iteratorKeyView, 0) != entityId)
+            {
+                break;
+            }
+            deleteEdge(getSortable(iteratorKeyView, ID_LENGTH + 1), iteratorKey[ID_LENGTH], entityId);
+        }
+    }
+
+    /**
+     * Delete the edges this batch adds that touch an entity the same batch removes.
+     */
+    private void deleteBatchEdges(final long entityId, final WorldBatch worldBatch) throws RocksDBException
+    {
+        for (int i = 0, n = worldBatch.edgeCount(); i < n; i++)
+        {
+            final long fromId = worldBatch.edgeFrom(i);
+            final long toId = worldBatch.edgeTo(i);
+            if (!worldBatch.isEdgeRemoved(i) && (fromId == entityId || toId == entityId))
+            {
+                deleteEdge(fromId, worldBatch.edgeKind(i).code(), toId);
+            }
+        }
+    }
+
+    private void closeZoneIterator()
+    {
+        final RocksIterator iterator = zoneIterator;
+        zoneIterator = null;
+        CloseHelper.close(iterator);
+    }
+
+    private void ensureOpen()
+    {
+        if (closed)
+        {
+            throw new IllegalStateException(name + " is closed");
+        }
+    }
+
+    private void closeAll(final RocksDB opened)
+    {
+        for (final ColumnFamilyHandle handle : handles)
+        {
+            handle.close();
+        }
+        handles.clear();
+        if (null != opened)
+        {
+            try
+            {
+                opened.closeE();
+            }
+            catch (final RocksDBException ex)
+            {
+                throw new PersistenceException(name + ": close failed", ex);
+            }
+            finally
+            {
+                closeOptions();
+            }
+        }
+        else
+        {
+            closeOptions();
+        }
+    }
+
+    private void closeOptions()
+    {
+        CloseHelper.closeAll(
+            batch, readOptions, prefixReadOptions, syncWrite, pointOptions, prefixOptions, bloomFilter, blockCache,
+            dbOptions);
+    }
+
+    private BlockBasedTableConfig tableConfig()
+    {
+        return new BlockBasedTableConfig()
+            .setBlockCache(blockCache)
+            .setFilterPolicy(bloomFilter)
+            .setCacheIndexAndFilterBlocks(true);
+    }
+
+    /**
+     * Families read by prefix scans (their first 8 key bytes): they get a prefix extractor and prefix blooms, so
+     * that a seek for a prefix that has no keys (a leaf node's children) is mostly answered by a filter.
+     */
+    private static boolean isPrefixScanned(final String family)
+    {
+        return "zone_index".equals(family) || "edges_out".equals(family) || "edges_in".equals(family) ||
+            "stowed_by_owner".equals(family);
+    }
+
+    private static void checkFormat(final RocksDB db, final ColumnFamilyHandle meta) throws RocksDBException
+    {
+        final byte[] format = db.get(meta, FORMAT_KEY);
+        if (null == format)
+        {
+            try (WriteOptions options = new WriteOptions().setSync(true))
+            {
+                db.put(meta, options, FORMAT_KEY, FORMAT_VALUE);
+            }
+        }
+        else if (!Arrays.equals(format, FORMAT_VALUE))
+        {
+            throw new PersistenceException(
+                "unsupported store format " + new String(format, StandardCharsets.US_ASCII) + ", expected 1");
+        }
+    }
+}
