@@ -311,6 +311,7 @@ final class TestPersistenceAdapter implements PersistenceAdapter
                     node.componentStateLength = item.node.componentStateLength;
                 }
                 nodes.put(op.entityId, node);
+                op.node.copyFrom(node);
                 op.status = OperationStatus.OK;
             }
             record(op.operationId, op.status, op.value);
