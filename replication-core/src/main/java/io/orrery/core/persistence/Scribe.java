@@ -650,7 +650,7 @@ public final class Scribe implements AutoCloseable
             }
         }
 
-        counters[ScribeCounter.LOST_AT_CLOSE.id()].setRelease(lostChanges + failedOperations);
+        counters[ScribeCounter.LOST_AT_CLOSE.id()].setRelease(lostChanges);
         ctx.errorHandler().onError(new PersistenceException("scribe " + ctx.name() + " closed before the store " +
             ctx.adapter().name() + " took everything: " + lostChanges + " world changes not written, " +
             failedOperations + " operations completed as STORE_ERROR"));

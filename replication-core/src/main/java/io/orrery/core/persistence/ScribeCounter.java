@@ -30,7 +30,7 @@ public enum ScribeCounter
     OPERATIONS_REJECTED(10, "operations refused by the store's rules"),
     BACKLOG(11, "ring backlog: events offered, not yet consumed"),
     LAST_FLUSH_LATENCY_NS(12, "last world batch write latency ns"),
-    LOST_AT_CLOSE(13, "events not durable when close timed out");
+    LOST_AT_CLOSE(13, "world changes not written when close timed out");
 
     /**
      * Aeron counter type id of every Scribe counter.
