@@ -8,6 +8,7 @@ import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.Scribe;
 import io.orrery.core.persistence.ScribeCounter;
+import io.orrery.core.persistence.WorldBatch;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.persistence.rocksdb.RocksDbPersistenceAdapter;
@@ -127,6 +128,46 @@ class PersistentLayerTest
                 rig.runFor(TimeUnit.MILLISECONDS.toNanos(200));
                 assertEquals(before.size(), store.size(), "the scripted authority did not duplicate anything");
                 assertEquals(0, rig.layer.counter(OrreryCounter.ERRORS));
+            }
+        }
+    }
+
+    @Test
+    void shouldRestoreTwentyThousandEntitiesBeforeServing(@TempDir final Path dir)
+    {
+        final int entities = 20_000;
+        try (RocksDbPersistenceAdapter adapter = RocksDbPersistenceAdapter.open(dir.resolve("store")))
+        {
+            final WorldBatch batch = new WorldBatch(1024);
+            for (int i = 0; i < entities; i++)
+            {
+                final NodeRecord node = batch.addNodeUpsert();
+                node.reset();
+                node.entityId = EntityIds.SCRIPTED_BASE + 100_000 + i;
+                node.archetypeId = 2;
+                node.x = (i % 200) * 10_000L;
+                node.y = (i / 200) * 10_000L;
+                node.radius = 0.5f;
+                node.componentStateLength = 32;
+                if (batch.nodeUpsertCount() == batch.capacity())
+                {
+                    adapter.write(batch);
+                    batch.clear();
+                }
+            }
+            adapter.write(batch);
+        }
+
+        try (RocksDbPersistenceAdapter adapter = RocksDbPersistenceAdapter.open(dir.resolve("store")))
+        {
+            final long startNs = System.nanoTime();
+            try (PersistentLayerRig rig = new PersistentLayerRig(adapter, 0, (ctx) -> ctx.maxEntities(32 * 1024)))
+            {
+                final long launchNs = System.nanoTime() - startNs;
+                System.out.printf("recovery: %d entities restored, layer launch including restore %.1f ms%n",
+                    rig.layer.counter(OrreryCounter.ENTITIES_RESTORED), launchNs / 1e6);
+                assertEquals(entities, rig.layer.counter(OrreryCounter.ENTITIES_RESTORED));
+                assertEquals(entities, rig.layer.replicant().store().size());
             }
         }
     }
