@@ -30,6 +30,12 @@ import java.nio.ByteBuffer;
  * </pre>
  * The roles talk only through SBE messages on Agrona ring buffers (plus a hand-over queue that transfers ownership
  * of each authenticated session's egress publication), so either can move to its own thread or process.
+ * <p>
+ * With {@link Context#persistenceAdapter(io.orrery.core.persistence.PersistenceAdapter)} the shard is persistent: the
+ * Replicant restores the EntityGraph into its cache before serving, launches Scribe (its consumer on a thread of its
+ * own, the Replicant its producer), writes the world behind ({@code WorldPersistence}), runs stow/unstow and the
+ * starter grant as durable operations ({@code ScribeInventoryBackend}), and on close offers the last changes and
+ * drains Scribe before the layer's resources are released.
  */
 public final class ReplicationLayer implements AutoCloseable
 {
