@@ -13,15 +13,27 @@ import org.agrona.collections.LongHashSet;
  * that every load returns parents before children. Used by the in-memory and RocksDB adapters; PostgreSQL does the
  * same with recursive queries.
  * <p>
+ * A node is delivered as soon as its parent's children are scanned, and only its id is queued: scanning the
+ * children of the queued ids in order delivers whole levels in order, so the source never has to read a node twice.
  * Each node has exactly one parent, so a walk from a root can only come back to a node through the root itself:
  * the root (or, for a region, its zone) is never followed as a child, which makes walks terminate even when a
  * caller has written a cycle into the zone tree. {@link #walkAll} also returns nodes whose parent is not stored
  * (orphans, each with its subtree) and nodes on cycles, so it returns every node exactly once.
  * <p>
- * Threading: not thread safe; one instance per adapter, used from the adapter's calling thread.
+ * Threading: not thread safe; one instance per adapter, used from the adapter's calling thread. Handlers must not
+ * call back into the adapter during a walk.
  */
 public final class ZoneTreeWalker
 {
+    /**
+     * Receives nodes from a {@link GraphSource} scan; the record is reused.
+     */
+    @FunctionalInterface
+    public interface NodeConsumer
+    {
+        void accept(NodeRecord node);
+    }
+
     /**
      * What a walk reads.
      */
@@ -38,9 +50,23 @@ public final class ZoneTreeWalker
         boolean containsNode(long entityId);
 
         /**
-         * Append the ids of the nodes whose parent zone is {@code zoneId}.
+         * Deliver every node whose parent zone is {@code zoneId}, read into {@code scratch}.
          */
-        void appendChildren(long zoneId, LongArrayList out);
+        void forEachChild(long zoneId, NodeRecord scratch, NodeConsumer consumer);
+
+        /**
+         * Deliver every node whose parent zone is {@code zoneId} and whose position is inside the box (inclusive).
+         */
+        void forEachInRegion(
+            long zoneId,
+            long minX,
+            long minY,
+            long minZ,
+            long maxX,
+            long maxY,
+            long maxZ,
+            NodeRecord scratch,
+            NodeConsumer consumer);
 
         /**
          * Append the ids of every stored node.
@@ -51,6 +77,7 @@ public final class ZoneTreeWalker
     private final GraphSource source;
     private final NodeRecord record = new NodeRecord();
     private final LongArrayList queue = new LongArrayList();
+    private final Emitter emitter = new Emitter();
 
     public ZoneTreeWalker(final GraphSource source)
     {
@@ -68,18 +95,28 @@ public final class ZoneTreeWalker
     }
 
     /**
-     * Region load: {@code topIds} (nodes of the zone that lie in the box) and their subtrees.
+     * Region load: the nodes of the zone inside the box, and their subtrees.
      *
      * @return number of nodes delivered.
      */
-    public int walkRegion(final long zoneId, final LongArrayList topIds, final PersistenceAdapter.NodeHandler handler)
+    public int walkRegion(
+        final long zoneId,
+        final long minX,
+        final long minY,
+        final long minZ,
+        final long maxX,
+        final long maxY,
+        final long maxZ,
+        final PersistenceAdapter.NodeHandler handler)
     {
         queue.clear();
-        for (int i = 0, n = topIds.size(); i < n; i++)
+        emitter.reset(handler, zoneId, null);
+        if (minX <= maxX && minY <= maxY && minZ <= maxZ)
         {
-            queue.addLong(topIds.getLong(i));
+            source.forEachInRegion(zoneId, minX, minY, minZ, maxX, maxY, maxZ, record, emitter);
+            drain();
         }
-        return drain(zoneId, handler, null);
+        return emitter.count;
     }
 
     /**
@@ -124,7 +161,8 @@ public final class ZoneTreeWalker
 
     private int walkSubtree(final long rootId, final PersistenceAdapter.NodeHandler handler, final LongHashSet visited)
     {
-        int count = 0;
+        queue.clear();
+        emitter.reset(handler, rootId, visited);
         if ((null == visited || !visited.contains(rootId)) && source.readNode(rootId, record))
         {
             if (null != visited)
@@ -132,36 +170,52 @@ public final class ZoneTreeWalker
                 visited.add(rootId);
             }
             handler.onNode(record);
-            count++;
+            emitter.count++;
         }
 
-        queue.clear();
-        source.appendChildren(rootId, queue);
-        return count + drain(rootId, handler, visited);
+        source.forEachChild(rootId, record, emitter);
+        drain();
+        return emitter.count;
     }
 
-    private int drain(final long excludedId, final PersistenceAdapter.NodeHandler handler, final LongHashSet visited)
+    private void drain()
     {
-        int count = 0;
         for (int i = 0; i < queue.size(); i++)
         {
-            final long id = queue.getLong(i);
-            if (id == excludedId)
-            {
-                continue;
-            }
-            if (null != visited && !visited.add(id))
-            {
-                continue;
-            }
-            if (source.readNode(id, record))
-            {
-                handler.onNode(record);
-                count++;
-                source.appendChildren(id, queue);
-            }
+            source.forEachChild(queue.getLong(i), record, emitter);
         }
         queue.clear();
-        return count;
+    }
+
+    /**
+     * Delivers a scanned node unless it is the excluded root or already visited, and queues it for its children.
+     */
+    private final class Emitter implements NodeConsumer
+    {
+        private PersistenceAdapter.NodeHandler handler;
+        private long excludedId;
+        private LongHashSet visited;
+        private int count;
+
+        void reset(final PersistenceAdapter.NodeHandler handler, final long excludedId, final LongHashSet visited)
+        {
+            this.handler = handler;
+            this.excludedId = excludedId;
+            this.visited = visited;
+            this.count = 0;
+        }
+
+        @Override
+        public void accept(final NodeRecord node)
+        {
+            final long id = node.entityId;
+            if (id == excludedId || (null != visited && !visited.add(id)))
+            {
+                return;
+            }
+            handler.onNode(node);
+            count++;
+            queue.addLong(id);
+        }
     }
 }

@@ -41,7 +41,6 @@ public final class InMemoryPersistenceAdapter implements PersistenceAdapter, Zon
     private final Long2ObjectHashMap<Long2LongHashMap> reputationByPlayer = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<long[]> operations = new Long2ObjectHashMap<>();
     private final ZoneTreeWalker walker = new ZoneTreeWalker(this);
-    private final LongArrayList ids = new LongArrayList();
     private final NodeRecord scratch = new NodeRecord();
     private boolean closed;
 
@@ -108,24 +107,7 @@ public final class InMemoryPersistenceAdapter implements PersistenceAdapter, Zon
         final NodeHandler handler)
     {
         ensureOpen();
-        ids.clear();
-        final LongHashSet children = childrenByZone.get(zoneId);
-        if (null != children)
-        {
-            final LongHashSet.LongIterator iterator = children.iterator();
-            while (iterator.hasNext())
-            {
-                final long id = iterator.nextValue();
-                final NodeRecord node = nodes.get(id);
-                if (node.x >= minX && node.x <= maxX && node.y >= minY && node.y <= maxY &&
-                    node.z >= minZ && node.z <= maxZ)
-                {
-                    ids.addLong(id);
-                }
-            }
-        }
-
-        return walker.walkRegion(zoneId, ids, handler);
+        return walker.walkRegion(zoneId, minX, minY, minZ, maxX, maxY, maxZ, handler);
     }
 
     @Override
@@ -391,7 +373,7 @@ public final class InMemoryPersistenceAdapter implements PersistenceAdapter, Zon
     }
 
     @Override
-    public void appendChildren(final long zoneId, final LongArrayList out)
+    public void forEachChild(final long zoneId, final NodeRecord scratch, final ZoneTreeWalker.NodeConsumer consumer)
     {
         final LongHashSet children = childrenByZone.get(zoneId);
         if (null != children)
@@ -399,7 +381,35 @@ public final class InMemoryPersistenceAdapter implements PersistenceAdapter, Zon
             final LongHashSet.LongIterator iterator = children.iterator();
             while (iterator.hasNext())
             {
-                out.addLong(iterator.nextValue());
+                consumer.accept(scratch.copyFrom(nodes.get(iterator.nextValue())));
+            }
+        }
+    }
+
+    @Override
+    public void forEachInRegion(
+        final long zoneId,
+        final long minX,
+        final long minY,
+        final long minZ,
+        final long maxX,
+        final long maxY,
+        final long maxZ,
+        final NodeRecord scratch,
+        final ZoneTreeWalker.NodeConsumer consumer)
+    {
+        final LongHashSet children = childrenByZone.get(zoneId);
+        if (null != children)
+        {
+            final LongHashSet.LongIterator iterator = children.iterator();
+            while (iterator.hasNext())
+            {
+                final NodeRecord node = nodes.get(iterator.nextValue());
+                if (node.x >= minX && node.x <= maxX && node.y >= minY && node.y <= maxY &&
+                    node.z >= minZ && node.z <= maxZ)
+                {
+                    consumer.accept(scratch.copyFrom(node));
+                }
             }
         }
     }

@@ -28,7 +28,10 @@ final class PostgresRows
     }
 
     static void bindNodeArrays(
-        final Connection c, final PGConnection pgConnection, final PreparedStatement upsertNodes, final WorldBatch batch)
+        final Connection c,
+        final PGConnection pgConnection,
+        final PreparedStatement upsertNodes,
+        final WorldBatch batch)
         throws SQLException
     {
         final int n = batch.nodeUpsertCount();

@@ -16,6 +16,11 @@ package io.orrery.persistence.postgres;
  * adapter reports {@code INSUFFICIENT_FUNDS}. The IN_ZONE edges are {@code nodes.parent_zone_id}; {@code edges}
  * holds the explicit kinds only.
  * <p>
+ * <b>Position updates are HOT.</b> The frequent write is a node moving within its zone, so no index covers a column
+ * it changes: {@code nodes} is indexed by {@code parent_zone_id} only (children lookups; a region is the zone's
+ * children filtered by position) and keeps 20% of each page free ({@code fillfactor = 80}), so PostgreSQL can
+ * update the row in place without touching any index.
+ * <p>
  * Threading: constants only.
  */
 final class PostgresSchema
@@ -41,9 +46,9 @@ final class PostgresSchema
             "radius real NOT NULL, " +
             "component_state bytea NOT NULL CHECK (length(component_state) <= 1024), " +
             "FOREIGN KEY (entity_id, place) REFERENCES entity_location (entity_id, place) " +
-            "DEFERRABLE INITIALLY DEFERRED)",
+            "DEFERRABLE INITIALLY DEFERRED) WITH (fillfactor = 80)",
 
-        "CREATE INDEX IF NOT EXISTS nodes_by_zone_position ON nodes (parent_zone_id, x, y, z)",
+        "CREATE INDEX IF NOT EXISTS nodes_by_zone ON nodes (parent_zone_id)",
 
         "CREATE TABLE IF NOT EXISTS edges (" +
             "from_id bigint NOT NULL, " +
@@ -133,14 +138,23 @@ final class PostgresSchema
 
     static final String DELETE_NODE_LOCATIONS = "DELETE FROM entity_location WHERE entity_id = ANY(?) AND place = 1";
 
+    /**
+     * The children of each node found so far, looked up through the {@code parent_zone_id} index one parent at a
+     * time: the {@code LATERAL (... OFFSET 0)} subquery cannot be flattened into a join, so the planner cannot turn
+     * each level into a scan of the whole table (hash or merge join), which it otherwise does.
+     */
+    static final String CHILDREN_OF_TREE =
+        "SELECT " + C_NODE_COLUMNS + ", t.depth + 1 FROM tree t CROSS JOIN LATERAL (" +
+            "SELECT " + NODE_COLUMNS + " FROM nodes n WHERE n.parent_zone_id = t.entity_id AND n.entity_id <> ? " +
+            "OFFSET 0) c ";
+
     static final String SELECT_SUBTREE =
         "WITH RECURSIVE tree AS (" +
             "SELECT " + NODE_COLUMNS + ", 0 AS depth FROM nodes WHERE entity_id = ? " +
             "UNION ALL " +
             "SELECT " + NODE_COLUMNS + ", 1 FROM nodes WHERE parent_zone_id = ? AND entity_id <> ? " +
             "UNION ALL " +
-            "SELECT " + C_NODE_COLUMNS + ", t.depth + 1 FROM nodes c JOIN tree t ON c.parent_zone_id = t.entity_id " +
-            "WHERE t.depth > 0 AND c.entity_id <> ?) " +
+            CHILDREN_OF_TREE + "WHERE t.depth > 0) " +
         "SELECT " + NODE_COLUMNS + " FROM tree ORDER BY depth";
 
     static final String SELECT_REGION =
@@ -148,8 +162,7 @@ final class PostgresSchema
             "SELECT " + NODE_COLUMNS + ", 0 AS depth FROM nodes WHERE parent_zone_id = ? " +
             "AND x BETWEEN ? AND ? AND y BETWEEN ? AND ? AND z BETWEEN ? AND ? " +
             "UNION ALL " +
-            "SELECT " + C_NODE_COLUMNS + ", t.depth + 1 FROM nodes c JOIN tree t ON c.parent_zone_id = t.entity_id " +
-            "WHERE c.entity_id <> ?) " +
+            CHILDREN_OF_TREE + ") " +
         "SELECT " + NODE_COLUMNS + " FROM tree ORDER BY depth";
 
     static final String SELECT_ALL =

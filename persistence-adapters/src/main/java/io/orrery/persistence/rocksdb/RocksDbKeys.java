@@ -13,8 +13,8 @@ import java.nio.ByteOrder;
  * bytewise order RocksDB sorts by is the numeric order of signed ids and coordinates (a range scan over x is a range
  * of keys).
  * <pre>
- *   nodes            entityId                         -> NodeCodec record
- *   zone_index       parentZoneId | x | entityId      -> y | z              (children of a zone; regions by x)
+ *   nodes            entityId                         -> parentZoneId | x   (locator: the rest of the zone index key)
+ *   zone_index       parentZoneId | x | entityId      -> NodeCodec record  (children by prefix; regions by x range)
  *   edges_out        fromId | kind (1 byte) | toId    -> (empty)
  *   edges_in         toId | kind (1 byte) | fromId    -> (empty)
  *   stowed           itemId                           -> ownerPlayerId | containerId | NodeCodec record
@@ -23,7 +23,10 @@ import java.nio.ByteOrder;
  *   reputation       playerId | factionId (4 bytes)   -> standing
  *   operations       operationId                      -> status (4 bytes) | value
  * </pre>
- * Values are little endian. Threading: stateless.
+ * A node lives in the zone index, clustered by parent zone: a subtree or region load is a series of prefix or range
+ * scans that read the records themselves, with no lookup per node. The small locator in {@code nodes} finds a node by
+ * id (and tells a write which index entry to delete when a node moves). Values are little endian.
+ * Threading: stateless.
  */
 final class RocksDbKeys
 {
@@ -32,7 +35,7 @@ final class RocksDbKeys
     static final int ZONE_INDEX_LENGTH = 24;
     static final int EDGE_LENGTH = 17;
     static final int REPUTATION_LENGTH = 12;
-    static final int ZONE_INDEX_VALUE_LENGTH = 16;
+    static final int LOCATOR_LENGTH = 16;
     static final int OPERATION_VALUE_LENGTH = 12;
     static final int STOWED_HEADER_LENGTH = 16;
 

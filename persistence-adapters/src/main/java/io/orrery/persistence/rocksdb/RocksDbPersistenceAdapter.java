@@ -46,9 +46,9 @@ import static io.orrery.persistence.rocksdb.RocksDbKeys.*;
 
 /**
  * The embedded default store: RocksDB with one column family per kind of record (see {@link RocksDbKeys} for the
- * layouts) — nodes, edges (out and in), stowed items (and by owner), wallets, reputation, operations (idempotency),
- * and the zone index that serves both zone subtree walks (prefix scan by parent zone) and region loads (range scan by
- * x within a zone, y and z filtered from the index value).
+ * layouts) — the zone index that holds the nodes themselves, clustered by parent zone and x (zone subtree walks are
+ * prefix scans, region loads are range scans over x with y and z filtered), node locators by id, edges (out and in),
+ * stowed items (and by owner), wallets, reputation, operations (idempotency).
  * <p>
  * Every call that changes anything builds one {@link WriteBatch} across the column families and writes it with
  * {@code sync = true}: the batch is atomic, and durable when the call returns. Reads that a write depends on (the
@@ -118,6 +118,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     private final LongArrayList ids = new LongArrayList();
     private final Long2LongHashMap upsertIndexById = new Long2LongHashMap(-1);
     private RocksIterator zoneIterator;
+    private long locatedParentZoneId;
+    private long locatedX;
     private boolean closed;
 
     private RocksDbPersistenceAdapter(final Path directory) throws RocksDBException
@@ -232,9 +234,9 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
                         final NodeRecord earlier = worldBatch.nodeUpsert(previous);
                         deleteZoneIndex(earlier.parentZoneId, earlier.x, earlier.entityId);
                     }
-                    else if (readNode(node.entityId, scratch))
+                    else if (readLocator(node.entityId))
                     {
-                        deleteZoneIndex(scratch.parentZoneId, scratch.x, scratch.entityId);
+                        deleteZoneIndex(locatedParentZoneId, locatedX, node.entityId);
                     }
                     putNode(node);
                     upsertIndexById.put(node.entityId, i);
@@ -275,9 +277,9 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
                     deleteZoneIndex(node.parentZoneId, node.x, entityId);
                     deleteId(nodes, entityId);
                 }
-                else if (readNode(entityId, scratch))
+                else if (readLocator(entityId))
                 {
-                    deleteZoneIndex(scratch.parentZoneId, scratch.x, entityId);
+                    deleteZoneIndex(locatedParentZoneId, locatedX, entityId);
                     deleteId(nodes, entityId);
                 }
                 deleteStoredEdges(entityId, outIterator, inIterator);
@@ -327,35 +329,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
         zoneIterator = db.newIterator(zoneIndex, prefixReadOptions);
         try
         {
-            ids.clear();
-            if (minX <= maxX && minY <= maxY && minZ <= maxZ)
-            {
-                putSortable(seekKeyView, 0, zoneId);
-                putSortable(seekKeyView, ID_LENGTH, minX);
-                seekKey.clear().limit(PAIR_LENGTH);
-                for (zoneIterator.seek(seekKey); zoneIterator.isValid(); zoneIterator.next())
-                {
-                    zoneIterator.key(iteratorKey);
-                    if (getSortable(iteratorKeyView, 0) != zoneId || getSortable(iteratorKeyView, ID_LENGTH) > maxX)
-                    {
-                        break;
-                    }
-                    zoneIterator.value(iteratorValue);
-                    final long y = iteratorValueView.getLong(0, VALUE_ORDER);
-                    final long z = iteratorValueView.getLong(ID_LENGTH, VALUE_ORDER);
-                    if (y >= minY && y <= maxY && z >= minZ && z <= maxZ)
-                    {
-                        ids.addLong(getSortable(iteratorKeyView, PAIR_LENGTH));
-                    }
-                }
-                zoneIterator.status();
-            }
-
-            return walker.walkRegion(zoneId, ids, handler);
-        }
-        catch (final RocksDBException ex)
-        {
-            throw new PersistenceException(name + ": region load failed", ex);
+            return walker.walkRegion(zoneId, minX, minY, minZ, maxX, maxY, maxZ, handler);
         }
         finally
         {
@@ -383,9 +357,9 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     {
         ensureOpen();
         int count = 0;
-        if (readNode(entityId, scratch) && 0 != scratch.parentZoneId)
+        if (readLocator(entityId) && 0 != locatedParentZoneId)
         {
-            handler.onEdge(entityId, scratch.parentZoneId, EdgeKind.IN_ZONE);
+            handler.onEdge(entityId, locatedParentZoneId, EdgeKind.IN_ZONE);
             count++;
         }
 
@@ -736,10 +710,14 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     @Override
     public boolean readNode(final long entityId, final NodeRecord into)
     {
-        final int length = get(nodes, id(readKeyView, entityId));
-        if (RocksDB.NOT_FOUND == length)
+        if (!readLocator(entityId))
         {
             return false;
+        }
+        final int length = get(zoneIndex, RocksDbKeys.zoneIndex(readKeyView, locatedParentZoneId, locatedX, entityId));
+        if (RocksDB.NOT_FOUND == length)
+        {
+            throw new IllegalStateException(name + ": node " + entityId + " has a locator but no zone index entry");
         }
         NodeCodec.decode(entityId, readValueView, 0, length, into);
         return true;
@@ -752,7 +730,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     }
 
     @Override
-    public void appendChildren(final long zoneId, final LongArrayList out)
+    public void forEachChild(final long zoneId, final NodeRecord scratch, final ZoneTreeWalker.NodeConsumer consumer)
     {
         final RocksIterator iterator = zoneIterator;
         putSortable(seekKeyView, 0, zoneId);
@@ -764,7 +742,57 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
             {
                 break;
             }
-            out.addLong(getSortable(iteratorKeyView, PAIR_LENGTH));
+            final int length = iterator.value(iteratorValue);
+            NodeCodec.decode(getSortable(iteratorKeyView, PAIR_LENGTH), iteratorValueView, 0, length, scratch);
+            consumer.accept(scratch);
+        }
+        checkStatus(iterator);
+    }
+
+    @Override
+    public void forEachInRegion(
+        final long zoneId,
+        final long minX,
+        final long minY,
+        final long minZ,
+        final long maxX,
+        final long maxY,
+        final long maxZ,
+        final NodeRecord scratch,
+        final ZoneTreeWalker.NodeConsumer consumer)
+    {
+        final RocksIterator iterator = zoneIterator;
+        putSortable(seekKeyView, 0, zoneId);
+        putSortable(seekKeyView, ID_LENGTH, minX);
+        seekKey.clear().limit(PAIR_LENGTH);
+        for (iterator.seek(seekKey); iterator.isValid(); iterator.next())
+        {
+            iterator.key(iteratorKey);
+            if (getSortable(iteratorKeyView, 0) != zoneId || getSortable(iteratorKeyView, ID_LENGTH) > maxX)
+            {
+                break;
+            }
+            final int length = iterator.value(iteratorValue);
+            final long y = iteratorValueView.getLong(NodeCodec.Y_OFFSET, VALUE_ORDER);
+            final long z = iteratorValueView.getLong(NodeCodec.Z_OFFSET, VALUE_ORDER);
+            if (y >= minY && y <= maxY && z >= minZ && z <= maxZ)
+            {
+                NodeCodec.decode(getSortable(iteratorKeyView, PAIR_LENGTH), iteratorValueView, 0, length, scratch);
+                consumer.accept(scratch);
+            }
+        }
+        checkStatus(iterator);
+    }
+
+    private void checkStatus(final RocksIterator iterator)
+    {
+        try
+        {
+            iterator.status();
+        }
+        catch (final RocksDBException ex)
+        {
+            throw new PersistenceException(name + ": zone index scan failed", ex);
         }
     }
 
@@ -831,15 +859,31 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
         return RocksDB.NOT_FOUND == get(family, keyLength) ? 0 : readValueView.getLong(0, VALUE_ORDER);
     }
 
+    /**
+     * Read a node's locator (parent zone and x, the rest of its key in the zone index) into
+     * {@link #locatedParentZoneId} and {@link #locatedX}.
+     *
+     * @return whether the node is stored.
+     */
+    private boolean readLocator(final long entityId)
+    {
+        if (RocksDB.NOT_FOUND == get(nodes, id(readKeyView, entityId)))
+        {
+            return false;
+        }
+        locatedParentZoneId = readValueView.getLong(0, VALUE_ORDER);
+        locatedX = readValueView.getLong(ID_LENGTH, VALUE_ORDER);
+        return true;
+    }
+
     private void putNode(final NodeRecord node) throws RocksDBException
     {
-        final int valueLength = NodeCodec.encode(node, writeValueView, 0);
-        put(nodes, id(writeKeyView, node.entityId), valueLength);
+        writeValueView.putLong(0, node.parentZoneId, VALUE_ORDER);
+        writeValueView.putLong(ID_LENGTH, node.x, VALUE_ORDER);
+        put(nodes, id(writeKeyView, node.entityId), LOCATOR_LENGTH);
 
-        writeValueView.putLong(0, node.y, VALUE_ORDER);
-        writeValueView.putLong(ID_LENGTH, node.z, VALUE_ORDER);
-        put(zoneIndex, RocksDbKeys.zoneIndex(writeKeyView, node.parentZoneId, node.x, node.entityId),
-            ZONE_INDEX_VALUE_LENGTH);
+        final int valueLength = NodeCodec.encode(node, writeValueView, 0);
+        put(zoneIndex, RocksDbKeys.zoneIndex(writeKeyView, node.parentZoneId, node.x, node.entityId), valueLength);
     }
 
     private void putStowedItem(final long itemId, final long ownerPlayerId, final long containerId,

@@ -1,0 +1,605 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.servers.game;
+
+import io.orrery.core.server.EntitySnapshot;
+import io.orrery.core.server.ServerLink;
+import io.orrery.core.server.ServerListener;
+import io.orrery.wire.codec.RejectReason;
+import org.HdrHistogram.Histogram;
+import org.agrona.CloseHelper;
+import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * A headless game server's duty cycle: it owns a {@link ServerLink} (joins the shard, receives territories,
+ * entities, input and views) and a {@link GameWorld} (the simulation), and runs the world at a fixed rate from a
+ * deadline: each {@link #doWork()} polls the link and, once the next tick is due on the clock, runs one tick,
+ * publishes the changed entities as one state batch (every entry with its entity's authority epoch) and schedules the
+ * next tick one period after the previous deadline. It never sleeps; the runner's idle strategy waits between
+ * deadlines. A server more than {@code maxLagTicks} behind skips ahead and counts the skipped ticks.
+ * <p>
+ * Every {@code loadReportIntervalNs} it reports load through the link (the link repeats the figures in its
+ * heartbeats): tick time p50 and max of the interval from an HdrHistogram, entity and player counts, and the CPU load
+ * of this thread over the interval (thread CPU time / wall time). Publishing failures (back-pressure) make the next
+ * tick publish every entity's full state.
+ * <p>
+ * Handoff: on {@link #onHandoffRelease} the world applies the entity's pending input and the final state goes back
+ * through {@link ServerLink#releaseEntity}; if the link is back-pressured the entity is held (not simulated, not
+ * published) and the release retried each duty cycle.
+ * <p>
+ * Threading: an {@link Agent}; {@code doWork()} and every {@link ServerListener} / {@link WorldListener} callback run
+ * on the agent's thread. {@link #status(int)} may be read from any thread; the other accessors only on the agent's
+ * thread or after it stopped. Zero allocation in steady state.
+ */
+public final class GameServerAgent implements Agent, ServerListener, WorldListener
+{
+    public static final int STATUS_STATE = 0;
+    public static final int STATUS_TICKS = 1;
+    public static final int STATUS_ENTITIES = 2;
+    public static final int STATUS_PLAYERS = 3;
+    public static final int STATUS_INPUTS_APPLIED = 4;
+    public static final int STATUS_INPUTS_REJECTED_SPEED = 5;
+    public static final int STATUS_HANDOFFS_IN = 6;
+    public static final int STATUS_HANDOFFS_OUT = 7;
+    public static final int STATUS_NPCS_SPAWNED = 8;
+    public static final int STATUS_NPCS_DESTROYED = 9;
+    public static final int STATUS_TICK_P50_NS = 10;
+    public static final int STATUS_TICK_MAX_NS = 11;
+    public static final int STATUS_TICKS_SKIPPED = 12;
+    public static final int STATUS_PUBLISH_FAILURES = 13;
+    public static final int STATUS_REJECTS_RECEIVED = 14;
+    public static final int STATUS_VIEWS = 15;
+    private static final int STATUS_SLOTS = 16;
+
+    public static final int STATE_CONNECTING = 0;
+    public static final int STATE_RUNNING = 1;
+    public static final int STATE_REJECTED = 2;
+    public static final int STATE_DISCONNECTED = 3;
+    /**
+     * Closed by its embedder after it ran: a clean stop.
+     */
+    public static final int STATE_STOPPED = 4;
+
+    private static final long MAX_TICK_NS = TimeUnit.SECONDS.toNanos(10);
+
+    /**
+     * Settings of the agent (the simulation's own are in {@link WorldSettings}).
+     */
+    public static final class Settings
+    {
+        WorldSettings world = new WorldSettings();
+        long loadReportIntervalNs = TimeUnit.SECONDS.toNanos(1);
+        int maxLagTicks = 5;
+        NanoClock clock = SystemNanoClock.INSTANCE;
+
+        public WorldSettings world()
+        {
+            return world;
+        }
+
+        public Settings world(final WorldSettings world)
+        {
+            this.world = world;
+            return this;
+        }
+
+        public Settings loadReportIntervalNs(final long loadReportIntervalNs)
+        {
+            this.loadReportIntervalNs = loadReportIntervalNs;
+            return this;
+        }
+
+        /**
+         * Ticks the server may fall behind its schedule before it skips ahead.
+         */
+        public Settings maxLagTicks(final int maxLagTicks)
+        {
+            this.maxLagTicks = maxLagTicks;
+            return this;
+        }
+
+        /**
+         * Clock of the tick schedule and lifetimes (tests use a controlled one); tick durations are always measured
+         * with the system clock.
+         */
+        public Settings clock(final NanoClock clock)
+        {
+            this.clock = clock;
+            return this;
+        }
+    }
+
+    private final Settings settings;
+    private final NanoClock clock;
+    private final GameWorld world;
+    private final ServerLink link;
+    private final long tickPeriodNs;
+    private final EntitySnapshot snapshot;
+    private final LongArrayList heldReleases = new LongArrayList(64, 0);
+    private final LongArrayList heldEpochs = new LongArrayList(64, 0);
+    private final Histogram intervalTicks = new Histogram(MAX_TICK_NS, 3);
+    private final Histogram runTicks = new Histogram(MAX_TICK_NS, 3);
+    private final AtomicLongArray status = new AtomicLongArray(STATUS_SLOTS);
+    private final ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
+    private final boolean cpuTimeSupported;
+
+    private int state = STATE_CONNECTING;
+    private int rejectReason = -1;
+    private String rejectText;
+    private int disconnectReason;
+    private boolean resyncNext;
+    private long nextTickNs;
+    private long nextReportNs;
+    private long reportStartNs;
+    private long reportStartCpuNs;
+    private long ticksSkipped;
+    private long publishFailures;
+    private long releaseRetries;
+    private long handoffsIn;
+    private long handoffsOut;
+    private long rejectsReceived;
+    private long staleOrUnauthorisedRejects;
+
+    /**
+     * Launch the server link with this agent as its listener.
+     *
+     * @param settings the agent's settings.
+     * @param linkCtx  the link's settings; its listener is replaced by this agent.
+     */
+    public GameServerAgent(final Settings settings, final ServerLink.Context linkCtx)
+    {
+        this.settings = settings;
+        this.clock = settings.clock;
+        world = new GameWorld(settings.world, this);
+        tickPeriodNs = TimeUnit.SECONDS.toNanos(1) / settings.world.tickRateHz();
+        snapshot = new EntitySnapshot(1);
+        cpuTimeSupported = threadBean.isCurrentThreadCpuTimeSupported();
+        link = ServerLink.launch(linkCtx.listener(this).tickRateHz(settings.world.tickRateHz()));
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "orrery-game-server-" + link.serverId();
+    }
+
+    @Override
+    public void onStart()
+    {
+        reportStartCpuNs = cpuTimeNs();
+    }
+
+    @Override
+    public int doWork()
+    {
+        int work = link.doWork();
+        if (STATE_RUNNING != state)
+        {
+            return work;
+        }
+        final long nowNs = clock.nanoTime();
+        if (!heldReleases.isEmpty())
+        {
+            work += retryReleases();
+        }
+        if (nowNs - nextTickNs >= 0)
+        {
+            work += runTick(nowNs);
+            nextTickNs += tickPeriodNs;
+            if (nowNs - nextTickNs >= settings.maxLagTicks * tickPeriodNs)
+            {
+                ticksSkipped += (nowNs - nextTickNs) / tickPeriodNs;
+                nextTickNs = nowNs + tickPeriodNs;
+            }
+        }
+        if (nowNs - nextReportNs >= 0)
+        {
+            reportLoad(nowNs);
+        }
+        return work;
+    }
+
+    @Override
+    public void onClose()
+    {
+        if (STATE_RUNNING == state)
+        {
+            state = STATE_STOPPED;
+        }
+        updateStatus();
+        CloseHelper.quietClose(link);
+    }
+
+    private int runTick(final long nowNs)
+    {
+        final long startNs = System.nanoTime();
+        int work = world.tick(nowNs);
+        if (resyncNext)
+        {
+            resyncNext = false;
+            world.markAllChanged();
+        }
+        final int begun = link.beginStateBatch(world.ticks(), nowNs);
+        if (ServerLink.OK == begun)
+        {
+            work += world.publish();
+            if (ServerLink.OK != link.commitStateBatch())
+            {
+                onPublishFailure();
+            }
+        }
+        else
+        {
+            onPublishFailure();
+        }
+        final long tookNs = System.nanoTime() - startNs;
+        final long recorded = Math.min(Math.max(tookNs, 1), MAX_TICK_NS);
+        intervalTicks.recordValue(recorded);
+        runTicks.recordValue(recorded);
+        return work + 1;
+    }
+
+    private void onPublishFailure()
+    {
+        publishFailures++;
+        resyncNext = true;
+    }
+
+    private void reportLoad(final long nowNs)
+    {
+        final long cpuNs = cpuTimeNs();
+        final long wallNs = nowNs - reportStartNs;
+        final float cpuLoad = wallNs > 0 && cpuNs >= 0 && reportStartCpuNs >= 0 ?
+            (float)Math.min(1.0, (double)(cpuNs - reportStartCpuNs) / wallNs) : 0f;
+        final long p50Ns = intervalTicks.getTotalCount() > 0 ? intervalTicks.getValueAtPercentile(50) : 0;
+        final long maxNs = intervalTicks.getTotalCount() > 0 ? intervalTicks.getMaxValue() : 0;
+        link.reportLoad(world.ticks(), world.entityCount(), world.playerCount(), p50Ns, maxNs, cpuLoad);
+        status.lazySet(STATUS_TICK_P50_NS, p50Ns);
+        status.lazySet(STATUS_TICK_MAX_NS, maxNs);
+        intervalTicks.reset();
+        reportStartNs = nowNs;
+        reportStartCpuNs = cpuNs;
+        nextReportNs = nowNs + settings.loadReportIntervalNs;
+        updateStatus();
+    }
+
+    private long cpuTimeNs()
+    {
+        return cpuTimeSupported ? threadBean.getCurrentThreadCpuTime() : -1;
+    }
+
+    private void updateStatus()
+    {
+        status.lazySet(STATUS_STATE, state);
+        status.lazySet(STATUS_TICKS, world.ticks());
+        status.lazySet(STATUS_ENTITIES, world.entityCount());
+        status.lazySet(STATUS_PLAYERS, world.playerCount());
+        status.lazySet(STATUS_INPUTS_APPLIED, world.inputsApplied());
+        status.lazySet(STATUS_INPUTS_REJECTED_SPEED, world.inputsRejectedSpeed());
+        status.lazySet(STATUS_HANDOFFS_IN, handoffsIn);
+        status.lazySet(STATUS_HANDOFFS_OUT, handoffsOut);
+        status.lazySet(STATUS_NPCS_SPAWNED, world.npcsSpawned());
+        status.lazySet(STATUS_NPCS_DESTROYED, world.npcsDestroyed());
+        status.lazySet(STATUS_TICKS_SKIPPED, ticksSkipped);
+        status.lazySet(STATUS_PUBLISH_FAILURES, publishFailures);
+        status.lazySet(STATUS_REJECTS_RECEIVED, rejectsReceived);
+        status.lazySet(STATUS_VIEWS, world.views().size());
+    }
+
+    // ------------------------------------------------------------------------------------------- WorldListener
+
+    @Override
+    public boolean onEntitySpawned(final EntityTable entities, final int slot)
+    {
+        fill(entities, slot);
+        return ServerLink.OK == link.createEntity(snapshot, false);
+    }
+
+    @Override
+    public boolean onEntityDestroyed(final long entityId, final long epoch)
+    {
+        return ServerLink.OK == link.destroyEntity(entityId, epoch);
+    }
+
+    @Override
+    public boolean onEntityState(final EntityTable entities, final int slot)
+    {
+        final int result = link.appendState(
+            entities.entityId(slot), entities.epoch(slot), entities.changedMask(slot), entities.parentZoneId(slot),
+            entities.positionX(slot), entities.positionY(slot), entities.positionZ(slot),
+            entities.orientationX(slot), entities.orientationY(slot), entities.orientationZ(slot),
+            entities.orientationW(slot),
+            entities.velocityX(slot), entities.velocityY(slot), entities.velocityZ(slot),
+            entities.radius(slot), entities.lastAppliedInputSequence(slot));
+        if (ServerLink.OK != result)
+        {
+            onPublishFailure();
+            return false;
+        }
+        return true;
+    }
+
+    private void fill(final EntityTable entities, final int slot)
+    {
+        snapshot.reset()
+            .entityId(entities.entityId(slot))
+            .archetypeId(entities.archetypeId(slot))
+            .ownerPlayerId(entities.ownerPlayerId(slot))
+            .parentZoneId(entities.parentZoneId(slot))
+            .position(entities.positionX(slot), entities.positionY(slot), entities.positionZ(slot))
+            .orientation(entities.orientationX(slot), entities.orientationY(slot), entities.orientationZ(slot),
+                entities.orientationW(slot))
+            .velocity(entities.velocityX(slot), entities.velocityY(slot), entities.velocityZ(slot))
+            .radius(entities.radius(slot))
+            .authorityEpoch(entities.epoch(slot))
+            .lastAppliedInputSequence(entities.lastAppliedInputSequence(slot));
+    }
+
+    // ------------------------------------------------------------------------------------------ ServerListener
+
+    @Override
+    public void onWelcome(final ServerLink link, final long serverSessionId, final long entityIdBase,
+        final long entityIdCount)
+    {
+        world.idBlock(entityIdBase, entityIdCount);
+        state = STATE_RUNNING;
+        final long nowNs = clock.nanoTime();
+        nextTickNs = nowNs;
+        reportStartNs = nowNs;
+        nextReportNs = nowNs;
+        status.lazySet(STATUS_STATE, state);
+    }
+
+    @Override
+    public void onRejected(final ServerLink link, final int reason, final String text)
+    {
+        state = STATE_REJECTED;
+        rejectReason = reason;
+        rejectText = text;
+        status.lazySet(STATUS_STATE, state);
+    }
+
+    @Override
+    public void onTerritoryGranted(final ServerLink link, final int territoryId, final long epoch,
+        final long rootZoneId, final long minXMm, final long minYMm, final long minZMm, final long maxXMm,
+        final long maxYMm, final long maxZMm)
+    {
+        world.grantTerritory(territoryId, epoch, rootZoneId, minXMm, minYMm, minZMm, maxXMm, maxYMm, maxZMm,
+            clock.nanoTime());
+    }
+
+    @Override
+    public void onTerritoryRevoked(final ServerLink link, final int territoryId, final long epoch, final int reason)
+    {
+        world.revokeTerritory(territoryId);
+    }
+
+    @Override
+    public void onEntityStreamIn(final ServerLink link, final EntitySnapshot entity)
+    {
+        world.adopt(entity.entityId(), entity.archetypeId(), entity.ownerPlayerId(), entity.parentZoneId(),
+            entity.x(), entity.y(), entity.z(), entity.qx(), entity.qy(), entity.qz(), entity.qw(),
+            entity.vx(), entity.vy(), entity.vz(), entity.radius(), entity.authorityEpoch(),
+            entity.lastAppliedInputSequence());
+        world.onClientViewRemoved(entity.entityId());
+    }
+
+    @Override
+    public void onEntityRemoved(final ServerLink link, final long entityId, final int reason)
+    {
+        world.forget(entityId);
+        world.onClientViewRemoved(entityId);
+    }
+
+    @Override
+    public void onHandoffCommit(final ServerLink link, final long entityId, final int fromServerId,
+        final long newEpoch, final long lastDeliveredInputSequence)
+    {
+        handoffsIn++;
+    }
+
+    @Override
+    public void onHandoffRelease(final ServerLink link, final long entityId, final long epoch,
+        final int toServerId)
+    {
+        if (EntityTable.NULL_SLOT == world.entities().slotOf(entityId))
+        {
+            return;
+        }
+        if (!release(entityId, epoch))
+        {
+            world.hold(entityId);
+            heldReleases.addLong(entityId);
+            heldEpochs.addLong(epoch);
+        }
+    }
+
+    private boolean release(final long entityId, final long epoch)
+    {
+        final int slot = world.release(entityId);
+        if (EntityTable.NULL_SLOT == slot)
+        {
+            return true;
+        }
+        fill(world.entities(), slot);
+        snapshot.authorityEpoch(epoch);
+        if (ServerLink.OK != link.releaseEntity(snapshot))
+        {
+            return false;
+        }
+        world.forget(entityId);
+        handoffsOut++;
+        return true;
+    }
+
+    private int retryReleases()
+    {
+        int released = 0;
+        for (int i = heldReleases.size() - 1; i >= 0; i--)
+        {
+            releaseRetries++;
+            if (release(heldReleases.getLong(i), heldEpochs.getLong(i)))
+            {
+                heldReleases.fastUnorderedRemove(i);
+                heldEpochs.fastUnorderedRemove(i);
+                released++;
+            }
+        }
+        return released;
+    }
+
+    @Override
+    public void onForwardedInput(final ServerLink link, final long entityId, final long playerId,
+        final long authorityEpoch, final long inputSequence, final long clientTimestampNs, final long receivedTimeNs,
+        final float moveX, final float moveY, final float moveZ, final float aimYaw, final float aimPitch,
+        final int actions)
+    {
+        world.onPlayerInput(entityId, inputSequence, moveX, moveY, moveZ, aimYaw, actions);
+    }
+
+    @Override
+    public void onClientView(final ServerLink link, final EntitySnapshot view, final int ownerServerId,
+        final int changedMask)
+    {
+        world.onClientView(view.entityId(), view.archetypeId(), ownerServerId, changedMask, view.x(), view.y(),
+            view.z(), view.authorityEpoch());
+    }
+
+    @Override
+    public void onClientViewRemoved(final ServerLink link, final long entityId)
+    {
+        world.onClientViewRemoved(entityId);
+    }
+
+    @Override
+    public void onServerReject(final ServerLink link, final int reason, final int rejectedTemplateId,
+        final long entityId)
+    {
+        rejectsReceived++;
+        if (0 != entityId &&
+            (RejectReason.staleEpoch.value() == reason || RejectReason.notAuthority.value() == reason))
+        {
+            staleOrUnauthorisedRejects++;
+            world.forget(entityId);
+        }
+    }
+
+    @Override
+    public void onDisconnected(final ServerLink link, final int reason)
+    {
+        disconnectReason = reason;
+        if (STATE_STOPPED == state)
+        {
+            return; // our own close: keep the final figures
+        }
+        state = STATE_DISCONNECTED;
+        world.clear();
+        heldReleases.clear();
+        heldEpochs.clear();
+        status.lazySet(STATUS_STATE, state);
+    }
+
+    // ------------------------------------------------------------------------------------------------- figures
+
+    /**
+     * @param slot one of the {@code STATUS_*} slots; updated at every load report and on close.
+     */
+    public long status(final int slot)
+    {
+        return status.get(slot);
+    }
+
+    public GameWorld world()
+    {
+        return world;
+    }
+
+    public ServerLink link()
+    {
+        return link;
+    }
+
+    /**
+     * @return one of the {@code STATE_*} values.
+     */
+    public int state()
+    {
+        return state;
+    }
+
+    /**
+     * @return the reject reason of the hello, or -1.
+     */
+    public int rejectReason()
+    {
+        return rejectReason;
+    }
+
+    public String rejectText()
+    {
+        return rejectText;
+    }
+
+    public int disconnectReason()
+    {
+        return disconnectReason;
+    }
+
+    /**
+     * @return tick durations over the whole run (read after the agent stopped).
+     */
+    public Histogram tickTimes()
+    {
+        return runTicks;
+    }
+
+    public long ticksSkipped()
+    {
+        return ticksSkipped;
+    }
+
+    public long publishFailures()
+    {
+        return publishFailures;
+    }
+
+    public long releaseRetries()
+    {
+        return releaseRetries;
+    }
+
+    /**
+     * @return handoffs committed to this server.
+     */
+    public long handoffsIn()
+    {
+        return handoffsIn;
+    }
+
+    /**
+     * @return entities this server released to another in a handoff.
+     */
+    public long handoffsOut()
+    {
+        return handoffsOut;
+    }
+
+    public long rejectsReceived()
+    {
+        return rejectsReceived;
+    }
+
+    public long staleOrUnauthorisedRejects()
+    {
+        return staleOrUnauthorisedRejects;
+    }
+}

@@ -1,0 +1,1145 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.servers.game;
+
+import io.orrery.core.authority.ScriptedAuthority;
+
+import java.util.SplittableRandom;
+
+/**
+ * The simulation of one headless game server: the entities it has authority over (an {@link EntityTable}), the
+ * read-only views of entities near its territories (a {@link ViewTable}) and the territories it was granted. It knows
+ * nothing of the transport: the game server feeds it grants, snapshots, inputs and views, calls {@link #tick(long)}
+ * at a fixed rate and receives creations, destructions and state through a {@link WorldListener}.
+ *
+ * <h2>Rules</h2>
+ * <ul>
+ *   <li><b>Fixed step.</b> Every tick advances the world by exactly {@code 1 / tickRateHz} seconds, whatever the wall
+ *   clock did, so a run is reproducible from its seed and its inputs. The clock passed to {@link #tick(long)} is used
+ *   only for lifetimes and spawn grace.</li>
+ *   <li><b>Player input.</b> The move vector of an input is the desired velocity as a fraction of
+ *   {@code maxSpeedMps} per axis. An input whose implied speed {@code |move| x maxSpeed} exceeds {@code maxSpeed x (1 +
+ *   speedTolerance)} (or that is not finite) is an impossible move: it is <em>rejected and counted, not applied</em>
+ *   (the move in force stays), but its sequence is still recorded as processed, so the echoed
+ *   {@code lastAppliedInputSequence} advances and the client's input-to-update latency measurement keeps working; the
+ *   echo means "processed up to", not "accepted up to". An input whose sequence is not above the last processed one is
+ *   a duplicate (e.g. re-forwarded after a handoff) and is dropped and counted: every sequence is applied at most
+ *   once. Several inputs within one tick: the latest accepted move is applied at the tick; the echo is the highest
+ *   sequence processed.</li>
+ *   <li><b>NPCs stay home.</b> Each NPC belongs to the territory it was spawned (or adopted) in and never leaves it:
+ *   wander waypoints and follow targets are clamped into the territory box, inset by {@code borderInsetM}. A
+ *   follower chases the nearest player within {@code followRangeM}, owned here or seen through a client view across
+ *   the border, and stops at the border. So NPCs never need a handoff; players do.</li>
+ *   <li><b>Lifetimes.</b> An NPC lives a seeded random time in {@code [npcLifetimeMin, npcLifetimeMax]}, then is
+ *   destroyed; each territory is topped up to {@code npcsPerTerritory} NPCs (at most {@code maxSpawnsPerTick} per
+ *   tick), starting {@code npcSpawnGraceNs} after the grant so that entities streamed in with the grant (failover) are
+ *   counted before new ones are made. New NPC ids come from the id block of the server's welcome.</li>
+ *   <li><b>Authority.</b> Ownership starts when the Replication Layer streams an entity in ({@link #adopt}), with the
+ *   epoch of the snapshot; every state write carries the entity's epoch. A spawn this server requests is kept
+ *   inactive (neither simulated nor published) until it is streamed in, and given up after
+ *   {@code spawnConfirmTimeoutNs}. On {@link #release(long)} pending input is applied so the final state handed back
+ *   holds every input received; the caller then {@link #forget(long)}s it. On a territory revoke, every entity in
+ *   that territory is dropped without a message (the Replication Layer already reassigned it).</li>
+ * </ul>
+ * Zero allocation after construction: fixed-capacity tables, Agrona primitive maps, no boxing, no iterators.
+ * <p>
+ * Threading: single threaded; every method runs on the game server's simulation thread.
+ */
+public final class GameWorld
+{
+    public static final int CHANGED_POSITION = 1;
+    public static final int CHANGED_VELOCITY = 1 << 1;
+    public static final int CHANGED_ORIENTATION = 1 << 2;
+    public static final int CHANGED_SIZE = 1 << 3;
+    public static final int CHANGED_PARENT_ZONE = 1 << 4;
+    public static final int CHANGED_COMPONENT_STATE = 1 << 5;
+    public static final int CHANGED_LAST_APPLIED_INPUT = 1 << 6;
+    public static final int CHANGED_AUTHORITY_EPOCH = 1 << 7;
+    /**
+     * Every field this simulation writes (it has no component state).
+     */
+    public static final int CHANGED_ALL = CHANGED_POSITION | CHANGED_VELOCITY | CHANGED_ORIENTATION | CHANGED_SIZE |
+        CHANGED_PARENT_ZONE | CHANGED_LAST_APPLIED_INPUT | CHANGED_AUTHORITY_EPOCH;
+
+    public static final int INPUT_ACCEPTED = 0;
+    public static final int INPUT_REJECTED_SPEED = 1;
+    public static final int INPUT_DUPLICATE = 2;
+    public static final int INPUT_UNKNOWN_ENTITY = 3;
+
+    public static final int ARCHETYPE_PLAYER = ScriptedAuthority.ARCHETYPE_PLAYER;
+    public static final int ARCHETYPE_NPC = ScriptedAuthority.ARCHETYPE_NPC;
+
+    static final int MAX_TERRITORIES = 64;
+    private static final double MM_PER_M = 1000.0;
+
+    private final WorldSettings settings;
+    private final WorldListener listener;
+    private final EntityTable entities;
+    private final ViewTable views;
+    private final SplittableRandom random;
+    private final double dtS;
+    private final double maxSpeedMps;
+    private final double maxMoveLengthSquared;
+    private final long followRangeSquaredMm;
+
+    private int territoryCount;
+    private final int[] territoryId = new int[MAX_TERRITORIES];
+    private final long[] territoryEpoch = new long[MAX_TERRITORIES];
+    private final long[] territoryRootZone = new long[MAX_TERRITORIES];
+    private final long[] territoryMinX = new long[MAX_TERRITORIES];
+    private final long[] territoryMinY = new long[MAX_TERRITORIES];
+    private final long[] territoryMinZ = new long[MAX_TERRITORIES];
+    private final long[] territoryMaxX = new long[MAX_TERRITORIES];
+    private final long[] territoryMaxY = new long[MAX_TERRITORIES];
+    private final long[] territoryMaxZ = new long[MAX_TERRITORIES];
+    // the box NPCs roam in: territory box inset by the border margin, clipped to the world extent
+    private final long[] roamMinX = new long[MAX_TERRITORIES];
+    private final long[] roamMinY = new long[MAX_TERRITORIES];
+    private final long[] roamMaxX = new long[MAX_TERRITORIES];
+    private final long[] roamMaxY = new long[MAX_TERRITORIES];
+    private final long[] spawnAfterNs = new long[MAX_TERRITORIES];
+    private final int[] npcCount = new int[MAX_TERRITORIES];
+
+    private long nextEntityId;
+    private long entityIdLimit;
+
+    private long ticks;
+    private int playerCount;
+    private long inputsAccepted;
+    private long inputsApplied;
+    private long inputsRejectedSpeed;
+    private long inputsDuplicate;
+    private long inputsUnknownEntity;
+    private long npcsSpawned;
+    private long npcsDestroyed;
+    private long spawnFailures;
+    private long spawnsUnconfirmed;
+    private long entitiesAdopted;
+    private long entitiesReleased;
+    private long entitiesDropped;
+    private long adoptFailures;
+    private long viewsDropped;
+
+    public GameWorld(final WorldSettings settings, final WorldListener listener)
+    {
+        this.settings = settings.conclude();
+        this.listener = listener;
+        entities = new EntityTable(settings.maxEntities);
+        views = new ViewTable(settings.maxViews);
+        random = new SplittableRandom(settings.seed);
+        dtS = 1.0 / settings.tickRateHz;
+        maxSpeedMps = settings.maxSpeedMps;
+        final double maxLength = 1 + settings.speedTolerance;
+        maxMoveLengthSquared = maxLength * maxLength;
+        final long rangeMm = (long)(settings.followRangeM * MM_PER_M);
+        followRangeSquaredMm = rangeMm * rangeMm;
+    }
+
+    public WorldSettings settings()
+    {
+        return settings;
+    }
+
+    public EntityTable entities()
+    {
+        return entities;
+    }
+
+    public ViewTable views()
+    {
+        return views;
+    }
+
+    /**
+     * The block of entity ids this server may create entities with (from its welcome).
+     */
+    public void idBlock(final long base, final long count)
+    {
+        nextEntityId = base;
+        entityIdLimit = base + count;
+    }
+
+    // ----------------------------------------------------------------------------------------------- territories
+
+    /**
+     * A territory was granted (or granted again with a new epoch). Boxes are in millimetres; a zone territory
+     * ({@code rootZoneId != 0}) owns the entities inside that zone whatever their position.
+     *
+     * @return false if this server already holds {@value #MAX_TERRITORIES} other territories.
+     */
+    public boolean grantTerritory(
+        final int id,
+        final long epoch,
+        final long rootZoneId,
+        final long minX,
+        final long minY,
+        final long minZ,
+        final long maxX,
+        final long maxY,
+        final long maxZ,
+        final long nowNs)
+    {
+        int index = territoryIndex(id);
+        if (index < 0)
+        {
+            if (territoryCount == MAX_TERRITORIES)
+            {
+                return false;
+            }
+            index = territoryCount++;
+            territoryId[index] = id;
+            npcCount[index] = 0;
+        }
+        territoryEpoch[index] = epoch;
+        territoryRootZone[index] = rootZoneId;
+        territoryMinX[index] = minX;
+        territoryMinY[index] = minY;
+        territoryMinZ[index] = minZ;
+        territoryMaxX[index] = maxX;
+        territoryMaxY[index] = maxY;
+        territoryMaxZ[index] = maxZ;
+        final long insetMm = (long)(settings.borderInsetM * MM_PER_M);
+        final long extentMm = (long)(settings.worldHalfExtentM * MM_PER_M);
+        roamMinX[index] = Math.max(saturatedAdd(minX, insetMm), -extentMm);
+        roamMinY[index] = Math.max(saturatedAdd(minY, insetMm), -extentMm);
+        roamMaxX[index] = Math.min(saturatedAdd(maxX, -insetMm), extentMm);
+        roamMaxY[index] = Math.min(saturatedAdd(maxY, -insetMm), extentMm);
+        if (roamMaxX[index] < roamMinX[index])
+        {
+            roamMaxX[index] = roamMinX[index];
+        }
+        if (roamMaxY[index] < roamMinY[index])
+        {
+            roamMaxY[index] = roamMinY[index];
+        }
+        spawnAfterNs[index] = nowNs + settings.npcSpawnGraceNs;
+        for (int slot = 0, size = entities.size; slot < size; slot++)
+        {
+            if (0 == entities.territoryId[slot])
+            {
+                entities.territoryId[slot] = territoryOf(slot);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A territory was revoked: drop every entity in it (no message: the Replication Layer reassigns them).
+     *
+     * @return entities dropped.
+     */
+    public int revokeTerritory(final int id)
+    {
+        final int index = territoryIndex(id);
+        if (index < 0)
+        {
+            return 0;
+        }
+        int dropped = 0;
+        for (int slot = entities.size - 1; slot >= 0; slot--)
+        {
+            if (id == entities.territoryId[slot])
+            {
+                entities.removeSlot(slot);
+                dropped++;
+            }
+        }
+        final int last = --territoryCount;
+        if (index != last)
+        {
+            territoryId[index] = territoryId[last];
+            territoryEpoch[index] = territoryEpoch[last];
+            territoryRootZone[index] = territoryRootZone[last];
+            territoryMinX[index] = territoryMinX[last];
+            territoryMinY[index] = territoryMinY[last];
+            territoryMinZ[index] = territoryMinZ[last];
+            territoryMaxX[index] = territoryMaxX[last];
+            territoryMaxY[index] = territoryMaxY[last];
+            territoryMaxZ[index] = territoryMaxZ[last];
+            roamMinX[index] = roamMinX[last];
+            roamMinY[index] = roamMinY[last];
+            roamMaxX[index] = roamMaxX[last];
+            roamMaxY[index] = roamMaxY[last];
+            spawnAfterNs[index] = spawnAfterNs[last];
+            npcCount[index] = npcCount[last];
+        }
+        if (0 == territoryCount)
+        {
+            dropped += entities.size;
+            for (int slot = entities.size - 1; slot >= 0; slot--)
+            {
+                entities.removeSlot(slot);
+            }
+        }
+        entitiesDropped += dropped;
+        return dropped;
+    }
+
+    /**
+     * Every territory is gone (the link was lost): drop everything, views included.
+     */
+    public void clear()
+    {
+        entitiesDropped += entities.size;
+        for (int slot = entities.size - 1; slot >= 0; slot--)
+        {
+            entities.removeSlot(slot);
+        }
+        views.clear();
+        territoryCount = 0;
+    }
+
+    public int territoryCount()
+    {
+        return territoryCount;
+    }
+
+    /**
+     * @return the territory id at an index in {@code [0, territoryCount())}.
+     */
+    public int territoryIdAt(final int index)
+    {
+        return territoryId[index];
+    }
+
+    /**
+     * @return the epoch a territory was granted with, or -1 if it is not held.
+     */
+    public long territoryEpoch(final int id)
+    {
+        final int index = territoryIndex(id);
+        return index < 0 ? -1 : territoryEpoch[index];
+    }
+
+    // ----------------------------------------------------------------------------------------- entity lifecycle
+
+    /**
+     * Take over an entity from a snapshot (stream-in): from now on this server simulates it at {@code epoch}. If the
+     * entity is present (a spawn of this server awaiting confirmation, or a repeated stream-in) its state is replaced
+     * and its behaviour kept.
+     *
+     * @return its slot, or {@link EntityTable#NULL_SLOT} when the table is full (counted).
+     */
+    public int adopt(
+        final long entityId,
+        final int archetypeId,
+        final long ownerPlayerId,
+        final long parentZoneId,
+        final long x,
+        final long y,
+        final long z,
+        final float qx,
+        final float qy,
+        final float qz,
+        final float qw,
+        final float vx,
+        final float vy,
+        final float vz,
+        final float radius,
+        final long epoch,
+        final long lastAppliedInputSequence)
+    {
+        int slot = entities.slotOf(entityId);
+        final boolean known = EntityTable.NULL_SLOT != slot;
+        if (!known)
+        {
+            slot = entities.add(entityId);
+            if (EntityTable.NULL_SLOT == slot)
+            {
+                adoptFailures++;
+                return EntityTable.NULL_SLOT;
+            }
+            entitiesAdopted++;
+            entities.expiresAtNs[slot] = Long.MAX_VALUE;
+        }
+        entities.archetype[slot] = archetypeId;
+        entities.ownerPlayerId[slot] = ownerPlayerId;
+        entities.parentZoneId[slot] = parentZoneId;
+        entities.x[slot] = x;
+        entities.y[slot] = y;
+        entities.z[slot] = z;
+        entities.qx[slot] = qx;
+        entities.qy[slot] = qy;
+        entities.qz[slot] = qz;
+        entities.qw[slot] = qw;
+        entities.vx[slot] = vx;
+        entities.vy[slot] = vy;
+        entities.vz[slot] = vz;
+        entities.radius[slot] = radius;
+        entities.epoch[slot] = epoch;
+        entities.active[slot] = true;
+        entities.pendingUntilNs[slot] = 0;
+        entities.changed[slot] = CHANGED_ALL;
+        if (entities.appliedSequence[slot] < lastAppliedInputSequence)
+        {
+            entities.appliedSequence[slot] = lastAppliedInputSequence;
+        }
+        if (entities.processedSequence[slot] < lastAppliedInputSequence)
+        {
+            entities.processedSequence[slot] = lastAppliedInputSequence;
+        }
+        final boolean isNpc = EntityTable.KIND_NPC_WANDER == entities.kind[slot] ||
+            EntityTable.KIND_NPC_FOLLOW == entities.kind[slot];
+        if (known && isNpc && ARCHETYPE_NPC == archetypeId)
+        {
+            return slot;
+        }
+        final boolean isPlayer = 0 != ownerPlayerId || ARCHETYPE_PLAYER == archetypeId;
+        if (isPlayer)
+        {
+            entities.kind[slot] = EntityTable.KIND_PLAYER;
+            // continue the motion the snapshot shows until the player's next input
+            entities.moveX[slot] = clampUnit(vx / maxSpeedMps);
+            entities.moveY[slot] = clampUnit(vy / maxSpeedMps);
+            entities.moveZ[slot] = clampUnit(vz / maxSpeedMps);
+        }
+        else if (ARCHETYPE_NPC == archetypeId)
+        {
+            final boolean follower = (mix(entityId) & 0xFFFF) < settings.followFraction * 0x10000;
+            entities.kind[slot] = follower ? EntityTable.KIND_NPC_FOLLOW : EntityTable.KIND_NPC_WANDER;
+            entities.targetX[slot] = x;
+            entities.targetY[slot] = y;
+            entities.retargetTick[slot] = 0;
+        }
+        else
+        {
+            entities.kind[slot] = EntityTable.KIND_PROP;
+        }
+        entities.territoryId[slot] = territoryOf(slot);
+        if (EntityTable.KIND_NPC_WANDER == entities.kind[slot] || EntityTable.KIND_NPC_FOLLOW == entities.kind[slot])
+        {
+            if (entities.expiresAtNs[slot] == Long.MAX_VALUE)
+            {
+                entities.expiresAtNs[slot] = Long.MIN_VALUE; // assigned a lifetime at its first tick here
+            }
+            pickWaypoint(slot);
+        }
+        return slot;
+    }
+
+    /**
+     * The Replication Layer takes an entity away (handoff): apply its pending input so its final state holds every
+     * input received. The caller reads the final state from {@link #entities()} at the returned slot and then
+     * {@link #forget(long)}s the entity.
+     *
+     * @return the slot of the final state, or {@link EntityTable#NULL_SLOT} if the entity is unknown.
+     */
+    public int release(final long entityId)
+    {
+        final int slot = entities.slotOf(entityId);
+        if (EntityTable.NULL_SLOT == slot)
+        {
+            return EntityTable.NULL_SLOT;
+        }
+        if (EntityTable.KIND_PLAYER == entities.kind[slot])
+        {
+            applyPendingInput(slot);
+        }
+        return slot;
+    }
+
+    /**
+     * Keep an entity but stop simulating and publishing it (a released entity whose final state could not be sent
+     * yet). {@link #release(long)} and {@link #forget(long)} still work on it.
+     *
+     * @return true if it was present.
+     */
+    public boolean hold(final long entityId)
+    {
+        final int slot = entities.slotOf(entityId);
+        if (EntityTable.NULL_SLOT == slot)
+        {
+            return false;
+        }
+        entities.active[slot] = false;
+        entities.pendingUntilNs[slot] = Long.MAX_VALUE;
+        return true;
+    }
+
+    /**
+     * Publish the full state of every entity at the next {@link #publish()} (after a publication failure).
+     */
+    public void markAllChanged()
+    {
+        for (int slot = 0, size = entities.size; slot < size; slot++)
+        {
+            entities.changed[slot] = CHANGED_ALL;
+        }
+    }
+
+    /**
+     * Stop simulating an entity without a message.
+     *
+     * @return true if it was present.
+     */
+    public boolean forget(final long entityId)
+    {
+        final int slot = entities.slotOf(entityId);
+        if (EntityTable.NULL_SLOT == slot)
+        {
+            return false;
+        }
+        entities.removeSlot(slot);
+        entitiesReleased++;
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------------------ input
+
+    /**
+     * Player input forwarded by the Replication Layer. Applied at the next tick (see the class rules).
+     *
+     * @return one of the {@code INPUT_*} codes.
+     */
+    public int onPlayerInput(
+        final long entityId,
+        final long inputSequence,
+        final float moveX,
+        final float moveY,
+        final float moveZ,
+        final float aimYaw,
+        final int actions)
+    {
+        final int slot = entities.slotOf(entityId);
+        if (EntityTable.NULL_SLOT == slot || EntityTable.KIND_PLAYER != entities.kind[slot])
+        {
+            inputsUnknownEntity++;
+            return INPUT_UNKNOWN_ENTITY;
+        }
+        if (inputSequence <= entities.processedSequence[slot])
+        {
+            inputsDuplicate++;
+            return INPUT_DUPLICATE;
+        }
+        entities.processedSequence[slot] = inputSequence;
+        final double lengthSquared = (double)moveX * moveX + (double)moveY * moveY + (double)moveZ * moveZ;
+        if (!(lengthSquared <= maxMoveLengthSquared) || !Float.isFinite(aimYaw))
+        {
+            inputsRejectedSpeed++;
+            return INPUT_REJECTED_SPEED;
+        }
+        entities.pendingMoveX[slot] = moveX;
+        entities.pendingMoveY[slot] = moveY;
+        entities.pendingMoveZ[slot] = moveZ;
+        entities.pendingYaw[slot] = aimYaw;
+        entities.pendingActions[slot] = actions;
+        entities.movePending[slot] = true;
+        inputsAccepted++;
+        return INPUT_ACCEPTED;
+    }
+
+    // ------------------------------------------------------------------------------------------------------ views
+
+    /**
+     * A read-only client view of an entity another server owns entered or moved within the margin. The first view of
+     * an entity carries every field; later ones only those in {@code changedMask} ({@code CHANGED_*} bits).
+     */
+    public void onClientView(
+        final long entityId,
+        final int archetypeId,
+        final int ownerServerId,
+        final int changedMask,
+        final long x,
+        final long y,
+        final long z,
+        final long epoch)
+    {
+        final int slot = views.slotOf(entityId);
+        if (ViewTable.NULL_SLOT == slot)
+        {
+            if (!views.upsert(entityId, archetypeId, ownerServerId, x, y, z, epoch))
+            {
+                viewsDropped++;
+            }
+        }
+        else
+        {
+            views.ownerServerId[slot] = ownerServerId;
+            if (0 != (changedMask & CHANGED_POSITION))
+            {
+                views.x[slot] = x;
+                views.y[slot] = y;
+                views.z[slot] = z;
+            }
+            if (0 != (changedMask & CHANGED_AUTHORITY_EPOCH))
+            {
+                views.epoch[slot] = epoch;
+            }
+        }
+    }
+
+    public void onClientViewRemoved(final long entityId)
+    {
+        views.remove(entityId);
+    }
+
+    // ------------------------------------------------------------------------------------------------------- tick
+
+    /**
+     * Advance the world by one fixed step: apply input, move players and NPCs, end NPC lifetimes, top territories up
+     * with NPCs. Does not publish: see {@link #publish()}.
+     *
+     * @param nowNs the game server's clock (lifetimes, spawn grace).
+     * @return work done (entities simulated + spawned + destroyed).
+     */
+    public int tick(final long nowNs)
+    {
+        ticks++;
+        int work = 0;
+        int players = 0;
+        for (int t = 0; t < territoryCount; t++)
+        {
+            npcCount[t] = 0;
+        }
+        for (int slot = entities.size - 1; slot >= 0; slot--)
+        {
+            if (!entities.active[slot])
+            {
+                work += awaitSpawnConfirmation(slot, nowNs);
+                continue;
+            }
+            switch (entities.kind[slot])
+            {
+                case EntityTable.KIND_PLAYER:
+                    players++;
+                    applyPendingInput(slot);
+                    integrate(slot);
+                    entities.territoryId[slot] = territoryOf(slot);
+                    work++;
+                    break;
+
+                case EntityTable.KIND_NPC_WANDER:
+                case EntityTable.KIND_NPC_FOLLOW:
+                    work += simulateNpc(slot, nowNs);
+                    break;
+
+                default:
+                    break;
+            }
+        }
+        playerCount = players;
+        work += topUpNpcs(nowNs);
+        return work;
+    }
+
+    /**
+     * Hand the state of every active entity with changes to the listener, clearing each change mask it accepts;
+     * stops at the first refusal (back-pressure) and resumes there next time.
+     *
+     * @return entities published.
+     */
+    public int publish()
+    {
+        int published = 0;
+        for (int slot = 0, size = entities.size; slot < size; slot++)
+        {
+            if (0 != entities.changed[slot] && entities.active[slot])
+            {
+                if (!listener.onEntityState(entities, slot))
+                {
+                    break;
+                }
+                entities.changed[slot] = 0;
+                published++;
+            }
+        }
+        return published;
+    }
+
+    private int awaitSpawnConfirmation(final int slot, final long nowNs)
+    {
+        final byte kind = entities.kind[slot];
+        if (EntityTable.KIND_NPC_WANDER != kind && EntityTable.KIND_NPC_FOLLOW != kind)
+        {
+            return 0;
+        }
+        if (nowNs - entities.pendingUntilNs[slot] >= 0)
+        {
+            entities.removeSlot(slot);
+            spawnsUnconfirmed++;
+            return 1;
+        }
+        final int territory = territoryIndex(entities.territoryId[slot]);
+        if (territory >= 0)
+        {
+            npcCount[territory]++;
+        }
+        return 0;
+    }
+
+    private void applyPendingInput(final int slot)
+    {
+        if (entities.movePending[slot])
+        {
+            entities.movePending[slot] = false;
+            entities.moveX[slot] = entities.pendingMoveX[slot];
+            entities.moveY[slot] = entities.pendingMoveY[slot];
+            entities.moveZ[slot] = entities.pendingMoveZ[slot];
+            entities.actions[slot] = entities.pendingActions[slot];
+            inputsApplied++;
+            final float yaw = entities.pendingYaw[slot];
+            final float qz = (float)Math.sin(yaw * 0.5);
+            final float qw = (float)Math.cos(yaw * 0.5);
+            if (qz != entities.qz[slot] || qw != entities.qw[slot] || 0 != entities.qx[slot] || 0 != entities.qy[slot])
+            {
+                entities.qx[slot] = 0;
+                entities.qy[slot] = 0;
+                entities.qz[slot] = qz;
+                entities.qw[slot] = qw;
+                entities.changed[slot] |= CHANGED_ORIENTATION;
+            }
+            final float vx = (float)(entities.moveX[slot] * maxSpeedMps);
+            final float vy = (float)(entities.moveY[slot] * maxSpeedMps);
+            final float vz = (float)(entities.moveZ[slot] * maxSpeedMps);
+            setVelocity(slot, vx, vy, vz);
+        }
+        if (entities.appliedSequence[slot] != entities.processedSequence[slot])
+        {
+            entities.appliedSequence[slot] = entities.processedSequence[slot];
+            entities.changed[slot] |= CHANGED_LAST_APPLIED_INPUT;
+        }
+    }
+
+    private void setVelocity(final int slot, final float vx, final float vy, final float vz)
+    {
+        if (vx != entities.vx[slot] || vy != entities.vy[slot] || vz != entities.vz[slot])
+        {
+            entities.vx[slot] = vx;
+            entities.vy[slot] = vy;
+            entities.vz[slot] = vz;
+            entities.changed[slot] |= CHANGED_VELOCITY;
+        }
+    }
+
+    private void integrate(final int slot)
+    {
+        final float vx = entities.vx[slot];
+        final float vy = entities.vy[slot];
+        final float vz = entities.vz[slot];
+        if (0 != vx || 0 != vy || 0 != vz)
+        {
+            final double scale = dtS * MM_PER_M;
+            entities.x[slot] += Math.round(vx * scale);
+            entities.y[slot] += Math.round(vy * scale);
+            entities.z[slot] += Math.round(vz * scale);
+            entities.changed[slot] |= CHANGED_POSITION;
+        }
+    }
+
+    private int simulateNpc(final int slot, final long nowNs)
+    {
+        final long expiresAtNs = entities.expiresAtNs[slot];
+        if (Long.MIN_VALUE == expiresAtNs)
+        {
+            entities.expiresAtNs[slot] = nowNs + lifetimeNs();
+        }
+        else if (nowNs - expiresAtNs >= 0)
+        {
+            if (listener.onEntityDestroyed(entities.id[slot], entities.epoch[slot]))
+            {
+                entities.removeSlot(slot);
+                npcsDestroyed++;
+                return 1;
+            }
+        }
+        final int territory = territoryIndex(entities.territoryId[slot]);
+        if (territory >= 0)
+        {
+            npcCount[territory]++;
+        }
+        if (EntityTable.KIND_NPC_FOLLOW == entities.kind[slot])
+        {
+            follow(slot);
+        }
+        steerNpc(slot, territory);
+        integrate(slot);
+        if (territory >= 0)
+        {
+            clampInto(slot, territory);
+        }
+        return 1;
+    }
+
+    private void follow(final int slot)
+    {
+        if (0 == (ticks + entities.id[slot]) % settings.retargetIntervalTicks)
+        {
+            entities.followId[slot] = nearestPlayer(entities.x[slot], entities.y[slot]);
+        }
+        final long targetId = entities.followId[slot];
+        if (0 == targetId)
+        {
+            return;
+        }
+        final int owned = entities.slotOf(targetId);
+        if (EntityTable.NULL_SLOT != owned)
+        {
+            entities.targetX[slot] = entities.x[owned];
+            entities.targetY[slot] = entities.y[owned];
+            return;
+        }
+        final int view = views.slotOf(targetId);
+        if (ViewTable.NULL_SLOT != view)
+        {
+            entities.targetX[slot] = views.x[view];
+            entities.targetY[slot] = views.y[view];
+            return;
+        }
+        entities.followId[slot] = 0;
+    }
+
+    private long nearestPlayer(final long x, final long y)
+    {
+        long best = 0;
+        long bestDistanceSquared = followRangeSquaredMm;
+        for (int i = 0, size = entities.size; i < size; i++)
+        {
+            if (EntityTable.KIND_PLAYER == entities.kind[i])
+            {
+                final long dx = entities.x[i] - x;
+                final long dy = entities.y[i] - y;
+                final long distanceSquared = dx * dx + dy * dy;
+                if (distanceSquared <= bestDistanceSquared)
+                {
+                    bestDistanceSquared = distanceSquared;
+                    best = entities.id[i];
+                }
+            }
+        }
+        for (int i = 0, size = views.size; i < size; i++)
+        {
+            if (ARCHETYPE_PLAYER == views.archetype[i])
+            {
+                final long dx = views.x[i] - x;
+                final long dy = views.y[i] - y;
+                final long distanceSquared = dx * dx + dy * dy;
+                if (distanceSquared <= bestDistanceSquared)
+                {
+                    bestDistanceSquared = distanceSquared;
+                    best = views.id[i];
+                }
+            }
+        }
+        return best;
+    }
+
+    private void steerNpc(final int slot, final int territory)
+    {
+        final boolean following = 0 != entities.followId[slot];
+        final long goalX = entities.targetX[slot];
+        final long goalY = entities.targetY[slot];
+        if (following)
+        {
+            final double gx = goalX - entities.x[slot];
+            final double gy = goalY - entities.y[slot];
+            final double stopMm = settings.followStopDistanceM * MM_PER_M;
+            if (gx * gx + gy * gy <= stopMm * stopMm)
+            {
+                setVelocity(slot, 0, 0, 0);
+                return;
+            }
+        }
+        long targetX = goalX;
+        long targetY = goalY;
+        if (territory >= 0)
+        {
+            targetX = clamp(targetX, roamMinX[territory], roamMaxX[territory]);
+            targetY = clamp(targetY, roamMinY[territory], roamMaxY[territory]);
+        }
+        final double dx = targetX - entities.x[slot];
+        final double dy = targetY - entities.y[slot];
+        final double distanceMm = Math.sqrt(dx * dx + dy * dy);
+        if (distanceMm <= settings.npcSpeedMps * dtS * MM_PER_M)
+        {
+            // arrive exactly (a waypoint, or the border point nearest a player beyond it)
+            if (0 != dx || 0 != dy)
+            {
+                entities.x[slot] = targetX;
+                entities.y[slot] = targetY;
+                entities.changed[slot] |= CHANGED_POSITION;
+            }
+            setVelocity(slot, 0, 0, 0);
+            if (!following)
+            {
+                pickWaypoint(slot);
+            }
+            return;
+        }
+        final double speed = settings.npcSpeedMps / distanceMm;
+        setVelocity(slot, (float)(dx * speed), (float)(dy * speed), 0);
+        final double yaw = Math.atan2(dy, dx);
+        final float qz = (float)Math.sin(yaw * 0.5);
+        final float qw = (float)Math.cos(yaw * 0.5);
+        if (Math.abs(qz - entities.qz[slot]) > 1e-3f || Math.abs(qw - entities.qw[slot]) > 1e-3f)
+        {
+            entities.qx[slot] = 0;
+            entities.qy[slot] = 0;
+            entities.qz[slot] = qz;
+            entities.qw[slot] = qw;
+            entities.changed[slot] |= CHANGED_ORIENTATION;
+        }
+    }
+
+    private void clampInto(final int slot, final int territory)
+    {
+        final long x = clamp(entities.x[slot], roamMinX[territory], roamMaxX[territory]);
+        final long y = clamp(entities.y[slot], roamMinY[territory], roamMaxY[territory]);
+        if (x != entities.x[slot] || y != entities.y[slot])
+        {
+            entities.x[slot] = x;
+            entities.y[slot] = y;
+            entities.changed[slot] |= CHANGED_POSITION;
+        }
+    }
+
+    private void pickWaypoint(final int slot)
+    {
+        final int territory = territoryIndex(entities.territoryId[slot]);
+        if (territory < 0)
+        {
+            entities.targetX[slot] = entities.x[slot];
+            entities.targetY[slot] = entities.y[slot];
+            return;
+        }
+        entities.targetX[slot] = randomBetween(roamMinX[territory], roamMaxX[territory]);
+        entities.targetY[slot] = randomBetween(roamMinY[territory], roamMaxY[territory]);
+    }
+
+    private int topUpNpcs(final long nowNs)
+    {
+        int spawned = 0;
+        for (int t = 0; t < territoryCount && spawned < settings.maxSpawnsPerTick; t++)
+        {
+            if (nowNs - spawnAfterNs[t] < 0 || 0 != territoryRootZone[t])
+            {
+                continue;
+            }
+            while (npcCount[t] < settings.npcsPerTerritory && spawned < settings.maxSpawnsPerTick)
+            {
+                if (!spawnNpc(t, nowNs))
+                {
+                    return spawned;
+                }
+                npcCount[t]++;
+                spawned++;
+            }
+        }
+        return spawned;
+    }
+
+    private boolean spawnNpc(final int territory, final long nowNs)
+    {
+        if (nextEntityId >= entityIdLimit)
+        {
+            spawnFailures++;
+            return false;
+        }
+        final long entityId = nextEntityId;
+        final int slot = entities.add(entityId);
+        if (EntityTable.NULL_SLOT == slot)
+        {
+            spawnFailures++;
+            return false;
+        }
+        nextEntityId++;
+        entities.archetype[slot] = ARCHETYPE_NPC;
+        entities.kind[slot] = random.nextDouble() < settings.followFraction ?
+            EntityTable.KIND_NPC_FOLLOW : EntityTable.KIND_NPC_WANDER;
+        entities.x[slot] = randomBetween(roamMinX[territory], roamMaxX[territory]);
+        entities.y[slot] = randomBetween(roamMinY[territory], roamMaxY[territory]);
+        entities.z[slot] = clamp(0, territoryMinZ[territory], territoryMaxZ[territory]);
+        entities.radius[slot] = settings.npcRadiusM;
+        entities.epoch[slot] = territoryEpoch[territory];
+        entities.territoryId[slot] = territoryId[territory];
+        entities.expiresAtNs[slot] = nowNs + lifetimeNs();
+        entities.active[slot] = false;
+        entities.pendingUntilNs[slot] = nowNs + settings.spawnConfirmTimeoutNs;
+        pickWaypoint(slot);
+        if (!listener.onEntitySpawned(entities, slot))
+        {
+            entities.removeSlot(slot);
+            spawnFailures++;
+            return false;
+        }
+        npcsSpawned++;
+        return true;
+    }
+
+    private long lifetimeNs()
+    {
+        final long min = settings.npcLifetimeMinNs;
+        final long max = settings.npcLifetimeMaxNs;
+        return max == min ? min : min + (long)(random.nextDouble() * (max - min));
+    }
+
+    private long randomBetween(final long min, final long max)
+    {
+        return max <= min ? min : min + (long)(random.nextDouble() * (max - min));
+    }
+
+    /**
+     * @return the id of the held territory containing an entity (zone territories by parent zone, boxes as
+     * {@code [min, max)}), or 0 when none does (the entity is about to be handed off).
+     */
+    private int territoryOf(final int slot)
+    {
+        final long parent = entities.parentZoneId[slot];
+        final long x = entities.x[slot];
+        final long y = entities.y[slot];
+        final long z = entities.z[slot];
+        for (int t = 0; t < territoryCount; t++)
+        {
+            if (0 != territoryRootZone[t])
+            {
+                if (parent == territoryRootZone[t] || entities.id[slot] == territoryRootZone[t])
+                {
+                    return territoryId[t];
+                }
+            }
+            else if (0 == parent &&
+                x >= territoryMinX[t] && x < territoryMaxX[t] &&
+                y >= territoryMinY[t] && y < territoryMaxY[t] &&
+                z >= territoryMinZ[t] && z < territoryMaxZ[t])
+            {
+                return territoryId[t];
+            }
+        }
+        return 0 != parent ? entities.territoryId[slot] : 0;
+    }
+
+    private int territoryIndex(final int id)
+    {
+        for (int t = 0; t < territoryCount; t++)
+        {
+            if (id == territoryId[t])
+            {
+                return t;
+            }
+        }
+        return -1;
+    }
+
+    private static long clamp(final long value, final long min, final long max)
+    {
+        return value < min ? min : Math.min(value, max);
+    }
+
+    private static float clampUnit(final double value)
+    {
+        return value > 1 ? 1f : value < -1 ? -1f : (float)value;
+    }
+
+    private static long saturatedAdd(final long a, final long b)
+    {
+        final long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
+    }
+
+    private static long mix(final long value)
+    {
+        long z = value * 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E019L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- figures
+
+    public long ticks()
+    {
+        return ticks;
+    }
+
+    /**
+     * @return active player entities at the last tick.
+     */
+    public int playerCount()
+    {
+        return playerCount;
+    }
+
+    public int entityCount()
+    {
+        return entities.size;
+    }
+
+    public long inputsAccepted()
+    {
+        return inputsAccepted;
+    }
+
+    /**
+     * @return accepted inputs whose move took effect at a tick (several accepted inputs within one tick count once).
+     */
+    public long inputsApplied()
+    {
+        return inputsApplied;
+    }
+
+    /**
+     * @return impossible moves rejected (speed above the limit or not finite).
+     */
+    public long inputsRejectedSpeed()
+    {
+        return inputsRejectedSpeed;
+    }
+
+    public long inputsDuplicate()
+    {
+        return inputsDuplicate;
+    }
+
+    public long inputsUnknownEntity()
+    {
+        return inputsUnknownEntity;
+    }
+
+    public long npcsSpawned()
+    {
+        return npcsSpawned;
+    }
+
+    public long npcsDestroyed()
+    {
+        return npcsDestroyed;
+    }
+
+    public long spawnFailures()
+    {
+        return spawnFailures;
+    }
+
+    /**
+     * @return spawns requested but never streamed in within {@code spawnConfirmTimeoutNs}.
+     */
+    public long spawnsUnconfirmed()
+    {
+        return spawnsUnconfirmed;
+    }
+
+    public long entitiesAdopted()
+    {
+        return entitiesAdopted;
+    }
+
+    public long entitiesReleased()
+    {
+        return entitiesReleased;
+    }
+
+    public long entitiesDropped()
+    {
+        return entitiesDropped;
+    }
+
+    public long adoptFailures()
+    {
+        return adoptFailures;
+    }
+
+    public long viewsDropped()
+    {
+        return viewsDropped;
+    }
+}

@@ -1,0 +1,234 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.servers.game;
+
+import io.aeron.Aeron;
+import io.orrery.core.ReplicationLayer;
+import io.orrery.core.ThreadingMode;
+import io.orrery.core.atlas.ShardConfig;
+import io.orrery.core.auth.SessionTokens;
+import io.orrery.core.client.ClientLink;
+import io.orrery.core.client.ClientListener;
+import io.orrery.core.client.ClientSession;
+import io.orrery.core.server.ServerLink;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.CachedNanoClock;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A shard on one test thread: a Replication Layer in INVOKER mode with a shard config over its real embedded media
+ * driver, game server agents and a client link, all stepped by {@link #tick()} with one controlled clock. Conditions
+ * are awaited with wall-clock deadlines, never sleeps.
+ */
+final class MeshRig implements AutoCloseable
+{
+    static final byte[] SECRET = "game-server-test-secret-0123456789".getBytes(StandardCharsets.UTF_8);
+    static final long TICK_NS = TimeUnit.SECONDS.toNanos(1) / 30;
+    static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(30);
+    static final long MM = 1000;
+
+    final CachedNanoClock clock = new CachedNanoClock();
+    final ReplicationLayer layer;
+    final Aeron aeron;
+    final ClientLink clients;
+    final List<GameServerAgent> servers = new ArrayList<>();
+    private final SessionTokens playerTokens = new SessionTokens(SECRET);
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+    private long nextCorrelationId = 1;
+    private boolean metering;
+    private long serverBytes;
+
+    MeshRig(final String shardConfig)
+    {
+        clock.update(TimeUnit.SECONDS.toNanos(1000));
+        layer = ReplicationLayer.launch(new ReplicationLayer.Context()
+            .threadingMode(ThreadingMode.INVOKER)
+            .nanoClock(clock)
+            .tokenSecret(SECRET)
+            .shardConfig(ShardConfig.parse(shardConfig, "test"))
+            .maxSessions(64)
+            .maxEntities(4096)
+            .bubbleRadiusM(300)
+            .tickRateHz(30));
+        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(layer.aeronDirectoryName()));
+        clients = new ClientLink(aeron, new ClientLink.Settings().clock(clock).responseStreamId(2001));
+    }
+
+    GameServerAgent addServer(final int serverId, final WorldSettings world)
+    {
+        return addServer(serverId, world, SECRET);
+    }
+
+    GameServerAgent addServer(final int serverId, final WorldSettings world, final byte[] secret)
+    {
+        final GameServerAgent agent = new GameServerAgent(
+            new GameServerAgent.Settings().world(world).clock(clock).loadReportIntervalNs(TimeUnit.MILLISECONDS
+                .toNanos(200)),
+            new ServerLink.Context()
+                .aeron(aeron)
+                .nanoClock(clock)
+                .serverId(serverId)
+                .token(SessionTokens.forServers(secret).issue(serverId, System.currentTimeMillis() + 60_000))
+                .ingressChannel(layer.context().serverIngressChannel())
+                .ingressStreamId(layer.context().serverIngressStreamId()));
+        servers.add(agent);
+        agent.onStart();
+        return agent;
+    }
+
+    ClientSession connect(final long playerId)
+    {
+        final ClientSession session = clients.connect(nextCorrelationId++,
+            playerTokens.issue(playerId, System.currentTimeMillis() + 60_000), ClientListener.NO_OP);
+        await(() -> session.state() != ClientSession.State.CONNECTING &&
+            session.state() != ClientSession.State.AWAITING_WELCOME, "session " + playerId + " handshake");
+        return session;
+    }
+
+    /**
+     * Send one input, polling until the publication takes it (a back-pressured offer consumes no sequence).
+     *
+     * @return its sequence.
+     */
+    long send(final ClientSession session, final float moveX, final float moveY)
+    {
+        final long deadline = System.nanoTime() + DEADLINE_NS;
+        long sequence;
+        while ((sequence = session.sendInput(moveX, moveY, 0, 0, 0, 0, clock.nanoTime())) <= 0)
+        {
+            poll();
+            if (System.nanoTime() - deadline > 0)
+            {
+                fail("input not sent: " + sequence);
+            }
+        }
+        return sequence;
+    }
+
+    int poll()
+    {
+        int work = layer.doWork();
+        for (int i = 0; i < servers.size(); i++)
+        {
+            if (metering)
+            {
+                final long before = THREADS.getCurrentThreadAllocatedBytes();
+                work += servers.get(i).doWork();
+                serverBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
+            }
+            else
+            {
+                work += servers.get(i).doWork();
+            }
+        }
+        return work + clients.doWork();
+    }
+
+    /**
+     * Count the bytes allocated inside the game servers' {@code doWork()} only.
+     */
+    void meterServers(final boolean enabled)
+    {
+        metering = enabled;
+    }
+
+    long serverBytesAllocated()
+    {
+        return serverBytes;
+    }
+
+    /**
+     * Advance the clock one tick, then poll everything until idle.
+     */
+    void tick()
+    {
+        clock.advance(TICK_NS);
+        drain();
+    }
+
+    void ticks(final int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            tick();
+        }
+    }
+
+    void drain()
+    {
+        int idle = 0;
+        final long deadline = System.nanoTime() + DEADLINE_NS;
+        while (idle < 3)
+        {
+            idle = poll() == 0 ? idle + 1 : 0;
+            if (System.nanoTime() - deadline > 0)
+            {
+                fail("shard did not go idle");
+            }
+        }
+    }
+
+    void await(final BooleanSupplier condition, final String what)
+    {
+        final long deadline = System.nanoTime() + DEADLINE_NS;
+        while (!condition.getAsBoolean())
+        {
+            if (poll() == 0)
+            {
+                Thread.onSpinWait();
+            }
+            if (System.nanoTime() - deadline > 0)
+            {
+                fail("timed out waiting for " + what);
+            }
+        }
+    }
+
+    /**
+     * Tick until a condition holds.
+     */
+    void ticksUntil(final BooleanSupplier condition, final int maxTicks, final String what)
+    {
+        ticksUntil(condition, maxTicks, () -> what);
+    }
+
+    /**
+     * Tick until a condition holds; the description is built only on failure (with the state at that time).
+     */
+    void ticksUntil(final BooleanSupplier condition, final int maxTicks, final java.util.function.Supplier<String> what)
+    {
+        for (int i = 0; i < maxTicks; i++)
+        {
+            if (condition.getAsBoolean())
+            {
+                return;
+            }
+            tick();
+        }
+        if (!condition.getAsBoolean())
+        {
+            fail("not within " + maxTicks + " ticks: " + what.get());
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        for (final GameServerAgent server : servers)
+        {
+            CloseHelper.quietClose(server::onClose);
+        }
+        CloseHelper.quietClose(clients);
+        CloseHelper.quietClose(aeron);
+        CloseHelper.quietClose(layer);
+    }
+}
