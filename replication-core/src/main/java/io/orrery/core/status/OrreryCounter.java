@@ -64,9 +64,7 @@ public enum OrreryCounter
     PERSIST_BACK_PRESSURED(48, "world writes deferred: Scribe ring full (retried next pass)"),
     PERSIST_SKIPPED(49, "entities not persisted: component state larger than a node holds"),
     ENTITIES_RESTORED(50, "entities restored from the store"),
-    STARTER_GRANTS(51, "starter item grants durable (ok or duplicate)"),
-    ENTITIES_STREAMED_OUT(52, "entities streamed out to the store (server OCS)"),
-    ENTITIES_STREAMED_IN(53, "entities streamed in from the store (server OCS)");
+    STARTER_GRANTS(51, "starter item grants durable (ok or duplicate)");
 
     /**
      * Aeron counter type id of every Orrery system counter.
