@@ -30,6 +30,12 @@ import java.nio.ByteBuffer;
  * </pre>
  * The roles talk only through SBE messages on Agrona ring buffers (plus a hand-over queue that transfers ownership
  * of each authenticated session's egress publication), so either can move to its own thread or process.
+ * <p>
+ * With {@link Context#persistenceAdapter(io.orrery.core.persistence.PersistenceAdapter)} the shard is persistent: the
+ * Replicant restores the EntityGraph into its cache before serving, launches Scribe (its consumer on a thread of its
+ * own, the Replicant its producer), writes the world behind ({@code WorldPersistence}), runs stow/unstow and the
+ * starter grant as durable operations ({@code ScribeInventoryBackend}), and on close offers the last changes and
+ * drains Scribe before the layer's resources are released.
  */
 public final class ReplicationLayer implements AutoCloseable
 {
@@ -173,6 +179,7 @@ public final class ReplicationLayer implements AutoCloseable
             CloseHelper.quietClose(invoker);
         }
         CloseHelper.quietCloseAll(runners);
+        CloseHelper.quietClose(replicant::closePersistence);
         CloseHelper.quietCloseAll(counters);
         ctx.close();
     }
@@ -251,6 +258,19 @@ public final class ReplicationLayer implements AutoCloseable
          * simulate the world through the server link (static meshing) instead of the scripted authority.
          */
         public static final String SHARD_CONFIG_PROP = "orrery.shard.config";
+        /**
+         * World write-behind interval: how often the Replicant offers changed entities to Scribe, and the longest a
+         * change waits in Scribe's batch (the same property as Scribe's own flush interval).
+         */
+        public static final String PERSISTENCE_FLUSH_INTERVAL_MS_PROP =
+            io.orrery.core.persistence.Scribe.Context.FLUSH_INTERVAL_MS_PROP;
+        public static final long PERSISTENCE_FLUSH_INTERVAL_MS_DEFAULT =
+            io.orrery.core.persistence.Scribe.Context.FLUSH_INTERVAL_MS_DEFAULT;
+        /**
+         * Events Scribe's ring holds (a power of two; about 1.2 KiB each).
+         */
+        public static final String SCRIBE_RING_SIZE_PROP = io.orrery.core.persistence.Scribe.Context.RING_SIZE_PROP;
+        public static final int SCRIBE_RING_SIZE_DEFAULT = 16 * 1024;
         public static final String INTER_ROLE_RING_CAPACITY_PROP = "orrery.inter.role.ring.capacity";
         public static final int INTER_ROLE_RING_CAPACITY_DEFAULT = 4 * 1024 * 1024;
 
@@ -298,6 +318,10 @@ public final class ReplicationLayer implements AutoCloseable
         private int serverIngressStreamId = Integer.getInteger(
             SERVER_INGRESS_STREAM_ID_PROP, SERVER_INGRESS_STREAM_ID_DEFAULT);
         private io.orrery.core.atlas.ShardConfig shardConfig;
+        private io.orrery.core.persistence.PersistenceAdapter persistenceAdapter;
+        private long persistenceFlushIntervalNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+            Long.getLong(PERSISTENCE_FLUSH_INTERVAL_MS_PROP, PERSISTENCE_FLUSH_INTERVAL_MS_DEFAULT));
+        private int scribeRingSize = Integer.getInteger(SCRIBE_RING_SIZE_PROP, SCRIBE_RING_SIZE_DEFAULT);
 
         private org.agrona.concurrent.IdleStrategy idleStrategy;
         private java.util.concurrent.ThreadFactory threadFactory;
@@ -734,6 +758,49 @@ public final class ReplicationLayer implements AutoCloseable
         public Context shardConfig(final io.orrery.core.atlas.ShardConfig shardConfig)
         {
             this.shardConfig = shardConfig;
+            return this;
+        }
+
+        public io.orrery.core.persistence.PersistenceAdapter persistenceAdapter()
+        {
+            return persistenceAdapter;
+        }
+
+        /**
+         * Make the shard persistent: on launch the world is restored from the adapter's EntityGraph, then Scribe runs
+         * on its own thread writing the world behind and running stows and unstows. The adapter is the caller's: it
+         * is neither opened nor closed by the layer (close it after the layer). Default: none (nothing persisted,
+         * inventory requests answered {@code storeUnavailable}).
+         */
+        public Context persistenceAdapter(final io.orrery.core.persistence.PersistenceAdapter persistenceAdapter)
+        {
+            this.persistenceAdapter = persistenceAdapter;
+            return this;
+        }
+
+        public long persistenceFlushIntervalNs()
+        {
+            return persistenceFlushIntervalNs;
+        }
+
+        /**
+         * @param persistenceFlushIntervalNs world write-behind interval (see
+         *                                   {@link #PERSISTENCE_FLUSH_INTERVAL_MS_PROP}); also Scribe's.
+         */
+        public Context persistenceFlushIntervalNs(final long persistenceFlushIntervalNs)
+        {
+            this.persistenceFlushIntervalNs = persistenceFlushIntervalNs;
+            return this;
+        }
+
+        public int scribeRingSize()
+        {
+            return scribeRingSize;
+        }
+
+        public Context scribeRingSize(final int scribeRingSize)
+        {
+            this.scribeRingSize = scribeRingSize;
             return this;
         }
 

@@ -6,7 +6,10 @@ package io.orrery.servers;
 import io.orrery.core.ReplicationLayer;
 import io.orrery.core.ThreadingMode;
 import io.orrery.core.authority.ScriptedAuthority;
+import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.status.OrreryCounter;
+import io.orrery.persistence.PersistenceAdapters;
+import org.agrona.CloseHelper;
 import org.agrona.concurrent.ShutdownSignalBarrier;
 import picocli.CommandLine;
 
@@ -20,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  * The hybrid Replication Layer as a process: Gateway and Replicant over an embedded (or external) media driver, with
  * the scripted authority standing in for game servers, or (with {@code --shard}) static meshing: {@link GameServer}s
  * join it through the server link. Prints its counters every few seconds; stops on SIGINT/SIGTERM.
+ * With {@code --store <uri>} the shard is persistent: the world is restored from the store before serving, written
+ * behind while running, stow/unstow run as durable transactions, and on shutdown the last changes are drained into
+ * the store (which is closed after the layer).
  */
 @CommandLine.Command(
     name = "orrery-replication-layer",
@@ -54,6 +60,11 @@ public final class ReplicationLayerServer implements Callable<Integer>
         "servers simulate the world through the server link (static meshing) instead of the scripted authority.")
     String shard;
 
+    @CommandLine.Option(names = "--store", description = "Persist the shard: restore the world from this store on "
+        + "start, write it behind, run stow/unstow. URIs: memory:, rocksdb:./orrery-data (embedded, durable; the "
+        + "usual choice), postgres:jdbc:postgresql://host/db?user=... (default: none, nothing persisted).")
+    String store;
+
     @CommandLine.Option(names = "--report-interval-s", description = "Seconds between counter reports "
         + "(default: ${DEFAULT-VALUE}).")
     int reportIntervalS = 5;
@@ -80,12 +91,16 @@ public final class ReplicationLayerServer implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(new CommandLine(this), "INVOKER is for embedding, not a process");
         }
+        final PersistenceAdapter adapter = null == store ? null : PersistenceAdapters.open(store);
+        ctx.persistenceAdapter(adapter);
         final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
             ReplicationLayer layer = ReplicationLayer.launch(ctx))
         {
             System.out.println("orrery: replication layer up, aeron dir " + layer.aeronDirectoryName() +
-                ", ingress " + ctx.clientIngressChannel() + " stream " + ctx.clientIngressStreamId());
+                ", ingress " + ctx.clientIngressChannel() + " stream " + ctx.clientIngressStreamId() +
+                (null == adapter ? ", not persistent" : ", store " + adapter.name() + ", " +
+                layer.counter(OrreryCounter.ENTITIES_RESTORED) + " entities restored"));
             reporter.scheduleAtFixedRate(() -> report(layer), reportIntervalS, reportIntervalS, TimeUnit.SECONDS);
             barrier.await();
             stop(reporter);
@@ -93,6 +108,7 @@ public final class ReplicationLayerServer implements Callable<Integer>
         finally
         {
             stop(reporter);
+            CloseHelper.quietClose(adapter);
         }
         return 0;
     }
@@ -117,7 +133,9 @@ public final class ReplicationLayerServer implements Callable<Integer>
             OrreryCounter.SESSIONS_ACTIVE, OrreryCounter.ENTITIES, OrreryCounter.UPDATES_SENT,
             OrreryCounter.SPAWNS_SENT, OrreryCounter.BYTES_OUT, OrreryCounter.INPUTS_FORWARDED,
             OrreryCounter.UPDATES_DROPPED_BACK_PRESSURE, OrreryCounter.REJECTED_MALFORMED,
-            OrreryCounter.MAX_DUTY_CYCLE_NS, OrreryCounter.SERVERS_CONNECTED, OrreryCounter.HANDOFFS_COMMITTED })
+            OrreryCounter.MAX_DUTY_CYCLE_NS, OrreryCounter.SERVERS_CONNECTED, OrreryCounter.HANDOFFS_COMMITTED,
+            OrreryCounter.PERSIST_UPSERTS_OFFERED, OrreryCounter.PERSIST_BACK_PRESSURED,
+            OrreryCounter.INVENTORY_COMPLETED })
         {
             line.append(' ').append(counter.name().toLowerCase()).append('=').append(layer.counter(counter));
         }

@@ -129,6 +129,11 @@ public final class ShardLauncher implements Callable<Integer>
         "${DEFAULT-VALUE}).")
     String progressInterval = "5s";
 
+    @CommandLine.Option(names = "--store", description = "Persist the shard: restore the world from this store on " +
+        "start, write it behind, run stow/unstow. URIs: memory:, rocksdb:./orrery-data (embedded, durable), " +
+        "postgres:jdbc:postgresql://host/db?user=... (default: none, nothing persisted).")
+    String store;
+
     @CommandLine.Option(names = "--child-jvm-options", description = "Extra JVM options of game server processes " +
         "(default: ${DEFAULT-VALUE}).")
     String childJvmOptions = "-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1";
@@ -177,16 +182,21 @@ public final class ShardLauncher implements Callable<Integer>
 
         ReplicationLayer layer = null;
         BotSwarm swarm = null;
+        io.orrery.core.persistence.PersistenceAdapter adapter = null;
         final Thread reaper = new Thread(this::destroyChildrenNow, "orrery-shard-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
         try
         {
+            adapter = null == store ? null : io.orrery.persistence.PersistenceAdapters.open(store);
             layer = ReplicationLayer.launch(new ReplicationLayer.Context()
                 .threadingMode(ThreadingMode.SHARED)
                 .tokenSecret(secret)
                 .maxSessions(Math.max(ReplicationLayer.Context.MAX_SESSIONS_DEFAULT, bots + 64))
-                .shardConfig(config));
-            out.println("replication layer up: aeron dir " + layer.aeronDirectoryName());
+                .shardConfig(config)
+                .persistenceAdapter(adapter));
+            out.println("replication layer up: aeron dir " + layer.aeronDirectoryName() + (null == adapter ? "" :
+                ", store " + adapter.name() + ", " + layer.counter(OrreryCounter.ENTITIES_RESTORED) +
+                " entities restored"));
 
             if (MODE_PROCESSES.equals(mode))
             {
@@ -217,6 +227,7 @@ public final class ShardLauncher implements Callable<Integer>
             CloseHelper.quietCloseAll(runners);
             destroyChildrenNow();
             CloseHelper.quietClose(layer);
+            CloseHelper.quietClose(adapter);
             try
             {
                 Runtime.getRuntime().removeShutdownHook(reaper);

@@ -217,6 +217,7 @@ public final class InMemoryPersistenceAdapter implements PersistenceAdapter, Zon
             removeItem(op.entityId, item);
             NodeRecords.unstowNode(op, item.node, scratch);
             putNode(scratch);
+            op.node.copyFrom(scratch); // the contract: an applied unstow returns the inserted node
             status = OperationStatus.OK;
         }
 

@@ -409,6 +409,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
                     bindNode(insert, 1, scratch);
                     insert.executeUpdate();
                 }
+                op.node.copyFrom(scratch); // the contract: an applied unstow returns the inserted node
                 status = OperationStatus.OK;
             }
 

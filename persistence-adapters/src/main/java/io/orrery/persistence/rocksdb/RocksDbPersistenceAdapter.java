@@ -514,6 +514,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
                 batch.delete(stowedByOwner, writeKey);
                 NodeRecords.unstowNode(op, item, scratch);
                 putNode(scratch);
+                op.node.copyFrom(scratch); // the contract: an applied unstow returns the inserted node
                 status = OperationStatus.OK;
             }
 

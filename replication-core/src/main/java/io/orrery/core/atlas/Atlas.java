@@ -705,7 +705,30 @@ public final class Atlas
         }
     }
 
+    /**
+     * Take an entity out of the world for the Replication Layer (stowed, streamed out): its authority (and a handoff
+     * target) is told to evict it, then it leaves the cache with the reason.
+     *
+     * @param despawnReason {@code io.orrery.wire.codec.DespawnReason} value clients will see.
+     * @return whether it existed.
+     */
+    public boolean removeEntity(final long entityId, final short despawnReason)
+    {
+        final int slot = store.slotOf(entityId);
+        if (EntityStore.NULL_SLOT == slot)
+        {
+            return false;
+        }
+        removeEntity(slot, despawnReason);
+        return true;
+    }
+
     private void removeEntity(final int slot)
+    {
+        removeEntity(slot, io.orrery.wire.codec.DespawnReason.destroyed.value());
+    }
+
+    private void removeEntity(final int slot, final short despawnReason)
     {
         final long entityId = store.entityId(slot);
         final long epoch = store.authorityEpoch(slot);
@@ -730,7 +753,7 @@ public final class Atlas
             setOwner(slot, NO_SERVER);
         }
         trackedCreatedSeq[slot] = -1;
-        store.remove(entityId);
+        store.remove(entityId, despawnReason);
     }
 
     // ------------------------------------------------------------------ server writes
@@ -902,7 +925,7 @@ public final class Atlas
             onRejectedWrite(sender, entityId, slot, epoch, io.orrery.wire.codec.EntityDestroyRequestDecoder.TEMPLATE_ID);
             return;
         }
-        if (rings.containsKey(entityId))
+        if (rings.containsKey(entityId) || store.isPinned(slot))
         {
             increment(OrreryCounter.UNAUTHORISED_WRITES);
             return;

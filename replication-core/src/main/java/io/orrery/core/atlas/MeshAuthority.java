@@ -75,6 +75,12 @@ public final class MeshAuthority implements Authority
     }
 
     @Override
+    public boolean removeEntity(final long entityId, final short despawnReason, final EntityStore store)
+    {
+        return atlas.removeEntity(entityId, despawnReason);
+    }
+
+    @Override
     public void onClose()
     {
         CloseHelper.quietClose(ingress);

@@ -67,4 +67,17 @@ public interface Authority
     default void onClose()
     {
     }
+
+    /**
+     * The Replication Layer takes an entity out of the world for a reason other than its authority destroying it (it
+     * was stowed into the Global store, or streamed out to the store): remove it from the cache and from whichever
+     * server simulates it. Default: remove it from the cache.
+     *
+     * @param despawnReason {@code io.orrery.wire.codec.DespawnReason} value clients will see.
+     * @return whether it existed.
+     */
+    default boolean removeEntity(final long entityId, final short despawnReason, final EntityStore store)
+    {
+        return store.remove(entityId, despawnReason);
+    }
 }

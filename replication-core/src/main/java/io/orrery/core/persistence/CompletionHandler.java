@@ -22,4 +22,24 @@ public interface CompletionHandler
      * @param value         new wallet balance or reputation standing; adapter defined for stow and unstow.
      */
     void onCompletion(int operationType, long operationId, long correlationId, int status, int firstStatus, long value);
+
+    /**
+     * The outcome with, for an applied unstow, the node the store inserted into the graph (the item's archetype and
+     * component state, where the request put it). Scribe calls this method; the default drops the node.
+     *
+     * @param node for {@link OperationType#UNSTOW} with {@link OperationStatus#OK}, and with
+     *             {@link OperationStatus#DUPLICATE} when the item is still where that unstow put it: the node, reused
+     *             between calls (copy what you keep); otherwise null.
+     */
+    default void onCompletion(
+        final int operationType,
+        final long operationId,
+        final long correlationId,
+        final int status,
+        final int firstStatus,
+        final long value,
+        final NodeRecord node)
+    {
+        onCompletion(operationType, operationId, correlationId, status, firstStatus, value);
+    }
 }

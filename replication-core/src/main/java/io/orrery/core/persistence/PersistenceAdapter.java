@@ -87,7 +87,9 @@ public interface PersistenceAdapter extends AutoCloseable
 
     /**
      * Unstow: remove item {@code op.entityId} of owner {@code op.ownerPlayerId} from the Global store and insert
-     * {@code op.node} into the graph, in one transaction.
+     * {@code op.node} into the graph, in one transaction. When applied now ({@link OperationStatus#OK}),
+     * {@code op.node} is left holding the node as inserted (target id, and the stored item's archetype and component
+     * state where the request left them 0), so the caller can put the entity back into its cache.
      *
      * @param op the operation; {@link StowOperation#status} receives the outcome.
      */

@@ -89,6 +89,7 @@ public final class Scribe implements AutoCloseable
     private final SingleWriterRecorder batchWriteLatencyNs;
     private final SingleWriterRecorder operationLatencyNs;
     private final MessageHandler completionMessageHandler = this::onCompletionMessage;
+    private final NodeRecord completionNode = new NodeRecord();
     private final IdleStrategy awaitIdleStrategy = new BackoffIdleStrategy(
         1, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
     private final int maxPendingOperations;
@@ -462,6 +463,15 @@ public final class Scribe implements AutoCloseable
     }
 
     /**
+     * @return free events in the ring now (producer thread): a producer may keep room for operations by holding back
+     * world changes when this runs low.
+     */
+    public long remainingCapacity()
+    {
+        return ring.remainingCapacity();
+    }
+
+    /**
      * @return the ring sequence of the last change, operation or barrier taken by an offer; -1 before the first.
      */
     public long lastOfferedSequence()
@@ -694,13 +704,19 @@ public final class Scribe implements AutoCloseable
         final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
     {
         operationsCompleted++;
+        NodeRecord node = null;
+        if (CompletionDescriptor.MSG_TYPE_ID_WITH_NODE == msgTypeId)
+        {
+            node = CompletionDescriptor.decodeNode(buffer, index, completionNode);
+        }
         completionHandler.onCompletion(
             buffer.getInt(index + TYPE_OFFSET),
             buffer.getLong(index + OPERATION_ID_OFFSET),
             buffer.getLong(index + CORRELATION_ID_OFFSET),
             buffer.getInt(index + STATUS_OFFSET),
             buffer.getInt(index + FIRST_STATUS_OFFSET),
-            buffer.getLong(index + VALUE_OFFSET));
+            buffer.getLong(index + VALUE_OFFSET),
+            node);
     }
 
     private static void checkStateLength(final int componentStateLength)
@@ -801,9 +817,9 @@ public final class Scribe implements AutoCloseable
             {
                 throw new ConfigurationException("maxCoalescedEntities must be in [1, 2^26]: " + maxCoalescedEntities);
             }
-            if (maxPendingOperations < 1 || maxPendingOperations > (1 << 20))
+            if (maxPendingOperations < 1 || maxPendingOperations > (1 << 19))
             {
-                throw new ConfigurationException("maxPendingOperations must be in [1, 2^20]: " + maxPendingOperations);
+                throw new ConfigurationException("maxPendingOperations must be in [1, 2^19]: " + maxPendingOperations);
             }
             if (retryBackoffMinNs <= 0 || retryBackoffMaxNs < retryBackoffMinNs)
             {

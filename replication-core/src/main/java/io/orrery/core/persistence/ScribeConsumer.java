@@ -57,6 +57,10 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private final StowOperation stowOperation = new StowOperation();
     private final WalletOperation walletOperation = new WalletOperation();
     private final ScribeEvent deferred = new ScribeEvent();
+    private final NodeRecord lookupNode = new NodeRecord();
+    private final PersistenceAdapter.NodeHandler lookupHandler = this::onLookupNode;
+    private long lookupId;
+    private boolean lookupFound;
 
     private final AtomicCounter events;
     private final AtomicCounter batchesWritten;
@@ -241,7 +245,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     void completeNotApplied(final ScribeEvent event)
     {
         postCompletion(operationType(event.type), event.operationId, event.correlationId,
-            OperationStatus.STORE_ERROR, OperationStatus.PENDING, 0);
+            OperationStatus.STORE_ERROR, OperationStatus.PENDING, 0, null);
     }
 
     private boolean process(final ScribeEvent event, final long sequence)
@@ -369,6 +373,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     {
         final int type = operationType(event.type);
         final long startNs = clock.nanoTime();
+        NodeRecord unstowNode = null;
         final int status;
         final int firstStatus;
         final long value;
@@ -408,6 +413,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
                 else
                 {
                     adapter.unstow(op);
+                    unstowNode = unstowNodeOf(op, event.node);
                 }
                 status = op.status;
                 firstStatus = op.firstStatus;
@@ -431,7 +437,38 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             operationsRejected.incrementRelease();
         }
 
-        return postCompletion(type, event.operationId, event.correlationId, status, firstStatus, value);
+        return postCompletion(type, event.operationId, event.correlationId, status, firstStatus, value, unstowNode);
+    }
+
+    /**
+     * The node an applied unstow inserted: the adapter returns it in {@code op.node} (the contract); a replay
+     * ({@code DUPLICATE}) finds it where the request put it, if it is still there.
+     */
+    private NodeRecord unstowNodeOf(final StowOperation op, final NodeRecord request)
+    {
+        final long targetId = 0 != request.entityId ? request.entityId : op.entityId;
+        if (OperationStatus.OK == op.status)
+        {
+            return op.node.entityId == targetId ? op.node : null;
+        }
+        if (OperationStatus.DUPLICATE == op.status && OperationStatus.OK == op.firstStatus)
+        {
+            lookupId = targetId;
+            lookupFound = false;
+            adapter.loadRegion(request.parentZoneId, request.x, request.y, request.z, request.x, request.y, request.z,
+                lookupHandler);
+            return lookupFound ? lookupNode : null;
+        }
+        return null;
+    }
+
+    private void onLookupNode(final NodeRecord node)
+    {
+        if (node.entityId == lookupId)
+        {
+            lookupNode.copyFrom(node);
+            lookupFound = true;
+        }
     }
 
     private boolean postCompletion(
@@ -440,9 +477,12 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         final long correlationId,
         final int status,
         final int firstStatus,
-        final long value)
+        final long value,
+        final NodeRecord node)
     {
-        final int index = completions.tryClaim(MSG_TYPE_ID, LENGTH);
+        final int length = null == node ? LENGTH : CompletionDescriptor.NODE_STATE_OFFSET + node.componentStateLength;
+        final int index = completions.tryClaim(
+            null == node ? MSG_TYPE_ID : CompletionDescriptor.MSG_TYPE_ID_WITH_NODE, length);
         if (index < 0)
         {
             // Cannot happen: the producer never has more operations outstanding than the ring holds. Should it, the
@@ -457,6 +497,10 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         completionBuffer.putInt(index + TYPE_OFFSET, type);
         completionBuffer.putInt(index + STATUS_OFFSET, status);
         completionBuffer.putInt(index + FIRST_STATUS_OFFSET, firstStatus);
+        if (null != node)
+        {
+            CompletionDescriptor.encodeNode(completionBuffer, index, node);
+        }
         completions.commit(index);
         return true;
     }

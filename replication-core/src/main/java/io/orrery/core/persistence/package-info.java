@@ -59,8 +59,8 @@
  *     about 1.2 KiB each (one {@link io.orrery.core.persistence.NodeRecord} with its 1 KiB state buffer: about
  *     80 MiB at the default 64 Ki events); the pending batch, about 1.2 KiB per entry of
  *     {@code orrery.scribe.max.coalesced.entities} (default 16 Ki: about 20 MiB) plus its index maps (about
- *     1.5 MiB); the completion ring, 48 bytes per pending operation rounded up to a power of two (256 KiB at the
- *     default 4 Ki); one event set aside for a retry.</li>
+ *     1.5 MiB); the completion ring, room for every pending operation's completion with the node an unstow
+ *     inserted (about 1.2 KiB each) rounded up to a power of two (8 MiB at the default 4 Ki); one event set aside for a retry.</li>
  *     <li><b>Close drains.</b> {@code close()} makes everything offered durable, writing the pending batch at once,
  *     waiting at most {@code orrery.scribe.close.timeout.ms} (10 s). If the store is still failing then, the
  *     operations not applied complete with {@code STORE_ERROR}, the world changes not written are counted in

@@ -185,6 +185,9 @@ public final class EntityStore
     private final int[] zoneOrder;
     private int zoneCount;
 
+    private final boolean[] pinned;
+    private RemovalListener removalListener;
+
     private long changeSeq;
 
     /**
@@ -257,6 +260,46 @@ public final class EntityStore
         removalReasons = new short[capacity];
 
         zoneOrder = new int[capacity];
+        pinned = new boolean[capacity];
+    }
+
+    /**
+     * Told about every removal, after the entity has left the id map (its slot's fields are still readable until the
+     * slot is reused). Persistence uses it to remove destroyed entities from the EntityGraph.
+     */
+    @FunctionalInterface
+    public interface RemovalListener
+    {
+        /**
+         * @param slot          the slot the entity occupied.
+         * @param entityId      the removed entity.
+         * @param despawnReason {@code io.orrery.wire.codec.DespawnReason} value it was removed with.
+         */
+        void onEntityRemoved(int slot, long entityId, short despawnReason);
+    }
+
+    /**
+     * @param listener told about every removal, or null; one at a time.
+     * @return this.
+     */
+    public EntityStore removalListener(final RemovalListener listener)
+    {
+        this.removalListener = listener;
+        return this;
+    }
+
+    /**
+     * Pin an entity while a transaction moves it (a stow in flight): authorities must not destroy a pinned entity,
+     * and persistence does not write its world changes. Cleared when the slot is reused.
+     */
+    public void pinned(final int slot, final boolean isPinned)
+    {
+        pinned[slot] = isPinned;
+    }
+
+    public boolean isPinned(final int slot)
+    {
+        return pinned[slot];
     }
 
     /**
@@ -368,6 +411,7 @@ public final class EntityStore
         authorityEpochs[slot] = 0;
         stateLengths[slot] = 0;
         removalReasons[slot] = 0;
+        pinned[slot] = false;
 
         final long seq = ++changeSeq;
         createdSeqs[slot] = seq;
@@ -449,6 +493,11 @@ public final class EntityStore
         freeRing[(freeHead + freeCount) % capacity] = slot;
         freeCount++;
         changeSeq++;
+
+        if (null != removalListener)
+        {
+            removalListener.onEntityRemoved(slot, entityId, despawnReason);
+        }
 
         return true;
     }

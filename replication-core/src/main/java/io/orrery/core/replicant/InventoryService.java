@@ -20,6 +20,9 @@ import org.agrona.concurrent.status.AtomicCounter;
  * item is the player's own, or unowned and within reach; it is not already being moved), then runs the transaction
  * through the shard's {@link InventoryBackend} and answers the client with the durable outcome.
  * <p>
+ * A request resent with the operation id of the one in flight for the same item is not answered again: the durable
+ * result of the one in flight answers both.
+ * <p>
  * Without persistence there is no backend and every request is answered {@code storeUnavailable}: nothing is
  * changed, the client may retry with the same operation id.
  * <p>
@@ -128,13 +131,16 @@ public final class InventoryService
             answer(observer, clientOperationId, itemId, false, OperationStatus.notOwner);
             return;
         }
+        final long storeOperationId = EntityIds.storeOperationId(playerId, clientOperationId);
         if (pendingByItem.containsKey(itemId))
         {
-            answer(observer, clientOperationId, itemId, false, OperationStatus.rejected);
-            return;
+            if (pendingByItem.get(itemId) != storeOperationId)
+            {
+                answer(observer, clientOperationId, itemId, false, OperationStatus.rejected);
+            }
+            return; // a resend of the operation in flight: its durable result is on its way
         }
 
-        final long storeOperationId = EntityIds.storeOperationId(playerId, clientOperationId);
         if (!backend.stow(storeOperationId, observer.sessionId, clientOperationId, playerId, itemSlot,
             stowDecoder.containerId()))
         {
@@ -157,6 +163,11 @@ public final class InventoryService
         {
             answer(observer, clientOperationId, itemId, true, OperationStatus.storeUnavailable);
             return;
+        }
+        if (pendingByItem.containsKey(itemId) &&
+            pendingByItem.get(itemId) == EntityIds.storeOperationId(playerId, clientOperationId))
+        {
+            return; // a resend of the operation in flight: its durable result is on its way
         }
         if (!EntityIds.isItem(itemId) || pendingByItem.containsKey(itemId))
         {

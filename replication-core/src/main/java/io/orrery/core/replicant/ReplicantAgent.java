@@ -7,6 +7,8 @@ import io.aeron.Counter;
 import io.orrery.core.ReplicationLayer;
 import io.orrery.core.authority.Authority;
 import io.orrery.core.gateway.GatewayAgent;
+import io.orrery.core.persistence.PersistenceAdapter;
+import io.orrery.core.persistence.Scribe;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.codec.DisconnectDecoder;
 import io.orrery.wire.codec.DisconnectEncoder;
@@ -55,6 +57,9 @@ public final class ReplicantAgent implements Agent
     private final ClientEgressProxy egress;
     private final InventoryService inventory;
     private final long tickIntervalNs;
+    private final WorldPersistence world;
+    private final Scribe scribe;
+    private final ScribeInventoryBackend inventoryBackend;
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final PlayerInputDecoder inputDecoder = new PlayerInputDecoder();
@@ -89,7 +94,39 @@ public final class ReplicantAgent implements Agent
         this.egress = new ClientEgressProxy(observerBySession, ctx.bandwidthBytesPerTick());
         this.inventory = new InventoryService(store, egress, observerBySession, counters);
         this.tickIntervalNs = 1_000_000_000L / ctx.tickRateHz();
-        authority.onStart(ctx, counters, store);
+
+        final PersistenceAdapter adapter = ctx.persistenceAdapter();
+        if (null != adapter)
+        {
+            world = new WorldPersistence(store, counters, ctx.persistenceFlushIntervalNs());
+            world.restore(adapter);
+            scribe = Scribe.launch(new Scribe.Context()
+                .adapter(adapter)
+                .name(ctx.shardName())
+                .ringSize(ctx.scribeRingSize())
+                .flushIntervalNs(ctx.persistenceFlushIntervalNs())
+                .aeron(ctx.aeron())
+                .errorHandler(ctx.errorHandler()));
+            world.scribe(scribe);
+            inventoryBackend = new ScribeInventoryBackend(store, scribe, authority, world, counters)
+                .inventory(inventory);
+            inventory.backend(inventoryBackend);
+        }
+        else
+        {
+            world = null;
+            scribe = null;
+            inventoryBackend = null;
+        }
+        try
+        {
+            authority.onStart(ctx, counters, store);
+        }
+        catch (final RuntimeException ex)
+        {
+            closePersistence();
+            throw ex;
+        }
     }
 
     private static InterestEngine newEngine(final ReplicationLayer.Context ctx, final EntityStore store)
@@ -117,6 +154,11 @@ public final class ReplicantAgent implements Agent
         int workCount = takeOverSessions();
         workCount += fromGateway.read(gatewayMessageHandler);
         workCount += authority.doWork(nowNs, store);
+        if (null != scribe)
+        {
+            workCount += inventoryBackend.doWork();
+            workCount += world.doWork(nowNs);
+        }
         if (nowNs >= nextTickNs)
         {
             nextTickNs = nowNs + tickIntervalNs;
@@ -147,6 +189,50 @@ public final class ReplicantAgent implements Agent
             CloseHelper.quietClose(handover.publication);
         }
         authority.onClose();
+        closePersistence();
+    }
+
+    /**
+     * Write the world's last changes and drain Scribe (blocks up to Scribe's close timeout). Idempotent; called by
+     * {@link #onClose()}, and by the layer when the agent never ran.
+     */
+    public void closePersistence()
+    {
+        if (null != scribe && !scribe.isClosed())
+        {
+            inventoryBackend.doWork();
+            world.flushAll(scribe.context().closeTimeoutNs());
+            scribe.close();
+        }
+    }
+
+    /**
+     * @return the persistence ring, or null when the shard is not persistent.
+     */
+    public Scribe scribe()
+    {
+        return scribe;
+    }
+
+    /**
+     * @return the world write-behind, or null when the shard is not persistent.
+     */
+    public WorldPersistence worldPersistence()
+    {
+        return world;
+    }
+
+    /**
+     * @return the inventory backend, or null when the shard is not persistent.
+     */
+    public ScribeInventoryBackend inventoryBackend()
+    {
+        return inventoryBackend;
+    }
+
+    public InventoryService inventory()
+    {
+        return inventory;
     }
 
     /**
@@ -203,6 +289,10 @@ public final class ReplicantAgent implements Agent
             final ClientEgressProxy.ClientObserver observer = new ClientEgressProxy.ClientObserver(
                 handover.sessionId, handover.playerEntityId, handover.publication, nowNs);
             authority.onPlayerJoined(handover.playerEntityId, nowNs, store);
+            if (null != inventoryBackend)
+            {
+                inventoryBackend.onPlayerJoined(handover.playerEntityId);
+            }
             if (engine.addObserver(handover.sessionId, handover.playerEntityId, egress,
                 ctx.bandwidthBytesPerTick()) < 0)
             {

@@ -58,7 +58,13 @@ public enum OrreryCounter
     INVENTORY_REQUESTS(42, "stow/unstow requests received"),
     INVENTORY_COMPLETED(43, "stow/unstow operations durable and applied"),
     INVENTORY_FAILED(44, "stow/unstow operations completed with a refusal by the store"),
-    INVENTORY_REFUSED(45, "stow/unstow results other than ok sent to clients");
+    INVENTORY_REFUSED(45, "stow/unstow results other than ok sent to clients"),
+    PERSIST_UPSERTS_OFFERED(46, "world node upserts offered to Scribe"),
+    PERSIST_REMOVALS_OFFERED(47, "world node removals offered to Scribe"),
+    PERSIST_BACK_PRESSURED(48, "world writes deferred: Scribe ring full (retried next pass)"),
+    PERSIST_SKIPPED(49, "entities not persisted: component state larger than a node holds"),
+    ENTITIES_RESTORED(50, "entities restored from the store"),
+    STARTER_GRANTS(51, "starter item grants durable (ok or duplicate)");
 
     /**
      * Aeron counter type id of every Orrery system counter.

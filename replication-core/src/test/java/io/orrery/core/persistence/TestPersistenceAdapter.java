@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * Threading: store methods run on Scribe's consumer thread; inspection and fault controls from the test thread.
  * State is guarded by the object's monitor, never held while a call is blocked.
  */
-final class TestPersistenceAdapter implements PersistenceAdapter
+public final class TestPersistenceAdapter implements PersistenceAdapter
 {
     record Edge(long from, long to, EdgeKind kind)
     {
@@ -58,7 +58,7 @@ final class TestPersistenceAdapter implements PersistenceAdapter
         failNext = calls;
     }
 
-    synchronized void down(final boolean down)
+    public synchronized void down(final boolean down)
     {
         this.down = down;
     }
@@ -142,7 +142,7 @@ final class TestPersistenceAdapter implements PersistenceAdapter
         return new ArrayList<>(batchSizes);
     }
 
-    synchronized NodeRecord node(final long entityId)
+    public synchronized NodeRecord node(final long entityId)
     {
         final NodeRecord node = nodes.get(entityId);
         return null == node ? null : new NodeRecord().copyFrom(node);
@@ -311,6 +311,7 @@ final class TestPersistenceAdapter implements PersistenceAdapter
                     node.componentStateLength = item.node.componentStateLength;
                 }
                 nodes.put(op.entityId, node);
+                op.node.copyFrom(node);
                 op.status = OperationStatus.OK;
             }
             record(op.operationId, op.status, op.value);

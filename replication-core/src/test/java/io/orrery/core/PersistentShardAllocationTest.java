@@ -1,0 +1,160 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core;
+
+import io.orrery.core.client.ClientSession;
+import io.orrery.core.persistence.TestPersistenceAdapter;
+import io.orrery.core.replicant.EntityStore;
+import io.orrery.core.status.OrreryCounter;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import static io.orrery.core.TestShard.MM;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Replicant's persistence work on its own thread allocates nothing in steady state: write-behind passes over
+ * 200 moving entities, removals of destroyed entities, and stow/unstow round trips of two clients' starter items
+ * (offer, pin, completion with the unstowed node, cache insert and removal, result to the client). Measured like
+ * {@link ReplicationLayerAllocationTest}: rounds after warm-up until one whole round allocates 0 bytes.
+ */
+@Tag("system")
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class PersistentShardAllocationTest
+{
+    private static final int MAX_ROUNDS = 8;
+    private static final int ENTITIES = 200;
+    private static final long FIRST_ENTITY = EntityIds.SCRIPTED_BASE + 1_000;
+
+    @Test
+    void shouldNotAllocateWhenWritingBehindAndStowingInSteadyState()
+    {
+        final TestPersistenceAdapter adapter = new TestPersistenceAdapter();
+        try (TestShard shard = new TestShard((ctx) -> ctx.persistenceAdapter(adapter)
+            .persistenceFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
+            .bandwidthBytesPerTick(64 * 1024)))
+        {
+            final PersistentShardTest.Results resultsA = new PersistentShardTest.Results();
+            final PersistentShardTest.Results resultsB = new PersistentShardTest.Results();
+            shard.authority.spawnPlayerAt(1, 0).spawnPlayerAt(2, 20 * MM);
+            final ClientSession a = shard.link.connect(900, shard.token(1), resultsA);
+            final ClientSession b = shard.link.connect(901, shard.token(2), resultsB);
+            shard.await(() -> a.isConnected() && b.isConnected(), "handshakes");
+            shard.await(() -> adapter.isStowed(EntityIds.starterItemId(1)) &&
+                adapter.isStowed(EntityIds.starterItemId(2)), "starter grants");
+            final SplittableRandom random = new SplittableRandom(7);
+            for (int i = 0; i < ENTITIES; i++)
+            {
+                shard.createEntity(FIRST_ENTITY + i, random.nextLong(-100, 100), 0.5f);
+            }
+            final Inventory inventoryA = new Inventory(a, resultsA, 0);
+            final Inventory inventoryB = new Inventory(b, resultsB, 20 * MM);
+
+            runTicks(shard, random, inventoryA, inventoryB, 400);
+            long layerBytes = -1;
+            long upserts = 0;
+            long operations = 0;
+            for (int round = 1; round <= MAX_ROUNDS && layerBytes != 0; round++)
+            {
+                final long upsertsBefore = shard.counter(OrreryCounter.PERSIST_UPSERTS_OFFERED);
+                final long operationsBefore = resultsA.count + resultsB.count;
+                final long layerBefore = shard.layerBytesAllocated();
+                shard.meterAllocations(true);
+                runTicks(shard, random, inventoryA, inventoryB, 400);
+                shard.meterAllocations(false);
+                layerBytes = shard.layerBytesAllocated() - layerBefore;
+                upserts = shard.counter(OrreryCounter.PERSIST_UPSERTS_OFFERED) - upsertsBefore;
+                operations = resultsA.count + resultsB.count - operationsBefore;
+                System.out.println("round " + round + ": replication layer duty cycle " + layerBytes +
+                    " bytes allocated over " + upserts + " node upserts offered and " + operations +
+                    " durable stow/unstow results");
+            }
+
+            assertTrue(upserts >= 10_000, "upserts offered: " + upserts);
+            assertTrue(operations >= 20, "stow/unstow results: " + operations);
+            assertEquals(0, inventoryA.failures + inventoryB.failures, "every result ok");
+            assertEquals(0, layerBytes, "bytes allocated by the replication layer's duty cycle");
+        }
+    }
+
+    private static void runTicks(
+        final TestShard shard, final SplittableRandom random, final Inventory a, final Inventory b, final int ticks)
+    {
+        final EntityStore store = shard.store();
+        for (int t = 0; t < ticks; t++)
+        {
+            for (int i = 0; i < ENTITIES; i++)
+            {
+                final int slot = store.slotOf(FIRST_ENTITY + i);
+                store.position(slot, store.positionX(slot) + random.nextLong(-MM, MM),
+                    store.positionY(slot) + random.nextLong(-MM, MM), 0);
+            }
+            if (0 == t % 10)
+            {
+                final long id = FIRST_ENTITY + random.nextInt(ENTITIES);
+                store.remove(id);
+                final int slot = store.create(id, 7, 0, 0, false);
+                store.position(slot, random.nextLong(-100, 100) * MM, 0, 0);
+                store.radius(slot, 0.5f);
+            }
+            a.act();
+            b.act();
+            shard.tick();
+        }
+    }
+
+    /**
+     * Alternately unstows the player's starter item next to it and stows it again, one request at a time.
+     */
+    static final class Inventory
+    {
+        final ClientSession session;
+        final PersistentShardTest.Results results;
+        final long xMm;
+        final long item;
+        long operationId;
+        int awaited;
+        boolean inWorld;
+        int failures;
+
+        Inventory(final ClientSession session, final PersistentShardTest.Results results, final long xMm)
+        {
+            this.session = session;
+            this.results = results;
+            this.xMm = xMm;
+            this.item = EntityIds.starterItemId(session.playerEntityId());
+        }
+
+        void act()
+        {
+            if (results.count != awaited)
+            {
+                return;
+            }
+            if (0 != operationId)
+            {
+                if (io.orrery.wire.codec.OperationStatus.ok.value() != results.status || results.stowed != inWorld)
+                {
+                    failures++;
+                }
+                inWorld = !results.stowed;
+            }
+            operationId++;
+            awaited++;
+            if (inWorld)
+            {
+                session.stow(operationId, item, 0);
+            }
+            else
+            {
+                session.unstow(operationId, item, 0, xMm + MM, 0, 0);
+            }
+        }
+    }
+}
