@@ -104,6 +104,18 @@ class PersistentShardTest
             assertTrue(adapter.isStowed(item));
             assertNull(adapter.node(item));
 
+            // a resend of both completed operations (their results lost, say) gets the first outcomes as duplicates
+            session.stow(2, item, 0);
+            shard.await(() -> results.count == 3, "stow resend result");
+            assertEquals(OperationStatus.duplicate.value(), results.status);
+            assertTrue(results.stowed);
+            session.unstow(1, item, 0, 2 * MM, 0, 0);
+            shard.await(() -> results.count == 4, "unstow resend result");
+            assertEquals(OperationStatus.duplicate.value(), results.status);
+            assertFalse(results.stowed, "the unstow's outcome: it had put the item in the world");
+            assertTrue(adapter.isStowed(item), "the resends changed nothing");
+            assertEquals(EntityStore.NULL_SLOT, shard.store().slotOf(item));
+
             session.disconnect();
             shard.await(() -> shard.counter(OrreryCounter.SESSIONS_ACTIVE) == 0, "leave");
             final Results again = new Results();

@@ -36,6 +36,13 @@ public final class InventoryService
     public static final long REACH_MM = 10_000;
 
     /**
+     * How many recent outcomes are remembered to answer a client's resend of an operation that already completed
+     * (its result was lost or late): the resend gets {@code duplicate} with the original placement, without touching
+     * the store. Older resends are answered from the cache's present state.
+     */
+    public static final int RECENT_RESULTS = 8192;
+
+    /**
      * Runs the transactions: Scribe in a persistent shard.
      */
     public interface InventoryBackend
@@ -70,6 +77,10 @@ public final class InventoryService
     private final UnsafeBuffer resultBuffer = new UnsafeBuffer(new byte[64]);
     private final org.agrona.collections.Long2LongHashMap pendingByItem =
         new org.agrona.collections.Long2LongHashMap(0);
+    private final org.agrona.collections.Long2LongHashMap completedByOperation =
+        new org.agrona.collections.Long2LongHashMap(RECENT_RESULTS, 0.65f, -1L);
+    private final long[] completedOrder = new long[RECENT_RESULTS];
+    private int completedCursor;
     private InventoryBackend backend;
 
     public InventoryService(
@@ -121,6 +132,10 @@ public final class InventoryService
             answer(observer, clientOperationId, itemId, itemSlot < 0, OperationStatus.storeUnavailable);
             return;
         }
+        if (answerReplay(observer, playerId, clientOperationId, itemId))
+        {
+            return;
+        }
         if (itemSlot < 0)
         {
             answer(observer, clientOperationId, itemId, false, OperationStatus.notFound);
@@ -164,6 +179,10 @@ public final class InventoryService
             answer(observer, clientOperationId, itemId, true, OperationStatus.storeUnavailable);
             return;
         }
+        if (answerReplay(observer, playerId, clientOperationId, itemId))
+        {
+            return;
+        }
         if (pendingByItem.containsKey(itemId) &&
             pendingByItem.get(itemId) == EntityIds.storeOperationId(playerId, clientOperationId))
         {
@@ -202,7 +221,11 @@ public final class InventoryService
         final long sessionId, final long clientOperationId, final long itemId, final boolean stowed,
         final OperationStatus status)
     {
-        pendingByItem.remove(itemId);
+        final long storeOperationId = pendingByItem.remove(itemId);
+        if (0 != storeOperationId)
+        {
+            remember(storeOperationId, stowed, status);
+        }
         counters[OperationStatus.ok == status || OperationStatus.duplicate == status ?
             OrreryCounter.INVENTORY_COMPLETED.id() : OrreryCounter.INVENTORY_FAILED.id()].incrementOrdered();
         final ClientEgressProxy.ClientObserver observer = observerBySession.get(sessionId);
@@ -210,6 +233,35 @@ public final class InventoryService
         {
             answer(observer, clientOperationId, itemId, stowed, status);
         }
+    }
+
+    private boolean answerReplay(
+        final ClientEgressProxy.ClientObserver observer,
+        final long playerId,
+        final long clientOperationId,
+        final long itemId)
+    {
+        final long packed = completedByOperation.get(EntityIds.storeOperationId(playerId, clientOperationId));
+        if (-1L == packed)
+        {
+            return false;
+        }
+        final OperationStatus first = OperationStatus.get((short)(packed >>> 1));
+        answer(observer, clientOperationId, itemId, 0 != (packed & 1),
+            OperationStatus.ok == first || OperationStatus.duplicate == first ? OperationStatus.duplicate : first);
+        return true;
+    }
+
+    private void remember(final long storeOperationId, final boolean stowed, final OperationStatus status)
+    {
+        final long evicted = completedOrder[completedCursor];
+        if (0 != evicted)
+        {
+            completedByOperation.remove(evicted);
+        }
+        completedOrder[completedCursor] = storeOperationId;
+        completedCursor = (completedCursor + 1) % RECENT_RESULTS;
+        completedByOperation.put(storeOperationId, ((long)status.value() << 1) | (stowed ? 1 : 0));
     }
 
     private boolean mayTake(final long playerId, final int itemSlot)
