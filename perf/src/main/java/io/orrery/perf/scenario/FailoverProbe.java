@@ -79,6 +79,14 @@ final class FailoverProbe
     }
 
     /**
+     * @return servers declared dead before the probe was created.
+     */
+    long failoversBefore()
+    {
+        return failoversBefore;
+    }
+
+    /**
      * @return entities reassigned since the probe was created.
      */
     long entitiesReassigned()

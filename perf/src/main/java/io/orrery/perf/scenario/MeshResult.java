@@ -18,7 +18,9 @@ import io.orrery.perf.report.Json;
  * stop to its first update from the new authority. {@code clientFailover*} are taken from the {@code handoff-gap}
  * values recorded in the intervals from the stop to {@link #FAILOVER_WINDOW_MS} after it; values of at least
  * {@link #AFFECTED_THRESHOLD_TICKS} ticks count as failover gaps (a normal handoff gap is about one tick), and
- * {@code clientFailoverMaxMs} is the failover time the slowest affected bot saw. Layer side: the
+ * {@code clientFailoverMaxMs} is the failover time the slowest affected bot saw. A bot that sent no input and did not
+ * move (behaviour {@code idle}) gets no updates, so its "gap" is the time since its last update, not the failover:
+ * failover scenarios run without idle bots. Layer side: the
  * {@link FailoverProbe}'s detection and first reassignment times (as of this writing the layer's
  * {@code ENTITIES_REASSIGNED} counter does not count entities of a dead server: Atlas clears their owner before it
  * reassigns them, so that figure stays NaN / 0 on failover).
@@ -38,7 +40,10 @@ import io.orrery.perf.report.Json;
  * @param failoverReassignedMs   stop → the first of its entities reassigned, ms (NaN when not seen).
  * @param entitiesReassigned     entities reassigned after the stop.
  * @param clientFailoverGaps     handoff-gap values at least {@link #AFFECTED_THRESHOLD_TICKS} ticks in the window.
+ * @param failoversBeforeKill    servers the layer had already declared dead when the server was stopped (a busy
+ *                               machine can starve a game server past the heartbeat timeout): should be 0.
  * @param clientFailoverP50Ms    median of those, ms (NaN when none).
+ * @param clientFailoverP99Ms    99th percentile of those, ms (NaN when none).
  * @param clientFailoverMaxMs    largest of those: the failover time clients saw, ms (NaN when none).
  * @param serverFailovers        servers declared dead (the layer's counter).
  * @param staleEpochWrites       server writes rejected for a stale epoch.
@@ -60,7 +65,9 @@ public record MeshResult(
     double failoverReassignedMs,
     long entitiesReassigned,
     long clientFailoverGaps,
+    long failoversBeforeKill,
     double clientFailoverP50Ms,
+    double clientFailoverP99Ms,
     double clientFailoverMaxMs,
     long serverFailovers,
     long staleEpochWrites,
@@ -106,7 +113,9 @@ public record MeshResult(
                 .member("firstReassignedMs", failoverReassignedMs)
                 .member("entitiesReassigned", entitiesReassigned)
                 .member("clientFailoverGaps", clientFailoverGaps)
+                .member("failoversBeforeKill", failoversBeforeKill)
                 .member("clientFailoverP50Ms", clientFailoverP50Ms)
+                .member("clientFailoverP99Ms", clientFailoverP99Ms)
                 .member("clientFailoverMaxMs", clientFailoverMaxMs)
                 .endObject();
         }
@@ -132,9 +141,10 @@ public record MeshResult(
         if (0 != killedServer)
         {
             text += String.format(Locale.ROOT, "; failover of server %d at %.1f s (%d players): detected after %.1f ms, " +
-                "first entity reassigned after %.1f ms, %d entities reassigned, clients: %d failover gaps p50 %.1f ms " +
-                "max %.1f ms", killedServer, killedAtS, playersOnKilledServer, failoverDetectedMs,
-                failoverReassignedMs, entitiesReassigned, clientFailoverGaps, clientFailoverP50Ms,
+                "first entity reassigned after %.1f ms, %d entities reassigned, servers already declared dead before " +
+                "%d, clients: %d failover gaps p50 %.1f ms p99 %.1f ms max %.1f ms", killedServer, killedAtS,
+                playersOnKilledServer, failoverDetectedMs, failoverReassignedMs, entitiesReassigned,
+                failoversBeforeKill, clientFailoverGaps, clientFailoverP50Ms, clientFailoverP99Ms,
                 clientFailoverMaxMs);
         }
         return text;

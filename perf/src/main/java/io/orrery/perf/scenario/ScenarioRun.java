@@ -322,6 +322,7 @@ public final class ScenarioRun
             long reassigned = 0;
             long gaps = 0;
             double gapP50Ms = Double.NaN;
+            double gapP99Ms = Double.NaN;
             double gapMaxMs = Double.NaN;
             if (null != probe)
             {
@@ -354,6 +355,7 @@ public final class ScenarioRun
                 if (gaps > 0)
                 {
                     gapP50Ms = affected.getValueAtPercentile(50) / 1e6;
+                    gapP99Ms = affected.getValueAtPercentile(99) / 1e6;
                     gapMaxMs = affected.getMaxValue() / 1e6;
                 }
             }
@@ -371,7 +373,9 @@ public final class ScenarioRun
                 reassignedMs,
                 reassigned,
                 gaps,
+                null == probe ? 0 : probe.failoversBefore(),
                 gapP50Ms,
+                gapP99Ms,
                 gapMaxMs,
                 counters.total(OrreryCounter.SERVER_FAILOVERS),
                 counters.total(OrreryCounter.STALE_EPOCH_WRITES),

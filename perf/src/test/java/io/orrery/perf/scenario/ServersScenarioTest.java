@@ -79,6 +79,7 @@ class ServersScenarioTest
         assertTrue(repetition.latencies().get(MetricSet.HANDOFF_GAP).count() > 0, text);
 
         assertEquals(1, mesh.killedServer(), text);
+        assertEquals(0, mesh.failoversBeforeKill(), text);
         assertEquals(1, mesh.serverFailovers(), text);
         assertFalse(Double.isNaN(mesh.failoverDetectedMs()), text);
         assertTrue(mesh.playersOnKilledServer() > 0, text);
