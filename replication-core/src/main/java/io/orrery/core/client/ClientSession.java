@@ -310,19 +310,16 @@ public final class ClientSession
             ownUpdateGapHistogram.recordValue(Math.min(nowNs - lastOwnUpdateNs, ownUpdateGapHistogram
                 .getHighestTrackableValue()));
         }
-        if (authorityEpoch != lastOwnEpoch)
+        if (0 != lastOwnUpdateNs && authorityEpoch != lastOwnEpoch)
         {
-            if (0 != lastOwnEpoch && 0 != lastOwnUpdateNs)
+            authorityChangesSeen++;
+            if (null != handoffGapHistogram)
             {
-                authorityChangesSeen++;
-                if (null != handoffGapHistogram)
-                {
-                    handoffGapHistogram.recordValue(Math.min(Math.max(0, nowNs - lastOwnUpdateNs),
-                        handoffGapHistogram.getHighestTrackableValue()));
-                }
+                handoffGapHistogram.recordValue(Math.min(Math.max(0, nowNs - lastOwnUpdateNs),
+                    handoffGapHistogram.getHighestTrackableValue()));
             }
-            lastOwnEpoch = authorityEpoch;
         }
+        lastOwnEpoch = authorityEpoch;
         lastOwnUpdateNs = nowNs;
         if (lastApplied > lastAcknowledgedInput)
         {
