@@ -464,7 +464,8 @@ public final class BotAgent implements Agent
     private void bind(final ClientSession session)
     {
         session.inputLatencyHistogram(metrics.histograms[MetricSet.INPUT_LATENCY])
-            .ownUpdateGapHistogram(metrics.histograms[MetricSet.OWN_UPDATE_GAP]);
+            .ownUpdateGapHistogram(metrics.histograms[MetricSet.OWN_UPDATE_GAP])
+            .handoffGapHistogram(metrics.histograms[MetricSet.HANDOFF_GAP]);
     }
 
     private long epochMs(final long nowNs)

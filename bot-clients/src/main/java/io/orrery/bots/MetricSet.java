@@ -27,12 +27,17 @@ public final class MetricSet
     public static final int HANDSHAKE = 1;
     public static final int SPAWN_LATENCY = 2;
     public static final int OWN_UPDATE_GAP = 3;
-    public static final int METRICS = 4;
+    /**
+     * Gap between the last update of a bot's own entity before its authority epoch changed (handoff or failover to
+     * another game server) and the first update after.
+     */
+    public static final int HANDOFF_GAP = 4;
+    public static final int METRICS = 5;
 
     /**
      * Names of the metrics, used in the summary and as interval log file names.
      */
-    public static final String[] NAMES = { "input-latency", "handshake", "spawn-latency", "own-update-gap" };
+    public static final String[] NAMES = { "input-latency", "handshake", "spawn-latency", "own-update-gap", "handoff-gap" };
 
     final Histogram[] histograms = new Histogram[METRICS];
     final int threadIndex;

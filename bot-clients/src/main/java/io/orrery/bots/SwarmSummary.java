@@ -68,6 +68,7 @@ public final class SwarmSummary
         long backPressured = 0;
         long unexpectedDisconnects = 0;
         long malformed = 0;
+        long authorityChanges = 0;
         long unknownImage = 0;
         long linkMalformed = 0;
         final InventoryCounters inventory = new InventoryCounters();
@@ -108,6 +109,7 @@ public final class SwarmSummary
                 viewOverflows += session.viewOverflows();
                 backPressured += session.inputsBackPressured();
                 malformed += session.malformedReceived();
+                authorityChanges += session.authorityChangesSeen();
             }
         }
         summary.botsConnected = connected;
@@ -122,6 +124,7 @@ public final class SwarmSummary
         summary.counts.put("spawnsReceived", spawns);
         summary.counts.put("despawnsReceived", despawns);
         summary.counts.put("commutesCompleted", commutes);
+        summary.counts.put("authorityChangesSeen", authorityChanges);
         summary.counts.put("inventoryRequestsSent", inventory.requestsSent);
         summary.counts.put("inventoryResends", inventory.resends);
         summary.counts.put("inventoryStowed", inventory.stowed);

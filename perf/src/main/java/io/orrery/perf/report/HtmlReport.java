@@ -128,7 +128,8 @@ public final class HtmlReport
         json.name("table").beginObject().name("columns").beginArray();
         for (final String column : new String[]{ "repetition", "bots connected", "failed", "correctness errors",
             "input→update p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "values", "floor p50 µs",
-            "floor p99 µs", "ratio p50", "ratio p99" })
+            "floor p99 µs", "ratio p50", "ratio p99", "handoffs/s", "handoff gap p50 ms", "handoff gap p99 ms",
+            "failover: clients' max gap ms", "unexpected disconnects" })
         {
             json.value(column);
         }
@@ -149,7 +150,13 @@ public final class HtmlReport
                 .value(null == repetition.floor() ? "" : format(repetition.floor().valueAtPercentileUs(50)))
                 .value(null == repetition.floor() ? "" : format(repetition.floor().valueAtPercentileUs(99)))
                 .value(format(repetition.ratioToFloor(0)))
-                .value(format(repetition.ratioToFloor(2)))
+                .value(format(repetition.ratioToFloor(2)));
+            final io.orrery.perf.scenario.MeshResult mesh = repetition.mesh();
+            json.value(null == mesh ? "" : format(mesh.handoffsPerS()))
+                .value(null == mesh ? "" : format(repetition.handoffGap().quantilesNs()[0] / 1e6))
+                .value(null == mesh ? "" : format(repetition.handoffGap().quantilesNs()[2] / 1e6))
+                .value(null == mesh || 0 == mesh.killedServer() ? "" : format(mesh.clientFailoverMaxMs()))
+                .value(null == mesh ? "" : String.valueOf(mesh.unexpectedDisconnects()))
                 .endArray();
         }
         json.beginArray().value("median").value("").value("").value("");
@@ -163,6 +170,11 @@ public final class HtmlReport
             .value(format(result.median((r) -> null == r.floor() ? Double.NaN : r.floor().valueAtPercentileUs(99))))
             .value(format(result.median((r) -> r.ratioToFloor(0))))
             .value(format(result.median((r) -> r.ratioToFloor(2))))
+            .value(format(result.median((r) -> null == r.mesh() ? Double.NaN : r.mesh().handoffsPerS())))
+            .value(format(result.median((r) -> null == r.mesh() ? Double.NaN : r.handoffGap().quantilesNs()[0] / 1e6)))
+            .value(format(result.median((r) -> null == r.mesh() ? Double.NaN : r.handoffGap().quantilesNs()[2] / 1e6)))
+            .value(format(result.median((r) -> null == r.mesh() ? Double.NaN : r.mesh().clientFailoverMaxMs())))
+            .value("")
             .endArray();
         json.endArray().endObject();
     }

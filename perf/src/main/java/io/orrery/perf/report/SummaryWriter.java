@@ -92,7 +92,23 @@ public final class SummaryWriter
             final int index = q;
             json.member(QUANTILE_NAMES[q], result.median((r) -> r.ratioToFloor(index)));
         }
-        json.endObject().endObject();
+        json.endObject();
+        if (result.repetitions().stream().anyMatch((r) -> null != r.mesh()))
+        {
+            json.name("handoffGapMs").beginObject();
+            for (int q = 0; q < QUANTILE_NAMES.length; q++)
+            {
+                final int index = q;
+                json.member(QUANTILE_NAMES[q], result.median((r) -> r.handoffGap().quantilesNs()[index] / 1e6));
+            }
+            json.endObject()
+                .member("handoffsPerS", result.median((r) -> null == r.mesh() ? Double.NaN : r.mesh().handoffsPerS()))
+                .member("failoverDetectedMs", result.median((r) -> null == r.mesh() ? Double.NaN :
+                    r.mesh().failoverDetectedMs()))
+                .member("clientFailoverMaxMs", result.median((r) -> null == r.mesh() ? Double.NaN :
+                    r.mesh().clientFailoverMaxMs()));
+        }
+        json.endObject();
         return json.endObject().toString();
     }
 
@@ -151,7 +167,13 @@ public final class SummaryWriter
         {
             json.member(counter.name().toLowerCase(java.util.Locale.ROOT), repetition.counters().total(counter));
         }
-        json.endObject().endObject();
+        json.endObject();
+        if (null != repetition.mesh())
+        {
+            json.name("mesh");
+            repetition.mesh().writeTo(json);
+        }
+        json.endObject();
     }
 
     private static double floorUs(final AeronPingPong.Result floor, final double quantile)

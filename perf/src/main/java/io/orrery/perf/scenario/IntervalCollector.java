@@ -20,7 +20,10 @@ public final class IntervalCollector implements IntervalListener
     private final Histogram[] interval = newHistograms();
     private final Histogram[] all = newHistograms();
     private final Histogram[] measured = newHistograms();
+    private final Histogram[] window = newHistograms();
     private final long measuredFromEpochMs;
+    private long windowFromEpochMs = Long.MAX_VALUE;
+    private long windowToEpochMs = Long.MIN_VALUE;
 
     /**
      * @param measuredFromEpochMs intervals starting before this (the warm-up) are left out of the measured figures.
@@ -54,6 +57,39 @@ public final class IntervalCollector implements IntervalListener
         {
             measured[metric].add(histogram);
         }
+        if (endEpochMs >= windowFromEpochMs && startEpochMs < windowToEpochMs)
+        {
+            window[metric].add(histogram);
+        }
+    }
+
+    /**
+     * From now on also gather the intervals that overlap {@code [fromEpochMs, toEpochMs)} (e.g. the seconds after a
+     * game server was stopped), separately; clears what an earlier window gathered.
+     *
+     * @param fromEpochMs start of the window, wall clock ms.
+     * @param toEpochMs   end of the window, wall clock ms.
+     */
+    public synchronized void window(final long fromEpochMs, final long toEpochMs)
+    {
+        windowFromEpochMs = fromEpochMs;
+        windowToEpochMs = toEpochMs;
+        for (final Histogram histogram : window)
+        {
+            histogram.reset();
+        }
+    }
+
+    /**
+     * Copy what the {@link #window(long, long)} gathered into {@code target} (reset first).
+     *
+     * @param metric one of {@link MetricSet}'s metric indices.
+     * @param target receives the values.
+     */
+    public synchronized void copyWindow(final int metric, final Histogram target)
+    {
+        target.reset();
+        target.add(window[metric]);
     }
 
     /**

@@ -25,6 +25,7 @@ import io.orrery.perf.aeron.AeronPingPong;
  * @param floor            the raw Aeron ping-pong, or null when the scenario has the floor off.
  * @param floorDistribution the floor's percentile distribution: {percentile, ms} pairs (empty without a floor).
  * @param loadAverageEnd   one-minute load average at the end of the repetition.
+ * @param mesh             handoff and failover figures of a servers-backed shard, null for the scripted shard.
  */
 public record RepetitionResult(
     int repetition,
@@ -37,7 +38,8 @@ public record RepetitionResult(
     ShardCounters counters,
     AeronPingPong.Result floor,
     double[][] floorDistribution,
-    double loadAverageEnd)
+    double loadAverageEnd,
+    MeshResult mesh)
 {
     /**
      * The measured input→update latency.
@@ -47,6 +49,16 @@ public record RepetitionResult(
     public LatencySummary inputLatency()
     {
         return latencies.get(io.orrery.bots.MetricSet.INPUT_LATENCY);
+    }
+
+    /**
+     * The measured update gap clients saw across a handoff of their own entity.
+     *
+     * @return the handoff-gap summary.
+     */
+    public LatencySummary handoffGap()
+    {
+        return latencies.get(io.orrery.bots.MetricSet.HANDOFF_GAP);
     }
 
     /**

@@ -38,6 +38,7 @@ import io.orrery.perf.report.Json;
  * @param shardInputsPerS   inputs the shard received, per second.
  * @param shardUpdatesPerS  entity updates the shard sent, per second.
  * @param sessionsActive    the shard's active sessions.
+ * @param handoffsPerS      handoffs the layer committed, per second (0 without game servers).
  */
 public record Sample(
     double elapsedS,
@@ -65,7 +66,8 @@ public record Sample(
     double timeoutDrops,
     double shardInputsPerS,
     double shardUpdatesPerS,
-    long sessionsActive)
+    long sessionsActive,
+    double handoffsPerS)
 {
     /**
      * Write as one JSON object with the component names as keys.
@@ -101,6 +103,7 @@ public record Sample(
             .member("shardInputsPerS", shardInputsPerS)
             .member("shardUpdatesPerS", shardUpdatesPerS)
             .member("sessionsActive", sessionsActive)
+            .member("handoffsPerS", handoffsPerS)
             .endObject();
     }
 }

@@ -108,7 +108,8 @@ public final class Sampler
             rate(OrreryCounter.SESSIONS_TIMED_OUT, seconds),
             rate(OrreryCounter.INPUTS_RECEIVED, seconds),
             rate(OrreryCounter.UPDATES_SENT, seconds),
-            counters.total(OrreryCounter.SESSIONS_ACTIVE));
+            counters.total(OrreryCounter.SESSIONS_ACTIVE),
+            rate(OrreryCounter.HANDOFFS_COMMITTED, seconds));
 
         lastNs = nowNs;
         lastCpuNs = cpuNs;

@@ -30,7 +30,16 @@ import io.orrery.core.ReplicationLayer;
  *   servers                          0 = the scripted in-process authority; N = N game servers from {@code shard}
  *   shard                            shard config of a servers-backed run (e.g. four-servers.shard)
  *   fallback-servers                 servers to use with --fallback while N game servers cannot be started yet
- *   npcs, ships, world-half-extent-m the scripted authority's entities and world (0 = scale with the bots)
+ *   npcs, ships, world-half-extent-m the scripted authority's entities and world (0 = scale with the bots); with
+ *                                    servers &gt; 0, npcs are per territory of the game servers
+ *   tick-hz, max-speed-mps           game servers' tick rate and fastest legal player speed (servers &gt; 0)
+ *   spawn-radius-m, heartbeat-timeout replace the shard config's spawn radius / heartbeat timeout (0 = the config's)
+ *   hotspots                         commute hotspots in metres, x,y pairs: "x1,y1,x2,y2,..." (default: servers=0 two
+ *                                    spots at +-0.8 extent on y=0; servers &gt; 0 a loop through the four quadrants at
+ *                                    +-0.4 extent, so commuters cross the borders of the bundled shard configs)
+ *   crowd                            where crowding bots mill, metres "x,y" (default 0,0: the corner of every quadrant)
+ *   kill-server-at, kill-server      stop one game server abruptly this long after the swarm started (0 = never) and
+ *                                    which one (0 = the first server id of the shard config): failover
  *   repetitions                      full runs, each with a fresh shard; medians are taken across them
  *   floor, floor-message-length, floor-round-trips, floor-warmup, floor-channel
  *                                    the raw Aeron ping-pong after each repetition (on/off, bytes, counts, channel)
@@ -68,6 +77,14 @@ public final class Scenario
     private final int npcs;
     private final int ships;
     private final double worldHalfExtentM;
+    private final int tickHz;
+    private final double maxSpeedMps;
+    private final double spawnRadiusM;
+    private final long heartbeatTimeoutMs;
+    private final double[] hotspotsM;
+    private final double[] crowdM;
+    private final long killServerAtNs;
+    private final int killServer;
     private final int repetitions;
     private final boolean floor;
     private final int floorMessageLength;
@@ -96,6 +113,14 @@ public final class Scenario
         npcs = integer("npcs", 200, 0);
         ships = integer("ships", 2, 0);
         worldHalfExtentM = decimal("world-half-extent-m", 0);
+        tickHz = integer("tick-hz", 30, 1);
+        maxSpeedMps = decimal("max-speed-mps", 10);
+        spawnRadiusM = decimal("spawn-radius-m", 0);
+        heartbeatTimeoutMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(duration("heartbeat-timeout", "0s"));
+        hotspotsM = decimals("hotspots");
+        crowdM = decimals("crowd");
+        killServerAtNs = duration("kill-server-at", "0s");
+        killServer = integer("kill-server", 0, 0);
         repetitions = integer("repetitions", 1, 1);
         floor = flag("floor", true);
         floorMessageLength = integer("floor-message-length", PLAYER_INPUT_LENGTH, 8);
@@ -118,6 +143,22 @@ public final class Scenario
         if (servers > 0 && shard.isEmpty())
         {
             throw invalid("shard", "is required when servers > 0");
+        }
+        if (null != hotspotsM && (hotspotsM.length < 4 || 0 != (hotspotsM.length & 1)))
+        {
+            throw invalid("hotspots", "needs at least two x,y pairs");
+        }
+        if (null != crowdM && 2 != crowdM.length)
+        {
+            throw invalid("crowd", "must be one x,y pair");
+        }
+        if (killServerAtNs > 0 && 0 == servers)
+        {
+            throw invalid("kill-server-at", "needs servers > 0");
+        }
+        if (killServerAtNs >= durationNs)
+        {
+            throw invalid("kill-server-at", "must be within the duration");
         }
     }
 
@@ -147,7 +188,7 @@ public final class Scenario
                 if (null == in)
                 {
                     throw new IllegalArgumentException("no scenario file " + nameOrPath + " and no class path " +
-                        "resource " + resource + " (shipped: smoke, 2k-commute, hotspot, soak)");
+                        "resource " + resource + " (shipped: smoke, 2k-commute, hotspot, failover, soak)");
                 }
                 return parse(new java.io.InputStreamReader(in, StandardCharsets.UTF_8), "classpath:" + resource,
                     overrides);
@@ -307,6 +348,84 @@ public final class Scenario
         return worldHalfExtentM > 0 ? worldHalfExtentM : Math.max(200, 37 * Math.sqrt(bots));
     }
 
+    public int tickHz()
+    {
+        return tickHz;
+    }
+
+    public double maxSpeedMps()
+    {
+        return maxSpeedMps;
+    }
+
+    /**
+     * @return spawn radius replacing the shard config's, metres; 0 keeps the config's.
+     */
+    public double spawnRadiusM()
+    {
+        return spawnRadiusM;
+    }
+
+    /**
+     * @return heartbeat timeout replacing the shard config's, ms; 0 keeps the config's.
+     */
+    public long heartbeatTimeoutMs()
+    {
+        return heartbeatTimeoutMs;
+    }
+
+    /**
+     * Commute hotspots as x,y pairs in millimetres: as configured, or the default for the kind of shard (see the
+     * class comment).
+     *
+     * @return hotspots, x,y pairs in mm.
+     */
+    public long[] hotspotsMm()
+    {
+        final long extentMm = (long)(worldHalfExtentM() * 1000);
+        if (null == hotspotsM)
+        {
+            if (0 == servers)
+            {
+                return new long[]{ -extentMm * 4 / 5, 0, extentMm * 4 / 5, 0 };
+            }
+            final long spotMm = extentMm * 2 / 5;
+            return new long[]{ -spotMm, -spotMm, spotMm, -spotMm, spotMm, spotMm, -spotMm, spotMm };
+        }
+        final long[] mm = new long[hotspotsM.length];
+        for (int i = 0; i < mm.length; i++)
+        {
+            mm[i] = Math.round(hotspotsM[i] * 1000);
+        }
+        return mm;
+    }
+
+    public long crowdXMm()
+    {
+        return null == crowdM ? 0 : Math.round(crowdM[0] * 1000);
+    }
+
+    public long crowdYMm()
+    {
+        return null == crowdM ? 0 : Math.round(crowdM[1] * 1000);
+    }
+
+    /**
+     * @return when to stop a game server abruptly, ns after the swarm started; 0 = never.
+     */
+    public long killServerAtNs()
+    {
+        return killServerAtNs;
+    }
+
+    /**
+     * @return server id to stop at {@link #killServerAtNs()}; 0 = the first of the shard config.
+     */
+    public int killServer()
+    {
+        return killServer;
+    }
+
     public int repetitions()
     {
         return repetitions;
@@ -380,9 +499,11 @@ public final class Scenario
     public String toString()
     {
         return String.format(Locale.ROOT, "%s: %d bots on %d thread(s), mix %s, ramp %.0f/s, %d Hz, duration %.1f s " +
-            "(warm-up %.1f s), servers %d, npcs %d, ships %d, world +-%.0f m, %d repetition(s), floor %s",
-            name, bots, threads, mix, rampPerSecond, inputRateHz, durationNs / 1e9, warmupNs / 1e9, servers, npcs,
-            ships, worldHalfExtentM(), repetitions, floor ? floorMessageLength + " B x " + floorRoundTrips : "off");
+            "(warm-up %.1f s), servers %d%s, npcs %d, ships %d, world +-%.0f m, %d repetition(s), floor %s",
+            name, bots, threads, mix, rampPerSecond, inputRateHz, durationNs / 1e9, warmupNs / 1e9, servers,
+            0 == servers ? "" : " (" + shard + (killServerAtNs > 0 ? ", kill server " + killServer + " at " +
+            killServerAtNs / 1e9 + " s" : "") + ")", npcs, ships, worldHalfExtentM(), repetitions,
+            floor ? floorMessageLength + " B x " + floorRoundTrips : "off");
     }
 
     private String required(final String key)
@@ -435,6 +556,29 @@ public final class Scenario
         {
             throw invalid(key, "is not a number: " + value);
         }
+    }
+
+    private double[] decimals(final String key)
+    {
+        final String value = values.get(key);
+        if (null == value || value.isEmpty())
+        {
+            return null;
+        }
+        final String[] parts = value.split(",");
+        final double[] parsed = new double[parts.length];
+        for (int i = 0; i < parts.length; i++)
+        {
+            try
+            {
+                parsed[i] = Double.parseDouble(parts[i].trim());
+            }
+            catch (final NumberFormatException ex)
+            {
+                throw invalid(key, "is not a list of numbers: " + value);
+            }
+        }
+        return parsed;
     }
 
     private long duration(final String key, final String defaultValue)

@@ -21,6 +21,7 @@ import io.orrery.bots.BehaviourMix;
 import io.orrery.bots.BotSwarm;
 import io.orrery.bots.MetricSet;
 import io.orrery.bots.SwarmSummary;
+import io.orrery.core.status.OrreryCounter;
 import io.orrery.perf.aeron.AeronPingPong;
 import io.orrery.perf.aeron.IdleMode;
 import io.orrery.perf.report.HtmlReport;
@@ -130,15 +131,19 @@ public final class ScenarioRun
         final SwarmSummary summary;
         final long elapsedNs;
         final ShardCounters counters;
+        final MeshTracker mesh = scenario.servers() > 0 ? new MeshTracker() : null;
         try (BotSwarm swarm = BotSwarm.launch(swarmSettings(shard, directory, collector)))
         {
             live.onPhase("running");
             final Sampler sampler = new Sampler(swarm, shard, collector, swarm.startNs());
             final long endNs = swarm.startNs() + scenario.durationNs();
+            final long warmupEndNs = swarm.startNs() + scenario.warmupNs();
+            final long killNs = scenario.killServerAtNs() > 0 ? swarm.startNs() + scenario.killServerAtNs() : endNs;
             long nextSampleNs = swarm.startNs() + SAMPLE_INTERVAL_NS;
             while (true)
             {
-                final long deadlineNs = Math.min(nextSampleNs, endNs);
+                final long deadlineNs = Math.min(Math.min(nextSampleNs, endNs),
+                    null != mesh && 0 == mesh.killedServer ? killNs : endNs);
                 long nowNs;
                 while ((nowNs = System.nanoTime()) - deadlineNs < 0)
                 {
@@ -148,7 +153,20 @@ public final class ScenarioRun
                 {
                     break;
                 }
+                if (null != mesh && 0 == mesh.killedServer && nowNs - killNs >= 0)
+                {
+                    mesh.kill(shard, collector, nowNs, swarm.startNs());
+                }
+                if (nowNs - nextSampleNs < 0)
+                {
+                    continue;
+                }
                 final Sample sample = sampler.sample(nowNs);
+                if (null != mesh && Long.MIN_VALUE == mesh.handoffsAtWarmupEnd && nowNs - warmupEndNs >= 0)
+                {
+                    mesh.handoffsAtWarmupEnd = sampler.counters().total(OrreryCounter.HANDOFFS_COMMITTED);
+                    mesh.warmupEndNs = nowNs;
+                }
                 samples.add(sample);
                 live.publish(sample, latencies(collector, scratch, false), sampler.counters(),
                     distribution(collector, scratch, false));
@@ -159,6 +177,16 @@ public final class ScenarioRun
                         "p99 %.2f ms cpu %.0f%%%n", sample.elapsedS(), sample.connected(), sample.failed(),
                         sample.inputsPerS(), sample.updatesPerS(), sample.p50Ms(), sample.p99Ms(),
                         sample.cpuPercent());
+                    if (null != mesh)
+                    {
+                        log.printf(Locale.ROOT, "        handoffs/s %.1f total %d failovers %d%n", sample.handoffsPerS(),
+                            sampler.counters().total(OrreryCounter.HANDOFFS_COMMITTED),
+                            sampler.counters().total(OrreryCounter.SERVER_FAILOVERS));
+                        for (final String line : shard.serverStatus())
+                        {
+                            log.println("        " + line);
+                        }
+                    }
                 }
             }
             summary = swarm.stop();
@@ -168,7 +196,14 @@ public final class ScenarioRun
             counters = sampler.counters();
             live.publish(last, latencies(collector, scratch, false), counters, distribution(collector, scratch, false));
         }
+        final MeshResult meshResult = null == mesh ? null : mesh.result(shard, counters, summary, collector,
+            System.nanoTime());
         shard.close();
+        if (null != meshResult)
+        {
+            log.printf(Locale.ROOT, "repetition %d/%d mesh: %s%n", repetition, scenario.repetitions(),
+                meshResult.summary());
+        }
         writeSamples(directory.resolve("samples.json"), samples);
         Files.write(directory.resolve("swarm-summary.json"), summary.toJson().getBytes(StandardCharsets.UTF_8));
 
@@ -186,7 +221,7 @@ public final class ScenarioRun
         final RepetitionResult result = new RepetitionResult(repetition, outputDirectory.relativize(directory)
             .toString(), elapsedNs / 1e9, summary, latencies(collector, scratch, true),
             distribution(collector, scratch, true), List.copyOf(samples), counters, floor, floorDistribution,
-            Machine.loadAverageNow());
+            Machine.loadAverageNow(), meshResult);
         final LatencySummary input = result.inputLatency();
         log.printf(Locale.ROOT, "repetition %d/%d: bots %d/%d connected, correctness errors %d, input->update " +
             "p50 %.2f p99 %.2f max %.2f ms over %d values; ratio to floor p50 %.0f p99 %.0f%n",
@@ -233,9 +268,121 @@ public final class ScenarioRun
             .ingressStreamId(shard.clientIngressStreamId())
             .tokenSecret(shard.tokenSecret())
             .worldHalfExtentMm(extentMm)
-            .hotspotsMm(new long[]{ -extentMm * 4 / 5, 0, extentMm * 4 / 5, 0 })
+            .hotspotsMm(scenario.hotspotsMm())
+            .crowdMm(scenario.crowdXMm(), scenario.crowdYMm())
             .reportIntervalNs(BOT_REPORT_INTERVAL_NS)
             .intervalListener(collector);
+    }
+
+    /**
+     * The repetition's server-meshing state: handoffs at the end of the warm-up, the abrupt stop of a game server and
+     * its failover probe. Controlling thread only.
+     */
+    private final class MeshTracker
+    {
+        long handoffsAtWarmupEnd = Long.MIN_VALUE;
+        long warmupEndNs;
+        int killedServer;
+        long killedAtNs;
+        long playersOnKilledServer;
+        FailoverProbe probe;
+
+        void kill(final ShardUnderTest shard, final IntervalCollector collector, final long nowNs, final long startNs)
+        {
+            final int serverId = 0 == scenario.killServer() ? shard.serverIds()[0] : scenario.killServer();
+            probe = new FailoverProbe(shard.countersReader(), TimeUnit.SECONDS.toNanos(10));
+            final long epochMs = System.currentTimeMillis();
+            killedAtNs = System.nanoTime();
+            playersOnKilledServer = shard.stopServerAbruptly(serverId);
+            if (playersOnKilledServer < 0)
+            {
+                throw new IllegalArgumentException("kill-server=" + serverId + ": no such game server");
+            }
+            probe.start(killedAtNs);
+            collector.window(epochMs, epochMs + MeshResult.FAILOVER_WINDOW_MS);
+            killedServer = serverId;
+            log.printf(Locale.ROOT, "%6.1fs stopped game server %d abruptly (%d players)%n",
+                (killedAtNs - startNs) / 1e9, serverId, playersOnKilledServer);
+            live.onPhase("failover");
+        }
+
+        MeshResult result(
+            final ShardUnderTest shard,
+            final ShardCounters counters,
+            final SwarmSummary summary,
+            final IntervalCollector collector,
+            final long nowNs)
+        {
+            final long committed = counters.total(OrreryCounter.HANDOFFS_COMMITTED);
+            final long measuredCommitted = Long.MIN_VALUE == handoffsAtWarmupEnd ? 0 : committed - handoffsAtWarmupEnd;
+            final double measuredS = Long.MIN_VALUE == handoffsAtWarmupEnd ? Double.NaN :
+                (nowNs - warmupEndNs) / 1e9;
+            double detectedMs = Double.NaN;
+            double reassignedMs = Double.NaN;
+            long reassigned = 0;
+            long gaps = 0;
+            double gapP50Ms = Double.NaN;
+            double gapP99Ms = Double.NaN;
+            double gapMaxMs = Double.NaN;
+            if (null != probe)
+            {
+                try
+                {
+                    probe.join(TimeUnit.SECONDS.toMillis(10));
+                }
+                catch (final InterruptedException ex)
+                {
+                    Thread.currentThread().interrupt();
+                }
+                detectedMs = FailoverProbe.NOT_SEEN == probe.detectedAfterNs() ? Double.NaN :
+                    probe.detectedAfterNs() / 1e6;
+                reassignedMs = FailoverProbe.NOT_SEEN == probe.reassignedAfterNs() ? Double.NaN :
+                    probe.reassignedAfterNs() / 1e6;
+                reassigned = probe.entitiesReassigned();
+                final Histogram window = IntervalCollector.newHistogram();
+                collector.copyWindow(MetricSet.HANDOFF_GAP, window);
+                final long thresholdNs = MeshResult.AFFECTED_THRESHOLD_TICKS * TimeUnit.SECONDS.toNanos(1) /
+                    scenario.tickHz();
+                final Histogram affected = IntervalCollector.newHistogram();
+                for (final org.HdrHistogram.HistogramIterationValue value : window.recordedValues())
+                {
+                    if (value.getValueIteratedTo() >= thresholdNs)
+                    {
+                        affected.recordValueWithCount(value.getValueIteratedTo(), value.getCountAtValueIteratedTo());
+                    }
+                }
+                gaps = affected.getTotalCount();
+                if (gaps > 0)
+                {
+                    gapP50Ms = affected.getValueAtPercentile(50) / 1e6;
+                    gapP99Ms = affected.getValueAtPercentile(99) / 1e6;
+                    gapMaxMs = affected.getMaxValue() / 1e6;
+                }
+            }
+            return new MeshResult(
+                shard.serverIds().length,
+                measuredCommitted,
+                measuredCommitted / measuredS,
+                counters.total(OrreryCounter.HANDOFFS_STARTED),
+                counters.total(OrreryCounter.HANDOFFS_TIMED_OUT),
+                summary.count("authorityChangesSeen"),
+                killedServer,
+                0 == killedServer ? Double.NaN : scenario.killServerAtNs() / 1e9,
+                playersOnKilledServer,
+                detectedMs,
+                reassignedMs,
+                reassigned,
+                gaps,
+                null == probe ? 0 : probe.failoversBefore(),
+                gapP50Ms,
+                gapP99Ms,
+                gapMaxMs,
+                counters.total(OrreryCounter.SERVER_FAILOVERS),
+                counters.total(OrreryCounter.STALE_EPOCH_WRITES),
+                counters.total(OrreryCounter.UNAUTHORISED_WRITES),
+                summary.correctness().get("unexpectedDisconnects"),
+                shard.serverStatus());
+        }
     }
 
     private static List<LatencySummary> latencies(

@@ -66,7 +66,8 @@ public final class ScenarioRunner implements Callable<Integer>
     Integer servers;
 
     @Option(names = { "--fallback" },
-        description = "Run a servers>0 scenario with its fallback-servers setting (0: the scripted shard) for now.")
+        description = "Run a servers>0 scenario with its fallback-servers setting instead (default 0: the scripted " +
+            "in-process shard).")
     boolean fallback;
 
     @Option(names = { "--floor" }, description = "Override: raw Aeron floor after each repetition, on or off.")

@@ -66,6 +66,38 @@ public interface ShardUnderTest extends AutoCloseable
     String description();
 
     /**
+     * Ids of the game servers of a servers-backed shard.
+     *
+     * @return server ids; empty for the scripted shard.
+     */
+    default int[] serverIds()
+    {
+        return new int[0];
+    }
+
+    /**
+     * Stop one game server abruptly: it stops working (no more ticks, writes or load reports) without saying goodbye,
+     * so the Replication Layer notices only by the missing heartbeat and fails over.
+     *
+     * @param serverId which one.
+     * @return the number of players that server simulated when stopped, or -1 when there is no such server.
+     */
+    default long stopServerAbruptly(final int serverId)
+    {
+        return -1;
+    }
+
+    /**
+     * One line per game server (ticks, tick time, entities, players, handoffs), for logs and the summary.
+     *
+     * @return status lines; empty for the scripted shard.
+     */
+    default java.util.List<String> serverStatus()
+    {
+        return java.util.List.of();
+    }
+
+    /**
      * Stop everything started; idempotent.
      */
     @Override

@@ -18,7 +18,7 @@ class ScenarioTest
     @Test
     void shouldLoadEveryShippedScenarioWhenNamed()
     {
-        for (final String name : new String[]{ "smoke", "2k-commute", "hotspot", "soak" })
+        for (final String name : new String[]{ "smoke", "2k-commute", "hotspot", "failover", "soak" })
         {
             final Scenario scenario = Scenario.load(name, Map.of());
             assertEquals(name, scenario.name());
@@ -29,8 +29,11 @@ class ScenarioTest
         assertEquals(2000, commute.bots());
         assertEquals(4, commute.servers());
         assertEquals("four-servers.shard", commute.shard());
-        assertEquals(0, commute.fallbackServers());
         assertEquals(4, Scenario.load("hotspot", Map.of()).servers());
+        final Scenario failover = Scenario.load("failover", Map.of());
+        assertEquals(4, failover.servers());
+        assertEquals(TimeUnit.SECONDS.toNanos(20), failover.killServerAtNs());
+        assertEquals(1, failover.killServer());
         assertEquals(0, Scenario.load("smoke", Map.of()).servers());
     }
 
@@ -70,14 +73,41 @@ class ScenarioTest
     }
 
     @Test
-    void shouldFailWithClearMessageWhenScenarioNeedsGameServers()
+    void shouldPickShardUnderTestWhenServersGiven()
     {
         final Scenario scenario = Scenario.load("2k-commute", Map.of());
-        final UnsupportedOperationException ex =
-            assertThrows(UnsupportedOperationException.class, () -> ShardsUnderTest.create(scenario));
-        assertTrue(ex.getMessage().contains("servers=4"), ex.getMessage());
-        assertTrue(ex.getMessage().contains("--fallback"), ex.getMessage());
+        assertTrue(ShardsUnderTest.create(scenario) instanceof ServersShardUnderTest);
         assertTrue(ShardsUnderTest.create(scenario.with(Map.of("servers", "0"))) instanceof ScriptedShardUnderTest);
+    }
+
+    @Test
+    void shouldStraddleTerritoriesWhenCommutingOnFourServers()
+    {
+        final Scenario scenario = Scenario.load("2k-commute", Map.of());
+        final io.orrery.core.atlas.ShardConfig config = ServersShardUnderTest.loadShard(scenario);
+        final long[] hotspotsMm = scenario.hotspotsMm();
+        final java.util.Set<Integer> territories = new java.util.HashSet<>();
+        for (int i = 0; i < hotspotsMm.length; i += 2)
+        {
+            final int here = config.territoryIndexAt(hotspotsMm[i], hotspotsMm[i + 1], 0);
+            final int next = config.territoryIndexAt(hotspotsMm[(i + 2) % hotspotsMm.length],
+                hotspotsMm[(i + 3) % hotspotsMm.length], 0);
+            assertTrue(here != next, "leg " + i / 2 + " stays in territory " + here);
+            territories.add(here);
+        }
+        assertEquals(4, territories.size(), "commute loop visits every territory");
+        assertEquals(600, config.spawnRadiusM(), 1e-9);
+    }
+
+    @Test
+    void shouldRejectKillWhenNoGameServers()
+    {
+        assertThrows(IllegalArgumentException.class,
+            () -> Scenario.parse("name=x\nkill-server-at=2s\n", "test", Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> Scenario.parse(
+            "name=x\nservers=2\nshard=two-servers.shard\nduration=5s\nkill-server-at=6s\n", "test", Map.of()));
+        assertThrows(IllegalArgumentException.class, () -> Scenario.parse("name=x\nhotspots=1,2,3\n", "test",
+            Map.of()));
     }
 
     @Test

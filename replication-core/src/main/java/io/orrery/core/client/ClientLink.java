@@ -459,7 +459,7 @@ public final class ClientLink implements Agent, AutoCloseable
         session.spawnsReceived++;
         if (entityId == session.playerEntityId)
         {
-            session.onOwnEntity(lastApplied, nowNs);
+            session.onOwnEntity(lastApplied, epoch, nowNs);
         }
         session.listener.onSpawn(session, session.view, slot);
     }
@@ -497,7 +497,7 @@ public final class ClientLink implements Agent, AutoCloseable
             session.updatesReceived++;
             if (entityId == session.playerEntityId)
             {
-                session.onOwnEntity(lastApplied, nowNs);
+                session.onOwnEntity(lastApplied, epoch, nowNs);
             }
             session.listener.onUpdate(session, view, slot, mask);
         }

@@ -74,6 +74,8 @@ public final class ClientSession
     private long lastOwnUpdateNs;
     private Histogram inputLatencyHistogram;
     private Histogram ownUpdateGapHistogram;
+    private Histogram handoffGapHistogram;
+    private long lastOwnEpoch;
 
     long inputsSent;
     long inputsBackPressured;
@@ -88,6 +90,7 @@ public final class ClientSession
     long rejectsReceived;
     long malformedReceived;
     long stowResultsReceived;
+    long authorityChangesSeen;
 
     ClientSession(final ClientLink link, final long correlationId, final byte[] token, final ClientListener listener,
         final int viewCapacity)
@@ -114,6 +117,17 @@ public final class ClientSession
     public ClientSession ownUpdateGapHistogram(final Histogram histogram)
     {
         this.ownUpdateGapHistogram = histogram;
+        return this;
+    }
+
+    /**
+     * Record, whenever the {@code authorityEpoch} of the player's own entity changes (a handoff or a failover moved
+     * it to another game server), the gap (ns) between the last update before the change and the first update
+     * after it into this histogram; null to stop. Every change is counted in {@link #authorityChangesSeen()}.
+     */
+    public ClientSession handoffGapHistogram(final Histogram histogram)
+    {
+        this.handoffGapHistogram = histogram;
         return this;
     }
 
@@ -284,7 +298,7 @@ public final class ClientSession
         }
     }
 
-    void onOwnEntity(final long lastApplied, final long nowNs)
+    void onOwnEntity(final long lastApplied, final long authorityEpoch, final long nowNs)
     {
         if (lastApplied < lastAcknowledgedInput)
         {
@@ -296,6 +310,16 @@ public final class ClientSession
             ownUpdateGapHistogram.recordValue(Math.min(nowNs - lastOwnUpdateNs, ownUpdateGapHistogram
                 .getHighestTrackableValue()));
         }
+        if (0 != lastOwnUpdateNs && authorityEpoch != lastOwnEpoch)
+        {
+            authorityChangesSeen++;
+            if (null != handoffGapHistogram)
+            {
+                handoffGapHistogram.recordValue(Math.min(Math.max(0, nowNs - lastOwnUpdateNs),
+                    handoffGapHistogram.getHighestTrackableValue()));
+            }
+        }
+        lastOwnEpoch = authorityEpoch;
         lastOwnUpdateNs = nowNs;
         if (lastApplied > lastAcknowledgedInput)
         {
@@ -438,5 +462,13 @@ public final class ClientSession
     public long stowResultsReceived()
     {
         return stowResultsReceived;
+    }
+
+    /**
+     * @return how often the {@code authorityEpoch} of the player's own entity changed (handoffs and failovers seen).
+     */
+    public long authorityChangesSeen()
+    {
+        return authorityChangesSeen;
     }
 }
