@@ -118,6 +118,7 @@ public final class Atlas
     private long tick;
     private long nextHandoffId;
     private int topSlot;
+    private boolean ingressCaughtUp = true;
     private long handoffsCommitted;
 
     public Atlas(final ShardConfig config, final EntityStore store, final Counter[] counters,
@@ -364,8 +365,21 @@ public final class Atlas
         return work;
     }
 
+    /**
+     * Whether the last poll of server ingress read everything there was. Only then is a silent server presumed dead:
+     * when the layer itself falls behind (a starved machine), heartbeats queued in ingress are not silence.
+     */
+    void ingressCaughtUp(final boolean caughtUp)
+    {
+        this.ingressCaughtUp = caughtUp;
+    }
+
     private int checkHeartbeats()
     {
+        if (!ingressCaughtUp)
+        {
+            return 0;
+        }
         int work = 0;
         for (final ServerConnection connection : connections)
         {
@@ -1023,7 +1037,8 @@ public final class Atlas
             final int slot = store.activeSlot(i);
             if (owner[slot] == dead.index)
             {
-                setOwner(slot, NO_SERVER);
+                setOwner(slot, NO_SERVER); // the scan below streams it in to its territory's new server
+                increment(OrreryCounter.ENTITIES_REASSIGNED);
             }
         }
         for (int t = 0; t < territoryServer.length; t++)

@@ -107,7 +107,11 @@ public final class ServerIngressAdapter implements AutoCloseable
     {
         this.nowNs = nowNs;
         atlas.nowNs(nowNs);
-        int work = subscription.poll(assembler, FRAGMENT_LIMIT);
+        final int fragments = subscription.poll(assembler, FRAGMENT_LIMIT);
+        // a poll that hit its limit may have left servers' messages (heartbeats among them) unread: Atlas must not
+        // mistake the layer being behind for a server being silent
+        atlas.ingressCaughtUp(fragments < FRAGMENT_LIMIT);
+        int work = fragments;
         if (!pending.isEmpty())
         {
             work += progressPending();
@@ -157,6 +161,7 @@ public final class ServerIngressAdapter implements AutoCloseable
             return;
         }
 
+        connection.lastHeartbeatNs = nowNs; // any authenticated message shows the server is alive
         switch (templateId)
         {
             case EntityStateBatchDecoder.TEMPLATE_ID:
