@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * {@link #streamInLatencyNs()} (clock of the layer).
  * <p>
  * <b>Stream out.</b> A HOT or UNLOADED cell that no player has been within the stream-out margin of (larger than the
- * stream-in margin: hysteresis) for the stream-out delay is streamed out: every top-level entity standing in it, with
+ * stream-in margin: hysteresis) for longer than the stream-out delay is streamed out: every top-level entity standing in it, with
  * its zone subtree (ships carry their crew), except subtrees that hold a player or a pinned entity, is offered as a
  * node upsert if it changed since last offered, then a flush barrier; once Scribe's durable sequence covers it the
  * entities are evicted, children before their zones, through {@link Authority#removeEntity} with reason
@@ -424,7 +424,7 @@ public final class RegionStreamer implements LoadHandler
             {
                 anyEvicting = true;
             }
-            else if (LOADING != state && nowNs - lastNearNs[cell] >= outDelayNs)
+            else if (LOADING != state && nowNs - lastNearNs[cell] > outDelayNs)
             {
                 if (0 == entityCounts[cell])
                 {
@@ -684,7 +684,7 @@ public final class RegionStreamer implements LoadHandler
 
     private boolean isDue(final int cell)
     {
-        return cell < 0 || (LOADING != cellStates[cell] && nowNs - lastNearNs[cell] >= outDelayNs);
+        return cell < 0 || (LOADING != cellStates[cell] && nowNs - lastNearNs[cell] > outDelayNs);
     }
 
     private int topOf(final int slot)

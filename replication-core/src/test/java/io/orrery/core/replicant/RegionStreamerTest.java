@@ -138,9 +138,9 @@ class RegionStreamerTest
         assertEquals(SHIP, store.parentZoneId(store.slotOf(SHIP + 2)));
         assertEquals(RegionStreamer.HOT, streamer.cellState(0, 0), "not before the delay");
 
-        nowNs += DELAY_NS - 1;
+        nowNs += DELAY_NS;
         settle();
-        assertEquals(RegionStreamer.HOT, streamer.cellState(0, 0), "not before the delay");
+        assertEquals(RegionStreamer.HOT, streamer.cellState(0, 0), "not before the delay has passed");
 
         nowNs += 1;
         settle();
@@ -178,7 +178,7 @@ class RegionStreamerTest
         assertEquals(RegionStreamer.HOT, streamer.cellState(0, 0), "hysteresis");
 
         movePlayer(310); // 210 m: outside the stream-out margin
-        nowNs += DELAY_NS;
+        nowNs += DELAY_NS + 1;
         settle();
         assertEquals(RegionStreamer.COLD, streamer.cellState(0, 0));
         assertEquals(EntityStore.NULL_SLOT, store.slotOf(BASE));
@@ -197,7 +197,7 @@ class RegionStreamerTest
 
         movePlayer(560);
         settle();
-        nowNs += DELAY_NS;
+        nowNs += DELAY_NS + 1;
         settle();
         assertEquals(RegionStreamer.COLD, streamer.cellState(0, 0));
         assertEquals(EntityStore.NULL_SLOT, store.slotOf(BASE + 5));
@@ -210,7 +210,7 @@ class RegionStreamerTest
         assertTrue(before.contentEquals(after), before + " came back as " + after);
         assertEquals(streamer.cellsStreamedIn(), counters[OrreryCounter.OCS_CELLS_STREAMED_IN.id()].get());
 
-        nowNs += DELAY_NS;
+        nowNs += DELAY_NS + 1;
         settle();
         assertEquals(RegionStreamer.COLD, streamer.cellState(5, 0), "the ship's cell left behind");
         assertEquals(EntityStore.NULL_SLOT, store.slotOf(SHIP));
