@@ -35,7 +35,9 @@ import java.nio.ByteBuffer;
  * Replicant restores the EntityGraph into its cache before serving, launches Scribe (its consumer on a thread of its
  * own, the Replicant its producer), writes the world behind ({@code WorldPersistence}), runs stow/unstow and the
  * starter grant as durable operations ({@code ScribeInventoryBackend}), and on close offers the last changes and
- * drains Scribe before the layer's resources are released.
+ * drains Scribe before the layer's resources are released. With {@link Context#ocsEnabled(boolean)} (server OCS) the
+ * graph is not restored whole: {@code RegionStreamer} streams cells in as players join and approach them and streams
+ * cells with no player near out to the store, so a world larger than the cache works.
  */
 public final class ReplicationLayer implements AutoCloseable
 {

@@ -49,7 +49,11 @@ import static io.orrery.core.persistence.CompletionDescriptor.VALUE_OFFSET;
  *       ^                                                                      |
  *       '------------ pollCompletions() &lt;-- completion ring (Agrona) &lt;-------'
  * </pre>
- * Producer API: every {@code offerXxx} method and {@link #pollCompletions(CompletionHandler, int)},
+ * Region loads (server OCS stream-in) go the same way: {@link #offerLoadRegion} in ring order, the loaded nodes come
+ * back through a bounded load ring read by {@link #pollLoads(LoadHandler, int)}.
+ * <p>
+ * Producer API: every {@code offerXxx} method, {@link #pollLoads(LoadHandler, int)},
+ * {@link #pollCompletions(CompletionHandler, int)},
  * {@link #flushNow()}, {@link #awaitDurable(long, long)} and {@link #close()} must be called from one thread, the
  * producer. Offers never block and never allocate: they return {@code false} when the ring is full (counted as
  * {@link ScribeCounter#RING_FULL}) or, for operations, when {@link Context#maxPendingOperations()} operations await
