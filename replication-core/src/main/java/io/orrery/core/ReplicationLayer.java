@@ -35,7 +35,9 @@ import java.nio.ByteBuffer;
  * Replicant restores the EntityGraph into its cache before serving, launches Scribe (its consumer on a thread of its
  * own, the Replicant its producer), writes the world behind ({@code WorldPersistence}), runs stow/unstow and the
  * starter grant as durable operations ({@code ScribeInventoryBackend}), and on close offers the last changes and
- * drains Scribe before the layer's resources are released.
+ * drains Scribe before the layer's resources are released. With {@link Context#ocsEnabled(boolean)} (server OCS) the
+ * graph is not restored whole: {@code RegionStreamer} streams cells in as players join and approach them and streams
+ * cells with no player near out to the store, so a world larger than the cache works.
  */
 public final class ReplicationLayer implements AutoCloseable
 {
@@ -271,6 +273,39 @@ public final class ReplicationLayer implements AutoCloseable
          */
         public static final String SCRIBE_RING_SIZE_PROP = io.orrery.core.persistence.Scribe.Context.RING_SIZE_PROP;
         public static final int SCRIBE_RING_SIZE_DEFAULT = 16 * 1024;
+        /**
+         * Server OCS (object container streaming) of a persistent shard: regions with no player near are streamed out
+         * to the store and back in as players approach. Off by default; needs a persistence adapter.
+         */
+        public static final String OCS_ENABLED_PROP = "orrery.ocs.enabled";
+        public static final boolean OCS_ENABLED_DEFAULT = false;
+        /**
+         * Side of an OCS cell, a square of the root zone's x/y plane, in metres.
+         */
+        public static final String OCS_CELL_SIZE_M_PROP = "orrery.ocs.cell.size.m";
+        public static final double OCS_CELL_SIZE_M_DEFAULT = 500;
+        /**
+         * A cell is streamed in when a player is within this distance of it; default (0): the bubble radius plus one
+         * cell diagonal.
+         */
+        public static final String OCS_STREAM_IN_MARGIN_M_PROP = "orrery.ocs.stream.in.margin.m";
+        /**
+         * A cell is streamed out when no player has been within this distance of it for the stream-out delay; must be
+         * larger than the stream-in margin; default (0): the stream-in margin plus half a cell.
+         */
+        public static final String OCS_STREAM_OUT_MARGIN_M_PROP = "orrery.ocs.stream.out.margin.m";
+        public static final String OCS_STREAM_OUT_DELAY_MS_PROP = "orrery.ocs.stream.out.delay.ms";
+        public static final long OCS_STREAM_OUT_DELAY_MS_DEFAULT = 5000;
+        /**
+         * How often the cell states are re-evaluated (loads are polled every duty cycle).
+         */
+        public static final String OCS_CHECK_INTERVAL_MS_PROP = "orrery.ocs.check.interval.ms";
+        public static final long OCS_CHECK_INTERVAL_MS_DEFAULT = 100;
+        /**
+         * Cells tracked at once (hot, loading or occupied); cold cells take no room.
+         */
+        public static final String OCS_MAX_CELLS_PROP = "orrery.ocs.max.cells";
+        public static final int OCS_MAX_CELLS_DEFAULT = 16 * 1024;
         public static final String INTER_ROLE_RING_CAPACITY_PROP = "orrery.inter.role.ring.capacity";
         public static final int INTER_ROLE_RING_CAPACITY_DEFAULT = 4 * 1024 * 1024;
 
@@ -322,6 +357,18 @@ public final class ReplicationLayer implements AutoCloseable
         private long persistenceFlushIntervalNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
             Long.getLong(PERSISTENCE_FLUSH_INTERVAL_MS_PROP, PERSISTENCE_FLUSH_INTERVAL_MS_DEFAULT));
         private int scribeRingSize = Integer.getInteger(SCRIBE_RING_SIZE_PROP, SCRIBE_RING_SIZE_DEFAULT);
+        private boolean ocsEnabled = Boolean.parseBoolean(
+            System.getProperty(OCS_ENABLED_PROP, Boolean.toString(OCS_ENABLED_DEFAULT)));
+        private double ocsCellSizeM = Double.parseDouble(
+            System.getProperty(OCS_CELL_SIZE_M_PROP, Double.toString(OCS_CELL_SIZE_M_DEFAULT)));
+        private double ocsStreamInMarginM = Double.parseDouble(System.getProperty(OCS_STREAM_IN_MARGIN_M_PROP, "0"));
+        private double ocsStreamOutMarginM = Double.parseDouble(
+            System.getProperty(OCS_STREAM_OUT_MARGIN_M_PROP, "0"));
+        private long ocsStreamOutDelayNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+            Long.getLong(OCS_STREAM_OUT_DELAY_MS_PROP, OCS_STREAM_OUT_DELAY_MS_DEFAULT));
+        private long ocsCheckIntervalNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+            Long.getLong(OCS_CHECK_INTERVAL_MS_PROP, OCS_CHECK_INTERVAL_MS_DEFAULT));
+        private int ocsMaxCells = Integer.getInteger(OCS_MAX_CELLS_PROP, OCS_MAX_CELLS_DEFAULT);
 
         private org.agrona.concurrent.IdleStrategy idleStrategy;
         private java.util.concurrent.ThreadFactory threadFactory;
@@ -360,6 +407,31 @@ public final class ReplicationLayer implements AutoCloseable
             if (!(hysteresis >= 0 && hysteresis < 1))
             {
                 throw new IllegalArgumentException("hysteresis must be in [0, 1): " + hysteresis);
+            }
+            if (ocsEnabled)
+            {
+                if (!(ocsCellSizeM >= 1))
+                {
+                    throw new IllegalArgumentException("ocsCellSizeM must be >= 1: " + ocsCellSizeM);
+                }
+                if (0 == ocsStreamInMarginM)
+                {
+                    ocsStreamInMarginM = bubbleRadiusM + ocsCellSizeM * Math.sqrt(2);
+                }
+                if (0 == ocsStreamOutMarginM)
+                {
+                    ocsStreamOutMarginM = ocsStreamInMarginM + ocsCellSizeM / 2;
+                }
+                if (!(ocsStreamInMarginM > 0 && ocsStreamOutMarginM > ocsStreamInMarginM))
+                {
+                    throw new IllegalArgumentException("need 0 < ocsStreamInMarginM < ocsStreamOutMarginM: " +
+                        ocsStreamInMarginM + ", " + ocsStreamOutMarginM);
+                }
+                requirePositive(ocsMaxCells, "ocsMaxCells");
+                if (ocsStreamOutDelayNs < 0 || ocsCheckIntervalNs < 0)
+                {
+                    throw new IllegalArgumentException("OCS delay and check interval must be >= 0");
+                }
             }
             if (null == idleStrategy)
             {
@@ -801,6 +873,94 @@ public final class ReplicationLayer implements AutoCloseable
         public Context scribeRingSize(final int scribeRingSize)
         {
             this.scribeRingSize = scribeRingSize;
+            return this;
+        }
+
+        public boolean ocsEnabled()
+        {
+            return ocsEnabled;
+        }
+
+        /**
+         * @param ocsEnabled stream regions with no player near out to the store and back in (persistent shards only;
+         *                   see {@link #OCS_ENABLED_PROP}). With OCS the world is not loaded whole at launch: cells are
+         *                   loaded as players join and approach them.
+         */
+        public Context ocsEnabled(final boolean ocsEnabled)
+        {
+            this.ocsEnabled = ocsEnabled;
+            return this;
+        }
+
+        public double ocsCellSizeM()
+        {
+            return ocsCellSizeM;
+        }
+
+        public Context ocsCellSizeM(final double ocsCellSizeM)
+        {
+            this.ocsCellSizeM = ocsCellSizeM;
+            return this;
+        }
+
+        public double ocsStreamInMarginM()
+        {
+            return ocsStreamInMarginM;
+        }
+
+        /**
+         * @param ocsStreamInMarginM see {@link #OCS_STREAM_IN_MARGIN_M_PROP}; 0 for the default.
+         */
+        public Context ocsStreamInMarginM(final double ocsStreamInMarginM)
+        {
+            this.ocsStreamInMarginM = ocsStreamInMarginM;
+            return this;
+        }
+
+        public double ocsStreamOutMarginM()
+        {
+            return ocsStreamOutMarginM;
+        }
+
+        /**
+         * @param ocsStreamOutMarginM see {@link #OCS_STREAM_OUT_MARGIN_M_PROP}; 0 for the default.
+         */
+        public Context ocsStreamOutMarginM(final double ocsStreamOutMarginM)
+        {
+            this.ocsStreamOutMarginM = ocsStreamOutMarginM;
+            return this;
+        }
+
+        public long ocsStreamOutDelayNs()
+        {
+            return ocsStreamOutDelayNs;
+        }
+
+        public Context ocsStreamOutDelayNs(final long ocsStreamOutDelayNs)
+        {
+            this.ocsStreamOutDelayNs = ocsStreamOutDelayNs;
+            return this;
+        }
+
+        public long ocsCheckIntervalNs()
+        {
+            return ocsCheckIntervalNs;
+        }
+
+        public Context ocsCheckIntervalNs(final long ocsCheckIntervalNs)
+        {
+            this.ocsCheckIntervalNs = ocsCheckIntervalNs;
+            return this;
+        }
+
+        public int ocsMaxCells()
+        {
+            return ocsMaxCells;
+        }
+
+        public Context ocsMaxCells(final int ocsMaxCells)
+        {
+            this.ocsMaxCells = ocsMaxCells;
             return this;
         }
 

@@ -51,6 +51,10 @@ final class CompletionDescriptor
     static final int LENGTH = 36;
 
     static final int MSG_TYPE_ID_WITH_NODE = 2;
+    /** Load ring: one loaded node (correlation id at {@link #CORRELATION_ID_OFFSET}, node as with a completion). */
+    static final int MSG_TYPE_ID_LOADED_NODE = 3;
+    /** Load ring: a region load is complete (correlation id, node count at {@link #VALUE_OFFSET}). */
+    static final int MSG_TYPE_ID_LOAD_COMPLETE = 4;
     static final int MAX_RING_CAPACITY = 1 << 30;
     static final int NODE_ENTITY_ID_OFFSET = 36;
     static final int NODE_PARENT_ZONE_ID_OFFSET = 44;

@@ -49,7 +49,11 @@ import static io.orrery.core.persistence.CompletionDescriptor.VALUE_OFFSET;
  *       ^                                                                      |
  *       '------------ pollCompletions() &lt;-- completion ring (Agrona) &lt;-------'
  * </pre>
- * Producer API: every {@code offerXxx} method and {@link #pollCompletions(CompletionHandler, int)},
+ * Region loads (server OCS stream-in) go the same way: {@link #offerLoadRegion} in ring order, the loaded nodes come
+ * back through a bounded load ring read by {@link #pollLoads(LoadHandler, int)}.
+ * <p>
+ * Producer API: every {@code offerXxx} method, {@link #pollLoads(LoadHandler, int)},
+ * {@link #pollCompletions(CompletionHandler, int)},
  * {@link #flushNow()}, {@link #awaitDurable(long, long)} and {@link #close()} must be called from one thread, the
  * producer. Offers never block and never allocate: they return {@code false} when the ring is full (counted as
  * {@link ScribeCounter#RING_FULL}) or, for operations, when {@link Context#maxPendingOperations()} operations await
@@ -79,6 +83,10 @@ public final class Scribe implements AutoCloseable
     private final Context ctx;
     private final RingBuffer<ScribeEvent> ring;
     private final OneToOneRingBuffer completions;
+    private final OneToOneRingBuffer loads;
+    private final MessageHandler loadMessageHandler = this::onLoadMessage;
+    private final NodeRecord loadNode = new NodeRecord();
+    private LoadHandler loadHandler;
     private final ScribeConsumer consumer;
     private final AgentRunner runner;
     private final AgentInvoker invoker;
@@ -132,7 +140,10 @@ public final class Scribe implements AutoCloseable
         final int completionCapacity = CompletionDescriptor.ringCapacity(maxPendingOperations);
         completions = new OneToOneRingBuffer(new UnsafeBuffer(
             ByteBuffer.allocateDirect(completionCapacity + RingBufferDescriptor.TRAILER_LENGTH)));
-        consumer = new ScribeConsumer(ctx, ring, completions, counters, batchWriteLatencyNs, operationLatencyNs);
+        loads = new OneToOneRingBuffer(new UnsafeBuffer(
+            ByteBuffer.allocateDirect(ctx.loadRingCapacity() + RingBufferDescriptor.TRAILER_LENGTH)));
+        consumer = new ScribeConsumer(
+            ctx, ring, completions, loads, counters, batchWriteLatencyNs, operationLatencyNs);
 
         if (ctx.useConsumerAgentInvoker())
         {
@@ -444,6 +455,68 @@ public final class Scribe implements AutoCloseable
     }
 
     /**
+     * Offer a region load (stream-in): when the consumer reaches it, it first writes every pending world change (so the
+     * load sees everything offered before it), then runs {@link PersistenceAdapter#loadRegion} and posts the nodes,
+     * then a completion, to the load ring read by {@link #pollLoads(LoadHandler, int)}. The load ring is bounded: when
+     * it is full the consumer waits for the producer to poll (nothing is dropped while Scribe is open; with
+     * {@link Context#useConsumerAgentInvoker(boolean)} the attempt is abandoned and retried after a backoff instead,
+     * so the ring must hold a whole region then).
+     *
+     * @param correlationId returned with every node and the completion.
+     * @param zoneId        zone whose direct children are loaded (0 for the world root), each with its zone subtree.
+     * @return true when taken, false when back-pressured (offer it again later).
+     */
+    public boolean offerLoadRegion(
+        final long correlationId,
+        final long zoneId,
+        final long minX,
+        final long minY,
+        final long minZ,
+        final long maxX,
+        final long maxY,
+        final long maxZ)
+    {
+        final long sequence = claim();
+        if (sequence < 0)
+        {
+            return false;
+        }
+
+        final ScribeEvent event = ring.get(sequence);
+        event.type = ScribeEvent.LOAD_REGION;
+        event.correlationId = correlationId;
+        event.entityId = zoneId;
+        event.minX = minX;
+        event.minY = minY;
+        event.minZ = minZ;
+        event.maxX = maxX;
+        event.maxY = maxY;
+        event.maxZ = maxZ;
+        publish(sequence);
+        return true;
+    }
+
+    /**
+     * Deliver loaded nodes and load completions to the handler, on the producer thread. Allocation free.
+     *
+     * @param handler receives them; not retained after return.
+     * @param limit   maximum messages (nodes plus completions) to deliver.
+     * @return messages delivered.
+     */
+    public int pollLoads(final LoadHandler handler, final int limit)
+    {
+        loadHandler = handler;
+        try
+        {
+            return loads.read(loadMessageHandler, limit);
+        }
+        finally
+        {
+            loadHandler = null;
+        }
+    }
+
+    /**
      * Offer a flush barrier: pending world changes are written as soon as the consumer reaches it, without waiting
      * for the flush interval.
      *
@@ -719,6 +792,20 @@ public final class Scribe implements AutoCloseable
             node);
     }
 
+    private void onLoadMessage(
+        final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        final long correlationId = buffer.getLong(index + CORRELATION_ID_OFFSET);
+        if (CompletionDescriptor.MSG_TYPE_ID_LOADED_NODE == msgTypeId)
+        {
+            loadHandler.onLoadedNode(correlationId, CompletionDescriptor.decodeNode(buffer, index, loadNode));
+        }
+        else if (CompletionDescriptor.MSG_TYPE_ID_LOAD_COMPLETE == msgTypeId)
+        {
+            loadHandler.onLoadComplete(correlationId, (int)buffer.getLong(index + VALUE_OFFSET));
+        }
+    }
+
     private static void checkStateLength(final int componentStateLength)
     {
         if (componentStateLength < 0 || componentStateLength > NodeRecord.MAX_COMPONENT_STATE_LENGTH)
@@ -765,6 +852,8 @@ public final class Scribe implements AutoCloseable
         public static final long RETRY_BACKOFF_MAX_MS_DEFAULT = 1000;
         public static final String CLOSE_TIMEOUT_MS_PROP = "orrery.scribe.close.timeout.ms";
         public static final long CLOSE_TIMEOUT_MS_DEFAULT = 10_000;
+        public static final String LOAD_RING_CAPACITY_PROP = "orrery.scribe.load.ring.capacity";
+        public static final int LOAD_RING_CAPACITY_DEFAULT = 4 * 1024 * 1024;
 
         private boolean isConcluded;
         private String name = System.getProperty(NAME_PROP, NAME_DEFAULT);
@@ -781,6 +870,7 @@ public final class Scribe implements AutoCloseable
             Long.getLong(RETRY_BACKOFF_MAX_MS_PROP, RETRY_BACKOFF_MAX_MS_DEFAULT));
         private long closeTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
             Long.getLong(CLOSE_TIMEOUT_MS_PROP, CLOSE_TIMEOUT_MS_DEFAULT));
+        private int loadRingCapacity = Integer.getInteger(LOAD_RING_CAPACITY_PROP, LOAD_RING_CAPACITY_DEFAULT);
         private boolean useConsumerAgentInvoker;
         private PersistenceAdapter adapter;
         private IdleStrategy idleStrategy;
@@ -825,6 +915,11 @@ public final class Scribe implements AutoCloseable
             {
                 throw new ConfigurationException("need 0 < retryBackoffMinNs <= retryBackoffMaxNs: " +
                     retryBackoffMinNs + ", " + retryBackoffMaxNs);
+            }
+            if (loadRingCapacity < 4096 || Integer.bitCount(loadRingCapacity) != 1)
+            {
+                throw new ConfigurationException("loadRingCapacity must be a power of two >= 4096: " +
+                    loadRingCapacity);
             }
             if (closeTimeoutNs < 0)
             {
@@ -979,6 +1074,21 @@ public final class Scribe implements AutoCloseable
         public Context closeTimeoutNs(final long closeTimeoutNs)
         {
             this.closeTimeoutNs = closeTimeoutNs;
+            return this;
+        }
+
+        public int loadRingCapacity()
+        {
+            return loadRingCapacity;
+        }
+
+        /**
+         * @param loadRingCapacity bytes of the ring carrying loaded nodes to the producer (a power of two; a node
+         *                         takes about 128 bytes plus its component state).
+         */
+        public Context loadRingCapacity(final int loadRingCapacity)
+        {
+            this.loadRingCapacity = loadRingCapacity;
             return this;
         }
 

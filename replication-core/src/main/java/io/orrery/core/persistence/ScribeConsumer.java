@@ -46,6 +46,12 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private final WorldCoalescer coalescer;
     private final OneToOneRingBuffer completions;
     private final AtomicBuffer completionBuffer;
+    private final OneToOneRingBuffer loads;
+    private final AtomicBuffer loadBuffer;
+    private final boolean waitForLoadRing;
+    private final PersistenceAdapter.NodeHandler loadHandler = this::onLoadedNode;
+    private long loadCorrelationId;
+    private boolean loadAbandoned;
     private final NanoClock clock;
     private final ErrorHandler errorHandler;
     private final long flushIntervalNs;
@@ -73,6 +79,9 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private final AtomicCounter operationsRejected;
     private final AtomicCounter backlog;
     private final AtomicCounter lastFlushLatencyNs;
+    private final AtomicCounter regionsLoaded;
+    private final AtomicCounter nodesLoaded;
+    private final AtomicCounter loadRingFull;
 
     private volatile boolean closing;
     private long nowNs;
@@ -90,6 +99,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         final Scribe.Context ctx,
         final RingBuffer<ScribeEvent> ring,
         final OneToOneRingBuffer completions,
+        final OneToOneRingBuffer loads,
         final AtomicCounter[] counters,
         final SingleWriterRecorder batchWriteLatencyNs,
         final SingleWriterRecorder operationLatencyNs)
@@ -102,6 +112,9 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         this.coalescer = new WorldCoalescer(ctx.maxCoalescedEntities());
         this.completions = completions;
         this.completionBuffer = completions.buffer();
+        this.loads = loads;
+        this.loadBuffer = loads.buffer();
+        this.waitForLoadRing = !ctx.useConsumerAgentInvoker();
         this.clock = ctx.nanoClock();
         this.errorHandler = ctx.errorHandler();
         this.flushIntervalNs = ctx.flushIntervalNs();
@@ -120,6 +133,9 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         operationsApplied = counters[ScribeCounter.OPERATIONS_APPLIED.id()];
         operationsRejected = counters[ScribeCounter.OPERATIONS_REJECTED.id()];
         backlog = counters[ScribeCounter.BACKLOG.id()];
+        regionsLoaded = counters[ScribeCounter.REGIONS_LOADED.id()];
+        nodesLoaded = counters[ScribeCounter.NODES_LOADED.id()];
+        loadRingFull = counters[ScribeCounter.LOAD_RING_FULL.id()];
         lastFlushLatencyNs = counters[ScribeCounter.LAST_FLUSH_LATENCY_NS.id()];
     }
 
@@ -313,10 +329,96 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             case ScribeEvent.FLUSH:
                 return flush();
 
+            case ScribeEvent.LOAD_REGION:
+                return flush() && loadRegion(event);
+
             default:
                 errorHandler.onError(new IllegalStateException("unknown scribe event type " + event.type));
                 return true;
         }
+    }
+
+    /**
+     * Run a region load into the load ring, then post its completion. A store failure is retried like a write; so is
+     * an attempt abandoned because the load ring was full in agent invoker mode (the producer is this thread).
+     */
+    private boolean loadRegion(final ScribeEvent event)
+    {
+        loadCorrelationId = event.correlationId;
+        loadAbandoned = false;
+        final int count;
+        try
+        {
+            count = adapter.loadRegion(
+                event.entityId, event.minX, event.minY, event.minZ, event.maxX, event.maxY, event.maxZ, loadHandler);
+        }
+        catch (final RuntimeException ex)
+        {
+            if (loadAbandoned)
+            {
+                backoffNs = 0 == backoffNs ? retryBackoffMinNs : Math.min(backoffNs << 1, retryBackoffMaxNs);
+                retryDeadlineNs = clock.nanoTime() + backoffNs;
+                failed = true;
+            }
+            else
+            {
+                onFailure(ex);
+            }
+            return false;
+        }
+
+        final int index = claimLoadMessage(CompletionDescriptor.MSG_TYPE_ID_LOAD_COMPLETE, LENGTH);
+        if (index >= 0)
+        {
+            loadBuffer.putLong(index + CORRELATION_ID_OFFSET, loadCorrelationId);
+            loadBuffer.putLong(index + VALUE_OFFSET, count);
+            loads.commit(index);
+            regionsLoaded.incrementRelease();
+        }
+        backoffNs = 0;
+        return true;
+    }
+
+    private void onLoadedNode(final NodeRecord node)
+    {
+        final int index = claimLoadMessage(
+            CompletionDescriptor.MSG_TYPE_ID_LOADED_NODE, CompletionDescriptor.NODE_STATE_OFFSET +
+            node.componentStateLength);
+        if (index >= 0)
+        {
+            loadBuffer.putLong(index + CORRELATION_ID_OFFSET, loadCorrelationId);
+            CompletionDescriptor.encodeNode(loadBuffer, index, node);
+            loads.commit(index);
+            nodesLoaded.incrementRelease();
+        }
+    }
+
+    /**
+     * Claim room in the load ring, waiting for the producer to poll while it is full (consumer thread). Returns -1
+     * only while closing (the producer no longer polls: what the load would deliver is still in the store).
+     */
+    private int claimLoadMessage(final int msgTypeId, final int length)
+    {
+        int index = loads.tryClaim(msgTypeId, length);
+        if (index >= 0)
+        {
+            return index;
+        }
+        loadRingFull.incrementRelease();
+        if (!waitForLoadRing)
+        {
+            loadAbandoned = true;
+            throw new PersistenceException("scribe load ring full: load abandoned, retried after a backoff");
+        }
+        while ((index = loads.tryClaim(msgTypeId, length)) < 0)
+        {
+            if (closing)
+            {
+                return -1;
+            }
+            Thread.yield();
+        }
+        return index;
     }
 
     private void onWorldChange(final int result, final long sequence)

@@ -30,7 +30,10 @@ public enum ScribeCounter
     OPERATIONS_REJECTED(10, "operations refused by the store's rules"),
     BACKLOG(11, "ring backlog: events offered, not yet consumed"),
     LAST_FLUSH_LATENCY_NS(12, "last world batch write latency ns"),
-    LOST_AT_CLOSE(13, "world changes not written when close timed out");
+    LOST_AT_CLOSE(13, "world changes not written when close timed out"),
+    REGIONS_LOADED(14, "regions loaded (stream-in)"),
+    NODES_LOADED(15, "nodes loaded by region loads"),
+    LOAD_RING_FULL(16, "region load waits: load ring full");
 
     /**
      * Aeron counter type id of every Scribe counter.

@@ -7,7 +7,7 @@ import com.lmax.disruptor.EventFactory;
 
 /**
  * One pre-allocated slot of Scribe's ring: a world change (node upsert or removal, edge change), an operation (stow,
- * unstow, wallet or reputation change) or a flush barrier. Which fields are meaningful depends on {@link #type}.
+ * unstow, wallet or reputation change), a flush barrier or a region load. Which fields are meaningful depends on {@link #type}.
  * <p>
  * Threading: written by the producer between {@code next()} and {@code publish()}, then read by the consumer only.
  */
@@ -21,6 +21,7 @@ final class ScribeEvent
     static final int WALLET = 6;
     static final int REPUTATION = 7;
     static final int FLUSH = 8;
+    static final int LOAD_REGION = 9;
 
     static final EventFactory<ScribeEvent> FACTORY = ScribeEvent::new;
 
@@ -40,6 +41,13 @@ final class ScribeEvent
     long edgeTo;
     int edgeKindCode;
     boolean edgeRemoved;
+    /** Load region: the box (inclusive, zone-local millimetres); the zone is {@link #entityId}. */
+    long minX;
+    long minY;
+    long minZ;
+    long maxX;
+    long maxY;
+    long maxZ;
 
     ScribeEvent copyFrom(final ScribeEvent other)
     {
@@ -56,6 +64,12 @@ final class ScribeEvent
         edgeTo = other.edgeTo;
         edgeKindCode = other.edgeKindCode;
         edgeRemoved = other.edgeRemoved;
+        minX = other.minX;
+        minY = other.minY;
+        minZ = other.minZ;
+        maxX = other.maxX;
+        maxY = other.maxY;
+        maxZ = other.maxZ;
         return this;
     }
 

@@ -65,6 +65,12 @@
  *     waiting at most {@code orrery.scribe.close.timeout.ms} (10 s). If the store is still failing then, the
  *     operations not applied complete with {@code STORE_ERROR}, the world changes not written are counted in
  *     {@code LOST_AT_CLOSE} and reported to the error handler.</li>
+     <li><b>Region loads see everything offered before them.</b> A region load ({@code offerLoadRegion}, server OCS
+ *     stream-in) is taken in ring order: the consumer first writes every pending world change, then runs
+ *     {@code adapter.loadRegion} and posts the nodes and a completion to a bounded load ring the producer polls
+ *     ({@code pollLoads}). When that ring is full the consumer waits (nothing is dropped; while closing, a load's
+ *     remaining nodes are not posted: they are still in the store). A failed load is retried like a write; the
+ *     producer skips nodes it already holds.</li>
  * </ol>
  * The producer side allocates nothing in steady state (offers and {@code pollCompletions}); neither does the
  * consumer outside the adapter and failure handling. Both are proven by {@code ScribeAllocationTest}.

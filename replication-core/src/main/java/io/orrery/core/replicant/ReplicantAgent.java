@@ -60,6 +60,7 @@ public final class ReplicantAgent implements Agent
     private final WorldPersistence world;
     private final Scribe scribe;
     private final ScribeInventoryBackend inventoryBackend;
+    private final RegionStreamer streamer;
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final PlayerInputDecoder inputDecoder = new PlayerInputDecoder();
@@ -99,7 +100,18 @@ public final class ReplicantAgent implements Agent
         if (null != adapter)
         {
             world = new WorldPersistence(store, counters, ctx.persistenceFlushIntervalNs());
-            world.restore(adapter);
+            if (ctx.ocsEnabled())
+            {
+                // OCS: no whole-world restore; cells are loaded as players join and approach them.
+                streamer = new RegionStreamer(store, world, authority, counters, ctx.ocsCellSizeM(),
+                    ctx.ocsStreamInMarginM(), ctx.ocsStreamOutMarginM(), ctx.ocsStreamOutDelayNs(),
+                    ctx.ocsCheckIntervalNs(), ctx.ocsMaxCells());
+            }
+            else
+            {
+                streamer = null;
+                world.restore(adapter);
+            }
             scribe = Scribe.launch(new Scribe.Context()
                 .adapter(adapter)
                 .name(ctx.shardName())
@@ -108,6 +120,10 @@ public final class ReplicantAgent implements Agent
                 .aeron(ctx.aeron())
                 .errorHandler(ctx.errorHandler()));
             world.scribe(scribe);
+            if (null != streamer)
+            {
+                streamer.scribe(scribe);
+            }
             inventoryBackend = new ScribeInventoryBackend(store, scribe, authority, world, counters)
                 .inventory(inventory);
             inventory.backend(inventoryBackend);
@@ -117,6 +133,7 @@ public final class ReplicantAgent implements Agent
             world = null;
             scribe = null;
             inventoryBackend = null;
+            streamer = null;
         }
         try
         {
@@ -158,6 +175,10 @@ public final class ReplicantAgent implements Agent
         {
             workCount += inventoryBackend.doWork();
             workCount += world.doWork(nowNs);
+            if (null != streamer)
+            {
+                workCount += streamer.doWork(nowNs);
+            }
         }
         if (nowNs >= nextTickNs)
         {
@@ -230,6 +251,14 @@ public final class ReplicantAgent implements Agent
         return inventoryBackend;
     }
 
+    /**
+     * @return the server OCS region streamer, or null when OCS is off (or the shard is not persistent).
+     */
+    public RegionStreamer regionStreamer()
+    {
+        return streamer;
+    }
+
     public InventoryService inventory()
     {
         return inventory;
@@ -292,6 +321,10 @@ public final class ReplicantAgent implements Agent
             if (null != inventoryBackend)
             {
                 inventoryBackend.onPlayerJoined(handover.playerEntityId);
+            }
+            if (null != streamer)
+            {
+                streamer.requestCheck();
             }
             if (engine.addObserver(handover.sessionId, handover.playerEntityId, egress,
                 ctx.bandwidthBytesPerTick()) < 0)

@@ -41,7 +41,9 @@ import java.util.concurrent.TimeUnit;
  * <b>Pinned entities</b> (a stow in flight) are skipped: Scribe requires no world change of an entity after its stow.
  * <p>
  * <b>Recovery.</b> {@link #restore(PersistenceAdapter)} loads the graph into the cache before the layer serves
- * (parents before children) and marks what it loaded as offered, so restored entities are not written back.
+ * (parents before children) and marks what it loaded as offered, so restored entities are not written back. With
+ * server OCS it is not called: {@link RegionStreamer} loads cells near players and inserts their nodes with
+ * {@link #insert(NodeRecord)}.
  * <p>
  * Threading: the Replicant's duty-cycle thread only (restore: the launching thread, before the agent runs). No
  * allocation per pass, per upsert or per removal in steady state.

@@ -64,7 +64,12 @@ public enum OrreryCounter
     PERSIST_BACK_PRESSURED(48, "world writes deferred: Scribe ring full (retried next pass)"),
     PERSIST_SKIPPED(49, "entities not persisted: component state larger than a node holds"),
     ENTITIES_RESTORED(50, "entities restored from the store"),
-    STARTER_GRANTS(51, "starter item grants durable (ok or duplicate)");
+    STARTER_GRANTS(51, "starter item grants durable (ok or duplicate)"),
+    OCS_CELLS_HOT(52, "ocs cells hot (loaded or loading, or occupied)"),
+    OCS_CELLS_STREAMED_OUT(53, "ocs cells streamed out"),
+    OCS_CELLS_STREAMED_IN(54, "ocs cells streamed in"),
+    OCS_ENTITIES_STREAMED_OUT(55, "ocs entities streamed out (persisted, then evicted)"),
+    OCS_ENTITIES_STREAMED_IN(56, "ocs entities streamed in from the store");
 
     /**
      * Aeron counter type id of every Orrery system counter.

@@ -222,7 +222,39 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
         final long maxZ,
         final NodeHandler handler)
     {
-        throw new UnsupportedOperationException("not used by Scribe");
+        enter();
+        final List<NodeRecord> loaded = new ArrayList<>();
+        synchronized (this)
+        {
+            for (final NodeRecord node : nodes.values())
+            {
+                if (node.parentZoneId == zoneId && node.x >= minX && node.x <= maxX && node.y >= minY &&
+                    node.y <= maxY && node.z >= minZ && node.z <= maxZ)
+                {
+                    addWithSubtree(node, loaded);
+                }
+            }
+        }
+        for (final NodeRecord node : loaded)
+        {
+            handler.onNode(node);
+        }
+        return loaded.size();
+    }
+
+    private void addWithSubtree(final NodeRecord node, final List<NodeRecord> loaded)
+    {
+        loaded.add(new NodeRecord().copyFrom(node));
+        if (node.isZone)
+        {
+            for (final NodeRecord child : nodes.values())
+            {
+                if (child.parentZoneId == node.entityId)
+                {
+                    addWithSubtree(child, loaded);
+                }
+            }
+        }
     }
 
     @Override
