@@ -74,6 +74,9 @@ public final class ScribeStoreBench implements Callable<Integer>
     private static final long DURABLE_TIMEOUT_NS = TimeUnit.MINUTES.toNanos(5);
     private static final int OFFERS_PER_CLOCK_READ = 256;
     private static final int CLOCK_READS_PER_ALLOCATION_WINDOW = 256;
+    // looked up once: ManagementFactory.getThreadMXBean() itself allocates on every call
+    private static final com.sun.management.ThreadMXBean THREAD_MX_BEAN =
+        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
     private static final long PROBE_BYTES = probeBytes();
 
     @CommandLine.Option(names = "--stores", split = ",", description = "rocksdb, postgres (default: ${DEFAULT-VALUE}).")
@@ -140,10 +143,10 @@ public final class ScribeStoreBench implements Callable<Integer>
     public Integer call() throws Exception
     {
         out.printf(Locale.ROOT, "ScribeStoreBench: %d cores, JDK %s, load average %s; entities %s, %d s x %d, " +
-            "state %d B, %d stow pairs, load upserts %s, flush interval %d ms%n",
+            "state %d B, %d stow pairs, load upserts %s, flush interval %d ms; allocation probe %d B%n",
             Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), loadAverage(),
             Arrays.toString(entities), seconds, repetitions, stateBytes, stowPairs, Arrays.toString(loadUpserts),
-            flushIntervalMs);
+            flushIntervalMs, PROBE_BYTES);
         for (final String store : stores)
         {
             switch (store.trim())
@@ -337,7 +340,7 @@ public final class ScribeStoreBench implements Callable<Integer>
             }
             while (System.nanoTime() - endNs < 0);
         }
-        final long producerBytes = allocatedBytes() - allocated0;
+        final long producerBytes = Math.max(0, allocatedBytes() - allocated0 - (windows + 1) * PROBE_BYTES);
         final long offeringEndNs = System.nanoTime();
 
         awaitDurable(scribe);
@@ -525,11 +528,11 @@ public final class ScribeStoreBench implements Callable<Integer>
 
     static long allocatedBytes()
     {
-        return ((com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+        return THREAD_MX_BEAN.getCurrentThreadAllocatedBytes();
     }
 
     /**
-     * @return bytes one {@link #allocatedBytes()} call itself reports (subtracted from each window).
+     * @return bytes one {@link #allocatedBytes()} call itself reports (subtracted from each window and the total).
      */
     private static long probeBytes()
     {
