@@ -66,6 +66,11 @@ public final class ShardLauncher implements Callable<Integer>
 {
     static final String MODE_IN_PROCESS = "in-process";
     static final String MODE_PROCESSES = "processes";
+    static final String DEFAULT_MIX = "idle=5,walk=45,commute=30,crowd=20";
+    /**
+     * A persistent shard also runs inventory bots: their starter items are really stowed and unstowed.
+     */
+    static final String DEFAULT_STORE_MIX = "idle=5,walk=40,commute=25,crowd=20,inventory=10";
     private static final long JOIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
 
     @CommandLine.Option(names = "--shard", description = "Shard config: a file, or a bundled one by name " +
@@ -91,8 +96,13 @@ public final class ShardLauncher implements Callable<Integer>
     @CommandLine.Option(names = { "-t", "--bot-threads" }, description = "Bot threads (default: ${DEFAULT-VALUE}).")
     int botThreads = 1;
 
-    @CommandLine.Option(names = { "-m", "--mix" }, description = "Bot behaviour mix (default: ${DEFAULT-VALUE}).")
-    String mix = "idle=5,walk=45,commute=30,crowd=20";
+    @CommandLine.Option(names = { "-m", "--mix" }, description = "Bot behaviour mix (default: " + DEFAULT_MIX +
+        "; with --store: " + DEFAULT_STORE_MIX + ").")
+    String mix;
+
+    @CommandLine.Option(names = "--inventory-interval", description = "Stow/unstow interval of each inventory bot " +
+        "(default: ${DEFAULT-VALUE}).")
+    String inventoryInterval = "2s";
 
     @CommandLine.Option(names = "--ramp", description = "Bots connected per second (default: ${DEFAULT-VALUE}).")
     double ramp = 200;
@@ -212,6 +222,15 @@ public final class ShardLauncher implements Callable<Integer>
             run(layer, swarm, durationNs, Durations.parseNs(progressInterval));
             summary = swarm.stop();
             out.print(summary.toText());
+            if (null != adapter)
+            {
+                out.printf(Locale.ROOT, "inventory (store %s): stowed %,d unstowed %,d duplicates %,d refused %,d " +
+                    "store unavailable %,d mismatches %,d; request -> durable result p50 %,d us p99 %,d us%n",
+                    adapter.name(), summary.count("inventoryStowed"), summary.count("inventoryUnstowed"),
+                    summary.count("inventoryDuplicates"), summary.count("inventoryRefused"),
+                    summary.count("inventoryStoreUnavailable"), summary.correctness().get("inventoryMismatches"),
+                    summary.count("inventoryLatencyP50Us"), summary.count("inventoryLatencyP99Us"));
+            }
             Files.write(new File(output, "summary.json").toPath(),
                 summary.toJson().getBytes(StandardCharsets.UTF_8));
 
@@ -300,7 +319,8 @@ public final class ShardLauncher implements Callable<Integer>
             .durationNs(durationNs)
             .rampBotsPerSecond(ramp)
             .inputRateHz(inputRateHz)
-            .mix(BehaviourMix.parse(mix))
+            .mix(BehaviourMix.parse(effectiveMix()))
+            .inventoryIntervalNs(Durations.parseNs(inventoryInterval))
             .seed(seed)
             .outputDir(output)
             .aeronDirectoryName(layer.aeronDirectoryName())
@@ -312,6 +332,14 @@ public final class ShardLauncher implements Callable<Integer>
             .hotspotsMm(new long[]{ -hotspotMm, -hotspotMm, hotspotMm, -hotspotMm, hotspotMm, hotspotMm,
                 -hotspotMm, hotspotMm })
             .crowdMm(0, 0);
+    }
+
+    /**
+     * @return the mix given, or the default one (with inventory bots when the shard persists).
+     */
+    String effectiveMix()
+    {
+        return null != mix ? mix : null != store ? DEFAULT_STORE_MIX : DEFAULT_MIX;
     }
 
     private WorldSettings worldSettings(final int serverId)

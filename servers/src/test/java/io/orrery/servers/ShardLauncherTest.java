@@ -63,6 +63,31 @@ class ShardLauncherTest
     }
 
     @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void shouldStowAndUnstowStarterItemsWhenShardPersistsToRocksDb(@TempDir final File store)
+    {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        final ShardLauncher launcher = new ShardLauncher(out);
+        final int exitCode = new CommandLine(launcher).execute(
+            "--store", "rocksdb:" + store.getAbsolutePath(), "--shard", "two-servers", "--bots", "20",
+            "--duration", "6s", "--ramp", "100", "--npcs", "10", "--world-half-extent-m", "60",
+            "--inventory-interval", "500ms", "--progress-interval", "3s", "--output", output.getAbsolutePath());
+        final String text = bytes.toString(StandardCharsets.UTF_8);
+        System.out.println(text);
+
+        assertEquals(ShardLauncher.DEFAULT_STORE_MIX, launcher.effectiveMix(), "inventory bots in the default mix");
+        assertEquals(0, exitCode, "launcher exit code");
+        final SwarmSummary summary = launcher.summary();
+        assertNotNull(summary);
+        assertEquals(0, summary.correctnessErrors(), () -> "correctness: " + summary.correctness());
+        assertTrue(summary.count("inventoryStowed") > 0, "items stowed");
+        assertTrue(summary.count("inventoryUnstowed") > 0, "items unstowed");
+        assertEquals(0L, summary.correctness().get("inventoryMismatches"));
+        assertTrue(text.contains("inventory (store rocksdb"), "inventory figures printed");
+    }
+
+    @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void shouldExitWithRejectedCodeWhenServerTokenIsWrong()
     {

@@ -1180,6 +1180,28 @@ public final class Atlas
     /**
      * @return the first entity id of a server's block.
      */
+    /**
+     * The first id of a server's block above every id of that block the cache holds: a server that restarts, or
+     * joins a shard restored from its store, must not mint ids its earlier incarnation already gave to entities
+     * that still exist. (Entities of the block streamed out by OCS are not in the cache and are not seen here.)
+     * Control path: scans the cache.
+     */
+    public long firstFreeEntityId(final int serverId)
+    {
+        final long base = entityIdBase(serverId);
+        final long limit = base + ENTITY_ID_BLOCK;
+        long next = base;
+        for (int i = 0, n = store.size(); i < n; i++)
+        {
+            final long id = store.entityId(store.activeSlot(i));
+            if (id >= next && id < limit)
+            {
+                next = id + 1;
+            }
+        }
+        return next;
+    }
+
     public static long entityIdBase(final int serverId)
     {
         return SERVER_ENTITY_ID_BASE + ((long)serverId << 28);

@@ -330,8 +330,9 @@ public final class ServerIngressAdapter implements AutoCloseable
             {
                 if (ServerConnection.State.AWAITING_WELCOME == connection.state)
                 {
-                    final long base = Atlas.entityIdBase(connection.serverId);
-                    if (proxy.welcome(connection, nowNs, base, Atlas.ENTITY_ID_BLOCK, heartbeatIntervalMs,
+                    final long base = atlas.firstFreeEntityId(connection.serverId);
+                    final long count = Atlas.entityIdBase(connection.serverId) + Atlas.ENTITY_ID_BLOCK - base;
+                    if (proxy.welcome(connection, nowNs, base, count, heartbeatIntervalMs,
                         heartbeatTimeoutMs))
                     {
                         pending.remove(i);

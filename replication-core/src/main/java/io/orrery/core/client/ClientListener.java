@@ -37,12 +37,6 @@ public interface ClientListener
     }
 
     /**
-     * The session ended: the Replication Layer said so, it timed out, or it could not connect.
-     *
-     * @param reason a {@code DisconnectReason} value, or {@link ClientSession#REASON_LOCAL_TIMEOUT} /
-     *               {@link ClientSession#REASON_CONNECT_FAILED}.
-     */
-    /**
      * The durable outcome of a stow or unstow request.
      *
      * @param stowed whether the item is now in the Global store (true) or in the world (false).
@@ -54,6 +48,12 @@ public interface ClientListener
     {
     }
 
+    /**
+     * The session ended: the Replication Layer said so, it timed out, or it could not connect.
+     *
+     * @param reason a {@code DisconnectReason} value, or {@link ClientSession#REASON_LOCAL_TIMEOUT} /
+     *               {@link ClientSession#REASON_CONNECT_FAILED}.
+     */
     default void onDisconnect(final ClientSession session, final int reason)
     {
     }
