@@ -1178,9 +1178,6 @@ public final class Atlas
     // ------------------------------------------------------------------ helpers
 
     /**
-     * @return the first entity id of a server's block.
-     */
-    /**
      * The first id of a server's block above every id of that block the cache holds: a server that restarts, or
      * joins a shard restored from its store, must not mint ids its earlier incarnation already gave to entities
      * that still exist. (Entities of the block streamed out by OCS are not in the cache and are not seen here.)
@@ -1202,6 +1199,9 @@ public final class Atlas
         return next;
     }
 
+    /**
+     * @return the first entity id of a server's block.
+     */
     public static long entityIdBase(final int serverId)
     {
         return SERVER_ENTITY_ID_BASE + ((long)serverId << 28);
