@@ -9,6 +9,7 @@ import org.HdrHistogram.Histogram;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What a swarm run did: bots connected and failed, traffic, correctness counts and the merged histograms, as text and
@@ -72,8 +73,7 @@ public final class SwarmSummary
         long unknownImage = 0;
         long linkMalformed = 0;
         final InventoryCounters inventory = new InventoryCounters();
-        final org.HdrHistogram.Histogram inventoryLatency = new org.HdrHistogram.Histogram(
-            java.util.concurrent.TimeUnit.SECONDS.toNanos(60), 3);
+        final Histogram inventoryLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         long commutes = 0;
         for (final BotAgent agent : agents)
         {

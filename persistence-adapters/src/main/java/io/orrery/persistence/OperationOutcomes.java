@@ -58,6 +58,35 @@ public final class OperationOutcomes
     }
 
     /**
+     * The rule every adapter applies to a wallet or reputation change, so that they agree on every edge: a change
+     * whose result does not fit in a long is a {@link OperationStatus#CONFLICT}; a wallet (not reputation) that would
+     * go negative is {@link OperationStatus#INSUFFICIENT_FUNDS}; anything else is {@link OperationStatus#OK}. On a
+     * refusal nothing changes and the operation reports the unchanged value.
+     *
+     * @param current       balance or standing now.
+     * @param delta         the change.
+     * @param mayBeNegative false for wallets.
+     * @return the status of the change.
+     */
+    public static int balanceChange(final long current, final long delta, final boolean mayBeNegative)
+    {
+        final long next = current + delta;
+        if (((current ^ next) & (delta ^ next)) < 0)
+        {
+            return OperationStatus.CONFLICT;
+        }
+        return !mayBeNegative && next < 0 ? OperationStatus.INSUFFICIENT_FUNDS : OperationStatus.OK;
+    }
+
+    /**
+     * @return the value an operation reports after {@link #balanceChange(long, long, boolean)} gave {@code status}.
+     */
+    public static long valueAfter(final int status, final long current, final long delta)
+    {
+        return OperationStatus.OK == status ? current + delta : current;
+    }
+
+    /**
      * @return the status a replay reports for a recorded outcome.
      */
     public static int replayStatus(final int recordedStatus)

@@ -237,24 +237,11 @@ public final class InMemoryPersistenceAdapter implements PersistenceAdapter, Zon
         }
 
         final long balance = walletBalance(op.playerId);
-        final long newBalance = balance + op.delta;
-        final int status;
-        final long value;
-        if (((balance ^ newBalance) & (op.delta ^ newBalance)) < 0)
+        final int status = OperationOutcomes.balanceChange(balance, op.delta, false);
+        final long value = OperationOutcomes.valueAfter(status, balance, op.delta);
+        if (OperationStatus.OK == status)
         {
-            status = OperationStatus.CONFLICT;
-            value = balance;
-        }
-        else if (newBalance < 0)
-        {
-            status = OperationStatus.INSUFFICIENT_FUNDS;
-            value = balance;
-        }
-        else
-        {
-            wallets.put(op.playerId, newBalance);
-            status = OperationStatus.OK;
-            value = newBalance;
+            wallets.put(op.playerId, value);
         }
 
         record(op.operationId, status, value);
@@ -273,20 +260,12 @@ public final class InMemoryPersistenceAdapter implements PersistenceAdapter, Zon
         }
 
         final long standing = reputation(op.playerId, op.factionId);
-        final long newStanding = standing + op.delta;
-        final int status;
-        final long value;
-        if (((standing ^ newStanding) & (op.delta ^ newStanding)) < 0)
-        {
-            status = OperationStatus.CONFLICT;
-            value = standing;
-        }
-        else
+        final int status = OperationOutcomes.balanceChange(standing, op.delta, true);
+        final long value = OperationOutcomes.valueAfter(status, standing, op.delta);
+        if (OperationStatus.OK == status)
         {
             reputationByPlayer.computeIfAbsent(op.playerId, (player) -> new Long2LongHashMap(MISSING))
-                .put(op.factionId, newStanding);
-            status = OperationStatus.OK;
-            value = newStanding;
+                .put(op.factionId, value);
         }
 
         record(op.operationId, status, value);

@@ -451,7 +451,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
                     else
                     {
                         status = OperationStatus.INSUFFICIENT_FUNDS;
-                        value = 0;
+                        value = walletOf(c, op.playerId); // a refusal reports the unchanged balance, as elsewhere
                     }
                 }
             }
@@ -459,11 +459,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
             {
                 status = rejection(ex);
                 c.rollback(savepoint);
-                try (PreparedStatement select = c.prepareStatement(SELECT_WALLET))
-                {
-                    select.setLong(1, op.playerId);
-                    value = singleLong(select);
-                }
+                value = walletOf(c, op.playerId);
             }
 
             recordOperation(op.operationId, status, value);
@@ -889,6 +885,15 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
             move.setLong(1, entityId);
             move.setInt(2, place);
             move.executeUpdate();
+        }
+    }
+
+    private static long walletOf(final Connection c, final long playerId) throws SQLException
+    {
+        try (PreparedStatement select = c.prepareStatement(SELECT_WALLET))
+        {
+            select.setLong(1, playerId);
+            return singleLong(select);
         }
     }
 

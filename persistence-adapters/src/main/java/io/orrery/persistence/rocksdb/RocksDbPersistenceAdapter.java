@@ -545,24 +545,11 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
             }
 
             final long balance = readLong(wallets, id(readKeyView, op.playerId));
-            final long newBalance = balance + op.delta;
-            final int status;
-            final long value;
-            if (((balance ^ newBalance) & (op.delta ^ newBalance)) < 0)
+            final int status = OperationOutcomes.balanceChange(balance, op.delta, false);
+            final long value = OperationOutcomes.valueAfter(status, balance, op.delta);
+            if (OperationStatus.OK == status)
             {
-                status = OperationStatus.CONFLICT;
-                value = balance;
-            }
-            else if (newBalance < 0)
-            {
-                status = OperationStatus.INSUFFICIENT_FUNDS;
-                value = balance;
-            }
-            else
-            {
-                putLong(wallets, id(writeKeyView, op.playerId), newBalance);
-                status = OperationStatus.OK;
-                value = newBalance;
+                putLong(wallets, id(writeKeyView, op.playerId), value);
             }
 
             putOperation(op.operationId, status, value);
@@ -592,19 +579,11 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
             }
 
             final long standing = readLong(reputation, RocksDbKeys.reputation(readKeyView, op.playerId, op.factionId));
-            final long newStanding = standing + op.delta;
-            final int status;
-            final long value;
-            if (((standing ^ newStanding) & (op.delta ^ newStanding)) < 0)
+            final int status = OperationOutcomes.balanceChange(standing, op.delta, true);
+            final long value = OperationOutcomes.valueAfter(status, standing, op.delta);
+            if (OperationStatus.OK == status)
             {
-                status = OperationStatus.CONFLICT;
-                value = standing;
-            }
-            else
-            {
-                putLong(reputation, RocksDbKeys.reputation(writeKeyView, op.playerId, op.factionId), newStanding);
-                status = OperationStatus.OK;
-                value = newStanding;
+                putLong(reputation, RocksDbKeys.reputation(writeKeyView, op.playerId, op.factionId), value);
             }
 
             putOperation(op.operationId, status, value);

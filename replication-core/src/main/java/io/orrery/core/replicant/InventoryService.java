@@ -12,6 +12,8 @@ import io.orrery.wire.codec.StowRequestDecoder;
 import io.orrery.wire.codec.StowResultEncoder;
 import io.orrery.wire.codec.UnstowRequestDecoder;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -67,7 +69,7 @@ public final class InventoryService
 
     private final EntityStore store;
     private final ClientEgressProxy egress;
-    private final org.agrona.collections.Long2ObjectHashMap<ClientEgressProxy.ClientObserver> observerBySession;
+    private final Long2ObjectHashMap<ClientEgressProxy.ClientObserver> observerBySession;
     private final AtomicCounter[] counters;
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -75,10 +77,10 @@ public final class InventoryService
     private final UnstowRequestDecoder unstowDecoder = new UnstowRequestDecoder();
     private final StowResultEncoder resultEncoder = new StowResultEncoder();
     private final UnsafeBuffer resultBuffer = new UnsafeBuffer(new byte[64]);
-    private final org.agrona.collections.Long2LongHashMap pendingByItem =
-        new org.agrona.collections.Long2LongHashMap(0);
-    private final org.agrona.collections.Long2LongHashMap completedByOperation =
-        new org.agrona.collections.Long2LongHashMap(RECENT_RESULTS, 0.65f, -1L);
+    private final Long2LongHashMap pendingByItem =
+        new Long2LongHashMap(0);
+    private final Long2LongHashMap completedByOperation =
+        new Long2LongHashMap(RECENT_RESULTS, 0.65f, -1L);
     private final long[] completedOrder = new long[RECENT_RESULTS];
     private int completedCursor;
     private InventoryBackend backend;
@@ -86,7 +88,7 @@ public final class InventoryService
     public InventoryService(
         final EntityStore store,
         final ClientEgressProxy egress,
-        final org.agrona.collections.Long2ObjectHashMap<ClientEgressProxy.ClientObserver> observerBySession,
+        final Long2ObjectHashMap<ClientEgressProxy.ClientObserver> observerBySession,
         final AtomicCounter[] counters)
     {
         this.store = store;

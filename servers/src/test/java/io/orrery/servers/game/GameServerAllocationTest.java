@@ -4,6 +4,7 @@
 package io.orrery.servers.game;
 
 import io.orrery.core.client.ClientSession;
+import io.orrery.core.status.OrreryCounter;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -92,15 +93,11 @@ class GameServerAllocationTest
     private static String diagnostics(final MeshRig rig, final ClientSession a)
     {
         final StringBuilder sb = new StringBuilder();
-        for (final io.orrery.core.status.OrreryCounter c : new io.orrery.core.status.OrreryCounter[]{
-            io.orrery.core.status.OrreryCounter.HANDOFFS_STARTED, io.orrery.core.status.OrreryCounter.HANDOFFS_COMMITTED,
-            io.orrery.core.status.OrreryCounter.HANDOFFS_TIMED_OUT,
-            io.orrery.core.status.OrreryCounter.HANDOFF_INPUTS_BUFFERED,
-            io.orrery.core.status.OrreryCounter.HANDOFF_INPUT_OVERFLOWS,
-            io.orrery.core.status.OrreryCounter.INPUTS_RECEIVED, io.orrery.core.status.OrreryCounter.INPUTS_FORWARDED,
-            io.orrery.core.status.OrreryCounter.INPUTS_RATE_LIMITED,
-            io.orrery.core.status.OrreryCounter.STALE_EPOCH_WRITES,
-            io.orrery.core.status.OrreryCounter.UNAUTHORISED_WRITES, io.orrery.core.status.OrreryCounter.ERRORS })
+        for (final OrreryCounter c : new OrreryCounter[]{ OrreryCounter.HANDOFFS_STARTED,
+            OrreryCounter.HANDOFFS_COMMITTED, OrreryCounter.HANDOFFS_TIMED_OUT, OrreryCounter.HANDOFF_INPUTS_BUFFERED,
+            OrreryCounter.HANDOFF_INPUT_OVERFLOWS, OrreryCounter.INPUTS_RECEIVED, OrreryCounter.INPUTS_FORWARDED,
+            OrreryCounter.INPUTS_RATE_LIMITED, OrreryCounter.STALE_EPOCH_WRITES, OrreryCounter.UNAUTHORISED_WRITES,
+            OrreryCounter.ERRORS })
         {
             sb.append(c.name()).append('=').append(rig.layer.counter(c)).append(' ');
         }
