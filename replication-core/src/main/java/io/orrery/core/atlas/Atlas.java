@@ -7,6 +7,7 @@ import io.aeron.Counter;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.codec.EntityCreateRequestDecoder;
+import io.orrery.wire.codec.EntityDestroyRequestDecoder;
 import io.orrery.wire.codec.EntityStateBatchDecoder;
 import io.orrery.wire.codec.EntityStreamOutDecoder;
 import io.orrery.wire.codec.PlayerInputDecoder;
@@ -112,6 +113,7 @@ public final class Atlas
 
     private final Long2ObjectHashMap<InputRing> rings = new Long2ObjectHashMap<>();
     private final ArrayList<InputRing> freeRings = new ArrayList<>();
+    private final ArrayList<InputRing> undelivered = new ArrayList<>();
     private final UnsafeBuffer stateView = new UnsafeBuffer(0, 0);
 
     private long nowNs;
@@ -328,16 +330,76 @@ public final class Atlas
             increment(OrreryCounter.HANDOFF_INPUTS_BUFFERED);
             return;
         }
-        final ServerConnection connection = connections[owner[slot]];
-        if (proxy.forwardedInput(connection, entityId, ring.playerId, store.authorityEpoch(slot), sequence,
-            clientTimestampNs, nowNs, mx, my, mz, yaw, pitch, actions))
+        if (!deliverPending(ring, connections[owner[slot]], store.authorityEpoch(slot)))
         {
-            ring.lastDelivered = sequence;
+            awaitDelivery(ring);
         }
-        else
+    }
+
+    /**
+     * Forward every input of the ring above {@link InputRing#lastDelivered}, in order, stopping at the first offer
+     * that is back-pressured. Input is the hot path: a full window (the consumer or the driver momentarily behind) is
+     * not a dead server, so what was not taken stays in the ring and is retried next duty cycle
+     * ({@link #retryInputs()}), still in order and still exactly once. A server that stays unable to take anything
+     * stops heartbeating in effect and is failed over by the heartbeat timeout.
+     *
+     * @return true if everything was forwarded.
+     */
+    private boolean deliverPending(final InputRing ring, final ServerConnection to, final long epoch)
+    {
+        for (int i = 0; i < ring.count; i++)
         {
-            onControlFailure(connection);
+            final int index = ring.indexOf(i);
+            final long sequence = ring.sequence[index];
+            if (sequence > ring.lastDelivered)
+            {
+                if (!proxy.forwardedInput(to, ring.entityId, ring.playerId, epoch, sequence,
+                    ring.clientTimestampNs[index], ring.receivedTimeNs[index], ring.moveX[index], ring.moveY[index],
+                    ring.moveZ[index], ring.aimYaw[index], ring.aimPitch[index], ring.actions[index]))
+                {
+                    increment(OrreryCounter.SERVER_EGRESS_BACK_PRESSURE);
+                    return false;
+                }
+                ring.lastDelivered = sequence;
+            }
         }
+        return true;
+    }
+
+    private void awaitDelivery(final InputRing ring)
+    {
+        if (!ring.awaitingDelivery)
+        {
+            ring.awaitingDelivery = true;
+            undelivered.add(ring);
+        }
+    }
+
+    /**
+     * Every duty cycle: forward input that back-pressure held back. Rings whose entity is being handed over or has no
+     * authority are dropped from the list: the commit or reassignment replays them from the ring.
+     *
+     * @return work done.
+     */
+    int retryInputs()
+    {
+        int work = 0;
+        for (int i = undelivered.size() - 1; i >= 0; i--)
+        {
+            final InputRing ring = undelivered.get(i);
+            final int slot = store.slotOf(ring.entityId);
+            final boolean routable = ring.awaitingDelivery && EntityStore.NULL_SLOT != slot &&
+                NO_SERVER != owner[slot] && NO_SERVER == handoffTarget[slot] && connections[owner[slot]].isActive();
+            if (!routable || deliverPending(ring, connections[owner[slot]], store.authorityEpoch(slot)))
+            {
+                ring.awaitingDelivery = false;
+                final int last = undelivered.size() - 1;
+                undelivered.set(i, undelivered.get(last));
+                undelivered.remove(last);
+                work++;
+            }
+        }
+        return work;
     }
 
     // ------------------------------------------------------------------ tick
@@ -670,21 +732,9 @@ public final class Atlas
             increment(OrreryCounter.HANDOFF_INPUT_OVERFLOWS);
         }
         ring.lastDelivered = baseline;
-        for (int i = 0; i < ring.count; i++)
+        if (!deliverPending(ring, to, epoch))
         {
-            final int index = ring.indexOf(i);
-            final long sequence = ring.sequence[index];
-            if (sequence > ring.lastDelivered)
-            {
-                if (!proxy.forwardedInput(to, ring.entityId, ring.playerId, epoch, sequence,
-                    ring.clientTimestampNs[index], ring.receivedTimeNs[index], ring.moveX[index], ring.moveY[index],
-                    ring.moveZ[index], ring.aimYaw[index], ring.aimPitch[index], ring.actions[index]))
-                {
-                    onControlFailure(to);
-                    return;
-                }
-                ring.lastDelivered = sequence;
-            }
+            awaitDelivery(ring);
         }
     }
 
@@ -936,7 +986,7 @@ public final class Atlas
         if (EntityStore.NULL_SLOT == slot || owner[slot] != sender.index || epoch != store.authorityEpoch(slot) ||
             handoffReleased[slot])
         {
-            onRejectedWrite(sender, entityId, slot, epoch, io.orrery.wire.codec.EntityDestroyRequestDecoder.TEMPLATE_ID);
+            onRejectedWrite(sender, entityId, slot, epoch, EntityDestroyRequestDecoder.TEMPLATE_ID);
             return;
         }
         if (rings.containsKey(entityId) || store.isPinned(slot))

@@ -30,6 +30,7 @@ final class InputRing
     int count;
     long lastDelivered;
     long maxOverwritten;
+    boolean awaitingDelivery;
 
     InputRing(final int capacity)
     {
@@ -53,6 +54,7 @@ final class InputRing
         count = 0;
         lastDelivered = 0;
         maxOverwritten = 0;
+        awaitingDelivery = false;
     }
 
     /**

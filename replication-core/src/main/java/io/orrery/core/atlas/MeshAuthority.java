@@ -64,7 +64,7 @@ public final class MeshAuthority implements Authority
     @Override
     public int doWork(final long nowNs, final EntityStore store)
     {
-        return ingress.poll(nowNs) + atlas.reapBroken();
+        return ingress.poll(nowNs) + atlas.retryInputs() + atlas.reapBroken();
     }
 
     @Override

@@ -22,7 +22,8 @@
  *   naming the entity, once per entity in a row (not per write), so a flood of stale writes costs no flood back.</li>
  *   <li>A returning server (same id) is welcomed but stays empty: static mode does not move territories back.</li>
  *   <li>A server whose control messages cannot be offered (back-pressure) is declared dead, as if it had stopped
- *   heartbeating: losing a handoff message silently would break exactly-once.</li>
+ *   heartbeating: losing a handoff message silently would break exactly-once. Forwarded input is different: it
+ *   stays in the entity's input ring and is retried in order every duty cycle until the window opens.</li>
  * </ul>
  */
 package io.orrery.core.atlas;

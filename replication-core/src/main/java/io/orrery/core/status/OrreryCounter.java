@@ -54,7 +54,7 @@ public enum OrreryCounter
     HANDOFF_INPUT_OVERFLOWS(38, "player inputs lost: buffer full"),
     SERVER_FAILOVERS(39, "game servers declared dead"),
     ENTITIES_REASSIGNED(40, "entities reassigned to another server"),
-    SERVER_EGRESS_BACK_PRESSURE(41, "messages to game servers dropped: back-pressure"),
+    SERVER_EGRESS_BACK_PRESSURE(41, "messages to game servers back-pressured: input retried, control fails the server"),
     INVENTORY_REQUESTS(42, "stow/unstow requests received"),
     INVENTORY_COMPLETED(43, "stow/unstow operations durable and applied"),
     INVENTORY_FAILED(44, "stow/unstow operations completed with a refusal by the store"),

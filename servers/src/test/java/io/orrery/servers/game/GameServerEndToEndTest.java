@@ -99,7 +99,20 @@ class GameServerEndToEndTest
                 rig.tick();
             }
             final long stop = rig.send(a, 0, 0);
-            rig.ticksUntil(() -> a.lastAcknowledgedInput() == stop, 30, "input echoed");
+            rig.ticksUntil(() -> a.lastAcknowledgedInput() == stop, 30, () -> "input echoed: stop " + stop +
+                ", acknowledged " + a.lastAcknowledgedInput() + ", server 1 accepted " + one.world().inputsAccepted() +
+                " applied " + one.world().inputsApplied() + " duplicate " + one.world().inputsDuplicate() +
+                " unknown " + one.world().inputsUnknownEntity() + ", server 2 accepted " +
+                two.world().inputsAccepted() + ", layer: received " + rig.layer.counter(OrreryCounter.INPUTS_RECEIVED) +
+                " forwarded " + rig.layer.counter(OrreryCounter.INPUTS_FORWARDED) + " rate-limited " +
+                rig.layer.counter(OrreryCounter.INPUTS_RATE_LIMITED) + " out-of-order " +
+                rig.layer.counter(OrreryCounter.REJECTED_OUT_OF_ORDER) + " buffered " +
+                rig.layer.counter(OrreryCounter.HANDOFF_INPUTS_BUFFERED) + " back-pressured " +
+                rig.layer.counter(OrreryCounter.SERVER_EGRESS_BACK_PRESSURE) + " failovers " +
+                rig.layer.counter(OrreryCounter.SERVER_FAILOVERS) + " handoffs " +
+                rig.layer.counter(OrreryCounter.HANDOFFS_STARTED) + " stale " +
+                rig.layer.counter(OrreryCounter.STALE_EPOCH_WRITES) + " unauthorised " +
+                rig.layer.counter(OrreryCounter.UNAUTHORISED_WRITES));
             rig.ticks(3);
             final long movedMm = a.view().positionY(a.view().slotOf(PLAYER_A)) - startY;
             assertTrue(movedMm > 9_000 && movedMm < 11_000, "10 m/s for about a second: " + movedMm);
