@@ -7,6 +7,7 @@ import io.orrery.core.client.ClientSession;
 import io.orrery.core.persistence.TestPersistenceAdapter;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.core.status.OrreryCounter;
+import io.orrery.wire.codec.OperationStatus;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -83,8 +84,14 @@ class PersistentShardAllocationTest
                     " durable stow/unstow results");
             }
 
+            assertTrue(a.isConnected() && b.isConnected(), "sessions still connected: " + a.state() + ", " + b.state());
             assertTrue(upserts >= 10_000, "upserts offered: " + upserts);
-            assertTrue(operations >= 20, "stow/unstow results: " + operations);
+            assertTrue(operations >= 20, "stow/unstow results: " + operations + " (requests " +
+                shard.counter(OrreryCounter.INVENTORY_REQUESTS) + ", completed " +
+                shard.counter(OrreryCounter.INVENTORY_COMPLETED) + ", dropped answers " +
+                shard.counter(OrreryCounter.INVENTORY_ANSWERS_DROPPED) + ", rate limited " +
+                shard.counter(OrreryCounter.INPUTS_RATE_LIMITED) + ", resends " +
+                (inventoryA.resends + inventoryB.resends) + ")");
             assertEquals(0, inventoryA.failures + inventoryB.failures, "every result ok");
             assertEquals(0, layerBytes, "bytes allocated by the replication layer's duty cycle");
         }
@@ -117,18 +124,24 @@ class PersistentShardAllocationTest
     }
 
     /**
-     * Alternately unstows the player's starter item next to it and stows it again, one request at a time.
+     * Alternately unstows the player's starter item next to it and stows it again, one request at a time, resending
+     * a request with the same operation id after {@link #RESEND_TICKS} without its result, as a real client does (a
+     * request may be dropped by the input rate limit, and the layer answers a resend from its recent results).
      */
     static final class Inventory
     {
+        static final int RESEND_TICKS = 60;
+
         final ClientSession session;
         final PersistentShardTest.Results results;
         final long xMm;
         final long item;
         long operationId;
-        int awaited;
+        boolean pending;
+        int ticksWaited;
         boolean inWorld;
         int failures;
+        int resends;
 
         Inventory(final ClientSession session, final PersistentShardTest.Results results, final long xMm)
         {
@@ -140,28 +153,37 @@ class PersistentShardAllocationTest
 
         void act()
         {
-            if (results.count != awaited)
+            if (pending)
             {
-                return;
-            }
-            if (0 != operationId)
-            {
-                if (io.orrery.wire.codec.OperationStatus.ok.value() != results.status || results.stowed != inWorld)
+                if (results.operationId != operationId)
+                {
+                    if (++ticksWaited >= RESEND_TICKS && send(operationId) > 0)
+                    {
+                        ticksWaited = 0;
+                        resends++;
+                    }
+                    return;
+                }
+                pending = false;
+                final boolean okOrReplay = OperationStatus.ok.value() == results.status ||
+                    OperationStatus.duplicate.value() == results.status;
+                if (!okOrReplay || results.stowed != inWorld)
                 {
                     failures++;
                 }
                 inWorld = !results.stowed;
             }
-            operationId++;
-            awaited++;
-            if (inWorld)
+            if (send(operationId + 1) > 0) // not sent when back-pressured: try again next tick
             {
-                session.stow(operationId, item, 0);
+                operationId++;
+                pending = true;
+                ticksWaited = 0;
             }
-            else
-            {
-                session.unstow(operationId, item, 0, xMm + MM, 0, 0);
-            }
+        }
+
+        private long send(final long id)
+        {
+            return inWorld ? session.stow(id, item, 0) : session.unstow(id, item, 0, xMm + MM, 0, 0);
         }
     }
 }

@@ -156,6 +156,7 @@ class PersistentShardTest
     static final class Results implements ClientListener
     {
         int count;
+        long operationId;
         int status = -1;
         boolean stowed;
 
@@ -165,6 +166,7 @@ class PersistentShardTest
             final int status)
         {
             count++;
+            this.operationId = operationId;
             this.status = status;
             this.stowed = stowed;
         }

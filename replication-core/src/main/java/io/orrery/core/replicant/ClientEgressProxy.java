@@ -281,11 +281,15 @@ public final class ClientEgressProxy implements ObserverEgress
     }
 
     /**
-     * Forward an already encoded message (a reject notice from the Gateway) to a client.
+     * Send one already encoded message (a reject notice from the Gateway, an inventory result) to a client, retrying
+     * once on a term rotation.
+     *
+     * @return the publication's result: positive if sent.
      */
     public long forward(final ClientObserver observer, final DirectBuffer buffer, final int offset, final int length)
     {
-        return observer.publication.offer(buffer, offset, length);
+        final long result = observer.publication.offer(buffer, offset, length);
+        return Publication.ADMIN_ACTION == result ? observer.publication.offer(buffer, offset, length) : result;
     }
 
     public long bytesOut()

@@ -306,6 +306,12 @@ public final class InventoryService
         {
             counters[OrreryCounter.INVENTORY_REFUSED.id()].incrementOrdered();
         }
-        egress.forward(observer, resultBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + resultEncoder.encodedLength());
+        // The egress keeps half its window free of entity batches, so a result is refused only when the client is
+        // going away; its resend with the same operation id is answered from the recent results.
+        if (egress.forward(
+            observer, resultBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + resultEncoder.encodedLength()) <= 0)
+        {
+            counters[OrreryCounter.INVENTORY_ANSWERS_DROPPED.id()].incrementOrdered();
+        }
     }
 }

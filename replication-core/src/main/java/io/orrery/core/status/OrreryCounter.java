@@ -69,7 +69,8 @@ public enum OrreryCounter
     OCS_CELLS_STREAMED_OUT(53, "ocs cells streamed out"),
     OCS_CELLS_STREAMED_IN(54, "ocs cells streamed in"),
     OCS_ENTITIES_STREAMED_OUT(55, "ocs entities streamed out (persisted, then evicted)"),
-    OCS_ENTITIES_STREAMED_IN(56, "ocs entities streamed in from the store");
+    OCS_ENTITIES_STREAMED_IN(56, "ocs entities streamed in from the store"),
+    INVENTORY_ANSWERS_DROPPED(57, "stow/unstow results the client publication refused (a resend is answered from recent results)");
 
     /**
      * Aeron counter type id of every Orrery system counter.
