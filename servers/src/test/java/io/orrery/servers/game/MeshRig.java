@@ -49,8 +49,16 @@ final class MeshRig implements AutoCloseable
 
     MeshRig(final String shardConfig)
     {
+        this(shardConfig, (ctx) -> {});
+    }
+
+    /**
+     * @param customise changes the layer's context after the rig's defaults (a store, OCS settings).
+     */
+    MeshRig(final String shardConfig, final java.util.function.Consumer<ReplicationLayer.Context> customise)
+    {
         clock.update(TimeUnit.SECONDS.toNanos(1000));
-        layer = ReplicationLayer.launch(new ReplicationLayer.Context()
+        final ReplicationLayer.Context ctx = new ReplicationLayer.Context()
             .threadingMode(ThreadingMode.INVOKER)
             .nanoClock(clock)
             .tokenSecret(SECRET)
@@ -58,7 +66,9 @@ final class MeshRig implements AutoCloseable
             .maxSessions(64)
             .maxEntities(4096)
             .bubbleRadiusM(300)
-            .tickRateHz(30));
+            .tickRateHz(30);
+        customise.accept(ctx);
+        layer = ReplicationLayer.launch(ctx);
         aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(layer.aeronDirectoryName()));
         clients = new ClientLink(aeron, new ClientLink.Settings().clock(clock).responseStreamId(2001));
     }
