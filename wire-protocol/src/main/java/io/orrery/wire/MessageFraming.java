@@ -7,6 +7,7 @@ import io.orrery.wire.codec.ClientViewBatchEncoder;
 import io.orrery.wire.codec.EntitySpawnEncoder;
 import io.orrery.wire.codec.EntityStateBatchEncoder;
 import io.orrery.wire.codec.EntityStreamInEncoder;
+import io.orrery.wire.codec.EntityStreamOutEncoder;
 import io.orrery.wire.codec.EntityUpdateBatchEncoder;
 import io.orrery.wire.codec.ForwardedInputEncoder;
 import io.orrery.wire.codec.GroupSizeEncodingEncoder;
@@ -69,10 +70,17 @@ public final class MessageFraming
         HEADER_LENGTH + EntityStateBatchEncoder.BLOCK_LENGTH + GROUP_HEADER_LENGTH;
 
     /**
-     * Length of an EntityStreamIn or EntityStreamOut with no entries: header, root block and the group header.
+     * Length of an EntityStreamIn with no entries: header, root block and the group header.
      */
     public static final int STREAM_BATCH_HEADER_LENGTH =
         HEADER_LENGTH + EntityStreamInEncoder.BLOCK_LENGTH + GROUP_HEADER_LENGTH;
+
+    /**
+     * Length of an EntityStreamOut with no entries: header, root block (one byte longer: the reason) and the group
+     * header. Its entries are the same as EntityStreamIn's.
+     */
+    public static final int STREAM_OUT_HEADER_LENGTH =
+        HEADER_LENGTH + EntityStreamOutEncoder.BLOCK_LENGTH + GROUP_HEADER_LENGTH;
 
     /**
      * Length of a ClientViewBatch with no views and no removals: header, root block and both group headers.

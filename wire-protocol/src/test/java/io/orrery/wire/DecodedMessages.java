@@ -508,6 +508,7 @@ final class DecodedMessages
         final EntityStreamOutDecoder d = streamOut.wrapAndApplyHeader(buffer, offset, header);
         assertEquals(v.nextInt(), d.territoryId());
         assertEquals(v.nextLong(), d.epoch());
+        assertEquals(v.nextOf(DESPAWN_REASONS), d.reason());
         final EntityStreamOutDecoder.EntitiesDecoder entities = d.entities();
         assertEquals(count, entities.count());
         for (int i = 0; i < count; i++)

@@ -108,7 +108,7 @@ class MessageLayoutsTest
         assertEquals(
             MessageFraming.FORWARDED_INPUT_LENGTH,
             samples.encode(ForwardedInputEncoder.TEMPLATE_ID, buffer, 0, 0, 0, 0));
-        assertEquals(EntityStreamInEncoder.BLOCK_LENGTH, EntityStreamOutEncoder.BLOCK_LENGTH);
+        assertEquals(EntityStreamInEncoder.BLOCK_LENGTH + 1, EntityStreamOutEncoder.BLOCK_LENGTH, "plus the reason");
         assertEquals(
             EntityStreamInEncoder.EntitiesEncoder.sbeBlockLength(),
             EntityStreamOutEncoder.EntitiesEncoder.sbeBlockLength());
@@ -148,7 +148,8 @@ class MessageLayoutsTest
                 assertEquals(states, encode(EntityStateBatchEncoder.TEMPLATE_ID, count, varLength));
                 assertEquals(states, MessageFraming.stateBatchLength(count, totalState));
                 assertEquals(stream, encode(EntityStreamInEncoder.TEMPLATE_ID, count, varLength));
-                assertEquals(stream, encode(EntityStreamOutEncoder.TEMPLATE_ID, count, varLength));
+                assertEquals(stream + MessageFraming.STREAM_OUT_HEADER_LENGTH - MessageFraming.STREAM_BATCH_HEADER_LENGTH,
+                    encode(EntityStreamOutEncoder.TEMPLATE_ID, count, varLength));
                 assertEquals(views, encode(ClientViewBatchEncoder.TEMPLATE_ID, count, varLength));
             }
         }

@@ -536,7 +536,8 @@ final class SampleMessages
     {
         final EntityStreamOutEncoder e = streamOut.wrapAndApplyHeader(buffer, offset, header)
             .territoryId(v.nextInt())
-            .epoch(v.nextLong());
+            .epoch(v.nextLong())
+            .reason(v.nextOf(DESPAWN_REASONS));
         final EntityStreamOutEncoder.EntitiesEncoder entities = e.entitiesCount(count);
         for (int i = 0; i < count; i++)
         {

@@ -800,7 +800,7 @@ public final class Atlas
         {
             final int current = owner[slot];
             if (NO_SERVER != current && connections[current].isActive() &&
-                !proxy.evict(connections[current], entityId, epoch))
+                !proxy.evict(connections[current], entityId, epoch, despawnReason))
             {
                 onControlFailure(connections[current]);
             }
@@ -808,7 +808,8 @@ public final class Atlas
             if (NO_SERVER != target)
             {
                 removeInFlight(slot);
-                if (connections[target].isActive() && !proxy.evict(connections[target], entityId, epoch))
+                if (connections[target].isActive() &&
+                    !proxy.evict(connections[target], entityId, epoch, despawnReason))
                 {
                     onControlFailure(connections[target]);
                 }

@@ -6,6 +6,7 @@ package io.orrery.core.atlas;
 import io.aeron.Publication;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.wire.codec.ClientViewBatchEncoder;
+import io.orrery.wire.codec.DespawnReason;
 import io.orrery.wire.codec.EntityStreamInEncoder;
 import io.orrery.wire.codec.EntityStreamOutEncoder;
 import io.orrery.wire.codec.ForwardedInputEncoder;
@@ -191,12 +192,14 @@ public final class ServerEgressProxy
     /**
      * Tell a server an entity is gone (a one-entry {@code EntityStreamOut} carrying only id and epoch).
      */
-    public boolean evict(final ServerConnection connection, final long entityId, final long epoch)
+    public boolean evict(
+        final ServerConnection connection, final long entityId, final long epoch, final short despawnReason)
     {
         final EntityStreamOutEncoder.EntitiesEncoder entry = streamOutEncoder
             .wrapAndApplyHeader(buffer, 0, headerEncoder)
             .territoryId(0)
             .epoch(epoch)
+            .reason(DespawnReason.get(despawnReason))
             .entitiesCount(1)
             .next()
             .entityId(entityId)

@@ -317,6 +317,19 @@ public final class ServerLink implements Agent, AutoCloseable
         return State.CONNECTED == state;
     }
 
+    /**
+     * Whether the ingress publication can take at least a quarter of its term before back-pressure, i.e. the media
+     * driver has moved its limit past what the Replication Layer consumed (true when there is no connected
+     * publication: nothing to wait for). For stepping a shard deterministically with a controlled clock: a test
+     * that advances its clock faster than the driver's own thread runs must not let the link fall silent.
+     */
+    public boolean isIngressWindowOpen()
+    {
+        final ExclusivePublication publication = this.publication;
+        return null == publication || !publication.isConnected() ||
+            publication.availableWindow() >= publication.termBufferLength() >> 2;
+    }
+
     public int serverId()
     {
         return ctx.serverId;
@@ -542,6 +555,7 @@ public final class ServerLink implements Agent, AutoCloseable
             .wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .territoryId(0)
             .epoch(finalState.authorityEpoch())
+            .reason(DespawnReason.destroyed)
             .entitiesCount(1)
             .next()
             .entityId(finalState.entityId())
@@ -931,13 +945,16 @@ public final class ServerLink implements Agent, AutoCloseable
         final EntityStreamOutDecoder streamOut = streamOutDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         streamOut.territoryId();
         streamOut.epoch();
+        final short rawReason = streamOut.reasonRaw();
+        final short reason = DespawnReason.streamedOut.value() == rawReason || DespawnReason.stowed.value() == rawReason ?
+            rawReason : DespawnReason.destroyed.value();
         for (final EntityStreamOutDecoder.EntitiesDecoder entity : streamOut.entities())
         {
             final long entityId = entity.entityId();
             entity.skipComponentState();
             incomingFrom.remove(entityId);
             incomingEpoch.remove(entityId);
-            listener.onEntityRemoved(this, entityId, DespawnReason.destroyed.value());
+            listener.onEntityRemoved(this, entityId, reason);
         }
     }
 

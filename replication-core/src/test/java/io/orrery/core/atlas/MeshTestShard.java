@@ -204,7 +204,24 @@ final class MeshTestShard implements AutoCloseable
             }
         }
         drain();
-        await(egressWindowOpen, "egress windows");
+        await(this::windowsOpen, "the media driver to reopen publication windows");
+    }
+
+    /**
+     * IPC publisher limits are moved by the media driver's own thread: on a starved machine virtual ticks would
+     * otherwise outrun it, back-pressure the servers' heartbeats and fail them over.
+     */
+    private boolean windowsOpen()
+    {
+        for (int i = 0, size = servers.size(); i < size; i++)
+        {
+            final ServerLink link = servers.get(i).link;
+            if (null != link && !link.isIngressWindowOpen())
+            {
+                return false;
+            }
+        }
+        return egressWindowOpen.getAsBoolean();
     }
 
     void drain()

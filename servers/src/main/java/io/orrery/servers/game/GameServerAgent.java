@@ -6,6 +6,7 @@ package io.orrery.servers.game;
 import io.orrery.core.server.EntitySnapshot;
 import io.orrery.core.server.ServerLink;
 import io.orrery.core.server.ServerListener;
+import io.orrery.wire.codec.DespawnReason;
 import io.orrery.wire.codec.RejectReason;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
@@ -396,7 +397,14 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     @Override
     public void onEntityRemoved(final ServerLink link, final long entityId, final int reason)
     {
-        world.forget(entityId);
+        if (DespawnReason.streamedOut.value() == reason)
+        {
+            world.forgetStreamedOut(entityId);
+        }
+        else
+        {
+            world.forget(entityId);
+        }
         world.onClientViewRemoved(entityId);
     }
 
@@ -565,6 +573,14 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     public long ticksSkipped()
     {
         return ticksSkipped;
+    }
+
+    /**
+     * @return whether the server link's ingress publication has window open (see {@link ServerLink#isIngressWindowOpen()}).
+     */
+    public boolean isIngressWindowOpen()
+    {
+        return link.isIngressWindowOpen();
     }
 
     public long publishFailures()

@@ -100,6 +100,7 @@ public final class GameWorld
     private final long[] roamMaxY = new long[MAX_TERRITORIES];
     private final long[] spawnAfterNs = new long[MAX_TERRITORIES];
     private final int[] npcCount = new int[MAX_TERRITORIES];
+    private final int[] dormantNpcs = new int[MAX_TERRITORIES];
 
     private long nextEntityId;
     private long entityIdLimit;
@@ -190,6 +191,7 @@ public final class GameWorld
             index = territoryCount++;
             territoryId[index] = id;
             npcCount[index] = 0;
+            dormantNpcs[index] = 0;
         }
         territoryEpoch[index] = epoch;
         territoryRootZone[index] = rootZoneId;
@@ -263,6 +265,7 @@ public final class GameWorld
             roamMaxY[index] = roamMaxY[last];
             spawnAfterNs[index] = spawnAfterNs[last];
             npcCount[index] = npcCount[last];
+            dormantNpcs[index] = dormantNpcs[last];
         }
         if (0 == territoryCount)
         {
@@ -409,6 +412,11 @@ public final class GameWorld
         entities.territoryId[slot] = territoryOf(slot);
         if (EntityTable.KIND_NPC_WANDER == entities.kind[slot] || EntityTable.KIND_NPC_FOLLOW == entities.kind[slot])
         {
+            final int territory = territoryIndex(entities.territoryId[slot]);
+            if (!known && territory >= 0 && dormantNpcs[territory] > 0)
+            {
+                dormantNpcs[territory]--; // back from the store
+            }
             if (entities.expiresAtNs[slot] == Long.MAX_VALUE)
             {
                 entities.expiresAtNs[slot] = Long.MIN_VALUE; // assigned a lifetime at its first tick here
@@ -483,6 +491,43 @@ public final class GameWorld
         entities.removeSlot(slot);
         entitiesReleased++;
         return true;
+    }
+
+    /**
+     * The Replication Layer streamed an entity out (server OCS: persisted, evicted, nobody near). An NPC of a
+     * territory stays part of its population while dormant in the store, so the territory is not topped up for it
+     * (or OCS and top-up together would grow the stored world without bound); it counts again when streamed back in.
+     *
+     * @return true if it was present.
+     */
+    public boolean forgetStreamedOut(final long entityId)
+    {
+        final int slot = entities.slotOf(entityId);
+        if (EntityTable.NULL_SLOT == slot)
+        {
+            return false;
+        }
+        final boolean isNpc = EntityTable.KIND_NPC_WANDER == entities.kind[slot] ||
+            EntityTable.KIND_NPC_FOLLOW == entities.kind[slot];
+        final int territory = territoryIndex(entities.territoryId[slot]);
+        if (isNpc && territory >= 0)
+        {
+            dormantNpcs[territory]++;
+        }
+        return forget(entityId);
+    }
+
+    /**
+     * @return NPCs of this server's territories streamed out and not streamed back in.
+     */
+    public int dormantNpcCount()
+    {
+        int count = 0;
+        for (int t = 0; t < territoryCount; t++)
+        {
+            count += dormantNpcs[t];
+        }
+        return count;
     }
 
     // ------------------------------------------------------------------------------------------------------ input
@@ -915,7 +960,7 @@ public final class GameWorld
             {
                 continue;
             }
-            while (npcCount[t] < settings.npcsPerTerritory && spawned < settings.maxSpawnsPerTick)
+            while (npcCount[t] + dormantNpcs[t] < settings.npcsPerTerritory && spawned < settings.maxSpawnsPerTick)
             {
                 if (!spawnNpc(t, nowNs))
                 {

@@ -157,12 +157,27 @@ final class MeshRig implements AutoCloseable
     }
 
     /**
-     * Advance the clock one tick, then poll everything until idle.
+     * Advance the clock one tick, poll everything until idle, then until the media driver has reopened every
+     * publication's window: IPC publisher limits are moved by the driver's own thread, and on a starved machine
+     * virtual ticks would otherwise outrun it, back-pressure the servers' heartbeats and fail them over.
      */
     void tick()
     {
         clock.advance(TICK_NS);
         drain();
+        await(this::windowsOpen, "the media driver to reopen publication windows");
+    }
+
+    private boolean windowsOpen()
+    {
+        for (int i = 0, size = servers.size(); i < size; i++)
+        {
+            if (!servers.get(i).isIngressWindowOpen())
+            {
+                return false;
+            }
+        }
+        return layer.replicant().isEgressWindowOpen();
     }
 
     void ticks(final int count)

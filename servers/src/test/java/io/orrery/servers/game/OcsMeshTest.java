@@ -94,7 +94,7 @@ class OcsMeshTest
             walkTo(rig, session, store, 400, () -> {});
             rig.ticksUntil(() -> cached(store) == NPCS && simulatedBy(two) == NPCS && 0 == simulatedBy(one), 300,
                 () -> "stored NPCs streamed in to server 2: cached " + cached(store) + ", server 2 " +
-                simulatedBy(two) + ", server 1 " + simulatedBy(one));
+                simulatedBy(two) + ", server 1 " + simulatedBy(one) + "; " + diagnostics(rig, session));
             assertTrue(streamer.entitiesStreamedIn() >= NPCS);
             final long[] arrivedX = new long[NPCS];
             for (int i = 0; i < NPCS; i++)
@@ -115,7 +115,8 @@ class OcsMeshTest
             {
                 copyPositions(store, lastX, lastY, false);
                 return 0 == cached(store) && 0 == simulatedBy(two);
-            }, 600, () -> "the east streamed out: cached " + cached(store) + ", server 2 " + simulatedBy(two));
+            }, 600, () -> "the east streamed out: cached " + cached(store) + ", server 2 " + simulatedBy(two) + "; " +
+                diagnostics(rig, session));
             assertTrue(streamer.entitiesStreamedOut() >= NPCS, "streamed out " + streamer.entitiesStreamedOut() +
                 ", destroyed by the servers " + (one.world().npcsDestroyed() + two.world().npcsDestroyed()));
 
@@ -125,7 +126,8 @@ class OcsMeshTest
             {
                 copyPositions(store, backX, backY, true);
                 return cached(store) == NPCS && simulatedBy(two) == NPCS;
-            }, 300, () -> "streamed in again: cached " + cached(store) + ", server 2 " + simulatedBy(two));
+            }, 300, () -> "streamed in again: cached " + cached(store) + ", server 2 " + simulatedBy(two) + "; " +
+                diagnostics(rig, session));
             for (int i = 0; i < NPCS; i++)
             {
                 // the last tick seen before the eviction may be one server tick (2 m/s: 67 mm) behind what was stored
@@ -163,6 +165,65 @@ class OcsMeshTest
             });
             assertEquals(NPCS, found[0], "every NPC is in the store once");
         }
+    }
+
+    @Test
+    void shouldKeepEachTerritorysNpcPopulationWhenItsNpcsAreStreamedOut(@TempDir final Path dir)
+    {
+        final int perTerritory = 20;
+        final long stored;
+        try (RocksDbPersistenceAdapter adapter = RocksDbPersistenceAdapter.open(dir.resolve("store"));
+            MeshRig rig = new MeshRig(CONFIG, (ctx) -> ctx
+                .persistenceAdapter(adapter)
+                .persistenceFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
+                .bubbleRadiusM(60)
+                .ocsEnabled(true)
+                .ocsCellSizeM(100)
+                .ocsStreamOutDelayNs(TimeUnit.SECONDS.toNanos(1))))
+        {
+            final RegionStreamer streamer = rig.layer.replicant().regionStreamer();
+            final GameServerAgent one = rig.addServer(1, world(21).npcsPerTerritory(perTerritory).worldHalfExtentM(800));
+            final GameServerAgent two = rig.addServer(2, world(22).npcsPerTerritory(perTerritory).worldHalfExtentM(800));
+            rig.await(() -> GameServerAgent.STATE_RUNNING == one.state() &&
+                GameServerAgent.STATE_RUNNING == two.state(), "both servers welcomed");
+            final ClientSession session = rig.connect(PLAYER);
+            final EntityStore store = rig.layer.replicant().store();
+            rig.ticksUntil(() -> 2 * perTerritory == countNpcs(one) + countNpcs(two), 300,
+                () -> "territories populated: " + diagnostics(rig, session));
+
+            // The player visits the east and leaves: the NPCs near its path are streamed out a second after. A server
+            // that topped its territory up again for each would add NPCs to the stored world at every visit.
+            walkTo(rig, session, store, 400, () -> {});
+            walkTo(rig, session, store, -300, () -> {});
+            rig.ticksUntil(() -> two.world().dormantNpcCount() > 0, 300,
+                () -> "server 2's NPCs near the path streamed out: " + diagnostics(rig, session));
+            rig.ticks(300);
+            final int dormant = one.world().dormantNpcCount() + two.world().dormantNpcCount();
+            System.out.println("OCS top-up: spawned " + one.world().npcsSpawned() + " + " +
+                two.world().npcsSpawned() + ", dormant " + dormant + ", streamed out " +
+                streamer.entitiesStreamedOut() + ", in " + streamer.entitiesStreamedIn());
+            assertEquals(2 * perTerritory, one.world().npcsSpawned() + two.world().npcsSpawned(),
+                "each territory populated once: streamed-out NPCs still count");
+            assertEquals(2 * perTerritory, dormant + countNpcs(one) + countNpcs(two));
+            assertTrue(session.isConnected());
+            assertEquals(0, rig.layer.counter(OrreryCounter.ERRORS));
+        }
+        try (RocksDbPersistenceAdapter adapter = RocksDbPersistenceAdapter.open(dir.resolve("store")))
+        {
+            stored = adapter.nodeCount();
+        }
+        assertEquals(2 * perTerritory, stored, "the stored world holds each NPC once");
+    }
+
+    private static int countNpcs(final GameServerAgent server)
+    {
+        final EntityTable entities = server.world().entities();
+        int count = 0;
+        for (int slot = 0; slot < entities.size; slot++)
+        {
+            count += entities.active[slot] && GameWorld.ARCHETYPE_NPC == entities.archetype[slot] ? 1 : 0;
+        }
+        return count;
     }
 
     /**
@@ -209,9 +270,40 @@ class OcsMeshTest
             rig.send(session, dx > 0 ? 1 : -1, 0);
             return false;
         }, (int)(2 * 30 * 800 / SPEED_MPS), () -> "the player to walk to x = " + xM + " m, at " +
-            store.positionX(store.slotOf(PLAYER)) / MM + " m");
+            store.positionX(store.slotOf(PLAYER)) / MM + " m; " + diagnostics(rig, session));
         rig.send(session, 0, 0);
         rig.ticks(3);
+    }
+
+    private static String diagnostics(final MeshRig rig, final ClientSession session)
+    {
+        final RegionStreamer streamer = rig.layer.replicant().regionStreamer();
+        return "players on servers " +
+            rig.servers.get(0).world().playerCount() + "/" + rig.servers.get(1).world().playerCount() +
+            ", inputs received " + rig.layer.counter(OrreryCounter.INPUTS_RECEIVED) + ", forwarded " +
+            rig.layer.counter(OrreryCounter.INPUTS_FORWARDED) + ", buffered " +
+            rig.layer.counter(OrreryCounter.HANDOFF_INPUTS_BUFFERED) + ", lost " +
+            rig.layer.counter(OrreryCounter.HANDOFF_INPUT_OVERFLOWS) + ", handoffs " +
+            rig.layer.counter(OrreryCounter.HANDOFFS_STARTED) + "/" +
+            rig.layer.counter(OrreryCounter.HANDOFFS_COMMITTED) + ", acknowledged " +
+            session.lastAcknowledgedInput() + ", failovers " +
+            rig.layer.counter(OrreryCounter.SERVER_FAILOVERS) + ", egress back-pressure " +
+            rig.layer.counter(OrreryCounter.SERVER_EGRESS_BACK_PRESSURE) + ", server publish failures " +
+            (rig.servers.get(0).publishFailures() + rig.servers.get(1).publishFailures()) + ", server states " +
+            rig.servers.get(0).state() + "/" + rig.servers.get(1).state() + ", ocs loads in flight " +
+            streamer.loadsInFlight() + ", failures " + streamer.failures() + ", cells in/out " +
+            streamer.cellsStreamedIn() + "/" + streamer.cellsStreamedOut() + ", entities in/out " +
+            streamer.entitiesStreamedIn() + "/" + streamer.entitiesStreamedOut() + ", player at " +
+            rig.layer.replicant().store().positionX(rig.layer.replicant().store().slotOf(PLAYER)) / MM + " m" +
+            serverNpcs(rig.servers.get(0)) + serverNpcs(rig.servers.get(1));
+    }
+
+    private static String serverNpcs(final GameServerAgent server)
+    {
+        final GameWorld world = server.world();
+        return "; server npcs spawned " + world.npcsSpawned() + ", destroyed " + world.npcsDestroyed() +
+            ", unconfirmed " + world.spawnsUnconfirmed() + ", dormant " + world.dormantNpcCount() + ", active " +
+            countNpcs(server) + ", released " + world.entitiesReleased();
     }
 
     private static int cached(final EntityStore store)
