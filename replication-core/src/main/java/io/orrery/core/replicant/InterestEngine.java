@@ -128,6 +128,7 @@ public final class InterestEngine
     private final double exitFactor;
     private final double priorityScaleM;
     private double gridQueryRadiusM;
+    private double gridRadiusM;
     private final int maxObservers;
     private final int viewCapacity;
     private final int maxEvictionsPerTick;
@@ -208,7 +209,8 @@ public final class InterestEngine
         sizeFactor = config.sizeFactor();
         exitFactor = 1.0 + config.hysteresis();
         priorityScaleM = config.priorityDistanceScaleM();
-        gridQueryRadiusM = baseRadiusM + sizeFactor * index.largeRadiusM();
+        gridRadiusM = index.largeRadiusM();
+        gridQueryRadiusM = baseRadiusM + sizeFactor * gridRadiusM;
         maxObservers = config.maxObservers();
         viewCapacity = config.maxViewEntities();
         maxEvictionsPerTick = config.maxViewEvictionsPerTick();
@@ -463,7 +465,9 @@ public final class InterestEngine
     }
 
     /**
-     * @return candidates that could not enter a full view.
+     * @return candidates that could not enter a full view although their weight beat the view's lowest entry by
+     * the hysteresis (the per-tick eviction limit, or entries replaced before them); candidates that could not beat
+     * it are not even looked up.
      */
     public long viewFullRejections()
     {
@@ -497,7 +501,8 @@ public final class InterestEngine
         ticks++;
         store.updateWorldPositions();
         int work = index.update(store);
-        gridQueryRadiusM = baseRadiusM + sizeFactor * Math.min(index.maxGridRadiusM(), index.largeRadiusM());
+        gridRadiusM = Math.min(index.maxGridRadiusM(), index.largeRadiusM());
+        gridQueryRadiusM = baseRadiusM + sizeFactor * gridRadiusM;
 
         final int[] activeObservers = this.activeObservers;
         for (int i = 0; i < activeObserverCount; i++)
@@ -719,19 +724,41 @@ public final class InterestEngine
         }
 
         candidateCount = 0;
+        double queryRadiusM = gridQueryRadiusM;
+        double minWeight = -1.0;
+        if (viewCounts[o] >= viewCapacity)
+        {
+            // Full view: a candidate gets in only by beating the lowest entry by the hysteresis, and the lowest only
+            // rises as entries are replaced, so nothing of lower weight can get in this tick: don't look for it.
+            double lowestWeight = OWN_PRIORITY;
+            for (int i = 0, n = viewCounts[o]; i < n; i++)
+            {
+                lowestWeight = Math.min(lowestWeight, scratchWeights[i]);
+            }
+            if (OWN_PRIORITY == lowestWeight)
+            {
+                return;
+            }
+            minWeight = lowestWeight * exitFactor;
+            queryRadiusM = Math.min(queryRadiusM, reachM(gridRadiusM, minWeight));
+        }
+
         final IntArrayList results = queryResults;
         results.clear();
-        index.query(store, cx, cy, cz, gridQueryRadiusM, markStamps, stamp, results);
+        if (queryRadiusM >= 0.0)
+        {
+            index.query(store, cx, cy, cz, queryRadiusM, markStamps, stamp, results);
+        }
         for (int i = 0, n = results.size(); i < n; i++)
         {
-            consider(results.getInt(i), cx, cy, cz);
+            consider(results.getInt(i), cx, cy, cz, minWeight);
         }
         for (int i = 0, n = index.largeCount(); i < n; i++)
         {
             final int slot = index.largeSlot(i);
             if (markStamps[slot] != stamp)
             {
-                consider(slot, cx, cy, cz);
+                consider(slot, cx, cy, cz, minWeight);
             }
         }
 
@@ -765,16 +792,31 @@ public final class InterestEngine
         viewFullRejections += candidateCount;
     }
 
-    private void consider(final int slot, final long cx, final long cy, final long cz)
+    private void consider(final int slot, final long cx, final long cy, final long cz, final double minWeight)
     {
         final double distanceM = distanceM(store, slot, cx, cy, cz);
         final double radiusM = store.radius(slot);
         if (distanceM <= baseRadiusM + sizeFactor * radiusM)
         {
-            candidateSlots[candidateCount] = slot;
-            candidateWeights[candidateCount] = (radiusM + 1.0) * priorityScaleM / (distanceM + priorityScaleM);
-            candidateCount++;
+            final double weight = (radiusM + 1.0) * priorityScaleM / (distanceM + priorityScaleM);
+            if (weight > minWeight)
+            {
+                candidateSlots[candidateCount] = slot;
+                candidateWeights[candidateCount] = weight;
+                candidateCount++;
+            }
         }
+    }
+
+    /**
+     * Distance within which an entity of radius up to {@code radiusM} has a weight above {@code minWeight}
+     * ({@code (r + 1) * s / (d + s) > w  <=>  d < (r + 1) * s / w - s}), widened by a millimetre and a relative
+     * 1e-9 so that rounding in the grid's distance test never drops one that the exact weight test keeps.
+     */
+    private double reachM(final double radiusM, final double minWeight)
+    {
+        final double reachM = (radiusM + 1.0) * priorityScaleM / minWeight - priorityScaleM;
+        return reachM < 0.0 ? -1.0 : reachM * (1.0 + 1e-9) + 0.001;
     }
 
     private void popCandidate()
