@@ -424,7 +424,8 @@ public final class Atlas
         work += scanTerritories();
         for (final ServerConnection connection : connections)
         {
-            if (connection.isActive())
+            // views wait while the server is behind: deltas resume from what it last got
+            if (connection.isActive() && proxy.hasRoomForBulk(connection))
             {
                 work += sendViews(connection);
             }
