@@ -58,6 +58,9 @@ import java.util.Arrays;
  * authority at epoch + 1 with the retained inputs above the cached last applied sequence replayed (the cache state
  * and that sequence belong together, so the replay is consistent). Inputs lost are only those that overflowed the
  * ring ({@code input-buffer}, counted). Clients stay connected: they see a short gap in updates.
+ * Silence counts only while the layer itself runs: when two polls of server ingress are more than a quarter of the
+ * heartbeat timeout apart (the whole process was paused or starved, game servers with it), silence is measured
+ * from the later poll, so a pause of the process never makes every server look dead at once.
  * A server that comes back with the same id is welcomed again but, in static mode, stays empty: its territories stay
  * with the survivors (moving them back is dynamic meshing's job), unless a territory has no server at all.
  *
@@ -121,6 +124,9 @@ public final class Atlas
     private long nextHandoffId;
     private int topSlot;
     private boolean ingressCaughtUp = true;
+    private boolean polled;
+    private long lastPollNs;
+    private long resumedNs;
     private long handoffsCommitted;
 
     public Atlas(final ShardConfig config, final EntityStore store, final Counter[] counters,
@@ -418,7 +424,8 @@ public final class Atlas
         work += scanTerritories();
         for (final ServerConnection connection : connections)
         {
-            if (connection.isActive())
+            // views wait while the server is behind: deltas resume from what it last got
+            if (connection.isActive() && proxy.hasRoomForBulk(connection))
             {
                 work += sendViews(connection);
             }
@@ -445,7 +452,9 @@ public final class Atlas
         int work = 0;
         for (final ServerConnection connection : connections)
         {
-            if (connection.isActive() && nowNs - connection.lastHeartbeatNs > heartbeatTimeoutNs)
+            final long heardNs = connection.lastHeartbeatNs;
+            final long silentSinceNs = heardNs - resumedNs > 0 ? heardNs : resumedNs;
+            if (connection.isActive() && nowNs - silentSinceNs > heartbeatTimeoutNs)
             {
                 declareDead(connection, RevokeReason.serverTimeout);
                 work++;
@@ -1012,6 +1021,12 @@ public final class Atlas
 
     void nowNs(final long nowNs)
     {
+        if (!polled || nowNs - lastPollNs > heartbeatTimeoutNs >> 2)
+        {
+            polled = true;
+            resumedNs = nowNs;
+        }
+        lastPollNs = nowNs;
         this.nowNs = nowNs;
     }
 

@@ -39,6 +39,14 @@ import java.nio.ByteOrder;
 public final class ServerEgressProxy
 {
     public static final int MAX_BATCH_BYTES = 4096;
+
+    /**
+     * Window kept free for control messages (grants, handoff prepare and commit, stream-in, evictions): bulk
+     * traffic (client views, forwarded input) is not offered while a server's publication has less than this plus a
+     * batch open. A game server that falls behind (a starved host) then sees its views and inputs wait, instead of
+     * a full window failing a handoff message, which declares the server dead.
+     */
+    public static final int CONTROL_RESERVE_BYTES = 64 * 1024;
     static final int MAX_GROUP_ENTRIES = 4096;
 
     private final UnsafeBuffer buffer;
@@ -176,6 +184,11 @@ public final class ServerEgressProxy
         final long inputSequence, final long clientTimestampNs, final long receivedTimeNs, final float moveX,
         final float moveY, final float moveZ, final float aimYaw, final float aimPitch, final int actions)
     {
+        if (!hasRoomForBulk(connection))
+        {
+            messagesFailed++;
+            return false;
+        }
         final ForwardedInputEncoder input = inputEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .entityId(entityId)
             .playerId(playerId)
@@ -396,6 +409,16 @@ public final class ServerEgressProxy
     public long bytesOut()
     {
         return bytesOut;
+    }
+
+    /**
+     * Whether bulk traffic (views, forwarded input) may be offered to the server: its publication has more than
+     * {@link #CONTROL_RESERVE_BYTES} plus a batch of window open.
+     */
+    public boolean hasRoomForBulk(final ServerConnection connection)
+    {
+        return null != connection.publication &&
+            connection.publication.availableWindow() >= CONTROL_RESERVE_BYTES + MAX_BATCH_BYTES;
     }
 
     private boolean offer(final ServerConnection connection, final int length)

@@ -29,7 +29,15 @@ import java.nio.ByteOrder;
  * drops that tick for it and later resynchronises it with fresh snapshots; the Replicant disconnects it once it has
  * lagged longer than the slow-consumer timeout.
  * <p>
- * Threading: Replicant thread only; zero allocation per message.
+ * <b>Update entries are encoded once per entity and tick.</b> An entry's fixed block (id, zone, transform, radius,
+ * epoch, last applied input) is the same for every client that gets the entity in the same tick; only its changed
+ * mask and whether component state follows differ. The first client to get an entity encodes its block into a
+ * per-slot cache; the others copy those bytes and patch the mask. The cache is valid while the store's
+ * {@link EntityStore#changeSeq()} stays the same (any write to the store invalidates all of it), so what goes on the
+ * wire is byte for byte what encoding every entry would give.
+ * <p>
+ * Threading: Replicant thread only; zero allocation per message (the entry cache is allocated once, on the first
+ * update, sized by the store's capacity).
  */
 public final class ClientEgressProxy implements ObserverEgress
 {
@@ -44,6 +52,8 @@ public final class ClientEgressProxy implements ObserverEgress
      */
     public static final int MIN_WINDOW_BYTES = 2 * MAX_BATCH_BYTES;
     private static final int NUM_IN_GROUP_OFFSET = 2;
+    private static final int ENTRY_BLOCK_LENGTH = EntityUpdateBatchEncoder.UpdatesEncoder.sbeBlockLength();
+    private static final int ENTRY_CHANGED_OFFSET = EntityUpdateBatchEncoder.UpdatesEncoder.changedEncodingOffset();
 
     /**
      * Replicant-side state of one client session.
@@ -98,6 +108,15 @@ public final class ClientEgressProxy implements ObserverEgress
     private final DisconnectEncoder disconnectEncoder = new DisconnectEncoder();
     private final UnsafeBuffer messageBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024));
     private final UnsafeBuffer batchBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_BATCH_BYTES + 1024));
+
+    private final MessageHeaderEncoder entryHeaderEncoder = new MessageHeaderEncoder();
+    private final EntityUpdateBatchEncoder entryEncoder = new EntityUpdateBatchEncoder();
+    private final UnsafeBuffer entryScratch = new UnsafeBuffer(new byte[256]);
+    private EntityStore cachedStore;
+    private long cachedChangeSeq;
+    private long cacheEpoch;
+    private long[] entryEpochs;
+    private UnsafeBuffer entryCache;
 
     private ClientObserver current;
     private long nowNs;
@@ -205,29 +224,69 @@ public final class ClientEgressProxy implements ObserverEgress
                 .updatesCount(MAX_BATCH_ENTRIES);
         }
 
-        final EntityUpdateBatchEncoder.UpdatesEncoder entry = updates.next()
-            .entityId(store.entityId(slot))
-            .parentZoneId(store.parentZoneId(slot));
-        batchBuffer.putShort(entry.changed().offset(), (short)changedMask, ByteOrder.LITTLE_ENDIAN);
-        entry.position()
-            .x(store.positionX(slot))
-            .y(store.positionY(slot))
-            .z(store.positionZ(slot));
-        entry.orientation()
-            .x(store.orientationX(slot))
-            .y(store.orientationY(slot))
-            .z(store.orientationZ(slot))
-            .w(store.orientationW(slot));
-        entry.velocity()
-            .x(store.velocityX(slot))
-            .y(store.velocityY(slot))
-            .z(store.velocityZ(slot));
-        entry.radius(store.radius(slot))
-            .authorityEpoch(store.authorityEpoch(slot))
-            .lastAppliedInputSequence(store.lastAppliedInputSequence(slot));
+        final EntityUpdateBatchEncoder.UpdatesEncoder entry = updates.next();
+        final int changedOffset = entry.changed().offset();
+        final int cacheOffset = cachedEntryOffset(store, slot);
+        batchBuffer.putBytes(changedOffset - ENTRY_CHANGED_OFFSET, entryCache, cacheOffset, ENTRY_BLOCK_LENGTH);
+        batchBuffer.putShort(changedOffset, (short)changedMask, ByteOrder.LITTLE_ENDIAN);
         entry.putComponentState(store.componentStateBuffer(), store.componentStateOffset(slot), stateLength);
         batchCount++;
         return true;
+    }
+
+    /**
+     * @return offset in {@link #entryCache} of the slot's update entry block, encoded now if the store changed
+     * since it was last encoded.
+     */
+    private int cachedEntryOffset(final EntityStore store, final int slot)
+    {
+        final long changeSeq = store.changeSeq();
+        if (store != cachedStore)
+        {
+            cachedStore = store;
+            entryEpochs = new long[store.capacity()];
+            entryCache = new UnsafeBuffer(new byte[store.capacity() * ENTRY_BLOCK_LENGTH]);
+            cachedChangeSeq = changeSeq;
+            cacheEpoch = 1;
+        }
+        else if (changeSeq != cachedChangeSeq)
+        {
+            cachedChangeSeq = changeSeq;
+            cacheEpoch++;
+        }
+
+        final int offset = slot * ENTRY_BLOCK_LENGTH;
+        if (entryEpochs[slot] != cacheEpoch)
+        {
+            entryEpochs[slot] = cacheEpoch;
+            final EntityUpdateBatchEncoder.UpdatesEncoder entry = entryEncoder
+                .wrapAndApplyHeader(entryScratch, 0, entryHeaderEncoder)
+                .serverTimeNs(0)
+                .tick(0)
+                .updatesCount(1)
+                .next()
+                .entityId(store.entityId(slot))
+                .parentZoneId(store.parentZoneId(slot));
+            final int entryOffset = entry.changed().offset() - ENTRY_CHANGED_OFFSET;
+            entry.position()
+                .x(store.positionX(slot))
+                .y(store.positionY(slot))
+                .z(store.positionZ(slot));
+            entry.orientation()
+                .x(store.orientationX(slot))
+                .y(store.orientationY(slot))
+                .z(store.orientationZ(slot))
+                .w(store.orientationW(slot));
+            entry.velocity()
+                .x(store.velocityX(slot))
+                .y(store.velocityY(slot))
+                .z(store.velocityZ(slot));
+            entry.radius(store.radius(slot))
+                .authorityEpoch(store.authorityEpoch(slot))
+                .lastAppliedInputSequence(store.lastAppliedInputSequence(slot));
+            entryCache.putBytes(offset, entryScratch, entryOffset, ENTRY_BLOCK_LENGTH);
+        }
+        return offset;
     }
 
     @Override

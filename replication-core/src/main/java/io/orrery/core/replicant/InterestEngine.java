@@ -121,6 +121,16 @@ public final class InterestEngine
     private static final byte REASON_DESTROYED = 1;
     private static final double OWN_PRIORITY = Double.MAX_VALUE;
 
+    private static final int SNAPSHOT_SHIFT = 3;
+    private static final int SNAPSHOT_X = 0;
+    private static final int SNAPSHOT_Y = 1;
+    private static final int SNAPSHOT_Z = 2;
+    private static final int SNAPSHOT_CREATED_SEQ = 3;
+    private static final int SNAPSHOT_RADIUS = 4;
+    private static final int SNAPSHOT_LAST_CHANGE_SEQ = 5;
+    private static final int SNAPSHOT_STATE_LENGTH = 6;
+    private static final int SNAPSHOT_TICK = 7;
+
     private final EntityStore store;
     private final SpatialIndex index;
     private final double baseRadiusM;
@@ -128,6 +138,7 @@ public final class InterestEngine
     private final double exitFactor;
     private final double priorityScaleM;
     private double gridQueryRadiusM;
+    private double gridRadiusM;
     private final int maxObservers;
     private final int viewCapacity;
     private final int maxEvictionsPerTick;
@@ -163,6 +174,9 @@ public final class InterestEngine
     private final byte[] viewStates;
     private final byte[] viewReasons;
 
+    // per slot, this tick: what every observer reads, one cache line per slot (see takeSnapshot)
+    private final long[] snapshot;
+
     // per slot marks
     private final long[] markStamps;
     private long stamp;
@@ -171,8 +185,8 @@ public final class InterestEngine
     private final double[] scratchWeights;
     private final int[] scratchMasks;
     private final int[] scratchBytes;
-    private final int[] heapEntries;
-    private final double[] heapPriorities;
+    private final long[] heapKeys;
+    private final long indexMask;
     private int heapSize;
     private final int[] spawnList;
     private final int[] updateList;
@@ -208,7 +222,8 @@ public final class InterestEngine
         sizeFactor = config.sizeFactor();
         exitFactor = 1.0 + config.hysteresis();
         priorityScaleM = config.priorityDistanceScaleM();
-        gridQueryRadiusM = baseRadiusM + sizeFactor * index.largeRadiusM();
+        gridRadiusM = index.largeRadiusM();
+        gridQueryRadiusM = baseRadiusM + sizeFactor * gridRadiusM;
         maxObservers = config.maxObservers();
         viewCapacity = config.maxViewEntities();
         maxEvictionsPerTick = config.maxViewEvictionsPerTick();
@@ -247,12 +262,13 @@ public final class InterestEngine
         viewReasons = new byte[entries];
 
         markStamps = new long[store.capacity()];
+        snapshot = new long[store.capacity() << SNAPSHOT_SHIFT];
 
         scratchWeights = new double[viewCapacity];
         scratchMasks = new int[viewCapacity];
         scratchBytes = new int[viewCapacity];
-        heapEntries = new int[viewCapacity];
-        heapPriorities = new double[viewCapacity];
+        heapKeys = new long[viewCapacity];
+        indexMask = (1L << Math.max(1, 32 - Integer.numberOfLeadingZeros(viewCapacity - 1))) - 1;
         spawnList = new int[viewCapacity];
         updateList = new int[viewCapacity];
         queryResults = new IntArrayList(Math.min(store.capacity(), 4096), EntityStore.NULL_SLOT);
@@ -463,7 +479,9 @@ public final class InterestEngine
     }
 
     /**
-     * @return candidates that could not enter a full view.
+     * @return candidates that could not enter a full view although their weight beat the view's lowest entry by
+     * the hysteresis (the per-tick eviction limit, or entries replaced before them); candidates that could not beat
+     * it are not even looked up.
      */
     public long viewFullRejections()
     {
@@ -497,7 +515,9 @@ public final class InterestEngine
         ticks++;
         store.updateWorldPositions();
         int work = index.update(store);
-        gridQueryRadiusM = baseRadiusM + sizeFactor * Math.min(index.maxGridRadiusM(), index.largeRadiusM());
+        takeSnapshot();
+        gridRadiusM = Math.min(index.maxGridRadiusM(), index.largeRadiusM());
+        gridQueryRadiusM = baseRadiusM + sizeFactor * gridRadiusM;
 
         final int[] activeObservers = this.activeObservers;
         for (int i = 0; i < activeObserverCount; i++)
@@ -506,6 +526,32 @@ public final class InterestEngine
         }
 
         return work;
+    }
+
+    /**
+     * Copy what view maintenance, candidates and selection read per slot into one cache line per slot: every
+     * observer visits hundreds of slots per tick, and reading one line instead of one line of each of seven store
+     * arrays keeps the per-entry cost down when other threads share the caches. The store does not change while
+     * the engine ticks. A slot not active this tick keeps an older tick number, so it never reads as alive.
+     */
+    private void takeSnapshot()
+    {
+        final EntityStore store = this.store;
+        final long[] snapshot = this.snapshot;
+        final long tick = ticks;
+        for (int i = 0, n = store.activeCount(); i < n; i++)
+        {
+            final int slot = store.activeSlot(i);
+            final int s = slot << SNAPSHOT_SHIFT;
+            snapshot[s + SNAPSHOT_X] = store.worldX(slot);
+            snapshot[s + SNAPSHOT_Y] = store.worldY(slot);
+            snapshot[s + SNAPSHOT_Z] = store.worldZ(slot);
+            snapshot[s + SNAPSHOT_CREATED_SEQ] = store.createdSeq(slot);
+            snapshot[s + SNAPSHOT_RADIUS] = Double.doubleToRawLongBits(store.radius(slot));
+            snapshot[s + SNAPSHOT_LAST_CHANGE_SEQ] = store.lastChangeSeq(slot);
+            snapshot[s + SNAPSHOT_STATE_LENGTH] = store.componentStateLength(slot);
+            snapshot[s + SNAPSHOT_TICK] = tick;
+        }
     }
 
     private int tickObserver(final int o, final long nowNs)
@@ -590,6 +636,8 @@ public final class InterestEngine
     private int maintainView(final int o)
     {
         final EntityStore store = this.store;
+        final long[] snapshot = this.snapshot;
+        final long tick = ticks;
         final int base = o * viewCapacity;
         final int followSlot = followSlots[o];
         final long cx = centreX[o];
@@ -604,7 +652,9 @@ public final class InterestEngine
             final int e = base + i;
             final int slot = viewSlots[e];
             final byte state = viewStates[e];
-            final boolean alive = store.isActive(slot) && store.createdSeq(slot) == viewCreatedSeqs[e];
+            final int s = slot << SNAPSHOT_SHIFT;
+            final boolean alive = snapshot[s + SNAPSHOT_TICK] == tick &&
+                snapshot[s + SNAPSHOT_CREATED_SEQ] == viewCreatedSeqs[e];
 
             if (DESPAWN_PENDING == state)
             {
@@ -640,8 +690,8 @@ public final class InterestEngine
             }
             else
             {
-                final double distanceM = distanceM(store, slot, cx, cy, cz);
-                final double radiusM = store.radius(slot);
+                final double distanceM = distanceM(snapshot, s, cx, cy, cz);
+                final double radiusM = Double.longBitsToDouble(snapshot[s + SNAPSHOT_RADIUS]);
                 if (distanceM > (baseRadiusM + sizeFactor * radiusM) * exitFactor)
                 {
                     if (SPAWN_PENDING == state)
@@ -665,7 +715,8 @@ public final class InterestEngine
             int mask = 0;
             if (SPAWNED == state)
             {
-                mask = store.changedSince(slot, viewLastSentSeqs[e]);
+                final long lastSentSeq = viewLastSentSeqs[e];
+                mask = snapshot[s + SNAPSHOT_LAST_CHANGE_SEQ] > lastSentSeq ? store.changedSince(slot, lastSentSeq) : 0;
                 if (0 != mask)
                 {
                     viewPriorities[e] = accumulate(viewPriorities[e], weight);
@@ -719,19 +770,41 @@ public final class InterestEngine
         }
 
         candidateCount = 0;
+        double queryRadiusM = gridQueryRadiusM;
+        double minWeight = -1.0;
+        if (viewCounts[o] >= viewCapacity)
+        {
+            // Full view: a candidate gets in only by beating the lowest entry by the hysteresis, and the lowest only
+            // rises as entries are replaced, so nothing of lower weight can get in this tick: don't look for it.
+            double lowestWeight = OWN_PRIORITY;
+            for (int i = 0, n = viewCounts[o]; i < n; i++)
+            {
+                lowestWeight = Math.min(lowestWeight, scratchWeights[i]);
+            }
+            if (OWN_PRIORITY == lowestWeight)
+            {
+                return;
+            }
+            minWeight = lowestWeight * exitFactor;
+            queryRadiusM = Math.min(queryRadiusM, reachM(gridRadiusM, minWeight));
+        }
+
         final IntArrayList results = queryResults;
         results.clear();
-        index.query(store, cx, cy, cz, gridQueryRadiusM, markStamps, stamp, results);
+        if (queryRadiusM >= 0.0)
+        {
+            index.query(store, cx, cy, cz, queryRadiusM, markStamps, stamp, results);
+        }
         for (int i = 0, n = results.size(); i < n; i++)
         {
-            consider(results.getInt(i), cx, cy, cz);
+            consider(results.getInt(i), cx, cy, cz, minWeight);
         }
         for (int i = 0, n = index.largeCount(); i < n; i++)
         {
             final int slot = index.largeSlot(i);
             if (markStamps[slot] != stamp)
             {
-                consider(slot, cx, cy, cz);
+                consider(slot, cx, cy, cz, minWeight);
             }
         }
 
@@ -765,16 +838,32 @@ public final class InterestEngine
         viewFullRejections += candidateCount;
     }
 
-    private void consider(final int slot, final long cx, final long cy, final long cz)
+    private void consider(final int slot, final long cx, final long cy, final long cz, final double minWeight)
     {
-        final double distanceM = distanceM(store, slot, cx, cy, cz);
-        final double radiusM = store.radius(slot);
+        final int s = slot << SNAPSHOT_SHIFT;
+        final double distanceM = distanceM(snapshot, s, cx, cy, cz);
+        final double radiusM = Double.longBitsToDouble(snapshot[s + SNAPSHOT_RADIUS]);
         if (distanceM <= baseRadiusM + sizeFactor * radiusM)
         {
-            candidateSlots[candidateCount] = slot;
-            candidateWeights[candidateCount] = (radiusM + 1.0) * priorityScaleM / (distanceM + priorityScaleM);
-            candidateCount++;
+            final double weight = (radiusM + 1.0) * priorityScaleM / (distanceM + priorityScaleM);
+            if (weight > minWeight)
+            {
+                candidateSlots[candidateCount] = slot;
+                candidateWeights[candidateCount] = weight;
+                candidateCount++;
+            }
         }
+    }
+
+    /**
+     * Distance within which an entity of radius up to {@code radiusM} has a weight above {@code minWeight}
+     * ({@code (r + 1) * s / (d + s) > w  <=>  d < (r + 1) * s / w - s}), widened by a millimetre and a relative
+     * 1e-9 so that rounding in the grid's distance test never drops one that the exact weight test keeps.
+     */
+    private double reachM(final double radiusM, final double minWeight)
+    {
+        final double reachM = (radiusM + 1.0) * priorityScaleM / minWeight - priorityScaleM;
+        return reachM < 0.0 ? -1.0 : reachM * (1.0 + 1e-9) + 0.001;
     }
 
     private void popCandidate()
@@ -866,12 +955,11 @@ public final class InterestEngine
         }
     }
 
-    private static double distanceM(final EntityStore store, final int slot, final long cx, final long cy,
-        final long cz)
+    private static double distanceM(final long[] snapshot, final int s, final long cx, final long cy, final long cz)
     {
-        final double dx = (double)(store.worldX(slot) - cx);
-        final double dy = (double)(store.worldY(slot) - cy);
-        final double dz = (double)(store.worldZ(slot) - cz);
+        final double dx = (double)(snapshot[s + SNAPSHOT_X] - cx);
+        final double dy = (double)(snapshot[s + SNAPSHOT_Y] - cy);
+        final double dz = (double)(snapshot[s + SNAPSHOT_Z] - cz);
         return Math.sqrt(dx * dx + dy * dy + dz * dz) * 0.001;
     }
 
@@ -883,7 +971,7 @@ public final class InterestEngine
      */
     private void select(final int o, final int limit, final int egressCapacity)
     {
-        final EntityStore store = this.store;
+        final long[] snapshot = this.snapshot;
         final int base = o * viewCapacity;
         final boolean deltasAllowed = !resyncing[o];
         final int followSlot = followSlots[o];
@@ -901,13 +989,13 @@ public final class InterestEngine
             final int bytes;
             if (SPAWN_PENDING == state || RESPAWN_PENDING == state)
             {
-                bytes = SPAWN_BASE_LENGTH + store.componentStateLength(viewSlots[e]);
+                bytes = SPAWN_BASE_LENGTH + (int)snapshot[(viewSlots[e] << SNAPSHOT_SHIFT) + SNAPSHOT_STATE_LENGTH];
             }
             else if (SPAWNED == state && 0 != scratchMasks[i] && deltasAllowed)
             {
                 bytes = UPDATE_ENTRY_BASE_LENGTH +
                     (0 != (scratchMasks[i] & EntityStore.COMPONENT_STATE) ?
-                    store.componentStateLength(viewSlots[e]) : 0);
+                    (int)snapshot[(viewSlots[e] << SNAPSHOT_SHIFT) + SNAPSHOT_STATE_LENGTH] : 0);
                 anyUpdate = true;
             }
             else
@@ -920,9 +1008,7 @@ public final class InterestEngine
             }
             scratchBytes[i] = bytes;
             totalBytes += bytes;
-            heapEntries[heapSize] = i;
-            heapPriorities[heapSize] = viewPriorities[e];
-            heapSize++;
+            heapKeys[heapSize++] = heapKey(viewPriorities[e], i);
         }
 
         if (0 == heapSize)
@@ -936,9 +1022,10 @@ public final class InterestEngine
             return;
         }
 
+        final long[] keys = heapKeys;
         for (int i = (heapSize >> 1) - 1; i >= 0; i--)
         {
-            siftDown(heapEntries, heapPriorities, heapSize, i);
+            siftDown(keys, heapSize, i);
         }
 
         int remaining = limit;
@@ -952,11 +1039,9 @@ public final class InterestEngine
                 break;
             }
 
-            final int i = heapEntries[0];
-            heapEntries[0] = heapEntries[heapSize - 1];
-            heapPriorities[0] = heapPriorities[heapSize - 1];
-            heapSize--;
-            siftDown(heapEntries, heapPriorities, heapSize, 0);
+            final int i = (int)(keys[0] & indexMask);
+            keys[0] = keys[--heapSize];
+            siftDown(keys, heapSize, 0);
 
             final boolean isSpawn = SPAWNED != viewStates[base + i];
             int bytes = scratchBytes[i];
@@ -988,16 +1073,17 @@ public final class InterestEngine
     }
 
     /**
-     * Everything collected in {@code heapEntries} fits: take all of it in view order, the followed entity first.
+     * Everything collected in {@code heapKeys} fits: take all of it in view order, the followed entity first.
      */
     private void selectAll(final int base, final int followPosition)
     {
-        final int[] entries = heapEntries;
+        final long[] keys = heapKeys;
+        final long indexMask = this.indexMask;
         if (followPosition > 0)
         {
-            final int follow = entries[followPosition];
-            entries[followPosition] = entries[0];
-            entries[0] = follow;
+            final long follow = keys[followPosition];
+            keys[followPosition] = keys[0];
+            keys[0] = follow;
         }
 
         final byte[] states = viewStates;
@@ -1007,7 +1093,7 @@ public final class InterestEngine
         int updateTotal = 0;
         for (int k = 0, n = heapSize; k < n; k++)
         {
-            final int i = entries[k];
+            final int i = (int)(keys[k] & indexMask);
             if (SPAWNED != states[base + i])
             {
                 spawns[spawnTotal++] = i;
@@ -1020,6 +1106,45 @@ public final class InterestEngine
         spawnCount = spawnTotal;
         updateCount = updateTotal;
         heapSize = 0;
+    }
+
+    /**
+     * Heap key of a view entry: the priority's bits (priorities are never negative, so their bits order like their
+     * values) with the lowest bits replaced by the entry's view index. One long per heap element halves the memory
+     * the heap moves; priorities equal in all but their last few mantissa bits (relative 1e-13) are ordered by
+     * view index, higher first.
+     */
+    private long heapKey(final double priority, final int viewIndex)
+    {
+        return (Double.doubleToRawLongBits(priority) & ~indexMask) | viewIndex;
+    }
+
+    /**
+     * Max-heap sift down over heap keys.
+     */
+    private static void siftDown(final long[] keys, final int size, final int start)
+    {
+        int i = start;
+        final long key = keys[i];
+        while (true)
+        {
+            int child = (i << 1) + 1;
+            if (child >= size)
+            {
+                break;
+            }
+            if (child + 1 < size && keys[child + 1] > keys[child])
+            {
+                child++;
+            }
+            if (keys[child] <= key)
+            {
+                break;
+            }
+            keys[i] = keys[child];
+            i = child;
+        }
+        keys[i] = key;
     }
 
     private static void siftDown(final int[] entries, final double[] priorities, final int size, final int start)

@@ -6,6 +6,8 @@ package io.orrery.core.replicant;
 import org.agrona.collections.IntArrayList;
 import org.agrona.collections.Long2LongHashMap;
 
+import java.util.Arrays;
+
 /**
  * Uniform hash grid over world positions, plus a separate list of large entities.
  * <p>
@@ -34,6 +36,11 @@ import org.agrona.collections.Long2LongHashMap;
  * Query cost: a sphere query of radius R visits the (2R / cell + 1)^3 cells of its bounding box, skipping the
  * cells that do not touch the sphere before looking them up; if the box has more cells than there are entities in
  * the grid it scans the entities instead.
+ * <p>
+ * Dense heads: when the bounding box of all occupied cells has at most {@link #DENSE_MAX_CELLS} cells (a world of
+ * a few kilometres with the default cells), {@link #update(EntityStore)} also writes every cell's head slot into a
+ * flat array over that box, and queries read it instead of probing the hash map: one array read per cell instead
+ * of a probe into a map sized for every entity (a cache miss per cell when many observers query every tick).
  */
 public final class SpatialIndex
 {
@@ -52,6 +59,11 @@ public final class SpatialIndex
     private static final byte IN_LARGE = 2;
     private static final long KEY_MASK = (1L << 21) - 1;
 
+    /**
+     * Largest bounding box of occupied cells, in cells, for which queries use the dense head array.
+     */
+    public static final int DENSE_MAX_CELLS = 32 * 1024;
+
     private final double cellSizeM;
     private final long cellSizeMm;
     private final double largeRadiusM;
@@ -66,6 +78,14 @@ public final class SpatialIndex
     private final int[] indexedSlots;
     private final int[] indexedPositions;
     private int indexedCount;
+
+    private final long[] cellXs;
+    private final long[] cellYs;
+    private final long[] cellZs;
+    private final int[] denseHeads = new int[DENSE_MAX_CELLS];
+    private boolean denseValid;
+    private long denseSpanY;
+    private long denseSpanZ;
 
     private final int[] largeSlots;
     private final int[] largePositions;
@@ -106,6 +126,9 @@ public final class SpatialIndex
         indexedPositions = new int[capacity];
         largeSlots = new int[capacity];
         largePositions = new int[capacity];
+        cellXs = new long[capacity];
+        cellYs = new long[capacity];
+        cellZs = new long[capacity];
     }
 
     /**
@@ -260,6 +283,9 @@ public final class SpatialIndex
                 maxCy = Math.max(maxCy, cy);
                 minCz = Math.min(minCz, cz);
                 maxCz = Math.max(maxCz, cz);
+                cellXs[slot] = cx;
+                cellYs[slot] = cy;
+                cellZs[slot] = cz;
                 final long key = packKey(cx, cy, cz);
                 if (IN_GRID != current || key != cellKeys[slot])
                 {
@@ -280,8 +306,53 @@ public final class SpatialIndex
         gridMaxCy = maxCy;
         gridMinCz = minCz;
         gridMaxCz = maxCz;
+        buildDenseHeads();
 
         return work;
+    }
+
+    /**
+     * Whether the last {@link #update(EntityStore)} built the dense head array (see the class description).
+     */
+    public boolean isDense()
+    {
+        return denseValid;
+    }
+
+    private void buildDenseHeads()
+    {
+        denseValid = false;
+        if (0 == gridCount)
+        {
+            return;
+        }
+        final long spanX = gridMaxCx - gridMinCx + 1;
+        final long spanY = gridMaxCy - gridMinCy + 1;
+        final long spanZ = gridMaxCz - gridMinCz + 1;
+        if (spanX > DENSE_MAX_CELLS || spanY > DENSE_MAX_CELLS || spanZ > DENSE_MAX_CELLS ||
+            spanX * spanY * spanZ > DENSE_MAX_CELLS)
+        {
+            return;
+        }
+
+        final int cells = (int)(spanX * spanY * spanZ);
+        final int[] heads = denseHeads;
+        Arrays.fill(heads, 0, cells, EntityStore.NULL_SLOT);
+        final long minCx = gridMinCx;
+        final long minCy = gridMinCy;
+        final long minCz = gridMinCz;
+        for (int i = 0, n = indexedCount; i < n; i++)
+        {
+            final int slot = indexedSlots[i];
+            if (IN_GRID == placement[slot] && EntityStore.NULL_SLOT == prev[slot])
+            {
+                heads[(int)(((cellXs[slot] - minCx) * spanY + (cellYs[slot] - minCy)) * spanZ +
+                    (cellZs[slot] - minCz))] = slot;
+            }
+        }
+        denseSpanY = spanY;
+        denseSpanZ = spanZ;
+        denseValid = true;
     }
 
     /**
@@ -363,7 +434,10 @@ public final class SpatialIndex
                         continue;
                     }
 
-                    int slot = (int)cellHeads.get(packKey(cx, cy, cz));
+                    int slot = denseValid ?
+                        denseHeads[(int)(((cx - gridMinCx) * denseSpanY + (cy - gridMinCy)) * denseSpanZ +
+                        (cz - gridMinCz))] :
+                        (int)cellHeads.get(packKey(cx, cy, cz));
                     while (EntityStore.NULL_SLOT != slot)
                     {
                         if ((null == marks || marks[slot] != mark) && within(store, slot, x, y, z, radiusSq))

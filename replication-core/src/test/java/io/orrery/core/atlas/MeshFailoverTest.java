@@ -39,6 +39,38 @@ class MeshFailoverTest
     }
 
     @Test
+    void shouldKeepServersAliveWhenTheWholeProcessWasPaused()
+    {
+        shard = new MeshTestShard(MeshHandoffTest.TWO_SERVERS);
+        final TestGameServer one = shard.startServer(1, null);
+        final TestGameServer two = shard.startServer(2, null);
+        final ClientSession bot = shard.connect(PLAYER, new MeshHandoffTest.OwnEntityWatcher());
+        shard.ticksUntil(() -> one.owns(PLAYER), 10, "player streamed in to server 1");
+        for (int i = 0; i < 5; i++)
+        {
+            shard.tick();
+        }
+
+        // layer and servers stopped together (GC pause, starved VM) for three heartbeat timeouts
+        shard.clock.advance(TimeUnit.MILLISECONDS.toNanos(1_500));
+        for (int i = 0; i < 10; i++)
+        {
+            shard.tick();
+        }
+
+        assertEquals(0, shard.counter(OrreryCounter.SERVER_FAILOVERS), "no server was silent while the layer ran");
+        assertEquals(2, shard.counter(OrreryCounter.SERVERS_CONNECTED));
+        assertEquals(1, shard.atlas().authorityOf(PLAYER));
+        assertTrue(bot.isConnected());
+        assertTrue(two.welcomed);
+
+        // a server that stays silent after the pause is still declared dead within the timeout
+        shard.kill(one);
+        shard.ticksUntil(() -> 1 == shard.counter(OrreryCounter.SERVER_FAILOVERS), 20, "server 1 declared dead");
+        assertEquals(2, shard.atlas().authorityOf(PLAYER));
+    }
+
+    @Test
     void shouldContinueEntitiesOnSurvivorWhenServerStopsHeartbeating()
     {
         final int[] applied = new int[4096];

@@ -18,8 +18,19 @@ class SpatialIndexTest
     @Test
     void shouldFindExactlyWhatBruteForceFindsWhenEntitiesMove()
     {
+        assertQueriesMatchBruteForce(32, false);
+    }
+
+    @Test
+    void shouldFindExactlyWhatBruteForceFindsWhenOccupiedCellsFitTheDenseHeads()
+    {
+        assertQueriesMatchBruteForce(256, true);
+    }
+
+    private static void assertQueriesMatchBruteForce(final double cellSizeM, final boolean dense)
+    {
         final EntityStore store = new EntityStore(2_000, 0);
-        final SpatialIndex index = new SpatialIndex(store.capacity(), 64, 20);
+        final SpatialIndex index = new SpatialIndex(store.capacity(), cellSizeM, 20);
         final Random random = new Random(3);
         for (int i = 0; i < 1_500; i++)
         {
@@ -54,6 +65,7 @@ class SpatialIndexTest
             final int[] actual = found.toIntArray();
             Arrays.sort(actual);
             assertArrayEquals(bruteForce(store, index, x, y, z, radiusM), actual);
+            assertEquals(dense, index.isDense());
         }
         assertEquals(store.size(), index.size());
         assertEquals(15, index.largeCount());
