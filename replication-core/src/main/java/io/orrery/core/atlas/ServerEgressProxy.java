@@ -413,12 +413,14 @@ public final class ServerEgressProxy
 
     /**
      * Whether bulk traffic (views, forwarded input) may be offered to the server: its publication has more than
-     * {@link #CONTROL_RESERVE_BYTES} plus a batch of window open.
+     * {@link #CONTROL_RESERVE_BYTES} (at most an eighth of its term, so a server that asked for a small term still
+     * gets bulk traffic) plus a batch of window open.
      */
     public boolean hasRoomForBulk(final ServerConnection connection)
     {
-        return null != connection.publication &&
-            connection.publication.availableWindow() >= CONTROL_RESERVE_BYTES + MAX_BATCH_BYTES;
+        final Publication publication = connection.publication;
+        return null != publication && publication.availableWindow() >=
+            Math.min(CONTROL_RESERVE_BYTES, publication.termBufferLength() >> 3) + MAX_BATCH_BYTES;
     }
 
     private boolean offer(final ServerConnection connection, final int length)
