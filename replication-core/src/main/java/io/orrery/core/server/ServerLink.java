@@ -946,7 +946,8 @@ public final class ServerLink implements Agent, AutoCloseable
         streamOut.territoryId();
         streamOut.epoch();
         final short rawReason = streamOut.reasonRaw();
-        final short reason = DespawnReason.streamedOut.value() == rawReason || DespawnReason.stowed.value() == rawReason ?
+        final short reason =
+            DespawnReason.streamedOut.value() == rawReason || DespawnReason.stowed.value() == rawReason ?
             rawReason : DespawnReason.destroyed.value();
         for (final EntityStreamOutDecoder.EntitiesDecoder entity : streamOut.entities())
         {

@@ -576,7 +576,8 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     }
 
     /**
-     * @return whether the server link's ingress publication has window open (see {@link ServerLink#isIngressWindowOpen()}).
+     * @return whether the server link's ingress publication has window open
+     * (see {@link ServerLink#isIngressWindowOpen()}).
      */
     public boolean isIngressWindowOpen()
     {

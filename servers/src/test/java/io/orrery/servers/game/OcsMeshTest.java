@@ -66,13 +66,7 @@ class OcsMeshTest
         final long[] finalY = new long[NPCS];
         java.util.Arrays.fill(backX, Long.MIN_VALUE);
         try (RocksDbPersistenceAdapter adapter = RocksDbPersistenceAdapter.open(dir.resolve("store"));
-            MeshRig rig = new MeshRig(CONFIG, (ctx) -> ctx
-                .persistenceAdapter(adapter)
-                .persistenceFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
-                .bubbleRadiusM(60)
-                .ocsEnabled(true)
-                .ocsCellSizeM(100)
-                .ocsStreamOutDelayNs(TimeUnit.SECONDS.toNanos(1))))
+            MeshRig rig = ocsRig(adapter))
         {
             final EntityStore store = rig.layer.replicant().store();
             final RegionStreamer streamer = rig.layer.replicant().regionStreamer();
@@ -173,17 +167,13 @@ class OcsMeshTest
         final int perTerritory = 20;
         final long stored;
         try (RocksDbPersistenceAdapter adapter = RocksDbPersistenceAdapter.open(dir.resolve("store"));
-            MeshRig rig = new MeshRig(CONFIG, (ctx) -> ctx
-                .persistenceAdapter(adapter)
-                .persistenceFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
-                .bubbleRadiusM(60)
-                .ocsEnabled(true)
-                .ocsCellSizeM(100)
-                .ocsStreamOutDelayNs(TimeUnit.SECONDS.toNanos(1))))
+            MeshRig rig = ocsRig(adapter))
         {
             final RegionStreamer streamer = rig.layer.replicant().regionStreamer();
-            final GameServerAgent one = rig.addServer(1, world(21).npcsPerTerritory(perTerritory).worldHalfExtentM(800));
-            final GameServerAgent two = rig.addServer(2, world(22).npcsPerTerritory(perTerritory).worldHalfExtentM(800));
+            final GameServerAgent one = rig.addServer(1, world(21).npcsPerTerritory(perTerritory)
+                .worldHalfExtentM(800));
+            final GameServerAgent two = rig.addServer(2, world(22).npcsPerTerritory(perTerritory)
+                .worldHalfExtentM(800));
             rig.await(() -> GameServerAgent.STATE_RUNNING == one.state() &&
                 GameServerAgent.STATE_RUNNING == two.state(), "both servers welcomed");
             final ClientSession session = rig.connect(PLAYER);
@@ -244,6 +234,20 @@ class OcsMeshTest
     }
 
     /**
+     * Two servers split at x = 0 over the store, OCS on: 100 m cells, streamed out after 1 s, a 60 m bubble.
+     */
+    private static MeshRig ocsRig(final RocksDbPersistenceAdapter adapter)
+    {
+        return new MeshRig(CONFIG, (ctx) -> ctx
+            .persistenceAdapter(adapter)
+            .persistenceFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
+            .bubbleRadiusM(60)
+            .ocsEnabled(true)
+            .ocsCellSizeM(100)
+            .ocsStreamOutDelayNs(TimeUnit.SECONDS.toNanos(1)));
+    }
+
+    /**
      * No NPCs of the servers' own (only the stored ones), wandering slowly, living longer than the test.
      */
     private static WorldSettings world(final long seed)
@@ -256,7 +260,11 @@ class OcsMeshTest
      * Walk the player along x, running {@code afterTick} after every tick.
      */
     private static void walkTo(
-        final MeshRig rig, final ClientSession session, final EntityStore store, final long xM, final Runnable afterTick)
+        final MeshRig rig,
+        final ClientSession session,
+        final EntityStore store,
+        final long xM,
+        final Runnable afterTick)
     {
         rig.ticksUntil(() ->
         {
