@@ -363,7 +363,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
             }
             finally
             {
-                c.setAutoCommit(false);
+                endAutoCommit(c);
             }
         }
         catch (final SQLException ex)
@@ -415,7 +415,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
             }
             finally
             {
-                c.setAutoCommit(false);
+                endAutoCommit(c);
             }
         }
         catch (final SQLException ex)
@@ -756,7 +756,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     /**
      * Run a wallet or reputation function as one autocommitted statement and report its outcome.
      */
-    private static void runBalanceChange(
+    private void runBalanceChange(
         final Connection c, final PreparedStatement change, final WalletOperation op) throws SQLException
     {
         c.setAutoCommit(true);
@@ -774,7 +774,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         }
         finally
         {
-            c.setAutoCommit(false);
+            endAutoCommit(c);
         }
     }
 
@@ -783,6 +783,23 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         try (ResultSet rows = statement.executeQuery())
         {
             return rows.next() ? rows.getLong(1) : 0;
+        }
+    }
+
+    /**
+     * Back to explicit transactions after an autocommitted call (a flag in pgjdbc, no round trip). If that fails the
+     * connection is dropped rather than left in autocommit, where a batch's statements would commit one by one; the
+     * next call reconnects.
+     */
+    private void endAutoCommit(final Connection c)
+    {
+        try
+        {
+            c.setAutoCommit(false);
+        }
+        catch (final SQLException ex)
+        {
+            disconnect();
         }
     }
 
