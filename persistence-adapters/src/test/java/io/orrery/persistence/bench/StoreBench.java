@@ -10,6 +10,7 @@ import io.orrery.core.persistence.StowOperation;
 import io.orrery.core.persistence.WorldBatch;
 import io.orrery.persistence.postgres.PostgresPersistenceAdapter;
 import io.orrery.persistence.rocksdb.RocksDbPersistenceAdapter;
+import io.orrery.persistence.postgres.PostgresServerSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.HdrHistogram.Histogram;
 
@@ -130,11 +131,9 @@ public final class StoreBench
         }
         else
         {
-            embedded = EmbeddedPostgres.builder()
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("full_page_writes", "on")
-                .start();
+            final EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            PostgresServerSettings.recommended().forEach(builder::setServerConfig);
+            embedded = builder.start();
             serverUrl = embedded.getJdbcUrl("postgres", "postgres");
         }
 

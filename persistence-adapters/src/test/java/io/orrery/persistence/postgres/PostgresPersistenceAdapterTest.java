@@ -24,6 +24,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -34,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The contract against a real PostgreSQL: an embedded PostgreSQL 18 that the build starts (once for the class, with
@@ -79,11 +81,9 @@ class PostgresPersistenceAdapterTest extends PersistenceAdapterContractTest
      */
     static EmbeddedPostgres startEmbedded() throws IOException
     {
-        return EmbeddedPostgres.builder()
-            .setServerConfig("fsync", "on")
-            .setServerConfig("synchronous_commit", "on")
-            .setServerConfig("full_page_writes", "on")
-            .start();
+        final EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        PostgresServerSettings.recommended().forEach(builder::setServerConfig);
+        return builder.start();
     }
 
     @Override
@@ -109,6 +109,23 @@ class PostgresPersistenceAdapterTest extends PersistenceAdapterContractTest
     void shouldRunWithFsyncOnWhenClaimingDurability()
     {
         assertTrue(((PostgresPersistenceAdapter)adapter).serverFsync());
+    }
+
+    @Test
+    void shouldRunEmbeddedServerWithRecommendedSettings() throws SQLException
+    {
+        assumeTrue(null != embedded, "an external server keeps its own settings");
+        try (Connection c = DriverManager.getConnection(serverUrl); Statement statement = c.createStatement())
+        {
+            for (final Map.Entry<String, String> setting : PostgresServerSettings.recommended().entrySet())
+            {
+                try (ResultSet rows = statement.executeQuery("SHOW " + setting.getKey()))
+                {
+                    assertTrue(rows.next());
+                    assertEquals(setting.getValue(), rows.getString(1), setting.getKey());
+                }
+            }
+        }
     }
 
     @Test
