@@ -405,6 +405,30 @@ public abstract class PersistenceAdapterContractTest
         assertEquals(Set.of("10500>1:IN_ZONE", "10498>10500:ATTACHED_TO", "10500>10502:ATTACHED_TO"), edges(10_500));
     }
 
+    @Test
+    void shouldKeepLastEntryWhenBatchUpsertsOneNodeTwice()
+    {
+        final WorldBatch batch = new WorldBatch(4);
+        batch.addNodeUpsert().copyFrom(node(10, WORLD, 1, 1, 1));
+        batch.addNodeUpsert().copyFrom(node(11, WORLD, 5, 5, 5));
+        batch.addNodeUpsert().copyFrom(node(10, WORLD, 2, 2, 2));
+        adapter.write(batch);
+
+        assertEquals(2, adapter.nodeCount());
+        assertContent(node(10, WORLD, 2, 2, 2), find(10));
+
+        batch.clear();
+        batch.addNodeUpsert().copyFrom(node(10, WORLD, 3, 3, 3));
+        batch.addNodeUpsert().copyFrom(node(12, WORLD, 6, 6, 6));
+        batch.addNodeUpsert().copyFrom(node(10, WORLD, 4, 4, 4));
+        batch.addNodeUpsert().copyFrom(node(12, WORLD, 7, 7, 7));
+        adapter.write(batch);
+
+        assertEquals(3, adapter.nodeCount());
+        assertContent(node(10, WORLD, 4, 4, 4), find(10));
+        assertContent(node(12, WORLD, 7, 7, 7), find(12));
+    }
+
     // ----------------------------------------------------------------------------------------------------------------
     // Stow and unstow
     // ----------------------------------------------------------------------------------------------------------------
@@ -572,6 +596,40 @@ public abstract class PersistenceAdapterContractTest
     }
 
     @Test
+    void shouldReturnInsertedNodeWhenUnstowTakesItemStateAndArchetype()
+    {
+        final NodeRecord original = node(10, WORLD, 0, 0, 0);
+        original.componentState[7] = 77;
+        adapter.stow(stowOp(10, PLAYER_A, 0, original));
+
+        final StowOperation unstow = unstowOp(10, PLAYER_A, WORLD, 4, 5, 6);
+        unstow.node.entityId = 0;
+        adapter.unstow(unstow);
+
+        assertEquals(OK, unstow.status);
+        assertEquals(10, unstow.node.entityId);
+        assertEquals(original.archetypeId, unstow.node.archetypeId);
+        assertEquals(original.componentStateLength, unstow.node.componentStateLength);
+        assertEquals(77, unstow.node.componentState[7]);
+        assertEquals(4, unstow.node.x);
+        assertContent(unstow.node, find(10));
+
+        final NodeRecord own = node(20, WORLD, 0, 0, 0);
+        adapter.stow(stowOp(20, PLAYER_A, 0, own));
+        final StowOperation withState = unstowOp(20, PLAYER_A, WORLD, 1, 1, 1);
+        withState.node.archetypeId = 9;
+        withState.node.componentStateLength = 3;
+        withState.node.componentState[2] = 22;
+        adapter.unstow(withState);
+
+        assertEquals(OK, withState.status);
+        assertEquals(9, withState.node.archetypeId);
+        assertEquals(3, withState.node.componentStateLength);
+        assertEquals(22, withState.node.componentState[2]);
+        assertContent(withState.node, find(20));
+    }
+
+    @Test
     void shouldReturnNotOwnerWhenUnstowingAnotherPlayersItem()
     {
         adapter.stow(stowOp(10, PLAYER_A, 0));
@@ -709,6 +767,37 @@ public abstract class PersistenceAdapterContractTest
         assertEquals(5, adapter.reputation(PLAYER_A, 8));
         assertEquals(0, adapter.reputation(PLAYER_B, 7));
         assertEquals(0, adapter.walletBalance(PLAYER_A));
+    }
+
+    @Test
+    void shouldRefuseReputationChangeAndKeepStandingWhenItWouldOverflow()
+    {
+        final WalletOperation high = walletOp(PLAYER_A, Long.MAX_VALUE - 5);
+        high.factionId = 3;
+        adapter.changeReputation(high);
+        assertEquals(OK, high.status);
+
+        final WalletOperation over = walletOp(PLAYER_A, 6);
+        over.factionId = 3;
+        adapter.changeReputation(over);
+        assertEquals(CONFLICT, over.status);
+        assertEquals(Long.MAX_VALUE - 5, over.value);
+
+        final WalletOperation low = walletOp(PLAYER_B, Long.MIN_VALUE + 1);
+        low.factionId = 3;
+        adapter.changeReputation(low);
+        assertEquals(OK, low.status);
+        final WalletOperation under = walletOp(PLAYER_B, -2);
+        under.factionId = 3;
+        adapter.changeReputation(under);
+        assertEquals(CONFLICT, under.status);
+        assertEquals(Long.MIN_VALUE + 1, under.value);
+
+        adapter.changeReputation(over);
+        assertEquals(CONFLICT, over.status);
+        assertEquals(CONFLICT, over.firstStatus);
+        assertEquals(Long.MAX_VALUE - 5, adapter.reputation(PLAYER_A, 3));
+        assertEquals(Long.MIN_VALUE + 1, adapter.reputation(PLAYER_B, 3));
     }
 
     // ----------------------------------------------------------------------------------------------------------------

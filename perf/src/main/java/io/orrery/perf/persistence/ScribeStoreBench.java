@@ -11,6 +11,7 @@ import io.orrery.core.persistence.Scribe;
 import io.orrery.core.persistence.ScribeCounter;
 import io.orrery.persistence.postgres.PostgresPersistenceAdapter;
 import io.orrery.persistence.rocksdb.RocksDbPersistenceAdapter;
+import io.orrery.persistence.postgres.PostgresServerSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -193,11 +194,9 @@ public final class ScribeStoreBench implements Callable<Integer>
         }
         else
         {
-            embedded = EmbeddedPostgres.builder()
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("full_page_writes", "on")
-                .start();
+            final EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            PostgresServerSettings.recommended().forEach(builder::setServerConfig);
+            embedded = builder.start();
             serverUrl = embedded.getJdbcUrl("postgres", "postgres");
         }
 

@@ -13,6 +13,7 @@ import io.orrery.core.persistence.WalletOperation;
 import io.orrery.core.persistence.WorldBatch;
 import io.orrery.persistence.NodeRecords;
 import io.orrery.persistence.OperationOutcomes;
+import org.agrona.collections.Long2LongHashMap;
 import org.postgresql.PGConnection;
 
 import java.net.URI;
@@ -23,7 +24,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.Properties;
 
@@ -37,19 +37,37 @@ import static io.orrery.persistence.postgres.PostgresSchema.*;
  * and unstow are one transaction. See {@link PostgresSchema} for the constraints that keep an item in exactly one
  * place and a wallet non-negative.
  * <p>
- * One connection, autocommit off: every call is one transaction, committed before it returns (the session runs
- * with {@code synchronous_commit = on}, so a returned call is durable as far as the server's {@code fsync} setting
- * allows; {@link #serverFsync()} reports it). Node upserts go as one statement over arrays ({@code unnest}), so a
- * batch of thousands of nodes is one round trip. A call that fails rolls back and throws
+ * One connection: every call is one transaction, committed before it returns (the session runs with
+ * {@code synchronous_commit = on}, so a returned call is durable as far as the server's {@code fsync} setting
+ * allows; {@link #serverFsync()} reports it). A {@link WorldBatch} is one statement over arrays ({@code unnest}) per
+ * {@value #MAX_ROWS_PER_STATEMENT_DEFAULT} node upserts (existing nodes updated in place, new ones located and
+ * inserted), one for node removals, then the commit: two round trips for a typical batch. Stow, unstow, wallet and
+ * reputation changes are one round trip each: a call of a {@link PostgresSchema} function in autocommit, which the
+ * server commits (and flushes) before it answers. A call that fails rolls back and throws
  * {@link PersistenceException}; a broken connection is reopened by the next call.
  * <p>
  * Threading: not thread safe; one caller thread at a time, as the SPI says.
  */
 public final class PostgresPersistenceAdapter implements PersistenceAdapter
 {
-    private static final String CHECK_VIOLATION = "23514";
-    private static final String NUMERIC_OUT_OF_RANGE = "22003";
     private static final int FETCH_SIZE = 1024;
+    private static final long NO_INDEX = -1;
+
+    /**
+     * System property: the most node upserts one statement carries; a larger batch is split into several statements
+     * of one transaction (still one commit, still atomic).
+     */
+    public static final String MAX_ROWS_PER_STATEMENT_PROP = "orrery.postgres.max.rows.per.statement";
+
+    /**
+     * Default of {@link #MAX_ROWS_PER_STATEMENT_PROP}: large enough that the per-statement overhead is small, small
+     * enough that the statement's working set stays in {@code work_mem} (4 MiB by default) and the planner keeps
+     * probing the primary keys rather than hashing whole tables.
+     */
+    public static final int MAX_ROWS_PER_STATEMENT_DEFAULT = 4096;
+
+    private static final int MAX_ROWS_PER_STATEMENT = Math.max(1,
+        Integer.getInteger(MAX_ROWS_PER_STATEMENT_PROP, MAX_ROWS_PER_STATEMENT_DEFAULT));
 
     private final String jdbcUrl;
     private final Properties properties;
@@ -61,14 +79,17 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     private boolean serverFsync;
     private boolean closed;
 
+    private final Long2LongHashMap lastUpsertById = new Long2LongHashMap(NO_INDEX);
+    private int[] selectedUpserts = new int[0];
+
     private PreparedStatement upsertNodes;
     private PreparedStatement insertEdges;
     private PreparedStatement deleteEdges;
-    private PreparedStatement deleteEdgesOfNodes;
-    private PreparedStatement deleteNodes;
-    private PreparedStatement deleteNodeLocations;
-    private PreparedStatement selectOperation;
-    private PreparedStatement insertOperation;
+    private PreparedStatement removeNodes;
+    private PreparedStatement stow;
+    private PreparedStatement unstow;
+    private PreparedStatement changeWallet;
+    private PreparedStatement changeReputation;
 
     private PostgresPersistenceAdapter(final String jdbcUrl, final Properties properties)
     {
@@ -188,14 +209,15 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         try
         {
             final Connection c = connection();
-            final int upsertCount = batch.nodeUpsertCount();
-            if (upsertCount > 0)
+            final int selected = selectUpserts(batch);
+            for (int from = 0; from < selected; from += MAX_ROWS_PER_STATEMENT)
             {
-                bindNodeArrays(c, pgConnection, upsertNodes, batch);
+                bindNodeArrays(c, pgConnection, upsertNodes, batch, selectedUpserts, from,
+                    Math.min(selected, from + MAX_ROWS_PER_STATEMENT));
                 upsertNodes.executeUpdate();
             }
 
-            writeEdges(c, batch);
+            writeEdges(batch);
 
             final int removalCount = batch.nodeRemovalCount();
             if (removalCount > 0)
@@ -206,13 +228,11 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
                     ids[i] = batch.nodeRemoval(i);
                 }
                 final Array idArray = pgConnection.createArrayOf("int8", ids);
-                deleteEdgesOfNodes.setArray(1, idArray);
-                deleteEdgesOfNodes.setArray(2, idArray);
-                deleteEdgesOfNodes.executeUpdate();
-                deleteNodes.setArray(1, idArray);
-                deleteNodes.executeUpdate();
-                deleteNodeLocations.setArray(1, idArray);
-                deleteNodeLocations.executeUpdate();
+                for (int p = 1; p <= 4; p++)
+                {
+                    removeNodes.setArray(p, idArray);
+                }
+                removeNodes.executeUpdate();
             }
 
             c.commit();
@@ -318,40 +338,33 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     {
         ensureOpen();
         NodeRecords.validate(op.node);
+        final boolean carriesState = NodeRecords.carriesState(op);
         try
         {
             final Connection c = connection();
-            if (replayed(op))
+            stow.setLong(1, op.operationId);
+            stow.setLong(2, op.entityId);
+            stow.setLong(3, op.ownerPlayerId);
+            stow.setLong(4, op.containerId);
+            stow.setBoolean(5, carriesState);
+            bindNodeFields(stow, 6, op.node);
+            c.setAutoCommit(true);
+            try (ResultSet rows = stow.executeQuery())
             {
-                return;
-            }
-
-            final int status;
-            final int place = lockLocation(c, op.entityId);
-            if (PLACE_STOWED == place)
-            {
-                status = OperationStatus.CONFLICT;
-            }
-            else
-            {
-                final boolean stored = PLACE_GRAPH == place && selectNode(c, op.entityId, scratch);
-                if (!stored && !NodeRecords.carriesState(op))
+                rows.next();
+                if (rows.getBoolean(1))
                 {
-                    status = OperationStatus.NOT_FOUND;
+                    OperationOutcomes.replay(op, rows.getInt(2), rows.getLong(3));
                 }
                 else
                 {
-                    deleteNodeAndEdges(c, op.entityId);
-                    moveLocation(c, op.entityId, PLACE_STOWED);
-                    insertStowed(c, op.entityId, op.ownerPlayerId, op.containerId,
-                        NodeRecords.carriesState(op) ? op.node : scratch);
-                    status = OperationStatus.OK;
+                    OperationOutcomes.complete(op, rows.getInt(2));
                 }
             }
-
-            recordOperation(op.operationId, status, 0);
-            c.commit();
-            OperationOutcomes.complete(op, status);
+            finally
+            {
+                endAutoCommit(c);
+            }
         }
         catch (final SQLException ex)
         {
@@ -364,58 +377,46 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     {
         ensureOpen();
         NodeRecords.validate(op.node);
+        final long targetId = NodeRecords.unstowTargetId(op);
         try
         {
             final Connection c = connection();
-            if (replayed(op))
+            unstow.setLong(1, op.operationId);
+            unstow.setLong(2, op.entityId);
+            unstow.setLong(3, op.ownerPlayerId);
+            unstow.setLong(4, targetId);
+            bindNodeFields(unstow, 5, op.node);
+            c.setAutoCommit(true);
+            try (ResultSet rows = unstow.executeQuery())
             {
-                return;
-            }
-
-            final int status;
-            final long targetId = NodeRecords.unstowTargetId(op);
-            final long ownerPlayerId = selectStowedForUpdate(c, op.entityId, item);
-            if (Long.MIN_VALUE == ownerPlayerId)
-            {
-                status = OperationStatus.NOT_FOUND;
-            }
-            else if (ownerPlayerId != op.ownerPlayerId)
-            {
-                status = OperationStatus.NOT_OWNER;
-            }
-            else if (targetId != op.entityId && 0 != lockLocation(c, targetId))
-            {
-                status = OperationStatus.CONFLICT;
-            }
-            else
-            {
-                try (PreparedStatement delete = c.prepareStatement(DELETE_STOWED))
+                rows.next();
+                final int status = rows.getInt(2);
+                if (rows.getBoolean(1))
                 {
-                    delete.setLong(1, op.entityId);
-                    delete.executeUpdate();
+                    OperationOutcomes.replay(op, status, rows.getLong(3));
                 }
-                if (targetId != op.entityId)
+                else
                 {
-                    try (PreparedStatement delete = c.prepareStatement(DELETE_LOCATION))
+                    if (OperationStatus.OK == status)
                     {
-                        delete.setLong(1, op.entityId);
-                        delete.executeUpdate();
+                        // the contract: an applied unstow returns the node as inserted
+                        item.reset();
+                        item.archetypeId = rows.getInt(4);
+                        final byte[] itemState = rows.getBytes(5);
+                        if (null != itemState)
+                        {
+                            readState(itemState, item);
+                        }
+                        NodeRecords.unstowNode(op, item, scratch);
+                        op.node.copyFrom(scratch);
                     }
+                    OperationOutcomes.complete(op, status);
                 }
-                moveLocation(c, targetId, PLACE_GRAPH);
-                NodeRecords.unstowNode(op, item, scratch);
-                try (PreparedStatement insert = c.prepareStatement(INSERT_NODE))
-                {
-                    bindNode(insert, 1, scratch);
-                    insert.executeUpdate();
-                }
-                op.node.copyFrom(scratch); // the contract: an applied unstow returns the inserted node
-                status = OperationStatus.OK;
             }
-
-            recordOperation(op.operationId, status, 0);
-            c.commit();
-            OperationOutcomes.complete(op, status);
+            finally
+            {
+                endAutoCommit(c);
+            }
         }
         catch (final SQLException ex)
         {
@@ -430,41 +431,10 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         try
         {
             final Connection c = connection();
-            if (replayed(op))
-            {
-                return;
-            }
-
-            int status = OperationStatus.OK;
-            long value;
-            final Savepoint savepoint = c.setSavepoint();
-            try (PreparedStatement change = c.prepareStatement(op.delta < 0 ? DEBIT_WALLET : CHANGE_WALLET))
-            {
-                change.setLong(op.delta < 0 ? 2 : 1, op.playerId);
-                change.setLong(op.delta < 0 ? 1 : 2, op.delta);
-                try (ResultSet rows = change.executeQuery())
-                {
-                    if (rows.next())
-                    {
-                        value = rows.getLong(1);
-                    }
-                    else
-                    {
-                        status = OperationStatus.INSUFFICIENT_FUNDS;
-                        value = walletOf(c, op.playerId); // a refusal reports the unchanged balance, as elsewhere
-                    }
-                }
-            }
-            catch (final SQLException ex)
-            {
-                status = rejection(ex);
-                c.rollback(savepoint);
-                value = walletOf(c, op.playerId);
-            }
-
-            recordOperation(op.operationId, status, value);
-            c.commit();
-            OperationOutcomes.complete(op, status, value);
+            changeWallet.setLong(1, op.operationId);
+            changeWallet.setLong(2, op.playerId);
+            changeWallet.setLong(3, op.delta);
+            runBalanceChange(c, changeWallet, op);
         }
         catch (final SQLException ex)
         {
@@ -479,36 +449,11 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         try
         {
             final Connection c = connection();
-            if (replayed(op))
-            {
-                return;
-            }
-
-            int status = OperationStatus.OK;
-            long value;
-            final Savepoint savepoint = c.setSavepoint();
-            try (PreparedStatement change = c.prepareStatement(CHANGE_REPUTATION))
-            {
-                change.setLong(1, op.playerId);
-                change.setInt(2, op.factionId);
-                change.setLong(3, op.delta);
-                value = singleLong(change);
-            }
-            catch (final SQLException ex)
-            {
-                status = rejection(ex);
-                c.rollback(savepoint);
-                try (PreparedStatement select = c.prepareStatement(SELECT_REPUTATION))
-                {
-                    select.setLong(1, op.playerId);
-                    select.setInt(2, op.factionId);
-                    value = singleLong(select);
-                }
-            }
-
-            recordOperation(op.operationId, status, value);
-            c.commit();
-            OperationOutcomes.complete(op, status, value);
+            changeReputation.setLong(1, op.operationId);
+            changeReputation.setLong(2, op.playerId);
+            changeReputation.setInt(3, op.factionId);
+            changeReputation.setLong(4, op.delta);
+            runBalanceChange(c, changeReputation, op);
         }
         catch (final SQLException ex)
         {
@@ -641,7 +586,12 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
             try (Statement statement = c.createStatement())
             {
                 statement.execute("SET synchronous_commit = on");
-                for (final String ddl : CREATE)
+                statement.execute(LOCK_SCHEMA_CREATION);
+                for (final String ddl : CREATE_TABLES)
+                {
+                    statement.execute(ddl);
+                }
+                for (final String ddl : CREATE_FUNCTIONS)
                 {
                     statement.execute(ddl);
                 }
@@ -655,11 +605,11 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
             upsertNodes = c.prepareStatement(UPSERT_NODES);
             insertEdges = c.prepareStatement(INSERT_EDGES);
             deleteEdges = c.prepareStatement(DELETE_EDGES);
-            deleteEdgesOfNodes = c.prepareStatement(DELETE_EDGES_OF_NODES);
-            deleteNodes = c.prepareStatement(DELETE_NODES);
-            deleteNodeLocations = c.prepareStatement(DELETE_NODE_LOCATIONS);
-            selectOperation = c.prepareStatement(SELECT_OPERATION);
-            insertOperation = c.prepareStatement(INSERT_OPERATION);
+            removeNodes = c.prepareStatement(REMOVE_NODES);
+            stow = c.prepareStatement(STOW);
+            unstow = c.prepareStatement(UNSTOW);
+            changeWallet = c.prepareStatement(CHANGE_WALLET);
+            changeReputation = c.prepareStatement(CHANGE_REPUTATION);
         }
         catch (final SQLException ex)
         {
@@ -723,7 +673,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         return new PersistenceException(name + ": " + what + " failed", ex);
     }
 
-    private void writeEdges(final Connection c, final WorldBatch batch) throws SQLException
+    private void writeEdges(final WorldBatch batch) throws SQLException
     {
         int added = 0;
         int removed = 0;
@@ -771,129 +721,60 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         return count;
     }
 
-    private boolean replayed(final StowOperation op) throws SQLException
+    /**
+     * Collect the indexes of the batch's upserts to write into {@link #selectedUpserts}: every entity id once, its
+     * last entry (the statement updates each row once, so it must not see an id twice).
+     *
+     * @return the number of upserts selected.
+     */
+    private int selectUpserts(final WorldBatch batch)
     {
-        selectOperation.setLong(1, op.operationId);
-        try (ResultSet rows = selectOperation.executeQuery())
+        final int count = batch.nodeUpsertCount();
+        if (selectedUpserts.length < count)
         {
-            if (rows.next())
+            selectedUpserts = new int[count];
+        }
+
+        final Long2LongHashMap lastById = lastUpsertById;
+        lastById.clear();
+        for (int i = 0; i < count; i++)
+        {
+            lastById.put(batch.nodeUpsert(i).entityId, i);
+        }
+
+        int selected = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (lastById.get(batch.nodeUpsert(i).entityId) == i)
             {
-                OperationOutcomes.replay(op, rows.getInt(1), rows.getLong(2));
-                connection.commit();
-                return true;
+                selectedUpserts[selected++] = i;
             }
         }
-        return false;
-    }
-
-    private boolean replayed(final WalletOperation op) throws SQLException
-    {
-        selectOperation.setLong(1, op.operationId);
-        try (ResultSet rows = selectOperation.executeQuery())
-        {
-            if (rows.next())
-            {
-                OperationOutcomes.replay(op, rows.getInt(1), rows.getLong(2));
-                connection.commit();
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private void recordOperation(final long operationId, final int status, final long value) throws SQLException
-    {
-        insertOperation.setLong(1, operationId);
-        insertOperation.setInt(2, status);
-        insertOperation.setLong(3, value);
-        insertOperation.executeUpdate();
+        return selected;
     }
 
     /**
-     * @return the entity's place, locked for the rest of the transaction, or 0 when it has none.
+     * Run a wallet or reputation function as one autocommitted statement and report its outcome.
      */
-    private static int lockLocation(final Connection c, final long entityId) throws SQLException
+    private void runBalanceChange(
+        final Connection c, final PreparedStatement change, final WalletOperation op) throws SQLException
     {
-        try (PreparedStatement select = c.prepareStatement(LOCK_LOCATION))
+        c.setAutoCommit(true);
+        try (ResultSet rows = change.executeQuery())
         {
-            select.setLong(1, entityId);
-            try (ResultSet rows = select.executeQuery())
+            rows.next();
+            if (rows.getBoolean(1))
             {
-                return rows.next() ? rows.getInt(1) : 0;
+                OperationOutcomes.replay(op, rows.getInt(2), rows.getLong(3));
+            }
+            else
+            {
+                OperationOutcomes.complete(op, rows.getInt(2), rows.getLong(3));
             }
         }
-    }
-
-    private static boolean selectNode(final Connection c, final long entityId, final NodeRecord into)
-        throws SQLException
-    {
-        try (PreparedStatement select = c.prepareStatement(SELECT_NODE))
+        finally
         {
-            select.setLong(1, entityId);
-            try (ResultSet rows = select.executeQuery())
-            {
-                if (rows.next())
-                {
-                    readNode(rows, 1, into);
-                    return true;
-                }
-                return false;
-            }
-        }
-    }
-
-    /**
-     * @return the owner of the stowed item (row locked, item read into {@code into}), or {@link Long#MIN_VALUE}.
-     */
-    private static long selectStowedForUpdate(final Connection c, final long itemId, final NodeRecord into)
-        throws SQLException
-    {
-        try (PreparedStatement select = c.prepareStatement(SELECT_STOWED_FOR_UPDATE))
-        {
-            select.setLong(1, itemId);
-            try (ResultSet rows = select.executeQuery())
-            {
-                if (rows.next())
-                {
-                    readStowed(rows, into);
-                    return rows.getLong(2);
-                }
-                return Long.MIN_VALUE;
-            }
-        }
-    }
-
-    private static void deleteNodeAndEdges(final Connection c, final long entityId) throws SQLException
-    {
-        try (PreparedStatement delete = c.prepareStatement(DELETE_EDGES_OF_NODE))
-        {
-            delete.setLong(1, entityId);
-            delete.setLong(2, entityId);
-            delete.executeUpdate();
-        }
-        try (PreparedStatement delete = c.prepareStatement(DELETE_NODE))
-        {
-            delete.setLong(1, entityId);
-            delete.executeUpdate();
-        }
-    }
-
-    private static void moveLocation(final Connection c, final long entityId, final int place) throws SQLException
-    {
-        try (PreparedStatement move = c.prepareStatement(MOVE_LOCATION))
-        {
-            move.setLong(1, entityId);
-            move.setInt(2, place);
-            move.executeUpdate();
-        }
-    }
-
-    private static long walletOf(final Connection c, final long playerId) throws SQLException
-    {
-        try (PreparedStatement select = c.prepareStatement(SELECT_WALLET))
-        {
-            select.setLong(1, playerId);
-            return singleLong(select);
+            endAutoCommit(c);
         }
     }
 
@@ -905,17 +786,21 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         }
     }
 
-    private static int rejection(final SQLException ex) throws SQLException
+    /**
+     * Back to explicit transactions after an autocommitted call (a flag in pgjdbc, no round trip). If that fails the
+     * connection is dropped rather than left in autocommit, where a batch's statements would commit one by one; the
+     * next call reconnects.
+     */
+    private void endAutoCommit(final Connection c)
     {
-        if (CHECK_VIOLATION.equals(ex.getSQLState()))
+        try
         {
-            return OperationStatus.INSUFFICIENT_FUNDS;
+            c.setAutoCommit(false);
         }
-        if (NUMERIC_OUT_OF_RANGE.equals(ex.getSQLState()))
+        catch (final SQLException ex)
         {
-            return OperationStatus.CONFLICT;
+            disconnect();
         }
-        throw ex;
     }
 
     private void ensureOpen()

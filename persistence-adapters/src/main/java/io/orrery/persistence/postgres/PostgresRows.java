@@ -15,8 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 
-import static io.orrery.persistence.postgres.PostgresSchema.INSERT_STOWED;
-
 /**
  * Binding {@link NodeRecord}s and batches to statements and reading them back from rows, in the column orders of
  * {@link PostgresSchema}. Threading: stateless.
@@ -27,14 +25,21 @@ final class PostgresRows
     {
     }
 
+    /**
+     * Bind the upserts {@code selected[from .. to)} of the batch to the fourteen array parameters of
+     * {@link PostgresSchema#UPSERT_NODES}.
+     */
     static void bindNodeArrays(
         final Connection c,
         final PGConnection pgConnection,
         final PreparedStatement upsertNodes,
-        final WorldBatch batch)
+        final WorldBatch batch,
+        final int[] selected,
+        final int from,
+        final int to)
         throws SQLException
     {
-        final int n = batch.nodeUpsertCount();
+        final int n = to - from;
         final long[] entityIds = new long[n];
         final int[] archetypeIds = new int[n];
         final long[] parentZoneIds = new long[n];
@@ -51,7 +56,7 @@ final class PostgresRows
         final byte[][] states = new byte[n][];
         for (int i = 0; i < n; i++)
         {
-            final NodeRecord node = batch.nodeUpsert(i);
+            final NodeRecord node = batch.nodeUpsert(selected[from + i]);
             entityIds[i] = node.entityId;
             archetypeIds[i] = node.archetypeId;
             parentZoneIds[i] = node.parentZoneId;
@@ -113,37 +118,16 @@ final class PostgresRows
         statement.setArray(3, pgConnection.createArrayOf("int8", to));
     }
 
-    static void insertStowed(
-        final Connection c, final long itemId, final long ownerPlayerId, final long containerId, final NodeRecord node)
-        throws SQLException
-    {
-        try (PreparedStatement insert = c.prepareStatement(INSERT_STOWED))
-        {
-            insert.setLong(1, itemId);
-            insert.setLong(2, ownerPlayerId);
-            insert.setLong(3, containerId);
-            insert.setInt(4, node.archetypeId);
-            insert.setLong(5, node.parentZoneId);
-            insert.setLong(6, node.ownerPlayerId);
-            insert.setBoolean(7, node.isZone);
-            insert.setLong(8, node.x);
-            insert.setLong(9, node.y);
-            insert.setLong(10, node.z);
-            insert.setFloat(11, node.qx);
-            insert.setFloat(12, node.qy);
-            insert.setFloat(13, node.qz);
-            insert.setFloat(14, node.qw);
-            insert.setFloat(15, node.radius);
-            insert.setBytes(16, Arrays.copyOf(node.componentState, node.componentStateLength));
-            insert.executeUpdate();
-        }
-    }
-
-    static void bindNode(final PreparedStatement statement, final int first, final NodeRecord node)
+    /**
+     * Bind a node's fields after its id (archetype .. component state: the {@code NODE_PARAMETERS} of the
+     * {@link PostgresSchema} functions) from parameter {@code first} on.
+     *
+     * @return the next free parameter index.
+     */
+    static int bindNodeFields(final PreparedStatement statement, final int first, final NodeRecord node)
         throws SQLException
     {
         int p = first;
-        statement.setLong(p++, node.entityId);
         statement.setInt(p++, node.archetypeId);
         statement.setLong(p++, node.parentZoneId);
         statement.setLong(p++, node.ownerPlayerId);
@@ -156,7 +140,8 @@ final class PostgresRows
         statement.setFloat(p++, node.qz);
         statement.setFloat(p++, node.qw);
         statement.setFloat(p++, node.radius);
-        statement.setBytes(p, Arrays.copyOf(node.componentState, node.componentStateLength));
+        statement.setBytes(p++, Arrays.copyOf(node.componentState, node.componentStateLength));
+        return p;
     }
 
     /**
@@ -202,7 +187,7 @@ final class PostgresRows
         readState(rows.getBytes(16), into);
     }
 
-    private static void readState(final byte[] state, final NodeRecord into)
+    static void readState(final byte[] state, final NodeRecord into)
     {
         if (state.length > NodeRecord.MAX_COMPONENT_STATE_LENGTH)
         {

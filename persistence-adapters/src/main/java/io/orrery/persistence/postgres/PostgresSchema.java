@@ -3,6 +3,8 @@
  */
 package io.orrery.persistence.postgres;
 
+import io.orrery.core.persistence.OperationStatus;
+
 /**
  * The PostgreSQL schema and statements of {@link PostgresPersistenceAdapter}. Tables are created unqualified, in the
  * connection's current schema ({@code currentSchema} in the JDBC URL selects it).
@@ -12,14 +14,23 @@ package io.orrery.persistence.postgres;
  * column and a foreign key on {@code (entity_id, place)} into it. Since {@code entity_location}'s key is the entity
  * id, an entity can be a node or an item, never both; stow and unstow move the location row and the data row in one
  * transaction (the keys are deferred to commit so the order of the statements inside does not matter).
- * <b>No negative wallet, by constraint:</b> {@code CHECK (balance >= 0)}; an overdraft fails the statement and the
- * adapter reports {@code INSUFFICIENT_FUNDS}. The IN_ZONE edges are {@code nodes.parent_zone_id}; {@code edges}
- * holds the explicit kinds only.
+ * <b>No negative wallet, by constraint:</b> {@code CHECK (balance >= 0)}; the wallet function refuses an overdraft
+ * with {@code INSUFFICIENT_FUNDS} before the constraint would, and the constraint stays the last word. The IN_ZONE
+ * edges are {@code nodes.parent_zone_id}; {@code edges} holds the explicit kinds only.
+ * <p>
+ * <b>One round trip per Global store operation.</b> Stow, unstow, wallet and reputation changes are PL/pgSQL
+ * functions created with the tables ({@code orrery_stow}, {@code orrery_unstow}, {@code orrery_change_wallet},
+ * {@code orrery_change_reputation}); each checks the operation id, applies or refuses, and records the outcome in
+ * {@code operations}. The adapter calls one as a single statement in autocommit, so the call is one transaction and
+ * returns only after its commit is flushed ({@code synchronous_commit = on}).
  * <p>
  * <b>Position updates are HOT.</b> The frequent write is a node moving within its zone, so no index covers a column
  * it changes: {@code nodes} is indexed by {@code parent_zone_id} only (children lookups; a region is the zone's
- * children filtered by position) and keeps 20% of each page free ({@code fillfactor = 80}), so PostgreSQL can
- * update the row in place without touching any index.
+ * children filtered by position), so PostgreSQL can update the row in place (a heap-only tuple) without touching any
+ * index, provided the new version fits on the same page. Write-behind batches update every moving entity at once,
+ * and entities created together share pages, so one transaction often rewrites every row of a page; pruning cannot
+ * free a version its own transaction made, so the page needs room for a second copy of each row: hence
+ * {@code fillfactor = 50} (with 80, fewer than half of such updates were HOT, the rest inserted into both indexes).
  * <p>
  * Threading: constants only.
  */
@@ -28,7 +39,13 @@ final class PostgresSchema
     static final int PLACE_GRAPH = 1;
     static final int PLACE_STOWED = 2;
 
-    static final String[] CREATE = {
+    /**
+     * Serialises schema creation between adapters connecting to the same schema at once (concurrent
+     * {@code CREATE ... IF NOT EXISTS} and {@code CREATE OR REPLACE FUNCTION} can fail on catalog races).
+     */
+    static final String LOCK_SCHEMA_CREATION = "SELECT pg_advisory_xact_lock(1869771122, hashtext(current_schema()))";
+
+    static final String[] CREATE_TABLES = {
         "CREATE TABLE IF NOT EXISTS entity_location (" +
             "entity_id bigint PRIMARY KEY, " +
             "place smallint NOT NULL CHECK (place IN (1, 2)), " +
@@ -46,7 +63,7 @@ final class PostgresSchema
             "radius real NOT NULL, " +
             "component_state bytea NOT NULL CHECK (length(component_state) <= 1024), " +
             "FOREIGN KEY (entity_id, place) REFERENCES entity_location (entity_id, place) " +
-            "DEFERRABLE INITIALLY DEFERRED) WITH (fillfactor = 80)",
+            "DEFERRABLE INITIALLY DEFERRED) WITH (fillfactor = 50)",
 
         "CREATE INDEX IF NOT EXISTS nodes_by_zone ON nodes (parent_zone_id)",
 
@@ -102,22 +119,30 @@ final class PostgresSchema
         "c.qx, c.qy, c.qz, c.qw, c.radius, c.component_state";
 
     /**
-     * Batched node upsert: one statement, fourteen arrays. Rows of stowed entities are skipped (a stale write-behind
-     * update never resurrects an item); duplicate ids keep the last entry.
+     * Batched node upsert: one statement over fourteen arrays whose entity ids are distinct (the adapter keeps the
+     * last entry of an id). Nodes that exist are updated in place ({@code UPDATE ... FROM}: one index probe, no
+     * speculative insertion, no row lock record, no {@code entity_location} bookkeeping, since an existing node row
+     * is already located in the graph by its foreign key). Only the rest, new entities, are looked up in
+     * {@code entity_location}: those stowed are skipped (a stale write-behind update never resurrects an item), the
+     * others get their location row and are inserted.
      */
     static final String UPSERT_NODES =
         "WITH input AS (" +
-            "SELECT DISTINCT ON (entity_id) * FROM unnest(?::bigint[], ?::integer[], ?::bigint[], ?::bigint[], " +
-            "?::boolean[], ?::bigint[], ?::bigint[], ?::bigint[], ?::real[], ?::real[], ?::real[], ?::real[], " +
-            "?::real[], ?::bytea[]) WITH ORDINALITY AS t(" + NODE_COLUMNS + ", ord) " +
-            "ORDER BY entity_id, ord DESC), " +
-        "live AS (" +
-            "SELECT * FROM input i WHERE NOT EXISTS (" +
-            "SELECT 1 FROM entity_location l WHERE l.entity_id = i.entity_id AND l.place = 2)), " +
+            "SELECT * FROM unnest(?::bigint[], ?::integer[], ?::bigint[], ?::bigint[], ?::boolean[], ?::bigint[], " +
+            "?::bigint[], ?::bigint[], ?::real[], ?::real[], ?::real[], ?::real[], ?::real[], ?::bytea[]) " +
+            "AS t(" + NODE_COLUMNS + ")), " +
+        "updated AS (" +
+            "UPDATE nodes n SET archetype_id = i.archetype_id, parent_zone_id = i.parent_zone_id, " +
+            "owner_player_id = i.owner_player_id, is_zone = i.is_zone, x = i.x, y = i.y, z = i.z, qx = i.qx, " +
+            "qy = i.qy, qz = i.qz, qw = i.qw, radius = i.radius, component_state = i.component_state " +
+            "FROM input i WHERE n.entity_id = i.entity_id RETURNING n.entity_id), " +
+        "fresh AS (" +
+            "SELECT * FROM input i WHERE NOT EXISTS (SELECT 1 FROM updated u WHERE u.entity_id = i.entity_id) " +
+            "AND NOT EXISTS (SELECT 1 FROM entity_location l WHERE l.entity_id = i.entity_id AND l.place = 2)), " +
         "located AS (" +
-            "INSERT INTO entity_location (entity_id, place) SELECT entity_id, 1 FROM live " +
+            "INSERT INTO entity_location (entity_id, place) SELECT entity_id, 1 FROM fresh " +
             "ON CONFLICT (entity_id) DO NOTHING) " +
-        "INSERT INTO nodes (" + NODE_COLUMNS + ") SELECT " + NODE_COLUMNS + " FROM live " +
+        "INSERT INTO nodes (" + NODE_COLUMNS + ") SELECT " + NODE_COLUMNS + " FROM fresh " +
         "ON CONFLICT (entity_id) DO UPDATE SET archetype_id = EXCLUDED.archetype_id, " +
         "parent_zone_id = EXCLUDED.parent_zone_id, owner_player_id = EXCLUDED.owner_player_id, " +
         "is_zone = EXCLUDED.is_zone, x = EXCLUDED.x, y = EXCLUDED.y, z = EXCLUDED.z, qx = EXCLUDED.qx, " +
@@ -132,11 +157,14 @@ final class PostgresSchema
         "DELETE FROM edges e USING unnest(?::bigint[], ?::smallint[], ?::bigint[]) AS d(from_id, kind, to_id) " +
         "WHERE e.from_id = d.from_id AND e.kind = d.kind AND e.to_id = d.to_id";
 
-    static final String DELETE_EDGES_OF_NODES = "DELETE FROM edges WHERE from_id = ANY(?) OR to_id = ANY(?)";
-
-    static final String DELETE_NODES = "DELETE FROM nodes WHERE entity_id = ANY(?)";
-
-    static final String DELETE_NODE_LOCATIONS = "DELETE FROM entity_location WHERE entity_id = ANY(?) AND place = 1";
+    /**
+     * Node removals in one statement: the nodes, every explicit edge touching them, and their location rows (the
+     * deferred foreign keys are checked at commit, when all three are gone).
+     */
+    static final String REMOVE_NODES =
+        "WITH edges_gone AS (DELETE FROM edges WHERE from_id = ANY(?::bigint[]) OR to_id = ANY(?::bigint[])), " +
+        "nodes_gone AS (DELETE FROM nodes WHERE entity_id = ANY(?::bigint[])) " +
+        "DELETE FROM entity_location WHERE entity_id = ANY(?::bigint[]) AND place = 1";
 
     /**
      * The children of each node found so far, looked up through the {@code parent_zone_id} index one parent at a
@@ -184,62 +212,185 @@ final class PostgresSchema
         "UNION ALL SELECT from_id, to_id, kind FROM edges WHERE from_id = ? " +
         "UNION ALL SELECT from_id, to_id, kind FROM edges WHERE to_id = ? AND from_id <> ?";
 
-    static final String SELECT_NODE = "SELECT " + NODE_COLUMNS + " FROM nodes WHERE entity_id = ?";
-
-    static final String SELECT_OPERATION = "SELECT status, value FROM operations WHERE operation_id = ?";
-
-    static final String INSERT_OPERATION = "INSERT INTO operations (operation_id, status, value) VALUES (?, ?, ?)";
-
-    static final String LOCK_LOCATION = "SELECT place FROM entity_location WHERE entity_id = ? FOR UPDATE";
-
-    static final String DELETE_EDGES_OF_NODE = "DELETE FROM edges WHERE from_id = ? OR to_id = ?";
-
-    static final String DELETE_NODE = "DELETE FROM nodes WHERE entity_id = ?";
-
-    static final String MOVE_LOCATION =
-        "INSERT INTO entity_location (entity_id, place) VALUES (?, ?) " +
-        "ON CONFLICT (entity_id) DO UPDATE SET place = EXCLUDED.place";
-
-    static final String DELETE_LOCATION = "DELETE FROM entity_location WHERE entity_id = ?";
-
     static final String STOWED_COLUMNS =
         "item_id, owner_player_id, container_id, archetype_id, parent_zone_id, node_owner_player_id, is_zone, " +
         "x, y, z, qx, qy, qz, qw, radius, component_state";
 
-    static final String INSERT_STOWED =
-        "INSERT INTO stowed_items (" + STOWED_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    /**
+     * The parameters of a node record after its id, in the order {@link PostgresRows#bindNodeFields} binds them.
+     */
+    private static final String NODE_PARAMETERS =
+        "p_archetype_id integer, p_parent_zone_id bigint, p_node_owner_player_id bigint, p_is_zone boolean, " +
+        "p_x bigint, p_y bigint, p_z bigint, p_qx real, p_qy real, p_qz real, p_qw real, p_radius real, " +
+        "p_component_state bytea";
 
-    static final String INSERT_NODE =
-        "INSERT INTO nodes (" + NODE_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String REPLAY =
+        "SELECT o.status, o.value INTO o_status, o_value FROM operations o WHERE o.operation_id = p_operation_id; " +
+        "o_replayed := FOUND; " +
+        "IF o_replayed THEN RETURN; END IF; " +
+        "o_value := 0; ";
 
-    static final String SELECT_STOWED_FOR_UPDATE =
-        "SELECT " + STOWED_COLUMNS + " FROM stowed_items WHERE item_id = ? FOR UPDATE";
+    private static final String RECORD =
+        "INSERT INTO operations (operation_id, status, value) VALUES (p_operation_id, o_status, o_value); ";
+
+    /**
+     * Stow in one call (one round trip, one transaction when called in autocommit): replay a decided operation id,
+     * else lock the entity's location row, move the node (or the state the operation carries) into
+     * {@code stowed_items}, drop its edges, and record the outcome.
+     */
+    static final String CREATE_STOW_FUNCTION =
+        "CREATE OR REPLACE FUNCTION orrery_stow(p_operation_id bigint, p_item_id bigint, p_owner_player_id bigint, " +
+        "p_container_id bigint, p_carries_state boolean, " + NODE_PARAMETERS + ", " +
+        "OUT o_replayed boolean, OUT o_status integer, OUT o_value bigint) " +
+        "LANGUAGE plpgsql AS $fn$ " +
+        "DECLARE v_place smallint; v_node nodes%ROWTYPE; " +
+        "BEGIN " +
+        REPLAY +
+        "SELECT l.place INTO v_place FROM entity_location l WHERE l.entity_id = p_item_id FOR UPDATE; " +
+        "IF v_place = " + PLACE_STOWED + " THEN " +
+            "o_status := " + OperationStatus.CONFLICT + "; " +
+        "ELSE " +
+            "IF v_place = " + PLACE_GRAPH + " THEN " +
+                "DELETE FROM nodes n WHERE n.entity_id = p_item_id RETURNING n.* INTO v_node; " +
+            "END IF; " +
+            "IF v_node.entity_id IS NULL AND NOT p_carries_state THEN " +
+                "o_status := " + OperationStatus.NOT_FOUND + "; " +
+            "ELSE " +
+                "DELETE FROM edges e WHERE e.from_id = p_item_id OR e.to_id = p_item_id; " +
+                "INSERT INTO entity_location (entity_id, place) VALUES (p_item_id, " + PLACE_STOWED + ") " +
+                "ON CONFLICT (entity_id) DO UPDATE SET place = EXCLUDED.place; " +
+                "IF p_carries_state THEN " +
+                    "INSERT INTO stowed_items (" + STOWED_COLUMNS + ") VALUES (p_item_id, p_owner_player_id, " +
+                    "p_container_id, p_archetype_id, p_parent_zone_id, p_node_owner_player_id, p_is_zone, p_x, p_y, " +
+                    "p_z, p_qx, p_qy, p_qz, p_qw, p_radius, p_component_state); " +
+                "ELSE " +
+                    "INSERT INTO stowed_items (" + STOWED_COLUMNS + ") VALUES (p_item_id, p_owner_player_id, " +
+                    "p_container_id, v_node.archetype_id, v_node.parent_zone_id, v_node.owner_player_id, " +
+                    "v_node.is_zone, v_node.x, v_node.y, v_node.z, v_node.qx, v_node.qy, v_node.qz, v_node.qw, " +
+                    "v_node.radius, v_node.component_state); " +
+                "END IF; " +
+                "o_status := " + OperationStatus.OK + "; " +
+            "END IF; " +
+        "END IF; " +
+        RECORD +
+        "END $fn$";
+
+    /**
+     * Unstow in one call: replay a decided operation id, else lock the item, check its owner and that the target id
+     * is free (its location row locked when it exists), move the item into {@code nodes} under the target id, and
+     * record the outcome. Returns the archetype inserted and, when the call left the state empty, the item's state.
+     */
+    static final String CREATE_UNSTOW_FUNCTION =
+        "CREATE OR REPLACE FUNCTION orrery_unstow(p_operation_id bigint, p_item_id bigint, p_owner_player_id bigint, " +
+        "p_target_id bigint, " + NODE_PARAMETERS + ", " +
+        "OUT o_replayed boolean, OUT o_status integer, OUT o_value bigint, OUT o_archetype_id integer, " +
+        "OUT o_component_state bytea) " +
+        "LANGUAGE plpgsql AS $fn$ " +
+        "DECLARE v_item stowed_items%ROWTYPE; " +
+        "BEGIN " +
+        REPLAY +
+        "SELECT * INTO v_item FROM stowed_items s WHERE s.item_id = p_item_id FOR UPDATE; " +
+        "IF NOT FOUND THEN " +
+            "o_status := " + OperationStatus.NOT_FOUND + "; " +
+        "ELSIF v_item.owner_player_id <> p_owner_player_id THEN " +
+            "o_status := " + OperationStatus.NOT_OWNER + "; " +
+        "ELSE " +
+            "IF p_target_id <> p_item_id THEN " +
+                "PERFORM 1 FROM entity_location l WHERE l.entity_id = p_target_id FOR UPDATE; " +
+                "IF FOUND THEN o_status := " + OperationStatus.CONFLICT + "; END IF; " +
+            "END IF; " +
+            "IF o_status IS NULL THEN " +
+                "DELETE FROM stowed_items s WHERE s.item_id = p_item_id; " +
+                "IF p_target_id <> p_item_id THEN " +
+                    "DELETE FROM entity_location l WHERE l.entity_id = p_item_id; " +
+                "END IF; " +
+                "INSERT INTO entity_location (entity_id, place) VALUES (p_target_id, " + PLACE_GRAPH + ") " +
+                "ON CONFLICT (entity_id) DO UPDATE SET place = EXCLUDED.place; " +
+                "o_archetype_id := CASE WHEN p_archetype_id = 0 THEN v_item.archetype_id ELSE p_archetype_id END; " +
+                "IF length(p_component_state) = 0 THEN o_component_state := v_item.component_state; END IF; " +
+                "INSERT INTO nodes (" + NODE_COLUMNS + ") VALUES (p_target_id, o_archetype_id, p_parent_zone_id, " +
+                "p_node_owner_player_id, p_is_zone, p_x, p_y, p_z, p_qx, p_qy, p_qz, p_qw, p_radius, " +
+                "coalesce(o_component_state, p_component_state)); " +
+                "o_status := " + OperationStatus.OK + "; " +
+            "END IF; " +
+        "END IF; " +
+        RECORD +
+        "END $fn$";
+
+    /**
+     * A wallet change in one call, by {@link io.orrery.persistence.OperationOutcomes#balanceChange}'s rule: the
+     * wallet row is locked, the sum computed in {@code numeric} (an overflow is {@code CONFLICT}, a negative result
+     * {@code INSUFFICIENT_FUNDS}, both leaving the balance as it was), and {@code CHECK (balance >= 0)} stays the
+     * last word.
+     */
+    static final String CREATE_WALLET_FUNCTION =
+        "CREATE OR REPLACE FUNCTION orrery_change_wallet(p_operation_id bigint, p_player_id bigint, p_delta bigint, " +
+        "OUT o_replayed boolean, OUT o_status integer, OUT o_value bigint) " +
+        "LANGUAGE plpgsql AS $fn$ " +
+        "DECLARE v_current bigint; v_next numeric; " +
+        "BEGIN " +
+        REPLAY +
+        "SELECT w.balance INTO v_current FROM wallets w WHERE w.player_id = p_player_id FOR UPDATE; " +
+        "v_current := coalesce(v_current, 0); " +
+        "v_next := v_current::numeric + p_delta; " +
+        "IF v_next > 9223372036854775807 THEN " +
+            "o_status := " + OperationStatus.CONFLICT + "; o_value := v_current; " +
+        "ELSIF v_next < 0 THEN " +
+            "o_status := " + OperationStatus.INSUFFICIENT_FUNDS + "; o_value := v_current; " +
+        "ELSE " +
+            "INSERT INTO wallets AS w (player_id, balance) VALUES (p_player_id, v_next::bigint) " +
+            "ON CONFLICT (player_id) DO UPDATE SET balance = w.balance + p_delta RETURNING w.balance INTO o_value; " +
+            "o_status := " + OperationStatus.OK + "; " +
+        "END IF; " +
+        RECORD +
+        "END $fn$";
+
+    /**
+     * A reputation change in one call: as the wallet's, except that a standing may be negative.
+     */
+    static final String CREATE_REPUTATION_FUNCTION =
+        "CREATE OR REPLACE FUNCTION orrery_change_reputation(p_operation_id bigint, p_player_id bigint, " +
+        "p_faction_id integer, p_delta bigint, OUT o_replayed boolean, OUT o_status integer, OUT o_value bigint) " +
+        "LANGUAGE plpgsql AS $fn$ " +
+        "DECLARE v_current bigint; v_next numeric; " +
+        "BEGIN " +
+        REPLAY +
+        "SELECT r.standing INTO v_current FROM reputation r " +
+        "WHERE r.player_id = p_player_id AND r.faction_id = p_faction_id FOR UPDATE; " +
+        "v_current := coalesce(v_current, 0); " +
+        "v_next := v_current::numeric + p_delta; " +
+        "IF v_next > 9223372036854775807 OR v_next < -9223372036854775808 THEN " +
+            "o_status := " + OperationStatus.CONFLICT + "; o_value := v_current; " +
+        "ELSE " +
+            "INSERT INTO reputation AS r (player_id, faction_id, standing) " +
+            "VALUES (p_player_id, p_faction_id, v_next::bigint) ON CONFLICT (player_id, faction_id) " +
+            "DO UPDATE SET standing = r.standing + p_delta RETURNING r.standing INTO o_value; " +
+            "o_status := " + OperationStatus.OK + "; " +
+        "END IF; " +
+        RECORD +
+        "END $fn$";
+
+    static final String[] CREATE_FUNCTIONS = {
+        CREATE_STOW_FUNCTION, CREATE_UNSTOW_FUNCTION, CREATE_WALLET_FUNCTION, CREATE_REPUTATION_FUNCTION };
+
+    static final String STOW =
+        "SELECT o_replayed, o_status, o_value FROM orrery_stow(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    static final String UNSTOW =
+        "SELECT o_replayed, o_status, o_value, o_archetype_id, o_component_state " +
+        "FROM orrery_unstow(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    static final String CHANGE_WALLET = "SELECT o_replayed, o_status, o_value FROM orrery_change_wallet(?, ?, ?)";
+
+    static final String CHANGE_REPUTATION =
+        "SELECT o_replayed, o_status, o_value FROM orrery_change_reputation(?, ?, ?, ?)";
 
     static final String SELECT_STOWED_BY_OWNER =
         "SELECT " + STOWED_COLUMNS + " FROM stowed_items WHERE owner_player_id = ? ORDER BY item_id";
 
-    static final String DELETE_STOWED = "DELETE FROM stowed_items WHERE item_id = ?";
-
     static final String IS_STOWED = "SELECT 1 FROM stowed_items WHERE item_id = ?";
 
-    static final String SELECT_LOCATION = "SELECT place FROM entity_location WHERE entity_id = ?";
-
-    static final String CHANGE_WALLET =
-        "INSERT INTO wallets (player_id, balance) VALUES (?, ?) " +
-        "ON CONFLICT (player_id) DO UPDATE SET balance = wallets.balance + EXCLUDED.balance RETURNING balance";
-
-    /**
-     * Debits update in place: an INSERT of the negative delta would meet the CHECK before ON CONFLICT is considered.
-     */
-    static final String DEBIT_WALLET =
-        "UPDATE wallets SET balance = balance + ? WHERE player_id = ? RETURNING balance";
-
     static final String SELECT_WALLET = "SELECT balance FROM wallets WHERE player_id = ?";
-
-    static final String CHANGE_REPUTATION =
-        "INSERT INTO reputation (player_id, faction_id, standing) VALUES (?, ?, ?) " +
-        "ON CONFLICT (player_id, faction_id) DO UPDATE SET standing = reputation.standing + EXCLUDED.standing " +
-        "RETURNING standing";
 
     static final String SELECT_REPUTATION =
         "SELECT standing FROM reputation WHERE player_id = ? AND faction_id = ?";

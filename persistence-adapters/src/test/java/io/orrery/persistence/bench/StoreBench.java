@@ -10,12 +10,16 @@ import io.orrery.core.persistence.StowOperation;
 import io.orrery.core.persistence.WorldBatch;
 import io.orrery.persistence.postgres.PostgresPersistenceAdapter;
 import io.orrery.persistence.rocksdb.RocksDbPersistenceAdapter;
+import io.orrery.persistence.postgres.PostgresServerSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -31,8 +35,11 @@ import java.util.stream.Stream;
 /**
  * Raw adapter figures for RocksDB and PostgreSQL (embedded PostgreSQL 18 with {@code fsync} and
  * {@code synchronous_commit} on; or {@code -Dorrery.postgres.url=...}): durable node upserts per second through
- * {@link PersistenceAdapter#write(WorldBatch)} in batches of 256 and 1024, stow and unstow latency (HdrHistogram),
- * and zone subtree load time for 1k and 10k entities. Every figure is measured {@code repetitions} times and the
+ * {@link PersistenceAdapter#write(WorldBatch)} in batches of 256, 1024 and 16384 (Scribe's largest), stow and unstow
+ * latency (HdrHistogram) next to the floor under every durable call: an 8 KiB write plus
+ * {@code FileChannel.force(false)} (an {@code fdatasync}) of a file in the temporary directory
+ * the stores live in, once after every stow and unstow pair, so that the floor is measured under the same load as
+ * the operations. Every figure is measured {@code repetitions} times and the
  * median is reported next to the individual runs. Run:
  * <pre>
  *   mvn -q -B -Pbench -pl persistence-adapters -am verify -DskipTests
@@ -46,7 +53,7 @@ import java.util.stream.Stream;
  */
 public final class StoreBench
 {
-    private static final int[] BATCH_SIZES = { 256, 1024 };
+    private static final int[] BATCH_SIZES = { 256, 1024, 16384 };
     private static final long SUBTREE_1K_ROOT = 1_000_000_000L;
     private static final long SUBTREE_10K_ROOT = 2_000_000_000L;
     private static final long PLAYER = 77;
@@ -124,11 +131,9 @@ public final class StoreBench
         }
         else
         {
-            embedded = EmbeddedPostgres.builder()
-                .setServerConfig("fsync", "on")
-                .setServerConfig("synchronous_commit", "on")
-                .setServerConfig("full_page_writes", "on")
-                .start();
+            final EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            PostgresServerSettings.recommended().forEach(builder::setServerConfig);
+            embedded = builder.start();
             serverUrl = embedded.getJdbcUrl("postgres", "postgres");
         }
 
@@ -156,11 +161,11 @@ public final class StoreBench
         }
     }
 
-    private void run(final PersistenceAdapter adapter, final int changesPerRun)
+    private void run(final PersistenceAdapter adapter, final int changesPerRun) throws IOException
     {
         System.out.printf("%n== %s%n", adapter.name());
 
-        final WorldBatch batch = new WorldBatch(1024);
+        final WorldBatch batch = new WorldBatch(BATCH_SIZES[BATCH_SIZES.length - 1]);
         final long insertStartNs = System.nanoTime();
         writeNodes(adapter, batch, 1024, population, 0);
         final long insertNs = System.nanoTime() - insertStartNs;
@@ -224,7 +229,7 @@ public final class StoreBench
         }
     }
 
-    private void stowLatency(final PersistenceAdapter adapter)
+    private void stowLatency(final PersistenceAdapter adapter) throws IOException
     {
         final double[] stowP50 = new double[repetitions];
         final double[] stowP99 = new double[repetitions];
@@ -232,21 +237,36 @@ public final class StoreBench
         final double[] unstowP99 = new double[repetitions];
         final Histogram stowHistogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
         final Histogram unstowHistogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        final Histogram syncHistogram = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+        final double[] syncP50 = new double[repetitions];
+        final double[] syncP99 = new double[repetitions];
         final StowOperation op = new StowOperation();
 
-        stowPairs(adapter, op, Math.max(stows / 5, 50), stowHistogram, unstowHistogram);
-        for (int r = 0; r < repetitions; r++)
+        final Path probeFile = Files.createTempFile("orrery-storebench-sync", ".dat");
+        try (FileChannel probe = FileChannel.open(probeFile, StandardOpenOption.WRITE))
         {
-            stowHistogram.reset();
-            unstowHistogram.reset();
-            stowPairs(adapter, op, stows, stowHistogram, unstowHistogram);
-            stowP50[r] = stowHistogram.getValueAtPercentile(50) / 1e3;
-            stowP99[r] = stowHistogram.getValueAtPercentile(99) / 1e3;
-            unstowP50[r] = unstowHistogram.getValueAtPercentile(50) / 1e3;
-            unstowP99[r] = unstowHistogram.getValueAtPercentile(99) / 1e3;
+            stowPairs(adapter, op, Math.max(stows / 5, 50), stowHistogram, unstowHistogram, probe, syncHistogram);
+            for (int r = 0; r < repetitions; r++)
+            {
+                stowHistogram.reset();
+                unstowHistogram.reset();
+                syncHistogram.reset();
+                stowPairs(adapter, op, stows, stowHistogram, unstowHistogram, probe, syncHistogram);
+                stowP50[r] = stowHistogram.getValueAtPercentile(50) / 1e3;
+                stowP99[r] = stowHistogram.getValueAtPercentile(99) / 1e3;
+                unstowP50[r] = unstowHistogram.getValueAtPercentile(50) / 1e3;
+                unstowP99[r] = unstowHistogram.getValueAtPercentile(99) / 1e3;
+                syncP50[r] = syncHistogram.getValueAtPercentile(50) / 1e3;
+                syncP99[r] = syncHistogram.getValueAtPercentile(99) / 1e3;
+            }
+        }
+        finally
+        {
+            Files.deleteIfExists(probeFile);
         }
         printLatency("stow  ", stowP50, stowP99, stowHistogram);
         printLatency("unstow", unstowP50, unstowP99, unstowHistogram);
+        printLatency("floor: 8 KiB write + fdatasync between pairs,", syncP50, syncP99, syncHistogram);
     }
 
     private static void printLatency(
@@ -261,8 +281,12 @@ public final class StoreBench
         final StowOperation op,
         final int pairs,
         final Histogram stowHistogram,
-        final Histogram unstowHistogram)
+        final Histogram unstowHistogram,
+        final FileChannel probe,
+        final Histogram syncHistogram)
+        throws IOException
     {
+        final ByteBuffer page = ByteBuffer.allocateDirect(8192);
         for (int i = 0; i < pairs; i++)
         {
             final long entityId = 1 + random.nextInt(population);
@@ -288,6 +312,12 @@ public final class StoreBench
             adapter.unstow(op);
             unstowHistogram.recordValue(System.nanoTime() - unstowStartNs);
             check(op, entityId);
+
+            page.clear();
+            final long syncStartNs = System.nanoTime();
+            probe.write(page, (i % 256) * 8192L);
+            probe.force(false);
+            syncHistogram.recordValue(System.nanoTime() - syncStartNs);
         }
     }
 

@@ -3,10 +3,13 @@
  */
 package io.orrery.persistence.postgres;
 
+import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.OperationStatus;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.PersistenceException;
 import io.orrery.core.persistence.StowOperation;
+import io.orrery.core.persistence.WalletOperation;
+import io.orrery.core.persistence.WorldBatch;
 import io.orrery.persistence.PersistenceAdapterContractTest;
 import io.orrery.persistence.PersistenceAdapters;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -17,13 +20,22 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The contract against a real PostgreSQL: an embedded PostgreSQL 18 that the build starts (once for the class, with
@@ -69,11 +81,9 @@ class PostgresPersistenceAdapterTest extends PersistenceAdapterContractTest
      */
     static EmbeddedPostgres startEmbedded() throws IOException
     {
-        return EmbeddedPostgres.builder()
-            .setServerConfig("fsync", "on")
-            .setServerConfig("synchronous_commit", "on")
-            .setServerConfig("full_page_writes", "on")
-            .start();
+        final EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        PostgresServerSettings.recommended().forEach(builder::setServerConfig);
+        return builder.start();
     }
 
     @Override
@@ -99,6 +109,23 @@ class PostgresPersistenceAdapterTest extends PersistenceAdapterContractTest
     void shouldRunWithFsyncOnWhenClaimingDurability()
     {
         assertTrue(((PostgresPersistenceAdapter)adapter).serverFsync());
+    }
+
+    @Test
+    void shouldRunEmbeddedServerWithRecommendedSettings() throws SQLException
+    {
+        assumeTrue(null != embedded, "an external server keeps its own settings");
+        try (Connection c = DriverManager.getConnection(serverUrl); Statement statement = c.createStatement())
+        {
+            for (final Map.Entry<String, String> setting : PostgresServerSettings.recommended().entrySet())
+            {
+                try (ResultSet rows = statement.executeQuery("SHOW " + setting.getKey()))
+                {
+                    assertTrue(rows.next());
+                    assertEquals(setting.getValue(), rows.getString(1), setting.getKey());
+                }
+            }
+        }
     }
 
     @Test
@@ -155,6 +182,171 @@ class PostgresPersistenceAdapterTest extends PersistenceAdapterContractTest
         assertInstanceOf(PostgresPersistenceAdapter.class, adapter);
         write(node(10, WORLD, 0, 0, 0));
         assertEquals(1, adapter.nodeCount());
+    }
+
+    @Test
+    void shouldApplyEveryOperationOnceWhenTwoAdaptersRaceOnOneSchema() throws Exception
+    {
+        final int items = 40;
+        final int credits = 60;
+        final WorldBatch batch = new WorldBatch(items);
+        for (int i = 0; i < items; i++)
+        {
+            batch.addNodeUpsert().copyFrom(node(100 + i, WORLD, i, 0, 0));
+        }
+        adapter.write(batch);
+        adapter.changeWallet(walletOp(PLAYER_A, credits));
+
+        final int[][] stowStatus = new int[2][items];
+        final int[][] unstowStatus = new int[2][items];
+        final int[][] debitStatus = new int[2][credits];
+        final CyclicBarrier start = new CyclicBarrier(2);
+        final Thread[] racers = new Thread[2];
+        final Throwable[] failures = new Throwable[2];
+        for (int r = 0; r < 2; r++)
+        {
+            final int racer = r;
+            final long firstOperationId = 1_000_000L * (r + 1);
+            racers[r] = new Thread(() ->
+            {
+                try (PersistenceAdapter own = PostgresPersistenceAdapter.open(schemaUrl()))
+                {
+                    start.await(30, TimeUnit.SECONDS);
+                    long operationId = firstOperationId;
+                    final StowOperation op = new StowOperation();
+                    final WalletOperation debit = new WalletOperation();
+                    for (int i = 0; i < items; i++)
+                    {
+                        op.reset();
+                        op.operationId = operationId++;
+                        op.entityId = 100 + i;
+                        op.ownerPlayerId = PLAYER_A;
+                        own.stow(op);
+                        stowStatus[racer][i] = op.status;
+
+                        debit.reset();
+                        debit.operationId = operationId++;
+                        debit.playerId = PLAYER_A;
+                        debit.delta = -1;
+                        own.changeWallet(debit);
+                        debitStatus[racer][i] = debit.status;
+                    }
+                    for (int i = 0; i < items; i++)
+                    {
+                        op.reset();
+                        op.operationId = operationId++;
+                        op.entityId = 100 + i;
+                        op.ownerPlayerId = PLAYER_A;
+                        op.node.parentZoneId = WORLD;
+                        own.unstow(op);
+                        unstowStatus[racer][i] = op.status;
+                    }
+                    for (int i = items; i < credits; i++)
+                    {
+                        debit.reset();
+                        debit.operationId = operationId++;
+                        debit.playerId = PLAYER_A;
+                        debit.delta = -1;
+                        own.changeWallet(debit);
+                        debitStatus[racer][i] = debit.status;
+                    }
+                }
+                catch (final Throwable ex)
+                {
+                    failures[racer] = ex;
+                }
+            }, "racer-" + r);
+            racers[r].start();
+        }
+        for (final Thread racer : racers)
+        {
+            racer.join(TimeUnit.MINUTES.toMillis(2));
+            assertFalse(racer.isAlive(), racer.getName() + " still running");
+        }
+        for (final Throwable failure : failures)
+        {
+            if (null != failure)
+            {
+                throw new AssertionError("a racer failed", failure);
+            }
+        }
+
+        for (int i = 0; i < items; i++)
+        {
+            final int[] stows = { stowStatus[0][i], stowStatus[1][i] };
+            Arrays.sort(stows);
+            assertArrayEquals(new int[]{ OperationStatus.OK, OperationStatus.CONFLICT }, stows, "stows of " + i);
+            final int[] unstows = { unstowStatus[0][i], unstowStatus[1][i] };
+            Arrays.sort(unstows);
+            assertArrayEquals(
+                new int[]{ OperationStatus.OK, OperationStatus.NOT_FOUND }, unstows, "unstows of " + i);
+            assertFalse(adapter.isStowed(100 + i));
+        }
+        assertEquals(items, adapter.nodeCount());
+
+        int applied = 0;
+        for (final int[] statuses : debitStatus)
+        {
+            for (final int status : statuses)
+            {
+                if (OperationStatus.OK == status)
+                {
+                    applied++;
+                }
+                else
+                {
+                    assertEquals(OperationStatus.INSUFFICIENT_FUNDS, status);
+                }
+            }
+        }
+        assertEquals(credits, applied);
+        assertEquals(0, adapter.walletBalance(PLAYER_A));
+    }
+
+    @Test
+    void shouldUpdateNodesInPlaceWhenWholePagesMoveInOneBatch() throws SQLException
+    {
+        final int count = 2_000;
+        final WorldBatch batch = new WorldBatch(count);
+        for (int pass = 0; pass < 4; pass++)
+        {
+            batch.clear();
+            for (int i = 0; i < count; i++)
+            {
+                final NodeRecord node = batch.addNodeUpsert().copyFrom(node(1 + i, WORLD, pass, i, 0));
+                node.componentStateLength = 200 + (i + pass) % 100;
+            }
+            adapter.write(batch);
+        }
+
+        // the adapter's backend reports its statistics when idle, within about a second
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long updates = 0;
+        long hotUpdates = 0;
+        try (Connection c = DriverManager.getConnection(schemaUrl()); Statement statement = c.createStatement())
+        {
+            while (updates < 3L * count && System.nanoTime() < deadlineNs)
+            {
+                try (ResultSet rows = statement.executeQuery(
+                    "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables " +
+                    "WHERE schemaname = current_schema() AND relname = 'nodes'"))
+                {
+                    if (rows.next())
+                    {
+                        updates = rows.getLong(1);
+                        hotUpdates = rows.getLong(2);
+                    }
+                }
+                if (updates < 3L * count)
+                {
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                }
+            }
+        }
+
+        assertEquals(3L * count, updates);
+        assertTrue(hotUpdates >= updates * 9 / 10, hotUpdates + " of " + updates + " updates were HOT");
+        assertEquals(count, adapter.nodeCount());
     }
 
     private String schemaUrl()
