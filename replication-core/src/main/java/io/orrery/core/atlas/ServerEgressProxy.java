@@ -4,6 +4,7 @@
 package io.orrery.core.atlas;
 
 import io.aeron.Publication;
+import io.orrery.core.Publications;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.wire.codec.ClientViewBatchEncoder;
 import io.orrery.wire.codec.DespawnReason;
@@ -435,12 +436,7 @@ public final class ServerEgressProxy
             messagesFailed++;
             return false;
         }
-        long result = connection.publication.offer(source, 0, length);
-        if (Publication.ADMIN_ACTION == result)
-        {
-            result = connection.publication.offer(source, 0, length);
-        }
-        if (result > 0)
+        if (Publications.offer(connection.publication, source, 0, length) > 0)
         {
             messagesOffered++;
             bytesOut += length;

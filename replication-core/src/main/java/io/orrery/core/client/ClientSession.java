@@ -4,6 +4,7 @@
 package io.orrery.core.client;
 
 import io.aeron.ExclusivePublication;
+import io.orrery.core.Publications;
 import io.orrery.wire.codec.DisconnectEncoder;
 import io.orrery.wire.codec.DisconnectReason;
 import io.orrery.wire.codec.HeartbeatEncoder;
@@ -262,8 +263,7 @@ public final class ClientSession
 
     private long offer(final int length)
     {
-        final long result = publication.offer(sendBuffer, 0, length);
-        return io.aeron.Publication.ADMIN_ACTION == result ? publication.offer(sendBuffer, 0, length) : result;
+        return Publications.offer(publication, sendBuffer, 0, length);
     }
 
     boolean sendHello(final String responseChannel, final int responseStreamId, final long nowNs)

@@ -12,6 +12,7 @@ import io.aeron.Subscription;
 import io.aeron.exceptions.RegistrationException;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
+import io.orrery.core.Publications;
 import io.orrery.core.ReplicationLayer;
 import io.orrery.core.auth.SessionTokens;
 import io.orrery.core.status.OrreryCounter;
@@ -529,7 +530,7 @@ public final class GatewayAgent implements Agent
                 .reasonText(connection.rejectText);
             length = MessageHeaderEncoder.ENCODED_LENGTH + rejectEncoder.encodedLength();
         }
-        return publication.offer(sendBuffer, 0, length) > 0;
+        return Publications.offer(publication, sendBuffer, 0, length) > 0;
     }
 
     private void dropPending(final int index, final ClientConnection connection)

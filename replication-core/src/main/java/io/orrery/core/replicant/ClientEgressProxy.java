@@ -5,6 +5,7 @@ package io.orrery.core.replicant;
 
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
+import io.orrery.core.Publications;
 import io.orrery.wire.codec.DespawnReason;
 import io.orrery.wire.codec.DisconnectEncoder;
 import io.orrery.wire.codec.DisconnectReason;
@@ -319,7 +320,7 @@ public final class ClientEgressProxy implements ObserverEgress
             heartbeatEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
                 .sessionId(observer.sessionId)
                 .timestampNs(nowNs);
-            if (observer.publication.offer(
+            if (Publications.offer(observer.publication,
                 messageBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength()) > 0)
             {
                 observer.lastSentNs = nowNs;
@@ -335,7 +336,7 @@ public final class ClientEgressProxy implements ObserverEgress
         disconnectEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
             .sessionId(observer.sessionId)
             .reason(reason);
-        observer.publication.offer(
+        Publications.offer(observer.publication,
             messageBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + disconnectEncoder.encodedLength());
     }
 
@@ -347,8 +348,7 @@ public final class ClientEgressProxy implements ObserverEgress
      */
     public long forward(final ClientObserver observer, final DirectBuffer buffer, final int offset, final int length)
     {
-        final long result = observer.publication.offer(buffer, offset, length);
-        return Publication.ADMIN_ACTION == result ? observer.publication.offer(buffer, offset, length) : result;
+        return Publications.offer(observer.publication, buffer, offset, length);
     }
 
     public long bytesOut()
@@ -379,11 +379,7 @@ public final class ClientEgressProxy implements ObserverEgress
     private boolean offer(final DirectBuffer buffer, final int length)
     {
         final ClientObserver observer = current;
-        long result = observer.publication.offer(buffer, 0, length);
-        if (Publication.ADMIN_ACTION == result)
-        {
-            result = observer.publication.offer(buffer, 0, length); // term rotation: retry once, as Aeron advises
-        }
+        final long result = Publications.offer(observer.publication, buffer, 0, length);
         if (result > 0)
         {
             observer.lastSentNs = nowNs;

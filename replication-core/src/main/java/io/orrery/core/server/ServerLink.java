@@ -11,6 +11,7 @@ import io.aeron.Subscription;
 import io.aeron.exceptions.RegistrationException;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
+import io.orrery.core.Publications;
 import io.orrery.wire.MessageValidator;
 import io.orrery.wire.codec.ClientViewBatchDecoder;
 import io.orrery.wire.codec.DespawnReason;
@@ -693,11 +694,7 @@ public final class ServerLink implements Agent, AutoCloseable
         {
             return NOT_CONNECTED;
         }
-        long result = publication.offer(buffer, 0, length);
-        if (Publication.ADMIN_ACTION == result)
-        {
-            result = publication.offer(buffer, 0, length);
-        }
+        final long result = Publications.offer(publication, buffer, 0, length);
         if (result > 0)
         {
             return OK;
