@@ -352,6 +352,10 @@ public final class ReplicationLayer implements AutoCloseable
             SERVER_INGRESS_CHANNEL_PROP, SERVER_INGRESS_CHANNEL_DEFAULT);
         private int serverIngressStreamId = Integer.getInteger(
             SERVER_INGRESS_STREAM_ID_PROP, SERVER_INGRESS_STREAM_ID_DEFAULT);
+        private io.orrery.core.ingress.IngressLimits clientIngressLimits =
+            io.orrery.core.ingress.IngressLimits.forClients();
+        private io.orrery.core.ingress.IngressLimits serverIngressLimits =
+            io.orrery.core.ingress.IngressLimits.forServers();
         private io.orrery.core.atlas.ShardConfig shardConfig;
         private io.orrery.core.persistence.PersistenceAdapter persistenceAdapter;
         private long persistenceFlushIntervalNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
@@ -404,6 +408,8 @@ public final class ReplicationLayer implements AutoCloseable
             {
                 throw new IllegalArgumentException("tokenSecret must be at least 16 bytes");
             }
+            clientIngressLimits.validate("clientIngressLimits");
+            serverIngressLimits.validate("serverIngressLimits");
             if (!(hysteresis >= 0 && hysteresis < 1))
             {
                 throw new IllegalArgumentException("hysteresis must be in [0, 1): " + hysteresis);
@@ -619,6 +625,36 @@ public final class ReplicationLayer implements AutoCloseable
         public Context egressTermLength(final int egressTermLength)
         {
             this.egressTermLength = egressTermLength;
+            return this;
+        }
+
+        /**
+         * What the client ingress accepts from peers (message and term lengths, reassembly buffers, refusals) and
+         * the parameters of the egress publications the Gateway opens.
+         */
+        public io.orrery.core.ingress.IngressLimits clientIngressLimits()
+        {
+            return clientIngressLimits;
+        }
+
+        public Context clientIngressLimits(final io.orrery.core.ingress.IngressLimits clientIngressLimits)
+        {
+            this.clientIngressLimits = clientIngressLimits;
+            return this;
+        }
+
+        /**
+         * What the server ingress accepts from game servers before and after they authenticate, and the parameters
+         * of the egress publications Atlas opens for them.
+         */
+        public io.orrery.core.ingress.IngressLimits serverIngressLimits()
+        {
+            return serverIngressLimits;
+        }
+
+        public Context serverIngressLimits(final io.orrery.core.ingress.IngressLimits serverIngressLimits)
+        {
+            this.serverIngressLimits = serverIngressLimits;
             return this;
         }
 

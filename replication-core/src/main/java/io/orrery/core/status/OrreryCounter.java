@@ -70,7 +70,24 @@ public enum OrreryCounter
     OCS_CELLS_STREAMED_IN(54, "ocs cells streamed in"),
     OCS_ENTITIES_STREAMED_OUT(55, "ocs entities streamed out (persisted, then evicted)"),
     OCS_ENTITIES_STREAMED_IN(56, "ocs entities streamed in from the store"),
-    INVENTORY_ANSWERS_DROPPED(57, "stow/unstow results the client publication refused (a resend is answered from recent results)");
+    INVENTORY_ANSWERS_DROPPED(57, "stow/unstow results the client publication refused (a resend is answered from recent results)"),
+    CLIENT_INGRESS_MESSAGES_TOO_LONG(58,
+        "client ingress messages dropped: longer than the maximum, or no reassembly buffer free"),
+    CLIENT_INGRESS_IMAGES_REFUSED(59, "client ingress images refused: term length above the maximum"),
+    CLIENT_INGRESS_FRAGMENTS_REFUSED(60,
+        "client ingress fragments dropped: their image's term length is above the maximum"),
+    HELLOS_SHED(61, "client hellos dropped unanswered: refusals above their cap or rate"),
+    REJECTED_DUPLICATE_SESSION(62, "client hellos rejected: the player already has a session"),
+    HELLOS_ON_BOUND_IMAGE(63, "client hellos dropped: sent on an image that already has a session"),
+    SERVER_INGRESS_MESSAGES_TOO_LONG(64,
+        "server ingress messages dropped: longer than the maximum, or no reassembly buffer free"),
+    SERVER_INGRESS_IMAGES_REFUSED(65, "server ingress images refused: term length above the maximum"),
+    SERVER_INGRESS_FRAGMENTS_REFUSED(66,
+        "server ingress fragments dropped: their image's term length is above the maximum"),
+    SERVER_HELLOS_SHED(67, "server hellos dropped unanswered: refusals above their cap or rate"),
+    SERVER_REPLACEMENTS(68, "game server connections replaced by a new welcomed and connected connection"),
+    INVENTORY_OPERATION_CONFLICTS(69,
+        "stow/unstow requests refused: operation id reserved, or reused for another item or kind");
 
     /**
      * Aeron counter type id of every Orrery system counter.

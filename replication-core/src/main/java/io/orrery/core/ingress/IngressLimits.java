@@ -1,0 +1,208 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.ingress;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What one ingress (the clients' or the game servers') accepts from peers that have not authenticated yet, and the
+ * parameters the layer sets on the egress publications it opens for them. Each setting has a default overridable by
+ * a system property under the prefix given to {@link #IngressLimits(String, int, int)}, for example
+ * {@code orrery.client.ingress.max.message.length}.
+ * <p>
+ * Threading: configure before launch; read-only afterwards.
+ */
+public final class IngressLimits
+{
+    public static final String CLIENT_PREFIX = "orrery.client.ingress.";
+    public static final String SERVER_PREFIX = "orrery.server.ingress.";
+
+    private int maxMessageLength;
+    private int maxTermLength;
+    private int maxReassemblies;
+    private int maxPendingRefusals;
+    private int refusalsPerSecond;
+    private int egressMtu;
+    private long egressLingerNs;
+    private long refusalLingerNs;
+
+    /**
+     * @param prefix                  system property prefix.
+     * @param defaultMaxMessageLength default longest message a peer may send.
+     * @param defaultMaxTermLength    default largest term length of a peer's ingress publication.
+     */
+    public IngressLimits(final String prefix, final int defaultMaxMessageLength, final int defaultMaxTermLength)
+    {
+        maxMessageLength = Integer.getInteger(prefix + "max.message.length", defaultMaxMessageLength);
+        maxTermLength = Integer.getInteger(prefix + "max.term.length", defaultMaxTermLength);
+        maxReassemblies = Integer.getInteger(prefix + "max.reassemblies", 64);
+        maxPendingRefusals = Integer.getInteger(prefix + "max.pending.refusals", 64);
+        refusalsPerSecond = Integer.getInteger(prefix + "refusals.per.second", 200);
+        egressMtu = Integer.getInteger(prefix + "egress.mtu", 1408);
+        egressLingerNs = TimeUnit.MILLISECONDS.toNanos(Long.getLong(prefix + "egress.linger.ms", 500));
+        refusalLingerNs = TimeUnit.MILLISECONDS.toNanos(Long.getLong(prefix + "refusal.linger.ms", 100));
+    }
+
+    /**
+     * Limits for the client ingress: 4 KiB messages (a hello with its token and response channel is under 1.2 KiB),
+     * ingress terms up to 1 MiB.
+     */
+    public static IngressLimits forClients()
+    {
+        return new IngressLimits(CLIENT_PREFIX, 4 * 1024, 1024 * 1024);
+    }
+
+    /**
+     * Limits for the server ingress: 64 KiB messages (state batches are at most 4 KiB plus one entity's state),
+     * ingress terms up to 4 MiB.
+     */
+    public static IngressLimits forServers()
+    {
+        return new IngressLimits(SERVER_PREFIX, 64 * 1024, 4 * 1024 * 1024);
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the first setting out of range.
+     */
+    public void validate(final String name)
+    {
+        if (maxMessageLength < 256 || maxMessageLength > 16 * 1024 * 1024)
+        {
+            throw new IllegalArgumentException(name + ".maxMessageLength out of [256, 16 MiB]: " + maxMessageLength);
+        }
+        if (maxTermLength < 64 * 1024 || Integer.bitCount(maxTermLength) != 1)
+        {
+            throw new IllegalArgumentException(name + ".maxTermLength must be a power of two >= 64 KiB: " +
+                maxTermLength);
+        }
+        if (maxReassemblies < 1 || maxPendingRefusals < 1 || refusalsPerSecond < 1)
+        {
+            throw new IllegalArgumentException(name + ": maxReassemblies, maxPendingRefusals and refusalsPerSecond " +
+                "must be positive");
+        }
+        if (egressMtu != 0 && (egressMtu < 64 || egressMtu > 65504 || egressMtu % 32 != 0))
+        {
+            throw new IllegalArgumentException(name + ".egressMtu must be 0 or a multiple of 32 in [64, 65504]: " +
+                egressMtu);
+        }
+        if (egressLingerNs < 0 || refusalLingerNs < 0)
+        {
+            throw new IllegalArgumentException(name + ": linger must not be negative");
+        }
+    }
+
+    /**
+     * Longest message delivered from this ingress; longer ones are dropped and counted.
+     */
+    public int maxMessageLength()
+    {
+        return maxMessageLength;
+    }
+
+    public IngressLimits maxMessageLength(final int maxMessageLength)
+    {
+        this.maxMessageLength = maxMessageLength;
+        return this;
+    }
+
+    /**
+     * Largest term length of a peer's ingress publication; images with longer terms are rejected.
+     */
+    public int maxTermLength()
+    {
+        return maxTermLength;
+    }
+
+    public IngressLimits maxTermLength(final int maxTermLength)
+    {
+        this.maxTermLength = maxTermLength;
+        return this;
+    }
+
+    /**
+     * Fragmented messages in reassembly at once (each holds a buffer of at most the maximum message length).
+     */
+    public int maxReassemblies()
+    {
+        return maxReassemblies;
+    }
+
+    public IngressLimits maxReassemblies(final int maxReassemblies)
+    {
+        this.maxReassemblies = maxReassemblies;
+        return this;
+    }
+
+    /**
+     * Refused hellos whose reject is still waiting for its publication to connect; beyond it, hellos that would be
+     * refused are dropped unanswered (counted). Refusals never count against the session capacity.
+     */
+    public int maxPendingRefusals()
+    {
+        return maxPendingRefusals;
+    }
+
+    public IngressLimits maxPendingRefusals(final int maxPendingRefusals)
+    {
+        this.maxPendingRefusals = maxPendingRefusals;
+        return this;
+    }
+
+    /**
+     * Refusals answered per second (a token bucket with a burst of one second's worth); beyond it, hellos that
+     * would be refused are dropped unanswered (counted).
+     */
+    public int refusalsPerSecond()
+    {
+        return refusalsPerSecond;
+    }
+
+    public IngressLimits refusalsPerSecond(final int refusalsPerSecond)
+    {
+        this.refusalsPerSecond = refusalsPerSecond;
+        return this;
+    }
+
+    /**
+     * MTU of UDP egress publications, or 0 for the driver's default.
+     */
+    public int egressMtu()
+    {
+        return egressMtu;
+    }
+
+    public IngressLimits egressMtu(final int egressMtu)
+    {
+        this.egressMtu = egressMtu;
+        return this;
+    }
+
+    /**
+     * Linger of a session's egress publication after close, so its last messages (a disconnect) can be delivered.
+     */
+    public long egressLingerNs()
+    {
+        return egressLingerNs;
+    }
+
+    public IngressLimits egressLingerNs(final long egressLingerNs)
+    {
+        this.egressLingerNs = egressLingerNs;
+        return this;
+    }
+
+    /**
+     * Linger of the publication that carries a reject.
+     */
+    public long refusalLingerNs()
+    {
+        return refusalLingerNs;
+    }
+
+    public IngressLimits refusalLingerNs(final long refusalLingerNs)
+    {
+        this.refusalLingerNs = refusalLingerNs;
+        return this;
+    }
+}
