@@ -4,6 +4,7 @@
 package io.orrery.bots;
 
 import io.orrery.core.ReplicationLayer;
+import io.orrery.core.auth.TokenSecrets;
 import io.orrery.core.authority.ScriptedAuthority;
 import io.orrery.core.status.OrreryCounter;
 import org.agrona.CloseHelper;
@@ -37,6 +38,12 @@ import java.util.concurrent.TimeUnit;
     sortOptions = false)
 public final class BotSwarmMain implements Callable<Integer>
 {
+    /**
+     * Exit code when the swarm cannot start for its configuration (no token secret, the development secret without
+     * development mode): {@code EX_CONFIG} of sysexits.h.
+     */
+    public static final int EXIT_CONFIGURATION = 78;
+
     @Option(names = { "-b", "--bots" }, description = "Number of bots (default: ${DEFAULT-VALUE}).")
     int bots = 200;
 
@@ -92,9 +99,13 @@ public final class BotSwarmMain implements Callable<Integer>
         description = "First response stream id, one per bot thread (default: ${DEFAULT-VALUE}).")
     int responseStreamId = 2001;
 
-    @Option(names = { "--token-secret" }, description = "HMAC secret shared with the shard (default: the " +
-        "development secret).")
-    String tokenSecret = ReplicationLayer.Context.TOKEN_SECRET_DEFAULT;
+    @Option(names = { "--token-secret" }, description = "HMAC secret shared with the shard, at least 16 bytes " +
+        "(default: the environment variable ORRERY_TOKEN_SECRET).")
+    String tokenSecret;
+
+    @Option(names = "--dev", description = "Development mode: without a secret, use the public development token " +
+        "secret (also -Dorrery.dev=true).")
+    boolean dev = TokenSecrets.developmentModeFromProperty();
 
     @Option(names = { "--player-id-base" }, description = "Bot i is player base + i (default: ${DEFAULT-VALUE}).")
     long playerIdBase = 1_000_000;
@@ -137,7 +148,21 @@ public final class BotSwarmMain implements Callable<Integer>
         }
         final double extentM = worldHalfExtentM > 0 ? worldHalfExtentM : Math.max(200, 37 * Math.sqrt(bots));
         final long extentMm = (long)(extentM * 1000);
-        final byte[] secret = tokenSecret.getBytes(StandardCharsets.UTF_8);
+        final byte[] secret;
+        try
+        {
+            secret = TokenSecrets.resolve(
+                null == tokenSecret ? null : tokenSecret.getBytes(StandardCharsets.UTF_8), dev, "bot swarm");
+        }
+        catch (final IllegalStateException ex)
+        {
+            System.err.println("orrery: " + ex.getMessage());
+            return EXIT_CONFIGURATION;
+        }
+        if (TokenSecrets.isDevelopmentSecret(secret))
+        {
+            System.out.println(TokenSecrets.developmentWarning("the bot swarm"));
+        }
         final long durationNs = parseNs(duration);
         if (!output.isDirectory() && !output.mkdirs())
         {
@@ -151,7 +176,7 @@ public final class BotSwarmMain implements Callable<Integer>
             if (embedded)
             {
                 shard = EmbeddedShard.launch(secret, Math.max(ReplicationLayer.Context.MAX_SESSIONS_DEFAULT,
-                    bots + 64), (ctx) -> ctx.clientIngressChannel(ingressChannel).clientIngressStreamId(
+                    bots + 64), (ctx) -> ctx.developmentMode(dev).clientIngressChannel(ingressChannel).clientIngressStreamId(
                     ingressStreamId).authority(new ScriptedAuthority(new ScriptedAuthority.Settings()
                     .playerSpawnHalfExtentM(extentM).worldHalfExtentM(Math.max(1000, extentM)))));
                 System.out.println("embedded shard: aeron dir " + shard.aeronDirectoryName());

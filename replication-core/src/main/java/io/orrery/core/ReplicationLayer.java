@@ -220,11 +220,12 @@ public final class ReplicationLayer implements AutoCloseable
         public static final int EGRESS_TERM_LENGTH_DEFAULT = 64 * 1024;
         public static final String MAX_SESSIONS_PROP = "orrery.max.sessions";
         public static final int MAX_SESSIONS_DEFAULT = 4 * 1024;
-        public static final String TOKEN_SECRET_PROP = "orrery.token.secret";
+        public static final String TOKEN_SECRET_PROP = io.orrery.core.auth.TokenSecrets.SECRET_PROP;
         /**
-         * Development secret so one-command local runs work. Production deployments must set their own.
+         * The public development secret, used only in development mode ({@link #developmentMode(boolean)}); see
+         * {@link io.orrery.core.auth.TokenSecrets} for where a secret comes from otherwise.
          */
-        public static final String TOKEN_SECRET_DEFAULT = "orrery-development-secret-change-me";
+        public static final String TOKEN_SECRET_DEFAULT = io.orrery.core.auth.TokenSecrets.DEVELOPMENT_SECRET;
         public static final String HEARTBEAT_INTERVAL_MS_PROP = "orrery.heartbeat.interval.ms";
         public static final long HEARTBEAT_INTERVAL_MS_DEFAULT = 1000;
         public static final String SESSION_TIMEOUT_MS_PROP = "orrery.session.timeout.ms";
@@ -322,8 +323,10 @@ public final class ReplicationLayer implements AutoCloseable
             CLIENT_INGRESS_STREAM_ID_PROP, CLIENT_INGRESS_STREAM_ID_DEFAULT);
         private int egressTermLength = Integer.getInteger(EGRESS_TERM_LENGTH_PROP, EGRESS_TERM_LENGTH_DEFAULT);
         private int maxSessions = Integer.getInteger(MAX_SESSIONS_PROP, MAX_SESSIONS_DEFAULT);
-        private byte[] tokenSecret = System.getProperty(TOKEN_SECRET_PROP, TOKEN_SECRET_DEFAULT)
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        private byte[] tokenSecret;
+        private boolean developmentMode = io.orrery.core.auth.TokenSecrets.developmentModeFromProperty();
+        private io.orrery.core.status.AgentDeath.Handler agentDeathHandler =
+            io.orrery.core.status.AgentDeath.EXIT_PROCESS;
         private long heartbeatIntervalNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
             Long.getLong(HEARTBEAT_INTERVAL_MS_PROP, HEARTBEAT_INTERVAL_MS_DEFAULT));
         private long sessionTimeoutNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
@@ -404,9 +407,12 @@ public final class ReplicationLayer implements AutoCloseable
             {
                 throw new IllegalArgumentException("egressTermLength must be a power of two >= 64 KiB");
             }
-            if (null == tokenSecret || tokenSecret.length < 16)
+            tokenSecret = io.orrery.core.auth.TokenSecrets.resolve(
+                tokenSecret, developmentMode, "replication layer of shard " + shardName);
+            if (io.orrery.core.auth.TokenSecrets.isDevelopmentSecret(tokenSecret))
             {
-                throw new IllegalArgumentException("tokenSecret must be at least 16 bytes");
+                System.err.println(io.orrery.core.auth.TokenSecrets.developmentWarning(
+                    "the replication layer of shard " + shardName));
             }
             clientIngressLimits.validate("clientIngressLimits");
             serverIngressLimits.validate("serverIngressLimits");
@@ -453,6 +459,10 @@ public final class ReplicationLayer implements AutoCloseable
                     thread.setDaemon(true);
                     return thread;
                 };
+            }
+            if (null != agentDeathHandler)
+            {
+                threadFactory = io.orrery.core.status.AgentDeath.reportingTo(threadFactory, agentDeathHandler);
             }
             if (null == nanoClock)
             {
@@ -669,9 +679,48 @@ public final class ReplicationLayer implements AutoCloseable
             return this;
         }
 
+        /**
+         * HMAC secret of player and server tokens. Default: {@value io.orrery.core.auth.TokenSecrets#SECRET_PROP},
+         * then the environment variable {@value io.orrery.core.auth.TokenSecrets#SECRET_ENV}, then, in development
+         * mode only, the public development secret; {@link #conclude()} refuses to go on without one and refuses the
+         * development secret outside development mode.
+         */
         public byte[] tokenSecret()
         {
             return tokenSecret;
+        }
+
+        /**
+         * Development mode allows the public development token secret (and says so on standard error at launch).
+         * Default: the system property {@value io.orrery.core.auth.TokenSecrets#DEV_PROP}.
+         */
+        public boolean developmentMode()
+        {
+            return developmentMode;
+        }
+
+        public Context developmentMode(final boolean developmentMode)
+        {
+            this.developmentMode = developmentMode;
+            return this;
+        }
+
+        /**
+         * Called when an agent thread of the layer (Gateway, Replicant, Scribe) dies of an uncaught {@link Error}.
+         * Default {@link io.orrery.core.status.AgentDeath#EXIT_PROCESS}: one line on standard error, then the JVM
+         * halts with {@link io.orrery.core.status.AgentDeath#EXIT_CODE}, so a supervisor restarts the process instead
+         * of watching a zombie. Null leaves the thread factory's own handling. Not used in
+         * {@link ThreadingMode#INVOKER}, where the error reaches the caller of {@code doWork()}.
+         */
+        public io.orrery.core.status.AgentDeath.Handler agentDeathHandler()
+        {
+            return agentDeathHandler;
+        }
+
+        public Context agentDeathHandler(final io.orrery.core.status.AgentDeath.Handler agentDeathHandler)
+        {
+            this.agentDeathHandler = agentDeathHandler;
+            return this;
         }
 
         public Context tokenSecret(final byte[] tokenSecret)

@@ -10,6 +10,8 @@ import io.orrery.servers.game.GameServerAgent;
 import io.orrery.servers.game.WorldSettings;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
+import io.orrery.core.auth.TokenSecrets;
+import io.orrery.core.status.AgentDeath;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.ShutdownSignalBarrier;
@@ -77,8 +79,14 @@ public final class GameServer implements Callable<Integer>
     String token;
 
     @CommandLine.Option(names = "--token-secret", description = "Shard secret to issue this server's own token with " +
-        "(default without --token: the development secret).")
+        "(default without --token: the environment variable ORRERY_TOKEN_SECRET).")
     String tokenSecret;
+
+    @CommandLine.Option(names = "--dev", description = "Development mode: without a secret, use the public "
+        + "development token secret (anyone can mint tokens with it; never on a network you do not trust). Also "
+        + "-Dorrery.dev=true.")
+    boolean dev = io.orrery.core.auth.TokenSecrets.developmentModeFromProperty();
+
 
     @CommandLine.Option(names = "--tick-hz", description = "Simulation ticks per second (default: ${DEFAULT-VALUE}).")
     int tickHz = 30;
@@ -119,7 +127,16 @@ public final class GameServer implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final byte[] serverToken = serverToken();
+        final byte[] serverToken;
+        try
+        {
+            serverToken = serverToken();
+        }
+        catch (final IllegalStateException ex)
+        {
+            System.err.println("orrery: " + ex.getMessage());
+            return ReplicationLayerServer.EXIT_CONFIGURATION;
+        }
         final long durationNs = Durations.parseNs(duration);
         final long reportNs = Math.max(TimeUnit.MILLISECONDS.toNanos(100), Durations.parseNs(reportInterval));
         final long connectTimeoutNs = Durations.parseNs(connectTimeout);
@@ -149,7 +166,7 @@ public final class GameServer implements Callable<Integer>
                 errors.incrementAndGet();
                 ex.printStackTrace(System.err);
             }, null, agent);
-            AgentRunner.startOnThread(runner);
+            AgentDeath.start(runner, AgentDeath.EXIT_PROCESS);
             final long startNs = System.nanoTime();
             final GameServerAgent running = agent;
             System.out.printf(Locale.ROOT, "game server %d: joining via %s stream %d, %d Hz, %d npcs/territory%n",
@@ -248,8 +265,13 @@ public final class GameServer implements Callable<Integer>
                 throw new CommandLine.ParameterException(new CommandLine(this), "--token is not hex: " + ex.getMessage());
             }
         }
-        final String secret = null != tokenSecret ? tokenSecret : ReplicationLayer.Context.TOKEN_SECRET_DEFAULT;
-        return issueToken(secret.getBytes(StandardCharsets.UTF_8), serverId);
+        final byte[] secret = TokenSecrets.resolve(
+            null == tokenSecret ? null : tokenSecret.getBytes(StandardCharsets.UTF_8), dev, "game server " + serverId);
+        if (TokenSecrets.isDevelopmentSecret(secret))
+        {
+            System.out.println(TokenSecrets.developmentWarning("game server " + serverId));
+        }
+        return issueToken(secret, serverId);
     }
 
     /**

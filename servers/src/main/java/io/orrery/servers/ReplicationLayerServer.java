@@ -5,6 +5,7 @@ package io.orrery.servers;
 
 import io.orrery.core.ReplicationLayer;
 import io.orrery.core.ThreadingMode;
+import io.orrery.core.auth.TokenSecrets;
 import io.orrery.core.authority.ScriptedAuthority;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.status.OrreryCounter;
@@ -34,6 +35,13 @@ import java.util.concurrent.TimeUnit;
         "game servers (GameServer) join it through the server link.")
 public final class ReplicationLayerServer implements Callable<Integer>
 {
+    /**
+     * Exit code when the process cannot start for its configuration (no token secret, the development secret
+     * without development mode): {@code EX_CONFIG} of sysexits.h. An agent thread that dies ends the process with
+     * {@link io.orrery.core.status.AgentDeath#EXIT_CODE}; a command-line usage error is 2.
+     */
+    public static final int EXIT_CONFIGURATION = 78;
+
     @CommandLine.Option(names = "--aeron-dir", description = "External media driver directory (default: embedded).")
     String aeronDir;
 
@@ -52,9 +60,16 @@ public final class ReplicationLayerServer implements Callable<Integer>
     @CommandLine.Option(names = "--npcs", description = "Scripted NPCs (default: ${DEFAULT-VALUE}).")
     int npcs = 200;
 
-    @CommandLine.Option(names = "--token-secret", description = "HMAC secret for session tokens (default: the "
-        + "development secret).")
-    String tokenSecret = ReplicationLayer.Context.TOKEN_SECRET_DEFAULT;
+    @CommandLine.Option(names = "--token-secret", description = "HMAC secret of player and server tokens, at least "
+        + "16 bytes (default: the environment variable ORRERY_TOKEN_SECRET; prefer it, command lines are visible to "
+        + "every user of the host).")
+    String tokenSecret;
+
+    @CommandLine.Option(names = "--dev", description = "Development mode: without a secret, use the public "
+        + "development token secret (anyone can mint tokens with it; never on a network you do not trust). Also "
+        + "-Dorrery.dev=true.")
+    boolean dev = io.orrery.core.auth.TokenSecrets.developmentModeFromProperty();
+
 
     @CommandLine.Option(names = "--shard", description = "Shard config (a file, or two-servers / four-servers): game " +
         "servers simulate the world through the server link (static meshing) instead of the scripted authority.")
@@ -72,13 +87,25 @@ public final class ReplicationLayerServer implements Callable<Integer>
     @Override
     public Integer call()
     {
+        final byte[] secret;
+        try
+        {
+            secret = TokenSecrets.resolve(
+                null == tokenSecret ? null : tokenSecret.getBytes(StandardCharsets.UTF_8), dev, "replication layer");
+        }
+        catch (final IllegalStateException ex)
+        {
+            System.err.println("orrery: " + ex.getMessage());
+            return EXIT_CONFIGURATION;
+        }
         final ReplicationLayer.Context ctx = new ReplicationLayer.Context()
+            .developmentMode(dev)
             .aeronDirectoryName(aeronDir)
             .clientIngressChannel(ingressChannel)
             .threadingMode(threading)
             .maxSessions(maxSessions)
             .tickRateHz(tickRateHz)
-            .tokenSecret(tokenSecret.getBytes(StandardCharsets.UTF_8));
+            .tokenSecret(secret);
         if (null != shard)
         {
             ctx.shardConfig(ShardLauncher.loadShard(shard));

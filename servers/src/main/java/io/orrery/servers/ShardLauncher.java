@@ -9,6 +9,8 @@ import io.orrery.bots.BotAgent;
 import io.orrery.bots.BotSwarm;
 import io.orrery.bots.SwarmSummary;
 import io.orrery.core.ReplicationLayer;
+import io.orrery.core.auth.TokenSecrets;
+import io.orrery.core.status.AgentDeath;
 import io.orrery.core.ThreadingMode;
 import io.orrery.core.atlas.ShardConfig;
 import io.orrery.core.server.ServerLink;
@@ -127,9 +129,15 @@ public final class ShardLauncher implements Callable<Integer>
     @CommandLine.Option(names = "--seed", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
-    @CommandLine.Option(names = "--token-secret", description = "Shard secret for player and server tokens " +
-        "(default: the development secret).")
-    String tokenSecret = ReplicationLayer.Context.TOKEN_SECRET_DEFAULT;
+    @CommandLine.Option(names = "--token-secret", description = "Shard secret for player and server tokens, at " +
+        "least 16 bytes (default: the environment variable ORRERY_TOKEN_SECRET).")
+    String tokenSecret;
+
+    @CommandLine.Option(names = "--dev", description = "Development mode: without a secret, use the public "
+        + "development token secret (anyone can mint tokens with it; never on a network you do not trust). Also "
+        + "-Dorrery.dev=true.")
+    boolean dev = io.orrery.core.auth.TokenSecrets.developmentModeFromProperty();
+
 
     @CommandLine.Option(names = { "-o", "--output" }, description = "Bot summary and interval logs (default: " +
         "${DEFAULT-VALUE}).")
@@ -151,6 +159,7 @@ public final class ShardLauncher implements Callable<Integer>
     private final PrintStream out;
     private final List<GameServerAgent> agents = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
+    private String childSecret;
     private final List<ChildServer> children = new ArrayList<>();
     private final AtomicLong errors = new AtomicLong();
     private SwarmSummary summary;
@@ -179,7 +188,22 @@ public final class ShardLauncher implements Callable<Integer>
         }
         final ShardConfig config = loadShard(shard, null == heartbeatTimeout ? -1 :
             TimeUnit.NANOSECONDS.toMillis(Durations.parseNs(heartbeatTimeout)));
-        final byte[] secret = tokenSecret.getBytes(StandardCharsets.UTF_8);
+        final byte[] secret;
+        try
+        {
+            secret = TokenSecrets.resolve(
+                null == tokenSecret ? null : tokenSecret.getBytes(StandardCharsets.UTF_8), dev, "shard launcher");
+        }
+        catch (final IllegalStateException ex)
+        {
+            out.println("orrery: " + ex.getMessage());
+            return ReplicationLayerServer.EXIT_CONFIGURATION;
+        }
+        if (TokenSecrets.isDevelopmentSecret(secret))
+        {
+            out.println(TokenSecrets.developmentWarning("this shard (layer, game servers, bots)"));
+        }
+        childSecret = new String(secret, StandardCharsets.UTF_8);
         final long durationNs = Durations.parseNs(duration);
         final int[] serverIds = config.serverIds();
         if (!output.isDirectory() && !output.mkdirs())
@@ -201,6 +225,7 @@ public final class ShardLauncher implements Callable<Integer>
             layer = ReplicationLayer.launch(new ReplicationLayer.Context()
                 .threadingMode(ThreadingMode.SHARED)
                 .tokenSecret(secret)
+                .developmentMode(dev)
                 .maxSessions(Math.max(ReplicationLayer.Context.MAX_SESSIONS_DEFAULT, bots + 64))
                 .shardConfig(config)
                 .persistenceAdapter(adapter));
@@ -372,7 +397,7 @@ public final class ShardLauncher implements Callable<Integer>
             }, null, agent);
             agents.add(agent);
             runners.add(runner);
-            AgentRunner.startOnThread(runner);
+            AgentDeath.start(runner, AgentDeath.EXIT_PROCESS);
         }
     }
 
@@ -400,7 +425,10 @@ public final class ShardLauncher implements Callable<Integer>
             command.add("--aeron-dir=" + layer.aeronDirectoryName());
             command.add("--ingress-channel=" + layer.context().serverIngressChannel());
             command.add("--ingress-stream=" + layer.context().serverIngressStreamId());
-            command.add("--token-secret=" + tokenSecret);
+            if (dev)
+            {
+                command.add("--dev");
+            }
             command.add("--tick-hz=" + tickHz);
             command.add("--npcs=" + npcs);
             command.add("--max-speed=" + maxSpeedMps);
@@ -408,7 +436,9 @@ public final class ShardLauncher implements Callable<Integer>
             command.add("--seed=" + seed);
             command.add("--report-interval=" + progressInterval);
             command.add("--stop-on-stdin-close");
-            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            final ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put(TokenSecrets.SECRET_ENV, childSecret); // not on the command line: ps shows it
+            final Process process = builder.start();
             final ChildServer child = new ChildServer(serverId, process);
             children.add(child);
             child.startForwarding(out);

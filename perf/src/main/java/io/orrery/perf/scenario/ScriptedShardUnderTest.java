@@ -40,7 +40,8 @@ public final class ScriptedShardUnderTest implements ShardUnderTest
         shard = EmbeddedShard.launch(
             tokenSecret,
             Math.max(ReplicationLayer.Context.MAX_SESSIONS_DEFAULT, scenario.bots() + 64),
-            (ctx) -> ctx.authority(new ScriptedAuthority(authority)));
+            // a local benchmark harness: its shard runs on the public development secret, and says so at launch
+            (ctx) -> ctx.developmentMode(true).authority(new ScriptedAuthority(authority)));
     }
 
     @Override

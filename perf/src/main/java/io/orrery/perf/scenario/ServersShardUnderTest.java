@@ -81,6 +81,7 @@ public final class ServersShardUnderTest implements ShardUnderTest
         }
         layer = ReplicationLayer.launch(new ReplicationLayer.Context()
             .threadingMode(ThreadingMode.SHARED)
+            .developmentMode(true) // a local benchmark harness on the public development secret; said at launch
             .tokenSecret(tokenSecret)
             .maxSessions(Math.max(ReplicationLayer.Context.MAX_SESSIONS_DEFAULT, scenario.bots() + 64))
             .shardConfig(config));

@@ -118,6 +118,7 @@ public final class ReplicantAgent implements Agent
                 .ringSize(ctx.scribeRingSize())
                 .flushIntervalNs(ctx.persistenceFlushIntervalNs())
                 .aeron(ctx.aeron())
+                .threadFactory(ctx.threadFactory())
                 .errorHandler(ctx.errorHandler()));
             world.scribe(scribe);
             if (null != streamer)
