@@ -455,17 +455,6 @@ public final class InterestEngine
     }
 
     /**
-     * Diagnostic: whether the observer holds an entry's incarnation as last sent ({@code SPAWNED}: spawn delivered,
-     * not despawned since, no resync pending).
-     *
-     * @param entry {@code 0 <= entry < viewCount(observerIndex)}.
-     */
-    public boolean isViewEntrySent(final int observerIndex, final int entry)
-    {
-        return SPAWNED == viewStates[observerIndex * viewCapacity + entry];
-    }
-
-    /**
      * Diagnostic: the state of an entry of the observer's view ({@code SPAWN_PENDING} ... {@code DESPAWN_PENDING}).
      */
     byte viewState(final int observerIndex, final int entry)
