@@ -61,6 +61,7 @@ public final class SwarmSummary
         long inputsUnmeasured = 0;
         long updates = 0;
         long spawns = 0;
+        long spawnsReplacingHeld = 0;
         long despawns = 0;
         long regressions = 0;
         long updatesUnknown = 0;
@@ -102,6 +103,7 @@ public final class SwarmSummary
                 inputsUnmeasured += session.inputsUnmeasured();
                 updates += session.updatesReceived();
                 spawns += session.spawnsReceived();
+                spawnsReplacingHeld += session.spawnsReplacingHeld();
                 despawns += session.despawnsReceived();
                 regressions += session.acknowledgementRegressions();
                 updatesUnknown += session.updatesForUnknownEntities();
@@ -122,6 +124,7 @@ public final class SwarmSummary
         summary.counts.put("inputsUnmeasured", inputsUnmeasured);
         summary.counts.put("updatesReceived", updates);
         summary.counts.put("spawnsReceived", spawns);
+        summary.counts.put("spawnsReplacingHeld", spawnsReplacingHeld);
         summary.counts.put("despawnsReceived", despawns);
         summary.counts.put("commutesCompleted", commutes);
         summary.counts.put("authorityChangesSeen", authorityChanges);

@@ -435,11 +435,21 @@ public final class ClientLink implements Agent, AutoCloseable
     {
         final EntitySpawnDecoder spawn = spawnDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final long entityId = spawn.entityId();
-        final int slot = session.view.acquire(entityId);
-        if (ClientEntityView.NULL_SLOT == slot)
+        final ClientEntityView view = session.view;
+        int slot = view.slotOf(entityId);
+        if (ClientEntityView.NULL_SLOT != slot)
         {
-            session.viewOverflows++;
-            return;
+            // a resync, or an incarnation the layer despawned in a message this link has not seen: replace, never drop
+            session.spawnsReplacingHeld++;
+        }
+        else
+        {
+            slot = view.acquire(entityId);
+            if (ClientEntityView.NULL_SLOT == slot)
+            {
+                session.viewOverflows++;
+                return;
+            }
         }
         final int archetype = spawn.archetypeId();
         final long zone = spawn.parentZoneId();
@@ -455,13 +465,13 @@ public final class ClientLink implements Agent, AutoCloseable
         final long lastApplied = spawn.lastAppliedInputSequence();
         spawn.serverTimeNs();
         spawn.skipComponentState();
-        session.view.set(slot, archetype, zone, x, y, z, vx, vy, vz, radius, epoch, lastApplied, nowNs);
+        view.set(slot, archetype, zone, x, y, z, vx, vy, vz, radius, epoch, lastApplied, nowNs);
         session.spawnsReceived++;
         if (entityId == session.playerEntityId)
         {
             session.onOwnEntity(lastApplied, epoch, nowNs);
         }
-        session.listener.onSpawn(session, session.view, slot);
+        session.listener.onSpawn(session, view, slot);
     }
 
     private void onUpdateBatch(final ClientSession session, final DirectBuffer buffer, final int offset)

@@ -24,6 +24,10 @@ public interface ClientListener
     {
     }
 
+    /**
+     * A full snapshot of an entity entered the view. For an id already in the view (a resync, counted in
+     * {@link ClientSession#spawnsReplacingHeld()}) it replaced what was held, in the same slot.
+     */
     default void onSpawn(final ClientSession session, final ClientEntityView view, final int slot)
     {
     }

@@ -86,6 +86,7 @@ public final class ClientSession
     long despawnsReceived;
     long updatesForUnknownEntities;
     long despawnsForUnknownEntities;
+    long spawnsReplacingHeld;
     long acknowledgementRegressions;
     long viewOverflows;
     long rejectsReceived;
@@ -437,6 +438,16 @@ public final class ClientSession
     public long despawnsForUnknownEntities()
     {
         return despawnsForUnknownEntities;
+    }
+
+    /**
+     * @return spawns for an entity id already in the view: the snapshot replaced what was held (same view slot).
+     * The layer sends these when it resynchronises a session after back-pressure; otherwise it despawns an old
+     * incarnation of an id before it spawns the new one, so outside resyncs this stays 0.
+     */
+    public long spawnsReplacingHeld()
+    {
+        return spawnsReplacingHeld;
     }
 
     public long acknowledgementRegressions()

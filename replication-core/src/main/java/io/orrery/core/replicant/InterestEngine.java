@@ -42,9 +42,20 @@ import org.agrona.collections.Long2LongHashMap;
  * sent when it fits the egress capacity, so an oversized snapshot cannot block an observer forever. When everything
  * pending fits, the priority order is skipped (no heap): all of it is sent, in view order.
  * <p>
- * <b>Order.</b> Per observer per tick: {@code beginTick}, spawns (followed entity first, then by priority, or in
- * view order when everything fits), updates (the same), despawns (not budgeted: always sent, their bytes are
- * reserved first), {@code endTick}.
+ * <b>Order.</b> Per observer per tick: {@code beginTick}, despawns (not budgeted: always sent, their bytes are
+ * reserved first), spawns (followed entity first, then by priority, or in view order when everything fits), updates
+ * (the same), {@code endTick}.
+ * <p>
+ * <b>Incarnations.</b> A view entry stands for one incarnation of an entity: its store slot and
+ * {@link EntityStore#createdSeq(int)}, never its id alone. Whatever happens to an id between two ticks the observer
+ * gets a consistent stream: an incarnation that is gone is despawned (if the observer was sent it) and a new one is
+ * a new entry, spawned as usual; despawns go out before spawns, so when an id is removed and created again (a
+ * reconnect, a stow then an unstow, slot reuse by the same id) the observer gets the old incarnation's despawn
+ * strictly before the new one's spawn and ends the tick holding the new one. An incarnation created and removed
+ * between two ticks is never seen; one that was only pending spawn (never delivered) leaves silently, also when its
+ * spawn was offered and refused. At most one live entry per id exists (one incarnation of an id is alive at a time,
+ * and a slot is entered at most once per tick), so a despawn can never overtake a spawn of the same incarnation.
+ * Clients still treat a spawn for an id they hold as a replacement (resyncs send those on purpose).
  * <p>
  * <b>Back-pressure.</b> {@code beginTick <= 0}: the observer is lagging and skipped this tick (its view is not
  * advanced, so nothing is lost: later deltas are computed from what it actually received). A {@code false} from
@@ -66,8 +77,8 @@ import org.agrona.collections.Long2LongHashMap;
  *   +------+------------+----------+-------------+------------------+-------+--------+
  *   | slot | createdSeq | entityId | lastSentSeq | accumulated prio | state | reason |
  *   +------+------------+----------+-------------+------------------+-------+--------+
- *   state: SPAWN_PENDING (never sent), RESPAWN_PENDING (the observer may hold an old copy),
- *          SPAWNED, DESPAWN_PENDING (reason = DespawnReason value)
+ *   state: SPAWN_PENDING (never delivered), RESPAWN_PENDING (the observer may hold an old copy),
+ *          SPAWNED, DESPAWN_PENDING (reason = DespawnReason value), DESPAWN_SENT (only within emission)
  * </pre>
  * "Is slot s in o's view" is answered without a per-observer map: while processing an observer the engine stamps
  * each in-view slot in a per-slot array with a per-(observer, tick) stamp.
@@ -116,6 +127,7 @@ public final class InterestEngine
     static final byte RESPAWN_PENDING = 2;
     static final byte SPAWNED = 3;
     static final byte DESPAWN_PENDING = 4;
+    private static final byte DESPAWN_SENT = 5;
 
     private static final byte REASON_LEFT_BUBBLE = 0;
     private static final byte REASON_DESTROYED = 1;
@@ -192,6 +204,7 @@ public final class InterestEngine
     private final int[] updateList;
     private int spawnCount;
     private int updateCount;
+    private int despawnedCount;
     private final IntArrayList queryResults;
     private final int[] candidateSlots;
     private final double[] candidateWeights;
@@ -419,6 +432,34 @@ public final class InterestEngine
             }
         }
         return false;
+    }
+
+    /**
+     * Diagnostic: the entity id of an entry of the observer's view.
+     *
+     * @param entry {@code 0 <= entry < viewCount(observerIndex)}.
+     */
+    public long viewEntityId(final int observerIndex, final int entry)
+    {
+        return viewEntityIds[observerIndex * viewCapacity + entry];
+    }
+
+    /**
+     * Diagnostic: the incarnation ({@link EntityStore#createdSeq(int)}) of an entry of the observer's view.
+     *
+     * @param entry {@code 0 <= entry < viewCount(observerIndex)}.
+     */
+    public long viewCreatedSeq(final int observerIndex, final int entry)
+    {
+        return viewCreatedSeqs[observerIndex * viewCapacity + entry];
+    }
+
+    /**
+     * Diagnostic: the state of an entry of the observer's view ({@code SPAWN_PENDING} ... {@code DESPAWN_PENDING}).
+     */
+    byte viewState(final int observerIndex, final int entry)
+    {
+        return viewStates[observerIndex * viewCapacity + entry];
     }
 
     /**
@@ -1177,7 +1218,39 @@ public final class InterestEngine
 
     // ------------------------------------------------------------------ emission
 
+    /**
+     * Issue this tick's decisions for one observer: despawns first, then spawns, then updates (see the class
+     * Javadoc, <b>Order</b>). Despawns go first so that an id whose old incarnation leaves the view in the same tick
+     * as its new incarnation enters it reaches the observer as despawn, then spawn.
+     */
     private int emit(final int o)
+    {
+        despawnedCount = 0;
+        final int work = send(o);
+        if (despawnedCount > 0)
+        {
+            removeDespawned(o);
+        }
+        return work;
+    }
+
+    /**
+     * Drop the entries whose despawn went out this tick. Done after the whole emission, not during the despawn
+     * loop: removing an entry moves another into its place, and the spawn and update lists hold view indices.
+     */
+    private void removeDespawned(final int o)
+    {
+        final int base = o * viewCapacity;
+        for (int i = viewCounts[o] - 1; i >= 0; i--)
+        {
+            if (DESPAWN_SENT == viewStates[base + i])
+            {
+                removeEntry(o, i);
+            }
+        }
+    }
+
+    private int send(final int o)
     {
         final int[] spawns = spawnList;
         final EntityStore store = this.store;
@@ -1186,13 +1259,33 @@ public final class InterestEngine
         final int base = o * viewCapacity;
         int work = 0;
 
+        for (int i = 0, n = viewCounts[o]; i < n; i++)
+        {
+            final int e = base + i;
+            if (DESPAWN_PENDING == viewStates[e])
+            {
+                if (!egress.onDespawn(observerId, viewEntityIds[e], viewReasons[e]))
+                {
+                    return work + markForResync(o);
+                }
+                viewStates[e] = DESPAWN_SENT;
+                despawnedCount++;
+                despawnsSent++;
+                work++;
+            }
+        }
+
         for (int k = 0; k < spawnCount; k++)
         {
             final int e = base + spawns[k];
             final int slot = viewSlots[e];
             if (!egress.onSpawn(observerId, store, slot))
             {
-                viewStates[e] = RESPAWN_PENDING;
+                // never delivered: a first spawn stays a first spawn (the observer holds nothing to despawn)
+                if (SPAWN_PENDING != viewStates[e])
+                {
+                    viewStates[e] = RESPAWN_PENDING;
+                }
                 return work + markForResync(o);
             }
             viewStates[e] = SPAWNED;
@@ -1214,21 +1307,6 @@ public final class InterestEngine
             viewPriorities[e] = 0;
             updatesSent++;
             work++;
-        }
-
-        for (int i = viewCounts[o] - 1; i >= 0; i--)
-        {
-            final int e = base + i;
-            if (DESPAWN_PENDING == viewStates[e])
-            {
-                if (!egress.onDespawn(observerId, viewEntityIds[e], viewReasons[e]))
-                {
-                    return work + markForResync(o);
-                }
-                removeEntry(o, i);
-                despawnsSent++;
-                work++;
-            }
         }
 
         if (!egress.endTick(observerId))

@@ -8,8 +8,10 @@ package io.orrery.core.replicant;
  * (the Gateway's per-client sender, or the server link egress) encodes the entity from the {@link EntityStore}
  * with SBE flyweights and offers it to the observer's publication.
  * <p>
- * Call order per observer per tick: {@link #beginTick}, then any number of {@link #onSpawn}, {@link #onUpdate},
- * {@link #onDespawn} (the engine issues all spawns before updates before despawns), then {@link #endTick}.
+ * Call order per observer per tick: {@link #beginTick}, then any number of {@link #onDespawn}, {@link #onSpawn},
+ * {@link #onUpdate} (the engine issues all despawns before spawns before updates, so an entity id whose old
+ * incarnation left and whose new incarnation entered in the same tick is despawned before it is spawned again), then
+ * {@link #endTick}. Implementations must keep that order on the wire.
  * Implementations may batch updates into one message and flush at {@code endTick}.
  * <p>
  * Failure model: a {@code false} return from any call, or from {@code endTick}, means something this tick was not

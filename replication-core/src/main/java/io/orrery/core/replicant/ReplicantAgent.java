@@ -75,6 +75,7 @@ public final class ReplicantAgent implements Agent
     private long nextTickNs;
     private long tick;
     private long maxDutyCycleNs;
+    private long rejoinsAfterOvertakenLeave;
 
     public ReplicantAgent(
         final ReplicationLayer.Context ctx,
@@ -429,6 +430,14 @@ public final class ReplicantAgent implements Agent
         return workCount;
     }
 
+    /**
+     * End a session: its player leaves. A reconnect can overtake the old session's end: the Gateway writes the old
+     * session's disconnect before it hands over the new session of the same player, but this agent takes over
+     * sessions before it reads the Gateway's ring, so both may land in one duty cycle in the wrong order. The
+     * player's leave must not take away the entity of the session that joined meanwhile: if another session of the
+     * same player is live, it joins again after the leave (the authority re-creates its entity; the interest engine
+     * despawns the old incarnation and spawns the new one to every observer). Control path: scans the sessions.
+     */
     private void closeSession(final ClientEgressProxy.ClientObserver observer, final DisconnectReason reason)
     {
         egress.disconnect(observer, reason);
@@ -443,6 +452,25 @@ public final class ReplicantAgent implements Agent
             observers.remove(last);
         }
         CloseHelper.quietClose(observer.publication);
+
+        for (int i = 0, size = observers.size(); i < size; i++)
+        {
+            if (observers.get(i).playerEntityId == observer.playerEntityId)
+            {
+                rejoinsAfterOvertakenLeave++;
+                authority.onPlayerJoined(observer.playerEntityId, nowNs, store);
+                break;
+            }
+        }
+    }
+
+    /**
+     * @return sessions whose player had to join again because the end of the player's previous session was seen
+     * after the new session was taken over (see {@link #closeSession}).
+     */
+    public long rejoinsAfterOvertakenLeave()
+    {
+        return rejoinsAfterOvertakenLeave;
     }
 
     private void noticeGateway(final long sessionId, final DisconnectReason reason)
