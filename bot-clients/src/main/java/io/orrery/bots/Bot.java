@@ -49,6 +49,10 @@ public final class Bot implements ClientListener
     long pendingFirstSentNs;
     long pendingSentNs;
     long inputsLate;
+    long ackSeen;
+    long ackWaitSinceNs;
+    boolean ackStalled;
+    long inputAcknowledgementStalls;
 
     long welcomedAtNs;
     boolean welcomed;
@@ -133,6 +137,15 @@ public final class Bot implements ClientListener
     public long inputsLate()
     {
         return inputsLate;
+    }
+
+    /**
+     * @return times the own entity's acknowledged input sequence stood still for longer than the stall threshold
+     * while inputs were outstanding (a correctness error: a server stopped applying this bot's inputs).
+     */
+    public long inputAcknowledgementStalls()
+    {
+        return inputAcknowledgementStalls;
     }
 
     @Override

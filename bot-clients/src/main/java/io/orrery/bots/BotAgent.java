@@ -67,6 +67,7 @@ public final class BotAgent implements Agent
     private final InventoryHook inventoryHook;
     private final long inputIntervalNs;
     private final long inventoryIntervalNs;
+    private final long inputAckStallNs;
     private final long reportIntervalNs;
     private final long startNs;
     private final long startEpochMs;
@@ -115,6 +116,7 @@ public final class BotAgent implements Agent
         linkClock.update(startNs);
         this.inputIntervalNs = 1_000_000_000L / settings.inputRateHz();
         this.inventoryIntervalNs = settings.inventoryIntervalNs();
+        this.inputAckStallNs = settings.inputAckStallNs();
         this.reportIntervalNs = settings.reportIntervalNs();
         this.nextReportNs = startNs + reportIntervalNs;
         this.inventoryHook = new SessionInventoryHook(System.currentTimeMillis() << 20);
@@ -355,6 +357,7 @@ public final class BotAgent implements Agent
             final Bot bot = bots[i];
             if (bot.session.isConnected())
             {
+                checkAcknowledgements(bot, nowNs);
                 if (nowNs - bot.nextInputNs >= 0)
                 {
                     workCount += steer(bot, nowNs) ? sendDueInputs(bot, nowNs) : 0;
@@ -366,6 +369,28 @@ public final class BotAgent implements Agent
             }
         }
         return workCount;
+    }
+
+    /**
+     * Input acknowledgement watchdog: once the bot's own entity has spawned, its acknowledged input sequence must
+     * advance within the stall threshold whenever inputs are outstanding; a stall counts once until it advances.
+     * The clock starts at the last cycle with nothing outstanding or the last advance, so idle bots never trip it.
+     */
+    void checkAcknowledgements(final Bot bot, final long nowNs)
+    {
+        final ClientSession session = bot.session;
+        final long acknowledged = session.lastAcknowledgedInput();
+        if (!bot.ownEntitySpawned || acknowledged != bot.ackSeen || session.inputSequence() <= acknowledged)
+        {
+            bot.ackSeen = acknowledged;
+            bot.ackWaitSinceNs = nowNs;
+            bot.ackStalled = false;
+        }
+        else if (!bot.ackStalled && nowNs - bot.ackWaitSinceNs > inputAckStallNs)
+        {
+            bot.ackStalled = true;
+            bot.inputAcknowledgementStalls++;
+        }
     }
 
     /**

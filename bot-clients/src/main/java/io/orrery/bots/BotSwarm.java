@@ -71,6 +71,7 @@ public final class BotSwarm implements AutoCloseable
         int viewCapacity = 2048;
         long connectTimeoutNs = TimeUnit.SECONDS.toNanos(20);
         long idleMaxParkNs = TimeUnit.MICROSECONDS.toNanos(100);
+        long inputAckStallNs = TimeUnit.SECONDS.toNanos(3);
         NanoClock clock = SystemNanoClock.INSTANCE;
         IntervalListener intervalListener;
 
@@ -265,6 +266,23 @@ public final class BotSwarm implements AutoCloseable
         public Settings playerIdBase(final long playerIdBase)
         {
             this.playerIdBase = playerIdBase;
+            return this;
+        }
+
+        public long inputAckStallNs()
+        {
+            return inputAckStallNs;
+        }
+
+        /**
+         * How long a bot's own entity may go without acknowledging a newer input while the bot has inputs
+         * outstanding before it counts as a correctness error ({@code inputAcknowledgementStalls}, once per stall).
+         * Legitimate gaps are far shorter: a handoff is about 100 ms, a failover at most about the shard's heartbeat
+         * timeout (1 s by default), so the default of 3 s only trips when a server stops applying inputs.
+         */
+        public Settings inputAckStallNs(final long inputAckStallNs)
+        {
+            this.inputAckStallNs = inputAckStallNs;
             return this;
         }
 

@@ -127,6 +127,11 @@ public final class BotSwarmMain implements Callable<Integer>
         "${DEFAULT-VALUE}).")
     String idleMaxPark = "100us";
 
+    @Option(names = { "--input-ack-stall" }, description = "A bot whose own entity's acknowledged input sequence " +
+        "does not advance for this long while it has inputs outstanding counts a correctness error " +
+        "(default: ${DEFAULT-VALUE}).")
+    String inputAckStall = "3s";
+
     public static void main(final String[] args)
     {
         System.exit(new CommandLine(new BotSwarmMain()).execute(args));
@@ -202,7 +207,8 @@ public final class BotSwarmMain implements Callable<Integer>
                 .inventoryIntervalNs(parseNs(inventoryInterval))
                 .reportIntervalNs(parseNs(reportInterval))
                 .connectTimeoutNs(parseNs(connectTimeout))
-                .idleMaxParkNs(parseNs(idleMaxPark));
+                .idleMaxParkNs(parseNs(idleMaxPark))
+                .inputAckStallNs(parseNs(inputAckStall));
 
             System.out.printf(Locale.ROOT, "swarm: %d bots on %d thread(s), %s, ramp %.0f bots/s, %d Hz, mix %s, " +
                 "world +-%.0f m%n", bots, threads, duration, ramp, inputRateHz, settings.mix(), extentM);

@@ -69,6 +69,7 @@ public final class SwarmSummary
         long viewOverflows = 0;
         long backPressured = 0;
         long unexpectedDisconnects = 0;
+        long ackStalls = 0;
         long malformed = 0;
         long authorityChanges = 0;
         long unknownImage = 0;
@@ -91,6 +92,7 @@ public final class SwarmSummary
                 final ClientSession session = bot.session();
                 unexpectedDisconnects += bot.unexpectedDisconnects();
                 inputsLate += bot.inputsLate();
+                ackStalls += bot.inputAcknowledgementStalls();
                 commutes += bot.commutes;
                 if (null == session)
                 {
@@ -150,6 +152,7 @@ public final class SwarmSummary
         summary.correctness.put("viewOverflows", viewOverflows);
         summary.correctness.put("inputsBackPressured", backPressured);
         summary.correctness.put("unexpectedDisconnects", unexpectedDisconnects);
+        summary.correctness.put("inputAcknowledgementStalls", ackStalls);
         summary.correctness.put("malformedMessages", malformed + linkMalformed);
         summary.correctness.put("inventoryMismatches", inventory.mismatches);
         summary.correctness.put("inventoryUnexpectedResults", inventory.unexpectedResults);

@@ -256,6 +256,11 @@ public final class ReplicationLayer implements AutoCloseable
         public static final String SERVER_INGRESS_CHANNEL_DEFAULT = "aeron:ipc?term-length=1m";
         public static final String SERVER_INGRESS_STREAM_ID_PROP = "orrery.server.ingress.stream.id";
         public static final int SERVER_INGRESS_STREAM_ID_DEFAULT = 1002;
+        public static final String SERVER_EGRESS_TERM_LENGTH_PROP = "orrery.server.egress.term.length";
+        /**
+         * Term length of each game server's egress publication, set by the layer whatever the server's hello asks.
+         */
+        public static final int SERVER_EGRESS_TERM_LENGTH_DEFAULT = 1024 * 1024;
         /**
          * Path of a shard configuration file ({@code io.orrery.core.atlas.ShardConfig}): when set, game servers
          * simulate the world through the server link (static meshing) instead of the scripted authority.
@@ -359,6 +364,8 @@ public final class ReplicationLayer implements AutoCloseable
             io.orrery.core.ingress.IngressLimits.forClients();
         private io.orrery.core.ingress.IngressLimits serverIngressLimits =
             io.orrery.core.ingress.IngressLimits.forServers();
+        private int serverEgressTermLength = Integer.getInteger(
+            SERVER_EGRESS_TERM_LENGTH_PROP, SERVER_EGRESS_TERM_LENGTH_DEFAULT);
         private io.orrery.core.atlas.ShardConfig shardConfig;
         private io.orrery.core.persistence.PersistenceAdapter persistenceAdapter;
         private long persistenceFlushIntervalNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
@@ -416,6 +423,12 @@ public final class ReplicationLayer implements AutoCloseable
             }
             clientIngressLimits.validate("clientIngressLimits");
             serverIngressLimits.validate("serverIngressLimits");
+            if (serverEgressTermLength < 64 * 1024 || Integer.bitCount(serverEgressTermLength) != 1 ||
+                serverEgressTermLength > 64 * 1024 * 1024)
+            {
+                throw new IllegalArgumentException("serverEgressTermLength must be a power of two in [64 KiB, 64 MiB]: " +
+                    serverEgressTermLength);
+            }
             if (!(hysteresis >= 0 && hysteresis < 1))
             {
                 throw new IllegalArgumentException("hysteresis must be in [0, 1): " + hysteresis);
@@ -665,6 +678,21 @@ public final class ReplicationLayer implements AutoCloseable
         public Context serverIngressLimits(final io.orrery.core.ingress.IngressLimits serverIngressLimits)
         {
             this.serverIngressLimits = serverIngressLimits;
+            return this;
+        }
+
+        /**
+         * Term length of each game server's egress publication (three terms each), set by the layer: a server's
+         * hello cannot choose it.
+         */
+        public int serverEgressTermLength()
+        {
+            return serverEgressTermLength;
+        }
+
+        public Context serverEgressTermLength(final int serverEgressTermLength)
+        {
+            this.serverEgressTermLength = serverEgressTermLength;
             return this;
         }
 

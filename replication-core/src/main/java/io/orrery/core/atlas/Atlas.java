@@ -113,6 +113,7 @@ public final class Atlas
     private final boolean[] handoffReleased;
     private final boolean[] handoffAccepted;
     private final IntArrayList inFlight = new IntArrayList();
+    private final IntArrayList heldTerritories = new IntArrayList();
 
     private final Long2ObjectHashMap<InputRing> rings = new Long2ObjectHashMap<>();
     private final ArrayList<InputRing> freeRings = new ArrayList<>();
@@ -1069,10 +1070,68 @@ public final class Atlas
         {
             return;
         }
+        increment(OrreryCounter.SERVER_FAILOVERS);
+        retire(dead, true);
+        dead.resetSession();
+        scanTerritories();
+    }
+
+    /**
+     * A new connection of a configured server was welcomed and its publication is connected: it becomes the
+     * server's connection. If the server was connected, the live session is retired only now (its publication
+     * closed, its handoffs settled from the cache) and its territories and entities go to the new session (new
+     * territory epochs, entities streamed in at epoch + 1 with retained inputs replayed), so a replacement that never
+     * connects leaves the live server untouched, and one that does loses no player. Control path.
+     *
+     * @param connection the server's configured connection.
+     * @param candidate  the welcomed connection whose publication and session are taken over.
+     */
+    void onServerWelcomed(final ServerConnection connection, final ServerConnection candidate)
+    {
+        heldTerritories.clear();
+        if (connection.isActive())
+        {
+            for (int t = 0; t < territoryServer.length; t++)
+            {
+                if (territoryServer[t] == connection.index)
+                {
+                    heldTerritories.addInt(t);
+                }
+            }
+            retire(connection, false);
+            increment(OrreryCounter.SERVER_REPLACEMENTS);
+        }
+        connection.resetSession();
+        connection.imageSessionId = candidate.imageSessionId;
+        connection.serverSessionId = candidate.serverSessionId;
+        connection.helloNonce = candidate.helloNonce;
+        connection.registrationId = candidate.registrationId;
+        connection.publication = candidate.publication;
+        connection.connectedNs = nowNs;
+        connection.state = ServerConnection.State.ACTIVE;
+        candidate.publication = null;
+        candidate.state = ServerConnection.State.NONE;
+        for (int i = 0, n = heldTerritories.size(); i < n; i++)
+        {
+            final int t = heldTerritories.getInt(i);
+            if (NO_SERVER == territoryServer[t])
+            {
+                grant(t, connection);
+            }
+        }
+        onServerWelcomed(connection);
+    }
+
+    /**
+     * Close a server's session: handoffs from it commit from the cache, handoffs to it are abandoned, its entities
+     * become orphans, its territories are freed and, with {@code failOver}, granted to the survivors.
+     */
+    private void retire(final ServerConnection dead, final boolean failOver)
+    {
         dead.state = ServerConnection.State.NONE;
         org.agrona.CloseHelper.quietClose(dead.publication);
         dead.publication = null;
-        increment(OrreryCounter.SERVER_FAILOVERS);
+        dead.broken = false;
         updateCounters();
 
         for (int i = inFlight.size() - 1; i >= 0; i--)
@@ -1103,7 +1162,7 @@ public final class Atlas
             final int slot = store.activeSlot(i);
             if (owner[slot] == dead.index)
             {
-                setOwner(slot, NO_SERVER); // the scan below streams it in to its territory's new server
+                setOwner(slot, NO_SERVER); // the scan streams it in to its territory's new server
                 increment(OrreryCounter.ENTITIES_REASSIGNED);
             }
         }
@@ -1113,15 +1172,13 @@ public final class Atlas
             {
                 territoryServer[t] = NO_SERVER;
                 dead.territoryCount--;
-                final ServerConnection survivor = leastLoadedSurvivor();
+                final ServerConnection survivor = failOver ? leastLoadedSurvivor() : null;
                 if (null != survivor)
                 {
                     grant(t, survivor);
                 }
             }
         }
-        dead.resetSession();
-        scanTerritories();
     }
 
     boolean isKnownServer(final int serverId)

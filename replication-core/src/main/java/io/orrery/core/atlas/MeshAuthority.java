@@ -40,7 +40,8 @@ public final class MeshAuthority implements Authority
         final ServerEgressProxy proxy = new ServerEgressProxy(ctx.maxStateBytes());
         atlas = new Atlas(config, store, counters, proxy);
         ingress = new ServerIngressAdapter(ctx.aeron(), ctx.serverIngressChannel(), ctx.serverIngressStreamId(),
-            atlas, proxy, counters, ctx.tokenSecret(), ctx.epochClock(), ctx.publicationConnectTimeoutNs());
+            atlas, proxy, counters, ctx.tokenSecret(), ctx.epochClock(), ctx.publicationConnectTimeoutNs(),
+            ctx.serverIngressLimits(), ctx.serverEgressTermLength());
     }
 
     @Override
@@ -92,6 +93,14 @@ public final class MeshAuthority implements Authority
     public Atlas atlas()
     {
         return atlas;
+    }
+
+    /**
+     * The server ingress, for status and tests (Replicant thread only).
+     */
+    public ServerIngressAdapter ingress()
+    {
+        return ingress;
     }
 
     public ShardConfig config()

@@ -27,7 +27,9 @@ public final class ServerConnection
          */
         NONE,
         /**
-         * Hello accepted, waiting for the egress publication to connect, then welcome.
+         * Hello accepted, waiting for the egress publication to connect, then welcome. Only a candidate (the
+         * connection a hello opens) is in this state; the server's own connection stays as it is (a live server
+         * keeps serving) until the candidate is welcomed and takes its place.
          */
         AWAITING_WELCOME,
         /**
@@ -45,6 +47,7 @@ public final class ServerConnection
     State state = State.NONE;
     int imageSessionId;
     long serverSessionId;
+    long helloNonce;
     long registrationId;
     ExclusivePublication publication;
     long deadlineNs;
@@ -126,6 +129,7 @@ public final class ServerConnection
     {
         imageSessionId = 0;
         serverSessionId = 0;
+        helloNonce = 0;
         registrationId = 0;
         publication = null;
         rejectReason = null;

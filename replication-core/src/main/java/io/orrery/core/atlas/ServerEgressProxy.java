@@ -98,7 +98,8 @@ public final class ServerEgressProxy
             .entityIdBase(entityIdBase)
             .entityIdCount(entityIdCount)
             .heartbeatIntervalMs(heartbeatIntervalMs)
-            .sessionTimeoutMs(sessionTimeoutMs);
+            .sessionTimeoutMs(sessionTimeoutMs)
+            .helloNonce(connection.helloNonce);
         return offer(connection, MessageHeaderEncoder.ENCODED_LENGTH + welcomeEncoder.encodedLength());
     }
 
@@ -113,7 +114,8 @@ public final class ServerEgressProxy
             .serverId(serverId)
             .reason(reason)
             .rejectedTemplateId(templateId)
-            .entityId(entityId);
+            .entityId(entityId)
+            .helloNonce(connection.isActive() ? 0 : connection.helloNonce);
         if (null == text)
         {
             rejectEncoder.putReasonText(buffer, 0, 0);

@@ -4,14 +4,16 @@
 package io.orrery.core.atlas;
 
 import io.aeron.Aeron;
-import io.aeron.ChannelUri;
 import io.aeron.Counter;
-import io.aeron.FragmentAssembler;
+import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.exceptions.RegistrationException;
-import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.orrery.core.auth.SessionTokens;
+import io.orrery.core.ingress.BoundedFragmentAssembler;
+import io.orrery.core.ingress.IngressLimits;
+import io.orrery.core.ingress.ResponseChannels;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.MessageValidator;
 import io.orrery.wire.codec.EntityCreateRequestDecoder;
@@ -22,7 +24,6 @@ import io.orrery.wire.codec.HandoffAcceptDecoder;
 import io.orrery.wire.codec.LoadReportDecoder;
 import io.orrery.wire.codec.MessageHeaderDecoder;
 import io.orrery.wire.codec.RejectReason;
-import io.orrery.wire.codec.RevokeReason;
 import io.orrery.wire.codec.ServerHeartbeatDecoder;
 import io.orrery.wire.codec.ServerHelloDecoder;
 import org.agrona.CloseHelper;
@@ -41,18 +42,42 @@ import java.util.SplittableRandom;
  * response channel it names and answers {@code ServerWelcome} or {@code ServerReject}, then dispatches what welcomed
  * servers send to {@link Atlas}. A message from an Aeron session that is not a welcomed server is counted and
  * dropped; a malformed one is counted and dropped; neither affects anything else.
+ *
+ * <h2>What a peer cannot do before it authenticates</h2>
+ * <ul>
+ *   <li>Grow the layer's heap: messages are reassembled by a {@link BoundedFragmentAssembler} within the server
+ *   {@link IngressLimits} (longest message, largest ingress term, buffers in use), buffers of images that went away
+ *   are freed every {@link #HOUSEKEEPING_INTERVAL_NS}, and images whose term is above the maximum are refused.</li>
+ *   <li>Choose the parameters of the publication the layer opens: the response channel is rebuilt by
+ *   {@link ResponseChannels} from the media and endpoint only (the endpoint on the host the hello came from), with
+ *   the layer's term length, MTU, linger and sparseness.</li>
+ *   <li>Make the layer open publications without bound: hellos that are refused are answered at most
+ *   {@link IngressLimits#refusalsPerSecond()} times a second with at most {@link IngressLimits#maxPendingRefusals()}
+ *   answers waiting; beyond that they are dropped unanswered and counted ({@code SERVER_HELLOS_SHED}). An image
+ *   carries one hello: further hellos on it are dropped.</li>
+ * </ul>
+ *
+ * <h2>Replacing a connected server</h2>
+ * A hello with a valid token for a server id that is connected opens a candidate connection; the live server keeps
+ * serving. Only once the candidate's publication is connected and its {@code ServerWelcome} sent does it take the
+ * live server's place ({@link Atlas#onServerWelcomed(ServerConnection, ServerConnection)}, counted as
+ * {@code SERVER_REPLACEMENTS}); a candidate whose publication does not connect within the connect timeout is dropped
+ * and the live server never notices. A second hello for the same server id replaces a pending candidate.
  * <p>
- * A hello with the id of a server that is still connected replaces it (the old connection is declared dead first),
- * so a restarted server can rejoin at once.
+ * Messages of a welcomed server must name its server id where they carry one; others are counted as not
+ * authenticated and dropped.
  * <p>
- * Threading: Replicant thread only.
+ * Threading: Replicant thread only, except {@link BoundedFragmentAssembler#refuseOversizedImage(Image)}, run by the
+ * Aeron client's conductor as the subscription's available-image handler.
  */
 public final class ServerIngressAdapter implements AutoCloseable
 {
     public static final int PROTOCOL_VERSION = 1;
     static final int FRAGMENT_LIMIT = 256;
-    static final int MAX_RESPONSE_CHANNEL_LENGTH = 1024;
-    static final String DEFAULT_TERM_LENGTH = "1m";
+    /**
+     * How often reassembly buffers of images that went away are freed.
+     */
+    static final long HOUSEKEEPING_INTERVAL_NS = 100_000_000L;
 
     private final Aeron aeron;
     private final Atlas atlas;
@@ -63,8 +88,10 @@ public final class ServerIngressAdapter implements AutoCloseable
     private final long connectTimeoutNs;
     private final long heartbeatIntervalMs;
     private final long heartbeatTimeoutMs;
+    private final IngressLimits limits;
+    private final int egressTermLength;
+    private final BoundedFragmentAssembler assembler;
     private final Subscription subscription;
-    private final FragmentHandler assembler = new FragmentAssembler(this::onFragment);
     private final Int2ObjectHashMap<ServerConnection> connectionByImage = new Int2ObjectHashMap<>();
     private final ArrayList<ServerConnection> pending = new ArrayList<>();
     private final SplittableRandom sessionIds = new SplittableRandom(new SecureRandom().nextLong());
@@ -81,10 +108,20 @@ public final class ServerIngressAdapter implements AutoCloseable
     private final UnsafeBuffer tokenView = new UnsafeBuffer(0, 0);
 
     private long nowNs;
+    private long nextHousekeepingNs;
+    private int pendingRefusals;
+    private double refusalTokens;
+    private long refusalRefillNs;
+    private boolean refusalBucketStarted;
 
+    /**
+     * @param limits           what the server ingress accepts and the parameters of the egress publications.
+     * @param egressTermLength term length of each server's egress publication (set by the layer, never the peer).
+     */
     public ServerIngressAdapter(
         final Aeron aeron, final String channel, final int streamId, final Atlas atlas, final ServerEgressProxy proxy,
-        final Counter[] counters, final byte[] tokenSecret, final EpochClock epochClock, final long connectTimeoutNs)
+        final Counter[] counters, final byte[] tokenSecret, final EpochClock epochClock, final long connectTimeoutNs,
+        final IngressLimits limits, final int egressTermLength)
     {
         this.aeron = aeron;
         this.atlas = atlas;
@@ -95,7 +132,18 @@ public final class ServerIngressAdapter implements AutoCloseable
         this.connectTimeoutNs = connectTimeoutNs;
         this.heartbeatTimeoutMs = atlas.config().heartbeatTimeoutMs();
         this.heartbeatIntervalMs = Math.max(1, heartbeatTimeoutMs / 5);
-        this.subscription = aeron.addSubscription(channel, streamId);
+        this.limits = limits;
+        this.egressTermLength = egressTermLength;
+        this.assembler = new BoundedFragmentAssembler(
+            this::onMessage,
+            limits.maxMessageLength(),
+            limits.maxTermLength(),
+            limits.maxReassemblies(),
+            counters[OrreryCounter.SERVER_INGRESS_MESSAGES_TOO_LONG.id()],
+            counters[OrreryCounter.SERVER_INGRESS_IMAGES_REFUSED.id()],
+            counters[OrreryCounter.SERVER_INGRESS_FRAGMENTS_REFUSED.id()]);
+        this.subscription = aeron.addSubscription(
+            channel, streamId, assembler::refuseOversizedImage, ServerIngressAdapter::onImageGone);
     }
 
     /**
@@ -107,7 +155,7 @@ public final class ServerIngressAdapter implements AutoCloseable
     {
         this.nowNs = nowNs;
         atlas.nowNs(nowNs);
-        final int fragments = subscription.poll(assembler, FRAGMENT_LIMIT);
+        final int fragments = subscription.controlledPoll(assembler, FRAGMENT_LIMIT);
         // a poll that hit its limit may have left servers' messages (heartbeats among them) unread: Atlas must not
         // mistake the layer being behind for a server being silent
         atlas.ingressCaughtUp(fragments < FRAGMENT_LIMIT);
@@ -116,7 +164,31 @@ public final class ServerIngressAdapter implements AutoCloseable
         {
             work += progressPending();
         }
+        if (nowNs - nextHousekeepingNs >= 0)
+        {
+            nextHousekeepingNs = nowNs + HOUSEKEEPING_INTERVAL_NS;
+            if (assembler.reassemblyCount() > 0)
+            {
+                work += assembler.freeBuffersOfGoneImages(subscription);
+            }
+        }
         return work;
+    }
+
+    /**
+     * The reassembly of this ingress (tests and status: buffers held).
+     */
+    public BoundedFragmentAssembler assembler()
+    {
+        return assembler;
+    }
+
+    /**
+     * Candidate connections and refusals waiting for their publication (tests and status).
+     */
+    public int pendingCount()
+    {
+        return pending.size();
     }
 
     @Override
@@ -133,6 +205,18 @@ public final class ServerIngressAdapter implements AutoCloseable
         CloseHelper.quietClose(subscription);
     }
 
+    private static void onImageGone(final Image image)
+    {
+        // buffers of gone images are freed by the housekeeping in poll, on the polling thread
+    }
+
+    private ControlledFragmentHandler.Action onMessage(
+        final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        onFragment(buffer, offset, length, header);
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         if (MessageValidator.validate(buffer, offset, length) < 0)
@@ -142,21 +226,22 @@ public final class ServerIngressAdapter implements AutoCloseable
         }
         headerDecoder.wrap(buffer, offset);
         final int templateId = headerDecoder.templateId();
-        ServerConnection connection = connectionByImage.get(header.sessionId());
-        if (null != connection && connection.imageSessionId != header.sessionId())
+        final int imageSessionId = header.sessionId();
+        ServerConnection connection = connectionByImage.get(imageSessionId);
+        if (null != connection && connection.imageSessionId != imageSessionId)
         {
-            connectionByImage.remove(header.sessionId());
+            connectionByImage.remove(imageSessionId); // a replaced (or retired) session's image
             connection = null;
         }
         if (null == connection || !connection.isActive())
         {
             if (ServerHelloDecoder.TEMPLATE_ID == templateId && null == connection)
             {
-                onHello(buffer, offset, header.sessionId());
+                onHello(buffer, offset, imageSessionId);
             }
             else
             {
-                increment(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED);
+                increment(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED); // includes hellos on a bound image
             }
             return;
         }
@@ -177,7 +262,11 @@ public final class ServerIngressAdapter implements AutoCloseable
 
             case LoadReportDecoder.TEMPLATE_ID:
                 loadReportDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                loadReportDecoder.serverId();
+                if (loadReportDecoder.serverId() != connection.serverId)
+                {
+                    increment(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED);
+                    return;
+                }
                 loadReportDecoder.serverTimestampNs();
                 loadReportDecoder.tick();
                 final int entityCount = loadReportDecoder.entityCount();
@@ -189,6 +278,11 @@ public final class ServerIngressAdapter implements AutoCloseable
 
             case ServerHeartbeatDecoder.TEMPLATE_ID:
                 heartbeatDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                if (heartbeatDecoder.serverId() != connection.serverId)
+                {
+                    increment(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED);
+                    return;
+                }
                 atlas.onHeartbeat(connection, -1, 0);
                 break;
 
@@ -199,18 +293,39 @@ public final class ServerIngressAdapter implements AutoCloseable
 
             case HandoffAcceptDecoder.TEMPLATE_ID:
                 acceptDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                atlas.onHandoffAccept(connection, acceptDecoder.handoffId(), acceptDecoder.entityId());
+                final long handoffId = acceptDecoder.handoffId();
+                final long acceptedEntityId = acceptDecoder.entityId();
+                if (acceptDecoder.serverId() != connection.serverId)
+                {
+                    increment(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED);
+                    return;
+                }
+                atlas.onHandoffAccept(connection, handoffId, acceptedEntityId);
                 break;
 
             case EntityCreateRequestDecoder.TEMPLATE_ID:
                 createDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                if (createDecoder.serverId() != connection.serverId)
+                {
+                    increment(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED);
+                    return;
+                }
+                createDecoder.sbeRewind();
                 atlas.onCreate(connection, createDecoder);
                 break;
 
             case EntityDestroyRequestDecoder.TEMPLATE_ID:
                 destroyDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                destroyDecoder.serverId();
+                if (destroyDecoder.serverId() != connection.serverId)
+                {
+                    increment(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED);
+                    return;
+                }
                 atlas.onDestroy(connection, destroyDecoder.entityId(), destroyDecoder.authorityEpoch());
+                break;
+
+            case ServerHelloDecoder.TEMPLATE_ID:
+                increment(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED); // a hello on a bound image
                 break;
 
             default:
@@ -232,63 +347,43 @@ public final class ServerIngressAdapter implements AutoCloseable
         helloDecoder.tickRateHz();
         helloDecoder.maxEntities();
         helloDecoder.serverTimestampNs();
+        final long helloNonce = helloDecoder.helloNonce();
         helloDecoder.wrapAuthToken(tokenView);
         final int tokenResult = tokens.verify(tokenView, 0, tokenView.capacity(), epochClock.time());
         final long tokenServerId = SessionTokens.TOKEN_LENGTH == tokenView.capacity() ?
             SessionTokens.playerId(tokenView, 0) : 0;
-        final String responseChannel = egressChannel(helloDecoder.responseChannel());
+        final Image image = subscription.imageBySessionId(imageSessionId);
+        final String requested = helloDecoder.responseChannel();
+        final boolean refused = PROTOCOL_VERSION != protocolVersion || SessionTokens.VALID != tokenResult ||
+            tokenServerId != serverId || !atlas.isKnownServer(serverId);
+        final String responseChannel = null == image ? null : ResponseChannels.rebuild(
+            requested, image.sourceIdentity(), egressTermLength, limits.egressMtu(),
+            refused ? limits.refusalLingerNs() : limits.egressLingerNs());
         if (null == responseChannel)
         {
             increment(OrreryCounter.SERVER_HELLOS_REJECTED);
             return;
         }
 
-        ServerConnection connection = null;
-        RejectReason reason = null;
-        String text = null;
-        if (PROTOCOL_VERSION != protocolVersion)
+        final ServerConnection connection = new ServerConnection(-1, serverId, 0);
+        connection.helloNonce = helloNonce;
+        if (refused)
         {
-            reason = RejectReason.unsupportedVersion;
-            text = "protocol version " + protocolVersion + " unsupported, expected " + PROTOCOL_VERSION;
-        }
-        else if (SessionTokens.EXPIRED == tokenResult)
-        {
-            reason = RejectReason.expiredToken;
-            text = "server token expired";
-        }
-        else if (SessionTokens.VALID != tokenResult || tokenServerId != serverId)
-        {
-            reason = RejectReason.badToken;
-            text = "server token invalid for server " + serverId;
-        }
-        else if (!atlas.isKnownServer(serverId))
-        {
-            reason = RejectReason.unknownServer;
-            text = "server " + serverId + " is not in the shard configuration";
+            if (!takeRefusal())
+            {
+                increment(OrreryCounter.SERVER_HELLOS_SHED);
+                return;
+            }
+            increment(OrreryCounter.SERVER_HELLOS_REJECTED);
+            connection.state = ServerConnection.State.AWAITING_REJECT;
+            refuse(connection, protocolVersion, tokenResult, tokenServerId);
+            pendingRefusals++;
         }
         else
         {
-            connection = atlas.connectionOf(serverId);
-            if (connection.isActive())
-            {
-                atlas.declareDead(connection, RevokeReason.shutdown);
-            }
-            else if (ServerConnection.State.NONE != connection.state)
-            {
-                dropPending(connection);
-            }
-            connection.resetSession();
+            dropCandidateOf(serverId); // the newest hello of a server wins; the live connection is not touched
             connection.state = ServerConnection.State.AWAITING_WELCOME;
             connection.serverSessionId = sessionIds.nextLong() & Long.MAX_VALUE | 1L;
-        }
-
-        if (null != reason)
-        {
-            increment(OrreryCounter.SERVER_HELLOS_REJECTED);
-            connection = new ServerConnection(-1, serverId, 0);
-            connection.state = ServerConnection.State.AWAITING_REJECT;
-            connection.rejectReason = reason;
-            connection.rejectText = text;
         }
 
         connection.imageSessionId = imageSessionId;
@@ -302,7 +397,76 @@ public final class ServerIngressAdapter implements AutoCloseable
         catch (final RuntimeException ex)
         {
             increment(OrreryCounter.SERVER_HELLOS_REJECTED);
+            if (refused)
+            {
+                pendingRefusals--;
+            }
             connection.state = ServerConnection.State.NONE;
+        }
+    }
+
+    private static void refuse(
+        final ServerConnection connection, final int protocolVersion, final int tokenResult, final long tokenServerId)
+    {
+        final int serverId = connection.serverId;
+        if (PROTOCOL_VERSION != protocolVersion)
+        {
+            connection.rejectReason = RejectReason.unsupportedVersion;
+            connection.rejectText = "protocol version " + protocolVersion + " unsupported, expected " +
+                PROTOCOL_VERSION;
+        }
+        else if (SessionTokens.EXPIRED == tokenResult)
+        {
+            connection.rejectReason = RejectReason.expiredToken;
+            connection.rejectText = "server token expired";
+        }
+        else if (SessionTokens.VALID != tokenResult || tokenServerId != serverId)
+        {
+            connection.rejectReason = RejectReason.badToken;
+            connection.rejectText = "server token invalid for server " + serverId;
+        }
+        else
+        {
+            connection.rejectReason = RejectReason.unknownServer;
+            connection.rejectText = "server " + serverId + " is not in the shard configuration";
+        }
+    }
+
+    /**
+     * A token bucket of {@link IngressLimits#refusalsPerSecond()} with a burst of one second's worth, and a cap on
+     * refusals waiting for their publication.
+     */
+    private boolean takeRefusal()
+    {
+        final int rate = limits.refusalsPerSecond();
+        if (!refusalBucketStarted)
+        {
+            refusalBucketStarted = true;
+            refusalTokens = rate;
+            refusalRefillNs = nowNs;
+        }
+        else if (nowNs - refusalRefillNs > 0)
+        {
+            refusalTokens = Math.min(rate, refusalTokens + (nowNs - refusalRefillNs) * 1e-9 * rate);
+            refusalRefillNs = nowNs;
+        }
+        if (pendingRefusals >= limits.maxPendingRefusals() || refusalTokens < 1)
+        {
+            return false;
+        }
+        refusalTokens -= 1;
+        return true;
+    }
+
+    private void dropCandidateOf(final int serverId)
+    {
+        for (int i = pending.size() - 1; i >= 0; i--)
+        {
+            final ServerConnection candidate = pending.get(i);
+            if (ServerConnection.State.AWAITING_WELCOME == candidate.state && candidate.serverId == serverId)
+            {
+                removePending(i, candidate);
+            }
         }
     }
 
@@ -332,18 +496,21 @@ public final class ServerIngressAdapter implements AutoCloseable
                 {
                     final long base = atlas.firstFreeEntityId(connection.serverId);
                     final long count = Atlas.entityIdBase(connection.serverId) + Atlas.ENTITY_ID_BLOCK - base;
-                    if (proxy.welcome(connection, nowNs, base, count, heartbeatIntervalMs,
-                        heartbeatTimeoutMs))
+                    if (proxy.welcome(connection, nowNs, base, count, heartbeatIntervalMs, heartbeatTimeoutMs))
                     {
                         pending.remove(i);
-                        connection.state = ServerConnection.State.ACTIVE;
-                        connection.connectedNs = nowNs;
-                        atlas.onServerWelcomed(connection);
+                        final ServerConnection server = atlas.connectionOf(connection.serverId);
+                        if (server.isActive() && connectionByImage.get(server.imageSessionId) == server)
+                        {
+                            connectionByImage.remove(server.imageSessionId); // the replaced session's image
+                        }
+                        atlas.onServerWelcomed(server, connection);
+                        connectionByImage.put(server.imageSessionId, server);
                         work++;
                         continue;
                     }
                 }
-                else if (proxy.reject(connection, connection.serverId, connection.rejectReason, 
+                else if (proxy.reject(connection, connection.serverId, connection.rejectReason,
                     ServerHelloDecoder.TEMPLATE_ID, 0, connection.rejectText))
                 {
                     removePending(i, connection);
@@ -363,13 +530,14 @@ public final class ServerIngressAdapter implements AutoCloseable
     private void removePending(final int index, final ServerConnection connection)
     {
         pending.remove(index);
-        dropPending(connection);
-    }
-
-    private void dropPending(final ServerConnection connection)
-    {
-        pending.remove(connection);
-        connectionByImage.remove(connection.imageSessionId);
+        if (ServerConnection.State.AWAITING_REJECT == connection.state)
+        {
+            pendingRefusals--;
+        }
+        if (connectionByImage.get(connection.imageSessionId) == connection)
+        {
+            connectionByImage.remove(connection.imageSessionId);
+        }
         if (null != connection.publication)
         {
             CloseHelper.quietClose(connection.publication);
@@ -380,28 +548,6 @@ public final class ServerIngressAdapter implements AutoCloseable
         }
         connection.publication = null;
         connection.state = ServerConnection.State.NONE;
-    }
-
-    private static String egressChannel(final String requested)
-    {
-        if (null == requested || requested.length() > MAX_RESPONSE_CHANNEL_LENGTH ||
-            !(requested.startsWith("aeron:ipc") || requested.startsWith("aeron:udp")))
-        {
-            return null;
-        }
-        try
-        {
-            final ChannelUri uri = ChannelUri.parse(requested);
-            if (null == uri.get("term-length"))
-            {
-                uri.put("term-length", DEFAULT_TERM_LENGTH);
-            }
-            return uri.toString();
-        }
-        catch (final RuntimeException ex)
-        {
-            return null;
-        }
     }
 
     private void increment(final OrreryCounter counter)

@@ -27,7 +27,8 @@ import org.agrona.concurrent.status.AtomicCounter;
  *   <li>frees the buffers of images that have gone away in {@link #freeBuffersOfGoneImages(Subscription)}, which
  *       the owner calls from its housekeeping, and of one image in {@link #freeSessionBuffer(int)}.</li>
  * </ul>
- * Memory held is therefore at most {@code maxReassemblies × maxMessageLength} whatever the peers send.
+ * Memory held is therefore at most {@code maxReassemblies × maxMessageLength} whatever the peers send (each buffer is
+ * allocated at the maximum message length and never grows).
  * <p>
  * The delegate may return {@link Action#ABORT}; the assembled message is then kept and delivered again on the next
  * poll, as with Aeron's {@code ControlledFragmentAssembler}. {@link Action#BREAK} and {@link Action#COMMIT} are
@@ -267,7 +268,9 @@ public final class BoundedFragmentAssembler implements ControlledFragmentHandler
             }
             index = reassemblyCount++;
             sessionIds[index] = sessionId;
-            builders[index] = new BufferBuilder(Math.min(maxMessageLength, 4096), false);
+            // sized to the maximum at once: BufferBuilder grows by half its capacity, which would overshoot the
+            // maximum by up to 50%, and a buffer never needs more than the maximum
+            builders[index] = new BufferBuilder(maxMessageLength, false);
         }
 
         discarding[index] = false;

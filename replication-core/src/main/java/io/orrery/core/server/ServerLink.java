@@ -5,13 +5,13 @@ package io.orrery.core.server;
 
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
-import io.aeron.FragmentAssembler;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.exceptions.RegistrationException;
-import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.orrery.core.Publications;
+import io.orrery.core.ingress.BoundedFragmentAssembler;
 import io.orrery.wire.MessageValidator;
 import io.orrery.wire.codec.ClientViewBatchDecoder;
 import io.orrery.wire.codec.DespawnReason;
@@ -33,6 +33,7 @@ import io.orrery.wire.codec.ServerRejectDecoder;
 import io.orrery.wire.codec.ServerWelcomeDecoder;
 import io.orrery.wire.codec.TerritoryGrantDecoder;
 import io.orrery.wire.codec.TerritoryRevokeDecoder;
+import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
@@ -40,8 +41,11 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersReader;
 
 import java.nio.ByteOrder;
+import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -59,6 +63,13 @@ import java.util.concurrent.TimeUnit;
  * publishing method returns {@link #OK} or a negative code ({@link #NOT_CONNECTED}, {@link #BACK_PRESSURED}, ...)
  * and never throws or allocates. On {@link #BACK_PRESSURED} what was not sent is dropped; the server should send
  * the full state of those entities on its next tick.
+ * <p>
+ * Binding: the hello carries a random nonce; only a {@code ServerWelcome} (or {@code ServerReject}) that echoes it
+ * is taken, and from then on only messages of the image (Aeron session) that delivered the welcome are handled.
+ * Anything else on the response channel (another publication onto the same channel and stream: forged rejects,
+ * revokes, inputs) is dropped and counted ({@link #foreignMessagesDropped()}); when the bound image goes away the
+ * link is disconnected. Responses are reassembled within {@link Context#responseMaxMessageLength()} and
+ * {@link Context#responseMaxTermLength()} ({@link #responsesTooLong()}, {@link #responseImagesRefused()}).
  * <p>
  * Threading: an {@link Agent}; every method is called on the thread that runs {@link #doWork()}.
  */
@@ -109,6 +120,11 @@ public final class ServerLink implements Agent, AutoCloseable
     }
 
     static final int FRAGMENT_LIMIT = 256;
+    /**
+     * Fragmented responses in reassembly at once: the layer's image needs one; the rest bounds what other
+     * publishers on the response channel can make the link hold.
+     */
+    static final int RESPONSE_REASSEMBLIES = 4;
     private static final int MAX_GROUP_ENTRIES = 4096;
     private static final int MAX_TEMPLATE_ID = 256;
 
@@ -118,7 +134,11 @@ public final class ServerLink implements Agent, AutoCloseable
     private final NanoClock clock;
     private final long registrationId;
     private final Subscription responses;
-    private final FragmentHandler assembler = new FragmentAssembler(this::onFragment);
+    private final BoundedFragmentAssembler assembler;
+    private final AtomicCounter responsesTooLong;
+    private final AtomicCounter responseImagesRefused;
+    private final AtomicCounter responseFragmentsRefused;
+    private final long helloNonce;
     private final UnsafeBuffer sendBuffer;
     private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[256]);
     private final UnsafeBuffer stateView = new UnsafeBuffer(0, 0);
@@ -176,6 +196,8 @@ public final class ServerLink implements Agent, AutoCloseable
     private long backPressureEvents;
     private long malformedReceived;
     private long rejectsReceived;
+    private long foreignMessagesDropped;
+    private int boundImageSessionId;
 
     private ServerLink(final Context ctx)
     {
@@ -185,7 +207,17 @@ public final class ServerLink implements Agent, AutoCloseable
         this.clock = ctx.nanoClock();
         this.snapshot = new EntitySnapshot(ctx.maxStateBytes());
         this.sendBuffer = new UnsafeBuffer(new byte[2 * MAX_BATCH_BYTES + 2 * ctx.maxStateBytes() + 1024]);
-        this.responses = aeron.addSubscription(ctx.responseChannel(), ctx.responseStreamId());
+        final UnsafeBuffer counterValues = new UnsafeBuffer(
+            BufferUtil.allocateDirectAligned(3 * CountersReader.COUNTER_LENGTH, CountersReader.COUNTER_LENGTH));
+        this.responsesTooLong = new AtomicCounter(counterValues, 0);
+        this.responseImagesRefused = new AtomicCounter(counterValues, 1);
+        this.responseFragmentsRefused = new AtomicCounter(counterValues, 2);
+        this.assembler = new BoundedFragmentAssembler(this::onMessage, ctx.responseMaxMessageLength(),
+            ctx.responseMaxTermLength(), RESPONSE_REASSEMBLIES, responsesTooLong, responseImagesRefused,
+            responseFragmentsRefused);
+        this.helloNonce = new SecureRandom().nextLong() | 1L;
+        this.responses = aeron.addSubscription(ctx.responseChannel(), ctx.responseStreamId(),
+            assembler::refuseOversizedImage, ServerLink::onResponseImageGone);
         this.registrationId = aeron.asyncAddExclusivePublication(ctx.ingressChannel(), ctx.ingressStreamId());
         this.nowNs = clock.nanoTime();
         this.deadlineNs = nowNs + ctx.connectTimeoutNs();
@@ -228,7 +260,7 @@ public final class ServerLink implements Agent, AutoCloseable
         {
             case CONNECTED:
             {
-                int work = responses.poll(assembler, FRAGMENT_LIMIT);
+                int work = responses.controlledPoll(assembler, FRAGMENT_LIMIT);
                 if (State.CONNECTED != state)
                 {
                     return work + 1;
@@ -237,11 +269,15 @@ public final class ServerLink implements Agent, AutoCloseable
                 {
                     nextHeartbeatNs = nowNs + ctx.heartbeatIntervalNs();
                     sendLoadReport();
+                    if (assembler.reassemblyCount() > 0)
+                    {
+                        assembler.freeBuffersOfGoneImages(responses); // buffers of other images that went away
+                    }
                     work++;
                 }
-                if (0 == responses.imageCount())
+                if (null == responses.imageBySessionId(boundImageSessionId))
                 {
-                    disconnect(REASON_CLOSED_BY_SHARD);
+                    disconnect(REASON_CLOSED_BY_SHARD); // the layer's image went away (others do not count)
                     work++;
                 }
                 return work;
@@ -252,7 +288,7 @@ public final class ServerLink implements Agent, AutoCloseable
 
             case AWAITING_WELCOME:
             {
-                final int work = responses.poll(assembler, FRAGMENT_LIMIT);
+                final int work = responses.controlledPoll(assembler, FRAGMENT_LIMIT);
                 if (State.AWAITING_WELCOME == state && nowNs - deadlineNs > 0)
                 {
                     disconnect(REASON_CONNECT_FAILED);
@@ -303,6 +339,7 @@ public final class ServerLink implements Agent, AutoCloseable
             .tickRateHz(ctx.tickRateHz())
             .maxEntities(0)
             .serverTimestampNs(nowNs)
+            .helloNonce(helloNonce)
             .putAuthToken(token, 0, token.length)
             .responseChannel(ctx.responseChannel());
         return offer(sendBuffer, MessageHeaderEncoder.ENCODED_LENGTH + hello.encodedLength()) == OK;
@@ -636,6 +673,31 @@ public final class ServerLink implements Agent, AutoCloseable
         return rejectsReceived;
     }
 
+    /**
+     * @return messages dropped because they came from an image other than the one that delivered the welcome, or
+     * were a welcome or reject that did not echo this link's hello.
+     */
+    public long foreignMessagesDropped()
+    {
+        return foreignMessagesDropped;
+    }
+
+    /**
+     * @return responses dropped for their length, or for lack of a reassembly buffer.
+     */
+    public long responsesTooLong()
+    {
+        return responsesTooLong.get();
+    }
+
+    /**
+     * @return images on the response channel refused for their term length.
+     */
+    public long responseImagesRefused()
+    {
+        return responseImagesRefused.get();
+    }
+
     @Override
     public void onClose()
     {
@@ -710,8 +772,25 @@ public final class ServerLink implements Agent, AutoCloseable
 
     // ------------------------------------------------------------------ inbound
 
+    private static void onResponseImageGone(final io.aeron.Image image)
+    {
+        // reassembly buffers of gone images are freed on the duty cycle
+    }
+
+    private ControlledFragmentHandler.Action onMessage(
+        final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        onFragment(buffer, offset, length, header);
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
+        if (State.CONNECTED == state && header.sessionId() != boundImageSessionId)
+        {
+            foreignMessagesDropped++;
+            return;
+        }
         if (MessageValidator.validate(buffer, offset, length) < 0)
         {
             malformedReceived++;
@@ -721,7 +800,7 @@ public final class ServerLink implements Agent, AutoCloseable
         final int templateId = headerDecoder.templateId();
         if (State.CONNECTED != state)
         {
-            onHandshake(templateId, buffer, offset);
+            onHandshake(templateId, buffer, offset, header.sessionId());
             return;
         }
         switch (templateId)
@@ -806,7 +885,8 @@ public final class ServerLink implements Agent, AutoCloseable
         }
     }
 
-    private void onHandshake(final int templateId, final DirectBuffer buffer, final int offset)
+    private void onHandshake(final int templateId, final DirectBuffer buffer, final int offset,
+        final int imageSessionId)
     {
         if (State.AWAITING_WELCOME != state)
         {
@@ -815,14 +895,22 @@ public final class ServerLink implements Agent, AutoCloseable
         if (ServerWelcomeDecoder.TEMPLATE_ID == templateId)
         {
             welcomeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-            if (welcomeDecoder.serverId() != ctx.serverId)
+            final int welcomedServerId = welcomeDecoder.serverId();
+            final long welcomeSessionId = welcomeDecoder.serverSessionId();
+            welcomeDecoder.replicationTimeNs();
+            final long base = welcomeDecoder.entityIdBase();
+            final long count = welcomeDecoder.entityIdCount();
+            welcomeDecoder.heartbeatIntervalMs();
+            welcomeDecoder.sessionTimeoutMs();
+            if (welcomedServerId != ctx.serverId || welcomeDecoder.helloNonce() != helloNonce)
             {
+                foreignMessagesDropped++;
                 return;
             }
-            serverSessionId = welcomeDecoder.serverSessionId();
-            welcomeDecoder.replicationTimeNs();
-            entityIdBase = welcomeDecoder.entityIdBase();
-            entityIdCount = welcomeDecoder.entityIdCount();
+            serverSessionId = welcomeSessionId;
+            entityIdBase = base;
+            entityIdCount = count;
+            boundImageSessionId = imageSessionId;
             state = State.CONNECTED;
             nextHeartbeatNs = nowNs;
             listener.onWelcome(this, serverSessionId, entityIdBase, entityIdCount);
@@ -834,6 +922,11 @@ public final class ServerLink implements Agent, AutoCloseable
             final int reason = rejectDecoder.reasonRaw();
             rejectDecoder.rejectedTemplateId();
             rejectDecoder.entityId();
+            if (rejectDecoder.helloNonce() != helloNonce)
+            {
+                foreignMessagesDropped++;
+                return;
+            }
             final String text = rejectDecoder.reasonText();
             rejectsReceived++;
             closeResources();
@@ -1021,6 +1114,14 @@ public final class ServerLink implements Agent, AutoCloseable
         public static final int TICK_RATE_HZ_DEFAULT = 30;
         public static final String MAX_STATE_BYTES_PROP = "orrery.server.max.state.bytes";
         public static final int MAX_STATE_BYTES_DEFAULT = 256;
+        public static final String RESPONSE_MAX_MESSAGE_LENGTH_PROP = "orrery.server.response.max.message.length";
+        /**
+         * Longest response taken: the layer's messages to a server are batches of about 4 KiB plus an entity's
+         * state.
+         */
+        public static final int RESPONSE_MAX_MESSAGE_LENGTH_DEFAULT = 64 * 1024;
+        public static final String RESPONSE_MAX_TERM_LENGTH_PROP = "orrery.server.response.max.term.length";
+        public static final int RESPONSE_MAX_TERM_LENGTH_DEFAULT = 64 * 1024 * 1024;
 
         private boolean isConcluded;
         private String aeronDirectoryName = System.getProperty(AERON_DIR_PROP);
@@ -1038,6 +1139,10 @@ public final class ServerLink implements Agent, AutoCloseable
             Long.getLong(CONNECT_TIMEOUT_MS_PROP, CONNECT_TIMEOUT_MS_DEFAULT));
         private int tickRateHz = Integer.getInteger(TICK_RATE_HZ_PROP, TICK_RATE_HZ_DEFAULT);
         private int maxStateBytes = Integer.getInteger(MAX_STATE_BYTES_PROP, MAX_STATE_BYTES_DEFAULT);
+        private int responseMaxMessageLength = Integer.getInteger(
+            RESPONSE_MAX_MESSAGE_LENGTH_PROP, RESPONSE_MAX_MESSAGE_LENGTH_DEFAULT);
+        private int responseMaxTermLength = Integer.getInteger(
+            RESPONSE_MAX_TERM_LENGTH_PROP, RESPONSE_MAX_TERM_LENGTH_DEFAULT);
         private NanoClock nanoClock;
         private ServerListener listener;
 
@@ -1059,6 +1164,13 @@ public final class ServerLink implements Agent, AutoCloseable
             if (null == token || 0 == token.length)
             {
                 throw new IllegalArgumentException("token is required (a server token from SessionTokens)");
+            }
+            responseMaxMessageLength = Math.max(
+                responseMaxMessageLength, 2 * maxStateBytes + 3 * MAX_BATCH_BYTES + 1024);
+            if (responseMaxTermLength < 64 * 1024 || Integer.bitCount(responseMaxTermLength) != 1)
+            {
+                throw new IllegalArgumentException("responseMaxTermLength must be a power of two >= 64 KiB: " +
+                    responseMaxTermLength);
             }
             if (0 == responseStreamId)
             {
@@ -1242,6 +1354,35 @@ public final class ServerLink implements Agent, AutoCloseable
         public Context maxStateBytes(final int maxStateBytes)
         {
             this.maxStateBytes = maxStateBytes;
+            return this;
+        }
+
+        /**
+         * Longest message taken from the response channel (raised at conclude to what the layer can send with
+         * {@link #maxStateBytes()}); longer ones are dropped and counted.
+         */
+        public int responseMaxMessageLength()
+        {
+            return responseMaxMessageLength;
+        }
+
+        public Context responseMaxMessageLength(final int responseMaxMessageLength)
+        {
+            this.responseMaxMessageLength = responseMaxMessageLength;
+            return this;
+        }
+
+        /**
+         * Largest term length of an image on the response channel; images with longer terms are refused.
+         */
+        public int responseMaxTermLength()
+        {
+            return responseMaxTermLength;
+        }
+
+        public Context responseMaxTermLength(final int responseMaxTermLength)
+        {
+            this.responseMaxTermLength = responseMaxTermLength;
             return this;
         }
 
