@@ -317,7 +317,6 @@ public final class SessionGateway implements Agent, AutoCloseable
 
     private long nowNs;
     private long nextSweepNs;
-    private long nextCorrelationId = 1;
     private long inputsBackPressured;
     private long sessionsLost;
     private long callbackErrors;
@@ -575,7 +574,7 @@ public final class SessionGateway implements Agent, AutoCloseable
         request.deadlineNs = request.startNs + ctx.connectTimeoutNs + CONNECT_BACKSTOP_NS;
         track(player, request);
         final byte[] token = tokens.issue(player.playerId, epochClock.time() + TOKEN_LIFETIME_MS);
-        player.session = link.connect(nextCorrelationId++, token, player);
+        player.session = link.connect(token, player);
     }
 
     private void onInputRequest(final VirtualPlayer player, final GatewayRequest request)

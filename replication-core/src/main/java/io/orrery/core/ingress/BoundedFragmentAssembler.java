@@ -10,6 +10,7 @@ import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.Int2IntHashMap;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
@@ -47,6 +48,7 @@ public final class BoundedFragmentAssembler implements ControlledFragmentHandler
     private final int[] sessionIds;
     private final BufferBuilder[] builders;
     private final boolean[] discarding;
+    private final Int2IntHashMap indexBySessionId;
     private int reassemblyCount;
 
     /**
@@ -81,6 +83,8 @@ public final class BoundedFragmentAssembler implements ControlledFragmentHandler
         this.sessionIds = new int[maxReassemblies];
         this.builders = new BufferBuilder[maxReassemblies];
         this.discarding = new boolean[maxReassemblies];
+        // sized so that it never resizes (allocates) while it holds at most maxReassemblies entries
+        this.indexBySessionId = new Int2IntHashMap(2 * maxReassemblies, 0.5f, -1);
     }
 
     /**
@@ -267,7 +271,8 @@ public final class BoundedFragmentAssembler implements ControlledFragmentHandler
             }
             index = reassemblyCount++;
             sessionIds[index] = sessionId;
-            builders[index] = new BufferBuilder(Math.min(maxMessageLength, 4096), false);
+            indexBySessionId.put(sessionId, index);
+            builders[index] = new BufferBuilder(initialCapacity(), false);
         }
 
         discarding[index] = false;
@@ -278,21 +283,28 @@ public final class BoundedFragmentAssembler implements ControlledFragmentHandler
         return Action.CONTINUE;
     }
 
+    /**
+     * A buffer grows by doubling: starting at a power of two (or at the maximum itself) keeps its capacity at most
+     * the maximum message length.
+     */
+    private int initialCapacity()
+    {
+        return Integer.bitCount(maxMessageLength) == 1 ? Math.min(maxMessageLength, 4096) : maxMessageLength;
+    }
+
     private int indexOf(final int sessionId)
     {
-        for (int i = 0; i < reassemblyCount; i++)
-        {
-            if (sessionIds[i] == sessionId)
-            {
-                return i;
-            }
-        }
-        return -1;
+        return indexBySessionId.get(sessionId);
     }
 
     private void removeAt(final int index)
     {
         final int last = --reassemblyCount;
+        indexBySessionId.remove(sessionIds[index]);
+        if (index != last)
+        {
+            indexBySessionId.put(sessionIds[last], index);
+        }
         sessionIds[index] = sessionIds[last];
         builders[index] = builders[last];
         discarding[index] = discarding[last];
