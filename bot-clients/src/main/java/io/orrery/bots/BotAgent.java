@@ -151,6 +151,7 @@ public final class BotAgent implements Agent
             .responseStreamId(settings.responseStreamId() + threadIndex)
             .viewCapacity(settings.viewCapacity())
             .connectTimeoutNs(settings.connectTimeoutNs())
+            .maxReassemblies(Math.max(64, bots.length))
             .clock(linkClock));
     }
 
