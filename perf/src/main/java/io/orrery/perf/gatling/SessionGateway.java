@@ -35,7 +35,7 @@ import java.util.function.Consumer;
  * {@link ClientLink} on one gateway thread hosts every {@link VirtualPlayer}'s {@link ClientSession}. Callers hand
  * requests over through a {@link ManyToOneConcurrentArrayQueue} and hear back through a {@link RequestCallback}:
  * <pre>
- *   connect(player, cb)     hello with a signed token       ok on Welcome; ko on Reject, timeout, lost session
+ *   connect(player, cb)     hello with a signed token       ok on Welcome; ko on a final Reject, timeout, lost session
  *   input(player, cb)       one PlayerInput (next sequence) ok when the player's own entity arrives with
  *                                                           lastAppliedInputSequence &gt;= that sequence
  *   disconnect(player, cb)  goodbye, session closed         ok once closed
