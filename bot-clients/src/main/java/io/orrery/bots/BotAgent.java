@@ -153,6 +153,7 @@ public final class BotAgent implements Agent
             .responseStreamId(settings.responseStreamId() + threadIndex)
             .viewCapacity(settings.viewCapacity())
             .connectTimeoutNs(settings.connectTimeoutNs())
+            .maxReassemblies(Math.max(64, bots.length))
             .clock(linkClock));
     }
 
@@ -342,7 +343,7 @@ public final class BotAgent implements Agent
         while (launched < bots.length && count < MAX_CONNECTS_PER_CYCLE && nowNs - bots[launched].connectAtNs >= 0)
         {
             final Bot bot = bots[launched++];
-            bot.session = link.connect(bot.index + 1L, bot.token, bot);
+            bot.session = link.connect(bot.token, bot);
             bind(bot.session);
             count++;
         }

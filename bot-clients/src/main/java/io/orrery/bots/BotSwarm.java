@@ -35,8 +35,8 @@ public final class BotSwarm implements AutoCloseable
     /**
      * Response channel of the bots. The MTU is raised from Aeron's default (1408) to 8 KiB so that every egress
      * message of the Replication Layer (update batches of up to 4 KiB) arrives in one frame: with the default MTU the
-     * batches are fragmented and {@code ClientLink}'s {@link io.aeron.FragmentAssembler} grows a reassembly buffer per
-     * image whenever an image sees a larger message than before, which allocates on the bot thread in steady state.
+     * batches are fragmented and {@code ClientLink}'s reassembly takes a buffer per image (growing to the largest
+     * message that image sent, up to 8 KiB), which allocates on the bot thread while the buffers grow.
      */
     public static final String DEFAULT_RESPONSE_CHANNEL = "aeron:ipc?term-length=64k|mtu=8192";
 

@@ -74,6 +74,8 @@ public final class SwarmSummary
         long authorityChanges = 0;
         long unknownImage = 0;
         long linkMalformed = 0;
+        long untrustedRejects = 0;
+        long transientRejects = 0;
         final InventoryCounters inventory = new InventoryCounters();
         final Histogram inventoryLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         long commutes = 0;
@@ -81,6 +83,7 @@ public final class SwarmSummary
         {
             unknownImage += agent.link().unknownImageMessages();
             linkMalformed += agent.link().malformedMessages();
+            untrustedRejects += agent.link().untrustedRejects();
             inventory.add(agent.inventoryHook().counters());
             if (agent.inventoryHook() instanceof SessionInventoryHook)
             {
@@ -101,6 +104,7 @@ public final class SwarmSummary
                 launched++;
                 connected += bot.welcomed() ? 1 : 0;
                 rejected += ClientSession.State.REJECTED == session.state() ? 1 : 0;
+                transientRejects += session.transientRejects();
                 inputsSent += session.inputsSent();
                 inputsUnmeasured += session.inputsUnmeasured();
                 updates += session.updatesReceived();
@@ -121,6 +125,8 @@ public final class SwarmSummary
         summary.counts.put("botsConnected", connected);
         summary.counts.put("botsFailed", settings.bots() - connected);
         summary.counts.put("botsRejected", rejected);
+        summary.counts.put("rejectsRetried", transientRejects);
+        summary.counts.put("rejectsUntrusted", untrustedRejects);
         summary.counts.put("inputsSent", inputsSent);
         summary.counts.put("inputsLate", inputsLate);
         summary.counts.put("inputsUnmeasured", inputsUnmeasured);

@@ -44,8 +44,8 @@ class PersistentShardAllocationTest
             final PersistentShardTest.Results resultsA = new PersistentShardTest.Results();
             final PersistentShardTest.Results resultsB = new PersistentShardTest.Results();
             shard.authority.spawnPlayerAt(1, 0).spawnPlayerAt(2, 20 * MM);
-            final ClientSession a = shard.link.connect(900, shard.token(1), resultsA);
-            final ClientSession b = shard.link.connect(901, shard.token(2), resultsB);
+            final ClientSession a = shard.link.connect(shard.token(1), resultsA);
+            final ClientSession b = shard.link.connect(shard.token(2), resultsB);
             shard.await(() -> a.isConnected() && b.isConnected(), "handshakes");
             shard.await(() -> adapter.isStowed(EntityIds.starterItemId(1)) &&
                 adapter.isStowed(EntityIds.starterItemId(2)), "starter grants");

@@ -78,7 +78,7 @@ class PersistentShardTest
             final long item = EntityIds.starterItemId(playerId);
             final Results results = new Results();
             shard.authority.spawnPlayerAt(playerId, 0);
-            final ClientSession session = shard.link.connect(500, shard.token(playerId), results);
+            final ClientSession session = shard.link.connect(shard.token(playerId), results);
             shard.await(session::isConnected, "handshake");
             shard.await(() -> adapter.isStowed(item), "starter grant");
 
@@ -119,7 +119,7 @@ class PersistentShardTest
             session.disconnect();
             shard.await(() -> shard.counter(OrreryCounter.SESSIONS_ACTIVE) == 0, "leave");
             final Results again = new Results();
-            final ClientSession back = shard.link.connect(501, shard.token(playerId), again);
+            final ClientSession back = shard.link.connect(shard.token(playerId), again);
             shard.await(back::isConnected, "second handshake");
             shard.await(() -> shard.counter(OrreryCounter.STARTER_GRANTS) == 2, "second grant: duplicate");
             assertTrue(adapter.isStowed(item), "the replayed grant changed nothing");

@@ -232,14 +232,39 @@ class ReplicationLayerTest
     }
 
     @Test
-    void shouldRejectHelloWhenShardIsFull()
+    void shouldRetryHelloWhenShardIsFullAndGiveUpAtTheConnectDeadline()
     {
         shard = new TestShard((ctx) -> ctx.maxSessions(1));
         assertTrue(shard.connect(1, 0).isConnected());
-        final ClientSession second = shard.connect(2, 0);
-        assertEquals(ClientSession.State.REJECTED, second.state());
+        final ClientSession second = shard.link.connect(shard.token(2), null);
+        shard.await(() -> second.transientRejects() == 1, "first refusal");
+        assertEquals(ClientSession.State.CONNECTING, second.state(), "shard full is not final: hello again later");
+
+        for (int i = 0; i < 200 && ClientSession.State.REJECTED != second.state(); i++)
+        {
+            stepClockAndAwaitAnswer(second);
+        }
+        assertEquals(ClientSession.State.REJECTED, second.state(), "given up at the connect deadline");
         assertEquals(RejectReason.tooManySessions.value(), second.rejectReason());
-        assertEquals(1, shard.counter(OrreryCounter.REJECTED_TOO_MANY_SESSIONS));
+        assertTrue(second.transientRejects() >= 3, "retried with backoff: " + second.transientRejects());
+        assertEquals(second.transientRejects(), shard.counter(OrreryCounter.REJECTED_TOO_MANY_SESSIONS));
+    }
+
+    @Test
+    void shouldConnectOnRetryOnceShardHasRoom()
+    {
+        shard = new TestShard((ctx) -> ctx.maxSessions(1));
+        final ClientSession first = shard.connect(1, 0);
+        final ClientSession second = shard.link.connect(shard.token(2), null);
+        shard.await(() -> second.transientRejects() == 1, "first refusal");
+
+        first.disconnect();
+        for (int i = 0; i < 50 && !second.isConnected(); i++)
+        {
+            stepClockAndAwaitAnswer(second);
+        }
+        assertTrue(second.isConnected(), "welcomed on a later hello");
+        assertEquals(1, shard.counter(OrreryCounter.SESSIONS_ACTIVE));
     }
 
     @Test
@@ -325,6 +350,16 @@ class ReplicationLayerTest
         shard.drain();
         assertEquals(0, shard.counter(OrreryCounter.SESSIONS_ACTIVE));
         assertFalse(slow.isConnected());
+    }
+
+    /**
+     * Move the clock 100 ms (backoffs are on it), then give the media driver real time to answer a hello sent.
+     */
+    private void stepClockAndAwaitAnswer(final ClientSession session)
+    {
+        shard.clock.advance(TimeUnit.MILLISECONDS.toNanos(100));
+        shard.poll();
+        shard.await(() -> ClientSession.State.AWAITING_WELCOME != session.state(), "answer to a hello");
     }
 
     private void moveTo(final int slot, final long xM)

@@ -44,7 +44,7 @@ class ReplicationLayerThreadingTest
             ClientLink link = new ClientLink(aeron, new ClientLink.Settings()))
         {
             final byte[] token = new SessionTokens(ctx.tokenSecret()).issue(77, System.currentTimeMillis() + 60_000);
-            final ClientSession session = link.connect(1, token, ClientListener.NO_OP);
+            final ClientSession session = link.connect(token, ClientListener.NO_OP);
             final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
             session.inputLatencyHistogram(latency);
 

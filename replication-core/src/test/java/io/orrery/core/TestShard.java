@@ -42,7 +42,6 @@ final class TestShard implements AutoCloseable
     private boolean metering;
     private long layerBytes;
     private long linkBytes;
-    private long nextCorrelationId = 1;
 
     TestShard(final java.util.function.Consumer<ReplicationLayer.Context> customise)
     {
@@ -80,7 +79,7 @@ final class TestShard implements AutoCloseable
     ClientSession connect(final long playerId, final long spawnXm)
     {
         authority.spawnPlayerAt(playerId, spawnXm * MM);
-        final ClientSession session = link.connect(nextCorrelationId++, token(playerId), ClientListener.NO_OP);
+        final ClientSession session = link.connect(token(playerId), ClientListener.NO_OP);
         await(() -> session.state() != ClientSession.State.CONNECTING &&
             session.state() != ClientSession.State.AWAITING_WELCOME, "session " + playerId + " handshake");
         return session;
@@ -88,7 +87,7 @@ final class TestShard implements AutoCloseable
 
     ClientSession connectWithToken(final byte[] token)
     {
-        final ClientSession session = link.connect(nextCorrelationId++, token, ClientListener.NO_OP);
+        final ClientSession session = link.connect(token, ClientListener.NO_OP);
         await(() -> session.state() != ClientSession.State.CONNECTING &&
             session.state() != ClientSession.State.AWAITING_WELCOME, "handshake");
         return session;

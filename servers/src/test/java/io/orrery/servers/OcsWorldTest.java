@@ -454,7 +454,7 @@ class OcsWorldTest
         ClientSession connect(final long playerId)
         {
             final ClientSession session = link.connect(
-                1, tokens.issue(playerId, System.currentTimeMillis() + 600_000), ClientListener.NO_OP);
+                tokens.issue(playerId, System.currentTimeMillis() + 600_000), ClientListener.NO_OP);
             await(session::isConnected, "handshake");
             return session;
         }

@@ -35,7 +35,6 @@ final class PersistentLayerRig implements AutoCloseable
     final Aeron aeron;
     final ClientLink link;
     private final SessionTokens tokens = new SessionTokens(SECRET);
-    private long nextCorrelationId = 1;
 
     PersistentLayerRig(
         final PersistenceAdapter adapter, final int npcs, final Consumer<ReplicationLayer.Context> customise)
@@ -58,7 +57,7 @@ final class PersistentLayerRig implements AutoCloseable
     ClientSession connect(final long playerId, final ClientListener listener)
     {
         final ClientSession session = link.connect(
-            nextCorrelationId++, tokens.issue(playerId, System.currentTimeMillis() + 600_000), listener);
+            tokens.issue(playerId, System.currentTimeMillis() + 600_000), listener);
         await(session::isConnected, "handshake of player " + playerId);
         return session;
     }

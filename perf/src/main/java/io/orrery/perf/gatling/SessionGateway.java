@@ -35,7 +35,7 @@ import java.util.function.Consumer;
  * {@link ClientLink} on one gateway thread hosts every {@link VirtualPlayer}'s {@link ClientSession}. Callers hand
  * requests over through a {@link ManyToOneConcurrentArrayQueue} and hear back through a {@link RequestCallback}:
  * <pre>
- *   connect(player, cb)     hello with a signed token       ok on Welcome; ko on Reject, timeout, lost session
+ *   connect(player, cb)     hello with a signed token       ok on Welcome; ko on a final Reject, timeout, lost session
  *   input(player, cb)       one PlayerInput (next sequence) ok when the player's own entity arrives with
  *                                                           lastAppliedInputSequence &gt;= that sequence
  *   disconnect(player, cb)  goodbye, session closed         ok once closed
@@ -317,7 +317,6 @@ public final class SessionGateway implements Agent, AutoCloseable
 
     private long nowNs;
     private long nextSweepNs;
-    private long nextCorrelationId = 1;
     private long inputsBackPressured;
     private long sessionsLost;
     private long callbackErrors;
@@ -575,7 +574,7 @@ public final class SessionGateway implements Agent, AutoCloseable
         request.deadlineNs = request.startNs + ctx.connectTimeoutNs + CONNECT_BACKSTOP_NS;
         track(player, request);
         final byte[] token = tokens.issue(player.playerId, epochClock.time() + TOKEN_LIFETIME_MS);
-        player.session = link.connect(nextCorrelationId++, token, player);
+        player.session = link.connect(token, player);
     }
 
     private void onInputRequest(final VirtualPlayer player, final GatewayRequest request)

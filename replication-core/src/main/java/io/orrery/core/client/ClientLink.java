@@ -4,12 +4,13 @@
 package io.orrery.core.client;
 
 import io.aeron.Aeron;
+import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
-import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
 import io.aeron.exceptions.RegistrationException;
-import io.aeron.logbuffer.FragmentHandler;
+import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
+import io.orrery.core.ingress.BoundedFragmentAssembler;
 import io.orrery.wire.MessageValidator;
 import io.orrery.wire.codec.DisconnectDecoder;
 import io.orrery.wire.codec.EntityDespawnDecoder;
@@ -18,8 +19,10 @@ import io.orrery.wire.codec.EntityUpdateBatchDecoder;
 import io.orrery.wire.codec.HeartbeatDecoder;
 import io.orrery.wire.codec.MessageHeaderDecoder;
 import io.orrery.wire.codec.RejectDecoder;
+import io.orrery.wire.codec.RejectReason;
 import io.orrery.wire.codec.StowResultDecoder;
 import io.orrery.wire.codec.WelcomeDecoder;
+import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -27,7 +30,11 @@ import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersReader;
 
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -37,6 +44,22 @@ import java.util.concurrent.TimeUnit;
  * all sessions of one link share one response endpoint and are told apart by the Aeron session id of the egress
  * image the Replication Layer opened for each (bound on the Welcome, which echoes the session's correlation id).
  * A game client uses one session; a bot host uses thousands on one link.
+ * <p>
+ * Handshake and rejects. Each hello carries a correlation id drawn from {@link SecureRandom}, fresh for every hello,
+ * so nobody but the layer that received the hello can answer it. A Reject before the Welcome is trusted only if its
+ * correlation id is the one of a session awaiting its welcome; any other is counted ({@link #untrustedRejects()})
+ * and ignored. A trusted reject for {@code badToken}, {@code expiredToken} or {@code unsupportedVersion} is final:
+ * the session ends {@link ClientSession.State#REJECTED}. Any other reason ({@code tooManySessions},
+ * {@code duplicateSession}, ...) is transient: it is counted in {@link ClientSession#transientRejects()}, and the
+ * session sends a new hello with a new correlation id after a backoff (100 ms doubling to 2 s, plus up to half of
+ * it again as jitter) until its connect deadline; if the deadline passes, the session ends
+ * {@link ClientSession.State#REJECTED} with the last reason. A listener's {@code onReject} before the welcome is
+ * called only when the session gives up.
+ * <p>
+ * Ingress channels are given a 64 KiB term ({@code term-length=64k}) unless they name one: a layer refuses ingress
+ * images with large terms, and Aeron's default UDP term is 16 MiB. Responses are reassembled within bounds
+ * ({@link BoundedFragmentAssembler}): messages up to {@link #MAX_MESSAGE_LENGTH}, at most
+ * {@link Settings#maxReassemblies(int)} at once, images with terms up to {@link Settings#maxResponseTermLength(int)}.
  * <p>
  * Threading: an {@link Agent}; all sessions are driven by {@link #doWork()} on one thread. Zero allocation in steady
  * state.
@@ -54,6 +77,8 @@ public final class ClientLink implements Agent, AutoCloseable
         int responseStreamId = 2001;
         int viewCapacity = 2048;
         long connectTimeoutNs = TimeUnit.SECONDS.toNanos(10);
+        int maxReassemblies = 4096;
+        int maxResponseTermLength = 16 * 1024 * 1024;
         NanoClock clock = SystemNanoClock.INSTANCE;
 
         public Settings ingressChannel(final String channel)
@@ -95,6 +120,24 @@ public final class ClientLink implements Agent, AutoCloseable
             return this;
         }
 
+        /**
+         * Fragmented responses in reassembly at once; a host of many sessions needs about one per session.
+         */
+        public Settings maxReassemblies(final int maxReassemblies)
+        {
+            this.maxReassemblies = maxReassemblies;
+            return this;
+        }
+
+        /**
+         * Largest term length of a response image accepted; longer ones are refused.
+         */
+        public Settings maxResponseTermLength(final int maxResponseTermLength)
+        {
+            this.maxResponseTermLength = maxResponseTermLength;
+            return this;
+        }
+
         public Settings clock(final NanoClock clock)
         {
             this.clock = clock;
@@ -103,16 +146,34 @@ public final class ClientLink implements Agent, AutoCloseable
     }
 
     static final int FRAGMENT_LIMIT = 1024;
+    private static final int HELLO_TEMPLATE_ID = io.orrery.wire.codec.HelloDecoder.TEMPLATE_ID;
     /**
      * Largest message the Replication Layer sends (1/8 of a 64 KiB term): reassembly buffers start this size.
      */
     static final int MAX_MESSAGE_LENGTH = 8 * 1024;
+    /**
+     * Term length given to an ingress channel that names none.
+     */
+    static final String DEFAULT_INGRESS_TERM_LENGTH = "64k";
+    static final long FIRST_HELLO_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    static final long MAX_HELLO_BACKOFF_NS = TimeUnit.SECONDS.toNanos(2);
+    static final long SWEEP_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final int MESSAGES_TOO_LONG_COUNTER = 0;
+    private static final int IMAGES_REFUSED_COUNTER = 1;
+    private static final int FRAGMENTS_REFUSED_COUNTER = 2;
 
     private final Aeron aeron;
     private final Settings settings;
+    private final String ingressChannel;
     private final NanoClock clock;
+    private final SecureRandom correlationIds = new SecureRandom();
+    private final UnsafeBuffer counterValues = new UnsafeBuffer(
+        BufferUtil.allocateDirectAligned(3 * CountersReader.COUNTER_LENGTH, CountersReader.COUNTER_LENGTH));
+    private final AtomicCounter messagesTooLong = new AtomicCounter(counterValues, MESSAGES_TOO_LONG_COUNTER);
+    private final AtomicCounter imagesRefused = new AtomicCounter(counterValues, IMAGES_REFUSED_COUNTER);
+    private final AtomicCounter fragmentsRefused = new AtomicCounter(counterValues, FRAGMENTS_REFUSED_COUNTER);
+    private final BoundedFragmentAssembler assembler;
     private final Subscription responses;
-    private final FragmentHandler assembler = new FragmentAssembler(this::onFragment, MAX_MESSAGE_LENGTH, true);
     private final Int2ObjectHashMap<ClientSession> sessionByImage = new Int2ObjectHashMap<>();
     private final Long2ObjectHashMap<ClientSession> sessionByCorrelation = new Long2ObjectHashMap<>();
     private final ArrayList<ClientSession> sessions = new ArrayList<>();
@@ -128,40 +189,58 @@ public final class ClientLink implements Agent, AutoCloseable
     private final StowResultDecoder stowResultDecoder = new StowResultDecoder();
 
     private long nowNs;
+    private long nextSweepNs;
     private long unknownImageMessages;
     private long malformedMessages;
+    private long untrustedRejects;
 
     public ClientLink(final Aeron aeron, final Settings settings)
     {
         this.aeron = aeron;
         this.settings = settings;
         this.clock = settings.clock;
-        this.responses = aeron.addSubscription(settings.responseChannel, settings.responseStreamId);
+        this.ingressChannel = withTermLength(settings.ingressChannel);
+        this.assembler = new BoundedFragmentAssembler(
+            this::onFragment,
+            MAX_MESSAGE_LENGTH,
+            settings.maxResponseTermLength,
+            settings.maxReassemblies,
+            messagesTooLong,
+            imagesRefused,
+            fragmentsRefused);
+        this.responses = aeron.addSubscription(
+            settings.responseChannel, settings.responseStreamId, assembler::refuseOversizedImage, (image) -> {});
     }
 
     /**
-     * Start a session: opens its ingress publication and, once connected, sends the hello with the token.
+     * Start a session: opens its ingress publication and, once connected, sends the hello with the token. The
+     * hello's correlation id is drawn by the link ({@link SecureRandom}), never by the caller: a predictable one
+     * lets anyone answer the hello in the layer's name.
      *
-     * @param correlationId unique within this link; echoed by the Replication Layer.
-     * @param token         signed session token from the login service.
-     * @param listener      callbacks, or null.
+     * @param token    signed session token from the login service.
+     * @param listener callbacks, or null.
      * @return the session, in state {@link ClientSession.State#CONNECTING}.
      */
-    public ClientSession connect(final long correlationId, final byte[] token, final ClientListener listener)
+    public ClientSession connect(final byte[] token, final ClientListener listener)
     {
-        if (sessionByCorrelation.containsKey(correlationId))
-        {
-            throw new IllegalArgumentException("correlation id in use: " + correlationId);
-        }
-        final ClientSession session = new ClientSession(this, correlationId, token, listener, settings.viewCapacity);
+        final ClientSession session = new ClientSession(
+            this, nextCorrelationId(), token, listener, settings.viewCapacity);
         final long now = clock.nanoTime();
         session.connectStartNs = now;
+        session.nextHelloNs = now;
         session.deadlineNs = now + settings.connectTimeoutNs;
-        session.registrationId = aeron.asyncAddExclusivePublication(
-            settings.ingressChannel, settings.ingressStreamId);
-        sessionByCorrelation.put(correlationId, session);
+        session.registrationId = aeron.asyncAddExclusivePublication(ingressChannel, settings.ingressStreamId);
+        sessionByCorrelation.put(session.correlationId, session);
         sessions.add(session);
         return session;
+    }
+
+    /**
+     * @return the ingress channel sessions publish on: the configured one, with a term length if it named none.
+     */
+    public String ingressChannel()
+    {
+        return ingressChannel;
     }
 
     @Override
@@ -174,10 +253,18 @@ public final class ClientLink implements Agent, AutoCloseable
     public int doWork()
     {
         nowNs = clock.nanoTime();
-        int workCount = responses.poll(assembler, FRAGMENT_LIMIT);
+        int workCount = responses.controlledPoll(assembler, FRAGMENT_LIMIT);
         for (int i = sessions.size() - 1; i >= 0; i--)
         {
             workCount += dutyCycle(sessions.get(i));
+        }
+        if (nowNs - nextSweepNs >= 0)
+        {
+            nextSweepNs = nowNs + SWEEP_INTERVAL_NS;
+            if (assembler.reassemblyCount() > sessionByImage.size())
+            {
+                workCount += assembler.freeBuffersOfGoneImages(responses);
+            }
         }
         return workCount;
     }
@@ -229,6 +316,31 @@ public final class ClientLink implements Agent, AutoCloseable
         return malformedMessages;
     }
 
+    /**
+     * Rejects received before a welcome whose correlation id matches no session awaiting its welcome: spoofed, or
+     * answers to an earlier hello of a session that has moved on. They are ignored.
+     */
+    public long untrustedRejects()
+    {
+        return untrustedRejects;
+    }
+
+    /**
+     * Responses dropped: longer than {@link #MAX_MESSAGE_LENGTH}, or no reassembly buffer free.
+     */
+    public long responsesTooLong()
+    {
+        return messagesTooLong.get();
+    }
+
+    /**
+     * Response images refused (their term is above the maximum) and fragments dropped from them.
+     */
+    public long responseImagesRefused()
+    {
+        return imagesRefused.get() + fragmentsRefused.get();
+    }
+
     public Aeron aeron()
     {
         return aeron;
@@ -253,7 +365,7 @@ public final class ClientLink implements Agent, AutoCloseable
             case AWAITING_WELCOME:
                 if (nowNs > session.deadlineNs)
                 {
-                    close(session, ClientSession.State.DISCONNECTED, ClientSession.REASON_CONNECT_FAILED);
+                    giveUp(session);
                     return 1;
                 }
                 return 0;
@@ -277,18 +389,94 @@ public final class ClientLink implements Agent, AutoCloseable
                 return 1;
             }
         }
-        if (null != session.publication && session.publication.isConnected() &&
+        if (nowNs > session.deadlineNs)
+        {
+            giveUp(session);
+            return 1;
+        }
+        if (null != session.publication && nowNs - session.nextHelloNs >= 0 && session.publication.isConnected() &&
             session.sendHello(settings.responseChannel, settings.responseStreamId, nowNs))
         {
             session.state = ClientSession.State.AWAITING_WELCOME;
             return 1;
         }
-        if (nowNs > session.deadlineNs)
+        return 0;
+    }
+
+    /**
+     * The connect deadline passed: rejected with the last transient reason if the layer answered, else failed.
+     */
+    private void giveUp(final ClientSession session)
+    {
+        if (session.rejectReason >= 0)
+        {
+            session.listener.onReject(session, session.rejectReason, HELLO_TEMPLATE_ID);
+            close(session, ClientSession.State.REJECTED, session.rejectReason);
+        }
+        else
         {
             close(session, ClientSession.State.DISCONNECTED, ClientSession.REASON_CONNECT_FAILED);
-            return 1;
         }
-        return 0;
+    }
+
+    /**
+     * A trusted reject of a session awaiting its welcome: final for reasons that a retry cannot change, else a new
+     * hello with a new correlation id after a backoff.
+     */
+    private void onHelloRejected(final ClientSession session, final int reason, final int rejectedTemplateId)
+    {
+        session.rejectReason = reason;
+        session.rejectsReceived++;
+        if (isFinal(reason))
+        {
+            session.listener.onReject(session, reason, rejectedTemplateId);
+            close(session, ClientSession.State.REJECTED, reason);
+            return;
+        }
+
+        session.transientRejects++;
+        session.helloBackoffNs = 0 == session.helloBackoffNs ?
+            FIRST_HELLO_BACKOFF_NS : Math.min(MAX_HELLO_BACKOFF_NS, session.helloBackoffNs << 1);
+        sessionByCorrelation.remove(session.correlationId);
+        session.correlationId = nextCorrelationId();
+        sessionByCorrelation.put(session.correlationId, session);
+        final long jitterNs = (session.correlationId >>> 1) % (1 + (session.helloBackoffNs >> 1));
+        session.nextHelloNs = nowNs + session.helloBackoffNs + jitterNs;
+        session.state = ClientSession.State.CONNECTING;
+    }
+
+    /**
+     * @return true for reject reasons that another hello with the same token cannot change.
+     */
+    static boolean isFinal(final int reason)
+    {
+        return RejectReason.badToken.value() == reason || RejectReason.expiredToken.value() == reason ||
+            RejectReason.unsupportedVersion.value() == reason;
+    }
+
+    private long nextCorrelationId()
+    {
+        long correlationId;
+        do
+        {
+            correlationId = correlationIds.nextLong();
+        }
+        while (0 == correlationId || sessionByCorrelation.containsKey(correlationId));
+        return correlationId;
+    }
+
+    /**
+     * @return the channel with {@link #DEFAULT_INGRESS_TERM_LENGTH} if it names no term length.
+     */
+    static String withTermLength(final String channel)
+    {
+        final ChannelUri uri = ChannelUri.parse(channel);
+        if (null != uri.get(CommonContext.TERM_LENGTH_PARAM_NAME))
+        {
+            return channel;
+        }
+        uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, DEFAULT_INGRESS_TERM_LENGTH);
+        return uri.toString();
     }
 
     void close(final ClientSession session, final ClientSession.State state, final int reason)
@@ -305,6 +493,7 @@ public final class ClientLink implements Agent, AutoCloseable
         if (0 != session.imageSessionId)
         {
             sessionByImage.remove(session.imageSessionId);
+            assembler.freeSessionBuffer(session.imageSessionId);
         }
         sessions.remove(session);
         if (null != session.publication)
@@ -319,7 +508,14 @@ public final class ClientLink implements Agent, AutoCloseable
         session.listener.onDisconnect(session, reason);
     }
 
-    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    private ControlledFragmentHandler.Action onFragment(
+        final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        onMessage(buffer, offset, length, header);
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    private void onMessage(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         if (MessageValidator.validate(buffer, offset, length) < 0)
         {
@@ -421,12 +617,10 @@ public final class ClientLink implements Agent, AutoCloseable
             final ClientSession session = sessionByCorrelation.get(rejectDecoder.clientCorrelationId());
             if (null != session && ClientSession.State.AWAITING_WELCOME == session.state)
             {
-                session.rejectReason = rejectDecoder.reasonRaw();
-                session.rejectsReceived++;
-                session.listener.onReject(session, session.rejectReason, rejectDecoder.rejectedTemplateId());
-                close(session, ClientSession.State.REJECTED, session.rejectReason);
+                onHelloRejected(session, rejectDecoder.reasonRaw(), rejectDecoder.rejectedTemplateId());
                 return;
             }
+            untrustedRejects++;
         }
         unknownImageMessages++;
     }

@@ -40,7 +40,7 @@ public final class ClientSession
     private static final int PROTOCOL_VERSION = 1;
 
     final ClientLink link;
-    final long correlationId;
+    long correlationId;
     final ClientListener listener;
     final ClientEntityView view;
     private final byte[] token;
@@ -63,6 +63,8 @@ public final class ClientSession
     long heartbeatIntervalNs = 1_000_000_000L;
     long sessionTimeoutNs = 5_000_000_000L;
     long deadlineNs;
+    long nextHelloNs;
+    long helloBackoffNs;
     long connectStartNs;
     long connectedNs;
     long lastSentNs;
@@ -90,6 +92,7 @@ public final class ClientSession
     long acknowledgementRegressions;
     long viewOverflows;
     long rejectsReceived;
+    long transientRejects;
     long malformedReceived;
     long stowResultsReceived;
     long authorityChangesSeen;
@@ -349,6 +352,9 @@ public final class ClientSession
         return State.CONNECTED == state;
     }
 
+    /**
+     * @return the correlation id of the session's latest hello (random; a new one for every hello).
+     */
     public long correlationId()
     {
         return correlationId;
@@ -463,6 +469,15 @@ public final class ClientSession
     public long rejectsReceived()
     {
         return rejectsReceived;
+    }
+
+    /**
+     * @return rejects of this session's hellos that it did not give up on ({@code tooManySessions},
+     * {@code duplicateSession}, ...): each was followed by a new hello after a backoff, until the connect deadline.
+     */
+    public long transientRejects()
+    {
+        return transientRejects;
     }
 
     public long malformedReceived()

@@ -4,10 +4,9 @@
 package io.orrery.core.gateway;
 
 import io.aeron.Aeron;
-import io.aeron.ChannelUri;
-import io.aeron.ControlledFragmentAssembler;
 import io.aeron.Counter;
 import io.aeron.ExclusivePublication;
+import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.exceptions.RegistrationException;
 import io.aeron.logbuffer.ControlledFragmentHandler;
@@ -15,6 +14,9 @@ import io.aeron.logbuffer.Header;
 import io.orrery.core.Publications;
 import io.orrery.core.ReplicationLayer;
 import io.orrery.core.auth.SessionTokens;
+import io.orrery.core.ingress.BoundedFragmentAssembler;
+import io.orrery.core.ingress.IngressLimits;
+import io.orrery.core.ingress.ResponseChannels;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.MessageValidator;
 import io.orrery.wire.codec.DisconnectDecoder;
@@ -42,7 +44,6 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,6 +55,25 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Nothing from a peer is trusted before its hello is authenticated: messages from an unknown Aeron session are counted
  * and dropped. Every failure is a counter, never an exception that would stop the agent.
+ * <p>
+ * What a peer that has not authenticated can make the Gateway hold is bounded by {@link IngressLimits}:
+ * <ul>
+ *   <li>reassembly: at most {@code maxReassemblies} buffers of at most {@code maxMessageLength} bytes, freed when
+ *       their image goes; images whose term is longer than {@code maxTermLength} are refused
+ *       ({@link BoundedFragmentAssembler});</li>
+ *   <li>egress: every response channel is rebuilt from an allow-list with the layer's own term length, MTU and
+ *       linger ({@link ResponseChannels}); nothing else the peer wrote reaches the media driver;</li>
+ *   <li>refusals (bad or expired tokens, wrong version, shard full, duplicate session) never take a session slot:
+ *       they wait for their publication in their own list of at most {@code maxPendingRefusals}, are answered at most
+ *       {@code refusalsPerSecond} (a token bucket on the agent's clock, burst of one second), and the rest are
+ *       dropped unanswered and counted ({@link OrreryCounter#HELLOS_SHED}). A refusal's publication must connect
+ *       within {@link #REFUSAL_CONNECT_TIMEOUT_NS} and lingers {@code refusalLingerNs} after its reject;</li>
+ *   <li>session capacity counts only welcomed sessions and hellos awaiting their welcome. A hello awaiting its
+ *       welcome needs a valid token and holds its player (a second hello for the player is a duplicate), so a peer
+ *       can hold at most one slot per valid token, for at most the publication connect timeout, and a pending
+ *       hello whose ingress image goes away is dropped at the next housekeeping.</li>
+ * </ul>
+ * Session ids are drawn from {@link SecureRandom}: knowing one's own session id says nothing about another's.
  * <p>
  * Threading: single threaded agent. Owns all session state it holds; talks to the Replicant only through the rings
  * and the hand-over queue.
@@ -92,8 +112,15 @@ public final class GatewayAgent implements Agent
     static final int FRAGMENT_LIMIT = 1024;
     static final int MAX_POLLS_PER_DUTY_CYCLE = 8;
     static final int MAX_VIOLATIONS = 64;
-    static final int MAX_RESPONSE_CHANNEL_LENGTH = 1024;
     static final long HOUSEKEEPING_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
+    /**
+     * Longest a refusal waits for its publication to connect (or the publication connect timeout, if shorter).
+     */
+    public static final long REFUSAL_CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Term length of the publication that carries a reject: the smallest Aeron allows.
+     */
+    static final int REFUSAL_TERM_LENGTH = 64 * 1024;
 
     private final ReplicationLayer.Context ctx;
     private final Aeron aeron;
@@ -103,13 +130,15 @@ public final class GatewayAgent implements Agent
     private final OneToOneConcurrentArrayQueue<SessionHandover> handovers;
     private final NanoClock clock;
     private final SessionTokens tokens;
+    private final IngressLimits limits;
+    private final BoundedFragmentAssembler assembler;
     private final Subscription ingress;
-    private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this::onFragment);
     private final Int2ObjectHashMap<ClientConnection> connectionByImage = new Int2ObjectHashMap<>();
     private final ArrayList<ClientConnection> connections = new ArrayList<>();
-    private final ArrayList<ClientConnection> pending = new ArrayList<>();
+    private final ArrayList<ClientConnection> pendingWelcomes = new ArrayList<>();
+    private final ArrayList<ClientConnection> pendingRefusals = new ArrayList<>();
     private final LongHashSet activePlayers = new LongHashSet();
-    private final SplittableRandom sessionIds = new SplittableRandom(new SecureRandom().nextLong());
+    private final SecureRandom sessionIds = new SecureRandom();
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final PlayerInputDecoder inputDecoder = new PlayerInputDecoder();
@@ -128,6 +157,11 @@ public final class GatewayAgent implements Agent
 
     private final double inputRatePerNs;
     private final double inputBurst;
+    private final double refusalRatePerNs;
+    private final double refusalBurst;
+    private final long refusalConnectTimeoutNs;
+    private double refusalAllowance;
+    private long lastRefusalRefillNs;
     private long nowNs;
     private long nextHousekeepingNs;
 
@@ -148,7 +182,22 @@ public final class GatewayAgent implements Agent
         this.tokens = new SessionTokens(ctx.tokenSecret());
         this.inputRatePerNs = ctx.maxInputRateHz() / 1e9;
         this.inputBurst = Math.max(4, ctx.maxInputRateHz() / 4.0);
-        this.ingress = aeron.addSubscription(ctx.clientIngressChannel(), ctx.clientIngressStreamId());
+        this.limits = ctx.clientIngressLimits();
+        this.refusalRatePerNs = limits.refusalsPerSecond() / 1e9;
+        this.refusalBurst = limits.refusalsPerSecond();
+        this.refusalAllowance = refusalBurst;
+        this.refusalConnectTimeoutNs = Math.min(ctx.publicationConnectTimeoutNs(), REFUSAL_CONNECT_TIMEOUT_NS);
+        this.lastRefusalRefillNs = clock.nanoTime();
+        this.assembler = new BoundedFragmentAssembler(
+            this::onFragment,
+            limits.maxMessageLength(),
+            limits.maxTermLength(),
+            limits.maxReassemblies(),
+            counters[OrreryCounter.CLIENT_INGRESS_MESSAGES_TOO_LONG.id()],
+            counters[OrreryCounter.CLIENT_INGRESS_IMAGES_REFUSED.id()],
+            counters[OrreryCounter.CLIENT_INGRESS_FRAGMENTS_REFUSED.id()]);
+        this.ingress = aeron.addSubscription(
+            ctx.clientIngressChannel(), ctx.clientIngressStreamId(), assembler::refuseOversizedImage, (image) -> {});
     }
 
     @Override
@@ -172,14 +221,21 @@ public final class GatewayAgent implements Agent
             }
         }
         workCount += fromReplicant.read(fromReplicantHandler);
-        if (!pending.isEmpty())
+        if (!pendingWelcomes.isEmpty())
         {
-            workCount += pollPending();
+            workCount += pollPending(pendingWelcomes);
+        }
+        if (!pendingRefusals.isEmpty())
+        {
+            workCount += pollPending(pendingRefusals);
         }
         if (nowNs >= nextHousekeepingNs)
         {
             nextHousekeepingNs = nowNs + HOUSEKEEPING_INTERVAL_NS;
             workCount += checkTimeouts();
+            workCount += assembler.freeBuffersOfGoneImages(ingress);
+            workCount += dropPendingOfGoneImages(pendingWelcomes);
+            workCount += dropPendingOfGoneImages(pendingRefusals);
         }
         return workCount;
     }
@@ -187,10 +243,8 @@ public final class GatewayAgent implements Agent
     @Override
     public void onClose()
     {
-        for (int i = 0, size = pending.size(); i < size; i++)
-        {
-            CloseHelper.quietClose(pending.get(i).publication);
-        }
+        closePending(pendingWelcomes);
+        closePending(pendingRefusals);
         CloseHelper.quietClose(ingress);
     }
 
@@ -200,6 +254,30 @@ public final class GatewayAgent implements Agent
     public int activeSessionCount()
     {
         return connections.size();
+    }
+
+    /**
+     * @return hellos that will be welcomed once their publication connects (they count against capacity).
+     */
+    public int pendingWelcomeCount()
+    {
+        return pendingWelcomes.size();
+    }
+
+    /**
+     * @return refused hellos whose reject waits for its publication (they do not count against capacity).
+     */
+    public int pendingRefusalCount()
+    {
+        return pendingRefusals.size();
+    }
+
+    /**
+     * @return bytes of ingress reassembly buffers held now; at most max reassemblies × max message length.
+     */
+    public long reassemblyBufferCapacity()
+    {
+        return assembler.bufferedCapacity();
     }
 
     private ControlledFragmentHandler.Action onFragment(
@@ -350,7 +428,7 @@ public final class GatewayAgent implements Agent
     {
         if (null != existing)
         {
-            increment(OrreryCounter.REJECTED_OUT_OF_ORDER);
+            increment(OrreryCounter.HELLOS_ON_BOUND_IMAGE);
             return;
         }
 
@@ -362,7 +440,53 @@ public final class GatewayAgent implements Agent
         final int tokenResult = tokens.verify(tokenView, 0, tokenView.capacity(), ctx.epochClock().time());
         final long playerId = SessionTokens.TOKEN_LENGTH == tokenView.capacity() ?
             SessionTokens.playerId(tokenView, 0) : 0;
-        final String responseChannel = egressChannel(helloDecoder.responseChannel());
+
+        final OrreryCounter refusal;
+        final RejectReason reason;
+        if (PROTOCOL_VERSION != protocolVersion)
+        {
+            refusal = OrreryCounter.REJECTED_UNSUPPORTED_VERSION;
+            reason = RejectReason.unsupportedVersion;
+        }
+        else if (SessionTokens.EXPIRED == tokenResult)
+        {
+            refusal = OrreryCounter.REJECTED_EXPIRED_TOKEN;
+            reason = RejectReason.expiredToken;
+        }
+        else if (SessionTokens.VALID != tokenResult || playerId < 1 || playerId > MAX_PLAYER_ID)
+        {
+            refusal = OrreryCounter.REJECTED_BAD_TOKEN;
+            reason = RejectReason.badToken;
+        }
+        else if (activePlayers.contains(playerId))
+        {
+            refusal = OrreryCounter.REJECTED_DUPLICATE_SESSION;
+            reason = RejectReason.duplicateSession;
+        }
+        else if (connections.size() + pendingWelcomes.size() >= ctx.maxSessions())
+        {
+            refusal = OrreryCounter.REJECTED_TOO_MANY_SESSIONS;
+            reason = RejectReason.tooManySessions;
+        }
+        else
+        {
+            refusal = null;
+            reason = null;
+        }
+
+        if (null != refusal && (pendingRefusals.size() >= limits.maxPendingRefusals() || !takeRefusalAllowance()))
+        {
+            increment(OrreryCounter.HELLOS_SHED);
+            return;
+        }
+
+        final Image image = ingress.imageBySessionId(imageSessionId);
+        final String responseChannel = null == image ? null : ResponseChannels.rebuild(
+            helloDecoder.responseChannel(),
+            image.sourceIdentity(),
+            null == refusal ? ctx.egressTermLength() : REFUSAL_TERM_LENGTH,
+            limits.egressMtu(),
+            null == refusal ? limits.egressLingerNs() : limits.refusalLingerNs());
         if (null == responseChannel)
         {
             increment(OrreryCounter.REJECTED_BAD_RESPONSE_CHANNEL);
@@ -370,80 +494,77 @@ public final class GatewayAgent implements Agent
         }
 
         final ClientConnection connection = new ClientConnection(imageSessionId, correlationId);
-        connection.deadlineNs = nowNs + ctx.publicationConnectTimeoutNs();
-        if (PROTOCOL_VERSION != protocolVersion)
+        if (null != refusal)
         {
-            refuse(connection, OrreryCounter.REJECTED_UNSUPPORTED_VERSION, RejectReason.unsupportedVersion,
-                "protocol version " + protocolVersion + " unsupported, expected " + PROTOCOL_VERSION);
-        }
-        else if (SessionTokens.EXPIRED == tokenResult)
-        {
-            refuse(connection, OrreryCounter.REJECTED_EXPIRED_TOKEN, RejectReason.expiredToken, "token expired");
-        }
-        else if (SessionTokens.VALID != tokenResult || playerId < 1 || playerId > MAX_PLAYER_ID)
-        {
-            refuse(connection, OrreryCounter.REJECTED_BAD_TOKEN, RejectReason.badToken, "token invalid");
-        }
-        else if (connections.size() + pending.size() >= ctx.maxSessions())
-        {
-            refuse(connection, OrreryCounter.REJECTED_TOO_MANY_SESSIONS, RejectReason.tooManySessions,
-                "shard full: " + ctx.maxSessions() + " sessions");
-        }
-        else if (activePlayers.contains(playerId))
-        {
-            refuse(connection, OrreryCounter.REJECTED_NOT_AUTHENTICATED, RejectReason.duplicateSession,
-                "player " + playerId + " already has a session");
+            increment(refusal);
+            connection.state = ClientConnection.State.AWAITING_REJECT;
+            connection.rejectReason = reason;
+            connection.rejectText = rejectText(reason, protocolVersion, playerId);
+            connection.deadlineNs = nowNs + refusalConnectTimeoutNs;
         }
         else
         {
             connection.state = ClientConnection.State.AWAITING_WELCOME;
             connection.playerEntityId = playerId;
             connection.sessionId = sessionIds.nextLong() & Long.MAX_VALUE | 1L;
-            activePlayers.add(playerId);
+            connection.deadlineNs = nowNs + ctx.publicationConnectTimeoutNs();
         }
 
         try
         {
             connection.registrationId = aeron.asyncAddExclusivePublication(responseChannel, responseStreamId);
-            connectionByImage.put(imageSessionId, connection);
-            pending.add(connection);
         }
         catch (final RuntimeException ex)
         {
             increment(OrreryCounter.REJECTED_BAD_RESPONSE_CHANNEL);
-            activePlayers.remove(connection.playerEntityId);
+            return;
+        }
+
+        connectionByImage.put(imageSessionId, connection);
+        if (null == refusal)
+        {
+            activePlayers.add(playerId);
+            pendingWelcomes.add(connection);
+        }
+        else
+        {
+            pendingRefusals.add(connection);
         }
     }
 
-    private void refuse(
-        final ClientConnection connection, final OrreryCounter counter, final RejectReason reason, final String text)
+    private String rejectText(final RejectReason reason, final int protocolVersion, final long playerId)
     {
-        increment(counter);
-        connection.state = ClientConnection.State.AWAITING_REJECT;
-        connection.rejectReason = reason;
-        connection.rejectText = text;
+        switch (reason)
+        {
+            case unsupportedVersion:
+                return "protocol version " + protocolVersion + " unsupported, expected " + PROTOCOL_VERSION;
+            case expiredToken:
+                return "token expired";
+            case duplicateSession:
+                return "player " + playerId + " already has a session";
+            case tooManySessions:
+                return "shard full: " + ctx.maxSessions() + " sessions";
+            default:
+                return "token invalid";
+        }
     }
 
-    private String egressChannel(final String requested)
+    /**
+     * Token bucket for answered refusals, refilled at {@code refusalsPerSecond} up to one second's worth.
+     */
+    private boolean takeRefusalAllowance()
     {
-        if (null == requested || requested.length() > MAX_RESPONSE_CHANNEL_LENGTH ||
-            !(requested.startsWith("aeron:ipc") || requested.startsWith("aeron:udp")))
+        refusalAllowance = Math.min(refusalBurst, refusalAllowance + (nowNs - lastRefusalRefillNs) * refusalRatePerNs);
+        lastRefusalRefillNs = nowNs;
+        if (refusalAllowance >= 1)
         {
-            return null;
+            refusalAllowance -= 1;
+            return true;
         }
-        try
-        {
-            final ChannelUri uri = ChannelUri.parse(requested);
-            uri.put("term-length", Integer.toString(ctx.egressTermLength()));
-            return uri.toString();
-        }
-        catch (final RuntimeException ex)
-        {
-            return null;
-        }
+        return false;
     }
 
-    private int pollPending()
+    private int pollPending(final ArrayList<ClientConnection> pending)
     {
         int workCount = 0;
         for (int i = pending.size() - 1; i >= 0; i--)
@@ -458,7 +579,7 @@ public final class GatewayAgent implements Agent
                 catch (final RegistrationException ex)
                 {
                     increment(OrreryCounter.REJECTED_BAD_RESPONSE_CHANNEL);
-                    dropPending(i, connection);
+                    dropPending(pending, i, connection);
                     workCount++;
                     continue;
                 }
@@ -491,11 +612,38 @@ public final class GatewayAgent implements Agent
             else if (nowNs > connection.deadlineNs)
             {
                 increment(OrreryCounter.REJECTED_BAD_RESPONSE_CHANNEL);
-                dropPending(i, connection);
+                dropPending(pending, i, connection);
                 workCount++;
             }
         }
         return workCount;
+    }
+
+    /**
+     * A hello whose ingress image has gone will never be answered usefully: free its slot (or refusal place) now
+     * rather than at its deadline.
+     */
+    private int dropPendingOfGoneImages(final ArrayList<ClientConnection> pending)
+    {
+        int workCount = 0;
+        for (int i = pending.size() - 1; i >= 0; i--)
+        {
+            final ClientConnection connection = pending.get(i);
+            if (null == ingress.imageBySessionId(connection.imageSessionId))
+            {
+                dropPending(pending, i, connection);
+                workCount++;
+            }
+        }
+        return workCount;
+    }
+
+    private static void closePending(final ArrayList<ClientConnection> pending)
+    {
+        for (int i = 0, size = pending.size(); i < size; i++)
+        {
+            CloseHelper.quietClose(pending.get(i).publication);
+        }
     }
 
     private boolean reply(final ClientConnection connection, final ExclusivePublication publication)
@@ -533,7 +681,8 @@ public final class GatewayAgent implements Agent
         return Publications.offer(publication, sendBuffer, 0, length) > 0;
     }
 
-    private void dropPending(final int index, final ClientConnection connection)
+    private void dropPending(
+        final ArrayList<ClientConnection> pending, final int index, final ClientConnection connection)
     {
         pending.remove(index);
         connectionByImage.remove(connection.imageSessionId);

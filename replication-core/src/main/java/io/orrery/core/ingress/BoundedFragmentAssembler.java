@@ -10,6 +10,7 @@ import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.Header;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.Int2IntHashMap;
 import org.agrona.concurrent.status.AtomicCounter;
 
 /**
@@ -48,6 +49,7 @@ public final class BoundedFragmentAssembler implements ControlledFragmentHandler
     private final int[] sessionIds;
     private final BufferBuilder[] builders;
     private final boolean[] discarding;
+    private final Int2IntHashMap indexBySessionId;
     private int reassemblyCount;
 
     /**
@@ -82,6 +84,8 @@ public final class BoundedFragmentAssembler implements ControlledFragmentHandler
         this.sessionIds = new int[maxReassemblies];
         this.builders = new BufferBuilder[maxReassemblies];
         this.discarding = new boolean[maxReassemblies];
+        // sized so that it never resizes (allocates) while it holds at most maxReassemblies entries
+        this.indexBySessionId = new Int2IntHashMap(2 * maxReassemblies, 0.5f, -1);
     }
 
     /**
@@ -268,6 +272,7 @@ public final class BoundedFragmentAssembler implements ControlledFragmentHandler
             }
             index = reassemblyCount++;
             sessionIds[index] = sessionId;
+            indexBySessionId.put(sessionId, index);
             // sized to the maximum at once: BufferBuilder grows by half its capacity, which would overshoot the
             // maximum by up to 50%, and a buffer never needs more than the maximum
             builders[index] = new BufferBuilder(maxMessageLength, false);
@@ -283,19 +288,17 @@ public final class BoundedFragmentAssembler implements ControlledFragmentHandler
 
     private int indexOf(final int sessionId)
     {
-        for (int i = 0; i < reassemblyCount; i++)
-        {
-            if (sessionIds[i] == sessionId)
-            {
-                return i;
-            }
-        }
-        return -1;
+        return indexBySessionId.get(sessionId);
     }
 
     private void removeAt(final int index)
     {
         final int last = --reassemblyCount;
+        indexBySessionId.remove(sessionIds[index]);
+        if (index != last)
+        {
+            indexBySessionId.put(sessionIds[last], index);
+        }
         sessionIds[index] = sessionIds[last];
         builders[index] = builders[last];
         discarding[index] = discarding[last];

@@ -46,7 +46,6 @@ final class MeshTestShard implements AutoCloseable
     private final BooleanSupplier egressWindowOpen;
     private static final com.sun.management.ThreadMXBean THREADS =
         (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
-    private long nextCorrelationId = 1;
     boolean simulateServers = true;
     boolean metering;
     long layerBytes;
@@ -139,7 +138,7 @@ final class MeshTestShard implements AutoCloseable
     ClientSession connect(final long playerId, final ClientListener listener)
     {
         final ClientSession session = clientLink.connect(
-            nextCorrelationId++, playerTokens.issue(playerId, System.currentTimeMillis() + 60_000), listener);
+            playerTokens.issue(playerId, System.currentTimeMillis() + 60_000), listener);
         await(() -> session.state() != ClientSession.State.CONNECTING &&
             session.state() != ClientSession.State.AWAITING_WELCOME, "session " + playerId + " handshake");
         return session;

@@ -70,7 +70,7 @@ class ServerAuthenticationTest
         final TestGameServer expired = start(1, shard.serverTokens.issue(1, System.currentTimeMillis() - 1));
         assertEquals(RejectReason.expiredToken.value(), expired.rejectedReason);
 
-        final ClientSession serverTokenAsPlayer = shard.clientLink.connect(99, shard.serverToken(1),
+        final ClientSession serverTokenAsPlayer = shard.clientLink.connect(shard.serverToken(1),
             ClientListener.NO_OP);
         shard.await(() -> serverTokenAsPlayer.state() == ClientSession.State.REJECTED, "player reject");
         assertEquals(RejectReason.badToken.value(), serverTokenAsPlayer.rejectReason(),

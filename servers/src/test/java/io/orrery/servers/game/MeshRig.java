@@ -43,7 +43,6 @@ final class MeshRig implements AutoCloseable
     private final SessionTokens playerTokens = new SessionTokens(SECRET);
     private static final com.sun.management.ThreadMXBean THREADS =
         (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
-    private long nextCorrelationId = 1;
     private boolean metering;
     private long serverBytes;
 
@@ -97,7 +96,7 @@ final class MeshRig implements AutoCloseable
 
     ClientSession connect(final long playerId)
     {
-        final ClientSession session = clients.connect(nextCorrelationId++,
+        final ClientSession session = clients.connect(
             playerTokens.issue(playerId, System.currentTimeMillis() + 60_000), ClientListener.NO_OP);
         await(() -> session.state() != ClientSession.State.CONNECTING &&
             session.state() != ClientSession.State.AWAITING_WELCOME, "session " + playerId + " handshake");
