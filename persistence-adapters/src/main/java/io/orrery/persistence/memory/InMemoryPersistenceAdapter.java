@@ -416,7 +416,8 @@ public final class InMemoryPersistenceAdapter implements PersistenceAdapter, Zon
         {
             return false;
         }
-        if (OperationOutcomes.isReplay((int)recorded[2], recorded[3], recorded[4], type, OperationOutcomes.subject(op), 0))
+        if (OperationOutcomes.isReplay(
+            (int)recorded[2], recorded[3], recorded[4], type, OperationOutcomes.subject(op), 0))
         {
             OperationOutcomes.replay(op, (int)recorded[0], recorded[1]);
         }

@@ -768,8 +768,8 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         {
             if (rows.next() && null != rows.getString(1))
             {
-                throw new SQLException("schema has the table 'operations' of an older Orrery schema (operations keyed " +
-                    "by a global id); it is not migrated: use an empty schema");
+                throw new SQLException("schema has the table 'operations' of an older Orrery schema (operations " +
+                    "keyed by a global id); it is not migrated: use an empty schema");
             }
         }
     }

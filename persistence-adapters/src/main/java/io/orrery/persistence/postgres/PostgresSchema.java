@@ -22,8 +22,8 @@ import io.orrery.core.persistence.OperationType;
  * <b>One round trip per Global store operation.</b> Stow, unstow, wallet and reputation changes are PL/pgSQL
  * functions created with the tables ({@code orrery_stow}, {@code orrery_unstow}, {@code orrery_change_wallet},
  * {@code orrery_change_reputation}); each checks the operation's key, applies or refuses, and records the outcome in
- * {@code store_operations}. The adapter calls one as a single statement in autocommit, so the call is one transaction and
- * returns only after its commit is flushed ({@code synchronous_commit = on}).
+ * {@code store_operations}. The adapter calls one as a single statement in autocommit, so the call is one
+ * transaction and returns only after its commit is flushed ({@code synchronous_commit = on}).
  * <p>
  * <b>Operations are keyed by (player, operation id)</b>: {@code store_operations}' primary key is
  * {@code (player_id, operation_id)}, so one player's ids never name another's, and the table can be distributed by

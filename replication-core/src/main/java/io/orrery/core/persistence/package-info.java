@@ -21,8 +21,9 @@
  *     delivered on the producer thread by {@code pollCompletions}, and only after the adapter returned. With status
  *     {@code OK} or {@code DUPLICATE} its effect is in the store, and so is every world change and operation offered
  *     before it (1). A rule outcome ({@code NOT_FOUND}, {@code NOT_OWNER}, {@code CONFLICT},
- *     {@code INSUFFICIENT_FUNDS}, {@code OPERATION_CONFLICT}) means the store changed nothing. {@code STORE_ERROR} is delivered only when
- *     {@code close()} gave up on a store that stayed down: the operation was not applied. An operation whose attempt
+ *     {@code INSUFFICIENT_FUNDS}, {@code OPERATION_CONFLICT}) means the store changed nothing. {@code STORE_ERROR}
+ *     is delivered only when {@code close()} gave up on a store that stayed down: the operation was not applied.
+ *     An operation whose attempt
  *     failed is retried with the same operation id, which is safe because operations are idempotent by their key
  *     (player, operation id): a retry of an attempt that did commit (outcome unknown to Scribe) returns
  *     {@code DUPLICATE} with the first outcome.</li>

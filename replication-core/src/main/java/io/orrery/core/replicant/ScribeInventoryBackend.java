@@ -310,7 +310,8 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
             case io.orrery.core.persistence.OperationStatus.NOT_OWNER: return OperationStatus.notOwner;
             case io.orrery.core.persistence.OperationStatus.INSUFFICIENT_FUNDS: return OperationStatus.insufficientFunds;
             case io.orrery.core.persistence.OperationStatus.STORE_ERROR: return OperationStatus.storeUnavailable;
-            case io.orrery.core.persistence.OperationStatus.OPERATION_CONFLICT: return OperationStatus.operationConflict;
+            case io.orrery.core.persistence.OperationStatus.OPERATION_CONFLICT:
+                return OperationStatus.operationConflict;
             case io.orrery.core.persistence.OperationStatus.CONFLICT:
             default:
                 return OperationStatus.rejected;

@@ -488,7 +488,8 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
 
     private void record(final StowOperation op, final int type)
     {
-        outcomes.put(List.of(op.ownerPlayerId, op.operationId), new long[]{ op.status, op.value, type, op.entityId, 0 });
+        outcomes.put(
+            List.of(op.ownerPlayerId, op.operationId), new long[]{ op.status, op.value, type, op.entityId, 0 });
     }
 
     private void record(final WalletOperation op, final int type)
