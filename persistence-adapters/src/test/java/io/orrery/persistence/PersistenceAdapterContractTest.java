@@ -3,6 +3,7 @@
  */
 package io.orrery.persistence;
 
+import io.orrery.core.EntityIds;
 import io.orrery.core.persistence.EdgeKind;
 import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.OperationStatus;
@@ -30,6 +31,7 @@ import static io.orrery.core.persistence.OperationStatus.INSUFFICIENT_FUNDS;
 import static io.orrery.core.persistence.OperationStatus.NOT_FOUND;
 import static io.orrery.core.persistence.OperationStatus.NOT_OWNER;
 import static io.orrery.core.persistence.OperationStatus.OK;
+import static io.orrery.core.persistence.OperationStatus.OPERATION_CONFLICT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -97,6 +99,17 @@ public abstract class PersistenceAdapterContractTest
     {
         adapter.close();
         adapter = open();
+    }
+
+    /**
+     * Reopen a durable store, so what follows checks what survived; nothing for an in-memory one.
+     */
+    protected void reopenIfDurable()
+    {
+        if (supportsReopen())
+        {
+            reopen();
+        }
     }
 
     // ----------------------------------------------------------------------------------------------------------------
@@ -482,7 +495,7 @@ public abstract class PersistenceAdapterContractTest
         stow.reset();
         stow.operationId = operationId;
         stow.entityId = 10;
-        stow.ownerPlayerId = PLAYER_B;
+        stow.ownerPlayerId = PLAYER_A;
         adapter.stow(stow);
 
         assertEquals(DUPLICATE, stow.status);
@@ -500,6 +513,137 @@ public abstract class PersistenceAdapterContractTest
         assertEquals(NOT_FOUND, failed.status);
         assertEquals(NOT_FOUND, failed.firstStatus);
         assertFalse(adapter.isStowed(999));
+    }
+
+    @Test
+    void shouldKeepOperationsOfTwoPlayersApartWhenTheyUseTheSameOperationId()
+    {
+        final long operationId = 7;
+        final StowOperation stowA = stowOp(10, PLAYER_A, 0);
+        stowA.operationId = operationId;
+        adapter.stow(stowA);
+        final StowOperation stowB = stowOp(20, PLAYER_B, 0);
+        stowB.operationId = operationId;
+        adapter.stow(stowB);
+        final WalletOperation creditA = walletOp(PLAYER_A, 100);
+        creditA.operationId = operationId + 1;
+        adapter.changeWallet(creditA);
+        final WalletOperation creditB = walletOp(PLAYER_B, 300);
+        creditB.operationId = operationId + 1;
+        adapter.changeWallet(creditB);
+
+        assertEquals(OK, stowA.status);
+        assertEquals(OK, stowB.status, "player B's operation 7 is not player A's");
+        assertEquals(OK, creditA.status);
+        assertEquals(OK, creditB.status);
+        reopenIfDurable();
+        assertEquals(PLAYER_A, owner(10));
+        assertEquals(PLAYER_B, owner(20));
+        assertEquals(100, adapter.walletBalance(PLAYER_A));
+        assertEquals(300, adapter.walletBalance(PLAYER_B));
+
+        adapter.stow(stowB);
+        assertEquals(DUPLICATE, stowB.status);
+        assertEquals(OK, stowB.firstStatus);
+        adapter.changeWallet(creditB);
+        assertEquals(DUPLICATE, creditB.status);
+        assertEquals(300, creditB.value);
+        assertEquals(300, adapter.walletBalance(PLAYER_B));
+    }
+
+    @Test
+    void shouldGrantStarterItemWhenAnotherPlayerUsedTheGrantsOperationIdFirst()
+    {
+        final long starterA = EntityIds.starterItemId(PLAYER_A);
+        final long starterB = EntityIds.starterItemId(PLAYER_B);
+        write(node(starterB, WORLD, 0, 0, 0));
+        final StowOperation preemption = stowOp(starterB, PLAYER_B, 0);
+        preemption.operationId = EntityIds.STARTER_GRANT_OPERATION_ID;
+        adapter.stow(preemption);
+        assertEquals(OK, preemption.status, "B's own operation: B stows B's item");
+        reopenIfDurable();
+
+        final StowOperation grantA = stowOp(starterA, PLAYER_A, 0);
+        grantA.operationId = EntityIds.STARTER_GRANT_OPERATION_ID;
+        adapter.stow(grantA);
+
+        assertEquals(OK, grantA.status, "A's grant is A's operation, whatever B did with the same id");
+        assertEquals(OK, grantA.firstStatus);
+        reopenIfDurable();
+        assertTrue(adapter.isStowed(starterA));
+        assertEquals(PLAYER_A, owner(starterA));
+        assertEquals(PLAYER_B, owner(starterB));
+        adapter.stow(grantA);
+        assertEquals(DUPLICATE, grantA.status, "every later join replays the grant");
+    }
+
+    @Test
+    void shouldRefuseWithOperationConflictAndKeepRecordedOutcomeWhenReplayNamesAnotherItemOrKind()
+    {
+        write(node(10, WORLD, 0, 0, 0), node(11, WORLD, 0, 0, 0));
+        final StowOperation stow = stowOp(10, PLAYER_A, 0);
+        adapter.stow(stow);
+        assertEquals(OK, stow.status);
+
+        final StowOperation otherItem = stowOp(11, PLAYER_A, 0);
+        otherItem.operationId = stow.operationId;
+        adapter.stow(otherItem);
+        assertEquals(OPERATION_CONFLICT, otherItem.status);
+        assertFalse(OperationStatus.isApplied(otherItem.status));
+        assertFalse(adapter.isStowed(11), "the conflicting stow changed nothing");
+        assertNotNull(find(11));
+
+        final StowOperation otherKind = unstowOp(10, PLAYER_A, WORLD, 1, 2, 3);
+        otherKind.operationId = stow.operationId;
+        adapter.unstow(otherKind);
+        assertEquals(OPERATION_CONFLICT, otherKind.status);
+        assertTrue(adapter.isStowed(10), "the conflicting unstow changed nothing");
+        assertNull(find(10));
+
+        final WalletOperation credit = walletOp(PLAYER_A, 100);
+        adapter.changeWallet(credit);
+        final WalletOperation otherDelta = walletOp(PLAYER_A, 1_000);
+        otherDelta.operationId = credit.operationId;
+        adapter.changeWallet(otherDelta);
+        assertEquals(OPERATION_CONFLICT, otherDelta.status);
+        final WalletOperation reputationUnderWalletId = walletOp(PLAYER_A, 100);
+        reputationUnderWalletId.operationId = credit.operationId;
+        adapter.changeReputation(reputationUnderWalletId);
+        assertEquals(OPERATION_CONFLICT, reputationUnderWalletId.status);
+        final WalletOperation walletUnderStowId = walletOp(PLAYER_A, 5);
+        walletUnderStowId.operationId = stow.operationId;
+        adapter.changeWallet(walletUnderStowId);
+        assertEquals(OPERATION_CONFLICT, walletUnderStowId.status);
+        assertEquals(100, adapter.walletBalance(PLAYER_A));
+        assertEquals(0, adapter.reputation(PLAYER_A, 0));
+
+        reopenIfDurable();
+        adapter.stow(otherItem);
+        assertEquals(OPERATION_CONFLICT, otherItem.status, "conflicts are not recorded, the first operation is");
+        adapter.stow(stow);
+        assertEquals(DUPLICATE, stow.status, "the recorded outcome is unchanged");
+        assertEquals(OK, stow.firstStatus);
+        adapter.changeWallet(credit);
+        assertEquals(DUPLICATE, credit.status);
+        assertEquals(100, credit.value);
+        assertTrue(adapter.isStowed(10));
+        assertFalse(adapter.isStowed(11));
+        assertEquals(100, adapter.walletBalance(PLAYER_A));
+    }
+
+    @Test
+    void shouldReplayRecordedRefusalWhenReplayHasSameItemAndKind()
+    {
+        adapter.stow(stowOp(10, PLAYER_A, 0));
+        final StowOperation foreign = unstowOp(10, PLAYER_B, WORLD, 0, 0, 0);
+        adapter.unstow(foreign);
+        assertEquals(NOT_OWNER, foreign.status);
+
+        reopenIfDurable();
+        adapter.unstow(foreign);
+        assertEquals(NOT_OWNER, foreign.status);
+        assertEquals(NOT_OWNER, foreign.firstStatus);
+        assertTrue(adapter.isStowed(10));
     }
 
     @Test
@@ -590,6 +734,8 @@ public abstract class PersistenceAdapterContractTest
         final long operationId = unstow.operationId;
         unstow.reset();
         unstow.operationId = operationId;
+        unstow.entityId = 10;
+        unstow.ownerPlayerId = PLAYER_A; // a replay: same player, same item, same kind (the position may differ)
         adapter.unstow(unstow);
         assertEquals(DUPLICATE, unstow.status);
         assertEquals(OK, unstow.firstStatus);

@@ -11,8 +11,10 @@ package io.orrery.core;
  *   [2^41, 2^60)       blocks handed to game servers in ServerWelcome for EntityCreateRequest
  *   [2^60, 2^61)       inventory items: the starter item of player p is 2^60 + p
  * </pre>
- * Operation ids of the Global store are global too: a client's operation id is only unique per player, so the
- * Replication Layer derives the store's operation id from both (see {@link #storeOperationId(long, long)}).
+ * Operation ids of the Global store are per player: the store keys every operation by (player, operation id), so
+ * a client's operation id (unique per player, chosen by the client) can never name another player's operation.
+ * Client operation ids are positive ({@link #isClientOperationId(long)}); ids 0 and below are the Replication
+ * Layer's own, refused from clients: {@link #STARTER_GRANT_OPERATION_ID} is the starter item grant's.
  */
 public final class EntityIds
 {
@@ -21,6 +23,11 @@ public final class EntityIds
     public static final long SERVER_BLOCK_BASE = 1L << 41;
     public static final long ITEM_BASE = 1L << 60;
     public static final long ITEM_LIMIT = 1L << 61;
+
+    /**
+     * The operation id of the starter item grant, under the player's key in the Global store; no client may use it.
+     */
+    public static final long STARTER_GRANT_OPERATION_ID = 0;
 
     private EntityIds()
     {
@@ -45,15 +52,11 @@ public final class EntityIds
     }
 
     /**
-     * The Global store's operation id for a client's operation: a 64-bit mix of the player id and the client's id
-     * (unique per player), so retries by the same player map to the same store operation and different players
-     * never share one. Client operation id 0 is reserved for the starter item grant.
+     * @return whether a client may use the operation id: positive; the rest is reserved for the layer's own
+     * operations ({@link #STARTER_GRANT_OPERATION_ID}).
      */
-    public static long storeOperationId(final long playerId, final long clientOperationId)
+    public static boolean isClientOperationId(final long operationId)
     {
-        long z = playerId * 0x9E3779B97F4A7C15L + clientOperationId;
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return (z ^ (z >>> 31)) & Long.MAX_VALUE;
+        return operationId > 0;
     }
 }

@@ -116,6 +116,12 @@ class PersistentShardTest
             assertTrue(adapter.isStowed(item), "the resends changed nothing");
             assertEquals(EntityStore.NULL_SLOT, shard.store().slotOf(item));
 
+            // operation 2 was a stow: an unstow under the same id is not a replay
+            session.unstow(2, item, 0, 2 * MM, 0, 0);
+            shard.await(() -> results.count == 5, "unstow under the stow's id");
+            assertEquals(OperationStatus.operationConflict.value(), results.status);
+            assertTrue(adapter.isStowed(item), "the conflicting request changed nothing");
+
             session.disconnect();
             shard.await(() -> shard.counter(OrreryCounter.SESSIONS_ACTIVE) == 0, "leave");
             final Results again = new Results();
@@ -124,6 +130,47 @@ class PersistentShardTest
             shard.await(() -> shard.counter(OrreryCounter.STARTER_GRANTS) == 2, "second grant: duplicate");
             assertTrue(adapter.isStowed(item), "the replayed grant changed nothing");
             assertEquals(EntityStore.NULL_SLOT, shard.store().slotOf(item));
+        }
+    }
+
+    @Test
+    void shouldGrantStarterItemWhenAnotherPlayerTriedToPreemptItsOperationId()
+    {
+        final TestPersistenceAdapter adapter = new TestPersistenceAdapter();
+        try (TestShard shard = new TestShard((ctx) -> ctx.persistenceAdapter(adapter).persistenceFlushIntervalNs(
+            FLUSH_NS)))
+        {
+            final long victim = 5;
+            final long attacker = 6;
+            final long attackerItem = EntityIds.starterItemId(attacker);
+            final Results results = new Results();
+            shard.authority.spawnPlayerAt(attacker, 0);
+            final ClientSession session = shard.link.connect(500, shard.token(attacker), results);
+            shard.await(session::isConnected, "handshake");
+            shard.await(() -> adapter.isStowed(attackerItem), "attacker's own starter grant");
+            session.unstow(1, attackerItem, 0, 2 * MM, 0, 0);
+            shard.await(() -> results.count == 1, "unstow result");
+            assertEquals(OperationStatus.ok.value(), results.status);
+
+            // the grant's operation id itself is refused from clients, and nothing is stored
+            session.stow(EntityIds.STARTER_GRANT_OPERATION_ID, attackerItem, 0);
+            shard.await(() -> results.count == 2, "stow result for the reserved id");
+            assertEquals(OperationStatus.operationIdReserved.value(), results.status);
+            assertFalse(adapter.isStowed(attackerItem));
+
+            // the id that collided with the victim's grant when store ids mixed player and client ids
+            final long collidingId = (victim - attacker) * 0x9E3779B97F4A7C15L;
+            session.stow(collidingId, attackerItem, 0);
+            shard.await(() -> results.count == 3, "stow result for the colliding id");
+            assertEquals(OperationStatus.ok.value(), results.status, "the attacker's own operation, nothing more");
+
+            final Results victimResults = new Results();
+            shard.authority.spawnPlayerAt(victim, 0);
+            final ClientSession victimSession = shard.link.connect(501, shard.token(victim), victimResults);
+            shard.await(victimSession::isConnected, "victim's handshake");
+            shard.await(() -> shard.counter(OrreryCounter.STARTER_GRANTS) == 2, "victim's grant durable");
+            assertTrue(adapter.isStowed(EntityIds.starterItemId(victim)), "the victim got its starter item");
+            assertTrue(adapter.isStowed(attackerItem));
         }
     }
 

@@ -151,7 +151,7 @@ public final class CrashWorkload implements CompletionHandler
         final long operationId;
         if (!granted[p])
         {
-            operationId = EntityIds.storeOperationId(p, 0);
+            operationId = EntityIds.STARTER_GRANT_OPERATION_ID;
             node.archetypeId = CRATE;
             offered = scribe.offerStow(operationId, p, p, 0, node);
         }
@@ -210,7 +210,7 @@ public final class CrashWorkload implements CompletionHandler
             return;
         }
         final String kind;
-        if (operationId == EntityIds.storeOperationId(p, 0))
+        if (operationId == EntityIds.STARTER_GRANT_OPERATION_ID)
         {
             kind = "G";
             granted[p] = true;

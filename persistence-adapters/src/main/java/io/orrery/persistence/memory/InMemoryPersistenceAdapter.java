@@ -6,6 +6,7 @@ package io.orrery.persistence.memory;
 import io.orrery.core.persistence.EdgeKind;
 import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.OperationStatus;
+import io.orrery.core.persistence.OperationType;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.StowOperation;
 import io.orrery.core.persistence.WalletOperation;
@@ -39,7 +40,8 @@ public final class InMemoryPersistenceAdapter implements PersistenceAdapter, Zon
     private final Long2ObjectHashMap<LongHashSet> itemsByOwner = new Long2ObjectHashMap<>();
     private final Long2LongHashMap wallets = new Long2LongHashMap(MISSING);
     private final Long2ObjectHashMap<Long2LongHashMap> reputationByPlayer = new Long2ObjectHashMap<>();
-    private final Long2ObjectHashMap<long[]> operations = new Long2ObjectHashMap<>();
+    /** player id -> operation id -> {status, value, type, subject, delta}. */
+    private final Long2ObjectHashMap<Long2ObjectHashMap<long[]>> operationsByPlayer = new Long2ObjectHashMap<>();
     private final ZoneTreeWalker walker = new ZoneTreeWalker(this);
     private final NodeRecord scratch = new NodeRecord();
     private boolean closed;
@@ -159,7 +161,7 @@ public final class InMemoryPersistenceAdapter implements PersistenceAdapter, Zon
     {
         ensureOpen();
         NodeRecords.validate(op.node);
-        if (replayed(op))
+        if (replayed(op, OperationType.STOW))
         {
             return;
         }
@@ -183,7 +185,7 @@ public final class InMemoryPersistenceAdapter implements PersistenceAdapter, Zon
             status = OperationStatus.OK;
         }
 
-        record(op.operationId, status, 0);
+        record(op.ownerPlayerId, op.operationId, status, 0, OperationType.STOW, OperationOutcomes.subject(op), 0);
         OperationOutcomes.complete(op, status);
     }
 
@@ -192,7 +194,7 @@ public final class InMemoryPersistenceAdapter implements PersistenceAdapter, Zon
     {
         ensureOpen();
         NodeRecords.validate(op.node);
-        if (replayed(op))
+        if (replayed(op, OperationType.UNSTOW))
         {
             return;
         }
@@ -221,7 +223,7 @@ public final class InMemoryPersistenceAdapter implements PersistenceAdapter, Zon
             status = OperationStatus.OK;
         }
 
-        record(op.operationId, status, 0);
+        record(op.ownerPlayerId, op.operationId, status, 0, OperationType.UNSTOW, OperationOutcomes.subject(op), 0);
         OperationOutcomes.complete(op, status);
     }
 
@@ -229,10 +231,8 @@ public final class InMemoryPersistenceAdapter implements PersistenceAdapter, Zon
     public void changeWallet(final WalletOperation op)
     {
         ensureOpen();
-        final long[] recorded = operations.get(op.operationId);
-        if (null != recorded)
+        if (replayed(op, OperationType.WALLET))
         {
-            OperationOutcomes.replay(op, (int)recorded[0], recorded[1]);
             return;
         }
 
@@ -244,7 +244,8 @@ public final class InMemoryPersistenceAdapter implements PersistenceAdapter, Zon
             wallets.put(op.playerId, value);
         }
 
-        record(op.operationId, status, value);
+        record(op.playerId, op.operationId, status, value, OperationType.WALLET,
+            OperationOutcomes.subject(op, OperationType.WALLET), op.delta);
         OperationOutcomes.complete(op, status, value);
     }
 
@@ -252,10 +253,8 @@ public final class InMemoryPersistenceAdapter implements PersistenceAdapter, Zon
     public void changeReputation(final WalletOperation op)
     {
         ensureOpen();
-        final long[] recorded = operations.get(op.operationId);
-        if (null != recorded)
+        if (replayed(op, OperationType.REPUTATION))
         {
-            OperationOutcomes.replay(op, (int)recorded[0], recorded[1]);
             return;
         }
 
@@ -268,7 +267,8 @@ public final class InMemoryPersistenceAdapter implements PersistenceAdapter, Zon
                 .put(op.factionId, value);
         }
 
-        record(op.operationId, status, value);
+        record(op.playerId, op.operationId, status, value, OperationType.REPUTATION,
+            OperationOutcomes.subject(op, OperationType.REPUTATION), op.delta);
         OperationOutcomes.complete(op, status, value);
     }
 
@@ -409,20 +409,61 @@ public final class InMemoryPersistenceAdapter implements PersistenceAdapter, Zon
         return name();
     }
 
-    private boolean replayed(final StowOperation op)
+    private boolean replayed(final StowOperation op, final int type)
     {
-        final long[] recorded = operations.get(op.operationId);
-        if (null != recorded)
+        final long[] recorded = recorded(op.ownerPlayerId, op.operationId);
+        if (null == recorded)
+        {
+            return false;
+        }
+        if (OperationOutcomes.isReplay(
+            (int)recorded[2], recorded[3], recorded[4], type, OperationOutcomes.subject(op), 0))
         {
             OperationOutcomes.replay(op, (int)recorded[0], recorded[1]);
-            return true;
         }
-        return false;
+        else
+        {
+            OperationOutcomes.conflict(op);
+        }
+        return true;
     }
 
-    private void record(final long operationId, final int status, final long value)
+    private boolean replayed(final WalletOperation op, final int type)
     {
-        operations.put(operationId, new long[]{ status, value });
+        final long[] recorded = recorded(op.playerId, op.operationId);
+        if (null == recorded)
+        {
+            return false;
+        }
+        if (OperationOutcomes.isReplay(
+            (int)recorded[2], recorded[3], recorded[4], type, OperationOutcomes.subject(op, type), op.delta))
+        {
+            OperationOutcomes.replay(op, (int)recorded[0], recorded[1]);
+        }
+        else
+        {
+            OperationOutcomes.conflict(op);
+        }
+        return true;
+    }
+
+    private long[] recorded(final long playerId, final long operationId)
+    {
+        final Long2ObjectHashMap<long[]> byId = operationsByPlayer.get(playerId);
+        return null == byId ? null : byId.get(operationId);
+    }
+
+    private void record(
+        final long playerId,
+        final long operationId,
+        final int status,
+        final long value,
+        final int type,
+        final long subject,
+        final long delta)
+    {
+        operationsByPlayer.computeIfAbsent(playerId, (player) -> new Long2ObjectHashMap<>())
+            .put(operationId, new long[]{ status, value, type, subject, delta });
     }
 
     private void putNode(final NodeRecord node)

@@ -587,6 +587,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
             {
                 statement.execute("SET synchronous_commit = on");
                 statement.execute(LOCK_SCHEMA_CREATION);
+                refuseLegacySchema(statement);
                 for (final String ddl : CREATE_TABLES)
                 {
                     statement.execute(ddl);
@@ -756,6 +757,23 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     /**
      * Run a wallet or reputation function as one autocommitted statement and report its outcome.
      */
+    /**
+     * The first schema's {@code operations} table keyed operations by a global id; it is not migrated to
+     * {@code store_operations} (keyed by player and operation id), so a schema holding it is refused rather than
+     * have its applied operations forgotten.
+     */
+    private static void refuseLegacySchema(final Statement statement) throws SQLException
+    {
+        try (ResultSet rows = statement.executeQuery(LEGACY_OPERATIONS_TABLE))
+        {
+            if (rows.next() && null != rows.getString(1))
+            {
+                throw new SQLException("schema has the table 'operations' of an older Orrery schema (operations " +
+                    "keyed by a global id); it is not migrated: use an empty schema");
+            }
+        }
+    }
+
     private void runBalanceChange(
         final Connection c, final PreparedStatement change, final WalletOperation op) throws SQLException
     {

@@ -4,6 +4,7 @@
 package io.orrery.persistence.postgres;
 
 import io.orrery.core.persistence.OperationStatus;
+import io.orrery.core.persistence.OperationType;
 
 /**
  * The PostgreSQL schema and statements of {@link PostgresPersistenceAdapter}. Tables are created unqualified, in the
@@ -20,9 +21,16 @@ import io.orrery.core.persistence.OperationStatus;
  * <p>
  * <b>One round trip per Global store operation.</b> Stow, unstow, wallet and reputation changes are PL/pgSQL
  * functions created with the tables ({@code orrery_stow}, {@code orrery_unstow}, {@code orrery_change_wallet},
- * {@code orrery_change_reputation}); each checks the operation id, applies or refuses, and records the outcome in
- * {@code operations}. The adapter calls one as a single statement in autocommit, so the call is one transaction and
- * returns only after its commit is flushed ({@code synchronous_commit = on}).
+ * {@code orrery_change_reputation}); each checks the operation's key, applies or refuses, and records the outcome in
+ * {@code store_operations}. The adapter calls one as a single statement in autocommit, so the call is one
+ * transaction and returns only after its commit is flushed ({@code synchronous_commit = on}).
+ * <p>
+ * <b>Operations are keyed by (player, operation id)</b>: {@code store_operations}' primary key is
+ * {@code (player_id, operation_id)}, so one player's ids never name another's, and the table can be distributed by
+ * player. With the outcome each row records what the operation was (kind, subject, delta): a call under a recorded
+ * key that is not the same operation returns {@code OPERATION_CONFLICT} and records nothing. The first schema kept a
+ * table {@code operations} keyed by a global id; it is not migrated: the adapter refuses a schema that has it
+ * ({@link #LEGACY_OPERATIONS_TABLE}) rather than forget which operations were applied.
  * <p>
  * <b>Position updates are HOT.</b> The frequent write is a node moving within its zone, so no index covers a column
  * it changes: {@code nodes} is indexed by {@code parent_zone_id} only (children lookups; a region is the zone's
@@ -44,6 +52,12 @@ final class PostgresSchema
      * {@code CREATE ... IF NOT EXISTS} and {@code CREATE OR REPLACE FUNCTION} can fail on catalog races).
      */
     static final String LOCK_SCHEMA_CREATION = "SELECT pg_advisory_xact_lock(1869771122, hashtext(current_schema()))";
+
+    /**
+     * Non-null when the schema has the first schema's {@code operations} table (keyed by a global operation id), which
+     * this version does not migrate.
+     */
+    static final String LEGACY_OPERATIONS_TABLE = "SELECT to_regclass('operations')";
 
     static final String[] CREATE_TABLES = {
         "CREATE TABLE IF NOT EXISTS entity_location (" +
@@ -103,10 +117,15 @@ final class PostgresSchema
             "standing bigint NOT NULL, " +
             "PRIMARY KEY (player_id, faction_id))",
 
-        "CREATE TABLE IF NOT EXISTS operations (" +
-            "operation_id bigint PRIMARY KEY, " +
+        "CREATE TABLE IF NOT EXISTS store_operations (" +
+            "player_id bigint NOT NULL, " +
+            "operation_id bigint NOT NULL, " +
+            "kind smallint NOT NULL, " +
+            "subject_id bigint NOT NULL, " +
+            "delta bigint NOT NULL, " +
             "status smallint NOT NULL, " +
-            "value bigint NOT NULL)",
+            "value bigint NOT NULL, " +
+            "PRIMARY KEY (player_id, operation_id))",
     };
 
     /** Columns of a node, in the order {@link PostgresPersistenceAdapter} reads and binds them. */
@@ -224,14 +243,41 @@ final class PostgresSchema
         "p_x bigint, p_y bigint, p_z bigint, p_qx real, p_qy real, p_qz real, p_qw real, p_radius real, " +
         "p_component_state bytea";
 
-    private static final String REPLAY =
-        "SELECT o.status, o.value INTO o_status, o_value FROM operations o WHERE o.operation_id = p_operation_id; " +
-        "o_replayed := FOUND; " +
-        "IF o_replayed THEN RETURN; END IF; " +
-        "o_value := 0; ";
+    /** Variables of {@link #replay}, declared by every operation function. */
+    private static final String REPLAY_DECLARATIONS =
+        "v_recorded_kind smallint; v_recorded_subject bigint; v_recorded_delta bigint; ";
 
     private static final String RECORD =
-        "INSERT INTO operations (operation_id, status, value) VALUES (p_operation_id, o_status, o_value); ";
+        "INSERT INTO store_operations (player_id, operation_id, kind, subject_id, delta, status, value) " +
+        "VALUES (%s, p_operation_id, %d, %s, %s, o_status, o_value); ";
+
+    /**
+     * Look the operation's key up: a recorded operation of the same kind, subject and delta is replayed (its outcome
+     * returned, {@code o_replayed} true); any other is a conflict ({@code OPERATION_CONFLICT}, {@code o_replayed}
+     * false, nothing recorded). Either way the function returns here.
+     */
+    private static String replay(final String player, final int kind, final String subject, final String delta)
+    {
+        return "SELECT o.status, o.value, o.kind, o.subject_id, o.delta " +
+            "INTO o_status, o_value, v_recorded_kind, v_recorded_subject, v_recorded_delta " +
+            "FROM store_operations o WHERE o.player_id = " + player + " AND o.operation_id = p_operation_id; " +
+            "IF FOUND THEN " +
+                "IF v_recorded_kind = " + kind + " AND v_recorded_subject = " + subject +
+                " AND v_recorded_delta = " + delta + " THEN " +
+                    "o_replayed := true; " +
+                "ELSE " +
+                    "o_replayed := false; o_status := " + OperationStatus.OPERATION_CONFLICT + "; o_value := 0; " +
+                "END IF; " +
+                "RETURN; " +
+            "END IF; " +
+            "o_replayed := false; " +
+            "o_value := 0; ";
+    }
+
+    private static String record(final String player, final int kind, final String subject, final String delta)
+    {
+        return String.format(RECORD, player, kind, subject, delta);
+    }
 
     /**
      * Stow in one call (one round trip, one transaction when called in autocommit): replay a decided operation id,
@@ -243,9 +289,9 @@ final class PostgresSchema
         "p_container_id bigint, p_carries_state boolean, " + NODE_PARAMETERS + ", " +
         "OUT o_replayed boolean, OUT o_status integer, OUT o_value bigint) " +
         "LANGUAGE plpgsql AS $fn$ " +
-        "DECLARE v_place smallint; v_node nodes%ROWTYPE; " +
+        "DECLARE v_place smallint; v_node nodes%ROWTYPE; " + REPLAY_DECLARATIONS +
         "BEGIN " +
-        REPLAY +
+        replay("p_owner_player_id", OperationType.STOW, "p_item_id", "0") +
         "SELECT l.place INTO v_place FROM entity_location l WHERE l.entity_id = p_item_id FOR UPDATE; " +
         "IF v_place = " + PLACE_STOWED + " THEN " +
             "o_status := " + OperationStatus.CONFLICT + "; " +
@@ -272,7 +318,7 @@ final class PostgresSchema
                 "o_status := " + OperationStatus.OK + "; " +
             "END IF; " +
         "END IF; " +
-        RECORD +
+        record("p_owner_player_id", OperationType.STOW, "p_item_id", "0") +
         "END $fn$";
 
     /**
@@ -286,9 +332,9 @@ final class PostgresSchema
         "OUT o_replayed boolean, OUT o_status integer, OUT o_value bigint, OUT o_archetype_id integer, " +
         "OUT o_component_state bytea) " +
         "LANGUAGE plpgsql AS $fn$ " +
-        "DECLARE v_item stowed_items%ROWTYPE; " +
+        "DECLARE v_item stowed_items%ROWTYPE; " + REPLAY_DECLARATIONS +
         "BEGIN " +
-        REPLAY +
+        replay("p_owner_player_id", OperationType.UNSTOW, "p_item_id", "0") +
         "SELECT * INTO v_item FROM stowed_items s WHERE s.item_id = p_item_id FOR UPDATE; " +
         "IF NOT FOUND THEN " +
             "o_status := " + OperationStatus.NOT_FOUND + "; " +
@@ -314,7 +360,7 @@ final class PostgresSchema
                 "o_status := " + OperationStatus.OK + "; " +
             "END IF; " +
         "END IF; " +
-        RECORD +
+        record("p_owner_player_id", OperationType.UNSTOW, "p_item_id", "0") +
         "END $fn$";
 
     /**
@@ -327,9 +373,9 @@ final class PostgresSchema
         "CREATE OR REPLACE FUNCTION orrery_change_wallet(p_operation_id bigint, p_player_id bigint, p_delta bigint, " +
         "OUT o_replayed boolean, OUT o_status integer, OUT o_value bigint) " +
         "LANGUAGE plpgsql AS $fn$ " +
-        "DECLARE v_current bigint; v_next numeric; " +
+        "DECLARE v_current bigint; v_next numeric; " + REPLAY_DECLARATIONS +
         "BEGIN " +
-        REPLAY +
+        replay("p_player_id", OperationType.WALLET, "0", "p_delta") +
         "SELECT w.balance INTO v_current FROM wallets w WHERE w.player_id = p_player_id FOR UPDATE; " +
         "v_current := coalesce(v_current, 0); " +
         "v_next := v_current::numeric + p_delta; " +
@@ -342,7 +388,7 @@ final class PostgresSchema
             "ON CONFLICT (player_id) DO UPDATE SET balance = w.balance + p_delta RETURNING w.balance INTO o_value; " +
             "o_status := " + OperationStatus.OK + "; " +
         "END IF; " +
-        RECORD +
+        record("p_player_id", OperationType.WALLET, "0", "p_delta") +
         "END $fn$";
 
     /**
@@ -352,9 +398,9 @@ final class PostgresSchema
         "CREATE OR REPLACE FUNCTION orrery_change_reputation(p_operation_id bigint, p_player_id bigint, " +
         "p_faction_id integer, p_delta bigint, OUT o_replayed boolean, OUT o_status integer, OUT o_value bigint) " +
         "LANGUAGE plpgsql AS $fn$ " +
-        "DECLARE v_current bigint; v_next numeric; " +
+        "DECLARE v_current bigint; v_next numeric; " + REPLAY_DECLARATIONS +
         "BEGIN " +
-        REPLAY +
+        replay("p_player_id", OperationType.REPUTATION, "p_faction_id", "p_delta") +
         "SELECT r.standing INTO v_current FROM reputation r " +
         "WHERE r.player_id = p_player_id AND r.faction_id = p_faction_id FOR UPDATE; " +
         "v_current := coalesce(v_current, 0); " +
@@ -367,7 +413,7 @@ final class PostgresSchema
             "DO UPDATE SET standing = r.standing + p_delta RETURNING r.standing INTO o_value; " +
             "o_status := " + OperationStatus.OK + "; " +
         "END IF; " +
-        RECORD +
+        record("p_player_id", OperationType.REPUTATION, "p_faction_id", "p_delta") +
         "END $fn$";
 
     static final String[] CREATE_FUNCTIONS = {

@@ -21,8 +21,10 @@ import java.nio.ByteOrder;
  *   stowed_by_owner  ownerPlayerId | itemId           -> (empty)
  *   wallets          playerId                         -> balance
  *   reputation       playerId | factionId (4 bytes)   -> standing
- *   operations       operationId                      -> status (4 bytes) | value
+ *   operations       playerId | operationId           -> status (4 bytes) | value | type (4 bytes) | subject | delta
  * </pre>
+ * An operation is keyed by its player and the player's operation id (format 2; format 1 keyed operations by a
+ * global id and is not migrated: the adapter refuses to open it).
  * A node lives in the zone index, clustered by parent zone: a subtree or region load is a series of prefix or range
  * scans that read the records themselves, with no lookup per node. The small locator in {@code nodes} finds a node by
  * id (and tells a write which index entry to delete when a node moves). Values are little endian.
@@ -36,7 +38,12 @@ final class RocksDbKeys
     static final int EDGE_LENGTH = 17;
     static final int REPUTATION_LENGTH = 12;
     static final int LOCATOR_LENGTH = 16;
-    static final int OPERATION_VALUE_LENGTH = 12;
+    static final int OPERATION_STATUS_OFFSET = 0;
+    static final int OPERATION_VALUE_OFFSET = 4;
+    static final int OPERATION_TYPE_OFFSET = 12;
+    static final int OPERATION_SUBJECT_OFFSET = 16;
+    static final int OPERATION_DELTA_OFFSET = 24;
+    static final int OPERATION_VALUE_LENGTH = 32;
     static final int STOWED_HEADER_LENGTH = 16;
 
     static final ByteOrder KEY_ORDER = ByteOrder.BIG_ENDIAN;

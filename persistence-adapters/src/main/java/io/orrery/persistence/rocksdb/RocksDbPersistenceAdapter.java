@@ -6,6 +6,7 @@ package io.orrery.persistence.rocksdb;
 import io.orrery.core.persistence.EdgeKind;
 import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.OperationStatus;
+import io.orrery.core.persistence.OperationType;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.PersistenceException;
 import io.orrery.core.persistence.StowOperation;
@@ -65,7 +66,12 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     }
 
     private static final byte[] FORMAT_KEY = "orrery.format".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] FORMAT_VALUE = "1".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Format 2 keys operations by (player, operation id). Stores of format 1 (operations keyed by a global id) are
+     * not migrated: opening one fails rather than forget which operations were applied.
+     */
+    private static final String FORMAT = "2";
+    private static final byte[] FORMAT_VALUE = FORMAT.getBytes(StandardCharsets.US_ASCII);
     private static final String[] FAMILIES = {
         "nodes", "zone_index", "edges_out", "edges_in", "stowed", "stowed_by_owner", "wallets", "reputation",
         "operations" };
@@ -427,7 +433,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
         batch.clear();
         try
         {
-            if (replayed(op))
+            if (replayed(op, OperationType.STOW))
             {
                 return;
             }
@@ -459,7 +465,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
                 status = OperationStatus.OK;
             }
 
-            putOperation(op.operationId, status, 0);
+            putOperation(op.ownerPlayerId, op.operationId, status, 0, OperationType.STOW, OperationOutcomes.subject(op),
+                0);
             db.write(syncWrite, batch);
             OperationOutcomes.complete(op, status);
         }
@@ -481,7 +488,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
         batch.clear();
         try
         {
-            if (replayed(op))
+            if (replayed(op, OperationType.UNSTOW))
             {
                 return;
             }
@@ -518,7 +525,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
                 status = OperationStatus.OK;
             }
 
-            putOperation(op.operationId, status, 0);
+            putOperation(op.ownerPlayerId, op.operationId, status, 0, OperationType.UNSTOW,
+                OperationOutcomes.subject(op), 0);
             db.write(syncWrite, batch);
             OperationOutcomes.complete(op, status);
         }
@@ -539,7 +547,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
         batch.clear();
         try
         {
-            if (replayed(op))
+            if (replayed(op, OperationType.WALLET))
             {
                 return;
             }
@@ -552,7 +560,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
                 putLong(wallets, id(writeKeyView, op.playerId), value);
             }
 
-            putOperation(op.operationId, status, value);
+            putOperation(op.playerId, op.operationId, status, value, OperationType.WALLET,
+                OperationOutcomes.subject(op, OperationType.WALLET), op.delta);
             db.write(syncWrite, batch);
             OperationOutcomes.complete(op, status, value);
         }
@@ -573,7 +582,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
         batch.clear();
         try
         {
-            if (replayed(op))
+            if (replayed(op, OperationType.REPUTATION))
             {
                 return;
             }
@@ -586,7 +595,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
                 putLong(reputation, RocksDbKeys.reputation(writeKeyView, op.playerId, op.factionId), value);
             }
 
-            putOperation(op.operationId, status, value);
+            putOperation(op.playerId, op.operationId, status, value, OperationType.REPUTATION,
+                OperationOutcomes.subject(op, OperationType.REPUTATION), op.delta);
             db.write(syncWrite, batch);
             OperationOutcomes.complete(op, status, value);
         }
@@ -794,24 +804,60 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
         return name;
     }
 
-    private boolean replayed(final StowOperation op)
+    private boolean replayed(final StowOperation op, final int type)
     {
-        if (RocksDB.NOT_FOUND == get(operations, id(readKeyView, op.operationId)))
+        if (RocksDB.NOT_FOUND == get(operations, pair(readKeyView, op.ownerPlayerId, op.operationId)))
         {
             return false;
         }
-        OperationOutcomes.replay(op, readValueView.getInt(0, VALUE_ORDER), readValueView.getLong(4, VALUE_ORDER));
+        if (isRecordedReplay(type, OperationOutcomes.subject(op), 0))
+        {
+            OperationOutcomes.replay(op, recordedStatus(), recordedValue());
+        }
+        else
+        {
+            OperationOutcomes.conflict(op);
+        }
         return true;
     }
 
-    private boolean replayed(final WalletOperation op)
+    private boolean replayed(final WalletOperation op, final int type)
     {
-        if (RocksDB.NOT_FOUND == get(operations, id(readKeyView, op.operationId)))
+        if (RocksDB.NOT_FOUND == get(operations, pair(readKeyView, op.playerId, op.operationId)))
         {
             return false;
         }
-        OperationOutcomes.replay(op, readValueView.getInt(0, VALUE_ORDER), readValueView.getLong(4, VALUE_ORDER));
+        if (isRecordedReplay(type, OperationOutcomes.subject(op, type), op.delta))
+        {
+            OperationOutcomes.replay(op, recordedStatus(), recordedValue());
+        }
+        else
+        {
+            OperationOutcomes.conflict(op);
+        }
         return true;
+    }
+
+    /**
+     * @return whether the operation record just read (into {@link #readValueView}) is of this kind, subject and delta.
+     */
+    private boolean isRecordedReplay(final int type, final long subject, final long delta)
+    {
+        return OperationOutcomes.isReplay(
+            readValueView.getInt(OPERATION_TYPE_OFFSET, VALUE_ORDER),
+            readValueView.getLong(OPERATION_SUBJECT_OFFSET, VALUE_ORDER),
+            readValueView.getLong(OPERATION_DELTA_OFFSET, VALUE_ORDER),
+            type, subject, delta);
+    }
+
+    private int recordedStatus()
+    {
+        return readValueView.getInt(OPERATION_STATUS_OFFSET, VALUE_ORDER);
+    }
+
+    private long recordedValue()
+    {
+        return readValueView.getLong(OPERATION_VALUE_OFFSET, VALUE_ORDER);
     }
 
     private boolean isStowedInternal(final long itemId)
@@ -875,11 +921,21 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
         put(stowedByOwner, pair(writeKeyView, ownerPlayerId, itemId), 0);
     }
 
-    private void putOperation(final long operationId, final int status, final long value) throws RocksDBException
+    private void putOperation(
+        final long playerId,
+        final long operationId,
+        final int status,
+        final long value,
+        final int type,
+        final long subject,
+        final long delta) throws RocksDBException
     {
-        writeValueView.putInt(0, status, VALUE_ORDER);
-        writeValueView.putLong(4, value, VALUE_ORDER);
-        put(operations, id(writeKeyView, operationId), OPERATION_VALUE_LENGTH);
+        writeValueView.putInt(OPERATION_STATUS_OFFSET, status, VALUE_ORDER);
+        writeValueView.putLong(OPERATION_VALUE_OFFSET, value, VALUE_ORDER);
+        writeValueView.putInt(OPERATION_TYPE_OFFSET, type, VALUE_ORDER);
+        writeValueView.putLong(OPERATION_SUBJECT_OFFSET, subject, VALUE_ORDER);
+        writeValueView.putLong(OPERATION_DELTA_OFFSET, delta, VALUE_ORDER);
+        put(operations, pair(writeKeyView, playerId, operationId), OPERATION_VALUE_LENGTH);
     }
 
     private void putLong(final ColumnFamilyHandle family, final int keyLength, final long value)
@@ -1051,7 +1107,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
         else if (!Arrays.equals(format, FORMAT_VALUE))
         {
             throw new PersistenceException(
-                "unsupported store format " + new String(format, StandardCharsets.US_ASCII) + ", expected 1");
+                "unsupported store format " + new String(format, StandardCharsets.US_ASCII) + ", expected " + FORMAT +
+                " (older formats are not migrated: start from an empty directory)");
         }
     }
 }

@@ -159,6 +159,20 @@ class PostgresPersistenceAdapterTest extends PersistenceAdapterContractTest
     }
 
     @Test
+    void shouldRefuseSchemaWhenItHoldsOperationsKeyedByGlobalIdOfTheFirstSchema()
+    {
+        adapter.close();
+        execute("CREATE TABLE " + schema + ".operations (" +
+            "operation_id bigint PRIMARY KEY, status smallint NOT NULL, value bigint NOT NULL)");
+
+        final PersistenceException refused = assertThrows(PersistenceException.class, this::open);
+        assertTrue(String.valueOf(refused.getCause()).contains("not migrated"), String.valueOf(refused.getCause()));
+        execute("DROP TABLE " + schema + ".operations");
+        adapter = open();
+        assertEquals(0, adapter.nodeCount());
+    }
+
+    @Test
     void shouldReconnectWhenConnectionWasTerminated() throws SQLException
     {
         write(node(10, WORLD, 0, 0, 0));

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,6 +72,22 @@ class RocksDbPersistenceAdapterTest extends PersistenceAdapterContractTest
         final PersistenceException ex = assertThrows(
             PersistenceException.class, () -> RocksDbPersistenceAdapter.open(directory.resolve("store")));
         assertTrue(ex.getMessage().contains("cannot open"));
+    }
+
+    @Test
+    void shouldRefuseStoreWhenItsFormatKeyedOperationsByGlobalId() throws Exception
+    {
+        final Path old = directory.resolve("format-1");
+        Files.createDirectories(old);
+        try (org.rocksdb.Options options = new org.rocksdb.Options().setCreateIfMissing(true);
+            org.rocksdb.RocksDB db = org.rocksdb.RocksDB.open(options, old.toString()))
+        {
+            db.put("orrery.format".getBytes(StandardCharsets.US_ASCII), "1".getBytes(StandardCharsets.US_ASCII));
+        }
+
+        final PersistenceException ex = assertThrows(
+            PersistenceException.class, () -> RocksDbPersistenceAdapter.open(old));
+        assertTrue(ex.getMessage().contains("not migrated"), ex.getMessage());
     }
 
     @Test

@@ -15,7 +15,11 @@ import java.util.SplittableRandom;
  * children), and moves each player's entity by the player's input with a speed limit, echoing the last applied input
  * sequence in the entity state.
  * <p>
- * Threading: Replicant thread only. Zero allocation per tick and per input once every player has joined once.
+ * Only live players are kept: a player is added on join and removed on leave (swap with the last one), so the
+ * per-tick cost is proportional to the players online and the state is bounded by the most ever online at once.
+ * <p>
+ * Threading: Replicant thread only. Zero allocation per tick, per input, per join and per leave once the arrays have
+ * grown to the most players online at once.
  */
 public final class ScriptedAuthority implements Authority
 {
@@ -163,13 +167,10 @@ public final class ScriptedAuthority implements Authority
     @Override
     public void onPlayerLeft(final long playerEntityId, final long nowNs, final EntityStore store)
     {
-        final int index = (int)playerIndex.get(playerEntityId);
+        final int index = (int)playerIndex.remove(playerEntityId);
         if (index >= 0)
         {
-            moveX[index] = 0;
-            moveY[index] = 0;
-            moveZ[index] = 0;
-            inputPending[index] = false;
+            removePlayerAt(index);
         }
         store.remove(playerEntityId);
     }
@@ -198,6 +199,14 @@ public final class ScriptedAuthority implements Authority
         moveScripted(nowNs, store);
         movePlayers(dtS, store);
         return movers + playerCount;
+    }
+
+    /**
+     * @return players online (joined and not left): the players each tick moves.
+     */
+    public int playerCount()
+    {
+        return playerCount;
     }
 
     /**
@@ -311,8 +320,33 @@ public final class ScriptedAuthority implements Authority
         }
         final int index = playerCount++;
         playerIds[index] = playerEntityId;
+        moveX[index] = 0;
+        moveY[index] = 0;
+        moveZ[index] = 0;
+        lastInputSequence[index] = 0;
+        inputPending[index] = false;
         playerIndex.put(playerEntityId, index);
         return index;
+    }
+
+    /**
+     * Move the last player into the freed index so the live players stay dense in {@code [0, playerCount)}.
+     */
+    private void removePlayerAt(final int index)
+    {
+        final int last = --playerCount;
+        if (index != last)
+        {
+            final long movedId = playerIds[last];
+            playerIds[index] = movedId;
+            moveX[index] = moveX[last];
+            moveY[index] = moveY[last];
+            moveZ[index] = moveZ[last];
+            lastInputSequence[index] = lastInputSequence[last];
+            inputPending[index] = inputPending[last];
+            playerIndex.put(movedId, index);
+        }
+        playerIds[last] = 0;
     }
 
     private static float clamp(final float value)

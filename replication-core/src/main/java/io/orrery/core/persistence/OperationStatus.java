@@ -4,8 +4,8 @@
 package io.orrery.core.persistence;
 
 /**
- * Outcome codes of Global store operations. Stored with the operation id so that a replay returns the same outcome;
- * never renumber.
+ * Outcome codes of Global store operations. Stored with the operation's key (player and operation id) so that a
+ * replay returns the same outcome; never renumber.
  */
 public final class OperationStatus
 {
@@ -25,6 +25,11 @@ public final class OperationStatus
     public static final int INSUFFICIENT_FUNDS = 6;
     /** The store failed; nothing changed; the caller may retry with the same operation id. */
     public static final int STORE_ERROR = 7;
+    /**
+     * The player's operation id is already recorded for another operation (another kind, item, faction or delta):
+     * not a replay. Nothing changed, the recorded outcome stays as it was, and this outcome is not recorded.
+     */
+    public static final int OPERATION_CONFLICT = 8;
 
     private OperationStatus()
     {
@@ -42,6 +47,7 @@ public final class OperationStatus
             case CONFLICT: return "CONFLICT";
             case INSUFFICIENT_FUNDS: return "INSUFFICIENT_FUNDS";
             case STORE_ERROR: return "STORE_ERROR";
+            case OPERATION_CONFLICT: return "OPERATION_CONFLICT";
             default: return "UNKNOWN(" + status + ")";
         }
     }

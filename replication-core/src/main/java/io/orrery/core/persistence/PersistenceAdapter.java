@@ -19,8 +19,17 @@ package io.orrery.core.persistence;
  *     <li>The IN_ZONE edge of a node is implied by {@link NodeRecord#parentZoneId} and kept by the adapter itself;
  *     removing a node removes every edge that touches it.</li>
  *     <li>Stow moves a node out of the graph into the Global store, unstow moves it back, in one transaction: an
- *     item is never in both stores or in neither. Operations are idempotent by operation id: replaying an operation
- *     id that has been applied returns the recorded outcome and changes nothing.</li>
+ *     item is never in both stores or in neither.</li>
+ *     <li>Operations are idempotent by their <b>key, the pair (player, operation id)</b>: the player is
+ *     {@link StowOperation#ownerPlayerId} for stow and unstow, {@link WalletOperation#playerId} for wallet and
+ *     reputation changes. Operation ids are chosen per player (clients choose theirs), so one player's ids never
+ *     name another player's operations. The first execution of a key records its outcome together with what the
+ *     operation was (its {@link OperationType}, its subject: the item for stow and unstow, the faction for
+ *     reputation, and its delta for wallet and reputation). A later call with the same key and the same kind,
+ *     subject and delta is a replay: it returns the recorded outcome ({@link OperationStatus#DUPLICATE} when it was
+ *     applied) and changes nothing. A call with the same key and anything else is refused with
+ *     {@link OperationStatus#OPERATION_CONFLICT}: nothing changes, the recorded outcome stays, nothing is recorded.
+ *     </li>
  *     <li>A wallet never goes negative: a change that would overdraw it fails with
  *     {@link OperationStatus#INSUFFICIENT_FUNDS} and changes nothing.</li>
  * </ul>

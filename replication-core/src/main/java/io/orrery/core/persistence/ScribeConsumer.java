@@ -77,6 +77,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private final AtomicCounter retries;
     private final AtomicCounter operationsApplied;
     private final AtomicCounter operationsRejected;
+    private final AtomicCounter operationConflicts;
     private final AtomicCounter backlog;
     private final AtomicCounter lastFlushLatencyNs;
     private final AtomicCounter regionsLoaded;
@@ -132,6 +133,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         retries = counters[ScribeCounter.RETRIES.id()];
         operationsApplied = counters[ScribeCounter.OPERATIONS_APPLIED.id()];
         operationsRejected = counters[ScribeCounter.OPERATIONS_REJECTED.id()];
+        operationConflicts = counters[ScribeCounter.OPERATION_CONFLICTS.id()];
         backlog = counters[ScribeCounter.BACKLOG.id()];
         regionsLoaded = counters[ScribeCounter.REGIONS_LOADED.id()];
         nodesLoaded = counters[ScribeCounter.NODES_LOADED.id()];
@@ -537,6 +539,10 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         else
         {
             operationsRejected.incrementRelease();
+            if (OperationStatus.OPERATION_CONFLICT == status)
+            {
+                operationConflicts.incrementRelease();
+            }
         }
 
         return postCompletion(type, event.operationId, event.correlationId, status, firstStatus, value, unstowNode);

@@ -33,7 +33,8 @@ public enum ScribeCounter
     LOST_AT_CLOSE(13, "world changes not written when close timed out"),
     REGIONS_LOADED(14, "regions loaded (stream-in)"),
     NODES_LOADED(15, "nodes loaded by region loads"),
-    LOAD_RING_FULL(16, "region load waits: load ring full");
+    LOAD_RING_FULL(16, "region load waits: load ring full"),
+    OPERATION_CONFLICTS(17, "operations refused: the player's operation id is recorded for another operation");
 
     /**
      * Aeron counter type id of every Scribe counter.

@@ -8,6 +8,9 @@ package io.orrery.core.persistence;
  * {@link #entityId}); for an unstow, it is the node to insert into the graph (its position and zone are where the
  * item reappears; archetype and component state come from the stored item when {@link #node} leaves them 0).
  * A {@link OperationStatus#DUPLICATE} replay reports the first outcome in {@link #firstStatus}.
+ * <p>
+ * The operation's idempotency key is ({@link #ownerPlayerId}, {@link #operationId}); a replay must carry the same
+ * {@link #entityId} and be of the same kind (stow or unstow), else it is an {@link OperationStatus#OPERATION_CONFLICT}.
  */
 public final class StowOperation
 {

@@ -7,6 +7,10 @@ package io.orrery.core.persistence;
  * A reusable wallet or reputation change. {@link #factionId} is used by reputation changes only.
  * On success {@link #value} is the new balance (or standing); a {@link OperationStatus#DUPLICATE} replay returns the
  * value recorded by the first application and its outcome in {@link #firstStatus}.
+ * <p>
+ * The operation's idempotency key is ({@link #playerId}, {@link #operationId}); a replay must be of the same kind and
+ * carry the same {@link #delta} (and {@link #factionId} for reputation), else it is an
+ * {@link OperationStatus#OPERATION_CONFLICT}.
  */
 public final class WalletOperation
 {

@@ -21,10 +21,12 @@
  *     delivered on the producer thread by {@code pollCompletions}, and only after the adapter returned. With status
  *     {@code OK} or {@code DUPLICATE} its effect is in the store, and so is every world change and operation offered
  *     before it (1). A rule outcome ({@code NOT_FOUND}, {@code NOT_OWNER}, {@code CONFLICT},
- *     {@code INSUFFICIENT_FUNDS}) means the store changed nothing. {@code STORE_ERROR} is delivered only when
- *     {@code close()} gave up on a store that stayed down: the operation was not applied. An operation whose attempt
- *     failed is retried with the same operation id, which is safe because operations are idempotent by id: a retry
- *     of an attempt that did commit (outcome unknown to Scribe) returns {@code DUPLICATE} with the first outcome.</li>
+ *     {@code INSUFFICIENT_FUNDS}, {@code OPERATION_CONFLICT}) means the store changed nothing. {@code STORE_ERROR}
+ *     is delivered only when {@code close()} gave up on a store that stayed down: the operation was not applied.
+ *     An operation whose attempt
+ *     failed is retried with the same operation id, which is safe because operations are idempotent by their key
+ *     (player, operation id): a retry of an attempt that did commit (outcome unknown to Scribe) returns
+ *     {@code DUPLICATE} with the first outcome.</li>
  *     <li><b>World state is write-behind.</b> A world change waits in the pending batch at most the flush interval
  *     ({@code orrery.scribe.flush.interval.ms}, default 100 ms) from the moment the first change entered the empty
  *     batch; the consumer checks at the end of every ring batch and every duty cycle, and also writes when the batch

@@ -25,6 +25,14 @@ import org.agrona.concurrent.status.AtomicCounter;
  * A request resent with the operation id of the one in flight for the same item is not answered again: the durable
  * result of the one in flight answers both.
  * <p>
+ * <b>Operation ids are the player's own.</b> The store keys every operation by (player, operation id), so no player
+ * can name another's. Client ids must be positive: 0 and below are the layer's (the starter grant is
+ * {@link EntityIds#STARTER_GRANT_OPERATION_ID}), refused {@code operationIdReserved} (counted,
+ * {@link #reservedOperationIdsRefused()}). A request whose (player, operation id) is already recorded is a replay,
+ * answered {@code duplicate} (or the recorded refusal), only when it names the same item and kind (stow or unstow);
+ * otherwise it is refused {@code operationConflict} (counted, {@link #operationConflicts()}) and the recorded outcome
+ * stays. The Replicant answers from its recent results when it can; the store decides when it cannot.
+ * <p>
  * Without persistence there is no backend and every request is answered {@code storeUnavailable}: nothing is
  * changed, the client may retry with the same operation id.
  * <p>
@@ -40,7 +48,7 @@ public final class InventoryService
     /**
      * How many recent outcomes are remembered to answer a client's resend of an operation that already completed
      * (its result was lost or late): the resend gets {@code duplicate} with the original placement, without touching
-     * the store. Older resends are answered from the cache's present state.
+     * the store. Older resends are answered from the cache's present state, or by the store.
      */
     public static final int RECENT_RESULTS = 8192;
 
@@ -53,18 +61,19 @@ public final class InventoryService
          * Start a stow of the item (present in the store) for the player. The outcome comes back through
          * {@link InventoryService#onResult} later.
          *
+         * @param operationId the client's operation id (positive): with the player, the store's idempotency key.
          * @return true if accepted, false if the backend cannot take it now (the client is told storeUnavailable).
          */
-        boolean stow(long storeOperationId, long sessionId, long clientOperationId, long playerId, int itemSlot,
-            long containerId);
+        boolean stow(long sessionId, long operationId, long playerId, int itemSlot, long containerId);
 
         /**
          * Start an unstow of the player's item to a position (mm, zone local).
          *
+         * @param operationId the client's operation id (positive): with the player, the store's idempotency key.
          * @return true if accepted, false if the backend cannot take it now.
          */
-        boolean unstow(long storeOperationId, long sessionId, long clientOperationId, long playerId, long itemId,
-            long parentZoneId, long x, long y, long z);
+        boolean unstow(long sessionId, long operationId, long playerId, long itemId, long parentZoneId, long x, long y,
+            long z);
     }
 
     private final EntityStore store;
@@ -77,12 +86,20 @@ public final class InventoryService
     private final UnstowRequestDecoder unstowDecoder = new UnstowRequestDecoder();
     private final StowResultEncoder resultEncoder = new StowResultEncoder();
     private final UnsafeBuffer resultBuffer = new UnsafeBuffer(new byte[64]);
-    private final Long2LongHashMap pendingByItem =
-        new Long2LongHashMap(0);
-    private final Long2LongHashMap completedByOperation =
-        new Long2LongHashMap(RECENT_RESULTS, 0.65f, -1L);
-    private final long[] completedOrder = new long[RECENT_RESULTS];
-    private int completedCursor;
+    /** item id -> client operation id of the operation in flight for it. */
+    private final Long2LongHashMap pendingOperationByItem = new Long2LongHashMap(0);
+    /** item id -> (player id << 1) | 1 for a stow, 0 for an unstow, of the operation in flight for it. */
+    private final Long2LongHashMap pendingPlayerByItem = new Long2LongHashMap(0);
+    /** hash of (player, operation id) -> index in the recent results; verified against the arrays. */
+    private final Long2LongHashMap recentByKey = new Long2LongHashMap(RECENT_RESULTS * 2, 0.65f, -1L);
+    private final long[] recentPlayer = new long[RECENT_RESULTS];
+    private final long[] recentOperation = new long[RECENT_RESULTS];
+    private final long[] recentItem = new long[RECENT_RESULTS];
+    /** (wire status << 2) | (1 if a stow) << 1 | (1 if the item was left stowed). */
+    private final long[] recentOutcome = new long[RECENT_RESULTS];
+    private int recentCursor;
+    private long reservedOperationIdsRefused;
+    private long operationConflicts;
     private InventoryBackend backend;
 
     public InventoryService(
@@ -108,7 +125,24 @@ public final class InventoryService
      */
     public int pendingCount()
     {
-        return pendingByItem.size();
+        return pendingOperationByItem.size();
+    }
+
+    /**
+     * @return requests refused because their operation id is reserved for the layer (0 and below).
+     */
+    public long reservedOperationIdsRefused()
+    {
+        return reservedOperationIdsRefused;
+    }
+
+    /**
+     * @return requests refused because the player's operation id was already used for another item or kind, here
+     * or by the store.
+     */
+    public long operationConflicts()
+    {
+        return operationConflicts;
     }
 
     /**
@@ -116,7 +150,7 @@ public final class InventoryService
      */
     public boolean isPending(final long itemId)
     {
-        return pendingByItem.containsKey(itemId);
+        return pendingOperationByItem.containsKey(itemId);
     }
 
     public void onStowRequest(
@@ -129,12 +163,17 @@ public final class InventoryService
         counters[OrreryCounter.INVENTORY_REQUESTS.id()].incrementOrdered();
 
         final int itemSlot = store.slotOf(itemId);
+        if (!EntityIds.isClientOperationId(clientOperationId))
+        {
+            refuseReserved(observer, clientOperationId, itemId, itemSlot < 0);
+            return;
+        }
         if (null == backend)
         {
             answer(observer, clientOperationId, itemId, itemSlot < 0, OperationStatus.storeUnavailable);
             return;
         }
-        if (answerReplay(observer, playerId, clientOperationId, itemId))
+        if (answerReplay(observer, playerId, clientOperationId, itemId, true))
         {
             return;
         }
@@ -148,23 +187,18 @@ public final class InventoryService
             answer(observer, clientOperationId, itemId, false, OperationStatus.notOwner);
             return;
         }
-        final long storeOperationId = EntityIds.storeOperationId(playerId, clientOperationId);
-        if (pendingByItem.containsKey(itemId))
+        if (pendingOperationByItem.containsKey(itemId))
         {
-            if (pendingByItem.get(itemId) != storeOperationId)
-            {
-                answer(observer, clientOperationId, itemId, false, OperationStatus.rejected);
-            }
-            return; // a resend of the operation in flight: its durable result is on its way
+            answerBusy(observer, playerId, clientOperationId, itemId, true, false);
+            return;
         }
 
-        if (!backend.stow(storeOperationId, observer.sessionId, clientOperationId, playerId, itemSlot,
-            stowDecoder.containerId()))
+        if (!backend.stow(observer.sessionId, clientOperationId, playerId, itemSlot, stowDecoder.containerId()))
         {
             answer(observer, clientOperationId, itemId, false, OperationStatus.storeUnavailable);
             return;
         }
-        pendingByItem.put(itemId, storeOperationId);
+        track(itemId, clientOperationId, playerId, true);
     }
 
     public void onUnstowRequest(
@@ -176,21 +210,26 @@ public final class InventoryService
         final long playerId = observer.playerEntityId;
         counters[OrreryCounter.INVENTORY_REQUESTS.id()].incrementOrdered();
 
+        if (!EntityIds.isClientOperationId(clientOperationId))
+        {
+            refuseReserved(observer, clientOperationId, itemId, store.slotOf(itemId) < 0);
+            return;
+        }
         if (null == backend)
         {
             answer(observer, clientOperationId, itemId, true, OperationStatus.storeUnavailable);
             return;
         }
-        if (answerReplay(observer, playerId, clientOperationId, itemId))
+        if (answerReplay(observer, playerId, clientOperationId, itemId, false))
         {
             return;
         }
-        if (pendingByItem.containsKey(itemId) &&
-            pendingByItem.get(itemId) == EntityIds.storeOperationId(playerId, clientOperationId))
+        if (pendingOperationByItem.containsKey(itemId))
         {
-            return; // a resend of the operation in flight: its durable result is on its way
+            answerBusy(observer, playerId, clientOperationId, itemId, false, store.slotOf(itemId) < 0);
+            return;
         }
-        if (!EntityIds.isItem(itemId) || pendingByItem.containsKey(itemId))
+        if (!EntityIds.isItem(itemId))
         {
             answer(observer, clientOperationId, itemId, store.slotOf(itemId) < 0, OperationStatus.rejected);
             return;
@@ -205,13 +244,12 @@ public final class InventoryService
             return;
         }
 
-        final long storeOperationId = EntityIds.storeOperationId(playerId, clientOperationId);
-        if (!backend.unstow(storeOperationId, observer.sessionId, clientOperationId, playerId, itemId, zoneId, x, y, z))
+        if (!backend.unstow(observer.sessionId, clientOperationId, playerId, itemId, zoneId, x, y, z))
         {
             answer(observer, clientOperationId, itemId, true, OperationStatus.storeUnavailable);
             return;
         }
-        pendingByItem.put(itemId, storeOperationId);
+        track(itemId, clientOperationId, playerId, false);
     }
 
     /**
@@ -223,10 +261,15 @@ public final class InventoryService
         final long sessionId, final long clientOperationId, final long itemId, final boolean stowed,
         final OperationStatus status)
     {
-        final long storeOperationId = pendingByItem.remove(itemId);
-        if (0 != storeOperationId)
+        final long operationId = pendingOperationByItem.remove(itemId);
+        final long playerAndKind = pendingPlayerByItem.remove(itemId);
+        if (0 != operationId && isRecordedByStore(status))
         {
-            remember(storeOperationId, stowed, status);
+            remember(playerAndKind >>> 1, operationId, itemId, 0 != (playerAndKind & 1), stowed, status);
+        }
+        if (OperationStatus.operationConflict == status)
+        {
+            operationConflicts++;
         }
         counters[OperationStatus.ok == status || OperationStatus.duplicate == status ?
             OrreryCounter.INVENTORY_COMPLETED.id() : OrreryCounter.INVENTORY_FAILED.id()].incrementOrdered();
@@ -237,33 +280,119 @@ public final class InventoryService
         }
     }
 
+    private void track(final long itemId, final long operationId, final long playerId, final boolean isStow)
+    {
+        pendingOperationByItem.put(itemId, operationId);
+        pendingPlayerByItem.put(itemId, (playerId << 1) | (isStow ? 1 : 0));
+    }
+
+    /**
+     * The item has an operation in flight: a resend of that very operation waits for its result (not answered now);
+     * the same player and operation id for the other kind is a conflict; anything else finds the item busy.
+     */
+    private void answerBusy(
+        final ClientEgressProxy.ClientObserver observer,
+        final long playerId,
+        final long clientOperationId,
+        final long itemId,
+        final boolean isStow,
+        final boolean stowed)
+    {
+        final long playerAndKind = pendingPlayerByItem.get(itemId);
+        if (pendingOperationByItem.get(itemId) == clientOperationId && playerAndKind >>> 1 == playerId)
+        {
+            if ((0 != (playerAndKind & 1)) != isStow)
+            {
+                operationConflicts++;
+                answer(observer, clientOperationId, itemId, stowed, OperationStatus.operationConflict);
+            }
+            return; // a resend of the operation in flight: its durable result is on its way
+        }
+        answer(observer, clientOperationId, itemId, stowed, OperationStatus.rejected);
+    }
+
+    private void refuseReserved(
+        final ClientEgressProxy.ClientObserver observer,
+        final long clientOperationId,
+        final long itemId,
+        final boolean stowed)
+    {
+        reservedOperationIdsRefused++;
+        answer(observer, clientOperationId, itemId, stowed, OperationStatus.operationIdReserved);
+    }
+
+    /**
+     * Answer a request whose (player, operation id) completed recently: a replay (same item, same kind) gets the
+     * recorded outcome ({@code duplicate} if it was applied), anything else {@code operationConflict}.
+     *
+     * @return whether answered.
+     */
     private boolean answerReplay(
         final ClientEgressProxy.ClientObserver observer,
         final long playerId,
         final long clientOperationId,
-        final long itemId)
+        final long itemId,
+        final boolean isStow)
     {
-        final long packed = completedByOperation.get(EntityIds.storeOperationId(playerId, clientOperationId));
-        if (-1L == packed)
+        final int index = (int)recentByKey.get(recentKey(playerId, clientOperationId));
+        if (index < 0 || recentPlayer[index] != playerId || recentOperation[index] != clientOperationId)
         {
             return false;
         }
-        final OperationStatus first = OperationStatus.get((short)(packed >>> 1));
-        answer(observer, clientOperationId, itemId, 0 != (packed & 1),
+        final long outcome = recentOutcome[index];
+        if (recentItem[index] != itemId || (0 != (outcome & 2)) != isStow)
+        {
+            operationConflicts++;
+            answer(observer, clientOperationId, itemId, store.slotOf(itemId) < 0, OperationStatus.operationConflict);
+            return true;
+        }
+        final OperationStatus first = OperationStatus.get((short)(outcome >>> 2));
+        answer(observer, clientOperationId, itemId, 0 != (outcome & 1),
             OperationStatus.ok == first || OperationStatus.duplicate == first ? OperationStatus.duplicate : first);
         return true;
     }
 
-    private void remember(final long storeOperationId, final boolean stowed, final OperationStatus status)
+    private void remember(
+        final long playerId,
+        final long operationId,
+        final long itemId,
+        final boolean isStow,
+        final boolean stowed,
+        final OperationStatus status)
     {
-        final long evicted = completedOrder[completedCursor];
-        if (0 != evicted)
+        final int index = recentCursor;
+        if (0 != recentPlayer[index])
         {
-            completedByOperation.remove(evicted);
+            final long evictedKey = recentKey(recentPlayer[index], recentOperation[index]);
+            if (recentByKey.get(evictedKey) == index)
+            {
+                recentByKey.remove(evictedKey);
+            }
         }
-        completedOrder[completedCursor] = storeOperationId;
-        completedCursor = (completedCursor + 1) % RECENT_RESULTS;
-        completedByOperation.put(storeOperationId, ((long)status.value() << 1) | (stowed ? 1 : 0));
+        recentPlayer[index] = playerId;
+        recentOperation[index] = operationId;
+        recentItem[index] = itemId;
+        recentOutcome[index] = ((long)status.value() << 2) | (isStow ? 2 : 0) | (stowed ? 1 : 0);
+        recentByKey.put(recentKey(playerId, operationId), index);
+        recentCursor = (index + 1) % RECENT_RESULTS;
+    }
+
+    /**
+     * Outcomes the store records under the operation's key, so a replay may be answered with them: not
+     * {@code storeUnavailable} (nothing happened, a retry may succeed) nor {@code operationConflict} (the key holds
+     * another operation's outcome).
+     */
+    private static boolean isRecordedByStore(final OperationStatus status)
+    {
+        return OperationStatus.storeUnavailable != status && OperationStatus.operationConflict != status;
+    }
+
+    private static long recentKey(final long playerId, final long operationId)
+    {
+        long z = playerId * 0x9E3779B97F4A7C15L + operationId;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     private boolean mayTake(final long playerId, final int itemSlot)

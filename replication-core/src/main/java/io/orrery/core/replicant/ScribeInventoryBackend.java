@@ -26,11 +26,15 @@ import org.agrona.collections.LongArrayQueue;
  *     <li><b>Unstow</b>: the node (where the client asked, owned by the player, archetype and component state from
  *     the stored item) is inserted into the graph; on a durable {@code OK} the node the store inserted enters the
  *     cache, where the authority adopts it (Atlas assigns untracked entities to the server of their territory).</li>
- *     <li><b>Starter grant</b>: when a player joins, a stow with operation id
- *     {@code EntityIds.storeOperationId(player, 0)} of a crate ({@link #ARCHETYPE_STARTER_CRATE}) with id
- *     {@link EntityIds#starterItemId(long)} owned by the player: the store inserts it the first time; every later
- *     join replays the operation id and changes nothing. Offers refused by back-pressure are retried each cycle.</li>
+ *     <li><b>Starter grant</b>: when a player joins, a stow under the player's key with operation id
+ *     {@link EntityIds#STARTER_GRANT_OPERATION_ID} (an id clients may not use) of a crate
+ *     ({@link #ARCHETYPE_STARTER_CRATE}) with id {@link EntityIds#starterItemId(long)} owned by the player: the store
+ *     inserts it the first time; every later join replays the operation and changes nothing. Offers refused by
+ *     back-pressure are retried each cycle.</li>
  * </ul>
+ * Operations are keyed in the store by (player, operation id): stow and unstow carry the client's own operation id
+ * and the player as owner, so no player's id can name another player's operation.
+ * <p>
  * Nothing is answered before the outcome is durable. Pending operations are tracked in pre-allocated arrays indexed
  * by the correlation id given to Scribe (at most Scribe's {@code maxPendingOperations}).
  * <p>
@@ -147,9 +151,8 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
 
     @Override
     public boolean stow(
-        final long storeOperationId,
         final long sessionId,
-        final long clientOperationId,
+        final long operationId,
         final long playerId,
         final int itemSlot,
         final long containerId)
@@ -159,21 +162,20 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
             return false;
         }
         final int index = freeStack[freeCount - 1];
-        if (!scribe.offerStow(storeOperationId, index, playerId, containerId, node))
+        if (!scribe.offerStow(operationId, index, playerId, containerId, node))
         {
             return false;
         }
         freeCount--;
-        track(index, KIND_STOW, sessionId, clientOperationId, node.entityId);
+        track(index, KIND_STOW, sessionId, operationId, node.entityId);
         store.pinned(itemSlot, true);
         return true;
     }
 
     @Override
     public boolean unstow(
-        final long storeOperationId,
         final long sessionId,
-        final long clientOperationId,
+        final long operationId,
         final long playerId,
         final long itemId,
         final long parentZoneId,
@@ -194,12 +196,12 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
         node.z = z;
         node.radius = ITEM_RADIUS_M;
         final int index = freeStack[freeCount - 1];
-        if (!scribe.offerUnstow(storeOperationId, index, playerId, node))
+        if (!scribe.offerUnstow(operationId, index, playerId, node))
         {
             return false;
         }
         freeCount--;
-        track(index, KIND_UNSTOW, sessionId, clientOperationId, itemId);
+        track(index, KIND_UNSTOW, sessionId, operationId, itemId);
         return true;
     }
 
@@ -308,6 +310,8 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
             case io.orrery.core.persistence.OperationStatus.NOT_OWNER: return OperationStatus.notOwner;
             case io.orrery.core.persistence.OperationStatus.INSUFFICIENT_FUNDS: return OperationStatus.insufficientFunds;
             case io.orrery.core.persistence.OperationStatus.STORE_ERROR: return OperationStatus.storeUnavailable;
+            case io.orrery.core.persistence.OperationStatus.OPERATION_CONFLICT:
+                return OperationStatus.operationConflict;
             case io.orrery.core.persistence.OperationStatus.CONFLICT:
             default:
                 return OperationStatus.rejected;
@@ -326,7 +330,7 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
         node.ownerPlayerId = playerId;
         node.radius = ITEM_RADIUS_M;
         final int index = freeStack[freeCount - 1];
-        if (!scribe.offerStow(EntityIds.storeOperationId(playerId, 0), index, playerId, 0, node))
+        if (!scribe.offerStow(EntityIds.STARTER_GRANT_OPERATION_ID, index, playerId, 0, node))
         {
             return false;
         }

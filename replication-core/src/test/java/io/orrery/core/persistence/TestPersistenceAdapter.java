@@ -35,7 +35,7 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
     private final Map<Long, Item> stowed = new HashMap<>();
     private final Map<Long, Long> wallets = new HashMap<>();
     private final Map<Long, Long> reputations = new HashMap<>();
-    private final Map<Long, long[]> outcomes = new HashMap<>();
+    private final Map<List<Long>, long[]> outcomes = new HashMap<>();
     private final List<String> calls = new ArrayList<>();
     private final List<Integer> batchSizes = new ArrayList<>();
 
@@ -281,7 +281,7 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
         synchronized (this)
         {
             calls.add("stow " + op.entityId);
-            if (replay(op.operationId, op))
+            if (replay(op, OperationType.STOW))
             {
                 return;
             }
@@ -302,7 +302,7 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
                 stowed.put(op.entityId, new Item(op.ownerPlayerId, op.containerId, item));
                 op.status = OperationStatus.OK;
             }
-            record(op.operationId, op.status, op.value);
+            record(op, OperationType.STOW);
         }
     }
 
@@ -313,7 +313,7 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
         synchronized (this)
         {
             calls.add("unstow " + op.entityId);
-            if (replay(op.operationId, op))
+            if (replay(op, OperationType.UNSTOW))
             {
                 return;
             }
@@ -346,7 +346,7 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
                 op.node.copyFrom(node);
                 op.status = OperationStatus.OK;
             }
-            record(op.operationId, op.status, op.value);
+            record(op, OperationType.UNSTOW);
         }
     }
 
@@ -357,7 +357,7 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
         synchronized (this)
         {
             calls.add("wallet " + op.playerId);
-            if (replay(op.operationId, op))
+            if (replay(op, OperationType.WALLET))
             {
                 return;
             }
@@ -373,7 +373,7 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
                 op.status = OperationStatus.OK;
                 op.value = balance;
             }
-            record(op.operationId, op.status, op.value);
+            record(op, OperationType.WALLET);
         }
     }
 
@@ -384,7 +384,7 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
         synchronized (this)
         {
             calls.add("reputation " + op.playerId);
-            if (replay(op.operationId, op))
+            if (replay(op, OperationType.REPUTATION))
             {
                 return;
             }
@@ -393,7 +393,7 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
             reputations.put(key, standing);
             op.status = OperationStatus.OK;
             op.value = standing;
-            record(op.operationId, op.status, op.value);
+            record(op, OperationType.REPUTATION);
         }
     }
 
@@ -441,12 +441,23 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
     {
     }
 
-    private boolean replay(final long operationId, final StowOperation op)
+    /**
+     * Keyed by (player, operation id); a replay must match the recorded kind, subject and delta, else it is an
+     * {@link OperationStatus#OPERATION_CONFLICT} that changes and records nothing.
+     */
+    private boolean replay(final StowOperation op, final int type)
     {
-        final long[] outcome = outcomes.get(operationId);
+        final long[] outcome = outcomes.get(List.of(op.ownerPlayerId, op.operationId));
         if (null == outcome)
         {
             return false;
+        }
+        if (outcome[2] != type || outcome[3] != op.entityId || outcome[4] != 0)
+        {
+            op.status = OperationStatus.OPERATION_CONFLICT;
+            op.firstStatus = OperationStatus.OPERATION_CONFLICT;
+            op.value = 0;
+            return true;
         }
         op.status = OperationStatus.DUPLICATE;
         op.firstStatus = (int)outcome[0];
@@ -454,12 +465,20 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
         return true;
     }
 
-    private boolean replay(final long operationId, final WalletOperation op)
+    private boolean replay(final WalletOperation op, final int type)
     {
-        final long[] outcome = outcomes.get(operationId);
+        final long[] outcome = outcomes.get(List.of(op.playerId, op.operationId));
         if (null == outcome)
         {
             return false;
+        }
+        if (outcome[2] != type || outcome[3] != (OperationType.REPUTATION == type ? op.factionId : 0) ||
+            outcome[4] != op.delta)
+        {
+            op.status = OperationStatus.OPERATION_CONFLICT;
+            op.firstStatus = OperationStatus.OPERATION_CONFLICT;
+            op.value = 0;
+            return true;
         }
         op.status = OperationStatus.DUPLICATE;
         op.firstStatus = (int)outcome[0];
@@ -467,8 +486,15 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
         return true;
     }
 
-    private void record(final long operationId, final int status, final long value)
+    private void record(final StowOperation op, final int type)
     {
-        outcomes.put(operationId, new long[]{ status, value });
+        outcomes.put(
+            List.of(op.ownerPlayerId, op.operationId), new long[]{ op.status, op.value, type, op.entityId, 0 });
+    }
+
+    private void record(final WalletOperation op, final int type)
+    {
+        outcomes.put(List.of(op.playerId, op.operationId),
+            new long[]{ op.status, op.value, type, OperationType.REPUTATION == type ? op.factionId : 0, op.delta });
     }
 }
