@@ -106,7 +106,7 @@ class EntityReincarnationTest
         final long item = EntityIds.starterItemId(ownerId);
         final PersistentShardTest.Results results = new PersistentShardTest.Results();
         shard.authority.spawnPlayerAt(ownerId, 0);
-        final ClientSession owner = shard.link.connect(500, shard.token(ownerId), results);
+        final ClientSession owner = shard.link.connect(shard.token(ownerId), results);
         shard.await(owner::isConnected, "handshake");
         final ClientSession observer = shard.connect(6, 5);
         shard.await(() -> adapter.isStowed(item), "starter grant");

@@ -145,7 +145,7 @@ class PersistentShardTest
             final long attackerItem = EntityIds.starterItemId(attacker);
             final Results results = new Results();
             shard.authority.spawnPlayerAt(attacker, 0);
-            final ClientSession session = shard.link.connect(500, shard.token(attacker), results);
+            final ClientSession session = shard.link.connect(shard.token(attacker), results);
             shard.await(session::isConnected, "handshake");
             shard.await(() -> adapter.isStowed(attackerItem), "attacker's own starter grant");
             session.unstow(1, attackerItem, 0, 2 * MM, 0, 0);
@@ -166,7 +166,7 @@ class PersistentShardTest
 
             final Results victimResults = new Results();
             shard.authority.spawnPlayerAt(victim, 0);
-            final ClientSession victimSession = shard.link.connect(501, shard.token(victim), victimResults);
+            final ClientSession victimSession = shard.link.connect(shard.token(victim), victimResults);
             shard.await(victimSession::isConnected, "victim's handshake");
             shard.await(() -> shard.counter(OrreryCounter.STARTER_GRANTS) == 2, "victim's grant durable");
             assertTrue(adapter.isStowed(EntityIds.starterItemId(victim)), "the victim got its starter item");

@@ -270,6 +270,7 @@ public final class InventoryService
         if (OperationStatus.operationConflict == status)
         {
             operationConflicts++;
+            counters[OrreryCounter.INVENTORY_OPERATION_CONFLICTS.id()].incrementOrdered();
         }
         counters[OperationStatus.ok == status || OperationStatus.duplicate == status ?
             OrreryCounter.INVENTORY_COMPLETED.id() : OrreryCounter.INVENTORY_FAILED.id()].incrementOrdered();
@@ -304,6 +305,7 @@ public final class InventoryService
             if ((0 != (playerAndKind & 1)) != isStow)
             {
                 operationConflicts++;
+                counters[OrreryCounter.INVENTORY_OPERATION_CONFLICTS.id()].incrementOrdered();
                 answer(observer, clientOperationId, itemId, stowed, OperationStatus.operationConflict);
             }
             return; // a resend of the operation in flight: its durable result is on its way
@@ -318,6 +320,7 @@ public final class InventoryService
         final boolean stowed)
     {
         reservedOperationIdsRefused++;
+        counters[OrreryCounter.INVENTORY_OPERATION_CONFLICTS.id()].incrementOrdered();
         answer(observer, clientOperationId, itemId, stowed, OperationStatus.operationIdReserved);
     }
 
@@ -343,6 +346,7 @@ public final class InventoryService
         if (recentItem[index] != itemId || (0 != (outcome & 2)) != isStow)
         {
             operationConflicts++;
+            counters[OrreryCounter.INVENTORY_OPERATION_CONFLICTS.id()].incrementOrdered();
             answer(observer, clientOperationId, itemId, store.slotOf(itemId) < 0, OperationStatus.operationConflict);
             return true;
         }
