@@ -5,13 +5,13 @@ package io.orrery.servers;
 
 import io.orrery.core.ReplicationLayer;
 import io.orrery.core.auth.SessionTokens;
+import io.orrery.core.auth.TokenSecrets;
 import io.orrery.core.server.ServerLink;
+import io.orrery.core.status.AgentDeath;
 import io.orrery.servers.game.GameServerAgent;
 import io.orrery.servers.game.WorldSettings;
 import org.HdrHistogram.Histogram;
 import org.agrona.CloseHelper;
-import io.orrery.core.auth.TokenSecrets;
-import io.orrery.core.status.AgentDeath;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.ShutdownSignalBarrier;
@@ -120,6 +120,10 @@ public final class GameServer implements Callable<Integer>
         "(how the shard launcher stops its child processes).")
     boolean stopOnStdinClose;
 
+    @CommandLine.Option(names = "--status-address", description = "Serve /metrics (Prometheus text), /ready (200 once "
+        + "welcomed and simulating) and /health on this host:port, e.g. 127.0.0.1:9465 (default: off).")
+    String statusAddress;
+
     @CommandLine.Option(names = "--connect-timeout", description = "Give up if not welcomed within this long " +
         "(default: ${DEFAULT-VALUE}).")
     String connectTimeout = "10s";
@@ -158,9 +162,23 @@ public final class GameServer implements Callable<Integer>
         final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
         GameServerAgent agent = null;
         AgentRunner runner = null;
+        StatusEndpoint status = null;
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
             agent = new GameServerAgent(settings, linkCtx);
+            if (null != statusAddress)
+            {
+                final GameServerMetrics metrics = new GameServerMetrics(agent, serverId);
+                try
+                {
+                    status = StatusEndpoint.start(statusAddress, metrics::render, metrics::isReady);
+                }
+                catch (final IllegalArgumentException | java.io.UncheckedIOException ex)
+                {
+                    System.err.println("orrery: game server " + serverId + ": " + ex.getMessage());
+                    return ReplicationLayerServer.EXIT_CONFIGURATION;
+                }
+            }
             runner = new AgentRunner(newIdleStrategy(), (ex) ->
             {
                 errors.incrementAndGet();
@@ -191,6 +209,7 @@ public final class GameServer implements Callable<Integer>
         finally
         {
             stop(reporter, runner, linkCtx);
+            CloseHelper.quietClose(status);
         }
     }
 

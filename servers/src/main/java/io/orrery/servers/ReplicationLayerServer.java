@@ -8,6 +8,7 @@ import io.orrery.core.ThreadingMode;
 import io.orrery.core.auth.TokenSecrets;
 import io.orrery.core.authority.ScriptedAuthority;
 import io.orrery.core.persistence.PersistenceAdapter;
+import io.orrery.core.status.LayerMetrics;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.persistence.PersistenceAdapters;
 import org.agrona.CloseHelper;
@@ -19,6 +20,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The hybrid Replication Layer as a process: Gateway and Replicant over an embedded (or external) media driver, with
@@ -41,6 +43,9 @@ public final class ReplicationLayerServer implements Callable<Integer>
      * {@link io.orrery.core.status.AgentDeath#EXIT_CODE}; a command-line usage error is 2.
      */
     public static final int EXIT_CONFIGURATION = 78;
+
+    private static final String NOT_READY_METRICS = "# HELP orrery_layer_ready 1 once the layer has restored its " +
+        "shard and serves, else 0.\n# TYPE orrery_layer_ready gauge\norrery_layer_ready 0\n";
 
     @CommandLine.Option(names = "--aeron-dir", description = "External media driver directory (default: embedded).")
     String aeronDir;
@@ -80,6 +85,10 @@ public final class ReplicationLayerServer implements Callable<Integer>
         + "usual choice), postgres:jdbc:postgresql://host/db?user=... (default: none, nothing persisted).")
     String store;
 
+    @CommandLine.Option(names = "--status-address", description = "Serve /metrics (Prometheus text), /ready (200 once "
+        + "the shard is restored and served) and /health on this host:port, e.g. 127.0.0.1:9464 (default: off).")
+    String statusAddress;
+
     @CommandLine.Option(names = "--report-interval-s", description = "Seconds between counter reports "
         + "(default: ${DEFAULT-VALUE}).")
     int reportIntervalS = 5;
@@ -118,12 +127,31 @@ public final class ReplicationLayerServer implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(new CommandLine(this), "INVOKER is for embedding, not a process");
         }
+        final AtomicReference<LayerMetrics> metrics = new AtomicReference<>();
+        final StatusEndpoint status;
+        try
+        {
+            status = null == statusAddress ? null : StatusEndpoint.start(statusAddress,
+                () -> null == metrics.get() ? NOT_READY_METRICS : metrics.get().render(true),
+                () -> null != metrics.get());
+        }
+        catch (final IllegalArgumentException | java.io.UncheckedIOException ex)
+        {
+            System.err.println("orrery: " + ex.getMessage());
+            return EXIT_CONFIGURATION;
+        }
         final PersistenceAdapter adapter = null == store ? null : PersistenceAdapters.open(store);
         ctx.persistenceAdapter(adapter);
         final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
             ReplicationLayer layer = ReplicationLayer.launch(ctx))
         {
+            metrics.set(new LayerMetrics(layer));
+            if (null != status)
+            {
+                System.out.println("orrery: status on http://" + statusAddress.substring(0,
+                    statusAddress.lastIndexOf(':')) + ":" + status.port() + "/metrics, /ready, /health");
+            }
             System.out.println("orrery: replication layer up, aeron dir " + layer.aeronDirectoryName() +
                 ", ingress " + ctx.clientIngressChannel() + " stream " + ctx.clientIngressStreamId() +
                 (null == adapter ? ", not persistent" : ", store " + adapter.name() + ", " +
@@ -135,6 +163,7 @@ public final class ReplicationLayerServer implements Callable<Integer>
         finally
         {
             stop(reporter);
+            CloseHelper.quietClose(status);
             CloseHelper.quietClose(adapter);
         }
         return 0;

@@ -6,8 +6,8 @@ package io.orrery.perf.dashboard;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.util.Locale;
 
+import io.orrery.core.status.LayerMetrics;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.perf.scenario.LatencySummary;
 import io.orrery.perf.scenario.LiveData;
@@ -64,12 +64,14 @@ public final class PrometheusText
     {
         for (final OrreryCounter counter : OrreryCounter.values())
         {
-            final boolean gauge = isGauge(counter);
-            final String name = "orrery_" + counter.name().toLowerCase(Locale.ROOT) + (gauge ? "" : "_total");
+            // the same names and types as the layer process's own /metrics (LayerMetrics)
+            final boolean gauge = LayerMetrics.isLevel(counter);
+            final String name = LayerMetrics.metricName(counter);
+            final double scale = name.endsWith("_seconds") ? 1e-9 : 1;
             family(out, name, gauge ? "gauge" : "counter", "Orrery counter: " + counter.label() + ".");
             for (final String shard : counters.shards())
             {
-                sample(out, name, "shard=\"" + escape(shard) + "\"", counters.value(shard, counter));
+                sample(out, name, "shard=\"" + escape(shard) + "\"", counters.value(shard, counter) * scale);
             }
         }
     }
@@ -134,12 +136,6 @@ public final class PrometheusText
             sample(out, "jvm_gc_collection_seconds_total", "gc=\"" + escape(gc.getName()) + "\"",
                 Math.max(0, gc.getCollectionTime()) / 1e3);
         }
-    }
-
-    private static boolean isGauge(final OrreryCounter counter)
-    {
-        return OrreryCounter.SESSIONS_ACTIVE == counter || OrreryCounter.ENTITIES == counter ||
-            OrreryCounter.MAX_DUTY_CYCLE_NS == counter;
     }
 
     private static void family(final StringBuilder out, final String name, final String type, final String help)

@@ -19,6 +19,7 @@ import io.orrery.wire.codec.PlayerInputDecoder;
 import io.orrery.wire.codec.RejectDecoder;
 import io.orrery.wire.codec.StowRequestDecoder;
 import io.orrery.wire.codec.UnstowRequestDecoder;
+import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.CloseHelper;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
@@ -42,6 +43,11 @@ import java.util.ArrayList;
  */
 public final class ReplicantAgent implements Agent
 {
+    /**
+     * Longest tick duration recorded exactly; longer ones are recorded as this.
+     */
+    public static final long MAX_RECORDED_TICK_NS = 10_000_000_000L;
+
     private final ReplicationLayer.Context ctx;
     private final Counter[] counters;
     private final RingBuffer fromGateway;
@@ -76,6 +82,7 @@ public final class ReplicantAgent implements Agent
     private long tick;
     private long maxDutyCycleNs;
     private long rejoinsAfterOvertakenLeave;
+    private final SingleWriterRecorder tickDurations = new SingleWriterRecorder(MAX_RECORDED_TICK_NS, 2);
 
     public ReplicantAgent(
         final ReplicationLayer.Context ctx,
@@ -186,6 +193,7 @@ public final class ReplicantAgent implements Agent
         {
             nextTickNs = nowNs + tickIntervalNs;
             workCount += onTick();
+            tickDurations.recordValue(Math.min(MAX_RECORDED_TICK_NS, Math.max(0, clock.nanoTime() - nowNs)));
         }
 
         final long dutyCycleNs = clock.nanoTime() - nowNs;
@@ -462,6 +470,17 @@ public final class ReplicantAgent implements Agent
                 break;
             }
         }
+    }
+
+    /**
+     * Tick durations (the Replicant's work of one tick: authority, interest, egress), recorded on this agent's
+     * thread without allocation; read them from any thread with {@code getIntervalHistogram(recycled)}.
+     *
+     * @return the recorder of tick durations in nanoseconds.
+     */
+    public SingleWriterRecorder tickDurations()
+    {
+        return tickDurations;
     }
 
     /**

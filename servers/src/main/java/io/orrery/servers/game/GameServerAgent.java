@@ -9,6 +9,7 @@ import io.orrery.core.server.ServerListener;
 import io.orrery.wire.codec.DespawnReason;
 import io.orrery.wire.codec.RejectReason;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.CloseHelper;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.Agent;
@@ -70,7 +71,7 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
      */
     public static final int STATE_STOPPED = 4;
 
-    private static final long MAX_TICK_NS = TimeUnit.SECONDS.toNanos(10);
+    public static final long MAX_TICK_NS = TimeUnit.SECONDS.toNanos(10);
 
     /**
      * Settings of the agent (the simulation's own are in {@link WorldSettings}).
@@ -129,6 +130,7 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     private final LongArrayList heldEpochs = new LongArrayList(64, 0);
     private final Histogram intervalTicks = new Histogram(MAX_TICK_NS, 3);
     private final Histogram runTicks = new Histogram(MAX_TICK_NS, 3);
+    private final SingleWriterRecorder tickDurations = new SingleWriterRecorder(MAX_TICK_NS, 2);
     private final AtomicLongArray status = new AtomicLongArray(STATUS_SLOTS);
     private final ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
     private final boolean cpuTimeSupported;
@@ -246,6 +248,7 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
         final long recorded = Math.min(Math.max(tookNs, 1), MAX_TICK_NS);
         intervalTicks.recordValue(recorded);
         runTicks.recordValue(recorded);
+        tickDurations.recordValue(recorded);
         return work + 1;
     }
 
@@ -565,6 +568,15 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     /**
      * @return tick durations over the whole run (read after the agent stopped).
      */
+    /**
+     * Simulation tick durations in nanoseconds, recorded on the agent's thread without allocation; read from any
+     * thread with {@code getIntervalHistogram(recycled)} (the metrics endpoint does).
+     */
+    public SingleWriterRecorder tickDurations()
+    {
+        return tickDurations;
+    }
+
     public Histogram tickTimes()
     {
         return runTicks;

@@ -1,0 +1,121 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.status;
+
+import io.orrery.core.ReplicationLayer;
+import io.orrery.core.replicant.ReplicantAgent;
+import org.HdrHistogram.Histogram;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.Locale;
+
+/**
+ * The metrics of a running Replication Layer in the Prometheus text format: every {@link OrreryCounter} (levels as
+ * gauges, totals as {@code _total} counters, the maximum duty cycle in seconds), the Replicant's tick duration as a
+ * histogram in seconds, whether the layer is ready, and the process's CPU, heap and GC. Names are
+ * {@code orrery_<counter name in lower case>} with the label {@code shard}.
+ * <p>
+ * Threading: any thread, one scrape at a time (it drains the Replicant's tick recorder into a running total).
+ */
+public final class LayerMetrics
+{
+    private final ReplicationLayer layer;
+    private final String shardLabel;
+    private final Histogram tickTotal = new Histogram(ReplicantAgent.MAX_RECORDED_TICK_NS, 2);
+    private Histogram tickInterval;
+
+    public LayerMetrics(final ReplicationLayer layer)
+    {
+        this.layer = layer;
+        this.shardLabel = "shard=\"" + PrometheusWriter.escape(layer.context().shardName()) + "\"";
+    }
+
+    /**
+     * @return true for counters that hold a level (sessions active, entities cached, ...) rather than a total.
+     */
+    public static boolean isLevel(final OrreryCounter counter)
+    {
+        switch (counter)
+        {
+            case SESSIONS_ACTIVE:
+            case ENTITIES:
+            case MAX_DUTY_CYCLE_NS:
+            case SERVERS_CONNECTED:
+            case OCS_CELLS_HOT:
+                return true;
+
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * @return the Prometheus name of a counter: {@code orrery_<name>} plus {@code _total} for totals; a name in
+     * nanoseconds is exported in seconds.
+     */
+    public static String metricName(final OrreryCounter counter)
+    {
+        final String base = "orrery_" + counter.name().toLowerCase(Locale.ROOT);
+        if (base.endsWith("_ns"))
+        {
+            return base.substring(0, base.length() - 3) + "_seconds";
+        }
+        return isLevel(counter) ? base : base + "_total";
+    }
+
+    /**
+     * Render the exposition text.
+     *
+     * @param ready whether the process reports itself ready.
+     * @return the text, every line ending in a newline.
+     */
+    public synchronized String render(final boolean ready)
+    {
+        final StringBuilder text = new StringBuilder(16 * 1024);
+        final PrometheusWriter out = new PrometheusWriter(text);
+        out.family("orrery_layer_ready", "gauge", "1 once the layer has restored its shard and serves, else 0.");
+        out.sample("orrery_layer_ready", shardLabel, ready ? 1 : 0);
+        for (final OrreryCounter counter : OrreryCounter.values())
+        {
+            final String name = metricName(counter);
+            final boolean level = isLevel(counter);
+            out.family(name, level ? "gauge" : "counter", "Orrery: " + counter.label() + ".");
+            final long value = layer.counter(counter);
+            out.sample(name, shardLabel, name.endsWith("_seconds") ? value / 1e9 : value);
+        }
+
+        tickInterval = layer.replicant().tickDurations().getIntervalHistogram(tickInterval);
+        tickTotal.add(tickInterval);
+        out.histogramSeconds("orrery_replicant_tick_duration_seconds",
+            "Duration of the Replicant's tick (authority, interest, egress).", shardLabel, tickTotal);
+        writeProcess(out);
+        return text.toString();
+    }
+
+    /**
+     * The process's CPU, heap and GC, as every Orrery process exports them.
+     */
+    public static void writeProcess(final PrometheusWriter out)
+    {
+        final java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean)
+        {
+            out.family("process_cpu_seconds_total", "counter", "CPU time of this process.");
+            out.sample("process_cpu_seconds_total", "",
+                ((com.sun.management.OperatingSystemMXBean)os).getProcessCpuTime() / 1e9);
+        }
+        out.family("jvm_memory_used_bytes", "gauge", "JVM memory in use.");
+        out.sample("jvm_memory_used_bytes", "area=\"heap\"",
+            ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        out.sample("jvm_memory_used_bytes", "area=\"nonheap\"",
+            ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getUsed());
+        out.family("jvm_gc_collection_seconds_total", "counter", "Garbage collection time per collector.");
+        for (final GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans())
+        {
+            out.sample("jvm_gc_collection_seconds_total", "gc=\"" + PrometheusWriter.escape(gc.getName()) + "\"",
+                Math.max(0, gc.getCollectionTime()) / 1e3);
+        }
+    }
+}
