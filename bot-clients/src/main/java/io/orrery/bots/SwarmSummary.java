@@ -229,12 +229,11 @@ public final class SwarmSummary
     }
 
     /**
-     * @return 0 when every bot connected and every correctness count is zero; else 1 (bots failed), 2 (correctness)
-     * or 3 (both).
+     * @return 0 when every bot connected and every correctness count is zero; else 1 (the summary says which).
      */
     public int exitCode()
     {
-        return (botsFailed() > 0 ? 1 : 0) | (correctnessErrors > 0 ? 2 : 0);
+        return botsFailed() > 0 || correctnessErrors > 0 ? 1 : 0; // never 2: that is the command line's usage error
     }
 
     /**

@@ -63,6 +63,7 @@ public final class ReplicationLayer implements AutoCloseable
         replicant = new ReplicantAgent(ctx, counters, toReplicant, toGateway, handovers);
 
         final ErrorHandler errorHandler = ctx.errorHandler();
+        ctx.stopOnDriverLoss(this::stopForDriverLoss);
         switch (ctx.threadingMode())
         {
             case INVOKER:
@@ -184,6 +185,17 @@ public final class ReplicationLayer implements AutoCloseable
         CloseHelper.quietClose(replicant::closePersistence);
         CloseHelper.quietCloseAll(counters);
         ctx.close();
+    }
+
+    /**
+     * The media driver is gone: stop the agents (their threads end; in INVOKER mode the caller's next
+     * {@code doWork()} fails instead) and drain what Scribe holds into the store. Runs on the Aeron conductor's
+     * thread, before the driver's files are unmapped.
+     */
+    private void stopForDriverLoss()
+    {
+        CloseHelper.quietCloseAll(runners);
+        CloseHelper.quietClose(replicant::closePersistence);
     }
 
     static OneToOneRingBuffer newRing(final int capacity)
@@ -312,6 +324,11 @@ public final class ReplicationLayer implements AutoCloseable
          */
         public static final String OCS_MAX_CELLS_PROP = "orrery.ocs.max.cells";
         public static final int OCS_MAX_CELLS_DEFAULT = 16 * 1024;
+        /**
+         * How long the Aeron client waits for the media driver's keepalive before it declares the driver gone
+         * (0: Aeron's default, 10 s).
+         */
+        public static final String DRIVER_TIMEOUT_MS_PROP = "orrery.driver.timeout.ms";
         public static final String INTER_ROLE_RING_CAPACITY_PROP = "orrery.inter.role.ring.capacity";
         public static final int INTER_ROLE_RING_CAPACITY_DEFAULT = 4 * 1024 * 1024;
 
@@ -332,6 +349,10 @@ public final class ReplicationLayer implements AutoCloseable
         private boolean developmentMode = io.orrery.core.auth.TokenSecrets.developmentModeFromProperty();
         private io.orrery.core.status.AgentDeath.Handler agentDeathHandler =
             io.orrery.core.status.AgentDeath.EXIT_PROCESS;
+        private io.orrery.core.status.DriverLoss.Handler driverLossHandler =
+            io.orrery.core.status.DriverLoss.EXIT_PROCESS;
+        private long driverTimeoutMs = Long.getLong(DRIVER_TIMEOUT_MS_PROP, 0);
+        private volatile Runnable stopOnDriverLoss;
         private long heartbeatIntervalNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
             Long.getLong(HEARTBEAT_INTERVAL_MS_PROP, HEARTBEAT_INTERVAL_MS_DEFAULT));
         private long sessionTimeoutNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
@@ -517,9 +538,14 @@ public final class ReplicationLayer implements AutoCloseable
                         .dirDeleteOnShutdown(true));
                     aeronDirectoryName = mediaDriver.aeronDirectoryName();
                 }
-                aeron = Aeron.connect(new Aeron.Context()
+                final Aeron.Context aeronCtx = new Aeron.Context()
                     .aeronDirectoryName(aeronDirectoryName)
-                    .errorHandler(errorHandler));
+                    .errorHandler(io.orrery.core.status.DriverLoss.routing(errorHandler, this::onDriverLoss));
+                if (driverTimeoutMs > 0)
+                {
+                    aeronCtx.driverTimeoutMs(driverTimeoutMs);
+                }
+                aeron = Aeron.connect(aeronCtx);
                 ownsAeron = true;
             }
             isConcluded = true;
@@ -740,6 +766,62 @@ public final class ReplicationLayer implements AutoCloseable
          * of watching a zombie. Null leaves the thread factory's own handling. Not used in
          * {@link ThreadingMode#INVOKER}, where the error reaches the caller of {@code doWork()}.
          */
+        /**
+         * Called when the media driver goes away (only when the layer made its own Aeron client): the layer first
+         * stops its agents and drains Scribe into the store, on the Aeron conductor's thread before the driver's
+         * files are unmapped. Default {@link io.orrery.core.status.DriverLoss#EXIT_PROCESS}: one line on standard
+         * error, then exit code {@link io.orrery.core.status.DriverLoss#EXIT_CODE}.
+         */
+        public io.orrery.core.status.DriverLoss.Handler driverLossHandler()
+        {
+            return driverLossHandler;
+        }
+
+        public Context driverLossHandler(final io.orrery.core.status.DriverLoss.Handler driverLossHandler)
+        {
+            this.driverLossHandler = driverLossHandler;
+            return this;
+        }
+
+        /**
+         * Driver keepalive timeout of the layer's own Aeron client in ms (0: Aeron's default).
+         */
+        public long driverTimeoutMs()
+        {
+            return driverTimeoutMs;
+        }
+
+        public Context driverTimeoutMs(final long driverTimeoutMs)
+        {
+            this.driverTimeoutMs = driverTimeoutMs;
+            return this;
+        }
+
+        void stopOnDriverLoss(final Runnable stop)
+        {
+            this.stopOnDriverLoss = stop;
+        }
+
+        private void onDriverLoss(final Throwable cause)
+        {
+            final Runnable stop = stopOnDriverLoss;
+            if (null != stop)
+            {
+                try
+                {
+                    stop.run();
+                }
+                catch (final RuntimeException ex)
+                {
+                    errorHandler.onError(ex);
+                }
+            }
+            if (null != driverLossHandler)
+            {
+                driverLossHandler.onDriverLoss(aeronDirectoryName, cause);
+            }
+        }
+
         public io.orrery.core.status.AgentDeath.Handler agentDeathHandler()
         {
             return agentDeathHandler;

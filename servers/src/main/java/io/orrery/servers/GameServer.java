@@ -33,9 +33,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * never busy-spins a core). Prints a status line every few seconds and a summary at the end; stops on SIGINT/SIGTERM
  * or after {@code --duration}.
  * <p>
- * Exit codes: 0 after a clean stop, {@value #EXIT_REJECTED} when the shard refused the server (bad token, unknown
- * server id), {@value #EXIT_DISCONNECTED} when the shard dropped it or it never connected, {@value #EXIT_ERRORS} when
- * the agent thread reported errors.
+ * Exit codes (sysexits.h, distinct from picocli's usage error 2 and a JVM crash 134): 0 after a clean stop (SIGTERM,
+ * the end of {@code --duration}), {@value #EXIT_ERRORS} when the agent thread reported errors,
+ * {@value #EXIT_DISCONNECTED} when the shard dropped it or it never connected, 70 when its agent thread died
+ * ({@code AgentDeath}), 71 when its media driver went away ({@code DriverLoss}), {@value #EXIT_REJECTED} when the
+ * shard refused the server (bad token, unknown server id), 78 for a configuration it cannot start with (no token
+ * secret, a status address it cannot bind).
  * <p>
  * Threading: the main thread only configures, waits and reports; the simulation runs on the agent's thread.
  */
@@ -48,9 +51,9 @@ import java.util.concurrent.atomic.AtomicLong;
         "territories (players moved by input with a speed limit, wandering and following NPCs with lifetimes).")
 public final class GameServer implements Callable<Integer>
 {
-    public static final int EXIT_REJECTED = 2;
-    public static final int EXIT_DISCONNECTED = 3;
-    public static final int EXIT_ERRORS = 4;
+    public static final int EXIT_REJECTED = 77;
+    public static final int EXIT_DISCONNECTED = 69;
+    public static final int EXIT_ERRORS = 65;
 
     @CommandLine.Option(names = "--server-id", required = true, description = "Id of this server in the shard config.")
     int serverId;

@@ -1125,6 +1125,8 @@ public final class ServerLink implements Agent, AutoCloseable
 
         private boolean isConcluded;
         private String aeronDirectoryName = System.getProperty(AERON_DIR_PROP);
+        private io.orrery.core.status.DriverLoss.Handler driverLossHandler =
+            io.orrery.core.status.DriverLoss.EXIT_PROCESS;
         private Aeron aeron;
         private boolean ownsAeron;
         private String ingressChannel = System.getProperty(INGRESS_CHANNEL_PROP, INGRESS_CHANNEL_DEFAULT);
@@ -1191,6 +1193,16 @@ public final class ServerLink implements Agent, AutoCloseable
                 {
                     aeronCtx.aeronDirectoryName(aeronDirectoryName);
                 }
+                final io.orrery.core.status.DriverLoss.Handler lossHandler = driverLossHandler;
+                final String dir = aeronCtx.aeronDirectoryName();
+                aeronCtx.errorHandler(io.orrery.core.status.DriverLoss.routing(
+                    new io.orrery.core.status.DistinctErrorPrinter(System.err), (cause) ->
+                    {
+                        if (null != lossHandler)
+                        {
+                            lossHandler.onDriverLoss(dir, cause);
+                        }
+                    }));
                 aeron = Aeron.connect(aeronCtx);
                 ownsAeron = true;
             }
@@ -1212,6 +1224,22 @@ public final class ServerLink implements Agent, AutoCloseable
         public String aeronDirectoryName()
         {
             return aeronDirectoryName;
+        }
+
+        /**
+         * Called on the Aeron conductor's thread when the media driver goes away (only when the link made its own
+         * Aeron client). Default {@link io.orrery.core.status.DriverLoss#EXIT_PROCESS}: one line, exit code
+         * {@link io.orrery.core.status.DriverLoss#EXIT_CODE}; null only logs.
+         */
+        public io.orrery.core.status.DriverLoss.Handler driverLossHandler()
+        {
+            return driverLossHandler;
+        }
+
+        public Context driverLossHandler(final io.orrery.core.status.DriverLoss.Handler driverLossHandler)
+        {
+            this.driverLossHandler = driverLossHandler;
+            return this;
         }
 
         public Context aeronDirectoryName(final String aeronDirectoryName)
