@@ -66,6 +66,20 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
      */
     public static final int MAX_ROWS_PER_STATEMENT_DEFAULT = 4096;
 
+    /**
+     * Socket read timeout in seconds: a server that stops answering (stalled, or its host partitioned away) fails the
+     * call within it instead of blocking Scribe's consumer forever; Scribe counts the failure and retries.
+     */
+    public static final int SOCKET_TIMEOUT_S_DEFAULT = 15;
+    /**
+     * System property for the socket timeout default (seconds); a {@code socketTimeout} in the URL wins.
+     */
+    public static final String SOCKET_TIMEOUT_S_PROP = "orrery.postgres.socket.timeout.s";
+    /**
+     * Connect timeout in seconds.
+     */
+    public static final int CONNECT_TIMEOUT_S_DEFAULT = 5;
+
     private static final int MAX_ROWS_PER_STATEMENT = Math.max(1,
         Integer.getInteger(MAX_ROWS_PER_STATEMENT_PROP, MAX_ROWS_PER_STATEMENT_DEFAULT));
 
@@ -117,7 +131,9 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
      */
     public static PostgresPersistenceAdapter open(final String url, final Properties properties)
     {
-        final PostgresPersistenceAdapter adapter = new PostgresPersistenceAdapter(toJdbcUrl(url), properties);
+        final String jdbcUrl = toJdbcUrl(url);
+        final PostgresPersistenceAdapter adapter =
+            new PostgresPersistenceAdapter(jdbcUrl, withTimeouts(jdbcUrl, properties));
         try
         {
             adapter.connection();
@@ -127,6 +143,31 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         {
             adapter.close();
             throw new PersistenceException("cannot open " + adapter.name, ex);
+        }
+    }
+
+    /**
+     * Defaults for what a stalled or partitioned server must not be able to do (block forever): a socket timeout,
+     * a connect timeout and TCP keepalive, unless the URL or the properties set them.
+     */
+    static Properties withTimeouts(final String jdbcUrl, final Properties given)
+    {
+        final Properties properties = new Properties();
+        properties.putAll(given);
+        final String query = jdbcUrl.indexOf('?') < 0 ? "" : jdbcUrl.substring(jdbcUrl.indexOf('?') + 1);
+        putUnlessSet(properties, query, "socketTimeout",
+            Integer.toString(Integer.getInteger(SOCKET_TIMEOUT_S_PROP, SOCKET_TIMEOUT_S_DEFAULT)));
+        putUnlessSet(properties, query, "connectTimeout", Integer.toString(CONNECT_TIMEOUT_S_DEFAULT));
+        putUnlessSet(properties, query, "tcpKeepAlive", "true");
+        return properties;
+    }
+
+    private static void putUnlessSet(
+        final Properties properties, final String query, final String key, final String value)
+    {
+        if (!properties.containsKey(key) && !("&" + query).contains("&" + key + "="))
+        {
+            properties.setProperty(key, value);
         }
     }
 

@@ -42,6 +42,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static io.orrery.persistence.rocksdb.RocksDbKeys.*;
 
@@ -79,6 +80,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     private static final long BLOCK_CACHE_BYTES = 64L * 1024 * 1024;
     private static final double BLOOM_BITS_PER_KEY = 10;
     private static final double MEMTABLE_BLOOM_RATIO = 0.05;
+    private static final long REOPEN_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final Path directory;
     private final String name;
@@ -88,16 +90,21 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     private final ColumnFamilyOptions pointOptions;
     private final ColumnFamilyOptions prefixOptions;
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
-    private final RocksDB db;
-    private final ColumnFamilyHandle nodes;
-    private final ColumnFamilyHandle zoneIndex;
-    private final ColumnFamilyHandle edgesOut;
-    private final ColumnFamilyHandle edgesIn;
-    private final ColumnFamilyHandle stowed;
-    private final ColumnFamilyHandle stowedByOwner;
-    private final ColumnFamilyHandle wallets;
-    private final ColumnFamilyHandle reputation;
-    private final ColumnFamilyHandle operations;
+    private final List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+    // replaced by reopen() after a failed write (a full disk leaves RocksDB refusing writes until it is reopened)
+    private RocksDB db;
+    private ColumnFamilyHandle nodes;
+    private ColumnFamilyHandle zoneIndex;
+    private ColumnFamilyHandle edgesOut;
+    private ColumnFamilyHandle edgesIn;
+    private ColumnFamilyHandle stowed;
+    private ColumnFamilyHandle stowedByOwner;
+    private ColumnFamilyHandle wallets;
+    private ColumnFamilyHandle reputation;
+    private ColumnFamilyHandle operations;
+    private boolean writeFailed;
+    private long nextReopenNs;
+    private long reopens;
     private final WriteOptions syncWrite = new WriteOptions().setSync(true);
     private final ReadOptions readOptions = new ReadOptions();
     private final ReadOptions prefixReadOptions = new ReadOptions().setPrefixSameAsStart(true);
@@ -147,7 +154,6 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
             .useFixedLengthPrefixExtractor(ID_LENGTH)
             .setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO);
 
-        final List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, pointOptions));
         for (final String family : FAMILIES)
         {
@@ -155,19 +161,22 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
                 family.getBytes(StandardCharsets.US_ASCII), isPrefixScanned(family) ? prefixOptions : pointOptions));
         }
 
-        RocksDB opened = null;
         try
         {
-            opened = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
-            checkFormat(opened, handles.get(0));
+            openDb();
         }
         catch (final RocksDBException | RuntimeException ex)
         {
-            closeAll(opened);
+            closeAll(db);
             throw ex;
         }
+    }
 
+    private void openDb() throws RocksDBException
+    {
+        final RocksDB opened = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
         db = opened;
+        checkFormat(opened, handles.get(0));
         nodes = handles.get(1);
         zoneIndex = handles.get(2);
         edgesOut = handles.get(3);
@@ -217,6 +226,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     public void write(final WorldBatch worldBatch)
     {
         ensureOpen();
+        ensureWritable();
         NodeRecords.validate(worldBatch);
         if (worldBatch.isEmpty())
         {
@@ -296,6 +306,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
         }
         catch (final RocksDBException ex)
         {
+            onWriteFailure();
             throw new PersistenceException(name + ": write of " + worldBatch.size() + " entries failed", ex);
         }
         finally
@@ -429,6 +440,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     public void stow(final StowOperation op)
     {
         ensureOpen();
+        ensureWritable();
         NodeRecords.validate(op.node);
         batch.clear();
         try
@@ -472,6 +484,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
         }
         catch (final RocksDBException ex)
         {
+            onWriteFailure();
             throw new PersistenceException(name + ": stow " + op.operationId + " failed", ex);
         }
         finally
@@ -484,6 +497,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     public void unstow(final StowOperation op)
     {
         ensureOpen();
+        ensureWritable();
         NodeRecords.validate(op.node);
         batch.clear();
         try
@@ -532,6 +546,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
         }
         catch (final RocksDBException ex)
         {
+            onWriteFailure();
             throw new PersistenceException(name + ": unstow " + op.operationId + " failed", ex);
         }
         finally
@@ -544,6 +559,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     public void changeWallet(final WalletOperation op)
     {
         ensureOpen();
+        ensureWritable();
         batch.clear();
         try
         {
@@ -567,6 +583,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
         }
         catch (final RocksDBException ex)
         {
+            onWriteFailure();
             throw new PersistenceException(name + ": wallet change " + op.operationId + " failed", ex);
         }
         finally
@@ -579,6 +596,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     public void changeReputation(final WalletOperation op)
     {
         ensureOpen();
+        ensureWritable();
         batch.clear();
         try
         {
@@ -602,6 +620,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
         }
         catch (final RocksDBException ex)
         {
+            onWriteFailure();
             throw new PersistenceException(name + ": reputation change " + op.operationId + " failed", ex);
         }
         finally
@@ -1033,11 +1052,76 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
         CloseHelper.close(iterator);
     }
 
+    /**
+     * After a failed write (a full disk: RocksDB then refuses every write until it is reopened, even once space is
+     * back) the next write reopens the database first, at most once a second; a reopen that fails is reported like
+     * the write and tried again on a later call. What was acknowledged was synced before its call returned, so the
+     * reopened database (WAL replayed) holds it; the failed write was never acknowledged and is retried by Scribe.
+     */
+    private void ensureWritable()
+    {
+        if (!writeFailed)
+        {
+            return;
+        }
+        final long nowNs = System.nanoTime();
+        if (nowNs - nextReopenNs < 0)
+        {
+            throw new PersistenceException(name + ": unavailable after a failed write, reopening in " +
+                TimeUnit.NANOSECONDS.toMillis(nextReopenNs - nowNs) + " ms");
+        }
+        nextReopenNs = nowNs + REOPEN_INTERVAL_NS;
+        for (final ColumnFamilyHandle handle : handles)
+        {
+            handle.close();
+        }
+        handles.clear();
+        if (null != db)
+        {
+            try
+            {
+                db.closeE();
+            }
+            catch (final RocksDBException ex)
+            {
+                // closing a database in its error state may fail; its files are released either way
+            }
+            db = null; // never call into a closed database: reads and writes wait for the reopen
+        }
+        try
+        {
+            openDb();
+            writeFailed = false;
+            reopens++;
+        }
+        catch (final RocksDBException ex)
+        {
+            throw new PersistenceException(name + ": reopen after a failed write failed", ex);
+        }
+    }
+
+    private void onWriteFailure()
+    {
+        writeFailed = true;
+    }
+
+    /**
+     * @return times the database was reopened after a failed write.
+     */
+    public long reopens()
+    {
+        return reopens;
+    }
+
     private void ensureOpen()
     {
         if (closed)
         {
             throw new IllegalStateException(name + " is closed");
+        }
+        if (null == db)
+        {
+            ensureWritable(); // a reopen failed earlier: try again (at most once a second) or report unavailable
         }
     }
 

@@ -14,6 +14,8 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.util.concurrent.TimeUnit;
+
 import static io.orrery.core.persistence.CompletionDescriptor.CORRELATION_ID_OFFSET;
 import static io.orrery.core.persistence.CompletionDescriptor.FIRST_STATUS_OFFSET;
 import static io.orrery.core.persistence.CompletionDescriptor.LENGTH;
@@ -38,6 +40,12 @@ import static io.orrery.core.persistence.CompletionDescriptor.VALUE_OFFSET;
 final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
 {
     private static final long NONE = Long.MAX_VALUE;
+
+    /**
+     * How often a lasting store outage is reported.
+     */
+    static final long OUTAGE_REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
+    private static final long NO_OUTAGE = Long.MIN_VALUE;
 
     private final String roleName;
     private final PersistenceAdapter adapter;
@@ -92,6 +100,9 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private long eventsConsumed;
     private boolean failed;
     private long backoffNs;
+    private long outageStartNs = NO_OUTAGE;
+    private long outageFailures;
+    private long nextOutageReportNs;
     private long retryDeadlineNs;
     private boolean hasDeferred;
     private long deferredSequence;
@@ -377,7 +388,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             loads.commit(index);
             regionsLoaded.incrementRelease();
         }
-        backoffNs = 0;
+        onStoreSuccess();
         return true;
     }
 
@@ -469,7 +480,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         entriesWritten.getAndAddRelease(batch.size());
         coalescer.clear();
         firstPendingSequence = NONE;
-        backoffNs = 0;
+        onStoreSuccess();
         return true;
     }
 
@@ -531,7 +542,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         }
 
         operationLatencyNs.recordValue(Math.min(clock.nanoTime() - startNs, Scribe.MAX_RECORDED_LATENCY_NS));
-        backoffNs = 0;
+        onStoreSuccess();
         if (OperationStatus.isApplied(status))
         {
             operationsApplied.incrementRelease();
@@ -617,9 +628,46 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     {
         storeFailures.incrementRelease();
         errorHandler.onError(ex);
+        reportOutage(ex);
         backoffNs = 0 == backoffNs ? retryBackoffMinNs : Math.min(backoffNs << 1, retryBackoffMaxNs);
         retryDeadlineNs = clock.nanoTime() + backoffNs;
         failed = true;
+    }
+
+    /**
+     * A store outage stays visible while it lasts: the error handler reports each distinct error once, so a line is
+     * printed at most every {@link #OUTAGE_REPORT_INTERVAL_NS} with how long the store has been failing, how often,
+     * and the backlog, and one when it is back. Control path: only on failures and on the first success after one.
+     */
+    private void reportOutage(final RuntimeException ex)
+    {
+        final long now = clock.nanoTime();
+        outageFailures++;
+        if (NO_OUTAGE == outageStartNs)
+        {
+            outageStartNs = now;
+            nextOutageReportNs = now + OUTAGE_REPORT_INTERVAL_NS;
+        }
+        else if (now - nextOutageReportNs >= 0)
+        {
+            nextOutageReportNs = now + OUTAGE_REPORT_INTERVAL_NS;
+            System.err.println("orrery: " + roleName + ": store " + adapter.name() + " failing for " +
+                TimeUnit.NANOSECONDS.toSeconds(now - outageStartNs) + " s (" + outageFailures + " failures, backlog " +
+                (ring.getCursor() - poller.getSequence().get()) + " events), last: " + ex);
+        }
+    }
+
+    private void onStoreSuccess()
+    {
+        backoffNs = 0;
+        if (NO_OUTAGE != outageStartNs)
+        {
+            System.err.println("orrery: " + roleName + ": store " + adapter.name() + " back after " +
+                TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - outageStartNs) + " ms (" + outageFailures +
+                " failures); nothing acknowledged was lost, the backlog is being written");
+            outageStartNs = NO_OUTAGE;
+            outageFailures = 0;
+        }
     }
 
     private void publishProgress()
