@@ -153,20 +153,10 @@ public final class BotSwarmMain implements Callable<Integer>
         }
         final double extentM = worldHalfExtentM > 0 ? worldHalfExtentM : Math.max(200, 37 * Math.sqrt(bots));
         final long extentMm = (long)(extentM * 1000);
-        final byte[] secret;
-        try
+        final byte[] secret = TokenSecrets.resolveForProcess(tokenSecret, dev, "the bot swarm", System.out);
+        if (null == secret)
         {
-            secret = TokenSecrets.resolve(
-                null == tokenSecret ? null : tokenSecret.getBytes(StandardCharsets.UTF_8), dev, "bot swarm");
-        }
-        catch (final IllegalStateException ex)
-        {
-            System.err.println("orrery: " + ex.getMessage());
             return EXIT_CONFIGURATION;
-        }
-        if (TokenSecrets.isDevelopmentSecret(secret))
-        {
-            System.out.println(TokenSecrets.developmentWarning("the bot swarm"));
         }
         final long durationNs = parseNs(duration);
         if (!output.isDirectory() && !output.mkdirs())

@@ -134,15 +134,10 @@ public final class GameServer implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final byte[] serverToken;
-        try
+        final byte[] serverToken = serverToken();
+        if (null == serverToken)
         {
-            serverToken = serverToken();
-        }
-        catch (final IllegalStateException ex)
-        {
-            System.err.println("orrery: " + ex.getMessage());
-            return ReplicationLayerServer.EXIT_CONFIGURATION;
+            return ReplicationLayerServer.EXIT_CONFIGURATION; // the reason is printed
         }
         final long durationNs = Durations.parseNs(duration);
         final long reportNs = Math.max(TimeUnit.MILLISECONDS.toNanos(100), Durations.parseNs(reportInterval));
@@ -270,6 +265,9 @@ public final class GameServer implements Callable<Integer>
             .conclude();
     }
 
+    /**
+     * @return the server's token, or null when there is no secret to issue it with (the reason printed).
+     */
     private byte[] serverToken()
     {
         if (null != token && null != tokenSecret)
@@ -287,13 +285,8 @@ public final class GameServer implements Callable<Integer>
                 throw new CommandLine.ParameterException(new CommandLine(this), "--token is not hex: " + ex.getMessage());
             }
         }
-        final byte[] secret = TokenSecrets.resolve(
-            null == tokenSecret ? null : tokenSecret.getBytes(StandardCharsets.UTF_8), dev, "game server " + serverId);
-        if (TokenSecrets.isDevelopmentSecret(secret))
-        {
-            System.out.println(TokenSecrets.developmentWarning("game server " + serverId));
-        }
-        return issueToken(secret, serverId);
+        final byte[] secret = TokenSecrets.resolveForProcess(tokenSecret, dev, "game server " + serverId, System.err);
+        return null == secret ? null : issueToken(secret, serverId);
     }
 
     /**

@@ -96,15 +96,9 @@ public final class ReplicationLayerServer implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final byte[] secret;
-        try
+        final byte[] secret = TokenSecrets.resolveForProcess(tokenSecret, dev, "replication layer", System.err);
+        if (null == secret)
         {
-            secret = TokenSecrets.resolve(
-                null == tokenSecret ? null : tokenSecret.getBytes(StandardCharsets.UTF_8), dev, "replication layer");
-        }
-        catch (final IllegalStateException ex)
-        {
-            System.err.println("orrery: " + ex.getMessage());
             return EXIT_CONFIGURATION;
         }
         final ReplicationLayer.Context ctx = new ReplicationLayer.Context()

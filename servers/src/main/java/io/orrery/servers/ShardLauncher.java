@@ -188,20 +188,11 @@ public final class ShardLauncher implements Callable<Integer>
         }
         final ShardConfig config = loadShard(shard, null == heartbeatTimeout ? -1 :
             TimeUnit.NANOSECONDS.toMillis(Durations.parseNs(heartbeatTimeout)));
-        final byte[] secret;
-        try
+        final byte[] secret = TokenSecrets.resolveForProcess(
+            tokenSecret, dev, "this shard (layer, game servers, bots)", out);
+        if (null == secret)
         {
-            secret = TokenSecrets.resolve(
-                null == tokenSecret ? null : tokenSecret.getBytes(StandardCharsets.UTF_8), dev, "shard launcher");
-        }
-        catch (final IllegalStateException ex)
-        {
-            out.println("orrery: " + ex.getMessage());
             return ReplicationLayerServer.EXIT_CONFIGURATION;
-        }
-        if (TokenSecrets.isDevelopmentSecret(secret))
-        {
-            out.println(TokenSecrets.developmentWarning("this shard (layer, game servers, bots)"));
         }
         childSecret = new String(secret, StandardCharsets.UTF_8);
         final long durationNs = Durations.parseNs(duration);

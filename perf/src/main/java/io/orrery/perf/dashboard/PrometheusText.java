@@ -9,6 +9,7 @@ import java.lang.management.MemoryMXBean;
 
 import io.orrery.core.status.LayerMetrics;
 import io.orrery.core.status.OrreryCounter;
+import io.orrery.core.status.PrometheusWriter;
 import io.orrery.perf.scenario.LatencySummary;
 import io.orrery.perf.scenario.LiveData;
 import io.orrery.perf.scenario.Sample;
@@ -27,7 +28,7 @@ public final class PrometheusText
     /**
      * Content type of the text exposition format.
      */
-    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    public static final String CONTENT_TYPE = PrometheusWriter.CONTENT_TYPE;
 
     private PrometheusText()
     {
@@ -140,36 +141,12 @@ public final class PrometheusText
 
     private static void family(final StringBuilder out, final String name, final String type, final String help)
     {
-        out.append("# HELP ").append(name).append(' ').append(help.replace("\\", "\\\\").replace("\n", "\\n"))
-            .append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        new PrometheusWriter(out).family(name, type, help);
     }
 
     private static void sample(final StringBuilder out, final String name, final String labels, final double value)
     {
-        out.append(name);
-        if (!labels.isEmpty())
-        {
-            out.append('{').append(labels).append('}');
-        }
-        out.append(' ');
-        if (Double.isNaN(value))
-        {
-            out.append("NaN");
-        }
-        else if (Double.isInfinite(value))
-        {
-            out.append(value > 0 ? "+Inf" : "-Inf");
-        }
-        else if (value == Math.rint(value) && Math.abs(value) < 1e15)
-        {
-            out.append((long)value);
-        }
-        else
-        {
-            out.append(value);
-        }
-        out.append('\n');
+        new PrometheusWriter(out).sample(name, labels, value);
     }
 
     private static String quantile(final double quantile)
@@ -179,6 +156,6 @@ public final class PrometheusText
 
     private static String escape(final String value)
     {
-        return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+        return PrometheusWriter.escape(value);
     }
 }

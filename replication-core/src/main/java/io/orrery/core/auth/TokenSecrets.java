@@ -109,6 +109,36 @@ public final class TokenSecrets
     }
 
     /**
+     * For a process's main: resolve the secret from a command-line option (or the environment), print the
+     * development warning when it is the development secret, or print why there is none.
+     *
+     * @param option          the {@code --token-secret} option's value, or null.
+     * @param developmentMode the {@code --dev} option.
+     * @param who             names the process in the lines.
+     * @param out             where the lines go.
+     * @return the secret, or null when the process must not start (the reason printed).
+     */
+    public static byte[] resolveForProcess(
+        final String option, final boolean developmentMode, final String who, final java.io.PrintStream out)
+    {
+        try
+        {
+            final byte[] secret = resolve(
+                null == option ? null : option.getBytes(StandardCharsets.UTF_8), developmentMode, who);
+            if (isDevelopmentSecret(secret))
+            {
+                out.println(developmentWarning(who));
+            }
+            return secret;
+        }
+        catch (final IllegalStateException ex)
+        {
+            out.println("orrery: " + ex.getMessage());
+            return null;
+        }
+    }
+
+    /**
      * The line a process prints at start-up when it runs on the development secret.
      */
     public static String developmentWarning(final String who)
