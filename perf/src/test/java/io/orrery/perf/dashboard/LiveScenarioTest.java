@@ -45,6 +45,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -249,19 +250,21 @@ class LiveScenarioTest
             assertTrue(System.nanoTime() - deadlineNs < 0, "plots not rendered within 10 s");
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }
-        final List<WebElement> plots = driver.findElements(By.cssSelector("svg[data-plot]"));
+        // one script reads every plot at once: the dashboard redraws its plots every second, so elements looked up
+        // one by one can go stale between two calls
+        @SuppressWarnings("unchecked")
+        final List<List<Object>> plots = (List<List<Object>>)((JavascriptExecutor)driver).executeScript(
+            "return Array.from(document.querySelectorAll('svg[data-plot]')).map(function (svg) {" +
+            "  var lined = Array.from(svg.querySelectorAll('path')).some(function (path) {" +
+            "    var d = path.getAttribute('d'); return !!d && d.indexOf('M') === 0 && d.indexOf('L') >= 0; });" +
+            "  return [svg.getAttribute('data-plot'), lined]; });");
         assertEquals(8, plots.size());
         final List<String> withLines = new ArrayList<>();
-        for (final WebElement plot : plots)
+        for (final List<Object> plot : plots)
         {
-            for (final WebElement path : plot.findElements(By.tagName("path")))
+            if (Boolean.TRUE.equals(plot.get(1)))
             {
-                final String d = path.getAttribute("d");
-                if (null != d && d.startsWith("M") && d.contains("L"))
-                {
-                    withLines.add(plot.getAttribute("data-plot"));
-                    break;
-                }
+                withLines.add((String)plot.get(0));
             }
         }
         if (everyPlotHasData)

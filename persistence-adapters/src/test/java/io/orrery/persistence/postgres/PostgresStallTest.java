@@ -154,16 +154,17 @@ class PostgresStallTest
      */
     private static List<Long> serverProcesses(final String serverUrl) throws SQLException
     {
-        final long backend;
+        final ProcessHandle postmaster;
         try (Connection c = DriverManager.getConnection(serverUrl);
             Statement statement = c.createStatement();
             ResultSet rows = statement.executeQuery("SELECT pg_backend_pid()"))
         {
             rows.next();
-            backend = rows.getLong(1);
+            final long backend = rows.getLong(1);
+            // looked up while the connection is open: the backend exits with it
+            postmaster = ProcessHandle.of(backend).flatMap(ProcessHandle::parent)
+                .orElseThrow(() -> new IllegalStateException("no postmaster for backend " + backend));
         }
-        final ProcessHandle postmaster = ProcessHandle.of(backend).flatMap(ProcessHandle::parent)
-            .orElseThrow(() -> new IllegalStateException("no postmaster for backend " + backend));
         final List<Long> pids = new ArrayList<>();
         pids.add(postmaster.pid());
         postmaster.descendants().forEach((child) -> pids.add(child.pid()));
