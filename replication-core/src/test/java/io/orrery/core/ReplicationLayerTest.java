@@ -195,8 +195,9 @@ class ReplicationLayerTest
         {
             junk.putByte(i, (byte)(i * 37));
         }
-        assertTrue(rogue.offer(junk, 0, 64) > 0);
-        assertTrue(rogue.offer(junk, 0, 3) > 0);
+        // a fresh publication may answer ADMIN_ACTION or back pressure once: offer until taken
+        shard.await(() -> rogue.offer(junk, 0, 64) > 0, "junk offered");
+        shard.await(() -> rogue.offer(junk, 0, 3) > 0, "short junk offered");
         shard.await(() -> shard.counter(OrreryCounter.REJECTED_MALFORMED) == 2, "malformed counted");
 
         final long before = client.updatesReceived();
