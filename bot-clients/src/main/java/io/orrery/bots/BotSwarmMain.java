@@ -42,7 +42,7 @@ public final class BotSwarmMain implements Callable<Integer>
      * Exit code when the swarm cannot start for its configuration (no token secret, the development secret without
      * development mode): {@code EX_CONFIG} of sysexits.h.
      */
-    public static final int EXIT_CONFIGURATION = 78;
+    public static final int EXIT_CONFIGURATION = io.orrery.core.status.ProcessErrors.EXIT_CONFIGURATION;
 
     @Option(names = { "-b", "--bots" }, description = "Number of bots (default: ${DEFAULT-VALUE}).")
     int bots = 200;
@@ -105,7 +105,15 @@ public final class BotSwarmMain implements Callable<Integer>
 
     @Option(names = "--dev", description = "Development mode: without a secret, use the public development token " +
         "secret (also -Dorrery.dev=true).")
-    boolean dev = TokenSecrets.developmentModeFromProperty();
+    Boolean dev; // not a primitive with a default of true: picocli would turn a flag whose default is true off
+
+    /**
+     * @return development mode: {@code --dev}, else the system property.
+     */
+    boolean developmentMode()
+    {
+        return null != dev ? dev : io.orrery.core.auth.TokenSecrets.developmentModeFromProperty();
+    }
 
     @Option(names = { "--player-id-base" }, description = "Bot i is player base + i (default: ${DEFAULT-VALUE}).")
     long playerIdBase = 1_000_000;
@@ -132,9 +140,19 @@ public final class BotSwarmMain implements Callable<Integer>
         "(default: ${DEFAULT-VALUE}).")
     String inputAckStall = "3s";
 
+    /**
+     * The command line, whose errors are one line naming the culprit and exit code
+     * {@link io.orrery.core.status.ProcessErrors#EXIT_CONFIGURATION} (the stack trace with -Dorrery.stacktrace=true).
+     */
+    static CommandLine commandLine()
+    {
+        return new CommandLine(new BotSwarmMain()).setExecutionExceptionHandler(
+            (ex, cmd, parseResult) -> io.orrery.core.status.ProcessErrors.report("bot swarm", ex, System.err));
+    }
+
     public static void main(final String[] args)
     {
-        System.exit(new CommandLine(new BotSwarmMain()).execute(args));
+        System.exit(commandLine().execute(args));
     }
 
     @Override
@@ -153,7 +171,7 @@ public final class BotSwarmMain implements Callable<Integer>
         }
         final double extentM = worldHalfExtentM > 0 ? worldHalfExtentM : Math.max(200, 37 * Math.sqrt(bots));
         final long extentMm = (long)(extentM * 1000);
-        final byte[] secret = TokenSecrets.resolveForProcess(tokenSecret, dev, "the bot swarm", System.out);
+        final byte[] secret = TokenSecrets.resolveForProcess(tokenSecret, developmentMode(), "the bot swarm", System.out);
         if (null == secret)
         {
             return EXIT_CONFIGURATION;
@@ -171,7 +189,7 @@ public final class BotSwarmMain implements Callable<Integer>
             if (embedded)
             {
                 shard = EmbeddedShard.launch(secret, Math.max(ReplicationLayer.Context.MAX_SESSIONS_DEFAULT,
-                    bots + 64), (ctx) -> ctx.developmentMode(dev).clientIngressChannel(ingressChannel).clientIngressStreamId(
+                    bots + 64), (ctx) -> ctx.developmentMode(developmentMode()).clientIngressChannel(ingressChannel).clientIngressStreamId(
                     ingressStreamId).authority(new ScriptedAuthority(new ScriptedAuthority.Settings()
                     .playerSpawnHalfExtentM(extentM).worldHalfExtentM(Math.max(1000, extentM)))));
                 System.out.println("embedded shard: aeron dir " + shard.aeronDirectoryName());

@@ -88,7 +88,15 @@ public final class GameServer implements Callable<Integer>
     @CommandLine.Option(names = "--dev", description = "Development mode: without a secret, use the public "
         + "development token secret (anyone can mint tokens with it; never on a network you do not trust). Also "
         + "-Dorrery.dev=true.")
-    boolean dev = io.orrery.core.auth.TokenSecrets.developmentModeFromProperty();
+    Boolean dev; // not a primitive with a default of true: picocli would turn a flag whose default is true off
+
+    /**
+     * @return development mode: {@code --dev}, else the system property.
+     */
+    boolean developmentMode()
+    {
+        return null != dev ? dev : io.orrery.core.auth.TokenSecrets.developmentModeFromProperty();
+    }
 
 
     @CommandLine.Option(names = "--tick-hz", description = "Simulation ticks per second (default: ${DEFAULT-VALUE}).")
@@ -285,7 +293,7 @@ public final class GameServer implements Callable<Integer>
                 throw new CommandLine.ParameterException(new CommandLine(this), "--token is not hex: " + ex.getMessage());
             }
         }
-        final byte[] secret = TokenSecrets.resolveForProcess(tokenSecret, dev, "game server " + serverId, System.err);
+        final byte[] secret = TokenSecrets.resolveForProcess(tokenSecret, developmentMode(), "game server " + serverId, System.err);
         return null == secret ? null : issueToken(secret, serverId);
     }
 
@@ -406,9 +414,19 @@ public final class GameServer implements Callable<Integer>
         }
     }
 
+    /**
+     * The command line, whose errors are one line naming the culprit and exit code
+     * {@link io.orrery.core.status.ProcessErrors#EXIT_CONFIGURATION} (the stack trace with -Dorrery.stacktrace=true).
+     */
+    static CommandLine commandLine()
+    {
+        return new CommandLine(new GameServer()).setExecutionExceptionHandler(
+            (ex, cmd, parseResult) -> io.orrery.core.status.ProcessErrors.report("game server", ex, System.err));
+    }
+
     public static void main(final String[] args)
     {
-        final int exitCode = new CommandLine(new GameServer()).execute(args);
+        final int exitCode = commandLine().execute(args);
         if (0 != exitCode)
         {
             System.exit(exitCode);

@@ -42,7 +42,7 @@ public final class ReplicationLayerServer implements Callable<Integer>
      * without development mode): {@code EX_CONFIG} of sysexits.h. An agent thread that dies ends the process with
      * {@link io.orrery.core.status.AgentDeath#EXIT_CODE}; a command-line usage error is 2.
      */
-    public static final int EXIT_CONFIGURATION = 78;
+    public static final int EXIT_CONFIGURATION = io.orrery.core.status.ProcessErrors.EXIT_CONFIGURATION;
 
     private static final String NOT_READY_METRICS = "# HELP orrery_layer_ready 1 once the layer has restored its " +
         "shard and serves, else 0.\n# TYPE orrery_layer_ready gauge\norrery_layer_ready 0\n";
@@ -73,7 +73,15 @@ public final class ReplicationLayerServer implements Callable<Integer>
     @CommandLine.Option(names = "--dev", description = "Development mode: without a secret, use the public "
         + "development token secret (anyone can mint tokens with it; never on a network you do not trust). Also "
         + "-Dorrery.dev=true.")
-    boolean dev = io.orrery.core.auth.TokenSecrets.developmentModeFromProperty();
+    Boolean dev; // not a primitive with a default of true: picocli would turn a flag whose default is true off
+
+    /**
+     * @return development mode: {@code --dev}, else the system property.
+     */
+    boolean developmentMode()
+    {
+        return null != dev ? dev : io.orrery.core.auth.TokenSecrets.developmentModeFromProperty();
+    }
 
 
     @CommandLine.Option(names = "--shard", description = "Shard config (a file, or two-servers / four-servers): game " +
@@ -96,13 +104,13 @@ public final class ReplicationLayerServer implements Callable<Integer>
     @Override
     public Integer call()
     {
-        final byte[] secret = TokenSecrets.resolveForProcess(tokenSecret, dev, "replication layer", System.err);
+        final byte[] secret = TokenSecrets.resolveForProcess(tokenSecret, developmentMode(), "replication layer", System.err);
         if (null == secret)
         {
             return EXIT_CONFIGURATION;
         }
         final ReplicationLayer.Context ctx = new ReplicationLayer.Context()
-            .developmentMode(dev)
+            .developmentMode(developmentMode())
             .aeronDirectoryName(aeronDir)
             .clientIngressChannel(ingressChannel)
             .threadingMode(threading)
@@ -192,9 +200,19 @@ public final class ReplicationLayerServer implements Callable<Integer>
         System.out.println(line);
     }
 
+    /**
+     * The command line, whose errors are one line naming the culprit and exit code
+     * {@link io.orrery.core.status.ProcessErrors#EXIT_CONFIGURATION} (the stack trace with -Dorrery.stacktrace=true).
+     */
+    static CommandLine commandLine()
+    {
+        return new CommandLine(new ReplicationLayerServer()).setExecutionExceptionHandler(
+            (ex, cmd, parseResult) -> io.orrery.core.status.ProcessErrors.report("replication layer", ex, System.err));
+    }
+
     public static void main(final String[] args)
     {
-        final int exitCode = new CommandLine(new ReplicationLayerServer()).execute(args);
+        final int exitCode = commandLine().execute(args);
         if (0 != exitCode)
         {
             System.exit(exitCode);

@@ -136,7 +136,15 @@ public final class ShardLauncher implements Callable<Integer>
     @CommandLine.Option(names = "--dev", description = "Development mode: without a secret, use the public "
         + "development token secret (anyone can mint tokens with it; never on a network you do not trust). Also "
         + "-Dorrery.dev=true.")
-    boolean dev = io.orrery.core.auth.TokenSecrets.developmentModeFromProperty();
+    Boolean dev; // not a primitive with a default of true: picocli would turn a flag whose default is true off
+
+    /**
+     * @return development mode: {@code --dev}, else the system property.
+     */
+    boolean developmentMode()
+    {
+        return null != dev ? dev : io.orrery.core.auth.TokenSecrets.developmentModeFromProperty();
+    }
 
 
     @CommandLine.Option(names = { "-o", "--output" }, description = "Bot summary and interval logs (default: " +
@@ -174,9 +182,19 @@ public final class ShardLauncher implements Callable<Integer>
         this.out = out;
     }
 
+    /**
+     * The command line, whose errors are one line naming the culprit and exit code
+     * {@link io.orrery.core.status.ProcessErrors#EXIT_CONFIGURATION} (the stack trace with -Dorrery.stacktrace=true).
+     */
+    static CommandLine commandLine()
+    {
+        return new CommandLine(new ShardLauncher()).setExecutionExceptionHandler(
+            (ex, cmd, parseResult) -> io.orrery.core.status.ProcessErrors.report("shard launcher", ex, System.err));
+    }
+
     public static void main(final String[] args)
     {
-        System.exit(new CommandLine(new ShardLauncher()).execute(args));
+        System.exit(commandLine().execute(args));
     }
 
     @Override
@@ -189,7 +207,7 @@ public final class ShardLauncher implements Callable<Integer>
         final ShardConfig config = loadShard(shard, null == heartbeatTimeout ? -1 :
             TimeUnit.NANOSECONDS.toMillis(Durations.parseNs(heartbeatTimeout)));
         final byte[] secret = TokenSecrets.resolveForProcess(
-            tokenSecret, dev, "this shard (layer, game servers, bots)", out);
+            tokenSecret, developmentMode(), "this shard (layer, game servers, bots)", out);
         if (null == secret)
         {
             return ReplicationLayerServer.EXIT_CONFIGURATION;
@@ -216,7 +234,7 @@ public final class ShardLauncher implements Callable<Integer>
             layer = ReplicationLayer.launch(new ReplicationLayer.Context()
                 .threadingMode(ThreadingMode.SHARED)
                 .tokenSecret(secret)
-                .developmentMode(dev)
+                .developmentMode(developmentMode())
                 .maxSessions(Math.max(ReplicationLayer.Context.MAX_SESSIONS_DEFAULT, bots + 64))
                 .shardConfig(config)
                 .persistenceAdapter(adapter));
@@ -416,7 +434,7 @@ public final class ShardLauncher implements Callable<Integer>
             command.add("--aeron-dir=" + layer.aeronDirectoryName());
             command.add("--ingress-channel=" + layer.context().serverIngressChannel());
             command.add("--ingress-stream=" + layer.context().serverIngressStreamId());
-            if (dev)
+            if (developmentMode())
             {
                 command.add("--dev");
             }
