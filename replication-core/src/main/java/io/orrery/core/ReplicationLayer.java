@@ -760,13 +760,6 @@ public final class ReplicationLayer implements AutoCloseable
         }
 
         /**
-         * Called when an agent thread of the layer (Gateway, Replicant, Scribe) dies of an uncaught {@link Error}.
-         * Default {@link io.orrery.core.status.AgentDeath#EXIT_PROCESS}: one line on standard error, then the JVM
-         * halts with {@link io.orrery.core.status.AgentDeath#EXIT_CODE}, so a supervisor restarts the process instead
-         * of watching a zombie. Null leaves the thread factory's own handling. Not used in
-         * {@link ThreadingMode#INVOKER}, where the error reaches the caller of {@code doWork()}.
-         */
-        /**
          * Called when the media driver goes away (only when the layer made its own Aeron client): the layer first
          * stops its agents and drains Scribe into the store, on the Aeron conductor's thread before the driver's
          * files are unmapped. Default {@link io.orrery.core.status.DriverLoss#EXIT_PROCESS}: one line on standard
@@ -822,6 +815,13 @@ public final class ReplicationLayer implements AutoCloseable
             }
         }
 
+        /**
+         * Called when an agent thread of the layer (Gateway, Replicant, Scribe) dies of an uncaught {@link Error}.
+         * Default {@link io.orrery.core.status.AgentDeath#EXIT_PROCESS}: one line on standard error, then the JVM
+         * halts with {@link io.orrery.core.status.AgentDeath#EXIT_CODE}, so a supervisor restarts the process instead
+         * of watching a zombie. Null leaves the thread factory's own handling. Not used in
+         * {@link ThreadingMode#INVOKER}, where the error reaches the caller of {@code doWork()}.
+         */
         public io.orrery.core.status.AgentDeath.Handler agentDeathHandler()
         {
             return agentDeathHandler;

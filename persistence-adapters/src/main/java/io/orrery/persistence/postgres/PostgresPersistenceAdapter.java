@@ -796,9 +796,6 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     }
 
     /**
-     * Run a wallet or reputation function as one autocommitted statement and report its outcome.
-     */
-    /**
      * The first schema's {@code operations} table keyed operations by a global id; it is not migrated to
      * {@code store_operations} (keyed by player and operation id), so a schema holding it is refused rather than
      * have its applied operations forgotten.
@@ -815,6 +812,9 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         }
     }
 
+    /**
+     * Run a wallet or reputation function as one autocommitted statement and report its outcome.
+     */
     private void runBalanceChange(
         final Connection c, final PreparedStatement change, final WalletOperation op) throws SQLException
     {

@@ -566,9 +566,6 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     }
 
     /**
-     * @return tick durations over the whole run (read after the agent stopped).
-     */
-    /**
      * Simulation tick durations in nanoseconds, recorded on the agent's thread without allocation; read from any
      * thread with {@code getIntervalHistogram(recycled)} (the metrics endpoint does).
      */
@@ -577,6 +574,9 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
         return tickDurations;
     }
 
+    /**
+     * @return tick durations over the whole run (read after the agent stopped).
+     */
     public Histogram tickTimes()
     {
         return runTicks;
