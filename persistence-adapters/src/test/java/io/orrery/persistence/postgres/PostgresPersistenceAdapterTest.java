@@ -215,6 +215,7 @@ class PostgresPersistenceAdapterTest extends PersistenceAdapterContractTest
         final int[][] unstowStatus = new int[2][items];
         final int[][] debitStatus = new int[2][credits];
         final CyclicBarrier start = new CyclicBarrier(2);
+        final CyclicBarrier unstowPhase = new CyclicBarrier(2);
         final Thread[] racers = new Thread[2];
         final Throwable[] failures = new Throwable[2];
         for (int r = 0; r < 2; r++)
@@ -245,6 +246,9 @@ class PostgresPersistenceAdapterTest extends PersistenceAdapterContractTest
                         own.changeWallet(debit);
                         debitStatus[racer][i] = debit.status;
                     }
+                    // both racers race on the same phase: a racer that finished its stows early would otherwise
+                    // unstow an item before the other tried to stow it, and both stows would rightly succeed
+                    unstowPhase.await(30, TimeUnit.SECONDS);
                     for (int i = 0; i < items; i++)
                     {
                         op.reset();
