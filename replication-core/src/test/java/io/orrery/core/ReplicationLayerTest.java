@@ -6,6 +6,7 @@ package io.orrery.core;
 import io.aeron.ExclusivePublication;
 import io.orrery.core.client.ClientSession;
 import io.orrery.core.replicant.EntityStore;
+import io.orrery.core.replicant.InterestConfig;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.codec.RejectReason;
 import org.HdrHistogram.Histogram;
@@ -327,9 +328,15 @@ class ReplicationLayerTest
         assertFalse(slow.isConnected());
     }
 
+    /**
+     * Move, then tick as often as the slowest update tier needs to deliver the move.
+     */
     private void moveTo(final int slot, final long xM)
     {
         shard.store().position(slot, xM * MM, 0, 0);
-        shard.tick();
+        for (int i = 0; i < InterestConfig.DEFAULT_FAR_TIER_PERIOD; i++)
+        {
+            shard.tick();
+        }
     }
 }

@@ -3,6 +3,7 @@
  */
 package io.orrery.core.replicant;
 
+import io.orrery.wire.CompactUpdates;
 import io.orrery.wire.codec.EntityDespawnEncoder;
 import io.orrery.wire.codec.EntitySpawnEncoder;
 import io.orrery.wire.codec.EntityUpdateBatchEncoder;
@@ -149,6 +150,13 @@ public final class InterestEngine
     private final double sizeFactor;
     private final double exitFactor;
     private final double priorityScaleM;
+    private final double nearTierFraction;
+    private final double farTierFraction;
+    private final int midTierMask;
+    private final int farTierMask;
+    private final boolean compactUpdates;
+    private final int minUpdateLength;
+    private final int batchOverhead;
     private double gridQueryRadiusM;
     private double gridRadiusM;
     private final int maxObservers;
@@ -219,6 +227,7 @@ public final class InterestEngine
     private long budgetDeferrals;
     private long viewEvictions;
     private long viewFullRejections;
+    private long tierDeferrals;
     private long ticks;
 
     /**
@@ -235,6 +244,13 @@ public final class InterestEngine
         sizeFactor = config.sizeFactor();
         exitFactor = 1.0 + config.hysteresis();
         priorityScaleM = config.priorityDistanceScaleM();
+        nearTierFraction = config.nearTierFraction();
+        farTierFraction = config.farTierFraction();
+        midTierMask = config.midTierPeriod() - 1;
+        farTierMask = config.farTierPeriod() - 1;
+        compactUpdates = config.compactUpdates();
+        minUpdateLength = compactUpdates ? CompactUpdates.estimatedEntryLength(0, 0) : UPDATE_ENTRY_BASE_LENGTH;
+        batchOverhead = compactUpdates ? CompactUpdates.MESSAGE_OVERHEAD : UPDATE_BATCH_OVERHEAD;
         gridRadiusM = index.largeRadiusM();
         gridQueryRadiusM = baseRadiusM + sizeFactor * gridRadiusM;
         maxObservers = config.maxObservers();
@@ -529,6 +545,15 @@ public final class InterestEngine
         return viewFullRejections;
     }
 
+    /**
+     * @return (entity, observer, tick) triples in view whose update this tick was skipped by its distance tier
+     * (whether or not it had changes).
+     */
+    public long tierDeferrals()
+    {
+        return tierDeferrals;
+    }
+
     public long ticks()
     {
         return ticks;
@@ -725,6 +750,7 @@ public final class InterestEngine
             }
 
             final double weight;
+            boolean thinned = false;
             if (slot == followSlot)
             {
                 weight = OWN_PRIORITY;
@@ -749,12 +775,23 @@ public final class InterestEngine
                     continue;
                 }
                 weight = (radiusM + 1.0) * priorityScaleM / (distanceM + priorityScaleM);
+                final double tierDistanceM = distanceM - nearTierFraction * (baseRadiusM + sizeFactor * radiusM);
+                if (tierDistanceM > 0.0)
+                {
+                    final int tierMask = distanceM > farTierFraction * (baseRadiusM + sizeFactor * radiusM) ?
+                        farTierMask : midTierMask;
+                    thinned = 0 != ((tick + slot) & tierMask);
+                }
             }
 
             markStamps[slot] = stamp;
             scratchWeights[i] = weight;
             int mask = 0;
-            if (SPAWNED == state)
+            if (SPAWNED == state && thinned)
+            {
+                tierDeferrals++;
+            }
+            else if (SPAWNED == state)
             {
                 final long lastSentSeq = viewLastSentSeqs[e];
                 mask = snapshot[s + SNAPSHOT_LAST_CHANGE_SEQ] > lastSentSeq ? store.changedSince(slot, lastSentSeq) : 0;
@@ -1034,9 +1071,11 @@ public final class InterestEngine
             }
             else if (SPAWNED == state && 0 != scratchMasks[i] && deltasAllowed)
             {
-                bytes = UPDATE_ENTRY_BASE_LENGTH +
-                    (0 != (scratchMasks[i] & EntityStore.COMPONENT_STATE) ?
-                    (int)snapshot[(viewSlots[e] << SNAPSHOT_SHIFT) + SNAPSHOT_STATE_LENGTH] : 0);
+                final int mask = scratchMasks[i];
+                final int stateLength = 0 != (mask & EntityStore.COMPONENT_STATE) ?
+                    (int)snapshot[(viewSlots[e] << SNAPSHOT_SHIFT) + SNAPSHOT_STATE_LENGTH] : 0;
+                bytes = compactUpdates ? CompactUpdates.estimatedEntryLength(mask, stateLength) :
+                    UPDATE_ENTRY_BASE_LENGTH + stateLength;
                 anyUpdate = true;
             }
             else
@@ -1057,7 +1096,7 @@ public final class InterestEngine
             return;
         }
 
-        if (totalBytes + (anyUpdate ? UPDATE_BATCH_OVERHEAD : 0) <= limit)
+        if (totalBytes + (anyUpdate ? batchOverhead : 0) <= limit)
         {
             selectAll(base, followPosition);
             return;
@@ -1074,7 +1113,7 @@ public final class InterestEngine
         boolean first = true;
         while (heapSize > 0)
         {
-            if (remaining < UPDATE_ENTRY_BASE_LENGTH && !first)
+            if (remaining < minUpdateLength && !first)
             {
                 budgetDeferrals += heapSize;
                 break;
@@ -1088,7 +1127,7 @@ public final class InterestEngine
             int bytes = scratchBytes[i];
             if (!isSpawn && !batchStarted)
             {
-                bytes += UPDATE_BATCH_OVERHEAD;
+                bytes += batchOverhead;
             }
 
             if (bytes <= remaining || (first && bytes <= egressCapacity))

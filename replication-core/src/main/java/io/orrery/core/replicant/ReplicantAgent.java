@@ -93,7 +93,7 @@ public final class ReplicantAgent implements Agent
         this.authority = ctx.authority();
         this.store = new EntityStore(ctx.maxEntities(), ctx.maxStateBytes());
         this.engine = newEngine(ctx, store);
-        this.egress = new ClientEgressProxy(observerBySession, ctx.bandwidthBytesPerTick());
+        this.egress = new ClientEgressProxy(observerBySession, ctx.bandwidthBytesPerTick(), ctx.compactUpdates());
         this.inventory = new InventoryService(store, egress, observerBySession, counters);
         this.tickIntervalNs = 1_000_000_000L / ctx.tickRateHz();
 
@@ -156,6 +156,11 @@ public final class ReplicantAgent implements Agent
             .hysteresis(ctx.hysteresis())
             .maxObservers(ctx.maxSessions())
             .maxViewEntities(ctx.maxViewEntities())
+            .compactUpdates(ctx.compactUpdates())
+            .nearTierFraction(ctx.nearTierFraction())
+            .farTierFraction(ctx.farTierFraction())
+            .midTierPeriod(ctx.midTierPeriod())
+            .farTierPeriod(ctx.farTierPeriod())
             .conclude();
         return new InterestEngine(store, new SpatialIndex(ctx.maxEntities()), config);
     }

@@ -1,0 +1,211 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.replicant;
+
+import io.orrery.wire.CompactUpdates;
+import org.agrona.MutableDirectBuffer;
+
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Writes one observer's {@code EntityUpdatesCompact} entries (layout in {@link CompactUpdates}) from the
+ * {@link EntityStore} against that observer's {@link CompactBaselines}, and moves the baselines on.
+ * <p>
+ * <b>What is sent.</b> The engine's change mask says which fields changed since the observer was last sent the
+ * entity; of those, a field goes on the wire only if its wire value differs from the baseline: a position that
+ * moved by at least a millimetre, a velocity that changed by a centimetre per second, an orientation whose packed
+ * bits changed. {@code lastAppliedInputSequence} goes only to the observer's own entity (the only one whose client
+ * measures input latency with it). A zone change sends the zone and the absolute position. An entry left with
+ * nothing to send is not written.
+ * <p>
+ * <b>Shared per tick.</b> Packing an orientation (the only costly quantisation) is done once per entity per store
+ * change: a per-slot cache keyed by {@link EntityStore#lastChangeSeq(int)} is shared by every observer.
+ * <p>
+ * <b>Exactness.</b> Positions are millimetres like the store, so the client's sum of deltas is the store's value as
+ * last sent, with nothing to drift. Baselines are moved on when the entry is written; a message that is then not
+ * delivered makes the engine resynchronise the observer (fresh spawns reset every baseline) before any further
+ * delta.
+ * <p>
+ * Threading: the Replicant's duty-cycle thread only; no allocation once the slot cache is sized (first use).
+ */
+public final class CompactUpdateWriter
+{
+    private int[] packedOrientation;
+    private long[] packedSeq;
+    private EntityStore cachedStore;
+
+    /**
+     * Reset the observer's baselines for an entity just spawned to it with the store's current values.
+     */
+    public void onSpawned(final CompactBaselines baselines, final int handle, final EntityStore store, final int slot)
+    {
+        baselines.x[handle] = store.positionX(slot);
+        baselines.y[handle] = store.positionY(slot);
+        baselines.z[handle] = store.positionZ(slot);
+        baselines.vx[handle] = CompactUpdates.quantiseVelocity(store.velocityX(slot));
+        baselines.vy[handle] = CompactUpdates.quantiseVelocity(store.velocityY(slot));
+        baselines.vz[handle] = CompactUpdates.quantiseVelocity(store.velocityZ(slot));
+        baselines.orientation[handle] = packedOrientation(store, slot);
+        baselines.lastAppliedInput[handle] = store.lastAppliedInputSequence(slot);
+    }
+
+    /**
+     * Write one entry at {@code index}; the buffer must have {@link CompactUpdates#MAX_ENTRY_BASE_LENGTH} plus the
+     * component state's length free.
+     *
+     * @param changedMask fields changed since last sent (store / {@code fieldMask} bits).
+     * @param ownEntity   true if the entity is the one the observer follows.
+     * @return the index after the entry; {@code index} if nothing needed sending.
+     */
+    public int writeEntry(
+        final MutableDirectBuffer buffer,
+        final int index,
+        final CompactBaselines baselines,
+        final int handle,
+        final EntityStore store,
+        final int slot,
+        final int changedMask,
+        final boolean ownEntity)
+    {
+        final boolean zoneChanged = 0 != (changedMask & EntityStore.PARENT_ZONE);
+        final long x = store.positionX(slot);
+        final long y = store.positionY(slot);
+        final long z = store.positionZ(slot);
+        final long dx;
+        final long dy;
+        final long dz;
+        int mask = changedMask & (EntityStore.SIZE | EntityStore.PARENT_ZONE | EntityStore.COMPONENT_STATE |
+            EntityStore.AUTHORITY_EPOCH);
+        if (zoneChanged)
+        {
+            dx = x;
+            dy = y;
+            dz = z;
+            mask |= CompactUpdates.POSITION;
+        }
+        else
+        {
+            dx = x - baselines.x[handle];
+            dy = y - baselines.y[handle];
+            dz = z - baselines.z[handle];
+            if (0 != (changedMask & EntityStore.POSITION) && (0 != dx || 0 != dy || 0 != dz))
+            {
+                mask |= CompactUpdates.POSITION;
+            }
+        }
+
+        int vx = 0;
+        int vy = 0;
+        int vz = 0;
+        if (0 != (changedMask & EntityStore.VELOCITY))
+        {
+            vx = CompactUpdates.quantiseVelocity(store.velocityX(slot));
+            vy = CompactUpdates.quantiseVelocity(store.velocityY(slot));
+            vz = CompactUpdates.quantiseVelocity(store.velocityZ(slot));
+            if (vx != baselines.vx[handle] || vy != baselines.vy[handle] || vz != baselines.vz[handle])
+            {
+                mask |= CompactUpdates.VELOCITY;
+            }
+        }
+
+        int orientation = 0;
+        if (0 != (changedMask & EntityStore.ORIENTATION))
+        {
+            orientation = packedOrientation(store, slot);
+            if (orientation != baselines.orientation[handle])
+            {
+                mask |= CompactUpdates.ORIENTATION;
+            }
+        }
+
+        long inputDelta = 0;
+        if (ownEntity && 0 != (changedMask & EntityStore.LAST_APPLIED_INPUT))
+        {
+            inputDelta = store.lastAppliedInputSequence(slot) - baselines.lastAppliedInput[handle];
+            if (0 != inputDelta)
+            {
+                mask |= CompactUpdates.LAST_APPLIED_INPUT;
+            }
+        }
+
+        if (0 == mask)
+        {
+            return index;
+        }
+
+        int position = CompactUpdates.putVarUInt(buffer, index, handle);
+        buffer.putByte(position++, (byte)mask);
+        if (0 != (mask & CompactUpdates.POSITION))
+        {
+            position = CompactUpdates.putVarSInt(buffer, position, dx);
+            position = CompactUpdates.putVarSInt(buffer, position, dy);
+            position = CompactUpdates.putVarSInt(buffer, position, dz);
+            baselines.x[handle] = x;
+            baselines.y[handle] = y;
+            baselines.z[handle] = z;
+        }
+        if (0 != (mask & CompactUpdates.VELOCITY))
+        {
+            position = CompactUpdates.putVarSInt(buffer, position, vx);
+            position = CompactUpdates.putVarSInt(buffer, position, vy);
+            position = CompactUpdates.putVarSInt(buffer, position, vz);
+            baselines.vx[handle] = vx;
+            baselines.vy[handle] = vy;
+            baselines.vz[handle] = vz;
+        }
+        if (0 != (mask & CompactUpdates.ORIENTATION))
+        {
+            buffer.putInt(position, orientation, ByteOrder.LITTLE_ENDIAN);
+            position += 4;
+            baselines.orientation[handle] = orientation;
+        }
+        if (0 != (mask & CompactUpdates.SIZE))
+        {
+            buffer.putFloat(position, store.radius(slot), ByteOrder.LITTLE_ENDIAN);
+            position += 4;
+        }
+        if (zoneChanged)
+        {
+            position = CompactUpdates.putVarUInt(buffer, position, store.parentZoneId(slot));
+        }
+        if (0 != (mask & CompactUpdates.COMPONENT_STATE))
+        {
+            final int length = store.componentStateLength(slot);
+            position = CompactUpdates.putVarUInt(buffer, position, length);
+            buffer.putBytes(position, store.componentStateBuffer(), store.componentStateOffset(slot), length);
+            position += length;
+        }
+        if (0 != (mask & CompactUpdates.LAST_APPLIED_INPUT))
+        {
+            position = CompactUpdates.putVarSInt(buffer, position, inputDelta);
+            baselines.lastAppliedInput[handle] = store.lastAppliedInputSequence(slot);
+        }
+        if (0 != (mask & CompactUpdates.AUTHORITY_EPOCH))
+        {
+            position = CompactUpdates.putVarUInt(buffer, position, store.authorityEpoch(slot));
+        }
+        return position;
+    }
+
+    private int packedOrientation(final EntityStore store, final int slot)
+    {
+        if (store != cachedStore)
+        {
+            cachedStore = store;
+            packedOrientation = new int[store.capacity()];
+            packedSeq = new long[store.capacity()];
+            Arrays.fill(packedSeq, -1);
+        }
+        final long seq = store.lastChangeSeq(slot);
+        if (packedSeq[slot] != seq)
+        {
+            packedSeq[slot] = seq;
+            packedOrientation[slot] = CompactUpdates.packOrientation(
+                store.orientationX(slot), store.orientationY(slot), store.orientationZ(slot),
+                store.orientationW(slot));
+        }
+        return packedOrientation[slot];
+    }
+}
