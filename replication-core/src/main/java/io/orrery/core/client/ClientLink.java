@@ -134,6 +134,7 @@ public final class ClientLink implements Agent, AutoCloseable
     private final StowResultDecoder stowResultDecoder = new StowResultDecoder();
 
     private long nowNs;
+    private long bytesReceived;
     private long unknownImageMessages;
     private long malformedMessages;
 
@@ -228,6 +229,15 @@ public final class ClientLink implements Agent, AutoCloseable
     public long unknownImageMessages()
     {
         return unknownImageMessages;
+    }
+
+    /**
+     * @return bytes of the messages this link received, all sessions together (message bytes, without Aeron's frame
+     * headers).
+     */
+    public long bytesReceived()
+    {
+        return bytesReceived;
     }
 
     public long malformedMessages()
@@ -327,6 +337,7 @@ public final class ClientLink implements Agent, AutoCloseable
 
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
+        bytesReceived += length;
         if (MessageValidator.validate(buffer, offset, length) < 0)
         {
             malformedMessages++;

@@ -161,6 +161,10 @@ public final class ClientEgressProxy implements ObserverEgress
     private EntityUpdateBatchEncoder.UpdatesEncoder updates;
 
     private long bytesOut;
+    private long wireBytesOut;
+    private long updateEntriesSent;
+    private long updateBytesOut;
+    private long updateWireBytesOut;
     private long ticksDropped;
 
     /**
@@ -478,6 +482,39 @@ public final class ClientEgressProxy implements ObserverEgress
         return bytesOut;
     }
 
+    /**
+     * @return bytes the messages counted in {@link #bytesOut()} took in the egress logs: each message's Aeron frame
+     * header(s), alignment to 32 bytes, and any padding frame at a term's end (publication positions before and after).
+     */
+    public long wireBytesOut()
+    {
+        return wireBytesOut;
+    }
+
+    /**
+     * @return update entries in update messages accepted by the publications.
+     */
+    public long updateEntriesSent()
+    {
+        return updateEntriesSent;
+    }
+
+    /**
+     * @return bytes of the update messages accepted by the publications.
+     */
+    public long updateBytesOut()
+    {
+        return updateBytesOut;
+    }
+
+    /**
+     * @return bytes the update messages took in the egress logs (as {@link #wireBytesOut()}).
+     */
+    public long updateWireBytesOut()
+    {
+        return updateWireBytesOut;
+    }
+
     public long ticksDropped()
     {
         return ticksDropped;
@@ -496,26 +533,43 @@ public final class ClientEgressProxy implements ObserverEgress
             final int entriesLength = compactPosition - COMPACT_ENTRIES_OFFSET;
             compactBuffer.putShort(COMPACT_ENTRIES_OFFSET - EntityUpdatesCompactEncoder.entriesHeaderLength(),
                 (short)entriesLength, ByteOrder.LITTLE_ENDIAN);
+            final int entries = batchCount;
             batchCount = 0;
-            return offer(compactBuffer, compactPosition);
+            return offerUpdates(compactBuffer, compactPosition, entries);
         }
         final int length = batchEncoder.limit();
         batchBuffer.putShort(
             MessageHeaderEncoder.ENCODED_LENGTH + EntityUpdateBatchEncoder.BLOCK_LENGTH + NUM_IN_GROUP_OFFSET,
             (short)batchCount, ByteOrder.LITTLE_ENDIAN);
+        final int entries = batchCount;
         batchCount = 0;
-        return offer(batchBuffer, length);
+        return offerUpdates(batchBuffer, length, entries);
+    }
+
+    private boolean offerUpdates(final DirectBuffer buffer, final int length, final int entries)
+    {
+        final long wireBefore = wireBytesOut;
+        if (!offer(buffer, length))
+        {
+            return false;
+        }
+        updateEntriesSent += entries;
+        updateBytesOut += length;
+        updateWireBytesOut += wireBytesOut - wireBefore;
+        return true;
     }
 
     private boolean offer(final DirectBuffer buffer, final int length)
     {
         final ClientObserver observer = current;
+        final long positionBefore = observer.publication.position();
         final long result = Publications.offer(observer.publication, buffer, 0, length);
         if (result > 0)
         {
             observer.lastSentNs = nowNs;
             observer.bytesSent += length;
             bytesOut += length;
+            wireBytesOut += result - positionBefore;
             return true;
         }
         if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result ||

@@ -497,6 +497,11 @@ public final class ReplicantAgent implements Agent
         counters[OrreryCounter.RESYNCS.id()].setOrdered(engine.resyncs());
         counters[OrreryCounter.BUDGET_DEFERRALS.id()].setOrdered(engine.budgetDeferrals());
         counters[OrreryCounter.BYTES_OUT.id()].setOrdered(egress.bytesOut());
+        counters[OrreryCounter.UPDATE_ENTRIES_SENT.id()].setOrdered(egress.updateEntriesSent());
+        counters[OrreryCounter.UPDATE_BYTES_OUT.id()].setOrdered(egress.updateBytesOut());
+        counters[OrreryCounter.UPDATE_WIRE_BYTES_OUT.id()].setOrdered(egress.updateWireBytesOut());
+        counters[OrreryCounter.WIRE_BYTES_OUT.id()].setOrdered(egress.wireBytesOut());
+        counters[OrreryCounter.TIER_DEFERRALS.id()].setOrdered(engine.tierDeferrals());
         counters[OrreryCounter.UPDATES_DROPPED_BACK_PRESSURE.id()].setOrdered(egress.ticksDropped());
     }
 }
