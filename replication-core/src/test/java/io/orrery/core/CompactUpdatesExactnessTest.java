@@ -7,6 +7,7 @@ import io.orrery.core.client.ClientEntityView;
 import io.orrery.core.client.ClientSession;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.core.replicant.InterestConfig;
+import io.orrery.wire.CompactUpdates;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,10 +20,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Compact updates are exact: over thousands of ticks of random movement, with zones that move and entities that
- * change zone, leave and re-enter bubbles, every client's reconstructed view (summed millimetre deltas) is compared
- * with the layer's cache after every tick. Positions are sent at 1 mm, the cache's own unit, so the comparison is
- * exact equality: any drift, lost delta or wrong baseline shows up at once. Velocity and orientation are compared
- * within their quantisation. The shard and the client link are stepped on one controlled clock.
+ * change zone, leave and re-enter bubbles, every client's reconstructed view (summed centimetre deltas) is compared
+ * with the layer's cache after every tick: within {@link CompactUpdates#POSITION_TOLERANCE_MM} (half the delta unit)
+ * of the cache's millimetres, so a drift of a single unit, a lost delta or a wrong baseline shows up at once.
+ * Velocity and orientation are compared within their quantisation. The shard and the client link are stepped on one controlled clock.
  */
 final class CompactUpdatesExactnessTest
 {
@@ -36,6 +37,7 @@ final class CompactUpdatesExactnessTest
     private static final int HISTORY = InterestConfig.DEFAULT_FAR_TIER_PERIOD;
     private static final double VELOCITY_TOLERANCE = 0.0101;
     private static final double ORIENTATION_TOLERANCE = 0.01;
+    private static final long TOLERANCE_MM = CompactUpdates.POSITION_TOLERANCE_MM;
 
     private TestShard shard;
     private final Random random = new Random(13);
@@ -53,13 +55,13 @@ final class CompactUpdatesExactnessTest
     }
 
     @Test
-    void shouldHoldTheCachesExactPositionsEveryTickWhenEveryEntityIsUpdatedEveryTick()
+    void shouldHoldTheCachesPositionsWithinHalfAUnitEveryTickWhenEveryEntityIsUpdatedEveryTick()
     {
         run(false);
     }
 
     @Test
-    void shouldHoldPositionsTheCacheHadWithinTheSlowestTierAndExactOwnEntityWhenTiersThinUpdates()
+    void shouldHoldPositionsTheCacheHadWithinTheSlowestTierAndTheOwnEntityEveryTickWhenTiersThinUpdates()
     {
         run(true);
     }
@@ -124,7 +126,8 @@ final class CompactUpdatesExactnessTest
             }
         }
 
-        // everything stops: every client converges on the cache exactly, whatever tier, after thousands of deltas
+        // everything stops: every client converges on the cache (within half a unit), whatever tier, after thousands
+        // of deltas: nothing drifted
         for (int tick = TICKS; tick < TICKS + HISTORY; tick++)
         {
             record(store, tick);
@@ -229,15 +232,16 @@ final class CompactUpdatesExactnessTest
             {
                 final int base = (i * HISTORY + h) * 4;
                 matched = history[base] == view.parentZoneId(viewSlot) &&
-                    history[base + 1] == view.positionX(viewSlot) &&
-                    history[base + 2] == view.positionY(viewSlot) &&
-                    history[base + 3] == view.positionZ(viewSlot);
+                    Math.abs(history[base + 1] - view.positionX(viewSlot)) <= TOLERANCE_MM &&
+                    Math.abs(history[base + 2] - view.positionY(viewSlot)) <= TOLERANCE_MM &&
+                    Math.abs(history[base + 3] - view.positionZ(viewSlot)) <= TOLERANCE_MM;
             }
             if (!matched)
             {
                 fail("tick " + tick + " client " + client.playerEntityId() + " entity " + id + " at (" +
                     view.parentZoneId(viewSlot) + ": " + view.positionX(viewSlot) + ", " + view.positionY(viewSlot) +
-                    ", " + view.positionZ(viewSlot) + ") is none of the cache's last " + HISTORY + " positions");
+                    ", " + view.positionZ(viewSlot) + ") is not within " + TOLERANCE_MM +
+                    " mm of any of the cache's last " + HISTORY + " positions");
             }
         }
     }
@@ -266,9 +270,9 @@ final class CompactUpdatesExactnessTest
         final int slot = store.slotOf(id);
         final String where = "tick " + tick + " client " + client.playerEntityId() + " entity " + id;
         assertEquals(store.parentZoneId(slot), view.parentZoneId(viewSlot), where);
-        assertEquals(store.positionX(slot), view.positionX(viewSlot), where);
-        assertEquals(store.positionY(slot), view.positionY(viewSlot), where);
-        assertEquals(store.positionZ(slot), view.positionZ(viewSlot), where);
+        assertEquals(store.positionX(slot), view.positionX(viewSlot), TOLERANCE_MM, where);
+        assertEquals(store.positionY(slot), view.positionY(viewSlot), TOLERANCE_MM, where);
+        assertEquals(store.positionZ(slot), view.positionZ(viewSlot), TOLERANCE_MM, where);
         assertEquals(store.velocityX(slot), view.velocityX(viewSlot), VELOCITY_TOLERANCE, where);
         assertEquals(store.velocityY(slot), view.velocityY(viewSlot), VELOCITY_TOLERANCE, where);
         assertEquals(store.velocityZ(slot), view.velocityZ(viewSlot), VELOCITY_TOLERANCE, where);

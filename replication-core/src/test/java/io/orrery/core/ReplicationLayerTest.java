@@ -279,7 +279,7 @@ class ReplicationLayerTest
             for (int i = 0; i < 100; i++)
             {
                 final int slot = shard.store().slotOf(ENTITY + i);
-                shard.store().position(slot, shard.store().positionX(slot) + 1, 0, 0);
+                shard.store().position(slot, shard.store().positionX(slot) + 100, 0, 0);
             }
             shard.clock.advance(TestShard.TICK_NS);
             shard.layer.doWork();
@@ -317,7 +317,7 @@ class ReplicationLayerTest
             for (int i = 0; i < 100; i++)
             {
                 final int slot = shard.store().slotOf(ENTITY + i);
-                shard.store().position(slot, shard.store().positionX(slot) + 1, 0, 0);
+                shard.store().position(slot, shard.store().positionX(slot) + 100, 0, 0);
             }
             shard.clock.advance(TestShard.TICK_NS);
             shard.layer.doWork();

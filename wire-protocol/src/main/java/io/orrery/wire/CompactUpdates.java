@@ -21,8 +21,9 @@ import java.nio.ByteOrder;
  *   | handle varuint | mask | fields present in mask, in bit order                                  |
  *   |  (1..3 bytes)  | (1)  |                                                                       |
  *   +----------------+------+-----------------------------------------------------------------------+
- *   bit 0 POSITION       3 x zig-zag varint (1..10 bytes each), millimetres, x y z: the change since the
- *                        last position sent; the absolute position in the (new) zone when bit 4 is set
+ *   bit 0 POSITION       3 x zig-zag varint (1..10 bytes each), x y z: the change since the last position
+ *                        sent, in units of {@link #POSITION_UNIT_MM} (1 cm); the absolute position in the
+ *                        (new) zone, in millimetres, when bit 4 is set
  *   bit 1 VELOCITY       3 x zig-zag varint, absolute, in units of {@link #VELOCITY_UNIT_MPS} (1 cm/s)
  *   bit 2 ORIENTATION    uint32 little-endian, smallest three: bits 31..30 index of the largest
  *                        component (x y z w = 0..3, made positive), then the other three in x y z w order
@@ -37,8 +38,11 @@ import java.nio.ByteOrder;
  * bits per byte, least significant group first, high bit set on every byte but the last; zig-zag maps
  * {@code 0, -1, 1, -2, ...} to {@code 0, 1, 2, 3, ...}.
  * <p>
- * <b>Resolution.</b> Positions are exact: the cache holds millimetres and deltas are in millimetres, so a client
- * that applies every entry holds the cache's value, with nothing to drift. Velocity is rounded to 1 cm/s,
+ * <b>Resolution.</b> Deltas are whole centimetres: the sender rounds the change from its baseline (the position the
+ * receiver holds) to the nearest centimetre and moves the baseline by exactly what it sent, so the receiver always
+ * holds the sender's baseline and the baseline stays within 5 mm of the cache's millimetre value whenever the entity
+ * is sent: the error never accumulates. A spawn or a zone change carries the exact millimetres. Velocity is rounded
+ * to 1 cm/s,
  * orientation to 10 bits per component (at most 0.0007 per sent component, 0.003 on the rebuilt largest one,
  * a few tenths of a degree).
  * <p>
@@ -61,9 +65,14 @@ public final class CompactUpdates
     public static final int MAX_HANDLE = (1 << 21) - 1;
 
     /**
-     * Position resolution: one unit of a position field.
+     * Position delta resolution: millimetres in one unit of a position delta.
      */
-    public static final double POSITION_UNIT_M = 0.001;
+    public static final int POSITION_UNIT_MM = 10;
+
+    /**
+     * Most a receiver's position is off the sender's cache after an entry (half a delta unit), in millimetres.
+     */
+    public static final int POSITION_TOLERANCE_MM = POSITION_UNIT_MM / 2;
 
     /**
      * Velocity resolution: one unit of a velocity field.
@@ -145,6 +154,16 @@ public final class CompactUpdates
     public static int putVarSInt(final MutableDirectBuffer buffer, final int index, final long value)
     {
         return putVarUInt(buffer, index, (value << 1) ^ (value >> 63));
+    }
+
+    /**
+     * The delta to send for a change of {@code changeMm} from the baseline: the nearest whole unit.
+     *
+     * @return units of {@link #POSITION_UNIT_MM}.
+     */
+    public static long positionDelta(final long changeMm)
+    {
+        return Math.floorDiv(changeMm + POSITION_UNIT_MM / 2, POSITION_UNIT_MM);
     }
 
     /**
@@ -478,7 +497,8 @@ public final class CompactUpdates
         }
 
         /**
-         * @return millimetres: a change, or absolute if {@link #PARENT_ZONE} is in the mask.
+         * @return a change in units of {@link #POSITION_UNIT_MM}, or millimetres absolute if {@link #PARENT_ZONE} is
+         * in the mask.
          */
         public long positionX()
         {

@@ -48,6 +48,27 @@ final class CompactUpdatesTest
     }
 
     @Test
+    void shouldRoundPositionChangesToTheNearestUnitWhenComputingDeltas()
+    {
+        assertEquals(0, CompactUpdates.positionDelta(0));
+        assertEquals(0, CompactUpdates.positionDelta(4));
+        assertEquals(1, CompactUpdates.positionDelta(5));
+        assertEquals(0, CompactUpdates.positionDelta(-5));
+        assertEquals(-1, CompactUpdates.positionDelta(-6));
+        assertEquals(17, CompactUpdates.positionDelta(167));
+        assertEquals(-17, CompactUpdates.positionDelta(-167));
+        final SplittableRandom random = new SplittableRandom(5);
+        long baseline = 0;
+        long position = 0;
+        for (int i = 0; i < 100_000; i++)
+        {
+            position += random.nextLong(-400, 400);
+            baseline += CompactUpdates.positionDelta(position - baseline) * CompactUpdates.POSITION_UNIT_MM;
+            assertTrue(Math.abs(position - baseline) <= CompactUpdates.POSITION_TOLERANCE_MM, "step " + i);
+        }
+    }
+
+    @Test
     void shouldKeepOrientationWithinResolutionWhenPackedAsSmallestThree()
     {
         final SplittableRandom random = new SplittableRandom(13);

@@ -11,9 +11,9 @@ import org.agrona.collections.Long2LongHashMap;
  * <p>
  * Compact updates name an entity by the short handle its spawn carried: the view maps handles to slots (handles
  * below {@code 2 * capacity}; the layer gives each client the lowest free handle, so they stay below the number of
- * entities it holds). Positions from compact updates are exact (millimetre deltas summed onto the spawn's value),
- * velocities within 1 cm/s, orientations within the smallest-three resolution (see
- * {@code io.orrery.wire.CompactUpdates}).
+ * entities it holds). Positions from compact updates are within 5 mm of the layer's (centimetre deltas summed onto
+ * the spawn's exact value, without drift), velocities within 1 cm/s, orientations within the smallest-three
+ * resolution (see {@code io.orrery.wire.CompactUpdates}).
  * <p>
  * Threading: owned by the thread running the {@link ClientLink}.
  */

@@ -534,9 +534,9 @@ public final class ClientLink implements Agent, AutoCloseable
             }
             else if (0 != (mask & CompactUpdates.POSITION))
             {
-                x += entry.positionX();
-                y += entry.positionY();
-                z += entry.positionZ();
+                x += entry.positionX() * CompactUpdates.POSITION_UNIT_MM;
+                y += entry.positionY() * CompactUpdates.POSITION_UNIT_MM;
+                z += entry.positionZ() * CompactUpdates.POSITION_UNIT_MM;
             }
             float vx = view.velocityX(slot);
             float vy = view.velocityY(slot);

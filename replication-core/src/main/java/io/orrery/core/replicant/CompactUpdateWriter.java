@@ -15,7 +15,8 @@ import java.util.Arrays;
  * <p>
  * <b>What is sent.</b> The engine's change mask says which fields changed since the observer was last sent the
  * entity; of those, a field goes on the wire only if its wire value differs from the baseline: a position that
- * moved by at least a millimetre, a velocity that changed by a centimetre per second, an orientation whose packed
+ * moved by at least half a centimetre from what the client holds, a velocity that changed by a centimetre per
+ * second, an orientation whose packed
  * bits changed. {@code lastAppliedInputSequence} goes only to the observer's own entity (the only one whose client
  * measures input latency with it). A zone change sends the zone and the absolute position. An entry left with
  * nothing to send is not written.
@@ -23,8 +24,10 @@ import java.util.Arrays;
  * <b>Shared per tick.</b> Packing an orientation (the only costly quantisation) is done once per entity per store
  * change: a per-slot cache keyed by {@link EntityStore#lastChangeSeq(int)} is shared by every observer.
  * <p>
- * <b>Exactness.</b> Positions are millimetres like the store, so the client's sum of deltas is the store's value as
- * last sent, with nothing to drift. Baselines are moved on when the entry is written; a message that is then not
+ * <b>Exactness.</b> A position delta is the change from the baseline rounded to whole centimetres, and the baseline
+ * moves by exactly what was sent: the client's sum of deltas is the baseline, never more than 5 mm from the store's
+ * value when the entity is sent, with nothing to drift. Baselines are moved on when the entry is written; a message
+ * that is then not
  * delivered makes the engine resynchronise the observer (fresh spawns reset every baseline) before any further
  * delta.
  * <p>
@@ -87,9 +90,9 @@ public final class CompactUpdateWriter
         }
         else
         {
-            dx = x - baselines.x[handle];
-            dy = y - baselines.y[handle];
-            dz = z - baselines.z[handle];
+            dx = CompactUpdates.positionDelta(x - baselines.x[handle]);
+            dy = CompactUpdates.positionDelta(y - baselines.y[handle]);
+            dz = CompactUpdates.positionDelta(z - baselines.z[handle]);
             if (0 != (changedMask & EntityStore.POSITION) && (0 != dx || 0 != dy || 0 != dz))
             {
                 mask |= CompactUpdates.POSITION;
@@ -142,9 +145,18 @@ public final class CompactUpdateWriter
             position = CompactUpdates.putVarSInt(buffer, position, dx);
             position = CompactUpdates.putVarSInt(buffer, position, dy);
             position = CompactUpdates.putVarSInt(buffer, position, dz);
-            baselines.x[handle] = x;
-            baselines.y[handle] = y;
-            baselines.z[handle] = z;
+            if (zoneChanged)
+            {
+                baselines.x[handle] = x;
+                baselines.y[handle] = y;
+                baselines.z[handle] = z;
+            }
+            else
+            {
+                baselines.x[handle] += dx * CompactUpdates.POSITION_UNIT_MM;
+                baselines.y[handle] += dy * CompactUpdates.POSITION_UNIT_MM;
+                baselines.z[handle] += dz * CompactUpdates.POSITION_UNIT_MM;
+            }
         }
         if (0 != (mask & CompactUpdates.VELOCITY))
         {
