@@ -230,22 +230,23 @@ public final class ClientEgressProxy implements ObserverEgress
     @Override
     public boolean onSpawn(final long observerId, final EntityStore store, final int slot)
     {
+        return onSpawn(observerId, store, slot, NO_HANDLE) >= 0;
+    }
+
+    @Override
+    public int onSpawn(final long observerId, final EntityStore store, final int slot, final int entryHandle)
+    {
         if (batchCount > 0 && !flushBatch())
         {
-            return false;
+            return SPAWN_FAILED;
         }
-        final long entityId = store.entityId(slot);
         final CompactBaselines baselines = current.baselines;
-        int handle = -1;
+        int handle = entryHandle;
         boolean newHandle = false;
-        if (compact)
+        if (compact && NO_HANDLE == handle)
         {
-            handle = baselines.handleOf(entityId);
-            if (-1 == handle)
-            {
-                handle = baselines.acquire(entityId);
-                newHandle = true;
-            }
+            handle = baselines.acquire();
+            newHandle = true;
         }
         spawnEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
             .entityId(store.entityId(slot))
@@ -269,30 +270,41 @@ public final class ClientEgressProxy implements ObserverEgress
             .authorityEpoch(store.authorityEpoch(slot))
             .lastAppliedInputSequence(store.lastAppliedInputSequence(slot))
             .serverTimeNs(nowNs)
-            .updateHandle(handle)
+            .updateHandle(compact ? handle : NO_HANDLE)
             .putComponentState(store.componentStateBuffer(), store.componentStateOffset(slot),
                 store.componentStateLength(slot));
         if (!offer(messageBuffer, MessageHeaderEncoder.ENCODED_LENGTH + spawnEncoder.encodedLength()))
         {
             if (newHandle)
             {
-                baselines.release(entityId);
+                baselines.release(handle);
             }
-            return false;
+            return SPAWN_FAILED;
         }
         if (compact)
         {
             compactWriter.onSpawned(baselines, handle, store, slot);
+            return handle;
         }
-        return true;
+        return 0;
     }
 
     @Override
     public boolean onUpdate(final long observerId, final EntityStore store, final int slot, final int changedMask)
     {
+        return onUpdate(observerId, store, slot, NO_HANDLE, changedMask);
+    }
+
+    /**
+     * {@inheritDoc} With compact updates an entry without a handle ({@link #NO_HANDLE}) cannot be named and is skipped.
+     */
+    @Override
+    public boolean onUpdate(
+        final long observerId, final EntityStore store, final int slot, final int handle, final int changedMask)
+    {
         if (compact)
         {
-            return onCompactUpdate(store, slot, changedMask);
+            return handle < 0 || onCompactUpdate(store, slot, handle, changedMask);
         }
         final int stateLength = 0 != (changedMask & EntityStore.COMPONENT_STATE) ?
             store.componentStateLength(slot) : 0;
@@ -323,15 +335,9 @@ public final class ClientEgressProxy implements ObserverEgress
         return true;
     }
 
-    private boolean onCompactUpdate(final EntityStore store, final int slot, final int changedMask)
+    private boolean onCompactUpdate(final EntityStore store, final int slot, final int handle, final int changedMask)
     {
         final ClientObserver observer = current;
-        final long entityId = store.entityId(slot);
-        final int handle = observer.baselines.handleOf(entityId);
-        if (-1 == handle)
-        {
-            return true;
-        }
         final int stateLength = 0 != (changedMask & EntityStore.COMPONENT_STATE) ?
             store.componentStateLength(slot) : 0;
         if (batchCount > 0 && (batchCount == MAX_BATCH_ENTRIES ||
@@ -347,7 +353,7 @@ public final class ClientEgressProxy implements ObserverEgress
             compactPosition = COMPACT_ENTRIES_OFFSET;
         }
         final int end = compactWriter.writeEntry(compactBuffer, compactPosition, observer.baselines, handle, store,
-            slot, changedMask, entityId == observer.playerEntityId);
+            slot, changedMask, store.entityId(slot) == observer.playerEntityId);
         if (end != compactPosition)
         {
             compactPosition = end;
@@ -414,6 +420,12 @@ public final class ClientEgressProxy implements ObserverEgress
     @Override
     public boolean onDespawn(final long observerId, final long entityId, final short reason)
     {
+        return onDespawn(observerId, entityId, NO_HANDLE, reason);
+    }
+
+    @Override
+    public boolean onDespawn(final long observerId, final long entityId, final int handle, final short reason)
+    {
         if (batchCount > 0 && !flushBatch())
         {
             return false;
@@ -426,7 +438,10 @@ public final class ClientEgressProxy implements ObserverEgress
         {
             return false;
         }
-        current.baselines.release(entityId);
+        if (compact && handle >= 0)
+        {
+            current.baselines.release(handle);
+        }
         return true;
     }
 

@@ -3,21 +3,20 @@
  */
 package io.orrery.core.replicant;
 
-import org.agrona.collections.Long2LongHashMap;
-
 import java.util.Arrays;
 
 /**
  * What one observer was last sent of each entity it holds, by the short handle the entity got at its spawn: the
  * baselines {@code EntityUpdatesCompact} entries are deltas against (see {@link io.orrery.wire.CompactUpdates}).
- * Handles are small integers, the lowest free one at each spawn, freed at the despawn; the arrays are indexed by
- * handle and grow by doubling only when the observer holds more entities than ever before (warm-up), so steady
- * state does not allocate.
+ * Handles are small integers, the lowest free one at each spawn, freed at the despawn (the interest engine keeps
+ * each entry's handle and hands it back, so no lookup by entity id is needed); the arrays are indexed by handle and
+ * grow by doubling only when the observer holds more entities than ever before (warm-up), so steady state does not
+ * allocate.
+ * Interleaved per handle, so that an update touches one or two cache lines of the observer's state, not one per
+ * field (thousands of observers' baselines do not stay in cache):
  * <pre>
- *   handle h:  x[h] y[h] z[h]            millimetres in the zone, exactly as last sent
- *              vx[h] vy[h] vz[h]          velocity in cm/s units as last sent
- *              orientation[h]             packed smallest three as last sent
- *              lastAppliedInput[h]        lastAppliedInputSequence as last sent
+ *   longs[4h ..]:  x | y | z | lastAppliedInput    millimetres in the zone as the client holds them; sequence
+ *   ints[4h ..]:   vx | vy | vz | orientation      velocity in cm/s units; packed smallest three, as last sent
  * </pre>
  * Threading: the Replicant's duty-cycle thread only.
  */
@@ -25,34 +24,31 @@ public final class CompactBaselines
 {
     private static final int INITIAL_HANDLES = 64;
 
-    private final Long2LongHashMap handleById = new Long2LongHashMap(INITIAL_HANDLES * 2, 0.65f, -1);
     private int[] freeHandles = new int[INITIAL_HANDLES];
     private int freeCount;
     private int nextHandle;
+    private int size;
 
-    long[] x = new long[INITIAL_HANDLES];
-    long[] y = new long[INITIAL_HANDLES];
-    long[] z = new long[INITIAL_HANDLES];
-    int[] vx = new int[INITIAL_HANDLES];
-    int[] vy = new int[INITIAL_HANDLES];
-    int[] vz = new int[INITIAL_HANDLES];
-    int[] orientation = new int[INITIAL_HANDLES];
-    long[] lastAppliedInput = new long[INITIAL_HANDLES];
+    static final int STRIDE = 4;
+    static final int X = 0;
+    static final int Y = 1;
+    static final int Z = 2;
+    static final int LAST_APPLIED_INPUT = 3;
+    static final int VX = 0;
+    static final int VY = 1;
+    static final int VZ = 2;
+    static final int ORIENTATION = 3;
 
-    /**
-     * @return the entity's handle, or -1 if the observer holds no handle for it.
-     */
-    public int handleOf(final long entityId)
-    {
-        return (int)handleById.get(entityId);
-    }
+    long[] longs = new long[INITIAL_HANDLES * STRIDE];
+    int[] ints = new int[INITIAL_HANDLES * STRIDE];
+    private int handleCapacity = INITIAL_HANDLES;
 
     /**
-     * Give the entity the lowest free handle.
+     * Take the lowest free handle.
      *
      * @return the new handle.
      */
-    public int acquire(final long entityId)
+    public int acquire()
     {
         final int handle;
         if (freeCount > 0)
@@ -62,29 +58,28 @@ public final class CompactBaselines
         else
         {
             handle = nextHandle++;
-            if (handle >= x.length)
+            if (handle >= handleCapacity)
             {
-                grow(x.length * 2);
+                handleCapacity *= 2;
+                longs = Arrays.copyOf(longs, handleCapacity * STRIDE);
+                ints = Arrays.copyOf(ints, handleCapacity * STRIDE);
             }
         }
-        handleById.put(entityId, handle);
+        size++;
         return handle;
     }
 
     /**
-     * Free the entity's handle, if it has one.
+     * Free a handle taken by {@link #acquire()}.
      */
-    public void release(final long entityId)
+    public void release(final int handle)
     {
-        final int handle = (int)handleById.remove(entityId);
-        if (-1 != handle)
+        if (freeCount == freeHandles.length)
         {
-            if (freeCount == freeHandles.length)
-            {
-                freeHandles = Arrays.copyOf(freeHandles, freeHandles.length * 2);
-            }
-            freeHandles[freeCount++] = handle;
+            freeHandles = Arrays.copyOf(freeHandles, freeHandles.length * 2);
         }
+        freeHandles[freeCount++] = handle;
+        size--;
     }
 
     /**
@@ -92,7 +87,7 @@ public final class CompactBaselines
      */
     public int size()
     {
-        return handleById.size();
+        return size;
     }
 
     private int popLowestFree()
@@ -108,17 +103,5 @@ public final class CompactBaselines
         final int handle = freeHandles[lowest];
         freeHandles[lowest] = freeHandles[--freeCount];
         return handle;
-    }
-
-    private void grow(final int length)
-    {
-        x = Arrays.copyOf(x, length);
-        y = Arrays.copyOf(y, length);
-        z = Arrays.copyOf(z, length);
-        vx = Arrays.copyOf(vx, length);
-        vy = Arrays.copyOf(vy, length);
-        vz = Arrays.copyOf(vz, length);
-        orientation = Arrays.copyOf(orientation, length);
-        lastAppliedInput = Arrays.copyOf(lastAppliedInput, length);
     }
 }

@@ -44,14 +44,17 @@ public final class CompactUpdateWriter
      */
     public void onSpawned(final CompactBaselines baselines, final int handle, final EntityStore store, final int slot)
     {
-        baselines.x[handle] = store.positionX(slot);
-        baselines.y[handle] = store.positionY(slot);
-        baselines.z[handle] = store.positionZ(slot);
-        baselines.vx[handle] = CompactUpdates.quantiseVelocity(store.velocityX(slot));
-        baselines.vy[handle] = CompactUpdates.quantiseVelocity(store.velocityY(slot));
-        baselines.vz[handle] = CompactUpdates.quantiseVelocity(store.velocityZ(slot));
-        baselines.orientation[handle] = packedOrientation(store, slot);
-        baselines.lastAppliedInput[handle] = store.lastAppliedInputSequence(slot);
+        final long[] longs = baselines.longs;
+        final int[] ints = baselines.ints;
+        final int l = handle * CompactBaselines.STRIDE;
+        longs[l + CompactBaselines.X] = store.positionX(slot);
+        longs[l + CompactBaselines.Y] = store.positionY(slot);
+        longs[l + CompactBaselines.Z] = store.positionZ(slot);
+        longs[l + CompactBaselines.LAST_APPLIED_INPUT] = store.lastAppliedInputSequence(slot);
+        ints[l + CompactBaselines.VX] = CompactUpdates.quantiseVelocity(store.velocityX(slot));
+        ints[l + CompactBaselines.VY] = CompactUpdates.quantiseVelocity(store.velocityY(slot));
+        ints[l + CompactBaselines.VZ] = CompactUpdates.quantiseVelocity(store.velocityZ(slot));
+        ints[l + CompactBaselines.ORIENTATION] = packedOrientation(store, slot);
     }
 
     /**
@@ -72,6 +75,9 @@ public final class CompactUpdateWriter
         final int changedMask,
         final boolean ownEntity)
     {
+        final long[] longs = baselines.longs;
+        final int[] ints = baselines.ints;
+        final int b = handle * CompactBaselines.STRIDE;
         final boolean zoneChanged = 0 != (changedMask & EntityStore.PARENT_ZONE);
         final long x = store.positionX(slot);
         final long y = store.positionY(slot);
@@ -90,9 +96,9 @@ public final class CompactUpdateWriter
         }
         else
         {
-            dx = CompactUpdates.positionDelta(x - baselines.x[handle]);
-            dy = CompactUpdates.positionDelta(y - baselines.y[handle]);
-            dz = CompactUpdates.positionDelta(z - baselines.z[handle]);
+            dx = CompactUpdates.positionDelta(x - longs[b + CompactBaselines.X]);
+            dy = CompactUpdates.positionDelta(y - longs[b + CompactBaselines.Y]);
+            dz = CompactUpdates.positionDelta(z - longs[b + CompactBaselines.Z]);
             if (0 != (changedMask & EntityStore.POSITION) && (0 != dx || 0 != dy || 0 != dz))
             {
                 mask |= CompactUpdates.POSITION;
@@ -107,7 +113,8 @@ public final class CompactUpdateWriter
             vx = CompactUpdates.quantiseVelocity(store.velocityX(slot));
             vy = CompactUpdates.quantiseVelocity(store.velocityY(slot));
             vz = CompactUpdates.quantiseVelocity(store.velocityZ(slot));
-            if (vx != baselines.vx[handle] || vy != baselines.vy[handle] || vz != baselines.vz[handle])
+            if (vx != ints[b + CompactBaselines.VX] || vy != ints[b + CompactBaselines.VY] ||
+                vz != ints[b + CompactBaselines.VZ])
             {
                 mask |= CompactUpdates.VELOCITY;
             }
@@ -117,7 +124,7 @@ public final class CompactUpdateWriter
         if (0 != (changedMask & EntityStore.ORIENTATION))
         {
             orientation = packedOrientation(store, slot);
-            if (orientation != baselines.orientation[handle])
+            if (orientation != ints[b + CompactBaselines.ORIENTATION])
             {
                 mask |= CompactUpdates.ORIENTATION;
             }
@@ -126,7 +133,7 @@ public final class CompactUpdateWriter
         long inputDelta = 0;
         if (ownEntity && 0 != (changedMask & EntityStore.LAST_APPLIED_INPUT))
         {
-            inputDelta = store.lastAppliedInputSequence(slot) - baselines.lastAppliedInput[handle];
+            inputDelta = store.lastAppliedInputSequence(slot) - longs[b + CompactBaselines.LAST_APPLIED_INPUT];
             if (0 != inputDelta)
             {
                 mask |= CompactUpdates.LAST_APPLIED_INPUT;
@@ -147,15 +154,15 @@ public final class CompactUpdateWriter
             position = CompactUpdates.putVarSInt(buffer, position, dz);
             if (zoneChanged)
             {
-                baselines.x[handle] = x;
-                baselines.y[handle] = y;
-                baselines.z[handle] = z;
+                longs[b + CompactBaselines.X] = x;
+                longs[b + CompactBaselines.Y] = y;
+                longs[b + CompactBaselines.Z] = z;
             }
             else
             {
-                baselines.x[handle] += dx * CompactUpdates.POSITION_UNIT_MM;
-                baselines.y[handle] += dy * CompactUpdates.POSITION_UNIT_MM;
-                baselines.z[handle] += dz * CompactUpdates.POSITION_UNIT_MM;
+                longs[b + CompactBaselines.X] += dx * CompactUpdates.POSITION_UNIT_MM;
+                longs[b + CompactBaselines.Y] += dy * CompactUpdates.POSITION_UNIT_MM;
+                longs[b + CompactBaselines.Z] += dz * CompactUpdates.POSITION_UNIT_MM;
             }
         }
         if (0 != (mask & CompactUpdates.VELOCITY))
@@ -163,15 +170,15 @@ public final class CompactUpdateWriter
             position = CompactUpdates.putVarSInt(buffer, position, vx);
             position = CompactUpdates.putVarSInt(buffer, position, vy);
             position = CompactUpdates.putVarSInt(buffer, position, vz);
-            baselines.vx[handle] = vx;
-            baselines.vy[handle] = vy;
-            baselines.vz[handle] = vz;
+            ints[b + CompactBaselines.VX] = vx;
+            ints[b + CompactBaselines.VY] = vy;
+            ints[b + CompactBaselines.VZ] = vz;
         }
         if (0 != (mask & CompactUpdates.ORIENTATION))
         {
             buffer.putInt(position, orientation, ByteOrder.LITTLE_ENDIAN);
             position += 4;
-            baselines.orientation[handle] = orientation;
+            ints[b + CompactBaselines.ORIENTATION] = orientation;
         }
         if (0 != (mask & CompactUpdates.SIZE))
         {
@@ -192,7 +199,7 @@ public final class CompactUpdateWriter
         if (0 != (mask & CompactUpdates.LAST_APPLIED_INPUT))
         {
             position = CompactUpdates.putVarSInt(buffer, position, inputDelta);
-            baselines.lastAppliedInput[handle] = store.lastAppliedInputSequence(slot);
+            longs[b + CompactBaselines.LAST_APPLIED_INPUT] = store.lastAppliedInputSequence(slot);
         }
         if (0 != (mask & CompactUpdates.AUTHORITY_EPOCH))
         {

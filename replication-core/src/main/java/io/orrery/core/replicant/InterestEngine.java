@@ -75,11 +75,13 @@ import org.agrona.collections.Long2LongHashMap;
  * Per-observer view, flattened into arrays of {@code maxObservers * maxViewEntities}, entries dense per observer:
  * <pre>
  *   observer o owns entries [o * V, o * V + viewCount[o]):
- *   +------+------------+----------+-------------+------------------+-------+--------+
- *   | slot | createdSeq | entityId | lastSentSeq | accumulated prio | state | reason |
- *   +------+------------+----------+-------------+------------------+-------+--------+
+ *   +------+------------+----------+-------------+------------------+-------+--------+--------+
+ *   | slot | createdSeq | entityId | lastSentSeq | accumulated prio | state | reason | handle |
+ *   +------+------------+----------+-------------+------------------+-------+--------+--------+
  *   state: SPAWN_PENDING (never delivered), RESPAWN_PENDING (the observer may hold an old copy),
  *          SPAWNED, DESPAWN_PENDING (reason = DespawnReason value), DESPAWN_SENT (only within emission)
+ *   handle: what the egress named the entity by at its spawn (ObserverEgress.NO_HANDLE before), handed back with
+ *           every update and the despawn
  * </pre>
  * "Is slot s in o's view" is answered without a per-observer map: while processing an observer the engine stamps
  * each in-view slot in a per-slot array with a per-(observer, tick) stamp.
@@ -193,6 +195,7 @@ public final class InterestEngine
     private final double[] viewPriorities;
     private final byte[] viewStates;
     private final byte[] viewReasons;
+    private final int[] viewHandles;
 
     // per slot, this tick: what every observer reads, one cache line per slot (see takeSnapshot)
     private final long[] snapshot;
@@ -289,6 +292,7 @@ public final class InterestEngine
         viewPriorities = new double[entries];
         viewStates = new byte[entries];
         viewReasons = new byte[entries];
+        viewHandles = new int[entries];
 
         markStamps = new long[store.capacity()];
         snapshot = new long[store.capacity() << SNAPSHOT_SHIFT];
@@ -1008,6 +1012,7 @@ public final class InterestEngine
         viewPriorities[e] = weight;
         viewStates[e] = SPAWN_PENDING;
         viewReasons[e] = 0;
+        viewHandles[e] = ObserverEgress.NO_HANDLE;
         scratchWeights[i] = weight;
         scratchMasks[i] = 0;
         markStamps[slot] = stamp;
@@ -1028,6 +1033,7 @@ public final class InterestEngine
             viewPriorities[e] = viewPriorities[l];
             viewStates[e] = viewStates[l];
             viewReasons[e] = viewReasons[l];
+            viewHandles[e] = viewHandles[l];
             scratchWeights[i] = scratchWeights[last];
             scratchMasks[i] = scratchMasks[last];
         }
@@ -1303,7 +1309,7 @@ public final class InterestEngine
             final int e = base + i;
             if (DESPAWN_PENDING == viewStates[e])
             {
-                if (!egress.onDespawn(observerId, viewEntityIds[e], viewReasons[e]))
+                if (!egress.onDespawn(observerId, viewEntityIds[e], viewHandles[e], viewReasons[e]))
                 {
                     return work + markForResync(o);
                 }
@@ -1318,7 +1324,8 @@ public final class InterestEngine
         {
             final int e = base + spawns[k];
             final int slot = viewSlots[e];
-            if (!egress.onSpawn(observerId, store, slot))
+            final int handle = egress.onSpawn(observerId, store, slot, viewHandles[e]);
+            if (handle < 0)
             {
                 // never delivered: a first spawn stays a first spawn (the observer holds nothing to despawn)
                 if (SPAWN_PENDING != viewStates[e])
@@ -1328,6 +1335,7 @@ public final class InterestEngine
                 return work + markForResync(o);
             }
             viewStates[e] = SPAWNED;
+            viewHandles[e] = handle;
             viewLastSentSeqs[e] = store.changeSeq();
             viewPriorities[e] = 0;
             spawnsSent++;
@@ -1338,7 +1346,7 @@ public final class InterestEngine
         {
             final int i = updateList[k];
             final int e = base + i;
-            if (!egress.onUpdate(observerId, store, viewSlots[e], scratchMasks[i]))
+            if (!egress.onUpdate(observerId, store, viewSlots[e], viewHandles[e], scratchMasks[i]))
             {
                 return work + markForResync(o);
             }
