@@ -33,11 +33,20 @@ import org.agrona.collections.Long2LongHashMap;
  * entity; an update carries {@link EntityStore#changedSince(int, long)} of that sequence. A spawn is a full
  * snapshot and counts as sending everything.
  * <p>
+ * <b>Update tiers.</b> Updates thin out with distance relative to the entity's view distance {@code v}
+ * ({@link InterestConfig}): a spawned entry beyond {@code nearTierFraction * v} competes for an update only on every
+ * {@code midTierPeriod}-th tick, beyond {@code farTierFraction * v} on every {@code farTierPeriod}-th tick, staggered
+ * by slot ({@code (tick + slot) & (period - 1) == 0}) so that each tick carries a similar share. A thinned tick adds
+ * no priority and loses nothing: the next update carries everything changed since the last one sent. The followed
+ * entity, spawns and despawns are never thinned. Counted in {@link #tierDeferrals()}.
+ * <p>
  * <b>Budget and accumulating priority.</b> Each tick every view entry with something to send (pending spawn, or
  * changed fields) adds {@code w = (r + 1) * s / (d + s)} to its accumulated priority ({@code s} =
  * {@link InterestConfig#priorityDistanceScaleM()}). The engine then sends in descending accumulated priority while
  * the bytes fit into {@code min(beginTick capacity, observer budget)} minus the bytes of this tick's despawns;
- * sizes are computed from the SBE codec constants. Sent entries drop to priority 0, deferred ones keep what they
+ * sizes are computed from the SBE codec constants (with {@link InterestConfig#compactUpdates()}, an update's size
+ * is {@link CompactUpdates#estimatedEntryLength(int, int)}: a typical size, as a compact entry's real size depends on
+ * the values). Sent entries drop to priority 0, deferred ones keep what they
  * accumulated, so a far or small entity rises until it is sent: nothing starves. An entry is sent at a rate
  * proportional to its weight. If the first candidate of a tick is larger than the observer's budget it is still
  * sent when it fits the egress capacity, so an oversized snapshot cannot block an observer forever. When everything
