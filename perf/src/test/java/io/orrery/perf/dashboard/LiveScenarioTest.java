@@ -154,6 +154,8 @@ class LiveScenarioTest
         assertTrue(text.contains("# TYPE orrery_bot_latency_seconds summary\n"));
         assertTrue(text.contains("jvm_gc_collections_total{gc="));
         assertTrue(text.contains("process_cpu_seconds_total "));
+        assertTrue(text.contains("# TYPE orrery_client_egress_bytes_per_second gauge\n"), text);
+        assertTrue(metricValue(text, "orrery_bytes_out_total{shard=\"orrery\"}") > 0, text);
     }
 
     @Test
@@ -244,13 +246,13 @@ class LiveScenarioTest
     private static void assertPlotsRendered(final WebDriver driver, final boolean everyPlotHasData)
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (driver.findElements(By.cssSelector("svg[data-plot]")).size() < 8)
+        while (driver.findElements(By.cssSelector("svg[data-plot]")).size() < 9)
         {
             assertTrue(System.nanoTime() - deadlineNs < 0, "plots not rendered within 10 s");
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
         }
         final List<WebElement> plots = driver.findElements(By.cssSelector("svg[data-plot]"));
-        assertEquals(8, plots.size());
+        assertEquals(9, plots.size());
         final List<String> withLines = new ArrayList<>();
         for (final WebElement plot : plots)
         {
@@ -266,8 +268,8 @@ class LiveScenarioTest
         }
         if (everyPlotHasData)
         {
-            assertEquals(List.of("percentiles", "latency", "throughput", "bots", "cpu", "memory", "gc", "drops"),
-                withLines);
+            assertEquals(List.of("percentiles", "latency", "throughput", "bandwidth", "bots", "cpu", "memory", "gc",
+                "drops"), withLines);
         }
         else
         {
