@@ -145,6 +145,24 @@ public final class CompactUpdateWriter
             return index;
         }
 
+        if (CompactUpdates.POSITION == mask && handle < 128)
+        {
+            final long zx = (dx << 1) ^ (dx >> 63);
+            final long zy = (dy << 1) ^ (dy >> 63);
+            final long zz = (dz << 1) ^ (dz >> 63);
+            if (0 == (zx | zy | zz) >>> 7)
+            {
+                // the common entry, a small move: five one-byte fields in one little-endian write (the buffer has
+                // MAX_ENTRY_BASE_LENGTH free, so the three bytes past the entry are inside it and overwritten later)
+                buffer.putLong(index, handle | (long)CompactUpdates.POSITION << 8 | zx << 16 | zy << 24 | zz << 32,
+                    ByteOrder.LITTLE_ENDIAN);
+                longs[b + CompactBaselines.X] += dx * CompactUpdates.POSITION_UNIT_MM;
+                longs[b + CompactBaselines.Y] += dy * CompactUpdates.POSITION_UNIT_MM;
+                longs[b + CompactBaselines.Z] += dz * CompactUpdates.POSITION_UNIT_MM;
+                return index + 5;
+            }
+        }
+
         int position = CompactUpdates.putVarUInt(buffer, index, handle);
         buffer.putByte(position++, (byte)mask);
         if (0 != (mask & CompactUpdates.POSITION))
