@@ -76,6 +76,7 @@ public final class SwarmSummary
         long linkMalformed = 0;
         long untrustedRejects = 0;
         long transientRejects = 0;
+        long bytesReceived = 0;
         final InventoryCounters inventory = new InventoryCounters();
         final Histogram inventoryLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         long commutes = 0;
@@ -84,6 +85,7 @@ public final class SwarmSummary
             unknownImage += agent.link().unknownImageMessages();
             linkMalformed += agent.link().malformedMessages();
             untrustedRejects += agent.link().untrustedRejects();
+            bytesReceived += agent.link().bytesReceived();
             inventory.add(agent.inventoryHook().counters());
             if (agent.inventoryHook() instanceof SessionInventoryHook)
             {
@@ -149,6 +151,10 @@ public final class SwarmSummary
             summary.counts.put("inventoryLatencyP99Us", inventoryLatency.getValueAtPercentile(99) / 1000);
             summary.counts.put("inventoryLatencyMaxUs", inventoryLatency.getMaxValue() / 1000);
         }
+        summary.counts.put("bytesReceived", bytesReceived);
+        // bandwidth per client: message bytes received over the whole run (ramp-up included) per connected bot
+        summary.counts.put("bytesPerClientPerSecond", connected > 0 && elapsedNs > 0 ?
+            Math.round(bytesReceived / (double)connected / (elapsedNs / 1e9)) : 0);
         summary.counts.put("unknownImageMessages", unknownImage);
         summary.counts.put("threadErrors", errors);
 

@@ -7,6 +7,7 @@ import io.aeron.Aeron;
 import io.aeron.Counter;
 import io.aeron.driver.MediaDriver;
 import io.orrery.core.gateway.GatewayAgent;
+import io.orrery.core.replicant.InterestConfig;
 import io.orrery.core.replicant.ReplicantAgent;
 import io.orrery.core.status.OrreryCounter;
 import org.agrona.CloseHelper;
@@ -264,6 +265,21 @@ public final class ReplicationLayer implements AutoCloseable
         public static final double SIZE_FACTOR_DEFAULT = 10;
         public static final String HYSTERESIS_PROP = "orrery.bubble.hysteresis";
         public static final double HYSTERESIS_DEFAULT = 0.1;
+        /**
+         * Entity updates to clients as {@code EntityUpdatesCompact} (per-client handles, changed fields only,
+         * deltas against what the client was last sent) rather than fixed-size {@code EntityUpdateBatch} entries.
+         */
+        public static final String COMPACT_UPDATES_PROP = "orrery.compact.updates";
+        public static final boolean COMPACT_UPDATES_DEFAULT = true;
+        /**
+         * Update tiers by distance, as fractions of an entity's view distance: within the near fraction every tick,
+         * to the far fraction every mid-tier period ticks, beyond every far-tier period ticks (powers of two, 1 =
+         * every tick). See {@link InterestConfig}.
+         */
+        public static final String NEAR_TIER_FRACTION_PROP = "orrery.tier.near.fraction";
+        public static final String FAR_TIER_FRACTION_PROP = "orrery.tier.far.fraction";
+        public static final String MID_TIER_PERIOD_PROP = "orrery.tier.mid.period";
+        public static final String FAR_TIER_PERIOD_PROP = "orrery.tier.far.period";
         public static final String SERVER_INGRESS_CHANNEL_PROP = "orrery.server.ingress.channel";
         public static final String SERVER_INGRESS_CHANNEL_DEFAULT = "aeron:ipc?term-length=1m";
         public static final String SERVER_INGRESS_STREAM_ID_PROP = "orrery.server.ingress.stream.id";
@@ -374,6 +390,16 @@ public final class ReplicationLayer implements AutoCloseable
             System.getProperty(SIZE_FACTOR_PROP, Double.toString(SIZE_FACTOR_DEFAULT)));
         private double hysteresis = Double.parseDouble(
             System.getProperty(HYSTERESIS_PROP, Double.toString(HYSTERESIS_DEFAULT)));
+        private boolean compactUpdates = Boolean.parseBoolean(
+            System.getProperty(COMPACT_UPDATES_PROP, Boolean.toString(COMPACT_UPDATES_DEFAULT)));
+        private double nearTierFraction = Double.parseDouble(System.getProperty(
+            NEAR_TIER_FRACTION_PROP, Double.toString(InterestConfig.DEFAULT_NEAR_TIER_FRACTION)));
+        private double farTierFraction = Double.parseDouble(System.getProperty(
+            FAR_TIER_FRACTION_PROP, Double.toString(InterestConfig.DEFAULT_FAR_TIER_FRACTION)));
+        private int midTierPeriod = Integer.getInteger(
+            MID_TIER_PERIOD_PROP, InterestConfig.DEFAULT_MID_TIER_PERIOD);
+        private int farTierPeriod = Integer.getInteger(
+            FAR_TIER_PERIOD_PROP, InterestConfig.DEFAULT_FAR_TIER_PERIOD);
         private int interRoleRingCapacity = Integer.getInteger(
             INTER_ROLE_RING_CAPACITY_PROP, INTER_ROLE_RING_CAPACITY_DEFAULT);
 
@@ -985,6 +1011,67 @@ public final class ReplicationLayer implements AutoCloseable
         public Context hysteresis(final double hysteresis)
         {
             this.hysteresis = hysteresis;
+            return this;
+        }
+
+        public boolean compactUpdates()
+        {
+            return compactUpdates;
+        }
+
+        /**
+         * @param compactUpdates see {@link #COMPACT_UPDATES_PROP}.
+         */
+        public Context compactUpdates(final boolean compactUpdates)
+        {
+            this.compactUpdates = compactUpdates;
+            return this;
+        }
+
+        public double nearTierFraction()
+        {
+            return nearTierFraction;
+        }
+
+        /**
+         * @param nearTierFraction see {@link #NEAR_TIER_FRACTION_PROP}.
+         */
+        public Context nearTierFraction(final double nearTierFraction)
+        {
+            this.nearTierFraction = nearTierFraction;
+            return this;
+        }
+
+        public double farTierFraction()
+        {
+            return farTierFraction;
+        }
+
+        public Context farTierFraction(final double farTierFraction)
+        {
+            this.farTierFraction = farTierFraction;
+            return this;
+        }
+
+        public int midTierPeriod()
+        {
+            return midTierPeriod;
+        }
+
+        public Context midTierPeriod(final int midTierPeriod)
+        {
+            this.midTierPeriod = midTierPeriod;
+            return this;
+        }
+
+        public int farTierPeriod()
+        {
+            return farTierPeriod;
+        }
+
+        public Context farTierPeriod(final int farTierPeriod)
+        {
+            this.farTierPeriod = farTierPeriod;
             return this;
         }
 

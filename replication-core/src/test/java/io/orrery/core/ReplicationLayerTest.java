@@ -6,6 +6,7 @@ package io.orrery.core;
 import io.aeron.ExclusivePublication;
 import io.orrery.core.client.ClientSession;
 import io.orrery.core.replicant.EntityStore;
+import io.orrery.core.replicant.InterestConfig;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.codec.RejectReason;
 import org.HdrHistogram.Histogram;
@@ -304,7 +305,7 @@ class ReplicationLayerTest
             for (int i = 0; i < 100; i++)
             {
                 final int slot = shard.store().slotOf(ENTITY + i);
-                shard.store().position(slot, shard.store().positionX(slot) + 1, 0, 0);
+                shard.store().position(slot, shard.store().positionX(slot) + 100, 0, 0);
             }
             shard.clock.advance(TestShard.TICK_NS);
             shard.layer.doWork();
@@ -342,7 +343,7 @@ class ReplicationLayerTest
             for (int i = 0; i < 100; i++)
             {
                 final int slot = shard.store().slotOf(ENTITY + i);
-                shard.store().position(slot, shard.store().positionX(slot) + 1, 0, 0);
+                shard.store().position(slot, shard.store().positionX(slot) + 100, 0, 0);
             }
             shard.clock.advance(TestShard.TICK_NS);
             shard.layer.doWork();
@@ -363,9 +364,15 @@ class ReplicationLayerTest
         shard.await(() -> ClientSession.State.AWAITING_WELCOME != session.state(), "answer to a hello");
     }
 
+    /**
+     * Move, then tick as often as the slowest update tier needs to deliver the move.
+     */
     private void moveTo(final int slot, final long xM)
     {
         shard.store().position(slot, xM * MM, 0, 0);
-        shard.tick();
+        for (int i = 0; i < InterestConfig.DEFAULT_FAR_TIER_PERIOD; i++)
+        {
+            shard.tick();
+        }
     }
 }

@@ -584,12 +584,23 @@ public final class ShardLauncher implements Callable<Integer>
             final String name = counter.name();
             if (name.contains("SERVER") || name.contains("HANDOFF") || name.contains("EPOCH") ||
                 name.contains("UNAUTHORISED") || name.contains("FAILOVER") || name.contains("TERRITOR") ||
-                name.equals("SESSIONS_ACTIVE") || name.equals("ENTITIES") || name.equals("INPUTS_FORWARDED"))
+                name.equals("SESSIONS_ACTIVE") || name.equals("ENTITIES") || name.equals("INPUTS_FORWARDED") ||
+                name.contains("BYTES") || name.contains("SPAWNS_SENT") || name.contains("UPDATE") ||
+                name.contains("DEFERRALS") || name.equals("RESYNCS") || name.equals("TICKS"))
             {
                 line.append(' ').append(name.toLowerCase(Locale.ROOT)).append('=').append(layer.counter(counter));
             }
         }
         out.println(line);
+        final long entries = layer.counter(OrreryCounter.UPDATE_ENTRIES_SENT);
+        if (entries > 0)
+        {
+            out.printf(Locale.ROOT, "replication layer wire: %.1f bytes per update entry in messages, %.1f in the " +
+                "egress logs (Aeron headers and alignment included); all client egress %,d bytes, %,d in the logs%n",
+                layer.counter(OrreryCounter.UPDATE_BYTES_OUT) / (double)entries,
+                layer.counter(OrreryCounter.UPDATE_WIRE_BYTES_OUT) / (double)entries,
+                layer.counter(OrreryCounter.BYTES_OUT), layer.counter(OrreryCounter.WIRE_BYTES_OUT));
+        }
     }
 
     private int exitCode(final boolean serversOk, final BotSwarm swarm)

@@ -13,6 +13,7 @@ import io.orrery.wire.codec.EntityStateBatchDecoder;
 import io.orrery.wire.codec.EntityStreamInDecoder;
 import io.orrery.wire.codec.EntityStreamOutDecoder;
 import io.orrery.wire.codec.EntityUpdateBatchDecoder;
+import io.orrery.wire.codec.EntityUpdatesCompactDecoder;
 import io.orrery.wire.codec.ForwardedInputDecoder;
 import io.orrery.wire.codec.HandoffAcceptDecoder;
 import io.orrery.wire.codec.HandoffCommitDecoder;
@@ -121,6 +122,11 @@ public final class MessageLayouts
     public static final int MAX_COMPONENT_STATE_LENGTH = MAX_VAR_DATA_LENGTH;
 
     /**
+     * Maximum length of the packed {@code entries} of an {@code EntityUpdatesCompact}.
+     */
+    public static final int MAX_COMPACT_ENTRIES_LENGTH = MAX_VAR_DATA_LENGTH;
+
+    /**
      * Maximum length of an {@code authToken}.
      */
     public static final int MAX_AUTH_TOKEN_LENGTH = MAX_VAR_DATA_LENGTH;
@@ -185,6 +191,8 @@ public final class MessageLayouts
             .group(EntityUpdateBatchDecoder.UpdatesDecoder.sbeBlockLength(), MAX_UPDATES_COUNT)
             .entryVarData(MAX_COMPONENT_STATE_LENGTH);
         b.message(EntityDespawnDecoder.TEMPLATE_ID, EntityDespawnDecoder.BLOCK_LENGTH);
+        b.message(EntityUpdatesCompactDecoder.TEMPLATE_ID, EntityUpdatesCompactDecoder.BLOCK_LENGTH)
+            .varData(MAX_COMPACT_ENTRIES_LENGTH);
         b.message(StowRequestDecoder.TEMPLATE_ID, StowRequestDecoder.BLOCK_LENGTH);
         b.message(UnstowRequestDecoder.TEMPLATE_ID, UnstowRequestDecoder.BLOCK_LENGTH);
         b.message(StowResultDecoder.TEMPLATE_ID, StowResultDecoder.BLOCK_LENGTH);

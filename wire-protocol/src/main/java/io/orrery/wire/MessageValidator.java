@@ -3,6 +3,7 @@
  */
 package io.orrery.wire;
 
+import io.orrery.wire.codec.EntityUpdatesCompactDecoder;
 import io.orrery.wire.codec.GroupSizeEncodingDecoder;
 import io.orrery.wire.codec.MessageHeaderDecoder;
 import io.orrery.wire.codec.VarDataEncodingDecoder;
@@ -34,7 +35,9 @@ import java.nio.ByteOrder;
  *     <li>the block, every group header, entry and var-data field fit in {@code length}; group entry block lengths
  *     match like the root block's; group counts and var-data lengths are within the table's maxima;</li>
  *     <li>for the current version, the message ends exactly at {@code length}; a newer version may carry bytes this
- *     version does not understand after it.</li>
+ *     version does not understand after it;</li>
+ *     <li>the packed entries of an {@code EntityUpdatesCompact} are walked entry by entry
+ *     ({@link CompactUpdates#validateEntries}).</li>
  * </ol>
  * Enum and set values are not checked: decode enums through their {@code xxxRaw()} accessors, or be ready for the
  * generated {@code xxx()} accessor to throw on a value this version does not know.
@@ -148,6 +151,16 @@ public final class MessageValidator
         if (position != length && !isNewer)
         {
             return ValidationReason.TRAILING_BYTES;
+        }
+
+        if (EntityUpdatesCompactDecoder.TEMPLATE_ID == templateId)
+        {
+            final int entriesLength = uint16(buffer, offset + HEADER_LENGTH + blockLength);
+            final int entriesOffset = offset + HEADER_LENGTH + blockLength + VAR_DATA_HEADER_LENGTH;
+            if (CompactUpdates.validateEntries(buffer, entriesOffset, entriesLength) < 0)
+            {
+                return ValidationReason.MALFORMED_COMPACT_ENTRY;
+            }
         }
 
         return position;

@@ -95,9 +95,16 @@ public final class ValidationReason
     public static final int INVALID_BUFFER_RANGE = -16;
 
     /**
+     * The packed entries of an {@code EntityUpdatesCompact} are malformed: a varint runs past its maximum length or
+     * the block, a handle is too large, or a field or component state runs past the block (see
+     * {@link CompactUpdates}).
+     */
+    public static final int MALFORMED_COMPACT_ENTRY = -17;
+
+    /**
      * Number of slots an array of per-reason counters indexed by {@code -code} needs (slot 0 unused).
      */
-    public static final int COUNT = 17;
+    public static final int COUNT = 18;
 
     private ValidationReason()
     {
@@ -134,6 +141,7 @@ public final class ValidationReason
             case TRUNCATED_VAR_DATA: return "TRUNCATED_VAR_DATA";
             case TRAILING_BYTES: return "TRAILING_BYTES";
             case INVALID_BUFFER_RANGE: return "INVALID_BUFFER_RANGE";
+            case MALFORMED_COMPACT_ENTRY: return "MALFORMED_COMPACT_ENTRY";
             default: return "UNKNOWN_REASON";
         }
     }

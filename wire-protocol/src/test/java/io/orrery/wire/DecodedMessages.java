@@ -13,6 +13,7 @@ import io.orrery.wire.codec.EntityStateBatchDecoder;
 import io.orrery.wire.codec.EntityStreamInDecoder;
 import io.orrery.wire.codec.EntityStreamOutDecoder;
 import io.orrery.wire.codec.EntityUpdateBatchDecoder;
+import io.orrery.wire.codec.EntityUpdatesCompactDecoder;
 import io.orrery.wire.codec.ForwardedInputDecoder;
 import io.orrery.wire.codec.HandoffAcceptDecoder;
 import io.orrery.wire.codec.HandoffCommitDecoder;
@@ -67,6 +68,9 @@ final class DecodedMessages
     private final EntitySpawnDecoder spawn = new EntitySpawnDecoder();
     private final EntityUpdateBatchDecoder updateBatch = new EntityUpdateBatchDecoder();
     private final EntityDespawnDecoder despawn = new EntityDespawnDecoder();
+    private final EntityUpdatesCompactDecoder compact = new EntityUpdatesCompactDecoder();
+    private final org.agrona.concurrent.UnsafeBuffer expectedEntries =
+        new org.agrona.concurrent.UnsafeBuffer(new byte[MessageLayouts.MAX_VAR_DATA_LENGTH]);
     private final StowRequestDecoder stowRequest = new StowRequestDecoder();
     private final UnstowRequestDecoder unstowRequest = new UnstowRequestDecoder();
     private final StowResultDecoder stowResult = new StowResultDecoder();
@@ -197,8 +201,23 @@ final class DecodedMessages
                 assertEquals(v.nextLong(), d.authorityEpoch());
                 assertEquals(v.nextLong(), d.lastAppliedInputSequence());
                 assertEquals(v.nextLong(), d.serverTimeNs());
+                assertEquals(v.nextInt(), d.updateHandle());
                 d.wrapComponentState(view);
                 v.assertNextVarData(BINARY, varLength, view);
+                bodyLength = d.encodedLength();
+                break;
+            }
+            case EntityUpdatesCompactDecoder.TEMPLATE_ID:
+            {
+                final int entriesLength = SampleMessages.encodeCompactEntries(expectedEntries, v, count, varLength);
+                final EntityUpdatesCompactDecoder d = compact.wrapAndApplyHeader(buffer, offset, header);
+                assertEquals(v.nextInt() & 0xFFFF_FFFFL, d.tick());
+                d.wrapEntries(view);
+                assertEquals(entriesLength, view.capacity());
+                for (int i = 0; i < entriesLength; i++)
+                {
+                    assertEquals(expectedEntries.getByte(i), view.getByte(i), "entries byte " + i);
+                }
                 bodyLength = d.encodedLength();
                 break;
             }

@@ -7,6 +7,7 @@ import io.orrery.wire.codec.ClientViewBatchDecoder;
 import io.orrery.wire.codec.DisconnectDecoder;
 import io.orrery.wire.codec.EntityCreateRequestDecoder;
 import io.orrery.wire.codec.EntityDespawnDecoder;
+import io.orrery.wire.codec.EntityUpdatesCompactDecoder;
 import io.orrery.wire.codec.EntityDestroyRequestDecoder;
 import io.orrery.wire.codec.EntitySpawnDecoder;
 import io.orrery.wire.codec.EntityStateBatchDecoder;
@@ -70,7 +71,8 @@ class MessageValidatorFuzzTest
         {
             new HelloDecoder(), new WelcomeDecoder(), new RejectDecoder(), new HeartbeatDecoder(),
             new DisconnectDecoder(), new PlayerInputDecoder(), new EntitySpawnDecoder(), new EntityUpdateBatchDecoder(),
-            new EntityDespawnDecoder(), new StowRequestDecoder(), new UnstowRequestDecoder(), new StowResultDecoder(),
+            new EntityDespawnDecoder(), new EntityUpdatesCompactDecoder(), new StowRequestDecoder(),
+            new UnstowRequestDecoder(), new StowResultDecoder(),
             new WalletChangeResultDecoder(), new ReputationChangeResultDecoder(), new ServerHelloDecoder(),
             new ServerWelcomeDecoder(), new ServerRejectDecoder(), new LoadReportDecoder(), new TerritoryGrantDecoder(),
             new TerritoryRevokeDecoder(), new HandoffPrepareDecoder(), new HandoffAcceptDecoder(),

@@ -15,6 +15,7 @@ import io.orrery.wire.codec.EntityStateBatchEncoder;
 import io.orrery.wire.codec.EntityStreamInEncoder;
 import io.orrery.wire.codec.EntityStreamOutEncoder;
 import io.orrery.wire.codec.EntityUpdateBatchEncoder;
+import io.orrery.wire.codec.EntityUpdatesCompactEncoder;
 import io.orrery.wire.codec.ForwardedInputEncoder;
 import io.orrery.wire.codec.HandoffAcceptEncoder;
 import io.orrery.wire.codec.HandoffCommitEncoder;
@@ -41,6 +42,7 @@ import io.orrery.wire.codec.UnstowRequestEncoder;
 import io.orrery.wire.codec.WalletChangeResultEncoder;
 import io.orrery.wire.codec.WelcomeEncoder;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
 
 import static io.orrery.wire.BoundaryValues.ASCII;
 import static io.orrery.wire.BoundaryValues.BINARY;
@@ -68,6 +70,7 @@ final class SampleMessages
         HandoffCommitEncoder.TEMPLATE_ID, EntityStreamInEncoder.TEMPLATE_ID, EntityStreamOutEncoder.TEMPLATE_ID,
         ForwardedInputEncoder.TEMPLATE_ID, EntityStateBatchEncoder.TEMPLATE_ID, EntityCreateRequestEncoder.TEMPLATE_ID,
         EntityDestroyRequestEncoder.TEMPLATE_ID, ClientViewBatchEncoder.TEMPLATE_ID, ServerHeartbeatEncoder.TEMPLATE_ID,
+        EntityUpdatesCompactEncoder.TEMPLATE_ID,
     };
 
     static final String[] NAMES =
@@ -77,6 +80,7 @@ final class SampleMessages
         "ServerHello", "ServerWelcome", "ServerReject", "LoadReport", "TerritoryGrant", "TerritoryRevoke",
         "HandoffPrepare", "HandoffAccept", "HandoffCommit", "EntityStreamIn", "EntityStreamOut", "ForwardedInput",
         "EntityStateBatch", "EntityCreateRequest", "EntityDestroyRequest", "ClientViewBatch", "ServerHeartbeat",
+        "EntityUpdatesCompact",
     };
 
     /**
@@ -113,6 +117,8 @@ final class SampleMessages
     private final EntitySpawnEncoder spawn = new EntitySpawnEncoder();
     private final EntityUpdateBatchEncoder updateBatch = new EntityUpdateBatchEncoder();
     private final EntityDespawnEncoder despawn = new EntityDespawnEncoder();
+    private final EntityUpdatesCompactEncoder compact = new EntityUpdatesCompactEncoder();
+    private final UnsafeBuffer entries = new UnsafeBuffer(new byte[MessageLayouts.MAX_VAR_DATA_LENGTH]);
     private final StowRequestEncoder stowRequest = new StowRequestEncoder();
     private final UnstowRequestEncoder unstowRequest = new UnstowRequestEncoder();
     private final StowResultEncoder stowResult = new StowResultEncoder();
@@ -230,6 +236,15 @@ final class SampleMessages
             case EntityUpdateBatchEncoder.TEMPLATE_ID:
                 bodyLength = encodeUpdateBatch(buffer, offset, v, count, varLength);
                 break;
+            case EntityUpdatesCompactEncoder.TEMPLATE_ID:
+            {
+                final int entriesLength = encodeCompactEntries(entries, v, count, varLength);
+                bodyLength = compact.wrapAndApplyHeader(buffer, offset, header)
+                    .tick(v.nextInt() & 0xFFFF_FFFFL)
+                    .putEntries(entries, 0, entriesLength)
+                    .encodedLength();
+                break;
+            }
             case EntityDespawnEncoder.TEMPLATE_ID:
                 bodyLength = despawn.wrapAndApplyHeader(buffer, offset, header)
                     .entityId(v.nextLong())
@@ -467,8 +482,54 @@ final class SampleMessages
             .authorityEpoch(v.nextLong())
             .lastAppliedInputSequence(v.nextLong())
             .serverTimeNs(v.nextLong())
+            .updateHandle(v.nextInt())
             .putComponentState(BINARY, v.nextPatternOffset(), varLength);
         return e.encodedLength();
+    }
+
+    /**
+     * Packed compact entries: {@code max(count, 1)} entries (as many as fit the block), every field present, the
+     * first carrying {@code varLength} bytes of component state (capped to fit), then values from {@code v}.
+     *
+     * @return bytes written.
+     */
+    static int encodeCompactEntries(
+        final MutableDirectBuffer entries, final BoundaryValues v, final int count, final int varLength)
+    {
+        final int capacity = MessageLayouts.MAX_COMPACT_ENTRIES_LENGTH;
+        final int stateLength = Math.min(varLength, capacity - CompactUpdates.MAX_ENTRY_BASE_LENGTH);
+        int position = 0;
+        for (int i = 0, n = Math.max(count, 1); i < n; i++)
+        {
+            final int mask = 0 == i ? 0xFF : 0xFF & ~CompactUpdates.COMPONENT_STATE;
+            final int length = 0 == i ? stateLength : 0;
+            if (position + CompactUpdates.MAX_ENTRY_BASE_LENGTH + length > capacity)
+            {
+                break;
+            }
+            position = CompactUpdates.putVarUInt(entries, position, i % (CompactUpdates.MAX_HANDLE + 1));
+            entries.putByte(position++, (byte)mask);
+            position = CompactUpdates.putVarSInt(entries, position, v.nextLong());
+            position = CompactUpdates.putVarSInt(entries, position, v.nextLong());
+            position = CompactUpdates.putVarSInt(entries, position, v.nextLong());
+            position = CompactUpdates.putVarSInt(entries, position, v.nextInt());
+            position = CompactUpdates.putVarSInt(entries, position, v.nextInt());
+            position = CompactUpdates.putVarSInt(entries, position, v.nextInt());
+            entries.putInt(position, v.nextInt(), java.nio.ByteOrder.LITTLE_ENDIAN);
+            position += 4;
+            entries.putFloat(position, v.nextFloat(), java.nio.ByteOrder.LITTLE_ENDIAN);
+            position += 4;
+            position = CompactUpdates.putVarUInt(entries, position, v.nextLong());
+            if (0 != (mask & CompactUpdates.COMPONENT_STATE))
+            {
+                position = CompactUpdates.putVarUInt(entries, position, length);
+                entries.putBytes(position, BINARY, v.nextPatternOffset(), length);
+                position += length;
+            }
+            position = CompactUpdates.putVarSInt(entries, position, v.nextLong());
+            position = CompactUpdates.putVarUInt(entries, position, v.nextLong());
+        }
+        return position;
     }
 
     private int encodeUpdateBatch(

@@ -4,6 +4,8 @@
 package io.orrery.wire;
 
 import io.orrery.wire.codec.EntityStateBatchDecoder;
+import io.orrery.wire.codec.EntityUpdatesCompactDecoder;
+import io.orrery.wire.codec.EntityUpdatesCompactEncoder;
 import io.orrery.wire.codec.EntityStateBatchEncoder;
 import io.orrery.wire.codec.EntityUpdateBatchDecoder;
 import io.orrery.wire.codec.EntityUpdateBatchEncoder;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,6 +37,7 @@ class ZeroAllocationTest
     private static final int PLAYER_INPUT = 0;
     private static final int UPDATE_BATCH = 1;
     private static final int STATE_BATCH = 2;
+    private static final int COMPACT = 3;
 
     private final com.sun.management.ThreadMXBean threadBean =
         (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
@@ -49,6 +53,11 @@ class ZeroAllocationTest
     private final EntityUpdateBatchDecoder updateDecoder = new EntityUpdateBatchDecoder();
     private final EntityStateBatchEncoder stateEncoder = new EntityStateBatchEncoder();
     private final EntityStateBatchDecoder stateDecoder = new EntityStateBatchDecoder();
+    private final EntityUpdatesCompactEncoder compactEncoder = new EntityUpdatesCompactEncoder();
+    private final EntityUpdatesCompactDecoder compactDecoder = new EntityUpdatesCompactDecoder();
+    private final UnsafeBuffer entries = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
+    private final UnsafeBuffer entriesView = new UnsafeBuffer(0, 0);
+    private final CompactUpdates.Reader reader = new CompactUpdates.Reader();
     private long checksum;
 
     @Test
@@ -67,6 +76,12 @@ class ZeroAllocationTest
     void shouldNotAllocateWhenEntityStateBatchOf16EncodedValidatedAndDecoded()
     {
         assertEquals(0L, measure(STATE_BATCH, "EntityStateBatch x" + BATCH_ENTRIES));
+    }
+
+    @Test
+    void shouldNotAllocateWhenEntityUpdatesCompactOf16EncodedValidatedAndDecoded()
+    {
+        assertEquals(0L, measure(COMPACT, "EntityUpdatesCompact x" + BATCH_ENTRIES));
     }
 
     @Test
@@ -118,6 +133,9 @@ class ZeroAllocationTest
                     break;
                 case UPDATE_BATCH:
                     failures += updateBatch(i);
+                    break;
+                case COMPACT:
+                    failures += compact(i);
                     break;
                 default:
                     failures += stateBatch(i);
@@ -198,6 +216,56 @@ class ZeroAllocationTest
         checksum += sum;
 
         return d.encodedLength() + MessageFraming.HEADER_LENGTH == length ? 0 : 1;
+    }
+
+    private int compact(final long i)
+    {
+        int position = 0;
+        for (int n = 0; n < BATCH_ENTRIES; n++)
+        {
+            final int mask = CompactUpdates.POSITION | CompactUpdates.ORIENTATION |
+                (0 == (n & 3) ? CompactUpdates.COMPONENT_STATE | CompactUpdates.LAST_APPLIED_INPUT : 0);
+            position = CompactUpdates.putVarUInt(entries, position, n);
+            entries.putByte(position++, (byte)mask);
+            position = CompactUpdates.putVarSInt(entries, position, i & 1023);
+            position = CompactUpdates.putVarSInt(entries, position, -n);
+            position = CompactUpdates.putVarSInt(entries, position, 0);
+            entries.putInt(position, CompactUpdates.packOrientation(0f, 0.6f, 0f, 0.8f), ByteOrder.LITTLE_ENDIAN);
+            position += 4;
+            if (0 != (mask & CompactUpdates.COMPONENT_STATE))
+            {
+                position = CompactUpdates.putVarUInt(entries, position, STATE_LENGTH);
+                entries.putBytes(position, state, 0, STATE_LENGTH);
+                position += STATE_LENGTH;
+                position = CompactUpdates.putVarSInt(entries, position, 1);
+            }
+        }
+        final EntityUpdatesCompactEncoder e = compactEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .tick(i & 0xFFFF_FFFFL)
+            .putEntries(entries, 0, position);
+        final int length = MessageFraming.HEADER_LENGTH + e.encodedLength();
+
+        if (MessageValidator.validate(buffer, 0, length) != length)
+        {
+            return 1;
+        }
+
+        final EntityUpdatesCompactDecoder d = compactDecoder.wrapAndApplyHeader(buffer, 0, headerDecoder);
+        long sum = d.tick();
+        d.wrapEntries(entriesView);
+        reader.wrap(entriesView, 0, entriesView.capacity());
+        int count = 0;
+        while (reader.hasNext())
+        {
+            reader.next();
+            sum += reader.handle() + reader.mask() + reader.positionX() + reader.positionY() + reader.positionZ();
+            sum += (long)(CompactUpdates.orientationComponent(reader.orientation(), 1) * 1000);
+            sum += reader.stateLength() + reader.lastAppliedInputDelta();
+            count++;
+        }
+        checksum += sum;
+
+        return BATCH_ENTRIES == count ? 0 : 1;
     }
 
     private int stateBatch(final long i)

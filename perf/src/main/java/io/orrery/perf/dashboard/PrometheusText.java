@@ -95,6 +95,9 @@ public final class PrometheusText
         sample(out, "orrery_bots_inputs_per_second", "", null == sample ? 0 : sample.inputsPerS());
         family(out, "orrery_bots_updates_per_second", "gauge", "Entity updates received by the bots in the last second.");
         sample(out, "orrery_bots_updates_per_second", "", null == sample ? 0 : sample.updatesPerS());
+        family(out, "orrery_client_egress_bytes_per_second", "gauge",
+            "Bytes the shard sent per active client session in the last second (bandwidth per client).");
+        sample(out, "orrery_client_egress_bytes_per_second", "", null == sample ? 0 : sample.clientBytesPerS());
     }
 
     private static void writeLatencies(final StringBuilder out, final LiveData.Snapshot snapshot)

@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code i + 1}. Bubble: the {@code InterestConfig} defaults (200 m + 10 x radius, 10 % hysteresis), so an
  * observer sees ~70-110 entities (fewer near the edges; the mean is printed at setup). The world is kept this
  * sparse so that one tick of updates (~92 B each) fits the half-window an Aeron IPC publication with a 64 KiB term
- * offers (16 KiB, 64 KiB / 2 / 2): nothing is throttled and every view entry is updated every tick.
+ * offers (16 KiB, 64 KiB / 2 / 2): nothing is throttled and every view entry is updated every tick (with
+ * {@code encoding=COMPACT_TIERS}, every tick of its distance tier: far entries every 2nd or 4th tick).
  * <p>
  * Every entity moves every tick: all by the same +/- 0.5 m (alternating), so positions change but distances do not
  * and the views stay constant after the setup has settled them (no spawns or despawns while measuring).
@@ -71,6 +72,12 @@ public class InterestEngineBenchmark
     @Param({ "AERON_IPC" })
     public String egress;
 
+    /**
+     * Update encoding: LEGACY (EntityUpdateBatch, every tick), COMPACT (every tick), COMPACT_TIERS (the default).
+     */
+    @Param({ "LEGACY", "COMPACT", "COMPACT_TIERS" })
+    public String encoding;
+
     private InterestRig rig;
     private EntityStore store;
     private long[] baseX;
@@ -104,7 +111,8 @@ public class InterestEngineBenchmark
         {
             followIds[i] = i + 1;
         }
-        rig = new InterestRig(store, followIds, InterestRig.Egress.valueOf(egress), BUDGET_BYTES_PER_TICK, 1024);
+        rig = new InterestRig(store, followIds, InterestRig.Egress.valueOf(egress), BUDGET_BYTES_PER_TICK, 1024,
+            InterestRig.Encoding.valueOf(encoding));
 
         settle(rig, this::beforeTick, observers);
     }
@@ -131,7 +139,8 @@ public class InterestEngineBenchmark
     public void tearDown()
     {
         System.out.println();
-        System.out.println("[interest] observers=" + observers + " egress=" + egress + " " + rig.describe());
+        System.out.println("[interest] observers=" + observers + " egress=" + egress + " encoding=" + encoding + " " +
+            rig.describe());
         rig.close();
     }
 

@@ -32,6 +32,25 @@ public final class InterestRig implements AutoCloseable
         AERON_IPC
     }
 
+    /**
+     * How updates are encoded and how often.
+     */
+    public enum Encoding
+    {
+        /**
+         * {@code EntityUpdateBatch}: fixed-size entries, every entity every tick (before issue 13).
+         */
+        LEGACY,
+        /**
+         * {@code EntityUpdatesCompact}, every entity every tick.
+         */
+        COMPACT,
+        /**
+         * {@code EntityUpdatesCompact} with the default distance tiers (the layer's default).
+         */
+        COMPACT_TIERS
+    }
+
     private static final long TICK_NS = 16_666_667L;
 
     private final EntityStore store;
@@ -55,12 +74,33 @@ public final class InterestRig implements AutoCloseable
         final int budgetBytesPerTick,
         final int maxViewEntities)
     {
+        this(store, followIds, egressMode, budgetBytesPerTick, maxViewEntities, Encoding.COMPACT_TIERS);
+    }
+
+    /**
+     * @param encoding how updates are encoded and thinned.
+     */
+    public InterestRig(
+        final EntityStore store,
+        final long[] followIds,
+        final Egress egressMode,
+        final int budgetBytesPerTick,
+        final int maxViewEntities,
+        final Encoding encoding)
+    {
         this.store = store;
         final int observers = followIds.length;
         final SpatialIndex index = new SpatialIndex(store.capacity());
-        engine = new InterestEngine(store, index, new InterestConfig()
+        final boolean compact = Encoding.LEGACY != encoding;
+        final InterestConfig config = new InterestConfig()
             .maxObservers(observers)
-            .maxViewEntities(maxViewEntities));
+            .maxViewEntities(maxViewEntities)
+            .compactUpdates(compact);
+        if (Encoding.COMPACT_TIERS != encoding)
+        {
+            config.everyTick();
+        }
+        engine = new InterestEngine(store, index, config);
 
         ipc = IpcEgressRig.launch(observers);
         final Long2ObjectHashMap<ClientEgressProxy.ClientObserver> targets = new Long2ObjectHashMap<>();
@@ -68,7 +108,7 @@ public final class InterestRig implements AutoCloseable
         {
             targets.put(i, new ClientEgressProxy.ClientObserver(i, followIds[i], ipc.publication(i), 0));
         }
-        egress = new ClientEgressProxy(targets, budgetBytesPerTick);
+        egress = new ClientEgressProxy(targets, budgetBytesPerTick, compact);
 
         for (int i = 0; i < observers; i++)
         {
@@ -149,7 +189,9 @@ public final class InterestRig implements AutoCloseable
         return "ticks=" + engine.ticks() + " updates=" + engine.updatesSent() + " spawns=" + engine.spawnsSent() +
             " despawns=" + engine.despawnsSent() + " resyncs=" + engine.resyncs() + " budgetDeferrals=" +
             engine.budgetDeferrals() + " lagging=" + engine.observersLagging() + " ticksDropped=" +
-            egress.ticksDropped() + " bytesOut=" + egress.bytesOut() + " meanView=" +
+            egress.ticksDropped() + " bytesOut=" + egress.bytesOut() + " updateEntries=" + egress.updateEntriesSent() +
+            " updateBytes=" + egress.updateBytesOut() + " updateLogBytes=" + egress.updateWireBytesOut() +
+            " tierDeferrals=" + engine.tierDeferrals() + " meanView=" +
             String.format("%.1f", meanViewCount()) +
             " ipcFragments=" + ipc.fragmentsReceived() + " ipcBytes=" + ipc.bytesReceived();
     }

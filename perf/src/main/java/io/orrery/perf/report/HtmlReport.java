@@ -129,7 +129,7 @@ public final class HtmlReport
         for (final String column : new String[]{ "repetition", "bots connected", "failed", "correctness errors",
             "input→update p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "values", "floor p50 µs",
             "floor p99 µs", "ratio p50", "ratio p99", "handoffs/s", "handoff gap p50 ms", "handoff gap p99 ms",
-            "failover: clients' max gap ms", "unexpected disconnects" })
+            "failover: clients' max gap ms", "unexpected disconnects", "KB/s per client" })
         {
             json.value(column);
         }
@@ -157,6 +157,7 @@ public final class HtmlReport
                 .value(null == mesh ? "" : format(repetition.handoffGap().quantilesNs()[2] / 1e6))
                 .value(null == mesh || 0 == mesh.killedServer() ? "" : format(mesh.clientFailoverMaxMs()))
                 .value(null == mesh ? "" : String.valueOf(mesh.unexpectedDisconnects()))
+                .value(format(repetition.swarm().count("bytesPerClientPerSecond") / 1000.0))
                 .endArray();
         }
         json.beginArray().value("median").value("").value("").value("");
@@ -175,6 +176,7 @@ public final class HtmlReport
             .value(format(result.median((r) -> null == r.mesh() ? Double.NaN : r.handoffGap().quantilesNs()[2] / 1e6)))
             .value(format(result.median((r) -> null == r.mesh() ? Double.NaN : r.mesh().clientFailoverMaxMs())))
             .value("")
+            .value(format(result.median((r) -> r.swarm().count("bytesPerClientPerSecond") / 1000.0)))
             .endArray();
         json.endArray().endObject();
     }

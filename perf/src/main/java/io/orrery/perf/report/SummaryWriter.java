@@ -93,6 +93,11 @@ public final class SummaryWriter
             json.member(QUANTILE_NAMES[q], result.median((r) -> r.ratioToFloor(index)));
         }
         json.endObject();
+        json.member("bytesPerClientPerSecond", result.median((r) -> r.swarm().count("bytesPerClientPerSecond")));
+        json.member("bytesPerUpdateEntry",
+            result.median((r) -> bytesPerUpdateEntry(r, OrreryCounter.UPDATE_BYTES_OUT)));
+        json.member("logBytesPerUpdateEntry",
+            result.median((r) -> bytesPerUpdateEntry(r, OrreryCounter.UPDATE_WIRE_BYTES_OUT)));
         if (result.repetitions().stream().anyMatch((r) -> null != r.mesh()))
         {
             json.name("handoffGapMs").beginObject();
@@ -126,6 +131,12 @@ public final class SummaryWriter
             .member("correctnessErrors", repetition.swarm().correctnessErrors())
             .member("inputsSent", repetition.swarm().count("inputsSent"))
             .member("updatesReceived", repetition.swarm().count("updatesReceived"))
+            .member("bytesReceived", repetition.swarm().count("bytesReceived"))
+            .member("bytesPerClientPerSecond", repetition.swarm().count("bytesPerClientPerSecond"))
+            .endObject();
+        json.name("wire").beginObject()
+            .member("bytesPerUpdateEntry", bytesPerUpdateEntry(repetition, OrreryCounter.UPDATE_BYTES_OUT))
+            .member("logBytesPerUpdateEntry", bytesPerUpdateEntry(repetition, OrreryCounter.UPDATE_WIRE_BYTES_OUT))
             .endObject();
 
         json.name("latencyMs").beginObject();
@@ -174,6 +185,16 @@ public final class SummaryWriter
             repetition.mesh().writeTo(json);
         }
         json.endObject();
+    }
+
+    /**
+     * Bytes per update entry the layer sent, by its own counters (message bytes, or egress log bytes with Aeron's
+     * headers and alignment).
+     */
+    private static double bytesPerUpdateEntry(final RepetitionResult repetition, final OrreryCounter bytes)
+    {
+        final long entries = repetition.counters().total(OrreryCounter.UPDATE_ENTRIES_SENT);
+        return entries > 0 ? repetition.counters().total(bytes) / (double)entries : Double.NaN;
     }
 
     private static double floorUs(final AeronPingPong.Result floor, final double quantile)

@@ -39,6 +39,7 @@ import io.orrery.perf.report.Json;
  * @param shardUpdatesPerS  entity updates the shard sent, per second.
  * @param sessionsActive    the shard's active sessions.
  * @param handoffsPerS      handoffs the layer committed, per second (0 without game servers).
+ * @param clientBytesPerS   bytes the layer sent per active client session, per second (its BYTES_OUT counter).
  */
 public record Sample(
     double elapsedS,
@@ -67,7 +68,8 @@ public record Sample(
     double shardInputsPerS,
     double shardUpdatesPerS,
     long sessionsActive,
-    double handoffsPerS)
+    double handoffsPerS,
+    double clientBytesPerS)
 {
     /**
      * Write as one JSON object with the component names as keys.
@@ -104,6 +106,7 @@ public record Sample(
             .member("shardUpdatesPerS", shardUpdatesPerS)
             .member("sessionsActive", sessionsActive)
             .member("handoffsPerS", handoffsPerS)
+            .member("clientBytesPerS", clientBytesPerS)
             .endObject();
     }
 }

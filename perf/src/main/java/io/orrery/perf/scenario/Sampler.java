@@ -109,7 +109,8 @@ public final class Sampler
             rate(OrreryCounter.INPUTS_RECEIVED, seconds),
             rate(OrreryCounter.UPDATES_SENT, seconds),
             counters.total(OrreryCounter.SESSIONS_ACTIVE),
-            rate(OrreryCounter.HANDOFFS_COMMITTED, seconds));
+            rate(OrreryCounter.HANDOFFS_COMMITTED, seconds),
+            rate(OrreryCounter.BYTES_OUT, seconds) / Math.max(1, counters.total(OrreryCounter.SESSIONS_ACTIVE)));
 
         lastNs = nowNs;
         lastCpuNs = cpuNs;

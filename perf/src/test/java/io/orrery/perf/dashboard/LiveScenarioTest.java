@@ -155,6 +155,8 @@ class LiveScenarioTest
         assertTrue(text.contains("# TYPE orrery_bot_latency_seconds summary\n"));
         assertTrue(text.contains("jvm_gc_collections_total{gc="));
         assertTrue(text.contains("process_cpu_seconds_total "));
+        assertTrue(text.contains("# TYPE orrery_client_egress_bytes_per_second gauge\n"), text);
+        assertTrue(metricValue(text, "orrery_bytes_out_total{shard=\"orrery\"}") > 0, text);
     }
 
     @Test
@@ -245,7 +247,7 @@ class LiveScenarioTest
     private static void assertPlotsRendered(final WebDriver driver, final boolean everyPlotHasData)
     {
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (driver.findElements(By.cssSelector("svg[data-plot]")).size() < 8)
+        while (driver.findElements(By.cssSelector("svg[data-plot]")).size() < 9)
         {
             assertTrue(System.nanoTime() - deadlineNs < 0, "plots not rendered within 10 s");
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
@@ -258,7 +260,7 @@ class LiveScenarioTest
             "  var lined = Array.from(svg.querySelectorAll('path')).some(function (path) {" +
             "    var d = path.getAttribute('d'); return !!d && d.indexOf('M') === 0 && d.indexOf('L') >= 0; });" +
             "  return [svg.getAttribute('data-plot'), lined]; });");
-        assertEquals(8, plots.size());
+        assertEquals(9, plots.size());
         final List<String> withLines = new ArrayList<>();
         for (final List<Object> plot : plots)
         {
@@ -269,8 +271,8 @@ class LiveScenarioTest
         }
         if (everyPlotHasData)
         {
-            assertEquals(List.of("percentiles", "latency", "throughput", "bots", "cpu", "memory", "gc", "drops"),
-                withLines);
+            assertEquals(List.of("percentiles", "latency", "throughput", "bandwidth", "bots", "cpu", "memory", "gc",
+                "drops"), withLines);
         }
         else
         {

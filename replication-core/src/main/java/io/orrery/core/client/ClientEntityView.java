@@ -9,6 +9,12 @@ import org.agrona.collections.Long2LongHashMap;
  * A client's local copy of the entities in its streaming bubble, in struct-of-arrays form with a fixed capacity.
  * Slots are reused after despawn. Positions are millimetres relative to {@link #parentZoneId(int)}.
  * <p>
+ * Compact updates name an entity by the short handle its spawn carried: the view maps handles to slots (handles
+ * below {@code 2 * capacity}; the layer gives each client the lowest free handle, so they stay below the number of
+ * entities it holds). Positions from compact updates are within 5 mm of the layer's (centimetre deltas summed onto
+ * the spawn's exact value, without drift), velocities within 1 cm/s, orientations within the smallest-three
+ * resolution (see {@code io.orrery.wire.CompactUpdates}).
+ * <p>
  * Threading: owned by the thread running the {@link ClientLink}.
  */
 public final class ClientEntityView
@@ -28,6 +34,12 @@ public final class ClientEntityView
     private final float[] velocityX;
     private final float[] velocityY;
     private final float[] velocityZ;
+    private final float[] orientationX;
+    private final float[] orientationY;
+    private final float[] orientationZ;
+    private final float[] orientationW;
+    private final int[] handleBySlot;
+    private final int[] slotByHandle;
     private final float[] radius;
     private final long[] authorityEpoch;
     private final long[] lastAppliedInputSequence;
@@ -52,6 +64,14 @@ public final class ClientEntityView
         velocityX = new float[capacity];
         velocityY = new float[capacity];
         velocityZ = new float[capacity];
+        orientationX = new float[capacity];
+        orientationY = new float[capacity];
+        orientationZ = new float[capacity];
+        orientationW = new float[capacity];
+        handleBySlot = new int[capacity];
+        java.util.Arrays.fill(handleBySlot, -1);
+        slotByHandle = new int[Math.max(64, capacity * 2)];
+        java.util.Arrays.fill(slotByHandle, NULL_SLOT);
         radius = new float[capacity];
         authorityEpoch = new long[capacity];
         lastAppliedInputSequence = new long[capacity];
@@ -105,12 +125,62 @@ public final class ClientEntityView
         {
             return false;
         }
+        bindHandle(slot, -1);
         freeSlots[freeCount++] = slot;
+        return true;
+    }
+
+    /**
+     * @return the slot of the entity the layer named by this compact update handle, or {@link #NULL_SLOT}.
+     */
+    public int slotOfHandle(final int handle)
+    {
+        return handle >= 0 && handle < slotByHandle.length ? slotByHandle[handle] : NULL_SLOT;
+    }
+
+    /**
+     * @return the compact update handle of the entity in the slot, or -1.
+     */
+    public int handle(final int slot)
+    {
+        return handleBySlot[slot];
+    }
+
+    /**
+     * Bind a slot to the handle its spawn carried (-1: none), unbinding what either was bound to.
+     *
+     * @return false if the handle is beyond what the view maps (the entity then gets no compact updates).
+     */
+    boolean bindHandle(final int slot, final int handle)
+    {
+        final int old = handleBySlot[slot];
+        if (old >= 0 && slotByHandle[old] == slot)
+        {
+            slotByHandle[old] = NULL_SLOT;
+        }
+        handleBySlot[slot] = -1;
+        if (handle < 0)
+        {
+            return true;
+        }
+        if (handle >= slotByHandle.length)
+        {
+            return false;
+        }
+        final int previous = slotByHandle[handle];
+        if (NULL_SLOT != previous && previous != slot)
+        {
+            handleBySlot[previous] = -1;
+        }
+        slotByHandle[handle] = slot;
+        handleBySlot[slot] = handle;
         return true;
     }
 
     void clear()
     {
+        java.util.Arrays.fill(slotByHandle, NULL_SLOT);
+        java.util.Arrays.fill(handleBySlot, -1);
         slotById.clear();
         freeCount = capacity;
         for (int i = 0; i < capacity; i++)
@@ -146,6 +216,34 @@ public final class ClientEntityView
         authorityEpoch[slot] = epoch;
         lastAppliedInputSequence[slot] = lastInput;
         lastUpdateNs[slot] = nowNs;
+    }
+
+    void orientation(final int slot, final float x, final float y, final float z, final float w)
+    {
+        orientationX[slot] = x;
+        orientationY[slot] = y;
+        orientationZ[slot] = z;
+        orientationW[slot] = w;
+    }
+
+    public float orientationX(final int slot)
+    {
+        return orientationX[slot];
+    }
+
+    public float orientationY(final int slot)
+    {
+        return orientationY[slot];
+    }
+
+    public float orientationZ(final int slot)
+    {
+        return orientationZ[slot];
+    }
+
+    public float orientationW(final int slot)
+    {
+        return orientationW[slot];
     }
 
     public long entityId(final int slot)

@@ -11,11 +11,13 @@ import io.aeron.exceptions.RegistrationException;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.orrery.core.ingress.BoundedFragmentAssembler;
+import io.orrery.wire.CompactUpdates;
 import io.orrery.wire.MessageValidator;
 import io.orrery.wire.codec.DisconnectDecoder;
 import io.orrery.wire.codec.EntityDespawnDecoder;
 import io.orrery.wire.codec.EntitySpawnDecoder;
 import io.orrery.wire.codec.EntityUpdateBatchDecoder;
+import io.orrery.wire.codec.EntityUpdatesCompactDecoder;
 import io.orrery.wire.codec.HeartbeatDecoder;
 import io.orrery.wire.codec.MessageHeaderDecoder;
 import io.orrery.wire.codec.RejectDecoder;
@@ -186,10 +188,14 @@ public final class ClientLink implements Agent, AutoCloseable
     private final EntitySpawnDecoder spawnDecoder = new EntitySpawnDecoder();
     private final EntityUpdateBatchDecoder batchDecoder = new EntityUpdateBatchDecoder();
     private final EntityDespawnDecoder despawnDecoder = new EntityDespawnDecoder();
+    private final EntityUpdatesCompactDecoder compactDecoder = new EntityUpdatesCompactDecoder();
+    private final UnsafeBuffer compactEntries = new UnsafeBuffer(0, 0);
+    private final CompactUpdates.Reader compactReader = new CompactUpdates.Reader();
     private final StowResultDecoder stowResultDecoder = new StowResultDecoder();
 
     private long nowNs;
     private long nextSweepNs;
+    private long bytesReceived;
     private long unknownImageMessages;
     private long malformedMessages;
     private long untrustedRejects;
@@ -309,6 +315,15 @@ public final class ClientLink implements Agent, AutoCloseable
     public long unknownImageMessages()
     {
         return unknownImageMessages;
+    }
+
+    /**
+     * @return bytes of the messages this link received, all sessions together (message bytes, without Aeron's frame
+     * headers).
+     */
+    public long bytesReceived()
+    {
+        return bytesReceived;
     }
 
     public long malformedMessages()
@@ -517,6 +532,7 @@ public final class ClientLink implements Agent, AutoCloseable
 
     private void onMessage(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
+        bytesReceived += length;
         if (MessageValidator.validate(buffer, offset, length) < 0)
         {
             malformedMessages++;
@@ -540,6 +556,10 @@ public final class ClientLink implements Agent, AutoCloseable
         session.lastReceivedNs = nowNs;
         switch (templateId)
         {
+            case EntityUpdatesCompactDecoder.TEMPLATE_ID:
+                onCompactUpdates(session, buffer, offset);
+                break;
+
             case EntityUpdateBatchDecoder.TEMPLATE_ID:
                 onUpdateBatch(session, buffer, offset);
                 break;
@@ -650,7 +670,10 @@ public final class ClientLink implements Agent, AutoCloseable
         final long x = spawn.position().x();
         final long y = spawn.position().y();
         final long z = spawn.position().z();
-        spawn.orientation();
+        final float qx = spawn.orientation().x();
+        final float qy = spawn.orientation().y();
+        final float qz = spawn.orientation().z();
+        final float qw = spawn.orientation().w();
         final float vx = spawn.velocity().x();
         final float vy = spawn.velocity().y();
         final float vz = spawn.velocity().z();
@@ -658,14 +681,85 @@ public final class ClientLink implements Agent, AutoCloseable
         final long epoch = spawn.authorityEpoch();
         final long lastApplied = spawn.lastAppliedInputSequence();
         spawn.serverTimeNs();
+        final int handle = spawn.updateHandle();
         spawn.skipComponentState();
         view.set(slot, archetype, zone, x, y, z, vx, vy, vz, radius, epoch, lastApplied, nowNs);
+        view.orientation(slot, qx, qy, qz, qw);
+        if (!view.bindHandle(slot, handle))
+        {
+            session.viewOverflows++;
+        }
         session.spawnsReceived++;
         if (entityId == session.playerEntityId)
         {
             session.onOwnEntity(lastApplied, epoch, nowNs);
         }
         session.listener.onSpawn(session, view, slot);
+    }
+
+    private void onCompactUpdates(final ClientSession session, final DirectBuffer buffer, final int offset)
+    {
+        final EntityUpdatesCompactDecoder message = compactDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        message.tick();
+        message.wrapEntries(compactEntries);
+        final CompactUpdates.Reader entry = compactReader.wrap(compactEntries, 0, compactEntries.capacity());
+        final ClientEntityView view = session.view;
+        while (entry.hasNext())
+        {
+            entry.next();
+            final int slot = view.slotOfHandle(entry.handle());
+            if (ClientEntityView.NULL_SLOT == slot)
+            {
+                session.updatesForUnknownEntities++;
+                continue;
+            }
+            final int mask = entry.mask();
+            long zone = view.parentZoneId(slot);
+            long x = view.positionX(slot);
+            long y = view.positionY(slot);
+            long z = view.positionZ(slot);
+            if (0 != (mask & CompactUpdates.PARENT_ZONE))
+            {
+                zone = entry.parentZoneId();
+                x = entry.positionX();
+                y = entry.positionY();
+                z = entry.positionZ();
+            }
+            else if (0 != (mask & CompactUpdates.POSITION))
+            {
+                x += entry.positionX() * CompactUpdates.POSITION_UNIT_MM;
+                y += entry.positionY() * CompactUpdates.POSITION_UNIT_MM;
+                z += entry.positionZ() * CompactUpdates.POSITION_UNIT_MM;
+            }
+            float vx = view.velocityX(slot);
+            float vy = view.velocityY(slot);
+            float vz = view.velocityZ(slot);
+            if (0 != (mask & CompactUpdates.VELOCITY))
+            {
+                vx = CompactUpdates.velocityOf(entry.velocityX());
+                vy = CompactUpdates.velocityOf(entry.velocityY());
+                vz = CompactUpdates.velocityOf(entry.velocityZ());
+            }
+            if (0 != (mask & CompactUpdates.ORIENTATION))
+            {
+                final int packed = entry.orientation();
+                view.orientation(slot, CompactUpdates.orientationComponent(packed, 0),
+                    CompactUpdates.orientationComponent(packed, 1), CompactUpdates.orientationComponent(packed, 2),
+                    CompactUpdates.orientationComponent(packed, 3));
+            }
+            final float radius = 0 != (mask & CompactUpdates.SIZE) ? entry.radius() : view.radius(slot);
+            final long epoch = 0 != (mask & CompactUpdates.AUTHORITY_EPOCH) ?
+                entry.authorityEpoch() : view.authorityEpoch(slot);
+            final long lastApplied = view.lastAppliedInputSequence(slot) +
+                (0 != (mask & CompactUpdates.LAST_APPLIED_INPUT) ? entry.lastAppliedInputDelta() : 0);
+            view.set(slot, view.archetypeId(slot), zone, x, y, z, vx, vy, vz, radius, epoch, lastApplied, nowNs);
+            session.updatesReceived++;
+            if (view.entityId(slot) == session.playerEntityId)
+            {
+                session.onOwnEntity(lastApplied, epoch, nowNs);
+            }
+            session.listener.onUpdate(session, view, slot, mask);
+        }
     }
 
     private void onUpdateBatch(final ClientSession session, final DirectBuffer buffer, final int offset)

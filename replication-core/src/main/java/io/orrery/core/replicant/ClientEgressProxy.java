@@ -6,12 +6,14 @@ package io.orrery.core.replicant;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import io.orrery.core.Publications;
+import io.orrery.wire.CompactUpdates;
 import io.orrery.wire.codec.DespawnReason;
 import io.orrery.wire.codec.DisconnectEncoder;
 import io.orrery.wire.codec.DisconnectReason;
 import io.orrery.wire.codec.EntityDespawnEncoder;
 import io.orrery.wire.codec.EntitySpawnEncoder;
 import io.orrery.wire.codec.EntityUpdateBatchEncoder;
+import io.orrery.wire.codec.EntityUpdatesCompactEncoder;
 import io.orrery.wire.codec.HeartbeatEncoder;
 import io.orrery.wire.codec.MessageHeaderEncoder;
 import org.agrona.DirectBuffer;
@@ -23,8 +25,15 @@ import java.nio.ByteOrder;
 
 /**
  * Encodes what the interest engine decided for each client into SBE and offers it to the client's egress
- * publication. Spawns and despawns are one message each; updates are batched into {@code EntityUpdateBatch} messages
- * of at most {@link #MAX_BATCH_BYTES} and flushed at the end of each observer's tick.
+ * publication. Spawns and despawns are one message each; updates are batched into messages of at most
+ * {@link #MAX_BATCH_BYTES} and flushed at the end of each observer's tick.
+ * <p>
+ * <b>Compact updates</b> (the default): updates go out as {@code EntityUpdatesCompact}, packed entries named by a
+ * short per-client handle that the spawn carries ({@code EntitySpawn.updateHandle}) and that is freed by the
+ * despawn, carrying only changed fields as deltas against what this client was last sent
+ * ({@link CompactUpdateWriter}, {@link CompactBaselines}, layout in {@link CompactUpdates}). A spawn that is not
+ * delivered frees a handle it had just taken; a despawn that is not delivered keeps it. With compact updates off,
+ * updates go out as fixed-size {@code EntityUpdateBatch} entries, as below.
  * <p>
  * A client whose publication cannot take a tick is not waited on: {@link #beginTick} reports no capacity, the engine
  * drops that tick for it and later resynchronises it with fresh snapshots; the Replicant disconnects it once it has
@@ -64,6 +73,7 @@ public final class ClientEgressProxy implements ObserverEgress
         final long sessionId;
         final long playerEntityId;
         final ExclusivePublication publication;
+        final CompactBaselines baselines = new CompactBaselines();
         long laggingSinceNs;
         long lastSentNs;
         long bytesSent;
@@ -97,10 +107,35 @@ public final class ClientEgressProxy implements ObserverEgress
         {
             return laggingSinceNs;
         }
+
+        /**
+         * @return bytes of messages this observer's publication accepted.
+         */
+        public long bytesSent()
+        {
+            return bytesSent;
+        }
+
+        /**
+         * @return handles the client currently holds (entities spawned to it with a compact update handle).
+         */
+        public int handleCount()
+        {
+            return baselines.size();
+        }
     }
+
+    private static final int COMPACT_ENTRIES_OFFSET = MessageHeaderEncoder.ENCODED_LENGTH +
+        EntityUpdatesCompactEncoder.BLOCK_LENGTH + EntityUpdatesCompactEncoder.entriesHeaderLength();
 
     private final Long2ObjectHashMap<ClientObserver> observers;
     private final int budgetBytesPerTick;
+    private final boolean compact;
+    private final EntityUpdatesCompactEncoder compactEncoder = new EntityUpdatesCompactEncoder();
+    private final UnsafeBuffer compactBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(
+        COMPACT_ENTRIES_OFFSET + CompactUpdates.MAX_ENTRY_BASE_LENGTH + 64 * 1024));
+    private final CompactUpdateWriter compactWriter = new CompactUpdateWriter();
+    private int compactPosition;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final EntitySpawnEncoder spawnEncoder = new EntitySpawnEncoder();
     private final EntityUpdateBatchEncoder batchEncoder = new EntityUpdateBatchEncoder();
@@ -126,12 +161,35 @@ public final class ClientEgressProxy implements ObserverEgress
     private EntityUpdateBatchEncoder.UpdatesEncoder updates;
 
     private long bytesOut;
+    private long wireBytesOut;
+    private long updateEntriesSent;
+    private long updateBytesOut;
+    private long updateWireBytesOut;
     private long ticksDropped;
 
+    /**
+     * A proxy sending compact updates.
+     */
     public ClientEgressProxy(final Long2ObjectHashMap<ClientObserver> observers, final int budgetBytesPerTick)
+    {
+        this(observers, budgetBytesPerTick, true);
+    }
+
+    /**
+     * @param compact true for {@code EntityUpdatesCompact}, false for {@code EntityUpdateBatch}; must match the
+     *                engine's {@link InterestConfig#compactUpdates()}.
+     */
+    public ClientEgressProxy(
+        final Long2ObjectHashMap<ClientObserver> observers, final int budgetBytesPerTick, final boolean compact)
     {
         this.observers = observers;
         this.budgetBytesPerTick = budgetBytesPerTick;
+        this.compact = compact;
+    }
+
+    public boolean compact()
+    {
+        return compact;
     }
 
     /**
@@ -172,9 +230,23 @@ public final class ClientEgressProxy implements ObserverEgress
     @Override
     public boolean onSpawn(final long observerId, final EntityStore store, final int slot)
     {
+        return onSpawn(observerId, store, slot, NO_HANDLE) >= 0;
+    }
+
+    @Override
+    public int onSpawn(final long observerId, final EntityStore store, final int slot, final int entryHandle)
+    {
         if (batchCount > 0 && !flushBatch())
         {
-            return false;
+            return SPAWN_FAILED;
+        }
+        final CompactBaselines baselines = current.baselines;
+        int handle = entryHandle;
+        boolean newHandle = false;
+        if (compact && NO_HANDLE == handle)
+        {
+            handle = baselines.acquire();
+            newHandle = true;
         }
         spawnEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
             .entityId(store.entityId(slot))
@@ -198,14 +270,42 @@ public final class ClientEgressProxy implements ObserverEgress
             .authorityEpoch(store.authorityEpoch(slot))
             .lastAppliedInputSequence(store.lastAppliedInputSequence(slot))
             .serverTimeNs(nowNs)
+            .updateHandle(compact ? handle : NO_HANDLE)
             .putComponentState(store.componentStateBuffer(), store.componentStateOffset(slot),
                 store.componentStateLength(slot));
-        return offer(messageBuffer, MessageHeaderEncoder.ENCODED_LENGTH + spawnEncoder.encodedLength());
+        if (!offer(messageBuffer, MessageHeaderEncoder.ENCODED_LENGTH + spawnEncoder.encodedLength()))
+        {
+            if (newHandle)
+            {
+                baselines.release(handle);
+            }
+            return SPAWN_FAILED;
+        }
+        if (compact)
+        {
+            compactWriter.onSpawned(baselines, handle, store, slot);
+            return handle;
+        }
+        return 0;
     }
 
     @Override
     public boolean onUpdate(final long observerId, final EntityStore store, final int slot, final int changedMask)
     {
+        return onUpdate(observerId, store, slot, NO_HANDLE, changedMask);
+    }
+
+    /**
+     * {@inheritDoc} With compact updates an entry without a handle ({@link #NO_HANDLE}) cannot be named and is skipped.
+     */
+    @Override
+    public boolean onUpdate(
+        final long observerId, final EntityStore store, final int slot, final int handle, final int changedMask)
+    {
+        if (compact)
+        {
+            return handle < 0 || onCompactUpdate(store, slot, handle, changedMask);
+        }
         final int stateLength = 0 != (changedMask & EntityStore.COMPONENT_STATE) ?
             store.componentStateLength(slot) : 0;
         if (batchCount > 0 && (batchCount == MAX_BATCH_ENTRIES ||
@@ -232,6 +332,33 @@ public final class ClientEgressProxy implements ObserverEgress
         batchBuffer.putShort(changedOffset, (short)changedMask, ByteOrder.LITTLE_ENDIAN);
         entry.putComponentState(store.componentStateBuffer(), store.componentStateOffset(slot), stateLength);
         batchCount++;
+        return true;
+    }
+
+    private boolean onCompactUpdate(final EntityStore store, final int slot, final int handle, final int changedMask)
+    {
+        final ClientObserver observer = current;
+        final int stateLength = 0 != (changedMask & EntityStore.COMPONENT_STATE) ?
+            store.componentStateLength(slot) : 0;
+        if (batchCount > 0 && (batchCount == MAX_BATCH_ENTRIES ||
+            compactPosition + CompactUpdates.MAX_ENTRY_BASE_LENGTH + stateLength > MAX_BATCH_BYTES))
+        {
+            if (!flushBatch())
+            {
+                return false;
+            }
+        }
+        if (0 == batchCount)
+        {
+            compactPosition = COMPACT_ENTRIES_OFFSET;
+        }
+        final int end = compactWriter.writeEntry(compactBuffer, compactPosition, observer.baselines, handle, store,
+            slot, changedMask, store.entityId(slot) == observer.playerEntityId);
+        if (end != compactPosition)
+        {
+            compactPosition = end;
+            batchCount++;
+        }
         return true;
     }
 
@@ -293,6 +420,12 @@ public final class ClientEgressProxy implements ObserverEgress
     @Override
     public boolean onDespawn(final long observerId, final long entityId, final short reason)
     {
+        return onDespawn(observerId, entityId, NO_HANDLE, reason);
+    }
+
+    @Override
+    public boolean onDespawn(final long observerId, final long entityId, final int handle, final short reason)
+    {
         if (batchCount > 0 && !flushBatch())
         {
             return false;
@@ -301,7 +434,15 @@ public final class ClientEgressProxy implements ObserverEgress
             .entityId(entityId)
             .reason(DespawnReason.get(reason))
             .serverTimeNs(nowNs);
-        return offer(messageBuffer, MessageHeaderEncoder.ENCODED_LENGTH + despawnEncoder.encodedLength());
+        if (!offer(messageBuffer, MessageHeaderEncoder.ENCODED_LENGTH + despawnEncoder.encodedLength()))
+        {
+            return false;
+        }
+        if (compact && handle >= 0)
+        {
+            current.baselines.release(handle);
+        }
+        return true;
     }
 
     @Override
@@ -356,6 +497,39 @@ public final class ClientEgressProxy implements ObserverEgress
         return bytesOut;
     }
 
+    /**
+     * @return bytes the messages counted in {@link #bytesOut()} took in the egress logs: each message's Aeron frame
+     * header(s), alignment to 32 bytes, and any padding frame at a term's end (publication positions before and after).
+     */
+    public long wireBytesOut()
+    {
+        return wireBytesOut;
+    }
+
+    /**
+     * @return update entries in update messages accepted by the publications.
+     */
+    public long updateEntriesSent()
+    {
+        return updateEntriesSent;
+    }
+
+    /**
+     * @return bytes of the update messages accepted by the publications.
+     */
+    public long updateBytesOut()
+    {
+        return updateBytesOut;
+    }
+
+    /**
+     * @return bytes the update messages took in the egress logs (as {@link #wireBytesOut()}).
+     */
+    public long updateWireBytesOut()
+    {
+        return updateWireBytesOut;
+    }
+
     public long ticksDropped()
     {
         return ticksDropped;
@@ -368,23 +542,49 @@ public final class ClientEgressProxy implements ObserverEgress
 
     private boolean flushBatch()
     {
+        if (compact)
+        {
+            compactEncoder.wrapAndApplyHeader(compactBuffer, 0, headerEncoder).tick(tick & 0xFFFF_FFFFL);
+            final int entriesLength = compactPosition - COMPACT_ENTRIES_OFFSET;
+            compactBuffer.putShort(COMPACT_ENTRIES_OFFSET - EntityUpdatesCompactEncoder.entriesHeaderLength(),
+                (short)entriesLength, ByteOrder.LITTLE_ENDIAN);
+            final int entries = batchCount;
+            batchCount = 0;
+            return offerUpdates(compactBuffer, compactPosition, entries);
+        }
         final int length = batchEncoder.limit();
         batchBuffer.putShort(
             MessageHeaderEncoder.ENCODED_LENGTH + EntityUpdateBatchEncoder.BLOCK_LENGTH + NUM_IN_GROUP_OFFSET,
             (short)batchCount, ByteOrder.LITTLE_ENDIAN);
+        final int entries = batchCount;
         batchCount = 0;
-        return offer(batchBuffer, length);
+        return offerUpdates(batchBuffer, length, entries);
+    }
+
+    private boolean offerUpdates(final DirectBuffer buffer, final int length, final int entries)
+    {
+        final long wireBefore = wireBytesOut;
+        if (!offer(buffer, length))
+        {
+            return false;
+        }
+        updateEntriesSent += entries;
+        updateBytesOut += length;
+        updateWireBytesOut += wireBytesOut - wireBefore;
+        return true;
     }
 
     private boolean offer(final DirectBuffer buffer, final int length)
     {
         final ClientObserver observer = current;
+        final long positionBefore = observer.publication.position();
         final long result = Publications.offer(observer.publication, buffer, 0, length);
         if (result > 0)
         {
             observer.lastSentNs = nowNs;
             observer.bytesSent += length;
             bytesOut += length;
+            wireBytesOut += result - positionBefore;
             return true;
         }
         if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result ||

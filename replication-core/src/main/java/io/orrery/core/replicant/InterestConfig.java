@@ -14,6 +14,14 @@ package io.orrery.core.replicant;
  * <li>accumulates priority each tick it has something to send by
  * {@code w = (r + 1) * priorityDistanceScaleM / (d + priorityDistanceScaleM)}.</li>
  * </ul>
+ * <b>Update tiers.</b> Updates thin out with distance relative to the entity's view distance {@code v}: within
+ * {@code nearTierFraction * v} every tick, up to {@code farTierFraction * v} every {@code midTierPeriod}-th tick,
+ * beyond every {@code farTierPeriod}-th tick (periods are powers of two; 1 turns a tier off). The observer's own
+ * entity, spawns and despawns are never thinned. A thinned entity's changes are not lost: its next update carries
+ * everything changed since the last one sent.
+ * <p>
+ * {@code compactUpdates} says which encoding the observers' egress uses ({@code EntityUpdatesCompact} or
+ * {@code EntityUpdateBatch}), so that the budget counts update bytes as that encoding does.
  */
 public final class InterestConfig
 {
@@ -24,6 +32,10 @@ public final class InterestConfig
     public static final int DEFAULT_MAX_VIEW_ENTITIES = 1024;
     public static final double DEFAULT_PRIORITY_DISTANCE_SCALE_M = 25.0;
     public static final int DEFAULT_MAX_VIEW_EVICTIONS_PER_TICK = 8;
+    public static final double DEFAULT_NEAR_TIER_FRACTION = 1.0 / 3.0;
+    public static final double DEFAULT_FAR_TIER_FRACTION = 2.0 / 3.0;
+    public static final int DEFAULT_MID_TIER_PERIOD = 2;
+    public static final int DEFAULT_FAR_TIER_PERIOD = 4;
 
     private double baseRadiusM = DEFAULT_BASE_RADIUS_M;
     private double sizeFactor = DEFAULT_SIZE_FACTOR;
@@ -32,6 +44,11 @@ public final class InterestConfig
     private int maxViewEntities = DEFAULT_MAX_VIEW_ENTITIES;
     private double priorityDistanceScaleM = DEFAULT_PRIORITY_DISTANCE_SCALE_M;
     private int maxViewEvictionsPerTick = DEFAULT_MAX_VIEW_EVICTIONS_PER_TICK;
+    private double nearTierFraction = DEFAULT_NEAR_TIER_FRACTION;
+    private double farTierFraction = DEFAULT_FAR_TIER_FRACTION;
+    private int midTierPeriod = DEFAULT_MID_TIER_PERIOD;
+    private int farTierPeriod = DEFAULT_FAR_TIER_PERIOD;
+    private boolean compactUpdates = true;
 
     /**
      * @return view distance in metres of an entity of radius 0.
@@ -129,6 +146,87 @@ public final class InterestConfig
     }
 
     /**
+     * @return fraction of an entity's view distance within which it is updated every tick.
+     */
+    public double nearTierFraction()
+    {
+        return nearTierFraction;
+    }
+
+    public InterestConfig nearTierFraction(final double nearTierFraction)
+    {
+        this.nearTierFraction = nearTierFraction;
+        return this;
+    }
+
+    /**
+     * @return fraction of an entity's view distance beyond which it is updated every {@link #farTierPeriod()} ticks.
+     */
+    public double farTierFraction()
+    {
+        return farTierFraction;
+    }
+
+    public InterestConfig farTierFraction(final double farTierFraction)
+    {
+        this.farTierFraction = farTierFraction;
+        return this;
+    }
+
+    public int midTierPeriod()
+    {
+        return midTierPeriod;
+    }
+
+    /**
+     * @param midTierPeriod ticks between updates of the middle tier, a power of two (1: every tick).
+     */
+    public InterestConfig midTierPeriod(final int midTierPeriod)
+    {
+        this.midTierPeriod = midTierPeriod;
+        return this;
+    }
+
+    public int farTierPeriod()
+    {
+        return farTierPeriod;
+    }
+
+    /**
+     * @param farTierPeriod ticks between updates of the far tier, a power of two (1: every tick).
+     */
+    public InterestConfig farTierPeriod(final int farTierPeriod)
+    {
+        this.farTierPeriod = farTierPeriod;
+        return this;
+    }
+
+    /**
+     * Turn tiers off: every entity with changes competes for the budget every tick.
+     */
+    public InterestConfig everyTick()
+    {
+        this.midTierPeriod = 1;
+        this.farTierPeriod = 1;
+        return this;
+    }
+
+    public boolean compactUpdates()
+    {
+        return compactUpdates;
+    }
+
+    /**
+     * @param compactUpdates true if updates go out as {@code EntityUpdatesCompact} (budgeted by their estimated
+     *                       size), false for {@code EntityUpdateBatch}.
+     */
+    public InterestConfig compactUpdates(final boolean compactUpdates)
+    {
+        this.compactUpdates = compactUpdates;
+        return this;
+    }
+
+    /**
      * Validate.
      *
      * @return this.
@@ -144,6 +242,12 @@ public final class InterestConfig
         if (maxObservers <= 0 || maxViewEntities <= 0 || maxViewEvictionsPerTick < 0)
         {
             throw new IllegalArgumentException("maxObservers and maxViewEntities must be > 0");
+        }
+        if (!(nearTierFraction >= 0) || !(farTierFraction >= nearTierFraction) ||
+            midTierPeriod <= 0 || Integer.bitCount(midTierPeriod) != 1 ||
+            farTierPeriod <= 0 || Integer.bitCount(farTierPeriod) != 1)
+        {
+            throw new IllegalArgumentException("tiers: 0 <= nearTierFraction <= farTierFraction, periods powers of 2");
         }
         if ((long)maxObservers * maxViewEntities > Integer.MAX_VALUE)
         {

@@ -3,6 +3,7 @@
  */
 package io.orrery.core.replicant;
 
+import io.orrery.wire.CompactUpdates;
 import io.orrery.wire.codec.EntityDespawnEncoder;
 import io.orrery.wire.codec.EntitySpawnEncoder;
 import io.orrery.wire.codec.EntityUpdateBatchEncoder;
@@ -32,11 +33,20 @@ import org.agrona.collections.Long2LongHashMap;
  * entity; an update carries {@link EntityStore#changedSince(int, long)} of that sequence. A spawn is a full
  * snapshot and counts as sending everything.
  * <p>
+ * <b>Update tiers.</b> Updates thin out with distance relative to the entity's view distance {@code v}
+ * ({@link InterestConfig}): a spawned entry beyond {@code nearTierFraction * v} competes for an update only on every
+ * {@code midTierPeriod}-th tick, beyond {@code farTierFraction * v} on every {@code farTierPeriod}-th tick, staggered
+ * by slot ({@code (tick + slot) & (period - 1) == 0}) so that each tick carries a similar share. A thinned tick adds
+ * no priority and loses nothing: the next update carries everything changed since the last one sent. The followed
+ * entity, spawns and despawns are never thinned. Counted in {@link #tierDeferrals()}.
+ * <p>
  * <b>Budget and accumulating priority.</b> Each tick every view entry with something to send (pending spawn, or
  * changed fields) adds {@code w = (r + 1) * s / (d + s)} to its accumulated priority ({@code s} =
  * {@link InterestConfig#priorityDistanceScaleM()}). The engine then sends in descending accumulated priority while
  * the bytes fit into {@code min(beginTick capacity, observer budget)} minus the bytes of this tick's despawns;
- * sizes are computed from the SBE codec constants. Sent entries drop to priority 0, deferred ones keep what they
+ * sizes are computed from the SBE codec constants (with {@link InterestConfig#compactUpdates()}, an update's size
+ * is {@link CompactUpdates#estimatedEntryLength(int, int)}: a typical size, as a compact entry's real size depends on
+ * the values). Sent entries drop to priority 0, deferred ones keep what they
  * accumulated, so a far or small entity rises until it is sent: nothing starves. An entry is sent at a rate
  * proportional to its weight. If the first candidate of a tick is larger than the observer's budget it is still
  * sent when it fits the egress capacity, so an oversized snapshot cannot block an observer forever. When everything
@@ -74,11 +84,13 @@ import org.agrona.collections.Long2LongHashMap;
  * Per-observer view, flattened into arrays of {@code maxObservers * maxViewEntities}, entries dense per observer:
  * <pre>
  *   observer o owns entries [o * V, o * V + viewCount[o]):
- *   +------+------------+----------+-------------+------------------+-------+--------+
- *   | slot | createdSeq | entityId | lastSentSeq | accumulated prio | state | reason |
- *   +------+------------+----------+-------------+------------------+-------+--------+
+ *   +------+------------+----------+-------------+------------------+-------+--------+--------+
+ *   | slot | createdSeq | entityId | lastSentSeq | accumulated prio | state | reason | handle |
+ *   +------+------------+----------+-------------+------------------+-------+--------+--------+
  *   state: SPAWN_PENDING (never delivered), RESPAWN_PENDING (the observer may hold an old copy),
  *          SPAWNED, DESPAWN_PENDING (reason = DespawnReason value), DESPAWN_SENT (only within emission)
+ *   handle: what the egress named the entity by at its spawn (ObserverEgress.NO_HANDLE before), handed back with
+ *           every update and the despawn
  * </pre>
  * "Is slot s in o's view" is answered without a per-observer map: while processing an observer the engine stamps
  * each in-view slot in a per-slot array with a per-(observer, tick) stamp.
@@ -149,6 +161,13 @@ public final class InterestEngine
     private final double sizeFactor;
     private final double exitFactor;
     private final double priorityScaleM;
+    private final double nearTierFraction;
+    private final double farTierFraction;
+    private final int midTierMask;
+    private final int farTierMask;
+    private final boolean compactUpdates;
+    private final int minUpdateLength;
+    private final int batchOverhead;
     private double gridQueryRadiusM;
     private double gridRadiusM;
     private final int maxObservers;
@@ -185,6 +204,7 @@ public final class InterestEngine
     private final double[] viewPriorities;
     private final byte[] viewStates;
     private final byte[] viewReasons;
+    private final int[] viewHandles;
 
     // per slot, this tick: what every observer reads, one cache line per slot (see takeSnapshot)
     private final long[] snapshot;
@@ -219,6 +239,7 @@ public final class InterestEngine
     private long budgetDeferrals;
     private long viewEvictions;
     private long viewFullRejections;
+    private long tierDeferrals;
     private long ticks;
 
     /**
@@ -235,6 +256,13 @@ public final class InterestEngine
         sizeFactor = config.sizeFactor();
         exitFactor = 1.0 + config.hysteresis();
         priorityScaleM = config.priorityDistanceScaleM();
+        nearTierFraction = config.nearTierFraction();
+        farTierFraction = config.farTierFraction();
+        midTierMask = config.midTierPeriod() - 1;
+        farTierMask = config.farTierPeriod() - 1;
+        compactUpdates = config.compactUpdates();
+        minUpdateLength = compactUpdates ? CompactUpdates.estimatedEntryLength(0, 0) : UPDATE_ENTRY_BASE_LENGTH;
+        batchOverhead = compactUpdates ? CompactUpdates.MESSAGE_OVERHEAD : UPDATE_BATCH_OVERHEAD;
         gridRadiusM = index.largeRadiusM();
         gridQueryRadiusM = baseRadiusM + sizeFactor * gridRadiusM;
         maxObservers = config.maxObservers();
@@ -273,6 +301,7 @@ public final class InterestEngine
         viewPriorities = new double[entries];
         viewStates = new byte[entries];
         viewReasons = new byte[entries];
+        viewHandles = new int[entries];
 
         markStamps = new long[store.capacity()];
         snapshot = new long[store.capacity() << SNAPSHOT_SHIFT];
@@ -529,6 +558,15 @@ public final class InterestEngine
         return viewFullRejections;
     }
 
+    /**
+     * @return (entity, observer, tick) triples in view whose update this tick was skipped by its distance tier
+     * (whether or not it had changes).
+     */
+    public long tierDeferrals()
+    {
+        return tierDeferrals;
+    }
+
     public long ticks()
     {
         return ticks;
@@ -725,6 +763,7 @@ public final class InterestEngine
             }
 
             final double weight;
+            boolean thinned = false;
             if (slot == followSlot)
             {
                 weight = OWN_PRIORITY;
@@ -749,12 +788,23 @@ public final class InterestEngine
                     continue;
                 }
                 weight = (radiusM + 1.0) * priorityScaleM / (distanceM + priorityScaleM);
+                final double tierDistanceM = distanceM - nearTierFraction * (baseRadiusM + sizeFactor * radiusM);
+                if (tierDistanceM > 0.0)
+                {
+                    final int tierMask = distanceM > farTierFraction * (baseRadiusM + sizeFactor * radiusM) ?
+                        farTierMask : midTierMask;
+                    thinned = 0 != ((tick + slot) & tierMask);
+                }
             }
 
             markStamps[slot] = stamp;
             scratchWeights[i] = weight;
             int mask = 0;
-            if (SPAWNED == state)
+            if (SPAWNED == state && thinned)
+            {
+                tierDeferrals++;
+            }
+            else if (SPAWNED == state)
             {
                 final long lastSentSeq = viewLastSentSeqs[e];
                 mask = snapshot[s + SNAPSHOT_LAST_CHANGE_SEQ] > lastSentSeq ? store.changedSince(slot, lastSentSeq) : 0;
@@ -971,6 +1021,7 @@ public final class InterestEngine
         viewPriorities[e] = weight;
         viewStates[e] = SPAWN_PENDING;
         viewReasons[e] = 0;
+        viewHandles[e] = ObserverEgress.NO_HANDLE;
         scratchWeights[i] = weight;
         scratchMasks[i] = 0;
         markStamps[slot] = stamp;
@@ -991,6 +1042,7 @@ public final class InterestEngine
             viewPriorities[e] = viewPriorities[l];
             viewStates[e] = viewStates[l];
             viewReasons[e] = viewReasons[l];
+            viewHandles[e] = viewHandles[l];
             scratchWeights[i] = scratchWeights[last];
             scratchMasks[i] = scratchMasks[last];
         }
@@ -1034,9 +1086,11 @@ public final class InterestEngine
             }
             else if (SPAWNED == state && 0 != scratchMasks[i] && deltasAllowed)
             {
-                bytes = UPDATE_ENTRY_BASE_LENGTH +
-                    (0 != (scratchMasks[i] & EntityStore.COMPONENT_STATE) ?
-                    (int)snapshot[(viewSlots[e] << SNAPSHOT_SHIFT) + SNAPSHOT_STATE_LENGTH] : 0);
+                final int mask = scratchMasks[i];
+                final int stateLength = 0 != (mask & EntityStore.COMPONENT_STATE) ?
+                    (int)snapshot[(viewSlots[e] << SNAPSHOT_SHIFT) + SNAPSHOT_STATE_LENGTH] : 0;
+                bytes = compactUpdates ? CompactUpdates.estimatedEntryLength(mask, stateLength) :
+                    UPDATE_ENTRY_BASE_LENGTH + stateLength;
                 anyUpdate = true;
             }
             else
@@ -1057,7 +1111,7 @@ public final class InterestEngine
             return;
         }
 
-        if (totalBytes + (anyUpdate ? UPDATE_BATCH_OVERHEAD : 0) <= limit)
+        if (totalBytes + (anyUpdate ? batchOverhead : 0) <= limit)
         {
             selectAll(base, followPosition);
             return;
@@ -1074,7 +1128,7 @@ public final class InterestEngine
         boolean first = true;
         while (heapSize > 0)
         {
-            if (remaining < UPDATE_ENTRY_BASE_LENGTH && !first)
+            if (remaining < minUpdateLength && !first)
             {
                 budgetDeferrals += heapSize;
                 break;
@@ -1088,7 +1142,7 @@ public final class InterestEngine
             int bytes = scratchBytes[i];
             if (!isSpawn && !batchStarted)
             {
-                bytes += UPDATE_BATCH_OVERHEAD;
+                bytes += batchOverhead;
             }
 
             if (bytes <= remaining || (first && bytes <= egressCapacity))
@@ -1264,7 +1318,7 @@ public final class InterestEngine
             final int e = base + i;
             if (DESPAWN_PENDING == viewStates[e])
             {
-                if (!egress.onDespawn(observerId, viewEntityIds[e], viewReasons[e]))
+                if (!egress.onDespawn(observerId, viewEntityIds[e], viewHandles[e], viewReasons[e]))
                 {
                     return work + markForResync(o);
                 }
@@ -1279,7 +1333,8 @@ public final class InterestEngine
         {
             final int e = base + spawns[k];
             final int slot = viewSlots[e];
-            if (!egress.onSpawn(observerId, store, slot))
+            final int handle = egress.onSpawn(observerId, store, slot, viewHandles[e]);
+            if (handle < 0)
             {
                 // never delivered: a first spawn stays a first spawn (the observer holds nothing to despawn)
                 if (SPAWN_PENDING != viewStates[e])
@@ -1289,6 +1344,7 @@ public final class InterestEngine
                 return work + markForResync(o);
             }
             viewStates[e] = SPAWNED;
+            viewHandles[e] = handle;
             viewLastSentSeqs[e] = store.changeSeq();
             viewPriorities[e] = 0;
             spawnsSent++;
@@ -1299,7 +1355,7 @@ public final class InterestEngine
         {
             final int i = updateList[k];
             final int e = base + i;
-            if (!egress.onUpdate(observerId, store, viewSlots[e], scratchMasks[i]))
+            if (!egress.onUpdate(observerId, store, viewSlots[e], viewHandles[e], scratchMasks[i]))
             {
                 return work + markForResync(o);
             }

@@ -19,10 +19,26 @@ package io.orrery.core.replicant;
  * observer for resynchronisation and, once {@code beginTick} reports capacity again, sends fresh spawn snapshots of
  * everything in its bubble. Nothing is queued for a slow observer.
  * <p>
+ * <b>Handles.</b> The engine calls the handle-aware forms ({@link #onSpawn(long, EntityStore, int, int)},
+ * {@link #onUpdate(long, EntityStore, int, int, int)}, {@link #onDespawn(long, long, int, short)}): an egress may
+ * name each entity to its observer by a short handle it chooses at the spawn; the engine keeps it with the view
+ * entry and hands it back with every update and the despawn, so the egress needs no per-observer lookup. Their
+ * defaults delegate to the plain forms and use handle 0.
+ * <p>
  * Threading: called only on the Replicant's duty-cycle thread. Must not allocate.
  */
 public interface ObserverEgress
 {
+    /**
+     * The view entry has no handle: the observer was never sent it.
+     */
+    int NO_HANDLE = -1;
+
+    /**
+     * {@link #onSpawn(long, EntityStore, int, int)} could not deliver.
+     */
+    int SPAWN_FAILED = -1;
+
     /**
      * Start of an observer's tick.
      *
@@ -39,6 +55,40 @@ public interface ObserverEgress
      * @return false if it could not be delivered.
      */
     boolean onSpawn(long observerId, EntityStore store, int slot);
+
+    /**
+     * A full snapshot, as {@link #onSpawn(long, EntityStore, int)}, for an entry that already has a handle if the
+     * observer holds an earlier copy (a resync) or {@link #NO_HANDLE}.
+     *
+     * @return the handle the observer now knows the entity by ({@code >= 0}), or {@link #SPAWN_FAILED}; an egress
+     * that took a new handle for a spawn it could not deliver frees it before returning.
+     */
+    default int onSpawn(final long observerId, final EntityStore store, final int slot, final int handle)
+    {
+        return onSpawn(observerId, store, slot) ? 0 : SPAWN_FAILED;
+    }
+
+    /**
+     * A delta, as {@link #onUpdate(long, EntityStore, int, int)}, of the entity the spawn named {@code handle}.
+     *
+     * @return false if it could not be delivered.
+     */
+    default boolean onUpdate(
+        final long observerId, final EntityStore store, final int slot, final int handle, final int changedMask)
+    {
+        return onUpdate(observerId, store, slot, changedMask);
+    }
+
+    /**
+     * A despawn, as {@link #onDespawn(long, long, short)}, of the entity the spawn named {@code handle}; the handle
+     * is free once it is delivered.
+     *
+     * @return false if it could not be delivered.
+     */
+    default boolean onDespawn(final long observerId, final long entityId, final int handle, final short reason)
+    {
+        return onDespawn(observerId, entityId, reason);
+    }
 
     /**
      * A delta of the entity in {@code slot} carrying the fields set in {@code changedMask} (bits as in the SBE

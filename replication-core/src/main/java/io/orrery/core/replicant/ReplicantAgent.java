@@ -100,7 +100,7 @@ public final class ReplicantAgent implements Agent
         this.authority = ctx.authority();
         this.store = new EntityStore(ctx.maxEntities(), ctx.maxStateBytes());
         this.engine = newEngine(ctx, store);
-        this.egress = new ClientEgressProxy(observerBySession, ctx.bandwidthBytesPerTick());
+        this.egress = new ClientEgressProxy(observerBySession, ctx.bandwidthBytesPerTick(), ctx.compactUpdates());
         this.inventory = new InventoryService(store, egress, observerBySession, counters);
         this.tickIntervalNs = 1_000_000_000L / ctx.tickRateHz();
 
@@ -163,6 +163,11 @@ public final class ReplicantAgent implements Agent
             .hysteresis(ctx.hysteresis())
             .maxObservers(ctx.maxSessions())
             .maxViewEntities(ctx.maxViewEntities())
+            .compactUpdates(ctx.compactUpdates())
+            .nearTierFraction(ctx.nearTierFraction())
+            .farTierFraction(ctx.farTierFraction())
+            .midTierPeriod(ctx.midTierPeriod())
+            .farTierPeriod(ctx.farTierPeriod())
             .conclude();
         return new InterestEngine(store, new SpatialIndex(ctx.maxEntities()), config);
     }
@@ -511,6 +516,11 @@ public final class ReplicantAgent implements Agent
         counters[OrreryCounter.RESYNCS.id()].setOrdered(engine.resyncs());
         counters[OrreryCounter.BUDGET_DEFERRALS.id()].setOrdered(engine.budgetDeferrals());
         counters[OrreryCounter.BYTES_OUT.id()].setOrdered(egress.bytesOut());
+        counters[OrreryCounter.UPDATE_ENTRIES_SENT.id()].setOrdered(egress.updateEntriesSent());
+        counters[OrreryCounter.UPDATE_BYTES_OUT.id()].setOrdered(egress.updateBytesOut());
+        counters[OrreryCounter.UPDATE_WIRE_BYTES_OUT.id()].setOrdered(egress.updateWireBytesOut());
+        counters[OrreryCounter.WIRE_BYTES_OUT.id()].setOrdered(egress.wireBytesOut());
+        counters[OrreryCounter.TIER_DEFERRALS.id()].setOrdered(engine.tierDeferrals());
         counters[OrreryCounter.UPDATES_DROPPED_BACK_PRESSURE.id()].setOrdered(egress.ticksDropped());
     }
 }

@@ -87,7 +87,13 @@ public enum OrreryCounter
     SERVER_HELLOS_SHED(67, "server hellos dropped unanswered: refusals above their cap or rate"),
     SERVER_REPLACEMENTS(68, "game server connections replaced by a new welcomed and connected connection"),
     INVENTORY_OPERATION_CONFLICTS(69,
-        "stow/unstow requests refused: operation id reserved, or reused for another item or kind");
+        "stow/unstow requests refused: operation id reserved, or reused for another item or kind"),
+    UPDATE_ENTRIES_SENT(70, "entity update entries sent to clients (compact: only entries with a field to send)"),
+    UPDATE_BYTES_OUT(71, "bytes of entity update messages sent to clients"),
+    UPDATE_WIRE_BYTES_OUT(72,
+        "bytes entity update messages took in client egress logs (Aeron frame headers and alignment included)"),
+    WIRE_BYTES_OUT(73, "bytes the layer's entity messages took in client egress logs (headers, alignment, padding)"),
+    TIER_DEFERRALS(74, "entity updates skipped this tick by their distance tier");
 
     /**
      * Aeron counter type id of every Orrery system counter.

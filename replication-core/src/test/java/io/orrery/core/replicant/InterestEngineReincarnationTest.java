@@ -35,7 +35,7 @@ class InterestEngineReincarnationTest
     private static InterestConfig config()
     {
         return new InterestConfig().baseRadiusM(100).sizeFactor(10).hysteresis(0.1).maxObservers(8)
-            .maxViewEntities(1024);
+            .maxViewEntities(1024).everyTick();
     }
 
     private int entity(final long id, final int archetypeId, final double xM)

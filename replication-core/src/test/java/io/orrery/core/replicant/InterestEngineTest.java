@@ -3,10 +3,11 @@
  */
 package io.orrery.core.replicant;
 
+import io.orrery.wire.CompactUpdates;
+import org.junit.jupiter.api.Test;
+
 import java.util.List;
 import java.util.Random;
-
-import org.junit.jupiter.api.Test;
 
 import static io.orrery.core.replicant.RecordingEgress.DESPAWN;
 import static io.orrery.core.replicant.RecordingEgress.SPAWN;
@@ -33,7 +34,7 @@ class InterestEngineTest
     private static InterestConfig config()
     {
         return new InterestConfig().baseRadiusM(100).sizeFactor(10).hysteresis(0.1).maxObservers(8)
-            .maxViewEntities(1024);
+            .maxViewEntities(1024).everyTick();
     }
 
     private int entity(final long id, final double xM, final float radiusM)
@@ -510,6 +511,59 @@ class InterestEngineTest
     }
 
     @Test
+    void shouldThinUpdatesByDistanceTierButNeverTheFollowedEntityWhenTiersOn()
+    {
+        // view distance of a radius-0 entity: 100 m; near within 33.3 m, mid to 66.7 m, far beyond
+        final InterestEngine engine = engine(config().nearTierFraction(1.0 / 3.0).farTierFraction(2.0 / 3.0)
+            .midTierPeriod(2).farTierPeriod(4));
+        final long[] ids = { PLAYER, 100, 101, 102 };
+        final int[] slots = { entity(PLAYER, 0, 0), entity(100, 20, 0), entity(101, 50, 0), entity(102, 90, 0) };
+        engine.addObserver(OBSERVER, PLAYER, egress, 1 << 20);
+        assertEquals(4, count(tick(engine), SPAWN));
+
+        final int ticks = 64;
+        final int[] updates = new int[ids.length];
+        for (int t = 0; t < ticks; t++)
+        {
+            for (final int slot : slots)
+            {
+                store.velocity(slot, t + 1, 0, 0);
+            }
+            for (final RecordingEgress.Event e : tick(engine))
+            {
+                assertEquals(UPDATE, e.kind());
+                for (int i = 0; i < ids.length; i++)
+                {
+                    updates[i] += ids[i] == e.entityId() ? 1 : 0;
+                }
+            }
+        }
+
+        assertEquals(ticks, updates[0], "the followed entity every tick");
+        assertEquals(ticks, updates[1], "near: every tick");
+        assertEquals(ticks / 2, updates[2], "mid: every 2nd tick");
+        assertEquals(ticks / 4, updates[3], "far: every 4th tick");
+        assertEquals(ticks / 2 + 3 * ticks / 4, engine.tierDeferrals());
+    }
+
+    @Test
+    void shouldUpdateEveryTickWhenTiersOff()
+    {
+        final InterestEngine engine = engine(config().everyTick());
+        final int player = entity(PLAYER, 0, 0);
+        final int far = entity(102, 90, 0);
+        engine.addObserver(OBSERVER, PLAYER, egress, 1 << 20);
+        tick(engine);
+        for (int t = 0; t < 8; t++)
+        {
+            store.velocity(player, t + 1, 0, 0);
+            store.velocity(far, t + 1, 0, 0);
+            assertEquals(2, count(tick(engine), UPDATE));
+        }
+        assertEquals(0, engine.tierDeferrals());
+    }
+
+    @Test
     void shouldSendEverythingFollowedFirstWhenAllFitsBudget()
     {
         final InterestEngine engine = engine(config());
@@ -528,7 +582,8 @@ class InterestEngineTest
         assertEquals(101, updates.get(0).entityId(), "the followed entity first, wherever it is in the view");
         assertEquals(0, engine.budgetDeferrals());
 
-        final int exact = 3 * InterestEngine.UPDATE_ENTRY_BASE_LENGTH + InterestEngine.UPDATE_BATCH_OVERHEAD;
+        final int exact = 3 * CompactUpdates.estimatedEntryLength(EntityStore.VELOCITY, 0) +
+            CompactUpdates.MESSAGE_OVERHEAD;
         engine.budget(OBSERVER, exact);
         store.velocity(player, 2, 0, 0);
         store.velocity(near, 2, 0, 0);
