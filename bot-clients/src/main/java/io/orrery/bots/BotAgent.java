@@ -154,6 +154,7 @@ public final class BotAgent implements Agent
             .viewCapacity(settings.viewCapacity())
             .connectTimeoutNs(settings.connectTimeoutNs())
             .maxReassemblies(Math.max(64, bots.length))
+            .resume(settings.resume())
             .clock(linkClock));
     }
 
@@ -367,6 +368,10 @@ public final class BotAgent implements Agent
                 {
                     workCount += inventoryAction(bot, nowNs);
                 }
+            }
+            else
+            {
+                bot.ackWaitSinceNs = nowNs; // resuming (or not yet connected): the layer is away, not stalling
             }
         }
         return workCount;

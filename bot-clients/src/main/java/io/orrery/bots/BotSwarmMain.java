@@ -132,6 +132,10 @@ public final class BotSwarmMain implements Callable<Integer>
         "(default: ${DEFAULT-VALUE}).")
     String inputAckStall = "3s";
 
+    @Option(names = { "--no-resume" }, description = "End a bot's session when the layer goes away instead of " +
+        "resuming it (hellos with backoff from 1 s to 30 s, the view re-sent).")
+    boolean noResume;
+
     public static void main(final String[] args)
     {
         System.exit(new CommandLine(new BotSwarmMain()).execute(args));
@@ -208,7 +212,8 @@ public final class BotSwarmMain implements Callable<Integer>
                 .reportIntervalNs(parseNs(reportInterval))
                 .connectTimeoutNs(parseNs(connectTimeout))
                 .idleMaxParkNs(parseNs(idleMaxPark))
-                .inputAckStallNs(parseNs(inputAckStall));
+                .inputAckStallNs(parseNs(inputAckStall))
+                .resume(!noResume);
 
             System.out.printf(Locale.ROOT, "swarm: %d bots on %d thread(s), %s, ramp %.0f bots/s, %d Hz, mix %s, " +
                 "world +-%.0f m%n", bots, threads, duration, ramp, inputRateHz, settings.mix(), extentM);

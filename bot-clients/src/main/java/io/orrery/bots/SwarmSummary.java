@@ -76,6 +76,13 @@ public final class SwarmSummary
         long linkMalformed = 0;
         long untrustedRejects = 0;
         long transientRejects = 0;
+        long resumptions = 0;
+        long resumeAttempts = 0;
+        long staleDespawns = 0;
+        long rolledBack = 0;
+        long longestGapNs = 0;
+        long longestResumeNs = 0;
+        long resuming = 0;
         final InventoryCounters inventory = new InventoryCounters();
         final Histogram inventoryLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         long commutes = 0;
@@ -118,6 +125,13 @@ public final class SwarmSummary
                 backPressured += session.inputsBackPressured();
                 malformed += session.malformedReceived();
                 authorityChanges += session.authorityChangesSeen();
+                resumptions += session.resumptions();
+                resumeAttempts += session.resumeAttempts();
+                staleDespawns += session.staleDespawns();
+                rolledBack = Math.max(rolledBack, session.acknowledgementsRolledBack());
+                longestGapNs = Math.max(longestGapNs, session.longestUpdateGapNs());
+                longestResumeNs = Math.max(longestResumeNs, session.longestResumeNs());
+                resuming += ClientSession.State.RESUMING == session.state() ? 1 : 0;
             }
         }
         summary.botsConnected = connected;
@@ -149,6 +163,13 @@ public final class SwarmSummary
             summary.counts.put("inventoryLatencyP99Us", inventoryLatency.getValueAtPercentile(99) / 1000);
             summary.counts.put("inventoryLatencyMaxUs", inventoryLatency.getMaxValue() / 1000);
         }
+        summary.counts.put("sessionsResumed", resumptions);
+        summary.counts.put("resumeHellos", resumeAttempts);
+        summary.counts.put("sessionsResumingAtEnd", resuming);
+        summary.counts.put("staleEntitiesDespawned", staleDespawns);
+        summary.counts.put("acknowledgementsRolledBackMax", rolledBack);
+        summary.counts.put("longestUpdateGapMs", TimeUnit.NANOSECONDS.toMillis(longestGapNs));
+        summary.counts.put("longestResumeMs", TimeUnit.NANOSECONDS.toMillis(longestResumeNs));
         summary.counts.put("unknownImageMessages", unknownImage);
         summary.counts.put("threadErrors", errors);
 

@@ -82,7 +82,9 @@ final class MeshRig implements AutoCloseable
             .dirDeleteOnShutdown(true)) : null;
         launchLayer();
         aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(layer.aeronDirectoryName()));
-        clients = new ClientLink(aeron, new ClientLink.Settings().clock(clock).responseStreamId(2001));
+        // a rig whose layer can restart resumes its sessions
+        clients = new ClientLink(aeron, new ClientLink.Settings().clock(clock).responseStreamId(2001)
+            .resume(externalDriver));
     }
 
     /**
