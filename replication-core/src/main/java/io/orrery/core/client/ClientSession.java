@@ -392,6 +392,22 @@ public final class ClientSession
     }
 
     /**
+     * @return when the session last received anything from its layer (the link clock's nanoseconds).
+     */
+    public long lastReceivedNs()
+    {
+        return lastReceivedNs;
+    }
+
+    /**
+     * @return the layer's heartbeat interval from the welcome: a live layer sends at least this often.
+     */
+    public long heartbeatIntervalNs()
+    {
+        return heartbeatIntervalNs;
+    }
+
+    /**
      * @return layers this session was welcomed by again after losing one.
      */
     public long resumptions()

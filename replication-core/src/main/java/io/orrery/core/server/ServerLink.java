@@ -78,8 +78,8 @@ import java.util.concurrent.TimeUnit;
  * its ingress publication and goes back to {@link State#CONNECTING}: after a backoff ({@link
  * Context#rejoinBackoffInitialNs()} doubling to {@link Context#rejoinBackoffMaxNs()}, each delay drawn uniformly
  * from its upper half as jitter so a fleet of servers does not hello in step) it opens a new publication and sends a
- * new hello with a new nonce; an attempt not welcomed within {@link Context#rejoinHelloTimeoutNs()} (doubling per
- * attempt, up to eight times) is abandoned and the next one follows after the next backoff. It retries until welcomed
+ * new hello with a new nonce; an attempt not welcomed within {@link Context#rejoinHelloTimeoutNs()} is abandoned (its
+ * hello may have gone to a dead layer's subscription, which the media driver keeps until it times that client out) and the next one follows after the next backoff. It retries until welcomed
  * or closed: how long a server may live without a layer is its embedder's decision (the game server pauses, then exits after its grace period). A new
  * welcome is a new session: a restarted layer knows nothing of the old one, so everything the server held (entities,
  * territories, epochs) is void and what the layer grants and streams in afterwards is the truth. Silence is measured
@@ -386,8 +386,7 @@ public final class ServerLink implements Agent, AutoCloseable
             state = State.AWAITING_WELCOME;
             if (rejoining)
             {
-                // longer each attempt: a welcome slower than the timeout must not lose every race to the next hello
-                deadlineNs = nowNs + (ctx.rejoinHelloTimeoutNs() << Math.min(rejoinAttempts - 1, 3));
+                deadlineNs = nowNs + ctx.rejoinHelloTimeoutNs();
             }
             return 1;
         }
@@ -1281,7 +1280,7 @@ public final class ServerLink implements Agent, AutoCloseable
         public static final String REJOIN_BACKOFF_INITIAL_MS_PROP = "orrery.server.rejoin.backoff.initial.ms";
         public static final long REJOIN_BACKOFF_INITIAL_MS_DEFAULT = 100;
         public static final String REJOIN_BACKOFF_MAX_MS_PROP = "orrery.server.rejoin.backoff.max.ms";
-        public static final long REJOIN_BACKOFF_MAX_MS_DEFAULT = 2000;
+        public static final long REJOIN_BACKOFF_MAX_MS_DEFAULT = 1000;
         public static final String REJOIN_HELLO_TIMEOUT_MS_PROP = "orrery.server.rejoin.hello.timeout.ms";
         public static final long REJOIN_HELLO_TIMEOUT_MS_DEFAULT = 1000;
         public static final String RESPONSE_MAX_TERM_LENGTH_PROP = "orrery.server.response.max.term.length";
