@@ -79,8 +79,9 @@ import java.util.concurrent.TimeUnit;
  * Context#rejoinBackoffInitialNs()} doubling to {@link Context#rejoinBackoffMaxNs()}, each delay drawn uniformly
  * from its upper half as jitter so a fleet of servers does not hello in step) it opens a new publication and sends a
  * new hello with a new nonce; an attempt not welcomed within {@link Context#rejoinHelloTimeoutNs()} is abandoned (its
- * hello may have gone to a dead layer's subscription, which the media driver keeps until it times that client out) and the next one follows after the next backoff. It retries until welcomed
- * or closed: how long a server may live without a layer is its embedder's decision (the game server pauses, then exits after its grace period). A new
+ * hello may have gone to a dead layer's subscription, which the media driver keeps until it times that client out)
+ * and the next one follows after the next backoff. It retries until welcomed or closed: how long a server may live
+ * without a layer is its embedder's decision (the game server pauses, then exits after its grace period). A new
  * welcome is a new session: a restarted layer knows nothing of the old one, so everything the server held (entities,
  * territories, epochs) is void and what the layer grants and streams in afterwards is the truth. Silence is measured
  * only while the link itself runs: a duty cycle more than a quarter of the layer timeout after the previous one
