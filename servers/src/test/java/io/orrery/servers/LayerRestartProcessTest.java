@@ -5,6 +5,10 @@ package io.orrery.servers;
 
 import io.aeron.driver.MediaDriver;
 import io.orrery.bots.BotSwarmMain;
+import io.orrery.core.EntityIds;
+import io.orrery.core.persistence.PersistenceAdapter;
+import io.orrery.persistence.rocksdb.RocksDbPersistenceAdapter;
+import org.agrona.collections.LongHashSet;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import org.junit.jupiter.api.Tag;
@@ -25,6 +29,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -34,13 +39,15 @@ import static org.junit.jupiter.api.Assertions.fail;
  * own JVM) run; the layer is SIGKILLed and started again on the same store and driver. Every game server is welcomed
  * again within 5 s of the restarted layer being up, every bot resumes within 5 s of it too, and the swarm ends with 0
  * correctness errors (inventory results checked against each bot's item, no acknowledgement regression, no stall
- * outside the outage), and no game server applied an input twice.
+ * outside the outage), no game server applied an input twice, and every bot's starter item is afterwards in exactly
+ * one of the two stores.
  */
 @Tag("system")
 class LayerRestartProcessTest
 {
     private static final int BOTS = 12;
     private static final long BACK_WITHIN_MS = 5_000;
+    private static final long PLAYER_ID_BASE = 1_000_000; // the swarm's default
 
     @Test
     @Timeout(180)
@@ -120,6 +127,10 @@ class LayerRestartProcessTest
                 assertTrue(duplicate.find(), String.valueOf(serverOutputs.get(i)));
                 assertEquals("0", duplicate.group(1), "inputs applied twice by game server " + (i + 1));
             }
+
+            layer.destroy(); // SIGTERM: a clean stop drains Scribe and releases the store
+            assertTrue(layer.waitFor(30, TimeUnit.SECONDS), String.valueOf(restartedOutput));
+            auditStarterItems(new File(dir, "store").toPath());
         }
         finally
         {
@@ -131,6 +142,27 @@ class LayerRestartProcessTest
             destroy(layer);
             CloseHelper.quietClose(driver);
             IoUtil.delete(dir, true);
+        }
+    }
+
+    /**
+     * Every bot's starter item (granted at its first join, stowed and unstowed by the inventory bots through the kill)
+     * is in exactly one of the two stores.
+     */
+    private static void auditStarterItems(final Path store)
+    {
+        try (PersistenceAdapter adapter = RocksDbPersistenceAdapter.open(store))
+        {
+            final LongHashSet nodes = new LongHashSet();
+            adapter.loadAll((node) -> nodes.add(node.entityId));
+            for (int i = 0; i < BOTS; i++)
+            {
+                final long item = EntityIds.starterItemId(PLAYER_ID_BASE + i);
+                final boolean stowed = adapter.isStowed(item);
+                final boolean inGraph = nodes.contains(item);
+                assertFalse(stowed && inGraph, "item " + item + " in both stores");
+                assertTrue(stowed || inGraph, "item " + item + " in neither store");
+            }
         }
     }
 
