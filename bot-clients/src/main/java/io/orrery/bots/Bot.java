@@ -51,6 +51,7 @@ public final class Bot implements ClientListener
     long inputsLate;
     long ackSeen;
     long ackWaitSinceNs;
+    long resumptionsSeen;
     boolean ackStalled;
     long inputAcknowledgementStalls;
 

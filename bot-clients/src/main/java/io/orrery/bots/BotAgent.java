@@ -154,6 +154,7 @@ public final class BotAgent implements Agent
             .viewCapacity(settings.viewCapacity())
             .connectTimeoutNs(settings.connectTimeoutNs())
             .maxReassemblies(Math.max(64, bots.length))
+            .resume(settings.resume())
             .clock(linkClock));
     }
 
@@ -358,7 +359,21 @@ public final class BotAgent implements Agent
             final Bot bot = bots[i];
             if (bot.session.isConnected())
             {
-                checkAcknowledgements(bot, nowNs);
+                if (bot.session.resumptions() != bot.resumptionsSeen)
+                {
+                    // resumed on a restarted layer: its game servers rejoin too, a few seconds at most; the
+                    // watchdog gives them one more stall threshold before an unacknowledged input counts
+                    bot.resumptionsSeen = bot.session.resumptions();
+                    bot.ackWaitSinceNs = nowNs + inputAckStallNs;
+                }
+                if (nowNs - bot.session.lastReceivedNs() > 2 * bot.session.heartbeatIntervalNs())
+                {
+                    bot.ackWaitSinceNs = nowNs; // the layer itself is silent (it heartbeats): an outage, not a stall
+                }
+                else
+                {
+                    checkAcknowledgements(bot, nowNs);
+                }
                 if (nowNs - bot.nextInputNs >= 0)
                 {
                     workCount += steer(bot, nowNs) ? sendDueInputs(bot, nowNs) : 0;
@@ -367,6 +382,10 @@ public final class BotAgent implements Agent
                 {
                     workCount += inventoryAction(bot, nowNs);
                 }
+            }
+            else
+            {
+                bot.ackWaitSinceNs = nowNs; // resuming (or not yet connected): the layer is away, not stalling
             }
         }
         return workCount;

@@ -72,6 +72,7 @@ public final class BotSwarm implements AutoCloseable
         long connectTimeoutNs = TimeUnit.SECONDS.toNanos(20);
         long idleMaxParkNs = TimeUnit.MICROSECONDS.toNanos(100);
         long inputAckStallNs = TimeUnit.SECONDS.toNanos(3);
+        boolean resume = true;
         NanoClock clock = SystemNanoClock.INSTANCE;
         IntervalListener intervalListener;
 
@@ -266,6 +267,21 @@ public final class BotSwarm implements AutoCloseable
         public Settings playerIdBase(final long playerIdBase)
         {
             this.playerIdBase = playerIdBase;
+            return this;
+        }
+
+        public boolean resume()
+        {
+            return resume;
+        }
+
+        /**
+         * Whether bots resume their sessions when the layer goes away (default true; see
+         * {@code ClientLink.Settings.resume}). Time spent resuming does not count towards an acknowledgement stall.
+         */
+        public Settings resume(final boolean resume)
+        {
+            this.resume = resume;
             return this;
         }
 

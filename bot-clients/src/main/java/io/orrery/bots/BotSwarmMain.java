@@ -140,6 +140,10 @@ public final class BotSwarmMain implements Callable<Integer>
         "(default: ${DEFAULT-VALUE}).")
     String inputAckStall = "3s";
 
+    @Option(names = { "--no-resume" }, description = "End a bot's session when the layer goes away instead of " +
+        "resuming it (hellos with backoff from 1 s to 30 s, the view re-sent).")
+    boolean noResume;
+
     /**
      * The command line, whose errors are one line naming the culprit and exit code
      * {@link io.orrery.core.status.ProcessErrors#EXIT_CONFIGURATION} (the stack trace with -Dorrery.stacktrace=true).
@@ -216,7 +220,8 @@ public final class BotSwarmMain implements Callable<Integer>
                 .reportIntervalNs(parseNs(reportInterval))
                 .connectTimeoutNs(parseNs(connectTimeout))
                 .idleMaxParkNs(parseNs(idleMaxPark))
-                .inputAckStallNs(parseNs(inputAckStall));
+                .inputAckStallNs(parseNs(inputAckStall))
+                .resume(!noResume);
 
             System.out.printf(Locale.ROOT, "swarm: %d bots on %d thread(s), %s, ramp %.0f bots/s, %d Hz, mix %s, " +
                 "world +-%.0f m%n", bots, threads, duration, ramp, inputRateHz, settings.mix(), extentM);

@@ -77,6 +77,13 @@ public final class SwarmSummary
         long untrustedRejects = 0;
         long transientRejects = 0;
         long bytesReceived = 0;
+        long resumptions = 0;
+        long resumeAttempts = 0;
+        long staleDespawns = 0;
+        long rolledBack = 0;
+        long longestGapNs = 0;
+        long longestResumeNs = 0;
+        long resuming = 0;
         final InventoryCounters inventory = new InventoryCounters();
         final Histogram inventoryLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         long commutes = 0;
@@ -120,6 +127,13 @@ public final class SwarmSummary
                 backPressured += session.inputsBackPressured();
                 malformed += session.malformedReceived();
                 authorityChanges += session.authorityChangesSeen();
+                resumptions += session.resumptions();
+                resumeAttempts += session.resumeAttempts();
+                staleDespawns += session.staleDespawns();
+                rolledBack = Math.max(rolledBack, session.acknowledgementsRolledBack());
+                longestGapNs = Math.max(longestGapNs, session.longestUpdateGapNs());
+                longestResumeNs = Math.max(longestResumeNs, session.longestResumeNs());
+                resuming += ClientSession.State.RESUMING == session.state() ? 1 : 0;
             }
         }
         summary.botsConnected = connected;
@@ -155,6 +169,13 @@ public final class SwarmSummary
         // bandwidth per client: message bytes received over the whole run (ramp-up included) per connected bot
         summary.counts.put("bytesPerClientPerSecond", connected > 0 && elapsedNs > 0 ?
             Math.round(bytesReceived / (double)connected / (elapsedNs / 1e9)) : 0);
+        summary.counts.put("sessionsResumed", resumptions);
+        summary.counts.put("resumeHellos", resumeAttempts);
+        summary.counts.put("sessionsResumingAtEnd", resuming);
+        summary.counts.put("staleEntitiesDespawned", staleDespawns);
+        summary.counts.put("acknowledgementsRolledBackMax", rolledBack);
+        summary.counts.put("longestUpdateGapMs", TimeUnit.NANOSECONDS.toMillis(longestGapNs));
+        summary.counts.put("longestResumeMs", TimeUnit.NANOSECONDS.toMillis(longestResumeNs));
         summary.counts.put("unknownImageMessages", unknownImage);
         summary.counts.put("threadErrors", errors);
 

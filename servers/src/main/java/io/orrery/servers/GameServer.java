@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>
  * Exit codes (sysexits.h, distinct from picocli's usage error 2 and a JVM crash 134): 0 after a clean stop (SIGTERM,
  * the end of {@code --duration}), {@value #EXIT_ERRORS} when the agent thread reported errors,
- * {@value #EXIT_DISCONNECTED} when the shard dropped it or it never connected, 70 when its agent thread died
+ * {@value #EXIT_DISCONNECTED} when it never connected, was refused by a layer it rejoined, or had no layer for longer
+ * than {@code --layer-grace} (it pauses its simulation while it rejoins a lost layer), 70 when its agent thread died
  * ({@code AgentDeath}), 71 when its media driver went away ({@code DriverLoss}), {@value #EXIT_REJECTED} when the
  * shard refused the server (bad token, unknown server id), 78 for a configuration it cannot start with (no token
  * secret, a status address it cannot bind).
@@ -139,6 +140,10 @@ public final class GameServer implements Callable<Integer>
         "(default: ${DEFAULT-VALUE}).")
     String connectTimeout = "10s";
 
+    @CommandLine.Option(names = "--layer-grace", description = "When the layer is lost (killed, restarted), pause " +
+        "the simulation and rejoin with backoff for this long before exiting with code 69 (default: ${DEFAULT-VALUE}).")
+    String layerGrace = "10s";
+
     @Override
     public Integer call()
     {
@@ -150,7 +155,8 @@ public final class GameServer implements Callable<Integer>
         final long durationNs = Durations.parseNs(duration);
         final long reportNs = Math.max(TimeUnit.MILLISECONDS.toNanos(100), Durations.parseNs(reportInterval));
         final long connectTimeoutNs = Durations.parseNs(connectTimeout);
-        final GameServerAgent.Settings settings = new GameServerAgent.Settings().world(worldSettings());
+        final GameServerAgent.Settings settings = new GameServerAgent.Settings().world(worldSettings())
+            .layerGraceNs(Durations.parseNs(layerGrace));
         final ServerLink.Context linkCtx = new ServerLink.Context()
             .serverId(serverId)
             .token(serverToken)
@@ -319,6 +325,10 @@ public final class GameServer implements Callable<Integer>
         {
             System.out.println("game server " + agent.link().serverId() + ": welcomed");
         }
+        else if (GameServerAgent.STATE_PAUSED == state && announced.compareAndSet(true, false))
+        {
+            System.out.println("game server " + agent.link().serverId() + ": layer lost, simulation paused, rejoining");
+        }
         if (GameServerAgent.STATE_REJECTED == state || GameServerAgent.STATE_DISCONNECTED == state ||
             (durationNs > 0 && elapsedNs >= durationNs) ||
             (GameServerAgent.STATE_CONNECTING == state && elapsedNs >= connectTimeoutNs + TimeUnit.SECONDS.toNanos(1)))
@@ -391,6 +401,8 @@ public final class GameServer implements Callable<Integer>
                 return "disconnected";
             case GameServerAgent.STATE_STOPPED:
                 return "stopped";
+            case GameServerAgent.STATE_PAUSED:
+                return "paused";
             default:
                 return "state " + state;
         }

@@ -61,6 +61,8 @@ import java.util.Arrays;
  * Silence counts only while the layer itself runs: when two polls of server ingress are more than a quarter of the
  * heartbeat timeout apart (the whole process was paused or starved, game servers with it), silence is measured
  * from the later poll, so a pause of the process never makes every server look dead at once.
+ * The layer's side of liveness: every welcomed server gets a {@code ServerHeartbeat} each heartbeat interval (a fifth
+ * of the timeout), so a server link tells a dead or restarted layer from a quiet one and rejoins.
  * A server that comes back with the same id is welcomed again but, in static mode, stays empty: its territories stay
  * with the survivors (moving them back is dynamic meshing's job), unless a territory has no server at all.
  *
@@ -101,6 +103,7 @@ public final class Atlas
     private final Long2LongHashMap zoneTerritory = new Long2LongHashMap(ShardConfig.NO_TERRITORY);
     private final boolean hasZoneTerritories;
     private final long heartbeatTimeoutNs;
+    private final long heartbeatIntervalNs;
     private final long handoffTimeoutNs;
     private final long viewMarginMm;
     private final long hysteresisMm;
@@ -158,6 +161,7 @@ public final class Atlas
         }
         hasZoneTerritories = zones;
         heartbeatTimeoutNs = config.heartbeatTimeoutMs() * 1_000_000L;
+        heartbeatIntervalNs = Math.max(1, config.heartbeatTimeoutMs() / 5) * 1_000_000L;
         handoffTimeoutNs = config.handoffTimeoutMs() * 1_000_000L;
         viewMarginMm = Math.round(config.viewMarginM() * MM_PER_M);
         hysteresisMm = Math.round(config.handoffHysteresisM() * MM_PER_M);
@@ -423,6 +427,7 @@ public final class Atlas
         int work = checkHeartbeats();
         work += checkHandoffTimeouts();
         work += scanTerritories();
+        work += sendHeartbeats();
         for (final ServerConnection connection : connections)
         {
             // views wait while the server is behind: deltas resume from what it last got
@@ -458,6 +463,26 @@ public final class Atlas
             if (connection.isActive() && nowNs - silentSinceNs > heartbeatTimeoutNs)
             {
                 declareDead(connection, RevokeReason.serverTimeout);
+                work++;
+            }
+        }
+        return work;
+    }
+
+    /**
+     * The layer's side of liveness: every welcomed server hears from the layer at least every heartbeat interval
+     * (a fifth of the heartbeat timeout, as announced in the welcome), so a server link detects a dead layer by
+     * silence instead of waiting for the media driver to time the layer's Aeron client out (10 s by default).
+     */
+    private int sendHeartbeats()
+    {
+        int work = 0;
+        for (final ServerConnection connection : connections)
+        {
+            if (connection.isActive() && nowNs - connection.lastHeartbeatSentNs >= heartbeatIntervalNs)
+            {
+                connection.lastHeartbeatSentNs = nowNs;
+                proxy.heartbeat(connection, nowNs);
                 work++;
             }
         }

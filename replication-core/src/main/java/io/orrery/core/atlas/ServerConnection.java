@@ -52,6 +52,7 @@ public final class ServerConnection
     ExclusivePublication publication;
     long deadlineNs;
     long lastHeartbeatNs;
+    long lastHeartbeatSentNs;
     long connectedNs;
     RejectReason rejectReason;
     String rejectText;

@@ -16,6 +16,7 @@ import io.orrery.wire.codec.HandoffPrepareEncoder;
 import io.orrery.wire.codec.MessageHeaderEncoder;
 import io.orrery.wire.codec.RejectReason;
 import io.orrery.wire.codec.RevokeReason;
+import io.orrery.wire.codec.ServerHeartbeatEncoder;
 import io.orrery.wire.codec.ServerRejectEncoder;
 import io.orrery.wire.codec.ServerWelcomeEncoder;
 import io.orrery.wire.codec.TerritoryGrantEncoder;
@@ -53,6 +54,7 @@ public final class ServerEgressProxy
     private final UnsafeBuffer buffer;
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ServerWelcomeEncoder welcomeEncoder = new ServerWelcomeEncoder();
+    private final ServerHeartbeatEncoder heartbeatEncoder = new ServerHeartbeatEncoder();
     private final ServerRejectEncoder rejectEncoder = new ServerRejectEncoder();
     private final TerritoryGrantEncoder grantEncoder = new TerritoryGrantEncoder();
     private final TerritoryRevokeEncoder revokeEncoder = new TerritoryRevokeEncoder();
@@ -101,6 +103,19 @@ public final class ServerEgressProxy
             .sessionTimeoutMs(sessionTimeoutMs)
             .helloNonce(connection.helloNonce);
         return offer(connection, MessageHeaderEncoder.ENCODED_LENGTH + welcomeEncoder.encodedLength());
+    }
+
+    /**
+     * The layer's heartbeat to a welcomed server ({@code ServerHeartbeat}): the server link declares the layer lost
+     * when its bound image is silent for longer than its layer timeout. A failed offer is only counted: the next one
+     * follows within a heartbeat interval, and a server that cannot take its control stream is failed over anyway.
+     */
+    public boolean heartbeat(final ServerConnection connection, final long nowNs)
+    {
+        heartbeatEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .serverId(connection.serverId)
+            .timestampNs(nowNs);
+        return offer(connection, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength());
     }
 
     /**

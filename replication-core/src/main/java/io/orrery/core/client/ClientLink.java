@@ -13,6 +13,7 @@ import io.aeron.logbuffer.Header;
 import io.orrery.core.ingress.BoundedFragmentAssembler;
 import io.orrery.wire.CompactUpdates;
 import io.orrery.wire.MessageValidator;
+import io.orrery.wire.codec.DespawnReason;
 import io.orrery.wire.codec.DisconnectDecoder;
 import io.orrery.wire.codec.EntityDespawnDecoder;
 import io.orrery.wire.codec.EntitySpawnDecoder;
@@ -58,6 +59,25 @@ import java.util.concurrent.TimeUnit;
  * {@link ClientSession.State#REJECTED} with the last reason. A listener's {@code onReject} before the welcome is
  * called only when the session gives up.
  * <p>
+ * Resumption ({@link Settings#resume(boolean)}; off by default for an embedder that wants to decide, on in the bot
+ * swarm). A connected session that hears nothing from its layer for the session timeout of its welcome (the layer
+ * heartbeats every session) has lost the layer — killed, restarted, or cut off. Instead of ending, the session
+ * reports {@link ClientSession.State#RESUMING}, drops its egress image, opens a new ingress publication and sends its
+ * hello again (same token, a new correlation id) after a backoff: {@link Settings#resumeBackoffInitialNs(long)} (1 s)
+ * doubling to {@link Settings#resumeBackoffMaxNs(long)} (30 s), each delay drawn from its upper half as jitter so a
+ * crowd of clients does not hello in step; a hello unanswered for as long as the current backoff is followed by the
+ * next. Past {@link Settings#resumeTimeoutNs(long)} (60 s) the session ends {@link ClientSession.State#DISCONNECTED}.
+ * A restarted layer remembers no session: the resumed session is a new layer session (new session id, the player's
+ * entity restored from the store on a persistent shard, or created again) bound to the same client-side session
+ * object. Its view is kept, and every entity held is stale from the new welcome on: the layer streams the session a
+ * fresh snapshot (spawns for everything in its bubble, spread over ticks by the byte budget), each spawn refreshing
+ * the held entry; {@link Settings#resumeSettleNs(long)} (1 s, many snapshot ticks at the layer's budget) after the
+ * welcome, every entry not refreshed since is despawned at the client (reason {@code resync},
+ * {@link ClientSession#staleDespawns()}). Inputs continue their sequence (the new layer session takes any increasing
+ * sequence); inputs acknowledged before the loss are never sent again, so none is applied twice, and a restored entity
+ * whose last applied input is below the last acknowledged one (write-behind lost the end) is counted in
+ * {@link ClientSession#acknowledgementsRolledBack()}, not as a regression.
+ * <p>
  * Ingress channels are given a 64 KiB term ({@code term-length=64k}) unless they name one: a layer refuses ingress
  * images with large terms, and Aeron's default UDP term is 16 MiB. Responses are reassembled within bounds
  * ({@link BoundedFragmentAssembler}): messages up to {@link #MAX_MESSAGE_LENGTH}, at most
@@ -82,6 +102,51 @@ public final class ClientLink implements Agent, AutoCloseable
         int maxReassemblies = 4096;
         int maxResponseTermLength = 16 * 1024 * 1024;
         NanoClock clock = SystemNanoClock.INSTANCE;
+        boolean resume;
+        long resumeBackoffInitialNs = TimeUnit.SECONDS.toNanos(1);
+        long resumeBackoffMaxNs = TimeUnit.SECONDS.toNanos(30);
+        long resumeTimeoutNs = TimeUnit.SECONDS.toNanos(60);
+        long resumeSettleNs = TimeUnit.SECONDS.toNanos(1);
+
+        /**
+         * Resume sessions whose layer went away instead of ending them (default false).
+         */
+        public Settings resume(final boolean resume)
+        {
+            this.resume = resume;
+            return this;
+        }
+
+        public Settings resumeBackoffInitialNs(final long resumeBackoffInitialNs)
+        {
+            this.resumeBackoffInitialNs = resumeBackoffInitialNs;
+            return this;
+        }
+
+        public Settings resumeBackoffMaxNs(final long resumeBackoffMaxNs)
+        {
+            this.resumeBackoffMaxNs = resumeBackoffMaxNs;
+            return this;
+        }
+
+        /**
+         * How long a session may resume before it gives up.
+         */
+        public Settings resumeTimeoutNs(final long resumeTimeoutNs)
+        {
+            this.resumeTimeoutNs = resumeTimeoutNs;
+            return this;
+        }
+
+        /**
+         * Time after a resumed welcome within which the layer's snapshot must refresh a held entity, or it is
+         * despawned as stale.
+         */
+        public Settings resumeSettleNs(final long resumeSettleNs)
+        {
+            this.resumeSettleNs = resumeSettleNs;
+            return this;
+        }
 
         public Settings ingressChannel(final String channel)
         {
@@ -368,8 +433,19 @@ public final class ClientLink implements Agent, AutoCloseable
             case CONNECTED:
                 if (nowNs - session.lastReceivedNs > session.sessionTimeoutNs)
                 {
-                    close(session, ClientSession.State.DISCONNECTED, ClientSession.REASON_LOCAL_TIMEOUT);
+                    if (settings.resume)
+                    {
+                        startResume(session);
+                    }
+                    else
+                    {
+                        close(session, ClientSession.State.DISCONNECTED, ClientSession.REASON_LOCAL_TIMEOUT);
+                    }
                     return 1;
+                }
+                if (0 != session.staleSweepAtNs && nowNs - session.staleSweepAtNs >= 0)
+                {
+                    return despawnStale(session);
                 }
                 session.heartbeatIfIdle(nowNs);
                 return 0;
@@ -381,6 +457,11 @@ public final class ClientLink implements Agent, AutoCloseable
                 if (nowNs > session.deadlineNs)
                 {
                     giveUp(session);
+                    return 1;
+                }
+                if (session.resuming && nowNs - session.nextHelloNs > session.helloBackoffNs)
+                {
+                    nextResumeHello(session); // unanswered: the layer may not be up yet
                     return 1;
                 }
                 return 0;
@@ -413,9 +494,75 @@ public final class ClientLink implements Agent, AutoCloseable
             session.sendHello(settings.responseChannel, settings.responseStreamId, nowNs))
         {
             session.state = ClientSession.State.AWAITING_WELCOME;
+            if (session.resuming)
+            {
+                session.resumeAttempts++;
+                session.nextHelloNs = nowNs; // the attempt's start: the next follows a backoff after it
+            }
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * The layer went silent: keep the session and its view, find a layer again.
+     */
+    private void startResume(final ClientSession session)
+    {
+        session.resuming = true;
+        session.resumeStartNs = nowNs;
+        session.staleSweepAtNs = 0;
+        if (0 != session.imageSessionId)
+        {
+            sessionByImage.remove(session.imageSessionId);
+            assembler.freeSessionBuffer(session.imageSessionId);
+            session.imageSessionId = 0;
+        }
+        CloseHelper.quietClose(session.publication);
+        session.publication = null;
+        session.registrationId = aeron.asyncAddExclusivePublication(ingressChannel, settings.ingressStreamId);
+        session.rejectReason = -1;
+        session.deadlineNs = nowNs + settings.resumeTimeoutNs;
+        session.helloBackoffNs = 0;
+        nextResumeHello(session);
+    }
+
+    /**
+     * Schedule the next resume hello: a new correlation id, the backoff doubled (from its initial value, up to its
+     * maximum), the delay drawn from the backoff's upper half.
+     */
+    private void nextResumeHello(final ClientSession session)
+    {
+        session.helloBackoffNs = 0 == session.helloBackoffNs ? settings.resumeBackoffInitialNs :
+            Math.min(settings.resumeBackoffMaxNs, session.helloBackoffNs << 1);
+        sessionByCorrelation.remove(session.correlationId);
+        session.correlationId = nextCorrelationId();
+        sessionByCorrelation.put(session.correlationId, session);
+        final long halfNs = Math.max(1, session.helloBackoffNs >> 1);
+        session.nextHelloNs = nowNs + halfNs + (session.correlationId >>> 1) % halfNs;
+        session.state = ClientSession.State.CONNECTING;
+    }
+
+    /**
+     * The settle time after a resumed welcome passed: despawn every entity the new layer has not sent since.
+     */
+    private int despawnStale(final ClientSession session)
+    {
+        session.staleSweepAtNs = 0;
+        final ClientEntityView view = session.view;
+        int despawned = 0;
+        for (int slot = 0, capacity = view.capacity(); slot < capacity; slot++)
+        {
+            final long entityId = view.entityId(slot);
+            if (view.slotOf(entityId) == slot && view.lastUpdateNs(slot) - session.resumedAtNs < 0 &&
+                view.release(entityId))
+            {
+                session.staleDespawns++;
+                despawned++;
+                session.listener.onDespawn(session, entityId, DespawnReason.resync.value());
+            }
+        }
+        return despawned;
     }
 
     /**
@@ -627,6 +774,16 @@ public final class ClientLink implements Agent, AutoCloseable
                 session.state = ClientSession.State.CONNECTED;
                 session.connectedNs = nowNs;
                 session.lastReceivedNs = nowNs;
+                if (session.resuming)
+                {
+                    session.resuming = false;
+                    session.resumptions++;
+                    session.longestResumeNs = Math.max(session.longestResumeNs, nowNs - session.resumeStartNs);
+                    session.resumedAtNs = nowNs;
+                    session.staleSweepAtNs = nowNs + settings.resumeSettleNs;
+                    session.rollbackWindow = true;
+                    session.helloBackoffNs = 0;
+                }
                 session.listener.onWelcome(session);
                 return;
             }

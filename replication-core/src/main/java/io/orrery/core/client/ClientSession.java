@@ -24,13 +24,23 @@ import org.agrona.concurrent.UnsafeBuffer;
  * entity arrives with a higher last-applied input sequence, every newly acknowledged input is recorded as
  * {@code now - sentTime}. Inputs older than the ring are counted as {@link #inputsUnmeasured()}.
  * <p>
+ * Resumption (with {@link ClientLink.Settings#resume(boolean)}): see {@link ClientLink}. Across a resumption the
+ * session object, its view, its input sequence and its measurements carry on; its layer session id, correlation id and
+ * possibly its player entity id are new ({@link #resumptions()}, {@link #longestUpdateGapNs()},
+ * {@link #staleDespawns()}, {@link #acknowledgementsRolledBack()}).
+ * <p>
  * Threading: used only on the thread that runs its {@link ClientLink}. Zero allocation once connected.
  */
 public final class ClientSession
 {
     public enum State
     {
-        CONNECTING, AWAITING_WELCOME, CONNECTED, REJECTED, DISCONNECTED, CLOSED
+        CONNECTING, AWAITING_WELCOME, CONNECTED, REJECTED, DISCONNECTED, CLOSED,
+        /**
+         * The layer went away (silent past the session timeout): hellos with backoff until welcomed again or the
+         * resume deadline passes. Reported by {@link #state()} only; no input is sent meanwhile.
+         */
+        RESUMING
     }
 
     public static final int REASON_LOCAL_TIMEOUT = 100;
@@ -71,6 +81,17 @@ public final class ClientSession
     long lastReceivedNs;
     int rejectReason = -1;
     int disconnectReason = -1;
+    boolean resuming;
+    long resumeStartNs;
+    long resumedAtNs;
+    long staleSweepAtNs;
+    boolean rollbackWindow;
+    long resumptions;
+    long resumeAttempts;
+    long staleDespawns;
+    long acknowledgementsRolledBack;
+    long longestUpdateGapNs;
+    long longestResumeNs;
 
     private long inputSequence;
     private long lastAcknowledgedInput;
@@ -306,9 +327,21 @@ public final class ClientSession
     {
         if (lastApplied < lastAcknowledgedInput)
         {
+            if (rollbackWindow)
+            {
+                // resumed on a layer restored from its store: the last acknowledged inputs' effects were written
+                // behind and lost; they are not sent again (so never applied twice), new ones continue the sequence
+                acknowledgementsRolledBack = Math.max(acknowledgementsRolledBack, lastAcknowledgedInput - lastApplied);
+                noteUpdateGap(nowNs);
+                lastOwnUpdateNs = nowNs;
+                lastOwnEpoch = authorityEpoch;
+                return;
+            }
             acknowledgementRegressions++;
             return;
         }
+        rollbackWindow = false;
+        noteUpdateGap(nowNs);
         if (0 != lastOwnUpdateNs && null != ownUpdateGapHistogram)
         {
             ownUpdateGapHistogram.recordValue(Math.min(nowNs - lastOwnUpdateNs, ownUpdateGapHistogram
@@ -342,9 +375,87 @@ public final class ClientSession
         }
     }
 
+    private void noteUpdateGap(final long nowNs)
+    {
+        if (0 != lastOwnUpdateNs && nowNs - lastOwnUpdateNs > longestUpdateGapNs)
+        {
+            longestUpdateGapNs = nowNs - lastOwnUpdateNs;
+        }
+    }
+
+    /**
+     * @return the state; {@link State#RESUMING} while a resumption's hellos are under way.
+     */
     public State state()
     {
-        return state;
+        return resuming && (State.CONNECTING == state || State.AWAITING_WELCOME == state) ? State.RESUMING : state;
+    }
+
+    /**
+     * @return when the session last received anything from its layer (the link clock's nanoseconds).
+     */
+    public long lastReceivedNs()
+    {
+        return lastReceivedNs;
+    }
+
+    /**
+     * @return the layer's heartbeat interval from the welcome: a live layer sends at least this often.
+     */
+    public long heartbeatIntervalNs()
+    {
+        return heartbeatIntervalNs;
+    }
+
+    /**
+     * @return layers this session was welcomed by again after losing one.
+     */
+    public long resumptions()
+    {
+        return resumptions;
+    }
+
+    /**
+     * @return hellos sent while resuming.
+     */
+    public long resumeAttempts()
+    {
+        return resumeAttempts;
+    }
+
+    /**
+     * @return entities held when the session resumed that the new layer did not send again within the settle time:
+     * despawned at the client (reason {@code resync}).
+     */
+    public long staleDespawns()
+    {
+        return staleDespawns;
+    }
+
+    /**
+     * @return the largest number of acknowledged inputs whose effect a resumed layer did not have (its store is
+     * written behind); those inputs are not sent again.
+     */
+    public long acknowledgementsRolledBack()
+    {
+        return acknowledgementsRolledBack;
+    }
+
+    /**
+     * @return the longest time between two updates of the player's own entity, in the link clock's nanoseconds
+     * (across a resumption: the time without updates).
+     */
+    public long longestUpdateGapNs()
+    {
+        return longestUpdateGapNs;
+    }
+
+    /**
+     * @return the longest time from losing the layer to the next welcome.
+     */
+    public long longestResumeNs()
+    {
+        return longestResumeNs;
     }
 
     public boolean isConnected()

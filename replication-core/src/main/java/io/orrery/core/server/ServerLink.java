@@ -68,8 +68,25 @@ import java.util.concurrent.TimeUnit;
  * is taken, and from then on only messages of the image (Aeron session) that delivered the welcome are handled.
  * Anything else on the response channel (another publication onto the same channel and stream: forged rejects,
  * revokes, inputs) is dropped and counted ({@link #foreignMessagesDropped()}); when the bound image goes away the
- * link is disconnected. Responses are reassembled within {@link Context#responseMaxMessageLength()} and
+ * layer is lost (see below). Responses are reassembled within {@link Context#responseMaxMessageLength()} and
  * {@link Context#responseMaxTermLength()} ({@link #responsesTooLong()}, {@link #responseImagesRefused()}).
+ * <p>
+ * Layer loss and rejoin: the Replication Layer heartbeats every welcomed server ({@code ServerHeartbeat}, a fifth of
+ * its heartbeat timeout apart). A link that hears nothing from its bound image for {@link Context#layerTimeoutNs()},
+ * or whose bound image goes away, has lost its layer (it was killed, closed or restarted, or it declared this server
+ * dead). With {@link Context#rejoin()} (the default) the link then says so ({@link ServerListener#onLayerLost}), closes
+ * its ingress publication and goes back to {@link State#CONNECTING}: after a backoff ({@link
+ * Context#rejoinBackoffInitialNs()} doubling to {@link Context#rejoinBackoffMaxNs()}, each delay drawn uniformly
+ * from its upper half as jitter so a fleet of servers does not hello in step) it opens a new publication and sends a
+ * new hello with a new nonce; an attempt not welcomed within {@link Context#rejoinHelloTimeoutNs()} is abandoned (its
+ * hello may have gone to a dead layer's subscription, which the media driver keeps until it times that client out)
+ * and the next one follows after the next backoff. It retries until welcomed or closed: how long a server may live
+ * without a layer is its embedder's decision (the game server pauses, then exits after its grace period). A new
+ * welcome is a new session: a restarted layer knows nothing of the old one, so everything the server held (entities,
+ * territories, epochs) is void and what the layer grants and streams in afterwards is the truth. Silence is measured
+ * only while the link itself runs: a duty cycle more than a quarter of the layer timeout after the previous one
+ * restarts the measurement, so a paused or starved game server does not declare a live layer lost. Without
+ * {@link Context#rejoin()} a lost layer ends the link ({@link State#DISCONNECTED}).
  * <p>
  * Threading: an {@link Agent}; every method is called on the thread that runs {@link #doWork()}.
  */
@@ -132,13 +149,14 @@ public final class ServerLink implements Agent, AutoCloseable
     private final Aeron aeron;
     private final ServerListener listener;
     private final NanoClock clock;
-    private final long registrationId;
+    private long registrationId;
     private final Subscription responses;
     private final BoundedFragmentAssembler assembler;
     private final AtomicCounter responsesTooLong;
     private final AtomicCounter responseImagesRefused;
     private final AtomicCounter responseFragmentsRefused;
-    private final long helloNonce;
+    private final SecureRandom random = new SecureRandom();
+    private long helloNonce;
     private final UnsafeBuffer sendBuffer;
     private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[256]);
     private final UnsafeBuffer stateView = new UnsafeBuffer(0, 0);
@@ -198,6 +216,14 @@ public final class ServerLink implements Agent, AutoCloseable
     private long rejectsReceived;
     private long foreignMessagesDropped;
     private int boundImageSessionId;
+    private long lastHeardNs;
+    private long lastDutyCycleNs;
+    private long layerTimeoutNs;
+    private boolean rejoining;
+    private int rejoinAttempts;
+    private long nextAttemptNs;
+    private long layerLosses;
+    private long rejoins;
 
     private ServerLink(final Context ctx)
     {
@@ -215,7 +241,7 @@ public final class ServerLink implements Agent, AutoCloseable
         this.assembler = new BoundedFragmentAssembler(this::onMessage, ctx.responseMaxMessageLength(),
             ctx.responseMaxTermLength(), RESPONSE_REASSEMBLIES, responsesTooLong, responseImagesRefused,
             responseFragmentsRefused);
-        this.helloNonce = new SecureRandom().nextLong() | 1L;
+        this.helloNonce = random.nextLong() | 1L;
         this.responses = aeron.addSubscription(ctx.responseChannel(), ctx.responseStreamId(),
             assembler::refuseOversizedImage, ServerLink::onResponseImageGone);
         this.registrationId = aeron.asyncAddExclusivePublication(ctx.ingressChannel(), ctx.ingressStreamId());
@@ -255,11 +281,16 @@ public final class ServerLink implements Agent, AutoCloseable
     @Override
     public int doWork()
     {
+        final long previousNs = nowNs;
         nowNs = clock.nanoTime();
         switch (state)
         {
             case CONNECTED:
             {
+                if (nowNs - previousNs > layerTimeoutNs >> 2)
+                {
+                    lastHeardNs = nowNs; // this link was not running: its silence says nothing about the layer
+                }
                 int work = responses.controlledPoll(assembler, FRAGMENT_LIMIT);
                 if (State.CONNECTED != state)
                 {
@@ -277,7 +308,12 @@ public final class ServerLink implements Agent, AutoCloseable
                 }
                 if (null == responses.imageBySessionId(boundImageSessionId))
                 {
-                    disconnect(REASON_CLOSED_BY_SHARD); // the layer's image went away (others do not count)
+                    layerLost(REASON_CLOSED_BY_SHARD); // the layer's image went away (others do not count)
+                    work++;
+                }
+                else if (nowNs - lastHeardNs > layerTimeoutNs)
+                {
+                    layerLost(REASON_TIMEOUT);
                     work++;
                 }
                 return work;
@@ -291,7 +327,14 @@ public final class ServerLink implements Agent, AutoCloseable
                 final int work = responses.controlledPoll(assembler, FRAGMENT_LIMIT);
                 if (State.AWAITING_WELCOME == state && nowNs - deadlineNs > 0)
                 {
-                    disconnect(REASON_CONNECT_FAILED);
+                    if (rejoining)
+                    {
+                        abandonAttempt();
+                    }
+                    else
+                    {
+                        disconnect(REASON_CONNECT_FAILED);
+                    }
                     return work + 1;
                 }
                 return work;
@@ -304,6 +347,21 @@ public final class ServerLink implements Agent, AutoCloseable
 
     private int connecting()
     {
+        if (rejoining)
+        {
+            // drain what arrives meanwhile (an old layer's last messages, answers to abandoned hellos)
+            responses.controlledPoll(assembler, FRAGMENT_LIMIT);
+            if (Aeron.NULL_VALUE == registrationId)
+            {
+                if (nowNs - nextAttemptNs < 0)
+                {
+                    return 0;
+                }
+                helloNonce = random.nextLong() | 1L;
+                registrationId = aeron.asyncAddExclusivePublication(ctx.ingressChannel(), ctx.ingressStreamId());
+                return 1;
+            }
+        }
         if (null == publication)
         {
             try
@@ -312,21 +370,74 @@ public final class ServerLink implements Agent, AutoCloseable
             }
             catch (final RegistrationException ex)
             {
-                disconnect(REASON_CONNECT_FAILED);
+                if (rejoining)
+                {
+                    registrationId = Aeron.NULL_VALUE;
+                    scheduleAttempt();
+                }
+                else
+                {
+                    disconnect(REASON_CONNECT_FAILED);
+                }
                 return 1;
             }
         }
         if (null != publication && publication.isConnected() && sendHello())
         {
             state = State.AWAITING_WELCOME;
+            if (rejoining)
+            {
+                deadlineNs = nowNs + ctx.rejoinHelloTimeoutNs();
+            }
             return 1;
         }
-        if (nowNs - deadlineNs > 0)
+        if (!rejoining && nowNs - deadlineNs > 0)
         {
             disconnect(REASON_CONNECT_FAILED);
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * The layer went silent or its image went away: rejoin (or end, without {@link Context#rejoin()}).
+     */
+    private void layerLost(final int reason)
+    {
+        layerLosses++;
+        disconnectReason = reason;
+        if (!ctx.rejoin())
+        {
+            disconnect(reason);
+            return;
+        }
+        closeResources();
+        registrationId = Aeron.NULL_VALUE;
+        rejoining = true;
+        rejoinAttempts = 0;
+        state = State.CONNECTING;
+        scheduleAttempt();
+        listener.onLayerLost(this, reason);
+    }
+
+    /**
+     * A rejoin hello was not answered in time: drop its publication and try again after the next backoff.
+     */
+    private void abandonAttempt()
+    {
+        closeResources();
+        registrationId = Aeron.NULL_VALUE;
+        state = State.CONNECTING;
+        scheduleAttempt();
+    }
+
+    private void scheduleAttempt()
+    {
+        final long backoffNs = Math.min(ctx.rejoinBackoffMaxNs(),
+            ctx.rejoinBackoffInitialNs() << Math.min(rejoinAttempts, 20));
+        rejoinAttempts++;
+        final long halfNs = Math.max(1, backoffNs >> 1);
+        nextAttemptNs = nowNs + halfNs + (random.nextLong() & Long.MAX_VALUE) % halfNs;
     }
 
     private boolean sendHello()
@@ -353,6 +464,30 @@ public final class ServerLink implements Agent, AutoCloseable
     public boolean isConnected()
     {
         return State.CONNECTED == state;
+    }
+
+    /**
+     * @return whether the link lost its layer and is trying to join one again.
+     */
+    public boolean isRejoining()
+    {
+        return rejoining;
+    }
+
+    /**
+     * @return how often the layer was lost (silent past the layer timeout, or its image gone).
+     */
+    public long layerLosses()
+    {
+        return layerLosses;
+    }
+
+    /**
+     * @return welcomes after a lost layer.
+     */
+    public long rejoins()
+    {
+        return rejoins;
     }
 
     /**
@@ -726,6 +861,7 @@ public final class ServerLink implements Agent, AutoCloseable
 
     private void disconnect(final int reason)
     {
+        rejoining = false;
         closeResources();
         CloseHelper.quietClose(responses);
         state = State.DISCONNECTED;
@@ -740,7 +876,7 @@ public final class ServerLink implements Agent, AutoCloseable
             CloseHelper.quietClose(publication);
             publication = null;
         }
-        else if (State.CONNECTING == state)
+        else if (State.CONNECTING == state && Aeron.NULL_VALUE != registrationId)
         {
             aeron.asyncRemovePublication(registrationId);
         }
@@ -786,10 +922,14 @@ public final class ServerLink implements Agent, AutoCloseable
 
     private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        if (State.CONNECTED == state && header.sessionId() != boundImageSessionId)
+        if (State.CONNECTED == state)
         {
-            foreignMessagesDropped++;
-            return;
+            if (header.sessionId() != boundImageSessionId)
+            {
+                foreignMessagesDropped++;
+                return;
+            }
+            lastHeardNs = nowNs;
         }
         if (MessageValidator.validate(buffer, offset, length) < 0)
         {
@@ -900,7 +1040,7 @@ public final class ServerLink implements Agent, AutoCloseable
             welcomeDecoder.replicationTimeNs();
             final long base = welcomeDecoder.entityIdBase();
             final long count = welcomeDecoder.entityIdCount();
-            welcomeDecoder.heartbeatIntervalMs();
+            final long layerHeartbeatIntervalMs = welcomeDecoder.heartbeatIntervalMs();
             welcomeDecoder.sessionTimeoutMs();
             if (welcomedServerId != ctx.serverId || welcomeDecoder.helloNonce() != helloNonce)
             {
@@ -911,7 +1051,17 @@ public final class ServerLink implements Agent, AutoCloseable
             entityIdBase = base;
             entityIdCount = count;
             boundImageSessionId = imageSessionId;
+            nextEntityOffset = 0;
+            layerTimeoutNs = Math.max(ctx.layerTimeoutNs(),
+                3 * TimeUnit.MILLISECONDS.toNanos(layerHeartbeatIntervalMs));
+            lastHeardNs = nowNs;
             state = State.CONNECTED;
+            if (rejoining)
+            {
+                rejoining = false;
+                rejoinAttempts = 0;
+                rejoins++;
+            }
             nextHeartbeatNs = nowNs;
             listener.onWelcome(this, serverSessionId, entityIdBase, entityIdCount);
         }
@@ -931,6 +1081,7 @@ public final class ServerLink implements Agent, AutoCloseable
             rejectsReceived++;
             closeResources();
             CloseHelper.quietClose(responses);
+            rejoining = false;
             state = State.REJECTED;
             listener.onRejected(this, reason, text);
         }
@@ -1120,6 +1271,19 @@ public final class ServerLink implements Agent, AutoCloseable
          * state.
          */
         public static final int RESPONSE_MAX_MESSAGE_LENGTH_DEFAULT = 64 * 1024;
+        public static final String REJOIN_PROP = "orrery.server.rejoin";
+        public static final String LAYER_TIMEOUT_MS_PROP = "orrery.server.layer.timeout.ms";
+        /**
+         * Silence of the bound image after which the layer is presumed lost (at least three of the layer's heartbeat
+         * intervals from the welcome).
+         */
+        public static final long LAYER_TIMEOUT_MS_DEFAULT = 1000;
+        public static final String REJOIN_BACKOFF_INITIAL_MS_PROP = "orrery.server.rejoin.backoff.initial.ms";
+        public static final long REJOIN_BACKOFF_INITIAL_MS_DEFAULT = 100;
+        public static final String REJOIN_BACKOFF_MAX_MS_PROP = "orrery.server.rejoin.backoff.max.ms";
+        public static final long REJOIN_BACKOFF_MAX_MS_DEFAULT = 1000;
+        public static final String REJOIN_HELLO_TIMEOUT_MS_PROP = "orrery.server.rejoin.hello.timeout.ms";
+        public static final long REJOIN_HELLO_TIMEOUT_MS_DEFAULT = 1000;
         public static final String RESPONSE_MAX_TERM_LENGTH_PROP = "orrery.server.response.max.term.length";
         public static final int RESPONSE_MAX_TERM_LENGTH_DEFAULT = 64 * 1024 * 1024;
 
@@ -1147,6 +1311,15 @@ public final class ServerLink implements Agent, AutoCloseable
             RESPONSE_MAX_TERM_LENGTH_PROP, RESPONSE_MAX_TERM_LENGTH_DEFAULT);
         private NanoClock nanoClock;
         private ServerListener listener;
+        private boolean rejoin = Boolean.parseBoolean(System.getProperty(REJOIN_PROP, "true"));
+        private long layerTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
+            Long.getLong(LAYER_TIMEOUT_MS_PROP, LAYER_TIMEOUT_MS_DEFAULT));
+        private long rejoinBackoffInitialNs = TimeUnit.MILLISECONDS.toNanos(
+            Long.getLong(REJOIN_BACKOFF_INITIAL_MS_PROP, REJOIN_BACKOFF_INITIAL_MS_DEFAULT));
+        private long rejoinBackoffMaxNs = TimeUnit.MILLISECONDS.toNanos(
+            Long.getLong(REJOIN_BACKOFF_MAX_MS_PROP, REJOIN_BACKOFF_MAX_MS_DEFAULT));
+        private long rejoinHelloTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
+            Long.getLong(REJOIN_HELLO_TIMEOUT_MS_PROP, REJOIN_HELLO_TIMEOUT_MS_DEFAULT));
 
         /**
          * Validate and connect the Aeron client if none was given. Idempotent.
@@ -1411,6 +1584,73 @@ public final class ServerLink implements Agent, AutoCloseable
         public Context responseMaxTermLength(final int responseMaxTermLength)
         {
             this.responseMaxTermLength = responseMaxTermLength;
+            return this;
+        }
+
+        /**
+         * Whether a lost layer is rejoined (default true) or ends the link.
+         */
+        public boolean rejoin()
+        {
+            return rejoin;
+        }
+
+        public Context rejoin(final boolean rejoin)
+        {
+            this.rejoin = rejoin;
+            return this;
+        }
+
+        /**
+         * Silence of the bound image after which the layer is presumed lost.
+         */
+        public long layerTimeoutNs()
+        {
+            return layerTimeoutNs;
+        }
+
+        public Context layerTimeoutNs(final long layerTimeoutNs)
+        {
+            this.layerTimeoutNs = layerTimeoutNs;
+            return this;
+        }
+
+        /**
+         * First delay before a rejoin attempt; it doubles per unanswered attempt up to {@link #rejoinBackoffMaxNs()}.
+         */
+        public long rejoinBackoffInitialNs()
+        {
+            return rejoinBackoffInitialNs;
+        }
+
+        public Context rejoinBackoffInitialNs(final long rejoinBackoffInitialNs)
+        {
+            this.rejoinBackoffInitialNs = rejoinBackoffInitialNs;
+            return this;
+        }
+
+        public long rejoinBackoffMaxNs()
+        {
+            return rejoinBackoffMaxNs;
+        }
+
+        public Context rejoinBackoffMaxNs(final long rejoinBackoffMaxNs)
+        {
+            this.rejoinBackoffMaxNs = rejoinBackoffMaxNs;
+            return this;
+        }
+
+        /**
+         * How long a rejoin attempt waits for its welcome before it is abandoned.
+         */
+        public long rejoinHelloTimeoutNs()
+        {
+            return rejoinHelloTimeoutNs;
+        }
+
+        public Context rejoinHelloTimeoutNs(final long rejoinHelloTimeoutNs)
+        {
+            this.rejoinHelloTimeoutNs = rejoinHelloTimeoutNs;
             return this;
         }
 

@@ -159,6 +159,16 @@ public interface ServerListener
     }
 
     /**
+     * The layer went silent past the link's layer timeout ({@link ServerLink#REASON_TIMEOUT}) or its image went away
+     * ({@link ServerLink#REASON_CLOSED_BY_SHARD}) and the link is rejoining: nothing this server holds is its own any
+     * more; stop simulating (writes cannot reach the layer, and a restarted layer will not take them). On the next
+     * {@link #onWelcome} drop the old world: the layer grants territories and streams their entities in again.
+     */
+    default void onLayerLost(final ServerLink link, final int reason)
+    {
+    }
+
+    /**
      * The connection ended: the Replication Layer closed it (for example it declared this server dead), it went
      * silent past the timeout, or the link could not connect. Entities this server simulated are no longer its own.
      *

@@ -38,6 +38,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * through {@link ServerLink#releaseEntity}; if the link is back-pressured the entity is held (not simulated, not
  * published) and the release retried each duty cycle.
  * <p>
+ * Layer loss: when the link loses its layer ({@link #onLayerLost}) the server is {@link #STATE_PAUSED}: no tick
+ * runs, so its world neither advances nor diverges from what the layer last took, while the link rejoins with
+ * backoff. Welcomed again within {@link Settings#layerGraceNs(long)}, it drops its whole world (the layer is the
+ * source of truth: a restarted layer restored its world from the store and streams the entities of the territories
+ * it grants afresh) and runs again; otherwise it ends {@link #STATE_DISCONNECTED} (the process exits 69).
+ * <p>
  * Threading: an {@link Agent}; {@code doWork()} and every {@link ServerListener} / {@link WorldListener} callback run
  * on the agent's thread. {@link #status(int)} may be read from any thread; the other accessors only on the agent's
  * thread or after it stopped. Zero allocation in steady state.
@@ -70,6 +76,10 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
      * Closed by its embedder after it ran: a clean stop.
      */
     public static final int STATE_STOPPED = 4;
+    /**
+     * The layer was lost: not simulating, the link rejoining, until welcomed again or the grace period expires.
+     */
+    public static final int STATE_PAUSED = 5;
 
     public static final long MAX_TICK_NS = TimeUnit.SECONDS.toNanos(10);
 
@@ -81,7 +91,17 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
         WorldSettings world = new WorldSettings();
         long loadReportIntervalNs = TimeUnit.SECONDS.toNanos(1);
         int maxLagTicks = 5;
+        long layerGraceNs = TimeUnit.SECONDS.toNanos(10);
         NanoClock clock = SystemNanoClock.INSTANCE;
+
+        /**
+         * How long the server stays paused without a layer (rejoining) before it gives up (default 10 s).
+         */
+        public Settings layerGraceNs(final long layerGraceNs)
+        {
+            this.layerGraceNs = layerGraceNs;
+            return this;
+        }
 
         public WorldSettings world()
         {
@@ -151,6 +171,10 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     private long handoffsOut;
     private long rejectsReceived;
     private long staleOrUnauthorisedRejects;
+    private long welcomes;
+    private long layerLosses;
+    private long pausedSinceNs;
+    private long longestPauseNs;
 
     /**
      * Launch the server link with this agent as its listener.
@@ -187,6 +211,11 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
         int work = link.doWork();
         if (STATE_RUNNING != state)
         {
+            if (STATE_PAUSED == state && clock.nanoTime() - pausedSinceNs > settings.layerGraceNs)
+            {
+                giveUpOnLayer();
+                work++;
+            }
             return work;
         }
         final long nowNs = clock.nanoTime();
@@ -214,12 +243,22 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     @Override
     public void onClose()
     {
-        if (STATE_RUNNING == state)
+        if (STATE_RUNNING == state || STATE_PAUSED == state)
         {
             state = STATE_STOPPED;
         }
         updateStatus();
         CloseHelper.quietClose(link);
+    }
+
+    private void giveUpOnLayer()
+    {
+        final int reason = link.disconnectReason();
+        state = STATE_DISCONNECTED;
+        CloseHelper.quietClose(link);
+        disconnectReason = reason;
+        world.clear();
+        status.lazySet(STATUS_STATE, state);
     }
 
     private int runTick(final long nowNs)
@@ -354,13 +393,40 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     public void onWelcome(final ServerLink link, final long serverSessionId, final long entityIdBase,
         final long entityIdCount)
     {
+        final long nowNs = clock.nanoTime();
+        if (welcomes++ > 0)
+        {
+            // a new session: whatever this server held belongs to the old one; the layer streams the truth in
+            world.clear();
+            heldReleases.clear();
+            heldEpochs.clear();
+            resyncNext = false;
+            if (STATE_PAUSED == state)
+            {
+                longestPauseNs = Math.max(longestPauseNs, nowNs - pausedSinceNs);
+            }
+        }
         world.idBlock(entityIdBase, entityIdCount);
         state = STATE_RUNNING;
-        final long nowNs = clock.nanoTime();
         nextTickNs = nowNs;
         reportStartNs = nowNs;
         nextReportNs = nowNs;
         status.lazySet(STATUS_STATE, state);
+    }
+
+    @Override
+    public void onLayerLost(final ServerLink link, final int reason)
+    {
+        layerLosses++;
+        disconnectReason = reason;
+        if (STATE_RUNNING == state)
+        {
+            state = STATE_PAUSED;
+            pausedSinceNs = clock.nanoTime();
+            heldReleases.clear();
+            heldEpochs.clear();
+            status.lazySet(STATUS_STATE, state);
+        }
     }
 
     @Override
@@ -620,6 +686,30 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     public long handoffsOut()
     {
         return handoffsOut;
+    }
+
+    /**
+     * @return how often the link lost its layer.
+     */
+    public long layerLosses()
+    {
+        return layerLosses;
+    }
+
+    /**
+     * @return welcomes after the first (rejoins of a layer).
+     */
+    public long rejoins()
+    {
+        return Math.max(0, welcomes - 1);
+    }
+
+    /**
+     * @return the longest time paused without a layer before a rejoin, in the agent clock's nanoseconds.
+     */
+    public long longestPauseNs()
+    {
+        return longestPauseNs;
     }
 
     public long rejectsReceived()

@@ -36,7 +36,7 @@ final class MeshRig implements AutoCloseable
     static final long MM = 1000;
 
     final CachedNanoClock clock = new CachedNanoClock();
-    final ReplicationLayer layer;
+    ReplicationLayer layer;
     final Aeron aeron;
     final ClientLink clients;
     final List<GameServerAgent> servers = new ArrayList<>();
@@ -45,6 +45,10 @@ final class MeshRig implements AutoCloseable
         (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
     private boolean metering;
     private long serverBytes;
+    private final String shardConfig;
+    private final java.util.function.Consumer<ReplicationLayer.Context> customise;
+    private final io.aeron.driver.MediaDriver driver;
+    private boolean layerFrozen;
 
     MeshRig(final String shardConfig)
     {
@@ -56,7 +60,38 @@ final class MeshRig implements AutoCloseable
      */
     MeshRig(final String shardConfig, final java.util.function.Consumer<ReplicationLayer.Context> customise)
     {
+        this(shardConfig, customise, false);
+    }
+
+    /**
+     * @param externalDriver run the media driver in the rig, apart from the layer, so the layer can be closed and
+     *                       launched again on the same driver ({@link #closeLayer()}, {@link #launchLayer()}).
+     */
+    MeshRig(
+        final String shardConfig,
+        final java.util.function.Consumer<ReplicationLayer.Context> customise,
+        final boolean externalDriver)
+    {
+        this.shardConfig = shardConfig;
+        this.customise = customise;
         clock.update(TimeUnit.SECONDS.toNanos(1000));
+        driver = externalDriver ? io.aeron.driver.MediaDriver.launchEmbedded(new io.aeron.driver.MediaDriver.Context()
+            .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
+            .sharedIdleStrategy(new org.agrona.concurrent.BackoffIdleStrategy())
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true)) : null;
+        launchLayer();
+        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(layer.aeronDirectoryName()));
+        // a rig whose layer can restart resumes its sessions
+        clients = new ClientLink(aeron, new ClientLink.Settings().clock(clock).responseStreamId(2001)
+            .resume(externalDriver));
+    }
+
+    /**
+     * Launch a layer (again, on the rig's external driver, after {@link #closeLayer()}).
+     */
+    void launchLayer()
+    {
         final ReplicationLayer.Context ctx = new ReplicationLayer.Context()
             .threadingMode(ThreadingMode.INVOKER)
             .nanoClock(clock)
@@ -66,10 +101,31 @@ final class MeshRig implements AutoCloseable
             .maxEntities(4096)
             .bubbleRadiusM(300)
             .tickRateHz(30);
+        if (null != driver)
+        {
+            ctx.aeronDirectoryName(driver.aeronDirectoryName());
+        }
         customise.accept(ctx);
         layer = ReplicationLayer.launch(ctx);
-        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(layer.aeronDirectoryName()));
-        clients = new ClientLink(aeron, new ClientLink.Settings().clock(clock).responseStreamId(2001));
+    }
+
+    /**
+     * Stop stepping the layer without closing it, as if its process were killed: its publications and
+     * subscriptions stay in the media driver, nothing more comes from it.
+     */
+    void freezeLayer()
+    {
+        layerFrozen = true;
+    }
+
+    /**
+     * Close the layer (its publications and subscriptions go away); the rig keeps stepping everything else.
+     */
+    void closeLayer()
+    {
+        CloseHelper.quietClose(layer);
+        layer = null;
+        layerFrozen = false;
     }
 
     GameServerAgent addServer(final int serverId, final WorldSettings world)
@@ -81,14 +137,17 @@ final class MeshRig implements AutoCloseable
     {
         final GameServerAgent agent = new GameServerAgent(
             new GameServerAgent.Settings().world(world).clock(clock).loadReportIntervalNs(TimeUnit.MILLISECONDS
-                .toNanos(200)),
+                .toNanos(200)).layerGraceNs(TimeUnit.SECONDS.toNanos(120)),
             new ServerLink.Context()
                 .aeron(aeron)
                 .nanoClock(clock)
                 .serverId(serverId)
                 .token(SessionTokens.forServers(secret).issue(serverId, System.currentTimeMillis() + 60_000))
                 .ingressChannel(layer.context().serverIngressChannel())
-                .ingressStreamId(layer.context().serverIngressStreamId()));
+                .ingressStreamId(layer.context().serverIngressStreamId())
+                // virtual ticks outrun the media driver's own thread (images appear after many of them): rejoin
+                // attempts and the grace period are generous in virtual time
+                .rejoinHelloTimeoutNs(TimeUnit.SECONDS.toNanos(5)));
         servers.add(agent);
         agent.onStart();
         return agent;
@@ -125,7 +184,7 @@ final class MeshRig implements AutoCloseable
 
     int poll()
     {
-        int work = layer.doWork();
+        int work = null == layer || layerFrozen ? 0 : layer.doWork();
         for (int i = 0; i < servers.size(); i++)
         {
             if (metering)
@@ -176,7 +235,7 @@ final class MeshRig implements AutoCloseable
                 return false;
             }
         }
-        return layer.replicant().isEgressWindowOpen();
+        return null == layer || layer.replicant().isEgressWindowOpen();
     }
 
     void ticks(final int count)
@@ -270,5 +329,6 @@ final class MeshRig implements AutoCloseable
         CloseHelper.quietClose(clients);
         CloseHelper.quietClose(aeron);
         CloseHelper.quietClose(layer);
+        CloseHelper.quietClose(driver);
     }
 }
