@@ -15,10 +15,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.BufferedReader;
 import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +28,6 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The real processes through a layer restart: an external media driver in this JVM outlives the layer; the layer (a
@@ -45,6 +41,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Tag("system")
 class LayerRestartProcessTest
 {
+    private static final List<String> CHILD_OPTIONS = List.of("-Xmx1g");
     private static final int BOTS = 12;
     private static final long BACK_WITHIN_MS = 5_000;
     private static final long PLAYER_ID_BASE = 1_000_000; // the swarm's default
@@ -68,37 +65,38 @@ class LayerRestartProcessTest
         try
         {
             final List<String> layerOutput = Collections.synchronizedList(new ArrayList<>());
-            layer = start(layerOutput, ReplicationLayerServer.class.getName(), "--dev", aeronDir, "--shard=two-servers",
-                store, "--report-interval-s=5");
-            awaitLines(layer, layerOutput, "replication layer up", 1);
+            layer = ChildJvm.start(layerOutput, CHILD_OPTIONS, ReplicationLayerServer.class.getName(), "--dev",
+                aeronDir, "--shard=two-servers", store, "--report-interval-s=5");
+            ChildJvm.awaitLines(layer, layerOutput, "replication layer up", 1);
             final List<List<String>> serverOutputs = new ArrayList<>();
             for (int i = 0; i < servers.length; i++)
             {
                 final List<String> output = Collections.synchronizedList(new ArrayList<>());
                 serverOutputs.add(output);
-                servers[i] = start(output, GameServer.class.getName(), "--dev", "--server-id=" + (i + 1), aeronDir,
-                    "--npcs=5", "--report-interval=5s", "--layer-grace=60s", "--stop-on-stdin-close");
+                servers[i] = ChildJvm.start(output, CHILD_OPTIONS, GameServer.class.getName(), "--dev",
+                    "--server-id=" + (i + 1), aeronDir, "--npcs=5", "--report-interval=5s", "--layer-grace=60s",
+                    "--stop-on-stdin-close");
             }
             for (int i = 0; i < servers.length; i++)
             {
-                awaitLines(servers[i], serverOutputs.get(i), "welcomed", 1);
+                ChildJvm.awaitLines(servers[i], serverOutputs.get(i), "welcomed", 1);
             }
             final List<String> swarmOutput = Collections.synchronizedList(new ArrayList<>());
-            swarm = start(swarmOutput, BotSwarmMain.class.getName(), "--dev", aeronDir, "-b", String.valueOf(BOTS),
-                "-t", "1", "-d", "35s", "-r", "100", "--mix", "walk=50,inventory=50", "--inventory-interval=500ms",
-                "--progress-interval=5s");
+            swarm = ChildJvm.start(swarmOutput, CHILD_OPTIONS, BotSwarmMain.class.getName(), "--dev", aeronDir,
+                "-b", String.valueOf(BOTS), "-t", "1", "-d", "35s", "-r", "100", "--mix", "walk=50,inventory=50",
+                "--inventory-interval=500ms", "--progress-interval=5s");
             Thread.sleep(10_000); // deadline-free on purpose: the swarm runs its fixed duration regardless
 
             layer.destroyForcibly(); // SIGKILL
             assertTrue(layer.waitFor(30, TimeUnit.SECONDS));
             final List<String> restartedOutput = Collections.synchronizedList(new ArrayList<>());
-            layer = start(restartedOutput, ReplicationLayerServer.class.getName(), "--dev", aeronDir,
-                "--shard=two-servers", store, "--report-interval-s=5");
-            awaitLines(layer, restartedOutput, "replication layer up", 1);
+            layer = ChildJvm.start(restartedOutput, CHILD_OPTIONS, ReplicationLayerServer.class.getName(), "--dev",
+                aeronDir, "--shard=two-servers", store, "--report-interval-s=5");
+            ChildJvm.awaitLines(layer, restartedOutput, "replication layer up", 1);
             final long upNs = System.nanoTime();
             for (int i = 0; i < servers.length; i++)
             {
-                awaitLines(servers[i], serverOutputs.get(i), "welcomed", 2);
+                ChildJvm.awaitLines(servers[i], serverOutputs.get(i), "welcomed", 2);
                 final long backMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - upNs);
                 assertTrue(backMs <= BACK_WITHIN_MS, "game server " + (i + 1) + " back after " + backMs + " ms: " +
                     serverOutputs.get(i));
@@ -134,12 +132,12 @@ class LayerRestartProcessTest
         }
         finally
         {
-            destroy(swarm);
+            ChildJvm.destroy(swarm);
             for (final Process server : servers)
             {
-                destroy(server);
+                ChildJvm.destroy(server);
             }
-            destroy(layer);
+            ChildJvm.destroy(layer);
             CloseHelper.quietClose(driver);
             IoUtil.delete(dir, true);
         }
@@ -180,76 +178,5 @@ class LayerRestartProcessTest
             }
         }
         return -1;
-    }
-
-    private static Process start(final List<String> output, final String mainClass, final String... args)
-        throws Exception
-    {
-        final List<String> command = new ArrayList<>(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
-            "-Xmx1g",
-            "-cp", System.getProperty("java.class.path"),
-            mainClass));
-        command.addAll(List.of(args));
-        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        final Thread reader = new Thread(() ->
-        {
-            try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
-            {
-                String line;
-                while (null != (line = lines.readLine()))
-                {
-                    output.add(line);
-                }
-            }
-            catch (final Exception ignore)
-            {
-                // the process ended
-            }
-        }, "layer-restart-reader");
-        reader.setDaemon(true);
-        reader.start();
-        return process;
-    }
-
-    private static void awaitLines(final Process process, final List<String> output, final String text,
-        final int occurrences) throws InterruptedException
-    {
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (occurrences(output, text) < occurrences)
-        {
-            if (!process.isAlive())
-            {
-                fail("process exited with " + process.exitValue() + " before '" + text + "': " + output);
-            }
-            if (System.nanoTime() > deadline)
-            {
-                fail("no '" + text + "' x" + occurrences + " within 60 s: " + output);
-            }
-            Thread.sleep(20);
-        }
-    }
-
-    private static int occurrences(final List<String> output, final String text)
-    {
-        int count = 0;
-        synchronized (output)
-        {
-            for (final String line : output)
-            {
-                count += line.contains(text) ? 1 : 0;
-            }
-        }
-        return count;
-    }
-
-    private static void destroy(final Process process)
-    {
-        if (null != process && process.isAlive())
-        {
-            process.destroyForcibly();
-        }
     }
 }
