@@ -13,6 +13,7 @@ import io.aeron.logbuffer.Header;
 import io.orrery.core.auth.SessionTokens;
 import io.orrery.core.ingress.BoundedFragmentAssembler;
 import io.orrery.core.ingress.IngressLimits;
+import io.orrery.core.ingress.RefusalBudget;
 import io.orrery.core.ingress.ResponseChannels;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.MessageValidator;
@@ -34,7 +35,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.SplittableRandom;
 
 /**
  * Polls the server ingress stream: validates every message, authenticates {@code ServerHello}s (HMAC server token in
@@ -94,7 +94,7 @@ public final class ServerIngressAdapter implements AutoCloseable
     private final Subscription subscription;
     private final Int2ObjectHashMap<ServerConnection> connectionByImage = new Int2ObjectHashMap<>();
     private final ArrayList<ServerConnection> pending = new ArrayList<>();
-    private final SplittableRandom sessionIds = new SplittableRandom(new SecureRandom().nextLong());
+    private final SecureRandom sessionIds = new SecureRandom();
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final ServerHelloDecoder helloDecoder = new ServerHelloDecoder();
@@ -110,9 +110,7 @@ public final class ServerIngressAdapter implements AutoCloseable
     private long nowNs;
     private long nextHousekeepingNs;
     private int pendingRefusals;
-    private double refusalTokens;
-    private long refusalRefillNs;
-    private boolean refusalBucketStarted;
+    private RefusalBudget refusals;
 
     /**
      * @param limits           what the server ingress accepts and the parameters of the egress publications.
@@ -352,12 +350,24 @@ public final class ServerIngressAdapter implements AutoCloseable
         final int tokenResult = tokens.verify(tokenView, 0, tokenView.capacity(), epochClock.time());
         final long tokenServerId = SessionTokens.TOKEN_LENGTH == tokenView.capacity() ?
             SessionTokens.playerId(tokenView, 0) : 0;
-        final Image image = subscription.imageBySessionId(imageSessionId);
-        final String requested = helloDecoder.responseChannel();
         final boolean refused = PROTOCOL_VERSION != protocolVersion || SessionTokens.VALID != tokenResult ||
             tokenServerId != serverId || !atlas.isKnownServer(serverId);
+        if (refused)
+        {
+            if (null == refusals)
+            {
+                refusals = new RefusalBudget(limits, nowNs);
+            }
+            if (!refusals.tryTake(nowNs, pendingRefusals))
+            {
+                increment(OrreryCounter.SERVER_HELLOS_SHED); // before the response channel is even decoded
+                return;
+            }
+        }
+        final Image image = subscription.imageBySessionId(imageSessionId);
         final String responseChannel = null == image ? null : ResponseChannels.rebuild(
-            requested, image.sourceIdentity(), egressTermLength, limits.egressMtu(),
+            helloDecoder.responseChannel(), image.sourceIdentity(),
+            refused ? RefusalBudget.REFUSAL_TERM_LENGTH : egressTermLength, limits.egressMtu(),
             refused ? limits.refusalLingerNs() : limits.egressLingerNs());
         if (null == responseChannel)
         {
@@ -369,11 +379,6 @@ public final class ServerIngressAdapter implements AutoCloseable
         connection.helloNonce = helloNonce;
         if (refused)
         {
-            if (!takeRefusal())
-            {
-                increment(OrreryCounter.SERVER_HELLOS_SHED);
-                return;
-            }
             increment(OrreryCounter.SERVER_HELLOS_REJECTED);
             connection.state = ServerConnection.State.AWAITING_REJECT;
             refuse(connection, protocolVersion, tokenResult, tokenServerId);
@@ -387,7 +392,7 @@ public final class ServerIngressAdapter implements AutoCloseable
         }
 
         connection.imageSessionId = imageSessionId;
-        connection.deadlineNs = nowNs + connectTimeoutNs;
+        connection.deadlineNs = nowNs + (refused ? RefusalBudget.connectTimeoutNs(connectTimeoutNs) : connectTimeoutNs);
         try
         {
             connection.registrationId = aeron.asyncAddExclusivePublication(responseChannel, responseStreamId);
@@ -432,31 +437,6 @@ public final class ServerIngressAdapter implements AutoCloseable
         }
     }
 
-    /**
-     * A token bucket of {@link IngressLimits#refusalsPerSecond()} with a burst of one second's worth, and a cap on
-     * refusals waiting for their publication.
-     */
-    private boolean takeRefusal()
-    {
-        final int rate = limits.refusalsPerSecond();
-        if (!refusalBucketStarted)
-        {
-            refusalBucketStarted = true;
-            refusalTokens = rate;
-            refusalRefillNs = nowNs;
-        }
-        else if (nowNs - refusalRefillNs > 0)
-        {
-            refusalTokens = Math.min(rate, refusalTokens + (nowNs - refusalRefillNs) * 1e-9 * rate);
-            refusalRefillNs = nowNs;
-        }
-        if (pendingRefusals >= limits.maxPendingRefusals() || refusalTokens < 1)
-        {
-            return false;
-        }
-        refusalTokens -= 1;
-        return true;
-    }
 
     private void dropCandidateOf(final int serverId)
     {

@@ -16,6 +16,7 @@ import io.orrery.core.ReplicationLayer;
 import io.orrery.core.auth.SessionTokens;
 import io.orrery.core.ingress.BoundedFragmentAssembler;
 import io.orrery.core.ingress.IngressLimits;
+import io.orrery.core.ingress.RefusalBudget;
 import io.orrery.core.ingress.ResponseChannels;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.MessageValidator;
@@ -66,8 +67,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>refusals (bad or expired tokens, wrong version, shard full, duplicate session) never take a session slot:
  *       they wait for their publication in their own list of at most {@code maxPendingRefusals}, are answered at most
  *       {@code refusalsPerSecond} (a token bucket on the agent's clock, burst of one second), and the rest are
- *       dropped unanswered and counted ({@link OrreryCounter#HELLOS_SHED}). A refusal's publication must connect
- *       within {@link #REFUSAL_CONNECT_TIMEOUT_NS} and lingers {@code refusalLingerNs} after its reject;</li>
+ *       dropped unanswered and counted ({@link OrreryCounter#HELLOS_SHED}) ({@link RefusalBudget}). A refusal's
+ *       publication must connect within {@link RefusalBudget#REFUSAL_CONNECT_TIMEOUT_NS} and lingers
+ *       {@code refusalLingerNs} after its reject;</li>
  *   <li>session capacity counts only welcomed sessions and hellos awaiting their welcome. A hello awaiting its
  *       welcome needs a valid token and holds its player (a second hello for the player is a duplicate), so a peer
  *       can hold at most one slot per valid token, for at most the publication connect timeout, and a pending
@@ -113,14 +115,6 @@ public final class GatewayAgent implements Agent
     static final int MAX_POLLS_PER_DUTY_CYCLE = 8;
     static final int MAX_VIOLATIONS = 64;
     static final long HOUSEKEEPING_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
-    /**
-     * Longest a refusal waits for its publication to connect (or the publication connect timeout, if shorter).
-     */
-    public static final long REFUSAL_CONNECT_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(1);
-    /**
-     * Term length of the publication that carries a reject: the smallest Aeron allows.
-     */
-    static final int REFUSAL_TERM_LENGTH = 64 * 1024;
 
     private final ReplicationLayer.Context ctx;
     private final Aeron aeron;
@@ -157,11 +151,8 @@ public final class GatewayAgent implements Agent
 
     private final double inputRatePerNs;
     private final double inputBurst;
-    private final double refusalRatePerNs;
-    private final double refusalBurst;
+    private final RefusalBudget refusals;
     private final long refusalConnectTimeoutNs;
-    private double refusalAllowance;
-    private long lastRefusalRefillNs;
     private long nowNs;
     private long nextHousekeepingNs;
 
@@ -183,11 +174,8 @@ public final class GatewayAgent implements Agent
         this.inputRatePerNs = ctx.maxInputRateHz() / 1e9;
         this.inputBurst = Math.max(4, ctx.maxInputRateHz() / 4.0);
         this.limits = ctx.clientIngressLimits();
-        this.refusalRatePerNs = limits.refusalsPerSecond() / 1e9;
-        this.refusalBurst = limits.refusalsPerSecond();
-        this.refusalAllowance = refusalBurst;
-        this.refusalConnectTimeoutNs = Math.min(ctx.publicationConnectTimeoutNs(), REFUSAL_CONNECT_TIMEOUT_NS);
-        this.lastRefusalRefillNs = clock.nanoTime();
+        this.refusalConnectTimeoutNs = RefusalBudget.connectTimeoutNs(ctx.publicationConnectTimeoutNs());
+        this.refusals = new RefusalBudget(limits, clock.nanoTime());
         this.assembler = new BoundedFragmentAssembler(
             this::onFragment,
             limits.maxMessageLength(),
@@ -474,7 +462,7 @@ public final class GatewayAgent implements Agent
             reason = null;
         }
 
-        if (null != refusal && (pendingRefusals.size() >= limits.maxPendingRefusals() || !takeRefusalAllowance()))
+        if (null != refusal && !refusals.tryTake(nowNs, pendingRefusals.size()))
         {
             increment(OrreryCounter.HELLOS_SHED);
             return;
@@ -484,7 +472,7 @@ public final class GatewayAgent implements Agent
         final String responseChannel = null == image ? null : ResponseChannels.rebuild(
             helloDecoder.responseChannel(),
             image.sourceIdentity(),
-            null == refusal ? ctx.egressTermLength() : REFUSAL_TERM_LENGTH,
+            null == refusal ? ctx.egressTermLength() : RefusalBudget.REFUSAL_TERM_LENGTH,
             limits.egressMtu(),
             null == refusal ? limits.egressLingerNs() : limits.refusalLingerNs());
         if (null == responseChannel)
@@ -549,20 +537,6 @@ public final class GatewayAgent implements Agent
         }
     }
 
-    /**
-     * Token bucket for answered refusals, refilled at {@code refusalsPerSecond} up to one second's worth.
-     */
-    private boolean takeRefusalAllowance()
-    {
-        refusalAllowance = Math.min(refusalBurst, refusalAllowance + (nowNs - lastRefusalRefillNs) * refusalRatePerNs);
-        lastRefusalRefillNs = nowNs;
-        if (refusalAllowance >= 1)
-        {
-            refusalAllowance -= 1;
-            return true;
-        }
-        return false;
-    }
 
     private int pollPending(final ArrayList<ClientConnection> pending)
     {
