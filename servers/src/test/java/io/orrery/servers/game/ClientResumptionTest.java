@@ -44,7 +44,10 @@ class ClientResumptionTest
             .persistenceAdapter(store.get())
             .persistenceFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(20)), true))
         {
-            final GameServerAgent server = rig.addServer(1, new WorldSettings().npcsPerTerritory(0).seed(3));
+            // the server finds the layer gone when its image goes (closeLayer); a generous silence timeout keeps a
+            // starved driver thread from making it rejoin while the inputs below are in flight
+            final GameServerAgent server = rig.addServer(
+                1, new WorldSettings().npcsPerTerritory(0).seed(3), MeshRig.SECRET, TimeUnit.SECONDS.toNanos(30));
             rig.await(() -> GameServerAgent.STATE_RUNNING == server.state(), "server welcomed");
             final ClientSession a = rig.connect(PLAYER_A);
             final ClientSession b = rig.connect(PLAYER_B);

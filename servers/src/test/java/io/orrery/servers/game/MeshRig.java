@@ -135,10 +135,26 @@ final class MeshRig implements AutoCloseable
 
     GameServerAgent addServer(final int serverId, final WorldSettings world, final byte[] secret)
     {
+        return addServer(serverId, world, secret, 0);
+    }
+
+    /**
+     * @param layerTimeoutNs the server link's layer silence timeout, or 0 for its default (1 s): a test that does not
+     *                       test silence detection can make it generous, so a media driver thread starved while
+     *                       virtual ticks run cannot make a server believe the layer is gone and rejoin mid-test.
+     */
+    GameServerAgent addServer(
+        final int serverId, final WorldSettings world, final byte[] secret, final long layerTimeoutNs)
+    {
+        final ServerLink.Context link = new ServerLink.Context();
+        if (layerTimeoutNs > 0)
+        {
+            link.layerTimeoutNs(layerTimeoutNs);
+        }
         final GameServerAgent agent = new GameServerAgent(
             new GameServerAgent.Settings().world(world).clock(clock).loadReportIntervalNs(TimeUnit.MILLISECONDS
                 .toNanos(200)).layerGraceNs(TimeUnit.SECONDS.toNanos(120)),
-            new ServerLink.Context()
+            link
                 .aeron(aeron)
                 .nanoClock(clock)
                 .serverId(serverId)
