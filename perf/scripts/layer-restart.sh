@@ -16,10 +16,10 @@ DURATION=${DURATION:-45}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/orrery-layer-restart.XXXXXX)
 CP_FILE="$WORK/cp.txt"
-(cd "$ROOT" && mvn -q -B -pl servers -am compile \
+(cd "$ROOT" && mvn -q -B -pl servers/launcher -am compile \
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
   -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime > /dev/null)
-CP="$ROOT/servers/target/classes:$(cat "$CP_FILE")"
+CP="$ROOT/servers/launcher/target/classes:$(cat "$CP_FILE")"
 JAVA="java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -XX:+UseParallelGC"
 export ORRERY_TOKEN_SECRET="layer-restart-perf-secret-0123456789"
 

@@ -508,9 +508,9 @@ public final class BotAgent implements Agent
 
     private void bind(final ClientSession session)
     {
-        session.inputLatencyHistogram(metrics.histograms[MetricSet.INPUT_LATENCY])
-            .ownUpdateGapHistogram(metrics.histograms[MetricSet.OWN_UPDATE_GAP])
-            .handoffGapHistogram(metrics.histograms[MetricSet.HANDOFF_GAP]);
+        session.inputLatencyRecorder(metrics.recorders[MetricSet.INPUT_LATENCY])
+            .ownUpdateGapRecorder(metrics.recorders[MetricSet.OWN_UPDATE_GAP])
+            .handoffGapRecorder(metrics.recorders[MetricSet.HANDOFF_GAP]);
     }
 
     private long epochMs(final long nowNs)

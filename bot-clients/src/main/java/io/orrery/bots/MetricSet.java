@@ -3,6 +3,7 @@
  */
 package io.orrery.bots;
 
+import io.orrery.core.client.LatencyRecorder;
 import org.HdrHistogram.Histogram;
 
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,7 @@ public final class MetricSet
     public static final String[] NAMES = { "input-latency", "handshake", "spawn-latency", "own-update-gap", "handoff-gap" };
 
     final Histogram[] histograms = new Histogram[METRICS];
+    final LatencyRecorder[] recorders = new LatencyRecorder[METRICS];
     final int threadIndex;
     long startEpochMs;
     long endEpochMs;
@@ -50,6 +52,7 @@ public final class MetricSet
         for (int i = 0; i < METRICS; i++)
         {
             histograms[i] = newHistogram();
+            recorders[i] = new MetricRecorder(this, i);
         }
     }
 
@@ -76,6 +79,26 @@ public final class MetricSet
         for (int i = 0; i < METRICS; i++)
         {
             histograms[i].reset();
+        }
+    }
+
+    /**
+     * A client session's view of one metric of this set: what the client link records goes to the histogram, clamped.
+     */
+    private static final class MetricRecorder implements LatencyRecorder
+    {
+        private final MetricSet set;
+        private final int metric;
+
+        MetricRecorder(final MetricSet set, final int metric)
+        {
+            this.set = set;
+            this.metric = metric;
+        }
+
+        public void recordNs(final long valueNs)
+        {
+            set.record(metric, valueNs);
         }
     }
 }

@@ -35,7 +35,7 @@ import org.agrona.concurrent.status.CountersReader;
  * {@code servers > 0}: the hybrid Replication Layer in this process (SHARED threading, embedded media driver in a
  * unique directory, static meshing with the scenario's shard config) and one headless game server per server id of
  * the config, each a {@link GameServerAgent} on its own {@link AgentRunner} thread sharing the layer's Aeron client,
- * built the way {@code io.orrery.servers.ShardLauncher --mode in-process} builds them. {@link #start(Scenario)}
+ * built the way {@code io.orrery.launcher.ShardLauncher --mode in-process} builds them. {@link #start(Scenario)}
  * returns once every game server has been welcomed.
  * <p>
  * The shard config is a file path or a bundled one by name ({@code four-servers.shard} on the class path under

@@ -1,0 +1,968 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.client;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
+import io.aeron.Subscription;
+import io.aeron.exceptions.RegistrationException;
+import io.aeron.logbuffer.ControlledFragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.orrery.link.BoundedFragmentAssembler;
+import io.orrery.wire.CompactUpdates;
+import io.orrery.wire.MessageValidator;
+import io.orrery.wire.codec.DespawnReason;
+import io.orrery.wire.codec.DisconnectDecoder;
+import io.orrery.wire.codec.EntityDespawnDecoder;
+import io.orrery.wire.codec.EntitySpawnDecoder;
+import io.orrery.wire.codec.EntityUpdateBatchDecoder;
+import io.orrery.wire.codec.EntityUpdatesCompactDecoder;
+import io.orrery.wire.codec.HeartbeatDecoder;
+import io.orrery.wire.codec.MessageHeaderDecoder;
+import io.orrery.wire.codec.RejectDecoder;
+import io.orrery.wire.codec.RejectReason;
+import io.orrery.wire.codec.StowResultDecoder;
+import io.orrery.wire.codec.WelcomeDecoder;
+import org.agrona.BufferUtil;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a game client embeds to talk to a Replication Layer: it hosts one or many {@link ClientSession}s over one
+ * Aeron client. Each session has its own exclusive ingress publication (its own Aeron session, its own handshake);
+ * all sessions of one link share one response endpoint and are told apart by the Aeron session id of the egress
+ * image the Replication Layer opened for each (bound on the Welcome, which echoes the session's correlation id).
+ * A game client uses one session; a bot host uses thousands on one link.
+ * <p>
+ * Handshake and rejects. Each hello carries a correlation id drawn from {@link SecureRandom}, fresh for every hello,
+ * so nobody but the layer that received the hello can answer it. A Reject before the Welcome is trusted only if its
+ * correlation id is the one of a session awaiting its welcome; any other is counted ({@link #untrustedRejects()})
+ * and ignored. A trusted reject for {@code badToken}, {@code expiredToken} or {@code unsupportedVersion} is final:
+ * the session ends {@link ClientSession.State#REJECTED}. Any other reason ({@code tooManySessions},
+ * {@code duplicateSession}, ...) is transient: it is counted in {@link ClientSession#transientRejects()}, and the
+ * session sends a new hello with a new correlation id after a backoff (100 ms doubling to 2 s, plus up to half of
+ * it again as jitter) until its connect deadline; if the deadline passes, the session ends
+ * {@link ClientSession.State#REJECTED} with the last reason. A listener's {@code onReject} before the welcome is
+ * called only when the session gives up.
+ * <p>
+ * Resumption ({@link Settings#resume(boolean)}; off by default for an embedder that wants to decide, on in the bot
+ * swarm). A connected session that hears nothing from its layer for the session timeout of its welcome (the layer
+ * heartbeats every session) has lost the layer — killed, restarted, or cut off. Instead of ending, the session
+ * reports {@link ClientSession.State#RESUMING}, drops its egress image, opens a new ingress publication and sends its
+ * hello again (same token, a new correlation id) after a backoff: {@link Settings#resumeBackoffInitialNs(long)} (1 s)
+ * doubling to {@link Settings#resumeBackoffMaxNs(long)} (30 s), each delay drawn from its upper half as jitter so a
+ * crowd of clients does not hello in step; a hello unanswered for as long as the current backoff is followed by the
+ * next. Past {@link Settings#resumeTimeoutNs(long)} (60 s) the session ends {@link ClientSession.State#DISCONNECTED}.
+ * A restarted layer remembers no session: the resumed session is a new layer session (new session id, the player's
+ * entity restored from the store on a persistent shard, or created again) bound to the same client-side session
+ * object. Its view is kept, and every entity held is stale from the new welcome on: the layer streams the session a
+ * fresh snapshot (spawns for everything in its bubble, spread over ticks by the byte budget), each spawn refreshing
+ * the held entry; {@link Settings#resumeSettleNs(long)} (1 s, many snapshot ticks at the layer's budget) after the
+ * welcome, every entry not refreshed since is despawned at the client (reason {@code resync},
+ * {@link ClientSession#staleDespawns()}). Inputs continue their sequence (the new layer session takes any increasing
+ * sequence); inputs acknowledged before the loss are never sent again, so none is applied twice, and a restored entity
+ * whose last applied input is below the last acknowledged one (write-behind lost the end) is counted in
+ * {@link ClientSession#acknowledgementsRolledBack()}, not as a regression.
+ * <p>
+ * Ingress channels are given a 64 KiB term ({@code term-length=64k}) unless they name one: a layer refuses ingress
+ * images with large terms, and Aeron's default UDP term is 16 MiB. Responses are reassembled within bounds
+ * ({@link BoundedFragmentAssembler}): messages up to {@link #MAX_MESSAGE_LENGTH}, at most
+ * {@link Settings#maxReassemblies(int)} at once, images with terms up to {@link Settings#maxResponseTermLength(int)}.
+ * <p>
+ * Threading: an {@link Agent}; all sessions are driven by {@link #doWork()} on one thread. Zero allocation in steady
+ * state.
+ */
+public final class ClientLink implements Agent, AutoCloseable
+{
+    /**
+     * Settings of a link. Defaults match the Replication Layer's defaults.
+     */
+    public static final class Settings
+    {
+        String ingressChannel = "aeron:ipc?term-length=64k";
+        int ingressStreamId = 1001;
+        String responseChannel = "aeron:ipc?term-length=64k";
+        int responseStreamId = 2001;
+        int viewCapacity = 2048;
+        long connectTimeoutNs = TimeUnit.SECONDS.toNanos(10);
+        int maxReassemblies = 4096;
+        int maxResponseTermLength = 16 * 1024 * 1024;
+        NanoClock clock = SystemNanoClock.INSTANCE;
+        boolean resume;
+        long resumeBackoffInitialNs = TimeUnit.SECONDS.toNanos(1);
+        long resumeBackoffMaxNs = TimeUnit.SECONDS.toNanos(30);
+        long resumeTimeoutNs = TimeUnit.SECONDS.toNanos(60);
+        long resumeSettleNs = TimeUnit.SECONDS.toNanos(1);
+
+        /**
+         * Resume sessions whose layer went away instead of ending them (default false).
+         */
+        public Settings resume(final boolean resume)
+        {
+            this.resume = resume;
+            return this;
+        }
+
+        public Settings resumeBackoffInitialNs(final long resumeBackoffInitialNs)
+        {
+            this.resumeBackoffInitialNs = resumeBackoffInitialNs;
+            return this;
+        }
+
+        public Settings resumeBackoffMaxNs(final long resumeBackoffMaxNs)
+        {
+            this.resumeBackoffMaxNs = resumeBackoffMaxNs;
+            return this;
+        }
+
+        /**
+         * How long a session may resume before it gives up.
+         */
+        public Settings resumeTimeoutNs(final long resumeTimeoutNs)
+        {
+            this.resumeTimeoutNs = resumeTimeoutNs;
+            return this;
+        }
+
+        /**
+         * Time after a resumed welcome within which the layer's snapshot must refresh a held entity, or it is
+         * despawned as stale.
+         */
+        public Settings resumeSettleNs(final long resumeSettleNs)
+        {
+            this.resumeSettleNs = resumeSettleNs;
+            return this;
+        }
+
+        public Settings ingressChannel(final String channel)
+        {
+            this.ingressChannel = channel;
+            return this;
+        }
+
+        public Settings ingressStreamId(final int streamId)
+        {
+            this.ingressStreamId = streamId;
+            return this;
+        }
+
+        public Settings responseChannel(final String channel)
+        {
+            this.responseChannel = channel;
+            return this;
+        }
+
+        public Settings responseStreamId(final int streamId)
+        {
+            this.responseStreamId = streamId;
+            return this;
+        }
+
+        /**
+         * Entities each session's local view can hold.
+         */
+        public Settings viewCapacity(final int viewCapacity)
+        {
+            this.viewCapacity = viewCapacity;
+            return this;
+        }
+
+        public Settings connectTimeoutNs(final long connectTimeoutNs)
+        {
+            this.connectTimeoutNs = connectTimeoutNs;
+            return this;
+        }
+
+        /**
+         * Fragmented responses in reassembly at once; a host of many sessions needs about one per session.
+         */
+        public Settings maxReassemblies(final int maxReassemblies)
+        {
+            this.maxReassemblies = maxReassemblies;
+            return this;
+        }
+
+        /**
+         * Largest term length of a response image accepted; longer ones are refused.
+         */
+        public Settings maxResponseTermLength(final int maxResponseTermLength)
+        {
+            this.maxResponseTermLength = maxResponseTermLength;
+            return this;
+        }
+
+        public Settings clock(final NanoClock clock)
+        {
+            this.clock = clock;
+            return this;
+        }
+    }
+
+    static final int FRAGMENT_LIMIT = 1024;
+    private static final int HELLO_TEMPLATE_ID = io.orrery.wire.codec.HelloDecoder.TEMPLATE_ID;
+    /**
+     * Largest message the Replication Layer sends (1/8 of a 64 KiB term): reassembly buffers start this size.
+     */
+    static final int MAX_MESSAGE_LENGTH = 8 * 1024;
+    /**
+     * Term length given to an ingress channel that names none.
+     */
+    static final String DEFAULT_INGRESS_TERM_LENGTH = "64k";
+    static final long FIRST_HELLO_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    static final long MAX_HELLO_BACKOFF_NS = TimeUnit.SECONDS.toNanos(2);
+    static final long SWEEP_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final int MESSAGES_TOO_LONG_COUNTER = 0;
+    private static final int IMAGES_REFUSED_COUNTER = 1;
+    private static final int FRAGMENTS_REFUSED_COUNTER = 2;
+
+    private final Aeron aeron;
+    private final Settings settings;
+    private final String ingressChannel;
+    private final NanoClock clock;
+    private final SecureRandom correlationIds = new SecureRandom();
+    private final UnsafeBuffer counterValues = new UnsafeBuffer(
+        BufferUtil.allocateDirectAligned(3 * CountersReader.COUNTER_LENGTH, CountersReader.COUNTER_LENGTH));
+    private final AtomicCounter messagesTooLong = new AtomicCounter(counterValues, MESSAGES_TOO_LONG_COUNTER);
+    private final AtomicCounter imagesRefused = new AtomicCounter(counterValues, IMAGES_REFUSED_COUNTER);
+    private final AtomicCounter fragmentsRefused = new AtomicCounter(counterValues, FRAGMENTS_REFUSED_COUNTER);
+    private final BoundedFragmentAssembler assembler;
+    private final Subscription responses;
+    private final Int2ObjectHashMap<ClientSession> sessionByImage = new Int2ObjectHashMap<>();
+    private final Long2ObjectHashMap<ClientSession> sessionByCorrelation = new Long2ObjectHashMap<>();
+    private final ArrayList<ClientSession> sessions = new ArrayList<>();
+
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final WelcomeDecoder welcomeDecoder = new WelcomeDecoder();
+    private final RejectDecoder rejectDecoder = new RejectDecoder();
+    private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
+    private final DisconnectDecoder disconnectDecoder = new DisconnectDecoder();
+    private final EntitySpawnDecoder spawnDecoder = new EntitySpawnDecoder();
+    private final EntityUpdateBatchDecoder batchDecoder = new EntityUpdateBatchDecoder();
+    private final EntityDespawnDecoder despawnDecoder = new EntityDespawnDecoder();
+    private final EntityUpdatesCompactDecoder compactDecoder = new EntityUpdatesCompactDecoder();
+    private final UnsafeBuffer compactEntries = new UnsafeBuffer(0, 0);
+    private final CompactUpdates.Reader compactReader = new CompactUpdates.Reader();
+    private final StowResultDecoder stowResultDecoder = new StowResultDecoder();
+
+    private long nowNs;
+    private long nextSweepNs;
+    private long bytesReceived;
+    private long unknownImageMessages;
+    private long malformedMessages;
+    private long untrustedRejects;
+
+    public ClientLink(final Aeron aeron, final Settings settings)
+    {
+        this.aeron = aeron;
+        this.settings = settings;
+        this.clock = settings.clock;
+        this.ingressChannel = withTermLength(settings.ingressChannel);
+        this.assembler = new BoundedFragmentAssembler(
+            this::onFragment,
+            MAX_MESSAGE_LENGTH,
+            settings.maxResponseTermLength,
+            settings.maxReassemblies,
+            messagesTooLong,
+            imagesRefused,
+            fragmentsRefused);
+        this.responses = aeron.addSubscription(
+            settings.responseChannel, settings.responseStreamId, assembler::refuseOversizedImage, (image) -> {});
+    }
+
+    /**
+     * Start a session: opens its ingress publication and, once connected, sends the hello with the token. The
+     * hello's correlation id is drawn by the link ({@link SecureRandom}), never by the caller: a predictable one
+     * lets anyone answer the hello in the layer's name.
+     *
+     * @param token    signed session token from the login service.
+     * @param listener callbacks, or null.
+     * @return the session, in state {@link ClientSession.State#CONNECTING}.
+     */
+    public ClientSession connect(final byte[] token, final ClientListener listener)
+    {
+        final ClientSession session = new ClientSession(
+            this, nextCorrelationId(), token, listener, settings.viewCapacity);
+        final long now = clock.nanoTime();
+        session.connectStartNs = now;
+        session.nextHelloNs = now;
+        session.deadlineNs = now + settings.connectTimeoutNs;
+        session.registrationId = aeron.asyncAddExclusivePublication(ingressChannel, settings.ingressStreamId);
+        sessionByCorrelation.put(session.correlationId, session);
+        sessions.add(session);
+        return session;
+    }
+
+    /**
+     * @return the ingress channel sessions publish on: the configured one, with a term length if it named none.
+     */
+    public String ingressChannel()
+    {
+        return ingressChannel;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "orrery-client-link";
+    }
+
+    @Override
+    public int doWork()
+    {
+        nowNs = clock.nanoTime();
+        int workCount = responses.controlledPoll(assembler, FRAGMENT_LIMIT);
+        for (int i = sessions.size() - 1; i >= 0; i--)
+        {
+            workCount += dutyCycle(sessions.get(i));
+        }
+        if (nowNs - nextSweepNs >= 0)
+        {
+            nextSweepNs = nowNs + SWEEP_INTERVAL_NS;
+            if (assembler.reassemblyCount() > sessionByImage.size())
+            {
+                workCount += assembler.freeBuffersOfGoneImages(responses);
+            }
+        }
+        return workCount;
+    }
+
+    @Override
+    public void onClose()
+    {
+        for (int i = sessions.size() - 1; i >= 0; i--)
+        {
+            final ClientSession session = sessions.get(i);
+            if (session.isConnected())
+            {
+                session.disconnect();
+            }
+            else
+            {
+                close(session, ClientSession.State.CLOSED, ClientSession.REASON_LOCAL_TIMEOUT);
+            }
+        }
+        CloseHelper.quietClose(responses);
+    }
+
+    @Override
+    public void close()
+    {
+        onClose();
+    }
+
+    public int sessionCount()
+    {
+        return sessions.size();
+    }
+
+    public ClientSession session(final int index)
+    {
+        return sessions.get(index);
+    }
+
+    /**
+     * Messages from egress images that belong to no session of this link.
+     */
+    public long unknownImageMessages()
+    {
+        return unknownImageMessages;
+    }
+
+    /**
+     * @return bytes of the messages this link received, all sessions together (message bytes, without Aeron's frame
+     * headers).
+     */
+    public long bytesReceived()
+    {
+        return bytesReceived;
+    }
+
+    public long malformedMessages()
+    {
+        return malformedMessages;
+    }
+
+    /**
+     * Rejects received before a welcome whose correlation id matches no session awaiting its welcome: spoofed, or
+     * answers to an earlier hello of a session that has moved on. They are ignored.
+     */
+    public long untrustedRejects()
+    {
+        return untrustedRejects;
+    }
+
+    /**
+     * Responses dropped: longer than {@link #MAX_MESSAGE_LENGTH}, or no reassembly buffer free.
+     */
+    public long responsesTooLong()
+    {
+        return messagesTooLong.get();
+    }
+
+    /**
+     * Response images refused (their term is above the maximum) and fragments dropped from them.
+     */
+    public long responseImagesRefused()
+    {
+        return imagesRefused.get() + fragmentsRefused.get();
+    }
+
+    public Aeron aeron()
+    {
+        return aeron;
+    }
+
+    private int dutyCycle(final ClientSession session)
+    {
+        switch (session.state)
+        {
+            case CONNECTED:
+                if (nowNs - session.lastReceivedNs > session.sessionTimeoutNs)
+                {
+                    if (settings.resume)
+                    {
+                        startResume(session);
+                    }
+                    else
+                    {
+                        close(session, ClientSession.State.DISCONNECTED, ClientSession.REASON_LOCAL_TIMEOUT);
+                    }
+                    return 1;
+                }
+                if (0 != session.staleSweepAtNs && nowNs - session.staleSweepAtNs >= 0)
+                {
+                    return despawnStale(session);
+                }
+                session.heartbeatIfIdle(nowNs);
+                return 0;
+
+            case CONNECTING:
+                return connecting(session);
+
+            case AWAITING_WELCOME:
+                if (nowNs > session.deadlineNs)
+                {
+                    giveUp(session);
+                    return 1;
+                }
+                if (session.resuming && nowNs - session.nextHelloNs > session.helloBackoffNs)
+                {
+                    nextResumeHello(session); // unanswered: the layer may not be up yet
+                    return 1;
+                }
+                return 0;
+
+            default:
+                return 0;
+        }
+    }
+
+    private int connecting(final ClientSession session)
+    {
+        if (null == session.publication)
+        {
+            try
+            {
+                session.publication = aeron.getExclusivePublication(session.registrationId);
+            }
+            catch (final RegistrationException ex)
+            {
+                close(session, ClientSession.State.DISCONNECTED, ClientSession.REASON_CONNECT_FAILED);
+                return 1;
+            }
+        }
+        if (nowNs > session.deadlineNs)
+        {
+            giveUp(session);
+            return 1;
+        }
+        if (null != session.publication && nowNs - session.nextHelloNs >= 0 && session.publication.isConnected() &&
+            session.sendHello(settings.responseChannel, settings.responseStreamId, nowNs))
+        {
+            session.state = ClientSession.State.AWAITING_WELCOME;
+            if (session.resuming)
+            {
+                session.resumeAttempts++;
+                session.nextHelloNs = nowNs; // the attempt's start: the next follows a backoff after it
+            }
+            return 1;
+        }
+        return 0;
+    }
+
+    /**
+     * The layer went silent: keep the session and its view, find a layer again.
+     */
+    private void startResume(final ClientSession session)
+    {
+        session.resuming = true;
+        session.resumeStartNs = nowNs;
+        session.staleSweepAtNs = 0;
+        if (0 != session.imageSessionId)
+        {
+            sessionByImage.remove(session.imageSessionId);
+            assembler.freeSessionBuffer(session.imageSessionId);
+            session.imageSessionId = 0;
+        }
+        CloseHelper.quietClose(session.publication);
+        session.publication = null;
+        session.registrationId = aeron.asyncAddExclusivePublication(ingressChannel, settings.ingressStreamId);
+        session.rejectReason = -1;
+        session.deadlineNs = nowNs + settings.resumeTimeoutNs;
+        session.helloBackoffNs = 0;
+        nextResumeHello(session);
+    }
+
+    /**
+     * Schedule the next resume hello: a new correlation id, the backoff doubled (from its initial value, up to its
+     * maximum), the delay drawn from the backoff's upper half.
+     */
+    private void nextResumeHello(final ClientSession session)
+    {
+        session.helloBackoffNs = 0 == session.helloBackoffNs ? settings.resumeBackoffInitialNs :
+            Math.min(settings.resumeBackoffMaxNs, session.helloBackoffNs << 1);
+        sessionByCorrelation.remove(session.correlationId);
+        session.correlationId = nextCorrelationId();
+        sessionByCorrelation.put(session.correlationId, session);
+        final long halfNs = Math.max(1, session.helloBackoffNs >> 1);
+        session.nextHelloNs = nowNs + halfNs + (session.correlationId >>> 1) % halfNs;
+        session.state = ClientSession.State.CONNECTING;
+    }
+
+    /**
+     * The settle time after a resumed welcome passed: despawn every entity the new layer has not sent since.
+     */
+    private int despawnStale(final ClientSession session)
+    {
+        session.staleSweepAtNs = 0;
+        final ClientEntityView view = session.view;
+        int despawned = 0;
+        for (int slot = 0, capacity = view.capacity(); slot < capacity; slot++)
+        {
+            final long entityId = view.entityId(slot);
+            if (view.slotOf(entityId) == slot && view.lastUpdateNs(slot) - session.resumedAtNs < 0 &&
+                view.release(entityId))
+            {
+                session.staleDespawns++;
+                despawned++;
+                session.listener.onDespawn(session, entityId, DespawnReason.resync.value());
+            }
+        }
+        return despawned;
+    }
+
+    /**
+     * The connect deadline passed: rejected with the last transient reason if the layer answered, else failed.
+     */
+    private void giveUp(final ClientSession session)
+    {
+        if (session.rejectReason >= 0)
+        {
+            session.listener.onReject(session, session.rejectReason, HELLO_TEMPLATE_ID);
+            close(session, ClientSession.State.REJECTED, session.rejectReason);
+        }
+        else
+        {
+            close(session, ClientSession.State.DISCONNECTED, ClientSession.REASON_CONNECT_FAILED);
+        }
+    }
+
+    /**
+     * A trusted reject of a session awaiting its welcome: final for reasons that a retry cannot change, else a new
+     * hello with a new correlation id after a backoff.
+     */
+    private void onHelloRejected(final ClientSession session, final int reason, final int rejectedTemplateId)
+    {
+        session.rejectReason = reason;
+        session.rejectsReceived++;
+        if (isFinal(reason))
+        {
+            session.listener.onReject(session, reason, rejectedTemplateId);
+            close(session, ClientSession.State.REJECTED, reason);
+            return;
+        }
+
+        session.transientRejects++;
+        session.helloBackoffNs = 0 == session.helloBackoffNs ?
+            FIRST_HELLO_BACKOFF_NS : Math.min(MAX_HELLO_BACKOFF_NS, session.helloBackoffNs << 1);
+        sessionByCorrelation.remove(session.correlationId);
+        session.correlationId = nextCorrelationId();
+        sessionByCorrelation.put(session.correlationId, session);
+        final long jitterNs = (session.correlationId >>> 1) % (1 + (session.helloBackoffNs >> 1));
+        session.nextHelloNs = nowNs + session.helloBackoffNs + jitterNs;
+        session.state = ClientSession.State.CONNECTING;
+    }
+
+    /**
+     * @return true for reject reasons that another hello with the same token cannot change.
+     */
+    static boolean isFinal(final int reason)
+    {
+        return RejectReason.badToken.value() == reason || RejectReason.expiredToken.value() == reason ||
+            RejectReason.unsupportedVersion.value() == reason;
+    }
+
+    private long nextCorrelationId()
+    {
+        long correlationId;
+        do
+        {
+            correlationId = correlationIds.nextLong();
+        }
+        while (0 == correlationId || sessionByCorrelation.containsKey(correlationId));
+        return correlationId;
+    }
+
+    /**
+     * @return the channel with {@link #DEFAULT_INGRESS_TERM_LENGTH} if it names no term length.
+     */
+    static String withTermLength(final String channel)
+    {
+        final ChannelUri uri = ChannelUri.parse(channel);
+        if (null != uri.get(CommonContext.TERM_LENGTH_PARAM_NAME))
+        {
+            return channel;
+        }
+        uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, DEFAULT_INGRESS_TERM_LENGTH);
+        return uri.toString();
+    }
+
+    void close(final ClientSession session, final ClientSession.State state, final int reason)
+    {
+        if (ClientSession.State.CLOSED == session.state || ClientSession.State.DISCONNECTED == session.state ||
+            ClientSession.State.REJECTED == session.state)
+        {
+            session.state = ClientSession.State.CLOSED == state ? state : session.state;
+            return;
+        }
+        session.state = state;
+        session.disconnectReason = reason;
+        sessionByCorrelation.remove(session.correlationId);
+        if (0 != session.imageSessionId)
+        {
+            sessionByImage.remove(session.imageSessionId);
+            assembler.freeSessionBuffer(session.imageSessionId);
+        }
+        sessions.remove(session);
+        if (null != session.publication)
+        {
+            CloseHelper.quietClose(session.publication);
+        }
+        else
+        {
+            aeron.asyncRemovePublication(session.registrationId);
+        }
+        session.view.clear();
+        session.listener.onDisconnect(session, reason);
+    }
+
+    private ControlledFragmentHandler.Action onFragment(
+        final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        onMessage(buffer, offset, length, header);
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    private void onMessage(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        bytesReceived += length;
+        if (MessageValidator.validate(buffer, offset, length) < 0)
+        {
+            malformedMessages++;
+            final ClientSession session = sessionByImage.get(header.sessionId());
+            if (null != session)
+            {
+                session.malformedReceived++;
+            }
+            return;
+        }
+
+        headerDecoder.wrap(buffer, offset);
+        final int templateId = headerDecoder.templateId();
+        final ClientSession session = sessionByImage.get(header.sessionId());
+        if (null == session)
+        {
+            onUnboundImage(templateId, buffer, offset, header.sessionId());
+            return;
+        }
+
+        session.lastReceivedNs = nowNs;
+        switch (templateId)
+        {
+            case EntityUpdatesCompactDecoder.TEMPLATE_ID:
+                onCompactUpdates(session, buffer, offset);
+                break;
+
+            case EntityUpdateBatchDecoder.TEMPLATE_ID:
+                onUpdateBatch(session, buffer, offset);
+                break;
+
+            case EntitySpawnDecoder.TEMPLATE_ID:
+                onSpawn(session, buffer, offset);
+                break;
+
+            case EntityDespawnDecoder.TEMPLATE_ID:
+                despawnDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                final long entityId = despawnDecoder.entityId();
+                final int reason = despawnDecoder.reasonRaw();
+                if (session.view.release(entityId))
+                {
+                    session.despawnsReceived++;
+                    session.listener.onDespawn(session, entityId, reason);
+                }
+                else
+                {
+                    session.despawnsForUnknownEntities++;
+                }
+                break;
+
+            case HeartbeatDecoder.TEMPLATE_ID:
+                break;
+
+            case StowResultDecoder.TEMPLATE_ID:
+                stowResultDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                session.stowResultsReceived++;
+                session.listener.onStowResult(session, stowResultDecoder.operationId(),
+                    stowResultDecoder.itemEntityId(), 0 != stowResultDecoder.stowed(), stowResultDecoder.statusRaw());
+                break;
+
+            case RejectDecoder.TEMPLATE_ID:
+                rejectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                session.rejectsReceived++;
+                session.listener.onReject(session, rejectDecoder.reasonRaw(), rejectDecoder.rejectedTemplateId());
+                break;
+
+            case DisconnectDecoder.TEMPLATE_ID:
+                disconnectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                close(session, ClientSession.State.DISCONNECTED, disconnectDecoder.reasonRaw());
+                break;
+
+            default:
+                break;
+        }
+    }
+
+    private void onUnboundImage(final int templateId, final DirectBuffer buffer, final int offset,
+        final int imageSessionId)
+    {
+        if (WelcomeDecoder.TEMPLATE_ID == templateId)
+        {
+            welcomeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+            final ClientSession session = sessionByCorrelation.get(welcomeDecoder.clientCorrelationId());
+            if (null != session && ClientSession.State.AWAITING_WELCOME == session.state)
+            {
+                session.imageSessionId = imageSessionId;
+                sessionByImage.put(imageSessionId, session);
+                session.sessionId = welcomeDecoder.sessionId();
+                session.playerEntityId = welcomeDecoder.playerEntityId();
+                session.heartbeatIntervalNs = TimeUnit.MILLISECONDS.toNanos(welcomeDecoder.heartbeatIntervalMs());
+                session.sessionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(welcomeDecoder.sessionTimeoutMs());
+                session.state = ClientSession.State.CONNECTED;
+                session.connectedNs = nowNs;
+                session.lastReceivedNs = nowNs;
+                if (session.resuming)
+                {
+                    session.resuming = false;
+                    session.resumptions++;
+                    session.longestResumeNs = Math.max(session.longestResumeNs, nowNs - session.resumeStartNs);
+                    session.resumedAtNs = nowNs;
+                    session.staleSweepAtNs = nowNs + settings.resumeSettleNs;
+                    session.rollbackWindow = true;
+                    session.helloBackoffNs = 0;
+                }
+                session.listener.onWelcome(session);
+                return;
+            }
+        }
+        else if (RejectDecoder.TEMPLATE_ID == templateId)
+        {
+            rejectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+            final ClientSession session = sessionByCorrelation.get(rejectDecoder.clientCorrelationId());
+            if (null != session && ClientSession.State.AWAITING_WELCOME == session.state)
+            {
+                onHelloRejected(session, rejectDecoder.reasonRaw(), rejectDecoder.rejectedTemplateId());
+                return;
+            }
+            untrustedRejects++;
+        }
+        unknownImageMessages++;
+    }
+
+    private void onSpawn(final ClientSession session, final DirectBuffer buffer, final int offset)
+    {
+        final EntitySpawnDecoder spawn = spawnDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long entityId = spawn.entityId();
+        final ClientEntityView view = session.view;
+        int slot = view.slotOf(entityId);
+        if (ClientEntityView.NULL_SLOT != slot)
+        {
+            // a resync, or an incarnation the layer despawned in a message this link has not seen: replace, never drop
+            session.spawnsReplacingHeld++;
+        }
+        else
+        {
+            slot = view.acquire(entityId);
+            if (ClientEntityView.NULL_SLOT == slot)
+            {
+                session.viewOverflows++;
+                return;
+            }
+        }
+        final int archetype = spawn.archetypeId();
+        final long zone = spawn.parentZoneId();
+        final long x = spawn.position().x();
+        final long y = spawn.position().y();
+        final long z = spawn.position().z();
+        final float qx = spawn.orientation().x();
+        final float qy = spawn.orientation().y();
+        final float qz = spawn.orientation().z();
+        final float qw = spawn.orientation().w();
+        final float vx = spawn.velocity().x();
+        final float vy = spawn.velocity().y();
+        final float vz = spawn.velocity().z();
+        final float radius = spawn.radius();
+        final long epoch = spawn.authorityEpoch();
+        final long lastApplied = spawn.lastAppliedInputSequence();
+        spawn.serverTimeNs();
+        final int handle = spawn.updateHandle();
+        spawn.skipComponentState();
+        view.set(slot, archetype, zone, x, y, z, vx, vy, vz, radius, epoch, lastApplied, nowNs);
+        view.orientation(slot, qx, qy, qz, qw);
+        if (!view.bindHandle(slot, handle))
+        {
+            session.viewOverflows++;
+        }
+        session.spawnsReceived++;
+        if (entityId == session.playerEntityId)
+        {
+            session.onOwnEntity(lastApplied, epoch, nowNs);
+        }
+        session.listener.onSpawn(session, view, slot);
+    }
+
+    private void onCompactUpdates(final ClientSession session, final DirectBuffer buffer, final int offset)
+    {
+        final EntityUpdatesCompactDecoder message = compactDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        message.tick();
+        message.wrapEntries(compactEntries);
+        final CompactUpdates.Reader entry = compactReader.wrap(compactEntries, 0, compactEntries.capacity());
+        final ClientEntityView view = session.view;
+        while (entry.hasNext())
+        {
+            entry.next();
+            final int slot = view.slotOfHandle(entry.handle());
+            if (ClientEntityView.NULL_SLOT == slot)
+            {
+                session.updatesForUnknownEntities++;
+                continue;
+            }
+            final int mask = entry.mask();
+            long zone = view.parentZoneId(slot);
+            long x = view.positionX(slot);
+            long y = view.positionY(slot);
+            long z = view.positionZ(slot);
+            if (0 != (mask & CompactUpdates.PARENT_ZONE))
+            {
+                zone = entry.parentZoneId();
+                x = entry.positionX();
+                y = entry.positionY();
+                z = entry.positionZ();
+            }
+            else if (0 != (mask & CompactUpdates.POSITION))
+            {
+                x += entry.positionX() * CompactUpdates.POSITION_UNIT_MM;
+                y += entry.positionY() * CompactUpdates.POSITION_UNIT_MM;
+                z += entry.positionZ() * CompactUpdates.POSITION_UNIT_MM;
+            }
+            float vx = view.velocityX(slot);
+            float vy = view.velocityY(slot);
+            float vz = view.velocityZ(slot);
+            if (0 != (mask & CompactUpdates.VELOCITY))
+            {
+                vx = CompactUpdates.velocityOf(entry.velocityX());
+                vy = CompactUpdates.velocityOf(entry.velocityY());
+                vz = CompactUpdates.velocityOf(entry.velocityZ());
+            }
+            if (0 != (mask & CompactUpdates.ORIENTATION))
+            {
+                final int packed = entry.orientation();
+                view.orientation(slot, CompactUpdates.orientationComponent(packed, 0),
+                    CompactUpdates.orientationComponent(packed, 1), CompactUpdates.orientationComponent(packed, 2),
+                    CompactUpdates.orientationComponent(packed, 3));
+            }
+            final float radius = 0 != (mask & CompactUpdates.SIZE) ? entry.radius() : view.radius(slot);
+            final long epoch = 0 != (mask & CompactUpdates.AUTHORITY_EPOCH) ?
+                entry.authorityEpoch() : view.authorityEpoch(slot);
+            final long lastApplied = view.lastAppliedInputSequence(slot) +
+                (0 != (mask & CompactUpdates.LAST_APPLIED_INPUT) ? entry.lastAppliedInputDelta() : 0);
+            view.set(slot, view.archetypeId(slot), zone, x, y, z, vx, vy, vz, radius, epoch, lastApplied, nowNs);
+            session.updatesReceived++;
+            if (view.entityId(slot) == session.playerEntityId)
+            {
+                session.onOwnEntity(lastApplied, epoch, nowNs);
+            }
+            session.listener.onUpdate(session, view, slot, mask);
+        }
+    }
+
+    private void onUpdateBatch(final ClientSession session, final DirectBuffer buffer, final int offset)
+    {
+        final EntityUpdateBatchDecoder batch = batchDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        batch.serverTimeNs();
+        batch.tick();
+        final ClientEntityView view = session.view;
+        for (final EntityUpdateBatchDecoder.UpdatesDecoder update : batch.updates())
+        {
+            final long entityId = update.entityId();
+            final int mask = update.changed().getRaw();
+            final long zone = update.parentZoneId();
+            final long x = update.position().x();
+            final long y = update.position().y();
+            final long z = update.position().z();
+            update.orientation();
+            final float vx = update.velocity().x();
+            final float vy = update.velocity().y();
+            final float vz = update.velocity().z();
+            final float radius = update.radius();
+            final long epoch = update.authorityEpoch();
+            final long lastApplied = update.lastAppliedInputSequence();
+            update.skipComponentState();
+
+            final int slot = view.slotOf(entityId);
+            if (ClientEntityView.NULL_SLOT == slot)
+            {
+                session.updatesForUnknownEntities++;
+                continue;
+            }
+            view.set(slot, view.archetypeId(slot), zone, x, y, z, vx, vy, vz, radius, epoch, lastApplied, nowNs);
+            session.updatesReceived++;
+            if (entityId == session.playerEntityId)
+            {
+                session.onOwnEntity(lastApplied, epoch, nowNs);
+            }
+            session.listener.onUpdate(session, view, slot, mask);
+        }
+    }
+
+    /**
+     * Default ingress channel for an Aeron directory; see {@link CommonContext#IPC_CHANNEL}.
+     */
+    public static String ipcChannel()
+    {
+        return CommonContext.IPC_CHANNEL + "?term-length=64k";
+    }
+}

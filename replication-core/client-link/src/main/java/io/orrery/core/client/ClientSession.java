@@ -1,0 +1,606 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.client;
+
+import io.aeron.ExclusivePublication;
+import io.orrery.link.Publications;
+import io.orrery.wire.codec.DisconnectEncoder;
+import io.orrery.wire.codec.DisconnectReason;
+import io.orrery.wire.codec.HeartbeatEncoder;
+import io.orrery.wire.codec.HelloEncoder;
+import io.orrery.wire.codec.MessageHeaderEncoder;
+import io.orrery.wire.codec.PlayerInputEncoder;
+import io.orrery.wire.codec.StowRequestEncoder;
+import io.orrery.wire.codec.UnstowRequestEncoder;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One client session with the Replication Layer: its own ingress publication, handshake, input sequence, local
+ * entity view and the measurements a client needs (latency of its own input, gaps, counts).
+ * <p>
+ * Input to update latency: each input's send time is kept in a ring indexed by sequence; when the player's own
+ * entity arrives with a higher last-applied input sequence, every newly acknowledged input is recorded as
+ * {@code now - sentTime}. Inputs older than the ring are counted as {@link #inputsUnmeasured()}.
+ * <p>
+ * Resumption (with {@link ClientLink.Settings#resume(boolean)}): see {@link ClientLink}. Across a resumption the
+ * session object, its view, its input sequence and its measurements carry on; its layer session id, correlation id and
+ * possibly its player entity id are new ({@link #resumptions()}, {@link #longestUpdateGapNs()},
+ * {@link #staleDespawns()}, {@link #acknowledgementsRolledBack()}).
+ * <p>
+ * Threading: used only on the thread that runs its {@link ClientLink}. Zero allocation once connected.
+ */
+public final class ClientSession
+{
+    public enum State
+    {
+        CONNECTING, AWAITING_WELCOME, CONNECTED, REJECTED, DISCONNECTED, CLOSED,
+        /**
+         * The layer went away (silent past the session timeout): hellos with backoff until welcomed again or the
+         * resume deadline passes. Reported by {@link #state()} only; no input is sent meanwhile.
+         */
+        RESUMING
+    }
+
+    public static final int REASON_LOCAL_TIMEOUT = 100;
+    public static final int REASON_CONNECT_FAILED = 101;
+    static final int SENT_RING_SIZE = 1024;
+    private static final int SENT_RING_MASK = SENT_RING_SIZE - 1;
+    private static final int PROTOCOL_VERSION = 1;
+
+    final ClientLink link;
+    long correlationId;
+    final ClientListener listener;
+    final ClientEntityView view;
+    private final byte[] token;
+    private final long[] sentTimeNs = new long[SENT_RING_SIZE];
+    private final UnsafeBuffer sendBuffer = new UnsafeBuffer(new byte[512]);
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final PlayerInputEncoder inputEncoder = new PlayerInputEncoder();
+    private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
+    private final HelloEncoder helloEncoder = new HelloEncoder();
+    private final DisconnectEncoder disconnectEncoder = new DisconnectEncoder();
+    private final StowRequestEncoder stowEncoder = new StowRequestEncoder();
+    private final UnstowRequestEncoder unstowEncoder = new UnstowRequestEncoder();
+
+    State state = State.CONNECTING;
+    long registrationId;
+    ExclusivePublication publication;
+    int imageSessionId;
+    long sessionId;
+    long playerEntityId;
+    long heartbeatIntervalNs = 1_000_000_000L;
+    long sessionTimeoutNs = 5_000_000_000L;
+    long deadlineNs;
+    long nextHelloNs;
+    long helloBackoffNs;
+    long connectStartNs;
+    long connectedNs;
+    long lastSentNs;
+    long lastReceivedNs;
+    int rejectReason = -1;
+    int disconnectReason = -1;
+    boolean resuming;
+    long resumeStartNs;
+    long resumedAtNs;
+    long staleSweepAtNs;
+    boolean rollbackWindow;
+    long resumptions;
+    long resumeAttempts;
+    long staleDespawns;
+    long acknowledgementsRolledBack;
+    long longestUpdateGapNs;
+    long longestResumeNs;
+
+    private long inputSequence;
+    private long lastAcknowledgedInput;
+    private long lastOwnUpdateNs;
+    private LatencyRecorder inputLatencyRecorder;
+    private LatencyRecorder ownUpdateGapRecorder;
+    private LatencyRecorder handoffGapRecorder;
+    private long lastOwnEpoch;
+
+    long inputsSent;
+    long inputsBackPressured;
+    long inputsUnmeasured;
+    long spawnsReceived;
+    long updatesReceived;
+    long despawnsReceived;
+    long updatesForUnknownEntities;
+    long despawnsForUnknownEntities;
+    long spawnsReplacingHeld;
+    long acknowledgementRegressions;
+    long viewOverflows;
+    long rejectsReceived;
+    long transientRejects;
+    long malformedReceived;
+    long stowResultsReceived;
+    long authorityChangesSeen;
+
+    ClientSession(final ClientLink link, final long correlationId, final byte[] token, final ClientListener listener,
+        final int viewCapacity)
+    {
+        this.link = link;
+        this.correlationId = correlationId;
+        this.token = token.clone();
+        this.listener = null == listener ? ClientListener.NO_OP : listener;
+        this.view = new ClientEntityView(viewCapacity);
+    }
+
+    /**
+     * Record input to update latency (ns) into this recorder; null to stop.
+     */
+    public ClientSession inputLatencyRecorder(final LatencyRecorder recorder)
+    {
+        this.inputLatencyRecorder = recorder;
+        return this;
+    }
+
+    /**
+     * Record the gap (ns) between consecutive updates of the player's own entity into this recorder; null to stop.
+     */
+    public ClientSession ownUpdateGapRecorder(final LatencyRecorder recorder)
+    {
+        this.ownUpdateGapRecorder = recorder;
+        return this;
+    }
+
+    /**
+     * Record, whenever the {@code authorityEpoch} of the player's own entity changes (a handoff or a failover moved
+     * it to another game server), the gap (ns) between the last update before the change and the first update
+     * after it into this recorder; null to stop. Every change is counted in {@link #authorityChangesSeen()}.
+     */
+    public ClientSession handoffGapRecorder(final LatencyRecorder recorder)
+    {
+        this.handoffGapRecorder = recorder;
+        return this;
+    }
+
+    /**
+     * Send one player input for the player's own entity.
+     *
+     * @return the input sequence sent (&gt; 0), or a negative Aeron publication result (nothing was sent; the
+     * sequence is not consumed), or 0 when not connected.
+     */
+    public long sendInput(
+        final float moveX,
+        final float moveY,
+        final float moveZ,
+        final float aimYaw,
+        final float aimPitch,
+        final int actions,
+        final long nowNs)
+    {
+        if (State.CONNECTED != state)
+        {
+            return 0;
+        }
+        final long sequence = inputSequence + 1;
+        final long result = offerInput(playerEntityId, sequence, moveX, moveY, moveZ, aimYaw, aimPitch, actions, nowNs);
+        if (result > 0)
+        {
+            inputSequence = sequence;
+            sentTimeNs[(int)(sequence & SENT_RING_MASK)] = nowNs;
+            lastSentNs = nowNs;
+            inputsSent++;
+            return sequence;
+        }
+        inputsBackPressured++;
+        return result;
+    }
+
+    /**
+     * Send input for an arbitrary entity id: only for tests that check the Replication Layer refuses it.
+     */
+    public long sendInputForEntity(final long entityId, final long nowNs)
+    {
+        final long sequence = inputSequence + 1;
+        final long result = offerInput(entityId, sequence, 1, 0, 0, 0, 0, 0, nowNs);
+        if (result > 0)
+        {
+            inputSequence = sequence;
+        }
+        return result;
+    }
+
+    private long offerInput(
+        final long entityId,
+        final long sequence,
+        final float moveX,
+        final float moveY,
+        final float moveZ,
+        final float aimYaw,
+        final float aimPitch,
+        final int actions,
+        final long nowNs)
+    {
+        inputEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .sessionId(sessionId)
+            .entityId(entityId)
+            .inputSequence(sequence)
+            .clientTimestampNs(nowNs);
+        inputEncoder.move().x(moveX).y(moveY).z(moveZ);
+        inputEncoder.aimYaw(aimYaw).aimPitch(aimPitch);
+        sendBuffer.putInt(inputEncoder.offset() + PlayerInputEncoder.actionsEncodingOffset(), actions,
+            java.nio.ByteOrder.LITTLE_ENDIAN);
+        return offer(MessageHeaderEncoder.ENCODED_LENGTH + PlayerInputEncoder.BLOCK_LENGTH);
+    }
+
+    /**
+     * Ask to stow an item (an entity the player owns, or an unowned one within reach) into a container of the
+     * Global store. The answer arrives as {@link ClientListener#onStowResult} once the outcome is durable; a retry
+     * with the same operation id is idempotent.
+     *
+     * @param operationId unique per player (retries reuse it).
+     * @return a positive Aeron position, a negative publication result (nothing was sent), or 0 when not connected.
+     */
+    public long stow(final long operationId, final long itemEntityId, final long containerId)
+    {
+        if (State.CONNECTED != state)
+        {
+            return 0;
+        }
+        stowEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .sessionId(sessionId)
+            .operationId(operationId)
+            .itemEntityId(itemEntityId)
+            .containerId(containerId);
+        return offer(MessageHeaderEncoder.ENCODED_LENGTH + StowRequestEncoder.BLOCK_LENGTH);
+    }
+
+    /**
+     * Ask to unstow one of the player's items back into the world at a position (millimetres, zone local).
+     *
+     * @return a positive Aeron position, a negative publication result (nothing was sent), or 0 when not connected.
+     * @see #stow(long, long, long)
+     */
+    public long unstow(
+        final long operationId, final long itemEntityId, final long parentZoneId, final long x, final long y, final long z)
+    {
+        if (State.CONNECTED != state)
+        {
+            return 0;
+        }
+        unstowEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .sessionId(sessionId)
+            .operationId(operationId)
+            .itemEntityId(itemEntityId)
+            .parentZoneId(parentZoneId);
+        unstowEncoder.position().x(x).y(y).z(z);
+        return offer(MessageHeaderEncoder.ENCODED_LENGTH + UnstowRequestEncoder.BLOCK_LENGTH);
+    }
+
+    /**
+     * Say goodbye and stop; the view is cleared.
+     */
+    public void disconnect()
+    {
+        if (State.CONNECTED == state)
+        {
+            disconnectEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+                .sessionId(sessionId)
+                .reason(DisconnectReason.clientRequest);
+            offer(MessageHeaderEncoder.ENCODED_LENGTH + disconnectEncoder.encodedLength());
+        }
+        link.close(this, State.CLOSED, DisconnectReason.clientRequest.value());
+    }
+
+    private long offer(final int length)
+    {
+        return Publications.offer(publication, sendBuffer, 0, length);
+    }
+
+    boolean sendHello(final String responseChannel, final int responseStreamId, final long nowNs)
+    {
+        final HelloEncoder hello = helloEncoder;
+        hello.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .protocolVersion(PROTOCOL_VERSION)
+            .responseStreamId(responseStreamId)
+            .clientCorrelationId(correlationId)
+            .clientTimestampNs(nowNs)
+            .putAuthToken(token, 0, token.length)
+            .responseChannel(responseChannel);
+        if (offer(MessageHeaderEncoder.ENCODED_LENGTH + hello.encodedLength()) > 0)
+        {
+            lastSentNs = nowNs;
+            return true;
+        }
+        return false;
+    }
+
+    void heartbeatIfIdle(final long nowNs)
+    {
+        if (nowNs - lastSentNs >= heartbeatIntervalNs >> 1)
+        {
+            heartbeatEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+                .sessionId(sessionId)
+                .timestampNs(nowNs);
+            if (offer(MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength()) > 0)
+            {
+                lastSentNs = nowNs;
+            }
+        }
+    }
+
+    void onOwnEntity(final long lastApplied, final long authorityEpoch, final long nowNs)
+    {
+        if (lastApplied < lastAcknowledgedInput)
+        {
+            if (rollbackWindow)
+            {
+                // resumed on a layer restored from its store: the last acknowledged inputs' effects were written
+                // behind and lost; they are not sent again (so never applied twice), new ones continue the sequence
+                acknowledgementsRolledBack = Math.max(acknowledgementsRolledBack, lastAcknowledgedInput - lastApplied);
+                noteUpdateGap(nowNs);
+                lastOwnUpdateNs = nowNs;
+                lastOwnEpoch = authorityEpoch;
+                return;
+            }
+            acknowledgementRegressions++;
+            return;
+        }
+        rollbackWindow = false;
+        noteUpdateGap(nowNs);
+        if (0 != lastOwnUpdateNs && null != ownUpdateGapRecorder)
+        {
+            ownUpdateGapRecorder.recordNs(Math.max(0, nowNs - lastOwnUpdateNs));
+        }
+        if (0 != lastOwnUpdateNs && authorityEpoch != lastOwnEpoch)
+        {
+            authorityChangesSeen++;
+            if (null != handoffGapRecorder)
+            {
+                handoffGapRecorder.recordNs(Math.max(0, nowNs - lastOwnUpdateNs));
+            }
+        }
+        lastOwnEpoch = authorityEpoch;
+        lastOwnUpdateNs = nowNs;
+        if (lastApplied > lastAcknowledgedInput)
+        {
+            final long oldestMeasurable = Math.max(lastAcknowledgedInput + 1, inputSequence - SENT_RING_MASK);
+            inputsUnmeasured += oldestMeasurable - (lastAcknowledgedInput + 1);
+            if (null != inputLatencyRecorder)
+            {
+                for (long s = oldestMeasurable; s <= lastApplied && s <= inputSequence; s++)
+                {
+                    inputLatencyRecorder.recordNs(Math.max(0, nowNs - sentTimeNs[(int)(s & SENT_RING_MASK)]));
+                }
+            }
+            lastAcknowledgedInput = lastApplied;
+        }
+    }
+
+    private void noteUpdateGap(final long nowNs)
+    {
+        if (0 != lastOwnUpdateNs && nowNs - lastOwnUpdateNs > longestUpdateGapNs)
+        {
+            longestUpdateGapNs = nowNs - lastOwnUpdateNs;
+        }
+    }
+
+    /**
+     * @return the state; {@link State#RESUMING} while a resumption's hellos are under way.
+     */
+    public State state()
+    {
+        return resuming && (State.CONNECTING == state || State.AWAITING_WELCOME == state) ? State.RESUMING : state;
+    }
+
+    /**
+     * @return when the session last received anything from its layer (the link clock's nanoseconds).
+     */
+    public long lastReceivedNs()
+    {
+        return lastReceivedNs;
+    }
+
+    /**
+     * @return the layer's heartbeat interval from the welcome: a live layer sends at least this often.
+     */
+    public long heartbeatIntervalNs()
+    {
+        return heartbeatIntervalNs;
+    }
+
+    /**
+     * @return layers this session was welcomed by again after losing one.
+     */
+    public long resumptions()
+    {
+        return resumptions;
+    }
+
+    /**
+     * @return hellos sent while resuming.
+     */
+    public long resumeAttempts()
+    {
+        return resumeAttempts;
+    }
+
+    /**
+     * @return entities held when the session resumed that the new layer did not send again within the settle time:
+     * despawned at the client (reason {@code resync}).
+     */
+    public long staleDespawns()
+    {
+        return staleDespawns;
+    }
+
+    /**
+     * @return the largest number of acknowledged inputs whose effect a resumed layer did not have (its store is
+     * written behind); those inputs are not sent again.
+     */
+    public long acknowledgementsRolledBack()
+    {
+        return acknowledgementsRolledBack;
+    }
+
+    /**
+     * @return the longest time between two updates of the player's own entity, in the link clock's nanoseconds
+     * (across a resumption: the time without updates).
+     */
+    public long longestUpdateGapNs()
+    {
+        return longestUpdateGapNs;
+    }
+
+    /**
+     * @return the longest time from losing the layer to the next welcome.
+     */
+    public long longestResumeNs()
+    {
+        return longestResumeNs;
+    }
+
+    public boolean isConnected()
+    {
+        return State.CONNECTED == state;
+    }
+
+    /**
+     * @return the correlation id of the session's latest hello (random; a new one for every hello).
+     */
+    public long correlationId()
+    {
+        return correlationId;
+    }
+
+    public long sessionId()
+    {
+        return sessionId;
+    }
+
+    public long playerEntityId()
+    {
+        return playerEntityId;
+    }
+
+    public ClientEntityView view()
+    {
+        return view;
+    }
+
+    /**
+     * @return nanoseconds from {@code connect} to welcome, or 0 if not welcomed.
+     */
+    public long handshakeTimeNs()
+    {
+        return 0 == connectedNs ? 0 : connectedNs - connectStartNs;
+    }
+
+    public int rejectReason()
+    {
+        return rejectReason;
+    }
+
+    public int disconnectReason()
+    {
+        return disconnectReason;
+    }
+
+    public long inputSequence()
+    {
+        return inputSequence;
+    }
+
+    public long lastAcknowledgedInput()
+    {
+        return lastAcknowledgedInput;
+    }
+
+    public long inputsSent()
+    {
+        return inputsSent;
+    }
+
+    /**
+     * @return inputs that could not be offered (back-pressured, not connected, closed): not sent, sequence not used.
+     */
+    public long inputsBackPressured()
+    {
+        return inputsBackPressured;
+    }
+
+    public long inputsUnmeasured()
+    {
+        return inputsUnmeasured;
+    }
+
+    public long spawnsReceived()
+    {
+        return spawnsReceived;
+    }
+
+    public long updatesReceived()
+    {
+        return updatesReceived;
+    }
+
+    public long despawnsReceived()
+    {
+        return despawnsReceived;
+    }
+
+    public long updatesForUnknownEntities()
+    {
+        return updatesForUnknownEntities;
+    }
+
+    public long despawnsForUnknownEntities()
+    {
+        return despawnsForUnknownEntities;
+    }
+
+    /**
+     * @return spawns for an entity id already in the view: the snapshot replaced what was held (same view slot).
+     * The layer sends these when it resynchronises a session after back-pressure; otherwise it despawns an old
+     * incarnation of an id before it spawns the new one, so outside resyncs this stays 0.
+     */
+    public long spawnsReplacingHeld()
+    {
+        return spawnsReplacingHeld;
+    }
+
+    public long acknowledgementRegressions()
+    {
+        return acknowledgementRegressions;
+    }
+
+    public long viewOverflows()
+    {
+        return viewOverflows;
+    }
+
+    public long rejectsReceived()
+    {
+        return rejectsReceived;
+    }
+
+    /**
+     * @return rejects of this session's hellos that it did not give up on ({@code tooManySessions},
+     * {@code duplicateSession}, ...): each was followed by a new hello after a backoff, until the connect deadline.
+     */
+    public long transientRejects()
+    {
+        return transientRejects;
+    }
+
+    public long malformedReceived()
+    {
+        return malformedReceived;
+    }
+
+    public long stowResultsReceived()
+    {
+        return stowResultsReceived;
+    }
+
+    /**
+     * @return how often the {@code authorityEpoch} of the player's own entity changed (handoffs and failovers seen).
+     */
+    public long authorityChangesSeen()
+    {
+        return authorityChangesSeen;
+    }
+}

@@ -1,0 +1,465 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.atlas;
+
+import io.aeron.Publication;
+import io.orrery.link.Publications;
+import io.orrery.core.replicant.EntityStore;
+import io.orrery.wire.codec.ClientViewBatchEncoder;
+import io.orrery.wire.codec.DespawnReason;
+import io.orrery.wire.codec.EntityStreamInEncoder;
+import io.orrery.wire.codec.EntityStreamOutEncoder;
+import io.orrery.wire.codec.ForwardedInputEncoder;
+import io.orrery.wire.codec.HandoffCommitEncoder;
+import io.orrery.wire.codec.HandoffPrepareEncoder;
+import io.orrery.wire.codec.MessageHeaderEncoder;
+import io.orrery.wire.codec.RejectReason;
+import io.orrery.wire.codec.RevokeReason;
+import io.orrery.wire.codec.ServerHeartbeatEncoder;
+import io.orrery.wire.codec.ServerRejectEncoder;
+import io.orrery.wire.codec.ServerWelcomeEncoder;
+import io.orrery.wire.codec.TerritoryGrantEncoder;
+import io.orrery.wire.codec.TerritoryRevokeEncoder;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteOrder;
+
+/**
+ * Encodes what Atlas and the Replicant send to game servers and offers it to each server's egress publication:
+ * welcome and reject, territory grants and revokes, handoff prepare and commit, entity stream-in (batched, split at
+ * about {@link #MAX_BATCH_BYTES}), evictions, forwarded input, and client view batches.
+ * <p>
+ * Failure model: a message that cannot be offered (back-pressure, not connected) is counted. Control messages
+ * (everything but views) must not be lost, so their failure marks the connection broken; Atlas then declares the
+ * server dead and fails its territories over (a server that cannot keep up with its control stream is
+ * indistinguishable from a dead one). A view batch that fails only makes the next tick resend full views.
+ * <p>
+ * Threading: Replicant thread only; zero allocation per message.
+ */
+public final class ServerEgressProxy
+{
+    public static final int MAX_BATCH_BYTES = 4096;
+
+    /**
+     * Window kept free for control messages (grants, handoff prepare and commit, stream-in, evictions): bulk
+     * traffic (client views, forwarded input) is not offered while a server's publication has less than this plus a
+     * batch open. A game server that falls behind (a starved host) then sees its views and inputs wait, instead of
+     * a full window failing a handoff message, which declares the server dead.
+     */
+    public static final int CONTROL_RESERVE_BYTES = 64 * 1024;
+    static final int MAX_GROUP_ENTRIES = 4096;
+
+    private final UnsafeBuffer buffer;
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final ServerWelcomeEncoder welcomeEncoder = new ServerWelcomeEncoder();
+    private final ServerHeartbeatEncoder heartbeatEncoder = new ServerHeartbeatEncoder();
+    private final ServerRejectEncoder rejectEncoder = new ServerRejectEncoder();
+    private final TerritoryGrantEncoder grantEncoder = new TerritoryGrantEncoder();
+    private final TerritoryRevokeEncoder revokeEncoder = new TerritoryRevokeEncoder();
+    private final HandoffPrepareEncoder prepareEncoder = new HandoffPrepareEncoder();
+    private final HandoffCommitEncoder commitEncoder = new HandoffCommitEncoder();
+    private final ForwardedInputEncoder inputEncoder = new ForwardedInputEncoder();
+    private final EntityStreamInEncoder streamInEncoder = new EntityStreamInEncoder();
+    private final EntityStreamOutEncoder streamOutEncoder = new EntityStreamOutEncoder();
+    private final ClientViewBatchEncoder viewEncoder = new ClientViewBatchEncoder();
+
+    private EntityStreamInEncoder.EntitiesEncoder streamEntries;
+    private ServerConnection streamTarget;
+    private int streamTerritoryId;
+    private long streamEpoch;
+    private int streamCount;
+
+    private ClientViewBatchEncoder.ViewsEncoder viewEntries;
+    private ServerConnection viewTarget;
+    private long viewTick;
+    private long viewNowNs;
+    private int viewCount;
+
+    private long messagesOffered;
+    private long messagesFailed;
+    private long bytesOut;
+
+    /**
+     * @param maxStateBytes largest component state of an entity, to size the encoding buffer.
+     */
+    public ServerEgressProxy(final int maxStateBytes)
+    {
+        buffer = new UnsafeBuffer(new byte[Math.max(64 * 1024, 2 * maxStateBytes + 2 * MAX_BATCH_BYTES)]);
+    }
+
+    public boolean welcome(
+        final ServerConnection connection, final long nowNs, final long entityIdBase, final long entityIdCount,
+        final long heartbeatIntervalMs, final long sessionTimeoutMs)
+    {
+        welcomeEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .serverId(connection.serverId)
+            .serverSessionId(connection.serverSessionId)
+            .replicationTimeNs(nowNs)
+            .entityIdBase(entityIdBase)
+            .entityIdCount(entityIdCount)
+            .heartbeatIntervalMs(heartbeatIntervalMs)
+            .sessionTimeoutMs(sessionTimeoutMs)
+            .helloNonce(connection.helloNonce);
+        return offer(connection, MessageHeaderEncoder.ENCODED_LENGTH + welcomeEncoder.encodedLength());
+    }
+
+    /**
+     * The layer's heartbeat to a welcomed server ({@code ServerHeartbeat}): the server link declares the layer lost
+     * when its bound image is silent for longer than its layer timeout. A failed offer is only counted: the next one
+     * follows within a heartbeat interval, and a server that cannot take its control stream is failed over anyway.
+     */
+    public boolean heartbeat(final ServerConnection connection, final long nowNs)
+    {
+        heartbeatEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .serverId(connection.serverId)
+            .timestampNs(nowNs);
+        return offer(connection, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength());
+    }
+
+    /**
+     * A {@code ServerReject}; the text is control-path only (hello refusals), pass null on hot paths.
+     */
+    public boolean reject(
+        final ServerConnection connection, final int serverId, final RejectReason reason, final int templateId,
+        final long entityId, final String text)
+    {
+        rejectEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .serverId(serverId)
+            .reason(reason)
+            .rejectedTemplateId(templateId)
+            .entityId(entityId)
+            .helloNonce(connection.isActive() ? 0 : connection.helloNonce);
+        if (null == text)
+        {
+            rejectEncoder.putReasonText(buffer, 0, 0);
+        }
+        else
+        {
+            rejectEncoder.reasonText(text);
+        }
+        return offer(connection, MessageHeaderEncoder.ENCODED_LENGTH + rejectEncoder.encodedLength());
+    }
+
+    public boolean territoryGrant(
+        final ServerConnection connection, final ShardConfig.Territory territory, final long epoch)
+    {
+        final TerritoryGrantEncoder grant = grantEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .territoryId(territory.id)
+            .serverId(connection.serverId)
+            .epoch(epoch)
+            .rootZoneId(territory.rootZoneId);
+        grant.boundsMin().x(territory.minX).y(territory.minY).z(territory.minZ);
+        grant.boundsMax().x(territory.maxX).y(territory.maxY).z(territory.maxZ);
+        return offer(connection, MessageHeaderEncoder.ENCODED_LENGTH + grantEncoder.encodedLength());
+    }
+
+    public boolean territoryRevoke(
+        final ServerConnection connection, final int territoryId, final long epoch, final RevokeReason reason)
+    {
+        revokeEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .territoryId(territoryId)
+            .serverId(connection.serverId)
+            .epoch(epoch)
+            .reason(reason);
+        return offer(connection, MessageHeaderEncoder.ENCODED_LENGTH + revokeEncoder.encodedLength());
+    }
+
+    public boolean handoffPrepare(
+        final ServerConnection connection, final long handoffId, final long entityId, final int fromServerId,
+        final int toServerId, final int territoryId, final long newEpoch)
+    {
+        prepareEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .handoffId(handoffId)
+            .entityId(entityId)
+            .fromServerId(fromServerId)
+            .toServerId(toServerId)
+            .territoryId(territoryId)
+            .newEpoch(newEpoch);
+        return offer(connection, MessageHeaderEncoder.ENCODED_LENGTH + prepareEncoder.encodedLength());
+    }
+
+    public boolean handoffCommit(
+        final ServerConnection connection, final long handoffId, final long entityId, final int fromServerId,
+        final int toServerId, final long newEpoch, final long lastDeliveredInputSequence)
+    {
+        commitEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .handoffId(handoffId)
+            .entityId(entityId)
+            .fromServerId(fromServerId)
+            .toServerId(toServerId)
+            .newEpoch(newEpoch)
+            .lastDeliveredInputSequence(lastDeliveredInputSequence);
+        return offer(connection, MessageHeaderEncoder.ENCODED_LENGTH + commitEncoder.encodedLength());
+    }
+
+    /**
+     * Hot path: one buffered or live input to the entity's authority.
+     */
+    public boolean forwardedInput(
+        final ServerConnection connection, final long entityId, final long playerId, final long epoch,
+        final long inputSequence, final long clientTimestampNs, final long receivedTimeNs, final float moveX,
+        final float moveY, final float moveZ, final float aimYaw, final float aimPitch, final int actions)
+    {
+        if (!hasRoomForBulk(connection))
+        {
+            messagesFailed++;
+            return false;
+        }
+        final ForwardedInputEncoder input = inputEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .entityId(entityId)
+            .playerId(playerId)
+            .authorityEpoch(epoch)
+            .inputSequence(inputSequence)
+            .clientTimestampNs(clientTimestampNs)
+            .receivedTimeNs(receivedTimeNs);
+        input.move().x(moveX).y(moveY).z(moveZ);
+        input.aimYaw(aimYaw).aimPitch(aimPitch);
+        buffer.putInt(input.actions().offset(), actions, ByteOrder.LITTLE_ENDIAN);
+        return offer(connection, MessageHeaderEncoder.ENCODED_LENGTH + inputEncoder.encodedLength());
+    }
+
+    /**
+     * Tell a server an entity is gone (a one-entry {@code EntityStreamOut} carrying only id and epoch).
+     */
+    public boolean evict(
+        final ServerConnection connection, final long entityId, final long epoch, final short despawnReason)
+    {
+        final EntityStreamOutEncoder.EntitiesEncoder entry = streamOutEncoder
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .territoryId(0)
+            .epoch(epoch)
+            .reason(DespawnReason.get(despawnReason))
+            .entitiesCount(1)
+            .next()
+            .entityId(entityId)
+            .archetypeId(0)
+            .ownerPlayerId(0)
+            .parentZoneId(0);
+        entry.position().x(0).y(0).z(0);
+        entry.orientation().x(0).y(0).z(0).w(1);
+        entry.velocity().x(0).y(0).z(0);
+        entry.radius(0).authorityEpoch(epoch).lastAppliedInputSequence(0);
+        entry.putComponentState(buffer, 0, 0);
+        return offer(connection, streamOutEncoder.limit());
+    }
+
+    /**
+     * Start an {@code EntityStreamIn} to one server; append entities, then {@link #endStreamIn()}.
+     */
+    public void beginStreamIn(final ServerConnection connection, final int territoryId, final long epoch)
+    {
+        streamTarget = connection;
+        streamTerritoryId = territoryId;
+        streamEpoch = epoch;
+        streamCount = 0;
+    }
+
+    /**
+     * Append the cached state of the entity in {@code slot}, announcing {@code epoch} as its authority epoch.
+     *
+     * @return false if a full part had to be sent and could not be.
+     */
+    public boolean appendStreamIn(final EntityStore store, final int slot, final long epoch)
+    {
+        final int stateLength = store.componentStateLength(slot);
+        boolean ok = true;
+        if (streamCount > 0 && (streamCount == MAX_GROUP_ENTRIES ||
+            streamInEncoder.limit() + EntityStreamInEncoder.EntitiesEncoder.sbeBlockLength() + 2 + stateLength >
+            MAX_BATCH_BYTES))
+        {
+            ok = flushStreamIn();
+        }
+        if (0 == streamCount)
+        {
+            streamEntries = streamInEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+                .territoryId(streamTerritoryId)
+                .epoch(streamEpoch)
+                .entitiesCount(MAX_GROUP_ENTRIES);
+        }
+        final EntityStreamInEncoder.EntitiesEncoder entry = streamEntries.next()
+            .entityId(store.entityId(slot))
+            .archetypeId(store.archetypeId(slot))
+            .ownerPlayerId(store.ownerPlayerId(slot))
+            .parentZoneId(store.parentZoneId(slot));
+        entry.position().x(store.positionX(slot)).y(store.positionY(slot)).z(store.positionZ(slot));
+        entry.orientation()
+            .x(store.orientationX(slot))
+            .y(store.orientationY(slot))
+            .z(store.orientationZ(slot))
+            .w(store.orientationW(slot));
+        entry.velocity().x(store.velocityX(slot)).y(store.velocityY(slot)).z(store.velocityZ(slot));
+        entry.radius(store.radius(slot))
+            .authorityEpoch(epoch)
+            .lastAppliedInputSequence(store.lastAppliedInputSequence(slot));
+        entry.putComponentState(store.componentStateBuffer(), store.componentStateOffset(slot), stateLength);
+        streamCount++;
+        return ok;
+    }
+
+    /**
+     * @return false if the last part could not be sent.
+     */
+    public boolean endStreamIn()
+    {
+        final boolean ok = 0 == streamCount || flushStreamIn();
+        streamTarget = null;
+        return ok;
+    }
+
+    private boolean flushStreamIn()
+    {
+        streamEntries.resetCountToIndex();
+        streamCount = 0;
+        return offer(streamTarget, streamInEncoder.limit());
+    }
+
+    /**
+     * Start this tick's {@code ClientViewBatch} for one server.
+     */
+    public void beginViews(final ServerConnection connection, final long tick, final long nowNs)
+    {
+        viewTarget = connection;
+        viewTick = tick;
+        viewNowNs = nowNs;
+        viewCount = 0;
+    }
+
+    /**
+     * Append a view of the entity in {@code slot}.
+     *
+     * @return false if a full part had to be sent and could not be.
+     */
+    public boolean appendView(final EntityStore store, final int slot, final int ownerServerId, final int changedMask)
+    {
+        final int stateLength = 0 != (changedMask & EntityStore.COMPONENT_STATE) ?
+            store.componentStateLength(slot) : 0;
+        boolean ok = true;
+        if (viewCount > 0 && (viewCount == MAX_GROUP_ENTRIES ||
+            viewEncoder.limit() + ClientViewBatchEncoder.ViewsEncoder.sbeBlockLength() + 2 + stateLength >
+            MAX_BATCH_BYTES))
+        {
+            ok = flushViews(null, 0, 0);
+        }
+        if (0 == viewCount)
+        {
+            viewEntries = viewEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+                .tick(viewTick)
+                .serverTimeNs(viewNowNs)
+                .viewsCount(MAX_GROUP_ENTRIES);
+        }
+        final ClientViewBatchEncoder.ViewsEncoder entry = viewEntries.next()
+            .entityId(store.entityId(slot))
+            .archetypeId(store.archetypeId(slot))
+            .ownerServerId(ownerServerId);
+        buffer.putShort(entry.changed().offset(), (short)changedMask, ByteOrder.LITTLE_ENDIAN);
+        entry.parentZoneId(store.parentZoneId(slot));
+        entry.position().x(store.positionX(slot)).y(store.positionY(slot)).z(store.positionZ(slot));
+        entry.orientation()
+            .x(store.orientationX(slot))
+            .y(store.orientationY(slot))
+            .z(store.orientationZ(slot))
+            .w(store.orientationW(slot));
+        entry.velocity().x(store.velocityX(slot)).y(store.velocityY(slot)).z(store.velocityZ(slot));
+        entry.radius(store.radius(slot)).authorityEpoch(store.authorityEpoch(slot));
+        entry.putComponentState(store.componentStateBuffer(), store.componentStateOffset(slot), stateLength);
+        viewCount++;
+        return ok;
+    }
+
+    /**
+     * Send what is batched plus the ids of views that left the margin.
+     *
+     * @return false if something could not be sent.
+     */
+    public boolean endViews(final long[] removedIds, final int removedCount)
+    {
+        boolean ok = true;
+        int index = 0;
+        final int perMessage = (MAX_BATCH_BYTES - 64) / ClientViewBatchEncoder.RemovedEncoder.sbeBlockLength();
+        do
+        {
+            final int count = Math.min(perMessage, removedCount - index);
+            if (viewCount > 0 || count > 0)
+            {
+                ok &= flushViews(removedIds, index, count);
+            }
+            index += count;
+        }
+        while (index < removedCount);
+        viewTarget = null;
+        return ok;
+    }
+
+    private boolean flushViews(final long[] removedIds, final int from, final int count)
+    {
+        if (0 == viewCount)
+        {
+            viewEntries = viewEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+                .tick(viewTick)
+                .serverTimeNs(viewNowNs)
+                .viewsCount(0);
+        }
+        else
+        {
+            viewEntries.resetCountToIndex();
+        }
+        final ClientViewBatchEncoder.RemovedEncoder removed = viewEncoder.removedCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            removed.next().entityId(removedIds[from + i]);
+        }
+        viewCount = 0;
+        return offer(viewTarget, viewEncoder.limit());
+    }
+
+    public long messagesOffered()
+    {
+        return messagesOffered;
+    }
+
+    public long messagesFailed()
+    {
+        return messagesFailed;
+    }
+
+    public long bytesOut()
+    {
+        return bytesOut;
+    }
+
+    /**
+     * Whether bulk traffic (views, forwarded input) may be offered to the server: its publication has more than
+     * {@link #CONTROL_RESERVE_BYTES} (at most an eighth of its term, so a server that asked for a small term still
+     * gets bulk traffic) plus a batch of window open.
+     */
+    public boolean hasRoomForBulk(final ServerConnection connection)
+    {
+        final Publication publication = connection.publication;
+        return null != publication && publication.availableWindow() >=
+            Math.min(CONTROL_RESERVE_BYTES, publication.termBufferLength() >> 3) + MAX_BATCH_BYTES;
+    }
+
+    private boolean offer(final ServerConnection connection, final int length)
+    {
+        return offer(connection, buffer, length);
+    }
+
+    private boolean offer(final ServerConnection connection, final DirectBuffer source, final int length)
+    {
+        if (null == connection.publication)
+        {
+            messagesFailed++;
+            return false;
+        }
+        if (Publications.offer(connection.publication, source, 0, length) > 0)
+        {
+            messagesOffered++;
+            bytesOut += length;
+            return true;
+        }
+        messagesFailed++;
+        return false;
+    }
+}

@@ -1,0 +1,782 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.gateway;
+
+import io.aeron.Aeron;
+import io.aeron.Counter;
+import io.aeron.ExclusivePublication;
+import io.aeron.Image;
+import io.aeron.Subscription;
+import io.aeron.exceptions.RegistrationException;
+import io.aeron.logbuffer.ControlledFragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.orrery.link.Publications;
+import io.orrery.core.ReplicationLayer;
+import io.orrery.core.auth.SessionTokens;
+import io.orrery.link.BoundedFragmentAssembler;
+import io.orrery.core.ingress.IngressLimits;
+import io.orrery.core.ingress.RefusalBudget;
+import io.orrery.core.ingress.ResponseChannels;
+import io.orrery.core.status.OrreryCounter;
+import io.orrery.wire.MessageValidator;
+import io.orrery.wire.codec.DisconnectDecoder;
+import io.orrery.wire.codec.DisconnectEncoder;
+import io.orrery.wire.codec.DisconnectReason;
+import io.orrery.wire.codec.HeartbeatDecoder;
+import io.orrery.wire.codec.HelloDecoder;
+import io.orrery.wire.codec.MessageHeaderDecoder;
+import io.orrery.wire.codec.MessageHeaderEncoder;
+import io.orrery.wire.codec.PlayerInputDecoder;
+import io.orrery.wire.codec.RejectEncoder;
+import io.orrery.wire.codec.RejectReason;
+import io.orrery.wire.codec.StowRequestDecoder;
+import io.orrery.wire.codec.UnstowRequestDecoder;
+import io.orrery.wire.codec.WelcomeEncoder;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.LongHashSet;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Gateway role: terminates client sessions. It polls the client ingress stream, authenticates hellos with
+ * HMAC-signed tokens, opens each session's egress publication (the response channel the client named), answers with
+ * a welcome or a reject, and then hands the publication over to the Replicant, which is its only writer from then on.
+ * Valid player input for the sender's own entity is forwarded to the Replicant as the same SBE bytes through a
+ * ring buffer; heartbeats and timeouts end sessions that go quiet.
+ * <p>
+ * Nothing from a peer is trusted before its hello is authenticated: messages from an unknown Aeron session are counted
+ * and dropped. Every failure is a counter, never an exception that would stop the agent.
+ * <p>
+ * What a peer that has not authenticated can make the Gateway hold is bounded by {@link IngressLimits}:
+ * <ul>
+ *   <li>reassembly: at most {@code maxReassemblies} buffers of at most {@code maxMessageLength} bytes, freed when
+ *       their image goes; images whose term is longer than {@code maxTermLength} are refused
+ *       ({@link BoundedFragmentAssembler});</li>
+ *   <li>egress: every response channel is rebuilt from an allow-list with the layer's own term length, MTU and
+ *       linger ({@link ResponseChannels}); nothing else the peer wrote reaches the media driver;</li>
+ *   <li>refusals (bad or expired tokens, wrong version, shard full, duplicate session) never take a session slot:
+ *       they wait for their publication in their own list of at most {@code maxPendingRefusals}, are answered at most
+ *       {@code refusalsPerSecond} (a token bucket on the agent's clock, burst of one second), and the rest are
+ *       dropped unanswered and counted ({@link OrreryCounter#HELLOS_SHED}) ({@link RefusalBudget}). A refusal's
+ *       publication must connect within {@link RefusalBudget#REFUSAL_CONNECT_TIMEOUT_NS} and lingers
+ *       {@code refusalLingerNs} after its reject;</li>
+ *   <li>session capacity counts only welcomed sessions and hellos awaiting their welcome. A hello awaiting its
+ *       welcome needs a valid token and holds its player (a second hello for the player is a duplicate), so a peer
+ *       can hold at most one slot per valid token, for at most the publication connect timeout, and a pending
+ *       hello whose ingress image goes away is dropped at the next housekeeping.</li>
+ * </ul>
+ * Session ids are drawn from {@link SecureRandom}: knowing one's own session id says nothing about another's.
+ * <p>
+ * Threading: single threaded agent. Owns all session state it holds; talks to the Replicant only through the rings
+ * and the hand-over queue.
+ */
+public final class GatewayAgent implements Agent
+{
+    /**
+     * A session's egress publication and identity, handed from Gateway to Replicant once it is welcomed.
+     */
+    public static final class SessionHandover
+    {
+        public final long sessionId;
+        public final long playerEntityId;
+        public final ExclusivePublication publication;
+
+        SessionHandover(final long sessionId, final long playerEntityId, final ExclusivePublication publication)
+        {
+            this.sessionId = sessionId;
+            this.playerEntityId = playerEntityId;
+            this.publication = publication;
+        }
+    }
+
+    /**
+     * Protocol version spoken by this build.
+     */
+    public static final int PROTOCOL_VERSION = 1;
+    /**
+     * Player entity ids (the player id in a token) live in [1, MAX_PLAYER_ID]; ids above are for world entities.
+     */
+    public static final long MAX_PLAYER_ID = (1L << 40) - 1;
+    /**
+     * Fragments per poll; the Gateway polls up to {@link #MAX_POLLS_PER_DUTY_CYCLE} times per duty cycle so a long
+     * Replicant tick on a shared thread does not leave ingress (inputs, heartbeats) backlogged into timeouts.
+     */
+    static final int FRAGMENT_LIMIT = 1024;
+    static final int MAX_POLLS_PER_DUTY_CYCLE = 8;
+    static final int MAX_VIOLATIONS = 64;
+    static final long HOUSEKEEPING_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final ReplicationLayer.Context ctx;
+    private final Aeron aeron;
+    private final Counter[] counters;
+    private final RingBuffer toReplicant;
+    private final RingBuffer fromReplicant;
+    private final OneToOneConcurrentArrayQueue<SessionHandover> handovers;
+    private final NanoClock clock;
+    private final SessionTokens tokens;
+    private final IngressLimits limits;
+    private final BoundedFragmentAssembler assembler;
+    private final Subscription ingress;
+    private final Int2ObjectHashMap<ClientConnection> connectionByImage = new Int2ObjectHashMap<>();
+    private final ArrayList<ClientConnection> connections = new ArrayList<>();
+    private final ArrayList<ClientConnection> pendingWelcomes = new ArrayList<>();
+    private final ArrayList<ClientConnection> pendingRefusals = new ArrayList<>();
+    private final LongHashSet activePlayers = new LongHashSet();
+    private final SecureRandom sessionIds = new SecureRandom();
+
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final PlayerInputDecoder inputDecoder = new PlayerInputDecoder();
+    private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
+    private final HelloDecoder helloDecoder = new HelloDecoder();
+    private final DisconnectDecoder disconnectDecoder = new DisconnectDecoder();
+    private final StowRequestDecoder stowDecoder = new StowRequestDecoder();
+    private final UnstowRequestDecoder unstowDecoder = new UnstowRequestDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final WelcomeEncoder welcomeEncoder = new WelcomeEncoder();
+    private final RejectEncoder rejectEncoder = new RejectEncoder();
+    private final DisconnectEncoder disconnectEncoder = new DisconnectEncoder();
+    private final UnsafeBuffer tokenView = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer sendBuffer = new UnsafeBuffer(new byte[1024]);
+    private final RingMessageHandler fromReplicantHandler = new RingMessageHandler();
+
+    private final double inputRatePerNs;
+    private final double inputBurst;
+    private final RefusalBudget refusals;
+    private final long refusalConnectTimeoutNs;
+    private long nowNs;
+    private long nextHousekeepingNs;
+
+    public GatewayAgent(
+        final ReplicationLayer.Context ctx,
+        final Counter[] counters,
+        final RingBuffer toReplicant,
+        final RingBuffer fromReplicant,
+        final OneToOneConcurrentArrayQueue<SessionHandover> handovers)
+    {
+        this.ctx = ctx;
+        this.aeron = ctx.aeron();
+        this.counters = counters;
+        this.toReplicant = toReplicant;
+        this.fromReplicant = fromReplicant;
+        this.handovers = handovers;
+        this.clock = ctx.nanoClock();
+        this.tokens = new SessionTokens(ctx.tokenSecret());
+        this.inputRatePerNs = ctx.maxInputRateHz() / 1e9;
+        this.inputBurst = Math.max(4, ctx.maxInputRateHz() / 4.0);
+        this.limits = ctx.clientIngressLimits();
+        this.refusalConnectTimeoutNs = RefusalBudget.connectTimeoutNs(ctx.publicationConnectTimeoutNs());
+        this.refusals = new RefusalBudget(limits, clock.nanoTime());
+        this.assembler = new BoundedFragmentAssembler(
+            this::onFragment,
+            limits.maxMessageLength(),
+            limits.maxTermLength(),
+            limits.maxReassemblies(),
+            counters[OrreryCounter.CLIENT_INGRESS_MESSAGES_TOO_LONG.id()],
+            counters[OrreryCounter.CLIENT_INGRESS_IMAGES_REFUSED.id()],
+            counters[OrreryCounter.CLIENT_INGRESS_FRAGMENTS_REFUSED.id()]);
+        this.ingress = aeron.addSubscription(
+            ctx.clientIngressChannel(), ctx.clientIngressStreamId(), assembler::refuseOversizedImage, (image) -> {});
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "orrery-gateway";
+    }
+
+    @Override
+    public int doWork()
+    {
+        nowNs = clock.nanoTime();
+        int workCount = 0;
+        for (int i = 0; i < MAX_POLLS_PER_DUTY_CYCLE; i++)
+        {
+            final int fragments = ingress.controlledPoll(assembler, FRAGMENT_LIMIT);
+            workCount += fragments;
+            if (fragments < FRAGMENT_LIMIT)
+            {
+                break;
+            }
+        }
+        workCount += fromReplicant.read(fromReplicantHandler);
+        if (!pendingWelcomes.isEmpty())
+        {
+            workCount += pollPending(pendingWelcomes);
+        }
+        if (!pendingRefusals.isEmpty())
+        {
+            workCount += pollPending(pendingRefusals);
+        }
+        if (nowNs >= nextHousekeepingNs)
+        {
+            nextHousekeepingNs = nowNs + HOUSEKEEPING_INTERVAL_NS;
+            workCount += checkTimeouts();
+            workCount += assembler.freeBuffersOfGoneImages(ingress);
+            workCount += dropPendingOfGoneImages(pendingWelcomes);
+            workCount += dropPendingOfGoneImages(pendingRefusals);
+        }
+        return workCount;
+    }
+
+    @Override
+    public void onClose()
+    {
+        closePending(pendingWelcomes);
+        closePending(pendingRefusals);
+        CloseHelper.quietClose(ingress);
+    }
+
+    /**
+     * @return sessions welcomed and not yet ended.
+     */
+    public int activeSessionCount()
+    {
+        return connections.size();
+    }
+
+    /**
+     * @return hellos that will be welcomed once their publication connects (they count against capacity).
+     */
+    public int pendingWelcomeCount()
+    {
+        return pendingWelcomes.size();
+    }
+
+    /**
+     * @return refused hellos whose reject waits for its publication (they do not count against capacity).
+     */
+    public int pendingRefusalCount()
+    {
+        return pendingRefusals.size();
+    }
+
+    /**
+     * @return bytes of ingress reassembly buffers held now; at most max reassemblies × max message length.
+     */
+    public long reassemblyBufferCapacity()
+    {
+        return assembler.bufferedCapacity();
+    }
+
+    private ControlledFragmentHandler.Action onFragment(
+        final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final int validation = MessageValidator.validate(buffer, offset, length);
+        final ClientConnection connection = connectionByImage.get(header.sessionId());
+        if (validation < 0)
+        {
+            increment(OrreryCounter.REJECTED_MALFORMED);
+            if (null != connection)
+            {
+                onViolation(connection, RejectReason.malformedMessage, 0);
+            }
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+
+        headerDecoder.wrap(buffer, offset);
+        final int templateId = headerDecoder.templateId();
+        switch (templateId)
+        {
+            case PlayerInputDecoder.TEMPLATE_ID:
+                return onPlayerInput(connection, buffer, offset, length);
+
+            case HeartbeatDecoder.TEMPLATE_ID:
+                heartbeatDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                if (isAuthenticated(connection, heartbeatDecoder.sessionId()))
+                {
+                    connection.lastSeenNs = nowNs;
+                }
+                return ControlledFragmentHandler.Action.CONTINUE;
+
+            case HelloDecoder.TEMPLATE_ID:
+                onHello(connection, buffer, offset, header.sessionId());
+                return ControlledFragmentHandler.Action.CONTINUE;
+
+            case StowRequestDecoder.TEMPLATE_ID:
+                stowDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                return onInventoryRequest(connection, stowDecoder.sessionId(), templateId, buffer, offset, length);
+
+            case UnstowRequestDecoder.TEMPLATE_ID:
+                unstowDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                return onInventoryRequest(connection, unstowDecoder.sessionId(), templateId, buffer, offset, length);
+
+            case DisconnectDecoder.TEMPLATE_ID:
+                disconnectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                if (isAuthenticated(connection, disconnectDecoder.sessionId()))
+                {
+                    return endSession(connection, DisconnectReason.clientRequest) ?
+                        ControlledFragmentHandler.Action.CONTINUE : ControlledFragmentHandler.Action.ABORT;
+                }
+                return ControlledFragmentHandler.Action.CONTINUE;
+
+            default:
+                if (isAuthenticated(connection, connection == null ? 0 : connection.sessionId))
+                {
+                    onViolation(connection, RejectReason.unspecified, templateId);
+                }
+                return ControlledFragmentHandler.Action.CONTINUE;
+        }
+    }
+
+    private ControlledFragmentHandler.Action onPlayerInput(
+        final ClientConnection connection, final DirectBuffer buffer, final int offset, final int length)
+    {
+        inputDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        if (!isAuthenticated(connection, inputDecoder.sessionId()))
+        {
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+
+        if (inputDecoder.entityId() != connection.playerEntityId)
+        {
+            increment(OrreryCounter.REJECTED_NOT_YOUR_ENTITY);
+            onViolation(connection, RejectReason.notYourEntity, PlayerInputDecoder.TEMPLATE_ID);
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+
+        final long sequence = inputDecoder.inputSequence();
+        if (sequence <= connection.lastInputSequence)
+        {
+            increment(OrreryCounter.REJECTED_OUT_OF_ORDER);
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+
+        if (!connection.takeInputAllowance(nowNs, inputRatePerNs, inputBurst))
+        {
+            increment(OrreryCounter.INPUTS_RATE_LIMITED);
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+
+        if (!toReplicant.write(PlayerInputDecoder.TEMPLATE_ID, buffer, offset, length))
+        {
+            return ControlledFragmentHandler.Action.ABORT;
+        }
+
+        connection.lastInputSequence = sequence;
+        connection.lastSeenNs = nowNs;
+        increment(OrreryCounter.INPUTS_RECEIVED);
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    /**
+     * Stow and unstow requests go to the Replicant, which checks the item against the player (own or within reach)
+     * and runs the transaction through Scribe. They share the input allowance so they cannot flood the store.
+     */
+    private ControlledFragmentHandler.Action onInventoryRequest(
+        final ClientConnection connection,
+        final long claimedSessionId,
+        final int templateId,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length)
+    {
+        if (!isAuthenticated(connection, claimedSessionId))
+        {
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+
+        if (!connection.takeInputAllowance(nowNs, inputRatePerNs, inputBurst))
+        {
+            increment(OrreryCounter.INPUTS_RATE_LIMITED);
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+
+        if (!toReplicant.write(templateId, buffer, offset, length))
+        {
+            return ControlledFragmentHandler.Action.ABORT;
+        }
+
+        connection.lastSeenNs = nowNs;
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    private boolean isAuthenticated(final ClientConnection connection, final long claimedSessionId)
+    {
+        if (null == connection || connection.state != ClientConnection.State.ACTIVE ||
+            connection.sessionId != claimedSessionId)
+        {
+            increment(OrreryCounter.REJECTED_NOT_AUTHENTICATED);
+            return false;
+        }
+        return true;
+    }
+
+    private void onHello(
+        final ClientConnection existing, final DirectBuffer buffer, final int offset, final int imageSessionId)
+    {
+        if (null != existing)
+        {
+            increment(OrreryCounter.HELLOS_ON_BOUND_IMAGE);
+            return;
+        }
+
+        helloDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final int protocolVersion = helloDecoder.protocolVersion();
+        final int responseStreamId = helloDecoder.responseStreamId();
+        final long correlationId = helloDecoder.clientCorrelationId();
+        helloDecoder.wrapAuthToken(tokenView);
+        final int tokenResult = tokens.verify(tokenView, 0, tokenView.capacity(), ctx.epochClock().time());
+        final long playerId = SessionTokens.TOKEN_LENGTH == tokenView.capacity() ?
+            SessionTokens.playerId(tokenView, 0) : 0;
+
+        final OrreryCounter refusal;
+        final RejectReason reason;
+        if (PROTOCOL_VERSION != protocolVersion)
+        {
+            refusal = OrreryCounter.REJECTED_UNSUPPORTED_VERSION;
+            reason = RejectReason.unsupportedVersion;
+        }
+        else if (SessionTokens.EXPIRED == tokenResult)
+        {
+            refusal = OrreryCounter.REJECTED_EXPIRED_TOKEN;
+            reason = RejectReason.expiredToken;
+        }
+        else if (SessionTokens.VALID != tokenResult || playerId < 1 || playerId > MAX_PLAYER_ID)
+        {
+            refusal = OrreryCounter.REJECTED_BAD_TOKEN;
+            reason = RejectReason.badToken;
+        }
+        else if (activePlayers.contains(playerId))
+        {
+            refusal = OrreryCounter.REJECTED_DUPLICATE_SESSION;
+            reason = RejectReason.duplicateSession;
+        }
+        else if (connections.size() + pendingWelcomes.size() >= ctx.maxSessions())
+        {
+            refusal = OrreryCounter.REJECTED_TOO_MANY_SESSIONS;
+            reason = RejectReason.tooManySessions;
+        }
+        else
+        {
+            refusal = null;
+            reason = null;
+        }
+
+        if (null != refusal && !refusals.tryTake(nowNs, pendingRefusals.size()))
+        {
+            increment(OrreryCounter.HELLOS_SHED);
+            return;
+        }
+
+        final Image image = ingress.imageBySessionId(imageSessionId);
+        final String responseChannel = null == image ? null : ResponseChannels.rebuild(
+            helloDecoder.responseChannel(),
+            image.sourceIdentity(),
+            null == refusal ? ctx.egressTermLength() : RefusalBudget.REFUSAL_TERM_LENGTH,
+            limits.egressMtu(),
+            null == refusal ? limits.egressLingerNs() : limits.refusalLingerNs());
+        if (null == responseChannel)
+        {
+            increment(OrreryCounter.REJECTED_BAD_RESPONSE_CHANNEL);
+            return;
+        }
+
+        final ClientConnection connection = new ClientConnection(imageSessionId, correlationId);
+        if (null != refusal)
+        {
+            increment(refusal);
+            connection.state = ClientConnection.State.AWAITING_REJECT;
+            connection.rejectReason = reason;
+            connection.rejectText = rejectText(reason, protocolVersion, playerId);
+            connection.deadlineNs = nowNs + refusalConnectTimeoutNs;
+        }
+        else
+        {
+            connection.state = ClientConnection.State.AWAITING_WELCOME;
+            connection.playerEntityId = playerId;
+            connection.sessionId = sessionIds.nextLong() & Long.MAX_VALUE | 1L;
+            connection.deadlineNs = nowNs + ctx.publicationConnectTimeoutNs();
+        }
+
+        try
+        {
+            connection.registrationId = aeron.asyncAddExclusivePublication(responseChannel, responseStreamId);
+        }
+        catch (final RuntimeException ex)
+        {
+            increment(OrreryCounter.REJECTED_BAD_RESPONSE_CHANNEL);
+            return;
+        }
+
+        connectionByImage.put(imageSessionId, connection);
+        if (null == refusal)
+        {
+            activePlayers.add(playerId);
+            pendingWelcomes.add(connection);
+        }
+        else
+        {
+            pendingRefusals.add(connection);
+        }
+    }
+
+    private String rejectText(final RejectReason reason, final int protocolVersion, final long playerId)
+    {
+        switch (reason)
+        {
+            case unsupportedVersion:
+                return "protocol version " + protocolVersion + " unsupported, expected " + PROTOCOL_VERSION;
+            case expiredToken:
+                return "token expired";
+            case duplicateSession:
+                return "player " + playerId + " already has a session";
+            case tooManySessions:
+                return "shard full: " + ctx.maxSessions() + " sessions";
+            default:
+                return "token invalid";
+        }
+    }
+
+
+    private int pollPending(final ArrayList<ClientConnection> pending)
+    {
+        int workCount = 0;
+        for (int i = pending.size() - 1; i >= 0; i--)
+        {
+            final ClientConnection connection = pending.get(i);
+            if (null == connection.publication)
+            {
+                try
+                {
+                    connection.publication = aeron.getExclusivePublication(connection.registrationId);
+                }
+                catch (final RegistrationException ex)
+                {
+                    increment(OrreryCounter.REJECTED_BAD_RESPONSE_CHANNEL);
+                    dropPending(pending, i, connection);
+                    workCount++;
+                    continue;
+                }
+            }
+
+            final ExclusivePublication publication = connection.publication;
+            if (null != publication && publication.isConnected() && reply(connection, publication))
+            {
+                pending.remove(i);
+                workCount++;
+                if (ClientConnection.State.AWAITING_WELCOME == connection.state)
+                {
+                    connection.state = ClientConnection.State.ACTIVE;
+                    connection.lastSeenNs = nowNs;
+                    connection.lastAllowanceNs = nowNs;
+                    connection.inputAllowance = inputBurst;
+                    connections.add(connection);
+                    increment(OrreryCounter.SESSIONS_OPENED);
+                    counters[OrreryCounter.SESSIONS_ACTIVE.id()].setOrdered(connections.size());
+                    handovers.offer(new SessionHandover(
+                        connection.sessionId, connection.playerEntityId, connection.publication));
+                    connection.publication = null;
+                }
+                else
+                {
+                    connectionByImage.remove(connection.imageSessionId);
+                    CloseHelper.quietClose(publication);
+                }
+            }
+            else if (nowNs > connection.deadlineNs)
+            {
+                increment(OrreryCounter.REJECTED_BAD_RESPONSE_CHANNEL);
+                dropPending(pending, i, connection);
+                workCount++;
+            }
+        }
+        return workCount;
+    }
+
+    /**
+     * A hello whose ingress image has gone will never be answered usefully: free its slot (or refusal place) now
+     * rather than at its deadline.
+     */
+    private int dropPendingOfGoneImages(final ArrayList<ClientConnection> pending)
+    {
+        int workCount = 0;
+        for (int i = pending.size() - 1; i >= 0; i--)
+        {
+            final ClientConnection connection = pending.get(i);
+            if (null == ingress.imageBySessionId(connection.imageSessionId))
+            {
+                dropPending(pending, i, connection);
+                workCount++;
+            }
+        }
+        return workCount;
+    }
+
+    private static void closePending(final ArrayList<ClientConnection> pending)
+    {
+        for (int i = 0, size = pending.size(); i < size; i++)
+        {
+            CloseHelper.quietClose(pending.get(i).publication);
+        }
+    }
+
+    private boolean reply(final ClientConnection connection, final ExclusivePublication publication)
+    {
+        final int length;
+        if (ClientConnection.State.AWAITING_WELCOME == connection.state)
+        {
+            if (handovers.remainingCapacity() == 0)
+            {
+                return false;
+            }
+            welcomeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+                .clientCorrelationId(connection.correlationId)
+                .sessionId(connection.sessionId)
+                .playerEntityId(connection.playerEntityId)
+                .serverTimeNs(nowNs)
+                .tickRateHz(ctx.tickRateHz())
+                .updateRateHz(ctx.tickRateHz())
+                .maxInputRateHz(ctx.maxInputRateHz())
+                .heartbeatIntervalMs(TimeUnit.NANOSECONDS.toMillis(ctx.heartbeatIntervalNs()))
+                .sessionTimeoutMs(TimeUnit.NANOSECONDS.toMillis(ctx.sessionTimeoutNs()))
+                .bandwidthBytesPerTick(ctx.bandwidthBytesPerTick());
+            length = MessageHeaderEncoder.ENCODED_LENGTH + welcomeEncoder.encodedLength();
+        }
+        else
+        {
+            rejectEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+                .clientCorrelationId(connection.correlationId)
+                .sessionId(0)
+                .reason(connection.rejectReason)
+                .rejectedTemplateId(HelloDecoder.TEMPLATE_ID)
+                .reasonText(connection.rejectText);
+            length = MessageHeaderEncoder.ENCODED_LENGTH + rejectEncoder.encodedLength();
+        }
+        return Publications.offer(publication, sendBuffer, 0, length) > 0;
+    }
+
+    private void dropPending(
+        final ArrayList<ClientConnection> pending, final int index, final ClientConnection connection)
+    {
+        pending.remove(index);
+        connectionByImage.remove(connection.imageSessionId);
+        if (ClientConnection.State.AWAITING_WELCOME == connection.state)
+        {
+            activePlayers.remove(connection.playerEntityId);
+        }
+        if (null != connection.publication)
+        {
+            CloseHelper.quietClose(connection.publication);
+        }
+        else
+        {
+            aeron.asyncRemovePublication(connection.registrationId);
+        }
+    }
+
+    private int checkTimeouts()
+    {
+        int workCount = 0;
+        final long timeoutNs = ctx.sessionTimeoutNs();
+        for (int i = connections.size() - 1; i >= 0; i--)
+        {
+            final ClientConnection connection = connections.get(i);
+            if (nowNs - connection.lastSeenNs > timeoutNs && endSession(connection, DisconnectReason.timeout))
+            {
+                increment(OrreryCounter.SESSIONS_TIMED_OUT);
+                workCount++;
+            }
+        }
+        return workCount;
+    }
+
+    private void onViolation(final ClientConnection connection, final RejectReason reason, final int templateId)
+    {
+        if (connection.state != ClientConnection.State.ACTIVE)
+        {
+            return;
+        }
+        connection.violations++;
+        if (connection.violations > MAX_VIOLATIONS)
+        {
+            endSession(connection, DisconnectReason.protocolViolation);
+            return;
+        }
+        if ((connection.rejectedReasonsMask & (1L << reason.value())) == 0)
+        {
+            connection.rejectedReasonsMask |= 1L << reason.value();
+            rejectEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+                .clientCorrelationId(connection.correlationId)
+                .sessionId(connection.sessionId)
+                .reason(reason)
+                .rejectedTemplateId(templateId)
+                .reasonText("");
+            toReplicant.write(rejectEncoder.sbeTemplateId(), sendBuffer, 0,
+                MessageHeaderEncoder.ENCODED_LENGTH + rejectEncoder.encodedLength());
+        }
+    }
+
+    /**
+     * Tell the Replicant the session is over; it sends the client a Disconnect and closes the egress.
+     */
+    private boolean endSession(final ClientConnection connection, final DisconnectReason reason)
+    {
+        disconnectEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .sessionId(connection.sessionId)
+            .reason(reason);
+        if (!toReplicant.write(DisconnectEncoder.TEMPLATE_ID, sendBuffer, 0,
+            MessageHeaderEncoder.ENCODED_LENGTH + disconnectEncoder.encodedLength()))
+        {
+            return false;
+        }
+        removeSession(connection);
+        return true;
+    }
+
+    private void removeSession(final ClientConnection connection)
+    {
+        connection.state = ClientConnection.State.CLOSED;
+        connectionByImage.remove(connection.imageSessionId);
+        activePlayers.remove(connection.playerEntityId);
+        final int index = connections.indexOf(connection);
+        if (index >= 0)
+        {
+            final int last = connections.size() - 1;
+            connections.set(index, connections.get(last));
+            connections.remove(last);
+        }
+        increment(OrreryCounter.SESSIONS_CLOSED);
+        counters[OrreryCounter.SESSIONS_ACTIVE.id()].setOrdered(connections.size());
+    }
+
+    private void increment(final OrreryCounter counter)
+    {
+        counters[counter.id()].incrementOrdered();
+    }
+
+    /**
+     * Notices from the Replicant: sessions it ended (slow consumers).
+     */
+    private final class RingMessageHandler implements org.agrona.concurrent.MessageHandler
+    {
+        @Override
+        public void onMessage(final int msgTypeId, final org.agrona.MutableDirectBuffer buffer, final int index,
+            final int length)
+        {
+            if (DisconnectDecoder.TEMPLATE_ID == msgTypeId)
+            {
+                disconnectDecoder.wrapAndApplyHeader(buffer, index, headerDecoder);
+                final long sessionId = disconnectDecoder.sessionId();
+                for (int i = 0, size = connections.size(); i < size; i++)
+                {
+                    final ClientConnection connection = connections.get(i);
+                    if (connection.sessionId == sessionId)
+                    {
+                        removeSession(connection);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,1192 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.persistence;
+
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.SleepingWaitStrategy;
+import io.aeron.Aeron;
+import io.aeron.exceptions.ConfigurationException;
+import io.orrery.link.DistinctErrorPrinter;
+import org.HdrHistogram.SingleWriterRecorder;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.ErrorHandler;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.concurrent.AgentInvoker;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
+import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+import static io.orrery.core.persistence.CompletionDescriptor.CORRELATION_ID_OFFSET;
+import static io.orrery.core.persistence.CompletionDescriptor.FIRST_STATUS_OFFSET;
+import static io.orrery.core.persistence.CompletionDescriptor.OPERATION_ID_OFFSET;
+import static io.orrery.core.persistence.CompletionDescriptor.STATUS_OFFSET;
+import static io.orrery.core.persistence.CompletionDescriptor.TYPE_OFFSET;
+import static io.orrery.core.persistence.CompletionDescriptor.VALUE_OFFSET;
+
+/**
+ * Scribe, the persistence ring: world changes and Global store operations go from one producer thread (the
+ * Replicant's) into a pre-allocated LMAX Disruptor ring; one consumer coalesces world changes per entity into
+ * write-behind {@link WorldBatch}es and runs operations durably, in ring order, through a {@link PersistenceAdapter};
+ * operation outcomes come back to the producer through {@link #pollCompletions(CompletionHandler, int)}. The
+ * guarantees are stated in this package's documentation ({@code package-info.java}).
+ * <pre>
+ *   producer --offerXxx()--> Disruptor ring (ScribeEvent slots) --poll--> ScribeConsumer --> PersistenceAdapter
+ *       ^                                                                      |
+ *       '------------ pollCompletions() &lt;-- completion ring (Agrona) &lt;-------'
+ * </pre>
+ * Region loads (server OCS stream-in) go the same way: {@link #offerLoadRegion} in ring order, the loaded nodes come
+ * back through a bounded load ring read by {@link #pollLoads(LoadHandler, int)}.
+ * <p>
+ * Producer API: every {@code offerXxx} method, {@link #pollLoads(LoadHandler, int)},
+ * {@link #pollCompletions(CompletionHandler, int)},
+ * {@link #flushNow()}, {@link #awaitDurable(long, long)} and {@link #close()} must be called from one thread, the
+ * producer. Offers never block and never allocate: they return {@code false} when the ring is full (counted as
+ * {@link ScribeCounter#RING_FULL}) or, for operations, when {@link Context#maxPendingOperations()} operations await
+ * their completion being polled ({@link ScribeCounter#OPERATIONS_BACK_PRESSURED}); the caller keeps the change and
+ * offers it again later (next tick), so a slow or unavailable store back-pressures the producer instead of growing
+ * memory. Arguments that break a precondition (component state longer than
+ * {@link NodeRecord#MAX_COMPONENT_STATE_LENGTH}, a null kind or record) are programming errors and throw
+ * {@link IllegalArgumentException}.
+ * <p>
+ * Threading: the consumer runs as an Agrona agent on its own thread from {@link Context#threadFactory()}, or, with
+ * {@link Context#useConsumerAgentInvoker(boolean)}, whenever the caller calls {@link #invokeConsumer()} (tests, and
+ * deployments that want to place it on a thread of their own). Counters, {@link #durableSequence()} and the latency
+ * recorders are readable from any thread.
+ */
+public final class Scribe implements AutoCloseable
+{
+    /**
+     * Returned by {@link #flushNow()} when the ring is full.
+     */
+    public static final long BACK_PRESSURED = -1;
+
+    /**
+     * Latencies above this are recorded as this value.
+     */
+    public static final long MAX_RECORDED_LATENCY_NS = TimeUnit.SECONDS.toNanos(60);
+
+    private final Context ctx;
+    private final RingBuffer<ScribeEvent> ring;
+    private final OneToOneRingBuffer completions;
+    private final OneToOneRingBuffer loads;
+    private final MessageHandler loadMessageHandler = this::onLoadMessage;
+    private final NodeRecord loadNode = new NodeRecord();
+    private LoadHandler loadHandler;
+    private final ScribeConsumer consumer;
+    private final AgentRunner runner;
+    private final AgentInvoker invoker;
+    private final AtomicCounter[] counters;
+    private final boolean ownsCounters;
+    private final AtomicCounter ringFull;
+    private final AtomicCounter operationsBackPressured;
+    private final SingleWriterRecorder batchWriteLatencyNs;
+    private final SingleWriterRecorder operationLatencyNs;
+    private final MessageHandler completionMessageHandler = this::onCompletionMessage;
+    private final NodeRecord completionNode = new NodeRecord();
+    private final IdleStrategy awaitIdleStrategy = new BackoffIdleStrategy(
+        1, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+    private final int maxPendingOperations;
+
+    private CompletionHandler completionHandler;
+    private long operationsOffered;
+    private long operationsCompleted;
+    private long lastOfferedSequence = -1;
+    private boolean isClosed;
+
+    private Scribe(final Context ctx)
+    {
+        this.ctx = ctx;
+        maxPendingOperations = ctx.maxPendingOperations();
+
+        if (null != ctx.aeron())
+        {
+            counters = ScribeCounter.allocate(ctx.aeron(), ctx.name());
+            ownsCounters = true;
+        }
+        else if (null != ctx.countersManager())
+        {
+            counters = ScribeCounter.allocate(ctx.countersManager(), ctx.name());
+            ownsCounters = true;
+        }
+        else
+        {
+            counters = ScribeCounter.allocate(privateCountersManager(), ctx.name());
+            ownsCounters = false; // left readable after close; reclaimed with this object
+        }
+        ringFull = counters[ScribeCounter.RING_FULL.id()];
+        operationsBackPressured = counters[ScribeCounter.OPERATIONS_BACK_PRESSURED.id()];
+
+        final int highestDigits = 3;
+        batchWriteLatencyNs = new SingleWriterRecorder(MAX_RECORDED_LATENCY_NS, highestDigits);
+        operationLatencyNs = new SingleWriterRecorder(MAX_RECORDED_LATENCY_NS, highestDigits);
+
+        // The poller never waits on the ring's wait strategy; a non-blocking one keeps publish() free of locks.
+        ring = RingBuffer.createSingleProducer(ScribeEvent.FACTORY, ctx.ringSize(), new SleepingWaitStrategy());
+        final int completionCapacity = CompletionDescriptor.ringCapacity(maxPendingOperations);
+        completions = new OneToOneRingBuffer(new UnsafeBuffer(
+            ByteBuffer.allocateDirect(completionCapacity + RingBufferDescriptor.TRAILER_LENGTH)));
+        loads = new OneToOneRingBuffer(new UnsafeBuffer(
+            ByteBuffer.allocateDirect(ctx.loadRingCapacity() + RingBufferDescriptor.TRAILER_LENGTH)));
+        consumer = new ScribeConsumer(
+            ctx, ring, completions, loads, counters, batchWriteLatencyNs, operationLatencyNs);
+
+        if (ctx.useConsumerAgentInvoker())
+        {
+            invoker = new AgentInvoker(ctx.errorHandler(), null, consumer);
+            runner = null;
+        }
+        else
+        {
+            invoker = null;
+            runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, consumer);
+        }
+    }
+
+    /**
+     * Launch a Scribe. The context is concluded here; on failure everything opened is closed.
+     *
+     * @param ctx settings, defaults from system properties; {@link Context#adapter(PersistenceAdapter)} is required.
+     * @return the running Scribe; close it to drain and stop. The adapter stays open: it is the caller's.
+     */
+    public static Scribe launch(final Context ctx)
+    {
+        Scribe scribe = null;
+        try
+        {
+            ctx.conclude();
+            scribe = new Scribe(ctx);
+            if (null != scribe.invoker)
+            {
+                scribe.invoker.start();
+            }
+            else
+            {
+                AgentRunner.startOnThread(scribe.runner, ctx.threadFactory());
+            }
+            return scribe;
+        }
+        catch (final RuntimeException ex)
+        {
+            if (null != scribe)
+            {
+                CloseHelper.quietClose(scribe);
+            }
+            throw ex;
+        }
+    }
+
+    public Context context()
+    {
+        return ctx;
+    }
+
+    /**
+     * Offer a node upsert: the entity's full persisted state.
+     *
+     * @param componentState       buffer holding the opaque component state (may be null when the length is 0).
+     * @param componentStateOffset offset of the state in the buffer.
+     * @param componentStateLength length of the state, at most {@link NodeRecord#MAX_COMPONENT_STATE_LENGTH}.
+     * @return true when taken, false when back-pressured (nothing taken: offer it again later).
+     */
+    public boolean offerNodeUpsert(
+        final long entityId,
+        final int archetypeId,
+        final long parentZoneId,
+        final long ownerPlayerId,
+        final boolean isZone,
+        final long x,
+        final long y,
+        final long z,
+        final float qx,
+        final float qy,
+        final float qz,
+        final float qw,
+        final float radius,
+        final DirectBuffer componentState,
+        final int componentStateOffset,
+        final int componentStateLength)
+    {
+        checkStateLength(componentStateLength);
+        final long sequence = claim();
+        if (sequence < 0)
+        {
+            return false;
+        }
+
+        final ScribeEvent event = ring.get(sequence);
+        event.type = ScribeEvent.NODE_UPSERT;
+        final NodeRecord node = event.node;
+        node.entityId = entityId;
+        node.archetypeId = archetypeId;
+        node.parentZoneId = parentZoneId;
+        node.ownerPlayerId = ownerPlayerId;
+        node.isZone = isZone;
+        node.x = x;
+        node.y = y;
+        node.z = z;
+        node.qx = qx;
+        node.qy = qy;
+        node.qz = qz;
+        node.qw = qw;
+        node.radius = radius;
+        if (componentStateLength > 0)
+        {
+            componentState.getBytes(componentStateOffset, node.componentState, 0, componentStateLength);
+        }
+        node.componentStateLength = componentStateLength;
+        publish(sequence);
+        return true;
+    }
+
+    /**
+     * Offer a node upsert copied from a record (not retained).
+     *
+     * @return true when taken, false when back-pressured.
+     */
+    public boolean offerNodeUpsert(final NodeRecord node)
+    {
+        checkNode(node);
+        final long sequence = claim();
+        if (sequence < 0)
+        {
+            return false;
+        }
+
+        final ScribeEvent event = ring.get(sequence);
+        event.type = ScribeEvent.NODE_UPSERT;
+        event.node.copyFrom(node);
+        publish(sequence);
+        return true;
+    }
+
+    /**
+     * Offer the removal of a node (and, in the store, of every edge that touches it).
+     *
+     * @return true when taken, false when back-pressured.
+     */
+    public boolean offerNodeRemoval(final long entityId)
+    {
+        final long sequence = claim();
+        if (sequence < 0)
+        {
+            return false;
+        }
+
+        final ScribeEvent event = ring.get(sequence);
+        event.type = ScribeEvent.NODE_REMOVAL;
+        event.entityId = entityId;
+        publish(sequence);
+        return true;
+    }
+
+    /**
+     * Offer an edge upsert ({@code removed == false}) or removal. IN_ZONE edges are implied by nodes: do not offer
+     * them.
+     *
+     * @return true when taken, false when back-pressured.
+     */
+    public boolean offerEdge(final long fromId, final long toId, final EdgeKind kind, final boolean removed)
+    {
+        if (null == kind || EdgeKind.IN_ZONE == kind)
+        {
+            throw new IllegalArgumentException("kind must be CONTAINS or ATTACHED_TO (IN_ZONE is implied): " + kind);
+        }
+        final long sequence = claim();
+        if (sequence < 0)
+        {
+            return false;
+        }
+
+        final ScribeEvent event = ring.get(sequence);
+        event.type = ScribeEvent.EDGE;
+        event.edgeFrom = fromId;
+        event.edgeTo = toId;
+        event.edgeKindCode = kind.code();
+        event.edgeRemoved = removed;
+        publish(sequence);
+        return true;
+    }
+
+    /**
+     * Offer a stow: move {@code node.entityId} out of the graph into the Global store as an item of the owner in the
+     * container. {@code node} is the entity's latest state (copied, not retained): pending world changes of the
+     * entity offered before are superseded by it. Do not offer world changes of the entity after its stow (until its
+     * unstow): see the package documentation.
+     *
+     * @return true when taken (one completion will follow), false when back-pressured.
+     */
+    public boolean offerStow(
+        final long operationId,
+        final long correlationId,
+        final long ownerPlayerId,
+        final long containerId,
+        final NodeRecord node)
+    {
+        checkNode(node);
+        final long sequence = claimOperation();
+        if (sequence < 0)
+        {
+            return false;
+        }
+
+        final ScribeEvent event = ring.get(sequence);
+        event.type = ScribeEvent.STOW;
+        event.operationId = operationId;
+        event.correlationId = correlationId;
+        event.entityId = node.entityId;
+        event.playerId = ownerPlayerId;
+        event.containerId = containerId;
+        event.node.copyFrom(node);
+        publishOperation(sequence);
+        return true;
+    }
+
+    /**
+     * Offer an unstow: move item {@code node.entityId} of the owner from the Global store back into the graph as
+     * {@code node} (where it reappears; copied, not retained).
+     *
+     * @return true when taken (one completion will follow), false when back-pressured.
+     */
+    public boolean offerUnstow(
+        final long operationId, final long correlationId, final long ownerPlayerId, final NodeRecord node)
+    {
+        checkNode(node);
+        final long sequence = claimOperation();
+        if (sequence < 0)
+        {
+            return false;
+        }
+
+        final ScribeEvent event = ring.get(sequence);
+        event.type = ScribeEvent.UNSTOW;
+        event.operationId = operationId;
+        event.correlationId = correlationId;
+        event.entityId = node.entityId;
+        event.playerId = ownerPlayerId;
+        event.containerId = 0;
+        event.node.copyFrom(node);
+        publishOperation(sequence);
+        return true;
+    }
+
+    /**
+     * Offer a wallet change of {@code delta} (may be negative; never overdraws).
+     *
+     * @return true when taken (one completion will follow), false when back-pressured.
+     */
+    public boolean offerWalletChange(
+        final long operationId, final long correlationId, final long playerId, final long delta)
+    {
+        final long sequence = claimOperation();
+        if (sequence < 0)
+        {
+            return false;
+        }
+
+        final ScribeEvent event = ring.get(sequence);
+        event.type = ScribeEvent.WALLET;
+        event.operationId = operationId;
+        event.correlationId = correlationId;
+        event.playerId = playerId;
+        event.factionId = 0;
+        event.delta = delta;
+        publishOperation(sequence);
+        return true;
+    }
+
+    /**
+     * Offer a change of a player's standing with a faction.
+     *
+     * @return true when taken (one completion will follow), false when back-pressured.
+     */
+    public boolean offerReputationChange(
+        final long operationId, final long correlationId, final long playerId, final int factionId, final long delta)
+    {
+        final long sequence = claimOperation();
+        if (sequence < 0)
+        {
+            return false;
+        }
+
+        final ScribeEvent event = ring.get(sequence);
+        event.type = ScribeEvent.REPUTATION;
+        event.operationId = operationId;
+        event.correlationId = correlationId;
+        event.playerId = playerId;
+        event.factionId = factionId;
+        event.delta = delta;
+        publishOperation(sequence);
+        return true;
+    }
+
+    /**
+     * Deliver durable operation outcomes to the handler, on this (the producer's) thread, each exactly once.
+     *
+     * @param handler receives each completion.
+     * @param limit   maximum number of completions to deliver.
+     * @return number delivered.
+     */
+    public int pollCompletions(final CompletionHandler handler, final int limit)
+    {
+        completionHandler = handler;
+        try
+        {
+            return completions.read(completionMessageHandler, limit);
+        }
+        finally
+        {
+            completionHandler = null;
+        }
+    }
+
+    /**
+     * Offer a region load (stream-in): when the consumer reaches it, it first writes every pending world change (so the
+     * load sees everything offered before it), then runs {@link PersistenceAdapter#loadRegion} and posts the nodes,
+     * then a completion, to the load ring read by {@link #pollLoads(LoadHandler, int)}. The load ring is bounded: when
+     * it is full the consumer waits for the producer to poll (nothing is dropped while Scribe is open; with
+     * {@link Context#useConsumerAgentInvoker(boolean)} the attempt is abandoned and retried after a backoff instead,
+     * so the ring must hold a whole region then).
+     *
+     * @param correlationId returned with every node and the completion.
+     * @param zoneId        zone whose direct children are loaded (0 for the world root), each with its zone subtree.
+     * @return true when taken, false when back-pressured (offer it again later).
+     */
+    public boolean offerLoadRegion(
+        final long correlationId,
+        final long zoneId,
+        final long minX,
+        final long minY,
+        final long minZ,
+        final long maxX,
+        final long maxY,
+        final long maxZ)
+    {
+        final long sequence = claim();
+        if (sequence < 0)
+        {
+            return false;
+        }
+
+        final ScribeEvent event = ring.get(sequence);
+        event.type = ScribeEvent.LOAD_REGION;
+        event.correlationId = correlationId;
+        event.entityId = zoneId;
+        event.minX = minX;
+        event.minY = minY;
+        event.minZ = minZ;
+        event.maxX = maxX;
+        event.maxY = maxY;
+        event.maxZ = maxZ;
+        publish(sequence);
+        return true;
+    }
+
+    /**
+     * Deliver loaded nodes and load completions to the handler, on the producer thread. Allocation free.
+     *
+     * @param handler receives them; not retained after return.
+     * @param limit   maximum messages (nodes plus completions) to deliver.
+     * @return messages delivered.
+     */
+    public int pollLoads(final LoadHandler handler, final int limit)
+    {
+        loadHandler = handler;
+        try
+        {
+            return loads.read(loadMessageHandler, limit);
+        }
+        finally
+        {
+            loadHandler = null;
+        }
+    }
+
+    /**
+     * Offer a flush barrier: pending world changes are written as soon as the consumer reaches it, without waiting
+     * for the flush interval.
+     *
+     * @return the barrier's ring sequence (see {@link #awaitDurable(long, long)}), or {@link #BACK_PRESSURED}.
+     */
+    public long flushNow()
+    {
+        final long sequence = claim();
+        if (sequence < 0)
+        {
+            return BACK_PRESSURED;
+        }
+
+        ring.get(sequence).type = ScribeEvent.FLUSH;
+        publish(sequence);
+        return sequence;
+    }
+
+    /**
+     * @return free events in the ring now (producer thread): a producer may keep room for operations by holding back
+     * world changes when this runs low.
+     */
+    public long remainingCapacity()
+    {
+        return ring.remainingCapacity();
+    }
+
+    /**
+     * @return the ring sequence of the last change, operation or barrier taken by an offer; -1 before the first.
+     */
+    public long lastOfferedSequence()
+    {
+        return lastOfferedSequence;
+    }
+
+    /**
+     * @return the highest ring sequence such that everything offered at or before it is durable in the store
+     * (world changes written, operations applied or refused by the store's rules). Any thread.
+     */
+    public long durableSequence()
+    {
+        return consumer.durableSequence();
+    }
+
+    /**
+     * @return whether everything offered at or before {@code sequence} is durable. Any thread.
+     */
+    public boolean isDurable(final long sequence)
+    {
+        return consumer.durableSequence() >= sequence;
+    }
+
+    /**
+     * Wait until everything offered at or before {@code sequence} is durable: for tests, shutdown and "persist, then
+     * evict". Blocks the caller (invoking the consumer in agent invoker mode); never call it on a hot path.
+     *
+     * @return whether it became durable before the timeout.
+     */
+    public boolean awaitDurable(final long sequence, final long timeoutNs)
+    {
+        final long deadlineNs = System.nanoTime() + timeoutNs;
+        awaitIdleStrategy.reset();
+        while (consumer.durableSequence() < sequence)
+        {
+            if (System.nanoTime() - deadlineNs >= 0)
+            {
+                return false;
+            }
+            final int workCount = null != invoker ? invoker.invoke() : 0;
+            awaitIdleStrategy.idle(workCount);
+        }
+        return true;
+    }
+
+    /**
+     * Run one duty cycle of the consumer. Only with {@link Context#useConsumerAgentInvoker(boolean)}.
+     *
+     * @return work done.
+     */
+    public int invokeConsumer()
+    {
+        if (null == invoker)
+        {
+            throw new IllegalStateException("invokeConsumer() needs Context.useConsumerAgentInvoker(true)");
+        }
+        return invoker.invoke();
+    }
+
+    /**
+     * Current value of a counter. Any thread.
+     */
+    public long counter(final ScribeCounter counter)
+    {
+        return counters[counter.id()].get();
+    }
+
+    /**
+     * @return the counters, indexed by {@link ScribeCounter#id()}.
+     */
+    public AtomicCounter[] counters()
+    {
+        return counters;
+    }
+
+    /**
+     * World batch write latency (ns), written by the consumer; read with {@code getIntervalHistogram(recycle)}.
+     */
+    public SingleWriterRecorder batchWriteLatencyNs()
+    {
+        return batchWriteLatencyNs;
+    }
+
+    /**
+     * Operation (stow, unstow, wallet, reputation) latency in the store (ns), written by the consumer.
+     */
+    public SingleWriterRecorder operationLatencyNs()
+    {
+        return operationLatencyNs;
+    }
+
+    /**
+     * @return operations offered whose completion has not been polled yet (producer thread).
+     */
+    public long pendingOperations()
+    {
+        return operationsOffered - operationsCompleted;
+    }
+
+    public boolean isClosed()
+    {
+        return isClosed;
+    }
+
+    /**
+     * Drain and stop: every change and operation offered so far is made durable (pending world changes written at
+     * once, not after the flush interval), waiting at most {@link Context#closeTimeoutNs()} (a store that stays down
+     * longer). Completions of operations stay pollable after close. If the timeout passes, the consumer is stopped;
+     * operations that were not applied complete with {@link OperationStatus#STORE_ERROR} (nothing changed in the
+     * store), world changes that were not written are counted in {@link ScribeCounter#LOST_AT_CLOSE} and reported
+     * to the error handler. The adapter is not closed: it is the caller's.
+     */
+    @Override
+    public void close()
+    {
+        if (isClosed)
+        {
+            return;
+        }
+        isClosed = true;
+
+        final long target = ring.getCursor();
+        consumer.closing();
+        final boolean drained = awaitDurable(target, ctx.closeTimeoutNs());
+
+        if (null != invoker)
+        {
+            CloseHelper.quietClose(invoker);
+        }
+        if (null != runner)
+        {
+            CloseHelper.quietClose(runner);
+        }
+
+        if (!drained)
+        {
+            failNotDurable(target);
+        }
+
+        if (ownsCounters)
+        {
+            CloseHelper.quietCloseAll(counters);
+        }
+    }
+
+    private void failNotDurable(final long target)
+    {
+        long lostChanges = consumer.pendingWorldChanges();
+        long failedOperations = 0;
+        final ScribeEvent deferred = consumer.deferredEvent();
+        if (null != deferred)
+        {
+            if (ScribeEvent.isOperation(deferred.type))
+            {
+                consumer.completeNotApplied(deferred);
+                failedOperations++;
+            }
+            else if (ScribeEvent.FLUSH != deferred.type)
+            {
+                lostChanges++;
+            }
+        }
+
+        for (long sequence = consumer.consumedSequence() + 1; sequence <= target; sequence++)
+        {
+            final ScribeEvent event = ring.get(sequence);
+            if (ScribeEvent.isOperation(event.type))
+            {
+                consumer.completeNotApplied(event);
+                failedOperations++;
+            }
+            else if (ScribeEvent.FLUSH != event.type)
+            {
+                lostChanges++;
+            }
+        }
+
+        counters[ScribeCounter.LOST_AT_CLOSE.id()].setRelease(lostChanges);
+        ctx.errorHandler().onError(new PersistenceException("scribe " + ctx.name() + " closed before the store " +
+            ctx.adapter().name() + " took everything: " + lostChanges + " world changes not written, " +
+            failedOperations + " operations completed as STORE_ERROR"));
+    }
+
+    private long claim()
+    {
+        if (isClosed)
+        {
+            return -1;
+        }
+
+        if (!ring.hasAvailableCapacity(1))
+        {
+            ringFull.incrementRelease();
+            return -1;
+        }
+
+        return ring.next();
+    }
+
+    private long claimOperation()
+    {
+        if (isClosed)
+        {
+            return -1;
+        }
+
+        if (operationsOffered - operationsCompleted >= maxPendingOperations)
+        {
+            operationsBackPressured.incrementRelease();
+            return -1;
+        }
+
+        return claim();
+    }
+
+    private void publish(final long sequence)
+    {
+        ring.publish(sequence);
+        lastOfferedSequence = sequence;
+    }
+
+    private void publishOperation(final long sequence)
+    {
+        operationsOffered++;
+        publish(sequence);
+    }
+
+    private void onCompletionMessage(
+        final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        operationsCompleted++;
+        NodeRecord node = null;
+        if (CompletionDescriptor.MSG_TYPE_ID_WITH_NODE == msgTypeId)
+        {
+            node = CompletionDescriptor.decodeNode(buffer, index, completionNode);
+        }
+        completionHandler.onCompletion(
+            buffer.getInt(index + TYPE_OFFSET),
+            buffer.getLong(index + OPERATION_ID_OFFSET),
+            buffer.getLong(index + CORRELATION_ID_OFFSET),
+            buffer.getInt(index + STATUS_OFFSET),
+            buffer.getInt(index + FIRST_STATUS_OFFSET),
+            buffer.getLong(index + VALUE_OFFSET),
+            node);
+    }
+
+    private void onLoadMessage(
+        final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        final long correlationId = buffer.getLong(index + CORRELATION_ID_OFFSET);
+        if (CompletionDescriptor.MSG_TYPE_ID_LOADED_NODE == msgTypeId)
+        {
+            loadHandler.onLoadedNode(correlationId, CompletionDescriptor.decodeNode(buffer, index, loadNode));
+        }
+        else if (CompletionDescriptor.MSG_TYPE_ID_LOAD_COMPLETE == msgTypeId)
+        {
+            loadHandler.onLoadComplete(correlationId, (int)buffer.getLong(index + VALUE_OFFSET));
+        }
+    }
+
+    private static void checkStateLength(final int componentStateLength)
+    {
+        if (componentStateLength < 0 || componentStateLength > NodeRecord.MAX_COMPONENT_STATE_LENGTH)
+        {
+            throw new IllegalArgumentException("component state length out of range: " + componentStateLength);
+        }
+    }
+
+    private static void checkNode(final NodeRecord node)
+    {
+        if (null == node)
+        {
+            throw new IllegalArgumentException("node must not be null");
+        }
+    }
+
+    private static CountersManager privateCountersManager()
+    {
+        final int count = ScribeCounter.count();
+        return new CountersManager(
+            new UnsafeBuffer(ByteBuffer.allocateDirect(count * CountersReader.METADATA_LENGTH)),
+            new UnsafeBuffer(ByteBuffer.allocateDirect(count * CountersReader.COUNTER_LENGTH)));
+    }
+
+    /**
+     * Settings of a Scribe. Every setting has a default, overridable by the system property named in its constant,
+     * except the adapter, which is required. {@link #conclude()} validates once.
+     */
+    public static final class Context
+    {
+        public static final String NAME_PROP = "orrery.scribe.name";
+        public static final String NAME_DEFAULT = "orrery";
+        public static final String RING_SIZE_PROP = "orrery.scribe.ring.size";
+        public static final int RING_SIZE_DEFAULT = 64 * 1024;
+        public static final String FLUSH_INTERVAL_MS_PROP = "orrery.scribe.flush.interval.ms";
+        public static final long FLUSH_INTERVAL_MS_DEFAULT = 100;
+        public static final String MAX_COALESCED_ENTITIES_PROP = "orrery.scribe.max.coalesced.entities";
+        public static final int MAX_COALESCED_ENTITIES_DEFAULT = 16 * 1024;
+        public static final String MAX_PENDING_OPERATIONS_PROP = "orrery.scribe.max.pending.operations";
+        public static final int MAX_PENDING_OPERATIONS_DEFAULT = 4 * 1024;
+        public static final String RETRY_BACKOFF_MIN_MS_PROP = "orrery.scribe.retry.backoff.min.ms";
+        public static final long RETRY_BACKOFF_MIN_MS_DEFAULT = 1;
+        public static final String RETRY_BACKOFF_MAX_MS_PROP = "orrery.scribe.retry.backoff.max.ms";
+        public static final long RETRY_BACKOFF_MAX_MS_DEFAULT = 1000;
+        public static final String CLOSE_TIMEOUT_MS_PROP = "orrery.scribe.close.timeout.ms";
+        public static final long CLOSE_TIMEOUT_MS_DEFAULT = 10_000;
+        public static final String LOAD_RING_CAPACITY_PROP = "orrery.scribe.load.ring.capacity";
+        public static final int LOAD_RING_CAPACITY_DEFAULT = 4 * 1024 * 1024;
+
+        private boolean isConcluded;
+        private String name = System.getProperty(NAME_PROP, NAME_DEFAULT);
+        private int ringSize = Integer.getInteger(RING_SIZE_PROP, RING_SIZE_DEFAULT);
+        private long flushIntervalNs = TimeUnit.MILLISECONDS.toNanos(
+            Long.getLong(FLUSH_INTERVAL_MS_PROP, FLUSH_INTERVAL_MS_DEFAULT));
+        private int maxCoalescedEntities = Integer.getInteger(
+            MAX_COALESCED_ENTITIES_PROP, MAX_COALESCED_ENTITIES_DEFAULT);
+        private int maxPendingOperations = Integer.getInteger(
+            MAX_PENDING_OPERATIONS_PROP, MAX_PENDING_OPERATIONS_DEFAULT);
+        private long retryBackoffMinNs = TimeUnit.MILLISECONDS.toNanos(
+            Long.getLong(RETRY_BACKOFF_MIN_MS_PROP, RETRY_BACKOFF_MIN_MS_DEFAULT));
+        private long retryBackoffMaxNs = TimeUnit.MILLISECONDS.toNanos(
+            Long.getLong(RETRY_BACKOFF_MAX_MS_PROP, RETRY_BACKOFF_MAX_MS_DEFAULT));
+        private long closeTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
+            Long.getLong(CLOSE_TIMEOUT_MS_PROP, CLOSE_TIMEOUT_MS_DEFAULT));
+        private int loadRingCapacity = Integer.getInteger(LOAD_RING_CAPACITY_PROP, LOAD_RING_CAPACITY_DEFAULT);
+        private boolean useConsumerAgentInvoker;
+        private PersistenceAdapter adapter;
+        private IdleStrategy idleStrategy;
+        private ThreadFactory threadFactory;
+        private ErrorHandler errorHandler;
+        private NanoClock nanoClock;
+        private Aeron aeron;
+        private CountersManager countersManager;
+
+        /**
+         * Validate settings and fill in defaults. Idempotent.
+         *
+         * @return this.
+         */
+        public Context conclude()
+        {
+            if (isConcluded)
+            {
+                return this;
+            }
+            if (null == adapter)
+            {
+                throw new ConfigurationException("Scribe needs a PersistenceAdapter");
+            }
+            if (ringSize < 2 || Integer.bitCount(ringSize) != 1)
+            {
+                throw new ConfigurationException("ringSize must be a power of two >= 2: " + ringSize);
+            }
+            if (flushIntervalNs < 0)
+            {
+                throw new ConfigurationException("flushIntervalNs must be >= 0: " + flushIntervalNs);
+            }
+            if (maxCoalescedEntities < 1 || maxCoalescedEntities > (1 << 26))
+            {
+                throw new ConfigurationException("maxCoalescedEntities must be in [1, 2^26]: " + maxCoalescedEntities);
+            }
+            if (maxPendingOperations < 1 || maxPendingOperations > (1 << 19))
+            {
+                throw new ConfigurationException("maxPendingOperations must be in [1, 2^19]: " + maxPendingOperations);
+            }
+            if (retryBackoffMinNs <= 0 || retryBackoffMaxNs < retryBackoffMinNs)
+            {
+                throw new ConfigurationException("need 0 < retryBackoffMinNs <= retryBackoffMaxNs: " +
+                    retryBackoffMinNs + ", " + retryBackoffMaxNs);
+            }
+            if (loadRingCapacity < 4096 || Integer.bitCount(loadRingCapacity) != 1)
+            {
+                throw new ConfigurationException("loadRingCapacity must be a power of two >= 4096: " +
+                    loadRingCapacity);
+            }
+            if (closeTimeoutNs < 0)
+            {
+                throw new ConfigurationException("closeTimeoutNs must be >= 0: " + closeTimeoutNs);
+            }
+            if (null == idleStrategy)
+            {
+                // Two cores: never spin for long; park up to 1 ms when the ring is empty.
+                idleStrategy = new BackoffIdleStrategy(
+                    10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            if (null == threadFactory)
+            {
+                threadFactory = Context::newDaemonThread;
+            }
+            if (null == errorHandler)
+            {
+                errorHandler = new DistinctErrorPrinter(System.err);
+            }
+            if (null == nanoClock)
+            {
+                nanoClock = SystemNanoClock.INSTANCE;
+            }
+            isConcluded = true;
+            return this;
+        }
+
+        private static Thread newDaemonThread(final Runnable runnable)
+        {
+            final Thread thread = new Thread(runnable);
+            thread.setDaemon(true); // as the Replication Layer's agents; close() is what drains, not JVM exit
+            return thread;
+        }
+
+        public String name()
+        {
+            return name;
+        }
+
+        /**
+         * @param name included in counter labels and the consumer thread's name.
+         */
+        public Context name(final String name)
+        {
+            this.name = name;
+            return this;
+        }
+
+        public PersistenceAdapter adapter()
+        {
+            return adapter;
+        }
+
+        /**
+         * @param adapter the store; required. Scribe does not close it.
+         */
+        public Context adapter(final PersistenceAdapter adapter)
+        {
+            this.adapter = adapter;
+            return this;
+        }
+
+        public int ringSize()
+        {
+            return ringSize;
+        }
+
+        /**
+         * @param ringSize events the ring holds, a power of two; each event holds a {@link NodeRecord} (about
+         *                 1.2 KiB), so the default 64 Ki events take about 80 MiB.
+         */
+        public Context ringSize(final int ringSize)
+        {
+            this.ringSize = ringSize;
+            return this;
+        }
+
+        public long flushIntervalNs()
+        {
+            return flushIntervalNs;
+        }
+
+        /**
+         * @param flushIntervalNs longest time a world change waits in the coalescing batch before it is written.
+         */
+        public Context flushIntervalNs(final long flushIntervalNs)
+        {
+            this.flushIntervalNs = flushIntervalNs;
+            return this;
+        }
+
+        public int maxCoalescedEntities()
+        {
+            return maxCoalescedEntities;
+        }
+
+        /**
+         * @param maxCoalescedEntities capacity of the coalescing batch (node upserts, node removals and edges each);
+         *                             a full batch is written at once.
+         */
+        public Context maxCoalescedEntities(final int maxCoalescedEntities)
+        {
+            this.maxCoalescedEntities = maxCoalescedEntities;
+            return this;
+        }
+
+        public int maxPendingOperations()
+        {
+            return maxPendingOperations;
+        }
+
+        /**
+         * @param maxPendingOperations operations offered but whose completion has not been polled, at most; sizes
+         *                             the completion ring.
+         */
+        public Context maxPendingOperations(final int maxPendingOperations)
+        {
+            this.maxPendingOperations = maxPendingOperations;
+            return this;
+        }
+
+        public long retryBackoffMinNs()
+        {
+            return retryBackoffMinNs;
+        }
+
+        public Context retryBackoffMinNs(final long retryBackoffMinNs)
+        {
+            this.retryBackoffMinNs = retryBackoffMinNs;
+            return this;
+        }
+
+        public long retryBackoffMaxNs()
+        {
+            return retryBackoffMaxNs;
+        }
+
+        public Context retryBackoffMaxNs(final long retryBackoffMaxNs)
+        {
+            this.retryBackoffMaxNs = retryBackoffMaxNs;
+            return this;
+        }
+
+        public long closeTimeoutNs()
+        {
+            return closeTimeoutNs;
+        }
+
+        /**
+         * @param closeTimeoutNs how long {@link Scribe#close()} waits for the store to take everything.
+         */
+        public Context closeTimeoutNs(final long closeTimeoutNs)
+        {
+            this.closeTimeoutNs = closeTimeoutNs;
+            return this;
+        }
+
+        public int loadRingCapacity()
+        {
+            return loadRingCapacity;
+        }
+
+        /**
+         * @param loadRingCapacity bytes of the ring carrying loaded nodes to the producer (a power of two; a node
+         *                         takes about 128 bytes plus its component state).
+         */
+        public Context loadRingCapacity(final int loadRingCapacity)
+        {
+            this.loadRingCapacity = loadRingCapacity;
+            return this;
+        }
+
+        public boolean useConsumerAgentInvoker()
+        {
+            return useConsumerAgentInvoker;
+        }
+
+        /**
+         * @param useConsumerAgentInvoker run no consumer thread: the caller runs the consumer through
+         *                                {@link Scribe#invokeConsumer()}.
+         */
+        public Context useConsumerAgentInvoker(final boolean useConsumerAgentInvoker)
+        {
+            this.useConsumerAgentInvoker = useConsumerAgentInvoker;
+            return this;
+        }
+
+        public IdleStrategy idleStrategy()
+        {
+            return idleStrategy;
+        }
+
+        /**
+         * @param idleStrategy of the consumer thread when the ring is empty or a retry is waiting; the default backs
+         *                     off from spinning to parking up to 1 ms (2 cores: never a busy spin).
+         */
+        public Context idleStrategy(final IdleStrategy idleStrategy)
+        {
+            this.idleStrategy = idleStrategy;
+            return this;
+        }
+
+        public ThreadFactory threadFactory()
+        {
+            return threadFactory;
+        }
+
+        public Context threadFactory(final ThreadFactory threadFactory)
+        {
+            this.threadFactory = threadFactory;
+            return this;
+        }
+
+        public ErrorHandler errorHandler()
+        {
+            return errorHandler;
+        }
+
+        /**
+         * @param errorHandler receives every store failure (each is retried) and unexpected error; thread safe.
+         */
+        public Context errorHandler(final ErrorHandler errorHandler)
+        {
+            this.errorHandler = errorHandler;
+            return this;
+        }
+
+        public NanoClock nanoClock()
+        {
+            return nanoClock;
+        }
+
+        /**
+         * @param nanoClock read by the consumer for the flush interval, retry backoff and latencies.
+         */
+        public Context nanoClock(final NanoClock nanoClock)
+        {
+            this.nanoClock = nanoClock;
+            return this;
+        }
+
+        public Aeron aeron()
+        {
+            return aeron;
+        }
+
+        /**
+         * @param aeron when set, counters are allocated in its media driver's counters file.
+         */
+        public Context aeron(final Aeron aeron)
+        {
+            this.aeron = aeron;
+            return this;
+        }
+
+        public CountersManager countersManager()
+        {
+            return countersManager;
+        }
+
+        /**
+         * @param countersManager when set (and no Aeron client), counters are allocated in it.
+         */
+        public Context countersManager(final CountersManager countersManager)
+        {
+            this.countersManager = countersManager;
+            return this;
+        }
+    }
+}

@@ -1,0 +1,600 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.replicant;
+
+import io.aeron.ExclusivePublication;
+import io.aeron.Publication;
+import io.orrery.link.Publications;
+import io.orrery.wire.CompactUpdates;
+import io.orrery.wire.codec.DespawnReason;
+import io.orrery.wire.codec.DisconnectEncoder;
+import io.orrery.wire.codec.DisconnectReason;
+import io.orrery.wire.codec.EntityDespawnEncoder;
+import io.orrery.wire.codec.EntitySpawnEncoder;
+import io.orrery.wire.codec.EntityUpdateBatchEncoder;
+import io.orrery.wire.codec.EntityUpdatesCompactEncoder;
+import io.orrery.wire.codec.HeartbeatEncoder;
+import io.orrery.wire.codec.MessageHeaderEncoder;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Encodes what the interest engine decided for each client into SBE and offers it to the client's egress
+ * publication. Spawns and despawns are one message each; updates are batched into messages of at most
+ * {@link #MAX_BATCH_BYTES} and flushed at the end of each observer's tick.
+ * <p>
+ * <b>Compact updates</b> (the default): updates go out as {@code EntityUpdatesCompact}, packed entries named by a
+ * short per-client handle that the spawn carries ({@code EntitySpawn.updateHandle}) and that is freed by the
+ * despawn, carrying only changed fields as deltas against what this client was last sent
+ * ({@link CompactUpdateWriter}, {@link CompactBaselines}, layout in {@link CompactUpdates}). A spawn that is not
+ * delivered frees a handle it had just taken; a despawn that is not delivered keeps it. With compact updates off,
+ * updates go out as fixed-size {@code EntityUpdateBatch} entries, as below.
+ * <p>
+ * A client whose publication cannot take a tick is not waited on: {@link #beginTick} reports no capacity, the engine
+ * drops that tick for it and later resynchronises it with fresh snapshots; the Replicant disconnects it once it has
+ * lagged longer than the slow-consumer timeout.
+ * <p>
+ * <b>Update entries are encoded once per entity and tick.</b> An entry's fixed block (id, zone, transform, radius,
+ * epoch, last applied input) is the same for every client that gets the entity in the same tick; only its changed
+ * mask and whether component state follows differ. The first client to get an entity encodes its block into a
+ * per-slot cache; the others copy those bytes and patch the mask. The cache is valid while the store's
+ * {@link EntityStore#changeSeq()} stays the same (any write to the store invalidates all of it), so what goes on the
+ * wire is byte for byte what encoding every entry would give.
+ * <p>
+ * Threading: Replicant thread only; zero allocation per message (the entry cache is allocated once, on the first
+ * update, sized by the store's capacity).
+ */
+public final class ClientEgressProxy implements ObserverEgress
+{
+    /**
+     * Largest update batch: well under the 8 KiB maximum message of a 64 KiB term.
+     */
+    public static final int MAX_BATCH_BYTES = 4096;
+    static final int MAX_BATCH_ENTRIES = 1024;
+    /**
+     * A client whose publication window is below this (or below its budget, if smaller) is treated as
+     * back-pressured for the tick.
+     */
+    public static final int MIN_WINDOW_BYTES = 2 * MAX_BATCH_BYTES;
+    private static final int NUM_IN_GROUP_OFFSET = 2;
+    private static final int ENTRY_BLOCK_LENGTH = EntityUpdateBatchEncoder.UpdatesEncoder.sbeBlockLength();
+    private static final int ENTRY_CHANGED_OFFSET = EntityUpdateBatchEncoder.UpdatesEncoder.changedEncodingOffset();
+
+    /**
+     * Replicant-side state of one client session.
+     */
+    public static final class ClientObserver
+    {
+        final long sessionId;
+        final long playerEntityId;
+        final ExclusivePublication publication;
+        final CompactBaselines baselines = new CompactBaselines();
+        long laggingSinceNs;
+        long lastSentNs;
+        long bytesSent;
+
+        /**
+         * @param sessionId      the observer id given to the interest engine.
+         * @param playerEntityId the entity the observer follows.
+         * @param publication    the client's egress publication, owned by this observer from now on.
+         * @param nowNs          clock at creation.
+         */
+        public ClientObserver(final long sessionId, final long playerEntityId, final ExclusivePublication publication,
+            final long nowNs)
+        {
+            this.sessionId = sessionId;
+            this.playerEntityId = playerEntityId;
+            this.publication = publication;
+            this.lastSentNs = nowNs;
+        }
+
+        public long sessionId()
+        {
+            return sessionId;
+        }
+
+        public long playerEntityId()
+        {
+            return playerEntityId;
+        }
+
+        public long laggingSinceNs()
+        {
+            return laggingSinceNs;
+        }
+
+        /**
+         * @return bytes of messages this observer's publication accepted.
+         */
+        public long bytesSent()
+        {
+            return bytesSent;
+        }
+
+        /**
+         * @return handles the client currently holds (entities spawned to it with a compact update handle).
+         */
+        public int handleCount()
+        {
+            return baselines.size();
+        }
+    }
+
+    private static final int COMPACT_ENTRIES_OFFSET = MessageHeaderEncoder.ENCODED_LENGTH +
+        EntityUpdatesCompactEncoder.BLOCK_LENGTH + EntityUpdatesCompactEncoder.entriesHeaderLength();
+
+    private final Long2ObjectHashMap<ClientObserver> observers;
+    private final int budgetBytesPerTick;
+    private final boolean compact;
+    private final EntityUpdatesCompactEncoder compactEncoder = new EntityUpdatesCompactEncoder();
+    private final UnsafeBuffer compactBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(
+        COMPACT_ENTRIES_OFFSET + CompactUpdates.MAX_ENTRY_BASE_LENGTH + 64 * 1024));
+    private final CompactUpdateWriter compactWriter = new CompactUpdateWriter();
+    private int compactPosition;
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final EntitySpawnEncoder spawnEncoder = new EntitySpawnEncoder();
+    private final EntityUpdateBatchEncoder batchEncoder = new EntityUpdateBatchEncoder();
+    private final EntityDespawnEncoder despawnEncoder = new EntityDespawnEncoder();
+    private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
+    private final DisconnectEncoder disconnectEncoder = new DisconnectEncoder();
+    private final UnsafeBuffer messageBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024));
+    private final UnsafeBuffer batchBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_BATCH_BYTES + 1024));
+
+    private final MessageHeaderEncoder entryHeaderEncoder = new MessageHeaderEncoder();
+    private final EntityUpdateBatchEncoder entryEncoder = new EntityUpdateBatchEncoder();
+    private final UnsafeBuffer entryScratch = new UnsafeBuffer(new byte[256]);
+    private EntityStore cachedStore;
+    private long cachedChangeSeq;
+    private long cacheEpoch;
+    private long[] entryEpochs;
+    private UnsafeBuffer entryCache;
+
+    private ClientObserver current;
+    private long nowNs;
+    private long tick;
+    private int batchCount;
+    private EntityUpdateBatchEncoder.UpdatesEncoder updates;
+
+    private long bytesOut;
+    private long wireBytesOut;
+    private long updateEntriesSent;
+    private long updateBytesOut;
+    private long updateWireBytesOut;
+    private long ticksDropped;
+
+    /**
+     * A proxy sending compact updates.
+     */
+    public ClientEgressProxy(final Long2ObjectHashMap<ClientObserver> observers, final int budgetBytesPerTick)
+    {
+        this(observers, budgetBytesPerTick, true);
+    }
+
+    /**
+     * @param compact true for {@code EntityUpdatesCompact}, false for {@code EntityUpdateBatch}; must match the
+     *                engine's {@link InterestConfig#compactUpdates()}.
+     */
+    public ClientEgressProxy(
+        final Long2ObjectHashMap<ClientObserver> observers, final int budgetBytesPerTick, final boolean compact)
+    {
+        this.observers = observers;
+        this.budgetBytesPerTick = budgetBytesPerTick;
+        this.compact = compact;
+    }
+
+    public boolean compact()
+    {
+        return compact;
+    }
+
+    /**
+     * Set the tick number stamped on update batches.
+     */
+    public void tick(final long tick)
+    {
+        this.tick = tick;
+    }
+
+    @Override
+    public int beginTick(final long observerId, final long nowNs)
+    {
+        this.nowNs = nowNs;
+        final ClientObserver observer = observers.get(observerId);
+        current = observer;
+        batchCount = 0;
+        if (null == observer)
+        {
+            return 0;
+        }
+
+        final long window = observer.publication.isConnected() ? observer.publication.availableWindow() : 0;
+        if (window < Math.min(budgetBytesPerTick, MIN_WINDOW_BYTES))
+        {
+            if (0 == observer.laggingSinceNs)
+            {
+                observer.laggingSinceNs = nowNs;
+            }
+            ticksDropped++;
+            return 0;
+        }
+        observer.laggingSinceNs = 0;
+        // Aeron adds a 32-byte frame header per message, aligned to 32 bytes: half the window always fits.
+        return (int)Math.min(window >> 1, budgetBytesPerTick);
+    }
+
+    @Override
+    public boolean onSpawn(final long observerId, final EntityStore store, final int slot)
+    {
+        return onSpawn(observerId, store, slot, NO_HANDLE) >= 0;
+    }
+
+    @Override
+    public int onSpawn(final long observerId, final EntityStore store, final int slot, final int entryHandle)
+    {
+        if (batchCount > 0 && !flushBatch())
+        {
+            return SPAWN_FAILED;
+        }
+        final CompactBaselines baselines = current.baselines;
+        int handle = entryHandle;
+        boolean newHandle = false;
+        if (compact && NO_HANDLE == handle)
+        {
+            handle = baselines.acquire();
+            newHandle = true;
+        }
+        spawnEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
+            .entityId(store.entityId(slot))
+            .archetypeId(store.archetypeId(slot))
+            .parentZoneId(store.parentZoneId(slot));
+        spawnEncoder.position()
+            .x(store.positionX(slot))
+            .y(store.positionY(slot))
+            .z(store.positionZ(slot));
+        spawnEncoder.orientation()
+            .x(store.orientationX(slot))
+            .y(store.orientationY(slot))
+            .z(store.orientationZ(slot))
+            .w(store.orientationW(slot));
+        spawnEncoder.velocity()
+            .x(store.velocityX(slot))
+            .y(store.velocityY(slot))
+            .z(store.velocityZ(slot));
+        spawnEncoder
+            .radius(store.radius(slot))
+            .authorityEpoch(store.authorityEpoch(slot))
+            .lastAppliedInputSequence(store.lastAppliedInputSequence(slot))
+            .serverTimeNs(nowNs)
+            .updateHandle(compact ? handle : NO_HANDLE)
+            .putComponentState(store.componentStateBuffer(), store.componentStateOffset(slot),
+                store.componentStateLength(slot));
+        if (!offer(messageBuffer, MessageHeaderEncoder.ENCODED_LENGTH + spawnEncoder.encodedLength()))
+        {
+            if (newHandle)
+            {
+                baselines.release(handle);
+            }
+            return SPAWN_FAILED;
+        }
+        if (compact)
+        {
+            compactWriter.onSpawned(baselines, handle, store, slot);
+            return handle;
+        }
+        return 0;
+    }
+
+    @Override
+    public boolean onUpdate(final long observerId, final EntityStore store, final int slot, final int changedMask)
+    {
+        return onUpdate(observerId, store, slot, NO_HANDLE, changedMask);
+    }
+
+    /**
+     * {@inheritDoc} With compact updates an entry without a handle ({@link #NO_HANDLE}) cannot be named and is skipped.
+     */
+    @Override
+    public boolean onUpdate(
+        final long observerId, final EntityStore store, final int slot, final int handle, final int changedMask)
+    {
+        if (compact)
+        {
+            return handle < 0 || onCompactUpdate(store, slot, handle, changedMask);
+        }
+        final int stateLength = 0 != (changedMask & EntityStore.COMPONENT_STATE) ?
+            store.componentStateLength(slot) : 0;
+        if (batchCount > 0 && (batchCount == MAX_BATCH_ENTRIES ||
+            batchLength() + EntityUpdateBatchEncoder.UpdatesEncoder.sbeBlockLength() + 2 + stateLength >
+            MAX_BATCH_BYTES))
+        {
+            if (!flushBatch())
+            {
+                return false;
+            }
+        }
+        if (0 == batchCount)
+        {
+            updates = batchEncoder.wrapAndApplyHeader(batchBuffer, 0, headerEncoder)
+                .serverTimeNs(nowNs)
+                .tick(tick)
+                .updatesCount(MAX_BATCH_ENTRIES);
+        }
+
+        final EntityUpdateBatchEncoder.UpdatesEncoder entry = updates.next();
+        final int changedOffset = entry.changed().offset();
+        final int cacheOffset = cachedEntryOffset(store, slot);
+        batchBuffer.putBytes(changedOffset - ENTRY_CHANGED_OFFSET, entryCache, cacheOffset, ENTRY_BLOCK_LENGTH);
+        batchBuffer.putShort(changedOffset, (short)changedMask, ByteOrder.LITTLE_ENDIAN);
+        entry.putComponentState(store.componentStateBuffer(), store.componentStateOffset(slot), stateLength);
+        batchCount++;
+        return true;
+    }
+
+    private boolean onCompactUpdate(final EntityStore store, final int slot, final int handle, final int changedMask)
+    {
+        final ClientObserver observer = current;
+        final int stateLength = 0 != (changedMask & EntityStore.COMPONENT_STATE) ?
+            store.componentStateLength(slot) : 0;
+        if (batchCount > 0 && (batchCount == MAX_BATCH_ENTRIES ||
+            compactPosition + CompactUpdates.MAX_ENTRY_BASE_LENGTH + stateLength > MAX_BATCH_BYTES))
+        {
+            if (!flushBatch())
+            {
+                return false;
+            }
+        }
+        if (0 == batchCount)
+        {
+            compactPosition = COMPACT_ENTRIES_OFFSET;
+        }
+        final int end = compactWriter.writeEntry(compactBuffer, compactPosition, observer.baselines, handle, store,
+            slot, changedMask, store.entityId(slot) == observer.playerEntityId);
+        if (end != compactPosition)
+        {
+            compactPosition = end;
+            batchCount++;
+        }
+        return true;
+    }
+
+    /**
+     * @return offset in {@link #entryCache} of the slot's update entry block, encoded now if the store changed
+     * since it was last encoded.
+     */
+    private int cachedEntryOffset(final EntityStore store, final int slot)
+    {
+        final long changeSeq = store.changeSeq();
+        if (store != cachedStore)
+        {
+            cachedStore = store;
+            entryEpochs = new long[store.capacity()];
+            entryCache = new UnsafeBuffer(new byte[store.capacity() * ENTRY_BLOCK_LENGTH]);
+            cachedChangeSeq = changeSeq;
+            cacheEpoch = 1;
+        }
+        else if (changeSeq != cachedChangeSeq)
+        {
+            cachedChangeSeq = changeSeq;
+            cacheEpoch++;
+        }
+
+        final int offset = slot * ENTRY_BLOCK_LENGTH;
+        if (entryEpochs[slot] != cacheEpoch)
+        {
+            entryEpochs[slot] = cacheEpoch;
+            final EntityUpdateBatchEncoder.UpdatesEncoder entry = entryEncoder
+                .wrapAndApplyHeader(entryScratch, 0, entryHeaderEncoder)
+                .serverTimeNs(0)
+                .tick(0)
+                .updatesCount(1)
+                .next()
+                .entityId(store.entityId(slot))
+                .parentZoneId(store.parentZoneId(slot));
+            final int entryOffset = entry.changed().offset() - ENTRY_CHANGED_OFFSET;
+            entry.position()
+                .x(store.positionX(slot))
+                .y(store.positionY(slot))
+                .z(store.positionZ(slot));
+            entry.orientation()
+                .x(store.orientationX(slot))
+                .y(store.orientationY(slot))
+                .z(store.orientationZ(slot))
+                .w(store.orientationW(slot));
+            entry.velocity()
+                .x(store.velocityX(slot))
+                .y(store.velocityY(slot))
+                .z(store.velocityZ(slot));
+            entry.radius(store.radius(slot))
+                .authorityEpoch(store.authorityEpoch(slot))
+                .lastAppliedInputSequence(store.lastAppliedInputSequence(slot));
+            entryCache.putBytes(offset, entryScratch, entryOffset, ENTRY_BLOCK_LENGTH);
+        }
+        return offset;
+    }
+
+    @Override
+    public boolean onDespawn(final long observerId, final long entityId, final short reason)
+    {
+        return onDespawn(observerId, entityId, NO_HANDLE, reason);
+    }
+
+    @Override
+    public boolean onDespawn(final long observerId, final long entityId, final int handle, final short reason)
+    {
+        if (batchCount > 0 && !flushBatch())
+        {
+            return false;
+        }
+        despawnEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
+            .entityId(entityId)
+            .reason(DespawnReason.get(reason))
+            .serverTimeNs(nowNs);
+        if (!offer(messageBuffer, MessageHeaderEncoder.ENCODED_LENGTH + despawnEncoder.encodedLength()))
+        {
+            return false;
+        }
+        if (compact && handle >= 0)
+        {
+            current.baselines.release(handle);
+        }
+        return true;
+    }
+
+    @Override
+    public boolean endTick(final long observerId)
+    {
+        return 0 == batchCount || flushBatch();
+    }
+
+    /**
+     * Send a heartbeat if nothing went to the client for {@code intervalNs}.
+     */
+    public void heartbeatIfIdle(final ClientObserver observer, final long nowNs, final long intervalNs)
+    {
+        if (nowNs - observer.lastSentNs >= intervalNs)
+        {
+            heartbeatEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
+                .sessionId(observer.sessionId)
+                .timestampNs(nowNs);
+            if (Publications.offer(observer.publication,
+                messageBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength()) > 0)
+            {
+                observer.lastSentNs = nowNs;
+            }
+        }
+    }
+
+    /**
+     * Best effort goodbye before the publication is closed.
+     */
+    public void disconnect(final ClientObserver observer, final DisconnectReason reason)
+    {
+        disconnectEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
+            .sessionId(observer.sessionId)
+            .reason(reason);
+        Publications.offer(observer.publication,
+            messageBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + disconnectEncoder.encodedLength());
+    }
+
+    /**
+     * Send one already encoded message (a reject notice from the Gateway, an inventory result) to a client, retrying
+     * once on a term rotation.
+     *
+     * @return the publication's result: positive if sent.
+     */
+    public long forward(final ClientObserver observer, final DirectBuffer buffer, final int offset, final int length)
+    {
+        return Publications.offer(observer.publication, buffer, offset, length);
+    }
+
+    public long bytesOut()
+    {
+        return bytesOut;
+    }
+
+    /**
+     * @return bytes the messages counted in {@link #bytesOut()} took in the egress logs: each message's Aeron frame
+     * header(s), alignment to 32 bytes, and any padding frame at a term's end (publication positions before and after).
+     */
+    public long wireBytesOut()
+    {
+        return wireBytesOut;
+    }
+
+    /**
+     * @return update entries in update messages accepted by the publications.
+     */
+    public long updateEntriesSent()
+    {
+        return updateEntriesSent;
+    }
+
+    /**
+     * @return bytes of the update messages accepted by the publications.
+     */
+    public long updateBytesOut()
+    {
+        return updateBytesOut;
+    }
+
+    /**
+     * @return bytes the update messages took in the egress logs (as {@link #wireBytesOut()}).
+     */
+    public long updateWireBytesOut()
+    {
+        return updateWireBytesOut;
+    }
+
+    public long ticksDropped()
+    {
+        return ticksDropped;
+    }
+
+    private int batchLength()
+    {
+        return batchEncoder.limit();
+    }
+
+    private boolean flushBatch()
+    {
+        if (compact)
+        {
+            compactEncoder.wrapAndApplyHeader(compactBuffer, 0, headerEncoder).tick(tick & 0xFFFF_FFFFL);
+            final int entriesLength = compactPosition - COMPACT_ENTRIES_OFFSET;
+            compactBuffer.putShort(COMPACT_ENTRIES_OFFSET - EntityUpdatesCompactEncoder.entriesHeaderLength(),
+                (short)entriesLength, ByteOrder.LITTLE_ENDIAN);
+            final int entries = batchCount;
+            batchCount = 0;
+            return offerUpdates(compactBuffer, compactPosition, entries);
+        }
+        final int length = batchEncoder.limit();
+        batchBuffer.putShort(
+            MessageHeaderEncoder.ENCODED_LENGTH + EntityUpdateBatchEncoder.BLOCK_LENGTH + NUM_IN_GROUP_OFFSET,
+            (short)batchCount, ByteOrder.LITTLE_ENDIAN);
+        final int entries = batchCount;
+        batchCount = 0;
+        return offerUpdates(batchBuffer, length, entries);
+    }
+
+    private boolean offerUpdates(final DirectBuffer buffer, final int length, final int entries)
+    {
+        final long wireBefore = wireBytesOut;
+        if (!offer(buffer, length))
+        {
+            return false;
+        }
+        updateEntriesSent += entries;
+        updateBytesOut += length;
+        updateWireBytesOut += wireBytesOut - wireBefore;
+        return true;
+    }
+
+    private boolean offer(final DirectBuffer buffer, final int length)
+    {
+        final ClientObserver observer = current;
+        final long positionBefore = observer.publication.position();
+        final long result = Publications.offer(observer.publication, buffer, 0, length);
+        if (result > 0)
+        {
+            observer.lastSentNs = nowNs;
+            observer.bytesSent += length;
+            bytesOut += length;
+            wireBytesOut += result - positionBefore;
+            return true;
+        }
+        if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result ||
+            Publication.NOT_CONNECTED == result)
+        {
+            if (0 == observer.laggingSinceNs)
+            {
+                observer.laggingSinceNs = nowNs;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,114 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.test;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * A process of the shard (layer, game server, bot swarm) started as a child JVM on the test's class path, its output
+ * collected line by line, for tests on real processes.
+ */
+public final class ChildJvm
+{
+    private ChildJvm()
+    {
+    }
+
+    /**
+     * Start a main class in a child JVM.
+     *
+     * @param output     receives the child's output lines (standard error merged), synchronised.
+     * @param jvmOptions options before the class path (heap, system properties).
+     * @param mainClass  the class to run.
+     * @param args       its arguments.
+     * @return the process.
+     */
+    public static Process start(
+        final List<String> output, final List<String> jvmOptions, final String mainClass, final String... args)
+        throws Exception
+    {
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--add-opens");
+        command.add("java.base/jdk.internal.misc=ALL-UNNAMED");
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(List.of(args));
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final Thread reader = new Thread(() ->
+        {
+            try (BufferedReader lines = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+            {
+                String line;
+                while (null != (line = lines.readLine()))
+                {
+                    output.add(line);
+                }
+            }
+            catch (final Exception ignore)
+            {
+                // the process ended
+            }
+        }, "child-jvm-reader");
+        reader.setDaemon(true);
+        reader.start();
+        return process;
+    }
+
+    /**
+     * Wait (60 s at most) until the output holds a text the given number of times; fail if the process exits first.
+     */
+    public static void awaitLines(final Process process, final List<String> output, final String text, final int occurrences)
+        throws InterruptedException
+    {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (occurrences(output, text) < occurrences)
+        {
+            if (!process.isAlive())
+            {
+                fail("process exited with " + process.exitValue() + " before '" + text + "': " + output);
+            }
+            if (System.nanoTime() > deadline)
+            {
+                fail("no '" + text + "' x" + occurrences + " within 60 s: " + output);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * @return how many output lines contain the text.
+     */
+    public static int occurrences(final List<String> output, final String text)
+    {
+        int count = 0;
+        synchronized (output)
+        {
+            for (final String line : output)
+            {
+                count += line.contains(text) ? 1 : 0;
+            }
+        }
+        return count;
+    }
+
+    public static void destroy(final Process process)
+    {
+        if (null != process && process.isAlive())
+        {
+            process.destroyForcibly();
+        }
+    }
+}

@@ -1,0 +1,222 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.servers;
+
+import io.orrery.core.ReplicationLayer;
+import io.orrery.core.ThreadingMode;
+import io.orrery.core.atlas.ShardConfig;
+import io.orrery.core.auth.TokenSecrets;
+import io.orrery.core.authority.ScriptedAuthority;
+import io.orrery.core.persistence.PersistenceAdapter;
+import io.orrery.core.status.LayerMetrics;
+import io.orrery.core.status.OrreryCounter;
+import io.orrery.persistence.PersistenceAdapters;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.ShutdownSignalBarrier;
+import picocli.CommandLine;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The hybrid Replication Layer as a process: Gateway and Replicant over an embedded (or external) media driver, with
+ * the scripted authority standing in for game servers, or (with {@code --shard}) static meshing: {@link GameServer}s
+ * join it through the server link. Prints its counters every few seconds; stops on SIGINT/SIGTERM.
+ * With {@code --store <uri>} the shard is persistent: the world is restored from the store before serving, written
+ * behind while running, stow/unstow run as durable transactions, and on shutdown the last changes are drained into
+ * the store (which is closed after the layer).
+ */
+@CommandLine.Command(
+    name = "orrery-replication-layer",
+    mixinStandardHelpOptions = true,
+    description = "Runs one shard's hybrid Replication Layer (Gateway + Replicant) until interrupted; with --shard, " +
+        "game servers (GameServer) join it through the server link.")
+public final class ReplicationLayerServer implements Callable<Integer>
+{
+    /**
+     * Exit code when the process cannot start for its configuration (no token secret, the development secret
+     * without development mode): {@code EX_CONFIG} of sysexits.h. An agent thread that dies ends the process with
+     * {@link io.orrery.core.status.AgentDeath#EXIT_CODE}; a command-line usage error is 2.
+     */
+    public static final int EXIT_CONFIGURATION = io.orrery.core.status.ProcessErrors.EXIT_CONFIGURATION;
+
+    private static final String NOT_READY_METRICS = "# HELP orrery_layer_ready 1 once the layer has restored its " +
+        "shard and serves, else 0.\n# TYPE orrery_layer_ready gauge\norrery_layer_ready 0\n";
+
+    @CommandLine.Option(names = "--aeron-dir", description = "External media driver directory (default: embedded).")
+    String aeronDir;
+
+    @CommandLine.Option(names = "--ingress-channel", description = "Client ingress channel (default: ${DEFAULT-VALUE}).")
+    String ingressChannel = ReplicationLayer.Context.CLIENT_INGRESS_CHANNEL_DEFAULT;
+
+    @CommandLine.Option(names = "--threading", description = "SHARED, DEDICATED (default: ${DEFAULT-VALUE}).")
+    ThreadingMode threading = ThreadingMode.SHARED;
+
+    @CommandLine.Option(names = "--max-sessions", description = "Maximum client sessions (default: ${DEFAULT-VALUE}).")
+    int maxSessions = ReplicationLayer.Context.MAX_SESSIONS_DEFAULT;
+
+    @CommandLine.Option(names = "--tick-rate", description = "Ticks per second (default: ${DEFAULT-VALUE}).")
+    int tickRateHz = ReplicationLayer.Context.TICK_RATE_HZ_DEFAULT;
+
+    @CommandLine.Option(names = "--npcs", description = "Scripted NPCs (default: ${DEFAULT-VALUE}).")
+    int npcs = 200;
+
+    @CommandLine.Option(names = "--token-secret", description = "HMAC secret of player and server tokens, at least "
+        + "16 bytes (default: the environment variable ORRERY_TOKEN_SECRET; prefer it, command lines are visible to "
+        + "every user of the host).")
+    String tokenSecret;
+
+    @CommandLine.Option(names = "--dev", description = "Development mode: without a secret, use the public "
+        + "development token secret (anyone can mint tokens with it; never on a network you do not trust). Also "
+        + "-Dorrery.dev=true.")
+    Boolean dev; // not a primitive with a default of true: picocli would turn a flag whose default is true off
+
+    /**
+     * @return development mode: {@code --dev}, else the system property.
+     */
+    boolean developmentMode()
+    {
+        return null != dev ? dev : io.orrery.core.auth.TokenSecrets.developmentModeFromProperty();
+    }
+
+
+    @CommandLine.Option(names = "--shard", description = "Shard config (a file, or two-servers / four-servers): game " +
+        "servers simulate the world through the server link (static meshing) instead of the scripted authority.")
+    String shard;
+
+    @CommandLine.Option(names = "--store", description = "Persist the shard: restore the world from this store on "
+        + "start, write it behind, run stow/unstow. URIs: memory:, rocksdb:./orrery-data (embedded, durable; the "
+        + "usual choice), postgres:jdbc:postgresql://host/db?user=... (default: none, nothing persisted).")
+    String store;
+
+    @CommandLine.Option(names = "--status-address", description = "Serve /metrics (Prometheus text), /ready (200 once "
+        + "the shard is restored and served) and /health on this host:port, e.g. 127.0.0.1:9464 (default: off).")
+    String statusAddress;
+
+    @CommandLine.Option(names = "--report-interval-s", description = "Seconds between counter reports "
+        + "(default: ${DEFAULT-VALUE}).")
+    int reportIntervalS = 5;
+
+    @Override
+    public Integer call()
+    {
+        final byte[] secret = TokenSecrets.resolveForProcess(tokenSecret, developmentMode(), "replication layer", System.err);
+        if (null == secret)
+        {
+            return EXIT_CONFIGURATION;
+        }
+        final ReplicationLayer.Context ctx = new ReplicationLayer.Context()
+            .developmentMode(developmentMode())
+            .aeronDirectoryName(aeronDir)
+            .clientIngressChannel(ingressChannel)
+            .threadingMode(threading)
+            .maxSessions(maxSessions)
+            .tickRateHz(tickRateHz)
+            .tokenSecret(secret);
+        if (null != shard)
+        {
+            ctx.shardConfig(ShardConfig.find(shard, -1));
+        }
+        else
+        {
+            ctx.authority(new ScriptedAuthority(new ScriptedAuthority.Settings().npcCount(npcs)));
+        }
+        if (threading == ThreadingMode.INVOKER)
+        {
+            throw new CommandLine.ParameterException(new CommandLine(this), "INVOKER is for embedding, not a process");
+        }
+        final AtomicReference<LayerMetrics> metrics = new AtomicReference<>();
+        final StatusEndpoint status;
+        try
+        {
+            status = null == statusAddress ? null : StatusEndpoint.start(statusAddress,
+                () -> null == metrics.get() ? NOT_READY_METRICS : metrics.get().render(true),
+                () -> null != metrics.get());
+        }
+        catch (final IllegalArgumentException | java.io.UncheckedIOException ex)
+        {
+            System.err.println("orrery: " + ex.getMessage());
+            return EXIT_CONFIGURATION;
+        }
+        final PersistenceAdapter adapter = null == store ? null : PersistenceAdapters.open(store);
+        ctx.persistenceAdapter(adapter);
+        final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+            ReplicationLayer layer = ReplicationLayer.launch(ctx))
+        {
+            metrics.set(new LayerMetrics(layer));
+            if (null != status)
+            {
+                System.out.println("orrery: status on http://" + statusAddress.substring(0,
+                    statusAddress.lastIndexOf(':')) + ":" + status.port() + "/metrics, /ready, /health");
+            }
+            System.out.println("orrery: replication layer up, aeron dir " + layer.aeronDirectoryName() +
+                ", ingress " + ctx.clientIngressChannel() + " stream " + ctx.clientIngressStreamId() +
+                (null == adapter ? ", not persistent" : ", store " + adapter.name() + ", " +
+                layer.counter(OrreryCounter.ENTITIES_RESTORED) + " entities restored"));
+            reporter.scheduleAtFixedRate(() -> report(layer), reportIntervalS, reportIntervalS, TimeUnit.SECONDS);
+            barrier.await();
+            stop(reporter);
+        }
+        finally
+        {
+            stop(reporter);
+            CloseHelper.quietClose(status);
+            CloseHelper.quietClose(adapter);
+        }
+        return 0;
+    }
+
+    private static void stop(final ScheduledExecutorService reporter)
+    {
+        reporter.shutdownNow();
+        try
+        {
+            reporter.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void report(final ReplicationLayer layer)
+    {
+        final StringBuilder line = new StringBuilder("orrery:");
+        for (final OrreryCounter counter : new OrreryCounter[]{
+            OrreryCounter.SESSIONS_ACTIVE, OrreryCounter.ENTITIES, OrreryCounter.UPDATES_SENT,
+            OrreryCounter.SPAWNS_SENT, OrreryCounter.BYTES_OUT, OrreryCounter.INPUTS_FORWARDED,
+            OrreryCounter.UPDATES_DROPPED_BACK_PRESSURE, OrreryCounter.REJECTED_MALFORMED,
+            OrreryCounter.MAX_DUTY_CYCLE_NS, OrreryCounter.SERVERS_CONNECTED, OrreryCounter.HANDOFFS_COMMITTED,
+            OrreryCounter.PERSIST_UPSERTS_OFFERED, OrreryCounter.PERSIST_BACK_PRESSURED,
+            OrreryCounter.INVENTORY_COMPLETED })
+        {
+            line.append(' ').append(counter.name().toLowerCase()).append('=').append(layer.counter(counter));
+        }
+        System.out.println(line);
+    }
+
+    /**
+     * The command line, whose errors are one line naming the culprit and exit code
+     * {@link io.orrery.core.status.ProcessErrors#EXIT_CONFIGURATION} (the stack trace with -Dorrery.stacktrace=true).
+     */
+    static CommandLine commandLine()
+    {
+        return new CommandLine(new ReplicationLayerServer()).setExecutionExceptionHandler(
+            (ex, cmd, parseResult) -> io.orrery.core.status.ProcessErrors.report("replication layer", ex, System.err));
+    }
+
+    public static void main(final String[] args)
+    {
+        final int exitCode = commandLine().execute(args);
+        if (0 != exitCode)
+        {
+            System.exit(exitCode);
+        }
+    }
+}
