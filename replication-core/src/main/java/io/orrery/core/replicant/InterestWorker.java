@@ -86,6 +86,14 @@ final class InterestWorker implements Agent
     }
 
     /**
+     * @return true between this agent's start on a thread and its close.
+     */
+    boolean isRunning()
+    {
+        return running;
+    }
+
+    /**
      * @return partition ticks this agent ran.
      */
     long ticksRun()
