@@ -78,6 +78,13 @@ public class InterestEngineBenchmark
     @Param({ "LEGACY", "COMPACT", "COMPACT_TIERS" })
     public String encoding;
 
+    /**
+     * Interest workers: 1 ticks every observer on the benchmark thread; more split the observers, workers 1.. on
+     * threads of their own (JMH's time is then the tick's wall time, not its CPU: see {@code InterestWorkersProbe}).
+     */
+    @Param({ "1" })
+    public int workers;
+
     private InterestRig rig;
     private EntityStore store;
     private long[] baseX;
@@ -112,7 +119,7 @@ public class InterestEngineBenchmark
             followIds[i] = i + 1;
         }
         rig = new InterestRig(store, followIds, InterestRig.Egress.valueOf(egress), BUDGET_BYTES_PER_TICK, 1024,
-            InterestRig.Encoding.valueOf(encoding));
+            InterestRig.Encoding.valueOf(encoding), workers);
 
         settle(rig, this::beforeTick, observers);
     }
@@ -139,7 +146,8 @@ public class InterestEngineBenchmark
     public void tearDown()
     {
         System.out.println();
-        System.out.println("[interest] observers=" + observers + " egress=" + egress + " encoding=" + encoding + " " +
+        System.out.println("[interest] observers=" + observers + " egress=" + egress + " encoding=" + encoding + " workers=" +
+            workers + " " +
             rig.describe());
         rig.close();
     }

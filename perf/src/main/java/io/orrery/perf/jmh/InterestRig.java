@@ -10,14 +10,21 @@ import io.orrery.core.replicant.InterestEngine;
 import io.orrery.core.replicant.SpatialIndex;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * The interest path of one Replicant as the benchmarks drive it: a populated {@link EntityStore}, its
  * {@link SpatialIndex}, an {@link InterestEngine} with one observer per followed entity, and the Replication
  * Layer's own {@link ClientEgressProxy}, which encodes and offers to real Aeron IPC publications
- * ({@link IpcEgressRig}), one per observer.
+ * ({@link IpcEgressRig}), one per observer. With more than one interest worker, each worker gets its own proxy (as
+ * in the layer) and workers {@code 1..} run on threads of their own (an {@link AgentRunner} each, with the layer's
+ * back-off idle strategy), started here and stopped by {@link #close()}.
  * <p>
- * Threading: the benchmark thread only.
+ * Threading: the benchmark thread, plus the worker threads inside {@link #tick}.
  */
 public final class InterestRig implements AutoCloseable
 {
@@ -56,6 +63,9 @@ public final class InterestRig implements AutoCloseable
     private final EntityStore store;
     private final InterestEngine engine;
     private final ClientEgressProxy egress;
+    private final ClientEgressProxy[] egresses;
+    private final AgentRunner[] workerRunners;
+    private final Thread[] workerThreads;
     private final IpcEgressRig ipc;
     private long nowNs;
     private long tick;
@@ -88,6 +98,21 @@ public final class InterestRig implements AutoCloseable
         final int maxViewEntities,
         final Encoding encoding)
     {
+        this(store, followIds, egressMode, budgetBytesPerTick, maxViewEntities, encoding, 1);
+    }
+
+    /**
+     * @param workers interest workers ({@link InterestConfig#workers(int)}); workers {@code 1..} run on threads.
+     */
+    public InterestRig(
+        final EntityStore store,
+        final long[] followIds,
+        final Egress egressMode,
+        final int budgetBytesPerTick,
+        final int maxViewEntities,
+        final Encoding encoding,
+        final int workers)
+    {
         this.store = store;
         final int observers = followIds.length;
         final SpatialIndex index = new SpatialIndex(store.capacity());
@@ -95,7 +120,8 @@ public final class InterestRig implements AutoCloseable
         final InterestConfig config = new InterestConfig()
             .maxObservers(observers)
             .maxViewEntities(maxViewEntities)
-            .compactUpdates(compact);
+            .compactUpdates(compact)
+            .workers(workers);
         if (Encoding.COMPACT_TIERS != encoding)
         {
             config.everyTick();
@@ -108,16 +134,41 @@ public final class InterestRig implements AutoCloseable
         {
             targets.put(i, new ClientEgressProxy.ClientObserver(i, followIds[i], ipc.publication(i), 0));
         }
-        egress = new ClientEgressProxy(targets, budgetBytesPerTick, compact);
+        egresses = new ClientEgressProxy[workers];
+        for (int w = 0; w < workers; w++)
+        {
+            egresses[w] = new ClientEgressProxy(targets, budgetBytesPerTick, compact);
+        }
+        egress = egresses[0];
 
         for (int i = 0; i < observers; i++)
         {
-            final int result = engine.addObserver(i, followIds[i], egress, budgetBytesPerTick);
+            final int worker = engine.leastLoadedWorker();
+            final int result = engine.addObserver(worker, i, followIds[i], egresses[worker], budgetBytesPerTick);
             if (result < 0)
             {
                 throw new IllegalStateException("addObserver " + i + ": " + result);
             }
         }
+
+        final Agent[] agents = engine.workerAgents();
+        workerRunners = new AgentRunner[agents.length];
+        workerThreads = new Thread[agents.length];
+        for (int w = 0; w < agents.length; w++)
+        {
+            workerRunners[w] = new AgentRunner(new BackoffIdleStrategy(
+                10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)),
+                Throwable::printStackTrace, null, agents[w]);
+            workerThreads[w] = AgentRunner.startOnThread(workerRunners[w]);
+        }
+    }
+
+    /**
+     * @return the threads of interest workers {@code 1..} (empty with one worker).
+     */
+    public Thread[] workerThreads()
+    {
+        return workerThreads.clone();
     }
 
     /**
@@ -133,7 +184,11 @@ public final class InterestRig implements AutoCloseable
         final long despawns = engine.despawnsSent();
 
         nowNs += TICK_NS;
-        egress.tick(++tick);
+        ++tick;
+        for (final ClientEgressProxy workerEgress : egresses)
+        {
+            workerEgress.tick(tick);
+        }
         final int work = engine.tick(nowNs);
 
         if (null != counters)
@@ -189,16 +244,35 @@ public final class InterestRig implements AutoCloseable
         return "ticks=" + engine.ticks() + " updates=" + engine.updatesSent() + " spawns=" + engine.spawnsSent() +
             " despawns=" + engine.despawnsSent() + " resyncs=" + engine.resyncs() + " budgetDeferrals=" +
             engine.budgetDeferrals() + " lagging=" + engine.observersLagging() + " ticksDropped=" +
-            egress.ticksDropped() + " bytesOut=" + egress.bytesOut() + " updateEntries=" + egress.updateEntriesSent() +
-            " updateBytes=" + egress.updateBytesOut() + " updateLogBytes=" + egress.updateWireBytesOut() +
+            sum(0) + " bytesOut=" + sum(1) + " updateEntries=" + sum(2) + " updateBytes=" + sum(3) +
+            " updateLogBytes=" + sum(4) + " workers=" + engine.workerCount() + " inlinePartitionTicks=" +
+            engine.inlinePartitionTicks() +
             " tierDeferrals=" + engine.tierDeferrals() + " meanView=" +
             String.format("%.1f", meanViewCount()) +
             " ipcFragments=" + ipc.fragmentsReceived() + " ipcBytes=" + ipc.bytesReceived();
     }
 
+    private long sum(final int counter)
+    {
+        long total = 0;
+        for (final ClientEgressProxy workerEgress : egresses)
+        {
+            total += switch (counter)
+            {
+                case 0 -> workerEgress.ticksDropped();
+                case 1 -> workerEgress.bytesOut();
+                case 2 -> workerEgress.updateEntriesSent();
+                case 3 -> workerEgress.updateBytesOut();
+                default -> workerEgress.updateWireBytesOut();
+            };
+        }
+        return total;
+    }
+
     @Override
     public void close()
     {
+        CloseHelper.closeAll(workerRunners);
         CloseHelper.close(ipc);
     }
 }

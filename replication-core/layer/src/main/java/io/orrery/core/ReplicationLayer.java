@@ -12,8 +12,10 @@ import io.orrery.core.replicant.ReplicantAgent;
 import io.orrery.core.status.OrreryCounter;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -21,6 +23,7 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Replication Layer of one shard as an embeddable library: the Gateway and Replicant role agents over an Aeron
@@ -47,6 +50,7 @@ public final class ReplicationLayer implements AutoCloseable
     private final ReplicantAgent replicant;
     private final AgentInvoker invoker;
     private final AgentRunner[] runners;
+    private final AgentRunner[] workerRunners;
     private final Counter[] counters;
 
     private ReplicationLayer(final Context ctx)
@@ -71,6 +75,8 @@ public final class ReplicationLayer implements AutoCloseable
                 invoker = new AgentInvoker(errorHandler, counters[OrreryCounter.ERRORS.id()],
                     new CompositeAgent(gateway, replicant));
                 runners = new AgentRunner[0];
+                // the interest engine ticks every partition on the caller's thread
+                workerRunners = new AgentRunner[0];
                 break;
 
             case DEDICATED:
@@ -79,6 +85,7 @@ public final class ReplicationLayer implements AutoCloseable
                     new AgentRunner(ctx.idleStrategy(), errorHandler, counters[OrreryCounter.ERRORS.id()], gateway),
                     new AgentRunner(ctx.idleStrategy(), errorHandler, counters[OrreryCounter.ERRORS.id()], replicant)
                 };
+                workerRunners = newWorkerRunners(replicant.interestWorkers(), errorHandler);
                 break;
 
             case SHARED:
@@ -86,8 +93,25 @@ public final class ReplicationLayer implements AutoCloseable
                 invoker = null;
                 runners = new AgentRunner[]{ new AgentRunner(ctx.idleStrategy(), errorHandler,
                     counters[OrreryCounter.ERRORS.id()], new CompositeAgent(gateway, replicant)) };
+                workerRunners = newWorkerRunners(replicant.interestWorkers(), errorHandler);
                 break;
         }
+    }
+
+    /**
+     * A runner per interest worker beyond the first (the Replicant's thread runs the first), each with an idle
+     * strategy of its own.
+     */
+    private AgentRunner[] newWorkerRunners(final Agent[] workers, final ErrorHandler errorHandler)
+    {
+        final AgentRunner[] workerRunners = new AgentRunner[workers.length];
+        for (int i = 0; i < workers.length; i++)
+        {
+            workerRunners[i] = new AgentRunner(new BackoffIdleStrategy(10, 20,
+                TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)),
+                errorHandler, counters[OrreryCounter.ERRORS.id()], workers[i]);
+        }
+        return workerRunners;
     }
 
     /**
@@ -106,6 +130,10 @@ public final class ReplicationLayer implements AutoCloseable
             if (null != layer.invoker)
             {
                 layer.invoker.start();
+            }
+            for (final AgentRunner runner : layer.workerRunners)
+            {
+                AgentRunner.startOnThread(runner, ctx.threadFactory());
             }
             for (final AgentRunner runner : layer.runners)
             {
@@ -183,6 +211,8 @@ public final class ReplicationLayer implements AutoCloseable
             CloseHelper.quietClose(invoker);
         }
         CloseHelper.quietCloseAll(runners);
+        // after the Replicant's runner: a worker closed under a tick would only make the Replicant run it itself
+        CloseHelper.quietCloseAll(workerRunners);
         CloseHelper.quietClose(replicant::closePersistence);
         CloseHelper.quietCloseAll(counters);
         ctx.close();
@@ -196,6 +226,7 @@ public final class ReplicationLayer implements AutoCloseable
     private void stopForDriverLoss()
     {
         CloseHelper.quietCloseAll(runners);
+        CloseHelper.quietCloseAll(workerRunners);
         CloseHelper.quietClose(replicant::closePersistence);
     }
 
@@ -280,6 +311,14 @@ public final class ReplicationLayer implements AutoCloseable
         public static final String FAR_TIER_FRACTION_PROP = "orrery.tier.far.fraction";
         public static final String MID_TIER_PERIOD_PROP = "orrery.tier.mid.period";
         public static final String FAR_TIER_PERIOD_PROP = "orrery.tier.far.period";
+        /**
+         * Interest workers: the Replicant's per-tick interest work (bubbles, spawns, updates, despawns, encoding and
+         * offers to clients) split over this many partitions of the clients, each on its own thread in
+         * {@link ThreadingMode#SHARED} and {@link ThreadingMode#DEDICATED} (the Replicant's thread runs the first),
+         * all on the caller's thread in {@link ThreadingMode#INVOKER}. See {@code InterestEngine}.
+         */
+        public static final String INTEREST_WORKERS_PROP = "orrery.interest.workers";
+        public static final int INTEREST_WORKERS_DEFAULT = 1;
         public static final String SERVER_INGRESS_CHANNEL_PROP = "orrery.server.ingress.channel";
         public static final String SERVER_INGRESS_CHANNEL_DEFAULT = "aeron:ipc?term-length=1m";
         public static final String SERVER_INGRESS_STREAM_ID_PROP = "orrery.server.ingress.stream.id";
@@ -400,6 +439,7 @@ public final class ReplicationLayer implements AutoCloseable
             MID_TIER_PERIOD_PROP, InterestConfig.DEFAULT_MID_TIER_PERIOD);
         private int farTierPeriod = Integer.getInteger(
             FAR_TIER_PERIOD_PROP, InterestConfig.DEFAULT_FAR_TIER_PERIOD);
+        private int interestWorkers = Integer.getInteger(INTEREST_WORKERS_PROP, INTEREST_WORKERS_DEFAULT);
         private int interRoleRingCapacity = Integer.getInteger(
             INTER_ROLE_RING_CAPACITY_PROP, INTER_ROLE_RING_CAPACITY_DEFAULT);
 
@@ -456,6 +496,11 @@ public final class ReplicationLayer implements AutoCloseable
             requirePositive(tickRateHz, "tickRateHz");
             requirePositive(maxEntities, "maxEntities");
             requirePositive(maxViewEntities, "maxViewEntities");
+            if (interestWorkers < 1 || interestWorkers > InterestConfig.MAX_WORKERS)
+            {
+                throw new IllegalArgumentException(
+                    "interestWorkers must be in 1.." + InterestConfig.MAX_WORKERS + ": " + interestWorkers);
+            }
             requirePositive(bandwidthBytesPerTick, "bandwidthBytesPerTick");
             if (egressTermLength < 64 * 1024 || Integer.bitCount(egressTermLength) != 1)
             {
@@ -1072,6 +1117,21 @@ public final class ReplicationLayer implements AutoCloseable
         public Context farTierPeriod(final int farTierPeriod)
         {
             this.farTierPeriod = farTierPeriod;
+            return this;
+        }
+
+        public int interestWorkers()
+        {
+            return interestWorkers;
+        }
+
+        /**
+         * @param interestWorkers see {@link #INTEREST_WORKERS_PROP}; {@code 1 <= interestWorkers <=}
+         *                        {@link InterestConfig#MAX_WORKERS}.
+         */
+        public Context interestWorkers(final int interestWorkers)
+        {
+            this.interestWorkers = interestWorkers;
             return this;
         }
 

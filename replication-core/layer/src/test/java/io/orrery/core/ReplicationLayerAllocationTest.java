@@ -7,8 +7,9 @@ import io.orrery.core.client.ClientSession;
 import io.orrery.core.status.OrreryCounter;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The Replication Layer's duty cycle (Gateway + Replicant + egress) and the client link run on the test thread in
  * INVOKER mode; after warm-up, streaming ≥ 100,000 entity updates with inputs flowing, the bytes allocated on the
  * thread inside every {@code doWork()} call of either must be zero. The test's own stepping around those calls is
- * not counted. The media driver runs on its own thread and is not measured here.
+ * not counted. The media driver runs on its own thread and is not measured here. With two interest workers (INVOKER:
+ * both partitions on the test thread, clients a and b on different ones) the same holds; the worker threads of
+ * SHARED/DEDICATED are measured by {@code InterestEngineAllocationTest}.
  */
 @Tag("system")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -31,10 +34,12 @@ class ReplicationLayerAllocationTest
     private static final int ENTITIES = 200;
     private static final long FIRST_ENTITY = 1_000_000;
 
-    @Test
-    void shouldNotAllocateInSteadyStateWhenStreamingUpdatesAndInputs()
+    @ParameterizedTest(name = "interest workers: {0}")
+    @ValueSource(ints = { 1, 2 })
+    void shouldNotAllocateInSteadyStateWhenStreamingUpdatesAndInputs(final int interestWorkers)
     {
-        try (TestShard shard = new TestShard((ctx) -> ctx.bandwidthBytesPerTick(64 * 1024)))
+        try (TestShard shard = new TestShard(
+            (ctx) -> ctx.bandwidthBytesPerTick(64 * 1024).interestWorkers(interestWorkers)))
         {
             final ClientSession a = shard.connect(1, 0);
             final ClientSession b = shard.connect(2, 20);
@@ -48,6 +53,9 @@ class ReplicationLayerAllocationTest
             }
 
             runTicks(shard, a, b, random, 300);
+            final io.orrery.core.replicant.InterestEngine engine = shard.layer.replicant().engine();
+            assertEquals(Math.min(1, interestWorkers - 1), engine.workerOf(engine.observerIndex(b.sessionId())),
+                "client b on the second worker when there is one");
             // A round is 400 ticks (> 100,000 updates). The JIT can still deoptimise and recompile a method late in
             // warm-up, which briefly allocates (seen on JDK 25); steady state is reached when a whole round is 0.
             long layerBytes = -1;

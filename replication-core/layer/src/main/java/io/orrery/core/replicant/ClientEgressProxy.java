@@ -46,8 +46,11 @@ import java.nio.ByteOrder;
  * {@link EntityStore#changeSeq()} stays the same (any write to the store invalidates all of it), so what goes on the
  * wire is byte for byte what encoding every entry would give.
  * <p>
- * Threading: Replicant thread only; zero allocation per message (the entry cache is allocated once, on the first
- * update, sized by the store's capacity).
+ * Threading: one proxy per interest worker, called by the engine on that worker's thread during a tick for the
+ * worker's own clients (its encoders, buffers and entry cache are its own; the session map is only read during a
+ * tick); between ticks the Replicant's thread uses the first worker's proxy for heartbeats, notices and forwarded
+ * messages. Zero allocation per message (the entry cache is allocated once, on the first update, sized by the
+ * store's capacity).
  */
 public final class ClientEgressProxy implements ObserverEgress
 {

@@ -22,6 +22,9 @@ package io.orrery.core.replicant;
  * <p>
  * {@code compactUpdates} says which encoding the observers' egress uses ({@code EntityUpdatesCompact} or
  * {@code EntityUpdateBatch}), so that the budget counts update bytes as that encoding does.
+ * <p>
+ * {@code workers} is the number of partitions the observers are split into, each ticked by a worker of its own (see
+ * {@link InterestEngine}, <b>Workers</b>); 1 ticks every observer on the engine caller's thread.
  */
 public final class InterestConfig
 {
@@ -36,6 +39,11 @@ public final class InterestConfig
     public static final double DEFAULT_FAR_TIER_FRACTION = 2.0 / 3.0;
     public static final int DEFAULT_MID_TIER_PERIOD = 2;
     public static final int DEFAULT_FAR_TIER_PERIOD = 4;
+    public static final int DEFAULT_WORKERS = 1;
+    /**
+     * Most workers an engine may have.
+     */
+    public static final int MAX_WORKERS = 64;
 
     private double baseRadiusM = DEFAULT_BASE_RADIUS_M;
     private double sizeFactor = DEFAULT_SIZE_FACTOR;
@@ -49,6 +57,7 @@ public final class InterestConfig
     private int midTierPeriod = DEFAULT_MID_TIER_PERIOD;
     private int farTierPeriod = DEFAULT_FAR_TIER_PERIOD;
     private boolean compactUpdates = true;
+    private int workers = DEFAULT_WORKERS;
 
     /**
      * @return view distance in metres of an entity of radius 0.
@@ -226,6 +235,21 @@ public final class InterestConfig
         return this;
     }
 
+    public int workers()
+    {
+        return workers;
+    }
+
+    /**
+     * @param workers partitions of the observers, each ticked by its own worker: {@code 1 <= workers <=}
+     *                {@link #MAX_WORKERS}.
+     */
+    public InterestConfig workers(final int workers)
+    {
+        this.workers = workers;
+        return this;
+    }
+
     /**
      * Validate.
      *
@@ -248,6 +272,10 @@ public final class InterestConfig
             farTierPeriod <= 0 || Integer.bitCount(farTierPeriod) != 1)
         {
             throw new IllegalArgumentException("tiers: 0 <= nearTierFraction <= farTierFraction, periods powers of 2");
+        }
+        if (workers < 1 || workers > MAX_WORKERS)
+        {
+            throw new IllegalArgumentException("workers must be in 1.." + MAX_WORKERS + ": " + workers);
         }
         if ((long)maxObservers * maxViewEntities > Integer.MAX_VALUE)
         {

@@ -8,15 +8,27 @@ import io.orrery.wire.codec.EntityDespawnEncoder;
 import io.orrery.wire.codec.EntitySpawnEncoder;
 import io.orrery.wire.codec.EntityUpdateBatchEncoder;
 import io.orrery.wire.codec.MessageHeaderEncoder;
-import org.agrona.collections.IntArrayList;
 import org.agrona.collections.Long2LongHashMap;
+import org.agrona.concurrent.Agent;
 
 /**
  * Streaming bubbles: decides, once per tick and per observer, which entities to spawn, update and despawn, within
  * the observer's bandwidth budget, and hands the decisions to the observer's {@link ObserverEgress}.
  * <p>
- * Threading: single threaded, the Replicant's duty-cycle thread, the same thread that writes the
- * {@link EntityStore}. Zero allocation in steady state: every structure is sized at construction.
+ * <b>Workers.</b> The observers are split into {@link InterestConfig#workers()} fixed partitions
+ * ({@link InterestPartition}), each with its own views, scratch, counters and egresses (an observer is given to the
+ * partition with the fewest observers when it is added, and stays there; one writer per observer's egress). A tick is
+ * a fork-join: the engine, on the caller's thread (the Replicant's, the only writer of the {@link EntityStore}),
+ * updates world positions and the {@link SpatialIndex} and takes one per-slot snapshot, then publishes the tick to
+ * the {@link #workerAgents() worker agents} of partitions {@code 1..workers-1}, runs partition 0 itself and waits
+ * until every partition is done before it returns, so the store, the index and the snapshot do not change while any
+ * partition reads them. A worker agent that is not running on a thread (INVOKER threading, not started yet, or
+ * closed) has its partition run by the caller, in partition order: with one thread the result is deterministic and
+ * every observer's stream is the same as with one worker.
+ * <p>
+ * Threading: {@link #tick}, the observer methods and the counters are for the caller's thread (the Replicant's);
+ * each partition's tick runs on its worker's thread. Zero allocation in steady state on every thread: every
+ * structure is sized at construction.
  * <p>
  * <b>Bubble.</b> An observer follows an entity (a client's own player entity); the bubble is centred on that
  * entity's world position (the last known one if the entity is gone). An entity of radius {@code r} enters at
@@ -81,19 +93,9 @@ import org.agrona.collections.Long2LongHashMap;
  * best candidate of the next tick. At most {@link InterestConfig#maxViewEvictionsPerTick()} replacements per
  * observer per tick bound the cost. The followed entity always gets in.
  * <p>
- * Per-observer view, flattened into arrays of {@code maxObservers * maxViewEntities}, entries dense per observer:
- * <pre>
- *   observer o owns entries [o * V, o * V + viewCount[o]):
- *   +------+------------+----------+-------------+------------------+-------+--------+--------+
- *   | slot | createdSeq | entityId | lastSentSeq | accumulated prio | state | reason | handle |
- *   +------+------------+----------+-------------+------------------+-------+--------+--------+
- *   state: SPAWN_PENDING (never delivered), RESPAWN_PENDING (the observer may hold an old copy),
- *          SPAWNED, DESPAWN_PENDING (reason = DespawnReason value), DESPAWN_SENT (only within emission)
- *   handle: what the egress named the entity by at its spawn (ObserverEgress.NO_HANDLE before), handed back with
- *           every update and the despawn
- * </pre>
- * "Is slot s in o's view" is answered without a per-observer map: while processing an observer the engine stamps
- * each in-view slot in a per-slot array with a per-(observer, tick) stamp.
+ * The per-observer views are described on {@link ObserverViews}. "Is slot s in o's view" is answered without a
+ * per-observer map: while processing an observer its partition stamps each in-view slot in a per-slot array of its
+ * own with a per-(observer, tick) stamp.
  */
 public final class InterestEngine
 {
@@ -111,6 +113,11 @@ public final class InterestEngine
      * The budget must be positive.
      */
     public static final int ERR_INVALID_BUDGET = -4;
+
+    /**
+     * No such worker.
+     */
+    public static final int ERR_INVALID_WORKER = -5;
 
     /**
      * Bytes of an EntitySpawn message without component state.
@@ -135,117 +142,49 @@ public final class InterestEngine
      */
     public static final int DESPAWN_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + EntityDespawnEncoder.BLOCK_LENGTH;
 
-    static final byte SPAWN_PENDING = 1;
-    static final byte RESPAWN_PENDING = 2;
-    static final byte SPAWNED = 3;
-    static final byte DESPAWN_PENDING = 4;
-    private static final byte DESPAWN_SENT = 5;
+    static final byte SPAWN_PENDING = ObserverViews.SPAWN_PENDING;
+    static final byte RESPAWN_PENDING = ObserverViews.RESPAWN_PENDING;
+    static final byte SPAWNED = ObserverViews.SPAWNED;
+    static final byte DESPAWN_PENDING = ObserverViews.DESPAWN_PENDING;
 
-    private static final byte REASON_LEFT_BUBBLE = 0;
-    private static final byte REASON_DESTROYED = 1;
-    private static final double OWN_PRIORITY = Double.MAX_VALUE;
-
-    private static final int SNAPSHOT_SHIFT = 3;
-    private static final int SNAPSHOT_X = 0;
-    private static final int SNAPSHOT_Y = 1;
-    private static final int SNAPSHOT_Z = 2;
-    private static final int SNAPSHOT_CREATED_SEQ = 3;
-    private static final int SNAPSHOT_RADIUS = 4;
-    private static final int SNAPSHOT_LAST_CHANGE_SEQ = 5;
-    private static final int SNAPSHOT_STATE_LENGTH = 6;
-    private static final int SNAPSHOT_TICK = 7;
+    /**
+     * Per-slot snapshot layout: {@code 1 << SNAPSHOT_SHIFT} longs (one cache line) per slot.
+     */
+    static final int SNAPSHOT_SHIFT = 3;
+    static final int SNAPSHOT_X = 0;
+    static final int SNAPSHOT_Y = 1;
+    static final int SNAPSHOT_Z = 2;
+    static final int SNAPSHOT_CREATED_SEQ = 3;
+    static final int SNAPSHOT_RADIUS = 4;
+    static final int SNAPSHOT_LAST_CHANGE_SEQ = 5;
+    static final int SNAPSHOT_STATE_LENGTH = 6;
+    static final int SNAPSHOT_TICK = 7;
 
     private final EntityStore store;
     private final SpatialIndex index;
     private final double baseRadiusM;
     private final double sizeFactor;
-    private final double exitFactor;
-    private final double priorityScaleM;
-    private final double nearTierFraction;
-    private final double farTierFraction;
-    private final int midTierMask;
-    private final int farTierMask;
-    private final boolean compactUpdates;
-    private final int minUpdateLength;
-    private final int batchOverhead;
+    private final int maxObservers;
     private double gridQueryRadiusM;
     private double gridRadiusM;
-    private final int maxObservers;
-    private final int viewCapacity;
-    private final int maxEvictionsPerTick;
 
-    // observers
     private final Long2LongHashMap observerIndexById;
-    private final long[] observerIds;
-    private final ObserverEgress[] egresses;
-    private final int[] budgets;
-    private final long[] followIds;
-    private final int[] followSlots;
-    private final long[] followCreatedSeqs;
-    private final boolean[] hasCentre;
-    private final long[] centreX;
-    private final long[] centreY;
-    private final long[] centreZ;
-    private final boolean[] lagging;
-    private final boolean[] needsResync;
-    private final boolean[] resyncing;
-    private final int[] viewCounts;
-    private final int[] activeObservers;
-    private final int[] activePositions;
-    private int activeObserverCount;
-    private final int[] freeObservers;
-    private int freeObserverCount;
-
-    // views
-    private final int[] viewSlots;
-    private final long[] viewCreatedSeqs;
-    private final long[] viewEntityIds;
-    private final long[] viewLastSentSeqs;
-    private final double[] viewPriorities;
-    private final byte[] viewStates;
-    private final byte[] viewReasons;
-    private final int[] viewHandles;
+    private final InterestPartition[] partitions;
+    private final InterestWorker[] workers;
+    private final boolean[] dispatched;
+    private int observerCount;
 
     // per slot, this tick: what every observer reads, one cache line per slot (see takeSnapshot)
     private final long[] snapshot;
 
-    // per slot marks
-    private final long[] markStamps;
-    private long stamp;
-
-    // per observer scratch, sized by view capacity
-    private final double[] scratchWeights;
-    private final int[] scratchMasks;
-    private final int[] scratchBytes;
-    private final long[] heapKeys;
-    private final long indexMask;
-    private int heapSize;
-    private final int[] spawnList;
-    private final int[] updateList;
-    private int spawnCount;
-    private int updateCount;
-    private int despawnedCount;
-    private final IntArrayList queryResults;
-    private final int[] candidateSlots;
-    private final double[] candidateWeights;
-    private int candidateCount;
-
-    // counters
-    private long spawnsSent;
-    private long updatesSent;
-    private long despawnsSent;
-    private long resyncs;
-    private long observersLagging;
-    private long budgetDeferrals;
-    private long viewEvictions;
-    private long viewFullRejections;
-    private long tierDeferrals;
     private long ticks;
+    private long tickNowNs;
+    private long inlinePartitionTicks;
 
     /**
-     * @param store  the entity cache (same thread).
+     * @param store  the entity cache (the caller's thread writes it, only between ticks).
      * @param index  the spatial index of {@code store}, updated by {@link #tick(long)}.
-     * @param config bubble parameters, validated here.
+     * @param config bubble parameters and worker count, validated here.
      */
     public InterestEngine(final EntityStore store, final SpatialIndex index, final InterestConfig config)
     {
@@ -254,78 +193,103 @@ public final class InterestEngine
         this.index = index;
         baseRadiusM = config.baseRadiusM();
         sizeFactor = config.sizeFactor();
-        exitFactor = 1.0 + config.hysteresis();
-        priorityScaleM = config.priorityDistanceScaleM();
-        nearTierFraction = config.nearTierFraction();
-        farTierFraction = config.farTierFraction();
-        midTierMask = config.midTierPeriod() - 1;
-        farTierMask = config.farTierPeriod() - 1;
-        compactUpdates = config.compactUpdates();
-        minUpdateLength = compactUpdates ? CompactUpdates.estimatedEntryLength(0, 0) : UPDATE_ENTRY_BASE_LENGTH;
-        batchOverhead = compactUpdates ? CompactUpdates.MESSAGE_OVERHEAD : UPDATE_BATCH_OVERHEAD;
         gridRadiusM = index.largeRadiusM();
         gridQueryRadiusM = baseRadiusM + sizeFactor * gridRadiusM;
         maxObservers = config.maxObservers();
-        viewCapacity = config.maxViewEntities();
-        maxEvictionsPerTick = config.maxViewEvictionsPerTick();
 
         observerIndexById = new Long2LongHashMap((int)(maxObservers / 0.65f) + 2, 0.65f, -1);
-        observerIds = new long[maxObservers];
-        egresses = new ObserverEgress[maxObservers];
-        budgets = new int[maxObservers];
-        followIds = new long[maxObservers];
-        followSlots = new int[maxObservers];
-        followCreatedSeqs = new long[maxObservers];
-        hasCentre = new boolean[maxObservers];
-        centreX = new long[maxObservers];
-        centreY = new long[maxObservers];
-        centreZ = new long[maxObservers];
-        lagging = new boolean[maxObservers];
-        needsResync = new boolean[maxObservers];
-        resyncing = new boolean[maxObservers];
-        viewCounts = new int[maxObservers];
-        activeObservers = new int[maxObservers];
-        activePositions = new int[maxObservers];
-        freeObservers = new int[maxObservers];
-        for (int i = 0; i < maxObservers; i++)
-        {
-            freeObservers[i] = maxObservers - 1 - i;
-        }
-        freeObserverCount = maxObservers;
-
-        final int entries = maxObservers * viewCapacity;
-        viewSlots = new int[entries];
-        viewCreatedSeqs = new long[entries];
-        viewEntityIds = new long[entries];
-        viewLastSentSeqs = new long[entries];
-        viewPriorities = new double[entries];
-        viewStates = new byte[entries];
-        viewReasons = new byte[entries];
-        viewHandles = new int[entries];
-
-        markStamps = new long[store.capacity()];
         snapshot = new long[store.capacity() << SNAPSHOT_SHIFT];
 
-        scratchWeights = new double[viewCapacity];
-        scratchMasks = new int[viewCapacity];
-        scratchBytes = new int[viewCapacity];
-        heapKeys = new long[viewCapacity];
-        indexMask = (1L << Math.max(1, 32 - Integer.numberOfLeadingZeros(viewCapacity - 1))) - 1;
-        spawnList = new int[viewCapacity];
-        updateList = new int[viewCapacity];
-        queryResults = new IntArrayList(Math.min(store.capacity(), 4096), EntityStore.NULL_SLOT);
-        candidateSlots = new int[store.capacity()];
-        candidateWeights = new double[store.capacity()];
+        final int workerCount = config.workers();
+        final int partitionCapacity = (maxObservers + workerCount - 1) / workerCount;
+        partitions = new InterestPartition[workerCount];
+        for (int p = 0; p < workerCount; p++)
+        {
+            partitions[p] = new InterestPartition(store, index, snapshot, config, partitionCapacity);
+        }
+        workers = new InterestWorker[workerCount - 1];
+        for (int w = 0; w < workers.length; w++)
+        {
+            workers[w] = new InterestWorker(this, partitions[w + 1], w + 1);
+        }
+        dispatched = new boolean[workerCount];
+    }
+
+    // ------------------------------------------------------------------ workers
+
+    /**
+     * @return the number of partitions (workers), partition 0 included.
+     */
+    public int workerCount()
+    {
+        return partitions.length;
+    }
+
+    /**
+     * The agents of partitions {@code 1..workerCount()-1}, for the caller to run on threads of their own (an
+     * {@code AgentRunner} each). Any that is not running has its partition ticked on the engine caller's thread.
+     *
+     * @return the worker agents; empty with one worker.
+     */
+    public Agent[] workerAgents()
+    {
+        final Agent[] agents = new Agent[workers.length];
+        System.arraycopy(workers, 0, agents, 0, workers.length);
+        return agents;
+    }
+
+    /**
+     * @return partition ticks run on the engine caller's thread for a worker agent that was not running (always the
+     * case in INVOKER threading, never once the worker threads run).
+     */
+    public long inlinePartitionTicks()
+    {
+        return inlinePartitionTicks;
+    }
+
+    /**
+     * @return the worker (partition) an observer added without one is given: the one with the fewest observers.
+     */
+    public int leastLoadedWorker()
+    {
+        int best = 0;
+        for (int p = 1; p < partitions.length; p++)
+        {
+            if (partitions[p].observerCount() < partitions[best].observerCount())
+            {
+                best = p;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * @return the worker (partition) that owns the observer index.
+     */
+    public int workerOf(final int observerIndex)
+    {
+        return observerIndex % partitions.length;
+    }
+
+    long tickNowNs()
+    {
+        return tickNowNs;
+    }
+
+    double gridRadiusM()
+    {
+        return gridRadiusM;
     }
 
     // ------------------------------------------------------------------ observers (control path)
 
     /**
-     * Add an observer. Its followed entity need not exist yet; its bubble starts once it does.
+     * Add an observer to the worker with the fewest observers. Its followed entity need not exist yet; its bubble
+     * starts once it does.
      *
      * @param observerId         unique id, passed back to the egress.
      * @param followEntityId     the entity the bubble is centred on (the client's own player entity).
-     * @param egress             where the decisions go.
+     * @param egress             where the decisions go; called on the observer's worker thread.
      * @param budgetBytesPerTick the observer's bandwidth budget per tick.
      * @return the observer index, or {@link #ERR_TOO_MANY_OBSERVERS}, {@link #ERR_DUPLICATE_OBSERVER},
      * {@link #ERR_INVALID_BUDGET}.
@@ -333,6 +297,28 @@ public final class InterestEngine
     public int addObserver(
         final long observerId, final long followEntityId, final ObserverEgress egress, final int budgetBytesPerTick)
     {
+        return addObserver(leastLoadedWorker(), observerId, followEntityId, egress, budgetBytesPerTick);
+    }
+
+    /**
+     * Add an observer to a given worker (see {@link #addObserver(long, long, ObserverEgress, int)}). The egress is
+     * called on that worker's thread only: give each worker its own.
+     *
+     * @param worker {@code 0 <= worker < workerCount()}.
+     * @return the observer index, or {@link #ERR_TOO_MANY_OBSERVERS}, {@link #ERR_DUPLICATE_OBSERVER},
+     * {@link #ERR_INVALID_BUDGET}, {@link #ERR_INVALID_WORKER}.
+     */
+    public int addObserver(
+        final int worker,
+        final long observerId,
+        final long followEntityId,
+        final ObserverEgress egress,
+        final int budgetBytesPerTick)
+    {
+        if (worker < 0 || worker >= partitions.length)
+        {
+            return ERR_INVALID_WORKER;
+        }
         if (budgetBytesPerTick <= 0)
         {
             return ERR_INVALID_BUDGET;
@@ -341,26 +327,19 @@ public final class InterestEngine
         {
             return ERR_DUPLICATE_OBSERVER;
         }
-        if (0 == freeObserverCount)
+        if (observerCount >= maxObservers)
         {
             return ERR_TOO_MANY_OBSERVERS;
         }
 
-        final int o = freeObservers[--freeObserverCount];
+        final int local = partitions[worker].addObserver(observerId, followEntityId, egress, budgetBytesPerTick);
+        if (local < 0)
+        {
+            return ERR_TOO_MANY_OBSERVERS;
+        }
+        final int o = local * partitions.length + worker;
         observerIndexById.put(observerId, o);
-        observerIds[o] = observerId;
-        egresses[o] = egress;
-        budgets[o] = budgetBytesPerTick;
-        followIds[o] = followEntityId;
-        followSlots[o] = EntityStore.NULL_SLOT;
-        followCreatedSeqs[o] = 0;
-        hasCentre[o] = false;
-        lagging[o] = false;
-        needsResync[o] = false;
-        resyncing[o] = false;
-        viewCounts[o] = 0;
-        activePositions[o] = activeObserverCount;
-        activeObservers[activeObserverCount++] = o;
+        observerCount++;
 
         return o;
     }
@@ -377,18 +356,8 @@ public final class InterestEngine
         {
             return false;
         }
-
-        if (lagging[o])
-        {
-            observersLagging--;
-        }
-        egresses[o] = null;
-        viewCounts[o] = 0;
-        final int position = activePositions[o];
-        final int last = activeObservers[--activeObserverCount];
-        activeObservers[position] = last;
-        activePositions[last] = position;
-        freeObservers[freeObserverCount++] = o;
+        partition(o).removeObserver(local(o));
+        observerCount--;
 
         return true;
     }
@@ -405,8 +374,7 @@ public final class InterestEngine
         {
             return false;
         }
-        followIds[o] = followEntityId;
-        followSlots[o] = EntityStore.NULL_SLOT;
+        partition(o).follow(local(o), followEntityId);
         return true;
     }
 
@@ -422,7 +390,7 @@ public final class InterestEngine
         {
             return false;
         }
-        budgets[o] = budgetBytesPerTick;
+        partition(o).budget(local(o), budgetBytesPerTick);
         return true;
     }
 
@@ -436,7 +404,7 @@ public final class InterestEngine
 
     public int observerCount()
     {
-        return activeObserverCount;
+        return observerCount;
     }
 
     /**
@@ -444,7 +412,7 @@ public final class InterestEngine
      */
     public int viewCount(final int observerIndex)
     {
-        return viewCounts[observerIndex];
+        return partition(observerIndex).views.viewCounts[local(observerIndex)];
     }
 
     /**
@@ -452,15 +420,7 @@ public final class InterestEngine
      */
     public boolean inView(final int observerIndex, final long entityId)
     {
-        final int base = observerIndex * viewCapacity;
-        for (int i = base, end = base + viewCounts[observerIndex]; i < end; i++)
-        {
-            if (viewEntityIds[i] == entityId && DESPAWN_PENDING != viewStates[i])
-            {
-                return true;
-            }
-        }
-        return false;
+        return partition(observerIndex).views.inView(local(observerIndex), entityId);
     }
 
     /**
@@ -470,7 +430,7 @@ public final class InterestEngine
      */
     public long viewEntityId(final int observerIndex, final int entry)
     {
-        return viewEntityIds[observerIndex * viewCapacity + entry];
+        return partition(observerIndex).views.entityIds[entryIndex(observerIndex, entry)];
     }
 
     /**
@@ -480,7 +440,7 @@ public final class InterestEngine
      */
     public long viewCreatedSeq(final int observerIndex, final int entry)
     {
-        return viewCreatedSeqs[observerIndex * viewCapacity + entry];
+        return partition(observerIndex).views.createdSeqs[entryIndex(observerIndex, entry)];
     }
 
     /**
@@ -488,7 +448,7 @@ public final class InterestEngine
      */
     byte viewState(final int observerIndex, final int entry)
     {
-        return viewStates[observerIndex * viewCapacity + entry];
+        return partition(observerIndex).views.states[entryIndex(observerIndex, entry)];
     }
 
     /**
@@ -496,24 +456,54 @@ public final class InterestEngine
      */
     public boolean isResyncing(final int observerIndex)
     {
-        return needsResync[observerIndex] || resyncing[observerIndex];
+        return partition(observerIndex).isResyncing(local(observerIndex));
     }
 
-    // ------------------------------------------------------------------ counters
+    private InterestPartition partition(final int observerIndex)
+    {
+        return partitions[observerIndex % partitions.length];
+    }
+
+    private int local(final int observerIndex)
+    {
+        return observerIndex / partitions.length;
+    }
+
+    private int entryIndex(final int observerIndex, final int entry)
+    {
+        return local(observerIndex) * partition(observerIndex).views.viewCapacity + entry;
+    }
+
+    // ------------------------------------------------------------------ counters (sums over the partitions)
 
     public long spawnsSent()
     {
-        return spawnsSent;
+        long total = 0;
+        for (final InterestPartition partition : partitions)
+        {
+            total += partition.spawnsSent();
+        }
+        return total;
     }
 
     public long updatesSent()
     {
-        return updatesSent;
+        long total = 0;
+        for (final InterestPartition partition : partitions)
+        {
+            total += partition.updatesSent();
+        }
+        return total;
     }
 
     public long despawnsSent()
     {
-        return despawnsSent;
+        long total = 0;
+        for (final InterestPartition partition : partitions)
+        {
+            total += partition.despawnsSent();
+        }
+        return total;
     }
 
     /**
@@ -521,7 +511,12 @@ public final class InterestEngine
      */
     public long resyncs()
     {
-        return resyncs;
+        long total = 0;
+        for (final InterestPartition partition : partitions)
+        {
+            total += partition.resyncs();
+        }
+        return total;
     }
 
     /**
@@ -529,7 +524,12 @@ public final class InterestEngine
      */
     public long observersLagging()
     {
-        return observersLagging;
+        long total = 0;
+        for (final InterestPartition partition : partitions)
+        {
+            total += partition.observersLagging();
+        }
+        return total;
     }
 
     /**
@@ -537,7 +537,12 @@ public final class InterestEngine
      */
     public long budgetDeferrals()
     {
-        return budgetDeferrals;
+        long total = 0;
+        for (final InterestPartition partition : partitions)
+        {
+            total += partition.budgetDeferrals();
+        }
+        return total;
     }
 
     /**
@@ -545,7 +550,12 @@ public final class InterestEngine
      */
     public long viewEvictions()
     {
-        return viewEvictions;
+        long total = 0;
+        for (final InterestPartition partition : partitions)
+        {
+            total += partition.viewEvictions();
+        }
+        return total;
     }
 
     /**
@@ -555,7 +565,12 @@ public final class InterestEngine
      */
     public long viewFullRejections()
     {
-        return viewFullRejections;
+        long total = 0;
+        for (final InterestPartition partition : partitions)
+        {
+            total += partition.viewFullRejections();
+        }
+        return total;
     }
 
     /**
@@ -564,7 +579,12 @@ public final class InterestEngine
      */
     public long tierDeferrals()
     {
-        return tierDeferrals;
+        long total = 0;
+        for (final InterestPartition partition : partitions)
+        {
+            total += partition.tierDeferrals();
+        }
+        return total;
     }
 
     public long ticks()
@@ -584,24 +604,53 @@ public final class InterestEngine
     // ------------------------------------------------------------------ duty cycle
 
     /**
-     * One tick: world positions, spatial index, then every observer.
+     * One tick: world positions, spatial index and snapshot on this thread, then every partition (fork-join: this
+     * returns when every partition is done).
      *
      * @param nowNs the clock, read once by the caller for this duty cycle.
      * @return work done: entities re-indexed plus messages issued.
      */
     public int tick(final long nowNs)
     {
-        ticks++;
+        final long tick = ++ticks;
         store.updateWorldPositions();
         int work = index.update(store);
         takeSnapshot();
         gridRadiusM = Math.min(index.maxGridRadiusM(), index.largeRadiusM());
         gridQueryRadiusM = baseRadiusM + sizeFactor * gridRadiusM;
+        tickNowNs = nowNs;
 
-        final int[] activeObservers = this.activeObservers;
-        for (int i = 0; i < activeObserverCount; i++)
+        final InterestWorker[] workers = this.workers;
+        final boolean[] dispatched = this.dispatched;
+        for (int w = 0; w < workers.length; w++)
         {
-            work += tickObserver(activeObservers[i], nowNs);
+            dispatched[w] = workers[w].dispatch(tick);
+        }
+
+        work += partitions[0].tick(tick, nowNs, gridRadiusM, gridQueryRadiusM);
+        for (int w = 0; w < workers.length; w++)
+        {
+            if (!dispatched[w])
+            {
+                inlinePartitionTicks++;
+                work += partitions[w + 1].tick(tick, nowNs, gridRadiusM, gridQueryRadiusM);
+            }
+        }
+        for (int w = 0; w < workers.length; w++)
+        {
+            if (dispatched[w])
+            {
+                final int done = workers[w].awaitCompletion(tick);
+                if (done < 0)
+                {
+                    inlinePartitionTicks++;
+                    work += partitions[w + 1].tick(tick, nowNs, gridRadiusM, gridQueryRadiusM);
+                }
+                else
+                {
+                    work += done;
+                }
+            }
         }
 
         return work;
@@ -611,7 +660,7 @@ public final class InterestEngine
      * Copy what view maintenance, candidates and selection read per slot into one cache line per slot: every
      * observer visits hundreds of slots per tick, and reading one line instead of one line of each of seven store
      * arrays keeps the per-entry cost down when other threads share the caches. The store does not change while
-     * the engine ticks. A slot not active this tick keeps an older tick number, so it never reads as alive.
+     * the partitions tick. A slot not active this tick keeps an older tick number, so it never reads as alive.
      */
     private void takeSnapshot()
     {
@@ -631,752 +680,5 @@ public final class InterestEngine
             snapshot[s + SNAPSHOT_STATE_LENGTH] = store.componentStateLength(slot);
             snapshot[s + SNAPSHOT_TICK] = tick;
         }
-    }
-
-    private int tickObserver(final int o, final long nowNs)
-    {
-        final long observerId = observerIds[o];
-        final ObserverEgress egress = egresses[o];
-        final int capacity = egress.beginTick(observerId, nowNs);
-        if (capacity <= 0)
-        {
-            if (!lagging[o])
-            {
-                lagging[o] = true;
-                observersLagging++;
-            }
-            return 0;
-        }
-        if (lagging[o])
-        {
-            lagging[o] = false;
-            observersLagging--;
-        }
-
-        if (needsResync[o])
-        {
-            startResync(o);
-        }
-
-        resolveCentre(o);
-        stamp++;
-        final int despawnBytes = maintainView(o);
-        if (hasCentre[o])
-        {
-            admitCandidates(o);
-        }
-
-        select(o, Math.min(capacity, budgets[o]) - despawnBytes, capacity - despawnBytes);
-        return emit(o);
-    }
-
-    // ------------------------------------------------------------------ view maintenance
-
-    private void startResync(final int o)
-    {
-        final int base = o * viewCapacity;
-        for (int i = base, end = base + viewCounts[o]; i < end; i++)
-        {
-            if (SPAWNED == viewStates[i])
-            {
-                viewStates[i] = RESPAWN_PENDING;
-            }
-        }
-        needsResync[o] = false;
-        resyncing[o] = true;
-    }
-
-    private void resolveCentre(final int o)
-    {
-        int slot = followSlots[o];
-        if (EntityStore.NULL_SLOT == slot || !store.isActive(slot) || store.createdSeq(slot) != followCreatedSeqs[o])
-        {
-            slot = store.slotOf(followIds[o]);
-            followSlots[o] = slot;
-            if (EntityStore.NULL_SLOT != slot)
-            {
-                followCreatedSeqs[o] = store.createdSeq(slot);
-            }
-        }
-
-        if (EntityStore.NULL_SLOT != slot)
-        {
-            hasCentre[o] = true;
-            centreX[o] = store.worldX(slot);
-            centreY[o] = store.worldY(slot);
-            centreZ[o] = store.worldZ(slot);
-        }
-    }
-
-    /**
-     * Walk the view: drop or despawn what is gone or out of range, accumulate priority of what has work,
-     * stamp what stays. Returns the bytes of pending despawns.
-     */
-    private int maintainView(final int o)
-    {
-        final EntityStore store = this.store;
-        final long[] snapshot = this.snapshot;
-        final long tick = ticks;
-        final int base = o * viewCapacity;
-        final int followSlot = followSlots[o];
-        final long cx = centreX[o];
-        final long cy = centreY[o];
-        final long cz = centreZ[o];
-        int despawnBytes = 0;
-        int respawnPending = 0;
-
-        int i = 0;
-        while (i < viewCounts[o])
-        {
-            final int e = base + i;
-            final int slot = viewSlots[e];
-            final byte state = viewStates[e];
-            final int s = slot << SNAPSHOT_SHIFT;
-            final boolean alive = snapshot[s + SNAPSHOT_TICK] == tick &&
-                snapshot[s + SNAPSHOT_CREATED_SEQ] == viewCreatedSeqs[e];
-
-            if (DESPAWN_PENDING == state)
-            {
-                if (alive)
-                {
-                    markStamps[slot] = stamp;
-                }
-                scratchWeights[i] = OWN_PRIORITY;
-                despawnBytes += DESPAWN_LENGTH;
-                i++;
-                continue;
-            }
-
-            if (!alive)
-            {
-                if (SPAWN_PENDING == state)
-                {
-                    removeEntry(o, i);
-                    continue;
-                }
-                viewStates[e] = DESPAWN_PENDING;
-                viewReasons[e] = store.isActive(slot) ? REASON_DESTROYED : (byte)store.removalReason(slot);
-                scratchWeights[i] = OWN_PRIORITY;
-                despawnBytes += DESPAWN_LENGTH;
-                i++;
-                continue;
-            }
-
-            final double weight;
-            boolean thinned = false;
-            if (slot == followSlot)
-            {
-                weight = OWN_PRIORITY;
-            }
-            else
-            {
-                final double distanceM = distanceM(snapshot, s, cx, cy, cz);
-                final double radiusM = Double.longBitsToDouble(snapshot[s + SNAPSHOT_RADIUS]);
-                if (distanceM > (baseRadiusM + sizeFactor * radiusM) * exitFactor)
-                {
-                    if (SPAWN_PENDING == state)
-                    {
-                        removeEntry(o, i);
-                        continue;
-                    }
-                    viewStates[e] = DESPAWN_PENDING;
-                    viewReasons[e] = REASON_LEFT_BUBBLE;
-                    markStamps[slot] = stamp;
-                    scratchWeights[i] = OWN_PRIORITY;
-                    despawnBytes += DESPAWN_LENGTH;
-                    i++;
-                    continue;
-                }
-                weight = (radiusM + 1.0) * priorityScaleM / (distanceM + priorityScaleM);
-                final double tierDistanceM = distanceM - nearTierFraction * (baseRadiusM + sizeFactor * radiusM);
-                if (tierDistanceM > 0.0)
-                {
-                    final int tierMask = distanceM > farTierFraction * (baseRadiusM + sizeFactor * radiusM) ?
-                        farTierMask : midTierMask;
-                    thinned = 0 != ((tick + slot) & tierMask);
-                }
-            }
-
-            markStamps[slot] = stamp;
-            scratchWeights[i] = weight;
-            int mask = 0;
-            if (SPAWNED == state && thinned)
-            {
-                tierDeferrals++;
-            }
-            else if (SPAWNED == state)
-            {
-                final long lastSentSeq = viewLastSentSeqs[e];
-                mask = snapshot[s + SNAPSHOT_LAST_CHANGE_SEQ] > lastSentSeq ? store.changedSince(slot, lastSentSeq) : 0;
-                if (0 != mask)
-                {
-                    viewPriorities[e] = accumulate(viewPriorities[e], weight);
-                }
-            }
-            else
-            {
-                if (RESPAWN_PENDING == state)
-                {
-                    respawnPending++;
-                }
-                viewPriorities[e] = accumulate(viewPriorities[e], weight);
-            }
-            scratchMasks[i] = mask;
-            i++;
-        }
-
-        resyncing[o] = respawnPending > 0;
-
-        return despawnBytes;
-    }
-
-    private static double accumulate(final double priority, final double weight)
-    {
-        return OWN_PRIORITY == weight ? OWN_PRIORITY : priority + weight;
-    }
-
-    /**
-     * Add the followed entity if missing, then what is newly within view distance: all of it if it fits, else the
-     * candidates of highest weight into the free places, then up to {@code maxEvictionsPerTick} replacements of the
-     * lowest-weight entries by better candidates.
-     */
-    private void admitCandidates(final int o)
-    {
-        final EntityStore store = this.store;
-        final long cx = centreX[o];
-        final long cy = centreY[o];
-        final long cz = centreZ[o];
-
-        final int followSlot = followSlots[o];
-        if (EntityStore.NULL_SLOT != followSlot && markStamps[followSlot] != stamp)
-        {
-            if (viewCounts[o] < viewCapacity)
-            {
-                addEntry(o, followSlot, OWN_PRIORITY);
-            }
-            else
-            {
-                evictLowest(o, OWN_PRIORITY, followSlot);
-            }
-        }
-
-        candidateCount = 0;
-        double queryRadiusM = gridQueryRadiusM;
-        double minWeight = -1.0;
-        if (viewCounts[o] >= viewCapacity)
-        {
-            // Full view: a candidate gets in only by beating the lowest entry by the hysteresis, and the lowest only
-            // rises as entries are replaced, so nothing of lower weight can get in this tick: don't look for it.
-            double lowestWeight = OWN_PRIORITY;
-            for (int i = 0, n = viewCounts[o]; i < n; i++)
-            {
-                lowestWeight = Math.min(lowestWeight, scratchWeights[i]);
-            }
-            if (OWN_PRIORITY == lowestWeight)
-            {
-                return;
-            }
-            minWeight = lowestWeight * exitFactor;
-            queryRadiusM = Math.min(queryRadiusM, reachM(gridRadiusM, minWeight));
-        }
-
-        final IntArrayList results = queryResults;
-        results.clear();
-        if (queryRadiusM >= 0.0)
-        {
-            index.query(store, cx, cy, cz, queryRadiusM, markStamps, stamp, results);
-        }
-        for (int i = 0, n = results.size(); i < n; i++)
-        {
-            consider(results.getInt(i), cx, cy, cz, minWeight);
-        }
-        for (int i = 0, n = index.largeCount(); i < n; i++)
-        {
-            final int slot = index.largeSlot(i);
-            if (markStamps[slot] != stamp)
-            {
-                consider(slot, cx, cy, cz, minWeight);
-            }
-        }
-
-        final int free = viewCapacity - viewCounts[o];
-        if (candidateCount <= free)
-        {
-            for (int i = 0; i < candidateCount; i++)
-            {
-                addEntry(o, candidateSlots[i], candidateWeights[i]);
-            }
-            return;
-        }
-
-        for (int i = (candidateCount >> 1) - 1; i >= 0; i--)
-        {
-            siftDown(candidateSlots, candidateWeights, candidateCount, i);
-        }
-        for (int i = 0; i < free; i++)
-        {
-            addEntry(o, candidateSlots[0], candidateWeights[0]);
-            popCandidate();
-        }
-        for (int i = 0; i < maxEvictionsPerTick && candidateCount > 0; i++)
-        {
-            if (!evictLowest(o, candidateWeights[0], candidateSlots[0]))
-            {
-                break;
-            }
-            popCandidate();
-        }
-        viewFullRejections += candidateCount;
-    }
-
-    private void consider(final int slot, final long cx, final long cy, final long cz, final double minWeight)
-    {
-        final int s = slot << SNAPSHOT_SHIFT;
-        final double distanceM = distanceM(snapshot, s, cx, cy, cz);
-        final double radiusM = Double.longBitsToDouble(snapshot[s + SNAPSHOT_RADIUS]);
-        if (distanceM <= baseRadiusM + sizeFactor * radiusM)
-        {
-            final double weight = (radiusM + 1.0) * priorityScaleM / (distanceM + priorityScaleM);
-            if (weight > minWeight)
-            {
-                candidateSlots[candidateCount] = slot;
-                candidateWeights[candidateCount] = weight;
-                candidateCount++;
-            }
-        }
-    }
-
-    /**
-     * Distance within which an entity of radius up to {@code radiusM} has a weight above {@code minWeight}
-     * ({@code (r + 1) * s / (d + s) > w  <=>  d < (r + 1) * s / w - s}), widened by a millimetre and a relative
-     * 1e-9 so that rounding in the grid's distance test never drops one that the exact weight test keeps.
-     */
-    private double reachM(final double radiusM, final double minWeight)
-    {
-        final double reachM = (radiusM + 1.0) * priorityScaleM / minWeight - priorityScaleM;
-        return reachM < 0.0 ? -1.0 : reachM * (1.0 + 1e-9) + 0.001;
-    }
-
-    private void popCandidate()
-    {
-        final int last = --candidateCount;
-        candidateSlots[0] = candidateSlots[last];
-        candidateWeights[0] = candidateWeights[last];
-        siftDown(candidateSlots, candidateWeights, candidateCount, 0);
-    }
-
-    /**
-     * The view is full: give up the entry of lowest weight if the candidate's weight beats it by more than the
-     * hysteresis. A never-sent entry is replaced in place; a sent one is despawned and its place goes to the best
-     * candidate of the next tick.
-     */
-    private boolean evictLowest(final int o, final double weight, final int candidateSlot)
-    {
-        final int base = o * viewCapacity;
-        int lowest = -1;
-        double lowestWeight = OWN_PRIORITY;
-        for (int i = 0, n = viewCounts[o]; i < n; i++)
-        {
-            if (scratchWeights[i] < lowestWeight)
-            {
-                lowestWeight = scratchWeights[i];
-                lowest = i;
-            }
-        }
-
-        if (-1 == lowest || !(weight > lowestWeight * exitFactor))
-        {
-            return false;
-        }
-
-        viewEvictions++;
-        final int e = base + lowest;
-        if (SPAWN_PENDING == viewStates[e])
-        {
-            setEntry(o, lowest, candidateSlot, weight);
-        }
-        else
-        {
-            viewStates[e] = DESPAWN_PENDING;
-            viewReasons[e] = REASON_LEFT_BUBBLE;
-            scratchWeights[lowest] = OWN_PRIORITY;
-        }
-
-        return true;
-    }
-
-    private void addEntry(final int o, final int slot, final double weight)
-    {
-        final int i = viewCounts[o]++;
-        setEntry(o, i, slot, weight);
-    }
-
-    private void setEntry(final int o, final int i, final int slot, final double weight)
-    {
-        final int e = o * viewCapacity + i;
-        viewSlots[e] = slot;
-        viewCreatedSeqs[e] = store.createdSeq(slot);
-        viewEntityIds[e] = store.entityId(slot);
-        viewLastSentSeqs[e] = 0;
-        viewPriorities[e] = weight;
-        viewStates[e] = SPAWN_PENDING;
-        viewReasons[e] = 0;
-        viewHandles[e] = ObserverEgress.NO_HANDLE;
-        scratchWeights[i] = weight;
-        scratchMasks[i] = 0;
-        markStamps[slot] = stamp;
-    }
-
-    private void removeEntry(final int o, final int i)
-    {
-        final int base = o * viewCapacity;
-        final int last = --viewCounts[o];
-        if (i != last)
-        {
-            final int e = base + i;
-            final int l = base + last;
-            viewSlots[e] = viewSlots[l];
-            viewCreatedSeqs[e] = viewCreatedSeqs[l];
-            viewEntityIds[e] = viewEntityIds[l];
-            viewLastSentSeqs[e] = viewLastSentSeqs[l];
-            viewPriorities[e] = viewPriorities[l];
-            viewStates[e] = viewStates[l];
-            viewReasons[e] = viewReasons[l];
-            viewHandles[e] = viewHandles[l];
-            scratchWeights[i] = scratchWeights[last];
-            scratchMasks[i] = scratchMasks[last];
-        }
-    }
-
-    private static double distanceM(final long[] snapshot, final int s, final long cx, final long cy, final long cz)
-    {
-        final double dx = (double)(snapshot[s + SNAPSHOT_X] - cx);
-        final double dy = (double)(snapshot[s + SNAPSHOT_Y] - cy);
-        final double dz = (double)(snapshot[s + SNAPSHOT_Z] - cz);
-        return Math.sqrt(dx * dx + dy * dy + dz * dz) * 0.001;
-    }
-
-    // ------------------------------------------------------------------ selection
-
-    /**
-     * Fill {@code spawnList} and {@code updateList} (view indices, in descending priority) with what fits.
-     * While resynchronising only snapshots compete (SPAWNED entries keep accumulating priority meanwhile).
-     */
-    private void select(final int o, final int limit, final int egressCapacity)
-    {
-        final long[] snapshot = this.snapshot;
-        final int base = o * viewCapacity;
-        final boolean deltasAllowed = !resyncing[o];
-        final int followSlot = followSlots[o];
-        spawnCount = 0;
-        updateCount = 0;
-        heapSize = 0;
-
-        long totalBytes = 0;
-        boolean anyUpdate = false;
-        int followPosition = -1;
-        for (int i = 0, n = viewCounts[o]; i < n; i++)
-        {
-            final int e = base + i;
-            final byte state = viewStates[e];
-            final int bytes;
-            if (SPAWN_PENDING == state || RESPAWN_PENDING == state)
-            {
-                bytes = SPAWN_BASE_LENGTH + (int)snapshot[(viewSlots[e] << SNAPSHOT_SHIFT) + SNAPSHOT_STATE_LENGTH];
-            }
-            else if (SPAWNED == state && 0 != scratchMasks[i] && deltasAllowed)
-            {
-                final int mask = scratchMasks[i];
-                final int stateLength = 0 != (mask & EntityStore.COMPONENT_STATE) ?
-                    (int)snapshot[(viewSlots[e] << SNAPSHOT_SHIFT) + SNAPSHOT_STATE_LENGTH] : 0;
-                bytes = compactUpdates ? CompactUpdates.estimatedEntryLength(mask, stateLength) :
-                    UPDATE_ENTRY_BASE_LENGTH + stateLength;
-                anyUpdate = true;
-            }
-            else
-            {
-                continue;
-            }
-            if (viewSlots[e] == followSlot)
-            {
-                followPosition = heapSize;
-            }
-            scratchBytes[i] = bytes;
-            totalBytes += bytes;
-            heapKeys[heapSize++] = heapKey(viewPriorities[e], i);
-        }
-
-        if (0 == heapSize)
-        {
-            return;
-        }
-
-        if (totalBytes + (anyUpdate ? batchOverhead : 0) <= limit)
-        {
-            selectAll(base, followPosition);
-            return;
-        }
-
-        final long[] keys = heapKeys;
-        for (int i = (heapSize >> 1) - 1; i >= 0; i--)
-        {
-            siftDown(keys, heapSize, i);
-        }
-
-        int remaining = limit;
-        boolean batchStarted = false;
-        boolean first = true;
-        while (heapSize > 0)
-        {
-            if (remaining < minUpdateLength && !first)
-            {
-                budgetDeferrals += heapSize;
-                break;
-            }
-
-            final int i = (int)(keys[0] & indexMask);
-            keys[0] = keys[--heapSize];
-            siftDown(keys, heapSize, 0);
-
-            final boolean isSpawn = SPAWNED != viewStates[base + i];
-            int bytes = scratchBytes[i];
-            if (!isSpawn && !batchStarted)
-            {
-                bytes += batchOverhead;
-            }
-
-            if (bytes <= remaining || (first && bytes <= egressCapacity))
-            {
-                remaining -= bytes;
-                first = false;
-                if (isSpawn)
-                {
-                    spawnList[spawnCount++] = i;
-                }
-                else
-                {
-                    batchStarted = true;
-                    updateList[updateCount++] = i;
-                }
-            }
-            else
-            {
-                first = false;
-                budgetDeferrals++;
-            }
-        }
-    }
-
-    /**
-     * Everything collected in {@code heapKeys} fits: take all of it in view order, the followed entity first.
-     */
-    private void selectAll(final int base, final int followPosition)
-    {
-        final long[] keys = heapKeys;
-        final long indexMask = this.indexMask;
-        if (followPosition > 0)
-        {
-            final long follow = keys[followPosition];
-            keys[followPosition] = keys[0];
-            keys[0] = follow;
-        }
-
-        final byte[] states = viewStates;
-        final int[] spawns = spawnList;
-        final int[] updates = updateList;
-        int spawnTotal = 0;
-        int updateTotal = 0;
-        for (int k = 0, n = heapSize; k < n; k++)
-        {
-            final int i = (int)(keys[k] & indexMask);
-            if (SPAWNED != states[base + i])
-            {
-                spawns[spawnTotal++] = i;
-            }
-            else
-            {
-                updates[updateTotal++] = i;
-            }
-        }
-        spawnCount = spawnTotal;
-        updateCount = updateTotal;
-        heapSize = 0;
-    }
-
-    /**
-     * Heap key of a view entry: the priority's bits (priorities are never negative, so their bits order like their
-     * values) with the lowest bits replaced by the entry's view index. One long per heap element halves the memory
-     * the heap moves; priorities equal in all but their last few mantissa bits (relative 1e-13) are ordered by
-     * view index, higher first.
-     */
-    private long heapKey(final double priority, final int viewIndex)
-    {
-        return (Double.doubleToRawLongBits(priority) & ~indexMask) | viewIndex;
-    }
-
-    /**
-     * Max-heap sift down over heap keys.
-     */
-    private static void siftDown(final long[] keys, final int size, final int start)
-    {
-        int i = start;
-        final long key = keys[i];
-        while (true)
-        {
-            int child = (i << 1) + 1;
-            if (child >= size)
-            {
-                break;
-            }
-            if (child + 1 < size && keys[child + 1] > keys[child])
-            {
-                child++;
-            }
-            if (keys[child] <= key)
-            {
-                break;
-            }
-            keys[i] = keys[child];
-            i = child;
-        }
-        keys[i] = key;
-    }
-
-    private static void siftDown(final int[] entries, final double[] priorities, final int size, final int start)
-    {
-        int i = start;
-        final int entry = entries[i];
-        final double priority = priorities[i];
-        while (true)
-        {
-            int child = (i << 1) + 1;
-            if (child >= size)
-            {
-                break;
-            }
-            if (child + 1 < size && priorities[child + 1] > priorities[child])
-            {
-                child++;
-            }
-            if (priorities[child] <= priority)
-            {
-                break;
-            }
-            entries[i] = entries[child];
-            priorities[i] = priorities[child];
-            i = child;
-        }
-        entries[i] = entry;
-        priorities[i] = priority;
-    }
-
-    // ------------------------------------------------------------------ emission
-
-    /**
-     * Issue this tick's decisions for one observer: despawns first, then spawns, then updates (see the class
-     * Javadoc, <b>Order</b>). Despawns go first so that an id whose old incarnation leaves the view in the same tick
-     * as its new incarnation enters it reaches the observer as despawn, then spawn.
-     */
-    private int emit(final int o)
-    {
-        despawnedCount = 0;
-        final int work = send(o);
-        if (despawnedCount > 0)
-        {
-            removeDespawned(o);
-        }
-        return work;
-    }
-
-    /**
-     * Drop the entries whose despawn went out this tick. Done after the whole emission, not during the despawn
-     * loop: removing an entry moves another into its place, and the spawn and update lists hold view indices.
-     */
-    private void removeDespawned(final int o)
-    {
-        final int base = o * viewCapacity;
-        for (int i = viewCounts[o] - 1; i >= 0; i--)
-        {
-            if (DESPAWN_SENT == viewStates[base + i])
-            {
-                removeEntry(o, i);
-            }
-        }
-    }
-
-    private int send(final int o)
-    {
-        final int[] spawns = spawnList;
-        final EntityStore store = this.store;
-        final long observerId = observerIds[o];
-        final ObserverEgress egress = egresses[o];
-        final int base = o * viewCapacity;
-        int work = 0;
-
-        for (int i = 0, n = viewCounts[o]; i < n; i++)
-        {
-            final int e = base + i;
-            if (DESPAWN_PENDING == viewStates[e])
-            {
-                if (!egress.onDespawn(observerId, viewEntityIds[e], viewHandles[e], viewReasons[e]))
-                {
-                    return work + markForResync(o);
-                }
-                viewStates[e] = DESPAWN_SENT;
-                despawnedCount++;
-                despawnsSent++;
-                work++;
-            }
-        }
-
-        for (int k = 0; k < spawnCount; k++)
-        {
-            final int e = base + spawns[k];
-            final int slot = viewSlots[e];
-            final int handle = egress.onSpawn(observerId, store, slot, viewHandles[e]);
-            if (handle < 0)
-            {
-                // never delivered: a first spawn stays a first spawn (the observer holds nothing to despawn)
-                if (SPAWN_PENDING != viewStates[e])
-                {
-                    viewStates[e] = RESPAWN_PENDING;
-                }
-                return work + markForResync(o);
-            }
-            viewStates[e] = SPAWNED;
-            viewHandles[e] = handle;
-            viewLastSentSeqs[e] = store.changeSeq();
-            viewPriorities[e] = 0;
-            spawnsSent++;
-            work++;
-        }
-
-        for (int k = 0; k < updateCount; k++)
-        {
-            final int i = updateList[k];
-            final int e = base + i;
-            if (!egress.onUpdate(observerId, store, viewSlots[e], viewHandles[e], scratchMasks[i]))
-            {
-                return work + markForResync(o);
-            }
-            viewLastSentSeqs[e] = store.changeSeq();
-            viewPriorities[e] = 0;
-            updatesSent++;
-            work++;
-        }
-
-        if (!egress.endTick(observerId))
-        {
-            return work + markForResync(o);
-        }
-
-        return work;
-    }
-
-    private int markForResync(final int o)
-    {
-        needsResync[o] = true;
-        resyncs++;
-        return 1;
     }
 }

@@ -25,7 +25,9 @@ package io.orrery.core.replicant;
  * entry and hands it back with every update and the despawn, so the egress needs no per-observer lookup. Their
  * defaults delegate to the plain forms and use handle 0.
  * <p>
- * Threading: called only on the Replicant's duty-cycle thread. Must not allocate.
+ * Threading: called only on the thread of the interest worker that owns the observer (the Replicant's duty-cycle
+ * thread with one worker); an egress given to observers of several workers is called from each of their threads.
+ * Must not allocate.
  */
 public interface ObserverEgress
 {

@@ -39,7 +39,10 @@ import java.util.ArrayList;
  * {@link ClientEgressProxy}. Clients that stay back-pressured past the slow-consumer timeout are disconnected, and
  * the Gateway is told.
  * <p>
- * Threading: single threaded agent; the only writer of the store, the engine and every client egress publication.
+ * Threading: single threaded agent; the only writer of the store and the engine. With more than one interest
+ * worker, the engine's tick is a fork-join: while it runs, each worker thread writes the egress publications of its
+ * own partition of the clients, and this agent waits; between ticks this agent writes them (heartbeats, notices,
+ * inventory results). One writer per publication at any time.
  */
 public final class ReplicantAgent implements Agent
 {
@@ -61,6 +64,7 @@ public final class ReplicantAgent implements Agent
         new Long2ObjectHashMap<>();
     private final ArrayList<ClientEgressProxy.ClientObserver> observers = new ArrayList<>();
     private final ClientEgressProxy egress;
+    private final ClientEgressProxy[] workerEgresses;
     private final InventoryService inventory;
     private final long tickIntervalNs;
     private final WorldPersistence world;
@@ -100,7 +104,14 @@ public final class ReplicantAgent implements Agent
         this.authority = ctx.authority();
         this.store = new EntityStore(ctx.maxEntities(), ctx.maxStateBytes());
         this.engine = newEngine(ctx, store);
-        this.egress = new ClientEgressProxy(observerBySession, ctx.bandwidthBytesPerTick(), ctx.compactUpdates());
+        this.workerEgresses = new ClientEgressProxy[engine.workerCount()];
+        for (int w = 0; w < workerEgresses.length; w++)
+        {
+            workerEgresses[w] = new ClientEgressProxy(
+                observerBySession, ctx.bandwidthBytesPerTick(), ctx.compactUpdates());
+        }
+        // worker 0's: it runs on this agent's thread, which also uses it between ticks (heartbeats, notices)
+        this.egress = workerEgresses[0];
         this.inventory = new InventoryService(store, egress, observerBySession, counters);
         this.tickIntervalNs = 1_000_000_000L / ctx.tickRateHz();
 
@@ -168,6 +179,7 @@ public final class ReplicantAgent implements Agent
             .farTierFraction(ctx.farTierFraction())
             .midTierPeriod(ctx.midTierPeriod())
             .farTierPeriod(ctx.farTierPeriod())
+            .workers(ctx.interestWorkers())
             .conclude();
         return new InterestEngine(store, new SpatialIndex(ctx.maxEntities()), config);
     }
@@ -292,6 +304,15 @@ public final class ReplicantAgent implements Agent
         return engine;
     }
 
+    /**
+     * The interest workers beyond the first, for the layer to run on threads of their own (empty with one worker;
+     * in INVOKER threading they are not run and the engine ticks their partitions on this agent's thread).
+     */
+    public org.agrona.concurrent.Agent[] interestWorkers()
+    {
+        return engine.workerAgents();
+    }
+
     public long tickCount()
     {
         return tick;
@@ -341,7 +362,8 @@ public final class ReplicantAgent implements Agent
             {
                 streamer.requestCheck();
             }
-            if (engine.addObserver(handover.sessionId, handover.playerEntityId, egress,
+            final int worker = engine.leastLoadedWorker();
+            if (engine.addObserver(worker, handover.sessionId, handover.playerEntityId, workerEgresses[worker],
                 ctx.bandwidthBytesPerTick()) < 0)
             {
                 counters[OrreryCounter.ERRORS.id()].incrementOrdered();
@@ -418,7 +440,10 @@ public final class ReplicantAgent implements Agent
     private int onTick()
     {
         tick++;
-        egress.tick(tick);
+        for (final ClientEgressProxy workerEgress : workerEgresses)
+        {
+            workerEgress.tick(tick);
+        }
         int workCount = authority.onTick(nowNs, store);
         workCount += engine.tick(nowNs);
 
@@ -515,12 +540,27 @@ public final class ReplicantAgent implements Agent
         counters[OrreryCounter.DESPAWNS_SENT.id()].setOrdered(engine.despawnsSent());
         counters[OrreryCounter.RESYNCS.id()].setOrdered(engine.resyncs());
         counters[OrreryCounter.BUDGET_DEFERRALS.id()].setOrdered(engine.budgetDeferrals());
-        counters[OrreryCounter.BYTES_OUT.id()].setOrdered(egress.bytesOut());
-        counters[OrreryCounter.UPDATE_ENTRIES_SENT.id()].setOrdered(egress.updateEntriesSent());
-        counters[OrreryCounter.UPDATE_BYTES_OUT.id()].setOrdered(egress.updateBytesOut());
-        counters[OrreryCounter.UPDATE_WIRE_BYTES_OUT.id()].setOrdered(egress.updateWireBytesOut());
-        counters[OrreryCounter.WIRE_BYTES_OUT.id()].setOrdered(egress.wireBytesOut());
+        long bytesOut = 0;
+        long updateEntriesSent = 0;
+        long updateBytesOut = 0;
+        long updateWireBytesOut = 0;
+        long wireBytesOut = 0;
+        long ticksDropped = 0;
+        for (final ClientEgressProxy workerEgress : workerEgresses)
+        {
+            bytesOut += workerEgress.bytesOut();
+            updateEntriesSent += workerEgress.updateEntriesSent();
+            updateBytesOut += workerEgress.updateBytesOut();
+            updateWireBytesOut += workerEgress.updateWireBytesOut();
+            wireBytesOut += workerEgress.wireBytesOut();
+            ticksDropped += workerEgress.ticksDropped();
+        }
+        counters[OrreryCounter.BYTES_OUT.id()].setOrdered(bytesOut);
+        counters[OrreryCounter.UPDATE_ENTRIES_SENT.id()].setOrdered(updateEntriesSent);
+        counters[OrreryCounter.UPDATE_BYTES_OUT.id()].setOrdered(updateBytesOut);
+        counters[OrreryCounter.UPDATE_WIRE_BYTES_OUT.id()].setOrdered(updateWireBytesOut);
+        counters[OrreryCounter.WIRE_BYTES_OUT.id()].setOrdered(wireBytesOut);
         counters[OrreryCounter.TIER_DEFERRALS.id()].setOrdered(engine.tierDeferrals());
-        counters[OrreryCounter.UPDATES_DROPPED_BACK_PRESSURE.id()].setOrdered(egress.ticksDropped());
+        counters[OrreryCounter.UPDATES_DROPPED_BACK_PRESSURE.id()].setOrdered(ticksDropped);
     }
 }

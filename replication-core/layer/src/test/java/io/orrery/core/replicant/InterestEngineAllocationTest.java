@@ -6,14 +6,19 @@ package io.orrery.core.replicant;
 import java.lang.management.ManagementFactory;
 import java.util.Random;
 
+import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.YieldingIdleStrategy;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Steady state allocates nothing: store writes, world positions, index, bubbles, budget selection, egress calls.
+ * Steady state allocates nothing: store writes, world positions, index, bubbles, budget selection, egress calls; with
+ * two workers, nothing on the engine caller's thread and nothing on the worker's thread.
  */
 class InterestEngineAllocationTest
 {
@@ -21,6 +26,8 @@ class InterestEngineAllocationTest
     private static final int OBSERVERS = 50;
     private static final int WARMUP_TICKS = 2_000;
     private static final int MEASURED_TICKS = 5_000;
+    private static final int ROUND_TICKS = 1_000;
+    private static final int MAX_ROUNDS = 8;
     private static final long MM = 1_000;
     private static final long HALF_EXTENT_MM = 600 * MM;
 
@@ -108,50 +115,91 @@ class InterestEngineAllocationTest
         }
     }
 
+    private static final com.sun.management.ThreadMXBean THREADS =
+        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
+
+    /**
+     * Runs a worker agent and counts the bytes its thread allocates inside {@code doWork()} while metering is on.
+     */
+    static final class MeteredAgent implements Agent
+    {
+        private final Agent delegate;
+        volatile boolean metering;
+        volatile long bytes;
+        volatile long duties;
+
+        MeteredAgent(final Agent delegate)
+        {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public void onStart()
+        {
+            delegate.onStart();
+        }
+
+        @Override
+        public int doWork() throws Exception
+        {
+            if (!metering)
+            {
+                return delegate.doWork();
+            }
+            final long before = THREADS.getCurrentThreadAllocatedBytes();
+            final int work = delegate.doWork();
+            bytes += THREADS.getCurrentThreadAllocatedBytes() - before;
+            if (work > 0)
+            {
+                duties++;
+            }
+            return work;
+        }
+
+        @Override
+        public void onClose()
+        {
+            delegate.onClose();
+        }
+
+        @Override
+        public String roleName()
+        {
+            return delegate.roleName();
+        }
+    }
+
     @Test
     void shouldNotAllocateWhenTickingInSteadyState()
     {
         final EntityStore store = new EntityStore(ENTITIES + 16, 32);
-        final SpatialIndex index = new SpatialIndex(store.capacity());
-        final InterestEngine engine = new InterestEngine(store, index,
+        final InterestEngine engine = new InterestEngine(store, new SpatialIndex(store.capacity()),
             new InterestConfig().baseRadiusM(120).maxObservers(OBSERVERS).maxViewEntities(256));
         final ReadingEgress egress = new ReadingEgress();
         final Random random = new Random(7);
         final UnsafeBuffer state = new UnsafeBuffer(new byte[32]);
-
-        final int ship = store.create(1, 5, 0, 0, true);
-        store.radius(ship, 60);
-        final int[] slots = new int[ENTITIES];
-        final long[] velocity = new long[ENTITIES * 3];
-        for (int i = 0; i < ENTITIES; i++)
-        {
-            final long zone = i % 20 == 0 ? 1 : 0;
-            slots[i] = store.create(100 + i, 7, 0, zone, false);
-            store.position(slots[i], randomCoordinate(random), randomCoordinate(random), randomCoordinate(random));
-            store.radius(slots[i], i % 50 == 0 ? 30 : 1);
-        }
+        final int[] slots = populate(store, random);
         for (int o = 0; o < OBSERVERS; o++)
         {
             assertTrue(engine.addObserver(10_000 + o, 100 + o * 20L + 1, egress, 1_400) >= 0);
         }
+        final long[] velocity = new long[ENTITIES * 3];
 
         for (int t = 0; t < WARMUP_TICKS; t++)
         {
             step(store, engine, slots, velocity, random, state, t);
         }
 
-        final com.sun.management.ThreadMXBean threads =
-            (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
         final long updatesBefore = engine.updatesSent();
         final long spawnsBefore = engine.spawnsSent();
         final long despawnsBefore = engine.despawnsSent();
         final long startNs = System.nanoTime();
-        final long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+        final long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
         for (int t = WARMUP_TICKS; t < WARMUP_TICKS + MEASURED_TICKS; t++)
         {
             step(store, engine, slots, velocity, random, state, t);
         }
-        final long allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+        final long allocated = THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
         final long elapsedNs = System.nanoTime() - startNs;
         final long updates = engine.updatesSent() - updatesBefore;
         final long spawns = engine.spawnsSent() - spawnsBefore;
@@ -165,6 +213,96 @@ class InterestEngineAllocationTest
         assertTrue(updates >= 100_000, "updates delivered: " + updates);
         assertTrue(spawns > 0 && despawns > 0, "entities keep entering and leaving bubbles");
         assertEquals(0, allocated, "bytes allocated in steady state");
+    }
+
+    @Test
+    void shouldNotAllocateOnCallerOrWorkerThreadWhenTwoWorkersTickInSteadyState()
+    {
+        final EntityStore store = new EntityStore(ENTITIES + 16, 32);
+        final InterestEngine engine = new InterestEngine(store, new SpatialIndex(store.capacity()),
+            new InterestConfig().baseRadiusM(120).maxObservers(OBSERVERS).maxViewEntities(256).workers(2));
+        final ReadingEgress[] egresses = { new ReadingEgress(), new ReadingEgress() };
+        final Random random = new Random(7);
+        final UnsafeBuffer state = new UnsafeBuffer(new byte[32]);
+        final int[] slots = populate(store, random);
+        for (int o = 0; o < OBSERVERS; o++)
+        {
+            final int worker = engine.leastLoadedWorker();
+            assertTrue(engine.addObserver(worker, 10_000 + o, 100 + o * 20L + 1, egresses[worker], 1_400) >= 0);
+        }
+        final long[] velocity = new long[ENTITIES * 3];
+
+        final MeteredAgent worker = new MeteredAgent(engine.workerAgents()[0]);
+        final AgentRunner runner = new AgentRunner(new YieldingIdleStrategy(), Throwable::printStackTrace, null, worker);
+        AgentRunner.startOnThread(runner);
+        try
+        {
+            final long deadlineNs = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (!((InterestWorker)engine.workerAgents()[0]).isRunning() && System.nanoTime() < deadlineNs)
+            {
+                Thread.onSpinWait();
+            }
+            for (int t = 0; t < WARMUP_TICKS; t++)
+            {
+                step(store, engine, slots, velocity, random, state, t);
+            }
+
+            // The JIT can still deoptimise and recompile a method late in warm-up, which briefly allocates (now on
+            // two threads): steady state is reached when a whole round is 0 on both.
+            long callerAllocated = -1;
+            long workerAllocated = -1;
+            int tick = WARMUP_TICKS;
+            for (int round = 1; round <= MAX_ROUNDS && (0 != callerAllocated || 0 != workerAllocated); round++)
+            {
+                final long inlineBefore = engine.inlinePartitionTicks();
+                final long updatesBefore = engine.updatesSent();
+                final long workerUpdatesBefore = egresses[1].updates;
+                final long workerBytesBefore = worker.bytes;
+                final long dutiesBefore = worker.duties;
+                worker.metering = true;
+                final long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
+                for (int t = 0; t < ROUND_TICKS; t++)
+                {
+                    step(store, engine, slots, velocity, random, state, tick++);
+                }
+                callerAllocated = THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
+                worker.metering = false;
+                workerAllocated = worker.bytes - workerBytesBefore;
+                final long updates = engine.updatesSent() - updatesBefore;
+                final long workerUpdates = egresses[1].updates - workerUpdatesBefore;
+
+                System.out.printf("allocation, 2 workers, round %d: %d ticks, %d updates (%d by the worker thread " +
+                    "in %d duty cycles): caller thread allocated %d bytes, worker thread %d bytes (sinks %d %d)%n",
+                    round, ROUND_TICKS, updates, workerUpdates, worker.duties - dutiesBefore, callerAllocated,
+                    workerAllocated, egresses[0].sink, egresses[1].sink);
+
+                assertEquals(inlineBefore, engine.inlinePartitionTicks(), "partition 1 ran on the worker thread");
+                assertEquals(ROUND_TICKS, worker.duties - dutiesBefore, "one worker duty cycle per tick");
+                assertTrue(workerUpdates >= 50_000, "updates delivered by the worker: " + workerUpdates);
+                assertTrue(updates - workerUpdates >= 50_000, "updates delivered by the caller: " + updates);
+            }
+            assertEquals(0, callerAllocated, "bytes allocated on the caller's thread (tick driver, partition 0)");
+            assertEquals(0, workerAllocated, "bytes allocated on the worker's thread (partition 1)");
+        }
+        finally
+        {
+            CloseHelper.close(runner);
+        }
+    }
+
+    private static int[] populate(final EntityStore store, final Random random)
+    {
+        final int ship = store.create(1, 5, 0, 0, true);
+        store.radius(ship, 60);
+        final int[] slots = new int[ENTITIES];
+        for (int i = 0; i < ENTITIES; i++)
+        {
+            final long zone = i % 20 == 0 ? 1 : 0;
+            slots[i] = store.create(100 + i, 7, 0, zone, false);
+            store.position(slots[i], randomCoordinate(random), randomCoordinate(random), randomCoordinate(random));
+            store.radius(slots[i], i % 50 == 0 ? 30 : 1);
+        }
+        return slots;
     }
 
     private static long randomCoordinate(final Random random)
