@@ -249,6 +249,10 @@ public final class ReplicationLayer implements AutoCloseable
         public static final long PUBLICATION_CONNECT_TIMEOUT_MS_DEFAULT = 5000;
         public static final String TICK_RATE_HZ_PROP = "orrery.tick.rate.hz";
         public static final int TICK_RATE_HZ_DEFAULT = 30;
+        public static final String IDLE_MAX_PARK_US_PROP = "orrery.idle.max.park.us";
+        public static final long IDLE_MAX_PARK_US_DEFAULT = 1000;
+        public static final String SERVER_TICK_WAIT_US_PROP = "orrery.server.tick.wait.us";
+        public static final long SERVER_TICK_WAIT_US_DEFAULT = 3000;
         public static final String MAX_INPUT_RATE_HZ_PROP = "orrery.max.input.rate.hz";
         public static final int MAX_INPUT_RATE_HZ_DEFAULT = 60;
         public static final String BANDWIDTH_BYTES_PER_TICK_PROP = "orrery.bandwidth.bytes.per.tick";
@@ -378,6 +382,10 @@ public final class ReplicationLayer implements AutoCloseable
         private long publicationConnectTimeoutNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
             Long.getLong(PUBLICATION_CONNECT_TIMEOUT_MS_PROP, PUBLICATION_CONNECT_TIMEOUT_MS_DEFAULT));
         private int tickRateHz = Integer.getInteger(TICK_RATE_HZ_PROP, TICK_RATE_HZ_DEFAULT);
+        private long idleMaxParkNs = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(
+            Long.getLong(IDLE_MAX_PARK_US_PROP, IDLE_MAX_PARK_US_DEFAULT));
+        private long serverTickWaitNs = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(
+            Long.getLong(SERVER_TICK_WAIT_US_PROP, SERVER_TICK_WAIT_US_DEFAULT));
         private int maxInputRateHz = Integer.getInteger(MAX_INPUT_RATE_HZ_PROP, MAX_INPUT_RATE_HZ_DEFAULT);
         private int bandwidthBytesPerTick = Integer.getInteger(
             BANDWIDTH_BYTES_PER_TICK_PROP, BANDWIDTH_BYTES_PER_TICK_DEFAULT);
@@ -454,6 +462,10 @@ public final class ReplicationLayer implements AutoCloseable
             }
             requirePositive(maxSessions, "maxSessions");
             requirePositive(tickRateHz, "tickRateHz");
+            if (serverTickWaitNs < 0)
+            {
+                throw new IllegalArgumentException("serverTickWaitNs must be >= 0: " + serverTickWaitNs);
+            }
             requirePositive(maxEntities, "maxEntities");
             requirePositive(maxViewEntities, "maxViewEntities");
             requirePositive(bandwidthBytesPerTick, "bandwidthBytesPerTick");
@@ -505,11 +517,13 @@ public final class ReplicationLayer implements AutoCloseable
                     throw new IllegalArgumentException("OCS delay and check interval must be >= 0");
                 }
             }
+            if (idleMaxParkNs < java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(1))
+            {
+                throw new IllegalArgumentException("idleMaxParkNs must be >= 1 µs: " + idleMaxParkNs);
+            }
             if (null == idleStrategy)
             {
-                idleStrategy = new org.agrona.concurrent.BackoffIdleStrategy(
-                    10, 20, java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(1),
-                    java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(100));
+                idleStrategy = newIdleStrategy(idleMaxParkNs);
             }
             if (null == threadFactory)
             {
@@ -556,8 +570,7 @@ public final class ReplicationLayer implements AutoCloseable
                 {
                     mediaDriver = MediaDriver.launchEmbedded(new MediaDriver.Context()
                         .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
-                        .sharedIdleStrategy(new org.agrona.concurrent.BackoffIdleStrategy(
-                            10, 20, 1000, java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(100)))
+                        .sharedIdleStrategy(newIdleStrategy(idleMaxParkNs))
                         .ipcTermBufferLength(egressTermLength)
                         .publicationTermBufferLength(egressTermLength)
                         .dirDeleteOnStart(true)
@@ -885,6 +898,63 @@ public final class ReplicationLayer implements AutoCloseable
         {
             this.sessionTimeoutNs = sessionTimeoutNs;
             return this;
+        }
+
+        /**
+         * Longest park of the default idle strategies (the layer's agents and the embedded media driver's shared
+         * thread): a {@link org.agrona.concurrent.BackoffIdleStrategy} that spins 10 times, yields 20 times, then
+         * parks from 1 µs doubling up to this. Under load the agents find work long before the parks grow (inputs
+         * every few hundred µs or less); an idle layer wakes about a thousand times a second per thread instead of
+         * ten thousand at 100 µs. Default {@value #IDLE_MAX_PARK_US_DEFAULT} µs ({@value #IDLE_MAX_PARK_US_PROP}); an
+         * explicit {@link #idleStrategy(org.agrona.concurrent.IdleStrategy)} wins for the agents.
+         */
+        public long idleMaxParkNs()
+        {
+            return idleMaxParkNs;
+        }
+
+        public Context idleMaxParkNs(final long idleMaxParkNs)
+        {
+            this.idleMaxParkNs = idleMaxParkNs;
+            return this;
+        }
+
+        /**
+         * The default idle strategy of the layer's threads (see {@link #idleMaxParkNs()}).
+         *
+         * @param maxParkNs longest park.
+         * @return a new strategy: one per thread.
+         */
+        public static org.agrona.concurrent.IdleStrategy newIdleStrategy(final long maxParkNs)
+        {
+            return new org.agrona.concurrent.BackoffIdleStrategy(
+                10, 20, java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(1), maxParkNs);
+        }
+
+        /**
+         * With game servers that mark the end of their ticks: the longest the Replicant waits, after the first
+         * server of a round ended its tick, for the other live servers before it streams what it has (so a slow or
+         * dead server cannot stall clients). Servers on one host tick in phase and end within about a millisecond of
+         * each other. Default {@value #SERVER_TICK_WAIT_US_DEFAULT} µs ({@value #SERVER_TICK_WAIT_US_PROP}).
+         */
+        public long serverTickWaitNs()
+        {
+            return serverTickWaitNs;
+        }
+
+        public Context serverTickWaitNs(final long serverTickWaitNs)
+        {
+            this.serverTickWaitNs = serverTickWaitNs;
+            return this;
+        }
+
+        /**
+         * A game server whose last tick end is older than this (four of the layer's tick intervals) is no longer
+         * waited for; while no server is live the Replicant streams on its own tick timer.
+         */
+        public long serverTickStaleNs()
+        {
+            return 4 * (1_000_000_000L / tickRateHz);
         }
 
         /**

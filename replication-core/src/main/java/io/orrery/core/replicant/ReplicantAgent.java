@@ -34,10 +34,13 @@ import java.util.ArrayList;
 
 /**
  * The Replicant role: owns the shard's {@link EntityStore} and the {@link InterestEngine}. Each duty cycle it takes
- * over newly welcomed sessions, forwards player input from the Gateway to the {@link Authority}, and at the tick rate
- * lets the authority write state, then streams each client its bubble (spawns, deltas, despawns) through the
- * {@link ClientEgressProxy}. Clients that stay back-pressured past the slow-consumer timeout are disconnected, and
- * the Gateway is told.
+ * over newly welcomed sessions, forwards player input from the Gateway to the {@link Authority}, and at each pass lets
+ * the authority write state, then streams each client its bubble (spawns, deltas, despawns) through the {@link
+ * ClientEgressProxy}. A pass runs when the authority says the state of its game servers' tick is complete ({@link
+ * Authority#tickReadiness}, see {@link TickCompletion}: in the duty cycle the last server's tick end is read, so the
+ * layer adds no tick of its own), else at the tick rate (the scripted authority, no servers), with the tick timer kept
+ * at twice the interval as a fallback while servers drive the passes. Clients that stay back-pressured past the
+ * slow-consumer timeout are disconnected, and the Gateway is told.
  * <p>
  * Threading: single threaded agent; the only writer of the store, the engine and every client egress publication.
  */
@@ -83,6 +86,7 @@ public final class ReplicantAgent implements Agent
     private long maxDutyCycleNs;
     private long rejoinsAfterOvertakenLeave;
     private final SingleWriterRecorder tickDurations = new SingleWriterRecorder(MAX_RECORDED_TICK_NS, 2);
+    private final SingleWriterRecorder inputResidence = new SingleWriterRecorder(MAX_RECORDED_TICK_NS, 2);
 
     public ReplicantAgent(
         final ReplicationLayer.Context ctx,
@@ -101,6 +105,7 @@ public final class ReplicantAgent implements Agent
         this.store = new EntityStore(ctx.maxEntities(), ctx.maxStateBytes());
         this.engine = newEngine(ctx, store);
         this.egress = new ClientEgressProxy(observerBySession, ctx.bandwidthBytesPerTick(), ctx.compactUpdates());
+        this.egress.clock(clock);
         this.inventory = new InventoryService(store, egress, observerBySession, counters);
         this.tickIntervalNs = 1_000_000_000L / ctx.tickRateHz();
 
@@ -194,9 +199,12 @@ public final class ReplicantAgent implements Agent
                 workCount += streamer.doWork(nowNs);
             }
         }
-        if (nowNs >= nextTickNs)
+        final int readiness = authority.tickReadiness(nowNs);
+        if (TickCompletion.READY == readiness || nowNs >= nextTickNs)
         {
-            nextTickNs = nowNs + tickIntervalNs;
+            // driven by server tick ends, the timer is only the fallback for when none arrive
+            nextTickNs = nowNs + (TickCompletion.BY_TIMER == readiness ? tickIntervalNs : 2 * tickIntervalNs);
+            egress.stateInNs(authority.stateInNs(nowNs));
             workCount += onTick();
             tickDurations.recordValue(Math.min(MAX_RECORDED_TICK_NS, Math.max(0, clock.nanoTime() - nowNs)));
         }
@@ -363,10 +371,15 @@ public final class ReplicantAgent implements Agent
         switch (msgTypeId)
         {
             case PlayerInputDecoder.TEMPLATE_ID:
+            {
                 inputDecoder.wrapAndApplyHeader(buffer, index, headerDecoder);
                 authority.onPlayerInput(inputDecoder, nowNs, store);
                 counters[OrreryCounter.INPUTS_FORWARDED.id()].incrementOrdered();
+                final long inNs = buffer.getLong(
+                    index + length - GatewayAgent.INPUT_STAMP_LENGTH, java.nio.ByteOrder.LITTLE_ENDIAN);
+                inputResidence.recordValue(Math.min(MAX_RECORDED_TICK_NS, Math.max(0, clock.nanoTime() - inNs)));
                 break;
+            }
 
             case StowRequestDecoder.TEMPLATE_ID:
             case UnstowRequestDecoder.TEMPLATE_ID:
@@ -486,6 +499,30 @@ public final class ReplicantAgent implements Agent
     public SingleWriterRecorder tickDurations()
     {
         return tickDurations;
+    }
+
+    /**
+     * The layer's residence of client input: from the Gateway reading a {@code PlayerInput} to the Replicant having
+     * handed it to the authority (which forwards it to the authoritative game server at once, or buffers it during
+     * a handoff of the entity). Nanoseconds, recorded on this agent's thread without allocation.
+     *
+     * @return the recorder; read it from any thread with {@code getIntervalHistogram(recycled)}.
+     */
+    public SingleWriterRecorder inputResidence()
+    {
+        return inputResidence;
+    }
+
+    /**
+     * The layer's residence of server state: from the first state of a pass arriving (for the scripted authority:
+     * the tick starting) to a client's publication accepting the pass's messages, one value per client per pass.
+     * Nanoseconds, recorded on this agent's thread without allocation.
+     *
+     * @return the recorder; read it from any thread with {@code getIntervalHistogram(recycled)}.
+     */
+    public SingleWriterRecorder stateResidence()
+    {
+        return egress.stateResidence();
     }
 
     /**
