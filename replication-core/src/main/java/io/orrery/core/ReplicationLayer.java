@@ -250,7 +250,14 @@ public final class ReplicationLayer implements AutoCloseable
         public static final String TICK_RATE_HZ_PROP = "orrery.tick.rate.hz";
         public static final int TICK_RATE_HZ_DEFAULT = 30;
         public static final String IDLE_MAX_PARK_US_PROP = "orrery.idle.max.park.us";
-        public static final long IDLE_MAX_PARK_US_DEFAULT = 1000;
+        public static final long IDLE_MAX_PARK_US_DEFAULT = 100;
+        /**
+         * Longest park of the embedded media driver's async executor (name resolution and other slow tasks of
+         * connection set-up, off the hot path) while active; four quiet parks while quiet.
+         */
+        static final long ASYNC_EXECUTOR_MAX_PARK_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
+        public static final String IDLE_QUIET_PARK_US_PROP = "orrery.idle.quiet.park.us";
+        public static final long IDLE_QUIET_PARK_US_DEFAULT = 10_000;
         public static final String SERVER_TICK_WAIT_US_PROP = "orrery.server.tick.wait.us";
         public static final long SERVER_TICK_WAIT_US_DEFAULT = 3000;
         public static final String MAX_INPUT_RATE_HZ_PROP = "orrery.max.input.rate.hz";
@@ -384,6 +391,9 @@ public final class ReplicationLayer implements AutoCloseable
         private int tickRateHz = Integer.getInteger(TICK_RATE_HZ_PROP, TICK_RATE_HZ_DEFAULT);
         private long idleMaxParkNs = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(
             Long.getLong(IDLE_MAX_PARK_US_PROP, IDLE_MAX_PARK_US_DEFAULT));
+        private long idleQuietParkNs = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(
+            Long.getLong(IDLE_QUIET_PARK_US_PROP, IDLE_QUIET_PARK_US_DEFAULT));
+        private final LayerIdleStrategy.Activity activity = new LayerIdleStrategy.Activity();
         private long serverTickWaitNs = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(
             Long.getLong(SERVER_TICK_WAIT_US_PROP, SERVER_TICK_WAIT_US_DEFAULT));
         private int maxInputRateHz = Integer.getInteger(MAX_INPUT_RATE_HZ_PROP, MAX_INPUT_RATE_HZ_DEFAULT);
@@ -517,13 +527,9 @@ public final class ReplicationLayer implements AutoCloseable
                     throw new IllegalArgumentException("OCS delay and check interval must be >= 0");
                 }
             }
-            if (idleMaxParkNs < java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(1))
-            {
-                throw new IllegalArgumentException("idleMaxParkNs must be >= 1 µs: " + idleMaxParkNs);
-            }
             if (null == idleStrategy)
             {
-                idleStrategy = newIdleStrategy(idleMaxParkNs);
+                idleStrategy = newIdleStrategy();
             }
             if (null == threadFactory)
             {
@@ -570,7 +576,9 @@ public final class ReplicationLayer implements AutoCloseable
                 {
                     mediaDriver = MediaDriver.launchEmbedded(new MediaDriver.Context()
                         .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
-                        .sharedIdleStrategy(newIdleStrategy(idleMaxParkNs))
+                        .sharedIdleStrategy(newIdleStrategy())
+                        .asyncExecutorIdleStrategy(new LayerIdleStrategy(
+                            activity, ASYNC_EXECUTOR_MAX_PARK_NS, 4 * idleQuietParkNs))
                         .ipcTermBufferLength(egressTermLength)
                         .publicationTermBufferLength(egressTermLength)
                         .dirDeleteOnStart(true)
@@ -901,12 +909,11 @@ public final class ReplicationLayer implements AutoCloseable
         }
 
         /**
-         * Longest park of the default idle strategies (the layer's agents and the embedded media driver's shared
-         * thread): a {@link org.agrona.concurrent.BackoffIdleStrategy} that spins 10 times, yields 20 times, then
-         * parks from 1 µs doubling up to this. Under load the agents find work long before the parks grow (inputs
-         * every few hundred µs or less); an idle layer wakes about a thousand times a second per thread instead of
-         * ten thousand at 100 µs. Default {@value #IDLE_MAX_PARK_US_DEFAULT} µs ({@value #IDLE_MAX_PARK_US_PROP}); an
-         * explicit {@link #idleStrategy(org.agrona.concurrent.IdleStrategy)} wins for the agents.
+         * Longest park of the default idle strategies ({@link LayerIdleStrategy}: the layer's agents, the embedded
+         * media driver's shared thread and its async executor) while the layer has client sessions: spin 10 times,
+         * yield 20 times, then park from 1 µs doubling up to this. Default {@value #IDLE_MAX_PARK_US_DEFAULT} µs
+         * ({@value #IDLE_MAX_PARK_US_PROP}); an explicit {@link #idleStrategy(org.agrona.concurrent.IdleStrategy)}
+         * wins for the agents.
          */
         public long idleMaxParkNs()
         {
@@ -920,15 +927,38 @@ public final class ReplicationLayer implements AutoCloseable
         }
 
         /**
-         * The default idle strategy of the layer's threads (see {@link #idleMaxParkNs()}).
+         * Park of the default idle strategies while the layer has no client session (nobody waits for low latency;
+         * a hello waits at most this long). Default {@value #IDLE_QUIET_PARK_US_DEFAULT} µs
+         * ({@value #IDLE_QUIET_PARK_US_PROP}).
+         */
+        public long idleQuietParkNs()
+        {
+            return idleQuietParkNs;
+        }
+
+        public Context idleQuietParkNs(final long idleQuietParkNs)
+        {
+            this.idleQuietParkNs = idleQuietParkNs;
+            return this;
+        }
+
+        /**
+         * Whether the layer has client sessions: the Replicant writes it, the default idle strategies read it.
+         */
+        public LayerIdleStrategy.Activity activity()
+        {
+            return activity;
+        }
+
+        /**
+         * A new default idle strategy for one of the layer's threads (see {@link #idleMaxParkNs()} and
+         * {@link #idleQuietParkNs()}).
          *
-         * @param maxParkNs longest park.
          * @return a new strategy: one per thread.
          */
-        public static org.agrona.concurrent.IdleStrategy newIdleStrategy(final long maxParkNs)
+        public LayerIdleStrategy newIdleStrategy()
         {
-            return new org.agrona.concurrent.BackoffIdleStrategy(
-                10, 20, java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(1), maxParkNs);
+            return new LayerIdleStrategy(activity, idleMaxParkNs, idleQuietParkNs);
         }
 
         /**

@@ -85,6 +85,7 @@ public final class ReplicantAgent implements Agent
     private long tick;
     private long maxDutyCycleNs;
     private long rejoinsAfterOvertakenLeave;
+    private boolean quiet = true;
     private final SingleWriterRecorder tickDurations = new SingleWriterRecorder(MAX_RECORDED_TICK_NS, 2);
     private final SingleWriterRecorder inputResidence = new SingleWriterRecorder(MAX_RECORDED_TICK_NS, 2);
 
@@ -207,6 +208,12 @@ public final class ReplicantAgent implements Agent
             egress.stateInNs(authority.stateInNs(nowNs));
             workCount += onTick();
             tickDurations.recordValue(Math.min(MAX_RECORDED_TICK_NS, Math.max(0, clock.nanoTime() - nowNs)));
+        }
+
+        if (quiet != observers.isEmpty())
+        {
+            quiet = !quiet;
+            ctx.activity().quiet(quiet); // the layer's threads idle long while no client is connected
         }
 
         final long dutyCycleNs = clock.nanoTime() - nowNs;
