@@ -27,7 +27,8 @@ public final class LayerMetrics
     private final Histogram stateResidenceTotal = new Histogram(ReplicantAgent.MAX_RECORDED_TICK_NS, 2);
     private final Histogram inputResidenceTotal = new Histogram(ReplicantAgent.MAX_RECORDED_TICK_NS, 2);
     private Histogram tickInterval;
-    private Histogram residenceInterval;
+    private Histogram stateResidenceInterval;
+    private Histogram inputResidenceInterval;
 
     public LayerMetrics(final ReplicationLayer layer)
     {
@@ -93,13 +94,13 @@ public final class LayerMetrics
         tickTotal.add(tickInterval);
         out.histogramSeconds("orrery_replicant_tick_duration_seconds",
             "Duration of the Replicant's tick (authority, interest, egress).", shardLabel, tickTotal);
-        residenceInterval = layer.replicant().stateResidence().getIntervalHistogram(residenceInterval);
-        stateResidenceTotal.add(residenceInterval);
+        stateResidenceInterval = layer.replicant().stateResidence().getIntervalHistogram(stateResidenceInterval);
+        stateResidenceTotal.add(stateResidenceInterval);
         out.histogramSeconds("orrery_layer_state_residence_seconds",
             "Server state in the layer: from its arrival to a client's publication taking it, per client and pass.",
             shardLabel, stateResidenceTotal);
-        residenceInterval = layer.replicant().inputResidence().getIntervalHistogram(residenceInterval);
-        inputResidenceTotal.add(residenceInterval);
+        inputResidenceInterval = layer.replicant().inputResidence().getIntervalHistogram(inputResidenceInterval);
+        inputResidenceTotal.add(inputResidenceInterval);
         out.histogramSeconds("orrery_layer_input_residence_seconds",
             "Client input in the layer: from the Gateway reading it to its forwarding to the authority.",
             shardLabel, inputResidenceTotal);
