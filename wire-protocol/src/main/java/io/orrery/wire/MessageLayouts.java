@@ -25,6 +25,7 @@ import io.orrery.wire.codec.PlayerInputDecoder;
 import io.orrery.wire.codec.RejectDecoder;
 import io.orrery.wire.codec.ReputationChangeResultDecoder;
 import io.orrery.wire.codec.ServerHeartbeatDecoder;
+import io.orrery.wire.codec.ServerTickEndDecoder;
 import io.orrery.wire.codec.ServerHelloDecoder;
 import io.orrery.wire.codec.ServerRejectDecoder;
 import io.orrery.wire.codec.ServerWelcomeDecoder;
@@ -232,6 +233,7 @@ public final class MessageLayouts
             .entryVarData(MAX_COMPONENT_STATE_LENGTH)
             .group(ClientViewBatchDecoder.RemovedDecoder.sbeBlockLength(), MAX_REMOVED_COUNT);
         b.message(ServerHeartbeatDecoder.TEMPLATE_ID, ServerHeartbeatDecoder.BLOCK_LENGTH);
+        b.message(ServerTickEndDecoder.TEMPLATE_ID, ServerTickEndDecoder.BLOCK_LENGTH);
     }
 
     /**

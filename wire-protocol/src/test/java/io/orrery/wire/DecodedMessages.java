@@ -26,6 +26,7 @@ import io.orrery.wire.codec.PlayerInputDecoder;
 import io.orrery.wire.codec.RejectDecoder;
 import io.orrery.wire.codec.ReputationChangeResultDecoder;
 import io.orrery.wire.codec.ServerHeartbeatDecoder;
+import io.orrery.wire.codec.ServerTickEndDecoder;
 import io.orrery.wire.codec.ServerHelloDecoder;
 import io.orrery.wire.codec.ServerRejectDecoder;
 import io.orrery.wire.codec.ServerWelcomeDecoder;
@@ -93,6 +94,7 @@ final class DecodedMessages
     private final EntityDestroyRequestDecoder destroyRequest = new EntityDestroyRequestDecoder();
     private final ClientViewBatchDecoder viewBatch = new ClientViewBatchDecoder();
     private final ServerHeartbeatDecoder serverHeartbeat = new ServerHeartbeatDecoder();
+    private final ServerTickEndDecoder serverTickEnd = new ServerTickEndDecoder();
 
     /**
      * Decode and check a message encoded by {@link SampleMessages#encode} with the same arguments. The decoders use
@@ -461,6 +463,14 @@ final class DecodedMessages
                 final ServerHeartbeatDecoder d = serverHeartbeat.wrapAndApplyHeader(buffer, offset, header);
                 assertEquals(v.nextInt(), d.serverId());
                 assertEquals(v.nextLong(), d.timestampNs());
+                return d.encodedLength();
+            }
+            case ServerTickEndDecoder.TEMPLATE_ID:
+            {
+                final ServerTickEndDecoder d = serverTickEnd.wrapAndApplyHeader(buffer, offset, header);
+                assertEquals(v.nextInt(), d.serverId());
+                assertEquals(v.nextLong(), d.tick());
+                assertEquals(v.nextLong(), d.serverTimeNs());
                 return d.encodedLength();
             }
             default:

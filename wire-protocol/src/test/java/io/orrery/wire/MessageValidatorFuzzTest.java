@@ -26,6 +26,7 @@ import io.orrery.wire.codec.PlayerInputDecoder;
 import io.orrery.wire.codec.RejectDecoder;
 import io.orrery.wire.codec.ReputationChangeResultDecoder;
 import io.orrery.wire.codec.ServerHeartbeatDecoder;
+import io.orrery.wire.codec.ServerTickEndDecoder;
 import io.orrery.wire.codec.ServerHelloDecoder;
 import io.orrery.wire.codec.ServerRejectDecoder;
 import io.orrery.wire.codec.ServerWelcomeDecoder;
@@ -79,6 +80,7 @@ class MessageValidatorFuzzTest
             new HandoffCommitDecoder(), new EntityStreamInDecoder(), new EntityStreamOutDecoder(),
             new ForwardedInputDecoder(), new EntityStateBatchDecoder(), new EntityCreateRequestDecoder(),
             new EntityDestroyRequestDecoder(), new ClientViewBatchDecoder(), new ServerHeartbeatDecoder(),
+            new ServerTickEndDecoder(),
         })
         {
             decoders[decoder.sbeTemplateId()] = decoder;

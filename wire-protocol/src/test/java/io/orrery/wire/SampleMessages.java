@@ -31,6 +31,7 @@ import io.orrery.wire.codec.RejectReason;
 import io.orrery.wire.codec.ReputationChangeResultEncoder;
 import io.orrery.wire.codec.RevokeReason;
 import io.orrery.wire.codec.ServerHeartbeatEncoder;
+import io.orrery.wire.codec.ServerTickEndEncoder;
 import io.orrery.wire.codec.ServerHelloEncoder;
 import io.orrery.wire.codec.ServerRejectEncoder;
 import io.orrery.wire.codec.ServerWelcomeEncoder;
@@ -70,7 +71,7 @@ final class SampleMessages
         HandoffCommitEncoder.TEMPLATE_ID, EntityStreamInEncoder.TEMPLATE_ID, EntityStreamOutEncoder.TEMPLATE_ID,
         ForwardedInputEncoder.TEMPLATE_ID, EntityStateBatchEncoder.TEMPLATE_ID, EntityCreateRequestEncoder.TEMPLATE_ID,
         EntityDestroyRequestEncoder.TEMPLATE_ID, ClientViewBatchEncoder.TEMPLATE_ID, ServerHeartbeatEncoder.TEMPLATE_ID,
-        EntityUpdatesCompactEncoder.TEMPLATE_ID,
+        EntityUpdatesCompactEncoder.TEMPLATE_ID, ServerTickEndEncoder.TEMPLATE_ID,
     };
 
     static final String[] NAMES =
@@ -80,7 +81,7 @@ final class SampleMessages
         "ServerHello", "ServerWelcome", "ServerReject", "LoadReport", "TerritoryGrant", "TerritoryRevoke",
         "HandoffPrepare", "HandoffAccept", "HandoffCommit", "EntityStreamIn", "EntityStreamOut", "ForwardedInput",
         "EntityStateBatch", "EntityCreateRequest", "EntityDestroyRequest", "ClientViewBatch", "ServerHeartbeat",
-        "EntityUpdatesCompact",
+        "EntityUpdatesCompact", "ServerTickEnd",
     };
 
     /**
@@ -141,6 +142,7 @@ final class SampleMessages
     private final EntityDestroyRequestEncoder destroyRequest = new EntityDestroyRequestEncoder();
     private final ClientViewBatchEncoder viewBatch = new ClientViewBatchEncoder();
     private final ServerHeartbeatEncoder serverHeartbeat = new ServerHeartbeatEncoder();
+    private final ServerTickEndEncoder serverTickEnd = new ServerTickEndEncoder();
 
     static String name(final int templateId)
     {
@@ -449,6 +451,12 @@ final class SampleMessages
                 return serverHeartbeat.wrapAndApplyHeader(buffer, offset, header)
                     .serverId(v.nextInt())
                     .timestampNs(v.nextLong())
+                    .encodedLength();
+            case ServerTickEndEncoder.TEMPLATE_ID:
+                return serverTickEnd.wrapAndApplyHeader(buffer, offset, header)
+                    .serverId(v.nextInt())
+                    .tick(v.nextLong())
+                    .serverTimeNs(v.nextLong())
                     .encodedLength();
             default:
                 throw new IllegalArgumentException("no sample for template " + templateId);

@@ -129,7 +129,8 @@ public final class HtmlReport
         for (final String column : new String[]{ "repetition", "bots connected", "failed", "correctness errors",
             "input→update p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "values", "floor p50 µs",
             "floor p99 µs", "ratio p50", "ratio p99", "handoffs/s", "handoff gap p50 ms", "handoff gap p99 ms",
-            "failover: clients' max gap ms", "unexpected disconnects", "KB/s per client" })
+            "failover: clients' max gap ms", "unexpected disconnects", "KB/s per client",
+            "layer state residence p50 ms", "p99 ms", "layer input residence p50 ms", "p99 ms" })
         {
             json.value(column);
         }
@@ -158,6 +159,10 @@ public final class HtmlReport
                 .value(null == mesh || 0 == mesh.killedServer() ? "" : format(mesh.clientFailoverMaxMs()))
                 .value(null == mesh ? "" : String.valueOf(mesh.unexpectedDisconnects()))
                 .value(format(repetition.swarm().count("bytesPerClientPerSecond") / 1000.0))
+                .value(residenceMs(repetition.stateResidence(), 0))
+                .value(residenceMs(repetition.stateResidence(), 2))
+                .value(residenceMs(repetition.inputResidence(), 0))
+                .value(residenceMs(repetition.inputResidence(), 2))
                 .endArray();
         }
         json.beginArray().value("median").value("").value("").value("");
@@ -177,8 +182,23 @@ public final class HtmlReport
             .value(format(result.median((r) -> null == r.mesh() ? Double.NaN : r.mesh().clientFailoverMaxMs())))
             .value("")
             .value(format(result.median((r) -> r.swarm().count("bytesPerClientPerSecond") / 1000.0)))
+            .value(format(result.median((r) -> residenceNs(r.stateResidence(), 0) / 1e6)))
+            .value(format(result.median((r) -> residenceNs(r.stateResidence(), 2) / 1e6)))
+            .value(format(result.median((r) -> residenceNs(r.inputResidence(), 0) / 1e6)))
+            .value(format(result.median((r) -> residenceNs(r.inputResidence(), 2) / 1e6)))
             .endArray();
         json.endArray().endObject();
+    }
+
+    private static String residenceMs(final LatencySummary residence, final int quantileIndex)
+    {
+        return null == residence ? "" :
+            String.format(Locale.ROOT, "%.3f", residence.quantilesNs()[quantileIndex] / 1e6);
+    }
+
+    private static double residenceNs(final LatencySummary residence, final int quantileIndex)
+    {
+        return null == residence ? Double.NaN : residence.quantilesNs()[quantileIndex];
     }
 
     private static String format(final double value)

@@ -98,6 +98,23 @@ public final class SummaryWriter
             result.median((r) -> bytesPerUpdateEntry(r, OrreryCounter.UPDATE_BYTES_OUT)));
         json.member("logBytesPerUpdateEntry",
             result.median((r) -> bytesPerUpdateEntry(r, OrreryCounter.UPDATE_WIRE_BYTES_OUT)));
+        if (!result.repetitions().isEmpty() &&
+            result.repetitions().stream().allMatch((r) -> null != r.stateResidence()))
+        {
+            json.name("layerStateResidenceMs").beginObject();
+            for (int q = 0; q < QUANTILE_NAMES.length; q++)
+            {
+                final int index = q;
+                json.member(QUANTILE_NAMES[q], result.median((r) -> r.stateResidence().quantilesNs()[index] / 1e6));
+            }
+            json.endObject().name("layerInputResidenceMs").beginObject();
+            for (int q = 0; q < QUANTILE_NAMES.length; q++)
+            {
+                final int index = q;
+                json.member(QUANTILE_NAMES[q], result.median((r) -> r.inputResidence().quantilesNs()[index] / 1e6));
+            }
+            json.endObject();
+        }
         if (result.repetitions().stream().anyMatch((r) -> null != r.mesh()))
         {
             json.name("handoffGapMs").beginObject();

@@ -18,7 +18,9 @@ import io.orrery.perf.aeron.AeronPingPong;
  * @param directory        sub-directory of the output with this repetition's interval logs.
  * @param elapsedS         seconds from the swarm's start to its stop.
  * @param swarm            the swarm's summary (bots, traffic, correctness).
- * @param latencies        every bot metric from the end of the warm-up on, in ns.
+ * @param latencies        every bot metric from the end of the warm-up on, in ns, then (when the layer ran in this
+ *                         process) the layer's residence of server state and of client input
+ *                         ({@link LayerResidence#STATE_METRIC}, {@link LayerResidence#INPUT_METRIC}).
  * @param distribution     input→update percentile distribution after the warm-up: {percentile, ms} pairs.
  * @param samples          one per second.
  * @param counters         the shard's counters just before it stopped.
@@ -49,6 +51,38 @@ public record RepetitionResult(
     public LatencySummary inputLatency()
     {
         return latencies.get(io.orrery.bots.MetricSet.INPUT_LATENCY);
+    }
+
+    /**
+     * The layer's residence of server state (arrival to a client's publication taking it) after the warm-up.
+     *
+     * @return the summary, or null when the layer did not run in this process.
+     */
+    public LatencySummary stateResidence()
+    {
+        return latency(LayerResidence.STATE_METRIC);
+    }
+
+    /**
+     * The layer's residence of client input (Gateway read to forwarding to the authority) after the warm-up.
+     *
+     * @return the summary, or null when the layer did not run in this process.
+     */
+    public LatencySummary inputResidence()
+    {
+        return latency(LayerResidence.INPUT_METRIC);
+    }
+
+    private LatencySummary latency(final String metric)
+    {
+        for (int i = io.orrery.bots.MetricSet.METRICS; i < latencies.size(); i++)
+        {
+            if (latencies.get(i).metric().equals(metric))
+            {
+                return latencies.get(i);
+            }
+        }
+        return null;
     }
 
     /**

@@ -132,6 +132,7 @@ public final class ScenarioRun
         final long elapsedNs;
         final ShardCounters counters;
         final MeshTracker mesh = scenario.servers() > 0 ? new MeshTracker() : null;
+        final LayerResidence residence = new LayerResidence(shard.layer());
         try (BotSwarm swarm = BotSwarm.launch(swarmSettings(shard, directory, collector)))
         {
             live.onPhase("running");
@@ -140,6 +141,7 @@ public final class ScenarioRun
             final long warmupEndNs = swarm.startNs() + scenario.warmupNs();
             final long killNs = scenario.killServerAtNs() > 0 ? swarm.startNs() + scenario.killServerAtNs() : endNs;
             long nextSampleNs = swarm.startNs() + SAMPLE_INTERVAL_NS;
+            boolean residenceFromWarmup = false;
             while (true)
             {
                 final long deadlineNs = Math.min(Math.min(nextSampleNs, endNs),
@@ -160,6 +162,11 @@ public final class ScenarioRun
                 if (nowNs - nextSampleNs < 0)
                 {
                     continue;
+                }
+                if (!residenceFromWarmup && nowNs - warmupEndNs >= 0)
+                {
+                    residenceFromWarmup = true;
+                    residence.reset(); // measure the layer's residence after the warm-up, like the bots' latency
                 }
                 final Sample sample = sampler.sample(nowNs);
                 if (null != mesh && Long.MIN_VALUE == mesh.handoffsAtWarmupEnd && nowNs - warmupEndNs >= 0)
@@ -190,6 +197,7 @@ public final class ScenarioRun
                 }
             }
             summary = swarm.stop();
+            residence.collect();
             elapsedNs = System.nanoTime() - swarm.startNs();
             final Sample last = sampler.sample(System.nanoTime());
             samples.add(last);
@@ -218,8 +226,10 @@ public final class ScenarioRun
                 floor.summary());
         }
 
+        final List<LatencySummary> measured = latencies(collector, scratch, true);
+        residence.addTo(measured);
         final RepetitionResult result = new RepetitionResult(repetition, outputDirectory.relativize(directory)
-            .toString(), elapsedNs / 1e9, summary, latencies(collector, scratch, true),
+            .toString(), elapsedNs / 1e9, summary, measured,
             distribution(collector, scratch, true), List.copyOf(samples), counters, floor, floorDistribution,
             Machine.loadAverageNow(), meshResult);
         final LatencySummary input = result.inputLatency();
@@ -228,6 +238,16 @@ public final class ScenarioRun
             repetition, scenario.repetitions(), summary.botsConnected(), summary.botsRequested(),
             summary.correctnessErrors(), input.quantilesNs()[0] / 1e6, input.quantilesNs()[2] / 1e6,
             input.quantilesNs()[4] / 1e6, input.count(), result.ratioToFloor(0), result.ratioToFloor(2));
+        if (null != result.stateResidence())
+        {
+            final LatencySummary state = result.stateResidence();
+            final LatencySummary in = result.inputResidence();
+            log.printf(Locale.ROOT, "repetition %d/%d: layer residence of server state p50 %.3f p99 %.3f max %.3f " +
+                "ms (%d values), of client input p50 %.3f p99 %.3f max %.3f ms (%d values)%n", repetition,
+                scenario.repetitions(), state.quantilesNs()[0] / 1e6, state.quantilesNs()[2] / 1e6,
+                state.quantilesNs()[4] / 1e6, state.count(), in.quantilesNs()[0] / 1e6, in.quantilesNs()[2] / 1e6,
+                in.quantilesNs()[4] / 1e6, in.count());
+        }
         return result;
     }
 

@@ -87,6 +87,12 @@ public final class ScriptedShardUnderTest implements ShardUnderTest
         shard = null;
     }
 
+    @Override
+    public ReplicationLayer layer()
+    {
+        return null == shard ? null : shard.layer();
+    }
+
     private EmbeddedShard started()
     {
         if (null == shard)

@@ -338,6 +338,12 @@ public final class ServersShardUnderTest implements ShardUnderTest
     }
 
     @Override
+    public ReplicationLayer layer()
+    {
+        return layer;
+    }
+
+    @Override
     public void close()
     {
         CloseHelper.quietCloseAll(runners);

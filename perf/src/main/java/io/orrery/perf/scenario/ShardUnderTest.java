@@ -98,6 +98,17 @@ public interface ShardUnderTest extends AutoCloseable
     }
 
     /**
+     * The Replication Layer of the shard when it runs in this process (its residence recorders are read for the
+     * report).
+     *
+     * @return the layer, or null when it runs elsewhere.
+     */
+    default io.orrery.core.ReplicationLayer layer()
+    {
+        return null;
+    }
+
+    /**
      * Stop everything started; idempotent.
      */
     @Override

@@ -280,6 +280,17 @@ public final class ReplicationLayer implements AutoCloseable
         public static final long PUBLICATION_CONNECT_TIMEOUT_MS_DEFAULT = 5000;
         public static final String TICK_RATE_HZ_PROP = "orrery.tick.rate.hz";
         public static final int TICK_RATE_HZ_DEFAULT = 30;
+        public static final String IDLE_MAX_PARK_US_PROP = "orrery.idle.max.park.us";
+        public static final long IDLE_MAX_PARK_US_DEFAULT = 100;
+        /**
+         * Longest park of the embedded media driver's async executor (name resolution and other slow tasks of
+         * connection set-up, off the hot path) while active; four quiet parks while quiet.
+         */
+        static final long ASYNC_EXECUTOR_MAX_PARK_NS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1);
+        public static final String IDLE_QUIET_PARK_US_PROP = "orrery.idle.quiet.park.us";
+        public static final long IDLE_QUIET_PARK_US_DEFAULT = 10_000;
+        public static final String SERVER_TICK_WAIT_US_PROP = "orrery.server.tick.wait.us";
+        public static final long SERVER_TICK_WAIT_US_DEFAULT = 3000;
         public static final String MAX_INPUT_RATE_HZ_PROP = "orrery.max.input.rate.hz";
         public static final int MAX_INPUT_RATE_HZ_DEFAULT = 60;
         public static final String BANDWIDTH_BYTES_PER_TICK_PROP = "orrery.bandwidth.bytes.per.tick";
@@ -417,6 +428,13 @@ public final class ReplicationLayer implements AutoCloseable
         private long publicationConnectTimeoutNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
             Long.getLong(PUBLICATION_CONNECT_TIMEOUT_MS_PROP, PUBLICATION_CONNECT_TIMEOUT_MS_DEFAULT));
         private int tickRateHz = Integer.getInteger(TICK_RATE_HZ_PROP, TICK_RATE_HZ_DEFAULT);
+        private long idleMaxParkNs = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(
+            Long.getLong(IDLE_MAX_PARK_US_PROP, IDLE_MAX_PARK_US_DEFAULT));
+        private long idleQuietParkNs = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(
+            Long.getLong(IDLE_QUIET_PARK_US_PROP, IDLE_QUIET_PARK_US_DEFAULT));
+        private final LayerIdleStrategy.Activity activity = new LayerIdleStrategy.Activity();
+        private long serverTickWaitNs = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(
+            Long.getLong(SERVER_TICK_WAIT_US_PROP, SERVER_TICK_WAIT_US_DEFAULT));
         private int maxInputRateHz = Integer.getInteger(MAX_INPUT_RATE_HZ_PROP, MAX_INPUT_RATE_HZ_DEFAULT);
         private int bandwidthBytesPerTick = Integer.getInteger(
             BANDWIDTH_BYTES_PER_TICK_PROP, BANDWIDTH_BYTES_PER_TICK_DEFAULT);
@@ -494,6 +512,10 @@ public final class ReplicationLayer implements AutoCloseable
             }
             requirePositive(maxSessions, "maxSessions");
             requirePositive(tickRateHz, "tickRateHz");
+            if (serverTickWaitNs < 0)
+            {
+                throw new IllegalArgumentException("serverTickWaitNs must be >= 0: " + serverTickWaitNs);
+            }
             requirePositive(maxEntities, "maxEntities");
             requirePositive(maxViewEntities, "maxViewEntities");
             if (interestWorkers < 1 || interestWorkers > InterestConfig.MAX_WORKERS)
@@ -552,9 +574,7 @@ public final class ReplicationLayer implements AutoCloseable
             }
             if (null == idleStrategy)
             {
-                idleStrategy = new org.agrona.concurrent.BackoffIdleStrategy(
-                    10, 20, java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(1),
-                    java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(100));
+                idleStrategy = newIdleStrategy();
             }
             if (null == threadFactory)
             {
@@ -601,8 +621,9 @@ public final class ReplicationLayer implements AutoCloseable
                 {
                     mediaDriver = MediaDriver.launchEmbedded(new MediaDriver.Context()
                         .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
-                        .sharedIdleStrategy(new org.agrona.concurrent.BackoffIdleStrategy(
-                            10, 20, 1000, java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(100)))
+                        .sharedIdleStrategy(newIdleStrategy())
+                        .asyncExecutorIdleStrategy(new LayerIdleStrategy(
+                            activity, ASYNC_EXECUTOR_MAX_PARK_NS, 4 * idleQuietParkNs))
                         .ipcTermBufferLength(egressTermLength)
                         .publicationTermBufferLength(egressTermLength)
                         .dirDeleteOnStart(true)
@@ -930,6 +951,85 @@ public final class ReplicationLayer implements AutoCloseable
         {
             this.sessionTimeoutNs = sessionTimeoutNs;
             return this;
+        }
+
+        /**
+         * Longest park of the default idle strategies ({@link LayerIdleStrategy}: the layer's agents, the embedded
+         * media driver's shared thread and its async executor) while the layer has client sessions: spin 10 times,
+         * yield 20 times, then park from 1 µs doubling up to this. Default {@value #IDLE_MAX_PARK_US_DEFAULT} µs
+         * ({@value #IDLE_MAX_PARK_US_PROP}); an explicit {@link #idleStrategy(org.agrona.concurrent.IdleStrategy)}
+         * wins for the agents.
+         */
+        public long idleMaxParkNs()
+        {
+            return idleMaxParkNs;
+        }
+
+        public Context idleMaxParkNs(final long idleMaxParkNs)
+        {
+            this.idleMaxParkNs = idleMaxParkNs;
+            return this;
+        }
+
+        /**
+         * Park of the default idle strategies while the layer has no client session (nobody waits for low latency;
+         * a hello waits at most this long). Default {@value #IDLE_QUIET_PARK_US_DEFAULT} µs
+         * ({@value #IDLE_QUIET_PARK_US_PROP}).
+         */
+        public long idleQuietParkNs()
+        {
+            return idleQuietParkNs;
+        }
+
+        public Context idleQuietParkNs(final long idleQuietParkNs)
+        {
+            this.idleQuietParkNs = idleQuietParkNs;
+            return this;
+        }
+
+        /**
+         * Whether the layer has client sessions: the Replicant writes it, the default idle strategies read it.
+         */
+        public LayerIdleStrategy.Activity activity()
+        {
+            return activity;
+        }
+
+        /**
+         * A new default idle strategy for one of the layer's threads (see {@link #idleMaxParkNs()} and
+         * {@link #idleQuietParkNs()}).
+         *
+         * @return a new strategy: one per thread.
+         */
+        public LayerIdleStrategy newIdleStrategy()
+        {
+            return new LayerIdleStrategy(activity, idleMaxParkNs, idleQuietParkNs);
+        }
+
+        /**
+         * With game servers that mark the end of their ticks: the longest the Replicant waits, after the first
+         * server of a round ended its tick, for the other live servers before it streams what it has (so a slow or
+         * dead server cannot stall clients). Servers on one host tick in phase and end within about a millisecond of
+         * each other. Default {@value #SERVER_TICK_WAIT_US_DEFAULT} µs ({@value #SERVER_TICK_WAIT_US_PROP}).
+         */
+        public long serverTickWaitNs()
+        {
+            return serverTickWaitNs;
+        }
+
+        public Context serverTickWaitNs(final long serverTickWaitNs)
+        {
+            this.serverTickWaitNs = serverTickWaitNs;
+            return this;
+        }
+
+        /**
+         * A game server whose last tick end is older than this (four of the layer's tick intervals) is no longer
+         * waited for; while no server is live the Replicant streams on its own tick timer.
+         */
+        public long serverTickStaleNs()
+        {
+            return 4 * (1_000_000_000L / tickRateHz);
         }
 
         /**

@@ -467,6 +467,8 @@ public final class ShardLauncher implements Callable<Integer>
     {
         final long startNs = swarm.startNs();
         final long endNs = startNs + durationNs;
+        layer.replicant().stateResidence().reset(); // the layer's residence while the swarm runs
+        layer.replicant().inputResidence().reset();
         long nextProgressNs = startNs + progressNs;
         long nowNs;
         while ((nowNs = System.nanoTime()) - endNs < 0)
@@ -552,6 +554,13 @@ public final class ShardLauncher implements Callable<Integer>
             }
         }
         out.println(line);
+        final org.HdrHistogram.Histogram state = layer.replicant().stateResidence().getIntervalHistogram();
+        final org.HdrHistogram.Histogram input = layer.replicant().inputResidence().getIntervalHistogram();
+        out.printf(Locale.ROOT, "replication layer residence: server state in -> client offer p50 %.3f p99 %.3f " +
+            "max %.3f ms (%,d values); client input in -> forwarded p50 %.3f p99 %.3f max %.3f ms (%,d values)%n",
+            state.getValueAtPercentile(50) / 1e6, state.getValueAtPercentile(99) / 1e6, state.getMaxValue() / 1e6,
+            state.getTotalCount(), input.getValueAtPercentile(50) / 1e6, input.getValueAtPercentile(99) / 1e6,
+            input.getMaxValue() / 1e6, input.getTotalCount());
         final long entries = layer.counter(OrreryCounter.UPDATE_ENTRIES_SENT);
         if (entries > 0)
         {

@@ -7,6 +7,7 @@ import io.aeron.Counter;
 import io.orrery.core.ReplicationLayer;
 import io.orrery.core.authority.Authority;
 import io.orrery.core.replicant.EntityStore;
+import io.orrery.core.replicant.TickCompletion;
 import io.orrery.wire.codec.PlayerInputDecoder;
 import org.agrona.CloseHelper;
 
@@ -18,7 +19,8 @@ import org.agrona.CloseHelper;
  * Each Replicant duty cycle polls the server ingress ({@link ServerIngressAdapter}); each tick runs Atlas
  * (heartbeats, handoff timeouts, territory crossings, views) before the interest engine streams the cache to
  * clients, so clients see every server's writes through the same cache and nothing in the client link knows which
- * server simulates what.
+ * server simulates what. Servers that mark the end of their ticks ({@code ServerTickEnd}) drive those ticks: the
+ * Replicant streams once every live server has ended its tick ({@link TickCompletion}).
  * <p>
  * Threading: Replicant thread only, like every {@link Authority}.
  */
@@ -27,6 +29,7 @@ public final class MeshAuthority implements Authority
     private final ShardConfig config;
     private Atlas atlas;
     private ServerIngressAdapter ingress;
+    private TickCompletion tickCompletion;
     private long tick;
 
     public MeshAuthority(final ShardConfig config)
@@ -39,9 +42,11 @@ public final class MeshAuthority implements Authority
     {
         final ServerEgressProxy proxy = new ServerEgressProxy(ctx.maxStateBytes());
         atlas = new Atlas(config, store, counters, proxy);
+        tickCompletion = new TickCompletion(ctx.serverTickWaitNs(), ctx.serverTickStaleNs());
         ingress = new ServerIngressAdapter(ctx.aeron(), ctx.serverIngressChannel(), ctx.serverIngressStreamId(),
             atlas, proxy, counters, ctx.tokenSecret(), ctx.epochClock(), ctx.publicationConnectTimeoutNs(),
             ctx.serverIngressLimits(), ctx.serverEgressTermLength());
+        ingress.tickCompletion(tickCompletion);
     }
 
     @Override
@@ -71,8 +76,29 @@ public final class MeshAuthority implements Authority
     @Override
     public int onTick(final long nowNs, final EntityStore store)
     {
+        tickCompletion.onPass(nowNs);
         final int work = atlas.onTick(nowNs, ++tick);
         return work + atlas.reapBroken();
+    }
+
+    @Override
+    public int tickReadiness(final long nowNs)
+    {
+        return tickCompletion.readiness(nowNs);
+    }
+
+    @Override
+    public long stateInNs(final long nowNs)
+    {
+        return tickCompletion.firstStateInNs();
+    }
+
+    /**
+     * Server tick completion (Replicant thread only).
+     */
+    public TickCompletion tickCompletion()
+    {
+        return tickCompletion;
     }
 
     @Override

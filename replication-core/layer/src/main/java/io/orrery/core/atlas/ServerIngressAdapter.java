@@ -15,6 +15,7 @@ import io.orrery.link.BoundedFragmentAssembler;
 import io.orrery.core.ingress.IngressLimits;
 import io.orrery.core.ingress.RefusalBudget;
 import io.orrery.core.ingress.ResponseChannels;
+import io.orrery.core.replicant.TickCompletion;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.MessageValidator;
 import io.orrery.wire.codec.EntityCreateRequestDecoder;
@@ -27,6 +28,7 @@ import io.orrery.wire.codec.MessageHeaderDecoder;
 import io.orrery.wire.codec.RejectReason;
 import io.orrery.wire.codec.ServerHeartbeatDecoder;
 import io.orrery.wire.codec.ServerHelloDecoder;
+import io.orrery.wire.codec.ServerTickEndDecoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
@@ -106,6 +108,9 @@ public final class ServerIngressAdapter implements AutoCloseable
     private final EntityCreateRequestDecoder createDecoder = new EntityCreateRequestDecoder();
     private final EntityDestroyRequestDecoder destroyDecoder = new EntityDestroyRequestDecoder();
     private final UnsafeBuffer tokenView = new UnsafeBuffer(0, 0);
+    // ---- server tick completion (issue 17 item 4): markers and state arrival for the Replicant's scheduling
+    private final ServerTickEndDecoder tickEndDecoder = new ServerTickEndDecoder();
+    private TickCompletion tickCompletion = new TickCompletion(0, 1);
 
     private long nowNs;
     private long nextHousekeepingNs;
@@ -171,6 +176,15 @@ public final class ServerIngressAdapter implements AutoCloseable
             }
         }
         return work;
+    }
+
+    /**
+     * Where server tick ends and state arrivals are reported (default: a tracker nobody reads).
+     */
+    public ServerIngressAdapter tickCompletion(final TickCompletion tickCompletion)
+    {
+        this.tickCompletion = tickCompletion;
+        return this;
     }
 
     /**
@@ -256,6 +270,17 @@ public final class ServerIngressAdapter implements AutoCloseable
                 }
                 stateBatchDecoder.sbeRewind();
                 atlas.onStateBatch(connection, stateBatchDecoder);
+                tickCompletion.onStateIn(nowNs);
+                break;
+
+            case ServerTickEndDecoder.TEMPLATE_ID:
+                tickEndDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                if (tickEndDecoder.serverId() != connection.serverId)
+                {
+                    increment(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED);
+                    return;
+                }
+                tickCompletion.onTickEnd(connection.serverId, nowNs);
                 break;
 
             case LoadReportDecoder.TEMPLATE_ID:

@@ -62,6 +62,29 @@ public interface Authority
     }
 
     /**
+     * When the Replicant streams: an authority whose state comes from game servers that mark the end of their ticks
+     * answers from its {@link io.orrery.core.replicant.TickCompletion}, so the state of a server tick reaches clients
+     * in the duty cycle it is complete. Default: {@link io.orrery.core.replicant.TickCompletion#BY_TIMER}, the
+     * Replicant's own tick timer (state is written in {@link #onTick}).
+     *
+     * @return {@code TickCompletion.BY_TIMER}, {@code WAITING} or {@code READY}.
+     */
+    default int tickReadiness(final long nowNs)
+    {
+        return io.orrery.core.replicant.TickCompletion.BY_TIMER;
+    }
+
+    /**
+     * Start of the layer's residence of the state the next pass streams: when the first of it arrived, or
+     * {@code TickCompletion.NONE} if none arrived since the last pass. Read before {@link #onTick}. Default:
+     * {@code nowNs}, the authority writes its state in {@link #onTick}.
+     */
+    default long stateInNs(final long nowNs)
+    {
+        return nowNs;
+    }
+
+    /**
      * The Replicant is closing. Default: nothing.
      */
     default void onClose()

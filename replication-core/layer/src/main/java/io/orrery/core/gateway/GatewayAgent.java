@@ -37,12 +37,14 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.LongHashSet;
+import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
+import java.nio.ByteOrder;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +54,8 @@ import java.util.concurrent.TimeUnit;
  * HMAC-signed tokens, opens each session's egress publication (the response channel the client named), answers with
  * a welcome or a reject, and then hands the publication over to the Replicant, which is its only writer from then on.
  * Valid player input for the sender's own entity is forwarded to the Replicant as the same SBE bytes through a
- * ring buffer; heartbeats and timeouts end sessions that go quiet.
+ * ring buffer, followed by {@link #INPUT_STAMP_LENGTH} bytes: the Gateway's clock when it read the input (little
+ * endian), where the layer's input residence starts; heartbeats and timeouts end sessions that go quiet.
  * <p>
  * Nothing from a peer is trusted before its hello is authenticated: messages from an unknown Aeron session are counted
  * and dropped. Every failure is a counter, never an exception that would stop the agent.
@@ -107,6 +110,10 @@ public final class GatewayAgent implements Agent
      * Player entity ids (the player id in a token) live in [1, MAX_PLAYER_ID]; ids above are for world entities.
      */
     public static final long MAX_PLAYER_ID = (1L << 40) - 1;
+    /**
+     * Bytes after a {@code PlayerInput} on the ring to the Replicant: the Gateway's nano clock when it read it.
+     */
+    public static final int INPUT_STAMP_LENGTH = 8;
     /**
      * Fragments per poll; the Gateway polls up to {@link #MAX_POLLS_PER_DUTY_CYCLE} times per duty cycle so a long
      * Replicant tick on a shared thread does not leave ingress (inputs, heartbeats) backlogged into timeouts.
@@ -357,10 +364,15 @@ public final class GatewayAgent implements Agent
             return ControlledFragmentHandler.Action.CONTINUE;
         }
 
-        if (!toReplicant.write(PlayerInputDecoder.TEMPLATE_ID, buffer, offset, length))
+        final int index = toReplicant.tryClaim(PlayerInputDecoder.TEMPLATE_ID, length + INPUT_STAMP_LENGTH);
+        if (index < 0)
         {
             return ControlledFragmentHandler.Action.ABORT;
         }
+        final AtomicBuffer ring = toReplicant.buffer();
+        ring.putBytes(index, buffer, offset, length);
+        ring.putLong(index + length, nowNs, ByteOrder.LITTLE_ENDIAN); // the input's residence starts here
+        toReplicant.commit(index);
 
         connection.lastInputSequence = sequence;
         connection.lastSeenNs = nowNs;

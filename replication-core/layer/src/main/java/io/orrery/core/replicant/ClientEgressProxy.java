@@ -16,8 +16,11 @@ import io.orrery.wire.codec.EntityUpdateBatchEncoder;
 import io.orrery.wire.codec.EntityUpdatesCompactEncoder;
 import io.orrery.wire.codec.HeartbeatEncoder;
 import io.orrery.wire.codec.MessageHeaderEncoder;
+import org.HdrHistogram.Recorder;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 
 import java.nio.ByteBuffer;
@@ -59,6 +62,10 @@ public final class ClientEgressProxy implements ObserverEgress
      */
     public static final int MAX_BATCH_BYTES = 4096;
     static final int MAX_BATCH_ENTRIES = 1024;
+    /**
+     * Longest residence recorded exactly; longer ones are recorded as this.
+     */
+    public static final long MAX_RESIDENCE_NS = 10_000_000_000L;
     /**
      * A client whose publication window is below this (or below its budget, if smaller) is treated as
      * back-pressured for the tick.
@@ -170,6 +177,14 @@ public final class ClientEgressProxy implements ObserverEgress
     private long updateWireBytesOut;
     private long ticksDropped;
 
+    // ---- residence of server state (issue 17 item 4): first state of the pass in -> this client's offers done.
+    // One recorder for every interest worker's proxy (HdrHistogram's Recorder: many writers, wait-free, no
+    // allocation per value), so the layer reports one distribution whatever the worker count.
+    private Recorder stateResidence = new Recorder(MAX_RESIDENCE_NS, 2);
+    private NanoClock clock = SystemNanoClock.INSTANCE;
+    private long stateInNs = Long.MIN_VALUE;
+    private boolean offeredThisTick;
+
     /**
      * A proxy sending compact updates.
      */
@@ -196,6 +211,35 @@ public final class ClientEgressProxy implements ObserverEgress
     }
 
     /**
+     * Where and by which clock this proxy records the residence of server state (default: its own recorder and the
+     * system's clock). The interest workers' proxies of one Replicant share one recorder.
+     */
+    public ClientEgressProxy residence(final Recorder stateResidence, final NanoClock clock)
+    {
+        this.stateResidence = stateResidence;
+        this.clock = clock;
+        return this;
+    }
+
+    /**
+     * When the first server state the coming pass streams arrived, or {@code Long.MIN_VALUE} for none: each
+     * client's {@link #endTick} after messages went out records the time from then in {@link #stateResidence()}.
+     */
+    public void stateInNs(final long stateInNs)
+    {
+        this.stateInNs = stateInNs;
+    }
+
+    /**
+     * @return residence of server state in this layer, in nanoseconds: from its arrival to a client's publication
+     * accepting the pass's last message for that client; one value per client and pass that sent something.
+     */
+    public Recorder stateResidence()
+    {
+        return stateResidence;
+    }
+
+    /**
      * Set the tick number stamped on update batches.
      */
     public void tick(final long tick)
@@ -210,6 +254,7 @@ public final class ClientEgressProxy implements ObserverEgress
         final ClientObserver observer = observers.get(observerId);
         current = observer;
         batchCount = 0;
+        offeredThisTick = false;
         if (null == observer)
         {
             return 0;
@@ -451,7 +496,13 @@ public final class ClientEgressProxy implements ObserverEgress
     @Override
     public boolean endTick(final long observerId)
     {
-        return 0 == batchCount || flushBatch();
+        final boolean flushed = 0 == batchCount || flushBatch();
+        if (offeredThisTick && Long.MIN_VALUE != stateInNs)
+        {
+            stateResidence.recordValue(Math.min(MAX_RESIDENCE_NS, Math.max(0, clock.nanoTime() - stateInNs)));
+        }
+        offeredThisTick = false;
+        return flushed;
     }
 
     /**
@@ -584,6 +635,7 @@ public final class ClientEgressProxy implements ObserverEgress
         final long result = Publications.offer(observer.publication, buffer, 0, length);
         if (result > 0)
         {
+            offeredThisTick = true;
             observer.lastSentNs = nowNs;
             observer.bytesSent += length;
             bytesOut += length;

@@ -19,6 +19,7 @@ import io.orrery.wire.codec.PlayerInputDecoder;
 import io.orrery.wire.codec.RejectDecoder;
 import io.orrery.wire.codec.StowRequestDecoder;
 import io.orrery.wire.codec.UnstowRequestDecoder;
+import org.HdrHistogram.Recorder;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.CloseHelper;
 import org.agrona.MutableDirectBuffer;
@@ -34,10 +35,13 @@ import java.util.ArrayList;
 
 /**
  * The Replicant role: owns the shard's {@link EntityStore} and the {@link InterestEngine}. Each duty cycle it takes
- * over newly welcomed sessions, forwards player input from the Gateway to the {@link Authority}, and at the tick rate
- * lets the authority write state, then streams each client its bubble (spawns, deltas, despawns) through the
- * {@link ClientEgressProxy}. Clients that stay back-pressured past the slow-consumer timeout are disconnected, and
- * the Gateway is told.
+ * over newly welcomed sessions, forwards player input from the Gateway to the {@link Authority}, and at each pass lets
+ * the authority write state, then streams each client its bubble (spawns, deltas, despawns) through the {@link
+ * ClientEgressProxy}. A pass runs when the authority says the state of its game servers' tick is complete ({@link
+ * Authority#tickReadiness}, see {@link TickCompletion}: in the duty cycle the last server's tick end is read, so the
+ * layer adds no tick of its own), else at the tick rate (the scripted authority, no servers), with the tick timer kept
+ * at twice the interval as a fallback while servers drive the passes. Clients that stay back-pressured past the
+ * slow-consumer timeout are disconnected, and the Gateway is told.
  * <p>
  * Threading: single threaded agent; the only writer of the store and the engine. With more than one interest
  * worker, the engine's tick is a fork-join: while it runs, each worker thread writes the egress publications of its
@@ -86,7 +90,10 @@ public final class ReplicantAgent implements Agent
     private long tick;
     private long maxDutyCycleNs;
     private long rejoinsAfterOvertakenLeave;
+    private boolean quiet = true;
     private final SingleWriterRecorder tickDurations = new SingleWriterRecorder(MAX_RECORDED_TICK_NS, 2);
+    private final Recorder stateResidence = new Recorder(ClientEgressProxy.MAX_RESIDENCE_NS, 2);
+    private final SingleWriterRecorder inputResidence = new SingleWriterRecorder(MAX_RECORDED_TICK_NS, 2);
 
     public ReplicantAgent(
         final ReplicationLayer.Context ctx,
@@ -108,7 +115,8 @@ public final class ReplicantAgent implements Agent
         for (int w = 0; w < workerEgresses.length; w++)
         {
             workerEgresses[w] = new ClientEgressProxy(
-                observerBySession, ctx.bandwidthBytesPerTick(), ctx.compactUpdates());
+                observerBySession, ctx.bandwidthBytesPerTick(), ctx.compactUpdates())
+                .residence(stateResidence, clock);
         }
         // worker 0's: it runs on this agent's thread, which also uses it between ticks (heartbeats, notices)
         this.egress = workerEgresses[0];
@@ -206,11 +214,24 @@ public final class ReplicantAgent implements Agent
                 workCount += streamer.doWork(nowNs);
             }
         }
-        if (nowNs >= nextTickNs)
+        final int readiness = authority.tickReadiness(nowNs);
+        if (TickCompletion.READY == readiness || nowNs >= nextTickNs)
         {
-            nextTickNs = nowNs + tickIntervalNs;
+            // driven by server tick ends, the timer is only the fallback for when none arrive
+            nextTickNs = nowNs + (TickCompletion.BY_TIMER == readiness ? tickIntervalNs : 2 * tickIntervalNs);
+            final long stateInNs = authority.stateInNs(nowNs);
+            for (final ClientEgressProxy workerEgress : workerEgresses)
+            {
+                workerEgress.stateInNs(stateInNs);
+            }
             workCount += onTick();
             tickDurations.recordValue(Math.min(MAX_RECORDED_TICK_NS, Math.max(0, clock.nanoTime() - nowNs)));
+        }
+
+        if (quiet != observers.isEmpty())
+        {
+            quiet = !quiet;
+            ctx.activity().quiet(quiet); // the layer's threads idle long while no client is connected
         }
 
         final long dutyCycleNs = clock.nanoTime() - nowNs;
@@ -385,10 +406,15 @@ public final class ReplicantAgent implements Agent
         switch (msgTypeId)
         {
             case PlayerInputDecoder.TEMPLATE_ID:
+            {
                 inputDecoder.wrapAndApplyHeader(buffer, index, headerDecoder);
                 authority.onPlayerInput(inputDecoder, nowNs, store);
                 counters[OrreryCounter.INPUTS_FORWARDED.id()].incrementOrdered();
+                final long inNs = buffer.getLong(
+                    index + length - GatewayAgent.INPUT_STAMP_LENGTH, java.nio.ByteOrder.LITTLE_ENDIAN);
+                inputResidence.recordValue(Math.min(MAX_RECORDED_TICK_NS, Math.max(0, clock.nanoTime() - inNs)));
                 break;
+            }
 
             case StowRequestDecoder.TEMPLATE_ID:
             case UnstowRequestDecoder.TEMPLATE_ID:
@@ -511,6 +537,30 @@ public final class ReplicantAgent implements Agent
     public SingleWriterRecorder tickDurations()
     {
         return tickDurations;
+    }
+
+    /**
+     * The layer's residence of client input: from the Gateway reading a {@code PlayerInput} to the Replicant having
+     * handed it to the authority (which forwards it to the authoritative game server at once, or buffers it during
+     * a handoff of the entity). Nanoseconds, recorded on this agent's thread without allocation.
+     *
+     * @return the recorder; read it from any thread with {@code getIntervalHistogram(recycled)}.
+     */
+    public SingleWriterRecorder inputResidence()
+    {
+        return inputResidence;
+    }
+
+    /**
+     * The layer's residence of server state: from the first state of a pass arriving (for the scripted authority:
+     * the tick starting) to a client's publication accepting the pass's messages, one value per client per pass.
+     * Nanoseconds, recorded on this agent's thread without allocation.
+     *
+     * @return the recorder; read it from any thread with {@code getIntervalHistogram(recycled)}.
+     */
+    public Recorder stateResidence()
+    {
+        return stateResidence;
     }
 
     /**

@@ -13,18 +13,22 @@ import java.util.Locale;
 
 /**
  * The metrics of a running Replication Layer in the Prometheus text format: every {@link OrreryCounter} (levels as
- * gauges, totals as {@code _total} counters, the maximum duty cycle in seconds), the Replicant's tick duration as a
- * histogram in seconds, whether the layer is ready, and the process's CPU, heap and GC. Names are
- * {@code orrery_<counter name in lower case>} with the label {@code shard}.
+ * gauges, totals as {@code _total} counters, the maximum duty cycle in seconds), the Replicant's tick duration and the
+ * layer's residence of server state and of client input as histograms in seconds, whether the layer is ready, and the
+ * process's CPU, heap and GC. Names are {@code orrery_<counter name in lower case>} with the label {@code shard}.
  * <p>
- * Threading: any thread, one scrape at a time (it drains the Replicant's tick recorder into a running total).
+ * Threading: any thread, one scrape at a time (it drains the Replicant's recorders into running totals).
  */
 public final class LayerMetrics
 {
     private final ReplicationLayer layer;
     private final String shardLabel;
     private final Histogram tickTotal = new Histogram(ReplicantAgent.MAX_RECORDED_TICK_NS, 2);
+    private final Histogram stateResidenceTotal = new Histogram(ReplicantAgent.MAX_RECORDED_TICK_NS, 2);
+    private final Histogram inputResidenceTotal = new Histogram(ReplicantAgent.MAX_RECORDED_TICK_NS, 2);
     private Histogram tickInterval;
+    private Histogram stateResidenceInterval;
+    private Histogram inputResidenceInterval;
 
     public LayerMetrics(final ReplicationLayer layer)
     {
@@ -90,6 +94,16 @@ public final class LayerMetrics
         tickTotal.add(tickInterval);
         out.histogramSeconds("orrery_replicant_tick_duration_seconds",
             "Duration of the Replicant's tick (authority, interest, egress).", shardLabel, tickTotal);
+        stateResidenceInterval = layer.replicant().stateResidence().getIntervalHistogram(stateResidenceInterval);
+        stateResidenceTotal.add(stateResidenceInterval);
+        out.histogramSeconds("orrery_layer_state_residence_seconds",
+            "Server state in the layer: from its arrival to a client's publication taking it, per client and pass.",
+            shardLabel, stateResidenceTotal);
+        inputResidenceInterval = layer.replicant().inputResidence().getIntervalHistogram(inputResidenceInterval);
+        inputResidenceTotal.add(inputResidenceInterval);
+        out.histogramSeconds("orrery_layer_input_residence_seconds",
+            "Client input in the layer: from the Gateway reading it to its forwarding to the authority.",
+            shardLabel, inputResidenceTotal);
         writeProcess(out);
         return text.toString();
     }

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Steady state of a meshed shard, everything on the test thread: two servers publish state batches for 40 entities
- * every tick and receive forwarded input and client views; the Replication Layer applies the batches, forwards
+ * every tick, mark the tick's end and receive forwarded input and client views; the Replication Layer applies the batches, forwards
  * input, sends views and streams to the client. After warm-up, the bytes allocated inside the server links'
  * duty cycles and publishing calls, and inside the layer's duty cycle, must be zero (rounds are repeated until one
  * is clean, at most {@link #MAX_ROUNDS}, so a late JIT recompilation does not make it flaky).
@@ -37,6 +37,8 @@ class MeshAllocationTest
         {
             final TestGameServer one = shard.startServer(1, null);
             final TestGameServer two = shard.startServer(2, null);
+            one.endTicks = true; // the layer streams each round of server ticks as soon as both ended it
+            two.endTicks = true;
             final ClientSession bot = shard.connect(1, ClientListener.NO_OP);
             final EntitySnapshot npc = new EntitySnapshot();
             for (final TestGameServer server : new TestGameServer[]{ one, two })
@@ -80,6 +82,8 @@ class MeshAllocationTest
             assertEquals(300, inputs);
             assertTrue(states >= 300 * (2 * NPCS + 1), "state writes: " + states);
             assertTrue(two.viewsReceived > 0, "views flowed");
+            assertTrue(((MeshAuthority)shard.layer.context().authority()).tickCompletion().roundsCompleted() >= 300,
+                "server tick ends drove the layer's passes");
             assertEquals(0, shard.counter(OrreryCounter.STALE_EPOCH_WRITES) +
                 shard.counter(OrreryCounter.UNAUTHORISED_WRITES));
             assertEquals(0, serverBytes, "bytes allocated by the server links (duty cycle and publishing)");

@@ -58,6 +58,10 @@ final class TestGameServer implements ServerListener
     boolean welcomed;
     int rejectedReason = -1;
     boolean releaseOnRequest = true;
+    /**
+     * Mark the end of each simulated tick ({@link ServerLink#endTick}) so the layer streams it at once.
+     */
+    boolean endTicks;
 
     TestGameServer(final int serverId, final double speedMps, final int[] appliedBySequence)
     {
@@ -108,7 +112,7 @@ final class TestGameServer implements ServerListener
                 EntityStore.LAST_APPLIED_INPUT, zones[i], x[i], y[i], z[i], 0, 0, 0, 1, vx[i], vy[i], 0, 0.5f,
                 lastApplied[i]);
         }
-        return link.commitStateBatch();
+        return endTicks ? link.endTick(tick) : link.commitStateBatch();
     }
 
     @Override

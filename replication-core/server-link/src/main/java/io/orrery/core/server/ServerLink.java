@@ -30,6 +30,7 @@ import io.orrery.wire.codec.MessageHeaderDecoder;
 import io.orrery.wire.codec.MessageHeaderEncoder;
 import io.orrery.wire.codec.ServerHelloEncoder;
 import io.orrery.wire.codec.ServerRejectDecoder;
+import io.orrery.wire.codec.ServerTickEndEncoder;
 import io.orrery.wire.codec.ServerWelcomeDecoder;
 import io.orrery.wire.codec.TerritoryGrantDecoder;
 import io.orrery.wire.codec.TerritoryRevokeDecoder;
@@ -62,7 +63,9 @@ import java.util.concurrent.TimeUnit;
  * {@code EntityStateBatch}, split into several messages of about {@link #MAX_BATCH_BYTES} automatically. Every
  * publishing method returns {@link #OK} or a negative code ({@link #NOT_CONNECTED}, {@link #BACK_PRESSURED}, ...)
  * and never throws or allocates. On {@link #BACK_PRESSURED} what was not sent is dropped; the server should send
- * the full state of those entities on its next tick.
+ * the full state of those entities on its next tick. {@link #endTick} after a tick's last batch tells the layer that
+ * the tick's state is complete ({@code ServerTickEnd}), so it streams that state to clients at once instead of at its
+ * own next tick.
  * <p>
  * Binding: the hello carries a random nonce; only a {@code ServerWelcome} (or {@code ServerReject}) that echoes it
  * is taken, and from then on only messages of the image (Aeron session) that delivered the welcome are handled.
@@ -173,6 +176,7 @@ public final class ServerLink implements Agent, AutoCloseable
     private final EntityStreamOutEncoder streamOutEncoder = new EntityStreamOutEncoder();
     private final HandoffAcceptEncoder acceptEncoder = new HandoffAcceptEncoder();
     private final LoadReportEncoder loadReportEncoder = new LoadReportEncoder();
+    private final ServerTickEndEncoder tickEndEncoder = new ServerTickEndEncoder();
     private final ServerWelcomeDecoder welcomeDecoder = new ServerWelcomeDecoder();
     private final ServerRejectDecoder rejectDecoder = new ServerRejectDecoder();
     private final TerritoryGrantDecoder grantDecoder = new TerritoryGrantDecoder();
@@ -648,6 +652,30 @@ public final class ServerLink implements Agent, AutoCloseable
         }
         batchOpen = false;
         return 0 == batchCount ? OK : flushStateBatch();
+    }
+
+    /**
+     * Mark the end of a server tick: commit the open batch, if any, then send {@code ServerTickEnd}. The Replication
+     * Layer streams the state of a tick to clients once every server has ended that tick (or a short bounded wait
+     * passed), so a server that never calls this still works but its state waits for the layer's own tick.
+     *
+     * @param tick the tick whose state is complete.
+     * @return {@link #OK}, {@link #BACK_PRESSURED}, {@link #NOT_CONNECTED}: the first failure of the commit or the
+     * marker.
+     */
+    public int endTick(final long tick)
+    {
+        final int committed = batchOpen ? commitStateBatch() : OK;
+        if (State.CONNECTED != state)
+        {
+            return NOT_CONNECTED;
+        }
+        tickEndEncoder.wrapAndApplyHeader(controlBuffer, 0, headerEncoder)
+            .serverId(ctx.serverId)
+            .tick(tick)
+            .serverTimeNs(nowNs);
+        final int result = offer(controlBuffer, MessageHeaderEncoder.ENCODED_LENGTH + tickEndEncoder.encodedLength());
+        return OK != committed ? committed : result;
     }
 
     private int flushStateBatch()

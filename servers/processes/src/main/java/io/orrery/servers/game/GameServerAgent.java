@@ -22,12 +22,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * A headless game server's duty cycle: it owns a {@link ServerLink} (joins the shard, receives territories,
- * entities, input and views) and a {@link GameWorld} (the simulation), and runs the world at a fixed rate from a
- * deadline: each {@link #doWork()} polls the link and, once the next tick is due on the clock, runs one tick,
- * publishes the changed entities as one state batch (every entry with its entity's authority epoch) and schedules the
- * next tick one period after the previous deadline. It never sleeps; the runner's idle strategy waits between
- * deadlines. A server more than {@code maxLagTicks} behind skips ahead and counts the skipped ticks.
+ * A headless game server's duty cycle: it owns a {@link ServerLink} (joins the shard, receives territories, entities,
+ * input and views) and a {@link GameWorld} (the simulation), and runs the world at a fixed rate from a deadline: each
+ * {@link #doWork()} polls the link and, once the next tick is due on the clock, runs one tick, publishes the changed
+ * entities as one state batch (every entry with its entity's authority epoch), marks the tick's state complete ({@link
+ * ServerLink#endTick}, so the layer streams it at once) and schedules the next tick one period after the previous
+ * deadline (on the clock's grid of whole periods, {@link Settings#alignTicks}). It never sleeps; the runner's idle
+ * strategy waits between deadlines. A server more than {@code maxLagTicks} behind skips ahead and counts the skipped
+ * ticks.
  * <p>
  * Every {@code loadReportIntervalNs} it reports load through the link (the link repeats the figures in its
  * heartbeats): tick time p50 and max of the interval from an HdrHistogram, entity and player counts, and the CPU load
@@ -93,6 +95,19 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
         int maxLagTicks = 5;
         long layerGraceNs = TimeUnit.SECONDS.toNanos(10);
         NanoClock clock = SystemNanoClock.INSTANCE;
+        boolean alignTicks = true;
+
+        /**
+         * Whether ticks after the first fall on whole multiples of the tick period of the clock (default true). Game
+         * servers on one host share the monotonic clock, so with the same tick rate they tick in phase: their
+         * {@code ServerTickEnd}s reach the Replication Layer together and it streams once per tick without waiting
+         * for a server out of phase. Servers on other hosts are aligned to their own clocks only.
+         */
+        public Settings alignTicks(final boolean alignTicks)
+        {
+            this.alignTicks = alignTicks;
+            return this;
+        }
 
         /**
          * How long the server stays paused without a layer (rejoining) before it gives up (default 10 s).
@@ -226,11 +241,11 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
         if (nowNs - nextTickNs >= 0)
         {
             work += runTick(nowNs);
-            nextTickNs += tickPeriodNs;
+            nextTickNs = settings.alignTicks ? alignedAfter(nextTickNs) : nextTickNs + tickPeriodNs;
             if (nowNs - nextTickNs >= settings.maxLagTicks * tickPeriodNs)
             {
                 ticksSkipped += (nowNs - nextTickNs) / tickPeriodNs;
-                nextTickNs = nowNs + tickPeriodNs;
+                nextTickNs = settings.alignTicks ? alignedAfter(nowNs) : nowNs + tickPeriodNs;
             }
         }
         if (nowNs - nextReportNs >= 0)
@@ -274,7 +289,7 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
         if (ServerLink.OK == begun)
         {
             work += world.publish();
-            if (ServerLink.OK != link.commitStateBatch())
+            if (ServerLink.OK != link.endTick(world.ticks())) // commits the batch, then marks the tick complete
             {
                 onPublishFailure();
             }
@@ -289,6 +304,14 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
         runTicks.recordValue(recorded);
         tickDurations.recordValue(recorded);
         return work + 1;
+    }
+
+    /**
+     * @return the first tick deadline after {@code timeNs} on the grid of whole tick periods of the clock.
+     */
+    private long alignedAfter(final long timeNs)
+    {
+        return timeNs - Math.floorMod(timeNs, tickPeriodNs) + tickPeriodNs;
     }
 
     private void onPublishFailure()
