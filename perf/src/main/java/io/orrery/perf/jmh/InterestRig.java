@@ -12,9 +12,6 @@ import org.agrona.CloseHelper;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * The interest path of one Replicant as the benchmarks drive it: a populated {@link EntityStore}, its
@@ -22,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * Layer's own {@link ClientEgressProxy}, which encodes and offers to real Aeron IPC publications
  * ({@link IpcEgressRig}), one per observer. With more than one interest worker, each worker gets its own proxy (as
  * in the layer) and workers {@code 1..} run on threads of their own (an {@link AgentRunner} each, with the layer's
- * back-off idle strategy), started here and stopped by {@link #close()}.
+ * worker idle strategy, {@link InterestEngine#newWorkerIdleStrategy()}), started here and stopped by {@link #close()}.
  * <p>
  * Threading: the benchmark thread, plus the worker threads inside {@link #tick}.
  */
@@ -156,8 +153,7 @@ public final class InterestRig implements AutoCloseable
         workerThreads = new Thread[agents.length];
         for (int w = 0; w < agents.length; w++)
         {
-            workerRunners[w] = new AgentRunner(new BackoffIdleStrategy(
-                10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)),
+            workerRunners[w] = new AgentRunner(InterestEngine.newWorkerIdleStrategy(),
                 Throwable::printStackTrace, null, agents[w]);
             workerThreads[w] = AgentRunner.startOnThread(workerRunners[w]);
         }

@@ -8,6 +8,7 @@ import io.aeron.Counter;
 import io.aeron.driver.MediaDriver;
 import io.orrery.core.gateway.GatewayAgent;
 import io.orrery.core.replicant.InterestConfig;
+import io.orrery.core.replicant.InterestEngine;
 import io.orrery.core.replicant.ReplicantAgent;
 import io.orrery.core.status.OrreryCounter;
 import org.agrona.CloseHelper;
@@ -15,7 +16,6 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -23,7 +23,6 @@ import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Replication Layer of one shard as an embeddable library: the Gateway and Replicant role agents over an Aeron
@@ -100,15 +99,14 @@ public final class ReplicationLayer implements AutoCloseable
 
     /**
      * A runner per interest worker beyond the first (the Replicant's thread runs the first), each with an idle
-     * strategy of its own.
+     * strategy of its own (a long park: a dispatched tick wakes the worker).
      */
     private AgentRunner[] newWorkerRunners(final Agent[] workers, final ErrorHandler errorHandler)
     {
         final AgentRunner[] workerRunners = new AgentRunner[workers.length];
         for (int i = 0; i < workers.length; i++)
         {
-            workerRunners[i] = new AgentRunner(new BackoffIdleStrategy(10, 20,
-                TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(100)),
+            workerRunners[i] = new AgentRunner(InterestEngine.newWorkerIdleStrategy(),
                 errorHandler, counters[OrreryCounter.ERRORS.id()], workers[i]);
         }
         return workerRunners;

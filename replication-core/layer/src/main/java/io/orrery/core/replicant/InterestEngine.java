@@ -10,6 +10,10 @@ import io.orrery.wire.codec.EntityUpdateBatchEncoder;
 import io.orrery.wire.codec.MessageHeaderEncoder;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * Streaming bubbles: decides, once per tick and per observer, which entities to spawn, update and despawn, within
@@ -236,6 +240,17 @@ public final class InterestEngine
         final Agent[] agents = new Agent[workers.length];
         System.arraycopy(workers, 0, agents, 0, workers.length);
         return agents;
+    }
+
+    /**
+     * The idle strategy for a worker agent's runner: spin, yield, then park up to 10 ms. A dispatched tick unparks
+     * the worker, so the long park only makes an idle worker cheap, not a tick late.
+     *
+     * @return a new idle strategy, one per runner.
+     */
+    public static IdleStrategy newWorkerIdleStrategy()
+    {
+        return new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(10));
     }
 
     /**

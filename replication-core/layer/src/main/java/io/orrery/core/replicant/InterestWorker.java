@@ -5,6 +5,8 @@ package io.orrery.core.replicant;
 
 import org.agrona.concurrent.Agent;
 
+import java.util.concurrent.locks.LockSupport;
+
 /**
  * Runs one {@link InterestPartition} of an {@link InterestEngine} on a thread of its own: the engine publishes a tick
  * ({@link #dispatch}), this agent's next duty cycle ticks the partition and publishes its completion, the engine
@@ -20,18 +22,26 @@ import org.agrona.concurrent.Agent;
  * closed) is not dispatched to, and a tick dispatched to a worker that closed without running it is reported as not
  * done, so the engine ticks that partition itself: a closing worker never stalls the engine.
  * <p>
+ * Waking: a dispatch unparks the worker's thread and a completion unparks the engine's, so that both may park while
+ * they wait (a worker between ticks, the engine while the other partitions finish) without adding a park period to
+ * the tick: an idle strategy with a long park costs a worker thread little between ticks. The engine spins briefly
+ * before it parks, as a partition often finishes within microseconds of another.
+ * <p>
  * Threading: {@link #doWork()} on the worker's thread; {@link #dispatch} and {@link #awaitCompletion} on the engine's.
  * Allocates nothing.
  */
 final class InterestWorker implements Agent
 {
-    private static final int SPINS_BEFORE_YIELD = 1_000;
+    private static final int SPINS_BEFORE_PARK = 200;
+    private static final long MAX_PARK_NS = 1_000_000;
 
     private final InterestEngine engine;
     private final InterestPartition partition;
     private final String roleName;
 
     private volatile boolean running;
+    private volatile Thread workerThread;
+    private volatile Thread engineThread;
     private volatile long requestedTick;
     private volatile long completedTick;
     private int completedWork;
@@ -53,6 +63,7 @@ final class InterestWorker implements Agent
     @Override
     public void onStart()
     {
+        workerThread = Thread.currentThread();
         running = true;
     }
 
@@ -75,6 +86,7 @@ final class InterestWorker implements Agent
         {
             completedWork = work;
             completedTick = tick;
+            LockSupport.unpark(engineThread);
         }
         return work;
     }
@@ -112,12 +124,15 @@ final class InterestWorker implements Agent
         {
             return false;
         }
+        engineThread = Thread.currentThread();
         requestedTick = tick;
+        LockSupport.unpark(workerThread);
         return true;
     }
 
     /**
-     * Wait until the worker has completed a dispatched tick (engine thread): spin briefly, then yield.
+     * Wait until the worker has completed a dispatched tick (engine thread): spin briefly, then park until the
+     * worker's completion unparks this thread (at most {@code MAX_PARK_NS} at a time, to see a worker that closed).
      *
      * @return the work the partition did, or -1 if the worker stopped without running the tick (the engine must
      * tick the partition itself).
@@ -132,13 +147,13 @@ final class InterestWorker implements Agent
                 // onClose runs after the worker's last duty cycle: no tick can complete from now on.
                 return -1;
             }
-            if (++spins < SPINS_BEFORE_YIELD)
+            if (++spins < SPINS_BEFORE_PARK)
             {
                 Thread.onSpinWait();
             }
             else
             {
-                Thread.yield();
+                LockSupport.parkNanos(MAX_PARK_NS);
             }
         }
         return completedWork;

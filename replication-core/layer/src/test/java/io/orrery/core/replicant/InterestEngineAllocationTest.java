@@ -119,18 +119,33 @@ class InterestEngineAllocationTest
         (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
 
     /**
-     * Runs a worker agent and counts the bytes its thread allocates inside {@code doWork()} while metering is on.
+     * Runs a worker agent and counts the bytes its thread allocates inside every {@code doWork()}, idle ones
+     * included, and the duty cycles that ran a tick (written after the bytes, so a reader that sees a duty cycle's
+     * count sees its bytes).
      */
     static final class MeteredAgent implements Agent
     {
-        private final Agent delegate;
-        volatile boolean metering;
+        private final InterestWorker delegate;
         volatile long bytes;
         volatile long duties;
 
         MeteredAgent(final Agent delegate)
         {
-            this.delegate = delegate;
+            this.delegate = (InterestWorker)delegate;
+        }
+
+        /**
+         * Wait until the duty cycles of every tick the engine handed to this worker are counted.
+         */
+        void awaitCounted(final InterestEngine engine)
+        {
+            final long ticks = engine.ticks() - engine.inlinePartitionTicks();
+            final long deadlineNs = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (duties != ticks && System.nanoTime() < deadlineNs)
+            {
+                Thread.onSpinWait();
+            }
+            assertEquals(ticks, duties, "worker duty cycles counted");
         }
 
         @Override
@@ -142,14 +157,11 @@ class InterestEngineAllocationTest
         @Override
         public int doWork() throws Exception
         {
-            if (!metering)
-            {
-                return delegate.doWork();
-            }
+            final long ticksBefore = delegate.ticksRun();
             final long before = THREADS.getCurrentThreadAllocatedBytes();
             final int work = delegate.doWork();
             bytes += THREADS.getCurrentThreadAllocatedBytes() - before;
-            if (work > 0)
+            if (delegate.ticksRun() != ticksBefore)
             {
                 duties++;
             }
@@ -254,19 +266,20 @@ class InterestEngineAllocationTest
             int tick = WARMUP_TICKS;
             for (int round = 1; round <= MAX_ROUNDS && (0 != callerAllocated || 0 != workerAllocated); round++)
             {
+                worker.awaitCounted(engine);
                 final long inlineBefore = engine.inlinePartitionTicks();
                 final long updatesBefore = engine.updatesSent();
                 final long workerUpdatesBefore = egresses[1].updates;
                 final long workerBytesBefore = worker.bytes;
                 final long dutiesBefore = worker.duties;
-                worker.metering = true;
                 final long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
                 for (int t = 0; t < ROUND_TICKS; t++)
                 {
                     step(store, engine, slots, velocity, random, state, tick++);
                 }
                 callerAllocated = THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
-                worker.metering = false;
+                // the worker counts a duty cycle just after its tick completes: wait for the round's last one
+                worker.awaitCounted(engine);
                 workerAllocated = worker.bytes - workerBytesBefore;
                 final long updates = engine.updatesSent() - updatesBefore;
                 final long workerUpdates = egresses[1].updates - workerUpdatesBefore;
