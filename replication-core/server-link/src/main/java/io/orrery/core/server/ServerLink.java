@@ -12,6 +12,7 @@ import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.orrery.link.Publications;
 import io.orrery.link.BoundedFragmentAssembler;
+import io.orrery.wire.EntityFields;
 import io.orrery.wire.MessageValidator;
 import io.orrery.wire.codec.ClientViewBatchDecoder;
 import io.orrery.wire.codec.DespawnReason;
@@ -116,7 +117,6 @@ public final class ServerLink implements Agent, AutoCloseable
      * Protocol version spoken by this build.
      */
     public static final int PROTOCOL_VERSION = 1;
-    private static final int COMPONENT_STATE_BIT = 32;
 
     public static final int REASON_CONNECT_FAILED = 1;
     public static final int REASON_TIMEOUT = 2;
@@ -582,7 +582,7 @@ public final class ServerLink implements Agent, AutoCloseable
         final float vx, final float vy, final float vz,
         final float radius, final long lastAppliedInputSequence)
     {
-        return appendState(entityId, epoch, changedMask & ~COMPONENT_STATE_BIT, parentZoneId, x, y, z, qx, qy, qz,
+        return appendState(entityId, epoch, changedMask & ~EntityFields.COMPONENT_STATE, parentZoneId, x, y, z, qx, qy, qz,
             qw, vx, vy, vz, radius, lastAppliedInputSequence, controlBuffer, 0, 0);
     }
 

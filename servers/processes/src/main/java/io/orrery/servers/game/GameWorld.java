@@ -3,7 +3,8 @@
  */
 package io.orrery.servers.game;
 
-import io.orrery.core.authority.ScriptedAuthority;
+import io.orrery.wire.Archetypes;
+import io.orrery.wire.EntityFields;
 
 import java.util.SplittableRandom;
 
@@ -48,27 +49,27 @@ import java.util.SplittableRandom;
  */
 public final class GameWorld
 {
-    public static final int CHANGED_POSITION = 1;
-    public static final int CHANGED_VELOCITY = 1 << 1;
-    public static final int CHANGED_ORIENTATION = 1 << 2;
-    public static final int CHANGED_SIZE = 1 << 3;
-    public static final int CHANGED_PARENT_ZONE = 1 << 4;
-    public static final int CHANGED_COMPONENT_STATE = 1 << 5;
-    public static final int CHANGED_LAST_APPLIED_INPUT = 1 << 6;
-    public static final int CHANGED_AUTHORITY_EPOCH = 1 << 7;
+    // aliases of the shared field bits (io.orrery.wire.EntityFields)
+    public static final int CHANGED_POSITION = EntityFields.POSITION;
+    public static final int CHANGED_VELOCITY = EntityFields.VELOCITY;
+    public static final int CHANGED_ORIENTATION = EntityFields.ORIENTATION;
+    public static final int CHANGED_SIZE = EntityFields.SIZE;
+    public static final int CHANGED_PARENT_ZONE = EntityFields.PARENT_ZONE;
+    public static final int CHANGED_COMPONENT_STATE = EntityFields.COMPONENT_STATE;
+    public static final int CHANGED_LAST_APPLIED_INPUT = EntityFields.LAST_APPLIED_INPUT;
+    public static final int CHANGED_AUTHORITY_EPOCH = EntityFields.AUTHORITY_EPOCH;
     /**
      * Every field this simulation writes (it has no component state).
      */
-    public static final int CHANGED_ALL = CHANGED_POSITION | CHANGED_VELOCITY | CHANGED_ORIENTATION | CHANGED_SIZE |
-        CHANGED_PARENT_ZONE | CHANGED_LAST_APPLIED_INPUT | CHANGED_AUTHORITY_EPOCH;
+    public static final int CHANGED_ALL = EntityFields.ALL & ~EntityFields.COMPONENT_STATE;
 
     public static final int INPUT_ACCEPTED = 0;
     public static final int INPUT_REJECTED_SPEED = 1;
     public static final int INPUT_DUPLICATE = 2;
     public static final int INPUT_UNKNOWN_ENTITY = 3;
 
-    public static final int ARCHETYPE_PLAYER = ScriptedAuthority.ARCHETYPE_PLAYER;
-    public static final int ARCHETYPE_NPC = ScriptedAuthority.ARCHETYPE_NPC;
+    public static final int ARCHETYPE_PLAYER = Archetypes.PLAYER;
+    public static final int ARCHETYPE_NPC = Archetypes.NPC;
 
     static final int MAX_TERRITORIES = 64;
     private static final double MM_PER_M = 1000.0;
