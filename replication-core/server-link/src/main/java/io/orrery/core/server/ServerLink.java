@@ -10,6 +10,7 @@ import io.aeron.Subscription;
 import io.aeron.exceptions.RegistrationException;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
+import io.orrery.link.EntityState;
 import io.orrery.link.Publications;
 import io.orrery.link.BoundedFragmentAssembler;
 import io.orrery.wire.EntityFields;
@@ -161,6 +162,7 @@ public final class ServerLink implements Agent, AutoCloseable
     private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[256]);
     private final UnsafeBuffer stateView = new UnsafeBuffer(0, 0);
     private final EntitySnapshot snapshot;
+    private final ForwardedInput forwardedInput = new ForwardedInput();
     private final Long2LongHashMap incomingFrom = new Long2LongHashMap(0);
     private final Long2LongHashMap incomingEpoch = new Long2LongHashMap(0);
 
@@ -569,40 +571,31 @@ public final class ServerLink implements Agent, AutoCloseable
     }
 
     /**
-     * Append one authoritative write. Only the fields in {@code changedMask} (bits of {@code fieldMask}: 1 position,
-     * 2 velocity, 4 orientation, 8 size, 16 parentZone, 64 lastAppliedInput) are applied by the Replication Layer.
+     * Append one authoritative write of {@code state}'s entity ({@link EntityState#entityId()}) at its
+     * {@link EntityState#authorityEpoch()}. Only the fields in {@code changedMask} ({@link EntityFields} bits) are
+     * applied by the Replication Layer; the state's component state is sent only with
+     * {@link EntityFields#COMPONENT_STATE}. One struct, refilled per entity, serves a whole tick:
+     * <pre>{@code
+     * link.beginStateBatch(tick, nowNs);
+     * for (each changed entity)
+     * {
+     *     state.reset().entityId(id).authorityEpoch(epoch).position(x, y, z).lastAppliedInputSequence(seq);
+     *     link.appendState(state, EntityFields.POSITION | EntityFields.LAST_APPLIED_INPUT);
+     * }
+     * link.commitStateBatch();
+     * }</pre>
      *
-     * @return {@link #OK}, {@link #NO_BATCH}, or {@link #BACK_PRESSURED} / {@link #NOT_CONNECTED} if a full part of
-     * the batch had to be sent and could not be.
+     * @return {@link #OK}, {@link #NO_BATCH}, {@link #STATE_TOO_LONG}, or {@link #BACK_PRESSURED} /
+     * {@link #NOT_CONNECTED} if a full part of the batch had to be sent and could not be.
      */
-    public int appendState(
-        final long entityId, final long epoch, final int changedMask, final long parentZoneId,
-        final long x, final long y, final long z,
-        final float qx, final float qy, final float qz, final float qw,
-        final float vx, final float vy, final float vz,
-        final float radius, final long lastAppliedInputSequence)
-    {
-        return appendState(entityId, epoch, changedMask & ~EntityFields.COMPONENT_STATE, parentZoneId, x, y, z, qx, qy, qz,
-            qw, vx, vy, vz, radius, lastAppliedInputSequence, controlBuffer, 0, 0);
-    }
-
-    /**
-     * As {@link #appendState(long, long, int, long, long, long, long, float, float, float, float, float, float,
-     * float, float, long)}, with component state (set bit 32 in {@code changedMask} to have it applied).
-     */
-    public int appendState(
-        final long entityId, final long epoch, final int changedMask, final long parentZoneId,
-        final long x, final long y, final long z,
-        final float qx, final float qy, final float qz, final float qw,
-        final float vx, final float vy, final float vz,
-        final float radius, final long lastAppliedInputSequence,
-        final DirectBuffer componentState, final int stateOffset, final int stateLength)
+    public int appendState(final EntityState state, final int changedMask)
     {
         if (!batchOpen)
         {
             return NO_BATCH;
         }
-        if (stateLength < 0 || stateLength > ctx.maxStateBytes())
+        final int stateLength = 0 != (changedMask & EntityFields.COMPONENT_STATE) ? state.componentStateLength() : 0;
+        if (stateLength > ctx.maxStateBytes())
         {
             return STATE_TOO_LONG;
         }
@@ -622,15 +615,15 @@ public final class ServerLink implements Agent, AutoCloseable
                 .statesCount(MAX_GROUP_ENTRIES);
         }
         final EntityStateBatchEncoder.StatesEncoder entry = states.next()
-            .entityId(entityId)
-            .authorityEpoch(epoch);
+            .entityId(state.entityId())
+            .authorityEpoch(state.authorityEpoch());
         sendBuffer.putShort(entry.changed().offset(), (short)changedMask, ByteOrder.LITTLE_ENDIAN);
-        entry.parentZoneId(parentZoneId);
-        entry.position().x(x).y(y).z(z);
-        entry.orientation().x(qx).y(qy).z(qz).w(qw);
-        entry.velocity().x(vx).y(vy).z(vz);
-        entry.radius(radius).lastAppliedInputSequence(lastAppliedInputSequence);
-        entry.putComponentState(componentState, stateOffset, stateLength);
+        entry.parentZoneId(state.parentZoneId());
+        entry.position().x(state.x()).y(state.y()).z(state.z());
+        entry.orientation().x(state.qx()).y(state.qy()).z(state.qz()).w(state.qw());
+        entry.velocity().x(state.vx()).y(state.vy()).z(state.vz());
+        entry.radius(state.radius()).lastAppliedInputSequence(state.lastAppliedInputSequence());
+        entry.putComponentState(state.componentStateBuffer(), 0, stateLength);
         batchCount++;
         return result;
     }
@@ -1089,22 +1082,14 @@ public final class ServerLink implements Agent, AutoCloseable
 
     private void onForwardedInput(final DirectBuffer buffer, final int offset)
     {
-        final ForwardedInputDecoder input = inputDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        final long entityId = input.entityId();
-        final long playerId = input.playerId();
-        final long epoch = input.authorityEpoch();
-        final long sequence = input.inputSequence();
-        final long clientTimestampNs = input.clientTimestampNs();
-        final long receivedTimeNs = input.receivedTimeNs();
-        final float mx = input.move().x();
-        final float my = input.move().y();
-        final float mz = input.move().z();
-        final float yaw = input.aimYaw();
-        final float pitch = input.aimPitch();
-        final int actions = (int)input.actions().getRaw();
+        final ForwardedInputDecoder decoder = inputDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final ForwardedInput input = forwardedInput;
+        input.set(decoder.entityId(), decoder.playerId(), decoder.authorityEpoch(), decoder.inputSequence(),
+            decoder.clientTimestampNs(), decoder.receivedTimeNs());
+        input.move(decoder.move().x(), decoder.move().y(), decoder.move().z());
+        input.aim(decoder.aimYaw(), decoder.aimPitch(), (int)decoder.actions().getRaw());
         inputsReceived++;
-        listener.onForwardedInput(this, entityId, playerId, epoch, sequence, clientTimestampNs, receivedTimeNs,
-            mx, my, mz, yaw, pitch, actions);
+        listener.onForwardedInput(this, input);
     }
 
     private void onStreamIn(final DirectBuffer buffer, final int offset)

@@ -119,12 +119,10 @@ public interface ServerListener
     }
 
     /**
-     * Hot path: player input for an entity this server simulates. {@code actions} is the raw {@code actionBits}.
+     * Hot path: player input for an entity this server simulates. {@code input} is reused by the link after this
+     * returns.
      */
-    default void onForwardedInput(final ServerLink link, final long entityId, final long playerId,
-        final long authorityEpoch, final long inputSequence, final long clientTimestampNs, final long receivedTimeNs,
-        final float moveX, final float moveY, final float moveZ, final float aimYaw, final float aimPitch,
-        final int actions)
+    default void onForwardedInput(final ServerLink link, final ForwardedInput input)
     {
     }
 

@@ -3,6 +3,7 @@
  */
 package io.orrery.servers.game;
 
+import io.orrery.link.EntityState;
 import org.agrona.collections.Long2LongHashMap;
 
 /**
@@ -258,6 +259,50 @@ public final class EntityTable
         followId[to] = followId[from];
         retargetTick[to] = retargetTick[from];
         pendingUntilNs[to] = pendingUntilNs[from];
+    }
+
+    /**
+     * Write the replicated fields of a state into a slot (not its id, kind, territory or change mask).
+     */
+    void setState(final int slot, final EntityState state)
+    {
+        archetype[slot] = state.archetypeId();
+        ownerPlayerId[slot] = state.ownerPlayerId();
+        parentZoneId[slot] = state.parentZoneId();
+        x[slot] = state.x();
+        y[slot] = state.y();
+        z[slot] = state.z();
+        qx[slot] = state.qx();
+        qy[slot] = state.qy();
+        qz[slot] = state.qz();
+        qw[slot] = state.qw();
+        vx[slot] = state.vx();
+        vy[slot] = state.vy();
+        vz[slot] = state.vz();
+        radius[slot] = state.radius();
+        epoch[slot] = state.authorityEpoch();
+    }
+
+    /**
+     * Copy the replicated state of a slot into a reusable struct (to publish it, create it or hand it back): every
+     * field, with the epoch of the entity and its last applied input sequence; no component state.
+     *
+     * @return {@code into}.
+     */
+    public EntityState copyTo(final int slot, final EntityState into)
+    {
+        into.reset()
+            .entityId(id[slot])
+            .archetypeId(archetype[slot])
+            .ownerPlayerId(ownerPlayerId[slot])
+            .parentZoneId(parentZoneId[slot])
+            .position(x[slot], y[slot], z[slot])
+            .orientation(qx[slot], qy[slot], qz[slot], qw[slot])
+            .velocity(vx[slot], vy[slot], vz[slot])
+            .radius(radius[slot])
+            .authorityEpoch(epoch[slot])
+            .lastAppliedInputSequence(appliedSequence[slot]);
+        return into;
     }
 
     // read accessors for publishers and tests

@@ -3,6 +3,7 @@
  */
 package io.orrery.servers.game;
 
+import io.orrery.link.EntityState;
 import io.orrery.wire.Archetypes;
 import io.orrery.wire.EntityFields;
 
@@ -319,31 +320,23 @@ public final class GameWorld
     // ----------------------------------------------------------------------------------------- entity lifecycle
 
     /**
-     * Take over an entity from a snapshot (stream-in): from now on this server simulates it at {@code epoch}. If the
-     * entity is present (a spawn of this server awaiting confirmation, or a repeated stream-in) its state is replaced
+     * Take over an entity from a snapshot (stream-in): from now on this server simulates it at the snapshot's
+     * {@link EntityState#authorityEpoch()}. If the entity is present (a spawn of this server awaiting confirmation, or a repeated stream-in) its state is replaced
      * and its behaviour kept.
      *
      * @return its slot, or {@link EntityTable#NULL_SLOT} when the table is full (counted).
      */
-    public int adopt(
-        final long entityId,
-        final int archetypeId,
-        final long ownerPlayerId,
-        final long parentZoneId,
-        final long x,
-        final long y,
-        final long z,
-        final float qx,
-        final float qy,
-        final float qz,
-        final float qw,
-        final float vx,
-        final float vy,
-        final float vz,
-        final float radius,
-        final long epoch,
-        final long lastAppliedInputSequence)
+    public int adopt(final EntityState state)
     {
+        final long entityId = state.entityId();
+        final int archetypeId = state.archetypeId();
+        final long ownerPlayerId = state.ownerPlayerId();
+        final long x = state.x();
+        final long y = state.y();
+        final float vx = state.vx();
+        final float vy = state.vy();
+        final float vz = state.vz();
+        final long lastAppliedInputSequence = state.lastAppliedInputSequence();
         int slot = entities.slotOf(entityId);
         final boolean known = EntityTable.NULL_SLOT != slot;
         if (!known)
@@ -357,21 +350,7 @@ public final class GameWorld
             entitiesAdopted++;
             entities.expiresAtNs[slot] = Long.MAX_VALUE;
         }
-        entities.archetype[slot] = archetypeId;
-        entities.ownerPlayerId[slot] = ownerPlayerId;
-        entities.parentZoneId[slot] = parentZoneId;
-        entities.x[slot] = x;
-        entities.y[slot] = y;
-        entities.z[slot] = z;
-        entities.qx[slot] = qx;
-        entities.qy[slot] = qy;
-        entities.qz[slot] = qz;
-        entities.qw[slot] = qw;
-        entities.vx[slot] = vx;
-        entities.vy[slot] = vy;
-        entities.vz[slot] = vz;
-        entities.radius[slot] = radius;
-        entities.epoch[slot] = epoch;
+        entities.setState(slot, state);
         entities.active[slot] = true;
         entities.pendingUntilNs[slot] = 0;
         entities.changed[slot] = CHANGED_ALL;
@@ -581,20 +560,17 @@ public final class GameWorld
      * A read-only client view of an entity another server owns entered or moved within the margin. The first view of
      * an entity carries every field; later ones only those in {@code changedMask} ({@code CHANGED_*} bits).
      */
-    public void onClientView(
-        final long entityId,
-        final int archetypeId,
-        final int ownerServerId,
-        final int changedMask,
-        final long x,
-        final long y,
-        final long z,
-        final long epoch)
+    public void onClientView(final EntityState view, final int ownerServerId, final int changedMask)
     {
+        final long entityId = view.entityId();
+        final long x = view.x();
+        final long y = view.y();
+        final long z = view.z();
+        final long epoch = view.authorityEpoch();
         final int slot = views.slotOf(entityId);
         if (ViewTable.NULL_SLOT == slot)
         {
-            if (!views.upsert(entityId, archetypeId, ownerServerId, x, y, z, epoch))
+            if (!views.upsert(entityId, view.archetypeId(), ownerServerId, x, y, z, epoch))
             {
                 viewsDropped++;
             }
