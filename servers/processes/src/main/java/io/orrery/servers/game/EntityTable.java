@@ -305,6 +305,38 @@ public final class EntityTable
         return into;
     }
 
+    /**
+     * Set a velocity (m/s), marking it changed only if it differs.
+     */
+    void setVelocity(final int slot, final float newVx, final float newVy, final float newVz)
+    {
+        if (newVx != vx[slot] || newVy != vy[slot] || newVz != vz[slot])
+        {
+            vx[slot] = newVx;
+            vy[slot] = newVy;
+            vz[slot] = newVz;
+            changed[slot] |= GameWorld.CHANGED_VELOCITY;
+        }
+    }
+
+    /**
+     * Move an entity by its velocity over one step ({@code stepMm}: millimetres per metre per second, the step in
+     * seconds times 1,000), marking the position changed if it moved.
+     */
+    void integrate(final int slot, final double stepMm)
+    {
+        final float slotVx = vx[slot];
+        final float slotVy = vy[slot];
+        final float slotVz = vz[slot];
+        if (0 != slotVx || 0 != slotVy || 0 != slotVz)
+        {
+            x[slot] += Math.round(slotVx * stepMm);
+            y[slot] += Math.round(slotVy * stepMm);
+            z[slot] += Math.round(slotVz * stepMm);
+            changed[slot] |= GameWorld.CHANGED_POSITION;
+        }
+    }
+
     // read accessors for publishers and tests
 
     public long entityId(final int slot)
