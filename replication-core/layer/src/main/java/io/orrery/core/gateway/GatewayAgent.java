@@ -19,6 +19,7 @@ import io.orrery.core.ingress.IngressLimits;
 import io.orrery.core.ingress.RefusalBudget;
 import io.orrery.core.ingress.ResponseChannels;
 import io.orrery.core.status.OrreryCounter;
+import io.orrery.wire.EntityIdSpace;
 import io.orrery.wire.MessageValidator;
 import io.orrery.wire.codec.DisconnectDecoder;
 import io.orrery.wire.codec.DisconnectEncoder;
@@ -106,7 +107,7 @@ public final class GatewayAgent implements Agent
     /**
      * Player entity ids (the player id in a token) live in [1, MAX_PLAYER_ID]; ids above are for world entities.
      */
-    public static final long MAX_PLAYER_ID = (1L << 40) - 1;
+    public static final long MAX_PLAYER_ID = EntityIdSpace.MAX_PLAYER_ID_EXCLUSIVE - 1;
     /**
      * Fragments per poll; the Gateway polls up to {@link #MAX_POLLS_PER_DUTY_CYCLE} times per duty cycle so a long
      * Replicant tick on a shared thread does not leave ingress (inputs, heartbeats) backlogged into timeouts.

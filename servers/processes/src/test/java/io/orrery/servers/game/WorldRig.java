@@ -4,6 +4,7 @@
 package io.orrery.servers.game;
 
 import io.orrery.link.EntityState;
+import io.orrery.wire.EntityIdSpace;
 import org.agrona.collections.LongArrayList;
 
 /**
@@ -14,7 +15,7 @@ import org.agrona.collections.LongArrayList;
 final class WorldRig implements WorldListener
 {
     static final long MM = 1000;
-    static final long ID_BASE = 1L << 41;
+    static final long ID_BASE = EntityIdSpace.SERVER_BLOCK_BASE;
 
     final GameWorld world;
     final LongArrayList spawned = new LongArrayList(4096, 0);
