@@ -6,6 +6,7 @@ package io.orrery.bots;
 import io.aeron.Aeron;
 import io.orrery.core.ReplicationLayer;
 import io.orrery.core.auth.SessionTokens;
+import io.orrery.wire.EntityIdSpace;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
@@ -460,7 +461,7 @@ public final class BotSwarm implements AutoCloseable
             {
                 throw new IllegalArgumentException("ramp must be positive: " + rampBotsPerSecond);
             }
-            if (playerIdBase <= 0 || playerIdBase + bots >= 1L << 40)
+            if (playerIdBase <= 0 || playerIdBase + bots >= EntityIdSpace.MAX_PLAYER_ID_EXCLUSIVE)
             {
                 throw new IllegalArgumentException("player ids must be in (0, 2^40): base " + playerIdBase);
             }

@@ -50,14 +50,14 @@ import java.nio.ByteOrder;
  */
 public final class CompactUpdates
 {
-    public static final int POSITION = 1;
-    public static final int VELOCITY = 2;
-    public static final int ORIENTATION = 4;
-    public static final int SIZE = 8;
-    public static final int PARENT_ZONE = 16;
-    public static final int COMPONENT_STATE = 32;
-    public static final int LAST_APPLIED_INPUT = 64;
-    public static final int AUTHORITY_EPOCH = 128;
+    public static final int POSITION = EntityFields.POSITION;
+    public static final int VELOCITY = EntityFields.VELOCITY;
+    public static final int ORIENTATION = EntityFields.ORIENTATION;
+    public static final int SIZE = EntityFields.SIZE;
+    public static final int PARENT_ZONE = EntityFields.PARENT_ZONE;
+    public static final int COMPONENT_STATE = EntityFields.COMPONENT_STATE;
+    public static final int LAST_APPLIED_INPUT = EntityFields.LAST_APPLIED_INPUT;
+    public static final int AUTHORITY_EPOCH = EntityFields.AUTHORITY_EPOCH;
 
     /**
      * Handles are below this (at most three varint bytes).

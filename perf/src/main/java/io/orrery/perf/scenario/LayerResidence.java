@@ -7,7 +7,6 @@ import java.util.List;
 
 import io.orrery.core.ReplicationLayer;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.SingleWriterRecorder;
 
 /**
  * The layer's residence times over one repetition, read from the recorders of an in-process layer's Replicant:
@@ -47,8 +46,8 @@ final class LayerResidence
     {
         if (null != layer)
         {
-            state = interval(layer.replicant().stateResidence(), state);
-            input = interval(layer.replicant().inputResidence(), input);
+            state = layer.replicant().stateResidence().getIntervalHistogram(state);
+            input = layer.replicant().inputResidence().getIntervalHistogram(input);
         }
     }
 
@@ -62,10 +61,5 @@ final class LayerResidence
             latencies.add(LatencySummary.of(STATE_METRIC, state));
             latencies.add(LatencySummary.of(INPUT_METRIC, input));
         }
-    }
-
-    private static Histogram interval(final SingleWriterRecorder recorder, final Histogram recycled)
-    {
-        return recorder.getIntervalHistogram(recycled);
     }
 }

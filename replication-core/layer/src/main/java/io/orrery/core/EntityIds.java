@@ -3,8 +3,11 @@
  */
 package io.orrery.core;
 
+import io.orrery.wire.EntityIdSpace;
+
 /**
- * How the 64-bit entity id space of a shard is divided, so that ids minted by different parties never collide:
+ * How the 64-bit entity id space of a shard is divided, so that ids minted by different parties never collide (the
+ * ranges are aliases of {@link EntityIdSpace}, their one definition, which the links and game servers share):
  * <pre>
  *   [1, 2^40)          player entities: the entity id of a player is its player id
  *   [2^40, 2^41)       entities created by the in-process scripted authority
@@ -18,11 +21,11 @@ package io.orrery.core;
  */
 public final class EntityIds
 {
-    public static final long MAX_PLAYER_ID_EXCLUSIVE = 1L << 40;
-    public static final long SCRIPTED_BASE = 1L << 40;
-    public static final long SERVER_BLOCK_BASE = 1L << 41;
-    public static final long ITEM_BASE = 1L << 60;
-    public static final long ITEM_LIMIT = 1L << 61;
+    public static final long MAX_PLAYER_ID_EXCLUSIVE = EntityIdSpace.MAX_PLAYER_ID_EXCLUSIVE;
+    public static final long SCRIPTED_BASE = EntityIdSpace.SCRIPTED_BASE;
+    public static final long SERVER_BLOCK_BASE = EntityIdSpace.SERVER_BLOCK_BASE;
+    public static final long ITEM_BASE = EntityIdSpace.ITEM_BASE;
+    public static final long ITEM_LIMIT = EntityIdSpace.ITEM_LIMIT;
 
     /**
      * The operation id of the starter item grant, under the player's key in the Global store; no client may use it.
@@ -35,12 +38,12 @@ public final class EntityIds
 
     public static boolean isPlayer(final long entityId)
     {
-        return entityId > 0 && entityId < MAX_PLAYER_ID_EXCLUSIVE;
+        return EntityIdSpace.isPlayer(entityId);
     }
 
     public static boolean isItem(final long entityId)
     {
-        return entityId >= ITEM_BASE && entityId < ITEM_LIMIT;
+        return EntityIdSpace.isItem(entityId);
     }
 
     /**
@@ -48,7 +51,7 @@ public final class EntityIds
      */
     public static long starterItemId(final long playerId)
     {
-        return ITEM_BASE + playerId;
+        return EntityIdSpace.starterItemId(playerId);
     }
 
     /**

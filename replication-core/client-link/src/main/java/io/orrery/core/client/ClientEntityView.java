@@ -3,6 +3,7 @@
  */
 package io.orrery.core.client;
 
+import io.orrery.link.EntityState;
 import org.agrona.collections.Long2LongHashMap;
 
 /**
@@ -189,33 +190,54 @@ public final class ClientEntityView
         }
     }
 
-    void set(
-        final int slot,
-        final int archetype,
-        final long zone,
-        final long x,
-        final long y,
-        final long z,
-        final float vx,
-        final float vy,
-        final float vz,
-        final float r,
-        final long epoch,
-        final long lastInput,
-        final long nowNs)
+    /**
+     * Write an entity's state into its slot: every replicated field of {@code state} but its id (the slot's entity
+     * is the one {@link #acquire(long)} bound) and owner, stamped {@code nowNs}.
+     */
+    void set(final int slot, final EntityState state, final long nowNs)
     {
-        archetypeId[slot] = archetype;
-        parentZoneId[slot] = zone;
-        positionX[slot] = x;
-        positionY[slot] = y;
-        positionZ[slot] = z;
-        velocityX[slot] = vx;
-        velocityY[slot] = vy;
-        velocityZ[slot] = vz;
-        radius[slot] = r;
-        authorityEpoch[slot] = epoch;
-        lastAppliedInputSequence[slot] = lastInput;
+        archetypeId[slot] = state.archetypeId();
+        parentZoneId[slot] = state.parentZoneId();
+        positionX[slot] = state.x();
+        positionY[slot] = state.y();
+        positionZ[slot] = state.z();
+        velocityX[slot] = state.vx();
+        velocityY[slot] = state.vy();
+        velocityZ[slot] = state.vz();
+        orientationX[slot] = state.qx();
+        orientationY[slot] = state.qy();
+        orientationZ[slot] = state.qz();
+        orientationW[slot] = state.qw();
+        radius[slot] = state.radius();
+        authorityEpoch[slot] = state.authorityEpoch();
+        lastAppliedInputSequence[slot] = state.lastAppliedInputSequence();
         lastUpdateNs[slot] = nowNs;
+    }
+
+    /**
+     * Copy the entity in a slot into a reusable struct (owner and component state are not kept by the view: 0 and
+     * empty).
+     * <pre>{@code
+     * final EntityState state = new EntityState(0); // once
+     * view.copyTo(slot, state);
+     * render(state.archetypeId(), state.x(), state.y(), state.z(), state.qx(), state.qy(), state.qz(), state.qw());
+     * }</pre>
+     *
+     * @return {@code into}.
+     */
+    public EntityState copyTo(final int slot, final EntityState into)
+    {
+        into.reset()
+            .entityId(entityId[slot])
+            .archetypeId(archetypeId[slot])
+            .parentZoneId(parentZoneId[slot])
+            .position(positionX[slot], positionY[slot], positionZ[slot])
+            .orientation(orientationX[slot], orientationY[slot], orientationZ[slot], orientationW[slot])
+            .velocity(velocityX[slot], velocityY[slot], velocityZ[slot])
+            .radius(radius[slot])
+            .authorityEpoch(authorityEpoch[slot])
+            .lastAppliedInputSequence(lastAppliedInputSequence[slot]);
+        return into;
     }
 
     void orientation(final int slot, final float x, final float y, final float z, final float w)

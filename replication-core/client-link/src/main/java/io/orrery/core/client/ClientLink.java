@@ -11,6 +11,7 @@ import io.aeron.exceptions.RegistrationException;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.orrery.link.BoundedFragmentAssembler;
+import io.orrery.link.EntityState;
 import io.orrery.wire.CompactUpdates;
 import io.orrery.wire.MessageValidator;
 import io.orrery.wire.codec.DespawnReason;
@@ -256,6 +257,7 @@ public final class ClientLink implements Agent, AutoCloseable
     private final EntityUpdatesCompactDecoder compactDecoder = new EntityUpdatesCompactDecoder();
     private final UnsafeBuffer compactEntries = new UnsafeBuffer(0, 0);
     private final CompactUpdates.Reader compactReader = new CompactUpdates.Reader();
+    private final EntityState decoded = new EntityState(0);
     private final StowResultDecoder stowResultDecoder = new StowResultDecoder();
 
     private long nowNs;
@@ -822,26 +824,22 @@ public final class ClientLink implements Agent, AutoCloseable
                 return;
             }
         }
-        final int archetype = spawn.archetypeId();
-        final long zone = spawn.parentZoneId();
-        final long x = spawn.position().x();
-        final long y = spawn.position().y();
-        final long z = spawn.position().z();
-        final float qx = spawn.orientation().x();
-        final float qy = spawn.orientation().y();
-        final float qz = spawn.orientation().z();
-        final float qw = spawn.orientation().w();
-        final float vx = spawn.velocity().x();
-        final float vy = spawn.velocity().y();
-        final float vz = spawn.velocity().z();
-        final float radius = spawn.radius();
-        final long epoch = spawn.authorityEpoch();
-        final long lastApplied = spawn.lastAppliedInputSequence();
+        final EntityState state = decoded.reset().entityId(entityId)
+            .archetypeId(spawn.archetypeId())
+            .parentZoneId(spawn.parentZoneId())
+            .position(spawn.position().x(), spawn.position().y(), spawn.position().z())
+            .orientation(spawn.orientation().x(), spawn.orientation().y(), spawn.orientation().z(),
+                spawn.orientation().w())
+            .velocity(spawn.velocity().x(), spawn.velocity().y(), spawn.velocity().z())
+            .radius(spawn.radius())
+            .authorityEpoch(spawn.authorityEpoch())
+            .lastAppliedInputSequence(spawn.lastAppliedInputSequence());
+        final long epoch = state.authorityEpoch();
+        final long lastApplied = state.lastAppliedInputSequence();
         spawn.serverTimeNs();
         final int handle = spawn.updateHandle();
         spawn.skipComponentState();
-        view.set(slot, archetype, zone, x, y, z, vx, vy, vz, radius, epoch, lastApplied, nowNs);
-        view.orientation(slot, qx, qy, qz, qw);
+        view.set(slot, state, nowNs);
         if (!view.bindHandle(slot, handle))
         {
             session.viewOverflows++;
@@ -871,45 +869,46 @@ public final class ClientLink implements Agent, AutoCloseable
                 continue;
             }
             final int mask = entry.mask();
-            long zone = view.parentZoneId(slot);
-            long x = view.positionX(slot);
-            long y = view.positionY(slot);
-            long z = view.positionZ(slot);
+            final EntityState state = view.copyTo(slot, decoded);
             if (0 != (mask & CompactUpdates.PARENT_ZONE))
             {
-                zone = entry.parentZoneId();
-                x = entry.positionX();
-                y = entry.positionY();
-                z = entry.positionZ();
+                state.parentZoneId(entry.parentZoneId())
+                    .position(entry.positionX(), entry.positionY(), entry.positionZ());
             }
             else if (0 != (mask & CompactUpdates.POSITION))
             {
-                x += entry.positionX() * CompactUpdates.POSITION_UNIT_MM;
-                y += entry.positionY() * CompactUpdates.POSITION_UNIT_MM;
-                z += entry.positionZ() * CompactUpdates.POSITION_UNIT_MM;
+                state.position(
+                    state.x() + entry.positionX() * CompactUpdates.POSITION_UNIT_MM,
+                    state.y() + entry.positionY() * CompactUpdates.POSITION_UNIT_MM,
+                    state.z() + entry.positionZ() * CompactUpdates.POSITION_UNIT_MM);
             }
-            float vx = view.velocityX(slot);
-            float vy = view.velocityY(slot);
-            float vz = view.velocityZ(slot);
             if (0 != (mask & CompactUpdates.VELOCITY))
             {
-                vx = CompactUpdates.velocityOf(entry.velocityX());
-                vy = CompactUpdates.velocityOf(entry.velocityY());
-                vz = CompactUpdates.velocityOf(entry.velocityZ());
+                state.velocity(CompactUpdates.velocityOf(entry.velocityX()),
+                    CompactUpdates.velocityOf(entry.velocityY()), CompactUpdates.velocityOf(entry.velocityZ()));
             }
             if (0 != (mask & CompactUpdates.ORIENTATION))
             {
                 final int packed = entry.orientation();
-                view.orientation(slot, CompactUpdates.orientationComponent(packed, 0),
+                state.orientation(CompactUpdates.orientationComponent(packed, 0),
                     CompactUpdates.orientationComponent(packed, 1), CompactUpdates.orientationComponent(packed, 2),
                     CompactUpdates.orientationComponent(packed, 3));
             }
-            final float radius = 0 != (mask & CompactUpdates.SIZE) ? entry.radius() : view.radius(slot);
-            final long epoch = 0 != (mask & CompactUpdates.AUTHORITY_EPOCH) ?
-                entry.authorityEpoch() : view.authorityEpoch(slot);
-            final long lastApplied = view.lastAppliedInputSequence(slot) +
-                (0 != (mask & CompactUpdates.LAST_APPLIED_INPUT) ? entry.lastAppliedInputDelta() : 0);
-            view.set(slot, view.archetypeId(slot), zone, x, y, z, vx, vy, vz, radius, epoch, lastApplied, nowNs);
+            if (0 != (mask & CompactUpdates.SIZE))
+            {
+                state.radius(entry.radius());
+            }
+            if (0 != (mask & CompactUpdates.AUTHORITY_EPOCH))
+            {
+                state.authorityEpoch(entry.authorityEpoch());
+            }
+            if (0 != (mask & CompactUpdates.LAST_APPLIED_INPUT))
+            {
+                state.lastAppliedInputSequence(state.lastAppliedInputSequence() + entry.lastAppliedInputDelta());
+            }
+            final long epoch = state.authorityEpoch();
+            final long lastApplied = state.lastAppliedInputSequence();
+            view.set(slot, state, nowNs);
             session.updatesReceived++;
             if (view.entityId(slot) == session.playerEntityId)
             {
@@ -929,18 +928,17 @@ public final class ClientLink implements Agent, AutoCloseable
         {
             final long entityId = update.entityId();
             final int mask = update.changed().getRaw();
-            final long zone = update.parentZoneId();
-            final long x = update.position().x();
-            final long y = update.position().y();
-            final long z = update.position().z();
+            final EntityState state = decoded.reset().entityId(entityId)
+                .parentZoneId(update.parentZoneId())
+                .position(update.position().x(), update.position().y(), update.position().z());
             update.orientation();
-            final float vx = update.velocity().x();
-            final float vy = update.velocity().y();
-            final float vz = update.velocity().z();
-            final float radius = update.radius();
-            final long epoch = update.authorityEpoch();
-            final long lastApplied = update.lastAppliedInputSequence();
+            state.velocity(update.velocity().x(), update.velocity().y(), update.velocity().z())
+                .radius(update.radius())
+                .authorityEpoch(update.authorityEpoch())
+                .lastAppliedInputSequence(update.lastAppliedInputSequence());
             update.skipComponentState();
+            final long epoch = state.authorityEpoch();
+            final long lastApplied = state.lastAppliedInputSequence();
 
             final int slot = view.slotOf(entityId);
             if (ClientEntityView.NULL_SLOT == slot)
@@ -948,7 +946,10 @@ public final class ClientLink implements Agent, AutoCloseable
                 session.updatesForUnknownEntities++;
                 continue;
             }
-            view.set(slot, view.archetypeId(slot), zone, x, y, z, vx, vy, vz, radius, epoch, lastApplied, nowNs);
+            // this message's orientation is not applied (as before): the view keeps the spawn's or a compact one
+            state.archetypeId(view.archetypeId(slot)).orientation(view.orientationX(slot), view.orientationY(slot),
+                view.orientationZ(slot), view.orientationW(slot));
+            view.set(slot, state, nowNs);
             session.updatesReceived++;
             if (entityId == session.playerEntityId)
             {

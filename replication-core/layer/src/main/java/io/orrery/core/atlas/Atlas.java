@@ -6,6 +6,8 @@ package io.orrery.core.atlas;
 import io.aeron.Counter;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.core.status.OrreryCounter;
+import io.orrery.wire.Archetypes;
+import io.orrery.wire.EntityIdSpace;
 import io.orrery.wire.codec.EntityCreateRequestDecoder;
 import io.orrery.wire.codec.EntityDestroyRequestDecoder;
 import io.orrery.wire.codec.EntityStateBatchDecoder;
@@ -84,9 +86,9 @@ public final class Atlas
     /**
      * Entity ids created by servers live in [2^41, ...): a block of {@link #ENTITY_ID_BLOCK} ids per server id.
      */
-    public static final long SERVER_ENTITY_ID_BASE = 1L << 41;
-    public static final long ENTITY_ID_BLOCK = 1L << 28;
-    public static final int ARCHETYPE_PLAYER = 1;
+    public static final long SERVER_ENTITY_ID_BASE = EntityIdSpace.SERVER_BLOCK_BASE;
+    public static final long ENTITY_ID_BLOCK = EntityIdSpace.SERVER_BLOCK_SIZE;
+    public static final int ARCHETYPE_PLAYER = Archetypes.PLAYER;
     static final int NO_SERVER = -1;
     private static final long MM_PER_M = 1000;
     private static final int WRITABLE_FIELDS = EntityStore.POSITION | EntityStore.VELOCITY |

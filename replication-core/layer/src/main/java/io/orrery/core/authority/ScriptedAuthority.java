@@ -4,6 +4,8 @@
 package io.orrery.core.authority;
 
 import io.orrery.core.replicant.EntityStore;
+import io.orrery.wire.Archetypes;
+import io.orrery.wire.EntityIdSpace;
 import io.orrery.wire.codec.PlayerInputDecoder;
 import org.agrona.collections.Long2LongHashMap;
 
@@ -26,11 +28,11 @@ public final class ScriptedAuthority implements Authority
     /**
      * First entity id used for scripted NPCs and ships; player entity ids (from tokens) must stay below it.
      */
-    public static final long SCRIPTED_ENTITY_ID_BASE = 1L << 40;
-    public static final int ARCHETYPE_PLAYER = 1;
-    public static final int ARCHETYPE_NPC = 2;
-    public static final int ARCHETYPE_SHIP = 3;
-    public static final int ARCHETYPE_CREW = 4;
+    public static final long SCRIPTED_ENTITY_ID_BASE = EntityIdSpace.SCRIPTED_BASE;
+    public static final int ARCHETYPE_PLAYER = Archetypes.PLAYER;
+    public static final int ARCHETYPE_NPC = Archetypes.NPC;
+    public static final int ARCHETYPE_SHIP = Archetypes.SHIP;
+    public static final int ARCHETYPE_CREW = Archetypes.CREW;
     private static final long MM_PER_M = 1000;
 
     /**

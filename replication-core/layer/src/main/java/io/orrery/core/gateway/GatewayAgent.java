@@ -19,6 +19,7 @@ import io.orrery.core.ingress.IngressLimits;
 import io.orrery.core.ingress.RefusalBudget;
 import io.orrery.core.ingress.ResponseChannels;
 import io.orrery.core.status.OrreryCounter;
+import io.orrery.wire.EntityIdSpace;
 import io.orrery.wire.MessageValidator;
 import io.orrery.wire.codec.DisconnectDecoder;
 import io.orrery.wire.codec.DisconnectEncoder;
@@ -109,7 +110,7 @@ public final class GatewayAgent implements Agent
     /**
      * Player entity ids (the player id in a token) live in [1, MAX_PLAYER_ID]; ids above are for world entities.
      */
-    public static final long MAX_PLAYER_ID = (1L << 40) - 1;
+    public static final long MAX_PLAYER_ID = EntityIdSpace.MAX_PLAYER_ID_EXCLUSIVE - 1;
     /**
      * Bytes after a {@code PlayerInput} on the ring to the Replicant: the Gateway's nano clock when it read it.
      */

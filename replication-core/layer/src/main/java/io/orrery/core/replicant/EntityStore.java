@@ -3,6 +3,7 @@
  */
 package io.orrery.core.replicant;
 
+import io.orrery.wire.EntityFields;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
@@ -101,26 +102,26 @@ public final class EntityStore
     public static final long ROOT_ZONE_ID = 0;
 
     /**
-     * Field bits, as the choices of the SBE {@code fieldMask} set.
+     * Field bits: aliases of {@link EntityFields}, the choices of the SBE {@code fieldMask} set.
      */
-    public static final int POSITION = 1;
-    public static final int VELOCITY = 2;
-    public static final int ORIENTATION = 4;
-    public static final int SIZE = 8;
-    public static final int PARENT_ZONE = 16;
-    public static final int COMPONENT_STATE = 32;
-    public static final int LAST_APPLIED_INPUT = 64;
-    public static final int AUTHORITY_EPOCH = 128;
+    public static final int POSITION = EntityFields.POSITION;
+    public static final int VELOCITY = EntityFields.VELOCITY;
+    public static final int ORIENTATION = EntityFields.ORIENTATION;
+    public static final int SIZE = EntityFields.SIZE;
+    public static final int PARENT_ZONE = EntityFields.PARENT_ZONE;
+    public static final int COMPONENT_STATE = EntityFields.COMPONENT_STATE;
+    public static final int LAST_APPLIED_INPUT = EntityFields.LAST_APPLIED_INPUT;
+    public static final int AUTHORITY_EPOCH = EntityFields.AUTHORITY_EPOCH;
 
     /**
      * All field bits.
      */
-    public static final int ALL_FIELDS = 255;
+    public static final int ALL_FIELDS = EntityFields.ALL;
 
     /**
      * Number of tracked fields.
      */
-    public static final int FIELD_COUNT = 8;
+    public static final int FIELD_COUNT = EntityFields.COUNT;
 
     private static final int POSITION_INDEX = 0;
     private static final int VELOCITY_INDEX = 1;

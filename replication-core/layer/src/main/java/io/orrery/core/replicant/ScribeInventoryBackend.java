@@ -11,6 +11,7 @@ import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.OperationType;
 import io.orrery.core.persistence.Scribe;
 import io.orrery.core.status.OrreryCounter;
+import io.orrery.wire.Archetypes;
 import io.orrery.wire.codec.DespawnReason;
 import io.orrery.wire.codec.OperationStatus;
 import org.agrona.collections.LongArrayQueue;
@@ -45,7 +46,7 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
     /**
      * Archetype of the starter crate every player is granted.
      */
-    public static final int ARCHETYPE_STARTER_CRATE = 16;
+    public static final int ARCHETYPE_STARTER_CRATE = Archetypes.STARTER_CRATE;
 
     /**
      * Bounding radius of an unstowed item (m).

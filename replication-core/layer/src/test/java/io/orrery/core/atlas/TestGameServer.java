@@ -5,6 +5,7 @@ package io.orrery.core.atlas;
 
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.core.server.EntitySnapshot;
+import io.orrery.core.server.ForwardedInput;
 import io.orrery.core.server.ServerLink;
 import io.orrery.core.server.ServerListener;
 import io.orrery.wire.codec.RejectReason;
@@ -41,6 +42,7 @@ final class TestGameServer implements ServerListener
     int count;
 
     final EntitySnapshot release = new EntitySnapshot();
+    final EntitySnapshot state = new EntitySnapshot(0);
     long tick;
     long inputsApplied;
     long inputsForUnknownEntities;
@@ -108,9 +110,10 @@ final class TestGameServer implements ServerListener
         {
             x[i] += Math.round(vx[i] * dtS * MM);
             y[i] += Math.round(vy[i] * dtS * MM);
-            link.appendState(ids[i], epochs[i], EntityStore.POSITION | EntityStore.VELOCITY |
-                EntityStore.LAST_APPLIED_INPUT, zones[i], x[i], y[i], z[i], 0, 0, 0, 1, vx[i], vy[i], 0, 0.5f,
-                lastApplied[i]);
+            state.reset().entityId(ids[i]).authorityEpoch(epochs[i]).parentZoneId(zones[i])
+                .position(x[i], y[i], z[i]).velocity(vx[i], vy[i], 0).radius(0.5f)
+                .lastAppliedInputSequence(lastApplied[i]);
+            link.appendState(state, EntityStore.POSITION | EntityStore.VELOCITY | EntityStore.LAST_APPLIED_INPUT);
         }
         return endTicks ? link.endTick(tick) : link.commitStateBatch();
     }
@@ -190,11 +193,13 @@ final class TestGameServer implements ServerListener
     }
 
     @Override
-    public void onForwardedInput(final ServerLink link, final long entityId, final long playerId,
-        final long authorityEpoch, final long inputSequence, final long clientTimestampNs, final long receivedTimeNs,
-        final float moveX, final float moveY, final float moveZ, final float aimYaw, final float aimPitch,
-        final int actions)
+    public void onForwardedInput(final ServerLink link, final ForwardedInput input)
     {
+        final long entityId = input.entityId();
+        final long authorityEpoch = input.authorityEpoch();
+        final long inputSequence = input.inputSequence();
+        final float moveX = input.moveX();
+        final float moveY = input.moveY();
         final int i = indexOf(entityId);
         if (i < 0)
         {

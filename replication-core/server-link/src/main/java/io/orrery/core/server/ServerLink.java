@@ -5,48 +5,16 @@ package io.orrery.core.server;
 
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
-import io.aeron.Publication;
-import io.aeron.Subscription;
-import io.aeron.exceptions.RegistrationException;
-import io.aeron.logbuffer.ControlledFragmentHandler;
-import io.aeron.logbuffer.Header;
-import io.orrery.link.Publications;
-import io.orrery.link.BoundedFragmentAssembler;
-import io.orrery.wire.MessageValidator;
-import io.orrery.wire.codec.ClientViewBatchDecoder;
-import io.orrery.wire.codec.DespawnReason;
-import io.orrery.wire.codec.EntityCreateRequestEncoder;
-import io.orrery.wire.codec.EntityDestroyRequestEncoder;
-import io.orrery.wire.codec.EntityStateBatchEncoder;
-import io.orrery.wire.codec.EntityStreamInDecoder;
-import io.orrery.wire.codec.EntityStreamOutDecoder;
-import io.orrery.wire.codec.EntityStreamOutEncoder;
-import io.orrery.wire.codec.ForwardedInputDecoder;
-import io.orrery.wire.codec.HandoffAcceptEncoder;
-import io.orrery.wire.codec.HandoffCommitDecoder;
-import io.orrery.wire.codec.HandoffPrepareDecoder;
-import io.orrery.wire.codec.LoadReportEncoder;
+import io.orrery.link.DistinctErrorPrinter;
+import io.orrery.link.DriverLoss;
+import io.orrery.link.EntityState;
+import io.orrery.wire.EntityFields;
 import io.orrery.wire.codec.MessageHeaderDecoder;
-import io.orrery.wire.codec.MessageHeaderEncoder;
-import io.orrery.wire.codec.ServerHelloEncoder;
-import io.orrery.wire.codec.ServerRejectDecoder;
-import io.orrery.wire.codec.ServerTickEndEncoder;
-import io.orrery.wire.codec.ServerWelcomeDecoder;
-import io.orrery.wire.codec.TerritoryGrantDecoder;
-import io.orrery.wire.codec.TerritoryRevokeDecoder;
-import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
-import org.agrona.DirectBuffer;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.AtomicCounter;
-import org.agrona.concurrent.status.CountersReader;
 
-import java.nio.ByteOrder;
-import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -91,6 +59,10 @@ import java.util.concurrent.TimeUnit;
  * restarts the measurement, so a paused or starved game server does not declare a live layer lost. Without
  * {@link Context#rejoin()} a lost layer ends the link ({@link State#DISCONNECTED}).
  * <p>
+ * Structure: this class is the entry point and the public API; the connection state machine (hello, welcome,
+ * binding, silence, rejoin) is a {@code LayerConnection}, what goes to the layer is encoded by a {@code LayerProxy}
+ * and what comes from it is decoded and dispatched by a {@code LayerResponseAdapter}.
+ * <p>
  * Threading: an {@link Agent}; every method is called on the thread that runs {@link #doWork()}.
  */
 public final class ServerLink implements Agent, AutoCloseable
@@ -119,7 +91,6 @@ public final class ServerLink implements Agent, AutoCloseable
      * Protocol version spoken by this build.
      */
     public static final int PROTOCOL_VERSION = 1;
-    private static final int COMPONENT_STATE_BIT = 32;
 
     public static final int REASON_CONNECT_FAILED = 1;
     public static final int REASON_TIMEOUT = 2;
@@ -145,112 +116,21 @@ public final class ServerLink implements Agent, AutoCloseable
      * publishers on the response channel can make the link hold.
      */
     static final int RESPONSE_REASSEMBLIES = 4;
-    private static final int MAX_GROUP_ENTRIES = 4096;
-    private static final int MAX_TEMPLATE_ID = 256;
 
     private final Context ctx;
-    private final Aeron aeron;
-    private final ServerListener listener;
-    private final NanoClock clock;
-    private long registrationId;
-    private final Subscription responses;
-    private final BoundedFragmentAssembler assembler;
-    private final AtomicCounter responsesTooLong;
-    private final AtomicCounter responseImagesRefused;
-    private final AtomicCounter responseFragmentsRefused;
-    private final SecureRandom random = new SecureRandom();
-    private long helloNonce;
-    private final UnsafeBuffer sendBuffer;
-    private final UnsafeBuffer controlBuffer = new UnsafeBuffer(new byte[256]);
-    private final UnsafeBuffer stateView = new UnsafeBuffer(0, 0);
-    private final EntitySnapshot snapshot;
-    private final Long2LongHashMap incomingFrom = new Long2LongHashMap(0);
-    private final Long2LongHashMap incomingEpoch = new Long2LongHashMap(0);
-
-    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
-    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
-    private final ServerHelloEncoder helloEncoder = new ServerHelloEncoder();
-    private final EntityStateBatchEncoder stateBatchEncoder = new EntityStateBatchEncoder();
-    private final EntityCreateRequestEncoder createEncoder = new EntityCreateRequestEncoder();
-    private final EntityDestroyRequestEncoder destroyEncoder = new EntityDestroyRequestEncoder();
-    private final EntityStreamOutEncoder streamOutEncoder = new EntityStreamOutEncoder();
-    private final HandoffAcceptEncoder acceptEncoder = new HandoffAcceptEncoder();
-    private final LoadReportEncoder loadReportEncoder = new LoadReportEncoder();
-    private final ServerTickEndEncoder tickEndEncoder = new ServerTickEndEncoder();
-    private final ServerWelcomeDecoder welcomeDecoder = new ServerWelcomeDecoder();
-    private final ServerRejectDecoder rejectDecoder = new ServerRejectDecoder();
-    private final TerritoryGrantDecoder grantDecoder = new TerritoryGrantDecoder();
-    private final TerritoryRevokeDecoder revokeDecoder = new TerritoryRevokeDecoder();
-    private final HandoffPrepareDecoder prepareDecoder = new HandoffPrepareDecoder();
-    private final HandoffCommitDecoder commitDecoder = new HandoffCommitDecoder();
-    private final ForwardedInputDecoder inputDecoder = new ForwardedInputDecoder();
-    private final EntityStreamInDecoder streamInDecoder = new EntityStreamInDecoder();
-    private final EntityStreamOutDecoder streamOutDecoder = new EntityStreamOutDecoder();
-    private final ClientViewBatchDecoder viewDecoder = new ClientViewBatchDecoder();
-
-    private State state = State.CONNECTING;
-    private ExclusivePublication publication;
-    private long nowNs;
-    private long deadlineNs;
-    private long nextHeartbeatNs;
-    private long serverSessionId;
-    private long entityIdBase;
-    private long entityIdCount;
+    private final LayerProxy proxy;
+    private final LayerResponseAdapter adapter;
+    private final LayerConnection connection;
     private long nextEntityOffset;
-    private int disconnectReason;
-
-    private EntityStateBatchEncoder.StatesEncoder states;
-    private boolean batchOpen;
-    private int batchCount;
-    private long batchTick;
-    private long batchNowNs;
-
-    private long loadTick;
-    private int loadEntityCount;
-    private int loadPlayerCount;
-    private long loadTickTimeP50Ns;
-    private long loadTickTimeMaxNs;
-    private float loadCpuLoad;
-
-    private long inputsReceived;
-    private long statesSent;
-    private long batchesSent;
-    private long backPressureEvents;
-    private long malformedReceived;
-    private long rejectsReceived;
-    private long foreignMessagesDropped;
-    private int boundImageSessionId;
-    private long lastHeardNs;
-    private long lastDutyCycleNs;
-    private long layerTimeoutNs;
-    private boolean rejoining;
-    private int rejoinAttempts;
-    private long nextAttemptNs;
-    private long layerLosses;
-    private long rejoins;
 
     private ServerLink(final Context ctx)
     {
         this.ctx = ctx;
-        this.aeron = ctx.aeron();
-        this.listener = ctx.listener();
-        this.clock = ctx.nanoClock();
-        this.snapshot = new EntitySnapshot(ctx.maxStateBytes());
-        this.sendBuffer = new UnsafeBuffer(new byte[2 * MAX_BATCH_BYTES + 2 * ctx.maxStateBytes() + 1024]);
-        final UnsafeBuffer counterValues = new UnsafeBuffer(
-            BufferUtil.allocateDirectAligned(3 * CountersReader.COUNTER_LENGTH, CountersReader.COUNTER_LENGTH));
-        this.responsesTooLong = new AtomicCounter(counterValues, 0);
-        this.responseImagesRefused = new AtomicCounter(counterValues, 1);
-        this.responseFragmentsRefused = new AtomicCounter(counterValues, 2);
-        this.assembler = new BoundedFragmentAssembler(this::onMessage, ctx.responseMaxMessageLength(),
-            ctx.responseMaxTermLength(), RESPONSE_REASSEMBLIES, responsesTooLong, responseImagesRefused,
-            responseFragmentsRefused);
-        this.helloNonce = random.nextLong() | 1L;
-        this.responses = aeron.addSubscription(ctx.responseChannel(), ctx.responseStreamId(),
-            assembler::refuseOversizedImage, ServerLink::onResponseImageGone);
-        this.registrationId = aeron.asyncAddExclusivePublication(ctx.ingressChannel(), ctx.ingressStreamId());
-        this.nowNs = clock.nanoTime();
-        this.deadlineNs = nowNs + ctx.connectTimeoutNs();
+        final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+        this.proxy = new LayerProxy(ctx.serverId(), ctx.maxStateBytes());
+        this.adapter = new LayerResponseAdapter(this, ctx.listener(), proxy, ctx.serverId(), ctx.maxStateBytes(),
+            headerDecoder);
+        this.connection = new LayerConnection(this, ctx, proxy, headerDecoder, adapter);
     }
 
     /**
@@ -279,195 +159,31 @@ public final class ServerLink implements Agent, AutoCloseable
     @Override
     public String roleName()
     {
-        return "orrery-server-link-" + ctx.serverId;
+        return "orrery-server-link-" + ctx.serverId();
     }
 
     @Override
     public int doWork()
     {
-        final long previousNs = nowNs;
-        nowNs = clock.nanoTime();
-        switch (state)
-        {
-            case CONNECTED:
-            {
-                if (nowNs - previousNs > layerTimeoutNs >> 2)
-                {
-                    lastHeardNs = nowNs; // this link was not running: its silence says nothing about the layer
-                }
-                int work = responses.controlledPoll(assembler, FRAGMENT_LIMIT);
-                if (State.CONNECTED != state)
-                {
-                    return work + 1;
-                }
-                if (nowNs - nextHeartbeatNs >= 0)
-                {
-                    nextHeartbeatNs = nowNs + ctx.heartbeatIntervalNs();
-                    sendLoadReport();
-                    if (assembler.reassemblyCount() > 0)
-                    {
-                        assembler.freeBuffersOfGoneImages(responses); // buffers of other images that went away
-                    }
-                    work++;
-                }
-                if (null == responses.imageBySessionId(boundImageSessionId))
-                {
-                    layerLost(REASON_CLOSED_BY_SHARD); // the layer's image went away (others do not count)
-                    work++;
-                }
-                else if (nowNs - lastHeardNs > layerTimeoutNs)
-                {
-                    layerLost(REASON_TIMEOUT);
-                    work++;
-                }
-                return work;
-            }
-
-            case CONNECTING:
-                return connecting();
-
-            case AWAITING_WELCOME:
-            {
-                final int work = responses.controlledPoll(assembler, FRAGMENT_LIMIT);
-                if (State.AWAITING_WELCOME == state && nowNs - deadlineNs > 0)
-                {
-                    if (rejoining)
-                    {
-                        abandonAttempt();
-                    }
-                    else
-                    {
-                        disconnect(REASON_CONNECT_FAILED);
-                    }
-                    return work + 1;
-                }
-                return work;
-            }
-
-            default:
-                return 0;
-        }
-    }
-
-    private int connecting()
-    {
-        if (rejoining)
-        {
-            // drain what arrives meanwhile (an old layer's last messages, answers to abandoned hellos)
-            responses.controlledPoll(assembler, FRAGMENT_LIMIT);
-            if (Aeron.NULL_VALUE == registrationId)
-            {
-                if (nowNs - nextAttemptNs < 0)
-                {
-                    return 0;
-                }
-                helloNonce = random.nextLong() | 1L;
-                registrationId = aeron.asyncAddExclusivePublication(ctx.ingressChannel(), ctx.ingressStreamId());
-                return 1;
-            }
-        }
-        if (null == publication)
-        {
-            try
-            {
-                publication = aeron.getExclusivePublication(registrationId);
-            }
-            catch (final RegistrationException ex)
-            {
-                if (rejoining)
-                {
-                    registrationId = Aeron.NULL_VALUE;
-                    scheduleAttempt();
-                }
-                else
-                {
-                    disconnect(REASON_CONNECT_FAILED);
-                }
-                return 1;
-            }
-        }
-        if (null != publication && publication.isConnected() && sendHello())
-        {
-            state = State.AWAITING_WELCOME;
-            if (rejoining)
-            {
-                deadlineNs = nowNs + ctx.rejoinHelloTimeoutNs();
-            }
-            return 1;
-        }
-        if (!rejoining && nowNs - deadlineNs > 0)
-        {
-            disconnect(REASON_CONNECT_FAILED);
-            return 1;
-        }
-        return 0;
+        return connection.doWork();
     }
 
     /**
-     * The layer went silent or its image went away: rejoin (or end, without {@link Context#rejoin()}).
+     * A welcome bound the link (called by its connection before the listener hears of it).
      */
-    private void layerLost(final int reason)
+    void onWelcomed()
     {
-        layerLosses++;
-        disconnectReason = reason;
-        if (!ctx.rejoin())
-        {
-            disconnect(reason);
-            return;
-        }
-        closeResources();
-        registrationId = Aeron.NULL_VALUE;
-        rejoining = true;
-        rejoinAttempts = 0;
-        state = State.CONNECTING;
-        scheduleAttempt();
-        listener.onLayerLost(this, reason);
-    }
-
-    /**
-     * A rejoin hello was not answered in time: drop its publication and try again after the next backoff.
-     */
-    private void abandonAttempt()
-    {
-        closeResources();
-        registrationId = Aeron.NULL_VALUE;
-        state = State.CONNECTING;
-        scheduleAttempt();
-    }
-
-    private void scheduleAttempt()
-    {
-        final long backoffNs = Math.min(ctx.rejoinBackoffMaxNs(),
-            ctx.rejoinBackoffInitialNs() << Math.min(rejoinAttempts, 20));
-        rejoinAttempts++;
-        final long halfNs = Math.max(1, backoffNs >> 1);
-        nextAttemptNs = nowNs + halfNs + (random.nextLong() & Long.MAX_VALUE) % halfNs;
-    }
-
-    private boolean sendHello()
-    {
-        final byte[] token = ctx.token();
-        final ServerHelloEncoder hello = helloEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .protocolVersion(PROTOCOL_VERSION)
-            .serverId(ctx.serverId)
-            .responseStreamId(ctx.responseStreamId())
-            .tickRateHz(ctx.tickRateHz())
-            .maxEntities(0)
-            .serverTimestampNs(nowNs)
-            .helloNonce(helloNonce)
-            .putAuthToken(token, 0, token.length)
-            .responseChannel(ctx.responseChannel());
-        return offer(sendBuffer, MessageHeaderEncoder.ENCODED_LENGTH + hello.encodedLength()) == OK;
+        nextEntityOffset = 0;
     }
 
     public State state()
     {
-        return state;
+        return connection.state();
     }
 
     public boolean isConnected()
     {
-        return State.CONNECTED == state;
+        return State.CONNECTED == connection.state();
     }
 
     /**
@@ -475,7 +191,7 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public boolean isRejoining()
     {
-        return rejoining;
+        return connection.isRejoining();
     }
 
     /**
@@ -483,7 +199,7 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public long layerLosses()
     {
-        return layerLosses;
+        return connection.layerLosses();
     }
 
     /**
@@ -491,7 +207,7 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public long rejoins()
     {
-        return rejoins;
+        return connection.rejoins();
     }
 
     /**
@@ -502,14 +218,14 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public boolean isIngressWindowOpen()
     {
-        final ExclusivePublication publication = this.publication;
+        final ExclusivePublication publication = connection.publication();
         return null == publication || !publication.isConnected() ||
             publication.availableWindow() >= publication.termBufferLength() >> 2;
     }
 
     public int serverId()
     {
-        return ctx.serverId;
+        return ctx.serverId();
     }
 
     /**
@@ -517,7 +233,7 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public int disconnectReason()
     {
-        return disconnectReason;
+        return connection.disconnectReason();
     }
 
     /**
@@ -525,7 +241,7 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public long serverSessionId()
     {
-        return serverSessionId;
+        return connection.serverSessionId();
     }
 
     /**
@@ -533,7 +249,7 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public long entityIdBase()
     {
-        return entityIdBase;
+        return connection.entityIdBase();
     }
 
     /**
@@ -541,11 +257,11 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public long nextEntityId()
     {
-        if (0 == entityIdBase || nextEntityOffset >= entityIdCount)
+        if (0 == connection.entityIdBase() || nextEntityOffset >= connection.entityIdCount())
         {
             return ID_OUT_OF_BLOCK;
         }
-        return entityIdBase + nextEntityOffset++;
+        return connection.entityIdBase() + nextEntityOffset++;
     }
 
     /**
@@ -555,88 +271,32 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public int beginStateBatch(final long tick, final long nowNs)
     {
-        int result = OK;
-        if (batchOpen)
-        {
-            result = commitStateBatch();
-        }
-        if (State.CONNECTED != state)
-        {
-            batchOpen = false;
-            return NOT_CONNECTED;
-        }
-        batchOpen = true;
-        batchCount = 0;
-        batchTick = tick;
-        batchNowNs = nowNs;
-        return result;
+        return proxy.beginStateBatch(tick, nowNs, State.CONNECTED == connection.state());
     }
 
     /**
-     * Append one authoritative write. Only the fields in {@code changedMask} (bits of {@code fieldMask}: 1 position,
-     * 2 velocity, 4 orientation, 8 size, 16 parentZone, 64 lastAppliedInput) are applied by the Replication Layer.
+     * Append one authoritative write of {@code state}'s entity ({@link EntityState#entityId()}) at its
+     * {@link EntityState#authorityEpoch()}. Only the fields in {@code changedMask} ({@link EntityFields} bits) are
+     * applied by the Replication Layer; the state's component state is sent only with
+     * {@link EntityFields#COMPONENT_STATE}. One struct, refilled per entity, serves a whole tick:
+     * <pre>{@code
+     * final EntityState state = new EntityState(0); // once
+     * ...
+     * link.beginStateBatch(tick, nowNs);
+     * for (each changed entity)
+     * {
+     *     state.reset().entityId(id).authorityEpoch(epoch).position(x, y, z).lastAppliedInputSequence(seq);
+     *     link.appendState(state, EntityFields.POSITION | EntityFields.LAST_APPLIED_INPUT);
+     * }
+     * link.commitStateBatch();
+     * }</pre>
      *
-     * @return {@link #OK}, {@link #NO_BATCH}, or {@link #BACK_PRESSURED} / {@link #NOT_CONNECTED} if a full part of
-     * the batch had to be sent and could not be.
+     * @return {@link #OK}, {@link #NO_BATCH}, {@link #STATE_TOO_LONG}, or {@link #BACK_PRESSURED} /
+     * {@link #NOT_CONNECTED} if a full part of the batch had to be sent and could not be.
      */
-    public int appendState(
-        final long entityId, final long epoch, final int changedMask, final long parentZoneId,
-        final long x, final long y, final long z,
-        final float qx, final float qy, final float qz, final float qw,
-        final float vx, final float vy, final float vz,
-        final float radius, final long lastAppliedInputSequence)
+    public int appendState(final EntityState state, final int changedMask)
     {
-        return appendState(entityId, epoch, changedMask & ~COMPONENT_STATE_BIT, parentZoneId, x, y, z, qx, qy, qz,
-            qw, vx, vy, vz, radius, lastAppliedInputSequence, controlBuffer, 0, 0);
-    }
-
-    /**
-     * As {@link #appendState(long, long, int, long, long, long, long, float, float, float, float, float, float,
-     * float, float, long)}, with component state (set bit 32 in {@code changedMask} to have it applied).
-     */
-    public int appendState(
-        final long entityId, final long epoch, final int changedMask, final long parentZoneId,
-        final long x, final long y, final long z,
-        final float qx, final float qy, final float qz, final float qw,
-        final float vx, final float vy, final float vz,
-        final float radius, final long lastAppliedInputSequence,
-        final DirectBuffer componentState, final int stateOffset, final int stateLength)
-    {
-        if (!batchOpen)
-        {
-            return NO_BATCH;
-        }
-        if (stateLength < 0 || stateLength > ctx.maxStateBytes())
-        {
-            return STATE_TOO_LONG;
-        }
-        int result = OK;
-        if (batchCount > 0 && (batchCount == MAX_GROUP_ENTRIES ||
-            stateBatchEncoder.limit() + EntityStateBatchEncoder.StatesEncoder.sbeBlockLength() + 2 + stateLength >
-            MAX_BATCH_BYTES))
-        {
-            result = flushStateBatch();
-        }
-        if (0 == batchCount)
-        {
-            states = stateBatchEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-                .serverId(ctx.serverId)
-                .tick(batchTick)
-                .serverTimeNs(batchNowNs)
-                .statesCount(MAX_GROUP_ENTRIES);
-        }
-        final EntityStateBatchEncoder.StatesEncoder entry = states.next()
-            .entityId(entityId)
-            .authorityEpoch(epoch);
-        sendBuffer.putShort(entry.changed().offset(), (short)changedMask, ByteOrder.LITTLE_ENDIAN);
-        entry.parentZoneId(parentZoneId);
-        entry.position().x(x).y(y).z(z);
-        entry.orientation().x(qx).y(qy).z(qz).w(qw);
-        entry.velocity().x(vx).y(vy).z(vz);
-        entry.radius(radius).lastAppliedInputSequence(lastAppliedInputSequence);
-        entry.putComponentState(componentState, stateOffset, stateLength);
-        batchCount++;
-        return result;
+        return proxy.appendState(state, changedMask);
     }
 
     /**
@@ -646,12 +306,7 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public int commitStateBatch()
     {
-        if (!batchOpen)
-        {
-            return NO_BATCH;
-        }
-        batchOpen = false;
-        return 0 == batchCount ? OK : flushStateBatch();
+        return proxy.commitStateBatch();
     }
 
     /**
@@ -665,31 +320,7 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public int endTick(final long tick)
     {
-        final int committed = batchOpen ? commitStateBatch() : OK;
-        if (State.CONNECTED != state)
-        {
-            return NOT_CONNECTED;
-        }
-        tickEndEncoder.wrapAndApplyHeader(controlBuffer, 0, headerEncoder)
-            .serverId(ctx.serverId)
-            .tick(tick)
-            .serverTimeNs(nowNs);
-        final int result = offer(controlBuffer, MessageHeaderEncoder.ENCODED_LENGTH + tickEndEncoder.encodedLength());
-        return OK != committed ? committed : result;
-    }
-
-    private int flushStateBatch()
-    {
-        states.resetCountToIndex();
-        final int count = batchCount;
-        batchCount = 0;
-        final int result = offer(sendBuffer, stateBatchEncoder.limit());
-        if (OK == result)
-        {
-            statesSent += count;
-            batchesSent++;
-        }
-        return result;
+        return proxy.endTick(tick, connection.nowNs(), State.CONNECTED == connection.state());
     }
 
     /**
@@ -700,26 +331,15 @@ public final class ServerLink implements Agent, AutoCloseable
      * @return {@link #OK}, {@link #ID_OUT_OF_BLOCK}, {@link #STATE_TOO_LONG}, {@link #BACK_PRESSURED},
      * {@link #NOT_CONNECTED}.
      */
-    public int createEntity(final EntitySnapshot entity, final boolean isZone)
+    public int createEntity(final EntityState entity, final boolean isZone)
     {
         final long entityId = entity.entityId();
-        if (0 == entityIdBase || entityId < entityIdBase || entityId >= entityIdBase + entityIdCount)
+        final long base = connection.entityIdBase();
+        if (0 == base || entityId < base || entityId >= base + connection.entityIdCount())
         {
             return ID_OUT_OF_BLOCK;
         }
-        final EntityCreateRequestEncoder create = createEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .serverId(ctx.serverId)
-            .entityId(entityId)
-            .archetypeId(entity.archetypeId())
-            .ownerPlayerId(entity.ownerPlayerId())
-            .parentZoneId(entity.parentZoneId());
-        create.position().x(entity.x()).y(entity.y()).z(entity.z());
-        create.orientation().x(entity.qx()).y(entity.qy()).z(entity.qz()).w(entity.qw());
-        create.velocity().x(entity.vx()).y(entity.vy()).z(entity.vz());
-        create.radius(entity.radius())
-            .isZone((short)(isZone ? 1 : 0))
-            .putComponentState(entity.componentStateBuffer(), 0, entity.componentStateLength());
-        return offer(sendBuffer, MessageHeaderEncoder.ENCODED_LENGTH + create.encodedLength());
+        return proxy.createEntity(entity, isZone);
     }
 
     /**
@@ -729,11 +349,7 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public int destroyEntity(final long entityId, final long epoch)
     {
-        destroyEncoder.wrapAndApplyHeader(controlBuffer, 0, headerEncoder)
-            .serverId(ctx.serverId)
-            .entityId(entityId)
-            .authorityEpoch(epoch);
-        return offer(controlBuffer, MessageHeaderEncoder.ENCODED_LENGTH + destroyEncoder.encodedLength());
+        return proxy.destroyEntity(entityId, epoch);
     }
 
     /**
@@ -742,35 +358,9 @@ public final class ServerLink implements Agent, AutoCloseable
      *
      * @return {@link #OK}, {@link #STATE_TOO_LONG}, {@link #BACK_PRESSURED}, {@link #NOT_CONNECTED}.
      */
-    public int releaseEntity(final EntitySnapshot finalState)
+    public int releaseEntity(final EntityState finalState)
     {
-        if (batchOpen && batchCount > 0)
-        {
-            final int result = flushStateBatch();
-            if (OK != result)
-            {
-                return result;
-            }
-        }
-        final EntityStreamOutEncoder.EntitiesEncoder entry = streamOutEncoder
-            .wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .territoryId(0)
-            .epoch(finalState.authorityEpoch())
-            .reason(DespawnReason.destroyed)
-            .entitiesCount(1)
-            .next()
-            .entityId(finalState.entityId())
-            .archetypeId(finalState.archetypeId())
-            .ownerPlayerId(finalState.ownerPlayerId())
-            .parentZoneId(finalState.parentZoneId());
-        entry.position().x(finalState.x()).y(finalState.y()).z(finalState.z());
-        entry.orientation().x(finalState.qx()).y(finalState.qy()).z(finalState.qz()).w(finalState.qw());
-        entry.velocity().x(finalState.vx()).y(finalState.vy()).z(finalState.vz());
-        entry.radius(finalState.radius())
-            .authorityEpoch(finalState.authorityEpoch())
-            .lastAppliedInputSequence(finalState.lastAppliedInputSequence())
-            .putComponentState(finalState.componentStateBuffer(), 0, finalState.componentStateLength());
-        return offer(sendBuffer, streamOutEncoder.limit());
+        return proxy.releaseEntity(finalState);
     }
 
     /**
@@ -782,58 +372,39 @@ public final class ServerLink implements Agent, AutoCloseable
         final long tick, final int entityCount, final int playerCount, final long tickTimeP50Ns,
         final long tickTimeMaxNs, final float cpuLoad)
     {
-        loadTick = tick;
-        loadEntityCount = entityCount;
-        loadPlayerCount = playerCount;
-        loadTickTimeP50Ns = tickTimeP50Ns;
-        loadTickTimeMaxNs = tickTimeMaxNs;
-        loadCpuLoad = cpuLoad;
-        nextHeartbeatNs = nowNs + ctx.heartbeatIntervalNs();
-        return sendLoadReport();
-    }
-
-    private int sendLoadReport()
-    {
-        loadReportEncoder.wrapAndApplyHeader(controlBuffer, 0, headerEncoder)
-            .serverId(ctx.serverId)
-            .serverTimestampNs(nowNs)
-            .tick(loadTick)
-            .entityCount(loadEntityCount)
-            .playerCount(loadPlayerCount)
-            .tickTimeP50Ns(loadTickTimeP50Ns)
-            .tickTimeMaxNs(loadTickTimeMaxNs)
-            .cpuLoad(loadCpuLoad);
-        return offer(controlBuffer, MessageHeaderEncoder.ENCODED_LENGTH + loadReportEncoder.encodedLength());
+        proxy.loadFigures(tick, entityCount, playerCount, tickTimeP50Ns, tickTimeMaxNs, cpuLoad);
+        connection.heartbeatSent();
+        return proxy.sendLoadReport(connection.nowNs());
     }
 
     public long inputsReceived()
     {
-        return inputsReceived;
+        return adapter.inputsReceived();
     }
 
     public long statesSent()
     {
-        return statesSent;
+        return proxy.statesSent();
     }
 
     public long batchesSent()
     {
-        return batchesSent;
+        return proxy.batchesSent();
     }
 
     public long backPressureEvents()
     {
-        return backPressureEvents;
+        return proxy.backPressureEvents();
     }
 
     public long malformedReceived()
     {
-        return malformedReceived;
+        return connection.malformedReceived() + adapter.malformedReceived();
     }
 
     public long rejectsReceived()
     {
-        return rejectsReceived;
+        return connection.rejectsReceived() + adapter.rejectsReceived();
     }
 
     /**
@@ -842,7 +413,7 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public long foreignMessagesDropped()
     {
-        return foreignMessagesDropped;
+        return connection.foreignMessagesDropped();
     }
 
     /**
@@ -850,7 +421,7 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public long responsesTooLong()
     {
-        return responsesTooLong.get();
+        return connection.responsesTooLong();
     }
 
     /**
@@ -858,412 +429,19 @@ public final class ServerLink implements Agent, AutoCloseable
      */
     public long responseImagesRefused()
     {
-        return responseImagesRefused.get();
+        return connection.responseImagesRefused();
     }
 
     @Override
     public void onClose()
     {
-        if (State.CLOSED == state)
-        {
-            return;
-        }
-        final boolean wasOpen = State.CONNECTED == state || State.AWAITING_WELCOME == state ||
-            State.CONNECTING == state;
-        closeResources();
-        state = State.CLOSED;
-        if (wasOpen)
-        {
-            disconnectReason = REASON_LOCAL_CLOSE;
-            listener.onDisconnected(this, REASON_LOCAL_CLOSE);
-        }
-        CloseHelper.quietClose(responses);
-        ctx.close();
+        connection.close();
     }
 
     @Override
     public void close()
     {
         onClose();
-    }
-
-    private void disconnect(final int reason)
-    {
-        rejoining = false;
-        closeResources();
-        CloseHelper.quietClose(responses);
-        state = State.DISCONNECTED;
-        disconnectReason = reason;
-        listener.onDisconnected(this, reason);
-    }
-
-    private void closeResources()
-    {
-        if (null != publication)
-        {
-            CloseHelper.quietClose(publication);
-            publication = null;
-        }
-        else if (State.CONNECTING == state && Aeron.NULL_VALUE != registrationId)
-        {
-            aeron.asyncRemovePublication(registrationId);
-        }
-        batchOpen = false;
-        incomingFrom.clear();
-        incomingEpoch.clear();
-    }
-
-    private int offer(final DirectBuffer buffer, final int length)
-    {
-        final ExclusivePublication publication = this.publication;
-        if (null == publication || State.CLOSED == state || State.DISCONNECTED == state)
-        {
-            return NOT_CONNECTED;
-        }
-        final long result = Publications.offer(publication, buffer, 0, length);
-        if (result > 0)
-        {
-            return OK;
-        }
-        if (Publication.NOT_CONNECTED == result || Publication.CLOSED == result ||
-            Publication.MAX_POSITION_EXCEEDED == result)
-        {
-            return NOT_CONNECTED;
-        }
-        backPressureEvents++;
-        return BACK_PRESSURED;
-    }
-
-    // ------------------------------------------------------------------ inbound
-
-    private static void onResponseImageGone(final io.aeron.Image image)
-    {
-        // reassembly buffers of gone images are freed on the duty cycle
-    }
-
-    private ControlledFragmentHandler.Action onMessage(
-        final DirectBuffer buffer, final int offset, final int length, final Header header)
-    {
-        onFragment(buffer, offset, length, header);
-        return ControlledFragmentHandler.Action.CONTINUE;
-    }
-
-    private void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
-    {
-        if (State.CONNECTED == state)
-        {
-            if (header.sessionId() != boundImageSessionId)
-            {
-                foreignMessagesDropped++;
-                return;
-            }
-            lastHeardNs = nowNs;
-        }
-        if (MessageValidator.validate(buffer, offset, length) < 0)
-        {
-            malformedReceived++;
-            return;
-        }
-        headerDecoder.wrap(buffer, offset);
-        final int templateId = headerDecoder.templateId();
-        if (State.CONNECTED != state)
-        {
-            onHandshake(templateId, buffer, offset, header.sessionId());
-            return;
-        }
-        switch (templateId)
-        {
-            case ForwardedInputDecoder.TEMPLATE_ID:
-                onForwardedInput(buffer, offset);
-                break;
-
-            case ClientViewBatchDecoder.TEMPLATE_ID:
-                onViewBatch(buffer, offset);
-                break;
-
-            case EntityStreamInDecoder.TEMPLATE_ID:
-                onStreamIn(buffer, offset);
-                break;
-
-            case HandoffPrepareDecoder.TEMPLATE_ID:
-                onHandoffPrepare(buffer, offset);
-                break;
-
-            case HandoffCommitDecoder.TEMPLATE_ID:
-            {
-                commitDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                commitDecoder.handoffId();
-                final long entityId = commitDecoder.entityId();
-                final int fromServerId = commitDecoder.fromServerId();
-                commitDecoder.toServerId();
-                final long newEpoch = commitDecoder.newEpoch();
-                final long lastDelivered = commitDecoder.lastDeliveredInputSequence();
-                incomingFrom.remove(entityId);
-                incomingEpoch.remove(entityId);
-                listener.onHandoffCommit(this, entityId, fromServerId, newEpoch, lastDelivered);
-                break;
-            }
-
-            case EntityStreamOutDecoder.TEMPLATE_ID:
-                onEvict(buffer, offset);
-                break;
-
-            case TerritoryGrantDecoder.TEMPLATE_ID:
-            {
-                grantDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                final int territoryId = grantDecoder.territoryId();
-                grantDecoder.serverId();
-                final long epoch = grantDecoder.epoch();
-                final long rootZoneId = grantDecoder.rootZoneId();
-                final long minX = grantDecoder.boundsMin().x();
-                final long minY = grantDecoder.boundsMin().y();
-                final long minZ = grantDecoder.boundsMin().z();
-                final long maxX = grantDecoder.boundsMax().x();
-                final long maxY = grantDecoder.boundsMax().y();
-                final long maxZ = grantDecoder.boundsMax().z();
-                listener.onTerritoryGranted(this, territoryId, epoch, rootZoneId, minX, minY, minZ, maxX, maxY, maxZ);
-                break;
-            }
-
-            case TerritoryRevokeDecoder.TEMPLATE_ID:
-            {
-                revokeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                final int territoryId = revokeDecoder.territoryId();
-                revokeDecoder.serverId();
-                final long epoch = revokeDecoder.epoch();
-                listener.onTerritoryRevoked(this, territoryId, epoch, revokeDecoder.reasonRaw());
-                break;
-            }
-
-            case ServerRejectDecoder.TEMPLATE_ID:
-            {
-                rejectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                rejectDecoder.serverId();
-                final int reason = rejectDecoder.reasonRaw();
-                final int rejectedTemplateId = rejectDecoder.rejectedTemplateId();
-                final long entityId = rejectDecoder.entityId();
-                rejectDecoder.skipReasonText();
-                rejectsReceived++;
-                listener.onServerReject(this, reason, rejectedTemplateId, entityId);
-                break;
-            }
-
-            default:
-                break;
-        }
-    }
-
-    private void onHandshake(final int templateId, final DirectBuffer buffer, final int offset,
-        final int imageSessionId)
-    {
-        if (State.AWAITING_WELCOME != state)
-        {
-            return;
-        }
-        if (ServerWelcomeDecoder.TEMPLATE_ID == templateId)
-        {
-            welcomeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-            final int welcomedServerId = welcomeDecoder.serverId();
-            final long welcomeSessionId = welcomeDecoder.serverSessionId();
-            welcomeDecoder.replicationTimeNs();
-            final long base = welcomeDecoder.entityIdBase();
-            final long count = welcomeDecoder.entityIdCount();
-            final long layerHeartbeatIntervalMs = welcomeDecoder.heartbeatIntervalMs();
-            welcomeDecoder.sessionTimeoutMs();
-            if (welcomedServerId != ctx.serverId || welcomeDecoder.helloNonce() != helloNonce)
-            {
-                foreignMessagesDropped++;
-                return;
-            }
-            serverSessionId = welcomeSessionId;
-            entityIdBase = base;
-            entityIdCount = count;
-            boundImageSessionId = imageSessionId;
-            nextEntityOffset = 0;
-            layerTimeoutNs = Math.max(ctx.layerTimeoutNs(),
-                3 * TimeUnit.MILLISECONDS.toNanos(layerHeartbeatIntervalMs));
-            lastHeardNs = nowNs;
-            state = State.CONNECTED;
-            if (rejoining)
-            {
-                rejoining = false;
-                rejoinAttempts = 0;
-                rejoins++;
-            }
-            nextHeartbeatNs = nowNs;
-            listener.onWelcome(this, serverSessionId, entityIdBase, entityIdCount);
-        }
-        else if (ServerRejectDecoder.TEMPLATE_ID == templateId)
-        {
-            rejectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-            rejectDecoder.serverId();
-            final int reason = rejectDecoder.reasonRaw();
-            rejectDecoder.rejectedTemplateId();
-            rejectDecoder.entityId();
-            if (rejectDecoder.helloNonce() != helloNonce)
-            {
-                foreignMessagesDropped++;
-                return;
-            }
-            final String text = rejectDecoder.reasonText();
-            rejectsReceived++;
-            closeResources();
-            CloseHelper.quietClose(responses);
-            rejoining = false;
-            state = State.REJECTED;
-            listener.onRejected(this, reason, text);
-        }
-    }
-
-    private void onForwardedInput(final DirectBuffer buffer, final int offset)
-    {
-        final ForwardedInputDecoder input = inputDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        final long entityId = input.entityId();
-        final long playerId = input.playerId();
-        final long epoch = input.authorityEpoch();
-        final long sequence = input.inputSequence();
-        final long clientTimestampNs = input.clientTimestampNs();
-        final long receivedTimeNs = input.receivedTimeNs();
-        final float mx = input.move().x();
-        final float my = input.move().y();
-        final float mz = input.move().z();
-        final float yaw = input.aimYaw();
-        final float pitch = input.aimPitch();
-        final int actions = (int)input.actions().getRaw();
-        inputsReceived++;
-        listener.onForwardedInput(this, entityId, playerId, epoch, sequence, clientTimestampNs, receivedTimeNs,
-            mx, my, mz, yaw, pitch, actions);
-    }
-
-    private void onStreamIn(final DirectBuffer buffer, final int offset)
-    {
-        final EntityStreamInDecoder streamIn = streamInDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        streamIn.territoryId();
-        streamIn.epoch();
-        for (final EntityStreamInDecoder.EntitiesDecoder entity : streamIn.entities())
-        {
-            final EntitySnapshot s = snapshot;
-            s.entityId(entity.entityId())
-                .archetypeId(entity.archetypeId())
-                .ownerPlayerId(entity.ownerPlayerId())
-                .parentZoneId(entity.parentZoneId())
-                .position(entity.position().x(), entity.position().y(), entity.position().z())
-                .orientation(entity.orientation().x(), entity.orientation().y(), entity.orientation().z(),
-                    entity.orientation().w())
-                .velocity(entity.velocity().x(), entity.velocity().y(), entity.velocity().z())
-                .radius(entity.radius())
-                .authorityEpoch(entity.authorityEpoch())
-                .lastAppliedInputSequence(entity.lastAppliedInputSequence());
-            readState(entity.componentStateLength(), entity);
-            final long entityId = s.entityId();
-            final int fromServerId = (int)incomingFrom.get(entityId);
-            if (0 != fromServerId)
-            {
-                listener.onHandoffPrepare(this, entityId, fromServerId, incomingEpoch.get(entityId), s);
-            }
-            else
-            {
-                listener.onEntityStreamIn(this, s);
-            }
-        }
-    }
-
-    private void readState(final int length, final EntityStreamInDecoder.EntitiesDecoder entity)
-    {
-        if (length <= snapshot.maxStateBytes())
-        {
-            entity.getComponentState(snapshot.mutableComponentStateBuffer(), 0, length);
-            snapshot.componentStateLength(length);
-        }
-        else
-        {
-            entity.skipComponentState();
-            snapshot.componentStateLength(0);
-            malformedReceived++;
-        }
-    }
-
-    private void onHandoffPrepare(final DirectBuffer buffer, final int offset)
-    {
-        final HandoffPrepareDecoder prepare = prepareDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        final long handoffId = prepare.handoffId();
-        final long entityId = prepare.entityId();
-        final int fromServerId = prepare.fromServerId();
-        final int toServerId = prepare.toServerId();
-        prepare.territoryId();
-        final long newEpoch = prepare.newEpoch();
-        if (toServerId == ctx.serverId)
-        {
-            incomingFrom.put(entityId, fromServerId);
-            incomingEpoch.put(entityId, newEpoch);
-            acceptEncoder.wrapAndApplyHeader(controlBuffer, 0, headerEncoder)
-                .handoffId(handoffId)
-                .entityId(entityId)
-                .serverId(ctx.serverId)
-                .newEpoch(newEpoch);
-            offer(controlBuffer, MessageHeaderEncoder.ENCODED_LENGTH + acceptEncoder.encodedLength());
-        }
-        else if (fromServerId == ctx.serverId)
-        {
-            listener.onHandoffRelease(this, entityId, newEpoch - 1, toServerId);
-        }
-    }
-
-    private void onEvict(final DirectBuffer buffer, final int offset)
-    {
-        final EntityStreamOutDecoder streamOut = streamOutDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        streamOut.territoryId();
-        streamOut.epoch();
-        final short rawReason = streamOut.reasonRaw();
-        final short reason =
-            DespawnReason.streamedOut.value() == rawReason || DespawnReason.stowed.value() == rawReason ?
-            rawReason : DespawnReason.destroyed.value();
-        for (final EntityStreamOutDecoder.EntitiesDecoder entity : streamOut.entities())
-        {
-            final long entityId = entity.entityId();
-            entity.skipComponentState();
-            incomingFrom.remove(entityId);
-            incomingEpoch.remove(entityId);
-            listener.onEntityRemoved(this, entityId, reason);
-        }
-    }
-
-    private void onViewBatch(final DirectBuffer buffer, final int offset)
-    {
-        final ClientViewBatchDecoder batch = viewDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        batch.tick();
-        batch.serverTimeNs();
-        for (final ClientViewBatchDecoder.ViewsDecoder view : batch.views())
-        {
-            final EntitySnapshot s = snapshot;
-            s.entityId(view.entityId()).archetypeId(view.archetypeId());
-            final int ownerServerId = view.ownerServerId();
-            final int mask = view.changed().getRaw();
-            s.parentZoneId(view.parentZoneId())
-                .position(view.position().x(), view.position().y(), view.position().z())
-                .orientation(view.orientation().x(), view.orientation().y(), view.orientation().z(),
-                    view.orientation().w())
-                .velocity(view.velocity().x(), view.velocity().y(), view.velocity().z())
-                .radius(view.radius())
-                .authorityEpoch(view.authorityEpoch())
-                .lastAppliedInputSequence(0);
-            final int length = view.componentStateLength();
-            if (length <= s.maxStateBytes())
-            {
-                view.getComponentState(s.mutableComponentStateBuffer(), 0, length);
-                s.componentStateLength(length);
-            }
-            else
-            {
-                view.skipComponentState();
-                s.componentStateLength(0);
-            }
-            listener.onClientView(this, s, ownerServerId, mask);
-        }
-        for (final ClientViewBatchDecoder.RemovedDecoder removed : batch.removed())
-        {
-            listener.onClientViewRemoved(this, removed.entityId());
-        }
     }
 
     /**
@@ -1317,8 +495,8 @@ public final class ServerLink implements Agent, AutoCloseable
 
         private boolean isConcluded;
         private String aeronDirectoryName = System.getProperty(AERON_DIR_PROP);
-        private io.orrery.link.DriverLoss.Handler driverLossHandler =
-            io.orrery.link.DriverLoss.EXIT_PROCESS;
+        private DriverLoss.Handler driverLossHandler =
+            DriverLoss.EXIT_PROCESS;
         private Aeron aeron;
         private boolean ownsAeron;
         private String ingressChannel = System.getProperty(INGRESS_CHANNEL_PROP, INGRESS_CHANNEL_DEFAULT);
@@ -1394,10 +572,10 @@ public final class ServerLink implements Agent, AutoCloseable
                 {
                     aeronCtx.aeronDirectoryName(aeronDirectoryName);
                 }
-                final io.orrery.link.DriverLoss.Handler lossHandler = driverLossHandler;
+                final DriverLoss.Handler lossHandler = driverLossHandler;
                 final String dir = aeronCtx.aeronDirectoryName();
-                aeronCtx.errorHandler(io.orrery.link.DriverLoss.routing(
-                    new io.orrery.link.DistinctErrorPrinter(System.err), (cause) ->
+                aeronCtx.errorHandler(DriverLoss.routing(
+                    new DistinctErrorPrinter(System.err), (cause) ->
                     {
                         if (null != lossHandler)
                         {
@@ -1429,15 +607,15 @@ public final class ServerLink implements Agent, AutoCloseable
 
         /**
          * Called on the Aeron conductor's thread when the media driver goes away (only when the link made its own
-         * Aeron client). Default {@link io.orrery.link.DriverLoss#EXIT_PROCESS}: one line, exit code
-         * {@link io.orrery.link.DriverLoss#EXIT_CODE}; null only logs.
+         * Aeron client). Default {@link DriverLoss#EXIT_PROCESS}: one line, exit code
+         * {@link DriverLoss#EXIT_CODE}; null only logs.
          */
-        public io.orrery.link.DriverLoss.Handler driverLossHandler()
+        public DriverLoss.Handler driverLossHandler()
         {
             return driverLossHandler;
         }
 
-        public Context driverLossHandler(final io.orrery.link.DriverLoss.Handler driverLossHandler)
+        public Context driverLossHandler(final DriverLoss.Handler driverLossHandler)
         {
             this.driverLossHandler = driverLossHandler;
             return this;

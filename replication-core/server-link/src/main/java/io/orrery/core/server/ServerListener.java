@@ -13,7 +13,7 @@ package io.orrery.core.server;
  *   <li>{@link #onEntityStreamIn} means "from now on you are the authority over this entity, at
  *   {@code snapshot.authorityEpoch()}; here is its state". Simulate it and write its state with that epoch.</li>
  *   <li>{@link #onHandoffRelease} means "stop simulating this entity": apply every input you have received for it,
- *   then call {@link ServerLink#releaseEntity(EntitySnapshot)} with its final state (inside the callback or on your
+ *   then call {@link ServerLink#releaseEntity(io.orrery.link.EntityState)} with its final state (inside the callback or on your
  *   next tick, before the shard's handoff timeout), and stop writing it.</li>
  *   <li>{@link #onEntityRemoved} means the entity is gone (its player left, or it was destroyed): stop simulating.</li>
  *   <li>{@link #onServerReject} with reason {@code staleEpoch} or {@code notAuthority} for an entity means you are no
@@ -101,7 +101,7 @@ public interface ServerListener
 
     /**
      * Hand {@code entityId} over to {@code toServerId}: apply every input received for it, then call
-     * {@link ServerLink#releaseEntity(EntitySnapshot)} with its final state (epoch {@code epoch}) and stop simulating
+     * {@link ServerLink#releaseEntity(io.orrery.link.EntityState)} with its final state (epoch {@code epoch}) and stop simulating
      * it. Inputs for it stop arriving at this server once this callback is made.
      */
     default void onHandoffRelease(final ServerLink link, final long entityId, final long epoch,
@@ -119,12 +119,10 @@ public interface ServerListener
     }
 
     /**
-     * Hot path: player input for an entity this server simulates. {@code actions} is the raw {@code actionBits}.
+     * Hot path: player input for an entity this server simulates. {@code input} is reused by the link after this
+     * returns.
      */
-    default void onForwardedInput(final ServerLink link, final long entityId, final long playerId,
-        final long authorityEpoch, final long inputSequence, final long clientTimestampNs, final long receivedTimeNs,
-        final float moveX, final float moveY, final float moveZ, final float aimYaw, final float aimPitch,
-        final int actions)
+    default void onForwardedInput(final ServerLink link, final ForwardedInput input)
     {
     }
 

@@ -4,7 +4,9 @@
 
 /**
  * The server link: what a headless game server embeds to join a shard ({@link io.orrery.core.server.ServerLink},
- * {@link io.orrery.core.server.ServerListener}, {@link io.orrery.core.server.EntitySnapshot}).
+ * {@link io.orrery.core.server.ServerListener}, {@link io.orrery.core.server.EntitySnapshot} and
+ * {@link io.orrery.core.server.ForwardedInput}, the reused structs entity state and input arrive in). Entity state
+ * goes out in any {@code io.orrery.link.EntityState}, with change masks of {@code io.orrery.wire.EntityFields} bits.
  * <p>
  * A server authenticates with an HMAC server token ({@code SessionTokens.forServers}, a key domain of its own so a
  * player token never authenticates a server), is granted territories with epochs, receives the entities it must

@@ -3,6 +3,7 @@
  */
 package io.orrery.servers.game;
 
+import io.orrery.link.EntityState;
 import org.agrona.collections.Long2LongHashMap;
 
 /**
@@ -258,6 +259,82 @@ public final class EntityTable
         followId[to] = followId[from];
         retargetTick[to] = retargetTick[from];
         pendingUntilNs[to] = pendingUntilNs[from];
+    }
+
+    /**
+     * Write the replicated fields of a state into a slot (not its id, kind, territory or change mask).
+     */
+    void setState(final int slot, final EntityState state)
+    {
+        archetype[slot] = state.archetypeId();
+        ownerPlayerId[slot] = state.ownerPlayerId();
+        parentZoneId[slot] = state.parentZoneId();
+        x[slot] = state.x();
+        y[slot] = state.y();
+        z[slot] = state.z();
+        qx[slot] = state.qx();
+        qy[slot] = state.qy();
+        qz[slot] = state.qz();
+        qw[slot] = state.qw();
+        vx[slot] = state.vx();
+        vy[slot] = state.vy();
+        vz[slot] = state.vz();
+        radius[slot] = state.radius();
+        epoch[slot] = state.authorityEpoch();
+    }
+
+    /**
+     * Copy the replicated state of a slot into a reusable struct (to publish it, create it or hand it back): every
+     * field, with the epoch of the entity and its last applied input sequence; no component state.
+     *
+     * @return {@code into}.
+     */
+    public EntityState copyTo(final int slot, final EntityState into)
+    {
+        into.reset()
+            .entityId(id[slot])
+            .archetypeId(archetype[slot])
+            .ownerPlayerId(ownerPlayerId[slot])
+            .parentZoneId(parentZoneId[slot])
+            .position(x[slot], y[slot], z[slot])
+            .orientation(qx[slot], qy[slot], qz[slot], qw[slot])
+            .velocity(vx[slot], vy[slot], vz[slot])
+            .radius(radius[slot])
+            .authorityEpoch(epoch[slot])
+            .lastAppliedInputSequence(appliedSequence[slot]);
+        return into;
+    }
+
+    /**
+     * Set a velocity (m/s), marking it changed only if it differs.
+     */
+    void setVelocity(final int slot, final float newVx, final float newVy, final float newVz)
+    {
+        if (newVx != vx[slot] || newVy != vy[slot] || newVz != vz[slot])
+        {
+            vx[slot] = newVx;
+            vy[slot] = newVy;
+            vz[slot] = newVz;
+            changed[slot] |= GameWorld.CHANGED_VELOCITY;
+        }
+    }
+
+    /**
+     * Move an entity by its velocity over one step ({@code stepMm}: millimetres per metre per second, the step in
+     * seconds times 1,000), marking the position changed if it moved.
+     */
+    void integrate(final int slot, final double stepMm)
+    {
+        final float slotVx = vx[slot];
+        final float slotVy = vy[slot];
+        final float slotVz = vz[slot];
+        if (0 != slotVx || 0 != slotVy || 0 != slotVz)
+        {
+            x[slot] += Math.round(slotVx * stepMm);
+            y[slot] += Math.round(slotVy * stepMm);
+            z[slot] += Math.round(slotVz * stepMm);
+            changed[slot] |= GameWorld.CHANGED_POSITION;
+        }
     }
 
     // read accessors for publishers and tests

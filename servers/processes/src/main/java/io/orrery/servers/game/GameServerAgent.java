@@ -4,6 +4,7 @@
 package io.orrery.servers.game;
 
 import io.orrery.core.server.EntitySnapshot;
+import io.orrery.core.server.ForwardedInput;
 import io.orrery.core.server.ServerLink;
 import io.orrery.core.server.ServerListener;
 import io.orrery.wire.codec.DespawnReason;
@@ -366,7 +367,7 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     @Override
     public boolean onEntitySpawned(final EntityTable entities, final int slot)
     {
-        fill(entities, slot);
+        entities.copyTo(slot, snapshot);
         return ServerLink.OK == link.createEntity(snapshot, false);
     }
 
@@ -379,35 +380,13 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     @Override
     public boolean onEntityState(final EntityTable entities, final int slot)
     {
-        final int result = link.appendState(
-            entities.entityId(slot), entities.epoch(slot), entities.changedMask(slot), entities.parentZoneId(slot),
-            entities.positionX(slot), entities.positionY(slot), entities.positionZ(slot),
-            entities.orientationX(slot), entities.orientationY(slot), entities.orientationZ(slot),
-            entities.orientationW(slot),
-            entities.velocityX(slot), entities.velocityY(slot), entities.velocityZ(slot),
-            entities.radius(slot), entities.lastAppliedInputSequence(slot));
+        final int result = link.appendState(entities.copyTo(slot, snapshot), entities.changedMask(slot));
         if (ServerLink.OK != result)
         {
             onPublishFailure();
             return false;
         }
         return true;
-    }
-
-    private void fill(final EntityTable entities, final int slot)
-    {
-        snapshot.reset()
-            .entityId(entities.entityId(slot))
-            .archetypeId(entities.archetypeId(slot))
-            .ownerPlayerId(entities.ownerPlayerId(slot))
-            .parentZoneId(entities.parentZoneId(slot))
-            .position(entities.positionX(slot), entities.positionY(slot), entities.positionZ(slot))
-            .orientation(entities.orientationX(slot), entities.orientationY(slot), entities.orientationZ(slot),
-                entities.orientationW(slot))
-            .velocity(entities.velocityX(slot), entities.velocityY(slot), entities.velocityZ(slot))
-            .radius(entities.radius(slot))
-            .authorityEpoch(entities.epoch(slot))
-            .lastAppliedInputSequence(entities.lastAppliedInputSequence(slot));
     }
 
     // ------------------------------------------------------------------------------------------ ServerListener
@@ -479,10 +458,7 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     @Override
     public void onEntityStreamIn(final ServerLink link, final EntitySnapshot entity)
     {
-        world.adopt(entity.entityId(), entity.archetypeId(), entity.ownerPlayerId(), entity.parentZoneId(),
-            entity.x(), entity.y(), entity.z(), entity.qx(), entity.qy(), entity.qz(), entity.qw(),
-            entity.vx(), entity.vy(), entity.vz(), entity.radius(), entity.authorityEpoch(),
-            entity.lastAppliedInputSequence());
+        world.adopt(entity);
         world.onClientViewRemoved(entity.entityId());
     }
 
@@ -530,8 +506,7 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
         {
             return true;
         }
-        fill(world.entities(), slot);
-        snapshot.authorityEpoch(epoch);
+        world.entities().copyTo(slot, snapshot).authorityEpoch(epoch);
         if (ServerLink.OK != link.releaseEntity(snapshot))
         {
             return false;
@@ -558,20 +533,17 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     }
 
     @Override
-    public void onForwardedInput(final ServerLink link, final long entityId, final long playerId,
-        final long authorityEpoch, final long inputSequence, final long clientTimestampNs, final long receivedTimeNs,
-        final float moveX, final float moveY, final float moveZ, final float aimYaw, final float aimPitch,
-        final int actions)
+    public void onForwardedInput(final ServerLink link, final ForwardedInput input)
     {
-        world.onPlayerInput(entityId, inputSequence, moveX, moveY, moveZ, aimYaw, actions);
+        world.onPlayerInput(input.entityId(), input.inputSequence(), input.moveX(), input.moveY(), input.moveZ(),
+            input.aimYaw(), input.actions());
     }
 
     @Override
     public void onClientView(final ServerLink link, final EntitySnapshot view, final int ownerServerId,
         final int changedMask)
     {
-        world.onClientView(view.entityId(), view.archetypeId(), ownerServerId, changedMask, view.x(), view.y(),
-            view.z(), view.authorityEpoch());
+        world.onClientView(view, ownerServerId, changedMask);
     }
 
     @Override

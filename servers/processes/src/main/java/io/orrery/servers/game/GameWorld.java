@@ -3,9 +3,9 @@
  */
 package io.orrery.servers.game;
 
-import io.orrery.core.authority.ScriptedAuthority;
-
-import java.util.SplittableRandom;
+import io.orrery.link.EntityState;
+import io.orrery.wire.Archetypes;
+import io.orrery.wire.EntityFields;
 
 /**
  * The simulation of one headless game server: the entities it has authority over (an {@link EntityTable}), the
@@ -42,68 +42,52 @@ import java.util.SplittableRandom;
  *   holds every input received; the caller then {@link #forget(long)}s it. On a territory revoke, every entity in
  *   that territory is dropped without a message (the Replication Layer already reassigned it).</li>
  * </ul>
+ * Structure: this class owns the entity lifecycle (adopt, release, hold, forget), player input, client views, the
+ * tick and publishing; the territories held and their NPC census are a {@link Territories}, what NPCs do (and every
+ * random draw of the world) is an {@link NpcBehaviour}, the entities an {@link EntityTable}.
+ * <p>
  * Zero allocation after construction: fixed-capacity tables, Agrona primitive maps, no boxing, no iterators.
  * <p>
  * Threading: single threaded; every method runs on the game server's simulation thread.
  */
 public final class GameWorld
 {
-    public static final int CHANGED_POSITION = 1;
-    public static final int CHANGED_VELOCITY = 1 << 1;
-    public static final int CHANGED_ORIENTATION = 1 << 2;
-    public static final int CHANGED_SIZE = 1 << 3;
-    public static final int CHANGED_PARENT_ZONE = 1 << 4;
-    public static final int CHANGED_COMPONENT_STATE = 1 << 5;
-    public static final int CHANGED_LAST_APPLIED_INPUT = 1 << 6;
-    public static final int CHANGED_AUTHORITY_EPOCH = 1 << 7;
+    // aliases of the shared field bits (io.orrery.wire.EntityFields)
+    public static final int CHANGED_POSITION = EntityFields.POSITION;
+    public static final int CHANGED_VELOCITY = EntityFields.VELOCITY;
+    public static final int CHANGED_ORIENTATION = EntityFields.ORIENTATION;
+    public static final int CHANGED_SIZE = EntityFields.SIZE;
+    public static final int CHANGED_PARENT_ZONE = EntityFields.PARENT_ZONE;
+    public static final int CHANGED_COMPONENT_STATE = EntityFields.COMPONENT_STATE;
+    public static final int CHANGED_LAST_APPLIED_INPUT = EntityFields.LAST_APPLIED_INPUT;
+    public static final int CHANGED_AUTHORITY_EPOCH = EntityFields.AUTHORITY_EPOCH;
     /**
      * Every field this simulation writes (it has no component state).
      */
-    public static final int CHANGED_ALL = CHANGED_POSITION | CHANGED_VELOCITY | CHANGED_ORIENTATION | CHANGED_SIZE |
-        CHANGED_PARENT_ZONE | CHANGED_LAST_APPLIED_INPUT | CHANGED_AUTHORITY_EPOCH;
+    public static final int CHANGED_ALL = EntityFields.ALL & ~EntityFields.COMPONENT_STATE;
 
     public static final int INPUT_ACCEPTED = 0;
     public static final int INPUT_REJECTED_SPEED = 1;
     public static final int INPUT_DUPLICATE = 2;
     public static final int INPUT_UNKNOWN_ENTITY = 3;
 
-    public static final int ARCHETYPE_PLAYER = ScriptedAuthority.ARCHETYPE_PLAYER;
-    public static final int ARCHETYPE_NPC = ScriptedAuthority.ARCHETYPE_NPC;
+    public static final int ARCHETYPE_PLAYER = Archetypes.PLAYER;
+    public static final int ARCHETYPE_NPC = Archetypes.NPC;
 
-    static final int MAX_TERRITORIES = 64;
+    static final int MAX_TERRITORIES = Territories.MAX_TERRITORIES;
     private static final double MM_PER_M = 1000.0;
 
     private final WorldSettings settings;
     private final WorldListener listener;
     private final EntityTable entities;
     private final ViewTable views;
-    private final SplittableRandom random;
     private final double dtS;
     private final double maxSpeedMps;
     private final double maxMoveLengthSquared;
-    private final long followRangeSquaredMm;
+    private final double stepMm;
 
-    private int territoryCount;
-    private final int[] territoryId = new int[MAX_TERRITORIES];
-    private final long[] territoryEpoch = new long[MAX_TERRITORIES];
-    private final long[] territoryRootZone = new long[MAX_TERRITORIES];
-    private final long[] territoryMinX = new long[MAX_TERRITORIES];
-    private final long[] territoryMinY = new long[MAX_TERRITORIES];
-    private final long[] territoryMinZ = new long[MAX_TERRITORIES];
-    private final long[] territoryMaxX = new long[MAX_TERRITORIES];
-    private final long[] territoryMaxY = new long[MAX_TERRITORIES];
-    private final long[] territoryMaxZ = new long[MAX_TERRITORIES];
-    // the box NPCs roam in: territory box inset by the border margin, clipped to the world extent
-    private final long[] roamMinX = new long[MAX_TERRITORIES];
-    private final long[] roamMinY = new long[MAX_TERRITORIES];
-    private final long[] roamMaxX = new long[MAX_TERRITORIES];
-    private final long[] roamMaxY = new long[MAX_TERRITORIES];
-    private final long[] spawnAfterNs = new long[MAX_TERRITORIES];
-    private final int[] npcCount = new int[MAX_TERRITORIES];
-    private final int[] dormantNpcs = new int[MAX_TERRITORIES];
-
-    private long nextEntityId;
-    private long entityIdLimit;
+    private final Territories territories;
+    private final NpcBehaviour npcs;
 
     private long ticks;
     private int playerCount;
@@ -112,9 +96,6 @@ public final class GameWorld
     private long inputsRejectedSpeed;
     private long inputsDuplicate;
     private long inputsUnknownEntity;
-    private long npcsSpawned;
-    private long npcsDestroyed;
-    private long spawnFailures;
     private long spawnsUnconfirmed;
     private long entitiesAdopted;
     private long entitiesReleased;
@@ -128,13 +109,13 @@ public final class GameWorld
         this.listener = listener;
         entities = new EntityTable(settings.maxEntities);
         views = new ViewTable(settings.maxViews);
-        random = new SplittableRandom(settings.seed);
         dtS = 1.0 / settings.tickRateHz;
+        stepMm = dtS * MM_PER_M;
         maxSpeedMps = settings.maxSpeedMps;
         final double maxLength = 1 + settings.speedTolerance;
         maxMoveLengthSquared = maxLength * maxLength;
-        final long rangeMm = (long)(settings.followRangeM * MM_PER_M);
-        followRangeSquaredMm = rangeMm * rangeMm;
+        territories = new Territories(this.settings);
+        npcs = new NpcBehaviour(this.settings, listener, entities, views, territories, dtS);
     }
 
     public WorldSettings settings()
@@ -157,8 +138,7 @@ public final class GameWorld
      */
     public void idBlock(final long base, final long count)
     {
-        nextEntityId = base;
-        entityIdLimit = base + count;
+        npcs.idBlock(base, count);
     }
 
     // ----------------------------------------------------------------------------------------------- territories
@@ -181,46 +161,15 @@ public final class GameWorld
         final long maxZ,
         final long nowNs)
     {
-        int index = territoryIndex(id);
-        if (index < 0)
+        if (territories.grant(id, epoch, rootZoneId, minX, minY, minZ, maxX, maxY, maxZ, nowNs) < 0)
         {
-            if (territoryCount == MAX_TERRITORIES)
-            {
-                return false;
-            }
-            index = territoryCount++;
-            territoryId[index] = id;
-            npcCount[index] = 0;
-            dormantNpcs[index] = 0;
+            return false;
         }
-        territoryEpoch[index] = epoch;
-        territoryRootZone[index] = rootZoneId;
-        territoryMinX[index] = minX;
-        territoryMinY[index] = minY;
-        territoryMinZ[index] = minZ;
-        territoryMaxX[index] = maxX;
-        territoryMaxY[index] = maxY;
-        territoryMaxZ[index] = maxZ;
-        final long insetMm = (long)(settings.borderInsetM * MM_PER_M);
-        final long extentMm = (long)(settings.worldHalfExtentM * MM_PER_M);
-        roamMinX[index] = Math.max(saturatedAdd(minX, insetMm), -extentMm);
-        roamMinY[index] = Math.max(saturatedAdd(minY, insetMm), -extentMm);
-        roamMaxX[index] = Math.min(saturatedAdd(maxX, -insetMm), extentMm);
-        roamMaxY[index] = Math.min(saturatedAdd(maxY, -insetMm), extentMm);
-        if (roamMaxX[index] < roamMinX[index])
-        {
-            roamMaxX[index] = roamMinX[index];
-        }
-        if (roamMaxY[index] < roamMinY[index])
-        {
-            roamMaxY[index] = roamMinY[index];
-        }
-        spawnAfterNs[index] = nowNs + settings.npcSpawnGraceNs;
         for (int slot = 0, size = entities.size; slot < size; slot++)
         {
             if (0 == entities.territoryId[slot])
             {
-                entities.territoryId[slot] = territoryOf(slot);
+                entities.territoryId[slot] = territories.territoryOf(entities, slot);
             }
         }
         return true;
@@ -233,7 +182,7 @@ public final class GameWorld
      */
     public int revokeTerritory(final int id)
     {
-        final int index = territoryIndex(id);
+        final int index = territories.indexOf(id);
         if (index < 0)
         {
             return 0;
@@ -247,27 +196,8 @@ public final class GameWorld
                 dropped++;
             }
         }
-        final int last = --territoryCount;
-        if (index != last)
-        {
-            territoryId[index] = territoryId[last];
-            territoryEpoch[index] = territoryEpoch[last];
-            territoryRootZone[index] = territoryRootZone[last];
-            territoryMinX[index] = territoryMinX[last];
-            territoryMinY[index] = territoryMinY[last];
-            territoryMinZ[index] = territoryMinZ[last];
-            territoryMaxX[index] = territoryMaxX[last];
-            territoryMaxY[index] = territoryMaxY[last];
-            territoryMaxZ[index] = territoryMaxZ[last];
-            roamMinX[index] = roamMinX[last];
-            roamMinY[index] = roamMinY[last];
-            roamMaxX[index] = roamMaxX[last];
-            roamMaxY[index] = roamMaxY[last];
-            spawnAfterNs[index] = spawnAfterNs[last];
-            npcCount[index] = npcCount[last];
-            dormantNpcs[index] = dormantNpcs[last];
-        }
-        if (0 == territoryCount)
+        territories.removeAt(index);
+        if (0 == territories.count)
         {
             dropped += entities.size;
             for (int slot = entities.size - 1; slot >= 0; slot--)
@@ -290,12 +220,12 @@ public final class GameWorld
             entities.removeSlot(slot);
         }
         views.clear();
-        territoryCount = 0;
+        territories.clear();
     }
 
     public int territoryCount()
     {
-        return territoryCount;
+        return territories.count;
     }
 
     /**
@@ -303,7 +233,7 @@ public final class GameWorld
      */
     public int territoryIdAt(final int index)
     {
-        return territoryId[index];
+        return territories.id[index];
     }
 
     /**
@@ -311,38 +241,30 @@ public final class GameWorld
      */
     public long territoryEpoch(final int id)
     {
-        final int index = territoryIndex(id);
-        return index < 0 ? -1 : territoryEpoch[index];
+        final int index = territories.indexOf(id);
+        return index < 0 ? -1 : territories.epoch[index];
     }
 
     // ----------------------------------------------------------------------------------------- entity lifecycle
 
     /**
-     * Take over an entity from a snapshot (stream-in): from now on this server simulates it at {@code epoch}. If the
-     * entity is present (a spawn of this server awaiting confirmation, or a repeated stream-in) its state is replaced
-     * and its behaviour kept.
+     * Take over an entity from a snapshot (stream-in): from now on this server simulates it at the snapshot's
+     * {@link EntityState#authorityEpoch()}. If the entity is present (a spawn of this server awaiting confirmation,
+     * or a repeated stream-in) its state is replaced and its behaviour kept.
      *
      * @return its slot, or {@link EntityTable#NULL_SLOT} when the table is full (counted).
      */
-    public int adopt(
-        final long entityId,
-        final int archetypeId,
-        final long ownerPlayerId,
-        final long parentZoneId,
-        final long x,
-        final long y,
-        final long z,
-        final float qx,
-        final float qy,
-        final float qz,
-        final float qw,
-        final float vx,
-        final float vy,
-        final float vz,
-        final float radius,
-        final long epoch,
-        final long lastAppliedInputSequence)
+    public int adopt(final EntityState state)
     {
+        final long entityId = state.entityId();
+        final int archetypeId = state.archetypeId();
+        final long ownerPlayerId = state.ownerPlayerId();
+        final long x = state.x();
+        final long y = state.y();
+        final float vx = state.vx();
+        final float vy = state.vy();
+        final float vz = state.vz();
+        final long lastAppliedInputSequence = state.lastAppliedInputSequence();
         int slot = entities.slotOf(entityId);
         final boolean known = EntityTable.NULL_SLOT != slot;
         if (!known)
@@ -356,21 +278,7 @@ public final class GameWorld
             entitiesAdopted++;
             entities.expiresAtNs[slot] = Long.MAX_VALUE;
         }
-        entities.archetype[slot] = archetypeId;
-        entities.ownerPlayerId[slot] = ownerPlayerId;
-        entities.parentZoneId[slot] = parentZoneId;
-        entities.x[slot] = x;
-        entities.y[slot] = y;
-        entities.z[slot] = z;
-        entities.qx[slot] = qx;
-        entities.qy[slot] = qy;
-        entities.qz[slot] = qz;
-        entities.qw[slot] = qw;
-        entities.vx[slot] = vx;
-        entities.vy[slot] = vy;
-        entities.vz[slot] = vz;
-        entities.radius[slot] = radius;
-        entities.epoch[slot] = epoch;
+        entities.setState(slot, state);
         entities.active[slot] = true;
         entities.pendingUntilNs[slot] = 0;
         entities.changed[slot] = CHANGED_ALL;
@@ -409,19 +317,19 @@ public final class GameWorld
         {
             entities.kind[slot] = EntityTable.KIND_PROP;
         }
-        entities.territoryId[slot] = territoryOf(slot);
+        entities.territoryId[slot] = territories.territoryOf(entities, slot);
         if (EntityTable.KIND_NPC_WANDER == entities.kind[slot] || EntityTable.KIND_NPC_FOLLOW == entities.kind[slot])
         {
-            final int territory = territoryIndex(entities.territoryId[slot]);
-            if (!known && territory >= 0 && dormantNpcs[territory] > 0)
+            final int territory = territories.indexOf(entities.territoryId[slot]);
+            if (!known && territory >= 0 && territories.dormantNpcs[territory] > 0)
             {
-                dormantNpcs[territory]--; // back from the store
+                territories.dormantNpcs[territory]--; // back from the store
             }
             if (entities.expiresAtNs[slot] == Long.MAX_VALUE)
             {
                 entities.expiresAtNs[slot] = Long.MIN_VALUE; // assigned a lifetime at its first tick here
             }
-            pickWaypoint(slot);
+            npcs.pickWaypoint(slot);
         }
         return slot;
     }
@@ -509,10 +417,10 @@ public final class GameWorld
         }
         final boolean isNpc = EntityTable.KIND_NPC_WANDER == entities.kind[slot] ||
             EntityTable.KIND_NPC_FOLLOW == entities.kind[slot];
-        final int territory = territoryIndex(entities.territoryId[slot]);
+        final int territory = territories.indexOf(entities.territoryId[slot]);
         if (isNpc && territory >= 0)
         {
-            dormantNpcs[territory]++;
+            territories.dormantNpcs[territory]++;
         }
         return forget(entityId);
     }
@@ -522,12 +430,7 @@ public final class GameWorld
      */
     public int dormantNpcCount()
     {
-        int count = 0;
-        for (int t = 0; t < territoryCount; t++)
-        {
-            count += dormantNpcs[t];
-        }
-        return count;
+        return territories.dormantNpcCount();
     }
 
     // ------------------------------------------------------------------------------------------------------ input
@@ -580,20 +483,17 @@ public final class GameWorld
      * A read-only client view of an entity another server owns entered or moved within the margin. The first view of
      * an entity carries every field; later ones only those in {@code changedMask} ({@code CHANGED_*} bits).
      */
-    public void onClientView(
-        final long entityId,
-        final int archetypeId,
-        final int ownerServerId,
-        final int changedMask,
-        final long x,
-        final long y,
-        final long z,
-        final long epoch)
+    public void onClientView(final EntityState view, final int ownerServerId, final int changedMask)
     {
+        final long entityId = view.entityId();
+        final long x = view.x();
+        final long y = view.y();
+        final long z = view.z();
+        final long epoch = view.authorityEpoch();
         final int slot = views.slotOf(entityId);
         if (ViewTable.NULL_SLOT == slot)
         {
-            if (!views.upsert(entityId, archetypeId, ownerServerId, x, y, z, epoch))
+            if (!views.upsert(entityId, view.archetypeId(), ownerServerId, x, y, z, epoch))
             {
                 viewsDropped++;
             }
@@ -633,10 +533,7 @@ public final class GameWorld
         ticks++;
         int work = 0;
         int players = 0;
-        for (int t = 0; t < territoryCount; t++)
-        {
-            npcCount[t] = 0;
-        }
+        territories.clearNpcCounts();
         for (int slot = entities.size - 1; slot >= 0; slot--)
         {
             if (!entities.active[slot])
@@ -649,14 +546,14 @@ public final class GameWorld
                 case EntityTable.KIND_PLAYER:
                     players++;
                     applyPendingInput(slot);
-                    integrate(slot);
-                    entities.territoryId[slot] = territoryOf(slot);
+                    entities.integrate(slot, stepMm);
+                    entities.territoryId[slot] = territories.territoryOf(entities, slot);
                     work++;
                     break;
 
                 case EntityTable.KIND_NPC_WANDER:
                 case EntityTable.KIND_NPC_FOLLOW:
-                    work += simulateNpc(slot, nowNs);
+                    work += npcs.simulate(slot, nowNs, ticks);
                     break;
 
                 default:
@@ -664,7 +561,7 @@ public final class GameWorld
             }
         }
         playerCount = players;
-        work += topUpNpcs(nowNs);
+        work += npcs.topUp(nowNs);
         return work;
     }
 
@@ -705,11 +602,7 @@ public final class GameWorld
             spawnsUnconfirmed++;
             return 1;
         }
-        final int territory = territoryIndex(entities.territoryId[slot]);
-        if (territory >= 0)
-        {
-            npcCount[territory]++;
-        }
+        territories.countNpc(entities.territoryId[slot]);
         return 0;
     }
 
@@ -737,7 +630,7 @@ public final class GameWorld
             final float vx = (float)(entities.moveX[slot] * maxSpeedMps);
             final float vy = (float)(entities.moveY[slot] * maxSpeedMps);
             final float vz = (float)(entities.moveZ[slot] * maxSpeedMps);
-            setVelocity(slot, vx, vy, vz);
+            entities.setVelocity(slot, vx, vy, vz);
         }
         if (entities.appliedSequence[slot] != entities.processedSequence[slot])
         {
@@ -746,339 +639,9 @@ public final class GameWorld
         }
     }
 
-    private void setVelocity(final int slot, final float vx, final float vy, final float vz)
-    {
-        if (vx != entities.vx[slot] || vy != entities.vy[slot] || vz != entities.vz[slot])
-        {
-            entities.vx[slot] = vx;
-            entities.vy[slot] = vy;
-            entities.vz[slot] = vz;
-            entities.changed[slot] |= CHANGED_VELOCITY;
-        }
-    }
-
-    private void integrate(final int slot)
-    {
-        final float vx = entities.vx[slot];
-        final float vy = entities.vy[slot];
-        final float vz = entities.vz[slot];
-        if (0 != vx || 0 != vy || 0 != vz)
-        {
-            final double scale = dtS * MM_PER_M;
-            entities.x[slot] += Math.round(vx * scale);
-            entities.y[slot] += Math.round(vy * scale);
-            entities.z[slot] += Math.round(vz * scale);
-            entities.changed[slot] |= CHANGED_POSITION;
-        }
-    }
-
-    private int simulateNpc(final int slot, final long nowNs)
-    {
-        final long expiresAtNs = entities.expiresAtNs[slot];
-        if (Long.MIN_VALUE == expiresAtNs)
-        {
-            entities.expiresAtNs[slot] = nowNs + lifetimeNs();
-        }
-        else if (nowNs - expiresAtNs >= 0)
-        {
-            if (listener.onEntityDestroyed(entities.id[slot], entities.epoch[slot]))
-            {
-                entities.removeSlot(slot);
-                npcsDestroyed++;
-                return 1;
-            }
-        }
-        final int territory = territoryIndex(entities.territoryId[slot]);
-        if (territory >= 0)
-        {
-            npcCount[territory]++;
-        }
-        if (EntityTable.KIND_NPC_FOLLOW == entities.kind[slot])
-        {
-            follow(slot);
-        }
-        steerNpc(slot, territory);
-        integrate(slot);
-        if (territory >= 0)
-        {
-            clampInto(slot, territory);
-        }
-        return 1;
-    }
-
-    private void follow(final int slot)
-    {
-        if (0 == (ticks + entities.id[slot]) % settings.retargetIntervalTicks)
-        {
-            entities.followId[slot] = nearestPlayer(entities.x[slot], entities.y[slot]);
-        }
-        final long targetId = entities.followId[slot];
-        if (0 == targetId)
-        {
-            return;
-        }
-        final int owned = entities.slotOf(targetId);
-        if (EntityTable.NULL_SLOT != owned)
-        {
-            entities.targetX[slot] = entities.x[owned];
-            entities.targetY[slot] = entities.y[owned];
-            return;
-        }
-        final int view = views.slotOf(targetId);
-        if (ViewTable.NULL_SLOT != view)
-        {
-            entities.targetX[slot] = views.x[view];
-            entities.targetY[slot] = views.y[view];
-            return;
-        }
-        entities.followId[slot] = 0;
-    }
-
-    private long nearestPlayer(final long x, final long y)
-    {
-        long best = 0;
-        long bestDistanceSquared = followRangeSquaredMm;
-        for (int i = 0, size = entities.size; i < size; i++)
-        {
-            if (EntityTable.KIND_PLAYER == entities.kind[i])
-            {
-                final long dx = entities.x[i] - x;
-                final long dy = entities.y[i] - y;
-                final long distanceSquared = dx * dx + dy * dy;
-                if (distanceSquared <= bestDistanceSquared)
-                {
-                    bestDistanceSquared = distanceSquared;
-                    best = entities.id[i];
-                }
-            }
-        }
-        for (int i = 0, size = views.size; i < size; i++)
-        {
-            if (ARCHETYPE_PLAYER == views.archetype[i])
-            {
-                final long dx = views.x[i] - x;
-                final long dy = views.y[i] - y;
-                final long distanceSquared = dx * dx + dy * dy;
-                if (distanceSquared <= bestDistanceSquared)
-                {
-                    bestDistanceSquared = distanceSquared;
-                    best = views.id[i];
-                }
-            }
-        }
-        return best;
-    }
-
-    private void steerNpc(final int slot, final int territory)
-    {
-        final boolean following = 0 != entities.followId[slot];
-        final long goalX = entities.targetX[slot];
-        final long goalY = entities.targetY[slot];
-        if (following)
-        {
-            final double gx = goalX - entities.x[slot];
-            final double gy = goalY - entities.y[slot];
-            final double stopMm = settings.followStopDistanceM * MM_PER_M;
-            if (gx * gx + gy * gy <= stopMm * stopMm)
-            {
-                setVelocity(slot, 0, 0, 0);
-                return;
-            }
-        }
-        long targetX = goalX;
-        long targetY = goalY;
-        if (territory >= 0)
-        {
-            targetX = clamp(targetX, roamMinX[territory], roamMaxX[territory]);
-            targetY = clamp(targetY, roamMinY[territory], roamMaxY[territory]);
-        }
-        final double dx = targetX - entities.x[slot];
-        final double dy = targetY - entities.y[slot];
-        final double distanceMm = Math.sqrt(dx * dx + dy * dy);
-        if (distanceMm <= settings.npcSpeedMps * dtS * MM_PER_M)
-        {
-            // arrive exactly (a waypoint, or the border point nearest a player beyond it)
-            if (0 != dx || 0 != dy)
-            {
-                entities.x[slot] = targetX;
-                entities.y[slot] = targetY;
-                entities.changed[slot] |= CHANGED_POSITION;
-            }
-            setVelocity(slot, 0, 0, 0);
-            if (!following)
-            {
-                pickWaypoint(slot);
-            }
-            return;
-        }
-        final double speed = settings.npcSpeedMps / distanceMm;
-        setVelocity(slot, (float)(dx * speed), (float)(dy * speed), 0);
-        final double yaw = Math.atan2(dy, dx);
-        final float qz = (float)Math.sin(yaw * 0.5);
-        final float qw = (float)Math.cos(yaw * 0.5);
-        if (Math.abs(qz - entities.qz[slot]) > 1e-3f || Math.abs(qw - entities.qw[slot]) > 1e-3f)
-        {
-            entities.qx[slot] = 0;
-            entities.qy[slot] = 0;
-            entities.qz[slot] = qz;
-            entities.qw[slot] = qw;
-            entities.changed[slot] |= CHANGED_ORIENTATION;
-        }
-    }
-
-    private void clampInto(final int slot, final int territory)
-    {
-        final long x = clamp(entities.x[slot], roamMinX[territory], roamMaxX[territory]);
-        final long y = clamp(entities.y[slot], roamMinY[territory], roamMaxY[territory]);
-        if (x != entities.x[slot] || y != entities.y[slot])
-        {
-            entities.x[slot] = x;
-            entities.y[slot] = y;
-            entities.changed[slot] |= CHANGED_POSITION;
-        }
-    }
-
-    private void pickWaypoint(final int slot)
-    {
-        final int territory = territoryIndex(entities.territoryId[slot]);
-        if (territory < 0)
-        {
-            entities.targetX[slot] = entities.x[slot];
-            entities.targetY[slot] = entities.y[slot];
-            return;
-        }
-        entities.targetX[slot] = randomBetween(roamMinX[territory], roamMaxX[territory]);
-        entities.targetY[slot] = randomBetween(roamMinY[territory], roamMaxY[territory]);
-    }
-
-    private int topUpNpcs(final long nowNs)
-    {
-        int spawned = 0;
-        for (int t = 0; t < territoryCount && spawned < settings.maxSpawnsPerTick; t++)
-        {
-            if (nowNs - spawnAfterNs[t] < 0 || 0 != territoryRootZone[t])
-            {
-                continue;
-            }
-            while (npcCount[t] + dormantNpcs[t] < settings.npcsPerTerritory && spawned < settings.maxSpawnsPerTick)
-            {
-                if (!spawnNpc(t, nowNs))
-                {
-                    return spawned;
-                }
-                npcCount[t]++;
-                spawned++;
-            }
-        }
-        return spawned;
-    }
-
-    private boolean spawnNpc(final int territory, final long nowNs)
-    {
-        if (nextEntityId >= entityIdLimit)
-        {
-            spawnFailures++;
-            return false;
-        }
-        final long entityId = nextEntityId;
-        final int slot = entities.add(entityId);
-        if (EntityTable.NULL_SLOT == slot)
-        {
-            spawnFailures++;
-            return false;
-        }
-        nextEntityId++;
-        entities.archetype[slot] = ARCHETYPE_NPC;
-        entities.kind[slot] = random.nextDouble() < settings.followFraction ?
-            EntityTable.KIND_NPC_FOLLOW : EntityTable.KIND_NPC_WANDER;
-        entities.x[slot] = randomBetween(roamMinX[territory], roamMaxX[territory]);
-        entities.y[slot] = randomBetween(roamMinY[territory], roamMaxY[territory]);
-        entities.z[slot] = clamp(0, territoryMinZ[territory], territoryMaxZ[territory]);
-        entities.radius[slot] = settings.npcRadiusM;
-        entities.epoch[slot] = territoryEpoch[territory];
-        entities.territoryId[slot] = territoryId[territory];
-        entities.expiresAtNs[slot] = nowNs + lifetimeNs();
-        entities.active[slot] = false;
-        entities.pendingUntilNs[slot] = nowNs + settings.spawnConfirmTimeoutNs;
-        pickWaypoint(slot);
-        if (!listener.onEntitySpawned(entities, slot))
-        {
-            entities.removeSlot(slot);
-            spawnFailures++;
-            return false;
-        }
-        npcsSpawned++;
-        return true;
-    }
-
-    private long lifetimeNs()
-    {
-        final long min = settings.npcLifetimeMinNs;
-        final long max = settings.npcLifetimeMaxNs;
-        return max == min ? min : min + (long)(random.nextDouble() * (max - min));
-    }
-
-    private long randomBetween(final long min, final long max)
-    {
-        return max <= min ? min : min + (long)(random.nextDouble() * (max - min));
-    }
-
-    /**
-     * @return the id of the held territory containing an entity (zone territories by parent zone, boxes as
-     * {@code [min, max)}), or 0 when none does (the entity is about to be handed off).
-     */
-    private int territoryOf(final int slot)
-    {
-        final long parent = entities.parentZoneId[slot];
-        final long x = entities.x[slot];
-        final long y = entities.y[slot];
-        final long z = entities.z[slot];
-        for (int t = 0; t < territoryCount; t++)
-        {
-            if (0 != territoryRootZone[t])
-            {
-                if (parent == territoryRootZone[t] || entities.id[slot] == territoryRootZone[t])
-                {
-                    return territoryId[t];
-                }
-            }
-            else if (0 == parent &&
-                x >= territoryMinX[t] && x < territoryMaxX[t] &&
-                y >= territoryMinY[t] && y < territoryMaxY[t] &&
-                z >= territoryMinZ[t] && z < territoryMaxZ[t])
-            {
-                return territoryId[t];
-            }
-        }
-        return 0 != parent ? entities.territoryId[slot] : 0;
-    }
-
-    private int territoryIndex(final int id)
-    {
-        for (int t = 0; t < territoryCount; t++)
-        {
-            if (id == territoryId[t])
-            {
-                return t;
-            }
-        }
-        return -1;
-    }
-
-    private static long clamp(final long value, final long min, final long max)
-    {
-        return value < min ? min : Math.min(value, max);
-    }
-
     private static float clampUnit(final double value)
     {
         return value > 1 ? 1f : value < -1 ? -1f : (float)value;
-    }
-
-    private static long saturatedAdd(final long a, final long b)
-    {
-        final long sum = a + b;
-        return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
     }
 
     private static long mix(final long value)
@@ -1142,17 +705,17 @@ public final class GameWorld
 
     public long npcsSpawned()
     {
-        return npcsSpawned;
+        return npcs.npcsSpawned();
     }
 
     public long npcsDestroyed()
     {
-        return npcsDestroyed;
+        return npcs.npcsDestroyed();
     }
 
     public long spawnFailures()
     {
-        return spawnFailures;
+        return npcs.spawnFailures();
     }
 
     /**

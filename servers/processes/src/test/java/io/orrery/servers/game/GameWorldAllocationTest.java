@@ -87,8 +87,9 @@ class GameWorldAllocationTest
             }
             for (int v = 0; v < VIEWS; v++)
             {
-                world.onClientView(5_000_000 + v, GameWorld.ARCHETYPE_PLAYER, 9, GameWorld.CHANGED_POSITION,
-                    (v - 50) * 6 * MM + (sequence % 100) * 10, 310 * MM, 0, 1);
+                world.onClientView(rig.state.reset().entityId(5_000_000 + v).archetypeId(GameWorld.ARCHETYPE_PLAYER)
+                    .position((v - 50) * 6 * MM + (sequence % 100) * 10, 310 * MM, 0).authorityEpoch(1), 9,
+                    GameWorld.CHANGED_POSITION);
             }
             if (0 == sequence % 300)
             {
@@ -104,8 +105,9 @@ class GameWorldAllocationTest
                 final int slot = entities.slotOf(1_000_000 + i);
                 if (Math.abs(entities.positionX(slot)) > 280 * MM || Math.abs(entities.positionY(slot)) > 280 * MM)
                 {
-                    world.adopt(1_000_000 + i, GameWorld.ARCHETYPE_PLAYER, 1_000_000 + i, 0, 0, 0, 0, 0, 0, 0, 1,
-                        0, 0, 0, 0.5f, 1, sequence);
+                    world.adopt(rig.state.reset().entityId(1_000_000 + i).archetypeId(GameWorld.ARCHETYPE_PLAYER)
+                        .ownerPlayerId(1_000_000 + i).radius(0.5f).authorityEpoch(1)
+                        .lastAppliedInputSequence(sequence));
                 }
             }
         }

@@ -115,8 +115,9 @@ class GameWorldTest
     {
         final WorldRig rig = new WorldRig(quiet());
         rig.grantBox(1, -1000, -1000, 1000, 1000, nowNs);
-        final int slot = rig.world.adopt(PLAYER, GameWorld.ARCHETYPE_PLAYER, PLAYER, 0, 0, 0, 0, 0, 0, 0, 1,
-            10, 0, 0, 0.5f, 4, 120);
+        final int slot = rig.world.adopt(rig.state.reset().entityId(PLAYER)
+            .archetypeId(GameWorld.ARCHETYPE_PLAYER).ownerPlayerId(PLAYER).velocity(10, 0, 0).radius(0.5f)
+            .authorityEpoch(4).lastAppliedInputSequence(120));
         assertEquals(4, rig.world.entities().epoch(slot));
         assertEquals(GameWorld.INPUT_DUPLICATE, rig.world.onPlayerInput(PLAYER, 120, 0, 1, 0, 0, 0));
         ticks(rig, 30);
@@ -208,7 +209,8 @@ class GameWorldTest
         ticks(rig, 2);
         final EntityTable entities = rig.world.entities();
         final long npc = entities.entityId(0);
-        rig.world.onClientView(PLAYER, GameWorld.ARCHETYPE_PLAYER, 2, GameWorld.CHANGED_ALL, 10 * MM, 0, 0, 1);
+        rig.world.onClientView(rig.state.reset().entityId(PLAYER).archetypeId(GameWorld.ARCHETYPE_PLAYER)
+            .position(10 * MM, 0, 0).authorityEpoch(1), 2, GameWorld.CHANGED_ALL);
 
         ticks(rig, 30 * 30);
         final int slot = entities.slotOf(npc);
@@ -216,8 +218,8 @@ class GameWorldTest
         assertEquals(-MM, entities.positionX(slot), "waits at its border, inset by 1 m");
         assertEquals(0, entities.positionY(slot), 200);
 
-        rig.world.onClientView(PLAYER, GameWorld.ARCHETYPE_PLAYER, 2, GameWorld.CHANGED_POSITION, 10 * MM,
-            15 * MM, 0, 0);
+        rig.world.onClientView(rig.state.reset().entityId(PLAYER).archetypeId(GameWorld.ARCHETYPE_PLAYER)
+            .position(10 * MM, 15 * MM, 0).authorityEpoch(0), 2, GameWorld.CHANGED_POSITION);
         ticks(rig, 30 * 10);
         assertEquals(15 * MM, entities.positionY(entities.slotOf(npc)), 200, "tracks the view's moves");
         rig.world.onClientViewRemoved(PLAYER);
@@ -290,7 +292,8 @@ class GameWorldTest
         rig.grantBox(1, -100, -100, 100, 100, nowNs);
         for (int i = 0; i < 3; i++)
         {
-            rig.world.adopt(7_000 + i, GameWorld.ARCHETYPE_NPC, 0, 0, i * MM, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0.5f, 2, 0);
+            rig.world.adopt(rig.state.reset().entityId(7_000 + i).archetypeId(GameWorld.ARCHETYPE_NPC)
+                .position(i * MM, 0, 0).radius(0.5f).authorityEpoch(2));
         }
         ticks(rig, 30);
         assertEquals(2, rig.spawned.size(), "three failed-over npcs count towards the five");

@@ -3,6 +3,8 @@
  */
 package io.orrery.servers.game;
 
+import io.orrery.link.EntityState;
+import io.orrery.wire.EntityIdSpace;
 import org.agrona.collections.LongArrayList;
 
 /**
@@ -13,11 +15,15 @@ import org.agrona.collections.LongArrayList;
 final class WorldRig implements WorldListener
 {
     static final long MM = 1000;
-    static final long ID_BASE = 1L << 41;
+    static final long ID_BASE = EntityIdSpace.SERVER_BLOCK_BASE;
 
     final GameWorld world;
     final LongArrayList spawned = new LongArrayList(4096, 0);
     final LongArrayList destroyed = new LongArrayList(4096, 0);
+    /**
+     * The one struct every adoption and view of the rig is filled into (as the server link reuses its snapshot).
+     */
+    final EntityState state = new EntityState(0);
     private final long[] unconfirmed = new long[4096];
     private int unconfirmedCount;
     long published;
@@ -41,9 +47,9 @@ final class WorldRig implements WorldListener
             final int slot = entities.slotOf(unconfirmed[i]);
             if (EntityTable.NULL_SLOT != slot)
             {
-                world.adopt(unconfirmed[i], entities.archetypeId(slot), 0, 0,
-                    entities.positionX(slot), entities.positionY(slot), entities.positionZ(slot), 0, 0, 0, 1, 0, 0, 0,
-                    entities.radius(slot), 1, 0);
+                world.adopt(state.reset().entityId(unconfirmed[i]).archetypeId(entities.archetypeId(slot))
+                    .position(entities.positionX(slot), entities.positionY(slot), entities.positionZ(slot))
+                    .radius(entities.radius(slot)).authorityEpoch(1));
             }
         }
         unconfirmedCount = 0;
@@ -51,8 +57,8 @@ final class WorldRig implements WorldListener
 
     int addPlayer(final long playerId, final long xMm, final long yMm)
     {
-        return world.adopt(playerId, GameWorld.ARCHETYPE_PLAYER, playerId, 0, xMm, yMm, 0, 0, 0, 0, 1, 0, 0, 0, 0.5f,
-            1, 0);
+        return world.adopt(state.reset().entityId(playerId).archetypeId(GameWorld.ARCHETYPE_PLAYER)
+            .ownerPlayerId(playerId).position(xMm, yMm, 0).radius(0.5f).authorityEpoch(1));
     }
 
     void grantBox(final int territoryId, final long minXM, final long minYM, final long maxXM, final long maxYM,
