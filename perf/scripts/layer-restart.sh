@@ -4,8 +4,11 @@
 # once on the same store and driver. Measured from outside, on the new layer's /metrics polled every 50 ms: the time
 # from the kill until the new layer is up, and from the new layer being up until both game servers are connected
 # again and until every bot has a session again (orrery_sessions_opened_total = bots). From the swarm's summary:
-# resumptions, correctness errors, and the longest time a bot went without any update (idle bots with nothing moving
-# in view receive none, so that figure is an upper bound, not the resume time).
+# resumptions, resume hellos, how the bots found the layer gone (response image closed / layer silent), correctness
+# errors, and the longest time a bot went without any update (idle bots with nothing moving in view receive none, so
+# that figure is an upper bound, not the resume time). From the new layer's /metrics at the end: sessions opened (one
+# per resumed bot when no resume hello is abandoned), hellos ignored on an already bound image (identical resends),
+# hellos rejected as duplicate sessions and hellos shed.
 #
 #   perf/scripts/layer-restart.sh [BOTS] [REPETITIONS]      (builds the classes and the class path itself)
 set -euo pipefail
@@ -66,10 +69,12 @@ for rep in $(seq 1 "$REPS"); do
     sleep 0.05
   done
   wait "$SWARM" || true
+  curl -s --max-time 2 "http://127.0.0.1:$STATUS_PORT/metrics" > "$DIR/layer-metrics.txt" || true
   kill "$GS1" "$GS2" "$LAYER" 2>/dev/null || true
   wait "$GS1" "$GS2" "$LAYER" 2>/dev/null || true
   kill "$DRIVER"; wait "$DRIVER" 2>/dev/null || true
-  python3 - "$DIR/swarm/summary.json" "$((UP_MS - KILLED_MS))" "$rep" "$SERVERS_MS" "$SESSIONS_MS" <<'PY'
+  python3 - "$DIR/swarm/summary.json" "$((UP_MS - KILLED_MS))" "$rep" "$SERVERS_MS" "$SESSIONS_MS" \
+    "$DIR/layer-metrics.txt" <<'PY'
 import json, sys
 summary = json.load(open(sys.argv[1]))
 counts = {}
@@ -83,10 +88,20 @@ def walk(node):
 walk(summary)
 down_ms = int(sys.argv[2])
 gap = counts.get("longestUpdateGapMs", -1)
+layer = {}
+for line in open(sys.argv[6]):
+    if line.startswith("orrery_") and "{" in line:
+        layer[line.split("{")[0]] = line.split()[-1]
 print("rep %s: kill -> new layer up %d ms; after up: game servers back %s ms, every bot back %s ms; bots resumed %s, "
       "resuming at end %s, correctness errors %s, longest resume %s ms, longest update gap %s ms" % (
       sys.argv[3], down_ms, sys.argv[4], sys.argv[5], counts.get("sessionsResumed"),
       counts.get("sessionsResumingAtEnd"), summary.get("correctnessErrors"), counts.get("longestResumeMs"), gap))
+print("  resume hellos %s (lost with their subscriber %s), layer found gone by image %s / by silence %s; new layer: "
+      "sessions opened %s, hellos on a bound image %s, duplicate-session rejects %s, hellos shed %s" % (
+      counts.get("resumeHellos"), counts.get("resumeHellosLost"), counts.get("layerLossesByImage"),
+      counts.get("layerLossesBySilence"), layer.get("orrery_sessions_opened_total"),
+      layer.get("orrery_hellos_on_bound_image_total"), layer.get("orrery_rejected_duplicate_session_total"),
+      layer.get("orrery_hellos_shed_total")))
 PY
 done
 echo "logs in $WORK"

@@ -52,6 +52,8 @@ public final class Bot implements ClientListener
     long ackSeen;
     long ackWaitSinceNs;
     long resumptionsSeen;
+    long layerLossesByImage;
+    long layerLossesBySilence;
     boolean ackStalled;
     long inputAcknowledgementStalls;
 
@@ -153,12 +155,44 @@ public final class Bot implements ClientListener
     public void onWelcome(final ClientSession session)
     {
         final long nowNs = agent.nowNs();
+        final boolean resumed = welcomed;
         welcomed = true;
         welcomedAtNs = nowNs;
-        agent.onWelcome(this, session.handshakeTimeNs());
+        agent.onWelcome(this, session.handshakeTimeNs(), resumed);
         nextInputNs = nowNs + (long)(nextDouble() * agent.inputIntervalNs());
         nextInventoryNs = nowNs + (long)(nextDouble() * agent.inventoryIntervalNs());
         turnAtNs = nowNs;
+    }
+
+    @Override
+    public void onResumeStarted(final ClientSession session, final int cause)
+    {
+        if (ClientSession.LOSS_SILENCE == cause)
+        {
+            layerLossesBySilence++;
+        }
+        else
+        {
+            layerLossesByImage++;
+        }
+        agent.onResumeStarted(this);
+    }
+
+    /**
+     * @return times this bot's session found its layer gone by its response image closing (or the layer said it
+     * shuts down).
+     */
+    public long layerLossesByImage()
+    {
+        return layerLossesByImage;
+    }
+
+    /**
+     * @return times this bot's session found its layer gone by the layer's silence (heartbeats missing).
+     */
+    public long layerLossesBySilence()
+    {
+        return layerLossesBySilence;
     }
 
     @Override

@@ -57,7 +57,11 @@ public final class BotAgent implements Agent
     public static final int STATUS_INPUTS_SENT = 4;
     public static final int STATUS_UPDATES_RECEIVED = 5;
     public static final int STATUS_DUTY_CYCLES = 6;
-    private static final int STATUS_SLOTS = 7;
+    /**
+     * Bots whose session is resuming (lost its layer, not welcomed again yet).
+     */
+    public static final int STATUS_RESUMING = 7;
+    private static final int STATUS_SLOTS = 8;
 
     private final int threadIndex;
     private final NanoClock clock;
@@ -81,6 +85,7 @@ public final class BotAgent implements Agent
     private int launched;
     private int connected;
     private int active;
+    private int resuming;
     private int failed;
     private long dutyCycles;
     private long intervalsHandedOver;
@@ -314,11 +319,22 @@ public final class BotAgent implements Agent
         publishStatus();
     }
 
-    void onWelcome(final Bot bot, final long handshakeNs)
+    void onWelcome(final Bot bot, final long handshakeNs, final boolean resumed)
     {
-        connected++;
         active++;
+        if (resumed)
+        {
+            resuming--;
+            return;
+        }
+        connected++;
         metrics.record(MetricSet.HANDSHAKE, handshakeNs);
+    }
+
+    void onResumeStarted(final Bot bot)
+    {
+        active--;
+        resuming++;
     }
 
     void onOwnSpawn(final long spawnLatencyNs)
@@ -328,7 +344,11 @@ public final class BotAgent implements Agent
 
     void onDisconnect(final Bot bot)
     {
-        if (bot.welcomed)
+        if (bot.welcomed && bot.session.resumesStarted() > bot.session.resumptions())
+        {
+            resuming--; // gave up resuming
+        }
+        else if (bot.welcomed)
         {
             active--;
         }
@@ -535,5 +555,6 @@ public final class BotAgent implements Agent
         status.lazySet(STATUS_INPUTS_SENT, inputsSent);
         status.lazySet(STATUS_UPDATES_RECEIVED, updatesReceived);
         status.lazySet(STATUS_DUTY_CYCLES, dutyCycles);
+        status.lazySet(STATUS_RESUMING, resuming);
     }
 }

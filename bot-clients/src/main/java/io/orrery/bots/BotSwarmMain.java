@@ -272,10 +272,12 @@ public final class BotSwarmMain implements Callable<Integer>
             if (nowNs - nextProgressNs >= 0)
             {
                 nextProgressNs += progressNs;
-                System.out.printf(Locale.ROOT, "%6.1fs connected %d active %d failed %d inputs %,d updates %,d%n",
+                System.out.printf(Locale.ROOT,
+                    "%6.1fs connected %d active %d resuming %d failed %d inputs %,d updates %,d%n",
                     (nowNs - startNs) / 1e9,
                     swarm.status(BotAgent.STATUS_CONNECTED),
                     swarm.status(BotAgent.STATUS_ACTIVE),
+                    swarm.status(BotAgent.STATUS_RESUMING),
                     swarm.status(BotAgent.STATUS_FAILED),
                     swarm.status(BotAgent.STATUS_INPUTS_SENT),
                     swarm.status(BotAgent.STATUS_UPDATES_RECEIVED));

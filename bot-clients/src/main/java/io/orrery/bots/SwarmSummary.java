@@ -79,6 +79,10 @@ public final class SwarmSummary
         long bytesReceived = 0;
         long resumptions = 0;
         long resumeAttempts = 0;
+        long resumesStarted = 0;
+        long resumeHellosLost = 0;
+        long lossesByImage = 0;
+        long lossesBySilence = 0;
         long staleDespawns = 0;
         long rolledBack = 0;
         long longestGapNs = 0;
@@ -106,6 +110,8 @@ public final class SwarmSummary
                 inputsLate += bot.inputsLate();
                 ackStalls += bot.inputAcknowledgementStalls();
                 commutes += bot.commutes;
+                lossesByImage += bot.layerLossesByImage();
+                lossesBySilence += bot.layerLossesBySilence();
                 if (null == session)
                 {
                     continue;
@@ -129,6 +135,8 @@ public final class SwarmSummary
                 authorityChanges += session.authorityChangesSeen();
                 resumptions += session.resumptions();
                 resumeAttempts += session.resumeAttempts();
+                resumesStarted += session.resumesStarted();
+                resumeHellosLost += session.resumeHellosLost();
                 staleDespawns += session.staleDespawns();
                 rolledBack = Math.max(rolledBack, session.acknowledgementsRolledBack());
                 longestGapNs = Math.max(longestGapNs, session.longestUpdateGapNs());
@@ -171,6 +179,10 @@ public final class SwarmSummary
             Math.round(bytesReceived / (double)connected / (elapsedNs / 1e9)) : 0);
         summary.counts.put("sessionsResumed", resumptions);
         summary.counts.put("resumeHellos", resumeAttempts);
+        summary.counts.put("resumesStarted", resumesStarted);
+        summary.counts.put("resumeHellosLost", resumeHellosLost);
+        summary.counts.put("layerLossesByImage", lossesByImage);
+        summary.counts.put("layerLossesBySilence", lossesBySilence);
         summary.counts.put("sessionsResumingAtEnd", resuming);
         summary.counts.put("staleEntitiesDespawned", staleDespawns);
         summary.counts.put("acknowledgementsRolledBackMax", rolledBack);

@@ -27,9 +27,14 @@ import java.nio.ByteOrder;
  *  |              qx, qy, qz, qw, radius (float32 each)            | 44
  *  +---------------+-------------------------------+---------------+
  *  |  flags (bit 0 |   componentStateLength (u16)  | state bytes...  64, 65, 67
- *  |    isZone)    |                               |
- *  +---------------+-------------------------------+
+ *  | isZone, bit 1 |                               |
+ *  | lastApplied)  |                               |
+ *  +---------------+-------------------------------+---------------+
+ *  |         lastAppliedInputSequence (int64), if flags bit 1      |  67 + componentStateLength
+ *  +---------------------------------------------------------------+
  * </pre>
+ * The last applied input sequence came later: it follows the state bytes and is announced by flags bit 1, so a
+ * record stored before it (bit clear, nothing after the state) still decodes, with a last applied input of 0.
  * Threading: stateless; safe from any thread.
  */
 public final class NodeCodec
@@ -48,10 +53,13 @@ public final class NodeCodec
     public static final int FLAGS_OFFSET = 64;
     public static final int STATE_LENGTH_OFFSET = 65;
     public static final int HEADER_LENGTH = 67;
-    public static final int MAX_ENCODED_LENGTH = HEADER_LENGTH + NodeRecord.MAX_COMPONENT_STATE_LENGTH;
+    public static final int LAST_APPLIED_LENGTH = 8;
+    public static final int MAX_ENCODED_LENGTH =
+        HEADER_LENGTH + NodeRecord.MAX_COMPONENT_STATE_LENGTH + LAST_APPLIED_LENGTH;
 
     private static final ByteOrder ORDER = ByteOrder.LITTLE_ENDIAN;
     private static final int IS_ZONE_FLAG = 1;
+    private static final int LAST_APPLIED_FLAG = 2;
 
     private NodeCodec()
     {
@@ -62,7 +70,7 @@ public final class NodeCodec
      */
     public static int encodedLength(final NodeRecord node)
     {
-        return HEADER_LENGTH + node.componentStateLength;
+        return HEADER_LENGTH + node.componentStateLength + LAST_APPLIED_LENGTH;
     }
 
     /**
@@ -83,10 +91,11 @@ public final class NodeCodec
         buffer.putFloat(offset + QZ_OFFSET, node.qz, ORDER);
         buffer.putFloat(offset + QW_OFFSET, node.qw, ORDER);
         buffer.putFloat(offset + RADIUS_OFFSET, node.radius, ORDER);
-        buffer.putByte(offset + FLAGS_OFFSET, (byte)(node.isZone ? IS_ZONE_FLAG : 0));
+        buffer.putByte(offset + FLAGS_OFFSET, (byte)((node.isZone ? IS_ZONE_FLAG : 0) | LAST_APPLIED_FLAG));
         buffer.putShort(offset + STATE_LENGTH_OFFSET, (short)node.componentStateLength, ORDER);
         buffer.putBytes(offset + HEADER_LENGTH, node.componentState, 0, node.componentStateLength);
-        return HEADER_LENGTH + node.componentStateLength;
+        buffer.putLong(offset + HEADER_LENGTH + node.componentStateLength, node.lastAppliedInputSequence, ORDER);
+        return HEADER_LENGTH + node.componentStateLength + LAST_APPLIED_LENGTH;
     }
 
     /**
@@ -106,6 +115,12 @@ public final class NodeCodec
         {
             throw new IllegalStateException("stored node " + entityId + " has a bad state length " + stateLength);
         }
+        final byte flags = buffer.getByte(offset + FLAGS_OFFSET);
+        final boolean hasLastApplied = (flags & LAST_APPLIED_FLAG) != 0;
+        if (hasLastApplied && HEADER_LENGTH + stateLength + LAST_APPLIED_LENGTH > length)
+        {
+            throw new IllegalStateException("stored node " + entityId + " is truncated: " + length + " bytes");
+        }
 
         node.entityId = entityId;
         node.archetypeId = buffer.getInt(offset + ARCHETYPE_OFFSET, ORDER);
@@ -119,8 +134,10 @@ public final class NodeCodec
         node.qz = buffer.getFloat(offset + QZ_OFFSET, ORDER);
         node.qw = buffer.getFloat(offset + QW_OFFSET, ORDER);
         node.radius = buffer.getFloat(offset + RADIUS_OFFSET, ORDER);
-        node.isZone = (buffer.getByte(offset + FLAGS_OFFSET) & IS_ZONE_FLAG) != 0;
+        node.isZone = (flags & IS_ZONE_FLAG) != 0;
         node.componentStateLength = stateLength;
         buffer.getBytes(offset + HEADER_LENGTH, node.componentState, 0, stateLength);
+        node.lastAppliedInputSequence = hasLastApplied ?
+            buffer.getLong(offset + HEADER_LENGTH + stateLength, ORDER) : 0;
     }
 }

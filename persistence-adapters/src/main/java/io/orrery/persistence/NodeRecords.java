@@ -72,8 +72,8 @@ public final class NodeRecords
     }
 
     /**
-     * Fill in the node an unstow inserts: {@code op.node} with the target id, and the archetype and component
-     * state of the stored item where {@code op.node} leaves them 0.
+     * Fill in the node an unstow inserts: {@code op.node} with the target id and no last applied input, and the
+     * archetype and component state of the stored item where {@code op.node} leaves them 0.
      *
      * @param op   the unstow.
      * @param item the stored item.
@@ -83,6 +83,7 @@ public final class NodeRecords
     {
         into.copyFrom(op.node);
         into.entityId = unstowTargetId(op);
+        into.lastAppliedInputSequence = 0; // an item back in the world has applied no input yet
         if (0 == into.archetypeId)
         {
             into.archetypeId = item.archetypeId;

@@ -117,6 +117,25 @@ public abstract class PersistenceAdapterContractTest
     // ----------------------------------------------------------------------------------------------------------------
 
     @Test
+    void shouldKeepLastAppliedInputSequenceOfNodeWhenStoredReplacedAndReopened()
+    {
+        final NodeRecord steered = node(10, WORLD, 1, 2, 3);
+        steered.lastAppliedInputSequence = 4_000_000_123L;
+        write(zone(1, WORLD), steered, node(11, 1, 4, 5, 6));
+        reopenIfDurable();
+
+        assertContent(steered, find(10));
+        assertEquals(0, find(11).lastAppliedInputSequence, "never steered");
+        assertContent(steered, byId(loadRegion(WORLD, 0, 0, 0, 10, 10, 10)).get(10L));
+
+        steered.lastAppliedInputSequence++;
+        write(steered);
+        reopenIfDurable();
+        assertContent(steered, find(10));
+        assertEquals(4_000_000_124L, loadSubtree(10).get(0).lastAppliedInputSequence);
+    }
+
+    @Test
     void shouldStoreAndReplaceNodeWhenUpserted()
     {
         write(node(10, WORLD, 1, 2, 3), node(11, WORLD, -4, -5, -6));

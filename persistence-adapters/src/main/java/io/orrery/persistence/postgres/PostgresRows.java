@@ -54,6 +54,7 @@ final class PostgresRows
         final float[] qws = new float[n];
         final float[] radii = new float[n];
         final byte[][] states = new byte[n][];
+        final long[] lastApplied = new long[n];
         for (int i = 0; i < n; i++)
         {
             final NodeRecord node = batch.nodeUpsert(selected[from + i]);
@@ -71,6 +72,7 @@ final class PostgresRows
             qws[i] = node.qw;
             radii[i] = node.radius;
             states[i] = Arrays.copyOf(node.componentState, node.componentStateLength);
+            lastApplied[i] = node.lastAppliedInputSequence;
         }
 
         int p = 1;
@@ -87,7 +89,8 @@ final class PostgresRows
         upsertNodes.setArray(p++, pgConnection.createArrayOf("float4", qzs));
         upsertNodes.setArray(p++, pgConnection.createArrayOf("float4", qws));
         upsertNodes.setArray(p++, pgConnection.createArrayOf("float4", radii));
-        upsertNodes.setArray(p, c.createArrayOf("bytea", states));
+        upsertNodes.setArray(p++, c.createArrayOf("bytea", states));
+        upsertNodes.setArray(p, pgConnection.createArrayOf("int8", lastApplied));
     }
 
     static void bindEdges(
@@ -163,7 +166,8 @@ final class PostgresRows
         into.qz = rows.getFloat(p++);
         into.qw = rows.getFloat(p++);
         into.radius = rows.getFloat(p++);
-        readState(rows.getBytes(p), into);
+        readState(rows.getBytes(p++), into);
+        into.lastAppliedInputSequence = rows.getLong(p);
     }
 
     /**
@@ -185,6 +189,7 @@ final class PostgresRows
         into.qw = rows.getFloat(14);
         into.radius = rows.getFloat(15);
         readState(rows.getBytes(16), into);
+        into.lastAppliedInputSequence = 0;
     }
 
     static void readState(final byte[] state, final NodeRecord into)

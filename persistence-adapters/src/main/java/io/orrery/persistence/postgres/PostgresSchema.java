@@ -76,8 +76,12 @@ final class PostgresSchema
             "qx real NOT NULL, qy real NOT NULL, qz real NOT NULL, qw real NOT NULL, " +
             "radius real NOT NULL, " +
             "component_state bytea NOT NULL CHECK (length(component_state) <= 1024), " +
+            "last_applied_input bigint NOT NULL DEFAULT 0, " +
             "FOREIGN KEY (entity_id, place) REFERENCES entity_location (entity_id, place) " +
             "DEFERRABLE INITIALLY DEFERRED) WITH (fillfactor = 50)",
+
+        // a store created before nodes kept their last applied input: its rows read 0
+        "ALTER TABLE nodes ADD COLUMN IF NOT EXISTS last_applied_input bigint NOT NULL DEFAULT 0",
 
         "CREATE INDEX IF NOT EXISTS nodes_by_zone ON nodes (parent_zone_id)",
 
@@ -131,14 +135,14 @@ final class PostgresSchema
     /** Columns of a node, in the order {@link PostgresPersistenceAdapter} reads and binds them. */
     static final String NODE_COLUMNS =
         "entity_id, archetype_id, parent_zone_id, owner_player_id, is_zone, x, y, z, qx, qy, qz, qw, radius, " +
-        "component_state";
+        "component_state, last_applied_input";
 
     static final String C_NODE_COLUMNS =
         "c.entity_id, c.archetype_id, c.parent_zone_id, c.owner_player_id, c.is_zone, c.x, c.y, c.z, " +
-        "c.qx, c.qy, c.qz, c.qw, c.radius, c.component_state";
+        "c.qx, c.qy, c.qz, c.qw, c.radius, c.component_state, c.last_applied_input";
 
     /**
-     * Batched node upsert: one statement over fourteen arrays whose entity ids are distinct (the adapter keeps the
+     * Batched node upsert: one statement over fifteen arrays whose entity ids are distinct (the adapter keeps the
      * last entry of an id). Nodes that exist are updated in place ({@code UPDATE ... FROM}: one index probe, no
      * speculative insertion, no row lock record, no {@code entity_location} bookkeeping, since an existing node row
      * is already located in the graph by its foreign key). Only the rest, new entities, are looked up in
@@ -148,12 +152,14 @@ final class PostgresSchema
     static final String UPSERT_NODES =
         "WITH input AS (" +
             "SELECT * FROM unnest(?::bigint[], ?::integer[], ?::bigint[], ?::bigint[], ?::boolean[], ?::bigint[], " +
-            "?::bigint[], ?::bigint[], ?::real[], ?::real[], ?::real[], ?::real[], ?::real[], ?::bytea[]) " +
+            "?::bigint[], ?::bigint[], ?::real[], ?::real[], ?::real[], ?::real[], ?::real[], ?::bytea[], " +
+            "?::bigint[]) " +
             "AS t(" + NODE_COLUMNS + ")), " +
         "updated AS (" +
             "UPDATE nodes n SET archetype_id = i.archetype_id, parent_zone_id = i.parent_zone_id, " +
             "owner_player_id = i.owner_player_id, is_zone = i.is_zone, x = i.x, y = i.y, z = i.z, qx = i.qx, " +
-            "qy = i.qy, qz = i.qz, qw = i.qw, radius = i.radius, component_state = i.component_state " +
+            "qy = i.qy, qz = i.qz, qw = i.qw, radius = i.radius, component_state = i.component_state, " +
+            "last_applied_input = i.last_applied_input " +
             "FROM input i WHERE n.entity_id = i.entity_id RETURNING n.entity_id), " +
         "fresh AS (" +
             "SELECT * FROM input i WHERE NOT EXISTS (SELECT 1 FROM updated u WHERE u.entity_id = i.entity_id) " +
@@ -166,7 +172,7 @@ final class PostgresSchema
         "parent_zone_id = EXCLUDED.parent_zone_id, owner_player_id = EXCLUDED.owner_player_id, " +
         "is_zone = EXCLUDED.is_zone, x = EXCLUDED.x, y = EXCLUDED.y, z = EXCLUDED.z, qx = EXCLUDED.qx, " +
         "qy = EXCLUDED.qy, qz = EXCLUDED.qz, qw = EXCLUDED.qw, radius = EXCLUDED.radius, " +
-        "component_state = EXCLUDED.component_state";
+        "component_state = EXCLUDED.component_state, last_applied_input = EXCLUDED.last_applied_input";
 
     static final String INSERT_EDGES =
         "INSERT INTO edges (from_id, kind, to_id) " +
@@ -356,7 +362,7 @@ final class PostgresSchema
                 "IF length(p_component_state) = 0 THEN o_component_state := v_item.component_state; END IF; " +
                 "INSERT INTO nodes (" + NODE_COLUMNS + ") VALUES (p_target_id, o_archetype_id, p_parent_zone_id, " +
                 "p_node_owner_player_id, p_is_zone, p_x, p_y, p_z, p_qx, p_qy, p_qz, p_qw, p_radius, " +
-                "coalesce(o_component_state, p_component_state)); " +
+                "coalesce(o_component_state, p_component_state), 0); " +
                 "o_status := " + OperationStatus.OK + "; " +
             "END IF; " +
         "END IF; " +

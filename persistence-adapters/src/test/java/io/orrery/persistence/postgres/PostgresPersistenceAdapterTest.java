@@ -173,6 +173,40 @@ class PostgresPersistenceAdapterTest extends PersistenceAdapterContractTest
     }
 
     @Test
+    void shouldReadNodesStoredBeforeLastAppliedInputAsZeroAndKeepItAfterwards()
+    {
+        adapter.close();
+        execute("DROP SCHEMA " + schema + " CASCADE");
+        execute("CREATE SCHEMA " + schema);
+        // the graph tables as a store created before nodes kept their last applied input left them
+        execute("CREATE TABLE " + schema + ".entity_location (entity_id bigint PRIMARY KEY, " +
+            "place smallint NOT NULL CHECK (place IN (1, 2)), UNIQUE (entity_id, place))");
+        execute("CREATE TABLE " + schema + ".nodes (entity_id bigint PRIMARY KEY, " +
+            "place smallint NOT NULL DEFAULT 1 CHECK (place = 1), archetype_id integer NOT NULL, " +
+            "parent_zone_id bigint NOT NULL, owner_player_id bigint NOT NULL, is_zone boolean NOT NULL, " +
+            "x bigint NOT NULL, y bigint NOT NULL, z bigint NOT NULL, " +
+            "qx real NOT NULL, qy real NOT NULL, qz real NOT NULL, qw real NOT NULL, radius real NOT NULL, " +
+            "component_state bytea NOT NULL CHECK (length(component_state) <= 1024), " +
+            "FOREIGN KEY (entity_id, place) REFERENCES " + schema + ".entity_location (entity_id, place) " +
+            "DEFERRABLE INITIALLY DEFERRED)");
+        execute("INSERT INTO " + schema + ".entity_location VALUES (10, 1)");
+        execute("INSERT INTO " + schema + ".nodes (entity_id, archetype_id, parent_zone_id, owner_player_id, " +
+            "is_zone, x, y, z, qx, qy, qz, qw, radius, component_state) " +
+            "VALUES (10, 1, 0, 0, false, 7, 8, 9, 0, 0, 0, 1, 0.5, '\\x0102')");
+
+        adapter = open();
+        final NodeRecord old = find(10);
+        assertEquals(0, old.lastAppliedInputSequence, "an old row reads 0");
+        assertEquals(7, old.x);
+        assertEquals(2, old.componentStateLength);
+
+        old.lastAppliedInputSequence = 42;
+        write(old);
+        reopen();
+        assertContent(old, find(10));
+    }
+
+    @Test
     void shouldReconnectWhenConnectionWasTerminated() throws SQLException
     {
         write(node(10, WORLD, 0, 0, 0));

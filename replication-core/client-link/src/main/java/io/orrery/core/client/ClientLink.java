@@ -6,6 +6,7 @@ package io.orrery.core.client;
 import io.aeron.Aeron;
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
+import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.exceptions.RegistrationException;
 import io.aeron.logbuffer.ControlledFragmentHandler;
@@ -16,6 +17,7 @@ import io.orrery.wire.CompactUpdates;
 import io.orrery.wire.MessageValidator;
 import io.orrery.wire.codec.DespawnReason;
 import io.orrery.wire.codec.DisconnectDecoder;
+import io.orrery.wire.codec.DisconnectReason;
 import io.orrery.wire.codec.EntityDespawnDecoder;
 import io.orrery.wire.codec.EntitySpawnDecoder;
 import io.orrery.wire.codec.EntityUpdateBatchDecoder;
@@ -49,8 +51,9 @@ import java.util.concurrent.TimeUnit;
  * image the Replication Layer opened for each (bound on the Welcome, which echoes the session's correlation id).
  * A game client uses one session; a bot host uses thousands on one link.
  * <p>
- * Handshake and rejects. Each hello carries a correlation id drawn from {@link SecureRandom}, fresh for every hello,
- * so nobody but the layer that received the hello can answer it. A Reject before the Welcome is trusted only if its
+ * Handshake and rejects. Each hello carries a correlation id drawn from {@link SecureRandom}, fresh for every hello
+ * (a resume hello sent again, identical, on the same publication keeps it: the same reader sees it again), so nobody
+ * but the layer that received the hello can answer it. A Reject before the Welcome is trusted only if its
  * correlation id is the one of a session awaiting its welcome; any other is counted ({@link #untrustedRejects()})
  * and ignored. A trusted reject for {@code badToken}, {@code expiredToken} or {@code unsupportedVersion} is final:
  * the session ends {@link ClientSession.State#REJECTED}. Any other reason ({@code tooManySessions},
@@ -60,14 +63,28 @@ import java.util.concurrent.TimeUnit;
  * {@link ClientSession.State#REJECTED} with the last reason. A listener's {@code onReject} before the welcome is
  * called only when the session gives up.
  * <p>
+ * Layer loss. A connected session has lost its layer when the response image the layer opened for it closes (its
+ * publication is gone: the layer closed it, or the media driver reaped a dead layer) or when the layer has sent nothing
+ * for {@link Settings#layerLossHeartbeats(int)} (3) of the welcome's heartbeat intervals; the layer heartbeats every
+ * idle session, so a quiet but live layer is never taken for lost. Silence is judged only on a duty cycle whose poll
+ * drained the responses (a backlog on a busy client is not silence), and always at the welcome's session timeout.
+ * Without resumption the session ends {@link ClientSession.State#DISCONNECTED}
+ * ({@link ClientSession#REASON_LAYER_GONE} or {@link ClientSession#REASON_LOCAL_TIMEOUT}).
+ * <p>
  * Resumption ({@link Settings#resume(boolean)}; off by default for an embedder that wants to decide, on in the bot
- * swarm). A connected session that hears nothing from its layer for the session timeout of its welcome (the layer
- * heartbeats every session) has lost the layer — killed, restarted, or cut off. Instead of ending, the session
- * reports {@link ClientSession.State#RESUMING}, drops its egress image, opens a new ingress publication and sends its
- * hello again (same token, a new correlation id) after a backoff: {@link Settings#resumeBackoffInitialNs(long)} (1 s)
- * doubling to {@link Settings#resumeBackoffMaxNs(long)} (30 s), each delay drawn from its upper half as jitter so a
- * crowd of clients does not hello in step; a hello unanswered for as long as the current backoff is followed by the
- * next. Past {@link Settings#resumeTimeoutNs(long)} (60 s) the session ends {@link ClientSession.State#DISCONNECTED}.
+ * swarm). Instead of ending on a lost layer, or on a Disconnect with reason {@code shutdown} (a layer stopping cleanly,
+ * as for a restart), the session reports {@link ClientSession.State#RESUMING}
+ * ({@link ClientListener#onResumeStarted}), drops its egress image, opens a new ingress publication and sends its
+ * hello again (same token, a new correlation id) after a delay drawn uniformly from the initial backoff
+ * {@link Settings#resumeBackoffInitialNs(long)} (1 s), so a crowd that lost its layer at the same moment does not
+ * hello in step. A resume hello is never abandoned while it can still be answered, that is while its publication stays
+ * connected: unanswered within the upper half of the current backoff (doubling to
+ * {@link Settings#resumeBackoffMaxNs(long)}, 30 s, jitter per session and per resend) it is sent again, identical, on
+ * the same publication, which a layer that took the first ignores and a layer that shed or dropped the first takes, so
+ * one resumption opens one layer session. A publication that loses its subscriber (the dead layer's subscription
+ * reaped, the layer killed again) carried a hello the next layer never sees: a new hello with a new correlation id
+ * follows, after a jittered delay, once it is connected again. Past {@link Settings#resumeTimeoutNs(long)} (60 s) the
+ * session ends {@link ClientSession.State#DISCONNECTED}.
  * A restarted layer remembers no session: the resumed session is a new layer session (new session id, the player's
  * entity restored from the store on a persistent shard, or created again) bound to the same client-side session
  * object. Its view is kept, and every entity held is stale from the new welcome on: the layer streams the session a
@@ -108,6 +125,23 @@ public final class ClientLink implements Agent, AutoCloseable
         long resumeBackoffMaxNs = TimeUnit.SECONDS.toNanos(30);
         long resumeTimeoutNs = TimeUnit.SECONDS.toNanos(60);
         long resumeSettleNs = TimeUnit.SECONDS.toNanos(1);
+        int layerLossHeartbeats = 3;
+
+        /**
+         * A connected session whose layer has sent nothing for this many of the welcome's heartbeat intervals (the
+         * layer heartbeats every idle session) has lost its layer, or at the welcome's session timeout if that comes
+         * first. Default 3 (3 s at the layer's default 1 s heartbeat). At least 2, so one late heartbeat on a busy
+         * layer is never taken for a loss.
+         */
+        public Settings layerLossHeartbeats(final int layerLossHeartbeats)
+        {
+            if (layerLossHeartbeats < 2)
+            {
+                throw new IllegalArgumentException("layerLossHeartbeats must be at least 2: " + layerLossHeartbeats);
+            }
+            this.layerLossHeartbeats = layerLossHeartbeats;
+            return this;
+        }
 
         /**
          * Resume sessions whose layer went away instead of ending them (default false).
@@ -261,6 +295,8 @@ public final class ClientLink implements Agent, AutoCloseable
     private final StowResultDecoder stowResultDecoder = new StowResultDecoder();
 
     private long nowNs;
+    private boolean responsesDrained;
+    private long jitterState;
     private long nextSweepNs;
     private long bytesReceived;
     private long unknownImageMessages;
@@ -273,6 +309,7 @@ public final class ClientLink implements Agent, AutoCloseable
         this.settings = settings;
         this.clock = settings.clock;
         this.ingressChannel = withTermLength(settings.ingressChannel);
+        this.jitterState = correlationIds.nextLong() | 1L;
         this.assembler = new BoundedFragmentAssembler(
             this::onFragment,
             MAX_MESSAGE_LENGTH,
@@ -327,6 +364,7 @@ public final class ClientLink implements Agent, AutoCloseable
     {
         nowNs = clock.nanoTime();
         int workCount = responses.controlledPoll(assembler, FRAGMENT_LIMIT);
+        responsesDrained = workCount < FRAGMENT_LIMIT;
         for (int i = sessions.size() - 1; i >= 0; i--)
         {
             workCount += dutyCycle(sessions.get(i));
@@ -433,15 +471,17 @@ public final class ClientLink implements Agent, AutoCloseable
         switch (session.state)
         {
             case CONNECTED:
-                if (nowNs - session.lastReceivedNs > session.sessionTimeoutNs)
+                final int lossCause = layerLossCause(session);
+                if (0 != lossCause)
                 {
                     if (settings.resume)
                     {
-                        startResume(session);
+                        startResume(session, lossCause);
                     }
                     else
                     {
-                        close(session, ClientSession.State.DISCONNECTED, ClientSession.REASON_LOCAL_TIMEOUT);
+                        close(session, ClientSession.State.DISCONNECTED, ClientSession.LOSS_IMAGE_CLOSED == lossCause ?
+                            ClientSession.REASON_LAYER_GONE : ClientSession.REASON_LOCAL_TIMEOUT);
                     }
                     return 1;
                 }
@@ -461,12 +501,7 @@ public final class ClientLink implements Agent, AutoCloseable
                     giveUp(session);
                     return 1;
                 }
-                if (session.resuming && nowNs - session.nextHelloNs > session.helloBackoffNs)
-                {
-                    nextResumeHello(session); // unanswered: the layer may not be up yet
-                    return 1;
-                }
-                return 0;
+                return session.resuming ? awaitResumeWelcome(session) : 0;
 
             default:
                 return 0;
@@ -496,10 +531,11 @@ public final class ClientLink implements Agent, AutoCloseable
             session.sendHello(settings.responseChannel, settings.responseStreamId, nowNs))
         {
             session.state = ClientSession.State.AWAITING_WELCOME;
+            session.lastHelloNs = nowNs;
             if (session.resuming)
             {
                 session.resumeAttempts++;
-                session.nextHelloNs = nowNs; // the attempt's start: the next follows a backoff after it
+                session.helloResendAfterNs = upperHalfJitter(session.helloBackoffNs);
             }
             return 1;
         }
@@ -507,42 +543,131 @@ public final class ClientLink implements Agent, AutoCloseable
     }
 
     /**
-     * The layer went silent: keep the session and its view, find a layer again.
+     * @return why the session's layer is lost ({@link ClientSession#LOSS_IMAGE_CLOSED},
+     * {@link ClientSession#LOSS_SILENCE}), or 0 while it is live. Silence counts only once this duty cycle's poll
+     * drained the responses (a backlog is not silence), except past the session timeout.
      */
-    private void startResume(final ClientSession session)
+    private int layerLossCause(final ClientSession session)
+    {
+        if (null != session.responseImage && session.responseImage.isClosed())
+        {
+            return ClientSession.LOSS_IMAGE_CLOSED;
+        }
+        final long silentNs = nowNs - session.lastReceivedNs;
+        if (silentNs > session.layerSilenceTimeoutNs && (responsesDrained || silentNs > session.sessionTimeoutNs))
+        {
+            return ClientSession.LOSS_SILENCE;
+        }
+        return 0;
+    }
+
+    /**
+     * The layer is lost: keep the session and its view, find a layer again on a new publication, the first hello
+     * drawn anywhere in the initial backoff so a crowd that lost its layer at the same moment does not hello in step.
+     */
+    private void startResume(final ClientSession session, final int cause)
     {
         session.resuming = true;
         session.resumeStartNs = nowNs;
         session.staleSweepAtNs = 0;
+        unbindImage(session);
+        CloseHelper.quietClose(session.publication);
+        session.publication = null;
+        session.registrationId = aeron.asyncAddExclusivePublication(ingressChannel, settings.ingressStreamId);
+        session.rejectReason = -1;
+        session.deadlineNs = nowNs + settings.resumeTimeoutNs;
+        session.helloBackoffNs = settings.resumeBackoffInitialNs;
+        newCorrelationId(session);
+        session.nextHelloNs = nowNs + jitter(session.helloBackoffNs);
+        session.state = ClientSession.State.CONNECTING;
+        session.resumesStarted++;
+        session.lastLossCause = cause;
+        session.listener.onResumeStarted(session, cause);
+    }
+
+    /**
+     * A resume hello is out. It can be answered as long as the publication that carried it is connected to the
+     * subscription that received it: until then it is never abandoned. A hello the layer has not answered within the
+     * upper half of the current backoff is sent again, identical (same correlation id), on the same publication:
+     * a layer that took the first ignores it (the image is bound; the welcome to come answers both), a layer that
+     * shed or dropped the first takes it; the backoff doubles up to its maximum. If the publication loses its
+     * subscriber (the layer that read the hello is gone: a dead layer's subscription reaped, the layer killed again),
+     * the next layer never saw the hello: a new one, with a new correlation id, once the publication is connected
+     * again, after a jittered delay.
+     */
+    private int awaitResumeWelcome(final ClientSession session)
+    {
+        final ExclusivePublication publication = session.publication;
+        if (publication.isClosed())
+        {
+            session.publication = null;
+            session.registrationId = aeron.asyncAddExclusivePublication(ingressChannel, settings.ingressStreamId);
+            return restartResumeHello(session);
+        }
+        if (!publication.isConnected())
+        {
+            return restartResumeHello(session);
+        }
+        if (nowNs - session.lastHelloNs >= session.helloResendAfterNs &&
+            session.sendHello(settings.responseChannel, settings.responseStreamId, nowNs))
+        {
+            session.resumeAttempts++;
+            session.lastHelloNs = nowNs;
+            session.helloBackoffNs = Math.min(settings.resumeBackoffMaxNs, session.helloBackoffNs << 1);
+            session.helloResendAfterNs = upperHalfJitter(session.helloBackoffNs);
+            return 1;
+        }
+        return 0;
+    }
+
+    private int restartResumeHello(final ClientSession session)
+    {
+        session.resumeHellosLost++;
+        newCorrelationId(session);
+        session.nextHelloNs = nowNs + jitter(session.helloBackoffNs);
+        session.state = ClientSession.State.CONNECTING;
+        return 1;
+    }
+
+    private void unbindImage(final ClientSession session)
+    {
         if (0 != session.imageSessionId)
         {
             sessionByImage.remove(session.imageSessionId);
             assembler.freeSessionBuffer(session.imageSessionId);
             session.imageSessionId = 0;
         }
-        CloseHelper.quietClose(session.publication);
-        session.publication = null;
-        session.registrationId = aeron.asyncAddExclusivePublication(ingressChannel, settings.ingressStreamId);
-        session.rejectReason = -1;
-        session.deadlineNs = nowNs + settings.resumeTimeoutNs;
-        session.helloBackoffNs = 0;
-        nextResumeHello(session);
+        session.responseImage = null;
     }
 
-    /**
-     * Schedule the next resume hello: a new correlation id, the backoff doubled (from its initial value, up to its
-     * maximum), the delay drawn from the backoff's upper half.
-     */
-    private void nextResumeHello(final ClientSession session)
+    private void newCorrelationId(final ClientSession session)
     {
-        session.helloBackoffNs = 0 == session.helloBackoffNs ? settings.resumeBackoffInitialNs :
-            Math.min(settings.resumeBackoffMaxNs, session.helloBackoffNs << 1);
         sessionByCorrelation.remove(session.correlationId);
         session.correlationId = nextCorrelationId();
         sessionByCorrelation.put(session.correlationId, session);
-        final long halfNs = Math.max(1, session.helloBackoffNs >> 1);
-        session.nextHelloNs = nowNs + halfNs + (session.correlationId >>> 1) % halfNs;
-        session.state = ClientSession.State.CONNECTING;
+    }
+
+    /**
+     * @return a uniformly drawn delay in [0, boundNs) (xorshift64*: no allocation, seeded from
+     * {@link SecureRandom}; jitter needs no secrecy).
+     */
+    long jitter(final long boundNs)
+    {
+        long x = jitterState;
+        x ^= x >>> 12;
+        x ^= x << 25;
+        x ^= x >>> 27;
+        jitterState = x;
+        return boundNs <= 1 ? 0 : ((x * 0x2545F4914F6CDD1DL) >>> 1) % boundNs;
+    }
+
+    /**
+     * @return a delay drawn uniformly from the upper half of {@code backoffNs}.
+     */
+    private long upperHalfJitter(final long backoffNs)
+    {
+        final long halfNs = Math.max(1, backoffNs >> 1);
+        return halfNs + jitter(halfNs);
     }
 
     /**
@@ -599,13 +724,18 @@ public final class ClientLink implements Agent, AutoCloseable
         }
 
         session.transientRejects++;
-        session.helloBackoffNs = 0 == session.helloBackoffNs ?
-            FIRST_HELLO_BACKOFF_NS : Math.min(MAX_HELLO_BACKOFF_NS, session.helloBackoffNs << 1);
-        sessionByCorrelation.remove(session.correlationId);
-        session.correlationId = nextCorrelationId();
-        sessionByCorrelation.put(session.correlationId, session);
-        final long jitterNs = (session.correlationId >>> 1) % (1 + (session.helloBackoffNs >> 1));
-        session.nextHelloNs = nowNs + session.helloBackoffNs + jitterNs;
+        if (session.resuming)
+        {
+            session.helloBackoffNs = Math.min(settings.resumeBackoffMaxNs, Math.max(settings.resumeBackoffInitialNs,
+                session.helloBackoffNs << 1));
+        }
+        else
+        {
+            session.helloBackoffNs = 0 == session.helloBackoffNs ?
+                FIRST_HELLO_BACKOFF_NS : Math.min(MAX_HELLO_BACKOFF_NS, session.helloBackoffNs << 1);
+        }
+        newCorrelationId(session);
+        session.nextHelloNs = nowNs + session.helloBackoffNs + jitter(1 + (session.helloBackoffNs >> 1));
         session.state = ClientSession.State.CONNECTING;
     }
 
@@ -668,6 +798,7 @@ public final class ClientLink implements Agent, AutoCloseable
         {
             aeron.asyncRemovePublication(session.registrationId);
         }
+        session.responseImage = null;
         session.view.clear();
         session.listener.onDisconnect(session, reason);
     }
@@ -750,7 +881,16 @@ public final class ClientLink implements Agent, AutoCloseable
 
             case DisconnectDecoder.TEMPLATE_ID:
                 disconnectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                close(session, ClientSession.State.DISCONNECTED, disconnectDecoder.reasonRaw());
+                final int disconnectReason = disconnectDecoder.reasonRaw();
+                if (settings.resume && DisconnectReason.shutdown.value() == disconnectReason &&
+                    ClientSession.State.CONNECTED == session.state)
+                {
+                    startResume(session, ClientSession.LOSS_SHUTDOWN); // a layer stopping cleanly, to be restarted
+                }
+                else
+                {
+                    close(session, ClientSession.State.DISCONNECTED, disconnectReason);
+                }
                 break;
 
             default:
@@ -768,11 +908,14 @@ public final class ClientLink implements Agent, AutoCloseable
             if (null != session && ClientSession.State.AWAITING_WELCOME == session.state)
             {
                 session.imageSessionId = imageSessionId;
+                session.responseImage = responses.imageBySessionId(imageSessionId);
                 sessionByImage.put(imageSessionId, session);
                 session.sessionId = welcomeDecoder.sessionId();
                 session.playerEntityId = welcomeDecoder.playerEntityId();
                 session.heartbeatIntervalNs = TimeUnit.MILLISECONDS.toNanos(welcomeDecoder.heartbeatIntervalMs());
                 session.sessionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(welcomeDecoder.sessionTimeoutMs());
+                session.layerSilenceTimeoutNs = session.heartbeatIntervalNs > 0 ? Math.min(session.sessionTimeoutNs,
+                    settings.layerLossHeartbeats * session.heartbeatIntervalNs) : session.sessionTimeoutNs;
                 session.state = ClientSession.State.CONNECTED;
                 session.connectedNs = nowNs;
                 session.lastReceivedNs = nowNs;

@@ -53,10 +53,23 @@ public interface ClientListener
     }
 
     /**
+     * The session lost its layer and starts resuming (with {@link ClientLink.Settings#resume(boolean)}): its state is
+     * {@link ClientSession.State#RESUMING} until {@link #onWelcome} (resumed; {@link ClientSession#resumptions()}
+     * counts it) or {@link #onDisconnect} (gave up at the resume deadline). No input is sent meanwhile; the view is
+     * kept.
+     *
+     * @param cause {@link ClientSession#LOSS_IMAGE_CLOSED}, {@link ClientSession#LOSS_SILENCE} or
+     *              {@link ClientSession#LOSS_SHUTDOWN}.
+     */
+    default void onResumeStarted(final ClientSession session, final int cause)
+    {
+    }
+
+    /**
      * The session ended: the Replication Layer said so, it timed out, or it could not connect.
      *
      * @param reason a {@code DisconnectReason} value, or {@link ClientSession#REASON_LOCAL_TIMEOUT} /
-     *               {@link ClientSession#REASON_CONNECT_FAILED}.
+     *               {@link ClientSession#REASON_CONNECT_FAILED} / {@link ClientSession#REASON_LAYER_GONE}.
      */
     default void onDisconnect(final ClientSession session, final int reason)
     {

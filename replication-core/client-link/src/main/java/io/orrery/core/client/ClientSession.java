@@ -4,6 +4,7 @@
 package io.orrery.core.client;
 
 import io.aeron.ExclusivePublication;
+import io.aeron.Image;
 import io.orrery.link.Publications;
 import io.orrery.wire.codec.DisconnectEncoder;
 import io.orrery.wire.codec.DisconnectReason;
@@ -44,6 +45,23 @@ public final class ClientSession
 
     public static final int REASON_LOCAL_TIMEOUT = 100;
     public static final int REASON_CONNECT_FAILED = 101;
+    /**
+     * Disconnect reason (without resumption): the layer's response image went away without a Disconnect.
+     */
+    public static final int REASON_LAYER_GONE = 102;
+    /**
+     * Layer loss cause: the response image the layer opened for this session closed (its publication is gone).
+     */
+    public static final int LOSS_IMAGE_CLOSED = 1;
+    /**
+     * Layer loss cause: nothing from the layer for {@link ClientLink.Settings#layerLossHeartbeats(int)} heartbeat
+     * intervals (or the session timeout).
+     */
+    public static final int LOSS_SILENCE = 2;
+    /**
+     * Layer loss cause: the layer said it shuts down (Disconnect with reason {@code shutdown}).
+     */
+    public static final int LOSS_SHUTDOWN = 3;
     static final int SENT_RING_SIZE = 1024;
     private static final int SENT_RING_MASK = SENT_RING_SIZE - 1;
     private static final int PROTOCOL_VERSION = 1;
@@ -67,6 +85,13 @@ public final class ClientSession
     long registrationId;
     ExclusivePublication publication;
     int imageSessionId;
+    Image responseImage;
+    long layerSilenceTimeoutNs = 3_000_000_000L;
+    long lastHelloNs;
+    long helloResendAfterNs;
+    long resumesStarted;
+    long resumeHellosLost;
+    int lastLossCause;
     long sessionId;
     long playerEntityId;
     long heartbeatIntervalNs = 1_000_000_000L;
@@ -411,7 +436,41 @@ public final class ClientSession
     }
 
     /**
-     * @return hellos sent while resuming.
+     * @return times this session lost its layer and started resuming ({@link ClientListener#onResumeStarted}).
+     */
+    public long resumesStarted()
+    {
+        return resumesStarted;
+    }
+
+    /**
+     * @return why the layer was last lost: {@link #LOSS_IMAGE_CLOSED}, {@link #LOSS_SILENCE}, {@link #LOSS_SHUTDOWN},
+     * or 0 if never.
+     */
+    public int lastLossCause()
+    {
+        return lastLossCause;
+    }
+
+    /**
+     * @return resume hellos that could no longer be answered (the publication that carried them lost its
+     * subscriber) and were replaced by a new hello.
+     */
+    public long resumeHellosLost()
+    {
+        return resumeHellosLost;
+    }
+
+    /**
+     * @return how long the layer may be silent before this session takes it as lost (from the welcome).
+     */
+    public long layerSilenceTimeoutNs()
+    {
+        return layerSilenceTimeoutNs;
+    }
+
+    /**
+     * @return hellos sent while resuming (first hellos, identical resends and replacements).
      */
     public long resumeAttempts()
     {

@@ -6,7 +6,9 @@ package io.orrery.core.persistence;
 /**
  * A mutable, reusable EntityGraph node: one entity as persisted. Positions are int64 millimetres relative to the
  * parent zone (0 for the root of the world). Component state is an opaque blob of at most
- * {@link #MAX_COMPONENT_STATE_LENGTH} bytes in a buffer owned by the record.
+ * {@link #MAX_COMPONENT_STATE_LENGTH} bytes in a buffer owned by the record. {@link #lastAppliedInputSequence} is the
+ * last player input its authority applied to the entity (0 for entities nobody steers, and for records stored before
+ * the field existed): restored with the entity, so an input applied before a restart is not applied again after it.
  */
 public final class NodeRecord
 {
@@ -25,6 +27,7 @@ public final class NodeRecord
     public float qz;
     public float qw = 1.0f;
     public float radius;
+    public long lastAppliedInputSequence;
     public final byte[] componentState = new byte[MAX_COMPONENT_STATE_LENGTH];
     public int componentStateLength;
 
@@ -43,6 +46,7 @@ public final class NodeRecord
         qz = other.qz;
         qw = other.qw;
         radius = other.radius;
+        lastAppliedInputSequence = other.lastAppliedInputSequence;
         System.arraycopy(other.componentState, 0, componentState, 0, other.componentStateLength);
         componentStateLength = other.componentStateLength;
         return this;
@@ -63,6 +67,7 @@ public final class NodeRecord
         qz = 0;
         qw = 1.0f;
         radius = 0;
+        lastAppliedInputSequence = 0;
         componentStateLength = 0;
         return this;
     }
@@ -75,7 +80,7 @@ public final class NodeRecord
         if (entityId != o.entityId || archetypeId != o.archetypeId || parentZoneId != o.parentZoneId ||
             ownerPlayerId != o.ownerPlayerId || isZone != o.isZone || x != o.x || y != o.y || z != o.z ||
             qx != o.qx || qy != o.qy || qz != o.qz || qw != o.qw || radius != o.radius ||
-            componentStateLength != o.componentStateLength)
+            lastAppliedInputSequence != o.lastAppliedInputSequence || componentStateLength != o.componentStateLength)
         {
             return false;
         }
@@ -96,6 +101,7 @@ public final class NodeRecord
     {
         return "NodeRecord{id=" + entityId + ", archetype=" + archetypeId + ", zone=" + parentZoneId +
             ", owner=" + ownerPlayerId + ", isZone=" + isZone + ", pos=(" + x + "," + y + "," + z + ")" +
-            ", radius=" + radius + ", state=" + componentStateLength + "B}";
+            ", radius=" + radius + ", lastApplied=" + lastAppliedInputSequence + ", state=" + componentStateLength +
+            "B}";
     }
 }

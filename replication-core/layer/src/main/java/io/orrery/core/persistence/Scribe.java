@@ -221,6 +221,35 @@ public final class Scribe implements AutoCloseable
         final int componentStateOffset,
         final int componentStateLength)
     {
+        return offerNodeUpsert(entityId, archetypeId, parentZoneId, ownerPlayerId, isZone, x, y, z, qx, qy, qz, qw,
+            radius, 0, componentState, componentStateOffset, componentStateLength);
+    }
+
+    /**
+     * Offer a node upsert field by field, with the last player input applied to the entity (see
+     * {@link NodeRecord#lastAppliedInputSequence}).
+     *
+     * @return true when taken, false when back-pressured (the ring is full).
+     */
+    public boolean offerNodeUpsert(
+        final long entityId,
+        final int archetypeId,
+        final long parentZoneId,
+        final long ownerPlayerId,
+        final boolean isZone,
+        final long x,
+        final long y,
+        final long z,
+        final float qx,
+        final float qy,
+        final float qz,
+        final float qw,
+        final float radius,
+        final long lastAppliedInputSequence,
+        final DirectBuffer componentState,
+        final int componentStateOffset,
+        final int componentStateLength)
+    {
         checkStateLength(componentStateLength);
         final long sequence = claim();
         if (sequence < 0)
@@ -244,6 +273,7 @@ public final class Scribe implements AutoCloseable
         node.qz = qz;
         node.qw = qw;
         node.radius = radius;
+        node.lastAppliedInputSequence = lastAppliedInputSequence;
         if (componentStateLength > 0)
         {
             componentState.getBytes(componentStateOffset, node.componentState, 0, componentStateLength);

@@ -19,13 +19,15 @@ import java.util.concurrent.TimeUnit;
  * World write-behind from the Replicant's entity cache into {@link Scribe}, and recovery from the store.
  * <p>
  * <b>Write-behind.</b> Every flush interval a pass visits every cached entity and offers a node upsert for each one
- * whose persisted fields ({@link #PERSISTED_FIELDS}: position, orientation, size, parent zone, component state)
+ * whose persisted fields ({@link #PERSISTED_FIELDS}: position, orientation, size, parent zone, component state, last
+ * applied input)
  * changed after the store change sequence at which it was last offered: a per-slot watermark, so a slot reused by
  * another entity is offered in full. When Scribe's ring runs low (less than a quarter free, kept for stow and unstow
  * operations) or is full, the pass stops where it is (counted in {@link OrreryCounter#PERSIST_BACK_PRESSURED}) and
  * resumes about a millisecond later: nothing is dropped, the changes stay in the cache and their watermarks stay
- * behind. Velocity, last applied input and authority epoch are not persisted (they are re-established by whoever
- * simulates the entity).
+ * behind. Velocity and authority epoch are not persisted (they are re-established by whoever simulates the entity);
+ * the last applied input sequence is, and is restored with the entity, so its authority drops an input it applied
+ * before a restart if it comes again.
  * <p>
  * <b>Removals.</b> An entity removed from the cache as {@code destroyed} is removed from the EntityGraph (offered at
  * once; queued in order when the ring is full, and no upsert pass runs until the queue is empty, so a removal is
@@ -54,7 +56,7 @@ public final class WorldPersistence implements EntityStore.RemovalListener
      * The cached fields that are part of a node.
      */
     public static final int PERSISTED_FIELDS = EntityStore.POSITION | EntityStore.ORIENTATION | EntityStore.SIZE |
-        EntityStore.PARENT_ZONE | EntityStore.COMPONENT_STATE;
+        EntityStore.PARENT_ZONE | EntityStore.COMPONENT_STATE | EntityStore.LAST_APPLIED_INPUT;
 
     private static final short DESTROYED = DespawnReason.destroyed.value();
     private static final long BACK_PRESSURE_RETRY_NS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -140,6 +142,7 @@ public final class WorldPersistence implements EntityStore.RemovalListener
         store.position(slot, node.x, node.y, node.z);
         store.orientation(slot, node.qx, node.qy, node.qz, node.qw);
         store.radius(slot, node.radius);
+        store.lastAppliedInputSequence(slot, node.lastAppliedInputSequence);
         if (node.componentStateLength > 0)
         {
             if (stateView.byteArray() != node.componentState)
@@ -177,6 +180,7 @@ public final class WorldPersistence implements EntityStore.RemovalListener
         node.qz = store.orientationZ(slot);
         node.qw = store.orientationW(slot);
         node.radius = store.radius(slot);
+        node.lastAppliedInputSequence = store.lastAppliedInputSequence(slot);
         store.componentStateBuffer().getBytes(store.componentStateOffset(slot), node.componentState, 0, length);
         node.componentStateLength = length;
         return true;
@@ -356,6 +360,7 @@ public final class WorldPersistence implements EntityStore.RemovalListener
                 store.orientationZ(slot),
                 store.orientationW(slot),
                 store.radius(slot),
+                store.lastAppliedInputSequence(slot),
                 store.componentStateBuffer(),
                 store.componentStateOffset(slot),
                 length))

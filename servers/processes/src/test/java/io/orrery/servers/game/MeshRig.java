@@ -119,6 +119,14 @@ final class MeshRig implements AutoCloseable
     }
 
     /**
+     * Step a frozen layer again: what reached it meanwhile (hellos on its ingress images) is read now.
+     */
+    void thawLayer()
+    {
+        layerFrozen = false;
+    }
+
+    /**
      * Close the layer (its publications and subscriptions go away); the rig keeps stepping everything else.
      */
     void closeLayer()
@@ -171,8 +179,13 @@ final class MeshRig implements AutoCloseable
 
     ClientSession connect(final long playerId)
     {
+        return connect(playerId, ClientListener.NO_OP);
+    }
+
+    ClientSession connect(final long playerId, final ClientListener listener)
+    {
         final ClientSession session = clients.connect(
-            playerTokens.issue(playerId, System.currentTimeMillis() + 60_000), ClientListener.NO_OP);
+            playerTokens.issue(playerId, System.currentTimeMillis() + 60_000), listener);
         await(() -> session.state() != ClientSession.State.CONNECTING &&
             session.state() != ClientSession.State.AWAITING_WELCOME, "session " + playerId + " handshake");
         return session;
