@@ -710,11 +710,12 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
                 {
                     statement.execute(ddl);
                 }
-                for (final String ddl : CREATE_GRAPH_TABLES)
+                final boolean tracked = qualifier.isEmpty();
+                for (final String ddl : createGraphTables(tracked))
                 {
                     statement.execute(ddl);
                 }
-                for (final String ddl : CREATE_FUNCTIONS)
+                for (final String ddl : createFunctions(tracked))
                 {
                     statement.execute(ddl);
                 }
@@ -725,7 +726,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
             }
             c.commit();
 
-            upsertNodes = c.prepareStatement(UPSERT_NODES);
+            upsertNodes = c.prepareStatement(upsertNodes(schemas.length < 2));
             insertEdges = c.prepareStatement(INSERT_EDGES);
             deleteEdges = c.prepareStatement(DELETE_EDGES);
             removeNodes = c.prepareStatement(REMOVE_NODES);

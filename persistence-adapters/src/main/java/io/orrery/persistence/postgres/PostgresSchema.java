@@ -130,10 +130,17 @@ final class PostgresSchema
     }
 
     /**
-     * A shard's EntityGraph tables, created in the connection's current schema (the first of its search path); the
-     * nodes reference {@code entity_location} of the Global store's schema through the search path.
+     * A shard's EntityGraph tables, created in the connection's current schema (the first of its search path).
+     * {@code tracked} (one schema: the graph and the Global store of one shard): every node has its location row and
+     * references it, so an entity is a node or an item by constraint. Not tracked (a graph schema beside a Global
+     * store schema that other shards share): entity ids are the shard's own (two worlds may both hold an entity 7,
+     * and a player's entity is in the shard they are in and, until written out, the one they left), so nodes have no
+     * row in the shared {@code entity_location}; only stowed items do, and stow, unstow and the node upsert keep
+     * an item out of the graph by checking it.
      */
-    static final String[] CREATE_GRAPH_TABLES = {
+    static String[] createGraphTables(final boolean tracked)
+    {
+        return new String[]{
         "CREATE TABLE IF NOT EXISTS nodes (" +
             "entity_id bigint PRIMARY KEY, " +
             "place smallint NOT NULL DEFAULT 1 CHECK (place = 1), " +
@@ -144,9 +151,9 @@ final class PostgresSchema
             "x bigint NOT NULL, y bigint NOT NULL, z bigint NOT NULL, " +
             "qx real NOT NULL, qy real NOT NULL, qz real NOT NULL, qw real NOT NULL, " +
             "radius real NOT NULL, " +
-            "component_state bytea NOT NULL CHECK (length(component_state) <= 1024), " +
-            "FOREIGN KEY (entity_id, place) REFERENCES entity_location (entity_id, place) " +
-            "DEFERRABLE INITIALLY DEFERRED) WITH (fillfactor = 50)",
+            "component_state bytea NOT NULL CHECK (length(component_state) <= 1024)" +
+            (tracked ? ", FOREIGN KEY (entity_id, place) REFERENCES entity_location (entity_id, place) " +
+            "DEFERRABLE INITIALLY DEFERRED" : "") + ") WITH (fillfactor = 50)",
 
         "CREATE INDEX IF NOT EXISTS nodes_by_zone ON nodes (parent_zone_id)",
 
@@ -157,7 +164,8 @@ final class PostgresSchema
             "PRIMARY KEY (from_id, kind, to_id))",
 
         "CREATE INDEX IF NOT EXISTS edges_by_to ON edges (to_id)",
-    };
+        };
+    }
 
     /** Columns of a node, in the order {@link PostgresPersistenceAdapter} reads and binds them. */
     static final String NODE_COLUMNS =
@@ -176,7 +184,9 @@ final class PostgresSchema
      * {@code entity_location}: those stowed are skipped (a stale write-behind update never resurrects an item), the
      * others get their location row and are inserted.
      */
-    static final String UPSERT_NODES =
+    static String upsertNodes(final boolean tracked)
+    {
+        return
         "WITH input AS (" +
             "SELECT * FROM unnest(?::bigint[], ?::integer[], ?::bigint[], ?::bigint[], ?::boolean[], ?::bigint[], " +
             "?::bigint[], ?::bigint[], ?::real[], ?::real[], ?::real[], ?::real[], ?::real[], ?::bytea[]) " +
@@ -188,16 +198,18 @@ final class PostgresSchema
             "FROM input i WHERE n.entity_id = i.entity_id RETURNING n.entity_id), " +
         "fresh AS (" +
             "SELECT * FROM input i WHERE NOT EXISTS (SELECT 1 FROM updated u WHERE u.entity_id = i.entity_id) " +
-            "AND NOT EXISTS (SELECT 1 FROM entity_location l WHERE l.entity_id = i.entity_id AND l.place = 2)), " +
-        "located AS (" +
+            "AND NOT EXISTS (SELECT 1 FROM entity_location l WHERE l.entity_id = i.entity_id AND l.place = 2))" +
+            (tracked ? ", " : " ") +
+        (tracked ? "located AS (" +
             "INSERT INTO entity_location (entity_id, place) SELECT entity_id, 1 FROM fresh " +
-            "ON CONFLICT (entity_id) DO NOTHING) " +
+            "ON CONFLICT (entity_id) DO NOTHING) " : "") +
         "INSERT INTO nodes (" + NODE_COLUMNS + ") SELECT " + NODE_COLUMNS + " FROM fresh " +
         "ON CONFLICT (entity_id) DO UPDATE SET archetype_id = EXCLUDED.archetype_id, " +
         "parent_zone_id = EXCLUDED.parent_zone_id, owner_player_id = EXCLUDED.owner_player_id, " +
         "is_zone = EXCLUDED.is_zone, x = EXCLUDED.x, y = EXCLUDED.y, z = EXCLUDED.z, qx = EXCLUDED.qx, " +
         "qy = EXCLUDED.qy, qz = EXCLUDED.qz, qw = EXCLUDED.qw, radius = EXCLUDED.radius, " +
         "component_state = EXCLUDED.component_state";
+    }
 
     static final String INSERT_EDGES =
         "INSERT INTO edges (from_id, kind, to_id) " +
@@ -327,9 +339,7 @@ final class PostgresSchema
         "IF v_place = " + PLACE_STOWED + " THEN " +
             "o_status := " + OperationStatus.CONFLICT + "; " +
         "ELSE " +
-            "IF v_place = " + PLACE_GRAPH + " THEN " +
-                "DELETE FROM nodes n WHERE n.entity_id = p_item_id RETURNING n.* INTO v_node; " +
-            "END IF; " +
+            "DELETE FROM nodes n WHERE n.entity_id = p_item_id RETURNING n.* INTO v_node; " +
             "IF v_node.entity_id IS NULL AND NOT p_carries_state THEN " +
                 "o_status := " + OperationStatus.NOT_FOUND + "; " +
             "ELSE " +
@@ -357,7 +367,9 @@ final class PostgresSchema
      * is free (its location row locked when it exists), move the item into {@code nodes} under the target id, and
      * record the outcome. Returns the archetype inserted and, when the call left the state empty, the item's state.
      */
-    static final String CREATE_UNSTOW_FUNCTION =
+    static String createUnstowFunction(final boolean tracked)
+    {
+        return
         "CREATE OR REPLACE FUNCTION orrery_unstow(p_operation_id bigint, p_item_id bigint, p_owner_player_id bigint, " +
         "p_target_id bigint, " + NODE_PARAMETERS + ", " +
         "OUT o_replayed boolean, OUT o_status integer, OUT o_value bigint, OUT o_archetype_id integer, " +
@@ -376,13 +388,18 @@ final class PostgresSchema
                 "PERFORM 1 FROM entity_location l WHERE l.entity_id = p_target_id FOR UPDATE; " +
                 "IF FOUND THEN o_status := " + OperationStatus.CONFLICT + "; END IF; " +
             "END IF; " +
+            "IF o_status IS NULL AND EXISTS (SELECT 1 FROM nodes n WHERE n.entity_id = p_target_id) THEN " +
+                "o_status := " + OperationStatus.CONFLICT + "; " +
+            "END IF; " +
             "IF o_status IS NULL THEN " +
                 "DELETE FROM stowed_items s WHERE s.item_id = p_item_id; " +
+                (tracked ?
                 "IF p_target_id <> p_item_id THEN " +
                     "DELETE FROM entity_location l WHERE l.entity_id = p_item_id; " +
                 "END IF; " +
                 "INSERT INTO entity_location (entity_id, place) VALUES (p_target_id, " + PLACE_GRAPH + ") " +
-                "ON CONFLICT (entity_id) DO UPDATE SET place = EXCLUDED.place; " +
+                "ON CONFLICT (entity_id) DO UPDATE SET place = EXCLUDED.place; " :
+                "DELETE FROM entity_location l WHERE l.entity_id = p_item_id; ") +
                 "o_archetype_id := CASE WHEN p_archetype_id = 0 THEN v_item.archetype_id ELSE p_archetype_id END; " +
                 "IF length(p_component_state) = 0 THEN o_component_state := v_item.component_state; END IF; " +
                 "INSERT INTO nodes (" + NODE_COLUMNS + ") VALUES (p_target_id, o_archetype_id, p_parent_zone_id, " +
@@ -393,6 +410,7 @@ final class PostgresSchema
         "END IF; " +
         record("p_owner_player_id", OperationType.UNSTOW, "p_item_id", "0") +
         "END $fn$";
+    }
 
     /**
      * A wallet change in one call, by {@link io.orrery.persistence.OperationOutcomes#balanceChange}'s rule: the
@@ -521,8 +539,11 @@ final class PostgresSchema
     static final String SELECT_OPERATION =
         "SELECT kind, subject_id, delta, status, value FROM store_operations WHERE player_id = ? AND operation_id = ?";
 
-    static final String[] CREATE_FUNCTIONS = {
-        CREATE_STOW_FUNCTION, CREATE_UNSTOW_FUNCTION, CREATE_WALLET_FUNCTION, CREATE_REPUTATION_FUNCTION };
+    static String[] createFunctions(final boolean tracked)
+    {
+        return new String[]{
+            CREATE_STOW_FUNCTION, createUnstowFunction(tracked), CREATE_WALLET_FUNCTION, CREATE_REPUTATION_FUNCTION };
+    }
 
     static final String STOW =
         "SELECT o_replayed, o_status, o_value FROM orrery_stow(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";

@@ -80,7 +80,7 @@ class PostgresTwoSchemaAdapterTest extends PersistenceAdapterContractTest
 
         assertEquals(1, count(shardSchema + ".nodes"));
         assertEquals(1, count(globalSchema + ".stowed_items"));
-        assertEquals(2, count(globalSchema + ".entity_location"));
+        assertEquals(1, count(globalSchema + ".entity_location")); // stowed items only: node ids are the shard's
         assertFalse(exists(globalSchema + ".nodes"));
         assertFalse(exists(shardSchema + ".stowed_items"));
         assertEquals(globalSchema, ((PostgresPersistenceAdapter)adapter).globalSchema());
@@ -119,6 +119,34 @@ class PostgresTwoSchemaAdapterTest extends PersistenceAdapterContractTest
             batch.addNodeUpsert().copyFrom(unstow.node);
             shardB.write(batch);
             assertEquals(1, shardB.nodeCount());
+        }
+    }
+
+    @Test
+    void shouldLetTwoShardsHoldAndRemoveTheSameEntityIdIndependently()
+    {
+        try (PersistenceAdapter shardB = PostgresPersistenceAdapter.open(
+            server.url(shardSchema + "_b," + globalSchema)))
+        {
+            write(node(10, WORLD, 0, 0, 0));
+            final WorldBatch upsert = new WorldBatch(1);
+            upsert.addNodeUpsert().copyFrom(node(10, WORLD, 5, 5, 5));
+            shardB.write(upsert);
+
+            final WorldBatch removal = new WorldBatch(1);
+            removal.addNodeRemoval(10);
+            adapter.write(removal);
+            assertEquals(0, adapter.nodeCount());
+            assertEquals(1, shardB.nodeCount());
+
+            final StowOperation stow = stowOp(10, PLAYER_A, 0);
+            shardB.stow(stow);
+            assertEquals(OperationStatus.OK, stow.status);
+            assertEquals(0, shardB.nodeCount());
+            final WorldBatch stale = new WorldBatch(1);
+            stale.addNodeUpsert().copyFrom(node(10, WORLD, 6, 6, 6));
+            adapter.write(stale);
+            assertEquals(0, adapter.nodeCount(), "a stowed item is no node of any shard");
         }
     }
 
