@@ -148,7 +148,7 @@ class ShardTransferTest
             int reconnects = 0;
             for (final TransferPlayer player : players)
             {
-                assertEquals(0, player.mismatches, "player " + player.playerId + " results matched requests");
+                assertEquals(0, player.mismatches, "player " + player.playerId + ": " + player.lastMismatch);
                 assertEquals(TRANSFERS, player.transfers, "player " + player.playerId + " transfers");
                 refused += player.refused;
                 resends += player.resends;

@@ -24,6 +24,7 @@ final class TransferPlayer implements ClientListener
 {
     static final long MIN_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(40);
     static final long RESEND_AFTER_NS = TimeUnit.SECONDS.toNanos(2);
+    static final long NOT_CONNECTED_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
     enum Phase
     {
@@ -50,13 +51,17 @@ final class TransferPlayer implements ClientListener
     int refused;
     int resends;
     int mismatches;
+    String lastMismatch;
     int reconnects;
     private long operationId;
+    private Phase resumePhase = Phase.UNSTOW;
+    private ClientSession pendingSession;
     private boolean pending;
     private boolean pendingIsStow;
     private long sentNs;
     private long lastSentNs;
     private long leftNs;
+    private long notConnectedSinceNs;
     private long zoneId;
     private long x;
     private long y;
@@ -102,7 +107,7 @@ final class TransferPlayer implements ClientListener
                         transferNs.recordValue(Math.min(nowNs - leftNs, transferNs.getHighestTrackableValue()));
                         leftNs = 0;
                     }
-                    phase = Phase.UNSTOW;
+                    phase = resumePhase;
                     lastSentNs = nowNs - MIN_INTERVAL_NS;
                     return true;
                 }
@@ -128,14 +133,32 @@ final class TransferPlayer implements ClientListener
     {
         if (!session.isConnected())
         {
+            if (0 == notConnectedSinceNs)
+            {
+                notConnectedSinceNs = nowNs;
+            }
+            if (nowNs - notConnectedSinceNs > NOT_CONNECTED_TIMEOUT_NS && !isOver(session))
+            {
+                session.disconnect(); // resuming for too long: start a new session
+            }
+            if (isOver(session))
+            {
+                // the shard went away (killed) or dropped us: join it again and carry on where we were
+                reconnects++;
+                resumePhase = phase;
+                phase = Phase.JOIN;
+                notConnectedSinceNs = 0;
+            }
             return false;
         }
+        notConnectedSinceNs = 0;
         if (pending)
         {
-            if (nowNs - lastSentNs > RESEND_AFTER_NS && send() > 0)
+            if ((pendingSession != session || nowNs - lastSentNs > RESEND_AFTER_NS) && send() > 0)
             {
-                resends++;
+                resends++; // same operation id: a replay if the first one was applied
                 lastSentNs = nowNs;
+                pendingSession = session;
             }
             return false;
         }
@@ -161,6 +184,7 @@ final class TransferPlayer implements ClientListener
             return false;
         }
         pending = true;
+        pendingSession = session;
         sentNs = nowNs;
         lastSentNs = nowNs;
         return true;
@@ -176,9 +200,11 @@ final class TransferPlayer implements ClientListener
         final ClientSession session, final long operationId, final long itemEntityId, final boolean stowed,
         final int status)
     {
-        if (!pending || operationId != this.operationId || session != this.session)
+        if (!pending || operationId != this.operationId)
         {
             mismatches++;
+            lastMismatch = "result for operation " + operationId + " status " + status + " stowed " + stowed +
+                " while " + (pending ? "awaiting " + this.operationId : "none pending") + " in " + phase;
             return;
         }
         pending = false;
@@ -186,12 +212,21 @@ final class TransferPlayer implements ClientListener
         operationNs.recordValue(Math.min(nowNs - sentNs, operationNs.getHighestTrackableValue()));
         if (OperationStatus.ok.value() != status && OperationStatus.duplicate.value() != status)
         {
-            refused++; // e.g. the starter grant not durable yet: try again with a new operation id
+            // Refused: the item is not where this player thought. An unstow refused (the grant not durable yet, or
+            // the item already in the world) or a stow refused (a stow applied before the shard died whose answer
+            // was lost, and whose replay the restarted shard no longer recognises): try the other way round.
+            refused++;
+            if (OperationStatus.storeUnavailable.value() != status)
+            {
+                phase = Phase.STOW == phase ? Phase.UNSTOW : Phase.STOW;
+            }
             return;
         }
         if (stowed != pendingIsStow)
         {
             mismatches++;
+            lastMismatch = "operation " + operationId + " status " + status + " stowed " + stowed + " for a " +
+                (pendingIsStow ? "stow" : "unstow") + " in " + phase;
             return;
         }
         if (pendingIsStow)
@@ -202,6 +237,7 @@ final class TransferPlayer implements ClientListener
             leftNs = nowNs;
             shard ^= 1;
             transfers++;
+            resumePhase = Phase.UNSTOW;
             phase = Phase.JOIN;
         }
         else
