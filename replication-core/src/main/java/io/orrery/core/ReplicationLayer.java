@@ -34,7 +34,8 @@ import java.nio.ByteBuffer;
  * <p>
  * With {@link Context#persistenceAdapter(io.orrery.core.persistence.PersistenceAdapter)} the shard is persistent: the
  * Replicant restores the EntityGraph into its cache before serving, launches Scribe (its consumer on a thread of its
- * own, or stepped in the Replicant's duty cycle in {@link ThreadingMode#INVOKER}; the Replicant its producer), writes the world behind ({@code WorldPersistence}), runs stow/unstow and the
+ * own, or stepped in the Replicant's duty cycle in {@link ThreadingMode#INVOKER}; the Replicant its producer), writes
+ * the world behind ({@code WorldPersistence}), runs stow/unstow and the
  * starter grant as durable operations ({@code ScribeInventoryBackend}), and on close offers the last changes and
  * drains Scribe before the layer's resources are released. With {@link Context#ocsEnabled(boolean)} (server OCS) the
  * graph is not restored whole: {@code RegionStreamer} streams cells in as players join and approach them and streams
@@ -1123,7 +1124,8 @@ public final class ReplicationLayer implements AutoCloseable
 
         /**
          * Make the shard persistent: on launch the world is restored from the adapter's EntityGraph, then Scribe runs
-         * (on its own thread, or stepped by the Replicant: {@link #scribeThreadingMode()}) writing the world behind and running stows and unstows. The adapter is the caller's: it
+         * (on its own thread, or stepped by the Replicant: {@link #scribeThreadingMode()}) writing the world behind
+         * and running stows and unstows. The adapter is the caller's: it
          * is neither opened nor closed by the layer (close it after the layer). Default: none (nothing persisted,
          * inventory requests answered {@code storeUnavailable}).
          */

@@ -75,7 +75,8 @@ class LayerKilledMidTransferProcessTest
                     .clientLivenessTimeoutNs(TimeUnit.SECONDS.toNanos(2))
                     .dirDeleteOnStart(true)
                     .dirDeleteOnShutdown(true));
-                stores[s] = "rocksdb:" + dir.resolve("graph-" + s) + PersistenceAdapters.GLOBAL_STORE_SEPARATOR + global;
+                stores[s] = "rocksdb:" + dir.resolve("graph-" + s) + PersistenceAdapters.GLOBAL_STORE_SEPARATOR +
+                    global;
                 outputs.add(Collections.synchronizedList(new ArrayList<>()));
                 layers[s] = startLayer(drivers[s], stores[s], outputs.get(s));
                 ShardDirectory.register(directoryFile, new ShardDirectory.Entry("shard-" + (char)('a' + s),
@@ -125,7 +126,8 @@ class LayerKilledMidTransferProcessTest
                 resends += player.resends;
             }
             System.out.printf("shard A killed after %d transfers (%d at the kill); %d players x %d transfers done; " +
-                "%d reconnects, %d resends, %d refused; transfer p50 %.1f ms, p99 %.1f ms%n", killAfterTransfers, transfersAtKill,
+                "%d reconnects, %d resends, %d refused; transfer p50 %.1f ms, p99 %.1f ms%n", killAfterTransfers,
+                transfersAtKill,
                 PLAYERS, TRANSFERS, reconnects, resends, refused, transferNs.getValueAtPercentile(50) / 1e6,
                 transferNs.getValueAtPercentile(99) / 1e6);
 

@@ -529,7 +529,8 @@ final class PostgresSchema
         CREATE_DEPOSIT_FUNCTION, CREATE_WITHDRAW_FUNCTION, CREATE_WALLET_FUNCTION, CREATE_REPUTATION_FUNCTION };
 
     static final String DEPOSIT =
-        "SELECT o_replayed, o_status, o_value FROM orrery_deposit(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        "SELECT o_replayed, o_status, o_value " +
+        "FROM orrery_deposit(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     static final String WITHDRAW = "SELECT o_replayed, o_status, o_value FROM orrery_withdraw(?, ?, ?, ?)";
 
