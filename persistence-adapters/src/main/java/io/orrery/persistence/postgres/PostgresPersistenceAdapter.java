@@ -37,6 +37,12 @@ import static io.orrery.persistence.postgres.PostgresSchema.*;
  * and unstow are one transaction. See {@link PostgresSchema} for the constraints that keep an item in exactly one
  * place and a wallet non-negative.
  * <p>
+ * <b>Several shards, one Global store:</b> with {@code currentSchema=shard_a,global} in the URL the shard's graph
+ * ({@code nodes}, {@code edges}, and the operation functions) lives in schema {@code shard_a} and the Global store
+ * in schema {@code global}, which every shard of the deployment names second; statements name tables unqualified
+ * and the search path finds each in its schema, so a stow or unstow is still one transaction across both schemas.
+ * The Global store alone (for shards whose graph is elsewhere) is {@link PostgresGlobalStore}.
+ * <p>
  * One connection: every call is one transaction, committed before it returns (the session runs with
  * {@code synchronous_commit = on}, so a returned call is durable as far as the server's {@code fsync} setting
  * allows; {@link #serverFsync()} reports it). A {@link WorldBatch} is one statement over arrays ({@code unnest}) per
@@ -86,6 +92,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     private final String jdbcUrl;
     private final Properties properties;
     private final String name;
+    private final String[] schemas;
     private final NodeRecord scratch = new NodeRecord();
     private final NodeRecord item = new NodeRecord();
     private Connection connection;
@@ -110,7 +117,76 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         this.jdbcUrl = jdbcUrl;
         this.properties = properties;
         final int query = jdbcUrl.indexOf('?');
-        this.name = "postgres:" + (query < 0 ? jdbcUrl : jdbcUrl.substring(0, query));
+        this.schemas = searchPath(jdbcUrl);
+        this.name = "postgres:" + (query < 0 ? jdbcUrl : jdbcUrl.substring(0, query)) +
+            (schemas.length > 1 ? " (graph " + schemas[0] + ", global store " + schemas[1] + ")" : "");
+    }
+
+    /**
+     * The schemas of the URL's {@code currentSchema} parameter (pgjdbc sets them as the session's search path), in
+     * order; empty when the URL has none.
+     */
+    static String[] searchPath(final String jdbcUrl)
+    {
+        final int query = jdbcUrl.indexOf('?');
+        if (query < 0)
+        {
+            return new String[0];
+        }
+        for (final String parameter : jdbcUrl.substring(query + 1).split("&"))
+        {
+            if (parameter.startsWith("currentSchema="))
+            {
+                final String value = java.net.URLDecoder.decode(
+                    parameter.substring("currentSchema=".length()), java.nio.charset.StandardCharsets.UTF_8);
+                final String[] schemas = value.split(",");
+                for (int i = 0; i < schemas.length; i++)
+                {
+                    schemas[i] = schemas[i].trim();
+                }
+                return schemas;
+            }
+        }
+        return new String[0];
+    }
+
+    /**
+     * With two schemas in the search path ({@code currentSchema=shard_a,global}) the shard's EntityGraph goes into
+     * the first and the Global store into the second, shared with the other shards of the deployment: both are
+     * created when missing (the Global store's under its own lock, taken before the shard's, as every shard does).
+     *
+     * @return the qualifier for the Global store's tables: {@code ""} with one schema (all in the current one).
+     */
+    static String createSchemas(final Connection c, final Statement statement, final String[] schemas)
+        throws SQLException
+    {
+        if (schemas.length < 2)
+        {
+            return "";
+        }
+        final String global = quoteIdentifier(schemas[1]);
+        try (PreparedStatement lock = c.prepareStatement(LOCK_GLOBAL_SCHEMA_CREATION))
+        {
+            lock.setString(1, schemas[1]);
+            lock.execute();
+        }
+        statement.execute("CREATE SCHEMA IF NOT EXISTS " + global);
+        statement.execute("CREATE SCHEMA IF NOT EXISTS " + quoteIdentifier(schemas[0]));
+        return global + ".";
+    }
+
+    static String quoteIdentifier(final String identifier)
+    {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    /**
+     * @return the schema holding the Global store: the second of the URL's {@code currentSchema} when it names two,
+     * else the first (null when none: the server's default search path).
+     */
+    public String globalSchema()
+    {
+        return schemas.length > 1 ? schemas[1] : schemas.length == 1 ? schemas[0] : null;
     }
 
     /**
@@ -627,13 +703,19 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
             try (Statement statement = c.createStatement())
             {
                 statement.execute("SET synchronous_commit = on");
+                final String qualifier = createSchemas(c, statement, schemas);
                 statement.execute(LOCK_SCHEMA_CREATION);
                 refuseLegacySchema(statement);
-                for (final String ddl : CREATE_TABLES)
+                for (final String ddl : createGlobalTables(qualifier))
                 {
                     statement.execute(ddl);
                 }
-                for (final String ddl : CREATE_FUNCTIONS)
+                final boolean tracked = qualifier.isEmpty();
+                for (final String ddl : createGraphTables(tracked))
+                {
+                    statement.execute(ddl);
+                }
+                for (final String ddl : createFunctions(tracked))
                 {
                     statement.execute(ddl);
                 }
@@ -644,7 +726,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
             }
             c.commit();
 
-            upsertNodes = c.prepareStatement(UPSERT_NODES);
+            upsertNodes = c.prepareStatement(upsertNodes(schemas.length < 2));
             insertEdges = c.prepareStatement(INSERT_EDGES);
             deleteEdges = c.prepareStatement(DELETE_EDGES);
             removeNodes = c.prepareStatement(REMOVE_NODES);

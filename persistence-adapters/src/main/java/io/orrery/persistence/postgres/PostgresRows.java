@@ -27,7 +27,7 @@ final class PostgresRows
 
     /**
      * Bind the upserts {@code selected[from .. to)} of the batch to the fourteen array parameters of
-     * {@link PostgresSchema#UPSERT_NODES}.
+     * {@link PostgresSchema#upsertNodes(boolean)}.
      */
     static void bindNodeArrays(
         final Connection c,

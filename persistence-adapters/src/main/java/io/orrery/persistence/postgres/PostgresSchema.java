@@ -59,12 +59,88 @@ final class PostgresSchema
      */
     static final String LEGACY_OPERATIONS_TABLE = "SELECT to_regclass('operations')";
 
-    static final String[] CREATE_TABLES = {
-        "CREATE TABLE IF NOT EXISTS entity_location (" +
-            "entity_id bigint PRIMARY KEY, " +
-            "place smallint NOT NULL CHECK (place IN (1, 2)), " +
-            "UNIQUE (entity_id, place))",
+    /** Serialises the creation of a Global store schema between the shards (and stores) that share it. */
+    static final String LOCK_GLOBAL_SCHEMA_CREATION = "SELECT pg_advisory_xact_lock(1869771122, hashtext(?))";
 
+    /** Columns of a stored item after its id, owner and container. */
+    private static final String ITEM_COLUMN_TYPES =
+        "archetype_id integer NOT NULL, " +
+        "parent_zone_id bigint NOT NULL, " +
+        "node_owner_player_id bigint NOT NULL, " +
+        "is_zone boolean NOT NULL, " +
+        "x bigint NOT NULL, y bigint NOT NULL, z bigint NOT NULL, " +
+        "qx real NOT NULL, qy real NOT NULL, qz real NOT NULL, qw real NOT NULL, " +
+        "radius real NOT NULL, " +
+        "component_state bytea NOT NULL CHECK (length(component_state) <= 1024), ";
+
+    /**
+     * The Global store's tables, created in the schema named by {@code qualifier} ({@code ""} for the connection's
+     * current schema, else {@code "\"name\"."}): item locations, stowed items, wallets, reputation, the operation
+     * records, and the copies of withdrawn items ({@code withdrawn_items}: what a shard that keeps its graph
+     * elsewhere took out, kept with the withdrawal's key so that a replay after a crash gets the item back).
+     */
+    static String[] createGlobalTables(final String qualifier)
+    {
+        return new String[]{
+            "CREATE TABLE IF NOT EXISTS " + qualifier + "entity_location (" +
+                "entity_id bigint PRIMARY KEY, " +
+                "place smallint NOT NULL CHECK (place IN (1, 2)), " +
+                "UNIQUE (entity_id, place))",
+
+            "CREATE TABLE IF NOT EXISTS " + qualifier + "stowed_items (" +
+                "item_id bigint PRIMARY KEY, " +
+                "place smallint NOT NULL DEFAULT 2 CHECK (place = 2), " +
+                "owner_player_id bigint NOT NULL, " +
+                "container_id bigint NOT NULL, " +
+                ITEM_COLUMN_TYPES +
+                "FOREIGN KEY (item_id, place) REFERENCES " + qualifier + "entity_location (entity_id, place) " +
+                "DEFERRABLE INITIALLY DEFERRED)",
+
+            "CREATE INDEX IF NOT EXISTS stowed_items_by_owner ON " + qualifier + "stowed_items (owner_player_id)",
+
+            "CREATE TABLE IF NOT EXISTS " + qualifier + "wallets (" +
+                "player_id bigint PRIMARY KEY, " +
+                "balance bigint NOT NULL CHECK (balance >= 0))",
+
+            "CREATE TABLE IF NOT EXISTS " + qualifier + "reputation (" +
+                "player_id bigint NOT NULL, " +
+                "faction_id integer NOT NULL, " +
+                "standing bigint NOT NULL, " +
+                "PRIMARY KEY (player_id, faction_id))",
+
+            "CREATE TABLE IF NOT EXISTS " + qualifier + "store_operations (" +
+                "player_id bigint NOT NULL, " +
+                "operation_id bigint NOT NULL, " +
+                "kind smallint NOT NULL, " +
+                "subject_id bigint NOT NULL, " +
+                "delta bigint NOT NULL, " +
+                "status smallint NOT NULL, " +
+                "value bigint NOT NULL, " +
+                "PRIMARY KEY (player_id, operation_id))",
+
+            "CREATE TABLE IF NOT EXISTS " + qualifier + "withdrawn_items (" +
+                "player_id bigint NOT NULL, " +
+                "operation_id bigint NOT NULL, " +
+                "item_id bigint NOT NULL, " +
+                "owner_player_id bigint NOT NULL, " +
+                "container_id bigint NOT NULL, " +
+                ITEM_COLUMN_TYPES +
+                "PRIMARY KEY (player_id, operation_id))",
+        };
+    }
+
+    /**
+     * A shard's EntityGraph tables, created in the connection's current schema (the first of its search path).
+     * {@code tracked} (one schema: the graph and the Global store of one shard): every node has its location row and
+     * references it, so an entity is a node or an item by constraint. Not tracked (a graph schema beside a Global
+     * store schema that other shards share): entity ids are the shard's own (two worlds may both hold an entity 7,
+     * and a player's entity is in the shard they are in and, until written out, the one they left), so nodes have no
+     * row in the shared {@code entity_location}; only stowed items do, and stow, unstow and the node upsert keep
+     * an item out of the graph by checking it.
+     */
+    static String[] createGraphTables(final boolean tracked)
+    {
+        return new String[]{
         "CREATE TABLE IF NOT EXISTS nodes (" +
             "entity_id bigint PRIMARY KEY, " +
             "place smallint NOT NULL DEFAULT 1 CHECK (place = 1), " +
@@ -76,9 +152,9 @@ final class PostgresSchema
             "qx real NOT NULL, qy real NOT NULL, qz real NOT NULL, qw real NOT NULL, " +
             "radius real NOT NULL, " +
             "component_state bytea NOT NULL CHECK (length(component_state) <= 1024), " +
-            "last_applied_input bigint NOT NULL DEFAULT 0, " +
-            "FOREIGN KEY (entity_id, place) REFERENCES entity_location (entity_id, place) " +
-            "DEFERRABLE INITIALLY DEFERRED) WITH (fillfactor = 50)",
+            "last_applied_input bigint NOT NULL DEFAULT 0" +
+            (tracked ? ", FOREIGN KEY (entity_id, place) REFERENCES entity_location (entity_id, place) " +
+            "DEFERRABLE INITIALLY DEFERRED" : "") + ") WITH (fillfactor = 50)",
 
         // a store created before nodes kept their last applied input: its rows read 0
         "ALTER TABLE nodes ADD COLUMN IF NOT EXISTS last_applied_input bigint NOT NULL DEFAULT 0",
@@ -92,45 +168,8 @@ final class PostgresSchema
             "PRIMARY KEY (from_id, kind, to_id))",
 
         "CREATE INDEX IF NOT EXISTS edges_by_to ON edges (to_id)",
-
-        "CREATE TABLE IF NOT EXISTS stowed_items (" +
-            "item_id bigint PRIMARY KEY, " +
-            "place smallint NOT NULL DEFAULT 2 CHECK (place = 2), " +
-            "owner_player_id bigint NOT NULL, " +
-            "container_id bigint NOT NULL, " +
-            "archetype_id integer NOT NULL, " +
-            "parent_zone_id bigint NOT NULL, " +
-            "node_owner_player_id bigint NOT NULL, " +
-            "is_zone boolean NOT NULL, " +
-            "x bigint NOT NULL, y bigint NOT NULL, z bigint NOT NULL, " +
-            "qx real NOT NULL, qy real NOT NULL, qz real NOT NULL, qw real NOT NULL, " +
-            "radius real NOT NULL, " +
-            "component_state bytea NOT NULL CHECK (length(component_state) <= 1024), " +
-            "FOREIGN KEY (item_id, place) REFERENCES entity_location (entity_id, place) " +
-            "DEFERRABLE INITIALLY DEFERRED)",
-
-        "CREATE INDEX IF NOT EXISTS stowed_items_by_owner ON stowed_items (owner_player_id)",
-
-        "CREATE TABLE IF NOT EXISTS wallets (" +
-            "player_id bigint PRIMARY KEY, " +
-            "balance bigint NOT NULL CHECK (balance >= 0))",
-
-        "CREATE TABLE IF NOT EXISTS reputation (" +
-            "player_id bigint NOT NULL, " +
-            "faction_id integer NOT NULL, " +
-            "standing bigint NOT NULL, " +
-            "PRIMARY KEY (player_id, faction_id))",
-
-        "CREATE TABLE IF NOT EXISTS store_operations (" +
-            "player_id bigint NOT NULL, " +
-            "operation_id bigint NOT NULL, " +
-            "kind smallint NOT NULL, " +
-            "subject_id bigint NOT NULL, " +
-            "delta bigint NOT NULL, " +
-            "status smallint NOT NULL, " +
-            "value bigint NOT NULL, " +
-            "PRIMARY KEY (player_id, operation_id))",
-    };
+        };
+    }
 
     /** Columns of a node, in the order {@link PostgresPersistenceAdapter} reads and binds them. */
     static final String NODE_COLUMNS =
@@ -149,7 +188,9 @@ final class PostgresSchema
      * {@code entity_location}: those stowed are skipped (a stale write-behind update never resurrects an item), the
      * others get their location row and are inserted.
      */
-    static final String UPSERT_NODES =
+    static String upsertNodes(final boolean tracked)
+    {
+        return
         "WITH input AS (" +
             "SELECT * FROM unnest(?::bigint[], ?::integer[], ?::bigint[], ?::bigint[], ?::boolean[], ?::bigint[], " +
             "?::bigint[], ?::bigint[], ?::real[], ?::real[], ?::real[], ?::real[], ?::real[], ?::bytea[], " +
@@ -163,16 +204,18 @@ final class PostgresSchema
             "FROM input i WHERE n.entity_id = i.entity_id RETURNING n.entity_id), " +
         "fresh AS (" +
             "SELECT * FROM input i WHERE NOT EXISTS (SELECT 1 FROM updated u WHERE u.entity_id = i.entity_id) " +
-            "AND NOT EXISTS (SELECT 1 FROM entity_location l WHERE l.entity_id = i.entity_id AND l.place = 2)), " +
-        "located AS (" +
+            "AND NOT EXISTS (SELECT 1 FROM entity_location l WHERE l.entity_id = i.entity_id AND l.place = 2))" +
+            (tracked ? ", " : " ") +
+        (tracked ? "located AS (" +
             "INSERT INTO entity_location (entity_id, place) SELECT entity_id, 1 FROM fresh " +
-            "ON CONFLICT (entity_id) DO NOTHING) " +
+            "ON CONFLICT (entity_id) DO NOTHING) " : "") +
         "INSERT INTO nodes (" + NODE_COLUMNS + ") SELECT " + NODE_COLUMNS + " FROM fresh " +
         "ON CONFLICT (entity_id) DO UPDATE SET archetype_id = EXCLUDED.archetype_id, " +
         "parent_zone_id = EXCLUDED.parent_zone_id, owner_player_id = EXCLUDED.owner_player_id, " +
         "is_zone = EXCLUDED.is_zone, x = EXCLUDED.x, y = EXCLUDED.y, z = EXCLUDED.z, qx = EXCLUDED.qx, " +
         "qy = EXCLUDED.qy, qz = EXCLUDED.qz, qw = EXCLUDED.qw, radius = EXCLUDED.radius, " +
         "component_state = EXCLUDED.component_state, last_applied_input = EXCLUDED.last_applied_input";
+    }
 
     static final String INSERT_EDGES =
         "INSERT INTO edges (from_id, kind, to_id) " +
@@ -302,9 +345,7 @@ final class PostgresSchema
         "IF v_place = " + PLACE_STOWED + " THEN " +
             "o_status := " + OperationStatus.CONFLICT + "; " +
         "ELSE " +
-            "IF v_place = " + PLACE_GRAPH + " THEN " +
-                "DELETE FROM nodes n WHERE n.entity_id = p_item_id RETURNING n.* INTO v_node; " +
-            "END IF; " +
+            "DELETE FROM nodes n WHERE n.entity_id = p_item_id RETURNING n.* INTO v_node; " +
             "IF v_node.entity_id IS NULL AND NOT p_carries_state THEN " +
                 "o_status := " + OperationStatus.NOT_FOUND + "; " +
             "ELSE " +
@@ -332,7 +373,9 @@ final class PostgresSchema
      * is free (its location row locked when it exists), move the item into {@code nodes} under the target id, and
      * record the outcome. Returns the archetype inserted and, when the call left the state empty, the item's state.
      */
-    static final String CREATE_UNSTOW_FUNCTION =
+    static String createUnstowFunction(final boolean tracked)
+    {
+        return
         "CREATE OR REPLACE FUNCTION orrery_unstow(p_operation_id bigint, p_item_id bigint, p_owner_player_id bigint, " +
         "p_target_id bigint, " + NODE_PARAMETERS + ", " +
         "OUT o_replayed boolean, OUT o_status integer, OUT o_value bigint, OUT o_archetype_id integer, " +
@@ -351,13 +394,18 @@ final class PostgresSchema
                 "PERFORM 1 FROM entity_location l WHERE l.entity_id = p_target_id FOR UPDATE; " +
                 "IF FOUND THEN o_status := " + OperationStatus.CONFLICT + "; END IF; " +
             "END IF; " +
+            "IF o_status IS NULL AND EXISTS (SELECT 1 FROM nodes n WHERE n.entity_id = p_target_id) THEN " +
+                "o_status := " + OperationStatus.CONFLICT + "; " +
+            "END IF; " +
             "IF o_status IS NULL THEN " +
                 "DELETE FROM stowed_items s WHERE s.item_id = p_item_id; " +
+                (tracked ?
                 "IF p_target_id <> p_item_id THEN " +
                     "DELETE FROM entity_location l WHERE l.entity_id = p_item_id; " +
                 "END IF; " +
                 "INSERT INTO entity_location (entity_id, place) VALUES (p_target_id, " + PLACE_GRAPH + ") " +
-                "ON CONFLICT (entity_id) DO UPDATE SET place = EXCLUDED.place; " +
+                "ON CONFLICT (entity_id) DO UPDATE SET place = EXCLUDED.place; " :
+                "DELETE FROM entity_location l WHERE l.entity_id = p_item_id; ") +
                 "o_archetype_id := CASE WHEN p_archetype_id = 0 THEN v_item.archetype_id ELSE p_archetype_id END; " +
                 "IF length(p_component_state) = 0 THEN o_component_state := v_item.component_state; END IF; " +
                 "INSERT INTO nodes (" + NODE_COLUMNS + ") VALUES (p_target_id, o_archetype_id, p_parent_zone_id, " +
@@ -368,6 +416,7 @@ final class PostgresSchema
         "END IF; " +
         record("p_owner_player_id", OperationType.UNSTOW, "p_item_id", "0") +
         "END $fn$";
+    }
 
     /**
      * A wallet change in one call, by {@link io.orrery.persistence.OperationOutcomes#balanceChange}'s rule: the
@@ -422,8 +471,86 @@ final class PostgresSchema
         record("p_player_id", OperationType.REPUTATION, "p_faction_id", "p_delta") +
         "END $fn$";
 
-    static final String[] CREATE_FUNCTIONS = {
-        CREATE_STOW_FUNCTION, CREATE_UNSTOW_FUNCTION, CREATE_WALLET_FUNCTION, CREATE_REPUTATION_FUNCTION };
+    /**
+     * Deposit in one call: put an item carried by a shard whose graph is elsewhere into the Global store (its
+     * location row taken, so an item stowed already, or a node of a shard in this database, is a {@code CONFLICT}).
+     */
+    static final String CREATE_DEPOSIT_FUNCTION =
+        "CREATE OR REPLACE FUNCTION orrery_deposit(p_operation_id bigint, p_item_id bigint, " +
+        "p_owner_player_id bigint, p_container_id bigint, p_present boolean, " + NODE_PARAMETERS + ", " +
+        "OUT o_replayed boolean, OUT o_status integer, OUT o_value bigint) " +
+        "LANGUAGE plpgsql AS $fn$ " +
+        "DECLARE " + REPLAY_DECLARATIONS +
+        "BEGIN " +
+        replay("p_owner_player_id", OperationType.STOW, "p_item_id", "0") +
+        "PERFORM 1 FROM entity_location l WHERE l.entity_id = p_item_id FOR UPDATE; " +
+        "IF FOUND THEN " +
+            "o_status := " + OperationStatus.CONFLICT + "; " +
+        "ELSIF NOT p_present THEN " +
+            "o_status := " + OperationStatus.NOT_FOUND + "; " +
+        "ELSE " +
+            "INSERT INTO entity_location (entity_id, place) VALUES (p_item_id, " + PLACE_STOWED + "); " +
+            "INSERT INTO stowed_items (" + STOWED_COLUMNS + ") VALUES (p_item_id, p_owner_player_id, " +
+            "p_container_id, p_archetype_id, p_parent_zone_id, p_node_owner_player_id, p_is_zone, p_x, p_y, " +
+            "p_z, p_qx, p_qy, p_qz, p_qw, p_radius, p_component_state); " +
+            "o_status := " + OperationStatus.OK + "; " +
+        "END IF; " +
+        record("p_owner_player_id", OperationType.STOW, "p_item_id", "0") +
+        "END $fn$";
+
+    /**
+     * Withdraw in one call: take an item of its owner out of the Global store for a shard whose graph is elsewhere,
+     * keeping a copy under the withdrawal's key in {@code withdrawn_items}.
+     */
+    static final String CREATE_WITHDRAW_FUNCTION =
+        "CREATE OR REPLACE FUNCTION orrery_withdraw(p_operation_id bigint, p_item_id bigint, " +
+        "p_owner_player_id bigint, p_target_occupied boolean, " +
+        "OUT o_replayed boolean, OUT o_status integer, OUT o_value bigint) " +
+        "LANGUAGE plpgsql AS $fn$ " +
+        "DECLARE v_item stowed_items%ROWTYPE; " + REPLAY_DECLARATIONS +
+        "BEGIN " +
+        replay("p_owner_player_id", OperationType.UNSTOW, "p_item_id", "0") +
+        "SELECT * INTO v_item FROM stowed_items s WHERE s.item_id = p_item_id FOR UPDATE; " +
+        "IF NOT FOUND THEN " +
+            "o_status := " + OperationStatus.NOT_FOUND + "; " +
+        "ELSIF v_item.owner_player_id <> p_owner_player_id THEN " +
+            "o_status := " + OperationStatus.NOT_OWNER + "; " +
+        "ELSIF p_target_occupied THEN " +
+            "o_status := " + OperationStatus.CONFLICT + "; " +
+        "ELSE " +
+            "DELETE FROM stowed_items s WHERE s.item_id = p_item_id; " +
+            "DELETE FROM entity_location l WHERE l.entity_id = p_item_id; " +
+            "INSERT INTO withdrawn_items (player_id, operation_id, " + STOWED_COLUMNS + ") VALUES (" +
+            "p_owner_player_id, p_operation_id, v_item.item_id, v_item.owner_player_id, v_item.container_id, " +
+            "v_item.archetype_id, v_item.parent_zone_id, v_item.node_owner_player_id, v_item.is_zone, v_item.x, " +
+            "v_item.y, v_item.z, v_item.qx, v_item.qy, v_item.qz, v_item.qw, v_item.radius, " +
+            "v_item.component_state); " +
+            "o_status := " + OperationStatus.OK + "; " +
+        "END IF; " +
+        record("p_owner_player_id", OperationType.UNSTOW, "p_item_id", "0") +
+        "END $fn$";
+
+    /** The functions of a Global store on its own (no graph in its database). */
+    static final String[] CREATE_GLOBAL_FUNCTIONS = {
+        CREATE_DEPOSIT_FUNCTION, CREATE_WITHDRAW_FUNCTION, CREATE_WALLET_FUNCTION, CREATE_REPUTATION_FUNCTION };
+
+    static final String DEPOSIT =
+        "SELECT o_replayed, o_status, o_value " +
+        "FROM orrery_deposit(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    static final String WITHDRAW = "SELECT o_replayed, o_status, o_value FROM orrery_withdraw(?, ?, ?, ?)";
+
+    static final String SELECT_WITHDRAWN =
+        "SELECT " + STOWED_COLUMNS + " FROM withdrawn_items WHERE player_id = ? AND operation_id = ?";
+
+    static final String SELECT_OPERATION =
+        "SELECT kind, subject_id, delta, status, value FROM store_operations WHERE player_id = ? AND operation_id = ?";
+
+    static String[] createFunctions(final boolean tracked)
+    {
+        return new String[]{
+            CREATE_STOW_FUNCTION, createUnstowFunction(tracked), CREATE_WALLET_FUNCTION, CREATE_REPUTATION_FUNCTION };
+    }
 
     static final String STOW =
         "SELECT o_replayed, o_status, o_value FROM orrery_stow(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";

@@ -22,6 +22,8 @@ import java.nio.ByteOrder;
  *   wallets          playerId                         -> balance
  *   reputation       playerId | factionId (4 bytes)   -> standing
  *   operations       playerId | operationId           -> status (4 bytes) | value | type (4 bytes) | subject | delta
+ *   outbox           playerId | operationId           -> kind (4 bytes) | itemId | containerId | nodeId | NodeCodec
+ *   departed         entityId                         -> (empty: left for a Global store elsewhere)
  * </pre>
  * An operation is keyed by its player and the player's operation id (format 2; format 1 keyed operations by a
  * global id and is not migrated: the adapter refuses to open it).
@@ -45,6 +47,13 @@ final class RocksDbKeys
     static final int OPERATION_DELTA_OFFSET = 24;
     static final int OPERATION_VALUE_LENGTH = 32;
     static final int STOWED_HEADER_LENGTH = 16;
+    static final int OUTBOX_KIND_OFFSET = 0;
+    static final int OUTBOX_ITEM_ID_OFFSET = 4;
+    static final int OUTBOX_CONTAINER_ID_OFFSET = 12;
+    static final int OUTBOX_NODE_ID_OFFSET = 20;
+    static final int OUTBOX_HEADER_LENGTH = 28;
+    /** Flag in an outbox entry's kind: the stowed node was in the graph (a refused deposit puts it back). */
+    static final int OUTBOX_WAS_IN_GRAPH = 0x100;
 
     static final ByteOrder KEY_ORDER = ByteOrder.BIG_ENDIAN;
     static final ByteOrder VALUE_ORDER = ByteOrder.LITTLE_ENDIAN;

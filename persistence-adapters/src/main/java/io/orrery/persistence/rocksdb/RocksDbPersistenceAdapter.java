@@ -15,6 +15,7 @@ import io.orrery.core.persistence.WorldBatch;
 import io.orrery.persistence.NodeCodec;
 import io.orrery.persistence.NodeRecords;
 import io.orrery.persistence.OperationOutcomes;
+import io.orrery.persistence.OutboxGraph;
 import io.orrery.persistence.ZoneTreeWalker;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Long2LongHashMap;
@@ -57,9 +58,13 @@ import static io.orrery.persistence.rocksdb.RocksDbKeys.*;
  * old position of a node, to move its index entry) are done before the batch is written; the adapter is the only
  * writer of its directory (RocksDB's LOCK file enforces that across processes).
  * <p>
+ * <p>
+ * It is also an {@link OutboxGraph} (column family {@code outbox}, keyed by player and operation id) for a shard whose
+ * Global store is elsewhere: then its own Global store column families stay empty.
+ * <p>
  * Threading: not thread safe; one caller thread at a time, as the SPI says.
  */
-public final class RocksDbPersistenceAdapter implements PersistenceAdapter, ZoneTreeWalker.GraphSource
+public final class RocksDbPersistenceAdapter implements PersistenceAdapter, OutboxGraph, ZoneTreeWalker.GraphSource
 {
     static
     {
@@ -75,8 +80,9 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     private static final byte[] FORMAT_VALUE = FORMAT.getBytes(StandardCharsets.US_ASCII);
     private static final String[] FAMILIES = {
         "nodes", "zone_index", "edges_out", "edges_in", "stowed", "stowed_by_owner", "wallets", "reputation",
-        "operations" };
-    private static final int VALUE_CAPACITY = STOWED_HEADER_LENGTH + NodeCodec.MAX_ENCODED_LENGTH;
+        "operations", "outbox", "departed" };
+    private static final int VALUE_CAPACITY =
+        Math.max(STOWED_HEADER_LENGTH, OUTBOX_HEADER_LENGTH) + NodeCodec.MAX_ENCODED_LENGTH;
     private static final long BLOCK_CACHE_BYTES = 64L * 1024 * 1024;
     private static final double BLOOM_BITS_PER_KEY = 10;
     private static final double MEMTABLE_BLOOM_RATIO = 0.05;
@@ -102,6 +108,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     private ColumnFamilyHandle wallets;
     private ColumnFamilyHandle reputation;
     private ColumnFamilyHandle operations;
+    private ColumnFamilyHandle outbox;
+    private ColumnFamilyHandle departed;
     private boolean writeFailed;
     private long nextReopenNs;
     private long reopens;
@@ -186,6 +194,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
         wallets = handles.get(7);
         reputation = handles.get(8);
         operations = handles.get(9);
+        outbox = handles.get(10);
+        departed = handles.get(11);
     }
 
     /**
@@ -242,7 +252,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
             for (int i = 0, n = worldBatch.nodeUpsertCount(); i < n; i++)
             {
                 final NodeRecord node = worldBatch.nodeUpsert(i);
-                if (!isStowedInternal(node.entityId))
+                if (!isStowedInternal(node.entityId) && !hasDeparted(node.entityId))
                 {
                     final int previous = (int)upsertIndexById.get(node.entityId);
                     if (previous >= 0)
@@ -716,6 +726,171 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     }
 
     @Override
+    public int moveToOutbox(final StowOperation op, final NodeRecord item)
+    {
+        ensureOpen();
+        ensureWritable();
+        NodeRecords.validate(op.node);
+        batch.clear();
+        try
+        {
+            final boolean stored = readNode(op.entityId, scratch);
+            final boolean carriesState = NodeRecords.carriesState(op);
+            if (!stored && !carriesState)
+            {
+                return OutboxGraph.NOT_PRESENT;
+            }
+            if (stored)
+            {
+                deleteZoneIndex(scratch.parentZoneId, scratch.x, op.entityId);
+                deleteId(nodes, op.entityId);
+            }
+            try (RocksIterator outIterator = db.newIterator(edgesOut, prefixReadOptions);
+                RocksIterator inIterator = db.newIterator(edgesIn, prefixReadOptions))
+            {
+                deleteStoredEdges(op.entityId, outIterator, inIterator);
+            }
+            item.copyFrom(carriesState ? op.node : scratch);
+            putOutboxEntry(OutboxGraph.STOW | (stored ? OUTBOX_WAS_IN_GRAPH : 0), op.ownerPlayerId, op.operationId,
+                op.entityId, op.containerId, item);
+            put(departed, id(writeKeyView, op.entityId), 0);
+            db.write(syncWrite, batch);
+            return stored ? OutboxGraph.MOVED_FROM_GRAPH : OutboxGraph.MOVED_FROM_OPERATION;
+        }
+        catch (final RocksDBException ex)
+        {
+            onWriteFailure();
+            throw new PersistenceException(name + ": stow " + op.operationId + " to the outbox failed", ex);
+        }
+        finally
+        {
+            batch.clear();
+        }
+    }
+
+    @Override
+    public void putUnstowEntry(final StowOperation op)
+    {
+        ensureOpen();
+        ensureWritable();
+        NodeRecords.validate(op.node);
+        batch.clear();
+        try
+        {
+            putOutboxEntry(OutboxGraph.UNSTOW, op.ownerPlayerId, op.operationId, op.entityId, 0, op.node);
+            db.write(syncWrite, batch);
+        }
+        catch (final RocksDBException ex)
+        {
+            onWriteFailure();
+            throw new PersistenceException(name + ": unstow " + op.operationId + " to the outbox failed", ex);
+        }
+        finally
+        {
+            batch.clear();
+        }
+    }
+
+    @Override
+    public void insertFromOutbox(final long playerId, final long operationId, final NodeRecord node)
+    {
+        ensureOpen();
+        ensureWritable();
+        NodeRecords.validate(node);
+        batch.clear();
+        try
+        {
+            if (readLocator(node.entityId))
+            {
+                deleteZoneIndex(locatedParentZoneId, locatedX, node.entityId);
+            }
+            putNode(node);
+            deleteId(departed, node.entityId);
+            writeKey.clear().limit(pair(writeKeyView, playerId, operationId));
+            batch.delete(outbox, writeKey);
+            db.write(syncWrite, batch);
+        }
+        catch (final RocksDBException ex)
+        {
+            onWriteFailure();
+            throw new PersistenceException(name + ": insert from the outbox failed", ex);
+        }
+        finally
+        {
+            batch.clear();
+        }
+    }
+
+    @Override
+    public void removeOutboxEntry(final long playerId, final long operationId)
+    {
+        ensureOpen();
+        ensureWritable();
+        batch.clear();
+        try
+        {
+            writeKey.clear().limit(pair(writeKeyView, playerId, operationId));
+            batch.delete(outbox, writeKey);
+            db.write(syncWrite, batch);
+        }
+        catch (final RocksDBException ex)
+        {
+            onWriteFailure();
+            throw new PersistenceException(name + ": outbox removal failed", ex);
+        }
+        finally
+        {
+            batch.clear();
+        }
+    }
+
+    @Override
+    public int forEachOutboxEntry(final OutboxEntryHandler handler)
+    {
+        ensureOpen();
+        final List<byte[]> keys = new ArrayList<>();
+        final List<byte[]> values = new ArrayList<>();
+        try (RocksIterator iterator = db.newIterator(outbox, readOptions))
+        {
+            for (iterator.seekToFirst(); iterator.isValid(); iterator.next())
+            {
+                keys.add(iterator.key());
+                values.add(iterator.value());
+            }
+            checkStatus(iterator);
+        }
+        final NodeRecord node = new NodeRecord();
+        for (int i = 0; i < keys.size(); i++)
+        {
+            final UnsafeBuffer key = new UnsafeBuffer(keys.get(i));
+            final UnsafeBuffer value = new UnsafeBuffer(values.get(i));
+            NodeCodec.decode(value.getLong(OUTBOX_NODE_ID_OFFSET, VALUE_ORDER), value, OUTBOX_HEADER_LENGTH,
+                value.capacity() - OUTBOX_HEADER_LENGTH, node);
+            final int kind = value.getInt(OUTBOX_KIND_OFFSET, VALUE_ORDER);
+            handler.onEntry(kind & ~OUTBOX_WAS_IN_GRAPH, (kind & OUTBOX_WAS_IN_GRAPH) != 0, getSortable(key, 0),
+                getSortable(key, ID_LENGTH), value.getLong(OUTBOX_ITEM_ID_OFFSET, VALUE_ORDER),
+                value.getLong(OUTBOX_CONTAINER_ID_OFFSET, VALUE_ORDER), node);
+        }
+        return keys.size();
+    }
+
+    private void putOutboxEntry(
+        final int kind,
+        final long playerId,
+        final long operationId,
+        final long itemId,
+        final long containerId,
+        final NodeRecord node) throws RocksDBException
+    {
+        writeValueView.putInt(OUTBOX_KIND_OFFSET, kind, VALUE_ORDER);
+        writeValueView.putLong(OUTBOX_ITEM_ID_OFFSET, itemId, VALUE_ORDER);
+        writeValueView.putLong(OUTBOX_CONTAINER_ID_OFFSET, containerId, VALUE_ORDER);
+        writeValueView.putLong(OUTBOX_NODE_ID_OFFSET, node.entityId, VALUE_ORDER);
+        final int length = OUTBOX_HEADER_LENGTH + NodeCodec.encode(node, writeValueView, OUTBOX_HEADER_LENGTH);
+        put(outbox, pair(writeKeyView, playerId, operationId), length);
+    }
+
+    @Override
     public boolean readNode(final long entityId, final NodeRecord into)
     {
         if (!readLocator(entityId))
@@ -877,6 +1052,15 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Zone
     private long recordedValue()
     {
         return readValueView.getLong(OPERATION_VALUE_OFFSET, VALUE_ORDER);
+    }
+
+    /**
+     * @return whether the entity left this graph for a Global store elsewhere (and has not come back): a stale
+     * write-behind upsert must not resurrect it.
+     */
+    private boolean hasDeparted(final long entityId)
+    {
+        return RocksDB.NOT_FOUND != get(departed, id(readKeyView, entityId));
     }
 
     private boolean isStowedInternal(final long itemId)

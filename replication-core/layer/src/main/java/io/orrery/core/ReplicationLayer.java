@@ -36,7 +36,8 @@ import java.nio.ByteBuffer;
  * <p>
  * With {@link Context#persistenceAdapter(io.orrery.core.persistence.PersistenceAdapter)} the shard is persistent: the
  * Replicant restores the EntityGraph into its cache before serving, launches Scribe (its consumer on a thread of its
- * own, the Replicant its producer), writes the world behind ({@code WorldPersistence}), runs stow/unstow and the
+ * own, or stepped in the Replicant's duty cycle in {@link ThreadingMode#INVOKER}; the Replicant its producer), writes
+ * the world behind ({@code WorldPersistence}), runs stow/unstow and the
  * starter grant as durable operations ({@code ScribeInventoryBackend}), and on close offers the last changes and
  * drains Scribe before the layer's resources are released. With {@link Context#ocsEnabled(boolean)} (server OCS) the
  * graph is not restored whole: {@code RegionStreamer} streams cells in as players join and approach them and streams
@@ -474,6 +475,7 @@ public final class ReplicationLayer implements AutoCloseable
         private long persistenceFlushIntervalNs = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
             Long.getLong(PERSISTENCE_FLUSH_INTERVAL_MS_PROP, PERSISTENCE_FLUSH_INTERVAL_MS_DEFAULT));
         private int scribeRingSize = Integer.getInteger(SCRIBE_RING_SIZE_PROP, SCRIBE_RING_SIZE_DEFAULT);
+        private ThreadingMode scribeThreadingMode;
         private boolean ocsEnabled = Boolean.parseBoolean(
             System.getProperty(OCS_ENABLED_PROP, Boolean.toString(OCS_ENABLED_DEFAULT)));
         private double ocsCellSizeM = Double.parseDouble(
@@ -1280,7 +1282,8 @@ public final class ReplicationLayer implements AutoCloseable
 
         /**
          * Make the shard persistent: on launch the world is restored from the adapter's EntityGraph, then Scribe runs
-         * on its own thread writing the world behind and running stows and unstows. The adapter is the caller's: it
+         * (on its own thread, or stepped by the Replicant: {@link #scribeThreadingMode()}) writing the world behind
+         * and running stows and unstows. The adapter is the caller's: it
          * is neither opened nor closed by the layer (close it after the layer). Default: none (nothing persisted,
          * inventory requests answered {@code storeUnavailable}).
          */
@@ -1313,6 +1316,27 @@ public final class ReplicationLayer implements AutoCloseable
         public Context scribeRingSize(final int scribeRingSize)
         {
             this.scribeRingSize = scribeRingSize;
+            return this;
+        }
+
+        /**
+         * @return how Scribe's consumer runs: the layer's {@link #threadingMode()} unless set. In
+         * {@link ThreadingMode#INVOKER} the Replicant steps it in its duty cycle (so a persistent shard is stepped
+         * deterministically by {@link ReplicationLayer#doWork()}); otherwise it has a thread of its own.
+         */
+        public ThreadingMode scribeThreadingMode()
+        {
+            return null != scribeThreadingMode ? scribeThreadingMode : threadingMode;
+        }
+
+        /**
+         * @param scribeThreadingMode how Scribe's consumer runs, or null (the default) to follow
+         *                            {@link #threadingMode()}; e.g. {@link ThreadingMode#SHARED} keeps Scribe on its
+         *                            own thread under an INVOKER layer.
+         */
+        public Context scribeThreadingMode(final ThreadingMode scribeThreadingMode)
+        {
+            this.scribeThreadingMode = scribeThreadingMode;
             return this;
         }
 

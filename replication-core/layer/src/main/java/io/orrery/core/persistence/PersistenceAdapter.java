@@ -4,14 +4,18 @@
 package io.orrery.core.persistence;
 
 /**
- * The persistence SPI: what Scribe writes the world through. An adapter holds two stores:
+ * The persistence SPI: what Scribe writes the world through, a shard's view of two stores:
  * <ul>
  *     <li>the <b>EntityGraph</b> of unstowed entities: nodes (archetype, zone, transform, component state) and edges
  *     ({@link EdgeKind#IN_ZONE}, {@link EdgeKind#CONTAINS}, {@link EdgeKind#ATTACHED_TO}); written write-behind in
  *     coalesced {@link WorldBatch}es; queried by zone subtree and by region;</li>
  *     <li>the <b>Global store</b>: stowed items (by owner and container), wallets and reputation; changed only by
- *     atomic, idempotent operations that carry an operation id.</li>
+ *     atomic, idempotent operations that carry an operation id. One per deployment, shared by its shards.</li>
  * </ul>
+ * The graph side is {@link EntityGraphStore}. An adapter either holds both stores in one database (in memory, one
+ * RocksDB, or one PostgreSQL database with the shard's graph in the shard's schema and the Global store in a schema
+ * all shards share), so that stow and unstow are each one transaction; or composes a shard's graph with a separate
+ * {@link GlobalStore} through an outbox (see {@code persistence-adapters}), keeping the same contract.
  * Contract, checked for every adapter by the contract test suite in {@code persistence-adapters}:
  * <ul>
  *     <li>Every method returns only once its effect is durable (a synced write or a committed transaction), or throws
@@ -36,54 +40,8 @@ package io.orrery.core.persistence;
  * Threading: called from one thread at a time (Scribe's consumer thread, or a loader); adapters need not be thread
  * safe. Adapters may allocate (JNI, JDBC): the zero-allocation guarantee is Scribe's producer side.
  */
-public interface PersistenceAdapter extends AutoCloseable
+public interface PersistenceAdapter extends EntityGraphStore
 {
-    /**
-     * Human readable name for logs and reports, e.g. {@code "rocksdb:/var/orrery/shard-1"}.
-     *
-     * @return the adapter's name.
-     */
-    String name();
-
-    /**
-     * Apply a batch of node and edge upserts and removals atomically and durably. Removals are applied after upserts
-     * for the same id within one batch, so Scribe coalesces before calling.
-     *
-     * @param batch to apply; not retained after return.
-     */
-    void write(WorldBatch batch);
-
-    /**
-     * Load a zone and every node below it in the zone tree (through IN_ZONE edges), parents before children.
-     *
-     * @param rootZoneId of the subtree; the root itself is included when it is a stored node.
-     * @param handler    called once per node; the record is reused between calls.
-     * @return number of nodes loaded.
-     */
-    int loadZoneSubtree(long rootZoneId, NodeHandler handler);
-
-    /**
-     * Load the nodes whose parent zone is {@code zoneId} and whose position lies within the box (inclusive, zone
-     * local millimetres), each with its own zone subtree when it is a zone, parents before children.
-     *
-     * @return number of nodes loaded.
-     */
-    int loadRegion(long zoneId, long minX, long minY, long minZ, long maxX, long maxY, long maxZ, NodeHandler handler);
-
-    /**
-     * Load every node of the graph, parents before children (recovery).
-     *
-     * @return number of nodes loaded.
-     */
-    int loadAll(NodeHandler handler);
-
-    /**
-     * Load every edge of the given kinds that touches the entity.
-     *
-     * @return number of edges loaded.
-     */
-    int loadEdges(long entityId, EdgeHandler handler);
-
     /**
      * Stow: remove the node {@code op.entityId} (and its edges) from the graph and insert it into the Global store
      * as an item of {@code op.ownerPlayerId} in {@code op.containerId}, in one transaction. The item keeps the
@@ -139,32 +97,6 @@ public interface PersistenceAdapter extends AutoCloseable
      * @return whether the item is in the Global store.
      */
     boolean isStowed(long itemId);
-
-    /**
-     * @return the number of nodes in the graph (tests and reports; may be slow).
-     */
-    long nodeCount();
-
-    @Override
-    void close();
-
-    /**
-     * Receives loaded nodes. The record is reused: copy what you keep.
-     */
-    @FunctionalInterface
-    interface NodeHandler
-    {
-        void onNode(NodeRecord node);
-    }
-
-    /**
-     * Receives loaded edges.
-     */
-    @FunctionalInterface
-    interface EdgeHandler
-    {
-        void onEdge(long fromId, long toId, EdgeKind kind);
-    }
 
     /**
      * Receives stowed items. The record is reused: copy what you keep.

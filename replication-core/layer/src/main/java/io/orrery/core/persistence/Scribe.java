@@ -7,36 +7,22 @@ import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.SleepingWaitStrategy;
 import io.aeron.Aeron;
 import io.aeron.exceptions.ConfigurationException;
+import io.orrery.core.ThreadingMode;
 import io.orrery.link.DistinctErrorPrinter;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.ErrorHandler;
-import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.AgentInvoker;
-import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
-import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.agrona.concurrent.status.CountersManager;
-import org.agrona.concurrent.status.CountersReader;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
-import static io.orrery.core.persistence.CompletionDescriptor.CORRELATION_ID_OFFSET;
-import static io.orrery.core.persistence.CompletionDescriptor.FIRST_STATUS_OFFSET;
-import static io.orrery.core.persistence.CompletionDescriptor.OPERATION_ID_OFFSET;
-import static io.orrery.core.persistence.CompletionDescriptor.STATUS_OFFSET;
-import static io.orrery.core.persistence.CompletionDescriptor.TYPE_OFFSET;
-import static io.orrery.core.persistence.CompletionDescriptor.VALUE_OFFSET;
 
 /**
  * Scribe, the persistence ring: world changes and Global store operations go from one producer thread (the
@@ -63,10 +49,15 @@ import static io.orrery.core.persistence.CompletionDescriptor.VALUE_OFFSET;
  * {@link NodeRecord#MAX_COMPONENT_STATE_LENGTH}, a null kind or record) are programming errors and throw
  * {@link IllegalArgumentException}.
  * <p>
- * Threading: the consumer runs as an Agrona agent on its own thread from {@link Context#threadFactory()}, or, with
- * {@link Context#useConsumerAgentInvoker(boolean)}, whenever the caller calls {@link #invokeConsumer()} (tests, and
- * deployments that want to place it on a thread of their own). Counters, {@link #durableSequence()} and the latency
- * recorders are readable from any thread.
+ * Threading follows {@link Context#threadingMode()}: in {@link ThreadingMode#SHARED} and
+ * {@link ThreadingMode#DEDICATED} the consumer runs as an Agrona agent on a thread of its own from
+ * {@link Context#threadFactory()}; in {@link ThreadingMode#INVOKER} no thread is started and the caller steps it with
+ * {@link #invokeConsumer()} (deterministic tests, and a Replication Layer in INVOKER mode, whose Replicant steps it
+ * in its duty cycle). Counters, {@link #durableSequence()} and the latency recorders are readable from any thread.
+ * <p>
+ * The parts: this class is the producer API and lifecycle; {@link ScribeConsumer} coalesces and writes;
+ * {@link ScribeReturnPath} carries outcomes and loaded nodes back; {@link ScribeConsumerRunner} places the consumer
+ * on a thread or the caller's duty cycle and drains it at close.
  */
 public final class Scribe implements AutoCloseable
 {
@@ -82,52 +73,25 @@ public final class Scribe implements AutoCloseable
 
     private final Context ctx;
     private final RingBuffer<ScribeEvent> ring;
-    private final OneToOneRingBuffer completions;
-    private final OneToOneRingBuffer loads;
-    private final MessageHandler loadMessageHandler = this::onLoadMessage;
-    private final NodeRecord loadNode = new NodeRecord();
-    private LoadHandler loadHandler;
+    private final ScribeReturnPath returnPath;
     private final ScribeConsumer consumer;
-    private final AgentRunner runner;
-    private final AgentInvoker invoker;
+    private final ScribeConsumerRunner runner;
     private final AtomicCounter[] counters;
     private final boolean ownsCounters;
     private final AtomicCounter ringFull;
     private final AtomicCounter operationsBackPressured;
     private final SingleWriterRecorder batchWriteLatencyNs;
     private final SingleWriterRecorder operationLatencyNs;
-    private final MessageHandler completionMessageHandler = this::onCompletionMessage;
-    private final NodeRecord completionNode = new NodeRecord();
-    private final IdleStrategy awaitIdleStrategy = new BackoffIdleStrategy(
-        1, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
-    private final int maxPendingOperations;
 
-    private CompletionHandler completionHandler;
-    private long operationsOffered;
-    private long operationsCompleted;
     private long lastOfferedSequence = -1;
     private boolean isClosed;
 
     private Scribe(final Context ctx)
     {
         this.ctx = ctx;
-        maxPendingOperations = ctx.maxPendingOperations();
 
-        if (null != ctx.aeron())
-        {
-            counters = ScribeCounter.allocate(ctx.aeron(), ctx.name());
-            ownsCounters = true;
-        }
-        else if (null != ctx.countersManager())
-        {
-            counters = ScribeCounter.allocate(ctx.countersManager(), ctx.name());
-            ownsCounters = true;
-        }
-        else
-        {
-            counters = ScribeCounter.allocate(privateCountersManager(), ctx.name());
-            ownsCounters = false; // left readable after close; reclaimed with this object
-        }
+        counters = ScribeCounter.allocate(ctx.aeron(), ctx.countersManager(), ctx.name());
+        ownsCounters = null != ctx.aeron() || null != ctx.countersManager(); // else private: reclaimed with this
         ringFull = counters[ScribeCounter.RING_FULL.id()];
         operationsBackPressured = counters[ScribeCounter.OPERATIONS_BACK_PRESSURED.id()];
 
@@ -137,24 +101,10 @@ public final class Scribe implements AutoCloseable
 
         // The poller never waits on the ring's wait strategy; a non-blocking one keeps publish() free of locks.
         ring = RingBuffer.createSingleProducer(ScribeEvent.FACTORY, ctx.ringSize(), new SleepingWaitStrategy());
-        final int completionCapacity = CompletionDescriptor.ringCapacity(maxPendingOperations);
-        completions = new OneToOneRingBuffer(new UnsafeBuffer(
-            ByteBuffer.allocateDirect(completionCapacity + RingBufferDescriptor.TRAILER_LENGTH)));
-        loads = new OneToOneRingBuffer(new UnsafeBuffer(
-            ByteBuffer.allocateDirect(ctx.loadRingCapacity() + RingBufferDescriptor.TRAILER_LENGTH)));
-        consumer = new ScribeConsumer(
-            ctx, ring, completions, loads, counters, batchWriteLatencyNs, operationLatencyNs);
-
-        if (ctx.useConsumerAgentInvoker())
-        {
-            invoker = new AgentInvoker(ctx.errorHandler(), null, consumer);
-            runner = null;
-        }
-        else
-        {
-            invoker = null;
-            runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, consumer);
-        }
+        returnPath = new ScribeReturnPath(ctx.maxPendingOperations(), ctx.loadRingCapacity());
+        consumer = new ScribeConsumer(ctx, ring, returnPath.completions(), returnPath.loads(), counters,
+            batchWriteLatencyNs, operationLatencyNs);
+        runner = new ScribeConsumerRunner(ctx, consumer);
     }
 
     /**
@@ -170,14 +120,7 @@ public final class Scribe implements AutoCloseable
         {
             ctx.conclude();
             scribe = new Scribe(ctx);
-            if (null != scribe.invoker)
-            {
-                scribe.invoker.start();
-            }
-            else
-            {
-                AgentRunner.startOnThread(scribe.runner, ctx.threadFactory());
-            }
+            scribe.runner.start();
             return scribe;
         }
         catch (final RuntimeException ex)
@@ -473,15 +416,7 @@ public final class Scribe implements AutoCloseable
      */
     public int pollCompletions(final CompletionHandler handler, final int limit)
     {
-        completionHandler = handler;
-        try
-        {
-            return completions.read(completionMessageHandler, limit);
-        }
-        finally
-        {
-            completionHandler = null;
-        }
+        return returnPath.pollCompletions(handler, limit);
     }
 
     /**
@@ -489,7 +424,7 @@ public final class Scribe implements AutoCloseable
      * load sees everything offered before it), then runs {@link PersistenceAdapter#loadRegion} and posts the nodes,
      * then a completion, to the load ring read by {@link #pollLoads(LoadHandler, int)}. The load ring is bounded: when
      * it is full the consumer waits for the producer to poll (nothing is dropped while Scribe is open; with
-     * {@link Context#useConsumerAgentInvoker(boolean)} the attempt is abandoned and retried after a backoff instead,
+     * {@link ThreadingMode#INVOKER} the attempt is abandoned and retried after a backoff instead,
      * so the ring must hold a whole region then).
      *
      * @param correlationId returned with every node and the completion.
@@ -535,15 +470,7 @@ public final class Scribe implements AutoCloseable
      */
     public int pollLoads(final LoadHandler handler, final int limit)
     {
-        loadHandler = handler;
-        try
-        {
-            return loads.read(loadMessageHandler, limit);
-        }
-        finally
-        {
-            loadHandler = null;
-        }
+        return returnPath.pollLoads(handler, limit);
     }
 
     /**
@@ -607,32 +534,25 @@ public final class Scribe implements AutoCloseable
      */
     public boolean awaitDurable(final long sequence, final long timeoutNs)
     {
-        final long deadlineNs = System.nanoTime() + timeoutNs;
-        awaitIdleStrategy.reset();
-        while (consumer.durableSequence() < sequence)
-        {
-            if (System.nanoTime() - deadlineNs >= 0)
-            {
-                return false;
-            }
-            final int workCount = null != invoker ? invoker.invoke() : 0;
-            awaitIdleStrategy.idle(workCount);
-        }
-        return true;
+        return runner.awaitDurable(sequence, timeoutNs);
     }
 
     /**
-     * Run one duty cycle of the consumer. Only with {@link Context#useConsumerAgentInvoker(boolean)}.
+     * Run one duty cycle of the consumer on the caller's thread. Only in {@link ThreadingMode#INVOKER}.
      *
      * @return work done.
      */
     public int invokeConsumer()
     {
-        if (null == invoker)
-        {
-            throw new IllegalStateException("invokeConsumer() needs Context.useConsumerAgentInvoker(true)");
-        }
-        return invoker.invoke();
+        return runner.invoke();
+    }
+
+    /**
+     * @return whether the caller steps the consumer ({@link ThreadingMode#INVOKER}).
+     */
+    public boolean isConsumerInvoked()
+    {
+        return runner.isInvoker();
     }
 
     /**
@@ -672,7 +592,7 @@ public final class Scribe implements AutoCloseable
      */
     public long pendingOperations()
     {
-        return operationsOffered - operationsCompleted;
+        return returnPath.pendingOperations();
     }
 
     public boolean isClosed()
@@ -701,62 +621,16 @@ public final class Scribe implements AutoCloseable
         consumer.closing();
         final boolean drained = awaitDurable(target, ctx.closeTimeoutNs());
 
-        if (null != invoker)
-        {
-            CloseHelper.quietClose(invoker);
-        }
-        if (null != runner)
-        {
-            CloseHelper.quietClose(runner);
-        }
-
+        runner.stop();
         if (!drained)
         {
-            failNotDurable(target);
+            runner.failNotDurable(ring, target, counters);
         }
 
         if (ownsCounters)
         {
             CloseHelper.quietCloseAll(counters);
         }
-    }
-
-    private void failNotDurable(final long target)
-    {
-        long lostChanges = consumer.pendingWorldChanges();
-        long failedOperations = 0;
-        final ScribeEvent deferred = consumer.deferredEvent();
-        if (null != deferred)
-        {
-            if (ScribeEvent.isOperation(deferred.type))
-            {
-                consumer.completeNotApplied(deferred);
-                failedOperations++;
-            }
-            else if (ScribeEvent.FLUSH != deferred.type)
-            {
-                lostChanges++;
-            }
-        }
-
-        for (long sequence = consumer.consumedSequence() + 1; sequence <= target; sequence++)
-        {
-            final ScribeEvent event = ring.get(sequence);
-            if (ScribeEvent.isOperation(event.type))
-            {
-                consumer.completeNotApplied(event);
-                failedOperations++;
-            }
-            else if (ScribeEvent.FLUSH != event.type)
-            {
-                lostChanges++;
-            }
-        }
-
-        counters[ScribeCounter.LOST_AT_CLOSE.id()].setRelease(lostChanges);
-        ctx.errorHandler().onError(new PersistenceException("scribe " + ctx.name() + " closed before the store " +
-            ctx.adapter().name() + " took everything: " + lostChanges + " world changes not written, " +
-            failedOperations + " operations completed as STORE_ERROR"));
     }
 
     private long claim()
@@ -782,7 +656,7 @@ public final class Scribe implements AutoCloseable
             return -1;
         }
 
-        if (operationsOffered - operationsCompleted >= maxPendingOperations)
+        if (returnPath.isOperationsFull())
         {
             operationsBackPressured.incrementRelease();
             return -1;
@@ -799,41 +673,8 @@ public final class Scribe implements AutoCloseable
 
     private void publishOperation(final long sequence)
     {
-        operationsOffered++;
+        returnPath.onOperationOffered();
         publish(sequence);
-    }
-
-    private void onCompletionMessage(
-        final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
-    {
-        operationsCompleted++;
-        NodeRecord node = null;
-        if (CompletionDescriptor.MSG_TYPE_ID_WITH_NODE == msgTypeId)
-        {
-            node = CompletionDescriptor.decodeNode(buffer, index, completionNode);
-        }
-        completionHandler.onCompletion(
-            buffer.getInt(index + TYPE_OFFSET),
-            buffer.getLong(index + OPERATION_ID_OFFSET),
-            buffer.getLong(index + CORRELATION_ID_OFFSET),
-            buffer.getInt(index + STATUS_OFFSET),
-            buffer.getInt(index + FIRST_STATUS_OFFSET),
-            buffer.getLong(index + VALUE_OFFSET),
-            node);
-    }
-
-    private void onLoadMessage(
-        final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
-    {
-        final long correlationId = buffer.getLong(index + CORRELATION_ID_OFFSET);
-        if (CompletionDescriptor.MSG_TYPE_ID_LOADED_NODE == msgTypeId)
-        {
-            loadHandler.onLoadedNode(correlationId, CompletionDescriptor.decodeNode(buffer, index, loadNode));
-        }
-        else if (CompletionDescriptor.MSG_TYPE_ID_LOAD_COMPLETE == msgTypeId)
-        {
-            loadHandler.onLoadComplete(correlationId, (int)buffer.getLong(index + VALUE_OFFSET));
-        }
     }
 
     private static void checkStateLength(final int componentStateLength)
@@ -850,14 +691,6 @@ public final class Scribe implements AutoCloseable
         {
             throw new IllegalArgumentException("node must not be null");
         }
-    }
-
-    private static CountersManager privateCountersManager()
-    {
-        final int count = ScribeCounter.count();
-        return new CountersManager(
-            new UnsafeBuffer(ByteBuffer.allocateDirect(count * CountersReader.METADATA_LENGTH)),
-            new UnsafeBuffer(ByteBuffer.allocateDirect(count * CountersReader.COUNTER_LENGTH)));
     }
 
     /**
@@ -884,6 +717,8 @@ public final class Scribe implements AutoCloseable
         public static final long CLOSE_TIMEOUT_MS_DEFAULT = 10_000;
         public static final String LOAD_RING_CAPACITY_PROP = "orrery.scribe.load.ring.capacity";
         public static final int LOAD_RING_CAPACITY_DEFAULT = 4 * 1024 * 1024;
+        public static final String THREADING_MODE_PROP = "orrery.scribe.threading.mode";
+        public static final ThreadingMode THREADING_MODE_DEFAULT = ThreadingMode.SHARED;
 
         private boolean isConcluded;
         private String name = System.getProperty(NAME_PROP, NAME_DEFAULT);
@@ -901,7 +736,8 @@ public final class Scribe implements AutoCloseable
         private long closeTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
             Long.getLong(CLOSE_TIMEOUT_MS_PROP, CLOSE_TIMEOUT_MS_DEFAULT));
         private int loadRingCapacity = Integer.getInteger(LOAD_RING_CAPACITY_PROP, LOAD_RING_CAPACITY_DEFAULT);
-        private boolean useConsumerAgentInvoker;
+        private ThreadingMode threadingMode = ThreadingMode.valueOf(
+            System.getProperty(THREADING_MODE_PROP, THREADING_MODE_DEFAULT.name()));
         private PersistenceAdapter adapter;
         private IdleStrategy idleStrategy;
         private ThreadFactory threadFactory;
@@ -954,6 +790,10 @@ public final class Scribe implements AutoCloseable
             if (closeTimeoutNs < 0)
             {
                 throw new ConfigurationException("closeTimeoutNs must be >= 0: " + closeTimeoutNs);
+            }
+            if (null == threadingMode)
+            {
+                throw new ConfigurationException("threadingMode must not be null");
             }
             if (null == idleStrategy)
             {
@@ -1122,18 +962,37 @@ public final class Scribe implements AutoCloseable
             return this;
         }
 
-        public boolean useConsumerAgentInvoker()
+        public ThreadingMode threadingMode()
         {
-            return useConsumerAgentInvoker;
+            return threadingMode;
         }
 
         /**
-         * @param useConsumerAgentInvoker run no consumer thread: the caller runs the consumer through
-         *                                {@link Scribe#invokeConsumer()}.
+         * @param threadingMode {@link ThreadingMode#SHARED} or {@link ThreadingMode#DEDICATED}: the consumer runs on
+         *                      a thread of its own (Scribe is a single agent); {@link ThreadingMode#INVOKER}: no
+         *                      thread, the caller steps it through {@link Scribe#invokeConsumer()}.
+         */
+        public Context threadingMode(final ThreadingMode threadingMode)
+        {
+            this.threadingMode = threadingMode;
+            return this;
+        }
+
+        /**
+         * @return whether the caller steps the consumer ({@link ThreadingMode#INVOKER}).
+         */
+        public boolean useConsumerAgentInvoker()
+        {
+            return ThreadingMode.INVOKER == threadingMode;
+        }
+
+        /**
+         * Shorthand for {@link #threadingMode(ThreadingMode)}: {@code true} is {@link ThreadingMode#INVOKER},
+         * {@code false} {@link ThreadingMode#SHARED}.
          */
         public Context useConsumerAgentInvoker(final boolean useConsumerAgentInvoker)
         {
-            this.useConsumerAgentInvoker = useConsumerAgentInvoker;
+            this.threadingMode = useConsumerAgentInvoker ? ThreadingMode.INVOKER : ThreadingMode.SHARED;
             return this;
         }
 

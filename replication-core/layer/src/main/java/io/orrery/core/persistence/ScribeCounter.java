@@ -5,7 +5,11 @@ package io.orrery.core.persistence;
 
 import io.aeron.Aeron;
 import org.agrona.concurrent.status.AtomicCounter;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
+
+import java.nio.ByteBuffer;
 
 /**
  * Scribe's counters. Allocated in the media driver's counters file when Scribe is given an Aeron client (readable
@@ -94,6 +98,29 @@ public enum ScribeCounter
             counters[descriptor.id] = countersManager.newCounter(label(descriptor, name), COUNTER_TYPE_ID);
         }
         return counters;
+    }
+
+    /**
+     * Allocate all counters where Scribe's context says: through the Aeron client when there is one, else in the
+     * counters manager when there is one, else in a counters manager private to the caller (left readable after
+     * close, reclaimed with it).
+     *
+     * @return counters indexed by id; the caller closes them unless they are private.
+     */
+    static AtomicCounter[] allocate(final Aeron aeron, final CountersManager countersManager, final String name)
+    {
+        if (null != aeron)
+        {
+            return allocate(aeron, name);
+        }
+        if (null != countersManager)
+        {
+            return allocate(countersManager, name);
+        }
+        final int count = VALUES.length;
+        return allocate(new CountersManager(
+            new UnsafeBuffer(ByteBuffer.allocateDirect(count * CountersReader.METADATA_LENGTH)),
+            new UnsafeBuffer(ByteBuffer.allocateDirect(count * CountersReader.COUNTER_LENGTH))), name);
     }
 
     /**

@@ -145,6 +145,7 @@ public final class ReplicantAgent implements Agent
                 .ringSize(ctx.scribeRingSize())
                 .flushIntervalNs(ctx.persistenceFlushIntervalNs())
                 .aeron(ctx.aeron())
+                .threadingMode(ctx.scribeThreadingMode())
                 .threadFactory(ctx.threadFactory())
                 .errorHandler(ctx.errorHandler()));
             world.scribe(scribe);
@@ -207,6 +208,10 @@ public final class ReplicantAgent implements Agent
         workCount += authority.doWork(nowNs, store);
         if (null != scribe)
         {
+            if (scribe.isConsumerInvoked())
+            {
+                workCount += scribe.invokeConsumer(); // ThreadingMode.INVOKER: the layer's caller steps Scribe too
+            }
             workCount += inventoryBackend.doWork();
             workCount += world.doWork(nowNs);
             if (null != streamer)
