@@ -42,7 +42,8 @@ public final class MeshAuthority implements Authority
     {
         final ServerEgressProxy proxy = new ServerEgressProxy(ctx.maxStateBytes());
         atlas = new Atlas(config, store, counters, proxy);
-        tickCompletion = new TickCompletion(ctx.serverTickWaitNs(), ctx.serverTickStaleNs());
+        tickCompletion = new TickCompletion(
+            ctx.serverTickWaitNs(), ctx.serverTickStaleNs(), 1_000_000_000L / ctx.tickRateHz() / 2);
         ingress = new ServerIngressAdapter(ctx.aeron(), ctx.serverIngressChannel(), ctx.serverIngressStreamId(),
             atlas, proxy, counters, ctx.tokenSecret(), ctx.epochClock(), ctx.publicationConnectTimeoutNs(),
             ctx.serverIngressLimits(), ctx.serverEgressTermLength());
@@ -84,7 +85,9 @@ public final class MeshAuthority implements Authority
     @Override
     public int tickReadiness(final long nowNs)
     {
-        return tickCompletion.readiness(nowNs);
+        final int readiness = tickCompletion.readiness(nowNs);
+        // a layer behind on server ingress reads what is queued (later tick ends among it) before it streams
+        return TickCompletion.READY == readiness && !ingress.isCaughtUp() ? TickCompletion.WAITING : readiness;
     }
 
     @Override

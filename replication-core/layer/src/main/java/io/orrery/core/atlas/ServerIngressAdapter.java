@@ -110,7 +110,8 @@ public final class ServerIngressAdapter implements AutoCloseable
     private final UnsafeBuffer tokenView = new UnsafeBuffer(0, 0);
     // ---- server tick completion (issue 17 item 4): markers and state arrival for the Replicant's scheduling
     private final ServerTickEndDecoder tickEndDecoder = new ServerTickEndDecoder();
-    private TickCompletion tickCompletion = new TickCompletion(0, 1);
+    private TickCompletion tickCompletion = new TickCompletion(0, 1, 0);
+    private boolean caughtUp = true;
 
     private long nowNs;
     private long nextHousekeepingNs;
@@ -162,6 +163,7 @@ public final class ServerIngressAdapter implements AutoCloseable
         // a poll that hit its limit may have left servers' messages (heartbeats among them) unread: Atlas must not
         // mistake the layer being behind for a server being silent
         atlas.ingressCaughtUp(fragments < FRAGMENT_LIMIT);
+        caughtUp = fragments < FRAGMENT_LIMIT;
         int work = fragments;
         if (!pending.isEmpty())
         {
@@ -185,6 +187,14 @@ public final class ServerIngressAdapter implements AutoCloseable
     {
         this.tickCompletion = tickCompletion;
         return this;
+    }
+
+    /**
+     * @return false when the last poll hit its fragment limit (servers' messages may be waiting).
+     */
+    public boolean isCaughtUp()
+    {
+        return caughtUp;
     }
 
     /**

@@ -13,8 +13,10 @@ import java.util.Arrays;
  * A <em>round</em> starts with the first marker after the previous streaming pass ({@link #onPass()}). The round is
  * {@link #READY} when every <em>live</em> server (one whose last marker is at most the stale interval old) has ended
  * a tick in it, or once the bounded wait has passed since the round started, so a slow, paused or dead server cannot
- * stall clients for longer than that wait. While no server is live the Replicant keeps its own tick timer
- * ({@link #BY_TIMER}): the scripted authority, a shard without servers, servers that send no markers.
+ * stall clients for longer than that wait; and passes are at least a minimum interval apart (half a layer tick), so a
+ * layer that fell behind streams the rounds it catches up on together. While no server is live the Replicant keeps
+ * its own tick timer ({@link #BY_TIMER}): the scripted authority, a shard without servers, servers that send no
+ * markers.
  * <pre>
  *   server A:  ..batches..|end            ..batches..|end
  *   server B:     ..batches..|end            ..batches..|end
@@ -47,6 +49,8 @@ public final class TickCompletion
 
     private final long waitNs;
     private final long staleNs;
+    private final long minPassIntervalNs;
+    private long lastPassNs = NONE;
     private int[] serverIds = new int[8];
     private long[] lastEndNs = new long[8];
     private boolean[] ended = new boolean[8];
@@ -58,17 +62,21 @@ public final class TickCompletion
     private long roundsTimedOut;
 
     /**
-     * @param waitNs  longest wait, from the first marker of a round, for the other live servers' markers.
-     * @param staleNs a server whose last marker is older than this is not waited for.
+     * @param waitNs          longest wait, from the first marker of a round, for the other live servers' markers.
+     * @param staleNs         a server whose last marker is older than this is not waited for.
+     * @param minPassIntervalNs shortest time between two passes: a layer that fell behind streams the rounds it
+     *                        catches up on together instead of one expensive pass per round.
      */
-    public TickCompletion(final long waitNs, final long staleNs)
+    public TickCompletion(final long waitNs, final long staleNs, final long minPassIntervalNs)
     {
-        if (waitNs < 0 || staleNs <= 0)
+        if (waitNs < 0 || staleNs <= 0 || minPassIntervalNs < 0)
         {
-            throw new IllegalArgumentException("waitNs must be >= 0 and staleNs > 0: " + waitNs + ", " + staleNs);
+            throw new IllegalArgumentException("waitNs and minPassIntervalNs must be >= 0 and staleNs > 0: " +
+                waitNs + ", " + staleNs + ", " + minPassIntervalNs);
         }
         this.waitNs = waitNs;
         this.staleNs = staleNs;
+        this.minPassIntervalNs = minPassIntervalNs;
     }
 
     /**
@@ -120,7 +128,7 @@ public final class TickCompletion
         {
             return BY_TIMER;
         }
-        if (NONE == roundStartNs)
+        if (NONE == roundStartNs || (NONE != lastPassNs && nowNs - lastPassNs < minPassIntervalNs))
         {
             return WAITING;
         }
@@ -149,6 +157,7 @@ public final class TickCompletion
         }
         roundStartNs = NONE;
         firstStateInNs = NONE;
+        lastPassNs = nowNs;
     }
 
     /**

@@ -12,7 +12,7 @@ class TickCompletionTest
 {
     private static final long WAIT_NS = 3_000_000;
     private static final long STALE_NS = 133_000_000;
-    private final TickCompletion completion = new TickCompletion(WAIT_NS, STALE_NS);
+    private final TickCompletion completion = new TickCompletion(WAIT_NS, STALE_NS, 0);
 
     @Test
     void shouldStreamByTimerWhenNoServerEverEndedTick()
@@ -98,9 +98,22 @@ class TickCompletionTest
     }
 
     @Test
+    void shouldKeepPassesMinimumIntervalApartWhenRoundsQueuedUp()
+    {
+        final TickCompletion spaced = new TickCompletion(WAIT_NS, STALE_NS, 16_000_000);
+        spaced.onTickEnd(1, 0);
+        assertEquals(TickCompletion.READY, spaced.readiness(0));
+        spaced.onPass(0);
+        spaced.onTickEnd(1, 1_000_000); // a layer catching up reads the next tick end at once
+        assertEquals(TickCompletion.WAITING, spaced.readiness(1_000_000));
+        assertEquals(TickCompletion.WAITING, spaced.readiness(15_999_999));
+        assertEquals(TickCompletion.READY, spaced.readiness(16_000_000));
+    }
+
+    @Test
     void shouldRefuseNegativeWait()
     {
-        assertThrows(IllegalArgumentException.class, () -> new TickCompletion(-1, STALE_NS));
-        assertThrows(IllegalArgumentException.class, () -> new TickCompletion(WAIT_NS, 0));
+        assertThrows(IllegalArgumentException.class, () -> new TickCompletion(-1, STALE_NS, 0));
+        assertThrows(IllegalArgumentException.class, () -> new TickCompletion(WAIT_NS, 0, 0));
     }
 }
