@@ -200,7 +200,10 @@ class ReplicationLayerInterestWorkersTest
         assertTrue(engine.inlinePartitionTicks() < engine.ticks(), "worker 1 ran ticks on its own thread: " +
             engine.inlinePartitionTicks() + " inline of " + engine.ticks());
         assertEquals(2, engine.workerCount());
-        assertEquals(0, engine.workerOf(engine.observerIndex(sessionIds[0])), "first client on worker 0");
-        assertEquals(1, engine.workerOf(engine.observerIndex(sessionIds[1])), "second client on worker 1");
+        // the two handshakes may complete in either order: one client on each worker
+        final int workerOfA = engine.workerOf(engine.observerIndex(sessionIds[0]));
+        final int workerOfB = engine.workerOf(engine.observerIndex(sessionIds[1]));
+        assertEquals(1, workerOfA + workerOfB, "one client on each worker: " + workerOfA + ", " + workerOfB);
+        assertTrue(engine.observerIndex(sessionIds[0]) >= 0 && engine.observerIndex(sessionIds[1]) >= 0);
     }
 }

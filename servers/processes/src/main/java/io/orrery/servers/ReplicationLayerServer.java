@@ -57,6 +57,11 @@ public final class ReplicationLayerServer implements Callable<Integer>
     @CommandLine.Option(names = "--threading", description = "SHARED, DEDICATED (default: ${DEFAULT-VALUE}).")
     ThreadingMode threading = ThreadingMode.SHARED;
 
+    @CommandLine.Option(names = "--interest-workers", description = "Threads the per-tick interest work (bubbles, " +
+        "encoding, offers to clients) is split over, the Replicant's own included (default: ${DEFAULT-VALUE}).")
+    int interestWorkers = Integer.getInteger(
+        ReplicationLayer.Context.INTEREST_WORKERS_PROP, ReplicationLayer.Context.INTEREST_WORKERS_DEFAULT);
+
     @CommandLine.Option(names = "--max-sessions", description = "Maximum client sessions (default: ${DEFAULT-VALUE}).")
     int maxSessions = ReplicationLayer.Context.MAX_SESSIONS_DEFAULT;
 
@@ -115,6 +120,7 @@ public final class ReplicationLayerServer implements Callable<Integer>
             .aeronDirectoryName(aeronDir)
             .clientIngressChannel(ingressChannel)
             .threadingMode(threading)
+            .interestWorkers(interestWorkers)
             .maxSessions(maxSessions)
             .tickRateHz(tickRateHz)
             .tokenSecret(secret);

@@ -334,7 +334,7 @@ public final class ReplicantAgent implements Agent
      * The interest workers beyond the first, for the layer to run on threads of their own (empty with one worker;
      * in INVOKER threading they are not run and the engine ticks their partitions on this agent's thread).
      */
-    public org.agrona.concurrent.Agent[] interestWorkers()
+    public Agent[] interestWorkers()
     {
         return engine.workerAgents();
     }
