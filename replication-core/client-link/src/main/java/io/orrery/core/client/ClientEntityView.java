@@ -240,14 +240,6 @@ public final class ClientEntityView
         return into;
     }
 
-    void orientation(final int slot, final float x, final float y, final float z, final float w)
-    {
-        orientationX[slot] = x;
-        orientationY[slot] = y;
-        orientationZ[slot] = z;
-        orientationW[slot] = w;
-    }
-
     public float orientationX(final int slot)
     {
         return orientationX[slot];
