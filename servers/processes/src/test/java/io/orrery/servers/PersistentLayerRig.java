@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A persistent Replication Layer in INVOKER mode with the scripted authority over a real embedded media driver, and a
- * client link, both stepped on the test thread with the system clock; Scribe's consumer runs on its own thread.
+ * client link, both stepped on the test thread with the system clock; Scribe's consumer is stepped in the layer's
+ * duty cycle too (ThreadingMode.INVOKER).
  * Conditions are awaited with wall-clock deadlines.
  */
 final class PersistentLayerRig implements AutoCloseable

@@ -51,6 +51,7 @@ final class TransferPlayer implements ClientListener
     int refused;
     int resends;
     int mismatches;
+    int lateResults;
     String lastMismatch;
     int reconnects;
     private long operationId;
@@ -200,6 +201,11 @@ final class TransferPlayer implements ClientListener
         final ClientSession session, final long operationId, final long itemEntityId, final boolean stowed,
         final int status)
     {
+        if (operationId < this.operationId || (!pending && operationId == this.operationId))
+        {
+            lateResults++; // the answer to a resent request whose operation this player already completed
+            return;
+        }
         if (!pending || operationId != this.operationId)
         {
             mismatches++;
