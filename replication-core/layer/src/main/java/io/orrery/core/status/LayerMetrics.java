@@ -3,9 +3,8 @@
  */
 package io.orrery.core.status;
 
-import io.orrery.core.ReplicationLayer;
-import io.orrery.core.replicant.ReplicantAgent;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SingleWriterRecorder;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -21,15 +20,36 @@ import java.util.Locale;
  */
 public final class LayerMetrics
 {
-    private final ReplicationLayer layer;
+    /**
+     * What the metrics are read from: a running Replication Layer.
+     */
+    public interface Source
+    {
+        /**
+         * @return name of the shard, the {@code shard} label.
+         */
+        String shardName();
+
+        /**
+         * @return current value of a system counter.
+         */
+        long counter(OrreryCounter counter);
+
+        /**
+         * @return the recorder of the Replicant's tick durations in ns, drained by each scrape.
+         */
+        SingleWriterRecorder tickDurations();
+    }
+
+    private final Source layer;
     private final String shardLabel;
-    private final Histogram tickTotal = new Histogram(ReplicantAgent.MAX_RECORDED_TICK_NS, 2);
+    private Histogram tickTotal;
     private Histogram tickInterval;
 
-    public LayerMetrics(final ReplicationLayer layer)
+    public LayerMetrics(final Source layer)
     {
         this.layer = layer;
-        this.shardLabel = "shard=\"" + PrometheusWriter.escape(layer.context().shardName()) + "\"";
+        this.shardLabel = "shard=\"" + PrometheusWriter.escape(layer.shardName()) + "\"";
     }
 
     /**
@@ -86,7 +106,12 @@ public final class LayerMetrics
             out.sample(name, shardLabel, name.endsWith("_seconds") ? value / 1e9 : value);
         }
 
-        tickInterval = layer.replicant().tickDurations().getIntervalHistogram(tickInterval);
+        tickInterval = layer.tickDurations().getIntervalHistogram(tickInterval);
+        if (null == tickTotal)
+        {
+            tickTotal = new Histogram(
+                tickInterval.getHighestTrackableValue(), tickInterval.getNumberOfSignificantValueDigits());
+        }
         tickTotal.add(tickInterval);
         out.histogramSeconds("orrery_replicant_tick_duration_seconds",
             "Duration of the Replicant's tick (authority, interest, egress).", shardLabel, tickTotal);
