@@ -1,7 +1,7 @@
 /*
  * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
  */
-package io.orrery.core;
+package io.orrery.core.common;
 
 /**
  * How the 64-bit entity id space of a shard is divided, so that ids minted by different parties never collide:
