@@ -6,7 +6,6 @@ package io.orrery.core;
 import io.aeron.Aeron;
 import io.aeron.Counter;
 import io.aeron.driver.MediaDriver;
-import io.orrery.core.atlas.AtlasContext;
 import io.orrery.core.atlas.MeshAuthority;
 import io.orrery.core.auth.TokenSecrets;
 import io.orrery.core.authority.ScriptedAuthority;
@@ -292,7 +291,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
      * setting has a default, overridable by the system property named in its constant. {@link #conclude()} validates
      * every context and launches what is embedded (media driver, Aeron client) once.
      */
-    public static final class Context implements LayerResources
+    public static final class Context extends RoleContexts<Context> implements LayerResources
     {
         public static final String SHARD_NAME_PROP = "orrery.shard.name";
         public static final String SHARD_NAME_DEFAULT = "orrery";
@@ -336,12 +335,6 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         public static final int MAX_SESSIONS_DEFAULT = GatewayContext.MAX_SESSIONS_DEFAULT;
         public static final int TICK_RATE_HZ_DEFAULT = ReplicantContext.TICK_RATE_HZ_DEFAULT;
 
-        private final GatewayContext gateway = new GatewayContext();
-        private final ReplicantContext replicant = new ReplicantContext();
-        private final AtlasContext atlas = new AtlasContext();
-        private final Scribe.Context scribe = new Scribe.Context()
-            .ringSize(Integer.getInteger(SCRIBE_RING_SIZE_PROP, SCRIBE_RING_SIZE_DEFAULT));
-
         private boolean isConcluded;
         private String shardName = System.getProperty(SHARD_NAME_PROP, SHARD_NAME_DEFAULT);
         private String aeronDirectoryName = System.getProperty(AERON_DIR_PROP);
@@ -380,18 +373,18 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             {
                 return this;
             }
-            gateway.conclude();
-            replicant.conclude();
-            atlas.conclude();
+            gateway().conclude();
+            replicant().conclude();
+            atlas().conclude();
             tokenSecret = TokenSecrets.resolve(tokenSecret, developmentMode, "replication layer of shard " + shardName);
             if (TokenSecrets.isDevelopmentSecret(tokenSecret))
             {
                 System.err.println(TokenSecrets.developmentWarning("the replication layer of shard " + shardName));
             }
             concludeThreadsAndClocks();
-            if (null == replicant.authority())
+            if (null == replicant().authority())
             {
-                replicant.authority(null != atlas.shardConfig() ? new MeshAuthority(atlas) :
+                replicant().authority(null != atlas().shardConfig() ? new MeshAuthority(atlas()) :
                     new ScriptedAuthority(new ScriptedAuthority.Settings()));
             }
             if (null == aeron)
@@ -440,7 +433,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         {
             if (launchEmbeddedMediaDriver && null == aeronDirectoryName)
             {
-                final int termLength = gateway.egressTermLength();
+                final int termLength = gateway().egressTermLength();
                 mediaDriver = MediaDriver.launchEmbedded(new MediaDriver.Context()
                     .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
                     .sharedIdleStrategy(new BackoffIdleStrategy(10, 20, 1000, TimeUnit.MICROSECONDS.toNanos(100)))
@@ -461,6 +454,12 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             ownsAeron = true;
         }
 
+        @Override
+        Context self()
+        {
+            return this;
+        }
+
         /**
          * Close what {@link #conclude()} launched.
          */
@@ -471,41 +470,6 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
                 CloseHelper.quietClose(aeron);
             }
             CloseHelper.quietClose(mediaDriver);
-        }
-
-        /**
-         * The Gateway's settings (client ingress, sessions, heartbeats and timeouts, input rate, ingress limits).
-         */
-        public GatewayContext gateway()
-        {
-            return gateway;
-        }
-
-        /**
-         * The Replicant's settings (tick rate, bandwidth, cache and view sizes, bubbles, tiers, interest workers,
-         * slow consumers, server OCS, authority).
-         */
-        public ReplicantContext replicant()
-        {
-            return replicant;
-        }
-
-        /**
-         * Atlas's settings (shard configuration, server ingress and egress, server ingress limits).
-         */
-        public AtlasContext atlas()
-        {
-            return atlas;
-        }
-
-        /**
-         * Scribe's settings: with an {@link Scribe.Context#adapter(io.orrery.core.persistence.PersistenceAdapter)
-         * adapter} the shard is persistent; Scribe's name, Aeron client, thread factory and error handler are the
-         * layer's.
-         */
-        public Scribe.Context scribe()
-        {
-            return scribe;
         }
 
         @Override
@@ -767,435 +731,6 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         public Context errorHandler(final ErrorHandler errorHandler)
         {
             this.errorHandler = errorHandler;
-            return this;
-        }
-
-        public String clientIngressChannel()
-        {
-            return gateway.clientIngressChannel();
-        }
-
-        public Context clientIngressChannel(final String clientIngressChannel)
-        {
-            gateway.clientIngressChannel(clientIngressChannel);
-            return this;
-        }
-
-        public int clientIngressStreamId()
-        {
-            return gateway.clientIngressStreamId();
-        }
-
-        public Context clientIngressStreamId(final int clientIngressStreamId)
-        {
-            gateway.clientIngressStreamId(clientIngressStreamId);
-            return this;
-        }
-
-        public int egressTermLength()
-        {
-            return gateway.egressTermLength();
-        }
-
-        public Context egressTermLength(final int egressTermLength)
-        {
-            gateway.egressTermLength(egressTermLength);
-            return this;
-        }
-
-        public io.orrery.core.ingress.IngressLimits clientIngressLimits()
-        {
-            return gateway.clientIngressLimits();
-        }
-
-        public Context clientIngressLimits(final io.orrery.core.ingress.IngressLimits clientIngressLimits)
-        {
-            gateway.clientIngressLimits(clientIngressLimits);
-            return this;
-        }
-
-        public int maxSessions()
-        {
-            return gateway.maxSessions();
-        }
-
-        public Context maxSessions(final int maxSessions)
-        {
-            gateway.maxSessions(maxSessions);
-            return this;
-        }
-
-        public long heartbeatIntervalNs()
-        {
-            return gateway.heartbeatIntervalNs();
-        }
-
-        public Context heartbeatIntervalNs(final long heartbeatIntervalNs)
-        {
-            gateway.heartbeatIntervalNs(heartbeatIntervalNs);
-            return this;
-        }
-
-        public long sessionTimeoutNs()
-        {
-            return gateway.sessionTimeoutNs();
-        }
-
-        public Context sessionTimeoutNs(final long sessionTimeoutNs)
-        {
-            gateway.sessionTimeoutNs(sessionTimeoutNs);
-            return this;
-        }
-
-        public int maxInputRateHz()
-        {
-            return gateway.maxInputRateHz();
-        }
-
-        public Context maxInputRateHz(final int maxInputRateHz)
-        {
-            gateway.maxInputRateHz(maxInputRateHz);
-            return this;
-        }
-
-        public long slowConsumerTimeoutNs()
-        {
-            return replicant.slowConsumerTimeoutNs();
-        }
-
-        public Context slowConsumerTimeoutNs(final long slowConsumerTimeoutNs)
-        {
-            replicant.slowConsumerTimeoutNs(slowConsumerTimeoutNs);
-            return this;
-        }
-
-        public int tickRateHz()
-        {
-            return replicant.tickRateHz();
-        }
-
-        public Context tickRateHz(final int tickRateHz)
-        {
-            replicant.tickRateHz(tickRateHz);
-            return this;
-        }
-
-        public int bandwidthBytesPerTick()
-        {
-            return replicant.bandwidthBytesPerTick();
-        }
-
-        public Context bandwidthBytesPerTick(final int bandwidthBytesPerTick)
-        {
-            replicant.bandwidthBytesPerTick(bandwidthBytesPerTick);
-            return this;
-        }
-
-        public int maxEntities()
-        {
-            return replicant.maxEntities();
-        }
-
-        public Context maxEntities(final int maxEntities)
-        {
-            replicant.maxEntities(maxEntities);
-            return this;
-        }
-
-        public int maxStateBytes()
-        {
-            return replicant.maxStateBytes();
-        }
-
-        public Context maxStateBytes(final int maxStateBytes)
-        {
-            replicant.maxStateBytes(maxStateBytes);
-            return this;
-        }
-
-        public int maxViewEntities()
-        {
-            return replicant.maxViewEntities();
-        }
-
-        public Context maxViewEntities(final int maxViewEntities)
-        {
-            replicant.maxViewEntities(maxViewEntities);
-            return this;
-        }
-
-        public double bubbleRadiusM()
-        {
-            return replicant.bubbleRadiusM();
-        }
-
-        public Context bubbleRadiusM(final double bubbleRadiusM)
-        {
-            replicant.bubbleRadiusM(bubbleRadiusM);
-            return this;
-        }
-
-        public double sizeFactor()
-        {
-            return replicant.sizeFactor();
-        }
-
-        public Context sizeFactor(final double sizeFactor)
-        {
-            replicant.sizeFactor(sizeFactor);
-            return this;
-        }
-
-        public double hysteresis()
-        {
-            return replicant.hysteresis();
-        }
-
-        public Context hysteresis(final double hysteresis)
-        {
-            replicant.hysteresis(hysteresis);
-            return this;
-        }
-
-        public boolean compactUpdates()
-        {
-            return replicant.compactUpdates();
-        }
-
-        public Context compactUpdates(final boolean compactUpdates)
-        {
-            replicant.compactUpdates(compactUpdates);
-            return this;
-        }
-
-        public double nearTierFraction()
-        {
-            return replicant.nearTierFraction();
-        }
-
-        public Context nearTierFraction(final double nearTierFraction)
-        {
-            replicant.nearTierFraction(nearTierFraction);
-            return this;
-        }
-
-        public double farTierFraction()
-        {
-            return replicant.farTierFraction();
-        }
-
-        public Context farTierFraction(final double farTierFraction)
-        {
-            replicant.farTierFraction(farTierFraction);
-            return this;
-        }
-
-        public int midTierPeriod()
-        {
-            return replicant.midTierPeriod();
-        }
-
-        public Context midTierPeriod(final int midTierPeriod)
-        {
-            replicant.midTierPeriod(midTierPeriod);
-            return this;
-        }
-
-        public int farTierPeriod()
-        {
-            return replicant.farTierPeriod();
-        }
-
-        public Context farTierPeriod(final int farTierPeriod)
-        {
-            replicant.farTierPeriod(farTierPeriod);
-            return this;
-        }
-
-        public int interestWorkers()
-        {
-            return replicant.interestWorkers();
-        }
-
-        public Context interestWorkers(final int interestWorkers)
-        {
-            replicant.interestWorkers(interestWorkers);
-            return this;
-        }
-
-        public io.orrery.core.ingress.IngressLimits serverIngressLimits()
-        {
-            return atlas.serverIngressLimits();
-        }
-
-        public Context serverIngressLimits(final io.orrery.core.ingress.IngressLimits serverIngressLimits)
-        {
-            atlas.serverIngressLimits(serverIngressLimits);
-            return this;
-        }
-
-        public int serverEgressTermLength()
-        {
-            return atlas.serverEgressTermLength();
-        }
-
-        public Context serverEgressTermLength(final int serverEgressTermLength)
-        {
-            atlas.serverEgressTermLength(serverEgressTermLength);
-            return this;
-        }
-
-        public String serverIngressChannel()
-        {
-            return atlas.serverIngressChannel();
-        }
-
-        public Context serverIngressChannel(final String serverIngressChannel)
-        {
-            atlas.serverIngressChannel(serverIngressChannel);
-            return this;
-        }
-
-        public int serverIngressStreamId()
-        {
-            return atlas.serverIngressStreamId();
-        }
-
-        public Context serverIngressStreamId(final int serverIngressStreamId)
-        {
-            atlas.serverIngressStreamId(serverIngressStreamId);
-            return this;
-        }
-
-        public io.orrery.core.atlas.ShardConfig shardConfig()
-        {
-            return atlas.shardConfig();
-        }
-
-        public Context shardConfig(final io.orrery.core.atlas.ShardConfig shardConfig)
-        {
-            atlas.shardConfig(shardConfig);
-            return this;
-        }
-
-        public io.orrery.core.persistence.PersistenceAdapter persistenceAdapter()
-        {
-            return scribe.adapter();
-        }
-
-        public Context persistenceAdapter(final io.orrery.core.persistence.PersistenceAdapter persistenceAdapter)
-        {
-            scribe.adapter(persistenceAdapter);
-            return this;
-        }
-
-        public long persistenceFlushIntervalNs()
-        {
-            return scribe.flushIntervalNs();
-        }
-
-        public Context persistenceFlushIntervalNs(final long persistenceFlushIntervalNs)
-        {
-            scribe.flushIntervalNs(persistenceFlushIntervalNs);
-            return this;
-        }
-
-        public int scribeRingSize()
-        {
-            return scribe.ringSize();
-        }
-
-        public Context scribeRingSize(final int scribeRingSize)
-        {
-            scribe.ringSize(scribeRingSize);
-            return this;
-        }
-
-        public boolean ocsEnabled()
-        {
-            return replicant.ocsEnabled();
-        }
-
-        public Context ocsEnabled(final boolean ocsEnabled)
-        {
-            replicant.ocsEnabled(ocsEnabled);
-            return this;
-        }
-
-        public double ocsCellSizeM()
-        {
-            return replicant.ocsCellSizeM();
-        }
-
-        public Context ocsCellSizeM(final double ocsCellSizeM)
-        {
-            replicant.ocsCellSizeM(ocsCellSizeM);
-            return this;
-        }
-
-        public double ocsStreamInMarginM()
-        {
-            return replicant.ocsStreamInMarginM();
-        }
-
-        public Context ocsStreamInMarginM(final double ocsStreamInMarginM)
-        {
-            replicant.ocsStreamInMarginM(ocsStreamInMarginM);
-            return this;
-        }
-
-        public double ocsStreamOutMarginM()
-        {
-            return replicant.ocsStreamOutMarginM();
-        }
-
-        public Context ocsStreamOutMarginM(final double ocsStreamOutMarginM)
-        {
-            replicant.ocsStreamOutMarginM(ocsStreamOutMarginM);
-            return this;
-        }
-
-        public long ocsStreamOutDelayNs()
-        {
-            return replicant.ocsStreamOutDelayNs();
-        }
-
-        public Context ocsStreamOutDelayNs(final long ocsStreamOutDelayNs)
-        {
-            replicant.ocsStreamOutDelayNs(ocsStreamOutDelayNs);
-            return this;
-        }
-
-        public long ocsCheckIntervalNs()
-        {
-            return replicant.ocsCheckIntervalNs();
-        }
-
-        public Context ocsCheckIntervalNs(final long ocsCheckIntervalNs)
-        {
-            replicant.ocsCheckIntervalNs(ocsCheckIntervalNs);
-            return this;
-        }
-
-        public int ocsMaxCells()
-        {
-            return replicant.ocsMaxCells();
-        }
-
-        public Context ocsMaxCells(final int ocsMaxCells)
-        {
-            replicant.ocsMaxCells(ocsMaxCells);
-            return this;
-        }
-
-        public io.orrery.core.authority.Authority authority()
-        {
-            return replicant.authority();
-        }
-
-        public Context authority(final io.orrery.core.authority.Authority authority)
-        {
-            replicant.authority(authority);
             return this;
         }
     }
