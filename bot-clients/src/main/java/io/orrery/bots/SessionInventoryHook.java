@@ -3,9 +3,9 @@
  */
 package io.orrery.bots;
 
-import io.orrery.core.EntityIds;
 import io.orrery.core.client.ClientEntityView;
 import io.orrery.core.client.ClientSession;
+import io.orrery.core.common.EntityIds;
 import org.HdrHistogram.Histogram;
 
 import java.util.concurrent.TimeUnit;

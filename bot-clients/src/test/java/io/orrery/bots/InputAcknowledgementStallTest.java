@@ -4,9 +4,9 @@
 package io.orrery.bots;
 
 import io.aeron.Counter;
-import io.orrery.core.ReplicationLayer;
 import io.orrery.core.authority.Authority;
 import io.orrery.core.authority.ScriptedAuthority;
+import io.orrery.core.common.LayerResources;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.wire.codec.PlayerInputDecoder;
 import org.junit.jupiter.api.Tag;
@@ -124,9 +124,9 @@ class InputAcknowledgementStallTest
         }
 
         @Override
-        public void onStart(final ReplicationLayer.Context ctx, final Counter[] counters, final EntityStore store)
+        public void onStart(final LayerResources resources, final Counter[] counters, final EntityStore store)
         {
-            delegate.onStart(ctx, counters, store);
+            delegate.onStart(resources, counters, store);
         }
 
         @Override

@@ -3,7 +3,7 @@
  */
 package io.orrery.persistence;
 
-import io.orrery.core.EntityIds;
+import io.orrery.core.common.EntityIds;
 import io.orrery.core.persistence.EdgeKind;
 import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.OperationStatus;

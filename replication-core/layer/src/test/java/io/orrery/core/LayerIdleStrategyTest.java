@@ -4,6 +4,7 @@
 package io.orrery.core;
 
 import io.orrery.core.client.ClientSession;
+import io.orrery.core.common.LayerIdleStrategy;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -4,6 +4,7 @@
 package io.orrery.core;
 
 import io.orrery.core.client.ClientSession;
+import io.orrery.core.common.EntityIds;
 import io.orrery.core.persistence.TestPersistenceAdapter;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.core.status.OrreryCounter;

@@ -6,7 +6,7 @@ package io.orrery.core;
 import io.aeron.Counter;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
-import io.orrery.core.gateway.GatewayAgent;
+import io.orrery.core.common.SessionHandover;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.core.replicant.InterestEngine;
 import io.orrery.core.replicant.ReplicantAgent;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.lang.reflect.Constructor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +49,7 @@ class ReplicantReconnectOrderTest
     private ReplicantAgent replicant;
     private final OneToOneRingBuffer fromGateway = ReplicationLayer.newRing(64 * 1024);
     private final OneToOneRingBuffer toGateway = ReplicationLayer.newRing(64 * 1024);
-    private final OneToOneConcurrentArrayQueue<GatewayAgent.SessionHandover> handovers =
+    private final OneToOneConcurrentArrayQueue<SessionHandover> handovers =
         new OneToOneConcurrentArrayQueue<>(16);
     private final List<Subscription> subscriptions = new ArrayList<>();
     private int streamId = 3001;
@@ -72,7 +71,9 @@ class ReplicantReconnectOrderTest
     {
         shard = new TestShard();
         counters = OrreryCounter.allocate(shard.clientAeron, "reconnect-order");
-        replicant = new ReplicantAgent(shard.layer.context(), counters, fromGateway, toGateway, handovers);
+        final ReplicationLayer.Context ctx = shard.layer.context();
+        replicant = new ReplicantAgent(ctx, ctx.replicant(), ctx.scribe(), ctx.maxSessions(), ctx.heartbeatIntervalNs(),
+            counters, fromGateway, toGateway, handovers);
         shard.authority.spawnPlayerAt(PLAYER, 10 * TestShard.MM);
 
         handovers.offer(handover(11, PLAYER));
@@ -104,17 +105,14 @@ class ReplicantReconnectOrderTest
         replicant.doWork();
     }
 
-    private GatewayAgent.SessionHandover handover(final long sessionId, final long playerId) throws Exception
+    private SessionHandover handover(final long sessionId, final long playerId) throws Exception
     {
         final String channel = "aeron:ipc?term-length=64k";
         final int stream = streamId++;
         subscriptions.add(shard.clientAeron.addSubscription(channel, stream));
         final ExclusivePublication publication = shard.clientAeron.addExclusivePublication(channel, stream);
         shard.await(publication::isConnected, "egress of session " + sessionId);
-        final Constructor<GatewayAgent.SessionHandover> constructor = GatewayAgent.SessionHandover.class
-            .getDeclaredConstructor(long.class, long.class, ExclusivePublication.class);
-        constructor.setAccessible(true);
-        return constructor.newInstance(sessionId, playerId, publication);
+        return new SessionHandover(sessionId, playerId, publication);
     }
 
     private void disconnect(final long sessionId)

@@ -5,6 +5,7 @@ package io.orrery.core;
 
 import io.aeron.ExclusivePublication;
 import io.orrery.core.client.ClientSession;
+import io.orrery.core.common.EntityIds;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.core.replicant.InterestConfig;
 import io.orrery.core.status.OrreryCounter;

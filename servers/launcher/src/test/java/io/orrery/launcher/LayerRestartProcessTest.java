@@ -5,7 +5,7 @@ package io.orrery.launcher;
 
 import io.aeron.driver.MediaDriver;
 import io.orrery.bots.BotSwarmMain;
-import io.orrery.core.EntityIds;
+import io.orrery.core.common.EntityIds;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.persistence.rocksdb.RocksDbPersistenceAdapter;
 import io.orrery.servers.GameServer;

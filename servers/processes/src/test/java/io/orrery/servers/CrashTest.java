@@ -3,7 +3,7 @@
  */
 package io.orrery.servers;
 
-import io.orrery.core.EntityIds;
+import io.orrery.core.common.EntityIds;
 import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.OperationStatus;
 import io.orrery.core.persistence.PersistenceAdapter;

@@ -3,10 +3,10 @@
  */
 package io.orrery.servers;
 
-import io.orrery.core.EntityIds;
 import io.orrery.core.client.ClientEntityView;
 import io.orrery.core.client.ClientListener;
 import io.orrery.core.client.ClientSession;
+import io.orrery.core.common.EntityIds;
 import io.orrery.wire.codec.OperationStatus;
 import org.HdrHistogram.Histogram;
 

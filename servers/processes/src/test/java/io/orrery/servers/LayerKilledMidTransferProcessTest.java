@@ -5,7 +5,7 @@ package io.orrery.servers;
 
 import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
-import io.orrery.core.EntityIds;
+import io.orrery.core.common.EntityIds;
 import io.orrery.core.auth.SessionTokens;
 import io.orrery.core.auth.TokenSecrets;
 import io.orrery.core.client.ClientLink;

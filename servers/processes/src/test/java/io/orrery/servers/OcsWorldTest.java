@@ -5,7 +5,6 @@ package io.orrery.servers;
 
 import io.aeron.Aeron;
 import io.aeron.Counter;
-import io.orrery.core.EntityIds;
 import io.orrery.core.ReplicationLayer;
 import io.orrery.core.ThreadingMode;
 import io.orrery.core.auth.SessionTokens;
@@ -14,6 +13,7 @@ import io.orrery.core.authority.ScriptedAuthority;
 import io.orrery.core.client.ClientLink;
 import io.orrery.core.client.ClientListener;
 import io.orrery.core.client.ClientSession;
+import io.orrery.core.common.EntityIds;
 import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.Scribe;
 import io.orrery.core.persistence.WorldBatch;

@@ -3,7 +3,7 @@
  */
 package io.orrery.servers;
 
-import io.orrery.core.EntityIds;
+import io.orrery.core.common.EntityIds;
 import io.orrery.core.client.ClientEntityView;
 import io.orrery.core.client.ClientListener;
 import io.orrery.core.client.ClientSession;

@@ -4,8 +4,8 @@
 package io.orrery.core.atlas;
 
 import io.aeron.Counter;
-import io.orrery.core.ReplicationLayer;
 import io.orrery.core.authority.Authority;
+import io.orrery.core.common.LayerResources;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.core.replicant.TickCompletion;
 import io.orrery.wire.codec.PlayerInputDecoder;
@@ -14,7 +14,7 @@ import org.agrona.CloseHelper;
 /**
  * Static server meshing as the Replicant's {@link Authority}: game servers connected through the server link
  * simulate the world, {@link Atlas} decides who simulates what. Chosen by {@code ReplicationLayer.Context} when a
- * {@link ShardConfig} is set.
+ * {@link ShardConfig} is set in its {@link AtlasContext}.
  * <p>
  * Each Replicant duty cycle polls the server ingress ({@link ServerIngressAdapter}); each tick runs Atlas
  * (heartbeats, handoff timeouts, territory crossings, views) before the interest engine streams the cache to
@@ -26,27 +26,32 @@ import org.agrona.CloseHelper;
  */
 public final class MeshAuthority implements Authority
 {
+    private final AtlasContext ctx;
     private final ShardConfig config;
     private Atlas atlas;
     private ServerIngressAdapter ingress;
     private TickCompletion tickCompletion;
     private long tick;
 
-    public MeshAuthority(final ShardConfig config)
+    /**
+     * @param ctx Atlas's settings, concluded, with a {@link AtlasContext#shardConfig()}.
+     */
+    public MeshAuthority(final AtlasContext ctx)
     {
-        this.config = config;
+        this.ctx = ctx;
+        this.config = ctx.shardConfig();
     }
 
     @Override
-    public void onStart(final ReplicationLayer.Context ctx, final Counter[] counters, final EntityStore store)
+    public void onStart(final LayerResources resources, final Counter[] counters, final EntityStore store)
     {
-        final ServerEgressProxy proxy = new ServerEgressProxy(ctx.maxStateBytes());
+        final ServerEgressProxy proxy = new ServerEgressProxy(store.maxStateBytes());
         atlas = new Atlas(config, store, counters, proxy);
         tickCompletion = new TickCompletion(
-            ctx.serverTickWaitNs(), ctx.serverTickStaleNs(), 1_000_000_000L / ctx.tickRateHz() / 2);
-        ingress = new ServerIngressAdapter(ctx.aeron(), ctx.serverIngressChannel(), ctx.serverIngressStreamId(),
-            atlas, proxy, counters, ctx.tokenSecret(), ctx.epochClock(), ctx.publicationConnectTimeoutNs(),
-            ctx.serverIngressLimits(), ctx.serverEgressTermLength());
+            ctx.serverTickWaitNs(), ctx.serverTickStaleNs(), ctx.layerTickIntervalNs() / 2);
+        ingress = new ServerIngressAdapter(resources.aeron(), ctx.serverIngressChannel(),
+            ctx.serverIngressStreamId(), atlas, proxy, counters, resources.tokenSecret(), resources.epochClock(),
+            resources.publicationConnectTimeoutNs(), ctx.serverIngressLimits(), ctx.serverEgressTermLength());
         ingress.tickCompletion(tickCompletion);
     }
 

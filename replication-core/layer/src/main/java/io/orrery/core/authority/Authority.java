@@ -3,6 +3,7 @@
  */
 package io.orrery.core.authority;
 
+import io.orrery.core.common.LayerResources;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.wire.codec.PlayerInputDecoder;
 
@@ -42,12 +43,11 @@ public interface Authority
      * The Replicant is starting: an authority that talks to game servers opens its Aeron resources here. Default:
      * nothing.
      *
-     * @param ctx      the layer's concluded context (Aeron client, clocks, secrets).
-     * @param counters the layer's system counters, indexed by {@code OrreryCounter#id()}.
-     * @param store    the entity cache.
+     * @param resources what the layer's roles share (Aeron client, clocks, token secret).
+     * @param counters  the layer's system counters, indexed by {@code OrreryCounter#id()}.
+     * @param store     the entity cache.
      */
-    default void onStart(
-        final io.orrery.core.ReplicationLayer.Context ctx, final io.aeron.Counter[] counters, final EntityStore store)
+    default void onStart(final LayerResources resources, final io.aeron.Counter[] counters, final EntityStore store)
     {
     }
 

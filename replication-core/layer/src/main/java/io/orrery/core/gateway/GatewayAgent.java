@@ -11,9 +11,11 @@ import io.aeron.Subscription;
 import io.aeron.exceptions.RegistrationException;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
+import io.orrery.core.common.GatewayRing;
 import io.orrery.link.Publications;
-import io.orrery.core.ReplicationLayer;
 import io.orrery.core.auth.SessionTokens;
+import io.orrery.core.common.LayerResources;
+import io.orrery.core.common.SessionHandover;
 import io.orrery.link.BoundedFragmentAssembler;
 import io.orrery.core.ingress.IngressLimits;
 import io.orrery.core.ingress.RefusalBudget;
@@ -87,23 +89,6 @@ import java.util.concurrent.TimeUnit;
 public final class GatewayAgent implements Agent
 {
     /**
-     * A session's egress publication and identity, handed from Gateway to Replicant once it is welcomed.
-     */
-    public static final class SessionHandover
-    {
-        public final long sessionId;
-        public final long playerEntityId;
-        public final ExclusivePublication publication;
-
-        SessionHandover(final long sessionId, final long playerEntityId, final ExclusivePublication publication)
-        {
-            this.sessionId = sessionId;
-            this.playerEntityId = playerEntityId;
-            this.publication = publication;
-        }
-    }
-
-    /**
      * Protocol version spoken by this build.
      */
     public static final int PROTOCOL_VERSION = 1;
@@ -114,7 +99,7 @@ public final class GatewayAgent implements Agent
     /**
      * Bytes after a {@code PlayerInput} on the ring to the Replicant: the Gateway's nano clock when it read it.
      */
-    public static final int INPUT_STAMP_LENGTH = 8;
+    public static final int INPUT_STAMP_LENGTH = GatewayRing.INPUT_STAMP_LENGTH;
     /**
      * Fragments per poll; the Gateway polls up to {@link #MAX_POLLS_PER_DUTY_CYCLE} times per duty cycle so a long
      * Replicant tick on a shared thread does not leave ingress (inputs, heartbeats) backlogged into timeouts.
@@ -124,7 +109,10 @@ public final class GatewayAgent implements Agent
     static final int MAX_VIOLATIONS = 64;
     static final long HOUSEKEEPING_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
 
-    private final ReplicationLayer.Context ctx;
+    private final GatewayContext ctx;
+    private final LayerResources resources;
+    private final int tickRateHz;
+    private final int bandwidthBytesPerTick;
     private final Aeron aeron;
     private final Counter[] counters;
     private final RingBuffer toReplicant;
@@ -164,25 +152,41 @@ public final class GatewayAgent implements Agent
     private long nowNs;
     private long nextHousekeepingNs;
 
+    /**
+     * @param resources             what the layer's roles share.
+     * @param ctx                   the Gateway's settings, concluded.
+     * @param tickRateHz            the Replicant's tick rate, announced in each welcome.
+     * @param bandwidthBytesPerTick the Replicant's per-client bandwidth, announced in each welcome.
+     * @param counters              the layer's system counters.
+     * @param toReplicant           ring of inputs and notices to the Replicant.
+     * @param fromReplicant         ring of notices from the Replicant.
+     * @param handovers             queue of welcomed sessions to the Replicant.
+     */
     public GatewayAgent(
-        final ReplicationLayer.Context ctx,
+        final LayerResources resources,
+        final GatewayContext ctx,
+        final int tickRateHz,
+        final int bandwidthBytesPerTick,
         final Counter[] counters,
         final RingBuffer toReplicant,
         final RingBuffer fromReplicant,
         final OneToOneConcurrentArrayQueue<SessionHandover> handovers)
     {
         this.ctx = ctx;
-        this.aeron = ctx.aeron();
+        this.resources = resources;
+        this.tickRateHz = tickRateHz;
+        this.bandwidthBytesPerTick = bandwidthBytesPerTick;
+        this.aeron = resources.aeron();
         this.counters = counters;
         this.toReplicant = toReplicant;
         this.fromReplicant = fromReplicant;
         this.handovers = handovers;
-        this.clock = ctx.nanoClock();
-        this.tokens = new SessionTokens(ctx.tokenSecret());
+        this.clock = resources.nanoClock();
+        this.tokens = new SessionTokens(resources.tokenSecret());
         this.inputRatePerNs = ctx.maxInputRateHz() / 1e9;
         this.inputBurst = Math.max(4, ctx.maxInputRateHz() / 4.0);
         this.limits = ctx.clientIngressLimits();
-        this.refusalConnectTimeoutNs = RefusalBudget.connectTimeoutNs(ctx.publicationConnectTimeoutNs());
+        this.refusalConnectTimeoutNs = RefusalBudget.connectTimeoutNs(resources.publicationConnectTimeoutNs());
         this.refusals = new RefusalBudget(limits, clock.nanoTime());
         this.assembler = new BoundedFragmentAssembler(
             this::onFragment,
@@ -438,7 +442,7 @@ public final class GatewayAgent implements Agent
         final int responseStreamId = helloDecoder.responseStreamId();
         final long correlationId = helloDecoder.clientCorrelationId();
         helloDecoder.wrapAuthToken(tokenView);
-        final int tokenResult = tokens.verify(tokenView, 0, tokenView.capacity(), ctx.epochClock().time());
+        final int tokenResult = tokens.verify(tokenView, 0, tokenView.capacity(), resources.epochClock().time());
         final long playerId = SessionTokens.TOKEN_LENGTH == tokenView.capacity() ?
             SessionTokens.playerId(tokenView, 0) : 0;
 
@@ -508,7 +512,7 @@ public final class GatewayAgent implements Agent
             connection.state = ClientConnection.State.AWAITING_WELCOME;
             connection.playerEntityId = playerId;
             connection.sessionId = sessionIds.nextLong() & Long.MAX_VALUE | 1L;
-            connection.deadlineNs = nowNs + ctx.publicationConnectTimeoutNs();
+            connection.deadlineNs = nowNs + resources.publicationConnectTimeoutNs();
         }
 
         try
@@ -647,12 +651,12 @@ public final class GatewayAgent implements Agent
                 .sessionId(connection.sessionId)
                 .playerEntityId(connection.playerEntityId)
                 .serverTimeNs(nowNs)
-                .tickRateHz(ctx.tickRateHz())
-                .updateRateHz(ctx.tickRateHz())
+                .tickRateHz(tickRateHz)
+                .updateRateHz(tickRateHz)
                 .maxInputRateHz(ctx.maxInputRateHz())
                 .heartbeatIntervalMs(TimeUnit.NANOSECONDS.toMillis(ctx.heartbeatIntervalNs()))
                 .sessionTimeoutMs(TimeUnit.NANOSECONDS.toMillis(ctx.sessionTimeoutNs()))
-                .bandwidthBytesPerTick(ctx.bandwidthBytesPerTick());
+                .bandwidthBytesPerTick(bandwidthBytesPerTick);
             length = MessageHeaderEncoder.ENCODED_LENGTH + welcomeEncoder.encodedLength();
         }
         else

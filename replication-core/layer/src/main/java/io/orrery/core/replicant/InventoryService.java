@@ -3,7 +3,7 @@
  */
 package io.orrery.core.replicant;
 
-import io.orrery.core.EntityIds;
+import io.orrery.core.common.EntityIds;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.codec.MessageHeaderDecoder;
 import io.orrery.wire.codec.MessageHeaderEncoder;

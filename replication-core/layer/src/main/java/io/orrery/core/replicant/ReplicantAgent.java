@@ -4,9 +4,11 @@
 package io.orrery.core.replicant;
 
 import io.aeron.Counter;
-import io.orrery.core.ReplicationLayer;
 import io.orrery.core.authority.Authority;
-import io.orrery.core.gateway.GatewayAgent;
+import io.orrery.core.common.GatewayRing;
+import io.orrery.core.common.LayerIdleStrategy;
+import io.orrery.core.common.LayerResources;
+import io.orrery.core.common.SessionHandover;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.Scribe;
 import io.orrery.core.status.OrreryCounter;
@@ -55,12 +57,14 @@ public final class ReplicantAgent implements Agent
      */
     public static final long MAX_RECORDED_TICK_NS = 10_000_000_000L;
 
-    private final ReplicationLayer.Context ctx;
+    private final ReplicantContext ctx;
+    private final long heartbeatIntervalNs;
     private final Counter[] counters;
     private final RingBuffer fromGateway;
     private final RingBuffer toGateway;
-    private final OneToOneConcurrentArrayQueue<GatewayAgent.SessionHandover> handovers;
+    private final OneToOneConcurrentArrayQueue<SessionHandover> handovers;
     private final NanoClock clock;
+    private final LayerIdleStrategy.Activity activity;
     private final Authority authority;
     private final EntityStore store;
     private final InterestEngine engine;
@@ -95,22 +99,40 @@ public final class ReplicantAgent implements Agent
     private final Recorder stateResidence = new Recorder(ClientEgressProxy.MAX_RESIDENCE_NS, 2);
     private final SingleWriterRecorder inputResidence = new SingleWriterRecorder(MAX_RECORDED_TICK_NS, 2);
 
+    /**
+     * @param resources           what the layer's roles share.
+     * @param ctx                 the Replicant's settings, concluded, with an authority.
+     * @param scribeCtx           Scribe's settings: with an adapter the shard is persistent and Scribe is launched
+     *                            here (its name, Aeron client, thread factory and error handler are the layer's).
+     * @param maxSessions         sessions the Gateway admits at most: the interest engine's observers.
+     * @param heartbeatIntervalNs a client sent nothing for this long gets a heartbeat.
+     * @param counters            the layer's system counters.
+     * @param fromGateway         ring of inputs and notices from the Gateway.
+     * @param toGateway           ring of notices to the Gateway.
+     * @param handovers           queue of welcomed sessions from the Gateway.
+     */
     public ReplicantAgent(
-        final ReplicationLayer.Context ctx,
+        final LayerResources resources,
+        final ReplicantContext ctx,
+        final Scribe.Context scribeCtx,
+        final int maxSessions,
+        final long heartbeatIntervalNs,
         final Counter[] counters,
         final RingBuffer fromGateway,
         final RingBuffer toGateway,
-        final OneToOneConcurrentArrayQueue<GatewayAgent.SessionHandover> handovers)
+        final OneToOneConcurrentArrayQueue<SessionHandover> handovers)
     {
         this.ctx = ctx;
+        this.heartbeatIntervalNs = heartbeatIntervalNs;
         this.counters = counters;
         this.fromGateway = fromGateway;
         this.toGateway = toGateway;
         this.handovers = handovers;
-        this.clock = ctx.nanoClock();
+        this.clock = resources.nanoClock();
+        this.activity = resources.activity();
         this.authority = ctx.authority();
         this.store = new EntityStore(ctx.maxEntities(), ctx.maxStateBytes());
-        this.engine = newEngine(ctx, store);
+        this.engine = newEngine(ctx, maxSessions, store);
         this.workerEgresses = new ClientEgressProxy[engine.workerCount()];
         for (int w = 0; w < workerEgresses.length; w++)
         {
@@ -123,10 +145,10 @@ public final class ReplicantAgent implements Agent
         this.inventory = new InventoryService(store, egress, observerBySession, counters);
         this.tickIntervalNs = 1_000_000_000L / ctx.tickRateHz();
 
-        final PersistenceAdapter adapter = ctx.persistenceAdapter();
+        final PersistenceAdapter adapter = scribeCtx.adapter();
         if (null != adapter)
         {
-            world = new WorldPersistence(store, counters, ctx.persistenceFlushIntervalNs());
+            world = new WorldPersistence(store, counters, scribeCtx.flushIntervalNs());
             if (ctx.ocsEnabled())
             {
                 // OCS: no whole-world restore; cells are loaded as players join and approach them.
@@ -139,15 +161,11 @@ public final class ReplicantAgent implements Agent
                 streamer = null;
                 world.restore(adapter);
             }
-            scribe = Scribe.launch(new Scribe.Context()
-                .adapter(adapter)
-                .name(ctx.shardName())
-                .ringSize(ctx.scribeRingSize())
-                .flushIntervalNs(ctx.persistenceFlushIntervalNs())
-                .aeron(ctx.aeron())
-                .threadingMode(ctx.scribeThreadingMode())
-                .threadFactory(ctx.threadFactory())
-                .errorHandler(ctx.errorHandler()));
+            scribe = Scribe.launch(scribeCtx
+                .name(resources.shardName())
+                .aeron(resources.aeron())
+                .threadFactory(resources.threadFactory())
+                .errorHandler(resources.errorHandler()));
             world.scribe(scribe);
             if (null != streamer)
             {
@@ -166,7 +184,7 @@ public final class ReplicantAgent implements Agent
         }
         try
         {
-            authority.onStart(ctx, counters, store);
+            authority.onStart(resources, counters, store);
         }
         catch (final RuntimeException ex)
         {
@@ -175,13 +193,14 @@ public final class ReplicantAgent implements Agent
         }
     }
 
-    private static InterestEngine newEngine(final ReplicationLayer.Context ctx, final EntityStore store)
+    private static InterestEngine newEngine(
+        final ReplicantContext ctx, final int maxSessions, final EntityStore store)
     {
         final InterestConfig config = new InterestConfig()
             .baseRadiusM(ctx.bubbleRadiusM())
             .sizeFactor(ctx.sizeFactor())
             .hysteresis(ctx.hysteresis())
-            .maxObservers(ctx.maxSessions())
+            .maxObservers(maxSessions)
             .maxViewEntities(ctx.maxViewEntities())
             .compactUpdates(ctx.compactUpdates())
             .nearTierFraction(ctx.nearTierFraction())
@@ -236,7 +255,7 @@ public final class ReplicantAgent implements Agent
         if (quiet != observers.isEmpty())
         {
             quiet = !quiet;
-            ctx.activity().quiet(quiet); // the layer's threads idle long while no client is connected
+            activity.quiet(quiet); // the layer's threads idle long while no client is connected
         }
 
         final long dutyCycleNs = clock.nanoTime() - nowNs;
@@ -257,7 +276,7 @@ public final class ReplicantAgent implements Agent
             egress.disconnect(observer, DisconnectReason.shutdown);
             CloseHelper.quietClose(observer.publication);
         }
-        GatewayAgent.SessionHandover handover;
+        SessionHandover handover;
         while (null != (handover = handovers.poll()))
         {
             CloseHelper.quietClose(handover.publication);
@@ -373,7 +392,7 @@ public final class ReplicantAgent implements Agent
     private int takeOverSessions()
     {
         int workCount = 0;
-        GatewayAgent.SessionHandover handover;
+        SessionHandover handover;
         while (null != (handover = handovers.poll()))
         {
             workCount++;
@@ -416,7 +435,7 @@ public final class ReplicantAgent implements Agent
                 authority.onPlayerInput(inputDecoder, nowNs, store);
                 counters[OrreryCounter.INPUTS_FORWARDED.id()].incrementOrdered();
                 final long inNs = buffer.getLong(
-                    index + length - GatewayAgent.INPUT_STAMP_LENGTH, java.nio.ByteOrder.LITTLE_ENDIAN);
+                    index + length - GatewayRing.INPUT_STAMP_LENGTH, java.nio.ByteOrder.LITTLE_ENDIAN);
                 inputResidence.recordValue(Math.min(MAX_RECORDED_TICK_NS, Math.max(0, clock.nanoTime() - inNs)));
                 break;
             }
@@ -479,7 +498,6 @@ public final class ReplicantAgent implements Agent
         workCount += engine.tick(nowNs);
 
         final long slowConsumerTimeoutNs = ctx.slowConsumerTimeoutNs();
-        final long heartbeatIntervalNs = ctx.heartbeatIntervalNs();
         for (int i = observers.size() - 1; i >= 0; i--)
         {
             final ClientEgressProxy.ClientObserver observer = observers.get(i);

@@ -4,8 +4,8 @@
 package io.orrery.core.replicant;
 
 import io.aeron.Counter;
-import io.orrery.core.EntityIds;
 import io.orrery.core.authority.Authority;
+import io.orrery.core.common.EntityIds;
 import io.orrery.core.persistence.CompletionHandler;
 import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.OperationType;

@@ -4,7 +4,7 @@
 package io.orrery.core.replicant;
 
 import io.aeron.Counter;
-import io.orrery.core.EntityIds;
+import io.orrery.core.common.EntityIds;
 import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.Scribe;

@@ -3,9 +3,9 @@
  */
 package io.orrery.core.status;
 
-import io.orrery.core.ReplicationLayer;
-import io.orrery.core.replicant.ReplicantAgent;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.HdrHistogram.SingleWriterRecorder;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -21,19 +21,59 @@ import java.util.Locale;
  */
 public final class LayerMetrics
 {
-    private final ReplicationLayer layer;
+    /**
+     * What the metrics are read from: a running Replication Layer.
+     */
+    public interface Source
+    {
+        /**
+         * @return name of the shard, the {@code shard} label.
+         */
+        String shardName();
+
+        /**
+         * @return current value of a system counter.
+         */
+        long counter(OrreryCounter counter);
+
+        /**
+         * @return the recorder of the Replicant's tick durations in ns, drained by each scrape.
+         */
+        SingleWriterRecorder tickDurations();
+
+        /**
+         * @return the recorder of the layer's residence of server state in ns (every interest worker writes it),
+         * drained by each scrape.
+         */
+        Recorder stateResidence();
+
+        /**
+         * @return the recorder of the layer's residence of client input in ns, drained by each scrape.
+         */
+        SingleWriterRecorder inputResidence();
+    }
+
+    private final Source layer;
     private final String shardLabel;
-    private final Histogram tickTotal = new Histogram(ReplicantAgent.MAX_RECORDED_TICK_NS, 2);
-    private final Histogram stateResidenceTotal = new Histogram(ReplicantAgent.MAX_RECORDED_TICK_NS, 2);
-    private final Histogram inputResidenceTotal = new Histogram(ReplicantAgent.MAX_RECORDED_TICK_NS, 2);
+    private Histogram tickTotal;
+    private Histogram stateResidenceTotal;
+    private Histogram inputResidenceTotal;
     private Histogram tickInterval;
     private Histogram stateResidenceInterval;
     private Histogram inputResidenceInterval;
 
-    public LayerMetrics(final ReplicationLayer layer)
+    public LayerMetrics(final Source layer)
     {
         this.layer = layer;
-        this.shardLabel = "shard=\"" + PrometheusWriter.escape(layer.context().shardName()) + "\"";
+        this.shardLabel = "shard=\"" + PrometheusWriter.escape(layer.shardName()) + "\"";
+    }
+
+    private static Histogram accumulate(final Histogram total, final Histogram interval)
+    {
+        final Histogram sum = null != total ? total :
+            new Histogram(interval.getHighestTrackableValue(), interval.getNumberOfSignificantValueDigits());
+        sum.add(interval);
+        return sum;
     }
 
     /**
@@ -90,17 +130,17 @@ public final class LayerMetrics
             out.sample(name, shardLabel, name.endsWith("_seconds") ? value / 1e9 : value);
         }
 
-        tickInterval = layer.replicant().tickDurations().getIntervalHistogram(tickInterval);
-        tickTotal.add(tickInterval);
+        tickInterval = layer.tickDurations().getIntervalHistogram(tickInterval);
+        tickTotal = accumulate(tickTotal, tickInterval);
         out.histogramSeconds("orrery_replicant_tick_duration_seconds",
             "Duration of the Replicant's tick (authority, interest, egress).", shardLabel, tickTotal);
-        stateResidenceInterval = layer.replicant().stateResidence().getIntervalHistogram(stateResidenceInterval);
-        stateResidenceTotal.add(stateResidenceInterval);
+        stateResidenceInterval = layer.stateResidence().getIntervalHistogram(stateResidenceInterval);
+        stateResidenceTotal = accumulate(stateResidenceTotal, stateResidenceInterval);
         out.histogramSeconds("orrery_layer_state_residence_seconds",
             "Server state in the layer: from its arrival to a client's publication taking it, per client and pass.",
             shardLabel, stateResidenceTotal);
-        inputResidenceInterval = layer.replicant().inputResidence().getIntervalHistogram(inputResidenceInterval);
-        inputResidenceTotal.add(inputResidenceInterval);
+        inputResidenceInterval = layer.inputResidence().getIntervalHistogram(inputResidenceInterval);
+        inputResidenceTotal = accumulate(inputResidenceTotal, inputResidenceInterval);
         out.histogramSeconds("orrery_layer_input_residence_seconds",
             "Client input in the layer: from the Gateway reading it to its forwarding to the authority.",
             shardLabel, inputResidenceTotal);

@@ -139,7 +139,7 @@ class ServerTickDrivenStreamingTest
         assertEquals(1, tickCompletion().roundsTimedOut());
 
         // both go quiet past the stale interval: the layer's timer streams; then server 1 alone drives the passes
-        shard.clock.advance(shard.layer.context().serverTickStaleNs() + 1);
+        shard.clock.advance(shard.layer.context().atlas().serverTickStaleNs() + 1);
         shard.drain();
         final long afterStale = passes();
         halfTick();

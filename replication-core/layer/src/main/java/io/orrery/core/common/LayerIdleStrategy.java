@@ -1,7 +1,7 @@
 /*
  * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
  */
-package io.orrery.core;
+package io.orrery.core.common;
 
 import org.agrona.concurrent.IdleStrategy;
 
@@ -124,7 +124,7 @@ public final class LayerIdleStrategy implements IdleStrategy
     /**
      * @return the next park of the backoff (tests).
      */
-    long parkNs()
+    public long parkNs()
     {
         return parkNs;
     }

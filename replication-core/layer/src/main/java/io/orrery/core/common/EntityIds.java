@@ -1,7 +1,7 @@
 /*
  * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
  */
-package io.orrery.core;
+package io.orrery.core.common;
 
 import io.orrery.wire.EntityIdSpace;
 

@@ -1,0 +1,23 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.common;
+
+/**
+ * The layout the Gateway and the Replicant agree on for their ring buffer, so that neither imports the other.
+ * <p>
+ * A {@code PlayerInput} on the ring to the Replicant is the validated client message followed by
+ * {@link #INPUT_STAMP_LENGTH} bytes: the Gateway's nano clock when it read the input (little endian), from which the
+ * Replicant records the layer's input residence.
+ */
+public final class GatewayRing
+{
+    /**
+     * Bytes after a {@code PlayerInput} on the ring to the Replicant: the Gateway's nano clock when it read it.
+     */
+    public static final int INPUT_STAMP_LENGTH = 8;
+
+    private GatewayRing()
+    {
+    }
+}

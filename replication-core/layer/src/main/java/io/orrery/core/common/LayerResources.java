@@ -1,0 +1,68 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.common;
+
+import io.aeron.Aeron;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * What the roles of one Replication Layer (Gateway, Replicant, Atlas, Scribe) share: the Aeron client, the clocks,
+ * the thread factory, the error handler, the shard's name and token secret. The layer's Context implements it and
+ * hands it to each role with that role's own context, so that no role depends on the layer or on another role's
+ * settings.
+ * <p>
+ * Threading: read-only once the layer's Context is concluded; any thread.
+ */
+public interface LayerResources
+{
+    /**
+     * @return name of the shard, in counter labels and thread names.
+     */
+    String shardName();
+
+    /**
+     * @return the Aeron client every role opens its publications and subscriptions on.
+     */
+    Aeron aeron();
+
+    /**
+     * @return clock of the duty cycles.
+     */
+    NanoClock nanoClock();
+
+    /**
+     * @return wall clock, for token expiry.
+     */
+    EpochClock epochClock();
+
+    /**
+     * @return where errors go; thread safe.
+     */
+    ErrorHandler errorHandler();
+
+    /**
+     * @return factory of the threads a role starts (agent runners, Scribe's consumer).
+     */
+    ThreadFactory threadFactory();
+
+    /**
+     * @return HMAC secret of player and server tokens.
+     */
+    byte[] tokenSecret();
+
+    /**
+     * @return how long a publication the layer opens to a peer (client or game server) may take to connect.
+     */
+    long publicationConnectTimeoutNs();
+
+    /**
+     * @return whether the layer has client sessions: the Replicant writes it, the default idle strategies of the
+     * layer's threads read it (they park long while nobody is connected).
+     */
+    LayerIdleStrategy.Activity activity();
+}

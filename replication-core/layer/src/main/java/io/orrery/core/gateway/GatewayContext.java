@@ -1,0 +1,180 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.gateway;
+
+import io.orrery.core.ingress.IngressLimits;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Settings of the Gateway role: the client ingress, the per-client egress publications it opens, the session cap,
+ * heartbeats and timeouts, the input rate and what the ingress accepts from peers. Every setting has a default,
+ * overridable by the system property named in its constant. Composed by the Replication Layer's Context, which
+ * hands it to the {@link GatewayAgent} with the resources the roles share.
+ * <p>
+ * Threading: set before launch; read-only once concluded.
+ */
+public final class GatewayContext
+{
+    public static final String CLIENT_INGRESS_CHANNEL_PROP = "orrery.client.ingress.channel";
+    public static final String CLIENT_INGRESS_CHANNEL_DEFAULT = "aeron:ipc?term-length=64k";
+    public static final String CLIENT_INGRESS_STREAM_ID_PROP = "orrery.client.ingress.stream.id";
+    public static final int CLIENT_INGRESS_STREAM_ID_DEFAULT = 1001;
+    public static final String EGRESS_TERM_LENGTH_PROP = "orrery.egress.term.length";
+    public static final int EGRESS_TERM_LENGTH_DEFAULT = 64 * 1024;
+    public static final String MAX_SESSIONS_PROP = "orrery.max.sessions";
+    public static final int MAX_SESSIONS_DEFAULT = 4 * 1024;
+    public static final String HEARTBEAT_INTERVAL_MS_PROP = "orrery.heartbeat.interval.ms";
+    public static final long HEARTBEAT_INTERVAL_MS_DEFAULT = 1000;
+    public static final String SESSION_TIMEOUT_MS_PROP = "orrery.session.timeout.ms";
+    public static final long SESSION_TIMEOUT_MS_DEFAULT = 5000;
+    public static final String MAX_INPUT_RATE_HZ_PROP = "orrery.max.input.rate.hz";
+    public static final int MAX_INPUT_RATE_HZ_DEFAULT = 60;
+
+    private boolean isConcluded;
+    private String clientIngressChannel = System.getProperty(
+        CLIENT_INGRESS_CHANNEL_PROP, CLIENT_INGRESS_CHANNEL_DEFAULT);
+    private int clientIngressStreamId = Integer.getInteger(
+        CLIENT_INGRESS_STREAM_ID_PROP, CLIENT_INGRESS_STREAM_ID_DEFAULT);
+    private int egressTermLength = Integer.getInteger(EGRESS_TERM_LENGTH_PROP, EGRESS_TERM_LENGTH_DEFAULT);
+    private int maxSessions = Integer.getInteger(MAX_SESSIONS_PROP, MAX_SESSIONS_DEFAULT);
+    private long heartbeatIntervalNs = TimeUnit.MILLISECONDS.toNanos(
+        Long.getLong(HEARTBEAT_INTERVAL_MS_PROP, HEARTBEAT_INTERVAL_MS_DEFAULT));
+    private long sessionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
+        Long.getLong(SESSION_TIMEOUT_MS_PROP, SESSION_TIMEOUT_MS_DEFAULT));
+    private int maxInputRateHz = Integer.getInteger(MAX_INPUT_RATE_HZ_PROP, MAX_INPUT_RATE_HZ_DEFAULT);
+    private IngressLimits clientIngressLimits = IngressLimits.forClients();
+
+    /**
+     * Validate the settings. Idempotent.
+     *
+     * @return this.
+     */
+    public GatewayContext conclude()
+    {
+        if (isConcluded)
+        {
+            return this;
+        }
+        if (maxSessions <= 0)
+        {
+            throw new IllegalArgumentException("maxSessions must be positive: " + maxSessions);
+        }
+        if (egressTermLength < 64 * 1024 || Integer.bitCount(egressTermLength) != 1)
+        {
+            throw new IllegalArgumentException("egressTermLength must be a power of two >= 64 KiB");
+        }
+        clientIngressLimits.validate("clientIngressLimits");
+        isConcluded = true;
+        return this;
+    }
+
+    public String clientIngressChannel()
+    {
+        return clientIngressChannel;
+    }
+
+    public GatewayContext clientIngressChannel(final String clientIngressChannel)
+    {
+        this.clientIngressChannel = clientIngressChannel;
+        return this;
+    }
+
+    public int clientIngressStreamId()
+    {
+        return clientIngressStreamId;
+    }
+
+    public GatewayContext clientIngressStreamId(final int clientIngressStreamId)
+    {
+        this.clientIngressStreamId = clientIngressStreamId;
+        return this;
+    }
+
+    /**
+     * Term length of every per-client egress publication (three terms per publication): the main memory cost
+     * of a connection.
+     */
+    public int egressTermLength()
+    {
+        return egressTermLength;
+    }
+
+    public GatewayContext egressTermLength(final int egressTermLength)
+    {
+        this.egressTermLength = egressTermLength;
+        return this;
+    }
+
+    /**
+     * Sessions the shard holds at once (welcomed, or awaiting their welcome); also the Replicant's observers.
+     */
+    public int maxSessions()
+    {
+        return maxSessions;
+    }
+
+    public GatewayContext maxSessions(final int maxSessions)
+    {
+        this.maxSessions = maxSessions;
+        return this;
+    }
+
+    /**
+     * Interval of the heartbeats clients and the layer send when they have nothing else to send.
+     */
+    public long heartbeatIntervalNs()
+    {
+        return heartbeatIntervalNs;
+    }
+
+    public GatewayContext heartbeatIntervalNs(final long heartbeatIntervalNs)
+    {
+        this.heartbeatIntervalNs = heartbeatIntervalNs;
+        return this;
+    }
+
+    /**
+     * A session the Gateway hears nothing from for this long ends.
+     */
+    public long sessionTimeoutNs()
+    {
+        return sessionTimeoutNs;
+    }
+
+    public GatewayContext sessionTimeoutNs(final long sessionTimeoutNs)
+    {
+        this.sessionTimeoutNs = sessionTimeoutNs;
+        return this;
+    }
+
+    /**
+     * Player inputs per second a session may send (a token bucket); more are dropped and counted.
+     */
+    public int maxInputRateHz()
+    {
+        return maxInputRateHz;
+    }
+
+    public GatewayContext maxInputRateHz(final int maxInputRateHz)
+    {
+        this.maxInputRateHz = maxInputRateHz;
+        return this;
+    }
+
+    /**
+     * What the client ingress accepts from peers (message and term lengths, reassembly buffers, refusals) and
+     * the parameters of the egress publications the Gateway opens.
+     */
+    public IngressLimits clientIngressLimits()
+    {
+        return clientIngressLimits;
+    }
+
+    public GatewayContext clientIngressLimits(final IngressLimits clientIngressLimits)
+    {
+        this.clientIngressLimits = clientIngressLimits;
+        return this;
+    }
+}

@@ -1,0 +1,130 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core;
+
+import io.orrery.core.ingress.IngressLimits;
+import io.orrery.core.persistence.PersistenceAdapter;
+import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.TestPersistenceAdapter;
+import org.junit.jupiter.api.Test;
+
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The layer's Context composes one context per role: its setters and getters for role settings are delegates, its
+ * property names and defaults are those it always had, and concluding it validates every role's settings before
+ * anything is launched.
+ */
+class ReplicationLayerContextTest
+{
+    @Test
+    void shouldDelegateRoleSettingsToTheRoleContexts()
+    {
+        final IngressLimits clientLimits = IngressLimits.forClients();
+        final ReplicationLayer.Context ctx = new ReplicationLayer.Context()
+            .maxSessions(17)
+            .clientIngressChannel("aeron:ipc?term-length=128k")
+            .heartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(250))
+            .clientIngressLimits(clientLimits)
+            .tickRateHz(20)
+            .interestWorkers(2)
+            .ocsEnabled(true)
+            .serverIngressStreamId(4242)
+            .scribeRingSize(1024)
+            .persistenceFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(7));
+
+        assertEquals(17, ctx.gateway().maxSessions());
+        assertEquals("aeron:ipc?term-length=128k", ctx.gateway().clientIngressChannel());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(250), ctx.gateway().heartbeatIntervalNs());
+        assertSame(clientLimits, ctx.gateway().clientIngressLimits());
+        assertEquals(20, ctx.replicant().tickRateHz());
+        assertEquals(2, ctx.replicant().interestWorkers());
+        assertTrue(ctx.replicant().ocsEnabled());
+        assertEquals(4242, ctx.atlas().serverIngressStreamId());
+        assertEquals(1024, ctx.scribe().ringSize());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(7), ctx.scribe().flushIntervalNs());
+
+        ctx.replicant().maxViewEntities(64);
+        ctx.gateway().sessionTimeoutNs(TimeUnit.SECONDS.toNanos(9));
+        ctx.atlas().serverEgressTermLength(128 * 1024);
+        assertEquals(64, ctx.maxViewEntities());
+        assertEquals(TimeUnit.SECONDS.toNanos(9), ctx.sessionTimeoutNs());
+        assertEquals(128 * 1024, ctx.serverEgressTermLength());
+        assertNull(ctx.persistenceAdapter());
+    }
+
+    @Test
+    void shouldKeepDefaultsWhenSettingsAreSplitOverRoleContexts()
+    {
+        final ReplicationLayer.Context ctx = new ReplicationLayer.Context();
+
+        assertEquals(ReplicationLayer.Context.CLIENT_INGRESS_CHANNEL_DEFAULT, ctx.clientIngressChannel());
+        assertEquals(ReplicationLayer.Context.MAX_SESSIONS_DEFAULT, ctx.maxSessions());
+        assertEquals(ReplicationLayer.Context.TICK_RATE_HZ_DEFAULT, ctx.tickRateHz());
+        assertEquals(ReplicationLayer.Context.SCRIBE_RING_SIZE_DEFAULT, ctx.scribeRingSize());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(Scribe.Context.FLUSH_INTERVAL_MS_DEFAULT),
+            ctx.persistenceFlushIntervalNs());
+        assertEquals(64 * 1024, ctx.egressTermLength());
+        assertEquals(1024 * 1024, ctx.serverEgressTermLength());
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(3000), ctx.slowConsumerTimeoutNs());
+    }
+
+    @Test
+    void shouldReadRoleSettingsFromTheSamePropertiesAsBefore()
+    {
+        System.setProperty("orrery.tick.rate.hz", "17");
+        System.setProperty("orrery.max.sessions", "33");
+        System.setProperty("orrery.server.ingress.stream.id", "4343");
+        System.setProperty("orrery.scribe.ring.size", "2048");
+        try
+        {
+            final ReplicationLayer.Context ctx = new ReplicationLayer.Context();
+            assertEquals(17, ctx.tickRateHz());
+            assertEquals(33, ctx.maxSessions());
+            assertEquals(4343, ctx.serverIngressStreamId());
+            assertEquals(2048, ctx.scribeRingSize());
+        }
+        finally
+        {
+            System.clearProperty("orrery.tick.rate.hz");
+            System.clearProperty("orrery.max.sessions");
+            System.clearProperty("orrery.server.ingress.stream.id");
+            System.clearProperty("orrery.scribe.ring.size");
+        }
+    }
+
+    @Test
+    void shouldRejectInvalidRoleSettingsWhenConcludedBeforeLaunchingAnything()
+    {
+        final IllegalArgumentException workers = assertThrows(IllegalArgumentException.class,
+            () -> new ReplicationLayer.Context().interestWorkers(0).conclude());
+        assertTrue(workers.getMessage().startsWith("interestWorkers"), workers.getMessage());
+
+        final IllegalArgumentException egress = assertThrows(IllegalArgumentException.class,
+            () -> new ReplicationLayer.Context().egressTermLength(1000).conclude());
+        assertTrue(egress.getMessage().startsWith("egressTermLength"), egress.getMessage());
+
+        final ReplicationLayer.Context serverEgress = new ReplicationLayer.Context().serverEgressTermLength(4096);
+        final IllegalArgumentException server = assertThrows(IllegalArgumentException.class, serverEgress::conclude);
+        assertTrue(server.getMessage().startsWith("serverEgressTermLength"), server.getMessage());
+        assertNull(serverEgress.aeron(), "nothing launched");
+        assertNull(serverEgress.mediaDriver(), "nothing launched");
+    }
+
+    @Test
+    void shouldGiveScribeTheAdapterSetOnTheLayer()
+    {
+        final PersistenceAdapter adapter = new TestPersistenceAdapter();
+        final ReplicationLayer.Context ctx = new ReplicationLayer.Context().persistenceAdapter(adapter);
+
+        assertSame(adapter, ctx.scribe().adapter());
+        assertSame(adapter, ctx.persistenceAdapter());
+    }
+}
