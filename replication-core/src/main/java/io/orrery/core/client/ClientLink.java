@@ -58,7 +58,9 @@ import java.util.concurrent.TimeUnit;
  * the session ends {@link ClientSession.State#REJECTED}. Any other reason ({@code tooManySessions},
  * {@code duplicateSession}, ...) is transient: it is counted in {@link ClientSession#transientRejects()}, and the
  * session sends a new hello with a new correlation id after a backoff (100 ms doubling to 2 s, plus up to half of
- * it again as jitter) until its connect deadline; if the deadline passes, the session ends
+ * it again as jitter) until its connect deadline. An unanswered hello is never abandoned while its publication stays
+ * connected: it is sent again, identical, and a new one follows only when the publication lost its subscriber (see
+ * Resumption below, which applies to first hellos too); if the deadline passes, the session ends
  * {@link ClientSession.State#REJECTED} with the last reason. A listener's {@code onReject} before the welcome is
  * called only when the session gives up.
  * <p>
@@ -499,7 +501,7 @@ public final class ClientLink implements Agent, AutoCloseable
                     giveUp(session);
                     return 1;
                 }
-                return session.resuming ? awaitResumeWelcome(session) : 0;
+                return awaitWelcome(session);
 
             default:
                 return 0;
@@ -530,10 +532,11 @@ public final class ClientLink implements Agent, AutoCloseable
         {
             session.state = ClientSession.State.AWAITING_WELCOME;
             session.lastHelloNs = nowNs;
+            session.resendBackoffNs = settings.resumeBackoffInitialNs;
+            session.helloResendAfterNs = upperHalfJitter(session.resendBackoffNs);
             if (session.resuming)
             {
                 session.resumeAttempts++;
-                session.helloResendAfterNs = upperHalfJitter(session.helloBackoffNs);
             }
             return 1;
         }
@@ -584,45 +587,49 @@ public final class ClientLink implements Agent, AutoCloseable
     }
 
     /**
-     * A resume hello is out. It can be answered as long as the publication that carried it is connected to the
-     * subscription that received it: until then it is never abandoned. A hello the layer has not answered within the
-     * upper half of the current backoff is sent again, identical (same correlation id), on the same publication:
-     * a layer that took the first ignores it (the image is bound; the welcome to come answers both), a layer that
-     * shed or dropped the first takes it; the backoff doubles up to its maximum. If the publication loses its
-     * subscriber (the layer that read the hello is gone: a dead layer's subscription reaped, the layer killed again),
-     * the next layer never saw the hello: a new one, with a new correlation id, once the publication is connected
-     * again, after a jittered delay.
+     * A hello (first or resume) is out. It can be answered as long as the publication that carried it is connected to
+     * the subscription that received it: until then it is never abandoned. A hello the layer has not answered within
+     * the upper half of its resend backoff ({@link Settings#resumeBackoffInitialNs(long)} doubling to
+     * {@link Settings#resumeBackoffMaxNs(long)}) is sent again, identical (same correlation id), on the same
+     * publication: a layer that took the first ignores it (the image is bound; the welcome to come answers both), a
+     * layer that shed or dropped the first takes it. If the publication loses its subscriber (the layer that read the
+     * hello is gone: a dead layer's subscription reaped, the layer killed again), the next layer never saw the hello:
+     * a new one, with a new correlation id, once the publication is connected again, after a jittered delay.
      */
-    private int awaitResumeWelcome(final ClientSession session)
+    private int awaitWelcome(final ClientSession session)
     {
         final ExclusivePublication publication = session.publication;
         if (publication.isClosed())
         {
             session.publication = null;
             session.registrationId = aeron.asyncAddExclusivePublication(ingressChannel, settings.ingressStreamId);
-            return restartResumeHello(session);
+            return restartHello(session);
         }
         if (!publication.isConnected())
         {
-            return restartResumeHello(session);
+            return restartHello(session);
         }
         if (nowNs - session.lastHelloNs >= session.helloResendAfterNs &&
             session.sendHello(settings.responseChannel, settings.responseStreamId, nowNs))
         {
-            session.resumeAttempts++;
+            session.hellosResent++;
+            if (session.resuming)
+            {
+                session.resumeAttempts++;
+            }
             session.lastHelloNs = nowNs;
-            session.helloBackoffNs = Math.min(settings.resumeBackoffMaxNs, session.helloBackoffNs << 1);
-            session.helloResendAfterNs = upperHalfJitter(session.helloBackoffNs);
+            session.resendBackoffNs = Math.min(settings.resumeBackoffMaxNs, session.resendBackoffNs << 1);
+            session.helloResendAfterNs = upperHalfJitter(session.resendBackoffNs);
             return 1;
         }
         return 0;
     }
 
-    private int restartResumeHello(final ClientSession session)
+    private int restartHello(final ClientSession session)
     {
-        session.resumeHellosLost++;
+        session.hellosLost++;
         newCorrelationId(session);
-        session.nextHelloNs = nowNs + jitter(session.helloBackoffNs);
+        session.nextHelloNs = nowNs + jitter(session.resuming ? session.helloBackoffNs : FIRST_HELLO_BACKOFF_NS);
         session.state = ClientSession.State.CONNECTING;
         return 1;
     }

@@ -90,8 +90,10 @@ public final class ClientSession
     long layerSilenceTimeoutNs = 3_000_000_000L;
     long lastHelloNs;
     long helloResendAfterNs;
+    long resendBackoffNs;
     long resumesStarted;
-    long resumeHellosLost;
+    long hellosLost;
+    long hellosResent;
     int lastLossCause;
     long sessionId;
     long playerEntityId;
@@ -458,12 +460,21 @@ public final class ClientSession
     }
 
     /**
-     * @return resume hellos that could no longer be answered (the publication that carried them lost its
+     * @return hellos (first or resume) that could no longer be answered (the publication that carried them lost its
      * subscriber) and were replaced by a new hello.
      */
-    public long resumeHellosLost()
+    public long hellosLost()
     {
-        return resumeHellosLost;
+        return hellosLost;
+    }
+
+    /**
+     * @return hellos (first or resume) sent again, identical, on the same publication because the layer had not
+     * answered yet.
+     */
+    public long hellosResent()
+    {
+        return hellosResent;
     }
 
     /**
