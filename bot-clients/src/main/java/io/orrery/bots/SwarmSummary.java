@@ -82,6 +82,7 @@ public final class SwarmSummary
         long resumesStarted = 0;
         long hellosLost = 0;
         long hellosResent = 0;
+        long inputsUnsentLayerGone = 0;
         long lossesByImage = 0;
         long lossesBySilence = 0;
         long staleDespawns = 0;
@@ -139,6 +140,7 @@ public final class SwarmSummary
                 resumesStarted += session.resumesStarted();
                 hellosLost += session.hellosLost();
                 hellosResent += session.hellosResent();
+                inputsUnsentLayerGone += session.inputsUnsentLayerGone();
                 staleDespawns += session.staleDespawns();
                 rolledBack = Math.max(rolledBack, session.acknowledgementsRolledBack());
                 longestGapNs = Math.max(longestGapNs, session.longestUpdateGapNs());
@@ -184,6 +186,7 @@ public final class SwarmSummary
         summary.counts.put("resumesStarted", resumesStarted);
         summary.counts.put("hellosLost", hellosLost);
         summary.counts.put("hellosResent", hellosResent);
+        summary.counts.put("inputsUnsentLayerGone", inputsUnsentLayerGone);
         summary.counts.put("layerLossesByImage", lossesByImage);
         summary.counts.put("layerLossesBySilence", lossesBySilence);
         summary.counts.put("sessionsResumingAtEnd", resuming);

@@ -65,7 +65,8 @@ import java.util.concurrent.TimeUnit;
  * called only when the session gives up.
  * <p>
  * Layer loss. A connected session has lost its layer when the response image the layer opened for it closes (its
- * publication is gone: the layer closed it, or the media driver reaped a dead layer) or when the layer has sent nothing
+ * publication is gone: the layer closed it, or the media driver reaped a dead layer), when its own ingress publication
+ * loses its subscriber (seen at once by an input that cannot be sent), or when the layer has sent nothing
  * for {@link Settings#layerLossHeartbeats(int)} (3) of the welcome's heartbeat intervals; the layer heartbeats every
  * idle session, so a quiet but live layer is never taken for lost. Silence is judged only on a duty cycle whose poll
  * drained the responses (a backlog on a busy client is not silence), and always at the welcome's session timeout.
@@ -132,7 +133,9 @@ public final class ClientLink implements Agent, AutoCloseable
          * A connected session whose layer has sent nothing for this many of the welcome's heartbeat intervals (the
          * layer heartbeats every idle session) has lost its layer, or at the welcome's session timeout if that comes
          * first. Default 3 (3 s at the layer's default 1 s heartbeat). At least 2, so one late heartbeat on a busy
-         * layer is never taken for a loss.
+         * layer is never taken for a loss. A layer stalled for that long (a host loaded far beyond its cores) is
+         * taken for lost and resumed from: raise it there; a dead layer is still seen at once when the media driver
+         * closes its image.
          */
         public Settings layerLossHeartbeats(final int layerLossHeartbeats)
         {
@@ -544,6 +547,25 @@ public final class ClientLink implements Agent, AutoCloseable
     }
 
     /**
+     * An input found the session's ingress publication without its subscriber: the layer is gone.
+     */
+    void onIngressGone(final ClientSession session)
+    {
+        if (ClientSession.State.CONNECTED != session.state)
+        {
+            return;
+        }
+        if (settings.resume)
+        {
+            startResume(session, ClientSession.LOSS_INGRESS_GONE);
+        }
+        else
+        {
+            close(session, ClientSession.State.DISCONNECTED, ClientSession.REASON_LAYER_GONE);
+        }
+    }
+
+    /**
      * @return why the session's layer is lost ({@link ClientSession#LOSS_IMAGE_CLOSED},
      * {@link ClientSession#LOSS_SILENCE}), or 0 while it is live. Silence counts only once this duty cycle's poll
      * drained the responses (a backlog is not silence), except past the session timeout.
@@ -553,6 +575,10 @@ public final class ClientLink implements Agent, AutoCloseable
         if (null != session.responseImage && session.responseImage.isClosed())
         {
             return ClientSession.LOSS_IMAGE_CLOSED;
+        }
+        if (!session.publication.isConnected())
+        {
+            return ClientSession.LOSS_INGRESS_GONE;
         }
         final long silentNs = nowNs - session.lastReceivedNs;
         if (silentNs > session.layerSilenceTimeoutNs && (responsesDrained || silentNs > session.sessionTimeoutNs))
