@@ -96,10 +96,10 @@ print("rep %s: kill -> new layer up %d ms; after up: game servers back %s ms, ev
       "resuming at end %s, correctness errors %s, longest resume %s ms, longest update gap %s ms" % (
       sys.argv[3], down_ms, sys.argv[4], sys.argv[5], counts.get("sessionsResumed"),
       counts.get("sessionsResumingAtEnd"), summary.get("correctnessErrors"), counts.get("longestResumeMs"), gap))
-print("  resume hellos %s (lost with their subscriber %s), layer found gone by image %s / by silence %s; new layer: "
-      "sessions opened %s, hellos on a bound image %s, duplicate-session rejects %s, hellos shed %s" % (
-      counts.get("resumeHellos"), counts.get("resumeHellosLost"), counts.get("layerLossesByImage"),
-      counts.get("layerLossesBySilence"), layer.get("orrery_sessions_opened_total"),
+print("  resume hellos %s (hellos resent %s, lost with their subscriber %s), layer found gone by image %s / by "
+      "silence %s; new layer: sessions opened %s, hellos on a bound image %s, duplicate-session rejects %s, hellos "
+      "shed %s" % (counts.get("resumeHellos"), counts.get("hellosResent"), counts.get("hellosLost"),
+      counts.get("layerLossesByImage"), counts.get("layerLossesBySilence"), layer.get("orrery_sessions_opened_total"),
       layer.get("orrery_hellos_on_bound_image_total"), layer.get("orrery_rejected_duplicate_session_total"),
       layer.get("orrery_hellos_shed_total")))
 PY

@@ -179,8 +179,8 @@ public final class Bot implements ClientListener
     }
 
     /**
-     * @return times this bot's session found its layer gone by its response image closing (or the layer said it
-     * shuts down).
+     * @return times this bot's session found its layer gone without waiting for silence: its response image closed,
+     * its ingress publication lost the layer's subscription, or the layer said it shuts down.
      */
     public long layerLossesByImage()
     {

@@ -160,6 +160,7 @@ public final class BotAgent implements Agent
             .connectTimeoutNs(settings.connectTimeoutNs())
             .maxReassemblies(Math.max(64, bots.length))
             .resume(settings.resume())
+            .layerLossHeartbeats(settings.layerLossHeartbeats())
             .clock(linkClock));
     }
 

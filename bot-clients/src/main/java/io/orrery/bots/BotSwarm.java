@@ -74,6 +74,7 @@ public final class BotSwarm implements AutoCloseable
         long idleMaxParkNs = TimeUnit.MICROSECONDS.toNanos(100);
         long inputAckStallNs = TimeUnit.SECONDS.toNanos(3);
         boolean resume = true;
+        int layerLossHeartbeats = 3;
         NanoClock clock = SystemNanoClock.INSTANCE;
         IntervalListener intervalListener;
 
@@ -283,6 +284,22 @@ public final class BotSwarm implements AutoCloseable
         public Settings resume(final boolean resume)
         {
             this.resume = resume;
+            return this;
+        }
+
+        public int layerLossHeartbeats()
+        {
+            return layerLossHeartbeats;
+        }
+
+        /**
+         * Silent layer heartbeat intervals after which a bot takes its layer for lost (default 3; see
+         * {@code ClientLink.Settings.layerLossHeartbeats}): raise it on a host so loaded that a live layer stalls
+         * for that long.
+         */
+        public Settings layerLossHeartbeats(final int layerLossHeartbeats)
+        {
+            this.layerLossHeartbeats = layerLossHeartbeats;
             return this;
         }
 

@@ -144,6 +144,10 @@ public final class BotSwarmMain implements Callable<Integer>
         "resuming it (hellos with backoff from 1 s to 30 s, the view re-sent).")
     boolean noResume;
 
+    @Option(names = { "--layer-loss-heartbeats" }, description = "Silent layer heartbeat intervals after which a " +
+        "bot takes its layer for lost; its response image closing is seen at once (default: ${DEFAULT-VALUE}).")
+    int layerLossHeartbeats = 3;
+
     /**
      * The command line, whose errors are one line naming the culprit and exit code
      * {@link io.orrery.core.status.ProcessErrors#EXIT_CONFIGURATION} (the stack trace with -Dorrery.stacktrace=true).
@@ -221,7 +225,8 @@ public final class BotSwarmMain implements Callable<Integer>
                 .connectTimeoutNs(parseNs(connectTimeout))
                 .idleMaxParkNs(parseNs(idleMaxPark))
                 .inputAckStallNs(parseNs(inputAckStall))
-                .resume(!noResume);
+                .resume(!noResume)
+                .layerLossHeartbeats(layerLossHeartbeats);
 
             System.out.printf(Locale.ROOT, "swarm: %d bots on %d thread(s), %s, ramp %.0f bots/s, %d Hz, mix %s, " +
                 "world +-%.0f m%n", bots, threads, duration, ramp, inputRateHz, settings.mix(), extentM);

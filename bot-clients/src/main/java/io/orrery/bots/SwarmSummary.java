@@ -80,7 +80,9 @@ public final class SwarmSummary
         long resumptions = 0;
         long resumeAttempts = 0;
         long resumesStarted = 0;
-        long resumeHellosLost = 0;
+        long hellosLost = 0;
+        long hellosResent = 0;
+        long inputsUnsentLayerGone = 0;
         long lossesByImage = 0;
         long lossesBySilence = 0;
         long staleDespawns = 0;
@@ -136,7 +138,9 @@ public final class SwarmSummary
                 resumptions += session.resumptions();
                 resumeAttempts += session.resumeAttempts();
                 resumesStarted += session.resumesStarted();
-                resumeHellosLost += session.resumeHellosLost();
+                hellosLost += session.hellosLost();
+                hellosResent += session.hellosResent();
+                inputsUnsentLayerGone += session.inputsUnsentLayerGone();
                 staleDespawns += session.staleDespawns();
                 rolledBack = Math.max(rolledBack, session.acknowledgementsRolledBack());
                 longestGapNs = Math.max(longestGapNs, session.longestUpdateGapNs());
@@ -180,7 +184,9 @@ public final class SwarmSummary
         summary.counts.put("sessionsResumed", resumptions);
         summary.counts.put("resumeHellos", resumeAttempts);
         summary.counts.put("resumesStarted", resumesStarted);
-        summary.counts.put("resumeHellosLost", resumeHellosLost);
+        summary.counts.put("hellosLost", hellosLost);
+        summary.counts.put("hellosResent", hellosResent);
+        summary.counts.put("inputsUnsentLayerGone", inputsUnsentLayerGone);
         summary.counts.put("layerLossesByImage", lossesByImage);
         summary.counts.put("layerLossesBySilence", lossesBySilence);
         summary.counts.put("sessionsResumingAtEnd", resuming);

@@ -59,12 +59,15 @@ import java.util.concurrent.TimeUnit;
  * the session ends {@link ClientSession.State#REJECTED}. Any other reason ({@code tooManySessions},
  * {@code duplicateSession}, ...) is transient: it is counted in {@link ClientSession#transientRejects()}, and the
  * session sends a new hello with a new correlation id after a backoff (100 ms doubling to 2 s, plus up to half of
- * it again as jitter) until its connect deadline; if the deadline passes, the session ends
+ * it again as jitter) until its connect deadline. An unanswered hello is never abandoned while its publication stays
+ * connected: it is sent again, identical, and a new one follows only when the publication lost its subscriber (see
+ * Resumption below, which applies to first hellos too); if the deadline passes, the session ends
  * {@link ClientSession.State#REJECTED} with the last reason. A listener's {@code onReject} before the welcome is
  * called only when the session gives up.
  * <p>
  * Layer loss. A connected session has lost its layer when the response image the layer opened for it closes (its
- * publication is gone: the layer closed it, or the media driver reaped a dead layer) or when the layer has sent nothing
+ * publication is gone: the layer closed it, or the media driver reaped a dead layer), when its own ingress publication
+ * loses its subscriber (seen at once by an input that cannot be sent), or when the layer has sent nothing
  * for {@link Settings#layerLossHeartbeats(int)} (3) of the welcome's heartbeat intervals; the layer heartbeats every
  * idle session, so a quiet but live layer is never taken for lost. Silence is judged only on a duty cycle whose poll
  * drained the responses (a backlog on a busy client is not silence), and always at the welcome's session timeout.
@@ -131,7 +134,9 @@ public final class ClientLink implements Agent, AutoCloseable
          * A connected session whose layer has sent nothing for this many of the welcome's heartbeat intervals (the
          * layer heartbeats every idle session) has lost its layer, or at the welcome's session timeout if that comes
          * first. Default 3 (3 s at the layer's default 1 s heartbeat). At least 2, so one late heartbeat on a busy
-         * layer is never taken for a loss.
+         * layer is never taken for a loss. A layer stalled for that long (a host loaded far beyond its cores) is
+         * taken for lost and resumed from: raise it there; a dead layer is still seen at once when the media driver
+         * closes its image.
          */
         public Settings layerLossHeartbeats(final int layerLossHeartbeats)
         {
@@ -501,7 +506,7 @@ public final class ClientLink implements Agent, AutoCloseable
                     giveUp(session);
                     return 1;
                 }
-                return session.resuming ? awaitResumeWelcome(session) : 0;
+                return awaitWelcome(session);
 
             default:
                 return 0;
@@ -532,14 +537,34 @@ public final class ClientLink implements Agent, AutoCloseable
         {
             session.state = ClientSession.State.AWAITING_WELCOME;
             session.lastHelloNs = nowNs;
+            session.resendBackoffNs = settings.resumeBackoffInitialNs;
+            session.helloResendAfterNs = upperHalfJitter(session.resendBackoffNs);
             if (session.resuming)
             {
                 session.resumeAttempts++;
-                session.helloResendAfterNs = upperHalfJitter(session.helloBackoffNs);
             }
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * An input found the session's ingress publication without its subscriber: the layer is gone.
+     */
+    void onIngressGone(final ClientSession session)
+    {
+        if (ClientSession.State.CONNECTED != session.state)
+        {
+            return;
+        }
+        if (settings.resume)
+        {
+            startResume(session, ClientSession.LOSS_INGRESS_GONE);
+        }
+        else
+        {
+            close(session, ClientSession.State.DISCONNECTED, ClientSession.REASON_LAYER_GONE);
+        }
     }
 
     /**
@@ -552,6 +577,10 @@ public final class ClientLink implements Agent, AutoCloseable
         if (null != session.responseImage && session.responseImage.isClosed())
         {
             return ClientSession.LOSS_IMAGE_CLOSED;
+        }
+        if (!session.publication.isConnected())
+        {
+            return ClientSession.LOSS_INGRESS_GONE;
         }
         final long silentNs = nowNs - session.lastReceivedNs;
         if (silentNs > session.layerSilenceTimeoutNs && (responsesDrained || silentNs > session.sessionTimeoutNs))
@@ -586,45 +615,49 @@ public final class ClientLink implements Agent, AutoCloseable
     }
 
     /**
-     * A resume hello is out. It can be answered as long as the publication that carried it is connected to the
-     * subscription that received it: until then it is never abandoned. A hello the layer has not answered within the
-     * upper half of the current backoff is sent again, identical (same correlation id), on the same publication:
-     * a layer that took the first ignores it (the image is bound; the welcome to come answers both), a layer that
-     * shed or dropped the first takes it; the backoff doubles up to its maximum. If the publication loses its
-     * subscriber (the layer that read the hello is gone: a dead layer's subscription reaped, the layer killed again),
-     * the next layer never saw the hello: a new one, with a new correlation id, once the publication is connected
-     * again, after a jittered delay.
+     * A hello (first or resume) is out. It can be answered as long as the publication that carried it is connected to
+     * the subscription that received it: until then it is never abandoned. A hello the layer has not answered within
+     * the upper half of its resend backoff ({@link Settings#resumeBackoffInitialNs(long)} doubling to
+     * {@link Settings#resumeBackoffMaxNs(long)}) is sent again, identical (same correlation id), on the same
+     * publication: a layer that took the first ignores it (the image is bound; the welcome to come answers both), a
+     * layer that shed or dropped the first takes it. If the publication loses its subscriber (the layer that read the
+     * hello is gone: a dead layer's subscription reaped, the layer killed again), the next layer never saw the hello:
+     * a new one, with a new correlation id, once the publication is connected again, after a jittered delay.
      */
-    private int awaitResumeWelcome(final ClientSession session)
+    private int awaitWelcome(final ClientSession session)
     {
         final ExclusivePublication publication = session.publication;
         if (publication.isClosed())
         {
             session.publication = null;
             session.registrationId = aeron.asyncAddExclusivePublication(ingressChannel, settings.ingressStreamId);
-            return restartResumeHello(session);
+            return restartHello(session);
         }
         if (!publication.isConnected())
         {
-            return restartResumeHello(session);
+            return restartHello(session);
         }
         if (nowNs - session.lastHelloNs >= session.helloResendAfterNs &&
             session.sendHello(settings.responseChannel, settings.responseStreamId, nowNs))
         {
-            session.resumeAttempts++;
+            session.hellosResent++;
+            if (session.resuming)
+            {
+                session.resumeAttempts++;
+            }
             session.lastHelloNs = nowNs;
-            session.helloBackoffNs = Math.min(settings.resumeBackoffMaxNs, session.helloBackoffNs << 1);
-            session.helloResendAfterNs = upperHalfJitter(session.helloBackoffNs);
+            session.resendBackoffNs = Math.min(settings.resumeBackoffMaxNs, session.resendBackoffNs << 1);
+            session.helloResendAfterNs = upperHalfJitter(session.resendBackoffNs);
             return 1;
         }
         return 0;
     }
 
-    private int restartResumeHello(final ClientSession session)
+    private int restartHello(final ClientSession session)
     {
-        session.resumeHellosLost++;
+        session.hellosLost++;
         newCorrelationId(session);
-        session.nextHelloNs = nowNs + jitter(session.helloBackoffNs);
+        session.nextHelloNs = nowNs + jitter(session.resuming ? session.helloBackoffNs : FIRST_HELLO_BACKOFF_NS);
         session.state = ClientSession.State.CONNECTING;
         return 1;
     }

@@ -58,8 +58,8 @@ public interface ClientListener
      * counts it) or {@link #onDisconnect} (gave up at the resume deadline). No input is sent meanwhile; the view is
      * kept.
      *
-     * @param cause {@link ClientSession#LOSS_IMAGE_CLOSED}, {@link ClientSession#LOSS_SILENCE} or
-     *              {@link ClientSession#LOSS_SHUTDOWN}.
+     * @param cause {@link ClientSession#LOSS_IMAGE_CLOSED}, {@link ClientSession#LOSS_INGRESS_GONE},
+     *              {@link ClientSession#LOSS_SILENCE} or {@link ClientSession#LOSS_SHUTDOWN}.
      */
     default void onResumeStarted(final ClientSession session, final int cause)
     {

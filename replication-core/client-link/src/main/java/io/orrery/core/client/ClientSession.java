@@ -5,6 +5,7 @@ package io.orrery.core.client;
 
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;
+import io.aeron.Publication;
 import io.orrery.link.Publications;
 import io.orrery.wire.codec.DisconnectEncoder;
 import io.orrery.wire.codec.DisconnectReason;
@@ -62,6 +63,11 @@ public final class ClientSession
      * Layer loss cause: the layer said it shuts down (Disconnect with reason {@code shutdown}).
      */
     public static final int LOSS_SHUTDOWN = 3;
+    /**
+     * Layer loss cause: the session's ingress publication lost its subscriber (the layer's ingress subscription is
+     * gone); seen at once when an input or heartbeat finds it not connected.
+     */
+    public static final int LOSS_INGRESS_GONE = 4;
     static final int SENT_RING_SIZE = 1024;
     private static final int SENT_RING_MASK = SENT_RING_SIZE - 1;
     private static final int PROTOCOL_VERSION = 1;
@@ -89,8 +95,10 @@ public final class ClientSession
     long layerSilenceTimeoutNs = 3_000_000_000L;
     long lastHelloNs;
     long helloResendAfterNs;
+    long resendBackoffNs;
     long resumesStarted;
-    long resumeHellosLost;
+    long hellosLost;
+    long hellosResent;
     int lastLossCause;
     long sessionId;
     long playerEntityId;
@@ -127,6 +135,7 @@ public final class ClientSession
 
     long inputsSent;
     long inputsBackPressured;
+    long inputsUnsentLayerGone;
     long inputsUnmeasured;
     long spawnsReceived;
     long updatesReceived;
@@ -209,6 +218,12 @@ public final class ClientSession
             lastSentNs = nowNs;
             inputsSent++;
             return sequence;
+        }
+        if (Publication.NOT_CONNECTED == result || Publication.CLOSED == result)
+        {
+            inputsUnsentLayerGone++;
+            link.onIngressGone(this);
+            return result;
         }
         inputsBackPressured++;
         return result;
@@ -445,7 +460,7 @@ public final class ClientSession
 
     /**
      * @return why the layer was last lost: {@link #LOSS_IMAGE_CLOSED}, {@link #LOSS_SILENCE}, {@link #LOSS_SHUTDOWN},
-     * or 0 if never.
+     * {@link #LOSS_INGRESS_GONE}, or 0 if never.
      */
     public int lastLossCause()
     {
@@ -453,12 +468,21 @@ public final class ClientSession
     }
 
     /**
-     * @return resume hellos that could no longer be answered (the publication that carried them lost its
+     * @return hellos (first or resume) that could no longer be answered (the publication that carried them lost its
      * subscriber) and were replaced by a new hello.
      */
-    public long resumeHellosLost()
+    public long hellosLost()
     {
-        return resumeHellosLost;
+        return hellosLost;
+    }
+
+    /**
+     * @return hellos (first or resume) sent again, identical, on the same publication because the layer had not
+     * answered yet.
+     */
+    public long hellosResent()
+    {
+        return hellosResent;
     }
 
     /**
@@ -574,7 +598,16 @@ public final class ClientSession
     }
 
     /**
-     * @return inputs that could not be offered (back-pressured, not connected, closed): not sent, sequence not used.
+     * @return inputs not offered because the layer was gone (the ingress publication lost its subscriber: the
+     * session starts resuming, or ends): not sent, sequence not used.
+     */
+    public long inputsUnsentLayerGone()
+    {
+        return inputsUnsentLayerGone;
+    }
+
+    /**
+     * @return inputs that could not be offered (back-pressured): not sent, sequence not used.
      */
     public long inputsBackPressured()
     {
