@@ -69,7 +69,9 @@ import java.util.Arrays;
  * baseline of a stream-in (and of a handoff commit) is the cache's last applied input or, if higher, the claim of
  * the same session or of the live session it replaced; inputs above it are replayed once. Inputs forwarded to
  * another server, or to a session that was declared dead, are never claimed for the new authority: they are
- * replayed (the state they went into died with that server). A forward is claimed only while the layer's egress to
+ * replayed (the state they went into died with that server). A forward is claimed only once the server has sent
+ * anything on the session after its welcome (a link whose hello attempt timed out ignores that attempt's welcome
+ * and drops what follows it), and only while the layer's egress to
  * the session had no gap longer than two heartbeat intervals: a link gives the layer up only after hearing nothing
  * for three, so before such a gap everything forwarded reached its simulation, while after one the link may already
  * have dropped the session; those forwards are claimed again only once the server confirms one of them in a state

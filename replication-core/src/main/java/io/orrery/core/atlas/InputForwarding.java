@@ -225,7 +225,7 @@ final class InputForwarding
                     increment(OrreryCounter.SERVER_EGRESS_BACK_PRESSURE);
                     return false;
                 }
-                ring.onForwarded(to.serverSessionId, sequence, to.claimsSuspended);
+                ring.onForwarded(to.serverSessionId, sequence, to.claimsSuspended || !to.bound);
             }
         }
         return true;

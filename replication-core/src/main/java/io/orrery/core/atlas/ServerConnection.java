@@ -69,6 +69,11 @@ public final class ServerConnection
     long lastOfferOkNs;
     boolean claimsSuspended;
     /**
+     * The server sent something on this session after its welcome, so its link took the welcome and reads what this
+     * session is sent (a link whose hello attempt timed out sends a new hello and ignores the old attempt's welcome).
+     */
+    boolean bound;
+    /**
      * The {@code serverSessionId} of the live session this one replaced (the server rejoined while the layer still
      * served its old session), 0 if the previous session ended otherwise (declared dead) or there was none.
      */
@@ -153,6 +158,7 @@ public final class ServerConnection
         lastUnauthorisedToldEntityId = 0;
         lastOfferOkNs = 0;
         claimsSuspended = false;
+        bound = false;
         replacedSessionId = 0;
         resetViews();
     }
