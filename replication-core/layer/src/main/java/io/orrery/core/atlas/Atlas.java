@@ -9,18 +9,13 @@ import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.Archetypes;
 import io.orrery.wire.EntityIdSpace;
 import io.orrery.wire.codec.EntityCreateRequestDecoder;
-import io.orrery.wire.codec.EntityDestroyRequestDecoder;
 import io.orrery.wire.codec.EntityStateBatchDecoder;
 import io.orrery.wire.codec.EntityStreamOutDecoder;
 import io.orrery.wire.codec.PlayerInputDecoder;
-import io.orrery.wire.codec.RejectReason;
 import io.orrery.wire.codec.RevokeReason;
 import org.agrona.collections.IntArrayList;
 import org.agrona.collections.Long2LongHashMap;
-import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.concurrent.UnsafeBuffer;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 
 /**
@@ -68,10 +63,24 @@ import java.util.Arrays;
  * A server that comes back with the same id is welcomed again but, in static mode, stays empty: its territories stay
  * with the survivors (moving them back is dynamic meshing's job), unless a territory has no server at all.
  *
+ * <h2>Rejoin: inputs a server already applied</h2>
+ * A server whose link gave the layer up (it heard nothing for its layer timeout) says hello again; its new session
+ * replaces the live one and gets its entities streamed in again. It may have applied inputs it had not yet written
+ * back, so the cache's last applied input lags behind them. Atlas therefore keeps, per player entity, a claim: the
+ * server session that has every input up to a sequence (given in a stream-in baseline, or forwarded to it). The
+ * baseline of a stream-in (and of a handoff commit) is the cache's last applied input or, if higher, the claim of
+ * the same session or of the live session it replaced; inputs above it are replayed once. Inputs forwarded to
+ * another server, or to a session that was declared dead, are never claimed for the new authority: they are
+ * replayed (the state they went into died with that server). A forward is claimed only once the server has sent
+ * anything on the session after its welcome (a link whose hello attempt timed out ignores that attempt's welcome
+ * and drops what follows it), and only while the layer's egress to
+ * the session had no gap longer than two heartbeat intervals: a link gives the layer up only after hearing nothing
+ * for three, so before such a gap everything forwarded reached its simulation, while after one the link may already
+ * have dropped the session; those forwards are claimed again only once the server confirms one of them in a state
+ * write. Residual: on UDP a forward delayed in the network past the link's timeout can still be dropped unclaimed.
+ *
  * <h2>Views</h2>
- * Every tick each server is sent read-only views of entities it does not own within {@code view-margin} of its box
- * territories ({@code ClientViewBatch}: full view on entry, changed fields after, removals). Cost: entities x
- * territories per tick, no allocation.
+ * Every tick each server is sent read-only views of entities near its territories ({@link ServerViews}).
  *
  * <h2>Placement</h2>
  * Atlas runs on the Replicant's duty cycle (single writer of the entity cache) but talks to servers only through SBE
@@ -91,9 +100,6 @@ public final class Atlas
     public static final int ARCHETYPE_PLAYER = Archetypes.PLAYER;
     static final int NO_SERVER = -1;
     private static final long MM_PER_M = 1000;
-    private static final int WRITABLE_FIELDS = EntityStore.POSITION | EntityStore.VELOCITY |
-        EntityStore.ORIENTATION | EntityStore.SIZE | EntityStore.PARENT_ZONE | EntityStore.COMPONENT_STATE |
-        EntityStore.LAST_APPLIED_INPUT;
 
     private final ShardConfig config;
     private final EntityStore store;
@@ -104,36 +110,31 @@ public final class Atlas
     private final long[] territoryEpoch;
     private final Long2LongHashMap zoneTerritory = new Long2LongHashMap(ShardConfig.NO_TERRITORY);
     private final boolean hasZoneTerritories;
-    private final long heartbeatTimeoutNs;
-    private final long heartbeatIntervalNs;
     private final long handoffTimeoutNs;
     private final long viewMarginMm;
     private final long hysteresisMm;
 
-    private final int[] owner;
-    private final long[] trackedCreatedSeq;
-    private final int[] handoffTarget;
+    final int[] owner;
+    final long[] trackedCreatedSeq;
+    final int[] handoffTarget;
     private final long[] handoffId;
     private final long[] handoffDeadlineNs;
-    private final boolean[] handoffReleased;
-    private final boolean[] handoffAccepted;
+    final boolean[] handoffReleased;
+    final boolean[] handoffAccepted;
     private final IntArrayList inFlight = new IntArrayList();
     private final IntArrayList heldTerritories = new IntArrayList();
 
-    private final Long2ObjectHashMap<InputRing> rings = new Long2ObjectHashMap<>();
-    private final ArrayList<InputRing> freeRings = new ArrayList<>();
-    private final ArrayList<InputRing> undelivered = new ArrayList<>();
-    private final UnsafeBuffer stateView = new UnsafeBuffer(0, 0);
+    final InputForwarding inputs;
+    private final ServerViews views;
+    private final ServerWrites writes;
+    private final ServerLiveness liveness;
 
     private long nowNs;
     private long tick;
     private long nextHandoffId;
     private int topSlot;
-    private boolean ingressCaughtUp = true;
-    private boolean polled;
-    private long lastPollNs;
-    private long resumedNs;
     private long handoffsCommitted;
+    private long routeEpoch;
 
     public Atlas(final ShardConfig config, final EntityStore store, final Counter[] counters,
         final ServerEgressProxy proxy)
@@ -162,11 +163,12 @@ public final class Atlas
             }
         }
         hasZoneTerritories = zones;
-        heartbeatTimeoutNs = config.heartbeatTimeoutMs() * 1_000_000L;
-        heartbeatIntervalNs = Math.max(1, config.heartbeatTimeoutMs() / 5) * 1_000_000L;
+        final long heartbeatTimeoutNs = config.heartbeatTimeoutMs() * 1_000_000L;
+        final long heartbeatIntervalNs = Math.max(1, config.heartbeatTimeoutMs() / 5) * 1_000_000L;
         handoffTimeoutNs = config.handoffTimeoutMs() * 1_000_000L;
         viewMarginMm = Math.round(config.viewMarginM() * MM_PER_M);
         hysteresisMm = Math.round(config.handoffHysteresisM() * MM_PER_M);
+        proxy.claimGapNs(2 * heartbeatIntervalNs);
 
         final int capacity = store.capacity();
         owner = new int[capacity];
@@ -179,6 +181,10 @@ public final class Atlas
         Arrays.fill(owner, NO_SERVER);
         Arrays.fill(trackedCreatedSeq, -1);
         Arrays.fill(handoffTarget, NO_SERVER);
+        inputs = new InputForwarding(config.inputBuffer(), proxy, counters);
+        views = new ServerViews(config, store, proxy, connections, owner, territoryServer, viewMarginMm);
+        writes = new ServerWrites(this, store, proxy, counters);
+        liveness = new ServerLiveness(this, connections, proxy, heartbeatTimeoutNs, heartbeatIntervalNs);
     }
 
     // ------------------------------------------------------------------ queries (tests, status)
@@ -255,6 +261,15 @@ public final class Atlas
         return inFlight.size();
     }
 
+    /**
+     * @return inputs (by sequence span) a server was not sent again when it got an entity streamed in because its
+     * session, or the live session it replaced, had already been given them (a rejoin before its write-back).
+     */
+    public long inputsClaimedAtStreamIn()
+    {
+        return inputs.inputsClaimedAtStreamIn();
+    }
+
     // ------------------------------------------------------------------ players
 
     /**
@@ -263,14 +278,8 @@ public final class Atlas
     public void onPlayerJoined(final long playerEntityId, final long nowNs)
     {
         this.nowNs = nowNs;
-        InputRing ring = rings.get(playerEntityId);
-        if (null == ring)
-        {
-            final int last = freeRings.size() - 1;
-            ring = last >= 0 ? freeRings.remove(last) : new InputRing(config.inputBuffer());
-            rings.put(playerEntityId, ring);
-        }
-        ring.reset(playerEntityId, playerEntityId);
+        proxy.nowNs(nowNs);
+        inputs.open(playerEntityId);
         int slot = store.slotOf(playerEntityId);
         if (EntityStore.NULL_SLOT == slot)
         {
@@ -299,11 +308,8 @@ public final class Atlas
     public void onPlayerLeft(final long playerEntityId, final long nowNs)
     {
         this.nowNs = nowNs;
-        final InputRing ring = rings.remove(playerEntityId);
-        if (null != ring)
-        {
-            freeRings.add(ring);
-        }
+        proxy.nowNs(nowNs);
+        inputs.close(playerEntityId);
         final int slot = store.slotOf(playerEntityId);
         if (EntityStore.NULL_SLOT != slot)
         {
@@ -317,102 +323,55 @@ public final class Atlas
      */
     public void onPlayerInput(final PlayerInputDecoder input, final long nowNs)
     {
-        final long entityId = input.entityId();
-        final InputRing ring = rings.get(entityId);
+        proxy.nowNs(nowNs);
+        final InputRing ring = inputs.record(input, nowNs);
         if (null == ring)
         {
             return;
         }
-        final long sequence = input.inputSequence();
-        final long clientTimestampNs = input.clientTimestampNs();
-        final float mx = input.move().x();
-        final float my = input.move().y();
-        final float mz = input.move().z();
-        final float yaw = input.aimYaw();
-        final float pitch = input.aimPitch();
-        final int actions = (int)input.actions().getRaw();
-        if (ring.add(sequence, clientTimestampNs, nowNs, mx, my, mz, yaw, pitch, actions))
-        {
-            increment(OrreryCounter.HANDOFF_INPUT_OVERFLOWS);
-        }
-
-        final int slot = store.slotOf(entityId);
-        if (EntityStore.NULL_SLOT == slot || NO_SERVER == owner[slot] || NO_SERVER != handoffTarget[slot] ||
-            !connections[owner[slot]].isActive())
+        final ServerConnection to = routeOf(ring.entityId);
+        if (null == to)
         {
             increment(OrreryCounter.HANDOFF_INPUTS_BUFFERED);
             return;
         }
-        if (!deliverPending(ring, connections[owner[slot]], store.authorityEpoch(slot)))
-        {
-            awaitDelivery(ring);
-        }
+        inputs.forward(ring, to, routeEpoch);
     }
 
     /**
-     * Forward every input of the ring above {@link InputRing#lastDelivered}, in order, stopping at the first offer
-     * that is back-pressured. Input is the hot path: a full window (the consumer or the driver momentarily behind) is
-     * not a dead server, so what was not taken stays in the ring and is retried next duty cycle
-     * ({@link #retryInputs()}), still in order and still exactly once. A server that stays unable to take anything
-     * stops heartbeating in effect and is failed over by the heartbeat timeout.
+     * Where an entity's input goes now: its authority, unless it has none, is being handed over, or is not
+     * connected (then input stays in the ring until a commit or reassignment replays it). Sets {@link #routeEpoch()}.
      *
-     * @return true if everything was forwarded.
+     * @return the authority's connection, or null.
      */
-    private boolean deliverPending(final InputRing ring, final ServerConnection to, final long epoch)
+    ServerConnection routeOf(final long entityId)
     {
-        for (int i = 0; i < ring.count; i++)
+        final int slot = store.slotOf(entityId);
+        if (EntityStore.NULL_SLOT == slot || NO_SERVER == owner[slot] || NO_SERVER != handoffTarget[slot] ||
+            !connections[owner[slot]].isActive())
         {
-            final int index = ring.indexOf(i);
-            final long sequence = ring.sequence[index];
-            if (sequence > ring.lastDelivered)
-            {
-                if (!proxy.forwardedInput(to, ring.entityId, ring.playerId, epoch, sequence,
-                    ring.clientTimestampNs[index], ring.receivedTimeNs[index], ring.moveX[index], ring.moveY[index],
-                    ring.moveZ[index], ring.aimYaw[index], ring.aimPitch[index], ring.actions[index]))
-                {
-                    increment(OrreryCounter.SERVER_EGRESS_BACK_PRESSURE);
-                    return false;
-                }
-                ring.lastDelivered = sequence;
-            }
+            return null;
         }
-        return true;
-    }
-
-    private void awaitDelivery(final InputRing ring)
-    {
-        if (!ring.awaitingDelivery)
-        {
-            ring.awaitingDelivery = true;
-            undelivered.add(ring);
-        }
+        routeEpoch = store.authorityEpoch(slot);
+        return connections[owner[slot]];
     }
 
     /**
-     * Every duty cycle: forward input that back-pressure held back. Rings whose entity is being handed over or has no
-     * authority are dropped from the list: the commit or reassignment replays them from the ring.
+     * @return the authority epoch of the last entity {@link #routeOf(long)} found a route for.
+     */
+    long routeEpoch()
+    {
+        return routeEpoch;
+    }
+
+    /**
+     * Every duty cycle: forward input that back-pressure held back.
      *
      * @return work done.
      */
     int retryInputs()
     {
-        int work = 0;
-        for (int i = undelivered.size() - 1; i >= 0; i--)
-        {
-            final InputRing ring = undelivered.get(i);
-            final int slot = store.slotOf(ring.entityId);
-            final boolean routable = ring.awaitingDelivery && EntityStore.NULL_SLOT != slot &&
-                NO_SERVER != owner[slot] && NO_SERVER == handoffTarget[slot] && connections[owner[slot]].isActive();
-            if (!routable || deliverPending(ring, connections[owner[slot]], store.authorityEpoch(slot)))
-            {
-                ring.awaitingDelivery = false;
-                final int last = undelivered.size() - 1;
-                undelivered.set(i, undelivered.get(last));
-                undelivered.remove(last);
-                work++;
-            }
-        }
-        return work;
+        return inputs.retry(this);
     }
 
     // ------------------------------------------------------------------ tick
@@ -425,69 +384,21 @@ public final class Atlas
     public int onTick(final long nowNs, final long tick)
     {
         this.nowNs = nowNs;
+        proxy.nowNs(nowNs);
         this.tick = tick;
-        int work = checkHeartbeats();
+        int work = liveness.checkSilence(nowNs);
         work += checkHandoffTimeouts();
         work += scanTerritories();
-        work += sendHeartbeats();
+        work += liveness.sendHeartbeats(nowNs);
         for (final ServerConnection connection : connections)
         {
             // views wait while the server is behind: deltas resume from what it last got
             if (connection.isActive() && proxy.hasRoomForBulk(connection))
             {
-                work += sendViews(connection);
+                work += views.send(connection, tick, nowNs);
             }
         }
         updateCounters();
-        return work;
-    }
-
-    /**
-     * Whether the last poll of server ingress read everything there was. Only then is a silent server presumed dead:
-     * when the layer itself falls behind (a starved machine), heartbeats queued in ingress are not silence.
-     */
-    void ingressCaughtUp(final boolean caughtUp)
-    {
-        this.ingressCaughtUp = caughtUp;
-    }
-
-    private int checkHeartbeats()
-    {
-        if (!ingressCaughtUp)
-        {
-            return 0;
-        }
-        int work = 0;
-        for (final ServerConnection connection : connections)
-        {
-            final long heardNs = connection.lastHeartbeatNs;
-            final long silentSinceNs = heardNs - resumedNs > 0 ? heardNs : resumedNs;
-            if (connection.isActive() && nowNs - silentSinceNs > heartbeatTimeoutNs)
-            {
-                declareDead(connection, RevokeReason.serverTimeout);
-                work++;
-            }
-        }
-        return work;
-    }
-
-    /**
-     * The layer's side of liveness: every welcomed server hears from the layer at least every heartbeat interval
-     * (a fifth of the heartbeat timeout, as announced in the welcome), so a server link detects a dead layer by
-     * silence instead of waiting for the media driver to time the layer's Aeron client out (10 s by default).
-     */
-    private int sendHeartbeats()
-    {
-        int work = 0;
-        for (final ServerConnection connection : connections)
-        {
-            if (connection.isActive() && nowNs - connection.lastHeartbeatSentNs >= heartbeatIntervalNs)
-            {
-                connection.lastHeartbeatSentNs = nowNs;
-                proxy.heartbeat(connection, nowNs);
-                work++;
-            }
-        }
         return work;
     }
 
@@ -583,14 +494,14 @@ public final class Atlas
         return config.territoryIndexAt(store.positionX(top), store.positionY(top), store.positionZ(top));
     }
 
-    private void track(final int slot)
+    void track(final int slot)
     {
         trackedCreatedSeq[slot] = store.createdSeq(slot);
         owner[slot] = NO_SERVER;
         clearHandoff(slot);
     }
 
-    private void assignIfPossible(final int slot)
+    void assignIfPossible(final int slot)
     {
         final int territory = territoryOf(slot);
         if (ShardConfig.NO_TERRITORY != territory)
@@ -630,7 +541,7 @@ public final class Atlas
             onControlFailure(b);
         }
         proxy.beginStreamIn(b, territoryId, newEpoch);
-        boolean ok = proxy.appendStreamIn(store, slot, newEpoch);
+        boolean ok = proxy.appendStreamIn(store, slot, newEpoch, store.lastAppliedInputSequence(slot));
         ok &= proxy.endStreamIn();
         if (!ok)
         {
@@ -639,57 +550,11 @@ public final class Atlas
     }
 
     /**
-     * The releasing server's final state of entities being handed over.
+     * The releasing server's final state of entities being handed over ({@link ServerWrites}).
      */
     void onStreamOut(final ServerConnection sender, final EntityStreamOutDecoder streamOut)
     {
-        streamOut.territoryId();
-        streamOut.epoch();
-        for (final EntityStreamOutDecoder.EntitiesDecoder entity : streamOut.entities())
-        {
-            final long entityId = entity.entityId();
-            entity.archetypeId();
-            entity.ownerPlayerId();
-            final long zone = entity.parentZoneId();
-            final long x = entity.position().x();
-            final long y = entity.position().y();
-            final long z = entity.position().z();
-            final float qx = entity.orientation().x();
-            final float qy = entity.orientation().y();
-            final float qz = entity.orientation().z();
-            final float qw = entity.orientation().w();
-            final float vx = entity.velocity().x();
-            final float vy = entity.velocity().y();
-            final float vz = entity.velocity().z();
-            final float radius = entity.radius();
-            final long epoch = entity.authorityEpoch();
-            final long lastApplied = entity.lastAppliedInputSequence();
-
-            final int slot = store.slotOf(entityId);
-            if (EntityStore.NULL_SLOT == slot || NO_SERVER == handoffTarget[slot] || handoffReleased[slot] ||
-                owner[slot] != sender.index || epoch != store.authorityEpoch(slot))
-            {
-                entity.skipComponentState();
-                onRejectedWrite(sender, entityId, slot, epoch, EntityStreamOutDecoder.TEMPLATE_ID);
-                continue;
-            }
-            entity.wrapComponentState(stateView);
-            if (EntityStore.OK != store.parentZone(slot, zone))
-            {
-                increment(OrreryCounter.ERRORS);
-            }
-            store.position(slot, x, y, z);
-            store.orientation(slot, qx, qy, qz, qw);
-            store.velocity(slot, vx, vy, vz);
-            store.radius(slot, radius);
-            store.componentState(slot, stateView, 0, stateView.capacity());
-            store.lastAppliedInputSequence(slot, lastApplied);
-            handoffReleased[slot] = true;
-            if (handoffAccepted[slot])
-            {
-                commit(slot);
-            }
-        }
+        writes.onStreamOut(sender, streamOut);
     }
 
     void onHandoffAccept(final ServerConnection sender, final long id, final long entityId)
@@ -705,7 +570,7 @@ public final class Atlas
         }
     }
 
-    private void commit(final int slot)
+    void commit(final int slot)
     {
         final int from = owner[slot];
         final int to = handoffTarget[slot];
@@ -719,7 +584,8 @@ public final class Atlas
             return;
         }
         final long newEpoch = store.authorityEpoch(slot) + 1;
-        final long baseline = store.lastAppliedInputSequence(slot);
+        final InputRing ring = inputs.ring(store.entityId(slot));
+        final long baseline = inputs.baseline(ring, store.lastAppliedInputSequence(slot), b);
         store.authorityEpoch(slot, newEpoch);
         setOwner(slot, to);
         handoffsCommitted++;
@@ -729,7 +595,7 @@ public final class Atlas
         {
             onControlFailure(b);
         }
-        streamInAndReplay(slot, b, 0, newEpoch);
+        streamInAndReplay(slot, b, 0, newEpoch, ring, baseline);
     }
 
     /**
@@ -744,34 +610,26 @@ public final class Atlas
             increment(OrreryCounter.ENTITIES_REASSIGNED);
         }
         setOwner(slot, to);
-        streamInAndReplay(slot, connections[to], config.territory(territory).id, newEpoch);
+        final ServerConnection connection = connections[to];
+        final InputRing ring = inputs.ring(store.entityId(slot));
+        final long baseline = inputs.baseline(ring, store.lastAppliedInputSequence(slot), connection);
+        streamInAndReplay(slot, connection, config.territory(territory).id, newEpoch, ring, baseline);
     }
 
     private void streamInAndReplay(final int slot, final ServerConnection to, final int territoryId,
-        final long epoch)
+        final long epoch, final InputRing ring, final long baseline)
     {
         proxy.beginStreamIn(to, territoryId, epoch);
-        boolean ok = proxy.appendStreamIn(store, slot, epoch);
+        boolean ok = proxy.appendStreamIn(store, slot, epoch, baseline);
         ok &= proxy.endStreamIn();
         if (!ok)
         {
             onControlFailure(to);
             return;
         }
-        final InputRing ring = rings.get(store.entityId(slot));
-        if (null == ring)
+        if (null != ring)
         {
-            return;
-        }
-        final long baseline = store.lastAppliedInputSequence(slot);
-        if (ring.maxOverwritten > baseline && ring.maxOverwritten > ring.lastDelivered)
-        {
-            increment(OrreryCounter.HANDOFF_INPUT_OVERFLOWS);
-        }
-        ring.lastDelivered = baseline;
-        if (!deliverPending(ring, to, epoch))
-        {
-            awaitDelivery(ring);
+            inputs.replay(ring, to, epoch, baseline);
         }
     }
 
@@ -824,7 +682,7 @@ public final class Atlas
         return true;
     }
 
-    private void removeEntity(final int slot)
+    void removeEntity(final int slot)
     {
         removeEntity(slot, io.orrery.wire.codec.DespawnReason.destroyed.value());
     }
@@ -858,204 +716,48 @@ public final class Atlas
         store.remove(entityId, despawnReason);
     }
 
-    // ------------------------------------------------------------------ server writes
+    // ------------------------------------------------------------------ server writes (see ServerWrites)
 
-    /**
-     * Hot path: authoritative writes. Each entry is applied only if the sender is the entity's authority and the
-     * entry's epoch is the current one.
-     */
     void onStateBatch(final ServerConnection sender, final EntityStateBatchDecoder batch)
     {
-        batch.serverId();
-        batch.tick();
-        batch.serverTimeNs();
-        for (final EntityStateBatchDecoder.StatesDecoder entry : batch.states())
-        {
-            final long entityId = entry.entityId();
-            final long epoch = entry.authorityEpoch();
-            final int mask = entry.changed().getRaw() & WRITABLE_FIELDS;
-            final long zone = entry.parentZoneId();
-            final long x = entry.position().x();
-            final long y = entry.position().y();
-            final long z = entry.position().z();
-            final float qx = entry.orientation().x();
-            final float qy = entry.orientation().y();
-            final float qz = entry.orientation().z();
-            final float qw = entry.orientation().w();
-            final float vx = entry.velocity().x();
-            final float vy = entry.velocity().y();
-            final float vz = entry.velocity().z();
-            final float radius = entry.radius();
-            final long lastApplied = entry.lastAppliedInputSequence();
-
-            final int slot = store.slotOf(entityId);
-            if (EntityStore.NULL_SLOT == slot || owner[slot] != sender.index || handoffReleased[slot] ||
-                epoch != store.authorityEpoch(slot) || trackedCreatedSeq[slot] != store.createdSeq(slot))
-            {
-                entry.skipComponentState();
-                onRejectedWrite(sender, entityId, slot, epoch, EntityStateBatchDecoder.TEMPLATE_ID);
-                continue;
-            }
-
-            if (0 != (mask & EntityStore.PARENT_ZONE) && EntityStore.OK != store.parentZone(slot, zone))
-            {
-                increment(OrreryCounter.ERRORS);
-            }
-            if (0 != (mask & EntityStore.POSITION))
-            {
-                store.position(slot, x, y, z);
-            }
-            if (0 != (mask & EntityStore.ORIENTATION))
-            {
-                store.orientation(slot, qx, qy, qz, qw);
-            }
-            if (0 != (mask & EntityStore.VELOCITY))
-            {
-                store.velocity(slot, vx, vy, vz);
-            }
-            if (0 != (mask & EntityStore.SIZE))
-            {
-                store.radius(slot, radius);
-            }
-            if (0 != (mask & EntityStore.LAST_APPLIED_INPUT))
-            {
-                store.lastAppliedInputSequence(slot, lastApplied);
-            }
-            if (0 != (mask & EntityStore.COMPONENT_STATE))
-            {
-                entry.wrapComponentState(stateView);
-                if (EntityStore.OK != store.componentState(slot, stateView, 0, stateView.capacity()))
-                {
-                    increment(OrreryCounter.ERRORS);
-                }
-            }
-            else
-            {
-                entry.skipComponentState();
-            }
-        }
+        writes.onStateBatch(sender, batch);
     }
 
-    private void onRejectedWrite(
-        final ServerConnection sender, final long entityId, final int slot, final long epoch, final int templateId)
-    {
-        final boolean stale = EntityStore.NULL_SLOT != slot &&
-            (epoch < store.authorityEpoch(slot) || (handoffReleased[slot] && owner[slot] == sender.index));
-        if (stale)
-        {
-            increment(OrreryCounter.STALE_EPOCH_WRITES);
-            if (sender.lastStaleToldEntityId != entityId)
-            {
-                sender.lastStaleToldEntityId = entityId;
-                if (!proxy.reject(sender, sender.serverId, RejectReason.staleEpoch, templateId, entityId, null))
-                {
-                    onControlFailure(sender);
-                }
-            }
-        }
-        else
-        {
-            increment(OrreryCounter.UNAUTHORISED_WRITES);
-            if (sender.lastUnauthorisedToldEntityId != entityId)
-            {
-                sender.lastUnauthorisedToldEntityId = entityId;
-                if (!proxy.reject(sender, sender.serverId, RejectReason.notAuthority, templateId, entityId, null))
-                {
-                    onControlFailure(sender);
-                }
-            }
-        }
-    }
-
-    /**
-     * A server creates an entity with an id from its block; the territory's server becomes its authority.
-     */
     void onCreate(final ServerConnection sender, final EntityCreateRequestDecoder create)
     {
-        create.serverId();
-        final long entityId = create.entityId();
-        final int archetypeId = create.archetypeId();
-        final long ownerPlayerId = create.ownerPlayerId();
-        final long zone = create.parentZoneId();
-        final long x = create.position().x();
-        final long y = create.position().y();
-        final long z = create.position().z();
-        final float qx = create.orientation().x();
-        final float qy = create.orientation().y();
-        final float qz = create.orientation().z();
-        final float qw = create.orientation().w();
-        final float vx = create.velocity().x();
-        final float vy = create.velocity().y();
-        final float vz = create.velocity().z();
-        final float radius = create.radius();
-        final boolean isZone = 1 == create.isZone();
-        final long base = entityIdBase(sender.serverId);
-        if (entityId < base || entityId >= base + ENTITY_ID_BLOCK)
-        {
-            create.skipComponentState();
-            onRejectedWrite(sender, entityId, EntityStore.NULL_SLOT, 0, EntityCreateRequestDecoder.TEMPLATE_ID);
-            return;
-        }
-        final int slot = store.create(entityId, archetypeId, ownerPlayerId, zone, isZone);
-        if (slot < 0)
-        {
-            create.skipComponentState();
-            increment(OrreryCounter.ERRORS);
-            if (!proxy.reject(sender, sender.serverId, RejectReason.unspecified,
-                EntityCreateRequestDecoder.TEMPLATE_ID, entityId, null))
-            {
-                onControlFailure(sender);
-            }
-            return;
-        }
-        create.wrapComponentState(stateView);
-        store.position(slot, x, y, z);
-        store.orientation(slot, qx, qy, qz, qw);
-        store.velocity(slot, vx, vy, vz);
-        store.radius(slot, radius);
-        store.componentState(slot, stateView, 0, Math.min(stateView.capacity(), store.maxStateBytes()));
-        track(slot);
-        assignIfPossible(slot);
+        writes.onCreate(sender, create);
     }
 
     void onDestroy(final ServerConnection sender, final long entityId, final long epoch)
     {
-        final int slot = store.slotOf(entityId);
-        if (EntityStore.NULL_SLOT == slot || owner[slot] != sender.index || epoch != store.authorityEpoch(slot) ||
-            handoffReleased[slot])
-        {
-            onRejectedWrite(sender, entityId, slot, epoch, EntityDestroyRequestDecoder.TEMPLATE_ID);
-            return;
-        }
-        if (rings.containsKey(entityId) || store.isPinned(slot))
-        {
-            increment(OrreryCounter.UNAUTHORISED_WRITES);
-            return;
-        }
-        owner[slot] = NO_SERVER;
-        sender.entityCount--;
-        removeEntity(slot);
+        writes.onDestroy(sender, entityId, epoch);
     }
+
+    // ------------------------------------------------------------------ liveness (see ServerLiveness)
 
     void onHeartbeat(final ServerConnection sender, final int entityCount, final float cpuLoad)
     {
-        sender.lastHeartbeatNs = nowNs;
-        if (entityCount >= 0)
-        {
-            sender.reportedEntityCount = entityCount;
-            sender.reportedCpuLoad = cpuLoad;
-        }
+        liveness.onHeartbeat(sender, nowNs, entityCount, cpuLoad);
     }
 
+    /**
+     * The server ingress is polled at {@code nowNs}.
+     */
     void nowNs(final long nowNs)
     {
-        if (!polled || nowNs - lastPollNs > heartbeatTimeoutNs >> 2)
-        {
-            polled = true;
-            resumedNs = nowNs;
-        }
-        lastPollNs = nowNs;
+        liveness.onPoll(nowNs);
         this.nowNs = nowNs;
+        proxy.nowNs(nowNs);
+    }
+
+    void ingressCaughtUp(final boolean caughtUp)
+    {
+        liveness.ingressCaughtUp(caughtUp);
+    }
+
+    int reapBroken()
+    {
+        return liveness.reapBroken();
     }
 
     // ------------------------------------------------------------------ connections
@@ -1116,6 +818,7 @@ public final class Atlas
     void onServerWelcomed(final ServerConnection connection, final ServerConnection candidate)
     {
         heldTerritories.clear();
+        final long replacedSessionId = connection.isActive() ? connection.serverSessionId : 0;
         if (connection.isActive())
         {
             for (int t = 0; t < territoryServer.length; t++)
@@ -1135,6 +838,8 @@ public final class Atlas
         connection.registrationId = candidate.registrationId;
         connection.publication = candidate.publication;
         connection.connectedNs = nowNs;
+        connection.replacedSessionId = replacedSessionId;
+        connection.lastOfferOkNs = nowNs;
         connection.state = ServerConnection.State.ACTIVE;
         candidate.publication = null;
         candidate.state = ServerConnection.State.NONE;
@@ -1227,102 +932,10 @@ public final class Atlas
         return best;
     }
 
-    private void onControlFailure(final ServerConnection connection)
+    void onControlFailure(final ServerConnection connection)
     {
         increment(OrreryCounter.SERVER_EGRESS_BACK_PRESSURE);
         connection.broken = true;
-    }
-
-    /**
-     * Declare connections whose control stream failed dead. Called at the end of each duty cycle.
-     */
-    int reapBroken()
-    {
-        int work = 0;
-        for (final ServerConnection connection : connections)
-        {
-            if (connection.broken)
-            {
-                connection.broken = false;
-                declareDead(connection, RevokeReason.serverTimeout);
-                work++;
-            }
-        }
-        return work;
-    }
-
-    // ------------------------------------------------------------------ views
-
-    private int sendViews(final ServerConnection connection)
-    {
-        final long[] next = connection.nextViewedIds.length >= store.size() ? connection.nextViewedIds :
-            (connection.nextViewedIds = new long[Math.max(store.size(), connection.nextViewedIds.length * 2)]);
-        int nextCount = 0;
-        proxy.beginViews(connection, tick, nowNs);
-        boolean ok = true;
-        final long stamp = tick;
-        for (int i = 0, n = store.size(); i < n; i++)
-        {
-            final int slot = store.activeSlot(i);
-            final int current = owner[slot];
-            if (current == connection.index || !isNearTerritoriesOf(connection, slot))
-            {
-                continue;
-            }
-            final long createdSeq = store.createdSeq(slot);
-            final int mask = connection.viewCreatedSeq[slot] != createdSeq ? EntityStore.ALL_FIELDS :
-                store.changedSince(slot, connection.viewSentSeq[slot]);
-            if (0 != mask)
-            {
-                ok &= proxy.appendView(store, slot, NO_SERVER == current ? 0 : connections[current].serverId, mask);
-            }
-            connection.viewSentSeq[slot] = store.changeSeq();
-            connection.viewCreatedSeq[slot] = createdSeq;
-            connection.viewStampTick[slot] = stamp;
-            next[nextCount++] = store.entityId(slot);
-        }
-
-        final long[] previous = connection.viewedIds;
-        int removedCount = 0;
-        for (int i = 0, n = connection.viewedCount; i < n; i++)
-        {
-            final long entityId = previous[i];
-            final int slot = store.slotOf(entityId);
-            if (EntityStore.NULL_SLOT == slot || connection.viewStampTick[slot] != stamp)
-            {
-                if (EntityStore.NULL_SLOT != slot)
-                {
-                    connection.viewCreatedSeq[slot] = -1;
-                }
-                previous[removedCount++] = entityId;
-            }
-        }
-        ok &= proxy.endViews(previous, removedCount);
-        connection.viewedIds = next;
-        connection.nextViewedIds = previous;
-        connection.viewedCount = nextCount;
-        if (!ok)
-        {
-            connection.resetViews();
-            final int length = connection.viewedIds.length;
-            connection.viewedIds = new long[length];
-        }
-        return nextCount + removedCount;
-    }
-
-    private boolean isNearTerritoriesOf(final ServerConnection connection, final int slot)
-    {
-        final long x = store.worldX(slot);
-        final long y = store.worldY(slot);
-        final long z = store.worldZ(slot);
-        for (int t = 0; t < territoryServer.length; t++)
-        {
-            if (territoryServer[t] == connection.index && config.territory(t).isNear(x, y, z, viewMarginMm))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     // ------------------------------------------------------------------ helpers

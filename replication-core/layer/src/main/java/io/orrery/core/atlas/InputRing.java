@@ -10,6 +10,11 @@ package io.orrery.core.atlas;
  * handoff commit or a failover: every input with a sequence above the baseline, once, because
  * {@link #lastDelivered} only grows for one authority epoch.
  * <p>
+ * The claim ({@link #claimSessionId}, {@link #claimedSequence}) is what a server session is known to have been
+ * given: a server that rejoins (its new session replaces the old one) gets its entities streamed in again with a
+ * baseline of at least its old session's claim, so it never applies twice an input it was forwarded before it
+ * rejoined, even when the cache's last applied input lags behind (written back at its next tick only).
+ * <p>
  * Threading: Replicant thread only. Pre-allocated: zero allocation per input.
  */
 final class InputRing
@@ -31,6 +36,17 @@ final class InputRing
     long lastDelivered;
     long maxOverwritten;
     boolean awaitingDelivery;
+    /**
+     * The claim: the server session ({@code serverSessionId}) that has every input up to {@link #claimedSequence},
+     * given to it in a stream-in baseline or forwarded to it while its link could not have given the session up.
+     */
+    long claimSessionId;
+    long claimedSequence;
+    /**
+     * The first input forwarded to the claim's session after a gap in the layer's egress to it (its link may have
+     * given the session up and dropped it), 0 if none: not claimed until the server confirms it.
+     */
+    long unclaimedFrom;
 
     InputRing(final int capacity)
     {
@@ -55,6 +71,48 @@ final class InputRing
         lastDelivered = 0;
         maxOverwritten = 0;
         awaitingDelivery = false;
+        claimSessionId = 0;
+        claimedSequence = 0;
+        unclaimedFrom = 0;
+    }
+
+    /**
+     * The input with this sequence was offered to a server session.
+     *
+     * @param sessionId      the session's {@code serverSessionId}.
+     * @param claimSuspended whether the session's link may have given it up (then the input is not claimed).
+     */
+    void onForwarded(final long sessionId, final long sequence, final boolean claimSuspended)
+    {
+        lastDelivered = sequence;
+        if (sessionId != claimSessionId)
+        {
+            claimSessionId = sessionId;
+            claimedSequence = 0;
+            unclaimedFrom = 0;
+        }
+        if (claimSuspended)
+        {
+            if (0 == unclaimedFrom)
+            {
+                unclaimedFrom = sequence;
+            }
+        }
+        else if (sequence > claimedSequence)
+        {
+            claimedSequence = sequence;
+        }
+    }
+
+    /**
+     * A server session takes the entity with every input up to {@code baseline}: it is the claim from now on.
+     */
+    void claim(final long sessionId, final long baseline)
+    {
+        claimSessionId = sessionId;
+        claimedSequence = baseline;
+        unclaimedFrom = 0;
+        lastDelivered = baseline;
     }
 
     /**

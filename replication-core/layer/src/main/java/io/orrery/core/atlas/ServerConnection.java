@@ -62,6 +62,23 @@ public final class ServerConnection
     int reportedEntityCount;
     float reportedCpuLoad;
 
+    /**
+     * When an offer to this session last succeeded (layer clock), and whether a longer gap than the link's layer
+     * timeout can tolerate was seen since the server last proved it still reads this session.
+     */
+    long lastOfferOkNs;
+    boolean claimsSuspended;
+    /**
+     * The server sent something on this session after its welcome, so its link took the welcome and reads what this
+     * session is sent (a link whose hello attempt timed out sends a new hello and ignores the old attempt's welcome).
+     */
+    boolean bound;
+    /**
+     * The {@code serverSessionId} of the live session this one replaced (the server rejoined while the layer still
+     * served its old session), 0 if the previous session ended otherwise (declared dead) or there was none.
+     */
+    long replacedSessionId;
+
     long lastStaleToldEntityId;
     long lastUnauthorisedToldEntityId;
     boolean broken;
@@ -139,6 +156,10 @@ public final class ServerConnection
         entityCount = 0;
         lastStaleToldEntityId = 0;
         lastUnauthorisedToldEntityId = 0;
+        lastOfferOkNs = 0;
+        claimsSuspended = false;
+        bound = false;
+        replacedSessionId = 0;
         resetViews();
     }
 

@@ -77,6 +77,8 @@ public final class ServerEgressProxy
     private long viewNowNs;
     private int viewCount;
 
+    private long nowNs;
+    private long claimGapNs = Long.MAX_VALUE;
     private long messagesOffered;
     private long messagesFailed;
     private long bytesOut;
@@ -257,11 +259,13 @@ public final class ServerEgressProxy
     }
 
     /**
-     * Append the cached state of the entity in {@code slot}, announcing {@code epoch} as its authority epoch.
+     * Append the cached state of the entity in {@code slot}, announcing {@code epoch} as its authority epoch and
+     * {@code lastAppliedInputSequence} as the last input its new authority must consider applied.
      *
      * @return false if a full part had to be sent and could not be.
      */
-    public boolean appendStreamIn(final EntityStore store, final int slot, final long epoch)
+    public boolean appendStreamIn(
+        final EntityStore store, final int slot, final long epoch, final long lastAppliedInputSequence)
     {
         final int stateLength = store.componentStateLength(slot);
         boolean ok = true;
@@ -292,7 +296,7 @@ public final class ServerEgressProxy
         entry.velocity().x(store.velocityX(slot)).y(store.velocityY(slot)).z(store.velocityZ(slot));
         entry.radius(store.radius(slot))
             .authorityEpoch(epoch)
-            .lastAppliedInputSequence(store.lastAppliedInputSequence(slot));
+            .lastAppliedInputSequence(lastAppliedInputSequence);
         entry.putComponentState(store.componentStateBuffer(), store.componentStateOffset(slot), stateLength);
         streamCount++;
         return ok;
@@ -414,6 +418,23 @@ public final class ServerEgressProxy
         return offer(viewTarget, viewEncoder.limit());
     }
 
+    /**
+     * The layer's time, for {@link ServerConnection#lastOfferOkNs}.
+     */
+    public void nowNs(final long nowNs)
+    {
+        this.nowNs = nowNs;
+    }
+
+    /**
+     * A gap longer than this between successful offers to a server suspends the claims of its session: the server
+     * link gives a layer up after hearing nothing for at least three layer heartbeat intervals, so Atlas passes two.
+     */
+    public void claimGapNs(final long claimGapNs)
+    {
+        this.claimGapNs = claimGapNs;
+    }
+
     public long messagesOffered()
     {
         return messagesOffered;
@@ -455,6 +476,11 @@ public final class ServerEgressProxy
         }
         if (Publications.offer(connection.publication, source, 0, length) > 0)
         {
+            if (nowNs - connection.lastOfferOkNs > claimGapNs)
+            {
+                connection.claimsSuspended = true;
+            }
+            connection.lastOfferOkNs = nowNs;
             messagesOffered++;
             bytesOut += length;
             return true;

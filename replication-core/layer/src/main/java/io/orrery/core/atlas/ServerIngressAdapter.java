@@ -269,6 +269,10 @@ public final class ServerIngressAdapter implements AutoCloseable
         }
 
         connection.lastHeartbeatNs = nowNs; // any authenticated message shows the server is alive
+        if (ServerHelloDecoder.TEMPLATE_ID != templateId)
+        {
+            connection.bound = true; // and that its link took the welcome of this session
+        }
         switch (templateId)
         {
             case EntityStateBatchDecoder.TEMPLATE_ID:

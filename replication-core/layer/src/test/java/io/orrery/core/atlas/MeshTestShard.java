@@ -47,6 +47,10 @@ final class MeshTestShard implements AutoCloseable
     private static final com.sun.management.ThreadMXBean THREADS =
         (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
     boolean simulateServers = true;
+    /**
+     * The layer is not stepped (its process froze) while clients and servers still run.
+     */
+    boolean layerFrozen;
     boolean metering;
     long layerBytes;
     long serverLinkBytes;
@@ -150,7 +154,7 @@ final class MeshTestShard implements AutoCloseable
         {
             return meteredPoll();
         }
-        int work = layer.doWork() + clientLink.doWork();
+        int work = (layerFrozen ? 0 : layer.doWork()) + clientLink.doWork();
         for (int i = 0, n = servers.size(); i < n; i++)
         {
             work += servers.get(i).link.doWork();

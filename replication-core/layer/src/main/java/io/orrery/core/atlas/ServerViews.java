@@ -1,0 +1,124 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.atlas;
+
+import io.orrery.core.replicant.EntityStore;
+
+/**
+ * Read-only views for game servers: every tick each server is sent the entities it does not own within the view
+ * margin of its box territories ({@code ClientViewBatch}: the full view when an entity enters, its changed fields
+ * after, removals when it leaves), so a server sees across its borders. Cost: entities x territories per tick.
+ * <p>
+ * It reads Atlas's authority map (owner per slot, server per territory) through the arrays Atlas owns and writes
+ * only the view bookkeeping of each {@link ServerConnection}.
+ * <p>
+ * Threading: Atlas's thread only. Zero allocation per tick in steady state (the id arrays grow on the control path
+ * only when the cache outgrows them).
+ */
+final class ServerViews
+{
+    private final ShardConfig config;
+    private final EntityStore store;
+    private final ServerEgressProxy proxy;
+    private final ServerConnection[] connections;
+    private final int[] owner;
+    private final int[] territoryServer;
+    private final long viewMarginMm;
+
+    ServerViews(
+        final ShardConfig config,
+        final EntityStore store,
+        final ServerEgressProxy proxy,
+        final ServerConnection[] connections,
+        final int[] owner,
+        final int[] territoryServer,
+        final long viewMarginMm)
+    {
+        this.config = config;
+        this.store = store;
+        this.proxy = proxy;
+        this.connections = connections;
+        this.owner = owner;
+        this.territoryServer = territoryServer;
+        this.viewMarginMm = viewMarginMm;
+    }
+
+    /**
+     * Send one server this tick's views.
+     *
+     * @return entities viewed plus views removed.
+     */
+    int send(final ServerConnection connection, final long tick, final long nowNs)
+    {
+        final long[] next = connection.nextViewedIds.length >= store.size() ? connection.nextViewedIds :
+            (connection.nextViewedIds = new long[Math.max(store.size(), connection.nextViewedIds.length * 2)]);
+        int nextCount = 0;
+        proxy.beginViews(connection, tick, nowNs);
+        boolean ok = true;
+        final long stamp = tick;
+        for (int i = 0, n = store.size(); i < n; i++)
+        {
+            final int slot = store.activeSlot(i);
+            final int current = owner[slot];
+            if (current == connection.index || !isNearTerritoriesOf(connection, slot))
+            {
+                continue;
+            }
+            final long createdSeq = store.createdSeq(slot);
+            final int mask = connection.viewCreatedSeq[slot] != createdSeq ? EntityStore.ALL_FIELDS :
+                store.changedSince(slot, connection.viewSentSeq[slot]);
+            if (0 != mask)
+            {
+                final int ownerServerId = Atlas.NO_SERVER == current ? 0 : connections[current].serverId;
+                ok &= proxy.appendView(store, slot, ownerServerId, mask);
+            }
+            connection.viewSentSeq[slot] = store.changeSeq();
+            connection.viewCreatedSeq[slot] = createdSeq;
+            connection.viewStampTick[slot] = stamp;
+            next[nextCount++] = store.entityId(slot);
+        }
+
+        final long[] previous = connection.viewedIds;
+        int removedCount = 0;
+        for (int i = 0, n = connection.viewedCount; i < n; i++)
+        {
+            final long entityId = previous[i];
+            final int slot = store.slotOf(entityId);
+            if (EntityStore.NULL_SLOT == slot || connection.viewStampTick[slot] != stamp)
+            {
+                if (EntityStore.NULL_SLOT != slot)
+                {
+                    connection.viewCreatedSeq[slot] = -1;
+                }
+                previous[removedCount++] = entityId;
+            }
+        }
+        ok &= proxy.endViews(previous, removedCount);
+        connection.viewedIds = next;
+        connection.nextViewedIds = previous;
+        connection.viewedCount = nextCount;
+        if (!ok)
+        {
+            connection.resetViews();
+            final int length = connection.viewedIds.length;
+            connection.viewedIds = new long[length];
+        }
+        return nextCount + removedCount;
+    }
+
+    private boolean isNearTerritoriesOf(final ServerConnection connection, final int slot)
+    {
+        final long x = store.worldX(slot);
+        final long y = store.worldY(slot);
+        final long z = store.worldZ(slot);
+        for (int t = 0; t < territoryServer.length; t++)
+        {
+            if (territoryServer[t] == connection.index && config.territory(t).isNear(x, y, z, viewMarginMm))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
