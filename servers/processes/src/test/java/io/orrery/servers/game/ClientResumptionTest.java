@@ -73,7 +73,9 @@ class ClientResumptionTest
             rig.launchLayer();
             rig.ticksUntil(() -> a.isConnected() && a.view().contains(PLAYER_A) &&
                 GameServerAgent.STATE_RUNNING == server.state() && 1 == server.world().playerCount(), 600,
-                () -> "resumed: " + a.state() + " attempts " + a.resumeAttempts() + " server " + server.state());
+                () -> "resumed: " + a.state() + " attempts " + a.resumeAttempts() + " disconnect reason " +
+                a.disconnectReason() + " reject reason " + a.rejectReason() + " loss cause " + a.lastLossCause() +
+                " resumes started " + a.resumesStarted() + " server " + server.state());
             assertEquals(1, a.resumptions());
             assertTrue(a.sessionId() != sessionIdBefore, "a new layer session");
             rig.ticks(40);
