@@ -14,12 +14,12 @@ LAYER_ARGS=${LAYER_ARGS:-}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/orrery-idle-cpu.XXXXXX)
 CP_FILE="$WORK/cp.txt"
-(cd "$ROOT" && mvn -q -B -o -pl servers -am compile \
+(cd "$ROOT" && mvn -q -B -o -pl servers/processes -am compile \
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
   -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime > /dev/null)
 # a copy of the module classes, so that a rebuild while this runs does not change what later repetitions run
 CP=""
-for entry in $ROOT/servers/target/classes $(tr ':' ' ' < "$CP_FILE"); do
+for entry in $ROOT/servers/processes/target/classes $(tr ':' ' ' < "$CP_FILE"); do
   if [[ -d "$entry" ]]; then
     copy="$WORK/classes/$(basename "$(dirname "$(dirname "$entry")")")"; mkdir -p "$copy"; cp -r "$entry/." "$copy"
     entry="$copy"
