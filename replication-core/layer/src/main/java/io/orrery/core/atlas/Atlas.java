@@ -735,6 +735,15 @@ public final class Atlas
 
     // ------------------------------------------------------------------ liveness (see ServerLiveness)
 
+    /**
+     * How long a welcomed session may stay silent before the server's first message (default and minimum: the
+     * heartbeat timeout); the layer uses its publication connect timeout.
+     */
+    void welcomeTimeoutNs(final long welcomeTimeoutNs)
+    {
+        liveness.welcomeTimeoutNs(welcomeTimeoutNs);
+    }
+
     void onHeartbeat(final ServerConnection sender, final int entityCount, final float cpuLoad)
     {
         liveness.onHeartbeat(sender, nowNs, entityCount, cpuLoad);

@@ -47,6 +47,7 @@ public final class MeshAuthority implements Authority
     {
         final ServerEgressProxy proxy = new ServerEgressProxy(store.maxStateBytes());
         atlas = new Atlas(config, store, counters, proxy);
+        atlas.welcomeTimeoutNs(resources.publicationConnectTimeoutNs());
         tickCompletion = new TickCompletion(
             ctx.serverTickWaitNs(), ctx.serverTickStaleNs(), ctx.layerTickIntervalNs() / 2);
         ingress = new ServerIngressAdapter(resources.aeron(), ctx.serverIngressChannel(),

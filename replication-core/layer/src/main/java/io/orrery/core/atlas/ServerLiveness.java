@@ -17,6 +17,12 @@ import io.orrery.wire.codec.RevokeReason;
  * the later poll; and a poll that hit its fragment limit (ingress not caught up) presumes nobody silent, because
  * heartbeats may be queued unread.
  * <p>
+ * A session just welcomed and not yet heard from ({@code ServerConnection.bound} false) is judged against the longer
+ * welcome timeout (at least the heartbeat timeout): before the server can answer, its Aeron client must see the new
+ * response image and its link take the welcome, which on a loaded machine (a restarted layer with every player
+ * resuming at once) takes longer than the heartbeat timeout; declaring it dead then would fail over a session the
+ * server is about to use, and its next hello would meet the same fate (issue 14).
+ * <p>
  * Threading: Atlas's thread only. No allocation.
  */
 final class ServerLiveness
@@ -26,6 +32,7 @@ final class ServerLiveness
     private final ServerEgressProxy proxy;
     private final long heartbeatTimeoutNs;
     private final long heartbeatIntervalNs;
+    private long welcomeTimeoutNs;
     private boolean ingressCaughtUp = true;
     private boolean polled;
     private long lastPollNs;
@@ -43,6 +50,16 @@ final class ServerLiveness
         this.proxy = proxy;
         this.heartbeatTimeoutNs = heartbeatTimeoutNs;
         this.heartbeatIntervalNs = heartbeatIntervalNs;
+        this.welcomeTimeoutNs = heartbeatTimeoutNs;
+    }
+
+    /**
+     * How long a welcomed session may stay silent before the server's first message (never below the heartbeat
+     * timeout).
+     */
+    void welcomeTimeoutNs(final long welcomeTimeoutNs)
+    {
+        this.welcomeTimeoutNs = Math.max(heartbeatTimeoutNs, welcomeTimeoutNs);
     }
 
     /**
@@ -78,7 +95,8 @@ final class ServerLiveness
     }
 
     /**
-     * Declare servers silent for longer than the heartbeat timeout dead.
+     * Declare servers silent for longer than the heartbeat timeout (the welcome timeout before their first message)
+     * dead.
      *
      * @return servers declared dead.
      */
@@ -93,7 +111,8 @@ final class ServerLiveness
         {
             final long heardNs = connection.lastHeartbeatNs;
             final long silentSinceNs = heardNs - resumedNs > 0 ? heardNs : resumedNs;
-            if (connection.isActive() && nowNs - silentSinceNs > heartbeatTimeoutNs)
+            final long timeoutNs = connection.bound ? heartbeatTimeoutNs : welcomeTimeoutNs;
+            if (connection.isActive() && nowNs - silentSinceNs > timeoutNs)
             {
                 atlas.declareDead(connection, RevokeReason.serverTimeout);
                 work++;

@@ -82,6 +82,7 @@ final class LayerConnection
     private long foreignMessagesDropped;
     private long layerLosses;
     private long rejoins;
+    private long helloResends;
 
     LayerConnection(
         final ServerLink link,
@@ -164,7 +165,7 @@ final class LayerConnection
                 {
                     if (rejoining)
                     {
-                        abandonAttempt();
+                        resendOrAbandonHello();
                     }
                     else
                     {
@@ -257,7 +258,30 @@ final class LayerConnection
     }
 
     /**
-     * A rejoin hello was not answered in time: drop its publication and try again after the next backoff.
+     * A rejoin hello was not answered in time. While its publication still has the layer's subscriber, the same hello
+     * (same nonce) is sent again on it: a layer that took the first hello is still answering it (a loaded layer can
+     * take longer than the timeout to open the response publication) and ignores the copy, since that image already
+     * carries a hello; a layer that dropped it answers the copy. Only a publication that lost its subscriber (the
+     * layer went away again) is given up, with a new hello and nonce on a new publication after the next backoff. A
+     * new hello while the first was being answered would have made the layer replace the session with one whose
+     * welcome the link drops (nonce mismatch) and whose silence then fails it over.
+     */
+    private void resendOrAbandonHello()
+    {
+        if (null != publication && publication.isConnected())
+        {
+            if (proxy.sendHello(ctx, helloNonce, nowNs))
+            {
+                helloResends++;
+                deadlineNs = nowNs + ctx.rejoinHelloTimeoutNs();
+            }
+            return; // back-pressured: tried again on the next duty cycle
+        }
+        abandonAttempt();
+    }
+
+    /**
+     * A rejoin hello's publication lost the layer: drop it and try again after the next backoff.
      */
     private void abandonAttempt()
     {
@@ -485,6 +509,11 @@ final class LayerConnection
     long rejoins()
     {
         return rejoins;
+    }
+
+    long helloResends()
+    {
+        return helloResends;
     }
 
     long malformedReceived()

@@ -49,9 +49,12 @@ import java.util.concurrent.TimeUnit;
  * its ingress publication and goes back to {@link State#CONNECTING}: after a backoff ({@link
  * Context#rejoinBackoffInitialNs()} doubling to {@link Context#rejoinBackoffMaxNs()}, each delay drawn uniformly
  * from its upper half as jitter so a fleet of servers does not hello in step) it opens a new publication and sends a
- * new hello with a new nonce; an attempt not welcomed within {@link Context#rejoinHelloTimeoutNs()} is abandoned (its
- * hello may have gone to a dead layer's subscription, which the media driver keeps until it times that client out)
- * and the next one follows after the next backoff. It retries until welcomed or closed: how long a server may live
+ * new hello with a new nonce. A hello not welcomed within {@link Context#rejoinHelloTimeoutNs()} is sent again,
+ * identical (same nonce), on the same publication while that publication is connected ({@link #helloResends()}): a
+ * loaded layer may still be answering the first, and ignores the copy on an image that already carried a hello; a
+ * layer that subscribed since (a restarted one next to a dead subscription the media driver keeps until it times that
+ * client out) reads the copy. Only a publication that lost its subscriber is given up, and a new attempt follows after
+ * the next backoff. It retries until welcomed or closed: how long a server may live
  * without a layer is its embedder's decision (the game server pauses, then exits after its grace period). A new
  * welcome is a new session: a restarted layer knows nothing of the old one, so everything the server held (entities,
  * territories, epochs) is void and what the layer grants and streams in afterwards is the truth. Silence is measured
@@ -208,6 +211,14 @@ public final class ServerLink implements Agent, AutoCloseable
     public long rejoins()
     {
         return connection.rejoins();
+    }
+
+    /**
+     * @return rejoin hellos sent again, identical, because the layer had not answered within the rejoin hello timeout.
+     */
+    public long helloResends()
+    {
+        return connection.helloResends();
     }
 
     /**
@@ -847,7 +858,8 @@ public final class ServerLink implements Agent, AutoCloseable
         }
 
         /**
-         * How long a rejoin attempt waits for its welcome before it is abandoned.
+         * How long a rejoin hello waits for its welcome before it is sent again (or, when its publication lost the
+         * layer, the attempt is abandoned).
          */
         public long rejoinHelloTimeoutNs()
         {

@@ -4,6 +4,7 @@
 package io.orrery.servers.game;
 
 import io.orrery.core.server.ServerLink;
+import io.orrery.core.status.OrreryCounter;
 import io.orrery.persistence.memory.InMemoryPersistenceAdapter;
 import org.agrona.collections.LongHashSet;
 import org.junit.jupiter.api.Tag;
@@ -63,8 +64,17 @@ class GameServerRejoinTest
     {
         final ServerLink link = server.link();
         return "link " + link.state() + " rejoining " + link.isRejoining() + " losses " + link.layerLosses() +
-            " rejoins " + link.rejoins() + " foreign " + link.foreignMessagesDropped() + " rejects " +
-            link.rejectsReceived() + " reason " + link.disconnectReason();
+            " rejoins " + link.rejoins() + " hello resends " + link.helloResends() + " foreign " +
+            link.foreignMessagesDropped() + " rejects " + link.rejectsReceived() + " reason " + link.disconnectReason();
+    }
+
+    private static String layer(final MeshRig rig)
+    {
+        return " layer: replacements " + rig.layer.counter(OrreryCounter.SERVER_REPLACEMENTS) + " failovers " +
+            rig.layer.counter(OrreryCounter.SERVER_FAILOVERS) + " not authenticated " +
+            rig.layer.counter(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED) + " hellos rejected " +
+            rig.layer.counter(OrreryCounter.SERVER_HELLOS_REJECTED) + " egress back-pressure " +
+            rig.layer.counter(OrreryCounter.SERVER_EGRESS_BACK_PRESSURE);
     }
 
     @Test
@@ -102,6 +112,56 @@ class GameServerRejoinTest
             assertTrue(server.world().ticks() > ticksWhenPaused, "simulating again");
             assertEquals(NPCS, server.world().entityCount());
             assertEquals(0, server.staleOrUnauthorisedRejects(), "writes at the new layer's epochs");
+        }
+    }
+
+    /**
+     * Issue 14: a layer slower to answer a rejoin hello than the link's rejoin hello timeout (here frozen, i.e. not
+     * stepped, for more than twice that timeout while the server's hello waits on its ingress image) must still
+     * bind the server, once: the link sends the same hello again on the same publication instead of abandoning it
+     * for a new one (which would make the layer welcome, then replace, a session nobody uses), and the layer does
+     * not declare the session it welcomed dead while the server has not yet had time to take the welcome (in this
+     * rig the server's client sees the new response image many virtual ticks after the layer sent it, longer than
+     * the shard's 500 ms heartbeat timeout, as on a loaded machine).
+     */
+    @Test
+    void shouldTakeTheWelcomeOfItsRejoinHelloWhenTheLayerAnswersAfterTheHelloTimeout()
+    {
+        final InMemoryPersistenceAdapter store = new InMemoryPersistenceAdapter();
+        // the welcome timeout (the layer's publication connect timeout) generous in virtual time: virtual ticks can
+        // outrun the media driver and the server's Aeron client on a starved machine
+        try (MeshRig rig = new MeshRig(ONE_SERVER, (ctx) -> ctx
+            .persistenceAdapter(store)
+            .persistenceFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(20))
+            .publicationConnectTimeoutNs(TimeUnit.SECONDS.toNanos(60)), true))
+        {
+            final GameServerAgent server = rig.addServer(1, world());
+            rig.await(() -> GameServerAgent.STATE_RUNNING == server.state(), "welcomed");
+            rig.ticksUntil(() -> NPCS == server.world().entityCount(), 120, "npcs spawned");
+            final long replacements = rig.layer.counter(OrreryCounter.SERVER_REPLACEMENTS);
+            final long failovers = rig.layer.counter(OrreryCounter.SERVER_FAILOVERS);
+
+            rig.freezeLayer();
+            rig.ticksUntil(() -> ServerLink.State.AWAITING_WELCOME == server.link().state(), 120,
+                () -> "rejoin hello sent to the frozen layer: " + describe(server));
+            assertEquals(GameServerAgent.STATE_PAUSED, server.state());
+            final long helloTimeoutTicks = TimeUnit.SECONDS.toNanos(5) / MeshRig.TICK_NS; // the rig's rejoin timeout
+            rig.ticks((int)(2 * helloTimeoutTicks + 15));
+            assertEquals(ServerLink.State.AWAITING_WELCOME, server.link().state(), describe(server));
+            assertTrue(server.link().helloResends() >= 2, () -> "the same hello sent again: " + describe(server));
+
+            rig.thawLayer();
+            rig.ticksUntil(() -> GameServerAgent.STATE_RUNNING == server.state() &&
+                NPCS == server.world().entityCount(), 300, () -> "rejoined: " + describe(server));
+            rig.ticks((int)(2 * helloTimeoutTicks)); // past the layer's heartbeat and welcome timeouts
+            assertEquals(GameServerAgent.STATE_RUNNING, server.state(), () -> describe(server) + layer(rig));
+            assertEquals(1, server.link().rejoins(), describe(server));
+            assertEquals(1, server.rejoins());
+            // the frozen session ends once (replaced by the rejoin hello's session, or failed over first when the
+            // welcome takes longer than the heartbeat timeout); no other session is welcomed, replaced or failed over
+            assertEquals(1, rig.layer.counter(OrreryCounter.SERVER_REPLACEMENTS) - replacements +
+                rig.layer.counter(OrreryCounter.SERVER_FAILOVERS) - failovers, () -> describe(server) + layer(rig));
+            assertEquals(NPCS, server.world().entityCount());
         }
     }
 
