@@ -140,7 +140,7 @@ class ReplicationLayerInterestWorkersTest
     }
 
     @Test
-    void shouldStreamToClientsOfBothWorkersAndStopWorkerThreadsOnClose()
+    void shouldStreamToClientsOfBothWorkersAndStopWorkerThreadsOnClose() throws InterruptedException
     {
         final List<Thread> threads = new CopyOnWriteArrayList<>();
         final ReplicationLayer.Context ctx = new ReplicationLayer.Context()
@@ -194,6 +194,8 @@ class ReplicationLayerInterestWorkersTest
 
         for (final Thread thread : threads)
         {
+            // a runner's close returns once its agent closed, which the thread signals just before it exits
+            thread.join(TimeUnit.SECONDS.toMillis(10));
             assertFalse(thread.isAlive(), thread.getName() + " ended on close");
         }
         final InterestEngine engine = layer.replicant().engine();

@@ -200,6 +200,8 @@ class InterestEngineWorkersTest
         {
             CloseHelper.close(runner);
         }
+        // AgentRunner.close() returns once the agent has closed, which its thread signals just before it exits
+        joinQuietly(thread);
         assertFalse(thread.isAlive(), "worker thread ended on close");
 
         for (int t = TICKS / 2; t < TICKS; t++)
@@ -254,6 +256,18 @@ class InterestEngineWorkersTest
         {
             assertTrue(expected.streams.get(o).size() > 100, "observer " + o + " got a stream");
             assertEquals(expected.streams.get(o), actual.streams.get(o), "stream of observer " + o);
+        }
+    }
+
+    private static void joinQuietly(final Thread thread)
+    {
+        try
+        {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
         }
     }
 }
