@@ -19,7 +19,7 @@ import java.util.ArrayList;
  * Exactly once: an input is forwarded when its sequence is above {@link InputRing#lastDelivered}, which only grows
  * for one authority epoch and is reset to the baseline the new authority is given with the entity's state.
  * <p>
- * Threading: Atlas's thread only. Zero allocation per input; rings are allocated when a player first joins and then
+ * Threading: Replicant thread only. Zero allocation per input; rings are allocated when a player first joins and then
  * reused.
  */
 final class InputForwarding
@@ -170,17 +170,17 @@ final class InputForwarding
      * Every duty cycle: forward input that back-pressure held back. Rings whose entity is being handed over or has no
      * authority are dropped from the list: the commit or reassignment replays them from the ring.
      *
-     * @param atlas where each entity's input goes now ({@link Atlas#routeOf(long)}).
+     * @param mesh where each entity's input goes now ({@link ServerMesh#routeOf(long)}).
      * @return work done.
      */
-    int retry(final Atlas atlas)
+    int retry(final ServerMesh mesh)
     {
         int work = 0;
         for (int i = undelivered.size() - 1; i >= 0; i--)
         {
             final InputRing ring = undelivered.get(i);
-            final ServerConnection to = ring.awaitingDelivery ? atlas.routeOf(ring.entityId) : null;
-            if (null == to || deliverPending(ring, to, atlas.routeEpoch()))
+            final ServerConnection to = ring.awaitingDelivery ? mesh.routeOf(ring.entityId) : null;
+            if (null == to || deliverPending(ring, to, mesh.routeEpoch()))
             {
                 ring.awaitingDelivery = false;
                 final int last = undelivered.size() - 1;

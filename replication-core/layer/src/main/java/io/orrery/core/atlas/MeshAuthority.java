@@ -29,6 +29,7 @@ public final class MeshAuthority implements Authority
     private final AtlasContext ctx;
     private final ShardConfig config;
     private Atlas atlas;
+    private ServerMesh mesh;
     private ServerIngressAdapter ingress;
     private TickCompletion tickCompletion;
     private long tick;
@@ -46,12 +47,14 @@ public final class MeshAuthority implements Authority
     public void onStart(final LayerResources resources, final Counter[] counters, final EntityStore store)
     {
         final ServerEgressProxy proxy = new ServerEgressProxy(store.maxStateBytes());
-        atlas = new Atlas(config, store, counters, proxy);
-        atlas.welcomeTimeoutNs(resources.publicationConnectTimeoutNs());
+        final AtlasDecisionRelay relay = new AtlasDecisionRelay();
+        atlas = new Atlas(config, store.capacity(), resources.publicationConnectTimeoutNs(), counters, relay);
+        mesh = new ServerMesh(config, store, counters, proxy, atlas);
+        relay.target(mesh);
         tickCompletion = new TickCompletion(
             ctx.serverTickWaitNs(), ctx.serverTickStaleNs(), ctx.layerTickIntervalNs() / 2);
         ingress = new ServerIngressAdapter(resources.aeron(), ctx.serverIngressChannel(),
-            ctx.serverIngressStreamId(), atlas, proxy, counters, resources.tokenSecret(), resources.epochClock(),
+            ctx.serverIngressStreamId(), mesh, proxy, counters, resources.tokenSecret(), resources.epochClock(),
             resources.publicationConnectTimeoutNs(), ctx.serverIngressLimits(), ctx.serverEgressTermLength());
         ingress.tickCompletion(tickCompletion);
     }
@@ -59,33 +62,35 @@ public final class MeshAuthority implements Authority
     @Override
     public void onPlayerJoined(final long playerEntityId, final long nowNs, final EntityStore store)
     {
-        atlas.onPlayerJoined(playerEntityId, nowNs);
+        mesh.onPlayerJoined(playerEntityId, nowNs);
     }
 
     @Override
     public void onPlayerLeft(final long playerEntityId, final long nowNs, final EntityStore store)
     {
-        atlas.onPlayerLeft(playerEntityId, nowNs);
+        mesh.onPlayerLeft(playerEntityId, nowNs);
     }
 
     @Override
     public void onPlayerInput(final PlayerInputDecoder input, final long nowNs, final EntityStore store)
     {
-        atlas.onPlayerInput(input, nowNs);
+        mesh.onPlayerInput(input, nowNs);
     }
 
     @Override
     public int doWork(final long nowNs, final EntityStore store)
     {
-        return ingress.poll(nowNs) + atlas.retryInputs() + atlas.reapBroken();
+        return ingress.poll(nowNs) + mesh.doWork(nowNs);
     }
 
     @Override
     public int onTick(final long nowNs, final EntityStore store)
     {
         tickCompletion.onPass(nowNs);
-        final int work = atlas.onTick(nowNs, ++tick);
-        return work + atlas.reapBroken();
+        tick++;
+        int work = mesh.onTick(nowNs, tick);
+        work += mesh.sendViews(nowNs, tick);
+        return work + mesh.doWork(nowNs);
     }
 
     @Override
@@ -113,7 +118,7 @@ public final class MeshAuthority implements Authority
     @Override
     public boolean removeEntity(final long entityId, final short despawnReason, final EntityStore store)
     {
-        return atlas.removeEntity(entityId, despawnReason);
+        return mesh.removeEntity(entityId, despawnReason);
     }
 
     @Override
@@ -128,6 +133,15 @@ public final class MeshAuthority implements Authority
     public Atlas atlas()
     {
         return atlas;
+    }
+
+    /**
+     * The Replicant's side of the mesh: the authority map as applied, connections, input routing (for status and
+     * tests; Replicant thread only).
+     */
+    public ServerMesh mesh()
+    {
+        return mesh;
     }
 
     /**

@@ -42,8 +42,9 @@ import java.util.ArrayList;
  * Polls the server ingress stream: validates every message, authenticates {@code ServerHello}s (HMAC server token in
  * the server domain, naming a server id of the shard configuration), opens each server's egress publication to the
  * response channel it names and answers {@code ServerWelcome} or {@code ServerReject}, then dispatches what welcomed
- * servers send to {@link Atlas}. A message from an Aeron session that is not a welcomed server is counted and
- * dropped; a malformed one is counted and dropped; neither affects anything else.
+ * servers send to the {@link ServerMesh} (and through it to {@link Atlas}). A message from an Aeron session that is
+ * not a welcomed server is counted and dropped; a malformed one is counted and dropped; neither affects anything
+ * else.
  *
  * <h2>What a peer cannot do before it authenticates</h2>
  * <ul>
@@ -62,7 +63,7 @@ import java.util.ArrayList;
  * <h2>Replacing a connected server</h2>
  * A hello with a valid token for a server id that is connected opens a candidate connection; the live server keeps
  * serving. Only once the candidate's publication is connected and its {@code ServerWelcome} sent does it take the
- * live server's place ({@link Atlas#onServerWelcomed(ServerConnection, ServerConnection)}, counted as
+ * live server's place ({@link ServerMesh#onServerWelcomed(ServerConnection, ServerConnection)}, counted as
  * {@code SERVER_REPLACEMENTS}); a candidate whose publication does not connect within the connect timeout is dropped
  * and the live server never notices. A second hello for the same server id replaces a pending candidate.
  * <p>
@@ -82,7 +83,7 @@ public final class ServerIngressAdapter implements AutoCloseable
     static final long HOUSEKEEPING_INTERVAL_NS = 100_000_000L;
 
     private final Aeron aeron;
-    private final Atlas atlas;
+    private final ServerMesh mesh;
     private final ServerEgressProxy proxy;
     private final Counter[] counters;
     private final SessionTokens tokens;
@@ -123,18 +124,18 @@ public final class ServerIngressAdapter implements AutoCloseable
      * @param egressTermLength term length of each server's egress publication (set by the layer, never the peer).
      */
     public ServerIngressAdapter(
-        final Aeron aeron, final String channel, final int streamId, final Atlas atlas, final ServerEgressProxy proxy,
-        final Counter[] counters, final byte[] tokenSecret, final EpochClock epochClock, final long connectTimeoutNs,
+        final Aeron aeron, final String channel, final int streamId, final ServerMesh mesh,
+        final ServerEgressProxy proxy, final Counter[] counters, final byte[] tokenSecret, final EpochClock epochClock, final long connectTimeoutNs,
         final IngressLimits limits, final int egressTermLength)
     {
         this.aeron = aeron;
-        this.atlas = atlas;
+        this.mesh = mesh;
         this.proxy = proxy;
         this.counters = counters;
         this.tokens = SessionTokens.forServers(tokenSecret);
         this.epochClock = epochClock;
         this.connectTimeoutNs = connectTimeoutNs;
-        this.heartbeatTimeoutMs = atlas.config().heartbeatTimeoutMs();
+        this.heartbeatTimeoutMs = mesh.config().heartbeatTimeoutMs();
         this.heartbeatIntervalMs = Math.max(1, heartbeatTimeoutMs / 5);
         this.limits = limits;
         this.egressTermLength = egressTermLength;
@@ -158,12 +159,12 @@ public final class ServerIngressAdapter implements AutoCloseable
     public int poll(final long nowNs)
     {
         this.nowNs = nowNs;
-        atlas.nowNs(nowNs);
+        mesh.nowNs(nowNs);
         final int fragments = subscription.controlledPoll(assembler, FRAGMENT_LIMIT);
         // a poll that hit its limit may have left servers' messages (heartbeats among them) unread: Atlas must not
         // mistake the layer being behind for a server being silent
-        atlas.ingressCaughtUp(fragments < FRAGMENT_LIMIT);
         caughtUp = fragments < FRAGMENT_LIMIT;
+        mesh.onIngressPolled(nowNs, caughtUp);
         int work = fragments;
         if (!pending.isEmpty())
         {
@@ -216,9 +217,9 @@ public final class ServerIngressAdapter implements AutoCloseable
     @Override
     public void close()
     {
-        for (int i = 0, n = atlas.connectionCount(); i < n; i++)
+        for (int i = 0, n = mesh.connectionCount(); i < n; i++)
         {
-            CloseHelper.quietClose(atlas.connection(i).publication);
+            CloseHelper.quietClose(mesh.connection(i).publication);
         }
         for (int i = 0, n = pending.size(); i < n; i++)
         {
@@ -283,7 +284,7 @@ public final class ServerIngressAdapter implements AutoCloseable
                     return;
                 }
                 stateBatchDecoder.sbeRewind();
-                atlas.onStateBatch(connection, stateBatchDecoder);
+                mesh.onStateBatch(connection, stateBatchDecoder);
                 tickCompletion.onStateIn(nowNs);
                 break;
 
@@ -307,10 +308,11 @@ public final class ServerIngressAdapter implements AutoCloseable
                 loadReportDecoder.serverTimestampNs();
                 loadReportDecoder.tick();
                 final int entityCount = loadReportDecoder.entityCount();
-                loadReportDecoder.playerCount();
-                loadReportDecoder.tickTimeP50Ns();
-                loadReportDecoder.tickTimeMaxNs();
-                atlas.onHeartbeat(connection, entityCount, loadReportDecoder.cpuLoad());
+                final int playerCount = loadReportDecoder.playerCount();
+                final long tickTimeP50Ns = loadReportDecoder.tickTimeP50Ns();
+                final long tickTimeMaxNs = loadReportDecoder.tickTimeMaxNs();
+                mesh.onLoadReport(
+                    connection, entityCount, playerCount, tickTimeP50Ns, tickTimeMaxNs, loadReportDecoder.cpuLoad());
                 break;
 
             case ServerHeartbeatDecoder.TEMPLATE_ID:
@@ -320,12 +322,12 @@ public final class ServerIngressAdapter implements AutoCloseable
                     increment(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED);
                     return;
                 }
-                atlas.onHeartbeat(connection, -1, 0);
+                heartbeatDecoder.timestampNs(); // any authenticated message counts as heard (above)
                 break;
 
             case EntityStreamOutDecoder.TEMPLATE_ID:
                 streamOutDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                atlas.onStreamOut(connection, streamOutDecoder);
+                mesh.onStreamOut(connection, streamOutDecoder);
                 break;
 
             case HandoffAcceptDecoder.TEMPLATE_ID:
@@ -337,7 +339,7 @@ public final class ServerIngressAdapter implements AutoCloseable
                     increment(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED);
                     return;
                 }
-                atlas.onHandoffAccept(connection, handoffId, acceptedEntityId);
+                mesh.onHandoffAccept(connection, handoffId, acceptedEntityId);
                 break;
 
             case EntityCreateRequestDecoder.TEMPLATE_ID:
@@ -348,7 +350,7 @@ public final class ServerIngressAdapter implements AutoCloseable
                     return;
                 }
                 createDecoder.sbeRewind();
-                atlas.onCreate(connection, createDecoder);
+                mesh.onCreate(connection, createDecoder);
                 break;
 
             case EntityDestroyRequestDecoder.TEMPLATE_ID:
@@ -358,7 +360,7 @@ public final class ServerIngressAdapter implements AutoCloseable
                     increment(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED);
                     return;
                 }
-                atlas.onDestroy(connection, destroyDecoder.entityId(), destroyDecoder.authorityEpoch());
+                mesh.onDestroy(connection, destroyDecoder.entityId(), destroyDecoder.authorityEpoch());
                 break;
 
             case ServerHelloDecoder.TEMPLATE_ID:
@@ -390,7 +392,7 @@ public final class ServerIngressAdapter implements AutoCloseable
         final long tokenServerId = SessionTokens.TOKEN_LENGTH == tokenView.capacity() ?
             SessionTokens.playerId(tokenView, 0) : 0;
         final boolean refused = PROTOCOL_VERSION != protocolVersion || SessionTokens.VALID != tokenResult ||
-            tokenServerId != serverId || !atlas.isKnownServer(serverId);
+            tokenServerId != serverId || !mesh.isKnownServer(serverId);
         if (refused)
         {
             if (null == refusals)
@@ -513,17 +515,17 @@ public final class ServerIngressAdapter implements AutoCloseable
             {
                 if (ServerConnection.State.AWAITING_WELCOME == connection.state)
                 {
-                    final long base = atlas.firstFreeEntityId(connection.serverId);
+                    final long base = mesh.firstFreeEntityId(connection.serverId);
                     final long count = Atlas.entityIdBase(connection.serverId) + Atlas.ENTITY_ID_BLOCK - base;
                     if (proxy.welcome(connection, nowNs, base, count, heartbeatIntervalMs, heartbeatTimeoutMs))
                     {
                         pending.remove(i);
-                        final ServerConnection server = atlas.connectionOf(connection.serverId);
+                        final ServerConnection server = mesh.connectionOf(connection.serverId);
                         if (server.isActive() && connectionByImage.get(server.imageSessionId) == server)
                         {
                             connectionByImage.remove(server.imageSessionId); // the replaced session's image
                         }
-                        atlas.onServerWelcomed(server, connection);
+                        mesh.onServerWelcomed(server, connection);
                         connectionByImage.put(server.imageSessionId, server);
                         work++;
                         continue;

@@ -14,13 +14,14 @@ import io.orrery.wire.codec.RejectReason;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
- * What game servers write, checked against {@link Atlas}'s authority map and applied to the cache: state batches
+ * What game servers write, checked against the authority map Atlas decided (the {@link ServerMesh}'s replica of
+ * it) and applied to the cache: state batches
  * (the hot path: each entry only if its sender is the entity's authority, at the current epoch, and not releasing
  * it), a releasing server's final state of a handoff, creations from a server's id block and destructions. Rejected
  * writes are counted ({@code STALE_EPOCH_WRITES}, {@code UNAUTHORISED_WRITES}) and the sender is told once per
  * entity in a row.
  * <p>
- * Threading: Atlas's thread only. Zero allocation per write.
+ * Threading: Replicant thread only. Zero allocation per write.
  */
 final class ServerWrites
 {
@@ -28,15 +29,16 @@ final class ServerWrites
         EntityStore.ORIENTATION | EntityStore.SIZE | EntityStore.PARENT_ZONE | EntityStore.COMPONENT_STATE |
         EntityStore.LAST_APPLIED_INPUT;
 
-    private final Atlas atlas;
+    private final ServerMesh mesh;
     private final EntityStore store;
     private final ServerEgressProxy proxy;
     private final Counter[] counters;
     private final UnsafeBuffer stateView = new UnsafeBuffer(0, 0);
 
-    ServerWrites(final Atlas atlas, final EntityStore store, final ServerEgressProxy proxy, final Counter[] counters)
+    ServerWrites(
+        final ServerMesh mesh, final EntityStore store, final ServerEgressProxy proxy, final Counter[] counters)
     {
-        this.atlas = atlas;
+        this.mesh = mesh;
         this.store = store;
         this.proxy = proxy;
         this.counters = counters;
@@ -70,8 +72,9 @@ final class ServerWrites
             final long lastApplied = entity.lastAppliedInputSequence();
 
             final int slot = store.slotOf(entityId);
-            if (EntityStore.NULL_SLOT == slot || Atlas.NO_SERVER == atlas.handoffTarget[slot] || atlas.handoffReleased[slot] ||
-                atlas.owner[slot] != sender.index || epoch != store.authorityEpoch(slot))
+            if (EntityStore.NULL_SLOT == slot || mesh.reportedCreatedSeq[slot] != store.createdSeq(slot) ||
+                Atlas.NO_SERVER == mesh.handoffTarget[slot] || mesh.handoffReleased[slot] ||
+                mesh.owner[slot] != sender.index || epoch != store.authorityEpoch(slot))
             {
                 entity.skipComponentState();
                 onRejectedWrite(sender, entityId, slot, epoch, EntityStreamOutDecoder.TEMPLATE_ID);
@@ -88,11 +91,7 @@ final class ServerWrites
             store.radius(slot, radius);
             store.componentState(slot, stateView, 0, stateView.capacity());
             store.lastAppliedInputSequence(slot, lastApplied);
-            atlas.handoffReleased[slot] = true;
-            if (atlas.handoffAccepted[slot])
-            {
-                atlas.commit(slot);
-            }
+            mesh.onReleased(sender, slot, epoch);
         }
     }
 
@@ -125,8 +124,8 @@ final class ServerWrites
             final long lastApplied = entry.lastAppliedInputSequence();
 
             final int slot = store.slotOf(entityId);
-            if (EntityStore.NULL_SLOT == slot || atlas.owner[slot] != sender.index || atlas.handoffReleased[slot] ||
-                epoch != store.authorityEpoch(slot) || atlas.trackedCreatedSeq[slot] != store.createdSeq(slot))
+            if (EntityStore.NULL_SLOT == slot || mesh.owner[slot] != sender.index || mesh.handoffReleased[slot] ||
+                epoch != store.authorityEpoch(slot) || mesh.reportedCreatedSeq[slot] != store.createdSeq(slot))
             {
                 entry.skipComponentState();
                 onRejectedWrite(sender, entityId, slot, epoch, EntityStateBatchDecoder.TEMPLATE_ID);
@@ -158,7 +157,7 @@ final class ServerWrites
                 store.lastAppliedInputSequence(slot, lastApplied);
                 if (sender.claimsSuspended)
                 {
-                    atlas.inputs.onConfirmedWhileSuspended(sender, entityId, lastApplied);
+                    mesh.inputs.onConfirmedWhileSuspended(sender, entityId, lastApplied);
                 }
             }
             if (0 != (mask & EntityStore.COMPONENT_STATE))
@@ -180,7 +179,7 @@ final class ServerWrites
         final ServerConnection sender, final long entityId, final int slot, final long epoch, final int templateId)
     {
         final boolean stale = EntityStore.NULL_SLOT != slot &&
-            (epoch < store.authorityEpoch(slot) || (atlas.handoffReleased[slot] && atlas.owner[slot] == sender.index));
+            (epoch < store.authorityEpoch(slot) || (mesh.handoffReleased[slot] && mesh.owner[slot] == sender.index));
         if (stale)
         {
             increment(OrreryCounter.STALE_EPOCH_WRITES);
@@ -189,7 +188,7 @@ final class ServerWrites
                 sender.lastStaleToldEntityId = entityId;
                 if (!proxy.reject(sender, sender.serverId, RejectReason.staleEpoch, templateId, entityId, null))
                 {
-                    atlas.onControlFailure(sender);
+                    mesh.onControlFailure(sender);
                 }
             }
         }
@@ -201,7 +200,7 @@ final class ServerWrites
                 sender.lastUnauthorisedToldEntityId = entityId;
                 if (!proxy.reject(sender, sender.serverId, RejectReason.notAuthority, templateId, entityId, null))
                 {
-                    atlas.onControlFailure(sender);
+                    mesh.onControlFailure(sender);
                 }
             }
         }
@@ -244,7 +243,7 @@ final class ServerWrites
             if (!proxy.reject(sender, sender.serverId, RejectReason.unspecified,
                 EntityCreateRequestDecoder.TEMPLATE_ID, entityId, null))
             {
-                atlas.onControlFailure(sender);
+                mesh.onControlFailure(sender);
             }
             return;
         }
@@ -254,27 +253,24 @@ final class ServerWrites
         store.velocity(slot, vx, vy, vz);
         store.radius(slot, radius);
         store.componentState(slot, stateView, 0, Math.min(stateView.capacity(), store.maxStateBytes()));
-        atlas.track(slot);
-        atlas.assignIfPossible(slot);
+        mesh.onCreated(slot);
     }
 
     void onDestroy(final ServerConnection sender, final long entityId, final long epoch)
     {
         final int slot = store.slotOf(entityId);
-        if (EntityStore.NULL_SLOT == slot || atlas.owner[slot] != sender.index || epoch != store.authorityEpoch(slot) ||
-            atlas.handoffReleased[slot])
+        if (EntityStore.NULL_SLOT == slot || mesh.owner[slot] != sender.index || epoch != store.authorityEpoch(slot) ||
+            mesh.handoffReleased[slot] || mesh.reportedCreatedSeq[slot] != store.createdSeq(slot))
         {
             onRejectedWrite(sender, entityId, slot, epoch, EntityDestroyRequestDecoder.TEMPLATE_ID);
             return;
         }
-        if (atlas.inputs.hasRing(entityId) || store.isPinned(slot))
+        if (mesh.inputs.hasRing(entityId) || store.isPinned(slot))
         {
             increment(OrreryCounter.UNAUTHORISED_WRITES);
             return;
         }
-        atlas.owner[slot] = Atlas.NO_SERVER;
-        sender.entityCount--;
-        atlas.removeEntity(slot);
+        mesh.removeEntityOfAuthority(slot);
     }
 
     private void increment(final OrreryCounter counter)

@@ -98,7 +98,7 @@ class MeshFailoverTest
             shard.tick();
         }
 
-        final ServerConnection connection = shard.atlas().connectionOf(1);
+        final ServerConnection connection = shard.mesh().connectionOf(1);
         final long lastHeartbeatNs = connection.lastHeartbeatNs();
         final int playerSlot = shard.store().slotOf(PLAYER);
         final long epochBefore = shard.store().authorityEpoch(playerSlot);
@@ -160,6 +160,6 @@ class MeshFailoverTest
         assertEquals(0, back.territoriesGranted);
         assertEquals(0, back.count);
         assertEquals(2, shard.atlas().authorityOf(PLAYER));
-        assertFalse(shard.atlas().connectionOf(1).territoryCount() > 0);
+        assertFalse(shard.mesh().connectionOf(1).territoryCount() > 0);
     }
 }

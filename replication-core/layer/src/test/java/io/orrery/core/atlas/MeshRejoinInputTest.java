@@ -120,7 +120,7 @@ class MeshRejoinInputTest
         assertTrue(bot.isConnected());
         assertEquals(ServerLink.State.CONNECTED, one.link.state());
         assertEquals(0, one.inputsWithWrongEpoch);
-        assertEquals(3, shard.atlas().inputsClaimedAtStreamIn(), "the three applied before the rejoin");
+        assertEquals(3, shard.mesh().inputsClaimedAtStreamIn(), "the three applied before the rejoin");
         oldLink.close(); // the old session's listener is the same server: only now, so it does not drop the world
     }
 
@@ -175,7 +175,7 @@ class MeshRejoinInputTest
         {
             assertEquals(1, applied[seq], "input " + seq + " of " + sent + " applied exactly once");
         }
-        assertEquals(3, shard.atlas().inputsClaimedAtStreamIn());
+        assertEquals(3, shard.mesh().inputsClaimedAtStreamIn());
         oldLink.close();
     }
 }

@@ -85,6 +85,11 @@ final class MeshTestShard implements AutoCloseable
         return ((MeshAuthority)layer.context().authority()).atlas();
     }
 
+    ServerMesh mesh()
+    {
+        return ((MeshAuthority)layer.context().authority()).mesh();
+    }
+
     EntityStore store()
     {
         return layer.replicant().store();

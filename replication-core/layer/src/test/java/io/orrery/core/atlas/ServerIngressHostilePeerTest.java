@@ -190,7 +190,7 @@ class ServerIngressHostilePeerTest
             .responseChannel("aeron:ipc?term-length=128m|sparse=false|linger=60s"));
         assertTrue(server.welcomed, "welcomed");
 
-        final ExclusivePublication publication = shard.atlas().connectionOf(1).publication;
+        final ExclusivePublication publication = shard.mesh().connectionOf(1).publication;
         assertEquals(1024 * 1024, publication.termBufferLength(), "the layer's server egress term length");
         final String channel = publication.channel();
         assertFalse(channel.contains("128m") || channel.contains("sparse=false") || channel.contains("60s"), channel);
