@@ -125,8 +125,9 @@ public final class ServerIngressAdapter implements AutoCloseable
      */
     public ServerIngressAdapter(
         final Aeron aeron, final String channel, final int streamId, final ServerMesh mesh,
-        final ServerEgressProxy proxy, final Counter[] counters, final byte[] tokenSecret, final EpochClock epochClock, final long connectTimeoutNs,
-        final IngressLimits limits, final int egressTermLength)
+        final ServerEgressProxy proxy, final Counter[] counters, final byte[] tokenSecret,
+        final EpochClock epochClock, final long connectTimeoutNs, final IngressLimits limits,
+        final int egressTermLength)
     {
         this.aeron = aeron;
         this.mesh = mesh;
