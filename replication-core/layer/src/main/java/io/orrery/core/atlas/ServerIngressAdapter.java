@@ -259,13 +259,20 @@ public final class ServerIngressAdapter implements AutoCloseable
         }
         if (null == connection || !connection.isActive())
         {
-            if (ServerHelloDecoder.TEMPLATE_ID == templateId && null == connection)
+            if (ServerHelloDecoder.TEMPLATE_ID == templateId)
             {
-                onHello(buffer, offset, imageSessionId);
+                if (null == connection)
+                {
+                    onHello(buffer, offset, imageSessionId);
+                }
+                else
+                {
+                    increment(OrreryCounter.SERVER_HELLO_COPIES_IGNORED); // its image already carried a hello
+                }
             }
             else
             {
-                increment(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED); // includes hellos on a bound image
+                increment(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED);
             }
             return;
         }
@@ -365,7 +372,7 @@ public final class ServerIngressAdapter implements AutoCloseable
                 break;
 
             case ServerHelloDecoder.TEMPLATE_ID:
-                increment(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED); // a hello on a bound image
+                increment(OrreryCounter.SERVER_HELLO_COPIES_IGNORED); // a hello on a bound image
                 break;
 
             default:

@@ -93,7 +93,9 @@ public enum OrreryCounter
     UPDATE_WIRE_BYTES_OUT(72,
         "bytes entity update messages took in client egress logs (Aeron frame headers and alignment included)"),
     WIRE_BYTES_OUT(73, "bytes the layer's entity messages took in client egress logs (headers, alignment, padding)"),
-    TIER_DEFERRALS(74, "entity updates skipped this tick by their distance tier");
+    TIER_DEFERRALS(74, "entity updates skipped this tick by their distance tier"),
+    SERVER_HELLO_COPIES_IGNORED(75,
+        "server hellos ignored: a copy of a hello already being answered, resent by a link waiting for its welcome");
 
     /**
      * Aeron counter type id of every Orrery system counter.
