@@ -18,6 +18,7 @@ import io.orrery.core.replicant.InterestConfig;
 import io.orrery.core.replicant.InterestEngine;
 import io.orrery.core.gateway.GatewayContext;
 import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.replicant.ReplicantAgent;
 import io.orrery.core.replicant.ReplicantContext;
 import io.orrery.core.status.AgentDeath;
@@ -334,13 +335,13 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
          * World write-behind interval: how often the Replicant offers changed entities to Scribe, and the longest a
          * change waits in Scribe's batch (the same property as Scribe's own flush interval).
          */
-        public static final String PERSISTENCE_FLUSH_INTERVAL_MS_PROP = Scribe.Context.FLUSH_INTERVAL_MS_PROP;
-        public static final long PERSISTENCE_FLUSH_INTERVAL_MS_DEFAULT = Scribe.Context.FLUSH_INTERVAL_MS_DEFAULT;
+        public static final String PERSISTENCE_FLUSH_INTERVAL_MS_PROP = ScribeContext.FLUSH_INTERVAL_MS_PROP;
+        public static final long PERSISTENCE_FLUSH_INTERVAL_MS_DEFAULT = ScribeContext.FLUSH_INTERVAL_MS_DEFAULT;
         /**
          * Events Scribe's ring holds (a power of two; about 1.2 KiB each): Scribe's own property, with a smaller
          * default in a layer.
          */
-        public static final String SCRIBE_RING_SIZE_PROP = Scribe.Context.RING_SIZE_PROP;
+        public static final String SCRIBE_RING_SIZE_PROP = ScribeContext.RING_SIZE_PROP;
         public static final int SCRIBE_RING_SIZE_DEFAULT = 16 * 1024;
         /**
          * How long the Aeron client waits for the media driver's keepalive before it declares the driver gone

@@ -45,7 +45,7 @@ class ScribeAllocationTest
     void shouldNotAllocateOnProducerOrConsumerInSteadyState()
     {
         clock.update(TimeUnit.SECONDS.toNanos(1000));
-        try (Scribe scribe = Scribe.launch(new Scribe.Context()
+        try (Scribe scribe = Scribe.launch(new ScribeContext()
             .adapter(store)
             .ringSize(4096)
             .maxCoalescedEntities(1024)

@@ -8,6 +8,7 @@ import io.orrery.core.authority.Authority;
 import io.orrery.core.common.EntityIds;
 import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.persistence.TestPersistenceAdapter;
 import io.orrery.core.persistence.WorldBatch;
 import io.orrery.core.status.OrreryCounter;
@@ -82,7 +83,7 @@ class RegionStreamerTest
         adapter.write(batch);
 
         world = new WorldPersistence(store, counters, TimeUnit.MILLISECONDS.toNanos(50));
-        scribe = Scribe.launch(new Scribe.Context()
+        scribe = Scribe.launch(new ScribeContext()
             .adapter(adapter)
             .name("ocs-test")
             .ringSize(1024)
