@@ -12,6 +12,7 @@ import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.persistence.TestPersistenceAdapter;
 import io.orrery.core.persistence.WorldBatch;
 import io.orrery.core.status.OrreryCounter;
+import io.orrery.test.AllocationMeter;
 import io.orrery.wire.codec.DespawnReason;
 import io.orrery.wire.codec.PlayerInputDecoder;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -247,8 +248,6 @@ class RegionStreamerTest
     @Test
     void shouldNotAllocateWhenStreamingCellsInAndOut()
     {
-        final com.sun.management.ThreadMXBean threads =
-            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
         settle();
         long bytes = -1;
         long cycles = 0;
@@ -263,9 +262,9 @@ class RegionStreamerTest
                 for (int step = 0; step < 30; step++)
                 {
                     nowNs += DELAY_NS / 10;
-                    final long before = threads.getCurrentThreadAllocatedBytes();
+                    final long before = AllocationMeter.threadAllocatedBytes();
                     streamer.doWork(nowNs);
-                    bytes += threads.getCurrentThreadAllocatedBytes() - before;
+                    bytes += AllocationMeter.threadAllocatedBytes() - before;
                     scribe.invokeConsumer();
                     cycles++;
                 }
