@@ -227,11 +227,7 @@ final class RocksDbDatabase implements AutoCloseable
                 TimeUnit.NANOSECONDS.toMillis(nextReopenNs - nowNs) + " ms");
         }
         nextReopenNs = nowNs + REOPEN_INTERVAL_NS;
-        for (final ColumnFamilyHandle handle : handles)
-        {
-            handle.close();
-        }
-        handles.clear();
+        closeHandles();
         if (null != db)
         {
             try
@@ -286,11 +282,7 @@ final class RocksDbDatabase implements AutoCloseable
 
     private void closeAll(final RocksDB opened)
     {
-        for (final ColumnFamilyHandle handle : handles)
-        {
-            handle.close();
-        }
-        handles.clear();
+        closeHandles();
         if (null != opened)
         {
             try
@@ -310,6 +302,15 @@ final class RocksDbDatabase implements AutoCloseable
         {
             closeOptions();
         }
+    }
+
+    private void closeHandles()
+    {
+        for (final ColumnFamilyHandle handle : handles)
+        {
+            handle.close();
+        }
+        handles.clear();
     }
 
     private void closeOptions()
