@@ -4,11 +4,11 @@
 package io.orrery.bots;
 
 import io.orrery.core.authority.ScriptedAuthority;
+import io.orrery.test.AllocationMeter;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,8 +29,6 @@ class BotAgentAllocationTest
 
     private static final int MAX_ROUNDS = 6;
     static final boolean PROBE = Boolean.getBoolean("orrery.bots.probe");
-    private final com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
 
     @Test
     void shouldAllocateNothingOnBotThreadWhenSwarmInSteadyState()
@@ -82,9 +80,9 @@ class BotAgentAllocationTest
                 final long updatesBefore = updates(agent);
                 final long inputsBefore = inputs(agent);
                 final long intervalsBefore = agent.intervalsHandedOver();
-                final long allocatedBefore = threads.getCurrentThreadAllocatedBytes();
+                final long allocatedBefore = AllocationMeter.threadAllocatedBytes();
                 final long cycles = driveUntilUpdates(agent, MEASURED_UPDATES);
-                allocated = threads.getCurrentThreadAllocatedBytes() - allocatedBefore;
+                allocated = AllocationMeter.threadAllocatedBytes() - allocatedBefore;
                 updatesMeasured = updates(agent) - updatesBefore;
                 inputsMeasured = inputs(agent) - inputsBefore;
                 intervals = agent.intervalsHandedOver() - intervalsBefore;
@@ -135,11 +133,11 @@ class BotAgentAllocationTest
      */
     private void probedDutyCycle(final BotAgent agent)
     {
-        final long a0 = threads.getCurrentThreadAllocatedBytes();
+        final long a0 = AllocationMeter.threadAllocatedBytes();
         final long nowNs = agent.beginDutyCycle();
-        final long a1 = threads.getCurrentThreadAllocatedBytes();
+        final long a1 = AllocationMeter.threadAllocatedBytes();
         final int polled = agent.link().doWork();
-        final long a2 = threads.getCurrentThreadAllocatedBytes();
+        final long a2 = AllocationMeter.threadAllocatedBytes();
         for (int i = 0; i < agent.botCount(); i++)
         {
             final Bot bot = agent.bot(i);
@@ -147,20 +145,20 @@ class BotAgentAllocationTest
             {
                 continue;
             }
-            final long b0 = threads.getCurrentThreadAllocatedBytes();
+            final long b0 = AllocationMeter.threadAllocatedBytes();
             boolean send = false;
             if (nowNs - bot.nextInputNs >= 0)
             {
                 send = agent.steer(bot, nowNs);
             }
-            final long b1 = threads.getCurrentThreadAllocatedBytes();
+            final long b1 = AllocationMeter.threadAllocatedBytes();
             final int sent = send ? agent.sendDueInputs(bot, nowNs) : 0;
-            final long b2 = threads.getCurrentThreadAllocatedBytes();
+            final long b2 = AllocationMeter.threadAllocatedBytes();
             if (BehaviourKind.INVENTORY == bot.kind() && nowNs - bot.nextInventoryNs >= 0)
             {
                 agent.inventoryAction(bot, nowNs);
             }
-            final long b3 = threads.getCurrentThreadAllocatedBytes();
+            final long b3 = AllocationMeter.threadAllocatedBytes();
             if (b3 != b0)
             {
                 System.out.println("PROBE bot " + bot.index() + " " + bot.kind() + " steer=" + (b1 - b0) +
@@ -168,9 +166,9 @@ class BotAgentAllocationTest
                     ") inventory=" + (b3 - b2));
             }
         }
-        final long a3 = threads.getCurrentThreadAllocatedBytes();
+        final long a3 = AllocationMeter.threadAllocatedBytes();
         agent.rollIntervalIfDue(nowNs);
-        final long a4 = threads.getCurrentThreadAllocatedBytes();
+        final long a4 = AllocationMeter.threadAllocatedBytes();
         if (a4 != a0)
         {
             System.out.println("PROBE clock=" + (a1 - a0) + " link=" + (a2 - a1) + " (work " + polled + ") bots=" +

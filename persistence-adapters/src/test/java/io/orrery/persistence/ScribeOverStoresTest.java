@@ -9,6 +9,7 @@ import io.orrery.core.persistence.OperationStatus;
 import io.orrery.core.persistence.OperationType;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeContext;
 import io.orrery.persistence.rocksdb.RocksDbPersistenceAdapter;
 import org.agrona.collections.Long2LongHashMap;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class ScribeOverStoresTest
         final NodeRecord node = new NodeRecord();
 
         try (PersistenceAdapter adapter = RocksDbPersistenceAdapter.open(directory.resolve("store"));
-            Scribe scribe = Scribe.launch(new Scribe.Context()
+            Scribe scribe = Scribe.launch(new ScribeContext()
                 .adapter(adapter)
                 .useConsumerAgentInvoker(true)
                 .ringSize(4096)

@@ -3,6 +3,7 @@
  */
 package io.orrery.wire;
 
+import io.orrery.test.AllocationMeter;
 import io.orrery.wire.codec.EntityStateBatchDecoder;
 import io.orrery.wire.codec.EntityUpdatesCompactDecoder;
 import io.orrery.wire.codec.EntityUpdatesCompactEncoder;
@@ -16,7 +17,6 @@ import io.orrery.wire.codec.PlayerInputEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -39,8 +39,6 @@ class ZeroAllocationTest
     private static final int STATE_BATCH = 2;
     private static final int COMPACT = 3;
 
-    private final com.sun.management.ThreadMXBean threadBean =
-        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
     private final UnsafeBuffer buffer = new UnsafeBuffer(ByteBuffer.allocateDirect(16 * 1024));
     private final UnsafeBuffer state = new UnsafeBuffer(ByteBuffer.allocateDirect(STATE_LENGTH));
     private final UnsafeBuffer stateCopy =
@@ -87,11 +85,11 @@ class ZeroAllocationTest
     @Test
     void shouldMeasureAllocationWhenProbeSeesAnArray()
     {
-        assertTrue(threadBean.isThreadAllocatedMemorySupported() && threadBean.isThreadAllocatedMemoryEnabled());
+        assertTrue(AllocationMeter.isSupported());
 
-        final long before = threadBean.getCurrentThreadAllocatedBytes();
+        final long before = AllocationMeter.threadAllocatedBytes();
         final byte[] allocated = new byte[4096];
-        final long after = threadBean.getCurrentThreadAllocatedBytes();
+        final long after = AllocationMeter.threadAllocatedBytes();
 
         assertTrue(after - before >= allocated.length, () -> "measured " + (after - before));
     }
@@ -105,12 +103,11 @@ class ZeroAllocationTest
 
         assertEquals(0, run(kind, WARM_UP));
 
-        final long probeStart = threadBean.getCurrentThreadAllocatedBytes();
-        final long probeOverhead = threadBean.getCurrentThreadAllocatedBytes() - probeStart;
+        final long probeOverhead = AllocationMeter.readingOverheadBytes();
 
-        final long before = threadBean.getCurrentThreadAllocatedBytes();
+        final long before = AllocationMeter.threadAllocatedBytes();
         final int failures = run(kind, MESSAGES);
-        final long after = threadBean.getCurrentThreadAllocatedBytes();
+        final long after = AllocationMeter.threadAllocatedBytes();
 
         final long allocated = after - before - probeOverhead;
         assertEquals(0, failures);

@@ -10,6 +10,7 @@ import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.OperationStatus;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.persistence.ScribeCounter;
 import io.orrery.core.persistence.StowOperation;
 import io.orrery.core.persistence.WalletOperation;
@@ -99,9 +100,9 @@ public class ScribeRingBenchmark
     public void setUp()
     {
         adapter = "memory".equals(store) ? new MemoryAdapter() : new NoopAdapter();
-        scribe = Scribe.launch(new Scribe.Context().name("bench-" + store).adapter(adapter));
+        scribe = Scribe.launch(new ScribeContext().name("bench-" + store).adapter(adapter));
         invokedAdapter = "memory".equals(store) ? new MemoryAdapter() : new NoopAdapter();
-        invoked = Scribe.launch(new Scribe.Context().name("bench-invoked-" + store).adapter(invokedAdapter)
+        invoked = Scribe.launch(new ScribeContext().name("bench-invoked-" + store).adapter(invokedAdapter)
             .useConsumerAgentInvoker(true));
     }
 

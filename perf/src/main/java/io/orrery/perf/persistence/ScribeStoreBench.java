@@ -8,6 +8,7 @@ import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.OperationStatus;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.persistence.ScribeCounter;
 import io.orrery.persistence.postgres.PostgresPersistenceAdapter;
 import io.orrery.persistence.rocksdb.RocksDbPersistenceAdapter;
@@ -109,7 +110,7 @@ public final class ScribeStoreBench implements Callable<Integer>
 
     @CommandLine.Option(names = "--flush-interval-ms", description = "Scribe's flush interval (default: " +
         "${DEFAULT-VALUE}).")
-    long flushIntervalMs = Scribe.Context.FLUSH_INTERVAL_MS_DEFAULT;
+    long flushIntervalMs = ScribeContext.FLUSH_INTERVAL_MS_DEFAULT;
 
     @CommandLine.Option(names = "--postgres-url", description = "An external PostgreSQL (JDBC or libpq URL) instead " +
         "of the embedded one.")
@@ -226,7 +227,7 @@ public final class ScribeStoreBench implements Callable<Integer>
 
     private void run(final PersistenceAdapter adapter, final String store)
     {
-        final Scribe scribe = Scribe.launch(new Scribe.Context()
+        final Scribe scribe = Scribe.launch(new ScribeContext()
             .name("bench-" + store)
             .adapter(adapter)
             .flushIntervalNs(TimeUnit.MILLISECONDS.toNanos(flushIntervalMs)));

@@ -21,13 +21,7 @@ import org.agrona.CloseHelper;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongArrayList;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
-import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.DBOptions;
-import org.rocksdb.LRUCache;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -37,13 +31,10 @@ import org.rocksdb.WriteOptions;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static io.orrery.persistence.rocksdb.RocksDbKeys.*;
 
@@ -58,6 +49,8 @@ import static io.orrery.persistence.rocksdb.RocksDbKeys.*;
  * old position of a node, to move its index entry) are done before the batch is written; the adapter is the only
  * writer of its directory (RocksDB's LOCK file enforces that across processes).
  * <p>
+ * The database itself (options, column families, the store format, the reopen after a failed write) is a
+ * {@link RocksDbDatabase}; this class maps records to keys and values and writes them.
  * <p>
  * It is also an {@link OutboxGraph} (column family {@code outbox}, keyed by player and operation id) for a shard whose
  * Global store is elsewhere: then its own Global store column families stay empty.
@@ -71,48 +64,12 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
         RocksDB.loadLibrary();
     }
 
-    private static final byte[] FORMAT_KEY = "orrery.format".getBytes(StandardCharsets.US_ASCII);
-    /**
-     * Format 2 keys operations by (player, operation id). Stores of format 1 (operations keyed by a global id) are
-     * not migrated: opening one fails rather than forget which operations were applied.
-     */
-    private static final String FORMAT = "2";
-    private static final byte[] FORMAT_VALUE = FORMAT.getBytes(StandardCharsets.US_ASCII);
-    private static final String[] FAMILIES = {
-        "nodes", "zone_index", "edges_out", "edges_in", "stowed", "stowed_by_owner", "wallets", "reputation",
-        "operations", "outbox", "departed" };
     private static final int VALUE_CAPACITY =
         Math.max(STOWED_HEADER_LENGTH, OUTBOX_HEADER_LENGTH) + NodeCodec.MAX_ENCODED_LENGTH;
-    private static final long BLOCK_CACHE_BYTES = 64L * 1024 * 1024;
-    private static final double BLOOM_BITS_PER_KEY = 10;
-    private static final double MEMTABLE_BLOOM_RATIO = 0.05;
-    private static final long REOPEN_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final Path directory;
     private final String name;
-    private final DBOptions dbOptions;
-    private final LRUCache blockCache;
-    private final BloomFilter bloomFilter;
-    private final ColumnFamilyOptions pointOptions;
-    private final ColumnFamilyOptions prefixOptions;
-    private final List<ColumnFamilyHandle> handles = new ArrayList<>();
-    private final List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-    // replaced by reopen() after a failed write (a full disk leaves RocksDB refusing writes until it is reopened)
-    private RocksDB db;
-    private ColumnFamilyHandle nodes;
-    private ColumnFamilyHandle zoneIndex;
-    private ColumnFamilyHandle edgesOut;
-    private ColumnFamilyHandle edgesIn;
-    private ColumnFamilyHandle stowed;
-    private ColumnFamilyHandle stowedByOwner;
-    private ColumnFamilyHandle wallets;
-    private ColumnFamilyHandle reputation;
-    private ColumnFamilyHandle operations;
-    private ColumnFamilyHandle outbox;
-    private ColumnFamilyHandle departed;
-    private boolean writeFailed;
-    private long nextReopenNs;
-    private long reopens;
+    private final RocksDbDatabase database;
     private final WriteOptions syncWrite = new WriteOptions().setSync(true);
     private final ReadOptions readOptions = new ReadOptions();
     private final ReadOptions prefixReadOptions = new ReadOptions().setPrefixSameAsStart(true);
@@ -147,55 +104,15 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     {
         this.directory = directory;
         this.name = "rocksdb:" + directory;
-        dbOptions = new DBOptions()
-            .setCreateIfMissing(true)
-            .setCreateMissingColumnFamilies(true)
-            .setKeepLogFileNum(4);
-        blockCache = new LRUCache(BLOCK_CACHE_BYTES);
-        bloomFilter = new BloomFilter(BLOOM_BITS_PER_KEY);
-        pointOptions = new ColumnFamilyOptions()
-            .setTableFormatConfig(tableConfig())
-            .setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO)
-            .setMemtableWholeKeyFiltering(true);
-        prefixOptions = new ColumnFamilyOptions()
-            .setTableFormatConfig(tableConfig())
-            .useFixedLengthPrefixExtractor(ID_LENGTH)
-            .setMemtablePrefixBloomSizeRatio(MEMTABLE_BLOOM_RATIO);
-
-        descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, pointOptions));
-        for (final String family : FAMILIES)
-        {
-            descriptors.add(new ColumnFamilyDescriptor(
-                family.getBytes(StandardCharsets.US_ASCII), isPrefixScanned(family) ? prefixOptions : pointOptions));
-        }
-
         try
         {
-            openDb();
+            database = new RocksDbDatabase(directory, name);
         }
         catch (final RocksDBException | RuntimeException ex)
         {
-            closeAll(db);
+            closeOptions();
             throw ex;
         }
-    }
-
-    private void openDb() throws RocksDBException
-    {
-        final RocksDB opened = RocksDB.open(dbOptions, directory.toString(), descriptors, handles);
-        db = opened;
-        checkFormat(opened, handles.get(0));
-        nodes = handles.get(1);
-        zoneIndex = handles.get(2);
-        edgesOut = handles.get(3);
-        edgesIn = handles.get(4);
-        stowed = handles.get(5);
-        stowedByOwner = handles.get(6);
-        wallets = handles.get(7);
-        reputation = handles.get(8);
-        operations = handles.get(9);
-        outbox = handles.get(10);
-        departed = handles.get(11);
     }
 
     /**
@@ -235,8 +152,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     @Override
     public void write(final WorldBatch worldBatch)
     {
-        ensureOpen();
-        ensureWritable();
+        database.ensureOpen();
+        database.ensureWritable();
         NodeRecords.validate(worldBatch);
         if (worldBatch.isEmpty())
         {
@@ -290,8 +207,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
             final int removalCount = worldBatch.nodeRemovalCount();
             if (removalCount > 0)
             {
-                outIterator = db.newIterator(edgesOut, prefixReadOptions);
-                inIterator = db.newIterator(edgesIn, prefixReadOptions);
+                outIterator = database.db().newIterator(database.edgesOut(), prefixReadOptions);
+                inIterator = database.db().newIterator(database.edgesIn(), prefixReadOptions);
             }
             for (int i = 0; i < removalCount; i++)
             {
@@ -301,22 +218,22 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
                 {
                     final NodeRecord node = worldBatch.nodeUpsert(upserted);
                     deleteZoneIndex(node.parentZoneId, node.x, entityId);
-                    deleteId(nodes, entityId);
+                    deleteId(database.nodes(), entityId);
                 }
                 else if (readLocator(entityId))
                 {
                     deleteZoneIndex(locatedParentZoneId, locatedX, entityId);
-                    deleteId(nodes, entityId);
+                    deleteId(database.nodes(), entityId);
                 }
                 deleteStoredEdges(entityId, outIterator, inIterator);
                 deleteBatchEdges(entityId, worldBatch);
             }
 
-            db.write(syncWrite, batch);
+            database.db().write(syncWrite, batch);
         }
         catch (final RocksDBException ex)
         {
-            onWriteFailure();
+            database.onWriteFailure();
             throw new PersistenceException(name + ": write of " + worldBatch.size() + " entries failed", ex);
         }
         finally
@@ -329,8 +246,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     @Override
     public int loadZoneSubtree(final long rootZoneId, final NodeHandler handler)
     {
-        ensureOpen();
-        zoneIterator = db.newIterator(zoneIndex, prefixReadOptions);
+        database.ensureOpen();
+        zoneIterator = database.db().newIterator(database.zoneIndex(), prefixReadOptions);
         try
         {
             return walker.walkSubtree(rootZoneId, handler);
@@ -352,8 +269,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
         final long maxZ,
         final NodeHandler handler)
     {
-        ensureOpen();
-        zoneIterator = db.newIterator(zoneIndex, prefixReadOptions);
+        database.ensureOpen();
+        zoneIterator = database.db().newIterator(database.zoneIndex(), prefixReadOptions);
         try
         {
             return walker.walkRegion(zoneId, minX, minY, minZ, maxX, maxY, maxZ, handler);
@@ -367,8 +284,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     @Override
     public int loadAll(final NodeHandler handler)
     {
-        ensureOpen();
-        zoneIterator = db.newIterator(zoneIndex, prefixReadOptions);
+        database.ensureOpen();
+        zoneIterator = database.db().newIterator(database.zoneIndex(), prefixReadOptions);
         try
         {
             return walker.walkAll(handler);
@@ -382,7 +299,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     @Override
     public int loadEdges(final long entityId, final EdgeHandler handler)
     {
-        ensureOpen();
+        database.ensureOpen();
         int count = 0;
         if (readLocator(entityId) && 0 != locatedParentZoneId)
         {
@@ -390,7 +307,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
             count++;
         }
 
-        try (RocksIterator iterator = db.newIterator(zoneIndex, prefixReadOptions))
+        try (RocksIterator iterator = database.db().newIterator(database.zoneIndex(), prefixReadOptions))
         {
             putSortable(seekKeyView, 0, entityId);
             seekKey.clear().limit(ID_LENGTH);
@@ -406,7 +323,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
             }
         }
 
-        try (RocksIterator iterator = db.newIterator(edgesOut, prefixReadOptions))
+        try (RocksIterator iterator = database.db().newIterator(database.edgesOut(), prefixReadOptions))
         {
             putSortable(seekKeyView, 0, entityId);
             seekKey.clear().limit(ID_LENGTH);
@@ -423,7 +340,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
             }
         }
 
-        try (RocksIterator iterator = db.newIterator(edgesIn, prefixReadOptions))
+        try (RocksIterator iterator = database.db().newIterator(database.edgesIn(), prefixReadOptions))
         {
             putSortable(seekKeyView, 0, entityId);
             seekKey.clear().limit(ID_LENGTH);
@@ -449,8 +366,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     @Override
     public void stow(final StowOperation op)
     {
-        ensureOpen();
-        ensureWritable();
+        database.ensureOpen();
+        database.ensureWritable();
         NodeRecords.validate(op.node);
         batch.clear();
         try
@@ -475,10 +392,10 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
                 if (stored)
                 {
                     deleteZoneIndex(scratch.parentZoneId, scratch.x, op.entityId);
-                    deleteId(nodes, op.entityId);
+                    deleteId(database.nodes(), op.entityId);
                 }
-                try (RocksIterator outIterator = db.newIterator(edgesOut, prefixReadOptions);
-                    RocksIterator inIterator = db.newIterator(edgesIn, prefixReadOptions))
+                try (RocksIterator outIterator = database.db().newIterator(database.edgesOut(), prefixReadOptions);
+                    RocksIterator inIterator = database.db().newIterator(database.edgesIn(), prefixReadOptions))
                 {
                     deleteStoredEdges(op.entityId, outIterator, inIterator);
                 }
@@ -489,12 +406,12 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
 
             putOperation(op.ownerPlayerId, op.operationId, status, 0, OperationType.STOW, OperationOutcomes.subject(op),
                 0);
-            db.write(syncWrite, batch);
+            database.db().write(syncWrite, batch);
             OperationOutcomes.complete(op, status);
         }
         catch (final RocksDBException ex)
         {
-            onWriteFailure();
+            database.onWriteFailure();
             throw new PersistenceException(name + ": stow " + op.operationId + " failed", ex);
         }
         finally
@@ -506,8 +423,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     @Override
     public void unstow(final StowOperation op)
     {
-        ensureOpen();
-        ensureWritable();
+        database.ensureOpen();
+        database.ensureWritable();
         NodeRecords.validate(op.node);
         batch.clear();
         try
@@ -519,7 +436,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
 
             final int status;
             final long targetId = NodeRecords.unstowTargetId(op);
-            final int length = get(stowed, id(readKeyView, op.entityId));
+            final int length = get(database.stowed(), id(readKeyView, op.entityId));
             final long ownerPlayerId = RocksDB.NOT_FOUND == length ? 0 : readValueView.getLong(0, VALUE_ORDER);
             if (RocksDB.NOT_FOUND != length)
             {
@@ -540,9 +457,9 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
             }
             else
             {
-                deleteId(stowed, op.entityId);
+                deleteId(database.stowed(), op.entityId);
                 writeKey.clear().limit(pair(writeKeyView, op.ownerPlayerId, op.entityId));
-                batch.delete(stowedByOwner, writeKey);
+                batch.delete(database.stowedByOwner(), writeKey);
                 NodeRecords.unstowNode(op, item, scratch);
                 putNode(scratch);
                 op.node.copyFrom(scratch); // the contract: an applied unstow returns the inserted node
@@ -551,12 +468,12 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
 
             putOperation(op.ownerPlayerId, op.operationId, status, 0, OperationType.UNSTOW,
                 OperationOutcomes.subject(op), 0);
-            db.write(syncWrite, batch);
+            database.db().write(syncWrite, batch);
             OperationOutcomes.complete(op, status);
         }
         catch (final RocksDBException ex)
         {
-            onWriteFailure();
+            database.onWriteFailure();
             throw new PersistenceException(name + ": unstow " + op.operationId + " failed", ex);
         }
         finally
@@ -568,8 +485,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     @Override
     public void changeWallet(final WalletOperation op)
     {
-        ensureOpen();
-        ensureWritable();
+        database.ensureOpen();
+        database.ensureWritable();
         batch.clear();
         try
         {
@@ -578,22 +495,22 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
                 return;
             }
 
-            final long balance = readLong(wallets, id(readKeyView, op.playerId));
+            final long balance = readLong(database.wallets(), id(readKeyView, op.playerId));
             final int status = OperationOutcomes.balanceChange(balance, op.delta, false);
             final long value = OperationOutcomes.valueAfter(status, balance, op.delta);
             if (OperationStatus.OK == status)
             {
-                putLong(wallets, id(writeKeyView, op.playerId), value);
+                putLong(database.wallets(), id(writeKeyView, op.playerId), value);
             }
 
             putOperation(op.playerId, op.operationId, status, value, OperationType.WALLET,
                 OperationOutcomes.subject(op, OperationType.WALLET), op.delta);
-            db.write(syncWrite, batch);
+            database.db().write(syncWrite, batch);
             OperationOutcomes.complete(op, status, value);
         }
         catch (final RocksDBException ex)
         {
-            onWriteFailure();
+            database.onWriteFailure();
             throw new PersistenceException(name + ": wallet change " + op.operationId + " failed", ex);
         }
         finally
@@ -605,8 +522,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     @Override
     public void changeReputation(final WalletOperation op)
     {
-        ensureOpen();
-        ensureWritable();
+        database.ensureOpen();
+        database.ensureWritable();
         batch.clear();
         try
         {
@@ -615,23 +532,23 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
                 return;
             }
 
-            final long standing = readLong(reputation, RocksDbKeys.reputation(readKeyView, op.playerId, op.factionId));
+            final long standing = readLong(database.reputation(), RocksDbKeys.reputation(readKeyView, op.playerId, op.factionId));
             final int status = OperationOutcomes.balanceChange(standing, op.delta, true);
             final long value = OperationOutcomes.valueAfter(status, standing, op.delta);
             if (OperationStatus.OK == status)
             {
-                putLong(reputation, RocksDbKeys.reputation(writeKeyView, op.playerId, op.factionId), value);
+                putLong(database.reputation(), RocksDbKeys.reputation(writeKeyView, op.playerId, op.factionId), value);
             }
 
             putOperation(op.playerId, op.operationId, status, value, OperationType.REPUTATION,
                 OperationOutcomes.subject(op, OperationType.REPUTATION), op.delta);
-            db.write(syncWrite, batch);
+            database.db().write(syncWrite, batch);
             OperationOutcomes.complete(op, status, value);
         }
         catch (final RocksDBException ex)
         {
-            onWriteFailure();
-            throw new PersistenceException(name + ": reputation change " + op.operationId + " failed", ex);
+            database.onWriteFailure();
+            throw new PersistenceException(name + ": database.reputation() change " + op.operationId + " failed", ex);
         }
         finally
         {
@@ -642,23 +559,23 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     @Override
     public long walletBalance(final long playerId)
     {
-        ensureOpen();
-        return readLong(wallets, id(readKeyView, playerId));
+        database.ensureOpen();
+        return readLong(database.wallets(), id(readKeyView, playerId));
     }
 
     @Override
     public long reputation(final long playerId, final int factionId)
     {
-        ensureOpen();
-        return readLong(reputation, RocksDbKeys.reputation(readKeyView, playerId, factionId));
+        database.ensureOpen();
+        return readLong(database.reputation(), RocksDbKeys.reputation(readKeyView, playerId, factionId));
     }
 
     @Override
     public int loadStowedItems(final long ownerPlayerId, final StowedItemHandler handler)
     {
-        ensureOpen();
+        database.ensureOpen();
         ids.clear();
-        try (RocksIterator iterator = db.newIterator(stowedByOwner, prefixReadOptions))
+        try (RocksIterator iterator = database.db().newIterator(database.stowedByOwner(), prefixReadOptions))
         {
             putSortable(seekKeyView, 0, ownerPlayerId);
             seekKey.clear().limit(ID_LENGTH);
@@ -677,7 +594,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
         for (int i = 0, n = ids.size(); i < n; i++)
         {
             final long itemId = ids.getLong(i);
-            final int length = get(stowed, id(readKeyView, itemId));
+            final int length = get(database.stowed(), id(readKeyView, itemId));
             if (RocksDB.NOT_FOUND != length)
             {
                 NodeCodec.decode(itemId, readValueView, STOWED_HEADER_LENGTH, length - STOWED_HEADER_LENGTH, scratch);
@@ -696,16 +613,16 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     @Override
     public boolean isStowed(final long itemId)
     {
-        ensureOpen();
+        database.ensureOpen();
         return isStowedInternal(itemId);
     }
 
     @Override
     public long nodeCount()
     {
-        ensureOpen();
+        database.ensureOpen();
         long count = 0;
-        try (RocksIterator iterator = db.newIterator(nodes, readOptions))
+        try (RocksIterator iterator = database.db().newIterator(database.nodes(), readOptions))
         {
             for (iterator.seekToFirst(); iterator.isValid(); iterator.next())
             {
@@ -721,15 +638,22 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
         if (!closed)
         {
             closed = true;
-            closeAll(db);
+            try
+            {
+                database.close();
+            }
+            finally
+            {
+                closeOptions();
+            }
         }
     }
 
     @Override
     public int moveToOutbox(final StowOperation op, final NodeRecord item)
     {
-        ensureOpen();
-        ensureWritable();
+        database.ensureOpen();
+        database.ensureWritable();
         NodeRecords.validate(op.node);
         batch.clear();
         try
@@ -743,24 +667,24 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
             if (stored)
             {
                 deleteZoneIndex(scratch.parentZoneId, scratch.x, op.entityId);
-                deleteId(nodes, op.entityId);
+                deleteId(database.nodes(), op.entityId);
             }
-            try (RocksIterator outIterator = db.newIterator(edgesOut, prefixReadOptions);
-                RocksIterator inIterator = db.newIterator(edgesIn, prefixReadOptions))
+            try (RocksIterator outIterator = database.db().newIterator(database.edgesOut(), prefixReadOptions);
+                RocksIterator inIterator = database.db().newIterator(database.edgesIn(), prefixReadOptions))
             {
                 deleteStoredEdges(op.entityId, outIterator, inIterator);
             }
             item.copyFrom(carriesState ? op.node : scratch);
             putOutboxEntry(OutboxGraph.STOW | (stored ? OUTBOX_WAS_IN_GRAPH : 0), op.ownerPlayerId, op.operationId,
                 op.entityId, op.containerId, item);
-            put(departed, id(writeKeyView, op.entityId), 0);
-            db.write(syncWrite, batch);
+            put(database.departed(), id(writeKeyView, op.entityId), 0);
+            database.db().write(syncWrite, batch);
             return stored ? OutboxGraph.MOVED_FROM_GRAPH : OutboxGraph.MOVED_FROM_OPERATION;
         }
         catch (final RocksDBException ex)
         {
-            onWriteFailure();
-            throw new PersistenceException(name + ": stow " + op.operationId + " to the outbox failed", ex);
+            database.onWriteFailure();
+            throw new PersistenceException(name + ": stow " + op.operationId + " to the database.outbox() failed", ex);
         }
         finally
         {
@@ -771,19 +695,19 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     @Override
     public void putUnstowEntry(final StowOperation op)
     {
-        ensureOpen();
-        ensureWritable();
+        database.ensureOpen();
+        database.ensureWritable();
         NodeRecords.validate(op.node);
         batch.clear();
         try
         {
             putOutboxEntry(OutboxGraph.UNSTOW, op.ownerPlayerId, op.operationId, op.entityId, 0, op.node);
-            db.write(syncWrite, batch);
+            database.db().write(syncWrite, batch);
         }
         catch (final RocksDBException ex)
         {
-            onWriteFailure();
-            throw new PersistenceException(name + ": unstow " + op.operationId + " to the outbox failed", ex);
+            database.onWriteFailure();
+            throw new PersistenceException(name + ": unstow " + op.operationId + " to the database.outbox() failed", ex);
         }
         finally
         {
@@ -794,8 +718,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     @Override
     public void insertFromOutbox(final long playerId, final long operationId, final NodeRecord node)
     {
-        ensureOpen();
-        ensureWritable();
+        database.ensureOpen();
+        database.ensureWritable();
         NodeRecords.validate(node);
         batch.clear();
         try
@@ -805,15 +729,15 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
                 deleteZoneIndex(locatedParentZoneId, locatedX, node.entityId);
             }
             putNode(node);
-            deleteId(departed, node.entityId);
+            deleteId(database.departed(), node.entityId);
             writeKey.clear().limit(pair(writeKeyView, playerId, operationId));
-            batch.delete(outbox, writeKey);
-            db.write(syncWrite, batch);
+            batch.delete(database.outbox(), writeKey);
+            database.db().write(syncWrite, batch);
         }
         catch (final RocksDBException ex)
         {
-            onWriteFailure();
-            throw new PersistenceException(name + ": insert from the outbox failed", ex);
+            database.onWriteFailure();
+            throw new PersistenceException(name + ": insert from the database.outbox() failed", ex);
         }
         finally
         {
@@ -824,19 +748,19 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     @Override
     public void removeOutboxEntry(final long playerId, final long operationId)
     {
-        ensureOpen();
-        ensureWritable();
+        database.ensureOpen();
+        database.ensureWritable();
         batch.clear();
         try
         {
             writeKey.clear().limit(pair(writeKeyView, playerId, operationId));
-            batch.delete(outbox, writeKey);
-            db.write(syncWrite, batch);
+            batch.delete(database.outbox(), writeKey);
+            database.db().write(syncWrite, batch);
         }
         catch (final RocksDBException ex)
         {
-            onWriteFailure();
-            throw new PersistenceException(name + ": outbox removal failed", ex);
+            database.onWriteFailure();
+            throw new PersistenceException(name + ": database.outbox() removal failed", ex);
         }
         finally
         {
@@ -847,10 +771,10 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     @Override
     public int forEachOutboxEntry(final OutboxEntryHandler handler)
     {
-        ensureOpen();
+        database.ensureOpen();
         final List<byte[]> keys = new ArrayList<>();
         final List<byte[]> values = new ArrayList<>();
-        try (RocksIterator iterator = db.newIterator(outbox, readOptions))
+        try (RocksIterator iterator = database.db().newIterator(database.outbox(), readOptions))
         {
             for (iterator.seekToFirst(); iterator.isValid(); iterator.next())
             {
@@ -887,7 +811,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
         writeValueView.putLong(OUTBOX_CONTAINER_ID_OFFSET, containerId, VALUE_ORDER);
         writeValueView.putLong(OUTBOX_NODE_ID_OFFSET, node.entityId, VALUE_ORDER);
         final int length = OUTBOX_HEADER_LENGTH + NodeCodec.encode(node, writeValueView, OUTBOX_HEADER_LENGTH);
-        put(outbox, pair(writeKeyView, playerId, operationId), length);
+        put(database.outbox(), pair(writeKeyView, playerId, operationId), length);
     }
 
     @Override
@@ -897,7 +821,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
         {
             return false;
         }
-        final int length = get(zoneIndex, RocksDbKeys.zoneIndex(readKeyView, locatedParentZoneId, locatedX, entityId));
+        final int length = get(database.zoneIndex(), RocksDbKeys.zoneIndex(readKeyView, locatedParentZoneId, locatedX, entityId));
         if (RocksDB.NOT_FOUND == length)
         {
             throw new IllegalStateException(name + ": node " + entityId + " has a locator but no zone index entry");
@@ -909,7 +833,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     @Override
     public boolean containsNode(final long entityId)
     {
-        return RocksDB.NOT_FOUND != get(nodes, id(readKeyView, entityId));
+        return RocksDB.NOT_FOUND != get(database.nodes(), id(readKeyView, entityId));
     }
 
     @Override
@@ -982,7 +906,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     @Override
     public void appendAllNodeIds(final LongArrayList out)
     {
-        try (RocksIterator iterator = db.newIterator(nodes, readOptions))
+        try (RocksIterator iterator = database.db().newIterator(database.nodes(), readOptions))
         {
             for (iterator.seekToFirst(); iterator.isValid(); iterator.next())
             {
@@ -1000,7 +924,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
 
     private boolean replayed(final StowOperation op, final int type)
     {
-        if (RocksDB.NOT_FOUND == get(operations, pair(readKeyView, op.ownerPlayerId, op.operationId)))
+        if (RocksDB.NOT_FOUND == get(database.operations(), pair(readKeyView, op.ownerPlayerId, op.operationId)))
         {
             return false;
         }
@@ -1017,7 +941,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
 
     private boolean replayed(final WalletOperation op, final int type)
     {
-        if (RocksDB.NOT_FOUND == get(operations, pair(readKeyView, op.playerId, op.operationId)))
+        if (RocksDB.NOT_FOUND == get(database.operations(), pair(readKeyView, op.playerId, op.operationId)))
         {
             return false;
         }
@@ -1060,12 +984,12 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
      */
     private boolean hasDeparted(final long entityId)
     {
-        return RocksDB.NOT_FOUND != get(departed, id(readKeyView, entityId));
+        return RocksDB.NOT_FOUND != get(database.departed(), id(readKeyView, entityId));
     }
 
     private boolean isStowedInternal(final long itemId)
     {
-        return RocksDB.NOT_FOUND != get(stowed, id(readKeyView, itemId));
+        return RocksDB.NOT_FOUND != get(database.stowed(), id(readKeyView, itemId));
     }
 
     private int get(final ColumnFamilyHandle family, final int keyLength)
@@ -1074,7 +998,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
         readValue.clear();
         try
         {
-            return db.get(family, readOptions, readKey, readValue);
+            return database.db().get(family, readOptions, readKey, readValue);
         }
         catch (final RocksDBException ex)
         {
@@ -1095,7 +1019,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
      */
     private boolean readLocator(final long entityId)
     {
-        if (RocksDB.NOT_FOUND == get(nodes, id(readKeyView, entityId)))
+        if (RocksDB.NOT_FOUND == get(database.nodes(), id(readKeyView, entityId)))
         {
             return false;
         }
@@ -1108,10 +1032,10 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     {
         writeValueView.putLong(0, node.parentZoneId, VALUE_ORDER);
         writeValueView.putLong(ID_LENGTH, node.x, VALUE_ORDER);
-        put(nodes, id(writeKeyView, node.entityId), LOCATOR_LENGTH);
+        put(database.nodes(), id(writeKeyView, node.entityId), LOCATOR_LENGTH);
 
         final int valueLength = NodeCodec.encode(node, writeValueView, 0);
-        put(zoneIndex, RocksDbKeys.zoneIndex(writeKeyView, node.parentZoneId, node.x, node.entityId), valueLength);
+        put(database.zoneIndex(), RocksDbKeys.zoneIndex(writeKeyView, node.parentZoneId, node.x, node.entityId), valueLength);
     }
 
     private void putStowedItem(final long itemId, final long ownerPlayerId, final long containerId,
@@ -1120,8 +1044,8 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
         writeValueView.putLong(0, ownerPlayerId, VALUE_ORDER);
         writeValueView.putLong(ID_LENGTH, containerId, VALUE_ORDER);
         final int length = STOWED_HEADER_LENGTH + NodeCodec.encode(item, writeValueView, STOWED_HEADER_LENGTH);
-        put(stowed, id(writeKeyView, itemId), length);
-        put(stowedByOwner, pair(writeKeyView, ownerPlayerId, itemId), 0);
+        put(database.stowed(), id(writeKeyView, itemId), length);
+        put(database.stowedByOwner(), pair(writeKeyView, ownerPlayerId, itemId), 0);
     }
 
     private void putOperation(
@@ -1138,7 +1062,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
         writeValueView.putInt(OPERATION_TYPE_OFFSET, type, VALUE_ORDER);
         writeValueView.putLong(OPERATION_SUBJECT_OFFSET, subject, VALUE_ORDER);
         writeValueView.putLong(OPERATION_DELTA_OFFSET, delta, VALUE_ORDER);
-        put(operations, pair(writeKeyView, playerId, operationId), OPERATION_VALUE_LENGTH);
+        put(database.operations(), pair(writeKeyView, playerId, operationId), OPERATION_VALUE_LENGTH);
     }
 
     private void putLong(final ColumnFamilyHandle family, final int keyLength, final long value)
@@ -1165,21 +1089,21 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     private void deleteZoneIndex(final long parentZoneId, final long x, final long entityId) throws RocksDBException
     {
         writeKey.clear().limit(RocksDbKeys.zoneIndex(writeKeyView, parentZoneId, x, entityId));
-        batch.delete(zoneIndex, writeKey);
+        batch.delete(database.zoneIndex(), writeKey);
     }
 
     private void putEdge(final long fromId, final int kindCode, final long toId) throws RocksDBException
     {
-        put(edgesOut, edge(writeKeyView, fromId, kindCode, toId), 0);
-        put(edgesIn, edge(writeKeyView, toId, kindCode, fromId), 0);
+        put(database.edgesOut(), edge(writeKeyView, fromId, kindCode, toId), 0);
+        put(database.edgesIn(), edge(writeKeyView, toId, kindCode, fromId), 0);
     }
 
     private void deleteEdge(final long fromId, final int kindCode, final long toId) throws RocksDBException
     {
         writeKey.clear().limit(edge(writeKeyView, fromId, kindCode, toId));
-        batch.delete(edgesOut, writeKey);
+        batch.delete(database.edgesOut(), writeKey);
         writeKey.clear().limit(edge(writeKeyView, toId, kindCode, fromId));
-        batch.delete(edgesIn, writeKey);
+        batch.delete(database.edgesIn(), writeKey);
     }
 
     /**
@@ -1237,146 +1161,15 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     }
 
     /**
-     * After a failed write (a full disk: RocksDB then refuses every write until it is reopened, even once space is
-     * back) the next write reopens the database first, at most once a second; a reopen that fails is reported like
-     * the write and tried again on a later call. What was acknowledged was synced before its call returned, so the
-     * reopened database (WAL replayed) holds it; the failed write was never acknowledged and is retried by Scribe.
-     */
-    private void ensureWritable()
-    {
-        if (!writeFailed)
-        {
-            return;
-        }
-        final long nowNs = System.nanoTime();
-        if (nowNs - nextReopenNs < 0)
-        {
-            throw new PersistenceException(name + ": unavailable after a failed write, reopening in " +
-                TimeUnit.NANOSECONDS.toMillis(nextReopenNs - nowNs) + " ms");
-        }
-        nextReopenNs = nowNs + REOPEN_INTERVAL_NS;
-        for (final ColumnFamilyHandle handle : handles)
-        {
-            handle.close();
-        }
-        handles.clear();
-        if (null != db)
-        {
-            try
-            {
-                db.closeE();
-            }
-            catch (final RocksDBException ex)
-            {
-                // closing a database in its error state may fail; its files are released either way
-            }
-            db = null; // never call into a closed database: reads and writes wait for the reopen
-        }
-        try
-        {
-            openDb();
-            writeFailed = false;
-            reopens++;
-        }
-        catch (final RocksDBException ex)
-        {
-            throw new PersistenceException(name + ": reopen after a failed write failed", ex);
-        }
-    }
-
-    private void onWriteFailure()
-    {
-        writeFailed = true;
-    }
-
-    /**
      * @return times the database was reopened after a failed write.
      */
     public long reopens()
     {
-        return reopens;
-    }
-
-    private void ensureOpen()
-    {
-        if (closed)
-        {
-            throw new IllegalStateException(name + " is closed");
-        }
-        if (null == db)
-        {
-            ensureWritable(); // a reopen failed earlier: try again (at most once a second) or report unavailable
-        }
-    }
-
-    private void closeAll(final RocksDB opened)
-    {
-        for (final ColumnFamilyHandle handle : handles)
-        {
-            handle.close();
-        }
-        handles.clear();
-        if (null != opened)
-        {
-            try
-            {
-                opened.closeE();
-            }
-            catch (final RocksDBException ex)
-            {
-                throw new PersistenceException(name + ": close failed", ex);
-            }
-            finally
-            {
-                closeOptions();
-            }
-        }
-        else
-        {
-            closeOptions();
-        }
+        return database.reopens();
     }
 
     private void closeOptions()
     {
-        CloseHelper.closeAll(
-            batch, readOptions, prefixReadOptions, syncWrite, pointOptions, prefixOptions, bloomFilter, blockCache,
-            dbOptions);
-    }
-
-    private BlockBasedTableConfig tableConfig()
-    {
-        return new BlockBasedTableConfig()
-            .setBlockCache(blockCache)
-            .setFilterPolicy(bloomFilter)
-            .setCacheIndexAndFilterBlocks(true);
-    }
-
-    /**
-     * Families read by prefix scans (their first 8 key bytes): they get a prefix extractor and prefix blooms, so
-     * that a seek for a prefix that has no keys (a leaf node's children) is mostly answered by a filter.
-     */
-    private static boolean isPrefixScanned(final String family)
-    {
-        return "zone_index".equals(family) || "edges_out".equals(family) || "edges_in".equals(family) ||
-            "stowed_by_owner".equals(family);
-    }
-
-    private static void checkFormat(final RocksDB db, final ColumnFamilyHandle meta) throws RocksDBException
-    {
-        final byte[] format = db.get(meta, FORMAT_KEY);
-        if (null == format)
-        {
-            try (WriteOptions options = new WriteOptions().setSync(true))
-            {
-                db.put(meta, options, FORMAT_KEY, FORMAT_VALUE);
-            }
-        }
-        else if (!Arrays.equals(format, FORMAT_VALUE))
-        {
-            throw new PersistenceException(
-                "unsupported store format " + new String(format, StandardCharsets.US_ASCII) + ", expected " + FORMAT +
-                " (older formats are not migrated: start from an empty directory)");
-        }
+        CloseHelper.closeAll(batch, readOptions, prefixReadOptions, syncWrite);
     }
 }

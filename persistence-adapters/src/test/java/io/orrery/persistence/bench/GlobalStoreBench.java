@@ -9,6 +9,7 @@ import io.orrery.core.persistence.OperationStatus;
 import io.orrery.core.persistence.OperationType;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.persistence.WorldBatch;
 import io.orrery.persistence.PersistenceAdapters;
 import io.orrery.persistence.postgres.PostgresPersistenceAdapter;
@@ -125,7 +126,7 @@ public final class GlobalStoreBench
                     batch.addNodeUpsert().copyFrom(item(itemId(s, i), i));
                 }
                 adapters[s].write(batch);
-                scribes[s] = Scribe.launch(new Scribe.Context()
+                scribes[s] = Scribe.launch(new ScribeContext()
                     .name("bench-" + s)
                     .adapter(adapters[s])
                     .ringSize(1024)

@@ -8,6 +8,7 @@ import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.OperationType;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeContext;
 import io.orrery.persistence.PersistenceAdapters;
 
 import java.io.PrintStream;
@@ -75,7 +76,7 @@ public final class OutboxCrashWorkload
             state[id] = adapter.isStowed(id) ? STOWED : IN_GRAPH;
         }
 
-        final Scribe scribe = Scribe.launch(new Scribe.Context()
+        final Scribe scribe = Scribe.launch(new ScribeContext()
             .name("outbox-crash-" + cycle)
             .adapter(adapter)
             .ringSize(1024)

@@ -5,6 +5,7 @@ package io.orrery.persistence.postgres;
 
 import io.orrery.core.persistence.OperationStatus;
 import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.persistence.ScribeCounter;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
@@ -80,7 +81,7 @@ class PostgresStallTest
         final long[] lastValue = { -1 };
         final List<Long> stopped = new ArrayList<>();
         try (PostgresPersistenceAdapter adapter = PostgresPersistenceAdapter.open(url);
-            Scribe scribe = Scribe.launch(new Scribe.Context()
+            Scribe scribe = Scribe.launch(new ScribeContext()
                 .adapter(adapter)
                 .useConsumerAgentInvoker(true)
                 .retryBackoffMinNs(TimeUnit.MILLISECONDS.toNanos(10))

@@ -6,6 +6,7 @@ package io.orrery.core;
 import io.aeron.Aeron;
 import io.aeron.Counter;
 import io.aeron.driver.MediaDriver;
+import io.aeron.exceptions.ConfigurationException;
 import io.orrery.core.atlas.AtlasContext;
 import io.orrery.core.atlas.MeshAuthority;
 import io.orrery.core.auth.TokenSecrets;
@@ -18,6 +19,7 @@ import io.orrery.core.replicant.InterestConfig;
 import io.orrery.core.replicant.InterestEngine;
 import io.orrery.core.gateway.GatewayContext;
 import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.replicant.ReplicantAgent;
 import io.orrery.core.replicant.ReplicantContext;
 import io.orrery.core.status.AgentDeath;
@@ -45,6 +47,7 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The Replication Layer of one shard as an embeddable library: the Gateway and Replicant role agents over an Aeron
@@ -108,8 +111,11 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             case DEDICATED:
                 invoker = null;
                 runners = new AgentRunner[]{
-                    new AgentRunner(ctx.idleStrategy(), errorHandler, counters[OrreryCounter.ERRORS.id()], gateway),
-                    new AgentRunner(ctx.idleStrategy(), errorHandler, counters[OrreryCounter.ERRORS.id()], replicant)
+                    // an idle strategy holds its backoff state: each thread gets its own
+                    new AgentRunner(ctx.idleStrategySupplier().get(), errorHandler,
+                        counters[OrreryCounter.ERRORS.id()], gateway),
+                    new AgentRunner(ctx.idleStrategySupplier().get(), errorHandler,
+                        counters[OrreryCounter.ERRORS.id()], replicant)
                 };
                 workerRunners = newWorkerRunners(replicant.interestWorkers(), errorHandler);
                 break;
@@ -334,13 +340,13 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
          * World write-behind interval: how often the Replicant offers changed entities to Scribe, and the longest a
          * change waits in Scribe's batch (the same property as Scribe's own flush interval).
          */
-        public static final String PERSISTENCE_FLUSH_INTERVAL_MS_PROP = Scribe.Context.FLUSH_INTERVAL_MS_PROP;
-        public static final long PERSISTENCE_FLUSH_INTERVAL_MS_DEFAULT = Scribe.Context.FLUSH_INTERVAL_MS_DEFAULT;
+        public static final String PERSISTENCE_FLUSH_INTERVAL_MS_PROP = ScribeContext.FLUSH_INTERVAL_MS_PROP;
+        public static final long PERSISTENCE_FLUSH_INTERVAL_MS_DEFAULT = ScribeContext.FLUSH_INTERVAL_MS_DEFAULT;
         /**
          * Events Scribe's ring holds (a power of two; about 1.2 KiB each): Scribe's own property, with a smaller
          * default in a layer.
          */
-        public static final String SCRIBE_RING_SIZE_PROP = Scribe.Context.RING_SIZE_PROP;
+        public static final String SCRIBE_RING_SIZE_PROP = ScribeContext.RING_SIZE_PROP;
         public static final int SCRIBE_RING_SIZE_DEFAULT = 16 * 1024;
         /**
          * How long the Aeron client waits for the media driver's keepalive before it declares the driver gone
@@ -431,6 +437,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         private int interRoleRingCapacity = Integer.getInteger(
             INTER_ROLE_RING_CAPACITY_PROP, INTER_ROLE_RING_CAPACITY_DEFAULT);
         private IdleStrategy idleStrategy;
+        private Supplier<IdleStrategy> idleStrategySupplier;
         private ThreadFactory threadFactory;
         private NanoClock nanoClock;
         private EpochClock epochClock;
@@ -485,9 +492,18 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
 
         private void concludeThreadsAndClocks()
         {
+            if (null == idleStrategySupplier)
+            {
+                if (null != idleStrategy && ThreadingMode.DEDICATED == threadingMode)
+                {
+                    throw new ConfigurationException("DEDICATED runs the Gateway and the Replicant on two threads, " +
+                        "which cannot share one idle strategy (it holds state): set idleStrategySupplier instead");
+                }
+                idleStrategySupplier = this::newIdleStrategy;
+            }
             if (null == idleStrategy)
             {
-                idleStrategy = newIdleStrategy();
+                idleStrategy = idleStrategySupplier.get();
             }
             if (null == threadFactory)
             {
@@ -832,14 +848,43 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             return this;
         }
 
+        /**
+         * @return the idle strategy of the layer's one agent thread ({@link ThreadingMode#SHARED}); by default one
+         * from {@link #idleStrategySupplier()}.
+         */
         public IdleStrategy idleStrategy()
         {
             return idleStrategy;
         }
 
+        /**
+         * @param idleStrategy for the layer's one agent thread in {@link ThreadingMode#SHARED}. Not usable with
+         *                     {@link ThreadingMode#DEDICATED} (two threads): set {@link #idleStrategySupplier} there.
+         * @return this.
+         */
         public Context idleStrategy(final IdleStrategy idleStrategy)
         {
             this.idleStrategy = idleStrategy;
+            return this;
+        }
+
+        /**
+         * @return where each agent thread of the layer gets its own idle strategy (idle strategies hold state and are
+         * never shared between threads); by default {@link #newIdleStrategy()}.
+         */
+        public Supplier<IdleStrategy> idleStrategySupplier()
+        {
+            return idleStrategySupplier;
+        }
+
+        /**
+         * @param idleStrategySupplier called once per agent thread ({@link ThreadingMode#DEDICATED}: the Gateway's
+         *                             and the Replicant's), each call returning a new instance.
+         * @return this.
+         */
+        public Context idleStrategySupplier(final Supplier<IdleStrategy> idleStrategySupplier)
+        {
+            this.idleStrategySupplier = idleStrategySupplier;
             return this;
         }
 

@@ -6,11 +6,12 @@ package io.orrery.core;
 import io.orrery.core.atlas.AtlasContext;
 import io.orrery.core.gateway.GatewayContext;
 import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.replicant.ReplicantContext;
 
 /**
  * The role contexts a Replication Layer composes, one per role ({@link GatewayContext}, {@link ReplicantContext},
- * {@link AtlasContext}, {@link Scribe.Context}), and the layer Context's flat setters and getters of role settings,
+ * {@link AtlasContext}, {@link ScribeContext}), and the layer Context's flat setters and getters of role settings,
  * each a delegate to the role context that owns the setting (documented there). The layer hands each role only its
  * own context.
  *
@@ -21,7 +22,7 @@ abstract class RoleContexts<S extends RoleContexts<S>>
     private final GatewayContext gateway = new GatewayContext();
     private final ReplicantContext replicant = new ReplicantContext();
     private final AtlasContext atlas = new AtlasContext();
-    private final Scribe.Context scribe = new Scribe.Context()
+    private final ScribeContext scribe = new ScribeContext()
         .ringSize(Integer.getInteger(
             ReplicationLayer.Context.SCRIBE_RING_SIZE_PROP, ReplicationLayer.Context.SCRIBE_RING_SIZE_DEFAULT));
 
@@ -53,11 +54,11 @@ abstract class RoleContexts<S extends RoleContexts<S>>
     }
 
     /**
-     * Scribe's settings: with an {@link Scribe.Context#adapter(io.orrery.core.persistence.PersistenceAdapter)
+     * Scribe's settings: with an {@link ScribeContext#adapter(io.orrery.core.persistence.PersistenceAdapter)
      * adapter} the shard is persistent; Scribe's name, Aeron client, thread factory and error handler are the
      * layer's.
      */
-    public Scribe.Context scribe()
+    public ScribeContext scribe()
     {
         return scribe;
     }

@@ -5,7 +5,7 @@ package io.orrery.core;
 
 import io.orrery.core.ingress.IngressLimits;
 import io.orrery.core.persistence.PersistenceAdapter;
-import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.persistence.TestPersistenceAdapter;
 import org.junit.jupiter.api.Test;
 
@@ -69,7 +69,7 @@ class ReplicationLayerContextTest
         assertEquals(ReplicationLayer.Context.MAX_SESSIONS_DEFAULT, ctx.maxSessions());
         assertEquals(ReplicationLayer.Context.TICK_RATE_HZ_DEFAULT, ctx.tickRateHz());
         assertEquals(ReplicationLayer.Context.SCRIBE_RING_SIZE_DEFAULT, ctx.scribeRingSize());
-        assertEquals(TimeUnit.MILLISECONDS.toNanos(Scribe.Context.FLUSH_INTERVAL_MS_DEFAULT),
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(ScribeContext.FLUSH_INTERVAL_MS_DEFAULT),
             ctx.persistenceFlushIntervalNs());
         assertEquals(64 * 1024, ctx.egressTermLength());
         assertEquals(1024 * 1024, ctx.serverEgressTermLength());

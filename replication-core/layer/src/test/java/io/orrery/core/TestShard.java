@@ -10,6 +10,7 @@ import io.orrery.core.client.ClientListener;
 import io.orrery.core.client.ClientSession;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.core.status.OrreryCounter;
+import io.orrery.test.AllocationMeter;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.CachedNanoClock;
 
@@ -36,8 +37,6 @@ final class TestShard implements AutoCloseable
     final Aeron clientAeron;
     final ClientLink link;
     final SessionTokens tokens = new SessionTokens(SECRET);
-    private static final com.sun.management.ThreadMXBean THREADS =
-        (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
     private final BooleanSupplier egressWindowOpen;
     private boolean metering;
     private long layerBytes;
@@ -135,9 +134,9 @@ final class TestShard implements AutoCloseable
         {
             return layer.doWork();
         }
-        final long before = THREADS.getCurrentThreadAllocatedBytes();
+        final long before = AllocationMeter.threadAllocatedBytes();
         final int work = layer.doWork();
-        layerBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
+        layerBytes += AllocationMeter.threadAllocatedBytes() - before;
         return work;
     }
 
@@ -147,9 +146,9 @@ final class TestShard implements AutoCloseable
         {
             return link.doWork();
         }
-        final long before = THREADS.getCurrentThreadAllocatedBytes();
+        final long before = AllocationMeter.threadAllocatedBytes();
         final int work = link.doWork();
-        linkBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
+        linkBytes += AllocationMeter.threadAllocatedBytes() - before;
         return work;
     }
 

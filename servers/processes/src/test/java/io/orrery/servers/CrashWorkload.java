@@ -10,6 +10,7 @@ import io.orrery.core.persistence.OperationStatus;
 import io.orrery.core.persistence.OperationType;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeContext;
 import io.orrery.persistence.rocksdb.RocksDbPersistenceAdapter;
 import org.agrona.collections.LongHashSet;
 
@@ -64,7 +65,7 @@ public final class CrashWorkload implements CompletionHandler
             stowed[p] = adapter.isStowed(item);
             granted[p] = stowed[p] || nodes.contains(item);
         }
-        scribe = Scribe.launch(new Scribe.Context()
+        scribe = Scribe.launch(new ScribeContext()
             .adapter(adapter)
             .name("crash-" + run)
             .ringSize(8 * 1024)

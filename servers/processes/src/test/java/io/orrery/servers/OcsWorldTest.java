@@ -16,6 +16,7 @@ import io.orrery.core.client.ClientSession;
 import io.orrery.core.common.EntityIds;
 import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.persistence.WorldBatch;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.core.replicant.RegionStreamer;
@@ -250,7 +251,7 @@ class OcsWorldTest
         final Counter[] counters = counters();
         final EntityStore store = new EntityStore(4 * perCell + 16, 64);
         final WorldPersistence world = new WorldPersistence(store, counters, TimeUnit.MILLISECONDS.toNanos(100));
-        try (Scribe scribe = Scribe.launch(new Scribe.Context().adapter(adapter).name("ocs-latency").ringSize(4096)))
+        try (Scribe scribe = Scribe.launch(new ScribeContext().adapter(adapter).name("ocs-latency").ringSize(4096)))
         {
             world.scribe(scribe);
             final RegionStreamer streamer = new RegionStreamer(store, world, new DefaultAuthority(), counters,

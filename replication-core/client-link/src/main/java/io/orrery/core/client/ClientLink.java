@@ -9,28 +9,13 @@ import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.exceptions.RegistrationException;
-import io.aeron.logbuffer.ControlledFragmentHandler;
-import io.aeron.logbuffer.Header;
 import io.orrery.link.BoundedFragmentAssembler;
-import io.orrery.link.EntityState;
-import io.orrery.wire.CompactUpdates;
-import io.orrery.wire.MessageValidator;
 import io.orrery.wire.codec.DespawnReason;
-import io.orrery.wire.codec.DisconnectDecoder;
 import io.orrery.wire.codec.DisconnectReason;
-import io.orrery.wire.codec.EntityDespawnDecoder;
-import io.orrery.wire.codec.EntitySpawnDecoder;
-import io.orrery.wire.codec.EntityUpdateBatchDecoder;
-import io.orrery.wire.codec.EntityUpdatesCompactDecoder;
-import io.orrery.wire.codec.HeartbeatDecoder;
-import io.orrery.wire.codec.MessageHeaderDecoder;
-import io.orrery.wire.codec.RejectDecoder;
 import io.orrery.wire.codec.RejectReason;
-import io.orrery.wire.codec.StowResultDecoder;
 import io.orrery.wire.codec.WelcomeDecoder;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
-import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
@@ -285,28 +270,12 @@ public final class ClientLink implements Agent, AutoCloseable
     private final Long2ObjectHashMap<ClientSession> sessionByCorrelation = new Long2ObjectHashMap<>();
     private final ArrayList<ClientSession> sessions = new ArrayList<>();
 
-    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
-    private final WelcomeDecoder welcomeDecoder = new WelcomeDecoder();
-    private final RejectDecoder rejectDecoder = new RejectDecoder();
-    private final HeartbeatDecoder heartbeatDecoder = new HeartbeatDecoder();
-    private final DisconnectDecoder disconnectDecoder = new DisconnectDecoder();
-    private final EntitySpawnDecoder spawnDecoder = new EntitySpawnDecoder();
-    private final EntityUpdateBatchDecoder batchDecoder = new EntityUpdateBatchDecoder();
-    private final EntityDespawnDecoder despawnDecoder = new EntityDespawnDecoder();
-    private final EntityUpdatesCompactDecoder compactDecoder = new EntityUpdatesCompactDecoder();
-    private final UnsafeBuffer compactEntries = new UnsafeBuffer(0, 0);
-    private final CompactUpdates.Reader compactReader = new CompactUpdates.Reader();
-    private final EntityState decoded = new EntityState(0);
-    private final StowResultDecoder stowResultDecoder = new StowResultDecoder();
+    private final ClientResponseAdapter responseAdapter = new ClientResponseAdapter(new ResponseListener());
 
     private long nowNs;
     private boolean responsesDrained;
     private long jitterState;
     private long nextSweepNs;
-    private long bytesReceived;
-    private long unknownImageMessages;
-    private long malformedMessages;
-    private long untrustedRejects;
 
     public ClientLink(final Aeron aeron, final Settings settings)
     {
@@ -316,7 +285,7 @@ public final class ClientLink implements Agent, AutoCloseable
         this.ingressChannel = withTermLength(settings.ingressChannel);
         this.jitterState = correlationIds.nextLong() | 1L;
         this.assembler = new BoundedFragmentAssembler(
-            this::onFragment,
+            responseAdapter,
             MAX_MESSAGE_LENGTH,
             settings.maxResponseTermLength,
             settings.maxReassemblies,
@@ -368,6 +337,7 @@ public final class ClientLink implements Agent, AutoCloseable
     public int doWork()
     {
         nowNs = clock.nanoTime();
+        responseAdapter.nowNs(nowNs);
         int workCount = responses.controlledPoll(assembler, FRAGMENT_LIMIT);
         responsesDrained = workCount < FRAGMENT_LIMIT;
         for (int i = sessions.size() - 1; i >= 0; i--)
@@ -424,7 +394,7 @@ public final class ClientLink implements Agent, AutoCloseable
      */
     public long unknownImageMessages()
     {
-        return unknownImageMessages;
+        return responseAdapter.unknownImageMessages();
     }
 
     /**
@@ -433,12 +403,12 @@ public final class ClientLink implements Agent, AutoCloseable
      */
     public long bytesReceived()
     {
-        return bytesReceived;
+        return responseAdapter.bytesReceived();
     }
 
     public long malformedMessages()
     {
-        return malformedMessages;
+        return responseAdapter.malformedMessages();
     }
 
     /**
@@ -447,7 +417,7 @@ public final class ClientLink implements Agent, AutoCloseable
      */
     public long untrustedRejects()
     {
-        return untrustedRejects;
+        return responseAdapter.untrustedRejects();
     }
 
     /**
@@ -836,302 +806,75 @@ public final class ClientLink implements Agent, AutoCloseable
         session.listener.onDisconnect(session, reason);
     }
 
-    private ControlledFragmentHandler.Action onFragment(
-        final DirectBuffer buffer, final int offset, final int length, final Header header)
+    /**
+     * The link's side of the response adapter: the handshake and the layer's disconnects change sessions here.
+     */
+    private final class ResponseListener implements ClientResponseListener
     {
-        onMessage(buffer, offset, length, header);
-        return ControlledFragmentHandler.Action.CONTINUE;
-    }
-
-    private void onMessage(final DirectBuffer buffer, final int offset, final int length, final Header header)
-    {
-        bytesReceived += length;
-        if (MessageValidator.validate(buffer, offset, length) < 0)
+        @Override
+        public ClientSession sessionByImage(final int imageSessionId)
         {
-            malformedMessages++;
-            final ClientSession session = sessionByImage.get(header.sessionId());
-            if (null != session)
-            {
-                session.malformedReceived++;
-            }
-            return;
+            return sessionByImage.get(imageSessionId);
         }
 
-        headerDecoder.wrap(buffer, offset);
-        final int templateId = headerDecoder.templateId();
-        final ClientSession session = sessionByImage.get(header.sessionId());
-        if (null == session)
+        @Override
+        public boolean onWelcome(final int imageSessionId, final WelcomeDecoder welcome)
         {
-            onUnboundImage(templateId, buffer, offset, header.sessionId());
-            return;
+            final ClientSession session = sessionByCorrelation.get(welcome.clientCorrelationId());
+            if (null == session || ClientSession.State.AWAITING_WELCOME != session.state)
+            {
+                return false;
+            }
+            session.imageSessionId = imageSessionId;
+            session.responseImage = responses.imageBySessionId(imageSessionId);
+            sessionByImage.put(imageSessionId, session);
+            session.sessionId = welcome.sessionId();
+            session.playerEntityId = welcome.playerEntityId();
+            session.heartbeatIntervalNs = TimeUnit.MILLISECONDS.toNanos(welcome.heartbeatIntervalMs());
+            session.sessionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(welcome.sessionTimeoutMs());
+            session.layerSilenceTimeoutNs = session.heartbeatIntervalNs > 0 ? Math.min(session.sessionTimeoutNs,
+                settings.layerLossHeartbeats * session.heartbeatIntervalNs) : session.sessionTimeoutNs;
+            session.state = ClientSession.State.CONNECTED;
+            session.connectedNs = nowNs;
+            session.lastReceivedNs = nowNs;
+            if (session.resuming)
+            {
+                session.resuming = false;
+                session.resumptions++;
+                session.longestResumeNs = Math.max(session.longestResumeNs, nowNs - session.resumeStartNs);
+                session.resumedAtNs = nowNs;
+                session.staleSweepAtNs = nowNs + settings.resumeSettleNs;
+                session.rollbackWindow = true;
+                session.helloBackoffNs = 0;
+            }
+            session.listener.onWelcome(session);
+            return true;
         }
 
-        session.lastReceivedNs = nowNs;
-        switch (templateId)
+        @Override
+        public boolean onHelloRejected(final long clientCorrelationId, final int reason, final int rejectedTemplateId)
         {
-            case EntityUpdatesCompactDecoder.TEMPLATE_ID:
-                onCompactUpdates(session, buffer, offset);
-                break;
-
-            case EntityUpdateBatchDecoder.TEMPLATE_ID:
-                onUpdateBatch(session, buffer, offset);
-                break;
-
-            case EntitySpawnDecoder.TEMPLATE_ID:
-                onSpawn(session, buffer, offset);
-                break;
-
-            case EntityDespawnDecoder.TEMPLATE_ID:
-                despawnDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                final long entityId = despawnDecoder.entityId();
-                final int reason = despawnDecoder.reasonRaw();
-                if (session.view.release(entityId))
-                {
-                    session.despawnsReceived++;
-                    session.listener.onDespawn(session, entityId, reason);
-                }
-                else
-                {
-                    session.despawnsForUnknownEntities++;
-                }
-                break;
-
-            case HeartbeatDecoder.TEMPLATE_ID:
-                break;
-
-            case StowResultDecoder.TEMPLATE_ID:
-                stowResultDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                session.stowResultsReceived++;
-                session.listener.onStowResult(session, stowResultDecoder.operationId(),
-                    stowResultDecoder.itemEntityId(), 0 != stowResultDecoder.stowed(), stowResultDecoder.statusRaw());
-                break;
-
-            case RejectDecoder.TEMPLATE_ID:
-                rejectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                session.rejectsReceived++;
-                session.listener.onReject(session, rejectDecoder.reasonRaw(), rejectDecoder.rejectedTemplateId());
-                break;
-
-            case DisconnectDecoder.TEMPLATE_ID:
-                disconnectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                final int disconnectReason = disconnectDecoder.reasonRaw();
-                if (settings.resume && DisconnectReason.shutdown.value() == disconnectReason &&
-                    ClientSession.State.CONNECTED == session.state)
-                {
-                    startResume(session, ClientSession.LOSS_SHUTDOWN); // a layer stopping cleanly, to be restarted
-                }
-                else
-                {
-                    close(session, ClientSession.State.DISCONNECTED, disconnectReason);
-                }
-                break;
-
-            default:
-                break;
+            final ClientSession session = sessionByCorrelation.get(clientCorrelationId);
+            if (null == session || ClientSession.State.AWAITING_WELCOME != session.state)
+            {
+                return false;
+            }
+            ClientLink.this.onHelloRejected(session, reason, rejectedTemplateId);
+            return true;
         }
-    }
 
-    private void onUnboundImage(final int templateId, final DirectBuffer buffer, final int offset,
-        final int imageSessionId)
-    {
-        if (WelcomeDecoder.TEMPLATE_ID == templateId)
+        @Override
+        public void onDisconnect(final ClientSession session, final int reason)
         {
-            welcomeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-            final ClientSession session = sessionByCorrelation.get(welcomeDecoder.clientCorrelationId());
-            if (null != session && ClientSession.State.AWAITING_WELCOME == session.state)
+            if (settings.resume && DisconnectReason.shutdown.value() == reason &&
+                ClientSession.State.CONNECTED == session.state)
             {
-                session.imageSessionId = imageSessionId;
-                session.responseImage = responses.imageBySessionId(imageSessionId);
-                sessionByImage.put(imageSessionId, session);
-                session.sessionId = welcomeDecoder.sessionId();
-                session.playerEntityId = welcomeDecoder.playerEntityId();
-                session.heartbeatIntervalNs = TimeUnit.MILLISECONDS.toNanos(welcomeDecoder.heartbeatIntervalMs());
-                session.sessionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(welcomeDecoder.sessionTimeoutMs());
-                session.layerSilenceTimeoutNs = session.heartbeatIntervalNs > 0 ? Math.min(session.sessionTimeoutNs,
-                    settings.layerLossHeartbeats * session.heartbeatIntervalNs) : session.sessionTimeoutNs;
-                session.state = ClientSession.State.CONNECTED;
-                session.connectedNs = nowNs;
-                session.lastReceivedNs = nowNs;
-                if (session.resuming)
-                {
-                    session.resuming = false;
-                    session.resumptions++;
-                    session.longestResumeNs = Math.max(session.longestResumeNs, nowNs - session.resumeStartNs);
-                    session.resumedAtNs = nowNs;
-                    session.staleSweepAtNs = nowNs + settings.resumeSettleNs;
-                    session.rollbackWindow = true;
-                    session.helloBackoffNs = 0;
-                }
-                session.listener.onWelcome(session);
-                return;
+                startResume(session, ClientSession.LOSS_SHUTDOWN); // a layer stopping cleanly, to be restarted
             }
-        }
-        else if (RejectDecoder.TEMPLATE_ID == templateId)
-        {
-            rejectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-            final ClientSession session = sessionByCorrelation.get(rejectDecoder.clientCorrelationId());
-            if (null != session && ClientSession.State.AWAITING_WELCOME == session.state)
+            else
             {
-                onHelloRejected(session, rejectDecoder.reasonRaw(), rejectDecoder.rejectedTemplateId());
-                return;
+                close(session, ClientSession.State.DISCONNECTED, reason);
             }
-            untrustedRejects++;
-        }
-        unknownImageMessages++;
-    }
-
-    private void onSpawn(final ClientSession session, final DirectBuffer buffer, final int offset)
-    {
-        final EntitySpawnDecoder spawn = spawnDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        final long entityId = spawn.entityId();
-        final ClientEntityView view = session.view;
-        int slot = view.slotOf(entityId);
-        if (ClientEntityView.NULL_SLOT != slot)
-        {
-            // a resync, or an incarnation the layer despawned in a message this link has not seen: replace, never drop
-            session.spawnsReplacingHeld++;
-        }
-        else
-        {
-            slot = view.acquire(entityId);
-            if (ClientEntityView.NULL_SLOT == slot)
-            {
-                session.viewOverflows++;
-                return;
-            }
-        }
-        final EntityState state = decoded.reset().entityId(entityId)
-            .archetypeId(spawn.archetypeId())
-            .parentZoneId(spawn.parentZoneId())
-            .position(spawn.position().x(), spawn.position().y(), spawn.position().z())
-            .orientation(spawn.orientation().x(), spawn.orientation().y(), spawn.orientation().z(),
-                spawn.orientation().w())
-            .velocity(spawn.velocity().x(), spawn.velocity().y(), spawn.velocity().z())
-            .radius(spawn.radius())
-            .authorityEpoch(spawn.authorityEpoch())
-            .lastAppliedInputSequence(spawn.lastAppliedInputSequence());
-        final long epoch = state.authorityEpoch();
-        final long lastApplied = state.lastAppliedInputSequence();
-        spawn.serverTimeNs();
-        final int handle = spawn.updateHandle();
-        spawn.skipComponentState();
-        view.set(slot, state, nowNs);
-        if (!view.bindHandle(slot, handle))
-        {
-            session.viewOverflows++;
-        }
-        session.spawnsReceived++;
-        if (entityId == session.playerEntityId)
-        {
-            session.onOwnEntity(lastApplied, epoch, nowNs);
-        }
-        session.listener.onSpawn(session, view, slot);
-    }
-
-    private void onCompactUpdates(final ClientSession session, final DirectBuffer buffer, final int offset)
-    {
-        final EntityUpdatesCompactDecoder message = compactDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        message.tick();
-        message.wrapEntries(compactEntries);
-        final CompactUpdates.Reader entry = compactReader.wrap(compactEntries, 0, compactEntries.capacity());
-        final ClientEntityView view = session.view;
-        while (entry.hasNext())
-        {
-            entry.next();
-            final int slot = view.slotOfHandle(entry.handle());
-            if (ClientEntityView.NULL_SLOT == slot)
-            {
-                session.updatesForUnknownEntities++;
-                continue;
-            }
-            final int mask = entry.mask();
-            final EntityState state = view.copyTo(slot, decoded);
-            if (0 != (mask & CompactUpdates.PARENT_ZONE))
-            {
-                state.parentZoneId(entry.parentZoneId())
-                    .position(entry.positionX(), entry.positionY(), entry.positionZ());
-            }
-            else if (0 != (mask & CompactUpdates.POSITION))
-            {
-                state.position(
-                    state.x() + entry.positionX() * CompactUpdates.POSITION_UNIT_MM,
-                    state.y() + entry.positionY() * CompactUpdates.POSITION_UNIT_MM,
-                    state.z() + entry.positionZ() * CompactUpdates.POSITION_UNIT_MM);
-            }
-            if (0 != (mask & CompactUpdates.VELOCITY))
-            {
-                state.velocity(CompactUpdates.velocityOf(entry.velocityX()),
-                    CompactUpdates.velocityOf(entry.velocityY()), CompactUpdates.velocityOf(entry.velocityZ()));
-            }
-            if (0 != (mask & CompactUpdates.ORIENTATION))
-            {
-                final int packed = entry.orientation();
-                state.orientation(CompactUpdates.orientationComponent(packed, 0),
-                    CompactUpdates.orientationComponent(packed, 1), CompactUpdates.orientationComponent(packed, 2),
-                    CompactUpdates.orientationComponent(packed, 3));
-            }
-            if (0 != (mask & CompactUpdates.SIZE))
-            {
-                state.radius(entry.radius());
-            }
-            if (0 != (mask & CompactUpdates.AUTHORITY_EPOCH))
-            {
-                state.authorityEpoch(entry.authorityEpoch());
-            }
-            if (0 != (mask & CompactUpdates.LAST_APPLIED_INPUT))
-            {
-                state.lastAppliedInputSequence(state.lastAppliedInputSequence() + entry.lastAppliedInputDelta());
-            }
-            final long epoch = state.authorityEpoch();
-            final long lastApplied = state.lastAppliedInputSequence();
-            view.set(slot, state, nowNs);
-            session.updatesReceived++;
-            if (view.entityId(slot) == session.playerEntityId)
-            {
-                session.onOwnEntity(lastApplied, epoch, nowNs);
-            }
-            session.listener.onUpdate(session, view, slot, mask);
-        }
-    }
-
-    private void onUpdateBatch(final ClientSession session, final DirectBuffer buffer, final int offset)
-    {
-        final EntityUpdateBatchDecoder batch = batchDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        batch.serverTimeNs();
-        batch.tick();
-        final ClientEntityView view = session.view;
-        for (final EntityUpdateBatchDecoder.UpdatesDecoder update : batch.updates())
-        {
-            final long entityId = update.entityId();
-            final int mask = update.changed().getRaw();
-            final EntityState state = decoded.reset().entityId(entityId)
-                .parentZoneId(update.parentZoneId())
-                .position(update.position().x(), update.position().y(), update.position().z());
-            update.orientation();
-            state.velocity(update.velocity().x(), update.velocity().y(), update.velocity().z())
-                .radius(update.radius())
-                .authorityEpoch(update.authorityEpoch())
-                .lastAppliedInputSequence(update.lastAppliedInputSequence());
-            update.skipComponentState();
-            final long epoch = state.authorityEpoch();
-            final long lastApplied = state.lastAppliedInputSequence();
-
-            final int slot = view.slotOf(entityId);
-            if (ClientEntityView.NULL_SLOT == slot)
-            {
-                session.updatesForUnknownEntities++;
-                continue;
-            }
-            // this message's orientation is not applied (as before): the view keeps the spawn's or a compact one
-            state.archetypeId(view.archetypeId(slot)).orientation(view.orientationX(slot), view.orientationY(slot),
-                view.orientationZ(slot), view.orientationW(slot));
-            view.set(slot, state, nowNs);
-            session.updatesReceived++;
-            if (entityId == session.playerEntityId)
-            {
-                session.onOwnEntity(lastApplied, epoch, nowNs);
-            }
-            session.listener.onUpdate(session, view, slot, mask);
         }
     }
 

@@ -5,22 +5,12 @@ package io.orrery.core.persistence;
 
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.SleepingWaitStrategy;
-import io.aeron.Aeron;
-import io.aeron.exceptions.ConfigurationException;
 import io.orrery.core.ThreadingMode;
-import io.orrery.link.DistinctErrorPrinter;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.ErrorHandler;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
-import org.agrona.concurrent.status.CountersManager;
 
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
 
@@ -42,17 +32,17 @@ import java.util.concurrent.TimeUnit;
  * {@link #pollCompletions(CompletionHandler, int)},
  * {@link #flushNow()}, {@link #awaitDurable(long, long)} and {@link #close()} must be called from one thread, the
  * producer. Offers never block and never allocate: they return {@code false} when the ring is full (counted as
- * {@link ScribeCounter#RING_FULL}) or, for operations, when {@link Context#maxPendingOperations()} operations await
- * their completion being polled ({@link ScribeCounter#OPERATIONS_BACK_PRESSURED}); the caller keeps the change and
+ * {@link ScribeCounter#RING_FULL}) or, for operations, when {@link ScribeContext#maxPendingOperations()}
+ * operations await their completion being polled ({@link ScribeCounter#OPERATIONS_BACK_PRESSURED}); the caller keeps the change and
  * offers it again later (next tick), so a slow or unavailable store back-pressures the producer instead of growing
  * memory. Arguments that break a precondition (component state longer than
  * {@link NodeRecord#MAX_COMPONENT_STATE_LENGTH}, a null kind or record) are programming errors and throw
  * {@link IllegalArgumentException}.
  * <p>
- * Threading follows {@link Context#threadingMode()}: in {@link ThreadingMode#SHARED} and
+ * Threading follows {@link ScribeContext#threadingMode()}: in {@link ThreadingMode#SHARED} and
  * {@link ThreadingMode#DEDICATED} the consumer runs as an Agrona agent on a thread of its own from
- * {@link Context#threadFactory()}; in {@link ThreadingMode#INVOKER} no thread is started and the caller steps it with
- * {@link #invokeConsumer()} (deterministic tests, and a Replication Layer in INVOKER mode, whose Replicant steps it
+ * {@link ScribeContext#threadFactory()}; in {@link ThreadingMode#INVOKER} no thread is started and the caller steps
+ * it with {@link #invokeConsumer()} (deterministic tests, and a Replication Layer in INVOKER mode, whose Replicant steps it
  * in its duty cycle). Counters, {@link #durableSequence()} and the latency recorders are readable from any thread.
  * <p>
  * The parts: this class is the producer API and lifecycle; {@link ScribeConsumer} coalesces and writes;
@@ -71,7 +61,7 @@ public final class Scribe implements AutoCloseable
      */
     public static final long MAX_RECORDED_LATENCY_NS = TimeUnit.SECONDS.toNanos(60);
 
-    private final Context ctx;
+    private final ScribeContext ctx;
     private final RingBuffer<ScribeEvent> ring;
     private final ScribeReturnPath returnPath;
     private final ScribeConsumer consumer;
@@ -86,7 +76,7 @@ public final class Scribe implements AutoCloseable
     private long lastOfferedSequence = -1;
     private boolean isClosed;
 
-    private Scribe(final Context ctx)
+    private Scribe(final ScribeContext ctx)
     {
         this.ctx = ctx;
 
@@ -110,10 +100,11 @@ public final class Scribe implements AutoCloseable
     /**
      * Launch a Scribe. The context is concluded here; on failure everything opened is closed.
      *
-     * @param ctx settings, defaults from system properties; {@link Context#adapter(PersistenceAdapter)} is required.
+     * @param ctx settings, defaults from system properties; {@link ScribeContext#adapter(PersistenceAdapter)} is
+     *            required.
      * @return the running Scribe; close it to drain and stop. The adapter stays open: it is the caller's.
      */
-    public static Scribe launch(final Context ctx)
+    public static Scribe launch(final ScribeContext ctx)
     {
         Scribe scribe = null;
         try
@@ -133,7 +124,7 @@ public final class Scribe implements AutoCloseable
         }
     }
 
-    public Context context()
+    public ScribeContext context()
     {
         return ctx;
     }
@@ -602,8 +593,8 @@ public final class Scribe implements AutoCloseable
 
     /**
      * Drain and stop: every change and operation offered so far is made durable (pending world changes written at
-     * once, not after the flush interval), waiting at most {@link Context#closeTimeoutNs()} (a store that stays down
-     * longer). Completions of operations stay pollable after close. If the timeout passes, the consumer is stopped;
+     * once, not after the flush interval), waiting at most {@link ScribeContext#closeTimeoutNs()} (a store that stays
+     * down longer). Completions of operations stay pollable after close. If the timeout passes, the consumer is stopped;
      * operations that were not applied complete with {@link OperationStatus#STORE_ERROR} (nothing changed in the
      * store), world changes that were not written are counted in {@link ScribeCounter#LOST_AT_CLOSE} and reported
      * to the error handler. The adapter is not closed: it is the caller's.
@@ -690,392 +681,6 @@ public final class Scribe implements AutoCloseable
         if (null == node)
         {
             throw new IllegalArgumentException("node must not be null");
-        }
-    }
-
-    /**
-     * Settings of a Scribe. Every setting has a default, overridable by the system property named in its constant,
-     * except the adapter, which is required. {@link #conclude()} validates once.
-     */
-    public static final class Context
-    {
-        public static final String NAME_PROP = "orrery.scribe.name";
-        public static final String NAME_DEFAULT = "orrery";
-        public static final String RING_SIZE_PROP = "orrery.scribe.ring.size";
-        public static final int RING_SIZE_DEFAULT = 64 * 1024;
-        public static final String FLUSH_INTERVAL_MS_PROP = "orrery.scribe.flush.interval.ms";
-        public static final long FLUSH_INTERVAL_MS_DEFAULT = 100;
-        public static final String MAX_COALESCED_ENTITIES_PROP = "orrery.scribe.max.coalesced.entities";
-        public static final int MAX_COALESCED_ENTITIES_DEFAULT = 16 * 1024;
-        public static final String MAX_PENDING_OPERATIONS_PROP = "orrery.scribe.max.pending.operations";
-        public static final int MAX_PENDING_OPERATIONS_DEFAULT = 4 * 1024;
-        public static final String RETRY_BACKOFF_MIN_MS_PROP = "orrery.scribe.retry.backoff.min.ms";
-        public static final long RETRY_BACKOFF_MIN_MS_DEFAULT = 1;
-        public static final String RETRY_BACKOFF_MAX_MS_PROP = "orrery.scribe.retry.backoff.max.ms";
-        public static final long RETRY_BACKOFF_MAX_MS_DEFAULT = 1000;
-        public static final String CLOSE_TIMEOUT_MS_PROP = "orrery.scribe.close.timeout.ms";
-        public static final long CLOSE_TIMEOUT_MS_DEFAULT = 10_000;
-        public static final String LOAD_RING_CAPACITY_PROP = "orrery.scribe.load.ring.capacity";
-        public static final int LOAD_RING_CAPACITY_DEFAULT = 4 * 1024 * 1024;
-        public static final String THREADING_MODE_PROP = "orrery.scribe.threading.mode";
-        public static final ThreadingMode THREADING_MODE_DEFAULT = ThreadingMode.SHARED;
-
-        private boolean isConcluded;
-        private String name = System.getProperty(NAME_PROP, NAME_DEFAULT);
-        private int ringSize = Integer.getInteger(RING_SIZE_PROP, RING_SIZE_DEFAULT);
-        private long flushIntervalNs = TimeUnit.MILLISECONDS.toNanos(
-            Long.getLong(FLUSH_INTERVAL_MS_PROP, FLUSH_INTERVAL_MS_DEFAULT));
-        private int maxCoalescedEntities = Integer.getInteger(
-            MAX_COALESCED_ENTITIES_PROP, MAX_COALESCED_ENTITIES_DEFAULT);
-        private int maxPendingOperations = Integer.getInteger(
-            MAX_PENDING_OPERATIONS_PROP, MAX_PENDING_OPERATIONS_DEFAULT);
-        private long retryBackoffMinNs = TimeUnit.MILLISECONDS.toNanos(
-            Long.getLong(RETRY_BACKOFF_MIN_MS_PROP, RETRY_BACKOFF_MIN_MS_DEFAULT));
-        private long retryBackoffMaxNs = TimeUnit.MILLISECONDS.toNanos(
-            Long.getLong(RETRY_BACKOFF_MAX_MS_PROP, RETRY_BACKOFF_MAX_MS_DEFAULT));
-        private long closeTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
-            Long.getLong(CLOSE_TIMEOUT_MS_PROP, CLOSE_TIMEOUT_MS_DEFAULT));
-        private int loadRingCapacity = Integer.getInteger(LOAD_RING_CAPACITY_PROP, LOAD_RING_CAPACITY_DEFAULT);
-        private ThreadingMode threadingMode = ThreadingMode.valueOf(
-            System.getProperty(THREADING_MODE_PROP, THREADING_MODE_DEFAULT.name()));
-        private PersistenceAdapter adapter;
-        private IdleStrategy idleStrategy;
-        private ThreadFactory threadFactory;
-        private ErrorHandler errorHandler;
-        private NanoClock nanoClock;
-        private Aeron aeron;
-        private CountersManager countersManager;
-
-        /**
-         * Validate settings and fill in defaults. Idempotent.
-         *
-         * @return this.
-         */
-        public Context conclude()
-        {
-            if (isConcluded)
-            {
-                return this;
-            }
-            if (null == adapter)
-            {
-                throw new ConfigurationException("Scribe needs a PersistenceAdapter");
-            }
-            if (ringSize < 2 || Integer.bitCount(ringSize) != 1)
-            {
-                throw new ConfigurationException("ringSize must be a power of two >= 2: " + ringSize);
-            }
-            if (flushIntervalNs < 0)
-            {
-                throw new ConfigurationException("flushIntervalNs must be >= 0: " + flushIntervalNs);
-            }
-            if (maxCoalescedEntities < 1 || maxCoalescedEntities > (1 << 26))
-            {
-                throw new ConfigurationException("maxCoalescedEntities must be in [1, 2^26]: " + maxCoalescedEntities);
-            }
-            if (maxPendingOperations < 1 || maxPendingOperations > (1 << 19))
-            {
-                throw new ConfigurationException("maxPendingOperations must be in [1, 2^19]: " + maxPendingOperations);
-            }
-            if (retryBackoffMinNs <= 0 || retryBackoffMaxNs < retryBackoffMinNs)
-            {
-                throw new ConfigurationException("need 0 < retryBackoffMinNs <= retryBackoffMaxNs: " +
-                    retryBackoffMinNs + ", " + retryBackoffMaxNs);
-            }
-            if (loadRingCapacity < 4096 || Integer.bitCount(loadRingCapacity) != 1)
-            {
-                throw new ConfigurationException("loadRingCapacity must be a power of two >= 4096: " +
-                    loadRingCapacity);
-            }
-            if (closeTimeoutNs < 0)
-            {
-                throw new ConfigurationException("closeTimeoutNs must be >= 0: " + closeTimeoutNs);
-            }
-            if (null == threadingMode)
-            {
-                throw new ConfigurationException("threadingMode must not be null");
-            }
-            if (null == idleStrategy)
-            {
-                // Two cores: never spin for long; park up to 1 ms when the ring is empty.
-                idleStrategy = new BackoffIdleStrategy(
-                    10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
-            }
-            if (null == threadFactory)
-            {
-                threadFactory = Context::newDaemonThread;
-            }
-            if (null == errorHandler)
-            {
-                errorHandler = new DistinctErrorPrinter(System.err);
-            }
-            if (null == nanoClock)
-            {
-                nanoClock = SystemNanoClock.INSTANCE;
-            }
-            isConcluded = true;
-            return this;
-        }
-
-        private static Thread newDaemonThread(final Runnable runnable)
-        {
-            final Thread thread = new Thread(runnable);
-            thread.setDaemon(true); // as the Replication Layer's agents; close() is what drains, not JVM exit
-            return thread;
-        }
-
-        public String name()
-        {
-            return name;
-        }
-
-        /**
-         * @param name included in counter labels and the consumer thread's name.
-         */
-        public Context name(final String name)
-        {
-            this.name = name;
-            return this;
-        }
-
-        public PersistenceAdapter adapter()
-        {
-            return adapter;
-        }
-
-        /**
-         * @param adapter the store; required. Scribe does not close it.
-         */
-        public Context adapter(final PersistenceAdapter adapter)
-        {
-            this.adapter = adapter;
-            return this;
-        }
-
-        public int ringSize()
-        {
-            return ringSize;
-        }
-
-        /**
-         * @param ringSize events the ring holds, a power of two; each event holds a {@link NodeRecord} (about
-         *                 1.2 KiB), so the default 64 Ki events take about 80 MiB.
-         */
-        public Context ringSize(final int ringSize)
-        {
-            this.ringSize = ringSize;
-            return this;
-        }
-
-        public long flushIntervalNs()
-        {
-            return flushIntervalNs;
-        }
-
-        /**
-         * @param flushIntervalNs longest time a world change waits in the coalescing batch before it is written.
-         */
-        public Context flushIntervalNs(final long flushIntervalNs)
-        {
-            this.flushIntervalNs = flushIntervalNs;
-            return this;
-        }
-
-        public int maxCoalescedEntities()
-        {
-            return maxCoalescedEntities;
-        }
-
-        /**
-         * @param maxCoalescedEntities capacity of the coalescing batch (node upserts, node removals and edges each);
-         *                             a full batch is written at once.
-         */
-        public Context maxCoalescedEntities(final int maxCoalescedEntities)
-        {
-            this.maxCoalescedEntities = maxCoalescedEntities;
-            return this;
-        }
-
-        public int maxPendingOperations()
-        {
-            return maxPendingOperations;
-        }
-
-        /**
-         * @param maxPendingOperations operations offered but whose completion has not been polled, at most; sizes
-         *                             the completion ring.
-         */
-        public Context maxPendingOperations(final int maxPendingOperations)
-        {
-            this.maxPendingOperations = maxPendingOperations;
-            return this;
-        }
-
-        public long retryBackoffMinNs()
-        {
-            return retryBackoffMinNs;
-        }
-
-        public Context retryBackoffMinNs(final long retryBackoffMinNs)
-        {
-            this.retryBackoffMinNs = retryBackoffMinNs;
-            return this;
-        }
-
-        public long retryBackoffMaxNs()
-        {
-            return retryBackoffMaxNs;
-        }
-
-        public Context retryBackoffMaxNs(final long retryBackoffMaxNs)
-        {
-            this.retryBackoffMaxNs = retryBackoffMaxNs;
-            return this;
-        }
-
-        public long closeTimeoutNs()
-        {
-            return closeTimeoutNs;
-        }
-
-        /**
-         * @param closeTimeoutNs how long {@link Scribe#close()} waits for the store to take everything.
-         */
-        public Context closeTimeoutNs(final long closeTimeoutNs)
-        {
-            this.closeTimeoutNs = closeTimeoutNs;
-            return this;
-        }
-
-        public int loadRingCapacity()
-        {
-            return loadRingCapacity;
-        }
-
-        /**
-         * @param loadRingCapacity bytes of the ring carrying loaded nodes to the producer (a power of two; a node
-         *                         takes about 128 bytes plus its component state).
-         */
-        public Context loadRingCapacity(final int loadRingCapacity)
-        {
-            this.loadRingCapacity = loadRingCapacity;
-            return this;
-        }
-
-        public ThreadingMode threadingMode()
-        {
-            return threadingMode;
-        }
-
-        /**
-         * @param threadingMode {@link ThreadingMode#SHARED} or {@link ThreadingMode#DEDICATED}: the consumer runs on
-         *                      a thread of its own (Scribe is a single agent); {@link ThreadingMode#INVOKER}: no
-         *                      thread, the caller steps it through {@link Scribe#invokeConsumer()}.
-         */
-        public Context threadingMode(final ThreadingMode threadingMode)
-        {
-            this.threadingMode = threadingMode;
-            return this;
-        }
-
-        /**
-         * @return whether the caller steps the consumer ({@link ThreadingMode#INVOKER}).
-         */
-        public boolean useConsumerAgentInvoker()
-        {
-            return ThreadingMode.INVOKER == threadingMode;
-        }
-
-        /**
-         * Shorthand for {@link #threadingMode(ThreadingMode)}: {@code true} is {@link ThreadingMode#INVOKER},
-         * {@code false} {@link ThreadingMode#SHARED}.
-         */
-        public Context useConsumerAgentInvoker(final boolean useConsumerAgentInvoker)
-        {
-            this.threadingMode = useConsumerAgentInvoker ? ThreadingMode.INVOKER : ThreadingMode.SHARED;
-            return this;
-        }
-
-        public IdleStrategy idleStrategy()
-        {
-            return idleStrategy;
-        }
-
-        /**
-         * @param idleStrategy of the consumer thread when the ring is empty or a retry is waiting; the default backs
-         *                     off from spinning to parking up to 1 ms (2 cores: never a busy spin).
-         */
-        public Context idleStrategy(final IdleStrategy idleStrategy)
-        {
-            this.idleStrategy = idleStrategy;
-            return this;
-        }
-
-        public ThreadFactory threadFactory()
-        {
-            return threadFactory;
-        }
-
-        public Context threadFactory(final ThreadFactory threadFactory)
-        {
-            this.threadFactory = threadFactory;
-            return this;
-        }
-
-        public ErrorHandler errorHandler()
-        {
-            return errorHandler;
-        }
-
-        /**
-         * @param errorHandler receives every store failure (each is retried) and unexpected error; thread safe.
-         */
-        public Context errorHandler(final ErrorHandler errorHandler)
-        {
-            this.errorHandler = errorHandler;
-            return this;
-        }
-
-        public NanoClock nanoClock()
-        {
-            return nanoClock;
-        }
-
-        /**
-         * @param nanoClock read by the consumer for the flush interval, retry backoff and latencies.
-         */
-        public Context nanoClock(final NanoClock nanoClock)
-        {
-            this.nanoClock = nanoClock;
-            return this;
-        }
-
-        public Aeron aeron()
-        {
-            return aeron;
-        }
-
-        /**
-         * @param aeron when set, counters are allocated in its media driver's counters file.
-         */
-        public Context aeron(final Aeron aeron)
-        {
-            this.aeron = aeron;
-            return this;
-        }
-
-        public CountersManager countersManager()
-        {
-            return countersManager;
-        }
-
-        /**
-         * @param countersManager when set (and no Aeron client), counters are allocated in it.
-         */
-        public Context countersManager(final CountersManager countersManager)
-        {
-            this.countersManager = countersManager;
-            return this;
         }
     }
 }

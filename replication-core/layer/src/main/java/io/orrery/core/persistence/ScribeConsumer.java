@@ -108,7 +108,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private long deferredSequence;
 
     ScribeConsumer(
-        final Scribe.Context ctx,
+        final ScribeContext ctx,
         final RingBuffer<ScribeEvent> ring,
         final OneToOneRingBuffer completions,
         final OneToOneRingBuffer loads,

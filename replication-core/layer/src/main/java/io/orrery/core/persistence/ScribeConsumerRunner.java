@@ -25,14 +25,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class ScribeConsumerRunner
 {
-    private final Scribe.Context ctx;
+    private final ScribeContext ctx;
     private final ScribeConsumer consumer;
     private final AgentRunner runner;
     private final AgentInvoker invoker;
     private final IdleStrategy awaitIdleStrategy = new BackoffIdleStrategy(
         1, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
 
-    ScribeConsumerRunner(final Scribe.Context ctx, final ScribeConsumer consumer)
+    ScribeConsumerRunner(final ScribeContext ctx, final ScribeConsumer consumer)
     {
         this.ctx = ctx;
         this.consumer = consumer;

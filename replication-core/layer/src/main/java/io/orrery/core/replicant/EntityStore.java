@@ -6,13 +6,10 @@ package io.orrery.core.replicant;
 import io.orrery.wire.EntityFields;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The shard's entity cache in struct-of-arrays form, with the zone tree and per-field change tracking.
- * <p>
- * Agrona 2.4.1 has no {@code Long2IntHashMap}: the id to slot map is a pre-sized {@link Long2LongHashMap}.
  * <p>
  * Threading: single writer and single reader, the Replicant's duty-cycle thread. Not thread safe.
  * <p>
@@ -53,6 +50,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * Removing a zone that still has children never fails: its children are reparented to the removed zone's own
  * parent, keeping their world position (their local position is rebased and marked changed, as is their parent
  * zone), so nothing is left dangling and nothing visibly jumps.
+ * <p>
+ * The parts: this class holds the entity fields (struct of arrays) and the component state, and keeps the parts
+ * consistent on create, remove and reparent; {@link EntitySlots} maps ids to slots and recycles slots;
+ * {@link ZoneTree} holds the hierarchy (parents, zones, depth order, world positions); {@link EntityChangeTracker}
+ * the change sequences.
  */
 public final class EntityStore
 {
@@ -139,32 +141,16 @@ public final class EntityStore
 
     private final int capacity;
     private final int maxStateBytes;
-    private final Long2LongHashMap slotByEntityId;
-
-    private final boolean[] active;
-    private final int[] denseIndex;
-    private final int[] activeSlots;
-    private int activeCount;
-
-    private final int[] freeRing;
-    private int freeHead;
-    private int freeCount;
+    private final EntitySlots slots;
+    private final ZoneTree tree;
+    private final EntityChangeTracker tracker;
 
     private final long[] entityIds;
     private final int[] archetypeIds;
     private final long[] ownerPlayerIds;
-    private final long[] parentZoneIds;
-    private final int[] parentSlots;
-    private final boolean[] zoneFlags;
-    private final int[] childCounts;
-    private final int[] depths;
-
     private final long[] positionX;
     private final long[] positionY;
     private final long[] positionZ;
-    private final long[] worldX;
-    private final long[] worldY;
-    private final long[] worldZ;
     private final float[] velocityX;
     private final float[] velocityY;
     private final float[] velocityZ;
@@ -177,19 +163,9 @@ public final class EntityStore
     private final long[] authorityEpochs;
     private final int[] stateLengths;
     private final UnsafeBuffer stateBuffer;
-
-    private final long[] fieldChangeSeqs;
-    private final long[] lastChangeSeqs;
-    private final long[] createdSeqs;
     private final short[] removalReasons;
-
-    private final int[] zoneOrder;
-    private int zoneCount;
-
     private final boolean[] pinned;
     private RemovalListener removalListener;
-
-    private long changeSeq;
 
     /**
      * Create a store of fixed capacity.
@@ -215,33 +191,13 @@ public final class EntityStore
 
         this.capacity = capacity;
         this.maxStateBytes = maxStateBytes;
-        slotByEntityId = new Long2LongHashMap((int)(capacity / 0.65f) + 2, 0.65f, NULL_SLOT);
-
-        active = new boolean[capacity];
-        denseIndex = new int[capacity];
-        activeSlots = new int[capacity];
-        freeRing = new int[capacity];
-        for (int i = 0; i < capacity; i++)
-        {
-            freeRing[i] = i;
-        }
-        freeCount = capacity;
 
         entityIds = new long[capacity];
         archetypeIds = new int[capacity];
         ownerPlayerIds = new long[capacity];
-        parentZoneIds = new long[capacity];
-        parentSlots = new int[capacity];
-        zoneFlags = new boolean[capacity];
-        childCounts = new int[capacity];
-        depths = new int[capacity];
-
         positionX = new long[capacity];
         positionY = new long[capacity];
         positionZ = new long[capacity];
-        worldX = new long[capacity];
-        worldY = new long[capacity];
-        worldZ = new long[capacity];
         velocityX = new float[capacity];
         velocityY = new float[capacity];
         velocityZ = new float[capacity];
@@ -254,14 +210,12 @@ public final class EntityStore
         authorityEpochs = new long[capacity];
         stateLengths = new int[capacity];
         stateBuffer = new UnsafeBuffer(new byte[Math.max(1, capacity * maxStateBytes)]);
-
-        fieldChangeSeqs = new long[capacity * FIELD_COUNT];
-        lastChangeSeqs = new long[capacity];
-        createdSeqs = new long[capacity];
         removalReasons = new short[capacity];
-
-        zoneOrder = new int[capacity];
         pinned = new boolean[capacity];
+
+        slots = new EntitySlots(capacity);
+        tree = new ZoneTree(slots, positionX, positionY, positionZ);
+        tracker = new EntityChangeTracker(capacity);
     }
 
     /**
@@ -316,7 +270,7 @@ public final class EntityStore
      */
     public int size()
     {
-        return activeCount;
+        return slots.activeCount();
     }
 
     /**
@@ -335,7 +289,7 @@ public final class EntityStore
      */
     public long changeSeq()
     {
-        return changeSeq;
+        return tracker.changeSeq();
     }
 
     /**
@@ -361,42 +315,24 @@ public final class EntityStore
         {
             return ERR_INVALID_ID;
         }
-        if (slotByEntityId.get(entityId) != NULL_SLOT)
+        if (slots.slotOf(entityId) != NULL_SLOT)
         {
             return ERR_DUPLICATE;
         }
-        final int parentSlot = zoneSlotOf(parentZoneId);
+        final int parentSlot = tree.zoneSlotOf(parentZoneId);
         if (parentSlot == ERR_UNKNOWN_ZONE)
         {
             return ERR_UNKNOWN_ZONE;
         }
-        if (0 == freeCount)
+        if (slots.isFull())
         {
             return ERR_FULL;
         }
 
-        final int slot = freeRing[freeHead];
-        freeHead = (freeHead + 1) % capacity;
-        freeCount--;
-
-        active[slot] = true;
-        denseIndex[slot] = activeCount;
-        activeSlots[activeCount++] = slot;
-        slotByEntityId.put(entityId, slot);
-
+        final int slot = slots.allocate(entityId);
         entityIds[slot] = entityId;
         archetypeIds[slot] = archetypeId;
         ownerPlayerIds[slot] = ownerPlayerId;
-        parentZoneIds[slot] = parentZoneId;
-        parentSlots[slot] = parentSlot;
-        zoneFlags[slot] = isZone;
-        childCounts[slot] = 0;
-        depths[slot] = NULL_SLOT == parentSlot ? 0 : depths[parentSlot] + 1;
-        if (NULL_SLOT != parentSlot)
-        {
-            childCounts[parentSlot]++;
-        }
-
         positionX[slot] = 0;
         positionY[slot] = 0;
         positionZ[slot] = 0;
@@ -414,20 +350,8 @@ public final class EntityStore
         removalReasons[slot] = 0;
         pinned[slot] = false;
 
-        final long seq = ++changeSeq;
-        createdSeqs[slot] = seq;
-        lastChangeSeqs[slot] = seq;
-        final int base = slot * FIELD_COUNT;
-        for (int i = 0; i < FIELD_COUNT; i++)
-        {
-            fieldChangeSeqs[base + i] = seq;
-        }
-
-        computeWorldPosition(slot);
-        if (isZone)
-        {
-            insertZoneInDepthOrder(slot);
-        }
+        tracker.onCreated(slot);
+        tree.add(slot, parentZoneId, parentSlot, isZone);
 
         return slot;
     }
@@ -438,7 +362,7 @@ public final class EntityStore
      */
     public int slotOf(final long entityId)
     {
-        return (int)slotByEntityId.get(entityId);
+        return slots.slotOf(entityId);
     }
 
     /**
@@ -463,37 +387,20 @@ public final class EntityStore
      */
     public boolean remove(final long entityId, final short despawnReason)
     {
-        final int slot = (int)slotByEntityId.remove(entityId);
+        final int slot = slots.unmap(entityId);
         if (NULL_SLOT == slot)
         {
             return false;
         }
 
-        if (zoneFlags[slot])
+        if (tree.isZone(slot) && tree.childCount(slot) > 0)
         {
-            if (childCounts[slot] > 0)
-            {
-                reparentChildrenOf(slot);
-            }
-            removeZoneFromOrder(slot);
+            reparentChildrenOf(slot);
         }
-
-        final int parentSlot = parentSlots[slot];
-        if (NULL_SLOT != parentSlot)
-        {
-            childCounts[parentSlot]--;
-        }
-
-        active[slot] = false;
+        tree.remove(slot);
         removalReasons[slot] = despawnReason;
-        final int index = denseIndex[slot];
-        final int lastSlot = activeSlots[--activeCount];
-        activeSlots[index] = lastSlot;
-        denseIndex[lastSlot] = index;
-
-        freeRing[(freeHead + freeCount) % capacity] = slot;
-        freeCount++;
-        changeSeq++;
+        slots.free(slot);
+        tracker.onRemoved();
 
         if (null != removalListener)
         {
@@ -509,7 +416,7 @@ public final class EntityStore
      */
     public boolean isActive(final int slot)
     {
-        return active[slot];
+        return slots.isActive(slot);
     }
 
     /**
@@ -526,7 +433,7 @@ public final class EntityStore
      */
     public int activeCount()
     {
-        return activeCount;
+        return slots.activeCount();
     }
 
     /**
@@ -538,7 +445,7 @@ public final class EntityStore
      */
     public int activeSlot(final int index)
     {
-        return activeSlots[index];
+        return slots.activeSlot(index);
     }
 
     /**
@@ -547,7 +454,7 @@ public final class EntityStore
      */
     public long createdSeq(final int slot)
     {
-        return createdSeqs[slot];
+        return tracker.createdSeq(slot);
     }
 
     /**
@@ -556,7 +463,7 @@ public final class EntityStore
      */
     public long lastChangeSeq(final int slot)
     {
-        return lastChangeSeqs[slot];
+        return tracker.lastChangeSeq(slot);
     }
 
     /**
@@ -566,22 +473,7 @@ public final class EntityStore
      */
     public int changedSince(final int slot, final long seq)
     {
-        if (lastChangeSeqs[slot] <= seq)
-        {
-            return 0;
-        }
-
-        final int base = slot * FIELD_COUNT;
-        int mask = 0;
-        for (int i = 0; i < FIELD_COUNT; i++)
-        {
-            if (fieldChangeSeqs[base + i] > seq)
-            {
-                mask |= 1 << i;
-            }
-        }
-
-        return mask;
+        return tracker.changedSince(slot, seq);
     }
 
     public long entityId(final int slot)
@@ -601,7 +493,7 @@ public final class EntityStore
 
     public long parentZoneId(final int slot)
     {
-        return parentZoneIds[slot];
+        return tree.parentZoneId(slot);
     }
 
     /**
@@ -610,12 +502,12 @@ public final class EntityStore
      */
     public int parentSlot(final int slot)
     {
-        return parentSlots[slot];
+        return tree.parentSlot(slot);
     }
 
     public boolean isZone(final int slot)
     {
-        return zoneFlags[slot];
+        return tree.isZone(slot);
     }
 
     /**
@@ -624,7 +516,7 @@ public final class EntityStore
      */
     public int childCount(final int slot)
     {
-        return childCounts[slot];
+        return tree.childCount(slot);
     }
 
     /**
@@ -633,7 +525,7 @@ public final class EntityStore
      */
     public int depth(final int slot)
     {
-        return depths[slot];
+        return tree.depth(slot);
     }
 
     /**
@@ -641,7 +533,7 @@ public final class EntityStore
      */
     public int zoneCount()
     {
-        return zoneCount;
+        return tree.zoneCount();
     }
 
     /**
@@ -650,7 +542,7 @@ public final class EntityStore
      */
     public int zoneSlot(final int index)
     {
-        return zoneOrder[index];
+        return tree.zoneSlot(index);
     }
 
     // ------------------------------------------------------------------ setters
@@ -723,29 +615,22 @@ public final class EntityStore
      */
     public int parentZone(final int slot, final long zoneId)
     {
-        if (parentZoneIds[slot] == zoneId)
+        if (tree.parentZoneId(slot) == zoneId)
         {
             return OK;
         }
 
-        final int newParentSlot = zoneSlotOf(zoneId);
+        final int newParentSlot = tree.zoneSlotOf(zoneId);
         if (ERR_UNKNOWN_ZONE == newParentSlot)
         {
             return ERR_UNKNOWN_ZONE;
         }
-
-        if (zoneFlags[slot])
+        if (tree.wouldCycle(slot, newParentSlot))
         {
-            for (int s = newParentSlot; NULL_SLOT != s; s = parentSlots[s])
-            {
-                if (s == slot)
-                {
-                    return ERR_ZONE_CYCLE;
-                }
-            }
+            return ERR_ZONE_CYCLE;
         }
 
-        setParent(slot, zoneId, newParentSlot);
+        tree.setParent(slot, zoneId, newParentSlot);
         markChanged(slot, PARENT_ZONE_INDEX);
 
         return OK;
@@ -813,17 +698,17 @@ public final class EntityStore
      */
     public long worldX(final int slot)
     {
-        return worldX[slot];
+        return tree.worldX(slot);
     }
 
     public long worldY(final int slot)
     {
-        return worldY[slot];
+        return tree.worldY(slot);
     }
 
     public long worldZ(final int slot)
     {
-        return worldZ[slot];
+        return tree.worldZ(slot);
     }
 
     public float velocityX(final int slot)
@@ -922,181 +807,34 @@ public final class EntityStore
      */
     public int updateWorldPositions()
     {
-        final int[] zoneOrder = this.zoneOrder;
-        for (int i = 0, n = zoneCount; i < n; i++)
-        {
-            computeWorldPosition(zoneOrder[i]);
-        }
-
-        final int[] activeSlots = this.activeSlots;
-        for (int i = 0, n = activeCount; i < n; i++)
-        {
-            final int slot = activeSlots[i];
-            if (!zoneFlags[slot])
-            {
-                computeWorldPosition(slot);
-            }
-        }
-
-        return activeCount;
+        return tree.updateWorldPositions();
     }
 
-    private void computeWorldPosition(final int slot)
-    {
-        final int parent = parentSlots[slot];
-        if (NULL_SLOT == parent)
-        {
-            worldX[slot] = positionX[slot];
-            worldY[slot] = positionY[slot];
-            worldZ[slot] = positionZ[slot];
-        }
-        else
-        {
-            worldX[slot] = worldX[parent] + positionX[slot];
-            worldY[slot] = worldY[parent] + positionY[slot];
-            worldZ[slot] = worldZ[parent] + positionZ[slot];
-        }
-    }
-
-    private int zoneSlotOf(final long zoneId)
-    {
-        if (ROOT_ZONE_ID == zoneId)
-        {
-            return NULL_SLOT;
-        }
-
-        final int slot = (int)slotByEntityId.get(zoneId);
-        return NULL_SLOT == slot || !zoneFlags[slot] ? ERR_UNKNOWN_ZONE : slot;
-    }
-
-    private void setParent(final int slot, final long zoneId, final int newParentSlot)
-    {
-        final int oldParentSlot = parentSlots[slot];
-        if (NULL_SLOT != oldParentSlot)
-        {
-            childCounts[oldParentSlot]--;
-        }
-        if (NULL_SLOT != newParentSlot)
-        {
-            childCounts[newParentSlot]++;
-        }
-        parentZoneIds[slot] = zoneId;
-        parentSlots[slot] = newParentSlot;
-        depths[slot] = NULL_SLOT == newParentSlot ? 0 : depths[newParentSlot] + 1;
-
-        if (zoneFlags[slot])
-        {
-            rebuildZoneOrder();
-        }
-    }
-
+    /**
+     * A zone is removed: its children move to its own parent, keeping their world position.
+     */
     private void reparentChildrenOf(final int zoneSlot)
     {
-        final long grandParentId = parentZoneIds[zoneSlot];
-        final int grandParentSlot = parentSlots[zoneSlot];
-        for (int i = 0, n = activeCount; i < n; i++)
+        for (int i = 0, n = slots.activeCount(); i < n; i++)
         {
-            final int slot = activeSlots[i];
-            if (parentSlots[slot] == zoneSlot)
+            final int slot = slots.activeSlot(i);
+            if (tree.parentSlot(slot) == zoneSlot)
             {
                 position(
                     slot,
                     positionX[slot] + positionX[zoneSlot],
                     positionY[slot] + positionY[zoneSlot],
                     positionZ[slot] + positionZ[zoneSlot]);
-                childCounts[zoneSlot]--;
-                if (NULL_SLOT != grandParentSlot)
-                {
-                    childCounts[grandParentSlot]++;
-                }
-                parentZoneIds[slot] = grandParentId;
-                parentSlots[slot] = grandParentSlot;
-                markChanged(slot, PARENT_ZONE_INDEX);
+                tree.moveToGrandparent(slot, zoneSlot);
+                tracker.markChanged(slot, PARENT_ZONE_INDEX);
             }
         }
-        rebuildZoneOrder();
-    }
-
-    private void insertZoneInDepthOrder(final int slot)
-    {
-        final int depth = depths[slot];
-        int i = zoneCount;
-        while (i > 0 && depths[zoneOrder[i - 1]] > depth)
-        {
-            zoneOrder[i] = zoneOrder[i - 1];
-            i--;
-        }
-        zoneOrder[i] = slot;
-        zoneCount++;
-    }
-
-    private void removeZoneFromOrder(final int slot)
-    {
-        int i = 0;
-        while (i < zoneCount && zoneOrder[i] != slot)
-        {
-            i++;
-        }
-        if (i < zoneCount)
-        {
-            System.arraycopy(zoneOrder, i + 1, zoneOrder, i, zoneCount - i - 1);
-            zoneCount--;
-        }
-    }
-
-    /**
-     * Control path: recompute all zone depths (parents first, by repeated relaxation over the small zone set)
-     * and re-sort the zone order by depth with a stable insertion sort.
-     */
-    private void rebuildZoneOrder()
-    {
-        final int n = zoneCount;
-        for (int i = 0; i < n; i++)
-        {
-            final int slot = zoneOrder[i];
-            depths[slot] = depthByWalk(slot);
-        }
-
-        for (int i = 1; i < n; i++)
-        {
-            final int slot = zoneOrder[i];
-            final int depth = depths[slot];
-            int j = i;
-            while (j > 0 && depths[zoneOrder[j - 1]] > depth)
-            {
-                zoneOrder[j] = zoneOrder[j - 1];
-                j--;
-            }
-            zoneOrder[j] = slot;
-        }
-
-        final int[] activeSlots = this.activeSlots;
-        for (int i = 0, count = activeCount; i < count; i++)
-        {
-            final int slot = activeSlots[i];
-            if (!zoneFlags[slot])
-            {
-                final int parent = parentSlots[slot];
-                depths[slot] = NULL_SLOT == parent ? 0 : depths[parent] + 1;
-            }
-        }
-    }
-
-    private int depthByWalk(final int slot)
-    {
-        int depth = 0;
-        for (int s = parentSlots[slot]; NULL_SLOT != s; s = parentSlots[s])
-        {
-            depth++;
-        }
-        return depth;
+        tree.rebuildZoneOrder();
     }
 
     private void markChanged(final int slot, final int fieldIndex)
     {
-        final long seq = ++changeSeq;
-        fieldChangeSeqs[slot * FIELD_COUNT + fieldIndex] = seq;
-        lastChangeSeqs[slot] = seq;
+        tracker.markChanged(slot, fieldIndex);
     }
 
     private static boolean differ(final float a, final float b)

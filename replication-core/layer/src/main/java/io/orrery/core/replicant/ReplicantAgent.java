@@ -11,6 +11,7 @@ import io.orrery.core.common.LayerResources;
 import io.orrery.core.common.SessionHandover;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.codec.DisconnectDecoder;
 import io.orrery.wire.codec.DisconnectEncoder;
@@ -114,7 +115,7 @@ public final class ReplicantAgent implements Agent
     public ReplicantAgent(
         final LayerResources resources,
         final ReplicantContext ctx,
-        final Scribe.Context scribeCtx,
+        final ScribeContext scribeCtx,
         final int maxSessions,
         final long heartbeatIntervalNs,
         final Counter[] counters,

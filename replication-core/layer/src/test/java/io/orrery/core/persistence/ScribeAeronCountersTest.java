@@ -35,7 +35,7 @@ class ScribeAeronCountersTest
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true));
             Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
-            Scribe scribe = Scribe.launch(new Scribe.Context().name("aeron-test").adapter(store).aeron(aeron)
+            Scribe scribe = Scribe.launch(new ScribeContext().name("aeron-test").adapter(store).aeron(aeron)
                 .ringSize(1024).maxCoalescedEntities(64).maxPendingOperations(16)))
         {
             final NodeRecord node = new NodeRecord();

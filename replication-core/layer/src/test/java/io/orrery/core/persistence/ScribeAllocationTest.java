@@ -3,12 +3,12 @@
  */
 package io.orrery.core.persistence;
 
+import io.orrery.test.AllocationMeter;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,8 +27,6 @@ class ScribeAllocationTest
 {
     private static final int MAX_ROUNDS = 8;
     private static final int ENTITIES = 2_000;
-    private static final com.sun.management.ThreadMXBean THREADS =
-        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
 
     private final CachedNanoClock clock = new CachedNanoClock();
     private final CountingAdapter store = new CountingAdapter();
@@ -45,7 +43,7 @@ class ScribeAllocationTest
     void shouldNotAllocateOnProducerOrConsumerInSteadyState()
     {
         clock.update(TimeUnit.SECONDS.toNanos(1000));
-        try (Scribe scribe = Scribe.launch(new Scribe.Context()
+        try (Scribe scribe = Scribe.launch(new ScribeContext()
             .adapter(store)
             .ringSize(4096)
             .maxCoalescedEntities(1024)
@@ -100,7 +98,7 @@ class ScribeAllocationTest
     private void produceStep(final int step)
     {
         final long consumerBytesBefore = consumerBytes;
-        final long before = THREADS.getCurrentThreadAllocatedBytes();
+        final long before = AllocationMeter.threadAllocatedBytes();
         for (int i = 0; i < 900; i++)
         {
             final long entityId = 1 + (step * 900L + i) % ENTITIES;
@@ -129,19 +127,19 @@ class ScribeAllocationTest
         offer(scribe.offerNodeUpsert(node));
         scribe.pollCompletions(completionCounter, 1000);
         // consume() runs inside this step when the ring is full; its bytes are the consumer's.
-        producerBytes += THREADS.getCurrentThreadAllocatedBytes() - before - (consumerBytes - consumerBytesBefore);
+        producerBytes += AllocationMeter.threadAllocatedBytes() - before - (consumerBytes - consumerBytesBefore);
     }
 
     private void fillUntilRefused()
     {
-        final long before = THREADS.getCurrentThreadAllocatedBytes();
+        final long before = AllocationMeter.threadAllocatedBytes();
         long entityId = 1;
         while (scribe.offerNodeUpsert(entityId, 3, 1, 0, false, 1, 2, 3, 0, 0, 0, 1, 1, state, 0, 8))
         {
             events++;
             entityId = entityId % ENTITIES + 1;
         }
-        producerBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
+        producerBytes += AllocationMeter.threadAllocatedBytes() - before;
     }
 
     private void offer(final boolean taken)
@@ -158,12 +156,12 @@ class ScribeAllocationTest
 
     private void consume()
     {
-        final long before = THREADS.getCurrentThreadAllocatedBytes();
+        final long before = AllocationMeter.threadAllocatedBytes();
         while (scribe.invokeConsumer() > 0)
         {
             clock.advance(1000);
         }
-        consumerBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
+        consumerBytes += AllocationMeter.threadAllocatedBytes() - before;
     }
 
     private static final class CompletionCounter implements CompletionHandler

@@ -125,7 +125,7 @@ class ScribeLoadTest
 
     private void launch(final int loadRingCapacity)
     {
-        scribe = Scribe.launch(new Scribe.Context()
+        scribe = Scribe.launch(new ScribeContext()
             .adapter(store)
             .name("load-test")
             .ringSize(1024)

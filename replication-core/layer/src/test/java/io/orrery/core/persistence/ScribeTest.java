@@ -60,10 +60,10 @@ class ScribeTest
         }
     }
 
-    private Scribe launch(final boolean invoker, final Consumer<Scribe.Context> customise)
+    private Scribe launch(final boolean invoker, final Consumer<ScribeContext> customise)
     {
         clock.update(TimeUnit.SECONDS.toNanos(1000));
-        final Scribe.Context ctx = new Scribe.Context()
+        final ScribeContext ctx = new ScribeContext()
             .name("test")
             .adapter(store)
             .ringSize(1024)
@@ -545,8 +545,8 @@ class ScribeTest
     void shouldRefuseInvalidSettingsAndArguments()
     {
         assertThrows(ConfigurationException.class,
-            () -> Scribe.launch(new Scribe.Context().adapter(store).ringSize(1000)));
-        assertThrows(ConfigurationException.class, () -> Scribe.launch(new Scribe.Context()));
+            () -> Scribe.launch(new ScribeContext().adapter(store).ringSize(1000)));
+        assertThrows(ConfigurationException.class, () -> Scribe.launch(new ScribeContext()));
         launch(true, (ctx) -> { });
         assertThrows(IllegalArgumentException.class, () -> scribe.offerNodeUpsert(
             1, 1, 1, 1, false, 0, 0, 0, 0, 0, 0, 1, 1, state, 0, NodeRecord.MAX_COMPONENT_STATE_LENGTH + 1));

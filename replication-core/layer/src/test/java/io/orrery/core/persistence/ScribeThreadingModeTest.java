@@ -25,9 +25,9 @@ class ScribeThreadingModeTest
 {
     private static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(10);
 
-    private static Scribe.Context context(final TestPersistenceAdapter store, final ThreadingMode mode)
+    private static ScribeContext context(final TestPersistenceAdapter store, final ThreadingMode mode)
     {
-        return new Scribe.Context()
+        return new ScribeContext()
             .name("threading-" + mode)
             .adapter(store)
             .ringSize(256)

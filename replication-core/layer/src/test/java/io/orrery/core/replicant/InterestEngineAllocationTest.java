@@ -3,7 +3,7 @@
  */
 package io.orrery.core.replicant;
 
-import java.lang.management.ManagementFactory;
+import io.orrery.test.AllocationMeter;
 import java.util.Random;
 
 import org.agrona.CloseHelper;
@@ -115,8 +115,6 @@ class InterestEngineAllocationTest
         }
     }
 
-    private static final com.sun.management.ThreadMXBean THREADS =
-        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
 
     /**
      * Runs a worker agent and counts the bytes its thread allocates inside every {@code doWork()}, idle ones
@@ -158,9 +156,9 @@ class InterestEngineAllocationTest
         public int doWork() throws Exception
         {
             final long ticksBefore = delegate.ticksRun();
-            final long before = THREADS.getCurrentThreadAllocatedBytes();
+            final long before = AllocationMeter.threadAllocatedBytes();
             final int work = delegate.doWork();
-            bytes += THREADS.getCurrentThreadAllocatedBytes() - before;
+            bytes += AllocationMeter.threadAllocatedBytes() - before;
             if (delegate.ticksRun() != ticksBefore)
             {
                 duties++;
@@ -206,12 +204,12 @@ class InterestEngineAllocationTest
         final long spawnsBefore = engine.spawnsSent();
         final long despawnsBefore = engine.despawnsSent();
         final long startNs = System.nanoTime();
-        final long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
+        final long allocatedBefore = AllocationMeter.threadAllocatedBytes();
         for (int t = WARMUP_TICKS; t < WARMUP_TICKS + MEASURED_TICKS; t++)
         {
             step(store, engine, slots, velocity, random, state, t);
         }
-        final long allocated = THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
+        final long allocated = AllocationMeter.threadAllocatedBytes() - allocatedBefore;
         final long elapsedNs = System.nanoTime() - startNs;
         final long updates = engine.updatesSent() - updatesBefore;
         final long spawns = engine.spawnsSent() - spawnsBefore;
@@ -272,12 +270,12 @@ class InterestEngineAllocationTest
                 final long workerUpdatesBefore = egresses[1].updates;
                 final long workerBytesBefore = worker.bytes;
                 final long dutiesBefore = worker.duties;
-                final long allocatedBefore = THREADS.getCurrentThreadAllocatedBytes();
+                final long allocatedBefore = AllocationMeter.threadAllocatedBytes();
                 for (int t = 0; t < ROUND_TICKS; t++)
                 {
                     step(store, engine, slots, velocity, random, state, tick++);
                 }
-                callerAllocated = THREADS.getCurrentThreadAllocatedBytes() - allocatedBefore;
+                callerAllocated = AllocationMeter.threadAllocatedBytes() - allocatedBefore;
                 // the worker counts a duty cycle just after its tick completes: wait for the round's last one
                 worker.awaitCounted(engine);
                 workerAllocated = worker.bytes - workerBytesBefore;

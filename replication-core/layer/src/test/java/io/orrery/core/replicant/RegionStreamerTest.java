@@ -8,9 +8,11 @@ import io.orrery.core.authority.Authority;
 import io.orrery.core.common.EntityIds;
 import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.persistence.TestPersistenceAdapter;
 import io.orrery.core.persistence.WorldBatch;
 import io.orrery.core.status.OrreryCounter;
+import io.orrery.test.AllocationMeter;
 import io.orrery.wire.codec.DespawnReason;
 import io.orrery.wire.codec.PlayerInputDecoder;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -82,7 +84,7 @@ class RegionStreamerTest
         adapter.write(batch);
 
         world = new WorldPersistence(store, counters, TimeUnit.MILLISECONDS.toNanos(50));
-        scribe = Scribe.launch(new Scribe.Context()
+        scribe = Scribe.launch(new ScribeContext()
             .adapter(adapter)
             .name("ocs-test")
             .ringSize(1024)
@@ -246,8 +248,6 @@ class RegionStreamerTest
     @Test
     void shouldNotAllocateWhenStreamingCellsInAndOut()
     {
-        final com.sun.management.ThreadMXBean threads =
-            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
         settle();
         long bytes = -1;
         long cycles = 0;
@@ -262,9 +262,9 @@ class RegionStreamerTest
                 for (int step = 0; step < 30; step++)
                 {
                     nowNs += DELAY_NS / 10;
-                    final long before = threads.getCurrentThreadAllocatedBytes();
+                    final long before = AllocationMeter.threadAllocatedBytes();
                     streamer.doWork(nowNs);
-                    bytes += threads.getCurrentThreadAllocatedBytes() - before;
+                    bytes += AllocationMeter.threadAllocatedBytes() - before;
                     scribe.invokeConsumer();
                     cycles++;
                 }

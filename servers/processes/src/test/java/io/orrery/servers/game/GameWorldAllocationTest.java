@@ -3,9 +3,9 @@
  */
 package io.orrery.servers.game;
 
+import io.orrery.test.AllocationMeter;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 
 import static io.orrery.servers.game.WorldRig.MM;
@@ -25,8 +25,6 @@ class GameWorldAllocationTest
     private static final int VIEWS = 100;
     private static final long TICK_NS = TimeUnit.SECONDS.toNanos(1) / 30;
 
-    private final com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
     private long nowNs = TimeUnit.SECONDS.toNanos(1);
     private long sequence;
 
@@ -53,9 +51,9 @@ class GameWorldAllocationTest
         for (int round = 1; round <= MAX_ROUNDS && 0 != bytes; round++)
         {
             destroyedBefore = rig.world.npcsDestroyed();
-            final long before = threads.getCurrentThreadAllocatedBytes();
+            final long before = AllocationMeter.threadAllocatedBytes();
             run(rig, 1_000);
-            bytes = threads.getCurrentThreadAllocatedBytes() - before;
+            bytes = AllocationMeter.threadAllocatedBytes() - before;
             System.out.println("round " + round + ": " + bytes + " bytes allocated over 1,000 ticks of " +
                 rig.world.entityCount() + " entities");
         }

@@ -12,6 +12,7 @@ import io.orrery.core.client.ClientLink;
 import io.orrery.core.client.ClientListener;
 import io.orrery.core.client.ClientSession;
 import io.orrery.core.server.ServerLink;
+import io.orrery.test.AllocationMeter;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.CachedNanoClock;
 
@@ -41,8 +42,6 @@ final class MeshRig implements AutoCloseable
     final ClientLink clients;
     final List<GameServerAgent> servers = new ArrayList<>();
     private final SessionTokens playerTokens = new SessionTokens(SECRET);
-    private static final com.sun.management.ThreadMXBean THREADS =
-        (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
     private boolean metering;
     private long serverBytes;
     private final String shardConfig;
@@ -218,9 +217,9 @@ final class MeshRig implements AutoCloseable
         {
             if (metering)
             {
-                final long before = THREADS.getCurrentThreadAllocatedBytes();
+                final long before = AllocationMeter.threadAllocatedBytes();
                 work += servers.get(i).doWork();
-                serverBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
+                serverBytes += AllocationMeter.threadAllocatedBytes() - before;
             }
             else
             {

@@ -1,0 +1,375 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.client;
+
+import io.aeron.logbuffer.ControlledFragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.orrery.link.EntityState;
+import io.orrery.wire.CompactUpdates;
+import io.orrery.wire.MessageValidator;
+import io.orrery.wire.codec.DisconnectDecoder;
+import io.orrery.wire.codec.EntityDespawnDecoder;
+import io.orrery.wire.codec.EntitySpawnDecoder;
+import io.orrery.wire.codec.EntityUpdateBatchDecoder;
+import io.orrery.wire.codec.EntityUpdatesCompactDecoder;
+import io.orrery.wire.codec.HeartbeatDecoder;
+import io.orrery.wire.codec.MessageHeaderDecoder;
+import io.orrery.wire.codec.RejectDecoder;
+import io.orrery.wire.codec.StowResultDecoder;
+import io.orrery.wire.codec.WelcomeDecoder;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * Decodes the responses of a Replication Layer (reassembled messages from the link's response subscription) and
+ * dispatches them: entity spawns, updates and despawns are applied to the {@link ClientEntityView} of the session the
+ * response image is bound to, with the session's {@link ClientListener} told; welcomes, hello rejects and disconnects
+ * go to the {@link ClientResponseListener} (the link), which owns the handshake and resumption state.
+ * <p>
+ * Every message is validated ({@link MessageValidator}) before any decoder runs; malformed ones are counted and
+ * dropped. The hottest message (compact updates) is tested first.
+ * <p>
+ * Threading: the link's duty cycle thread only. Zero allocation.
+ */
+final class ClientResponseAdapter implements ControlledFragmentHandler
+{
+    private final ClientResponseListener listener;
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final WelcomeDecoder welcomeDecoder = new WelcomeDecoder();
+    private final RejectDecoder rejectDecoder = new RejectDecoder();
+    private final DisconnectDecoder disconnectDecoder = new DisconnectDecoder();
+    private final EntitySpawnDecoder spawnDecoder = new EntitySpawnDecoder();
+    private final EntityUpdateBatchDecoder batchDecoder = new EntityUpdateBatchDecoder();
+    private final EntityDespawnDecoder despawnDecoder = new EntityDespawnDecoder();
+    private final EntityUpdatesCompactDecoder compactDecoder = new EntityUpdatesCompactDecoder();
+    private final UnsafeBuffer compactEntries = new UnsafeBuffer(0, 0);
+    private final CompactUpdates.Reader compactReader = new CompactUpdates.Reader();
+    private final EntityState decoded = new EntityState(0);
+    private final StowResultDecoder stowResultDecoder = new StowResultDecoder();
+
+    private long nowNs;
+    private long bytesReceived;
+    private long unknownImageMessages;
+    private long malformedMessages;
+    private long untrustedRejects;
+
+    ClientResponseAdapter(final ClientResponseListener listener)
+    {
+        this.listener = listener;
+    }
+
+    /**
+     * Set the time of this duty cycle, stamped on the entities the responses update.
+     */
+    void nowNs(final long nowNs)
+    {
+        this.nowNs = nowNs;
+    }
+
+    /**
+     * @return bytes of the messages received (without Aeron's frame headers).
+     */
+    long bytesReceived()
+    {
+        return bytesReceived;
+    }
+
+    /**
+     * @return messages from images bound to no session that were neither a welcome nor a trusted reject.
+     */
+    long unknownImageMessages()
+    {
+        return unknownImageMessages;
+    }
+
+    long malformedMessages()
+    {
+        return malformedMessages;
+    }
+
+    /**
+     * @return rejects before a welcome that answered no session awaiting its welcome.
+     */
+    long untrustedRejects()
+    {
+        return untrustedRejects;
+    }
+
+    @Override
+    public Action onFragment(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        onMessage(buffer, offset, length, header.sessionId());
+        return Action.CONTINUE;
+    }
+
+    /**
+     * Decode and dispatch one whole message.
+     *
+     * @param imageSessionId Aeron session id of the response image it came on.
+     */
+    void onMessage(final DirectBuffer buffer, final int offset, final int length, final int imageSessionId)
+    {
+        bytesReceived += length;
+        if (MessageValidator.validate(buffer, offset, length) < 0)
+        {
+            malformedMessages++;
+            final ClientSession session = listener.sessionByImage(imageSessionId);
+            if (null != session)
+            {
+                session.malformedReceived++;
+            }
+            return;
+        }
+
+        headerDecoder.wrap(buffer, offset);
+        final int templateId = headerDecoder.templateId();
+        final ClientSession session = listener.sessionByImage(imageSessionId);
+        if (null == session)
+        {
+            onUnboundImage(templateId, buffer, offset, imageSessionId);
+            return;
+        }
+
+        session.lastReceivedNs = nowNs;
+        switch (templateId)
+        {
+            case EntityUpdatesCompactDecoder.TEMPLATE_ID:
+                onCompactUpdates(session, buffer, offset);
+                break;
+
+            case EntityUpdateBatchDecoder.TEMPLATE_ID:
+                onUpdateBatch(session, buffer, offset);
+                break;
+
+            case EntitySpawnDecoder.TEMPLATE_ID:
+                onSpawn(session, buffer, offset);
+                break;
+
+            case EntityDespawnDecoder.TEMPLATE_ID:
+                onDespawn(session, buffer, offset);
+                break;
+
+            case HeartbeatDecoder.TEMPLATE_ID:
+                break;
+
+            case StowResultDecoder.TEMPLATE_ID:
+                stowResultDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                session.stowResultsReceived++;
+                session.listener.onStowResult(session, stowResultDecoder.operationId(),
+                    stowResultDecoder.itemEntityId(), 0 != stowResultDecoder.stowed(), stowResultDecoder.statusRaw());
+                break;
+
+            case RejectDecoder.TEMPLATE_ID:
+                rejectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                session.rejectsReceived++;
+                session.listener.onReject(session, rejectDecoder.reasonRaw(), rejectDecoder.rejectedTemplateId());
+                break;
+
+            case DisconnectDecoder.TEMPLATE_ID:
+                disconnectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                listener.onDisconnect(session, disconnectDecoder.reasonRaw());
+                break;
+
+            default:
+                break;
+        }
+    }
+
+    private void onUnboundImage(
+        final int templateId, final DirectBuffer buffer, final int offset, final int imageSessionId)
+    {
+        if (WelcomeDecoder.TEMPLATE_ID == templateId)
+        {
+            welcomeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+            if (listener.onWelcome(imageSessionId, welcomeDecoder))
+            {
+                return;
+            }
+        }
+        else if (RejectDecoder.TEMPLATE_ID == templateId)
+        {
+            rejectDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+            if (listener.onHelloRejected(
+                rejectDecoder.clientCorrelationId(), rejectDecoder.reasonRaw(), rejectDecoder.rejectedTemplateId()))
+            {
+                return;
+            }
+            untrustedRejects++;
+        }
+        unknownImageMessages++;
+    }
+
+    private void onDespawn(final ClientSession session, final DirectBuffer buffer, final int offset)
+    {
+        despawnDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long entityId = despawnDecoder.entityId();
+        final int reason = despawnDecoder.reasonRaw();
+        if (session.view.release(entityId))
+        {
+            session.despawnsReceived++;
+            session.listener.onDespawn(session, entityId, reason);
+        }
+        else
+        {
+            session.despawnsForUnknownEntities++;
+        }
+    }
+
+    private void onSpawn(final ClientSession session, final DirectBuffer buffer, final int offset)
+    {
+        final EntitySpawnDecoder spawn = spawnDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long entityId = spawn.entityId();
+        final ClientEntityView view = session.view;
+        int slot = view.slotOf(entityId);
+        if (ClientEntityView.NULL_SLOT != slot)
+        {
+            // a resync, or an incarnation the layer despawned in a message this link has not seen: replace, never drop
+            session.spawnsReplacingHeld++;
+        }
+        else
+        {
+            slot = view.acquire(entityId);
+            if (ClientEntityView.NULL_SLOT == slot)
+            {
+                session.viewOverflows++;
+                return;
+            }
+        }
+        final EntityState state = decoded.reset().entityId(entityId)
+            .archetypeId(spawn.archetypeId())
+            .parentZoneId(spawn.parentZoneId())
+            .position(spawn.position().x(), spawn.position().y(), spawn.position().z())
+            .orientation(spawn.orientation().x(), spawn.orientation().y(), spawn.orientation().z(),
+                spawn.orientation().w())
+            .velocity(spawn.velocity().x(), spawn.velocity().y(), spawn.velocity().z())
+            .radius(spawn.radius())
+            .authorityEpoch(spawn.authorityEpoch())
+            .lastAppliedInputSequence(spawn.lastAppliedInputSequence());
+        final long epoch = state.authorityEpoch();
+        final long lastApplied = state.lastAppliedInputSequence();
+        spawn.serverTimeNs();
+        final int handle = spawn.updateHandle();
+        spawn.skipComponentState();
+        view.set(slot, state, nowNs);
+        if (!view.bindHandle(slot, handle))
+        {
+            session.viewOverflows++;
+        }
+        session.spawnsReceived++;
+        if (entityId == session.playerEntityId)
+        {
+            session.onOwnEntity(lastApplied, epoch, nowNs);
+        }
+        session.listener.onSpawn(session, view, slot);
+    }
+
+    private void onCompactUpdates(final ClientSession session, final DirectBuffer buffer, final int offset)
+    {
+        final EntityUpdatesCompactDecoder message = compactDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        message.tick();
+        message.wrapEntries(compactEntries);
+        final CompactUpdates.Reader entry = compactReader.wrap(compactEntries, 0, compactEntries.capacity());
+        final ClientEntityView view = session.view;
+        while (entry.hasNext())
+        {
+            entry.next();
+            final int slot = view.slotOfHandle(entry.handle());
+            if (ClientEntityView.NULL_SLOT == slot)
+            {
+                session.updatesForUnknownEntities++;
+                continue;
+            }
+            final int mask = entry.mask();
+            final EntityState state = view.copyTo(slot, decoded);
+            if (0 != (mask & CompactUpdates.PARENT_ZONE))
+            {
+                state.parentZoneId(entry.parentZoneId())
+                    .position(entry.positionX(), entry.positionY(), entry.positionZ());
+            }
+            else if (0 != (mask & CompactUpdates.POSITION))
+            {
+                state.position(
+                    state.x() + entry.positionX() * CompactUpdates.POSITION_UNIT_MM,
+                    state.y() + entry.positionY() * CompactUpdates.POSITION_UNIT_MM,
+                    state.z() + entry.positionZ() * CompactUpdates.POSITION_UNIT_MM);
+            }
+            if (0 != (mask & CompactUpdates.VELOCITY))
+            {
+                state.velocity(CompactUpdates.velocityOf(entry.velocityX()),
+                    CompactUpdates.velocityOf(entry.velocityY()), CompactUpdates.velocityOf(entry.velocityZ()));
+            }
+            if (0 != (mask & CompactUpdates.ORIENTATION))
+            {
+                final int packed = entry.orientation();
+                state.orientation(CompactUpdates.orientationComponent(packed, 0),
+                    CompactUpdates.orientationComponent(packed, 1), CompactUpdates.orientationComponent(packed, 2),
+                    CompactUpdates.orientationComponent(packed, 3));
+            }
+            if (0 != (mask & CompactUpdates.SIZE))
+            {
+                state.radius(entry.radius());
+            }
+            if (0 != (mask & CompactUpdates.AUTHORITY_EPOCH))
+            {
+                state.authorityEpoch(entry.authorityEpoch());
+            }
+            if (0 != (mask & CompactUpdates.LAST_APPLIED_INPUT))
+            {
+                state.lastAppliedInputSequence(state.lastAppliedInputSequence() + entry.lastAppliedInputDelta());
+            }
+            applyUpdate(session, view, slot, state, mask);
+        }
+    }
+
+    /**
+     * The legacy full-field batch: every entry carries the entity's whole state (position, orientation, velocity,
+     * radius, epoch, last applied input); the archetype is the one of the spawn.
+     */
+    private void onUpdateBatch(final ClientSession session, final DirectBuffer buffer, final int offset)
+    {
+        final EntityUpdateBatchDecoder batch = batchDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        batch.serverTimeNs();
+        batch.tick();
+        final ClientEntityView view = session.view;
+        for (final EntityUpdateBatchDecoder.UpdatesDecoder update : batch.updates())
+        {
+            final long entityId = update.entityId();
+            final int mask = update.changed().getRaw();
+            final EntityState state = decoded.reset().entityId(entityId)
+                .parentZoneId(update.parentZoneId())
+                .position(update.position().x(), update.position().y(), update.position().z())
+                .orientation(update.orientation().x(), update.orientation().y(), update.orientation().z(),
+                    update.orientation().w())
+                .velocity(update.velocity().x(), update.velocity().y(), update.velocity().z())
+                .radius(update.radius())
+                .authorityEpoch(update.authorityEpoch())
+                .lastAppliedInputSequence(update.lastAppliedInputSequence());
+            update.skipComponentState();
+
+            final int slot = view.slotOf(entityId);
+            if (ClientEntityView.NULL_SLOT == slot)
+            {
+                session.updatesForUnknownEntities++;
+                continue;
+            }
+            state.archetypeId(view.archetypeId(slot));
+            applyUpdate(session, view, slot, state, mask);
+        }
+    }
+
+    private void applyUpdate(
+        final ClientSession session, final ClientEntityView view, final int slot, final EntityState state,
+        final int mask)
+    {
+        final long epoch = state.authorityEpoch();
+        final long lastApplied = state.lastAppliedInputSequence();
+        view.set(slot, state, nowNs);
+        session.updatesReceived++;
+        if (view.entityId(slot) == session.playerEntityId)
+        {
+            session.onOwnEntity(lastApplied, epoch, nowNs);
+        }
+        session.listener.onUpdate(session, view, slot, mask);
+    }
+}

@@ -1,0 +1,103 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.replicant;
+
+/**
+ * Change tracking of an {@link EntityStore}: a store-wide change sequence incremented on every write that changes a
+ * field, and per entity the sequence at which each field last changed, at which any field last changed, and at which
+ * the entity in the slot was created. No per-observer dirty masks: a reader asks for the fields changed since the
+ * sequence at which it last sent the entity.
+ * <pre>
+ *   fieldChangeSeq, FIELD_COUNT longs per slot, indexed [slot * FIELD_COUNT + bit]:
+ *   +----------+----------+-------------+------+-------------+-----------------+------------------+----------------+
+ *   | position | velocity | orientation | size | parentZone  | componentState  | lastAppliedInput | authorityEpoch |
+ *   +----------+----------+-------------+------+-------------+-----------------+------------------+----------------+
+ *     bit 0      bit 1      bit 2         bit 3  bit 4         bit 5             bit 6              bit 7
+ * </pre>
+ * Threading: the store's single thread. Nothing allocates after construction.
+ */
+final class EntityChangeTracker
+{
+    private static final int FIELD_COUNT = EntityStore.FIELD_COUNT;
+
+    private final long[] fieldChangeSeqs;
+    private final long[] lastChangeSeqs;
+    private final long[] createdSeqs;
+    private long changeSeq;
+
+    EntityChangeTracker(final int capacity)
+    {
+        fieldChangeSeqs = new long[capacity * FIELD_COUNT];
+        lastChangeSeqs = new long[capacity];
+        createdSeqs = new long[capacity];
+    }
+
+    long changeSeq()
+    {
+        return changeSeq;
+    }
+
+    /**
+     * A new entity in the slot: every field counts as changed at its creation sequence.
+     */
+    void onCreated(final int slot)
+    {
+        final long seq = ++changeSeq;
+        createdSeqs[slot] = seq;
+        lastChangeSeqs[slot] = seq;
+        final int base = slot * FIELD_COUNT;
+        for (int i = 0; i < FIELD_COUNT; i++)
+        {
+            fieldChangeSeqs[base + i] = seq;
+        }
+    }
+
+    /**
+     * An entity left the store: a change for readers of the store, none for any one slot.
+     */
+    void onRemoved()
+    {
+        changeSeq++;
+    }
+
+    void markChanged(final int slot, final int fieldIndex)
+    {
+        final long seq = ++changeSeq;
+        fieldChangeSeqs[slot * FIELD_COUNT + fieldIndex] = seq;
+        lastChangeSeqs[slot] = seq;
+    }
+
+    long createdSeq(final int slot)
+    {
+        return createdSeqs[slot];
+    }
+
+    long lastChangeSeq(final int slot)
+    {
+        return lastChangeSeqs[slot];
+    }
+
+    /**
+     * @return mask of the fields of the slot changed after {@code seq} (0 if none).
+     */
+    int changedSince(final int slot, final long seq)
+    {
+        if (lastChangeSeqs[slot] <= seq)
+        {
+            return 0;
+        }
+
+        final int base = slot * FIELD_COUNT;
+        int mask = 0;
+        for (int i = 0; i < FIELD_COUNT; i++)
+        {
+            if (fieldChangeSeqs[base + i] > seq)
+            {
+                mask |= 1 << i;
+            }
+        }
+
+        return mask;
+    }
+}
