@@ -1,0 +1,222 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.atlas;
+
+import io.orrery.wire.atlas.AuthorityAssignedEncoder;
+import io.orrery.wire.atlas.AuthorityClearedEncoder;
+import io.orrery.wire.atlas.HandoffAbandonedEncoder;
+import io.orrery.wire.atlas.HandoffCommittedEncoder;
+import io.orrery.wire.atlas.HandoffStartedEncoder;
+import io.orrery.wire.atlas.MessageHeaderEncoder;
+import io.orrery.wire.atlas.ServerRetiredEncoder;
+import io.orrery.wire.atlas.TerritoryFreedEncoder;
+import io.orrery.wire.atlas.TerritoryGrantedEncoder;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+/**
+ * Encodes each {@link AtlasDecisionHandler} call as one SBE message of the Atlas schema (header and body) into a ring
+ * read by an {@link AtlasDecisionAdapter} (see {@link AtlasRings} for the record layout).
+ * <p>
+ * Nothing is lost and order is kept: a message that does not fit in the ring waits in an internal overflow, and while
+ * anything waits there every later message queues behind it. The owner (Atlas's agent) calls {@link #flush()} in its
+ * duty cycle to move waiting messages to the ring as the reader frees space.
+ * <p>
+ * Threading: the ring's one writer thread only (calls and {@link #flush()}). Zero allocation, except when the
+ * overflow grows.
+ */
+public final class AtlasDecisionProxy implements AtlasDecisionHandler
+{
+    private static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
+
+    /**
+     * Length of the longest decision, header included.
+     */
+    static final int MAX_MESSAGE_LENGTH = HEADER_LENGTH + AtlasRingWriter.max(
+        TerritoryGrantedEncoder.BLOCK_LENGTH,
+        TerritoryFreedEncoder.BLOCK_LENGTH,
+        ServerRetiredEncoder.BLOCK_LENGTH,
+        AuthorityAssignedEncoder.BLOCK_LENGTH,
+        HandoffStartedEncoder.BLOCK_LENGTH,
+        HandoffCommittedEncoder.BLOCK_LENGTH,
+        HandoffAbandonedEncoder.BLOCK_LENGTH,
+        AuthorityClearedEncoder.BLOCK_LENGTH);
+
+    private final AtlasRingWriter writer;
+    private final MessageHeaderEncoder header = new MessageHeaderEncoder();
+    private final TerritoryGrantedEncoder territoryGranted = new TerritoryGrantedEncoder();
+    private final TerritoryFreedEncoder territoryFreed = new TerritoryFreedEncoder();
+    private final ServerRetiredEncoder serverRetired = new ServerRetiredEncoder();
+    private final AuthorityAssignedEncoder authorityAssigned = new AuthorityAssignedEncoder();
+    private final HandoffStartedEncoder handoffStarted = new HandoffStartedEncoder();
+    private final HandoffCommittedEncoder handoffCommitted = new HandoffCommittedEncoder();
+    private final HandoffAbandonedEncoder handoffAbandoned = new HandoffAbandonedEncoder();
+    private final AuthorityClearedEncoder authorityCleared = new AuthorityClearedEncoder();
+
+    /**
+     * @param ring the decision ring, this proxy its only writer.
+     * @throws IllegalArgumentException if the ring's maximum message length is below the longest decision's.
+     */
+    public AtlasDecisionProxy(final RingBuffer ring)
+    {
+        writer = new AtlasRingWriter(ring, MAX_MESSAGE_LENGTH);
+    }
+
+    /**
+     * Moves what it can from the overflow to the ring, in order.
+     *
+     * @return the number of messages moved.
+     */
+    public int flush()
+    {
+        return writer.flush();
+    }
+
+    /**
+     * Whether messages wait in the overflow.
+     */
+    public boolean hasBacklog()
+    {
+        return writer.hasBacklog();
+    }
+
+    /**
+     * Messages that had to wait in the overflow since this proxy was created.
+     */
+    public long overflowed()
+    {
+        return writer.overflowed();
+    }
+
+    /**
+     * Bytes waiting in the overflow (ring record framing included).
+     */
+    public int backlogBytes()
+    {
+        return writer.backlogBytes();
+    }
+
+    @Override
+    public void onTerritoryGranted(
+        final int territoryIndex, final int serverIndex, final long sessionId, final long territoryEpoch)
+    {
+        final int offset = writer.claim(HEADER_LENGTH + TerritoryGrantedEncoder.BLOCK_LENGTH);
+        territoryGranted.wrapAndApplyHeader(writer.buffer(), offset, header)
+            .territoryIndex(territoryIndex)
+            .serverIndex(serverIndex)
+            .sessionId(sessionId)
+            .territoryEpoch(territoryEpoch);
+        writer.commit();
+    }
+
+    @Override
+    public void onTerritoryFreed(final int territoryIndex, final int serverIndex, final long sessionId)
+    {
+        final int offset = writer.claim(HEADER_LENGTH + TerritoryFreedEncoder.BLOCK_LENGTH);
+        territoryFreed.wrapAndApplyHeader(writer.buffer(), offset, header)
+            .territoryIndex(territoryIndex)
+            .serverIndex(serverIndex)
+            .sessionId(sessionId);
+        writer.commit();
+    }
+
+    @Override
+    public void onServerRetired(final int serverIndex, final long sessionId, final boolean failedOver)
+    {
+        final int offset = writer.claim(HEADER_LENGTH + ServerRetiredEncoder.BLOCK_LENGTH);
+        serverRetired.wrapAndApplyHeader(writer.buffer(), offset, header)
+            .serverIndex(serverIndex)
+            .sessionId(sessionId)
+            .failedOver(failedOver ? (short)1 : (short)0);
+        writer.commit();
+    }
+
+    @Override
+    public void onAuthorityAssigned(
+        final long entityId,
+        final long incarnation,
+        final int serverIndex,
+        final long sessionId,
+        final int territoryId,
+        final long epoch)
+    {
+        final int offset = writer.claim(HEADER_LENGTH + AuthorityAssignedEncoder.BLOCK_LENGTH);
+        authorityAssigned.wrapAndApplyHeader(writer.buffer(), offset, header)
+            .entityId(entityId)
+            .incarnation(incarnation)
+            .serverIndex(serverIndex)
+            .sessionId(sessionId)
+            .territoryId(territoryId)
+            .epoch(epoch);
+        writer.commit();
+    }
+
+    @Override
+    public void onHandoffStarted(
+        final long handoffId,
+        final long entityId,
+        final long incarnation,
+        final int fromIndex,
+        final long fromSessionId,
+        final int toIndex,
+        final long toSessionId,
+        final int territoryId,
+        final long newEpoch)
+    {
+        final int offset = writer.claim(HEADER_LENGTH + HandoffStartedEncoder.BLOCK_LENGTH);
+        handoffStarted.wrapAndApplyHeader(writer.buffer(), offset, header)
+            .handoffId(handoffId)
+            .entityId(entityId)
+            .incarnation(incarnation)
+            .fromIndex(fromIndex)
+            .fromSessionId(fromSessionId)
+            .toIndex(toIndex)
+            .toSessionId(toSessionId)
+            .territoryId(territoryId)
+            .newEpoch(newEpoch);
+        writer.commit();
+    }
+
+    @Override
+    public void onHandoffCommitted(
+        final long handoffId,
+        final long entityId,
+        final long incarnation,
+        final int fromIndex,
+        final int toIndex,
+        final long toSessionId,
+        final long newEpoch)
+    {
+        final int offset = writer.claim(HEADER_LENGTH + HandoffCommittedEncoder.BLOCK_LENGTH);
+        handoffCommitted.wrapAndApplyHeader(writer.buffer(), offset, header)
+            .handoffId(handoffId)
+            .entityId(entityId)
+            .incarnation(incarnation)
+            .fromIndex(fromIndex)
+            .toIndex(toIndex)
+            .toSessionId(toSessionId)
+            .newEpoch(newEpoch);
+        writer.commit();
+    }
+
+    @Override
+    public void onHandoffAbandoned(final long entityId, final long incarnation, final boolean orphaned)
+    {
+        final int offset = writer.claim(HEADER_LENGTH + HandoffAbandonedEncoder.BLOCK_LENGTH);
+        handoffAbandoned.wrapAndApplyHeader(writer.buffer(), offset, header)
+            .entityId(entityId)
+            .incarnation(incarnation)
+            .orphaned(orphaned ? (short)1 : (short)0);
+        writer.commit();
+    }
+
+    @Override
+    public void onAuthorityCleared(final long entityId, final long incarnation)
+    {
+        final int offset = writer.claim(HEADER_LENGTH + AuthorityClearedEncoder.BLOCK_LENGTH);
+        authorityCleared.wrapAndApplyHeader(writer.buffer(), offset, header)
+            .entityId(entityId)
+            .incarnation(incarnation);
+        writer.commit();
+    }
+}
