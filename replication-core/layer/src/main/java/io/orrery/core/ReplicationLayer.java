@@ -110,12 +110,16 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
 
             case DEDICATED:
                 invoker = null;
-                runners = new AgentRunner[]{
-                    // an idle strategy holds its backoff state: each thread gets its own
-                    new AgentRunner(ctx.idleStrategySupplier().get(), errorHandler,
-                        counters[OrreryCounter.ERRORS.id()], gateway),
-                    new AgentRunner(ctx.idleStrategySupplier().get(), errorHandler,
-                        counters[OrreryCounter.ERRORS.id()], replicant)
+                final Agent authorityAgent = null != replicantCtx.authority() ?
+                    replicantCtx.authority().ownAgent() : null;
+                // an idle strategy holds its backoff state: each thread gets its own
+                final AgentRunner gatewayRunner = new AgentRunner(ctx.idleStrategySupplier().get(), errorHandler,
+                    counters[OrreryCounter.ERRORS.id()], gateway);
+                final AgentRunner replicantRunner = new AgentRunner(ctx.idleStrategySupplier().get(), errorHandler,
+                    counters[OrreryCounter.ERRORS.id()], replicant);
+                runners = null == authorityAgent ? new AgentRunner[]{ gatewayRunner, replicantRunner } :
+                    new AgentRunner[]{ gatewayRunner, replicantRunner, new AgentRunner(
+                    ctx.idleStrategySupplier().get(), errorHandler, counters[OrreryCounter.ERRORS.id()], authorityAgent)
                 };
                 workerRunners = newWorkerRunners(replicant.interestWorkers(), errorHandler);
                 break;

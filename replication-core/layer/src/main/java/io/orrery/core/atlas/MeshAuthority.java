@@ -10,24 +10,39 @@ import io.orrery.core.replicant.EntityStore;
 import io.orrery.core.replicant.TickCompletion;
 import io.orrery.wire.codec.PlayerInputDecoder;
 import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 /**
  * Static server meshing as the Replicant's {@link Authority}: game servers connected through the server link
  * simulate the world, {@link Atlas} decides who simulates what. Chosen by {@code ReplicationLayer.Context} when a
  * {@link ShardConfig} is set in its {@link AtlasContext}.
  * <p>
- * Each Replicant duty cycle polls the server ingress ({@link ServerIngressAdapter}); each tick runs Atlas
- * (heartbeats, handoff timeouts, territory crossings, views) before the interest engine streams the cache to
- * clients, so clients see every server's writes through the same cache and nothing in the client link knows which
- * server simulates what. Servers that mark the end of their ticks ({@code ServerTickEnd}) drive those ticks: the
- * Replicant streams once every live server has ended its tick ({@link TickCompletion}).
+ * Each Replicant duty cycle polls the server ingress ({@link ServerIngressAdapter}) into the {@link ServerMesh},
+ * which applies server writes to the cache and tells {@link Atlas} what happened through an SBE command ring; Atlas's
+ * decisions come back through an SBE decision ring and the mesh applies them. Atlas runs as its own
+ * {@link AtlasAgent}: on a thread of its own when the layer gives each role one ({@link #ownAgent()}), otherwise
+ * stepped here right after the commands are sent, so in {@code INVOKER} and {@code SHARED} modes a tick's decisions
+ * are applied within that tick. Each tick the mesh reports cache changes and liveness and runs Atlas's timer, then
+ * sends heartbeats and views, before the interest engine streams the cache to clients, so clients see every
+ * server's writes through the same cache and nothing in the client link knows which server simulates what. Servers
+ * that mark the end of their ticks ({@code ServerTickEnd}) drive those ticks: the Replicant streams once every live
+ * server has ended its tick ({@link TickCompletion}).
  * <p>
- * Threading: Replicant thread only, like every {@link Authority}.
+ * Threading: Replicant thread only, like every {@link Authority}, except {@link #ownAgent()} (called before the
+ * layer starts) and Atlas's agent.
  */
 public final class MeshAuthority implements Authority
 {
     private final AtlasContext ctx;
     private final ShardConfig config;
+    private final RingBuffer commandRing;
+    private final RingBuffer decisionRing;
+    private final AtlasCommandProxy commands;
+    private final AtlasDecisionProxy decisions;
+    private final AtlasAgent atlasAgent;
+    private boolean stepsAtlas = true;
+    private AtlasDecisionAdapter decisionAdapter;
     private Atlas atlas;
     private ServerMesh mesh;
     private ServerIngressAdapter ingress;
@@ -41,16 +56,31 @@ public final class MeshAuthority implements Authority
     {
         this.ctx = ctx;
         this.config = ctx.shardConfig();
+        commandRing = AtlasRings.newRing(AtlasRings.DEFAULT_COMMAND_RING_BYTES);
+        decisionRing = AtlasRings.newRing(AtlasRings.DEFAULT_DECISION_RING_BYTES);
+        commands = new AtlasCommandProxy(commandRing);
+        decisions = new AtlasDecisionProxy(decisionRing);
+        atlasAgent = new AtlasAgent(commandRing, decisions);
+    }
+
+    /**
+     * Atlas's agent, to run on its own thread: from now on the Replicant no longer steps it.
+     */
+    @Override
+    public Agent ownAgent()
+    {
+        stepsAtlas = false;
+        return atlasAgent;
     }
 
     @Override
     public void onStart(final LayerResources resources, final Counter[] counters, final EntityStore store)
     {
         final ServerEgressProxy proxy = new ServerEgressProxy(store.maxStateBytes());
-        final AtlasDecisionRelay relay = new AtlasDecisionRelay();
-        atlas = new Atlas(config, store.capacity(), resources.publicationConnectTimeoutNs(), counters, relay);
-        mesh = new ServerMesh(config, store, counters, proxy, atlas);
-        relay.target(mesh);
+        atlas = new Atlas(config, store.capacity(), resources.publicationConnectTimeoutNs(), counters, decisions);
+        mesh = new ServerMesh(config, store, counters, proxy, commands);
+        decisionAdapter = new AtlasDecisionAdapter(decisionRing, mesh);
+        atlasAgent.start(atlas);
         tickCompletion = new TickCompletion(
             ctx.serverTickWaitNs(), ctx.serverTickStaleNs(), ctx.layerTickIntervalNs() / 2);
         ingress = new ServerIngressAdapter(resources.aeron(), ctx.serverIngressChannel(),
@@ -80,7 +110,21 @@ public final class MeshAuthority implements Authority
     @Override
     public int doWork(final long nowNs, final EntityStore store)
     {
-        return ingress.poll(nowNs) + mesh.doWork(nowNs);
+        final int work = ingress.poll(nowNs) + mesh.doWork(nowNs);
+        return work + exchangeWithAtlas();
+    }
+
+    /**
+     * Send Atlas what waited for room in its ring, step it when it runs in this duty cycle, apply its decisions.
+     */
+    private int exchangeWithAtlas()
+    {
+        int work = commands.flush();
+        if (stepsAtlas)
+        {
+            work += atlasAgent.doWork();
+        }
+        return work + decisionAdapter.poll(AtlasAgent.COMMAND_LIMIT);
     }
 
     @Override
@@ -89,6 +133,7 @@ public final class MeshAuthority implements Authority
         tickCompletion.onPass(nowNs);
         tick++;
         int work = mesh.onTick(nowNs, tick);
+        work += exchangeWithAtlas();
         work += mesh.sendViews(nowNs, tick);
         return work + mesh.doWork(nowNs);
     }
@@ -128,7 +173,8 @@ public final class MeshAuthority implements Authority
     }
 
     /**
-     * Atlas, for status and tests (Replicant thread only).
+     * Atlas, for tests and status: read it only on the thread that steps it (the Replicant's, unless the layer runs
+     * Atlas's agent on its own thread).
      */
     public Atlas atlas()
     {

@@ -92,6 +92,18 @@ public interface Authority
     }
 
     /**
+     * An agent of the authority's own that the layer runs on a thread of its own when each role gets one
+     * ({@code ThreadingMode.DEDICATED}), called once before the layer starts. An authority asked for it stops
+     * stepping that agent in the Replicant's duty cycle. Default: none, everything runs in the Replicant's cycle.
+     *
+     * @return the agent, or null.
+     */
+    default org.agrona.concurrent.Agent ownAgent()
+    {
+        return null;
+    }
+
+    /**
      * The Replication Layer takes an entity out of the world for a reason other than its authority destroying it (it
      * was stowed into the Global store, or streamed out to the store): remove it from the cache and from whichever
      * server simulates it. Default: remove it from the cache.

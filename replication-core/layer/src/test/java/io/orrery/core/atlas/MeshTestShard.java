@@ -48,6 +48,10 @@ final class MeshTestShard implements AutoCloseable
         (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
     boolean simulateServers = true;
     /**
+     * The layer is stepped by the rig (INVOKER); otherwise it runs on its own threads on the rig's clock.
+     */
+    final boolean invoker;
+    /**
      * The layer is not stepped (its process froze) while clients and servers still run.
      */
     boolean layerFrozen;
@@ -70,6 +74,7 @@ final class MeshTestShard implements AutoCloseable
             .tickRateHz(30);
         customise.accept(ctx);
         layer = ReplicationLayer.launch(ctx);
+        invoker = ThreadingMode.INVOKER == ctx.threadingMode();
         aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(layer.aeronDirectoryName()));
         egressWindowOpen = layer.replicant()::isEgressWindowOpen;
         clientLink = new ClientLink(aeron, new ClientLink.Settings().clock(clock).responseStreamId(2001));
@@ -159,7 +164,7 @@ final class MeshTestShard implements AutoCloseable
         {
             return meteredPoll();
         }
-        int work = (layerFrozen ? 0 : layer.doWork()) + clientLink.doWork();
+        int work = (layerFrozen || !invoker ? 0 : layer.doWork()) + clientLink.doWork();
         for (int i = 0, n = servers.size(); i < n; i++)
         {
             work += servers.get(i).link.doWork();
@@ -202,6 +207,12 @@ final class MeshTestShard implements AutoCloseable
     void tick()
     {
         clock.advance(TICK_NS);
+        if (!invoker)
+        {
+            // the layer runs on its own threads: keep the rig's clock at its pace, one layer tick per rig tick
+            final long ticks = layer.counter(OrreryCounter.TICKS);
+            await(() -> layer.counter(OrreryCounter.TICKS) > ticks, "the layer's tick");
+        }
         poll();
         drain();
         if (simulateServers)
