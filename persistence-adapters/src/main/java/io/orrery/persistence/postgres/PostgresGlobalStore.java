@@ -440,5 +440,6 @@ public final class PostgresGlobalStore implements GlobalStore
         {
             statement.execute(ddl);
         }
+        PostgresCitus.distributeGlobalStore(statement);
     }
 }

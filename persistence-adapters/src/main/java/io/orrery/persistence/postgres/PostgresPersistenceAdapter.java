@@ -627,6 +627,12 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         {
             statement.execute(ddl);
         }
+        if (!tracked)
+        {
+            // on Citus (extension installed), two schemas only: one schema's nodes reference entity_location
+            PostgresCitus.distributeGlobalStore(statement);
+            PostgresCitus.distributeGraph(statement);
+        }
         try (ResultSet rows = statement.executeQuery("SHOW fsync"))
         {
             serverFsync = rows.next() && "on".equals(rows.getString(1));
