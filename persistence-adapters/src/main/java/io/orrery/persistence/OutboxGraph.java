@@ -46,7 +46,8 @@ public interface OutboxGraph extends EntityGraphStore
     /**
      * In one atomic, durable write: remove node {@code op.entityId} and every edge that touches it from the graph
      * (when stored), add a {@link #STOW} entry under {@code op}'s key holding the item: {@code op.node} when it
-     * carries the entity's state ({@code op.node.entityId == op.entityId}), else the stored node; and remember that
+     * carries the entity's state ({@code op.node.entityId == op.entityId}), else the stored node, and the removed
+     * CONTAINS and ATTACHED_TO edges (so that a refused deposit puts them back with the node); and remember that
      * the entity departed, so that a stale world write never brings it back (until {@link #insertFromOutbox} does).
      *
      * @param op   the stow.
@@ -62,8 +63,8 @@ public interface OutboxGraph extends EntityGraphStore
     void putUnstowEntry(StowOperation op);
 
     /**
-     * In one atomic, durable write: insert {@code node} into the graph (no longer departed) and remove the entry under
-     * the key.
+     * In one atomic, durable write: insert {@code node} into the graph (no longer departed), put back the edges the
+     * entry under the key kept (those whose other end is a node of the graph now), and remove the entry.
      */
     void insertFromOutbox(long playerId, long operationId, NodeRecord node);
 

@@ -25,7 +25,7 @@ import org.agrona.CloseHelper;
  *   stow:   key recorded in the Global store? -> replay it, done
  *           graph: node out + outbox STOW entry (one synced write)
  *           global: deposit(key)                (one transaction; a replay after a crash changes nothing)
- *           graph: outbox entry removed         (refused deposit: node back + entry removed, one write)
+ *           graph: outbox entry removed         (refused: node and its edges back, entry removed, one write)
  *   unstow: key recorded? -> replay it, done; target id already a node -> CONFLICT
  *           graph: outbox UNSTOW entry          (one synced write)
  *           global: withdraw(key) -> the item   (one transaction; keeps a copy under the key)
@@ -40,8 +40,9 @@ import org.agrona.CloseHelper;
  * <p>
  * Differences from a single-store adapter, all on refused operations: a stow of an entity neither stored nor carried,
  * and an unstow onto an id that is already a node, are refused ({@code NOT_FOUND}, {@code CONFLICT}) without being
- * recorded, so a later call with the key is evaluated afresh; a refused deposit (the item was stowed already) puts
- * the node back without its CONTAINS and ATTACHED_TO edges.
+ * recorded, so a later call with the key is evaluated afresh. A refused deposit (the item was stowed already) puts
+ * the node back with the CONTAINS and ATTACHED_TO edges it had (the outbox entry keeps them), except those whose
+ * other end has left the graph meanwhile.
  * <p>
  * Threading: one caller thread at a time, as the SPI says; both stores are used from it.
  */

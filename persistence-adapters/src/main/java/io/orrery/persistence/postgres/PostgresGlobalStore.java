@@ -14,7 +14,6 @@ import io.orrery.persistence.NodeRecords;
 import io.orrery.persistence.OperationOutcomes;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -34,31 +33,48 @@ import static io.orrery.persistence.postgres.PostgresSchema.*;
  * a replay returns the item. A failed call rolls back and throws {@link PersistenceException}; a broken connection is
  * reopened by the next call.
  * <p>
+ * {@link PostgresPersistenceAdapter} keeps its Global store through one of these over its own connection
+ * ({@link #over(PostgresSession)}): wallets, reputation, stowed item reads and the operation records are this class's
+ * code in both kinds of shard.
+ * <p>
  * Threading: not thread safe; one caller thread at a time.
  */
 public final class PostgresGlobalStore implements GlobalStore
 {
-    private final String jdbcUrl;
-    private final Properties properties;
-    private final String name;
+    private final PostgresSession session;
     private final String[] schemas;
-    private Connection connection;
+    private final NodeRecord loaded = new NodeRecord();
+    private int preparedGeneration;
     private PreparedStatement deposit;
     private PreparedStatement withdraw;
     private PreparedStatement selectWithdrawn;
     private PreparedStatement selectOperation;
     private PreparedStatement changeWallet;
     private PreparedStatement changeReputation;
-    private boolean closed;
 
     private PostgresGlobalStore(final String jdbcUrl, final Properties properties)
     {
-        this.jdbcUrl = jdbcUrl;
-        this.properties = properties;
         this.schemas = PostgresPersistenceAdapter.searchPath(jdbcUrl);
         final int query = jdbcUrl.indexOf('?');
-        this.name = "postgres-global:" + (query < 0 ? jdbcUrl : jdbcUrl.substring(0, query)) +
+        final String name = "postgres-global:" + (query < 0 ? jdbcUrl : jdbcUrl.substring(0, query)) +
             (schemas.length > 0 ? " (schema " + schemas[0] + ")" : "");
+        this.session = new PostgresSession(jdbcUrl, properties, name, this::createWhatIsMissing);
+    }
+
+    private PostgresGlobalStore(final PostgresSession session)
+    {
+        this.session = session;
+        this.schemas = new String[0];
+    }
+
+    /**
+     * The Global store of a shard's own connection: its tables were created by the session's owner (a
+     * {@link PostgresPersistenceAdapter}, whose search path finds them); every call runs on the session's connection.
+     * Closing it closes the session.
+     */
+    static PostgresGlobalStore over(final PostgresSession session)
+    {
+        return new PostgresGlobalStore(session);
     }
 
     /**
@@ -83,26 +99,26 @@ public final class PostgresGlobalStore implements GlobalStore
             new PostgresGlobalStore(jdbcUrl, PostgresPersistenceAdapter.withTimeouts(jdbcUrl, properties));
         try
         {
-            store.connection();
+            store.session.connection();
             return store;
         }
         catch (final SQLException ex)
         {
             store.close();
-            throw new PersistenceException("cannot open " + store.name, ex);
+            throw new PersistenceException("cannot open " + store.session.name(), ex);
         }
     }
 
     @Override
     public String name()
     {
-        return name;
+        return session.name();
     }
 
     @Override
     public void deposit(final StowOperation op, final boolean present)
     {
-        ensureOpen();
+        session.ensureOpen();
         NodeRecords.validate(op.node);
         try
         {
@@ -113,18 +129,18 @@ public final class PostgresGlobalStore implements GlobalStore
             deposit.setLong(4, op.containerId);
             deposit.setBoolean(5, present);
             bindNodeFields(deposit, 6, op.node);
-            runOperation(c, deposit, op);
+            runOperation(session, c, deposit, op);
         }
         catch (final SQLException ex)
         {
-            throw failed("deposit " + op.operationId, ex);
+            throw session.failed("deposit " + op.operationId, ex);
         }
     }
 
     @Override
     public void withdraw(final StowOperation op, final boolean targetOccupied, final NodeRecord item)
     {
-        ensureOpen();
+        session.ensureOpen();
         try
         {
             final Connection c = connection();
@@ -132,7 +148,7 @@ public final class PostgresGlobalStore implements GlobalStore
             withdraw.setLong(2, op.entityId);
             withdraw.setLong(3, op.ownerPlayerId);
             withdraw.setBoolean(4, targetOccupied);
-            runOperation(c, withdraw, op);
+            runOperation(session, c, withdraw, op);
             if (OperationStatus.OK == op.firstStatus && OperationStatus.OPERATION_CONFLICT != op.status)
             {
                 selectWithdrawn.setLong(1, op.ownerPlayerId);
@@ -151,14 +167,14 @@ public final class PostgresGlobalStore implements GlobalStore
         }
         catch (final SQLException ex)
         {
-            throw failed("withdrawal " + op.operationId, ex);
+            throw session.failed("withdrawal " + op.operationId, ex);
         }
     }
 
     @Override
     public int recordedOutcome(final StowOperation op, final int type)
     {
-        ensureOpen();
+        session.ensureOpen();
         try
         {
             final Connection c = connection();
@@ -186,14 +202,14 @@ public final class PostgresGlobalStore implements GlobalStore
         }
         catch (final SQLException ex)
         {
-            throw failed("operation lookup " + op.operationId, ex);
+            throw session.failed("operation lookup " + op.operationId, ex);
         }
     }
 
     @Override
     public void changeWallet(final WalletOperation op)
     {
-        ensureOpen();
+        session.ensureOpen();
         try
         {
             final Connection c = connection();
@@ -204,14 +220,14 @@ public final class PostgresGlobalStore implements GlobalStore
         }
         catch (final SQLException ex)
         {
-            throw failed("wallet change " + op.operationId, ex);
+            throw session.failed("wallet change " + op.operationId, ex);
         }
     }
 
     @Override
     public void changeReputation(final WalletOperation op)
     {
-        ensureOpen();
+        session.ensureOpen();
         try
         {
             final Connection c = connection();
@@ -223,7 +239,7 @@ public final class PostgresGlobalStore implements GlobalStore
         }
         catch (final SQLException ex)
         {
-            throw failed("reputation change " + op.operationId, ex);
+            throw session.failed("reputation change " + op.operationId, ex);
         }
     }
 
@@ -242,89 +258,76 @@ public final class PostgresGlobalStore implements GlobalStore
     @Override
     public int loadStowedItems(final long ownerPlayerId, final PersistenceAdapter.StowedItemHandler handler)
     {
-        ensureOpen();
-        try (PreparedStatement select = connection().prepareStatement(SELECT_STOWED_BY_OWNER))
+        session.ensureOpen();
+        try
         {
-            select.setLong(1, ownerPlayerId);
-            final NodeRecord item = new NodeRecord();
-            int count = 0;
-            try (ResultSet rows = select.executeQuery())
+            final Connection c = connection();
+            try (PreparedStatement select = c.prepareStatement(SELECT_STOWED_BY_OWNER))
             {
-                while (rows.next())
+                select.setLong(1, ownerPlayerId);
+                int count = 0;
+                try (ResultSet rows = select.executeQuery())
                 {
-                    readStowed(rows, item);
-                    handler.onItem(rows.getLong(1), rows.getLong(2), rows.getLong(3), item);
-                    count++;
+                    while (rows.next())
+                    {
+                        readStowed(rows, loaded);
+                        handler.onItem(rows.getLong(1), rows.getLong(2), rows.getLong(3), loaded);
+                        count++;
+                    }
                 }
+                c.commit();
+                return count;
             }
-            connection.commit();
-            return count;
         }
         catch (final SQLException ex)
         {
-            throw failed("stowed item load", ex);
+            throw session.failed("stowed item load", ex);
         }
     }
 
     @Override
     public boolean isStowed(final long itemId)
     {
-        ensureOpen();
-        try (PreparedStatement select = connection().prepareStatement(IS_STOWED))
+        session.ensureOpen();
+        try
         {
-            select.setLong(1, itemId);
-            final boolean stowed;
-            try (ResultSet rows = select.executeQuery())
+            final Connection c = connection();
+            try (PreparedStatement select = c.prepareStatement(IS_STOWED))
             {
-                stowed = rows.next();
+                select.setLong(1, itemId);
+                final boolean stowed;
+                try (ResultSet rows = select.executeQuery())
+                {
+                    stowed = rows.next();
+                }
+                c.commit();
+                return stowed;
             }
-            connection.commit();
-            return stowed;
         }
         catch (final SQLException ex)
         {
-            throw failed("stowed item read", ex);
+            throw session.failed("stowed item read", ex);
         }
     }
 
     @Override
     public void close()
     {
-        closed = true;
-        disconnect();
+        session.close();
     }
 
     @Override
     public String toString()
     {
-        return name;
+        return session.name();
     }
 
-    private long readLong(final String sql, final long playerId, final int factionId, final String what)
-    {
-        ensureOpen();
-        try (PreparedStatement select = connection().prepareStatement(sql))
-        {
-            select.setLong(1, playerId);
-            if (Integer.MIN_VALUE != factionId)
-            {
-                select.setInt(2, factionId);
-            }
-            final long value;
-            try (ResultSet rows = select.executeQuery())
-            {
-                value = rows.next() ? rows.getLong(1) : 0;
-            }
-            connection.commit();
-            return value;
-        }
-        catch (final SQLException ex)
-        {
-            throw failed(what, ex);
-        }
-    }
-
-    private void runOperation(final Connection c, final PreparedStatement call, final StowOperation op)
+    /**
+     * Run an operation function ({@code o_replayed, o_status, o_value}) as one autocommitted statement and report
+     * its outcome in {@code op}.
+     */
+    static void runOperation(
+        final PostgresSession session, final Connection c, final PreparedStatement call, final StowOperation op)
         throws SQLException
     {
         c.setAutoCommit(true);
@@ -342,7 +345,35 @@ public final class PostgresGlobalStore implements GlobalStore
         }
         finally
         {
-            endAutoCommit(c);
+            session.endAutoCommit(c);
+        }
+    }
+
+    private long readLong(final String sql, final long playerId, final int factionId, final String what)
+    {
+        session.ensureOpen();
+        try
+        {
+            final Connection c = connection();
+            try (PreparedStatement select = c.prepareStatement(sql))
+            {
+                select.setLong(1, playerId);
+                if (Integer.MIN_VALUE != factionId)
+                {
+                    select.setInt(2, factionId);
+                }
+                final long value;
+                try (ResultSet rows = select.executeQuery())
+                {
+                    value = rows.next() ? rows.getLong(1) : 0;
+                }
+                c.commit();
+                return value;
+            }
+        }
+        catch (final SQLException ex)
+        {
+            throw session.failed(what, ex);
         }
     }
 
@@ -364,126 +395,51 @@ public final class PostgresGlobalStore implements GlobalStore
         }
         finally
         {
-            endAutoCommit(c);
+            session.endAutoCommit(c);
         }
     }
 
+    /**
+     * The session's connection, with this store's statements prepared on it (again after a reconnect).
+     */
     private Connection connection() throws SQLException
     {
-        if (null != connection)
+        final Connection c = session.connection();
+        if (preparedGeneration != session.generation())
         {
-            return connection;
-        }
-
-        final Connection c = DriverManager.getConnection(jdbcUrl, properties);
-        try
-        {
-            c.setAutoCommit(false);
-            try (Statement statement = c.createStatement())
-            {
-                statement.execute("SET synchronous_commit = on");
-                if (schemas.length > 0)
-                {
-                    try (PreparedStatement lock = c.prepareStatement(LOCK_GLOBAL_SCHEMA_CREATION))
-                    {
-                        lock.setString(1, schemas[0]);
-                        lock.execute();
-                    }
-                    statement.execute("CREATE SCHEMA IF NOT EXISTS " +
-                        PostgresPersistenceAdapter.quoteIdentifier(schemas[0]));
-                }
-                for (final String ddl : createGlobalTables(""))
-                {
-                    statement.execute(ddl);
-                }
-                for (final String ddl : CREATE_GLOBAL_FUNCTIONS)
-                {
-                    statement.execute(ddl);
-                }
-            }
-            c.commit();
-
             deposit = c.prepareStatement(DEPOSIT);
             withdraw = c.prepareStatement(WITHDRAW);
             selectWithdrawn = c.prepareStatement(SELECT_WITHDRAWN);
             selectOperation = c.prepareStatement(SELECT_OPERATION);
             changeWallet = c.prepareStatement(CHANGE_WALLET);
             changeReputation = c.prepareStatement(CHANGE_REPUTATION);
+            preparedGeneration = session.generation();
         }
-        catch (final SQLException ex)
-        {
-            try
-            {
-                c.close();
-            }
-            catch (final SQLException suppressed)
-            {
-                ex.addSuppressed(suppressed);
-            }
-            throw ex;
-        }
-
-        connection = c;
         return c;
     }
 
-    private void disconnect()
+    /**
+     * Set-up of a store on its own: the schema named by the URL, the Global store's tables and functions.
+     */
+    private void createWhatIsMissing(final Connection c, final Statement statement) throws SQLException
     {
-        final Connection c = connection;
-        connection = null;
-        if (null != c)
+        if (schemas.length > 0)
         {
-            try
+            try (PreparedStatement lock = c.prepareStatement(LOCK_GLOBAL_SCHEMA_CREATION))
             {
-                c.close();
+                lock.setString(1, schemas[0]);
+                lock.execute();
             }
-            catch (final SQLException ignore)
-            {
-                // the connection is gone either way; statements close with it
-            }
+            statement.execute("CREATE SCHEMA IF NOT EXISTS " + PostgresPersistenceAdapter.quoteIdentifier(schemas[0]));
         }
-    }
-
-    private PersistenceException failed(final String what, final SQLException ex)
-    {
-        final Connection c = connection;
-        boolean broken = null == c || (null != ex.getSQLState() && ex.getSQLState().startsWith("08"));
-        if (!broken)
+        for (final String ddl : createGlobalTables(""))
         {
-            try
-            {
-                c.rollback();
-            }
-            catch (final SQLException rollbackFailure)
-            {
-                ex.addSuppressed(rollbackFailure);
-                broken = true;
-            }
+            statement.execute(ddl);
         }
-        if (broken)
+        for (final String ddl : CREATE_GLOBAL_FUNCTIONS)
         {
-            disconnect();
+            statement.execute(ddl);
         }
-        return new PersistenceException(name + ": " + what + " failed", ex);
-    }
-
-    private void endAutoCommit(final Connection c)
-    {
-        try
-        {
-            c.setAutoCommit(false);
-        }
-        catch (final SQLException ex)
-        {
-            disconnect();
-        }
-    }
-
-    private void ensureOpen()
-    {
-        if (closed)
-        {
-            throw new IllegalStateException(name + " is closed");
-        }
+        PostgresCitus.distributeGlobalStore(statement);
     }
 }

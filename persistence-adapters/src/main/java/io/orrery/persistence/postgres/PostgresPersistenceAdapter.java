@@ -20,7 +20,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,7 +40,10 @@ import static io.orrery.persistence.postgres.PostgresSchema.*;
  * ({@code nodes}, {@code edges}, and the operation functions) lives in schema {@code shard_a} and the Global store
  * in schema {@code global}, which every shard of the deployment names second; statements name tables unqualified
  * and the search path finds each in its schema, so a stow or unstow is still one transaction across both schemas.
- * The Global store alone (for shards whose graph is elsewhere) is {@link PostgresGlobalStore}.
+ * The Global store alone (for shards whose graph is elsewhere) is {@link PostgresGlobalStore}; this adapter's
+ * wallet, reputation and stowed item calls are a {@link PostgresGlobalStore} over this adapter's own connection
+ * ({@link PostgresSession}), so that code exists once. Stow and unstow stay here: they move a row between the
+ * graph and the Global store in one function call.
  * <p>
  * One connection: every call is one transaction, committed before it returns (the session runs with
  * {@code synchronous_commit = on}, so a returned call is durable as far as the server's {@code fsync} setting
@@ -89,16 +91,14 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     private static final int MAX_ROWS_PER_STATEMENT = Math.max(1,
         Integer.getInteger(MAX_ROWS_PER_STATEMENT_PROP, MAX_ROWS_PER_STATEMENT_DEFAULT));
 
-    private final String jdbcUrl;
-    private final Properties properties;
-    private final String name;
     private final String[] schemas;
+    private final PostgresSession session;
+    private final PostgresGlobalStore global;
     private final NodeRecord scratch = new NodeRecord();
     private final NodeRecord item = new NodeRecord();
-    private Connection connection;
     private PGConnection pgConnection;
+    private Connection connectionOfStatements;
     private boolean serverFsync;
-    private boolean closed;
 
     private final Long2LongHashMap lastUpsertById = new Long2LongHashMap(NO_INDEX);
     private int[] selectedUpserts = new int[0];
@@ -109,17 +109,15 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     private PreparedStatement removeNodes;
     private PreparedStatement stow;
     private PreparedStatement unstow;
-    private PreparedStatement changeWallet;
-    private PreparedStatement changeReputation;
 
     private PostgresPersistenceAdapter(final String jdbcUrl, final Properties properties)
     {
-        this.jdbcUrl = jdbcUrl;
-        this.properties = properties;
         final int query = jdbcUrl.indexOf('?');
         this.schemas = searchPath(jdbcUrl);
-        this.name = "postgres:" + (query < 0 ? jdbcUrl : jdbcUrl.substring(0, query)) +
+        final String name = "postgres:" + (query < 0 ? jdbcUrl : jdbcUrl.substring(0, query)) +
             (schemas.length > 1 ? " (graph " + schemas[0] + ", global store " + schemas[1] + ")" : "");
+        this.session = new PostgresSession(jdbcUrl, properties, name, this::createWhatIsMissing);
+        this.global = PostgresGlobalStore.over(session);
     }
 
     /**
@@ -218,7 +216,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         catch (final SQLException ex)
         {
             adapter.close();
-            throw new PersistenceException("cannot open " + adapter.name, ex);
+            throw new PersistenceException("cannot open " + adapter.name(), ex);
         }
     }
 
@@ -310,13 +308,13 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     @Override
     public String name()
     {
-        return name;
+        return session.name();
     }
 
     @Override
     public void write(final WorldBatch batch)
     {
-        ensureOpen();
+        session.ensureOpen();
         NodeRecords.validate(batch);
         if (batch.isEmpty())
         {
@@ -356,14 +354,14 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         }
         catch (final SQLException ex)
         {
-            throw failed("write of " + batch.size() + " entries", ex);
+            throw session.failed("write of " + batch.size() + " entries", ex);
         }
     }
 
     @Override
     public int loadZoneSubtree(final long rootZoneId, final NodeHandler handler)
     {
-        ensureOpen();
+        session.ensureOpen();
         try (PreparedStatement statement = connection().prepareStatement(SELECT_SUBTREE))
         {
             statement.setLong(1, rootZoneId);
@@ -374,7 +372,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         }
         catch (final SQLException ex)
         {
-            throw failed("subtree load", ex);
+            throw session.failed("subtree load", ex);
         }
     }
 
@@ -389,7 +387,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         final long maxZ,
         final NodeHandler handler)
     {
-        ensureOpen();
+        session.ensureOpen();
         try (PreparedStatement statement = connection().prepareStatement(SELECT_REGION))
         {
             statement.setLong(1, zoneId);
@@ -404,28 +402,28 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         }
         catch (final SQLException ex)
         {
-            throw failed("region load", ex);
+            throw session.failed("region load", ex);
         }
     }
 
     @Override
     public int loadAll(final NodeHandler handler)
     {
-        ensureOpen();
+        session.ensureOpen();
         try (PreparedStatement statement = connection().prepareStatement(SELECT_ALL))
         {
             return readNodes(statement, handler);
         }
         catch (final SQLException ex)
         {
-            throw failed("load of every node", ex);
+            throw session.failed("load of every node", ex);
         }
     }
 
     @Override
     public int loadEdges(final long entityId, final EdgeHandler handler)
     {
-        ensureOpen();
+        session.ensureOpen();
         try (PreparedStatement statement = connection().prepareStatement(SELECT_EDGES))
         {
             for (int i = 1; i <= 5; i++)
@@ -441,19 +439,19 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
                     count++;
                 }
             }
-            connection.commit();
+            session.current().commit();
             return count;
         }
         catch (final SQLException ex)
         {
-            throw failed("edge load", ex);
+            throw session.failed("edge load", ex);
         }
     }
 
     @Override
     public void stow(final StowOperation op)
     {
-        ensureOpen();
+        session.ensureOpen();
         NodeRecords.validate(op.node);
         final boolean carriesState = NodeRecords.carriesState(op);
         try
@@ -465,34 +463,18 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
             stow.setLong(4, op.containerId);
             stow.setBoolean(5, carriesState);
             bindNodeFields(stow, 6, op.node);
-            c.setAutoCommit(true);
-            try (ResultSet rows = stow.executeQuery())
-            {
-                rows.next();
-                if (rows.getBoolean(1))
-                {
-                    OperationOutcomes.replay(op, rows.getInt(2), rows.getLong(3));
-                }
-                else
-                {
-                    OperationOutcomes.complete(op, rows.getInt(2));
-                }
-            }
-            finally
-            {
-                endAutoCommit(c);
-            }
+            PostgresGlobalStore.runOperation(session, c, stow, op);
         }
         catch (final SQLException ex)
         {
-            throw failed("stow " + op.operationId, ex);
+            throw session.failed("stow " + op.operationId, ex);
         }
     }
 
     @Override
     public void unstow(final StowOperation op)
     {
-        ensureOpen();
+        session.ensureOpen();
         NodeRecords.validate(op.node);
         final long targetId = NodeRecords.unstowTargetId(op);
         try
@@ -532,269 +514,136 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
             }
             finally
             {
-                endAutoCommit(c);
+                session.endAutoCommit(c);
             }
         }
         catch (final SQLException ex)
         {
-            throw failed("unstow " + op.operationId, ex);
+            throw session.failed("unstow " + op.operationId, ex);
         }
     }
 
     @Override
     public void changeWallet(final WalletOperation op)
     {
-        ensureOpen();
-        try
-        {
-            final Connection c = connection();
-            changeWallet.setLong(1, op.operationId);
-            changeWallet.setLong(2, op.playerId);
-            changeWallet.setLong(3, op.delta);
-            runBalanceChange(c, changeWallet, op);
-        }
-        catch (final SQLException ex)
-        {
-            throw failed("wallet change " + op.operationId, ex);
-        }
+        global.changeWallet(op);
     }
 
     @Override
     public void changeReputation(final WalletOperation op)
     {
-        ensureOpen();
-        try
-        {
-            final Connection c = connection();
-            changeReputation.setLong(1, op.operationId);
-            changeReputation.setLong(2, op.playerId);
-            changeReputation.setInt(3, op.factionId);
-            changeReputation.setLong(4, op.delta);
-            runBalanceChange(c, changeReputation, op);
-        }
-        catch (final SQLException ex)
-        {
-            throw failed("reputation change " + op.operationId, ex);
-        }
+        global.changeReputation(op);
     }
 
     @Override
     public long walletBalance(final long playerId)
     {
-        ensureOpen();
-        try (PreparedStatement select = connection().prepareStatement(SELECT_WALLET))
-        {
-            select.setLong(1, playerId);
-            final long balance = singleLong(select);
-            connection.commit();
-            return balance;
-        }
-        catch (final SQLException ex)
-        {
-            throw failed("wallet read", ex);
-        }
+        return global.walletBalance(playerId);
     }
 
     @Override
     public long reputation(final long playerId, final int factionId)
     {
-        ensureOpen();
-        try (PreparedStatement select = connection().prepareStatement(SELECT_REPUTATION))
-        {
-            select.setLong(1, playerId);
-            select.setInt(2, factionId);
-            final long standing = singleLong(select);
-            connection.commit();
-            return standing;
-        }
-        catch (final SQLException ex)
-        {
-            throw failed("reputation read", ex);
-        }
+        return global.reputation(playerId, factionId);
     }
 
     @Override
     public int loadStowedItems(final long ownerPlayerId, final StowedItemHandler handler)
     {
-        ensureOpen();
-        try (PreparedStatement select = connection().prepareStatement(SELECT_STOWED_BY_OWNER))
-        {
-            select.setLong(1, ownerPlayerId);
-            int count = 0;
-            try (ResultSet rows = select.executeQuery())
-            {
-                while (rows.next())
-                {
-                    readStowed(rows, scratch);
-                    handler.onItem(rows.getLong(1), rows.getLong(2), rows.getLong(3), scratch);
-                    count++;
-                }
-            }
-            connection.commit();
-            return count;
-        }
-        catch (final SQLException ex)
-        {
-            throw failed("stowed item load", ex);
-        }
+        return global.loadStowedItems(ownerPlayerId, handler);
     }
 
     @Override
     public boolean isStowed(final long itemId)
     {
-        ensureOpen();
-        try (PreparedStatement select = connection().prepareStatement(IS_STOWED))
-        {
-            select.setLong(1, itemId);
-            final boolean stowed;
-            try (ResultSet rows = select.executeQuery())
-            {
-                stowed = rows.next();
-            }
-            connection.commit();
-            return stowed;
-        }
-        catch (final SQLException ex)
-        {
-            throw failed("stowed item read", ex);
-        }
+        return global.isStowed(itemId);
     }
 
     @Override
     public long nodeCount()
     {
-        ensureOpen();
+        session.ensureOpen();
         try (PreparedStatement select = connection().prepareStatement(COUNT_NODES))
         {
-            final long count = singleLong(select);
-            connection.commit();
+            final long count;
+            try (ResultSet rows = select.executeQuery())
+            {
+                count = rows.next() ? rows.getLong(1) : 0;
+            }
+            session.current().commit();
             return count;
         }
         catch (final SQLException ex)
         {
-            throw failed("node count", ex);
+            throw session.failed("node count", ex);
         }
     }
 
     @Override
     public void close()
     {
-        closed = true;
-        disconnect();
+        session.close();
     }
 
     @Override
     public String toString()
     {
-        return name;
-    }
-
-    private Connection connection() throws SQLException
-    {
-        if (null != connection)
-        {
-            return connection;
-        }
-
-        final Connection c = DriverManager.getConnection(jdbcUrl, properties);
-        try
-        {
-            c.setAutoCommit(false);
-            try (Statement statement = c.createStatement())
-            {
-                statement.execute("SET synchronous_commit = on");
-                final String qualifier = createSchemas(c, statement, schemas);
-                statement.execute(LOCK_SCHEMA_CREATION);
-                refuseLegacySchema(statement);
-                for (final String ddl : createGlobalTables(qualifier))
-                {
-                    statement.execute(ddl);
-                }
-                final boolean tracked = qualifier.isEmpty();
-                for (final String ddl : createGraphTables(tracked))
-                {
-                    statement.execute(ddl);
-                }
-                for (final String ddl : createFunctions(tracked))
-                {
-                    statement.execute(ddl);
-                }
-                try (ResultSet rows = statement.executeQuery("SHOW fsync"))
-                {
-                    serverFsync = rows.next() && "on".equals(rows.getString(1));
-                }
-            }
-            c.commit();
-
-            upsertNodes = c.prepareStatement(upsertNodes(schemas.length < 2));
-            insertEdges = c.prepareStatement(INSERT_EDGES);
-            deleteEdges = c.prepareStatement(DELETE_EDGES);
-            removeNodes = c.prepareStatement(REMOVE_NODES);
-            stow = c.prepareStatement(STOW);
-            unstow = c.prepareStatement(UNSTOW);
-            changeWallet = c.prepareStatement(CHANGE_WALLET);
-            changeReputation = c.prepareStatement(CHANGE_REPUTATION);
-        }
-        catch (final SQLException ex)
-        {
-            try
-            {
-                c.close();
-            }
-            catch (final SQLException suppressed)
-            {
-                ex.addSuppressed(suppressed);
-            }
-            throw ex;
-        }
-
-        connection = c;
-        pgConnection = c.unwrap(PGConnection.class);
-        return c;
-    }
-
-    private void disconnect()
-    {
-        final Connection c = connection;
-        connection = null;
-        pgConnection = null;
-        if (null != c)
-        {
-            try
-            {
-                c.close();
-            }
-            catch (final SQLException ignore)
-            {
-                // the connection is gone either way; statements close with it
-            }
-        }
+        return session.name();
     }
 
     /**
-     * Roll back (or drop a broken connection, to be reopened by the next call) and wrap the failure.
+     * The session's connection; a new one was set up by {@link #createWhatIsMissing}.
      */
-    private PersistenceException failed(final String what, final SQLException ex)
+    private Connection connection() throws SQLException
     {
-        final Connection c = connection;
-        boolean broken = null == c || (null != ex.getSQLState() && ex.getSQLState().startsWith("08"));
-        if (!broken)
+        final Connection c = session.connection();
+        if (c != connectionOfStatements)
         {
-            try
-            {
-                c.rollback();
-            }
-            catch (final SQLException rollbackFailure)
-            {
-                ex.addSuppressed(rollbackFailure);
-                broken = true;
-            }
+            pgConnection = c.unwrap(PGConnection.class);
+            connectionOfStatements = c;
         }
-        if (broken)
+        return c;
+    }
+
+    /**
+     * Set-up of a new connection: the schemas, tables and functions when missing, and the graph's statements (the
+     * Global store's are {@link PostgresGlobalStore}'s, prepared by it on the same connection).
+     */
+    private void createWhatIsMissing(final Connection c, final Statement statement) throws SQLException
+    {
+        final String qualifier = createSchemas(c, statement, schemas);
+        statement.execute(LOCK_SCHEMA_CREATION);
+        refuseLegacySchema(statement);
+        for (final String ddl : createGlobalTables(qualifier))
         {
-            disconnect();
+            statement.execute(ddl);
         }
-        return new PersistenceException(name + ": " + what + " failed", ex);
+        final boolean tracked = qualifier.isEmpty();
+        for (final String ddl : createGraphTables(tracked))
+        {
+            statement.execute(ddl);
+        }
+        for (final String ddl : createFunctions(tracked))
+        {
+            statement.execute(ddl);
+        }
+        if (!tracked)
+        {
+            // on Citus (extension installed), two schemas only: one schema's nodes reference entity_location
+            PostgresCitus.distributeGlobalStore(statement);
+            PostgresCitus.distributeGraph(statement);
+        }
+        try (ResultSet rows = statement.executeQuery("SHOW fsync"))
+        {
+            serverFsync = rows.next() && "on".equals(rows.getString(1));
+        }
+
+        upsertNodes = c.prepareStatement(upsertNodes(schemas.length < 2));
+        insertEdges = c.prepareStatement(INSERT_EDGES);
+        deleteEdges = c.prepareStatement(DELETE_EDGES);
+        removeNodes = c.prepareStatement(REMOVE_NODES);
+        stow = c.prepareStatement(STOW);
+        unstow = c.prepareStatement(UNSTOW);
     }
 
     private void writeEdges(final WorldBatch batch) throws SQLException
@@ -841,7 +690,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
                 count++;
             }
         }
-        connection.commit();
+        session.current().commit();
         return count;
     }
 
@@ -892,63 +741,4 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
                     "keyed by a global id); it is not migrated: use an empty schema");
             }
         }
-    }
-
-    /**
-     * Run a wallet or reputation function as one autocommitted statement and report its outcome.
-     */
-    private void runBalanceChange(
-        final Connection c, final PreparedStatement change, final WalletOperation op) throws SQLException
-    {
-        c.setAutoCommit(true);
-        try (ResultSet rows = change.executeQuery())
-        {
-            rows.next();
-            if (rows.getBoolean(1))
-            {
-                OperationOutcomes.replay(op, rows.getInt(2), rows.getLong(3));
-            }
-            else
-            {
-                OperationOutcomes.complete(op, rows.getInt(2), rows.getLong(3));
-            }
-        }
-        finally
-        {
-            endAutoCommit(c);
-        }
-    }
-
-    private static long singleLong(final PreparedStatement statement) throws SQLException
-    {
-        try (ResultSet rows = statement.executeQuery())
-        {
-            return rows.next() ? rows.getLong(1) : 0;
-        }
-    }
-
-    /**
-     * Back to explicit transactions after an autocommitted call (a flag in pgjdbc, no round trip). If that fails the
-     * connection is dropped rather than left in autocommit, where a batch's statements would commit one by one; the
-     * next call reconnects.
-     */
-    private void endAutoCommit(final Connection c)
-    {
-        try
-        {
-            c.setAutoCommit(false);
-        }
-        catch (final SQLException ex)
-        {
-            disconnect();
-        }
-    }
-
-    private void ensureOpen()
-    {
-        if (closed)
-        {
-            throw new IllegalStateException(name + " is closed");
-        }
-    }
-}
+    }}

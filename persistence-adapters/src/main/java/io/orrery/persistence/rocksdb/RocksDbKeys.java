@@ -38,6 +38,10 @@ final class RocksDbKeys
     static final int PAIR_LENGTH = 16;
     static final int ZONE_INDEX_LENGTH = 24;
     static final int EDGE_LENGTH = 17;
+    /** An edge a STOW outbox entry keeps: the entry's key (player, operation id), then the edge (from, kind, to). */
+    static final int OUTBOX_EDGE_LENGTH = PAIR_LENGTH + EDGE_LENGTH;
+    /** Room for the longest key. */
+    static final int MAX_KEY_LENGTH = OUTBOX_EDGE_LENGTH;
     static final int REPUTATION_LENGTH = 12;
     static final int LOCATOR_LENGTH = 16;
     static final int OPERATION_STATUS_OFFSET = 0;
@@ -99,6 +103,26 @@ final class RocksDbKeys
         buffer.putByte(ID_LENGTH, (byte)kindCode);
         putSortable(buffer, ID_LENGTH + 1, secondId);
         return EDGE_LENGTH;
+    }
+
+    /**
+     * The key of an edge kept with an outbox entry: it sorts right after the entry's own key (a prefix of it), so
+     * the entry and its edges are one range.
+     */
+    static int outboxEdge(
+        final MutableDirectBuffer buffer,
+        final long playerId,
+        final long operationId,
+        final long fromId,
+        final int kindCode,
+        final long toId)
+    {
+        putSortable(buffer, 0, playerId);
+        putSortable(buffer, ID_LENGTH, operationId);
+        putSortable(buffer, PAIR_LENGTH, fromId);
+        buffer.putByte(PAIR_LENGTH + ID_LENGTH, (byte)kindCode);
+        putSortable(buffer, PAIR_LENGTH + ID_LENGTH + 1, toId);
+        return OUTBOX_EDGE_LENGTH;
     }
 
     static int reputation(final MutableDirectBuffer buffer, final long playerId, final int factionId)

@@ -75,7 +75,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     private final ReadOptions prefixReadOptions = new ReadOptions().setPrefixSameAsStart(true);
     private final WriteBatch batch = new WriteBatch();
 
-    private final ByteBuffer writeKey = ByteBuffer.allocateDirect(32);
+    private final ByteBuffer writeKey = ByteBuffer.allocateDirect(MAX_KEY_LENGTH);
     private final UnsafeBuffer writeKeyView = new UnsafeBuffer(writeKey);
     private final ByteBuffer writeValue = ByteBuffer.allocateDirect(VALUE_CAPACITY);
     private final UnsafeBuffer writeValueView = new UnsafeBuffer(writeValue);
@@ -83,9 +83,9 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     private final UnsafeBuffer readKeyView = new UnsafeBuffer(readKey);
     private final ByteBuffer readValue = ByteBuffer.allocateDirect(VALUE_CAPACITY);
     private final UnsafeBuffer readValueView = new UnsafeBuffer(readValue);
-    private final ByteBuffer seekKey = ByteBuffer.allocateDirect(32);
+    private final ByteBuffer seekKey = ByteBuffer.allocateDirect(MAX_KEY_LENGTH);
     private final UnsafeBuffer seekKeyView = new UnsafeBuffer(seekKey);
-    private final byte[] iteratorKey = new byte[32];
+    private final byte[] iteratorKey = new byte[MAX_KEY_LENGTH];
     private final UnsafeBuffer iteratorKeyView = new UnsafeBuffer(iteratorKey);
     private final byte[] iteratorValue = new byte[VALUE_CAPACITY];
     private final UnsafeBuffer iteratorValueView = new UnsafeBuffer(iteratorValue);
@@ -673,6 +673,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
                 RocksIterator inIterator = database.db().newIterator(database.edgesIn(), prefixReadOptions))
             {
                 deleteStoredEdges(op.entityId, outIterator, inIterator);
+                keepEdgesInOutbox(op.ownerPlayerId, op.operationId, op.entityId, outIterator, inIterator);
             }
             item.copyFrom(carriesState ? op.node : scratch);
             putOutboxEntry(OutboxGraph.STOW | (stored ? OUTBOX_WAS_IN_GRAPH : 0), op.ownerPlayerId, op.operationId,
@@ -730,8 +731,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
             }
             putNode(node);
             deleteId(database.departed(), node.entityId);
-            writeKey.clear().limit(pair(writeKeyView, playerId, operationId));
-            batch.delete(database.outbox(), writeKey);
+            deleteOutboxEntry(playerId, operationId, true, node.entityId);
             database.db().write(syncWrite, batch);
         }
         catch (final RocksDBException ex)
@@ -753,8 +753,7 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
         batch.clear();
         try
         {
-            writeKey.clear().limit(pair(writeKeyView, playerId, operationId));
-            batch.delete(database.outbox(), writeKey);
+            deleteOutboxEntry(playerId, operationId, false, 0);
             database.db().write(syncWrite, batch);
         }
         catch (final RocksDBException ex)
@@ -778,8 +777,12 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
         {
             for (iterator.seekToFirst(); iterator.isValid(); iterator.next())
             {
-                keys.add(iterator.key());
-                values.add(iterator.value());
+                final byte[] key = iterator.key();
+                if (PAIR_LENGTH == key.length) // not an edge kept with an entry
+                {
+                    keys.add(key);
+                    values.add(iterator.value());
+                }
             }
             checkStatus(iterator);
         }
@@ -796,6 +799,94 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
                 value.getLong(OUTBOX_CONTAINER_ID_OFFSET, VALUE_ORDER), node);
         }
         return keys.size();
+    }
+
+    /**
+     * Keep the stored edges that touch the entity with its STOW entry (read through iterators that see the store
+     * as it was before this call's batch), so that a refused deposit puts them back with the node.
+     */
+    private void keepEdgesInOutbox(
+        final long playerId,
+        final long operationId,
+        final long entityId,
+        final RocksIterator outIterator,
+        final RocksIterator inIterator) throws RocksDBException
+    {
+        putSortable(seekKeyView, 0, entityId);
+        seekKey.clear().limit(ID_LENGTH);
+        for (outIterator.seek(seekKey); outIterator.isValid(); outIterator.next())
+        {
+            outIterator.key(iteratorKey);
+            if (getSortable(iteratorKeyView, 0) != entityId)
+            {
+                break;
+            }
+            put(database.outbox(), outboxEdge(writeKeyView, playerId, operationId,
+                entityId, iteratorKey[ID_LENGTH], getSortable(iteratorKeyView, ID_LENGTH + 1)), 0);
+        }
+
+        putSortable(seekKeyView, 0, entityId);
+        seekKey.clear().limit(ID_LENGTH);
+        for (inIterator.seek(seekKey); inIterator.isValid(); inIterator.next())
+        {
+            inIterator.key(iteratorKey);
+            if (getSortable(iteratorKeyView, 0) != entityId)
+            {
+                break;
+            }
+            final long fromId = getSortable(iteratorKeyView, ID_LENGTH + 1);
+            if (fromId != entityId) // a loop was kept with the outgoing edges
+            {
+                put(database.outbox(), outboxEdge(writeKeyView, playerId, operationId,
+                    fromId, iteratorKey[ID_LENGTH], entityId), 0);
+            }
+        }
+    }
+
+    /**
+     * Delete an outbox entry and the edges kept with it; when {@code restore}, put back each kept edge whose other
+     * end is a node of the graph (or the restored node {@code restoredId} itself).
+     */
+    private void deleteOutboxEntry(
+        final long playerId, final long operationId, final boolean restore, final long restoredId)
+        throws RocksDBException
+    {
+        writeKey.clear().limit(pair(writeKeyView, playerId, operationId));
+        batch.delete(database.outbox(), writeKey);
+
+        pair(seekKeyView, playerId, operationId);
+        seekKey.clear().limit(PAIR_LENGTH);
+        try (RocksIterator iterator = database.db().newIterator(database.outbox(), readOptions))
+        {
+            for (iterator.seek(seekKey); iterator.isValid(); iterator.next())
+            {
+                final int length = iterator.key(iteratorKey);
+                if (length < PAIR_LENGTH || getSortable(iteratorKeyView, 0) != playerId ||
+                    getSortable(iteratorKeyView, ID_LENGTH) != operationId)
+                {
+                    break;
+                }
+                if (OUTBOX_EDGE_LENGTH != length)
+                {
+                    continue;
+                }
+                final long fromId = getSortable(iteratorKeyView, PAIR_LENGTH);
+                final int kindCode = iteratorKey[PAIR_LENGTH + ID_LENGTH];
+                final long toId = getSortable(iteratorKeyView, PAIR_LENGTH + ID_LENGTH + 1);
+                writeKey.clear().limit(OUTBOX_EDGE_LENGTH);
+                writeKeyView.putBytes(0, iteratorKey, 0, OUTBOX_EDGE_LENGTH);
+                batch.delete(database.outbox(), writeKey);
+                if (restore)
+                {
+                    final long otherId = fromId == restoredId ? toId : fromId;
+                    if (otherId == restoredId || readLocator(otherId))
+                    {
+                        putEdge(fromId, kindCode, toId);
+                    }
+                }
+            }
+            checkStatus(iterator);
+        }
     }
 
     private void putOutboxEntry(

@@ -3,10 +3,12 @@
  */
 package io.orrery.persistence.postgres;
 
+import io.orrery.core.persistence.EdgeKind;
 import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.OperationStatus;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.StowOperation;
+import io.orrery.core.persistence.WorldBatch;
 import io.orrery.persistence.OutboxGraph;
 import io.orrery.persistence.OutboxPersistenceAdapter;
 import io.orrery.persistence.PersistenceAdapterContractTest;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -172,5 +175,79 @@ class OutboxAdapterContractTest extends PersistenceAdapterContractTest
         assertEquals(OperationStatus.CONFLICT, again.status);
         assertNotNull(find(10));
         assertEquals(1, ((OutboxPersistenceAdapter)adapter).compensated());
+    }
+
+    @Test
+    void shouldPutNodeBackWithItsEdgesWhenDepositIsRefused()
+    {
+        writeShipWithEdges();
+        stowOnAnotherShard(10);
+
+        final StowOperation stow = stowOp(10, PLAYER_A, 4);
+        stow.node.entityId = 0; // carries no state: the item is the stored node
+        adapter.stow(stow);
+
+        assertEquals(OperationStatus.CONFLICT, stow.status);
+        assertEquals(1, ((OutboxPersistenceAdapter)adapter).compensated());
+        assertNotNull(find(10));
+        assertEquals(
+            Set.of("10>1:IN_ZONE", "10>11:CONTAINS", "12>10:ATTACHED_TO", "10>13:CONTAINS"), edges(10));
+        assertEquals(Set.of("11>1:IN_ZONE", "10>11:CONTAINS"), edges(11));
+        assertEquals(Set.of("12>1:IN_ZONE", "12>10:ATTACHED_TO"), edges(12));
+        assertEquals(0, ((OutboxPersistenceAdapter)adapter).graph().forEachOutboxEntry(
+            (kind, inGraph, player, operation, item, container, node) -> { }));
+
+        reopen(); // nothing left to finish, and the edges are stored
+        assertEquals(0, ((OutboxPersistenceAdapter)adapter).relayed());
+        assertEquals(
+            Set.of("10>1:IN_ZONE", "10>11:CONTAINS", "12>10:ATTACHED_TO", "10>13:CONTAINS"), edges(10));
+    }
+
+    @Test
+    void shouldPutNodeBackWithEdgesToNodesStillThereWhenDepositRefusedAfterCrash()
+    {
+        writeShipWithEdges();
+        final OutboxGraph graph = ((OutboxPersistenceAdapter)adapter).graph();
+        final StowOperation stow = stowOp(10, PLAYER_A, 4);
+        stow.node.entityId = 0;
+        assertEquals(OutboxGraph.MOVED_FROM_GRAPH, graph.moveToOutbox(stow, new NodeRecord()));
+        assertEquals(Set.of("11>1:IN_ZONE"), edges(11));
+        // while the item is in flight, node 13 leaves the world and another shard stows an entity 10
+        final WorldBatch removal = new WorldBatch(1);
+        removal.addNodeRemoval(13);
+        adapter.write(removal);
+        stowOnAnotherShard(10);
+
+        reopen(); // the crash: the deposit is repeated, refused, and the node goes back
+
+        assertEquals(1, ((OutboxPersistenceAdapter)adapter).relayed());
+        assertNotNull(find(10));
+        assertEquals(Set.of("10>1:IN_ZONE", "10>11:CONTAINS", "12>10:ATTACHED_TO"), edges(10));
+        assertEquals(Set.of("11>1:IN_ZONE", "10>11:CONTAINS"), edges(11));
+        assertEquals(Set.of("12>1:IN_ZONE", "12>10:ATTACHED_TO"), edges(12));
+    }
+
+    private void writeShipWithEdges()
+    {
+        write(zone(1, WORLD), node(10, 1, 0, 0, 0), node(11, 1, 0, 0, 0), node(12, 1, 0, 0, 0),
+            node(13, 1, 0, 0, 0));
+        final WorldBatch batch = new WorldBatch(4);
+        batch.addEdge(10, 11, EdgeKind.CONTAINS, false);
+        batch.addEdge(12, 10, EdgeKind.ATTACHED_TO, false);
+        batch.addEdge(10, 13, EdgeKind.CONTAINS, false);
+        adapter.write(batch);
+        assertEquals(
+            Set.of("10>1:IN_ZONE", "10>11:CONTAINS", "12>10:ATTACHED_TO", "10>13:CONTAINS"), edges(10));
+    }
+
+    private void stowOnAnotherShard(final long entityId)
+    {
+        try (PersistenceAdapter shardB = OutboxPersistenceAdapter.open(
+            RocksDbPersistenceAdapter.open(directory.resolve("graph-b")), PostgresGlobalStore.open(global())))
+        {
+            final StowOperation stow = stowOp(entityId, PLAYER_B, 0);
+            shardB.stow(stow);
+            assertEquals(OperationStatus.OK, stow.status);
+        }
     }
 }
