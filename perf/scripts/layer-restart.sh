@@ -5,17 +5,23 @@
 # from the kill until the new layer is up, and from the new layer being up until both game servers are connected
 # again and until every bot has a session again (orrery_sessions_opened_total = bots). From the swarm's summary:
 # resumptions, resume hellos, how the bots found the layer gone (response image closed / layer silent), correctness
-# errors, and the longest time a bot went without any update (idle bots with nothing moving in view receive none, so
+# errors (by kind) and inputs lost in the restart (sent and never acknowledged, or due while resuming: not errors),
+# and the longest time a bot went without any update (idle bots with nothing moving in view receive none, so
 # that figure is an upper bound, not the resume time). From the new layer's /metrics at the end: sessions opened (one
 # per resumed bot when no resume hello is abandoned), hellos ignored on an already bound image (identical resends),
 # hellos rejected as duplicate sessions and hellos shed.
 #
 #   perf/scripts/layer-restart.sh [BOTS] [REPETITIONS]      (builds the classes and the class path itself)
+# KILL_AT, DURATION (s); LAYER_GRACE (default 60s: a game server without a layer exits after it, and none restarts
+# it here); SWARM_ARGS (extra BotSwarmMain options, e.g. "--mix walk=50,inventory=50"). Inputs lost in the restart
+# (sent and never acknowledged, or due while resuming) are reported apart from the correctness errors.
 set -euo pipefail
 BOTS=${1:-200}
 REPS=${2:-3}
 KILL_AT=${KILL_AT:-20}
 DURATION=${DURATION:-45}
+LAYER_GRACE=${LAYER_GRACE:-60s}
+SWARM_ARGS=${SWARM_ARGS:-}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/orrery-layer-restart.XXXXXX)
 CP_FILE="$WORK/cp.txt"
@@ -44,15 +50,15 @@ for rep in $(seq 1 "$REPS"); do
   until grep -q "replication layer up" "$DIR/layer.log"; do sleep 0.1; done
   for id in 1 2; do
     $JAVA -Xmx512m -cp "$CP" io.orrery.servers.GameServer --server-id=$id --aeron-dir="$AERON" --report-interval=5s \
-      > "$DIR/gs-$id.log" 2>&1 &
+      --layer-grace="$LAYER_GRACE" > "$DIR/gs-$id.log" 2>&1 &
     eval "GS$id=\$!"
   done
   $JAVA -Xmx2g -cp "$CP" io.orrery.bots.BotSwarmMain --aeron-dir="$AERON" -b "$BOTS" -d "${DURATION}s" \
-    --output "$DIR/swarm" --progress-interval=5s > "$DIR/swarm.log" 2>&1 &
+    --output "$DIR/swarm" --progress-interval=5s $SWARM_ARGS > "$DIR/swarm.log" 2>&1 &
   SWARM=$!
   sleep "$KILL_AT"
   kill -9 "$LAYER"; wait "$LAYER" 2>/dev/null || true
-  KILLED_MS=$(date +%s%3N)
+  KILLED_MS=$(date +%s%3N); echo "layer killed at $KILLED_MS" > "$DIR/killed.txt"
   start_layer
   until grep -c "replication layer up" "$DIR/layer.log" | grep -q 2; do sleep 0.05; done
   UP_MS=$(date +%s%3N)
@@ -93,9 +99,12 @@ for line in open(sys.argv[6]):
     if line.startswith("orrery_") and "{" in line:
         layer[line.split("{")[0]] = line.split()[-1]
 print("rep %s: kill -> new layer up %d ms; after up: game servers back %s ms, every bot back %s ms; bots resumed %s, "
-      "resuming at end %s, correctness errors %s, longest resume %s ms, longest update gap %s ms" % (
+      "resuming at end %s, correctness errors %s %s, inputs lost in layer restart %s, longest resume %s ms, "
+      "longest update gap %s ms" % (
       sys.argv[3], down_ms, sys.argv[4], sys.argv[5], counts.get("sessionsResumed"),
-      counts.get("sessionsResumingAtEnd"), summary.get("correctnessErrors"), counts.get("longestResumeMs"), gap))
+      counts.get("sessionsResumingAtEnd"), summary.get("correctnessErrors"),
+      {k: v for k, v in summary.get("correctness", {}).items() if v}, counts.get("inputsLostInLayerRestart"),
+      counts.get("longestResumeMs"), gap))
 print("  resume hellos %s (hellos resent %s, lost with their subscriber %s), layer found gone by image %s / by "
       "silence %s; new layer: sessions opened %s, hellos on a bound image %s, duplicate-session rejects %s, hellos "
       "shed %s" % (counts.get("resumeHellos"), counts.get("hellosResent"), counts.get("hellosLost"),

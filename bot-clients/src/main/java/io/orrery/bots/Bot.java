@@ -49,6 +49,7 @@ public final class Bot implements ClientListener
     long pendingFirstSentNs;
     long pendingSentNs;
     long inputsLate;
+    long inputsSkippedWhileResuming;
     long ackSeen;
     long ackWaitSinceNs;
     long resumptionsSeen;
@@ -143,6 +144,15 @@ public final class Bot implements ClientListener
     }
 
     /**
+     * @return inputs due on this bot's schedule while its session was resuming (the layer gone), never sent: its
+     * schedule starts again at the resumed welcome. Idle bots send nothing and count none.
+     */
+    public long inputsSkippedWhileResuming()
+    {
+        return inputsSkippedWhileResuming;
+    }
+
+    /**
      * @return times the own entity's acknowledged input sequence stood still for longer than the stall threshold
      * while inputs were outstanding (a correctness error: a server stopped applying this bot's inputs).
      */
@@ -156,6 +166,11 @@ public final class Bot implements ClientListener
     {
         final long nowNs = agent.nowNs();
         final boolean resumed = welcomed;
+        if (resumed && BehaviourKind.IDLE != behaviour.kind() && nowNs - nextInputNs >= 0)
+        {
+            // inputs due while the layer was gone were never sent (no sequence): the schedule restarts from now
+            inputsSkippedWhileResuming += (nowNs - nextInputNs) / agent.inputIntervalNs() + 1;
+        }
         welcomed = true;
         welcomedAtNs = nowNs;
         agent.onWelcome(this, session.handshakeTimeNs(), resumed);

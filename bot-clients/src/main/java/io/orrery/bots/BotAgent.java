@@ -393,7 +393,9 @@ public final class BotAgent implements Agent
                 }
                 else
                 {
-                    checkAcknowledgements(bot, nowNs);
+                    // a poll that left responses queued (this thread fell behind, e.g. descheduled): the
+                    // acknowledgements they carry are not read yet, so the layer is not judged on this cycle
+                    checkAcknowledgements(bot, nowNs, link.responsesDrained());
                 }
                 if (nowNs - bot.nextInputNs >= 0)
                 {
@@ -416,8 +418,12 @@ public final class BotAgent implements Agent
      * Input acknowledgement watchdog: once the bot's own entity has spawned, its acknowledged input sequence must
      * advance within the stall threshold whenever inputs are outstanding; a stall counts once until it advances.
      * The clock starts at the last cycle with nothing outstanding or the last advance, so idle bots never trip it.
+     *
+     * @param judge false on a cycle whose poll left responses queued: the clock is kept (restarted when nothing is
+     *              outstanding or the acknowledgement advanced) but no stall is declared, since the newest
+     *              acknowledgements may be among the responses not read yet.
      */
-    void checkAcknowledgements(final Bot bot, final long nowNs)
+    void checkAcknowledgements(final Bot bot, final long nowNs, final boolean judge)
     {
         final ClientSession session = bot.session;
         final long acknowledged = session.lastAcknowledgedInput();
@@ -427,7 +433,7 @@ public final class BotAgent implements Agent
             bot.ackWaitSinceNs = nowNs;
             bot.ackStalled = false;
         }
-        else if (!bot.ackStalled && nowNs - bot.ackWaitSinceNs > inputAckStallNs)
+        else if (judge && !bot.ackStalled && nowNs - bot.ackWaitSinceNs > inputAckStallNs)
         {
             bot.ackStalled = true;
             bot.inputAcknowledgementStalls++;

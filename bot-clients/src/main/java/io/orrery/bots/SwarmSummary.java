@@ -83,6 +83,8 @@ public final class SwarmSummary
         long hellosLost = 0;
         long hellosResent = 0;
         long inputsUnsentLayerGone = 0;
+        long inputsUnacknowledgedAtLoss = 0;
+        long inputsSkippedWhileResuming = 0;
         long lossesByImage = 0;
         long lossesBySilence = 0;
         long staleDespawns = 0;
@@ -110,6 +112,7 @@ public final class SwarmSummary
                 final ClientSession session = bot.session();
                 unexpectedDisconnects += bot.unexpectedDisconnects();
                 inputsLate += bot.inputsLate();
+                inputsSkippedWhileResuming += bot.inputsSkippedWhileResuming();
                 ackStalls += bot.inputAcknowledgementStalls();
                 commutes += bot.commutes;
                 lossesByImage += bot.layerLossesByImage();
@@ -141,6 +144,7 @@ public final class SwarmSummary
                 hellosLost += session.hellosLost();
                 hellosResent += session.hellosResent();
                 inputsUnsentLayerGone += session.inputsUnsentLayerGone();
+                inputsUnacknowledgedAtLoss += session.inputsUnacknowledgedAtLayerLoss();
                 staleDespawns += session.staleDespawns();
                 rolledBack = Math.max(rolledBack, session.acknowledgementsRolledBack());
                 longestGapNs = Math.max(longestGapNs, session.longestUpdateGapNs());
@@ -187,6 +191,11 @@ public final class SwarmSummary
         summary.counts.put("hellosLost", hellosLost);
         summary.counts.put("hellosResent", hellosResent);
         summary.counts.put("inputsUnsentLayerGone", inputsUnsentLayerGone);
+        // lost with a layer, legitimately (none was acknowledged): sent and unacknowledged when the layer went, and
+        // due while resuming (never sent); not correctness errors
+        summary.counts.put("inputsLostInLayerRestart", inputsUnacknowledgedAtLoss + inputsSkippedWhileResuming);
+        summary.counts.put("inputsUnacknowledgedAtLayerLoss", inputsUnacknowledgedAtLoss);
+        summary.counts.put("inputsSkippedWhileResuming", inputsSkippedWhileResuming);
         summary.counts.put("layerLossesByImage", lossesByImage);
         summary.counts.put("layerLossesBySilence", lossesBySilence);
         summary.counts.put("sessionsResumingAtEnd", resuming);

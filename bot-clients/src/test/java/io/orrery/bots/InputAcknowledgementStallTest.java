@@ -69,6 +69,39 @@ class InputAcknowledgementStallTest
         }
     }
 
+    @Test
+    void shouldNotCountStallWhenBotThreadFellBehindResponsesCarryingAcknowledgements()
+    {
+        final int bots = 64;
+        try (EmbeddedShard shard = EmbeddedShard.launch(BotSwarmTest.SECRET, 128, (ctx) -> {});
+            BotSwarm swarm = BotSwarm.launch(BotSwarmTest.settings(shard)
+                .bots(bots)
+                .threads(1)
+                .startThreads(false)
+                .rampBotsPerSecond(1000)
+                .inputAckStallNs(STALL_NS)
+                .mix(BehaviourMix.parse("walk=100"))))
+        {
+            final BotAgent agent = swarm.agent(0);
+            driveUntil(agent, () -> agent.isSettled() && allSpawnedAndAcknowledged(agent), "bots acknowledged");
+
+            // the bot thread is descheduled (a GC, a starved core) for more than two stall thresholds, less than the
+            // layer silence that marks an outage: the layer keeps applying and acknowledging, the responses queue up
+            // beyond what one duty cycle polls
+            final long resumeAtNs = System.nanoTime() + 2 * STALL_NS + TimeUnit.MILLISECONDS.toNanos(200);
+            while (System.nanoTime() - resumeAtNs < 0)
+            {
+                Thread.onSpinWait();
+            }
+            agent.doWork();
+            assertTrue(!agent.link().responsesDrained(), "a backlog beyond one poll");
+            final long quietUntilNs = System.nanoTime() + STALL_NS;
+            driveUntil(agent, () -> System.nanoTime() - quietUntilNs > 0, "the backlog drained and a threshold more");
+            assertEquals(0, stalls(agent), "the bot's own delay is not a stall of the layer");
+            swarm.stop();
+        }
+    }
+
     private static long stalls(final BotAgent agent)
     {
         long total = 0;

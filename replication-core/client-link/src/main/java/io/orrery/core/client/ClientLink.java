@@ -412,6 +412,16 @@ public final class ClientLink implements Agent, AutoCloseable
     }
 
     /**
+     * @return whether the last {@link #doWork()} polled every response that had arrived (fewer fragments than its
+     * limit): only then do the sessions' acknowledgements and receive times reflect what the layer has sent, and a
+     * caller may judge the layer by them (a backlog on a busy client is the client's delay, not the layer's).
+     */
+    public boolean responsesDrained()
+    {
+        return responsesDrained;
+    }
+
+    /**
      * Rejects received before a welcome whose correlation id matches no session awaiting its welcome: spoofed, or
      * answers to an earlier hello of a session that has moved on. They are ignored.
      */
@@ -449,6 +459,7 @@ public final class ClientLink implements Agent, AutoCloseable
                 final int lossCause = layerLossCause(session);
                 if (0 != lossCause)
                 {
+                    session.onLayerLost();
                     if (settings.resume)
                     {
                         startResume(session, lossCause);
@@ -527,6 +538,7 @@ public final class ClientLink implements Agent, AutoCloseable
         {
             return;
         }
+        session.onLayerLost();
         if (settings.resume)
         {
             startResume(session, ClientSession.LOSS_INGRESS_GONE);
@@ -869,6 +881,7 @@ public final class ClientLink implements Agent, AutoCloseable
             if (settings.resume && DisconnectReason.shutdown.value() == reason &&
                 ClientSession.State.CONNECTED == session.state)
             {
+                session.onLayerLost();
                 startResume(session, ClientSession.LOSS_SHUTDOWN); // a layer stopping cleanly, to be restarted
             }
             else

@@ -136,6 +136,10 @@ public final class ClientSession
     long inputsSent;
     long inputsBackPressured;
     long inputsUnsentLayerGone;
+    long inputsUnacknowledgedAtLayerLoss;
+    private long lostThroughSequence;
+    private long unheardBackPressures;
+    private long unheardSinceNs;
     long inputsUnmeasured;
     long spawnsReceived;
     long updatesReceived;
@@ -225,8 +229,37 @@ public final class ClientSession
             link.onIngressGone(this);
             return result;
         }
+        if (unheardSinceNs != lastReceivedNs)
+        {
+            unheardSinceNs = lastReceivedNs; // the layer was heard since the last back-pressured offer
+            unheardBackPressures = 0;
+        }
+        unheardBackPressures++;
         inputsBackPressured++;
         return result;
+    }
+
+    /**
+     * The session lost its layer (called by the link before it resumes or ends the session). Offers back-pressured
+     * since the layer was last heard from went to a layer already dead (a killed layer's ingress image stays until
+     * the media driver reaps it): they move from {@link #inputsBackPressured()} to {@link #inputsUnsentLayerGone()}.
+     * Inputs sent and not acknowledged yet are counted in {@link #inputsUnacknowledgedAtLayerLoss()}: whether the
+     * lost layer applied them is unknown, they are never sent again, and an acknowledgement from a later layer says
+     * nothing about them, so their latency is not measured.
+     */
+    void onLayerLost()
+    {
+        if (unheardSinceNs == lastReceivedNs && unheardBackPressures > 0)
+        {
+            inputsBackPressured -= unheardBackPressures;
+            inputsUnsentLayerGone += unheardBackPressures;
+        }
+        unheardBackPressures = 0;
+        if (inputSequence > lastAcknowledgedInput && inputSequence > lostThroughSequence)
+        {
+            inputsUnacknowledgedAtLayerLoss += inputSequence - Math.max(lastAcknowledgedInput, lostThroughSequence);
+            lostThroughSequence = inputSequence;
+        }
     }
 
     /**
@@ -397,8 +430,14 @@ public final class ClientSession
         lastOwnUpdateNs = nowNs;
         if (lastApplied > lastAcknowledgedInput)
         {
-            final long oldestMeasurable = Math.max(lastAcknowledgedInput + 1, inputSequence - SENT_RING_MASK);
-            inputsUnmeasured += oldestMeasurable - (lastAcknowledgedInput + 1);
+            if (lastAcknowledgedInput < lostThroughSequence && lastApplied <= lostThroughSequence)
+            {
+                // a resumed layer restored these from its store: the lost layer applied them after all
+                inputsUnacknowledgedAtLayerLoss -= lastApplied - lastAcknowledgedInput;
+            }
+            final long firstNew = Math.max(lastAcknowledgedInput, lostThroughSequence) + 1;
+            final long oldestMeasurable = Math.max(firstNew, inputSequence - SENT_RING_MASK);
+            inputsUnmeasured += Math.max(0, oldestMeasurable - firstNew);
             if (null != inputLatencyRecorder)
             {
                 for (long s = oldestMeasurable; s <= lastApplied && s <= inputSequence; s++)
@@ -599,7 +638,8 @@ public final class ClientSession
 
     /**
      * @return inputs not offered because the layer was gone (the ingress publication lost its subscriber: the
-     * session starts resuming, or ends): not sent, sequence not used.
+     * session starts resuming, or ends; or back-pressured by a layer that had gone silent and was then found lost):
+     * not sent, sequence not used.
      */
     public long inputsUnsentLayerGone()
     {
@@ -607,7 +647,18 @@ public final class ClientSession
     }
 
     /**
-     * @return inputs that could not be offered (back-pressured): not sent, sequence not used.
+     * @return inputs sent (sequence used) that were not acknowledged when the session lost its layer, less those a
+     * resumed layer's restored state shows applied: lost with the layer (legitimately: never acknowledged), never
+     * sent again. Their latency is not measured.
+     */
+    public long inputsUnacknowledgedAtLayerLoss()
+    {
+        return inputsUnacknowledgedAtLayerLoss;
+    }
+
+    /**
+     * @return offers of inputs back-pressured by a live layer (not sent, sequence not used); those made after the
+     * layer was last heard from by a session that then lost it are in {@link #inputsUnsentLayerGone()} instead.
      */
     public long inputsBackPressured()
     {
