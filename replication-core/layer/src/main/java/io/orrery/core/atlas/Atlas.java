@@ -87,6 +87,11 @@ public final class Atlas implements AtlasCommandHandler
 
     private final int[] territoryServer;
     private final long[] territoryEpoch;
+    private final TerritoryMap territories;
+    private final MeshBalancer balancer;
+    private final long balanceIntervalNs;
+    private final boolean[] activeScratch;
+    private long nextBalanceNs;
     private final Long2LongHashMap zoneTerritory = new Long2LongHashMap(ShardConfig.NO_TERRITORY);
     private final boolean hasZoneTerritories;
 
@@ -148,6 +153,10 @@ public final class Atlas implements AtlasCommandHandler
         }
         hasZoneTerritories = zones;
         entities = new AtlasEntities(entityCapacity);
+        territories = new TerritoryMap(config);
+        balanceIntervalNs = config.balanceIntervalMs() * 1_000_000L;
+        balancer = 0 == balanceIntervalNs ? null : new MeshBalancer(config, territories);
+        activeScratch = new boolean[servers];
     }
 
     // ------------------------------------------------------------------ queries (tests, status; Atlas's thread)
@@ -239,6 +248,30 @@ public final class Atlas implements AtlasCommandHandler
     public int entityTableSize()
     {
         return entities.size();
+    }
+
+    /**
+     * @return a face of a territory's box as it is now (millimetres): {@code axis} 0, 1, 2 for x, y, z.
+     */
+    public long territoryFace(final int territoryIndex, final int axis, final boolean upper)
+    {
+        return upper ? territories.max(territoryIndex, axis) : territories.min(territoryIndex, axis);
+    }
+
+    /**
+     * @return borders the balancer moved, 0 in a static mesh.
+     */
+    public long bordersMoved()
+    {
+        return null == balancer ? 0 : balancer.bordersMoved();
+    }
+
+    /**
+     * @return a server's (by index) cost at the balancer's last pass, 0 in a static mesh.
+     */
+    public double serverCost(final int serverIndex)
+    {
+        return null == balancer ? 0 : balancer.serverCost(serverIndex);
     }
 
     public long handoffsCommitted()
@@ -354,7 +387,51 @@ public final class Atlas implements AtlasCommandHandler
             checkSilence();
         }
         checkHandoffTimeouts();
+        if (null != balancer && nowNs - nextBalanceNs >= 0)
+        {
+            nextBalanceNs = nowNs + balanceIntervalNs;
+            balance();
+        }
         scanTerritories();
+    }
+
+    /**
+     * A balancer pass: count every entity in its territory, let the balancer move borders, and tell the moved
+     * territories' servers their new boxes. The territory scan that follows hands off what changed sides.
+     */
+    private void balance()
+    {
+        balancer.beginPass();
+        for (int i = 0, n = entities.size(); i < n; i++)
+        {
+            final int slot = entities.activeSlot(i);
+            final int territory = territoryOf(slot);
+            if (ShardConfig.NO_TERRITORY != territory)
+            {
+                final int kind = entities.isZone[slot] ? MeshBalancer.WEIGHT_SHIP :
+                    EntityIdSpace.isPlayer(entities.entityId[slot]) ? MeshBalancer.WEIGHT_PLAYER :
+                    MeshBalancer.WEIGHT_NPC;
+                balancer.addEntity(territory, entities.x[topSlot], entities.y[topSlot], entities.z[topSlot], kind);
+            }
+        }
+        for (int s = 0; s < activeScratch.length; s++)
+        {
+            activeScratch[s] = isActive(s);
+        }
+        final int moves = balancer.decide(territoryServer, activeScratch);
+        if (moves > 0)
+        {
+            counters[OrreryCounter.TERRITORY_BORDER_MOVES.id()].getAndAddOrdered(moves);
+            for (int i = 0, n = balancer.moved().size(); i < n; i++)
+            {
+                final int t = balancer.moved().getInt(i);
+                final int server = territoryServer[t];
+                territoryEpoch[t]++;
+                decisions.onTerritoryResized(t, server, NO_SERVER == server ? 0 : sessionId[server],
+                    territories.min(t, 0), territories.min(t, 1), territories.min(t, 2), territories.max(t, 0),
+                    territories.max(t, 1), territories.max(t, 2), territoryEpoch[t]);
+            }
+        }
     }
 
     private void checkSilence()
@@ -518,9 +595,9 @@ public final class Atlas implements AtlasCommandHandler
             {
                 reassign(slot, target, territory);
             }
-            else if (0 == hysteresisMm || config.territory(territory).isZone() ||
-                config.territory(territory).depthInside(
-                entities.x[topSlot], entities.y[topSlot], entities.z[topSlot]) >= hysteresisMm)
+            else if (0 == hysteresisMm || territories.isZone(territory) ||
+                territories.depthInside(territory, entities.x[topSlot], entities.y[topSlot], entities.z[topSlot]) >=
+                hysteresisMm)
             {
                 startHandoff(slot, current, target, territory);
             }
@@ -560,7 +637,7 @@ public final class Atlas implements AtlasCommandHandler
             }
         }
         topSlot = top;
-        return config.territoryIndexAt(entities.x[top], entities.y[top], entities.z[top]);
+        return territories.indexAt(entities.x[top], entities.y[top], entities.z[top]);
     }
 
     private void assignIfPossible(final int slot)

@@ -12,6 +12,7 @@ import io.orrery.wire.atlas.MessageHeaderDecoder;
 import io.orrery.wire.atlas.ServerRetiredDecoder;
 import io.orrery.wire.atlas.TerritoryFreedDecoder;
 import io.orrery.wire.atlas.TerritoryGrantedDecoder;
+import io.orrery.wire.atlas.TerritoryResizedDecoder;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
@@ -34,6 +35,7 @@ public final class AtlasDecisionAdapter implements MessageHandler
     private final AtlasDecisionHandler handler;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final TerritoryGrantedDecoder territoryGranted = new TerritoryGrantedDecoder();
+    private final TerritoryResizedDecoder territoryResized = new TerritoryResizedDecoder();
     private final TerritoryFreedDecoder territoryFreed = new TerritoryFreedDecoder();
     private final ServerRetiredDecoder serverRetired = new ServerRetiredDecoder();
     private final AuthorityAssignedDecoder authorityAssigned = new AuthorityAssignedDecoder();
@@ -175,6 +177,15 @@ public final class AtlasDecisionAdapter implements MessageHandler
                 {
                     final TerritoryGrantedDecoder d = territoryGranted.wrap(buffer, offset, blockLength, version);
                     handler.onTerritoryGranted(d.territoryIndex(), d.serverIndex(), d.sessionId(), d.territoryEpoch());
+                }
+                break;
+
+            case TerritoryResizedDecoder.TEMPLATE_ID:
+                if (fits(TerritoryResizedDecoder.BLOCK_LENGTH, blockLength, bodyLength))
+                {
+                    final TerritoryResizedDecoder d = territoryResized.wrap(buffer, offset, blockLength, version);
+                    handler.onTerritoryResized(d.territoryIndex(), d.serverIndex(), d.sessionId(), d.minX(), d.minY(),
+                        d.minZ(), d.maxX(), d.maxY(), d.maxZ(), d.territoryEpoch());
                 }
                 break;
 

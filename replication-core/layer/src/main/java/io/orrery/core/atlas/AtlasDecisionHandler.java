@@ -17,6 +17,25 @@ public interface AtlasDecisionHandler
     void onTerritoryGranted(int territoryIndex, int serverIndex, long sessionId, long territoryEpoch);
 
     /**
+     * A box territory's borders moved (the balancer gives part of a loaded server's territory to its neighbour): its
+     * server session, if it has one, is told the new box at a new territory epoch. Entities now on the other side
+     * are handed off by the usual protocol.
+     *
+     * @param serverIndex the territory's server, or -1 if it has none.
+     */
+    void onTerritoryResized(
+        int territoryIndex,
+        int serverIndex,
+        long sessionId,
+        long minX,
+        long minY,
+        long minZ,
+        long maxX,
+        long maxY,
+        long maxZ,
+        long territoryEpoch);
+
+    /**
      * A territory has no server any more (its server's session ended).
      */
     void onTerritoryFreed(int territoryIndex, int serverIndex, long sessionId);

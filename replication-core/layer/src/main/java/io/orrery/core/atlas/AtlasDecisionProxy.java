@@ -12,6 +12,7 @@ import io.orrery.wire.atlas.MessageHeaderEncoder;
 import io.orrery.wire.atlas.ServerRetiredEncoder;
 import io.orrery.wire.atlas.TerritoryFreedEncoder;
 import io.orrery.wire.atlas.TerritoryGrantedEncoder;
+import io.orrery.wire.atlas.TerritoryResizedEncoder;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 /**
@@ -40,7 +41,8 @@ public final class AtlasDecisionProxy implements AtlasDecisionHandler
         HandoffStartedEncoder.BLOCK_LENGTH,
         HandoffCommittedEncoder.BLOCK_LENGTH,
         HandoffAbandonedEncoder.BLOCK_LENGTH,
-        AuthorityClearedEncoder.BLOCK_LENGTH);
+        AuthorityClearedEncoder.BLOCK_LENGTH,
+        TerritoryResizedEncoder.BLOCK_LENGTH);
 
     private final AtlasRingWriter writer;
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
@@ -52,6 +54,7 @@ public final class AtlasDecisionProxy implements AtlasDecisionHandler
     private final HandoffCommittedEncoder handoffCommitted = new HandoffCommittedEncoder();
     private final HandoffAbandonedEncoder handoffAbandoned = new HandoffAbandonedEncoder();
     private final AuthorityClearedEncoder authorityCleared = new AuthorityClearedEncoder();
+    private final TerritoryResizedEncoder territoryResized = new TerritoryResizedEncoder();
 
     /**
      * @param ring the decision ring, this proxy its only writer.
@@ -105,6 +108,34 @@ public final class AtlasDecisionProxy implements AtlasDecisionHandler
             .territoryIndex(territoryIndex)
             .serverIndex(serverIndex)
             .sessionId(sessionId)
+            .territoryEpoch(territoryEpoch);
+        writer.commit();
+    }
+
+    @Override
+    public void onTerritoryResized(
+        final int territoryIndex,
+        final int serverIndex,
+        final long sessionId,
+        final long minX,
+        final long minY,
+        final long minZ,
+        final long maxX,
+        final long maxY,
+        final long maxZ,
+        final long territoryEpoch)
+    {
+        final int offset = writer.claim(HEADER_LENGTH + TerritoryResizedEncoder.BLOCK_LENGTH);
+        territoryResized.wrapAndApplyHeader(writer.buffer(), offset, header)
+            .territoryIndex(territoryIndex)
+            .serverIndex(serverIndex)
+            .sessionId(sessionId)
+            .minX(minX)
+            .minY(minY)
+            .minZ(minZ)
+            .maxX(maxX)
+            .maxY(maxY)
+            .maxZ(maxZ)
             .territoryEpoch(territoryEpoch);
         writer.commit();
     }

@@ -147,13 +147,32 @@ public final class ServerEgressProxy
     public boolean territoryGrant(
         final ServerConnection connection, final ShardConfig.Territory territory, final long epoch)
     {
+        return territoryGrant(connection, territory.id, territory.rootZoneId, territory.minX, territory.minY,
+            territory.minZ, territory.maxX, territory.maxY, territory.maxZ, epoch);
+    }
+
+    /**
+     * A {@code TerritoryGrant} with the territory's current box (moved by the balancer) at a new territory epoch.
+     */
+    public boolean territoryGrant(
+        final ServerConnection connection,
+        final int territoryId,
+        final long rootZoneId,
+        final long minX,
+        final long minY,
+        final long minZ,
+        final long maxX,
+        final long maxY,
+        final long maxZ,
+        final long epoch)
+    {
         final TerritoryGrantEncoder grant = grantEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
-            .territoryId(territory.id)
+            .territoryId(territoryId)
             .serverId(connection.serverId)
             .epoch(epoch)
-            .rootZoneId(territory.rootZoneId);
-        grant.boundsMin().x(territory.minX).y(territory.minY).z(territory.minZ);
-        grant.boundsMax().x(territory.maxX).y(territory.maxY).z(territory.maxZ);
+            .rootZoneId(rootZoneId);
+        grant.boundsMin().x(minX).y(minY).z(minZ);
+        grant.boundsMax().x(maxX).y(maxY).z(maxZ);
         return offer(connection, MessageHeaderEncoder.ENCODED_LENGTH + grantEncoder.encodedLength());
     }
 

@@ -54,6 +54,7 @@ public final class ServerMesh implements AtlasDecisionHandler
     private final AtlasCommandHandler atlas;
     private final ServerConnection[] connections;
     private final int[] territoryServer;
+    private final TerritoryMap territories;
     private final long viewMarginMm;
 
     final int[] owner;
@@ -104,6 +105,7 @@ public final class ServerMesh implements AtlasDecisionHandler
         }
         territoryServer = new int[config.territoryCount()];
         Arrays.fill(territoryServer, NO_SERVER);
+        territories = new TerritoryMap(config);
         final long heartbeatTimeoutNs = config.heartbeatTimeoutMs() * 1_000_000L;
         final long heartbeatIntervalNs = Math.max(1, config.heartbeatTimeoutMs() / 5) * 1_000_000L;
         viewMarginMm = Math.round(config.viewMarginM() * MM_PER_M);
@@ -121,7 +123,7 @@ public final class ServerMesh implements AtlasDecisionHandler
         Arrays.fill(handoffTarget, NO_SERVER);
         Arrays.fill(reportedCreatedSeq, -1);
         inputs = new InputForwarding(config.inputBuffer(), proxy, counters);
-        views = new ServerViews(config, store, proxy, connections, owner, territoryServer, viewMarginMm);
+        views = new ServerViews(territories, store, proxy, connections, owner, territoryServer, viewMarginMm);
         writes = new ServerWrites(this, store, proxy, counters);
         liveness = new ServerLiveness(connections, proxy, atlas, heartbeatTimeoutNs, heartbeatIntervalNs);
     }
@@ -436,10 +438,41 @@ public final class ServerMesh implements AtlasDecisionHandler
         if (isSession(connection, sessionId))
         {
             connection.territoryCount++;
-            if (!proxy.territoryGrant(connection, config.territory(territoryIndex), territoryEpoch))
+            final ShardConfig.Territory territory = config.territory(territoryIndex);
+            if (!proxy.territoryGrant(connection, territory.id, territory.rootZoneId,
+                territories.min(territoryIndex, 0), territories.min(territoryIndex, 1),
+                territories.min(territoryIndex, 2), territories.max(territoryIndex, 0),
+                territories.max(territoryIndex, 1), territories.max(territoryIndex, 2), territoryEpoch))
             {
                 onControlFailure(connection);
             }
+        }
+    }
+
+    @Override
+    public void onTerritoryResized(
+        final int territoryIndex,
+        final int serverIndex,
+        final long sessionId,
+        final long minX,
+        final long minY,
+        final long minZ,
+        final long maxX,
+        final long maxY,
+        final long maxZ,
+        final long territoryEpoch)
+    {
+        territories.resize(territoryIndex, minX, minY, minZ, maxX, maxY, maxZ);
+        if (NO_SERVER == serverIndex)
+        {
+            return;
+        }
+        final ServerConnection connection = connections[serverIndex];
+        final ShardConfig.Territory territory = config.territory(territoryIndex);
+        if (isSession(connection, sessionId) && !proxy.territoryGrant(connection, territory.id,
+            territory.rootZoneId, minX, minY, minZ, maxX, maxY, maxZ, territoryEpoch))
+        {
+            onControlFailure(connection);
         }
     }
 

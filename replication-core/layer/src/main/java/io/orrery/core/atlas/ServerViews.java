@@ -18,7 +18,7 @@ import io.orrery.core.replicant.EntityStore;
  */
 final class ServerViews
 {
-    private final ShardConfig config;
+    private final TerritoryMap territories;
     private final EntityStore store;
     private final ServerEgressProxy proxy;
     private final ServerConnection[] connections;
@@ -27,7 +27,7 @@ final class ServerViews
     private final long viewMarginMm;
 
     ServerViews(
-        final ShardConfig config,
+        final TerritoryMap territories,
         final EntityStore store,
         final ServerEgressProxy proxy,
         final ServerConnection[] connections,
@@ -35,7 +35,7 @@ final class ServerViews
         final int[] territoryServer,
         final long viewMarginMm)
     {
-        this.config = config;
+        this.territories = territories;
         this.store = store;
         this.proxy = proxy;
         this.connections = connections;
@@ -114,7 +114,7 @@ final class ServerViews
         final long z = store.worldZ(slot);
         for (int t = 0; t < territoryServer.length; t++)
         {
-            if (territoryServer[t] == connection.index && config.territory(t).isNear(x, y, z, viewMarginMm))
+            if (territoryServer[t] == connection.index && territories.isNear(t, x, y, z, viewMarginMm))
             {
                 return true;
             }

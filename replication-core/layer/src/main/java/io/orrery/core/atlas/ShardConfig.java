@@ -27,7 +27,11 @@ import java.util.List;
  *   handoff-hysteresis 0          # metres an entity must be inside another box before it is handed over
  *   spawn 0 0 0 100               # x y z radius in metres: where new players appear
  *   input-buffer 64               # inputs kept per player entity for handoff and failover
+ *   balance 1000 8 0.5            # dynamic: every 1000 ms move box borders by at most 8 m (at least 0.5 m)
+ *   load-weights 1 1 0.5 2        # a territory's cost: base + per player + per NPC + per ship (zone entity)
+ *   server-capacity 400           # the cost a server can take; a server at 85 % of it is never given more
  * </pre>
+ * Without {@code balance} the mesh is static: territories keep their boxes.
  * Rules, checked with the line number of the offending statement: every territory names a listed server, ids are
  * unique, boxes do not overlap, and every point of the world belongs to exactly one box territory unless a
  * {@code default-territory} is given. An entity's territory is decided by its nearest ancestor (or itself) that is
@@ -128,6 +132,11 @@ public final class ShardConfig
     private final double spawnZM;
     private final double spawnRadiusM;
     private final int inputBuffer;
+    private final long balanceIntervalMs;
+    private final double balanceMaxStepM;
+    private final double balanceMinStepM;
+    private final double[] loadWeights;
+    private final double serverCapacity;
 
     private ShardConfig(final Builder b)
     {
@@ -144,6 +153,52 @@ public final class ShardConfig
         spawnZM = b.spawn[2];
         spawnRadiusM = b.spawn[3];
         inputBuffer = b.inputBuffer;
+        balanceIntervalMs = b.balanceIntervalMs;
+        balanceMaxStepM = b.balanceMaxStepM;
+        balanceMinStepM = b.balanceMinStepM;
+        loadWeights = b.loadWeights.clone();
+        serverCapacity = b.serverCapacity;
+    }
+
+    /**
+     * @return how often the balancer moves borders (ms), 0 for a static mesh.
+     */
+    public long balanceIntervalMs()
+    {
+        return balanceIntervalMs;
+    }
+
+    /**
+     * @return the largest move of a border per balancer step (metres).
+     */
+    public double balanceMaxStepM()
+    {
+        return balanceMaxStepM;
+    }
+
+    /**
+     * @return the smallest move of a border per balancer step (metres): the step halves each time a border's
+     * direction flips, down to this.
+     */
+    public double balanceMinStepM()
+    {
+        return balanceMinStepM;
+    }
+
+    /**
+     * @return a territory's cost: {@code [base, per player, per NPC, per ship]}.
+     */
+    public double loadWeight(final int index)
+    {
+        return loadWeights[index];
+    }
+
+    /**
+     * @return the cost a server can take (its high-water mark is 85 % of it).
+     */
+    public double serverCapacity()
+    {
+        return serverCapacity;
     }
 
     /**
@@ -403,6 +458,11 @@ public final class ShardConfig
         double handoffHysteresisM;
         double[] spawn = {0, 0, 0, 100};
         int inputBuffer = INPUT_BUFFER_DEFAULT;
+        long balanceIntervalMs;
+        double balanceMaxStepM = 8;
+        double balanceMinStepM = 0.5;
+        double[] loadWeights = {1, 1, 0.5, 2};
+        double serverCapacity = 400;
 
         Builder(final String source)
         {
@@ -490,6 +550,34 @@ public final class ShardConfig
                     if (inputBuffer > 4096)
                     {
                         throw error(line, "input-buffer at most 4096: " + inputBuffer);
+                    }
+                    break;
+
+                case "balance":
+                    expect(words, 4, line, "balance <interval-ms> <max-step-m> <min-step-m>");
+                    balanceIntervalMs = positive(parseLong(words[1], line, "balance interval"), line);
+                    balanceMaxStepM = nonNegative(parseDouble(words[2], line, "max step"), line, "max step");
+                    balanceMinStepM = nonNegative(parseDouble(words[3], line, "min step"), line, "min step");
+                    if (balanceMinStepM <= 0 || balanceMinStepM > balanceMaxStepM)
+                    {
+                        throw error(line, "balance steps must satisfy 0 < min <= max");
+                    }
+                    break;
+
+                case "load-weights":
+                    expect(words, 5, line, "load-weights <base> <per-player> <per-npc> <per-ship>");
+                    for (int i = 0; i < 4; i++)
+                    {
+                        loadWeights[i] = nonNegative(parseDouble(words[1 + i], line, "load weight"), line, "weight");
+                    }
+                    break;
+
+                case "server-capacity":
+                    expect(words, 2, line, "server-capacity <cost>");
+                    serverCapacity = nonNegative(parseDouble(words[1], line, "server capacity"), line, "capacity");
+                    if (serverCapacity <= 0)
+                    {
+                        throw error(line, "server-capacity must be above 0");
                     }
                     break;
 

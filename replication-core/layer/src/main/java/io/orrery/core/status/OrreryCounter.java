@@ -95,7 +95,8 @@ public enum OrreryCounter
     WIRE_BYTES_OUT(73, "bytes the layer's entity messages took in client egress logs (headers, alignment, padding)"),
     TIER_DEFERRALS(74, "entity updates skipped this tick by their distance tier"),
     SERVER_HELLO_COPIES_IGNORED(75,
-        "server hellos ignored: a copy of a hello already being answered, resent by a link waiting for its welcome");
+        "server hellos ignored: a copy of a hello already being answered, resent by a link waiting for its welcome"),
+    TERRITORY_BORDER_MOVES(76, "territory borders moved by the balancer (dynamic meshing)");
 
     /**
      * Aeron counter type id of every Orrery system counter.

@@ -62,6 +62,8 @@ final class AtlasRecorder implements AtlasCommandHandler, AtlasDecisionHandler
         decisions.onTerritoryGranted(v.nextInt(), v.nextInt(), v.nextLong(), v.nextLong());
         commands.onServerFailed(v.nextLong(), v.nextInt(), v.nextLong());
         decisions.onTerritoryFreed(v.nextInt(), v.nextInt(), v.nextLong());
+        decisions.onTerritoryResized(v.nextInt(), v.nextInt(), v.nextLong(), v.nextLong(), v.nextLong(), v.nextLong(),
+            v.nextLong(), v.nextLong(), v.nextLong(), v.nextLong());
         commands.onServerLoad(
             v.nextLong(),
             v.nextInt(),
@@ -207,6 +209,23 @@ final class AtlasRecorder implements AtlasCommandHandler, AtlasDecisionHandler
     public void onTerritoryFreed(final int territoryIndex, final int serverIndex, final long sessionId)
     {
         decision("onTerritoryFreed", territoryIndex, serverIndex, sessionId);
+    }
+
+    @Override
+    public void onTerritoryResized(
+        final int territoryIndex,
+        final int serverIndex,
+        final long sessionId,
+        final long minX,
+        final long minY,
+        final long minZ,
+        final long maxX,
+        final long maxY,
+        final long maxZ,
+        final long territoryEpoch)
+    {
+        decision("onTerritoryResized", territoryIndex, serverIndex, sessionId, minX, minY, minZ, maxX, maxY, maxZ,
+            territoryEpoch);
     }
 
     @Override

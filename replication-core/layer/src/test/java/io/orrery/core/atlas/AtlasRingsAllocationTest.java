@@ -147,6 +147,23 @@ class AtlasRingsAllocationTest
         }
 
         @Override
+        public void onTerritoryResized(
+            final int territoryIndex,
+            final int serverIndex,
+            final long sessionId,
+            final long minX,
+            final long minY,
+            final long minZ,
+            final long maxX,
+            final long maxY,
+            final long maxZ,
+            final long territoryEpoch)
+        {
+            calls++;
+            sum += territoryIndex + serverIndex + sessionId + minX + minY + minZ + maxX + maxY + maxZ + territoryEpoch;
+        }
+
+        @Override
         public void onTerritoryFreed(final int territoryIndex, final int serverIndex, final long sessionId)
         {
             calls++;
@@ -351,8 +368,9 @@ class AtlasRingsAllocationTest
     private static void sendDecision(final AtlasDecisionProxy proxy, final int i, final long round)
     {
         final long v = round * 1_000_000L + i;
-        switch (i % 8)
+        switch (i % 9)
         {
+            case 8 -> proxy.onTerritoryResized(i, i + 1, v, v + 1, v + 2, v + 3, v + 4, v + 5, v + 6, v + 7);
             case 0 -> proxy.onTerritoryGranted(i, i + 1, v, v + 1);
             case 1 -> proxy.onTerritoryFreed(i, i + 1, v);
             case 2 -> proxy.onServerRetired(i, v, 0 == (i & 8));

@@ -390,6 +390,22 @@ class AtlasStateMachineTest
                 territoryEpoch);
         }
 
+        public void onTerritoryResized(
+            final int territoryIndex,
+            final int serverIndex,
+            final long sessionId,
+            final long minX,
+            final long minY,
+            final long minZ,
+            final long maxX,
+            final long maxY,
+            final long maxZ,
+            final long territoryEpoch)
+        {
+            log.add("resized territory " + territoryIndex + " of " + serverIndex + "/" + sessionId + " x [" + minX +
+                ".." + maxX + ") epoch " + territoryEpoch);
+        }
+
         public void onTerritoryFreed(final int territoryIndex, final int serverIndex, final long sessionId)
         {
             log.add("freed territory " + territoryIndex + " of " + serverIndex + "/" + sessionId);
@@ -456,6 +472,20 @@ class AtlasStateMachineTest
     {
         public void onTerritoryGranted(
             final int territoryIndex, final int serverIndex, final long sessionId, final long territoryEpoch)
+        {
+        }
+
+        public void onTerritoryResized(
+            final int territoryIndex,
+            final int serverIndex,
+            final long sessionId,
+            final long minX,
+            final long minY,
+            final long minZ,
+            final long maxX,
+            final long maxY,
+            final long maxZ,
+            final long territoryEpoch)
         {
         }
 

@@ -1,0 +1,217 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.atlas;
+
+import io.aeron.Counter;
+import io.orrery.core.status.OrreryCounter;
+import io.orrery.wire.EntityIdSpace;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.status.CountersManager;
+import org.agrona.concurrent.status.CountersReader;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Dynamic meshing's balancer inside Atlas, driven by commands alone: borders move toward the loaded server, by
+ * bounded steps, never past a high-water mark, never chasing a crowd it cannot split, and the same commands always
+ * move them the same way.
+ */
+class AtlasBalancerTest
+{
+    private static final long MS = 1_000_000L;
+    private static final long S1 = 101;
+    private static final long S2 = 202;
+    private static final String BALANCED = String.join("\n",
+        "servers 1,2",
+        "territory 1 server 1 box -inf -inf -inf 0 inf inf",
+        "territory 2 server 2 box 0 -inf -inf inf inf inf",
+        "balance 1000 8 0.5",
+        "load-weights 1 1 0.5 2",
+        "server-capacity %s");
+
+    private final List<String> decisions = new ArrayList<>();
+    private Counter[] counters;
+    private long nowNs = 1_000 * MS;
+    private long tick;
+
+    @Test
+    void shouldMoveTheBorderTowardTheLoadedServerUntilBalanced()
+    {
+        final Atlas atlas = newAtlas("400");
+        joinBoth(atlas);
+        for (int i = 0; i < 40; i++)
+        {
+            atlas.onEntityAdded(player(i), i, 0, false, -(i + 1) * 1000L, 0, 0, 0);
+        }
+
+        long previousPlane = 0;
+        int passes = 0;
+        for (int second = 0; second < 20; second++)
+        {
+            decisions.clear();
+            passSecond(atlas);
+            final long plane = atlas.territoryFace(0, 0, true);
+            assertEquals(plane, atlas.territoryFace(1, 0, false), "the two boxes still meet");
+            assertTrue(plane <= previousPlane, "the border only moves toward the loaded side");
+            assertTrue(previousPlane - plane <= 8_000, "at most one step of 8 m per pass");
+            passes += plane != previousPlane ? 1 : 0;
+            previousPlane = plane;
+            settleHandoffs(atlas);
+        }
+
+        final double one = atlas.serverCost(0);
+        final double two = atlas.serverCost(1);
+        assertTrue(passes >= 2, "moved in several bounded steps: " + passes);
+        assertTrue(Math.abs(one - two) <= 0.1 * (one + two) + 1, "balanced within the dead band: " + one + " / " +
+            two);
+        for (int i = 0; i < 40; i++)
+        {
+            final long x = -(i + 1) * 1000L;
+            assertEquals(x < previousPlane ? 1 : 2, atlas.authorityOf(player(i)), "player at x " + x);
+        }
+        assertEquals(passes, counters[OrreryCounter.TERRITORY_BORDER_MOVES.id()].get());
+    }
+
+    @Test
+    void shouldNeverGrowAServerPastItsHighWaterMark()
+    {
+        final Atlas atlas = newAtlas("4"); // high water 3.4: the empty server (cost 1) may take at most 2 players
+        joinBoth(atlas);
+        for (int i = 0; i < 40; i++)
+        {
+            atlas.onEntityAdded(player(i), i, 0, false, -(i % 4 + 1) * 1000L, 0, 0, 0); // 10 players per metre
+        }
+        decisions.clear();
+        for (int second = 0; second < 5; second++)
+        {
+            passSecond(atlas);
+            settleHandoffs(atlas);
+        }
+        assertEquals(0, atlas.bordersMoved(), decisions.toString());
+        assertEquals(0, atlas.territoryFace(0, 0, true));
+    }
+
+    @Test
+    void shouldNotChaseACrowdItCannotSplit()
+    {
+        final Atlas atlas = newAtlas("400");
+        joinBoth(atlas);
+        for (int i = 0; i < 40; i++)
+        {
+            atlas.onEntityAdded(player(i), i, 0, false, -3_000, 0, 0, 0); // one point, 3 m from the border
+        }
+        for (int second = 0; second < 10; second++)
+        {
+            passSecond(atlas);
+            settleHandoffs(atlas);
+        }
+        // handing the whole crowd over would only swap the imbalance: the border does not move onto it
+        assertTrue(atlas.territoryFace(0, 0, true) > -3_000, "the crowd stays whole on one side");
+        assertEquals(40, atlas.entityCount(0));
+    }
+
+    @Test
+    void shouldMoveBordersTheSameWayForTheSameCommands()
+    {
+        final List<String> first = script();
+        final List<String> second = script();
+        assertTrue(first.stream().anyMatch((d) -> d.startsWith("resized")), "the script moves borders");
+        assertEquals(first, second);
+    }
+
+    private List<String> script()
+    {
+        decisions.clear();
+        nowNs = 1_000 * MS;
+        final Atlas atlas = newAtlas("400");
+        joinBoth(atlas);
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 60; i++)
+        {
+            atlas.onEntityAdded(player(i), i, 0, false, random.nextLong(-60_000, 20_000), 0, 0, 0);
+        }
+        for (int second = 0; second < 15; second++)
+        {
+            for (int i = 0; i < 60; i++)
+            {
+                atlas.onEntityMoved(player(i), i, 0, random.nextLong(-60_000, 20_000), 0, 0);
+            }
+            passSecond(atlas);
+            settleHandoffs(atlas);
+        }
+        return new ArrayList<>(decisions);
+    }
+
+    private void passSecond(final Atlas atlas)
+    {
+        for (int i = 0; i < 30; i++)
+        {
+            nowNs += 34 * MS;
+            atlas.onServerSeen(0, S1, nowNs, true);
+            atlas.onServerSeen(1, S2, nowNs, true);
+            atlas.onTick(nowNs, ++tick, 0, true);
+        }
+    }
+
+    /**
+     * Both servers answer every handoff in flight at once (release and accept), as live servers would.
+     */
+    private void settleHandoffs(final Atlas atlas)
+    {
+        for (final String decision : new ArrayList<>(decisions))
+        {
+            if (decision.startsWith("handoff "))
+            {
+                final String[] words = decision.split(" ");
+                final long id = Long.parseLong(words[1]);
+                final long entityId = Long.parseLong(words[2].split("/")[0]);
+                final int from = Integer.parseInt(words[4].split("/")[0]);
+                final int to = Integer.parseInt(words[6].split("/")[0]);
+                final long epoch = Long.parseLong(words[10]);
+                atlas.onStreamOut(nowNs, from, 0 == from ? S1 : S2, entityId, epoch - 1);
+                atlas.onHandoffAccepted(nowNs, to, 0 == to ? S1 : S2, id, entityId);
+            }
+        }
+    }
+
+    private void joinBoth(final Atlas atlas)
+    {
+        atlas.onServerJoined(nowNs, 0, S1, 0);
+        atlas.onServerJoined(nowNs, 1, S2, 0);
+    }
+
+    private static long player(final int i)
+    {
+        final long id = 1_000 + i;
+        assertTrue(EntityIdSpace.isPlayer(id));
+        return id;
+    }
+
+    private Atlas newAtlas(final String capacity)
+    {
+        counters = newCounters();
+        return new Atlas(ShardConfig.parse(String.format(BALANCED, capacity), "balanced.shard"), 64, 0, counters,
+            new AtlasStateMachineTest.RecordingDecisions(decisions));
+    }
+
+    private static Counter[] newCounters()
+    {
+        final int count = OrreryCounter.values().length;
+        final CountersManager manager = new CountersManager(
+            new UnsafeBuffer(ByteBuffer.allocateDirect(count * CountersReader.METADATA_LENGTH * 2)),
+            new UnsafeBuffer(ByteBuffer.allocateDirect(count * CountersReader.COUNTER_LENGTH * 2)));
+        final Counter[] counters = new Counter[count];
+        for (final OrreryCounter c : OrreryCounter.values())
+        {
+            counters[c.id()] = new Counter(manager, manager.allocate(c.label()));
+        }
+        return counters;
+    }
+}
