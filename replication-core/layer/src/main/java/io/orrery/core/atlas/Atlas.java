@@ -99,6 +99,8 @@ public final class Atlas implements AtlasCommandHandler
     private final IntArrayList inFlight = new IntArrayList();
     private final IntArrayList heldTerritories = new IntArrayList();
 
+    private volatile MeshSnapshot snapshot;
+    private boolean snapshotDirty = true;
     private long nowNs;
     private long silenceFloorNs;
     private long nextHandoffId;
@@ -274,6 +276,14 @@ public final class Atlas implements AtlasCommandHandler
         return null == balancer ? 0 : balancer.serverCost(serverIndex);
     }
 
+    /**
+     * @return the mesh as Atlas last published it (any thread), or null before the first tick.
+     */
+    public MeshSnapshot snapshot()
+    {
+        return snapshot;
+    }
+
     public long handoffsCommitted()
     {
         return handoffsCommitted;
@@ -393,6 +403,45 @@ public final class Atlas implements AtlasCommandHandler
             balance();
         }
         scanTerritories();
+        if (snapshotDirty)
+        {
+            snapshotDirty = false;
+            publishSnapshot();
+        }
+    }
+
+    /**
+     * Control path: a new immutable snapshot after a change (grants, retirements, border moves, balancer passes).
+     */
+    private void publishSnapshot()
+    {
+        final int servers = serverIds.length;
+        final boolean[] active = new boolean[servers];
+        final double[] costs = new double[servers];
+        for (int s = 0; s < servers; s++)
+        {
+            active[s] = isActive(s);
+            costs[s] = serverCost(s);
+        }
+        final int count = territoryServer.length;
+        final int[] ids = new int[count];
+        final int[] owners = new int[count];
+        final boolean[] zones = new boolean[count];
+        final long[] boxes = new long[count * 6];
+        for (int t = 0; t < count; t++)
+        {
+            ids[t] = config.territory(t).id;
+            owners[t] = territoryServerId(t);
+            zones[t] = territories.isZone(t);
+            for (int axis = 0; axis < 3; axis++)
+            {
+                boxes[t * 6 + axis] = territories.min(t, axis);
+                boxes[t * 6 + 3 + axis] = territories.max(t, axis);
+            }
+        }
+        snapshot = new MeshSnapshot(nowNs, serverIds.clone(), active, entityCount.clone(), costs,
+            reportedCpuLoad.clone(), reportedEntityCount.clone(), ids, owners, territoryEpoch.clone(), zones, boxes,
+            bordersMoved(), handoffsCommitted);
     }
 
     /**
@@ -419,6 +468,7 @@ public final class Atlas implements AtlasCommandHandler
             activeScratch[s] = isActive(s);
         }
         final int moves = balancer.decide(territoryServer, activeScratch);
+        snapshotDirty = true; // costs changed
         if (moves > 0)
         {
             counters[OrreryCounter.TERRITORY_BORDER_MOVES.id()].getAndAddOrdered(moves);
@@ -655,6 +705,7 @@ public final class Atlas implements AtlasCommandHandler
 
     private void grant(final int territory, final int serverIndex)
     {
+        snapshotDirty = true;
         territoryServer[territory] = serverIndex;
         territoryEpoch[territory]++;
         territoryCount[serverIndex]++;
@@ -758,6 +809,7 @@ public final class Atlas implements AtlasCommandHandler
      */
     private void retire(final int dead, final boolean failOver)
     {
+        snapshotDirty = true;
         final long deadSessionId = sessionId[dead];
         sessionId[dead] = 0;
         bound[dead] = false;

@@ -43,7 +43,7 @@ public final class MeshAuthority implements Authority
     private final AtlasAgent atlasAgent;
     private boolean stepsAtlas = true;
     private AtlasDecisionAdapter decisionAdapter;
-    private Atlas atlas;
+    private volatile Atlas atlas;
     private ServerMesh mesh;
     private ServerIngressAdapter ingress;
     private TickCompletion tickCompletion;
@@ -170,6 +170,15 @@ public final class MeshAuthority implements Authority
     public void onClose()
     {
         CloseHelper.quietClose(ingress);
+    }
+
+    /**
+     * @return the mesh as Atlas last published it (territories, boxes, servers, costs), any thread; null before
+     * Atlas's first tick.
+     */
+    public MeshSnapshot meshSnapshot()
+    {
+        return null == atlas ? null : atlas.snapshot();
     }
 
     /**

@@ -113,6 +113,10 @@ class MeshBalancingTest
         System.out.printf("border %d mm -> %d mm in %d moves over %d ticks; cost %.1f / %.1f; %d handoffs%n",
             borderStart, border, shard.counter(OrreryCounter.TERRITORY_BORDER_MOVES), ticks, costOne, costTwo,
             shard.atlas().handoffsCommitted());
+        final MeshSnapshot snapshot = ((MeshAuthority)shard.layer.context().authority()).meshSnapshot();
+        assertEquals(border, snapshot.face(0, 0, true), snapshot.toString());
+        assertEquals(border, snapshot.face(1, 0, false));
+        assertEquals(2, snapshot.territoryServerIds[1]);
         final long sent = bot.inputSequence();
         int missing = 0;
         int duplicated = 0;
