@@ -66,6 +66,10 @@ public final class Atlas implements AtlasCommandHandler
     public static final long SERVER_ENTITY_ID_BASE = EntityIdSpace.SERVER_BLOCK_BASE;
     public static final long ENTITY_ID_BLOCK = EntityIdSpace.SERVER_BLOCK_SIZE;
     static final int NO_SERVER = -1;
+    /**
+     * Balancer passes before the fleet is asked again for a server it did not start.
+     */
+    static final int WANT_AGAIN_PASSES = 10;
     private static final int NO_SLOT = -1;
 
     private final ShardConfig config;
@@ -91,6 +95,9 @@ public final class Atlas implements AtlasCommandHandler
     private final MeshBalancer balancer;
     private final long balanceIntervalNs;
     private final boolean[] activeScratch;
+    private final long[] wantedAtPass;
+    private final boolean[] retireRequested;
+    private long balancePasses;
     private long nextBalanceNs;
     private final Long2LongHashMap zoneTerritory = new Long2LongHashMap(ShardConfig.NO_TERRITORY);
     private final boolean hasZoneTerritories;
@@ -159,6 +166,9 @@ public final class Atlas implements AtlasCommandHandler
         balanceIntervalNs = config.balanceIntervalMs() * 1_000_000L;
         balancer = 0 == balanceIntervalNs ? null : new MeshBalancer(config, territories);
         activeScratch = new boolean[servers];
+        wantedAtPass = new long[servers];
+        retireRequested = new boolean[servers];
+        Arrays.fill(wantedAtPass, -WANT_AGAIN_PASSES);
     }
 
     // ------------------------------------------------------------------ queries (tests, status; Atlas's thread)
@@ -269,6 +279,19 @@ public final class Atlas implements AtlasCommandHandler
     }
 
     /**
+     * @return territories split and merged by dynamic meshing.
+     */
+    public long splits()
+    {
+        return null == balancer ? 0 : balancer.splits();
+    }
+
+    public long merges()
+    {
+        return null == balancer ? 0 : balancer.merges();
+    }
+
+    /**
      * @return a server's (by index) cost at the balancer's last pass, 0 in a static mesh.
      */
     public double serverCost(final int serverIndex)
@@ -321,6 +344,7 @@ public final class Atlas implements AtlasCommandHandler
             increment(OrreryCounter.SERVER_REPLACEMENTS);
         }
         this.sessionId[serverIndex] = sessionId;
+        retireRequested[serverIndex] = false;
         lastHeardNs[serverIndex] = nowNs;
         bound[serverIndex] = false;
         for (int i = 0, n = heldTerritories.size(); i < n; i++)
@@ -467,21 +491,76 @@ public final class Atlas implements AtlasCommandHandler
         {
             activeScratch[s] = isActive(s);
         }
+        final long splitsBefore = balancer.splits();
+        final long mergesBefore = balancer.merges();
         final int moves = balancer.decide(territoryServer, activeScratch);
+        balancePasses++;
         snapshotDirty = true; // costs changed
         if (moves > 0)
         {
             counters[OrreryCounter.TERRITORY_BORDER_MOVES.id()].getAndAddOrdered(moves);
-            for (int i = 0, n = balancer.moved().size(); i < n; i++)
+        }
+        counters[OrreryCounter.TERRITORY_SPLITS.id()].getAndAddOrdered(balancer.splits() - splitsBefore);
+        counters[OrreryCounter.TERRITORY_MERGES.id()].getAndAddOrdered(balancer.merges() - mergesBefore);
+        for (int i = 0, n = balancer.moved().size(); i < n; i++)
+        {
+            final int t = balancer.moved().getInt(i);
+            final int server = territoryServer[t];
+            territoryEpoch[t]++;
+            decisions.onTerritoryResized(t, server, NO_SERVER == server ? 0 : sessionId[server],
+                territories.min(t, 0), territories.min(t, 1), territories.min(t, 2), territories.max(t, 0),
+                territories.max(t, 1), territories.max(t, 2), territoryEpoch[t]);
+        }
+        final int wanted = balancer.wantedServer();
+        if (NO_SERVER != wanted && balancePasses - wantedAtPass[wanted] >= WANT_AGAIN_PASSES)
+        {
+            wantedAtPass[wanted] = balancePasses;
+            increment(OrreryCounter.FLEET_REQUESTS);
+            decisions.onServerWanted(wanted, true);
+        }
+        requestRetirements();
+    }
+
+    /**
+     * A connected server that dynamic meshing left with nothing (its territories merged away, no entity, no handoff)
+     * is handed back to the fleet, once per session.
+     */
+    private void requestRetirements()
+    {
+        for (int s = 0; s < sessionId.length; s++)
+        {
+            if (!isActive(s) || retireRequested[s] || entityCount[s] > 0 || holdsTerritory(s) || isHandoffTarget(s))
             {
-                final int t = balancer.moved().getInt(i);
-                final int server = territoryServer[t];
-                territoryEpoch[t]++;
-                decisions.onTerritoryResized(t, server, NO_SERVER == server ? 0 : sessionId[server],
-                    territories.min(t, 0), territories.min(t, 1), territories.min(t, 2), territories.max(t, 0),
-                    territories.max(t, 1), territories.max(t, 2), territoryEpoch[t]);
+                continue;
+            }
+            retireRequested[s] = true;
+            increment(OrreryCounter.FLEET_REQUESTS);
+            decisions.onServerWanted(s, false);
+        }
+    }
+
+    private boolean holdsTerritory(final int serverIndex)
+    {
+        for (int t = 0; t < territoryServer.length; t++)
+        {
+            if (territoryServer[t] == serverIndex && (territories.isZone(t) || !territories.isEmpty(t)))
+            {
+                return true;
             }
         }
+        return false;
+    }
+
+    private boolean isHandoffTarget(final int serverIndex)
+    {
+        for (int i = 0, n = inFlight.size(); i < n; i++)
+        {
+            if (entities.handoffTarget[inFlight.getInt(i)] == serverIndex)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void checkSilence()

@@ -47,6 +47,7 @@ public final class AtlasContext
     private long serverTickWaitNs = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(
         Long.getLong(SERVER_TICK_WAIT_US_PROP, SERVER_TICK_WAIT_US_DEFAULT));
     private long layerTickIntervalNs;
+    private ServerFleetControl fleetControl;
 
     /**
      * Validate the settings and load the shard configuration named by {@link #SHARD_CONFIG_PROP} when none is set.
@@ -143,6 +144,21 @@ public final class AtlasContext
     {
         this.shardConfig = shardConfig;
         return this;
+    }
+
+    /**
+     * Where dynamic meshing's requests to start and retire game servers go (a fleet); null (default): they are only
+     * counted ({@code FLEET_REQUESTS}).
+     */
+    public AtlasContext fleetControl(final ServerFleetControl fleetControl)
+    {
+        this.fleetControl = fleetControl;
+        return this;
+    }
+
+    public ServerFleetControl fleetControl()
+    {
+        return fleetControl;
     }
 
     /**

@@ -13,6 +13,7 @@ import io.orrery.wire.atlas.ServerRetiredDecoder;
 import io.orrery.wire.atlas.TerritoryFreedDecoder;
 import io.orrery.wire.atlas.TerritoryGrantedDecoder;
 import io.orrery.wire.atlas.TerritoryResizedDecoder;
+import io.orrery.wire.atlas.ServerWantedDecoder;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
@@ -36,6 +37,7 @@ public final class AtlasDecisionAdapter implements MessageHandler
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final TerritoryGrantedDecoder territoryGranted = new TerritoryGrantedDecoder();
     private final TerritoryResizedDecoder territoryResized = new TerritoryResizedDecoder();
+    private final ServerWantedDecoder serverWanted = new ServerWantedDecoder();
     private final TerritoryFreedDecoder territoryFreed = new TerritoryFreedDecoder();
     private final ServerRetiredDecoder serverRetired = new ServerRetiredDecoder();
     private final AuthorityAssignedDecoder authorityAssigned = new AuthorityAssignedDecoder();
@@ -186,6 +188,14 @@ public final class AtlasDecisionAdapter implements MessageHandler
                     final TerritoryResizedDecoder d = territoryResized.wrap(buffer, offset, blockLength, version);
                     handler.onTerritoryResized(d.territoryIndex(), d.serverIndex(), d.sessionId(), d.minX(), d.minY(),
                         d.minZ(), d.maxX(), d.maxY(), d.maxZ(), d.territoryEpoch());
+                }
+                break;
+
+            case ServerWantedDecoder.TEMPLATE_ID:
+                if (fits(ServerWantedDecoder.BLOCK_LENGTH, blockLength, bodyLength))
+                {
+                    final ServerWantedDecoder d = serverWanted.wrap(buffer, offset, blockLength, version);
+                    handler.onServerWanted(d.serverIndex(), 0 != d.wanted());
                 }
                 break;
 

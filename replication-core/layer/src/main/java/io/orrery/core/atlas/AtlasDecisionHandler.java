@@ -36,6 +36,13 @@ public interface AtlasDecisionHandler
         long territoryEpoch);
 
     /**
+     * Dynamic meshing wants a server of the shard started ({@code wanted}: a loaded server is to be split and no
+     * spare server is connected) or retired (it was merged away and holds nothing). The layer passes it to its fleet,
+     * if it has one.
+     */
+    void onServerWanted(int serverIndex, boolean wanted);
+
+    /**
      * A territory has no server any more (its server's session ended).
      */
     void onTerritoryFreed(int territoryIndex, int serverIndex, long sessionId);

@@ -13,6 +13,7 @@ import io.orrery.wire.atlas.ServerRetiredEncoder;
 import io.orrery.wire.atlas.TerritoryFreedEncoder;
 import io.orrery.wire.atlas.TerritoryGrantedEncoder;
 import io.orrery.wire.atlas.TerritoryResizedEncoder;
+import io.orrery.wire.atlas.ServerWantedEncoder;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 /**
@@ -42,7 +43,8 @@ public final class AtlasDecisionProxy implements AtlasDecisionHandler
         HandoffCommittedEncoder.BLOCK_LENGTH,
         HandoffAbandonedEncoder.BLOCK_LENGTH,
         AuthorityClearedEncoder.BLOCK_LENGTH,
-        TerritoryResizedEncoder.BLOCK_LENGTH);
+        TerritoryResizedEncoder.BLOCK_LENGTH,
+        ServerWantedEncoder.BLOCK_LENGTH);
 
     private final AtlasRingWriter writer;
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
@@ -55,6 +57,7 @@ public final class AtlasDecisionProxy implements AtlasDecisionHandler
     private final HandoffAbandonedEncoder handoffAbandoned = new HandoffAbandonedEncoder();
     private final AuthorityClearedEncoder authorityCleared = new AuthorityClearedEncoder();
     private final TerritoryResizedEncoder territoryResized = new TerritoryResizedEncoder();
+    private final ServerWantedEncoder serverWanted = new ServerWantedEncoder();
 
     /**
      * @param ring the decision ring, this proxy its only writer.
@@ -137,6 +140,16 @@ public final class AtlasDecisionProxy implements AtlasDecisionHandler
             .maxY(maxY)
             .maxZ(maxZ)
             .territoryEpoch(territoryEpoch);
+        writer.commit();
+    }
+
+    @Override
+    public void onServerWanted(final int serverIndex, final boolean wanted)
+    {
+        final int offset = writer.claim(HEADER_LENGTH + ServerWantedEncoder.BLOCK_LENGTH);
+        serverWanted.wrapAndApplyHeader(writer.buffer(), offset, header)
+            .serverIndex(serverIndex)
+            .wanted((short)(wanted ? 1 : 0));
         writer.commit();
     }
 

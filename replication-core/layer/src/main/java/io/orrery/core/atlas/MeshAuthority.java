@@ -78,7 +78,7 @@ public final class MeshAuthority implements Authority
     {
         final ServerEgressProxy proxy = new ServerEgressProxy(store.maxStateBytes());
         atlas = new Atlas(config, store.capacity(), resources.publicationConnectTimeoutNs(), counters, decisions);
-        mesh = new ServerMesh(config, store, counters, proxy, commands);
+        mesh = new ServerMesh(config, store, counters, proxy, commands).fleet(ctx.fleetControl());
         decisionAdapter = new AtlasDecisionAdapter(decisionRing, mesh);
         atlasAgent.start(atlas);
         tickCompletion = new TickCompletion(

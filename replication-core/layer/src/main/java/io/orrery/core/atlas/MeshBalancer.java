@@ -23,6 +23,16 @@ import org.agrona.collections.IntArrayList;
  * take the receiving server above its high-water mark (85 % of {@code server-capacity}). The handoffs of the
  * entities it moves follow from Atlas's usual territory scan, exactly once by the handoff protocol.
  * <p>
+ * Split and merge, with the {@code spare} territories of the shard file (each bound to a server, no box at first):
+ * a server above its high-water mark for {@link #SPLIT_AFTER_PASSES} passes in a row, when moving borders did not
+ * relieve it, has its costliest box territory split at the cost median of its entities along the axis where they
+ * are spread widest, the far half given to an empty spare territory whose server is connected and idle; with no
+ * such server, Atlas asks the fleet for one ({@link #wantedServer()}). A server below its low-water mark
+ * ({@link #LOW_WATER} of its capacity) for {@link #MERGE_AFTER_PASSES} passes, holding one box territory, hands it
+ * to a neighbour that shares a whole face with it (the union is a box) and can take its cost, unless that would
+ * leave fewer than {@code fleet-min} servers with a territory; once it holds nothing, Atlas lets the fleet retire
+ * it. At most one split or merge per pass.
+ * <p>
  * Threading: Atlas's thread only. No allocation per pass after the first passes sized its arrays.
  */
 final class MeshBalancer
@@ -32,21 +42,36 @@ final class MeshBalancer
     static final int WEIGHT_NPC = 2;
     static final int WEIGHT_SHIP = 3;
     private static final double HIGH_WATER = 0.85;
+    static final double LOW_WATER = 0.15;
+    static final int SPLIT_AFTER_PASSES = 3;
+    static final int MERGE_AFTER_PASSES = 5;
 
     private final TerritoryMap map;
     private final double[] weights = new double[4];
     private final long maxStepMm;
     private final long minStepMm;
     private final double highWaterCost;
+    private final double lowWaterCost;
+    private final int fleetMin;
+    private final int[] territoryConfiguredServer;
+    private final boolean[] territorySpare;
     private final double[] territoryCost;
     private final double[] serverCost;
+    private final int[] passesAbove;
+    private final int[] passesBelow;
 
-    private final int[] borderLow;
-    private final int[] borderHigh;
-    private final int[] borderAxis;
-    private final long[] borderStepMm;
-    private final int[] borderDirection;
+    /**
+     * Per border (territory pair and axis, as {@code low * count * 3 + high * 3 + axis}): its step and last
+     * direction, kept while the border exists.
+     */
+    private final long[] stepMm;
+    private final int[] lastDirection;
+    private final IntArrayList borders = new IntArrayList();
     private final IntArrayList moved = new IntArrayList();
+    private long[] scratch = new long[1024];
+    private int wantedServer = Atlas.NO_SERVER;
+    private long splits;
+    private long merges;
 
     private int entityCount;
     private int[] entityTerritory = new int[1024];
@@ -66,37 +91,31 @@ final class MeshBalancer
         maxStepMm = Math.max(1, Math.round(config.balanceMaxStepM() * 1000));
         minStepMm = Math.max(1, Math.min(maxStepMm, Math.round(config.balanceMinStepM() * 1000)));
         highWaterCost = HIGH_WATER * config.serverCapacity();
-        territoryCost = new double[map.count()];
-        serverCost = new double[config.serverIds().length];
-
-        final IntArrayList low = new IntArrayList();
-        final IntArrayList high = new IntArrayList();
-        final IntArrayList axes = new IntArrayList();
-        for (int a = 0; a < map.count(); a++)
+        lowWaterCost = LOW_WATER * config.serverCapacity();
+        fleetMin = config.fleetMin();
+        final int count = map.count();
+        territoryCost = new double[count];
+        territoryConfiguredServer = new int[count];
+        territorySpare = new boolean[count];
+        final int[] serverIds = config.serverIds();
+        for (int t = 0; t < count; t++)
         {
-            for (int b = 0; b < map.count(); b++)
+            territorySpare[t] = config.territory(t).spare;
+            for (int i = 0; i < serverIds.length; i++)
             {
-                if (a == b || map.isZone(a) || map.isZone(b))
+                if (serverIds[i] == config.territory(t).serverId)
                 {
-                    continue;
-                }
-                for (int axis = 0; axis < 3; axis++)
-                {
-                    if (sharesFace(a, b, axis))
-                    {
-                        low.addInt(a);
-                        high.addInt(b);
-                        axes.addInt(axis);
-                    }
+                    territoryConfiguredServer[t] = i;
                 }
             }
         }
-        borderLow = low.toIntArray();
-        borderHigh = high.toIntArray();
-        borderAxis = axes.toIntArray();
-        borderStepMm = new long[borderLow.length];
-        borderDirection = new int[borderLow.length];
-        java.util.Arrays.fill(borderStepMm, maxStepMm);
+        serverCost = new double[serverIds.length];
+        passesAbove = new int[serverIds.length];
+        passesBelow = new int[serverIds.length];
+        stepMm = new long[count * count * 3];
+        lastDirection = new int[count * count * 3];
+        java.util.Arrays.fill(stepMm, maxStepMm);
+        findBorders();
     }
 
     /**
@@ -104,7 +123,51 @@ final class MeshBalancer
      */
     int borderCount()
     {
-        return borderLow.length;
+        return borders.size();
+    }
+
+    long splits()
+    {
+        return splits;
+    }
+
+    long merges()
+    {
+        return merges;
+    }
+
+    /**
+     * @return a server (by index) the last pass wants started for a split, or {@link Atlas#NO_SERVER}.
+     */
+    int wantedServer()
+    {
+        return wantedServer;
+    }
+
+    /**
+     * The borders as the boxes are now: faces two non-empty box territories share whole.
+     */
+    private void findBorders()
+    {
+        borders.clear();
+        final int count = map.count();
+        for (int a = 0; a < count; a++)
+        {
+            for (int b = 0; b < count; b++)
+            {
+                if (a == b || map.isZone(a) || map.isZone(b) || map.isEmpty(a) || map.isEmpty(b))
+                {
+                    continue;
+                }
+                for (int axis = 0; axis < 3; axis++)
+                {
+                    if (sharesFace(a, b, axis))
+                    {
+                        borders.addInt((a * count + b) * 3 + axis);
+                    }
+                }
+            }
+        }
     }
 
     long bordersMoved()
@@ -187,10 +250,12 @@ final class MeshBalancer
         }
 
         int work = 0;
-        for (int b = 0; b < borderLow.length; b++)
+        final int count = map.count();
+        for (int i = 0, n = borders.size(); i < n; i++)
         {
-            final int low = borderLow[b];
-            final int high = borderHigh[b];
+            final int b = borders.getInt(i);
+            final int low = b / 3 / count;
+            final int high = b / 3 % count;
             final int lowServer = territoryServer[low];
             final int highServer = territoryServer[high];
             if (Atlas.NO_SERVER == lowServer || Atlas.NO_SERVER == highServer || lowServer == highServer ||
@@ -203,28 +268,260 @@ final class MeshBalancer
                 serverCost[highServer]));
             if (Math.abs(diff) <= deadBand)
             {
-                borderDirection[b] = 0;
+                lastDirection[b] = 0;
                 continue;
             }
             final int direction = diff > 0 ? -1 : 1; // the heavier low side shrinks: the plane moves down
             final int giver = diff > 0 ? low : high;
             final int receiverServer = diff > 0 ? highServer : lowServer;
-            long step = borderStepMm[b];
-            if (borderDirection[b] == -direction)
+            long step = stepMm[b];
+            if (lastDirection[b] == -direction)
             {
                 step = Math.max(minStepMm, step >> 1);
             }
-            if (move(b, giver, direction, step, Math.abs(diff), receiverServer, lowServer, highServer))
+            if (move(b, low, high, giver, direction, step, Math.abs(diff), receiverServer, lowServer, highServer))
             {
                 work++;
             }
         }
         bordersMoved += work;
+        if (splitOrMerge(territoryServer, active))
+        {
+            findBorders();
+        }
         return work;
+    }
+
+    /**
+     * At most one split or merge per pass (see the class comment).
+     *
+     * @return whether the boxes changed.
+     */
+    private boolean splitOrMerge(final int[] territoryServer, final boolean[] active)
+    {
+        wantedServer = Atlas.NO_SERVER;
+        int holding = 0;
+        for (int s = 0; s < serverCost.length; s++)
+        {
+            final boolean holds = active[s] && holdsBox(territoryServer, s);
+            holding += holds ? 1 : 0;
+            passesAbove[s] = holds && serverCost[s] > highWaterCost ? passesAbove[s] + 1 : 0;
+            passesBelow[s] = holds && serverCost[s] < lowWaterCost ? passesBelow[s] + 1 : 0;
+        }
+        for (int s = 0; s < serverCost.length; s++)
+        {
+            if (passesAbove[s] >= SPLIT_AFTER_PASSES)
+            {
+                final int spare = idleSpare(territoryServer, active);
+                if (Atlas.NO_SERVER == spare)
+                {
+                    wantedServer = startableSpareServer(active);
+                    return false;
+                }
+                if (split(territoryServer, s, spare))
+                {
+                    passesAbove[s] = 0;
+                    splits++;
+                    return true;
+                }
+            }
+        }
+        for (int s = 0; s < serverCost.length; s++)
+        {
+            if (passesBelow[s] >= MERGE_AFTER_PASSES && holding > fleetMin && merge(territoryServer, active, s))
+            {
+                passesBelow[s] = 0;
+                merges++;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean holdsBox(final int[] territoryServer, final int server)
+    {
+        for (int t = 0; t < territoryServer.length; t++)
+        {
+            if (territoryServer[t] == server && !map.isZone(t) && !map.isEmpty(t))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return an empty spare territory granted to a connected server that holds no box, or -1.
+     */
+    private int idleSpare(final int[] territoryServer, final boolean[] active)
+    {
+        for (int t = 0; t < territoryServer.length; t++)
+        {
+            final int server = territoryServer[t];
+            if (territorySpare[t] && map.isEmpty(t) && Atlas.NO_SERVER != server && active[server] &&
+                !holdsBox(territoryServer, server))
+            {
+                return t;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * @return the server of an empty spare territory that is not connected (the fleet may start it), or none.
+     */
+    private int startableSpareServer(final boolean[] active)
+    {
+        for (int t = 0; t < territorySpare.length; t++)
+        {
+            if (territorySpare[t] && map.isEmpty(t) && !active[territoryConfiguredServer[t]])
+            {
+                return territoryConfiguredServer[t];
+            }
+        }
+        return Atlas.NO_SERVER;
+    }
+
+    /**
+     * Split the loaded server's costliest box territory at the cost median of its entities, along the axis where
+     * they spread widest; the far half goes to the spare territory.
+     */
+    private boolean split(final int[] territoryServer, final int server, final int spare)
+    {
+        int target = -1;
+        for (int t = 0; t < territoryServer.length; t++)
+        {
+            if (territoryServer[t] == server && !map.isZone(t) && !map.isEmpty(t) &&
+                (-1 == target || territoryCost[t] > territoryCost[target]))
+            {
+                target = t;
+            }
+        }
+        if (-1 == target)
+        {
+            return false;
+        }
+        int bestAxis = -1;
+        long bestSpread = 0;
+        for (int axis = 0; axis < 3; axis++)
+        {
+            final int n = collect(target, axis);
+            if (n > 1 && scratch[n - 1] - scratch[0] > bestSpread)
+            {
+                bestSpread = scratch[n - 1] - scratch[0];
+                bestAxis = axis;
+            }
+        }
+        if (-1 == bestAxis)
+        {
+            return false;
+        }
+        final int n = collect(target, bestAxis);
+        long plane = scratch[n / 2];
+        if (plane <= scratch[0])
+        {
+            plane = scratch[0] + 1; // everything below the median sits on the lowest value: keep it on this side
+        }
+        if (plane <= map.min(target, bestAxis) || plane >= map.max(target, bestAxis))
+        {
+            return false;
+        }
+        for (int axis = 0; axis < 3; axis++)
+        {
+            map.face(spare, axis, false, axis == bestAxis ? plane : map.min(target, axis));
+            map.face(spare, axis, true, map.max(target, axis));
+        }
+        map.face(target, bestAxis, true, plane);
+        addMoved(target);
+        addMoved(spare);
+        return true;
+    }
+
+    /**
+     * @return entities of a territory sorted by their position on an axis into {@link #scratch}; their count.
+     */
+    private int collect(final int territory, final int axis)
+    {
+        int n = 0;
+        for (int i = 0; i < entityCount; i++)
+        {
+            if (entityTerritory[i] == territory)
+            {
+                if (n == scratch.length)
+                {
+                    scratch = java.util.Arrays.copyOf(scratch, n * 2);
+                }
+                scratch[n++] = 0 == axis ? entityX[i] : 1 == axis ? entityY[i] : entityZ[i];
+            }
+        }
+        java.util.Arrays.sort(scratch, 0, n);
+        return n;
+    }
+
+    /**
+     * Give a lightly loaded server's only box territory to a neighbour sharing a whole face with it.
+     */
+    private boolean merge(final int[] territoryServer, final boolean[] active, final int server)
+    {
+        int from = -1;
+        for (int t = 0; t < territoryServer.length; t++)
+        {
+            if (territoryServer[t] == server && !map.isZone(t))
+            {
+                if (!map.isEmpty(t))
+                {
+                    if (-1 != from)
+                    {
+                        return false; // more than one box: leave it to the borders
+                    }
+                    from = t;
+                }
+            }
+        }
+        if (-1 == from)
+        {
+            return false;
+        }
+        for (int to = 0; to < territoryServer.length; to++)
+        {
+            final int neighbour = territoryServer[to];
+            if (to == from || map.isZone(to) || map.isEmpty(to) || Atlas.NO_SERVER == neighbour ||
+                neighbour == server || !active[neighbour] ||
+                serverCost[neighbour] + territoryCost[from] - weights[WEIGHT_BASE] > highWaterCost)
+            {
+                continue;
+            }
+            for (int axis = 0; axis < 3; axis++)
+            {
+                final boolean below = sharesFace(from, to, axis);
+                if (below || sharesFace(to, from, axis))
+                {
+                    if (below)
+                    {
+                        map.face(to, axis, false, map.min(from, axis));
+                    }
+                    else
+                    {
+                        map.face(to, axis, true, map.max(from, axis));
+                    }
+                    for (int a = 0; a < 3; a++)
+                    {
+                        map.face(from, a, false, 0);
+                        map.face(from, a, true, 0);
+                    }
+                    addMoved(from);
+                    addMoved(to);
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private boolean move(
         final int b,
+        final int low,
+        final int high,
         final int giver,
         final int direction,
         final long firstStep,
@@ -233,9 +530,7 @@ final class MeshBalancer
         final int lowServer,
         final int highServer)
     {
-        final int low = borderLow[b];
-        final int high = borderHigh[b];
-        final int axis = borderAxis[b];
+        final int axis = b % 3;
         final long plane = map.max(low, axis);
         for (long step = firstStep; step >= minStepMm; step >>= 1)
         {
@@ -253,8 +548,8 @@ final class MeshBalancer
                 territoryCost[giver == low ? high : low] += transfer;
                 serverCost[giver == low ? lowServer : highServer] -= transfer;
                 serverCost[receiverServer] += transfer;
-                borderStepMm[b] = step;
-                borderDirection[b] = direction;
+                stepMm[b] = step;
+                lastDirection[b] = direction;
                 addMoved(low);
                 addMoved(high);
                 return true;

@@ -12,6 +12,7 @@ import io.orrery.wire.codec.EntityCreateRequestDecoder;
 import io.orrery.wire.codec.EntityStateBatchDecoder;
 import io.orrery.wire.codec.EntityStreamOutDecoder;
 import io.orrery.wire.codec.PlayerInputDecoder;
+import io.orrery.wire.codec.RevokeReason;
 import org.agrona.CloseHelper;
 import org.agrona.collections.IntArrayList;
 
@@ -75,6 +76,7 @@ public final class ServerMesh implements AtlasDecisionHandler
     private final ServerWrites writes;
     private final ServerLiveness liveness;
 
+    private ServerFleetControl fleet;
     private long nowNs;
     private long routeEpoch;
 
@@ -439,7 +441,7 @@ public final class ServerMesh implements AtlasDecisionHandler
         {
             connection.territoryCount++;
             final ShardConfig.Territory territory = config.territory(territoryIndex);
-            if (!proxy.territoryGrant(connection, territory.id, territory.rootZoneId,
+            if (!territories.isEmpty(territoryIndex) && !proxy.territoryGrant(connection, territory.id, territory.rootZoneId,
                 territories.min(territoryIndex, 0), territories.min(territoryIndex, 1),
                 territories.min(territoryIndex, 2), territories.max(territoryIndex, 0),
                 territories.max(territoryIndex, 1), territories.max(territoryIndex, 2), territoryEpoch))
@@ -469,11 +471,44 @@ public final class ServerMesh implements AtlasDecisionHandler
         }
         final ServerConnection connection = connections[serverIndex];
         final ShardConfig.Territory territory = config.territory(territoryIndex);
-        if (isSession(connection, sessionId) && !proxy.territoryGrant(connection, territory.id,
-            territory.rootZoneId, minX, minY, minZ, maxX, maxY, maxZ, territoryEpoch))
+        if (isSession(connection, sessionId))
         {
-            onControlFailure(connection);
+            // a territory merged away (its box empty) is revoked; otherwise its server gets the new box
+            final boolean ok = territories.isEmpty(territoryIndex) ?
+                proxy.territoryRevoke(connection, territory.id, territoryEpoch, RevokeReason.rebalance) :
+                proxy.territoryGrant(connection, territory.id, territory.rootZoneId, minX, minY, minZ, maxX, maxY,
+                maxZ, territoryEpoch);
+            if (!ok)
+            {
+                onControlFailure(connection);
+            }
         }
+    }
+
+    @Override
+    public void onServerWanted(final int serverIndex, final boolean wanted)
+    {
+        final ServerFleetControl fleet = this.fleet;
+        if (null != fleet)
+        {
+            if (wanted)
+            {
+                fleet.startServer(connections[serverIndex].serverId);
+            }
+            else
+            {
+                fleet.retireServer(connections[serverIndex].serverId);
+            }
+        }
+    }
+
+    /**
+     * Where dynamic meshing's requests for servers go (a fleet), or null to only count them.
+     */
+    public ServerMesh fleet(final ServerFleetControl fleet)
+    {
+        this.fleet = fleet;
+        return this;
     }
 
     @Override

@@ -30,6 +30,9 @@ import java.util.List;
  *   balance 1000 8 0.5            # dynamic: every 1000 ms move box borders by at most 8 m (at least 0.5 m)
  *   load-weights 1 1 0.5 2        # a territory's cost: base + per player + per NPC + per ship (zone entity)
  *   server-capacity 400           # the cost a server can take; a server at 85 % of it is never given more
+ *   territory 3 server 3 spare    # dynamic: no box at first; a loaded server's territory is split with it
+ *   fleet-min 2                   # dynamic: merges keep at least this many servers with a territory (default:
+ *                                 # the servers of the non-spare territories)
  * </pre>
  * Without {@code balance} the mesh is static: territories keep their boxes.
  * Rules, checked with the line number of the offending statement: every territory names a listed server, ids are
@@ -63,10 +66,23 @@ public final class ShardConfig
         public final long maxX;
         public final long maxY;
         public final long maxZ;
+        /**
+         * A spare territory has no box at first: dynamic meshing gives it part of a loaded server's territory (a
+         * split) and takes it back (a merge).
+         */
+        public final boolean spare;
         final int line;
 
         Territory(final int id, final int serverId, final long rootZoneId, final long[] box, final int line)
         {
+            this(id, serverId, rootZoneId, box, false, line);
+        }
+
+        Territory(
+            final int id, final int serverId, final long rootZoneId, final long[] box, final boolean spare,
+            final int line)
+        {
+            this.spare = spare;
             this.id = id;
             this.serverId = serverId;
             this.rootZoneId = rootZoneId;
@@ -86,7 +102,7 @@ public final class ShardConfig
 
         public boolean contains(final long x, final long y, final long z)
         {
-            return x >= minX && x < maxX && y >= minY && y < maxY && z >= minZ && z < maxZ;
+            return !spare && x >= minX && x < maxX && y >= minY && y < maxY && z >= minZ && z < maxZ;
         }
 
         /**
@@ -94,7 +110,7 @@ public final class ShardConfig
          */
         public boolean isNear(final long x, final long y, final long z, final long marginMm)
         {
-            return !isZone() &&
+            return !isZone() && !spare &&
                 x >= sat(minX, -marginMm) && x < sat(maxX, marginMm) &&
                 y >= sat(minY, -marginMm) && y < sat(maxY, marginMm) &&
                 z >= sat(minZ, -marginMm) && z < sat(maxZ, marginMm);
@@ -114,6 +130,7 @@ public final class ShardConfig
         public String toString()
         {
             return isZone() ? "territory " + id + " server " + serverId + " zone " + rootZoneId :
+                spare ? "territory " + id + " server " + serverId + " spare" :
                 "territory " + id + " server " + serverId + " box [" + minX + ".." + maxX + ", " + minY + ".." +
                 maxY + ", " + minZ + ".." + maxZ + ") mm";
         }
@@ -137,6 +154,7 @@ public final class ShardConfig
     private final double balanceMinStepM;
     private final double[] loadWeights;
     private final double serverCapacity;
+    private final int fleetMin;
 
     private ShardConfig(final Builder b)
     {
@@ -158,6 +176,16 @@ public final class ShardConfig
         balanceMinStepM = b.balanceMinStepM;
         loadWeights = b.loadWeights.clone();
         serverCapacity = b.serverCapacity;
+        fleetMin = b.fleetMin;
+    }
+
+    /**
+     * @return servers that keep a territory whatever the load: merges never go below it (default: the servers of
+     * the configured, non-spare territories, so merges only retire what splits added).
+     */
+    public int fleetMin()
+    {
+        return fleetMin;
     }
 
     /**
@@ -463,6 +491,7 @@ public final class ShardConfig
         double balanceMinStepM = 0.5;
         double[] loadWeights = {1, 1, 0.5, 2};
         double serverCapacity = 400;
+        int fleetMin = -1;
 
         Builder(final String source)
         {
@@ -572,6 +601,11 @@ public final class ShardConfig
                     }
                     break;
 
+                case "fleet-min":
+                    expect(words, 2, line, "fleet-min <servers>");
+                    fleetMin = (int)positive(parseLong(words[1], line, "fleet minimum"), line);
+                    break;
+
                 case "server-capacity":
                     expect(words, 2, line, "server-capacity <cost>");
                     serverCapacity = nonNegative(parseDouble(words[1], line, "server capacity"), line, "capacity");
@@ -588,10 +622,11 @@ public final class ShardConfig
 
         void territory(final String[] words, final int line)
         {
-            if (words.length < 6 || !"server".equals(words[2]))
+            if (words.length < 5 || !"server".equals(words[2]))
             {
                 throw error(line, "expected: territory <id> server <serverId> box <minX> <minY> <minZ> <maxX> " +
-                    "<maxY> <maxZ> | territory <id> server <serverId> zone <zoneEntityId>");
+                    "<maxY> <maxZ> | territory <id> server <serverId> zone <zoneEntityId> | " +
+                    "territory <id> server <serverId> spare");
             }
             final int id = parseInt(words[1], line, "territory id");
             final int serverId = parseInt(words[3], line, "server id");
@@ -604,6 +639,12 @@ public final class ShardConfig
             }
             final long[] box = new long[6];
             long zoneId = 0;
+            if ("spare".equals(words[4]))
+            {
+                expect(words, 5, line, "territory <id> server <serverId> spare");
+                territories.add(new Territory(id, serverId, 0, box, true, line));
+                return;
+            }
             if ("box".equals(words[4]))
             {
                 expect(words, 11, line, "territory <id> server <serverId> box <minX> <minY> <minZ> <maxX> <maxY> " +
@@ -674,10 +715,24 @@ public final class ShardConfig
                         defaultTerritoryIndex = i;
                     }
                 }
-                if (NO_TERRITORY == defaultTerritoryIndex || territories.get(defaultTerritoryIndex).isZone())
+                if (NO_TERRITORY == defaultTerritoryIndex || territories.get(defaultTerritoryIndex).isZone() ||
+                    territories.get(defaultTerritoryIndex).spare)
                 {
                     throw error(defaultTerritoryLine, "default territory must be a box territory defined here");
                 }
+            }
+            if (fleetMin < 0)
+            {
+                // by default merges only retire what splits added: the servers of the configured territories stay
+                final java.util.Set<Integer> based = new java.util.HashSet<>();
+                for (final Territory t : territories)
+                {
+                    if (!t.spare)
+                    {
+                        based.add(t.serverId);
+                    }
+                }
+                fleetMin = based.size();
             }
             checkOverlap();
             if (NO_TERRITORY == defaultTerritoryIndex)
@@ -692,10 +747,10 @@ public final class ShardConfig
             for (int i = 0; i < territories.size(); i++)
             {
                 final Territory a = territories.get(i);
-                for (int j = 0; j < i && !a.isZone(); j++)
+                for (int j = 0; j < i && !a.isZone() && !a.spare; j++)
                 {
                     final Territory b = territories.get(j);
-                    if (!b.isZone() && a.minX < b.maxX && b.minX < a.maxX && a.minY < b.maxY && b.minY < a.maxY &&
+                    if (!b.isZone() && !b.spare && a.minX < b.maxX && b.minX < a.maxX && a.minY < b.maxY && b.minY < a.maxY &&
                         a.minZ < b.maxZ && b.minZ < a.maxZ)
                     {
                         throw error(a.line, "territory " + a.id + " overlaps territory " + b.id + " (line " + b.line +
@@ -746,7 +801,7 @@ public final class ShardConfig
             values[n++] = Long.MAX_VALUE;
             for (final Territory t : territories)
             {
-                if (!t.isZone())
+                if (!t.isZone() && !t.spare)
                 {
                     values[n++] = 0 == axis ? t.minX : 1 == axis ? t.minY : t.minZ;
                     values[n++] = 0 == axis ? t.maxX : 1 == axis ? t.maxY : t.maxZ;

@@ -83,6 +83,14 @@ final class TerritoryMap
         faces[t] = value;
     }
 
+    /**
+     * @return whether a box territory has no volume (a spare, or a territory merged into its neighbour).
+     */
+    boolean isEmpty(final int t)
+    {
+        return !isZone[t] && (minX[t] >= maxX[t] || minY[t] >= maxY[t] || minZ[t] >= maxZ[t]);
+    }
+
     boolean contains(final int t, final long x, final long y, final long z)
     {
         return !isZone[t] && x >= minX[t] && x < maxX[t] && y >= minY[t] && y < maxY[t] && z >= minZ[t] &&
@@ -110,7 +118,7 @@ final class TerritoryMap
      */
     boolean isNear(final int t, final long x, final long y, final long z, final long marginMm)
     {
-        return !isZone[t] &&
+        return !isZone[t] && !isEmpty(t) &&
             x >= sat(minX[t], -marginMm) && x < sat(maxX[t], marginMm) &&
             y >= sat(minY[t], -marginMm) && y < sat(maxY[t], marginMm) &&
             z >= sat(minZ[t], -marginMm) && z < sat(maxZ[t], marginMm);

@@ -96,7 +96,10 @@ public enum OrreryCounter
     TIER_DEFERRALS(74, "entity updates skipped this tick by their distance tier"),
     SERVER_HELLO_COPIES_IGNORED(75,
         "server hellos ignored: a copy of a hello already being answered, resent by a link waiting for its welcome"),
-    TERRITORY_BORDER_MOVES(76, "territory borders moved by the balancer (dynamic meshing)");
+    TERRITORY_BORDER_MOVES(76, "territory borders moved by the balancer (dynamic meshing)"),
+    TERRITORY_SPLITS(77, "territories split to give part of a loaded server's load to a spare server"),
+    TERRITORY_MERGES(78, "territories of lightly loaded servers merged into a neighbour's"),
+    FLEET_REQUESTS(79, "game servers the mesh asked its fleet to start or retire");
 
     /**
      * Aeron counter type id of every Orrery system counter.

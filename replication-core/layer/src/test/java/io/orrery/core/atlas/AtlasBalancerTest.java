@@ -118,6 +118,77 @@ class AtlasBalancerTest
     }
 
     @Test
+    void shouldSplitALoadedServerWithASpareAskedOfTheFleetThenMergeItBackWhenTheLoadGoes()
+    {
+        decisions.clear();
+        counters = newCounters();
+        final Atlas atlas = new Atlas(ShardConfig.parse(String.join("\n",
+            "servers 1,2,3",
+            "territory 1 server 1 box -inf -inf -inf 0 inf inf",
+            "territory 2 server 2 box 0 -inf -inf inf inf inf",
+            "territory 3 server 3 spare",
+            "balance 1000 8 0.5",
+            "load-weights 1 1 0.5 2",
+            "server-capacity 40",
+            "fleet-min 2"), "spare.shard"), 64, 0, counters, new AtlasStateMachineTest.RecordingDecisions(decisions));
+        joinBoth(atlas);
+        for (int i = 0; i < 100; i++)
+        {
+            atlas.onEntityAdded(player(i), i, 0, false, -(i % 50 + 1) * 1000L, (i / 50) * 1000L, 0, 0);
+        }
+
+        // server 2 takes what it can up to its high-water mark (34); server 1 stays above it and wants a spare
+        for (int second = 0; second < 15 && !decisions.contains("wanted 2"); second++)
+        {
+            passSecond(atlas);
+            settleHandoffs(atlas);
+        }
+        assertTrue(decisions.contains("wanted 2"), "the fleet is asked for server 3: " + decisions);
+        assertTrue(atlas.serverCost(1) <= 34, "server 2 never above its high-water mark: " + atlas.serverCost(1));
+        assertTrue(atlas.serverCost(0) > 34);
+        assertEquals(0, atlas.splits());
+
+        // the fleet started it: the next passes split server 1's territory with it
+        atlas.onServerJoined(nowNs, 2, 303, 0);
+        for (int second = 0; second < 10 && 0 == atlas.splits(); second++)
+        {
+            passSecond(atlas);
+            atlas.onServerSeen(2, 303, nowNs, true);
+            settleHandoffs(atlas);
+        }
+        assertEquals(1, atlas.splits());
+        for (int second = 0; second < 3; second++)
+        {
+            passSecond(atlas);
+            atlas.onServerSeen(2, 303, nowNs, true);
+            settleHandoffs(atlas);
+        }
+        assertTrue(atlas.entityCount(2) > 10, "server 3 simulates part of the crowd: " + atlas.entityCount(2));
+        assertEquals(100, atlas.entityCount(0) + atlas.entityCount(1) + atlas.entityCount(2));
+        assertEquals(1, counters[OrreryCounter.TERRITORY_SPLITS.id()].get());
+
+        // the crowd leaves: the lightest server's territory merges into a neighbour and the server is retired
+        for (int i = 0; i < 100; i++)
+        {
+            atlas.onEntityRemoved(player(i), i);
+        }
+        for (int second = 0; second < 20 && !decisions.stream().anyMatch((d) -> d.startsWith("unwanted")); second++)
+        {
+            passSecond(atlas);
+            atlas.onServerSeen(2, 303, nowNs, true);
+            settleHandoffs(atlas);
+        }
+        assertEquals(1, atlas.merges(), "one merge: fleet-min keeps two servers with a territory");
+        assertTrue(decisions.stream().anyMatch((d) -> d.startsWith("unwanted")), decisions.toString());
+        int boxes = 0;
+        for (int t = 0; t < 3; t++)
+        {
+            boxes += atlas.territoryFace(t, 0, true) > atlas.territoryFace(t, 0, false) ? 1 : 0;
+        }
+        assertEquals(2, boxes, "two territories left with a box");
+    }
+
+    @Test
     void shouldMoveBordersTheSameWayForTheSameCommands()
     {
         final List<String> first = script();
@@ -156,6 +227,7 @@ class AtlasBalancerTest
             nowNs += 34 * MS;
             atlas.onServerSeen(0, S1, nowNs, true);
             atlas.onServerSeen(1, S2, nowNs, true);
+            atlas.onServerSeen(2, 303, nowNs, true);
             atlas.onTick(nowNs, ++tick, 0, true);
         }
     }
@@ -175,10 +247,15 @@ class AtlasBalancerTest
                 final int from = Integer.parseInt(words[4].split("/")[0]);
                 final int to = Integer.parseInt(words[6].split("/")[0]);
                 final long epoch = Long.parseLong(words[10]);
-                atlas.onStreamOut(nowNs, from, 0 == from ? S1 : S2, entityId, epoch - 1);
-                atlas.onHandoffAccepted(nowNs, to, 0 == to ? S1 : S2, id, entityId);
+                atlas.onStreamOut(nowNs, from, session(from), entityId, epoch - 1);
+                atlas.onHandoffAccepted(nowNs, to, session(to), id, entityId);
             }
         }
+    }
+
+    private static long session(final int serverIndex)
+    {
+        return 0 == serverIndex ? S1 : 1 == serverIndex ? S2 : 303;
     }
 
     private void joinBoth(final Atlas atlas)

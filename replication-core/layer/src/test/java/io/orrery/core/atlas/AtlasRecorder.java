@@ -64,6 +64,7 @@ final class AtlasRecorder implements AtlasCommandHandler, AtlasDecisionHandler
         decisions.onTerritoryFreed(v.nextInt(), v.nextInt(), v.nextLong());
         decisions.onTerritoryResized(v.nextInt(), v.nextInt(), v.nextLong(), v.nextLong(), v.nextLong(), v.nextLong(),
             v.nextLong(), v.nextLong(), v.nextLong(), v.nextLong());
+        decisions.onServerWanted(v.nextInt(), flag);
         commands.onServerLoad(
             v.nextLong(),
             v.nextInt(),
@@ -209,6 +210,12 @@ final class AtlasRecorder implements AtlasCommandHandler, AtlasDecisionHandler
     public void onTerritoryFreed(final int territoryIndex, final int serverIndex, final long sessionId)
     {
         decision("onTerritoryFreed", territoryIndex, serverIndex, sessionId);
+    }
+
+    @Override
+    public void onServerWanted(final int serverIndex, final boolean wanted)
+    {
+        decision("onServerWanted", serverIndex, wanted);
     }
 
     @Override

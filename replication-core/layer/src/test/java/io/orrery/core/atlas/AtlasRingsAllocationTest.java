@@ -147,6 +147,13 @@ class AtlasRingsAllocationTest
         }
 
         @Override
+        public void onServerWanted(final int serverIndex, final boolean wanted)
+        {
+            calls++;
+            sum += serverIndex + (wanted ? 1 : 0);
+        }
+
+        @Override
         public void onTerritoryResized(
             final int territoryIndex,
             final int serverIndex,
@@ -368,8 +375,9 @@ class AtlasRingsAllocationTest
     private static void sendDecision(final AtlasDecisionProxy proxy, final int i, final long round)
     {
         final long v = round * 1_000_000L + i;
-        switch (i % 9)
+        switch (i % 10)
         {
+            case 9 -> proxy.onServerWanted(i, 0 == (i & 16));
             case 8 -> proxy.onTerritoryResized(i, i + 1, v, v + 1, v + 2, v + 3, v + 4, v + 5, v + 6, v + 7);
             case 0 -> proxy.onTerritoryGranted(i, i + 1, v, v + 1);
             case 1 -> proxy.onTerritoryFreed(i, i + 1, v);

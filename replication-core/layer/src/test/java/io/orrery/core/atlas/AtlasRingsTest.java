@@ -47,11 +47,11 @@ class AtlasRingsTest
         AtlasRecorder.tellEverything(expected, expected, 1, true);
         AtlasRecorder.tellEverything(commandProxy, decisionProxy, 1, true);
         assertEquals(10, commandAdapter.poll(LIMIT));
-        assertEquals(9, decisionAdapter.poll(LIMIT));
+        assertEquals(10, decisionAdapter.poll(LIMIT));
         AtlasRecorder.tellEverything(expected, expected, 2, false);
         AtlasRecorder.tellEverything(commandProxy, decisionProxy, 2, false);
         assertEquals(10, commandAdapter.poll(LIMIT));
-        assertEquals(9, decisionAdapter.poll(LIMIT));
+        assertEquals(10, decisionAdapter.poll(LIMIT));
 
         assertEquals(expected.commands, received.commands);
         assertEquals(expected.decisions, received.decisions);

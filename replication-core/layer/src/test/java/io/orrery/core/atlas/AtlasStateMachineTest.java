@@ -390,6 +390,11 @@ class AtlasStateMachineTest
                 territoryEpoch);
         }
 
+        public void onServerWanted(final int serverIndex, final boolean wanted)
+        {
+            log.add((wanted ? "wanted " : "unwanted ") + serverIndex);
+        }
+
         public void onTerritoryResized(
             final int territoryIndex,
             final int serverIndex,
@@ -472,6 +477,10 @@ class AtlasStateMachineTest
     {
         public void onTerritoryGranted(
             final int territoryIndex, final int serverIndex, final long sessionId, final long territoryEpoch)
+        {
+        }
+
+        public void onServerWanted(final int serverIndex, final boolean wanted)
         {
         }
 

@@ -127,4 +127,29 @@ class ShardConfigTest
         assertEquals(500, two.heartbeatTimeoutMs());
         assertEquals(2_000, ShardConfig.find("two-servers", 2_000).heartbeatTimeoutMs(), "overridden");
     }
+
+    @Test
+    void shouldParseDynamicMeshingWithSpareTerritoriesOutsideCoverageAndOverlap()
+    {
+        final ShardConfig config = ShardConfig.parse(String.join("\n",
+            "servers 1,2,3",
+            "territory 1 server 1 box -inf -inf -inf inf inf inf",
+            "territory 2 server 2 spare",
+            "territory 3 server 3 spare",
+            "balance 500 4 0.25",
+            "load-weights 2 1 0.25 3",
+            "server-capacity 100"), "d.shard");
+        assertTrue(config.territory(1).spare);
+        assertFalse(config.territory(1).contains(0, 0, 0), "a spare has no box");
+        assertEquals(0, config.territoryIndexAt(0, 0, 0));
+        assertEquals(500, config.balanceIntervalMs());
+        assertEquals(4.0, config.balanceMaxStepM());
+        assertEquals(0.25, config.balanceMinStepM());
+        assertEquals(3.0, config.loadWeight(3));
+        assertEquals(100.0, config.serverCapacity());
+        assertEquals(1, config.fleetMin(), "default: the servers of the configured territories");
+        assertEquals(0, ShardConfig.find("two-servers", -1).balanceIntervalMs(), "static by default");
+        assertTrue(error("servers 1\nterritory 1 server 1 box -inf -inf -inf inf inf inf\nbalance 100 1 2")
+            .contains("0 < min <= max"));
+    }
 }
