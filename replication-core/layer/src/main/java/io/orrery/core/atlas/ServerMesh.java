@@ -441,7 +441,8 @@ public final class ServerMesh implements AtlasDecisionHandler
         {
             connection.territoryCount++;
             final ShardConfig.Territory territory = config.territory(territoryIndex);
-            if (!territories.isEmpty(territoryIndex) && !proxy.territoryGrant(connection, territory.id, territory.rootZoneId,
+            if (!territories.isEmpty(territoryIndex) &&
+                !proxy.territoryGrant(connection, territory.id, territory.rootZoneId,
                 territories.min(territoryIndex, 0), territories.min(territoryIndex, 1),
                 territories.min(territoryIndex, 2), territories.max(territoryIndex, 0),
                 territories.max(territoryIndex, 1), territories.max(territoryIndex, 2), territoryEpoch))

@@ -750,7 +750,8 @@ public final class ShardConfig
                 for (int j = 0; j < i && !a.isZone() && !a.spare; j++)
                 {
                     final Territory b = territories.get(j);
-                    if (!b.isZone() && !b.spare && a.minX < b.maxX && b.minX < a.maxX && a.minY < b.maxY && b.minY < a.maxY &&
+                    if (!b.isZone() && !b.spare && a.minX < b.maxX && b.minX < a.maxX && a.minY < b.maxY &&
+                        b.minY < a.maxY &&
                         a.minZ < b.maxZ && b.minZ < a.maxZ)
                     {
                         throw error(a.line, "territory " + a.id + " overlaps territory " + b.id + " (line " + b.line +
