@@ -519,6 +519,8 @@ public final class Atlas implements AtlasCommandHandler
             decisions.onServerWanted(wanted, true);
         }
         requestRetirements();
+        counters[OrreryCounter.ADMISSION_CLOSED.id()].setOrdered(
+            balancer.isFull(territoryServer, activeScratch) ? 1 : 0);
     }
 
     /**

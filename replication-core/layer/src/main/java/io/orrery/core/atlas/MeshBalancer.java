@@ -293,6 +293,28 @@ final class MeshBalancer
     }
 
     /**
+     * @return whether no server can take more: every connected server holding a box is above its high-water mark
+     * and no spare territory is left, idle or startable (admission control closes the shard then).
+     */
+    boolean isFull(final int[] territoryServer, final boolean[] active)
+    {
+        boolean anyHolding = false;
+        for (int s = 0; s < serverCost.length; s++)
+        {
+            if (active[s] && holdsBox(territoryServer, s))
+            {
+                anyHolding = true;
+                if (serverCost[s] <= highWaterCost)
+                {
+                    return false;
+                }
+            }
+        }
+        return anyHolding && -1 == idleSpare(territoryServer, active) &&
+            Atlas.NO_SERVER == startableSpareServer(active);
+    }
+
+    /**
      * At most one split or merge per pass (see the class comment).
      *
      * @return whether the boxes changed.

@@ -473,6 +473,11 @@ public final class GatewayAgent implements Agent
             refusal = OrreryCounter.REJECTED_TOO_MANY_SESSIONS;
             reason = RejectReason.tooManySessions;
         }
+        else if (0 != counters[OrreryCounter.ADMISSION_CLOSED.id()].get())
+        {
+            refusal = OrreryCounter.REJECTED_SHARD_FULL; // Atlas closed admission: no server can take a player
+            reason = RejectReason.shardFull;
+        }
         else
         {
             refusal = null;
@@ -549,6 +554,8 @@ public final class GatewayAgent implements Agent
                 return "player " + playerId + " already has a session";
             case tooManySessions:
                 return "shard full: " + ctx.maxSessions() + " sessions";
+            case shardFull:
+                return "shard full: every game server is at its high-water mark, try again later";
             default:
                 return "token invalid";
         }

@@ -99,7 +99,10 @@ public enum OrreryCounter
     TERRITORY_BORDER_MOVES(76, "territory borders moved by the balancer (dynamic meshing)"),
     TERRITORY_SPLITS(77, "territories split to give part of a loaded server's load to a spare server"),
     TERRITORY_MERGES(78, "territories of lightly loaded servers merged into a neighbour's"),
-    FLEET_REQUESTS(79, "game servers the mesh asked its fleet to start or retire");
+    FLEET_REQUESTS(79, "game servers the mesh asked its fleet to start or retire"),
+    ADMISSION_CLOSED(80,
+        "1 while the shard refuses new players: every game server above its high-water mark and no spare left"),
+    REJECTED_SHARD_FULL(81, "hellos rejected: shard full (admission closed by dynamic meshing)");
 
     /**
      * Aeron counter type id of every Orrery system counter.
