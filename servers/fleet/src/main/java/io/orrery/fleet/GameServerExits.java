@@ -13,7 +13,7 @@ import io.orrery.servers.ReplicationLayerServer;
  * would have exited with) and what they mean:
  * <table>
  * <caption>exit codes</caption>
- * <tr><td>0</td><td>clean stop (stdin closed, SIGTERM, end of {@code --duration})</td></tr>
+ * <tr><td>0</td><td>clean stop (stdin closed, end of {@code --duration})</td></tr>
  * <tr><td>2</td><td>command-line usage error (picocli)</td></tr>
  * <tr><td>65</td><td>the agent thread reported errors</td></tr>
  * <tr><td>69</td><td>never connected, refused by a layer it rejoined, or no layer for longer than its layer grace</td></tr>
@@ -23,7 +23,9 @@ import io.orrery.servers.ReplicationLayerServer;
  * <tr><td>78</td><td>a configuration it cannot start with (no token secret, a status address it cannot bind)</td></tr>
  * <tr><td>134</td><td>the JVM crashed (SIGABRT)</td></tr>
  * <tr><td>137</td><td>killed (SIGKILL): a forcible stop</td></tr>
- * <tr><td>143</td><td>terminated by SIGTERM without a clean shutdown</td></tr>
+ * <tr><td>143</td><td>SIGTERM: the game server stops on it, but a JVM ended by the signal exits 143 (measured:
+ * a SIGTERM'd game server process exits 143, not the 0 its class Javadoc promises); the fleet stops children by
+ * closing their standard input instead</td></tr>
  * </table>
  */
 public final class GameServerExits
@@ -73,7 +75,7 @@ public final class GameServerExits
             case KILLED:
                 return "killed (SIGKILL)";
             case TERMINATED:
-                return "terminated (SIGTERM)";
+                return "terminated by SIGTERM";
             default:
                 return "exit code " + exitCode;
         }
