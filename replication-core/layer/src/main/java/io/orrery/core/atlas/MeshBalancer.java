@@ -348,12 +348,29 @@ final class MeshBalancer
                 }
             }
         }
-        for (int s = 0; s < serverCost.length; s++)
+        // servers that a split added (holding a spare territory) are merged away first
+        for (int round = 0; round < 2; round++)
         {
-            if (passesBelow[s] >= MERGE_AFTER_PASSES && holding > fleetMin && merge(territoryServer, active, s))
+            for (int s = 0; s < serverCost.length; s++)
             {
-                passesBelow[s] = 0;
-                merges++;
+                if (passesBelow[s] >= MERGE_AFTER_PASSES && holding > fleetMin &&
+                    (0 == round) == holdsSpareBox(territoryServer, s) && merge(territoryServer, active, s))
+                {
+                    passesBelow[s] = 0;
+                    merges++;
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean holdsSpareBox(final int[] territoryServer, final int server)
+    {
+        for (int t = 0; t < territoryServer.length; t++)
+        {
+            if (territoryServer[t] == server && territorySpare[t] && !map.isEmpty(t))
+            {
                 return true;
             }
         }
