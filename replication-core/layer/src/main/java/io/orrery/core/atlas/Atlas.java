@@ -70,6 +70,7 @@ public final class Atlas implements AtlasCommandHandler
      * Balancer passes before the fleet is asked again for a server it did not start.
      */
     static final int WANT_AGAIN_PASSES = 10;
+    private static final int INITIAL_ENTITY_TABLE = 4096;
     private static final int NO_SLOT = -1;
 
     private final ShardConfig config;
@@ -116,7 +117,7 @@ public final class Atlas implements AtlasCommandHandler
 
     /**
      * @param config           the shard's static mesh.
-     * @param entityCapacity   entities the table is sized for at first (it grows).
+     * @param entityCapacity   the cache's capacity: the table starts at most this big (then grows as needed).
      * @param welcomeTimeoutNs how long a welcomed session may stay silent before its first message (at least the
      *                         heartbeat timeout).
      * @param counters         the layer's system counters, indexed by {@code OrreryCounter#id()}.
@@ -161,7 +162,8 @@ public final class Atlas implements AtlasCommandHandler
             }
         }
         hasZoneTerritories = zones;
-        entities = new AtlasEntities(entityCapacity);
+        // sized for the shard's start, not its maximum: the table grows (doubling) with the entities it is told of
+        entities = new AtlasEntities(Math.min(entityCapacity, INITIAL_ENTITY_TABLE));
         territories = new TerritoryMap(config);
         balanceIntervalNs = config.balanceIntervalMs() * 1_000_000L;
         balancer = 0 == balanceIntervalNs ? null : new MeshBalancer(config, territories);
