@@ -66,6 +66,14 @@ public final class AtlasCommandPublisher implements AtlasCommandHandler, AutoClo
     }
 
     /**
+     * @return the publication's position: how far the messages sent so far reach.
+     */
+    public long position()
+    {
+        return publication.position();
+    }
+
+    /**
      * @return the publication's Aeron session id.
      */
     public int sessionId()
