@@ -5,6 +5,7 @@ package io.orrery.servers;
 
 import io.orrery.core.ReplicationLayer;
 import io.orrery.core.ThreadingMode;
+import io.orrery.core.atlas.AeronAtlasLink;
 import io.orrery.core.atlas.ShardConfig;
 import io.orrery.core.auth.TokenSecrets;
 import io.orrery.core.authority.ScriptedAuthority;
@@ -103,6 +104,19 @@ public final class ReplicationLayerServer implements Callable<Integer>
         + "the shard is restored and served) and /health on this host:port, e.g. 127.0.0.1:9464 (default: off).")
     String statusAddress;
 
+    @CommandLine.Option(names = "--atlas-channel", description = "With --shard: Atlas runs in its own process "
+        + "(AtlasServer) reached on this Aeron channel (commands and decisions; IPC or a private network only: it "
+        + "carries authority), and no Atlas runs here (default: Atlas runs in the layer).")
+    String atlasChannel;
+
+    @CommandLine.Option(names = "--atlas-command-stream", description = "Stream id of commands to Atlas "
+        + "(default: ${DEFAULT-VALUE}).")
+    int atlasCommandStreamId = AtlasServer.COMMAND_STREAM_ID_DEFAULT;
+
+    @CommandLine.Option(names = "--atlas-decision-stream", description = "Stream id of Atlas's decisions "
+        + "(default: ${DEFAULT-VALUE}).")
+    int atlasDecisionStreamId = AtlasServer.DECISION_STREAM_ID_DEFAULT;
+
     @CommandLine.Option(names = "--report-interval-s", description = "Seconds between counter reports "
         + "(default: ${DEFAULT-VALUE}).")
     int reportIntervalS = 5;
@@ -127,6 +141,15 @@ public final class ReplicationLayerServer implements Callable<Integer>
         if (null != shard)
         {
             ctx.shardConfig(ShardConfig.find(shard, -1));
+            if (null != atlasChannel)
+            {
+                ctx.atlas().atlasLink(
+                    new AeronAtlasLink(atlasChannel, atlasCommandStreamId, atlasChannel, atlasDecisionStreamId));
+            }
+        }
+        else if (null != atlasChannel)
+        {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--atlas-channel needs --shard");
         }
         else
         {

@@ -62,7 +62,8 @@ public interface AtlasCommandHandler
      * @param parentId 0 for a top-level entity.
      * @param epoch    its authority epoch now.
      */
-    void onEntityAdded(long entityId, long incarnation, long parentId, boolean isZone, long x, long y, long z, long epoch);
+    void onEntityAdded(
+        long entityId, long incarnation, long parentId, boolean isZone, long x, long y, long z, long epoch);
 
     /**
      * An entity's position (local to its parent) or parent changed.

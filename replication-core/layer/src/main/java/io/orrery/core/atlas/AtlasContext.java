@@ -48,6 +48,7 @@ public final class AtlasContext
         Long.getLong(SERVER_TICK_WAIT_US_PROP, SERVER_TICK_WAIT_US_DEFAULT));
     private long layerTickIntervalNs;
     private ServerFleetControl fleetControl;
+    private AtlasLink atlasLink;
 
     /**
      * Validate the settings and load the shard configuration named by {@link #SHARD_CONFIG_PROP} when none is set.
@@ -200,5 +201,20 @@ public final class AtlasContext
     public long serverTickStaleNs()
     {
         return 4 * layerTickIntervalNs;
+    }
+
+    /**
+     * @return the link to an Atlas in another process ({@link AeronAtlasLink}), or null (the default) for Atlas run by
+     * the layer through its rings.
+     */
+    public AtlasLink atlasLink()
+    {
+        return atlasLink;
+    }
+
+    public AtlasContext atlasLink(final AtlasLink atlasLink)
+    {
+        this.atlasLink = atlasLink;
+        return this;
     }
 }

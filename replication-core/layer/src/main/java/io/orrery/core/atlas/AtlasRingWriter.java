@@ -17,7 +17,7 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * <p>
  * Threading: the ring's one writer thread only. Zero allocation unless the overflow has to grow.
  */
-final class AtlasRingWriter
+final class AtlasRingWriter implements AtlasMessageWriter
 {
     static final int INITIAL_OVERFLOW_BYTES = 64 * 1024;
 
@@ -52,7 +52,7 @@ final class AtlasRingWriter
      *
      * @return offset in {@link #buffer()} at which to encode the message.
      */
-    int claim(final int length)
+    public int claim(final int length)
     {
         claimLength = length;
         if (overflow.isEmpty())
@@ -73,7 +73,7 @@ final class AtlasRingWriter
     /**
      * The buffer the last {@link #claim(int)} returned an offset in.
      */
-    MutableDirectBuffer buffer()
+    public MutableDirectBuffer buffer()
     {
         return claimBuffer;
     }
@@ -85,7 +85,7 @@ final class AtlasRingWriter
      * @throws IllegalStateException if the overflow is at its maximum capacity (a gigabyte of backlog: the reader is
      *                               gone; losing a message silently would break Atlas's determinism).
      */
-    void commit()
+    public void commit()
     {
         if (claimIndex > 0)
         {

@@ -23,7 +23,9 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * decisions come back through an SBE decision ring and the mesh applies them. Atlas runs as its own
  * {@link AtlasAgent}: on a thread of its own when the layer gives each role one ({@link #ownAgent()}), otherwise
  * stepped here right after the commands are sent, so in {@code INVOKER} and {@code SHARED} modes a tick's decisions
- * are applied within that tick. Each tick the mesh reports cache changes and liveness and runs Atlas's timer, then
+ * are applied within that tick. With an {@link AtlasLink} in the {@link AtlasContext} Atlas runs in another process
+ * instead: commands go to the link and decisions come from it, and no Atlas runs here. Each tick the mesh reports
+ * cache changes and liveness and runs Atlas's timer, then
  * sends heartbeats and views, before the interest engine streams the cache to clients, so clients see every
  * server's writes through the same cache and nothing in the client link knows which server simulates what. Servers
  * that mark the end of their ticks ({@code ServerTickEnd}) drive those ticks: the Replicant streams once every live
@@ -41,6 +43,7 @@ public final class MeshAuthority implements Authority
     private final AtlasCommandProxy commands;
     private final AtlasDecisionProxy decisions;
     private final AtlasAgent atlasAgent;
+    private final AtlasLink link;
     private boolean stepsAtlas = true;
     private AtlasDecisionAdapter decisionAdapter;
     private volatile Atlas atlas;
@@ -61,6 +64,7 @@ public final class MeshAuthority implements Authority
         commands = new AtlasCommandProxy(commandRing);
         decisions = new AtlasDecisionProxy(decisionRing);
         atlasAgent = new AtlasAgent(commandRing, decisions);
+        link = ctx.atlasLink();
     }
 
     /**
@@ -69,6 +73,10 @@ public final class MeshAuthority implements Authority
     @Override
     public Agent ownAgent()
     {
+        if (null != link)
+        {
+            return null; // Atlas runs in another process
+        }
         stepsAtlas = false;
         return atlasAgent;
     }
@@ -77,10 +85,19 @@ public final class MeshAuthority implements Authority
     public void onStart(final LayerResources resources, final Counter[] counters, final EntityStore store)
     {
         final ServerEgressProxy proxy = new ServerEgressProxy(store.maxStateBytes());
-        atlas = new Atlas(config, store.capacity(), resources.publicationConnectTimeoutNs(), counters, decisions);
-        mesh = new ServerMesh(config, store, counters, proxy, commands).fleet(ctx.fleetControl());
-        decisionAdapter = new AtlasDecisionAdapter(decisionRing, mesh);
-        atlasAgent.start(atlas);
+        if (null != link)
+        {
+            link.open(resources);
+            mesh = new ServerMesh(config, store, counters, proxy, link.commands()).fleet(ctx.fleetControl());
+            link.attach(mesh, store);
+        }
+        else
+        {
+            atlas = new Atlas(config, store.capacity(), resources.publicationConnectTimeoutNs(), counters, decisions);
+            mesh = new ServerMesh(config, store, counters, proxy, commands).fleet(ctx.fleetControl());
+            decisionAdapter = new AtlasDecisionAdapter(decisionRing, mesh);
+            atlasAgent.start(atlas);
+        }
         tickCompletion = new TickCompletion(
             ctx.serverTickWaitNs(), ctx.serverTickStaleNs(), ctx.layerTickIntervalNs() / 2);
         ingress = new ServerIngressAdapter(resources.aeron(), ctx.serverIngressChannel(),
@@ -111,14 +128,18 @@ public final class MeshAuthority implements Authority
     public int doWork(final long nowNs, final EntityStore store)
     {
         final int work = ingress.poll(nowNs) + mesh.doWork(nowNs);
-        return work + exchangeWithAtlas();
+        return work + exchangeWithAtlas(nowNs);
     }
 
     /**
      * Send Atlas what waited for room in its ring, step it when it runs in this duty cycle, apply its decisions.
      */
-    private int exchangeWithAtlas()
+    private int exchangeWithAtlas(final long nowNs)
     {
+        if (null != link)
+        {
+            return link.poll(nowNs, AtlasAgent.COMMAND_LIMIT);
+        }
         int work = commands.flush();
         if (stepsAtlas)
         {
@@ -133,7 +154,7 @@ public final class MeshAuthority implements Authority
         tickCompletion.onPass(nowNs);
         tick++;
         int work = mesh.onTick(nowNs, tick);
-        work += exchangeWithAtlas();
+        work += exchangeWithAtlas(nowNs);
         work += mesh.sendViews(nowNs, tick);
         return work + mesh.doWork(nowNs);
     }
@@ -169,7 +190,7 @@ public final class MeshAuthority implements Authority
     @Override
     public void onClose()
     {
-        CloseHelper.quietClose(ingress);
+        CloseHelper.quietCloseAll(ingress, link);
     }
 
     /**
@@ -182,8 +203,8 @@ public final class MeshAuthority implements Authority
     }
 
     /**
-     * Atlas, for tests and status: read it only on the thread that steps it (the Replicant's, unless the layer runs
-     * Atlas's agent on its own thread).
+     * Atlas (null when it runs in another process), for tests and status: read it only on the thread that steps it
+     * (the Replicant's, unless the layer runs Atlas's agent on its own thread).
      */
     public Atlas atlas()
     {

@@ -17,8 +17,11 @@ import org.agrona.collections.IntArrayList;
  * <p>
  * Each pass, for each border whose two servers differ by more than a dead band (a tenth of their sum, at least the
  * base weight): the border moves toward the heavier side by the border's current step, which starts at the maximum
- * step and halves (down to the minimum) each time the border's direction flips, so a crowd on a border is split
- * rather than chased. A move is made only if it strictly reduces the two servers' difference, predicted from the
+ * step, halves (down to the minimum) each time the border's direction flips, so a crowd on a border is split rather
+ * than chased, and doubles (up to the maximum) while it keeps moving the same way, so it follows a crowd that moves.
+ * A border is moved only while its two boxes still share the whole face (a move of another border in the same pass
+ * can change that where four boxes meet). A move is made only if it strictly reduces the two servers' difference,
+ * predicted from the
  * entities in the strip it hands over (a shorter move is tried when the full one overshoots), and never if it would
  * take the receiving server above its high-water mark (85 % of {@code server-capacity}). The handoffs of the
  * entities it moves follow from Atlas's usual territory scan, exactly once by the handoff protocol.
@@ -274,10 +277,18 @@ final class MeshBalancer
             final int direction = diff > 0 ? -1 : 1; // the heavier low side shrinks: the plane moves down
             final int giver = diff > 0 ? low : high;
             final int receiverServer = diff > 0 ? highServer : lowServer;
+            if (!sharesFace(low, high, b % 3))
+            {
+                continue; // a move of another border this pass changed these boxes (a corner of four)
+            }
             long step = stepMm[b];
             if (lastDirection[b] == -direction)
             {
                 step = Math.max(minStepMm, step >> 1);
+            }
+            else if (lastDirection[b] == direction)
+            {
+                step = Math.min(maxStepMm, step << 1); // moving on the same way: follow a crowd that moves
             }
             if (move(b, low, high, giver, direction, step, Math.abs(diff), receiverServer, lowServer, highServer))
             {

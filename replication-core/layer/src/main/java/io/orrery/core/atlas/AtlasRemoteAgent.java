@@ -1,0 +1,162 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.atlas;
+
+import io.aeron.Counter;
+import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link Atlas} in a process of its own ({@code AtlasServer}): reads the layer's commands from an Aeron subscription
+ * ({@link AtlasCommandSubscriber}), hands them to Atlas and publishes its decisions ({@link AtlasDecisionPublisher}).
+ * <p>
+ * Each time it accepts a new command publisher (the first layer, a restarted layer, or any layer after this process
+ * restarted) it starts a fresh Atlas and asks the layer to resend its state ({@link AtlasLinkControl}): Atlas's table
+ * is always rebuilt from the mesh, never carried over from another layer session. The clock read here only paces the
+ * resync requests; Atlas itself takes time from the commands.
+ * <p>
+ * Threading: one agent thread. Zero allocation per command in steady state (a new Atlas is the control path).
+ */
+public final class AtlasRemoteAgent implements Agent, AtlasLinkControl
+{
+    /**
+     * How often an unanswered resync request is sent again.
+     */
+    public static final long RESYNC_REQUEST_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /**
+     * Command fragments read per duty cycle at most.
+     */
+    public static final int FRAGMENT_LIMIT = AtlasAgent.COMMAND_LIMIT;
+
+    private final ShardConfig config;
+    private final int entityCapacity;
+    private final long welcomeTimeoutNs;
+    private final Counter[] counters;
+    private final NanoClock clock;
+    private final AtlasDecisionPublisher decisions;
+    private final AtlasCommandSubscriber commands;
+    private Atlas atlas;
+    private long generation;
+    private long resyncedGeneration;
+    private long nextRequestNs;
+    private long nowNs;
+
+    /**
+     * @param config           the shard's static mesh.
+     * @param entityCapacity   entities Atlas's table is sized for at first.
+     * @param welcomeTimeoutNs silence allowed to a welcomed server session before its first message.
+     * @param counters         counters indexed by {@code OrreryCounter#id()}.
+     * @param commandSubscription where the layer's commands arrive (closed with the agent).
+     * @param decisionPublication where decisions go (closed with the agent).
+     * @param clock            paces resync requests only.
+     */
+    public AtlasRemoteAgent(
+        final ShardConfig config,
+        final int entityCapacity,
+        final long welcomeTimeoutNs,
+        final Counter[] counters,
+        final Subscription commandSubscription,
+        final ExclusivePublication decisionPublication,
+        final NanoClock clock)
+    {
+        this.config = config;
+        this.entityCapacity = entityCapacity;
+        this.welcomeTimeoutNs = welcomeTimeoutNs;
+        this.counters = counters;
+        this.clock = clock;
+        decisions = new AtlasDecisionPublisher(decisionPublication);
+        atlas = newAtlas();
+        commands = new AtlasCommandSubscriber(commandSubscription, atlas, this);
+    }
+
+    @Override
+    public int doWork()
+    {
+        nowNs = clock.nanoTime();
+        int work = decisions.flush();
+        work += commands.poll(FRAGMENT_LIMIT);
+        if (resyncedGeneration != generation && commands.isConnected() && nowNs - nextRequestNs >= 0)
+        {
+            decisions.resyncRequest(generation);
+            nextRequestNs = nowNs + RESYNC_REQUEST_INTERVAL_NS;
+            work++;
+        }
+        return work;
+    }
+
+    @Override
+    public void onSessionAccepted(final int sessionId)
+    {
+        generation++;
+        atlas = newAtlas();
+        commands.handler(atlas);
+        nextRequestNs = nowNs;
+    }
+
+    @Override
+    public void onResyncComplete(final long generation)
+    {
+        if (generation == this.generation)
+        {
+            resyncedGeneration = generation;
+        }
+    }
+
+    /**
+     * @return the Atlas fed now (this agent's thread only).
+     */
+    public Atlas atlas()
+    {
+        return atlas;
+    }
+
+    /**
+     * @return layer sessions accepted so far (each started a fresh Atlas).
+     */
+    public long generation()
+    {
+        return generation;
+    }
+
+    /**
+     * @return whether the layer resent its state for the current generation.
+     */
+    public boolean isResynced()
+    {
+        return 0 != generation && resyncedGeneration == generation;
+    }
+
+    public AtlasCommandSubscriber commandSubscriber()
+    {
+        return commands;
+    }
+
+    public AtlasDecisionPublisher decisionPublisher()
+    {
+        return decisions;
+    }
+
+    @Override
+    public void onClose()
+    {
+        CloseHelper.closeAll(commands, decisions);
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "orrery-atlas";
+    }
+
+    private Atlas newAtlas()
+    {
+        return new Atlas(config, entityCapacity, welcomeTimeoutNs, counters, decisions);
+    }
+}

@@ -1,0 +1,128 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.servers;
+
+import io.aeron.Aeron;
+import io.aeron.Counter;
+import io.orrery.core.atlas.AtlasRemoteAgent;
+import io.orrery.core.atlas.ShardConfig;
+import io.orrery.core.status.AgentDeath;
+import io.orrery.core.status.OrreryCounter;
+import io.orrery.link.DriverLoss;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.ShutdownSignalBarrier;
+import org.agrona.concurrent.SystemNanoClock;
+import picocli.CommandLine;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Atlas alone in its own process: reads the layer's commands on an Aeron channel, runs the deterministic
+ * {@link io.orrery.core.atlas.Atlas} on one agent ({@link AtlasRemoteAgent}) and publishes its decisions. The layer
+ * reaches it with {@code ReplicationLayerServer --shard <file> --atlas-channel <channel>} (same streams on both sides).
+ * <p>
+ * Atlas's table is rebuilt from the layer whenever a layer connects (its first start, a restart of either process):
+ * Atlas asks, the layer resends its entities and live server sessions. While Atlas is down the layer keeps streaming
+ * and every entity keeps its authority; no handoff, failover or assignment happens until Atlas is back.
+ * <p>
+ * Security: the channel carries authority decisions. Use IPC (same host) or a private network only, never an
+ * interface others can reach; Atlas accepts the first layer publisher's Aeron session only, until it goes away, and the
+ * layer likewise accepts one Atlas.
+ * <p>
+ * Exit codes: 0 on SIGINT/SIGTERM; {@value #EXIT_DRIVER_LOSS} when its media driver goes away
+ * ({@link DriverLoss#EXIT_CODE}); {@link AgentDeath#EXIT_CODE} when Atlas's agent thread dies; 2 on a usage error.
+ */
+@CommandLine.Command(
+    name = "orrery-atlas",
+    mixinStandardHelpOptions = true,
+    description = "Runs a shard's Atlas (authority: territories, epochs, handoffs, failover) in its own process, "
+        + "reached by a Replication Layer started with --atlas-channel. The channel must be IPC or a private network.")
+public final class AtlasServer implements Callable<Integer>
+{
+    public static final int COMMAND_STREAM_ID_DEFAULT = 1101;
+    public static final int DECISION_STREAM_ID_DEFAULT = 1102;
+    public static final String CHANNEL_DEFAULT = "aeron:ipc?term-length=4m";
+    public static final int EXIT_DRIVER_LOSS = DriverLoss.EXIT_CODE;
+
+    @CommandLine.Option(names = "--shard", required = true,
+        description = "Shard config (a file, or two-servers / four-servers), the same as the layer's.")
+    String shard;
+
+    @CommandLine.Option(names = "--aeron-dir", description = "Media driver directory (default: Aeron's default).")
+    String aeronDir;
+
+    @CommandLine.Option(names = "--atlas-channel", description = "Channel of commands and decisions: IPC or a private "
+        + "network only (default: ${DEFAULT-VALUE}).")
+    String channel = CHANNEL_DEFAULT;
+
+    @CommandLine.Option(names = "--atlas-command-stream", description = "Stream id of the layer's commands "
+        + "(default: ${DEFAULT-VALUE}).")
+    int commandStreamId = COMMAND_STREAM_ID_DEFAULT;
+
+    @CommandLine.Option(names = "--atlas-decision-stream", description = "Stream id of Atlas's decisions "
+        + "(default: ${DEFAULT-VALUE}).")
+    int decisionStreamId = DECISION_STREAM_ID_DEFAULT;
+
+    @CommandLine.Option(names = "--entity-capacity", description = "Entities Atlas's table is sized for at first; it "
+        + "grows (default: ${DEFAULT-VALUE}).")
+    int entityCapacity = 64 * 1024;
+
+    @CommandLine.Option(names = "--welcome-timeout-ms", description = "Silence allowed to a welcomed game server "
+        + "before its first message (default: ${DEFAULT-VALUE}).")
+    long welcomeTimeoutMs = 5_000;
+
+    @Override
+    public Integer call()
+    {
+        final ShardConfig config = ShardConfig.find(shard, -1);
+        final Aeron.Context aeronCtx = new Aeron.Context();
+        if (null != aeronDir)
+        {
+            aeronCtx.aeronDirectoryName(aeronDir);
+        }
+        final ErrorHandler print = (ex) -> ex.printStackTrace(System.err);
+        aeronCtx.errorHandler(DriverLoss.routing(print,
+            (ex) -> DriverLoss.EXIT_PROCESS.onDriverLoss(aeronCtx.aeronDirectoryName(), ex)));
+        AgentRunner runner = null;
+        Counter[] counters = null;
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+            Aeron aeron = Aeron.connect(aeronCtx))
+        {
+            counters = OrreryCounter.allocate(aeron, "atlas");
+            final AtlasRemoteAgent agent = new AtlasRemoteAgent(config, entityCapacity,
+                TimeUnit.MILLISECONDS.toNanos(welcomeTimeoutMs), counters,
+                aeron.addSubscription(channel, commandStreamId), aeron.addExclusivePublication(channel, decisionStreamId),
+                SystemNanoClock.INSTANCE);
+            runner = new AgentRunner(new BackoffIdleStrategy(), print, null, agent);
+            AgentDeath.start(runner, AgentDeath.EXIT_PROCESS);
+            System.out.println("orrery: atlas up, aeron dir " + aeron.context().aeronDirectoryName() + ", channel " +
+                channel + " commands " + commandStreamId + " decisions " + decisionStreamId);
+            barrier.await();
+        }
+        finally
+        {
+            CloseHelper.quietClose(runner);
+            if (null != counters)
+            {
+                CloseHelper.quietCloseAll(counters);
+            }
+        }
+        return 0;
+    }
+
+    public static void main(final String[] args)
+    {
+        final int exitCode = new CommandLine(new AtlasServer()).setExecutionExceptionHandler(
+            (ex, cmd, parseResult) -> io.orrery.core.status.ProcessErrors.report("atlas", ex, System.err))
+            .execute(args);
+        if (0 != exitCode)
+        {
+            System.exit(exitCode);
+        }
+    }
+}
