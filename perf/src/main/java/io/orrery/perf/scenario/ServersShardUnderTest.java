@@ -248,7 +248,7 @@ public final class ServersShardUnderTest implements ShardUnderTest
         return String.format(Locale.ROOT, "Replication Layer (SHARED threading, embedded media driver, %s meshing " +
             "%s: %d game servers %s, heartbeat timeout %d ms, handoff timeout %d ms) + in-process game server agents",
             null != config && config.balanceIntervalMs() > 0 ? "dynamic" : "static",
-            null == config ? "?" : config.source(), agents.size(),
+            null == config ? "?" : config.source(), null == config ? agents.size() : config.serverIds().length,
             null == config ? "[]" : Arrays.toString(config.serverIds()),
             null == config ? 0 : config.heartbeatTimeoutMs(), null == config ? 0 : config.handoffTimeoutMs());
     }
