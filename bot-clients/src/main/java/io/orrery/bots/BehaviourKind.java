@@ -31,7 +31,15 @@ public enum BehaviourKind
     /**
      * Walk randomly and stow/unstow items through an {@link InventoryHook} at a configurable rate.
      */
-    INVENTORY("inventory");
+    INVENTORY("inventory"),
+
+    /**
+     * Crowd a sequence of rally points together with every other rally bot: point {@code k} during the {@code k}-th
+     * leg of the swarm's clock (legs of {@link BotSwarm.Settings#rallyLegNs()}, cycling), milling about there like
+     * {@link #CROWD}; from {@link BotSwarm.Settings#rallyScatterAtNs()} on (if set) each heads for its own random
+     * point of the world and then walks randomly: flash crowds, dispersal and crowds moving back and forth.
+     */
+    RALLY("rally");
 
     private static final BehaviourKind[] VALUES = values();
 

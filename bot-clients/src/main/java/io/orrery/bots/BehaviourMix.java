@@ -46,7 +46,7 @@ public final class BehaviourMix
             if (null == kind)
             {
                 throw new IllegalArgumentException("unknown behaviour: " + trimmed.substring(0, equals) +
-                    " (known: idle, walk, commute, crowd, inventory)");
+                    " (known: idle, walk, commute, crowd, inventory, rally)");
             }
             final int value;
             try

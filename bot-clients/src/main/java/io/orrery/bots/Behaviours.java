@@ -27,6 +27,15 @@ public final class Behaviours
      */
     public static Behaviour of(final BehaviourKind kind, final BotSwarm.Settings settings)
     {
+        return of(kind, settings, 0);
+    }
+
+    /**
+     * @param startNs the swarm's start on its clock: {@link BehaviourKind#RALLY}'s legs are counted from it.
+     * @return the behaviour of a kind for the swarm's geometry.
+     */
+    public static Behaviour of(final BehaviourKind kind, final BotSwarm.Settings settings, final long startNs)
+    {
         switch (kind)
         {
             case IDLE:
@@ -40,6 +49,10 @@ public final class Behaviours
             case INVENTORY:
                 return new RandomWalk(
                     BehaviourKind.INVENTORY, settings.worldHalfExtentMm(), settings.walkTurnIntervalNs());
+            case RALLY:
+                return new Rally(settings.rallyPointsMm(), settings.rallyLegNs(), settings.rallyScatterAtNs(), startNs,
+                    new RandomWalk(BehaviourKind.RALLY, settings.worldHalfExtentMm(), settings.walkTurnIntervalNs()),
+                    settings.worldHalfExtentMm());
             default:
                 throw new IllegalArgumentException("unknown behaviour " + kind);
         }
@@ -228,6 +241,104 @@ public final class Behaviours
                 bot.turnAtNs = nowNs + MILL_INTERVAL_NS;
             }
             return true;
+        }
+    }
+
+    /**
+     * Crowd the rally point of the current leg (every rally bot of the swarm the same point at the same time), milling
+     * about within {@link #ARRIVED_MM} of it; from the scatter time on, head for a random point of the world of the
+     * bot's own, then walk randomly.
+     */
+    static final class Rally implements Behaviour
+    {
+        private static final long MILL_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(500);
+
+        private final long[] pointsMm;
+        private final int points;
+        private final long legNs;
+        private final long scatterAtNs;
+        private final long startNs;
+        private final RandomWalk walk;
+        private final long halfExtentMm;
+
+        Rally(final long[] pointsMm, final long legNs, final long scatterAtNs, final long startNs,
+            final RandomWalk walk, final long halfExtentMm)
+        {
+            if (pointsMm.length < 2 || 0 != (pointsMm.length & 1))
+            {
+                throw new IllegalArgumentException("rally needs at least one point as an x,y pair");
+            }
+            if (legNs <= 0)
+            {
+                throw new IllegalArgumentException("rally leg must be positive: " + legNs);
+            }
+            this.pointsMm = pointsMm.clone();
+            this.points = pointsMm.length / 2;
+            this.legNs = legNs;
+            this.scatterAtNs = scatterAtNs;
+            this.startNs = startNs;
+            this.walk = walk;
+            this.halfExtentMm = halfExtentMm;
+        }
+
+        @Override
+        public BehaviourKind kind()
+        {
+            return BehaviourKind.RALLY;
+        }
+
+        @Override
+        public boolean steer(final Bot bot, final boolean hasPosition, final long ownXMm, final long ownYMm,
+            final long nowNs)
+        {
+            if (!hasPosition)
+            {
+                bot.moveX = 0;
+                bot.moveY = 0;
+                return true;
+            }
+            final long sinceStartNs = Math.max(0, nowNs - startNs);
+            if (scatterAtNs > 0 && sinceStartNs >= scatterAtNs)
+            {
+                return scatter(bot, ownXMm, ownYMm, nowNs);
+            }
+            final int leg = (int)((sinceStartNs / legNs) % points);
+            final long xMm = pointsMm[2 * leg];
+            final long yMm = pointsMm[2 * leg + 1];
+            final double dx = xMm - ownXMm;
+            final double dy = yMm - ownYMm;
+            if (dx * dx + dy * dy > (double)ARRIVED_MM * ARRIVED_MM)
+            {
+                steerTowards(bot, ownXMm, ownYMm, xMm, yMm);
+            }
+            else if (nowNs - bot.turnAtNs >= 0)
+            {
+                final double heading = bot.nextDouble() * 2 * Math.PI;
+                bot.moveX = (float)(0.2 * Math.cos(heading));
+                bot.moveY = (float)(0.2 * Math.sin(heading));
+                bot.turnAtNs = nowNs + MILL_INTERVAL_NS;
+            }
+            return true;
+        }
+
+        private boolean scatter(final Bot bot, final long ownXMm, final long ownYMm, final long nowNs)
+        {
+            if (bot.target != -2 && !bot.scattering)
+            {
+                bot.scattering = true;
+                bot.scatterXMm = (long)((2 * bot.nextDouble() - 1) * halfExtentMm);
+                bot.scatterYMm = (long)((2 * bot.nextDouble() - 1) * halfExtentMm);
+            }
+            if (bot.target != -2)
+            {
+                if (steerTowards(bot, ownXMm, ownYMm, bot.scatterXMm, bot.scatterYMm) >= ARRIVED_MM)
+                {
+                    return true;
+                }
+                bot.target = -2; // arrived: walk randomly from here on
+                bot.turnAtNs = nowNs;
+            }
+            return walk.steer(bot, true, ownXMm, ownYMm, nowNs);
         }
     }
 }

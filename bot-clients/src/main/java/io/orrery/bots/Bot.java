@@ -35,6 +35,9 @@ public final class Bot implements ClientListener
     long turnAtNs;
     int target = -1;
     long commutes;
+    boolean scattering;
+    long scatterXMm;
+    long scatterYMm;
 
     long nextInputNs;
     long nextInventoryNs;

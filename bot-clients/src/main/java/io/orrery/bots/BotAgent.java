@@ -12,6 +12,7 @@ import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -63,6 +64,13 @@ public final class BotAgent implements Agent
     public static final int STATUS_RESUMING = 7;
     private static final int STATUS_SLOTS = 8;
 
+    /**
+     * Cells per side of the density grid over the world square ({@link BotSwarm.Settings#worldHalfExtentMm()} around
+     * the origin) that {@link #heat(int)} reads: bots' own positions as their views last showed them, counted at each
+     * status publication (positions beyond the square in its edge cells).
+     */
+    public static final int HEAT_CELLS = 16;
+
     private final int threadIndex;
     private final NanoClock clock;
     private final CachedNanoClock linkClock = new CachedNanoClock();
@@ -78,6 +86,9 @@ public final class BotAgent implements Agent
     private final OneToOneConcurrentArrayQueue<MetricSet> toReporter;
     private final OneToOneConcurrentArrayQueue<MetricSet> recycled;
     private final AtomicLongArray status = new AtomicLongArray(STATUS_SLOTS);
+    private final AtomicIntegerArray heat = new AtomicIntegerArray(HEAT_CELLS * HEAT_CELLS);
+    private final int[] heatCounts = new int[HEAT_CELLS * HEAT_CELLS];
+    private final long heatHalfExtentMm;
 
     private MetricSet metrics;
     private long nowNs;
@@ -125,11 +136,12 @@ public final class BotAgent implements Agent
         this.reportIntervalNs = settings.reportIntervalNs();
         this.nextReportNs = startNs + reportIntervalNs;
         this.inventoryHook = new SessionInventoryHook(System.currentTimeMillis() << 20);
+        this.heatHalfExtentMm = Math.max(1, settings.worldHalfExtentMm());
 
         final Behaviour[] behaviours = new Behaviour[BehaviourKind.values().length];
         for (final BehaviourKind kind : BehaviourKind.values())
         {
-            behaviours[kind.ordinal()] = Behaviours.of(kind, settings);
+            behaviours[kind.ordinal()] = Behaviours.of(kind, settings, startNs);
         }
 
         bots = new Bot[botIndices.length];
@@ -242,6 +254,15 @@ public final class BotAgent implements Agent
     public long status(final int slot)
     {
         return status.get(slot);
+    }
+
+    /**
+     * @param cell {@code row * HEAT_CELLS + column}, row 0 at the lowest y, column 0 at the lowest x.
+     * @return this agent's bots whose own entity was in that cell of the density grid at the last status publication.
+     */
+    public int heat(final int cell)
+    {
+        return heat.get(cell);
     }
 
     /**
@@ -563,5 +584,34 @@ public final class BotAgent implements Agent
         status.lazySet(STATUS_UPDATES_RECEIVED, updatesReceived);
         status.lazySet(STATUS_DUTY_CYCLES, dutyCycles);
         status.lazySet(STATUS_RESUMING, resuming);
+        publishHeat();
+    }
+
+    private void publishHeat()
+    {
+        java.util.Arrays.fill(heatCounts, 0);
+        final long widthMm = 2 * heatHalfExtentMm;
+        for (int i = 0, n = launched; i < n; i++)
+        {
+            final ClientSession session = bots[i].session;
+            final ClientEntityView view = session.view();
+            final int slot = view.slotOf(session.playerEntityId());
+            if (ClientEntityView.NULL_SLOT != slot)
+            {
+                final int column = heatCell(view.positionX(slot), widthMm);
+                final int row = heatCell(view.positionY(slot), widthMm);
+                heatCounts[row * HEAT_CELLS + column]++;
+            }
+        }
+        for (int cell = 0; cell < heatCounts.length; cell++)
+        {
+            heat.lazySet(cell, heatCounts[cell]);
+        }
+    }
+
+    private int heatCell(final long positionMm, final long widthMm)
+    {
+        final long cell = (positionMm + heatHalfExtentMm) * HEAT_CELLS / widthMm;
+        return (int)Math.max(0, Math.min(HEAT_CELLS - 1, cell));
     }
 }

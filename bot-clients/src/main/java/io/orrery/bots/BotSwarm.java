@@ -68,6 +68,9 @@ public final class BotSwarm implements AutoCloseable
         long[] hotspotsMm = { -800_000, 0, 800_000, 0 };
         long crowdXMm = 0;
         long crowdYMm = 0;
+        long[] rallyPointsMm = { 0, 0 };
+        long rallyLegNs = TimeUnit.SECONDS.toNanos(20);
+        long rallyScatterAtNs;
         long reportIntervalNs = TimeUnit.SECONDS.toNanos(1);
         int viewCapacity = 2048;
         long connectTimeoutNs = TimeUnit.SECONDS.toNanos(20);
@@ -387,6 +390,49 @@ public final class BotSwarm implements AutoCloseable
             return this;
         }
 
+        public long[] rallyPointsMm()
+        {
+            return rallyPointsMm;
+        }
+
+        /**
+         * Rally points of {@link BehaviourKind#RALLY} bots as x,y pairs in mm, visited in turn, one per leg; at least
+         * one.
+         */
+        public Settings rallyPointsMm(final long[] rallyPointsMm)
+        {
+            this.rallyPointsMm = rallyPointsMm.clone();
+            return this;
+        }
+
+        public long rallyLegNs()
+        {
+            return rallyLegNs;
+        }
+
+        /**
+         * How long rally bots stay at each rally point (from the swarm's start).
+         */
+        public Settings rallyLegNs(final long rallyLegNs)
+        {
+            this.rallyLegNs = rallyLegNs;
+            return this;
+        }
+
+        public long rallyScatterAtNs()
+        {
+            return rallyScatterAtNs;
+        }
+
+        /**
+         * When (after the swarm's start) rally bots scatter over the world; 0 = never.
+         */
+        public Settings rallyScatterAtNs(final long rallyScatterAtNs)
+        {
+            this.rallyScatterAtNs = rallyScatterAtNs;
+            return this;
+        }
+
         public long reportIntervalNs()
         {
             return reportIntervalNs;
@@ -618,6 +664,20 @@ public final class BotSwarm implements AutoCloseable
         for (final BotAgent agent : agents)
         {
             sum += agent.status(slot);
+        }
+        return sum;
+    }
+
+    /**
+     * @param cell of the density grid ({@link BotAgent#HEAT_CELLS} per side over the world square).
+     * @return bots whose own entity was in that cell, over all agents, as of their last status publication.
+     */
+    public int heat(final int cell)
+    {
+        int sum = 0;
+        for (final BotAgent agent : agents)
+        {
+            sum += agent.heat(cell);
         }
         return sum;
     }

@@ -13,6 +13,8 @@ import io.orrery.perf.scenario.Sample;
  *   { "mode": "report"|"live", "title": .., "subtitle": ..,
  *     "status": { "phase", "repetition", "repetitions", "elapsedS", "updatedEpochMs", "connected" },
  *     "runs":   [ { "label", "samples": [ Sample.. ], "distribution": [[percentile, ms], ..] } ],
+ *               a sample of a servers-backed run has "mesh": MeshFrame (servers, territories, borders moved,
+ *               handoffs; "heat", the bots' density grid, in every sample of a report and in the last of a live run)
  *     "floors": [ { "label", "distribution": [[percentile, ms], ..] } ],
  *     "table":  { "columns": [..], "rows": [[..], ..] } }
  * </pre>
@@ -35,10 +37,29 @@ public final class ChartData
     public static void writeRun(
         final Json json, final String label, final List<Sample> samples, final double[][] distribution)
     {
+        writeRun(json, label, samples, distribution, false);
+    }
+
+    /**
+     * Write one run's series: its samples and its percentile distribution.
+     *
+     * @param json         to write to (positioned where a value may go).
+     * @param label        legend label.
+     * @param samples      one per second.
+     * @param distribution {percentile, ms} pairs.
+     * @param allHeat      the mesh's density grid in every sample (a report); else only in the last (live).
+     */
+    public static void writeRun(
+        final Json json,
+        final String label,
+        final List<Sample> samples,
+        final double[][] distribution,
+        final boolean allHeat)
+    {
         json.beginObject().member("label", label).name("samples").beginArray();
         for (int i = 0; i < samples.size(); i++)
         {
-            samples.get(i).writeTo(json);
+            samples.get(i).writeTo(json, allHeat || i == samples.size() - 1);
         }
         json.endArray().name("distribution");
         PercentileDistribution.writeTo(json, distribution);

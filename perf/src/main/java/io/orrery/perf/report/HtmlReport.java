@@ -106,7 +106,7 @@ public final class HtmlReport
         for (final RepetitionResult repetition : result.repetitions())
         {
             ChartData.writeRun(json, "rep " + repetition.repetition(), repetition.samples(),
-                repetition.distribution());
+                repetition.distribution(), true);
         }
         json.endArray().name("floors").beginArray();
         for (final RepetitionResult repetition : result.repetitions())
@@ -130,7 +130,9 @@ public final class HtmlReport
             "input→update p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "values", "floor p50 µs",
             "floor p99 µs", "ratio p50", "ratio p99", "handoffs/s", "handoff gap p50 ms", "handoff gap p99 ms",
             "failover: clients' max gap ms", "unexpected disconnects", "KB/s per client",
-            "layer state residence p50 ms", "p99 ms", "layer input residence p50 ms", "p99 ms" })
+            "layer state residence p50 ms", "p99 ms", "layer input residence p50 ms", "p99 ms",
+            "servers in use", "max/avg cost settled", "max/avg players settled", "border moves/min",
+            "border reversals" })
         {
             json.value(column);
         }
@@ -162,7 +164,13 @@ public final class HtmlReport
                 .value(residenceMs(repetition.stateResidence(), 0))
                 .value(residenceMs(repetition.stateResidence(), 2))
                 .value(residenceMs(repetition.inputResidence(), 0))
-                .value(residenceMs(repetition.inputResidence(), 2))
+                .value(residenceMs(repetition.inputResidence(), 2));
+            final io.orrery.perf.scenario.BalanceResult balance = repetition.balance(result.scenario());
+            json.value(null == balance ? "" : balance.serversInUseMin() + ".." + balance.serversInUseMax())
+                .value(null == balance ? "" : format(balance.maxAvgCostMean()))
+                .value(null == balance ? "" : format(balance.maxAvgPlayersMean()))
+                .value(null == balance ? "" : format(balance.borderMovesPerMinute()))
+                .value(null == balance ? "" : String.valueOf(balance.borderReversals()))
                 .endArray();
         }
         json.beginArray().value("median").value("").value("").value("");
@@ -186,8 +194,25 @@ public final class HtmlReport
             .value(format(result.median((r) -> residenceNs(r.stateResidence(), 2) / 1e6)))
             .value(format(result.median((r) -> residenceNs(r.inputResidence(), 0) / 1e6)))
             .value(format(result.median((r) -> residenceNs(r.inputResidence(), 2) / 1e6)))
+            .value("")
+            .value(format(result.median((r) -> balanceFigure(r, result, 0))))
+            .value(format(result.median((r) -> balanceFigure(r, result, 1))))
+            .value(format(result.median((r) -> balanceFigure(r, result, 2))))
+            .value("")
             .endArray();
         json.endArray().endObject();
+    }
+
+    private static double balanceFigure(
+        final RepetitionResult repetition, final ScenarioResult result, final int which)
+    {
+        final io.orrery.perf.scenario.BalanceResult balance = repetition.balance(result.scenario());
+        if (null == balance)
+        {
+            return Double.NaN;
+        }
+        return 0 == which ? balance.maxAvgCostMean() : 1 == which ? balance.maxAvgPlayersMean() :
+            balance.borderMovesPerMinute();
     }
 
     private static String residenceMs(final LatencySummary residence, final int quantileIndex)

@@ -70,7 +70,7 @@ public final class SummaryWriter
         json.name("repetitions").beginArray();
         for (final RepetitionResult repetition : result.repetitions())
         {
-            writeRepetition(json, repetition);
+            writeRepetition(json, repetition, result.scenario());
         }
         json.endArray();
 
@@ -128,13 +128,20 @@ public final class SummaryWriter
                 .member("failoverDetectedMs", result.median((r) -> null == r.mesh() ? Double.NaN :
                     r.mesh().failoverDetectedMs()))
                 .member("clientFailoverMaxMs", result.median((r) -> null == r.mesh() ? Double.NaN :
-                    r.mesh().clientFailoverMaxMs()));
+                    r.mesh().clientFailoverMaxMs()))
+                .member("maxAvgCostSettled", result.median((r) -> null == r.balance(result.scenario()) ?
+                    Double.NaN : r.balance(result.scenario()).maxAvgCostMean()))
+                .member("maxAvgPlayersSettled", result.median((r) -> null == r.balance(result.scenario()) ?
+                    Double.NaN : r.balance(result.scenario()).maxAvgPlayersMean()))
+                .member("borderMovesPerMinute", result.median((r) -> null == r.balance(result.scenario()) ?
+                    Double.NaN : r.balance(result.scenario()).borderMovesPerMinute()));
         }
         json.endObject();
         return json.endObject().toString();
     }
 
-    private static void writeRepetition(final Json json, final RepetitionResult repetition)
+    private static void writeRepetition(
+        final Json json, final RepetitionResult repetition, final io.orrery.perf.scenario.Scenario scenario)
     {
         json.beginObject()
             .member("repetition", repetition.repetition())
@@ -200,6 +207,12 @@ public final class SummaryWriter
         {
             json.name("mesh");
             repetition.mesh().writeTo(json);
+        }
+        final io.orrery.perf.scenario.BalanceResult balance = repetition.balance(scenario);
+        if (null != balance)
+        {
+            json.name("balance");
+            balance.writeTo(json);
         }
         json.endObject();
     }

@@ -44,6 +44,17 @@ public record RepetitionResult(
     MeshResult mesh)
 {
     /**
+     * The dynamic-meshing figures of this repetition's samples.
+     *
+     * @param scenario what ran (its warm-up and settle time).
+     * @return the figures, or null without mesh frames (scripted shard).
+     */
+    public BalanceResult balance(final Scenario scenario)
+    {
+        return BalanceResult.of(samples, scenario.warmupNs() / 1e9, scenario.settleNs() / 1e9);
+    }
+
+    /**
      * The measured input→update latency.
      *
      * @return the input latency summary.

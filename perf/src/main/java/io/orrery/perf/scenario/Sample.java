@@ -40,6 +40,7 @@ import io.orrery.perf.report.Json;
  * @param sessionsActive    the shard's active sessions.
  * @param handoffsPerS      handoffs the layer committed, per second (0 without game servers).
  * @param clientBytesPerS   bytes the layer sent per active client session, per second (its BYTES_OUT counter).
+ * @param mesh              the mesh at this sample (servers-backed runs), or null.
  */
 public record Sample(
     double elapsedS,
@@ -69,14 +70,26 @@ public record Sample(
     double shardUpdatesPerS,
     long sessionsActive,
     double handoffsPerS,
-    double clientBytesPerS)
+    double clientBytesPerS,
+    MeshFrame mesh)
 {
     /**
-     * Write as one JSON object with the component names as keys.
+     * Write as one JSON object with the component names as keys; the mesh without its density grid.
      *
      * @param json to write to.
      */
     public void writeTo(final Json json)
+    {
+        writeTo(json, false);
+    }
+
+    /**
+     * Write as one JSON object with the component names as keys.
+     *
+     * @param json     to write to.
+     * @param withHeat include the mesh's density grid.
+     */
+    public void writeTo(final Json json, final boolean withHeat)
     {
         json.beginObject()
             .member("t", elapsedS)
@@ -106,7 +119,12 @@ public record Sample(
             .member("shardUpdatesPerS", shardUpdatesPerS)
             .member("sessionsActive", sessionsActive)
             .member("handoffsPerS", handoffsPerS)
-            .member("clientBytesPerS", clientBytesPerS)
-            .endObject();
+            .member("clientBytesPerS", clientBytesPerS);
+        if (null != mesh)
+        {
+            json.name("mesh");
+            mesh.writeTo(json, withHeat);
+        }
+        json.endObject();
     }
 }

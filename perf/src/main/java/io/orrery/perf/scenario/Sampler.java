@@ -11,12 +11,17 @@ import java.util.List;
 import io.orrery.bots.BotAgent;
 import io.orrery.bots.BotSwarm;
 import io.orrery.bots.MetricSet;
+import io.orrery.core.ReplicationLayer;
+import io.orrery.core.atlas.MeshAuthority;
+import io.orrery.core.atlas.MeshSnapshot;
 import io.orrery.core.status.OrreryCounter;
 import org.HdrHistogram.Histogram;
 
 /**
  * Takes one {@link Sample} a second during a repetition: the swarm's status slots, the interval latency histograms
- * the {@link IntervalCollector} gathered, the shard's counters, and this process's CPU, memory and GC figures.
+ * the {@link IntervalCollector} gathered, the shard's counters, this process's CPU, memory and GC figures, and on a
+ * servers-backed shard the mesh ({@link MeshFrame}: Atlas's latest {@link MeshSnapshot}, each game server's players,
+ * the bots' density grid).
  * <p>
  * Threading: the runner's controlling thread only. It allocates (a sample, a counters snapshot), once a second.
  */
@@ -110,7 +115,8 @@ public final class Sampler
             rate(OrreryCounter.UPDATES_SENT, seconds),
             counters.total(OrreryCounter.SESSIONS_ACTIVE),
             rate(OrreryCounter.HANDOFFS_COMMITTED, seconds),
-            rate(OrreryCounter.BYTES_OUT, seconds) / Math.max(1, counters.total(OrreryCounter.SESSIONS_ACTIVE)));
+            rate(OrreryCounter.BYTES_OUT, seconds) / Math.max(1, counters.total(OrreryCounter.SESSIONS_ACTIVE)),
+            meshFrame());
 
         lastNs = nowNs;
         lastCpuNs = cpuNs;
@@ -119,6 +125,32 @@ public final class Sampler
         lastGcCount = gcCount;
         lastGcMs = gcMs;
         return sample;
+    }
+
+    private MeshFrame meshFrame()
+    {
+        final ReplicationLayer layer = shard.layer();
+        if (null == layer || !(layer.context().authority() instanceof MeshAuthority))
+        {
+            return null;
+        }
+        final MeshSnapshot snapshot = ((MeshAuthority)layer.context().authority()).meshSnapshot();
+        if (null == snapshot)
+        {
+            return null;
+        }
+        final long[] players = new long[snapshot.serverIds.length];
+        for (int i = 0; i < players.length; i++)
+        {
+            players[i] = shard.serverPlayers(snapshot.serverIds[i]);
+        }
+        final int[] heat = new int[BotAgent.HEAT_CELLS * BotAgent.HEAT_CELLS];
+        for (int cell = 0; cell < heat.length; cell++)
+        {
+            heat[cell] = swarm.heat(cell);
+        }
+        return new MeshFrame(snapshot, players, heat, BotAgent.HEAT_CELLS,
+            swarm.settings().worldHalfExtentMm() / 1000.0);
     }
 
     /**

@@ -38,6 +38,10 @@ import io.orrery.core.ReplicationLayer;
  *                                    spots at +-0.8 extent on y=0; servers &gt; 0 a loop through the four quadrants at
  *                                    +-0.4 extent, so commuters cross the borders of the bundled shard configs)
  *   crowd                            where crowding bots mill, metres "x,y" (default 0,0: the corner of every quadrant)
+ *   rally, rally-leg, rally-scatter-at  rally bots' points, metres "x1,y1,x2,y2,.." (default 0,0), how long they stay
+ *                                    at each (default 20s, cycling) and when they scatter over the world (0 = never)
+ *   settle                           samples from this long after the swarm's start count as settled for the
+ *                                    balance figures (default: the warm-up)
  *   kill-server-at, kill-server      stop one game server abruptly this long after the swarm started (0 = never) and
  *                                    which one (0 = the first server id of the shard config): failover
  *   repetitions                      full runs, each with a fresh shard; medians are taken across them
@@ -83,6 +87,10 @@ public final class Scenario
     private final long heartbeatTimeoutMs;
     private final double[] hotspotsM;
     private final double[] crowdM;
+    private final double[] rallyM;
+    private final long rallyLegNs;
+    private final long rallyScatterAtNs;
+    private final long settleNs;
     private final long killServerAtNs;
     private final int killServer;
     private final int repetitions;
@@ -119,6 +127,10 @@ public final class Scenario
         heartbeatTimeoutMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(duration("heartbeat-timeout", "0s"));
         hotspotsM = decimals("hotspots");
         crowdM = decimals("crowd");
+        rallyM = decimals("rally");
+        rallyLegNs = duration("rally-leg", "20s");
+        rallyScatterAtNs = duration("rally-scatter-at", "0s");
+        settleNs = values.containsKey("settle") ? duration("settle", "0s") : warmupNs;
         killServerAtNs = duration("kill-server-at", "0s");
         killServer = integer("kill-server", 0, 0);
         repetitions = integer("repetitions", 1, 1);
@@ -151,6 +163,14 @@ public final class Scenario
         if (null != crowdM && 2 != crowdM.length)
         {
             throw invalid("crowd", "must be one x,y pair");
+        }
+        if (null != rallyM && (rallyM.length < 2 || 0 != (rallyM.length & 1)))
+        {
+            throw invalid("rally", "needs x,y pairs");
+        }
+        if (rallyLegNs <= 0)
+        {
+            throw invalid("rally-leg", "must be positive");
         }
         if (killServerAtNs > 0 && 0 == servers)
         {
@@ -188,7 +208,7 @@ public final class Scenario
                 if (null == in)
                 {
                     throw new IllegalArgumentException("no scenario file " + nameOrPath + " and no class path " +
-                        "resource " + resource + " (shipped: smoke, 2k-commute, hotspot, failover, soak)");
+                        "resource " + resource + " (shipped: smoke, 2k-commute, hotspot, failover, soak, flash-crowd, dispersal, oscillation, commute-dynamic)");
                 }
                 return parse(new java.io.InputStreamReader(in, StandardCharsets.UTF_8), "classpath:" + resource,
                     overrides);
@@ -408,6 +428,46 @@ public final class Scenario
     public long crowdYMm()
     {
         return null == crowdM ? 0 : Math.round(crowdM[1] * 1000);
+    }
+
+    /**
+     * Rally points as x,y pairs in millimetres (default the origin).
+     *
+     * @return rally points, x,y pairs in mm.
+     */
+    public long[] rallyMm()
+    {
+        if (null == rallyM)
+        {
+            return new long[]{ 0, 0 };
+        }
+        final long[] mm = new long[rallyM.length];
+        for (int i = 0; i < mm.length; i++)
+        {
+            mm[i] = Math.round(rallyM[i] * 1000);
+        }
+        return mm;
+    }
+
+    public long rallyLegNs()
+    {
+        return rallyLegNs;
+    }
+
+    /**
+     * @return when rally bots scatter, ns after the swarm's start; 0 = never.
+     */
+    public long rallyScatterAtNs()
+    {
+        return rallyScatterAtNs;
+    }
+
+    /**
+     * @return from when samples count as settled for the balance figures, ns after the swarm's start.
+     */
+    public long settleNs()
+    {
+        return settleNs;
     }
 
     /**

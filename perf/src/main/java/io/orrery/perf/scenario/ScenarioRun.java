@@ -184,6 +184,12 @@ public final class ScenarioRun
                         "p99 %.2f ms cpu %.0f%%%n", sample.elapsedS(), sample.connected(), sample.failed(),
                         sample.inputsPerS(), sample.updatesPerS(), sample.p50Ms(), sample.p99Ms(),
                         sample.cpuPercent());
+                    if (null != sample.mesh())
+                    {
+                        log.printf(Locale.ROOT, "        mesh: servers in use %d, max/avg cost %.2f players %.2f, " +
+                            "borders moved %d%n", sample.mesh().serversInUse(), sample.mesh().maxOverAvgCost(),
+                            sample.mesh().maxOverAvgPlayers(), sample.mesh().snapshot().bordersMoved);
+                    }
                     if (null != mesh)
                     {
                         log.printf(Locale.ROOT, "        handoffs/s %.1f total %d failovers %d%n", sample.handoffsPerS(),
@@ -232,6 +238,12 @@ public final class ScenarioRun
             .toString(), elapsedNs / 1e9, summary, measured,
             distribution(collector, scratch, true), List.copyOf(samples), counters, floor, floorDistribution,
             Machine.loadAverageNow(), meshResult);
+        final BalanceResult balance = result.balance(scenario);
+        if (null != balance)
+        {
+            log.printf(Locale.ROOT, "repetition %d/%d balance: %s%n", repetition, scenario.repetitions(),
+                balance.summary());
+        }
         final LatencySummary input = result.inputLatency();
         log.printf(Locale.ROOT, "repetition %d/%d: bots %d/%d connected, correctness errors %d, input->update " +
             "p50 %.2f p99 %.2f max %.2f ms over %d values; ratio to floor p50 %.0f p99 %.0f%n",
@@ -290,6 +302,9 @@ public final class ScenarioRun
             .worldHalfExtentMm(extentMm)
             .hotspotsMm(scenario.hotspotsMm())
             .crowdMm(scenario.crowdXMm(), scenario.crowdYMm())
+            .rallyPointsMm(scenario.rallyMm())
+            .rallyLegNs(scenario.rallyLegNs())
+            .rallyScatterAtNs(scenario.rallyScatterAtNs())
             .reportIntervalNs(BOT_REPORT_INTERVAL_NS)
             .intervalListener(collector);
     }

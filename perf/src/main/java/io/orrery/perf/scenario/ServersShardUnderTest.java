@@ -245,9 +245,10 @@ public final class ServersShardUnderTest implements ShardUnderTest
     @Override
     public String description()
     {
-        return String.format(Locale.ROOT, "Replication Layer (SHARED threading, embedded media driver, static meshing " +
+        return String.format(Locale.ROOT, "Replication Layer (SHARED threading, embedded media driver, %s meshing " +
             "%s: %d game servers %s, heartbeat timeout %d ms, handoff timeout %d ms) + in-process game server agents",
-            null == config ? "?" : config.source(), agents.size(),
+            null != config && config.balanceIntervalMs() > 0 ? "dynamic" : "static",
+            null == config ? "?" : config.source(), null == config ? agents.size() : config.serverIds().length,
             null == config ? "[]" : Arrays.toString(config.serverIds()),
             null == config ? 0 : config.heartbeatTimeoutMs(), null == config ? 0 : config.handoffTimeoutMs());
     }
@@ -269,6 +270,20 @@ public final class ServersShardUnderTest implements ShardUnderTest
                 final long players = agent.status(GameServerAgent.STATUS_PLAYERS);
                 haltables.get(i).halt();
                 return players;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public long serverPlayers(final int serverId)
+    {
+        for (int i = 0; i < agents.size(); i++)
+        {
+            final GameServerAgent agent = agents.get(i);
+            if (agent.link().serverId() == serverId)
+            {
+                return agent.status(GameServerAgent.STATUS_PLAYERS);
             }
         }
         return -1;

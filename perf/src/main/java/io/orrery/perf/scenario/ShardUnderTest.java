@@ -98,6 +98,17 @@ public interface ShardUnderTest extends AutoCloseable
     }
 
     /**
+     * Players a game server simulates, as its own status last said.
+     *
+     * @param serverId which one.
+     * @return players, or -1 when unknown (no such server, or not in this process).
+     */
+    default long serverPlayers(final int serverId)
+    {
+        return -1;
+    }
+
+    /**
      * The Replication Layer of the shard when it runs in this process (its residence recorders are read for the
      * report).
      *

@@ -79,7 +79,8 @@ public final class ShardLauncher implements Callable<Integer>
     private static final long JOIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
 
     @CommandLine.Option(names = "--shard", description = "Shard config: a file, or a bundled one by name " +
-        "(two-servers, four-servers) (default: ${DEFAULT-VALUE}).")
+        "(two-servers, four-servers; dynamic meshing: two-servers-dynamic, four-servers-dynamic, whose borders Atlas moves " +
+        "toward the loaded side; four-strips, four-servers-dynamic's static layout) (default: ${DEFAULT-VALUE}).")
     String shard = "two-servers";
 
     @CommandLine.Option(names = "--heartbeat-timeout", description = "Override the shard config's heartbeat " +
