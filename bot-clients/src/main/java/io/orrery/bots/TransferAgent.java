@@ -29,7 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>
  * Duty cycle: read the clock once; refresh the directory when due (control path); poll every link; step every bot
  * whose ramp-up time has come (at most {@link TransferSwarm.Settings#maxJoinsInFlight()} joins at once). Allocation
- * happens on the control path only: a directory refresh, and opening a session on each join (one per transfer).
+ * happens on the control path only: opening a session on each join (one per transfer), reading the directory when
+ * its file changed, and the check whether it changed ({@code File.lastModified} and {@code length}, a few bytes a
+ * call on JDK 17) once per refresh interval. A directory replaced twice within the file system's time stamp
+ * granularity with a file of the same length is seen at its next change only.
  * <p>
  * Threading: single threaded, on the thread that calls {@link #doWork()}; the results are read by another thread
  * only after this agent's thread has stopped, except {@link #transfers()} and {@link #botsWelcomed()}.
@@ -58,6 +61,7 @@ final class TransferAgent implements Agent
     }
 
     private final TransferSwarm.Settings settings;
+    private final java.io.File directoryFile;
     private final CachedNanoClock linkClock = new CachedNanoClock();
     private final Map<String, Aeron> aerons = new HashMap<>();
     private final List<ShardLink> shards = new ArrayList<>();
@@ -70,6 +74,8 @@ final class TransferAgent implements Agent
     private ShardLink[] links = new ShardLink[0];
     private long nowNs;
     private long nextRefreshNs;
+    private long directoryModifiedMs = -1;
+    private long directoryLength = -1;
     private long directoryReadErrors;
     private long directoryChanges;
     private int launched;
@@ -78,6 +84,7 @@ final class TransferAgent implements Agent
     TransferAgent(final TransferSwarm.Settings settings, final byte[][] tokens, final long startNs)
     {
         this.settings = settings;
+        this.directoryFile = settings.shardDirectory().toFile();
         this.nowNs = startNs;
         linkClock.update(startNs);
         refreshDirectory();
@@ -303,6 +310,16 @@ final class TransferAgent implements Agent
      */
     private int refreshDirectory()
     {
+        // writers replace the file (a new inode, a new modification time): unchanged, it is not read again, which
+        // keeps a steady-state duty cycle free of allocation
+        final long modifiedMs = directoryFile.lastModified();
+        final long length = directoryFile.length();
+        if (modifiedMs == directoryModifiedMs && length == directoryLength)
+        {
+            return 0;
+        }
+        directoryModifiedMs = modifiedMs;
+        directoryLength = length;
         final ShardDirectory directory;
         try
         {

@@ -357,7 +357,7 @@ public final class TransferSwarm implements AutoCloseable
     }
 
     /**
-     * @return transfers completed so far (any thread).
+     * @return transfers completed so far (own entity spawned in the next shard; any thread).
      */
     public long transfers()
     {
@@ -370,6 +370,11 @@ public final class TransferSwarm implements AutoCloseable
     public long botsWelcomed()
     {
         return agent.botsWelcomed();
+    }
+
+    TransferAgent agent()
+    {
+        return agent;
     }
 
     /**
@@ -461,7 +466,9 @@ public final class TransferSwarm implements AutoCloseable
             counts.put("shardsListedAtEnd", (long)agent.shardsListed());
             counts.put("directoryChanges", agent.directoryChanges());
             counts.put("directoryReadErrors", agent.directoryReadErrors());
-            counts.put("transfers", transfers);
+            counts.put("transfersStarted", transfers);
+            counts.put("transfersCompleted", histograms[0].getTotalCount());
+            counts.put("transfersInFlightAtEnd", transfers - histograms[0].getTotalCount());
             counts.put("transferLatencyP50Us", histograms[0].getValueAtPercentile(50) / 1000);
             counts.put("transferLatencyP99Us", histograms[0].getValueAtPercentile(99) / 1000);
             counts.put("stowLatencyP99Us", histograms[1].getValueAtPercentile(99) / 1000);

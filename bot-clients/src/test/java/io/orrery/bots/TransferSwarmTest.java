@@ -10,7 +10,10 @@ import io.orrery.core.shard.ShardDirectory;
 import io.orrery.persistence.postgres.PostgresPersistenceAdapter;
 import io.orrery.persistence.postgres.PostgresServerSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.orrery.test.AllocationMeter;
 import org.agrona.CloseHelper;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,33 +43,56 @@ class TransferSwarmTest
     private static final int TRANSFERS_PER_BOT = 2;
     private static final byte[] SECRET = "transfer-swarm-test-secret".getBytes(StandardCharsets.UTF_8);
 
+    private static EmbeddedPostgres postgres;
+
+    @BeforeAll
+    static void startPostgres() throws java.io.IOException
+    {
+        final EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        PostgresServerSettings.recommended().forEach(builder::setServerConfig);
+        postgres = builder.start();
+    }
+
+    @AfterAll
+    static void stopPostgres() throws java.io.IOException
+    {
+        postgres.close();
+    }
+
+    /**
+     * Two shards on one Global store (schema {@code <prefix>_global}), registered in the directory file.
+     */
+    private static void launchShards(
+        final String prefix, final Path directoryFile, final PersistenceAdapter[] adapters, final EmbeddedShard[] shards)
+    {
+        for (int s = 0; s < 2; s++)
+        {
+            final String name = "shard-" + (char)('a' + s);
+            adapters[s] = PostgresPersistenceAdapter.open(postgres.getJdbcUrl("postgres", "postgres") +
+                "&currentSchema=" + prefix + "_" + s + "," + prefix + "_global");
+            final PersistenceAdapter adapter = adapters[s];
+            shards[s] = EmbeddedShard.launch(SECRET, 128, (ctx) -> ctx
+                .shardName(name)
+                .persistenceAdapter(adapter)
+                .persistenceFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
+                .authority(new ScriptedAuthority(new ScriptedAuthority.Settings().npcCount(10))));
+            ShardDirectory.register(directoryFile, new ShardDirectory.Entry(name, shards[s].aeronDirectoryName(),
+                shards[s].layer().context().clientIngressChannel(),
+                shards[s].layer().context().clientIngressStreamId()));
+        }
+    }
+
     @Test
     @Timeout(180)
     void shouldMoveBotsBetweenShardsOfTheDirectoryWithTheirItemsExactlyOnce(@TempDir final Path dir) throws Exception
     {
-        final EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
-        PostgresServerSettings.recommended().forEach(builder::setServerConfig);
         final PersistenceAdapter[] adapters = new PersistenceAdapter[2];
         final EmbeddedShard[] shards = new EmbeddedShard[2];
         TransferSwarm swarm = null;
-        try (EmbeddedPostgres postgres = builder.start())
+        try
         {
             final Path directoryFile = dir.resolve("shards.txt");
-            for (int s = 0; s < 2; s++)
-            {
-                final String name = "shard-" + (char)('a' + s);
-                adapters[s] = PostgresPersistenceAdapter.open(postgres.getJdbcUrl("postgres", "postgres") +
-                    "&currentSchema=swarm_" + s + ",swarm_global");
-                final PersistenceAdapter adapter = adapters[s];
-                shards[s] = EmbeddedShard.launch(SECRET, 128, (ctx) -> ctx
-                    .shardName(name)
-                    .persistenceAdapter(adapter)
-                    .persistenceFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
-                    .authority(new ScriptedAuthority(new ScriptedAuthority.Settings().npcCount(10))));
-                ShardDirectory.register(directoryFile, new ShardDirectory.Entry(name, shards[s].aeronDirectoryName(),
-                    shards[s].layer().context().clientIngressChannel(),
-                    shards[s].layer().context().clientIngressStreamId()));
-            }
+            launchShards("swarm", directoryFile, adapters, shards);
 
             swarm = TransferSwarm.launch(new TransferSwarm.Settings()
                 .bots(BOTS)
@@ -92,10 +118,12 @@ class TransferSwarmTest
             assertEquals(0, summary.correctnessErrors(), summary.toText());
             assertEquals(BOTS, summary.count("botsWelcomed"));
             assertEquals(2, summary.count("shardsSeen"));
-            assertEquals(summary.count("transfers"), summary.transferHistogram().getTotalCount());
-            assertTrue(summary.count("transfers") >= (long)BOTS * TRANSFERS_PER_BOT);
-            assertTrue(summary.stowHistogram().getTotalCount() >= summary.count("transfers"));
-            assertTrue(summary.unstowHistogram().getTotalCount() >= summary.count("transfers"));
+            final long completed = summary.count("transfersCompleted");
+            assertEquals(completed, summary.transferHistogram().getTotalCount());
+            assertTrue(completed >= (long)BOTS * TRANSFERS_PER_BOT);
+            assertEquals(summary.count("transfersStarted"), completed + summary.count("transfersInFlightAtEnd"));
+            assertTrue(summary.stowHistogram().getTotalCount() >= summary.count("transfersStarted"));
+            assertTrue(summary.unstowHistogram().getTotalCount() >= completed);
 
             for (int s = 1; s >= 0; s--)
             {
@@ -120,6 +148,82 @@ class TransferSwarmTest
             {
                 CloseHelper.quietClose(shards[s]);
                 CloseHelper.quietClose(adapters[s]);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(180)
+    void shouldAllocateNothingOnTheBotThreadWhileBotsStayInTheirShards(@TempDir final Path dir) throws Exception
+    {
+        final PersistenceAdapter[] adapters = new PersistenceAdapter[2];
+        final EmbeddedShard[] shards = new EmbeddedShard[2];
+        TransferSwarm swarm = null;
+        try
+        {
+            final Path directoryFile = dir.resolve("shards.txt");
+            launchShards("dwell", directoryFile, adapters, shards);
+            swarm = TransferSwarm.launch(new TransferSwarm.Settings()
+                .bots(BOTS)
+                .startThread(false)
+                .rampBotsPerSecond(100)
+                .transferIntervalNs(TimeUnit.MINUTES.toNanos(10))
+                // the directory check (File.lastModified and length, once a second by default) allocates a few
+                // bytes a call on JDK 17: the control path; off here so the duty cycle itself is measured
+                .directoryRefreshNs(TimeUnit.HOURS.toNanos(1))
+                .shardDirectory(directoryFile)
+                .tokenSecret(SECRET));
+            final TransferAgent agent = swarm.agent();
+            final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (dwelling(agent) < BOTS)
+            {
+                if (System.nanoTime() - deadlineNs > 0)
+                {
+                    fail(dwelling(agent) + " of " + BOTS + " bots settled in a shard within 60 s");
+                }
+                if (0 == swarm.doWork())
+                {
+                    Thread.yield();
+                }
+            }
+            // warm-up: every branch of the steady duty cycle runs and is compiled
+            runFor(swarm, TimeUnit.SECONDS.toNanos(3));
+            final long before = AllocationMeter.threadAllocatedBytes();
+            runFor(swarm, TimeUnit.SECONDS.toNanos(2));
+            final long allocated = AllocationMeter.threadAllocatedBytes() - before;
+            assertEquals(BOTS, dwelling(agent), "bots still in their shards");
+            assertEquals(0, allocated, "bytes allocated on the bot thread while the bots stay in their shards");
+            assertEquals(0, swarm.stop().correctnessErrors());
+        }
+        finally
+        {
+            CloseHelper.quietClose(swarm);
+            for (int s = 1; s >= 0; s--)
+            {
+                CloseHelper.quietClose(shards[s]);
+                CloseHelper.quietClose(adapters[s]);
+            }
+        }
+    }
+
+    private static int dwelling(final TransferAgent agent)
+    {
+        int dwelling = 0;
+        for (int i = 0; i < agent.botCount(); i++)
+        {
+            dwelling += TransferBot.Phase.DWELL == agent.bot(i).phase ? 1 : 0;
+        }
+        return dwelling;
+    }
+
+    private static void runFor(final TransferSwarm swarm, final long durationNs)
+    {
+        final long endNs = System.nanoTime() + durationNs;
+        while (System.nanoTime() - endNs < 0)
+        {
+            if (0 == swarm.doWork())
+            {
+                Thread.yield();
             }
         }
     }
