@@ -52,6 +52,7 @@ final class TransferAgent implements Agent
         final ShardDirectory.Entry entry;
         final ClientLink link;
         boolean listed = true;
+        long joins;
 
         ShardLink(final ShardDirectory.Entry entry, final ClientLink link)
         {
@@ -157,6 +158,7 @@ final class TransferAgent implements Agent
                     bot.shard = nextShard(bot); // its shard left the directory: go elsewhere
                 }
                 bot.session = links[bot.shard].link.connect(bot.token, bot);
+                links[bot.shard].joins++;
                 bot.phase = TransferBot.Phase.SPAWN;
                 joinsInFlight++;
                 return 1;
@@ -450,6 +452,14 @@ final class TransferAgent implements Agent
     int shardsKnown()
     {
         return shards.size();
+    }
+
+    /**
+     * @return every shard link seen, in the order seen (a shard re-registered elsewhere has two).
+     */
+    List<ShardLink> shardLinks()
+    {
+        return shards;
     }
 
     int shardsListed()

@@ -464,6 +464,10 @@ public final class TransferSwarm implements AutoCloseable
             counts.put("botsNeverWelcomed", neverWelcomed);
             counts.put("shardsSeen", (long)agent.shardsKnown());
             counts.put("shardsListedAtEnd", (long)agent.shardsListed());
+            for (final TransferAgent.ShardLink shard : agent.shardLinks())
+            {
+                counts.merge("joins." + shard.entry.name(), shard.joins, Long::sum);
+            }
             counts.put("directoryChanges", agent.directoryChanges());
             counts.put("directoryReadErrors", agent.directoryReadErrors());
             counts.put("transfersStarted", transfers);

@@ -154,6 +154,67 @@ class TransferSwarmTest
 
     @Test
     @Timeout(180)
+    void shouldMoveBotsToAShardThatJoinsTheDirectoryWhileRunning(@TempDir final Path dir) throws Exception
+    {
+        final PersistenceAdapter[] adapters = new PersistenceAdapter[2];
+        final EmbeddedShard[] shards = new EmbeddedShard[2];
+        TransferSwarm swarm = null;
+        try
+        {
+            final Path directoryFile = dir.resolve("shards.txt");
+            final Path later = dir.resolve("later.txt");
+            launchShards("later", later, adapters, shards);
+            ShardDirectory.register(directoryFile, ShardDirectory.read(later).entry("shard-a"));
+            swarm = TransferSwarm.launch(new TransferSwarm.Settings()
+                .bots(BOTS)
+                .startThread(false)
+                .rampBotsPerSecond(100)
+                .transferIntervalNs(TimeUnit.MILLISECONDS.toNanos(200))
+                .directoryRefreshNs(TimeUnit.MILLISECONDS.toNanos(50))
+                .shardDirectory(directoryFile)
+                .tokenSecret(SECRET));
+
+            // one shard listed: bots leave it and join it again
+            runUntil(swarm, BOTS);
+            // shard B registers: from now on every transfer goes to the other shard
+            ShardDirectory.register(directoryFile, ShardDirectory.read(later).entry("shard-b"));
+            runUntil(swarm, swarm.transfers() + 2L * BOTS);
+
+            final TransferSwarm.Summary summary = swarm.stop();
+            assertEquals(0, summary.correctnessErrors(), summary.toText());
+            assertEquals(2, summary.count("shardsSeen"), summary.toText());
+            assertTrue(summary.count("joins.shard-b") >= BOTS / 2, summary.toText());
+            assertTrue(summary.count("joins.shard-a") > BOTS, summary.toText());
+        }
+        finally
+        {
+            CloseHelper.quietClose(swarm);
+            for (int s = 1; s >= 0; s--)
+            {
+                CloseHelper.quietClose(shards[s]);
+                CloseHelper.quietClose(adapters[s]);
+            }
+        }
+    }
+
+    private static void runUntil(final TransferSwarm swarm, final long transfers)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (swarm.transfers() < transfers)
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                fail("only " + swarm.transfers() + " of " + transfers + " transfers within 60 s");
+            }
+            if (0 == swarm.doWork())
+            {
+                Thread.yield();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(180)
     void shouldAllocateNothingOnTheBotThreadWhileBotsStayInTheirShards(@TempDir final Path dir) throws Exception
     {
         final PersistenceAdapter[] adapters = new PersistenceAdapter[2];
