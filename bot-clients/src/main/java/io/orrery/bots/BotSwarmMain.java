@@ -278,7 +278,8 @@ public final class BotSwarmMain implements Callable<Integer>
      */
     private int runTransfers() throws Exception
     {
-        final byte[] secret = TokenSecrets.resolveForProcess(tokenSecret, developmentMode(), "the bot swarm", System.out);
+        final byte[] secret = TokenSecrets.resolveForProcess(
+            tokenSecret, developmentMode(), "the bot swarm", System.out);
         if (null == secret)
         {
             return EXIT_CONFIGURATION;

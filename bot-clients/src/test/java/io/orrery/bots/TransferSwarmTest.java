@@ -63,7 +63,10 @@ class TransferSwarmTest
      * Two shards on one Global store (schema {@code <prefix>_global}), registered in the directory file.
      */
     private static void launchShards(
-        final String prefix, final Path directoryFile, final PersistenceAdapter[] adapters, final EmbeddedShard[] shards)
+        final String prefix,
+        final Path directoryFile,
+        final PersistenceAdapter[] adapters,
+        final EmbeddedShard[] shards)
     {
         for (int s = 0; s < 2; s++)
         {
