@@ -148,6 +148,20 @@ public final class BotSwarmMain implements Callable<Integer>
         "bot takes its layer for lost; its response image closing is seen at once (default: ${DEFAULT-VALUE}).")
     int layerLossHeartbeats = 3;
 
+    @Option(names = { "--shard-directory" }, description = "Several shards: the bots pick shards from this shard " +
+        "directory file and move between them with their starter items (stowed into the Global store on leaving, " +
+        "unstowed in the next shard); reports transfers and transfer, stow and unstow latency. The single-shard " +
+        "options (--aeron-dir, --embedded-shard, --mix, inputs) do not apply.")
+    File shardDirectory;
+
+    @Option(names = { "--transfer-every" }, description = "With --shard-directory: mean stay of a bot in a shard " +
+        "before it moves on, each stay uniform in 0.5-1.5 times this (default: ${DEFAULT-VALUE}).")
+    String transferEvery = "10s";
+
+    @Option(names = { "--max-joins-in-flight" }, description = "With --shard-directory: most bots joining a shard " +
+        "at once (default: ${DEFAULT-VALUE}).")
+    int maxJoinsInFlight = 16;
+
     /**
      * The command line, whose errors are one line naming the culprit and exit code
      * {@link io.orrery.core.status.ProcessErrors#EXIT_CONFIGURATION} (the stack trace with -Dorrery.stacktrace=true).
@@ -176,6 +190,10 @@ public final class BotSwarmMain implements Callable<Integer>
         {
             throw new CommandLine.ParameterException(new CommandLine(this),
                 "--embedded-shard=false needs --aeron-dir");
+        }
+        if (null != shardDirectory)
+        {
+            return runTransfers();
         }
         final double extentM = worldHalfExtentM > 0 ? worldHalfExtentM : Math.max(200, 37 * Math.sqrt(bots));
         final long extentMm = (long)(extentM * 1000);
@@ -252,6 +270,63 @@ public final class BotSwarmMain implements Callable<Integer>
         {
             CloseHelper.quietClose(swarm);
             CloseHelper.quietClose(shard);
+        }
+    }
+
+    /**
+     * Bots moving between the shards of a directory ({@link TransferSwarm}).
+     */
+    private int runTransfers() throws Exception
+    {
+        final byte[] secret = TokenSecrets.resolveForProcess(
+            tokenSecret, developmentMode(), "the bot swarm", System.out);
+        if (null == secret)
+        {
+            return EXIT_CONFIGURATION;
+        }
+        if (!output.isDirectory() && !output.mkdirs())
+        {
+            throw new IOException("cannot create " + output);
+        }
+        final long durationNs = parseNs(duration);
+        final TransferSwarm.Settings settings = new TransferSwarm.Settings()
+            .bots(bots)
+            .durationNs(durationNs)
+            .rampBotsPerSecond(ramp)
+            .transferIntervalNs(parseNs(transferEvery))
+            .shardDirectory(shardDirectory.toPath())
+            .aeronDirectoryName(aeronDir)
+            .responseChannel(responseChannel)
+            .responseStreamId(responseStreamId)
+            .tokenSecret(secret)
+            .playerIdBase(playerIdBase)
+            .seed(seed)
+            .maxJoinsInFlight(maxJoinsInFlight)
+            .connectTimeoutNs(parseNs(connectTimeout))
+            .idleMaxParkNs(parseNs(idleMaxPark));
+        System.out.printf(Locale.ROOT, "transfer swarm: %d bots, %s, ramp %.0f bots/s, a transfer every ~%s, " +
+            "shards from %s%n", bots, duration, ramp, transferEvery, shardDirectory);
+        try (TransferSwarm swarm = TransferSwarm.launch(settings))
+        {
+            final long progressNs = parseNs(progressInterval);
+            final long endNs = swarm.startNs() + durationNs;
+            long nextProgressNs = swarm.startNs() + progressNs;
+            long nowNs;
+            while ((nowNs = System.nanoTime()) - endNs < 0)
+            {
+                Thread.sleep(Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(endNs - nowNs))));
+                if (nowNs - nextProgressNs >= 0)
+                {
+                    nextProgressNs += progressNs;
+                    System.out.printf(Locale.ROOT, "%6.1fs welcomed %d transfers %,d%n",
+                        (nowNs - swarm.startNs()) / 1e9, swarm.botsWelcomed(), swarm.transfers());
+                }
+            }
+            final TransferSwarm.Summary summary = swarm.stop();
+            System.out.print(summary.toText());
+            summary.writeTo(output);
+            System.out.println("transfer-summary.json and histogram logs in " + output.getAbsolutePath());
+            return summary.exitCode();
         }
     }
 

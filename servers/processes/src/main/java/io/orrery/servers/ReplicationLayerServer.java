@@ -10,6 +10,7 @@ import io.orrery.core.atlas.ShardConfig;
 import io.orrery.core.auth.TokenSecrets;
 import io.orrery.core.authority.ScriptedAuthority;
 import io.orrery.core.persistence.PersistenceAdapter;
+import io.orrery.core.shard.ShardDirectory;
 import io.orrery.core.status.LayerMetrics;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.persistence.PersistenceAdapters;
@@ -18,6 +19,7 @@ import org.agrona.concurrent.ShutdownSignalBarrier;
 import picocli.CommandLine;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +33,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * With {@code --store <uri>} the shard is persistent: the world is restored from the store before serving, written
  * behind while running, stow/unstow run as durable transactions, and on shutdown the last changes are drained into
  * the store (which is closed after the layer).
+ * With {@code --shard-directory <file>} the layer registers itself in the deployment's {@link ShardDirectory} (its
+ * {@code --shard-name}, its media driver directory and client ingress channel) once it has restored its shard and
+ * serves, replacing any entry of the same name (the stale entry of a killed layer of that name), and deregisters on
+ * a clean stop (SIGINT/SIGTERM) before it closes, so that clients stop picking it; a killed layer leaves its entry
+ * until a layer of that name starts again.
  */
 @CommandLine.Command(
     name = "orrery-replication-layer",
@@ -117,6 +124,15 @@ public final class ReplicationLayerServer implements Callable<Integer>
         + "(default: ${DEFAULT-VALUE}).")
     int atlasDecisionStreamId = AtlasServer.DECISION_STREAM_ID_DEFAULT;
 
+    @CommandLine.Option(names = "--shard-directory", description = "Register this shard in this shard directory "
+        + "file once serving (replacing a stale entry of the same name), deregister on a clean stop (default: none).")
+    Path shardDirectory;
+
+    @CommandLine.Option(names = "--shard-name", description = "The shard's name: its counters' label and its name in "
+        + "the shard directory, one word (default: -D" + ReplicationLayer.Context.SHARD_NAME_PROP + ", else "
+        + ReplicationLayer.Context.SHARD_NAME_DEFAULT + ").")
+    String shardName;
+
     @CommandLine.Option(names = "--report-interval-s", description = "Seconds between counter reports "
         + "(default: ${DEFAULT-VALUE}).")
     int reportIntervalS = 5;
@@ -138,6 +154,10 @@ public final class ReplicationLayerServer implements Callable<Integer>
             .maxSessions(maxSessions)
             .tickRateHz(tickRateHz)
             .tokenSecret(secret);
+        if (null != shardName)
+        {
+            ctx.shardName(shardName);
+        }
         if (null != shard)
         {
             ctx.shardConfig(ShardConfig.find(shard, -1));
@@ -188,8 +208,10 @@ public final class ReplicationLayerServer implements Callable<Integer>
                 ", ingress " + ctx.clientIngressChannel() + " stream " + ctx.clientIngressStreamId() +
                 (null == adapter ? ", not persistent" : ", store " + adapter.name() + ", " +
                 layer.counter(OrreryCounter.ENTITIES_RESTORED) + " entities restored"));
+            register(layer, ctx);
             reporter.scheduleAtFixedRate(() -> report(layer), reportIntervalS, reportIntervalS, TimeUnit.SECONDS);
             barrier.await();
+            deregister(ctx);
             stop(reporter);
         }
         finally
@@ -199,6 +221,45 @@ public final class ReplicationLayerServer implements Callable<Integer>
             CloseHelper.quietClose(adapter);
         }
         return 0;
+    }
+
+    /**
+     * Enter this shard in the directory; launch has returned, so the shard is restored and its Gateway serves.
+     */
+    private void register(final ReplicationLayer layer, final ReplicationLayer.Context ctx)
+    {
+        if (null == shardDirectory)
+        {
+            return;
+        }
+        final ShardDirectory.Entry entry = new ShardDirectory.Entry(ctx.shardName(), layer.aeronDirectoryName(),
+            ctx.clientIngressChannel(), ctx.clientIngressStreamId());
+        final ShardDirectory.Entry previous = ShardDirectory.read(shardDirectory).entry(ctx.shardName());
+        final ShardDirectory directory = ShardDirectory.register(shardDirectory, entry);
+        System.out.println("orrery: registered shard " + ctx.shardName() + " in " + shardDirectory +
+            (null == previous ? "" : ", replacing the entry a previous layer left (" + previous.aeronDirectoryName() +
+            ")") + "; " + directory.entries().size() + " shard(s) in the directory");
+    }
+
+    /**
+     * A clean stop: leave the directory before closing, so no client picks a shard that is going away.
+     */
+    private void deregister(final ReplicationLayer.Context ctx)
+    {
+        if (null == shardDirectory)
+        {
+            return;
+        }
+        try
+        {
+            final ShardDirectory directory = ShardDirectory.deregister(shardDirectory, ctx.shardName());
+            System.out.println("orrery: deregistered shard " + ctx.shardName() + " from " + shardDirectory + "; " +
+                directory.entries().size() + " shard(s) left in the directory");
+        }
+        catch (final java.io.UncheckedIOException ex)
+        {
+            System.err.println("orrery: could not deregister shard " + ctx.shardName() + ": " + ex.getMessage());
+        }
     }
 
     private static void stop(final ScheduledExecutorService reporter)

@@ -41,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * with their items; shard A is SIGKILLed at a seeded random moment while transfers and stows are in flight, and
  * started again on the same stores. The players carry on (reconnecting, resending unanswered requests with their
  * operation ids) until each has made its transfers; afterwards every item is in exactly one place across both graphs
- * and the Global store, in the graph of the shard its player ended in.
+ * and the Global store, in the graph of the shard its player ended in. The layers register themselves in the shard
+ * directory ({@code --shard-directory}); the restarted one replaces the entry the killed one left.
  */
 @Tag("system")
 class LayerKilledMidTransferProcessTest
@@ -50,6 +51,7 @@ class LayerKilledMidTransferProcessTest
     private static final int TRANSFERS = 4;
     private static final long SEED = 20261202L;
     private static final List<String> CHILD_OPTIONS = List.of("-Xmx512m");
+    private static final String[] SHARDS = { "shard-a", "shard-b" };
 
     @Test
     @Timeout(240)
@@ -79,14 +81,14 @@ class LayerKilledMidTransferProcessTest
                 stores[s] = "rocksdb:" + dir.resolve("graph-" + s) + PersistenceAdapters.GLOBAL_STORE_SEPARATOR +
                     global;
                 outputs.add(Collections.synchronizedList(new ArrayList<>()));
-                layers[s] = startLayer(drivers[s], stores[s], outputs.get(s));
-                ShardDirectory.register(directoryFile, new ShardDirectory.Entry("shard-" + (char)('a' + s),
-                    drivers[s].aeronDirectoryName(), "aeron:ipc?term-length=64k", 1001));
+                layers[s] = startLayer(drivers[s], stores[s], SHARDS[s], directoryFile, outputs.get(s));
             }
+            // the layers registered themselves once serving; clients find them through the directory
             final ShardDirectory directory = ShardDirectory.read(directoryFile);
+            assertEquals(2, directory.entries().size(), directory.entries().toString());
             for (int s = 0; s < 2; s++)
             {
-                final ShardDirectory.Entry entry = directory.entries().get(s);
+                final ShardDirectory.Entry entry = directory.entry(SHARDS[s]);
                 clients[s] = Aeron.connect(new Aeron.Context().aeronDirectoryName(entry.aeronDirectoryName()));
                 links[s] = new ClientLink(clients[s], new ClientLink.Settings()
                     .ingressChannel(entry.clientIngressChannel())
@@ -113,7 +115,9 @@ class LayerKilledMidTransferProcessTest
             final int transfersAtKill = transfers(players);
             play(players, links, connector, () -> false, 0.5 + random.nextInt(1000) / 1000.0);
             outputs.get(0).clear();
-            layers[0] = startLayer(drivers[0], stores[0], outputs.get(0));
+            layers[0] = startLayer(drivers[0], stores[0], SHARDS[0], directoryFile, outputs.get(0));
+            assertEquals(1, ChildJvm.occurrences(outputs.get(0), "replacing the entry a previous layer left"),
+                "the restarted layer replaced the killed one's entry: " + outputs.get(0));
 
             play(players, links, connector, () -> done(players), 150);
             int reconnects = 0;
@@ -141,6 +145,7 @@ class LayerKilledMidTransferProcessTest
                 layers[s].destroy(); // SIGTERM: the layer drains Scribe and closes its stores
                 assertTrue(layers[s].waitFor(60, TimeUnit.SECONDS), "layer " + s + " stopped");
             }
+            assertEquals(List.of(), ShardDirectory.read(directoryFile).entries(), "both deregistered on SIGTERM");
             assertEveryItemExactlyOnce(players, stores);
         }
         finally
@@ -155,13 +160,15 @@ class LayerKilledMidTransferProcessTest
         }
     }
 
-    private static Process startLayer(final MediaDriver driver, final String store, final List<String> output)
+    private static Process startLayer(
+        final MediaDriver driver, final String store, final String name, final Path directoryFile,
+        final List<String> output)
         throws Exception
     {
         final Process layer = ChildJvm.start(output, CHILD_OPTIONS, ReplicationLayerServer.class.getName(), "--dev",
             "--aeron-dir=" + driver.aeronDirectoryName(), "--store=" + store, "--npcs=10", "--max-sessions=128",
-            "--report-interval-s=5");
-        ChildJvm.awaitLines(layer, output, "replication layer up", 1);
+            "--report-interval-s=5", "--shard-directory=" + directoryFile, "--shard-name=" + name);
+        ChildJvm.awaitLines(layer, output, "registered shard " + name, 1);
         return layer;
     }
 

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Shard transfer on real processes: one PostgreSQL server (the Debian package's binaries, run as the postgres user,
+# fsync and synchronous_commit on, the settings of PostgresServerSettings.recommended()) holds the Global store; two
+# Replication Layer processes (shard-a, shard-b, each on its own embedded media driver, scripted authority) register
+# themselves in a shard directory file (--shard-directory); a bot swarm process (BotSwarmMain --shard-directory) moves
+# its bots between them with their starter items: unstow in the shard joined, stay ~EVERY, stow into the Global store,
+# leave, join the other shard, unstow there. From the swarm's transfer-summary.json: transfers, transfer latency
+# (leave A = the stow's result -> own entity spawned in B) and stow / unstow latency (request -> result through the
+# shard's Scribe and the Global store), p50 / p99 / max; the load average before and after each repetition.
+#
+#   perf/scripts/shard-transfer.sh [BOTS] [REPETITIONS]      (builds the classes and the class path itself)
+# MODE: two-schema (default: both graphs in schemas of the PostgreSQL database, stow/unstow one transaction) or outbox
+# (RocksDB graphs, the Global store in PostgreSQL through the outbox); EVERY (default 2s); DURATION (s, default 40);
+# RAMP (bots/s, default 20); SWARM_ARGS (extra BotSwarmMain options, e.g. "--max-joins-in-flight 4").
+set -euo pipefail
+BOTS=${1:-50}
+REPS=${2:-1}
+MODE=${MODE:-two-schema}
+EVERY=${EVERY:-2s}
+DURATION=${DURATION:-40}
+RAMP=${RAMP:-20}
+SWARM_ARGS=${SWARM_ARGS:-}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=$(mktemp -d /tmp/orrery-shard-transfer.XXXXXX)
+chmod 755 "$WORK"
+CP_FILE="$WORK/cp.txt"
+(cd "$ROOT" && mvn -q -B -pl servers/launcher -am compile \
+  org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+  -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime > /dev/null)
+CP="$ROOT/servers/launcher/target/classes:$(cat "$CP_FILE")"
+JAVA="java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -XX:+UseParallelGC"
+export ORRERY_TOKEN_SECRET="shard-transfer-perf-secret-0123456789"
+PG_PORT=${PG_PORT:-55432}
+PG_BIN=$(dirname "$(readlink -f "$(command -v pg_ctl)")")
+as_postgres() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+for rep in $(seq 1 "$REPS"); do
+  DIR="$WORK/rep-$rep"; mkdir -p "$DIR"; chmod 755 "$DIR"
+  PGDATA="$DIR/pg"; mkdir -p "$PGDATA"
+  [ "$(id -u)" = 0 ] && chown postgres "$PGDATA"
+  as_postgres "$PG_BIN/initdb" -D "$PGDATA" --auth=trust -U postgres > "$DIR/initdb.log" 2>&1
+  as_postgres "$PG_BIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/server.log" -w start -o "-p $PG_PORT -k $PGDATA \
+    -c listen_addresses=127.0.0.1 -c fsync=on -c synchronous_commit=on -c full_page_writes=on \
+    -c max_wal_size=8GB -c checkpoint_timeout=15min" > /dev/null
+  JDBC="jdbc:postgresql://127.0.0.1:$PG_PORT/postgres?user=postgres"
+  SHARDS="$DIR/shards.txt"
+  LAYERS=()
+  for s in a b; do
+    if [ "$MODE" = outbox ]; then
+      STORE="rocksdb:$DIR/graph-$s|$JDBC&currentSchema=transfer_global"
+    else
+      STORE="postgres:$JDBC&currentSchema=shard_$s,transfer_global"
+    fi
+    $JAVA -Xmx1g -cp "$CP" io.orrery.servers.ReplicationLayerServer --store="$STORE" --npcs=50 \
+      --max-sessions=$((BOTS + 64)) --report-interval-s=10 --shard-directory="$SHARDS" --shard-name="shard-$s" \
+      > "$DIR/layer-$s.log" 2>&1 &
+    LAYERS+=($!)
+    until grep -q "registered shard shard-$s" "$DIR/layer-$s.log"; do sleep 0.1; done
+  done
+  LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+  $JAVA -Xmx1g -cp "$CP" io.orrery.bots.BotSwarmMain --shard-directory="$SHARDS" -b "$BOTS" -d "${DURATION}s" \
+    -r "$RAMP" --transfer-every="$EVERY" --output "$DIR/swarm" --progress-interval=10s $SWARM_ARGS \
+    > "$DIR/swarm.log" 2>&1 || true
+  LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+  kill "${LAYERS[@]}" 2>/dev/null || true   # SIGTERM: deregister, drain Scribe, close the stores
+  wait "${LAYERS[@]}" 2>/dev/null || true
+  as_postgres "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop > /dev/null
+  python3 - "$DIR/swarm/transfer-summary.json" "$rep" "$MODE" "$BOTS" "$EVERY" "$LOAD_BEFORE" "$LOAD_AFTER" <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+c, l = s["counts"], s["latencyNs"]
+ms = lambda v: "%.2f" % (v / 1e6)
+print("rep %s %s: %s bots, a transfer every ~%s: %d transfers, %d bots welcomed, correctness errors %d; load %s -> %s"
+      % (sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], c.get("transfersCompleted", c.get("transfers")),
+         c["botsWelcomed"],
+         sum(s["correctness"].values()), sys.argv[6], sys.argv[7]))
+for name in ("transfer", "stow", "unstow"):
+    h = l[name]
+    print("  %-8s n=%-6d p50 %8s ms  p99 %8s ms  max %8s ms" % (name, h["count"], ms(h["p50"]), ms(h["p99"]),
+          ms(h["max"])))
+PY
+done
+echo "logs and summaries in $WORK"
