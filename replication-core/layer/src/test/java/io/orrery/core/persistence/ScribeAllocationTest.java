@@ -292,6 +292,12 @@ class ScribeAllocationTest
         }
 
         @Override
+        public int recordedOutcome(final StowOperation op, final int type)
+        {
+            return OperationStatus.PENDING;
+        }
+
+        @Override
         public long nodeCount()
         {
             return 0;
