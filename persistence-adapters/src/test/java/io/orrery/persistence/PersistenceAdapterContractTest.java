@@ -7,6 +7,7 @@ import io.orrery.core.common.EntityIds;
 import io.orrery.core.persistence.EdgeKind;
 import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.OperationStatus;
+import io.orrery.core.persistence.OperationType;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.StowOperation;
 import io.orrery.core.persistence.WalletOperation;
@@ -32,6 +33,7 @@ import static io.orrery.core.persistence.OperationStatus.NOT_FOUND;
 import static io.orrery.core.persistence.OperationStatus.NOT_OWNER;
 import static io.orrery.core.persistence.OperationStatus.OK;
 import static io.orrery.core.persistence.OperationStatus.OPERATION_CONFLICT;
+import static io.orrery.core.persistence.OperationStatus.PENDING;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -648,6 +650,57 @@ public abstract class PersistenceAdapterContractTest
         assertTrue(adapter.isStowed(10));
         assertFalse(adapter.isStowed(11));
         assertEquals(100, adapter.walletBalance(PLAYER_A));
+    }
+
+    @Test
+    void shouldReportRecordedOutcomeAndChangeNothingWhenOperationIsLookedUp()
+    {
+        write(node(10, WORLD, 0, 0, 0));
+        final StowOperation stow = stowOp(10, PLAYER_A, 0);
+        adapter.stow(stow);
+        assertEquals(OK, stow.status);
+        final StowOperation unstow = unstowOp(10, PLAYER_A, WORLD, 1, 2, 3);
+        final StowOperation foreign = unstowOp(10, PLAYER_B, WORLD, 0, 0, 0);
+        adapter.unstow(foreign);
+        assertEquals(NOT_OWNER, foreign.status);
+
+        for (int pass = 0; pass < 2; pass++)
+        {
+            final StowOperation stowLookup = lookupOp(stow.operationId, 10, PLAYER_A);
+            assertEquals(DUPLICATE, adapter.recordedOutcome(stowLookup, OperationType.STOW), "applied: a replay");
+            assertEquals(DUPLICATE, stowLookup.status);
+            assertEquals(OK, stowLookup.firstStatus);
+            assertEquals(NOT_OWNER, adapter.recordedOutcome(
+                lookupOp(foreign.operationId, 10, PLAYER_B), OperationType.UNSTOW), "the recorded refusal");
+            assertEquals(PENDING, adapter.recordedOutcome(
+                lookupOp(unstow.operationId, 10, PLAYER_A), OperationType.UNSTOW), "not run: not recorded");
+            assertEquals(PENDING, adapter.recordedOutcome(
+                lookupOp(stow.operationId, 10, PLAYER_B), OperationType.STOW), "keys are per player");
+            assertEquals(OPERATION_CONFLICT, adapter.recordedOutcome(
+                lookupOp(stow.operationId, 10, PLAYER_A), OperationType.UNSTOW), "another kind");
+            assertEquals(OPERATION_CONFLICT, adapter.recordedOutcome(
+                lookupOp(stow.operationId, 11, PLAYER_A), OperationType.STOW), "another item");
+            assertTrue(adapter.isStowed(10), "look-ups change nothing");
+            assertNull(find(10));
+            reopenIfDurable();
+        }
+
+        adapter.unstow(unstow);
+        assertEquals(OK, unstow.status, "a look-up does not record the key");
+        final StowOperation unstowLookup = lookupOp(unstow.operationId, 10, PLAYER_A);
+        assertEquals(DUPLICATE, adapter.recordedOutcome(unstowLookup, OperationType.UNSTOW));
+        assertEquals(OK, unstowLookup.firstStatus);
+        assertFalse(adapter.isStowed(10));
+        assertNotNull(find(10));
+    }
+
+    private static StowOperation lookupOp(final long operationId, final long itemId, final long playerId)
+    {
+        final StowOperation op = new StowOperation().reset();
+        op.operationId = operationId;
+        op.entityId = itemId;
+        op.ownerPlayerId = playerId;
+        return op;
     }
 
     @Test

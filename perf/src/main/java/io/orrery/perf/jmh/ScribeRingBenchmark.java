@@ -302,6 +302,12 @@ public class ScribeRingBenchmark
         }
 
         @Override
+        public int recordedOutcome(final StowOperation op, final int type)
+        {
+            return OperationStatus.PENDING;
+        }
+
+        @Override
         public long nodeCount()
         {
             return 0;

@@ -190,6 +190,13 @@ public final class InMemoryPersistenceAdapter implements PersistenceAdapter, Zon
     }
 
     @Override
+    public int recordedOutcome(final StowOperation op, final int type)
+    {
+        ensureOpen();
+        return replayed(op, type) ? op.status : OperationStatus.PENDING;
+    }
+
+    @Override
     public void unstow(final StowOperation op)
     {
         ensureOpen();

@@ -560,6 +560,12 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     }
 
     @Override
+    public int recordedOutcome(final StowOperation op, final int type)
+    {
+        return global.recordedOutcome(op, type); // the same operations table, over this adapter's connection
+    }
+
+    @Override
     public long nodeCount()
     {
         session.ensureOpen();

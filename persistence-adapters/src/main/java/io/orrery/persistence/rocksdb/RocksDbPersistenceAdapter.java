@@ -618,6 +618,13 @@ public final class RocksDbPersistenceAdapter implements PersistenceAdapter, Outb
     }
 
     @Override
+    public int recordedOutcome(final StowOperation op, final int type)
+    {
+        database.ensureOpen(); // a read: allowed while the disk is full
+        return replayed(op, type) ? op.status : OperationStatus.PENDING;
+    }
+
+    @Override
     public long nodeCount()
     {
         database.ensureOpen();

@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The Replicant's persistence work on its own thread allocates nothing in steady state: write-behind passes over
  * 200 moving entities, removals of destroyed entities, and stow/unstow round trips of two clients' starter items
- * (offer, pin, completion with the unstowed node, cache insert and removal, result to the client). Measured like
- * {@link ReplicationLayerAllocationTest}: rounds after warm-up until one whole round allocates 0 bytes.
+ * (offer, pin, completion with the unstowed node, cache insert and removal, result to the client), and a third
+ * client's requests that the layer answers from the store's record of their key (look-ups through Scribe).
+ * Measured like {@link ReplicationLayerAllocationTest}: rounds after warm-up until one whole round allocates 0 bytes.
  */
 @Tag("system")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -47,10 +48,13 @@ class PersistentShardAllocationTest
         {
             final PersistentShardTest.Results resultsA = new PersistentShardTest.Results();
             final PersistentShardTest.Results resultsB = new PersistentShardTest.Results();
-            shard.authority.spawnPlayerAt(1, 0).spawnPlayerAt(2, 20 * MM);
+            final PersistentShardTest.Results resultsC = new PersistentShardTest.Results();
+            shard.authority.spawnPlayerAt(1, 0).spawnPlayerAt(2, 20 * MM).spawnPlayerAt(3, 40 * MM);
             final ClientSession a = shard.link.connect(shard.token(1), resultsA);
             final ClientSession b = shard.link.connect(shard.token(2), resultsB);
-            shard.await(() -> a.isConnected() && b.isConnected(), "handshakes");
+            final ClientSession c = shard.link.connect(shard.token(3), resultsC);
+            shard.await(() -> a.isConnected() && b.isConnected() && c.isConnected(), "handshakes");
+            final StoreLookups lookups = new StoreLookups(c, resultsC);
             shard.await(() -> adapter.isStowed(EntityIds.starterItemId(1)) &&
                 adapter.isStowed(EntityIds.starterItemId(2)), "starter grants");
             final SplittableRandom random = new SplittableRandom(7);
@@ -61,31 +65,34 @@ class PersistentShardAllocationTest
             final Inventory inventoryA = new Inventory(a, resultsA, 0);
             final Inventory inventoryB = new Inventory(b, resultsB, 20 * MM);
 
-            runTicks(shard, random, inventoryA, inventoryB, 400);
+            runTicks(shard, random, inventoryA, inventoryB, lookups, 400);
             long layerBytes = -1;
             long upserts = 0;
             long operations = 0;
+            long lookedUp = 0;
             for (int round = 1; round <= MAX_ROUNDS && layerBytes != 0; round++)
             {
                 final long upsertsBefore = shard.counter(OrreryCounter.PERSIST_UPSERTS_OFFERED);
                 final long operationsBefore = resultsA.count + resultsB.count;
+                final long lookedUpBefore = resultsC.count;
                 final long layerBefore = shard.layerBytesAllocated();
                 shard.meterAllocations(true);
-                runTicks(shard, random, inventoryA, inventoryB, 400);
+                runTicks(shard, random, inventoryA, inventoryB, lookups, 400);
                 // Scribe's consumer is another thread: on a loaded machine its results may lag the stepped ticks,
                 // so keep ticking (still metered) until this round has seen enough durable results.
                 final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 while (resultsA.count + resultsB.count - operationsBefore < 20 && System.nanoTime() < deadlineNs)
                 {
-                    runTicks(shard, random, inventoryA, inventoryB, 10);
+                    runTicks(shard, random, inventoryA, inventoryB, lookups, 10);
                 }
                 shard.meterAllocations(false);
                 layerBytes = shard.layerBytesAllocated() - layerBefore;
                 upserts = shard.counter(OrreryCounter.PERSIST_UPSERTS_OFFERED) - upsertsBefore;
                 operations = resultsA.count + resultsB.count - operationsBefore;
+                lookedUp = resultsC.count - lookedUpBefore;
                 System.out.println("round " + round + ": replication layer duty cycle " + layerBytes +
                     " bytes allocated over " + upserts + " node upserts offered and " + operations +
-                    " durable stow/unstow results");
+                    " durable stow/unstow results, " + lookedUp + " answers looked up in the store");
             }
 
             assertTrue(a.isConnected() && b.isConnected(), "sessions still connected: " + a.state() + ", " + b.state());
@@ -97,12 +104,19 @@ class PersistentShardAllocationTest
                 shard.counter(OrreryCounter.INPUTS_RATE_LIMITED) + ", resends " +
                 (inventoryA.resends + inventoryB.resends) + ")");
             assertEquals(0, inventoryA.failures + inventoryB.failures, "every result ok");
+            assertTrue(lookedUp >= 5, "requests answered from the store's records: " + lookedUp);
+            assertEquals(0, lookups.unexpected, "a never-run stow of an unknown item: notFound");
             assertEquals(0, layerBytes, "bytes allocated by the replication layer's duty cycle");
         }
     }
 
     private static void runTicks(
-        final TestShard shard, final SplittableRandom random, final Inventory a, final Inventory b, final int ticks)
+        final TestShard shard,
+        final SplittableRandom random,
+        final Inventory a,
+        final Inventory b,
+        final StoreLookups lookups,
+        final int ticks)
     {
         final EntityStore store = shard.store();
         for (int t = 0; t < ticks; t++)
@@ -123,7 +137,45 @@ class PersistentShardAllocationTest
             }
             a.act();
             b.act();
+            if (0 == t % 20)
+            {
+                lookups.act();
+            }
             shard.tick();
+        }
+    }
+
+    /**
+     * Stows an item that is not in the cache, under a new operation id each time: the recent results do not know it
+     * and the cache would refuse it, so the layer asks the store for its record (none: answered notFound). Exercises
+     * the look-up path (InventoryService, ScribeInventoryBackend, Scribe) in the metered duty cycle.
+     */
+    private static final class StoreLookups
+    {
+        private static final long UNKNOWN_ITEM = EntityIds.SCRIPTED_BASE + 999_999;
+        private final ClientSession session;
+        private final PersistentShardTest.Results results;
+        private long nextOperationId = 1_000_000;
+        private int answered;
+        private long unexpected;
+
+        StoreLookups(final ClientSession session, final PersistentShardTest.Results results)
+        {
+            this.session = session;
+            this.results = results;
+        }
+
+        void act()
+        {
+            while (answered < results.count)
+            {
+                answered++;
+                if (results.status != io.orrery.wire.codec.OperationStatus.notFound.value())
+                {
+                    unexpected++;
+                }
+            }
+            session.stow(nextOperationId++, UNKNOWN_ITEM, 0);
         }
     }
 

@@ -5,7 +5,6 @@ package io.orrery.servers;
 
 import io.orrery.persistence.rocksdb.RocksDbPersistenceAdapter;
 import org.HdrHistogram.Histogram;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -23,9 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * a bot swarm does across a layer restart (SessionInventoryHook resends after 5 s), and the likely cause of the
  * inventory mismatches seen in restart runs.
  * <p>
- * Disabled: fails today (the restarted layer answers {@code notFound}: InventoryService.onStowRequest answers from the
- * cache, where the stowed item no longer is, before the store's record of the operation is consulted; the replay
- * memory that answers resends to the same layer is in memory only). The fix belongs to the layer's InventoryService.
+ * It failed before the fix (the restarted layer answered {@code notFound}: InventoryService.onStowRequest answered
+ * from the cache, where the stowed item no longer is, before the store's record of the operation was consulted; the
+ * replay memory that answers resends to the same layer is in memory only). Now the layer asks the store for the
+ * outcome recorded under (player, operation id) before refusing.
  */
 @Tag("system")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -34,7 +34,6 @@ class InventoryResendAfterRestartTest
     private static final long PLAYER = 9;
 
     @Test
-    @Disabled("layer defect, see the class comment: InventoryService answers notFound before consulting the store")
     void shouldAnswerDuplicateWhenStowIsResentToRestartedLayerAfterItWasDurable(@TempDir final Path dir)
     {
         final InventoryPlayer player = new InventoryPlayer(PLAYER, new Histogram(TimeUnit.SECONDS.toNanos(60), 3));

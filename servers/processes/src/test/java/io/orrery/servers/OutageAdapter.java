@@ -136,6 +136,13 @@ final class OutageAdapter implements PersistenceAdapter
     }
 
     @Override
+    public int recordedOutcome(final StowOperation op, final int type)
+    {
+        check("recordedOutcome");
+        return delegate.recordedOutcome(op, type);
+    }
+
+    @Override
     public long nodeCount()
     {
         return delegate.nodeCount();

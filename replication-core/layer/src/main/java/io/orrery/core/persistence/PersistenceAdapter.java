@@ -63,6 +63,21 @@ public interface PersistenceAdapter extends EntityGraphStore
     void unstow(StowOperation op);
 
     /**
+     * Look up the key of a stow or unstow without changing anything: what a replay of {@code op} would return, for a
+     * caller that has lost the outcome (a restarted layer answering a client's resend) and must not run the operation
+     * again to learn it (its own checks would refuse it, or its request no longer carries the item's state).
+     *
+     * @param op   the operation, of kind {@code type}: its key ({@link StowOperation#ownerPlayerId},
+     *             {@link StowOperation#operationId}) and item ({@link StowOperation#entityId}).
+     * @param type {@link OperationType#STOW} or {@link OperationType#UNSTOW}.
+     * @return {@link OperationStatus#PENDING} when the key is not recorded (nothing set in {@code op}); else the
+     * outcome, also set in {@code op} as a replay sets it: the replay of the recorded operation
+     * ({@link OperationStatus#DUPLICATE} with the first status when it was applied, the recorded refusal otherwise),
+     * or {@link OperationStatus#OPERATION_CONFLICT} when the key holds another operation.
+     */
+    int recordedOutcome(StowOperation op, int type);
+
+    /**
      * Add {@code delta} (may be negative) to the player's wallet in one transaction, idempotent by operation id.
      *
      * @param op the operation; on success {@link WalletOperation#value} is the new balance.

@@ -349,6 +349,52 @@ public final class Scribe implements AutoCloseable
     }
 
     /**
+     * Offer a look-up of the outcome the store recorded for a stow or unstow key, changing nothing: for a producer
+     * that lost the outcome (restarted) and must answer a resend of the operation without running it again. Taken in
+     * ring order like an operation, so it sees every operation offered before it; its completion has type
+     * {@link OperationType#STOW_LOOKUP} or {@link OperationType#UNSTOW_LOOKUP} and the status
+     * {@link PersistenceAdapter#recordedOutcome} returned: {@link OperationStatus#PENDING} when the key is not
+     * recorded, else the replay's status (with the first status) or {@link OperationStatus#OPERATION_CONFLICT}; or
+     * {@link OperationStatus#STORE_ERROR} when Scribe was closed before the store answered. Counts as a pending
+     * operation until its completion is polled.
+     *
+     * @param operationType {@link OperationType#STOW} or {@link OperationType#UNSTOW}.
+     * @param operationId   the key's operation id.
+     * @param correlationId returned with the completion.
+     * @param ownerPlayerId the key's player.
+     * @param itemId        the item the operation names (a record for another item is a conflict).
+     * @return true when taken (one completion will follow), false when back-pressured.
+     */
+    public boolean offerOperationLookup(
+        final int operationType,
+        final long operationId,
+        final long correlationId,
+        final long ownerPlayerId,
+        final long itemId)
+    {
+        if (OperationType.STOW != operationType && OperationType.UNSTOW != operationType)
+        {
+            throw new IllegalArgumentException("operation type must be STOW or UNSTOW: " + operationType);
+        }
+        final long sequence = claimOperation();
+        if (sequence < 0)
+        {
+            return false;
+        }
+
+        final ScribeEvent event = ring.get(sequence);
+        event.type = ScribeEvent.OPERATION_LOOKUP;
+        event.lookupType = operationType;
+        event.operationId = operationId;
+        event.correlationId = correlationId;
+        event.entityId = itemId;
+        event.playerId = ownerPlayerId;
+        event.containerId = 0;
+        publishOperation(sequence);
+        return true;
+    }
+
+    /**
      * Offer a wallet change of {@code delta} (may be negative; never overdraws).
      *
      * @return true when taken (one completion will follow), false when back-pressured.

@@ -273,7 +273,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
      */
     void completeNotApplied(final ScribeEvent event)
     {
-        postCompletion(operationType(event.type), event.operationId, event.correlationId,
+        postCompletion(completionType(event), event.operationId, event.correlationId,
             OperationStatus.STORE_ERROR, OperationStatus.PENDING, 0, null);
     }
 
@@ -338,6 +338,9 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             case ScribeEvent.WALLET:
             case ScribeEvent.REPUTATION:
                 return flush() && execute(event);
+
+            case ScribeEvent.OPERATION_LOOKUP:
+                return lookUp(event); // reads the operation records only: pending world changes may wait
 
             case ScribeEvent.FLUSH:
                 return flush();
@@ -560,6 +563,33 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     }
 
     /**
+     * Look up a stow's or unstow's key and post what the store recorded (PENDING when nothing). Changes nothing, so
+     * it counts as neither applied nor rejected; a store failure is retried like an operation.
+     */
+    private boolean lookUp(final ScribeEvent event)
+    {
+        final StowOperation op = stowOperation.reset();
+        op.operationId = event.operationId;
+        op.entityId = event.entityId;
+        op.ownerPlayerId = event.playerId;
+        final int status;
+        try
+        {
+            status = adapter.recordedOutcome(op, event.lookupType);
+        }
+        catch (final RuntimeException ex)
+        {
+            onFailure(ex);
+            return false;
+        }
+
+        onStoreSuccess();
+        final int firstStatus = OperationStatus.PENDING == status ? OperationStatus.PENDING : op.firstStatus;
+        return postCompletion(completionType(event), event.operationId, event.correlationId, status, firstStatus,
+            0, null);
+    }
+
+    /**
      * The node an applied unstow inserted: the adapter returns it in {@code op.node} (the contract); a replay
      * ({@code DUPLICATE}) finds it where the request put it, if it is still there.
      */
@@ -679,6 +709,15 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         {
             durableSequence.set(durable);
         }
+    }
+
+    private static int completionType(final ScribeEvent event)
+    {
+        if (ScribeEvent.OPERATION_LOOKUP == event.type)
+        {
+            return OperationType.STOW == event.lookupType ? OperationType.STOW_LOOKUP : OperationType.UNSTOW_LOOKUP;
+        }
+        return operationType(event.type);
     }
 
     private static int operationType(final int eventType)

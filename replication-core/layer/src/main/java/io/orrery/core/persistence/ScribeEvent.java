@@ -22,6 +22,8 @@ final class ScribeEvent
     static final int REPUTATION = 7;
     static final int FLUSH = 8;
     static final int LOAD_REGION = 9;
+    /** Look-up of a stow's or unstow's key ({@link #lookupType}): an operation that changes nothing. */
+    static final int OPERATION_LOOKUP = 10;
 
     static final EventFactory<ScribeEvent> FACTORY = ScribeEvent::new;
 
@@ -37,6 +39,8 @@ final class ScribeEvent
     long containerId;
     int factionId;
     long delta;
+    /** Operation lookup: {@link OperationType#STOW} or {@link OperationType#UNSTOW}. */
+    int lookupType;
     long edgeFrom;
     long edgeTo;
     int edgeKindCode;
@@ -60,6 +64,7 @@ final class ScribeEvent
         containerId = other.containerId;
         factionId = other.factionId;
         delta = other.delta;
+        lookupType = other.lookupType;
         edgeFrom = other.edgeFrom;
         edgeTo = other.edgeTo;
         edgeKindCode = other.edgeKindCode;
@@ -75,6 +80,6 @@ final class ScribeEvent
 
     static boolean isOperation(final int type)
     {
-        return type >= STOW && type <= REPUTATION;
+        return (type >= STOW && type <= REPUTATION) || OPERATION_LOOKUP == type;
     }
 }

@@ -74,6 +74,10 @@
  *     remaining nodes are not posted: they are still in the store). A failed load is retried like a write; the
  *     producer skips nodes it already holds.</li>
  * </ol>
+ * An <b>operation look-up</b> ({@code offerOperationLookup}) is taken in ring order like an operation and
+ * completes once like one, with what the store recorded under a stow's or unstow's key ({@code PENDING} when
+ * nothing); it changes nothing and does not write the pending world changes first.
+ * <p>
  * The producer side allocates nothing in steady state (offers and {@code pollCompletions}); neither does the
  * consumer outside the adapter and failure handling. Both are proven by {@code ScribeAllocationTest}.
  */

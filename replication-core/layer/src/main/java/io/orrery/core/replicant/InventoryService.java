@@ -33,6 +33,17 @@ import org.agrona.concurrent.status.AtomicCounter;
  * otherwise it is refused {@code operationConflict} (counted, {@link #operationConflicts()}) and the recorded outcome
  * stays. The Replicant answers from its recent results when it can; the store decides when it cannot.
  * <p>
+ * <b>Resends after a restart.</b> The recent results live in memory, so after a layer restart a client's resend of
+ * an operation the store applied before the crash finds nothing there, and the cache no longer says what happened:
+ * a stowed item is not in it, and the player's restored position may be older than the unstow it had allowed. So a
+ * request that the recent results do not answer and that the Replicant would refuse for what its cache shows (a
+ * stow of an item not in the cache: {@code notFound}; an unstow out of reach: {@code rejected}) is not refused at
+ * once: the backend asks the store for the outcome recorded under (player, operation id), asynchronously through
+ * Scribe, in ring order ({@link InventoryBackend#lookUpOutcome}, counted in {@link #storeLookups()}). A recorded
+ * replay is answered with its outcome ({@code duplicate} with the item where the operation left it, or the recorded
+ * refusal) and remembered among the recent results; a key recorded for another operation is an
+ * {@code operationConflict}; a key not recorded gets the refusal the Replicant would have given.
+ * <p>
  * Without persistence there is no backend and every request is answered {@code storeUnavailable}: nothing is
  * changed, the client may retry with the same operation id.
  * <p>
@@ -74,6 +85,18 @@ public final class InventoryService
          */
         boolean unstow(long sessionId, long operationId, long playerId, long itemId, long parentZoneId, long x, long y,
             long z);
+
+        /**
+         * Ask the store what it recorded under the player's operation id for a stow or unstow of the item, changing
+         * nothing: for a request the Replicant would refuse from its cache (the item is not there, or the place is
+         * out of the player's reach) although the operation may have been applied already, its result lost (the
+         * layer restarted since). The answer comes back through {@link InventoryService#onRecordedOutcome} later.
+         *
+         * @param operationId the client's operation id (positive): with the player, the store's key.
+         * @param isStow      a stow's key, else an unstow's.
+         * @return true if accepted, false if the backend cannot take it now (the client is told storeUnavailable).
+         */
+        boolean lookUpOutcome(long sessionId, long operationId, long playerId, long itemId, boolean isStow);
     }
 
     private final EntityStore store;
@@ -100,6 +123,7 @@ public final class InventoryService
     private int recentCursor;
     private long reservedOperationIdsRefused;
     private long operationConflicts;
+    private long storeLookups;
     private InventoryBackend backend;
 
     public InventoryService(
@@ -146,6 +170,15 @@ public final class InventoryService
     }
 
     /**
+     * @return requests the recent results did not answer and the cache would have refused, passed to the store to be
+     * answered with the outcome recorded under their key (see the class documentation).
+     */
+    public long storeLookups()
+    {
+        return storeLookups;
+    }
+
+    /**
      * Whether an item is being moved: the Replicant must not let it be destroyed or evicted meanwhile.
      */
     public boolean isPending(final long itemId)
@@ -179,7 +212,7 @@ public final class InventoryService
         }
         if (itemSlot < 0)
         {
-            answer(observer, clientOperationId, itemId, false, OperationStatus.notFound);
+            lookUpOutcome(observer, playerId, clientOperationId, itemId, true); // stowed before a restart?
             return;
         }
         if (EntityIds.isPlayer(itemId) || store.isZone(itemSlot) || !mayTake(playerId, itemSlot))
@@ -240,7 +273,7 @@ public final class InventoryService
         final long z = unstowDecoder.position().z();
         if (!isWithinReach(playerId, zoneId, x, y, z))
         {
-            answer(observer, clientOperationId, itemId, true, OperationStatus.rejected);
+            lookUpOutcome(observer, playerId, clientOperationId, itemId, false); // unstowed before a restart?
             return;
         }
 
@@ -279,6 +312,68 @@ public final class InventoryService
         {
             answer(observer, clientOperationId, itemId, stowed, status);
         }
+    }
+
+    /**
+     * What the store recorded under the key of a request passed to {@link InventoryBackend#lookUpOutcome}; nothing
+     * was changed by the look-up.
+     *
+     * @param stowed where the recorded outcome left the item (meaningful for a recorded replay).
+     * @param status the recorded outcome as a replay answers it ({@code duplicate} if it was applied, the recorded
+     *               refusal otherwise, or {@code operationConflict}); {@code storeUnavailable} when the store could
+     *               not be asked; {@link OperationStatus#NULL_VAL} when the key is not recorded.
+     */
+    public void onRecordedOutcome(
+        final long sessionId,
+        final long clientOperationId,
+        final long itemId,
+        final boolean isStow,
+        final boolean stowed,
+        final OperationStatus status)
+    {
+        if (OperationStatus.operationConflict == status)
+        {
+            operationConflicts++;
+            counters[OrreryCounter.INVENTORY_OPERATION_CONFLICTS.id()].incrementOrdered();
+        }
+        final ClientEgressProxy.ClientObserver observer = observerBySession.get(sessionId);
+        if (null == observer)
+        {
+            return;
+        }
+        if (OperationStatus.NULL_VAL == status)
+        {
+            // never applied: the refusal the cache gave
+            answer(observer, clientOperationId, itemId, !isStow,
+                isStow ? OperationStatus.notFound : OperationStatus.rejected);
+        }
+        else if (OperationStatus.operationConflict == status)
+        {
+            answer(observer, clientOperationId, itemId, store.slotOf(itemId) < 0, status);
+        }
+        else
+        {
+            if (isRecordedByStore(status))
+            {
+                remember(observer.playerEntityId, clientOperationId, itemId, isStow, stowed, status);
+            }
+            answer(observer, clientOperationId, itemId, stowed, status);
+        }
+    }
+
+    private void lookUpOutcome(
+        final ClientEgressProxy.ClientObserver observer,
+        final long playerId,
+        final long clientOperationId,
+        final long itemId,
+        final boolean isStow)
+    {
+        if (!backend.lookUpOutcome(observer.sessionId, clientOperationId, playerId, itemId, isStow))
+        {
+            answer(observer, clientOperationId, itemId, !isStow, OperationStatus.storeUnavailable);
+            return;
+        }
+        storeLookups++;
     }
 
     private void track(final long itemId, final long operationId, final long playerId, final boolean isStow)

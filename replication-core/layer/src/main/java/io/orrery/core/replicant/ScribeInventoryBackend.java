@@ -32,6 +32,10 @@ import org.agrona.collections.LongArrayQueue;
  *     ({@link #ARCHETYPE_STARTER_CRATE}) with id {@link EntityIds#starterItemId(long)} owned by the player: the store
  *     inserts it the first time; every later join replays the operation and changes nothing. Offers refused by
  *     back-pressure are retried each cycle.</li>
+ *     <li><b>Look-up of a recorded outcome</b> ({@link #lookUpOutcome}): for a resend the cache would refuse (after
+ *     a layer restart the recent results are gone), {@link Scribe#offerOperationLookup} asks the store what it
+ *     recorded under (player, operation id); the answer goes to {@link InventoryService#onRecordedOutcome}. It
+ *     changes nothing in the store or the cache.</li>
  * </ul>
  * Operations are keyed in the store by (player, operation id): stow and unstow carry the client's own operation id
  * and the player as owner, so no player's id can name another player's operation.
@@ -56,6 +60,8 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
     private static final int KIND_STOW = 1;
     private static final int KIND_UNSTOW = 2;
     private static final int KIND_GRANT = 3;
+    private static final int KIND_STOW_LOOKUP = 4;
+    private static final int KIND_UNSTOW_LOOKUP = 5;
     private static final short STOWED = DespawnReason.stowed.value();
 
     private final EntityStore store;
@@ -207,6 +213,29 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
     }
 
     @Override
+    public boolean lookUpOutcome(
+        final long sessionId,
+        final long operationId,
+        final long playerId,
+        final long itemId,
+        final boolean isStow)
+    {
+        if (0 == freeCount)
+        {
+            return false;
+        }
+        final int index = freeStack[freeCount - 1];
+        if (!scribe.offerOperationLookup(
+            isStow ? OperationType.STOW : OperationType.UNSTOW, operationId, index, playerId, itemId))
+        {
+            return false;
+        }
+        freeCount--;
+        track(index, isStow ? KIND_STOW_LOOKUP : KIND_UNSTOW_LOOKUP, sessionId, operationId, itemId);
+        return true;
+    }
+
+    @Override
     public void onCompletion(
         final int operationType,
         final long operationId,
@@ -271,6 +300,11 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
                 break;
             }
 
+            case KIND_STOW_LOOKUP:
+            case KIND_UNSTOW_LOOKUP:
+                onLookedUp(KIND_STOW_LOOKUP == kind, sessionId, clientOperationId, itemId, status);
+                break;
+
             case KIND_UNSTOW:
             default:
             {
@@ -288,6 +322,30 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
                 break;
             }
         }
+    }
+
+    /**
+     * The store's record of a key looked up for a resend: nothing changed, nothing enters or leaves the cache (an
+     * item an unstow put in the world is restored with its region). Where the item is follows the same rules as the
+     * operation's own completion.
+     */
+    private void onLookedUp(
+        final boolean isStow, final long sessionId, final long clientOperationId, final long itemId, final int status)
+    {
+        final OperationStatus answer;
+        if (io.orrery.core.persistence.OperationStatus.PENDING == status)
+        {
+            answer = OperationStatus.NULL_VAL; // not recorded: never applied
+        }
+        else
+        {
+            answer = wireStatus(status);
+        }
+        final boolean applied = io.orrery.core.persistence.OperationStatus.isApplied(status);
+        final boolean stowed = isStow ?
+            applied || io.orrery.core.persistence.OperationStatus.CONFLICT == status :
+            !applied && EntityStore.NULL_SLOT == store.slotOf(itemId);
+        inventory.onRecordedOutcome(sessionId, clientOperationId, itemId, isStow, stowed, answer);
     }
 
     /**

@@ -74,7 +74,7 @@ class ScribeAllocationTest
 
             assertTrue(roundEvents >= 30_000, "events per round: " + roundEvents);
             assertTrue(scribe.counter(ScribeCounter.RING_FULL) > 0, "refused offers were exercised");
-            assertTrue(store.batches > 0 && store.operations > 0);
+            assertTrue(store.batches > 0 && store.operations > 0 && store.lookups > 0);
             assertEquals(0, producer, "bytes allocated by Scribe's producer side");
             assertEquals(0, consumer, "bytes allocated by Scribe's consumer");
         }
@@ -124,6 +124,8 @@ class ScribeAllocationTest
         }
         offer(scribe.offerStow(nextOperationId++, step, 7, 0, node));
         offer(scribe.offerUnstow(nextOperationId++, step, 7, node));
+        offer(scribe.offerOperationLookup(OperationType.STOW, nextOperationId - 2, step, 7, node.entityId));
+        offer(scribe.offerOperationLookup(OperationType.UNSTOW, nextOperationId - 1, step, 7, node.entityId));
         offer(scribe.offerNodeUpsert(node));
         scribe.pollCompletions(completionCounter, 1000);
         // consume() runs inside this step when the ring is full; its bytes are the consumer's.
@@ -187,6 +189,7 @@ class ScribeAllocationTest
     private static final class CountingAdapter implements PersistenceAdapter
     {
         long batches;
+        long lookups;
         long entries;
         long operations;
         long balance;
@@ -289,6 +292,13 @@ class ScribeAllocationTest
         public boolean isStowed(final long itemId)
         {
             return false;
+        }
+
+        @Override
+        public int recordedOutcome(final StowOperation op, final int type)
+        {
+            lookups++;
+            return OperationStatus.PENDING;
         }
 
         @Override

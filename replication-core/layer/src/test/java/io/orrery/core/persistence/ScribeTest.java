@@ -289,6 +289,55 @@ class ScribeTest
     }
 
     @Test
+    void shouldReportRecordedOutcomeInRingOrderAndChangeNothingWhenOperationIsLookedUp()
+    {
+        launch(true, (ctx) -> { });
+        final NodeRecord crate = node(300, 5);
+        assertTrue(scribe.offerNodeUpsert(crate));
+        assertTrue(scribe.offerOperationLookup(OperationType.STOW, 1, 201, 77, 300));
+        assertTrue(scribe.offerStow(1, 101, 77, 9, crate));
+        assertTrue(scribe.offerNodeUpsert(node(400, 1)));
+        assertTrue(scribe.offerOperationLookup(OperationType.STOW, 1, 202, 77, 300));
+        assertTrue(scribe.offerOperationLookup(OperationType.UNSTOW, 1, 203, 77, 300));
+        assertTrue(scribe.offerOperationLookup(OperationType.STOW, 1, 204, 77, 301));
+        assertTrue(scribe.offerOperationLookup(OperationType.STOW, 1, 205, 78, 300));
+        assertEquals(6, scribe.pendingOperations(), "look-ups are pending operations until polled");
+
+        scribe.invokeConsumer();
+        assertEquals(6, scribe.pollCompletions(collector, 100));
+        assertEquals(List.of(
+            new Completion(OperationType.STOW_LOOKUP, 1, 201, OperationStatus.PENDING, 0, 0),
+            new Completion(OperationType.STOW, 1, 101, OperationStatus.OK, 0, 0),
+            new Completion(OperationType.STOW_LOOKUP, 1, 202, OperationStatus.DUPLICATE, OperationStatus.OK, 0),
+            new Completion(OperationType.UNSTOW_LOOKUP, 1, 203, OperationStatus.OPERATION_CONFLICT,
+                OperationStatus.OPERATION_CONFLICT, 0),
+            new Completion(OperationType.STOW_LOOKUP, 1, 204, OperationStatus.OPERATION_CONFLICT,
+                OperationStatus.OPERATION_CONFLICT, 0),
+            new Completion(OperationType.STOW_LOOKUP, 1, 205, OperationStatus.PENDING, 0, 0)), completions);
+        assertTrue(store.isStowed(300));
+        assertNull(store.node(400), "a look-up does not write the pending world changes");
+        assertEquals(1, scribe.counter(ScribeCounter.OPERATIONS_APPLIED), "look-ups are neither applied...");
+        assertEquals(0, scribe.counter(ScribeCounter.OPERATIONS_REJECTED), "...nor rejected");
+        assertThrows(IllegalArgumentException.class,
+            () -> scribe.offerOperationLookup(OperationType.WALLET, 1, 206, 77, 0));
+    }
+
+    @Test
+    void shouldCompleteLookupAsStoreErrorWhenClosedWhileStoreStaysDown()
+    {
+        launch(false, (ctx) -> ctx.closeTimeoutNs(TimeUnit.MILLISECONDS.toNanos(200))
+            .retryBackoffMaxNs(TimeUnit.MILLISECONDS.toNanos(10)));
+        store.down(true);
+        assertTrue(scribe.offerOperationLookup(OperationType.UNSTOW, 3, 13, 5, 1));
+
+        scribe.close();
+
+        assertEquals(1, scribe.pollCompletions(collector, 10));
+        assertEquals(List.of(new Completion(OperationType.UNSTOW_LOOKUP, 3, 13, OperationStatus.STORE_ERROR, 0, 0)),
+            completions);
+    }
+
+    @Test
     void shouldLeaveItemStowedAndOutOfGraphWhenStowFollowsPendingUpserts()
     {
         launch(true, (ctx) -> { });

@@ -431,6 +431,25 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
     }
 
     @Override
+    public int recordedOutcome(final StowOperation op, final int type)
+    {
+        enter();
+        synchronized (this)
+        {
+            calls.add("lookup " + op.entityId);
+            if (!replay(op, type))
+            {
+                return OperationStatus.PENDING;
+            }
+            if (OperationStatus.DUPLICATE == op.status && OperationStatus.OK != op.firstStatus)
+            {
+                op.status = op.firstStatus; // a replay of a refusal returns the refusal
+            }
+            return op.status;
+        }
+    }
+
+    @Override
     public synchronized long nodeCount()
     {
         return nodes.size();
