@@ -88,6 +88,7 @@ public final class LayerMetrics
             case MAX_DUTY_CYCLE_NS:
             case SERVERS_CONNECTED:
             case OCS_CELLS_HOT:
+            case ADMISSION_CLOSED:
                 return true;
 
             default:
