@@ -15,6 +15,10 @@ import io.orrery.core.ThreadingMode;
 import io.orrery.core.atlas.ShardConfig;
 import io.orrery.core.server.ServerLink;
 import io.orrery.core.status.OrreryCounter;
+import io.orrery.fleet.FleetPolicy;
+import io.orrery.fleet.InProcessFleet;
+import io.orrery.fleet.ProcessFleet;
+import io.orrery.fleet.ShardConnection;
 import io.orrery.servers.Durations;
 import io.orrery.servers.GameServer;
 import io.orrery.servers.ReplicationLayerServer;
@@ -35,6 +39,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -163,6 +168,10 @@ public final class ShardLauncher implements Callable<Integer>
         "postgres:jdbc:postgresql://host/db?user=... (default: none, nothing persisted).")
     String store;
 
+    @CommandLine.Option(names = "--crowd-at", description = "Where crowd bots gather: x,y in metres (default: " +
+        "${DEFAULT-VALUE}, the border of the bundled shards).")
+    String crowdAt = "0,0";
+
     @CommandLine.Option(names = "--child-jvm-options", description = "Extra JVM options of game server processes " +
         "(default: ${DEFAULT-VALUE}).")
     String childJvmOptions = "-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1";
@@ -174,6 +183,8 @@ public final class ShardLauncher implements Callable<Integer>
     private final List<ChildServer> children = new ArrayList<>();
     private final AtomicLong errors = new AtomicLong();
     private SwarmSummary summary;
+    private ShardFleet shardFleet;
+    private final EnumMap<OrreryCounter, Long> finalCounters = new EnumMap<>(OrreryCounter.class);
 
     public ShardLauncher()
     {
@@ -217,7 +228,9 @@ public final class ShardLauncher implements Callable<Integer>
         }
         childSecret = new String(secret, StandardCharsets.UTF_8);
         final long durationNs = Durations.parseNs(duration);
-        final int[] serverIds = config.serverIds();
+        final long[] crowdMm = parseCrowdAt();
+        final int[] spareServerIds = spareOnlyServerIds(config);
+        final int[] serverIds = baseServerIds(config, spareServerIds);
         if (!output.isDirectory() && !output.mkdirs())
         {
             throw new IOException("cannot create " + output);
@@ -225,6 +238,13 @@ public final class ShardLauncher implements Callable<Integer>
         out.printf(Locale.ROOT, "shard %s: %d game servers (%s), %d bots, %s, mode %s, heartbeat timeout %d ms%n",
             config.source(), serverIds.length, java.util.Arrays.toString(serverIds), bots, duration, mode,
             config.heartbeatTimeoutMs());
+        if (spareServerIds.length > 0)
+        {
+            out.printf(Locale.ROOT, "dynamic meshing: spare servers %s held by the %s fleet, started when the mesh " +
+                "asks (balance every %d ms, server capacity %.1f)%n", java.util.Arrays.toString(spareServerIds),
+                mode, config.balanceIntervalMs(), config.serverCapacity());
+            shardFleet = new ShardFleet(out, spareServerIds, System.nanoTime());
+        }
 
         ReplicationLayer layer = null;
         BotSwarm swarm = null;
@@ -234,13 +254,18 @@ public final class ShardLauncher implements Callable<Integer>
         try
         {
             adapter = null == store ? null : io.orrery.persistence.PersistenceAdapters.open(store);
-            layer = ReplicationLayer.launch(new ReplicationLayer.Context()
+            final ReplicationLayer.Context layerCtx = new ReplicationLayer.Context()
                 .threadingMode(ThreadingMode.SHARED)
                 .tokenSecret(secret)
                 .developmentMode(developmentMode())
                 .maxSessions(Math.max(ReplicationLayer.Context.MAX_SESSIONS_DEFAULT, bots + 64))
                 .shardConfig(config)
-                .persistenceAdapter(adapter));
+                .persistenceAdapter(adapter);
+            if (null != shardFleet)
+            {
+                layerCtx.atlas().fleetControl(shardFleet.control());
+            }
+            layer = ReplicationLayer.launch(layerCtx);
             out.println("replication layer up: aeron dir " + layer.aeronDirectoryName() + (null == adapter ? "" :
                 ", store " + adapter.name() + ", " + layer.counter(OrreryCounter.ENTITIES_RESTORED) +
                 " entities restored"));
@@ -253,9 +278,13 @@ public final class ShardLauncher implements Callable<Integer>
             {
                 startAgents(layer, serverIds, secret);
             }
+            if (null != shardFleet)
+            {
+                startFleet(layer, secret);
+            }
             awaitServersJoined(serverIds.length);
 
-            swarm = BotSwarm.launch(swarmSettings(layer, secret, durationNs));
+            swarm = BotSwarm.launch(swarmSettings(layer, secret, durationNs, crowdMm));
             run(layer, swarm, durationNs, Durations.parseNs(progressInterval));
             summary = swarm.stop();
             out.print(summary.toText());
@@ -271,15 +300,21 @@ public final class ShardLauncher implements Callable<Integer>
             Files.write(new File(output, "summary.json").toPath(),
                 summary.toJson().getBytes(StandardCharsets.UTF_8));
 
+            final boolean fleetOk = stopFleet();
             final boolean serversOk = stopServers();
             report(layer);
-            final int exitCode = exitCode(serversOk, swarm);
+            if (null != shardFleet)
+            {
+                shardFleet.report(mode);
+            }
+            final int exitCode = exitCode(serversOk && fleetOk, swarm);
             out.println("shard: exit code " + exitCode);
             return exitCode;
         }
         finally
         {
             CloseHelper.quietClose(swarm);
+            CloseHelper.quietClose(shardFleet);
             CloseHelper.quietCloseAll(runners);
             destroyChildrenNow();
             CloseHelper.quietClose(layer);
@@ -303,7 +338,8 @@ public final class ShardLauncher implements Callable<Integer>
         return summary;
     }
 
-    private BotSwarm.Settings swarmSettings(final ReplicationLayer layer, final byte[] secret, final long durationNs)
+    private BotSwarm.Settings swarmSettings(
+        final ReplicationLayer layer, final byte[] secret, final long durationNs, final long[] crowdMm)
     {
         final long extentMm = (long)(worldHalfExtentM * 1000);
         final long hotspotMm = extentMm * 2 / 5;
@@ -325,7 +361,139 @@ public final class ShardLauncher implements Callable<Integer>
             // a loop around the origin through every quadrant: commuters cross every border of the bundled shards
             .hotspotsMm(new long[]{ -hotspotMm, -hotspotMm, hotspotMm, -hotspotMm, hotspotMm, hotspotMm,
                 -hotspotMm, hotspotMm })
-            .crowdMm(0, 0);
+            .crowdMm(crowdMm[0], crowdMm[1]);
+    }
+
+    /**
+     * @return the fleet of dynamic meshing (the spare servers), or null when the shard has no spare territory.
+     */
+    ShardFleet fleet()
+    {
+        return shardFleet;
+    }
+
+    /**
+     * @return a layer counter's value when the run was reported, or -1 before.
+     */
+    long finalCounter(final OrreryCounter counter)
+    {
+        return finalCounters.getOrDefault(counter, -1L);
+    }
+
+    /**
+     * @return the servers all of whose territories are spare (dynamic meshing starts them when it needs them), in
+     * the order of the shard file's server list.
+     */
+    static int[] spareOnlyServerIds(final ShardConfig config)
+    {
+        final int[] serverIds = config.serverIds();
+        final int[] spare = new int[serverIds.length];
+        int count = 0;
+        for (final int serverId : serverIds)
+        {
+            boolean hasTerritory = false;
+            boolean allSpare = true;
+            for (int t = 0; t < config.territoryCount(); t++)
+            {
+                final ShardConfig.Territory territory = config.territory(t);
+                if (territory.serverId == serverId)
+                {
+                    hasTerritory = true;
+                    allSpare &= territory.spare;
+                }
+            }
+            if (hasTerritory && allSpare)
+            {
+                spare[count++] = serverId;
+            }
+        }
+        return java.util.Arrays.copyOf(spare, count);
+    }
+
+    /**
+     * @return the servers started at launch: every server of the shard file but the spare-only ones.
+     */
+    static int[] baseServerIds(final ShardConfig config, final int[] spareServerIds)
+    {
+        return java.util.Arrays.stream(config.serverIds())
+            .filter((id) -> java.util.Arrays.stream(spareServerIds).noneMatch((spare) -> spare == id))
+            .toArray();
+    }
+
+    private long[] parseCrowdAt()
+    {
+        final String[] parts = crowdAt.split(",");
+        try
+        {
+            if (2 == parts.length)
+            {
+                return new long[]{ Math.round(Double.parseDouble(parts[0].trim()) * 1000),
+                    Math.round(Double.parseDouble(parts[1].trim()) * 1000) };
+            }
+        }
+        catch (final NumberFormatException ignore)
+        {
+            // reported below
+        }
+        throw new CommandLine.ParameterException(new CommandLine(this), "--crowd-at must be x,y in metres: " +
+            crowdAt);
+    }
+
+    /**
+     * The fleet of the launcher's mode, holding the spare servers, on its own runner.
+     */
+    private void startFleet(final ReplicationLayer layer, final byte[] secret)
+    {
+        final int[] spare = shardFleet.spareServerIds();
+        final ShardConnection connection = new ShardConnection()
+            .aeronDirectoryName(layer.aeronDirectoryName())
+            .ingressChannel(layer.context().serverIngressChannel())
+            .ingressStreamId(layer.context().serverIngressStreamId())
+            .tokenSecret(secret)
+            .developmentMode(developmentMode())
+            .tickHz(tickHz)
+            .npcsPerTerritory(npcs)
+            .maxSpeedMps(maxSpeedMps)
+            .worldHalfExtentM(worldHalfExtentM)
+            .seed(seed);
+        final FleetPolicy policy = new FleetPolicy()
+            .minSize(0)
+            .maxSize(spare.length)
+            .serverIds(spare);
+        if (MODE_PROCESSES.equals(mode))
+        {
+            final ProcessFleet.Settings settings = new ProcessFleet.Settings()
+                .jvmOptions(childJvmOptions)
+                .output(out)
+                .extraArguments("--report-interval=" + progressInterval);
+            shardFleet.start((listener) -> new ProcessFleet(
+                policy, connection, listener, shardFleet.clock(), settings));
+        }
+        else
+        {
+            shardFleet.start((listener) -> new InProcessFleet(
+                policy, connection, listener, shardFleet.clock(), layer.context().aeron()));
+        }
+    }
+
+    /**
+     * Stop the fleet's servers (gracefully) and its runner.
+     *
+     * @return true if none of its servers failed (a server the mesh retired did not).
+     */
+    private boolean stopFleet()
+    {
+        if (null == shardFleet)
+        {
+            return true;
+        }
+        shardFleet.close();
+        if (!shardFleet.isOk())
+        {
+            out.println("shard: a server of the fleet failed");
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -491,8 +659,25 @@ public final class ShardLauncher implements Callable<Integer>
                 {
                     out.println("        " + GameServer.statusLine(agent));
                 }
+                if (null != shardFleet)
+                {
+                    shardFleet.printStatus();
+                    out.println("        " + dynamicCounters(layer));
+                }
+            }
+            if (null != shardFleet)
+            {
+                shardFleet.sample();
             }
         }
+    }
+
+    private static String dynamicCounters(final ReplicationLayer layer)
+    {
+        return String.format(Locale.ROOT, "dynamic meshing: fleet requests %d territory splits %d merges %d border " +
+            "moves %d admission closed %d", layer.counter(OrreryCounter.FLEET_REQUESTS),
+            layer.counter(OrreryCounter.TERRITORY_SPLITS), layer.counter(OrreryCounter.TERRITORY_MERGES),
+            layer.counter(OrreryCounter.TERRITORY_BORDER_MOVES), layer.counter(OrreryCounter.ADMISSION_CLOSED));
     }
 
     /**
@@ -543,6 +728,7 @@ public final class ShardLauncher implements Callable<Integer>
         final StringBuilder line = new StringBuilder("replication layer:");
         for (final OrreryCounter counter : OrreryCounter.values())
         {
+            finalCounters.put(counter, layer.counter(counter));
             final String name = counter.name();
             if (name.contains("SERVER") || name.contains("HANDOFF") || name.contains("EPOCH") ||
                 name.contains("UNAUTHORISED") || name.contains("FAILOVER") || name.contains("TERRITOR") ||
@@ -554,6 +740,10 @@ public final class ShardLauncher implements Callable<Integer>
             }
         }
         out.println(line);
+        if (null != shardFleet || layer.counter(OrreryCounter.TERRITORY_BORDER_MOVES) > 0)
+        {
+            out.println(dynamicCounters(layer));
+        }
         final org.HdrHistogram.Histogram state = layer.replicant().stateResidence().getIntervalHistogram();
         final org.HdrHistogram.Histogram input = layer.replicant().inputResidence().getIntervalHistogram();
         out.printf(Locale.ROOT, "replication layer residence: server state in -> client offer p50 %.3f p99 %.3f " +
