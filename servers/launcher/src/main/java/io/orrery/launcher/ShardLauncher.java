@@ -59,8 +59,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * dies stops by itself the same way) and destroys whatever is left on exit. The layer and the bots run in this process in
  * both modes.
  * <p>
- * Exit code 0 only if every game server joined and ran to the end (children exited 0), every bot connected and the
- * swarm's correctness counts are zero.
+ * Dynamic meshing: the servers of the shard config's spare-only territories are not started at launch. A
+ * {@link ShardFleet} holds them (an {@link InProcessFleet} or a {@link ProcessFleet}, by mode, on its own runner) and
+ * starts or retires them when Atlas asks (its {@code ServerFleetControl}); the launcher waits only for the other
+ * servers to join and reports the fleet's events and the dynamic meshing counters.
+ * <p>
+ * Exit code 0 only if every game server started at launch joined and ran to the end (children exited 0), no server
+ * of the fleet failed (a retired one did not), every bot connected and the swarm's correctness counts are zero.
  * <p>
  * Threading: the main thread only orchestrates and reports (it may sleep); everything else runs on agent threads or
  * in child processes.
