@@ -173,6 +173,11 @@ public final class ShardLauncher implements Callable<Integer>
         "postgres:jdbc:postgresql://host/db?user=... (default: none, nothing persisted).")
     String store;
 
+    @CommandLine.Option(names = "--settle", description = "After the swarm, keep the shard running this long, e.g. " +
+        "5s: with dynamic meshing the load left with the bots, so territories merge and servers retire " +
+        "(default: ${DEFAULT-VALUE}).")
+    String settle = "0s";
+
     @CommandLine.Option(names = "--crowd-at", description = "Where crowd bots gather: x,y in metres (default: " +
         "${DEFAULT-VALUE}, the border of the bundled shards).")
     String crowdAt = "0,0";
@@ -304,6 +309,7 @@ public final class ShardLauncher implements Callable<Integer>
             }
             Files.write(new File(output, "summary.json").toPath(),
                 summary.toJson().getBytes(StandardCharsets.UTF_8));
+            settle(layer, Durations.parseNs(settle), Durations.parseNs(progressInterval));
 
             final boolean fleetOk = stopFleet();
             final boolean serversOk = stopServers();
@@ -673,6 +679,39 @@ public final class ShardLauncher implements Callable<Integer>
             if (null != shardFleet)
             {
                 shardFleet.sample();
+            }
+        }
+    }
+
+    /**
+     * Keep the shard running without bots, printing the servers and the dynamic meshing counters.
+     */
+    private void settle(final ReplicationLayer layer, final long settleNs, final long progressNs)
+        throws InterruptedException
+    {
+        if (settleNs <= 0)
+        {
+            return;
+        }
+        out.printf(Locale.ROOT, "shard: settling for %s without bots%n", settle);
+        final long startNs = System.nanoTime();
+        final long endNs = startNs + settleNs;
+        long nextProgressNs = startNs + progressNs;
+        long nowNs;
+        while ((nowNs = System.nanoTime()) - endNs < 0)
+        {
+            Thread.sleep(Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(endNs - nowNs))));
+            if (null != shardFleet)
+            {
+                shardFleet.sample();
+            }
+            if (nowNs - nextProgressNs >= 0)
+            {
+                nextProgressNs += progressNs;
+                out.printf(Locale.ROOT, "%6.1fs settling: servers %d handoffs %d entities %d%n",
+                    (nowNs - startNs) / 1e9, layer.counter(OrreryCounter.SERVERS_CONNECTED),
+                    layer.counter(OrreryCounter.HANDOFFS_COMMITTED), layer.counter(OrreryCounter.ENTITIES));
+                out.println("        " + dynamicCounters(layer));
             }
         }
     }
