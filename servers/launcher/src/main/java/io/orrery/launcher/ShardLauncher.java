@@ -56,8 +56,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * layer's Aeron client); {@code processes} starts each game server as a child JVM ({@link GameServer}, the current
  * java and class path, the required {@code --add-opens}) attached to this process's media driver directory, forwards
  * their output prefixed with the server id, stops them by closing their standard input (a child whose launcher
- * dies stops by itself the same way) and destroys whatever is left on exit. The layer and the bots run in this process in
- * both modes.
+ * dies stops by itself the same way) and destroys whatever is left on exit. The layer and the bots run in this
+ * process in both modes.
  * <p>
  * Dynamic meshing: the servers of the shard config's spare-only territories are not started at launch. A
  * {@link ShardFleet} holds them (an {@link InProcessFleet} or a {@link ProcessFleet}, by mode, on its own runner) and
