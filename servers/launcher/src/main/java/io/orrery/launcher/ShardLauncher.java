@@ -15,6 +15,10 @@ import io.orrery.core.ThreadingMode;
 import io.orrery.core.atlas.ShardConfig;
 import io.orrery.core.server.ServerLink;
 import io.orrery.core.status.OrreryCounter;
+import io.orrery.fleet.FleetPolicy;
+import io.orrery.fleet.InProcessFleet;
+import io.orrery.fleet.ProcessFleet;
+import io.orrery.fleet.ShardConnection;
 import io.orrery.servers.Durations;
 import io.orrery.servers.GameServer;
 import io.orrery.servers.ReplicationLayerServer;
@@ -35,6 +39,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -51,11 +56,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * layer's Aeron client); {@code processes} starts each game server as a child JVM ({@link GameServer}, the current
  * java and class path, the required {@code --add-opens}) attached to this process's media driver directory, forwards
  * their output prefixed with the server id, stops them by closing their standard input (a child whose launcher
- * dies stops by itself the same way) and destroys whatever is left on exit. The layer and the bots run in this process in
- * both modes.
+ * dies stops by itself the same way) and destroys whatever is left on exit. The layer and the bots run in this
+ * process in both modes.
  * <p>
- * Exit code 0 only if every game server joined and ran to the end (children exited 0), every bot connected and the
- * swarm's correctness counts are zero.
+ * Dynamic meshing: the servers of the shard config's spare-only territories are not started at launch. A
+ * {@link ShardFleet} holds them (an {@link InProcessFleet} or a {@link ProcessFleet}, by mode, on its own runner) and
+ * starts or retires them when Atlas asks (its {@code ServerFleetControl}); the launcher waits only for the other
+ * servers to join and reports the fleet's events and the dynamic meshing counters.
+ * <p>
+ * Exit code 0 only if every game server started at launch joined and ran to the end (children exited 0), no server
+ * of the fleet failed (a retired one did not), every bot connected and the swarm's correctness counts are zero.
  * <p>
  * Threading: the main thread only orchestrates and reports (it may sleep); everything else runs on agent threads or
  * in child processes.
@@ -164,6 +174,15 @@ public final class ShardLauncher implements Callable<Integer>
         "postgres:jdbc:postgresql://host/db?user=... (default: none, nothing persisted).")
     String store;
 
+    @CommandLine.Option(names = "--settle", description = "After the swarm, keep the shard running this long, e.g. " +
+        "5s: with dynamic meshing the load left with the bots, so territories merge and servers retire " +
+        "(default: ${DEFAULT-VALUE}).")
+    String settle = "0s";
+
+    @CommandLine.Option(names = "--crowd-at", description = "Where crowd bots gather: x,y in metres (default: " +
+        "${DEFAULT-VALUE}, the border of the bundled shards).")
+    String crowdAt = "0,0";
+
     @CommandLine.Option(names = "--child-jvm-options", description = "Extra JVM options of game server processes " +
         "(default: ${DEFAULT-VALUE}).")
     String childJvmOptions = "-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1";
@@ -175,6 +194,8 @@ public final class ShardLauncher implements Callable<Integer>
     private final List<ChildServer> children = new ArrayList<>();
     private final AtomicLong errors = new AtomicLong();
     private SwarmSummary summary;
+    private ShardFleet shardFleet;
+    private final EnumMap<OrreryCounter, Long> finalCounters = new EnumMap<>(OrreryCounter.class);
 
     public ShardLauncher()
     {
@@ -218,7 +239,9 @@ public final class ShardLauncher implements Callable<Integer>
         }
         childSecret = new String(secret, StandardCharsets.UTF_8);
         final long durationNs = Durations.parseNs(duration);
-        final int[] serverIds = config.serverIds();
+        final long[] crowdMm = parseCrowdAt();
+        final int[] spareServerIds = spareOnlyServerIds(config);
+        final int[] serverIds = baseServerIds(config, spareServerIds);
         if (!output.isDirectory() && !output.mkdirs())
         {
             throw new IOException("cannot create " + output);
@@ -226,6 +249,13 @@ public final class ShardLauncher implements Callable<Integer>
         out.printf(Locale.ROOT, "shard %s: %d game servers (%s), %d bots, %s, mode %s, heartbeat timeout %d ms%n",
             config.source(), serverIds.length, java.util.Arrays.toString(serverIds), bots, duration, mode,
             config.heartbeatTimeoutMs());
+        if (spareServerIds.length > 0)
+        {
+            out.printf(Locale.ROOT, "dynamic meshing: spare servers %s held by the %s fleet, started when the mesh " +
+                "asks (balance every %d ms, server capacity %.1f)%n", java.util.Arrays.toString(spareServerIds),
+                mode, config.balanceIntervalMs(), config.serverCapacity());
+            shardFleet = new ShardFleet(out, spareServerIds, System.nanoTime());
+        }
 
         ReplicationLayer layer = null;
         BotSwarm swarm = null;
@@ -235,13 +265,18 @@ public final class ShardLauncher implements Callable<Integer>
         try
         {
             adapter = null == store ? null : io.orrery.persistence.PersistenceAdapters.open(store);
-            layer = ReplicationLayer.launch(new ReplicationLayer.Context()
+            final ReplicationLayer.Context layerCtx = new ReplicationLayer.Context()
                 .threadingMode(ThreadingMode.SHARED)
                 .tokenSecret(secret)
                 .developmentMode(developmentMode())
                 .maxSessions(Math.max(ReplicationLayer.Context.MAX_SESSIONS_DEFAULT, bots + 64))
                 .shardConfig(config)
-                .persistenceAdapter(adapter));
+                .persistenceAdapter(adapter);
+            if (null != shardFleet)
+            {
+                layerCtx.atlas().fleetControl(shardFleet.control());
+            }
+            layer = ReplicationLayer.launch(layerCtx);
             out.println("replication layer up: aeron dir " + layer.aeronDirectoryName() + (null == adapter ? "" :
                 ", store " + adapter.name() + ", " + layer.counter(OrreryCounter.ENTITIES_RESTORED) +
                 " entities restored"));
@@ -254,9 +289,13 @@ public final class ShardLauncher implements Callable<Integer>
             {
                 startAgents(layer, serverIds, secret);
             }
+            if (null != shardFleet)
+            {
+                startFleet(layer, secret);
+            }
             awaitServersJoined(serverIds.length);
 
-            swarm = BotSwarm.launch(swarmSettings(layer, secret, durationNs));
+            swarm = BotSwarm.launch(swarmSettings(layer, secret, durationNs, crowdMm));
             run(layer, swarm, durationNs, Durations.parseNs(progressInterval));
             summary = swarm.stop();
             out.print(summary.toText());
@@ -271,16 +310,23 @@ public final class ShardLauncher implements Callable<Integer>
             }
             Files.write(new File(output, "summary.json").toPath(),
                 summary.toJson().getBytes(StandardCharsets.UTF_8));
+            settle(layer, Durations.parseNs(settle), Durations.parseNs(progressInterval));
 
+            final boolean fleetOk = stopFleet();
             final boolean serversOk = stopServers();
             report(layer);
-            final int exitCode = exitCode(serversOk, swarm);
+            if (null != shardFleet)
+            {
+                shardFleet.report(mode);
+            }
+            final int exitCode = exitCode(serversOk && fleetOk, swarm);
             out.println("shard: exit code " + exitCode);
             return exitCode;
         }
         finally
         {
             CloseHelper.quietClose(swarm);
+            CloseHelper.quietClose(shardFleet);
             CloseHelper.quietCloseAll(runners);
             destroyChildrenNow();
             CloseHelper.quietClose(layer);
@@ -304,7 +350,8 @@ public final class ShardLauncher implements Callable<Integer>
         return summary;
     }
 
-    private BotSwarm.Settings swarmSettings(final ReplicationLayer layer, final byte[] secret, final long durationNs)
+    private BotSwarm.Settings swarmSettings(
+        final ReplicationLayer layer, final byte[] secret, final long durationNs, final long[] crowdMm)
     {
         final long extentMm = (long)(worldHalfExtentM * 1000);
         final long hotspotMm = extentMm * 2 / 5;
@@ -326,7 +373,139 @@ public final class ShardLauncher implements Callable<Integer>
             // a loop around the origin through every quadrant: commuters cross every border of the bundled shards
             .hotspotsMm(new long[]{ -hotspotMm, -hotspotMm, hotspotMm, -hotspotMm, hotspotMm, hotspotMm,
                 -hotspotMm, hotspotMm })
-            .crowdMm(0, 0);
+            .crowdMm(crowdMm[0], crowdMm[1]);
+    }
+
+    /**
+     * @return the fleet of dynamic meshing (the spare servers), or null when the shard has no spare territory.
+     */
+    ShardFleet fleet()
+    {
+        return shardFleet;
+    }
+
+    /**
+     * @return a layer counter's value when the run was reported, or -1 before.
+     */
+    long finalCounter(final OrreryCounter counter)
+    {
+        return finalCounters.getOrDefault(counter, -1L);
+    }
+
+    /**
+     * @return the servers all of whose territories are spare (dynamic meshing starts them when it needs them), in
+     * the order of the shard file's server list.
+     */
+    static int[] spareOnlyServerIds(final ShardConfig config)
+    {
+        final int[] serverIds = config.serverIds();
+        final int[] spare = new int[serverIds.length];
+        int count = 0;
+        for (final int serverId : serverIds)
+        {
+            boolean hasTerritory = false;
+            boolean allSpare = true;
+            for (int t = 0; t < config.territoryCount(); t++)
+            {
+                final ShardConfig.Territory territory = config.territory(t);
+                if (territory.serverId == serverId)
+                {
+                    hasTerritory = true;
+                    allSpare &= territory.spare;
+                }
+            }
+            if (hasTerritory && allSpare)
+            {
+                spare[count++] = serverId;
+            }
+        }
+        return java.util.Arrays.copyOf(spare, count);
+    }
+
+    /**
+     * @return the servers started at launch: every server of the shard file but the spare-only ones.
+     */
+    static int[] baseServerIds(final ShardConfig config, final int[] spareServerIds)
+    {
+        return java.util.Arrays.stream(config.serverIds())
+            .filter((id) -> java.util.Arrays.stream(spareServerIds).noneMatch((spare) -> spare == id))
+            .toArray();
+    }
+
+    private long[] parseCrowdAt()
+    {
+        final String[] parts = crowdAt.split(",");
+        try
+        {
+            if (2 == parts.length)
+            {
+                return new long[]{ Math.round(Double.parseDouble(parts[0].trim()) * 1000),
+                    Math.round(Double.parseDouble(parts[1].trim()) * 1000) };
+            }
+        }
+        catch (final NumberFormatException ignore)
+        {
+            // reported below
+        }
+        throw new CommandLine.ParameterException(new CommandLine(this), "--crowd-at must be x,y in metres: " +
+            crowdAt);
+    }
+
+    /**
+     * The fleet of the launcher's mode, holding the spare servers, on its own runner.
+     */
+    private void startFleet(final ReplicationLayer layer, final byte[] secret)
+    {
+        final int[] spare = shardFleet.spareServerIds();
+        final ShardConnection connection = new ShardConnection()
+            .aeronDirectoryName(layer.aeronDirectoryName())
+            .ingressChannel(layer.context().serverIngressChannel())
+            .ingressStreamId(layer.context().serverIngressStreamId())
+            .tokenSecret(secret)
+            .developmentMode(developmentMode())
+            .tickHz(tickHz)
+            .npcsPerTerritory(npcs)
+            .maxSpeedMps(maxSpeedMps)
+            .worldHalfExtentM(worldHalfExtentM)
+            .seed(seed);
+        final FleetPolicy policy = new FleetPolicy()
+            .minSize(0)
+            .maxSize(spare.length)
+            .serverIds(spare);
+        if (MODE_PROCESSES.equals(mode))
+        {
+            final ProcessFleet.Settings settings = new ProcessFleet.Settings()
+                .jvmOptions(childJvmOptions)
+                .output(out)
+                .extraArguments("--report-interval=" + progressInterval);
+            shardFleet.start((listener) -> new ProcessFleet(
+                policy, connection, listener, shardFleet.clock(), settings));
+        }
+        else
+        {
+            shardFleet.start((listener) -> new InProcessFleet(
+                policy, connection, listener, shardFleet.clock(), layer.context().aeron()));
+        }
+    }
+
+    /**
+     * Stop the fleet's servers (gracefully) and its runner.
+     *
+     * @return true if none of its servers failed (a server the mesh retired did not).
+     */
+    private boolean stopFleet()
+    {
+        if (null == shardFleet)
+        {
+            return true;
+        }
+        shardFleet.close();
+        if (!shardFleet.isOk())
+        {
+            out.println("shard: a server of the fleet failed");
+            return false;
+        }
+        return true;
     }
 
     /**
@@ -492,8 +671,58 @@ public final class ShardLauncher implements Callable<Integer>
                 {
                     out.println("        " + GameServer.statusLine(agent));
                 }
+                if (null != shardFleet)
+                {
+                    shardFleet.printStatus();
+                    out.println("        " + dynamicCounters(layer));
+                }
+            }
+            if (null != shardFleet)
+            {
+                shardFleet.sample();
             }
         }
+    }
+
+    /**
+     * Keep the shard running without bots, printing the servers and the dynamic meshing counters.
+     */
+    private void settle(final ReplicationLayer layer, final long settleNs, final long progressNs)
+        throws InterruptedException
+    {
+        if (settleNs <= 0)
+        {
+            return;
+        }
+        out.printf(Locale.ROOT, "shard: settling for %s without bots%n", settle);
+        final long startNs = System.nanoTime();
+        final long endNs = startNs + settleNs;
+        long nextProgressNs = startNs + progressNs;
+        long nowNs;
+        while ((nowNs = System.nanoTime()) - endNs < 0)
+        {
+            Thread.sleep(Math.max(1, Math.min(50, TimeUnit.NANOSECONDS.toMillis(endNs - nowNs))));
+            if (null != shardFleet)
+            {
+                shardFleet.sample();
+            }
+            if (nowNs - nextProgressNs >= 0)
+            {
+                nextProgressNs += progressNs;
+                out.printf(Locale.ROOT, "%6.1fs settling: servers %d handoffs %d entities %d%n",
+                    (nowNs - startNs) / 1e9, layer.counter(OrreryCounter.SERVERS_CONNECTED),
+                    layer.counter(OrreryCounter.HANDOFFS_COMMITTED), layer.counter(OrreryCounter.ENTITIES));
+                out.println("        " + dynamicCounters(layer));
+            }
+        }
+    }
+
+    private static String dynamicCounters(final ReplicationLayer layer)
+    {
+        return String.format(Locale.ROOT, "dynamic meshing: fleet requests %d territory splits %d merges %d border " +
+            "moves %d admission closed %d", layer.counter(OrreryCounter.FLEET_REQUESTS),
+            layer.counter(OrreryCounter.TERRITORY_SPLITS), layer.counter(OrreryCounter.TERRITORY_MERGES),
+            layer.counter(OrreryCounter.TERRITORY_BORDER_MOVES), layer.counter(OrreryCounter.ADMISSION_CLOSED));
     }
 
     /**
@@ -544,6 +773,7 @@ public final class ShardLauncher implements Callable<Integer>
         final StringBuilder line = new StringBuilder("replication layer:");
         for (final OrreryCounter counter : OrreryCounter.values())
         {
+            finalCounters.put(counter, layer.counter(counter));
             final String name = counter.name();
             if (name.contains("SERVER") || name.contains("HANDOFF") || name.contains("EPOCH") ||
                 name.contains("UNAUTHORISED") || name.contains("FAILOVER") || name.contains("TERRITOR") ||
@@ -555,6 +785,10 @@ public final class ShardLauncher implements Callable<Integer>
             }
         }
         out.println(line);
+        if (null != shardFleet || layer.counter(OrreryCounter.TERRITORY_BORDER_MOVES) > 0)
+        {
+            out.println(dynamicCounters(layer));
+        }
         final org.HdrHistogram.Histogram state = layer.replicant().stateResidence().getIntervalHistogram();
         final org.HdrHistogram.Histogram input = layer.replicant().inputResidence().getIntervalHistogram();
         out.printf(Locale.ROOT, "replication layer residence: server state in -> client offer p50 %.3f p99 %.3f " +
