@@ -4,6 +4,7 @@
 package io.orrery.core;
 
 import io.aeron.ExclusivePublication;
+import io.orrery.core.client.ClientLink;
 import io.orrery.core.client.ClientSession;
 import io.orrery.core.common.EntityIds;
 import io.orrery.core.replicant.EntityStore;
@@ -353,6 +354,51 @@ class ReplicationLayerTest
         shard.drain();
         assertEquals(0, shard.counter(OrreryCounter.SESSIONS_ACTIVE));
         assertFalse(slow.isConnected());
+    }
+
+    @Test
+    void shouldResumeWithAFreshSnapshotWhenDroppedAsSlowConsumerAndResumptionIsOn()
+    {
+        shard = new TestShard((ctx) -> ctx.bandwidthBytesPerTick(8 * 1024));
+        try (ClientLink resuming = new ClientLink(shard.clientAeron,
+            new ClientLink.Settings().clock(shard.clock).responseStreamId(2002).resume(true)))
+        {
+            final ClientSession slow = resuming.connect(shard.token(1), null);
+            shard.await(() -> 0 == resuming.doWork() && slow.isConnected(), "connected");
+            for (int i = 0; i < 100; i++)
+            {
+                shard.createEntity(ENTITY + i, i, 0.5f);
+            }
+            // the client stops reading: the layer drops it as a slow consumer
+            final long limitTicks = shard.layer.context().slowConsumerTimeoutNs() / TestShard.TICK_NS + 20;
+            for (int t = 0; t < limitTicks * 2 && shard.counter(OrreryCounter.SESSIONS_SLOW_CONSUMER) == 0; t++)
+            {
+                for (int i = 0; i < 100; i++)
+                {
+                    final int slot = shard.store().slotOf(ENTITY + i);
+                    shard.store().position(slot, shard.store().positionX(slot) + 100, 0, 0);
+                }
+                shard.clock.advance(TestShard.TICK_NS);
+                shard.layer.doWork();
+            }
+            assertEquals(1, shard.counter(OrreryCounter.SESSIONS_SLOW_CONSUMER));
+
+            // reading again, it resumes after its backoff instead of ending, and gets the world again
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!(slow.isConnected() && 1 == slow.resumptions() && slow.view().contains(ENTITY + 99)))
+            {
+                // the clock keeps pace with real time while the media driver connects the new publications
+                if (0 == shard.layer.doWork() + resuming.doWork())
+                {
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                    shard.clock.advance(TimeUnit.MILLISECONDS.toNanos(1));
+                }
+                assertTrue(System.nanoTime() < deadline, "resumed: " + slow.state() + " reason " +
+                    slow.disconnectReason() + " loss " + slow.lastLossCause() + " resumes " + slow.resumesStarted());
+            }
+            assertEquals(ClientSession.LOSS_SLOW_CONSUMER, slow.lastLossCause());
+            assertEquals(1, shard.counter(OrreryCounter.SESSIONS_ACTIVE));
+        }
     }
 
     /**

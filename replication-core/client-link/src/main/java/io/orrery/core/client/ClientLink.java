@@ -60,8 +60,9 @@ import java.util.concurrent.TimeUnit;
  * ({@link ClientSession#REASON_LAYER_GONE} or {@link ClientSession#REASON_LOCAL_TIMEOUT}).
  * <p>
  * Resumption ({@link Settings#resume(boolean)}; off by default for an embedder that wants to decide, on in the bot
- * swarm). Instead of ending on a lost layer, or on a Disconnect with reason {@code shutdown} (a layer stopping cleanly,
- * as for a restart), the session reports {@link ClientSession.State#RESUMING}
+ * swarm). Instead of ending on a lost layer, on a Disconnect with reason {@code shutdown} (a layer stopping cleanly,
+ * as for a restart) or {@code slowConsumer} (it fell behind, as when every session of a restarted layer resumes at
+ * once), the session reports {@link ClientSession.State#RESUMING}
  * ({@link ClientListener#onResumeStarted}), drops its egress image, opens a new ingress publication and sends its
  * hello again (same token, a new correlation id) after a delay drawn uniformly from the initial backoff
  * {@link Settings#resumeBackoffInitialNs(long)} (1 s), so a crowd that lost its layer at the same moment does not
@@ -883,6 +884,14 @@ public final class ClientLink implements Agent, AutoCloseable
             {
                 session.onLayerLost();
                 startResume(session, ClientSession.LOSS_SHUTDOWN); // a layer stopping cleanly, to be restarted
+            }
+            else if (settings.resume && DisconnectReason.slowConsumer.value() == reason &&
+                ClientSession.State.CONNECTED == session.state)
+            {
+                // dropped for falling behind (a burst such as every session resuming at once): resume with backoff
+                // and one fresh snapshot; a client that stays too slow is dropped again, less and less often
+                session.onLayerLost();
+                startResume(session, ClientSession.LOSS_SLOW_CONSUMER);
             }
             else
             {

@@ -59,7 +59,8 @@ public interface ClientListener
      * kept.
      *
      * @param cause {@link ClientSession#LOSS_IMAGE_CLOSED}, {@link ClientSession#LOSS_INGRESS_GONE},
-     *              {@link ClientSession#LOSS_SILENCE} or {@link ClientSession#LOSS_SHUTDOWN}.
+     *              {@link ClientSession#LOSS_SILENCE}, {@link ClientSession#LOSS_SHUTDOWN} or
+     *              {@link ClientSession#LOSS_SLOW_CONSUMER}.
      */
     default void onResumeStarted(final ClientSession session, final int cause)
     {

@@ -68,6 +68,11 @@ public final class ClientSession
      * gone); seen at once when an input or heartbeat finds it not connected.
      */
     public static final int LOSS_INGRESS_GONE = 4;
+    /**
+     * Session loss cause (with resumption on): the layer disconnected the session as a slow consumer (its egress
+     * stayed back-pressured past the layer's limit); the session resumes with a fresh snapshot after its backoff.
+     */
+    public static final int LOSS_SLOW_CONSUMER = 5;
     static final int SENT_RING_SIZE = 1024;
     private static final int SENT_RING_MASK = SENT_RING_SIZE - 1;
     private static final int PROTOCOL_VERSION = 1;
@@ -499,7 +504,7 @@ public final class ClientSession
 
     /**
      * @return why the layer was last lost: {@link #LOSS_IMAGE_CLOSED}, {@link #LOSS_SILENCE}, {@link #LOSS_SHUTDOWN},
-     * {@link #LOSS_INGRESS_GONE}, or 0 if never.
+     * {@link #LOSS_INGRESS_GONE}, {@link #LOSS_SLOW_CONSUMER}, or 0 if never.
      */
     public int lastLossCause()
     {

@@ -6,6 +6,7 @@ package io.orrery.core.atlas;
 import io.aeron.Counter;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.core.status.OrreryCounter;
+import io.orrery.wire.EntityIdSpace;
 import io.orrery.wire.codec.EntityCreateRequestDecoder;
 import io.orrery.wire.codec.EntityDestroyRequestDecoder;
 import io.orrery.wire.codec.EntityStateBatchDecoder;
@@ -178,6 +179,14 @@ final class ServerWrites
     private void onRejectedWrite(
         final ServerConnection sender, final long entityId, final int slot, final long epoch, final int templateId)
     {
+        if (EntityStore.NULL_SLOT != slot && Atlas.NO_SERVER == mesh.owner[slot] && 0 == epoch &&
+            0 == store.authorityEpoch(slot) && EntityIdSpace.isInServerBlock(entityId, sender.serverId))
+        {
+            // the sender created the entity and writes it before Atlas's first assignment of it has come back through
+            // the rings: not a violation; its state is streamed to its authority at epoch 1 right after
+            increment(OrreryCounter.WRITES_BEFORE_ASSIGNMENT);
+            return;
+        }
         final boolean stale = EntityStore.NULL_SLOT != slot &&
             (epoch < store.authorityEpoch(slot) || (mesh.handoffReleased[slot] && mesh.owner[slot] == sender.index));
         if (stale)

@@ -102,7 +102,9 @@ public enum OrreryCounter
     FLEET_REQUESTS(79, "game servers the mesh asked its fleet to start or retire"),
     ADMISSION_CLOSED(80,
         "1 while the shard refuses new players: every game server above its high-water mark and no spare left"),
-    REJECTED_SHARD_FULL(81, "hellos rejected: shard full (admission closed by dynamic meshing)");
+    REJECTED_SHARD_FULL(81, "hellos rejected: shard full (admission closed by dynamic meshing)"),
+    WRITES_BEFORE_ASSIGNMENT(82,
+        "server writes of an entity it just created, dropped before Atlas's first assignment of it arrived");
 
     /**
      * Aeron counter type id of every Orrery system counter.

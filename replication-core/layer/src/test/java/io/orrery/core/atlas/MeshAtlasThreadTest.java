@@ -45,7 +45,7 @@ class MeshAtlasThreadTest
         final TestGameServer one = shard.startServer(1, null);
         final TestGameServer two = shard.startServer(2, null);
         final ClientSession bot = shard.connect(PLAYER, new MeshHandoffTest.OwnEntityWatcher());
-        shard.ticksUntil(() -> one.owns(PLAYER), 100, "player assigned to server 1");
+        shard.ticksUntil(() -> one.owns(PLAYER), 600, "player assigned to server 1");
         final long atlasThreadId = threadIdOf("orrery-atlas");
         assertTrue(atlasThreadId > 0, "Atlas runs on a thread of its own");
 
