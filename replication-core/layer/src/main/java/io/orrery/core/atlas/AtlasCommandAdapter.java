@@ -7,7 +7,6 @@ import io.orrery.wire.atlas.EntityAddedDecoder;
 import io.orrery.wire.atlas.EntityMovedDecoder;
 import io.orrery.wire.atlas.EntityRemovedDecoder;
 import io.orrery.wire.atlas.HandoffAcceptedDecoder;
-import io.orrery.wire.atlas.MessageHeaderDecoder;
 import io.orrery.wire.atlas.ServerFailedDecoder;
 import io.orrery.wire.atlas.ServerJoinedDecoder;
 import io.orrery.wire.atlas.ServerLoadDecoder;
@@ -15,7 +14,6 @@ import io.orrery.wire.atlas.ServerSeenDecoder;
 import io.orrery.wire.atlas.StreamOutDecoder;
 import io.orrery.wire.atlas.TickDecoder;
 import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 /**
@@ -28,13 +26,9 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * <p>
  * Threading: the ring's one reader thread only. Zero allocation.
  */
-public final class AtlasCommandAdapter implements MessageHandler
+public final class AtlasCommandAdapter extends AtlasRingReader
 {
-    private static final int HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
-
-    private final RingBuffer ring;
     private final AtlasCommandHandler handler;
-    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final ServerJoinedDecoder serverJoined = new ServerJoinedDecoder();
     private final ServerFailedDecoder serverFailed = new ServerFailedDecoder();
     private final ServerLoadDecoder serverLoad = new ServerLoadDecoder();
@@ -46,76 +40,26 @@ public final class AtlasCommandAdapter implements MessageHandler
     private final StreamOutDecoder streamOut = new StreamOutDecoder();
     private final HandoffAcceptedDecoder handoffAccepted = new HandoffAcceptedDecoder();
 
-    private long unknown;
-    private long malformed;
-
     /**
      * @param ring    the command ring, this adapter its only reader.
      * @param handler told every command, in order.
      */
     public AtlasCommandAdapter(final RingBuffer ring, final AtlasCommandHandler handler)
     {
-        this.ring = ring;
+        super(ring);
         this.handler = handler;
     }
 
-    /**
-     * Reads up to {@code limit} messages from the ring and dispatches them, across the ring's end: a single
-     * {@link RingBuffer#read(MessageHandler, int)} stops where the ring wraps, so a second read takes what was
-     * written after the wrap. Returns 0 only when the ring was empty.
-     *
-     * @return the number of records read (unknown and malformed ones included).
-     */
-    public int poll(final int limit)
-    {
-        final int read = ring.read(this, limit);
-        return read < limit ? read + ring.read(this, limit - read) : read;
-    }
-
-    /**
-     * Records that were not Atlas commands (record type, schema id or template id unknown).
-     */
-    public long unknown()
-    {
-        return unknown;
-    }
-
-    /**
-     * Records too short for their SBE header or for the block length the header gives.
-     */
-    public long malformed()
-    {
-        return malformed;
-    }
-
-    /**
-     * One ring record: checks it, decodes it and calls the handler. Called by {@link #poll(int)}.
-     */
     @Override
-    public void onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    void dispatch(
+        final int templateId,
+        final MutableDirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version,
+        final int bodyLength)
     {
-        if (AtlasRings.MSG_TYPE_ID != msgTypeId)
-        {
-            unknown++;
-            return;
-        }
-        if (length < HEADER_LENGTH)
-        {
-            malformed++;
-            return;
-        }
-        header.wrap(buffer, index);
-        if (MessageHeaderDecoder.SCHEMA_ID != header.schemaId())
-        {
-            unknown++;
-            return;
-        }
-
-        final int blockLength = header.blockLength();
-        final int version = header.version();
-        final int offset = index + HEADER_LENGTH;
-        final int bodyLength = length - HEADER_LENGTH;
-        switch (header.templateId())
+        switch (templateId)
         {
             case EntityMovedDecoder.TEMPLATE_ID:
                 if (fits(EntityMovedDecoder.BLOCK_LENGTH, blockLength, bodyLength))
@@ -207,18 +151,8 @@ public final class AtlasCommandAdapter implements MessageHandler
                 break;
 
             default:
-                unknown++;
+                onUnknown();
                 break;
         }
-    }
-
-    private boolean fits(final int minBlockLength, final int blockLength, final int bodyLength)
-    {
-        if (blockLength < minBlockLength || bodyLength < blockLength)
-        {
-            malformed++;
-            return false;
-        }
-        return true;
     }
 }
