@@ -76,6 +76,7 @@ class TransferSwarmTest
             final PersistenceAdapter adapter = adapters[s];
             shards[s] = EmbeddedShard.launch(SECRET, 128, (ctx) -> ctx
                 .shardName(name)
+                .maxEntities(8 * 1024) // two layers share the test JVM's heap with the database driver and the swarm
                 .persistenceAdapter(adapter)
                 .persistenceFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
                 .authority(new ScriptedAuthority(new ScriptedAuthority.Settings().npcCount(10))));
