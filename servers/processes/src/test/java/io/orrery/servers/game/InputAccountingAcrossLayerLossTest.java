@@ -71,9 +71,10 @@ class InputAccountingAcrossLayerLossTest
             rig.ticksUntil(() -> a.lastReceivedNs() - thawedAtNs > 0 && a.lastAcknowledgedInput() > lastBefore, 90,
                 "the layer heard from again");
             rig.ticks(30); // the layer's input rate limit drops part of the burst; its bucket refills
-            final long afterThaw = rig.send(a, 0, 1);
+            final long afterThaw = rig.send(a, 0, 1); // retried while the layer drains its backlog: more counted
             rig.ticksUntil(() -> a.lastAcknowledgedInput() == afterThaw, 90, "an input after the thaw acknowledged");
-            assertEquals(liveBackPressured, a.inputsBackPressured(), "a live layer's back-pressure stays counted");
+            final long live = a.inputsBackPressured();
+            assertTrue(live >= liveBackPressured, "a live layer's back-pressure stays counted");
 
             // the layer dies with inputs in its ingress: offers back-pressured after it was last heard from
             rig.freezeLayer();
@@ -82,12 +83,12 @@ class InputAccountingAcrossLayerLossTest
             final long deadBackPressured = offerUntilBackPressured(rig, a);
             final long sentToDeadLayer = a.inputSequence() - acknowledgedAtFreeze;
             assertTrue(sentToDeadLayer > 0, "inputs sent to the dead layer");
-            assertEquals(liveBackPressured + deadBackPressured, a.inputsBackPressured(), "not yet known dead");
+            assertEquals(live + deadBackPressured, a.inputsBackPressured(), "not yet known dead");
             final long unsentBefore = a.inputsUnsentLayerGone();
             final long measuredBefore = latency.count;
             rig.ticksUntil(() -> ClientSession.State.RESUMING == a.state(), 300,
                 () -> "resuming after the layer's silence: " + a.state());
-            assertEquals(liveBackPressured, a.inputsBackPressured(), "the dead layer's back-pressure moved out");
+            assertEquals(live, a.inputsBackPressured(), "the dead layer's back-pressure moved out");
             assertEquals(unsentBefore + deadBackPressured, a.inputsUnsentLayerGone(), "never sent: layer gone");
             assertEquals(sentToDeadLayer, a.inputsUnacknowledgedAtLayerLoss(), "sent, unacknowledged, lost");
 
