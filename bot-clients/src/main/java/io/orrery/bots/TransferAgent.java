@@ -228,6 +228,27 @@ final class TransferAgent implements Agent
         return bot.request(nowNs) ? 1 : 0;
     }
 
+    /**
+     * @return the control-path events of every bot and link so far (resends, rejoins, session resumptions, requests
+     * sent or answered, sessions opened, responses refused): a window in which this sum does not move is the steady state in which the bots only dwell.
+     */
+    long controlEvents()
+    {
+        long events = welcomed.get() + transfers.get();
+        for (final TransferBot bot : bots)
+        {
+            events += bot.resends + bot.reconnects + bot.resumes + bot.operationId + bot.lateResults + bot.refused +
+                bot.storeUnavailable + bot.mismatches;
+        }
+        for (final ShardLink shard : links)
+        {
+            final ClientLink link = shard.link;
+            events += link.sessionCount() + link.unknownImageMessages() + link.malformedMessages() +
+                link.untrustedRejects() + link.responsesTooLong() + link.responseImagesRefused();
+        }
+        return events;
+    }
+
     long nowNs()
     {
         return nowNs;

@@ -57,6 +57,7 @@ final class TransferBot implements ClientListener
     long storeUnavailable;
     long resends;
     long reconnects;
+    long resumes;
     long mismatches;
     long lateResults;
 
@@ -174,6 +175,12 @@ final class TransferBot implements ClientListener
             everWelcomed = true;
             agent.onFirstWelcome();
         }
+    }
+
+    @Override
+    public void onResumeStarted(final ClientSession session, final int cause)
+    {
+        resumes++;
     }
 
     @Override

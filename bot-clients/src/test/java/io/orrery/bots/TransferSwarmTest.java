@@ -253,11 +253,29 @@ class TransferSwarmTest
             }
             // warm-up: every branch of the steady duty cycle runs and is compiled
             runFor(swarm, TimeUnit.SECONDS.toNanos(3));
-            final long before = AllocationMeter.threadAllocatedBytes();
-            runFor(swarm, TimeUnit.SECONDS.toNanos(2));
-            final long allocated = AllocationMeter.threadAllocatedBytes() - before;
+            // a window counts only when it was the steady state: on a loaded machine a bot thread starved past the
+            // layer-loss timeout resumes its session (the control path, which may allocate): measure again then
+            long allocated = -1;
+            long disturbedWindows = 0;
+            for (int window = 0; window < 5 && allocated < 0; window++)
+            {
+                final long eventsBefore = agent.controlEvents();
+                final long before = AllocationMeter.threadAllocatedBytes();
+                runFor(swarm, TimeUnit.SECONDS.toNanos(2));
+                final long bytes = AllocationMeter.threadAllocatedBytes() - before;
+                if (agent.controlEvents() == eventsBefore && dwelling(agent) == BOTS)
+                {
+                    allocated = bytes;
+                }
+                else
+                {
+                    disturbedWindows++;
+                }
+            }
+            assertTrue(allocated >= 0, "every one of " + disturbedWindows + " windows saw control-path events");
             assertEquals(BOTS, dwelling(agent), "bots still in their shards");
-            assertEquals(0, allocated, "bytes allocated on the bot thread while the bots stay in their shards");
+            assertEquals(0, allocated, "bytes allocated on the bot thread while the bots stay in their shards (" +
+                disturbedWindows + " earlier windows saw control-path events)");
             assertEquals(0, swarm.stop().correctnessErrors());
         }
         finally
