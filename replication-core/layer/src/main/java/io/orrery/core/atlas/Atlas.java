@@ -80,12 +80,14 @@ public final class Atlas implements AtlasCommandHandler
     private final long welcomeTimeoutNs;
     private final long handoffTimeoutNs;
     private final long hysteresisMm;
+    private final int handoffPacing;
 
     private final int[] serverIds;
     private final long[] sessionId;
     private final long[] lastHeardNs;
     private final boolean[] bound;
     private final int[] territoryCount;
+    private final int[] handoffsTo;
     private final int[] entityCount;
     private final int[] reportedEntityCount;
     private final float[] reportedCpuLoad;
@@ -137,6 +139,7 @@ public final class Atlas implements AtlasCommandHandler
         this.welcomeTimeoutNs = Math.max(heartbeatTimeoutNs, welcomeTimeoutNs);
         handoffTimeoutNs = config.handoffTimeoutMs() * 1_000_000L;
         hysteresisMm = Math.round(config.handoffHysteresisM() * 1000);
+        handoffPacing = 0 == config.handoffPacing() ? Integer.MAX_VALUE : config.handoffPacing();
 
         serverIds = config.serverIds();
         final int servers = serverIds.length;
@@ -144,6 +147,7 @@ public final class Atlas implements AtlasCommandHandler
         lastHeardNs = new long[servers];
         bound = new boolean[servers];
         territoryCount = new int[servers];
+        handoffsTo = new int[servers];
         entityCount = new int[servers];
         reportedEntityCount = new int[servers];
         reportedCpuLoad = new float[servers];
@@ -706,6 +710,12 @@ public final class Atlas implements AtlasCommandHandler
      */
     private void scanTerritories()
     {
+        Arrays.fill(handoffsTo, 0);
+        for (int i = 0, n = inFlight.size(); i < n; i++)
+        {
+            handoffsTo[entities.handoffTarget[inFlight.getInt(i)]]++;
+        }
+        int waiting = 0;
         for (int i = 0, n = entities.size(); i < n; i++)
         {
             final int slot = entities.activeSlot(i);
@@ -732,9 +742,18 @@ public final class Atlas implements AtlasCommandHandler
                 territories.depthInside(territory, entities.x[topSlot], entities.y[topSlot], entities.z[topSlot]) >=
                 hysteresisMm)
             {
-                startHandoff(slot, current, target, territory);
+                if (handoffsTo[target] < handoffPacing)
+                {
+                    handoffsTo[target]++;
+                    startHandoff(slot, current, target, territory);
+                }
+                else
+                {
+                    waiting++; // paced: the current owner keeps simulating it until a slot frees
+                }
             }
         }
+        counters[OrreryCounter.HANDOFFS_WAITING.id()].setOrdered(waiting);
     }
 
     /**

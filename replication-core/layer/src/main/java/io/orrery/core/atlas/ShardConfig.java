@@ -25,6 +25,7 @@ import java.util.List;
  *   heartbeat-timeout 500         # ms without a LoadReport before a server is declared dead
  *   handoff-timeout 250           # ms to wait for the releasing server's final state
  *   handoff-hysteresis 0          # metres an entity must be inside another box before it is handed over
+ *   handoff-pacing 64             # handoffs in flight to one server at most (0: no limit); the rest wait their turn
  *   spawn 0 0 0 100               # x y z radius in metres: where new players appear
  *   input-buffer 64               # inputs kept per player entity for handoff and failover
  *   balance 1000 8 0.5            # dynamic: every 1000 ms move box borders by at most 8 m (at least 0.5 m)
@@ -50,6 +51,7 @@ public final class ShardConfig
     public static final long HEARTBEAT_TIMEOUT_MS_DEFAULT = 500;
     public static final long HANDOFF_TIMEOUT_MS_DEFAULT = 250;
     public static final int INPUT_BUFFER_DEFAULT = 64;
+    public static final int HANDOFF_PACING_DEFAULT = 64;
     private static final long MM_PER_M = 1000;
 
     /**
@@ -144,6 +146,7 @@ public final class ShardConfig
     private final long heartbeatTimeoutMs;
     private final long handoffTimeoutMs;
     private final double handoffHysteresisM;
+    private final int handoffPacing;
     private final double spawnXM;
     private final double spawnYM;
     private final double spawnZM;
@@ -166,6 +169,7 @@ public final class ShardConfig
         heartbeatTimeoutMs = b.heartbeatTimeoutMs;
         handoffTimeoutMs = b.handoffTimeoutMs;
         handoffHysteresisM = b.handoffHysteresisM;
+        handoffPacing = b.handoffPacing;
         spawnXM = b.spawn[0];
         spawnYM = b.spawn[1];
         spawnZM = b.spawn[2];
@@ -419,6 +423,15 @@ public final class ShardConfig
         return handoffHysteresisM;
     }
 
+    /**
+     * @return the most handoffs in flight to one server at once (0: no limit): a border that moves over a crowd, or
+     * a split, hands its entities over in waves the receiving server can stream in between its ticks.
+     */
+    public int handoffPacing()
+    {
+        return handoffPacing;
+    }
+
     public double spawnXM()
     {
         return spawnXM;
@@ -484,6 +497,7 @@ public final class ShardConfig
         long heartbeatTimeoutMs = HEARTBEAT_TIMEOUT_MS_DEFAULT;
         long handoffTimeoutMs = HANDOFF_TIMEOUT_MS_DEFAULT;
         double handoffHysteresisM;
+        int handoffPacing = HANDOFF_PACING_DEFAULT;
         double[] spawn = {0, 0, 0, 100};
         int inputBuffer = INPUT_BUFFER_DEFAULT;
         long balanceIntervalMs;
@@ -562,6 +576,12 @@ public final class ShardConfig
                     expect(words, 2, line, "handoff-hysteresis <metres>");
                     handoffHysteresisM = nonNegative(
                         parseDouble(words[1], line, "handoff hysteresis"), line, "handoff hysteresis");
+                    break;
+
+                case "handoff-pacing":
+                    expect(words, 2, line, "handoff-pacing <handoffs in flight per server, 0 for no limit>");
+                    handoffPacing = (int)Math.min(Integer.MAX_VALUE, nonNegative(
+                        parseLong(words[1], line, "handoff pacing"), line, "handoff pacing"));
                     break;
 
                 case "spawn":

@@ -104,7 +104,9 @@ public enum OrreryCounter
         "1 while the shard refuses new players: every game server above its high-water mark and no spare left"),
     REJECTED_SHARD_FULL(81, "hellos rejected: shard full (admission closed by dynamic meshing)"),
     WRITES_BEFORE_ASSIGNMENT(82,
-        "server writes of an entity it just created, dropped before Atlas's first assignment of it arrived");
+        "server writes of an entity it just created, dropped before Atlas's first assignment of it arrived"),
+    HANDOFFS_WAITING(83,
+        "entities due to be handed off that wait for a slot: their receiving server has handoff-pacing in flight");
 
     /**
      * Aeron counter type id of every Orrery system counter.

@@ -110,6 +110,64 @@ class AtlasStateMachineTest
     }
 
     @Test
+    void shouldPaceHandoffsToOneServerWhenACrowdCrossesAtOnce()
+    {
+        atlas = new Atlas(ShardConfig.parse(
+            "servers 1,2\n" +
+            "territory 1 server 1 box -inf -inf -inf 0 inf inf\n" +
+            "territory 2 server 2 box 0 -inf -inf inf inf inf\n" +
+            "handoff-pacing 4\n", "paced"), 64, 0, counters, new RecordingDecisions(decisions));
+        joinBoth();
+        final int crowd = 10;
+        for (int i = 0; i < crowd; i++)
+        {
+            atlas.onEntityAdded(ENTITY + i, INCARNATION, 0, false, -10_000, i * 1_000L, 0, 0);
+        }
+        for (int i = 0; i < crowd; i++)
+        {
+            atlas.onEntityMoved(ENTITY + i, INCARNATION, 0, 10_000, i * 1_000L, 0);
+        }
+        decisions.clear();
+
+        final List<Long> started = new ArrayList<>();
+        int ticks = 0;
+        while (started.size() < crowd && ticks++ < 20)
+        {
+            tick();
+            final List<Long> wave = new ArrayList<>();
+            for (final String d : decisions)
+            {
+                if (d.startsWith("handoff "))
+                {
+                    wave.add(Long.parseLong(d.split(" ")[2].split("/")[0]));
+                }
+            }
+            decisions.clear();
+            assertTrue(wave.size() <= 4, "at most 4 in flight to server 2: " + wave);
+            assertEquals(Math.min(4, crowd - started.size()), wave.size(), "a full wave while entities wait");
+            assertEquals(crowd - started.size() - wave.size(), counter(OrreryCounter.HANDOFFS_WAITING));
+            long handoffId = started.size();
+            for (final long entity : wave)
+            {
+                assertFalse(started.contains(entity), "one handoff per entity");
+                started.add(entity);
+                atlas.onStreamOut(nowNs, 0, S1, entity, 1);
+                atlas.onHandoffAccepted(nowNs, 1, S2, ++handoffId, entity);
+            }
+            advance(33);
+        }
+        tick();
+        assertEquals(crowd, started.size());
+        assertEquals(3, ticks, "10 entities in waves of 4, 4 and 2");
+        assertEquals(0, counter(OrreryCounter.HANDOFFS_WAITING));
+        for (int i = 0; i < crowd; i++)
+        {
+            assertEquals(2, atlas.authorityOf(ENTITY + i));
+        }
+        assertEquals(crowd, atlas.handoffsCommitted());
+    }
+
+    @Test
     void shouldCommitFromTheCacheWhenTheReleasingServerDoesNotAnswer()
     {
         joinBoth();

@@ -28,6 +28,7 @@ class ShardConfigTest
         assertEquals(500, config.heartbeatTimeoutMs());
         assertEquals(250, config.handoffTimeoutMs());
         assertEquals(100, config.spawnRadiusM());
+        assertEquals(ShardConfig.HANDOFF_PACING_DEFAULT, config.handoffPacing());
         assertTrue(config.hasServer(2));
         assertFalse(config.hasServer(3));
     }
@@ -59,6 +60,7 @@ class ShardConfigTest
             "heartbeat-timeout 800",
             "handoff-timeout 90",
             "handoff-hysteresis 2",
+            "handoff-pacing 0",
             "spawn 1 2 3 4",
             "input-buffer 16"), "t.shard");
         assertEquals(3, config.territoryCount());
@@ -70,6 +72,7 @@ class ShardConfigTest
         assertEquals(800, config.heartbeatTimeoutMs());
         assertEquals(90, config.handoffTimeoutMs());
         assertEquals(2, config.handoffHysteresisM());
+        assertEquals(0, config.handoffPacing(), "no limit");
         assertEquals(3, config.spawnZM());
         assertEquals(16, config.inputBuffer());
         assertTrue(config.territory(2).isNear(99_000, 0, 0, 2_000));
@@ -113,6 +116,7 @@ class ShardConfigTest
         assertTrue(error("servers 1,1").startsWith("t.shard:1: server 1 listed twice"));
         assertTrue(error("territory 1 server 1 box -inf -inf -inf inf inf inf").contains("no 'servers'"));
         assertTrue(error("servers 1\nheartbeat-timeout 0").startsWith("t.shard:2: must be positive"));
+        assertTrue(error("servers 1\nhandoff-pacing -1").startsWith("t.shard:2: handoff pacing"));
         assertTrue(error("servers 1\nterritory 1 server 1 box -inf -inf -inf inf inf inf\ndefault-territory 7")
             .startsWith("t.shard:3: default territory"));
     }
