@@ -166,8 +166,8 @@ class ShardLauncherTest
         assertTrue(launcher.finalCounter(OrreryCounter.TERRITORY_MERGES) >= 1, "a merge once the crowd left");
         assertTrue(fleet.events().stream().anyMatch((e) -> e.contains("server 3 retired by the mesh: stopping")),
             () -> "server 3 retired: " + fleet.events());
-        System.out.printf(Locale.ROOT, "dynamic shard (" + mode + "): server 3 decision to first simulated tick %.1f ms, " +
-            "%d splits, %d merges, %d border moves, %d fleet requests (load average %s)%n",
+        System.out.printf(Locale.ROOT, "dynamic shard (" + mode + "): server 3 decision to first simulated tick " +
+            "%.1f ms, %d splits, %d merges, %d border moves, %d fleet requests (load average %s)%n",
             fleet.spinUpNs(3) / 1e6, launcher.finalCounter(OrreryCounter.TERRITORY_SPLITS),
             launcher.finalCounter(OrreryCounter.TERRITORY_MERGES),
             launcher.finalCounter(OrreryCounter.TERRITORY_BORDER_MOVES),
