@@ -35,7 +35,7 @@ public record MeshFrame(MeshSnapshot snapshot, long[] serverPlayers, int[] heat,
     /**
      * Write as one JSON object: servers (ids, active, cost, cpu, entities as Atlas counts them and as reported),
      * territories (id, server, epoch, box [min x, min y, max x, max y] in metres, clipped), borders moved, handoffs
-     * committed, and the density grid when {@code withHeat}.
+     * committed, splits and merges, and the density grid when {@code withHeat}.
      *
      * @param json     to write to.
      * @param withHeat also write the density grid.
@@ -46,6 +46,8 @@ public record MeshFrame(MeshSnapshot snapshot, long[] serverPlayers, int[] heat,
         json.beginObject()
             .member("bordersMoved", s.bordersMoved)
             .member("handoffs", s.handoffsCommitted)
+            .member("splits", s.splits)
+            .member("merges", s.merges)
             .member("halfExtentM", halfExtentM);
         json.name("servers").beginArray();
         for (int i = 0; i < s.serverIds.length; i++)

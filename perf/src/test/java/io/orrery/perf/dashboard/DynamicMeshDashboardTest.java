@@ -222,6 +222,10 @@ class DynamicMeshDashboardTest
             assertTrue((Long)((JavascriptExecutor)driver).executeScript(
                 "return document.querySelectorAll('svg[data-plot=\"server-cost\"] line.event').length;") >= 1,
                 "border moves as events on the time axis");
+            assertEquals(Boolean.TRUE, ((JavascriptExecutor)driver).executeScript(
+                "return Array.from(document.querySelectorAll('svg[data-plot=\"servers-in-use\"] line.event'))" +
+                "  .some(function (e) { return e.getAttribute('data-event').indexOf('border move') >= 0; });"),
+                "mesh events on the servers-in-use plot, labelled");
 
             // the slider shows an earlier map: the border was elsewhere in the first sample than at the end
             final Object endBorder = map.get(3);

@@ -471,7 +471,8 @@ public final class Atlas implements AtlasCommandHandler
         }
         snapshot = new MeshSnapshot(nowNs, serverIds.clone(), active, entityCount.clone(), costs,
             reportedCpuLoad.clone(), reportedEntityCount.clone(), ids, owners, territoryEpoch.clone(), zones, boxes,
-            bordersMoved(), handoffsCommitted);
+            bordersMoved(), handoffsCommitted, null == balancer ? 0 : balancer.splits(),
+            null == balancer ? 0 : balancer.merges());
     }
 
     /**

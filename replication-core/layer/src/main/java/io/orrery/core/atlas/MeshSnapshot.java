@@ -35,6 +35,11 @@ public final class MeshSnapshot
     public final long[] territoryBoxes;
     public final long bordersMoved;
     public final long handoffsCommitted;
+    /**
+     * Territories split off a loaded server to a spare, and merged into a neighbour, since Atlas started.
+     */
+    public final long splits;
+    public final long merges;
 
     MeshSnapshot(
         final long timeNs,
@@ -50,7 +55,9 @@ public final class MeshSnapshot
         final boolean[] territoryIsZone,
         final long[] territoryBoxes,
         final long bordersMoved,
-        final long handoffsCommitted)
+        final long handoffsCommitted,
+        final long splits,
+        final long merges)
     {
         this.timeNs = timeNs;
         this.serverIds = serverIds;
@@ -66,6 +73,8 @@ public final class MeshSnapshot
         this.territoryBoxes = territoryBoxes;
         this.bordersMoved = bordersMoved;
         this.handoffsCommitted = handoffsCommitted;
+        this.splits = splits;
+        this.merges = merges;
     }
 
     /**
