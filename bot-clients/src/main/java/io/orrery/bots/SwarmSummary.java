@@ -95,6 +95,8 @@ public final class SwarmSummary
         final InventoryCounters inventory = new InventoryCounters();
         final Histogram inventoryLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         long commutes = 0;
+        long minTimeDilationPerMille = 1000;
+        long timeDilationChanges = 0;
         for (final BotAgent agent : agents)
         {
             unknownImage += agent.link().unknownImageMessages();
@@ -150,6 +152,8 @@ public final class SwarmSummary
                 longestGapNs = Math.max(longestGapNs, session.longestUpdateGapNs());
                 longestResumeNs = Math.max(longestResumeNs, session.longestResumeNs());
                 resuming += ClientSession.State.RESUMING == session.state() ? 1 : 0;
+                minTimeDilationPerMille = Math.min(minTimeDilationPerMille, session.minTimeDilationPerMille());
+                timeDilationChanges += session.timeDilationChanges();
             }
         }
         summary.botsConnected = connected;
@@ -168,6 +172,9 @@ public final class SwarmSummary
         summary.counts.put("despawnsReceived", despawns);
         summary.counts.put("commutesCompleted", commutes);
         summary.counts.put("authorityChangesSeen", authorityChanges);
+        // the lowest time dilation any bot was told (1000 = real time throughout), and how often bots were told
+        summary.counts.put("minTimeDilationPerMille", minTimeDilationPerMille);
+        summary.counts.put("timeDilationChanges", timeDilationChanges);
         summary.counts.put("inventoryRequestsSent", inventory.requestsSent);
         summary.counts.put("inventoryResends", inventory.resends);
         summary.counts.put("inventoryStowed", inventory.stowed);

@@ -5,7 +5,9 @@ package io.orrery.wire;
 
 import io.orrery.wire.codec.EntityUpdatesCompactDecoder;
 import io.orrery.wire.codec.GroupSizeEncodingDecoder;
+import io.orrery.wire.codec.LoadReportDecoder;
 import io.orrery.wire.codec.MessageHeaderDecoder;
+import io.orrery.wire.codec.TimeDilationDecoder;
 import io.orrery.wire.codec.VarDataEncodingDecoder;
 import org.agrona.DirectBuffer;
 
@@ -55,6 +57,16 @@ public final class MessageValidator
      * Schema version of the generated codecs.
      */
     public static final int CURRENT_VERSION = MessageHeaderDecoder.SCHEMA_VERSION;
+
+    /**
+     * Smallest valid time dilation factor on the wire, in 1/1000 (game time per real time).
+     */
+    public static final int MIN_TIME_DILATION_PER_MILLE = 1;
+
+    /**
+     * Largest valid time dilation factor on the wire, in 1/1000: real time.
+     */
+    public static final int MAX_TIME_DILATION_PER_MILLE = 1000;
 
     private static final ByteOrder BYTE_ORDER = MessageHeaderDecoder.BYTE_ORDER;
     private static final int HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
@@ -163,7 +175,26 @@ public final class MessageValidator
             }
         }
 
+        if (LoadReportDecoder.TEMPLATE_ID == templateId)
+        {
+            return checkTimeDilation(
+                buffer, offset + HEADER_LENGTH + LoadReportDecoder.timeDilationPerMilleEncodingOffset(), position);
+        }
+
+        if (TimeDilationDecoder.TEMPLATE_ID == templateId)
+        {
+            return checkTimeDilation(
+                buffer, offset + HEADER_LENGTH + TimeDilationDecoder.timeDilationPerMilleEncodingOffset(), position);
+        }
+
         return position;
+    }
+
+    private static int checkTimeDilation(final DirectBuffer buffer, final int index, final int position)
+    {
+        final int perMille = uint16(buffer, index);
+        return perMille < MIN_TIME_DILATION_PER_MILLE || perMille > MAX_TIME_DILATION_PER_MILLE ?
+            ValidationReason.TIME_DILATION_OUT_OF_RANGE : position;
     }
 
     private static int validateGroup(

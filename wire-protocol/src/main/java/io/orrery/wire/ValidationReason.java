@@ -102,9 +102,16 @@ public final class ValidationReason
     public static final int MALFORMED_COMPACT_ENTRY = -17;
 
     /**
+     * A time dilation factor ({@code LoadReport.timeDilationPerMille}, {@code TimeDilation.timeDilationPerMille}) is
+     * outside {@code [1, 1000]} (game time per real time in 1/1000, so the factor is outside {@code (0, 1]}): the
+     * message is rejected, not clamped, so a broken sender is seen in the counters rather than hidden.
+     */
+    public static final int TIME_DILATION_OUT_OF_RANGE = -18;
+
+    /**
      * Number of slots an array of per-reason counters indexed by {@code -code} needs (slot 0 unused).
      */
-    public static final int COUNT = 18;
+    public static final int COUNT = 19;
 
     private ValidationReason()
     {
@@ -142,6 +149,7 @@ public final class ValidationReason
             case TRAILING_BYTES: return "TRAILING_BYTES";
             case INVALID_BUFFER_RANGE: return "INVALID_BUFFER_RANGE";
             case MALFORMED_COMPACT_ENTRY: return "MALFORMED_COMPACT_ENTRY";
+            case TIME_DILATION_OUT_OF_RANGE: return "TIME_DILATION_OUT_OF_RANGE";
             default: return "UNKNOWN_REASON";
         }
     }

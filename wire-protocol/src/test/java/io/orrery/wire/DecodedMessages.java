@@ -21,6 +21,7 @@ import io.orrery.wire.codec.HandoffPrepareDecoder;
 import io.orrery.wire.codec.HeartbeatDecoder;
 import io.orrery.wire.codec.HelloDecoder;
 import io.orrery.wire.codec.LoadReportDecoder;
+import io.orrery.wire.codec.TimeDilationDecoder;
 import io.orrery.wire.codec.MessageHeaderDecoder;
 import io.orrery.wire.codec.PlayerInputDecoder;
 import io.orrery.wire.codec.RejectDecoder;
@@ -81,6 +82,7 @@ final class DecodedMessages
     private final ServerWelcomeDecoder serverWelcome = new ServerWelcomeDecoder();
     private final ServerRejectDecoder serverReject = new ServerRejectDecoder();
     private final LoadReportDecoder loadReport = new LoadReportDecoder();
+    private final TimeDilationDecoder timeDilation = new TimeDilationDecoder();
     private final TerritoryGrantDecoder territoryGrant = new TerritoryGrantDecoder();
     private final TerritoryRevokeDecoder territoryRevoke = new TerritoryRevokeDecoder();
     private final HandoffPrepareDecoder handoffPrepare = new HandoffPrepareDecoder();
@@ -157,6 +159,14 @@ final class DecodedMessages
                 assertEquals(v.nextUint16(), d.rejectedTemplateId());
                 d.wrapReasonText(view);
                 v.assertNextVarData(ASCII, varLength, view);
+                bodyLength = d.encodedLength();
+                break;
+            }
+            case TimeDilationDecoder.TEMPLATE_ID:
+            {
+                final TimeDilationDecoder d = timeDilation.wrapAndApplyHeader(buffer, offset, header);
+                assertEquals(SampleMessages.timeDilationPerMille(v), d.timeDilationPerMille());
+                assertEquals(v.nextInt(), d.serverId());
                 bodyLength = d.encodedLength();
                 break;
             }
@@ -357,6 +367,7 @@ final class DecodedMessages
                 assertEquals(v.nextLong(), d.tickTimeP50Ns());
                 assertEquals(v.nextLong(), d.tickTimeMaxNs());
                 assertEquals(v.nextFloat(), d.cpuLoad());
+                assertEquals(SampleMessages.timeDilationPerMille(v), d.timeDilationPerMille());
                 return d.encodedLength();
             }
             case TerritoryGrantDecoder.TEMPLATE_ID:

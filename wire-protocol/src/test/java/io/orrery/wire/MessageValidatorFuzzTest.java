@@ -34,6 +34,7 @@ import io.orrery.wire.codec.StowRequestDecoder;
 import io.orrery.wire.codec.StowResultDecoder;
 import io.orrery.wire.codec.TerritoryGrantDecoder;
 import io.orrery.wire.codec.TerritoryRevokeDecoder;
+import io.orrery.wire.codec.TimeDilationDecoder;
 import io.orrery.wire.codec.UnstowRequestDecoder;
 import io.orrery.wire.codec.WalletChangeResultDecoder;
 import io.orrery.wire.codec.WelcomeDecoder;
@@ -80,7 +81,7 @@ class MessageValidatorFuzzTest
             new HandoffCommitDecoder(), new EntityStreamInDecoder(), new EntityStreamOutDecoder(),
             new ForwardedInputDecoder(), new EntityStateBatchDecoder(), new EntityCreateRequestDecoder(),
             new EntityDestroyRequestDecoder(), new ClientViewBatchDecoder(), new ServerHeartbeatDecoder(),
-            new ServerTickEndDecoder(),
+            new ServerTickEndDecoder(), new TimeDilationDecoder(),
         })
         {
             decoders[decoder.sbeTemplateId()] = decoder;

@@ -3,6 +3,9 @@
  */
 package io.orrery.wire;
 
+import io.orrery.wire.codec.LoadReportEncoder;
+import io.orrery.wire.codec.MessageHeaderEncoder;
+import io.orrery.wire.codec.TimeDilationEncoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
@@ -162,7 +165,7 @@ class MessageValidatorTest
     void shouldRejectWhenTemplateUnknown(final String name, final int templateId)
     {
         final int length = encode(templateId);
-        for (final int unknown : new int[]{ 0, 16, 99, 118, 199, 299, 300, 65535 })
+        for (final int unknown : new int[]{ 0, 17, 99, 118, 199, 299, 300, 65535 })
         {
             buffer.putShort(OFFSET + 2, (short)unknown, LITTLE_ENDIAN);
             assertReason(UNKNOWN_TEMPLATE, length);
@@ -313,6 +316,32 @@ class MessageValidatorTest
         assertEquals(INVALID_BUFFER_RANGE, MessageValidator.validate(view, OFFSET + length + 1, 0));
         assertEquals(INVALID_BUFFER_RANGE, MessageValidator.validate(view, Integer.MAX_VALUE, Integer.MAX_VALUE));
         assertEquals(length, MessageValidator.validate(view, OFFSET, length));
+    }
+
+    @Test
+    void shouldRejectTimeDilationOutsideOneToThousandPerMilleWhenLoadReportOrTimeDilation()
+    {
+        final int[] templateIds = { LoadReportEncoder.TEMPLATE_ID, TimeDilationEncoder.TEMPLATE_ID };
+        final int[] fieldOffsets =
+        {
+            LoadReportEncoder.timeDilationPerMilleEncodingOffset(), TimeDilationEncoder.timeDilationPerMilleEncodingOffset()
+        };
+        for (int i = 0; i < templateIds.length; i++)
+        {
+            final int index = OFFSET + MessageHeaderEncoder.ENCODED_LENGTH + fieldOffsets[i];
+            for (final int perMille : new int[]{ 0, 1001, 0xFFFF })
+            {
+                final int length = encode(templateIds[i]);
+                buffer.putShort(index, (short)perMille, LITTLE_ENDIAN);
+                assertReason(ValidationReason.TIME_DILATION_OUT_OF_RANGE, length);
+            }
+            for (final int perMille : new int[]{ 1, 100, 1000 })
+            {
+                final int length = encode(templateIds[i]);
+                buffer.putShort(index, (short)perMille, LITTLE_ENDIAN);
+                assertReason(length, length);
+            }
+        }
     }
 
     @Test

@@ -29,6 +29,7 @@ import io.orrery.wire.codec.PlayerInputEncoder;
 import io.orrery.wire.codec.RejectEncoder;
 import io.orrery.wire.codec.RejectReason;
 import io.orrery.wire.codec.ReputationChangeResultEncoder;
+import io.orrery.wire.codec.TimeDilationEncoder;
 import io.orrery.wire.codec.RevokeReason;
 import io.orrery.wire.codec.ServerHeartbeatEncoder;
 import io.orrery.wire.codec.ServerTickEndEncoder;
@@ -71,7 +72,7 @@ final class SampleMessages
         HandoffCommitEncoder.TEMPLATE_ID, EntityStreamInEncoder.TEMPLATE_ID, EntityStreamOutEncoder.TEMPLATE_ID,
         ForwardedInputEncoder.TEMPLATE_ID, EntityStateBatchEncoder.TEMPLATE_ID, EntityCreateRequestEncoder.TEMPLATE_ID,
         EntityDestroyRequestEncoder.TEMPLATE_ID, ClientViewBatchEncoder.TEMPLATE_ID, ServerHeartbeatEncoder.TEMPLATE_ID,
-        EntityUpdatesCompactEncoder.TEMPLATE_ID, ServerTickEndEncoder.TEMPLATE_ID,
+        EntityUpdatesCompactEncoder.TEMPLATE_ID, ServerTickEndEncoder.TEMPLATE_ID, TimeDilationEncoder.TEMPLATE_ID,
     };
 
     static final String[] NAMES =
@@ -81,7 +82,7 @@ final class SampleMessages
         "ServerHello", "ServerWelcome", "ServerReject", "LoadReport", "TerritoryGrant", "TerritoryRevoke",
         "HandoffPrepare", "HandoffAccept", "HandoffCommit", "EntityStreamIn", "EntityStreamOut", "ForwardedInput",
         "EntityStateBatch", "EntityCreateRequest", "EntityDestroyRequest", "ClientViewBatch", "ServerHeartbeat",
-        "EntityUpdatesCompact", "ServerTickEnd",
+        "EntityUpdatesCompact", "ServerTickEnd", "TimeDilation",
     };
 
     /**
@@ -113,6 +114,7 @@ final class SampleMessages
     private final WelcomeEncoder welcome = new WelcomeEncoder();
     private final RejectEncoder reject = new RejectEncoder();
     private final HeartbeatEncoder heartbeat = new HeartbeatEncoder();
+    private final TimeDilationEncoder timeDilation = new TimeDilationEncoder();
     private final DisconnectEncoder disconnect = new DisconnectEncoder();
     private final PlayerInputEncoder playerInput = new PlayerInputEncoder();
     private final EntitySpawnEncoder spawn = new EntitySpawnEncoder();
@@ -215,6 +217,12 @@ final class SampleMessages
                     .reason(v.nextOf(REJECT_REASONS))
                     .rejectedTemplateId(v.nextUint16())
                     .putReasonText(ASCII, v.nextPatternOffset(), varLength)
+                    .encodedLength();
+                break;
+            case TimeDilationEncoder.TEMPLATE_ID:
+                bodyLength = timeDilation.wrapAndApplyHeader(buffer, offset, header)
+                    .timeDilationPerMille(timeDilationPerMille(v))
+                    .serverId(v.nextInt())
                     .encodedLength();
                 break;
             case HeartbeatEncoder.TEMPLATE_ID:
@@ -360,6 +368,7 @@ final class SampleMessages
                     .tickTimeP50Ns(v.nextLong())
                     .tickTimeMaxNs(v.nextLong())
                     .cpuLoad(v.nextFloat())
+                    .timeDilationPerMille(timeDilationPerMille(v))
                     .encodedLength();
             case TerritoryGrantEncoder.TEMPLATE_ID:
             {
@@ -687,5 +696,13 @@ final class SampleMessages
             removed.next().entityId(v.nextLong());
         }
         return e.encodedLength();
+    }
+
+    /**
+     * A valid time dilation factor (1..1000 per mille) drawn from the next value: the validator rejects others.
+     */
+    static int timeDilationPerMille(final BoundaryValues v)
+    {
+        return 1 + Math.floorMod(v.nextInt(), MessageValidator.MAX_TIME_DILATION_PER_MILLE);
     }
 }

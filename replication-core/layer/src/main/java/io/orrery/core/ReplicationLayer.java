@@ -9,6 +9,7 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.exceptions.ConfigurationException;
 import io.orrery.core.atlas.AtlasContext;
 import io.orrery.core.atlas.MeshAuthority;
+import io.orrery.core.atlas.ServerMesh;
 import io.orrery.core.auth.TokenSecrets;
 import io.orrery.core.authority.ScriptedAuthority;
 import io.orrery.core.common.LayerIdleStrategy;
@@ -230,6 +231,32 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
     public String shardName()
     {
         return ctx.shardName();
+    }
+
+    @Override
+    public int serverCount()
+    {
+        final ServerMesh mesh = mesh();
+        return null == mesh ? 0 : mesh.connectionCount();
+    }
+
+    @Override
+    public int serverId(final int index)
+    {
+        final ServerMesh mesh = mesh();
+        return null == mesh ? 0 : mesh.serverIdAt(index);
+    }
+
+    @Override
+    public int serverTimeDilationPerMille(final int index)
+    {
+        final ServerMesh mesh = mesh();
+        return null == mesh ? 1000 : mesh.reportedTimeDilation(index);
+    }
+
+    private ServerMesh mesh()
+    {
+        return ctx.replicant().authority() instanceof MeshAuthority meshAuthority ? meshAuthority.mesh() : null;
     }
 
     /**

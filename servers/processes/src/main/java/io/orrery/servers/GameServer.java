@@ -144,6 +144,15 @@ public final class GameServer implements Callable<Integer>
         "the simulation and rejoin with backoff for this long before exiting with code 69 (default: ${DEFAULT-VALUE}).")
     String layerGrace = "10s";
 
+    @CommandLine.Option(names = "--time-dilation", description = "Force the simulation's time dilation: game time " +
+        "per real time, in (0, 1], e.g. 0.5; 0 lets the server dilate by itself when it cannot keep up " +
+        "(default: ${DEFAULT-VALUE}).")
+    double timeDilation = 0;
+
+    @CommandLine.Option(names = "--time-dilation-floor", description = "Lowest time dilation the server goes down " +
+        "to by itself, in (0, 1] (default: ${DEFAULT-VALUE}).")
+    double timeDilationFloor = 0.1;
+
     @Override
     public Integer call()
     {
@@ -155,8 +164,16 @@ public final class GameServer implements Callable<Integer>
         final long durationNs = Durations.parseNs(duration);
         final long reportNs = Math.max(TimeUnit.MILLISECONDS.toNanos(100), Durations.parseNs(reportInterval));
         final long connectTimeoutNs = Durations.parseNs(connectTimeout);
+        if (timeDilation < 0 || timeDilation > 1 || !(timeDilationFloor > 0 && timeDilationFloor <= 1))
+        {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                "--time-dilation must be in [0, 1] and --time-dilation-floor in (0, 1]");
+        }
         final GameServerAgent.Settings settings = new GameServerAgent.Settings().world(worldSettings())
             .layerGraceNs(Durations.parseNs(layerGrace));
+        settings.timeDilation()
+            .forcedPerMille(timeDilation > 0 ? Math.max(1, (int)Math.round(timeDilation * 1000)) : 0)
+            .floorPerMille(Math.max(1, (int)Math.round(timeDilationFloor * 1000)));
         final ServerLink.Context linkCtx = new ServerLink.Context()
             .serverId(serverId)
             .token(serverToken)

@@ -60,6 +60,10 @@ public final class GameServerMetrics
         gauge(out, "orrery_game_server_players", "Players the server simulates.", GameServerAgent.STATUS_PLAYERS);
         gauge(out, "orrery_game_server_views", "Read-only views of entities near its territory.",
             GameServerAgent.STATUS_VIEWS);
+        out.family("orrery_game_server_time_dilation", "gauge", "Game time per real time of the simulation " +
+            "(1 = real time, lower while the server cannot keep up or an operator forced it).");
+        out.sample("orrery_game_server_time_dilation", serverLabel,
+            agent.status(GameServerAgent.STATUS_TIME_DILATION_PER_MILLE) / 1000.0);
         counter(out, "orrery_game_server_ticks_total", "Simulation ticks run.", GameServerAgent.STATUS_TICKS);
         counter(out, "orrery_game_server_ticks_skipped_total", "Ticks skipped to catch up with the clock.",
             GameServerAgent.STATUS_TICKS_SKIPPED);

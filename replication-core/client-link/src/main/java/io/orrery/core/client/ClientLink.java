@@ -848,6 +848,7 @@ public final class ClientLink implements Agent, AutoCloseable
             session.layerSilenceTimeoutNs = session.heartbeatIntervalNs > 0 ? Math.min(session.sessionTimeoutNs,
                 settings.layerLossHeartbeats * session.heartbeatIntervalNs) : session.sessionTimeoutNs;
             session.state = ClientSession.State.CONNECTED;
+            session.timeDilationPerMille = 1000; // a new layer session starts at real time and is told otherwise
             session.connectedNs = nowNs;
             session.lastReceivedNs = nowNs;
             if (session.resuming)

@@ -72,6 +72,16 @@ public interface ClientListener
      * @param reason a {@code DisconnectReason} value, or {@link ClientSession#REASON_LOCAL_TIMEOUT} /
      *               {@link ClientSession#REASON_CONNECT_FAILED} / {@link ClientSession#REASON_LAYER_GONE}.
      */
+    /**
+     * The time dilation of the server simulating this session's entity changed.
+     *
+     * @param perMille game time per real time in 1/1000 (1000 = real time), {@code 1..1000}.
+     * @param serverId the server simulating the entity, 0 if none.
+     */
+    default void onTimeDilation(final ClientSession session, final int perMille, final int serverId)
+    {
+    }
+
     default void onDisconnect(final ClientSession session, final int reason)
     {
     }

@@ -17,6 +17,7 @@ import io.orrery.wire.codec.HeartbeatDecoder;
 import io.orrery.wire.codec.MessageHeaderDecoder;
 import io.orrery.wire.codec.RejectDecoder;
 import io.orrery.wire.codec.StowResultDecoder;
+import io.orrery.wire.codec.TimeDilationDecoder;
 import io.orrery.wire.codec.WelcomeDecoder;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -38,6 +39,7 @@ final class ClientResponseAdapter implements ControlledFragmentHandler
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final WelcomeDecoder welcomeDecoder = new WelcomeDecoder();
     private final RejectDecoder rejectDecoder = new RejectDecoder();
+    private final TimeDilationDecoder timeDilationDecoder = new TimeDilationDecoder();
     private final DisconnectDecoder disconnectDecoder = new DisconnectDecoder();
     private final EntitySpawnDecoder spawnDecoder = new EntitySpawnDecoder();
     private final EntityUpdateBatchDecoder batchDecoder = new EntityUpdateBatchDecoder();
@@ -151,6 +153,11 @@ final class ClientResponseAdapter implements ControlledFragmentHandler
                 break;
 
             case HeartbeatDecoder.TEMPLATE_ID:
+                break;
+
+            case TimeDilationDecoder.TEMPLATE_ID:
+                timeDilationDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                session.onTimeDilation(timeDilationDecoder.timeDilationPerMille(), timeDilationDecoder.serverId());
                 break;
 
             case StowResultDecoder.TEMPLATE_ID:

@@ -158,6 +158,10 @@ public final class ClientSession
     long transientRejects;
     long malformedReceived;
     long stowResultsReceived;
+    int timeDilationPerMille = 1000;
+    int timeDilationServerId;
+    int minTimeDilationPerMille = 1000;
+    long timeDilationChanges;
     long authorityChangesSeen;
 
     ClientSession(final ClientLink link, final long correlationId, final byte[] token, final ClientListener listener,
@@ -737,6 +741,58 @@ public final class ClientSession
     public long malformedReceived()
     {
         return malformedReceived;
+    }
+
+    /**
+     * Time dilation of the game server simulating this session's entity, as the layer last told: game time per real
+     * time, {@code (0, 1]}; 1 (real time) until told otherwise and after every welcome. Under dilation everything
+     * in the world moves and counts down that much slower in real time: velocities are per game second, so a
+     * client extrapolates a position by {@code velocity x timeDilation x real seconds}.
+     */
+    public float timeDilation()
+    {
+        return timeDilationPerMille / 1000f;
+    }
+
+    /**
+     * @return {@link #timeDilation()} in 1/1000 (1000 = real time).
+     */
+    public int timeDilationPerMille()
+    {
+        return timeDilationPerMille;
+    }
+
+    /**
+     * @return the server the last time dilation came from, 0 if none.
+     */
+    public int timeDilationServerId()
+    {
+        return timeDilationServerId;
+    }
+
+    /**
+     * @return the lowest time dilation (1/1000) this session was told, 1000 if never dilated.
+     */
+    public int minTimeDilationPerMille()
+    {
+        return minTimeDilationPerMille;
+    }
+
+    /**
+     * @return time dilation messages received.
+     */
+    public long timeDilationChanges()
+    {
+        return timeDilationChanges;
+    }
+
+    void onTimeDilation(final int perMille, final int serverId)
+    {
+        timeDilationPerMille = perMille;
+        timeDilationServerId = serverId;
+        minTimeDilationPerMille = Math.min(minTimeDilationPerMille, perMille);
+        timeDilationChanges++;
+        listener.onTimeDilation(this, perMille, serverId);
     }
 
     public long stowResultsReceived()

@@ -182,6 +182,18 @@ public final class MeshAuthority implements Authority
     }
 
     @Override
+    public int timeDilationPerMille(final long entityId)
+    {
+        return mesh.timeDilationOf(entityId);
+    }
+
+    @Override
+    public int serverOf(final long entityId)
+    {
+        return mesh.authorityOf(entityId);
+    }
+
+    @Override
     public boolean removeEntity(final long entityId, final short despawnReason, final EntityStore store)
     {
         return mesh.removeEntity(entityId, despawnReason);

@@ -319,8 +319,9 @@ public final class ServerIngressAdapter implements AutoCloseable
                 final int playerCount = loadReportDecoder.playerCount();
                 final long tickTimeP50Ns = loadReportDecoder.tickTimeP50Ns();
                 final long tickTimeMaxNs = loadReportDecoder.tickTimeMaxNs();
-                mesh.onLoadReport(
-                    connection, entityCount, playerCount, tickTimeP50Ns, tickTimeMaxNs, loadReportDecoder.cpuLoad());
+                final float cpuLoad = loadReportDecoder.cpuLoad();
+                mesh.onLoadReport(connection, entityCount, playerCount, tickTimeP50Ns, tickTimeMaxNs, cpuLoad,
+                    loadReportDecoder.timeDilationPerMille());
                 break;
 
             case ServerHeartbeatDecoder.TEMPLATE_ID:

@@ -17,6 +17,7 @@ import org.agrona.CloseHelper;
 import org.agrona.collections.IntArrayList;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * The Replicant's side of the server mesh: it holds the entity cache's view of who simulates what and carries the
@@ -54,6 +55,7 @@ public final class ServerMesh implements AtlasDecisionHandler
     private final ServerEgressProxy proxy;
     private final AtlasCommandHandler atlas;
     private final ServerConnection[] connections;
+    private final AtomicIntegerArray timeDilations;
     private final int[] territoryServer;
     private final TerritoryMap territories;
     private final long viewMarginMm;
@@ -105,6 +107,11 @@ public final class ServerMesh implements AtlasDecisionHandler
         {
             connections[i] = new ServerConnection(i, serverIds[i], store.capacity());
         }
+        timeDilations = new AtomicIntegerArray(serverIds.length);
+        for (int i = 0; i < serverIds.length; i++)
+        {
+            timeDilations.set(i, 1000);
+        }
         territoryServer = new int[config.territoryCount()];
         Arrays.fill(territoryServer, NO_SERVER);
         territories = new TerritoryMap(config);
@@ -135,6 +142,28 @@ public final class ServerMesh implements AtlasDecisionHandler
     public ShardConfig config()
     {
         return config;
+    }
+
+    /**
+     * Any thread (the metrics endpoint reads it).
+     *
+     * @param index a connection index in {@code [0, connectionCount())}.
+     * @return the time dilation (1/1000) the server of that connection last reported, 1000 before any report.
+     */
+    public int reportedTimeDilation(final int index)
+    {
+        return timeDilations.get(index);
+    }
+
+    /**
+     * Any thread: server ids are fixed at construction.
+     *
+     * @param index a connection index in {@code [0, connectionCount())}.
+     * @return the configured server id of that connection.
+     */
+    public int serverIdAt(final int index)
+    {
+        return connections[index].serverId;
     }
 
     public int connectionCount()
@@ -175,6 +204,20 @@ public final class ServerMesh implements AtlasDecisionHandler
             return 0;
         }
         return connections[owner[slot]].serverId;
+    }
+
+    /**
+     * @return the time dilation (1/1000) the entity's authority last reported, 1000 if it has none.
+     */
+    public int timeDilationOf(final long entityId)
+    {
+        final int slot = store.slotOf(entityId);
+        if (EntityStore.NULL_SLOT == slot || reportedCreatedSeq[slot] != store.createdSeq(slot) ||
+            NO_SERVER == owner[slot])
+        {
+            return 1000;
+        }
+        return connections[owner[slot]].timeDilationPerMille;
     }
 
     /**
@@ -735,8 +778,11 @@ public final class ServerMesh implements AtlasDecisionHandler
         final int playerCount,
         final long tickTimeP50Ns,
         final long tickTimeMaxNs,
-        final float cpuLoad)
+        final float cpuLoad,
+        final int timeDilationPerMille)
     {
+        sender.timeDilationPerMille = timeDilationPerMille;
+        timeDilations.lazySet(sender.index, timeDilationPerMille);
         sender.reportedEntityCount = entityCount;
         sender.reportedCpuLoad = cpuLoad;
         atlas.onServerLoad(nowNs, sender.index, sender.serverSessionId, entityCount, playerCount, tickTimeP50Ns,

@@ -111,6 +111,23 @@ public interface Authority
      * @param despawnReason {@code io.orrery.wire.codec.DespawnReason} value clients will see.
      * @return whether it existed.
      */
+    /**
+     * Time dilation of the server simulating an entity: game time per real time in 1/1000 (1000 = real time), as it
+     * last reported; 1000 when the entity has no server or this authority has no servers.
+     */
+    default int timeDilationPerMille(final long entityId)
+    {
+        return 1000;
+    }
+
+    /**
+     * @return the id of the server simulating an entity, 0 if none (or this authority has no servers).
+     */
+    default int serverOf(final long entityId)
+    {
+        return 0;
+    }
+
     default boolean removeEntity(final long entityId, final short despawnReason, final EntityStore store)
     {
         return store.remove(entityId, despawnReason);

@@ -15,6 +15,7 @@ import io.orrery.wire.codec.EntitySpawnEncoder;
 import io.orrery.wire.codec.EntityUpdateBatchEncoder;
 import io.orrery.wire.codec.EntityUpdatesCompactEncoder;
 import io.orrery.wire.codec.HeartbeatEncoder;
+import io.orrery.wire.codec.TimeDilationEncoder;
 import io.orrery.wire.codec.MessageHeaderEncoder;
 import org.HdrHistogram.Recorder;
 import org.agrona.DirectBuffer;
@@ -87,6 +88,10 @@ public final class ClientEgressProxy implements ObserverEgress
         long laggingSinceNs;
         long lastSentNs;
         long bytesSent;
+        /**
+         * Time dilation (1/1000) the client was last told; sessions start at real time.
+         */
+        int timeDilationSentPerMille = 1000;
 
         /**
          * @param sessionId      the observer id given to the interest engine.
@@ -116,6 +121,14 @@ public final class ClientEgressProxy implements ObserverEgress
         public long laggingSinceNs()
         {
             return laggingSinceNs;
+        }
+
+        /**
+         * @return the time dilation (1/1000) this client was last told.
+         */
+        public int timeDilationSentPerMille()
+        {
+            return timeDilationSentPerMille;
         }
 
         /**
@@ -151,6 +164,7 @@ public final class ClientEgressProxy implements ObserverEgress
     private final EntityUpdateBatchEncoder batchEncoder = new EntityUpdateBatchEncoder();
     private final EntityDespawnEncoder despawnEncoder = new EntityDespawnEncoder();
     private final HeartbeatEncoder heartbeatEncoder = new HeartbeatEncoder();
+    private final TimeDilationEncoder timeDilationEncoder = new TimeDilationEncoder();
     private final DisconnectEncoder disconnectEncoder = new DisconnectEncoder();
     private final UnsafeBuffer messageBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(64 * 1024));
     private final UnsafeBuffer batchBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(MAX_BATCH_BYTES + 1024));
@@ -503,6 +517,33 @@ public final class ClientEgressProxy implements ObserverEgress
         }
         offeredThisTick = false;
         return flushed;
+    }
+
+    /**
+     * Tell the client the time dilation of the server simulating its entity, if it differs from what it was last
+     * told; a back-pressured offer is retried at the next call.
+     *
+     * @param perMille game time per real time in 1/1000, {@code 1..1000}.
+     * @param serverId the server simulating the client's entity, 0 if none.
+     * @return true if a message was sent.
+     */
+    public boolean timeDilationIfChanged(final ClientObserver observer, final int perMille, final int serverId)
+    {
+        if (perMille == observer.timeDilationSentPerMille)
+        {
+            return false;
+        }
+        timeDilationEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
+            .timeDilationPerMille(perMille)
+            .serverId(serverId);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + timeDilationEncoder.encodedLength();
+        if (Publications.offer(observer.publication, messageBuffer, 0, length) > 0)
+        {
+            observer.timeDilationSentPerMille = perMille;
+            observer.bytesSent += length;
+            return true;
+        }
+        return false;
     }
 
     /**

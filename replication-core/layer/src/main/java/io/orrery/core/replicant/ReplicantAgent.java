@@ -510,6 +510,12 @@ public final class ReplicantAgent implements Agent
             }
             else
             {
+                final long playerEntityId = observer.playerEntityId();
+                final int dilation = authority.timeDilationPerMille(playerEntityId);
+                if (dilation != observer.timeDilationSentPerMille())
+                {
+                    egress.timeDilationIfChanged(observer, dilation, authority.serverOf(playerEntityId));
+                }
                 egress.heartbeatIfIdle(observer, nowNs, heartbeatIntervalNs);
             }
         }

@@ -51,6 +51,32 @@ public final class LayerMetrics
          * @return the recorder of the layer's residence of client input in ns, drained by each scrape.
          */
         SingleWriterRecorder inputResidence();
+
+        /**
+         * @return game servers configured in the shard (0 without servers).
+         */
+        default int serverCount()
+        {
+            return 0;
+        }
+
+        /**
+         * @param index in {@code [0, serverCount())}.
+         * @return the server id at that index.
+         */
+        default int serverId(final int index)
+        {
+            return 0;
+        }
+
+        /**
+         * @param index in {@code [0, serverCount())}.
+         * @return the time dilation (1/1000, 1000 = real time) that server last reported.
+         */
+        default int serverTimeDilationPerMille(final int index)
+        {
+            return 1000;
+        }
     }
 
     private final Source layer;
@@ -129,6 +155,18 @@ public final class LayerMetrics
             out.family(name, level ? "gauge" : "counter", "Orrery: " + counter.label() + ".");
             final long value = layer.counter(counter);
             out.sample(name, shardLabel, name.endsWith("_seconds") ? value / 1e9 : value);
+        }
+
+        final int servers = layer.serverCount();
+        if (servers > 0)
+        {
+            out.family("orrery_server_time_dilation", "gauge",
+                "Game time per real time of each game server's simulation, as last reported (1 = real time).");
+            for (int i = 0; i < servers; i++)
+            {
+                out.sample("orrery_server_time_dilation", shardLabel + ",server=\"" + layer.serverId(i) + "\"",
+                    layer.serverTimeDilationPerMille(i) / 1000.0);
+            }
         }
 
         tickInterval = layer.tickDurations().getIntervalHistogram(tickInterval);

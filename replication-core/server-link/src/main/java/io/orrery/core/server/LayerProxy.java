@@ -58,6 +58,7 @@ final class LayerProxy
     private long batchNowNs;
 
     private long loadTick;
+    private int loadTimeDilationPerMille = 1000;
     private int loadEntityCount;
     private int loadPlayerCount;
     private long loadTickTimeP50Ns;
@@ -282,8 +283,9 @@ final class LayerProxy
      */
     void loadFigures(
         final long tick, final int entityCount, final int playerCount, final long tickTimeP50Ns,
-        final long tickTimeMaxNs, final float cpuLoad)
+        final long tickTimeMaxNs, final float cpuLoad, final int timeDilationPerMille)
     {
+        loadTimeDilationPerMille = timeDilationPerMille;
         loadTick = tick;
         loadEntityCount = entityCount;
         loadPlayerCount = playerCount;
@@ -302,7 +304,8 @@ final class LayerProxy
             .playerCount(loadPlayerCount)
             .tickTimeP50Ns(loadTickTimeP50Ns)
             .tickTimeMaxNs(loadTickTimeMaxNs)
-            .cpuLoad(loadCpuLoad);
+            .cpuLoad(loadCpuLoad)
+            .timeDilationPerMille(loadTimeDilationPerMille);
         return offer(controlBuffer, MessageHeaderEncoder.ENCODED_LENGTH + loadReportEncoder.encodedLength());
     }
 

@@ -383,7 +383,22 @@ public final class ServerLink implements Agent, AutoCloseable
         final long tick, final int entityCount, final int playerCount, final long tickTimeP50Ns,
         final long tickTimeMaxNs, final float cpuLoad)
     {
-        proxy.loadFigures(tick, entityCount, playerCount, tickTimeP50Ns, tickTimeMaxNs, cpuLoad);
+        return reportLoad(tick, entityCount, playerCount, tickTimeP50Ns, tickTimeMaxNs, cpuLoad, 1000);
+    }
+
+    /**
+     * Report load as {@link #reportLoad(long, int, int, long, long, float)}, with the server's time dilation: game
+     * time per real time of its simulation in 1/1000 ({@code 1000} = real time). Values outside {@code [1, 1000]}
+     * are clamped into it (the layer rejects a report outside it).
+     *
+     * @return {@link #OK}, {@link #BACK_PRESSURED}, {@link #NOT_CONNECTED}.
+     */
+    public int reportLoad(
+        final long tick, final int entityCount, final int playerCount, final long tickTimeP50Ns,
+        final long tickTimeMaxNs, final float cpuLoad, final int timeDilationPerMille)
+    {
+        proxy.loadFigures(tick, entityCount, playerCount, tickTimeP50Ns, tickTimeMaxNs, cpuLoad,
+            Math.max(1, Math.min(1000, timeDilationPerMille)));
         connection.heartbeatSent();
         return proxy.sendLoadReport(connection.nowNs());
     }

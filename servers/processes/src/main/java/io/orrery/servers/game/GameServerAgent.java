@@ -32,6 +32,14 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * strategy waits between deadlines. A server more than {@code maxLagTicks} behind skips ahead and counts the skipped
  * ticks.
  * <p>
+ * Time dilation ({@link TimeDilationController}): the tick grid stays real time, but a tick slot runs the
+ * simulation only when the dilation credit allows ({@code factor / 1000} of the slots); the other slots only mark the
+ * end of a tick for the layer ({@link ServerLink#endTick}), so the layer's streaming rounds never wait for this
+ * server. The game clock (NPC lifetimes) advances by {@code factor / 1000} of the real time between slots. At every
+ * load report the controller decides the factor from the median duration of the simulated ticks, unless the
+ * operator forced one ({@link Settings#timeDilation()}, {@link #forceTimeDilation(int)}); the report carries it to
+ * the layer, which tells the clients whose entity this server simulates.
+ * <p>
  * Every {@code loadReportIntervalNs} it reports load through the link (the link repeats the figures in its
  * heartbeats): tick time p50 and max of the interval from an HdrHistogram, entity and player counts, and the CPU load
  * of this thread over the interval (thread CPU time / wall time). Publishing failures (back-pressure) make the next
@@ -69,7 +77,12 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     public static final int STATUS_PUBLISH_FAILURES = 13;
     public static final int STATUS_REJECTS_RECEIVED = 14;
     public static final int STATUS_VIEWS = 15;
-    private static final int STATUS_SLOTS = 16;
+    /**
+     * Time dilation in 1/1000 (1000 = real time), see {@link TimeDilationController}.
+     */
+    public static final int STATUS_TIME_DILATION_PER_MILLE = 16;
+    private static final int STATUS_SLOTS = 17;
+    private static final int NO_FORCE_REQUEST = Integer.MIN_VALUE;
 
     public static final int STATE_CONNECTING = 0;
     public static final int STATE_RUNNING = 1;
@@ -97,6 +110,21 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
         long layerGraceNs = TimeUnit.SECONDS.toNanos(10);
         NanoClock clock = SystemNanoClock.INSTANCE;
         boolean alignTicks = true;
+        TimeDilationController.Settings timeDilation = new TimeDilationController.Settings();
+
+        /**
+         * Time dilation settings: floor, step, load band, or a forced factor (default automatic, floor 10 %).
+         */
+        public TimeDilationController.Settings timeDilation()
+        {
+            return timeDilation;
+        }
+
+        public Settings timeDilation(final TimeDilationController.Settings timeDilation)
+        {
+            this.timeDilation = timeDilation;
+            return this;
+        }
 
         /**
          * Whether ticks after the first fall on whole multiples of the tick period of the clock (default true). Game
@@ -170,6 +198,8 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     private final AtomicLongArray status = new AtomicLongArray(STATUS_SLOTS);
     private final ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
     private final boolean cpuTimeSupported;
+    private final TimeDilationController dilation;
+    private volatile int forceRequest = NO_FORCE_REQUEST;
 
     private int state = STATE_CONNECTING;
     private int rejectReason = -1;
@@ -191,6 +221,11 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     private long layerLosses;
     private long pausedSinceNs;
     private long longestPauseNs;
+    private boolean gameClockStarted;
+    private long gameTimeNs;
+    private long lastSlotNs;
+    private int dilationCredit;
+    private long slotsDilated;
 
     /**
      * Launch the server link with this agent as its listener.
@@ -204,6 +239,8 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
         this.clock = settings.clock;
         world = new GameWorld(settings.world, this);
         tickPeriodNs = TimeUnit.SECONDS.toNanos(1) / settings.world.tickRateHz();
+        dilation = new TimeDilationController(settings.timeDilation, tickPeriodNs);
+        status.lazySet(STATUS_TIME_DILATION_PER_MILLE, dilation.factorPerMille());
         snapshot = new EntitySnapshot(1);
         cpuTimeSupported = threadBean.isCurrentThreadCpuTimeSupported();
         link = ServerLink.launch(linkCtx.listener(this).tickRateHz(settings.world.tickRateHz()));
@@ -235,13 +272,17 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
             return work;
         }
         final long nowNs = clock.nanoTime();
+        if (NO_FORCE_REQUEST != forceRequest)
+        {
+            applyForceRequest();
+        }
         if (!heldReleases.isEmpty())
         {
             work += retryReleases();
         }
         if (nowNs - nextTickNs >= 0)
         {
-            work += runTick(nowNs);
+            work += runSlot(nowNs);
             nextTickNs = settings.alignTicks ? alignedAfter(nextTickNs) : nextTickNs + tickPeriodNs;
             if (nowNs - nextTickNs >= settings.maxLagTicks * tickPeriodNs)
             {
@@ -277,10 +318,41 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
         status.lazySet(STATUS_STATE, state);
     }
 
+    /**
+     * One slot of the real-time tick grid: advance the game clock by the dilated real time since the last slot, then
+     * simulate a tick if the dilation credit allows, or only mark the tick's end for the layer.
+     */
+    private int runSlot(final long nowNs)
+    {
+        final int factor = dilation.factorPerMille();
+        gameTimeNs += (nowNs - lastSlotNs) * factor / TimeDilationController.REAL_TIME;
+        lastSlotNs = nowNs;
+        dilationCredit += factor;
+        if (dilationCredit >= TimeDilationController.REAL_TIME)
+        {
+            dilationCredit -= TimeDilationController.REAL_TIME;
+            return runTick(nowNs);
+        }
+        slotsDilated++;
+        if (ServerLink.OK != link.endTick(world.ticks()))
+        {
+            onPublishFailure();
+        }
+        return 1;
+    }
+
+    private void applyForceRequest()
+    {
+        final int request = forceRequest;
+        forceRequest = NO_FORCE_REQUEST;
+        dilation.force(request);
+        status.lazySet(STATUS_TIME_DILATION_PER_MILLE, dilation.factorPerMille());
+    }
+
     private int runTick(final long nowNs)
     {
         final long startNs = System.nanoTime();
-        int work = world.tick(nowNs);
+        int work = world.tick(nowNs, gameTimeNs);
         if (resyncNext)
         {
             resyncNext = false;
@@ -327,9 +399,12 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
         final long wallNs = nowNs - reportStartNs;
         final float cpuLoad = wallNs > 0 && cpuNs >= 0 && reportStartCpuNs >= 0 ?
             (float)Math.min(1.0, (double)(cpuNs - reportStartCpuNs) / wallNs) : 0f;
-        final long p50Ns = intervalTicks.getTotalCount() > 0 ? intervalTicks.getValueAtPercentile(50) : 0;
-        final long maxNs = intervalTicks.getTotalCount() > 0 ? intervalTicks.getMaxValue() : 0;
-        link.reportLoad(world.ticks(), world.entityCount(), world.playerCount(), p50Ns, maxNs, cpuLoad);
+        final long simulatedTicks = intervalTicks.getTotalCount();
+        final long p50Ns = simulatedTicks > 0 ? intervalTicks.getValueAtPercentile(50) : 0;
+        final long maxNs = simulatedTicks > 0 ? intervalTicks.getMaxValue() : 0;
+        final int factor = dilation.onWindow(p50Ns, simulatedTicks);
+        link.reportLoad(world.ticks(), world.entityCount(), world.playerCount(), p50Ns, maxNs, cpuLoad, factor);
+        status.lazySet(STATUS_TIME_DILATION_PER_MILLE, factor);
         status.lazySet(STATUS_TICK_P50_NS, p50Ns);
         status.lazySet(STATUS_TICK_MAX_NS, maxNs);
         intervalTicks.reset();
@@ -410,6 +485,12 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
         }
         world.idBlock(entityIdBase, entityIdCount);
         state = STATE_RUNNING;
+        if (!gameClockStarted)
+        {
+            gameClockStarted = true;
+            gameTimeNs = nowNs; // game time starts as real time and falls behind it only while dilated
+        }
+        lastSlotNs = nowNs;
         nextTickNs = nowNs;
         reportStartNs = nowNs;
         nextReportNs = nowNs;
@@ -705,6 +786,48 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     public long longestPauseNs()
     {
         return longestPauseNs;
+    }
+
+    /**
+     * Force a time dilation factor, or go back to automatic; taken at the agent's next duty cycle. Any thread.
+     *
+     * @param perMille {@code 1..1000} (1000 = real time) to force that factor, 0 for automatic.
+     */
+    public void forceTimeDilation(final int perMille)
+    {
+        forceRequest = Math.max(0, perMille);
+    }
+
+    /**
+     * @return the time dilation factor in 1/1000 (1000 = real time).
+     */
+    public int timeDilationPerMille()
+    {
+        return dilation.factorPerMille();
+    }
+
+    /**
+     * @return the time dilation controller (its figures: lowered, raised, last load).
+     */
+    public TimeDilationController timeDilation()
+    {
+        return dilation;
+    }
+
+    /**
+     * @return the game clock: real time at the first welcome, then advancing by the dilated real time per tick slot.
+     */
+    public long gameTimeNs()
+    {
+        return gameTimeNs;
+    }
+
+    /**
+     * @return tick slots that did not simulate because of time dilation.
+     */
+    public long slotsDilated()
+    {
+        return slotsDilated;
     }
 
     public long rejectsReceived()

@@ -17,7 +17,8 @@ import io.orrery.wire.EntityFields;
  * <ul>
  *   <li><b>Fixed step.</b> Every tick advances the world by exactly {@code 1 / tickRateHz} seconds, whatever the wall
  *   clock did, so a run is reproducible from its seed and its inputs. The clock passed to {@link #tick(long)} is used
- *   only for lifetimes and spawn grace.</li>
+ *   only for lifetimes and spawn grace. Time dilation: {@link #tick(long, long)} separates the game clock
+ *   (lifetimes) from the real one (protocol timeouts); the game server runs fewer steps per real second.</li>
  *   <li><b>Player input.</b> The move vector of an input is the desired velocity as a fraction of
  *   {@code maxSpeedMps} per axis. An input whose implied speed {@code |move| x maxSpeed} exceeds {@code maxSpeed x (1 +
  *   speedTolerance)} (or that is not finite) is an impossible move: it is <em>rejected and counted, not applied</em>
@@ -525,10 +526,24 @@ public final class GameWorld
      * Advance the world by one fixed step: apply input, move players and NPCs, end NPC lifetimes, top territories up
      * with NPCs. Does not publish: see {@link #publish()}.
      *
-     * @param nowNs the game server's clock (lifetimes, spawn grace).
+     * @param nowNs the game server's clock, game time equal to real time (no time dilation).
      * @return work done (entities simulated + spawned + destroyed).
      */
     public int tick(final long nowNs)
+    {
+        return tick(nowNs, nowNs);
+    }
+
+    /**
+     * Advance the world by one fixed step of game time (see {@link #tick(long)}). Under time dilation the game
+     * server calls this less often than its real-time tick rate ({@link TimeDilationController}); each call is
+     * still one whole step of {@code 1 / tickRateHz} game seconds.
+     *
+     * @param nowNs      the real clock: protocol timers (spawn confirmation timeout, spawn grace after a grant).
+     * @param gameTimeNs the game clock: gameplay timers (NPC lifetimes); equal to {@code nowNs} without dilation.
+     * @return work done (entities simulated + spawned + destroyed).
+     */
+    public int tick(final long nowNs, final long gameTimeNs)
     {
         ticks++;
         int work = 0;
@@ -553,7 +568,7 @@ public final class GameWorld
 
                 case EntityTable.KIND_NPC_WANDER:
                 case EntityTable.KIND_NPC_FOLLOW:
-                    work += npcs.simulate(slot, nowNs, ticks);
+                    work += npcs.simulate(slot, gameTimeNs, ticks);
                     break;
 
                 default:
@@ -561,7 +576,7 @@ public final class GameWorld
             }
         }
         playerCount = players;
-        work += npcs.topUp(nowNs);
+        work += npcs.topUp(nowNs, gameTimeNs);
         return work;
     }
 

@@ -78,19 +78,20 @@ final class NpcBehaviour
     }
 
     /**
-     * One tick of an active NPC: end its life when due, count it in its territory's census, steer, move and keep it
-     * in its territory.
+     * One tick of an active NPC: end its life when due (lifetimes are game time), count it in its territory's
+     * census, steer, move and keep it in its territory.
      *
+     * @param gameTimeNs the game clock (time dilation: slower than real time when dilated).
      * @return work done.
      */
-    int simulate(final int slot, final long nowNs, final long ticks)
+    int simulate(final int slot, final long gameTimeNs, final long ticks)
     {
         final long expiresAtNs = entities.expiresAtNs[slot];
         if (Long.MIN_VALUE == expiresAtNs)
         {
-            entities.expiresAtNs[slot] = nowNs + lifetimeNs();
+            entities.expiresAtNs[slot] = gameTimeNs + lifetimeNs();
         }
-        else if (nowNs - expiresAtNs >= 0)
+        else if (gameTimeNs - expiresAtNs >= 0)
         {
             if (listener.onEntityDestroyed(entities.id[slot], entities.epoch[slot]))
             {
@@ -262,7 +263,13 @@ final class NpcBehaviour
         entities.targetY[slot] = randomBetween(territories.roamMinY[territory], territories.roamMaxY[territory]);
     }
 
-    int topUp(final long nowNs)
+    /**
+     * Top every territory up to its NPC population.
+     *
+     * @param nowNs      the real clock (spawn grace after a grant, spawn confirmation timeout: protocol timers).
+     * @param gameTimeNs the game clock (NPC lifetimes).
+     */
+    int topUp(final long nowNs, final long gameTimeNs)
     {
         int spawned = 0;
         for (int t = 0; t < territories.count && spawned < settings.maxSpawnsPerTick; t++)
@@ -273,7 +280,7 @@ final class NpcBehaviour
             }
             while (territories.npcCount[t] + territories.dormantNpcs[t] < settings.npcsPerTerritory && spawned < settings.maxSpawnsPerTick)
             {
-                if (!spawnNpc(t, nowNs))
+                if (!spawnNpc(t, nowNs, gameTimeNs))
                 {
                     return spawned;
                 }
@@ -284,7 +291,7 @@ final class NpcBehaviour
         return spawned;
     }
 
-    private boolean spawnNpc(final int territory, final long nowNs)
+    private boolean spawnNpc(final int territory, final long nowNs, final long gameTimeNs)
     {
         if (nextEntityId >= entityIdLimit)
         {
@@ -308,7 +315,7 @@ final class NpcBehaviour
         entities.radius[slot] = settings.npcRadiusM;
         entities.epoch[slot] = territories.epoch[territory];
         entities.territoryId[slot] = territories.id[territory];
-        entities.expiresAtNs[slot] = nowNs + lifetimeNs();
+        entities.expiresAtNs[slot] = gameTimeNs + lifetimeNs();
         entities.active[slot] = false;
         entities.pendingUntilNs[slot] = nowNs + settings.spawnConfirmTimeoutNs;
         pickWaypoint(slot);

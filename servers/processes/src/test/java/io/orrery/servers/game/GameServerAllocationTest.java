@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * NPC spawns and destructions, handoff releases and adoptions, load reports) allocates nothing in steady state:
  * two servers and two walking players (one crossing the border back and forth), measured inside the servers'
  * {@code doWork()} with {@code ThreadMXBean#getCurrentThreadAllocatedBytes}, in rounds of 300 ticks until a round
- * allocates 0 (at most eight).
+ * allocates 0 (at most eight); once at real time and once time dilated (half of the slots simulate, the others
+ * only end the tick; the layer tells the clients).
  */
 @Tag("system")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -39,6 +40,17 @@ class GameServerAllocationTest
     @Test
     void shouldNotAllocateInGameServerDutyCycleWhenSimulatingWithInputsAndHandoffs()
     {
+        assertNoAllocation(1000);
+    }
+
+    @Test
+    void shouldNotAllocateInGameServerDutyCycleWhenTimeDilated()
+    {
+        assertNoAllocation(500);
+    }
+
+    private static void assertNoAllocation(final int timeDilationPerMille)
+    {
         try (MeshRig rig = new MeshRig(TWO_SERVERS))
         {
             final WorldSettings world = new WorldSettings()
@@ -51,6 +63,8 @@ class GameServerAllocationTest
             final GameServerAgent two = rig.addServer(2, world);
             rig.await(() -> GameServerAgent.STATE_RUNNING == one.state() &&
                 GameServerAgent.STATE_RUNNING == two.state(), "both servers welcomed");
+            one.forceTimeDilation(timeDilationPerMille);
+            two.forceTimeDilation(timeDilationPerMille);
             final ClientSession a = rig.connect(1_000_001);
             final ClientSession b = rig.connect(1_000_002);
             rig.ticksUntil(() -> a.view().contains(1_000_001) && b.view().contains(1_000_002), 60, "players");
@@ -87,6 +101,12 @@ class GameServerAllocationTest
                 diagnostics(rig, a));
             assertTrue(destroyed > 10, "npcs died and respawned while measured: " + destroyed);
             assertEquals(0, one.publishFailures() + two.publishFailures());
+            assertEquals(timeDilationPerMille, one.timeDilationPerMille());
+            if (timeDilationPerMille < 1000)
+            {
+                assertTrue(one.slotsDilated() > 0 && a.timeDilationPerMille() == timeDilationPerMille,
+                    "dilated slots " + one.slotsDilated() + ", client told " + a.timeDilationPerMille());
+            }
         }
     }
 
