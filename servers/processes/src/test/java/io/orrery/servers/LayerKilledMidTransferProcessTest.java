@@ -109,7 +109,7 @@ class LayerKilledMidTransferProcessTest
 
             // play until some transfers are done, then kill shard A in the middle of the traffic
             final int killAfterTransfers = PLAYERS / 2 + random.nextInt(PLAYERS);
-            play(players, links, connector, () -> transfers(players) >= killAfterTransfers, 60);
+            play(players, links, connector, () -> transfers(players) >= killAfterTransfers, 120);
             layers[0].destroyForcibly(); // SIGKILL
             assertTrue(layers[0].waitFor(30, TimeUnit.SECONDS));
             final int transfersAtKill = transfers(players);
