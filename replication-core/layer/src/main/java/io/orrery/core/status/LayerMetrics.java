@@ -89,6 +89,7 @@ public final class LayerMetrics
             case SERVERS_CONNECTED:
             case OCS_CELLS_HOT:
             case ADMISSION_CLOSED:
+            case ATLAS_SILENT_MS:
                 return true;
 
             default:
