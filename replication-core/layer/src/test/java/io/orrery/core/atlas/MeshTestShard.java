@@ -63,6 +63,7 @@ final class MeshTestShard implements AutoCloseable
     long layerBytes;
     long serverLinkBytes;
     long clientLinkBytes;
+    long agentBytes;
 
     MeshTestShard(final String config, final Consumer<ReplicationLayer.Context> customise)
     {
@@ -209,7 +210,10 @@ final class MeshTestShard implements AutoCloseable
             work += servers.get(i).link.doWork();
             serverLinkBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
         }
-        return work + stepAgents();
+        before = THREADS.getCurrentThreadAllocatedBytes();
+        work += stepAgents();
+        agentBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
+        return work;
     }
 
     private void simulate(final TestGameServer server)
