@@ -89,7 +89,12 @@ class AtlasLinkAuthenticationTest
 
     private RawPeer addPeer(final int sessionId)
     {
-        final RawPeer peer = new RawPeer(sessionId);
+        return addPeer(sessionId, DECISION_STREAM, COMMAND_STREAM);
+    }
+
+    private RawPeer addPeer(final int sessionId, final int publishStream, final int listenStream)
+    {
+        final RawPeer peer = new RawPeer(sessionId, publishStream, listenStream);
         peers.add(peer);
         return peer;
     }
@@ -205,6 +210,43 @@ class AtlasLinkAuthenticationTest
     }
 
     @Test
+    void shouldNotFeedAtlasTheCommandsOfALayerThatDoesNotProveItself()
+    {
+        startShard();
+        // an impostor layer publishes commands before Atlas starts, and answers Atlas's challenge with a wrong key
+        final RawPeer impostor = addPeer(0, COMMAND_STREAM, DECISION_STREAM);
+        final io.aeron.Counter[] atlasCounters = OrreryCounter.allocate(shard.aeron, "atlas-test");
+        atlas = new AtlasRemoteAgent(
+            ShardConfig.parse(MeshHandoffTest.TWO_SERVERS, "test.shard"), 1024, TimeUnit.SECONDS.toNanos(5),
+            atlasCounters, MeshTestShard.SECRET, lines::add, shard.aeron.addSubscription(CHANNEL, COMMAND_STREAM),
+            shard.aeron.addExclusivePublication(CHANNEL, DECISION_STREAM), shard.clock);
+        shard.agents.add(atlas);
+        awaitChallenged(impostor, "Atlas's challenge to the impostor layer");
+        impostor.answerChallenges(new AtlasLinkKey(WRONG_SECRET), AtlasLinkKey.ROLE_LAYER);
+        shard.await(() -> link.isAtlasConnected() && atlas.isResynced(), "the genuine layer accepted and resynced");
+        for (int i = 0; i < 10; i++)
+        {
+            final long nowNs = shard.clock.nanoTime();
+            impostor.commands.onServerJoined(nowNs, 0, 4242, 0);
+            impostor.commands.onEntityAdded(777, 1, 0, false, -5000, 0, 0, 1);
+            impostor.commands.onTick(nowNs, 1000 + i, nowNs, true);
+            impostor.commands.resyncComplete(atlas.generation());
+            shard.tick();
+        }
+        assertEquals(1, atlas.generation(), "Atlas accepted the genuine layer only");
+        assertEquals(link.commandPublisher().sessionId(), atlas.commandSubscriber().sessionId());
+        assertEquals(-1, atlas.atlas().epochOf(777), "the impostor's entity is unknown to Atlas");
+        assertEquals(1, atlas.commandSubscriber().authenticator().proofsFailed());
+        assertEquals(1, atlasCounters[OrreryCounter.ATLAS_LINK_PROOFS_FAILED.id()].get());
+        assertTrue(atlasCounters[OrreryCounter.ATLAS_LINK_UNAUTHENTICATED.id()].get() >= 40,
+            "the impostor's commands counted on Atlas's side");
+        assertTrue(lines.stream().anyMatch((line) -> line.contains("Atlas link (atlas): proof of Aeron session " +
+            impostor.sessionId())), lines.toString());
+        assertEquals(0, counter(OrreryCounter.ATLAS_LINK_PROOFS_FAILED), "Atlas proved itself to the layer");
+        CloseHelper.quietCloseAll(atlasCounters);
+    }
+
+    @Test
     void shouldReportASilentAtlasAndRecoverWhenItIsHeardAgain()
     {
         startShard();
@@ -273,13 +315,15 @@ class AtlasLinkAuthenticationTest
     }
 
     /**
-     * A raw Aeron peer on the decision stream (and a reader of the command stream, to see challenges).
+     * A raw Aeron peer: a publication on the decision stream (an impostor Atlas) or on the command stream (an impostor
+     * layer), and a reader of the other stream, to see challenges.
      */
     private final class RawPeer implements AutoCloseable
     {
         final ExclusivePublication publication;
-        final Subscription commands;
+        final Subscription listen;
         final AtlasDecisionPublisher decisions;
+        final AtlasCommandPublisher commands;
         final MessageHeaderDecoder header = new MessageHeaderDecoder();
         final LinkChallengeDecoder challenge = new LinkChallengeDecoder();
         final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -293,12 +337,13 @@ class AtlasLinkAuthenticationTest
         int challengerSessionId;
         byte[] lastProof;
 
-        RawPeer(final int sessionId)
+        RawPeer(final int sessionId, final int publishStream, final int listenStream)
         {
             publication = shard.aeron.addExclusivePublication(
-                0 == sessionId ? PEER_CHANNEL : PEER_CHANNEL + "|session-id=" + sessionId, DECISION_STREAM);
-            commands = shard.aeron.addSubscription(CHANNEL, COMMAND_STREAM);
-            decisions = new AtlasDecisionPublisher(publication);
+                0 == sessionId ? PEER_CHANNEL : PEER_CHANNEL + "|session-id=" + sessionId, publishStream);
+            listen = shard.aeron.addSubscription(CHANNEL, listenStream);
+            decisions = DECISION_STREAM == publishStream ? new AtlasDecisionPublisher(publication) : null;
+            commands = DECISION_STREAM == publishStream ? null : new AtlasCommandPublisher(publication);
         }
 
         int sessionId()
@@ -321,8 +366,15 @@ class AtlasLinkAuthenticationTest
 
         int poll()
         {
-            decisions.flush();
-            return commands.poll(onCommand, 100);
+            if (null != decisions)
+            {
+                decisions.flush();
+            }
+            else
+            {
+                commands.flush();
+            }
+            return listen.poll(onCommand, 100);
         }
 
         private void onCommand(
@@ -399,7 +451,7 @@ class AtlasLinkAuthenticationTest
         @Override
         public void close()
         {
-            CloseHelper.quietCloseAll(commands, publication);
+            CloseHelper.quietCloseAll(listen, publication);
         }
     }
 }
