@@ -119,7 +119,8 @@ public final class AtlasServer implements Callable<Integer>
             counters = OrreryCounter.allocate(aeron, "atlas");
             final AtlasRemoteAgent agent = new AtlasRemoteAgent(config, entityCapacity,
                 TimeUnit.MILLISECONDS.toNanos(welcomeTimeoutMs), counters, secret, System.err::println,
-                aeron.addSubscription(channel, commandStreamId), aeron.addExclusivePublication(channel, decisionStreamId),
+                aeron.addSubscription(channel, commandStreamId),
+                aeron.addExclusivePublication(channel, decisionStreamId),
                 SystemNanoClock.INSTANCE);
             runner = new AgentRunner(new BackoffIdleStrategy(), print, null, agent);
             AgentDeath.start(runner, AgentDeath.EXIT_PROCESS);

@@ -31,9 +31,9 @@ public final class AtlasDecisionSubscriber implements AutoCloseable
     private long unknownBefore;
 
     /**
-     * @param subscription the decision subscription, closed with this subscriber.
-     * @param handler      told every decision of the accepted publisher, in order.
-     * @param control      told the link's control messages and session changes.
+     * @param subscription  the decision subscription, closed with this subscriber.
+     * @param handler       told every decision of the accepted publisher, in order.
+     * @param control       told the link's control messages and session changes.
      * @param authenticator authenticates the subscription's images (built on the same subscription).
      */
     public AtlasDecisionSubscriber(

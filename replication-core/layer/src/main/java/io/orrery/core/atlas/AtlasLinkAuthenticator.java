@@ -108,7 +108,8 @@ public final class AtlasLinkAuthenticator
      * @param subscription           the subscription whose images are authenticated.
      * @param writer                 this end's publication: challenges and proofs go there.
      * @param key                    the link key.
-     * @param ownRole                this end's role ({@link AtlasLinkKey#ROLE_LAYER} or {@link AtlasLinkKey#ROLE_ATLAS}).
+     * @param ownRole                this end's role: {@link AtlasLinkKey#ROLE_LAYER} or
+     *                               {@link AtlasLinkKey#ROLE_ATLAS}.
      * @param name                   names this end in log lines, e.g. {@code "layer"}.
      * @param unauthenticatedCounter counts fragments from images not accepted (may be null).
      * @param proofsFailedCounter    counts proofs that failed (may be null).
