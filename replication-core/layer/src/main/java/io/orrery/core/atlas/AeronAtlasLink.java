@@ -176,6 +176,8 @@ public final class AeronAtlasLink implements AtlasLink, AtlasLinkControl
         resyncs++;
         resync.resend(nowNs, commands);
         commands.resyncComplete(generation);
+        log.accept("orrery: Atlas link (layer): resent the layer's state to Atlas session " + atlasSessionId +
+            " for its generation " + generation + " (resync " + resyncs + ")");
     }
 
     private void checkSilence(final long nowNs)
