@@ -28,7 +28,9 @@ import java.util.function.Consumer;
  *   nonce)} on this end's publication, again every {@link #CHALLENGE_INTERVAL_NS} until it answers.</li>
  *   <li>The other end answers a challenge addressed to its own publication's session id with
  *   {@code LinkProof(challenger's session id, nonce, HMAC(K, its role | its session id | challenger's session id |
- *   nonce))} (see {@link AtlasLinkKey}).</li>
+ *   nonce))} (see {@link AtlasLinkKey}), followed, if it has not authenticated the challenger yet, by its own
+ *   challenge again: a challenger reads this end's publication, so that challenge is not lost to a subscription that
+ *   had not joined yet, and the handshake completes without waiting for the next interval.</li>
  *   <li>A proof addressed to this end that verifies (MAC compared in constant time, nonce the one drawn for that image)
  *   proves the image; the first proven image is accepted ({@link AtlasLinkControl#onSessionAccepted}) and held until
  *   it goes away, when the next proven one, if any, is accepted. A proof that fails (a wrong MAC, or a nonce that is
@@ -178,7 +180,7 @@ public final class AtlasLinkAuthenticator
             work++;
         }
         peer.stamp = scanStamp;
-        if (PENDING == peer.state && nowNs - peer.nextChallengeNs >= 0)
+        if (PENDING == peer.state && nowNs - peer.nextChallengeNs >= 0 && writer.isConnected())
         {
             challenge(peer);
             peer.nextChallengeNs = nowNs + CHALLENGE_INTERVAL_NS;
@@ -233,6 +235,12 @@ public final class AtlasLinkAuthenticator
             .putMac(proof, 0, AtlasLinkKey.MAC_LENGTH);
         writer.commit();
         proofsSent++;
+        if (PENDING == peer.state)
+        {
+            // the challenger sees this end's publication (it challenged it), so this challenge cannot be missed
+            challenge(peer);
+            peer.nextChallengeNs = nowNs + CHALLENGE_INTERVAL_NS;
+        }
     }
 
     /**
