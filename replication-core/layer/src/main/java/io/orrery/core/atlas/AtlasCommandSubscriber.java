@@ -37,7 +37,9 @@ public final class AtlasCommandSubscriber implements AutoCloseable
      * @param authenticator authenticates the subscription's images (built on the same subscription).
      */
     public AtlasCommandSubscriber(
-        final Subscription subscription, final AtlasCommandHandler handler, final AtlasLinkControl control,
+        final Subscription subscription,
+        final AtlasCommandHandler handler,
+        final AtlasLinkControl control,
         final AtlasLinkAuthenticator authenticator)
     {
         this.subscription = subscription;

@@ -37,7 +37,9 @@ public final class AtlasDecisionSubscriber implements AutoCloseable
      * @param authenticator authenticates the subscription's images (built on the same subscription).
      */
     public AtlasDecisionSubscriber(
-        final Subscription subscription, final AtlasDecisionHandler handler, final AtlasLinkControl control,
+        final Subscription subscription,
+        final AtlasDecisionHandler handler,
+        final AtlasLinkControl control,
         final AtlasLinkAuthenticator authenticator)
     {
         this.subscription = subscription;
