@@ -68,7 +68,7 @@ public final class PrometheusText
             // the same names and types as the layer process's own /metrics (LayerMetrics)
             final boolean gauge = LayerMetrics.isLevel(counter);
             final String name = LayerMetrics.metricName(counter);
-            final double scale = name.endsWith("_seconds") ? 1e-9 : 1;
+            final double scale = 1 / LayerMetrics.unitsPerSecond(counter);
             family(out, name, gauge ? "gauge" : "counter", "Orrery counter: " + counter.label() + ".");
             for (final String shard : counters.shards())
             {

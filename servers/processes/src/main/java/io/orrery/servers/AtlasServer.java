@@ -7,6 +7,7 @@ import io.aeron.Aeron;
 import io.aeron.Counter;
 import io.orrery.core.atlas.AtlasRemoteAgent;
 import io.orrery.core.atlas.ShardConfig;
+import io.orrery.core.auth.TokenSecrets;
 import io.orrery.core.status.AgentDeath;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.link.DriverLoss;
@@ -31,11 +32,17 @@ import java.util.concurrent.TimeUnit;
  * and every entity keeps its authority; no handoff, failover or assignment happens until Atlas is back.
  * <p>
  * Security: the channel carries authority decisions. Use IPC (same host) or a private network only, never an
- * interface others can reach; Atlas accepts the first layer publisher's Aeron session only, until it goes away, and the
- * layer likewise accepts one Atlas.
+ * interface others can reach. On top of that the link is mutually authenticated with a key derived from the shard's
+ * token secret (the same secret as the layer's: {@code ORRERY_TOKEN_SECRET}, {@code --token-secret}, or {@code --dev}
+ * for the public development secret): Atlas applies the commands of a layer publisher only once it proved it holds the
+ * key, and proves itself to the layer the same way ({@link io.orrery.core.atlas.AtlasLinkAuthenticator}). Fragments of
+ * unauthenticated publishers and failed proofs are counted in this process's counters
+ * ({@code ATLAS_LINK_UNAUTHENTICATED}, {@code ATLAS_LINK_PROOFS_FAILED}, label {@code shard=atlas}) and a failed proof
+ * is logged on standard error.
  * <p>
  * Exit codes: 0 on SIGINT/SIGTERM; {@value #EXIT_DRIVER_LOSS} when its media driver goes away
- * ({@link DriverLoss#EXIT_CODE}); {@link AgentDeath#EXIT_CODE} when Atlas's agent thread dies; 2 on a usage error.
+ * ({@link DriverLoss#EXIT_CODE}); {@link AgentDeath#EXIT_CODE} when Atlas's agent thread dies; 2 on a usage error;
+ * {@value #EXIT_CONFIGURATION} without a token secret.
  */
 @CommandLine.Command(
     name = "orrery-atlas",
@@ -48,6 +55,7 @@ public final class AtlasServer implements Callable<Integer>
     public static final int DECISION_STREAM_ID_DEFAULT = 1102;
     public static final String CHANNEL_DEFAULT = "aeron:ipc?term-length=4m";
     public static final int EXIT_DRIVER_LOSS = DriverLoss.EXIT_CODE;
+    public static final int EXIT_CONFIGURATION = io.orrery.core.status.ProcessErrors.EXIT_CONFIGURATION;
 
     @CommandLine.Option(names = "--shard", required = true,
         description = "Shard config (a file, or two-servers / four-servers), the same as the layer's.")
@@ -76,9 +84,24 @@ public final class AtlasServer implements Callable<Integer>
         + "before its first message (default: ${DEFAULT-VALUE}).")
     long welcomeTimeoutMs = 5_000;
 
+    @CommandLine.Option(names = "--token-secret", description = "The shard's token secret, the same as the layer's: "
+        + "the Atlas link's key is derived from it (default: the environment variable ORRERY_TOKEN_SECRET; prefer it, "
+        + "command lines are visible to every user of the host).")
+    String tokenSecret;
+
+    @CommandLine.Option(names = "--dev", description = "Development mode: without a secret, use the public "
+        + "development token secret (never on a network you do not trust). Also -Dorrery.dev=true.")
+    Boolean dev;
+
     @Override
     public Integer call()
     {
+        final boolean developmentMode = null != dev ? dev : TokenSecrets.developmentModeFromProperty();
+        final byte[] secret = TokenSecrets.resolveForProcess(tokenSecret, developmentMode, "atlas", System.err);
+        if (null == secret)
+        {
+            return EXIT_CONFIGURATION;
+        }
         final ShardConfig config = ShardConfig.find(shard, -1);
         final Aeron.Context aeronCtx = new Aeron.Context();
         if (null != aeronDir)
@@ -95,8 +118,9 @@ public final class AtlasServer implements Callable<Integer>
         {
             counters = OrreryCounter.allocate(aeron, "atlas");
             final AtlasRemoteAgent agent = new AtlasRemoteAgent(config, entityCapacity,
-                TimeUnit.MILLISECONDS.toNanos(welcomeTimeoutMs), counters,
-                aeron.addSubscription(channel, commandStreamId), aeron.addExclusivePublication(channel, decisionStreamId),
+                TimeUnit.MILLISECONDS.toNanos(welcomeTimeoutMs), counters, secret, System.err::println,
+                aeron.addSubscription(channel, commandStreamId),
+                aeron.addExclusivePublication(channel, decisionStreamId),
                 SystemNanoClock.INSTANCE);
             runner = new AgentRunner(new BackoffIdleStrategy(), print, null, agent);
             AgentDeath.start(runner, AgentDeath.EXIT_PROCESS);

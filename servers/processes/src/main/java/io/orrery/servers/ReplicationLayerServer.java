@@ -124,6 +124,11 @@ public final class ReplicationLayerServer implements Callable<Integer>
         + "(default: ${DEFAULT-VALUE}).")
     int atlasDecisionStreamId = AtlasServer.DECISION_STREAM_ID_DEFAULT;
 
+    @CommandLine.Option(names = "--atlas-silence-ms", description = "With --atlas-channel: report Atlas as silent "
+        + "(a line, ATLAS_SILENCE_EPISODES) when nothing was heard from it for longer than this (default: -D"
+        + AeronAtlasLink.SILENCE_THRESHOLD_MS_PROP + ", else " + AeronAtlasLink.SILENCE_THRESHOLD_MS_DEFAULT + ").")
+    Long atlasSilenceMs;
+
     @CommandLine.Option(names = "--shard-directory", description = "Register this shard in this shard directory "
         + "file once serving (replacing a stale entry of the same name), deregister on a clean stop (default: none).")
     Path shardDirectory;
@@ -163,8 +168,13 @@ public final class ReplicationLayerServer implements Callable<Integer>
             ctx.shardConfig(ShardConfig.find(shard, -1));
             if (null != atlasChannel)
             {
-                ctx.atlas().atlasLink(
-                    new AeronAtlasLink(atlasChannel, atlasCommandStreamId, atlasChannel, atlasDecisionStreamId));
+                final AeronAtlasLink link =
+                    new AeronAtlasLink(atlasChannel, atlasCommandStreamId, atlasChannel, atlasDecisionStreamId);
+                if (null != atlasSilenceMs)
+                {
+                    link.silenceThresholdNs(TimeUnit.MILLISECONDS.toNanos(atlasSilenceMs));
+                }
+                ctx.atlas().atlasLink(link);
             }
         }
         else if (null != atlasChannel)

@@ -37,4 +37,23 @@ class DevelopmentSecretTest
         server.dev = false;
         assertEquals(ReplicationLayerServer.EXIT_CONFIGURATION, server.call());
     }
+
+    @Test
+    void shouldRefuseToStartAtlasWithoutASecretOutsideDevelopmentMode()
+    {
+        final AtlasServer atlas = new AtlasServer();
+        atlas.dev = false;
+        atlas.shard = "two-servers";
+        assertEquals(AtlasServer.EXIT_CONFIGURATION, atlas.call());
+    }
+
+    @Test
+    void shouldRefuseToStartAtlasOnTheDevelopmentSecretOutsideDevelopmentMode()
+    {
+        final AtlasServer atlas = new AtlasServer();
+        atlas.dev = false;
+        atlas.shard = "two-servers";
+        atlas.tokenSecret = io.orrery.core.auth.TokenSecrets.DEVELOPMENT_SECRET;
+        assertEquals(AtlasServer.EXIT_CONFIGURATION, atlas.call());
+    }
 }

@@ -34,7 +34,8 @@ public final class AtlasCommandPublisher implements AtlasCommandHandler, AutoClo
     public AtlasCommandPublisher(final ExclusivePublication publication)
     {
         this.publication = publication;
-        writer = new AtlasPublicationWriter(publication, AtlasCommandEncoder.MAX_MESSAGE_LENGTH);
+        writer = new AtlasPublicationWriter(
+            publication, Math.max(AtlasCommandEncoder.MAX_MESSAGE_LENGTH, AtlasLinkAuthenticator.MAX_MESSAGE_LENGTH));
         encoder = new AtlasCommandEncoder(writer);
     }
 
@@ -101,6 +102,14 @@ public final class AtlasCommandPublisher implements AtlasCommandHandler, AutoClo
     public boolean hasBacklog()
     {
         return writer.hasBacklog();
+    }
+
+    /**
+     * @return the writer of the publication (the link's handshake writes its challenges and proofs there too).
+     */
+    public AtlasPublicationWriter writer()
+    {
+        return writer;
     }
 
     @Override

@@ -4,6 +4,7 @@
 package io.orrery.core.atlas;
 
 import io.aeron.ExclusivePublication;
+import io.orrery.wire.atlas.LinkHeartbeatEncoder;
 import io.orrery.wire.atlas.MessageHeaderEncoder;
 import io.orrery.wire.atlas.ResyncRequestEncoder;
 
@@ -28,6 +29,7 @@ public final class AtlasDecisionPublisher implements AtlasDecisionHandler, AutoC
     private final AtlasDecisionEncoder encoder;
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
     private final ResyncRequestEncoder resyncRequest = new ResyncRequestEncoder();
+    private final LinkHeartbeatEncoder heartbeat = new LinkHeartbeatEncoder();
 
     /**
      * @param publication the decision publication, this publisher its only user, closed with it.
@@ -35,7 +37,8 @@ public final class AtlasDecisionPublisher implements AtlasDecisionHandler, AutoC
     public AtlasDecisionPublisher(final ExclusivePublication publication)
     {
         this.publication = publication;
-        writer = new AtlasPublicationWriter(publication, AtlasDecisionEncoder.MAX_MESSAGE_LENGTH);
+        writer = new AtlasPublicationWriter(
+            publication, Math.max(AtlasDecisionEncoder.MAX_MESSAGE_LENGTH, AtlasLinkAuthenticator.MAX_MESSAGE_LENGTH));
         encoder = new AtlasDecisionEncoder(writer);
     }
 
@@ -57,6 +60,24 @@ public final class AtlasDecisionPublisher implements AtlasDecisionHandler, AutoC
         final int offset = writer.claim(HEADER_LENGTH + ResyncRequestEncoder.BLOCK_LENGTH);
         resyncRequest.wrapAndApplyHeader(writer.buffer(), offset, header).generation(generation);
         writer.commit();
+    }
+
+    /**
+     * Tells the layer Atlas is alive (sent when Atlas sent nothing else lately).
+     */
+    public void heartbeat(final long sequence)
+    {
+        final int offset = writer.claim(HEADER_LENGTH + LinkHeartbeatEncoder.BLOCK_LENGTH);
+        heartbeat.wrapAndApplyHeader(writer.buffer(), offset, header).sequence(sequence);
+        writer.commit();
+    }
+
+    /**
+     * @return the publication's position: how far the messages sent so far reach.
+     */
+    public long position()
+    {
+        return publication.position();
     }
 
     /**
@@ -94,6 +115,14 @@ public final class AtlasDecisionPublisher implements AtlasDecisionHandler, AutoC
     public boolean hasBacklog()
     {
         return writer.hasBacklog();
+    }
+
+    /**
+     * @return the writer of the publication (the link's handshake writes its challenges and proofs there too).
+     */
+    public AtlasPublicationWriter writer()
+    {
+        return writer;
     }
 
     @Override

@@ -13,10 +13,11 @@ import org.agrona.concurrent.MessageHandler;
  * calls an {@link AtlasDecisionHandler} (the mesh) for each, through the same decoding as the ring's
  * {@link AtlasDecisionAdapter}.
  * <p>
- * Input is checked as from a network peer: only the first publisher's Aeron session is accepted until its image goes
- * away (the channel must be a private network or IPC: it carries authority); other sessions' fragments, fragments too
- * short for their header or block, of another schema or of an unknown template are counted and skipped, never
- * thrown. Link control messages go to the {@link AtlasLinkControl}.
+ * Input is checked as from a network peer: only a publisher that proved it holds the link key is accepted
+ * ({@link AtlasLinkAuthenticator}: the first that proves itself, until its image goes away; the channel must still be
+ * a private network or IPC: it carries authority); fragments of other images, fragments too short for their header or
+ * block, of another schema or of an unknown template are counted and skipped, never thrown. Link control messages go
+ * to the {@link AtlasLinkControl}.
  * <p>
  * Threading: the polling thread only. Zero allocation in steady state ({@link #handler} allocates: control path).
  */
@@ -30,16 +31,20 @@ public final class AtlasDecisionSubscriber implements AutoCloseable
     private long unknownBefore;
 
     /**
-     * @param subscription the decision subscription, closed with this subscriber.
-     * @param handler      told every decision of the accepted publisher, in order.
-     * @param control      told the link's control messages and session changes.
+     * @param subscription  the decision subscription, closed with this subscriber.
+     * @param handler       told every decision of the accepted publisher, in order.
+     * @param control       told the link's control messages and session changes.
+     * @param authenticator authenticates the subscription's images (built on the same subscription).
      */
     public AtlasDecisionSubscriber(
-        final Subscription subscription, final AtlasDecisionHandler handler, final AtlasLinkControl control)
+        final Subscription subscription,
+        final AtlasDecisionHandler handler,
+        final AtlasLinkControl control,
+        final AtlasLinkAuthenticator authenticator)
     {
         this.subscription = subscription;
         this.adapter = new AtlasDecisionAdapter(null, handler);
-        this.receiver = new AtlasLinkReceiver(subscription, dispatch, control);
+        this.receiver = new AtlasLinkReceiver(subscription, dispatch, control, authenticator);
     }
 
     /**
@@ -53,13 +58,14 @@ public final class AtlasDecisionSubscriber implements AutoCloseable
     }
 
     /**
-     * Polls up to {@code fragmentLimit} fragments.
+     * Runs the authentication of new publishers, then polls up to {@code fragmentLimit} fragments.
      *
-     * @return fragments read (skipped ones included).
+     * @param nowNs paces the challenges of publishers that have not proved themselves yet.
+     * @return work done: fragments read (skipped ones included) and handshake steps.
      */
-    public int poll(final int fragmentLimit)
+    public int poll(final long nowNs, final int fragmentLimit)
     {
-        return receiver.poll(fragmentLimit);
+        return receiver.poll(nowNs, fragmentLimit);
     }
 
     /**
@@ -79,7 +85,7 @@ public final class AtlasDecisionSubscriber implements AutoCloseable
     }
 
     /**
-     * @return fragments from another Aeron session than the accepted one.
+     * @return fragments from publishers not (yet) authenticated, dropped.
      */
     public long rejected()
     {
@@ -100,6 +106,22 @@ public final class AtlasDecisionSubscriber implements AutoCloseable
     public long unknown()
     {
         return receiver.unknown() + unknownBefore + adapter.unknown();
+    }
+
+    /**
+     * @return the authentication of this subscription's publishers.
+     */
+    public AtlasLinkAuthenticator authenticator()
+    {
+        return receiver.authenticator();
+    }
+
+    /**
+     * @return fragments of the accepted publisher (heartbeats included).
+     */
+    public long acceptedFragments()
+    {
+        return receiver.acceptedFragments();
     }
 
     /**

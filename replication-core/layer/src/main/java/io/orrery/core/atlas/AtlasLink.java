@@ -3,6 +3,7 @@
  */
 package io.orrery.core.atlas;
 
+import io.aeron.Counter;
 import io.orrery.core.common.LayerResources;
 import io.orrery.core.replicant.EntityStore;
 
@@ -19,9 +20,10 @@ public interface AtlasLink extends AutoCloseable
     /**
      * Opens the link when the mesh starts, before the mesh is built.
      *
-     * @param resources the layer's Aeron client and clocks.
+     * @param resources the layer's Aeron client, clocks and token secret.
+     * @param counters  the layer's system counters, indexed by {@code OrreryCounter#id()}.
      */
-    void open(LayerResources resources);
+    void open(LayerResources resources, Counter[] counters);
 
     /**
      * @return where the mesh's commands go (after {@link #open}).

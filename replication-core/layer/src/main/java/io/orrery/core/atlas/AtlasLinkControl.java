@@ -7,6 +7,9 @@ package io.orrery.core.atlas;
  * The Aeron link's own handshake between the layer and an Atlas in another process (schema templates 201..299),
  * never passed to Atlas or the mesh.
  * <ol>
+ *   <li>Each side authenticates every publisher of the other side's stream before anything of it is applied
+ *   ({@code LinkChallenge}/{@code LinkProof}, {@link AtlasLinkAuthenticator}); the first publisher that proves itself
+ *   is accepted ({@link #onSessionAccepted}). Atlas also sends {@code LinkHeartbeat} when it is otherwise quiet.</li>
  *   <li>Atlas starts a fresh table whenever it accepts a new command publisher (a layer started or restarted, or
  *   Atlas itself restarted) and sends {@code ResyncRequest(generation)} on its decision stream, again every
  *   {@link AtlasRemoteAgent#RESYNC_REQUEST_INTERVAL_NS} until it hears {@code ResyncComplete(generation)}.</li>
@@ -32,14 +35,15 @@ public interface AtlasLinkControl
     }
 
     /**
-     * A publisher's session was accepted (the first seen while none is held).
+     * A publisher's session was accepted: it proved it holds the link key, and no other is held.
      */
     default void onSessionAccepted(final int sessionId)
     {
     }
 
     /**
-     * The accepted publisher's image went away (its process died or closed it): the next publisher seen is accepted.
+     * The accepted publisher's image went away (its process died or closed it): the next publisher that proved itself
+     * (or proves itself later) is accepted.
      */
     default void onSessionLost(final int sessionId)
     {

@@ -7,6 +7,9 @@ import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
+import io.orrery.wire.atlas.LinkChallengeDecoder;
+import io.orrery.wire.atlas.LinkHeartbeatDecoder;
+import io.orrery.wire.atlas.LinkProofDecoder;
 import io.orrery.wire.atlas.MessageHeaderDecoder;
 import io.orrery.wire.atlas.ResyncCompleteDecoder;
 import io.orrery.wire.atlas.ResyncRequestDecoder;
@@ -16,110 +19,177 @@ import org.agrona.concurrent.UnsafeBuffer;
 
 /**
  * The receiving end of an Atlas link over Aeron, shared by {@link AtlasCommandSubscriber} and
- * {@link AtlasDecisionSubscriber}: polls a {@link Subscription}, accepts one publisher only and checks every message
- * as input from a network peer before it is decoded.
+ * {@link AtlasDecisionSubscriber}: polls a {@link Subscription}, applies the fragments of one authenticated publisher
+ * only and checks every message as input from a network peer before it is decoded.
  * <p>
- * The Atlas channel carries authority decisions: it must be a private network or IPC. On top of that, only one
- * publisher's Aeron session is accepted, the first seen while none is held, until its image goes away; fragments of
- * any other session are counted ({@link #rejected()}) and skipped. A fragment too short for the SBE header is counted
- * {@link #malformed()}, one of another schema {@link #unknown()}; link control messages (templates 201..299) go to
- * the {@link AtlasLinkControl}; everything else goes to the adapter, which checks template and block length and
- * counts what fails. Nothing is thrown.
+ * The Atlas channel carries authority decisions: it must be a private network or IPC. On top of that, every publisher
+ * (image) must prove it holds the link key before anything of it is applied ({@link AtlasLinkAuthenticator}): the
+ * first image that proves itself is accepted until it goes away. Fragments of any other image, except the handshake
+ * itself (challenges, proofs) and heartbeats, are counted ({@link AtlasLinkAuthenticator#unauthenticated()}) and
+ * dropped. Of the accepted image, a fragment too short for the SBE header is counted {@link #malformed()}, one of
+ * another schema {@link #unknown()}; link control messages (templates 201..299) go to the {@link AtlasLinkControl};
+ * everything else goes to the adapter, which checks template and block length and counts what fails. Nothing is
+ * thrown.
  * <p>
- * Threading: the polling thread only. Zero allocation.
+ * Threading: the polling thread only. Zero allocation once the publishers are known.
  */
 final class AtlasLinkReceiver implements FragmentHandler
 {
     private static final int HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
+    private static final int LINK_CONTROL_MIN_TEMPLATE_ID = 201;
 
     private final Subscription subscription;
     private final MessageHandler adapter;
     private final AtlasLinkControl control;
+    private final AtlasLinkAuthenticator authenticator;
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final ResyncRequestDecoder resyncRequest = new ResyncRequestDecoder();
     private final ResyncCompleteDecoder resyncComplete = new ResyncCompleteDecoder();
+    private final LinkChallengeDecoder challenge = new LinkChallengeDecoder();
+    private final LinkProofDecoder proof = new LinkProofDecoder();
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
 
-    private boolean hasSession;
-    private int sessionId;
-    private long rejected;
     private long malformed;
     private long unknown;
-    private long sessionsLost;
+    private long acceptedFragments;
 
-    AtlasLinkReceiver(final Subscription subscription, final MessageHandler adapter, final AtlasLinkControl control)
+    AtlasLinkReceiver(
+        final Subscription subscription,
+        final MessageHandler adapter,
+        final AtlasLinkControl control,
+        final AtlasLinkAuthenticator authenticator)
     {
         this.subscription = subscription;
         this.adapter = adapter;
         this.control = control;
+        this.authenticator = authenticator;
+        authenticator.control(control);
     }
 
-    int poll(final int fragmentLimit)
+    int poll(final long nowNs, final int fragmentLimit)
     {
-        if (hasSession && null == subscription.imageBySessionId(sessionId))
-        {
-            hasSession = false;
-            sessionsLost++;
-            control.onSessionLost(sessionId);
-        }
-        return subscription.poll(this, fragmentLimit);
+        return authenticator.onPoll(nowNs) + subscription.poll(this, fragmentLimit);
     }
 
     @Override
     public void onFragment(final DirectBuffer buffer, final int offset, final int length, final Header aeronHeader)
     {
-        final int fromSession = aeronHeader.sessionId();
-        if (!hasSession)
-        {
-            hasSession = true;
-            sessionId = fromSession;
-            control.onSessionAccepted(fromSession);
-        }
-        else if (fromSession != sessionId)
-        {
-            rejected++;
-            return;
-        }
+        final Image image = (Image)aeronHeader.context();
+        final boolean accepted = authenticator.isAccepted(image);
         if (length < HEADER_LENGTH)
         {
-            malformed++;
+            countBad(accepted, true);
             return;
         }
         header.wrap(buffer, offset);
         if (MessageHeaderDecoder.SCHEMA_ID != header.schemaId())
         {
-            unknown++;
+            countBad(accepted, false);
             return;
         }
         final int templateId = header.templateId();
-        if (ResyncRequestDecoder.TEMPLATE_ID == templateId)
+        if (templateId < LINK_CONTROL_MIN_TEMPLATE_ID)
         {
-            if (fits(ResyncRequestDecoder.BLOCK_LENGTH, length))
+            if (!accepted)
             {
-                resyncRequest.wrap(buffer, offset + HEADER_LENGTH, header.blockLength(), header.version());
-                control.onResyncRequest(fromSession, resyncRequest.generation());
+                authenticator.onUnauthenticated();
+                return;
             }
+            acceptedFragments++;
+            view.wrap(buffer, offset, length);
+            adapter.onMessage(AtlasRings.MSG_TYPE_ID, view, 0, length);
             return;
         }
-        if (ResyncCompleteDecoder.TEMPLATE_ID == templateId)
-        {
-            if (fits(ResyncCompleteDecoder.BLOCK_LENGTH, length))
-            {
-                resyncComplete.wrap(buffer, offset + HEADER_LENGTH, header.blockLength(), header.version());
-                control.onResyncComplete(resyncComplete.generation());
-            }
-            return;
-        }
-        view.wrap(buffer, offset, length);
-        adapter.onMessage(AtlasRings.MSG_TYPE_ID, view, 0, length);
+        onLinkControl(buffer, offset, length, image, accepted, templateId);
     }
 
-    private boolean fits(final int minBlockLength, final int length)
+    private void onLinkControl(
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final Image image,
+        final boolean accepted,
+        final int templateId)
+    {
+        final int bodyOffset = offset + HEADER_LENGTH;
+        switch (templateId)
+        {
+            case LinkHeartbeatDecoder.TEMPLATE_ID:
+                if (accepted)
+                {
+                    acceptedFragments++;
+                }
+                return;
+
+            case LinkChallengeDecoder.TEMPLATE_ID:
+                if (fits(LinkChallengeDecoder.BLOCK_LENGTH, length, accepted))
+                {
+                    challenge.wrap(buffer, bodyOffset, header.blockLength(), header.version());
+                    authenticator.onChallenge(image, challenge);
+                }
+                return;
+
+            case LinkProofDecoder.TEMPLATE_ID:
+                if (fits(LinkProofDecoder.BLOCK_LENGTH, length, accepted))
+                {
+                    proof.wrap(buffer, bodyOffset, header.blockLength(), header.version());
+                    authenticator.onProof(image, proof);
+                }
+                return;
+
+            default:
+                break;
+        }
+        if (!accepted)
+        {
+            authenticator.onUnauthenticated();
+            return;
+        }
+        acceptedFragments++;
+        if (ResyncRequestDecoder.TEMPLATE_ID == templateId)
+        {
+            if (fits(ResyncRequestDecoder.BLOCK_LENGTH, length, true))
+            {
+                resyncRequest.wrap(buffer, bodyOffset, header.blockLength(), header.version());
+                control.onResyncRequest(image.sessionId(), resyncRequest.generation());
+            }
+        }
+        else if (ResyncCompleteDecoder.TEMPLATE_ID == templateId)
+        {
+            if (fits(ResyncCompleteDecoder.BLOCK_LENGTH, length, true))
+            {
+                resyncComplete.wrap(buffer, bodyOffset, header.blockLength(), header.version());
+                control.onResyncComplete(resyncComplete.generation());
+            }
+        }
+        else
+        {
+            unknown++;
+        }
+    }
+
+    private void countBad(final boolean accepted, final boolean isMalformed)
+    {
+        if (!accepted)
+        {
+            authenticator.onUnauthenticated();
+        }
+        else if (isMalformed)
+        {
+            malformed++;
+        }
+        else
+        {
+            unknown++;
+        }
+    }
+
+    private boolean fits(final int minBlockLength, final int length, final boolean accepted)
     {
         final int blockLength = header.blockLength();
         if (blockLength < minBlockLength || length - HEADER_LENGTH < blockLength)
         {
-            malformed++;
+            countBad(accepted, true);
             return false;
         }
         return true;
@@ -130,12 +200,13 @@ final class AtlasLinkReceiver implements FragmentHandler
      */
     int sessionId()
     {
-        return hasSession ? sessionId : 0;
+        final Image image = authenticator.acceptedImage();
+        return null == image ? 0 : image.sessionId();
     }
 
     boolean hasSession()
     {
-        return hasSession;
+        return null != authenticator.acceptedImage();
     }
 
     /**
@@ -143,13 +214,21 @@ final class AtlasLinkReceiver implements FragmentHandler
      */
     boolean isSessionConnected()
     {
-        final Image image = hasSession ? subscription.imageBySessionId(sessionId) : null;
+        final Image image = authenticator.acceptedImage();
         return null != image && !image.isClosed();
     }
 
+    AtlasLinkAuthenticator authenticator()
+    {
+        return authenticator;
+    }
+
+    /**
+     * @return fragments from images not (yet) authenticated, dropped.
+     */
     long rejected()
     {
-        return rejected;
+        return authenticator.unauthenticated();
     }
 
     long malformed()
@@ -162,8 +241,16 @@ final class AtlasLinkReceiver implements FragmentHandler
         return unknown;
     }
 
+    /**
+     * @return fragments of the accepted publisher (heartbeats included): how the link knows it hears Atlas.
+     */
+    long acceptedFragments()
+    {
+        return acceptedFragments;
+    }
+
     long sessionsLost()
     {
-        return sessionsLost;
+        return authenticator.sessionsLost();
     }
 }

@@ -6,11 +6,13 @@ package io.orrery.core.atlas;
 import io.aeron.Counter;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
+import io.orrery.core.status.OrreryCounter;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * {@link Atlas} in a process of its own ({@code AtlasServer}): reads the layer's commands from an Aeron subscription
@@ -19,7 +21,15 @@ import java.util.concurrent.TimeUnit;
  * Each time it accepts a new command publisher (the first layer, a restarted layer, or any layer after this process
  * restarted) it starts a fresh Atlas and asks the layer to resend its state ({@link AtlasLinkControl}): Atlas's table
  * is always rebuilt from the mesh, never carried over from another layer session. The clock read here only paces the
- * resync requests; Atlas itself takes time from the commands.
+ * resync requests, the link's challenges and heartbeats; Atlas itself takes time from the commands.
+ * <p>
+ * Security: a layer publisher is accepted only once it proved it holds the link key ({@link AtlasLinkAuthenticator},
+ * {@link AtlasLinkKey}: derived from the shard's token secret, the same as the layer's); until then its commands are
+ * counted ({@link OrreryCounter#ATLAS_LINK_UNAUTHENTICATED}) and dropped, and a failed proof is counted
+ * ({@link OrreryCounter#ATLAS_LINK_PROOFS_FAILED}) and logged. Atlas proves itself to the layer the same way.
+ * <p>
+ * Liveness: when it has published nothing for {@link #HEARTBEAT_INTERVAL_NS} it sends a {@code LinkHeartbeat}, so
+ * the layer can tell a silent Atlas from a quiet one.
  * <p>
  * Threading: one agent thread. Zero allocation per command in steady state (a new Atlas is the control path).
  */
@@ -35,6 +45,11 @@ public final class AtlasRemoteAgent implements Agent, AtlasLinkControl
      */
     public static final int FRAGMENT_LIMIT = AtlasAgent.COMMAND_LIMIT;
 
+    /**
+     * A heartbeat goes to the layer when nothing else was published for this long.
+     */
+    public static final long HEARTBEAT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final ShardConfig config;
     private final int entityCapacity;
     private final long welcomeTimeoutNs;
@@ -47,12 +62,17 @@ public final class AtlasRemoteAgent implements Agent, AtlasLinkControl
     private long resyncedGeneration;
     private long nextRequestNs;
     private long nowNs;
+    private long lastPosition = -1;
+    private long lastPublishedNs;
+    private long heartbeats;
 
     /**
      * @param config           the shard's static mesh.
      * @param entityCapacity   entities Atlas's table is sized for at first.
      * @param welcomeTimeoutNs silence allowed to a welcomed server session before its first message.
      * @param counters         counters indexed by {@code OrreryCounter#id()}.
+     * @param tokenSecret      the shard's token secret, the same as the layer's: the link key is derived from it.
+     * @param log              where the link's lines go (authentication).
      * @param commandSubscription where the layer's commands arrive (closed with the agent).
      * @param decisionPublication where decisions go (closed with the agent).
      * @param clock            paces resync requests only.
@@ -62,6 +82,8 @@ public final class AtlasRemoteAgent implements Agent, AtlasLinkControl
         final int entityCapacity,
         final long welcomeTimeoutNs,
         final Counter[] counters,
+        final byte[] tokenSecret,
+        final Consumer<String> log,
         final Subscription commandSubscription,
         final ExclusivePublication decisionPublication,
         final NanoClock clock)
@@ -73,7 +95,11 @@ public final class AtlasRemoteAgent implements Agent, AtlasLinkControl
         this.clock = clock;
         decisions = new AtlasDecisionPublisher(decisionPublication);
         atlas = newAtlas();
-        commands = new AtlasCommandSubscriber(commandSubscription, atlas, this);
+        final AtlasLinkAuthenticator authenticator = new AtlasLinkAuthenticator(
+            commandSubscription, decisions.writer(), new AtlasLinkKey(tokenSecret), AtlasLinkKey.ROLE_ATLAS, "atlas",
+            counters[OrreryCounter.ATLAS_LINK_UNAUTHENTICATED.id()],
+            counters[OrreryCounter.ATLAS_LINK_PROOFS_FAILED.id()], log);
+        commands = new AtlasCommandSubscriber(commandSubscription, atlas, this, authenticator);
     }
 
     @Override
@@ -81,14 +107,40 @@ public final class AtlasRemoteAgent implements Agent, AtlasLinkControl
     {
         nowNs = clock.nanoTime();
         int work = decisions.flush();
-        work += commands.poll(FRAGMENT_LIMIT);
+        work += commands.poll(nowNs, FRAGMENT_LIMIT);
         if (resyncedGeneration != generation && commands.isConnected() && nowNs - nextRequestNs >= 0)
         {
             decisions.resyncRequest(generation);
             nextRequestNs = nowNs + RESYNC_REQUEST_INTERVAL_NS;
             work++;
         }
-        return work;
+        return work + heartbeat(nowNs);
+    }
+
+    private int heartbeat(final long nowNs)
+    {
+        final long position = decisions.position();
+        if (position != lastPosition || decisions.hasBacklog())
+        {
+            lastPosition = position;
+            lastPublishedNs = nowNs;
+            return 0;
+        }
+        if (nowNs - lastPublishedNs >= HEARTBEAT_INTERVAL_NS)
+        {
+            decisions.heartbeat(++heartbeats);
+            lastPublishedNs = nowNs;
+            return 1;
+        }
+        return 0;
+    }
+
+    /**
+     * @return heartbeats sent.
+     */
+    public long heartbeats()
+    {
+        return heartbeats;
     }
 
     @Override

@@ -87,7 +87,7 @@ public final class MeshAuthority implements Authority
         final ServerEgressProxy proxy = new ServerEgressProxy(store.maxStateBytes());
         if (null != link)
         {
-            link.open(resources);
+            link.open(resources, counters);
             mesh = new ServerMesh(config, store, counters, proxy, link.commands()).fleet(ctx.fleetControl());
             link.attach(mesh, store);
         }

@@ -115,6 +115,7 @@ public final class LayerMetrics
             case SERVERS_CONNECTED:
             case OCS_CELLS_HOT:
             case ADMISSION_CLOSED:
+            case ATLAS_SILENT_MS:
                 return true;
 
             default:
@@ -124,16 +125,26 @@ public final class LayerMetrics
 
     /**
      * @return the Prometheus name of a counter: {@code orrery_<name>} plus {@code _total} for totals; a name in
-     * nanoseconds is exported in seconds.
+     * nanoseconds or milliseconds is exported in seconds (see {@link #unitsPerSecond}).
      */
     public static String metricName(final OrreryCounter counter)
     {
         final String base = "orrery_" + counter.name().toLowerCase(Locale.ROOT);
-        if (base.endsWith("_ns"))
+        if (base.endsWith("_ns") || base.endsWith("_ms"))
         {
             return base.substring(0, base.length() - 3) + "_seconds";
         }
         return isLevel(counter) ? base : base + "_total";
+    }
+
+    /**
+     * @return what a counter's value is divided by for its Prometheus sample: 1e9 for nanoseconds, 1e3 for
+     * milliseconds (both exported in seconds), else 1.
+     */
+    public static double unitsPerSecond(final OrreryCounter counter)
+    {
+        final String name = counter.name();
+        return name.endsWith("_NS") ? 1e9 : name.endsWith("_MS") ? 1e3 : 1;
     }
 
     /**
@@ -154,7 +165,7 @@ public final class LayerMetrics
             final boolean level = isLevel(counter);
             out.family(name, level ? "gauge" : "counter", "Orrery: " + counter.label() + ".");
             final long value = layer.counter(counter);
-            out.sample(name, shardLabel, name.endsWith("_seconds") ? value / 1e9 : value);
+            out.sample(name, shardLabel, value / unitsPerSecond(counter));
         }
 
         final int servers = layer.serverCount();

@@ -105,7 +105,12 @@ public enum OrreryCounter
     REJECTED_SHARD_FULL(81, "hellos rejected: shard full (admission closed by dynamic meshing)"),
     WRITES_BEFORE_ASSIGNMENT(82,
         "server writes of an entity it just created, dropped before Atlas's first assignment of it arrived"),
-    HANDOFFS_WAITING(83,
+    ATLAS_LINK_UNAUTHENTICATED(83,
+        "Atlas link fragments from publishers not authenticated, dropped (the layer's or the Atlas process's side)"),
+    ATLAS_LINK_PROOFS_FAILED(84, "Atlas link proofs that failed (wrong MAC or a replayed proof): image refused"),
+    ATLAS_SILENT_MS(85, "ms since the layer last heard from its authenticated Atlas process (gauge)"),
+    ATLAS_SILENCE_EPISODES(86, "times the layer's Atlas process was silent for longer than the silence threshold"),
+    HANDOFFS_WAITING(87,
         "entities due to be handed off that wait for a slot: their receiving server has handoff-pacing in flight");
 
     /**

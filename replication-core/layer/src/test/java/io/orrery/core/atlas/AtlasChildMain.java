@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Atlas alone in a child JVM for tests ({@link AtlasRemoteAgent} as the {@code AtlasServer} process runs it): args are
- * the Aeron directory of the layer's media driver, the shard file, the command and decision channel and streams.
+ * the Aeron directory of the layer's media driver, the shard file, the command and decision channel and streams. The
+ * token secret is the test shard's ({@link MeshTestShard#SECRET}).
  */
 public final class AtlasChildMain
 {
@@ -35,7 +36,8 @@ public final class AtlasChildMain
         final Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
         final Counter[] counters = OrreryCounter.allocate(aeron, "atlas-child");
         final AtlasRemoteAgent agent = new AtlasRemoteAgent(config, 1024, TimeUnit.SECONDS.toNanos(5), counters,
-            aeron.addSubscription(channel, commandStreamId), aeron.addExclusivePublication(channel, decisionStreamId),
+            MeshTestShard.SECRET, System.out::println, aeron.addSubscription(channel, commandStreamId),
+            aeron.addExclusivePublication(channel, decisionStreamId),
             SystemNanoClock.INSTANCE);
         final AgentRunner runner = new AgentRunner(new YieldingIdleStrategy(), Throwable::printStackTrace, null, agent);
         AgentRunner.startOnThread(runner);

@@ -35,60 +35,98 @@ class MeshAllocationTest
     {
         try (MeshTestShard shard = new MeshTestShard(MeshHandoffTest.TWO_SERVERS))
         {
-            final TestGameServer one = shard.startServer(1, null);
-            final TestGameServer two = shard.startServer(2, null);
-            one.endTicks = true; // the layer streams each round of server ticks as soon as both ended it
-            two.endTicks = true;
-            final ClientSession bot = shard.connect(1, ClientListener.NO_OP);
-            final EntitySnapshot npc = new EntitySnapshot();
-            for (final TestGameServer server : new TestGameServer[]{ one, two })
-            {
-                for (int i = 0; i < NPCS; i++)
-                {
-                    final long x = (1 == server.serverId ? -1 : 1) * (5 + i) * 1000L;
-                    npc.reset().entityId(server.link.nextEntityId()).archetypeId(2).position(x, 0, 0).radius(0.5f);
-                    assertEquals(0, server.link.createEntity(npc, false));
-                }
-            }
-            shard.ticksUntil(() -> one.count == NPCS + 1 && two.count == NPCS, 10, "entities streamed in");
+            run(shard);
+        }
+    }
+
+    /**
+     * The same with Atlas over an authenticated Aeron link ({@link AeronAtlasLink}, IPC) to an
+     * {@link AtlasRemoteAgent} stepped on the test thread: once authenticated, the layer's side of the link and
+     * Atlas's agent (commands, decisions, heartbeats) allocate nothing either.
+     */
+    @Test
+    void shouldNotAllocateOnAnAuthenticatedAtlasLink()
+    {
+        final String channel = "aeron:ipc?term-length=1m";
+        final AeronAtlasLink link = new AeronAtlasLink(channel, 1301, channel, 1302).log((line) -> {});
+        try (MeshTestShard shard = new MeshTestShard(MeshHandoffTest.TWO_SERVERS,
+            (ctx) -> ctx.atlas().atlasLink(link)))
+        {
+            final AtlasRemoteAgent atlas = new AtlasRemoteAgent(
+                ShardConfig.parse(MeshHandoffTest.TWO_SERVERS, "test.shard"), 1024, TimeUnit.SECONDS.toNanos(5),
+                OrreryCounter.allocate(shard.aeron, "atlas-test"), MeshTestShard.SECRET, (line) -> {},
+                shard.aeron.addSubscription(channel, 1301), shard.aeron.addExclusivePublication(channel, 1302),
+                shard.clock);
+            shard.agents.add(atlas);
+            shard.await(() -> link.isAtlasConnected() && atlas.isResynced(), "Atlas authenticated and resynced");
+            run(shard);
+            assertEquals(1, atlas.generation());
+            assertEquals(0, shard.counter(OrreryCounter.ATLAS_LINK_PROOFS_FAILED));
+            atlas.onClose();
+        }
+    }
+
+    private static void run(final MeshTestShard shard)
+    {
+        final TestGameServer one = shard.startServer(1, null);
+        final TestGameServer two = shard.startServer(2, null);
+        one.endTicks = true; // the layer streams each round of server ticks as soon as both ended it
+        two.endTicks = true;
+        final ClientSession bot = shard.connect(1, ClientListener.NO_OP);
+        final EntitySnapshot npc = new EntitySnapshot();
+        for (final TestGameServer server : new TestGameServer[]{ one, two })
+        {
             for (int i = 0; i < NPCS; i++)
             {
-                one.vy[i] = 1;
-                two.vy[i] = -1;
+                final long x = (1 == server.serverId ? -1 : 1) * (5 + i) * 1000L;
+                npc.reset().entityId(server.link.nextEntityId()).archetypeId(2).position(x, 0, 0).radius(0.5f);
+                assertEquals(0, server.link.createEntity(npc, false));
             }
-
-            runTicks(shard, bot, 300);
-            long layerBytes = -1;
-            long serverBytes = -1;
-            long inputs = 0;
-            long states = 0;
-            for (int round = 1; round <= MAX_ROUNDS && (layerBytes != 0 || serverBytes != 0); round++)
-            {
-                final long layerBefore = shard.layerBytes;
-                final long serverBefore = shard.serverLinkBytes;
-                final long inputsBefore = one.link.inputsReceived() + two.link.inputsReceived();
-                final long statesBefore = one.link.statesSent() + two.link.statesSent();
-                shard.metering = true;
-                runTicks(shard, bot, 300);
-                shard.metering = false;
-                layerBytes = shard.layerBytes - layerBefore;
-                serverBytes = shard.serverLinkBytes - serverBefore;
-                inputs = one.link.inputsReceived() + two.link.inputsReceived() - inputsBefore;
-                states = one.link.statesSent() + two.link.statesSent() - statesBefore;
-                System.out.println("round " + round + ": replication layer " + layerBytes + " bytes, server links " +
-                    serverBytes + " bytes allocated over " + states + " state writes, " + inputs +
-                    " forwarded inputs, views " + (one.viewsReceived + two.viewsReceived));
-            }
-            assertEquals(300, inputs);
-            assertTrue(states >= 300 * (2 * NPCS + 1), "state writes: " + states);
-            assertTrue(two.viewsReceived > 0, "views flowed");
-            assertTrue(((MeshAuthority)shard.layer.context().authority()).tickCompletion().roundsCompleted() >= 300,
-                "server tick ends drove the layer's passes");
-            assertEquals(0, shard.counter(OrreryCounter.STALE_EPOCH_WRITES) +
-                shard.counter(OrreryCounter.UNAUTHORISED_WRITES));
-            assertEquals(0, serverBytes, "bytes allocated by the server links (duty cycle and publishing)");
-            assertEquals(0, layerBytes, "bytes allocated by the replication layer's duty cycle");
         }
+        shard.ticksUntil(() -> one.count == NPCS + 1 && two.count == NPCS, 10, "entities streamed in");
+        for (int i = 0; i < NPCS; i++)
+        {
+            one.vy[i] = 1;
+            two.vy[i] = -1;
+        }
+
+        runTicks(shard, bot, 300);
+        long layerBytes = -1;
+        long serverBytes = -1;
+        long inputs = 0;
+        long states = 0;
+        long agentBytes = -1;
+        for (int round = 1; round <= MAX_ROUNDS && (layerBytes != 0 || serverBytes != 0 || agentBytes != 0);
+            round++)
+        {
+            final long agentBefore = shard.agentBytes;
+            final long layerBefore = shard.layerBytes;
+            final long serverBefore = shard.serverLinkBytes;
+            final long inputsBefore = one.link.inputsReceived() + two.link.inputsReceived();
+            final long statesBefore = one.link.statesSent() + two.link.statesSent();
+            shard.metering = true;
+            runTicks(shard, bot, 300);
+            shard.metering = false;
+            layerBytes = shard.layerBytes - layerBefore;
+            agentBytes = shard.agentBytes - agentBefore;
+            serverBytes = shard.serverLinkBytes - serverBefore;
+            inputs = one.link.inputsReceived() + two.link.inputsReceived() - inputsBefore;
+            states = one.link.statesSent() + two.link.statesSent() - statesBefore;
+            System.out.println("round " + round + ": replication layer " + layerBytes + " bytes, server links " +
+                serverBytes + " bytes allocated over " + states + " state writes, " + inputs +
+                " forwarded inputs, views " + (one.viewsReceived + two.viewsReceived) + ", other agents " +
+                agentBytes + " bytes");
+        }
+        assertEquals(300, inputs);
+        assertTrue(states >= 300 * (2 * NPCS + 1), "state writes: " + states);
+        assertTrue(two.viewsReceived > 0, "views flowed");
+        assertTrue(((MeshAuthority)shard.layer.context().authority()).tickCompletion().roundsCompleted() >= 300,
+            "server tick ends drove the layer's passes");
+        assertEquals(0, shard.counter(OrreryCounter.STALE_EPOCH_WRITES) +
+            shard.counter(OrreryCounter.UNAUTHORISED_WRITES));
+        assertEquals(0, serverBytes, "bytes allocated by the server links (duty cycle and publishing)");
+        assertEquals(0, layerBytes, "bytes allocated by the replication layer's duty cycle");
+        assertEquals(0, agentBytes, "bytes allocated by other agents (Atlas's, when it has its own)");
     }
 
     private static void runTicks(final MeshTestShard shard, final ClientSession bot, final int ticks)

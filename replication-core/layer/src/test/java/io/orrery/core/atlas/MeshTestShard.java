@@ -43,6 +43,10 @@ final class MeshTestShard implements AutoCloseable
     final SessionTokens serverTokens = SessionTokens.forServers(SECRET);
     final ArrayList<TestGameServer> servers = new ArrayList<>();
     final ArrayList<TestGameServer> killed = new ArrayList<>();
+    /**
+     * Further agents stepped with the shard on the rig's thread (e.g. an Atlas of its own: {@link AtlasRemoteAgent}).
+     */
+    final ArrayList<org.agrona.concurrent.Agent> agents = new ArrayList<>();
     private final BooleanSupplier egressWindowOpen;
     private static final com.sun.management.ThreadMXBean THREADS =
         (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
@@ -59,6 +63,7 @@ final class MeshTestShard implements AutoCloseable
     long layerBytes;
     long serverLinkBytes;
     long clientLinkBytes;
+    long agentBytes;
 
     MeshTestShard(final String config, final Consumer<ReplicationLayer.Context> customise)
     {
@@ -169,6 +174,23 @@ final class MeshTestShard implements AutoCloseable
         {
             work += servers.get(i).link.doWork();
         }
+        return work + stepAgents();
+    }
+
+    private int stepAgents()
+    {
+        int work = 0;
+        for (int i = 0, n = agents.size(); i < n; i++)
+        {
+            try
+            {
+                work += agents.get(i).doWork();
+            }
+            catch (final Exception ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+        }
         return work;
     }
 
@@ -188,6 +210,9 @@ final class MeshTestShard implements AutoCloseable
             work += servers.get(i).link.doWork();
             serverLinkBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
         }
+        before = THREADS.getCurrentThreadAllocatedBytes();
+        work += stepAgents();
+        agentBytes += THREADS.getCurrentThreadAllocatedBytes() - before;
         return work;
     }
 

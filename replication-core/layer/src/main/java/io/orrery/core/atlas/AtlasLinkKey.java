@@ -1,0 +1,140 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.atlas;
+
+import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+
+/**
+ * The key of the Atlas link's challenge-response ({@link AtlasLinkAuthenticator}): a dedicated key derived from the
+ * shard's token secret, {@code K = HMAC-SHA256(token secret, "orrery-atlas-link-v1")} ({@link #DOMAIN}), so the
+ * layer and its Atlas process need the same token secret, and no player or server token ever verifies as a link proof
+ * (they are signed with the secret itself or with another derived key).
+ * <p>
+ * A proof is {@code HMAC-SHA256(K, role | proverSessionId | challengerSessionId | nonce)}: the role of the prover
+ * ({@link #ROLE_LAYER} or {@link #ROLE_ATLAS}: one side's proof is never the other side's), the Aeron session id of the
+ * prover's publication (the image being authenticated), the Aeron session id of the challenger's publication and the
+ * challenger's 16-byte nonce. Layout of the MAC input (25 bytes, little endian):
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------+-----------------------------------------------+
+ *  |     Role      |          Prover Session Id (int32)   ...      |
+ *  +---------------+-----------------------------------------------+
+ *  |  ...          |        Challenger Session Id (int32) ...      |
+ *  +---------------+-----------------------------------------------+
+ *  |  ...          |             Nonce, 16 bytes          ...      |
+ *  +---------------+-----------------------------------------------+
+ * </pre>
+ * Not thread safe: one instance per thread. Used on the handshake path only.
+ */
+public final class AtlasLinkKey
+{
+    /**
+     * Key domain of the Atlas link.
+     */
+    public static final String DOMAIN = "orrery-atlas-link-v1";
+    public static final int NONCE_LENGTH = 16;
+    public static final int MAC_LENGTH = 32;
+    /**
+     * The layer proves itself to Atlas (on the command stream).
+     */
+    public static final byte ROLE_LAYER = 1;
+    /**
+     * Atlas proves itself to the layer (on the decision stream).
+     */
+    public static final byte ROLE_ATLAS = 2;
+
+    private static final int INPUT_LENGTH = 1 + 4 + 4 + NONCE_LENGTH;
+
+    private final Mac mac;
+    private final byte[] input = new byte[INPUT_LENGTH];
+    private final byte[] expected = new byte[MAC_LENGTH];
+
+    /**
+     * @param tokenSecret the shard's token secret (at least 16 bytes).
+     */
+    public AtlasLinkKey(final byte[] tokenSecret)
+    {
+        if (null == tokenSecret || tokenSecret.length < 16)
+        {
+            throw new IllegalArgumentException("Atlas link: the token secret must be at least 16 bytes");
+        }
+        try
+        {
+            mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(tokenSecret, "HmacSHA256"));
+            final byte[] derived = mac.doFinal(DOMAIN.getBytes(StandardCharsets.US_ASCII));
+            mac.init(new SecretKeySpec(derived, "HmacSHA256"));
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalStateException("HmacSHA256 unavailable", ex);
+        }
+    }
+
+    /**
+     * Computes a proof.
+     *
+     * @param role                {@link #ROLE_LAYER} or {@link #ROLE_ATLAS}: who proves.
+     * @param proverSessionId     Aeron session id of the prover's publication.
+     * @param challengerSessionId Aeron session id of the challenger's publication.
+     * @param nonce               the challenger's nonce ({@link #NONCE_LENGTH} bytes).
+     * @param out                 receives the {@link #MAC_LENGTH} bytes of the proof at {@code outOffset}.
+     */
+    public void prove(
+        final byte role,
+        final int proverSessionId,
+        final int challengerSessionId,
+        final byte[] nonce,
+        final byte[] out,
+        final int outOffset)
+    {
+        input[0] = role;
+        putInt(input, 1, proverSessionId);
+        putInt(input, 5, challengerSessionId);
+        System.arraycopy(nonce, 0, input, 9, NONCE_LENGTH);
+        mac.update(input, 0, INPUT_LENGTH);
+        try
+        {
+            mac.doFinal(out, outOffset);
+        }
+        catch (final ShortBufferException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * Checks a proof in constant time with respect to its bytes.
+     *
+     * @return whether {@code proof} is the proof of these inputs.
+     */
+    public boolean verify(
+        final byte role,
+        final int proverSessionId,
+        final int challengerSessionId,
+        final byte[] nonce,
+        final byte[] proof)
+    {
+        prove(role, proverSessionId, challengerSessionId, nonce, expected, 0);
+        int diff = 0;
+        for (int i = 0; i < MAC_LENGTH; i++)
+        {
+            diff |= expected[i] ^ proof[i];
+        }
+        return 0 == diff;
+    }
+
+    private static void putInt(final byte[] dst, final int offset, final int value)
+    {
+        dst[offset] = (byte)value;
+        dst[offset + 1] = (byte)(value >>> 8);
+        dst[offset + 2] = (byte)(value >>> 16);
+        dst[offset + 3] = (byte)(value >>> 24);
+    }
+}
