@@ -3,6 +3,8 @@
  */
 package io.orrery.core.ingress;
 
+import io.orrery.link.UdpChannels;
+
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +28,8 @@ public final class IngressLimits
     private int egressMtu;
     private long egressLingerNs;
     private long refusalLingerNs;
+    private int socketRcvbuf;
+    private int egressSocketSndbuf;
 
     /**
      * @param prefix                  system property prefix.
@@ -42,7 +46,15 @@ public final class IngressLimits
         egressMtu = Integer.getInteger(prefix + "egress.mtu", 1408);
         egressLingerNs = TimeUnit.MILLISECONDS.toNanos(Long.getLong(prefix + "egress.linger.ms", 500));
         refusalLingerNs = TimeUnit.MILLISECONDS.toNanos(Long.getLong(prefix + "refusal.linger.ms", 100));
+        socketRcvbuf = Integer.getInteger(prefix + "so.rcvbuf", SO_RCVBUF_DEFAULT);
+        egressSocketSndbuf = Integer.getInteger(prefix + "egress.so.sndbuf", UdpChannels.SO_SNDBUF_DEFAULT);
     }
+
+    /**
+     * Default socket receive buffer of a UDP ingress subscription: 4 MiB (capped at {@code net.core.rmem_max}), for
+     * every peer of the shard sending into one socket.
+     */
+    public static final int SO_RCVBUF_DEFAULT = 4 * 1024 * 1024;
 
     /**
      * Limits for the client ingress: 4 KiB messages (a hello with its token and response channel is under 1.2 KiB),
@@ -85,6 +97,10 @@ public final class IngressLimits
         {
             throw new IllegalArgumentException(name + ".egressMtu must be 0 or a multiple of 32 in [64, 65504]: " +
                 egressMtu);
+        }
+        if (socketRcvbuf < 0 || egressSocketSndbuf < 0)
+        {
+            throw new IllegalArgumentException(name + ": socket buffers must not be negative (0 = the OS default)");
         }
         if (egressLingerNs < 0 || refusalLingerNs < 0)
         {
@@ -162,6 +178,46 @@ public final class IngressLimits
     {
         this.refusalsPerSecond = refusalsPerSecond;
         return this;
+    }
+
+    /**
+     * Socket receive buffer ({@code so-rcvbuf}) the layer sets on this ingress's subscription when it is UDP and
+     * names none (0: the OS default; capped at {@code net.core.rmem_max}).
+     */
+    public int socketRcvbuf()
+    {
+        return socketRcvbuf;
+    }
+
+    public IngressLimits socketRcvbuf(final int socketRcvbuf)
+    {
+        this.socketRcvbuf = socketRcvbuf;
+        return this;
+    }
+
+    /**
+     * Socket send buffer ({@code so-sndbuf}) of UDP egress publications (0: the OS default; capped at
+     * {@code net.core.wmem_max}). One value for every publication: publications to one endpoint share a socket and
+     * the media driver refuses a mismatch.
+     */
+    public int egressSocketSndbuf()
+    {
+        return egressSocketSndbuf;
+    }
+
+    public IngressLimits egressSocketSndbuf(final int egressSocketSndbuf)
+    {
+        this.egressSocketSndbuf = egressSocketSndbuf;
+        return this;
+    }
+
+    /**
+     * @param channel the ingress channel.
+     * @return it with this ingress's socket receive buffer if UDP (see {@link UdpChannels#tune}).
+     */
+    public String tuneIngressChannel(final String channel)
+    {
+        return UdpChannels.tune(channel, socketRcvbuf, 0, 0, System.out);
     }
 
     /**
