@@ -48,6 +48,11 @@ public final class UdpChannels
     public static final int RCV_WND_DEFAULT = 32 * 1024;
 
     /**
+     * Aeron's default receiver window ({@code aeron.rcv.initial.window.length}): 128 KiB.
+     */
+    static final int AERON_WINDOW_DEFAULT = 128 * 1024;
+
+    /**
      * Kernel limit files; Linux only.
      */
     static final Path RMEM_MAX = Paths.get("/proc/sys/net/core/rmem_max");
@@ -117,10 +122,15 @@ public final class UdpChannels
             uri.put(CommonContext.SOCKET_SNDBUF_PARAM_NAME,
                 Integer.toString(cap(soSndbuf, WMEM_MAX_VALUE, "so-sndbuf", "net.core.wmem_max", log)));
         }
-        if (rcvWnd > 0 && null == uri.get(CommonContext.RECEIVER_WINDOW_LENGTH_PARAM_NAME))
+        if (null == uri.get(CommonContext.RECEIVER_WINDOW_LENGTH_PARAM_NAME))
         {
-            final int window = rcvbuf > 0 ? Math.min(rcvWnd, rcvbuf) : rcvWnd;
-            uri.put(CommonContext.RECEIVER_WINDOW_LENGTH_PARAM_NAME, Integer.toString(window));
+            // Aeron refuses a subscription whose window exceeds its so-rcvbuf, its default window included
+            final int wanted = rcvWnd > 0 ? rcvWnd : (rcvbuf > 0 && rcvbuf < AERON_WINDOW_DEFAULT ? rcvbuf : 0);
+            final int window = rcvbuf > 0 ? Math.min(wanted, rcvbuf) : wanted;
+            if (window > 0)
+            {
+                uri.put(CommonContext.RECEIVER_WINDOW_LENGTH_PARAM_NAME, Integer.toString(window));
+            }
         }
         return uri.toString();
     }

@@ -56,6 +56,17 @@ class UdpChannelsTest
     }
 
     @Test
+    void shouldLowerAeronsDefaultWindowToASmallReceiveBuffer()
+    {
+        final ChannelUri small = ChannelUri.parse(
+            UdpChannels.tune("aeron:udp?endpoint=127.0.0.1:40123", 64 * 1024, 0, 0, null));
+        assertEquals("65536", small.get("rcv-wnd"), "Aeron's 128 KiB default window would be refused");
+        final ChannelUri large = ChannelUri.parse(
+            UdpChannels.tune("aeron:udp?endpoint=127.0.0.1:40123", 1 << 20, 0, 0, null));
+        assertNull(large.get("rcv-wnd"), "Aeron's default window fits");
+    }
+
+    @Test
     void shouldCapAtTheKernelLimitAndSaySo()
     {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
