@@ -11,7 +11,9 @@ import java.util.Locale;
 /**
  * The media driver's own UDP loss and retransmission counters ({@link SystemCounterDescriptor}), read from a
  * driver's counters file: the layer's byte counters do not see retransmissions, the driver's do. A sender's
- * {@code retransmitRatio} is its retransmitted bytes over its bytes sent (data, retransmissions and control).
+ * {@code retransmitRatio} is its retransmitted bytes ({@code RETRANSMITTED_BYTES}) over its bytes sent
+ * ({@code BYTES_SENT}, which the driver's sender counts for first transmissions and heartbeats, not for
+ * retransmissions: under a NAK storm the ratio can exceed 1).
  * <p>
  * Threading: stateless; allocates, for the control thread at the start and end of a run.
  */
