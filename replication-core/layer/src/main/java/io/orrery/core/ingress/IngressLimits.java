@@ -30,6 +30,7 @@ public final class IngressLimits
     private long refusalLingerNs;
     private int socketRcvbuf;
     private int egressSocketSndbuf;
+    private int receiverWindow;
 
     /**
      * @param prefix                  system property prefix.
@@ -48,7 +49,15 @@ public final class IngressLimits
         refusalLingerNs = TimeUnit.MILLISECONDS.toNanos(Long.getLong(prefix + "refusal.linger.ms", 100));
         socketRcvbuf = Integer.getInteger(prefix + "so.rcvbuf", SO_RCVBUF_DEFAULT);
         egressSocketSndbuf = Integer.getInteger(prefix + "egress.so.sndbuf", UdpChannels.SO_SNDBUF_DEFAULT);
+        receiverWindow = Integer.getInteger(prefix + "rcv.wnd", 0);
     }
+
+    /**
+     * Default receiver window of a UDP client ingress: 8 KiB per client, two of the longest client messages; a
+     * client sends about 2 KB/s, so the window only bounds what a client can have in flight into the one ingress
+     * socket (1,000 clients: 8 MiB at most, instead of 32 MiB with half a 64 KiB term each).
+     */
+    public static final int CLIENT_RCV_WND_DEFAULT = 8 * 1024;
 
     /**
      * Default socket receive buffer of a UDP ingress subscription: 4 MiB (capped at {@code net.core.rmem_max}), for
@@ -62,7 +71,9 @@ public final class IngressLimits
      */
     public static IngressLimits forClients()
     {
-        return new IngressLimits(CLIENT_PREFIX, 4 * 1024, 1024 * 1024);
+        final IngressLimits limits = new IngressLimits(CLIENT_PREFIX, 4 * 1024, 1024 * 1024);
+        limits.receiverWindow = Integer.getInteger(CLIENT_PREFIX + "rcv.wnd", CLIENT_RCV_WND_DEFAULT);
+        return limits;
     }
 
     /**
@@ -98,7 +109,7 @@ public final class IngressLimits
             throw new IllegalArgumentException(name + ".egressMtu must be 0 or a multiple of 32 in [64, 65504]: " +
                 egressMtu);
         }
-        if (socketRcvbuf < 0 || egressSocketSndbuf < 0)
+        if (socketRcvbuf < 0 || egressSocketSndbuf < 0 || receiverWindow < 0)
         {
             throw new IllegalArgumentException(name + ": socket buffers must not be negative (0 = the OS default)");
         }
@@ -212,12 +223,28 @@ public final class IngressLimits
     }
 
     /**
+     * Receiver window ({@code rcv-wnd}) of each peer's image on a UDP ingress (0: Aeron's default, the smaller of
+     * 128 KiB and half the peer's term; clients: {@link #CLIENT_RCV_WND_DEFAULT}).
+     */
+    public int receiverWindow()
+    {
+        return receiverWindow;
+    }
+
+    public IngressLimits receiverWindow(final int receiverWindow)
+    {
+        this.receiverWindow = receiverWindow;
+        return this;
+    }
+
+    /**
      * @param channel the ingress channel.
-     * @return it with this ingress's socket receive buffer if UDP (see {@link UdpChannels#tune}).
+     * @return it with this ingress's socket receive buffer and receiver window if UDP and the channel names none
+     * (see {@link UdpChannels#tune}).
      */
     public String tuneIngressChannel(final String channel)
     {
-        return UdpChannels.tune(channel, socketRcvbuf, 0, 0, System.out);
+        return UdpChannels.tune(channel, socketRcvbuf, 0, receiverWindow, System.out);
     }
 
     /**
