@@ -11,7 +11,8 @@
 #   perf/scripts/udp-swarm.sh [BOTS] [BOTS_PER_ENDPOINT] [DURATION_S]      (builds the classes and class path itself)
 # Defaults 1000 bots, 50 per endpoint, 60 s. BOT_THREADS (default 2), INGRESS_PORT (default 40123), STATUS_PORT
 # (default 19480), TICK_HZ (game servers, default 30), SWARM_ARGS (extra BotSwarmMain options, e.g. "--mix
-# walk=50,crowd=50"). Socket buffers: the defaults (see README, "UDP") are capped at net.core.rmem_max / wmem_max,
+# walk=50,crowd=50"), LAYER_OPTS / BOT_OPTS (extra JVM options of the layer / the bots, e.g. Aeron driver properties
+# such as -Daeron.nak.unicast.delay=1ms or -Daeron.retransmit.unicast.linger=100ms). Socket buffers: the defaults (see README, "UDP") are capped at net.core.rmem_max / wmem_max,
 # printed below; the bots' process says when it capped one.
 set -euo pipefail
 BOTS=${1:-1000}
@@ -22,6 +23,8 @@ INGRESS_PORT=${INGRESS_PORT:-40123}
 STATUS_PORT=${STATUS_PORT:-19480}
 TICK_HZ=${TICK_HZ:-30}
 SWARM_ARGS=${SWARM_ARGS:-}
+LAYER_OPTS=${LAYER_OPTS:-}
+BOT_OPTS=${BOT_OPTS:-}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/orrery-udp-swarm.XXXXXX)
 CP_FILE="$WORK/cp.txt"
@@ -68,7 +71,7 @@ PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-$JAVA -Xmx2g -cp "$CP" io.orrery.servers.ReplicationLayerServer --shard=two-servers --ingress-channel="$INGRESS" \
+$JAVA -Xmx2g $LAYER_OPTS -cp "$CP" io.orrery.servers.ReplicationLayerServer --shard=two-servers --ingress-channel="$INGRESS" \
   --max-sessions=$((BOTS + 64)) --report-interval-s=10 --status-address=127.0.0.1:$STATUS_PORT \
   > "$WORK/layer.log" 2>&1 &
 LAYER=$!; PIDS+=("$LAYER")
@@ -84,8 +87,12 @@ for id in 1 2; do
   PIDS+=("$!")
 done
 sleep 3
+# near the end of the run: every UDP socket of the host with the datagrams the kernel dropped on it (full receive
+# buffer), to see which socket loses (the layer's ingress, a bots' endpoint, a sender's control socket)
+(sleep $((DURATION > 8 ? DURATION - 3 : DURATION)); cat /proc/net/udp /proc/net/udp6 > "$WORK/udp-sockets.txt" 2>/dev/null) &
+PIDS+=("$!")
 set +e
-$JAVA -Xmx2g -cp "$CP" io.orrery.bots.BotSwarmMain --embedded-shard=false --own-driver -b "$BOTS" \
+$JAVA -Xmx2g $BOT_OPTS -cp "$CP" io.orrery.bots.BotSwarmMain --embedded-shard=false --own-driver -b "$BOTS" \
   -t "$BOT_THREADS" -d "${DURATION}s" --ingress-channel="$INGRESS" --response-channel="aeron:udp?endpoint=127.0.0.1:0" \
   --bots-per-endpoint="$BPE" --layer-aeron-dir="$AERON" --output "$WORK/swarm" --progress-interval=10s \
   $SWARM_ARGS > "$WORK/swarm.log" 2>&1
@@ -109,10 +116,25 @@ print("udp-swarm: %s bots, %s per endpoint (%s endpoints), %s s: retransmit rati
       extra.get("layerUdpNaksReceived"), extra.get("layerUdpRetransmitsSent"), extra.get("layerUdpRetransmittedBytes"),
       extra.get("layerUdpBytesSent"), extra.get("udpNaksSent"), extra.get("udpRetransmittedBytes"),
       extra.get("udpBytesSent")))
+print("  ingress: layer NAKs sent %s, bots NAKs received %s, bots retransmits %s" % (
+      extra.get("layerUdpNaksSent"), extra.get("udpNaksReceived"), extra.get("udpRetransmitsSent")))
 print("  slow-consumer drops %s, bots connected %s of %s, correctness errors %s, input -> update p50 %.1f ms "
       "p99 %.1f ms max %.1f ms, swarm exit %s" % (
       layer.get("orrery_sessions_slow_consumer_total", "?"), summary["counts"].get("botsConnected"),
       sys.argv[3], summary.get("correctnessErrors"), latency["p50"] / 1e6, latency["p99"] / 1e6,
       latency["max"] / 1e6, sys.argv[6]))
 PY
+if [ -s "$WORK/udp-sockets.txt" ]; then
+  echo "UDP sockets with kernel drops near the end (full receive buffer):"
+  python3 - "$WORK/udp-sockets.txt" <<'PY'
+import sys
+rows = []
+for line in open(sys.argv[1]):
+    fields = line.split()
+    if len(fields) > 12 and fields[0].endswith(":") and fields[0][:-1].isdigit() and int(fields[-1]) > 0:
+        rows.append((int(fields[-1]), int(fields[1].split(":")[1], 16), int(fields[4].split(":")[1], 16)))
+for drops, port, queue in sorted(rows, reverse=True)[:20]:
+    print("  port %d: %d datagrams dropped, %d bytes queued" % (port, drops, queue))
+PY
+fi
 echo "logs in $WORK"

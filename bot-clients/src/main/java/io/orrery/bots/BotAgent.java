@@ -7,6 +7,7 @@ import io.aeron.Aeron;
 import io.orrery.core.client.ClientEntityView;
 import io.orrery.core.client.ClientLink;
 import io.orrery.core.client.ClientSession;
+import io.orrery.link.UdpChannels;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.NanoClock;
@@ -170,12 +171,15 @@ public final class BotAgent implements Agent
             recycled.offer(new MetricSet(threadIndex));
         }
 
+        // the ingress publications' socket receives the layer's status messages and NAKs for every bot of the host
+        final String ingressChannel = UdpChannels.tune(
+            settings.ingressChannel(), UdpChannels.SO_RCVBUF_DEFAULT, UdpChannels.SO_SNDBUF_DEFAULT, 0, null);
         links = new ClientLink[responseChannels.length];
         final int botsPerLink = (bots.length + links.length - 1) / links.length;
         for (int l = 0; l < links.length; l++)
         {
             links[l] = new ClientLink(aeron, new ClientLink.Settings()
-                .ingressChannel(settings.ingressChannel())
+                .ingressChannel(ingressChannel)
                 .ingressStreamId(settings.ingressStreamId())
                 .responseChannel(responseChannels[l])
                 .responseStreamId(settings.responseStreamId() + threadIndex)

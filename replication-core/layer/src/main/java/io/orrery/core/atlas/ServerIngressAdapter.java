@@ -418,7 +418,8 @@ public final class ServerIngressAdapter implements AutoCloseable
         final String responseChannel = null == image ? null : ResponseChannels.rebuild(
             helloDecoder.responseChannel(), image.sourceIdentity(),
             refused ? RefusalBudget.REFUSAL_TERM_LENGTH : egressTermLength, limits.egressMtu(),
-            refused ? limits.refusalLingerNs() : limits.egressLingerNs(), limits.egressSocketSndbuf());
+            refused ? limits.refusalLingerNs() : limits.egressLingerNs(), limits.egressSocketSndbuf(),
+            limits.egressSocketRcvbuf());
         if (null == responseChannel)
         {
             increment(OrreryCounter.SERVER_HELLOS_REJECTED);

@@ -498,7 +498,8 @@ public final class GatewayAgent implements Agent
             null == refusal ? ctx.egressTermLength() : RefusalBudget.REFUSAL_TERM_LENGTH,
             limits.egressMtu(),
             null == refusal ? limits.egressLingerNs() : limits.refusalLingerNs(),
-            limits.egressSocketSndbuf());
+            limits.egressSocketSndbuf(),
+            limits.egressSocketRcvbuf());
         if (null == responseChannel)
         {
             increment(OrreryCounter.REJECTED_BAD_RESPONSE_CHANNEL);

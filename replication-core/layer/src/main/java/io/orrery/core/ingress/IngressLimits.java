@@ -31,6 +31,7 @@ public final class IngressLimits
     private int socketRcvbuf;
     private int egressSocketSndbuf;
     private int receiverWindow;
+    private int egressSocketRcvbuf;
 
     /**
      * @param prefix                  system property prefix.
@@ -50,6 +51,7 @@ public final class IngressLimits
         socketRcvbuf = Integer.getInteger(prefix + "so.rcvbuf", SO_RCVBUF_DEFAULT);
         egressSocketSndbuf = Integer.getInteger(prefix + "egress.so.sndbuf", UdpChannels.SO_SNDBUF_DEFAULT);
         receiverWindow = Integer.getInteger(prefix + "rcv.wnd", 0);
+        egressSocketRcvbuf = Integer.getInteger(prefix + "egress.so.rcvbuf", UdpChannels.SO_RCVBUF_DEFAULT);
     }
 
     /**
@@ -109,7 +111,7 @@ public final class IngressLimits
             throw new IllegalArgumentException(name + ".egressMtu must be 0 or a multiple of 32 in [64, 65504]: " +
                 egressMtu);
         }
-        if (socketRcvbuf < 0 || egressSocketSndbuf < 0 || receiverWindow < 0)
+        if (socketRcvbuf < 0 || egressSocketSndbuf < 0 || egressSocketRcvbuf < 0 || receiverWindow < 0)
         {
             throw new IllegalArgumentException(name + ": socket buffers must not be negative (0 = the OS default)");
         }
@@ -219,6 +221,22 @@ public final class IngressLimits
     public IngressLimits egressSocketSndbuf(final int egressSocketSndbuf)
     {
         this.egressSocketSndbuf = egressSocketSndbuf;
+        return this;
+    }
+
+    /**
+     * Socket receive buffer ({@code so-rcvbuf}) of UDP egress publications (0: the OS default; capped at
+     * {@code net.core.rmem_max}): a publication's socket receives the status messages and NAKs of every session
+     * sent to that endpoint; at the OS default (208 KiB) it dropped millions of them under load.
+     */
+    public int egressSocketRcvbuf()
+    {
+        return egressSocketRcvbuf;
+    }
+
+    public IngressLimits egressSocketRcvbuf(final int egressSocketRcvbuf)
+    {
+        this.egressSocketRcvbuf = egressSocketRcvbuf;
         return this;
     }
 

@@ -47,11 +47,11 @@ public final class ResponseChannels
     public static String rebuild(
         final String requested, final String sourceIdentity, final int termLength, final int mtu, final long lingerNs)
     {
-        return rebuild(requested, sourceIdentity, termLength, mtu, lingerNs, 0);
+        return rebuild(requested, sourceIdentity, termLength, mtu, lingerNs, 0, 0);
     }
 
     /**
-     * Rebuild a peer's response channel from the allow-list, with the layer's socket send buffer on UDP.
+     * Rebuild a peer's response channel from the allow-list, with the layer's socket buffers on UDP.
      *
      * @param requested      the response channel the peer named.
      * @param sourceIdentity {@link io.aeron.Image#sourceIdentity()} of the peer's ingress image.
@@ -61,6 +61,9 @@ public final class ResponseChannels
      * @param soSndbuf       socket send buffer the layer sets on UDP ({@code so-sndbuf}, capped at
      *                       {@code net.core.wmem_max}), or 0 for the OS default. The same for every publication of
      *                       the layer: publications to one endpoint share a socket.
+     * @param soRcvbuf       socket receive buffer the layer sets on UDP ({@code so-rcvbuf}, capped at
+     *                       {@code net.core.rmem_max}), or 0 for the OS default: the publication's socket receives
+     *                       the status messages and NAKs of every session it serves.
      * @return the channel to publish on, or null if the request is refused.
      */
     public static String rebuild(
@@ -69,7 +72,8 @@ public final class ResponseChannels
         final int termLength,
         final int mtu,
         final long lingerNs,
-        final int soSndbuf)
+        final int soSndbuf,
+        final int soRcvbuf)
     {
         if (null == requested || requested.length() > MAX_REQUESTED_LENGTH || null == sourceIdentity)
         {
@@ -136,13 +140,14 @@ public final class ResponseChannels
 
         final String endpointOut = address.indexOf(':') >= 0 ? "[" + address + "]:" + port : address + ":" + port;
         return CommonContext.UDP_CHANNEL + "?endpoint=" + endpointOut + "|" + tail +
-            (mtu > 0 ? "|mtu=" + mtu : "") + (soSndbuf > 0 ? "|so-sndbuf=" + cappedSndbuf(soSndbuf) : "");
+            (mtu > 0 ? "|mtu=" + mtu : "") +
+            (soSndbuf > 0 ? "|so-sndbuf=" + capped(soSndbuf, UdpChannels.wmemMax()) : "") +
+            (soRcvbuf > 0 ? "|so-rcvbuf=" + capped(soRcvbuf, UdpChannels.rmemMax()) : "");
     }
 
-    private static int cappedSndbuf(final int soSndbuf)
+    private static int capped(final int wanted, final int limit)
     {
-        final int limit = UdpChannels.wmemMax();
-        return limit > 0 ? Math.min(limit, soSndbuf) : soSndbuf;
+        return limit > 0 ? Math.min(limit, wanted) : wanted;
     }
 
     /**
