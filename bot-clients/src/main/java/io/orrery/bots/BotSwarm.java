@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A swarm of bots, each a real client session (own ingress publication, own token and player id, own handshake),
  * spread round-robin over a few {@link BotAgent}s, each on its own thread with one {@link io.orrery.core.client
- * .ClientLink}; all share one Aeron client. An {@link IntervalReporter} thread writes interval histogram logs.
+ * .ClientLink} per response endpoint (one over IPC; over UDP one per group of at most
+ * {@link Settings#botsPerEndpoint()} bots); all share one Aeron client. An {@link IntervalReporter} thread writes interval histogram logs.
  * <pre>
  *   BotSwarm.launch(settings)   start bot threads (or not, with startThreads(false)) and the reporter thread
  *   swarm.agent(i).doWork()     only when the caller drives the agents (tests)
