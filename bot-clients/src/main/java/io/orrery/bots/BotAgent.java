@@ -7,6 +7,7 @@ import io.aeron.Aeron;
 import io.orrery.core.client.ClientEntityView;
 import io.orrery.core.client.ClientLink;
 import io.orrery.core.client.ClientSession;
+import io.orrery.link.UdpChannels;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.NanoClock;
@@ -16,8 +17,11 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * The work of one bot thread: one {@link ClientLink} (its own response stream, so links of different threads never
- * see each other's egress) hosting this thread's share of the swarm, each bot its own {@link ClientSession}.
+ * The work of one bot thread: one {@link ClientLink} per response endpoint (its own response stream, so links of
+ * different threads never see each other's egress) hosting this thread's share of the swarm, each bot its own
+ * {@link ClientSession}. Over IPC a thread has one link; over UDP one link per group of at most
+ * {@link BotSwarm.Settings#botsPerEndpoint()} bots, each with its own UDP endpoint (socket), so that no socket
+ * receives more sessions' traffic than its receive buffer holds.
  * <p>
  * Duty cycle ({@link #doWork()}): read the clock once; connect the bots whose ramp-up time has come; poll the link
  * (responses, heartbeats, timeouts); send every input that is due; at each report interval hand the current
@@ -74,7 +78,8 @@ public final class BotAgent implements Agent
     private final int threadIndex;
     private final NanoClock clock;
     private final CachedNanoClock linkClock = new CachedNanoClock();
-    private final ClientLink link;
+    private final ClientLink[] links;
+    private final ClientLink[] linkOfBot;
     private final Bot[] bots;
     private final InventoryHook inventoryHook;
     private final long inputIntervalNs;
@@ -112,6 +117,8 @@ public final class BotAgent implements Agent
      * @param clock         clock read once per duty cycle.
      * @param startNs       time of the swarm's start on {@code clock}; ramp-up is scheduled from it.
      * @param startEpochMs  wall clock at {@code startNs}, for interval log time stamps.
+     * @param responseChannels response channel of each link of this agent; bot {@code i} of the agent uses link
+     *                      {@code i * responseChannels.length / botIndices.length} (groups of equal size, in order).
      */
     BotAgent(
         final int threadIndex,
@@ -122,7 +129,8 @@ public final class BotAgent implements Agent
         final byte[][] tokens,
         final NanoClock clock,
         final long startNs,
-        final long startEpochMs)
+        final long startEpochMs,
+        final String[] responseChannels)
     {
         this.threadIndex = threadIndex;
         this.clock = clock;
@@ -163,17 +171,30 @@ public final class BotAgent implements Agent
             recycled.offer(new MetricSet(threadIndex));
         }
 
-        link = new ClientLink(aeron, new ClientLink.Settings()
-            .ingressChannel(settings.ingressChannel())
-            .ingressStreamId(settings.ingressStreamId())
-            .responseChannel(settings.responseChannel())
-            .responseStreamId(settings.responseStreamId() + threadIndex)
-            .viewCapacity(settings.viewCapacity())
-            .connectTimeoutNs(settings.connectTimeoutNs())
-            .maxReassemblies(Math.max(64, bots.length))
-            .resume(settings.resume())
-            .layerLossHeartbeats(settings.layerLossHeartbeats())
-            .clock(linkClock));
+        // the ingress publications' socket receives the layer's status messages and NAKs for every bot of the host
+        final String ingressChannel = UdpChannels.tune(
+            settings.ingressChannel(), UdpChannels.SO_RCVBUF_DEFAULT, UdpChannels.SO_SNDBUF_DEFAULT, 0, null);
+        links = new ClientLink[responseChannels.length];
+        final int botsPerLink = (bots.length + links.length - 1) / links.length;
+        for (int l = 0; l < links.length; l++)
+        {
+            links[l] = new ClientLink(aeron, new ClientLink.Settings()
+                .ingressChannel(ingressChannel)
+                .ingressStreamId(settings.ingressStreamId())
+                .responseChannel(responseChannels[l])
+                .responseStreamId(settings.responseStreamId() + threadIndex)
+                .viewCapacity(settings.viewCapacity())
+                .connectTimeoutNs(settings.connectTimeoutNs())
+                .maxReassemblies(Math.max(64, botsPerLink))
+                .resume(settings.resume())
+                .layerLossHeartbeats(settings.layerLossHeartbeats())
+                .clock(linkClock));
+        }
+        linkOfBot = new ClientLink[bots.length];
+        for (int i = 0; i < bots.length; i++)
+        {
+            linkOfBot[i] = links[(int)((long)i * links.length / bots.length)];
+        }
     }
 
     @Override
@@ -191,7 +212,10 @@ public final class BotAgent implements Agent
         {
             workCount += connectDue(nowNs);
         }
-        workCount += link.doWork();
+        for (final ClientLink link : links)
+        {
+            workCount += link.doWork();
+        }
         workCount += driveBots(nowNs);
         workCount += rollIntervalIfDue(nowNs);
         return workCount;
@@ -220,16 +244,36 @@ public final class BotAgent implements Agent
     public void onClose()
     {
         closing = true;
-        link.close();
+        for (final ClientLink link : links)
+        {
+            link.close();
+        }
         publishStatus();
     }
 
     /**
-     * @return the link this agent drives.
+     * @return the first link this agent drives (the only one over IPC).
      */
     public ClientLink link()
     {
-        return link;
+        return links[0];
+    }
+
+    /**
+     * @return links (response endpoints) this agent drives.
+     */
+    public int linkCount()
+    {
+        return links.length;
+    }
+
+    /**
+     * @param index of a link, in {@code [0, linkCount())}.
+     * @return that link.
+     */
+    public ClientLink link(final int index)
+    {
+        return links[index];
     }
 
     public int threadIndex()
@@ -386,7 +430,7 @@ public final class BotAgent implements Agent
         while (launched < bots.length && count < MAX_CONNECTS_PER_CYCLE && nowNs - bots[launched].connectAtNs >= 0)
         {
             final Bot bot = bots[launched++];
-            bot.session = link.connect(bot.token, bot);
+            bot.session = linkOfBot[launched - 1].connect(bot.token, bot);
             bind(bot.session);
             count++;
         }
@@ -416,7 +460,7 @@ public final class BotAgent implements Agent
                 {
                     // a poll that left responses queued (this thread fell behind, e.g. descheduled): the
                     // acknowledgements they carry are not read yet, so the layer is not judged on this cycle
-                    checkAcknowledgements(bot, nowNs, link.responsesDrained());
+                    checkAcknowledgements(bot, nowNs, linkOfBot[i].responsesDrained());
                 }
                 if (nowNs - bot.nextInputNs >= 0)
                 {

@@ -6,6 +6,7 @@ package io.orrery.bots;
 import io.aeron.Aeron;
 import io.orrery.core.ReplicationLayer;
 import io.orrery.core.auth.SessionTokens;
+import io.orrery.link.UdpChannels;
 import io.orrery.wire.EntityIdSpace;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
@@ -23,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A swarm of bots, each a real client session (own ingress publication, own token and player id, own handshake),
  * spread round-robin over a few {@link BotAgent}s, each on its own thread with one {@link io.orrery.core.client
- * .ClientLink}; all share one Aeron client. An {@link IntervalReporter} thread writes interval histogram logs.
+ * .ClientLink} per response endpoint (one over IPC; over UDP one per group of at most
+ * {@link Settings#botsPerEndpoint()} bots); all share one Aeron client. An {@link IntervalReporter} thread writes interval histogram logs.
  * <pre>
  *   BotSwarm.launch(settings)   start bot threads (or not, with startThreads(false)) and the reporter thread
  *   swarm.agent(i).doWork()     only when the caller drives the agents (tests)
@@ -40,6 +42,15 @@ public final class BotSwarm implements AutoCloseable
      * message that image sent, up to 8 KiB), which allocates on the bot thread while the buffers grow.
      */
     public static final String DEFAULT_RESPONSE_CHANNEL = "aeron:ipc?term-length=64k|mtu=8192";
+
+    /**
+     * Bots sharing one UDP response endpoint by default. Every session on an endpoint may have its receiver window
+     * (32 KiB: half the layer's 64 KiB egress term) in flight at once, so the socket needs {@code bots x 32 KiB}
+     * of receive buffer: 50 bots take 1.6 MiB, under the 2 MiB default {@code so-rcvbuf} and well under the 4 MiB
+     * {@code net.core.rmem_max} of common hosts. With all 200 bots of a process on one endpoint and Aeron's
+     * default 128 KiB buffer the layer saw NAK storms of 0.9-1.5 M and 165-181 sessions dropped as slow consumers.
+     */
+    public static final int BOTS_PER_ENDPOINT_DEFAULT = 50;
 
     /**
      * Settings of a swarm, with defaults for a local run.
@@ -60,6 +71,7 @@ public final class BotSwarm implements AutoCloseable
         int ingressStreamId = ReplicationLayer.Context.CLIENT_INGRESS_STREAM_ID_DEFAULT;
         String responseChannel = DEFAULT_RESPONSE_CHANNEL;
         int responseStreamId = 2001;
+        int botsPerEndpoint = BOTS_PER_ENDPOINT_DEFAULT;
         byte[] tokenSecret = ReplicationLayer.Context.TOKEN_SECRET_DEFAULT.getBytes(StandardCharsets.UTF_8);
         long playerIdBase = 1_000_000;
         long inventoryIntervalNs = TimeUnit.SECONDS.toNanos(5);
@@ -247,6 +259,23 @@ public final class BotSwarm implements AutoCloseable
         public Settings responseStreamId(final int responseStreamId)
         {
             this.responseStreamId = responseStreamId;
+            return this;
+        }
+
+        public int botsPerEndpoint()
+        {
+            return botsPerEndpoint;
+        }
+
+        /**
+         * Most bots per UDP response endpoint (one {@code ClientLink} and one socket each; default
+         * {@link #BOTS_PER_ENDPOINT_DEFAULT}). With a UDP response channel whose endpoint port is {@code P > 0},
+         * group {@code k} of the swarm listens on port {@code P + k}; with port 0 every group gets an ephemeral port
+         * from the media driver. Ignored over IPC (one link per thread).
+         */
+        public Settings botsPerEndpoint(final int botsPerEndpoint)
+        {
+            this.botsPerEndpoint = botsPerEndpoint;
             return this;
         }
 
@@ -516,6 +545,10 @@ public final class BotSwarm implements AutoCloseable
             {
                 throw new IllegalArgumentException("need 0 < threads <= bots: bots=" + bots + " threads=" + threads);
             }
+            if (botsPerEndpoint <= 0)
+            {
+                throw new IllegalArgumentException("botsPerEndpoint must be positive: " + botsPerEndpoint);
+            }
             if (inputRateHz <= 0 || inputRateHz > 1000)
             {
                 throw new IllegalArgumentException("input rate must be in (0, 1000] Hz: " + inputRateHz);
@@ -549,6 +582,8 @@ public final class BotSwarm implements AutoCloseable
     private final AtomicLong errors = new AtomicLong();
     private final long startNs;
     private final long startEpochMs;
+    private final int responseEndpoints;
+    private final long[] driverCountersAtStart;
     private SwarmSummary summary;
 
     private BotSwarm(final Settings settings)
@@ -575,9 +610,11 @@ public final class BotSwarm implements AutoCloseable
                 tokens[i] = sessionTokens.issue(settings.playerIdBase + i, expiryMs);
             }
 
+            driverCountersAtStart = DriverCounters.read(aeron.countersReader());
             startNs = settings.clock.nanoTime();
             startEpochMs = System.currentTimeMillis();
             agents = new BotAgent[settings.threads];
+            int group = 0;
             for (int t = 0; t < settings.threads; t++)
             {
                 final int[] indices = new int[(bots - t + settings.threads - 1) / settings.threads];
@@ -585,9 +622,12 @@ public final class BotSwarm implements AutoCloseable
                 {
                     indices[i] = t + i * settings.threads;
                 }
+                final String[] channels = responseChannels(settings, indices.length, group);
+                group += channels.length;
                 agents[t] = new BotAgent(
-                    t, aeron, settings, indices, kinds, tokens, settings.clock, startNs, startEpochMs);
+                    t, aeron, settings, indices, kinds, tokens, settings.clock, startNs, startEpochMs, channels);
             }
+            responseEndpoints = group;
 
             reporter = new IntervalReporter(agents, settings.outputDir, startEpochMs, settings.intervalListener);
             reporterRunner = new AgentRunner(new SleepingMillisIdleStrategy(10), errorHandler, null, reporter);
@@ -614,6 +654,65 @@ public final class BotSwarm implements AutoCloseable
             CloseHelper.quietClose(aeron);
             throw ex;
         }
+    }
+
+    /**
+     * Response channels of one bot thread: over IPC the configured channel; over UDP one per group of at most
+     * {@code botsPerEndpoint} bots, each with its own port (base port + group number, or ephemeral with port 0),
+     * a socket receive buffer for the group's windows ({@link UdpChannels#rcvbufFor}, capped at
+     * {@code net.core.rmem_max}) and a 32 KiB receiver window, unless the configured channel names them.
+     *
+     * @param firstGroup number of this thread's first group in the swarm.
+     */
+    static String[] responseChannels(final Settings settings, final int threadBots, final int firstGroup)
+    {
+        final String channel = settings.responseChannel;
+        if (!UdpChannels.isUdp(channel))
+        {
+            return new String[]{ channel };
+        }
+        final int groups = (threadBots + settings.botsPerEndpoint - 1) / settings.botsPerEndpoint;
+        final int botsPerGroup = (threadBots + groups - 1) / groups;
+        final int basePort = UdpChannels.endpointPort(channel);
+        if (basePort < 0)
+        {
+            throw new IllegalArgumentException("a UDP response channel needs an endpoint host:port: " + channel);
+        }
+        final String[] channels = new String[groups];
+        for (int g = 0; g < groups; g++)
+        {
+            final String endpoint = 0 == basePort ?
+                channel : UdpChannels.withEndpointPort(channel, basePort + firstGroup + g);
+            channels[g] = UdpChannels.tune(
+                endpoint,
+                UdpChannels.rcvbufFor(botsPerGroup, UdpChannels.RCV_WND_DEFAULT),
+                0,
+                UdpChannels.RCV_WND_DEFAULT,
+                0 == firstGroup + g ? System.out : null);
+        }
+        return channels;
+    }
+
+    /**
+     * @return response endpoints (links) of the swarm over all threads.
+     */
+    public int responseEndpoints()
+    {
+        return responseEndpoints;
+    }
+
+    /**
+     * @return the media driver's system counters ({@link DriverCounters}) since the swarm started, of the driver
+     * the bots use.
+     */
+    public long[] driverCountersSinceStart()
+    {
+        final long[] now = DriverCounters.read(aeron.countersReader());
+        for (int i = 0; i < now.length; i++)
+        {
+            now[i] -= driverCountersAtStart[i];
+        }
+        return now;
     }
 
     /**
@@ -715,6 +814,13 @@ public final class BotSwarm implements AutoCloseable
             }
             CloseHelper.close(reporterRunner);
             summary = SwarmSummary.of(settings, agents, reporter, stopNs - startNs, errors.get());
+            summary.extra("responseEndpoints", responseEndpoints);
+            if (UdpChannels.isUdp(settings.responseChannel) || UdpChannels.isUdp(settings.ingressChannel))
+            {
+                final long[] driver = driverCountersSinceStart();
+                DriverCounters.addTo(summary, "udp", driver);
+                summary.extra("retransmitRatio", DriverCounters.round(DriverCounters.retransmitRatio(driver)));
+            }
         }
         return summary;
     }

@@ -99,6 +99,20 @@ public final class BotSwarmMain implements Callable<Integer>
         description = "First response stream id, one per bot thread (default: ${DEFAULT-VALUE}).")
     int responseStreamId = 2001;
 
+    @Option(names = { "--bots-per-endpoint" }, description = "UDP response channel: most bots per response " +
+        "endpoint (one socket and client link each; ports from the channel's port up, or ephemeral with port 0) " +
+        "(default: ${DEFAULT-VALUE}).")
+    int botsPerEndpoint = BotSwarm.BOTS_PER_ENDPOINT_DEFAULT;
+
+    @Option(names = { "--own-driver" }, description = "Run the bots on a media driver embedded in this process " +
+        "(its own directory, SHARED threading) instead of the shard's: with UDP ingress and response channels, " +
+        "a bot host apart from the shard. Needs --embedded-shard=false.")
+    boolean ownDriver;
+
+    @Option(names = { "--layer-aeron-dir" }, description = "Media driver directory of the shard's layer on this " +
+        "host, read for its UDP counters (NAKs received, retransmits) at the start and end of the run.")
+    String layerAeronDir;
+
     @Option(names = { "--token-secret" }, description = "HMAC secret shared with the shard, at least 16 bytes " +
         "(default: the environment variable ORRERY_TOKEN_SECRET).")
     String tokenSecret;
@@ -186,7 +200,7 @@ public final class BotSwarmMain implements Callable<Integer>
             throw new CommandLine.ParameterException(new CommandLine(this),
                 "--aeron-dir and --embedded-shard are exclusive");
         }
-        if (!embedded && null == aeronDir)
+        if (!embedded && null == aeronDir && !ownDriver)
         {
             throw new CommandLine.ParameterException(new CommandLine(this),
                 "--embedded-shard=false needs --aeron-dir");
@@ -210,8 +224,31 @@ public final class BotSwarmMain implements Callable<Integer>
 
         EmbeddedShard shard = null;
         BotSwarm swarm = null;
+        io.aeron.driver.MediaDriver botDriver = null;
+        io.aeron.Aeron layerDriver = null;
         try
         {
+            if (ownDriver)
+            {
+                if (embedded)
+                {
+                    throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--own-driver needs --embedded-shard=false");
+                }
+                botDriver = io.aeron.driver.MediaDriver.launchEmbedded(new io.aeron.driver.MediaDriver.Context()
+                    .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
+                    .dirDeleteOnStart(true)
+                    .dirDeleteOnShutdown(true));
+                System.out.println("bots' own media driver: " + botDriver.aeronDirectoryName() + ", net.core." +
+                    "rmem_max " + io.orrery.link.UdpChannels.rmemMax() + ", wmem_max " +
+                    io.orrery.link.UdpChannels.wmemMax());
+            }
+            long[] layerCountersAtStart = null;
+            if (null != layerAeronDir)
+            {
+                layerDriver = io.aeron.Aeron.connect(new io.aeron.Aeron.Context().aeronDirectoryName(layerAeronDir));
+                layerCountersAtStart = DriverCounters.read(layerDriver.countersReader());
+            }
             if (embedded)
             {
                 shard = EmbeddedShard.launch(secret, Math.max(ReplicationLayer.Context.MAX_SESSIONS_DEFAULT,
@@ -229,11 +266,13 @@ public final class BotSwarmMain implements Callable<Integer>
                 .mix(BehaviourMix.parse(mix))
                 .seed(seed)
                 .outputDir(output)
-                .aeronDirectoryName(embedded ? shard.aeronDirectoryName() : aeronDir)
+                .aeronDirectoryName(embedded ? shard.aeronDirectoryName() :
+                    null != botDriver ? botDriver.aeronDirectoryName() : aeronDir)
                 .ingressChannel(ingressChannel)
                 .ingressStreamId(ingressStreamId)
                 .responseChannel(responseChannel)
                 .responseStreamId(responseStreamId)
+                .botsPerEndpoint(botsPerEndpoint)
                 .tokenSecret(secret)
                 .playerIdBase(playerIdBase)
                 .worldHalfExtentMm(extentMm)
@@ -254,6 +293,7 @@ public final class BotSwarmMain implements Callable<Integer>
 
             final SwarmSummary summary = swarm.stop();
             probe.addTo(summary);
+            addLayerDriverCounters(summary, swarm, layerDriver, layerCountersAtStart);
             if (null != shard)
             {
                 for (final OrreryCounter counter : OrreryCounter.values())
@@ -270,7 +310,39 @@ public final class BotSwarmMain implements Callable<Integer>
         {
             CloseHelper.quietClose(swarm);
             CloseHelper.quietClose(shard);
+            CloseHelper.quietClose(layerDriver);
+            CloseHelper.quietClose(botDriver);
         }
+    }
+
+    /**
+     * With {@code --layer-aeron-dir}: the layer's driver counters over the run as {@code layerUdp*}, and
+     * {@code retransmitRatio} over both drivers (the layer's retransmissions of egress and the bots' of ingress
+     * over all bytes both sent). Prints both drivers' lines.
+     */
+    private static void addLayerDriverCounters(
+        final SwarmSummary summary, final BotSwarm swarm, final io.aeron.Aeron layerDriver, final long[] atStart)
+    {
+        final long[] bots = swarm.driverCountersSinceStart();
+        if (null == layerDriver)
+        {
+            if (io.orrery.link.UdpChannels.isUdp(swarm.settings().responseChannel()))
+            {
+                System.out.println("UDP, bots' driver: " + DriverCounters.describe(bots));
+            }
+            return;
+        }
+        final long[] layer = DriverCounters.read(layerDriver.countersReader());
+        for (int i = 0; i < layer.length; i++)
+        {
+            layer[i] -= atStart[i];
+        }
+        DriverCounters.addTo(summary, "layerUdp", layer);
+        summary.extra("retransmitRatio", DriverCounters.round(DriverCounters.retransmitRatio(bots, layer)));
+        System.out.println("UDP, bots' driver: " + DriverCounters.describe(bots));
+        System.out.println("UDP, layer's driver: " + DriverCounters.describe(layer));
+        System.out.printf(Locale.ROOT, "UDP retransmit ratio (both drivers): %.4f %%%n",
+            100 * DriverCounters.retransmitRatio(bots, layer));
     }
 
     /**

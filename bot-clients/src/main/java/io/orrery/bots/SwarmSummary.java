@@ -99,10 +99,14 @@ public final class SwarmSummary
         long timeDilationChanges = 0;
         for (final BotAgent agent : agents)
         {
-            unknownImage += agent.link().unknownImageMessages();
-            linkMalformed += agent.link().malformedMessages();
-            untrustedRejects += agent.link().untrustedRejects();
-            bytesReceived += agent.link().bytesReceived();
+            for (int l = 0; l < agent.linkCount(); l++)
+            {
+                final io.orrery.core.client.ClientLink link = agent.link(l);
+                unknownImage += link.unknownImageMessages();
+                linkMalformed += link.malformedMessages();
+                untrustedRejects += link.untrustedRejects();
+                bytesReceived += link.bytesReceived();
+            }
             inventory.add(agent.inventoryHook().counters());
             if (agent.inventoryHook() instanceof SessionInventoryHook)
             {

@@ -10,6 +10,7 @@ import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
 import io.aeron.exceptions.RegistrationException;
 import io.orrery.link.BoundedFragmentAssembler;
+import io.orrery.link.UdpChannels;
 import io.orrery.wire.codec.DespawnReason;
 import io.orrery.wire.codec.DisconnectReason;
 import io.orrery.wire.codec.RejectReason;
@@ -186,6 +187,10 @@ public final class ClientLink implements Agent, AutoCloseable
             return this;
         }
 
+        /**
+         * Channel the layer sends this link's responses to. Over UDP the endpoint may have port 0: the media driver
+         * binds an ephemeral port and hellos name the port it bound (none is sent before the port is known).
+         */
         public Settings responseChannel(final String channel)
         {
             this.responseChannel = channel;
@@ -267,6 +272,7 @@ public final class ClientLink implements Agent, AutoCloseable
     private final AtomicCounter fragmentsRefused = new AtomicCounter(counterValues, FRAGMENTS_REFUSED_COUNTER);
     private final BoundedFragmentAssembler assembler;
     private final Subscription responses;
+    private String helloResponseChannel;
     private final Int2ObjectHashMap<ClientSession> sessionByImage = new Int2ObjectHashMap<>();
     private final Long2ObjectHashMap<ClientSession> sessionByCorrelation = new Long2ObjectHashMap<>();
     private final ArrayList<ClientSession> sessions = new ArrayList<>();
@@ -295,6 +301,22 @@ public final class ClientLink implements Agent, AutoCloseable
             fragmentsRefused);
         this.responses = aeron.addSubscription(
             settings.responseChannel, settings.responseStreamId, assembler::refuseOversizedImage, (image) -> {});
+        final boolean ephemeralResponsePort = UdpChannels.isUdp(settings.responseChannel) &&
+            0 == UdpChannels.endpointPort(settings.responseChannel);
+        this.helloResponseChannel = ephemeralResponsePort ? null : settings.responseChannel;
+    }
+
+    /**
+     * @return the response channel hellos name: the configured one, or with an ephemeral UDP port the channel with
+     * the port the media driver bound; null while that port is not known yet.
+     */
+    public String helloResponseChannel()
+    {
+        if (null == helloResponseChannel)
+        {
+            helloResponseChannel = responses.tryResolveChannelEndpointPort(); // once, on the control path
+        }
+        return helloResponseChannel;
     }
 
     /**
@@ -515,7 +537,8 @@ public final class ClientLink implements Agent, AutoCloseable
             return 1;
         }
         if (null != session.publication && nowNs - session.nextHelloNs >= 0 && session.publication.isConnected() &&
-            session.sendHello(settings.responseChannel, settings.responseStreamId, nowNs))
+            null != helloResponseChannel() &&
+            session.sendHello(helloResponseChannel, settings.responseStreamId, nowNs))
         {
             session.state = ClientSession.State.AWAITING_WELCOME;
             session.lastHelloNs = nowNs;
@@ -621,7 +644,8 @@ public final class ClientLink implements Agent, AutoCloseable
             return restartHello(session);
         }
         if (nowNs - session.lastHelloNs >= session.helloResendAfterNs &&
-            session.sendHello(settings.responseChannel, settings.responseStreamId, nowNs))
+            null != helloResponseChannel() &&
+            session.sendHello(helloResponseChannel, settings.responseStreamId, nowNs))
         {
             session.hellosResent++;
             if (session.resuming)

@@ -149,7 +149,8 @@ public final class ServerIngressAdapter implements AutoCloseable
             counters[OrreryCounter.SERVER_INGRESS_IMAGES_REFUSED.id()],
             counters[OrreryCounter.SERVER_INGRESS_FRAGMENTS_REFUSED.id()]);
         this.subscription = aeron.addSubscription(
-            channel, streamId, assembler::refuseOversizedImage, ServerIngressAdapter::onImageGone);
+            limits.tuneIngressChannel(channel), streamId, assembler::refuseOversizedImage,
+            ServerIngressAdapter::onImageGone);
     }
 
     /**
@@ -418,7 +419,8 @@ public final class ServerIngressAdapter implements AutoCloseable
         final String responseChannel = null == image ? null : ResponseChannels.rebuild(
             helloDecoder.responseChannel(), image.sourceIdentity(),
             refused ? RefusalBudget.REFUSAL_TERM_LENGTH : egressTermLength, limits.egressMtu(),
-            refused ? limits.refusalLingerNs() : limits.egressLingerNs());
+            refused ? limits.refusalLingerNs() : limits.egressLingerNs(), limits.egressSocketSndbuf(),
+            limits.egressSocketRcvbuf());
         if (null == responseChannel)
         {
             increment(OrreryCounter.SERVER_HELLOS_REJECTED);

@@ -197,7 +197,8 @@ public final class GatewayAgent implements Agent
             counters[OrreryCounter.CLIENT_INGRESS_IMAGES_REFUSED.id()],
             counters[OrreryCounter.CLIENT_INGRESS_FRAGMENTS_REFUSED.id()]);
         this.ingress = aeron.addSubscription(
-            ctx.clientIngressChannel(), ctx.clientIngressStreamId(), assembler::refuseOversizedImage, (image) -> {});
+            limits.tuneIngressChannel(ctx.clientIngressChannel()), ctx.clientIngressStreamId(),
+            assembler::refuseOversizedImage, (image) -> {});
     }
 
     @Override
@@ -496,7 +497,9 @@ public final class GatewayAgent implements Agent
             image.sourceIdentity(),
             null == refusal ? ctx.egressTermLength() : RefusalBudget.REFUSAL_TERM_LENGTH,
             limits.egressMtu(),
-            null == refusal ? limits.egressLingerNs() : limits.refusalLingerNs());
+            null == refusal ? limits.egressLingerNs() : limits.refusalLingerNs(),
+            limits.egressSocketSndbuf(),
+            limits.egressSocketRcvbuf());
         if (null == responseChannel)
         {
             increment(OrreryCounter.REJECTED_BAD_RESPONSE_CHANNEL);

@@ -3,6 +3,8 @@
  */
 package io.orrery.core.ingress;
 
+import io.orrery.link.UdpChannels;
+
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +28,10 @@ public final class IngressLimits
     private int egressMtu;
     private long egressLingerNs;
     private long refusalLingerNs;
+    private int socketRcvbuf;
+    private int egressSocketSndbuf;
+    private int receiverWindow;
+    private int egressSocketRcvbuf;
 
     /**
      * @param prefix                  system property prefix.
@@ -42,7 +48,24 @@ public final class IngressLimits
         egressMtu = Integer.getInteger(prefix + "egress.mtu", 1408);
         egressLingerNs = TimeUnit.MILLISECONDS.toNanos(Long.getLong(prefix + "egress.linger.ms", 500));
         refusalLingerNs = TimeUnit.MILLISECONDS.toNanos(Long.getLong(prefix + "refusal.linger.ms", 100));
+        socketRcvbuf = Integer.getInteger(prefix + "so.rcvbuf", SO_RCVBUF_DEFAULT);
+        egressSocketSndbuf = Integer.getInteger(prefix + "egress.so.sndbuf", UdpChannels.SO_SNDBUF_DEFAULT);
+        receiverWindow = Integer.getInteger(prefix + "rcv.wnd", 0);
+        egressSocketRcvbuf = Integer.getInteger(prefix + "egress.so.rcvbuf", UdpChannels.SO_RCVBUF_DEFAULT);
     }
+
+    /**
+     * Default receiver window of a UDP client ingress: 8 KiB per client, two of the longest client messages; a
+     * client sends about 2 KB/s, so the window only bounds what a client can have in flight into the one ingress
+     * socket (1,000 clients: 8 MiB at most, instead of 32 MiB with half a 64 KiB term each).
+     */
+    public static final int CLIENT_RCV_WND_DEFAULT = 8 * 1024;
+
+    /**
+     * Default socket receive buffer of a UDP ingress subscription: 4 MiB (capped at {@code net.core.rmem_max}), for
+     * every peer of the shard sending into one socket.
+     */
+    public static final int SO_RCVBUF_DEFAULT = 4 * 1024 * 1024;
 
     /**
      * Limits for the client ingress: 4 KiB messages (a hello with its token and response channel is under 1.2 KiB),
@@ -50,7 +73,9 @@ public final class IngressLimits
      */
     public static IngressLimits forClients()
     {
-        return new IngressLimits(CLIENT_PREFIX, 4 * 1024, 1024 * 1024);
+        final IngressLimits limits = new IngressLimits(CLIENT_PREFIX, 4 * 1024, 1024 * 1024);
+        limits.receiverWindow = Integer.getInteger(CLIENT_PREFIX + "rcv.wnd", CLIENT_RCV_WND_DEFAULT);
+        return limits;
     }
 
     /**
@@ -85,6 +110,10 @@ public final class IngressLimits
         {
             throw new IllegalArgumentException(name + ".egressMtu must be 0 or a multiple of 32 in [64, 65504]: " +
                 egressMtu);
+        }
+        if (socketRcvbuf < 0 || egressSocketSndbuf < 0 || egressSocketRcvbuf < 0 || receiverWindow < 0)
+        {
+            throw new IllegalArgumentException(name + ": socket buffers must not be negative (0 = the OS default)");
         }
         if (egressLingerNs < 0 || refusalLingerNs < 0)
         {
@@ -162,6 +191,78 @@ public final class IngressLimits
     {
         this.refusalsPerSecond = refusalsPerSecond;
         return this;
+    }
+
+    /**
+     * Socket receive buffer ({@code so-rcvbuf}) the layer sets on this ingress's subscription when it is UDP and
+     * names none (0: the OS default; capped at {@code net.core.rmem_max}).
+     */
+    public int socketRcvbuf()
+    {
+        return socketRcvbuf;
+    }
+
+    public IngressLimits socketRcvbuf(final int socketRcvbuf)
+    {
+        this.socketRcvbuf = socketRcvbuf;
+        return this;
+    }
+
+    /**
+     * Socket send buffer ({@code so-sndbuf}) of UDP egress publications (0: the OS default; capped at
+     * {@code net.core.wmem_max}). One value for every publication: publications to one endpoint share a socket and
+     * the media driver refuses a mismatch.
+     */
+    public int egressSocketSndbuf()
+    {
+        return egressSocketSndbuf;
+    }
+
+    public IngressLimits egressSocketSndbuf(final int egressSocketSndbuf)
+    {
+        this.egressSocketSndbuf = egressSocketSndbuf;
+        return this;
+    }
+
+    /**
+     * Socket receive buffer ({@code so-rcvbuf}) of UDP egress publications (0: the OS default; capped at
+     * {@code net.core.rmem_max}): a publication's socket receives the status messages and NAKs of every session
+     * sent to that endpoint; at the OS default (208 KiB) it dropped millions of them under load.
+     */
+    public int egressSocketRcvbuf()
+    {
+        return egressSocketRcvbuf;
+    }
+
+    public IngressLimits egressSocketRcvbuf(final int egressSocketRcvbuf)
+    {
+        this.egressSocketRcvbuf = egressSocketRcvbuf;
+        return this;
+    }
+
+    /**
+     * Receiver window ({@code rcv-wnd}) of each peer's image on a UDP ingress (0: Aeron's default, the smaller of
+     * 128 KiB and half the peer's term; clients: {@link #CLIENT_RCV_WND_DEFAULT}).
+     */
+    public int receiverWindow()
+    {
+        return receiverWindow;
+    }
+
+    public IngressLimits receiverWindow(final int receiverWindow)
+    {
+        this.receiverWindow = receiverWindow;
+        return this;
+    }
+
+    /**
+     * @param channel the ingress channel.
+     * @return it with this ingress's socket receive buffer and receiver window if UDP and the channel names none
+     * (see {@link UdpChannels#tune}).
+     */
+    public String tuneIngressChannel(final String channel)
+    {
+        return UdpChannels.tune(channel, socketRcvbuf, 0, receiverWindow, System.out);
     }
 
     /**

@@ -5,12 +5,14 @@ package io.orrery.core.ingress;
 
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
+import io.orrery.link.UdpChannels;
 
 /**
  * Builds the channel of an egress publication from the response channel a peer named in its hello. Nothing the peer
  * wrote is passed to the media driver except the media and, for UDP, the endpoint: term length, MTU, sparseness and
- * linger are the layer's, and every other parameter (control endpoints, tags, session ids, socket buffers, ...) is
- * dropped. The endpoint must be an address literal and may not send the layer's traffic to a third party:
+ * linger (and on UDP the socket send buffer) are the layer's, and every other parameter (control endpoints, tags,
+ * session ids, socket buffers, ...) is dropped. The endpoint must be an address literal and may not send the layer's
+ * traffic to a third party:
  * <ul>
  *   <li>a peer whose ingress image is UDP may only name a UDP endpoint on the host its image comes from
  *       ({@link io.aeron.Image#sourceIdentity()}), or on loopback if its image comes from loopback;</li>
@@ -44,6 +46,34 @@ public final class ResponseChannels
      */
     public static String rebuild(
         final String requested, final String sourceIdentity, final int termLength, final int mtu, final long lingerNs)
+    {
+        return rebuild(requested, sourceIdentity, termLength, mtu, lingerNs, 0, 0);
+    }
+
+    /**
+     * Rebuild a peer's response channel from the allow-list, with the layer's socket buffers on UDP.
+     *
+     * @param requested      the response channel the peer named.
+     * @param sourceIdentity {@link io.aeron.Image#sourceIdentity()} of the peer's ingress image.
+     * @param termLength     term length the layer sets.
+     * @param mtu            MTU the layer sets on UDP, or 0 for the driver's default.
+     * @param lingerNs       linger the layer sets.
+     * @param soSndbuf       socket send buffer the layer sets on UDP ({@code so-sndbuf}, capped at
+     *                       {@code net.core.wmem_max}), or 0 for the OS default. The same for every publication of
+     *                       the layer: publications to one endpoint share a socket.
+     * @param soRcvbuf       socket receive buffer the layer sets on UDP ({@code so-rcvbuf}, capped at
+     *                       {@code net.core.rmem_max}), or 0 for the OS default: the publication's socket receives
+     *                       the status messages and NAKs of every session it serves.
+     * @return the channel to publish on, or null if the request is refused.
+     */
+    public static String rebuild(
+        final String requested,
+        final String sourceIdentity,
+        final int termLength,
+        final int mtu,
+        final long lingerNs,
+        final int soSndbuf,
+        final int soRcvbuf)
     {
         if (null == requested || requested.length() > MAX_REQUESTED_LENGTH || null == sourceIdentity)
         {
@@ -110,7 +140,14 @@ public final class ResponseChannels
 
         final String endpointOut = address.indexOf(':') >= 0 ? "[" + address + "]:" + port : address + ":" + port;
         return CommonContext.UDP_CHANNEL + "?endpoint=" + endpointOut + "|" + tail +
-            (mtu > 0 ? "|mtu=" + mtu : "");
+            (mtu > 0 ? "|mtu=" + mtu : "") +
+            (soSndbuf > 0 ? "|so-sndbuf=" + capped(soSndbuf, UdpChannels.wmemMax()) : "") +
+            (soRcvbuf > 0 ? "|so-rcvbuf=" + capped(soRcvbuf, UdpChannels.rmemMax()) : "");
+    }
+
+    private static int capped(final int wanted, final int limit)
+    {
+        return limit > 0 ? Math.min(limit, wanted) : wanted;
     }
 
     /**

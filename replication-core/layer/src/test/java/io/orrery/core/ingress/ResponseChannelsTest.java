@@ -33,6 +33,32 @@ class ResponseChannelsTest
     }
 
     @Test
+    void shouldSetTheLayersSocketSendBufferOnUdpAndDropThePeers()
+    {
+        final int sndbuf = 256 * 1024; // under any wmem_max a Linux host starts with
+        assertEquals("aeron:udp?endpoint=127.0.0.1:40123|term-length=65536|linger=100000000ns|sparse=true|mtu=1408" +
+            "|so-sndbuf=262144",
+            ResponseChannels.rebuild("aeron:udp?endpoint=127.0.0.1:40123|so-sndbuf=64m|so-rcvbuf=64m|rcv-wnd=1m",
+                "127.0.0.1:5555", 65536, 1408, LINGER_NS, sndbuf, 0));
+        assertEquals("aeron:ipc?term-length=65536|linger=100000000ns|sparse=true",
+            ResponseChannels.rebuild("aeron:ipc", "aeron:ipc", 65536, 1408, LINGER_NS, sndbuf, sndbuf), "none on IPC");
+        assertEquals("aeron:udp?endpoint=127.0.0.1:40123|term-length=65536|linger=100000000ns|sparse=true|mtu=1408" +
+            "|so-sndbuf=262144|so-rcvbuf=131072",
+            ResponseChannels.rebuild("aeron:udp?endpoint=127.0.0.1:40123|so-rcvbuf=64m", "127.0.0.1:5555", 65536,
+                1408, LINGER_NS, sndbuf, 128 * 1024), "the layer's receive buffer for status messages and NAKs");
+    }
+
+    @Test
+    void shouldCapTheSocketSendBufferAtWmemMax()
+    {
+        final int wmemMax = io.orrery.link.UdpChannels.wmemMax();
+        org.junit.jupiter.api.Assumptions.assumeTrue(wmemMax > 0, "net.core.wmem_max readable");
+        final String channel = ResponseChannels.rebuild(
+            "aeron:udp?endpoint=127.0.0.1:40123", "127.0.0.1:5555", 65536, 1408, LINGER_NS, Integer.MAX_VALUE, 0);
+        assertEquals(true, channel.endsWith("|so-sndbuf=" + wmemMax), channel);
+    }
+
+    @Test
     void shouldRefuseUdpEndpointsOnAnotherHostThanTheImage()
     {
         assertNull(rebuild("aeron:udp?endpoint=10.1.2.3:40123", "10.9.9.9:4000"));
