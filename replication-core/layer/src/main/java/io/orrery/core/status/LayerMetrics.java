@@ -116,6 +116,7 @@ public final class LayerMetrics
             case OCS_CELLS_HOT:
             case ADMISSION_CLOSED:
             case ATLAS_SILENT_MS:
+            case HANDOFFS_WAITING:
                 return true;
 
             default:
