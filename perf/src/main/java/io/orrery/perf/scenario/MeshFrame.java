@@ -21,11 +21,15 @@ import io.orrery.perf.report.Json;
  * @param serverPlayers players each game server of {@code snapshot.serverIds} reported simulating (its own status,
  *                      read at the sample; -1 when unknown): the load figure comparable between static and dynamic
  *                      shards (Atlas computes costs only when it balances).
+ * @param serverTimeDilation game time per real time each game server last reported to the layer (1 = real time,
+ *                      NaN when unknown), same order as {@code snapshot.serverIds}.
  * @param heat        bots per cell, row-major from the lowest y and x; empty when no grid was read.
  * @param heatCells   cells per side of the grid.
  * @param halfExtentM half extent of the bots' world square, metres.
  */
-public record MeshFrame(MeshSnapshot snapshot, long[] serverPlayers, int[] heat, int heatCells, double halfExtentM)
+public record MeshFrame(
+    MeshSnapshot snapshot, long[] serverPlayers, double[] serverTimeDilation, int[] heat, int heatCells,
+    double halfExtentM)
 {
     /**
      * Faces at infinity are drawn this far out, as a multiple of the world's half extent.
@@ -60,6 +64,7 @@ public record MeshFrame(MeshSnapshot snapshot, long[] serverPlayers, int[] heat,
                 .member("entities", s.serverEntityCount[i])
                 .member("reportedEntities", s.serverReportedEntityCount[i])
                 .member("players", i < serverPlayers.length ? serverPlayers[i] : -1)
+                .member("timeDilation", i < serverTimeDilation.length ? serverTimeDilation[i] : Double.NaN)
                 .endObject();
         }
         json.endArray().name("territories").beginArray();

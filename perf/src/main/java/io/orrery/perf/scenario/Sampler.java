@@ -6,6 +6,7 @@ package io.orrery.perf.scenario;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.util.Arrays;
 import java.util.List;
 
 import io.orrery.bots.BotAgent;
@@ -144,12 +145,24 @@ public final class Sampler
         {
             players[i] = shard.serverPlayers(snapshot.serverIds[i]);
         }
+        final double[] dilation = new double[snapshot.serverIds.length];
+        Arrays.fill(dilation, Double.NaN);
+        for (int i = 0, n = layer.serverCount(); i < n; i++)
+        {
+            for (int j = 0; j < dilation.length; j++)
+            {
+                if (snapshot.serverIds[j] == layer.serverId(i))
+                {
+                    dilation[j] = layer.serverTimeDilationPerMille(i) / 1000.0;
+                }
+            }
+        }
         final int[] heat = new int[BotAgent.HEAT_CELLS * BotAgent.HEAT_CELLS];
         for (int cell = 0; cell < heat.length; cell++)
         {
             heat[cell] = swarm.heat(cell);
         }
-        return new MeshFrame(snapshot, players, heat, BotAgent.HEAT_CELLS,
+        return new MeshFrame(snapshot, players, dilation, heat, BotAgent.HEAT_CELLS,
             swarm.settings().worldHalfExtentMm() / 1000.0);
     }
 

@@ -217,7 +217,8 @@ class DynamicMeshDashboardTest
                 "  return Array.from(svg.querySelectorAll('path')).some(function (p) {" +
                 "    var d = p.getAttribute('d'); return !!d && d.indexOf('L') >= 0; }); })" +
                 "  .map(function (svg) { return svg.getAttribute('data-plot'); });");
-            assertTrue(plots.containsAll(List.of("server-cost", "server-players", "borders", "servers-in-use")),
+            assertTrue(plots.containsAll(
+                List.of("server-cost", "server-players", "borders", "time-dilation", "servers-in-use")),
                 plots.toString());
             assertTrue((Long)((JavascriptExecutor)driver).executeScript(
                 "return document.querySelectorAll('svg[data-plot=\"server-cost\"] line.event').length;") >= 1,
