@@ -219,8 +219,9 @@ public final class GameServer implements Callable<Integer>
             System.out.printf(Locale.ROOT, "game server %d: joining via %s stream %d, %d Hz, %d npcs/territory%n",
                 serverId, ingressChannel, ingressStreamId, tickHz, npcs);
             final AtomicBoolean announced = new AtomicBoolean();
+            final AtomicLong lossesAnnounced = new AtomicLong();
             reporter.scheduleAtFixedRate(
-                () -> watch(running, barrier, announced, startNs, durationNs, connectTimeoutNs),
+                () -> watch(running, barrier, announced, lossesAnnounced, startNs, durationNs, connectTimeoutNs),
                 0, 100, TimeUnit.MILLISECONDS);
             reporter.scheduleAtFixedRate(() -> System.out.println(statusLine(running)),
                 reportNs, reportNs, TimeUnit.NANOSECONDS);
@@ -332,19 +333,27 @@ public final class GameServer implements Callable<Integer>
         final GameServerAgent agent,
         final ShutdownSignalBarrier barrier,
         final AtomicBoolean announced,
+        final AtomicLong lossesAnnounced,
         final long startNs,
         final long durationNs,
         final long connectTimeoutNs)
     {
         final long elapsedNs = System.nanoTime() - startNs;
+        // losses are counted, not sampled: a rejoin quicker than this watcher's period still prints both lines
+        final long losses = agent.status(GameServerAgent.STATUS_LAYER_LOSSES);
         final long state = agent.status(GameServerAgent.STATUS_STATE);
+        while (lossesAnnounced.get() < losses)
+        {
+            lossesAnnounced.incrementAndGet();
+            if (announced.compareAndSet(true, false))
+            {
+                System.out.println("game server " + agent.link().serverId() +
+                    ": layer lost, simulation paused, rejoining");
+            }
+        }
         if (GameServerAgent.STATE_RUNNING == state && announced.compareAndSet(false, true))
         {
             System.out.println("game server " + agent.link().serverId() + ": welcomed");
-        }
-        else if (GameServerAgent.STATE_PAUSED == state && announced.compareAndSet(true, false))
-        {
-            System.out.println("game server " + agent.link().serverId() + ": layer lost, simulation paused, rejoining");
         }
         if (GameServerAgent.STATE_REJECTED == state || GameServerAgent.STATE_DISCONNECTED == state ||
             (durationNs > 0 && elapsedNs >= durationNs) ||

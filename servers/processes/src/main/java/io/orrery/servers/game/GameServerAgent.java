@@ -81,7 +81,11 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
      * Time dilation in 1/1000 (1000 = real time), see {@link TimeDilationController}.
      */
     public static final int STATUS_TIME_DILATION_PER_MILLE = 16;
-    private static final int STATUS_SLOTS = 17;
+    /**
+     * Layers lost so far: a watcher polling {@link #STATUS_STATE} can miss a pause that a quick rejoin ended.
+     */
+    public static final int STATUS_LAYER_LOSSES = 17;
+    private static final int STATUS_SLOTS = 18;
     private static final int NO_FORCE_REQUEST = Integer.MIN_VALUE;
 
     public static final int STATE_CONNECTING = 0;
@@ -501,6 +505,7 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     public void onLayerLost(final ServerLink link, final int reason)
     {
         layerLosses++;
+        status.lazySet(STATUS_LAYER_LOSSES, layerLosses);
         disconnectReason = reason;
         if (STATE_RUNNING == state)
         {
