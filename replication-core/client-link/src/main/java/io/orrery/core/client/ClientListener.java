@@ -67,12 +67,6 @@ public interface ClientListener
     }
 
     /**
-     * The session ended: the Replication Layer said so, it timed out, or it could not connect.
-     *
-     * @param reason a {@code DisconnectReason} value, or {@link ClientSession#REASON_LOCAL_TIMEOUT} /
-     *               {@link ClientSession#REASON_CONNECT_FAILED} / {@link ClientSession#REASON_LAYER_GONE}.
-     */
-    /**
      * The time dilation of the server simulating this session's entity changed.
      *
      * @param perMille game time per real time in 1/1000 (1000 = real time), {@code 1..1000}.
@@ -82,6 +76,12 @@ public interface ClientListener
     {
     }
 
+    /**
+     * The session ended: the Replication Layer said so, it timed out, or it could not connect.
+     *
+     * @param reason a {@code DisconnectReason} value, or {@link ClientSession#REASON_LOCAL_TIMEOUT} /
+     *               {@link ClientSession#REASON_CONNECT_FAILED} / {@link ClientSession#REASON_LAYER_GONE}.
+     */
     default void onDisconnect(final ClientSession session, final int reason)
     {
     }

@@ -104,14 +104,6 @@ public interface Authority
     }
 
     /**
-     * The Replication Layer takes an entity out of the world for a reason other than its authority destroying it (it
-     * was stowed into the Global store, or streamed out to the store): remove it from the cache and from whichever
-     * server simulates it. Default: remove it from the cache.
-     *
-     * @param despawnReason {@code io.orrery.wire.codec.DespawnReason} value clients will see.
-     * @return whether it existed.
-     */
-    /**
      * Time dilation of the server simulating an entity: game time per real time in 1/1000 (1000 = real time), as it
      * last reported; 1000 when the entity has no server or this authority has no servers.
      */
@@ -128,6 +120,14 @@ public interface Authority
         return 0;
     }
 
+    /**
+     * The Replication Layer takes an entity out of the world for a reason other than its authority destroying it (it
+     * was stowed into the Global store, or streamed out to the store): remove it from the cache and from whichever
+     * server simulates it. Default: remove it from the cache.
+     *
+     * @param despawnReason {@code io.orrery.wire.codec.DespawnReason} value clients will see.
+     * @return whether it existed.
+     */
     default boolean removeEntity(final long entityId, final short despawnReason, final EntityStore store)
     {
         return store.remove(entityId, despawnReason);
