@@ -65,8 +65,9 @@ public final class AeronAtlasLink implements AtlasLink, AtlasLinkControl
     private AtlasDecisionSubscriber decisions;
     private AtlasResync resync;
     private AtlasLinkKey key;
-    private Counter[] counters;
     private Counter silentMs;
+    private Counter unauthenticated;
+    private Counter proofsFailed;
     private Counter silenceEpisodes;
     private long nowNs;
     private int answeredSession;
@@ -130,10 +131,11 @@ public final class AeronAtlasLink implements AtlasLink, AtlasLinkControl
     public void open(final LayerResources resources, final Counter[] counters)
     {
         final Aeron aeron = resources.aeron();
-        this.counters = counters;
         key = new AtlasLinkKey(resources.tokenSecret());
         silentMs = counters[OrreryCounter.ATLAS_SILENT_MS.id()];
         silenceEpisodes = counters[OrreryCounter.ATLAS_SILENCE_EPISODES.id()];
+        unauthenticated = counters[OrreryCounter.ATLAS_LINK_UNAUTHENTICATED.id()];
+        proofsFailed = counters[OrreryCounter.ATLAS_LINK_PROOFS_FAILED.id()];
         commands = new AtlasCommandPublisher(aeron.addExclusivePublication(commandChannel, commandStreamId));
         decisionSubscription = aeron.addSubscription(decisionChannel, decisionStreamId);
     }
@@ -149,9 +151,8 @@ public final class AeronAtlasLink implements AtlasLink, AtlasLinkControl
     {
         resync = new AtlasResync(mesh, store);
         final AtlasLinkAuthenticator authenticator = new AtlasLinkAuthenticator(
-            decisionSubscription, commands.writer(), key, AtlasLinkKey.ROLE_LAYER, "layer",
-            counters[OrreryCounter.ATLAS_LINK_UNAUTHENTICATED.id()],
-            counters[OrreryCounter.ATLAS_LINK_PROOFS_FAILED.id()], log);
+            decisionSubscription, commands.writer(), key, AtlasLinkKey.ROLE_LAYER, "layer", unauthenticated,
+            proofsFailed, log);
         decisions = new AtlasDecisionSubscriber(decisionSubscription, resync, this, authenticator);
     }
 

@@ -204,11 +204,6 @@ final class AtlasLinkReceiver implements FragmentHandler
         return null == image ? 0 : image.sessionId();
     }
 
-    boolean hasSession()
-    {
-        return null != authenticator.acceptedImage();
-    }
-
     /**
      * @return whether the accepted publisher's image is still there.
      */

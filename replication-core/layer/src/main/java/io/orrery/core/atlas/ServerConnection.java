@@ -61,10 +61,6 @@ public final class ServerConnection
     int entityCount;
     int reportedEntityCount;
     float reportedCpuLoad;
-    /**
-     * Time dilation of the session's simulation in 1/1000 (1000 = real time), from its last load report.
-     */
-    int timeDilationPerMille = 1000;
 
     /**
      * When an offer to this session last succeeded (layer clock), and whether a longer gap than the link's layer
@@ -116,14 +112,6 @@ public final class ServerConnection
     public State state()
     {
         return state;
-    }
-
-    /**
-     * @return time dilation (1/1000) from the server's last load report, 1000 before any.
-     */
-    public int timeDilationPerMille()
-    {
-        return timeDilationPerMille;
     }
 
     public boolean isActive()

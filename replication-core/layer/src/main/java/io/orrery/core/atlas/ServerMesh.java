@@ -217,7 +217,7 @@ public final class ServerMesh implements AtlasDecisionHandler
         {
             return 1000;
         }
-        return connections[owner[slot]].timeDilationPerMille;
+        return timeDilations.get(owner[slot]);
     }
 
     /**
@@ -578,6 +578,7 @@ public final class ServerMesh implements AtlasDecisionHandler
             connection.state = ServerConnection.State.NONE;
             CloseHelper.quietClose(connection.publication);
             connection.resetSession();
+            timeDilations.lazySet(connection.index, 1000); // no session: real time
         }
     }
 
@@ -781,7 +782,6 @@ public final class ServerMesh implements AtlasDecisionHandler
         final float cpuLoad,
         final int timeDilationPerMille)
     {
-        sender.timeDilationPerMille = timeDilationPerMille;
         timeDilations.lazySet(sender.index, timeDilationPerMille);
         sender.reportedEntityCount = entityCount;
         sender.reportedCpuLoad = cpuLoad;
@@ -871,6 +871,7 @@ public final class ServerMesh implements AtlasDecisionHandler
             }
         }
         connection.resetSession();
+        timeDilations.lazySet(connection.index, 1000); // a new session is at real time until it reports
         connection.imageSessionId = candidate.imageSessionId;
         connection.serverSessionId = candidate.serverSessionId;
         connection.helloNonce = candidate.helloNonce;
