@@ -82,6 +82,25 @@ public final class UdpChannels
     }
 
     /**
+     * A channel with a term length where it names none. A layer refuses ingress images whose term is above its
+     * limit, and Aeron's default UDP term is 16 MiB, so a link's ingress publication names its own.
+     *
+     * @param channel    an Aeron channel (IPC or UDP).
+     * @param termLength the term length to add, in Aeron's channel syntax, e.g. {@code 64k} or {@code 1m}.
+     * @return the channel unchanged if it names a term length, else with this one.
+     */
+    public static String withTermLength(final String channel, final String termLength)
+    {
+        final ChannelUri uri = ChannelUri.parse(channel);
+        if (null != uri.get(CommonContext.TERM_LENGTH_PARAM_NAME))
+        {
+            return channel;
+        }
+        uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, termLength);
+        return uri.toString();
+    }
+
+    /**
      * @param channel an Aeron channel.
      * @return true if its media is UDP.
      */

@@ -36,7 +36,30 @@ public final class ChildJvm
         final List<String> output, final List<String> jvmOptions, final String mainClass, final String... args)
         throws Exception
     {
-        final List<String> command = new ArrayList<>();
+        return startWithPrefix(List.of(), output, jvmOptions, mainClass, args);
+    }
+
+    /**
+     * Start a main class in a child JVM run through a command prefix, for example {@code ip netns exec <name>} to
+     * start it in a network namespace (the prefix must exec the JVM, so that the process is the JVM itself and
+     * {@link Process#destroyForcibly()} kills it).
+     *
+     * @param prefix     the command and arguments before {@code java}.
+     * @param output     receives the child's output lines (standard error merged), synchronised.
+     * @param jvmOptions options before the class path (heap, system properties).
+     * @param mainClass  the class to run.
+     * @param args       its arguments.
+     * @return the process.
+     */
+    public static Process startWithPrefix(
+        final List<String> prefix,
+        final List<String> output,
+        final List<String> jvmOptions,
+        final String mainClass,
+        final String... args)
+        throws Exception
+    {
+        final List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-opens");
         command.add("java.base/jdk.internal.misc=ALL-UNNAMED");

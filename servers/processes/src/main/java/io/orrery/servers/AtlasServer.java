@@ -19,7 +19,10 @@ import org.agrona.concurrent.ShutdownSignalBarrier;
 import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine;
 
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,6 +60,11 @@ public final class AtlasServer implements Callable<Integer>
     public static final int EXIT_DRIVER_LOSS = DriverLoss.EXIT_CODE;
     public static final int EXIT_CONFIGURATION = io.orrery.core.status.ProcessErrors.EXIT_CONFIGURATION;
 
+    private static final OrreryCounter[] REPORTED = {
+        OrreryCounter.SERVERS_CONNECTED, OrreryCounter.HANDOFFS_COMMITTED, OrreryCounter.HANDOFFS_TIMED_OUT,
+        OrreryCounter.SERVER_FAILOVERS, OrreryCounter.TERRITORY_BORDER_MOVES, OrreryCounter.TERRITORY_SPLITS,
+        OrreryCounter.TERRITORY_MERGES };
+
     @CommandLine.Option(names = "--shard", required = true,
         description = "Shard config (a file, or two-servers / four-servers), the same as the layer's.")
     String shard;
@@ -67,6 +75,11 @@ public final class AtlasServer implements Callable<Integer>
     @CommandLine.Option(names = "--atlas-channel", description = "Channel of commands and decisions: IPC or a private "
         + "network only (default: ${DEFAULT-VALUE}).")
     String channel = CHANNEL_DEFAULT;
+
+    @CommandLine.Option(names = "--atlas-decision-channel", description = "Channel decisions are published on, when it "
+        + "differs from the command channel: across hosts, commands arrive on an endpoint of this host and decisions "
+        + "go to one on the layer's host (default: the --atlas-channel).")
+    String decisionChannel;
 
     @CommandLine.Option(names = "--atlas-command-stream", description = "Stream id of the layer's commands "
         + "(default: ${DEFAULT-VALUE}).")
@@ -89,6 +102,11 @@ public final class AtlasServer implements Callable<Integer>
         + "command lines are visible to every user of the host).")
     String tokenSecret;
 
+    @CommandLine.Option(names = "--report-interval-s", description = "Seconds between lines of Atlas's counters "
+        + "(servers connected, handoffs, failovers, border moves, splits, merges), 0 for none "
+        + "(default: ${DEFAULT-VALUE}).")
+    int reportIntervalS = 5;
+
     @CommandLine.Option(names = "--dev", description = "Development mode: without a secret, use the public "
         + "development token secret (never on a network you do not trust). Also -Dorrery.dev=true.")
     Boolean dev;
@@ -103,6 +121,7 @@ public final class AtlasServer implements Callable<Integer>
             return EXIT_CONFIGURATION;
         }
         final ShardConfig config = ShardConfig.find(shard, -1);
+        final String decisions = null == decisionChannel ? channel : decisionChannel;
         final Aeron.Context aeronCtx = new Aeron.Context();
         if (null != aeronDir)
         {
@@ -113,6 +132,7 @@ public final class AtlasServer implements Callable<Integer>
             (ex) -> DriverLoss.EXIT_PROCESS.onDriverLoss(aeronCtx.aeronDirectoryName(), ex)));
         AgentRunner runner = null;
         Counter[] counters = null;
+        ScheduledExecutorService reporter = null;
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
             Aeron aeron = Aeron.connect(aeronCtx))
         {
@@ -120,16 +140,31 @@ public final class AtlasServer implements Callable<Integer>
             final AtlasRemoteAgent agent = new AtlasRemoteAgent(config, entityCapacity,
                 TimeUnit.MILLISECONDS.toNanos(welcomeTimeoutMs), counters, secret, System.err::println,
                 aeron.addSubscription(channel, commandStreamId),
-                aeron.addExclusivePublication(channel, decisionStreamId),
+                aeron.addExclusivePublication(decisions, decisionStreamId),
                 SystemNanoClock.INSTANCE);
             runner = new AgentRunner(new BackoffIdleStrategy(), print, null, agent);
             AgentDeath.start(runner, AgentDeath.EXIT_PROCESS);
-            System.out.println("orrery: atlas up, aeron dir " + aeron.context().aeronDirectoryName() + ", channel " +
-                channel + " commands " + commandStreamId + " decisions " + decisionStreamId);
+            if (reportIntervalS > 0)
+            {
+                final Counter[] reported = counters;
+                reporter = Executors.newSingleThreadScheduledExecutor((task) ->
+                {
+                    final Thread thread = new Thread(task, "atlas-report");
+                    thread.setDaemon(true);
+                    return thread;
+                });
+                reporter.scheduleAtFixedRate(() -> report(reported), reportIntervalS, reportIntervalS, TimeUnit.SECONDS);
+            }
+            System.out.println("orrery: atlas up, aeron dir " + aeron.context().aeronDirectoryName() + ", commands " +
+                channel + " stream " + commandStreamId + ", decisions " + decisions + " stream " + decisionStreamId);
             barrier.await();
         }
         finally
         {
+            if (null != reporter)
+            {
+                reporter.shutdownNow();
+            }
             CloseHelper.quietClose(runner);
             if (null != counters)
             {
@@ -137,6 +172,17 @@ public final class AtlasServer implements Callable<Integer>
             }
         }
         return 0;
+    }
+
+    private static void report(final Counter[] counters)
+    {
+        final StringBuilder line = new StringBuilder("orrery atlas:");
+        for (final OrreryCounter counter : REPORTED)
+        {
+            line.append(' ').append(counter.name().toLowerCase(Locale.ROOT)).append('=')
+                .append(counters[counter.id()].get());
+        }
+        System.out.println(line);
     }
 
     public static void main(final String[] args)

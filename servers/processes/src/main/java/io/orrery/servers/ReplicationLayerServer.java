@@ -116,6 +116,17 @@ public final class ReplicationLayerServer implements Callable<Integer>
         + "carries authority), and no Atlas runs here (default: Atlas runs in the layer).")
     String atlasChannel;
 
+    @CommandLine.Option(names = "--atlas-decision-channel", description = "With --atlas-channel: the channel Atlas's "
+        + "decisions reach this layer on, when it differs from the command channel: across hosts, commands go to an "
+        + "endpoint on Atlas's host and decisions to one on this host (default: the --atlas-channel).")
+    String atlasDecisionChannel;
+
+    @CommandLine.Option(names = "--server-ingress-channel", description = "Channel game servers send to this layer on, "
+        + "e.g. aeron:udp?endpoint=10.0.0.1:20110 for game servers on other hosts (default: -D"
+        + ReplicationLayer.Context.SERVER_INGRESS_CHANNEL_PROP + ", else "
+        + ReplicationLayer.Context.SERVER_INGRESS_CHANNEL_DEFAULT + ").")
+    String serverIngressChannel;
+
     @CommandLine.Option(names = "--atlas-command-stream", description = "Stream id of commands to Atlas "
         + "(default: ${DEFAULT-VALUE}).")
     int atlasCommandStreamId = AtlasServer.COMMAND_STREAM_ID_DEFAULT;
@@ -163,13 +174,17 @@ public final class ReplicationLayerServer implements Callable<Integer>
         {
             ctx.shardName(shardName);
         }
+        if (null != serverIngressChannel)
+        {
+            ctx.serverIngressChannel(serverIngressChannel);
+        }
         if (null != shard)
         {
             ctx.shardConfig(ShardConfig.find(shard, -1));
             if (null != atlasChannel)
             {
-                final AeronAtlasLink link =
-                    new AeronAtlasLink(atlasChannel, atlasCommandStreamId, atlasChannel, atlasDecisionStreamId);
+                final AeronAtlasLink link = new AeronAtlasLink(atlasChannel, atlasCommandStreamId,
+                    null == atlasDecisionChannel ? atlasChannel : atlasDecisionChannel, atlasDecisionStreamId);
                 if (null != atlasSilenceMs)
                 {
                     link.silenceThresholdNs(TimeUnit.MILLISECONDS.toNanos(atlasSilenceMs));
@@ -177,7 +192,7 @@ public final class ReplicationLayerServer implements Callable<Integer>
                 ctx.atlas().atlasLink(link);
             }
         }
-        else if (null != atlasChannel)
+        else if (null != atlasChannel || null != atlasDecisionChannel)
         {
             throw new CommandLine.ParameterException(new CommandLine(this), "--atlas-channel needs --shard");
         }

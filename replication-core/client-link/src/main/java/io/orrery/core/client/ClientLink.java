@@ -4,7 +4,6 @@
 package io.orrery.core.client;
 
 import io.aeron.Aeron;
-import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
@@ -289,7 +288,7 @@ public final class ClientLink implements Agent, AutoCloseable
         this.aeron = aeron;
         this.settings = settings;
         this.clock = settings.clock;
-        this.ingressChannel = withTermLength(settings.ingressChannel);
+        this.ingressChannel = UdpChannels.withTermLength(settings.ingressChannel, DEFAULT_INGRESS_TERM_LENGTH);
         this.jitterState = correlationIds.nextLong() | 1L;
         this.assembler = new BoundedFragmentAssembler(
             responseAdapter,
@@ -797,20 +796,6 @@ public final class ClientLink implements Agent, AutoCloseable
         }
         while (0 == correlationId || sessionByCorrelation.containsKey(correlationId));
         return correlationId;
-    }
-
-    /**
-     * @return the channel with {@link #DEFAULT_INGRESS_TERM_LENGTH} if it names no term length.
-     */
-    static String withTermLength(final String channel)
-    {
-        final ChannelUri uri = ChannelUri.parse(channel);
-        if (null != uri.get(CommonContext.TERM_LENGTH_PARAM_NAME))
-        {
-            return channel;
-        }
-        uri.put(CommonContext.TERM_LENGTH_PARAM_NAME, DEFAULT_INGRESS_TERM_LENGTH);
-        return uri.toString();
     }
 
     void close(final ClientSession session, final ClientSession.State state, final int reason)

@@ -11,6 +11,7 @@ import io.aeron.exceptions.RegistrationException;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.orrery.link.BoundedFragmentAssembler;
+import io.orrery.link.UdpChannels;
 import io.orrery.wire.MessageValidator;
 import io.orrery.wire.codec.MessageHeaderDecoder;
 import io.orrery.wire.codec.ServerRejectDecoder;
@@ -42,6 +43,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class LayerConnection
 {
+    /**
+     * Term length of the ingress publication when its channel names none (a layer refuses server ingress images
+     * with terms above 4 MiB, and Aeron's default UDP term is 16 MiB).
+     */
+    static final String INGRESS_TERM_LENGTH = "1m";
+
+    private final String ingressChannel;
     private final ServerLink link;
     private final ServerLink.Context ctx;
     private final Aeron aeron;
@@ -108,9 +116,10 @@ final class LayerConnection
             ctx.responseMaxTermLength(), ServerLink.RESPONSE_REASSEMBLIES, responsesTooLong, responseImagesRefused,
             responseFragmentsRefused);
         this.helloNonce = random.nextLong() | 1L;
-        this.responses = aeron.addSubscription(ctx.responseChannel(), ctx.responseStreamId(),
+        this.responses = aeron.addSubscription(UdpChannels.tune(ctx.responseChannel()), ctx.responseStreamId(),
             assembler::refuseOversizedImage, LayerConnection::onResponseImageGone);
-        this.registrationId = aeron.asyncAddExclusivePublication(ctx.ingressChannel(), ctx.ingressStreamId());
+        this.ingressChannel = UdpChannels.withTermLength(ctx.ingressChannel(), INGRESS_TERM_LENGTH);
+        this.registrationId = aeron.asyncAddExclusivePublication(ingressChannel, ctx.ingressStreamId());
         this.nowNs = clock.nanoTime();
         this.deadlineNs = nowNs + ctx.connectTimeoutNs();
     }
@@ -194,7 +203,7 @@ final class LayerConnection
                     return 0;
                 }
                 helloNonce = random.nextLong() | 1L;
-                registrationId = aeron.asyncAddExclusivePublication(ctx.ingressChannel(), ctx.ingressStreamId());
+                registrationId = aeron.asyncAddExclusivePublication(ingressChannel, ctx.ingressStreamId());
                 return 1;
             }
         }
