@@ -94,6 +94,8 @@ public final class Atlas implements AtlasCommandHandler
 
     private final int[] territoryServer;
     private final long[] territoryEpoch;
+    private final int[] restoredServer;
+    private final long[] restoredSession;
     private final TerritoryMap territories;
     private final MeshBalancer balancer;
     private final long balanceIntervalNs;
@@ -155,6 +157,9 @@ public final class Atlas implements AtlasCommandHandler
         territoryServer = new int[config.territoryCount()];
         territoryEpoch = new long[config.territoryCount()];
         Arrays.fill(territoryServer, NO_SERVER);
+        restoredServer = new int[config.territoryCount()];
+        restoredSession = new long[config.territoryCount()];
+        Arrays.fill(restoredServer, NO_SERVER);
         boolean zones = false;
         for (int t = 0; t < config.territoryCount(); t++)
         {
@@ -363,13 +368,53 @@ public final class Atlas implements AtlasCommandHandler
         }
         for (int t = 0; t < territoryServer.length; t++)
         {
-            if (NO_SERVER == territoryServer[t] && config.territory(t).serverId == serverIds[serverIndex])
+            if (NO_SERVER != territoryServer[t])
             {
+                continue;
+            }
+            final int restored = restoredServer[t];
+            if (restored == serverIndex && restoredSession[t] == sessionId ||
+                NO_SERVER == restored && config.territory(t).serverId == serverIds[serverIndex])
+            {
+                restoredServer[t] = NO_SERVER;
                 grant(t, serverIndex);
             }
         }
         updateCounters();
         scanTerritories();
+    }
+
+    /**
+     * A fresh table restores a territory as the layer holds it: its box and epoch now, and the server session it is
+     * granted to when that session joins (instead of the configured server: a territory failed over before this
+     * Atlas started stays with its survivor). A territory this Atlas has already granted is left as it is.
+     */
+    @Override
+    public void onTerritoryHeld(
+        final int territoryIndex,
+        final int serverIndex,
+        final long sessionId,
+        final long territoryEpoch,
+        final long minX,
+        final long minY,
+        final long minZ,
+        final long maxX,
+        final long maxY,
+        final long maxZ)
+    {
+        if (territoryIndex < 0 || territoryIndex >= territoryServer.length ||
+            NO_SERVER != territoryServer[territoryIndex] || (NO_SERVER != serverIndex && !isServerIndex(serverIndex)))
+        {
+            return;
+        }
+        snapshotDirty = true;
+        this.territoryEpoch[territoryIndex] = Math.max(this.territoryEpoch[territoryIndex], territoryEpoch);
+        if (!territories.isZone(territoryIndex))
+        {
+            territories.resize(territoryIndex, minX, minY, minZ, maxX, maxY, maxZ);
+        }
+        restoredServer[territoryIndex] = serverIndex;
+        restoredSession[territoryIndex] = NO_SERVER == serverIndex ? 0 : sessionId;
     }
 
     @Override

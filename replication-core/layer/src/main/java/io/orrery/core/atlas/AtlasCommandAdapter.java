@@ -7,6 +7,7 @@ import io.orrery.wire.atlas.EntityAddedDecoder;
 import io.orrery.wire.atlas.EntityMovedDecoder;
 import io.orrery.wire.atlas.EntityRemovedDecoder;
 import io.orrery.wire.atlas.HandoffAcceptedDecoder;
+import io.orrery.wire.atlas.TerritoryHeldDecoder;
 import io.orrery.wire.atlas.ServerFailedDecoder;
 import io.orrery.wire.atlas.ServerJoinedDecoder;
 import io.orrery.wire.atlas.ServerLoadDecoder;
@@ -39,6 +40,7 @@ public final class AtlasCommandAdapter extends AtlasRingReader
     private final EntityRemovedDecoder entityRemoved = new EntityRemovedDecoder();
     private final StreamOutDecoder streamOut = new StreamOutDecoder();
     private final HandoffAcceptedDecoder handoffAccepted = new HandoffAcceptedDecoder();
+    private final TerritoryHeldDecoder territoryHeld = new TerritoryHeldDecoder();
 
     /**
      * @param ring    the command ring, this adapter its only reader.
@@ -131,6 +133,15 @@ public final class AtlasCommandAdapter extends AtlasRingReader
                 {
                     final HandoffAcceptedDecoder d = handoffAccepted.wrap(buffer, offset, blockLength, version);
                     handler.onHandoffAccepted(d.nowNs(), d.serverIndex(), d.sessionId(), d.handoffId(), d.entityId());
+                }
+                break;
+
+            case TerritoryHeldDecoder.TEMPLATE_ID:
+                if (fits(TerritoryHeldDecoder.BLOCK_LENGTH, blockLength, bodyLength))
+                {
+                    final TerritoryHeldDecoder d = territoryHeld.wrap(buffer, offset, blockLength, version);
+                    handler.onTerritoryHeld(d.territoryIndex(), d.serverIndex(), d.sessionId(), d.territoryEpoch(),
+                        d.minX(), d.minY(), d.minZ(), d.maxX(), d.maxY(), d.maxZ());
                 }
                 break;
 

@@ -7,6 +7,7 @@ import io.orrery.wire.atlas.EntityAddedEncoder;
 import io.orrery.wire.atlas.EntityMovedEncoder;
 import io.orrery.wire.atlas.EntityRemovedEncoder;
 import io.orrery.wire.atlas.HandoffAcceptedEncoder;
+import io.orrery.wire.atlas.TerritoryHeldEncoder;
 import io.orrery.wire.atlas.MessageHeaderEncoder;
 import io.orrery.wire.atlas.ServerFailedEncoder;
 import io.orrery.wire.atlas.ServerJoinedEncoder;
@@ -39,7 +40,8 @@ public class AtlasCommandEncoder implements AtlasCommandHandler
         EntityMovedEncoder.BLOCK_LENGTH,
         EntityRemovedEncoder.BLOCK_LENGTH,
         StreamOutEncoder.BLOCK_LENGTH,
-        HandoffAcceptedEncoder.BLOCK_LENGTH);
+        HandoffAcceptedEncoder.BLOCK_LENGTH,
+        TerritoryHeldEncoder.BLOCK_LENGTH);
 
     private final AtlasMessageWriter writer;
     private final MessageHeaderEncoder header = new MessageHeaderEncoder();
@@ -53,6 +55,7 @@ public class AtlasCommandEncoder implements AtlasCommandHandler
     private final EntityRemovedEncoder entityRemoved = new EntityRemovedEncoder();
     private final StreamOutEncoder streamOut = new StreamOutEncoder();
     private final HandoffAcceptedEncoder handoffAccepted = new HandoffAcceptedEncoder();
+    private final TerritoryHeldEncoder territoryHeld = new TerritoryHeldEncoder();
 
     /**
      * @param writer where each message is claimed, encoded and committed.
@@ -208,6 +211,34 @@ public class AtlasCommandEncoder implements AtlasCommandHandler
             .sessionId(sessionId)
             .handoffId(handoffId)
             .entityId(entityId);
+        writer.commit();
+    }
+
+    @Override
+    public void onTerritoryHeld(
+        final int territoryIndex,
+        final int serverIndex,
+        final long sessionId,
+        final long territoryEpoch,
+        final long minX,
+        final long minY,
+        final long minZ,
+        final long maxX,
+        final long maxY,
+        final long maxZ)
+    {
+        final int offset = writer.claim(HEADER_LENGTH + TerritoryHeldEncoder.BLOCK_LENGTH);
+        territoryHeld.wrapAndApplyHeader(writer.buffer(), offset, header)
+            .territoryIndex(territoryIndex)
+            .serverIndex(serverIndex)
+            .sessionId(sessionId)
+            .territoryEpoch(territoryEpoch)
+            .minX(minX)
+            .minY(minY)
+            .minZ(minZ)
+            .maxX(maxX)
+            .maxY(maxY)
+            .maxZ(maxZ);
         writer.commit();
     }
 }

@@ -84,4 +84,26 @@ public interface AtlasCommandHandler
      * The receiving server of a handoff accepted it.
      */
     void onHandoffAccepted(long nowNs, int serverIndex, long sessionId, long handoffId, long entityId);
+
+    /**
+     * Resync only (a fresh Atlas rebuilding its table from the layer, {@link AtlasResync}): a territory as the layer
+     * holds it, sent after the entities and before the server sessions, so that Atlas restores its box, its epoch
+     * and the server it was granted to (a failed-over territory stays with its survivor) instead of rebuilding them
+     * from configuration.
+     *
+     * @param serverIndex    the server holding it, or -1.
+     * @param sessionId      that server's session, or 0.
+     * @param territoryEpoch the territory's epoch as the layer last heard it.
+     */
+    void onTerritoryHeld(
+        int territoryIndex,
+        int serverIndex,
+        long sessionId,
+        long territoryEpoch,
+        long minX,
+        long minY,
+        long minZ,
+        long maxX,
+        long maxY,
+        long maxZ);
 }

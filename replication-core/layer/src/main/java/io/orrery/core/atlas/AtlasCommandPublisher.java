@@ -198,4 +198,21 @@ public final class AtlasCommandPublisher implements AtlasCommandHandler, AutoClo
     {
         encoder.onHandoffAccepted(nowNs, serverIndex, sessionId, handoffId, entityId);
     }
+
+    @Override
+    public void onTerritoryHeld(
+        final int territoryIndex,
+        final int serverIndex,
+        final long sessionId,
+        final long territoryEpoch,
+        final long minX,
+        final long minY,
+        final long minZ,
+        final long maxX,
+        final long maxY,
+        final long maxZ)
+    {
+        encoder.onTerritoryHeld(territoryIndex, serverIndex, sessionId, territoryEpoch, minX, minY, minZ, maxX, maxY,
+            maxZ);
+    }
 }

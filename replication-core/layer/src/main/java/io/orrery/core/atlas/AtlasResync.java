@@ -14,8 +14,13 @@ import io.orrery.core.replicant.EntityStore;
  *   <li>Every entity Atlas was told about and that is still in the cache ({@code reportedCreatedSeq} of the slot is its
  *   incarnation), as {@code onEntityAdded} with its parent, position, zone flag and the epoch the cache holds. All
  *   entities go first so that, when territories are granted, every parent chain is complete.</li>
+ *   <li>Every territory as the mesh holds it ({@code onTerritoryHeld}): its box (borders the balancer moved, a
+ *   territory merged away), the highest territory epoch the mesh heard, and the live server session it is granted
+ *   to, if any. Atlas restores box and epoch at once and grants the territory to that session when it joins (next
+ *   step), instead of to its configured server: a territory that failed over to a survivor before this Atlas started
+ *   stays with the survivor, and territory epochs go on from where they were.</li>
  *   <li>Every live server session of the mesh as {@code onServerJoined(now, index, session, 0)}: Atlas grants each
- *   its configured territories and assigns every entity of a granted territory to its server at the cached epoch + 1
+ *   the territories it held (or, for territories nobody held, its configured ones) and assigns every entity of a granted territory to its server at the cached epoch + 1
  *   (a new epoch: none is reused). The mesh applies that as for any assignment: the cached state is streamed in to
  *   that server and the input it holds above the cached last-applied sequence is replayed, so an owner that keeps its
  *   entities rolls back to the cached state (at most one tick old) and re-applies its input once.</li>
@@ -26,9 +31,9 @@ import io.orrery.core.replicant.EntityStore;
  * (the mesh would count it twice and tell the server a territory epoch it has already seen); everything else goes to
  * the mesh.
  * <h2>Known limits (need Atlas or mesh changes)</h2>
- * Atlas's table is rebuilt from configuration, not restored: a territory that had failed over to a survivor goes
- * back to its configured server if that one is live (its entities move without handoff, a new epoch), territory
- * epochs restart from 1, handoff ids restart from 1, and load reports are empty until the next one.
+ * Handoff ids restart from 1, load reports are empty until the next one, and the balancer's per-border steps and
+ * the dynamic mesh's split and merge timers start afresh. A server that joins a fresh Atlas without being in the
+ * resync (it connected while Atlas was away) gets only its configured territories that nobody holds.
  * <p>
  * Threading: the Replicant's thread (the mesh's).
  */
@@ -38,6 +43,7 @@ public final class AtlasResync implements AtlasDecisionHandler
     private final EntityStore store;
     private long entitiesResent;
     private long sessionsResent;
+    private long territoriesResent;
     private long grantsFiltered;
 
     /**
@@ -51,7 +57,7 @@ public final class AtlasResync implements AtlasDecisionHandler
     }
 
     /**
-     * Resends the mesh's entities then its live sessions (see the class description).
+     * Resends the mesh's entities, its territories, then its live sessions (see the class description).
      *
      * @param nowNs    the layer's clock.
      * @param commands where they go (the link's command publisher).
@@ -72,6 +78,18 @@ public final class AtlasResync implements AtlasDecisionHandler
             }
         }
         entitiesResent += sent;
+        final TerritoryMap territories = mesh.territoryMap();
+        for (int t = 0, n = territories.count(); t < n; t++)
+        {
+            final int server = mesh.territoryServerIndex(t);
+            final boolean held = ServerMesh.NO_SERVER != server && mesh.connection(server).isActive();
+            commands.onTerritoryHeld(t, held ? server : ServerMesh.NO_SERVER,
+                held ? mesh.connection(server).serverSessionId : 0, mesh.territoryEpoch(t), territories.min(t, 0),
+                territories.min(t, 1), territories.min(t, 2), territories.max(t, 0), territories.max(t, 1),
+                territories.max(t, 2));
+            territoriesResent++;
+            sent++;
+        }
         for (int i = 0, n = mesh.connectionCount(); i < n; i++)
         {
             final ServerConnection connection = mesh.connection(i);
@@ -88,6 +106,14 @@ public final class AtlasResync implements AtlasDecisionHandler
     public long entitiesResent()
     {
         return entitiesResent;
+    }
+
+    /**
+     * @return territories resent ({@code TerritoryHeld}) over every resync.
+     */
+    public long territoriesResent()
+    {
+        return territoriesResent;
     }
 
     public long sessionsResent()

@@ -57,6 +57,7 @@ public final class ServerMesh implements AtlasDecisionHandler
     private final ServerConnection[] connections;
     private final AtomicIntegerArray timeDilations;
     private final int[] territoryServer;
+    private final long[] territoryEpoch;
     private final TerritoryMap territories;
     private final long viewMarginMm;
 
@@ -114,6 +115,7 @@ public final class ServerMesh implements AtlasDecisionHandler
         }
         territoryServer = new int[config.territoryCount()];
         Arrays.fill(territoryServer, NO_SERVER);
+        territoryEpoch = new long[config.territoryCount()];
         territories = new TerritoryMap(config);
         final long heartbeatTimeoutNs = config.heartbeatTimeoutMs() * 1_000_000L;
         final long heartbeatIntervalNs = Math.max(1, config.heartbeatTimeoutMs() / 5) * 1_000_000L;
@@ -227,6 +229,31 @@ public final class ServerMesh implements AtlasDecisionHandler
     {
         final int slot = store.slotOf(entityId);
         return EntityStore.NULL_SLOT != slot && NO_SERVER != handoffTarget[slot];
+    }
+
+    /**
+     * @return the index of the server session holding a territory as the mesh last heard from Atlas, or
+     * {@link #NO_SERVER}.
+     */
+    int territoryServerIndex(final int territoryIndex)
+    {
+        return territoryServer[territoryIndex];
+    }
+
+    /**
+     * @return the highest epoch of a territory the mesh heard from Atlas (0 before the first grant).
+     */
+    long territoryEpoch(final int territoryIndex)
+    {
+        return territoryEpoch[territoryIndex];
+    }
+
+    /**
+     * @return the territories' boxes as the mesh last heard them from Atlas.
+     */
+    TerritoryMap territoryMap()
+    {
+        return territories;
     }
 
     /**
@@ -479,6 +506,7 @@ public final class ServerMesh implements AtlasDecisionHandler
         final int territoryIndex, final int serverIndex, final long sessionId, final long territoryEpoch)
     {
         territoryServer[territoryIndex] = serverIndex;
+        this.territoryEpoch[territoryIndex] = Math.max(this.territoryEpoch[territoryIndex], territoryEpoch);
         final ServerConnection connection = connections[serverIndex];
         if (isSession(connection, sessionId))
         {
@@ -509,6 +537,7 @@ public final class ServerMesh implements AtlasDecisionHandler
         final long territoryEpoch)
     {
         territories.resize(territoryIndex, minX, minY, minZ, maxX, maxY, maxZ);
+        this.territoryEpoch[territoryIndex] = Math.max(this.territoryEpoch[territoryIndex], territoryEpoch);
         if (NO_SERVER == serverIndex)
         {
             return;

@@ -256,6 +256,52 @@ class AtlasProcessMeshTest
             link.commandPublisher().dropped());
     }
 
+    @Test
+    void shouldKeepAFailedOverTerritoryWithItsSurvivorWhenAtlasRestarts() throws Exception
+    {
+        final int[] applied = new int[64 * 1024];
+        startShard();
+        startAtlas();
+        final TestGameServer one = shard.startServer(1, applied);
+        final TestGameServer two = shard.startServer(2, applied);
+        final MeshHandoffTest.OwnEntityWatcher watcher = new MeshHandoffTest.OwnEntityWatcher();
+        final ClientSession bot = shard.connect(PLAYER, watcher);
+        ticksUntil(() -> one.owns(PLAYER) && bot.view().contains(PLAYER), 20, "player streamed in");
+        final int slot = shard.store().slotOf(PLAYER);
+
+        // server 1 dies: its territory (the player's) fails over to server 2
+        shard.kill(one);
+        ticksUntil(() -> two.owns(PLAYER) && 2 == shard.mesh().authorityOf(PLAYER), 60, "failover to server 2");
+        assertEquals(2, shard.mesh().territoryServerId(0));
+
+        // Atlas's process dies and a new one starts: it must restore the failed-over territory from the layer, not
+        // give it back to its configured server 1, which is gone (the player's territory would have no server)
+        atlas.destroyForcibly().waitFor();
+        final long epochBefore = shard.store().authorityEpoch(slot);
+        for (int i = 0; i < 20; i++)
+        {
+            bot.sendInput(-1, 0, 0, 0, 0, 0, shard.clock.nanoTime()); // stays in territory 0
+            shard.tick();
+        }
+        startAtlas();
+        ticksUntil(() -> 2 == shard.mesh().authorityOf(PLAYER) && shard.store().authorityEpoch(slot) > epochBefore,
+            60, "the new Atlas assigns the player to the survivor holding its territory, at a new epoch");
+        final long appliedBefore = two.inputsApplied;
+        for (int i = 0; i < 30; i++)
+        {
+            bot.sendInput(-1, 0, 0, 0, 0, 0, shard.clock.nanoTime());
+            tick();
+        }
+        assertEquals(2, shard.mesh().territoryServerId(0), "the failed-over territory stayed with its survivor");
+        assertEquals(2, shard.mesh().territoryServerId(1));
+        assertTrue(two.owns(PLAYER) && 2 == shard.mesh().authorityOf(PLAYER));
+        assertTrue(two.inputsApplied > appliedBefore, "the survivor applies the player's input again");
+        assertTrue(bot.isConnected());
+        assertEquals(0, watcher.epochRegressions, "epochs seen by the client only grow");
+        assertExactlyOnce(applied, bot, one, two);
+        assertTrue(link.resync().territoriesResent() >= 2, "the layer resent its territories");
+    }
+
     private static void assertExactlyOnce(
         final int[] applied, final ClientSession bot, final TestGameServer one, final TestGameServer two)
     {

@@ -98,6 +98,8 @@ final class AtlasRecorder implements AtlasCommandHandler, AtlasDecisionHandler
         decisions.onAuthorityCleared(v.nextLong(), v.nextLong());
         commands.onStreamOut(v.nextLong(), v.nextInt(), v.nextLong(), v.nextLong(), v.nextLong());
         commands.onHandoffAccepted(v.nextLong(), v.nextInt(), v.nextLong(), v.nextLong(), v.nextLong());
+        commands.onTerritoryHeld(v.nextInt(), v.nextInt(), v.nextLong(), v.nextLong(), v.nextLong(), v.nextLong(),
+            v.nextLong(), v.nextLong(), v.nextLong(), v.nextLong());
     }
 
     private void command(final String name, final Object... args)
@@ -197,6 +199,23 @@ final class AtlasRecorder implements AtlasCommandHandler, AtlasDecisionHandler
         final long nowNs, final int serverIndex, final long sessionId, final long handoffId, final long entityId)
     {
         command("onHandoffAccepted", nowNs, serverIndex, sessionId, handoffId, entityId);
+    }
+
+    @Override
+    public void onTerritoryHeld(
+        final int territoryIndex,
+        final int serverIndex,
+        final long sessionId,
+        final long territoryEpoch,
+        final long minX,
+        final long minY,
+        final long minZ,
+        final long maxX,
+        final long maxY,
+        final long maxZ)
+    {
+        command("onTerritoryHeld", territoryIndex, serverIndex, sessionId, territoryEpoch, minX, minY, minZ, maxX, maxY,
+            maxZ);
     }
 
     @Override

@@ -139,6 +139,23 @@ class AtlasRingsAllocationTest
         }
 
         @Override
+        public void onTerritoryHeld(
+            final int territoryIndex,
+            final int serverIndex,
+            final long sessionId,
+            final long territoryEpoch,
+            final long minX,
+            final long minY,
+            final long minZ,
+            final long maxX,
+            final long maxY,
+            final long maxZ)
+        {
+            calls++;
+            sum += territoryIndex + serverIndex + sessionId + territoryEpoch + minX + maxZ;
+        }
+
+        @Override
         public void onTerritoryGranted(
             final int territoryIndex, final int serverIndex, final long sessionId, final long territoryEpoch)
         {

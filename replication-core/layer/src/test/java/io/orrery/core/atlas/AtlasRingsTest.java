@@ -46,11 +46,11 @@ class AtlasRingsTest
         final AtlasRecorder expected = new AtlasRecorder();
         AtlasRecorder.tellEverything(expected, expected, 1, true);
         AtlasRecorder.tellEverything(commandProxy, decisionProxy, 1, true);
-        assertEquals(10, commandAdapter.poll(LIMIT));
+        assertEquals(11, commandAdapter.poll(LIMIT));
         assertEquals(10, decisionAdapter.poll(LIMIT));
         AtlasRecorder.tellEverything(expected, expected, 2, false);
         AtlasRecorder.tellEverything(commandProxy, decisionProxy, 2, false);
-        assertEquals(10, commandAdapter.poll(LIMIT));
+        assertEquals(11, commandAdapter.poll(LIMIT));
         assertEquals(10, decisionAdapter.poll(LIMIT));
 
         assertEquals(expected.commands, received.commands);

@@ -136,6 +136,22 @@ class AtlasRingsTwoThreadTest
         {
             check(-1);
         }
+
+        @Override
+        public void onTerritoryHeld(
+            final int territoryIndex,
+            final int serverIndex,
+            final long sessionId,
+            final long territoryEpoch,
+            final long minX,
+            final long minY,
+            final long minZ,
+            final long maxX,
+            final long maxY,
+            final long maxZ)
+        {
+            check(-1);
+        }
     }
 
     @Test
