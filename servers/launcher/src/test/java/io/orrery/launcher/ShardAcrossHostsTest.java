@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * link on its own address), Atlas ({@code AtlasServer}, commands to its address, decisions to the layer's), two game
  * servers, and a bot swarm whose walking bots cross the border between the two servers' territories. Atlas's process
  * is killed and a new one started: the layer reports it silent and resyncs the new one while the shard goes on; then
- * game server 1 is killed: its territory fails over to game server 2. The swarm ends with 0 correctness errors (no
+ * game server 1 is killed: its territory fails over to game server 2; then Atlas again: the third one restores the
+ * failed-over territory from the layer. The swarm ends with 0 correctness errors (no
  * input acknowledged out of order, no update regression, no unexpected disconnect), players were handed off across
  * hosts, and game server 2 applied no input twice.
  * <p>
@@ -115,7 +116,7 @@ class ShardAcrossHostsTest
 
             final List<String> swarmOutput = output();
             final Process swarm = start(processes, hosts, "bots", swarmOutput, BotSwarmMain.class, "--dev",
-                "--embedded-shard=false", "--own-driver", "-b", String.valueOf(BOTS), "-t", "1", "-d", "40s",
+                "--embedded-shard=false", "--own-driver", "-b", String.valueOf(BOTS), "-t", "1", "-d", "50s",
                 "--ingress-channel=aeron:udp?endpoint=" + layerHost + ":40123",
                 "--response-channel=aeron:udp?endpoint=" + hosts.address("bots") + ":0", "--bots-per-endpoint=6",
                 "--mix", "walk=100", "--progress-interval=5s", "--output", new File(dir, "swarm").getPath());
@@ -135,10 +136,20 @@ class ShardAcrossHostsTest
             awaitReport(atlas, secondAtlasOutput, FAILOVERS, 1, "game server 1 failed over");
             awaitReportEquals(atlas, secondAtlasOutput, SERVERS_CONNECTED, 1, "one game server left connected");
 
+            // and Atlas again: the third one restores the failed-over territory from the layer (game server 2 keeps
+            // it; from configuration it would go back to the dead game server 1 and its players would have none)
+            atlas.destroyForcibly().waitFor();
+            ChildJvm.awaitLines(layer, layerOutput, "Atlas SILENT", 2);
+            final List<String> thirdAtlasOutput = output();
+            atlas = start(processes, hosts, "atlas", thirdAtlasOutput, AtlasServer.class, "--dev",
+                "--shard=two-servers", "--aeron-dir=" + atlasDir, atlasCommands, atlasDecisions, "--report-interval-s=1");
+            ChildJvm.awaitLines(layer, layerOutput, "Atlas heard again", 2);
+            awaitReportEquals(atlas, thirdAtlasOutput, SERVERS_CONNECTED, 1, "game server 2 joined the third Atlas");
+
             assertTrue(swarm.waitFor(120, TimeUnit.SECONDS), "the swarm ended: " + swarmOutput);
             assertEquals(0, swarm.exitValue(), "every bot connected, 0 correctness errors: " + swarmOutput +
                 "\nlayer: " + layerOutput + "\nservers: " + serverOutputs + "\natlas: " + atlasOutput + "\nsecond atlas: " +
-                secondAtlasOutput);
+                secondAtlasOutput + "\nthird atlas: " + thirdAtlasOutput);
             assertTrue(count(swarmOutput, "authorityChangesSeen") > 0, "players handed off: " + swarmOutput);
             servers[1].getOutputStream().close();
             assertTrue(servers[1].waitFor(30, TimeUnit.SECONDS), String.valueOf(serverOutputs.get(1)));
@@ -146,7 +157,7 @@ class ShardAcrossHostsTest
                 String.join("\n", serverOutputs.get(1)));
             assertTrue(duplicate.find(), String.valueOf(serverOutputs.get(1)));
             assertEquals("0", duplicate.group(1), "inputs applied twice by game server 2");
-            assertTrue(atlas.isAlive(), "the second Atlas kept running: " + secondAtlasOutput);
+            assertTrue(atlas.isAlive(), "the third Atlas kept running: " + thirdAtlasOutput);
             assertEquals(0, ChildJvm.occurrences(layerOutput, "failed:"), String.valueOf(layerOutput));
         }
         finally
