@@ -13,6 +13,8 @@ import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2IntHashMap;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.util.function.Consumer;
+
 /**
  * Reassembles fragmented messages of an ingress subscription per Aeron session id, within limits that no publisher
  * can move. Aeron's own assemblers trust their peers: a buffer per session, grown to the largest message the
@@ -51,6 +53,7 @@ public final class BoundedFragmentAssembler implements ControlledFragmentHandler
     private final boolean[] discarding;
     private final Int2IntHashMap indexBySessionId;
     private int reassemblyCount;
+    private volatile Consumer<String> refusalLog;
 
     /**
      * @param delegate                 receives every whole message within the limits.
@@ -89,6 +92,19 @@ public final class BoundedFragmentAssembler implements ControlledFragmentHandler
     }
 
     /**
+     * Where {@link #refuseOversizedImage(Image)} reports refusals: one line at the 1st, 2nd, 4th, 8th, ... refusal, so
+     * that an operator sees a misconfigured peer and a flood of hostile images costs a few lines. Null for none.
+     *
+     * @param refusalLog receives each line (on the thread running the image handler, Aeron's client conductor).
+     * @return this.
+     */
+    public BoundedFragmentAssembler refusalLog(final Consumer<String> refusalLog)
+    {
+        this.refusalLog = refusalLog;
+        return this;
+    }
+
+    /**
      * Available-image handler for the subscription: an image whose term length is above the maximum is rejected
      * (network images: the driver stops receiving it and tells the sender why) and counted. IPC images cannot be
      * rejected; their fragments are dropped in {@link #onFragment}.
@@ -99,7 +115,15 @@ public final class BoundedFragmentAssembler implements ControlledFragmentHandler
     {
         if (image.termBufferLength() > maxTermLength)
         {
-            imagesRefused.increment();
+            final long refused = imagesRefused.increment() + 1;
+            final Consumer<String> log = refusalLog;
+            if (null != log && 0 == (refused & (refused - 1)))
+            {
+                log.accept("refused an image from " + image.sourceIdentity() + " (Aeron session " + image.sessionId() +
+                    "): term length " + image.termBufferLength() + " above the maximum " + maxTermLength +
+                    "; the peer's channel must name a smaller term-length (refusal " + refused +
+                    ", logged at powers of two)");
+            }
             try
             {
                 image.reject("term length " + image.termBufferLength() + " above the maximum " + maxTermLength);

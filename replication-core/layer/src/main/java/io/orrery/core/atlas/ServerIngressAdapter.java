@@ -147,7 +147,8 @@ public final class ServerIngressAdapter implements AutoCloseable
             limits.maxReassemblies(),
             counters[OrreryCounter.SERVER_INGRESS_MESSAGES_TOO_LONG.id()],
             counters[OrreryCounter.SERVER_INGRESS_IMAGES_REFUSED.id()],
-            counters[OrreryCounter.SERVER_INGRESS_FRAGMENTS_REFUSED.id()]);
+            counters[OrreryCounter.SERVER_INGRESS_FRAGMENTS_REFUSED.id()])
+            .refusalLog((line) -> System.out.println("orrery: server ingress " + line));
         this.subscription = aeron.addSubscription(
             limits.tuneIngressChannel(channel), streamId, assembler::refuseOversizedImage,
             ServerIngressAdapter::onImageGone);

@@ -195,7 +195,8 @@ public final class GatewayAgent implements Agent
             limits.maxReassemblies(),
             counters[OrreryCounter.CLIENT_INGRESS_MESSAGES_TOO_LONG.id()],
             counters[OrreryCounter.CLIENT_INGRESS_IMAGES_REFUSED.id()],
-            counters[OrreryCounter.CLIENT_INGRESS_FRAGMENTS_REFUSED.id()]);
+            counters[OrreryCounter.CLIENT_INGRESS_FRAGMENTS_REFUSED.id()])
+            .refusalLog((line) -> System.out.println("orrery: client ingress " + line));
         this.ingress = aeron.addSubscription(
             limits.tuneIngressChannel(ctx.clientIngressChannel()), ctx.clientIngressStreamId(),
             assembler::refuseOversizedImage, (image) -> {});

@@ -167,11 +167,27 @@ class ServerIngressHostilePeerTest
         startLegitimateShard();
 
         // a well-formed hello with a valid token for a configured id, on an image with a term above the maximum
-        final ExclusivePublication rogue = rogueOnServerIngress("term-length=8m");
-        final int length = encodeHello(1, "aeron:ipc", 3999);
-        offer(rogue, length);
-        shard.await(() -> shard.counter(OrreryCounter.SERVER_INGRESS_FRAGMENTS_REFUSED) >= 1, "fragments refused");
+        final java.io.PrintStream out = System.out;
+        final java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(printed, true));
+        try
+        {
+            final ExclusivePublication rogue = rogueOnServerIngress("term-length=8m");
+            final int length = encodeHello(1, "aeron:ipc", 3999);
+            offer(rogue, length);
+            shard.await(() -> shard.counter(OrreryCounter.SERVER_INGRESS_FRAGMENTS_REFUSED) >= 1, "fragments refused");
+            // the image handler (Aeron's conductor thread) may log after the poll already dropped its fragments
+            shard.await(() -> printed.toString(java.nio.charset.StandardCharsets.UTF_8).contains("refused an image"),
+                "the refusal logged");
+        }
+        finally
+        {
+            System.setOut(out);
+        }
         assertEquals(1, shard.counter(OrreryCounter.SERVER_INGRESS_IMAGES_REFUSED), "image refused");
+        final String line = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(line.contains("orrery: server ingress refused an image from") &&
+            line.contains("term length 8388608 above the maximum"), "the operator is told: " + line);
         for (int i = 0; i < 10; i++)
         {
             shard.tick();
