@@ -389,6 +389,8 @@ public final class ServerMesh implements AtlasDecisionHandler
                 work += views.send(connection, tick, nowNs);
             }
         }
+        counters[OrreryCounter.SERVER_VIEW_BYTES_OUT.id()].setOrdered(proxy.viewBytesOut());
+        counters[OrreryCounter.SERVER_VIEW_MESSAGES_OUT.id()].setOrdered(proxy.viewMessagesOut());
         return work;
     }
 
