@@ -99,6 +99,7 @@ public final class ServerEgressProxy
     private long nowNs;
     private long viewBytesOut;
     private long viewMessagesOut;
+    private int viewOffersToFail;
     private long claimGapNs = Long.MAX_VALUE;
     private long messagesOffered;
     private long messagesFailed;
@@ -567,8 +568,23 @@ public final class ServerEgressProxy
         return ok;
     }
 
+    /**
+     * For tests: the next {@code count} view messages are refused as a back-pressured publication would refuse
+     * them (not offered, counted as failed).
+     */
+    void failViewOffers(final int count)
+    {
+        viewOffersToFail = count;
+    }
+
     private boolean offerView(final int length)
     {
+        if (viewOffersToFail > 0)
+        {
+            viewOffersToFail--;
+            messagesFailed++;
+            return false;
+        }
         final boolean ok = offer(viewTarget, length);
         if (ok)
         {

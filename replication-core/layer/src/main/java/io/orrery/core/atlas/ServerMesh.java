@@ -166,6 +166,14 @@ public final class ServerMesh implements AtlasDecisionHandler
         return connections[index].serverId;
     }
 
+    /**
+     * For tests: the egress to servers.
+     */
+    ServerEgressProxy proxy()
+    {
+        return proxy;
+    }
+
     public int connectionCount()
     {
         return connections.length;
