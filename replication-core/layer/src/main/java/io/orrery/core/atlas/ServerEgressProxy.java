@@ -112,7 +112,8 @@ public final class ServerEgressProxy
     public ServerEgressProxy(final int maxStateBytes, final ServerViewsEncoding viewsEncoding)
     {
         buffer = new UnsafeBuffer(new byte[Math.max(64 * 1024, 2 * maxStateBytes + 2 * MAX_BATCH_BYTES)]);
-        entriesBlock = new UnsafeBuffer(new byte[MAX_BATCH_BYTES + CompactUpdates.MAX_ENTRY_BASE_LENGTH + maxStateBytes]);
+        entriesBlock = new UnsafeBuffer(
+            new byte[MAX_BATCH_BYTES + CompactUpdates.MAX_ENTRY_BASE_LENGTH + maxStateBytes]);
         this.viewsEncoding = viewsEncoding;
     }
 
