@@ -342,7 +342,7 @@ public final class CompactUpdates
         return position;
     }
 
-    private static int skipVarInts(final DirectBuffer buffer, final int start, final int end, final int count)
+    static int skipVarInts(final DirectBuffer buffer, final int start, final int end, final int count)
     {
         int position = start;
         for (int n = 0; n < count; n++)
@@ -373,7 +373,7 @@ public final class CompactUpdates
      * A short varint: length in the high 32 bits, value in the low 32, or -1 if it does not end within
      * {@code maxBytes} and the block.
      */
-    private static long varUIntOrNegative(final DirectBuffer buffer, final int start, final int end, final int maxBytes)
+    static long varUIntOrNegative(final DirectBuffer buffer, final int start, final int end, final int maxBytes)
     {
         long value = 0;
         for (int i = 0; i < maxBytes; i++)
@@ -401,12 +401,8 @@ public final class CompactUpdates
      * <p>
      * Threading: single threaded; reuse one reader.
      */
-    public static final class Reader
+    public static final class Reader extends VarIntCursor
     {
-        private DirectBuffer buffer;
-        private int position;
-        private int end;
-
         private int handle;
         private int mask;
         private long positionX;
@@ -425,9 +421,7 @@ public final class CompactUpdates
 
         public Reader wrap(final DirectBuffer buffer, final int offset, final int length)
         {
-            this.buffer = buffer;
-            this.position = offset;
-            this.end = offset + length;
+            wrapBlock(buffer, offset, length);
             return this;
         }
 
@@ -574,29 +568,6 @@ public final class CompactUpdates
         public long authorityEpoch()
         {
             return authorityEpoch;
-        }
-
-        private long readVarUInt()
-        {
-            long value = 0;
-            int shift = 0;
-            while (position < end && shift < 64)
-            {
-                final int b = buffer.getByte(position++) & 0xFF;
-                value |= (long)(b & 0x7F) << shift;
-                if (0 == (b & 0x80))
-                {
-                    break;
-                }
-                shift += 7;
-            }
-            return value;
-        }
-
-        private long readVarSInt()
-        {
-            final long v = readVarUInt();
-            return (v >>> 1) ^ -(v & 1);
         }
     }
 }

@@ -4,6 +4,7 @@
 package io.orrery.wire;
 
 import io.orrery.wire.codec.ClientViewBatchDecoder;
+import io.orrery.wire.codec.ClientViewsCompactDecoder;
 import io.orrery.wire.codec.DisconnectDecoder;
 import io.orrery.wire.codec.EntityCreateRequestDecoder;
 import io.orrery.wire.codec.EntityDespawnDecoder;
@@ -124,7 +125,8 @@ public final class MessageLayouts
     public static final int MAX_COMPONENT_STATE_LENGTH = MAX_VAR_DATA_LENGTH;
 
     /**
-     * Maximum length of the packed {@code entries} of an {@code EntityUpdatesCompact}.
+     * Maximum length of the packed {@code entries} of an {@code EntityUpdatesCompact}, and of each packed block of a
+     * {@code ClientViewsCompact}.
      */
     public static final int MAX_COMPACT_ENTRIES_LENGTH = MAX_VAR_DATA_LENGTH;
 
@@ -234,6 +236,10 @@ public final class MessageLayouts
             .group(ClientViewBatchDecoder.ViewsDecoder.sbeBlockLength(), MAX_VIEWS_COUNT)
             .entryVarData(MAX_COMPONENT_STATE_LENGTH)
             .group(ClientViewBatchDecoder.RemovedDecoder.sbeBlockLength(), MAX_REMOVED_COUNT);
+        b.message(ClientViewsCompactDecoder.TEMPLATE_ID, ClientViewsCompactDecoder.BLOCK_LENGTH)
+            .varData(MAX_COMPACT_ENTRIES_LENGTH)
+            .varData(MAX_COMPACT_ENTRIES_LENGTH)
+            .varData(MAX_COMPACT_ENTRIES_LENGTH);
         b.message(ServerHeartbeatDecoder.TEMPLATE_ID, ServerHeartbeatDecoder.BLOCK_LENGTH);
         b.message(ServerTickEndDecoder.TEMPLATE_ID, ServerTickEndDecoder.BLOCK_LENGTH);
     }

@@ -3,6 +3,7 @@
  */
 package io.orrery.wire;
 
+import io.orrery.wire.codec.ClientViewsCompactDecoder;
 import io.orrery.wire.codec.EntityUpdatesCompactDecoder;
 import io.orrery.wire.codec.GroupSizeEncodingDecoder;
 import io.orrery.wire.codec.LoadReportDecoder;
@@ -39,7 +40,8 @@ import java.nio.ByteOrder;
  *     <li>for the current version, the message ends exactly at {@code length}; a newer version may carry bytes this
  *     version does not understand after it;</li>
  *     <li>the packed entries of an {@code EntityUpdatesCompact} are walked entry by entry
- *     ({@link CompactUpdates#validateEntries}).</li>
+ *     ({@link CompactUpdates#validateEntries}); the flags and the removed, heads and entries blocks of a
+ *     {@code ClientViewsCompact} likewise ({@link CompactViews#validate}).</li>
  * </ol>
  * Enum and set values are not checked: decode enums through their {@code xxxRaw()} accessors, or be ready for the
  * generated {@code xxx()} accessor to throw on a value this version does not know.
@@ -175,6 +177,11 @@ public final class MessageValidator
             }
         }
 
+        if (ClientViewsCompactDecoder.TEMPLATE_ID == templateId)
+        {
+            return validateCompactViews(buffer, offset, blockLength, position);
+        }
+
         if (LoadReportDecoder.TEMPLATE_ID == templateId)
         {
             return checkTimeDilation(
@@ -188,6 +195,22 @@ public final class MessageValidator
         }
 
         return position;
+    }
+
+    private static int validateCompactViews(
+        final DirectBuffer buffer, final int offset, final int blockLength, final int position)
+    {
+        final int flags = buffer.getByte(offset + HEADER_LENGTH + ClientViewsCompactDecoder.flagsEncodingOffset()) &
+            0xFF;
+        final int removedOffset = offset + HEADER_LENGTH + blockLength + VAR_DATA_HEADER_LENGTH;
+        final int removedLength = uint16(buffer, removedOffset - VAR_DATA_HEADER_LENGTH);
+        final int headsOffset = removedOffset + removedLength + VAR_DATA_HEADER_LENGTH;
+        final int headsLength = uint16(buffer, headsOffset - VAR_DATA_HEADER_LENGTH);
+        final int entriesOffset = headsOffset + headsLength + VAR_DATA_HEADER_LENGTH;
+        final int entriesLength = uint16(buffer, entriesOffset - VAR_DATA_HEADER_LENGTH);
+        final int result = CompactViews.validate(
+            flags, buffer, removedOffset, removedLength, headsOffset, headsLength, entriesOffset, entriesLength);
+        return result < 0 ? result : position;
     }
 
     private static int checkTimeDilation(final DirectBuffer buffer, final int index, final int position)

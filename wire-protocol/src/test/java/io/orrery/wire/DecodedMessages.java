@@ -4,6 +4,7 @@
 package io.orrery.wire;
 
 import io.orrery.wire.codec.ClientViewBatchDecoder;
+import io.orrery.wire.codec.ClientViewsCompactDecoder;
 import io.orrery.wire.codec.DisconnectDecoder;
 import io.orrery.wire.codec.EntityCreateRequestDecoder;
 import io.orrery.wire.codec.EntityDespawnDecoder;
@@ -95,6 +96,11 @@ final class DecodedMessages
     private final EntityCreateRequestDecoder createRequest = new EntityCreateRequestDecoder();
     private final EntityDestroyRequestDecoder destroyRequest = new EntityDestroyRequestDecoder();
     private final ClientViewBatchDecoder viewBatch = new ClientViewBatchDecoder();
+    private final ClientViewsCompactDecoder compactViews = new ClientViewsCompactDecoder();
+    private final org.agrona.concurrent.UnsafeBuffer expectedRemoved =
+        new org.agrona.concurrent.UnsafeBuffer(new byte[MessageLayouts.MAX_VAR_DATA_LENGTH]);
+    private final org.agrona.concurrent.UnsafeBuffer expectedHeads =
+        new org.agrona.concurrent.UnsafeBuffer(new byte[MessageLayouts.MAX_VAR_DATA_LENGTH]);
     private final ServerHeartbeatDecoder serverHeartbeat = new ServerHeartbeatDecoder();
     private final ServerTickEndDecoder serverTickEnd = new ServerTickEndDecoder();
 
@@ -230,6 +236,23 @@ final class DecodedMessages
                 {
                     assertEquals(expectedEntries.getByte(i), view.getByte(i), "entries byte " + i);
                 }
+                bodyLength = d.encodedLength();
+                break;
+            }
+            case ClientViewsCompactDecoder.TEMPLATE_ID:
+            {
+                final int removedLength = SampleMessages.encodeCompactViewRemoved(expectedRemoved, count);
+                final int headsLength = SampleMessages.encodeCompactViewHeads(expectedHeads, v, count);
+                final int entriesLength = SampleMessages.encodeCompactEntries(expectedEntries, v, count, varLength);
+                final ClientViewsCompactDecoder d = compactViews.wrapAndApplyHeader(buffer, offset, header);
+                assertEquals(v.nextInt() & 0xFFFF_FFFFL, d.tick());
+                assertEquals(v.nextInt() & CompactViews.RESET, d.flags());
+                d.wrapRemoved(view);
+                assertBytes(expectedRemoved, removedLength, view, "removed");
+                d.wrapHeads(view);
+                assertBytes(expectedHeads, headsLength, view, "heads");
+                d.wrapEntries(view);
+                assertBytes(expectedEntries, entriesLength, view, "entries");
                 bodyLength = d.encodedLength();
                 break;
             }
@@ -628,5 +651,15 @@ final class DecodedMessages
             assertEquals(v.nextLong(), removed.next().entityId());
         }
         return d.encodedLength();
+    }
+
+    private static void assertBytes(
+        final DirectBuffer expected, final int length, final DirectBuffer actual, final String block)
+    {
+        assertEquals(length, actual.capacity(), block);
+        for (int i = 0; i < length; i++)
+        {
+            assertEquals(expected.getByte(i), actual.getByte(i), block + " byte " + i);
+        }
     }
 }

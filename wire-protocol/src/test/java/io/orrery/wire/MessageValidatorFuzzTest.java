@@ -4,6 +4,7 @@
 package io.orrery.wire;
 
 import io.orrery.wire.codec.ClientViewBatchDecoder;
+import io.orrery.wire.codec.ClientViewsCompactDecoder;
 import io.orrery.wire.codec.DisconnectDecoder;
 import io.orrery.wire.codec.EntityCreateRequestDecoder;
 import io.orrery.wire.codec.EntityDespawnDecoder;
@@ -81,7 +82,7 @@ class MessageValidatorFuzzTest
             new HandoffCommitDecoder(), new EntityStreamInDecoder(), new EntityStreamOutDecoder(),
             new ForwardedInputDecoder(), new EntityStateBatchDecoder(), new EntityCreateRequestDecoder(),
             new EntityDestroyRequestDecoder(), new ClientViewBatchDecoder(), new ServerHeartbeatDecoder(),
-            new ServerTickEndDecoder(), new TimeDilationDecoder(),
+            new ServerTickEndDecoder(), new TimeDilationDecoder(), new ClientViewsCompactDecoder(),
         })
         {
             decoders[decoder.sbeTemplateId()] = decoder;

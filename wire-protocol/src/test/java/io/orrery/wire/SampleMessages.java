@@ -4,6 +4,7 @@
 package io.orrery.wire;
 
 import io.orrery.wire.codec.ClientViewBatchEncoder;
+import io.orrery.wire.codec.ClientViewsCompactEncoder;
 import io.orrery.wire.codec.DespawnReason;
 import io.orrery.wire.codec.DisconnectEncoder;
 import io.orrery.wire.codec.DisconnectReason;
@@ -73,6 +74,7 @@ final class SampleMessages
         ForwardedInputEncoder.TEMPLATE_ID, EntityStateBatchEncoder.TEMPLATE_ID, EntityCreateRequestEncoder.TEMPLATE_ID,
         EntityDestroyRequestEncoder.TEMPLATE_ID, ClientViewBatchEncoder.TEMPLATE_ID, ServerHeartbeatEncoder.TEMPLATE_ID,
         EntityUpdatesCompactEncoder.TEMPLATE_ID, ServerTickEndEncoder.TEMPLATE_ID, TimeDilationEncoder.TEMPLATE_ID,
+        ClientViewsCompactEncoder.TEMPLATE_ID,
     };
 
     static final String[] NAMES =
@@ -82,7 +84,7 @@ final class SampleMessages
         "ServerHello", "ServerWelcome", "ServerReject", "LoadReport", "TerritoryGrant", "TerritoryRevoke",
         "HandoffPrepare", "HandoffAccept", "HandoffCommit", "EntityStreamIn", "EntityStreamOut", "ForwardedInput",
         "EntityStateBatch", "EntityCreateRequest", "EntityDestroyRequest", "ClientViewBatch", "ServerHeartbeat",
-        "EntityUpdatesCompact", "ServerTickEnd", "TimeDilation",
+        "EntityUpdatesCompact", "ServerTickEnd", "TimeDilation", "ClientViewsCompact",
     };
 
     /**
@@ -143,6 +145,9 @@ final class SampleMessages
     private final EntityCreateRequestEncoder createRequest = new EntityCreateRequestEncoder();
     private final EntityDestroyRequestEncoder destroyRequest = new EntityDestroyRequestEncoder();
     private final ClientViewBatchEncoder viewBatch = new ClientViewBatchEncoder();
+    private final ClientViewsCompactEncoder compactViews = new ClientViewsCompactEncoder();
+    private final UnsafeBuffer removedBlock = new UnsafeBuffer(new byte[MessageLayouts.MAX_VAR_DATA_LENGTH]);
+    private final UnsafeBuffer headsBlock = new UnsafeBuffer(new byte[MessageLayouts.MAX_VAR_DATA_LENGTH]);
     private final ServerHeartbeatEncoder serverHeartbeat = new ServerHeartbeatEncoder();
     private final ServerTickEndEncoder serverTickEnd = new ServerTickEndEncoder();
 
@@ -251,6 +256,20 @@ final class SampleMessages
                 final int entriesLength = encodeCompactEntries(entries, v, count, varLength);
                 bodyLength = compact.wrapAndApplyHeader(buffer, offset, header)
                     .tick(v.nextInt() & 0xFFFF_FFFFL)
+                    .putEntries(entries, 0, entriesLength)
+                    .encodedLength();
+                break;
+            }
+            case ClientViewsCompactEncoder.TEMPLATE_ID:
+            {
+                final int removedLength = encodeCompactViewRemoved(removedBlock, count);
+                final int headsLength = encodeCompactViewHeads(headsBlock, v, count);
+                final int entriesLength = encodeCompactEntries(entries, v, count, varLength);
+                bodyLength = compactViews.wrapAndApplyHeader(buffer, offset, header)
+                    .tick(v.nextInt() & 0xFFFF_FFFFL)
+                    .flags((short)(v.nextInt() & CompactViews.RESET))
+                    .putRemoved(removedBlock, 0, removedLength)
+                    .putHeads(headsBlock, 0, headsLength)
                     .putEntries(entries, 0, entriesLength)
                     .encodedLength();
                 break;
@@ -545,6 +564,37 @@ final class SampleMessages
             }
             position = CompactUpdates.putVarSInt(entries, position, v.nextLong());
             position = CompactUpdates.putVarUInt(entries, position, v.nextLong());
+        }
+        return position;
+    }
+
+    /**
+     * Removed block of a ClientViewsCompact: handles {@code 0 .. count - 1} spread over the handle range.
+     *
+     * @return bytes written.
+     */
+    static int encodeCompactViewRemoved(final MutableDirectBuffer block, final int count)
+    {
+        int position = 0;
+        for (int i = 0, n = Math.min(count, MessageLayouts.MAX_COMPACT_ENTRIES_LENGTH / 3); i < n; i++)
+        {
+            position = CompactViews.putRemoved(block, position, (i * 7919) & CompactUpdates.MAX_HANDLE);
+        }
+        return position;
+    }
+
+    /**
+     * Heads block of a ClientViewsCompact: {@code count} heads (as many as fit), ids from {@code v}.
+     *
+     * @return bytes written.
+     */
+    static int encodeCompactViewHeads(final MutableDirectBuffer block, final BoundaryValues v, final int count)
+    {
+        int position = 0;
+        for (int i = 0, n = Math.min(count, MessageLayouts.MAX_COMPACT_ENTRIES_LENGTH / CompactViews.MAX_HEAD_LENGTH);
+            i < n; i++)
+        {
+            position = CompactViews.putHead(block, position, i, v.nextLong(), v.nextInt(), v.nextInt());
         }
         return position;
     }

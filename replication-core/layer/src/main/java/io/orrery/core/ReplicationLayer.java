@@ -446,6 +446,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         public static final int SERVER_INGRESS_STREAM_ID_DEFAULT = AtlasContext.SERVER_INGRESS_STREAM_ID_DEFAULT;
         public static final String SERVER_EGRESS_TERM_LENGTH_PROP = AtlasContext.SERVER_EGRESS_TERM_LENGTH_PROP;
         public static final int SERVER_EGRESS_TERM_LENGTH_DEFAULT = AtlasContext.SERVER_EGRESS_TERM_LENGTH_DEFAULT;
+        public static final String SERVER_VIEWS_ENCODING_PROP = AtlasContext.SERVER_VIEWS_ENCODING_PROP;
         public static final String SHARD_CONFIG_PROP = AtlasContext.SHARD_CONFIG_PROP;
         public static final String SERVER_TICK_WAIT_US_PROP = AtlasContext.SERVER_TICK_WAIT_US_PROP;
         public static final long SERVER_TICK_WAIT_US_DEFAULT = AtlasContext.SERVER_TICK_WAIT_US_DEFAULT;

@@ -4,6 +4,7 @@
 package io.orrery.core;
 
 import io.orrery.core.atlas.AtlasContext;
+import io.orrery.core.atlas.ServerViewsEncoding;
 import io.orrery.core.gateway.GatewayContext;
 import io.orrery.core.persistence.Scribe;
 import io.orrery.core.persistence.ScribeContext;
@@ -324,6 +325,17 @@ abstract class RoleContexts<S extends RoleContexts<S>>
     public S serverIngressLimits(final io.orrery.core.ingress.IngressLimits serverIngressLimits)
     {
         atlas.serverIngressLimits(serverIngressLimits);
+        return self();
+    }
+
+    public ServerViewsEncoding serverViewsEncoding()
+    {
+        return atlas.serverViewsEncoding();
+    }
+
+    public S serverViewsEncoding(final ServerViewsEncoding serverViewsEncoding)
+    {
+        atlas.serverViewsEncoding(serverViewsEncoding);
         return self();
     }
 

@@ -30,6 +30,12 @@ public final class AtlasContext
      */
     public static final int SERVER_EGRESS_TERM_LENGTH_DEFAULT = 1024 * 1024;
     /**
+     * Encoding of the read-only views sent to game servers: {@code COMPACT} (the default) or {@code LEGACY}
+     * ({@link ServerViewsEncoding}).
+     */
+    public static final String SERVER_VIEWS_ENCODING_PROP = "orrery.server.views.encoding";
+    public static final ServerViewsEncoding SERVER_VIEWS_ENCODING_DEFAULT = ServerViewsEncoding.COMPACT;
+    /**
      * Path of a shard configuration file ({@link ShardConfig}): when set, game servers simulate the world through
      * the server link (static meshing) instead of the scripted authority.
      */
@@ -42,6 +48,8 @@ public final class AtlasContext
         SERVER_INGRESS_STREAM_ID_PROP, SERVER_INGRESS_STREAM_ID_DEFAULT);
     private int serverEgressTermLength = Integer.getInteger(
         SERVER_EGRESS_TERM_LENGTH_PROP, SERVER_EGRESS_TERM_LENGTH_DEFAULT);
+    private ServerViewsEncoding serverViewsEncoding = ServerViewsEncoding.valueOf(
+        System.getProperty(SERVER_VIEWS_ENCODING_PROP, SERVER_VIEWS_ENCODING_DEFAULT.name()));
     private IngressLimits serverIngressLimits = IngressLimits.forServers();
     private ShardConfig shardConfig;
     private long serverTickWaitNs = java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(
@@ -121,6 +129,20 @@ public final class AtlasContext
      * Term length of each game server's egress publication (three terms each), set by the layer: a server's
      * hello cannot choose it.
      */
+    public ServerViewsEncoding serverViewsEncoding()
+    {
+        return serverViewsEncoding;
+    }
+
+    /**
+     * @param serverViewsEncoding see {@link #SERVER_VIEWS_ENCODING_PROP}.
+     */
+    public AtlasContext serverViewsEncoding(final ServerViewsEncoding serverViewsEncoding)
+    {
+        this.serverViewsEncoding = serverViewsEncoding;
+        return this;
+    }
+
     public int serverEgressTermLength()
     {
         return serverEgressTermLength;

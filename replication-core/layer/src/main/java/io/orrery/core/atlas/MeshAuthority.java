@@ -84,7 +84,7 @@ public final class MeshAuthority implements Authority
     @Override
     public void onStart(final LayerResources resources, final Counter[] counters, final EntityStore store)
     {
-        final ServerEgressProxy proxy = new ServerEgressProxy(store.maxStateBytes());
+        final ServerEgressProxy proxy = new ServerEgressProxy(store.maxStateBytes(), ctx.serverViewsEncoding());
         if (null != link)
         {
             link.open(resources, counters);

@@ -93,6 +93,7 @@ public final class ServerConnection
     long[] viewedIds = new long[64];
     long[] nextViewedIds = new long[64];
     int viewedCount;
+    final ServerViewHandles viewHandles;
 
     ServerConnection(final int index, final int serverId, final int storeCapacity)
     {
@@ -102,6 +103,7 @@ public final class ServerConnection
         viewCreatedSeq = new long[storeCapacity];
         viewStampTick = new long[storeCapacity];
         Arrays.fill(viewCreatedSeq, -1);
+        viewHandles = new ServerViewHandles(storeCapacity);
     }
 
     public int serverId()
@@ -141,6 +143,7 @@ public final class ServerConnection
     {
         Arrays.fill(viewCreatedSeq, -1);
         viewedCount = 0;
+        viewHandles.reset();
     }
 
     void resetSession()

@@ -5,8 +5,13 @@ package io.orrery.core.atlas;
 
 import io.aeron.Publication;
 import io.orrery.link.Publications;
+import io.orrery.core.replicant.CompactBaselines;
+import io.orrery.core.replicant.CompactUpdateWriter;
 import io.orrery.core.replicant.EntityStore;
+import io.orrery.wire.CompactUpdates;
+import io.orrery.wire.CompactViews;
 import io.orrery.wire.codec.ClientViewBatchEncoder;
+import io.orrery.wire.codec.ClientViewsCompactEncoder;
 import io.orrery.wire.codec.DespawnReason;
 import io.orrery.wire.codec.EntityStreamInEncoder;
 import io.orrery.wire.codec.EntityStreamOutEncoder;
@@ -29,7 +34,11 @@ import java.nio.ByteOrder;
 /**
  * Encodes what Atlas and the Replicant send to game servers and offers it to each server's egress publication:
  * welcome and reject, territory grants and revokes, handoff prepare and commit, entity stream-in (batched, split at
- * about {@link #MAX_BATCH_BYTES}), evictions, forwarded input, and client view batches.
+ * about {@link #MAX_BATCH_BYTES}), evictions, forwarded input, and read-only views: {@code ClientViewsCompact} by
+ * default ({@link #beginCompactViews}, {@link #appendCompactView}, {@link #appendViewRemoved},
+ * {@link #endCompactViews}: three blocks gathered apart and joined into one message of at most about
+ * {@link #MAX_BATCH_BYTES}, a head always in the same message as its first entry), or {@code ClientViewBatch} with
+ * {@link ServerViewsEncoding#LEGACY} ({@link #beginViews}, {@link #appendView}, {@link #endViews}).
  * <p>
  * Failure model: a message that cannot be offered (back-pressure, not connected) is counted. Control messages
  * (everything but views) must not be lost, so their failure marks the connection broken; Atlas then declares the
@@ -77,7 +86,20 @@ public final class ServerEgressProxy
     private long viewNowNs;
     private int viewCount;
 
+    private final ServerViewsEncoding viewsEncoding;
+    private final ClientViewsCompactEncoder compactViewsEncoder = new ClientViewsCompactEncoder();
+    private final UnsafeBuffer removedBlock = new UnsafeBuffer(new byte[MAX_BATCH_BYTES]);
+    private final UnsafeBuffer headsBlock = new UnsafeBuffer(new byte[MAX_BATCH_BYTES]);
+    private final UnsafeBuffer entriesBlock;
+    private int removedLength;
+    private int headsLength;
+    private int entriesLength;
+    private int compactFlags;
+
     private long nowNs;
+    private long viewBytesOut;
+    private long viewMessagesOut;
+    private int viewOffersToFail;
     private long claimGapNs = Long.MAX_VALUE;
     private long messagesOffered;
     private long messagesFailed;
@@ -85,10 +107,19 @@ public final class ServerEgressProxy
 
     /**
      * @param maxStateBytes largest component state of an entity, to size the encoding buffer.
+     * @param viewsEncoding how read-only views are sent.
      */
-    public ServerEgressProxy(final int maxStateBytes)
+    public ServerEgressProxy(final int maxStateBytes, final ServerViewsEncoding viewsEncoding)
     {
         buffer = new UnsafeBuffer(new byte[Math.max(64 * 1024, 2 * maxStateBytes + 2 * MAX_BATCH_BYTES)]);
+        entriesBlock = new UnsafeBuffer(
+            new byte[MAX_BATCH_BYTES + CompactUpdates.MAX_ENTRY_BASE_LENGTH + maxStateBytes]);
+        this.viewsEncoding = viewsEncoding;
+    }
+
+    public ServerViewsEncoding viewsEncoding()
+    {
+        return viewsEncoding;
     }
 
     public boolean welcome(
@@ -434,7 +465,150 @@ public final class ServerEgressProxy
             removed.next().entityId(removedIds[from + i]);
         }
         viewCount = 0;
-        return offer(viewTarget, viewEncoder.limit());
+        return offerView(viewEncoder.limit());
+    }
+
+    /**
+     * Start this tick's {@code ClientViewsCompact} for one server; the first message carries
+     * {@link CompactViews#RESET} if the server's views were reset.
+     */
+    public void beginCompactViews(final ServerConnection connection, final long tick)
+    {
+        viewTarget = connection;
+        viewTick = tick;
+        removedLength = 0;
+        headsLength = 0;
+        entriesLength = 0;
+        compactFlags = connection.viewHandles.resetPending ? CompactViews.RESET : 0;
+    }
+
+    /**
+     * Append a view: a head first if {@code withHead} (an entity entering the view, or a new owner), then the
+     * fields of {@code changedMask} that differ from the server's baseline, through {@code writer}.
+     *
+     * @return false if a full message had to be sent and could not be.
+     */
+    public boolean appendCompactView(
+        final CompactUpdateWriter writer,
+        final CompactBaselines baselines,
+        final int handle,
+        final EntityStore store,
+        final int slot,
+        final int changedMask,
+        final boolean withHead,
+        final int ownerServerId)
+    {
+        final int stateLength = 0 != (changedMask & EntityStore.COMPONENT_STATE) ?
+            store.componentStateLength(slot) : 0;
+        final boolean ok = roomForCompact(
+            (withHead ? CompactViews.MAX_HEAD_LENGTH : 0) + CompactUpdates.MAX_ENTRY_BASE_LENGTH + stateLength);
+        if (withHead)
+        {
+            headsLength = CompactViews.putHead(
+                headsBlock, headsLength, handle, store.entityId(slot), store.archetypeId(slot), ownerServerId);
+        }
+        if (0 != changedMask)
+        {
+            entriesLength = writer.writeEntry(
+                entriesBlock, entriesLength, baselines, handle, store, slot, changedMask, false);
+        }
+        return ok;
+    }
+
+    /**
+     * Append the removal of a view that left.
+     *
+     * @return false if a full message had to be sent and could not be.
+     */
+    public boolean appendViewRemoved(final int handle)
+    {
+        final boolean ok = roomForCompact(CompactViews.MAX_REMOVED_LENGTH);
+        removedLength = CompactViews.putRemoved(removedBlock, removedLength, handle);
+        return ok;
+    }
+
+    /**
+     * Send what is gathered (or the reset alone).
+     *
+     * @return false if it could not be sent.
+     */
+    public boolean endCompactViews()
+    {
+        final boolean ok = 0 == removedLength + headsLength + entriesLength && 0 == compactFlags ||
+            flushCompactViews();
+        viewTarget = null;
+        return ok;
+    }
+
+    private boolean roomForCompact(final int length)
+    {
+        final int gathered = removedLength + headsLength + entriesLength;
+        return 0 == gathered || CompactViews.MESSAGE_OVERHEAD + gathered + length <= MAX_BATCH_BYTES ||
+            flushCompactViews();
+    }
+
+    private boolean flushCompactViews()
+    {
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + compactViewsEncoder
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .tick(viewTick & 0xFFFF_FFFFL)
+            .flags((short)compactFlags)
+            .putRemoved(removedBlock, 0, removedLength)
+            .putHeads(headsBlock, 0, headsLength)
+            .putEntries(entriesBlock, 0, entriesLength)
+            .encodedLength();
+        removedLength = 0;
+        headsLength = 0;
+        entriesLength = 0;
+        final boolean ok = offerView(length);
+        if (ok && 0 != compactFlags)
+        {
+            viewTarget.viewHandles.resetPending = false;
+        }
+        compactFlags = 0;
+        return ok;
+    }
+
+    /**
+     * For tests: the next {@code count} view messages are refused as a back-pressured publication would refuse
+     * them (not offered, counted as failed).
+     */
+    void failViewOffers(final int count)
+    {
+        viewOffersToFail = count;
+    }
+
+    private boolean offerView(final int length)
+    {
+        if (viewOffersToFail > 0)
+        {
+            viewOffersToFail--;
+            messagesFailed++;
+            return false;
+        }
+        final boolean ok = offer(viewTarget, length);
+        if (ok)
+        {
+            viewMessagesOut++;
+            viewBytesOut += length;
+        }
+        return ok;
+    }
+
+    /**
+     * @return bytes of view messages offered successfully, either encoding.
+     */
+    public long viewBytesOut()
+    {
+        return viewBytesOut;
+    }
+
+    /**
+     * @return view messages offered successfully, either encoding.
+     */
+    public long viewMessagesOut()
+    {
+        return viewMessagesOut;
     }
 
     /**

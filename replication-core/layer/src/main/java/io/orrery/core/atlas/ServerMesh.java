@@ -168,6 +168,14 @@ public final class ServerMesh implements AtlasDecisionHandler
         return connections[index].serverId;
     }
 
+    /**
+     * For tests: the egress to servers.
+     */
+    ServerEgressProxy proxy()
+    {
+        return proxy;
+    }
+
     public int connectionCount()
     {
         return connections.length;
@@ -416,6 +424,8 @@ public final class ServerMesh implements AtlasDecisionHandler
                 work += views.send(connection, tick, nowNs);
             }
         }
+        counters[OrreryCounter.SERVER_VIEW_BYTES_OUT.id()].setOrdered(proxy.viewBytesOut());
+        counters[OrreryCounter.SERVER_VIEW_MESSAGES_OUT.id()].setOrdered(proxy.viewMessagesOut());
         return work;
     }
 

@@ -83,6 +83,16 @@ public final class CompactBaselines
     }
 
     /**
+     * Free every handle at once (the observer is resynchronised from scratch); keeps the arrays.
+     */
+    public void clear()
+    {
+        freeCount = 0;
+        nextHandle = 0;
+        size = 0;
+    }
+
+    /**
      * @return number of handles in use.
      */
     public int size()

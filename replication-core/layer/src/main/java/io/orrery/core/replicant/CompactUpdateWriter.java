@@ -4,6 +4,7 @@
 package io.orrery.core.replicant;
 
 import io.orrery.wire.CompactUpdates;
+import io.orrery.wire.CompactViews;
 import org.agrona.MutableDirectBuffer;
 
 import java.nio.ByteOrder;
@@ -55,6 +56,27 @@ public final class CompactUpdateWriter
         ints[l + CompactBaselines.VY] = CompactUpdates.quantiseVelocity(store.velocityY(slot));
         ints[l + CompactBaselines.VZ] = CompactUpdates.quantiseVelocity(store.velocityZ(slot));
         ints[l + CompactBaselines.ORIENTATION] = packedOrientation(store, slot);
+    }
+
+    /**
+     * Reset the observer's baselines for an entity it is about to be sent from nothing: the blank baseline of a
+     * {@code ClientViewsCompact} head ({@link io.orrery.wire.CompactViews}: velocity 0, the identity orientation,
+     * input 0); its first entry, written with every field in the changed mask, then sends the zone, the absolute
+     * position and every field that differs from blank.
+     */
+    public void onBlank(final CompactBaselines baselines, final int handle)
+    {
+        final long[] longs = baselines.longs;
+        final int[] ints = baselines.ints;
+        final int l = handle * CompactBaselines.STRIDE;
+        longs[l + CompactBaselines.X] = 0;
+        longs[l + CompactBaselines.Y] = 0;
+        longs[l + CompactBaselines.Z] = 0;
+        longs[l + CompactBaselines.LAST_APPLIED_INPUT] = 0;
+        ints[l + CompactBaselines.VX] = 0;
+        ints[l + CompactBaselines.VY] = 0;
+        ints[l + CompactBaselines.VZ] = 0;
+        ints[l + CompactBaselines.ORIENTATION] = CompactViews.IDENTITY_ORIENTATION;
     }
 
     /**

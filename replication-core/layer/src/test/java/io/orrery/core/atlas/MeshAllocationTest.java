@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Steady state of a meshed shard, everything on the test thread: two servers publish state batches for 40 entities
- * every tick, mark the tick's end and receive forwarded input and client views; the Replication Layer applies the batches, forwards
+ * every tick, mark the tick's end and receive forwarded input and client views (compact by default, legacy in one
+ * test); the Replication Layer applies the batches, forwards
  * input, sends views and streams to the client. After warm-up, the bytes allocated inside the server links'
  * duty cycles and publishing calls, and inside the layer's duty cycle, must be zero (rounds are repeated until one
  * is clean, at most {@link #MAX_ROUNDS}, so a late JIT recompilation does not make it flaky).
@@ -36,6 +37,21 @@ class MeshAllocationTest
         try (MeshTestShard shard = new MeshTestShard(MeshHandoffTest.TWO_SERVERS))
         {
             run(shard);
+            assertEquals(ServerViewsEncoding.COMPACT, shard.mesh().proxy().viewsEncoding());
+        }
+    }
+
+    /**
+     * The same with the fixed-size {@code ClientViewBatch} views (the default is {@code ClientViewsCompact}).
+     */
+    @Test
+    void shouldNotAllocateWhenViewsAreSentInTheLegacyEncoding()
+    {
+        try (MeshTestShard shard = new MeshTestShard(MeshHandoffTest.TWO_SERVERS,
+            (ctx) -> ctx.serverViewsEncoding(ServerViewsEncoding.LEGACY)))
+        {
+            run(shard);
+            assertEquals(ServerViewsEncoding.LEGACY, shard.mesh().proxy().viewsEncoding());
         }
     }
 
@@ -120,6 +136,7 @@ class MeshAllocationTest
         assertEquals(300, inputs);
         assertTrue(states >= 300 * (2 * NPCS + 1), "state writes: " + states);
         assertTrue(two.viewsReceived > 0, "views flowed");
+        assertEquals(0, one.views.contractBreaches + two.views.contractBreaches, "view callbacks in contract");
         assertTrue(((MeshAuthority)shard.layer.context().authority()).tickCompletion().roundsCompleted() >= 300,
             "server tick ends drove the layer's passes");
         assertEquals(0, shard.counter(OrreryCounter.STALE_EPOCH_WRITES) +

@@ -52,6 +52,11 @@ final class MeshTestShard implements AutoCloseable
         (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
     boolean simulateServers = true;
     /**
+     * Run in each {@link #tick()} once the layer has ticked (sent its views) and everyone drained, before the
+     * servers simulate: the servers then hold what the layer sent of the cache as it still is.
+     */
+    Runnable afterLayerTick;
+    /**
      * The layer is stepped by the rig (INVOKER); otherwise it runs on its own threads on the rig's clock.
      */
     final boolean invoker;
@@ -240,6 +245,10 @@ final class MeshTestShard implements AutoCloseable
         }
         poll();
         drain();
+        if (null != afterLayerTick)
+        {
+            afterLayerTick.run();
+        }
         if (simulateServers)
         {
             for (int i = 0, n = servers.size(); i < n; i++)

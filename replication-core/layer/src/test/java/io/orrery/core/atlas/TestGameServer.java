@@ -55,6 +55,10 @@ final class TestGameServer implements ServerListener
     long viewsReceived;
     long viewsRemoved;
     long viewedEntityId;
+    /**
+     * The views as a game server keeps them: the fields in each callback's mask applied (every field on the first).
+     */
+    final ViewRecord views = new ViewRecord();
     long territoriesGranted;
     long disconnects;
     boolean welcomed;
@@ -226,12 +230,14 @@ final class TestGameServer implements ServerListener
     {
         viewsReceived++;
         viewedEntityId = view.entityId();
+        views.onView(view, ownerServerId, changedMask);
     }
 
     @Override
     public void onClientViewRemoved(final ServerLink link, final long entityId)
     {
         viewsRemoved++;
+        views.onRemoved(entityId);
     }
 
     @Override

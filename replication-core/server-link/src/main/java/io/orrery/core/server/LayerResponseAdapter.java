@@ -4,6 +4,7 @@
 package io.orrery.core.server;
 
 import io.orrery.wire.codec.ClientViewBatchDecoder;
+import io.orrery.wire.codec.ClientViewsCompactDecoder;
 import io.orrery.wire.codec.DespawnReason;
 import io.orrery.wire.codec.EntityStreamInDecoder;
 import io.orrery.wire.codec.EntityStreamOutDecoder;
@@ -20,7 +21,8 @@ import org.agrona.collections.Long2LongHashMap;
 /**
  * Decodes what the Replication Layer sends a welcomed {@link ServerLink} (validated messages of the bound image
  * only: the link checks binding and validity first) and dispatches it to the {@link ServerListener}: one
- * {@code switch} on the template id, the hottest messages (forwarded input, client views) first. Entity state
+ * {@code switch} on the template id, the hottest messages (forwarded input, client views) first; compact views
+ * ({@code ClientViewsCompact}) go through a {@link CompactViewAdapter}, which keeps the views' baselines. Entity state
  * reaches the listener in one reused {@link EntitySnapshot}, input in one reused {@link ForwardedInput}. It keeps the
  * handoffs announced to this server (prepare seen, commit not yet) so that the entity's stream-in is reported as
  * {@link ServerListener#onHandoffPrepare}, and answers each prepare addressed to this server with an accept.
@@ -47,6 +49,7 @@ final class LayerResponseAdapter
     private final EntityStreamInDecoder streamInDecoder = new EntityStreamInDecoder();
     private final EntityStreamOutDecoder streamOutDecoder = new EntityStreamOutDecoder();
     private final ClientViewBatchDecoder viewDecoder = new ClientViewBatchDecoder();
+    private final CompactViewAdapter compactViews = new CompactViewAdapter();
     private final ServerRejectDecoder rejectDecoder = new ServerRejectDecoder();
 
     private long inputsReceived;
@@ -87,6 +90,10 @@ final class LayerResponseAdapter
         {
             case ForwardedInputDecoder.TEMPLATE_ID:
                 onForwardedInput(buffer, offset);
+                break;
+
+            case ClientViewsCompactDecoder.TEMPLATE_ID:
+                malformedReceived += compactViews.onMessage(buffer, offset, headerDecoder, link, listener, snapshot);
                 break;
 
             case ClientViewBatchDecoder.TEMPLATE_ID:
@@ -147,7 +154,8 @@ final class LayerResponseAdapter
     }
 
     /**
-     * @return entries dropped for component state longer than the link's snapshots hold.
+     * @return entries dropped for component state longer than the link's snapshots hold, and compact view elements
+     * inconsistent with what this server holds ({@link CompactViewAdapter}).
      */
     long malformedReceived()
     {

@@ -129,7 +129,9 @@ public interface ServerListener
     /**
      * Hot path: read-only view of an entity owned by another server, near this server's territories. The first view
      * of an entity carries every field; later ones carry the fields in {@code changedMask} (bits of
-     * {@code fieldMask}; the other fields of {@code view} are not meaningful).
+     * {@code fieldMask}; the other fields of {@code view} are not meaningful with {@code ClientViewBatch}, and hold
+     * the last values sent with {@code ClientViewsCompact}, whose positions are within its 5 mm resolution). With
+     * compact views a mask of 0 means only {@code ownerServerId} changed.
      */
     default void onClientView(final ServerLink link, final EntitySnapshot view, final int ownerServerId,
         final int changedMask)

@@ -10,8 +10,9 @@
  * <p>
  * A server authenticates with an HMAC server token ({@code SessionTokens.forServers}, a key domain of its own so a
  * player token never authenticates a server), is granted territories with epochs, receives the entities it must
- * simulate ({@code EntityStreamIn}), read-only views of entities near its territories ({@code ClientViewBatch}),
- * forwarded player input, and hands entities over when they leave its territories ({@code HandoffPrepare} then
+ * simulate ({@code EntityStreamIn}), read-only views of entities near its territories ({@code ClientViewsCompact},
+ * or {@code ClientViewBatch} from a layer set to the legacy encoding), forwarded player input, and hands entities
+ * over when they leave its territories ({@code HandoffPrepare} then
  * {@code EntityStreamOut} with the final state). It publishes authoritative state in {@code EntityStateBatch}es
  * whose every entry carries the authority epoch, and reports load (the heartbeat).
  */

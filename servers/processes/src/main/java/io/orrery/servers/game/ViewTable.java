@@ -7,8 +7,9 @@ import org.agrona.collections.Long2LongHashMap;
 
 /**
  * Read-only client views: entities near this server's territories that another server simulates, as the Replication
- * Layer streams them (ClientViewBatch). The simulation reads them (NPCs follow players across the border) and never
- * writes them. Struct of arrays with a fixed capacity, swap-remove, {@code Long2LongHashMap} id to slot.
+ * Layer streams them (ClientViewsCompact or ClientViewBatch, decoded by the server link). The simulation reads them
+ * (NPCs follow players across the border) and never writes them. Struct of arrays with a fixed capacity,
+ * swap-remove, {@code Long2LongHashMap} id to slot.
  * <p>
  * Threading: single threaded, owned by the game server's simulation thread.
  */
