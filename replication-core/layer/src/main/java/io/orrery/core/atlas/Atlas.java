@@ -67,6 +67,10 @@ public final class Atlas implements AtlasCommandHandler
     public static final long ENTITY_ID_BLOCK = EntityIdSpace.SERVER_BLOCK_SIZE;
     static final int NO_SERVER = -1;
     /**
+     * Time dilation of a server that simulates in real time (and of every session until it reports otherwise).
+     */
+    static final int REAL_TIME_PER_MILLE = 1000;
+    /**
      * Balancer passes before the fleet is asked again for a server it did not start.
      */
     static final int WANT_AGAIN_PASSES = 10;
@@ -91,6 +95,7 @@ public final class Atlas implements AtlasCommandHandler
     private final int[] entityCount;
     private final int[] reportedEntityCount;
     private final float[] reportedCpuLoad;
+    private final int[] timeDilationPerMille;
 
     private final int[] territoryServer;
     private final long[] territoryEpoch;
@@ -151,6 +156,8 @@ public final class Atlas implements AtlasCommandHandler
         entityCount = new int[servers];
         reportedEntityCount = new int[servers];
         reportedCpuLoad = new float[servers];
+        timeDilationPerMille = new int[servers];
+        Arrays.fill(timeDilationPerMille, REAL_TIME_PER_MILLE);
 
         territoryServer = new int[config.territoryCount()];
         territoryEpoch = new long[config.territoryCount()];
@@ -261,6 +268,15 @@ public final class Atlas implements AtlasCommandHandler
     }
 
     /**
+     * @return the time dilation a server (by index) last reported, in 1/1000 (1000 = real time, also before its
+     * first report and after its session ended).
+     */
+    public int timeDilationPerMille(final int serverIndex)
+    {
+        return timeDilationPerMille[serverIndex];
+    }
+
+    /**
      * @return entities in Atlas's table.
      */
     public int entityTableSize()
@@ -298,7 +314,8 @@ public final class Atlas implements AtlasCommandHandler
     }
 
     /**
-     * @return a server's (by index) cost at the balancer's last pass, 0 in a static mesh.
+     * @return a server's (by index) cost at the balancer's last pass (its entities' cost divided by its time dilation
+     * factor), 0 in a static mesh.
      */
     public double serverCost(final int serverIndex)
     {
@@ -351,6 +368,7 @@ public final class Atlas implements AtlasCommandHandler
         }
         this.sessionId[serverIndex] = sessionId;
         retireRequested[serverIndex] = false;
+        timeDilationPerMille[serverIndex] = REAL_TIME_PER_MILLE; // a new session simulates in real time until told
         lastHeardNs[serverIndex] = nowNs;
         bound[serverIndex] = false;
         for (int i = 0, n = heldTerritories.size(); i < n; i++)
@@ -391,13 +409,17 @@ public final class Atlas implements AtlasCommandHandler
         final int playerCount,
         final long tickTimeP50Ns,
         final long tickTimeMaxNs,
-        final float cpuLoad)
+        final float cpuLoad,
+        final int timeDilationPerMille)
     {
         this.nowNs = nowNs;
         if (isSession(serverIndex, sessionId))
         {
             reportedEntityCount[serverIndex] = entityCount;
             reportedCpuLoad[serverIndex] = cpuLoad;
+            // the link validates 1..1000; clamped here too so a bad value can neither divide by zero nor lighten
+            this.timeDilationPerMille[serverIndex] =
+                Math.max(1, Math.min(REAL_TIME_PER_MILLE, timeDilationPerMille));
         }
     }
 
@@ -500,7 +522,7 @@ public final class Atlas implements AtlasCommandHandler
         }
         final long splitsBefore = balancer.splits();
         final long mergesBefore = balancer.merges();
-        final int moves = balancer.decide(territoryServer, activeScratch);
+        final int moves = balancer.decide(territoryServer, activeScratch, timeDilationPerMille);
         balancePasses++;
         snapshotDirty = true; // costs changed
         if (moves > 0)
@@ -916,6 +938,7 @@ public final class Atlas implements AtlasCommandHandler
         final long deadSessionId = sessionId[dead];
         sessionId[dead] = 0;
         bound[dead] = false;
+        timeDilationPerMille[dead] = REAL_TIME_PER_MILLE;
         updateCounters();
         decisions.onServerRetired(dead, deadSessionId, failOver);
 

@@ -786,7 +786,7 @@ public final class ServerMesh implements AtlasDecisionHandler
         sender.reportedEntityCount = entityCount;
         sender.reportedCpuLoad = cpuLoad;
         atlas.onServerLoad(nowNs, sender.index, sender.serverSessionId, entityCount, playerCount, tickTimeP50Ns,
-            tickTimeMaxNs, cpuLoad);
+            tickTimeMaxNs, cpuLoad, timeDilationPerMille);
     }
 
     // ------------------------------------------------------------------ removal

@@ -262,7 +262,7 @@ class AtlasStateMachineTest
         decisions.clear();
 
         atlas.onServerFailed(nowNs, 0, S1);
-        atlas.onServerLoad(nowNs, 0, S1, 5, 1, 1, 1, 0.5f);
+        atlas.onServerLoad(nowNs, 0, S1, 5, 1, 1, 1, 0.5f, 1000);
         atlas.onEntityMoved(ENTITY, INCARNATION + 1, 0, 10_000, 0, 0);
         atlas.onEntityRemoved(ENTITY, INCARNATION + 1);
         atlas.onServerJoined(nowNs, 7, 404, 0); // no such server
@@ -326,7 +326,7 @@ class AtlasStateMachineTest
                 }
                 quiet.onServerSeen(0, S1, nowNs, true);
                 quiet.onServerSeen(1, S2, nowNs, true);
-                quiet.onServerLoad(nowNs, 0, S1, 500, 0, 1, 2, 0.1f);
+                quiet.onServerLoad(nowNs, 0, S1, 500, 0, 1, 2, 0.1f, 1000);
                 quiet.onTick(nowNs, t, 0, true);
             }
             final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
