@@ -52,8 +52,9 @@ import java.util.Arrays;
  * measured (the end of a pause of the whole process) and whether it read all of server ingress, so neither a paused
  * layer nor one behind on its ingress fails every server over at once. A server that comes back with the same id is
  * welcomed again but, in static mode, stays empty: its territories stay with the survivors (moving them back is
- * dynamic meshing's job), unless a territory has no server at all. A session that replaces a live one (a rejoin)
- * takes its territories.
+ * dynamic meshing's job), unless a territory has no server at all. A territory with no box (a spare not in use, or
+ * one merged away) is not failed over: it stays free until its own server joins again. A session that replaces a
+ * live one (a rejoin) takes its territories.
  * <p>
  * Threading: one thread at a time (the agent that reads its commands). Zero allocation per command in steady state;
  * joins, failovers and new entities beyond the table's initial sizing are the control path.
@@ -177,10 +178,10 @@ public final class Atlas implements AtlasCommandHandler
         entities = new AtlasEntities(Math.min(entityCapacity, INITIAL_ENTITY_TABLE));
         territories = new TerritoryMap(config);
         balanceIntervalNs = config.balanceIntervalMs() * 1_000_000L;
-        balancer = 0 == balanceIntervalNs ? null : new MeshBalancer(config, territories);
         activeScratch = new boolean[servers];
         wantedAtPass = new long[servers];
         retireRequested = new boolean[servers];
+        balancer = 0 == balanceIntervalNs ? null : new MeshBalancer(config, territories, retireRequested);
         Arrays.fill(wantedAtPass, -WANT_AGAIN_PASSES);
     }
 
@@ -216,6 +217,16 @@ public final class Atlas implements AtlasCommandHandler
     {
         final int slot = entities.slotOf(entityId);
         return NO_SLOT != slot && NO_SERVER != entities.handoffTarget[slot];
+    }
+
+    /**
+     * @return server id of the target of the entity's handoff in flight, or 0 if none.
+     */
+    public int handoffTargetOf(final long entityId)
+    {
+        final int slot = entities.slotOf(entityId);
+        return NO_SLOT == slot || NO_SERVER == entities.handoffTarget[slot] ? 0 :
+            serverIds[entities.handoffTarget[slot]];
     }
 
     /**
@@ -983,7 +994,11 @@ public final class Atlas implements AtlasCommandHandler
                 territoryServer[t] = NO_SERVER;
                 territoryCount[dead]--;
                 decisions.onTerritoryFreed(t, dead, deadSessionId);
-                final int survivor = failOver ? leastLoadedSurvivor() : NO_SERVER;
+                // a territory with no box (a spare not in use, or merged away) has nothing to fail over: it stays
+                // free for its own server's next session, which takes it on joining (else a retired spare server
+                // started again for the next split would find its territory held by a survivor, never be idle,
+                // and be retired again at once: no split after the first split and merge)
+                final int survivor = failOver && !territories.isEmpty(t) ? leastLoadedSurvivor() : NO_SERVER;
                 if (NO_SERVER != survivor)
                 {
                     grant(t, survivor);

@@ -35,7 +35,8 @@ import org.agrona.collections.IntArrayList;
  * a server above its high-water mark for {@link #SPLIT_AFTER_PASSES} passes in a row, when moving borders did not
  * relieve it, has its costliest box territory split at the cost median of its entities along the axis where they
  * are spread widest, the far half given to an empty spare territory whose server is connected and idle; with no
- * such server, Atlas asks the fleet for one ({@link #wantedServer()}). A server below its low-water mark
+ * such server, Atlas asks the fleet for one ({@link #wantedServer()}). A server Atlas asked the fleet to retire is never
+ * the spare of a split, even while it is still connected: the fleet is stopping it. A server below its low-water mark
  * ({@link #LOW_WATER} of its capacity) for {@link #MERGE_AFTER_PASSES} passes, holding one box territory, hands it
  * to a neighbour that shares a whole face with it (the union is a box) and can take its cost, unless that would
  * leave fewer than {@code fleet-min} servers with a territory; once it holds nothing, Atlas lets the fleet retire
@@ -71,6 +72,7 @@ final class MeshBalancer
     private final double[] serverFactor;
     private final int[] passesAbove;
     private final int[] passesBelow;
+    private final boolean[] retiring;
 
     /**
      * Per border (territory pair and axis, as {@code low * count * 3 + high * 3 + axis}): its step and last
@@ -93,9 +95,14 @@ final class MeshBalancer
     private double[] entityWeight = new double[1024];
     private long bordersMoved;
 
-    MeshBalancer(final ShardConfig config, final TerritoryMap map)
+    /**
+     * @param retiring per server (by index): whether Atlas asked the fleet to retire its session (Atlas's array, read
+     *                 on every pass): such a server is on its way out and never the spare of a split.
+     */
+    MeshBalancer(final ShardConfig config, final TerritoryMap map, final boolean[] retiring)
     {
         this.map = map;
+        this.retiring = retiring;
         for (int i = 0; i < weights.length; i++)
         {
             weights[i] = config.loadWeight(i);
@@ -417,7 +424,8 @@ final class MeshBalancer
     }
 
     /**
-     * @return an empty spare territory granted to a connected server that holds no box, or -1.
+     * @return an empty spare territory granted to a connected server that holds no box and that Atlas has not asked
+     * the fleet to retire (the fleet may be stopping it: entities split onto it would fail over when it goes), or -1.
      */
     private int idleSpare(final int[] territoryServer, final boolean[] active)
     {
@@ -425,7 +433,7 @@ final class MeshBalancer
         {
             final int server = territoryServer[t];
             if (territorySpare[t] && map.isEmpty(t) && Atlas.NO_SERVER != server && active[server] &&
-                !holdsBox(territoryServer, server))
+                !retiring[server] && !holdsBox(territoryServer, server))
             {
                 return t;
             }
