@@ -42,6 +42,10 @@ import java.util.Arrays;
  *   epoch e + 1, owner B. The mesh sends B the commit, the final state and every held input above its last applied
  *   one, once. A later write from A at epoch e is stale: rejected, counted, and A is told.</li>
  * </ol>
+ * A handoff whose target's session ends is abandoned and A keeps the entity; if A's release crosses that, A has
+ * given the entity up: Atlas clears its authority and assigns it again at epoch + 1 from the cache, which holds A's
+ * final state (else nobody would simulate it, or its next owner would start from an older state and apply A's last
+ * inputs a second time).
  *
  * <h2>Failover</h2>
  * A server session silent for the heartbeat timeout (the longer welcome timeout before its first message), or whose
@@ -708,9 +712,19 @@ public final class Atlas implements AtlasCommandHandler
     {
         this.nowNs = nowNs;
         final int slot = entities.slotOf(entityId);
-        if (NO_SLOT == slot || !isSession(serverIndex, sessionId) || NO_SERVER == entities.handoffTarget[slot] ||
-            entities.released[slot] || entities.owner[slot] != serverIndex || epoch != entities.epoch[slot])
+        if (NO_SLOT == slot || !isSession(serverIndex, sessionId) || entities.released[slot] ||
+            entities.owner[slot] != serverIndex || epoch != entities.epoch[slot])
         {
+            return;
+        }
+        if (NO_SERVER == entities.handoffTarget[slot])
+        {
+            // the release of a handoff abandoned when its target's session ended crossed the abandonment: the
+            // server no longer simulates the entity (the cache has its final state), so it has no authority until
+            // the territory scan assigns it again, from the cache, with the held input above its last applied one
+            setOwner(slot, NO_SERVER);
+            increment(OrreryCounter.ENTITIES_REASSIGNED);
+            decisions.onAuthorityCleared(entities.entityId[slot], entities.incarnation[slot]);
             return;
         }
         entities.released[slot] = true;

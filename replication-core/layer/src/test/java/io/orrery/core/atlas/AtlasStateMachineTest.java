@@ -291,6 +291,34 @@ class AtlasStateMachineTest
     }
 
     @Test
+    void shouldAssignAgainFromTheCacheWhenAReleaseCrossesTheAbandonmentOfItsHandoff()
+    {
+        joinBoth();
+        atlas.onEntityAdded(ENTITY, INCARNATION, 0, false, -10_000, 0, 0, 0);
+        atlas.onEntityMoved(ENTITY, INCARNATION, 0, 10_000, 0, 0);
+        tick();
+        atlas.onServerFailed(nowNs, 1, S2); // the target dies before server 1's release arrives: server 1 keeps it
+        assertEquals(1, atlas.authorityOf(ENTITY));
+        decisions.clear();
+
+        atlas.onStreamOut(nowNs, 0, S1, ENTITY, 1); // ... but server 1 had released it already: nobody simulates it
+        assertEquals(List.of("cleared " + ENTITY + "/" + INCARNATION), decisions);
+        assertEquals(0, atlas.authorityOf(ENTITY));
+        decisions.clear();
+
+        tick(); // server 1 now holds both territories: it gets the entity again, from the cache, at a new epoch
+        assertEquals(List.of("assigned " + ENTITY + "/" + INCARNATION + " to 0/" + S1 + " territory 2 epoch 2"),
+            decisions);
+        assertEquals(1, atlas.authorityOf(ENTITY));
+        decisions.clear();
+
+        atlas.onStreamOut(nowNs, 0, S1, ENTITY, 1); // a copy of the old release changes nothing
+        tick();
+        assertTrue(decisions.isEmpty(), decisions.toString());
+        assertEquals(1, atlas.authorityOf(ENTITY));
+    }
+
+    @Test
     void shouldDecideTheSameForTheSameCommands()
     {
         final List<String> first = new ArrayList<>();

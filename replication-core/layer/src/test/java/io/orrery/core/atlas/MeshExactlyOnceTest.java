@@ -150,6 +150,79 @@ class MeshExactlyOnceTest
         assertEquals(0, shard.counter(OrreryCounter.ENTITIES_REASSIGNED));
     }
 
+    /**
+     * A handoff's target dies while the releasing server's answer is on its way: Atlas abandons the handoff (the
+     * releasing server keeps the entity), then the release arrives. The server gave the entity up, so the mesh keeps
+     * its final state and Atlas assigns it again from there: it is simulated again, and every input once.
+     */
+    @Test
+    void shouldSimulateAgainAnEntityWhoseReleaseCrossedTheAbandonmentOfItsHandoff()
+    {
+        final int[] appliedBySequence = new int[4096];
+        shard = new MeshTestShard(String.join("\n",
+            "servers 1,2",
+            "territory 1 server 1 box -inf -inf -inf 0 inf inf",
+            "territory 2 server 2 box 0 -inf -inf inf inf inf",
+            "view-margin 50",
+            "heartbeat-timeout 300",
+            "handoff-timeout 5000",
+            "spawn -1.5 0 0 0"));
+        final TestGameServer one = shard.startServer(1, appliedBySequence);
+        final TestGameServer two = shard.startServer(2, appliedBySequence);
+        final ClientSession bot = shard.connect(1, new ClientListener()
+        {
+        });
+        shard.ticksUntil(() -> one.owns(1), 10, "player streamed in to server 1");
+        for (int i = 0; i < 5; i++)
+        {
+            bot.sendInput(0, 0.1f, 0, 0, 0, 0, shard.clock.nanoTime());
+            shard.tick();
+        }
+
+        one.releaseOnRequest = false; // its release will come late
+        for (int i = 0; i < 30 && !shard.atlas().isHandingOff(1); i++)
+        {
+            bot.sendInput(0.5f, 0, 0, 0, 0, 0, shard.clock.nanoTime());
+            shard.tick();
+        }
+        assertTrue(shard.atlas().isHandingOff(1), "the player crossed to server 2's side");
+        final long epoch = shard.atlas().epochOf(1);
+        shard.kill(two);
+        for (int i = 0; i < 30 && 0 == shard.counter(OrreryCounter.SERVER_FAILOVERS); i++)
+        {
+            bot.sendInput(0, 0.1f, 0, 0, 0, 0, shard.clock.nanoTime());
+            shard.tick();
+        }
+        assertEquals(1, shard.counter(OrreryCounter.SERVER_FAILOVERS));
+        assertTrue(one.owns(1) && 1 == shard.atlas().authorityOf(1), "server 1 keeps the player");
+
+        one.releaseOnRequest = true;
+        one.onHandoffRelease(one.link, 1, epoch, 2); // the release that was on its way
+        assertTrue(!one.owns(1));
+        for (int i = 0; i < 30 && !one.owns(1); i++)
+        {
+            bot.sendInput(0, -0.1f, 0, 0, 0, 0, shard.clock.nanoTime());
+            shard.tick();
+        }
+        assertTrue(one.owns(1), "the player is simulated again");
+        assertEquals(epoch + 1, shard.atlas().epochOf(1));
+        assertEquals(shard.atlas().epochOf(1), one.epochOf(1));
+        for (int i = 0; i < 10; i++)
+        {
+            bot.sendInput(0, -0.1f, 0, 0, 0, 0, shard.clock.nanoTime());
+            shard.tick();
+        }
+        for (int i = 0; i < 5; i++)
+        {
+            shard.tick();
+        }
+        for (int seq = 1; seq <= bot.inputSequence(); seq++)
+        {
+            assertEquals(1, appliedBySequence[seq], "input " + seq + " of " + bot.inputSequence() + ": " +
+                java.util.Arrays.toString(java.util.Arrays.copyOf(appliedBySequence, (int)bot.inputSequence() + 1)));
+        }
+    }
+
     private TestGameServer start(final int serverId)
     {
         final TestGameServer server = shard.startServer(serverId, null);
