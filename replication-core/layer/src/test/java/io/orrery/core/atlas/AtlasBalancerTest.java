@@ -253,6 +253,7 @@ class AtlasBalancerTest
 
         final Atlas realTime = splitCandidate(1000);
         assertEquals(0, realTime.splits(), "the same load at real time is below the high-water mark");
+        assertTrue(!decisions.contains("wanted 2"), "no spare asked for: " + decisions);
         assertEquals(0, realTime.entityCount(2));
     }
 
@@ -273,8 +274,8 @@ class AtlasBalancerTest
 
     /**
      * Server 1 holds 30 players (cost 31 with the base), server 2 just as many, capacity 40 (high water 34): server 2
-     * can take at most 3 more, and neither is above its mark unless it dilates time. Spare server 3 is connected and
-     * idle.
+     * can take at most 3 more, and neither is above its mark unless it dilates time. Spare server 3 joins when Atlas
+     * asks the fleet for it.
      */
     private Atlas splitCandidate(final int dilationPerMille)
     {
@@ -290,17 +291,22 @@ class AtlasBalancerTest
             "server-capacity 40"), "spare.shard"), 64, 0, counters,
             new AtlasStateMachineTest.RecordingDecisions(decisions));
         joinBoth(atlas);
-        atlas.onServerJoined(nowNs, 2, 303, 0);
         for (int i = 0; i < 60; i++)
         {
             final long x = i < 30 ? -(i + 1) * 1000L : (i - 29) * 1000L;
             atlas.onEntityAdded(player(i), i, 0, false, x, 0, 0, 0);
         }
         atlas.onServerLoad(nowNs, 0, S1, 30, 30, 10 * MS, 20 * MS, 0.9f, dilationPerMille);
+        boolean started = false;
         for (int second = 0; second < 8; second++)
         {
             passSecond(atlas);
             settleHandoffs(atlas);
+            if (!started && decisions.contains("wanted 2"))
+            {
+                started = true;
+                atlas.onServerJoined(nowNs, 2, 303, 0); // the fleet started the spare
+            }
         }
         passSecond(atlas);
         settleHandoffs(atlas);
