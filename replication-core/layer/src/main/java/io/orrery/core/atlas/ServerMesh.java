@@ -743,13 +743,11 @@ public final class ServerMesh implements AtlasDecisionHandler
 
     /**
      * The releasing server's final state of a handoff is in the cache: its writes are refused from now, Atlas told.
-     */
-    /**
-     * The authority released an entity: its final state is in the cache. With no handoff in flight (Atlas abandoned
-     * it when its target's session ended, and the release crossed that) the server gave the entity up: it has no
-     * authority, its input is held, and Atlas assigns it again from the cache. Input forwarded to it after its
-     * release (the abandonment had resumed forwarding) was dropped, not applied: nothing above its final last applied
-     * input is its claim any more, so the next authority is given all of it, once.
+     * With no handoff in flight (Atlas abandoned it when its target's session ended, and the release crossed that)
+     * the server gave the entity up: it has no authority, its input is held, and Atlas assigns it again from the
+     * cache. Input forwarded to it after its release (the abandonment had resumed forwarding) was dropped, not
+     * applied: nothing above its final last applied input is its claim any more, so the next authority is given all
+     * of it, once.
      */
     void onReleased(final ServerConnection sender, final int slot, final long epoch)
     {
