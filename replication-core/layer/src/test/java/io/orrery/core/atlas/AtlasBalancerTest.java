@@ -6,12 +6,8 @@ package io.orrery.core.atlas;
 import io.aeron.Counter;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.EntityIdSpace;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.CountersManager;
-import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -120,17 +116,7 @@ class AtlasBalancerTest
     @Test
     void shouldSplitALoadedServerWithASpareAskedOfTheFleetThenMergeItBackWhenTheLoadGoes()
     {
-        decisions.clear();
-        counters = newCounters();
-        final Atlas atlas = new Atlas(ShardConfig.parse(String.join("\n",
-            "servers 1,2,3",
-            "territory 1 server 1 box -inf -inf -inf 0 inf inf",
-            "territory 2 server 2 box 0 -inf -inf inf inf inf",
-            "territory 3 server 3 spare",
-            "balance 1000 8 0.5",
-            "load-weights 1 1 0.5 2",
-            "server-capacity 40",
-            "fleet-min 2"), "spare.shard"), 64, 0, counters, new AtlasStateMachineTest.RecordingDecisions(decisions));
+        final Atlas atlas = newSpareAtlas();
         joinBoth(atlas);
         for (int i = 0; i < 100; i++)
         {
@@ -279,17 +265,7 @@ class AtlasBalancerTest
      */
     private Atlas splitCandidate(final int dilationPerMille)
     {
-        decisions.clear();
-        counters = newCounters();
-        final Atlas atlas = new Atlas(ShardConfig.parse(String.join("\n",
-            "servers 1,2,3",
-            "territory 1 server 1 box -inf -inf -inf 0 inf inf",
-            "territory 2 server 2 box 0 -inf -inf inf inf inf",
-            "territory 3 server 3 spare",
-            "balance 1000 8 0.5",
-            "load-weights 1 1 0.5 2",
-            "server-capacity 40"), "spare.shard"), 64, 0, counters,
-            new AtlasStateMachineTest.RecordingDecisions(decisions));
+        final Atlas atlas = newSpareAtlas();
         joinBoth(atlas);
         for (int i = 0; i < 60; i++)
         {
@@ -396,24 +372,33 @@ class AtlasBalancerTest
         return id;
     }
 
+    /**
+     * Servers 1 and 2 split the world at x = 0, spare server 3, capacity 40 (high water 34).
+     */
+    private Atlas newSpareAtlas()
+    {
+        decisions.clear();
+        counters = newCounters();
+        return new Atlas(ShardConfig.parse(String.join("\n",
+            "servers 1,2,3",
+            "territory 1 server 1 box -inf -inf -inf 0 inf inf",
+            "territory 2 server 2 box 0 -inf -inf inf inf inf",
+            "territory 3 server 3 spare",
+            "balance 1000 8 0.5",
+            "load-weights 1 1 0.5 2",
+            "server-capacity 40",
+            "fleet-min 2"), "spare.shard"), 64, 0, counters, new AtlasStateMachineTest.RecordingDecisions(decisions));
+    }
+
+    private static Counter[] newCounters()
+    {
+        return AtlasStateMachineTest.newCounters();
+    }
+
     private Atlas newAtlas(final String capacity)
     {
         counters = newCounters();
         return new Atlas(ShardConfig.parse(String.format(BALANCED, capacity), "balanced.shard"), 64, 0, counters,
             new AtlasStateMachineTest.RecordingDecisions(decisions));
-    }
-
-    private static Counter[] newCounters()
-    {
-        final int count = OrreryCounter.values().length;
-        final CountersManager manager = new CountersManager(
-            new UnsafeBuffer(ByteBuffer.allocateDirect(count * CountersReader.METADATA_LENGTH * 2)),
-            new UnsafeBuffer(ByteBuffer.allocateDirect(count * CountersReader.COUNTER_LENGTH * 2)));
-        final Counter[] counters = new Counter[count];
-        for (final OrreryCounter c : OrreryCounter.values())
-        {
-            counters[c.id()] = new Counter(manager, manager.allocate(c.label()));
-        }
-        return counters;
     }
 }

@@ -3,15 +3,10 @@
  */
 package io.orrery.core.atlas;
 
-import io.aeron.Counter;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.EntityIdSpace;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.CountersManager;
-import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 import java.util.function.BooleanSupplier;
 
@@ -69,7 +64,7 @@ class AtlasExactlyOnceTest
     @Test
     void shouldApplyEveryInputOnceWithNoSecondOwnerWhileASplitAndAMergeAreInFlight()
     {
-        final MeshModel mesh = new MeshModel(SHARD, 42, 3, 3, newCounters());
+        final MeshModel mesh = new MeshModel(SHARD, 42, 3, 3, AtlasStateMachineTest.newCounters());
         for (int s = 0; s < 3; s++)
         {
             mesh.startServer(s);
@@ -116,7 +111,7 @@ class AtlasExactlyOnceTest
     @Test
     void shouldNeverSplitOntoAServerItAskedTheFleetToRetire()
     {
-        final MeshModel mesh = new MeshModel(SHARD, 7, 2, 30, newCounters());
+        final MeshModel mesh = new MeshModel(SHARD, 7, 2, 30, AtlasStateMachineTest.newCounters());
         for (int s = 0; s < 4; s++)
         {
             mesh.startServer(s);
@@ -248,19 +243,5 @@ class AtlasExactlyOnceTest
     private static long crowdNpc(final int i)
     {
         return npc(LOCAL_NPCS + i);
-    }
-
-    static Counter[] newCounters()
-    {
-        final int count = OrreryCounter.values().length;
-        final CountersManager manager = new CountersManager(
-            new UnsafeBuffer(ByteBuffer.allocateDirect(count * CountersReader.METADATA_LENGTH * 2)),
-            new UnsafeBuffer(ByteBuffer.allocateDirect(count * CountersReader.COUNTER_LENGTH * 2)));
-        final Counter[] counters = new Counter[count];
-        for (final OrreryCounter c : OrreryCounter.values())
-        {
-            counters[c.id()] = new Counter(manager, manager.allocate(c.label()));
-        }
-        return counters;
     }
 }

@@ -446,7 +446,7 @@ class AtlasStateMachineTest
         return new Atlas(ShardConfig.loadResource("shards/two-servers.shard"), 64, 0, counters, decisions);
     }
 
-    private static Counter[] newCounters()
+    static Counter[] newCounters()
     {
         final int count = OrreryCounter.values().length;
         final CountersManager manager = new CountersManager(
