@@ -28,22 +28,27 @@ class AtlasExactlyOnceTest
     private static final int PACING = 4;
     /**
      * Server 1 holds x &lt; 0 (the crowd), servers 2 and 3 the two halves of x &gt;= 0 (split at y = 0, so server 1
-     * shares no whole face with either: its load can only be relieved by a split), spare server 4. High water 102,
-     * low water 18.
+     * shares no whole face with either: its load can only be relieved by a split), spare server 4; a balancer pass
+     * every 100 ms.
      */
-    private static final String SHARD = String.join("\n",
+    static final String SPLIT_AND_MERGE_LAYOUT = String.join("\n",
         "servers 1,2,3,4",
         "territory 1 server 1 box -inf -inf -inf 0 inf inf",
         "territory 2 server 2 box 0 -inf -inf inf 0 inf",
         "territory 3 server 3 box 0 0 -inf inf inf inf",
         "territory 4 server 4 spare",
+        "balance 100 8 0.5",
+        "load-weights 1 1 0.5 2",
+        "fleet-min 2",
+        "");
+    /**
+     * High water 102, low water 18.
+     */
+    private static final String SHARD = SPLIT_AND_MERGE_LAYOUT + String.join("\n",
         "heartbeat-timeout 500",
         "handoff-timeout 2000",
         "handoff-pacing " + PACING,
-        "balance 100 8 0.5",
-        "load-weights 1 1 0.5 2",
-        "server-capacity 120",
-        "fleet-min 2");
+        "server-capacity 120");
     private static final int CROWD_PLAYERS = 40;
     private static final int RUNNERS = 24;
     private static final int NPCS = 150;

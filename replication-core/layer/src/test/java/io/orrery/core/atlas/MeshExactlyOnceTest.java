@@ -41,21 +41,13 @@ class MeshExactlyOnceTest
     private static final int PLAYERS = 32;
     private static final int RUNNERS = 16;
     private static final int NPCS = 160;
-    private static final String SHARD = String.join("\n",
-        "servers 1,2,3,4",
-        "territory 1 server 1 box -inf -inf -inf 0 inf inf",
-        "territory 2 server 2 box 0 -inf -inf inf 0 inf",
-        "territory 3 server 3 box 0 0 -inf inf inf inf",
-        "territory 4 server 4 spare",
+    private static final String SHARD = AtlasExactlyOnceTest.SPLIT_AND_MERGE_LAYOUT + String.join("\n",
         "view-margin 50",
         "heartbeat-timeout 2000",
         "handoff-timeout 2000",
         "handoff-pacing " + PACING,
         "spawn -1.5 0 0 0",
-        "balance 100 8 0.5",
-        "load-weights 1 1 0.5 2",
-        "server-capacity 80",
-        "fleet-min 2");
+        "server-capacity 80");
 
     private MeshTestShard shard;
     private final List<TestGameServer> servers = new ArrayList<>();
