@@ -42,6 +42,10 @@ import java.util.Arrays;
  *   epoch e + 1, owner B. The mesh sends B the commit, the final state and every held input above its last applied
  *   one, once. A later write from A at epoch e is stale: rejected, counted, and A is told.</li>
  * </ol>
+ * A handoff whose target's session ends is abandoned and A keeps the entity; if A's release crosses that, A has
+ * given the entity up: Atlas clears its authority and assigns it again at epoch + 1 from the cache, which holds A's
+ * final state (else nobody would simulate it, or its next owner would start from an older state and apply A's last
+ * inputs a second time).
  *
  * <h2>Failover</h2>
  * A server session silent for the heartbeat timeout (the longer welcome timeout before its first message), or whose
@@ -52,8 +56,9 @@ import java.util.Arrays;
  * measured (the end of a pause of the whole process) and whether it read all of server ingress, so neither a paused
  * layer nor one behind on its ingress fails every server over at once. A server that comes back with the same id is
  * welcomed again but, in static mode, stays empty: its territories stay with the survivors (moving them back is
- * dynamic meshing's job), unless a territory has no server at all. A session that replaces a live one (a rejoin)
- * takes its territories.
+ * dynamic meshing's job), unless a territory has no server at all. A territory with no box (a spare not in use, or
+ * one merged away) is not failed over: it stays free until its own server joins again. A session that replaces a
+ * live one (a rejoin) takes its territories.
  * <p>
  * Threading: one thread at a time (the agent that reads its commands). Zero allocation per command in steady state;
  * joins, failovers and new entities beyond the table's initial sizing are the control path.
@@ -66,6 +71,10 @@ public final class Atlas implements AtlasCommandHandler
     public static final long SERVER_ENTITY_ID_BASE = EntityIdSpace.SERVER_BLOCK_BASE;
     public static final long ENTITY_ID_BLOCK = EntityIdSpace.SERVER_BLOCK_SIZE;
     static final int NO_SERVER = -1;
+    /**
+     * Time dilation of a server that simulates in real time (and of every session until it reports otherwise).
+     */
+    static final int REAL_TIME_PER_MILLE = 1000;
     /**
      * Balancer passes before the fleet is asked again for a server it did not start.
      */
@@ -91,6 +100,7 @@ public final class Atlas implements AtlasCommandHandler
     private final int[] entityCount;
     private final int[] reportedEntityCount;
     private final float[] reportedCpuLoad;
+    private final int[] timeDilationPerMille;
 
     private final int[] territoryServer;
     private final long[] territoryEpoch;
@@ -153,6 +163,8 @@ public final class Atlas implements AtlasCommandHandler
         entityCount = new int[servers];
         reportedEntityCount = new int[servers];
         reportedCpuLoad = new float[servers];
+        timeDilationPerMille = new int[servers];
+        Arrays.fill(timeDilationPerMille, REAL_TIME_PER_MILLE);
 
         territoryServer = new int[config.territoryCount()];
         territoryEpoch = new long[config.territoryCount()];
@@ -175,10 +187,10 @@ public final class Atlas implements AtlasCommandHandler
         entities = new AtlasEntities(Math.min(entityCapacity, INITIAL_ENTITY_TABLE));
         territories = new TerritoryMap(config);
         balanceIntervalNs = config.balanceIntervalMs() * 1_000_000L;
-        balancer = 0 == balanceIntervalNs ? null : new MeshBalancer(config, territories);
         activeScratch = new boolean[servers];
         wantedAtPass = new long[servers];
         retireRequested = new boolean[servers];
+        balancer = 0 == balanceIntervalNs ? null : new MeshBalancer(config, territories, retireRequested);
         Arrays.fill(wantedAtPass, -WANT_AGAIN_PASSES);
     }
 
@@ -214,6 +226,16 @@ public final class Atlas implements AtlasCommandHandler
     {
         final int slot = entities.slotOf(entityId);
         return NO_SLOT != slot && NO_SERVER != entities.handoffTarget[slot];
+    }
+
+    /**
+     * @return server id of the target of the entity's handoff in flight, or 0 if none.
+     */
+    public int handoffTargetOf(final long entityId)
+    {
+        final int slot = entities.slotOf(entityId);
+        return NO_SLOT == slot || NO_SERVER == entities.handoffTarget[slot] ? 0 :
+            serverIds[entities.handoffTarget[slot]];
     }
 
     /**
@@ -266,6 +288,15 @@ public final class Atlas implements AtlasCommandHandler
     }
 
     /**
+     * @return the time dilation a server (by index) last reported, in 1/1000 (1000 = real time, also before its
+     * first report and after its session ended).
+     */
+    public int timeDilationPerMille(final int serverIndex)
+    {
+        return timeDilationPerMille[serverIndex];
+    }
+
+    /**
      * @return entities in Atlas's table.
      */
     public int entityTableSize()
@@ -303,7 +334,8 @@ public final class Atlas implements AtlasCommandHandler
     }
 
     /**
-     * @return a server's (by index) cost at the balancer's last pass, 0 in a static mesh.
+     * @return a server's (by index) cost at the balancer's last pass (its entities' cost divided by its time dilation
+     * factor), 0 in a static mesh.
      */
     public double serverCost(final int serverIndex)
     {
@@ -356,6 +388,7 @@ public final class Atlas implements AtlasCommandHandler
         }
         this.sessionId[serverIndex] = sessionId;
         retireRequested[serverIndex] = false;
+        timeDilationPerMille[serverIndex] = REAL_TIME_PER_MILLE; // a new session simulates in real time until told
         lastHeardNs[serverIndex] = nowNs;
         bound[serverIndex] = false;
         for (int i = 0, n = heldTerritories.size(); i < n; i++)
@@ -436,13 +469,17 @@ public final class Atlas implements AtlasCommandHandler
         final int playerCount,
         final long tickTimeP50Ns,
         final long tickTimeMaxNs,
-        final float cpuLoad)
+        final float cpuLoad,
+        final int timeDilationPerMille)
     {
         this.nowNs = nowNs;
         if (isSession(serverIndex, sessionId))
         {
             reportedEntityCount[serverIndex] = entityCount;
             reportedCpuLoad[serverIndex] = cpuLoad;
+            // the link validates 1..1000; clamped here too so a bad value can neither divide by zero nor lighten
+            this.timeDilationPerMille[serverIndex] =
+                Math.max(1, Math.min(REAL_TIME_PER_MILLE, timeDilationPerMille));
         }
     }
 
@@ -545,7 +582,7 @@ public final class Atlas implements AtlasCommandHandler
         }
         final long splitsBefore = balancer.splits();
         final long mergesBefore = balancer.merges();
-        final int moves = balancer.decide(territoryServer, activeScratch);
+        final int moves = balancer.decide(territoryServer, activeScratch, timeDilationPerMille);
         balancePasses++;
         snapshotDirty = true; // costs changed
         if (moves > 0)
@@ -720,9 +757,19 @@ public final class Atlas implements AtlasCommandHandler
     {
         this.nowNs = nowNs;
         final int slot = entities.slotOf(entityId);
-        if (NO_SLOT == slot || !isSession(serverIndex, sessionId) || NO_SERVER == entities.handoffTarget[slot] ||
-            entities.released[slot] || entities.owner[slot] != serverIndex || epoch != entities.epoch[slot])
+        if (NO_SLOT == slot || !isSession(serverIndex, sessionId) || entities.released[slot] ||
+            entities.owner[slot] != serverIndex || epoch != entities.epoch[slot])
         {
+            return;
+        }
+        if (NO_SERVER == entities.handoffTarget[slot])
+        {
+            // the release of a handoff abandoned when its target's session ended crossed the abandonment: the
+            // server no longer simulates the entity (the cache has its final state), so it has no authority until
+            // the territory scan assigns it again, from the cache, with the held input above its last applied one
+            setOwner(slot, NO_SERVER);
+            increment(OrreryCounter.ENTITIES_REASSIGNED);
+            decisions.onAuthorityCleared(entities.entityId[slot], entities.incarnation[slot]);
             return;
         }
         entities.released[slot] = true;
@@ -961,6 +1008,7 @@ public final class Atlas implements AtlasCommandHandler
         final long deadSessionId = sessionId[dead];
         sessionId[dead] = 0;
         bound[dead] = false;
+        timeDilationPerMille[dead] = REAL_TIME_PER_MILLE;
         updateCounters();
         decisions.onServerRetired(dead, deadSessionId, failOver);
 
@@ -1005,7 +1053,11 @@ public final class Atlas implements AtlasCommandHandler
                 territoryServer[t] = NO_SERVER;
                 territoryCount[dead]--;
                 decisions.onTerritoryFreed(t, dead, deadSessionId);
-                final int survivor = failOver ? leastLoadedSurvivor() : NO_SERVER;
+                // a territory with no box (a spare not in use, or merged away) has nothing to fail over: it stays
+                // free for its own server's next session, which takes it on joining (else a retired spare server
+                // started again for the next split would find its territory held by a survivor, never be idle,
+                // and be retired again at once: no split after the first split and merge)
+                final int survivor = failOver && !territories.isEmpty(t) ? leastLoadedSurvivor() : NO_SERVER;
                 if (NO_SERVER != survivor)
                 {
                     grant(t, survivor);

@@ -116,7 +116,8 @@ public final class AtlasCommandAdapter extends AtlasRingReader
                         d.playerCount(),
                         d.tickTimeP50Ns(),
                         d.tickTimeMaxNs(),
-                        d.cpuLoad());
+                        d.cpuLoad(),
+                        d.timeDilationPerMille());
                 }
                 break;
 

@@ -98,7 +98,8 @@ public class AtlasCommandEncoder implements AtlasCommandHandler
         final int playerCount,
         final long tickTimeP50Ns,
         final long tickTimeMaxNs,
-        final float cpuLoad)
+        final float cpuLoad,
+        final int timeDilationPerMille)
     {
         final int offset = writer.claim(HEADER_LENGTH + ServerLoadEncoder.BLOCK_LENGTH);
         serverLoad.wrapAndApplyHeader(writer.buffer(), offset, header)
@@ -109,7 +110,8 @@ public class AtlasCommandEncoder implements AtlasCommandHandler
             .playerCount(playerCount)
             .tickTimeP50Ns(tickTimeP50Ns)
             .tickTimeMaxNs(tickTimeMaxNs)
-            .cpuLoad(cpuLoad);
+            .cpuLoad(cpuLoad)
+            .timeDilationPerMille(timeDilationPerMille);
         writer.commit();
     }
 

@@ -30,6 +30,9 @@ public interface AtlasCommandHandler
 
     /**
      * A server's load report.
+     *
+     * @param timeDilationPerMille game time per real time of the server's simulation in 1/1000 (1000 = real time):
+     *                             below 1000 the server is overloaded beyond what its tick time shows.
      */
     void onServerLoad(
         long nowNs,
@@ -39,7 +42,8 @@ public interface AtlasCommandHandler
         int playerCount,
         long tickTimeP50Ns,
         long tickTimeMaxNs,
-        float cpuLoad);
+        float cpuLoad,
+        int timeDilationPerMille);
 
     /**
      * Liveness of one server session as the layer sees it, sent for every active session just before each

@@ -140,10 +140,12 @@ public final class AtlasCommandPublisher implements AtlasCommandHandler, AutoClo
         final int playerCount,
         final long tickTimeP50Ns,
         final long tickTimeMaxNs,
-        final float cpuLoad)
+        final float cpuLoad,
+        final int timeDilationPerMille)
     {
         encoder.onServerLoad(
-            nowNs, serverIndex, sessionId, entityCount, playerCount, tickTimeP50Ns, tickTimeMaxNs, cpuLoad);
+            nowNs, serverIndex, sessionId, entityCount, playerCount, tickTimeP50Ns, tickTimeMaxNs, cpuLoad,
+            timeDilationPerMille);
     }
 
     @Override

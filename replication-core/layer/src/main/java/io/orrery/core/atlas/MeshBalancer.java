@@ -13,7 +13,12 @@ import org.agrona.collections.IntArrayList;
  * <p>
  * Cost model ({@code load-weights} in the {@link ShardConfig}): a territory costs a base, plus a weight per player,
  * per NPC and per ship (a zone entity) whose territory it is, an aggregate (a ship with its crew) counted where its
- * top-level ancestor is, so it moves as one; a server's cost is the sum of its territories'.
+ * top-level ancestor is, so it moves as one; a server's cost is the sum of its territories', divided by its time
+ * dilation factor (its last {@code LoadReport.timeDilationPerMille} / 1000). A server that dilates time is overloaded
+ * beyond what its tick time shows (it keeps its tick time by simulating only a fraction of its slots), so at 0.5 it
+ * counts as twice its entities' cost: the borders move away from it and, above its high-water mark, it is split. The
+ * same factor scales a strip's predicted transfer, so a dilated server also takes less on. A server back at real
+ * time (1000, also every new session) counts its entities' cost alone.
  * <p>
  * Each pass, for each border whose two servers differ by more than a dead band (a tenth of their sum, at least the
  * base weight): the border moves toward the heavier side by the border's current step, which starts at the maximum
@@ -30,7 +35,8 @@ import org.agrona.collections.IntArrayList;
  * a server above its high-water mark for {@link #SPLIT_AFTER_PASSES} passes in a row, when moving borders did not
  * relieve it, has its costliest box territory split at the cost median of its entities along the axis where they
  * are spread widest, the far half given to an empty spare territory whose server is connected and idle; with no
- * such server, Atlas asks the fleet for one ({@link #wantedServer()}). A server below its low-water mark
+ * such server, Atlas asks the fleet for one ({@link #wantedServer()}). A server Atlas asked the fleet to retire is never
+ * the spare of a split, even while it is still connected: the fleet is stopping it. A server below its low-water mark
  * ({@link #LOW_WATER} of its capacity) for {@link #MERGE_AFTER_PASSES} passes, holding one box territory, hands it
  * to a neighbour that shares a whole face with it (the union is a box) and can take its cost, unless that would
  * leave fewer than {@code fleet-min} servers with a territory; once it holds nothing, Atlas lets the fleet retire
@@ -60,8 +66,13 @@ final class MeshBalancer
     private final boolean[] territorySpare;
     private final double[] territoryCost;
     private final double[] serverCost;
+    /**
+     * Per server: its time dilation factor (game time per real time, 0..1] at this pass.
+     */
+    private final double[] serverFactor;
     private final int[] passesAbove;
     private final int[] passesBelow;
+    private final boolean[] retiring;
 
     /**
      * Per border (territory pair and axis, as {@code low * count * 3 + high * 3 + axis}): its step and last
@@ -84,9 +95,14 @@ final class MeshBalancer
     private double[] entityWeight = new double[1024];
     private long bordersMoved;
 
-    MeshBalancer(final ShardConfig config, final TerritoryMap map)
+    /**
+     * @param retiring per server (by index): whether Atlas asked the fleet to retire its session (Atlas's array, read
+     *                 on every pass): such a server is on its way out and never the spare of a split.
+     */
+    MeshBalancer(final ShardConfig config, final TerritoryMap map, final boolean[] retiring)
     {
         this.map = map;
+        this.retiring = retiring;
         for (int i = 0; i < weights.length; i++)
         {
             weights[i] = config.loadWeight(i);
@@ -113,6 +129,7 @@ final class MeshBalancer
             }
         }
         serverCost = new double[serverIds.length];
+        serverFactor = new double[serverIds.length];
         passesAbove = new int[serverIds.length];
         passesBelow = new int[serverIds.length];
         stepMm = new long[count * count * 3];
@@ -229,10 +246,15 @@ final class MeshBalancer
      *
      * @param territoryServer each territory's server index, or {@link Atlas#NO_SERVER}.
      * @param active          whether each server has a live session.
+     * @param dilationPerMille  each server's time dilation in 1/1000 (1..1000; 1000 = real time).
      * @return borders moved; the territories changed are in {@link #moved()}.
      */
-    int decide(final int[] territoryServer, final boolean[] active)
+    int decide(final int[] territoryServer, final boolean[] active, final int[] dilationPerMille)
     {
+        for (int s = 0; s < serverFactor.length; s++)
+        {
+            serverFactor[s] = Math.max(1, Math.min(1000, dilationPerMille[s])) / 1000.0;
+        }
         java.util.Arrays.fill(territoryCost, 0);
         java.util.Arrays.fill(serverCost, 0);
         for (int t = 0; t < territoryCost.length; t++)
@@ -248,7 +270,7 @@ final class MeshBalancer
             final int server = territoryServer[t];
             if (Atlas.NO_SERVER != server)
             {
-                serverCost[server] += territoryCost[t];
+                serverCost[server] += territoryCost[t] / serverFactor[server];
             }
         }
 
@@ -277,6 +299,7 @@ final class MeshBalancer
             final int direction = diff > 0 ? -1 : 1; // the heavier low side shrinks: the plane moves down
             final int giver = diff > 0 ? low : high;
             final int receiverServer = diff > 0 ? highServer : lowServer;
+            final int giverServer = diff > 0 ? lowServer : highServer;
             if (!sharesFace(low, high, b % 3))
             {
                 continue; // a move of another border this pass changed these boxes (a corner of four)
@@ -290,7 +313,7 @@ final class MeshBalancer
             {
                 step = Math.min(maxStepMm, step << 1); // moving on the same way: follow a crowd that moves
             }
-            if (move(b, low, high, giver, direction, step, Math.abs(diff), receiverServer, lowServer, highServer))
+            if (move(b, low, high, giver, direction, step, Math.abs(diff), giverServer, receiverServer))
             {
                 work++;
             }
@@ -401,7 +424,8 @@ final class MeshBalancer
     }
 
     /**
-     * @return an empty spare territory granted to a connected server that holds no box, or -1.
+     * @return an empty spare territory granted to a connected server that holds no box and that Atlas has not asked
+     * the fleet to retire (the fleet may be stopping it: entities split onto it would fail over when it goes), or -1.
      */
     private int idleSpare(final int[] territoryServer, final boolean[] active)
     {
@@ -409,7 +433,7 @@ final class MeshBalancer
         {
             final int server = territoryServer[t];
             if (territorySpare[t] && map.isEmpty(t) && Atlas.NO_SERVER != server && active[server] &&
-                !holdsBox(territoryServer, server))
+                !retiring[server] && !holdsBox(territoryServer, server))
             {
                 return t;
             }
@@ -537,7 +561,8 @@ final class MeshBalancer
             final int neighbour = territoryServer[to];
             if (to == from || map.isZone(to) || map.isEmpty(to) || Atlas.NO_SERVER == neighbour ||
                 neighbour == server || !active[neighbour] ||
-                serverCost[neighbour] + territoryCost[from] - weights[WEIGHT_BASE] > highWaterCost)
+                serverCost[neighbour] + (territoryCost[from] - weights[WEIGHT_BASE]) / serverFactor[neighbour] >
+                highWaterCost)
             {
                 continue;
             }
@@ -576,9 +601,8 @@ final class MeshBalancer
         final int direction,
         final long firstStep,
         final double absDiff,
-        final int receiverServer,
-        final int lowServer,
-        final int highServer)
+        final int giverServer,
+        final int receiverServer)
     {
         final int axis = b % 3;
         final long plane = map.max(low, axis);
@@ -590,14 +614,16 @@ final class MeshBalancer
                 continue; // a box would vanish
             }
             final double transfer = strip(giver, axis, Math.min(plane, next), Math.max(plane, next));
-            if (Math.abs(absDiff - 2 * transfer) < absDiff && serverCost[receiverServer] + transfer <= highWaterCost)
+            final double relief = transfer / serverFactor[giverServer];
+            final double burden = transfer / serverFactor[receiverServer];
+            if (Math.abs(absDiff - relief - burden) < absDiff && serverCost[receiverServer] + burden <= highWaterCost)
             {
                 map.face(low, axis, true, next);
                 map.face(high, axis, false, next);
                 territoryCost[giver] -= transfer;
                 territoryCost[giver == low ? high : low] += transfer;
-                serverCost[giver == low ? lowServer : highServer] -= transfer;
-                serverCost[receiverServer] += transfer;
+                serverCost[giverServer] -= relief;
+                serverCost[receiverServer] += burden;
                 stepMm[b] = step;
                 lastDirection[b] = direction;
                 addMoved(low);

@@ -782,10 +782,27 @@ public final class ServerMesh implements AtlasDecisionHandler
 
     /**
      * The releasing server's final state of a handoff is in the cache: its writes are refused from now, Atlas told.
+     * With no handoff in flight (Atlas abandoned it when its target's session ended, and the release crossed that)
+     * the server gave the entity up: it has no authority, its input is held, and Atlas assigns it again from the
+     * cache. Input forwarded to it after its release (the abandonment had resumed forwarding) was dropped, not
+     * applied: nothing above its final last applied input is its claim any more, so the next authority is given all
+     * of it, once.
      */
     void onReleased(final ServerConnection sender, final int slot, final long epoch)
     {
-        handoffReleased[slot] = true;
+        if (NO_SERVER == handoffTarget[slot])
+        {
+            setOwner(slot, NO_SERVER);
+            final InputRing ring = inputs.ring(store.entityId(slot));
+            if (null != ring)
+            {
+                ring.claim(0, store.lastAppliedInputSequence(slot));
+            }
+        }
+        else
+        {
+            handoffReleased[slot] = true;
+        }
         atlas.onStreamOut(nowNs, sender.index, sender.serverSessionId, store.entityId(slot), epoch);
     }
 
@@ -825,7 +842,7 @@ public final class ServerMesh implements AtlasDecisionHandler
         sender.reportedEntityCount = entityCount;
         sender.reportedCpuLoad = cpuLoad;
         atlas.onServerLoad(nowNs, sender.index, sender.serverSessionId, entityCount, playerCount, tickTimeP50Ns,
-            tickTimeMaxNs, cpuLoad);
+            tickTimeMaxNs, cpuLoad, timeDilationPerMille);
     }
 
     // ------------------------------------------------------------------ removal

@@ -73,9 +73,10 @@ final class ServerWrites
             final long lastApplied = entity.lastAppliedInputSequence();
 
             final int slot = store.slotOf(entityId);
+            // no handoff in flight: a release that crossed the abandonment of its handoff (its target's session
+            // ended); still the authority's final state, so it is kept (ServerMesh#onReleased)
             if (EntityStore.NULL_SLOT == slot || mesh.reportedCreatedSeq[slot] != store.createdSeq(slot) ||
-                Atlas.NO_SERVER == mesh.handoffTarget[slot] || mesh.handoffReleased[slot] ||
-                mesh.owner[slot] != sender.index || epoch != store.authorityEpoch(slot))
+                mesh.handoffReleased[slot] || mesh.owner[slot] != sender.index || epoch != store.authorityEpoch(slot))
             {
                 entity.skipComponentState();
                 onRejectedWrite(sender, entityId, slot, epoch, EntityStreamOutDecoder.TEMPLATE_ID);

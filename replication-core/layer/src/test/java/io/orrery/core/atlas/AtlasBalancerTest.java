@@ -6,12 +6,8 @@ package io.orrery.core.atlas;
 import io.aeron.Counter;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.EntityIdSpace;
-import org.agrona.concurrent.UnsafeBuffer;
-import org.agrona.concurrent.status.CountersManager;
-import org.agrona.concurrent.status.CountersReader;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -120,17 +116,7 @@ class AtlasBalancerTest
     @Test
     void shouldSplitALoadedServerWithASpareAskedOfTheFleetThenMergeItBackWhenTheLoadGoes()
     {
-        decisions.clear();
-        counters = newCounters();
-        final Atlas atlas = new Atlas(ShardConfig.parse(String.join("\n",
-            "servers 1,2,3",
-            "territory 1 server 1 box -inf -inf -inf 0 inf inf",
-            "territory 2 server 2 box 0 -inf -inf inf inf inf",
-            "territory 3 server 3 spare",
-            "balance 1000 8 0.5",
-            "load-weights 1 1 0.5 2",
-            "server-capacity 40",
-            "fleet-min 2"), "spare.shard"), 64, 0, counters, new AtlasStateMachineTest.RecordingDecisions(decisions));
+        final Atlas atlas = newSpareAtlas();
         joinBoth(atlas);
         for (int i = 0; i < 100; i++)
         {
@@ -186,6 +172,121 @@ class AtlasBalancerTest
             boxes += atlas.territoryFace(t, 0, true) > atlas.territoryFace(t, 0, false) ? 1 : 0;
         }
         assertEquals(2, boxes, "two territories left with a box");
+    }
+
+    @Test
+    void shouldMoveTheBorderAwayFromAServerThatDilatesTimeAndStopOnceItIsBackAtRealTime()
+    {
+        final Atlas atlas = newAtlas("400");
+        joinBoth(atlas);
+        for (int i = 0; i < 40; i++)
+        {
+            final long x = i < 20 ? -(i + 1) * 1000L : (i - 19) * 1000L; // 20 players on each side of x = 0
+            atlas.onEntityAdded(player(i), i, 0, false, x, 0, 0, 0);
+        }
+        for (int second = 0; second < 3; second++)
+        {
+            passSecond(atlas);
+            settleHandoffs(atlas);
+        }
+        assertEquals(0, atlas.bordersMoved(), "balanced at real time");
+        assertEquals(21.0, atlas.serverCost(0), 1e-9);
+
+        // server 1 falls behind and runs at half speed: its 20 players cost as much as 40
+        atlas.onServerLoad(nowNs, 0, S1, 20, 20, 10 * MS, 20 * MS, 0.9f, 500);
+        assertEquals(500, atlas.timeDilationPerMille(0));
+        decisions.clear();
+        passSecond(atlas);
+        assertTrue(atlas.territoryFace(0, 0, true) < 0, "the first pass moves the border: " + decisions);
+        assertEquals(2.0 * (1 + playersBelow(atlas.territoryFace(0, 0, true))), atlas.serverCost(0), 1e-9,
+            "its cost is its entities' cost (base included) divided by 0.5");
+        for (int second = 0; second < 10; second++)
+        {
+            settleHandoffs(atlas);
+            passSecond(atlas);
+        }
+        settleHandoffs(atlas);
+        final long plane = atlas.territoryFace(0, 0, true);
+        assertTrue(plane < 0, "the border moved into the dilated server's side: " + plane);
+        assertTrue(atlas.entityCount(0) < 20, "the dilated server handed players over: " + atlas.entityCount(0));
+        final double one = atlas.serverCost(0);
+        final double two = atlas.serverCost(1);
+        assertTrue(Math.abs(one - two) <= 0.1 * (one + two) + 1, "balanced counting the dilation: " + one + " / " +
+            two);
+
+        // back at real time, it is treated as before: its cost is its entities' again, and the border moves back
+        atlas.onServerLoad(nowNs, 0, S1, 12, 12, 10 * MS, 20 * MS, 0.4f, 1000);
+        passSecond(atlas);
+        assertEquals(1.0 + playersBelow(atlas.territoryFace(0, 0, true)), atlas.serverCost(0), 1e-9);
+        for (int second = 0; second < 10; second++)
+        {
+            settleHandoffs(atlas);
+            passSecond(atlas);
+        }
+        settleHandoffs(atlas);
+        assertTrue(atlas.territoryFace(0, 0, true) > plane, "the border moved back toward the balance at real time");
+        assertTrue(Math.abs(atlas.serverCost(0) - atlas.serverCost(1)) <=
+            0.1 * (atlas.serverCost(0) + atlas.serverCost(1)) + 1);
+    }
+
+    @Test
+    void shouldSplitAServerThatDilatesTimeBelowItsHighWaterMarkByEntityCost()
+    {
+        final Atlas dilated = splitCandidate(500);
+        assertEquals(1, dilated.splits(), "a server at 0.5 counts twice its cost: above its high-water mark");
+        assertTrue(dilated.entityCount(2) > 0, "the spare simulates part of it: " + dilated.entityCount(2));
+        assertEquals(1, counters[OrreryCounter.TERRITORY_SPLITS.id()].get());
+
+        final Atlas realTime = splitCandidate(1000);
+        assertEquals(0, realTime.splits(), "the same load at real time is below the high-water mark");
+        assertTrue(!decisions.contains("wanted 2"), "no spare asked for: " + decisions);
+        assertEquals(0, realTime.entityCount(2));
+    }
+
+    /**
+     * @return players of {@link #shouldMoveTheBorderAwayFromAServerThatDilatesTimeAndStopOnceItIsBackAtRealTime} below
+     * a plane on x.
+     */
+    private static int playersBelow(final long planeMm)
+    {
+        int count = 0;
+        for (int i = 0; i < 40; i++)
+        {
+            final long x = i < 20 ? -(i + 1) * 1000L : (i - 19) * 1000L;
+            count += x < planeMm ? 1 : 0;
+        }
+        return count;
+    }
+
+    /**
+     * Server 1 holds 30 players (cost 31 with the base), server 2 just as many, capacity 40 (high water 34): server 2
+     * can take at most 3 more, and neither is above its mark unless it dilates time. Spare server 3 joins when Atlas
+     * asks the fleet for it.
+     */
+    private Atlas splitCandidate(final int dilationPerMille)
+    {
+        final Atlas atlas = newSpareAtlas();
+        joinBoth(atlas);
+        for (int i = 0; i < 60; i++)
+        {
+            final long x = i < 30 ? -(i + 1) * 1000L : (i - 29) * 1000L;
+            atlas.onEntityAdded(player(i), i, 0, false, x, 0, 0, 0);
+        }
+        atlas.onServerLoad(nowNs, 0, S1, 30, 30, 10 * MS, 20 * MS, 0.9f, dilationPerMille);
+        boolean started = false;
+        for (int second = 0; second < 8; second++)
+        {
+            passSecond(atlas);
+            settleHandoffs(atlas);
+            if (!started && decisions.contains("wanted 2"))
+            {
+                started = true;
+                atlas.onServerJoined(nowNs, 2, 303, 0); // the fleet started the spare
+            }
+        }
+        passSecond(atlas);
+        settleHandoffs(atlas);
+        return atlas;
     }
 
     @Test
@@ -271,24 +372,33 @@ class AtlasBalancerTest
         return id;
     }
 
+    /**
+     * Servers 1 and 2 split the world at x = 0, spare server 3, capacity 40 (high water 34).
+     */
+    private Atlas newSpareAtlas()
+    {
+        decisions.clear();
+        counters = newCounters();
+        return new Atlas(ShardConfig.parse(String.join("\n",
+            "servers 1,2,3",
+            "territory 1 server 1 box -inf -inf -inf 0 inf inf",
+            "territory 2 server 2 box 0 -inf -inf inf inf inf",
+            "territory 3 server 3 spare",
+            "balance 1000 8 0.5",
+            "load-weights 1 1 0.5 2",
+            "server-capacity 40",
+            "fleet-min 2"), "spare.shard"), 64, 0, counters, new AtlasStateMachineTest.RecordingDecisions(decisions));
+    }
+
+    private static Counter[] newCounters()
+    {
+        return AtlasStateMachineTest.newCounters();
+    }
+
     private Atlas newAtlas(final String capacity)
     {
         counters = newCounters();
         return new Atlas(ShardConfig.parse(String.format(BALANCED, capacity), "balanced.shard"), 64, 0, counters,
             new AtlasStateMachineTest.RecordingDecisions(decisions));
-    }
-
-    private static Counter[] newCounters()
-    {
-        final int count = OrreryCounter.values().length;
-        final CountersManager manager = new CountersManager(
-            new UnsafeBuffer(ByteBuffer.allocateDirect(count * CountersReader.METADATA_LENGTH * 2)),
-            new UnsafeBuffer(ByteBuffer.allocateDirect(count * CountersReader.COUNTER_LENGTH * 2)));
-        final Counter[] counters = new Counter[count];
-        for (final OrreryCounter c : OrreryCounter.values())
-        {
-            counters[c.id()] = new Counter(manager, manager.allocate(c.label()));
-        }
-        return counters;
     }
 }

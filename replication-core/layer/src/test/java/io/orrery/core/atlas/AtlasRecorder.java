@@ -73,7 +73,8 @@ final class AtlasRecorder implements AtlasCommandHandler, AtlasDecisionHandler
             v.nextInt(),
             v.nextLong(),
             v.nextLong(),
-            v.nextFloat());
+            v.nextFloat(),
+            v.nextInt());
         decisions.onServerRetired(v.nextInt(), v.nextLong(), flag);
         commands.onServerSeen(v.nextInt(), v.nextLong(), v.nextLong(), flag);
         decisions.onAuthorityAssigned(v.nextLong(), v.nextLong(), v.nextInt(), v.nextLong(), v.nextInt(), v.nextLong());
@@ -134,7 +135,8 @@ final class AtlasRecorder implements AtlasCommandHandler, AtlasDecisionHandler
         final int playerCount,
         final long tickTimeP50Ns,
         final long tickTimeMaxNs,
-        final float cpuLoad)
+        final float cpuLoad,
+        final int timeDilationPerMille)
     {
         command(
             "onServerLoad",
@@ -145,7 +147,8 @@ final class AtlasRecorder implements AtlasCommandHandler, AtlasDecisionHandler
             playerCount,
             tickTimeP50Ns,
             tickTimeMaxNs,
-            cpuLoad);
+            cpuLoad,
+            timeDilationPerMille);
     }
 
     @Override

@@ -69,11 +69,12 @@ class AtlasRingsAllocationTest
             final int playerCount,
             final long tickTimeP50Ns,
             final long tickTimeMaxNs,
-            final float cpuLoad)
+            final float cpuLoad,
+            final int timeDilationPerMille)
         {
             calls++;
             sum += nowNs + serverIndex + sessionId + entityCount + playerCount + tickTimeP50Ns + tickTimeMaxNs +
-                Float.floatToRawIntBits(cpuLoad);
+                Float.floatToRawIntBits(cpuLoad) + timeDilationPerMille;
         }
 
         @Override
@@ -378,7 +379,7 @@ class AtlasRingsAllocationTest
         {
             case 0 -> proxy.onServerJoined(v, i, v + 1, v + 2);
             case 1 -> proxy.onServerFailed(v, i, v + 1);
-            case 2 -> proxy.onServerLoad(v, i, v + 1, i + 2, i + 3, v + 4, v + 5, i * 0.5f);
+            case 2 -> proxy.onServerLoad(v, i, v + 1, i + 2, i + 3, v + 4, v + 5, i * 0.5f, 1000 - i);
             case 3 -> proxy.onServerSeen(i, v, v + 1, 0 == (i & 2));
             case 4 -> proxy.onTick(v, v + 1, v + 2, 0 == (i & 4));
             case 5 -> proxy.onEntityAdded(v, v + 1, v + 2, 0 == (i & 2), v + 3, v + 4, v + 5, v + 6);

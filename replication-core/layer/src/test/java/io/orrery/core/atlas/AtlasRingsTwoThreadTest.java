@@ -112,7 +112,8 @@ class AtlasRingsTwoThreadTest
             final int playerCount,
             final long tickTimeP50Ns,
             final long tickTimeMaxNs,
-            final float cpuLoad)
+            final float cpuLoad,
+            final int timeDilationPerMille)
         {
             check(-1);
         }

@@ -262,7 +262,7 @@ class AtlasStateMachineTest
         decisions.clear();
 
         atlas.onServerFailed(nowNs, 0, S1);
-        atlas.onServerLoad(nowNs, 0, S1, 5, 1, 1, 1, 0.5f);
+        atlas.onServerLoad(nowNs, 0, S1, 5, 1, 1, 1, 0.5f, 1000);
         atlas.onEntityMoved(ENTITY, INCARNATION + 1, 0, 10_000, 0, 0);
         atlas.onEntityRemoved(ENTITY, INCARNATION + 1);
         atlas.onServerJoined(nowNs, 7, 404, 0); // no such server
@@ -288,6 +288,34 @@ class AtlasStateMachineTest
         assertEquals("abandoned " + ENTITY + "/" + INCARNATION + " orphaned=false", decisions.get(1));
         assertFalse(atlas.isHandingOff(ENTITY));
         assertEquals(1, atlas.authorityOf(ENTITY), "the releasing server had not released it: it keeps it");
+    }
+
+    @Test
+    void shouldAssignAgainFromTheCacheWhenAReleaseCrossesTheAbandonmentOfItsHandoff()
+    {
+        joinBoth();
+        atlas.onEntityAdded(ENTITY, INCARNATION, 0, false, -10_000, 0, 0, 0);
+        atlas.onEntityMoved(ENTITY, INCARNATION, 0, 10_000, 0, 0);
+        tick();
+        atlas.onServerFailed(nowNs, 1, S2); // the target dies before server 1's release arrives: server 1 keeps it
+        assertEquals(1, atlas.authorityOf(ENTITY));
+        decisions.clear();
+
+        atlas.onStreamOut(nowNs, 0, S1, ENTITY, 1); // ... but server 1 had released it already: nobody simulates it
+        assertEquals(List.of("cleared " + ENTITY + "/" + INCARNATION), decisions);
+        assertEquals(0, atlas.authorityOf(ENTITY));
+        decisions.clear();
+
+        tick(); // server 1 now holds both territories: it gets the entity again, from the cache, at a new epoch
+        assertEquals(List.of("assigned " + ENTITY + "/" + INCARNATION + " to 0/" + S1 + " territory 2 epoch 2"),
+            decisions);
+        assertEquals(1, atlas.authorityOf(ENTITY));
+        decisions.clear();
+
+        atlas.onStreamOut(nowNs, 0, S1, ENTITY, 1); // a copy of the old release changes nothing
+        tick();
+        assertTrue(decisions.isEmpty(), decisions.toString());
+        assertEquals(1, atlas.authorityOf(ENTITY));
     }
 
     @Test
@@ -326,7 +354,7 @@ class AtlasStateMachineTest
                 }
                 quiet.onServerSeen(0, S1, nowNs, true);
                 quiet.onServerSeen(1, S2, nowNs, true);
-                quiet.onServerLoad(nowNs, 0, S1, 500, 0, 1, 2, 0.1f);
+                quiet.onServerLoad(nowNs, 0, S1, 500, 0, 1, 2, 0.1f, 1000);
                 quiet.onTick(nowNs, t, 0, true);
             }
             final long allocated = threads.getCurrentThreadAllocatedBytes() - before;
@@ -418,7 +446,7 @@ class AtlasStateMachineTest
         return new Atlas(ShardConfig.loadResource("shards/two-servers.shard"), 64, 0, counters, decisions);
     }
 
-    private static Counter[] newCounters()
+    static Counter[] newCounters()
     {
         final int count = OrreryCounter.values().length;
         final CountersManager manager = new CountersManager(

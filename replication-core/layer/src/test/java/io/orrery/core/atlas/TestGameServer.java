@@ -13,19 +13,23 @@ import io.orrery.wire.codec.RejectReason;
 /**
  * A minimal game server simulation over a real {@link ServerLink}: it applies each forwarded input at once as a
  * velocity (speed x move) and echoes its sequence, integrates positions each tick and writes every owned entity's
- * state with its epoch. It counts every input it applies by sequence into a shared array, so a test can prove each
- * input was applied exactly once across servers. Pre-sized arrays: no allocation per input or tick.
+ * state with its epoch. It counts every input it applies by sequence into a shared array (and, optionally, per
+ * player), so a test can prove each input was applied exactly once across servers. Pre-sized arrays: no allocation per input or tick.
  * <p>
  * Threading: the test thread only.
  */
 final class TestGameServer implements ServerListener
 {
-    static final int MAX_ENTITIES = 64;
+    static final int MAX_ENTITIES = 512;
     static final long MM = 1000;
 
     final int serverId;
     final double speedMps;
     final int[] appliedBySequence;
+    /**
+     * Optional, shared between servers: inputs applied per player entity id (below its length) and sequence.
+     */
+    int[][] appliedByPlayer;
     ServerLink link;
 
     final long[] ids = new long[MAX_ENTITIES];
@@ -221,6 +225,10 @@ final class TestGameServer implements ServerListener
         if (null != appliedBySequence && inputSequence < appliedBySequence.length)
         {
             appliedBySequence[(int)inputSequence]++;
+        }
+        if (null != appliedByPlayer && entityId < appliedByPlayer.length && inputSequence < appliedByPlayer[0].length)
+        {
+            appliedByPlayer[(int)entityId][(int)inputSequence]++;
         }
     }
 
