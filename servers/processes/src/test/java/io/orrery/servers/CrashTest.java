@@ -40,10 +40,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Crash test: a child JVM ({@link CrashWorkload}) runs Scribe over RocksDB (and over PostgreSQL, group-committing)
- * and prints every acknowledged operation and every durable world generation; the test kills it with SIGKILL at seeded random moments, many times, and after
- * each kill opens the store and checks that every acknowledged stow, unstow, grant and wallet change is there
- * (replaying its operation id returns {@code DUPLICATE} with the acknowledged outcome), every granted item is in
- * exactly one store, and the world is at least at the last durable generation printed.
+ * and prints every acknowledged operation and every durable world generation; the test kills it with SIGKILL at
+ * seeded random moments, many times, and after each kill opens the store and checks that every acknowledged stow,
+ * unstow, grant and wallet change is there (replaying its operation id returns {@code DUPLICATE} with the
+ * acknowledged outcome), every granted item is in exactly one store, and the world is at least at the last durable
+ * generation printed.
  */
 @Tag("system")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
