@@ -11,7 +11,8 @@
 #   perf/scripts/shard-transfer.sh [BOTS] [REPETITIONS]      (builds the classes and the class path itself)
 # MODE: two-schema (default: both graphs in schemas of the PostgreSQL database, stow/unstow one transaction) or outbox
 # (RocksDB graphs, the Global store in PostgreSQL through the outbox); EVERY (default 2s); DURATION (s, default 40);
-# RAMP (bots/s, default 20); SWARM_ARGS (extra BotSwarmMain options, e.g. "--max-joins-in-flight 4").
+# RAMP (bots/s, default 20); SWARM_ARGS (extra BotSwarmMain options, e.g. "--max-joins-in-flight 4"); LAYER_OPTS (extra
+# JVM options of the two layers, e.g. "-Dorrery.scribe.group.commit=false" to run Scribe without group commit).
 set -euo pipefail
 BOTS=${1:-50}
 REPS=${2:-1}
@@ -20,6 +21,7 @@ EVERY=${EVERY:-2s}
 DURATION=${DURATION:-40}
 RAMP=${RAMP:-20}
 SWARM_ARGS=${SWARM_ARGS:-}
+LAYER_OPTS=${LAYER_OPTS:-}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/orrery-shard-transfer.XXXXXX)
 chmod 755 "$WORK"
@@ -51,7 +53,7 @@ for rep in $(seq 1 "$REPS"); do
     else
       STORE="postgres:$JDBC&currentSchema=shard_$s,transfer_global"
     fi
-    $JAVA -Xmx1g -cp "$CP" io.orrery.servers.ReplicationLayerServer --store="$STORE" --npcs=50 \
+    $JAVA -Xmx1g $LAYER_OPTS -cp "$CP" io.orrery.servers.ReplicationLayerServer --store="$STORE" --npcs=50 \
       --max-sessions=$((BOTS + 64)) --report-interval-s=10 --shard-directory="$SHARDS" --shard-name="shard-$s" \
       > "$DIR/layer-$s.log" 2>&1 &
     LAYERS+=($!)

@@ -330,7 +330,7 @@ public final class PostgresGlobalStore implements GlobalStore
         final PostgresSession session, final Connection c, final PreparedStatement call, final StowOperation op)
         throws SQLException
     {
-        c.setAutoCommit(true);
+        session.beginAutoCommit(c);
         try (ResultSet rows = call.executeQuery())
         {
             rows.next();
@@ -380,7 +380,7 @@ public final class PostgresGlobalStore implements GlobalStore
     private void runBalanceChange(final Connection c, final PreparedStatement change, final WalletOperation op)
         throws SQLException
     {
-        c.setAutoCommit(true);
+        session.beginAutoCommit(c);
         try (ResultSet rows = change.executeQuery())
         {
             rows.next();

@@ -350,7 +350,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
                 removeNodes.executeUpdate();
             }
 
-            c.commit();
+            session.commit(c);
         }
         catch (final SQLException ex)
         {
@@ -485,7 +485,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
             unstow.setLong(3, op.ownerPlayerId);
             unstow.setLong(4, targetId);
             bindNodeFields(unstow, 5, op.node);
-            c.setAutoCommit(true);
+            session.beginAutoCommit(c);
             try (ResultSet rows = unstow.executeQuery())
             {
                 rows.next();
@@ -521,6 +521,44 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         {
             throw session.failed("unstow " + op.operationId, ex);
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Here: world batches and operations of the group run on the one connection in one transaction (BEGIN travels
+     * with the first statement), and {@link #commitGroup()} is the one COMMIT: one flush of the WAL for the group.
+     */
+    @Override
+    public boolean supportsGroupCommit()
+    {
+        return true;
+    }
+
+    @Override
+    public void beginGroup()
+    {
+        session.ensureOpen();
+        session.beginGroup();
+    }
+
+    @Override
+    public void commitGroup()
+    {
+        try
+        {
+            session.commitGroup();
+        }
+        catch (final SQLException ex)
+        {
+            throw session.failed("group commit", ex);
+        }
+    }
+
+    @Override
+    public void abortGroup()
+    {
+        session.abortGroup();
     }
 
     @Override

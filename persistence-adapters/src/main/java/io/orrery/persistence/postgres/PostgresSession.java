@@ -40,6 +40,7 @@ final class PostgresSession implements AutoCloseable
     private final String name;
     private final Setup setup;
     private Connection connection;
+    private boolean grouped;
     private int generation;
     private boolean closed;
 
@@ -139,12 +140,87 @@ final class PostgresSession implements AutoCloseable
     }
 
     /**
+     * Group mode: the calls of a group run in one transaction, committed by {@link #commitGroup()}; a call that would
+     * commit, or run in autocommit, leaves its work in the open transaction instead.
+     */
+    void beginGroup()
+    {
+        grouped = true;
+    }
+
+    boolean isGrouped()
+    {
+        return grouped;
+    }
+
+    /**
+     * Commit the group's transaction and leave group mode.
+     */
+    void commitGroup() throws SQLException
+    {
+        grouped = false;
+        final Connection c = connection;
+        if (null == c)
+        {
+            throw new SQLException("connection lost within a group: the group was rolled back", "08003");
+        }
+        c.commit();
+    }
+
+    /**
+     * Roll back the group's transaction, if any, and leave group mode; a connection that cannot roll back is dropped.
+     */
+    void abortGroup()
+    {
+        grouped = false;
+        final Connection c = connection;
+        if (null != c)
+        {
+            try
+            {
+                c.rollback();
+            }
+            catch (final SQLException ex)
+            {
+                disconnect();
+            }
+        }
+    }
+
+    /**
+     * Commit the call's transaction, unless it is part of a group.
+     */
+    void commit(final Connection c) throws SQLException
+    {
+        if (!grouped)
+        {
+            c.commit();
+        }
+    }
+
+    /**
+     * A one-statement call (an operation function) in autocommit: the server commits it before it answers, one round
+     * trip; in a group it joins the group's transaction instead.
+     */
+    void beginAutoCommit(final Connection c) throws SQLException
+    {
+        if (!grouped)
+        {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /**
      * Back to explicit transactions after an autocommitted call (a flag in pgjdbc, no round trip). If that fails the
      * connection is dropped rather than left in autocommit, where a batch's statements would commit one by one; the
      * next call reconnects.
      */
     void endAutoCommit(final Connection c)
     {
+        if (grouped)
+        {
+            return;
+        }
         try
         {
             c.setAutoCommit(false);

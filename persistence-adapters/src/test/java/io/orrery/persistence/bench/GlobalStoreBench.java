@@ -33,11 +33,17 @@ import java.util.concurrent.TimeUnit;
  * either with both graphs in schemas of the database ({@code two-schema}: one transaction per operation) or with
  * embedded RocksDB graphs and the outbox ({@code outbox}). Each shard keeps {@code inFlight} operations outstanding
  * (as many players acting at once), each alternately stowing and unstowing its own item; the latency is offer →
- * completion polled. Every figure is measured {@code repetitions} times and the median reported. Run:
+ * completion polled. With {@code npcs=N} each shard also offers N world upserts every {@code tickMs} (a layer's
+ * write-behind of moving NPCs, so that operations meet pending world changes as they do in a layer);
+ * {@code groupCommit=on,off} measures with Scribe's group commit on and off, alternating within each repetition.
+ * Every figure is measured {@code repetitions} times and the median reported. Run:
  * <pre>
  *   mvn -q -B -Pbench -pl persistence-adapters -am verify -DskipTests \
  *       -Dorrery.bench.main=io.orrery.persistence.bench.GlobalStoreBench \
  *       -Dorrery.bench.args="repetitions=3 operations=2000 inFlight=4"
+ *   mvn -q -B -Pbench -pl persistence-adapters -am verify -DskipTests \
+ *       -Dorrery.bench.main=io.orrery.persistence.bench.GlobalStoreBench \
+ *       -Dorrery.bench.args="repetitions=3 operations=500 inFlight=1 npcs=50 sharing=two-schema groupCommit=off,on"
  * </pre>
  * Nothing here is asserted: the numbers are for perf reports.
  */
@@ -64,6 +70,10 @@ public final class GlobalStoreBench
         final int operations = Integer.parseInt(options.getOrDefault("operations", "2000"));
         final int inFlight = Integer.parseInt(options.getOrDefault("inFlight", "4"));
         final String[] sharings = options.getOrDefault("sharing", "two-schema,outbox").split(",");
+        final String[] groupModes = options.getOrDefault("groupCommit", "on").split(",");
+        final World world = new World(
+            Integer.parseInt(options.getOrDefault("npcs", "0")),
+            TimeUnit.MILLISECONDS.toNanos(Long.parseLong(options.getOrDefault("tickMs", "33"))));
 
         final EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
         PostgresServerSettings.recommended().forEach(builder::setServerConfig);
@@ -71,31 +81,42 @@ public final class GlobalStoreBench
         {
             final String server = postgres.getJdbcUrl("postgres", "postgres");
             System.out.printf("global store bench: 2 shards, %d stow/unstow per shard per run, %d in flight per " +
-                "shard, %d runs, embedded PostgreSQL 18 with fsync on, %s%n", operations, inFlight, repetitions,
+                "shard, %d world upserts per shard every %d ms, %d runs, embedded PostgreSQL 18 with fsync on, %s%n",
+                operations, inFlight, world.npcs, TimeUnit.NANOSECONDS.toMillis(world.tickNs), repetitions,
                 Runtime.version());
             for (final String sharing : sharings)
             {
-                final double[] p50 = new double[repetitions];
-                final double[] p99 = new double[repetitions];
-                final double[] max = new double[repetitions];
-                final double[] rate = new double[repetitions];
+                final int modes = groupModes.length;
+                final double[][] p50 = new double[modes][repetitions];
+                final double[][] p99 = new double[modes][repetitions];
+                final double[][] max = new double[modes][repetitions];
+                final double[][] rate = new double[modes][repetitions];
                 for (int r = 0; r < repetitions; r++)
                 {
-                    final Path dir = Files.createTempDirectory("orrery-global-bench");
-                    final String prefix = "bench_" + sharing.replace('-', '_') + "_" + r;
-                    final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
-                    final long startNs = System.nanoTime();
-                    run(server, prefix, sharing, dir, operations, inFlight, latency);
-                    final double seconds = (System.nanoTime() - startNs) / 1e9;
-                    p50[r] = latency.getValueAtPercentile(50) / 1e6;
-                    p99[r] = latency.getValueAtPercentile(99) / 1e6;
-                    max[r] = latency.getMaxValue() / 1e6;
-                    rate[r] = latency.getTotalCount() / seconds;
-                    System.out.printf("  %s run %d: stow/unstow p50 %.2f ms, p99 %.2f ms, max %.2f ms, %.0f ops/s " +
-                        "(both shards)%n", sharing, r + 1, p50[r], p99[r], max[r], rate[r]);
+                    for (int m = 0; m < modes; m++)
+                    {
+                        final boolean groupCommit = "on".equals(groupModes[m]);
+                        final Path dir = Files.createTempDirectory("orrery-global-bench");
+                        final String prefix = "bench_" + sharing.replace('-', '_') + "_" + r + "_" + groupModes[m];
+                        final Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+                        final long startNs = System.nanoTime();
+                        run(server, prefix, sharing, dir, operations, inFlight, groupCommit, world, latency);
+                        final double seconds = (System.nanoTime() - startNs) / 1e9;
+                        p50[m][r] = latency.getValueAtPercentile(50) / 1e6;
+                        p99[m][r] = latency.getValueAtPercentile(99) / 1e6;
+                        max[m][r] = latency.getMaxValue() / 1e6;
+                        rate[m][r] = latency.getTotalCount() / seconds;
+                        System.out.printf("  %s group commit %s run %d: stow/unstow p50 %.2f ms, p99 %.2f ms, " +
+                            "max %.2f ms, %.0f ops/s (both shards)%n", sharing, groupModes[m], r + 1, p50[m][r],
+                            p99[m][r], max[m][r], rate[m][r]);
+                    }
                 }
-                System.out.printf("%s median of %d: p50 %.2f ms, p99 %.2f ms, max %.2f ms, %.0f ops/s%n", sharing,
-                    repetitions, median(p50), median(p99), median(max), median(rate));
+                for (int m = 0; m < modes; m++)
+                {
+                    System.out.printf("%s group commit %s median of %d: p50 %.2f ms, p99 %.2f ms, max %.2f ms, " +
+                        "%.0f ops/s%n", sharing, groupModes[m], repetitions, median(p50[m]), median(p99[m]),
+                        median(max[m]), median(rate[m]));
+                }
             }
         }
     }
@@ -107,6 +128,8 @@ public final class GlobalStoreBench
         final Path dir,
         final int operations,
         final int inFlight,
+        final boolean groupCommit,
+        final World world,
         final Histogram latency)
     {
         final PersistenceAdapter[] adapters = new PersistenceAdapter[2];
@@ -129,10 +152,11 @@ public final class GlobalStoreBench
                 scribes[s] = Scribe.launch(new ScribeContext()
                     .name("bench-" + s)
                     .adapter(adapters[s])
-                    .ringSize(1024)
+                    .ringSize(world.npcs > 0 ? 8192 : 1024)
+                    .groupCommit(groupCommit)
                     .threadingMode(ThreadingMode.SHARED));
             }
-            drive(scribes, operations, inFlight, latency);
+            drive(scribes, operations, inFlight, world, latency);
         }
         finally
         {
@@ -144,7 +168,8 @@ public final class GlobalStoreBench
         }
     }
 
-    private static void drive(final Scribe[] scribes, final int operations, final int inFlight, final Histogram latency)
+    private static void drive(
+        final Scribe[] scribes, final int operations, final int inFlight, final World world, final Histogram latency)
     {
         final long[][] sentNs = new long[2][ITEMS_PER_SHARD];
         final boolean[][] stowed = new boolean[2][ITEMS_PER_SHARD];
@@ -157,6 +182,7 @@ public final class GlobalStoreBench
         final List<String> failures = new ArrayList<>();
         while (completed[0] < operations || completed[1] < operations)
         {
+            world.tick(scribes, System.nanoTime());
             for (int s = 0; s < 2; s++)
             {
                 final int shard = s;
@@ -234,6 +260,49 @@ public final class GlobalStoreBench
         node.componentStateLength = 64;
         Arrays.fill(node.componentState, 0, 64, (byte)id);
         return node;
+    }
+
+    /**
+     * World changes next to the operations: every shard's NPCs moved and offered for write-behind once a tick.
+     */
+    private static final class World
+    {
+        private final int npcs;
+        private final long tickNs;
+        private final NodeRecord npc = new NodeRecord();
+        private long nextTickNs;
+        private long tick;
+
+        World(final int npcs, final long tickNs)
+        {
+            this.npcs = npcs;
+            this.tickNs = tickNs;
+        }
+
+        void tick(final Scribe[] scribes, final long nowNs)
+        {
+            if (0 == npcs || nowNs - nextTickNs < 0)
+            {
+                return;
+            }
+            nextTickNs = nowNs + tickNs;
+            tick++;
+            for (int s = 0; s < scribes.length; s++)
+            {
+                for (int i = 0; i < npcs; i++)
+                {
+                    npc.reset();
+                    npc.entityId = 2_000_000L * (s + 1) + i;
+                    npc.archetypeId = 3;
+                    npc.x = tick * 10 + i;
+                    npc.componentStateLength = 16;
+                    if (!scribes[s].offerNodeUpsert(npc))
+                    {
+                        break; // back-pressured: skip the rest of this tick, as a layer would retry later
+                    }
+                }
+            }
+        }
     }
 
     private static double median(final double[] values)

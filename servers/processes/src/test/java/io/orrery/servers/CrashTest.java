@@ -9,7 +9,10 @@ import io.orrery.core.persistence.OperationStatus;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.StowOperation;
 import io.orrery.core.persistence.WalletOperation;
+import io.orrery.persistence.PersistenceAdapters;
+import io.orrery.persistence.postgres.PostgresServerSettings;
 import io.orrery.persistence.rocksdb.RocksDbPersistenceAdapter;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,14 +39,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Crash test: a child JVM ({@link CrashWorkload}) runs Scribe over RocksDB and prints every acknowledged operation
- * and every durable world generation; the test kills it with SIGKILL at seeded random moments, many times, and after
- * each kill opens the store and checks that every acknowledged stow, unstow, grant and wallet change is there
- * (replaying its operation id returns {@code DUPLICATE} with the acknowledged outcome), every granted item is in
- * exactly one store, and the world is at least at the last durable generation printed.
+ * Crash test: a child JVM ({@link CrashWorkload}) runs Scribe over RocksDB (and over PostgreSQL, group-committing)
+ * and prints every acknowledged operation and every durable world generation; the test kills it with SIGKILL at
+ * seeded random moments, many times, and after each kill opens the store and checks that every acknowledged stow,
+ * unstow, grant and wallet change is there (replaying its operation id returns {@code DUPLICATE} with the
+ * acknowledged outcome), every granted item is in exactly one store, and the world is at least at the last durable
+ * generation printed.
  */
 @Tag("system")
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class CrashTest
 {
     private static final int CYCLES = 12;
@@ -56,6 +61,35 @@ class CrashTest
     void shouldKeepEveryAcknowledgedOperationWhenKilledAtRandomMoments(@TempDir final Path dir) throws Exception
     {
         final Path store = dir.resolve("store");
+        assertEquals(0, killAtRandomMoments(dir, store.toString(), () -> RocksDbPersistenceAdapter.open(store)));
+    }
+
+    /**
+     * The same over PostgreSQL (the shard's graph and the Global store in two schemas of an embedded server with
+     * fsync on), where Scribe group-commits the world changes and operations it drains together: a child killed
+     * between a group's operations and its commit must have acknowledged none of them.
+     */
+    @Test
+    void shouldKeepEveryAcknowledgedOperationWhenKilledAtRandomMomentsWhileGroupCommittingToPostgres(
+        @TempDir final Path dir) throws Exception
+    {
+        final EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        PostgresServerSettings.recommended().forEach(builder::setServerConfig);
+        try (EmbeddedPostgres postgres = builder.start())
+        {
+            final String url = "postgres:" + postgres.getJdbcUrl("postgres", "postgres") +
+                "&currentSchema=crash_shard,crash_global";
+            assertTrue(killAtRandomMoments(dir, url, () -> PersistenceAdapters.open(url)) > 0, "group commits");
+        }
+    }
+
+    /**
+     * @return the most group commits a child reported.
+     */
+    private static long killAtRandomMoments(
+        final Path dir, final String store, final Supplier<PersistenceAdapter> opener) throws Exception
+    {
+        long groupCommits = 0;
         final SplittableRandom random = new SplittableRandom(SEED);
         final List<Ack> acks = new ArrayList<>();
         long lastGeneration = 0;
@@ -68,7 +102,7 @@ class CrashTest
                 "--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED",
                 "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"),
-                CrashWorkload.class.getName(), store.toString(), Integer.toString(cycle),
+                CrashWorkload.class.getName(), store, Integer.toString(cycle),
                 Long.toString(random.nextLong()))
                 .redirectError(stderr.toFile())
                 .start();
@@ -106,6 +140,9 @@ class CrashTest
                         case "W":
                             lastGeneration = Math.max(lastGeneration, Long.parseLong(f[1]));
                             break;
+                        case "K":
+                            groupCommits = Math.max(groupCommits, Long.parseLong(f[1]));
+                            break;
                         case "G":
                         case "S":
                         case "U":
@@ -127,16 +164,19 @@ class CrashTest
                 totalLines += lines.size();
             }
             System.out.printf("crash cycle %d: killed after %d acknowledged operations this run, %d in all, last " +
-                "durable world generation %d%n", cycle, cycleAcks, acks.size(), lastGeneration);
-            verify(store, acks, lastGeneration);
+                "durable world generation %d, group commits %d%n", cycle, cycleAcks, acks.size(), lastGeneration,
+                groupCommits);
+            verify(opener, acks, lastGeneration);
         }
         assertTrue(acks.size() > CYCLES * 5, "operations acknowledged: " + acks.size());
         assertTrue(lastGeneration > 0 && totalLines > 0);
+        return groupCommits;
     }
 
-    private static void verify(final Path store, final List<Ack> acks, final long lastGeneration)
+    private static void verify(
+        final Supplier<PersistenceAdapter> opener, final List<Ack> acks, final long lastGeneration)
     {
-        try (PersistenceAdapter adapter = RocksDbPersistenceAdapter.open(store))
+        try (PersistenceAdapter adapter = opener.get())
         {
             final StowOperation stow = new StowOperation();
             final WalletOperation wallet = new WalletOperation();

@@ -11,6 +11,8 @@ import io.orrery.core.persistence.OperationType;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.Scribe;
 import io.orrery.core.persistence.ScribeContext;
+import io.orrery.core.persistence.ScribeCounter;
+import io.orrery.persistence.PersistenceAdapters;
 import io.orrery.persistence.rocksdb.RocksDbPersistenceAdapter;
 import org.agrona.collections.LongHashSet;
 
@@ -74,7 +76,8 @@ public final class CrashWorkload implements CompletionHandler
 
     public static void main(final String[] args)
     {
-        final PersistenceAdapter adapter = RocksDbPersistenceAdapter.open(Path.of(args[0]));
+        final PersistenceAdapter adapter = args[0].startsWith("postgres:") ?
+            PersistenceAdapters.open(args[0]) : RocksDbPersistenceAdapter.open(Path.of(args[0]));
         final CrashWorkload workload = new CrashWorkload(adapter, Long.parseLong(args[1]));
         workload.run(new SplittableRandom(Long.parseLong(args[2])));
     }
@@ -99,6 +102,7 @@ public final class CrashWorkload implements CompletionHandler
             while (!generations.isEmpty() && scribe.isDurable(generations.peekFirst()[1]))
             {
                 println("W " + generations.pollFirst()[0]);
+                println("K " + scribe.counter(ScribeCounter.GROUP_COMMITS));
             }
 
             final int p = 1 + random.nextInt(ITEMS);

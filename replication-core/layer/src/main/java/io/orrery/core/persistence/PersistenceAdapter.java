@@ -114,6 +114,46 @@ public interface PersistenceAdapter extends EntityGraphStore
     boolean isStowed(long itemId);
 
     /**
+     * Group commit: whether {@link #beginGroup()} is supported. Scribe groups the world changes pending before an
+     * operation and the consecutive operations it drains from its ring into one transaction when it is.
+     *
+     * @return false unless the adapter implements the group methods.
+     */
+    default boolean supportsGroupCommit()
+    {
+        return false;
+    }
+
+    /**
+     * Open a group: until {@link #commitGroup()} or {@link #abortGroup()}, {@link #write(WorldBatch)},
+     * {@link #stow}, {@link #unstow}, {@link #changeWallet} and {@link #changeReputation} run in one transaction and
+     * are not durable when they return: their outcomes (set in the operations as usual) become durable, all
+     * together, when {@link #commitGroup()} returns. A call that throws inside a group has rolled back the whole
+     * group (nothing of it is applied); the caller then calls {@link #abortGroup()} and may run the same calls again
+     * one by one.
+     */
+    default void beginGroup()
+    {
+        throw new UnsupportedOperationException(name() + " cannot group operations");
+    }
+
+    /**
+     * Commit the open group: every call of the group durable, or (when this throws {@link PersistenceException})
+     * none of them applied.
+     */
+    default void commitGroup()
+    {
+        throw new UnsupportedOperationException(name() + " cannot group operations");
+    }
+
+    /**
+     * Roll back the open group, if any, and leave group mode. Never throws.
+     */
+    default void abortGroup()
+    {
+    }
+
+    /**
      * Receives stowed items. The record is reused: copy what you keep.
      */
     @FunctionalInterface

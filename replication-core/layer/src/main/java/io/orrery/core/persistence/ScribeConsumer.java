@@ -29,7 +29,15 @@ import static io.orrery.core.persistence.CompletionDescriptor.VALUE_OFFSET;
  * Scribe's consumer: polls the ring with a Disruptor {@link EventPoller}, coalesces world changes into a
  * {@link WorldCoalescer}, writes a batch when the flush interval has elapsed (checked at every end of batch and every
  * duty cycle), when the batch is full, before every operation, on a flush barrier and while closing; runs operations
- * one by one in ring order and posts their outcomes to the completion ring.
+ * in ring order and posts their outcomes to the completion ring.
+ * <p>
+ * Group commit (when the adapter {@link PersistenceAdapter#supportsGroupCommit() supports it} and
+ * {@link ScribeContext#groupCommit()} is on): an operation opens a group transaction in which the world changes
+ * pending before it are written, then it and the operations that follow it directly in the ring (up to
+ * {@link ScribeContext#maxGroupOperations()}) run; the group commits at the end of the polled batch or at the first
+ * event that is not an operation, and only then are their outcomes posted. One commit (one flush of the store's log)
+ * instead of one for the world batch and one per operation. A group that fails is rolled back and its members run
+ * again one transaction each, as without grouping, so a failing operation holds back no other: it alone is retried.
  * <p>
  * A failed write or operation is never dropped: the event that needed it is copied aside, the consumer stops
  * polling (so the ring fills and the producer is back-pressured) and retries after an exponential backoff.
@@ -75,6 +83,10 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private final PersistenceAdapter.NodeHandler lookupHandler = this::onLookupNode;
     private long lookupId;
     private boolean lookupFound;
+    private final ScribeGroup group;
+    private int resultStatus;
+    private int resultFirstStatus;
+    private long resultValue;
 
     private final AtomicCounter events;
     private final AtomicCounter batchesWritten;
@@ -91,6 +103,8 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private final AtomicCounter regionsLoaded;
     private final AtomicCounter nodesLoaded;
     private final AtomicCounter loadRingFull;
+    private final AtomicCounter groupCommits;
+    private final AtomicCounter groupFallbacks;
 
     private volatile boolean closing;
     private long nowNs;
@@ -134,6 +148,8 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         this.retryBackoffMaxNs = ctx.retryBackoffMaxNs();
         this.batchWriteLatencyNs = batchWriteLatencyNs;
         this.operationLatencyNs = operationLatencyNs;
+        this.group = ctx.groupCommit() && adapter.supportsGroupCommit() ?
+            new ScribeGroup(ctx.maxGroupOperations()) : null;
 
         events = counters[ScribeCounter.EVENTS.id()];
         batchesWritten = counters[ScribeCounter.BATCHES_WRITTEN.id()];
@@ -150,6 +166,8 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         nodesLoaded = counters[ScribeCounter.NODES_LOADED.id()];
         loadRingFull = counters[ScribeCounter.LOAD_RING_FULL.id()];
         lastFlushLatencyNs = counters[ScribeCounter.LAST_FLUSH_LATENCY_NS.id()];
+        groupCommits = counters[ScribeCounter.GROUP_COMMITS.id()];
+        groupFallbacks = counters[ScribeCounter.GROUP_FALLBACKS.id()];
     }
 
     @Override
@@ -174,6 +192,11 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             retries.incrementRelease();
             failed = false;
             workCount++;
+            if (null != group && !retryGroupMembers())
+            {
+                publishProgress();
+                return workCount;
+            }
             if (hasDeferred)
             {
                 if (!process(deferred, deferredSequence))
@@ -184,6 +207,11 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
                 hasDeferred = false;
                 lastProcessedSequence = deferredSequence;
                 eventsConsumed++;
+                if (failed) // it joined a group that failed: it waits in the group's retry list
+                {
+                    publishProgress();
+                    return workCount;
+                }
             }
             else if (!flush())
             {
@@ -195,6 +223,10 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         final long before = eventsConsumed;
         poller.poll(this);
         workCount += (int)(eventsConsumed - before);
+        if (null != group && group.isOpen() && !failed)
+        {
+            endGroup(); // the batch ends a group; this only if a batch stopped early with one open
+        }
 
         if (!failed && isFlushDue())
         {
@@ -219,10 +251,21 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
 
         lastProcessedSequence = sequence;
         eventsConsumed++;
-
-        if (endOfBatch && isFlushDue())
+        if (failed) // a group failed and was run again one by one until a member failed: stop, retry later
         {
-            return flush();
+            return false;
+        }
+
+        if (endOfBatch)
+        {
+            if (null != group && group.isOpen() && !endGroup())
+            {
+                return false;
+            }
+            if (isFlushDue())
+            {
+                return flush();
+            }
         }
 
         return true;
@@ -279,6 +322,11 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
 
     private boolean process(final ScribeEvent event, final long sequence)
     {
+        if (null != group && group.isOpen() && !isGroupable(event.type) && !endGroup())
+        {
+            return false;
+        }
+
         switch (event.type)
         {
             case ScribeEvent.NODE_UPSERT:
@@ -332,12 +380,12 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
                 {
                     supersededByStow.incrementRelease();
                 }
-                return flush() && execute(event);
+                return null != group ? groupOperation(event, sequence) : flush() && execute(event);
 
             case ScribeEvent.UNSTOW:
             case ScribeEvent.WALLET:
             case ScribeEvent.REPUTATION:
-                return flush() && execute(event);
+                return null != group ? groupOperation(event, sequence) : flush() && execute(event);
 
             case ScribeEvent.OPERATION_LOOKUP:
                 return lookUp(event); // reads the operation records only: pending world changes may wait
@@ -492,50 +540,12 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         final int type = operationType(event.type);
         final long startNs = clock.nanoTime();
         NodeRecord unstowNode = null;
-        final int status;
-        final int firstStatus;
-        final long value;
         try
         {
-            if (OperationType.WALLET == type || OperationType.REPUTATION == type)
+            run(event, type);
+            if (OperationType.UNSTOW == type)
             {
-                final WalletOperation op = walletOperation.reset();
-                op.operationId = event.operationId;
-                op.playerId = event.playerId;
-                op.factionId = event.factionId;
-                op.delta = event.delta;
-                if (OperationType.WALLET == type)
-                {
-                    adapter.changeWallet(op);
-                }
-                else
-                {
-                    adapter.changeReputation(op);
-                }
-                status = op.status;
-                firstStatus = op.firstStatus;
-                value = op.value;
-            }
-            else
-            {
-                final StowOperation op = stowOperation.reset();
-                op.operationId = event.operationId;
-                op.entityId = event.entityId;
-                op.ownerPlayerId = event.playerId;
-                op.containerId = event.containerId;
-                op.node.copyFrom(event.node);
-                if (OperationType.STOW == type)
-                {
-                    adapter.stow(op);
-                }
-                else
-                {
-                    adapter.unstow(op);
-                    unstowNode = unstowNodeOf(op, event.node);
-                }
-                status = op.status;
-                firstStatus = op.firstStatus;
-                value = op.value;
+                unstowNode = unstowNodeOf(stowOperation, event.node);
             }
         }
         catch (final RuntimeException ex)
@@ -546,6 +556,67 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
 
         operationLatencyNs.recordValue(Math.min(clock.nanoTime() - startNs, Scribe.MAX_RECORDED_LATENCY_NS));
         onStoreSuccess();
+        return complete(type, event, resultStatus, resultFirstStatus, resultValue, unstowNode);
+    }
+
+    /**
+     * Run an operation in the store; its outcome in {@link #resultStatus}, {@link #resultFirstStatus} and
+     * {@link #resultValue} (and an unstow's node in {@link #stowOperation}).
+     */
+    private void run(final ScribeEvent event, final int type)
+    {
+        if (OperationType.WALLET == type || OperationType.REPUTATION == type)
+        {
+            final WalletOperation op = walletOperation.reset();
+            op.operationId = event.operationId;
+            op.playerId = event.playerId;
+            op.factionId = event.factionId;
+            op.delta = event.delta;
+            if (OperationType.WALLET == type)
+            {
+                adapter.changeWallet(op);
+            }
+            else
+            {
+                adapter.changeReputation(op);
+            }
+            resultStatus = op.status;
+            resultFirstStatus = op.firstStatus;
+            resultValue = op.value;
+        }
+        else
+        {
+            final StowOperation op = stowOperation.reset();
+            op.operationId = event.operationId;
+            op.entityId = event.entityId;
+            op.ownerPlayerId = event.playerId;
+            op.containerId = event.containerId;
+            op.node.copyFrom(event.node);
+            if (OperationType.STOW == type)
+            {
+                adapter.stow(op);
+            }
+            else
+            {
+                adapter.unstow(op);
+            }
+            resultStatus = op.status;
+            resultFirstStatus = op.firstStatus;
+            resultValue = op.value;
+        }
+    }
+
+    /**
+     * Count an operation's outcome and post it.
+     */
+    private boolean complete(
+        final int type,
+        final ScribeEvent event,
+        final int status,
+        final int firstStatus,
+        final long value,
+        final NodeRecord unstowNode)
+    {
         if (OperationStatus.isApplied(status))
         {
             operationsApplied.incrementRelease();
@@ -560,6 +631,190 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         }
 
         return postCompletion(type, event.operationId, event.correlationId, status, firstStatus, value, unstowNode);
+    }
+
+    private static boolean isGroupable(final int eventType)
+    {
+        return eventType >= ScribeEvent.STOW && eventType <= ScribeEvent.REPUTATION;
+    }
+
+    /**
+     * Run an operation in the group transaction, opening it (with the pending world changes) if none is open.
+     *
+     * @return false only when the group could not be opened (the event is retried); an operation that fails in the
+     * group rolls it back and runs its members one by one ({@link #failed} tells whether one of them failed).
+     */
+    private boolean groupOperation(final ScribeEvent event, final long sequence)
+    {
+        if (!group.isOpen())
+        {
+            final boolean withWorldBatch = !coalescer.isEmpty();
+            try
+            {
+                adapter.beginGroup();
+                if (withWorldBatch)
+                {
+                    adapter.write(coalescer.batch());
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                adapter.abortGroup();
+                onFailure(ex);
+                return false;
+            }
+            group.begin(withWorldBatch);
+        }
+
+        final ScribeGroup.Member member = group.add(event, sequence);
+        final int type = operationType(event.type);
+        member.startNs = clock.nanoTime();
+        try
+        {
+            run(member.event, type);
+        }
+        catch (final RuntimeException ex)
+        {
+            abortGroup(ex);
+            return true;
+        }
+
+        member.status = resultStatus;
+        member.firstStatus = resultFirstStatus;
+        member.value = resultValue;
+        if (OperationType.UNSTOW == type)
+        {
+            final long targetId = 0 != event.node.entityId ? event.node.entityId : stowOperation.entityId;
+            if (OperationStatus.OK == resultStatus && stowOperation.node.entityId == targetId)
+            {
+                member.node.copyFrom(stowOperation.node);
+                member.hasNode = true;
+            }
+            member.lookUpNode = OperationStatus.DUPLICATE == resultStatus && OperationStatus.OK == resultFirstStatus;
+        }
+
+        if (group.isFull())
+        {
+            endGroup();
+        }
+        return true;
+    }
+
+    /**
+     * Commit the open group and post its members' outcomes; on failure roll it back and run them one by one.
+     *
+     * @return false when a member failed (it and those after it wait in the retry list).
+     */
+    private boolean endGroup()
+    {
+        final long startNs = clock.nanoTime();
+        try
+        {
+            adapter.commitGroup();
+        }
+        catch (final RuntimeException ex)
+        {
+            return abortGroup(ex);
+        }
+
+        final long endNs = clock.nanoTime();
+        if (group.withWorldBatch())
+        {
+            final long latencyNs = endNs - startNs;
+            batchWriteLatencyNs.recordValue(Math.min(latencyNs, Scribe.MAX_RECORDED_LATENCY_NS));
+            lastFlushLatencyNs.setRelease(latencyNs);
+            batchesWritten.incrementRelease();
+            entriesWritten.getAndAddRelease(coalescer.batch().size());
+            coalescer.clear();
+            firstPendingSequence = NONE;
+        }
+        groupCommits.incrementRelease();
+        onStoreSuccess();
+
+        final int size = group.size();
+        group.close();
+        for (int i = 0; i < size; i++)
+        {
+            final ScribeGroup.Member member = group.member(i);
+            operationLatencyNs.recordValue(Math.min(endNs - member.startNs, Scribe.MAX_RECORDED_LATENCY_NS));
+            final ScribeEvent event = member.event;
+            NodeRecord unstowNode = member.hasNode ? member.node : null;
+            try
+            {
+                if (member.lookUpNode)
+                {
+                    unstowNode = lookUpUnstowedNode(event.node, 0 != event.node.entityId ?
+                        event.node.entityId : event.entityId);
+                }
+            }
+            catch (final RuntimeException ex)
+            {
+                onFailure(ex);
+                group.toRetry(i, size); // committed: run again, they replay their recorded outcomes
+                return false;
+            }
+            if (!complete(operationType(event.type), event, member.status, member.firstStatus, member.value,
+                unstowNode))
+            {
+                group.toRetry(i, size);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A group failed: roll it back, then run its members again one transaction each.
+     */
+    private boolean abortGroup(final RuntimeException ex)
+    {
+        adapter.abortGroup();
+        groupFallbacks.incrementRelease();
+        errorHandler.onError(ex);
+        group.toRetry(0, group.size());
+        return retryGroupMembers();
+    }
+
+    /**
+     * Run the members of a failed group one transaction each, in ring order, after the world changes pending before
+     * the first of them.
+     *
+     * @return false when one failed (retried after a backoff, with those after it).
+     */
+    private boolean retryGroupMembers()
+    {
+        ScribeGroup.Member member;
+        while (null != (member = group.nextRetry()))
+        {
+            if (!flush() || !execute(member.event))
+            {
+                return false;
+            }
+            group.retried();
+        }
+        return true;
+    }
+
+    /**
+     * For {@link Scribe#close()} once the consumer has stopped: report every operation of a failed group not yet
+     * run again as never applied.
+     *
+     * @return how many.
+     */
+    int completeGroupNotApplied()
+    {
+        int count = 0;
+        if (null != group)
+        {
+            ScribeGroup.Member member;
+            while (null != (member = group.nextRetry()))
+            {
+                completeNotApplied(member.event);
+                group.retried();
+                count++;
+            }
+        }
+        return count;
     }
 
     /**
@@ -602,13 +857,18 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         }
         if (OperationStatus.DUPLICATE == op.status && OperationStatus.OK == op.firstStatus)
         {
-            lookupId = targetId;
-            lookupFound = false;
-            adapter.loadRegion(request.parentZoneId, request.x, request.y, request.z, request.x, request.y, request.z,
-                lookupHandler);
-            return lookupFound ? lookupNode : null;
+            return lookUpUnstowedNode(request, targetId);
         }
         return null;
+    }
+
+    private NodeRecord lookUpUnstowedNode(final NodeRecord request, final long targetId)
+    {
+        lookupId = targetId;
+        lookupFound = false;
+        adapter.loadRegion(request.parentZoneId, request.x, request.y, request.z, request.x, request.y, request.z,
+            lookupHandler);
+        return lookupFound ? lookupNode : null;
     }
 
     private void onLookupNode(final NodeRecord node)
@@ -704,7 +964,11 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     {
         events.setRelease(eventsConsumed);
         backlog.setRelease(ring.getCursor() - poller.getSequence().get());
-        final long durable = NONE == firstPendingSequence ? lastProcessedSequence : firstPendingSequence - 1;
+        long durable = NONE == firstPendingSequence ? lastProcessedSequence : firstPendingSequence - 1;
+        if (null != group)
+        {
+            durable = Math.min(durable, group.firstUndoneSequence() - 1);
+        }
         if (durable != durableSequence.get())
         {
             durableSequence.set(durable);

@@ -116,7 +116,7 @@ final class ScribeConsumerRunner
     void failNotDurable(final RingBuffer<ScribeEvent> ring, final long target, final AtomicCounter[] counters)
     {
         long lostChanges = consumer.pendingWorldChanges();
-        long failedOperations = 0;
+        long failedOperations = consumer.completeGroupNotApplied();
         final ScribeEvent deferred = consumer.deferredEvent();
         if (null != deferred)
         {

@@ -41,6 +41,10 @@ public final class ScribeContext
     public static final long CLOSE_TIMEOUT_MS_DEFAULT = 10_000;
     public static final String LOAD_RING_CAPACITY_PROP = "orrery.scribe.load.ring.capacity";
     public static final int LOAD_RING_CAPACITY_DEFAULT = 4 * 1024 * 1024;
+    public static final String GROUP_COMMIT_PROP = "orrery.scribe.group.commit";
+    public static final boolean GROUP_COMMIT_DEFAULT = true;
+    public static final String MAX_GROUP_OPERATIONS_PROP = "orrery.scribe.max.group.operations";
+    public static final int MAX_GROUP_OPERATIONS_DEFAULT = 64;
     public static final String THREADING_MODE_PROP = "orrery.scribe.threading.mode";
     public static final ThreadingMode THREADING_MODE_DEFAULT = ThreadingMode.SHARED;
 
@@ -60,6 +64,9 @@ public final class ScribeContext
     private long closeTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
         Long.getLong(CLOSE_TIMEOUT_MS_PROP, CLOSE_TIMEOUT_MS_DEFAULT));
     private int loadRingCapacity = Integer.getInteger(LOAD_RING_CAPACITY_PROP, LOAD_RING_CAPACITY_DEFAULT);
+    private boolean groupCommit = Boolean.parseBoolean(
+        System.getProperty(GROUP_COMMIT_PROP, Boolean.toString(GROUP_COMMIT_DEFAULT)));
+    private int maxGroupOperations = Integer.getInteger(MAX_GROUP_OPERATIONS_PROP, MAX_GROUP_OPERATIONS_DEFAULT);
     private ThreadingMode threadingMode = ThreadingMode.valueOf(
         System.getProperty(THREADING_MODE_PROP, THREADING_MODE_DEFAULT.name()));
     private PersistenceAdapter adapter;
@@ -100,6 +107,10 @@ public final class ScribeContext
         if (maxPendingOperations < 1 || maxPendingOperations > (1 << 19))
         {
             throw new ConfigurationException("maxPendingOperations must be in [1, 2^19]: " + maxPendingOperations);
+        }
+        if (maxGroupOperations < 1 || maxGroupOperations > (1 << 16))
+        {
+            throw new ConfigurationException("maxGroupOperations must be in [1, 2^16]: " + maxGroupOperations);
         }
         if (retryBackoffMinNs <= 0 || retryBackoffMaxNs < retryBackoffMinNs)
         {
@@ -232,6 +243,37 @@ public final class ScribeContext
     public ScribeContext maxPendingOperations(final int maxPendingOperations)
     {
         this.maxPendingOperations = maxPendingOperations;
+        return this;
+    }
+
+    public boolean groupCommit()
+    {
+        return groupCommit;
+    }
+
+    /**
+     * @param groupCommit whether the consumer commits the world changes pending before an operation and the
+     *                    consecutive operations it drains from the ring in one transaction, when the adapter
+     *                    {@link PersistenceAdapter#supportsGroupCommit() supports it} (each operation's outcome is
+     *                    still reported only once committed; a group that fails is run again one transaction each).
+     */
+    public ScribeContext groupCommit(final boolean groupCommit)
+    {
+        this.groupCommit = groupCommit;
+        return this;
+    }
+
+    public int maxGroupOperations()
+    {
+        return maxGroupOperations;
+    }
+
+    /**
+     * @param maxGroupOperations operations committed in one group transaction, at most.
+     */
+    public ScribeContext maxGroupOperations(final int maxGroupOperations)
+    {
+        this.maxGroupOperations = maxGroupOperations;
         return this;
     }
 

@@ -16,7 +16,13 @@
  *     <li><b>Ordered, prefix durability.</b> Batches and operations reach the store strictly in ring order, one at a
  *     time; nothing is written after a failed write or operation until it has succeeded. Before running any
  *     operation the consumer writes every pending world change. Hence {@code Scribe.durableSequence()} is a
- *     prefix: everything offered at or before it is durable.</li>
+ *     prefix: everything offered at or before it is durable. <b>Group commit</b> (adapters that
+ *     {@code supportsGroupCommit()}, the PostgreSQL one; {@code orrery.scribe.group.commit}, default on) keeps this
+ *     order inside one transaction: the pending world changes, then the operations that follow each other in the
+ *     ring (up to {@code orrery.scribe.max.group.operations}, 64, ended by the end of the polled batch or by any
+ *     other event), then one commit; outcomes are posted after it. A group that fails is rolled back and its
+ *     operations run again one transaction each, in ring order: one failing operation is retried alone (as
+ *     below) and costs the others only the extra round trips ({@code GROUP_FALLBACKS}).</li>
  *     <li><b>Operations are acknowledged only when durable.</b> Each accepted operation gets exactly one completion,
  *     delivered on the producer thread by {@code pollCompletions}, and only after the adapter returned. With status
  *     {@code OK} or {@code DUPLICATE} its effect is in the store, and so is every world change and operation offered
@@ -62,7 +68,8 @@
  *     80 MiB at the default 64 Ki events); the pending batch, about 1.2 KiB per entry of
  *     {@code orrery.scribe.max.coalesced.entities} (default 16 Ki: about 20 MiB) plus its index maps (about
  *     1.5 MiB); the completion ring, room for every pending operation's completion with the node an unstow
- *     inserted (about 1.2 KiB each) rounded up to a power of two (8 MiB at the default 4 Ki); one event set aside for a retry.</li>
+ *     inserted (about 1.2 KiB each) rounded up to a power of two (8 MiB at the default 4 Ki); one event set aside for a
+ *     retry; with group commit, two records of about 1.2 KiB per group member (160 KiB at the default 64).</li>
  *     <li><b>Close drains.</b> {@code close()} makes everything offered durable, writing the pending batch at once,
  *     waiting at most {@code orrery.scribe.close.timeout.ms} (10 s). If the store is still failing then, the
  *     operations not applied complete with {@code STORE_ERROR}, the world changes not written are counted in

@@ -1,0 +1,287 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.persistence.postgres;
+
+import io.orrery.core.persistence.NodeRecord;
+import io.orrery.core.persistence.OperationStatus;
+import io.orrery.core.persistence.OperationType;
+import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeContext;
+import io.orrery.core.persistence.ScribeCounter;
+import io.orrery.core.persistence.WorldBatch;
+import org.agrona.collections.Long2LongHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Group commit through Scribe on the real PostgreSQL adapter (a shard schema and a Global store schema, embedded
+ * PostgreSQL with fsync on), the consumer stepped on the test thread: operations drained together commit in one
+ * transaction with the world changes pending before them, a failing operation fails no other, and every grouped
+ * operation replays its recorded outcome.
+ */
+class PostgresGroupCommitTest
+{
+    private static final long PLAYER = 77;
+    private static final long CONTAINER = 5;
+    private static final long ZONE = 1;
+    private static final int ITEMS = 8;
+    private static final long TIMEOUT_NS = TimeUnit.SECONDS.toNanos(30);
+
+    private static PostgresTestServer server;
+    private static int counter;
+
+    private final Long2LongHashMap statusById = new Long2LongHashMap(-1);
+    private final Long2LongHashMap firstStatusById = new Long2LongHashMap(-1);
+    private final Long2LongHashMap valueById = new Long2LongHashMap(-1);
+    private final List<Long> completionOrder = new ArrayList<>();
+    private final List<Throwable> errors = new ArrayList<>();
+    private final NodeRecord node = new NodeRecord();
+    private String shardSchema;
+    private String globalSchema;
+    private PostgresPersistenceAdapter adapter;
+    private Scribe scribe;
+
+    @BeforeAll
+    static void startServer() throws IOException
+    {
+        server = PostgresTestServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() throws IOException
+    {
+        server.close();
+    }
+
+    @BeforeEach
+    void open()
+    {
+        final String prefix = "orrery_group_" + ProcessHandle.current().pid() + "_" + (++counter);
+        shardSchema = prefix + "_shard";
+        globalSchema = prefix + "_global";
+        adapter = PostgresPersistenceAdapter.open(server.url(shardSchema + "," + globalSchema));
+        final WorldBatch batch = new WorldBatch(ITEMS + 1);
+        zone(node);
+        batch.addNodeUpsert().copyFrom(node);
+        for (int i = 1; i <= ITEMS; i++)
+        {
+            item(node, i, 0);
+            batch.addNodeUpsert().copyFrom(node);
+        }
+        adapter.write(batch);
+        scribe = Scribe.launch(new ScribeContext()
+            .adapter(adapter)
+            .useConsumerAgentInvoker(true)
+            .errorHandler(errors::add)
+            .retryBackoffMinNs(TimeUnit.MILLISECONDS.toNanos(1))
+            .retryBackoffMaxNs(TimeUnit.MILLISECONDS.toNanos(4)));
+    }
+
+    @AfterEach
+    void close()
+    {
+        scribe.close();
+        adapter.close();
+        server.execute("DROP SCHEMA IF EXISTS " + shardSchema + " CASCADE");
+        server.execute("DROP SCHEMA IF EXISTS " + globalSchema + " CASCADE");
+    }
+
+    @Test
+    void shouldCommitWorldChangesAndOperationsInOneTransactionWhenDrainedTogether() throws SQLException
+    {
+        for (int i = 1; i <= ITEMS; i++)
+        {
+            item(node, i, 1000 + i);
+            assertTrue(scribe.offerNodeUpsert(node));
+        }
+        for (int i = 1; i <= ITEMS / 2; i++)
+        {
+            item(node, i, 2000 + i);
+            assertTrue(scribe.offerStow(100 + i, i, PLAYER, CONTAINER, node));
+        }
+        assertTrue(scribe.offerWalletChange(200, 1, PLAYER, 50));
+        assertTrue(scribe.offerWalletChange(201, 2, PLAYER, -51));
+
+        awaitCompletions(ITEMS / 2 + 2);
+
+        assertEquals(1, scribe.counter(ScribeCounter.GROUP_COMMITS), "one transaction for the whole drain");
+        assertEquals(0, scribe.counter(ScribeCounter.GROUP_FALLBACKS));
+        for (int i = 1; i <= ITEMS / 2; i++)
+        {
+            assertEquals(OperationStatus.OK, statusById.get(100 + i));
+            assertTrue(adapter.isStowed(i));
+        }
+        assertEquals(OperationStatus.OK, statusById.get(200));
+        assertEquals(OperationStatus.INSUFFICIENT_FUNDS, statusById.get(201), "refused in the group, others kept");
+        assertEquals(50, adapter.walletBalance(PLAYER));
+        assertEquals(1, distinctTransactions(
+            "SELECT xmin FROM " + globalSchema + ".stowed_items UNION ALL " +
+            "SELECT xmin FROM " + globalSchema + ".wallets UNION ALL " +
+            "SELECT xmin FROM " + shardSchema + ".nodes WHERE entity_id > " + ITEMS / 2 + " AND entity_id <> " +
+            ZONE), "stows, wallet change and the world batch before them written by one transaction");
+        final long[] x = new long[1];
+        adapter.loadZoneSubtree(ZONE, (n) ->
+        {
+            if (n.entityId == ITEMS)
+            {
+                x[0] = n.x;
+            }
+        });
+        assertEquals(1000 + ITEMS, x[0], "the world changes before the operations are written with them");
+        assertTrue(errors.isEmpty(), errors::toString);
+    }
+
+    @Test
+    void shouldApplyTheOthersAndRetryTheFailingOneWhenAnOperationFailsInAGroup()
+    {
+        final long failing = 3;
+        server.execute("CREATE SEQUENCE " + globalSchema + ".injected_failures");
+        server.execute("CREATE FUNCTION " + globalSchema + ".fail_item() RETURNS trigger LANGUAGE plpgsql AS $$ " +
+            "BEGIN IF NEW.item_id = " + failing + " AND nextval('" + globalSchema + ".injected_failures') <= 2 " +
+            "THEN RAISE EXCEPTION 'injected failure of item %', NEW.item_id; END IF; RETURN NEW; END $$");
+        server.execute("CREATE TRIGGER fail_item BEFORE INSERT ON " + globalSchema + ".stowed_items " +
+            "FOR EACH ROW EXECUTE FUNCTION " + globalSchema + ".fail_item()");
+
+        for (int i = 1; i <= 5; i++)
+        {
+            item(node, i, 3000 + i);
+            assertTrue(scribe.offerStow(100 + i, i, PLAYER, CONTAINER, node));
+        }
+
+        awaitCompletions(5);
+
+        for (int i = 1; i <= 5; i++)
+        {
+            assertEquals(OperationStatus.OK, statusById.get(100 + i), "stow " + i);
+            assertTrue(adapter.isStowed(i), "item " + i + " stowed");
+        }
+        assertEquals(ITEMS - 5, adapter.nodeCount(), "each stowed item left the graph, nothing else did");
+        assertEquals(List.of(101L, 102L, 103L, 104L, 105L), completionOrder, "ring order kept");
+        assertEquals(1, scribe.counter(ScribeCounter.GROUP_FALLBACKS), "the group was rolled back once");
+        assertEquals(1, scribe.counter(ScribeCounter.STORE_FAILURES), "the failing stow, alone, failed once more");
+        assertTrue(scribe.counter(ScribeCounter.RETRIES) >= 1);
+        assertFalse(errors.isEmpty());
+        assertTrue(errors.stream().allMatch((e) -> String.valueOf(causes(e)).contains("injected failure of item 3")),
+            errors::toString);
+    }
+
+    @Test
+    void shouldReplayRecordedOutcomesWhenGroupCommittedOperationsAreOfferedAgain()
+    {
+        item(node, 1, 10);
+        assertTrue(scribe.offerStow(101, 1, PLAYER, CONTAINER, node));
+        item(node, 2, 20);
+        assertTrue(scribe.offerStow(102, 2, PLAYER, CONTAINER, node));
+        assertTrue(scribe.offerWalletChange(103, 3, PLAYER, -5));
+        awaitCompletions(3);
+        assertEquals(1, scribe.counter(ScribeCounter.GROUP_COMMITS));
+
+        item(node, 1, 30);
+        assertTrue(scribe.offerUnstow(104, 4, PLAYER, node));
+        item(node, 2, 40);
+        assertTrue(scribe.offerStow(102, 5, PLAYER, CONTAINER, node));
+        assertTrue(scribe.offerWalletChange(103, 6, PLAYER, -5));
+        awaitCompletions(5);
+        assertEquals(2, scribe.counter(ScribeCounter.GROUP_COMMITS));
+        assertEquals(OperationStatus.OK, statusById.get(104));
+        assertEquals(OperationStatus.DUPLICATE, statusById.get(102), "replay of a grouped stow");
+        assertEquals(OperationStatus.OK, firstStatusById.get(102));
+        assertEquals(OperationStatus.INSUFFICIENT_FUNDS, statusById.get(103), "a grouped refusal replays as such");
+
+        statusById.clear();
+        completionOrder.clear();
+        item(node, 1, 30);
+        assertTrue(scribe.offerUnstow(104, 7, PLAYER, node));
+        item(node, 1, 30);
+        assertTrue(scribe.offerStow(101, 8, PLAYER, CONTAINER, node));
+        awaitCompletions(2);
+        assertEquals(OperationStatus.DUPLICATE, statusById.get(104), "replay of a grouped unstow");
+        assertEquals(OperationStatus.OK, firstStatusById.get(104));
+        assertEquals(OperationStatus.DUPLICATE, statusById.get(101));
+
+        assertFalse(adapter.isStowed(1), "unstowed once, the replayed stow changed nothing");
+        assertTrue(adapter.isStowed(2));
+        assertEquals(0, adapter.walletBalance(PLAYER));
+        assertEquals(ITEMS - 1, adapter.nodeCount(), "items 1 and 3..8 (the zone is not counted)");
+        assertEquals(0, scribe.counter(ScribeCounter.GROUP_FALLBACKS));
+    }
+
+    private void awaitCompletions(final int count)
+    {
+        final long deadlineNs = System.nanoTime() + TIMEOUT_NS;
+        while (completionOrder.size() < count)
+        {
+            assertTrue(System.nanoTime() - deadlineNs < 0, "completions: " + completionOrder);
+            scribe.invokeConsumer();
+            scribe.pollCompletions(
+                (type, operationId, correlationId, status, firstStatus, value) ->
+                {
+                    statusById.put(operationId, status);
+                    firstStatusById.put(operationId, firstStatus);
+                    valueById.put(operationId, value);
+                    completionOrder.add(operationId);
+                    assertTrue(OperationType.STOW == type || OperationType.UNSTOW == type ||
+                        OperationType.WALLET == type);
+                },
+                16);
+        }
+    }
+
+    private long distinctTransactions(final String rowsSql) throws SQLException
+    {
+        try (Connection c = DriverManager.getConnection(server.serverUrl());
+            Statement statement = c.createStatement();
+            ResultSet rows = statement.executeQuery("SELECT count(DISTINCT xmin::text) FROM (" + rowsSql + ") r"))
+        {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static String causes(final Throwable error)
+    {
+        final StringBuilder text = new StringBuilder();
+        for (Throwable t = error; null != t; t = t.getCause())
+        {
+            text.append(t).append(" / ");
+        }
+        return text.toString();
+    }
+
+    private static void zone(final NodeRecord node)
+    {
+        node.reset();
+        node.entityId = ZONE;
+        node.isZone = true;
+        node.archetypeId = 1;
+    }
+
+    private static void item(final NodeRecord node, final long id, final long x)
+    {
+        node.reset();
+        node.entityId = id;
+        node.parentZoneId = ZONE;
+        node.archetypeId = 9;
+        node.x = x;
+        node.componentStateLength = 4;
+        node.componentState[0] = (byte)id;
+    }
+}
