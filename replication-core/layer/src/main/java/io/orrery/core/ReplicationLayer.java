@@ -502,6 +502,13 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             if (null != scribe().adapter())
             {
                 scribe().threadingMode(scribeThreadingMode());
+                if (null == scribe().idleStrategy())
+                {
+                    // as the layer's own threads: at most idleMaxParkNs between polls of the ring while clients are
+                    // connected (its own default parks up to 1 ms, which a stow or unstow waited out), a long park
+                    // while the shard is quiet
+                    scribe().idleStrategy(newIdleStrategy());
+                }
             }
             tokenSecret = TokenSecrets.resolve(tokenSecret, developmentMode, "replication layer of shard " + shardName);
             if (TokenSecrets.isDevelopmentSecret(tokenSecret))
