@@ -111,7 +111,9 @@ public enum OrreryCounter
     ATLAS_SILENT_MS(85, "ms since the layer last heard from its authenticated Atlas process (gauge)"),
     ATLAS_SILENCE_EPISODES(86, "times the layer's Atlas process was silent for longer than the silence threshold"),
     HANDOFFS_WAITING(87,
-        "entities due to be handed off that wait for a slot: their receiving server has handoff-pacing in flight");
+        "entities due to be handed off that wait for a slot: their receiving server has handoff-pacing in flight"),
+    SPAWN_DEFERRALS(88,
+        "entity spawns deferred by snapshot pacing (a client's egress window or the layer's snapshot bytes per tick)");
 
     /**
      * Aeron counter type id of every Orrery system counter.
