@@ -334,8 +334,9 @@ final class InterestPartition
             admitCandidates(o);
         }
 
-        final int spawnLimit = Math.min(egress.spawnCapacity(observerId), snapshotBytesLeft);
-        selection.select(o, Math.min(capacity, budgets[o]) - despawnBytes, capacity - despawnBytes, spawnLimit);
+        final int windowLimit = egress.spawnCapacity(observerId);
+        selection.select(o, Math.min(capacity, budgets[o]) - despawnBytes, capacity - despawnBytes, windowLimit,
+            Math.min(windowLimit, snapshotBytesLeft));
         snapshotBytesLeft = Math.max(0, snapshotBytesLeft - selection.spawnBytes);
         return emit(o);
     }

@@ -86,15 +86,20 @@ final class ViewSelection
      * Fill {@code spawnList} and {@code updateList} (view indices, in descending priority) with what fits, and
      * {@link #spawnBytes} with the bytes of the spawns selected.
      * While resynchronising only snapshots compete (SPAWNED entries keep accumulating priority meanwhile).
-     * Spawns other than the followed entity's also have to fit {@code spawnLimit}, the snapshot pacing (the first
-     * such spawn of the tick may exceed it if the limit is positive, so an oversized snapshot still goes out).
+     * Snapshot pacing: spawns other than the followed entity's also have to fit {@code spawnLimit} (the first such
+     * spawn of the tick may exceed it if it is positive, so an oversized snapshot still goes out), and while any is
+     * pending everything selected this tick fits {@code windowLimit} too, so that spawns and updates share the
+     * egress's headroom by accumulated priority: updates cannot starve a snapshot, nor a snapshot the updates.
      *
      * @param o              the observer (local index).
      * @param limit          bytes the observer may take this tick (budget and capacity, minus the despawns).
      * @param egressCapacity bytes the egress can take this tick, minus the despawns.
-     * @param spawnLimit     bytes of spawns (the followed entity's excepted) the observer may take this tick.
+     * @param windowLimit    bytes the egress can take this tick while a snapshot is paced
+     *                       ({@link ObserverEgress#spawnCapacity}).
+     * @param spawnLimit     bytes of spawns (the followed entity's excepted) the observer may take this tick: at most
+     *                       {@code windowLimit}, less if the layer's snapshot bytes of this tick run short.
      */
-    void select(final int o, final int limit, final int egressCapacity, final int spawnLimit)
+    void select(final int o, final int limit, final int egressCapacity, final int windowLimit, final int spawnLimit)
     {
         final long[] snapshot = this.snapshot;
         final ObserverViews views = this.views;
@@ -111,6 +116,9 @@ final class ViewSelection
 
         long totalBytes = 0;
         long pacedSpawnBytes = 0;
+        boolean pacedPending = false;
+        int pacedInHeap = 0;
+        int pacedHeldBack = 0;
         boolean anyUpdate = false;
         int followPosition = -1;
         for (int i = 0, n = views.viewCounts[o]; i < n; i++)
@@ -142,6 +150,13 @@ final class ViewSelection
             }
             else if (SPAWNED != state)
             {
+                pacedPending = true;
+                if (spawnLimit <= 0)
+                {
+                    pacedHeldBack++;
+                    continue;
+                }
+                pacedInHeap++;
                 pacedSpawnBytes += bytes;
             }
             scratchBytes[i] = bytes;
@@ -149,12 +164,15 @@ final class ViewSelection
             heapKeys[heapSize++] = heapKey(priorities[e], i);
         }
 
+        spawnDeferrals += pacedHeldBack;
+        budgetDeferrals += pacedHeldBack;
         if (0 == heapSize)
         {
             return;
         }
 
-        if (totalBytes + (anyUpdate ? batchOverhead : 0) <= limit && pacedSpawnBytes <= spawnLimit)
+        final int tickLimit = pacedPending ? Math.min(limit, windowLimit) : limit;
+        if (totalBytes + (anyUpdate ? batchOverhead : 0) <= tickLimit && pacedSpawnBytes <= spawnLimit)
         {
             selectAll(base, followPosition);
             return;
@@ -166,7 +184,7 @@ final class ViewSelection
             siftDown(keys, heapSize, i);
         }
 
-        int remaining = limit;
+        int remaining = tickLimit;
         int spawnRemaining = spawnLimit;
         boolean batchStarted = false;
         boolean first = true;
@@ -177,6 +195,16 @@ final class ViewSelection
             {
                 budgetDeferrals += heapSize;
                 break;
+            }
+            if (pacedInHeap > 0 && spawnRemaining < InterestEngine.SPAWN_BASE_LENGTH &&
+                !(firstPaced && spawnRemaining > 0))
+            {
+                // no more spawns fit the pacing this tick: only updates compete on, without popping every spawn
+                final int dropped = dropPacedSpawns(base, followSlot);
+                spawnDeferrals += dropped;
+                budgetDeferrals += dropped;
+                pacedInHeap = 0;
+                continue;
             }
 
             final int i = (int)(keys[0] & indexMask);
@@ -191,6 +219,10 @@ final class ViewSelection
             }
 
             final boolean paced = isSpawn && slots[base + i] != followSlot;
+            if (paced)
+            {
+                pacedInHeap--;
+            }
             if (paced && bytes > spawnRemaining && !(firstPaced && spawnRemaining > 0))
             {
                 spawnDeferrals++;
@@ -224,6 +256,34 @@ final class ViewSelection
                 budgetDeferrals++;
             }
         }
+    }
+
+    /**
+     * Take the spawns the snapshot pacing holds back (all but the followed entity's) out of the heap and restore it.
+     *
+     * @return spawns taken out.
+     */
+    private int dropPacedSpawns(final int base, final int followSlot)
+    {
+        final long[] keys = heapKeys;
+        final byte[] states = views.states;
+        final int[] slots = views.slots;
+        int kept = 0;
+        for (int k = 0, n = heapSize; k < n; k++)
+        {
+            final int e = base + (int)(keys[k] & indexMask);
+            if (SPAWNED == states[e] || slots[e] == followSlot)
+            {
+                keys[kept++] = keys[k];
+            }
+        }
+        final int dropped = heapSize - kept;
+        heapSize = kept;
+        for (int i = (kept >> 1) - 1; i >= 0; i--)
+        {
+            siftDown(keys, kept, i);
+        }
+        return dropped;
     }
 
     /**
