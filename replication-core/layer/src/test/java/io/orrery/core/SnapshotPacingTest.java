@@ -11,7 +11,6 @@ import io.orrery.core.replicant.ReplicantAgent;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.codec.HeartbeatEncoder;
 import io.orrery.wire.codec.MessageHeaderEncoder;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -49,25 +48,21 @@ class SnapshotPacingTest
      */
     private static final int HEARTBEAT_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH + HeartbeatEncoder.BLOCK_LENGTH;
 
-    private TestShard shard;
-
-    @AfterEach
-    void after()
-    {
-        if (null != shard)
-        {
-            shard.close();
-        }
-    }
-
     @Test
     void shouldPaceTheSnapshotsOfAWaveOfSessionsSoThatASlowReaderIsNotDroppedAsSlowConsumer()
     {
-        shard = new TestShard((ctx) -> ctx
+        try (TestShard shard = new TestShard((ctx) -> ctx
             .maxSessions(64)
             .maxViewEntities(VIEW)
             .bandwidthBytesPerTick(BUDGET)
-            .snapshotBytesPerTick(SNAPSHOT_BYTES_PER_TICK));
+            .snapshotBytesPerTick(SNAPSHOT_BYTES_PER_TICK)))
+        {
+            joinAWaveAndReadSlowly(shard);
+        }
+    }
+
+    private static void joinAWaveAndReadSlowly(final TestShard shard)
+    {
         final EntityStore store = shard.store();
         for (int i = 0; i < ENTITIES; i++)
         {
@@ -86,7 +81,7 @@ class SnapshotPacingTest
         final long[] bytesBefore = new long[SESSIONS];
         long maxBytesInATick = 0;
         int ticks = 0;
-        while (ticks < WAVE_TICKS && !allHoldTheirViews(sessions))
+        while (ticks < WAVE_TICKS && !allHoldTheirViews(shard, sessions))
         {
             for (int s = 0; s < SESSIONS; s++)
             {
@@ -131,7 +126,7 @@ class SnapshotPacingTest
         assertTrue(shard.counter(OrreryCounter.SPAWN_DEFERRALS) > 0, "the snapshots were paced");
 
         // once the clients read at full speed, every session holds exactly its view as the layer sees it
-        shard.ticksUntil(() -> allHoldTheirViews(sessions), 200, "every session holds its view");
+        shard.ticksUntil(() -> allHoldTheirViews(shard, sessions), 200, "every session holds its view");
         for (final ClientSession session : sessions)
         {
             assertTrue(session.isConnected());
@@ -140,7 +135,7 @@ class SnapshotPacingTest
         }
     }
 
-    private boolean allHoldTheirViews(final ClientSession[] sessions)
+    private static boolean allHoldTheirViews(final TestShard shard, final ClientSession[] sessions)
     {
         final InterestEngine engine = shard.layer.replicant().engine();
         for (final ClientSession session : sessions)

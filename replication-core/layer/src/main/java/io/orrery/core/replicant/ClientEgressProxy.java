@@ -294,11 +294,10 @@ public final class ClientEgressProxy implements ObserverEgress
     /**
      * {@inheritDoc}
      * <p>
-     * Self-clocked by the client's reading: spawns may take half of what the window holds above twice the
-     * back-pressure threshold ({@code min(budget, MIN_WINDOW_BYTES)}), so whatever spawns go out (frames of at most
-     * twice their message bytes) leave the window at or above two thresholds: the snapshot alone can never make
-     * {@link #beginTick} find the client back-pressured, and what is left above one threshold stays for updates. A
-     * client that reads nothing gets no more of its snapshot until it reads.
+     * Self-clocked by the client's reading: spawns may take half of what the window holds above the back-pressure
+     * threshold ({@code min(budget, MIN_WINDOW_BYTES)}), so whatever spawns go out (frames of at most twice their
+     * message bytes) leave the window at or above it: a snapshot alone can never make {@link #beginTick} find the
+     * client back-pressured. A client that reads nothing gets no more of its snapshot until it reads.
      */
     @Override
     public int spawnCapacity(final long observerId)
@@ -313,7 +312,7 @@ public final class ClientEgressProxy implements ObserverEgress
      */
     static int spawnCapacity(final long window, final int budgetBytesPerTick)
     {
-        final long headroom = window - 2L * Math.min(budgetBytesPerTick, MIN_WINDOW_BYTES);
+        final long headroom = window - Math.min(budgetBytesPerTick, MIN_WINDOW_BYTES);
         return headroom <= 0 ? 0 : (int)Math.min(headroom >> 1, Integer.MAX_VALUE);
     }
 

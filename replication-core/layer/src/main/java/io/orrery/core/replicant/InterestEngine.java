@@ -69,11 +69,11 @@ import java.util.concurrent.TimeUnit;
  * pending fits, the priority order is skipped (no heap): all of it is sent, in view order.
  * <p>
  * <b>Snapshot pacing.</b> Spawns (other than the followed entity's) also have to fit the observer's
- * {@link ObserverEgress#spawnCapacity spawn capacity} (for a client: what its publication's window holds above a
- * reserve, so its snapshot goes at the rate it reads and never back-pressures it) and what is left this tick of the
- * partition's share of {@link InterestConfig#snapshotBytesPerTick()} (spent by the observers in partition order).
- * A new or resynchronising observer's view (hundreds of spawns) thus goes out over several ticks, nearest first by
- * the accumulated priority, while updates of what it already holds continue. Consistency is that of any deferral:
+ * {@link ObserverEgress#spawnCapacity spawn capacity} (for a client: half of what its publication's window holds
+ * above the back-pressure threshold, so its snapshot goes at the rate it reads and never back-pressures it by
+ * itself) and what is left this tick of the partition's share of {@link InterestConfig#snapshotBytesPerTick()}
+ * (spent by the observers in partition order). A new or resynchronising observer's view (hundreds of spawns) thus goes
+ * out over several ticks, nearest first by the accumulated priority, while updates of what it already holds continue. Consistency is that of any deferral:
  * a pending spawn whose entity goes is dropped unsent, a sent one is despawned. Counted in
  * {@link #spawnDeferrals()}.
  * <p>

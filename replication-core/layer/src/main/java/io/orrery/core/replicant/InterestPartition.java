@@ -334,9 +334,8 @@ final class InterestPartition
             admitCandidates(o);
         }
 
-        final int windowLimit = egress.spawnCapacity(observerId);
-        selection.select(o, Math.min(capacity, budgets[o]) - despawnBytes, capacity - despawnBytes, windowLimit,
-            Math.min(windowLimit, snapshotBytesLeft));
+        selection.select(o, Math.min(capacity, budgets[o]) - despawnBytes, capacity - despawnBytes,
+            Math.min(egress.spawnCapacity(observerId), snapshotBytesLeft));
         snapshotBytesLeft = Math.max(0, snapshotBytesLeft - selection.spawnBytes);
         return emit(o);
     }

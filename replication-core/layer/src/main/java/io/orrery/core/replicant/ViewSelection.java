@@ -87,19 +87,17 @@ final class ViewSelection
      * {@link #spawnBytes} with the bytes of the spawns selected.
      * While resynchronising only snapshots compete (SPAWNED entries keep accumulating priority meanwhile).
      * Snapshot pacing: spawns other than the followed entity's also have to fit {@code spawnLimit} (the first such
-     * spawn of the tick may exceed it if it is positive, so an oversized snapshot still goes out), and while any is
-     * pending everything selected this tick fits {@code windowLimit} too, so that spawns and updates share the
-     * egress's headroom by accumulated priority: updates cannot starve a snapshot, nor a snapshot the updates.
+     * spawn of the tick may exceed it if it is positive, so an oversized snapshot still goes out, and a client near
+     * its back-pressure threshold still gets one spawn a tick). Updates compete with spawns by accumulated priority
+     * within {@code limit} as before.
      *
      * @param o              the observer (local index).
      * @param limit          bytes the observer may take this tick (budget and capacity, minus the despawns).
      * @param egressCapacity bytes the egress can take this tick, minus the despawns.
-     * @param windowLimit    bytes the egress can take this tick while a snapshot is paced
-     *                       ({@link ObserverEgress#spawnCapacity}).
-     * @param spawnLimit     bytes of spawns (the followed entity's excepted) the observer may take this tick: at most
-     *                       {@code windowLimit}, less if the layer's snapshot bytes of this tick run short.
+     * @param spawnLimit     bytes of spawns (the followed entity's excepted) the observer may take this tick: its
+     *                       {@link ObserverEgress#spawnCapacity}, less if the layer's snapshot bytes run short.
      */
-    void select(final int o, final int limit, final int egressCapacity, final int windowLimit, final int spawnLimit)
+    void select(final int o, final int limit, final int egressCapacity, final int spawnLimit)
     {
         final long[] snapshot = this.snapshot;
         final ObserverViews views = this.views;
@@ -116,7 +114,6 @@ final class ViewSelection
 
         long totalBytes = 0;
         long pacedSpawnBytes = 0;
-        boolean pacedPending = false;
         int pacedInHeap = 0;
         int pacedHeldBack = 0;
         boolean anyUpdate = false;
@@ -150,7 +147,6 @@ final class ViewSelection
             }
             else if (SPAWNED != state)
             {
-                pacedPending = true;
                 if (spawnLimit <= 0)
                 {
                     pacedHeldBack++;
@@ -171,8 +167,7 @@ final class ViewSelection
             return;
         }
 
-        final int tickLimit = pacedPending ? Math.min(limit, windowLimit) : limit;
-        if (totalBytes + (anyUpdate ? batchOverhead : 0) <= tickLimit && pacedSpawnBytes <= spawnLimit)
+        if (totalBytes + (anyUpdate ? batchOverhead : 0) <= limit && pacedSpawnBytes <= spawnLimit)
         {
             selectAll(base, followPosition);
             return;
@@ -184,7 +179,7 @@ final class ViewSelection
             siftDown(keys, heapSize, i);
         }
 
-        int remaining = tickLimit;
+        int remaining = limit;
         int spawnRemaining = spawnLimit;
         boolean batchStarted = false;
         boolean first = true;

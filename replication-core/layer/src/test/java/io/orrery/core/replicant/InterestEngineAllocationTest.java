@@ -196,10 +196,7 @@ class InterestEngineAllocationTest
         final Random random = new Random(7);
         final UnsafeBuffer state = new UnsafeBuffer(new byte[32]);
         final int[] slots = populate(store, random);
-        for (int o = 0; o < OBSERVERS; o++)
-        {
-            assertTrue(engine.addObserver(10_000 + o, 100 + o * 20L + 1, egress, 1_400) >= 0);
-        }
+        addObservers(engine, egress);
         final long[] velocity = new long[ENTITIES * 3];
 
         for (int t = 0; t < WARMUP_TICKS; t++)
@@ -244,10 +241,7 @@ class InterestEngineAllocationTest
         final Random random = new Random(7);
         final UnsafeBuffer state = new UnsafeBuffer(new byte[32]);
         final int[] slots = populate(store, random);
-        for (int o = 0; o < OBSERVERS; o++)
-        {
-            assertTrue(engine.addObserver(10_000 + o, 100 + o * 20L + 1, egress, 1_400) >= 0);
-        }
+        addObservers(engine, egress);
         final long[] velocity = new long[ENTITIES * 3];
 
         for (int t = 0; t < WARMUP_TICKS + MEASURED_TICKS; t++)
@@ -366,6 +360,14 @@ class InterestEngineAllocationTest
         finally
         {
             CloseHelper.close(runner);
+        }
+    }
+
+    private static void addObservers(final InterestEngine engine, final ReadingEgress egress)
+    {
+        for (int o = 0; o < OBSERVERS; o++)
+        {
+            assertTrue(engine.addObserver(10_000 + o, 100 + o * 20L + 1, egress, 1_400) >= 0);
         }
     }
 
