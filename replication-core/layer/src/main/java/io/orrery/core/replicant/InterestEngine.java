@@ -73,9 +73,9 @@ import java.util.concurrent.TimeUnit;
  * above the back-pressure threshold, so its snapshot goes at the rate it reads and never back-pressures it by
  * itself) and what is left this tick of the partition's share of {@link InterestConfig#snapshotBytesPerTick()}
  * (spent by the observers in partition order). A new or resynchronising observer's view (hundreds of spawns) thus goes
- * out over several ticks, nearest first by the accumulated priority, while updates of what it already holds continue. Consistency is that of any deferral:
- * a pending spawn whose entity goes is dropped unsent, a sent one is despawned. Counted in
- * {@link #spawnDeferrals()}.
+ * out over several ticks, nearest first by the accumulated priority, while updates of what it already holds continue.
+ * Consistency is that of any deferral: a pending spawn whose entity goes is dropped unsent, a sent one is despawned.
+ * Counted in {@link #spawnDeferrals()}.
  * <p>
  * <b>Order.</b> Per observer per tick: {@code beginTick}, despawns (not budgeted: always sent, their bytes are
  * reserved first), spawns (followed entity first, then by priority, or in view order when everything fits), updates
