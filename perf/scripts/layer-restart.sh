@@ -13,7 +13,9 @@
 #
 #   perf/scripts/layer-restart.sh [BOTS] [REPETITIONS]      (builds the classes and the class path itself)
 # KILL_AT, DURATION (s); LAYER_GRACE (default 60s: a game server without a layer exits after it, and none restarts
-# it here); SWARM_ARGS (extra BotSwarmMain options, e.g. "--mix walk=50,inventory=50"). Inputs lost in the restart
+# it here); SWARM_ARGS (extra BotSwarmMain options, e.g. "--mix walk=50,inventory=50"); LAYER_OPTS (JVM options of
+# the layer, e.g. "-Dorrery.snapshot.bytes.per.tick=262144"). Slow-consumer disconnects are the new layer's
+# (orrery_sessions_slow_consumer_total); the old layer's are in the last report line of its log. Inputs lost in the restart
 # (sent and never acknowledged, or due while resuming) are reported apart from the correctness errors.
 set -euo pipefail
 BOTS=${1:-200}
@@ -22,10 +24,11 @@ KILL_AT=${KILL_AT:-20}
 DURATION=${DURATION:-45}
 LAYER_GRACE=${LAYER_GRACE:-60s}
 SWARM_ARGS=${SWARM_ARGS:-}
+LAYER_OPTS=${LAYER_OPTS:-}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/orrery-layer-restart.XXXXXX)
 CP_FILE="$WORK/cp.txt"
-(cd "$ROOT" && mvn -q -B -pl servers/launcher -am compile \
+(cd "$ROOT" && mvn -q -B -o -pl servers/launcher -am compile \
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
   -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime > /dev/null)
 CP="$ROOT/servers/launcher/target/classes:$(cat "$CP_FILE")"
@@ -41,7 +44,7 @@ for rep in $(seq 1 "$REPS"); do
   DRIVER=$!
   sleep 2
   start_layer() {
-    $JAVA -Xmx2g -cp "$CP" io.orrery.servers.ReplicationLayerServer --aeron-dir="$AERON" --shard=two-servers \
+    $JAVA -Xmx2g $LAYER_OPTS -cp "$CP" io.orrery.servers.ReplicationLayerServer --aeron-dir="$AERON" --shard=two-servers \
       --store="rocksdb:$DIR/store" --max-sessions=$((BOTS + 64)) --report-interval-s=5 \
       --status-address=127.0.0.1:$STATUS_PORT >> "$DIR/layer.log" 2>&1 &
     LAYER=$!
@@ -107,10 +110,10 @@ print("rep %s: kill -> new layer up %d ms; after up: game servers back %s ms, ev
       counts.get("longestResumeMs"), gap))
 print("  resume hellos %s (hellos resent %s, lost with their subscriber %s), layer found gone by image %s / by "
       "silence %s; new layer: sessions opened %s, hellos on a bound image %s, duplicate-session rejects %s, hellos "
-      "shed %s" % (counts.get("resumeHellos"), counts.get("hellosResent"), counts.get("hellosLost"),
+      "shed %s, slow-consumer disconnects %s" % (counts.get("resumeHellos"), counts.get("hellosResent"), counts.get("hellosLost"),
       counts.get("layerLossesByImage"), counts.get("layerLossesBySilence"), layer.get("orrery_sessions_opened_total"),
       layer.get("orrery_hellos_on_bound_image_total"), layer.get("orrery_rejected_duplicate_session_total"),
-      layer.get("orrery_hellos_shed_total")))
+      layer.get("orrery_hellos_shed_total"), layer.get("orrery_sessions_slow_consumer_total")))
 PY
 done
 echo "logs in $WORK"

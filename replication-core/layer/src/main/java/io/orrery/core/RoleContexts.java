@@ -317,6 +317,17 @@ abstract class RoleContexts<S extends RoleContexts<S>>
         return self();
     }
 
+    public int snapshotBytesPerTick()
+    {
+        return replicant.snapshotBytesPerTick();
+    }
+
+    public S snapshotBytesPerTick(final int snapshotBytesPerTick)
+    {
+        replicant.snapshotBytesPerTick(snapshotBytesPerTick);
+        return self();
+    }
+
     public io.orrery.core.ingress.IngressLimits serverIngressLimits()
     {
         return atlas.serverIngressLimits();

@@ -309,7 +309,7 @@ public final class ReplicationLayerServer implements Callable<Integer>
             OrreryCounter.UPDATES_DROPPED_BACK_PRESSURE, OrreryCounter.REJECTED_MALFORMED,
             OrreryCounter.MAX_DUTY_CYCLE_NS, OrreryCounter.SERVERS_CONNECTED, OrreryCounter.HANDOFFS_COMMITTED,
             OrreryCounter.PERSIST_UPSERTS_OFFERED, OrreryCounter.PERSIST_BACK_PRESSURED,
-            OrreryCounter.INVENTORY_COMPLETED })
+            OrreryCounter.INVENTORY_COMPLETED, OrreryCounter.SESSIONS_SLOW_CONSUMER, OrreryCounter.SPAWN_DEFERRALS })
         {
             line.append(' ').append(counter.name().toLowerCase()).append('=').append(layer.counter(counter));
         }

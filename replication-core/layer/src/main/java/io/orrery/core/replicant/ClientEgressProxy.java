@@ -179,6 +179,7 @@ public final class ClientEgressProxy implements ObserverEgress
     private UnsafeBuffer entryCache;
 
     private ClientObserver current;
+    private long currentWindow;
     private long nowNs;
     private long tick;
     private int batchCount;
@@ -285,8 +286,34 @@ public final class ClientEgressProxy implements ObserverEgress
             return 0;
         }
         observer.laggingSinceNs = 0;
+        currentWindow = window;
         // Aeron adds a 32-byte frame header per message, aligned to 32 bytes: half the window always fits.
         return (int)Math.min(window >> 1, budgetBytesPerTick);
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Self-clocked by the client's reading: spawns may take half of what the window holds above the back-pressure
+     * threshold ({@code min(budget, MIN_WINDOW_BYTES)}), so whatever spawns go out (frames of at most twice their
+     * message bytes) leave the window at or above it: a snapshot alone can never make {@link #beginTick} find the
+     * client back-pressured. A client that reads nothing gets no more of its snapshot until it reads.
+     */
+    @Override
+    public int spawnCapacity(final long observerId)
+    {
+        return spawnCapacity(currentWindow, budgetBytesPerTick);
+    }
+
+    /**
+     * @param window             the publication's available window.
+     * @param budgetBytesPerTick the client's budget per tick.
+     * @return bytes of spawns a client with this window may be sent (see {@link #spawnCapacity(long)}).
+     */
+    static int spawnCapacity(final long window, final int budgetBytesPerTick)
+    {
+        final long headroom = window - Math.min(budgetBytesPerTick, MIN_WINDOW_BYTES);
+        return headroom <= 0 ? 0 : (int)Math.min(headroom >> 1, Integer.MAX_VALUE);
     }
 
     @Override

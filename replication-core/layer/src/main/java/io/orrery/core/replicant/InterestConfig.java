@@ -41,6 +41,10 @@ public final class InterestConfig
     public static final int DEFAULT_FAR_TIER_PERIOD = 4;
     public static final int DEFAULT_WORKERS = 1;
     /**
+     * Default spawn bytes per tick for all observers together (see {@link #snapshotBytesPerTick()}).
+     */
+    public static final int DEFAULT_SNAPSHOT_BYTES_PER_TICK = 1024 * 1024;
+    /**
      * Most workers an engine may have.
      */
     public static final int MAX_WORKERS = 64;
@@ -58,6 +62,7 @@ public final class InterestConfig
     private int farTierPeriod = DEFAULT_FAR_TIER_PERIOD;
     private boolean compactUpdates = true;
     private int workers = DEFAULT_WORKERS;
+    private int snapshotBytesPerTick = DEFAULT_SNAPSHOT_BYTES_PER_TICK;
 
     /**
      * @return view distance in metres of an entity of radius 0.
@@ -151,6 +156,23 @@ public final class InterestConfig
     public InterestConfig maxViewEvictionsPerTick(final int maxViewEvictionsPerTick)
     {
         this.maxViewEvictionsPerTick = maxViewEvictionsPerTick;
+        return this;
+    }
+
+    /**
+     * @return bytes of spawns (the followed entities' excepted) the engine sends per tick to all observers together,
+     * split evenly among the workers: a wave of observers that join or resume at once gets its snapshots over
+     * several ticks instead of all in one, nearest first, each observer's also paced by its egress's
+     * {@link ObserverEgress#spawnCapacity spawn capacity}.
+     */
+    public int snapshotBytesPerTick()
+    {
+        return snapshotBytesPerTick;
+    }
+
+    public InterestConfig snapshotBytesPerTick(final int snapshotBytesPerTick)
+    {
+        this.snapshotBytesPerTick = snapshotBytesPerTick;
         return this;
     }
 
@@ -266,6 +288,10 @@ public final class InterestConfig
         if (maxObservers <= 0 || maxViewEntities <= 0 || maxViewEvictionsPerTick < 0)
         {
             throw new IllegalArgumentException("maxObservers and maxViewEntities must be > 0");
+        }
+        if (snapshotBytesPerTick <= 0)
+        {
+            throw new IllegalArgumentException("snapshotBytesPerTick must be > 0: " + snapshotBytesPerTick);
         }
         if (!(nearTierFraction >= 0) || !(farTierFraction >= nearTierFraction) ||
             midTierPeriod <= 0 || Integer.bitCount(midTierPeriod) != 1 ||

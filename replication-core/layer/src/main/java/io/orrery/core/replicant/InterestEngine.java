@@ -68,6 +68,15 @@ import java.util.concurrent.TimeUnit;
  * sent when it fits the egress capacity, so an oversized snapshot cannot block an observer forever. When everything
  * pending fits, the priority order is skipped (no heap): all of it is sent, in view order.
  * <p>
+ * <b>Snapshot pacing.</b> Spawns (other than the followed entity's) also have to fit the observer's
+ * {@link ObserverEgress#spawnCapacity spawn capacity} (for a client: half of what its publication's window holds
+ * above the back-pressure threshold, so its snapshot goes at the rate it reads and never back-pressures it by
+ * itself) and what is left this tick of the partition's share of {@link InterestConfig#snapshotBytesPerTick()}
+ * (spent by the observers in partition order). A new or resynchronising observer's view (hundreds of spawns) thus goes
+ * out over several ticks, nearest first by the accumulated priority, while updates of what it already holds continue.
+ * Consistency is that of any deferral: a pending spawn whose entity goes is dropped unsent, a sent one is despawned.
+ * Counted in {@link #spawnDeferrals()}.
+ * <p>
  * <b>Order.</b> Per observer per tick: {@code beginTick}, despawns (not budgeted: always sent, their bytes are
  * reserved first), spawns (followed entity first, then by priority, or in view order when everything fits), updates
  * (the same), {@code endTick}.
@@ -556,6 +565,20 @@ public final class InterestEngine
         for (final InterestPartition partition : partitions)
         {
             total += partition.budgetDeferrals();
+        }
+        return total;
+    }
+
+    /**
+     * @return pending spawns deferred by the snapshot pacing (an observer's spawn capacity or
+     * {@link InterestConfig#snapshotBytesPerTick()}), counted in {@link #budgetDeferrals()} too.
+     */
+    public long spawnDeferrals()
+    {
+        long total = 0;
+        for (final InterestPartition partition : partitions)
+        {
+            total += partition.spawnDeferrals();
         }
         return total;
     }

@@ -24,7 +24,9 @@ import static io.orrery.core.replicant.ObserverViews.SPAWN_PENDING;
  * One worker's share of the interest work: a fixed partition of the observers, with their views
  * ({@link ObserverViews}), and everything a tick does per observer: resolve the bubble's centre, maintain the view
  * (despawn what left, accumulate priority of what changed, thin by distance tier), admit candidates from one spatial
- * index query, select what fits the budget ({@link ViewSelection}) and emit it to the observer's
+ * index query, select what fits the budget and the snapshot pacing ({@link ViewSelection}: the observer's
+ * {@link ObserverEgress#spawnCapacity spawn capacity}, and this partition's share of
+ * {@link InterestConfig#snapshotBytesPerTick()}, spent by the observers in their order) and emit it to the observer's
  * {@link ObserverEgress} (despawns, spawns, updates). The rules are described on {@link InterestEngine}.
  * <p>
  * Threading: {@link #tick} runs on the partition's worker thread and only reads what is shared (the
@@ -53,9 +55,11 @@ final class InterestPartition
     private final int farTierMask;
     private final int viewCapacity;
     private final int maxEvictionsPerTick;
+    private final int snapshotBytesPerTick;
 
     // this tick, set by tick()
     private long ticks;
+    private int snapshotBytesLeft;
     private double gridQueryRadiusM;
     private double gridRadiusM;
 
@@ -136,6 +140,8 @@ final class InterestPartition
         farTierMask = config.farTierPeriod() - 1;
         viewCapacity = config.maxViewEntities();
         maxEvictionsPerTick = config.maxViewEvictionsPerTick();
+        final int workers = config.workers();
+        snapshotBytesPerTick = (int)((config.snapshotBytesPerTick() + (long)workers - 1) / workers);
         gridRadiusM = index.largeRadiusM();
         gridQueryRadiusM = baseRadiusM + sizeFactor * gridRadiusM;
 
@@ -249,6 +255,11 @@ final class InterestPartition
         return selection.budgetDeferrals();
     }
 
+    long spawnDeferrals()
+    {
+        return selection.spawnDeferrals();
+    }
+
     long viewEvictions()
     {
         return viewEvictions;
@@ -280,6 +291,7 @@ final class InterestPartition
         this.ticks = tick;
         this.gridRadiusM = gridRadiusM;
         this.gridQueryRadiusM = gridQueryRadiusM;
+        snapshotBytesLeft = snapshotBytesPerTick;
         final int[] activeObservers = views.activeObservers;
         int work = 0;
         for (int i = 0, n = views.activeCount; i < n; i++)
@@ -322,7 +334,9 @@ final class InterestPartition
             admitCandidates(o);
         }
 
-        selection.select(o, Math.min(capacity, budgets[o]) - despawnBytes, capacity - despawnBytes);
+        selection.select(o, Math.min(capacity, budgets[o]) - despawnBytes, capacity - despawnBytes,
+            Math.min(egress.spawnCapacity(observerId), snapshotBytesLeft));
+        snapshotBytesLeft = Math.max(0, snapshotBytesLeft - selection.spawnBytes);
         return emit(o);
     }
 

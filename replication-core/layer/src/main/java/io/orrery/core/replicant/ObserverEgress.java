@@ -52,6 +52,21 @@ public interface ObserverEgress
     int beginTick(long observerId, long nowNs);
 
     /**
+     * Bytes of spawn snapshots the observer can take this tick without its egress falling behind, asked after a
+     * {@link #beginTick} that reported capacity. The engine paces the spawns of a new or resynchronising observer
+     * (its whole view at once) by this, so a client that reads slowly gets its snapshot at the rate it reads instead
+     * of being back-pressured into a slow-consumer disconnect; the followed entity is not held back by it. Updates
+     * are not counted against it.
+     *
+     * @param observerId the id given to {@link InterestEngine#addObserver}.
+     * @return bytes of spawns that may go this tick; the default does not pace.
+     */
+    default int spawnCapacity(final long observerId)
+    {
+        return Integer.MAX_VALUE;
+    }
+
+    /**
      * A full snapshot of the entity in {@code slot}: it entered the bubble, or the observer is resynchronising.
      *
      * @return false if it could not be delivered.

@@ -209,6 +209,7 @@ public final class ReplicantAgent implements Agent
             .midTierPeriod(ctx.midTierPeriod())
             .farTierPeriod(ctx.farTierPeriod())
             .workers(ctx.interestWorkers())
+            .snapshotBytesPerTick(ctx.snapshotBytesPerTick())
             .conclude();
         return new InterestEngine(store, new SpatialIndex(ctx.maxEntities()), config);
     }
@@ -380,6 +381,16 @@ public final class ReplicantAgent implements Agent
             }
         }
         return true;
+    }
+
+    /**
+     * @return bytes of messages the session's egress publication accepted so far, or -1 if there is no such session.
+     * Control path (a map look-up); read it on this agent's thread or between duty cycles in INVOKER mode.
+     */
+    public long bytesSentTo(final long sessionId)
+    {
+        final ClientEgressProxy.ClientObserver observer = observerBySession.get(sessionId);
+        return null == observer ? -1 : observer.bytesSent();
     }
 
     /**
@@ -620,6 +631,7 @@ public final class ReplicantAgent implements Agent
         counters[OrreryCounter.DESPAWNS_SENT.id()].setOrdered(engine.despawnsSent());
         counters[OrreryCounter.RESYNCS.id()].setOrdered(engine.resyncs());
         counters[OrreryCounter.BUDGET_DEFERRALS.id()].setOrdered(engine.budgetDeferrals());
+        counters[OrreryCounter.SPAWN_DEFERRALS.id()].setOrdered(engine.spawnDeferrals());
         long bytesOut = 0;
         long updateEntriesSent = 0;
         long updateBytesOut = 0;

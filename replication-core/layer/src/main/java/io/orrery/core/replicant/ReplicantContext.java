@@ -57,6 +57,13 @@ public final class ReplicantContext
      */
     public static final String INTEREST_WORKERS_PROP = "orrery.interest.workers";
     public static final int INTEREST_WORKERS_DEFAULT = 1;
+    /**
+     * Bytes of spawn snapshots sent per tick to all clients together (see
+     * {@link InterestConfig#snapshotBytesPerTick()}): a wave of sessions joining or resuming at once (a restarted
+     * layer) gets its snapshots over several ticks; each client's snapshot is also paced by its egress window.
+     */
+    public static final String SNAPSHOT_BYTES_PER_TICK_PROP = "orrery.snapshot.bytes.per.tick";
+    public static final int SNAPSHOT_BYTES_PER_TICK_DEFAULT = InterestConfig.DEFAULT_SNAPSHOT_BYTES_PER_TICK;
     public static final String SLOW_CONSUMER_TIMEOUT_MS_PROP = "orrery.slow.consumer.timeout.ms";
     public static final long SLOW_CONSUMER_TIMEOUT_MS_DEFAULT = 3000;
     /**
@@ -115,6 +122,8 @@ public final class ReplicantContext
     private int midTierPeriod = Integer.getInteger(MID_TIER_PERIOD_PROP, InterestConfig.DEFAULT_MID_TIER_PERIOD);
     private int farTierPeriod = Integer.getInteger(FAR_TIER_PERIOD_PROP, InterestConfig.DEFAULT_FAR_TIER_PERIOD);
     private int interestWorkers = Integer.getInteger(INTEREST_WORKERS_PROP, INTEREST_WORKERS_DEFAULT);
+    private int snapshotBytesPerTick = Integer.getInteger(
+        SNAPSHOT_BYTES_PER_TICK_PROP, SNAPSHOT_BYTES_PER_TICK_DEFAULT);
     private long slowConsumerTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
         Long.getLong(SLOW_CONSUMER_TIMEOUT_MS_PROP, SLOW_CONSUMER_TIMEOUT_MS_DEFAULT));
     private boolean ocsEnabled = Boolean.parseBoolean(
@@ -151,6 +160,7 @@ public final class ReplicantContext
                 "interestWorkers must be in 1.." + InterestConfig.MAX_WORKERS + ": " + interestWorkers);
         }
         requirePositive(bandwidthBytesPerTick, "bandwidthBytesPerTick");
+        requirePositive(snapshotBytesPerTick, "snapshotBytesPerTick");
         if (!(hysteresis >= 0 && hysteresis < 1))
         {
             throw new IllegalArgumentException("hysteresis must be in [0, 1): " + hysteresis);
@@ -364,6 +374,20 @@ public final class ReplicantContext
     public ReplicantContext interestWorkers(final int interestWorkers)
     {
         this.interestWorkers = interestWorkers;
+        return this;
+    }
+
+    public int snapshotBytesPerTick()
+    {
+        return snapshotBytesPerTick;
+    }
+
+    /**
+     * @param snapshotBytesPerTick see {@link #SNAPSHOT_BYTES_PER_TICK_PROP}; positive.
+     */
+    public ReplicantContext snapshotBytesPerTick(final int snapshotBytesPerTick)
+    {
+        this.snapshotBytesPerTick = snapshotBytesPerTick;
         return this;
     }
 

@@ -35,7 +35,10 @@ final class ViewSelection
     int spawnCount;
     int updateCount;
 
+    int spawnBytes;
+
     private long budgetDeferrals;
+    private long spawnDeferrals;
 
     /**
      * @param views        the partition's views.
@@ -71,14 +74,30 @@ final class ViewSelection
     }
 
     /**
-     * Fill {@code spawnList} and {@code updateList} (view indices, in descending priority) with what fits.
+     * @return (entity, observer, tick) triples of pending spawns that the snapshot pacing deferred (the observer's
+     * spawn capacity or the layer's snapshot bytes per tick), a subset of {@link #budgetDeferrals()}.
+     */
+    long spawnDeferrals()
+    {
+        return spawnDeferrals;
+    }
+
+    /**
+     * Fill {@code spawnList} and {@code updateList} (view indices, in descending priority) with what fits, and
+     * {@link #spawnBytes} with the bytes of the spawns selected.
      * While resynchronising only snapshots compete (SPAWNED entries keep accumulating priority meanwhile).
+     * Snapshot pacing: spawns other than the followed entity's also have to fit {@code spawnLimit} (the first such
+     * spawn of the tick may exceed it if it is positive, so an oversized snapshot still goes out, and a client near
+     * its back-pressure threshold still gets one spawn a tick). Updates compete with spawns by accumulated priority
+     * within {@code limit} as before.
      *
      * @param o              the observer (local index).
      * @param limit          bytes the observer may take this tick (budget and capacity, minus the despawns).
      * @param egressCapacity bytes the egress can take this tick, minus the despawns.
+     * @param spawnLimit     bytes of spawns (the followed entity's excepted) the observer may take this tick: its
+     *                       {@link ObserverEgress#spawnCapacity}, less if the layer's snapshot bytes run short.
      */
-    void select(final int o, final int limit, final int egressCapacity)
+    void select(final int o, final int limit, final int egressCapacity, final int spawnLimit)
     {
         final long[] snapshot = this.snapshot;
         final ObserverViews views = this.views;
@@ -90,9 +109,13 @@ final class ViewSelection
         final int followSlot = views.followSlots[o];
         spawnCount = 0;
         updateCount = 0;
+        spawnBytes = 0;
         heapSize = 0;
 
         long totalBytes = 0;
+        long pacedSpawnBytes = 0;
+        int pacedInHeap = 0;
+        int pacedHeldBack = 0;
         boolean anyUpdate = false;
         int followPosition = -1;
         for (int i = 0, n = views.viewCounts[o]; i < n; i++)
@@ -122,17 +145,29 @@ final class ViewSelection
             {
                 followPosition = heapSize;
             }
+            else if (SPAWNED != state)
+            {
+                if (spawnLimit <= 0)
+                {
+                    pacedHeldBack++;
+                    continue;
+                }
+                pacedInHeap++;
+                pacedSpawnBytes += bytes;
+            }
             scratchBytes[i] = bytes;
             totalBytes += bytes;
             heapKeys[heapSize++] = heapKey(priorities[e], i);
         }
 
+        spawnDeferrals += pacedHeldBack;
+        budgetDeferrals += pacedHeldBack;
         if (0 == heapSize)
         {
             return;
         }
 
-        if (totalBytes + (anyUpdate ? batchOverhead : 0) <= limit)
+        if (totalBytes + (anyUpdate ? batchOverhead : 0) <= limit && pacedSpawnBytes <= spawnLimit)
         {
             selectAll(base, followPosition);
             return;
@@ -145,14 +180,26 @@ final class ViewSelection
         }
 
         int remaining = limit;
+        int spawnRemaining = spawnLimit;
         boolean batchStarted = false;
         boolean first = true;
+        boolean firstPaced = true;
         while (heapSize > 0)
         {
             if (remaining < minUpdateLength && !first)
             {
                 budgetDeferrals += heapSize;
                 break;
+            }
+            if (pacedInHeap > 0 && spawnRemaining < InterestEngine.SPAWN_BASE_LENGTH &&
+                !(firstPaced && spawnRemaining > 0))
+            {
+                // no more spawns fit the pacing this tick: only updates compete on, without popping every spawn
+                final int dropped = dropPacedSpawns(base, followSlot);
+                spawnDeferrals += dropped;
+                budgetDeferrals += dropped;
+                pacedInHeap = 0;
+                continue;
             }
 
             final int i = (int)(keys[0] & indexMask);
@@ -166,12 +213,30 @@ final class ViewSelection
                 bytes += batchOverhead;
             }
 
+            final boolean paced = isSpawn && slots[base + i] != followSlot;
+            if (paced)
+            {
+                pacedInHeap--;
+            }
+            if (paced && bytes > spawnRemaining && !(firstPaced && spawnRemaining > 0))
+            {
+                spawnDeferrals++;
+                budgetDeferrals++;
+                continue;
+            }
+
             if (bytes <= remaining || (first && bytes <= egressCapacity))
             {
                 remaining -= bytes;
                 first = false;
                 if (isSpawn)
                 {
+                    if (paced)
+                    {
+                        spawnRemaining -= bytes;
+                        firstPaced = false;
+                    }
+                    spawnBytes += bytes;
                     spawnList[spawnCount++] = i;
                 }
                 else
@@ -186,6 +251,34 @@ final class ViewSelection
                 budgetDeferrals++;
             }
         }
+    }
+
+    /**
+     * Take the spawns the snapshot pacing holds back (all but the followed entity's) out of the heap and restore it.
+     *
+     * @return spawns taken out.
+     */
+    private int dropPacedSpawns(final int base, final int followSlot)
+    {
+        final long[] keys = heapKeys;
+        final byte[] states = views.states;
+        final int[] slots = views.slots;
+        int kept = 0;
+        for (int k = 0, n = heapSize; k < n; k++)
+        {
+            final int e = base + (int)(keys[k] & indexMask);
+            if (SPAWNED == states[e] || slots[e] == followSlot)
+            {
+                keys[kept++] = keys[k];
+            }
+        }
+        final int dropped = heapSize - kept;
+        heapSize = kept;
+        for (int i = (kept >> 1) - 1; i >= 0; i--)
+        {
+            siftDown(keys, kept, i);
+        }
+        return dropped;
     }
 
     /**
@@ -207,11 +300,13 @@ final class ViewSelection
         final int[] updates = updateList;
         int spawnTotal = 0;
         int updateTotal = 0;
+        int bytesOfSpawns = 0;
         for (int k = 0, n = heapSize; k < n; k++)
         {
             final int i = (int)(keys[k] & indexMask);
             if (SPAWNED != states[base + i])
             {
+                bytesOfSpawns += scratchBytes[i];
                 spawns[spawnTotal++] = i;
             }
             else
@@ -221,6 +316,7 @@ final class ViewSelection
         }
         spawnCount = spawnTotal;
         updateCount = updateTotal;
+        spawnBytes = bytesOfSpawns;
         heapSize = 0;
     }
 

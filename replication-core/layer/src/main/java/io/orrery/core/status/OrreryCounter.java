@@ -113,7 +113,9 @@ public enum OrreryCounter
     HANDOFFS_WAITING(87,
         "entities due to be handed off that wait for a slot: their receiving server has handoff-pacing in flight"),
     SERVER_VIEW_BYTES_OUT(88, "bytes of read-only view messages sent to game servers (compact or legacy encoding)"),
-    SERVER_VIEW_MESSAGES_OUT(89, "read-only view messages sent to game servers");
+    SERVER_VIEW_MESSAGES_OUT(89, "read-only view messages sent to game servers"),
+    SPAWN_DEFERRALS(90,
+        "entity spawns deferred by snapshot pacing (a client's egress window or the layer's snapshot bytes per tick)");
 
     /**
      * Aeron counter type id of every Orrery system counter.

@@ -40,11 +40,18 @@ class InterestEngineAllocationTest
         long updates;
         long spawns;
         long despawns;
+        int spawnCapacity = Integer.MAX_VALUE;
 
         @Override
         public int beginTick(final long observerId, final long nowNs)
         {
             return 4_096;
+        }
+
+        @Override
+        public int spawnCapacity(final long observerId)
+        {
+            return spawnCapacity;
         }
 
         @Override
@@ -189,10 +196,7 @@ class InterestEngineAllocationTest
         final Random random = new Random(7);
         final UnsafeBuffer state = new UnsafeBuffer(new byte[32]);
         final int[] slots = populate(store, random);
-        for (int o = 0; o < OBSERVERS; o++)
-        {
-            assertTrue(engine.addObserver(10_000 + o, 100 + o * 20L + 1, egress, 1_400) >= 0);
-        }
+        addObservers(engine, egress);
         final long[] velocity = new long[ENTITIES * 3];
 
         for (int t = 0; t < WARMUP_TICKS; t++)
@@ -223,6 +227,64 @@ class InterestEngineAllocationTest
         assertTrue(updates >= 100_000, "updates delivered: " + updates);
         assertTrue(spawns > 0 && despawns > 0, "entities keep entering and leaving bubbles");
         assertEquals(0, allocated, "bytes allocated in steady state");
+    }
+
+    @Test
+    void shouldNotAllocateWhenPacingTheSnapshotsOfObserversThatKeepJoining()
+    {
+        final EntityStore store = new EntityStore(ENTITIES + 16, 32);
+        final InterestEngine engine = new InterestEngine(store, new SpatialIndex(store.capacity()),
+            new InterestConfig().baseRadiusM(120).maxObservers(OBSERVERS).maxViewEntities(256)
+                .snapshotBytesPerTick(2_000));
+        final ReadingEgress egress = new ReadingEgress();
+        egress.spawnCapacity = 150;
+        final Random random = new Random(7);
+        final UnsafeBuffer state = new UnsafeBuffer(new byte[32]);
+        final int[] slots = populate(store, random);
+        addObservers(engine, egress);
+        final long[] velocity = new long[ENTITIES * 3];
+
+        for (int t = 0; t < WARMUP_TICKS + MEASURED_TICKS; t++)
+        {
+            if (0 == t % 100)
+            {
+                // a wave: a fifth of the observers leave and join again, each with its whole view to be sent
+                for (int o = (t / 100) % 5; o < OBSERVERS; o += 5)
+                {
+                    assertTrue(engine.removeObserver(10_000 + o));
+                    assertTrue(engine.addObserver(10_000 + o, 100 + o * 20L + 1, egress, 1_400) >= 0);
+                }
+            }
+            step(store, engine, slots, velocity, random, state, t);
+        }
+
+        final long spawnDeferralsBefore = engine.spawnDeferrals();
+        final long spawnsBefore = engine.spawnsSent();
+        long allocated = 0;
+        for (int t = WARMUP_TICKS + MEASURED_TICKS; t < WARMUP_TICKS + 2 * MEASURED_TICKS; t++)
+        {
+            if (0 == t % 100)
+            {
+                // the control path (observers leaving and joining) is not measured, only the ticks
+                for (int o = (t / 100) % 5; o < OBSERVERS; o += 5)
+                {
+                    engine.removeObserver(10_000 + o);
+                    engine.addObserver(10_000 + o, 100 + o * 20L + 1, egress, 1_400);
+                }
+            }
+            final long allocatedBefore = AllocationMeter.threadAllocatedBytes();
+            step(store, engine, slots, velocity, random, state, t);
+            allocated += AllocationMeter.threadAllocatedBytes() - allocatedBefore;
+        }
+        final long spawns = engine.spawnsSent() - spawnsBefore;
+        final long spawnDeferrals = engine.spawnDeferrals() - spawnDeferralsBefore;
+
+        System.out.printf("allocation, paced snapshots: %d ticks, %d spawns, %d spawn deferrals, allocated %d bytes " +
+            "(sink %d)%n", MEASURED_TICKS, spawns, spawnDeferrals, allocated, egress.sink);
+
+        assertTrue(spawns >= 10_000, "spawns delivered: " + spawns);
+        assertTrue(spawnDeferrals >= 5_000, "spawns paced: " + spawnDeferrals);
+        assertEquals(0, allocated, "bytes allocated while pacing snapshots");
     }
 
     @Test
@@ -298,6 +360,14 @@ class InterestEngineAllocationTest
         finally
         {
             CloseHelper.close(runner);
+        }
+    }
+
+    private static void addObservers(final InterestEngine engine, final ReadingEgress egress)
+    {
+        for (int o = 0; o < OBSERVERS; o++)
+        {
+            assertTrue(engine.addObserver(10_000 + o, 100 + o * 20L + 1, egress, 1_400) >= 0);
         }
     }
 
