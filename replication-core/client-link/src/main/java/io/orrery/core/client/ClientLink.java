@@ -78,9 +78,10 @@ import java.util.concurrent.TimeUnit;
  * entity restored from the store on a persistent shard, or created again) bound to the same client-side session
  * object. Its view is kept, and every entity held is stale from the new welcome on: the layer streams the session a
  * fresh snapshot (spawns for everything in its bubble, spread over ticks by the byte budget), each spawn refreshing
- * the held entry; {@link Settings#resumeSettleNs(long)} (1 s, many snapshot ticks at the layer's budget) after the
- * welcome, every entry not refreshed since is despawned at the client (reason {@code resync},
- * {@link ClientSession#staleDespawns()}). Inputs continue their sequence (the new layer session takes any increasing
+ * the held entry; {@link Settings#resumeSettleNs(long)} (1 s) after the welcome, once no spawn has arrived for half
+ * that (a layer paces a snapshot at the rate its client reads, so a large one takes seconds) and at the latest
+ * {@link Settings#resumeSettleMaxNs(long)} (10 s) after it, every entry not refreshed since is despawned at the client
+ * (reason {@code resync}, {@link ClientSession#staleDespawns()}). Inputs continue their sequence (the new layer session takes any increasing
  * sequence); inputs acknowledged before the loss are never sent again, so none is applied twice, and a restored entity
  * whose last applied input is below the last acknowledged one (write-behind lost the end) is counted in
  * {@link ClientSession#acknowledgementsRolledBack()}, not as a regression.
@@ -114,6 +115,7 @@ public final class ClientLink implements Agent, AutoCloseable
         long resumeBackoffMaxNs = TimeUnit.SECONDS.toNanos(30);
         long resumeTimeoutNs = TimeUnit.SECONDS.toNanos(60);
         long resumeSettleNs = TimeUnit.SECONDS.toNanos(1);
+        long resumeSettleMaxNs = TimeUnit.SECONDS.toNanos(10);
         int layerLossHeartbeats = 3;
 
         /**
@@ -171,6 +173,17 @@ public final class ClientLink implements Agent, AutoCloseable
         public Settings resumeSettleNs(final long resumeSettleNs)
         {
             this.resumeSettleNs = resumeSettleNs;
+            return this;
+        }
+
+        /**
+         * @param resumeSettleMaxNs the latest the stale sweep after a resumed welcome waits for a paced snapshot
+         *                          (spawns still arriving) to end (default 10 s).
+         * @return this.
+         */
+        public Settings resumeSettleMaxNs(final long resumeSettleMaxNs)
+        {
+            this.resumeSettleMaxNs = resumeSettleMaxNs;
             return this;
         }
 
@@ -495,7 +508,19 @@ public final class ClientLink implements Agent, AutoCloseable
                 }
                 if (0 != session.staleSweepAtNs && nowNs - session.staleSweepAtNs >= 0)
                 {
-                    return despawnStale(session);
+                    // a layer paces the snapshot of a resumed session (spawns within what the client reads): while
+                    // spawns still arrive, the snapshot is not complete yet; sweep once they have been quiet for half
+                    // the settle time, or at the latest resumeSettleMaxNs after the welcome
+                    final long quietAtNs = session.lastSpawnNs + (settings.resumeSettleNs >> 1);
+                    final long latestNs = session.resumedAtNs + settings.resumeSettleMaxNs;
+                    if (nowNs - quietAtNs < 0 && nowNs - latestNs < 0)
+                    {
+                        session.staleSweepAtNs = quietAtNs - latestNs < 0 ? quietAtNs : latestNs;
+                    }
+                    else
+                    {
+                        return despawnStale(session);
+                    }
                 }
                 session.heartbeatIfIdle(nowNs);
                 return 0;

@@ -264,6 +264,7 @@ final class ClientResponseAdapter implements ControlledFragmentHandler
             session.viewOverflows++;
         }
         session.spawnsReceived++;
+        session.lastSpawnNs = nowNs;
         if (entityId == session.playerEntityId)
         {
             session.onOwnEntity(lastApplied, epoch, nowNs);

@@ -122,6 +122,7 @@ public final class ClientSession
     long resumeStartNs;
     long resumedAtNs;
     long staleSweepAtNs;
+    long lastSpawnNs;
     boolean rollbackWindow;
     long resumptions;
     long resumeAttempts;

@@ -105,4 +105,43 @@ class ClientResumptionTest
             assertTrue(a.longestUpdateGapNs() >= TimeUnit.SECONDS.toNanos(5), "the outage shows as a gap");
         }
     }
+
+    @Test
+    void shouldKeepHeldEntitiesWhileAPacedSnapshotIsStillArrivingAfterTheSettleTime()
+    {
+        // a snapshot paced to a few spawns a tick: 300 NPCs, restored from the store by the new layer, take longer
+        // than the 1 s settle time to arrive again
+        final PersistenceAdapter store = new InMemoryPersistenceAdapter();
+        try (MeshRig rig = new MeshRig(ONE_SERVER, (ctx) -> ctx
+            .sessionTimeoutNs(TimeUnit.SECONDS.toNanos(60))
+            .persistenceAdapter(store)
+            .persistenceFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(20))
+            .snapshotBytesPerTick(64), true))
+        {
+            final GameServerAgent server = rig.addServer(
+                1, new WorldSettings().npcsPerTerritory(300).worldHalfExtentM(40)
+                    .npcLifetimeNs(TimeUnit.HOURS.toNanos(1), TimeUnit.HOURS.toNanos(2)).seed(5), MeshRig.SECRET, TimeUnit.SECONDS.toNanos(30));
+            rig.await(() -> GameServerAgent.STATE_RUNNING == server.state(), "server welcomed");
+            final ClientSession a = rig.connect(PLAYER_A);
+            rig.ticksUntil(() -> a.view().size() >= 301, 1800, () -> "every NPC seen: " + a.view().size());
+            final int held = a.view().size();
+
+            rig.closeLayer(); // the client finds its layer gone when the response image closes
+            rig.ticksUntil(() -> ClientSession.State.RESUMING == a.state(), 300,
+                () -> "resuming after the layer's image closed: " + a.state());
+            final long spawnsAtResume = a.spawnsReceived();
+            rig.ticks(30);
+            rig.launchLayer();
+            rig.ticksUntil(a::isConnected, 600, () -> "resumed: " + a.state());
+            final long resumedNs = rig.clock.nanoTime();
+            rig.ticksUntil(() -> a.spawnsReceived() - spawnsAtResume >= held, 1800,
+                () -> "the paced snapshot re-sent every entity: " + (a.spawnsReceived() - spawnsAtResume));
+            assertTrue(rig.clock.nanoTime() - resumedNs > TimeUnit.SECONDS.toNanos(1),
+                "the snapshot took longer than the settle time");
+            assertTrue(a.spawnsReceived() - spawnsAtResume >= held);
+            rig.ticks(60); // past the sweep
+            assertEquals(0, a.staleDespawns(), "nothing held was despawned while its spawn was still on the way");
+            assertEquals(held, a.view().size());
+        }
+    }
 }
