@@ -34,10 +34,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  * A shard across hosts, on one machine: five network namespaces on one bridge, each a host with its own media
  * driver, every stream between them Aeron UDP. The layer (client ingress, server ingress and its end of the Atlas
  * link on its own address), Atlas ({@code AtlasServer}, commands to its address, decisions to the layer's), two game
- * servers, and a bot swarm whose walking bots cross the border between the two servers' territories. Atlas's process
- * is killed and a new one started: the layer reports it silent and resyncs the new one while the shard goes on; then
- * game server 1 is killed: its territory fails over to game server 2; then Atlas again: the third one restores the
- * failed-over territory from the layer. The swarm ends with 0 correctness errors (no
+ * servers, and a bot swarm whose walking bots cross the border between the two servers' territories. A standby Atlas
+ * waits on Atlas's host; Atlas's process is killed: the standby takes over once the dead one has been silent for a
+ * second and is resynced while the shard goes on; then game server 1 is killed: its territory fails over to game
+ * server 2; then Atlas again: the third one restores the failed-over territory from the layer. The swarm ends with 0 correctness errors (no
  * input acknowledged out of order, no update regression, no unexpected disconnect), players were handed off across
  * hosts, and game server 2 applied no input twice.
  * <p>
@@ -122,16 +122,21 @@ class ShardAcrossHostsTest
                 "--mix", "walk=100", "--progress-interval=5s", "--output", new File(dir, "swarm").getPath());
             awaitReport(atlas, atlasOutput, HANDOFFS, 1, "a handoff between the hosts of the two game servers");
 
-            // Atlas's host loses its process: reported silent, a new Atlas authenticated and resynced
-            atlas.destroyForcibly().waitFor();
-            ChildJvm.awaitLines(layer, layerOutput, "Atlas SILENT", 1);
+            // a standby Atlas on Atlas's host proves itself and waits; Atlas's process dies: once it has been silent
+            // for the takeover time (1 s) the standby takes over and is resynced, without waiting for the media
+            // driver to time out the dead one's image (10 s, during which no handoff or failover would happen)
             final List<String> secondAtlasOutput = output();
-            atlas = start(processes, hosts, "atlas", secondAtlasOutput, AtlasServer.class, "--dev",
-                "--shard=two-servers", "--aeron-dir=" + atlasDir, atlasCommands, atlasDecisions, "--report-interval-s=1");
-            ChildJvm.awaitLines(layer, layerOutput, "Atlas heard again", 1);
-            ChildJvm.awaitLines(layer, layerOutput, "authenticated and accepted", 2);
+            final Process second = standby(processes, hosts, secondAtlasOutput, atlasDir, atlasCommands, atlasDecisions,
+                layer, layerOutput, 1);
+            atlas.destroyForcibly().waitFor();
+            ChildJvm.awaitLines(layer, layerOutput, "takes over", 1);
+            atlas = second;
+            awaitReportEquals(atlas, secondAtlasOutput, SERVERS_CONNECTED, 2, "both game servers joined Atlas 2");
 
             // game server 1's host loses its process: its territory fails over to game server 2
+            final List<String> thirdAtlasOutput = output();
+            final Process third = standby(processes, hosts, thirdAtlasOutput, atlasDir, atlasCommands, atlasDecisions,
+                layer, layerOutput, 2);
             servers[0].destroyForcibly().waitFor();
             awaitReport(atlas, secondAtlasOutput, FAILOVERS, 1, "game server 1 failed over");
             awaitReportEquals(atlas, secondAtlasOutput, SERVERS_CONNECTED, 1, "one game server left connected");
@@ -139,11 +144,8 @@ class ShardAcrossHostsTest
             // and Atlas again: the third one restores the failed-over territory from the layer (game server 2 keeps
             // it; from configuration it would go back to the dead game server 1 and its players would have none)
             atlas.destroyForcibly().waitFor();
-            ChildJvm.awaitLines(layer, layerOutput, "Atlas SILENT", 2);
-            final List<String> thirdAtlasOutput = output();
-            atlas = start(processes, hosts, "atlas", thirdAtlasOutput, AtlasServer.class, "--dev",
-                "--shard=two-servers", "--aeron-dir=" + atlasDir, atlasCommands, atlasDecisions, "--report-interval-s=1");
-            ChildJvm.awaitLines(layer, layerOutput, "Atlas heard again", 2);
+            ChildJvm.awaitLines(layer, layerOutput, "takes over", 2);
+            atlas = third;
             awaitReportEquals(atlas, thirdAtlasOutput, SERVERS_CONNECTED, 1, "game server 2 joined the third Atlas");
 
             assertTrue(swarm.waitFor(120, TimeUnit.SECONDS), "the swarm ended: " + swarmOutput);
@@ -198,6 +200,27 @@ class ShardAcrossHostsTest
         {
             return "unavailable: " + ex;
         }
+    }
+
+    /**
+     * Start a standby Atlas on Atlas's host and wait until the layer has it proven and waiting.
+     */
+    private static Process standby(
+        final List<Process> processes,
+        final NetworkNamespaces hosts,
+        final List<String> output,
+        final String atlasDir,
+        final String atlasCommands,
+        final String atlasDecisions,
+        final Process layer,
+        final List<String> layerOutput,
+        final int standbys)
+        throws Exception
+    {
+        final Process atlas = start(processes, hosts, "atlas", output, AtlasServer.class, "--dev",
+            "--shard=two-servers", "--aeron-dir=" + atlasDir, atlasCommands, atlasDecisions, "--report-interval-s=1");
+        ChildJvm.awaitLines(layer, layerOutput, "proved itself; waiting", standbys);
+        return atlas;
     }
 
     private static List<String> output()

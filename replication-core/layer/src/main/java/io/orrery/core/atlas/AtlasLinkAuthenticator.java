@@ -57,6 +57,12 @@ public final class AtlasLinkAuthenticator
      */
     public static final long CHALLENGE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
     /**
+     * Default silence of the accepted image after which a proven image takes over (see
+     * {@link #takeoverSilenceNs(long)}).
+     */
+    public static final long TAKEOVER_SILENCE_NS_DEFAULT = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+
+    /**
      * Images tracked at most (pending, proven, refused or accepted).
      */
     public static final int MAX_IMAGES = 64;
@@ -105,6 +111,8 @@ public final class AtlasLinkAuthenticator
     private long proofsSent;
     private long imagesAccepted;
     private long sessionsLost;
+    private long takeovers;
+    private long takeoverSilenceNs = TAKEOVER_SILENCE_NS_DEFAULT;
 
     /**
      * @param subscription           the subscription whose images are authenticated.
@@ -142,6 +150,30 @@ public final class AtlasLinkAuthenticator
         this.log = log;
     }
 
+    /**
+     * A proven image takes over from the accepted one once the accepted one has been silent (its position unchanged:
+     * the peer sends a heartbeat every 100 ms) for longer than this. A killed peer's image stays until the media
+     * driver times it out (Aeron's image liveness, 10 s by default): without a takeover, its restarted successor would
+     * wait that long, and with it every decision. The silent image is refused from then on (a peer that comes back from
+     * a long pause is not accepted again while the new one lives).
+     *
+     * @param takeoverSilenceNs silence after which a proven image takes over.
+     * @return this.
+     */
+    public AtlasLinkAuthenticator takeoverSilenceNs(final long takeoverSilenceNs)
+    {
+        this.takeoverSilenceNs = takeoverSilenceNs;
+        return this;
+    }
+
+    /**
+     * @return times a proven image took over from a silent accepted one.
+     */
+    public long takeovers()
+    {
+        return takeovers;
+    }
+
     void control(final AtlasLinkControl control)
     {
         this.control = control;
@@ -163,7 +195,48 @@ public final class AtlasLinkAuthenticator
         {
             work++;
         }
+        if (null != accepted)
+        {
+            final long position = accepted.image.position();
+            if (position != accepted.lastPosition)
+            {
+                accepted.lastPosition = position;
+                accepted.lastHeardNs = nowNs;
+            }
+            else if (nowNs - accepted.lastHeardNs > takeoverSilenceNs)
+            {
+                takeOverFromSilent();
+            }
+        }
         return work;
+    }
+
+    private void takeOverFromSilent()
+    {
+        PeerImage proven = null;
+        for (int i = 0; i < imageCount && null == proven; i++)
+        {
+            proven = PROVEN == images[i].state ? images[i] : null;
+        }
+        if (null == proven)
+        {
+            return;
+        }
+        final PeerImage silent = accepted;
+        final int sessionId = silent.image.sessionId();
+        silent.state = REFUSED;
+        accepted = null;
+        sessionsLost++;
+        takeovers++;
+        work++;
+        log.accept("orrery: Atlas link (" + name + "): accepted Aeron session " + sessionId + " silent for " +
+            java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(nowNs - silent.lastHeardNs) + " ms; session " +
+            proven.image.sessionId() + " proved itself and takes over");
+        if (null != control)
+        {
+            control.onSessionLost(sessionId);
+        }
+        accept(proven);
     }
 
     private void onImage(final Image image)
@@ -345,6 +418,8 @@ public final class AtlasLinkAuthenticator
     private void accept(final PeerImage peer)
     {
         peer.state = ACCEPTED;
+        peer.lastPosition = peer.image.position();
+        peer.lastHeardNs = nowNs;
         accepted = peer;
         imagesAccepted++;
         log.accept("orrery: Atlas link (" + name + "): Aeron session " + peer.image.sessionId() + " (" +
@@ -455,6 +530,8 @@ public final class AtlasLinkAuthenticator
         long stamp;
         int answers;
         boolean logged;
+        long lastPosition;
+        long lastHeardNs;
 
         PeerImage(final Image image)
         {

@@ -289,6 +289,42 @@ class AtlasLinkAuthenticationTest
         assertEquals(0, counter(OrreryCounter.ATLAS_LINK_PROOFS_FAILED));
     }
 
+    @Test
+    void shouldLetAProvenAtlasTakeOverFromASilentOneWithoutWaitingForItsImageToGo()
+    {
+        startShard();
+        atlas = startAtlas();
+        shard.await(() -> link.isAtlasConnected() && link.resyncs() >= 1 && atlas.isResynced(), "Atlas resynced");
+
+        // the first Atlas freezes (its process hung or was killed: its image stays until the driver times it out)
+        shard.agents.remove(atlas);
+        final AtlasRemoteAgent second = startAtlas();
+        shard.await(() -> lines.stream().anyMatch((line) -> line.contains("proved itself; waiting")),
+            "the second Atlas proved itself while the first is still accepted");
+        for (int i = 0; i < 90 && !(link.resyncs() >= 2 && second.isResynced()); i++)
+        {
+            shard.tick();
+        }
+        assertTrue(link.resyncs() >= 2 && second.isResynced(),
+            "the second Atlas accepted and resynced once the first was silent for the takeover time: " + lines);
+        assertEquals(1, lines.stream().filter((line) -> line.contains("takes over")).count(), lines.toString());
+
+        // the first one comes back from its pause: it is not accepted again, the second stays
+        final AtlasRemoteAgent first = atlas;
+        shard.agents.add(first);
+        atlas = second;
+        final long resyncs = link.resyncs();
+        for (int i = 0; i < 30; i++)
+        {
+            shard.tick();
+        }
+        assertEquals(resyncs, link.resyncs(), "no switch back");
+        assertFalse(link.isAtlasSilent());
+        assertTrue(counter(OrreryCounter.ATLAS_LINK_UNAUTHENTICATED) > 0, "the old Atlas's fragments are dropped");
+        assertEquals(0, counter(OrreryCounter.ATLAS_LINK_PROOFS_FAILED));
+        first.onClose();
+    }
+
     private void awaitChallenged(final RawPeer peer, final String what)
     {
         shard.await(() -> peer.poll() >= 0 && peer.challenged, what);
