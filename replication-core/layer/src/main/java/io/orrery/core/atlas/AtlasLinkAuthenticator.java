@@ -112,6 +112,7 @@ public final class AtlasLinkAuthenticator
     private long imagesAccepted;
     private long sessionsLost;
     private long takeovers;
+    private long lastPollNs;
     private long takeoverSilenceNs = TAKEOVER_SILENCE_NS_DEFAULT;
 
     /**
@@ -195,11 +196,14 @@ public final class AtlasLinkAuthenticator
         {
             work++;
         }
+        final long sincePollNs = nowNs - lastPollNs;
+        lastPollNs = nowNs;
         if (null != accepted)
         {
             final long position = accepted.image.position();
-            if (position != accepted.lastPosition)
+            if (position != accepted.lastPosition || sincePollNs > takeoverSilenceNs >> 1)
             {
+                // heard, or this end itself was not polling (paused): silence counts only while it listens
                 accepted.lastPosition = position;
                 accepted.lastHeardNs = nowNs;
             }
