@@ -127,6 +127,28 @@ public final class ChildJvm
         return count;
     }
 
+    /**
+     * A count from a bot swarm's summary as a child printed it: the first line of the form {@code <name> <number>}
+     * (thousands separators allowed).
+     *
+     * @return the number, or -1 if no such line was printed.
+     */
+    public static long summaryCount(final List<String> output, final String name)
+    {
+        synchronized (output)
+        {
+            for (final String line : output)
+            {
+                final String trimmed = line.trim();
+                if (trimmed.startsWith(name + " "))
+                {
+                    return Long.parseLong(trimmed.substring(name.length()).trim().replace(",", ""));
+                }
+            }
+        }
+        return -1;
+    }
+
     public static void destroy(final Process process)
     {
         if (null != process && process.isAlive())

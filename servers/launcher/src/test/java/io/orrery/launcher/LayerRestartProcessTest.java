@@ -116,14 +116,15 @@ class LayerRestartProcessTest
             }
             assertEquals(0, swarm.exitValue(), "every bot connected, 0 correctness errors: " + swarmOutput +
                 "\nservers: " + serverOutputs + "\nlayer: " + restartedOutput);
-            assertEquals(BOTS, count(swarmOutput, "sessionsResumed"), String.valueOf(swarmOutput));
-            assertEquals(0, count(swarmOutput, "sessionsResumingAtEnd"));
-            assertTrue(count(swarmOutput, "inventoryStowed") > 0, "inventory ran: " + swarmOutput);
+            assertEquals(BOTS, ChildJvm.summaryCount(swarmOutput, "sessionsResumed"), String.valueOf(swarmOutput));
+            assertEquals(0, ChildJvm.summaryCount(swarmOutput, "sessionsResumingAtEnd"));
+            assertTrue(ChildJvm.summaryCount(swarmOutput, "inventoryStowed") > 0, "inventory ran: " + swarmOutput);
             // inputs offered to the dead layer are not back-pressure of a live one (they were counted as such and
             // failed the run under load): they are lost with the layer, reported apart, never correctness errors
-            assertEquals(0, count(swarmOutput, "inputsBackPressured"), String.valueOf(swarmOutput));
-            assertTrue(count(swarmOutput, "inputsLostInLayerRestart") >= 0, String.valueOf(swarmOutput));
-            final long outageMs = count(swarmOutput, "longestResumeMs");
+            assertEquals(0, ChildJvm.summaryCount(swarmOutput, "inputsBackPressured"), String.valueOf(swarmOutput));
+            assertTrue(ChildJvm.summaryCount(swarmOutput, "inputsLostInLayerRestart") >= 0,
+                String.valueOf(swarmOutput));
+            final long outageMs = ChildJvm.summaryCount(swarmOutput, "longestResumeMs");
             assertTrue(outageMs > 0, String.valueOf(swarmOutput));
 
             for (int i = 0; i < servers.length; i++)
@@ -172,21 +173,5 @@ class LayerRestartProcessTest
                 assertTrue(stowed || inGraph, "item " + item + " in neither store");
             }
         }
-    }
-
-    private static long count(final List<String> output, final String name)
-    {
-        synchronized (output)
-        {
-            for (final String line : output)
-            {
-                final String trimmed = line.trim();
-                if (trimmed.startsWith(name + " "))
-                {
-                    return Long.parseLong(trimmed.substring(name.length()).trim().replace(",", ""));
-                }
-            }
-        }
-        return -1;
     }
 }

@@ -158,17 +158,18 @@ class ShardAcrossHostsTest
             final String context = "\nswarm: " + swarmOutput + "\nlayer: " + layerOutput + "\nservers: " +
                 serverOutputs + "\natlas: " + atlasOutput + "\nsecond atlas: " + secondAtlasOutput + "\nthird atlas: " +
                 thirdAtlasOutput;
-            assertEquals(BOTS, count(swarmOutput, "botsConnected"), "every bot connected" + context);
+            assertEquals(BOTS, ChildJvm.summaryCount(swarmOutput, "botsConnected"), "every bot connected" + context);
             for (final String counter : new String[]{ "botsFailed", "unexpectedDisconnects",
                 "acknowledgementRegressions", "updatesForUnknownEntities", "despawnsForUnknownEntities",
                 "malformedMessages", "inputsBackPressured" })
             {
-                assertEquals(0, count(swarmOutput, counter), counter + context);
+                assertEquals(0, ChildJvm.summaryCount(swarmOutput, counter), counter + context);
             }
             System.out.println("shard across hosts: input-acknowledgement stalls " +
-                count(swarmOutput, "inputAcknowledgementStalls") + ", handoffs seen by bots " +
-                count(swarmOutput, "authorityChangesSeen"));
-            assertTrue(count(swarmOutput, "authorityChangesSeen") > 0, "players handed off: " + swarmOutput);
+                ChildJvm.summaryCount(swarmOutput, "inputAcknowledgementStalls") + ", handoffs seen by bots " +
+                ChildJvm.summaryCount(swarmOutput, "authorityChangesSeen"));
+            assertTrue(ChildJvm.summaryCount(swarmOutput, "authorityChangesSeen") > 0,
+                "players handed off: " + swarmOutput);
             servers[1].getOutputStream().close();
             assertTrue(servers[1].waitFor(30, TimeUnit.SECONDS), String.valueOf(serverOutputs.get(1)));
             final Matcher duplicate = Pattern.compile("duplicate (\\d+)").matcher(
@@ -334,21 +335,5 @@ class ShardAcrossHostsTest
             }
         }
         return value;
-    }
-
-    private static long count(final List<String> output, final String name)
-    {
-        synchronized (output)
-        {
-            for (final String line : output)
-            {
-                final String trimmed = line.trim();
-                if (trimmed.startsWith(name + " "))
-                {
-                    return Long.parseLong(trimmed.substring(name.length()).trim().replace(",", ""));
-                }
-            }
-        }
-        return -1;
     }
 }

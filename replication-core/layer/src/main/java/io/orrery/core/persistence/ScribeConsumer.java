@@ -684,13 +684,13 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         member.value = resultValue;
         if (OperationType.UNSTOW == type)
         {
-            final long targetId = 0 != event.node.entityId ? event.node.entityId : stowOperation.entityId;
-            if (OperationStatus.OK == resultStatus && stowOperation.node.entityId == targetId)
+            if (OperationStatus.OK == resultStatus &&
+                stowOperation.node.entityId == unstowTargetId(event.node, stowOperation.entityId))
             {
                 member.node.copyFrom(stowOperation.node);
                 member.hasNode = true;
             }
-            member.lookUpNode = OperationStatus.DUPLICATE == resultStatus && OperationStatus.OK == resultFirstStatus;
+            member.lookUpNode = isReplayOfApplied(resultStatus, resultFirstStatus);
         }
 
         if (group.isFull())
@@ -743,8 +743,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             {
                 if (member.lookUpNode)
                 {
-                    unstowNode = lookUpUnstowedNode(event.node, 0 != event.node.entityId ?
-                        event.node.entityId : event.entityId);
+                    unstowNode = lookUpUnstowedNode(event.node, unstowTargetId(event.node, event.entityId));
                 }
             }
             catch (final RuntimeException ex)
@@ -850,16 +849,32 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
      */
     private NodeRecord unstowNodeOf(final StowOperation op, final NodeRecord request)
     {
-        final long targetId = 0 != request.entityId ? request.entityId : op.entityId;
+        final long targetId = unstowTargetId(request, op.entityId);
         if (OperationStatus.OK == op.status)
         {
             return op.node.entityId == targetId ? op.node : null;
         }
-        if (OperationStatus.DUPLICATE == op.status && OperationStatus.OK == op.firstStatus)
+        if (isReplayOfApplied(op.status, op.firstStatus))
         {
             return lookUpUnstowedNode(request, targetId);
         }
         return null;
+    }
+
+    /**
+     * @return the entity an unstow brings back: the requested node's id, else the operation's entity.
+     */
+    private static long unstowTargetId(final NodeRecord request, final long operationEntityId)
+    {
+        return 0 != request.entityId ? request.entityId : operationEntityId;
+    }
+
+    /**
+     * @return whether an outcome is the replay of an operation applied the first time (its node is in the store).
+     */
+    private static boolean isReplayOfApplied(final int status, final int firstStatus)
+    {
+        return OperationStatus.DUPLICATE == status && OperationStatus.OK == firstStatus;
     }
 
     private NodeRecord lookUpUnstowedNode(final NodeRecord request, final long targetId)

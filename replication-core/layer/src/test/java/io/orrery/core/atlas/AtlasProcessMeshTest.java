@@ -57,6 +57,25 @@ class AtlasProcessMeshTest
         }
     }
 
+    private final int[] applied = new int[64 * 1024];
+    private final MeshHandoffTest.OwnEntityWatcher watcher = new MeshHandoffTest.OwnEntityWatcher();
+    private TestGameServer one;
+    private TestGameServer two;
+    private ClientSession bot;
+
+    /**
+     * The shard with Atlas in its process, game servers 1 and 2, and the player streamed in on server 1.
+     */
+    private void startMeshWithThePlayerOnServerOne() throws Exception
+    {
+        startShard();
+        startAtlas();
+        one = shard.startServer(1, applied);
+        two = shard.startServer(2, applied);
+        bot = shard.connect(PLAYER, watcher);
+        ticksUntil(() -> one.owns(PLAYER) && bot.view().contains(PLAYER), 20, "player streamed in");
+    }
+
     private void startShard()
     {
         link = new AeronAtlasLink(CHANNEL, COMMAND_STREAM, CHANNEL, DECISION_STREAM);
@@ -134,17 +153,9 @@ class AtlasProcessMeshTest
     @Test
     void shouldHandOffExactlyOnceAndFailOverWhenAtlasRunsInAnotherProcess() throws Exception
     {
-        final int[] applied = new int[64 * 1024];
-        startShard();
-        startAtlas();
-        final TestGameServer one = shard.startServer(1, applied);
-        final TestGameServer two = shard.startServer(2, applied);
-        ticksUntil(() -> 1 == one.territoriesGranted && 1 == two.territoriesGranted, 20, "territories granted");
+        startMeshWithThePlayerOnServerOne();
+        assertTrue(1 == one.territoriesGranted && 1 == two.territoriesGranted, "one territory granted to each");
         assertTrue(null == shard.atlas(), "no Atlas runs in the layer");
-
-        final MeshHandoffTest.OwnEntityWatcher watcher = new MeshHandoffTest.OwnEntityWatcher();
-        final ClientSession bot = shard.connect(PLAYER, watcher);
-        ticksUntil(() -> one.owns(PLAYER) && bot.view().contains(PLAYER), 20, "player streamed in");
 
         float direction = 1;
         int crossings = 0;
@@ -199,14 +210,7 @@ class AtlasProcessMeshTest
     @Test
     void shouldKeepStreamingWhileAtlasIsDownAndResumeWhenItRestarts() throws Exception
     {
-        final int[] applied = new int[64 * 1024];
-        startShard();
-        startAtlas();
-        final TestGameServer one = shard.startServer(1, applied);
-        final TestGameServer two = shard.startServer(2, applied);
-        final MeshHandoffTest.OwnEntityWatcher watcher = new MeshHandoffTest.OwnEntityWatcher();
-        final ClientSession bot = shard.connect(PLAYER, watcher);
-        ticksUntil(() -> one.owns(PLAYER) && bot.view().contains(PLAYER), 20, "player streamed in");
+        startMeshWithThePlayerOnServerOne();
         final int slot = shard.store().slotOf(PLAYER);
 
         // Atlas's process dies: the layer keeps streaming, the player keeps its authority, no decision is made
@@ -259,14 +263,7 @@ class AtlasProcessMeshTest
     @Test
     void shouldKeepAFailedOverTerritoryWithItsSurvivorWhenAtlasRestarts() throws Exception
     {
-        final int[] applied = new int[64 * 1024];
-        startShard();
-        startAtlas();
-        final TestGameServer one = shard.startServer(1, applied);
-        final TestGameServer two = shard.startServer(2, applied);
-        final MeshHandoffTest.OwnEntityWatcher watcher = new MeshHandoffTest.OwnEntityWatcher();
-        final ClientSession bot = shard.connect(PLAYER, watcher);
-        ticksUntil(() -> one.owns(PLAYER) && bot.view().contains(PLAYER), 20, "player streamed in");
+        startMeshWithThePlayerOnServerOne();
         final int slot = shard.store().slotOf(PLAYER);
 
         // server 1 dies: its territory (the player's) fails over to server 2
