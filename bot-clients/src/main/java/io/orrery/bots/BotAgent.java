@@ -494,6 +494,10 @@ public final class BotAgent implements Agent
         final long acknowledged = session.lastAcknowledgedInput();
         if (!bot.ownEntitySpawned || acknowledged != bot.ackSeen || session.inputSequence() <= acknowledged)
         {
+            if (bot.ackStalled)
+            {
+                logStall(bot, nowNs, "ended");
+            }
             bot.ackSeen = acknowledged;
             bot.ackWaitSinceNs = nowNs;
             bot.ackStalled = false;
@@ -502,7 +506,25 @@ public final class BotAgent implements Agent
         {
             bot.ackStalled = true;
             bot.inputAcknowledgementStalls++;
+            logStall(bot, nowNs, "began");
         }
+    }
+
+    /**
+     * One line when a stall is declared and one when it ends (a correctness error: the error path may allocate), so an
+     * operator can tell which entity went unsimulated, where and under which authority epoch, and for how long.
+     */
+    private static void logStall(final Bot bot, final long nowNs, final String what)
+    {
+        final ClientSession session = bot.session;
+        final ClientEntityView view = session.view();
+        final int slot = view.slotOf(session.playerEntityId());
+        final boolean held = ClientEntityView.NULL_SLOT != slot;
+        System.out.println("orrery: bot " + bot.index + " input-acknowledgement stall " + what + ": entity " +
+            session.playerEntityId() + ", acknowledged " + session.lastAcknowledgedInput() + " of " +
+            session.inputSequence() + " sent, waiting " + (nowNs - bot.ackWaitSinceNs) / 1_000_000 + " ms" +
+            (held ? ", at (" + view.positionX(slot) + ", " + view.positionY(slot) + "), epoch " +
+            view.authorityEpoch(slot) : ", not in view") + ", wall " + System.currentTimeMillis());
     }
 
     /**

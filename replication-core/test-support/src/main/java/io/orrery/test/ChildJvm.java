@@ -4,7 +4,9 @@
 package io.orrery.test;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +21,13 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 public final class ChildJvm
 {
+    /**
+     * Environment variable naming a directory: when set, every child's output also goes to a file there, one per
+     * process ({@code <MainClass>-<pid>.log}), each line after the wall-clock millisecond it was read at, to lay the
+     * processes of a failed run side by side.
+     */
+    public static final String LOG_DIR_ENV = "ORRERY_CHILD_LOG_DIR";
+
     private ChildJvm()
     {
     }
@@ -69,15 +78,23 @@ public final class ChildJvm
         command.add(mainClass);
         command.addAll(List.of(args));
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String logDir = System.getenv(LOG_DIR_ENV);
         final Thread reader = new Thread(() ->
         {
             try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)))
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                PrintStream log = null == logDir ? null : new PrintStream(
+                    new File(logDir, mainClass.substring(mainClass.lastIndexOf('.') + 1) + "-" + process.pid() +
+                    ".log"), StandardCharsets.UTF_8))
             {
                 String line;
                 while (null != (line = lines.readLine()))
                 {
                     output.add(line);
+                    if (null != log)
+                    {
+                        log.println(System.currentTimeMillis() + " " + line);
+                    }
                 }
             }
             catch (final Exception ignore)

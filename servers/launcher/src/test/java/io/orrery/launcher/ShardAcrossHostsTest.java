@@ -70,6 +70,7 @@ class ShardAcrossHostsTest
         final File dir = Files.createTempDirectory("orrery-across-hosts").toFile();
         final String prefix = "orr" + ProcessHandle.current().pid() % 100_000 + "-";
         final List<Process> processes = new ArrayList<>();
+        final List<String> kills = new ArrayList<>();
         try (NetworkNamespaces hosts = NetworkNamespaces.create(prefix, "10.77.41", "layer", "atlas", "gs1", "gs2",
             "bots"))
         {
@@ -131,6 +132,7 @@ class ShardAcrossHostsTest
             final List<String> secondAtlasOutput = output();
             final Process second = standby(processes, hosts, secondAtlasOutput, atlasDir, atlasCommands, atlasDecisions,
                 layer, layerOutput, 1);
+            kills.add("atlas 1 " + System.currentTimeMillis());
             atlas.destroyForcibly().waitFor();
             ChildJvm.awaitLines(layer, layerOutput, "takes over", 1);
             atlas = second;
@@ -140,12 +142,14 @@ class ShardAcrossHostsTest
             final List<String> thirdAtlasOutput = output();
             final Process third = standby(processes, hosts, thirdAtlasOutput, atlasDir, atlasCommands, atlasDecisions,
                 layer, layerOutput, 2);
+            kills.add("game server 1 " + System.currentTimeMillis());
             servers[0].destroyForcibly().waitFor();
             awaitReport(atlas, secondAtlasOutput, FAILOVERS, 1, "game server 1 failed over");
             awaitReportEquals(atlas, secondAtlasOutput, SERVERS_CONNECTED, 1, "one game server left connected");
 
             // and Atlas again: the third one restores the failed-over territory from the layer (game server 2 keeps
             // it; from configuration it would go back to the dead game server 1 and its players would have none)
+            kills.add("atlas 2 " + System.currentTimeMillis());
             atlas.destroyForcibly().waitFor();
             ChildJvm.awaitLines(layer, layerOutput, "takes over", 2);
             atlas = third;
@@ -165,9 +169,13 @@ class ShardAcrossHostsTest
             {
                 assertEquals(0, ChildJvm.summaryCount(swarmOutput, counter), counter + context);
             }
-            System.out.println("shard across hosts: input-acknowledgement stalls " +
-                ChildJvm.summaryCount(swarmOutput, "inputAcknowledgementStalls") + ", handoffs seen by bots " +
-                ChildJvm.summaryCount(swarmOutput, "authorityChangesSeen"));
+            final long stalls = ChildJvm.summaryCount(swarmOutput, "inputAcknowledgementStalls");
+            System.out.println("shard across hosts: input-acknowledgement stalls " + stalls + ", handoffs seen by bots " +
+                ChildJvm.summaryCount(swarmOutput, "authorityChangesSeen") + ", kills at " + kills);
+            if (stalls > 0)
+            {
+                System.out.println("shard across hosts, a stall's context:" + context);
+            }
             assertTrue(ChildJvm.summaryCount(swarmOutput, "authorityChangesSeen") > 0,
                 "players handed off: " + swarmOutput);
             servers[1].getOutputStream().close();

@@ -139,7 +139,7 @@ public final class AtlasServer implements Callable<Integer>
             counters = OrreryCounter.allocate(aeron, "atlas");
             final AtlasRemoteAgent agent = new AtlasRemoteAgent(config, entityCapacity,
                 TimeUnit.MILLISECONDS.toNanos(welcomeTimeoutMs), counters, secret, System.err::println,
-                aeron.addSubscription(channel, commandStreamId),
+                aeron.addSubscription(AtlasRemoteAgent.commandSubscriptionChannel(channel), commandStreamId),
                 aeron.addExclusivePublication(decisions, decisionStreamId),
                 SystemNanoClock.INSTANCE);
             runner = new AgentRunner(new BackoffIdleStrategy(), print, null, agent);

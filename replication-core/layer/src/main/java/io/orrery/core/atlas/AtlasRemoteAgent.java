@@ -3,6 +3,8 @@
  */
 package io.orrery.core.atlas;
 
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
 import io.aeron.Counter;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
@@ -35,6 +37,16 @@ import java.util.function.Consumer;
  */
 public final class AtlasRemoteAgent implements Agent, AtlasLinkControl
 {
+    /**
+     * How long an untethered command subscription may stay a flow-control window behind before it stops holding the
+     * layer's publication back ({@link #commandSubscriptionChannel(String)}): half the link's takeover time.
+     */
+    public static final String UNTETHERED_WINDOW_LIMIT_TIMEOUT = "500ms";
+    /**
+     * How long an untethered command subscription that fell behind rests before it rejoins at the live position.
+     */
+    public static final String UNTETHERED_RESTING_TIMEOUT = "1s";
+
     /**
      * How often an unanswered resync request is sent again.
      */
@@ -100,6 +112,41 @@ public final class AtlasRemoteAgent implements Agent, AtlasLinkControl
             counters[OrreryCounter.ATLAS_LINK_UNAUTHENTICATED.id()],
             counters[OrreryCounter.ATLAS_LINK_PROOFS_FAILED.id()], log);
         commands = new AtlasCommandSubscriber(commandSubscription, atlas, this, authenticator);
+    }
+
+    /**
+     * The channel an Atlas process subscribes to the layer's commands on: the given one, untethered unless it names
+     * its own {@code tether} setting.
+     * <p>
+     * Why: Atlas and its standbys on one host read the layer's commands through that host's one media driver, and a
+     * tethered subscription holds the publication back to its own position. When an Atlas process is killed, its
+     * subscription stays until the driver times its client out (10 s by default), and the layer's publication, once
+     * that dead reader is a window behind, stalls: the standby that took over after a second of silence would get no
+     * command, its resync included, for the rest of those ten seconds, and no handoff, failover or assignment would be
+     * decided meanwhile. Untethered, a reader that has been a window behind for
+     * {@link #UNTETHERED_WINDOW_LIMIT_TIMEOUT} stops holding the stream back. A live Atlas that falls that far behind (a long pause) loses its image and gets
+     * a new one when it rejoins ({@link #UNTETHERED_RESTING_TIMEOUT}): to the link that is a new layer session, proven
+     * again, so this agent starts a fresh Atlas and asks for a resync; no command is ever silently skipped.
+     *
+     * @param channel the command channel as configured.
+     * @return the channel to subscribe with.
+     */
+    public static String commandSubscriptionChannel(final String channel)
+    {
+        final ChannelUri uri = ChannelUri.parse(channel);
+        if (null == uri.get(CommonContext.TETHER_PARAM_NAME))
+        {
+            uri.put(CommonContext.TETHER_PARAM_NAME, "false");
+            if (null == uri.get(CommonContext.UNTETHERED_WINDOW_LIMIT_TIMEOUT_PARAM_NAME))
+            {
+                uri.put(CommonContext.UNTETHERED_WINDOW_LIMIT_TIMEOUT_PARAM_NAME, UNTETHERED_WINDOW_LIMIT_TIMEOUT);
+            }
+            if (null == uri.get(CommonContext.UNTETHERED_RESTING_TIMEOUT_PARAM_NAME))
+            {
+                uri.put(CommonContext.UNTETHERED_RESTING_TIMEOUT_PARAM_NAME, UNTETHERED_RESTING_TIMEOUT);
+            }
+        }
+        return uri.toString();
     }
 
     @Override

@@ -36,7 +36,8 @@ public final class AtlasChildMain
         final Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(aeronDir));
         final Counter[] counters = OrreryCounter.allocate(aeron, "atlas-child");
         final AtlasRemoteAgent agent = new AtlasRemoteAgent(config, 1024, TimeUnit.SECONDS.toNanos(5), counters,
-            MeshTestShard.SECRET, System.out::println, aeron.addSubscription(channel, commandStreamId),
+            MeshTestShard.SECRET, System.out::println,
+            aeron.addSubscription(AtlasRemoteAgent.commandSubscriptionChannel(channel), commandStreamId),
             aeron.addExclusivePublication(channel, decisionStreamId),
             SystemNanoClock.INSTANCE);
         final AgentRunner runner = new AgentRunner(new YieldingIdleStrategy(), Throwable::printStackTrace, null, agent);

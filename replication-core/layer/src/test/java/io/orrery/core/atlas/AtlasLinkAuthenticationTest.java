@@ -81,7 +81,7 @@ class AtlasLinkAuthenticationTest
         final AtlasRemoteAgent agent = new AtlasRemoteAgent(
             ShardConfig.parse(MeshHandoffTest.TWO_SERVERS, "test.shard"), 1024, TimeUnit.SECONDS.toNanos(5),
             OrreryCounter.allocate(shard.aeron, "atlas-test"), MeshTestShard.SECRET, lines::add,
-            shard.aeron.addSubscription(CHANNEL, COMMAND_STREAM),
+            shard.aeron.addSubscription(AtlasRemoteAgent.commandSubscriptionChannel(CHANNEL), COMMAND_STREAM),
             shard.aeron.addExclusivePublication(CHANNEL, DECISION_STREAM), shard.clock);
         shard.agents.add(agent);
         return agent;
@@ -218,7 +218,8 @@ class AtlasLinkAuthenticationTest
         final io.aeron.Counter[] atlasCounters = OrreryCounter.allocate(shard.aeron, "atlas-test");
         atlas = new AtlasRemoteAgent(
             ShardConfig.parse(MeshHandoffTest.TWO_SERVERS, "test.shard"), 1024, TimeUnit.SECONDS.toNanos(5),
-            atlasCounters, MeshTestShard.SECRET, lines::add, shard.aeron.addSubscription(CHANNEL, COMMAND_STREAM),
+            atlasCounters, MeshTestShard.SECRET, lines::add,
+            shard.aeron.addSubscription(AtlasRemoteAgent.commandSubscriptionChannel(CHANNEL), COMMAND_STREAM),
             shard.aeron.addExclusivePublication(CHANNEL, DECISION_STREAM), shard.clock);
         shard.agents.add(atlas);
         awaitChallenged(impostor, "Atlas's challenge to the impostor layer");

@@ -71,7 +71,8 @@ class MeshAllocationTest
             final AtlasRemoteAgent atlas = new AtlasRemoteAgent(
                 ShardConfig.parse(MeshHandoffTest.TWO_SERVERS, "test.shard"), 1024, TimeUnit.SECONDS.toNanos(5),
                 OrreryCounter.allocate(shard.aeron, "atlas-test"), MeshTestShard.SECRET, (line) -> {},
-                shard.aeron.addSubscription(channel, 1301), shard.aeron.addExclusivePublication(channel, 1302),
+                shard.aeron.addSubscription(AtlasRemoteAgent.commandSubscriptionChannel(channel), 1301),
+                shard.aeron.addExclusivePublication(channel, 1302),
                 shard.clock);
             shard.agents.add(atlas);
             shard.await(() -> link.isAtlasConnected() && atlas.isResynced(), "Atlas authenticated and resynced");
