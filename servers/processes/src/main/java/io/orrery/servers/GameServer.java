@@ -401,7 +401,8 @@ public final class GameServer implements Callable<Integer>
             "%n  ticks %d (skipped %d), tick time p50 %.1f us p99 %.1f us max %.1f us%n" +
             "  entities %d, players %d, npcs spawned %d destroyed %d unconfirmed %d%n" +
             "  inputs accepted %d applied %d rejected-moves %d duplicate %d unknown-entity %d%n" +
-            "  handoffs in %d out %d, entities adopted %d dropped %d, publish failures %d, rejects received %d",
+            "  handoffs in %d out %d, entities adopted %d dropped %d, publish failures %d, rejects received %d " +
+            "(of past epochs %d)",
             agent.world().ticks(), agent.ticksSkipped(),
             ticks.getValueAtPercentile(50) / 1e3, ticks.getValueAtPercentile(99) / 1e3, ticks.getMaxValue() / 1e3,
             agent.world().entityCount(), agent.world().playerCount(), agent.world().npcsSpawned(),
@@ -409,7 +410,7 @@ public final class GameServer implements Callable<Integer>
             agent.world().inputsAccepted(), agent.world().inputsApplied(), agent.world().inputsRejectedSpeed(),
             agent.world().inputsDuplicate(), agent.world().inputsUnknownEntity(),
             agent.handoffsIn(), agent.handoffsOut(), agent.world().entitiesAdopted(), agent.world().entitiesDropped(),
-            agent.publishFailures(), agent.rejectsReceived()));
+            agent.publishFailures(), agent.rejectsReceived(), agent.rejectsOfPastEpochs()));
         return text.toString();
     }
 

@@ -158,12 +158,24 @@ public final class ServerEgressProxy
         final ServerConnection connection, final int serverId, final RejectReason reason, final int templateId,
         final long entityId, final String text)
     {
+        return reject(connection, serverId, reason, templateId, entityId, 0, text);
+    }
+
+    /**
+     * A {@code ServerReject} of a write: {@code rejectedEpoch} is the authority epoch the write carried, so that a
+     * server streamed the entity again at a newer epoch since can tell the reject is about its past and keep it.
+     */
+    public boolean reject(
+        final ServerConnection connection, final int serverId, final RejectReason reason, final int templateId,
+        final long entityId, final long rejectedEpoch, final String text)
+    {
         rejectEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .serverId(serverId)
             .reason(reason)
             .rejectedTemplateId(templateId)
             .entityId(entityId)
-            .helloNonce(connection.isActive() ? 0 : connection.helloNonce);
+            .helloNonce(connection.isActive() ? 0 : connection.helloNonce)
+            .rejectedEpoch(rejectedEpoch);
         if (null == text)
         {
             rejectEncoder.putReasonText(buffer, 0, 0);

@@ -196,7 +196,7 @@ final class ServerWrites
             if (sender.lastStaleToldEntityId != entityId)
             {
                 sender.lastStaleToldEntityId = entityId;
-                if (!proxy.reject(sender, sender.serverId, RejectReason.staleEpoch, templateId, entityId, null))
+                if (!proxy.reject(sender, sender.serverId, RejectReason.staleEpoch, templateId, entityId, epoch, null))
                 {
                     mesh.onControlFailure(sender);
                 }
@@ -208,7 +208,8 @@ final class ServerWrites
             if (sender.lastUnauthorisedToldEntityId != entityId)
             {
                 sender.lastUnauthorisedToldEntityId = entityId;
-                if (!proxy.reject(sender, sender.serverId, RejectReason.notAuthority, templateId, entityId, null))
+                if (!proxy.reject(sender, sender.serverId, RejectReason.notAuthority, templateId, entityId, epoch,
+                    null))
                 {
                     mesh.onControlFailure(sender);
                 }

@@ -231,6 +231,7 @@ class MeshHandoffTest
         assertTrue(shard.counter(OrreryCounter.STALE_EPOCH_WRITES) >= 1, "counted");
         assertEquals(1, one.staleRejects, "the sender was told once");
         assertEquals(PLAYER, one.lastRejectedEntityId);
+        assertEquals(oldEpoch, one.lastRejectedEpoch, "the reject names the epoch the refused write carried");
         assertFalse(one.owns(PLAYER), "the stale server dropped the entity when told");
 
         // one more stale write (a confused server): rejected and counted again, the cache keeps server 2's state

@@ -56,6 +56,7 @@ final class TestGameServer implements ServerListener
     long staleRejects;
     long unauthorisedRejects;
     long lastRejectedEntityId;
+    long lastRejectedEpoch;
     long viewsReceived;
     long viewsRemoved;
     long viewedEntityId;
@@ -250,9 +251,10 @@ final class TestGameServer implements ServerListener
 
     @Override
     public void onServerReject(final ServerLink link, final int reason, final int rejectedTemplateId,
-        final long entityId)
+        final long entityId, final long rejectedEpoch)
     {
         lastRejectedEntityId = entityId;
+        lastRejectedEpoch = rejectedEpoch;
         if (RejectReason.staleEpoch.value() == reason)
         {
             staleRejects++;

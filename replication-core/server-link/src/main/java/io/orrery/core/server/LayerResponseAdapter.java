@@ -137,9 +137,10 @@ final class LayerResponseAdapter
                 final int reason = rejectDecoder.reasonRaw();
                 final int rejectedTemplateId = rejectDecoder.rejectedTemplateId();
                 final long entityId = rejectDecoder.entityId();
+                final long rejectedEpoch = rejectDecoder.rejectedEpoch();
                 rejectDecoder.skipReasonText();
                 rejectsReceived++;
-                listener.onServerReject(link, reason, rejectedTemplateId, entityId);
+                listener.onServerReject(link, reason, rejectedTemplateId, entityId, rejectedEpoch);
                 break;
             }
 

@@ -16,8 +16,10 @@ package io.orrery.core.server;
  *   then call {@link ServerLink#releaseEntity(io.orrery.link.EntityState)} with its final state (inside the callback or on your
  *   next tick, before the shard's handoff timeout), and stop writing it.</li>
  *   <li>{@link #onEntityRemoved} means the entity is gone (its player left, or it was destroyed): stop simulating.</li>
- *   <li>{@link #onServerReject} with reason {@code staleEpoch} or {@code notAuthority} for an entity means you are no
- *   longer its authority (for example you were too slow to release it): stop simulating it.</li>
+ *   <li>{@link #onServerReject} with reason {@code staleEpoch} or {@code notAuthority} for an entity means that you
+ *   were no longer its authority at the epoch your refused write carried (for example you were too slow to release
+ *   it): stop simulating it, unless you hold it at a newer epoch than that (it was streamed in again meanwhile, and
+ *   the reject, sent before, is about your past).</li>
  * </ul>
  * {@link #onHandoffPrepare} / {@link #onHandoffCommit} are informational for the receiving server (preload, commit);
  * a server that ignores them still works, because ownership starts with {@link #onEntityStreamIn}.
@@ -152,9 +154,11 @@ public interface ServerListener
      *                           {@code notAuthority}, {@code malformedMessage}, ...).
      * @param rejectedTemplateId template id of the refused message.
      * @param entityId           entity concerned, or 0.
+     * @param rejectedEpoch      {@code staleEpoch}, {@code notAuthority}: the authority epoch the refused write
+     *                           carried; a server holding the entity at a newer epoch keeps it. 0 otherwise.
      */
     default void onServerReject(final ServerLink link, final int reason, final int rejectedTemplateId,
-        final long entityId)
+        final long entityId, final long rejectedEpoch)
     {
     }
 

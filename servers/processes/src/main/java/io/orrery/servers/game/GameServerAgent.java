@@ -220,6 +220,7 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     private long handoffsIn;
     private long handoffsOut;
     private long rejectsReceived;
+    private long rejectsOfPastEpochs;
     private long staleOrUnauthorisedRejects;
     private long welcomes;
     private long layerLosses;
@@ -640,12 +641,20 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
 
     @Override
     public void onServerReject(final ServerLink link, final int reason, final int rejectedTemplateId,
-        final long entityId)
+        final long entityId, final long rejectedEpoch)
     {
         rejectsReceived++;
         if (0 != entityId &&
             (RejectReason.staleEpoch.value() == reason || RejectReason.notAuthority.value() == reason))
         {
+            final EntityTable entities = world.entities();
+            final int slot = entities.slotOf(entityId);
+            if (EntityTable.NULL_SLOT != slot && entities.epoch[slot] > rejectedEpoch)
+            {
+                // streamed in again at a newer epoch after the refused write left: the reject is about the past
+                rejectsOfPastEpochs++;
+                return;
+            }
             staleOrUnauthorisedRejects++;
             world.forget(entityId);
         }
@@ -838,6 +847,15 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     public long rejectsReceived()
     {
         return rejectsReceived;
+    }
+
+    /**
+     * @return stale-epoch or not-authority rejects ignored because this server holds the entity at a newer epoch than
+     * the refused write carried (it was streamed in again after the write left).
+     */
+    public long rejectsOfPastEpochs()
+    {
+        return rejectsOfPastEpochs;
     }
 
     public long staleOrUnauthorisedRejects()

@@ -6,6 +6,8 @@ package io.orrery.servers.game;
 import io.orrery.core.client.ClientEntityView;
 import io.orrery.core.client.ClientSession;
 import io.orrery.core.status.OrreryCounter;
+import io.orrery.wire.codec.EntityStateBatchDecoder;
+import io.orrery.wire.codec.RejectReason;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -175,6 +177,39 @@ class GameServerEndToEndTest
             assertEquals(0, rig.layer.counter(OrreryCounter.STALE_EPOCH_WRITES), "the old owner stopped writing");
             assertEquals(0, one.world().inputsDuplicate() + two.world().inputsDuplicate());
             assertEquals(0, a.acknowledgementRegressions());
+        }
+    }
+
+    /**
+     * A reject is about the write it refused. When the layer gives a server an entity again at a newer epoch (a fresh
+     * Atlas reassigns every entity at its epoch + 1 after a resync) while writes at the old epoch are in flight, those
+     * are refused, and the reject reaches the server after the stream-in. Before rejects carried the refused write's
+     * epoch the server dropped the entity it had just been given: nobody simulated it, and its player's inputs were
+     * forwarded to a server that no longer knew it (found by ShardAcrossHostsTest after an Atlas takeover).
+     */
+    @Test
+    void shouldKeepSimulatingAnEntityWhenALateRejectNamesAnOlderEpochThanTheOneItHolds()
+    {
+        try (MeshRig rig = new MeshRig(TWO_SERVERS))
+        {
+            final GameServerAgent one = rig.addServer(1, world().npcsPerTerritory(3));
+            rig.await(() -> GameServerAgent.STATE_RUNNING == one.state(), "server 1 welcomed");
+            final ClientSession a = rig.connect(PLAYER_A);
+            rig.ticksUntil(() -> a.view().contains(PLAYER_A) && 1 == one.world().playerCount(), 60,
+                "player simulated by server 1");
+            final EntityTable entities = one.world().entities();
+            final long epoch = entities.epoch[entities.slotOf(PLAYER_A)];
+
+            one.onServerReject(one.link(), RejectReason.staleEpoch.value(), EntityStateBatchDecoder.TEMPLATE_ID,
+                PLAYER_A, epoch - 1);
+            assertTrue(EntityTable.NULL_SLOT != entities.slotOf(PLAYER_A), "an older epoch's reject leaves it");
+            assertEquals(1, one.rejectsOfPastEpochs());
+            final long sequence = rig.send(a, 1, 0);
+            rig.ticksUntil(() -> a.lastAcknowledgedInput() >= sequence, 60, "the player's input still applied");
+
+            one.onServerReject(one.link(), RejectReason.notAuthority.value(), EntityStateBatchDecoder.TEMPLATE_ID,
+                PLAYER_A, epoch);
+            assertEquals(EntityTable.NULL_SLOT, entities.slotOf(PLAYER_A), "a reject of the epoch it holds: let go");
         }
     }
 
