@@ -178,7 +178,7 @@ class ShardAcrossHostsTest
             final Matcher duplicate = Pattern.compile("duplicate (\\d+)").matcher(
                 String.join("\n", serverOutputs.get(1)));
             assertTrue(duplicate.find(), String.valueOf(serverOutputs.get(1)));
-            assertEquals("0", duplicate.group(1), "inputs forwarded twice to game server 2 (it drops them as duplicates)");
+            assertEquals("0", duplicate.group(1), "inputs forwarded twice to game server 2 (dropped there)");
             assertTrue(atlas.isAlive(), "the third Atlas kept running: " + thirdAtlasOutput);
             assertEquals(0, ChildJvm.occurrences(layerOutput, "failed:"), String.valueOf(layerOutput));
         }
