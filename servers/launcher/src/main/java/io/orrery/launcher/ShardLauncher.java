@@ -190,6 +190,7 @@ public final class ShardLauncher implements Callable<Integer>
     private final PrintStream out;
     private final List<GameServerAgent> agents = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
+    private ThreadSchedStats schedStats;
     private String childSecret;
     private final List<ChildServer> children = new ArrayList<>();
     private final AtomicLong errors = new AtomicLong();
@@ -649,6 +650,11 @@ public final class ShardLauncher implements Callable<Integer>
         final long endNs = startNs + durationNs;
         layer.replicant().stateResidence().reset(); // the layer's residence while the swarm runs
         layer.replicant().inputResidence().reset();
+        if (null != layer.replicant().passProfile())
+        {
+            layer.replicant().passProfile().reset(); // races at most a pass in progress: diagnostics only
+            schedStats = ThreadSchedStats.start();
+        }
         long nextProgressNs = startNs + progressNs;
         long nowNs;
         while ((nowNs = System.nanoTime()) - endNs < 0)
@@ -796,6 +802,14 @@ public final class ShardLauncher implements Callable<Integer>
             state.getValueAtPercentile(50) / 1e6, state.getValueAtPercentile(99) / 1e6, state.getMaxValue() / 1e6,
             state.getTotalCount(), input.getValueAtPercentile(50) / 1e6, input.getValueAtPercentile(99) / 1e6,
             input.getMaxValue() / 1e6, input.getTotalCount());
+        if (null != layer.replicant().passProfile())
+        {
+            out.println(layer.replicant().passProfile().report());
+            if (null != schedStats)
+            {
+                out.println(schedStats.report(12));
+            }
+        }
         final long entries = layer.counter(OrreryCounter.UPDATE_ENTRIES_SENT);
         if (entries > 0)
         {
