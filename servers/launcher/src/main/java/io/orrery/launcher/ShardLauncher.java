@@ -191,6 +191,7 @@ public final class ShardLauncher implements Callable<Integer>
     private final List<GameServerAgent> agents = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
     private ThreadSchedStats schedStats;
+    private String passProfileReport;
     private String childSecret;
     private final List<ChildServer> children = new ArrayList<>();
     private final AtomicLong errors = new AtomicLong();
@@ -688,6 +689,11 @@ public final class ShardLauncher implements Callable<Integer>
                 shardFleet.sample();
             }
         }
+        if (null != schedStats)
+        {
+            schedStats.stop(); // while the bots and servers still run
+            passProfileReport = layer.replicant().passProfile().report();
+        }
     }
 
     /**
@@ -802,13 +808,10 @@ public final class ShardLauncher implements Callable<Integer>
             state.getValueAtPercentile(50) / 1e6, state.getValueAtPercentile(99) / 1e6, state.getMaxValue() / 1e6,
             state.getTotalCount(), input.getValueAtPercentile(50) / 1e6, input.getValueAtPercentile(99) / 1e6,
             input.getMaxValue() / 1e6, input.getTotalCount());
-        if (null != layer.replicant().passProfile())
+        if (null != passProfileReport)
         {
-            out.println(layer.replicant().passProfile().report());
-            if (null != schedStats)
-            {
-                out.println(schedStats.report(12));
-            }
+            out.println(passProfileReport);
+            out.println(schedStats.report(12));
         }
         final long entries = layer.counter(OrreryCounter.UPDATE_ENTRIES_SENT);
         if (entries > 0)

@@ -26,6 +26,7 @@ final class ThreadSchedStats
     private static final Path TASKS = Paths.get("/proc/self/task");
 
     private final Map<String, long[]> start;
+    private Map<String, long[]> end;
 
     private ThreadSchedStats(final Map<String, long[]> start)
     {
@@ -41,6 +42,15 @@ final class ThreadSchedStats
     }
 
     /**
+     * The end of the window: take it while the threads of interest still run (a thread that ended is gone from
+     * {@code /proc}).
+     */
+    void stop()
+    {
+        end = read();
+    }
+
+    /**
      * The threads that ran most during the window: name (as the kernel has it, 15 characters), CPU ms, ms waiting
      * runnable for a core, and the ratio of the two.
      *
@@ -49,7 +59,10 @@ final class ThreadSchedStats
      */
     String report(final int top)
     {
-        final Map<String, long[]> end = read();
+        if (null == end)
+        {
+            stop();
+        }
         if (end.isEmpty())
         {
             return "thread scheduling: /proc/self/task not readable";
