@@ -173,6 +173,9 @@ public final class PassProfile
      */
     public String report()
     {
+        final long[] totals = this.totals.clone(); // one view of the totals the Replicant keeps adding to
+        final long passes = this.passes;
+        final long updates = this.updates;
         final StringBuilder out = new StringBuilder(1024);
         out.append(String.format(Locale.ROOT, "replicant pass profile: %,d passes (ms: p50 / p99 / max, mean, share " +
             "of pass wall)%n", passes));
@@ -186,8 +189,8 @@ public final class PassProfile
                 h.getMean() / 1e6, WAIT == i ? Double.NaN : 100.0 * totals[i] / wall));
         }
         out.append(String.format(Locale.ROOT, "  pass CPU / wall %.3f; updates delivered per pass %,.0f; pass CPU " +
-            "per delivered update %.1f ns", (double)totals[CPU] / wall, updates / Math.max(1.0, passes),
-            totals[CPU] / Math.max(1.0, updates)));
+            "per delivered update %s", (double)totals[CPU] / wall, updates / Math.max(1.0, passes),
+            0 == updates ? "-" : String.format(Locale.ROOT, "%.1f ns", totals[CPU] / (double)updates)));
         reset();
         return out.toString();
     }
