@@ -13,6 +13,8 @@ BOTS_LIST=${*:-250 500 750 1000}
 WORKERS=${WORKERS:-1 2}
 DURATION=${DURATION:-40}
 WARM=${WARM:-15}
+PROFILE=${PROFILE:-0}
+KEEP=${KEEP:-/tmp/orrery-capacity-logs}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/orrery-capacity.XXXXXX)
 CP_FILE="$WORK/cp.txt"
@@ -34,7 +36,35 @@ HZ=$(getconf CLK_TCK)
 metric() { curl -s --max-time 2 "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 ~ "^"m"(\\{|$)" {print $2; exit}'; }
 cpu_ticks() { cut -d' ' -f14,15 "/proc/$1/stat" | awk '{print $1 + $2}'; }
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-8s %-6s %12s %12s %10s %16s %8s %s\n' workers bots "p50 ms" "p99 ms" "layer CPU" "CPU us/update" errors load
+residence() { python3 - "$1" "$2" <<'PY'
+import re, sys
+def buckets(path):
+    out = {}
+    for line in open(path):
+        m = re.match(r'orrery_layer_state_residence_seconds_bucket\{.*le="([^"]+)"\}\s+(\S+)', line)
+        if m:
+            out[float('inf') if m.group(1) == '+Inf' else float(m.group(1))] = float(m.group(2))
+    return out
+b0, b1 = buckets(sys.argv[1]), buckets(sys.argv[2])
+bounds = sorted(b1)
+counts = [b1[b] - b0.get(b, 0) for b in bounds]
+total = counts[-1] if counts else 0
+def pct(q):
+    lo, below = 0.0, 0.0
+    for bound, cum in zip(bounds, counts):
+        if cum >= q * total:
+            if bound == float('inf'):
+                return float('inf')
+            return 1e3 * (lo + (bound - lo) * (q * total - below) / max(1.0, cum - below))
+        lo, below = bound, cum
+    return float('nan')
+share = 100.0 * counts[bounds.index(0.005)] / total if total and 0.005 in bounds else float('nan')
+print("%.1f %.1f %.1f" % (pct(0.5), pct(0.99), share))
+PY
+}
+mkdir -p "$KEEP"
+printf '%-8s %-6s %12s %12s %10s %16s %8s %22s %s\n' workers bots "p50 ms" "p99 ms" "layer CPU" "CPU us/update" errors \
+  "residence p50/p99/<=5ms" load
 for W in $WORKERS; do
   for B in $BOTS_LIST; do
     DIR="$WORK/w$W-b$B"; mkdir -p "$DIR"
@@ -44,8 +74,10 @@ for W in $WORKERS; do
       > "$DIR/driver.log" 2>&1 &
     DRIVER=$!
     sleep 2
-    $JAVA -Xmx2g -cp "$CP" io.orrery.servers.ReplicationLayerServer --aeron-dir="$AERON" \
-      --max-sessions=$((B + 64)) --interest-workers="$W" --report-interval-s=3600 \
+    PROFILE_OPT=""; REPORT_S=3600
+    if [[ "$PROFILE" == 1 ]]; then PROFILE_OPT="-Dorrery.replicant.pass.profile=true"; REPORT_S=$WARM; fi
+    $JAVA -Xmx2g $PROFILE_OPT -cp "$CP" io.orrery.servers.ReplicationLayerServer --aeron-dir="$AERON" \
+      --max-sessions=$((B + 64)) --interest-workers="$W" --report-interval-s=$REPORT_S \
       --status-address=127.0.0.1:$PORT > "$DIR/layer.log" 2>&1 &
     LAYER=$!
     until grep -q "replication layer up" "$DIR/layer.log"; do sleep 0.1; done
@@ -54,8 +86,10 @@ for W in $WORKERS; do
     SWARM=$!
     sleep "$WARM"
     c0=$(cpu_ticks "$LAYER"); u0=$(metric $PORT orrery_update_entries_sent_total); t0=$(date +%s.%N)
+    curl -s --max-time 2 "http://127.0.0.1:$PORT/metrics" > "$DIR/metrics0.txt" || true
     sleep $((DURATION - WARM - 5))
     c1=$(cpu_ticks "$LAYER"); u1=$(metric $PORT orrery_update_entries_sent_total); t1=$(date +%s.%N)
+    curl -s --max-time 2 "http://127.0.0.1:$PORT/metrics" > "$DIR/metrics1.txt" || true
     wait "$SWARM" || true
     kill -TERM "$LAYER" "$DRIVER" 2>/dev/null || true; wait "$LAYER" "$DRIVER" 2>/dev/null || true
     SUMMARY="$DIR/swarm/summary.json"
@@ -64,10 +98,12 @@ import json,sys
 s=json.load(open('$SUMMARY'))
 l=s['latencyNs']['input-latency']
 print(l['p50']/1e6, l['p99']/1e6, s['correctnessErrors'])")
+    read -r r50 r99 r5 < <(residence "$DIR/metrics0.txt" "$DIR/metrics1.txt")
+    cp "$DIR/layer.log" "$KEEP/layer-w$W-b$B.log"
     pct=$(echo "scale=1; 100 * ($c1 - $c0) / $HZ / ($t1 - $t0)" | bc)
     per=$(echo "scale=3; 1000000 * ($c1 - $c0) / $HZ / (${u1:-0} - ${u0:-0} + 1)" | bc)
-    printf '%-8s %-6s %12.1f %12.1f %9s%% %16s %8s %s\n' "$W" "$B" "$p50" "$p99" "$pct" "$per" "$errors" \
-      "$(cut -d' ' -f1-3 /proc/loadavg)"
+    printf '%-8s %-6s %12.1f %12.1f %9s%% %16s %8s %22s %s\n' "$W" "$B" "$p50" "$p99" "$pct" "$per" "$errors" \
+      "$r50/$r99/$r5%" "$(cut -d' ' -f1-3 /proc/loadavg)"
   done
 done
 rm -rf "$WORK"

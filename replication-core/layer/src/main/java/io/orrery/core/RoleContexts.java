@@ -317,6 +317,20 @@ abstract class RoleContexts<S extends RoleContexts<S>>
         return self();
     }
 
+    /**
+     * @return whether the Replicant profiles its passes (diagnostics, see {@link ReplicantContext#passProfile()}).
+     */
+    public boolean passProfile()
+    {
+        return replicant.passProfile();
+    }
+
+    public S passProfile(final boolean passProfile)
+    {
+        replicant.passProfile(passProfile);
+        return self();
+    }
+
     public int snapshotBytesPerTick()
     {
         return replicant.snapshotBytesPerTick();

@@ -9,7 +9,7 @@ import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * thread inside every {@code doWork()} call of either must be zero. The test's own stepping around those calls is
  * not counted. The media driver runs on its own thread and is not measured here. With two interest workers (INVOKER:
  * both partitions on the test thread, clients a and b on different ones) the same holds; the worker threads of
- * SHARED/DEDICATED are measured by {@code InterestEngineAllocationTest}.
+ * SHARED/DEDICATED are measured by {@code InterestEngineAllocationTest}. The Replicant's diagnostic pass profile
+ * (off by default) allocates nothing either.
  */
 @Tag("system")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -34,12 +35,13 @@ class ReplicationLayerAllocationTest
     private static final int ENTITIES = 200;
     private static final long FIRST_ENTITY = 1_000_000;
 
-    @ParameterizedTest(name = "interest workers: {0}")
-    @ValueSource(ints = { 1, 2 })
-    void shouldNotAllocateInSteadyStateWhenStreamingUpdatesAndInputs(final int interestWorkers)
+    @ParameterizedTest(name = "interest workers: {0}, pass profile: {1}")
+    @CsvSource({ "1, false", "2, false", "1, true" })
+    void shouldNotAllocateInSteadyStateWhenStreamingUpdatesAndInputs(
+        final int interestWorkers, final boolean passProfile)
     {
         try (TestShard shard = new TestShard(
-            (ctx) -> ctx.bandwidthBytesPerTick(64 * 1024).interestWorkers(interestWorkers)))
+            (ctx) -> ctx.bandwidthBytesPerTick(64 * 1024).interestWorkers(interestWorkers).passProfile(passProfile)))
         {
             final ClientSession a = shard.connect(1, 0);
             final ClientSession b = shard.connect(2, 20);

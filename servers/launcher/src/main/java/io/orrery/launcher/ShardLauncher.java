@@ -190,6 +190,8 @@ public final class ShardLauncher implements Callable<Integer>
     private final PrintStream out;
     private final List<GameServerAgent> agents = new ArrayList<>();
     private final List<AgentRunner> runners = new ArrayList<>();
+    private ThreadSchedStats schedStats;
+    private String passProfileReport;
     private String childSecret;
     private final List<ChildServer> children = new ArrayList<>();
     private final AtomicLong errors = new AtomicLong();
@@ -649,6 +651,11 @@ public final class ShardLauncher implements Callable<Integer>
         final long endNs = startNs + durationNs;
         layer.replicant().stateResidence().reset(); // the layer's residence while the swarm runs
         layer.replicant().inputResidence().reset();
+        if (null != layer.replicant().passProfile())
+        {
+            layer.replicant().passProfile().reset(); // races at most a pass in progress: diagnostics only
+            schedStats = ThreadSchedStats.start();
+        }
         long nextProgressNs = startNs + progressNs;
         long nowNs;
         while ((nowNs = System.nanoTime()) - endNs < 0)
@@ -681,6 +688,11 @@ public final class ShardLauncher implements Callable<Integer>
             {
                 shardFleet.sample();
             }
+        }
+        if (null != schedStats)
+        {
+            schedStats.stop(); // while the bots and servers still run
+            passProfileReport = layer.replicant().passProfile().report();
         }
     }
 
@@ -796,6 +808,11 @@ public final class ShardLauncher implements Callable<Integer>
             state.getValueAtPercentile(50) / 1e6, state.getValueAtPercentile(99) / 1e6, state.getMaxValue() / 1e6,
             state.getTotalCount(), input.getValueAtPercentile(50) / 1e6, input.getValueAtPercentile(99) / 1e6,
             input.getMaxValue() / 1e6, input.getTotalCount());
+        if (null != passProfileReport)
+        {
+            out.println(passProfileReport);
+            out.println(schedStats.report(12));
+        }
         final long entries = layer.counter(OrreryCounter.UPDATE_ENTRIES_SENT);
         if (entries > 0)
         {

@@ -238,6 +238,10 @@ public final class ReplicationLayerServer implements Callable<Integer>
             barrier.await();
             deregister(ctx);
             stop(reporter);
+            if (null != layer.replicant().passProfile())
+            {
+                System.out.println(layer.replicant().passProfile().report()); // since the last periodic report
+            }
         }
         finally
         {
@@ -314,6 +318,10 @@ public final class ReplicationLayerServer implements Callable<Integer>
             line.append(' ').append(counter.name().toLowerCase()).append('=').append(layer.counter(counter));
         }
         System.out.println(line);
+        if (null != layer.replicant().passProfile())
+        {
+            System.out.println(layer.replicant().passProfile().report());
+        }
     }
 
     /**

@@ -199,6 +199,8 @@ public final class ClientEgressProxy implements ObserverEgress
     private NanoClock clock = SystemNanoClock.INSTANCE;
     private long stateInNs = Long.MIN_VALUE;
     private boolean offeredThisTick;
+    private NanoClock profileClock;
+    private long offerNs;
 
     /**
      * A proxy sending compact updates.
@@ -234,6 +236,25 @@ public final class ClientEgressProxy implements ObserverEgress
         this.stateResidence = stateResidence;
         this.clock = clock;
         return this;
+    }
+
+    /**
+     * Time every offer of a pass's messages by this clock, for the {@link PassProfile} (null: off, the default).
+     *
+     * @return this.
+     */
+    public ClientEgressProxy profileClock(final NanoClock profileClock)
+    {
+        this.profileClock = profileClock;
+        return this;
+    }
+
+    /**
+     * @return with a profile clock, ns spent in the publications' offers of spawns, updates and despawns.
+     */
+    public long offerNs()
+    {
+        return offerNs;
     }
 
     /**
@@ -700,7 +721,13 @@ public final class ClientEgressProxy implements ObserverEgress
     {
         final ClientObserver observer = current;
         final long positionBefore = observer.publication.position();
+        final NanoClock profileClock = this.profileClock;
+        final long offerStartNs = null == profileClock ? 0 : profileClock.nanoTime();
         final long result = Publications.offer(observer.publication, buffer, 0, length);
+        if (null != profileClock)
+        {
+            offerNs += profileClock.nanoTime() - offerStartNs;
+        }
         if (result > 0)
         {
             offeredThisTick = true;

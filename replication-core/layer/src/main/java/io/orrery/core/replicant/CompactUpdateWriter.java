@@ -36,6 +36,11 @@ import java.util.Arrays;
  */
 public final class CompactUpdateWriter
 {
+    /**
+     * Handles below this take at most two varint bytes: the limit of the one-write path for small moves.
+     */
+    static final int TWO_BYTE_HANDLES = 1 << 14;
+
     private int[] packedOrientation;
     private long[] packedSeq;
     private EntityStore cachedStore;
@@ -167,21 +172,25 @@ public final class CompactUpdateWriter
             return index;
         }
 
-        if (CompactUpdates.POSITION == mask && handle < 128)
+        if (CompactUpdates.POSITION == mask && handle < TWO_BYTE_HANDLES)
         {
             final long zx = (dx << 1) ^ (dx >> 63);
             final long zy = (dy << 1) ^ (dy >> 63);
             final long zz = (dz << 1) ^ (dz >> 63);
             if (0 == (zx | zy | zz) >>> 7)
             {
-                // the common entry, a small move: five one-byte fields in one little-endian write (the buffer has
-                // MAX_ENTRY_BASE_LENGTH free, so the three bytes past the entry are inside it and overwritten later)
-                buffer.putLong(index, handle | (long)CompactUpdates.POSITION << 8 | zx << 16 | zy << 24 | zz << 32,
-                    ByteOrder.LITTLE_ENDIAN);
+                // the common entry, a small move: the handle's varint (one byte, or two from handle 128: a view of
+                // more than 128 entities), the mask and three one-byte deltas in one little-endian write (the buffer
+                // has MAX_ENTRY_BASE_LENGTH free, so the bytes past the entry are inside it and overwritten later)
+                final int handleBytes = handle < 128 ? 1 : 2;
+                final long handleVarint = handle < 128 ? handle : (handle & 0x7F | 0x80) | (long)(handle >>> 7) << 8;
+                final int shift = handleBytes << 3;
+                buffer.putLong(index, handleVarint | ((long)CompactUpdates.POSITION | zx << 8 | zy << 16 | zz << 24)
+                    << shift, ByteOrder.LITTLE_ENDIAN);
                 longs[b + CompactBaselines.X] += dx * CompactUpdates.POSITION_UNIT_MM;
                 longs[b + CompactBaselines.Y] += dy * CompactUpdates.POSITION_UNIT_MM;
                 longs[b + CompactBaselines.Z] += dz * CompactUpdates.POSITION_UNIT_MM;
-                return index + 5;
+                return index + handleBytes + 4;
             }
         }
 

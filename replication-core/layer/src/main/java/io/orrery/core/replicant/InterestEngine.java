@@ -10,6 +10,7 @@ import io.orrery.wire.codec.EntityUpdateBatchEncoder;
 import io.orrery.wire.codec.MessageHeaderEncoder;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -193,6 +194,8 @@ public final class InterestEngine
     private long ticks;
     private long tickNowNs;
     private long inlinePartitionTicks;
+    private NanoClock profileClock;
+    private long indexEndNs;
 
     /**
      * @param store  the entity cache (the caller's thread writes it, only between ticks).
@@ -639,6 +642,44 @@ public final class InterestEngine
         return gridQueryRadiusM;
     }
 
+    /**
+     * Time the phases of each tick by this clock for a {@link PassProfile} (null: off, the default). Control path:
+     * call it before the workers run.
+     *
+     * @return this.
+     */
+    public InterestEngine profileClock(final NanoClock profileClock)
+    {
+        this.profileClock = profileClock;
+        for (final InterestPartition partition : partitions)
+        {
+            partition.profileClock(profileClock);
+        }
+        return this;
+    }
+
+    /**
+     * @return with a profile clock, when the last tick's index and snapshot were done.
+     */
+    public long indexEndNs()
+    {
+        return indexEndNs;
+    }
+
+    /**
+     * @return with a profile clock, ns every partition spent emitting (encode and offer) since the clock was set.
+     * Read between ticks.
+     */
+    public long emitNs()
+    {
+        long emitNs = 0;
+        for (final InterestPartition partition : partitions)
+        {
+            emitNs += partition.emitNs();
+        }
+        return emitNs;
+    }
+
     // ------------------------------------------------------------------ duty cycle
 
     /**
@@ -657,6 +698,10 @@ public final class InterestEngine
         gridRadiusM = Math.min(index.maxGridRadiusM(), index.largeRadiusM());
         gridQueryRadiusM = baseRadiusM + sizeFactor * gridRadiusM;
         tickNowNs = nowNs;
+        if (null != profileClock)
+        {
+            indexEndNs = profileClock.nanoTime();
+        }
 
         final InterestWorker[] workers = this.workers;
         final boolean[] dispatched = this.dispatched;

@@ -4,6 +4,7 @@
 package io.orrery.core.replicant;
 
 import org.agrona.collections.IntArrayList;
+import org.agrona.concurrent.NanoClock;
 
 import static io.orrery.core.replicant.InterestEngine.DESPAWN_LENGTH;
 import static io.orrery.core.replicant.InterestEngine.SNAPSHOT_CREATED_SEQ;
@@ -59,6 +60,8 @@ final class InterestPartition
 
     // this tick, set by tick()
     private long ticks;
+    private NanoClock profileClock;
+    private long emitNs;
     private int snapshotBytesLeft;
     private double gridQueryRadiusM;
     private double gridRadiusM;
@@ -293,10 +296,18 @@ final class InterestPartition
         this.gridQueryRadiusM = gridQueryRadiusM;
         snapshotBytesLeft = snapshotBytesPerTick;
         final int[] activeObservers = views.activeObservers;
+        final int n = views.activeCount;
+        // start one observer further each tick: the clients offered last (the longest residence in the layer, the
+        // last pick of the tick's snapshot bytes) are not the same clients every tick
+        int i = 0 == n ? 0 : (int)(tick % n);
         int work = 0;
-        for (int i = 0, n = views.activeCount; i < n; i++)
+        for (int k = 0; k < n; k++)
         {
             work += tickObserver(activeObservers[i], nowNs);
+            if (++i == n)
+            {
+                i = 0;
+            }
         }
         return work;
     }
@@ -337,7 +348,32 @@ final class InterestPartition
         selection.select(o, Math.min(capacity, budgets[o]) - despawnBytes, capacity - despawnBytes,
             Math.min(egress.spawnCapacity(observerId), snapshotBytesLeft));
         snapshotBytesLeft = Math.max(0, snapshotBytesLeft - selection.spawnBytes);
-        return emit(o);
+        final NanoClock profileClock = this.profileClock;
+        if (null == profileClock)
+        {
+            return emit(o);
+        }
+        final long emitStartNs = profileClock.nanoTime();
+        final int work = emit(o);
+        emitNs += profileClock.nanoTime() - emitStartNs;
+        return work;
+    }
+
+    /**
+     * Time each observer's emission by this clock, for the {@link PassProfile} (null: off). Control path.
+     */
+    void profileClock(final NanoClock profileClock)
+    {
+        this.profileClock = profileClock;
+    }
+
+    /**
+     * @return ns spent emitting (encode and offer) since the profile clock was set; written by the thread that ticks
+     * this partition, read by the engine after the tick's fork-join.
+     */
+    long emitNs()
+    {
+        return emitNs;
     }
 
     // ------------------------------------------------------------------ view maintenance

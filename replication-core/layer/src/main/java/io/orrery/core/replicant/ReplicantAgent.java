@@ -80,6 +80,7 @@ public final class ReplicantAgent implements Agent
     private final Scribe scribe;
     private final ScribeInventoryBackend inventoryBackend;
     private final RegionStreamer streamer;
+    private final PassProfile passProfile;
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final PlayerInputDecoder inputDecoder = new PlayerInputDecoder();
@@ -143,6 +144,15 @@ public final class ReplicantAgent implements Agent
         }
         // worker 0's: it runs on this agent's thread, which also uses it between ticks (heartbeats, notices)
         this.egress = workerEgresses[0];
+        this.passProfile = ctx.passProfile() ? new PassProfile() : null;
+        if (null != passProfile)
+        {
+            engine.profileClock(clock);
+            for (final ClientEgressProxy workerEgress : workerEgresses)
+            {
+                workerEgress.profileClock(clock);
+            }
+        }
         this.inventory = new InventoryService(store, egress, observerBySession, counters);
         this.tickIntervalNs = 1_000_000_000L / ctx.tickRateHz();
 
@@ -250,8 +260,17 @@ public final class ReplicantAgent implements Agent
             {
                 workerEgress.stateInNs(stateInNs);
             }
+            if (null != passProfile)
+            {
+                passProfile.passStart(nowNs, stateInNs, engine.emitNs(), offerNs(), engine.updatesSent());
+            }
             workCount += onTick();
-            tickDurations.recordValue(Math.min(MAX_RECORDED_TICK_NS, Math.max(0, clock.nanoTime() - nowNs)));
+            final long passEndNs = clock.nanoTime();
+            tickDurations.recordValue(Math.min(MAX_RECORDED_TICK_NS, Math.max(0, passEndNs - nowNs)));
+            if (null != passProfile)
+            {
+                passProfile.passEnd(passEndNs, engine.indexEndNs(), engine.emitNs(), offerNs(), engine.updatesSent());
+            }
         }
 
         if (quiet != observers.isEmpty())
@@ -507,7 +526,15 @@ public final class ReplicantAgent implements Agent
             workerEgress.tick(tick);
         }
         int workCount = authority.onTick(nowNs, store);
+        if (null != passProfile)
+        {
+            passProfile.authorityDone(clock.nanoTime());
+        }
         workCount += engine.tick(nowNs);
+        if (null != passProfile)
+        {
+            passProfile.interestDone(clock.nanoTime());
+        }
 
         final long slowConsumerTimeoutNs = ctx.slowConsumerTimeoutNs();
         for (int i = observers.size() - 1; i >= 0; i--)
@@ -602,6 +629,24 @@ public final class ReplicantAgent implements Agent
     public Recorder stateResidence()
     {
         return stateResidence;
+    }
+
+    /**
+     * @return the split of the passes into phases, or null unless {@link ReplicantContext#passProfile()} is set.
+     */
+    public PassProfile passProfile()
+    {
+        return passProfile;
+    }
+
+    private long offerNs()
+    {
+        long offerNs = 0;
+        for (final ClientEgressProxy workerEgress : workerEgresses)
+        {
+            offerNs += workerEgress.offerNs();
+        }
+        return offerNs;
     }
 
     /**

@@ -122,6 +122,7 @@ public final class ReplicantContext
     private int midTierPeriod = Integer.getInteger(MID_TIER_PERIOD_PROP, InterestConfig.DEFAULT_MID_TIER_PERIOD);
     private int farTierPeriod = Integer.getInteger(FAR_TIER_PERIOD_PROP, InterestConfig.DEFAULT_FAR_TIER_PERIOD);
     private int interestWorkers = Integer.getInteger(INTEREST_WORKERS_PROP, INTEREST_WORKERS_DEFAULT);
+    private boolean passProfile = Boolean.getBoolean(PassProfile.PASS_PROFILE_PROP);
     private int snapshotBytesPerTick = Integer.getInteger(
         SNAPSHOT_BYTES_PER_TICK_PROP, SNAPSHOT_BYTES_PER_TICK_DEFAULT);
     private long slowConsumerTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
@@ -374,6 +375,24 @@ public final class ReplicantContext
     public ReplicantContext interestWorkers(final int interestWorkers)
     {
         this.interestWorkers = interestWorkers;
+        return this;
+    }
+
+    /**
+     * @return whether the Replicant profiles its passes ({@link PassProfile}, {@link PassProfile#PASS_PROFILE_PROP}).
+     */
+    public boolean passProfile()
+    {
+        return passProfile;
+    }
+
+    /**
+     * @param passProfile true to split every pass into phases and the thread's CPU time (diagnostics; off by
+     *                    default).
+     */
+    public ReplicantContext passProfile(final boolean passProfile)
+    {
+        this.passProfile = passProfile;
         return this;
     }
 

@@ -119,6 +119,52 @@ final class CompactUpdateWriterTest
         assertEquals(0, write(false), "same cm/s as last sent");
     }
 
+    @Test
+    void shouldWriteSmallMovesAsTheVarintLayoutWhateverTheHandleWidth()
+    {
+        final UnsafeBuffer expected = new UnsafeBuffer(new byte[64]);
+        final int[] handles = {0, 1, 127, 128, 129, 300, 16_383, 16_384, 20_000};
+        final long[][] movesCm = {{1, -1, 0}, {63, -64, 0}, {64, 0, -65}, {-1, 2, 3}};
+        long x = 1_000;
+        long y = 0;
+        long z = -2_000;
+        for (final int handleUnderTest : handles)
+        {
+            while (handle < handleUnderTest)
+            {
+                handle = baselines.acquire();
+            }
+            assertEquals(handleUnderTest, handle);
+            writer.onSpawned(baselines, handle, store, slot);
+            seq = store.changeSeq();
+            for (final long[] move : movesCm)
+            {
+                x += move[0] * CompactUpdates.POSITION_UNIT_MM;
+                y += move[1] * CompactUpdates.POSITION_UNIT_MM;
+                z += move[2] * CompactUpdates.POSITION_UNIT_MM;
+                store.position(slot, x, y, z);
+                buffer.setMemory(0, 64, (byte)0x5A);
+                final int length = write(false);
+
+                int end = CompactUpdates.putVarUInt(expected, 0, handle);
+                expected.putByte(end++, (byte)CompactUpdates.POSITION);
+                end = CompactUpdates.putVarSInt(expected, end, move[0]);
+                end = CompactUpdates.putVarSInt(expected, end, move[1]);
+                end = CompactUpdates.putVarSInt(expected, end, move[2]);
+                assertEquals(end, length, "handle " + handle);
+                for (int i = 0; i < end; i++)
+                {
+                    assertEquals(expected.getByte(i), buffer.getByte(i), "handle " + handle + ", byte " + i);
+                }
+                reader.wrap(buffer, 0, length).next();
+                assertEquals(handle, reader.handle());
+                assertEquals(move[0], reader.positionX());
+                assertEquals(move[1], reader.positionY());
+                assertEquals(move[2], reader.positionZ());
+            }
+        }
+    }
+
     private int write(final boolean ownEntity)
     {
         final int mask = store.changedSince(slot, seq);

@@ -6,8 +6,10 @@ package io.orrery.core.replicant;
 import io.orrery.wire.CompactUpdates;
 import org.junit.jupiter.api.Test;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 import static io.orrery.core.replicant.RecordingEgress.DESPAWN;
 import static io.orrery.core.replicant.RecordingEgress.SPAWN;
@@ -65,6 +67,30 @@ class InterestEngineTest
         nowNs += 33_000_000L;
         engine.tick(nowNs);
         return egress.take();
+    }
+
+    @Test
+    void shouldStartEachTickWithTheNextObserverSoTheSameClientsAreNotOfferedLastEveryTick()
+    {
+        final InterestEngine engine = engine(config());
+        final long[] observers = { OBSERVER, OBSERVER + 1, OBSERVER + 2 };
+        for (int i = 0; i < observers.length; i++)
+        {
+            entity(PLAYER + i, i, 1);
+            assertTrue(engine.addObserver(observers[i], PLAYER + i, egress, 1 << 20) >= 0);
+        }
+        final int mover = entity(100, 10, 0);
+        tick(engine);
+
+        final Set<Long> firstOffered = new HashSet<>();
+        for (int t = 0; t < observers.length; t++)
+        {
+            store.position(mover, (11 + t) * MM, 0, 0);
+            final List<RecordingEgress.Event> events = tick(engine);
+            assertEquals(observers.length, events.size(), "one update of the mover per observer: " + events);
+            firstOffered.add(events.get(0).observerId());
+        }
+        assertEquals(observers.length, firstOffered.size(), "each observer went first once in three ticks");
     }
 
     @Test
