@@ -48,7 +48,8 @@ def load(paths):
                 if t not in TYPES or int(row["gatewayRead"]) == 0 or int(row["resultOffered"]) == 0:
                     continue
                 op = {k: int(row[k]) for k in STEPS}
-                op.update(type=TYPES[t], file=path, world=int(row["worldEntries"]), group=int(row["groupSize"]))
+                op.update(type=TYPES[t], file=path, world=int(row["worldEntries"]), group=int(row["groupSize"]),
+                          loads=int(row.get("loadsWaited", 0)), batches=int(row.get("batchesWaited", 0)))
                 op["total"] = op["resultOffered"] - op["gatewayRead"]
                 for name, a, b in SEGMENTS:
                     op[name] = op[b] - op[a] if op[a] and op[b] else 0
@@ -95,6 +96,11 @@ def main(argv):
     for name in [s[0] for s in SEGMENTS] + ["total"]:
         v = [o[name] for o in ops]
         print("  %-20s %s %s %s %s" % (name, ms(pct(v, 50)), ms(pct(v, 90)), ms(pct(v, 99)), ms(max(v))))
+    waited = [o for o in ops if o["ring wait"] >= 1_000_000]
+    print("operations that waited >= 1 ms in the ring: %d; behind a region load %d, behind a world batch %d, "
+          "behind neither %d" % (len(waited), sum(o["loads"] > 0 for o in waited),
+                                 sum(o["loads"] == 0 and o["batches"] > 0 for o in waited),
+                                 sum(o["loads"] == 0 and o["batches"] == 0 for o in waited)))
     sps = safepoints(gc)
     threshold = pct([o["total"] for o in ops], tail)
     slow = sorted((o for o in ops if o["total"] >= threshold), key=lambda o: -o["total"])
@@ -105,10 +111,10 @@ def main(argv):
         dominant[top] = dominant.get(top, 0) + 1
         overlap = [(name, total) for start, end, name, total in sps if start < o["resultOffered"]
                    and end > o["gatewayRead"]]
-        print("  %-6s total %s ms | %s | world %d, group %d%s" % (
+        print("  %-6s total %s ms | %s | world %d, group %d, waited behind %d loads %d batches%s" % (
             o["type"], ms(o["total"]).strip(),
             ", ".join("%s %s" % (s[0], ms(o[s[0]]).strip()) for s in SEGMENTS if o[s[0]] >= 200_000),
-            o["world"], o["group"],
+            o["world"], o["group"], o["loads"], o["batches"],
             (" | safepoints " + ", ".join("%s %.2f ms" % (n, t / 1e6) for n, t in overlap)) if overlap else ""))
     print("tail's largest segment: " + ", ".join("%s %d" % kv for kv in sorted(dominant.items(), key=lambda kv: -kv[1])))
     if sps:

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * A per-operation timeline of Scribe operations (stow, unstow, wallet, reputation) for finding where the tail of an
@@ -19,8 +20,10 @@ import java.nio.file.Path;
  *   +----------------+----------------+--------+-----------+------------+--------------+----------+
  *   | GATEWAY_READ   | REPLICANT_READ | OFFERED| PICKED_UP | OP_START   | OP_DONE      | COMMITTED|
  *   +----------------+----------------+--------+-----------+------------+--------------+----------+
- *   | POSTED | COMPLETION_POLLED | RESULT_OFFERED | TYPE | WORLD_ENTRIES | GROUP_SIZE | SEQUENCE  | 0
+ *   | POSTED | COMPLETION_POLLED | RESULT_OFFERED | TYPE | WORLD_ENTRIES | GROUP_SIZE | SEQUENCE  |
  *   +--------+-------------------+----------------+------+---------------+------------+-----------+
+ *   | LOADS_WAITED | BATCHES_WAITED |
+ *   +--------------+----------------+
  * </pre>
  * A timestamp of 0 is a step not reached (or not traced: a request that did not come through the Gateway).
  * <p>
@@ -58,13 +61,18 @@ public final class OperationTimeline
     static final int GROUP_SIZE = 12;
     /** The operation's ring sequence. */
     static final int SEQUENCE = 13;
+    /** Region loads the consumer ran while the operation waited in the ring (offered to picked up). */
+    static final int LOADS_WAITED = 14;
+    /** World batches the consumer wrote while the operation waited in the ring. */
+    static final int BATCHES_WAITED = 15;
     /** Longs per record. */
     static final int STRIDE = 16;
 
     private static final String[] STEP_NAMES =
     {
         "gatewayRead", "replicantRead", "offered", "pickedUp", "opStart", "opDone", "committed", "posted",
-        "completionPolled", "resultOffered", "type", "worldEntries", "groupSize", "sequence"
+        "completionPolled", "resultOffered", "type", "worldEntries", "groupSize", "sequence", "loadsWaited",
+        "batchesWaited"
     };
 
     private final long[] records;
@@ -86,15 +94,29 @@ public final class OperationTimeline
      *
      * @return its trace id.
      */
-    long begin(final int type, final long sequence)
+    long begin(final int type, final long sequence, final long regionsLoaded, final long batchesWritten)
     {
         final long id = nextId++;
         final int base = base(id);
-        java.util.Arrays.fill(records, base, base + STRIDE, 0L);
+        Arrays.fill(records, base, base + STRIDE, 0L);
         records[base + TYPE] = type;
         records[base + SEQUENCE] = sequence;
+        records[base + LOADS_WAITED] = regionsLoaded;
+        records[base + BATCHES_WAITED] = batchesWritten;
         records[base + OFFERED] = System.nanoTime();
         return id;
+    }
+
+    /**
+     * The consumer took the operation from the ring: its {@link #PICKED_UP} step, and what the consumer ran while
+     * it waited (the counters' values now less their values at {@link #begin}).
+     */
+    void pickedUp(final long traceId, final long regionsLoaded, final long batchesWritten)
+    {
+        final int base = base(traceId);
+        records[base + PICKED_UP] = System.nanoTime();
+        records[base + LOADS_WAITED] = regionsLoaded - records[base + LOADS_WAITED];
+        records[base + BATCHES_WAITED] = batchesWritten - records[base + BATCHES_WAITED];
     }
 
     /**

@@ -749,7 +749,8 @@ public final class Scribe implements AutoCloseable
     private void publishOperation(final long sequence)
     {
         final ScribeEvent event = ring.get(sequence);
-        event.traceId = null != timeline ? timeline.begin(event.type, sequence) : -1;
+        event.traceId = null != timeline ? timeline.begin(event.type, sequence,
+            counters[ScribeCounter.REGIONS_LOADED.id()].get(), counters[ScribeCounter.BATCHES_WRITTEN.id()].get()) : -1;
         lastOperationTraceId = event.traceId;
         returnPath.onOperationOffered();
         publish(sequence);

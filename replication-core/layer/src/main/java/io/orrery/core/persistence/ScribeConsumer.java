@@ -379,7 +379,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             }
 
             case ScribeEvent.STOW:
-                trace(event.traceId, OperationTimeline.PICKED_UP);
+                tracePickedUp(event.traceId);
                 if (coalescer.dropUpsert(event.entityId))
                 {
                     supersededByStow.incrementRelease();
@@ -389,7 +389,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             case ScribeEvent.UNSTOW:
             case ScribeEvent.WALLET:
             case ScribeEvent.REPUTATION:
-                trace(event.traceId, OperationTimeline.PICKED_UP);
+                tracePickedUp(event.traceId);
                 return null != group ? groupOperation(event, sequence) : flush() && execute(event);
 
             case ScribeEvent.OPERATION_LOOKUP:
@@ -1006,6 +1006,14 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         if (durable != durableSequence.get())
         {
             durableSequence.set(durable);
+        }
+    }
+
+    private void tracePickedUp(final long traceId)
+    {
+        if (null != timeline && traceId >= 0)
+        {
+            timeline.pickedUp(traceId, regionsLoaded.get(), batchesWritten.get());
         }
     }
 
