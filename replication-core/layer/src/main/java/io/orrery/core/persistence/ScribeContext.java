@@ -48,6 +48,8 @@ public final class ScribeContext
     public static final String OPERATION_TRACE_FILE_PROP = "orrery.scribe.trace.file";
     public static final String OPERATION_TRACE_CAPACITY_PROP = "orrery.scribe.trace.operations";
     public static final int OPERATION_TRACE_CAPACITY_DEFAULT = 65536;
+    public static final String WARM_UP_PROP = "orrery.scribe.warm.up";
+    public static final boolean WARM_UP_DEFAULT = true;
     public static final String THREADING_MODE_PROP = "orrery.scribe.threading.mode";
     public static final ThreadingMode THREADING_MODE_DEFAULT = ThreadingMode.SHARED;
 
@@ -73,6 +75,7 @@ public final class ScribeContext
     private String operationTraceFile = System.getProperty(OPERATION_TRACE_FILE_PROP);
     private int operationTraceCapacity = Integer.getInteger(
         OPERATION_TRACE_CAPACITY_PROP, OPERATION_TRACE_CAPACITY_DEFAULT);
+    private boolean warmUp = Boolean.parseBoolean(System.getProperty(WARM_UP_PROP, Boolean.toString(WARM_UP_DEFAULT)));
     private ThreadingMode threadingMode = ThreadingMode.valueOf(
         System.getProperty(THREADING_MODE_PROP, THREADING_MODE_DEFAULT.name()));
     private PersistenceAdapter adapter;
@@ -285,6 +288,25 @@ public final class ScribeContext
     public ScribeContext maxGroupOperations(final int maxGroupOperations)
     {
         this.maxGroupOperations = maxGroupOperations;
+        return this;
+    }
+
+    public boolean warmUp()
+    {
+        return warmUp;
+    }
+
+    /**
+     * @param warmUp whether the consumer, when it starts, runs a world write, a stow and an unstow
+     *               {@link ScribeConsumer#WARM_UP_ROUNDS} times in group transactions it rolls back, when the adapter
+     *               {@link PersistenceAdapter#supportsGroupCommit() supports groups}: so that the first operations
+     *               of clients do not pay for the store's first executions (PostgreSQL: planning the functions'
+     *               statements, preparing the driver's statements on the server after its prepare threshold).
+     *               Nothing stays in the store; a store that fails meanwhile ends the warm-up, unreported.
+     */
+    public ScribeContext warmUp(final boolean warmUp)
+    {
+        this.warmUp = warmUp;
         return this;
     }
 
