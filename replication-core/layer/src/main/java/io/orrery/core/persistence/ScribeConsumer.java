@@ -297,7 +297,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     /**
      * Run a world write, a stow and an unstow of an entity no client can name, {@link #WARM_UP_ROUNDS} times, each
      * round in a group transaction rolled back: the store's first executions happen here, before any client's
-     * operation, and nothing stays in the store. Control path (start); a failing store ends it.
+     * operation, and nothing stays in the store. Control path (start); a failing store ends it (reported once).
      */
     private void warmUpStore()
     {
@@ -319,7 +319,9 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             }
             catch (final RuntimeException ex)
             {
-                return; // the store is not there yet: the first operations pay for what was not warmed, as before
+                // the store is not there yet: the first operations pay for what was not warmed, as before
+                errorHandler.onError(new PersistenceException("scribe warm-up ended in round " + round, ex));
+                return;
             }
             finally
             {

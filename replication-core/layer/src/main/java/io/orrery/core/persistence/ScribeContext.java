@@ -302,7 +302,8 @@ public final class ScribeContext
      *               {@link PersistenceAdapter#supportsGroupCommit() supports groups}: so that the first operations
      *               of clients do not pay for the store's first executions (PostgreSQL: planning the functions'
      *               statements, preparing the driver's statements on the server after its prepare threshold).
-     *               Nothing stays in the store; a store that fails meanwhile ends the warm-up, unreported.
+     *               Nothing stays in the store; a store that fails meanwhile ends the warm-up (reported to the
+     *               error handler; the first operations then pay as before).
      */
     public ScribeContext warmUp(final boolean warmUp)
     {
