@@ -749,8 +749,9 @@ public final class Scribe implements AutoCloseable
     private void publishOperation(final long sequence)
     {
         final ScribeEvent event = ring.get(sequence);
-        event.traceId = null != timeline ? timeline.begin(event.type, sequence,
-            counters[ScribeCounter.REGIONS_LOADED.id()].get(), counters[ScribeCounter.BATCHES_WRITTEN.id()].get()) : -1;
+        event.traceId = null == timeline ? -1 : timeline.begin(event.type, sequence,
+            counters[ScribeCounter.REGIONS_LOADED.id()].get(),
+            counters[ScribeCounter.BATCHES_WRITTEN.id()].get());
         lastOperationTraceId = event.traceId;
         returnPath.onOperationOffered();
         publish(sequence);
