@@ -6,7 +6,6 @@ package io.orrery.core.persistence;
 import com.lmax.disruptor.EventPoller;
 import com.lmax.disruptor.RingBuffer;
 import com.lmax.disruptor.Sequence;
-import io.orrery.core.common.EntityIds;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
@@ -49,14 +48,6 @@ import static io.orrery.core.persistence.CompletionDescriptor.VALUE_OFFSET;
 final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
 {
     private static final long NONE = Long.MAX_VALUE;
-
-    /**
-     * Rolled-back rounds of a world write, a stow and an unstow run at start (see {@link ScribeContext#warmUp()}):
-     * more than the PostgreSQL driver's prepare threshold (5), after which its statements are prepared on the server.
-     */
-    static final int WARM_UP_ROUNDS = 6;
-    private static final long WARM_UP_ENTITY_ID = EntityIds.ITEM_LIMIT - 1;
-    private static final long WARM_UP_PLAYER_ID = EntityIds.MAX_PLAYER_ID_EXCLUSIVE - 1;
 
     /**
      * How often a lasting store outage is reported.
@@ -195,7 +186,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     {
         if (warmUp)
         {
-            warmUpStore();
+            ScribeWarmUp.run(adapter, errorHandler);
         }
     }
 
@@ -292,52 +283,6 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         }
 
         return true;
-    }
-
-    /**
-     * Run a world write, a stow and an unstow of an entity no client can name, {@link #WARM_UP_ROUNDS} times, each
-     * round in a group transaction rolled back: the store's first executions happen here, before any client's
-     * operation, and nothing stays in the store. Control path (start); a failing store ends it (reported once).
-     */
-    private void warmUpStore()
-    {
-        final WorldCoalescer batch = new WorldCoalescer(1);
-        final NodeRecord node = new NodeRecord();
-        node.entityId = WARM_UP_ENTITY_ID;
-        node.ownerPlayerId = WARM_UP_PLAYER_ID;
-        node.radius = 0.5f;
-        for (int round = 0; round < WARM_UP_ROUNDS; round++)
-        {
-            try
-            {
-                adapter.beginGroup();
-                batch.clear();
-                batch.upsert(node);
-                adapter.write(batch.batch());
-                adapter.stow(warmUpOperation(Long.MAX_VALUE, node));
-                adapter.unstow(warmUpOperation(Long.MAX_VALUE - 1, node));
-            }
-            catch (final RuntimeException ex)
-            {
-                // the store is not there yet: the first operations pay for what was not warmed, as before
-                errorHandler.onError(new PersistenceException("scribe warm-up ended in round " + round, ex));
-                return;
-            }
-            finally
-            {
-                adapter.abortGroup();
-            }
-        }
-    }
-
-    private StowOperation warmUpOperation(final long operationId, final NodeRecord node)
-    {
-        final StowOperation op = stowOperation.reset();
-        op.operationId = operationId;
-        op.entityId = node.entityId;
-        op.ownerPlayerId = WARM_UP_PLAYER_ID;
-        op.node.copyFrom(node);
-        return op;
     }
 
     /**

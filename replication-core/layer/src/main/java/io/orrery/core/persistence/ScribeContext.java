@@ -298,7 +298,7 @@ public final class ScribeContext
 
     /**
      * @param warmUp whether the consumer, when it starts, runs a world write, a stow and an unstow
-     *               {@link ScribeConsumer#WARM_UP_ROUNDS} times in group transactions it rolls back, when the adapter
+     *               {@link ScribeWarmUp#ROUNDS} times in group transactions it rolls back, when the adapter
      *               {@link PersistenceAdapter#supportsGroupCommit() supports groups}: so that the first operations
      *               of clients do not pay for the store's first executions (PostgreSQL: planning the functions'
      *               statements, preparing the driver's statements on the server after its prepare threshold).

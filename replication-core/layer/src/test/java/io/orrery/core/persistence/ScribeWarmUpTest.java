@@ -66,7 +66,7 @@ class ScribeWarmUpTest
         launchAndClose(adapter(true, null), true);
 
         final List<String> expected = new ArrayList<>();
-        for (int i = 0; i < ScribeConsumer.WARM_UP_ROUNDS; i++)
+        for (int i = 0; i < ScribeWarmUp.ROUNDS; i++)
         {
             expected.addAll(ROUND);
         }
