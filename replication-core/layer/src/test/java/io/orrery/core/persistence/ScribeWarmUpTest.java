@@ -24,6 +24,7 @@ class ScribeWarmUpTest
     private static final List<String> ROUND = List.of("beginGroup", "write", "stow", "unstow", "abortGroup");
 
     private final List<String> calls = new ArrayList<>();
+    private final List<Throwable> errors = new ArrayList<>();
 
     private PersistenceAdapter adapter(final boolean groups, final String failingCall)
     {
@@ -56,6 +57,7 @@ class ScribeWarmUpTest
             .ringSize(64)
             .maxPendingOperations(8)
             .warmUp(warmUp)
+            .errorHandler(errors::add)
             .useConsumerAgentInvoker(true))
             .close();
     }
@@ -71,6 +73,7 @@ class ScribeWarmUpTest
             expected.addAll(ROUND);
         }
         assertEquals(expected, calls);
+        assertEquals(Collections.emptyList(), errors);
     }
 
     @Test
@@ -88,5 +91,6 @@ class ScribeWarmUpTest
         launchAndClose(adapter(true, "stow"), true);
 
         assertEquals(List.of("beginGroup", "write", "stow", "abortGroup"), calls);
+        assertEquals(1, errors.size(), "the failure reported once: " + errors);
     }
 }
