@@ -12,7 +12,12 @@
 # MODE: two-schema (default: both graphs in schemas of the PostgreSQL database, stow/unstow one transaction) or outbox
 # (RocksDB graphs, the Global store in PostgreSQL through the outbox); EVERY (default 2s); DURATION (s, default 40);
 # RAMP (bots/s, default 20); SWARM_ARGS (extra BotSwarmMain options, e.g. "--max-joins-in-flight 4"); LAYER_OPTS (extra
-# JVM options of the two layers, e.g. "-Dorrery.scribe.group.commit=false" to run Scribe without group commit).
+# JVM options of the two layers, e.g. "-Dorrery.scribe.group.commit=false" to run Scribe without group commit);
+# TRACE=1: each layer keeps Scribe's per-operation timeline (-Dorrery.scribe.trace.file) and a GC + safepoint log
+# (-Xlog, System.nanoTime() stamps), and perf/scripts/stow-timeline.py prints where the layer's part of each stow and
+# unstow went and what the slowest ones waited for.
+# More samples than the default's ~30 a run with one bot: a shorter stay, e.g. EVERY=200ms DURATION=60 (1 bot: ~200
+# transfers, ~400 operations; the p99 is then a percentile, not the maximum).
 set -euo pipefail
 BOTS=${1:-50}
 REPS=${2:-1}
@@ -22,11 +27,12 @@ DURATION=${DURATION:-40}
 RAMP=${RAMP:-20}
 SWARM_ARGS=${SWARM_ARGS:-}
 LAYER_OPTS=${LAYER_OPTS:-}
+TRACE=${TRACE:-0}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/orrery-shard-transfer.XXXXXX)
 chmod 755 "$WORK"
 CP_FILE="$WORK/cp.txt"
-(cd "$ROOT" && mvn -q -B -pl servers/launcher -am compile \
+(cd "$ROOT" && mvn -q -B -o -pl servers/launcher -am compile \
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
   -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime > /dev/null)
 CP="$ROOT/servers/launcher/target/classes:$(cat "$CP_FILE")"
@@ -53,7 +59,11 @@ for rep in $(seq 1 "$REPS"); do
     else
       STORE="postgres:$JDBC&currentSchema=shard_$s,transfer_global"
     fi
-    $JAVA -Xmx1g $LAYER_OPTS -cp "$CP" io.orrery.servers.ReplicationLayerServer --store="$STORE" --npcs=50 \
+    TRACE_OPTS=""
+    if [ "$TRACE" = 1 ]; then
+      TRACE_OPTS="-Dorrery.scribe.trace.file=$DIR/timeline-$s.csv -Xlog:gc,safepoint:file=$DIR/gc-$s.log:tn,tg"
+    fi
+    $JAVA -Xmx1g $LAYER_OPTS $TRACE_OPTS -cp "$CP" io.orrery.servers.ReplicationLayerServer --store="$STORE" --npcs=50 \
       --max-sessions=$((BOTS + 64)) --report-interval-s=10 --shard-directory="$SHARDS" --shard-name="shard-$s" \
       > "$DIR/layer-$s.log" 2>&1 &
     LAYERS+=($!)
@@ -81,5 +91,8 @@ for name in ("transfer", "stow", "unstow"):
     print("  %-8s n=%-6d p50 %8s ms  p99 %8s ms  max %8s ms" % (name, h["count"], ms(h["p50"]), ms(h["p99"]),
           ms(h["max"])))
 PY
+  if [ "$TRACE" = 1 ]; then
+    python3 "$ROOT/perf/scripts/stow-timeline.py" "$DIR"/timeline-*.csv --gc "$DIR"/gc-*.log
+  fi
 done
 echo "logs and summaries in $WORK"

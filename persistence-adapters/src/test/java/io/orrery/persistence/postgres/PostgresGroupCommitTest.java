@@ -245,15 +245,39 @@ class PostgresGroupCommitTest
         }
     }
 
-    private long distinctTransactions(final String rowsSql) throws SQLException
+    @Test
+    void shouldLeaveNothingInTheStoreWhenScribeWarmsItUpAtStart() throws SQLException
+    {
+        // open() launched Scribe: its consumer ran the warm-up rounds (write, stow, unstow) in rolled-back groups
+        for (final String table : List.of("stowed_items", "store_operations", "entity_location", "withdrawn_items",
+            "wallets"))
+        {
+            assertEquals(0, count("SELECT count(*) FROM " + globalSchema + "." + table), table);
+        }
+        assertEquals(ITEMS, count("SELECT count(*) FROM " + shardSchema + ".nodes"), "ids 1 to ITEMS (the zone's too)");
+
+        item(node, 1, 3000);
+        assertTrue(scribe.offerStow(300, 1, PLAYER, CONTAINER, node));
+        awaitCompletions(1);
+        assertEquals(OperationStatus.OK, statusById.get(300), "the store works after the warm-up");
+        assertEquals(1, count("SELECT count(*) FROM " + globalSchema + ".stowed_items"));
+        assertTrue(errors.isEmpty(), errors::toString);
+    }
+
+    private long count(final String sql) throws SQLException
     {
         try (Connection c = DriverManager.getConnection(server.serverUrl());
             Statement statement = c.createStatement();
-            ResultSet rows = statement.executeQuery("SELECT count(DISTINCT xmin::text) FROM (" + rowsSql + ") r"))
+            ResultSet rows = statement.executeQuery(sql))
         {
             rows.next();
             return rows.getLong(1);
         }
+    }
+
+    private long distinctTransactions(final String rowsSql) throws SQLException
+    {
+        return count("SELECT count(DISTINCT xmin::text) FROM (" + rowsSql + ") r");
     }
 
     private static String causes(final Throwable error)

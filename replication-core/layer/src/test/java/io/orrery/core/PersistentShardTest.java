@@ -125,10 +125,13 @@ class PersistentShardTest
 
             session.disconnect();
             shard.await(() -> shard.counter(OrreryCounter.SESSIONS_ACTIVE) == 0, "leave");
+            final long stowsBefore = stowCalls(adapter);
             final Results again = new Results();
             final ClientSession back = shard.link.connect(shard.token(playerId), again);
             shard.await(back::isConnected, "second handshake");
             shard.await(() -> shard.counter(OrreryCounter.STARTER_GRANTS) == 2, "second grant: duplicate");
+            assertEquals(stowsBefore, stowCalls(adapter),
+                "a grant this layer saw durable is not replayed in the store: " + adapter.calls());
             assertTrue(adapter.isStowed(item), "the replayed grant changed nothing");
             assertEquals(EntityStore.NULL_SLOT, shard.store().slotOf(item));
         }
@@ -173,6 +176,11 @@ class PersistentShardTest
             assertTrue(adapter.isStowed(EntityIds.starterItemId(victim)), "the victim got its starter item");
             assertTrue(adapter.isStowed(attackerItem));
         }
+    }
+
+    private static long stowCalls(final TestPersistenceAdapter adapter)
+    {
+        return adapter.calls().stream().filter((call) -> call.startsWith("stow ")).count();
     }
 
     static void awaitNodeX(final TestShard shard, final TestPersistenceAdapter adapter, final long id, final long x)

@@ -371,15 +371,10 @@ public final class GatewayAgent implements Agent
             return ControlledFragmentHandler.Action.CONTINUE;
         }
 
-        final int index = toReplicant.tryClaim(PlayerInputDecoder.TEMPLATE_ID, length + INPUT_STAMP_LENGTH);
-        if (index < 0)
+        if (!forwardStamped(PlayerInputDecoder.TEMPLATE_ID, buffer, offset, length))
         {
             return ControlledFragmentHandler.Action.ABORT;
         }
-        final AtomicBuffer ring = toReplicant.buffer();
-        ring.putBytes(index, buffer, offset, length);
-        ring.putLong(index + length, nowNs, ByteOrder.LITTLE_ENDIAN); // the input's residence starts here
-        toReplicant.commit(index);
 
         connection.lastInputSequence = sequence;
         connection.lastSeenNs = nowNs;
@@ -410,13 +405,33 @@ public final class GatewayAgent implements Agent
             return ControlledFragmentHandler.Action.CONTINUE;
         }
 
-        if (!toReplicant.write(templateId, buffer, offset, length))
+        if (!forwardStamped(templateId, buffer, offset, length))
         {
             return ControlledFragmentHandler.Action.ABORT;
         }
 
         connection.lastSeenNs = nowNs;
         return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    /**
+     * Copy a client message to the Replicant's ring followed by this duty cycle's clock (see {@link GatewayRing}):
+     * where an input's residence and an operation's timeline start.
+     *
+     * @return false when the ring is full (nothing written).
+     */
+    private boolean forwardStamped(final int templateId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        final int index = toReplicant.tryClaim(templateId, length + INPUT_STAMP_LENGTH);
+        if (index < 0)
+        {
+            return false;
+        }
+        final AtomicBuffer ring = toReplicant.buffer();
+        ring.putBytes(index, buffer, offset, length);
+        ring.putLong(index + length, nowNs, ByteOrder.LITTLE_ENDIAN);
+        toReplicant.commit(index);
+        return true;
     }
 
     private boolean isAuthenticated(final ClientConnection connection, final long claimedSessionId)

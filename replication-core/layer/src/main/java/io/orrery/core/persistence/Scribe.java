@@ -11,6 +11,8 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 
@@ -72,8 +74,10 @@ public final class Scribe implements AutoCloseable
     private final AtomicCounter operationsBackPressured;
     private final SingleWriterRecorder batchWriteLatencyNs;
     private final SingleWriterRecorder operationLatencyNs;
+    private final OperationTimeline timeline;
 
     private long lastOfferedSequence = -1;
+    private long lastOperationTraceId = -1;
     private boolean isClosed;
 
     private Scribe(final ScribeContext ctx)
@@ -92,8 +96,9 @@ public final class Scribe implements AutoCloseable
         // The poller never waits on the ring's wait strategy; a non-blocking one keeps publish() free of locks.
         ring = RingBuffer.createSingleProducer(ScribeEvent.FACTORY, ctx.ringSize(), new SleepingWaitStrategy());
         returnPath = new ScribeReturnPath(ctx.maxPendingOperations(), ctx.loadRingCapacity());
+        timeline = null != ctx.operationTraceFile() ? new OperationTimeline(ctx.operationTraceCapacity()) : null;
         consumer = new ScribeConsumer(ctx, ring, returnPath.completions(), returnPath.loads(), counters,
-            batchWriteLatencyNs, operationLatencyNs);
+            batchWriteLatencyNs, operationLatencyNs, timeline);
         runner = new ScribeConsumerRunner(ctx, consumer);
     }
 
@@ -625,6 +630,23 @@ public final class Scribe implements AutoCloseable
     }
 
     /**
+     * @return the per-operation timeline ({@link ScribeContext#operationTraceFile()} set), else null.
+     */
+    public OperationTimeline operationTimeline()
+    {
+        return timeline;
+    }
+
+    /**
+     * @return the {@link OperationTimeline} trace id of the last operation offered (producer thread), -1 when none
+     * or not traced.
+     */
+    public long lastOperationTraceId()
+    {
+        return lastOperationTraceId;
+    }
+
+    /**
      * @return operations offered whose completion has not been polled yet (producer thread).
      */
     public long pendingOperations()
@@ -663,6 +685,7 @@ public final class Scribe implements AutoCloseable
         {
             runner.failNotDurable(ring, target, counters);
         }
+        dumpTimeline();
 
         if (ownsCounters)
         {
@@ -708,8 +731,28 @@ public final class Scribe implements AutoCloseable
         lastOfferedSequence = sequence;
     }
 
+    private void dumpTimeline()
+    {
+        if (null != timeline)
+        {
+            try
+            {
+                timeline.dump(Path.of(ctx.operationTraceFile()));
+            }
+            catch (final IOException ex)
+            {
+                ctx.errorHandler().onError(ex);
+            }
+        }
+    }
+
     private void publishOperation(final long sequence)
     {
+        final ScribeEvent event = ring.get(sequence);
+        event.traceId = null == timeline ? -1 : timeline.begin(event.type, sequence,
+            counters[ScribeCounter.REGIONS_LOADED.id()].get(),
+            counters[ScribeCounter.BATCHES_WRITTEN.id()].get());
+        lastOperationTraceId = event.traceId;
         returnPath.onOperationOffered();
         publish(sequence);
     }

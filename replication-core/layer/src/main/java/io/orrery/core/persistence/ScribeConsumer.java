@@ -75,6 +75,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private final long retryBackoffMaxNs;
     private final SingleWriterRecorder batchWriteLatencyNs;
     private final SingleWriterRecorder operationLatencyNs;
+    private final OperationTimeline timeline;
     private final Sequence durableSequence = new Sequence(-1);
     private final StowOperation stowOperation = new StowOperation();
     private final WalletOperation walletOperation = new WalletOperation();
@@ -84,6 +85,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private long lookupId;
     private boolean lookupFound;
     private final ScribeGroup group;
+    private final boolean warmUp;
     private int resultStatus;
     private int resultFirstStatus;
     private long resultValue;
@@ -128,7 +130,8 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         final OneToOneRingBuffer loads,
         final AtomicCounter[] counters,
         final SingleWriterRecorder batchWriteLatencyNs,
-        final SingleWriterRecorder operationLatencyNs)
+        final SingleWriterRecorder operationLatencyNs,
+        final OperationTimeline timeline)
     {
         this.roleName = "orrery-scribe-" + ctx.name();
         this.adapter = ctx.adapter();
@@ -148,8 +151,10 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         this.retryBackoffMaxNs = ctx.retryBackoffMaxNs();
         this.batchWriteLatencyNs = batchWriteLatencyNs;
         this.operationLatencyNs = operationLatencyNs;
+        this.timeline = timeline;
         this.group = ctx.groupCommit() && adapter.supportsGroupCommit() ?
             new ScribeGroup(ctx.maxGroupOperations()) : null;
+        this.warmUp = ctx.warmUp() && adapter.supportsGroupCommit();
 
         events = counters[ScribeCounter.EVENTS.id()];
         batchesWritten = counters[ScribeCounter.BATCHES_WRITTEN.id()];
@@ -174,6 +179,15 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     public String roleName()
     {
         return roleName;
+    }
+
+    @Override
+    public void onStart()
+    {
+        if (warmUp)
+        {
+            ScribeWarmUp.run(adapter, errorHandler);
+        }
     }
 
     @Override
@@ -376,6 +390,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             }
 
             case ScribeEvent.STOW:
+                tracePickedUp(event.traceId);
                 if (coalescer.dropUpsert(event.entityId))
                 {
                     supersededByStow.incrementRelease();
@@ -385,6 +400,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             case ScribeEvent.UNSTOW:
             case ScribeEvent.WALLET:
             case ScribeEvent.REPUTATION:
+                tracePickedUp(event.traceId);
                 return null != group ? groupOperation(event, sequence) : flush() && execute(event);
 
             case ScribeEvent.OPERATION_LOOKUP:
@@ -539,10 +555,13 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     {
         final int type = operationType(event.type);
         final long startNs = clock.nanoTime();
+        trace(event.traceId, OperationTimeline.OP_START);
         NodeRecord unstowNode = null;
         try
         {
             run(event, type);
+            trace(event.traceId, OperationTimeline.OP_DONE);
+            trace(event.traceId, OperationTimeline.COMMITTED);
             if (OperationType.UNSTOW == type)
             {
                 unstowNode = unstowNodeOf(stowOperation, event.node);
@@ -556,7 +575,12 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
 
         operationLatencyNs.recordValue(Math.min(clock.nanoTime() - startNs, Scribe.MAX_RECORDED_LATENCY_NS));
         onStoreSuccess();
-        return complete(type, event, resultStatus, resultFirstStatus, resultValue, unstowNode);
+        if (!complete(type, event, resultStatus, resultFirstStatus, resultValue, unstowNode))
+        {
+            return false;
+        }
+        trace(event.traceId, OperationTimeline.POSTED);
+        return true;
     }
 
     /**
@@ -664,14 +688,17 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
                 return false;
             }
             group.begin(withWorldBatch);
+            traceValue(event.traceId, OperationTimeline.WORLD_ENTRIES, withWorldBatch ? coalescer.batch().size() : 0);
         }
 
         final ScribeGroup.Member member = group.add(event, sequence);
         final int type = operationType(event.type);
         member.startNs = clock.nanoTime();
+        traceValue(event.traceId, OperationTimeline.OP_START, member.startNs);
         try
         {
             run(member.event, type);
+            trace(event.traceId, OperationTimeline.OP_DONE);
         }
         catch (final RuntimeException ex)
         {
@@ -738,6 +765,8 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             final ScribeGroup.Member member = group.member(i);
             operationLatencyNs.recordValue(Math.min(endNs - member.startNs, Scribe.MAX_RECORDED_LATENCY_NS));
             final ScribeEvent event = member.event;
+            traceValue(event.traceId, OperationTimeline.COMMITTED, endNs);
+            traceValue(event.traceId, OperationTimeline.GROUP_SIZE, size);
             NodeRecord unstowNode = member.hasNode ? member.node : null;
             try
             {
@@ -758,6 +787,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
                 group.toRetry(i, size);
                 return false;
             }
+            trace(event.traceId, OperationTimeline.POSTED);
         }
         return true;
     }
@@ -987,6 +1017,30 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         if (durable != durableSequence.get())
         {
             durableSequence.set(durable);
+        }
+    }
+
+    private void tracePickedUp(final long traceId)
+    {
+        if (null != timeline && traceId >= 0)
+        {
+            timeline.pickedUp(traceId, regionsLoaded.get(), batchesWritten.get());
+        }
+    }
+
+    private void trace(final long traceId, final int step)
+    {
+        if (null != timeline && traceId >= 0)
+        {
+            timeline.stamp(traceId, step);
+        }
+    }
+
+    private void traceValue(final long traceId, final int step, final long value)
+    {
+        if (null != timeline && traceId >= 0)
+        {
+            timeline.stamp(traceId, step, value);
         }
     }
 

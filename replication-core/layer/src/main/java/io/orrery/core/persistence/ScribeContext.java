@@ -45,6 +45,11 @@ public final class ScribeContext
     public static final boolean GROUP_COMMIT_DEFAULT = true;
     public static final String MAX_GROUP_OPERATIONS_PROP = "orrery.scribe.max.group.operations";
     public static final int MAX_GROUP_OPERATIONS_DEFAULT = 64;
+    public static final String OPERATION_TRACE_FILE_PROP = "orrery.scribe.trace.file";
+    public static final String OPERATION_TRACE_CAPACITY_PROP = "orrery.scribe.trace.operations";
+    public static final int OPERATION_TRACE_CAPACITY_DEFAULT = 65536;
+    public static final String WARM_UP_PROP = "orrery.scribe.warm.up";
+    public static final boolean WARM_UP_DEFAULT = true;
     public static final String THREADING_MODE_PROP = "orrery.scribe.threading.mode";
     public static final ThreadingMode THREADING_MODE_DEFAULT = ThreadingMode.SHARED;
 
@@ -67,6 +72,10 @@ public final class ScribeContext
     private boolean groupCommit = Boolean.parseBoolean(
         System.getProperty(GROUP_COMMIT_PROP, Boolean.toString(GROUP_COMMIT_DEFAULT)));
     private int maxGroupOperations = Integer.getInteger(MAX_GROUP_OPERATIONS_PROP, MAX_GROUP_OPERATIONS_DEFAULT);
+    private String operationTraceFile = System.getProperty(OPERATION_TRACE_FILE_PROP);
+    private int operationTraceCapacity = Integer.getInteger(
+        OPERATION_TRACE_CAPACITY_PROP, OPERATION_TRACE_CAPACITY_DEFAULT);
+    private boolean warmUp = Boolean.parseBoolean(System.getProperty(WARM_UP_PROP, Boolean.toString(WARM_UP_DEFAULT)));
     private ThreadingMode threadingMode = ThreadingMode.valueOf(
         System.getProperty(THREADING_MODE_PROP, THREADING_MODE_DEFAULT.name()));
     private PersistenceAdapter adapter;
@@ -111,6 +120,11 @@ public final class ScribeContext
         if (maxGroupOperations < 1 || maxGroupOperations > (1 << 16))
         {
             throw new ConfigurationException("maxGroupOperations must be in [1, 2^16]: " + maxGroupOperations);
+        }
+        if (operationTraceCapacity < 1 || operationTraceCapacity > (1 << 24))
+        {
+            throw new ConfigurationException("operationTraceCapacity must be in [1, 2^24]: " +
+                operationTraceCapacity);
         }
         if (retryBackoffMinNs <= 0 || retryBackoffMaxNs < retryBackoffMinNs)
         {
@@ -274,6 +288,55 @@ public final class ScribeContext
     public ScribeContext maxGroupOperations(final int maxGroupOperations)
     {
         this.maxGroupOperations = maxGroupOperations;
+        return this;
+    }
+
+    public boolean warmUp()
+    {
+        return warmUp;
+    }
+
+    /**
+     * @param warmUp whether the consumer, when it starts, runs a world write, a stow and an unstow
+     *               {@link ScribeWarmUp#ROUNDS} times in group transactions it rolls back, when the adapter
+     *               {@link PersistenceAdapter#supportsGroupCommit() supports groups}: so that the first operations
+     *               of clients do not pay for the store's first executions (PostgreSQL: planning the functions'
+     *               statements, preparing the driver's statements on the server after its prepare threshold).
+     *               Nothing stays in the store; a store that fails meanwhile ends the warm-up (reported to the
+     *               error handler; the first operations then pay as before).
+     */
+    public ScribeContext warmUp(final boolean warmUp)
+    {
+        this.warmUp = warmUp;
+        return this;
+    }
+
+    public String operationTraceFile()
+    {
+        return operationTraceFile;
+    }
+
+    /**
+     * @param operationTraceFile where Scribe writes its {@link OperationTimeline} (CSV) at close; null (the default)
+     *                           for no timeline.
+     */
+    public ScribeContext operationTraceFile(final String operationTraceFile)
+    {
+        this.operationTraceFile = operationTraceFile;
+        return this;
+    }
+
+    public int operationTraceCapacity()
+    {
+        return operationTraceCapacity;
+    }
+
+    /**
+     * @param operationTraceCapacity operations the timeline holds (the latest; rounded up to a power of two).
+     */
+    public ScribeContext operationTraceCapacity(final int operationTraceCapacity)
+    {
+        this.operationTraceCapacity = operationTraceCapacity;
         return this;
     }
 

@@ -52,6 +52,8 @@ final class ScribeEvent
     long maxX;
     long maxY;
     long maxZ;
+    /** Operations: the {@link OperationTimeline} record, -1 when not traced. */
+    long traceId = -1;
 
     ScribeEvent copyFrom(final ScribeEvent other)
     {
@@ -75,6 +77,7 @@ final class ScribeEvent
         maxX = other.maxX;
         maxY = other.maxY;
         maxZ = other.maxZ;
+        traceId = other.traceId;
         return this;
     }
 

@@ -478,6 +478,11 @@ public final class ReplicantAgent implements Agent
                     buffer.getLong(index + MessageHeaderDecoder.ENCODED_LENGTH, java.nio.ByteOrder.LITTLE_ENDIAN));
                 if (null != observer)
                 {
+                    if (null != inventoryBackend)
+                    {
+                        inventoryBackend.onRequestRead(buffer.getLong(
+                            index + length - GatewayRing.INPUT_STAMP_LENGTH, java.nio.ByteOrder.LITTLE_ENDIAN));
+                    }
                     if (StowRequestDecoder.TEMPLATE_ID == msgTypeId)
                     {
                         inventory.onStowRequest(observer, buffer, index);

@@ -8,6 +8,7 @@ import io.orrery.core.authority.Authority;
 import io.orrery.core.common.EntityIds;
 import io.orrery.core.persistence.CompletionHandler;
 import io.orrery.core.persistence.NodeRecord;
+import io.orrery.core.persistence.OperationTimeline;
 import io.orrery.core.persistence.OperationType;
 import io.orrery.core.persistence.Scribe;
 import io.orrery.core.status.OrreryCounter;
@@ -15,6 +16,7 @@ import io.orrery.wire.Archetypes;
 import io.orrery.wire.codec.DespawnReason;
 import io.orrery.wire.codec.OperationStatus;
 import org.agrona.collections.LongArrayQueue;
+import org.agrona.collections.LongHashSet;
 
 /**
  * Stow, unstow and the starter item grant of a persistent shard, run as {@link Scribe} operations; the
@@ -31,7 +33,10 @@ import org.agrona.collections.LongArrayQueue;
  *     {@link EntityIds#STARTER_GRANT_OPERATION_ID} (an id clients may not use) of a crate
  *     ({@link #ARCHETYPE_STARTER_CRATE}) with id {@link EntityIds#starterItemId(long)} owned by the player: the store
  *     inserts it the first time; every later join replays the operation and changes nothing. Offers refused by
- *     back-pressure are retried each cycle.</li>
+ *     back-pressure are retried each cycle. A player whose grant this layer already saw durable is not granted again
+ *     (the replay would change nothing, but its transaction would hold up the player's first stow or unstow behind it
+ *     in Scribe's ring: a transfer's unstow right after the join); the skipped grant counts as durable. The layer
+ *     remembers up to {@link #REMEMBERED_GRANTS} players (then forgets them all and replays again).</li>
  *     <li><b>Look-up of a recorded outcome</b> ({@link #lookUpOutcome}): for a resend the cache would refuse (after
  *     a layer restart the recent results are gone), {@link Scribe#offerOperationLookup} asks the store what it
  *     recorded under (player, operation id); the answer goes to {@link InventoryService#onRecordedOutcome}. It
@@ -57,6 +62,17 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
      */
     public static final float ITEM_RADIUS_M = 0.5f;
 
+    /**
+     * Players whose durable starter grant the layer remembers, so that a re-join does not replay it.
+     */
+    public static final int REMEMBERED_GRANTS = 64 * 1024;
+
+    /**
+     * System property: {@code false} to replay the starter grant on every join, as before the layer remembered them
+     * (for before/after measurements). Default {@code true}.
+     */
+    public static final String REMEMBER_GRANTS_PROP = "orrery.inventory.remember.grants";
+
     private static final int KIND_STOW = 1;
     private static final int KIND_UNSTOW = 2;
     private static final int KIND_GRANT = 3;
@@ -77,6 +93,13 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
     private final long[] itemIds;
     private final int[] freeStack;
     private int freeCount;
+    private final long[] traceIds;
+    private final OperationTimeline timeline;
+    private long requestGatewayReadNs;
+    private long requestReplicantReadNs;
+    /** starter item ids of the players whose grant is durable (pre-sized: no allocation below the bound). */
+    private final LongHashSet grantedItems = new LongHashSet(2 * REMEMBERED_GRANTS);
+    private final boolean rememberGrants = Boolean.parseBoolean(System.getProperty(REMEMBER_GRANTS_PROP, "true"));
     private final LongArrayQueue pendingGrants = new LongArrayQueue(1024, Long.MIN_VALUE);
     private final NodeRecord node = new NodeRecord();
     private long grantsDurable;
@@ -100,6 +123,8 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
         clientOperationIds = new long[capacity];
         itemIds = new long[capacity];
         freeStack = new int[capacity];
+        traceIds = new long[capacity];
+        timeline = scribe.operationTimeline();
         for (int i = 0; i < capacity; i++)
         {
             freeStack[i] = capacity - 1 - i;
@@ -117,10 +142,30 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
     }
 
     /**
+     * The Replicant is about to pass a client's stow or unstow request to the {@link InventoryService}: when Scribe
+     * keeps an {@link OperationTimeline}, the operation's first two steps.
+     *
+     * @param gatewayReadNs when the Gateway read the request (its clock).
+     */
+    public void onRequestRead(final long gatewayReadNs)
+    {
+        if (null != timeline)
+        {
+            requestGatewayReadNs = gatewayReadNs;
+            requestReplicantReadNs = System.nanoTime();
+        }
+    }
+
+    /**
      * A player joined: grant the starter item (idempotent by operation id).
      */
     public void onPlayerJoined(final long playerId)
     {
+        if (grantedItems.contains(EntityIds.starterItemId(playerId)))
+        {
+            onGrantDurable();
+            return;
+        }
         if (!pendingGrants.isEmpty() || !offerGrant(playerId))
         {
             pendingGrants.addLong(playerId);
@@ -264,6 +309,11 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
             return;
         }
         final int kind = kinds[index];
+        final long traceId = traceIds[index];
+        if (traceId >= 0)
+        {
+            timeline.stamp(traceId, OperationTimeline.COMPLETION_POLLED);
+        }
         final long itemId = itemIds[index];
         final long sessionId = sessionIds[index];
         final long clientOperationId = clientOperationIds[index];
@@ -276,8 +326,15 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
             case KIND_GRANT:
                 if (applied)
                 {
-                    grantsDurable++;
-                    counters[OrreryCounter.STARTER_GRANTS.id()].setOrdered(grantsDurable);
+                    if (grantedItems.size() >= REMEMBERED_GRANTS)
+                    {
+                        grantedItems.clear();
+                    }
+                    if (rememberGrants)
+                    {
+                        grantedItems.add(itemId);
+                    }
+                    onGrantDurable();
                 }
                 break;
 
@@ -321,6 +378,10 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
                 inventory.onResult(sessionId, clientOperationId, itemId, stowed, wireStatus(status));
                 break;
             }
+        }
+        if (traceId >= 0)
+        {
+            timeline.stamp(traceId, OperationTimeline.RESULT_OFFERED);
         }
     }
 
@@ -377,6 +438,12 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
         }
     }
 
+    private void onGrantDurable()
+    {
+        grantsDurable++;
+        counters[OrreryCounter.STARTER_GRANTS.id()].setOrdered(grantsDurable);
+    }
+
     private boolean offerGrant(final long playerId)
     {
         if (0 == freeCount)
@@ -405,5 +472,14 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
         sessionIds[index] = sessionId;
         clientOperationIds[index] = clientOperationId;
         itemIds[index] = itemId;
+        final long traceId = null != timeline ? scribe.lastOperationTraceId() : -1;
+        traceIds[index] = traceId;
+        if (traceId >= 0)
+        {
+            timeline.stamp(traceId, OperationTimeline.GATEWAY_READ, requestGatewayReadNs);
+            timeline.stamp(traceId, OperationTimeline.REPLICANT_READ, requestReplicantReadNs);
+        }
+        requestGatewayReadNs = 0;
+        requestReplicantReadNs = 0;
     }
 }

@@ -6,9 +6,12 @@ package io.orrery.core.persistence;
 import io.orrery.test.AllocationMeter;
 import org.agrona.concurrent.CachedNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,12 +42,17 @@ class ScribeAllocationTest
     private long nextOperationId = 1;
     private long events;
 
-    @Test
-    void shouldNotAllocateOnProducerOrConsumerInSteadyState()
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "operation timeline {0}")
+    @ValueSource(booleans = { false, true })
+    void shouldNotAllocateOnProducerOrConsumerInSteadyState(final boolean traced)
     {
         clock.update(TimeUnit.SECONDS.toNanos(1000));
         try (Scribe scribe = Scribe.launch(new ScribeContext()
             .adapter(store)
+            .operationTraceFile(traced ? dir.resolve("timeline.csv").toString() : null)
             .ringSize(4096)
             .maxCoalescedEntities(1024)
             .maxPendingOperations(256)

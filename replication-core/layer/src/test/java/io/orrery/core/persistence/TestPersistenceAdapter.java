@@ -132,7 +132,10 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
         return attempts;
     }
 
-    synchronized List<String> calls()
+    /**
+     * @return the operations run so far ("stow ID", "unstow ID", ...), in order.
+     */
+    public synchronized List<String> calls()
     {
         return new ArrayList<>(calls);
     }
