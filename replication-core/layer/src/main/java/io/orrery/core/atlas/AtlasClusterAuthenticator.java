@@ -81,7 +81,7 @@ public final class AtlasClusterAuthenticator implements Authenticator
         {
             proofsFailed.incrementAndGet();
         }
-        verdicts.put(sessionId, ok);
+        verdicts.put(sessionId, Boolean.valueOf(ok));
     }
 
     @Override
