@@ -44,6 +44,9 @@ import java.util.function.Consumer;
  *   <li>Authentication: the cluster admits the client only with the proof of the link key
  *   ({@link AtlasClusterAuthenticator.Credentials}). A failed connect is logged and retried.</li>
  * </ul>
+ * The link paces its own messages (hello, keep-alive, reconnect) by {@link System#nanoTime()}, not by the layer's
+ * clock: they are about the network, not about the mesh.
+ * <p>
  * Threading: the Replicant's thread. Zero allocation per command in steady state (connecting allocates).
  */
 public final class AtlasClusterLink implements AtlasLink, EgressListener
@@ -83,6 +86,7 @@ public final class AtlasClusterLink implements AtlasLink, EgressListener
     private AtlasResync resync;
     private AtlasDecisionAdapter decisions;
     private long nowNs;
+    private long wallNs;
     private long nextConnectNs;
     private long nextHelloNs;
     private long lastOfferNs;
@@ -163,28 +167,34 @@ public final class AtlasClusterLink implements AtlasLink, EgressListener
     public int poll(final long nowNs, final int limit)
     {
         this.nowNs = nowNs;
+        final long wallNs = System.nanoTime();
+        this.wallNs = wallNs;
         if (null == cluster)
         {
-            return connect(nowNs);
+            return connect(wallNs);
         }
         if (cluster.isClosed())
         {
             log.accept("orrery: Atlas cluster link: the cluster session closed; reconnecting");
-            disconnect(nowNs);
+            disconnect(wallNs);
             return 1;
         }
         int work = cluster.pollEgress();
-        if (helloPending || (!commandsReady && nowNs - nextHelloNs >= 0))
+        if (null == cluster)
         {
-            work += sayHello(nowNs);
+            return work;
+        }
+        if (helloPending || (!commandsReady && wallNs - nextHelloNs >= 0))
+        {
+            work += sayHello(wallNs);
         }
         if (commandsReady)
         {
             work += sendCommands();
         }
-        if (nowNs - lastOfferNs >= KEEP_ALIVE_INTERVAL_NS && cluster.sendKeepAlive())
+        if (wallNs - lastOfferNs >= KEEP_ALIVE_INTERVAL_NS && cluster.sendKeepAlive())
         {
-            lastOfferNs = nowNs;
+            lastOfferNs = wallNs;
         }
         return work;
     }
@@ -288,7 +298,7 @@ public final class AtlasClusterLink implements AtlasLink, EgressListener
         final long result = cluster.offer(buffer, offset, length);
         if (result > 0)
         {
-            lastOfferNs = nowNs;
+            lastOfferNs = wallNs;
             return true;
         }
         if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result)

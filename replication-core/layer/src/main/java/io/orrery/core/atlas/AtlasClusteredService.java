@@ -42,8 +42,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  *   and a bounded journal of recent decisions ({@link AtlasJournal}) are replicated state (every member journals the
  *   same decisions), so a new leader can resend what the old leader emitted but the layer never got.</li>
  *   <li>The layer says hello ({@code LinkApplied(lastDecisionSequence, lastCommandSequence)}) when it connects and
- *   after each new leader; the service resends the decisions after the layer's, or starts a fresh table if its
- *   journal no longer holds them, and answers {@code CommandsApplied(lastCommandSequence)} so the layer resends its
+ *   after each new leader; the service resends the decisions after the layer's (never those made before the current
+ *   table's {@code ResyncRequest}: they belong to an earlier table), or starts a fresh table if its journal no
+ *   longer holds them, and answers {@code CommandsApplied(lastCommandSequence)} so the layer resends its
  *   commands after that.</li>
  *   <li>A fresh table (a new layer session, or a gap either way) asks the layer to resend its state
  *   ({@code ResyncRequest(generation)}, itself a sequenced decision), exactly as an {@link AtlasRemoteAgent} does:
@@ -111,6 +112,7 @@ public final class AtlasClusteredService implements ClusteredService
     private long malformed;
     private volatile long appliedCommandSequence;
     private volatile long decisionSequence;
+    private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
 
     /**
      * @param config           the shard's mesh.
@@ -146,7 +148,7 @@ public final class AtlasClusteredService implements ClusteredService
         }
         if (null == snapshotImage)
         {
-            freshTable();
+            newAtlas();
         }
         else
         {
@@ -258,9 +260,10 @@ public final class AtlasClusteredService implements ClusteredService
             lastCommandApplied = lastCommand;
             appliedCommandSequence = lastCommand;
         }
-        if (journal.canReplayAfter(lastDecision))
+        final long from = Math.max(lastDecision, sequenceBeforeReset);
+        if (journal.canReplayAfter(from))
         {
-            egressSent = lastDecision;
+            egressSent = from;
         }
         else
         {
@@ -430,6 +433,15 @@ public final class AtlasClusteredService implements ClusteredService
     @Override
     public void onRoleChange(final Cluster.Role newRole)
     {
+        role = newRole;
+    }
+
+    /**
+     * @return this member's role (readable from any thread).
+     */
+    public Cluster.Role role()
+    {
+        return role;
     }
 
     @Override
