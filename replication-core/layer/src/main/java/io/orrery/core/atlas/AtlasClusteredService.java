@@ -110,6 +110,7 @@ public final class AtlasClusteredService implements ClusteredService
     private long gaps;
     private long foreign;
     private long malformed;
+    private long snapshotsLoaded;
     private volatile long appliedCommandSequence;
     private volatile long decisionSequence;
     private volatile Cluster.Role role = Cluster.Role.FOLLOWER;
@@ -428,6 +429,15 @@ public final class AtlasClusteredService implements ClusteredService
                 ", the snapshot says " + header[2]);
         }
         egressSent = journal.lastSequence();
+        snapshotsLoaded++;
+    }
+
+    /**
+     * @return snapshots this service started from (0 or 1).
+     */
+    public long snapshotsLoaded()
+    {
+        return snapshotsLoaded;
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.aeron.CommonContext;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
+import io.aeron.cluster.ClusterControl;
 import io.aeron.cluster.ClusteredMediaDriver;
 import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.service.Cluster;
@@ -16,6 +17,7 @@ import io.aeron.driver.ThreadingMode;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.NoOpLock;
+import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.File;
 import java.io.IOException;
@@ -42,9 +44,13 @@ final class AtlasTestCluster implements AutoCloseable
     private final int[][] ports = new int[MEMBERS][5];
     private final File baseDir;
     private final String members;
+    private final ShardConfig config;
+    private final byte[] tokenSecret;
 
     AtlasTestCluster(final String name, final ShardConfig config, final byte[] tokenSecret) throws IOException
     {
+        this.config = config;
+        this.tokenSecret = tokenSecret;
         baseDir = new File("target/atlas-cluster/" + name + "-" + ProcessHandle.current().pid());
         final StringBuilder sb = new StringBuilder();
         for (int i = 0; i < MEMBERS; i++)
@@ -60,8 +66,34 @@ final class AtlasTestCluster implements AutoCloseable
         members = sb.toString();
         for (int i = 0; i < MEMBERS; i++)
         {
-            start(i, config, tokenSecret);
+            start(i, true);
         }
+    }
+
+    /**
+     * Restarts a killed member from its own cluster directory and archive (its snapshots and log).
+     */
+    void restart(final int member)
+    {
+        start(member, false);
+    }
+
+    /**
+     * Asks the cluster (through a member's consensus module control toggle) to take a snapshot.
+     */
+    boolean takeSnapshot(final int member)
+    {
+        final ConsensusModule.Context ctx = drivers[member].consensusModule().context();
+        final AtomicCounter toggle = ClusterControl.findControlToggle(ctx.aeron().countersReader(), ctx.clusterId());
+        return ClusterControl.ToggleState.SNAPSHOT.toggle(toggle);
+    }
+
+    /**
+     * @return snapshots a live member took.
+     */
+    long snapshots(final int member)
+    {
+        return drivers[member].consensusModule().context().snapshotCounter().get();
     }
 
     private static int freeUdpPort() throws IOException
@@ -72,7 +104,7 @@ final class AtlasTestCluster implements AutoCloseable
         }
     }
 
-    private void start(final int member, final ShardConfig config, final byte[] tokenSecret)
+    private void start(final int member, final boolean fresh)
     {
         final File dir = new File(baseDir, "member-" + member);
         final String aeronDir = CommonContext.getAeronDirectoryName() + "-atlas-cluster-" +
@@ -88,7 +120,7 @@ final class AtlasTestCluster implements AutoCloseable
         final Archive.Context archive = new Archive.Context()
             .aeronDirectoryName(aeronDir)
             .archiveDir(new File(dir, "archive"))
-            .deleteArchiveOnStart(true)
+            .deleteArchiveOnStart(fresh)
             .archiveId(member)
             .controlChannel("aeron:udp?endpoint=localhost:" + ports[member][4])
             .localControlChannel(localControl)
@@ -108,7 +140,7 @@ final class AtlasTestCluster implements AutoCloseable
             .clusterMemberId(member)
             .clusterMembers(members)
             .clusterDir(new File(dir, "cluster"))
-            .deleteDirOnStart(true)
+            .deleteDirOnStart(fresh)
             .archiveContext(archiveClient.clone())
             .ingressChannel("aeron:udp?term-length=256k")
             .logChannel("aeron:udp?term-length=512k")
