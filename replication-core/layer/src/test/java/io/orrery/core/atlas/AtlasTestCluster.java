@@ -4,34 +4,16 @@
 package io.orrery.core.atlas;
 
 import io.aeron.CommonContext;
-import io.aeron.archive.Archive;
-import io.aeron.archive.ArchiveThreadingMode;
-import io.aeron.archive.client.AeronArchive;
-import io.aeron.cluster.ClusterControl;
-import io.aeron.cluster.ClusteredMediaDriver;
-import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.service.Cluster;
-import io.aeron.cluster.service.ClusteredServiceContainer;
-import io.aeron.driver.MediaDriver;
-import io.aeron.driver.ThreadingMode;
-import org.agrona.CloseHelper;
-import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.NoOpLock;
-import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.File;
 import java.io.IOException;
 import java.net.DatagramSocket;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A 3-member Aeron Cluster in the test's JVM, each member a {@link ClusteredMediaDriver} (media driver, archive,
- * consensus module; SHARED threading, backoff idle) and a {@link ClusteredServiceContainer} running an
- * {@link AtlasClusteredService}, with its own directories under {@code target/} and free UDP ports on localhost.
- * Clients must prove the link key ({@link AtlasClusterAuthenticator}).
+ * A 3-member Aeron Cluster of {@link AtlasClusterMember}s in the test's JVM, each with its own directories under
+ * {@code target/} and free UDP ports on localhost.
  */
 final class AtlasTestCluster implements AutoCloseable
 {
@@ -39,11 +21,10 @@ final class AtlasTestCluster implements AutoCloseable
 
     final AtomicLong proofsFailed = new AtomicLong();
     final AtlasClusteredService[] services = new AtlasClusteredService[MEMBERS];
-    private final ClusteredMediaDriver[] drivers = new ClusteredMediaDriver[MEMBERS];
-    private final ClusteredServiceContainer[] containers = new ClusteredServiceContainer[MEMBERS];
+    private final AtlasClusterMember[] members = new AtlasClusterMember[MEMBERS];
     private final int[][] ports = new int[MEMBERS][5];
     private final File baseDir;
-    private final String members;
+    private final String clusterMembers;
     private final ShardConfig config;
     private final byte[] tokenSecret;
 
@@ -55,45 +36,19 @@ final class AtlasTestCluster implements AutoCloseable
         final StringBuilder sb = new StringBuilder();
         for (int i = 0; i < MEMBERS; i++)
         {
+            sb.append(i);
             for (int p = 0; p < 5; p++)
             {
                 ports[i][p] = freeUdpPort();
+                sb.append(",localhost:").append(ports[i][p]);
             }
-            sb.append(i).append(",localhost:").append(ports[i][0]).append(",localhost:").append(ports[i][1])
-                .append(",localhost:").append(ports[i][2]).append(",localhost:").append(ports[i][3])
-                .append(",localhost:").append(ports[i][4]).append('|');
+            sb.append('|');
         }
-        members = sb.toString();
+        clusterMembers = sb.toString();
         for (int i = 0; i < MEMBERS; i++)
         {
             start(i, true);
         }
-    }
-
-    /**
-     * Restarts a killed member from its own cluster directory and archive (its snapshots and log).
-     */
-    void restart(final int member)
-    {
-        start(member, false);
-    }
-
-    /**
-     * Asks the cluster (through a member's consensus module control toggle) to take a snapshot.
-     */
-    boolean takeSnapshot(final int member)
-    {
-        final ConsensusModule.Context ctx = drivers[member].consensusModule().context();
-        final AtomicCounter toggle = ClusterControl.findControlToggle(ctx.aeron().countersReader(), ctx.clusterId());
-        return ClusterControl.ToggleState.SNAPSHOT.toggle(toggle);
-    }
-
-    /**
-     * @return snapshots a live member took.
-     */
-    long snapshots(final int member)
-    {
-        return drivers[member].consensusModule().context().snapshotCounter().get();
     }
 
     private static int freeUdpPort() throws IOException
@@ -106,62 +61,32 @@ final class AtlasTestCluster implements AutoCloseable
 
     private void start(final int member, final boolean fresh)
     {
-        final File dir = new File(baseDir, "member-" + member);
-        final String aeronDir = CommonContext.getAeronDirectoryName() + "-atlas-cluster-" +
-            ProcessHandle.current().pid() + "-" + member;
-        final MediaDriver.Context driver = new MediaDriver.Context()
-            .aeronDirectoryName(aeronDir)
-            .threadingMode(ThreadingMode.SHARED)
-            .sharedIdleStrategy(new BackoffIdleStrategy())
-            .termBufferSparseFile(true)
-            .dirDeleteOnStart(true)
-            .dirDeleteOnShutdown(true);
-        final String localControl = "aeron:ipc?term-length=64k";
-        final Archive.Context archive = new Archive.Context()
-            .aeronDirectoryName(aeronDir)
-            .archiveDir(new File(dir, "archive"))
-            .deleteArchiveOnStart(fresh)
-            .archiveId(member)
-            .controlChannel("aeron:udp?endpoint=localhost:" + ports[member][4])
-            .localControlChannel(localControl)
-            .replicationChannel("aeron:udp?endpoint=localhost:0")
-            .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=localhost:0"))
-            .recordingEventsEnabled(false)
-            .segmentFileLength(1024 * 1024)
-            .threadingMode(ArchiveThreadingMode.SHARED)
-            .idleStrategySupplier(BackoffIdleStrategy::new);
-        final AeronArchive.Context archiveClient = new AeronArchive.Context()
-            .lock(NoOpLock.INSTANCE)
-            .controlRequestChannel(localControl)
-            .controlRequestStreamId(archive.localControlStreamId())
-            .controlResponseChannel(localControl)
-            .aeronDirectoryName(aeronDir);
-        final ConsensusModule.Context consensus = new ConsensusModule.Context()
-            .clusterMemberId(member)
-            .clusterMembers(members)
-            .clusterDir(new File(dir, "cluster"))
-            .deleteDirOnStart(fresh)
-            .archiveContext(archiveClient.clone())
-            .ingressChannel("aeron:udp?term-length=256k")
-            .logChannel("aeron:udp?term-length=512k")
-            .replicationChannel("aeron:udp?endpoint=localhost:0")
-            .leaderHeartbeatIntervalNs(TimeUnit.MILLISECONDS.toNanos(100))
-            .leaderHeartbeatTimeoutNs(TimeUnit.SECONDS.toNanos(1))
-            .electionTimeoutNs(TimeUnit.MILLISECONDS.toNanos(500))
-            .startupCanvassTimeoutNs(TimeUnit.SECONDS.toNanos(3))
-            .sessionTimeoutNs(TimeUnit.SECONDS.toNanos(10))
-            .authenticatorSupplier(AtlasClusterAuthenticator.supplier(tokenSecret, proofsFailed))
-            .idleStrategySupplier(BackoffIdleStrategy::new);
-        services[member] = new AtlasClusteredService(config, 256, TimeUnit.SECONDS.toNanos(2),
-            AtlasClusteredService.JOURNAL_CAPACITY_DEFAULT, null);
-        final ClusteredServiceContainer.Context container = new ClusteredServiceContainer.Context()
-            .aeronDirectoryName(aeronDir)
-            .archiveContext(archiveClient.clone())
-            .clusterDir(new File(dir, "cluster"))
-            .clusteredService(services[member])
-            .idleStrategySupplier(BackoffIdleStrategy::new);
-        drivers[member] = ClusteredMediaDriver.launch(driver, archive, consensus);
-        containers[member] = ClusteredServiceContainer.launch(container);
+        members[member] = AtlasClusterMember.launch(new AtlasClusterMember.Settings()
+            .member(member, clusterMembers, "localhost", ports[member][4])
+            .directories(new File(baseDir, "member-" + member), CommonContext.getAeronDirectoryName() +
+                "-atlas-cluster-" + ProcessHandle.current().pid() + "-" + member, fresh)
+            .shard(config, tokenSecret)
+            .entityCapacity(256)
+            .proofsFailed(proofsFailed));
+        services[member] = members[member].service();
+    }
+
+    /**
+     * Restarts a killed member from its own cluster directory and archive (its snapshots and log).
+     */
+    void restart(final int member)
+    {
+        start(member, false);
+    }
+
+    boolean takeSnapshot(final int member)
+    {
+        return members[member].takeSnapshot();
+    }
+
+    long snapshots(final int member)
+    {
+        return members[member].snapshots();
     }
 
     String ingressEndpoints()
@@ -181,17 +106,12 @@ final class AtlasTestCluster implements AutoCloseable
     {
         for (int i = 0; i < MEMBERS; i++)
         {
-            if (null != containers[i] && Cluster.Role.LEADER == services[i].role())
+            if (null != members[i] && Cluster.Role.LEADER == services[i].role())
             {
                 return i;
             }
         }
         return -1;
-    }
-
-    boolean isAlive(final int member)
-    {
-        return null != containers[member];
     }
 
     /**
@@ -202,7 +122,7 @@ final class AtlasTestCluster implements AutoCloseable
         long applied = -1;
         for (int i = 0; i < MEMBERS; i++)
         {
-            if (null != containers[i])
+            if (null != members[i])
             {
                 applied = Math.max(applied, services[i].appliedCommandSequence());
             }
@@ -219,7 +139,7 @@ final class AtlasTestCluster implements AutoCloseable
         long decisions = -1;
         for (int i = 0; i < MEMBERS; i++)
         {
-            if (null != containers[i] && services[i].appliedCommandSequence() > applied)
+            if (null != members[i] && services[i].appliedCommandSequence() > applied)
             {
                 applied = services[i].appliedCommandSequence();
                 decisions = services[i].decisionSequence();
@@ -234,11 +154,12 @@ final class AtlasTestCluster implements AutoCloseable
      */
     void kill(final int member)
     {
-        final ClusteredServiceContainer container = containers[member];
-        final ClusteredMediaDriver driver = drivers[member];
-        containers[member] = null;
-        drivers[member] = null;
-        CloseHelper.quietCloseAll(container, driver);
+        final AtlasClusterMember killed = members[member];
+        members[member] = null;
+        if (null != killed)
+        {
+            killed.close();
+        }
     }
 
     @Override
@@ -248,18 +169,5 @@ final class AtlasTestCluster implements AutoCloseable
         {
             kill(i);
         }
-    }
-
-    List<Integer> alive()
-    {
-        final List<Integer> alive = new ArrayList<>();
-        for (int i = 0; i < MEMBERS; i++)
-        {
-            if (null != containers[i])
-            {
-                alive.add(i);
-            }
-        }
-        return alive;
     }
 }
