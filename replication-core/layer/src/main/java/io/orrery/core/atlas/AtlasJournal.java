@@ -26,6 +26,7 @@ public final class AtlasJournal
     private final UnsafeBuffer slots;
     private final int[] lengths;
     private long lastSequence;
+    private long oldestSequence = 1;
 
     /**
      * @param capacity   entries held (rounded up to a power of two).
@@ -38,7 +39,6 @@ public final class AtlasJournal
         mask = entries - 1;
         slots = new UnsafeBuffer(new byte[entries * slotLength]);
         lengths = new int[entries];
-        java.util.Arrays.fill(lengths, -1);
     }
 
     /**
@@ -54,6 +54,10 @@ public final class AtlasJournal
             throw new IllegalArgumentException("journal entry too long: " + length + " > " + slotLength);
         }
         final long sequence = ++lastSequence;
+        if (sequence - oldestSequence > mask)
+        {
+            oldestSequence = sequence - mask;
+        }
         final int slot = (int)(sequence & mask);
         slots.putBytes(slot * slotLength, buffer, offset, length);
         lengths[slot] = length;
@@ -74,7 +78,7 @@ public final class AtlasJournal
     public void reset(final long lastSequence)
     {
         this.lastSequence = lastSequence;
-        java.util.Arrays.fill(lengths, -1);
+        oldestSequence = lastSequence + 1;
     }
 
     /**
@@ -82,12 +86,7 @@ public final class AtlasJournal
      */
     public long oldestSequence()
     {
-        long oldest = Math.max(1, lastSequence - mask);
-        while (oldest <= lastSequence && lengths[(int)(oldest & mask)] < 0)
-        {
-            oldest++;
-        }
-        return oldest;
+        return oldestSequence;
     }
 
     /**
