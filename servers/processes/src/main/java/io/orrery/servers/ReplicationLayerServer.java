@@ -214,7 +214,8 @@ public final class ReplicationLayerServer implements Callable<Integer>
         }
         else if (null != atlasChannel || null != atlasDecisionChannel || null != atlasClusterHosts)
         {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--atlas-channel and --atlas-cluster need --shard");
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                "--atlas-channel and --atlas-cluster need --shard");
         }
         else
         {

@@ -33,8 +33,8 @@ import java.util.function.Consumer;
  *   <li>Every command is numbered ({@code Sequenced}) and kept in a bounded {@link AtlasJournal}; it is sent when the
  *   cluster has told where to start ({@code CommandsApplied}), and resent from there after each new leader, so no
  *   command is lost in an election. While there is no leader (or no connection) commands wait in the journal; the ones
- *   the journal overwrote before they were sent are counted ({@link #commandsLost()}) and the cluster, seeing the gap, starts a
- *   fresh table and asks for the layer's state.</li>
+ *   the journal overwrote before they were sent are counted ({@link #commandsLost()}) and the cluster, seeing the
+ *   gap, starts a fresh table and asks for the layer's state.</li>
  *   <li>Decisions carry the cluster's sequence: one at or below the last applied is a duplicate (a replay after an
  *   election) and is dropped ({@link #duplicatesDropped()}); a gap makes the link say hello again so the cluster
  *   resends from the last applied one.</li>

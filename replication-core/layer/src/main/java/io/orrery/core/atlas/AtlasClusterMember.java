@@ -62,7 +62,8 @@ public final class AtlasClusterMember implements AutoCloseable
             .controlChannel("aeron:udp?endpoint=" + host + ":" + settings.archivePort)
             .localControlChannel(localControl)
             .replicationChannel("aeron:udp?endpoint=" + host + ":0")
-            .archiveClientContext(new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=" + host + ":0"))
+            .archiveClientContext(
+                new AeronArchive.Context().controlResponseChannel("aeron:udp?endpoint=" + host + ":0"))
             .recordingEventsEnabled(false)
             .segmentFileLength(settings.segmentFileLength)
             .threadingMode(ArchiveThreadingMode.SHARED)
