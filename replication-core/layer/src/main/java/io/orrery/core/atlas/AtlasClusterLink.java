@@ -101,6 +101,7 @@ public final class AtlasClusterLink implements AtlasLink, EgressListener
     private long newLeaders;
     private long connects;
     private long connectFailures;
+    private long malformed;
 
     /**
      * @param ingressEndpoints the members' ingress endpoints ({@code 0=host:port,1=host:port,...}).
@@ -318,33 +319,49 @@ public final class AtlasClusterLink implements AtlasLink, EgressListener
     {
         if (length < HEADER_LENGTH)
         {
+            malformed++;
             return;
         }
         header.wrap(buffer, offset);
         if (MessageHeaderDecoder.SCHEMA_ID != header.schemaId())
         {
+            malformed++;
             return;
         }
         final int bodyOffset = offset + HEADER_LENGTH;
+        final int block = header.blockLength();
         if (CommandsAppliedDecoder.TEMPLATE_ID == header.templateId())
         {
-            commandsApplied.wrap(buffer, bodyOffset, header.blockLength(), header.version());
+            if (block < CommandsAppliedDecoder.BLOCK_LENGTH || length - HEADER_LENGTH < block)
+            {
+                malformed++;
+                return;
+            }
+            commandsApplied.wrap(buffer, bodyOffset, block, header.version());
             final long applied = commandsApplied.lastCommandSequence();
             commandsSent = Math.min(applied, journal.lastSequence());
             commandsReady = true;
             return;
         }
-        if (SequencedDecoder.TEMPLATE_ID != header.templateId() || length < SEQUENCED_LENGTH + HEADER_LENGTH)
+        if (SequencedDecoder.TEMPLATE_ID != header.templateId() || block < SequencedDecoder.BLOCK_LENGTH ||
+            length - HEADER_LENGTH - block < HEADER_LENGTH)
         {
+            malformed++;
             return;
         }
-        sequenced.wrap(buffer, bodyOffset, header.blockLength(), header.version());
+        sequenced.wrap(buffer, bodyOffset, block, header.version());
         final long sequence = sequenced.sequence();
-        final int innerOffset = bodyOffset + header.blockLength();
-        final int innerLength = length - HEADER_LENGTH - header.blockLength();
+        final int innerOffset = bodyOffset + block;
+        final int innerLength = length - HEADER_LENGTH - block;
         header.wrap(buffer, innerOffset);
         if (ResyncRequestDecoder.TEMPLATE_ID == header.templateId())
         {
+            if (header.blockLength() < ResyncRequestDecoder.BLOCK_LENGTH ||
+                innerLength - HEADER_LENGTH < header.blockLength())
+            {
+                malformed++;
+                return;
+            }
             resyncRequest.wrap(buffer, innerOffset + HEADER_LENGTH, header.blockLength(), header.version());
             onResyncRequest(sequence, resyncRequest.generation());
             return;
@@ -450,6 +467,14 @@ public final class AtlasClusterLink implements AtlasLink, EgressListener
     public long commandsLost()
     {
         return lost;
+    }
+
+    /**
+     * @return cluster messages too short for their header or block, of another schema or template: dropped.
+     */
+    public long malformed()
+    {
+        return malformed + decisions.malformed() + decisions.unknown();
     }
 
     public long newLeaders()

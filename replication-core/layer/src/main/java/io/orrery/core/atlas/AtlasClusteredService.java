@@ -57,6 +57,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * rebuilds Atlas's table and the decision journal exactly (checked: the decision sequence must come out the same).
  * Known limit: the snapshot grows with the commands since the last fresh table (about 60 bytes a command).
  * <p>
+ * Bad input of the layer's session (too short, another schema, an unknown template, a block longer than the message)
+ * is counted ({@link #malformed()}) and dropped; the command inside a {@code Sequenced} is checked by the
+ * {@link AtlasCommandAdapter} as for the rings.
+ * <p>
  * Threading: the cluster's service thread. Zero allocation per command in steady state (a fresh table allocates).
  */
 public final class AtlasClusteredService implements ClusteredService
@@ -200,20 +204,21 @@ public final class AtlasClusteredService implements ClusteredService
         }
         this.header.wrap(buffer, offset);
         final int templateId = this.header.templateId();
+        final int block = this.header.blockLength();
         if (MessageHeaderDecoder.SCHEMA_ID != this.header.schemaId())
         {
             malformed++;
         }
-        else if (SequencedDecoder.TEMPLATE_ID == templateId && length >= SEQUENCED_LENGTH)
+        else if (SequencedDecoder.TEMPLATE_ID == templateId && block >= SequencedDecoder.BLOCK_LENGTH &&
+            length - HEADER_LENGTH - block >= HEADER_LENGTH)
         {
-            sequenced.wrap(buffer, offset + HEADER_LENGTH, this.header.blockLength(), this.header.version());
-            onCommand(sequenced.sequence(), buffer, offset + HEADER_LENGTH + this.header.blockLength(),
-                length - HEADER_LENGTH - this.header.blockLength());
+            sequenced.wrap(buffer, offset + HEADER_LENGTH, block, this.header.version());
+            onCommand(sequenced.sequence(), buffer, offset + HEADER_LENGTH + block, length - HEADER_LENGTH - block);
         }
-        else if (LinkAppliedDecoder.TEMPLATE_ID == templateId &&
-            length >= HEADER_LENGTH + LinkAppliedDecoder.BLOCK_LENGTH)
+        else if (LinkAppliedDecoder.TEMPLATE_ID == templateId && block >= LinkAppliedDecoder.BLOCK_LENGTH &&
+            length - HEADER_LENGTH >= block)
         {
-            linkApplied.wrap(buffer, offset + HEADER_LENGTH, this.header.blockLength(), this.header.version());
+            linkApplied.wrap(buffer, offset + HEADER_LENGTH, block, this.header.version());
             onLinkApplied(session, linkApplied.lastDecisionSequence(), linkApplied.lastCommandSequence());
         }
         else

@@ -123,6 +123,7 @@ class AtlasClusterMeshTest
         assertEquals(0, shard.counter(OrreryCounter.UNAUTHORISED_WRITES));
         assertEquals(one.releases + two.releases, crossings, "one release per crossing");
         assertEquals(0, link.commandsLost());
+        assertEquals(0, link.malformed());
         assertTrue(bot.isConnected());
         System.out.printf("atlas cluster: leader %d killed mid-handoff at crossing %d, new leader %d; %d crossings, " +
             "%d owner changes, %d decisions replayed and dropped, %d gaps, %d connects%n", killedLeader,

@@ -206,6 +206,15 @@ class AtlasClusteredServiceTest
         assertEquals(generation + 1, service.generation());
         assertEquals(ResyncRequestDecoder.TEMPLATE_ID, innerTemplateOf(egress.get(egress.size() - 1)));
 
+        // bad input of the layer's session is counted and dropped, never thrown
+        buffer.setMemory(0, 64, (byte)0x7f);
+        service.onSessionMessage(layer, 0, buffer, 0, 4, null);
+        new SequencedEncoder().wrapAndApplyHeader(buffer, 0, headerEncoder).sequence(10);
+        service.onSessionMessage(layer, 0, buffer, 0, AtlasClusteredService.SEQUENCED_LENGTH, null);
+        buffer.putShort(0, (short)4000); // a block longer than the message
+        service.onSessionMessage(layer, 0, buffer, 0, 40, null);
+        assertEquals(3, service.malformed());
+
         // a restarted layer (hello from 0) is sent the current table's ResyncRequest, not the earlier table's decisions
         egress.clear();
         hello(service, 0, 9);
