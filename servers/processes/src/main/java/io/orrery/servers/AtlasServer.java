@@ -4,7 +4,9 @@
 package io.orrery.servers;
 
 import io.aeron.Aeron;
+import io.aeron.CommonContext;
 import io.aeron.Counter;
+import io.orrery.core.atlas.AtlasClusterMember;
 import io.orrery.core.atlas.AtlasRemoteAgent;
 import io.orrery.core.atlas.ShardConfig;
 import io.orrery.core.auth.TokenSecrets;
@@ -19,6 +21,7 @@ import org.agrona.concurrent.ShutdownSignalBarrier;
 import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine;
 
+import java.io.File;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -107,6 +110,26 @@ public final class AtlasServer implements Callable<Integer>
         + "(default: ${DEFAULT-VALUE}).")
     int reportIntervalS = 5;
 
+    @CommandLine.Option(names = "--cluster-member", description = "Run this process as member N (0, 1, 2) of an Atlas "
+        + "Aeron Cluster (Raft) instead of a lone Atlas; the layer reaches the cluster with --atlas-cluster.")
+    Integer clusterMember;
+
+    @CommandLine.Option(names = "--cluster-hosts", split = ",", description = "With --cluster-member: the members' "
+        + "hosts in member order (default: ${DEFAULT-VALUE}).")
+    String[] clusterHosts = { "localhost", "localhost", "localhost" };
+
+    @CommandLine.Option(names = "--cluster-port-base", description = "With --cluster-member: member m listens on "
+        + "base + 10 m + 0..4 (ingress, consensus, log, catch-up, archive control) (default: ${DEFAULT-VALUE}).")
+    int clusterPortBase = AtlasClusterMember.PORT_BASE_DEFAULT;
+
+    @CommandLine.Option(names = "--cluster-dir", description = "With --cluster-member: its cluster directory and "
+        + "archive (default: atlas-cluster-member-N); kept across restarts.")
+    File clusterDir;
+
+    @CommandLine.Option(names = "--cluster-fresh", description = "With --cluster-member: delete the cluster directory "
+        + "and archive on start.")
+    boolean clusterFresh;
+
     @CommandLine.Option(names = "--dev", description = "Development mode: without a secret, use the public "
         + "development token secret (never on a network you do not trust). Also -Dorrery.dev=true.")
     Boolean dev;
@@ -121,6 +144,10 @@ public final class AtlasServer implements Callable<Integer>
             return EXIT_CONFIGURATION;
         }
         final ShardConfig config = ShardConfig.find(shard, -1);
+        if (null != clusterMember)
+        {
+            return runClusterMember(config, secret);
+        }
         final String decisions = null == decisionChannel ? channel : decisionChannel;
         final Aeron.Context aeronCtx = new Aeron.Context();
         if (null != aeronDir)
@@ -170,6 +197,34 @@ public final class AtlasServer implements Callable<Integer>
             {
                 CloseHelper.quietCloseAll(counters);
             }
+        }
+        return 0;
+    }
+
+    private int runClusterMember(final ShardConfig config, final byte[] secret)
+    {
+        final int member = clusterMember;
+        if (member < 0 || member >= clusterHosts.length)
+        {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                "--cluster-member must be below the number of --cluster-hosts: " + member);
+        }
+        final File dir = null != clusterDir ? clusterDir : new File("atlas-cluster-member-" + member);
+        final String aeronDirName = null != aeronDir ? aeronDir :
+            CommonContext.getAeronDirectoryName() + "-atlas-cluster-" + member;
+        final String members = AtlasClusterMember.clusterMembers(clusterHosts, clusterPortBase);
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+            AtlasClusterMember running = AtlasClusterMember.launch(new AtlasClusterMember.Settings()
+                .member(member, members, clusterHosts[member], AtlasClusterMember.port(member, clusterPortBase, 4))
+                .directories(dir, aeronDirName, clusterFresh)
+                .shard(config, secret)
+                .entityCapacity(entityCapacity)
+                .welcomeTimeoutNs(TimeUnit.MILLISECONDS.toNanos(welcomeTimeoutMs))))
+        {
+            System.out.println("orrery: atlas cluster member " + member + " up, cluster dir " + dir + ", members " +
+                members + ", aeron dir " + aeronDirName + (clusterFresh ? " (fresh)" : ""));
+            running.service();
+            barrier.await();
         }
         return 0;
     }

@@ -6,6 +6,8 @@ package io.orrery.servers;
 import io.orrery.core.ReplicationLayer;
 import io.orrery.core.ThreadingMode;
 import io.orrery.core.atlas.AeronAtlasLink;
+import io.orrery.core.atlas.AtlasClusterLink;
+import io.orrery.core.atlas.AtlasClusterMember;
 import io.orrery.core.atlas.ShardConfig;
 import io.orrery.core.auth.TokenSecrets;
 import io.orrery.core.authority.ScriptedAuthority;
@@ -135,6 +137,18 @@ public final class ReplicationLayerServer implements Callable<Integer>
         + "(default: ${DEFAULT-VALUE}).")
     int atlasDecisionStreamId = AtlasServer.DECISION_STREAM_ID_DEFAULT;
 
+    @CommandLine.Option(names = "--atlas-cluster", split = ",", description = "With --shard: Atlas runs on an Aeron "
+        + "Cluster of AtlasServer --cluster-member processes on these hosts, in member order.")
+    String[] atlasClusterHosts;
+
+    @CommandLine.Option(names = "--atlas-cluster-port-base", description = "With --atlas-cluster: the members' port "
+        + "base, as AtlasServer --cluster-port-base (default: ${DEFAULT-VALUE}).")
+    int atlasClusterPortBase = AtlasClusterMember.PORT_BASE_DEFAULT;
+
+    @CommandLine.Option(names = "--atlas-cluster-egress", description = "With --atlas-cluster: the channel the "
+        + "cluster's decisions come back on, an endpoint of this host (default: ${DEFAULT-VALUE}).")
+    String atlasClusterEgress = "aeron:udp?endpoint=localhost:0";
+
     @CommandLine.Option(names = "--atlas-silence-ms", description = "With --atlas-channel: report Atlas as silent "
         + "(a line, ATLAS_SILENCE_EPISODES) when nothing was heard from it for longer than this (default: -D"
         + AeronAtlasLink.SILENCE_THRESHOLD_MS_PROP + ", else " + AeronAtlasLink.SILENCE_THRESHOLD_MS_DEFAULT + ").")
@@ -181,7 +195,13 @@ public final class ReplicationLayerServer implements Callable<Integer>
         if (null != shard)
         {
             ctx.shardConfig(ShardConfig.find(shard, -1));
-            if (null != atlasChannel)
+            if (null != atlasClusterHosts)
+            {
+                ctx.atlas().atlasLink(new AtlasClusterLink(
+                    AtlasClusterMember.ingressEndpoints(atlasClusterHosts, atlasClusterPortBase),
+                    "aeron:udp?term-length=256k", atlasClusterEgress, AtlasClusterLink.JOURNAL_CAPACITY_DEFAULT));
+            }
+            else if (null != atlasChannel)
             {
                 final AeronAtlasLink link = new AeronAtlasLink(atlasChannel, atlasCommandStreamId,
                     null == atlasDecisionChannel ? atlasChannel : atlasDecisionChannel, atlasDecisionStreamId);
@@ -192,9 +212,10 @@ public final class ReplicationLayerServer implements Callable<Integer>
                 ctx.atlas().atlasLink(link);
             }
         }
-        else if (null != atlasChannel || null != atlasDecisionChannel)
+        else if (null != atlasChannel || null != atlasDecisionChannel || null != atlasClusterHosts)
         {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--atlas-channel needs --shard");
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                "--atlas-channel and --atlas-cluster need --shard");
         }
         else
         {

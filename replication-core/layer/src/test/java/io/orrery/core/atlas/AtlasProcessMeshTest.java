@@ -299,7 +299,7 @@ class AtlasProcessMeshTest
         assertTrue(link.resync().territoriesResent() >= 2, "the layer resent its territories");
     }
 
-    private static void assertExactlyOnce(
+    static void assertExactlyOnce(
         final int[] applied, final ClientSession bot, final TestGameServer one, final TestGameServer two)
     {
         final long sent = bot.inputSequence();

@@ -83,6 +83,41 @@ class MeshAllocationTest
         }
     }
 
+    /**
+     * Atlas on a 3-member Aeron Cluster ({@link AtlasTestCluster}) reached through an {@link AtlasClusterLink}, each
+     * tick kept in step with the cluster: the layer's side (sequenced commands, the journal, decisions) allocates
+     * nothing either.
+     */
+    @Test
+    void shouldNotAllocateOnAnAtlasClusterLink() throws Exception
+    {
+        try (AtlasTestCluster cluster = new AtlasTestCluster("allocation",
+            ShardConfig.parse(MeshHandoffTest.TWO_SERVERS, "test.shard"), MeshTestShard.SECRET))
+        {
+            final AtlasClusterLink link = new AtlasClusterLink(cluster.ingressEndpoints(), "aeron:udp?term-length=256k",
+                "aeron:udp?endpoint=localhost:0|term-length=256k", AtlasClusterLink.JOURNAL_CAPACITY_DEFAULT)
+                .log((line) -> {});
+            try (MeshTestShard shard = new MeshTestShard(MeshHandoffTest.TWO_SERVERS,
+                (ctx) -> ctx.atlas().atlasLink(link)))
+            {
+                shard.await(() -> link.isReady() && link.resyncs() >= 1, "the cluster's resync");
+                shard.afterLayerTick = () ->
+                {
+                    final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (cluster.appliedCommandSequence() < link.lastCommandSequence() ||
+                        link.lastDecisionApplied() < cluster.decisionSequence())
+                    {
+                        shard.poll();
+                        assertTrue(System.nanoTime() < deadline, "the cluster caught up");
+                    }
+                };
+                run(shard);
+                assertEquals(1, link.resyncs());
+                assertEquals(0, shard.counter(OrreryCounter.ATLAS_LINK_PROOFS_FAILED));
+            }
+        }
+    }
+
     private static void run(final MeshTestShard shard)
     {
         final TestGameServer one = shard.startServer(1, null);
