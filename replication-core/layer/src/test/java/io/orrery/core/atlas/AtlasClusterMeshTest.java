@@ -81,6 +81,9 @@ class AtlasClusterMeshTest
         int killedLeader = -1;
         int crossingsAtKill = -1;
         long releasesAtKill = -1;
+        long killNs = 0;
+        long newLeaderNs = 0;
+        long resumedNs = 0;
         for (int ticks = 0; crossings < 20; ticks++)
         {
             assertTrue(ticks < 2000, "too many ticks: " + crossings + " crossings");
@@ -94,12 +97,21 @@ class AtlasClusterMeshTest
             {
                 crossings++;
                 lastOwner = owner;
+                if (0 != killNs && 0 == resumedNs)
+                {
+                    resumedNs = System.nanoTime();
+                }
+            }
+            if (0 != killNs && 0 == newLeaderNs && link.newLeaders() >= 1)
+            {
+                newLeaderNs = System.nanoTime();
             }
             if (-1 == killedLeader && crossings >= 6 && shard.mesh().isHandingOff(PLAYER))
             {
                 killedLeader = cluster.leader();
                 crossingsAtKill = crossings;
                 releasesAtKill = one.releases + two.releases;
+                killNs = System.nanoTime();
                 cluster.kill(killedLeader);
             }
         }
@@ -126,9 +138,10 @@ class AtlasClusterMeshTest
         assertEquals(0, link.malformed());
         assertTrue(bot.isConnected());
         System.out.printf("atlas cluster: leader %d killed mid-handoff at crossing %d, new leader %d; %d crossings, " +
-            "%d owner changes, %d decisions replayed and dropped, %d gaps, %d connects%n", killedLeader,
+            "%d owner changes, %d decisions replayed and dropped, %d gaps, %d connects; from the kill: the link " +
+            "followed the new leader after %.0f ms, the handoff in flight committed after %.0f ms%n", killedLeader,
             crossingsAtKill, newLeader, crossings, ownerChanges, link.duplicatesDropped(), link.gaps(),
-            link.connects());
+            link.connects(), (newLeaderNs - killNs) / 1e6, (resumedNs - killNs) / 1e6);
 
         // the killed member restarts from its log and catches up; then, after a snapshot, a follower restarts from it
         final int restarted = killedLeader;

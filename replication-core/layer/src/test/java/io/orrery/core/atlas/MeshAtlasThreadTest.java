@@ -24,6 +24,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MeshAtlasThreadTest
 {
     private static final long PLAYER = MeshHandoffTest.PLAYER;
+    /**
+     * Rig ticks allowed for a decision of Atlas's thread. The rig waits for each layer tick, not for Atlas's thread,
+     * and a tick takes about a millisecond: 300 ticks (10 s of the rig's clock) were once not enough in CI for a
+     * failover due after 500 ms, the Atlas thread having been off its core for a third of a second. Wall time, not the
+     * rig's clock, is what a starved thread needs.
+     */
+    private static final int ATLAS_TICKS = 3000;
     private static final com.sun.management.ThreadMXBean THREADS =
         (com.sun.management.ThreadMXBean)ManagementFactory.getThreadMXBean();
 
@@ -53,7 +60,7 @@ class MeshAtlasThreadTest
         {
             bot.sendInput(1, 0, 0, 0, 0, 0, shard.clock.nanoTime());
             return two.owns(PLAYER) && !one.owns(PLAYER);
-        }, 300, "player handed off to server 2");
+        }, ATLAS_TICKS, "player handed off to server 2");
         assertTrue(shard.counter(OrreryCounter.HANDOFFS_COMMITTED) >= 1);
 
         // steady state: the player walks on inside server 2's territory; Atlas's thread allocates nothing. Rounds
@@ -73,7 +80,7 @@ class MeshAtlasThreadTest
         assertEquals(0, allocated, "bytes allocated by Atlas's thread over 100 ticks, in the cleanest of 10 rounds");
 
         shard.kill(two);
-        shard.ticksUntil(() -> one.owns(PLAYER), 300, "player failed over to server 1");
+        shard.ticksUntil(() -> one.owns(PLAYER), ATLAS_TICKS, "player failed over to server 1");
         assertEquals(1, shard.counter(OrreryCounter.SERVER_FAILOVERS));
         assertFalse(two.owns(PLAYER) && shard.servers.contains(two));
         assertTrue(bot.isConnected());
