@@ -6,6 +6,7 @@ package io.orrery.core.atlas;
 import io.aeron.security.Authenticator;
 import io.aeron.security.AuthenticatorSupplier;
 import io.aeron.security.CredentialsSupplier;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.security.SecureRandom;
@@ -19,10 +20,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@link AtlasLinkKey#prove}). A wrong answer rejects the session (counted in {@link #proofsFailed()}); a session that
  * never answers times out in the consensus module. The layer's side is {@link Credentials}.
  * <p>
+ * What a peer that has not authenticated can make it hold: the consensus module does not tell an authenticator when a
+ * pending session times out, so a challenge (or verdict) not taken within {@link #PENDING_TIMEOUT_MS} is forgotten,
+ * swept at most once a second on the next connect request; a flood of connect requests costs at most its rate times
+ * that timeout in challenges, never a table that only grows.
+ * <p>
  * Threading: the consensus module's thread (one authenticator per consensus module, see {@link #supplier}).
  */
 public final class AtlasClusterAuthenticator implements Authenticator
 {
+    /**
+     * A pending session's challenge and verdict are kept this long at most (longer than the consensus module's
+     * session timeout, after which it has dropped the session itself).
+     */
+    public static final long PENDING_TIMEOUT_MS = 30_000;
+
     static final int CHALLENGE_LENGTH = AtlasLinkKey.NONCE_LENGTH + 8;
     private static final byte[] CREDENTIALS = "orrery-atlas-layer".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
@@ -32,6 +44,8 @@ public final class AtlasClusterAuthenticator implements Authenticator
     private final Long2ObjectHashMap<Boolean> verdicts = new Long2ObjectHashMap<>();
     private final AtomicLong proofsFailed;
     private final byte[] nonce = new byte[AtlasLinkKey.NONCE_LENGTH];
+    private final Long2LongHashMap challengedAtMs = new Long2LongHashMap(Long.MIN_VALUE);
+    private long lastSweepMs = Long.MIN_VALUE;
 
     /**
      * @param tokenSecret  the shard's token secret (the layer's).
@@ -55,11 +69,49 @@ public final class AtlasClusterAuthenticator implements Authenticator
     @Override
     public void onConnectRequest(final long sessionId, final byte[] encodedCredentials, final long nowMs)
     {
+        sweep(nowMs);
         final byte[] challenge = new byte[CHALLENGE_LENGTH];
         random.nextBytes(nonce);
         System.arraycopy(nonce, 0, challenge, 0, AtlasLinkKey.NONCE_LENGTH);
         putLong(challenge, AtlasLinkKey.NONCE_LENGTH, sessionId);
         challenges.put(sessionId, challenge);
+        challengedAtMs.put(sessionId, nowMs);
+    }
+
+    /**
+     * @return pending sessions held (challenged, not yet admitted or rejected).
+     */
+    public int pendingSessions()
+    {
+        return challenges.size();
+    }
+
+    private void sweep(final long nowMs)
+    {
+        if (nowMs - lastSweepMs < 1000 && Long.MIN_VALUE != lastSweepMs)
+        {
+            return;
+        }
+        lastSweepMs = nowMs;
+        final Long2LongHashMap.EntryIterator entries = challengedAtMs.entrySet().iterator();
+        while (entries.hasNext())
+        {
+            entries.next();
+            if (nowMs - entries.getLongValue() > PENDING_TIMEOUT_MS)
+            {
+                final long sessionId = entries.getLongKey();
+                challenges.remove(sessionId);
+                verdicts.remove(sessionId);
+                entries.remove();
+            }
+        }
+    }
+
+    private void forget(final long sessionId)
+    {
+        challenges.remove(sessionId);
+        verdicts.remove(sessionId);
+        challengedAtMs.remove(sessionId);
     }
 
     @Override
@@ -109,15 +161,13 @@ public final class AtlasClusterAuthenticator implements Authenticator
         {
             if (sessionProxy.authenticate(CREDENTIALS))
             {
-                verdicts.remove(sessionId);
-                challenges.remove(sessionId);
+                forget(sessionId);
             }
         }
         else
         {
             sessionProxy.reject();
-            verdicts.remove(sessionId);
-            challenges.remove(sessionId);
+            forget(sessionId);
         }
     }
 
