@@ -42,6 +42,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * disconnect, no input-acknowledgement stall (an entity unsimulated for 3 s); players were handed off across hosts, and
  * game server 2 dropped no input as a duplicate.
  * <p>
+ * The second scenario runs Atlas on a 3-member Aeron Cluster instead, one member per host (seven hosts): the cluster's
+ * leader is killed mid-swarm, then game server 1, with the same checks, and the layer's state sent to the cluster once.
+ * <p>
  * Needs root for the namespaces (CI runs as root); elsewhere the test says why and is skipped, unless
  * {@code ORRERY_REQUIRE_NETNS=1} (set by {@code .ci/run}) makes that a failure.
  */
@@ -59,13 +62,7 @@ class ShardAcrossHostsTest
     @Timeout(300)
     void shouldKeepTheShardRunningAcrossHostsWhenAtlasAndAGameServerAreKilled() throws Exception
     {
-        final String unavailable = NetworkNamespaces.unavailableReason();
-        if ("1".equals(System.getenv("ORRERY_REQUIRE_NETNS")))
-        {
-            assertNull(unavailable, "ORRERY_REQUIRE_NETNS=1 but network namespaces cannot be made");
-        }
-        Assumptions.assumeTrue(null == unavailable, () -> "skipped: " + unavailable);
-
+        requireNamespaces();
         final File dir = Files.createTempDirectory("orrery-across-hosts").toFile();
         final String prefix = "orr" + ProcessHandle.current().pid() % 100_000 + "-";
         final List<Process> processes = new ArrayList<>();
@@ -92,37 +89,11 @@ class ShardAcrossHostsTest
                 "--report-interval-s=1");
             ChildJvm.awaitLines(layer, layerOutput, "authenticated and accepted", 1);
 
-            final Process[] servers = new Process[2];
             final List<List<String>> serverOutputs = new ArrayList<>();
-            for (int i = 0; i < servers.length; i++)
-            {
-                final String host = "gs" + (i + 1);
-                final String serverDir = driver(processes, hosts, host, dir);
-                serverOutputs.add(output());
-                servers[i] = start(processes, hosts, host, serverOutputs.get(i), GameServer.class, "--dev",
-                    "--server-id=" + (i + 1), "--aeron-dir=" + serverDir, "--ingress-channel=" + serverIngress,
-                    "--response-channel=aeron:udp?endpoint=" + hosts.address(host) + ":20111", "--npcs=5",
-                    "--report-interval=1s", "--layer-grace=60s", "--stop-on-stdin-close");
-            }
-            for (int i = 0; i < servers.length; i++)
-            {
-                try
-                {
-                    ChildJvm.awaitLines(servers[i], serverOutputs.get(i), "welcomed", 1);
-                }
-                catch (final AssertionError ex)
-                {
-                    throw new AssertionError(ex.getMessage() + "\nlayer: " + layerOutput + "\nlayer's server "
-                        + "counters: " + serverCounters(hosts, layerHost + ":19481"), ex);
-                }
-            }
-
+            final Process[] servers = startGameServers(processes, hosts, dir, serverIngress, layerOutput,
+                serverOutputs);
             final List<String> swarmOutput = output();
-            final Process swarm = start(processes, hosts, "bots", swarmOutput, BotSwarmMain.class, "--dev",
-                "--embedded-shard=false", "--own-driver", "-b", String.valueOf(BOTS), "-t", "1", "-d", "50s",
-                "--ingress-channel=aeron:udp?endpoint=" + layerHost + ":40123",
-                "--response-channel=aeron:udp?endpoint=" + hosts.address("bots") + ":0", "--bots-per-endpoint=6",
-                "--mix", "walk=100", "--progress-interval=5s", "--output", new File(dir, "swarm").getPath());
+            final Process swarm = startSwarm(processes, hosts, dir, swarmOutput, "50s");
             awaitReport(atlas, atlasOutput, HANDOFFS, 1, "a handoff between the hosts of the two game servers");
 
             // a standby Atlas on Atlas's host proves itself and waits; Atlas's process dies: once it has been silent
@@ -154,46 +125,144 @@ class ShardAcrossHostsTest
             atlas = third;
             awaitReportEquals(atlas, thirdAtlasOutput, SERVERS_CONNECTED, 1, "game server 2 joined the third Atlas");
 
-            assertTrue(swarm.waitFor(120, TimeUnit.SECONDS), "the swarm ended: " + swarmOutput);
             // every correctness counter 0, input-acknowledgement stalls included (an entity unsimulated for 3 s):
             // they found a killed Atlas's subscription holding the layer's commands back for 10 s and game servers
             // dropping entities on rejects of writes older than their stream-in; after a stall every process's
             // output is printed (and, with ORRERY_CHILD_LOG_DIR set, kept with wall-clock stamps)
-            final String context = "\nswarm: " + swarmOutput + "\nlayer: " + layerOutput + "\nservers: " +
-                serverOutputs + "\natlas: " + atlasOutput + "\nsecond atlas: " + secondAtlasOutput + "\nthird atlas: " +
-                thirdAtlasOutput;
-            assertEquals(BOTS, ChildJvm.summaryCount(swarmOutput, "botsConnected"), "every bot connected" + context);
-            for (final String counter : new String[]{ "botsFailed", "unexpectedDisconnects",
-                "acknowledgementRegressions", "updatesForUnknownEntities", "despawnsForUnknownEntities",
-                "malformedMessages", "inputsBackPressured", "inputAcknowledgementStalls" })
-            {
-                assertEquals(0, ChildJvm.summaryCount(swarmOutput, counter), counter + context);
-            }
-            System.out.println("shard across hosts: handoffs seen by bots " +
-                ChildJvm.summaryCount(swarmOutput, "authorityChangesSeen") + ", kills at " + kills);
-            assertTrue(ChildJvm.summaryCount(swarmOutput, "authorityChangesSeen") > 0,
-                "players handed off: " + swarmOutput);
-            servers[1].getOutputStream().close();
-            assertTrue(servers[1].waitFor(30, TimeUnit.SECONDS), String.valueOf(serverOutputs.get(1)));
-            final Matcher duplicate = Pattern.compile("duplicate (\\d+)").matcher(
-                String.join("\n", serverOutputs.get(1)));
-            assertTrue(duplicate.find(), String.valueOf(serverOutputs.get(1)));
-            assertEquals("0", duplicate.group(1), "inputs forwarded twice to game server 2 (dropped there)");
+            assertShardRanClean(swarm, swarmOutput, servers[1], serverOutputs.get(1), kills,
+                "\nlayer: " + layerOutput + "\nservers: " + serverOutputs + "\natlas: " + atlasOutput +
+                "\nsecond atlas: " + secondAtlasOutput + "\nthird atlas: " + thirdAtlasOutput);
             assertTrue(atlas.isAlive(), "the third Atlas kept running: " + thirdAtlasOutput);
             assertEquals(0, ChildJvm.occurrences(layerOutput, "failed:"), String.valueOf(layerOutput));
         }
         finally
         {
-            for (int i = processes.size() - 1; i >= 0; i--)
-            {
-                ChildJvm.destroy(processes.get(i));
-            }
-            for (final Process process : processes)
-            {
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
-            IoUtil.delete(dir, true);
+            stopAll(processes, dir);
         }
+    }
+
+    /**
+     * Atlas on a 3-member Aeron Cluster, one member per host: the layer's cluster link follows the leader. Players
+     * are handed off between the game servers' hosts; the leader's process is killed: the two members left elect a
+     * new leader, the link follows it and handoffs go on with no resync of the layer's state (no command lost, no epoch
+     * reused); then game server 1 is killed and its territory fails over to game server 2 through the new leader.
+     */
+    @Test
+    @Timeout(300)
+    void shouldKeepTheShardRunningAcrossHostsWhenTheAtlasClusterLeaderAndAGameServerAreKilled() throws Exception
+    {
+        requireNamespaces();
+        final File dir = Files.createTempDirectory("orrery-across-hosts-cluster").toFile();
+        final String prefix = "orc" + ProcessHandle.current().pid() % 100_000 + "-";
+        final List<Process> processes = new ArrayList<>();
+        final List<String> kills = new ArrayList<>();
+        try (NetworkNamespaces hosts = NetworkNamespaces.create(prefix, "10.77.42", "layer", "atlas0", "atlas1",
+            "atlas2", "gs1", "gs2", "bots"))
+        {
+            final String layerHost = hosts.address("layer");
+            final String serverIngress = "aeron:udp?endpoint=" + layerHost + ":20110";
+            final String memberHosts = hosts.address("atlas0") + "," + hosts.address("atlas1") + "," +
+                hosts.address("atlas2");
+            final List<List<String>> memberOutputs = new ArrayList<>();
+            final Process[] members = new Process[3];
+            for (int m = 0; m < members.length; m++)
+            {
+                memberOutputs.add(output());
+                members[m] = start(processes, hosts, "atlas" + m, memberOutputs.get(m), AtlasServer.class, "--dev",
+                    "--shard=two-servers", "--cluster-member=" + m, "--cluster-hosts=" + memberHosts,
+                    "--cluster-fresh", "--cluster-dir=" + new File(dir, "member-" + m),
+                    "--aeron-dir=" + new File(dir, "aeron-atlas" + m), "--report-interval-s=1");
+            }
+            for (int m = 0; m < members.length; m++)
+            {
+                ChildJvm.awaitLines(members[m], memberOutputs.get(m), "atlas cluster member " + m + " up", 1);
+            }
+
+            final List<String> layerOutput = output();
+            final Process layer = start(processes, hosts, "layer", layerOutput, ReplicationLayerServer.class, "--dev",
+                "--shard=two-servers", "--ingress-channel=aeron:udp?endpoint=" + layerHost + ":40123",
+                "--server-ingress-channel=" + serverIngress, "--atlas-cluster=" + memberHosts,
+                "--atlas-cluster-egress=aeron:udp?endpoint=" + layerHost + ":20122", "--max-sessions=64",
+                "--report-interval-s=1", "--status-address=" + layerHost + ":19481");
+            ChildJvm.awaitLines(layer, layerOutput, "resent the layer's state", 1);
+
+            final List<List<String>> serverOutputs = new ArrayList<>();
+            final Process[] servers = startGameServers(processes, hosts, dir, serverIngress, layerOutput,
+                serverOutputs);
+            final List<String> swarmOutput = output();
+            final Process swarm = startSwarm(processes, hosts, dir, swarmOutput, "40s");
+            final Matcher leaderLine = Pattern.compile("leader member (\\d)").matcher(lastLine(layerOutput,
+                "leader member"));
+            assertTrue(leaderLine.find(), String.valueOf(layerOutput));
+            final int leader = Integer.parseInt(leaderLine.group(1));
+            final int survivor = (leader + 1) % members.length;
+            awaitReport(members[survivor], memberOutputs.get(survivor), HANDOFFS, 1,
+                "a handoff between the hosts of the two game servers");
+
+            // the leader's host loses its process: the two left elect a new leader, the layer's link follows it
+            final long handoffsBefore = lastReported(memberOutputs.get(survivor), HANDOFFS);
+            kills.add("atlas leader (member " + leader + ") " + System.currentTimeMillis());
+            members[leader].destroyForcibly().waitFor();
+            ChildJvm.awaitLines(layer, layerOutput, "new leader member", 1);
+            awaitReport(members[survivor], memberOutputs.get(survivor), HANDOFFS, handoffsBefore + 1,
+                "a handoff after the new leader");
+
+            // game server 1's host loses its process: its territory fails over to game server 2
+            kills.add("game server 1 " + System.currentTimeMillis());
+            servers[0].destroyForcibly().waitFor();
+            awaitReport(members[survivor], memberOutputs.get(survivor), FAILOVERS, 1, "game server 1 failed over");
+            awaitReportEquals(members[survivor], memberOutputs.get(survivor), SERVERS_CONNECTED, 1,
+                "one game server left connected");
+
+            assertShardRanClean(swarm, swarmOutput, servers[1], serverOutputs.get(1), kills,
+                "\nlayer: " + layerOutput + "\nservers: " + serverOutputs + "\natlas members: " + memberOutputs);
+            assertEquals(1, ChildJvm.occurrences(layerOutput, "resent the layer's state"),
+                "the layer's state was sent once, never resent after the election: " + layerOutput);
+            assertEquals(0, ChildJvm.occurrences(layerOutput, "failed:"), String.valueOf(layerOutput));
+        }
+        finally
+        {
+            stopAll(processes, dir);
+        }
+    }
+
+    private static void requireNamespaces()
+    {
+        final String unavailable = NetworkNamespaces.unavailableReason();
+        if ("1".equals(System.getenv("ORRERY_REQUIRE_NETNS")))
+        {
+            assertNull(unavailable, "ORRERY_REQUIRE_NETNS=1 but network namespaces cannot be made");
+        }
+        Assumptions.assumeTrue(null == unavailable, () -> "skipped: " + unavailable);
+    }
+
+    private static void stopAll(final List<Process> processes, final File dir) throws InterruptedException
+    {
+        for (int i = processes.size() - 1; i >= 0; i--)
+        {
+            ChildJvm.destroy(processes.get(i));
+        }
+        for (final Process process : processes)
+        {
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        IoUtil.delete(dir, true);
+    }
+
+    private static String lastLine(final List<String> output, final String containing)
+    {
+        String last = "";
+        synchronized (output)
+        {
+            for (final String line : output)
+            {
+                if (line.contains(containing))
+                {
+                    last = line;
+                }
+            }
+        }
+        return last;
     }
 
     /**
@@ -220,6 +289,96 @@ class ShardAcrossHostsTest
         {
             return "unavailable: " + ex;
         }
+    }
+
+    /**
+     * Start game servers 1 and 2, each on its own host with its own media driver, and wait until the layer welcomed
+     * both.
+     */
+    private static Process[] startGameServers(
+        final List<Process> processes,
+        final NetworkNamespaces hosts,
+        final File dir,
+        final String serverIngress,
+        final List<String> layerOutput,
+        final List<List<String>> serverOutputs)
+        throws Exception
+    {
+        final Process[] servers = new Process[2];
+        for (int i = 0; i < servers.length; i++)
+        {
+            final String host = "gs" + (i + 1);
+            final String serverDir = driver(processes, hosts, host, dir);
+            serverOutputs.add(output());
+            servers[i] = start(processes, hosts, host, serverOutputs.get(i), GameServer.class, "--dev",
+                "--server-id=" + (i + 1), "--aeron-dir=" + serverDir, "--ingress-channel=" + serverIngress,
+                "--response-channel=aeron:udp?endpoint=" + hosts.address(host) + ":20111", "--npcs=5",
+                "--report-interval=1s", "--layer-grace=60s", "--stop-on-stdin-close");
+        }
+        for (int i = 0; i < servers.length; i++)
+        {
+            try
+            {
+                ChildJvm.awaitLines(servers[i], serverOutputs.get(i), "welcomed", 1);
+            }
+            catch (final AssertionError ex)
+            {
+                throw new AssertionError(ex.getMessage() + "\nlayer: " + layerOutput + "\nlayer's server "
+                    + "counters: " + serverCounters(hosts, hosts.address("layer") + ":19481"), ex);
+            }
+        }
+        return servers;
+    }
+
+    /**
+     * Start the walking bot swarm on the bots' host, with its own media driver, against the layer's client ingress.
+     */
+    private static Process startSwarm(
+        final List<Process> processes,
+        final NetworkNamespaces hosts,
+        final File dir,
+        final List<String> swarmOutput,
+        final String duration)
+        throws Exception
+    {
+        return start(processes, hosts, "bots", swarmOutput, BotSwarmMain.class, "--dev",
+            "--embedded-shard=false", "--own-driver", "-b", String.valueOf(BOTS), "-t", "1", "-d", duration,
+            "--ingress-channel=aeron:udp?endpoint=" + hosts.address("layer") + ":40123",
+            "--response-channel=aeron:udp?endpoint=" + hosts.address("bots") + ":0", "--bots-per-endpoint=6",
+            "--mix", "walk=100", "--progress-interval=5s", "--output", new File(dir, "swarm").getPath());
+    }
+
+    /**
+     * Wait for the swarm's end and check its outcome: every bot connected, every correctness counter 0, players
+     * handed off; then stop game server 2 and check it dropped no input as a duplicate.
+     */
+    private static void assertShardRanClean(
+        final Process swarm,
+        final List<String> swarmOutput,
+        final Process lastServer,
+        final List<String> lastServerOutput,
+        final List<String> kills,
+        final String others)
+        throws Exception
+    {
+        assertTrue(swarm.waitFor(120, TimeUnit.SECONDS), "the swarm ended: " + swarmOutput);
+        final String context = "\nswarm: " + swarmOutput + others;
+        assertEquals(BOTS, ChildJvm.summaryCount(swarmOutput, "botsConnected"), "every bot connected" + context);
+        for (final String counter : new String[]{ "botsFailed", "unexpectedDisconnects",
+            "acknowledgementRegressions", "updatesForUnknownEntities", "despawnsForUnknownEntities",
+            "malformedMessages", "inputsBackPressured", "inputAcknowledgementStalls" })
+        {
+            assertEquals(0, ChildJvm.summaryCount(swarmOutput, counter), counter + context);
+        }
+        System.out.println("shard across hosts: handoffs seen by bots " +
+            ChildJvm.summaryCount(swarmOutput, "authorityChangesSeen") + ", kills at " + kills);
+        assertTrue(ChildJvm.summaryCount(swarmOutput, "authorityChangesSeen") > 0,
+            "players handed off: " + swarmOutput);
+        lastServer.getOutputStream().close();
+        assertTrue(lastServer.waitFor(30, TimeUnit.SECONDS), String.valueOf(lastServerOutput));
+        final Matcher duplicate = Pattern.compile("duplicate (\\d+)").matcher(String.join("\n", lastServerOutput));
+        assertTrue(duplicate.find(), String.valueOf(lastServerOutput));
+        assertEquals("0", duplicate.group(1), "inputs forwarded twice to game server 2 (dropped there)");
     }
 
     /**

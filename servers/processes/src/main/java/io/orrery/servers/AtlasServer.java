@@ -7,6 +7,7 @@ import io.aeron.Aeron;
 import io.aeron.CommonContext;
 import io.aeron.Counter;
 import io.orrery.core.atlas.AtlasClusterMember;
+import io.orrery.core.atlas.AtlasClusteredService;
 import io.orrery.core.atlas.AtlasRemoteAgent;
 import io.orrery.core.atlas.ShardConfig;
 import io.orrery.core.auth.TokenSecrets;
@@ -106,8 +107,8 @@ public final class AtlasServer implements Callable<Integer>
     String tokenSecret;
 
     @CommandLine.Option(names = "--report-interval-s", description = "Seconds between lines of Atlas's counters "
-        + "(servers connected, handoffs, failovers, border moves, splits, merges), 0 for none "
-        + "(default: ${DEFAULT-VALUE}).")
+        + "(servers connected, handoffs, failovers, border moves, splits, merges; a cluster member's with its role), "
+        + "0 for none (default: ${DEFAULT-VALUE}).")
     int reportIntervalS = 5;
 
     @CommandLine.Option(names = "--cluster-member", description = "Run this process as member N (0, 1, 2) of an Atlas "
@@ -174,13 +175,9 @@ public final class AtlasServer implements Callable<Integer>
             if (reportIntervalS > 0)
             {
                 final Counter[] reported = counters;
-                reporter = Executors.newSingleThreadScheduledExecutor((task) ->
-                {
-                    final Thread thread = new Thread(task, "atlas-report");
-                    thread.setDaemon(true);
-                    return thread;
-                });
-                reporter.scheduleAtFixedRate(() -> report(reported), reportIntervalS, reportIntervalS, TimeUnit.SECONDS);
+                reporter = reporter("atlas-report");
+                reporter.scheduleAtFixedRate(() -> report("orrery atlas:", reported), reportIntervalS, reportIntervalS,
+                    TimeUnit.SECONDS);
             }
             System.out.println("orrery: atlas up, aeron dir " + aeron.context().aeronDirectoryName() + ", commands " +
                 channel + " stream " + commandStreamId + ", decisions " + decisions + " stream " + decisionStreamId);
@@ -213,6 +210,7 @@ public final class AtlasServer implements Callable<Integer>
         final String aeronDirName = null != aeronDir ? aeronDir :
             CommonContext.getAeronDirectoryName() + "-atlas-cluster-" + member;
         final String members = AtlasClusterMember.clusterMembers(clusterHosts, clusterPortBase);
+        ScheduledExecutorService reporter = null;
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
             AtlasClusterMember running = AtlasClusterMember.launch(new AtlasClusterMember.Settings()
                 .member(member, members, clusterHosts[member], AtlasClusterMember.port(member, clusterPortBase, 4))
@@ -223,15 +221,44 @@ public final class AtlasServer implements Callable<Integer>
         {
             System.out.println("orrery: atlas cluster member " + member + " up, cluster dir " + dir + ", members " +
                 members + ", aeron dir " + aeronDirName + (clusterFresh ? " (fresh)" : ""));
-            running.service();
+            final AtlasClusteredService service = running.service();
+            if (reportIntervalS > 0)
+            {
+                reporter = reporter("atlas-member-report");
+                reporter.scheduleAtFixedRate(() ->
+                {
+                    final Counter[] counters = service.counters();
+                    if (null != counters)
+                    {
+                        report("orrery atlas member " + member + ": role=" + service.role(), counters);
+                    }
+                }, reportIntervalS, reportIntervalS, TimeUnit.SECONDS);
+            }
             barrier.await();
+        }
+        finally
+        {
+            if (null != reporter)
+            {
+                reporter.shutdownNow();
+            }
         }
         return 0;
     }
 
-    private static void report(final Counter[] counters)
+    private static ScheduledExecutorService reporter(final String threadName)
     {
-        final StringBuilder line = new StringBuilder("orrery atlas:");
+        return Executors.newSingleThreadScheduledExecutor((task) ->
+        {
+            final Thread thread = new Thread(task, threadName);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    private static void report(final String prefix, final Counter[] counters)
+    {
+        final StringBuilder line = new StringBuilder(prefix);
         for (final OrreryCounter counter : REPORTED)
         {
             line.append(' ').append(counter.name().toLowerCase(Locale.ROOT)).append('=')

@@ -46,6 +46,11 @@ import java.util.function.Consumer;
  * The link paces its own messages (hello, keep-alive, reconnect) by {@link System#nanoTime()}, not by the layer's
  * clock: they are about the network, not about the mesh.
  * <p>
+ * For an operator: {@link OrreryCounter#ATLAS_SILENT_MS} is 0 while the link has a cluster session that takes its
+ * commands, else the ms since it last had one (since the link opened if it never had); a failed connect is logged at
+ * once and then at most every {@link #CONNECT_FAILURE_LOG_INTERVAL_NS} with the count since the last line, so a cluster
+ * that stays away for hours does not fill the log; the connect that ends an outage says how long it lasted.
+ * <p>
  * Threading: the Replicant's thread. Zero allocation per command in steady state (connecting allocates).
  */
 public final class AtlasClusterLink implements AtlasLink, EgressListener
@@ -57,6 +62,7 @@ public final class AtlasClusterLink implements AtlasLink, EgressListener
     static final long HELLO_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
     static final long KEEP_ALIVE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(500);
     static final long RECONNECT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(500);
+    static final long CONNECT_FAILURE_LOG_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
     private static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
     private static final int SEQUENCED_LENGTH = HEADER_LENGTH + SequencedEncoder.BLOCK_LENGTH;
 
@@ -80,6 +86,12 @@ public final class AtlasClusterLink implements AtlasLink, EgressListener
     private long messageTimeoutNs = TimeUnit.SECONDS.toNanos(5);
     private LayerResources resources;
     private Counter proofsFailed;
+    private Counter silentMs;
+    private long lastUpNs;
+    private long lastSilentMs = -1;
+    private long outageFailures;
+    private long failuresSinceLog;
+    private long nextFailureLogNs;
     private AeronCluster.AsyncConnect connecting;
     private AeronCluster cluster;
     private AtlasResync resync;
@@ -148,6 +160,8 @@ public final class AtlasClusterLink implements AtlasLink, EgressListener
     {
         this.resources = resources;
         proofsFailed = counters[OrreryCounter.ATLAS_LINK_PROOFS_FAILED.id()];
+        silentMs = counters[OrreryCounter.ATLAS_SILENT_MS.id()];
+        lastUpNs = System.nanoTime();
     }
 
     @Override
@@ -169,6 +183,13 @@ public final class AtlasClusterLink implements AtlasLink, EgressListener
         this.nowNs = nowNs;
         final long wallNs = System.nanoTime();
         this.wallNs = wallNs;
+        final int work = doPoll(wallNs);
+        updateSilence(wallNs);
+        return work;
+    }
+
+    private int doPoll(final long wallNs)
+    {
         if (null == cluster)
         {
             return connect(wallNs);
@@ -197,6 +218,20 @@ public final class AtlasClusterLink implements AtlasLink, EgressListener
             lastOfferNs = wallNs;
         }
         return work;
+    }
+
+    private void updateSilence(final long wallNs)
+    {
+        if (null != cluster && commandsReady)
+        {
+            lastUpNs = wallNs;
+        }
+        final long ms = TimeUnit.NANOSECONDS.toMillis(wallNs - lastUpNs);
+        if (ms != lastSilentMs && null != silentMs)
+        {
+            lastSilentMs = ms;
+            silentMs.setOrdered(ms);
+        }
     }
 
     private int connect(final long nowNs)
@@ -231,7 +266,11 @@ public final class AtlasClusterLink implements AtlasLink, EgressListener
             helloPending = true;
             commandsReady = false;
             log.accept("orrery: Atlas cluster link: connected, cluster session " + connected.clusterSessionId() +
-                ", leader member " + connected.leaderMemberId());
+                ", leader member " + connected.leaderMemberId() + (0 == outageFailures ? "" : " (after " +
+                outageFailures + " failed connects, " + TimeUnit.NANOSECONDS.toMillis(nowNs - lastUpNs) +
+                " ms without a cluster session)"));
+            outageFailures = 0;
+            failuresSinceLog = 0;
             return 1;
         }
         catch (final RuntimeException ex)
@@ -244,7 +283,17 @@ public final class AtlasClusterLink implements AtlasLink, EgressListener
                 proofsFailed.incrementOrdered();
             }
             nextConnectNs = nowNs + RECONNECT_INTERVAL_NS;
-            log.accept("orrery: Atlas cluster link: connect failed (" + ex + "); retrying");
+            outageFailures++;
+            failuresSinceLog++;
+            if (1 == outageFailures || nowNs - nextFailureLogNs >= 0)
+            {
+                log.accept("orrery: Atlas cluster link: connect failed" + (1 == failuresSinceLog ? "" :
+                    " " + failuresSinceLog + " times since the last line") + " (" + ex + "); retrying every " +
+                    TimeUnit.NANOSECONDS.toMillis(RECONNECT_INTERVAL_NS) + " ms, " +
+                    TimeUnit.NANOSECONDS.toMillis(nowNs - lastUpNs) + " ms without a cluster session");
+                failuresSinceLog = 0;
+                nextFailureLogNs = nowNs + CONNECT_FAILURE_LOG_INTERVAL_NS;
+            }
             return 1;
         }
     }

@@ -94,6 +94,7 @@ public final class AtlasClusteredService implements ClusteredService
     private final ResyncRequestEncoder resyncRequest = new ResyncRequestEncoder();
     private Cluster cluster;
     private Counter[] counters;
+    private volatile Counter[] publishedCounters;
     private boolean ownsCounters;
     private volatile Atlas atlas;
     private AtlasCommandAdapter adapter;
@@ -151,6 +152,7 @@ public final class AtlasClusteredService implements ClusteredService
             counters = OrreryCounter.allocate(cluster.aeron(), "atlas-cluster-" + cluster.memberId());
             ownsCounters = true;
         }
+        publishedCounters = counters;
         if (null == snapshotImage)
         {
             newAtlas();
@@ -449,6 +451,15 @@ public final class AtlasClusteredService implements ClusteredService
     public void onRoleChange(final Cluster.Role newRole)
     {
         role = newRole;
+    }
+
+    /**
+     * @return Atlas's counters indexed by {@code OrreryCounter#id()} (readable from any thread), or null before the
+     * service started.
+     */
+    public Counter[] counters()
+    {
+        return publishedCounters;
     }
 
     /**
