@@ -60,15 +60,28 @@ public final class AtlasLinkKey
      */
     public AtlasLinkKey(final byte[] tokenSecret)
     {
-        if (null == tokenSecret || tokenSecret.length < 16)
+        this(tokenSecret, DOMAIN);
+    }
+
+    /**
+     * A key of another link with the same challenge-response (the Gateway link), derived for its own domain so that
+     * no proof of one link verifies on another.
+     *
+     * @param secret the secret the key is derived from (at least 16 bytes).
+     * @param domain the link's key domain, e.g. {@code "orrery-gateway-link-v1"}.
+     */
+    public AtlasLinkKey(final byte[] secret, final String domain)
+    {
+        if (null == secret || secret.length < 16)
         {
-            throw new IllegalArgumentException("Atlas link: the token secret must be at least 16 bytes");
+            throw new IllegalArgumentException("link key: the secret must be at least 16 bytes");
         }
+        final byte[] tokenSecret = secret;
         try
         {
             mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(tokenSecret, "HmacSHA256"));
-            final byte[] derived = mac.doFinal(DOMAIN.getBytes(StandardCharsets.US_ASCII));
+            final byte[] derived = mac.doFinal(domain.getBytes(StandardCharsets.US_ASCII));
             mac.init(new SecretKeySpec(derived, "HmacSHA256"));
         }
         catch (final GeneralSecurityException ex)
