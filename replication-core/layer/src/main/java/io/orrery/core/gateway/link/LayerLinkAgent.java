@@ -181,7 +181,7 @@ public final class LayerLinkAgent implements Agent
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(ByteBuffer.allocateDirect(4096));
     private final ControlledMessageHandler gatewayMessageHandler = this::onGatewayMessage;
 
-    private State state = State.CONNECTING;
+    private volatile State state = State.CONNECTING;
     private GatewayAgent gateway;
     private Image layerImage;
     private long nowNs;
