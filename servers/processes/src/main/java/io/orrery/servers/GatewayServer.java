@@ -195,10 +195,10 @@ public final class GatewayServer implements Callable<Integer>
                     report(gatewayId, agent, reported);
                 }
             }, 100, 100, TimeUnit.MILLISECONDS);
-            System.out.println("orrery: gateway " + gatewayId + " up, aeron dir " + aeron.context().aeronDirectoryName() +
-                ", layer link " + layerLinkChannel + " stream " + layerLinkStreamId + ", answers on " + responseChannel +
-                " stream " + linkResponseStreamId + "; clients on " + ingressChannel + " stream " + ingressStreamId +
-                " once the layer is linked");
+            System.out.println("orrery: gateway " + gatewayId + " up, aeron dir " +
+                aeron.context().aeronDirectoryName() + ", layer link " + layerLinkChannel + " stream " +
+                layerLinkStreamId + ", answers on " + responseChannel + " stream " + linkResponseStreamId +
+                "; clients on " + ingressChannel + " stream " + ingressStreamId + " once the layer is linked");
             barrier.await();
         }
         finally
