@@ -8,7 +8,7 @@ import org.agrona.DirectBuffer;
 /**
  * Where the Replicant writes one client session's messages: the session's own egress publication when the Gateway
  * runs in the layer's process ({@link PublicationClientEgress}), or the session's view of its Gateway's link when the
- * Gateway runs as its own process ({@code io.orrery.core.gateway.link.RemoteClientEgress}).
+ * Gateway runs as its own process (the Gateway link's {@code RemoteClientEgress}).
  * <p>
  * The contract is that of an Aeron {@code ExclusivePublication} as the Replicant uses it: {@link #offer} returns the
  * new position (positive) or one of {@code Publication}'s negative results; {@link #availableWindow()} is what may

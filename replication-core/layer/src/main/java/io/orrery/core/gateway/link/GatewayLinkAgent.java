@@ -11,7 +11,7 @@ import io.aeron.Subscription;
 import io.aeron.exceptions.RegistrationException;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
-import io.orrery.core.atlas.AtlasLinkKey;
+import io.orrery.core.common.LinkKey;
 import io.orrery.core.common.GatewayRing;
 import io.orrery.core.common.SessionHandover;
 import io.orrery.core.ingress.IngressLimits;
@@ -125,7 +125,7 @@ public final class GatewayLinkAgent implements Agent
     private final RingBuffer toReplicant;
     private final OneToOneConcurrentArrayQueue<SessionHandover> handovers;
     private final Consumer<String> log;
-    private final AtlasLinkKey key;
+    private final LinkKey key;
     private final Subscription subscription;
     private final BoundedFragmentAssembler assembler;
     private final SecureRandom random = new SecureRandom();
@@ -149,7 +149,7 @@ public final class GatewayLinkAgent implements Agent
         new io.orrery.wire.codec.MessageHeaderEncoder();
     private final DisconnectEncoder disconnectEncoder = new DisconnectEncoder();
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(new byte[256]);
-    private final byte[] mac = new byte[AtlasLinkKey.MAC_LENGTH];
+    private final byte[] mac = new byte[LinkKey.MAC_LENGTH];
     private long nowNs;
     private long nextHousekeepingNs;
 
@@ -266,18 +266,12 @@ public final class GatewayLinkAgent implements Agent
         final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final GatewayLink link = linkByImage.get(header.sessionId());
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        final int blockLength = LinkFraming.blockLength(headerDecoder, buffer, offset, length);
+        if (blockLength < 0)
         {
             return refuse();
         }
-        headerDecoder.wrap(buffer, offset);
         final int templateId = headerDecoder.templateId();
-        final int blockLength = headerDecoder.blockLength();
-        if (MessageHeaderDecoder.SCHEMA_ID != headerDecoder.schemaId() ||
-            MessageHeaderDecoder.ENCODED_LENGTH + blockLength > length)
-        {
-            return refuse();
-        }
 
         if (null == link || GatewayLink.State.ACCEPTED != link.state)
         {
@@ -345,9 +339,8 @@ public final class GatewayLinkAgent implements Agent
             pending += GatewayLink.State.CONNECTING == state || GatewayLink.State.PROVING == state ||
                 GatewayLink.State.WELCOMING == state ? 1 : 0;
         }
-        final int channelOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH + blockLength;
-        if (blockLength < GatewayHelloDecoder.BLOCK_LENGTH || channelOffset + 2 > offset + length ||
-            channelOffset + 2 + (buffer.getShort(channelOffset, ByteOrder.LITTLE_ENDIAN) & 0xFFFF) > offset + length)
+        if (blockLength < GatewayHelloDecoder.BLOCK_LENGTH || LinkFraming.varLength(
+            buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH + blockLength, offset + length) < 0)
         {
             refuse();
             return;
@@ -361,8 +354,8 @@ public final class GatewayLinkAgent implements Agent
         helloDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final int gatewayId = helloDecoder.gatewayId();
         final int responseStreamId = helloDecoder.responseStreamId();
-        final byte[] gatewayNonce = new byte[AtlasLinkKey.NONCE_LENGTH];
-        helloDecoder.getNonce(gatewayNonce, 0, AtlasLinkKey.NONCE_LENGTH);
+        final byte[] gatewayNonce = new byte[LinkKey.NONCE_LENGTH];
+        helloDecoder.getNonce(gatewayNonce, 0, LinkKey.NONCE_LENGTH);
         final String channel = null == image ? null : ResponseChannels.rebuild(
             helloDecoder.responseChannel(), image.sourceIdentity(), settings.termLength(), limits.egressMtu(),
             limits.egressLingerNs(), limits.egressSocketSndbuf(), limits.egressSocketRcvbuf());
@@ -371,7 +364,7 @@ public final class GatewayLinkAgent implements Agent
             refuse();
             return;
         }
-        final byte[] nonce = new byte[AtlasLinkKey.NONCE_LENGTH];
+        final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
         random.nextBytes(nonce);
         final GatewayLink link = new GatewayLink(imageSessionId, gatewayId, nonce, gatewayNonce);
         try
@@ -391,7 +384,7 @@ public final class GatewayLinkAgent implements Agent
     private void onProof(final GatewayLink link, final DirectBuffer buffer, final int offset)
     {
         proofDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        proofDecoder.getMac(mac, 0, AtlasLinkKey.MAC_LENGTH);
+        proofDecoder.getMac(mac, 0, LinkKey.MAC_LENGTH);
         if (key.verify(GatewayLinkKey.ROLE_GATEWAY, link.imageSessionId, link.publication().sessionId(), link.nonce,
             mac))
         {
@@ -413,7 +406,7 @@ public final class GatewayLinkAgent implements Agent
         final Publication publication = link.publication();
         key.prove(GatewayLinkKey.ROLE_LAYER, publication.sessionId(), link.imageSessionId, link.gatewayNonce, mac, 0);
         welcomeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .putMac(mac, 0, AtlasLinkKey.MAC_LENGTH)
+            .putMac(mac, 0, LinkKey.MAC_LENGTH)
             .tickRateHz(tickRateHz)
             .bandwidthBytesPerTick(bandwidthBytesPerTick);
         if (publication.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + welcomeEncoder.encodedLength()) > 0)
@@ -464,14 +457,9 @@ public final class GatewayLinkAgent implements Agent
         final GatewayLink link, final DirectBuffer buffer, final int offset, final int length, final int blockLength)
     {
         final int payloadLengthOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH + blockLength;
-        if (payloadLengthOffset + 2 > offset + length)
-        {
-            return refuse();
-        }
-        final int payloadLength = buffer.getShort(payloadLengthOffset, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-        final int payloadOffset = payloadLengthOffset + 2;
-        if (payloadOffset + payloadLength > offset + length ||
-            MessageValidator.validate(buffer, payloadOffset, payloadLength) < 0)
+        final int payloadLength = LinkFraming.varLength(buffer, payloadLengthOffset, offset + length);
+        final int payloadOffset = payloadLengthOffset + LinkFraming.VAR_LENGTH_LENGTH;
+        if (payloadLength < 0 || MessageValidator.validate(buffer, payloadOffset, payloadLength) < 0)
         {
             return refuse();
         }
@@ -649,7 +637,7 @@ public final class GatewayLinkAgent implements Agent
     {
         challengeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .gatewaySessionId(link.imageSessionId)
-            .putNonce(link.nonce, 0, AtlasLinkKey.NONCE_LENGTH);
+            .putNonce(link.nonce, 0, LinkKey.NONCE_LENGTH);
         link.publication().offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + challengeEncoder.encodedLength());
         link.nextChallengeNs = nowNs + CHALLENGE_INTERVAL_NS;
     }

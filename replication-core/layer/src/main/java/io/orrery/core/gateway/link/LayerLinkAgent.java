@@ -13,7 +13,7 @@ import io.aeron.logbuffer.BufferClaim;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.aeron.logbuffer.LogBufferDescriptor;
-import io.orrery.core.atlas.AtlasLinkKey;
+import io.orrery.core.common.LinkKey;
 import io.orrery.core.common.GatewayRing;
 import io.orrery.core.common.LayerResources;
 import io.orrery.core.common.PublicationClientEgress;
@@ -145,13 +145,13 @@ public final class LayerLinkAgent implements Agent
     private final int responseStreamId;
     private final Counter[] counters;
     private final Consumer<String> log;
-    private final AtlasLinkKey key;
+    private final LinkKey key;
     private final ExclusivePublication toLayer;
     private final Subscription fromLayer;
     private final BoundedFragmentAssembler assembler;
-    private final byte[] nonce = new byte[AtlasLinkKey.NONCE_LENGTH];
-    private final byte[] layerNonce = new byte[AtlasLinkKey.NONCE_LENGTH];
-    private final byte[] mac = new byte[AtlasLinkKey.MAC_LENGTH];
+    private final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
+    private final byte[] layerNonce = new byte[LinkKey.NONCE_LENGTH];
+    private final byte[] mac = new byte[LinkKey.MAC_LENGTH];
     private final OneToOneRingBuffer gatewayToLayer = newRing();
     private final OneToOneRingBuffer layerToGateway = newRing();
     private final OneToOneConcurrentArrayQueue<SessionHandover> handovers;
@@ -333,7 +333,7 @@ public final class LayerLinkAgent implements Agent
         helloEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .gatewayId(gatewayId)
             .responseStreamId(responseStreamId)
-            .putNonce(nonce, 0, AtlasLinkKey.NONCE_LENGTH)
+            .putNonce(nonce, 0, LinkKey.NONCE_LENGTH)
             .responseChannel(responseChannel);
         toLayer.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + helloEncoder.encodedLength());
         nextHelloNs = nowNs + HELLO_INTERVAL_NS;
@@ -342,18 +342,12 @@ public final class LayerLinkAgent implements Agent
     private ControlledFragmentHandler.Action onLayerMessage(
         final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        final int blockLength = LinkFraming.blockLength(headerDecoder, buffer, offset, length);
+        if (blockLength < 0)
         {
             return refuse();
         }
-        headerDecoder.wrap(buffer, offset);
         final int templateId = headerDecoder.templateId();
-        final int blockLength = headerDecoder.blockLength();
-        if (MessageHeaderDecoder.SCHEMA_ID != headerDecoder.schemaId() ||
-            MessageHeaderDecoder.ENCODED_LENGTH + blockLength > length)
-        {
-            return refuse();
-        }
         if (State.LINKED != state || header.sessionId() != layerImage.sessionId())
         {
             if (State.CONNECTING == state)
@@ -400,16 +394,16 @@ public final class LayerLinkAgent implements Agent
             challengeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
             if (challengeDecoder.gatewaySessionId() == toLayer.sessionId())
             {
-                challengeDecoder.getNonce(layerNonce, 0, AtlasLinkKey.NONCE_LENGTH);
+                challengeDecoder.getNonce(layerNonce, 0, LinkKey.NONCE_LENGTH);
                 key.prove(GatewayLinkKey.ROLE_GATEWAY, toLayer.sessionId(), imageSessionId, layerNonce, mac, 0);
-                proofEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).putMac(mac, 0, AtlasLinkKey.MAC_LENGTH);
+                proofEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).putMac(mac, 0, LinkKey.MAC_LENGTH);
                 toLayer.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + proofEncoder.encodedLength());
             }
         }
         else if (GatewayWelcomeDecoder.TEMPLATE_ID == templateId && blockLength >= GatewayWelcomeDecoder.BLOCK_LENGTH)
         {
             welcomeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-            welcomeDecoder.getMac(mac, 0, AtlasLinkKey.MAC_LENGTH);
+            welcomeDecoder.getMac(mac, 0, LinkKey.MAC_LENGTH);
             final Image image = fromLayer.imageBySessionId(imageSessionId);
             if (null != image &&
                 key.verify(GatewayLinkKey.ROLE_LAYER, imageSessionId, toLayer.sessionId(), nonce, mac))
@@ -547,12 +541,8 @@ public final class LayerLinkAgent implements Agent
         final DirectBuffer buffer, final int offset, final int length, final int blockLength)
     {
         final int payloadLengthOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH + blockLength;
-        if (blockLength < ClientFrameDecoder.BLOCK_LENGTH || payloadLengthOffset + 2 > offset + length)
-        {
-            return refuse();
-        }
-        final int payloadLength = buffer.getShort(payloadLengthOffset, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
-        if (payloadLengthOffset + 2 + payloadLength > offset + length)
+        final int payloadLength = LinkFraming.varLength(buffer, payloadLengthOffset, offset + length);
+        if (blockLength < ClientFrameDecoder.BLOCK_LENGTH || payloadLength < 0)
         {
             return refuse();
         }
@@ -564,7 +554,8 @@ public final class LayerLinkAgent implements Agent
             return ControlledFragmentHandler.Action.CONTINUE;
         }
         final ExclusivePublication publication = session.publication;
-        if (Publications.offer(publication, buffer, payloadLengthOffset + 2, payloadLength) > 0)
+        if (Publications.offer(
+            publication, buffer, payloadLengthOffset + LinkFraming.VAR_LENGTH_LENGTH, payloadLength) > 0)
         {
             session.relayedPosition += LogBufferDescriptor.computeFragmentedFrameLength(
                 payloadLength, publication.maxPayloadLength());
@@ -586,17 +577,25 @@ public final class LayerLinkAgent implements Agent
         counters[OrreryCounter.GATEWAY_RELAY_FAILURES.id()].incrementOrdered();
         CloseHelper.quietClose(session.publication);
         session.publication = null;
-        disconnectEncoder.wrapAndApplyHeader(sendBuffer, 0, clientHeaderEncoder)
-            .sessionId(session.sessionId)
-            .reason(DisconnectReason.slowConsumer);
-        layerToGateway.write(DisconnectEncoder.TEMPLATE_ID, sendBuffer, 0,
-            io.orrery.wire.codec.MessageHeaderEncoder.ENCODED_LENGTH + disconnectEncoder.encodedLength());
+        noticeGateway(session.sessionId, DisconnectReason.slowConsumer);
         if (!session.closedByGateway)
         {
             session.closedByGateway = true;
             session.closeReason = DisconnectReason.slowConsumer.value();
             session.closeUnsent = !sendSessionClosed(session);
         }
+    }
+
+    /**
+     * Tell the Gateway agent a session is over (it lets the session go), as the Replicant's notices do in the hybrid.
+     */
+    private void noticeGateway(final long sessionId, final DisconnectReason reason)
+    {
+        disconnectEncoder.wrapAndApplyHeader(sendBuffer, 0, clientHeaderEncoder)
+            .sessionId(sessionId)
+            .reason(reason);
+        layerToGateway.write(DisconnectEncoder.TEMPLATE_ID, sendBuffer, 0,
+            io.orrery.wire.codec.MessageHeaderEncoder.ENCODED_LENGTH + disconnectEncoder.encodedLength());
     }
 
     private ControlledFragmentHandler.Action onSessionEnded(final long sessionId)
@@ -619,11 +618,7 @@ public final class LayerLinkAgent implements Agent
         {
             // the layer ended it (slow consumer, shutdown): the Gateway agent lets the session go; the layer is told
             // so it frees the session (an answer to a session end is ignored there)
-            disconnectEncoder.wrapAndApplyHeader(sendBuffer, 0, clientHeaderEncoder)
-                .sessionId(sessionId)
-                .reason(DisconnectReason.shutdown);
-            layerToGateway.write(DisconnectEncoder.TEMPLATE_ID, sendBuffer, 0,
-                io.orrery.wire.codec.MessageHeaderEncoder.ENCODED_LENGTH + disconnectEncoder.encodedLength());
+            noticeGateway(sessionId, DisconnectReason.shutdown);
             session.closeReason = DisconnectReason.shutdown.value();
             sendSessionClosed(session);
         }
