@@ -172,14 +172,19 @@ public final class BotAgent implements Agent
         }
 
         // the ingress publications' socket receives the layer's status messages and NAKs for every bot of the host
-        final String ingressChannel = UdpChannels.tune(
-            settings.ingressChannel(), UdpChannels.SO_RCVBUF_DEFAULT, UdpChannels.SO_SNDBUF_DEFAULT, 0, null);
+        // several Gateways: a comma-separated list, sessions spread over them and resuming through the next one
+        final String[] ingressChannels = settings.ingressChannel().split(",");
+        for (int i = 0; i < ingressChannels.length; i++)
+        {
+            ingressChannels[i] = UdpChannels.tune(
+                ingressChannels[i].trim(), UdpChannels.SO_RCVBUF_DEFAULT, UdpChannels.SO_SNDBUF_DEFAULT, 0, null);
+        }
         links = new ClientLink[responseChannels.length];
         final int botsPerLink = (bots.length + links.length - 1) / links.length;
         for (int l = 0; l < links.length; l++)
         {
             links[l] = new ClientLink(aeron, new ClientLink.Settings()
-                .ingressChannel(ingressChannel)
+                .ingressChannels(ingressChannels)
                 .ingressStreamId(settings.ingressStreamId())
                 .responseChannel(responseChannels[l])
                 .responseStreamId(settings.responseStreamId() + threadIndex)

@@ -220,6 +220,11 @@ public final class BotSwarm implements AutoCloseable
             return ingressChannel;
         }
 
+        /**
+         * @param ingressChannel the shard's client ingress channel, or several Gateways' separated by commas (bots
+         *                       spread over them round robin; a bot whose Gateway is lost resumes through the next).
+         * @return this.
+         */
         public Settings ingressChannel(final String ingressChannel)
         {
             this.ingressChannel = ingressChannel;

@@ -86,7 +86,9 @@ public final class BotSwarmMain implements Callable<Integer>
         "${DEFAULT-VALUE}).")
     double worldHalfExtentM = 0;
 
-    @Option(names = { "--ingress-channel" }, description = "Ingress channel (default: ${DEFAULT-VALUE}).")
+    @Option(names = { "--ingress-channel" }, description = "Ingress channel, or several Gateways' separated by "
+        + "commas: bots spread over them and a bot whose Gateway is lost resumes through the next "
+        + "(default: ${DEFAULT-VALUE}).")
     String ingressChannel = ReplicationLayer.Context.CLIENT_INGRESS_CHANNEL_DEFAULT;
 
     @Option(names = { "--ingress-stream-id" }, description = "Ingress stream id (default: ${DEFAULT-VALUE}).")

@@ -19,6 +19,7 @@ import io.orrery.core.gateway.GatewayAgent;
 import io.orrery.core.replicant.InterestConfig;
 import io.orrery.core.replicant.InterestEngine;
 import io.orrery.core.gateway.GatewayContext;
+import io.orrery.core.gateway.link.GatewayLinkAgent;
 import io.orrery.core.persistence.Scribe;
 import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.replicant.ReplicantAgent;
@@ -74,6 +75,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
     private final Context ctx;
     private final GatewayAgent gateway;
     private final ReplicantAgent replicant;
+    private final GatewayLinkAgent gatewayLink;
     private final AgentInvoker invoker;
     private final AgentRunner[] runners;
     private final AgentRunner[] workerRunners;
@@ -96,6 +98,13 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             counters, toReplicant, toGateway, handovers);
         replicant = new ReplicantAgent(ctx, replicantCtx, ctx.scribe(), gatewayCtx.maxSessions(),
             gatewayCtx.heartbeatIntervalNs(), counters, toReplicant, toGateway, handovers);
+        gatewayLink = null == gatewayCtx.gatewayLink().channel() ? null : new GatewayLinkAgent(
+            aeron, ctx.nanoClock(), gatewayCtx.gatewayLink(),
+            null != gatewayCtx.gatewayLink().linkSecret() ? gatewayCtx.gatewayLink().linkSecret() : ctx.tokenSecret(),
+            replicantCtx.tickRateHz(), replicantCtx.bandwidthBytesPerTick(), gatewayCtx.maxSessions(), counters,
+            toReplicant, handovers, (line) -> System.out.println("orrery: " + line));
+        // the link writes the Gateway's one-to-one ring and queue: it always runs on the Gateway's thread
+        final Agent gatewayRole = null == gatewayLink ? gateway : new CompositeAgent(gateway, gatewayLink);
 
         final ErrorHandler errorHandler = ctx.errorHandler();
         ctx.stopOnDriverLoss(this::stopForDriverLoss);
@@ -103,7 +112,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         {
             case INVOKER:
                 invoker = new AgentInvoker(errorHandler, counters[OrreryCounter.ERRORS.id()],
-                    new CompositeAgent(gateway, replicant));
+                    new CompositeAgent(gatewayRole, replicant));
                 runners = new AgentRunner[0];
                 // the interest engine ticks every partition on the caller's thread
                 workerRunners = new AgentRunner[0];
@@ -115,7 +124,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
                     replicantCtx.authority().ownAgent() : null;
                 // an idle strategy holds its backoff state: each thread gets its own
                 final AgentRunner gatewayRunner = new AgentRunner(ctx.idleStrategySupplier().get(), errorHandler,
-                    counters[OrreryCounter.ERRORS.id()], gateway);
+                    counters[OrreryCounter.ERRORS.id()], gatewayRole);
                 final AgentRunner replicantRunner = new AgentRunner(ctx.idleStrategySupplier().get(), errorHandler,
                     counters[OrreryCounter.ERRORS.id()], replicant);
                 runners = null == authorityAgent ? new AgentRunner[]{ gatewayRunner, replicantRunner } :
@@ -129,7 +138,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             default:
                 invoker = null;
                 runners = new AgentRunner[]{ new AgentRunner(ctx.idleStrategy(), errorHandler,
-                    counters[OrreryCounter.ERRORS.id()], new CompositeAgent(gateway, replicant)) };
+                    counters[OrreryCounter.ERRORS.id()], new CompositeAgent(gatewayRole, replicant)) };
                 workerRunners = newWorkerRunners(replicant.interestWorkers(), errorHandler);
                 break;
         }
@@ -291,6 +300,14 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
     public GatewayAgent gateway()
     {
         return gateway;
+    }
+
+    /**
+     * @return the link to Gateways in their own processes, or null if the layer has none.
+     */
+    public GatewayLinkAgent gatewayLink()
+    {
+        return gatewayLink;
     }
 
     @Override

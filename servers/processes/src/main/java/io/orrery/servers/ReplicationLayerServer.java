@@ -167,6 +167,19 @@ public final class ReplicationLayerServer implements Callable<Integer>
         + "(default: ${DEFAULT-VALUE}).")
     int reportIntervalS = 5;
 
+    @CommandLine.Option(names = "--gateway-link", description = "Listen for Gateways running as their own processes "
+        + "(GatewayServer) on this channel, e.g. aeron:udp?endpoint=10.0.0.5:40500 or aeron:ipc: each must prove the "
+        + "link key; their clients are served besides those of --ingress-channel (default: none).")
+    String gatewayLinkChannel;
+
+    @CommandLine.Option(names = "--gateway-link-stream", description = "Stream id of the Gateway link "
+        + "(default: ${DEFAULT-VALUE}).")
+    int gatewayLinkStreamId = io.orrery.core.gateway.link.GatewayLinkSettings.STREAM_ID_DEFAULT;
+
+    @CommandLine.Option(names = "--gateway-link-timeout-ms", description = "A linked Gateway silent for this long is "
+        + "lost and its sessions end (its clients resume through another) (default: ${DEFAULT-VALUE}).")
+    long gatewayLinkTimeoutMs = io.orrery.core.gateway.link.GatewayLinkSettings.TIMEOUT_MS_DEFAULT;
+
     @Override
     public Integer call()
     {
@@ -187,6 +200,14 @@ public final class ReplicationLayerServer implements Callable<Integer>
         if (null != shardName)
         {
             ctx.shardName(shardName);
+        }
+        if (null != gatewayLinkChannel)
+        {
+            ctx.gateway().gatewayLink()
+                .channel(gatewayLinkChannel)
+                .streamId(gatewayLinkStreamId)
+                .timeoutNs(TimeUnit.MILLISECONDS.toNanos(gatewayLinkTimeoutMs))
+                .linkSecret(GatewayServer.linkSecretFromEnvironment());
         }
         if (null != serverIngressChannel)
         {
@@ -252,6 +273,8 @@ public final class ReplicationLayerServer implements Callable<Integer>
             }
             System.out.println("orrery: replication layer up, aeron dir " + layer.aeronDirectoryName() +
                 ", ingress " + ctx.clientIngressChannel() + " stream " + ctx.clientIngressStreamId() +
+                (null == gatewayLinkChannel ? "" : ", gateway link " + gatewayLinkChannel + " stream " +
+                gatewayLinkStreamId) +
                 (null == adapter ? ", not persistent" : ", store " + adapter.name() + ", " +
                 layer.counter(OrreryCounter.ENTITIES_RESTORED) + " entities restored"));
             register(layer, ctx);

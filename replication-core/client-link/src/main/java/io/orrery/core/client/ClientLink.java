@@ -101,7 +101,7 @@ public final class ClientLink implements Agent, AutoCloseable
      */
     public static final class Settings
     {
-        String ingressChannel = "aeron:ipc?term-length=64k";
+        String[] ingressChannels = { "aeron:ipc?term-length=64k" };
         int ingressStreamId = 1001;
         String responseChannel = "aeron:ipc?term-length=64k";
         int responseStreamId = 2001;
@@ -189,7 +189,22 @@ public final class ClientLink implements Agent, AutoCloseable
 
         public Settings ingressChannel(final String channel)
         {
-            this.ingressChannel = channel;
+            this.ingressChannels = new String[]{ channel };
+            return this;
+        }
+
+        /**
+         * Several ingress channels (several Gateways of one shard, same stream id): sessions are spread over them
+         * round robin, and a session that resumes does so through the next one, so a lost Gateway costs its clients
+         * a resumption through another.
+         */
+        public Settings ingressChannels(final String... channels)
+        {
+            if (null == channels || 0 == channels.length)
+            {
+                throw new IllegalArgumentException("at least one ingress channel");
+            }
+            this.ingressChannels = channels.clone();
             return this;
         }
 
@@ -274,7 +289,8 @@ public final class ClientLink implements Agent, AutoCloseable
 
     private final Aeron aeron;
     private final Settings settings;
-    private final String ingressChannel;
+    private final String[] ingressChannels;
+    private int nextIngressChannel;
     private final NanoClock clock;
     private final SecureRandom correlationIds = new SecureRandom();
     private final UnsafeBuffer counterValues = new UnsafeBuffer(
@@ -301,7 +317,11 @@ public final class ClientLink implements Agent, AutoCloseable
         this.aeron = aeron;
         this.settings = settings;
         this.clock = settings.clock;
-        this.ingressChannel = UdpChannels.withTermLength(settings.ingressChannel, DEFAULT_INGRESS_TERM_LENGTH);
+        this.ingressChannels = new String[settings.ingressChannels.length];
+        for (int i = 0; i < ingressChannels.length; i++)
+        {
+            ingressChannels[i] = UdpChannels.withTermLength(settings.ingressChannels[i], DEFAULT_INGRESS_TERM_LENGTH);
+        }
         this.jitterState = correlationIds.nextLong() | 1L;
         this.assembler = new BoundedFragmentAssembler(
             responseAdapter,
@@ -348,7 +368,9 @@ public final class ClientLink implements Agent, AutoCloseable
         session.connectStartNs = now;
         session.nextHelloNs = now;
         session.deadlineNs = now + settings.connectTimeoutNs;
-        session.registrationId = aeron.asyncAddExclusivePublication(ingressChannel, settings.ingressStreamId);
+        session.ingressChannelIndex = nextIngressChannel;
+        nextIngressChannel = (nextIngressChannel + 1) % ingressChannels.length;
+        openIngress(session, now);
         sessionByCorrelation.put(session.correlationId, session);
         sessions.add(session);
         return session;
@@ -359,7 +381,15 @@ public final class ClientLink implements Agent, AutoCloseable
      */
     public String ingressChannel()
     {
-        return ingressChannel;
+        return ingressChannels[0];
+    }
+
+    /**
+     * @return the ingress channel the session publishes on now (one of several Gateways').
+     */
+    public String ingressChannel(final ClientSession session)
+    {
+        return ingressChannels[session.ingressChannelIndex];
     }
 
     @Override
@@ -560,6 +590,10 @@ public final class ClientLink implements Agent, AutoCloseable
             giveUp(session);
             return 1;
         }
+        if (rotateIfUnreachable(session) > 0)
+        {
+            return 1;
+        }
         if (null != session.publication && nowNs - session.nextHelloNs >= 0 && session.publication.isConnected() &&
             null != helloResponseChannel() &&
             session.sendHello(helloResponseChannel, settings.responseStreamId, nowNs))
@@ -632,7 +666,8 @@ public final class ClientLink implements Agent, AutoCloseable
         unbindImage(session);
         CloseHelper.quietClose(session.publication);
         session.publication = null;
-        session.registrationId = aeron.asyncAddExclusivePublication(ingressChannel, settings.ingressStreamId);
+        session.ingressChannelIndex = (session.ingressChannelIndex + 1) % ingressChannels.length; // the next Gateway
+        openIngress(session, nowNs);
         session.rejectReason = -1;
         session.deadlineNs = nowNs + settings.resumeTimeoutNs;
         session.helloBackoffNs = settings.resumeBackoffInitialNs;
@@ -660,7 +695,7 @@ public final class ClientLink implements Agent, AutoCloseable
         if (publication.isClosed())
         {
             session.publication = null;
-            session.registrationId = aeron.asyncAddExclusivePublication(ingressChannel, settings.ingressStreamId);
+            openIngress(session, nowNs);
             return restartHello(session);
         }
         if (!publication.isConnected())
@@ -679,6 +714,34 @@ public final class ClientLink implements Agent, AutoCloseable
             session.lastHelloNs = nowNs;
             session.resendBackoffNs = Math.min(settings.resumeBackoffMaxNs, session.resendBackoffNs << 1);
             session.helloResendAfterNs = upperHalfJitter(session.resendBackoffNs);
+            return 1;
+        }
+        return 0;
+    }
+
+    /**
+     * Open the session's ingress publication on its current ingress channel.
+     */
+    private void openIngress(final ClientSession session, final long nowNs)
+    {
+        session.registrationId = aeron.asyncAddExclusivePublication(
+            ingressChannels[session.ingressChannelIndex], settings.ingressStreamId);
+        session.ingressSinceNs = nowNs;
+    }
+
+    /**
+     * A resuming session whose ingress publication found no subscriber for twice the initial resume backoff tries the
+     * next ingress channel (that Gateway may be gone too).
+     */
+    private int rotateIfUnreachable(final ClientSession session)
+    {
+        if (session.resuming && ingressChannels.length > 1 && null != session.publication &&
+            !session.publication.isConnected() && nowNs - session.ingressSinceNs > 2 * settings.resumeBackoffInitialNs)
+        {
+            CloseHelper.quietClose(session.publication);
+            session.publication = null;
+            session.ingressChannelIndex = (session.ingressChannelIndex + 1) % ingressChannels.length;
+            openIngress(session, nowNs);
             return 1;
         }
         return 0;

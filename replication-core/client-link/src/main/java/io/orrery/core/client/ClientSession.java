@@ -94,6 +94,14 @@ public final class ClientSession
 
     State state = State.CONNECTING;
     long registrationId;
+    /**
+     * Index of the link's ingress channel (Gateway) the session publishes on.
+     */
+    int ingressChannelIndex;
+    /**
+     * When the current ingress publication was asked for.
+     */
+    long ingressSinceNs;
     ExclusivePublication publication;
     int imageSessionId;
     Image responseImage;

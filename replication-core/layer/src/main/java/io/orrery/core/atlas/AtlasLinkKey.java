@@ -3,11 +3,7 @@
  */
 package io.orrery.core.atlas;
 
-import javax.crypto.Mac;
-import javax.crypto.ShortBufferException;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
+import io.orrery.core.common.LinkKey;
 
 /**
  * The key of the Atlas link's challenge-response ({@link AtlasLinkAuthenticator}): a dedicated key derived from the
@@ -30,7 +26,7 @@ import java.security.GeneralSecurityException;
  *  |  ...          |             Nonce, 16 bytes          ...      |
  *  +---------------+-----------------------------------------------+
  * </pre>
- * Not thread safe: one instance per thread. Used on the handshake path only.
+ * The HMAC is {@link LinkKey}'s. Not thread safe: one instance per thread. Used on the handshake path only.
  */
 public final class AtlasLinkKey
 {
@@ -38,8 +34,8 @@ public final class AtlasLinkKey
      * Key domain of the Atlas link.
      */
     public static final String DOMAIN = "orrery-atlas-link-v1";
-    public static final int NONCE_LENGTH = 16;
-    public static final int MAC_LENGTH = 32;
+    public static final int NONCE_LENGTH = LinkKey.NONCE_LENGTH;
+    public static final int MAC_LENGTH = LinkKey.MAC_LENGTH;
     /**
      * The layer proves itself to Atlas (on the command stream).
      */
@@ -49,11 +45,7 @@ public final class AtlasLinkKey
      */
     public static final byte ROLE_ATLAS = 2;
 
-    private static final int INPUT_LENGTH = 1 + 4 + 4 + NONCE_LENGTH;
-
-    private final Mac mac;
-    private final byte[] input = new byte[INPUT_LENGTH];
-    private final byte[] expected = new byte[MAC_LENGTH];
+    private final LinkKey key;
 
     /**
      * @param tokenSecret the shard's token secret (at least 16 bytes).
@@ -64,17 +56,7 @@ public final class AtlasLinkKey
         {
             throw new IllegalArgumentException("Atlas link: the token secret must be at least 16 bytes");
         }
-        try
-        {
-            mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(tokenSecret, "HmacSHA256"));
-            final byte[] derived = mac.doFinal(DOMAIN.getBytes(StandardCharsets.US_ASCII));
-            mac.init(new SecretKeySpec(derived, "HmacSHA256"));
-        }
-        catch (final GeneralSecurityException ex)
-        {
-            throw new IllegalStateException("HmacSHA256 unavailable", ex);
-        }
+        key = new LinkKey(tokenSecret, DOMAIN);
     }
 
     /**
@@ -94,19 +76,7 @@ public final class AtlasLinkKey
         final byte[] out,
         final int outOffset)
     {
-        input[0] = role;
-        putInt(input, 1, proverSessionId);
-        putInt(input, 5, challengerSessionId);
-        System.arraycopy(nonce, 0, input, 9, NONCE_LENGTH);
-        mac.update(input, 0, INPUT_LENGTH);
-        try
-        {
-            mac.doFinal(out, outOffset);
-        }
-        catch (final ShortBufferException ex)
-        {
-            throw new IllegalStateException(ex);
-        }
+        key.prove(role, proverSessionId, challengerSessionId, nonce, out, outOffset);
     }
 
     /**
@@ -121,20 +91,6 @@ public final class AtlasLinkKey
         final byte[] nonce,
         final byte[] proof)
     {
-        prove(role, proverSessionId, challengerSessionId, nonce, expected, 0);
-        int diff = 0;
-        for (int i = 0; i < MAC_LENGTH; i++)
-        {
-            diff |= expected[i] ^ proof[i];
-        }
-        return 0 == diff;
-    }
-
-    private static void putInt(final byte[] dst, final int offset, final int value)
-    {
-        dst[offset] = (byte)value;
-        dst[offset + 1] = (byte)(value >>> 8);
-        dst[offset + 2] = (byte)(value >>> 16);
-        dst[offset + 3] = (byte)(value >>> 24);
+        return key.verify(role, proverSessionId, challengerSessionId, nonce, proof);
     }
 }

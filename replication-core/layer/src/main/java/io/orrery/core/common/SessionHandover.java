@@ -6,21 +6,31 @@ package io.orrery.core.common;
 import io.aeron.ExclusivePublication;
 
 /**
- * A session's egress publication and identity, handed from the Gateway to the Replicant once the session is
- * welcomed: from then on the Replicant is the publication's only writer and closes it.
+ * A session's egress and identity, handed from a Gateway to the Replicant once the session is welcomed: from then on
+ * the Replicant is the egress's only writer and closes it. The egress is the session's own publication (the Gateway in
+ * the layer's process) or its view of a remote Gateway's link.
  * <p>
- * Threading: created on the Gateway's thread, passed through a one-to-one queue, read on the Replicant's.
+ * Threading: created on the Gateway's (or the Gateway link's) thread, passed through a one-to-one queue, read on the
+ * Replicant's.
  */
 public final class SessionHandover
 {
     public final long sessionId;
     public final long playerEntityId;
-    public final ExclusivePublication publication;
+    public final ClientEgress egress;
 
-    public SessionHandover(final long sessionId, final long playerEntityId, final ExclusivePublication publication)
+    public SessionHandover(final long sessionId, final long playerEntityId, final ClientEgress egress)
     {
         this.sessionId = sessionId;
         this.playerEntityId = playerEntityId;
-        this.publication = publication;
+        this.egress = egress;
+    }
+
+    /**
+     * A session of the Gateway in the layer's process: the Replicant writes its publication directly.
+     */
+    public SessionHandover(final long sessionId, final long playerEntityId, final ExclusivePublication publication)
+    {
+        this(sessionId, playerEntityId, new PublicationClientEgress(publication));
     }
 }

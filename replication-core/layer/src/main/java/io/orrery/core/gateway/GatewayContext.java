@@ -3,6 +3,7 @@
  */
 package io.orrery.core.gateway;
 
+import io.orrery.core.gateway.link.GatewayLinkSettings;
 import io.orrery.core.ingress.IngressLimits;
 
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,7 @@ public final class GatewayContext
         Long.getLong(SESSION_TIMEOUT_MS_PROP, SESSION_TIMEOUT_MS_DEFAULT));
     private int maxInputRateHz = Integer.getInteger(MAX_INPUT_RATE_HZ_PROP, MAX_INPUT_RATE_HZ_DEFAULT);
     private IngressLimits clientIngressLimits = IngressLimits.forClients();
+    private final GatewayLinkSettings gatewayLink = new GatewayLinkSettings();
 
     /**
      * Validate the settings. Idempotent.
@@ -66,6 +68,10 @@ public final class GatewayContext
             throw new IllegalArgumentException("egressTermLength must be a power of two >= 64 KiB");
         }
         clientIngressLimits.validate("clientIngressLimits");
+        if (null != gatewayLink.channel())
+        {
+            gatewayLink.validate();
+        }
         isConcluded = true;
         return this;
     }
@@ -176,5 +182,14 @@ public final class GatewayContext
     {
         this.clientIngressLimits = clientIngressLimits;
         return this;
+    }
+
+    /**
+     * The link to Gateways running as their own processes (none unless its channel is set): the layer listens on
+     * its channel, authenticates each Gateway and serves its sessions besides those of its own client ingress.
+     */
+    public GatewayLinkSettings gatewayLink()
+    {
+        return gatewayLink;
     }
 }

@@ -5,7 +5,8 @@ package io.orrery.core.replicant;
 
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
-import io.orrery.link.Publications;
+import io.orrery.core.common.ClientEgress;
+import io.orrery.core.common.PublicationClientEgress;
 import io.orrery.wire.CompactUpdates;
 import io.orrery.wire.codec.DespawnReason;
 import io.orrery.wire.codec.DisconnectEncoder;
@@ -83,7 +84,7 @@ public final class ClientEgressProxy implements ObserverEgress
     {
         final long sessionId;
         final long playerEntityId;
-        final ExclusivePublication publication;
+        final ClientEgress egress;
         final CompactBaselines baselines = new CompactBaselines();
         long laggingSinceNs;
         long lastSentNs;
@@ -96,16 +97,25 @@ public final class ClientEgressProxy implements ObserverEgress
         /**
          * @param sessionId      the observer id given to the interest engine.
          * @param playerEntityId the entity the observer follows.
-         * @param publication    the client's egress publication, owned by this observer from now on.
+         * @param egress         the client's egress, owned by this observer from now on.
          * @param nowNs          clock at creation.
          */
-        public ClientObserver(final long sessionId, final long playerEntityId, final ExclusivePublication publication,
+        public ClientObserver(final long sessionId, final long playerEntityId, final ClientEgress egress,
             final long nowNs)
         {
             this.sessionId = sessionId;
             this.playerEntityId = playerEntityId;
-            this.publication = publication;
+            this.egress = egress;
             this.lastSentNs = nowNs;
+        }
+
+        /**
+         * An observer writing the client's own egress publication, owned by this observer from now on.
+         */
+        public ClientObserver(final long sessionId, final long playerEntityId, final ExclusivePublication publication,
+            final long nowNs)
+        {
+            this(sessionId, playerEntityId, new PublicationClientEgress(publication), nowNs);
         }
 
         public long sessionId()
@@ -296,7 +306,7 @@ public final class ClientEgressProxy implements ObserverEgress
             return 0;
         }
 
-        final long window = observer.publication.isConnected() ? observer.publication.availableWindow() : 0;
+        final long window = observer.egress.isConnected() ? observer.egress.availableWindow() : 0;
         if (window < Math.min(budgetBytesPerTick, MIN_WINDOW_BYTES))
         {
             if (0 == observer.laggingSinceNs)
@@ -585,7 +595,7 @@ public final class ClientEgressProxy implements ObserverEgress
             .timeDilationPerMille(perMille)
             .serverId(serverId);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + timeDilationEncoder.encodedLength();
-        if (Publications.offer(observer.publication, messageBuffer, 0, length) > 0)
+        if (observer.egress.offer(messageBuffer, 0, length) > 0)
         {
             observer.timeDilationSentPerMille = perMille;
             observer.bytesSent += length;
@@ -604,7 +614,7 @@ public final class ClientEgressProxy implements ObserverEgress
             heartbeatEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
                 .sessionId(observer.sessionId)
                 .timestampNs(nowNs);
-            if (Publications.offer(observer.publication,
+            if (observer.egress.offer(
                 messageBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength()) > 0)
             {
                 observer.lastSentNs = nowNs;
@@ -620,7 +630,7 @@ public final class ClientEgressProxy implements ObserverEgress
         disconnectEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
             .sessionId(observer.sessionId)
             .reason(reason);
-        Publications.offer(observer.publication,
+        observer.egress.offer(
             messageBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + disconnectEncoder.encodedLength());
     }
 
@@ -632,7 +642,7 @@ public final class ClientEgressProxy implements ObserverEgress
      */
     public long forward(final ClientObserver observer, final DirectBuffer buffer, final int offset, final int length)
     {
-        return Publications.offer(observer.publication, buffer, offset, length);
+        return observer.egress.offer(buffer, offset, length);
     }
 
     public long bytesOut()
@@ -720,10 +730,10 @@ public final class ClientEgressProxy implements ObserverEgress
     private boolean offer(final DirectBuffer buffer, final int length)
     {
         final ClientObserver observer = current;
-        final long positionBefore = observer.publication.position();
+        final long positionBefore = observer.egress.position();
         final NanoClock profileClock = this.profileClock;
         final long offerStartNs = null == profileClock ? 0 : profileClock.nanoTime();
-        final long result = Publications.offer(observer.publication, buffer, 0, length);
+        final long result = observer.egress.offer(buffer, 0, length);
         if (null != profileClock)
         {
             offerNs += profileClock.nanoTime() - offerStartNs;

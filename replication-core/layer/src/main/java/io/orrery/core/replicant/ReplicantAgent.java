@@ -295,12 +295,12 @@ public final class ReplicantAgent implements Agent
         {
             final ClientEgressProxy.ClientObserver observer = observers.get(i);
             egress.disconnect(observer, DisconnectReason.shutdown);
-            CloseHelper.quietClose(observer.publication);
+            CloseHelper.quietClose(observer.egress);
         }
         SessionHandover handover;
         while (null != (handover = handovers.poll()))
         {
-            CloseHelper.quietClose(handover.publication);
+            CloseHelper.quietClose(handover.egress);
         }
         authority.onClose();
         closePersistence();
@@ -394,7 +394,7 @@ public final class ReplicantAgent implements Agent
         for (int i = 0, size = observers.size(); i < size; i++)
         {
             final ClientEgressProxy.ClientObserver observer = observers.get(i);
-            if (observer.publication.isConnected() && observer.publication.availableWindow() < minWindow)
+            if (observer.egress.isConnected() && observer.egress.availableWindow() < minWindow)
             {
                 return false;
             }
@@ -428,7 +428,7 @@ public final class ReplicantAgent implements Agent
         {
             workCount++;
             final ClientEgressProxy.ClientObserver observer = new ClientEgressProxy.ClientObserver(
-                handover.sessionId, handover.playerEntityId, handover.publication, nowNs);
+                handover.sessionId, handover.playerEntityId, handover.egress, nowNs);
             authority.onPlayerJoined(handover.playerEntityId, nowNs, store);
             if (null != inventoryBackend)
             {
@@ -444,7 +444,7 @@ public final class ReplicantAgent implements Agent
             {
                 counters[OrreryCounter.ERRORS.id()].incrementOrdered();
                 egress.disconnect(observer, DisconnectReason.shutdown);
-                CloseHelper.quietClose(observer.publication);
+                CloseHelper.quietClose(observer.egress);
                 authority.onPlayerLeft(handover.playerEntityId, nowNs, store);
                 noticeGateway(handover.sessionId, DisconnectReason.shutdown);
                 continue;
@@ -588,7 +588,7 @@ public final class ReplicantAgent implements Agent
             observers.set(index, observers.get(last));
             observers.remove(last);
         }
-        CloseHelper.quietClose(observer.publication);
+        CloseHelper.quietClose(observer.egress);
 
         for (int i = 0, size = observers.size(); i < size; i++)
         {

@@ -117,6 +117,7 @@ public final class LayerMetrics
             case ADMISSION_CLOSED:
             case ATLAS_SILENT_MS:
             case HANDOFFS_WAITING:
+            case GATEWAY_LINK_SESSIONS:
                 return true;
 
             default:

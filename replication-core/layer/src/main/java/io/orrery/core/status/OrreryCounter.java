@@ -115,7 +115,17 @@ public enum OrreryCounter
     SERVER_VIEW_BYTES_OUT(88, "bytes of read-only view messages sent to game servers (compact or legacy encoding)"),
     SERVER_VIEW_MESSAGES_OUT(89, "read-only view messages sent to game servers"),
     SPAWN_DEFERRALS(90,
-        "entity spawns deferred by snapshot pacing (a client's egress window or the layer's snapshot bytes per tick)");
+        "entity spawns deferred by snapshot pacing (a client's egress window or the layer's snapshot bytes per tick)"),
+    GATEWAY_LINKS_ACCEPTED(91, "remote Gateways whose link proof verified"),
+    GATEWAY_LINKS_LOST(92, "remote Gateways lost (image gone or silent): their sessions ended"),
+    GATEWAY_LINK_UNAUTHENTICATED(93,
+        "Gateway link messages dropped: their Gateway has not proven the link key (or the hello was shed)"),
+    GATEWAY_LINK_PROOFS_FAILED(94, "Gateway link proofs that failed: link refused"),
+    GATEWAY_LINK_MESSAGES_REFUSED(95,
+        "Gateway link messages refused: malformed, or for a session that is not the sender's"),
+    GATEWAY_LINK_SESSIONS(96, "client sessions held through remote Gateways"),
+    GATEWAY_RELAY_FAILURES(97,
+        "frames a Gateway could not copy into a client publication (the session ended) or for unknown sessions");
 
     /**
      * Aeron counter type id of every Orrery system counter.

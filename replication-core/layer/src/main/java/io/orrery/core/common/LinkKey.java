@@ -1,0 +1,129 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.common;
+
+import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+
+/**
+ * The key of a link's challenge-response between two of the layer's processes (the Atlas link, the Gateway link): a
+ * dedicated key derived from a secret for one link, {@code K = HMAC-SHA256(secret, domain)}, so that no proof of one
+ * link verifies on another and no token ever verifies as a proof.
+ * <p>
+ * A proof is {@code HMAC-SHA256(K, role | proverSessionId | challengerSessionId | nonce)}: the prover's role (one
+ * side's proof is never the other side's), the Aeron session id of the prover's publication (the image being
+ * authenticated), that of the challenger's publication and the challenger's 16-byte nonce. Layout of the MAC input
+ * (25 bytes, little endian):
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------+-----------------------------------------------+
+ *  |     Role      |          Prover Session Id (int32)   ...      |
+ *  +---------------+-----------------------------------------------+
+ *  |  ...          |        Challenger Session Id (int32) ...      |
+ *  +---------------+-----------------------------------------------+
+ *  |  ...          |             Nonce, 16 bytes          ...      |
+ *  +---------------+-----------------------------------------------+
+ * </pre>
+ * Not thread safe: one instance per thread. Used on the handshake path only.
+ */
+public final class LinkKey
+{
+    public static final int NONCE_LENGTH = 16;
+    public static final int MAC_LENGTH = 32;
+
+    private static final int INPUT_LENGTH = 1 + 4 + 4 + NONCE_LENGTH;
+
+    private final Mac mac;
+    private final byte[] input = new byte[INPUT_LENGTH];
+    private final byte[] expected = new byte[MAC_LENGTH];
+
+    /**
+     * @param secret the secret the key is derived from (at least 16 bytes).
+     * @param domain the link's key domain, e.g. {@code "orrery-atlas-link-v1"}.
+     */
+    public LinkKey(final byte[] secret, final String domain)
+    {
+        if (null == secret || secret.length < 16)
+        {
+            throw new IllegalArgumentException(domain + ": the secret must be at least 16 bytes");
+        }
+        try
+        {
+            mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            final byte[] derived = mac.doFinal(domain.getBytes(StandardCharsets.US_ASCII));
+            mac.init(new SecretKeySpec(derived, "HmacSHA256"));
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalStateException("HmacSHA256 unavailable", ex);
+        }
+    }
+
+    /**
+     * Computes a proof.
+     *
+     * @param role                who proves.
+     * @param proverSessionId     Aeron session id of the prover's publication.
+     * @param challengerSessionId Aeron session id of the challenger's publication.
+     * @param nonce               the challenger's nonce ({@link #NONCE_LENGTH} bytes).
+     * @param out                 receives the {@link #MAC_LENGTH} bytes of the proof at {@code outOffset}.
+     * @param outOffset           where in {@code out}.
+     */
+    public void prove(
+        final byte role,
+        final int proverSessionId,
+        final int challengerSessionId,
+        final byte[] nonce,
+        final byte[] out,
+        final int outOffset)
+    {
+        input[0] = role;
+        putInt(input, 1, proverSessionId);
+        putInt(input, 5, challengerSessionId);
+        System.arraycopy(nonce, 0, input, 9, NONCE_LENGTH);
+        mac.update(input, 0, INPUT_LENGTH);
+        try
+        {
+            mac.doFinal(out, outOffset);
+        }
+        catch (final ShortBufferException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /**
+     * Checks a proof in constant time with respect to its bytes.
+     *
+     * @return whether {@code proof} is the proof of these inputs.
+     */
+    public boolean verify(
+        final byte role,
+        final int proverSessionId,
+        final int challengerSessionId,
+        final byte[] nonce,
+        final byte[] proof)
+    {
+        prove(role, proverSessionId, challengerSessionId, nonce, expected, 0);
+        int diff = 0;
+        for (int i = 0; i < MAC_LENGTH; i++)
+        {
+            diff |= expected[i] ^ proof[i];
+        }
+        return 0 == diff;
+    }
+
+    private static void putInt(final byte[] dst, final int offset, final int value)
+    {
+        dst[offset] = (byte)value;
+        dst[offset + 1] = (byte)(value >>> 8);
+        dst[offset + 2] = (byte)(value >>> 16);
+        dst[offset + 3] = (byte)(value >>> 24);
+    }
+}

@@ -1,0 +1,688 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.gateway.link;
+
+import io.aeron.Aeron;
+import io.aeron.Counter;
+import io.aeron.Image;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.exceptions.RegistrationException;
+import io.aeron.logbuffer.ControlledFragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.orrery.core.common.LinkKey;
+import io.orrery.core.common.GatewayRing;
+import io.orrery.core.common.SessionHandover;
+import io.orrery.core.ingress.IngressLimits;
+import io.orrery.core.ingress.ResponseChannels;
+import io.orrery.core.status.OrreryCounter;
+import io.orrery.link.BoundedFragmentAssembler;
+import io.orrery.wire.MessageValidator;
+import io.orrery.wire.codec.DisconnectEncoder;
+import io.orrery.wire.codec.DisconnectReason;
+import io.orrery.wire.codec.PlayerInputDecoder;
+import io.orrery.wire.codec.StowRequestDecoder;
+import io.orrery.wire.codec.UnstowRequestDecoder;
+import io.orrery.wire.gatewaylink.ClientMessageDecoder;
+import io.orrery.wire.gatewaylink.GatewayChallengeEncoder;
+import io.orrery.wire.gatewaylink.GatewayHelloDecoder;
+import io.orrery.wire.gatewaylink.GatewayProofDecoder;
+import io.orrery.wire.gatewaylink.GatewayWelcomeEncoder;
+import io.orrery.wire.gatewaylink.MessageHeaderDecoder;
+import io.orrery.wire.gatewaylink.MessageHeaderEncoder;
+import io.orrery.wire.gatewaylink.SessionClosedDecoder;
+import io.orrery.wire.gatewaylink.SessionEndedEncoder;
+import io.orrery.wire.gatewaylink.SessionOpenedDecoder;
+import io.orrery.wire.gatewaylink.SessionWindowsDecoder;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.agrona.concurrent.status.AtomicCounter;
+
+import java.nio.ByteOrder;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The layer's end of the Gateway link: Gateways running as their own processes publish to the channel the layer
+ * listens on ({@link GatewayLinkSettings#channel()}); this agent authenticates each of them and turns what they send
+ * into what the in-process Gateway gives the Replicant (the same ring and hand-over queue), so the Replicant serves
+ * their sessions as its own.
+ * <ol>
+ *   <li>{@code GatewayHello(gatewayId, response channel and stream, the Gateway's nonce)} from a new image: the layer
+ *   opens a publication to the response channel (rebuilt from the allow-list, {@link ResponseChannels}) and sends
+ *   {@code GatewayChallenge(the image's session id, a fresh nonce)}, again every {@link #CHALLENGE_INTERVAL_NS}.</li>
+ *   <li>{@code GatewayProof(HMAC(K, gateway | its session id | the layer publication's session id | nonce))}, compared
+ *   in constant time ({@link GatewayLinkKey}): the link is accepted and the layer proves itself in
+ *   {@code GatewayWelcome} (HMAC over the Gateway's nonce), with the tick rate and bandwidth the Gateway announces to
+ *   its clients. A failed proof refuses the image for as long as it lives, counted and logged.</li>
+ * </ol>
+ * Until a link is accepted, anything but the hello and the proof is dropped and counted
+ * ({@link OrreryCounter#GATEWAY_LINK_UNAUTHENTICATED}); what a peer that never proves itself can make the layer hold is
+ * bounded: at most {@link #MAX_PENDING_LINKS} links in handshake (each with one publication of
+ * {@link GatewayLinkSettings#termLength()}, dropped after {@link #HANDSHAKE_TIMEOUT_NS}) and {@link #MAX_LINKS} in
+ * all; further hellos are dropped and counted; reassembly is bounded ({@link BoundedFragmentAssembler}).
+ * <p>
+ * From an accepted Gateway: {@code SessionOpened} becomes a {@link SessionHandover} with a {@link RemoteClientEgress};
+ * {@code ClientMessage} (a PlayerInput, StowRequest or UnstowRequest, validated again, for a session of that Gateway
+ * only) goes on the ring stamped with this agent's clock (where the layer's input residence starts);
+ * {@code SessionClosed} becomes a Disconnect notice; {@code SessionWindows} updates the sessions' windows and is the
+ * Gateway's heartbeat. A Gateway whose image goes or that is silent for {@link GatewayLinkSettings#timeoutNs()} is
+ * lost: its sessions end (their players leave, and resume through another Gateway), the rest of the shard runs on.
+ * <p>
+ * Threading: single threaded agent. It must run on the thread of the in-process Gateway (both write the one-to-one
+ * ring and queue to the Replicant): the layer composes them. Zero allocation per client message; a session opened,
+ * a link and its handshake allocate (control path).
+ */
+public final class GatewayLinkAgent implements Agent
+{
+    /**
+     * Links tracked at most (in handshake, accepted, refused or lost).
+     */
+    public static final int MAX_LINKS = 64;
+    /**
+     * Links in handshake at most; further hellos are shed.
+     */
+    public static final int MAX_PENDING_LINKS = 8;
+    /**
+     * A link must be accepted within this time of its hello, or it is dropped.
+     */
+    public static final long HANDSHAKE_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(5);
+    /**
+     * How often an unanswered challenge is sent again.
+     */
+    public static final long CHALLENGE_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * A lost link's publication is closed this long after its sessions were ended, once the Replicant no longer
+     * writes them.
+     */
+    public static final long LOST_LINGER_NS = TimeUnit.SECONDS.toNanos(5);
+    /**
+     * Longest message read from a Gateway.
+     */
+    public static final int MAX_MESSAGE_LENGTH = 64 * 1024 + 64;
+    static final int FRAGMENT_LIMIT = 1024;
+    static final long HOUSEKEEPING_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
+
+    private final Aeron aeron;
+    private final NanoClock clock;
+    private final GatewayLinkSettings settings;
+    private final IngressLimits limits;
+    private final int tickRateHz;
+    private final int bandwidthBytesPerTick;
+    private final int maxSessions;
+    private final Counter[] counters;
+    private final RingBuffer toReplicant;
+    private final OneToOneConcurrentArrayQueue<SessionHandover> handovers;
+    private final Consumer<String> log;
+    private final LinkKey key;
+    private final Subscription subscription;
+    private final BoundedFragmentAssembler assembler;
+    private final SecureRandom random = new SecureRandom();
+    private final Int2ObjectHashMap<GatewayLink> linkByImage = new Int2ObjectHashMap<>();
+    private final ArrayList<GatewayLink> links = new ArrayList<>();
+    private final Long2ObjectHashMap<RemoteClientEgress> sessions = new Long2ObjectHashMap<>();
+
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final GatewayHelloDecoder helloDecoder = new GatewayHelloDecoder();
+    private final GatewayProofDecoder proofDecoder = new GatewayProofDecoder();
+    private final SessionOpenedDecoder openedDecoder = new SessionOpenedDecoder();
+    private final SessionClosedDecoder closedDecoder = new SessionClosedDecoder();
+    private final SessionWindowsDecoder windowsDecoder = new SessionWindowsDecoder();
+    private final io.orrery.wire.codec.MessageHeaderDecoder clientHeaderDecoder =
+        new io.orrery.wire.codec.MessageHeaderDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final GatewayChallengeEncoder challengeEncoder = new GatewayChallengeEncoder();
+    private final GatewayWelcomeEncoder welcomeEncoder = new GatewayWelcomeEncoder();
+    private final SessionEndedEncoder endedEncoder = new SessionEndedEncoder();
+    private final io.orrery.wire.codec.MessageHeaderEncoder clientHeaderEncoder =
+        new io.orrery.wire.codec.MessageHeaderEncoder();
+    private final DisconnectEncoder disconnectEncoder = new DisconnectEncoder();
+    private final UnsafeBuffer sendBuffer = new UnsafeBuffer(new byte[256]);
+    private final byte[] mac = new byte[LinkKey.MAC_LENGTH];
+    private long nowNs;
+    private long nextHousekeepingNs;
+
+    /**
+     * @param aeron                 the layer's Aeron client.
+     * @param clock                 the layer's duty-cycle clock.
+     * @param settings              the link's settings.
+     * @param linkSecret            secret the link key is derived from ({@link GatewayLinkKey}).
+     * @param tickRateHz            the Replicant's tick rate, announced to Gateways.
+     * @param bandwidthBytesPerTick the Replicant's per-client bandwidth, announced to Gateways.
+     * @param maxSessions           sessions the Replicant serves at most (with the in-process Gateway's).
+     * @param counters              the layer's system counters.
+     * @param toReplicant           the ring to the Replicant (the in-process Gateway's, written on its thread).
+     * @param handovers             the hand-over queue to the Replicant (likewise).
+     * @param log                   where link events go (a Gateway linked, lost, refused).
+     */
+    public GatewayLinkAgent(
+        final Aeron aeron,
+        final NanoClock clock,
+        final GatewayLinkSettings settings,
+        final byte[] linkSecret,
+        final int tickRateHz,
+        final int bandwidthBytesPerTick,
+        final int maxSessions,
+        final Counter[] counters,
+        final RingBuffer toReplicant,
+        final OneToOneConcurrentArrayQueue<SessionHandover> handovers,
+        final Consumer<String> log)
+    {
+        this.aeron = aeron;
+        this.clock = clock;
+        this.settings = settings;
+        this.limits = settings.limits();
+        this.tickRateHz = tickRateHz;
+        this.bandwidthBytesPerTick = bandwidthBytesPerTick;
+        this.maxSessions = maxSessions;
+        this.counters = counters;
+        this.toReplicant = toReplicant;
+        this.handovers = handovers;
+        this.log = log;
+        this.key = GatewayLinkKey.newKey(linkSecret);
+        final AtomicCounter refused = counters[OrreryCounter.GATEWAY_LINK_MESSAGES_REFUSED.id()];
+        this.assembler = new BoundedFragmentAssembler(
+            this::onMessage, MAX_MESSAGE_LENGTH, limits.maxTermLength(), limits.maxReassemblies(),
+            refused, refused, refused);
+        this.subscription = aeron.addSubscription(
+            settings.channel(), settings.streamId(), assembler::refuseOversizedImage, (image) -> {});
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "orrery-gateway-link";
+    }
+
+    @Override
+    public int doWork()
+    {
+        nowNs = clock.nanoTime();
+        int workCount = subscription.controlledPoll(assembler, FRAGMENT_LIMIT);
+        if (nowNs >= nextHousekeepingNs)
+        {
+            nextHousekeepingNs = nowNs + HOUSEKEEPING_INTERVAL_NS;
+            workCount += housekeeping();
+        }
+        return workCount;
+    }
+
+    @Override
+    public void onClose()
+    {
+        for (int i = 0, size = links.size(); i < size; i++)
+        {
+            final GatewayLink link = links.get(i);
+            link.markLost(nowNs);
+            if (null != link.publication())
+            {
+                CloseHelper.quietClose(link.publication());
+            }
+        }
+        CloseHelper.quietClose(subscription);
+    }
+
+    /**
+     * @return Gateways linked now.
+     */
+    public int acceptedLinkCount()
+    {
+        int count = 0;
+        for (int i = 0, size = links.size(); i < size; i++)
+        {
+            count += GatewayLink.State.ACCEPTED == links.get(i).state ? 1 : 0;
+        }
+        return count;
+    }
+
+    /**
+     * @return links tracked now (handshake, accepted, refused, lost): bounded by {@link #MAX_LINKS}.
+     */
+    public int linkCount()
+    {
+        return links.size();
+    }
+
+    /**
+     * @return client sessions held through remote Gateways.
+     */
+    public int sessionCount()
+    {
+        return sessions.size();
+    }
+
+    private ControlledFragmentHandler.Action onMessage(
+        final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        final GatewayLink link = linkByImage.get(header.sessionId());
+        final int blockLength = LinkFraming.blockLength(headerDecoder, buffer, offset, length);
+        if (blockLength < 0)
+        {
+            return refuse();
+        }
+        final int templateId = headerDecoder.templateId();
+
+        if (null == link || GatewayLink.State.ACCEPTED != link.state)
+        {
+            if (GatewayHelloDecoder.TEMPLATE_ID == templateId && null == link)
+            {
+                onHello(buffer, offset, length, blockLength, header.sessionId());
+            }
+            else if (GatewayProofDecoder.TEMPLATE_ID == templateId && null != link &&
+                GatewayLink.State.PROVING == link.state && blockLength >= GatewayProofDecoder.BLOCK_LENGTH)
+            {
+                onProof(link, buffer, offset);
+            }
+            else
+            {
+                counters[OrreryCounter.GATEWAY_LINK_UNAUTHENTICATED.id()].incrementOrdered();
+            }
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+
+        link.lastHeardNs = nowNs;
+        switch (templateId)
+        {
+            case ClientMessageDecoder.TEMPLATE_ID:
+                return onClientMessage(link, buffer, offset, length, blockLength);
+
+            case SessionWindowsDecoder.TEMPLATE_ID:
+                return onWindows(link, buffer, offset, length, blockLength);
+
+            case SessionOpenedDecoder.TEMPLATE_ID:
+                if (blockLength < SessionOpenedDecoder.BLOCK_LENGTH)
+                {
+                    return refuse();
+                }
+                openedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                onSessionOpened(link, openedDecoder.sessionId(), openedDecoder.playerEntityId(),
+                    openedDecoder.maxPayloadLength(), openedDecoder.window());
+                return ControlledFragmentHandler.Action.CONTINUE;
+
+            case SessionClosedDecoder.TEMPLATE_ID:
+                if (blockLength < SessionClosedDecoder.BLOCK_LENGTH)
+                {
+                    return refuse();
+                }
+                closedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                return onSessionClosed(link, closedDecoder.sessionId(), closedDecoder.reason());
+
+            default:
+                return refuse();
+        }
+    }
+
+    private ControlledFragmentHandler.Action refuse()
+    {
+        counters[OrreryCounter.GATEWAY_LINK_MESSAGES_REFUSED.id()].incrementOrdered();
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    private void onHello(
+        final DirectBuffer buffer, final int offset, final int length, final int blockLength, final int imageSessionId)
+    {
+        int pending = 0;
+        for (int i = 0, size = links.size(); i < size; i++)
+        {
+            final GatewayLink.State state = links.get(i).state;
+            pending += GatewayLink.State.CONNECTING == state || GatewayLink.State.PROVING == state ||
+                GatewayLink.State.WELCOMING == state ? 1 : 0;
+        }
+        if (blockLength < GatewayHelloDecoder.BLOCK_LENGTH || LinkFraming.varLength(
+            buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH + blockLength, offset + length) < 0)
+        {
+            refuse();
+            return;
+        }
+        if (pending >= MAX_PENDING_LINKS || links.size() >= MAX_LINKS)
+        {
+            counters[OrreryCounter.GATEWAY_LINK_UNAUTHENTICATED.id()].incrementOrdered();
+            return;
+        }
+        final Image image = subscription.imageBySessionId(imageSessionId);
+        helloDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final int gatewayId = helloDecoder.gatewayId();
+        final int responseStreamId = helloDecoder.responseStreamId();
+        final byte[] gatewayNonce = new byte[LinkKey.NONCE_LENGTH];
+        helloDecoder.getNonce(gatewayNonce, 0, LinkKey.NONCE_LENGTH);
+        final String channel = null == image ? null : ResponseChannels.rebuild(
+            helloDecoder.responseChannel(), image.sourceIdentity(), settings.termLength(), limits.egressMtu(),
+            limits.egressLingerNs(), limits.egressSocketSndbuf(), limits.egressSocketRcvbuf());
+        if (null == channel)
+        {
+            refuse();
+            return;
+        }
+        final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
+        random.nextBytes(nonce);
+        final GatewayLink link = new GatewayLink(imageSessionId, gatewayId, nonce, gatewayNonce);
+        try
+        {
+            link.registrationId = aeron.asyncAddPublication(channel, responseStreamId);
+        }
+        catch (final RuntimeException ex)
+        {
+            refuse();
+            return;
+        }
+        link.deadlineNs = nowNs + HANDSHAKE_TIMEOUT_NS;
+        links.add(link);
+        linkByImage.put(imageSessionId, link);
+    }
+
+    private void onProof(final GatewayLink link, final DirectBuffer buffer, final int offset)
+    {
+        proofDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        proofDecoder.getMac(mac, 0, LinkKey.MAC_LENGTH);
+        if (key.verify(GatewayLinkKey.ROLE_GATEWAY, link.imageSessionId, link.publication().sessionId(), link.nonce,
+            mac))
+        {
+            link.state = GatewayLink.State.WELCOMING;
+            sendWelcome(link);
+        }
+        else
+        {
+            counters[OrreryCounter.GATEWAY_LINK_PROOFS_FAILED.id()].incrementOrdered();
+            log.accept("gateway link: proof of gateway " + link.gatewayId + " (image " + link.imageSessionId +
+                ") failed: refused");
+            link.state = GatewayLink.State.REFUSED;
+            CloseHelper.quietClose(link.publication());
+        }
+    }
+
+    private void sendWelcome(final GatewayLink link)
+    {
+        final Publication publication = link.publication();
+        key.prove(GatewayLinkKey.ROLE_LAYER, publication.sessionId(), link.imageSessionId, link.gatewayNonce, mac, 0);
+        welcomeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .putMac(mac, 0, LinkKey.MAC_LENGTH)
+            .tickRateHz(tickRateHz)
+            .bandwidthBytesPerTick(bandwidthBytesPerTick);
+        if (publication.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + welcomeEncoder.encodedLength()) > 0)
+        {
+            link.state = GatewayLink.State.ACCEPTED;
+            link.lastHeardNs = nowNs;
+            counters[OrreryCounter.GATEWAY_LINKS_ACCEPTED.id()].incrementOrdered();
+            log.accept("gateway link: gateway " + link.gatewayId + " linked (image " + link.imageSessionId + ")");
+        }
+    }
+
+    private void onSessionOpened(
+        final GatewayLink link, final long sessionId, final long playerEntityId, final int maxPayloadLength,
+        final long window)
+    {
+        if (sessions.size() >= maxSessions || sessions.containsKey(sessionId) || 0 == handovers.remainingCapacity() ||
+            maxPayloadLength < 32 || sessionId <= 0)
+        {
+            refuse();
+            endedEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).sessionId(sessionId);
+            link.publication().offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + endedEncoder.encodedLength());
+            return;
+        }
+        final RemoteClientEgress egress = new RemoteClientEgress(link, sessionId, maxPayloadLength, window);
+        link.sessions.put(sessionId, egress);
+        sessions.put(sessionId, egress);
+        handovers.offer(new SessionHandover(sessionId, playerEntityId, egress));
+        counters[OrreryCounter.GATEWAY_LINK_SESSIONS.id()].setOrdered(sessions.size());
+    }
+
+    private ControlledFragmentHandler.Action onSessionClosed(
+        final GatewayLink link, final long sessionId, final short reason)
+    {
+        final RemoteClientEgress egress = link.sessions.get(sessionId);
+        if (null == egress)
+        {
+            return ControlledFragmentHandler.Action.CONTINUE; // ended by the layer already: the Gateway's answer
+        }
+        if (!noticeDisconnect(sessionId, reason))
+        {
+            return ControlledFragmentHandler.Action.ABORT;
+        }
+        removeSession(link, egress);
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    private ControlledFragmentHandler.Action onClientMessage(
+        final GatewayLink link, final DirectBuffer buffer, final int offset, final int length, final int blockLength)
+    {
+        final int payloadLengthOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH + blockLength;
+        final int payloadLength = LinkFraming.varLength(buffer, payloadLengthOffset, offset + length);
+        final int payloadOffset = payloadLengthOffset + LinkFraming.VAR_LENGTH_LENGTH;
+        if (payloadLength < 0 || MessageValidator.validate(buffer, payloadOffset, payloadLength) < 0)
+        {
+            return refuse();
+        }
+        clientHeaderDecoder.wrap(buffer, payloadOffset);
+        final int templateId = clientHeaderDecoder.templateId();
+        if (PlayerInputDecoder.TEMPLATE_ID != templateId && StowRequestDecoder.TEMPLATE_ID != templateId &&
+            UnstowRequestDecoder.TEMPLATE_ID != templateId)
+        {
+            return refuse();
+        }
+        // the session id is the first field of all three
+        final long sessionId = buffer.getLong(
+            payloadOffset + io.orrery.wire.codec.MessageHeaderDecoder.ENCODED_LENGTH, ByteOrder.LITTLE_ENDIAN);
+        if (!link.sessions.containsKey(sessionId))
+        {
+            return refuse();
+        }
+        final int index = toReplicant.tryClaim(templateId, payloadLength + GatewayRing.INPUT_STAMP_LENGTH);
+        if (index < 0)
+        {
+            return ControlledFragmentHandler.Action.ABORT;
+        }
+        final AtomicBuffer ring = toReplicant.buffer();
+        ring.putBytes(index, buffer, payloadOffset, payloadLength);
+        ring.putLong(index + payloadLength, nowNs, ByteOrder.LITTLE_ENDIAN);
+        toReplicant.commit(index);
+        if (PlayerInputDecoder.TEMPLATE_ID == templateId)
+        {
+            counters[OrreryCounter.INPUTS_RECEIVED.id()].incrementOrdered();
+        }
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    private ControlledFragmentHandler.Action onWindows(
+        final GatewayLink link, final DirectBuffer buffer, final int offset, final int length, final int blockLength)
+    {
+        final int groupOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH + blockLength;
+        if (groupOffset + 4 > offset + length)
+        {
+            return refuse();
+        }
+        final int entryLength = buffer.getShort(groupOffset, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final int count = buffer.getShort(groupOffset + 2, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        if (entryLength < SessionWindowsDecoder.SessionsDecoder.sbeBlockLength() ||
+            groupOffset + 4 + (long)count * entryLength > offset + length)
+        {
+            return refuse();
+        }
+        int entryOffset = groupOffset + 4;
+        for (int i = 0; i < count; i++, entryOffset += entryLength)
+        {
+            final RemoteClientEgress egress = link.sessions.get(buffer.getLong(entryOffset, ByteOrder.LITTLE_ENDIAN));
+            if (null != egress)
+            {
+                egress.onReport(buffer.getLong(entryOffset + 8, ByteOrder.LITTLE_ENDIAN),
+                    buffer.getLong(entryOffset + 16, ByteOrder.LITTLE_ENDIAN));
+            }
+        }
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    private boolean noticeDisconnect(final long sessionId, final short reason)
+    {
+        final DisconnectReason disconnectReason;
+        switch (reason)
+        {
+            case 0: case 1: case 2: case 3: case 4: case 5:
+                disconnectReason = DisconnectReason.get(reason);
+                break;
+            default:
+                disconnectReason = DisconnectReason.timeout;
+                break;
+        }
+        disconnectEncoder.wrapAndApplyHeader(sendBuffer, 0, clientHeaderEncoder)
+            .sessionId(sessionId)
+            .reason(disconnectReason);
+        return toReplicant.write(DisconnectEncoder.TEMPLATE_ID, sendBuffer, 0,
+            io.orrery.wire.codec.MessageHeaderEncoder.ENCODED_LENGTH + disconnectEncoder.encodedLength());
+    }
+
+    private void removeSession(final GatewayLink link, final RemoteClientEgress egress)
+    {
+        egress.onEndedByGateway();
+        link.sessions.remove(egress.sessionId());
+        sessions.remove(egress.sessionId());
+        counters[OrreryCounter.GATEWAY_LINK_SESSIONS.id()].setOrdered(sessions.size());
+    }
+
+    private int housekeeping()
+    {
+        int workCount = assembler.freeBuffersOfGoneImages(subscription);
+        for (int i = links.size() - 1; i >= 0; i--)
+        {
+            final GatewayLink link = links.get(i);
+            switch (link.state)
+            {
+                case CONNECTING:
+                    workCount += connecting(link);
+                    break;
+
+                case PROVING:
+                    if (nowNs >= link.nextChallengeNs)
+                    {
+                        sendChallenge(link);
+                    }
+                    break;
+
+                case WELCOMING:
+                    sendWelcome(link);
+                    break;
+
+                case ACCEPTED:
+                    if (null == subscription.imageBySessionId(link.imageSessionId) ||
+                        nowNs - link.lastHeardNs > settings.timeoutNs())
+                    {
+                        counters[OrreryCounter.GATEWAY_LINKS_LOST.id()].incrementOrdered();
+                        log.accept("gateway link: gateway " + link.gatewayId + " lost (" +
+                            (null == subscription.imageBySessionId(link.imageSessionId) ? "its image went" :
+                            "silent for " + TimeUnit.NANOSECONDS.toMillis(nowNs - link.lastHeardNs) + " ms") +
+                            "): ending its " + link.sessions.size() + " sessions");
+                        link.markLost(nowNs);
+                        linkByImage.remove(link.imageSessionId);
+                        workCount++;
+                    }
+                    break;
+
+                case LOST:
+                    workCount += drainLost(link, i);
+                    continue;
+
+                case REFUSED:
+                default:
+                    if (null == subscription.imageBySessionId(link.imageSessionId))
+                    {
+                        links.remove(i);
+                        linkByImage.remove(link.imageSessionId);
+                        workCount++;
+                    }
+                    continue;
+            }
+            if (GatewayLink.State.ACCEPTED != link.state && GatewayLink.State.LOST != link.state &&
+                nowNs > link.deadlineNs)
+            {
+                dropLink(link, i);
+                workCount++;
+            }
+        }
+        return workCount;
+    }
+
+    private int connecting(final GatewayLink link)
+    {
+        if (null == link.publication())
+        {
+            try
+            {
+                link.publication(aeron.getPublication(link.registrationId));
+            }
+            catch (final RegistrationException ex)
+            {
+                link.state = GatewayLink.State.REFUSED;
+                return 1;
+            }
+        }
+        if (null != link.publication() && link.publication().isConnected())
+        {
+            link.state = GatewayLink.State.PROVING;
+            sendChallenge(link);
+            return 1;
+        }
+        return 0;
+    }
+
+    private void sendChallenge(final GatewayLink link)
+    {
+        challengeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .gatewaySessionId(link.imageSessionId)
+            .putNonce(link.nonce, 0, LinkKey.NONCE_LENGTH);
+        link.publication().offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + challengeEncoder.encodedLength());
+        link.nextChallengeNs = nowNs + CHALLENGE_INTERVAL_NS;
+    }
+
+    /**
+     * End a lost Gateway's sessions (as many as the ring takes now), then close its publication once the Replicant
+     * has stopped writing it.
+     */
+    private int drainLost(final GatewayLink link, final int index)
+    {
+        int workCount = 0;
+        final Long2ObjectHashMap<RemoteClientEgress>.ValueIterator iterator = link.sessions.values().iterator();
+        while (iterator.hasNext())
+        {
+            final RemoteClientEgress egress = iterator.next();
+            if (!noticeDisconnect(egress.sessionId(), DisconnectReason.timeout.value()))
+            {
+                return workCount;
+            }
+            egress.onEndedByGateway();
+            sessions.remove(egress.sessionId());
+            iterator.remove();
+            workCount++;
+        }
+        counters[OrreryCounter.GATEWAY_LINK_SESSIONS.id()].setOrdered(sessions.size());
+        if (nowNs - link.lostAtNs > LOST_LINGER_NS)
+        {
+            links.remove(index);
+            CloseHelper.quietClose(link.publication());
+            workCount++;
+        }
+        return workCount;
+    }
+
+    private void dropLink(final GatewayLink link, final int index)
+    {
+        links.remove(index);
+        linkByImage.remove(link.imageSessionId);
+        if (null != link.publication())
+        {
+            CloseHelper.quietClose(link.publication());
+        }
+        else
+        {
+            aeron.asyncRemovePublication(link.registrationId);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.gateway.link;
+
+import io.aeron.Aeron;
+import io.orrery.core.common.LayerIdleStrategy;
+import io.orrery.core.common.LayerResources;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.EpochClock;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
+
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a Gateway in its own process shares with its {@link io.orrery.core.gateway.GatewayAgent}: its Aeron client,
+ * the system clocks, the token secret its clients' tokens are signed with (the shard's).
+ * <p>
+ * Threading: immutable.
+ */
+public final class GatewayResources implements LayerResources
+{
+    /**
+     * Default time a client's egress publication may take to connect.
+     */
+    public static final long PUBLICATION_CONNECT_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(5);
+
+    private final String name;
+    private final Aeron aeron;
+    private final byte[] tokenSecret;
+    private final ErrorHandler errorHandler;
+    private final NanoClock nanoClock;
+    private final EpochClock epochClock;
+    private final LayerIdleStrategy.Activity activity = new LayerIdleStrategy.Activity();
+
+    /**
+     * @param name         names the Gateway in counter labels and threads.
+     * @param aeron        its Aeron client.
+     * @param tokenSecret  the shard's token secret.
+     * @param errorHandler where errors go.
+     */
+    public GatewayResources(
+        final String name, final Aeron aeron, final byte[] tokenSecret, final ErrorHandler errorHandler)
+    {
+        this(name, aeron, tokenSecret, errorHandler, SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
+    }
+
+    /**
+     * With clocks of the caller's (tests).
+     */
+    public GatewayResources(
+        final String name,
+        final Aeron aeron,
+        final byte[] tokenSecret,
+        final ErrorHandler errorHandler,
+        final NanoClock nanoClock,
+        final EpochClock epochClock)
+    {
+        this.name = name;
+        this.aeron = aeron;
+        this.tokenSecret = tokenSecret;
+        this.errorHandler = errorHandler;
+        this.nanoClock = nanoClock;
+        this.epochClock = epochClock;
+    }
+
+    @Override
+    public String shardName()
+    {
+        return name;
+    }
+
+    @Override
+    public Aeron aeron()
+    {
+        return aeron;
+    }
+
+    @Override
+    public NanoClock nanoClock()
+    {
+        return nanoClock;
+    }
+
+    @Override
+    public EpochClock epochClock()
+    {
+        return epochClock;
+    }
+
+    @Override
+    public ErrorHandler errorHandler()
+    {
+        return errorHandler;
+    }
+
+    @Override
+    public ThreadFactory threadFactory()
+    {
+        return Thread::new;
+    }
+
+    @Override
+    public byte[] tokenSecret()
+    {
+        return tokenSecret;
+    }
+
+    @Override
+    public long publicationConnectTimeoutNs()
+    {
+        return PUBLICATION_CONNECT_TIMEOUT_NS_DEFAULT;
+    }
+
+    @Override
+    public LayerIdleStrategy.Activity activity()
+    {
+        return activity;
+    }
+}

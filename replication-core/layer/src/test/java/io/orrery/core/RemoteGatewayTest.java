@@ -1,0 +1,453 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core;
+
+import io.aeron.Aeron;
+import io.aeron.Counter;
+import io.orrery.core.client.ClientLink;
+import io.orrery.core.client.ClientListener;
+import io.orrery.core.client.ClientSession;
+import io.orrery.core.gateway.GatewayContext;
+import io.orrery.core.gateway.link.GatewayLinkAgent;
+import io.orrery.core.gateway.link.GatewayResources;
+import io.orrery.core.gateway.link.LayerLinkAgent;
+import io.orrery.core.status.OrreryCounter;
+import io.orrery.test.AllocationMeter;
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.SystemEpochClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Two Gateways in their own "processes" (each a {@link LayerLinkAgent} with its own Aeron client, on the shared media
+ * driver) linked to one layer's Replicant over the Gateway link; clients spread over both with a two-channel
+ * {@link ClientLink}. Everything is stepped on the test thread on the shard's controlled clock; conditions are awaited
+ * with wall-clock deadlines.
+ */
+@Tag("system")
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class RemoteGatewayTest
+{
+    static final String LINK_CHANNEL = "aeron:ipc?term-length=8m";
+    static final int LINK_STREAM = 1501;
+    static final int PLAYERS = 6;
+    static final long CLOCK_SPEED_UP = 4;
+
+    private final ArrayList<AutoCloseable> closeables = new ArrayList<>();
+    private TestShard shard;
+    private RemoteGateway gatewayA;
+    private RemoteGateway gatewayB;
+    private ClientLink clients;
+    private Aeron clientAeron;
+    private ClientSession[] lastSessions = new ClientSession[0];
+
+    /**
+     * A Gateway "process": its own Aeron client and counters, its agent stepped by the test.
+     */
+    final class RemoteGateway
+    {
+        final Aeron aeron;
+        final Counter[] counters;
+        final LayerLinkAgent agent;
+        final String ingressChannel;
+        boolean alive = true;
+
+        RemoteGateway(final int id, final int responseStreamId)
+        {
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(shard.layer.aeronDirectoryName()));
+            counters = OrreryCounter.allocate(aeron, "gateway-" + id);
+            ingressChannel = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
+            final GatewayContext ctx = new GatewayContext()
+                .clientIngressChannel(ingressChannel)
+                .maxSessions(64)
+                .conclude();
+            agent = new LayerLinkAgent(
+                new GatewayResources("gateway-" + id, aeron, TestShard.SECRET, Throwable::printStackTrace,
+                    shard.clock, SystemEpochClock.INSTANCE),
+                ctx, id, LINK_CHANNEL, LINK_STREAM, "aeron:ipc", responseStreamId, TestShard.SECRET, counters,
+                System.out::println);
+        }
+
+        int doWork()
+        {
+            return alive ? agent.doWork() : 0;
+        }
+
+        /**
+         * Gone without a goodbye: its Aeron client closes, its agent never runs again.
+         */
+        void kill()
+        {
+            alive = false;
+            CloseHelper.quietClose(aeron);
+        }
+
+        void close()
+        {
+            if (alive)
+            {
+                CloseHelper.quietClose(agent::onClose);
+                CloseHelper.quietCloseAll(counters);
+                CloseHelper.quietClose(aeron);
+            }
+        }
+    }
+
+    @AfterEach
+    void after()
+    {
+        CloseHelper.quietClose(clients);
+        CloseHelper.quietClose(clientAeron);
+        if (null != gatewayA)
+        {
+            gatewayA.close();
+        }
+        if (null != gatewayB)
+        {
+            gatewayB.close();
+        }
+        CloseHelper.quietCloseAll(closeables);
+        CloseHelper.quietClose(shard);
+    }
+
+    private void startShardAndGateways()
+    {
+        shard = new TestShard((ctx) -> ctx.bandwidthBytesPerTick(64 * 1024).gateway().gatewayLink()
+            .channel(LINK_CHANNEL).streamId(LINK_STREAM).timeoutNs(TimeUnit.SECONDS.toNanos(2)));
+        gatewayA = new RemoteGateway(1, 1601);
+        gatewayB = new RemoteGateway(2, 1602);
+        await(() -> gatewayA.agent.isLinked() && gatewayB.agent.isLinked(), "both gateways linked");
+        assertEquals(2, shard.layer.gatewayLink().acceptedLinkCount());
+        assertEquals(2, shard.counter(OrreryCounter.GATEWAY_LINKS_ACCEPTED));
+
+        clientAeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(shard.layer.aeronDirectoryName()));
+        clients = new ClientLink(clientAeron, new ClientLink.Settings()
+            .clock(shard.clock)
+            .ingressChannels(gatewayA.ingressChannel, gatewayB.ingressChannel)
+            .responseChannel("aeron:udp?endpoint=127.0.0.1:0")
+            .responseStreamId(2002)
+            .resume(true)
+            .resumeBackoffInitialNs(TimeUnit.MILLISECONDS.toNanos(100)));
+    }
+
+    private ClientSession[] connectPlayers()
+    {
+        final ClientSession[] sessions = new ClientSession[PLAYERS];
+        lastSessions = sessions;
+        for (int i = 0; i < PLAYERS; i++)
+        {
+            final long playerId = i + 1;
+            shard.authority.spawnPlayerAt(playerId, (i * 3L) * TestShard.MM);
+            sessions[i] = clients.connect(shard.token(playerId), ClientListener.NO_OP);
+        }
+        await(() -> allConnected(sessions), "every player welcomed");
+        return sessions;
+    }
+
+    @Test
+    void shouldStreamToClientsOfBothGatewaysAndForwardTheirInputs()
+    {
+        startShardAndGateways();
+        final ClientSession[] sessions = connectPlayers();
+        assertEquals(PLAYERS / 2, gatewayA.agent.sessionCount(), "sessions through gateway A");
+        assertEquals(PLAYERS / 2, gatewayB.agent.sessionCount(), "sessions through gateway B");
+        assertEquals(PLAYERS, shard.layer.gatewayLink().sessionCount());
+
+        ticksUntil(() -> everyoneSeesEveryone(sessions), 300, "every client sees every player");
+        final long appliedBefore = shard.authority.inputsApplied;
+        for (int t = 0; t < 30; t++)
+        {
+            for (final ClientSession session : sessions)
+            {
+                session.sendInput(1, 0, 0, 0, 0, 0, shard.clock.nanoTime());
+            }
+            tick();
+        }
+        ticksUntil(() -> allInputsAcknowledged(sessions), 300, "inputs applied and echoed to their clients");
+        assertTrue(shard.authority.inputsApplied - appliedBefore >= PLAYERS, "inputs applied by the authority");
+        assertEquals(0, shard.counter(OrreryCounter.GATEWAY_LINK_MESSAGES_REFUSED));
+        assertEquals(0, gatewayA.counters[OrreryCounter.GATEWAY_RELAY_FAILURES.id()].get());
+        assertEquals(0, gatewayB.counters[OrreryCounter.GATEWAY_RELAY_FAILURES.id()].get());
+    }
+
+    @Test
+    void shouldResumeAKilledGatewaysClientsThroughTheOtherWithoutDisturbingItsOwn()
+    {
+        startShardAndGateways();
+        final ClientSession[] sessions = connectPlayers();
+        ticksUntil(() -> everyoneSeesEveryone(sessions), 300, "every client sees every player");
+        final long ticksBefore = shard.layer.replicant().tickCount();
+
+        gatewayA.kill();
+        final long killedAtNs = System.nanoTime();
+        ticksUntil(() -> allConnected(sessions) && resumedThroughB(sessions) && everyoneSeesEveryone(sessions),
+            2_000, "gateway A's clients resumed through gateway B");
+        System.out.println("gateway A killed -> its clients resumed through B and see every player: " +
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAtNs) + " ms wall clock");
+
+        for (int i = 0; i < PLAYERS; i++)
+        {
+            final boolean wasOnA = 0 == i % 2;
+            assertEquals(wasOnA ? 1 : 0, sessions[i].resumesStarted(), "resumes of player " + (i + 1));
+        }
+        assertEquals(PLAYERS, gatewayB.agent.sessionCount(), "every session now through gateway B");
+        ticksUntil(() -> 1 == shard.counter(OrreryCounter.GATEWAY_LINKS_LOST), 200, "the layer drops gateway A");
+        ticksUntil(() -> PLAYERS == shard.layer.gatewayLink().sessionCount(), 200, "gateway A's sessions ended");
+        assertTrue(shard.layer.replicant().tickCount() > ticksBefore + 10, "the layer kept ticking");
+        assertEquals(PLAYERS, shard.store().size(), "one entity per player");
+    }
+
+    @Test
+    void shouldRefuseAndCountAGatewayLinkPeerWithoutTheKey()
+    {
+        shard = new TestShard((ctx) -> ctx.gateway().gatewayLink().channel(LINK_CHANNEL).streamId(LINK_STREAM));
+        final Aeron impostorAeron = Aeron.connect(
+            new Aeron.Context().aeronDirectoryName(shard.layer.aeronDirectoryName()));
+        closeables.add(impostorAeron);
+        final Counter[] counters = OrreryCounter.allocate(impostorAeron, "impostor");
+        final LayerLinkAgent impostor = new LayerLinkAgent(
+            new GatewayResources("impostor", impostorAeron, TestShard.SECRET, Throwable::printStackTrace,
+                shard.clock, SystemEpochClock.INSTANCE),
+            new GatewayContext().clientIngressChannel("aeron:ipc?term-length=64k").clientIngressStreamId(3003)
+                .conclude(),
+            66, LINK_CHANNEL, LINK_STREAM, "aeron:ipc", 1666,
+            "not-the-link-secret-0123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII), counters,
+            System.out::println);
+        closeables.add(impostor::onClose);
+
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long advancedAtNs = System.nanoTime();
+        while (0 == shard.counter(OrreryCounter.GATEWAY_LINK_PROOFS_FAILED))
+        {
+            if (0 == stepAll(impostor) && System.nanoTime() - advancedAtNs >= TimeUnit.MILLISECONDS.toNanos(1))
+            {
+                advancedAtNs = System.nanoTime();
+                shard.clock.advance(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            if (System.nanoTime() > deadlineNs)
+            {
+                fail("the layer never judged the impostor's proof");
+            }
+        }
+        for (int i = 0; i < 200; i++)
+        {
+            stepAll(impostor);
+            shard.clock.advance(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        assertTrue(!impostor.isLinked(), "impostor linked");
+        assertEquals(0, shard.layer.gatewayLink().acceptedLinkCount());
+        assertEquals(0, shard.counter(OrreryCounter.GATEWAY_LINKS_ACCEPTED));
+        assertTrue(shard.counter(OrreryCounter.GATEWAY_LINK_UNAUTHENTICATED) > 0, "hellos of a refused image counted");
+        assertTrue(shard.layer.gatewayLink().linkCount() <= GatewayLinkAgent.MAX_LINKS);
+        assertEquals(0, shard.layer.gatewayLink().sessionCount());
+        CloseHelper.quietCloseAll(counters);
+    }
+
+    @Test
+    void shouldNotAllocateInSteadyStateWhenRelayingThroughRemoteGateways()
+    {
+        startShardAndGateways();
+        final ClientSession[] sessions = connectPlayers();
+        final java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        for (int i = 0; i < 150; i++)
+        {
+            shard.createEntity(1_000_000 + i, random.nextLong(-60, 60), 0.5f);
+        }
+        ticksUntil(() -> everyoneSeesEveryone(sessions), 300, "every client sees every player");
+        long bytes = -1;
+        long relayed = 0;
+        for (int round = 1; round <= 8 && 0 != bytes; round++)
+        {
+            final long relayedBefore = gatewayA.agent.framesRelayed() + gatewayB.agent.framesRelayed();
+            final long[] allocated = new long[1];
+            for (int t = 0; t < 300; t++)
+            {
+                for (final ClientSession session : sessions)
+                {
+                    session.sendInput(1, 0, 0, 0, 0, 0, shard.clock.nanoTime());
+                }
+                shard.store().position(shard.store().slotOf(1_000_000 + t % 150), random.nextLong(-60_000, 60_000),
+                    0, 0);
+                shard.clock.advance(TestShard.TICK_NS);
+                final long tickStartNs = System.nanoTime();
+                final long deadlineNs = tickStartNs + TestShard.DEADLINE_NS;
+                int idle = 0;
+                while (idle < 3 || System.nanoTime() - tickStartNs < TestShard.TICK_NS / CLOCK_SPEED_UP)
+                {
+                    final long before = AllocationMeter.threadAllocatedBytes();
+                    final int work = shard.layer.doWork() + gatewayA.doWork() + gatewayB.doWork();
+                    allocated[0] += AllocationMeter.threadAllocatedBytes() - before;
+                    idle = work + clients.doWork() == 0 ? idle + 1 : 0;
+                    if (System.nanoTime() > deadlineNs)
+                    {
+                        fail("shard did not go idle");
+                    }
+                }
+            }
+            bytes = allocated[0];
+            relayed = gatewayA.agent.framesRelayed() + gatewayB.agent.framesRelayed() - relayedBefore;
+            System.out.println("round " + round + ": layer + two gateways allocated " + bytes + " bytes over " +
+                relayed + " relayed frames");
+        }
+        assertTrue(relayed >= 1_000, "frames relayed: " + relayed);
+        assertEquals(0, bytes, "bytes allocated by the layer and the gateways in steady state");
+        assertTrue(allConnected(sessions));
+    }
+
+    private boolean resumedThroughB(final ClientSession[] sessions)
+    {
+        return PLAYERS == gatewayB.agent.sessionCount();
+    }
+
+    private static boolean allConnected(final ClientSession[] sessions)
+    {
+        for (final ClientSession session : sessions)
+        {
+            if (ClientSession.State.CONNECTED != session.state())
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean everyoneSeesEveryone(final ClientSession[] sessions)
+    {
+        for (final ClientSession session : sessions)
+        {
+            for (int p = 1; p <= PLAYERS; p++)
+            {
+                if (!session.view().contains(p))
+                {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean allInputsAcknowledged(final ClientSession[] sessions)
+    {
+        for (final ClientSession session : sessions)
+        {
+            final int slot = session.view().slotOf(session.playerEntityId());
+            if (slot < 0 || session.view().lastAppliedInputSequence(slot) < 30)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int stepAll(final LayerLinkAgent extra)
+    {
+        int work = shard.layer.doWork();
+        work += null == gatewayA ? 0 : gatewayA.doWork();
+        work += null == gatewayB ? 0 : gatewayB.doWork();
+        work += null == extra ? 0 : extra.doWork();
+        work += null == clients ? 0 : clients.doWork();
+        return work;
+    }
+
+    /**
+     * Advance the shard's clock one tick and step everything until idle. Client ingress and egress are UDP here: what
+     * is in flight sits in the media driver, which runs on the wall clock, so idle polls do not mean delivered. The
+     * shard's clock is kept at most {@link #CLOCK_SPEED_UP} times faster than the wall clock, so timeouts (sessions,
+     * layer silence) never see the driver's delivery as seconds of silence.
+     */
+    private void tick()
+    {
+        shard.clock.advance(TestShard.TICK_NS);
+        final long tickStartNs = System.nanoTime();
+        int idle = 0;
+        final long deadlineNs = tickStartNs + TestShard.DEADLINE_NS;
+        while (idle < 3 || System.nanoTime() - tickStartNs < TestShard.TICK_NS / CLOCK_SPEED_UP)
+        {
+            idle = stepAll(null) == 0 ? idle + 1 : 0;
+            if (System.nanoTime() > deadlineNs)
+            {
+                fail("shard did not go idle");
+            }
+        }
+    }
+
+    private void ticksUntil(final BooleanSupplier condition, final int maxTicks, final String what)
+    {
+        for (int i = 0; i < maxTicks && !condition.getAsBoolean(); i++)
+        {
+            tick();
+        }
+        assertTrue(condition.getAsBoolean(), () -> "not reached within " + maxTicks + " ticks: " + what +
+            diagnostics());
+    }
+
+    private void await(final BooleanSupplier condition, final String what)
+    {
+        final long deadlineNs = System.nanoTime() + TestShard.DEADLINE_NS;
+        long advancedAtNs = System.nanoTime();
+        while (!condition.getAsBoolean())
+        {
+            // the shard's clock never runs ahead of the wall clock: the media driver's connections take real time
+            if (stepAll(null) == 0 && System.nanoTime() - advancedAtNs >= TimeUnit.MILLISECONDS.toNanos(1))
+            {
+                advancedAtNs = System.nanoTime();
+                shard.clock.advance(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+            if (System.nanoTime() > deadlineNs)
+            {
+                fail("timed out waiting for " + what + diagnostics());
+            }
+        }
+    }
+
+    private String diagnostics()
+    {
+        final StringBuilder out = new StringBuilder();
+        for (final ClientSession session : lastSessions)
+        {
+            out.append("\n  player ").append(session.playerEntityId()).append(' ').append(session.state())
+                .append(" via ").append(clients.ingressChannel(session)).append(" resumes ")
+                .append(session.resumesStarted()).append(" loss cause ").append(session.lastLossCause())
+                .append(" view ").append(session.view().size());
+        }
+        out.append("\n  response channel ").append(clients.helloResponseChannel());
+        for (final OrreryCounter counter : OrreryCounter.values())
+        {
+            final long layerValue = shard.counter(counter);
+            final long a = null == gatewayA || !gatewayA.alive ? 0 : gatewayA.counters[counter.id()].get();
+            final long b = null == gatewayB || !gatewayB.alive ? 0 : gatewayB.counters[counter.id()].get();
+            if (0 != layerValue || 0 != a || 0 != b)
+            {
+                out.append("\n  ").append(counter).append(": layer ").append(layerValue).append(", gateway A ")
+                    .append(a).append(", gateway B ").append(b);
+            }
+        }
+        return out.toString();
+    }
+
+    private static int freeUdpPort()
+    {
+        try (DatagramSocket socket = new DatagramSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}

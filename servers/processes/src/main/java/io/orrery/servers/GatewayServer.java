@@ -1,0 +1,245 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.servers;
+
+import io.aeron.Aeron;
+import io.aeron.Counter;
+import io.aeron.driver.MediaDriver;
+import io.orrery.core.auth.TokenSecrets;
+import io.orrery.core.gateway.GatewayContext;
+import io.orrery.core.gateway.link.GatewayLinkSettings;
+import io.orrery.core.gateway.link.GatewayResources;
+import io.orrery.core.gateway.link.LayerLinkAgent;
+import io.orrery.core.status.AgentDeath;
+import io.orrery.core.status.OrreryCounter;
+import io.orrery.core.status.ProcessErrors;
+import io.orrery.link.DriverLoss;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.ShutdownSignalBarrier;
+import picocli.CommandLine;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A Gateway in its own process: terminates client sessions (handshake and token authentication, per-client egress
+ * publications, heartbeats and timeouts, input validation and rate, relay of what the layer sends each client under
+ * the layer's bandwidth budget and slow-consumer policy) and reaches the shard's Replication Layer over the Gateway
+ * link ({@code ReplicationLayerServer --gateway-link <channel>}). Several Gateways may serve one layer; clients may
+ * use any ({@code ClientLink.Settings.ingressChannels}), and a Gateway's crash costs its clients a session
+ * resumption through another Gateway, not the shard.
+ * <p>
+ * Security: clients' tokens are verified with the shard's token secret ({@code ORRERY_TOKEN_SECRET},
+ * {@code --token-secret}, or {@code --dev}); the link is mutually authenticated with a key derived from the link
+ * secret ({@value #LINK_SECRET_ENV}, else the token secret), the same on the layer: nothing of the layer is relayed
+ * before it proved the key, and the layer reads nothing of this Gateway before it did.
+ * <p>
+ * Exit codes: 0 on SIGINT/SIGTERM; {@value #EXIT_LAYER_LOST} when the layer goes away (said on standard error: its
+ * clients' publications are closed, so they resume through another Gateway); {@link DriverLoss#EXIT_CODE} when its
+ * media driver goes away; {@link AgentDeath#EXIT_CODE} when its agent thread dies; 2 on a usage error;
+ * {@link ProcessErrors#EXIT_CONFIGURATION} without a token secret.
+ */
+@CommandLine.Command(
+    name = "orrery-gateway",
+    mixinStandardHelpOptions = true,
+    description = "Runs a Gateway (client sessions: handshake, authentication, per-client egress, heartbeats, "
+        + "slow-consumer policy, bandwidth budget) in its own process, linked to a Replication Layer started with "
+        + "--gateway-link.")
+public final class GatewayServer implements Callable<Integer>
+{
+    /**
+     * Environment variable of the Gateway link's secret (else the token secret).
+     */
+    public static final String LINK_SECRET_ENV = "ORRERY_GATEWAY_LINK_SECRET";
+    /**
+     * Exit code when the layer went away.
+     */
+    public static final int EXIT_LAYER_LOST = 69;
+
+    @CommandLine.Option(names = "--aeron-dir", description = "External media driver directory (default: an embedded "
+        + "media driver).")
+    String aeronDir;
+
+    @CommandLine.Option(names = "--gateway-id", description = "Names this Gateway in log lines and counters "
+        + "(default: ${DEFAULT-VALUE}).")
+    int gatewayId = 1;
+
+    @CommandLine.Option(names = "--ingress-channel", description = "Client ingress channel, e.g. "
+        + "aeron:udp?endpoint=0.0.0.0:40456 (default: ${DEFAULT-VALUE}).")
+    String ingressChannel = GatewayContext.CLIENT_INGRESS_CHANNEL_DEFAULT;
+
+    @CommandLine.Option(names = "--ingress-stream", description = "Client ingress stream id "
+        + "(default: ${DEFAULT-VALUE}).")
+    int ingressStreamId = GatewayContext.CLIENT_INGRESS_STREAM_ID_DEFAULT;
+
+    @CommandLine.Option(names = "--layer-link", required = true, description = "The layer's --gateway-link channel.")
+    String layerLinkChannel;
+
+    @CommandLine.Option(names = "--layer-link-stream", description = "The layer's --gateway-link-stream "
+        + "(default: ${DEFAULT-VALUE}).")
+    int layerLinkStreamId = GatewayLinkSettings.STREAM_ID_DEFAULT;
+
+    @CommandLine.Option(names = "--link-response-channel", description = "Where this Gateway reads the layer, named "
+        + "in its hello: aeron:ipc on the layer's media driver, else aeron:udp?endpoint=<this host's address>:<port> "
+        + "(default: ${DEFAULT-VALUE}).")
+    String responseChannel = "aeron:ipc";
+
+    @CommandLine.Option(names = "--link-response-stream", description = "Its stream id, distinct per Gateway on one "
+        + "media driver (default: 1600 + the gateway id).")
+    Integer responseStreamId;
+
+    @CommandLine.Option(names = "--max-sessions", description = "Client sessions this Gateway holds at most "
+        + "(default: ${DEFAULT-VALUE}).")
+    int maxSessions = GatewayContext.MAX_SESSIONS_DEFAULT;
+
+    @CommandLine.Option(names = "--token-secret", description = "The shard's token secret, as the layer's (default: "
+        + "the environment variable ORRERY_TOKEN_SECRET; prefer it, command lines are visible to every user of the "
+        + "host).")
+    String tokenSecret;
+
+    @CommandLine.Option(names = "--report-interval-s", description = "Seconds between lines of this Gateway's "
+        + "counters, 0 for none (default: ${DEFAULT-VALUE}).")
+    int reportIntervalS = 5;
+
+    @CommandLine.Option(names = "--dev", description = "Development mode: without a secret, use the public "
+        + "development token secret (never on a network you do not trust). Also -Dorrery.dev=true.")
+    Boolean dev;
+
+    private static final OrreryCounter[] REPORTED = {
+        OrreryCounter.SESSIONS_ACTIVE, OrreryCounter.SESSIONS_OPENED, OrreryCounter.SESSIONS_TIMED_OUT,
+        OrreryCounter.INPUTS_RECEIVED, OrreryCounter.INPUTS_RATE_LIMITED, OrreryCounter.REJECTED_BAD_TOKEN,
+        OrreryCounter.GATEWAY_RELAY_FAILURES, OrreryCounter.GATEWAY_LINK_UNAUTHENTICATED };
+
+    /**
+     * @return the Gateway link's secret from {@value #LINK_SECRET_ENV}, or null (the token secret is used).
+     */
+    public static byte[] linkSecretFromEnvironment()
+    {
+        final String value = System.getenv(LINK_SECRET_ENV);
+        return null == value || value.isEmpty() ? null : value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public Integer call()
+    {
+        final boolean developmentMode = null != dev ? dev : TokenSecrets.developmentModeFromProperty();
+        final byte[] secret = TokenSecrets.resolveForProcess(tokenSecret, developmentMode, "gateway", System.err);
+        if (null == secret)
+        {
+            return ProcessErrors.EXIT_CONFIGURATION;
+        }
+        final byte[] linkSecret = null != linkSecretFromEnvironment() ? linkSecretFromEnvironment() : secret;
+        final GatewayContext gatewayCtx = new GatewayContext()
+            .clientIngressChannel(ingressChannel)
+            .clientIngressStreamId(ingressStreamId)
+            .maxSessions(maxSessions)
+            .conclude();
+        final int linkResponseStreamId = null != responseStreamId ? responseStreamId : 1600 + gatewayId;
+
+        MediaDriver driver = null;
+        final Aeron.Context aeronCtx = new Aeron.Context();
+        if (null != aeronDir)
+        {
+            aeronCtx.aeronDirectoryName(aeronDir);
+        }
+        else
+        {
+            driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
+                .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true));
+            aeronCtx.aeronDirectoryName(driver.aeronDirectoryName());
+        }
+        final ErrorHandler print = (ex) -> ex.printStackTrace(System.err);
+        aeronCtx.errorHandler(DriverLoss.routing(print,
+            (ex) -> DriverLoss.EXIT_PROCESS.onDriverLoss(aeronCtx.aeronDirectoryName(), ex)));
+        AgentRunner runner = null;
+        Counter[] counters = null;
+        final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor((task) ->
+        {
+            final Thread thread = new Thread(task, "gateway-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        final AtomicBoolean layerLost = new AtomicBoolean();
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier();
+            Aeron aeron = Aeron.connect(aeronCtx))
+        {
+            counters = OrreryCounter.allocate(aeron, "gateway-" + gatewayId);
+            final LayerLinkAgent agent = new LayerLinkAgent(
+                new GatewayResources("gateway-" + gatewayId, aeron, secret, print), gatewayCtx, gatewayId,
+                layerLinkChannel, layerLinkStreamId, responseChannel, linkResponseStreamId, linkSecret, counters,
+                (line) -> System.err.println("orrery: " + line));
+            runner = new AgentRunner(new BackoffIdleStrategy(), print, null, agent);
+            AgentDeath.start(runner, AgentDeath.EXIT_PROCESS);
+            final Counter[] reported = counters;
+            final long[] lastReportMs = { System.currentTimeMillis() };
+            watcher.scheduleAtFixedRate(() ->
+            {
+                if (agent.isLayerLost() && layerLost.compareAndSet(false, true))
+                {
+                    barrier.signal();
+                }
+                if (reportIntervalS > 0 && System.currentTimeMillis() - lastReportMs[0] >= reportIntervalS * 1000L)
+                {
+                    lastReportMs[0] = System.currentTimeMillis();
+                    report(gatewayId, agent, reported);
+                }
+            }, 100, 100, TimeUnit.MILLISECONDS);
+            System.out.println("orrery: gateway " + gatewayId + " up, aeron dir " +
+                aeron.context().aeronDirectoryName() + ", layer link " + layerLinkChannel + " stream " +
+                layerLinkStreamId + ", answers on " + responseChannel + " stream " + linkResponseStreamId +
+                "; clients on " + ingressChannel + " stream " + ingressStreamId + " once the layer is linked");
+            barrier.await();
+        }
+        finally
+        {
+            watcher.shutdownNow();
+            CloseHelper.quietClose(runner);
+            if (null != counters)
+            {
+                CloseHelper.quietCloseAll(counters);
+            }
+            CloseHelper.quietClose(driver);
+        }
+        if (layerLost.get())
+        {
+            System.err.println("orrery: gateway " + gatewayId + ": the layer went away, exiting with code " +
+                EXIT_LAYER_LOST);
+            return EXIT_LAYER_LOST;
+        }
+        return 0;
+    }
+
+    private static void report(final int gatewayId, final LayerLinkAgent agent, final Counter[] counters)
+    {
+        final StringBuilder line = new StringBuilder("orrery gateway ").append(gatewayId)
+            .append(agent.isLinked() ? ": linked" : ": not linked").append(", sessions ").append(agent.sessionCount());
+        for (final OrreryCounter counter : REPORTED)
+        {
+            line.append(' ').append(counter.name().toLowerCase(Locale.ROOT)).append('=')
+                .append(counters[counter.id()].get());
+        }
+        System.out.println(line);
+    }
+
+    public static void main(final String[] args)
+    {
+        final int exitCode = new CommandLine(new GatewayServer()).setExecutionExceptionHandler(
+            (ex, cmd, parseResult) -> ProcessErrors.report("gateway", ex, System.err))
+            .execute(args);
+        if (0 != exitCode)
+        {
+            System.exit(exitCode);
+        }
+    }
+}

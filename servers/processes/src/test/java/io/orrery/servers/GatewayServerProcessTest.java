@@ -1,0 +1,183 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.servers;
+
+import io.aeron.Aeron;
+import io.aeron.driver.MediaDriver;
+import io.orrery.core.auth.SessionTokens;
+import io.orrery.core.client.ClientLink;
+import io.orrery.core.client.ClientListener;
+import io.orrery.core.client.ClientSession;
+import io.orrery.test.ChildJvm;
+import org.agrona.CloseHelper;
+import org.agrona.IoUtil;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Every process real, on one external media driver: {@code ReplicationLayerServer --gateway-link} and two
+ * {@code GatewayServer}s; bots of the test's own client link, spread over both Gateways' UDP ingress. One Gateway
+ * process is killed (no goodbye): the layer drops it, its clients resume through the other Gateway within a
+ * deadline, the other Gateway's clients are not disturbed, the layer keeps running.
+ */
+@Tag("system")
+class GatewayServerProcessTest
+{
+    private static final List<String> CHILD_OPTIONS =
+        List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    private static final String SECRET_TEXT = "gateway-process-test-secret-0123456789";
+    private static final String SECRET = "--token-secret=" + SECRET_TEXT;
+    private static final String LINK = "aeron:ipc?term-length=8m";
+    private static final int PLAYERS = 4;
+
+    @Test
+    @Timeout(180)
+    void shouldResumeAKilledGatewayProcessesClientsThroughTheOther() throws Exception
+    {
+        final File dir = Files.createTempDirectory("orrery-gateway-process").toFile();
+        final MediaDriver driver = MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(new File(dir, "aeron").getAbsolutePath())
+            .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
+            .clientLivenessTimeoutNs(TimeUnit.SECONDS.toNanos(2))
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true));
+        final String aeronDir = "--aeron-dir=" + driver.aeronDirectoryName();
+        final List<String> layerOutput = Collections.synchronizedList(new ArrayList<>());
+        final List<String> gatewayOutput1 = Collections.synchronizedList(new ArrayList<>());
+        final List<String> gatewayOutput2 = Collections.synchronizedList(new ArrayList<>());
+        final String ingress1 = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
+        final String ingress2 = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
+        Process layer = null;
+        Process gateway1 = null;
+        Process gateway2 = null;
+        Aeron aeron = null;
+        ClientLink clients = null;
+        try
+        {
+            layer = ChildJvm.start(layerOutput, CHILD_OPTIONS, ReplicationLayerServer.class.getName(), SECRET,
+                aeronDir, "--gateway-link=" + LINK, "--npcs=20", "--report-interval-s=60");
+            ChildJvm.awaitLines(layer, layerOutput, "replication layer up", 1);
+            gateway1 = ChildJvm.start(gatewayOutput1, CHILD_OPTIONS, GatewayServer.class.getName(), SECRET, aeronDir,
+                "--gateway-id=1", "--layer-link=" + LINK, "--ingress-channel=" + ingress1, "--report-interval-s=60");
+            gateway2 = ChildJvm.start(gatewayOutput2, CHILD_OPTIONS, GatewayServer.class.getName(), SECRET, aeronDir,
+                "--gateway-id=2", "--layer-link=" + LINK, "--ingress-channel=" + ingress2, "--report-interval-s=60");
+            ChildJvm.awaitLines(gateway1, gatewayOutput1, "gateway 1: linked to the layer", 1);
+            ChildJvm.awaitLines(gateway2, gatewayOutput2, "gateway 2: linked to the layer", 1);
+            ChildJvm.awaitLines(layer, layerOutput, "gateway link: gateway 1 linked", 1);
+            ChildJvm.awaitLines(layer, layerOutput, "gateway link: gateway 2 linked", 1);
+
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+            clients = new ClientLink(aeron, new ClientLink.Settings()
+                .ingressChannels(ingress1, ingress2)
+                .responseChannel("aeron:udp?endpoint=127.0.0.1:0")
+                .responseStreamId(2002)
+                .resume(true)
+                .resumeBackoffInitialNs(TimeUnit.MILLISECONDS.toNanos(200)));
+            final SessionTokens tokens = new SessionTokens(SECRET_TEXT.getBytes(StandardCharsets.UTF_8));
+            final ClientSession[] sessions = new ClientSession[PLAYERS];
+            for (int i = 0; i < PLAYERS; i++)
+            {
+                sessions[i] = clients.connect(tokens.issue(i + 1, System.currentTimeMillis() + 600_000),
+                    ClientListener.NO_OP);
+            }
+            final ClientLink link = clients;
+            await(link, () -> allConnectedAndStreaming(sessions), 30, "every bot welcomed and streamed to");
+
+            gateway1.destroyForcibly().waitFor();
+            final long killedNs = System.nanoTime();
+            await(link, () -> resumed(sessions) && allConnectedAndStreaming(sessions), 60,
+                "gateway 1's bots resumed through gateway 2");
+            final long resumedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs);
+            for (int i = 0; i < PLAYERS; i++)
+            {
+                assertEquals(0 == i % 2 ? 1 : 0, sessions[i].resumesStarted(), "resumes of bot " + (i + 1));
+            }
+            ChildJvm.awaitLines(layer, layerOutput, "gateway link: gateway 1 lost", 1);
+            assertTrue(layer.isAlive() && gateway2.isAlive(), "the layer and gateway 2 run on");
+            System.out.println("gateway process killed: its bots resumed through the other gateway after " +
+                resumedMs + " ms");
+            assertTrue(resumedMs < 30_000, "resumed " + resumedMs + " ms after the kill");
+        }
+        finally
+        {
+            CloseHelper.quietClose(clients);
+            CloseHelper.quietClose(aeron);
+            ChildJvm.destroy(gateway2);
+            ChildJvm.destroy(gateway1);
+            ChildJvm.destroy(layer);
+            CloseHelper.quietClose(driver);
+            IoUtil.delete(dir, true);
+        }
+    }
+
+    private static boolean resumed(final ClientSession[] sessions)
+    {
+        for (int i = 0; i < sessions.length; i += 2)
+        {
+            if (sessions[i].resumesStarted() < 1)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean allConnectedAndStreaming(final ClientSession[] sessions)
+    {
+        for (final ClientSession session : sessions)
+        {
+            if (ClientSession.State.CONNECTED != session.state() || session.view().size() < PLAYERS)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void await(
+        final ClientLink link, final BooleanSupplier condition, final int seconds, final String what)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean())
+        {
+            if (0 == link.doWork())
+            {
+                Thread.onSpinWait();
+            }
+            if (System.nanoTime() > deadlineNs)
+            {
+                fail("timed out waiting for " + what);
+            }
+        }
+    }
+
+    private static int freeUdpPort()
+    {
+        try (DatagramSocket socket = new DatagramSocket(0))
+        {
+            return socket.getLocalPort();
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+    }
+}
