@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -251,10 +252,79 @@ class RemoteGatewayTest
         assertTrue(!impostor.isLinked(), "impostor linked");
         assertEquals(0, shard.layer.gatewayLink().acceptedLinkCount());
         assertEquals(0, shard.counter(OrreryCounter.GATEWAY_LINKS_ACCEPTED));
-        assertTrue(shard.counter(OrreryCounter.GATEWAY_LINK_UNAUTHENTICATED) > 0, "hellos of a refused image counted");
+        assertTrue(shard.counter(OrreryCounter.GATEWAY_LINK_UNAUTHENTICATED) > 0 ||
+            0 == shard.layer.gatewayLink().linkCount(),
+            "a refused image's hellos are counted, or the image is rejected and its slot freed");
         assertTrue(shard.layer.gatewayLink().linkCount() <= GatewayLinkAgent.MAX_LINKS);
         assertEquals(0, shard.layer.gatewayLink().sessionCount());
         CloseHelper.quietCloseAll(counters);
+    }
+
+    @Test
+    void shouldLinkAGenuineGatewayWhilePeersThatNeverProveThemselvesHoldEveryHandshakeSlot()
+    {
+        shard = new TestShard((ctx) -> ctx.gateway().gatewayLink().channel(LINK_CHANNEL).streamId(LINK_STREAM));
+        final Aeron impostorAeron = Aeron.connect(
+            new Aeron.Context().aeronDirectoryName(shard.layer.aeronDirectoryName()));
+        closeables.add(impostorAeron);
+        final Counter[] counters = OrreryCounter.allocate(impostorAeron, "impostors");
+        closeables.add(() -> CloseHelper.quietCloseAll(counters));
+        final byte[] wrongKey = "not-the-link-secret-0123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+        // as many peers as the layer tracks links for fail their proofs, a handshake slot's worth at a time
+        for (int batch = 0; batch < GatewayLinkAgent.MAX_LINKS / GatewayLinkAgent.MAX_PENDING_LINKS; batch++)
+        {
+            final List<LayerLinkAgent> refused = new ArrayList<>();
+            for (int i = 0; i < GatewayLinkAgent.MAX_PENDING_LINKS; i++)
+            {
+                refused.add(impostor(impostorAeron, counters, 100 + batch * 10 + i, wrongKey));
+            }
+            final long failed = (batch + 1L) * GatewayLinkAgent.MAX_PENDING_LINKS;
+            await(() -> stepEach(refused) >= 0 && shard.counter(OrreryCounter.GATEWAY_LINK_PROOFS_FAILED) >= failed,
+                "the impostors' proofs failed");
+        }
+        // then every handshake slot is held by peers that say hello and never answer the challenge
+        final List<LayerLinkAgent> silent = new ArrayList<>();
+        for (int i = 0; i < GatewayLinkAgent.MAX_PENDING_LINKS; i++)
+        {
+            final LayerLinkAgent agent = impostor(impostorAeron, counters, 200 + i, wrongKey);
+            agent.doWork(); // its hello, never anything more
+            silent.add(agent);
+        }
+        final long heldFromNs = shard.clock.nanoTime();
+        await(() -> shard.layer.gatewayLink().pendingLinkCount() == GatewayLinkAgent.MAX_PENDING_LINKS,
+            "every handshake slot held");
+
+        // a genuine Gateway gets in before any of those handshakes could time out (the oldest is dropped for it)
+        gatewayA = new RemoteGateway(1, 1601);
+        await(() -> gatewayA.agent.isLinked(), "the genuine Gateway linked");
+        assertTrue(shard.clock.nanoTime() - heldFromNs < GatewayLinkAgent.HANDSHAKE_TIMEOUT_NS,
+            "linked while the silent peers' handshakes were still live");
+        assertEquals(1, shard.layer.gatewayLink().acceptedLinkCount());
+        assertTrue(shard.layer.gatewayLink().linkCount() <= GatewayLinkAgent.MAX_LINKS);
+    }
+
+    private LayerLinkAgent impostor(
+        final Aeron aeron, final Counter[] counters, final int id, final byte[] key)
+    {
+        final LayerLinkAgent impostor = new LayerLinkAgent(
+            new GatewayResources("impostor-" + id, aeron, TestShard.SECRET, Throwable::printStackTrace,
+                shard.clock, SystemEpochClock.INSTANCE),
+            new GatewayContext().clientIngressChannel("aeron:ipc?term-length=64k").clientIngressStreamId(3000 + id)
+                .conclude(),
+            id, LINK_CHANNEL, LINK_STREAM, "aeron:ipc?term-length=64k", 4000 + id, key, counters, (line) -> {});
+        closeables.add(impostor::onClose);
+        return impostor;
+    }
+
+    private int stepEach(final List<LayerLinkAgent> extras)
+    {
+        int work = stepAll(null);
+        for (int i = 0, size = extras.size(); i < size; i++)
+        {
+            work += extras.get(i).doWork();
+        }
+        return work;
     }
 
     @Test

@@ -71,7 +71,9 @@ import java.util.function.Consumer;
  * ({@link OrreryCounter#GATEWAY_LINK_UNAUTHENTICATED}); what a peer that never proves itself can make the layer hold is
  * bounded: at most {@link #MAX_PENDING_LINKS} links in handshake (each with one publication of
  * {@link GatewayLinkSettings#termLength()}, dropped after {@link #HANDSHAKE_TIMEOUT_NS}) and {@link #MAX_LINKS} in
- * all; further hellos are dropped and counted; reassembly is bounded ({@link BoundedFragmentAssembler}).
+ * all (a new hello drops the oldest handshake, or forgets the oldest refused link, so peers that never prove
+ * themselves cannot keep a genuine Gateway out; a UDP image whose proof failed is rejected at the media driver);
+ * reassembly is bounded ({@link BoundedFragmentAssembler}).
  * <p>
  * From an accepted Gateway: {@code SessionOpened} becomes a {@link SessionHandover} with a {@link RemoteClientEgress};
  * {@code ClientMessage} (a PlayerInput, StowRequest or UnstowRequest, validated again, for a session of that Gateway
@@ -247,6 +249,19 @@ public final class GatewayLinkAgent implements Agent
     }
 
     /**
+     * @return links in handshake now: bounded by {@link #MAX_PENDING_LINKS}.
+     */
+    public int pendingLinkCount()
+    {
+        int pending = 0;
+        for (int i = 0, size = links.size(); i < size; i++)
+        {
+            pending += isPending(links.get(i).state) ? 1 : 0;
+        }
+        return pending;
+    }
+
+    /**
      * @return links tracked now (handshake, accepted, refused, lost): bounded by {@link #MAX_LINKS}.
      */
     public int linkCount()
@@ -332,20 +347,13 @@ public final class GatewayLinkAgent implements Agent
     private void onHello(
         final DirectBuffer buffer, final int offset, final int length, final int blockLength, final int imageSessionId)
     {
-        int pending = 0;
-        for (int i = 0, size = links.size(); i < size; i++)
-        {
-            final GatewayLink.State state = links.get(i).state;
-            pending += GatewayLink.State.CONNECTING == state || GatewayLink.State.PROVING == state ||
-                GatewayLink.State.WELCOMING == state ? 1 : 0;
-        }
         if (blockLength < GatewayHelloDecoder.BLOCK_LENGTH || LinkFraming.varLength(
             buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH + blockLength, offset + length) < 0)
         {
             refuse();
             return;
         }
-        if (pending >= MAX_PENDING_LINKS || links.size() >= MAX_LINKS)
+        if (!makeRoomForHandshake())
         {
             counters[OrreryCounter.GATEWAY_LINK_UNAUTHENTICATED.id()].incrementOrdered();
             return;
@@ -381,6 +389,58 @@ public final class GatewayLinkAgent implements Agent
         linkByImage.put(imageSessionId, link);
     }
 
+    /**
+     * Room for one more handshake, so that peers that never prove themselves cannot keep a genuine Gateway out: with
+     * {@link #MAX_PENDING_LINKS} in handshake the oldest of them is dropped (it had its chance; a genuine Gateway says
+     * hello again), and with {@link #MAX_LINKS} tracked the oldest refused link is forgotten.
+     *
+     * @return false if every tracked link is accepted or lost (no room without dropping a Gateway).
+     */
+    private boolean makeRoomForHandshake()
+    {
+        int pending = 0;
+        int oldestPending = -1;
+        int oldestRefused = -1;
+        for (int i = 0, size = links.size(); i < size; i++)
+        {
+            final GatewayLink link = links.get(i);
+            final GatewayLink.State state = link.state;
+            if (isPending(state))
+            {
+                pending++;
+                if (-1 == oldestPending || link.deadlineNs < links.get(oldestPending).deadlineNs)
+                {
+                    oldestPending = i;
+                }
+            }
+            else if (GatewayLink.State.REFUSED == state && -1 == oldestRefused)
+            {
+                oldestRefused = i;
+            }
+        }
+        if (pending >= MAX_PENDING_LINKS)
+        {
+            counters[OrreryCounter.GATEWAY_LINK_UNAUTHENTICATED.id()].incrementOrdered();
+            dropLink(links.get(oldestPending), oldestPending);
+        }
+        else if (links.size() >= MAX_LINKS)
+        {
+            if (-1 == oldestRefused)
+            {
+                return false;
+            }
+            final GatewayLink refused = links.remove(oldestRefused);
+            linkByImage.remove(refused.imageSessionId);
+        }
+        return true;
+    }
+
+    private static boolean isPending(final GatewayLink.State state)
+    {
+        return GatewayLink.State.CONNECTING == state || GatewayLink.State.PROVING == state ||
+            GatewayLink.State.WELCOMING == state;
+    }
+
     private void onProof(final GatewayLink link, final DirectBuffer buffer, final int offset)
     {
         proofDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
@@ -398,6 +458,27 @@ public final class GatewayLinkAgent implements Agent
                 ") failed: refused");
             link.state = GatewayLink.State.REFUSED;
             CloseHelper.quietClose(link.publication());
+            rejectImage(link.imageSessionId, "gateway link proof failed");
+        }
+    }
+
+    /**
+     * Ask the media driver to drop a refused peer's image (UDP): its publication is told, and the link's slot frees
+     * at the next housekeeping. IPC images cannot be rejected; theirs stays refused while it lives.
+     */
+    private void rejectImage(final int imageSessionId, final String reason)
+    {
+        final Image image = subscription.imageBySessionId(imageSessionId);
+        if (null != image)
+        {
+            try
+            {
+                image.reject(reason);
+            }
+            catch (final RuntimeException ignore)
+            {
+                // IPC images and closed images cannot be rejected: the link stays refused until its image goes
+            }
         }
     }
 
