@@ -76,6 +76,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private final SingleWriterRecorder batchWriteLatencyNs;
     private final SingleWriterRecorder operationLatencyNs;
     private final OperationTimeline timeline;
+    private final ConsumerTrace trace;
     private final Sequence durableSequence = new Sequence(-1);
     private final StowOperation stowOperation = new StowOperation();
     private final WalletOperation walletOperation = new WalletOperation();
@@ -131,7 +132,8 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         final AtomicCounter[] counters,
         final SingleWriterRecorder batchWriteLatencyNs,
         final SingleWriterRecorder operationLatencyNs,
-        final OperationTimeline timeline)
+        final OperationTimeline timeline,
+        final ConsumerTrace trace)
     {
         this.roleName = "orrery-scribe-" + ctx.name();
         this.adapter = ctx.adapter();
@@ -152,6 +154,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         this.batchWriteLatencyNs = batchWriteLatencyNs;
         this.operationLatencyNs = operationLatencyNs;
         this.timeline = timeline;
+        this.trace = trace;
         this.group = ctx.groupCommit() && adapter.supportsGroupCommit() ?
             new ScribeGroup(ctx.maxGroupOperations()) : null;
         this.warmUp = ctx.warmUp() && adapter.supportsGroupCommit();
@@ -186,12 +189,29 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     {
         if (warmUp)
         {
+            final long startNs = traceStart();
             ScribeWarmUp.run(adapter, errorHandler);
+            traceActivity(ConsumerTrace.WARM_UP, startNs, 0, 0);
         }
     }
 
     @Override
     public int doWork() throws Exception
+    {
+        if (null == trace)
+        {
+            return dutyCycle();
+        }
+
+        final long startNs = System.nanoTime();
+        final long backlogAtStart = ring.getCursor() - poller.getSequence().get();
+        final long eventsBefore = eventsConsumed;
+        final int workCount = dutyCycle();
+        trace.dutyCycle(startNs, System.nanoTime(), eventsConsumed - eventsBefore, workCount, backlogAtStart);
+        return workCount;
+    }
+
+    private int dutyCycle() throws Exception
     {
         nowNs = clock.nanoTime();
         int workCount = 0;
@@ -426,6 +446,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     {
         loadCorrelationId = event.correlationId;
         loadAbandoned = false;
+        final long startNs = traceStart();
         final int count;
         try
         {
@@ -455,6 +476,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             loads.commit(index);
             regionsLoaded.incrementRelease();
         }
+        traceActivity(ConsumerTrace.LOAD, startNs, count, 0);
         onStoreSuccess();
         return true;
     }
@@ -529,6 +551,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         }
 
         final WorldBatch batch = coalescer.batch();
+        final long traceStartNs = traceStart();
         final long startNs = clock.nanoTime();
         try
         {
@@ -540,6 +563,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             return false;
         }
 
+        traceActivity(ConsumerTrace.WORLD_WRITE, traceStartNs, batch.size(), 0);
         final long latencyNs = clock.nanoTime() - startNs;
         batchWriteLatencyNs.recordValue(Math.min(latencyNs, Scribe.MAX_RECORDED_LATENCY_NS));
         lastFlushLatencyNs.setRelease(latencyNs);
@@ -555,11 +579,13 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     {
         final int type = operationType(event.type);
         final long startNs = clock.nanoTime();
+        final long traceStartNs = traceStart();
         trace(event.traceId, OperationTimeline.OP_START);
         NodeRecord unstowNode = null;
         try
         {
             run(event, type);
+            traceActivity(ConsumerTrace.OPERATION, traceStartNs, type, event.traceId);
             trace(event.traceId, OperationTimeline.OP_DONE);
             trace(event.traceId, OperationTimeline.COMMITTED);
             if (OperationType.UNSTOW == type)
@@ -673,6 +699,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         if (!group.isOpen())
         {
             final boolean withWorldBatch = !coalescer.isEmpty();
+            final long openStartNs = traceStart();
             try
             {
                 adapter.beginGroup();
@@ -680,6 +707,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
                 {
                     adapter.write(coalescer.batch());
                 }
+                traceActivity(ConsumerTrace.GROUP_OPEN, openStartNs, withWorldBatch ? coalescer.batch().size() : 0, 0);
             }
             catch (final RuntimeException ex)
             {
@@ -699,6 +727,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         {
             run(member.event, type);
             trace(event.traceId, OperationTimeline.OP_DONE);
+            traceActivity(ConsumerTrace.OPERATION, member.startNs, type, event.traceId);
         }
         catch (final RuntimeException ex)
         {
@@ -733,6 +762,14 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
      * @return false when a member failed (it and those after it wait in the retry list).
      */
     private boolean endGroup()
+    {
+        final long traceStartNs = traceStart();
+        final boolean done = commitAndPostGroup();
+        traceActivity(ConsumerTrace.GROUP_COMMIT, traceStartNs, group.size(), done ? 1 : 0);
+        return done;
+    }
+
+    private boolean commitAndPostGroup()
     {
         final long startNs = clock.nanoTime();
         try
@@ -856,6 +893,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         op.operationId = event.operationId;
         op.entityId = event.entityId;
         op.ownerPlayerId = event.playerId;
+        final long startNs = traceStart();
         final int status;
         try
         {
@@ -867,6 +905,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             return false;
         }
 
+        traceActivity(ConsumerTrace.LOOKUP, startNs, event.lookupType, 0);
         onStoreSuccess();
         final int firstStatus = OperationStatus.PENDING == status ? OperationStatus.PENDING : op.firstStatus;
         return postCompletion(completionType(event), event.operationId, event.correlationId, status, firstStatus,
@@ -967,6 +1006,11 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         backoffNs = 0 == backoffNs ? retryBackoffMinNs : Math.min(backoffNs << 1, retryBackoffMaxNs);
         retryDeadlineNs = clock.nanoTime() + backoffNs;
         failed = true;
+        if (null != trace)
+        {
+            final long now = System.nanoTime();
+            trace.record(ConsumerTrace.FAILURE, now, now, backoffNs, 0);
+        }
     }
 
     /**
@@ -1017,6 +1061,19 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         if (durable != durableSequence.get())
         {
             durableSequence.set(durable);
+        }
+    }
+
+    private long traceStart()
+    {
+        return null != trace ? System.nanoTime() : 0;
+    }
+
+    private void traceActivity(final int kind, final long startNs, final long value, final long value2)
+    {
+        if (null != trace)
+        {
+            trace.record(kind, startNs, System.nanoTime(), value, value2);
         }
     }
 
