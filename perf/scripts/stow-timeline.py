@@ -170,6 +170,11 @@ def main(argv):
     for name in [s[0] for s in SEGMENTS] + ["total"]:
         v = [o[name] for o in ops]
         print("  %-20s %s %s %s %s" % (name, ms(pct(v, 50)), ms(pct(v, 90)), ms(pct(v, 99)), ms(max(v))))
+    for kind in ("stow", "unstow"):
+        v = [o["ring wait"] for o in ops if o["type"] == kind]
+        if v:
+            print("  ring wait of %ss: p50 %s p90 %s p99 %s max %s ms" % (
+                kind, ms(pct(v, 50)).strip(), ms(pct(v, 90)).strip(), ms(pct(v, 99)).strip(), ms(max(v)).strip()))
     waited = [o for o in ops if o["ring wait"] >= 1_000_000]
     print("operations that waited >= 1 ms in the ring: %d; behind a region load %d, behind a world batch %d, "
           "behind neither %d" % (len(waited), sum(o["loads"] > 0 for o in waited),

@@ -4,9 +4,6 @@
 package io.orrery.core.persistence;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -84,7 +81,7 @@ final class ConsumerTrace
      */
     ConsumerTrace(final int capacity)
     {
-        final int size = Integer.highestOneBit(Math.max(1, capacity - 1)) << 1;
+        final int size = TraceRecords.ringSize(capacity);
         records = new long[size * STRIDE];
         mask = size - 1;
     }
@@ -162,22 +159,7 @@ final class ConsumerTrace
      */
     void dump(final Path file) throws IOException
     {
-        final int size = mask + 1;
-        final long first = Math.max(0, count - size);
-        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.US_ASCII)))
-        {
-            out.println("kind,startNs,endNs,value,value2");
-            for (long i = first; i < count; i++)
-            {
-                final int base = ((int)i & mask) * STRIDE;
-                out.print(KIND_NAMES[(int)records[base + KIND]]);
-                for (int j = START; j < STRIDE; j++)
-                {
-                    out.print(',');
-                    out.print(records[base + j]);
-                }
-                out.println();
-            }
-        }
+        TraceRecords.dump(file, "kind,startNs,endNs,value,value2", records, STRIDE, mask, count,
+            (out, id, base) -> out.print(KIND_NAMES[(int)records[base + KIND]]), START);
     }
 }
