@@ -186,16 +186,19 @@ def main(argv):
             of_kind = [o for o in traced if o["type"] == kind]
             if not of_kind:
                 continue
-            total_wait, spent_all = 0, {}
+            total_wait, spent_all, mostly = 0, {}, {}
             for o in of_kind:
                 spent, _ = wait_breakdown(o["trace"], o["offered"], o["pickedUp"])
                 total_wait += o["ring wait"]
                 for k, v in spent.items():
                     spent_all[k] = spent_all.get(k, 0) + v
-            print("  %ss that waited >= 1 ms (%d, %.1f ms in all): the consumer meanwhile: %s" % (
+                top = max(spent.items(), key=lambda kv: kv[1])[0]
+                mostly[top] = mostly.get(top, 0) + 1
+            print("  %ss that waited >= 1 ms (%d, %.1f ms in all): the consumer meanwhile: %s; mostly in: %s" % (
                 kind, len(of_kind), total_wait / 1e6, ", ".join(
                     "%s %.0f%%" % (k, 100.0 * v / total_wait)
-                    for k, v in sorted(spent_all.items(), key=lambda kv: -kv[1]) if v > 0)))
+                    for k, v in sorted(spent_all.items(), key=lambda kv: -kv[1]) if v > 0),
+                ", ".join("%s %d" % kv for kv in sorted(mostly.items(), key=lambda kv: -kv[1]))))
     sps = safepoints(gc)
     threshold = pct([o["total"] for o in ops], tail)
     slow = sorted((o for o in ops if o["total"] >= threshold), key=lambda o: -o["total"])
