@@ -324,37 +324,137 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         try
         {
             final Connection c = connection();
-            final int selected = selectUpserts(batch);
-            for (int from = 0; from < selected; from += MAX_ROWS_PER_STATEMENT)
-            {
-                bindNodeArrays(c, pgConnection, upsertNodes, batch, selectedUpserts, from,
-                    Math.min(selected, from + MAX_ROWS_PER_STATEMENT));
-                upsertNodes.executeUpdate();
-            }
-
-            writeEdges(batch);
-
-            final int removalCount = batch.nodeRemovalCount();
-            if (removalCount > 0)
-            {
-                final long[] ids = new long[removalCount];
-                for (int i = 0; i < removalCount; i++)
-                {
-                    ids[i] = batch.nodeRemoval(i);
-                }
-                final Array idArray = pgConnection.createArrayOf("int8", ids);
-                for (int p = 1; p <= 4; p++)
-                {
-                    removeNodes.setArray(p, idArray);
-                }
-                removeNodes.executeUpdate();
-            }
-
+            writeRows(c, batch);
             session.commit(c);
         }
         catch (final SQLException ex)
         {
             throw session.failed("write of " + batch.size() + " entries", ex);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Here: a transaction with {@code SET LOCAL synchronous_commit = off} (the session stays synchronous); the
+     * position is the WAL insert position after its commit. Every later synchronous commit that writes flushes the
+     * WAL past it.
+     */
+    @Override
+    public boolean supportsAsyncWriteBehind()
+    {
+        return true;
+    }
+
+    @Override
+    public long writeBehind(final WorldBatch batch)
+    {
+        if (session.isGrouped())
+        {
+            write(batch); // in a group transaction: committed, synchronously, with the group
+            return 0;
+        }
+        session.ensureOpen();
+        NodeRecords.validate(batch);
+        if (batch.isEmpty())
+        {
+            return 0;
+        }
+
+        try
+        {
+            final Connection c = connection();
+            try (Statement statement = c.createStatement())
+            {
+                statement.execute("SET LOCAL synchronous_commit = off");
+            }
+            writeRows(c, batch);
+            c.commit();
+            return walPosition(c, "pg_current_wal_insert_lsn()");
+        }
+        catch (final SQLException ex)
+        {
+            throw session.failed("write-behind of " + batch.size() + " entries", ex);
+        }
+    }
+
+    @Override
+    public boolean isLogFlushed(final long position)
+    {
+        session.ensureOpen();
+        try
+        {
+            return walPosition(connection(), "pg_current_wal_flush_lsn()") >= position;
+        }
+        catch (final SQLException ex)
+        {
+            throw session.failed("WAL flush position", ex);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Here: a transaction that takes a transaction id, so that its synchronous commit writes a commit record and
+     * flushes the WAL up to it; in a group, the group's commit does.
+     */
+    @Override
+    public void flushLog()
+    {
+        session.ensureOpen();
+        try
+        {
+            final Connection c = connection();
+            try (Statement statement = c.createStatement())
+            {
+                statement.execute("SELECT pg_current_xact_id()");
+            }
+            session.commit(c);
+        }
+        catch (final SQLException ex)
+        {
+            throw session.failed("WAL flush", ex);
+        }
+    }
+
+    private long walPosition(final Connection c, final String function) throws SQLException
+    {
+        try (Statement statement = c.createStatement();
+            ResultSet rs = statement.executeQuery("SELECT (" + function + " - '0/0'::pg_lsn)::int8"))
+        {
+            rs.next();
+            final long position = rs.getLong(1);
+            c.commit();
+            return position;
+        }
+    }
+
+    private void writeRows(final Connection c, final WorldBatch batch) throws SQLException
+    {
+        final int selected = selectUpserts(batch);
+        for (int from = 0; from < selected; from += MAX_ROWS_PER_STATEMENT)
+        {
+            bindNodeArrays(c, pgConnection, upsertNodes, batch, selectedUpserts, from,
+                Math.min(selected, from + MAX_ROWS_PER_STATEMENT));
+            upsertNodes.executeUpdate();
+        }
+
+        writeEdges(batch);
+
+        final int removalCount = batch.nodeRemovalCount();
+        if (removalCount > 0)
+        {
+            final long[] ids = new long[removalCount];
+            for (int i = 0; i < removalCount; i++)
+            {
+                ids[i] = batch.nodeRemoval(i);
+            }
+            final Array idArray = pgConnection.createArrayOf("int8", ids);
+            for (int p = 1; p <= 4; p++)
+            {
+                removeNodes.setArray(p, idArray);
+            }
+            removeNodes.executeUpdate();
         }
     }
 

@@ -26,7 +26,7 @@ import java.nio.file.Path;
  *     that did work (the idle strategy's parks and the time the thread waited for a core); value: idle duty cycles,
  *     value2: the longest gap between two of them (a park that overslept or a thread not scheduled).</li>
  *     <li>{@link #WORLD_WRITE}: a world batch written on its own (write-behind flush, before a load or a barrier);
- *     value: entries.</li>
+ *     value: entries, value2: 1 when written asynchronously ({@link ScribeContext#asyncWriteBehind()}).</li>
  *     <li>{@link #GROUP_OPEN}: a group transaction opened, the pending world batch written in it; value: entries.</li>
  *     <li>{@link #OPERATION}: an operation's statement (in a group or its own transaction); value:
  *     {@link OperationType}, value2: its trace id in the {@link OperationTimeline} (-1: not traced).</li>

@@ -55,6 +55,11 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     static final long OUTAGE_REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
     private static final long NO_OUTAGE = Long.MIN_VALUE;
 
+    /**
+     * How often the consumer asks the store whether its log is flushed past the batches written asynchronously.
+     */
+    static final long LOG_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
+
     private final String roleName;
     private final PersistenceAdapter adapter;
     private final RingBuffer<ScribeEvent> ring;
@@ -87,6 +92,10 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private boolean lookupFound;
     private final ScribeGroup group;
     private final boolean warmUp;
+    private final boolean asyncWriteBehind;
+    private long firstUnflushedSequence = NONE;
+    private long unflushedPosition;
+    private long nextLogCheckNs;
     private int resultStatus;
     private int resultFirstStatus;
     private long resultValue;
@@ -158,6 +167,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         this.group = ctx.groupCommit() && adapter.supportsGroupCommit() ?
             new ScribeGroup(ctx.maxGroupOperations()) : null;
         this.warmUp = ctx.warmUp() && adapter.supportsGroupCommit();
+        this.asyncWriteBehind = ctx.asyncWriteBehind() && adapter.supportsAsyncWriteBehind();
 
         events = counters[ScribeCounter.EVENTS.id()];
         batchesWritten = counters[ScribeCounter.BATCHES_WRITTEN.id()];
@@ -264,8 +274,13 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
 
         if (!failed && isFlushDue())
         {
-            flush();
+            flushBehind();
             workCount++;
+        }
+
+        if (!failed && NONE != firstUnflushedSequence)
+        {
+            workCount += checkLog();
         }
 
         publishProgress();
@@ -298,7 +313,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             }
             if (isFlushDue())
             {
-                return flush();
+                return flushBehind();
             }
         }
 
@@ -415,19 +430,19 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
                 {
                     supersededByStow.incrementRelease();
                 }
-                return null != group ? groupOperation(event, sequence) : flush() && execute(event);
+                return null != group ? groupOperation(event, sequence) : flush() && flushLog() && execute(event);
 
             case ScribeEvent.UNSTOW:
             case ScribeEvent.WALLET:
             case ScribeEvent.REPUTATION:
                 tracePickedUp(event.traceId);
-                return null != group ? groupOperation(event, sequence) : flush() && execute(event);
+                return null != group ? groupOperation(event, sequence) : flush() && flushLog() && execute(event);
 
             case ScribeEvent.OPERATION_LOOKUP:
                 return lookUp(event); // reads the operation records only: pending world changes may wait
 
             case ScribeEvent.FLUSH:
-                return flush();
+                return flush() && flushLog();
 
             case ScribeEvent.LOAD_REGION:
                 return flush() && loadRegion(event);
@@ -575,6 +590,112 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         return true;
     }
 
+    /**
+     * A write-behind flush (interval elapsed, batch full): asynchronous when configured and supported, and not while
+     * closing; otherwise {@link #flush()}.
+     */
+    private boolean flushBehind()
+    {
+        if (!asyncWriteBehind || closing || coalescer.isEmpty())
+        {
+            return flush();
+        }
+
+        final WorldBatch batch = coalescer.batch();
+        final long traceStartNs = traceStart();
+        final long startNs = clock.nanoTime();
+        final long position;
+        try
+        {
+            position = adapter.writeBehind(batch);
+        }
+        catch (final RuntimeException ex)
+        {
+            onFailure(ex);
+            return false;
+        }
+
+        traceActivity(ConsumerTrace.WORLD_WRITE, traceStartNs, batch.size(), 1);
+        final long latencyNs = clock.nanoTime() - startNs;
+        batchWriteLatencyNs.recordValue(Math.min(latencyNs, Scribe.MAX_RECORDED_LATENCY_NS));
+        lastFlushLatencyNs.setRelease(latencyNs);
+        batchesWritten.incrementRelease();
+        entriesWritten.getAndAddRelease(batch.size());
+        coalescer.clear();
+        if (NONE == firstUnflushedSequence)
+        {
+            firstUnflushedSequence = firstPendingSequence;
+            nextLogCheckNs = nowNs + LOG_CHECK_INTERVAL_NS;
+        }
+        unflushedPosition = position;
+        firstPendingSequence = NONE;
+        onStoreSuccess();
+        return true;
+    }
+
+    /**
+     * Something was committed synchronously: the store's log is flushed past every batch written asynchronously.
+     */
+    private void onLogFlushed()
+    {
+        firstUnflushedSequence = NONE;
+    }
+
+    /**
+     * At most every {@link #LOG_CHECK_INTERVAL_NS}, or at once while closing: whether the log is flushed past the
+     * batches written asynchronously (a read; while closing a wait for the flush).
+     */
+    private int checkLog()
+    {
+        if (closing)
+        {
+            flushLog();
+            return 1;
+        }
+        if (nowNs - nextLogCheckNs < 0)
+        {
+            return 0;
+        }
+
+        nextLogCheckNs = nowNs + LOG_CHECK_INTERVAL_NS;
+        try
+        {
+            if (adapter.isLogFlushed(unflushedPosition))
+            {
+                onLogFlushed();
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex); // a read: asked again at the next check
+        }
+        return 1;
+    }
+
+    /**
+     * A barrier: make every batch written asynchronously durable.
+     */
+    private boolean flushLog()
+    {
+        if (NONE == firstUnflushedSequence)
+        {
+            return true;
+        }
+
+        try
+        {
+            adapter.flushLog();
+        }
+        catch (final RuntimeException ex)
+        {
+            onFailure(ex);
+            return false;
+        }
+        onLogFlushed();
+        onStoreSuccess();
+        return true;
+    }
+
     private boolean execute(final ScribeEvent event)
     {
         final int type = operationType(event.type);
@@ -707,6 +828,10 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
                 {
                     adapter.write(coalescer.batch());
                 }
+                if (NONE != firstUnflushedSequence)
+                {
+                    adapter.flushLog(); // in the group: its commit flushes the log past the asynchronous batches
+                }
                 traceActivity(ConsumerTrace.GROUP_OPEN, openStartNs, withWorldBatch ? coalescer.batch().size() : 0, 0);
             }
             catch (final RuntimeException ex)
@@ -793,6 +918,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             firstPendingSequence = NONE;
         }
         groupCommits.incrementRelease();
+        onLogFlushed();
         onStoreSuccess();
 
         final int size = group.size();
@@ -852,7 +978,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         ScribeGroup.Member member;
         while (null != (member = group.nextRetry()))
         {
-            if (!flush() || !execute(member.event))
+            if (!flush() || !flushLog() || !execute(member.event))
             {
                 return false;
             }
@@ -1057,6 +1183,10 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         if (null != group)
         {
             durable = Math.min(durable, group.firstUndoneSequence() - 1);
+        }
+        if (NONE != firstUnflushedSequence)
+        {
+            durable = Math.min(durable, firstUnflushedSequence - 1);
         }
         if (durable != durableSequence.get())
         {
