@@ -35,7 +35,7 @@ SEGMENTS = [
 ]
 TYPES = {4: "stow", 5: "unstow"}
 OP_TYPES = {1: "stow", 2: "unstow", 3: "wallet", 4: "reputation"}
-NESTED = ["worldWrite", "groupOpen", "operation", "groupCommit", "load", "lookup", "warmUp"]
+NESTED = ["worldWrite", "groupOpen", "operation", "groupCommit", "load", "lookup", "warmUp", "logCheck", "logFlush"]
 LONGEST_ACTIVITY_NS = 5_000_000_000
 SAFEPOINT = re.compile(r"\[(\d+)ns\].*Safepoint \"([^\"]+)\".*Total: (\d+) ns")
 
@@ -118,7 +118,7 @@ def describe_wait(trace, o):
             details.append("%s %.2f ms (trace %d)" % (OP_TYPES.get(value, value), (end - start) / 1e6, value2))
         elif kind in ("worldWrite", "groupOpen") and overlap >= 100_000:
             details.append("%s of %d %.2f ms" % (kind, value, (end - start) / 1e6))
-        elif kind in ("groupCommit", "load", "lookup", "warmUp") and overlap >= 100_000:
+        elif kind in ("groupCommit", "load", "lookup", "warmUp", "logCheck", "logFlush") and overlap >= 100_000:
             details.append("%s %.2f ms" % (kind, (end - start) / 1e6))
         elif kind == "idle" and value2 >= 1_000_000:
             details.append("idle %d cycles, longest gap %.2f ms" % (value, value2 / 1e6))

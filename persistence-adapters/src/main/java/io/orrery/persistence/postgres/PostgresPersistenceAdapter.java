@@ -99,6 +99,8 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     private PGConnection pgConnection;
     private Connection connectionOfStatements;
     private boolean serverFsync;
+    private long walTarget;
+    private boolean walTargetKnown = true;
 
     private final Long2LongHashMap lastUpsertById = new Long2LongHashMap(NO_INDEX);
     private int[] selectedUpserts = new int[0];
@@ -336,9 +338,9 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     /**
      * {@inheritDoc}
      * <p>
-     * Here: a transaction with {@code SET LOCAL synchronous_commit = off} (the session stays synchronous); the
-     * position is the WAL insert position after its commit. Every later synchronous commit that writes flushes the
-     * WAL past it.
+     * Here: a transaction with {@code SET LOCAL synchronous_commit = off} (the session stays synchronous). Every
+     * later synchronous commit that writes flushes the WAL past it; {@link #isLogFlushed()} compares the WAL flush
+     * position with the insert position it read at its first call after the write (past the write's commit).
      */
     @Override
     public boolean supportsAsyncWriteBehind()
@@ -347,18 +349,18 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     }
 
     @Override
-    public long writeBehind(final WorldBatch batch)
+    public void writeBehind(final WorldBatch batch)
     {
         if (session.isGrouped())
         {
             write(batch); // in a group transaction: committed, synchronously, with the group
-            return 0;
+            return;
         }
         session.ensureOpen();
         NodeRecords.validate(batch);
         if (batch.isEmpty())
         {
-            return 0;
+            return;
         }
 
         try
@@ -370,7 +372,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
             }
             writeRows(c, batch);
             c.commit();
-            return walPosition(c, "pg_current_wal_insert_lsn()");
+            walTargetKnown = false;
         }
         catch (final SQLException ex)
         {
@@ -379,12 +381,26 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     }
 
     @Override
-    public boolean isLogFlushed(final long position)
+    public boolean isLogFlushed()
     {
         session.ensureOpen();
         try
         {
-            return walPosition(connection(), "pg_current_wal_flush_lsn()") >= position;
+            final Connection c = connection();
+            try (Statement statement = c.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT (pg_current_wal_flush_lsn() - '0/0'::pg_lsn)::int8, " +
+                    "(pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::int8"))
+            {
+                rs.next();
+                final long flushed = rs.getLong(1);
+                if (!walTargetKnown)
+                {
+                    walTarget = rs.getLong(2); // past the commit of every write-behind before this call
+                    walTargetKnown = true;
+                }
+                c.commit();
+                return flushed >= walTarget;
+            }
         }
         catch (final SQLException ex)
         {
@@ -414,18 +430,6 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         catch (final SQLException ex)
         {
             throw session.failed("WAL flush", ex);
-        }
-    }
-
-    private long walPosition(final Connection c, final String function) throws SQLException
-    {
-        try (Statement statement = c.createStatement();
-            ResultSet rs = statement.executeQuery("SELECT (" + function + " - '0/0'::pg_lsn)::int8"))
-        {
-            rs.next();
-            final long position = rs.getLong(1);
-            c.commit();
-            return position;
         }
     }
 

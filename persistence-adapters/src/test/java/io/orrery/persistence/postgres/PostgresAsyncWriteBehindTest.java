@@ -111,7 +111,7 @@ class PostgresAsyncWriteBehindTest
         final long deadlineNs = System.nanoTime() + DEADLINE_NS;
         while (!scribe.isDurable(sequence) && System.nanoTime() < deadlineNs)
         {
-            clock.advance(TimeUnit.MILLISECONDS.toNanos(10)); // the consumer asks the server every 10 ms (its clock)
+            clock.advance(TimeUnit.MILLISECONDS.toNanos(10)); // the consumer asks every flush interval (its clock)
             scribe.invokeConsumer();
         }
         assertTrue(scribe.isDurable(sequence), "durable once the WAL writer flushed it");

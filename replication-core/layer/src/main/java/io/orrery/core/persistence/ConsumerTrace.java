@@ -36,6 +36,10 @@ import java.nio.file.Path;
  *     <li>{@link #LOOKUP}: a look-up of a recorded outcome.</li>
  *     <li>{@link #FAILURE}: a store failure (start = end); value: the backoff before the retry (ns).</li>
  *     <li>{@link #WARM_UP}: the store's warm-up at start.</li>
+ *     <li>{@link #LOG_CHECK}: whether the store's log is flushed past the batches written asynchronously; value: 1
+ *     when it is.</li>
+ *     <li>{@link #LOG_FLUSH}: a wait for the store's log (a barrier, an operation outside a group, or close
+ *     after asynchronous batches; in a group it is part of {@link #GROUP_OPEN}).</li>
  * </ul>
  * Activities nest: a duty cycle holds the writes, operations, commits and loads run in it.
  * <p>
@@ -54,6 +58,8 @@ final class ConsumerTrace
     static final int LOOKUP = 8;
     static final int FAILURE = 9;
     static final int WARM_UP = 10;
+    static final int LOG_CHECK = 11;
+    static final int LOG_FLUSH = 12;
 
     static final int KIND = 0;
     static final int START = 1;
@@ -65,7 +71,7 @@ final class ConsumerTrace
     private static final String[] KIND_NAMES =
     {
         "", "dutyCycle", "idle", "worldWrite", "groupOpen", "operation", "groupCommit", "load", "lookup", "failure",
-        "warmUp"
+        "warmUp", "logCheck", "logFlush"
     };
 
     private final long[] records;

@@ -155,7 +155,7 @@ public interface PersistenceAdapter extends EntityGraphStore
 
     /**
      * Asynchronous write-behind: whether {@link #writeBehind(WorldBatch)} may return before its commit is flushed to
-     * the store's log, and {@link #isLogFlushed(long)} and {@link #flushLog()} tell when it is. Such an adapter keeps
+     * the store's log, and {@link #isLogFlushed()} and {@link #flushLog()} tell when it is. Such an adapter keeps
      * one log in commit order: anything it makes durable later (a {@link #write}, an operation, a group commit,
      * {@link #flushLog()}) makes every earlier asynchronous batch durable too.
      *
@@ -168,20 +168,18 @@ public interface PersistenceAdapter extends EntityGraphStore
 
     /**
      * Write a batch nobody waits for (Scribe's write-behind flush): applied and visible when it returns, atomic, but
-     * durable only once {@link #isLogFlushed} says so for the returned position, or anything later is durable.
-     *
-     * @return the batch's position in the store's log, for {@link #isLogFlushed(long)}.
+     * durable only once {@link #isLogFlushed()} says so, or anything later is durable.
      */
-    default long writeBehind(final WorldBatch batch)
+    default void writeBehind(final WorldBatch batch)
     {
         write(batch);
-        return 0;
     }
 
     /**
-     * Non-blocking: whether the store's log is durable up to a position {@link #writeBehind} returned.
+     * Non-blocking (a read): whether every batch {@link #writeBehind} wrote before this call is durable. An adapter
+     * may answer false to the first call after a write and learn there how far its log must be flushed.
      */
-    default boolean isLogFlushed(final long position)
+    default boolean isLogFlushed()
     {
         return true;
     }

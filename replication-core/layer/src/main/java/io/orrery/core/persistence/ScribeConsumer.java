@@ -56,7 +56,8 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private static final long NO_OUTAGE = Long.MIN_VALUE;
 
     /**
-     * How often the consumer asks the store whether its log is flushed past the batches written asynchronously.
+     * How often, at least, the consumer asks the store whether its log is flushed past the batches written
+     * asynchronously (else every flush interval, when longer).
      */
     static final long LOG_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -94,8 +95,8 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private final boolean warmUp;
     private final boolean asyncWriteBehind;
     private long firstUnflushedSequence = NONE;
-    private long unflushedPosition;
     private long nextLogCheckNs;
+    private final long logCheckIntervalNs;
     private int resultStatus;
     private int resultFirstStatus;
     private long resultValue;
@@ -168,6 +169,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             new ScribeGroup(ctx.maxGroupOperations()) : null;
         this.warmUp = ctx.warmUp() && adapter.supportsGroupCommit();
         this.asyncWriteBehind = ctx.asyncWriteBehind() && adapter.supportsAsyncWriteBehind();
+        this.logCheckIntervalNs = Math.max(LOG_CHECK_INTERVAL_NS, ctx.flushIntervalNs());
 
         events = counters[ScribeCounter.EVENTS.id()];
         batchesWritten = counters[ScribeCounter.BATCHES_WRITTEN.id()];
@@ -604,10 +606,9 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         final WorldBatch batch = coalescer.batch();
         final long traceStartNs = traceStart();
         final long startNs = clock.nanoTime();
-        final long position;
         try
         {
-            position = adapter.writeBehind(batch);
+            adapter.writeBehind(batch);
         }
         catch (final RuntimeException ex)
         {
@@ -625,9 +626,8 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         if (NONE == firstUnflushedSequence)
         {
             firstUnflushedSequence = firstPendingSequence;
-            nextLogCheckNs = nowNs + LOG_CHECK_INTERVAL_NS;
+            nextLogCheckNs = nowNs + logCheckIntervalNs;
         }
-        unflushedPosition = position;
         firstPendingSequence = NONE;
         onStoreSuccess();
         return true;
@@ -642,7 +642,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     }
 
     /**
-     * At most every {@link #LOG_CHECK_INTERVAL_NS}, or at once while closing: whether the log is flushed past the
+     * At most every {@link #LOG_CHECK_INTERVAL_NS} or flush interval, or at once while closing: whether the log is flushed past the
      * batches written asynchronously (a read; while closing a wait for the flush).
      */
     private int checkLog()
@@ -657,10 +657,13 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             return 0;
         }
 
-        nextLogCheckNs = nowNs + LOG_CHECK_INTERVAL_NS;
+        nextLogCheckNs = nowNs + logCheckIntervalNs;
+        final long startNs = traceStart();
         try
         {
-            if (adapter.isLogFlushed(unflushedPosition))
+            final boolean flushed = adapter.isLogFlushed();
+            traceActivity(ConsumerTrace.LOG_CHECK, startNs, flushed ? 1 : 0, 0);
+            if (flushed)
             {
                 onLogFlushed();
             }
@@ -682,6 +685,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             return true;
         }
 
+        final long startNs = traceStart();
         try
         {
             adapter.flushLog();
@@ -691,6 +695,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             onFailure(ex);
             return false;
         }
+        traceActivity(ConsumerTrace.LOG_FLUSH, startNs, 0, 0);
         onLogFlushed();
         onStoreSuccess();
         return true;
