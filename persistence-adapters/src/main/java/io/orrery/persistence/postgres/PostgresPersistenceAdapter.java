@@ -316,23 +316,7 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     @Override
     public void write(final WorldBatch batch)
     {
-        session.ensureOpen();
-        NodeRecords.validate(batch);
-        if (batch.isEmpty())
-        {
-            return;
-        }
-
-        try
-        {
-            final Connection c = connection();
-            writeRows(c, batch);
-            session.commit(c);
-        }
-        catch (final SQLException ex)
-        {
-            throw session.failed("write of " + batch.size() + " entries", ex);
-        }
+        writeBatch(batch, false);
     }
 
     /**
@@ -351,11 +335,11 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     @Override
     public void writeBehind(final WorldBatch batch)
     {
-        if (session.isGrouped())
-        {
-            write(batch); // in a group transaction: committed, synchronously, with the group
-            return;
-        }
+        writeBatch(batch, !session.isGrouped()); // in a group: committed, synchronously, with the group
+    }
+
+    private void writeBatch(final WorldBatch batch, final boolean async)
+    {
         session.ensureOpen();
         NodeRecords.validate(batch);
         if (batch.isEmpty())
@@ -366,17 +350,23 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         try
         {
             final Connection c = connection();
-            try (Statement statement = c.createStatement())
+            if (async)
             {
-                statement.execute("SET LOCAL synchronous_commit = off");
+                try (Statement statement = c.createStatement())
+                {
+                    statement.execute("SET LOCAL synchronous_commit = off");
+                }
             }
             writeRows(c, batch);
-            c.commit();
-            walTargetKnown = false;
+            session.commit(c);
+            if (async)
+            {
+                walTargetKnown = false;
+            }
         }
         catch (final SQLException ex)
         {
-            throw session.failed("write-behind of " + batch.size() + " entries", ex);
+            throw session.failed((async ? "write-behind of " : "write of ") + batch.size() + " entries", ex);
         }
     }
 

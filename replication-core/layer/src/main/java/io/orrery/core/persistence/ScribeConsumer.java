@@ -561,6 +561,25 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
 
     private boolean flush()
     {
+        return writeBatch(false);
+    }
+
+    /**
+     * A write-behind flush (interval elapsed, batch full): asynchronous when configured and supported, and not while
+     * closing; otherwise {@link #flush()}.
+     */
+    private boolean flushBehind()
+    {
+        return writeBatch(asyncWriteBehind && !closing);
+    }
+
+    /**
+     * Write the pending batch: synchronously ({@link PersistenceAdapter#write}), or asynchronously
+     * ({@link PersistenceAdapter#writeBehind}: {@link #durableSequence()} then stays before it until the log is
+     * flushed).
+     */
+    private boolean writeBatch(final boolean async)
+    {
         if (coalescer.isEmpty())
         {
             firstPendingSequence = NONE; // a stow may have dropped the only pending change
@@ -572,7 +591,14 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         final long startNs = clock.nanoTime();
         try
         {
-            adapter.write(batch);
+            if (async)
+            {
+                adapter.writeBehind(batch);
+            }
+            else
+            {
+                adapter.write(batch);
+            }
         }
         catch (final RuntimeException ex)
         {
@@ -580,50 +606,14 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             return false;
         }
 
-        traceActivity(ConsumerTrace.WORLD_WRITE, traceStartNs, batch.size(), 0);
+        traceActivity(ConsumerTrace.WORLD_WRITE, traceStartNs, batch.size(), async ? 1 : 0);
         final long latencyNs = clock.nanoTime() - startNs;
         batchWriteLatencyNs.recordValue(Math.min(latencyNs, Scribe.MAX_RECORDED_LATENCY_NS));
         lastFlushLatencyNs.setRelease(latencyNs);
         batchesWritten.incrementRelease();
         entriesWritten.getAndAddRelease(batch.size());
         coalescer.clear();
-        firstPendingSequence = NONE;
-        onStoreSuccess();
-        return true;
-    }
-
-    /**
-     * A write-behind flush (interval elapsed, batch full): asynchronous when configured and supported, and not while
-     * closing; otherwise {@link #flush()}.
-     */
-    private boolean flushBehind()
-    {
-        if (!asyncWriteBehind || closing || coalescer.isEmpty())
-        {
-            return flush();
-        }
-
-        final WorldBatch batch = coalescer.batch();
-        final long traceStartNs = traceStart();
-        final long startNs = clock.nanoTime();
-        try
-        {
-            adapter.writeBehind(batch);
-        }
-        catch (final RuntimeException ex)
-        {
-            onFailure(ex);
-            return false;
-        }
-
-        traceActivity(ConsumerTrace.WORLD_WRITE, traceStartNs, batch.size(), 1);
-        final long latencyNs = clock.nanoTime() - startNs;
-        batchWriteLatencyNs.recordValue(Math.min(latencyNs, Scribe.MAX_RECORDED_LATENCY_NS));
-        lastFlushLatencyNs.setRelease(latencyNs);
-        batchesWritten.incrementRelease();
-        entriesWritten.getAndAddRelease(batch.size());
-        coalescer.clear();
-        if (NONE == firstUnflushedSequence)
+        if (async && NONE == firstUnflushedSequence)
         {
             firstUnflushedSequence = firstPendingSequence;
             nextLogCheckNs = nowNs + logCheckIntervalNs;
