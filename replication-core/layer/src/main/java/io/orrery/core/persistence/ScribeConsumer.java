@@ -632,8 +632,8 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     }
 
     /**
-     * At most every {@link #LOG_CHECK_INTERVAL_NS} or flush interval, or at once while closing: whether the log is flushed past the
-     * batches written asynchronously (a read; while closing a wait for the flush).
+     * At most every {@link #LOG_CHECK_INTERVAL_NS} or flush interval, or at once while closing: whether the log is
+     * flushed past the batches written asynchronously (a read; while closing a wait for the flush).
      */
     private int checkLog()
     {
@@ -843,11 +843,12 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         final int type = operationType(event.type);
         member.startNs = clock.nanoTime();
         traceValue(event.traceId, OperationTimeline.OP_START, member.startNs);
+        final long traceStartNs = traceStart();
         try
         {
             run(member.event, type);
             trace(event.traceId, OperationTimeline.OP_DONE);
-            traceActivity(ConsumerTrace.OPERATION, member.startNs, type, event.traceId);
+            traceActivity(ConsumerTrace.OPERATION, traceStartNs, type, event.traceId);
         }
         catch (final RuntimeException ex)
         {

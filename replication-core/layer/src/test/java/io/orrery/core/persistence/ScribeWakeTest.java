@@ -108,7 +108,8 @@ class ScribeWakeTest
             final long deadlineNs = System.nanoTime() + DEADLINE_NS;
             while (completed < 1 && System.nanoTime() < deadlineNs)
             {
-                scribe.pollCompletions((type, operationId, correlationId, status, firstStatus, value) -> completed++, 1);
+                scribe.pollCompletions(
+                    (type, operationId, correlationId, status, firstStatus, value) -> completed++, 1);
                 Thread.onSpinWait();
             }
             assertEquals(1, completed, "completed long before the park would have ended");
