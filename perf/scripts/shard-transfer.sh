@@ -13,9 +13,10 @@
 # (RocksDB graphs, the Global store in PostgreSQL through the outbox); EVERY (default 2s); DURATION (s, default 40);
 # RAMP (bots/s, default 20); SWARM_ARGS (extra BotSwarmMain options, e.g. "--max-joins-in-flight 4"); LAYER_OPTS (extra
 # JVM options of the two layers, e.g. "-Dorrery.scribe.group.commit=false" to run Scribe without group commit);
-# TRACE=1: each layer keeps Scribe's per-operation timeline (-Dorrery.scribe.trace.file) and a GC + safepoint log
-# (-Xlog, System.nanoTime() stamps), and perf/scripts/stow-timeline.py prints where the layer's part of each stow and
-# unstow went and what the slowest ones waited for.
+# TRACE=1: each layer keeps Scribe's per-operation timeline (-Dorrery.scribe.trace.file), the consumer's trace next to
+# it (timeline-<shard>-consumer.csv: every duty cycle, idle span, world write, group, operation, load) and a GC +
+# safepoint log (-Xlog, System.nanoTime() stamps), and perf/scripts/stow-timeline.py prints where the layer's part of
+# each stow and unstow went and what the consumer thread did while the slowest ones waited in the ring.
 # More samples than the default's ~30 a run with one bot: a shorter stay, e.g. EVERY=200ms DURATION=60 (1 bot: ~200
 # transfers, ~400 operations; the p99 is then a percentile, not the maximum).
 set -euo pipefail

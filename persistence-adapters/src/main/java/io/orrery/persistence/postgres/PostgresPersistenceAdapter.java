@@ -99,6 +99,8 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     private PGConnection pgConnection;
     private Connection connectionOfStatements;
     private boolean serverFsync;
+    private long walTarget;
+    private boolean walTargetKnown = true;
 
     private final Long2LongHashMap lastUpsertById = new Long2LongHashMap(NO_INDEX);
     private int[] selectedUpserts = new int[0];
@@ -314,6 +316,30 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     @Override
     public void write(final WorldBatch batch)
     {
+        writeBatch(batch, false);
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Here: a transaction with {@code SET LOCAL synchronous_commit = off} (the session stays synchronous). Every
+     * later synchronous commit that writes flushes the WAL past it; {@link #isLogFlushed()} compares the WAL flush
+     * position with the insert position it read at its first call after the write (past the write's commit).
+     */
+    @Override
+    public boolean supportsAsyncWriteBehind()
+    {
+        return true;
+    }
+
+    @Override
+    public void writeBehind(final WorldBatch batch)
+    {
+        writeBatch(batch, !session.isGrouped()); // in a group: committed, synchronously, with the group
+    }
+
+    private void writeBatch(final WorldBatch batch, final boolean async)
+    {
         session.ensureOpen();
         NodeRecords.validate(batch);
         if (batch.isEmpty())
@@ -324,37 +350,105 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         try
         {
             final Connection c = connection();
-            final int selected = selectUpserts(batch);
-            for (int from = 0; from < selected; from += MAX_ROWS_PER_STATEMENT)
+            if (async)
             {
-                bindNodeArrays(c, pgConnection, upsertNodes, batch, selectedUpserts, from,
-                    Math.min(selected, from + MAX_ROWS_PER_STATEMENT));
-                upsertNodes.executeUpdate();
+                try (Statement statement = c.createStatement())
+                {
+                    statement.execute("SET LOCAL synchronous_commit = off");
+                }
             }
-
-            writeEdges(batch);
-
-            final int removalCount = batch.nodeRemovalCount();
-            if (removalCount > 0)
+            writeRows(c, batch);
+            session.commit(c);
+            if (async)
             {
-                final long[] ids = new long[removalCount];
-                for (int i = 0; i < removalCount; i++)
-                {
-                    ids[i] = batch.nodeRemoval(i);
-                }
-                final Array idArray = pgConnection.createArrayOf("int8", ids);
-                for (int p = 1; p <= 4; p++)
-                {
-                    removeNodes.setArray(p, idArray);
-                }
-                removeNodes.executeUpdate();
+                walTargetKnown = false;
             }
+        }
+        catch (final SQLException ex)
+        {
+            throw session.failed((async ? "write-behind of " : "write of ") + batch.size() + " entries", ex);
+        }
+    }
 
+    @Override
+    public boolean isLogFlushed()
+    {
+        session.ensureOpen();
+        try
+        {
+            final Connection c = connection();
+            try (Statement statement = c.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT (pg_current_wal_flush_lsn() - '0/0'::pg_lsn)::int8, " +
+                    "(pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::int8"))
+            {
+                rs.next();
+                final long flushed = rs.getLong(1);
+                if (!walTargetKnown)
+                {
+                    walTarget = rs.getLong(2); // past the commit of every write-behind before this call
+                    walTargetKnown = true;
+                }
+                c.commit();
+                return flushed >= walTarget;
+            }
+        }
+        catch (final SQLException ex)
+        {
+            throw session.failed("WAL flush position", ex);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Here: a transaction that takes a transaction id, so that its synchronous commit writes a commit record and
+     * flushes the WAL up to it; in a group, the group's commit does.
+     */
+    @Override
+    public void flushLog()
+    {
+        session.ensureOpen();
+        try
+        {
+            final Connection c = connection();
+            try (Statement statement = c.createStatement())
+            {
+                statement.execute("SELECT pg_current_xact_id()");
+            }
             session.commit(c);
         }
         catch (final SQLException ex)
         {
-            throw session.failed("write of " + batch.size() + " entries", ex);
+            throw session.failed("WAL flush", ex);
+        }
+    }
+
+    private void writeRows(final Connection c, final WorldBatch batch) throws SQLException
+    {
+        final int selected = selectUpserts(batch);
+        for (int from = 0; from < selected; from += MAX_ROWS_PER_STATEMENT)
+        {
+            bindNodeArrays(c, pgConnection, upsertNodes, batch, selectedUpserts, from,
+                Math.min(selected, from + MAX_ROWS_PER_STATEMENT));
+            upsertNodes.executeUpdate();
+        }
+
+        writeEdges(batch);
+
+        final int removalCount = batch.nodeRemovalCount();
+        if (removalCount > 0)
+        {
+            final long[] ids = new long[removalCount];
+            for (int i = 0; i < removalCount; i++)
+            {
+                ids[i] = batch.nodeRemoval(i);
+            }
+            final Array idArray = pgConnection.createArrayOf("int8", ids);
+            for (int p = 1; p <= 4; p++)
+            {
+                removeNodes.setArray(p, idArray);
+            }
+            removeNodes.executeUpdate();
         }
     }
 

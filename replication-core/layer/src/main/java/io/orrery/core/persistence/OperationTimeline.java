@@ -4,9 +4,6 @@
 package io.orrery.core.persistence;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -84,7 +81,7 @@ public final class OperationTimeline
      */
     OperationTimeline(final int capacity)
     {
-        final int size = Integer.highestOneBit(Math.max(1, capacity - 1)) << 1;
+        final int size = TraceRecords.ringSize(capacity);
         records = new long[size * STRIDE];
         mask = size - 1;
     }
@@ -148,29 +145,8 @@ public final class OperationTimeline
      */
     void dump(final Path file) throws IOException
     {
-        final int size = mask + 1;
-        final long first = Math.max(0, nextId - size);
-        try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(file, StandardCharsets.US_ASCII)))
-        {
-            out.print("trace");
-            for (final String name : STEP_NAMES)
-            {
-                out.print(',');
-                out.print(name);
-            }
-            out.println();
-            for (long id = first; id < nextId; id++)
-            {
-                final int base = base(id);
-                out.print(id);
-                for (int i = 0; i < STEP_NAMES.length; i++)
-                {
-                    out.print(',');
-                    out.print(records[base + i]);
-                }
-                out.println();
-            }
-        }
+        TraceRecords.dump(file, "trace," + String.join(",", STEP_NAMES), records, STRIDE, mask, nextId,
+            (out, id, base) -> out.print(id), 0);
     }
 
     private int base(final long traceId)

@@ -154,6 +154,44 @@ public interface PersistenceAdapter extends EntityGraphStore
     }
 
     /**
+     * Asynchronous write-behind: whether {@link #writeBehind(WorldBatch)} may return before its commit is flushed to
+     * the store's log, and {@link #isLogFlushed()} and {@link #flushLog()} tell when it is. Such an adapter keeps
+     * one log in commit order: anything it makes durable later (a {@link #write}, an operation, a group commit,
+     * {@link #flushLog()}) makes every earlier asynchronous batch durable too.
+     *
+     * @return false unless the adapter implements the three methods (then {@link #writeBehind} is {@link #write}).
+     */
+    default boolean supportsAsyncWriteBehind()
+    {
+        return false;
+    }
+
+    /**
+     * Write a batch nobody waits for (Scribe's write-behind flush): applied and visible when it returns, atomic, but
+     * durable only once {@link #isLogFlushed()} says so, or anything later is durable.
+     */
+    default void writeBehind(final WorldBatch batch)
+    {
+        write(batch);
+    }
+
+    /**
+     * Non-blocking (a read): whether every batch {@link #writeBehind} wrote before this call is durable. An adapter
+     * may answer false to the first call after a write and learn there how far its log must be flushed.
+     */
+    default boolean isLogFlushed()
+    {
+        return true;
+    }
+
+    /**
+     * Make every batch written by {@link #writeBehind} durable, waiting for the store's log.
+     */
+    default void flushLog()
+    {
+    }
+
+    /**
      * Receives stowed items. The record is reused: copy what you keep.
      */
     @FunctionalInterface

@@ -47,6 +47,11 @@ import java.util.concurrent.TimeUnit;
  * it with {@link #invokeConsumer()} (deterministic tests, and a Replication Layer in INVOKER mode, whose Replicant steps it
  * in its duty cycle). Counters, {@link #durableSequence()} and the latency recorders are readable from any thread.
  * <p>
+ * Someone waits for an operation, a look-up, a region load or a flush barrier, not for a world change: offering one
+ * of those wakes the consumer thread if its idle strategy parked it ({@link ScribeConsumerRunner#wake()}), so it
+ * never waits out a park (a Replication Layer without clients parks its threads 10 ms at a time, and a transfer's
+ * unstow arrives just after the player's join).
+ * <p>
  * The parts: this class is the producer API and lifecycle; {@link ScribeConsumer} coalesces and writes;
  * {@link ScribeReturnPath} carries outcomes and loaded nodes back; {@link ScribeConsumerRunner} places the consumer
  * on a thread or the caller's duty cycle and drains it at close.
@@ -63,6 +68,11 @@ public final class Scribe implements AutoCloseable
      */
     public static final long MAX_RECORDED_LATENCY_NS = TimeUnit.SECONDS.toNanos(60);
 
+    /**
+     * Activities of the consumer's {@link ConsumerTrace} kept per operation of the {@link OperationTimeline}.
+     */
+    static final int CONSUMER_ACTIVITIES_PER_OPERATION = 4;
+
     private final ScribeContext ctx;
     private final RingBuffer<ScribeEvent> ring;
     private final ScribeReturnPath returnPath;
@@ -75,6 +85,7 @@ public final class Scribe implements AutoCloseable
     private final SingleWriterRecorder batchWriteLatencyNs;
     private final SingleWriterRecorder operationLatencyNs;
     private final OperationTimeline timeline;
+    private final ConsumerTrace consumerTrace;
 
     private long lastOfferedSequence = -1;
     private long lastOperationTraceId = -1;
@@ -97,8 +108,10 @@ public final class Scribe implements AutoCloseable
         ring = RingBuffer.createSingleProducer(ScribeEvent.FACTORY, ctx.ringSize(), new SleepingWaitStrategy());
         returnPath = new ScribeReturnPath(ctx.maxPendingOperations(), ctx.loadRingCapacity());
         timeline = null != ctx.operationTraceFile() ? new OperationTimeline(ctx.operationTraceCapacity()) : null;
+        consumerTrace = null != timeline ?
+            new ConsumerTrace(ctx.operationTraceCapacity() * CONSUMER_ACTIVITIES_PER_OPERATION) : null;
         consumer = new ScribeConsumer(ctx, ring, returnPath.completions(), returnPath.loads(), counters,
-            batchWriteLatencyNs, operationLatencyNs, timeline);
+            batchWriteLatencyNs, operationLatencyNs, timeline, consumerTrace);
         runner = new ScribeConsumerRunner(ctx, consumer);
     }
 
@@ -500,6 +513,7 @@ public final class Scribe implements AutoCloseable
         event.maxY = maxY;
         event.maxZ = maxZ;
         publish(sequence);
+        runner.wake();
         return true;
     }
 
@@ -531,6 +545,7 @@ public final class Scribe implements AutoCloseable
 
         ring.get(sequence).type = ScribeEvent.FLUSH;
         publish(sequence);
+        runner.wake();
         return sequence;
     }
 
@@ -738,6 +753,7 @@ public final class Scribe implements AutoCloseable
             try
             {
                 timeline.dump(Path.of(ctx.operationTraceFile()));
+                consumerTrace.dump(Path.of(ConsumerTrace.fileFor(ctx.operationTraceFile())));
             }
             catch (final IOException ex)
             {
@@ -755,6 +771,7 @@ public final class Scribe implements AutoCloseable
         lastOperationTraceId = event.traceId;
         returnPath.onOperationOffered();
         publish(sequence);
+        runner.wake();
     }
 
     private static void checkStateLength(final int componentStateLength)

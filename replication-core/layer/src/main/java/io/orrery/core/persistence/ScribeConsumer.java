@@ -55,6 +55,12 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     static final long OUTAGE_REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
     private static final long NO_OUTAGE = Long.MIN_VALUE;
 
+    /**
+     * How often, at least, the consumer asks the store whether its log is flushed past the batches written
+     * asynchronously (else every flush interval, when longer).
+     */
+    static final long LOG_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
+
     private final String roleName;
     private final PersistenceAdapter adapter;
     private final RingBuffer<ScribeEvent> ring;
@@ -76,6 +82,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private final SingleWriterRecorder batchWriteLatencyNs;
     private final SingleWriterRecorder operationLatencyNs;
     private final OperationTimeline timeline;
+    private final ConsumerTrace trace;
     private final Sequence durableSequence = new Sequence(-1);
     private final StowOperation stowOperation = new StowOperation();
     private final WalletOperation walletOperation = new WalletOperation();
@@ -86,6 +93,10 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private boolean lookupFound;
     private final ScribeGroup group;
     private final boolean warmUp;
+    private final boolean asyncWriteBehind;
+    private long firstUnflushedSequence = NONE;
+    private long nextLogCheckNs;
+    private final long logCheckIntervalNs;
     private int resultStatus;
     private int resultFirstStatus;
     private long resultValue;
@@ -131,7 +142,8 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         final AtomicCounter[] counters,
         final SingleWriterRecorder batchWriteLatencyNs,
         final SingleWriterRecorder operationLatencyNs,
-        final OperationTimeline timeline)
+        final OperationTimeline timeline,
+        final ConsumerTrace trace)
     {
         this.roleName = "orrery-scribe-" + ctx.name();
         this.adapter = ctx.adapter();
@@ -152,9 +164,12 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         this.batchWriteLatencyNs = batchWriteLatencyNs;
         this.operationLatencyNs = operationLatencyNs;
         this.timeline = timeline;
+        this.trace = trace;
         this.group = ctx.groupCommit() && adapter.supportsGroupCommit() ?
             new ScribeGroup(ctx.maxGroupOperations()) : null;
         this.warmUp = ctx.warmUp() && adapter.supportsGroupCommit();
+        this.asyncWriteBehind = ctx.asyncWriteBehind() && adapter.supportsAsyncWriteBehind();
+        this.logCheckIntervalNs = Math.max(LOG_CHECK_INTERVAL_NS, ctx.flushIntervalNs());
 
         events = counters[ScribeCounter.EVENTS.id()];
         batchesWritten = counters[ScribeCounter.BATCHES_WRITTEN.id()];
@@ -186,12 +201,29 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     {
         if (warmUp)
         {
+            final long startNs = traceStart();
             ScribeWarmUp.run(adapter, errorHandler);
+            traceActivity(ConsumerTrace.WARM_UP, startNs, 0, 0);
         }
     }
 
     @Override
     public int doWork() throws Exception
+    {
+        if (null == trace)
+        {
+            return dutyCycle();
+        }
+
+        final long startNs = System.nanoTime();
+        final long backlogAtStart = ring.getCursor() - poller.getSequence().get();
+        final long eventsBefore = eventsConsumed;
+        final int workCount = dutyCycle();
+        trace.dutyCycle(startNs, System.nanoTime(), eventsConsumed - eventsBefore, workCount, backlogAtStart);
+        return workCount;
+    }
+
+    private int dutyCycle() throws Exception
     {
         nowNs = clock.nanoTime();
         int workCount = 0;
@@ -244,8 +276,13 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
 
         if (!failed && isFlushDue())
         {
-            flush();
+            flushBehind();
             workCount++;
+        }
+
+        if (!failed && NONE != firstUnflushedSequence)
+        {
+            workCount += checkLog();
         }
 
         publishProgress();
@@ -278,7 +315,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             }
             if (isFlushDue())
             {
-                return flush();
+                return flushBehind();
             }
         }
 
@@ -395,19 +432,19 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
                 {
                     supersededByStow.incrementRelease();
                 }
-                return null != group ? groupOperation(event, sequence) : flush() && execute(event);
+                return null != group ? groupOperation(event, sequence) : flush() && flushLog() && execute(event);
 
             case ScribeEvent.UNSTOW:
             case ScribeEvent.WALLET:
             case ScribeEvent.REPUTATION:
                 tracePickedUp(event.traceId);
-                return null != group ? groupOperation(event, sequence) : flush() && execute(event);
+                return null != group ? groupOperation(event, sequence) : flush() && flushLog() && execute(event);
 
             case ScribeEvent.OPERATION_LOOKUP:
                 return lookUp(event); // reads the operation records only: pending world changes may wait
 
             case ScribeEvent.FLUSH:
-                return flush();
+                return flush() && flushLog();
 
             case ScribeEvent.LOAD_REGION:
                 return flush() && loadRegion(event);
@@ -426,6 +463,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     {
         loadCorrelationId = event.correlationId;
         loadAbandoned = false;
+        final long startNs = traceStart();
         final int count;
         try
         {
@@ -455,6 +493,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             loads.commit(index);
             regionsLoaded.incrementRelease();
         }
+        traceActivity(ConsumerTrace.LOAD, startNs, count, 0);
         onStoreSuccess();
         return true;
     }
@@ -522,6 +561,25 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
 
     private boolean flush()
     {
+        return writeBatch(false);
+    }
+
+    /**
+     * A write-behind flush (interval elapsed, batch full): asynchronous when configured and supported, and not while
+     * closing; otherwise {@link #flush()}.
+     */
+    private boolean flushBehind()
+    {
+        return writeBatch(asyncWriteBehind && !closing);
+    }
+
+    /**
+     * Write the pending batch: synchronously ({@link PersistenceAdapter#write}), or asynchronously
+     * ({@link PersistenceAdapter#writeBehind}: {@link #durableSequence()} then stays before it until the log is
+     * flushed).
+     */
+    private boolean writeBatch(final boolean async)
+    {
         if (coalescer.isEmpty())
         {
             firstPendingSequence = NONE; // a stow may have dropped the only pending change
@@ -529,10 +587,18 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         }
 
         final WorldBatch batch = coalescer.batch();
+        final long traceStartNs = traceStart();
         final long startNs = clock.nanoTime();
         try
         {
-            adapter.write(batch);
+            if (async)
+            {
+                adapter.writeBehind(batch);
+            }
+            else
+            {
+                adapter.write(batch);
+            }
         }
         catch (final RuntimeException ex)
         {
@@ -540,13 +606,87 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             return false;
         }
 
+        traceActivity(ConsumerTrace.WORLD_WRITE, traceStartNs, batch.size(), async ? 1 : 0);
         final long latencyNs = clock.nanoTime() - startNs;
         batchWriteLatencyNs.recordValue(Math.min(latencyNs, Scribe.MAX_RECORDED_LATENCY_NS));
         lastFlushLatencyNs.setRelease(latencyNs);
         batchesWritten.incrementRelease();
         entriesWritten.getAndAddRelease(batch.size());
         coalescer.clear();
+        if (async && NONE == firstUnflushedSequence)
+        {
+            firstUnflushedSequence = firstPendingSequence;
+            nextLogCheckNs = nowNs + logCheckIntervalNs;
+        }
         firstPendingSequence = NONE;
+        onStoreSuccess();
+        return true;
+    }
+
+    /**
+     * Something was committed synchronously: the store's log is flushed past every batch written asynchronously.
+     */
+    private void onLogFlushed()
+    {
+        firstUnflushedSequence = NONE;
+    }
+
+    /**
+     * At most every {@link #LOG_CHECK_INTERVAL_NS} or flush interval, or at once while closing: whether the log is
+     * flushed past the batches written asynchronously (a read; while closing a wait for the flush).
+     */
+    private int checkLog()
+    {
+        if (closing)
+        {
+            flushLog();
+            return 1;
+        }
+        if (nowNs - nextLogCheckNs < 0)
+        {
+            return 0;
+        }
+
+        nextLogCheckNs = nowNs + logCheckIntervalNs;
+        final long startNs = traceStart();
+        try
+        {
+            final boolean flushed = adapter.isLogFlushed();
+            traceActivity(ConsumerTrace.LOG_CHECK, startNs, flushed ? 1 : 0, 0);
+            if (flushed)
+            {
+                onLogFlushed();
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            errorHandler.onError(ex); // a read: asked again at the next check
+        }
+        return 1;
+    }
+
+    /**
+     * A barrier: make every batch written asynchronously durable.
+     */
+    private boolean flushLog()
+    {
+        if (NONE == firstUnflushedSequence)
+        {
+            return true;
+        }
+
+        final long startNs = traceStart();
+        try
+        {
+            adapter.flushLog();
+        }
+        catch (final RuntimeException ex)
+        {
+            onFailure(ex);
+            return false;
+        }
+        traceActivity(ConsumerTrace.LOG_FLUSH, startNs, 0, 0);
+        onLogFlushed();
         onStoreSuccess();
         return true;
     }
@@ -555,11 +695,13 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     {
         final int type = operationType(event.type);
         final long startNs = clock.nanoTime();
+        final long traceStartNs = traceStart();
         trace(event.traceId, OperationTimeline.OP_START);
         NodeRecord unstowNode = null;
         try
         {
             run(event, type);
+            traceActivity(ConsumerTrace.OPERATION, traceStartNs, type, event.traceId);
             trace(event.traceId, OperationTimeline.OP_DONE);
             trace(event.traceId, OperationTimeline.COMMITTED);
             if (OperationType.UNSTOW == type)
@@ -673,6 +815,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         if (!group.isOpen())
         {
             final boolean withWorldBatch = !coalescer.isEmpty();
+            final long openStartNs = traceStart();
             try
             {
                 adapter.beginGroup();
@@ -680,6 +823,11 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
                 {
                     adapter.write(coalescer.batch());
                 }
+                if (NONE != firstUnflushedSequence)
+                {
+                    adapter.flushLog(); // in the group: its commit flushes the log past the asynchronous batches
+                }
+                traceActivity(ConsumerTrace.GROUP_OPEN, openStartNs, withWorldBatch ? coalescer.batch().size() : 0, 0);
             }
             catch (final RuntimeException ex)
             {
@@ -695,10 +843,12 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         final int type = operationType(event.type);
         member.startNs = clock.nanoTime();
         traceValue(event.traceId, OperationTimeline.OP_START, member.startNs);
+        final long traceStartNs = traceStart();
         try
         {
             run(member.event, type);
             trace(event.traceId, OperationTimeline.OP_DONE);
+            traceActivity(ConsumerTrace.OPERATION, traceStartNs, type, event.traceId);
         }
         catch (final RuntimeException ex)
         {
@@ -734,6 +884,14 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
      */
     private boolean endGroup()
     {
+        final long traceStartNs = traceStart();
+        final boolean done = commitAndPostGroup();
+        traceActivity(ConsumerTrace.GROUP_COMMIT, traceStartNs, group.size(), done ? 1 : 0);
+        return done;
+    }
+
+    private boolean commitAndPostGroup()
+    {
         final long startNs = clock.nanoTime();
         try
         {
@@ -756,6 +914,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             firstPendingSequence = NONE;
         }
         groupCommits.incrementRelease();
+        onLogFlushed();
         onStoreSuccess();
 
         final int size = group.size();
@@ -815,7 +974,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         ScribeGroup.Member member;
         while (null != (member = group.nextRetry()))
         {
-            if (!flush() || !execute(member.event))
+            if (!flush() || !flushLog() || !execute(member.event))
             {
                 return false;
             }
@@ -856,6 +1015,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         op.operationId = event.operationId;
         op.entityId = event.entityId;
         op.ownerPlayerId = event.playerId;
+        final long startNs = traceStart();
         final int status;
         try
         {
@@ -867,6 +1027,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             return false;
         }
 
+        traceActivity(ConsumerTrace.LOOKUP, startNs, event.lookupType, 0);
         onStoreSuccess();
         final int firstStatus = OperationStatus.PENDING == status ? OperationStatus.PENDING : op.firstStatus;
         return postCompletion(completionType(event), event.operationId, event.correlationId, status, firstStatus,
@@ -967,6 +1128,11 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         backoffNs = 0 == backoffNs ? retryBackoffMinNs : Math.min(backoffNs << 1, retryBackoffMaxNs);
         retryDeadlineNs = clock.nanoTime() + backoffNs;
         failed = true;
+        if (null != trace)
+        {
+            final long now = System.nanoTime();
+            trace.record(ConsumerTrace.FAILURE, now, now, backoffNs, 0);
+        }
     }
 
     /**
@@ -1014,9 +1180,26 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         {
             durable = Math.min(durable, group.firstUndoneSequence() - 1);
         }
+        if (NONE != firstUnflushedSequence)
+        {
+            durable = Math.min(durable, firstUnflushedSequence - 1);
+        }
         if (durable != durableSequence.get())
         {
             durableSequence.set(durable);
+        }
+    }
+
+    private long traceStart()
+    {
+        return null != trace ? System.nanoTime() : 0;
+    }
+
+    private void traceActivity(final int kind, final long startNs, final long value, final long value2)
+    {
+        if (null != trace)
+        {
+            trace.record(kind, startNs, System.nanoTime(), value, value2);
         }
     }
 

@@ -50,6 +50,10 @@ public final class ScribeContext
     public static final int OPERATION_TRACE_CAPACITY_DEFAULT = 65536;
     public static final String WARM_UP_PROP = "orrery.scribe.warm.up";
     public static final boolean WARM_UP_DEFAULT = true;
+    public static final String WAKE_CONSUMER_PROP = "orrery.scribe.wake.consumer";
+    public static final boolean WAKE_CONSUMER_DEFAULT = true;
+    public static final String ASYNC_WRITE_BEHIND_PROP = "orrery.scribe.async.write.behind";
+    public static final boolean ASYNC_WRITE_BEHIND_DEFAULT = false;
     public static final String THREADING_MODE_PROP = "orrery.scribe.threading.mode";
     public static final ThreadingMode THREADING_MODE_DEFAULT = ThreadingMode.SHARED;
 
@@ -76,6 +80,10 @@ public final class ScribeContext
     private int operationTraceCapacity = Integer.getInteger(
         OPERATION_TRACE_CAPACITY_PROP, OPERATION_TRACE_CAPACITY_DEFAULT);
     private boolean warmUp = Boolean.parseBoolean(System.getProperty(WARM_UP_PROP, Boolean.toString(WARM_UP_DEFAULT)));
+    private boolean wakeConsumer = Boolean.parseBoolean(
+        System.getProperty(WAKE_CONSUMER_PROP, Boolean.toString(WAKE_CONSUMER_DEFAULT)));
+    private boolean asyncWriteBehind = Boolean.parseBoolean(
+        System.getProperty(ASYNC_WRITE_BEHIND_PROP, Boolean.toString(ASYNC_WRITE_BEHIND_DEFAULT)));
     private ThreadingMode threadingMode = ThreadingMode.valueOf(
         System.getProperty(THREADING_MODE_PROP, THREADING_MODE_DEFAULT.name()));
     private PersistenceAdapter adapter;
@@ -311,14 +319,54 @@ public final class ScribeContext
         return this;
     }
 
+    public boolean wakeConsumer()
+    {
+        return wakeConsumer;
+    }
+
+    /**
+     * @param wakeConsumer whether offering an operation, a look-up, a region load or a flush barrier wakes the
+     *                     consumer thread when its idle strategy parked it (default); false leaves it to wake at the
+     *                     end of its park, as before (for before/after measurements).
+     */
+    public ScribeContext wakeConsumer(final boolean wakeConsumer)
+    {
+        this.wakeConsumer = wakeConsumer;
+        return this;
+    }
+
+    public boolean asyncWriteBehind()
+    {
+        return asyncWriteBehind;
+    }
+
+    /**
+     * @param asyncWriteBehind whether the write-behind flushes (flush interval elapsed, batch full) are written with
+     *                         {@link PersistenceAdapter#writeBehind} when the adapter
+     *                         {@link PersistenceAdapter#supportsAsyncWriteBehind() supports it} (PostgreSQL: committed
+     *                         with {@code synchronous_commit = off}): the consumer, and an operation behind it, no
+     *                         longer wait for the store's log flush of world batches. {@link Scribe#durableSequence()}
+     *                         passes such a batch only once the store says its log is flushed (checked every
+     *                         {@link ScribeConsumer#LOG_CHECK_INTERVAL_NS}) or something later committed
+     *                         synchronously; flush barriers, loads, operations and close stay synchronous. A store
+     *                         crash (not a layer crash) may lose the world changes of its unflushed log. Default
+     *                         false.
+     */
+    public ScribeContext asyncWriteBehind(final boolean asyncWriteBehind)
+    {
+        this.asyncWriteBehind = asyncWriteBehind;
+        return this;
+    }
+
     public String operationTraceFile()
     {
         return operationTraceFile;
     }
 
     /**
-     * @param operationTraceFile where Scribe writes its {@link OperationTimeline} (CSV) at close; null (the default)
-     *                           for no timeline.
+     * @param operationTraceFile where Scribe writes its {@link OperationTimeline} (CSV) at close, and next to it
+     *                           the consumer's {@link ConsumerTrace} ({@code x.csv}: {@code x-consumer.csv}); null
+     *                           (the default) for neither.
      */
     public ScribeContext operationTraceFile(final String operationTraceFile)
     {
@@ -332,7 +380,8 @@ public final class ScribeContext
     }
 
     /**
-     * @param operationTraceCapacity operations the timeline holds (the latest; rounded up to a power of two).
+     * @param operationTraceCapacity operations the timeline holds (the latest; rounded up to a power of two); the
+     *                               consumer trace holds four times as many activities.
      */
     public ScribeContext operationTraceCapacity(final int operationTraceCapacity)
     {
@@ -432,7 +481,9 @@ public final class ScribeContext
 
     /**
      * @param idleStrategy of the consumer thread when the ring is empty or a retry is waiting; the default backs
-     *                     off from spinning to parking up to 1 ms (2 cores: never a busy spin).
+     *                     off from spinning to parking up to 1 ms (2 cores: never a busy spin). A park must end
+     *                     at {@link java.util.concurrent.locks.LockSupport#unpark}: an offer someone waits for wakes
+     *                     the thread ({@link #wakeConsumer()}).
      */
     public ScribeContext idleStrategy(final IdleStrategy idleStrategy)
     {

@@ -40,7 +40,13 @@
  *     the world changes lost are at most those offered in the last flush interval plus the duration of one write
  *     (the batch being written), plus what was still in the ring (the {@code BACKLOG} counter, normally near 0).
  *     If the store was failing, everything offered since it began failing was only in memory and is lost as well
- *     (nothing is dropped while the process lives). Operations are never lost once acknowledged (2).</li>
+ *     (nothing is dropped while the process lives). Operations are never lost once acknowledged (2). With
+ *     {@code orrery.scribe.async.write.behind} (off by default; adapters that {@code supportsAsyncWriteBehind()}, the
+ *     PostgreSQL one) the interval's batch is committed without waiting for the store's log
+ *     ({@code synchronous_commit = off}): a layer crash loses nothing more, a store crash may also lose the batches
+ *     its log had not flushed yet; {@code durableSequence()} passes such a batch only once the store's log is
+ *     flushed past it, a barrier, a group commit (which then flushes the log) or close made it durable, so (1) and
+ *     the barriers keep their meaning.</li>
  *     <li><b>No item in both stores or in neither.</b> The adapter moves an item between the graph and the Global
  *     store in one transaction. Scribe never writes a world change that would undo a stow: when a stow of entity E
  *     reaches the consumer, a pending (not yet written) upsert of E is dropped (counted in
