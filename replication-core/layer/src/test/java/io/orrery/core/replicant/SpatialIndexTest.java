@@ -22,7 +22,7 @@ class SpatialIndexTest
     }
 
     @Test
-    void shouldFindExactlyWhatBruteForceFindsWhenOccupiedCellsFitTheDenseHeads()
+    void shouldFindExactlyWhatBruteForceFindsWhenOccupiedCellsFitTheDenseLayout()
     {
         assertQueriesMatchBruteForce(256, true);
     }
