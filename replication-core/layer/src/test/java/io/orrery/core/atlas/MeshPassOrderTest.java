@@ -3,14 +3,10 @@
  */
 package io.orrery.core.atlas;
 
-import io.aeron.Counter;
-import io.orrery.core.authority.Authority;
+import io.orrery.core.authority.ForwardingAuthority;
 import io.orrery.core.client.ClientListener;
 import io.orrery.core.client.ClientSession;
-import io.orrery.core.common.LayerResources;
 import io.orrery.core.replicant.EntityStore;
-import io.orrery.wire.codec.PlayerInputDecoder;
-import org.agrona.concurrent.Agent;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,10 +31,11 @@ class MeshPassOrderTest
     @Test
     void shouldOfferClientsThePassBeforeServersGetItsViews()
     {
-        final PassOrderAuthority order = new PassOrderAuthority();
+        final PassOrderAuthority[] orders = new PassOrderAuthority[1];
         try (MeshTestShard shard = new MeshTestShard(MeshHandoffTest.TWO_SERVERS,
-            (ctx) -> ctx.authority(order.delegate(new MeshAuthority(ctx.atlas())))))
+            (ctx) -> ctx.authority(orders[0] = new PassOrderAuthority(new MeshAuthority(ctx.atlas())))))
         {
+            final PassOrderAuthority order = orders[0];
             order.shard = shard;
             final TestGameServer one = shard.startServer(1, null);
             final TestGameServer two = shard.startServer(2, null);
@@ -67,9 +64,9 @@ class MeshPassOrderTest
     /**
      * The layer's {@link MeshAuthority}, watched at the two points of the pass it is called.
      */
-    private static final class PassOrderAuthority implements Authority
+    private static final class PassOrderAuthority extends ForwardingAuthority
     {
-        private MeshAuthority mesh;
+        private final MeshAuthority mesh;
         MeshTestShard shard;
         ClientSession bot;
         boolean checking;
@@ -79,10 +76,10 @@ class MeshPassOrderTest
         int viewsAfterClients;
         private long xBeforePass;
 
-        PassOrderAuthority delegate(final MeshAuthority mesh)
+        PassOrderAuthority(final MeshAuthority mesh)
         {
+            super(mesh);
             this.mesh = mesh;
-            return this;
         }
 
         private long viewMessagesOut()
@@ -123,78 +120,6 @@ class MeshPassOrderTest
             final int work = mesh.onPassStreamed(nowNs, store);
             viewsAfterClients += viewMessagesOut() > viewsBefore ? 1 : 0;
             return work;
-        }
-
-        @Override
-        public void onPlayerJoined(final long playerEntityId, final long nowNs, final EntityStore store)
-        {
-            mesh.onPlayerJoined(playerEntityId, nowNs, store);
-        }
-
-        @Override
-        public void onPlayerLeft(final long playerEntityId, final long nowNs, final EntityStore store)
-        {
-            mesh.onPlayerLeft(playerEntityId, nowNs, store);
-        }
-
-        @Override
-        public void onPlayerInput(final PlayerInputDecoder input, final long nowNs, final EntityStore store)
-        {
-            mesh.onPlayerInput(input, nowNs, store);
-        }
-
-        @Override
-        public void onStart(final LayerResources resources, final Counter[] counters, final EntityStore store)
-        {
-            mesh.onStart(resources, counters, store);
-        }
-
-        @Override
-        public int doWork(final long nowNs, final EntityStore store)
-        {
-            return mesh.doWork(nowNs, store);
-        }
-
-        @Override
-        public int tickReadiness(final long nowNs)
-        {
-            return mesh.tickReadiness(nowNs);
-        }
-
-        @Override
-        public long stateInNs(final long nowNs)
-        {
-            return mesh.stateInNs(nowNs);
-        }
-
-        @Override
-        public void onClose()
-        {
-            mesh.onClose();
-        }
-
-        @Override
-        public Agent ownAgent()
-        {
-            return mesh.ownAgent();
-        }
-
-        @Override
-        public int timeDilationPerMille(final long entityId)
-        {
-            return mesh.timeDilationPerMille(entityId);
-        }
-
-        @Override
-        public int serverOf(final long entityId)
-        {
-            return mesh.serverOf(entityId);
-        }
-
-        @Override
-        public boolean removeEntity(final long entityId, final short despawnReason, final EntityStore store)
-        {
-            return mesh.removeEntity(entityId, despawnReason, store);
         }
     }
 }
