@@ -26,12 +26,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * Cost of entity updates through interest + SBE encode (+ Aeron IPC offer) as the number of observers grows.
  * <p>
  * World: {@code entities} (default {@value #ENTITIES}) entities of radius 0.5 m at fixed-seed random positions in a
- * {@code worldSideM} (default {@value #WORLD_SIDE_M}) m square (root zone), 16 bytes of component state each; observer {@code i} follows entity
- * {@code i + 1}. Bubble: the {@code InterestConfig} defaults (200 m + 10 x radius, 10 % hysteresis), so an
- * observer sees ~70-110 entities (fewer near the edges; the mean is printed at setup). The world is kept this
- * sparse so that one tick of updates (~92 B each) fits the half-window an Aeron IPC publication with a 64 KiB term
- * offers (16 KiB, 64 KiB / 2 / 2): nothing is throttled and every view entry is updated every tick (with
- * {@code encoding=COMPACT_TIERS}, every tick of its distance tier: far entries every 2nd or 4th tick).
+ * {@code worldSideM} (default {@value #WORLD_SIDE_M}) m square (root zone), 16 bytes of component state each;
+ * observer {@code i} follows entity {@code i + 1}. Bubble: the {@code InterestConfig} defaults (200 m + 10 x radius,
+ * 10 % hysteresis), so an observer sees ~70-110 entities (fewer near the edges; the mean is printed at setup). The
+ * world is kept this sparse so that one tick of updates (~92 B each) fits the half-window an Aeron IPC publication
+ * with a 64 KiB term offers (16 KiB, 64 KiB / 2 / 2): nothing is throttled and every view entry is updated every
+ * tick (with {@code encoding=COMPACT_TIERS}, every tick of its distance tier: far entries every 2nd or 4th tick).
  * <p>
  * The density of issue 17's residence target (the shard command on {@code perf/shards/spread-450.shard}: 500 walking
  * bots, ~140 entities in each view of which ~60 are delivered a pass with tiers): {@code -p entities=500 -p

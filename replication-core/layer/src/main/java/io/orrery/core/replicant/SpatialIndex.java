@@ -37,13 +37,10 @@ import java.util.Arrays;
  * cells that do not touch the sphere before looking them up; if the box has more cells than there are entities in
  * the grid it scans the entities instead.
  * <p>
- * Dense layout: when the bounding box of all occupied cells has at most {@link #DENSE_MAX_CELLS} cells (a world of
- * a few kilometres with the default cells), {@link #update(EntityStore)} also lays the grid entities out in cell
- * order (each cell's list order), with a flat array over that box of where each cell starts and a copy of their
- * world positions, and queries read that instead of probing the hash map and following the lists: one array read
- * per cell instead of a probe into a map sized for every entity, and each cell's entities and positions read from
- * contiguous arrays instead of one dependent load per entity (issue 17: the candidate query of every observer,
- * every tick). A query then tests the world positions of the last update, which is when it may be called.
+ * Dense heads: when the bounding box of all occupied cells has at most {@link #DENSE_MAX_CELLS} cells (a world of
+ * a few kilometres with the default cells), {@link #update(EntityStore)} also writes every cell's head slot into a
+ * flat array over that box, and queries read it instead of probing the hash map: one array read per cell instead
+ * of a probe into a map sized for every entity (a cache miss per cell when many observers query every tick).
  */
 public final class SpatialIndex
 {
@@ -63,7 +60,7 @@ public final class SpatialIndex
     private static final long KEY_MASK = (1L << 21) - 1;
 
     /**
-     * Largest bounding box of occupied cells, in cells, for which queries use the dense layout.
+     * Largest bounding box of occupied cells, in cells, for which queries use the dense head array.
      */
     public static final int DENSE_MAX_CELLS = 32 * 1024;
 
@@ -85,12 +82,7 @@ public final class SpatialIndex
     private final long[] cellXs;
     private final long[] cellYs;
     private final long[] cellZs;
-    // dense layout: the grid entities in cell order (each cell's list order), cell c at [denseStart[c], [c + 1])
-    private final int[] denseStart = new int[DENSE_MAX_CELLS + 1];
-    private final int[] denseSlots;
-    private final long[] denseXs;
-    private final long[] denseYs;
-    private final long[] denseZs;
+    private final int[] denseHeads = new int[DENSE_MAX_CELLS];
     private boolean denseValid;
     private long denseSpanY;
     private long denseSpanZ;
@@ -137,10 +129,6 @@ public final class SpatialIndex
         cellXs = new long[capacity];
         cellYs = new long[capacity];
         cellZs = new long[capacity];
-        denseSlots = new int[capacity];
-        denseXs = new long[capacity];
-        denseYs = new long[capacity];
-        denseZs = new long[capacity];
     }
 
     /**
@@ -318,20 +306,20 @@ public final class SpatialIndex
         gridMaxCy = maxCy;
         gridMinCz = minCz;
         gridMaxCz = maxCz;
-        buildDenseLayout(store);
+        buildDenseHeads();
 
         return work;
     }
 
     /**
-     * Whether the last {@link #update(EntityStore)} built the dense layout (see the class description).
+     * Whether the last {@link #update(EntityStore)} built the dense head array (see the class description).
      */
     public boolean isDense()
     {
         return denseValid;
     }
 
-    private void buildDenseLayout(final EntityStore store)
+    private void buildDenseHeads()
     {
         denseValid = false;
         if (0 == gridCount)
@@ -347,42 +335,19 @@ public final class SpatialIndex
             return;
         }
 
-        // counting sort by cell, each cell in its list's order: a query reads its cells' entities and their
-        // positions from contiguous arrays, instead of following the lists' links slot by slot
         final int cells = (int)(spanX * spanY * spanZ);
-        final int[] start = denseStart;
-        Arrays.fill(start, 0, cells + 1, 0);
+        final int[] heads = denseHeads;
+        Arrays.fill(heads, 0, cells, EntityStore.NULL_SLOT);
         final long minCx = gridMinCx;
         final long minCy = gridMinCy;
         final long minCz = gridMinCz;
         for (int i = 0, n = indexedCount; i < n; i++)
         {
             final int slot = indexedSlots[i];
-            if (IN_GRID == placement[slot])
+            if (IN_GRID == placement[slot] && EntityStore.NULL_SLOT == prev[slot])
             {
-                start[1 + (int)(((cellXs[slot] - minCx) * spanY + (cellYs[slot] - minCy)) * spanZ +
-                    (cellZs[slot] - minCz))]++;
-            }
-        }
-        for (int c = 0; c < cells; c++)
-        {
-            start[c + 1] += start[c];
-        }
-        for (int i = 0, n = indexedCount; i < n; i++)
-        {
-            final int head = indexedSlots[i];
-            if (IN_GRID == placement[head] && EntityStore.NULL_SLOT == prev[head])
-            {
-                int k = start[(int)(((cellXs[head] - minCx) * spanY + (cellYs[head] - minCy)) * spanZ +
-                    (cellZs[head] - minCz))];
-                for (int slot = head; EntityStore.NULL_SLOT != slot; slot = next[slot])
-                {
-                    denseSlots[k] = slot;
-                    denseXs[k] = store.worldX(slot);
-                    denseYs[k] = store.worldY(slot);
-                    denseZs[k] = store.worldZ(slot);
-                    k++;
-                }
+                heads[(int)(((cellXs[slot] - minCx) * spanY + (cellYs[slot] - minCy)) * spanZ +
+                    (cellZs[slot] - minCz))] = slot;
             }
         }
         denseSpanY = spanY;
@@ -469,14 +434,10 @@ public final class SpatialIndex
                         continue;
                     }
 
-                    if (denseValid)
-                    {
-                        final int c = (int)(((cx - gridMinCx) * denseSpanY + (cy - gridMinCy)) * denseSpanZ +
-                            (cz - gridMinCz));
-                        found += queryDenseCell(denseStart[c], denseStart[c + 1], x, y, z, radiusSq, marks, mark, out);
-                        continue;
-                    }
-                    int slot = (int)cellHeads.get(packKey(cx, cy, cz));
+                    int slot = denseValid ?
+                        denseHeads[(int)(((cx - gridMinCx) * denseSpanY + (cy - gridMinCy)) * denseSpanZ +
+                        (cz - gridMinCz))] :
+                        (int)cellHeads.get(packKey(cx, cy, cz));
                     while (EntityStore.NULL_SLOT != slot)
                     {
                         if ((null == marks || marks[slot] != mark) && within(store, slot, x, y, z, radiusSq))
@@ -519,36 +480,6 @@ public final class SpatialIndex
         }
         final long hi = lo + cell;
         return v > hi ? (double)(v - hi) : 0.0;
-    }
-
-    private int queryDenseCell(
-        final int from,
-        final int to,
-        final long x,
-        final long y,
-        final long z,
-        final double radiusSq,
-        final long[] marks,
-        final long mark,
-        final IntArrayList out)
-    {
-        int found = 0;
-        for (int k = from; k < to; k++)
-        {
-            final int slot = denseSlots[k];
-            if (null == marks || marks[slot] != mark)
-            {
-                final double dx = (double)(denseXs[k] - x);
-                final double dy = (double)(denseYs[k] - y);
-                final double dz = (double)(denseZs[k] - z);
-                if (dx * dx + dy * dy + dz * dz <= radiusSq)
-                {
-                    out.addInt(slot);
-                    found++;
-                }
-            }
-        }
-        return found;
     }
 
     private static boolean within(

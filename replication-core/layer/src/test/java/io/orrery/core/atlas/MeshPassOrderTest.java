@@ -41,8 +41,8 @@ class MeshPassOrderTest
             final TestGameServer two = shard.startServer(2, null);
             final ClientSession bot = shard.connect(PLAYER, ClientListener.NO_OP);
             order.bot = bot;
-            shard.ticksUntil(() -> one.owns(PLAYER) && bot.view().contains(PLAYER) && two.views.indexOf(PLAYER) >= 0, 20,
-                "player streamed in and viewed by the neighbour");
+            shard.ticksUntil(() -> one.owns(PLAYER) && bot.view().contains(PLAYER) &&
+                two.views.indexOf(PLAYER) >= 0, 20, "player streamed in and viewed by the neighbour");
 
             one.vx[one.indexOf(PLAYER)] = 3; // moves every tick: every pass has an update and a view delta
             shard.tick();

@@ -22,7 +22,7 @@ class SpatialIndexTest
     }
 
     @Test
-    void shouldFindExactlyWhatBruteForceFindsWhenOccupiedCellsFitTheDenseLayout()
+    void shouldFindExactlyWhatBruteForceFindsWhenOccupiedCellsFitTheDenseHeads()
     {
         assertQueriesMatchBruteForce(256, true);
     }
