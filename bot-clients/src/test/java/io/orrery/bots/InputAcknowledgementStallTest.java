@@ -3,10 +3,9 @@
  */
 package io.orrery.bots;
 
-import io.aeron.Counter;
 import io.orrery.core.authority.Authority;
+import io.orrery.core.authority.ForwardingAuthority;
 import io.orrery.core.authority.ScriptedAuthority;
-import io.orrery.core.common.LayerResources;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.wire.codec.PlayerInputDecoder;
 import org.junit.jupiter.api.Tag;
@@ -146,32 +145,13 @@ class InputAcknowledgementStallTest
      * The scripted authority, except that once told it stops applying player input (the entity stays and is still
      * streamed, so only the acknowledgement watchdog can notice).
      */
-    static final class InputDroppingAuthority implements Authority
+    static final class InputDroppingAuthority extends ForwardingAuthority
     {
-        private final Authority delegate;
         volatile boolean dropInputs;
 
         InputDroppingAuthority(final Authority delegate)
         {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public void onStart(final LayerResources resources, final Counter[] counters, final EntityStore store)
-        {
-            delegate.onStart(resources, counters, store);
-        }
-
-        @Override
-        public void onPlayerJoined(final long playerEntityId, final long nowNs, final EntityStore store)
-        {
-            delegate.onPlayerJoined(playerEntityId, nowNs, store);
-        }
-
-        @Override
-        public void onPlayerLeft(final long playerEntityId, final long nowNs, final EntityStore store)
-        {
-            delegate.onPlayerLeft(playerEntityId, nowNs, store);
+            super(delegate);
         }
 
         @Override
@@ -181,30 +161,6 @@ class InputAcknowledgementStallTest
             {
                 delegate.onPlayerInput(input, nowNs, store);
             }
-        }
-
-        @Override
-        public int onTick(final long nowNs, final EntityStore store)
-        {
-            return delegate.onTick(nowNs, store);
-        }
-
-        @Override
-        public int doWork(final long nowNs, final EntityStore store)
-        {
-            return delegate.doWork(nowNs, store);
-        }
-
-        @Override
-        public void onClose()
-        {
-            delegate.onClose();
-        }
-
-        @Override
-        public boolean removeEntity(final long entityId, final short despawnReason, final EntityStore store)
-        {
-            return delegate.removeEntity(entityId, despawnReason, store);
         }
     }
 }

@@ -25,13 +25,17 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Cost of entity updates through interest + SBE encode (+ Aeron IPC offer) as the number of observers grows.
  * <p>
- * World: {@value #ENTITIES} entities of radius 0.5 m at fixed-seed random positions in a
- * {@value #WORLD_SIDE_M} m square (root zone), 16 bytes of component state each; observer {@code i} follows entity
- * {@code i + 1}. Bubble: the {@code InterestConfig} defaults (200 m + 10 x radius, 10 % hysteresis), so an
- * observer sees ~70-110 entities (fewer near the edges; the mean is printed at setup). The world is kept this
- * sparse so that one tick of updates (~92 B each) fits the half-window an Aeron IPC publication with a 64 KiB term
- * offers (16 KiB, 64 KiB / 2 / 2): nothing is throttled and every view entry is updated every tick (with
- * {@code encoding=COMPACT_TIERS}, every tick of its distance tier: far entries every 2nd or 4th tick).
+ * World: {@code entities} (default {@value #ENTITIES}) entities of radius 0.5 m at fixed-seed random positions in a
+ * {@code worldSideM} (default {@value #WORLD_SIDE_M}) m square (root zone), 16 bytes of component state each;
+ * observer {@code i} follows entity {@code i + 1}. Bubble: the {@code InterestConfig} defaults (200 m + 10 x radius,
+ * 10 % hysteresis), so an observer sees ~70-110 entities (fewer near the edges; the mean is printed at setup). The
+ * world is kept this sparse so that one tick of updates (~92 B each) fits the half-window an Aeron IPC publication
+ * with a 64 KiB term offers (16 KiB, 64 KiB / 2 / 2): nothing is throttled and every view entry is updated every
+ * tick (with {@code encoding=COMPACT_TIERS}, every tick of its distance tier: far entries every 2nd or 4th tick).
+ * <p>
+ * The density of issue 17's residence target (the shard command on {@code perf/shards/spread-450.shard}: 500 walking
+ * bots, ~140 entities in each view of which ~60 are delivered a pass with tiers): {@code -p entities=500 -p
+ * worldSideM=800 -p observers=500 -p encoding=COMPACT_TIERS} (~100 in view, ~55 delivered per observer and tick).
  * <p>
  * Every entity moves every tick: all by the same +/- 0.5 m (alternating), so positions change but distances do not
  * and the views stay constant after the setup has settled them (no spawns or despawns while measuring).
@@ -85,6 +89,18 @@ public class InterestEngineBenchmark
     @Param({ "1" })
     public int workers;
 
+    /**
+     * Entities in the world (observers follow the first ones: at most this many observers).
+     */
+    @Param({ "" + ENTITIES })
+    public int entities;
+
+    /**
+     * Side of the world square in metres.
+     */
+    @Param({ "" + WORLD_SIDE_M })
+    public int worldSideM;
+
     private InterestRig rig;
     private EntityStore store;
     private long[] baseX;
@@ -96,15 +112,16 @@ public class InterestEngineBenchmark
     @Setup(Level.Trial)
     public void setUp()
     {
-        store = new EntityStore(ENTITIES, 64);
-        baseX = new long[ENTITIES];
+        final int entities = this.entities;
+        store = new EntityStore(entities, 64);
+        baseX = new long[entities];
         final Random random = new Random(42);
         final UnsafeBuffer state = new UnsafeBuffer(new byte[STATE_BYTES]);
-        for (int i = 0; i < ENTITIES; i++)
+        for (int i = 0; i < entities; i++)
         {
             final int slot = store.create(i + 1, 7, 0, EntityStore.ROOT_ZONE_ID, false);
-            final long x = (long)(random.nextDouble() * WORLD_SIDE_M * 1000);
-            final long y = (long)(random.nextDouble() * WORLD_SIDE_M * 1000);
+            final long x = (long)(random.nextDouble() * worldSideM * 1000);
+            final long y = (long)(random.nextDouble() * worldSideM * 1000);
             baseX[slot] = x;
             store.position(slot, x, y, 0);
             store.velocity(slot, 1.0f, 0.0f, 0.0f);
@@ -133,7 +150,7 @@ public class InterestEngineBenchmark
         rig.drain();
         final long dx = 0 == (++tickNumber & 1) ? 0 : STEP_MM;
         final EntityStore store = this.store;
-        for (int slot = 0; slot < ENTITIES; slot++)
+        for (int slot = 0, n = entities; slot < n; slot++)
         {
             store.position(slot, baseX[slot] + dx, store.positionY(slot), 0);
         }

@@ -57,7 +57,8 @@ public final class InterestWorkersProbe
     }
 
     /**
-     * @param args {@code key=value}: observers, workers (comma separated), warmup, ticks, repetitions, encoding.
+     * @param args {@code key=value}: observers, workers (comma separated), warmup, ticks, repetitions, encoding,
+     *             entities, worldSideM (the world of {@link InterestEngineBenchmark}, its defaults).
      */
     public static void main(final String[] args)
     {
@@ -67,6 +68,8 @@ public final class InterestWorkersProbe
         int ticks = 3_000;
         int repetitions = 3;
         String encoding = "COMPACT_TIERS";
+        int entities = InterestEngineBenchmark.ENTITIES;
+        int worldSideM = InterestEngineBenchmark.WORLD_SIDE_M;
         for (final String arg : args)
         {
             final String[] kv = arg.split("=", 2);
@@ -78,12 +81,14 @@ public final class InterestWorkersProbe
                 case "ticks" -> ticks = Integer.parseInt(kv[1]);
                 case "repetitions" -> repetitions = Integer.parseInt(kv[1]);
                 case "encoding" -> encoding = kv[1];
+                case "entities" -> entities = Integer.parseInt(kv[1]);
+                case "worldSideM" -> worldSideM = Integer.parseInt(kv[1]);
                 default -> throw new IllegalArgumentException("unknown argument: " + arg);
             }
         }
 
         System.out.printf("interest workers probe: %d observers, %d entities, encoding %s, warm-up %d ticks, " +
-            "%d measured ticks, %d repetitions, %d cpus%n", observers, InterestEngineBenchmark.ENTITIES, encoding,
+            "%d measured ticks, %d repetitions, %d cpus%n", observers, entities, encoding,
             warmup, ticks, repetitions, Runtime.getRuntime().availableProcessors());
         final double[][] cpu = new double[workers.length][repetitions];
         final double[][] wall = new double[workers.length][repetitions];
@@ -91,7 +96,7 @@ public final class InterestWorkersProbe
         {
             for (int w = 0; w < workers.length; w++)
             {
-                final Result result = run(observers, workers[w], warmup, ticks, encoding);
+                final Result result = run(observers, workers[w], warmup, ticks, encoding, entities, worldSideM);
                 System.out.println(result.line(r + 1));
                 cpu[w][r] = result.cpuNsPerUpdate();
                 wall[w][r] = result.wallNs() / 1000.0 / result.ticks();
@@ -106,11 +111,17 @@ public final class InterestWorkersProbe
 
     @SuppressWarnings("deprecation") // Thread.threadId() is JDK 19+; the build targets 17
     private static Result run(
-        final int observers, final int workers, final int warmup, final int ticks, final String encoding)
+        final int observers,
+        final int workers,
+        final int warmup,
+        final int ticks,
+        final String encoding,
+        final int entities,
+        final int worldSideM)
     {
         final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        final EntityStore store = new EntityStore(InterestEngineBenchmark.ENTITIES, 64);
-        final long[] baseX = populate(store);
+        final EntityStore store = new EntityStore(entities, 64);
+        final long[] baseX = populate(store, entities, worldSideM);
         final long[] followIds = new long[observers];
         for (int i = 0; i < observers; i++)
         {
@@ -125,7 +136,7 @@ public final class InterestWorkersProbe
             {
                 rig.drain();
                 final long dx = 0 == (++tickNumber[0] & 1) ? 0 : InterestEngineBenchmark.STEP_MM;
-                for (int slot = 0; slot < InterestEngineBenchmark.ENTITIES; slot++)
+                for (int slot = 0; slot < entities; slot++)
                 {
                     store.position(slot, baseX[slot] + dx, store.positionY(slot), 0);
                 }
@@ -174,17 +185,16 @@ public final class InterestWorkersProbe
         }
     }
 
-    private static long[] populate(final EntityStore store)
+    private static long[] populate(final EntityStore store, final int entities, final int worldSideM)
     {
-        final int entities = InterestEngineBenchmark.ENTITIES;
         final long[] baseX = new long[entities];
         final Random random = new Random(42);
         final UnsafeBuffer state = new UnsafeBuffer(new byte[InterestEngineBenchmark.STATE_BYTES]);
         for (int i = 0; i < entities; i++)
         {
             final int slot = store.create(i + 1, 7, 0, EntityStore.ROOT_ZONE_ID, false);
-            final long x = (long)(random.nextDouble() * InterestEngineBenchmark.WORLD_SIDE_M * 1000);
-            final long y = (long)(random.nextDouble() * InterestEngineBenchmark.WORLD_SIDE_M * 1000);
+            final long x = (long)(random.nextDouble() * worldSideM * 1000);
+            final long y = (long)(random.nextDouble() * worldSideM * 1000);
             baseX[slot] = x;
             store.position(slot, x, y, 0);
             store.velocity(slot, 1.0f, 0.0f, 0.0f);

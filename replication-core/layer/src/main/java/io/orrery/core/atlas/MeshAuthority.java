@@ -24,12 +24,13 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * {@link AtlasAgent}: on a thread of its own when the layer gives each role one ({@link #ownAgent()}), otherwise
  * stepped here right after the commands are sent, so in {@code INVOKER} and {@code SHARED} modes a tick's decisions
  * are applied within that tick. With an {@link AtlasLink} in the {@link AtlasContext} Atlas runs in another process
- * instead: commands go to the link and decisions come from it, and no Atlas runs here. Each tick the mesh reports
- * cache changes and liveness and runs Atlas's timer, then
- * sends heartbeats and views, before the interest engine streams the cache to clients, so clients see every
- * server's writes through the same cache and nothing in the client link knows which server simulates what. Servers
- * that mark the end of their ticks ({@code ServerTickEnd}) drive those ticks: the Replicant streams once every live
- * server has ended its tick ({@link TickCompletion}).
+ * instead: commands go to the link and decisions come from it, and no Atlas runs here. Each tick, once the interest
+ * engine has streamed the cache to the clients ({@link #onPassStreamed}: Atlas's work and the server views are no
+ * part of a client's residence), the mesh reports cache changes and liveness and runs Atlas's timer, then sends
+ * heartbeats and views of the state the clients just got. Clients see every server's writes through the same cache
+ * and nothing in the client link knows which server simulates what. Servers that mark the end of their ticks
+ * ({@code ServerTickEnd}) drive those ticks: the Replicant streams once every live server has ended its tick
+ * ({@link TickCompletion}).
  * <p>
  * Threading: Replicant thread only, like every {@link Authority}, except {@link #ownAgent()} (called before the
  * layer starts) and Atlas's agent.
@@ -148,11 +149,25 @@ public final class MeshAuthority implements Authority
         return work + decisionAdapter.poll(AtlasAgent.COMMAND_LIMIT);
     }
 
+    /**
+     * The pass starts: the servers' tick ends so far are consumed. Nothing else of the mesh's tick is ahead of the
+     * clients' streaming (see {@link #onPassStreamed}).
+     */
     @Override
     public int onTick(final long nowNs, final EntityStore store)
     {
         tickCompletion.onPass(nowNs);
         tick++;
+        return 1;
+    }
+
+    /**
+     * After the clients were offered the pass: report the cache's changes and liveness to Atlas, run its timer and
+     * apply its decisions, then heartbeats and the server views of the state the clients just got.
+     */
+    @Override
+    public int onPassStreamed(final long nowNs, final EntityStore store)
+    {
         int work = mesh.onTick(nowNs, tick);
         work += exchangeWithAtlas(nowNs);
         work += mesh.sendViews(nowNs, tick);

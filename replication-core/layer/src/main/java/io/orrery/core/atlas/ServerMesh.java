@@ -394,8 +394,8 @@ public final class ServerMesh implements AtlasDecisionHandler
     // ------------------------------------------------------------------ tick
 
     /**
-     * Once per Replicant tick, before the interest engine: tell Atlas what changed in the cache and how the servers
-     * are heard, then its timer; send heartbeats and views.
+     * Once per Replicant tick, after the interest engine streamed the pass to the clients: tell Atlas what changed
+     * in the cache and how the servers are heard, then its timer ({@link #sendViews} follows).
      *
      * @return work done.
      */

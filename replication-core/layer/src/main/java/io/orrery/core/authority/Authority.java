@@ -40,6 +40,19 @@ public interface Authority
     int onTick(long nowNs, EntityStore store);
 
     /**
+     * The pass that followed {@link #onTick} has offered every client its updates: work of the tick that must follow
+     * it but need not be ahead of the clients' streaming (for a mesh: reports to Atlas, its decisions, heartbeats and
+     * server views), so it is no part of any client's residence. The store holds the state the pass streamed.
+     * Default: nothing.
+     *
+     * @return work done.
+     */
+    default int onPassStreamed(final long nowNs, final EntityStore store)
+    {
+        return 0;
+    }
+
+    /**
      * The Replicant is starting: an authority that talks to game servers opens its Aeron resources here. Default:
      * nothing.
      *

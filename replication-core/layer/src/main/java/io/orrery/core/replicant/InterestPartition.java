@@ -42,6 +42,11 @@ final class InterestPartition
     private static final byte REASON_LEFT_BUBBLE = 0;
     private static final byte REASON_DESTROYED = 1;
     private static final double OWN_PRIORITY = Double.MAX_VALUE;
+    /**
+     * Weight of a view entry not computed this tick (the entry accumulates no priority): computed only if the view
+     * is full and entries compete ({@link #weighView}).
+     */
+    private static final double NOT_WEIGHED = Double.NaN;
 
     private final EntityStore store;
     private final SpatialIndex index;
@@ -101,6 +106,7 @@ final class InterestPartition
     private final double[] scratchWeights;
     private final int[] scratchMasks;
     private int despawnedCount;
+    private boolean viewWeighed;
     private final IntArrayList queryResults;
     private final int[] candidateSlots;
     private final double[] candidateWeights;
@@ -430,6 +436,7 @@ final class InterestPartition
         final long cz = centreZ[o];
         int despawnBytes = 0;
         int respawnPending = 0;
+        viewWeighed = false;
 
         int i = 0;
         while (i < viewCounts[o])
@@ -468,17 +475,15 @@ final class InterestPartition
                 continue;
             }
 
-            final double weight;
+            double distanceM = 0.0;
+            double radiusM = 0.0;
             boolean thinned = false;
-            if (slot == followSlot)
+            if (slot != followSlot)
             {
-                weight = OWN_PRIORITY;
-            }
-            else
-            {
-                final double distanceM = distanceM(snapshot, s, cx, cy, cz);
-                final double radiusM = Double.longBitsToDouble(snapshot[s + SNAPSHOT_RADIUS]);
-                if (distanceM > (baseRadiusM + sizeFactor * radiusM) * exitFactor)
+                distanceM = distanceM(snapshot, s, cx, cy, cz);
+                radiusM = Double.longBitsToDouble(snapshot[s + SNAPSHOT_RADIUS]);
+                final double bubbleM = baseRadiusM + sizeFactor * radiusM;
+                if (distanceM > bubbleM * exitFactor)
                 {
                     if (SPAWN_PENDING == state)
                     {
@@ -493,19 +498,17 @@ final class InterestPartition
                     i++;
                     continue;
                 }
-                weight = (radiusM + 1.0) * priorityScaleM / (distanceM + priorityScaleM);
-                final double tierDistanceM = distanceM - nearTierFraction * (baseRadiusM + sizeFactor * radiusM);
-                if (tierDistanceM > 0.0)
+                if (distanceM - nearTierFraction * bubbleM > 0.0)
                 {
-                    final int tierMask = distanceM > farTierFraction * (baseRadiusM + sizeFactor * radiusM) ?
-                        farTierMask : midTierMask;
+                    final int tierMask = distanceM > farTierFraction * bubbleM ? farTierMask : midTierMask;
                     thinned = 0 != ((tick + slot) & tierMask);
                 }
             }
 
             markStamps[slot] = stamp;
-            scratchWeights[i] = weight;
+            // the weight (a division) only where it is used: an entry with work, or a view whose entries compete
             int mask = 0;
+            double weight = NOT_WEIGHED;
             if (SPAWNED == state && thinned)
             {
                 tierDeferrals++;
@@ -516,6 +519,7 @@ final class InterestPartition
                 mask = snapshot[s + SNAPSHOT_LAST_CHANGE_SEQ] > lastSentSeq ? store.changedSince(slot, lastSentSeq) : 0;
                 if (0 != mask)
                 {
+                    weight = slot == followSlot ? OWN_PRIORITY : weight(distanceM, radiusM);
                     viewPriorities[e] = accumulate(viewPriorities[e], weight);
                 }
             }
@@ -525,8 +529,10 @@ final class InterestPartition
                 {
                     respawnPending++;
                 }
+                weight = slot == followSlot ? OWN_PRIORITY : weight(distanceM, radiusM);
                 viewPriorities[e] = accumulate(viewPriorities[e], weight);
             }
+            scratchWeights[i] = weight;
             scratchMasks[i] = mask;
             i++;
         }
@@ -562,6 +568,7 @@ final class InterestPartition
             }
             else
             {
+                weighView(o);
                 evictLowest(o, OWN_PRIORITY, followSlot);
             }
         }
@@ -573,6 +580,7 @@ final class InterestPartition
         {
             // Full view: a candidate gets in only by beating the lowest entry by the hysteresis, and the lowest only
             // rises as entries are replaced, so nothing of lower weight can get in this tick: don't look for it.
+            weighView(o);
             double lowestWeight = OWN_PRIORITY;
             for (int i = 0, n = viewCounts[o]; i < n; i++)
             {
@@ -624,6 +632,10 @@ final class InterestPartition
             addEntry(o, candidateSlots[0], candidateWeights[0]);
             popCandidate();
         }
+        if (candidateCount > 0)
+        {
+            weighView(o);
+        }
         for (int i = 0; i < maxEvictionsPerTick && candidateCount > 0; i++)
         {
             if (!evictLowest(o, candidateWeights[0], candidateSlots[0]))
@@ -635,6 +647,38 @@ final class InterestPartition
         viewFullRejections += candidateCount;
     }
 
+    /**
+     * Entries of a full view compete with candidates by weight: compute the weights that view maintenance left out
+     * (entries without work this tick), from the same distance and radius, so they are what they would have been.
+     */
+    private void weighView(final int o)
+    {
+        if (viewWeighed)
+        {
+            return;
+        }
+        viewWeighed = true;
+        final long[] snapshot = this.snapshot;
+        final int base = o * viewCapacity;
+        final long cx = centreX[o];
+        final long cy = centreY[o];
+        final long cz = centreZ[o];
+        for (int i = 0, n = viewCounts[o]; i < n; i++)
+        {
+            if (Double.isNaN(scratchWeights[i]))
+            {
+                final int s = viewSlots[base + i] << SNAPSHOT_SHIFT;
+                scratchWeights[i] = viewSlots[base + i] == followSlots[o] ? OWN_PRIORITY :
+                    weight(distanceM(snapshot, s, cx, cy, cz), Double.longBitsToDouble(snapshot[s + SNAPSHOT_RADIUS]));
+            }
+        }
+    }
+
+    private double weight(final double distanceM, final double radiusM)
+    {
+        return (radiusM + 1.0) * priorityScaleM / (distanceM + priorityScaleM);
+    }
+
     private void consider(final int slot, final long cx, final long cy, final long cz, final double minWeight)
     {
         final int s = slot << SNAPSHOT_SHIFT;
@@ -642,7 +686,7 @@ final class InterestPartition
         final double radiusM = Double.longBitsToDouble(snapshot[s + SNAPSHOT_RADIUS]);
         if (distanceM <= baseRadiusM + sizeFactor * radiusM)
         {
-            final double weight = (radiusM + 1.0) * priorityScaleM / (distanceM + priorityScaleM);
+            final double weight = weight(distanceM, radiusM);
             if (weight > minWeight)
             {
                 candidateSlots[candidateCount] = slot;

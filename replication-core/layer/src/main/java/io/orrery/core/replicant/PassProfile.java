@@ -16,10 +16,13 @@ import java.util.Locale;
  * <ul>
  *   <li><b>wait</b>: from the first server state of the pass arriving to the pass starting (the round waiting for
  *   the other servers' tick ends, and the duty cycles in between);</li>
- *   <li><b>authority</b>: the authority's tick (for a mesh: handoffs, Atlas exchange, server views);</li>
+ *   <li><b>authority</b>: the authority's tick ahead of the clients (the scripted authority's simulation; for a mesh
+ *   only the start of the pass);</li>
  *   <li><b>index</b>: world positions, spatial index and the interest snapshot;</li>
  *   <li><b>select</b>: per-client interest (view maintenance, candidates, selection) of every partition;</li>
  *   <li><b>encode</b> and <b>offer</b>: emitting the selections, split into the publications' offers and the rest;</li>
+ *   <li><b>after</b>: the authority's work after the clients were offered the pass (for a mesh: reports to Atlas,
+ *   its decisions, server heartbeats and views), no part of a client's residence;</li>
  *   <li><b>rest</b>: slow-consumer checks, heartbeats, counters;</li>
  *   <li><b>wall</b> and <b>cpu</b>: the whole pass by the clock and by the Replicant thread's CPU time
  *   ({@link ThreadMXBean#getCurrentThreadCpuTime()}); wall well above cpu means the thread waited for a core.</li>
@@ -37,17 +40,18 @@ public final class PassProfile
     public static final String PASS_PROFILE_PROP = "orrery.replicant.pass.profile";
 
     private static final long MAX_NS = 10_000_000_000L;
-    private static final String[] NAMES = {"wait", "authority", "index", "select", "encode", "offer", "rest",
-        "wall", "cpu"};
+    private static final String[] NAMES = {"wait", "authority", "index", "select", "encode", "offer", "after",
+        "rest", "wall", "cpu"};
     static final int WAIT = 0;
     static final int AUTHORITY = 1;
     static final int INDEX = 2;
     static final int SELECT = 3;
     static final int ENCODE = 4;
     static final int OFFER = 5;
-    static final int REST = 6;
-    static final int WALL = 7;
-    static final int CPU = 8;
+    static final int AFTER = 6;
+    static final int REST = 7;
+    static final int WALL = 8;
+    static final int CPU = 9;
 
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private final SingleWriterRecorder[] recorders = new SingleWriterRecorder[NAMES.length];
@@ -61,6 +65,7 @@ public final class PassProfile
     private long startCpuNs;
     private long authorityEndNs;
     private long interestEndNs;
+    private long afterEndNs;
     private long emitNsBefore;
     private long offerNsBefore;
 
@@ -103,6 +108,11 @@ public final class PassProfile
         interestEndNs = nowNs;
     }
 
+    void afterDone(final long nowNs)
+    {
+        afterEndNs = nowNs;
+    }
+
     void passEnd(
         final long nowNs,
         final long indexEndNs,
@@ -119,7 +129,8 @@ public final class PassProfile
         record(SELECT, interestEndNs - indexEndNs - emitNs);
         record(ENCODE, emitNs - offerNs);
         record(OFFER, offerNs);
-        record(REST, nowNs - interestEndNs);
+        record(AFTER, afterEndNs - interestEndNs);
+        record(REST, nowNs - afterEndNs);
         record(WALL, nowNs - startNs);
         record(CPU, cpuNs);
         passes++;

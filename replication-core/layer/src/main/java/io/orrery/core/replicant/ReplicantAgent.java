@@ -540,6 +540,11 @@ public final class ReplicantAgent implements Agent
         {
             passProfile.interestDone(clock.nanoTime());
         }
+        workCount += authority.onPassStreamed(nowNs, store);
+        if (null != passProfile)
+        {
+            passProfile.afterDone(clock.nanoTime());
+        }
 
         final long slowConsumerTimeoutNs = ctx.slowConsumerTimeoutNs();
         for (int i = observers.size() - 1; i >= 0; i--)
