@@ -6,6 +6,7 @@ package io.orrery.launcher;
 import io.aeron.driver.MediaDriver;
 import io.orrery.bots.BotSwarmMain;
 import io.orrery.servers.AtlasServer;
+import io.orrery.servers.GatewayServer;
 import io.orrery.servers.GameServer;
 import io.orrery.servers.ReplicationLayerServer;
 import io.orrery.test.ChildJvm;
@@ -226,6 +227,86 @@ class ShardAcrossHostsTest
         }
     }
 
+    /**
+     * Clients through two Gateways on hosts of their own ({@code GatewayServer}, linked to the layer over UDP): the
+     * bots are spread over both; Gateway 1's host dies (its Gateway and media driver killed): the layer drops that
+     * Gateway and its bots resume through Gateway 2 while handoffs go on, and the swarm ends with 0 correctness errors.
+     */
+    @Test
+    @Timeout(300)
+    void shouldResumeTheClientsOfAKilledGatewayHostThroughAnotherGateway() throws Exception
+    {
+        requireNamespaces();
+        final File dir = Files.createTempDirectory("orrery-across-hosts-gateways").toFile();
+        final String prefix = "org" + ProcessHandle.current().pid() % 100_000 + "-";
+        final List<Process> processes = new ArrayList<>();
+        final List<String> kills = new ArrayList<>();
+        try (NetworkNamespaces hosts = NetworkNamespaces.create(prefix, "10.77.43", "layer", "gw1", "gw2", "gs1",
+            "gs2", "bots"))
+        {
+            final String layerHost = hosts.address("layer");
+            final String serverIngress = "aeron:udp?endpoint=" + layerHost + ":20110";
+            final String gatewayLink = "aeron:udp?endpoint=" + layerHost + ":40500";
+            final List<String> layerOutput = output();
+            final Process layer = start(processes, hosts, "layer", layerOutput, ReplicationLayerServer.class, "--dev",
+                "--shard=two-servers", "--ingress-channel=aeron:udp?endpoint=" + layerHost + ":40123",
+                "--server-ingress-channel=" + serverIngress, "--gateway-link=" + gatewayLink, "--max-sessions=64",
+                "--report-interval-s=1", "--status-address=" + layerHost + ":19481");
+            ChildJvm.awaitLines(layer, layerOutput, "replication layer up", 1);
+
+            final List<List<String>> gatewayOutputs = new ArrayList<>();
+            final Process[] gateways = new Process[2];
+            final Process[] gatewayDrivers = new Process[2];
+            for (int g = 0; g < gateways.length; g++)
+            {
+                final String host = "gw" + (g + 1);
+                final String gatewayDir = driver(processes, hosts, host, dir);
+                gatewayDrivers[g] = processes.get(processes.size() - 1);
+                gatewayOutputs.add(output());
+                gateways[g] = start(processes, hosts, host, gatewayOutputs.get(g), GatewayServer.class, "--dev",
+                    "--gateway-id=" + (g + 1), "--aeron-dir=" + gatewayDir, "--layer-link=" + gatewayLink,
+                    "--link-response-channel=aeron:udp?endpoint=" + hosts.address(host) + ":40510",
+                    "--ingress-channel=aeron:udp?endpoint=" + hosts.address(host) + ":40456",
+                    "--report-interval-s=5");
+            }
+            for (int g = 0; g < gateways.length; g++)
+            {
+                ChildJvm.awaitLines(gateways[g], gatewayOutputs.get(g), "gateway " + (g + 1) + ": linked to the layer",
+                    1);
+            }
+
+            final List<List<String>> serverOutputs = new ArrayList<>();
+            final Process[] servers = startGameServers(processes, hosts, dir, serverIngress, layerOutput,
+                serverOutputs);
+            final List<String> swarmOutput = output();
+            final Process swarm = startSwarm(processes, hosts, dir, swarmOutput, "40s",
+                "aeron:udp?endpoint=" + hosts.address("gw1") + ":40456,aeron:udp?endpoint=" +
+                hosts.address("gw2") + ":40456");
+            awaitReport(layer, layerOutput, HANDOFFS, 1, "a handoff between the hosts of the two game servers");
+
+            // Gateway 1's host dies: its Gateway and its media driver, no goodbye
+            final long handoffsBefore = lastReported(layerOutput, HANDOFFS);
+            kills.add("gateway 1's host " + System.currentTimeMillis());
+            gateways[0].destroyForcibly();
+            gatewayDrivers[0].destroyForcibly();
+            gateways[0].waitFor();
+            gatewayDrivers[0].waitFor();
+            ChildJvm.awaitLines(layer, layerOutput, "gateway link: gateway 1 lost", 1);
+            awaitReport(layer, layerOutput, HANDOFFS, handoffsBefore + 1, "a handoff after the Gateway's loss");
+
+            assertShardRanClean(swarm, swarmOutput, servers[1], serverOutputs.get(1), kills,
+                "\nlayer: " + layerOutput + "\nservers: " + serverOutputs + "\ngateways: " + gatewayOutputs);
+            assertTrue(ChildJvm.summaryCount(swarmOutput, "sessionsResumed") > 0,
+                "gateway 1's bots resumed through gateway 2: " + swarmOutput);
+            assertTrue(gateways[1].isAlive(), "gateway 2 kept running: " + gatewayOutputs.get(1));
+            assertEquals(0, ChildJvm.occurrences(layerOutput, "failed:"), String.valueOf(layerOutput));
+        }
+        finally
+        {
+            stopAll(processes, dir);
+        }
+    }
+
     private static void requireNamespaces()
     {
         final String unavailable = NetworkNamespaces.unavailableReason();
@@ -341,9 +422,22 @@ class ShardAcrossHostsTest
         final String duration)
         throws Exception
     {
+        return startSwarm(processes, hosts, dir, swarmOutput, duration,
+            "aeron:udp?endpoint=" + hosts.address("layer") + ":40123");
+    }
+
+    private static Process startSwarm(
+        final List<Process> processes,
+        final NetworkNamespaces hosts,
+        final File dir,
+        final List<String> swarmOutput,
+        final String duration,
+        final String ingressChannels)
+        throws Exception
+    {
         return start(processes, hosts, "bots", swarmOutput, BotSwarmMain.class, "--dev",
             "--embedded-shard=false", "--own-driver", "-b", String.valueOf(BOTS), "-t", "1", "-d", duration,
-            "--ingress-channel=aeron:udp?endpoint=" + hosts.address("layer") + ":40123",
+            "--ingress-channel=" + ingressChannels,
             "--response-channel=aeron:udp?endpoint=" + hosts.address("bots") + ":0", "--bots-per-endpoint=6",
             "--mix", "walk=100", "--progress-interval=5s", "--output", new File(dir, "swarm").getPath());
     }
