@@ -213,6 +213,33 @@ class RemoteGatewayTest
     }
 
     @Test
+    void shouldServeAPlayerThroughOneGatewayOnlyWhenItOpensASecondSessionThroughAnother()
+    {
+        startShardAndGateways();
+        shard.authority.spawnPlayerAt(1, 0);
+        final ClientSession first = clients.connect(shard.token(1), ClientListener.NO_OP); // through gateway A
+        await(() -> ClientSession.State.CONNECTED == first.state(), "the player welcomed through gateway A");
+        ticksUntil(() -> first.view().contains(1), 300, "the player streamed its own entity");
+        assertEquals(1, gatewayA.agent.sessionCount());
+
+        // the same player through gateway B (the link spreads sessions round robin) while its first session lives,
+        // as a client resuming through another Gateway before the layer ended its session on a lost one would
+        final ClientSession second = clients.connect(shard.token(1), ClientListener.NO_OP);
+        ticksUntil(() -> shard.counter(OrreryCounter.GATEWAY_LINK_MESSAGES_REFUSED) > 0, 300,
+            "the second session refused by the layer");
+        for (int t = 0; t < 60; t++)
+        {
+            tick();
+        }
+        assertEquals(1, shard.layer.gatewayLink().sessionCount(), "one layer session for the player");
+        assertEquals(ClientSession.State.CONNECTED, first.state(), "the first session kept");
+        assertTrue(first.view().contains(1), "the first session keeps its entity");
+        assertEquals(1, shard.store().size(), "one entity for the player");
+        assertTrue(ClientSession.State.CONNECTED != second.state() || 0 == gatewayB.agent.sessionCount(),
+            "the second session is not served");
+    }
+
+    @Test
     void shouldRefuseAndCountAGatewayLinkPeerWithoutTheKey()
     {
         shard = new TestShard((ctx) -> ctx.gateway().gatewayLink().channel(LINK_CHANNEL).streamId(LINK_STREAM));

@@ -38,7 +38,9 @@ import io.orrery.wire.gatewaylink.SessionWindowsDecoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.NanoClock;
@@ -134,6 +136,8 @@ public final class GatewayLinkAgent implements Agent
     private final Int2ObjectHashMap<GatewayLink> linkByImage = new Int2ObjectHashMap<>();
     private final ArrayList<GatewayLink> links = new ArrayList<>();
     private final Long2ObjectHashMap<RemoteClientEgress> sessions = new Long2ObjectHashMap<>();
+    private final Long2LongHashMap playerBySession = new Long2LongHashMap(0);
+    private final LongHashSet players = new LongHashSet();
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final GatewayHelloDecoder helloDecoder = new GatewayHelloDecoder();
@@ -504,8 +508,10 @@ public final class GatewayLinkAgent implements Agent
         final long window)
     {
         if (sessions.size() >= maxSessions || sessions.containsKey(sessionId) || 0 == handovers.remainingCapacity() ||
-            maxPayloadLength < 32 || sessionId <= 0)
+            maxPayloadLength < 32 || sessionId <= 0 || players.contains(playerEntityId))
         {
+            // one session per player across Gateways: a player resuming through another Gateway before the layer
+            // has ended its session on the lost one is refused and resumes again once that session is gone
             refuse();
             endedEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).sessionId(sessionId);
             link.publication().offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + endedEncoder.encodedLength());
@@ -514,6 +520,8 @@ public final class GatewayLinkAgent implements Agent
         final RemoteClientEgress egress = new RemoteClientEgress(link, sessionId, maxPayloadLength, window);
         link.sessions.put(sessionId, egress);
         sessions.put(sessionId, egress);
+        playerBySession.put(sessionId, playerEntityId);
+        players.add(playerEntityId);
         handovers.offer(new SessionHandover(sessionId, playerEntityId, egress));
         counters[OrreryCounter.GATEWAY_LINK_SESSIONS.id()].setOrdered(sessions.size());
     }
@@ -625,8 +633,14 @@ public final class GatewayLinkAgent implements Agent
     {
         egress.onEndedByGateway();
         link.sessions.remove(egress.sessionId());
-        sessions.remove(egress.sessionId());
+        forget(egress.sessionId());
         counters[OrreryCounter.GATEWAY_LINK_SESSIONS.id()].setOrdered(sessions.size());
+    }
+
+    private void forget(final long sessionId)
+    {
+        sessions.remove(sessionId);
+        players.remove(playerBySession.remove(sessionId));
     }
 
     private int housekeeping()
@@ -739,7 +753,7 @@ public final class GatewayLinkAgent implements Agent
                 return workCount;
             }
             egress.onEndedByGateway();
-            sessions.remove(egress.sessionId());
+            forget(egress.sessionId());
             iterator.remove();
             workCount++;
         }
