@@ -202,8 +202,11 @@ class RemoteGatewayTest
 
         for (int i = 0; i < PLAYERS; i++)
         {
+            // a client that resumed through B before the layer ended its session on A was refused (one layer
+            // session per player) and resumed again: one resumption or more for A's, none for B's
             final boolean wasOnA = 0 == i % 2;
-            assertEquals(wasOnA ? 1 : 0, sessions[i].resumesStarted(), "resumes of player " + (i + 1));
+            assertEquals(wasOnA, sessions[i].resumesStarted() >= 1, "resumes of player " + (i + 1) + ": " +
+                sessions[i].resumesStarted());
         }
         assertEquals(PLAYERS, gatewayB.agent.sessionCount(), "every session now through gateway B");
         ticksUntil(() -> 1 == shard.counter(OrreryCounter.GATEWAY_LINKS_LOST), 200, "the layer drops gateway A");

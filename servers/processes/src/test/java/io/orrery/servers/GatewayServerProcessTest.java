@@ -99,7 +99,20 @@ class GatewayServerProcessTest
                     ClientListener.NO_OP);
             }
             final ClientLink link = clients;
-            await(link, () -> allConnectedAndStreaming(sessions), 30, "every bot welcomed and streamed to");
+            try
+            {
+                await(link, () -> allConnectedAndStreaming(sessions), 30, "every bot welcomed and streamed to");
+            }
+            catch (final AssertionError ex)
+            {
+                final StringBuilder states = new StringBuilder();
+                for (final ClientSession session : sessions)
+                {
+                    states.append(session.state()).append(" view ").append(session.view().size()).append("; ");
+                }
+                throw new AssertionError(ex.getMessage() + ": " + states + "\nlayer: " + layerOutput +
+                    "\ngateway 1: " + gatewayOutput1 + "\ngateway 2: " + gatewayOutput2, ex);
+            }
 
             gateway1.destroyForcibly().waitFor();
             final long killedNs = System.nanoTime();
@@ -108,7 +121,10 @@ class GatewayServerProcessTest
             final long resumedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs);
             for (int i = 0; i < PLAYERS; i++)
             {
-                assertEquals(0 == i % 2 ? 1 : 0, sessions[i].resumesStarted(), "resumes of bot " + (i + 1));
+                // one resumption or more for gateway 1's bots (a resume that reached the layer before it ended the
+                // bot's old session is refused and resumes again), none for gateway 2's
+                assertEquals(0 == i % 2, sessions[i].resumesStarted() >= 1,
+                    "resumes of bot " + (i + 1) + ": " + sessions[i].resumesStarted());
             }
             ChildJvm.awaitLines(layer, layerOutput, "gateway link: gateway 1 lost", 1);
             assertTrue(layer.isAlive() && gateway2.isAlive(), "the layer and gateway 2 run on");
