@@ -325,24 +325,148 @@ class RemoteGatewayTest
         await(() -> shard.layer.gatewayLink().pendingLinkCount() == GatewayLinkAgent.MAX_PENDING_LINKS,
             "every handshake slot held");
 
-        // a genuine Gateway gets in before any of those handshakes could time out (the oldest is dropped for it)
+        // a genuine Gateway gets in before any of those handshakes could time out: the oldest is dropped for it,
+        // once it is old enough that a flood of hellos cannot churn the layer's publications
         gatewayA = new RemoteGateway(1, 1601);
         await(() -> gatewayA.agent.isLinked(), "the genuine Gateway linked");
         assertTrue(shard.clock.nanoTime() - heldFromNs < GatewayLinkAgent.HANDSHAKE_TIMEOUT_NS,
             "linked while the silent peers' handshakes were still live");
+        assertTrue(shard.clock.nanoTime() - heldFromNs >= GatewayLinkAgent.MIN_HANDSHAKE_AGE_NS,
+            "no handshake dropped before it was old enough");
         assertEquals(1, shard.layer.gatewayLink().acceptedLinkCount());
         assertTrue(shard.layer.gatewayLink().linkCount() <= GatewayLinkAgent.MAX_LINKS);
     }
 
+    @Test
+    void shouldOpenAtMostOneHandshakeSlotsWorthOfPublicationsPerMinimumAgeForAFloodOfNewPeers()
+    {
+        shard = new TestShard((ctx) -> ctx.gateway().gatewayLink().channel(LINK_CHANNEL).streamId(LINK_STREAM));
+        final Aeron impostorAeron = Aeron.connect(
+            new Aeron.Context().aeronDirectoryName(shard.layer.aeronDirectoryName()));
+        closeables.add(impostorAeron);
+        final Counter[] counters = OrreryCounter.allocate(impostorAeron, "flood");
+        closeables.add(() -> CloseHelper.quietCloseAll(counters));
+        final GatewayLinkAgent link = shard.layer.gatewayLink();
+
+        // every handshake slot taken by peers that say hello and never answer
+        sayHelloAndFreeze(silentPeers(impostorAeron, counters, 300, GatewayLinkAgent.MAX_PENDING_LINKS, LINK_CHANNEL,
+            "aeron:ipc"), GatewayLinkAgent.MAX_PENDING_LINKS, 0);
+        assertEquals(GatewayLinkAgent.MAX_PENDING_LINKS, link.handshakesStarted());
+
+        // twice as many new peers in the same instant: each hello is shed, no publication opened for it
+        final int flood = 2 * GatewayLinkAgent.MAX_PENDING_LINKS;
+        sayHelloAndFreeze(silentPeers(impostorAeron, counters, 400, flood, LINK_CHANNEL, "aeron:ipc"), 0, flood);
+        assertEquals(GatewayLinkAgent.MAX_PENDING_LINKS, link.handshakesStarted());
+        assertEquals(GatewayLinkAgent.MAX_PENDING_LINKS, link.pendingLinkCount());
+
+        // once the held handshakes are old enough each new peer takes one slot, and only one slot's worth
+        shard.clock.advance(GatewayLinkAgent.MIN_HANDSHAKE_AGE_NS);
+        sayHelloAndFreeze(silentPeers(impostorAeron, counters, 500, flood, LINK_CHANNEL, "aeron:ipc"),
+            GatewayLinkAgent.MAX_PENDING_LINKS, flood - GatewayLinkAgent.MAX_PENDING_LINKS);
+        assertEquals(2L * GatewayLinkAgent.MAX_PENDING_LINKS, link.handshakesStarted());
+        assertEquals(GatewayLinkAgent.MAX_PENDING_LINKS, link.pendingLinkCount());
+    }
+
+    @Test
+    void shouldLetOneUdpHostHoldNoMoreThanItsShareOfHandshakeSlots()
+    {
+        final int linkPort = freeUdpPort();
+        final String linkChannel = "aeron:udp?endpoint=127.0.0.1:" + linkPort;
+        shard = new TestShard((ctx) -> ctx.gateway().gatewayLink().channel(linkChannel).streamId(LINK_STREAM));
+        final Aeron impostorAeron = Aeron.connect(
+            new Aeron.Context().aeronDirectoryName(shard.layer.aeronDirectoryName()));
+        closeables.add(impostorAeron);
+        final Counter[] counters = OrreryCounter.allocate(impostorAeron, "one-host");
+        closeables.add(() -> CloseHelper.quietCloseAll(counters));
+        final String response = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
+        final GatewayLinkAgent link = shard.layer.gatewayLink();
+
+        // peers on one host: two of them get a handshake, the rest are shed
+        final int fromOneHost = 2 * GatewayLinkAgent.MAX_PENDING_LINKS_PER_HOST;
+        sayHelloAndFreeze(silentPeers(impostorAeron, counters, 600, fromOneHost, linkChannel, response),
+            GatewayLinkAgent.MAX_PENDING_LINKS_PER_HOST, fromOneHost - GatewayLinkAgent.MAX_PENDING_LINKS_PER_HOST);
+        assertEquals(GatewayLinkAgent.MAX_PENDING_LINKS_PER_HOST, link.pendingLinkCount());
+
+        assertEquals(GatewayLinkAgent.MAX_PENDING_LINKS_PER_HOST, link.handshakesStarted());
+    }
+
+    private List<LayerLinkAgent> silentPeers(
+        final Aeron aeron,
+        final Counter[] counters,
+        final int firstId,
+        final int count,
+        final String linkChannel,
+        final String responseChannel)
+    {
+        final byte[] wrongKey = "not-the-link-secret-0123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        final List<LayerLinkAgent> peers = new ArrayList<>();
+        for (int i = 0; i < count; i++)
+        {
+            peers.add(impostor(aeron, counters, firstId + i, wrongKey, linkChannel, responseChannel));
+        }
+        return peers;
+    }
+
+    /**
+     * Each peer says hello once (and never anything more) while the shard's clock stands still; waits until the
+     * layer started {@code started} more handshakes and shed {@code shed} more hellos.
+     */
+    private void sayHelloAndFreeze(final List<LayerLinkAgent> peers, final int started, final int shed)
+    {
+        final GatewayLinkAgent link = shard.layer.gatewayLink();
+        final long startedBefore = link.handshakesStarted();
+        final long shedBefore = shard.counter(OrreryCounter.GATEWAY_LINK_UNAUTHENTICATED);
+        final long deadlineNs = System.nanoTime() + TestShard.DEADLINE_NS;
+        final boolean[] helloSent = new boolean[peers.size()];
+        int sent = 0;
+        while (sent < peers.size() || link.handshakesStarted() - startedBefore < started ||
+            shard.counter(OrreryCounter.GATEWAY_LINK_UNAUTHENTICATED) - shedBefore < shed)
+        {
+            for (int i = 0; i < peers.size(); i++)
+            {
+                // a peer's first duty cycles connect its publication and send its hello; then it falls silent
+                if (!helloSent[i] && peers.get(i).doWork() >= 0 && peers.get(i).hellosSent() > 0)
+                {
+                    helloSent[i] = true;
+                    sent++;
+                }
+            }
+            stepAll(null);
+            if (System.nanoTime() > deadlineNs)
+            {
+                fail("hellos sent " + sent + "/" + peers.size() + ", handshakes started " +
+                    (link.handshakesStarted() - startedBefore) + "/" + started + ", shed " +
+                    (shard.counter(OrreryCounter.GATEWAY_LINK_UNAUTHENTICATED) - shedBefore) + "/" + shed);
+            }
+        }
+        final long settleNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100);
+        while (System.nanoTime() < settleNs)
+        {
+            stepAll(null); // nothing more may start from these hellos
+        }
+        assertEquals(started, link.handshakesStarted() - startedBefore, "handshakes started");
+    }
+
     private LayerLinkAgent impostor(
         final Aeron aeron, final Counter[] counters, final int id, final byte[] key)
+    {
+        return impostor(aeron, counters, id, key, LINK_CHANNEL, "aeron:ipc?term-length=64k");
+    }
+
+    private LayerLinkAgent impostor(
+        final Aeron aeron,
+        final Counter[] counters,
+        final int id,
+        final byte[] key,
+        final String linkChannel,
+        final String responseChannel)
     {
         final LayerLinkAgent impostor = new LayerLinkAgent(
             new GatewayResources("impostor-" + id, aeron, TestShard.SECRET, Throwable::printStackTrace,
                 shard.clock, SystemEpochClock.INSTANCE),
             new GatewayContext().clientIngressChannel("aeron:ipc?term-length=64k").clientIngressStreamId(3000 + id)
                 .conclude(),
-            id, LINK_CHANNEL, LINK_STREAM, "aeron:ipc?term-length=64k", 4000 + id, key, counters, (line) -> {});
+            id, linkChannel, LINK_STREAM, responseChannel, 4000 + id, key, counters, (line) -> {});
         closeables.add(impostor::onClose);
         return impostor;
     }

@@ -26,10 +26,12 @@ final class GatewayLink
     final byte[] nonce;
     final byte[] gatewayNonce;
     final int gatewayId;
+    final String sourceIdentity;
     final Long2ObjectHashMap<RemoteClientEgress> sessions = new Long2ObjectHashMap<>();
     final AtomicLong sessionEndsLost = new AtomicLong();
     State state = State.CONNECTING;
     long registrationId;
+    long startedNs;
     long deadlineNs;
     long nextChallengeNs;
     long lastHeardNs;
@@ -37,8 +39,14 @@ final class GatewayLink
     private Publication publication;
     private volatile boolean lost;
 
-    GatewayLink(final int imageSessionId, final int gatewayId, final byte[] nonce, final byte[] gatewayNonce)
+    GatewayLink(
+        final int imageSessionId,
+        final int gatewayId,
+        final byte[] nonce,
+        final byte[] gatewayNonce,
+        final String sourceIdentity)
     {
+        this.sourceIdentity = sourceIdentity;
         this.imageSessionId = imageSessionId;
         this.gatewayId = gatewayId;
         this.nonce = nonce;

@@ -72,10 +72,13 @@ import java.util.function.Consumer;
  * Until a link is accepted, anything but the hello and the proof is dropped and counted
  * ({@link OrreryCounter#GATEWAY_LINK_UNAUTHENTICATED}); what a peer that never proves itself can make the layer hold is
  * bounded: at most {@link #MAX_PENDING_LINKS} links in handshake (each with one publication of
- * {@link GatewayLinkSettings#termLength()}, dropped after {@link #HANDSHAKE_TIMEOUT_NS}) and {@link #MAX_LINKS} in
- * all (a new hello drops the oldest handshake, or forgets the oldest refused link, so peers that never prove
- * themselves cannot keep a genuine Gateway out; a UDP image whose proof failed is rejected at the media driver);
- * reassembly is bounded ({@link BoundedFragmentAssembler}).
+ * {@link GatewayLinkSettings#termLength()}, dropped after {@link #HANDSHAKE_TIMEOUT_NS}), at most
+ * {@link #MAX_PENDING_LINKS_PER_HOST} of them from one UDP source host, and {@link #MAX_LINKS} in all. A new hello
+ * drops the oldest handshake once it is {@link #MIN_HANDSHAKE_AGE_NS} old, or forgets the oldest refused link, so
+ * peers that never prove themselves cannot keep a genuine Gateway out for long, and a peer opening new images as fast
+ * as it can makes the layer open at most {@link #MAX_PENDING_LINKS} publications per {@link #MIN_HANDSHAKE_AGE_NS};
+ * a UDP image whose proof failed is rejected at the media driver; reassembly is bounded
+ * ({@link BoundedFragmentAssembler}).
  * <p>
  * From an accepted Gateway: {@code SessionOpened} becomes a {@link SessionHandover} with a {@link RemoteClientEgress};
  * {@code ClientMessage} (a PlayerInput, StowRequest or UnstowRequest, validated again, for a session of that Gateway
@@ -98,6 +101,17 @@ public final class GatewayLinkAgent implements Agent
      * Links in handshake at most; further hellos are shed.
      */
     public static final int MAX_PENDING_LINKS = 8;
+    /**
+     * Links in handshake at most from one UDP source host (IPC peers share the machine and are not told apart), so
+     * that one host cannot hold every handshake slot.
+     */
+    public static final int MAX_PENDING_LINKS_PER_HOST = 2;
+    /**
+     * A handshake is dropped for a newer hello only once it is this old: a genuine Gateway (saying hello every
+     * 250 ms) gets a slot within about this time, and a flood of hellos from new images opens at most
+     * {@link #MAX_PENDING_LINKS} publications in the layer's media driver per this time.
+     */
+    public static final long MIN_HANDSHAKE_AGE_NS = TimeUnit.SECONDS.toNanos(1);
     /**
      * A link must be accepted within this time of its hello, or it is dropped.
      */
@@ -157,6 +171,7 @@ public final class GatewayLinkAgent implements Agent
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(new byte[256]);
     private final byte[] mac = new byte[LinkKey.MAC_LENGTH];
     private long nowNs;
+    private long handshakesStarted;
     private long nextHousekeepingNs;
 
     /**
@@ -266,6 +281,15 @@ public final class GatewayLinkAgent implements Agent
     }
 
     /**
+     * @return handshakes begun since start, each with a publication to the peer: what peers that never prove
+     * themselves can make the layer's media driver create.
+     */
+    public long handshakesStarted()
+    {
+        return handshakesStarted;
+    }
+
+    /**
      * @return links tracked now (handshake, accepted, refused, lost): bounded by {@link #MAX_LINKS}.
      */
     public int linkCount()
@@ -357,19 +381,25 @@ public final class GatewayLinkAgent implements Agent
             refuse();
             return;
         }
-        if (!makeRoomForHandshake())
+        final Image image = subscription.imageBySessionId(imageSessionId);
+        if (null == image)
+        {
+            refuse();
+            return;
+        }
+        final String sourceIdentity = image.sourceIdentity();
+        if (!makeRoomForHandshake(sourceIdentity))
         {
             counters[OrreryCounter.GATEWAY_LINK_UNAUTHENTICATED.id()].incrementOrdered();
             return;
         }
-        final Image image = subscription.imageBySessionId(imageSessionId);
         helloDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final int gatewayId = helloDecoder.gatewayId();
         final int responseStreamId = helloDecoder.responseStreamId();
         final byte[] gatewayNonce = new byte[LinkKey.NONCE_LENGTH];
         helloDecoder.getNonce(gatewayNonce, 0, LinkKey.NONCE_LENGTH);
-        final String channel = null == image ? null : ResponseChannels.rebuild(
-            helloDecoder.responseChannel(), image.sourceIdentity(), settings.termLength(), limits.egressMtu(),
+        final String channel = ResponseChannels.rebuild(
+            helloDecoder.responseChannel(), sourceIdentity, settings.termLength(), limits.egressMtu(),
             limits.egressLingerNs(), limits.egressSocketSndbuf(), limits.egressSocketRcvbuf());
         if (null == channel)
         {
@@ -378,7 +408,7 @@ public final class GatewayLinkAgent implements Agent
         }
         final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
         random.nextBytes(nonce);
-        final GatewayLink link = new GatewayLink(imageSessionId, gatewayId, nonce, gatewayNonce);
+        final GatewayLink link = new GatewayLink(imageSessionId, gatewayId, nonce, gatewayNonce, sourceIdentity);
         try
         {
             link.registrationId = aeron.asyncAddPublication(channel, responseStreamId);
@@ -388,22 +418,29 @@ public final class GatewayLinkAgent implements Agent
             refuse();
             return;
         }
+        handshakesStarted++;
+        link.startedNs = nowNs;
         link.deadlineNs = nowNs + HANDSHAKE_TIMEOUT_NS;
         links.add(link);
         linkByImage.put(imageSessionId, link);
     }
 
     /**
-     * Room for one more handshake, so that peers that never prove themselves cannot keep a genuine Gateway out: with
-     * {@link #MAX_PENDING_LINKS} in handshake the oldest of them is dropped (it had its chance; a genuine Gateway says
-     * hello again), and with {@link #MAX_LINKS} tracked the oldest refused link is forgotten.
+     * Room for one more handshake from {@code sourceIdentity}, so that peers that never prove themselves cannot keep
+     * a genuine Gateway out: with {@link #MAX_PENDING_LINKS_PER_HOST} in handshake from the hello's UDP host, or
+     * {@link #MAX_PENDING_LINKS} in all, the oldest of them is dropped if it is {@link #MIN_HANDSHAKE_AGE_NS} old (it
+     * had its chance; a genuine Gateway says hello again) and the hello is shed otherwise; with {@link #MAX_LINKS}
+     * tracked the oldest refused link is forgotten.
      *
-     * @return false if every tracked link is accepted or lost (no room without dropping a Gateway).
+     * @return false if the hello is shed: no handshake old enough to drop, or every tracked link is accepted or lost.
      */
-    private boolean makeRoomForHandshake()
+    private boolean makeRoomForHandshake(final String sourceIdentity)
     {
+        final boolean byHost = isUdpSource(sourceIdentity);
         int pending = 0;
+        int fromHost = 0;
         int oldestPending = -1;
+        int oldestFromHost = -1;
         int oldestRefused = -1;
         for (int i = 0, size = links.size(); i < size; i++)
         {
@@ -412,9 +449,17 @@ public final class GatewayLinkAgent implements Agent
             if (isPending(state))
             {
                 pending++;
-                if (-1 == oldestPending || link.deadlineNs < links.get(oldestPending).deadlineNs)
+                if (-1 == oldestPending || link.startedNs < links.get(oldestPending).startedNs)
                 {
                     oldestPending = i;
+                }
+                if (byHost && sameHost(sourceIdentity, link.sourceIdentity))
+                {
+                    fromHost++;
+                    if (-1 == oldestFromHost || link.startedNs < links.get(oldestFromHost).startedNs)
+                    {
+                        oldestFromHost = i;
+                    }
                 }
             }
             else if (GatewayLink.State.REFUSED == state && -1 == oldestRefused)
@@ -422,10 +467,17 @@ public final class GatewayLinkAgent implements Agent
                 oldestRefused = i;
             }
         }
-        if (pending >= MAX_PENDING_LINKS)
+        final int toDrop = fromHost >= MAX_PENDING_LINKS_PER_HOST ? oldestFromHost :
+            pending >= MAX_PENDING_LINKS ? oldestPending : -1;
+        if (-1 != toDrop)
         {
+            final GatewayLink oldest = links.get(toDrop);
+            if (nowNs - oldest.startedNs < MIN_HANDSHAKE_AGE_NS)
+            {
+                return false;
+            }
             counters[OrreryCounter.GATEWAY_LINK_UNAUTHENTICATED.id()].incrementOrdered();
-            dropLink(links.get(oldestPending), oldestPending);
+            dropLink(oldest, toDrop);
         }
         else if (links.size() >= MAX_LINKS)
         {
@@ -437,6 +489,25 @@ public final class GatewayLinkAgent implements Agent
             linkByImage.remove(refused.imageSessionId);
         }
         return true;
+    }
+
+    private static boolean isUdpSource(final String sourceIdentity)
+    {
+        return null != sourceIdentity && !sourceIdentity.startsWith("aeron:ipc") && sourceIdentity.lastIndexOf(':') > 0;
+    }
+
+    /**
+     * Whether two UDP source identities ({@code host:port}, {@code [v6]:port}) name the same host, without
+     * allocating (hellos arrive at the peer's rate).
+     */
+    static boolean sameHost(final String a, final String b)
+    {
+        if (null == b)
+        {
+            return false;
+        }
+        final int hostLength = a.lastIndexOf(':');
+        return hostLength > 0 && hostLength == b.lastIndexOf(':') && a.regionMatches(0, b, 0, hostLength);
     }
 
     private static boolean isPending(final GatewayLink.State state)

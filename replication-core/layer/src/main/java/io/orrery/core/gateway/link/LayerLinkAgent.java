@@ -186,6 +186,7 @@ public final class LayerLinkAgent implements Agent
     private Image layerImage;
     private long nowNs;
     private long nextHelloNs;
+    private long hellosSent;
     private long nextReportNs;
     private long nextFullReportNs;
     private long notConnectedSinceNs;
@@ -321,6 +322,14 @@ public final class LayerLinkAgent implements Agent
     }
 
     /**
+     * @return hellos this Gateway has offered to the layer.
+     */
+    public long hellosSent()
+    {
+        return hellosSent;
+    }
+
+    /**
      * @return frames from the layer copied into client publications.
      */
     public long framesRelayed()
@@ -335,7 +344,10 @@ public final class LayerLinkAgent implements Agent
             .responseStreamId(responseStreamId)
             .putNonce(nonce, 0, LinkKey.NONCE_LENGTH)
             .responseChannel(responseChannel);
-        toLayer.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + helloEncoder.encodedLength());
+        if (toLayer.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + helloEncoder.encodedLength()) > 0)
+        {
+            hellosSent++;
+        }
         nextHelloNs = nowNs + HELLO_INTERVAL_NS;
     }
 
