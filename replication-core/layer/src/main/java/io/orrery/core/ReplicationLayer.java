@@ -32,6 +32,7 @@ import io.orrery.link.DriverLoss;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
+import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
@@ -94,15 +95,17 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         final OneToOneConcurrentArrayQueue<SessionHandover> handovers =
             new OneToOneConcurrentArrayQueue<>(Math.max(1024, Integer.highestOneBit(gatewayCtx.maxSessions()) << 1));
 
+        // one layer session per player, whichever Gateway serves it: the in-process one and the link share the set
+        final LongHashSet players = new LongHashSet();
         gateway = new GatewayAgent(ctx, gatewayCtx, replicantCtx.tickRateHz(), replicantCtx.bandwidthBytesPerTick(),
-            counters, toReplicant, toGateway, handovers);
+            counters, toReplicant, toGateway, handovers, players);
         replicant = new ReplicantAgent(ctx, replicantCtx, ctx.scribe(), gatewayCtx.maxSessions(),
             gatewayCtx.heartbeatIntervalNs(), counters, toReplicant, toGateway, handovers);
         gatewayLink = null == gatewayCtx.gatewayLink().channel() ? null : new GatewayLinkAgent(
             aeron, ctx.nanoClock(), gatewayCtx.gatewayLink(),
             null != gatewayCtx.gatewayLink().linkSecret() ? gatewayCtx.gatewayLink().linkSecret() : ctx.tokenSecret(),
             replicantCtx.tickRateHz(), replicantCtx.bandwidthBytesPerTick(), gatewayCtx.maxSessions(), counters,
-            toReplicant, handovers, (line) -> System.out.println("orrery: " + line));
+            toReplicant, handovers, players, (line) -> System.out.println("orrery: " + line));
         // the link writes the Gateway's one-to-one ring and queue: it always runs on the Gateway's thread
         final Agent gatewayRole = null == gatewayLink ? gateway : new CompositeAgent(gateway, gatewayLink);
 

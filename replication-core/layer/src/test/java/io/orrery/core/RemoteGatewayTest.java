@@ -243,6 +243,39 @@ class RemoteGatewayTest
     }
 
     @Test
+    void shouldServeAPlayerThroughOneGatewayOnlyAcrossTheInProcessGatewayAndARemoteOne()
+    {
+        startShardAndGateways();
+        shard.authority.spawnPlayerAt(1, 0);
+        shard.authority.spawnPlayerAt(2, 3 * TestShard.MM);
+        final ClientSession remote = clients.connect(shard.token(1), ClientListener.NO_OP); // through gateway A
+        final ClientSession inProcess = shard.link.connect(shard.token(2), ClientListener.NO_OP);
+        await(() -> ClientSession.State.CONNECTED == remote.state() &&
+            ClientSession.State.CONNECTED == inProcess.state(), "one player through each kind of Gateway");
+
+        // player 1 again, through the layer's own Gateway: a duplicate while its remote session lives
+        final ClientSession remoteAgain = shard.link.connect(shard.token(1), ClientListener.NO_OP);
+        ticksUntil(() -> shard.counter(OrreryCounter.REJECTED_DUPLICATE_SESSION) > 0, 300,
+            "the in-process Gateway refused the remote player's second session");
+        // player 2 again, through a remote Gateway: refused by the layer while its in-process session lives
+        final ClientSession inProcessAgain = clients.connect(shard.token(2), ClientListener.NO_OP);
+        ticksUntil(() -> shard.counter(OrreryCounter.GATEWAY_LINK_MESSAGES_REFUSED) > 0, 300,
+            "the layer refused the in-process player's second session through a remote Gateway");
+        for (int t = 0; t < 60; t++)
+        {
+            tick();
+        }
+        assertEquals(1, shard.layer.gatewayLink().sessionCount(), "one remote layer session: player 1's");
+        assertEquals(ClientSession.State.CONNECTED, remote.state(), "player 1's first session kept");
+        assertEquals(ClientSession.State.CONNECTED, inProcess.state(), "player 2's first session kept");
+        assertTrue(remote.view().contains(1) && inProcess.view().contains(2), "each keeps its own entity");
+        assertEquals(2, shard.store().size(), "one entity per player");
+        assertTrue(ClientSession.State.CONNECTED != remoteAgain.state(), "player 1's second session not served");
+        assertTrue(ClientSession.State.CONNECTED != inProcessAgain.state() || 0 == gatewayB.agent.sessionCount(),
+            "player 2's second session not served");
+    }
+
+    @Test
     void shouldRefuseAndCountAGatewayLinkPeerWithoutTheKey()
     {
         shard = new TestShard((ctx) -> ctx.gateway().gatewayLink().channel(LINK_CHANNEL).streamId(LINK_STREAM));
@@ -584,6 +617,7 @@ class RemoteGatewayTest
         work += null == gatewayB ? 0 : gatewayB.doWork();
         work += null == extra ? 0 : extra.doWork();
         work += null == clients ? 0 : clients.doWork();
+        work += shard.link.doWork(); // clients of the in-process Gateway
         return work;
     }
 

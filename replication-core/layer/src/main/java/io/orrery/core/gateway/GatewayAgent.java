@@ -127,7 +127,7 @@ public final class GatewayAgent implements Agent
     private final ArrayList<ClientConnection> connections = new ArrayList<>();
     private final ArrayList<ClientConnection> pendingWelcomes = new ArrayList<>();
     private final ArrayList<ClientConnection> pendingRefusals = new ArrayList<>();
-    private final LongHashSet activePlayers = new LongHashSet();
+    private final LongHashSet activePlayers;
     private final SecureRandom sessionIds = new SecureRandom();
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -170,9 +170,11 @@ public final class GatewayAgent implements Agent
         final Counter[] counters,
         final RingBuffer toReplicant,
         final RingBuffer fromReplicant,
-        final OneToOneConcurrentArrayQueue<SessionHandover> handovers)
+        final OneToOneConcurrentArrayQueue<SessionHandover> handovers,
+        final LongHashSet activePlayers)
     {
         this.ctx = ctx;
+        this.activePlayers = activePlayers;
         this.resources = resources;
         this.tickRateHz = tickRateHz;
         this.bandwidthBytesPerTick = bandwidthBytesPerTick;

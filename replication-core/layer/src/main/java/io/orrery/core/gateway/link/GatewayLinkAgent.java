@@ -151,7 +151,7 @@ public final class GatewayLinkAgent implements Agent
     private final ArrayList<GatewayLink> links = new ArrayList<>();
     private final Long2ObjectHashMap<RemoteClientEgress> sessions = new Long2ObjectHashMap<>();
     private final Long2LongHashMap playerBySession = new Long2LongHashMap(0);
-    private final LongHashSet players = new LongHashSet();
+    private final LongHashSet players;
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final GatewayHelloDecoder helloDecoder = new GatewayHelloDecoder();
@@ -198,9 +198,11 @@ public final class GatewayLinkAgent implements Agent
         final Counter[] counters,
         final RingBuffer toReplicant,
         final OneToOneConcurrentArrayQueue<SessionHandover> handovers,
+        final LongHashSet players,
         final Consumer<String> log)
     {
         this.aeron = aeron;
+        this.players = players;
         this.clock = clock;
         this.settings = settings;
         this.limits = settings.limits();

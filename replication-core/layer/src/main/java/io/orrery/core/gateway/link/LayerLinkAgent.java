@@ -46,6 +46,7 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.NanoClock;
@@ -439,7 +440,7 @@ public final class LayerLinkAgent implements Agent
     {
         layerImage = image;
         gateway = new GatewayAgent(resources, gatewayCtx, tickRateHz, bandwidthBytesPerTick, counters,
-            gatewayToLayer, layerToGateway, handovers);
+            gatewayToLayer, layerToGateway, handovers, new LongHashSet());
         state = State.LINKED;
         log.accept("gateway " + gatewayId + ": linked to the layer (" + image.sourceIdentity() + "), clients on " +
             gatewayCtx.clientIngressChannel() + " stream " + gatewayCtx.clientIngressStreamId());
