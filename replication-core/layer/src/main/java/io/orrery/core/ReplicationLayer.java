@@ -239,6 +239,14 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         return counters[counter.id()].get();
     }
 
+    /**
+     * A system counter itself, for tests of this package that play the part of the role that sets it.
+     */
+    Counter systemCounter(final OrreryCounter counter)
+    {
+        return counters[counter.id()];
+    }
+
     @Override
     public String shardName()
     {

@@ -14,6 +14,7 @@ import io.orrery.core.gateway.link.GatewayResources;
 import io.orrery.core.gateway.link.LayerLinkAgent;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.test.AllocationMeter;
+import io.orrery.wire.codec.RejectReason;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.SystemEpochClock;
 import org.junit.jupiter.api.AfterEach;
@@ -273,6 +274,33 @@ class RemoteGatewayTest
         assertTrue(ClientSession.State.CONNECTED != remoteAgain.state(), "player 1's second session not served");
         assertTrue(ClientSession.State.CONNECTED != inProcessAgain.state() || 0 == gatewayB.agent.sessionCount(),
             "player 2's second session not served");
+    }
+
+    @Test
+    void shouldRefuseNewClientsWithShardFullAtRemoteGatewaysWhileTheLayerHasAdmissionClosed()
+    {
+        startShardAndGateways();
+        shard.authority.spawnPlayerAt(1, 0);
+        shard.authority.spawnPlayerAt(2, 3 * TestShard.MM);
+        final ClientSession first = clients.connect(shard.token(1), ClientListener.NO_OP); // through gateway A
+        await(() -> ClientSession.State.CONNECTED == first.state(), "player 1 welcomed");
+
+        // Atlas closes admission (no server can take another player): the layer tells every Gateway
+        shard.layer.systemCounter(OrreryCounter.ADMISSION_CLOSED).setOrdered(1);
+        ticksUntil(() -> 1 == gatewayA.counters[OrreryCounter.ADMISSION_CLOSED.id()].get() &&
+            1 == gatewayB.counters[OrreryCounter.ADMISSION_CLOSED.id()].get(), 100, "both Gateways told");
+        final ClientSession second = clients.connect(shard.token(2), ClientListener.NO_OP); // through gateway B
+        ticksUntil(() -> second.transientRejects() >= 1, 300, "player 2 refused");
+        assertEquals(RejectReason.shardFull.value(), second.rejectReason());
+        assertTrue(gatewayB.counters[OrreryCounter.REJECTED_SHARD_FULL.id()].get() >= 1);
+        assertEquals(ClientSession.State.CONNECTED, first.state(), "players already in stay");
+        assertEquals(1, shard.layer.gatewayLink().sessionCount());
+
+        // admission opens again: the refused client's next hello gets in
+        shard.layer.systemCounter(OrreryCounter.ADMISSION_CLOSED).setOrdered(0);
+        ticksUntil(() -> ClientSession.State.CONNECTED == second.state(), 600, "player 2 welcomed once admission opened");
+        assertEquals(0, gatewayB.counters[OrreryCounter.ADMISSION_CLOSED.id()].get());
+        assertEquals(2, shard.layer.gatewayLink().sessionCount());
     }
 
     @Test

@@ -36,6 +36,7 @@ final class GatewayLink
     long nextChallengeNs;
     long lastHeardNs;
     long lostAtNs;
+    int admissionSent = -1;
     private Publication publication;
     private volatile boolean lost;
 

@@ -24,6 +24,7 @@ import io.orrery.wire.codec.DisconnectReason;
 import io.orrery.wire.codec.PlayerInputDecoder;
 import io.orrery.wire.codec.StowRequestDecoder;
 import io.orrery.wire.codec.UnstowRequestDecoder;
+import io.orrery.wire.gatewaylink.AdmissionStateEncoder;
 import io.orrery.wire.gatewaylink.ClientMessageDecoder;
 import io.orrery.wire.gatewaylink.GatewayChallengeEncoder;
 import io.orrery.wire.gatewaylink.GatewayHelloDecoder;
@@ -165,6 +166,7 @@ public final class GatewayLinkAgent implements Agent
     private final GatewayChallengeEncoder challengeEncoder = new GatewayChallengeEncoder();
     private final GatewayWelcomeEncoder welcomeEncoder = new GatewayWelcomeEncoder();
     private final SessionEndedEncoder endedEncoder = new SessionEndedEncoder();
+    private final AdmissionStateEncoder admissionEncoder = new AdmissionStateEncoder();
     private final io.orrery.wire.codec.MessageHeaderEncoder clientHeaderEncoder =
         new io.orrery.wire.codec.MessageHeaderEncoder();
     private final DisconnectEncoder disconnectEncoder = new DisconnectEncoder();
@@ -576,15 +578,42 @@ public final class GatewayLinkAgent implements Agent
         }
     }
 
+    /**
+     * Tell an accepted Gateway whether the shard admits players, once on welcome and again when it changes (a failed
+     * offer is retried at the next housekeeping).
+     */
+    private int sendAdmission(final GatewayLink link)
+    {
+        final int closed = 0 != counters[OrreryCounter.ADMISSION_CLOSED.id()].get() ? 1 : 0;
+        if (closed == link.admissionSent)
+        {
+            return 0;
+        }
+        admissionEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).admissionClosed((short)closed);
+        if (link.publication().offer(
+            sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + admissionEncoder.encodedLength()) > 0)
+        {
+            link.admissionSent = closed;
+            return 1;
+        }
+        return 0;
+    }
+
     private void onSessionOpened(
         final GatewayLink link, final long sessionId, final long playerEntityId, final int maxPayloadLength,
         final long window)
     {
+        final boolean admissionClosed = 0 != counters[OrreryCounter.ADMISSION_CLOSED.id()].get();
         if (sessions.size() >= maxSessions || sessions.containsKey(sessionId) || 0 == handovers.remainingCapacity() ||
-            maxPayloadLength < 32 || sessionId <= 0 || players.contains(playerEntityId))
+            maxPayloadLength < 32 || sessionId <= 0 || players.contains(playerEntityId) || admissionClosed)
         {
             // one session per player across Gateways: a player resuming through another Gateway before the layer
-            // has ended its session on the lost one is refused and resumes again once that session is gone
+            // has ended its session on the lost one is refused and resumes again once that session is gone; and
+            // none while admission is closed (the Gateway refuses clients itself once it has heard so)
+            if (admissionClosed)
+            {
+                counters[OrreryCounter.REJECTED_SHARD_FULL.id()].incrementOrdered();
+            }
             refuse();
             endedEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).sessionId(sessionId);
             link.publication().offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + endedEncoder.encodedLength());
@@ -740,6 +769,7 @@ public final class GatewayLinkAgent implements Agent
                     break;
 
                 case ACCEPTED:
+                    workCount += sendAdmission(link);
                     if (null == subscription.imageBySessionId(link.imageSessionId) ||
                         nowNs - link.lastHeardNs > settings.timeoutNs())
                     {

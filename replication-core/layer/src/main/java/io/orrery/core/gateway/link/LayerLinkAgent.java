@@ -30,6 +30,7 @@ import io.orrery.wire.codec.PlayerInputDecoder;
 import io.orrery.wire.codec.RejectDecoder;
 import io.orrery.wire.codec.StowRequestDecoder;
 import io.orrery.wire.codec.UnstowRequestDecoder;
+import io.orrery.wire.gatewaylink.AdmissionStateDecoder;
 import io.orrery.wire.gatewaylink.ClientFrameDecoder;
 import io.orrery.wire.gatewaylink.ClientMessageEncoder;
 import io.orrery.wire.gatewaylink.GatewayChallengeDecoder;
@@ -164,6 +165,7 @@ public final class LayerLinkAgent implements Agent
     private final GatewayWelcomeDecoder welcomeDecoder = new GatewayWelcomeDecoder();
     private final ClientFrameDecoder frameDecoder = new ClientFrameDecoder();
     private final SessionEndedDecoder endedDecoder = new SessionEndedDecoder();
+    private final AdmissionStateDecoder admissionDecoder = new AdmissionStateDecoder();
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final GatewayHelloEncoder helloEncoder = new GatewayHelloEncoder();
     private final GatewayProofEncoder proofEncoder = new GatewayProofEncoder();
@@ -386,6 +388,17 @@ public final class LayerLinkAgent implements Agent
                 }
                 endedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
                 return onSessionEnded(endedDecoder.sessionId());
+
+            case AdmissionStateDecoder.TEMPLATE_ID:
+                if (blockLength < AdmissionStateDecoder.BLOCK_LENGTH)
+                {
+                    return refuse();
+                }
+                admissionDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                // the Gateway agent refuses new clients with shardFull while the layer says admission is closed
+                counters[OrreryCounter.ADMISSION_CLOSED.id()].setOrdered(
+                    0 != admissionDecoder.admissionClosed() ? 1 : 0);
+                return ControlledFragmentHandler.Action.CONTINUE;
 
             default:
                 return refuse();
