@@ -67,6 +67,7 @@ class RemoteGatewayTest
         final LayerLinkAgent agent;
         final String ingressChannel;
         boolean alive = true;
+        boolean paused;
 
         RemoteGateway(final int id, final int responseStreamId)
         {
@@ -86,7 +87,7 @@ class RemoteGatewayTest
 
         int doWork()
         {
-            return alive ? agent.doWork() : 0;
+            return alive && !paused ? agent.doWork() : 0;
         }
 
         /**
@@ -301,6 +302,36 @@ class RemoteGatewayTest
         ticksUntil(() -> ClientSession.State.CONNECTED == second.state(), 600, "player 2 welcomed once admission opened");
         assertEquals(0, gatewayB.counters[OrreryCounter.ADMISSION_CLOSED.id()].get());
         assertEquals(2, shard.layer.gatewayLink().sessionCount());
+    }
+
+    @Test
+    void shouldLinkAgainAndServeClientsWhenTheLayerDroppedAGatewayThatWasStillAlive()
+    {
+        startShardAndGateways();
+        final ClientSession[] sessions = connectPlayers();
+
+        // gateway A stalls (a long GC pause, a frozen VM): the layer drops it for silence and ends its sessions
+        gatewayA.paused = true;
+        ticksUntil(() -> shard.counter(OrreryCounter.GATEWAY_LINKS_LOST) >= 1, 600, "the layer dropped gateway A");
+        assertEquals(1, shard.layer.gatewayLink().acceptedLinkCount());
+
+        // A runs again: it finds its layer gone (the link's publication closes), closes its clients, and links again
+        gatewayA.paused = false;
+        ticksUntil(() -> gatewayA.agent.relinks() >= 1, 900, "gateway A found its layer gone");
+        ticksUntil(() -> gatewayA.agent.isLinked(), 900, "gateway A linked again");
+        assertEquals(2, shard.layer.gatewayLink().acceptedLinkCount());
+        assertTrue(!gatewayA.agent.isLayerLost());
+        ticksUntil(() -> allConnected(sessions), 900, "every player served again");
+
+        // and it serves clients: a new player through it
+        shard.authority.spawnPlayerAt(PLAYERS + 1, 40 * TestShard.MM);
+        shard.authority.spawnPlayerAt(PLAYERS + 2, 43 * TestShard.MM);
+        final ClientSession late = clients.connect(shard.token(PLAYERS + 1), ClientListener.NO_OP);
+        final ClientSession later = clients.connect(shard.token(PLAYERS + 2), ClientListener.NO_OP);
+        ticksUntil(() -> ClientSession.State.CONNECTED == late.state() &&
+            ClientSession.State.CONNECTED == later.state(), 600, "two new players welcomed");
+        assertTrue(gatewayA.agent.sessionCount() >= 1, "gateway A serves clients again");
+        assertEquals(PLAYERS + 2, shard.store().size(), "one entity per player");
     }
 
     @Test

@@ -43,8 +43,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * secret ({@value #LINK_SECRET_ENV}, else the token secret), the same on the layer: nothing of the layer is relayed
  * before it proved the key, and the layer reads nothing of this Gateway before it did.
  * <p>
- * Exit codes: 0 on SIGINT/SIGTERM; {@value #EXIT_LAYER_LOST} when the layer goes away (said on standard error: its
- * clients' publications are closed, so they resume through another Gateway); {@link DriverLoss#EXIT_CODE} when its
+ * When the layer goes away (said on standard error) its clients' publications are closed, so they resume through
+ * another Gateway, and this Gateway says hello again until a layer (restarted, or the same one that had dropped it for
+ * silence) welcomes it, for at most {@code --relink-timeout-s}.
+ * <p>
+ * Exit codes: 0 on SIGINT/SIGTERM; {@value #EXIT_LAYER_LOST} when no layer welcomed it within
+ * {@code --relink-timeout-s} of losing its layer; {@link DriverLoss#EXIT_CODE} when its
  * media driver goes away; {@link AgentDeath#EXIT_CODE} when its agent thread dies; 2 on a usage error;
  * {@link ProcessErrors#EXIT_CONFIGURATION} without a token secret.
  */
@@ -109,6 +113,10 @@ public final class GatewayServer implements Callable<Integer>
     @CommandLine.Option(names = "--report-interval-s", description = "Seconds between lines of this Gateway's "
         + "counters, 0 for none (default: ${DEFAULT-VALUE}).")
     int reportIntervalS = 5;
+
+    @CommandLine.Option(names = "--relink-timeout-s", description = "After losing its layer, say hello again for "
+        + "this long before exiting with code 69; 0 to exit at once (default: ${DEFAULT-VALUE}).")
+    int relinkTimeoutS = (int)TimeUnit.NANOSECONDS.toSeconds(LayerLinkAgent.RELINK_TIMEOUT_DEFAULT_NS);
 
     @CommandLine.Option(names = "--dev", description = "Development mode: without a secret, use the public "
         + "development token secret (never on a network you do not trust). Also -Dorrery.dev=true.")
@@ -178,7 +186,7 @@ public final class GatewayServer implements Callable<Integer>
             final LayerLinkAgent agent = new LayerLinkAgent(
                 new GatewayResources("gateway-" + gatewayId, aeron, secret, print), gatewayCtx, gatewayId,
                 layerLinkChannel, layerLinkStreamId, responseChannel, linkResponseStreamId, linkSecret, counters,
-                (line) -> System.err.println("orrery: " + line));
+                (line) -> System.err.println("orrery: " + line), TimeUnit.SECONDS.toNanos(relinkTimeoutS));
             runner = new AgentRunner(new BackoffIdleStrategy(), print, null, agent);
             AgentDeath.start(runner, AgentDeath.EXIT_PROCESS);
             final Counter[] reported = counters;
@@ -213,8 +221,8 @@ public final class GatewayServer implements Callable<Integer>
         }
         if (layerLost.get())
         {
-            System.err.println("orrery: gateway " + gatewayId + ": the layer went away, exiting with code " +
-                EXIT_LAYER_LOST);
+            System.err.println("orrery: gateway " + gatewayId + ": the layer went away and no layer welcomed this " +
+                "Gateway within " + relinkTimeoutS + " s, exiting with code " + EXIT_LAYER_LOST);
             return EXIT_LAYER_LOST;
         }
         return 0;

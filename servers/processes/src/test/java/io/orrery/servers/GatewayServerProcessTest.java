@@ -36,7 +36,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Every process real, on one external media driver: {@code ReplicationLayerServer --gateway-link} and two
  * {@code GatewayServer}s; bots of the test's own client link, spread over both Gateways' UDP ingress. One Gateway
  * process is killed (no goodbye): the layer drops it, its clients resume through the other Gateway within a
- * deadline, the other Gateway's clients are not disturbed, the layer keeps running.
+ * deadline, the other Gateway's clients are not disturbed, the layer keeps running. Then the layer is killed and
+ * started again: the surviving Gateway links to the new layer and serves every bot through it.
  */
 @Tag("system")
 class GatewayServerProcessTest
@@ -131,6 +132,31 @@ class GatewayServerProcessTest
             System.out.println("gateway process killed: its bots resumed through the other gateway after " +
                 resumedMs + " ms");
             assertTrue(resumedMs < 30_000, "resumed " + resumedMs + " ms after the kill");
+
+            // the layer itself is killed and started again on the same media driver: gateway 2 finds it gone,
+            // closes its clients, says hello again, and serves every bot through the new layer
+            final long resumesBefore = totalResumes(sessions);
+            layer.destroyForcibly().waitFor();
+            final long layerKilledNs = System.nanoTime();
+            ChildJvm.awaitLines(gateway2, gatewayOutput2, "gateway 2: the layer went away", 1);
+            final List<String> restartedOutput = Collections.synchronizedList(new ArrayList<>());
+            layer = ChildJvm.start(restartedOutput, CHILD_OPTIONS, ReplicationLayerServer.class.getName(), SECRET,
+                aeronDir, "--gateway-link=" + LINK, "--npcs=20", "--report-interval-s=60");
+            ChildJvm.awaitLines(layer, restartedOutput, "replication layer up", 1);
+            ChildJvm.awaitLines(gateway2, gatewayOutput2, "gateway 2: linked to the layer", 2);
+            try
+            {
+                await(link, () -> totalResumes(sessions) >= resumesBefore + PLAYERS &&
+                    allConnectedAndStreaming(sessions), 60, "every bot served by the restarted layer");
+            }
+            catch (final AssertionError ex)
+            {
+                throw new AssertionError(ex.getMessage() + "\nlayer: " + restartedOutput + "\ngateway 2: " +
+                    gatewayOutput2, ex);
+            }
+            assertTrue(gateway2.isAlive(), "gateway 2 stayed up through the layer's restart");
+            System.out.println("layer killed and restarted: gateway 2 linked again and served every bot after " +
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - layerKilledNs) + " ms");
         }
         finally
         {
@@ -154,6 +180,16 @@ class GatewayServerProcessTest
             }
         }
         return true;
+    }
+
+    private static long totalResumes(final ClientSession[] sessions)
+    {
+        long resumes = 0;
+        for (final ClientSession session : sessions)
+        {
+            resumes += session.resumesStarted();
+        }
+        return resumes;
     }
 
     private static boolean allConnectedAndStreaming(final ClientSession[] sessions)

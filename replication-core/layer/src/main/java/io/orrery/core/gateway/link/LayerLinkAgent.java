@@ -82,8 +82,10 @@ import java.util.function.Consumer;
  * A frame that cannot be copied into its client's publication (the client is gone, or reads too slowly for the
  * window the layer was told) ends that session ({@link OrreryCounter#GATEWAY_RELAY_FAILURES}): the client resumes
  * with a fresh snapshot rather than miss a delta. When the layer goes away (its image closes or this link loses its
- * subscriber) the Gateway says so, closes every client publication (the clients resume elsewhere) and reports
- * {@link #isLayerLost()}.
+ * subscriber) the Gateway says so, closes every client publication and its client ingress (the clients resume
+ * elsewhere, or here once linked again) and says hello again with a fresh nonce, so a restarted layer (or one that
+ * dropped this Gateway for silence) gets its Gateways back; with no layer welcoming it within the relink timeout it
+ * reports {@link #isLayerLost()}.
  * <p>
  * Threading: single threaded agent; it runs the Gateway agent in its own duty cycle. Zero allocation per relayed
  * frame and per client message.
@@ -106,6 +108,10 @@ public final class LayerLinkAgent implements Agent
      * The layer's publication may be without subscriber this long before the layer counts as lost.
      */
     public static final long LAYER_LOSS_GRACE_NS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Default time a Gateway that lost its layer says hello again before it reports the layer lost.
+     */
+    public static final long RELINK_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(30);
     static final int MAX_REPORT_ENTRIES = 48;
     static final int FRAGMENT_LIMIT = 1024;
     static final int RING_CAPACITY = 1024 * 1024;
@@ -194,6 +200,10 @@ public final class LayerLinkAgent implements Agent
     private long nextFullReportNs;
     private long notConnectedSinceNs;
     private long framesRelayed;
+    private long layerLostAtNs;
+    private long relinks;
+    private final long relinkTimeoutNs;
+    private final SecureRandom random = new SecureRandom();
 
     /**
      * @param resources        the Gateway process's Aeron client, clocks, token secret (clients' tokens).
@@ -219,6 +229,38 @@ public final class LayerLinkAgent implements Agent
         final Counter[] counters,
         final Consumer<String> log)
     {
+        this(resources, gatewayCtx, gatewayId, layerChannel, layerStreamId, responseChannel, responseStreamId,
+            linkSecret, counters, log, RELINK_TIMEOUT_DEFAULT_NS);
+    }
+
+    /**
+     * @param resources        the Gateway process's Aeron client, clocks, token secret (clients' tokens).
+     * @param gatewayCtx       the Gateway's settings (client ingress, sessions, heartbeats, limits), concluded.
+     * @param gatewayId        names this Gateway in the layer's log lines.
+     * @param layerChannel     the channel the layer's Gateway link listens on.
+     * @param layerStreamId    its stream id.
+     * @param responseChannel  where this Gateway reads the layer (named in the hello).
+     * @param responseStreamId its stream id.
+     * @param linkSecret       the secret the link key derives from ({@link GatewayLinkKey}).
+     * @param counters         this process's counters, indexed by {@link OrreryCounter#id()}.
+     * @param log              where link events go.
+     * @param relinkTimeoutNs  how long a Gateway that lost its layer says hello again before it reports the layer
+     *                         lost; 0 to report it at once.
+     */
+    public LayerLinkAgent(
+        final LayerResources resources,
+        final GatewayContext gatewayCtx,
+        final int gatewayId,
+        final String layerChannel,
+        final int layerStreamId,
+        final String responseChannel,
+        final int responseStreamId,
+        final byte[] linkSecret,
+        final Counter[] counters,
+        final Consumer<String> log,
+        final long relinkTimeoutNs)
+    {
+        this.relinkTimeoutNs = relinkTimeoutNs;
         this.resources = resources;
         this.aeron = resources.aeron();
         this.clock = resources.nanoClock();
@@ -231,7 +273,7 @@ public final class LayerLinkAgent implements Agent
         this.key = GatewayLinkKey.newKey(linkSecret);
         this.handovers = new OneToOneConcurrentArrayQueue<>(
             Math.max(1024, Integer.highestOneBit(gatewayCtx.maxSessions()) << 1));
-        new SecureRandom().nextBytes(nonce);
+        random.nextBytes(nonce);
         final Counter refused = counters[OrreryCounter.GATEWAY_LINK_MESSAGES_REFUSED.id()];
         this.assembler = new BoundedFragmentAssembler(
             this::onLayerMessage, GatewayLinkAgent.MAX_MESSAGE_LENGTH, 64 * 1024 * 1024, 4, refused, refused, refused);
@@ -257,6 +299,12 @@ public final class LayerLinkAgent implements Agent
                 {
                     sendHello();
                     workCount++;
+                }
+                if (0 != layerLostAtNs && nowNs - layerLostAtNs >= relinkTimeoutNs)
+                {
+                    state = State.LAYER_LOST;
+                    log.accept("gateway " + gatewayId + ": no layer welcomed this Gateway within " +
+                        TimeUnit.NANOSECONDS.toMillis(relinkTimeoutNs) + " ms of losing it: giving up");
                 }
                 break;
 
@@ -456,7 +504,11 @@ public final class LayerLinkAgent implements Agent
             gatewayToLayer, layerToGateway, handovers, new LongHashSet());
         state = State.LINKED;
         log.accept("gateway " + gatewayId + ": linked to the layer (" + image.sourceIdentity() + "), clients on " +
-            gatewayCtx.clientIngressChannel() + " stream " + gatewayCtx.clientIngressStreamId());
+            gatewayCtx.clientIngressChannel() + " stream " + gatewayCtx.clientIngressStreamId() +
+            (0 == layerLostAtNs ? "" : ", again " + TimeUnit.NANOSECONDS.toMillis(nowNs - layerLostAtNs) +
+            " ms after losing it"));
+        layerLostAtNs = 0;
+        notConnectedSinceNs = 0;
     }
 
     private int takeOverSessions()
@@ -735,18 +787,62 @@ public final class LayerLinkAgent implements Agent
         }
         if (layerImage.isClosed() || nowNs - notConnectedSinceNs > LAYER_LOSS_GRACE_NS)
         {
-            state = State.LAYER_LOST;
             log.accept("gateway " + gatewayId + ": the layer went away (" +
                 (layerImage.isClosed() ? "its publication closed" : "it stopped reading this link") +
-                "): closing " + sessions.size() + " client sessions; they resume through another Gateway");
-            for (int i = 0, size = sessions.size(); i < size; i++)
+                "): closing " + sessions.size() + " client sessions; they resume through another Gateway" +
+                (relinkTimeoutNs > 0 ? ", or this one once a layer welcomes it again" : ""));
+            counters[OrreryCounter.GATEWAY_LINKS_LOST.id()].incrementOrdered();
+            unlink();
+            if (relinkTimeoutNs > 0)
             {
-                CloseHelper.quietClose(sessions.get(i).publication);
-                sessions.get(i).publication = null;
+                layerLostAtNs = nowNs;
+                random.nextBytes(nonce); // a fresh challenge for the next layer's welcome
+                nextHelloNs = nowNs;
+                relinks++;
+                state = State.CONNECTING;
+            }
+            else
+            {
+                state = State.LAYER_LOST;
             }
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * Drop everything of the lost link: client publications (their clients resume), the Gateway agent with its
+     * client ingress, and whatever the two rings and the hand-over queue still hold for it.
+     */
+    private void unlink()
+    {
+        for (int i = 0, size = sessions.size(); i < size; i++)
+        {
+            CloseHelper.quietClose(sessions.get(i).publication);
+            sessions.get(i).publication = null;
+        }
+        sessions.clear();
+        sessionById.clear();
+        if (null != gateway)
+        {
+            CloseHelper.quietClose(gateway::onClose);
+            gateway = null;
+        }
+        SessionHandover handover;
+        while (null != (handover = handovers.poll()))
+        {
+            CloseHelper.quietClose(((PublicationClientEgress)handover.egress).publication());
+        }
+        gatewayToLayer.read((msgTypeId, buffer, index, length) -> {}, Integer.MAX_VALUE);
+        layerToGateway.read((msgTypeId, buffer, index, length) -> {}, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @return times this Gateway lost its layer and said hello again.
+     */
+    public long relinks()
+    {
+        return relinks;
     }
 
     private static OneToOneRingBuffer newRing()
