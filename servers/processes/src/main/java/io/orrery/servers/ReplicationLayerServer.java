@@ -277,6 +277,8 @@ public final class ReplicationLayerServer implements Callable<Integer>
                 gatewayLinkStreamId) +
                 (null == adapter ? ", not persistent" : ", store " + adapter.name() + ", " +
                 layer.counter(OrreryCounter.ENTITIES_RESTORED) + " entities restored"));
+            System.out.println(HeapHeadroom.line("replication layer",
+                "raise -Xmx, or lower --max-sessions (its view tables are most of the heap)"));
             register(layer, ctx);
             reporter.scheduleAtFixedRate(() -> report(layer), reportIntervalS, reportIntervalS, TimeUnit.SECONDS);
             barrier.await();
