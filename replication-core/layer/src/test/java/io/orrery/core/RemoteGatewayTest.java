@@ -5,18 +5,30 @@ package io.orrery.core;
 
 import io.aeron.Aeron;
 import io.aeron.Counter;
+import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
 import io.orrery.core.client.ClientLink;
 import io.orrery.core.client.ClientListener;
 import io.orrery.core.client.ClientSession;
+import io.orrery.core.common.LinkKey;
 import io.orrery.core.gateway.GatewayContext;
 import io.orrery.core.gateway.link.GatewayLinkAgent;
+import io.orrery.core.gateway.link.GatewayLinkKey;
 import io.orrery.core.gateway.link.GatewayResources;
 import io.orrery.core.gateway.link.LayerLinkAgent;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.test.AllocationMeter;
+import io.orrery.wire.codec.PlayerInputEncoder;
 import io.orrery.wire.codec.RejectReason;
+import io.orrery.wire.gatewaylink.ClientMessageEncoder;
+import io.orrery.wire.gatewaylink.GatewayChallengeDecoder;
+import io.orrery.wire.gatewaylink.GatewayHelloEncoder;
+import io.orrery.wire.gatewaylink.GatewayProofEncoder;
+import io.orrery.wire.gatewaylink.GatewayWelcomeDecoder;
+import io.orrery.wire.gatewaylink.SessionOpenedEncoder;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -332,6 +344,143 @@ class RemoteGatewayTest
             ClientSession.State.CONNECTED == later.state(), 600, "two new players welcomed");
         assertTrue(gatewayA.agent.sessionCount() >= 1, "gateway A serves clients again");
         assertEquals(PLAYERS + 2, shard.store().size(), "one entity per player");
+    }
+
+    @Test
+    void shouldRefuseFromAnAuthenticatedGatewayInputForAnotherPlayersEntityOrAnotherGatewaysSession()
+    {
+        startShardAndGateways();
+        final ClientSession[] sessions = connectPlayers();
+        final long roguePlayer = PLAYERS + 1;
+        shard.authority.spawnPlayerAt(roguePlayer, 60 * TestShard.MM);
+
+        // a Gateway that holds the link secret (a compromised or buggy Gateway process) opens a session of its own
+        final RogueGateway rogue = new RogueGateway(1666);
+        closeables.add(rogue);
+        await(() -> rogue.doWork() >= 0 && rogue.linked, "the rogue Gateway linked");
+        final long rogueSession = 9_001;
+        rogue.sessionOpened(rogueSession, roguePlayer);
+        await(() -> rogue.doWork() >= 0 && PLAYERS + 1 == shard.layer.gatewayLink().sessionCount(),
+            "the rogue Gateway's session opened");
+
+        // input for another player's entity through its own session, then through another Gateway's session
+        final long refused = shard.counter(OrreryCounter.GATEWAY_LINK_MESSAGES_REFUSED);
+        final long received = shard.counter(OrreryCounter.INPUTS_RECEIVED);
+        rogue.input(rogueSession, 1);
+        rogue.input(sessions[0].sessionId(), 1);
+        await(() -> rogue.doWork() >= 0 &&
+            shard.counter(OrreryCounter.GATEWAY_LINK_MESSAGES_REFUSED) >= refused + 2, "both inputs refused");
+        // and input for its own player's entity is taken (the link reads in order: the refusals came first)
+        rogue.input(rogueSession, roguePlayer);
+        await(() -> rogue.doWork() >= 0 && shard.counter(OrreryCounter.INPUTS_RECEIVED) >= received + 1,
+            "its own player's input taken");
+        assertEquals(refused + 2, shard.counter(OrreryCounter.GATEWAY_LINK_MESSAGES_REFUSED));
+        assertEquals(received + 1, shard.counter(OrreryCounter.INPUTS_RECEIVED));
+        assertTrue(allConnected(sessions), "the genuine Gateways' players undisturbed");
+    }
+
+    /**
+     * A Gateway written from the wire up by someone who holds the link secret: it proves the key, then sends what it
+     * likes. The layer must still keep each client to its own entity and each Gateway to its own sessions.
+     */
+    final class RogueGateway implements AutoCloseable
+    {
+        final Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(shard.layer.aeronDirectoryName()));
+        final ExclusivePublication toLayer = aeron.addExclusivePublication(LINK_CHANNEL, LINK_STREAM);
+        final Subscription fromLayer;
+        final LinkKey key = GatewayLinkKey.newKey(TestShard.SECRET);
+        final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
+        final byte[] layerNonce = new byte[LinkKey.NONCE_LENGTH];
+        final byte[] mac = new byte[LinkKey.MAC_LENGTH];
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
+        final UnsafeBuffer payload = new UnsafeBuffer(new byte[256]);
+        final io.orrery.wire.gatewaylink.MessageHeaderEncoder header =
+            new io.orrery.wire.gatewaylink.MessageHeaderEncoder();
+        final io.orrery.wire.gatewaylink.MessageHeaderDecoder headerDecoder =
+            new io.orrery.wire.gatewaylink.MessageHeaderDecoder();
+        final int responseStreamId;
+        boolean helloSent;
+        boolean linked;
+
+        RogueGateway(final int responseStreamId)
+        {
+            this.responseStreamId = responseStreamId;
+            fromLayer = aeron.addSubscription("aeron:ipc", responseStreamId);
+        }
+
+        int doWork()
+        {
+            if (!helloSent && toLayer.isConnected())
+            {
+                final GatewayHelloEncoder hello = new GatewayHelloEncoder();
+                hello.wrapAndApplyHeader(buffer, 0, header).gatewayId(66).responseStreamId(responseStreamId)
+                    .putNonce(nonce, 0, LinkKey.NONCE_LENGTH).responseChannel("aeron:ipc");
+                helloSent = offer(hello.encodedLength());
+            }
+            return fromLayer.poll((buf, offset, length, frameHeader) ->
+            {
+                headerDecoder.wrap(buf, offset);
+                if (GatewayChallengeDecoder.TEMPLATE_ID == headerDecoder.templateId())
+                {
+                    final GatewayChallengeDecoder challenge = new GatewayChallengeDecoder();
+                    challenge.wrapAndApplyHeader(buf, offset, headerDecoder).getNonce(layerNonce, 0,
+                        LinkKey.NONCE_LENGTH);
+                    key.prove(GatewayLinkKey.ROLE_GATEWAY, toLayer.sessionId(), frameHeader.sessionId(), layerNonce,
+                        mac, 0);
+                    final GatewayProofEncoder proof = new GatewayProofEncoder();
+                    proof.wrapAndApplyHeader(buffer, 0, header).putMac(mac, 0, LinkKey.MAC_LENGTH);
+                    offer(proof.encodedLength());
+                }
+                else if (GatewayWelcomeDecoder.TEMPLATE_ID == headerDecoder.templateId())
+                {
+                    linked = true;
+                }
+            }, 16);
+        }
+
+        void sessionOpened(final long sessionId, final long playerEntityId)
+        {
+            final SessionOpenedEncoder opened = new SessionOpenedEncoder();
+            opened.wrapAndApplyHeader(buffer, 0, header).sessionId(sessionId).playerEntityId(playerEntityId)
+                .maxPayloadLength(1376).window(1 << 20);
+            offerUntilTaken(opened.encodedLength());
+        }
+
+        void input(final long sessionId, final long entityId)
+        {
+            final PlayerInputEncoder input = new PlayerInputEncoder();
+            input.wrapAndApplyHeader(payload, 0, new io.orrery.wire.codec.MessageHeaderEncoder())
+                .sessionId(sessionId).entityId(entityId).inputSequence(1).clientTimestampNs(0);
+            final int payloadLength = io.orrery.wire.codec.MessageHeaderEncoder.ENCODED_LENGTH + input.encodedLength();
+            final ClientMessageEncoder message = new ClientMessageEncoder();
+            message.wrapAndApplyHeader(buffer, 0, header).putPayload(payload, 0, payloadLength);
+            offerUntilTaken(message.encodedLength());
+        }
+
+        private boolean offer(final int encodedLength)
+        {
+            return toLayer.offer(buffer, 0, io.orrery.wire.gatewaylink.MessageHeaderEncoder.ENCODED_LENGTH +
+                encodedLength) > 0;
+        }
+
+        private void offerUntilTaken(final int encodedLength)
+        {
+            final long deadlineNs = System.nanoTime() + TestShard.DEADLINE_NS;
+            while (!offer(encodedLength))
+            {
+                stepAll(null);
+                if (System.nanoTime() > deadlineNs)
+                {
+                    fail("the layer never took the rogue Gateway's message");
+                }
+            }
+        }
+
+        @Override
+        public void close()
+        {
+            CloseHelper.quietCloseAll(fromLayer, toLayer, aeron);
+        }
     }
 
     @Test

@@ -131,6 +131,7 @@ public final class GatewayLinkAgent implements Agent
      */
     public static final int MAX_MESSAGE_LENGTH = 64 * 1024 + 64;
     static final int FRAGMENT_LIMIT = 1024;
+    private static final int PLAYER_INPUT_ENTITY_OFFSET = PlayerInputDecoder.entityIdEncodingOffset();
     static final long HOUSEKEEPING_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final Aeron aeron;
@@ -665,6 +666,13 @@ public final class GatewayLinkAgent implements Agent
         final long sessionId = buffer.getLong(
             payloadOffset + io.orrery.wire.codec.MessageHeaderDecoder.ENCODED_LENGTH, ByteOrder.LITTLE_ENDIAN);
         if (!link.sessions.containsKey(sessionId))
+        {
+            return refuse();
+        }
+        // a client controls only its own entity, whichever Gateway it came through: checked here again
+        if (PlayerInputDecoder.TEMPLATE_ID == templateId && buffer.getLong(
+            payloadOffset + io.orrery.wire.codec.MessageHeaderDecoder.ENCODED_LENGTH + PLAYER_INPUT_ENTITY_OFFSET,
+            ByteOrder.LITTLE_ENDIAN) != playerBySession.get(sessionId))
         {
             return refuse();
         }
