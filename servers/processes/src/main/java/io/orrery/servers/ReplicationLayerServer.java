@@ -308,7 +308,7 @@ public final class ReplicationLayerServer implements Callable<Integer>
             return;
         }
         final ShardDirectory.Entry entry = new ShardDirectory.Entry(ctx.shardName(), layer.aeronDirectoryName(),
-            ctx.clientIngressChannel(), ctx.clientIngressStreamId());
+            String.join(",", ctx.gateway().clientIngressChannels()), ctx.clientIngressStreamId());
         final ShardDirectory.Entry previous = ShardDirectory.read(shardDirectory).entry(ctx.shardName());
         final ShardDirectory directory = ShardDirectory.register(shardDirectory, entry);
         System.out.println("orrery: registered shard " + ctx.shardName() + " in " + shardDirectory +
