@@ -9,7 +9,9 @@
 #   - input -> update latency p50 / p99 (from each input's intended send time), correctness errors.
 #
 #   perf/scripts/udp-swarm.sh [BOTS] [BOTS_PER_ENDPOINT] [DURATION_S]      (builds the classes and class path itself)
-# Defaults 1000 bots, 50 per endpoint, 60 s. BOT_THREADS (default 2), INGRESS_PORT (default 40123), STATUS_PORT
+# Defaults 1000 bots, 50 per endpoint, 60 s. BOT_THREADS (default 2), INGRESS_PORT (default 40123), INGRESS_ENDPOINTS
+# (default 4: the layer's client ingress listens on INGRESS_PORT .. INGRESS_PORT + INGRESS_ENDPOINTS - 1 and the bots
+# spread their sessions over them; Aeron's receiver reads one datagram per socket per duty cycle), STATUS_PORT
 # (default 19480), TICK_HZ (game servers, default 30), SWARM_ARGS (extra BotSwarmMain options, e.g. "--mix
 # walk=50,crowd=50"), LAYER_OPTS / BOT_OPTS (extra JVM options of the layer / the bots, e.g. Aeron driver properties
 # such as -Daeron.nak.unicast.delay=1ms or -Daeron.retransmit.unicast.linger=100ms). Socket buffers: the defaults (see README, "UDP") are capped at net.core.rmem_max / wmem_max,
@@ -20,6 +22,7 @@ BPE=${2:-50}
 DURATION=${3:-60}
 BOT_THREADS=${BOT_THREADS:-2}
 INGRESS_PORT=${INGRESS_PORT:-40123}
+INGRESS_ENDPOINTS=${INGRESS_ENDPOINTS:-4}
 STATUS_PORT=${STATUS_PORT:-19480}
 TICK_HZ=${TICK_HZ:-30}
 SWARM_ARGS=${SWARM_ARGS:-}
@@ -29,17 +32,16 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/orrery-udp-swarm.XXXXXX)
 CP_FILE="$WORK/cp.txt"
 (cd "$ROOT" && mvn -q -B -o -pl servers/launcher -am compile > "$WORK/build.log" 2>&1) || { cat "$WORK/build.log"; exit 1; }
-if (cd "$ROOT" && mvn -q -B -o -pl servers/launcher -am \
+# the launcher's runtime class path (the dependency plugin, or offline without it exec-maven-plugin), with every
+# Orrery SNAPSHOT jar (in ~/.m2: possibly another build's) replaced by this tree's classes
+if ! (cd "$ROOT" && mvn -q -B -o -pl servers/launcher -am \
   org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
   -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime > /dev/null 2>&1); then
-  CP="$ROOT/servers/launcher/target/classes:$(cat "$CP_FILE")"
-else
-  # offline without the dependency plugin: the launcher's runtime class path from exec-maven-plugin, each Orrery
-  # SNAPSHOT jar in ~/.m2 (possibly another build's) replaced by this tree's classes
   (cd "$ROOT" && mvn -q -B -o -pl servers/launcher org.codehaus.mojo:exec-maven-plugin:3.5.0:exec \
     -Dexec.executable=echo -Dexec.args="%classpath" -Dexec.classpathScope=runtime > "$CP_FILE" 2>&1) \
     || { cat "$CP_FILE"; exit 1; }
-  CP=$(python3 - "$ROOT" "$CP_FILE" <<'PY'
+fi
+CP=$(python3 - "$ROOT" "$CP_FILE" <<'PY'
 import glob, os, re, sys
 root, cp_file = sys.argv[1], sys.argv[2]
 modules = {}
@@ -51,19 +53,21 @@ for pom in glob.glob(os.path.join(root, "**", "pom.xml"), recursive=True):
     if ids:
         modules[ids[0]] = os.path.join(os.path.dirname(pom), "target", "classes")
 text = re.sub(r"\x1b\[[0-9;]*m", "", open(cp_file).read())
-line = [l for l in text.splitlines() if "target/classes" in l][-1].strip()
-out = []
+line = [l for l in text.splitlines() if ".jar" in l][-1].strip()
+out = [os.path.join(root, "servers", "launcher", "target", "classes")]
 for entry in line.split(":"):
     name = os.path.basename(entry)
     match = re.match(r"(orrery-[a-z-]+)-\d.*-SNAPSHOT\.jar$", name)
-    out.append(modules.get(match.group(1), entry) if match else entry)
+    mapped = modules.get(match.group(1), entry) if match else entry
+    if mapped not in out:
+        out.append(mapped)
 print(":".join(out))
 PY
 )
-fi
 JAVA="java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -XX:+UseParallelGC"
 export ORRERY_TOKEN_SECRET="udp-swarm-perf-secret-0123456789"
 INGRESS="aeron:udp?endpoint=127.0.0.1:$INGRESS_PORT"
+for ((i = 1; i < INGRESS_ENDPOINTS; i++)); do INGRESS="$INGRESS,aeron:udp?endpoint=127.0.0.1:$((INGRESS_PORT + i))"; done
 echo "net.core.rmem_max $(cat /proc/sys/net/core/rmem_max 2>/dev/null || echo '?')," \
   "wmem_max $(cat /proc/sys/net/core/wmem_max 2>/dev/null || echo '?'); work dir $WORK"
 

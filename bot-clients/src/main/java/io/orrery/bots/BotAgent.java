@@ -173,11 +173,11 @@ public final class BotAgent implements Agent
 
         // the ingress publications' socket receives the layer's status messages and NAKs for every bot of the host
         // several Gateways: a comma-separated list, sessions spread over them and resuming through the next one
-        final String[] ingressChannels = settings.ingressChannel().split(",");
+        final String[] ingressChannels = UdpChannels.split(settings.ingressChannel());
         for (int i = 0; i < ingressChannels.length; i++)
         {
             ingressChannels[i] = UdpChannels.tune(
-                ingressChannels[i].trim(), UdpChannels.SO_RCVBUF_DEFAULT, UdpChannels.SO_SNDBUF_DEFAULT, 0, null);
+                ingressChannels[i], UdpChannels.SO_RCVBUF_DEFAULT, UdpChannels.SO_SNDBUF_DEFAULT, 0, null);
         }
         links = new ClientLink[responseChannels.length];
         final int botsPerLink = (bots.length + links.length - 1) / links.length;

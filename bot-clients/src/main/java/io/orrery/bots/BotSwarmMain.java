@@ -239,6 +239,7 @@ public final class BotSwarmMain implements Callable<Integer>
                 }
                 botDriver = io.aeron.driver.MediaDriver.launchEmbedded(new io.aeron.driver.MediaDriver.Context()
                     .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
+                    .nakUnicastDelayNs(io.orrery.link.UdpChannels.nakUnicastDelayNs())
                     .dirDeleteOnStart(true)
                     .dirDeleteOnShutdown(true));
                 System.out.println("bots' own media driver: " + botDriver.aeronDirectoryName() + ", net.core." +

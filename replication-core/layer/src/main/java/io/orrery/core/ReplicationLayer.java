@@ -611,6 +611,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
                         activity, ASYNC_EXECUTOR_MAX_PARK_NS, 4 * idleQuietParkNs))
                     .ipcTermBufferLength(termLength)
                     .publicationTermBufferLength(termLength)
+                    .nakUnicastDelayNs(io.orrery.link.UdpChannels.nakUnicastDelayNs())
                     .dirDeleteOnStart(true)
                     .dirDeleteOnShutdown(true));
                 aeronDirectoryName = mediaDriver.aeronDirectoryName();

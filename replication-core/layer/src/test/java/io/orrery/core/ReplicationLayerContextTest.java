@@ -3,6 +3,7 @@
  */
 package io.orrery.core;
 
+import io.orrery.core.gateway.GatewayContext;
 import io.orrery.core.ingress.IngressLimits;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.ScribeContext;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -58,6 +60,21 @@ class ReplicationLayerContextTest
         assertEquals(TimeUnit.SECONDS.toNanos(9), ctx.sessionTimeoutNs());
         assertEquals(128 * 1024, ctx.serverEgressTermLength());
         assertNull(ctx.persistenceAdapter());
+    }
+
+    @Test
+    void shouldTakeSeveralClientIngressChannelsSeparatedByCommasAndRefuseDuplicates()
+    {
+        final GatewayContext gateway = new GatewayContext()
+            .clientIngressChannel(" aeron:udp?endpoint=127.0.0.1:40123 ,aeron:udp?endpoint=127.0.0.1:40124,");
+        assertArrayEquals(new String[]{ "aeron:udp?endpoint=127.0.0.1:40123", "aeron:udp?endpoint=127.0.0.1:40124" },
+            gateway.clientIngressChannels());
+        gateway.conclude();
+
+        assertThrows(IllegalArgumentException.class, () -> new GatewayContext()
+            .clientIngressChannel("aeron:udp?endpoint=127.0.0.1:40123,aeron:udp?endpoint=127.0.0.1:40123")
+            .conclude());
+        assertThrows(IllegalArgumentException.class, () -> new GatewayContext().clientIngressChannel(" , ").conclude());
     }
 
     @Test

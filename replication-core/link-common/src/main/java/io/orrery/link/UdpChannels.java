@@ -61,8 +61,49 @@ public final class UdpChannels
     private static final int RMEM_MAX_VALUE = readLimit(RMEM_MAX);
     private static final int WMEM_MAX_VALUE = readLimit(WMEM_MAX);
 
+    /**
+     * Aeron's system property for the delay before a receiver NAKs a gap (a NAK for the same gap is retried every
+     * delay × {@code aeron.nak.unicast.retry.delay.ratio}, default 100).
+     */
+    public static final String NAK_UNICAST_DELAY_PROP = "aeron.nak.unicast.delay";
+    /**
+     * The NAK delay Orrery's embedded media drivers use unless {@link #NAK_UNICAST_DELAY_PROP} is set: 1 ms, so a NAK
+     * for the same gap is retried every 100 ms. Aeron's default (1 µs, retried every 100 µs) made a 1,000-bot swarm on
+     * a loaded host send 8 M NAKs in 30 s to publications whose control sockets then overflowed.
+     */
+    public static final long NAK_UNICAST_DELAY_NS_DEFAULT = 1_000_000;
+
     private UdpChannels()
     {
+    }
+
+    /**
+     * Several channels in one setting (several Gateways, or several ingress endpoints of one layer), separated by
+     * commas.
+     *
+     * @param channels one channel, or several separated by commas.
+     * @return each channel, trimmed, without empty entries.
+     */
+    public static String[] split(final String channels)
+    {
+        final java.util.ArrayList<String> list = new java.util.ArrayList<>();
+        for (final String channel : channels.split(","))
+        {
+            if (!channel.isBlank())
+            {
+                list.add(channel.trim());
+            }
+        }
+        return list.toArray(new String[0]);
+    }
+
+    /**
+     * @return the unicast NAK delay for an embedded media driver: {@link #NAK_UNICAST_DELAY_PROP} if set (Aeron's
+     * duration syntax, e.g. {@code 500us}), else {@link #NAK_UNICAST_DELAY_NS_DEFAULT}.
+     */
+    public static long nakUnicastDelayNs()
+    {
+        return org.agrona.SystemUtil.getDurationInNanos(NAK_UNICAST_DELAY_PROP, NAK_UNICAST_DELAY_NS_DEFAULT);
     }
 
     /**

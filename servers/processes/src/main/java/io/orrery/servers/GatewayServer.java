@@ -163,6 +163,7 @@ public final class GatewayServer implements Callable<Integer>
         {
             driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
                 .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
+                .nakUnicastDelayNs(io.orrery.link.UdpChannels.nakUnicastDelayNs())
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true));
             aeronCtx.aeronDirectoryName(driver.aeronDirectoryName());

@@ -61,7 +61,9 @@ public final class ReplicationLayerServer implements Callable<Integer>
     @CommandLine.Option(names = "--aeron-dir", description = "External media driver directory (default: embedded).")
     String aeronDir;
 
-    @CommandLine.Option(names = "--ingress-channel", description = "Client ingress channel (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Option(names = "--ingress-channel", description = "Client ingress channel, or several separated by " +
+        "commas (e.g. UDP endpoints on consecutive ports: the Gateway listens on each, clients spread over them; see " +
+        "README, \"UDP\") (default: ${DEFAULT-VALUE}).")
     String ingressChannel = ReplicationLayer.Context.CLIENT_INGRESS_CHANNEL_DEFAULT;
 
     @CommandLine.Option(names = "--threading", description = "SHARED, DEDICATED (default: ${DEFAULT-VALUE}).")
@@ -308,7 +310,7 @@ public final class ReplicationLayerServer implements Callable<Integer>
             return;
         }
         final ShardDirectory.Entry entry = new ShardDirectory.Entry(ctx.shardName(), layer.aeronDirectoryName(),
-            ctx.clientIngressChannel(), ctx.clientIngressStreamId());
+            String.join(",", ctx.gateway().clientIngressChannels()), ctx.clientIngressStreamId());
         final ShardDirectory.Entry previous = ShardDirectory.read(shardDirectory).entry(ctx.shardName());
         final ShardDirectory directory = ShardDirectory.register(shardDirectory, entry);
         System.out.println("orrery: registered shard " + ctx.shardName() + " in " + shardDirectory +

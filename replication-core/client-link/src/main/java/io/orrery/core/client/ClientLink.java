@@ -187,10 +187,13 @@ public final class ClientLink implements Agent, AutoCloseable
             return this;
         }
 
+        /**
+         * The ingress channel, or several separated by commas ({@link #ingressChannels(String...)}): a layer's
+         * Gateway may listen on several endpoints.
+         */
         public Settings ingressChannel(final String channel)
         {
-            this.ingressChannels = new String[]{ channel };
-            return this;
+            return ingressChannels(UdpChannels.split(channel));
         }
 
         /**

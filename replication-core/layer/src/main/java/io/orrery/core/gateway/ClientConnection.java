@@ -7,7 +7,8 @@ import io.aeron.ExclusivePublication;
 import io.orrery.wire.codec.RejectReason;
 
 /**
- * Gateway-side state of one client connection, keyed by the Aeron session id of its ingress image.
+ * Gateway-side state of one client connection, keyed by its ingress endpoint and the Aeron session id of its ingress
+ * image ({@link #imageKey()}).
  * Owned by the {@link GatewayAgent} thread.
  */
 final class ClientConnection
@@ -17,6 +18,7 @@ final class ClientConnection
         AWAITING_WELCOME, AWAITING_REJECT, ACTIVE, CLOSED
     }
 
+    final int ingressEndpoint;
     final int imageSessionId;
     final long correlationId;
     State state = State.AWAITING_REJECT;
@@ -51,8 +53,17 @@ final class ClientConnection
         return false;
     }
 
-    ClientConnection(final int imageSessionId, final long correlationId)
+    /**
+     * @return the key of its ingress image in the Gateway's map: endpoint index and Aeron session id.
+     */
+    long imageKey()
     {
+        return GatewayAgent.imageKey(ingressEndpoint, imageSessionId);
+    }
+
+    ClientConnection(final int ingressEndpoint, final int imageSessionId, final long correlationId)
+    {
+        this.ingressEndpoint = ingressEndpoint;
         this.imageSessionId = imageSessionId;
         this.correlationId = correlationId;
     }

@@ -38,7 +38,7 @@ import io.orrery.wire.codec.UnstowRequestDecoder;
 import io.orrery.wire.codec.WelcomeEncoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
-import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.Agent;
@@ -53,7 +53,8 @@ import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Gateway role: terminates client sessions. It polls the client ingress stream, authenticates hellos with
+ * The Gateway role: terminates client sessions. It polls the client ingress stream on each of its ingress channels
+ * ({@link GatewayContext#clientIngressChannels()}: one UDP socket each, see below), authenticates hellos with
  * HMAC-signed tokens, opens each session's egress publication (the response channel the client named), answers with
  * a welcome or a reject, and then hands the publication over to the Replicant, which is its only writer from then on.
  * Valid player input for the sender's own entity is forwarded to the Replicant as the same SBE bytes through a
@@ -82,6 +83,13 @@ import java.util.concurrent.TimeUnit;
  *       hello whose ingress image goes away is dropped at the next housekeeping.</li>
  * </ul>
  * Session ids are drawn from {@link SecureRandom}: knowing one's own session id says nothing about another's.
+ * <p>
+ * Several ingress channels: every one runs the same handshake, authentication and input checks, and each has its
+ * own reassembly bound (an endpoint holds no more than a single-endpoint Gateway did); refusals, session capacity and
+ * the refusal budget are shared by all. A connection is keyed by its ingress endpoint and its image's Aeron session
+ * id, so peers on different endpoints that pick the same Aeron session id stay apart. Why several: Aeron's receiver
+ * reads one datagram per socket per duty cycle, so one socket's intake falls as the sessions (images and
+ * publications the same driver thread services) grow.
  * <p>
  * Threading: single threaded agent. Owns all session state it holds; talks to the Replicant only through the rings
  * and the hand-over queue.
@@ -121,9 +129,9 @@ public final class GatewayAgent implements Agent
     private final NanoClock clock;
     private final SessionTokens tokens;
     private final IngressLimits limits;
-    private final BoundedFragmentAssembler assembler;
-    private final Subscription ingress;
-    private final Int2ObjectHashMap<ClientConnection> connectionByImage = new Int2ObjectHashMap<>();
+    private final BoundedFragmentAssembler[] assemblers;
+    private final Subscription[] ingresses;
+    private final Long2ObjectHashMap<ClientConnection> connectionByImage = new Long2ObjectHashMap<>();
     private final ArrayList<ClientConnection> connections = new ArrayList<>();
     private final ArrayList<ClientConnection> pendingWelcomes = new ArrayList<>();
     private final ArrayList<ClientConnection> pendingRefusals = new ArrayList<>();
@@ -151,6 +159,7 @@ public final class GatewayAgent implements Agent
     private final long refusalConnectTimeoutNs;
     private long nowNs;
     private long nextHousekeepingNs;
+    private int pollingIngress;
 
     /**
      * @param resources             what the layer's roles share.
@@ -190,7 +199,29 @@ public final class GatewayAgent implements Agent
         this.limits = ctx.clientIngressLimits();
         this.refusalConnectTimeoutNs = RefusalBudget.connectTimeoutNs(resources.publicationConnectTimeoutNs());
         this.refusals = new RefusalBudget(limits, clock.nanoTime());
-        this.assembler = new BoundedFragmentAssembler(
+        final String[] channels = ctx.clientIngressChannels();
+        this.assemblers = new BoundedFragmentAssembler[channels.length];
+        this.ingresses = new Subscription[channels.length];
+        try
+        {
+            for (int i = 0; i < channels.length; i++)
+            {
+                assemblers[i] = newAssembler(limits, counters);
+                ingresses[i] = aeron.addSubscription(
+                    limits.tuneIngressChannel(channels[i]), ctx.clientIngressStreamId(),
+                    assemblers[i]::refuseOversizedImage, (image) -> {});
+            }
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(ingresses);
+            throw ex;
+        }
+    }
+
+    private BoundedFragmentAssembler newAssembler(final IngressLimits limits, final Counter[] counters)
+    {
+        return new BoundedFragmentAssembler(
             this::onFragment,
             limits.maxMessageLength(),
             limits.maxTermLength(),
@@ -199,9 +230,6 @@ public final class GatewayAgent implements Agent
             counters[OrreryCounter.CLIENT_INGRESS_IMAGES_REFUSED.id()],
             counters[OrreryCounter.CLIENT_INGRESS_FRAGMENTS_REFUSED.id()])
             .refusalLog((line) -> System.out.println("orrery: client ingress " + line));
-        this.ingress = aeron.addSubscription(
-            limits.tuneIngressChannel(ctx.clientIngressChannel()), ctx.clientIngressStreamId(),
-            assembler::refuseOversizedImage, (image) -> {});
     }
 
     @Override
@@ -215,14 +243,9 @@ public final class GatewayAgent implements Agent
     {
         nowNs = clock.nanoTime();
         int workCount = 0;
-        for (int i = 0; i < MAX_POLLS_PER_DUTY_CYCLE; i++)
+        for (int e = 0; e < ingresses.length; e++)
         {
-            final int fragments = ingress.controlledPoll(assembler, FRAGMENT_LIMIT);
-            workCount += fragments;
-            if (fragments < FRAGMENT_LIMIT)
-            {
-                break;
-            }
+            workCount += pollIngress(e);
         }
         workCount += fromReplicant.read(fromReplicantHandler);
         if (!pendingWelcomes.isEmpty())
@@ -237,7 +260,10 @@ public final class GatewayAgent implements Agent
         {
             nextHousekeepingNs = nowNs + HOUSEKEEPING_INTERVAL_NS;
             workCount += checkTimeouts();
-            workCount += assembler.freeBuffersOfGoneImages(ingress);
+            for (int e = 0; e < ingresses.length; e++)
+            {
+                workCount += assemblers[e].freeBuffersOfGoneImages(ingresses[e]);
+            }
             workCount += dropPendingOfGoneImages(pendingWelcomes);
             workCount += dropPendingOfGoneImages(pendingRefusals);
         }
@@ -249,7 +275,7 @@ public final class GatewayAgent implements Agent
     {
         closePending(pendingWelcomes);
         closePending(pendingRefusals);
-        CloseHelper.quietClose(ingress);
+        CloseHelper.quietCloseAll(ingresses);
     }
 
     /**
@@ -281,14 +307,53 @@ public final class GatewayAgent implements Agent
      */
     public long reassemblyBufferCapacity()
     {
-        return assembler.bufferedCapacity();
+        long capacity = 0;
+        for (final BoundedFragmentAssembler assembler : assemblers)
+        {
+            capacity += assembler.bufferedCapacity();
+        }
+        return capacity;
+    }
+
+    /**
+     * @return client ingress endpoints (subscriptions) this Gateway polls.
+     */
+    public int ingressEndpointCount()
+    {
+        return ingresses.length;
+    }
+
+    private int pollIngress(final int endpoint)
+    {
+        pollingIngress = endpoint;
+        final Subscription ingress = ingresses[endpoint];
+        final BoundedFragmentAssembler assembler = assemblers[endpoint];
+        int workCount = 0;
+        for (int i = 0; i < MAX_POLLS_PER_DUTY_CYCLE; i++)
+        {
+            final int fragments = ingress.controlledPoll(assembler, FRAGMENT_LIMIT);
+            workCount += fragments;
+            if (fragments < FRAGMENT_LIMIT)
+            {
+                break;
+            }
+        }
+        return workCount;
+    }
+
+    /**
+     * @return the key of an ingress image: its endpoint's index and its Aeron session id (unique per endpoint only).
+     */
+    static long imageKey(final int endpoint, final int imageSessionId)
+    {
+        return ((long)endpoint << 32) | (imageSessionId & 0xFFFF_FFFFL);
     }
 
     private ControlledFragmentHandler.Action onFragment(
         final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
         final int validation = MessageValidator.validate(buffer, offset, length);
-        final ClientConnection connection = connectionByImage.get(header.sessionId());
+        final ClientConnection connection = connectionByImage.get(imageKey(pollingIngress, header.sessionId()));
         if (validation < 0)
         {
             increment(OrreryCounter.REJECTED_MALFORMED);
@@ -509,7 +574,7 @@ public final class GatewayAgent implements Agent
             return;
         }
 
-        final Image image = ingress.imageBySessionId(imageSessionId);
+        final Image image = ingresses[pollingIngress].imageBySessionId(imageSessionId);
         final String responseChannel = null == image ? null : ResponseChannels.rebuild(
             helloDecoder.responseChannel(),
             image.sourceIdentity(),
@@ -524,7 +589,7 @@ public final class GatewayAgent implements Agent
             return;
         }
 
-        final ClientConnection connection = new ClientConnection(imageSessionId, correlationId);
+        final ClientConnection connection = new ClientConnection(pollingIngress, imageSessionId, correlationId);
         if (null != refusal)
         {
             increment(refusal);
@@ -551,7 +616,7 @@ public final class GatewayAgent implements Agent
             return;
         }
 
-        connectionByImage.put(imageSessionId, connection);
+        connectionByImage.put(connection.imageKey(), connection);
         if (null == refusal)
         {
             activePlayers.add(playerId);
@@ -624,7 +689,7 @@ public final class GatewayAgent implements Agent
                 }
                 else
                 {
-                    connectionByImage.remove(connection.imageSessionId);
+                    connectionByImage.remove(connection.imageKey());
                     CloseHelper.quietClose(publication);
                 }
             }
@@ -648,7 +713,7 @@ public final class GatewayAgent implements Agent
         for (int i = pending.size() - 1; i >= 0; i--)
         {
             final ClientConnection connection = pending.get(i);
-            if (null == ingress.imageBySessionId(connection.imageSessionId))
+            if (null == ingresses[connection.ingressEndpoint].imageBySessionId(connection.imageSessionId))
             {
                 dropPending(pending, i, connection);
                 workCount++;
@@ -704,7 +769,7 @@ public final class GatewayAgent implements Agent
         final ArrayList<ClientConnection> pending, final int index, final ClientConnection connection)
     {
         pending.remove(index);
-        connectionByImage.remove(connection.imageSessionId);
+        connectionByImage.remove(connection.imageKey());
         if (ClientConnection.State.AWAITING_WELCOME == connection.state)
         {
             activePlayers.remove(connection.playerEntityId);
@@ -781,7 +846,7 @@ public final class GatewayAgent implements Agent
     private void removeSession(final ClientConnection connection)
     {
         connection.state = ClientConnection.State.CLOSED;
-        connectionByImage.remove(connection.imageSessionId);
+        connectionByImage.remove(connection.imageKey());
         activePlayers.remove(connection.playerEntityId);
         final int index = connections.indexOf(connection);
         if (index >= 0)

@@ -5,7 +5,10 @@ package io.orrery.core.gateway;
 
 import io.orrery.core.gateway.link.GatewayLinkSettings;
 import io.orrery.core.ingress.IngressLimits;
+import io.orrery.link.UdpChannels;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -68,6 +71,12 @@ public final class GatewayContext
             throw new IllegalArgumentException("egressTermLength must be a power of two >= 64 KiB");
         }
         clientIngressLimits.validate("clientIngressLimits");
+        final String[] channels = clientIngressChannels();
+        if (0 == channels.length || new HashSet<>(Arrays.asList(channels)).size() != channels.length)
+        {
+            throw new IllegalArgumentException("clientIngressChannel must name distinct channels: " +
+                clientIngressChannel);
+        }
         if (null != gatewayLink.channel())
         {
             gatewayLink.validate();
@@ -76,6 +85,15 @@ public final class GatewayContext
         return this;
     }
 
+    /**
+     * The client ingress channel, or several separated by commas: the Gateway subscribes to each (with the same
+     * stream id, handshake and limits) and a client may use any. Over UDP each is one socket, and Aeron's receiver reads
+     * one datagram per socket per duty cycle, so one socket's intake falls as the sessions grow: list several endpoints
+     * (e.g. {@code aeron:udp?endpoint=HOST:40123,aeron:udp?endpoint=HOST:40124}) and spread the clients over them
+     * ({@code ClientLink.Settings.ingressChannels}).
+     *
+     * @return the channel as set (one, or a comma-separated list).
+     */
     public String clientIngressChannel()
     {
         return clientIngressChannel;
@@ -85,6 +103,14 @@ public final class GatewayContext
     {
         this.clientIngressChannel = clientIngressChannel;
         return this;
+    }
+
+    /**
+     * @return each client ingress channel of {@link #clientIngressChannel()}, trimmed, without empty entries.
+     */
+    public String[] clientIngressChannels()
+    {
+        return UdpChannels.split(clientIngressChannel);
     }
 
     public int clientIngressStreamId()

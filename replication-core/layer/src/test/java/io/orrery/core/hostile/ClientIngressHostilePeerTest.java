@@ -387,8 +387,22 @@ class ClientIngressHostilePeerTest
 
         Rig(final Consumer<ReplicationLayer.Context> customise, final boolean udp)
         {
+            this(customise, udp, 1);
+        }
+
+        /**
+         * @param ingressEndpoints UDP client ingress endpoints of the layer (one port each); the legitimate clients'
+         *                         link spreads its sessions over them. IPC: one.
+         */
+        Rig(final Consumer<ReplicationLayer.Context> customise, final boolean udp, final int ingressEndpoints)
+        {
             clock.update(TimeUnit.SECONDS.toNanos(1000));
-            final String ingressChannel = udp ? "aeron:udp?endpoint=127.0.0.1:" + freePort() :
+            final StringBuilder channels = new StringBuilder();
+            for (int i = 0; udp && i < ingressEndpoints; i++)
+            {
+                channels.append(0 == i ? "" : ",").append("aeron:udp?endpoint=127.0.0.1:").append(freePort());
+            }
+            final String ingressChannel = udp ? channels.toString() :
                 ReplicationLayer.Context.CLIENT_INGRESS_CHANNEL_DEFAULT;
             responseChannel = udp ? "aeron:udp?endpoint=127.0.0.1:" + freePort() : "aeron:ipc?term-length=64k";
             final ReplicationLayer.Context ctx = new ReplicationLayer.Context()
@@ -416,7 +430,7 @@ class ClientIngressHostilePeerTest
             store.radius(slot, 0.5f);
         }
 
-        private static int freePort()
+        static int freePort()
         {
             try (DatagramSocket socket = new DatagramSocket(0, InetAddress.getLoopbackAddress()))
             {
