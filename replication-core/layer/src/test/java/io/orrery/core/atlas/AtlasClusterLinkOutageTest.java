@@ -56,6 +56,7 @@ class AtlasClusterLinkOutageTest
         shard.await(() -> link.isReady() && link.resyncs() >= 1 && cluster.leader() >= 0, "the cluster's resync");
         assertEquals(0, shard.counter(OrreryCounter.ATLAS_SILENT_MS));
 
+        final long killedNs = System.nanoTime();
         for (int member = 0; member < 3; member++)
         {
             cluster.kill(member);
@@ -63,7 +64,12 @@ class AtlasClusterLinkOutageTest
         shard.await(() -> link.connectFailures() >= 4 && shard.counter(OrreryCounter.ATLAS_SILENT_MS) >= 1_000,
             "failed connects and a silence of a second");
         final long silentMs = shard.counter(OrreryCounter.ATLAS_SILENT_MS);
-        assertEquals(1, occurrences(log, "connect failed"), "one line for the outage's first failures: " + log);
+        // one line for the outage's first failures, then at most one per interval (the link paces by the wall
+        // clock: a loaded box may take longer than an interval to see four failures)
+        final long lines = occurrences(log, "connect failed");
+        final long allowed = 1 + (System.nanoTime() - killedNs) / AtlasClusterLink.CONNECT_FAILURE_LOG_INTERVAL_NS;
+        assertTrue(lines >= 1 && lines <= allowed && lines < link.connectFailures(),
+            lines + " lines for " + link.connectFailures() + " failed connects: " + log);
 
         for (int member = 0; member < 3; member++)
         {
