@@ -7,7 +7,6 @@ import io.aeron.Counter;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.EntityIdSpace;
 import org.agrona.collections.IntArrayList;
-import org.agrona.collections.Long2LongHashMap;
 
 import java.util.Arrays;
 
@@ -59,6 +58,10 @@ import java.util.Arrays;
  * dynamic meshing's job), unless a territory has no server at all. A territory with no box (a spare not in use, or
  * one merged away) is not failed over: it stays free until its own server joins again. A session that replaces a
  * live one (a rejoin) takes its territories.
+ * <h2>Parts</h2>
+ * Atlas keeps the server sessions (liveness, load, time dilation), the territories (grants, failover, the balancer
+ * of dynamic meshing) and the published {@link MeshSnapshot}; its entity table and the handoffs in flight are
+ * {@link AtlasEntityAuthority}'s, which decides each entity's authority from the territories Atlas holds.
  * <p>
  * Threading: one thread at a time (the agent that reads its commands). Zero allocation per command in steady state;
  * joins, failovers and new entities beyond the table's initial sizing are the control path.
@@ -80,23 +83,18 @@ public final class Atlas implements AtlasCommandHandler
      */
     static final int WANT_AGAIN_PASSES = 10;
     private static final int INITIAL_ENTITY_TABLE = 4096;
-    private static final int NO_SLOT = -1;
 
     private final ShardConfig config;
     private final Counter[] counters;
     private final AtlasDecisionHandler decisions;
     private final long heartbeatTimeoutNs;
     private final long welcomeTimeoutNs;
-    private final long handoffTimeoutNs;
-    private final long hysteresisMm;
-    private final int handoffPacing;
 
     private final int[] serverIds;
     private final long[] sessionId;
     private final long[] lastHeardNs;
     private final boolean[] bound;
     private final int[] territoryCount;
-    private final int[] handoffsTo;
     private final int[] entityCount;
     private final int[] reportedEntityCount;
     private final float[] reportedCpuLoad;
@@ -114,20 +112,14 @@ public final class Atlas implements AtlasCommandHandler
     private final boolean[] retireRequested;
     private long balancePasses;
     private long nextBalanceNs;
-    private final Long2LongHashMap zoneTerritory = new Long2LongHashMap(ShardConfig.NO_TERRITORY);
-    private final boolean hasZoneTerritories;
 
-    private final AtlasEntities entities;
-    private final IntArrayList inFlight = new IntArrayList();
+    private final AtlasEntityAuthority authority;
     private final IntArrayList heldTerritories = new IntArrayList();
 
     private volatile MeshSnapshot snapshot;
     private boolean snapshotDirty = true;
     private long nowNs;
     private long silenceFloorNs;
-    private long nextHandoffId;
-    private long handoffsCommitted;
-    private int topSlot;
 
     /**
      * @param config           the shard's static mesh.
@@ -149,9 +141,6 @@ public final class Atlas implements AtlasCommandHandler
         this.decisions = decisions;
         heartbeatTimeoutNs = config.heartbeatTimeoutMs() * 1_000_000L;
         this.welcomeTimeoutNs = Math.max(heartbeatTimeoutNs, welcomeTimeoutNs);
-        handoffTimeoutNs = config.handoffTimeoutMs() * 1_000_000L;
-        hysteresisMm = Math.round(config.handoffHysteresisM() * 1000);
-        handoffPacing = 0 == config.handoffPacing() ? Integer.MAX_VALUE : config.handoffPacing();
 
         serverIds = config.serverIds();
         final int servers = serverIds.length;
@@ -159,7 +148,6 @@ public final class Atlas implements AtlasCommandHandler
         lastHeardNs = new long[servers];
         bound = new boolean[servers];
         territoryCount = new int[servers];
-        handoffsTo = new int[servers];
         entityCount = new int[servers];
         reportedEntityCount = new int[servers];
         reportedCpuLoad = new float[servers];
@@ -172,20 +160,10 @@ public final class Atlas implements AtlasCommandHandler
         restoredServer = new int[config.territoryCount()];
         restoredSession = new long[config.territoryCount()];
         Arrays.fill(restoredServer, NO_SERVER);
-        boolean zones = false;
-        for (int t = 0; t < config.territoryCount(); t++)
-        {
-            final ShardConfig.Territory territory = config.territory(t);
-            if (territory.isZone())
-            {
-                zoneTerritory.put(territory.rootZoneId, t);
-                zones = true;
-            }
-        }
-        hasZoneTerritories = zones;
-        // sized for the shard's start, not its maximum: the table grows (doubling) with the entities it is told of
-        entities = new AtlasEntities(Math.min(entityCapacity, INITIAL_ENTITY_TABLE));
         territories = new TerritoryMap(config);
+        // sized for the shard's start, not its maximum: the table grows (doubling) with the entities it is told of
+        authority = new AtlasEntityAuthority(config, Math.min(entityCapacity, INITIAL_ENTITY_TABLE), counters,
+            decisions, sessionId, entityCount, territoryServer, territories);
         balanceIntervalNs = config.balanceIntervalMs() * 1_000_000L;
         activeScratch = new boolean[servers];
         wantedAtPass = new long[servers];
@@ -206,8 +184,7 @@ public final class Atlas implements AtlasCommandHandler
      */
     public int authorityOf(final long entityId)
     {
-        final int slot = entities.slotOf(entityId);
-        return NO_SLOT == slot || NO_SERVER == entities.owner[slot] ? 0 : serverIds[entities.owner[slot]];
+        return authority.authorityOf(entityId);
     }
 
     /**
@@ -215,8 +192,7 @@ public final class Atlas implements AtlasCommandHandler
      */
     public long epochOf(final long entityId)
     {
-        final int slot = entities.slotOf(entityId);
-        return NO_SLOT == slot ? -1 : entities.epoch[slot];
+        return authority.epochOf(entityId);
     }
 
     /**
@@ -224,8 +200,7 @@ public final class Atlas implements AtlasCommandHandler
      */
     public boolean isHandingOff(final long entityId)
     {
-        final int slot = entities.slotOf(entityId);
-        return NO_SLOT != slot && NO_SERVER != entities.handoffTarget[slot];
+        return authority.isHandingOff(entityId);
     }
 
     /**
@@ -233,9 +208,7 @@ public final class Atlas implements AtlasCommandHandler
      */
     public int handoffTargetOf(final long entityId)
     {
-        final int slot = entities.slotOf(entityId);
-        return NO_SLOT == slot || NO_SERVER == entities.handoffTarget[slot] ? 0 :
-            serverIds[entities.handoffTarget[slot]];
+        return authority.handoffTargetOf(entityId);
     }
 
     /**
@@ -301,7 +274,7 @@ public final class Atlas implements AtlasCommandHandler
      */
     public int entityTableSize()
     {
-        return entities.size();
+        return authority.size();
     }
 
     /**
@@ -352,12 +325,12 @@ public final class Atlas implements AtlasCommandHandler
 
     public long handoffsCommitted()
     {
-        return handoffsCommitted;
+        return authority.handoffsCommitted();
     }
 
     public int handoffsInFlight()
     {
-        return inFlight.size();
+        return authority.handoffsInFlight();
     }
 
     // ------------------------------------------------------------------ commands: servers
@@ -508,7 +481,7 @@ public final class Atlas implements AtlasCommandHandler
         {
             checkSilence();
         }
-        checkHandoffTimeouts();
+        authority.checkHandoffTimeouts(nowNs);
         if (null != balancer && nowNs - nextBalanceNs >= 0)
         {
             nextBalanceNs = nowNs + balanceIntervalNs;
@@ -553,7 +526,7 @@ public final class Atlas implements AtlasCommandHandler
         }
         snapshot = new MeshSnapshot(nowNs, serverIds.clone(), active, entityCount.clone(), costs,
             reportedCpuLoad.clone(), reportedEntityCount.clone(), ids, owners, territoryEpoch.clone(), zones, boxes,
-            bordersMoved(), handoffsCommitted, null == balancer ? 0 : balancer.splits(),
+            bordersMoved(), authority.handoffsCommitted(), null == balancer ? 0 : balancer.splits(),
             null == balancer ? 0 : balancer.merges());
     }
 
@@ -564,18 +537,7 @@ public final class Atlas implements AtlasCommandHandler
     private void balance()
     {
         balancer.beginPass();
-        for (int i = 0, n = entities.size(); i < n; i++)
-        {
-            final int slot = entities.activeSlot(i);
-            final int territory = territoryOf(slot);
-            if (ShardConfig.NO_TERRITORY != territory)
-            {
-                final int kind = entities.isZone[slot] ? MeshBalancer.WEIGHT_SHIP :
-                    EntityIdSpace.isPlayer(entities.entityId[slot]) ? MeshBalancer.WEIGHT_PLAYER :
-                    MeshBalancer.WEIGHT_NPC;
-                balancer.addEntity(territory, entities.x[topSlot], entities.y[topSlot], entities.z[topSlot], kind);
-            }
-        }
+        authority.addTo(balancer);
         for (int s = 0; s < activeScratch.length; s++)
         {
             activeScratch[s] = isActive(s);
@@ -620,7 +582,8 @@ public final class Atlas implements AtlasCommandHandler
     {
         for (int s = 0; s < sessionId.length; s++)
         {
-            if (!isActive(s) || retireRequested[s] || entityCount[s] > 0 || holdsTerritory(s) || isHandoffTarget(s))
+            if (!isActive(s) || retireRequested[s] || entityCount[s] > 0 || holdsTerritory(s) ||
+                authority.isHandoffTarget(s))
             {
                 continue;
             }
@@ -635,18 +598,6 @@ public final class Atlas implements AtlasCommandHandler
         for (int t = 0; t < territoryServer.length; t++)
         {
             if (territoryServer[t] == serverIndex && (territories.isZone(t) || !territories.isEmpty(t)))
-            {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean isHandoffTarget(final int serverIndex)
-    {
-        for (int i = 0, n = inFlight.size(); i < n; i++)
-        {
-            if (entities.handoffTarget[inFlight.getInt(i)] == serverIndex)
             {
                 return true;
             }
@@ -671,26 +622,6 @@ public final class Atlas implements AtlasCommandHandler
         }
     }
 
-    private void checkHandoffTimeouts()
-    {
-        for (int i = inFlight.size() - 1; i >= 0; i--)
-        {
-            if (i >= inFlight.size())
-            {
-                continue;
-            }
-            final int slot = inFlight.getInt(i);
-            if (nowNs - entities.handoffDeadlineNs[slot] >= 0)
-            {
-                if (!entities.released[slot])
-                {
-                    increment(OrreryCounter.HANDOFFS_TIMED_OUT);
-                }
-                commit(slot);
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ commands: entities
 
     @Override
@@ -704,49 +635,20 @@ public final class Atlas implements AtlasCommandHandler
         final long z,
         final long epoch)
     {
-        int slot = entities.slotOf(entityId);
-        if (NO_SLOT != slot)
-        {
-            if (entities.incarnation[slot] == incarnation)
-            {
-                entities.place(slot, parentId, x, y, z);
-                return;
-            }
-            remove(slot); // an earlier life of the id the mesh did not report gone: this one replaces it
-        }
-        slot = entities.add(entityId, incarnation, parentId, isZone, x, y, z, epoch);
-        assignIfPossible(slot);
+        authority.onEntityAdded(entityId, incarnation, parentId, isZone, x, y, z, epoch);
     }
 
     @Override
     public void onEntityMoved(
         final long entityId, final long incarnation, final long parentId, final long x, final long y, final long z)
     {
-        final int slot = entities.slotOf(entityId);
-        if (NO_SLOT != slot && entities.incarnation[slot] == incarnation)
-        {
-            entities.place(slot, parentId, x, y, z);
-        }
+        authority.onEntityMoved(entityId, incarnation, parentId, x, y, z);
     }
 
     @Override
     public void onEntityRemoved(final long entityId, final long incarnation)
     {
-        final int slot = entities.slotOf(entityId);
-        if (NO_SLOT != slot && entities.incarnation[slot] == incarnation)
-        {
-            remove(slot);
-        }
-    }
-
-    private void remove(final int slot)
-    {
-        if (NO_SERVER != entities.handoffTarget[slot])
-        {
-            removeInFlight(slot);
-        }
-        setOwner(slot, NO_SERVER);
-        entities.remove(slot);
+        authority.onEntityRemoved(entityId, incarnation);
     }
 
     // ------------------------------------------------------------------ commands: handoff answers
@@ -756,26 +658,9 @@ public final class Atlas implements AtlasCommandHandler
         final long nowNs, final int serverIndex, final long sessionId, final long entityId, final long epoch)
     {
         this.nowNs = nowNs;
-        final int slot = entities.slotOf(entityId);
-        if (NO_SLOT == slot || !isSession(serverIndex, sessionId) || entities.released[slot] ||
-            entities.owner[slot] != serverIndex || epoch != entities.epoch[slot])
+        if (isSession(serverIndex, sessionId))
         {
-            return;
-        }
-        if (NO_SERVER == entities.handoffTarget[slot])
-        {
-            // the release of a handoff abandoned when its target's session ended crossed the abandonment: the
-            // server no longer simulates the entity (the cache has its final state), so it has no authority until
-            // the territory scan assigns it again, from the cache, with the held input above its last applied one
-            setOwner(slot, NO_SERVER);
-            increment(OrreryCounter.ENTITIES_REASSIGNED);
-            decisions.onAuthorityCleared(entities.entityId[slot], entities.incarnation[slot]);
-            return;
-        }
-        entities.released[slot] = true;
-        if (entities.accepted[slot])
-        {
-            commit(slot);
+            authority.onStreamOut(serverIndex, entityId, epoch);
         }
     }
 
@@ -784,118 +669,17 @@ public final class Atlas implements AtlasCommandHandler
         final long nowNs, final int serverIndex, final long sessionId, final long handoffId, final long entityId)
     {
         this.nowNs = nowNs;
-        final int slot = entities.slotOf(entityId);
-        if (NO_SLOT != slot && isSession(serverIndex, sessionId) && entities.handoffTarget[slot] == serverIndex &&
-            entities.handoffId[slot] == handoffId)
+        if (isSession(serverIndex, sessionId))
         {
-            entities.accepted[slot] = true;
-            if (entities.released[slot])
-            {
-                commit(slot);
-            }
+            authority.onHandoffAccepted(serverIndex, handoffId, entityId);
         }
     }
 
     // ------------------------------------------------------------------ territories
 
-    /**
-     * Find entities that are orphaned or in a territory of another server than their authority.
-     */
     private void scanTerritories()
     {
-        Arrays.fill(handoffsTo, 0);
-        for (int i = 0, n = inFlight.size(); i < n; i++)
-        {
-            handoffsTo[entities.handoffTarget[inFlight.getInt(i)]]++;
-        }
-        int waiting = 0;
-        for (int i = 0, n = entities.size(); i < n; i++)
-        {
-            final int slot = entities.activeSlot(i);
-            if (NO_SERVER != entities.handoffTarget[slot])
-            {
-                continue;
-            }
-            final int territory = territoryOf(slot);
-            if (ShardConfig.NO_TERRITORY == territory)
-            {
-                continue;
-            }
-            final int target = territoryServer[territory];
-            final int current = entities.owner[slot];
-            if (NO_SERVER == target || target == current || !isActive(target))
-            {
-                continue;
-            }
-            if (NO_SERVER == current)
-            {
-                reassign(slot, target, territory);
-            }
-            else if (0 == hysteresisMm || territories.isZone(territory) ||
-                territories.depthInside(territory, entities.x[topSlot], entities.y[topSlot], entities.z[topSlot]) >=
-                hysteresisMm)
-            {
-                if (handoffsTo[target] < handoffPacing)
-                {
-                    handoffsTo[target]++;
-                    startHandoff(slot, current, target, territory);
-                }
-                else
-                {
-                    waiting++; // paced: the current owner keeps simulating it until a slot frees
-                }
-            }
-        }
-        counters[OrreryCounter.HANDOFFS_WAITING.id()].setOrdered(waiting);
-    }
-
-    /**
-     * @return the territory index deciding the entity's authority, or {@link ShardConfig#NO_TERRITORY} (also while
-     * an ancestor is not in the table yet); sets {@link #topSlot} to its top-level ancestor.
-     */
-    private int territoryOf(final int slot)
-    {
-        int s = slot;
-        int top = slot;
-        int depth = 0;
-        while (NO_SLOT != s)
-        {
-            if (hasZoneTerritories && entities.isZone[s])
-            {
-                final int territory = (int)zoneTerritory.get(entities.entityId[s]);
-                if (ShardConfig.NO_TERRITORY != territory)
-                {
-                    topSlot = s;
-                    return territory;
-                }
-            }
-            top = s;
-            final long parentId = entities.parentId[s];
-            if (0 == parentId)
-            {
-                break;
-            }
-            s = entities.slotOf(parentId);
-            if (NO_SLOT == s || ++depth > entities.size())
-            {
-                return ShardConfig.NO_TERRITORY; // its parent is not known yet (or the chain is broken)
-            }
-        }
-        topSlot = top;
-        return territories.indexAt(entities.x[top], entities.y[top], entities.z[top]);
-    }
-
-    private void assignIfPossible(final int slot)
-    {
-        final int territory = territoryOf(slot);
-        if (ShardConfig.NO_TERRITORY != territory)
-        {
-            final int target = territoryServer[territory];
-            if (NO_SERVER != target && isActive(target) && entities.owner[slot] != target)
-            {
-                reassign(slot, target, territory);
-            }
-        }
+        authority.scanTerritories(nowNs);
     }
 
     private void grant(final int territory, final int serverIndex)
@@ -905,84 +689,6 @@ public final class Atlas implements AtlasCommandHandler
         territoryEpoch[territory]++;
         territoryCount[serverIndex]++;
         decisions.onTerritoryGranted(territory, serverIndex, sessionId[serverIndex], territoryEpoch[territory]);
-    }
-
-    // ------------------------------------------------------------------ handoff
-
-    private void startHandoff(final int slot, final int from, final int to, final int territory)
-    {
-        final long newEpoch = entities.epoch[slot] + 1;
-        final long id = ++nextHandoffId;
-        entities.handoffTarget[slot] = to;
-        entities.handoffId[slot] = id;
-        entities.handoffDeadlineNs[slot] = nowNs + handoffTimeoutNs;
-        entities.released[slot] = false;
-        entities.accepted[slot] = false;
-        inFlight.addInt(slot);
-        increment(OrreryCounter.HANDOFFS_STARTED);
-        decisions.onHandoffStarted(id, entities.entityId[slot], entities.incarnation[slot], from, sessionId[from], to,
-            sessionId[to], config.territory(territory).id, newEpoch);
-    }
-
-    private void commit(final int slot)
-    {
-        final int from = entities.owner[slot];
-        final int to = entities.handoffTarget[slot];
-        final long id = entities.handoffId[slot];
-        removeInFlight(slot);
-        entities.clearHandoff(slot);
-        if (!isActive(to))
-        {
-            setOwner(slot, NO_SERVER);
-            decisions.onAuthorityCleared(entities.entityId[slot], entities.incarnation[slot]);
-            return;
-        }
-        final long newEpoch = entities.epoch[slot] + 1;
-        entities.epoch[slot] = newEpoch;
-        setOwner(slot, to);
-        handoffsCommitted++;
-        increment(OrreryCounter.HANDOFFS_COMMITTED);
-        decisions.onHandoffCommitted(
-            id, entities.entityId[slot], entities.incarnation[slot], from, to, sessionId[to], newEpoch);
-    }
-
-    /**
-     * Make {@code to} the authority at epoch + 1 without handoff.
-     */
-    private void reassign(final int slot, final int to, final int territory)
-    {
-        final long newEpoch = entities.epoch[slot] + 1;
-        entities.epoch[slot] = newEpoch;
-        if (NO_SERVER != entities.owner[slot])
-        {
-            increment(OrreryCounter.ENTITIES_REASSIGNED);
-        }
-        setOwner(slot, to);
-        decisions.onAuthorityAssigned(entities.entityId[slot], entities.incarnation[slot], to, sessionId[to],
-            config.territory(territory).id, newEpoch);
-    }
-
-    private void removeInFlight(final int slot)
-    {
-        final int index = inFlight.indexOf(slot);
-        if (index >= 0)
-        {
-            inFlight.fastUnorderedRemove(index);
-        }
-    }
-
-    private void setOwner(final int slot, final int serverIndex)
-    {
-        final int previous = entities.owner[slot];
-        if (NO_SERVER != previous)
-        {
-            entityCount[previous]--;
-        }
-        entities.owner[slot] = serverIndex;
-        if (NO_SERVER != serverIndex)
-        {
-            entityCount[serverIndex]++;
-        }
     }
 
     // ------------------------------------------------------------------ failover
@@ -1012,40 +718,7 @@ public final class Atlas implements AtlasCommandHandler
         updateCounters();
         decisions.onServerRetired(dead, deadSessionId, failOver);
 
-        for (int i = inFlight.size() - 1; i >= 0; i--)
-        {
-            if (i >= inFlight.size())
-            {
-                continue;
-            }
-            final int slot = inFlight.getInt(i);
-            if (entities.owner[slot] == dead)
-            {
-                increment(OrreryCounter.HANDOFFS_TIMED_OUT);
-                commit(slot);
-            }
-            else if (entities.handoffTarget[slot] == dead)
-            {
-                removeInFlight(slot);
-                final boolean released = entities.released[slot];
-                entities.clearHandoff(slot);
-                if (released)
-                {
-                    setOwner(slot, NO_SERVER);
-                }
-                decisions.onHandoffAbandoned(entities.entityId[slot], entities.incarnation[slot], released);
-            }
-        }
-        for (int i = 0, n = entities.size(); i < n; i++)
-        {
-            final int slot = entities.activeSlot(i);
-            if (entities.owner[slot] == dead)
-            {
-                setOwner(slot, NO_SERVER); // the scan assigns it to its territory's new server
-                increment(OrreryCounter.ENTITIES_REASSIGNED);
-                decisions.onAuthorityCleared(entities.entityId[slot], entities.incarnation[slot]);
-            }
-        }
+        authority.retire(dead);
         for (int t = 0; t < territoryServer.length; t++)
         {
             if (territoryServer[t] == dead)

@@ -66,7 +66,7 @@ public final class AtlasResync implements AtlasDecisionHandler
     public int resend(final long nowNs, final AtlasCommandHandler commands)
     {
         int sent = 0;
-        final long[] reported = mesh.reportedCreatedSeq;
+        final long[] reported = mesh.replica.reportedCreatedSeq;
         for (int slot = 0, capacity = store.capacity(); slot < capacity; slot++)
         {
             if (store.isActive(slot) && -1 != reported[slot] && reported[slot] == store.createdSeq(slot))

@@ -14,7 +14,6 @@ import io.orrery.wire.codec.EntityStreamOutDecoder;
 import io.orrery.wire.codec.PlayerInputDecoder;
 import io.orrery.wire.codec.RevokeReason;
 import org.agrona.CloseHelper;
-import org.agrona.collections.IntArrayList;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -24,7 +23,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * traffic, while {@link Atlas} decides. It tells Atlas what happens ({@link AtlasCommandHandler}: sessions joining,
  * liveness, load, entities entering, moving and leaving the cache, handoff answers, the tick) and applies what Atlas
  * decides ({@link AtlasDecisionHandler}): a replica of the authority map (per cache slot: authority, handoff target,
- * released) and of the territory map, kept only from decisions. With it the mesh
+ * released; {@link AuthorityReplica}, which also reports the cache's changes to Atlas) and of the territory map, kept
+ * only from decisions. With it the mesh
  * <ul>
  *   <li>accepts a server's writes only for entities it is the authority over, at the current epoch, and not
  *   released ({@link ServerWrites});</li>
@@ -47,7 +47,6 @@ public final class ServerMesh implements AtlasDecisionHandler
     public static final int ARCHETYPE_PLAYER = Archetypes.PLAYER;
     static final int NO_SERVER = Atlas.NO_SERVER;
     private static final long MM_PER_M = 1000;
-    private static final int REPORTED_FIELDS = EntityStore.POSITION | EntityStore.PARENT_ZONE;
 
     private final ShardConfig config;
     private final EntityStore store;
@@ -61,19 +60,7 @@ public final class ServerMesh implements AtlasDecisionHandler
     private final TerritoryMap territories;
     private final long viewMarginMm;
 
-    final int[] owner;
-    final int[] handoffTarget;
-    final long[] handoffId;
-    final boolean[] handoffReleased;
-    /**
-     * Per cache slot: the created sequence (incarnation) of the entity Atlas was told about, -1 if none; its id; the
-     * cache's change sequence when its place was last reported.
-     */
-    final long[] reportedCreatedSeq;
-    private final long[] reportedId;
-    private final long[] reportedSeq;
-    private final IntArrayList reportedSlots = new IntArrayList();
-
+    final AuthorityReplica replica;
     final InputForwarding inputs;
     private final ServerViews views;
     private final ServerWrites writes;
@@ -122,20 +109,10 @@ public final class ServerMesh implements AtlasDecisionHandler
         viewMarginMm = Math.round(config.viewMarginM() * MM_PER_M);
         proxy.claimGapNs(2 * heartbeatIntervalNs);
 
-        final int capacity = store.capacity();
-        owner = new int[capacity];
-        handoffTarget = new int[capacity];
-        handoffId = new long[capacity];
-        handoffReleased = new boolean[capacity];
-        reportedCreatedSeq = new long[capacity];
-        reportedId = new long[capacity];
-        reportedSeq = new long[capacity];
-        Arrays.fill(owner, NO_SERVER);
-        Arrays.fill(handoffTarget, NO_SERVER);
-        Arrays.fill(reportedCreatedSeq, -1);
+        replica = new AuthorityReplica(store, atlas, connections);
         inputs = new InputForwarding(config.inputBuffer(), proxy, counters);
-        views = new ServerViews(territories, store, proxy, connections, owner, territoryServer, viewMarginMm);
-        writes = new ServerWrites(this, store, proxy, counters);
+        views = new ServerViews(territories, store, proxy, connections, replica.owner, territoryServer, viewMarginMm);
+        writes = new ServerWrites(this, replica, store, proxy, counters);
         liveness = new ServerLiveness(connections, proxy, atlas, heartbeatTimeoutNs, heartbeatIntervalNs);
     }
 
@@ -208,12 +185,12 @@ public final class ServerMesh implements AtlasDecisionHandler
     public int authorityOf(final long entityId)
     {
         final int slot = store.slotOf(entityId);
-        if (EntityStore.NULL_SLOT == slot || reportedCreatedSeq[slot] != store.createdSeq(slot) ||
-            NO_SERVER == owner[slot])
+        if (EntityStore.NULL_SLOT == slot || !replica.isReported(slot) ||
+            NO_SERVER == replica.owner[slot])
         {
             return 0;
         }
-        return connections[owner[slot]].serverId;
+        return connections[replica.owner[slot]].serverId;
     }
 
     /**
@@ -222,12 +199,12 @@ public final class ServerMesh implements AtlasDecisionHandler
     public int timeDilationOf(final long entityId)
     {
         final int slot = store.slotOf(entityId);
-        if (EntityStore.NULL_SLOT == slot || reportedCreatedSeq[slot] != store.createdSeq(slot) ||
-            NO_SERVER == owner[slot])
+        if (EntityStore.NULL_SLOT == slot || !replica.isReported(slot) ||
+            NO_SERVER == replica.owner[slot])
         {
             return 1000;
         }
-        return timeDilations.get(owner[slot]);
+        return timeDilations.get(replica.owner[slot]);
     }
 
     /**
@@ -236,7 +213,7 @@ public final class ServerMesh implements AtlasDecisionHandler
     public boolean isHandingOff(final long entityId)
     {
         final int slot = store.slotOf(entityId);
-        return EntityStore.NULL_SLOT != slot && NO_SERVER != handoffTarget[slot];
+        return EntityStore.NULL_SLOT != slot && NO_SERVER != replica.handoffTarget[slot];
     }
 
     /**
@@ -309,15 +286,13 @@ public final class ServerMesh implements AtlasDecisionHandler
             store.radius(slot, 0.5f);
             store.orientation(slot, 0, 0, 0, 1);
         }
-        else if (reportedCreatedSeq[slot] == store.createdSeq(slot))
+        else if (replica.isReported(slot))
         {
             // the entity outlived its player's session: Atlas takes it as new (assigned again at epoch + 1, its
             // state streamed in), so its authority starts from the cache
-            atlas.onEntityRemoved(reportedId[slot], reportedCreatedSeq[slot]);
-            forget(slot);
-            reportedSlots.removeInt(slot);
+            replica.unreport(slot);
         }
-        report(slot);
+        replica.report(slot);
     }
 
     /**
@@ -364,13 +339,17 @@ public final class ServerMesh implements AtlasDecisionHandler
     ServerConnection routeOf(final long entityId)
     {
         final int slot = store.slotOf(entityId);
-        if (EntityStore.NULL_SLOT == slot || NO_SERVER == owner[slot] || NO_SERVER != handoffTarget[slot] ||
-            !connections[owner[slot]].isActive())
+        if (EntityStore.NULL_SLOT == slot)
+        {
+            return null;
+        }
+        final int owner = replica.owner[slot];
+        if (NO_SERVER == owner || NO_SERVER != replica.handoffTarget[slot] || !connections[owner].isActive())
         {
             return null;
         }
         routeEpoch = store.authorityEpoch(slot);
-        return connections[owner[slot]];
+        return connections[owner];
     }
 
     /**
@@ -402,7 +381,7 @@ public final class ServerMesh implements AtlasDecisionHandler
     public int onTick(final long nowNs, final long tick)
     {
         nowNs(nowNs);
-        int work = reportChanges();
+        int work = replica.reportChanges();
         work += liveness.onTick(nowNs, tick);
         return work;
     }
@@ -427,86 +406,6 @@ public final class ServerMesh implements AtlasDecisionHandler
         counters[OrreryCounter.SERVER_VIEW_BYTES_OUT.id()].setOrdered(proxy.viewBytesOut());
         counters[OrreryCounter.SERVER_VIEW_MESSAGES_OUT.id()].setOrdered(proxy.viewMessagesOut());
         return work;
-    }
-
-    /**
-     * Tell Atlas about entities that left the cache, entered it, or moved or changed parent since last reported.
-     */
-    private int reportChanges()
-    {
-        int work = 0;
-        for (int i = reportedSlots.size() - 1; i >= 0; i--)
-        {
-            final int slot = reportedSlots.getInt(i);
-            if (!store.isActive(slot) || store.createdSeq(slot) != reportedCreatedSeq[slot])
-            {
-                atlas.onEntityRemoved(reportedId[slot], reportedCreatedSeq[slot]);
-                forget(slot);
-                reportedSlots.fastUnorderedRemove(i);
-                work++;
-            }
-        }
-        for (int i = 0, n = store.size(); i < n; i++)
-        {
-            final int slot = store.activeSlot(i);
-            if (reportedCreatedSeq[slot] != store.createdSeq(slot))
-            {
-                report(slot);
-                work++;
-            }
-            else if (0 != (store.changedSince(slot, reportedSeq[slot]) & REPORTED_FIELDS))
-            {
-                reportedSeq[slot] = store.changeSeq();
-                atlas.onEntityMoved(store.entityId(slot), reportedCreatedSeq[slot], store.parentZoneId(slot),
-                    store.positionX(slot), store.positionY(slot), store.positionZ(slot));
-                work++;
-            }
-        }
-        return work;
-    }
-
-    /**
-     * Tell Atlas about an entity of the cache (new, or its slot now holds another entity).
-     */
-    private void report(final int slot)
-    {
-        final long createdSeq = store.createdSeq(slot);
-        if (reportedCreatedSeq[slot] == createdSeq)
-        {
-            return;
-        }
-        if (-1 != reportedCreatedSeq[slot])
-        {
-            atlas.onEntityRemoved(reportedId[slot], reportedCreatedSeq[slot]);
-        }
-        else
-        {
-            reportedSlots.addInt(slot);
-        }
-        forget(slot);
-        reportedCreatedSeq[slot] = createdSeq;
-        reportedId[slot] = store.entityId(slot);
-        reportedSeq[slot] = store.changeSeq();
-        atlas.onEntityAdded(store.entityId(slot), createdSeq, store.parentZoneId(slot), store.isZone(slot),
-            store.positionX(slot), store.positionY(slot), store.positionZ(slot), store.authorityEpoch(slot));
-    }
-
-    private void forget(final int slot)
-    {
-        setOwner(slot, NO_SERVER);
-        clearHandoff(slot);
-        reportedCreatedSeq[slot] = -1;
-    }
-
-    /**
-     * @return the slot of an entity if the cache holds that incarnation of it and Atlas was told about it, else
-     * {@link EntityStore#NULL_SLOT}.
-     */
-    private int slotOf(final long entityId, final long incarnation)
-    {
-        final int slot = store.slotOf(entityId);
-        return EntityStore.NULL_SLOT != slot && store.createdSeq(slot) == incarnation &&
-            reportedCreatedSeq[slot] == incarnation ? slot : EntityStore.NULL_SLOT;
     }
 
     // ------------------------------------------------------------------ decisions
@@ -630,20 +529,20 @@ public final class ServerMesh implements AtlasDecisionHandler
         final int territoryId,
         final long epoch)
     {
-        final int slot = slotOf(entityId, incarnation);
+        final int slot = replica.slotOf(entityId, incarnation);
         if (EntityStore.NULL_SLOT == slot)
         {
             return;
         }
-        clearHandoff(slot);
+        replica.clearHandoff(slot);
         store.authorityEpoch(slot, epoch);
         final ServerConnection connection = connections[serverIndex];
         if (!isSession(connection, sessionId))
         {
-            setOwner(slot, NO_SERVER); // that session is gone: Atlas hears of it and assigns the entity again
+            replica.setOwner(slot, NO_SERVER); // that session is gone: Atlas hears of it and assigns the entity again
             return;
         }
-        setOwner(slot, serverIndex);
+        replica.setOwner(slot, serverIndex);
         final InputRing ring = inputs.ring(entityId);
         final long baseline = inputs.baseline(ring, store.lastAppliedInputSequence(slot), connection);
         streamInAndReplay(slot, connection, territoryId, epoch, ring, baseline);
@@ -661,14 +560,12 @@ public final class ServerMesh implements AtlasDecisionHandler
         final int territoryId,
         final long newEpoch)
     {
-        final int slot = slotOf(entityId, incarnation);
+        final int slot = replica.slotOf(entityId, incarnation);
         if (EntityStore.NULL_SLOT == slot)
         {
             return;
         }
-        handoffTarget[slot] = toIndex;
-        this.handoffId[slot] = handoffId;
-        handoffReleased[slot] = false;
+        replica.startHandoff(slot, toIndex, handoffId);
         final ServerConnection a = connections[fromIndex];
         final ServerConnection b = connections[toIndex];
         if (isSession(a, fromSessionId) &&
@@ -702,22 +599,22 @@ public final class ServerMesh implements AtlasDecisionHandler
         final long toSessionId,
         final long newEpoch)
     {
-        final int slot = slotOf(entityId, incarnation);
+        final int slot = replica.slotOf(entityId, incarnation);
         if (EntityStore.NULL_SLOT == slot)
         {
             return;
         }
-        clearHandoff(slot);
+        replica.clearHandoff(slot);
         store.authorityEpoch(slot, newEpoch);
         final ServerConnection b = connections[toIndex];
         if (!isSession(b, toSessionId))
         {
-            setOwner(slot, NO_SERVER);
+            replica.setOwner(slot, NO_SERVER);
             return;
         }
         final InputRing ring = inputs.ring(entityId);
         final long baseline = inputs.baseline(ring, store.lastAppliedInputSequence(slot), b);
-        setOwner(slot, toIndex);
+        replica.setOwner(slot, toIndex);
         final int fromServerId = NO_SERVER == fromIndex ? 0 : connections[fromIndex].serverId;
         if (!proxy.handoffCommit(b, handoffId, entityId, fromServerId, b.serverId, newEpoch, baseline))
         {
@@ -729,13 +626,13 @@ public final class ServerMesh implements AtlasDecisionHandler
     @Override
     public void onHandoffAbandoned(final long entityId, final long incarnation, final boolean orphaned)
     {
-        final int slot = slotOf(entityId, incarnation);
+        final int slot = replica.slotOf(entityId, incarnation);
         if (EntityStore.NULL_SLOT != slot)
         {
-            clearHandoff(slot);
+            replica.clearHandoff(slot);
             if (orphaned)
             {
-                setOwner(slot, NO_SERVER);
+                replica.setOwner(slot, NO_SERVER);
             }
         }
     }
@@ -743,11 +640,11 @@ public final class ServerMesh implements AtlasDecisionHandler
     @Override
     public void onAuthorityCleared(final long entityId, final long incarnation)
     {
-        final int slot = slotOf(entityId, incarnation);
+        final int slot = replica.slotOf(entityId, incarnation);
         if (EntityStore.NULL_SLOT != slot)
         {
-            clearHandoff(slot);
-            setOwner(slot, NO_SERVER);
+            replica.clearHandoff(slot);
+            replica.setOwner(slot, NO_SERVER);
         }
     }
 
@@ -790,9 +687,9 @@ public final class ServerMesh implements AtlasDecisionHandler
      */
     void onReleased(final ServerConnection sender, final int slot, final long epoch)
     {
-        if (NO_SERVER == handoffTarget[slot])
+        if (NO_SERVER == replica.handoffTarget[slot])
         {
-            setOwner(slot, NO_SERVER);
+            replica.setOwner(slot, NO_SERVER);
             final InputRing ring = inputs.ring(store.entityId(slot));
             if (null != ring)
             {
@@ -801,7 +698,7 @@ public final class ServerMesh implements AtlasDecisionHandler
         }
         else
         {
-            handoffReleased[slot] = true;
+            replica.handoffReleased[slot] = true;
         }
         atlas.onStreamOut(nowNs, sender.index, sender.serverSessionId, store.entityId(slot), epoch);
     }
@@ -821,7 +718,7 @@ public final class ServerMesh implements AtlasDecisionHandler
      */
     void onCreated(final int slot)
     {
-        report(slot);
+        replica.report(slot);
     }
 
     void onDestroy(final ServerConnection sender, final long entityId, final long epoch)
@@ -870,23 +767,21 @@ public final class ServerMesh implements AtlasDecisionHandler
         final long entityId = store.entityId(slot);
         final long epoch = store.authorityEpoch(slot);
         final long createdSeq = store.createdSeq(slot);
-        if (reportedCreatedSeq[slot] == createdSeq)
+        if (replica.reportedCreatedSeq[slot] == createdSeq)
         {
-            final int current = owner[slot];
+            final int current = replica.owner[slot];
             if (NO_SERVER != current && connections[current].isActive() &&
                 !proxy.evict(connections[current], entityId, epoch, despawnReason))
             {
                 onControlFailure(connections[current]);
             }
-            final int target = handoffTarget[slot];
+            final int target = replica.handoffTarget[slot];
             if (NO_SERVER != target && connections[target].isActive() &&
                 !proxy.evict(connections[target], entityId, epoch, despawnReason))
             {
                 onControlFailure(connections[target]);
             }
-            atlas.onEntityRemoved(entityId, createdSeq);
-            forget(slot);
-            reportedSlots.removeInt(slot);
+            replica.unreport(slot);
         }
         store.remove(entityId, despawnReason);
     }
@@ -896,7 +791,7 @@ public final class ServerMesh implements AtlasDecisionHandler
      */
     void removeEntityOfAuthority(final int slot)
     {
-        setOwner(slot, NO_SERVER);
+        replica.setOwner(slot, NO_SERVER);
         removeEntity(slot, DespawnReason.destroyed.value());
     }
 
@@ -917,7 +812,7 @@ public final class ServerMesh implements AtlasDecisionHandler
         if (connection.isActive())
         {
             CloseHelper.quietClose(connection.publication);
-            holdEntitiesOf(connection.index);
+            replica.holdEntitiesOf(connection.index);
             for (int t = 0; t < territoryServer.length; t++)
             {
                 if (territoryServer[t] == connection.index)
@@ -941,26 +836,6 @@ public final class ServerMesh implements AtlasDecisionHandler
         candidate.publication = null;
         candidate.state = ServerConnection.State.NONE;
         atlas.onServerJoined(nowNs, connection.index, connection.serverSessionId, replacedSessionId);
-    }
-
-    private void holdEntitiesOf(final int serverIndex)
-    {
-        for (int i = 0, n = reportedSlots.size(); i < n; i++)
-        {
-            final int slot = reportedSlots.getInt(i);
-            if (owner[slot] == serverIndex)
-            {
-                setOwner(slot, NO_SERVER);
-            }
-            if (handoffTarget[slot] == serverIndex)
-            {
-                if (handoffReleased[slot])
-                {
-                    setOwner(slot, NO_SERVER);
-                }
-                clearHandoff(slot);
-            }
-        }
     }
 
     boolean isKnownServer(final int serverId)
@@ -990,27 +865,6 @@ public final class ServerMesh implements AtlasDecisionHandler
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private void setOwner(final int slot, final int index)
-    {
-        final int previous = owner[slot];
-        if (NO_SERVER != previous && connections[previous].entityCount > 0)
-        {
-            connections[previous].entityCount--;
-        }
-        owner[slot] = index;
-        if (NO_SERVER != index)
-        {
-            connections[index].entityCount++;
-        }
-    }
-
-    private void clearHandoff(final int slot)
-    {
-        handoffTarget[slot] = NO_SERVER;
-        handoffId[slot] = 0;
-        handoffReleased[slot] = false;
-    }
 
     private static boolean isSession(final ServerConnection connection, final long sessionId)
     {

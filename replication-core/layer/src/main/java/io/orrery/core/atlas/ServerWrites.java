@@ -31,15 +31,21 @@ final class ServerWrites
         EntityStore.LAST_APPLIED_INPUT;
 
     private final ServerMesh mesh;
+    private final AuthorityReplica replica;
     private final EntityStore store;
     private final ServerEgressProxy proxy;
     private final Counter[] counters;
     private final UnsafeBuffer stateView = new UnsafeBuffer(0, 0);
 
     ServerWrites(
-        final ServerMesh mesh, final EntityStore store, final ServerEgressProxy proxy, final Counter[] counters)
+        final ServerMesh mesh,
+        final AuthorityReplica replica,
+        final EntityStore store,
+        final ServerEgressProxy proxy,
+        final Counter[] counters)
     {
         this.mesh = mesh;
+        this.replica = replica;
         this.store = store;
         this.proxy = proxy;
         this.counters = counters;
@@ -75,8 +81,8 @@ final class ServerWrites
             final int slot = store.slotOf(entityId);
             // no handoff in flight: a release that crossed the abandonment of its handoff (its target's session
             // ended); still the authority's final state, so it is kept (ServerMesh#onReleased)
-            if (EntityStore.NULL_SLOT == slot || mesh.reportedCreatedSeq[slot] != store.createdSeq(slot) ||
-                mesh.handoffReleased[slot] || mesh.owner[slot] != sender.index || epoch != store.authorityEpoch(slot))
+            if (EntityStore.NULL_SLOT == slot || !replica.isReported(slot) || replica.handoffReleased[slot] ||
+                replica.owner[slot] != sender.index || epoch != store.authorityEpoch(slot))
             {
                 entity.skipComponentState();
                 onRejectedWrite(sender, entityId, slot, epoch, EntityStreamOutDecoder.TEMPLATE_ID);
@@ -126,8 +132,8 @@ final class ServerWrites
             final long lastApplied = entry.lastAppliedInputSequence();
 
             final int slot = store.slotOf(entityId);
-            if (EntityStore.NULL_SLOT == slot || mesh.owner[slot] != sender.index || mesh.handoffReleased[slot] ||
-                epoch != store.authorityEpoch(slot) || mesh.reportedCreatedSeq[slot] != store.createdSeq(slot))
+            if (EntityStore.NULL_SLOT == slot || replica.owner[slot] != sender.index || replica.handoffReleased[slot] ||
+                epoch != store.authorityEpoch(slot) || !replica.isReported(slot))
             {
                 entry.skipComponentState();
                 onRejectedWrite(sender, entityId, slot, epoch, EntityStateBatchDecoder.TEMPLATE_ID);
@@ -180,7 +186,7 @@ final class ServerWrites
     private void onRejectedWrite(
         final ServerConnection sender, final long entityId, final int slot, final long epoch, final int templateId)
     {
-        if (EntityStore.NULL_SLOT != slot && Atlas.NO_SERVER == mesh.owner[slot] && 0 == epoch &&
+        if (EntityStore.NULL_SLOT != slot && Atlas.NO_SERVER == replica.owner[slot] && 0 == epoch &&
             0 == store.authorityEpoch(slot) && EntityIdSpace.isInServerBlock(entityId, sender.serverId))
         {
             // the sender created the entity and writes it before Atlas's first assignment of it has come back through
@@ -189,7 +195,8 @@ final class ServerWrites
             return;
         }
         final boolean stale = EntityStore.NULL_SLOT != slot &&
-            (epoch < store.authorityEpoch(slot) || (mesh.handoffReleased[slot] && mesh.owner[slot] == sender.index));
+            (epoch < store.authorityEpoch(slot) ||
+            (replica.handoffReleased[slot] && replica.owner[slot] == sender.index));
         if (stale)
         {
             increment(OrreryCounter.STALE_EPOCH_WRITES);
@@ -270,8 +277,8 @@ final class ServerWrites
     void onDestroy(final ServerConnection sender, final long entityId, final long epoch)
     {
         final int slot = store.slotOf(entityId);
-        if (EntityStore.NULL_SLOT == slot || mesh.owner[slot] != sender.index || epoch != store.authorityEpoch(slot) ||
-            mesh.handoffReleased[slot] || mesh.reportedCreatedSeq[slot] != store.createdSeq(slot))
+        if (EntityStore.NULL_SLOT == slot || replica.owner[slot] != sender.index ||
+            epoch != store.authorityEpoch(slot) || replica.handoffReleased[slot] || !replica.isReported(slot))
         {
             onRejectedWrite(sender, entityId, slot, epoch, EntityDestroyRequestDecoder.TEMPLATE_ID);
             return;

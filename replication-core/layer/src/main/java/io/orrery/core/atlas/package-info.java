@@ -7,9 +7,11 @@
  * Replication Layer's side of game server connections ({@link io.orrery.core.atlas.ServerIngressAdapter},
  * {@link io.orrery.core.atlas.ServerEgressProxy}, {@link io.orrery.core.atlas.ServerConnection}), authority with
  * epochs, handoff and failover ({@link io.orrery.core.atlas.Atlas}), plugged into the Replicant as an
- * {@code Authority} ({@link io.orrery.core.atlas.MeshAuthority}). Atlas is split along its responsibilities: the
- * authority map, territory scan, handoff protocol and failover stay in {@code Atlas}; servers' writes checked against
- * the map and applied ({@code ServerWrites}), player input kept, forwarded and replayed exactly once
+ * {@code Authority} ({@link io.orrery.core.atlas.MeshAuthority}). Atlas is split along its responsibilities: server
+ * sessions, territories, balancing and failover stay in {@code Atlas}; the entity table, territory scan and handoff
+ * protocol are {@code AtlasEntityAuthority}'s. On the layer's side, the {@code ServerMesh} keeps its replica of the
+ * authority map and reports cache changes to Atlas in {@code AuthorityReplica}; servers' writes checked against the
+ * map and applied ({@code ServerWrites}), player input kept, forwarded and replayed exactly once
  * ({@code InputForwarding}, {@code InputRing}), server liveness both ways ({@code ServerLiveness}) and read-only
  * views across borders ({@code ServerViews}) are classes of their own.
  * <p>
