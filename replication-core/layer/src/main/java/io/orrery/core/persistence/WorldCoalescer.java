@@ -203,6 +203,37 @@ final class WorldCoalescer
         return nodeSlots.containsKey(entityId);
     }
 
+    /**
+     * Whether a pending change involves the node, so that its order relative to a stow or unstow of the node
+     * matters: the node's own upsert or removal, an upsert of a node whose parent zone it is, or an edge from or to
+     * it. Any other pending change commutes with moving the node between the graph and the Global store. A scan of
+     * the pending upserts and edges (no allocation); called once per operation.
+     *
+     * @return whether one is pending.
+     */
+    boolean touches(final long entityId)
+    {
+        if (nodeSlots.containsKey(entityId))
+        {
+            return true;
+        }
+        for (int i = 0, n = batch.nodeUpsertCount(); i < n; i++)
+        {
+            if (batch.nodeUpsert(i).parentZoneId == entityId)
+            {
+                return true;
+            }
+        }
+        for (int i = 0, n = batch.edgeCount(); i < n; i++)
+        {
+            if (batch.edgeFrom(i) == entityId || batch.edgeTo(i) == entityId)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void cancelUpsert(final int index)
     {
         batch.removeNodeUpsert(index);
