@@ -448,15 +448,13 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
                         firstPendingSequence = NONE; // the dropped upsert was the only pending change
                     }
                 }
-                return null != group ? groupOperation(event, sequence) :
-                    (!needsWorldBatch(event) || flush()) && flushLog() && execute(event);
+                return operation(event, sequence);
 
             case ScribeEvent.UNSTOW:
             case ScribeEvent.WALLET:
             case ScribeEvent.REPUTATION:
                 tracePickedUp(event.traceId);
-                return null != group ? groupOperation(event, sequence) :
-                    (!needsWorldBatch(event) || flush()) && flushLog() && execute(event);
+                return operation(event, sequence);
 
             case ScribeEvent.OPERATION_LOOKUP:
                 return lookUp(event); // reads the operation records only: pending world changes may wait
@@ -815,6 +813,16 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         }
 
         return postCompletion(type, event.operationId, event.correlationId, status, firstStatus, value, unstowNode);
+    }
+
+    /**
+     * Run an operation: in the group transaction with group commit, else in its own, after the pending world changes
+     * only when it depends on them.
+     */
+    private boolean operation(final ScribeEvent event, final long sequence)
+    {
+        return null != group ? groupOperation(event, sequence) :
+            (!needsWorldBatch(event) || flush()) && flushLog() && execute(event);
     }
 
     /**
