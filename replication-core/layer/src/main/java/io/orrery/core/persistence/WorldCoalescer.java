@@ -65,7 +65,7 @@ final class WorldCoalescer
     /**
      * Empty the batch and its indexes. A small batch removes its own keys: clearing the whole pre-sized maps costs a
      * fill of every slot (about 1.5 MiB at the default capacity), which would dominate small batches, e.g. the ones
-     * written before every operation.
+     * written before an operation that depends on them.
      */
     void clear()
     {
