@@ -170,6 +170,14 @@ def main(argv):
     for name in [s[0] for s in SEGMENTS] + ["total"]:
         v = [o[name] for o in ops]
         print("  %-20s %s %s %s %s" % (name, ms(pct(v, 50)), ms(pct(v, 90)), ms(pct(v, 99)), ms(max(v))))
+    for label, subset in (("world rows in their transaction", [o for o in ops if o["world"] > 0]),
+                          ("no world rows in their transaction", [o for o in ops if o["world"] == 0])):
+        if subset:
+            own = [o["world batch/flush"] + o["statement"] + o["commit"] for o in subset]
+            total = [o["total"] for o in subset]
+            print("  %s: %d (world entries max %d); batch + statement + commit p50 %s p99 %s ms, total p50 %s p99 %s"
+                  " ms" % (label, len(subset), max(o["world"] for o in subset), ms(pct(own, 50)).strip(),
+                           ms(pct(own, 99)).strip(), ms(pct(total, 50)).strip(), ms(pct(total, 99)).strip()))
     for kind in ("stow", "unstow"):
         v = [o["ring wait"] for o in ops if o["type"] == kind]
         if v:

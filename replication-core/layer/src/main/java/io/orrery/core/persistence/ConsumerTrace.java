@@ -26,8 +26,10 @@ import java.nio.file.Path;
  *     that did work (the idle strategy's parks and the time the thread waited for a core); value: idle duty cycles,
  *     value2: the longest gap between two of them (a park that overslept or a thread not scheduled).</li>
  *     <li>{@link #WORLD_WRITE}: a world batch written on its own (write-behind flush, before a load or a barrier);
- *     value: entries, value2: 1 when written asynchronously ({@link ScribeContext#asyncWriteBehind()}).</li>
- *     <li>{@link #GROUP_OPEN}: a group transaction opened, the pending world batch written in it; value: entries.</li>
+ *     value: entries, value2: 1 when written asynchronously ({@link ScribeContext#asyncWriteBehind()}), 2 when written
+ *     in an open group, before a member that depends on it.</li>
+ *     <li>{@link #GROUP_OPEN}: a group transaction opened, with the pending world batch written in it when the first
+ *     operation depends on it; value: entries written (0: none).</li>
  *     <li>{@link #OPERATION}: an operation's statement (in a group or its own transaction); value:
  *     {@link OperationType}, value2: its trace id in the {@link OperationTimeline} (-1: not traced).</li>
  *     <li>{@link #GROUP_COMMIT}: a group's commit and the posting of its outcomes; value: operations, value2: 1 when

@@ -52,7 +52,10 @@ public final class OperationTimeline
     public static final int RESULT_OFFERED = 9;
     /** The operation type ({@link OperationType}). */
     static final int TYPE = 10;
-    /** World changes written in the operation's transaction (group commit) or just before it. */
+    /**
+     * World changes written in the operation's transaction (group commit) or just before it: 0 unless a pending one
+     * involves an entity it moves.
+     */
     static final int WORLD_ENTRIES = 11;
     /** Operations committed in the same transaction. */
     static final int GROUP_SIZE = 12;

@@ -114,8 +114,9 @@ public interface PersistenceAdapter extends EntityGraphStore
     boolean isStowed(long itemId);
 
     /**
-     * Group commit: whether {@link #beginGroup()} is supported. Scribe groups the world changes pending before an
-     * operation and the consecutive operations it drains from its ring into one transaction when it is.
+     * Group commit: whether {@link #beginGroup()} is supported. Scribe groups the consecutive operations it drains
+     * from its ring (and the world changes pending before them, when one of them depends on those) into one
+     * transaction when it is.
      *
      * @return false unless the adapter implements the group methods.
      */

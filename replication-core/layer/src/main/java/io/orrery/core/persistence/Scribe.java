@@ -568,7 +568,9 @@ public final class Scribe implements AutoCloseable
 
     /**
      * @return the highest ring sequence such that everything offered at or before it is durable in the store
-     * (world changes written, operations applied or refused by the store's rules). Any thread.
+     * (world changes written, operations applied or refused by the store's rules). Any thread. An operation's
+     * completion does not imply this has reached it: world changes offered before the operation that do not involve
+     * the entities it moves may still be pending (see the package documentation, guarantee 2).
      */
     public long durableSequence()
     {

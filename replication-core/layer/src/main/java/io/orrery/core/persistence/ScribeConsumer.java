@@ -28,16 +28,25 @@ import static io.orrery.core.persistence.CompletionDescriptor.VALUE_OFFSET;
 /**
  * Scribe's consumer: polls the ring with a Disruptor {@link EventPoller}, coalesces world changes into a
  * {@link WorldCoalescer}, writes a batch when the flush interval has elapsed (checked at every end of batch and every
- * duty cycle), when the batch is full, before every operation, on a flush barrier and while closing; runs operations
- * in ring order and posts their outcomes to the completion ring.
+ * duty cycle), when the batch is full, before an operation that depends on it, on a flush barrier, before a region
+ * load and while closing; runs operations in ring order and posts their outcomes to the completion ring.
+ * <p>
+ * <b>An operation carries only its own rows.</b> The world changes pending before a stow or unstow are written before
+ * it only when one of them involves an entity it moves ({@link #needsWorldBatch}: the entity's own upsert or
+ * removal, an edge from or to it, a node in it as a zone, an unstow's parent zone itself); every other pending change
+ * commutes with the operation, so it stays pending and is written behind at its own time (flush interval, full batch,
+ * barrier, load, close) in a transaction of its own. Wallet and reputation changes never wait for the world batch.
+ * {@link #durableSequence()} stays a prefix: an operation committed while earlier world changes are pending does not
+ * move it past them.
  * <p>
  * Group commit (when the adapter {@link PersistenceAdapter#supportsGroupCommit() supports it} and
- * {@link ScribeContext#groupCommit()} is on): an operation opens a group transaction in which the world changes
- * pending before it are written, then it and the operations that follow it directly in the ring (up to
- * {@link ScribeContext#maxGroupOperations()}) run; the group commits at the end of the polled batch or at the first
- * event that is not an operation, and only then are their outcomes posted. One commit (one flush of the store's log)
- * instead of one for the world batch and one per operation. A group that fails is rolled back and its members run
- * again one transaction each, as without grouping, so a failing operation holds back no other: it alone is retried.
+ * {@link ScribeContext#groupCommit()} is on): an operation opens a group transaction in which it and the operations
+ * that follow it directly in the ring (up to {@link ScribeContext#maxGroupOperations()}) run, the pending world
+ * changes written in it before the first member that depends on them, if one does; the group commits at the end of
+ * the polled batch or at the first event that is not an operation, and only then are their outcomes posted. One
+ * commit (one flush of the store's log) instead of one per operation. A group that fails is rolled back and its
+ * members run again one transaction each, as without grouping (each after every pending world change), so a failing
+ * operation holds back no other: it alone is retried.
  * <p>
  * A failed write or operation is never dropped: the event that needed it is copied aside, the consumer stops
  * polling (so the ring fills and the producer is back-pressured) and retries after an exponential backoff.
@@ -94,6 +103,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private final ScribeGroup group;
     private final boolean warmUp;
     private final boolean asyncWriteBehind;
+    private final boolean worldBatchWithOperations;
     private long firstUnflushedSequence = NONE;
     private long nextLogCheckNs;
     private final long logCheckIntervalNs;
@@ -169,6 +179,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             new ScribeGroup(ctx.maxGroupOperations()) : null;
         this.warmUp = ctx.warmUp() && adapter.supportsGroupCommit();
         this.asyncWriteBehind = ctx.asyncWriteBehind() && adapter.supportsAsyncWriteBehind();
+        this.worldBatchWithOperations = ctx.worldBatchWithOperations();
         this.logCheckIntervalNs = Math.max(LOG_CHECK_INTERVAL_NS, ctx.flushIntervalNs());
 
         events = counters[ScribeCounter.EVENTS.id()];
@@ -331,7 +342,8 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     }
 
     /**
-     * @return the highest ring sequence up to which every offered change and operation is durable in the store.
+     * @return the highest ring sequence up to which every offered change and operation is durable in the store (a
+     * prefix: an operation committed ahead of world changes pending before it does not count until they are).
      */
     long durableSequence()
     {
@@ -431,14 +443,18 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
                 if (coalescer.dropUpsert(event.entityId))
                 {
                     supersededByStow.incrementRelease();
+                    if (coalescer.isEmpty())
+                    {
+                        firstPendingSequence = NONE; // the dropped upsert was the only pending change
+                    }
                 }
-                return null != group ? groupOperation(event, sequence) : flush() && flushLog() && execute(event);
+                return operation(event, sequence);
 
             case ScribeEvent.UNSTOW:
             case ScribeEvent.WALLET:
             case ScribeEvent.REPUTATION:
                 tracePickedUp(event.traceId);
-                return null != group ? groupOperation(event, sequence) : flush() && flushLog() && execute(event);
+                return operation(event, sequence);
 
             case ScribeEvent.OPERATION_LOOKUP:
                 return lookUp(event); // reads the operation records only: pending world changes may wait
@@ -799,6 +815,54 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         return postCompletion(type, event.operationId, event.correlationId, status, firstStatus, value, unstowNode);
     }
 
+    /**
+     * Run an operation: in the group transaction with group commit, else in its own, after the pending world changes
+     * only when it depends on them.
+     */
+    private boolean operation(final ScribeEvent event, final long sequence)
+    {
+        return null != group ? groupOperation(event, sequence) :
+            (!needsWorldBatch(event) || flush()) && flushLog() && execute(event);
+    }
+
+    /**
+     * Whether the world changes pending before an operation must be written before it (in its transaction, or
+     * before it without group commit): only when one of them involves an entity the operation moves between the
+     * graph and the Global store ({@link WorldCoalescer#touches}: a stow's entity; an unstow's item and target
+     * node) or an unstow's parent zone itself, whose order relative to the move matters. Any other pending change
+     * commutes with the operation: it stays pending and is written behind at its own time, in a transaction of its
+     * own, so an operation does not pay for unrelated world rows. Wallet and reputation changes touch no world row.
+     * {@link ScribeContext#worldBatchWithOperations()} restores the earlier rule (always, when any is pending).
+     */
+    private boolean needsWorldBatch(final ScribeEvent event)
+    {
+        if (coalescer.isEmpty())
+        {
+            return false;
+        }
+        if (worldBatchWithOperations)
+        {
+            return true;
+        }
+
+        switch (event.type)
+        {
+            case ScribeEvent.STOW:
+                return coalescer.touches(event.entityId);
+
+            case ScribeEvent.UNSTOW:
+            {
+                final long targetId = unstowTargetId(event.node, event.entityId);
+                return coalescer.touches(event.entityId) ||
+                    (targetId != event.entityId && coalescer.touches(targetId)) ||
+                    coalescer.hasPendingChange(event.node.parentZoneId);
+            }
+
+            default:
+                return false;
+        }
+    }
+
     private static boolean isGroupable(final int eventType)
     {
         return eventType >= ScribeEvent.STOW && eventType <= ScribeEvent.REPUTATION;
@@ -812,9 +876,9 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
      */
     private boolean groupOperation(final ScribeEvent event, final long sequence)
     {
+        final boolean withWorldBatch = needsWorldBatch(event);
         if (!group.isOpen())
         {
-            final boolean withWorldBatch = !coalescer.isEmpty();
             final long openStartNs = traceStart();
             try
             {
@@ -840,6 +904,23 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         }
 
         final ScribeGroup.Member member = group.add(event, sequence);
+        if (withWorldBatch && !group.withWorldBatch())
+        {
+            // an operation after others in the group that depends on the pending world changes: they go first
+            final long writeStartNs = traceStart();
+            try
+            {
+                adapter.write(coalescer.batch());
+            }
+            catch (final RuntimeException ex)
+            {
+                abortGroup(ex); // the member is in the retry list: run again after the world changes, alone
+                return true;
+            }
+            traceActivity(ConsumerTrace.WORLD_WRITE, writeStartNs, coalescer.batch().size(), 2);
+            group.worldBatchWritten();
+            traceValue(event.traceId, OperationTimeline.WORLD_ENTRIES, coalescer.batch().size());
+        }
         final int type = operationType(event.type);
         member.startNs = clock.nanoTime();
         traceValue(event.traceId, OperationTimeline.OP_START, member.startNs);

@@ -52,6 +52,8 @@ public final class ScribeContext
     public static final boolean WARM_UP_DEFAULT = true;
     public static final String WAKE_CONSUMER_PROP = "orrery.scribe.wake.consumer";
     public static final boolean WAKE_CONSUMER_DEFAULT = true;
+    public static final String WORLD_BATCH_WITH_OPERATIONS_PROP = "orrery.scribe.world.batch.with.operations";
+    public static final boolean WORLD_BATCH_WITH_OPERATIONS_DEFAULT = false;
     public static final String ASYNC_WRITE_BEHIND_PROP = "orrery.scribe.async.write.behind";
     public static final boolean ASYNC_WRITE_BEHIND_DEFAULT = false;
     public static final String THREADING_MODE_PROP = "orrery.scribe.threading.mode";
@@ -82,6 +84,8 @@ public final class ScribeContext
     private boolean warmUp = Boolean.parseBoolean(System.getProperty(WARM_UP_PROP, Boolean.toString(WARM_UP_DEFAULT)));
     private boolean wakeConsumer = Boolean.parseBoolean(
         System.getProperty(WAKE_CONSUMER_PROP, Boolean.toString(WAKE_CONSUMER_DEFAULT)));
+    private boolean worldBatchWithOperations = Boolean.parseBoolean(System.getProperty(
+        WORLD_BATCH_WITH_OPERATIONS_PROP, Boolean.toString(WORLD_BATCH_WITH_OPERATIONS_DEFAULT)));
     private boolean asyncWriteBehind = Boolean.parseBoolean(
         System.getProperty(ASYNC_WRITE_BEHIND_PROP, Boolean.toString(ASYNC_WRITE_BEHIND_DEFAULT)));
     private ThreadingMode threadingMode = ThreadingMode.valueOf(
@@ -274,8 +278,9 @@ public final class ScribeContext
     }
 
     /**
-     * @param groupCommit whether the consumer commits the world changes pending before an operation and the
-     *                    consecutive operations it drains from the ring in one transaction, when the adapter
+     * @param groupCommit whether the consumer commits the consecutive operations it drains from the ring (and the
+     *                    world changes pending before them, when one of them depends on those) in one transaction,
+     *                    when the adapter
      *                    {@link PersistenceAdapter#supportsGroupCommit() supports it} (each operation's outcome is
      *                    still reported only once committed; a group that fails is run again one transaction each).
      */
@@ -332,6 +337,25 @@ public final class ScribeContext
     public ScribeContext wakeConsumer(final boolean wakeConsumer)
     {
         this.wakeConsumer = wakeConsumer;
+        return this;
+    }
+
+    public boolean worldBatchWithOperations()
+    {
+        return worldBatchWithOperations;
+    }
+
+    /**
+     * @param worldBatchWithOperations whether every operation writes all the world changes pending before it first
+     *                                 (in its group transaction, or in a write of its own before it), as before
+     *                                 issue 15 (for before/after measurements). Default false: an operation writes
+     *                                 them first only when one of them touches the entities it moves (see
+     *                                 {@link ScribeConsumer}); otherwise they stay pending and are written behind
+     *                                 at their own time, in a transaction of their own.
+     */
+    public ScribeContext worldBatchWithOperations(final boolean worldBatchWithOperations)
+    {
+        this.worldBatchWithOperations = worldBatchWithOperations;
         return this;
     }
 

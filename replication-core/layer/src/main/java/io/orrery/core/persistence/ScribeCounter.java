@@ -39,7 +39,7 @@ public enum ScribeCounter
     NODES_LOADED(15, "nodes loaded by region loads"),
     LOAD_RING_FULL(16, "region load waits: load ring full"),
     OPERATION_CONFLICTS(17, "operations refused: the player's operation id is recorded for another operation"),
-    GROUP_COMMITS(18, "group commits: pending world changes and consecutive operations in one transaction"),
+    GROUP_COMMITS(18, "group commits: consecutive operations (and world changes they depend on) in one transaction"),
     GROUP_FALLBACKS(19, "group commits rolled back and run again one transaction each");
 
     /**

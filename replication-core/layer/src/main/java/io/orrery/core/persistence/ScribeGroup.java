@@ -5,7 +5,8 @@ package io.orrery.core.persistence;
 
 /**
  * The operations of one group commit: consecutive operations of the ring run by {@link ScribeConsumer} in one
- * transaction of the store (after the world changes pending when the group began), their outcomes held here until
+ * transaction of the store (with the world changes pending when the group began written before the first member that
+ * depends on them, if one does), their outcomes held here until
  * the transaction commits. Each member keeps a copy of its ring event: the poller has moved past it, so if the group
  * is rolled back the members are run again from here, one transaction each, in ring order.
  * <p>
@@ -72,7 +73,7 @@ final class ScribeGroup
 
     /**
      * @return whether the world changes pending when the group began were written in its transaction (the
-     * coalescer is cleared only once it commits).
+     * coalescer is cleared only once it commits); false while no member depended on them.
      */
     boolean withWorldBatch()
     {
@@ -84,6 +85,15 @@ final class ScribeGroup
         open = true;
         size = 0;
         this.withWorldBatch = withWorldBatch;
+    }
+
+    /**
+     * The world changes pending when the group began were written in its transaction after its first members (an
+     * operation that depends on them joined the group): the coalescer is cleared only once it commits.
+     */
+    void worldBatchWritten()
+    {
+        withWorldBatch = true;
     }
 
     /**

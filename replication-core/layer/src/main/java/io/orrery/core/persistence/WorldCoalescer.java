@@ -65,7 +65,7 @@ final class WorldCoalescer
     /**
      * Empty the batch and its indexes. A small batch removes its own keys: clearing the whole pre-sized maps costs a
      * fill of every slot (about 1.5 MiB at the default capacity), which would dominate small batches, e.g. the ones
-     * written before every operation.
+     * written before an operation that depends on them.
      */
     void clear()
     {
@@ -201,6 +201,37 @@ final class WorldCoalescer
     boolean hasPendingChange(final long entityId)
     {
         return nodeSlots.containsKey(entityId);
+    }
+
+    /**
+     * Whether a pending change involves the node, so that its order relative to a stow or unstow of the node
+     * matters: the node's own upsert or removal, an upsert of a node whose parent zone it is, or an edge from or to
+     * it. Any other pending change commutes with moving the node between the graph and the Global store. A scan of
+     * the pending upserts and edges (no allocation); called once per operation.
+     *
+     * @return whether one is pending.
+     */
+    boolean touches(final long entityId)
+    {
+        if (nodeSlots.containsKey(entityId))
+        {
+            return true;
+        }
+        for (int i = 0, n = batch.nodeUpsertCount(); i < n; i++)
+        {
+            if (batch.nodeUpsert(i).parentZoneId == entityId)
+            {
+                return true;
+            }
+        }
+        for (int i = 0, n = batch.edgeCount(); i < n; i++)
+        {
+            if (batch.edgeFrom(i) == entityId || batch.edgeTo(i) == entityId)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void cancelUpsert(final int index)

@@ -14,19 +14,30 @@
  * contract). The guarantees, assuming the adapter keeps its contract:
  * <ol>
  *     <li><b>Ordered, prefix durability.</b> Batches and operations reach the store strictly in ring order, one at a
- *     time; nothing is written after a failed write or operation until it has succeeded. Before running any
- *     operation the consumer writes every pending world change. Hence {@code Scribe.durableSequence()} is a
- *     prefix: everything offered at or before it is durable. <b>Group commit</b> (adapters that
- *     {@code supportsGroupCommit()}, the PostgreSQL one; {@code orrery.scribe.group.commit}, default on) keeps this
- *     order inside one transaction: the pending world changes, then the operations that follow each other in the
- *     ring (up to {@code orrery.scribe.max.group.operations}, 64, ended by the end of the polled batch or by any
- *     other event), then one commit; outcomes are posted after it. A group that fails is rolled back and its
+ *     time; nothing is written after a failed write or operation until it has succeeded. One exception keeps the
+ *     result of ring order without its cost: an operation does not wait for pending world changes it does not depend
+ *     on. Before a stow or unstow the consumer writes the pending world changes only when one of them involves an
+ *     entity the operation moves (the entity's own upsert or removal, an edge from or to it, a node whose parent
+ *     zone it is, or, for an unstow, a change of its parent zone itself); otherwise, and always before a wallet or
+ *     reputation change, they stay pending and are written behind at their own time, in a transaction of their own
+ *     (issue 15: an operation no longer pays for ~50 unrelated upserts). Those changes commute with the operation,
+ *     so the store ends in the state of ring order either way. {@code Scribe.durableSequence()} stays a prefix:
+ *     everything offered at or before it is durable; an operation committed ahead of world changes pending before
+ *     it does not move it past them until they are written. ({@code orrery.scribe.world.batch.with.operations=true}
+ *     restores the earlier rule, every pending change written before every operation, for before/after
+ *     measurements.) <b>Group commit</b> (adapters that {@code supportsGroupCommit()}, the PostgreSQL one;
+ *     {@code orrery.scribe.group.commit}, default on) keeps this order inside one transaction: the operations that
+ *     follow each other in the ring (up to {@code orrery.scribe.max.group.operations}, 64, ended by the end of the
+ *     polled batch or by any other event), the pending world changes written before the first of them that depends
+ *     on them, then one commit; outcomes are posted after it. A group that fails is rolled back and its
  *     operations run again one transaction each, in ring order: one failing operation is retried alone (as
  *     below) and costs the others only the extra round trips ({@code GROUP_FALLBACKS}).</li>
  *     <li><b>Operations are acknowledged only when durable.</b> Each accepted operation gets exactly one completion,
  *     delivered on the producer thread by {@code pollCompletions}, and only after the adapter returned. With status
- *     {@code OK} or {@code DUPLICATE} its effect is in the store, and so is every world change and operation offered
- *     before it (1). A rule outcome ({@code NOT_FOUND}, {@code NOT_OWNER}, {@code CONFLICT},
+ *     {@code OK} or {@code DUPLICATE} its effect is in the store, and so is every operation offered before it and
+ *     every world change offered before it that involves the entities it moves (1); other world changes offered
+ *     before it may still be pending (write-behind, 3): a caller that needs those durable waits for
+ *     {@code durableSequence()} (or a flush barrier), not for an operation's completion. A rule outcome ({@code NOT_FOUND}, {@code NOT_OWNER}, {@code CONFLICT},
  *     {@code INSUFFICIENT_FUNDS}, {@code OPERATION_CONFLICT}) means the store changed nothing. {@code STORE_ERROR}
  *     is delivered only when {@code close()} gave up on a store that stayed down: the operation was not applied.
  *     An operation whose attempt
@@ -36,7 +47,8 @@
  *     <li><b>World state is write-behind.</b> A world change waits in the pending batch at most the flush interval
  *     ({@code orrery.scribe.flush.interval.ms}, default 100 ms) from the moment the first change entered the empty
  *     batch; the consumer checks at the end of every ring batch and every duty cycle, and also writes when the batch
- *     is full, before an operation, on {@code flushNow()} and while closing. On {@code kill -9} with a healthy store
+ *     is full, before an operation that depends on it (1), on {@code flushNow()}, before a region load and while
+ *     closing. On {@code kill -9} with a healthy store
  *     the world changes lost are at most those offered in the last flush interval plus the duration of one write
  *     (the batch being written), plus what was still in the ring (the {@code BACKLOG} counter, normally near 0).
  *     If the store was failing, everything offered since it began failing was only in memory and is lost as well
@@ -50,8 +62,10 @@
  *     <li><b>No item in both stores or in neither.</b> The adapter moves an item between the graph and the Global
  *     store in one transaction. Scribe never writes a world change that would undo a stow: when a stow of entity E
  *     reaches the consumer, a pending (not yet written) upsert of E is dropped (counted in
- *     {@code UPSERTS_SUPERSEDED_BY_STOW}; the stow carries E's latest state), everything else pending is written,
- *     then the stow runs; an upsert of E written earlier is removed from the graph by the stow itself. Precondition
+ *     {@code UPSERTS_SUPERSEDED_BY_STOW}; the stow carries E's latest state), everything else pending is written
+ *     before the stow (in its transaction with group commit) if any of it involves E (an edge from or to E, a node
+ *     in E as a zone, E's removal), else it stays pending (it cannot bring E back: it does not involve E), then the
+ *     stow runs; an upsert of E written earlier is removed from the graph by the stow itself. Precondition
  *     on the producer: it does not offer world changes of E after offering E's stow and before offering its unstow
  *     (the Replicant removes E from its cache when it stows it). A stow or unstow refused by the store's rules
  *     changes nothing.</li>

@@ -48,7 +48,11 @@ class ConsumerTraceTest
         final UnsafeBuffer state = new UnsafeBuffer(new byte[8]);
         assertTrue(scribe.offerNodeUpsert(7, 1, 1, 0, false, 1, 2, 3, 0, 0, 0, 1, 0.5f, state, 0, 0));
         assertTrue(scribe.offerNodeUpsert(8, 1, 1, 0, false, 1, 2, 3, 0, 0, 0, 1, 0.5f, state, 0, 0));
-        assertTrue(scribe.offerWalletChange(11, 1, 99, 10));
+        assertTrue(scribe.offerEdge(8, 7, EdgeKind.CONTAINS, false));
+        final NodeRecord stowed = new NodeRecord();
+        stowed.entityId = 7;
+        stowed.parentZoneId = 1;
+        assertTrue(scribe.offerStow(11, 1, 99, 0, stowed)); // 7's upsert is dropped, 8's and the edge 8 -> 7 go first
         final long traceId = scribe.lastOperationTraceId();
         final long deadlineNs = System.nanoTime() + DEADLINE_NS;
         while (completed < 1 && System.nanoTime() < deadlineNs)
@@ -68,14 +72,15 @@ class ConsumerTraceTest
         assertEquals("kind,startNs,endNs,value,value2", lines.get(0));
         final String worldWrite = line(lines, "worldWrite");
         final String operation = line(lines, "operation");
-        assertEquals(2, field(worldWrite, 3), "the two upserts written before the operation: " + worldWrite);
-        assertEquals(OperationType.WALLET, field(operation, 3), operation);
+        assertEquals(2, field(worldWrite, 3), "an upsert and the stowed entity's edge, written before the stow: " +
+            worldWrite);
+        assertEquals(OperationType.STOW, field(operation, 3), operation);
         assertEquals(traceId, field(operation, 4), "the operation's trace id: " + operation);
         assertTrue(field(worldWrite, 2) <= field(operation, 1), "the write ran before the operation: " + lines);
         final String cycle = line(lines, "dutyCycle");
         assertTrue(field(cycle, 1) <= field(worldWrite, 1) && field(operation, 2) <= field(cycle, 2),
             "the duty cycle holds the write and the operation: " + lines);
-        assertEquals(3, field(cycle, 3), "events taken from the ring: " + cycle);
+        assertEquals(4, field(cycle, 3), "events taken from the ring: " + cycle);
         final String idle = line(lines, "idle");
         assertTrue(field(idle, 3) >= 2, "idle duty cycles in one span: " + idle);
     }

@@ -381,6 +381,70 @@ class ScribeTest
     }
 
     @Test
+    void shouldRunOperationsWithoutUnrelatedPendingWorldChangesAndWriteThemBehindAtTheirOwnTime()
+    {
+        launch(true, (ctx) -> { });
+        assertTrue(upsert(10, 1, 1));
+        final long firstWorldChange = scribe.lastOfferedSequence();
+        assertTrue(upsert(11, 1, 1));
+        assertTrue(scribe.offerNodeUpsert(node(12, 3)));
+        assertTrue(scribe.offerStow(1, 101, 77, 9, node(12, 4)));
+        assertTrue(scribe.offerWalletChange(2, 102, 77, 10));
+        final long lastOperation = scribe.lastOfferedSequence();
+
+        assertEquals(OperationStatus.OK, awaitCompletion(101).status());
+        assertEquals(OperationStatus.OK, awaitCompletion(102).status());
+        assertEquals(List.of("stow 12", "wallet 77"), store.calls(),
+            "the operations ran without the world changes that do not involve their entities");
+        assertTrue(store.isStowed(12));
+        assertNull(store.node(10), "still pending");
+        assertEquals(firstWorldChange - 1, scribe.durableSequence(),
+            "a prefix: the operations are durable, the world changes offered before them not yet");
+
+        advanceMs(INTERVAL_MS);
+        scribe.invokeConsumer();
+        assertEquals(List.of("stow 12", "wallet 77", "write +10 +11"), store.calls(), "written behind, on its own");
+        assertNull(store.node(12), "the stowed entity's dropped upsert is not written");
+        assertEquals(lastOperation, scribe.durableSequence());
+    }
+
+    @Test
+    void shouldWriteThePendingWorldChangesFirstWhenAnUnstowGoesIntoAPendingZone()
+    {
+        launch(true, (ctx) -> { });
+        final NodeRecord crate = node(40, 5);
+        assertTrue(scribe.offerNodeUpsert(crate));
+        assertTrue(scribe.offerStow(1, 101, 77, 9, crate));
+        assertEquals(OperationStatus.OK, awaitCompletion(101).status());
+        assertEquals(scribe.lastOfferedSequence(), scribe.durableSequence(), "the dropped upsert holds nothing back");
+
+        final NodeRecord zone = node(50, 0);
+        zone.isZone = true;
+        assertTrue(scribe.offerNodeUpsert(zone));
+        assertTrue(upsert(41, 1, 1));
+        final NodeRecord dropped = node(40, 7);
+        dropped.parentZoneId = 50;
+        assertTrue(scribe.offerUnstow(2, 102, 77, dropped));
+
+        assertEquals(OperationStatus.OK, awaitCompletion(102).status());
+        assertEquals(List.of("stow 40", "write +50 +41", "unstow 40"), store.calls(),
+            "the unstow depends on its zone's pending upsert: the pending batch is written first");
+        assertEquals(scribe.lastOfferedSequence(), scribe.durableSequence());
+    }
+
+    @Test
+    void shouldWriteEveryPendingWorldChangeBeforeEachOperationWhenConfiguredAsBefore()
+    {
+        launch(true, (ctx) -> ctx.worldBatchWithOperations(true));
+        assertTrue(upsert(10, 1, 1));
+        assertTrue(scribe.offerWalletChange(2, 102, 77, 10));
+
+        assertEquals(OperationStatus.OK, awaitCompletion(102).status());
+        assertEquals(List.of("write +10", "wallet 77"), store.calls());
+        assertEquals(scribe.lastOfferedSequence(), scribe.durableSequence());
+    }
+
+    @Test
     void shouldKeepRingOrderWhenCoalescingRemovalsUpsertsAndEdges()
     {
         launch(true, (ctx) -> { });

@@ -38,6 +38,27 @@ class WorldCoalescerTest
     }
 
     @Test
+    void shouldTellWhetherAPendingChangeInvolvesANodeAnOperationMoves()
+    {
+        final WorldCoalescer coalescer = new WorldCoalescer(8);
+        assertEquals(ADDED, coalescer.upsert(node(1, 10)));
+        node(2, 20).parentZoneId = 5;
+        assertEquals(ADDED, coalescer.upsert(node));
+        assertEquals(ADDED, coalescer.edge(3, 4, EdgeKind.CONTAINS, false));
+
+        assertTrue(coalescer.touches(1), "its own upsert");
+        assertTrue(coalescer.touches(5), "a node in it as a zone");
+        assertTrue(coalescer.touches(3), "an edge from it");
+        assertTrue(coalescer.touches(4), "an edge to it");
+        assertFalse(coalescer.touches(6), "nothing pending involves it");
+
+        coalescer.clear();
+        assertEquals(ADDED, coalescer.removal(6));
+        assertTrue(coalescer.touches(6), "its removal");
+        assertFalse(coalescer.touches(1), "cleared");
+    }
+
+    @Test
     void shouldKeepIndexOfMovedUpsertWhenAnUpsertIsCancelled()
     {
         final WorldCoalescer coalescer = new WorldCoalescer(8);
