@@ -558,12 +558,12 @@ class RemoteGatewayTest
         final List<LayerLinkAgent> silent = new ArrayList<>();
         for (int i = 0; i < GatewayLinkAgent.MAX_PENDING_LINKS; i++)
         {
-            final LayerLinkAgent agent = impostor(impostorAeron, counters, 200 + i, wrongKey);
-            agent.doWork(); // its hello, never anything more
-            silent.add(agent);
+            silent.add(impostor(impostorAeron, counters, 200 + i, wrongKey));
         }
+        // each says hello once its publication is connected (a single duty cycle may come before that), then no more
+        sayHelloAndFreeze(silent, GatewayLinkAgent.MAX_PENDING_LINKS, 0);
         final long heldFromNs = shard.clock.nanoTime();
-        await(() -> shard.layer.gatewayLink().pendingLinkCount() == GatewayLinkAgent.MAX_PENDING_LINKS,
+        assertEquals(GatewayLinkAgent.MAX_PENDING_LINKS, shard.layer.gatewayLink().pendingLinkCount(),
             "every handshake slot held");
 
         // a genuine Gateway gets in before any of those handshakes could time out: the oldest is dropped for it,
@@ -890,7 +890,12 @@ class RemoteGatewayTest
                 .append(session.resumesStarted()).append(" loss cause ").append(session.lastLossCause())
                 .append(" view ").append(session.view().size());
         }
-        out.append("\n  response channel ").append(clients.helloResponseChannel());
+        out.append("\n  pending handshakes ").append(shard.layer.gatewayLink().pendingLinkCount())
+            .append(", handshakes started ").append(shard.layer.gatewayLink().handshakesStarted());
+        if (null != clients)
+        {
+            out.append("\n  response channel ").append(clients.helloResponseChannel());
+        }
         for (final OrreryCounter counter : OrreryCounter.values())
         {
             final long layerValue = shard.counter(counter);

@@ -206,16 +206,8 @@ public final class LayerLinkAgent implements Agent
     private final SecureRandom random = new SecureRandom();
 
     /**
-     * @param resources        the Gateway process's Aeron client, clocks, token secret (clients' tokens).
-     * @param gatewayCtx       the Gateway's settings (client ingress, sessions, heartbeats, limits), concluded.
-     * @param gatewayId        names this Gateway in the layer's log lines.
-     * @param layerChannel     the channel the layer's Gateway link listens on.
-     * @param layerStreamId    its stream id.
-     * @param responseChannel  where this Gateway reads the layer (named in the hello).
-     * @param responseStreamId its stream id.
-     * @param linkSecret       the secret the link key derives from ({@link GatewayLinkKey}).
-     * @param counters         this process's counters, indexed by {@link OrreryCounter#id()}.
-     * @param log              where link events go.
+     * A Gateway that says hello again for {@link #RELINK_TIMEOUT_DEFAULT_NS} after losing its layer; the parameters
+     * are those of the constructor that takes the relink timeout.
      */
     public LayerLinkAgent(
         final LayerResources resources,
