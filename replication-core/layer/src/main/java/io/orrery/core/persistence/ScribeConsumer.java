@@ -13,8 +13,6 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
-import java.util.concurrent.TimeUnit;
-
 import static io.orrery.core.persistence.CompletionProxy.completionType;
 import static io.orrery.core.persistence.CompletionProxy.operationType;
 import static io.orrery.core.persistence.OperationRunner.isReplayOfApplied;
@@ -47,8 +45,10 @@ import static io.orrery.core.persistence.OperationRunner.unstowTargetId;
  * polling (so the ring fills and the producer is back-pressured) and retries after an exponential backoff
  * ({@link StoreRetry}, which also reports a lasting outage).
  * <p>
- * Outcomes are posted to the completion ring by a {@link CompletionProxy}; region loads and node look-ups run through
- * a {@link RegionLoader}, which posts what a load delivers to the load ring.
+ * The parts: operations run in the store through an {@link OperationRunner}, their outcomes are posted to the
+ * completion ring by a {@link CompletionProxy}; region loads and node look-ups run through a {@link RegionLoader},
+ * which posts what a load delivers to the load ring; a {@link WriteBehindLog} tracks the store's log behind batches
+ * written asynchronously. This class decides the order: what is written when, in which transaction, and what waits.
  * <p>
  * Threading: an Agrona {@link Agent}; {@link #doWork()} runs on one thread at a time (Scribe's consumer thread, or
  * the caller through an agent invoker). {@link #durableSequence()} and the counters are readable from any thread.
@@ -56,12 +56,6 @@ import static io.orrery.core.persistence.OperationRunner.unstowTargetId;
 final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
 {
     private static final long NONE = Long.MAX_VALUE;
-
-    /**
-     * How often, at least, the consumer asks the store whether its log is flushed past the batches written
-     * asynchronously (else every flush interval, when longer).
-     */
-    static final long LOG_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final String roleName;
     private final PersistenceAdapter adapter;
@@ -71,6 +65,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private final CompletionProxy completionProxy;
     private final RegionLoader loader;
     private final StoreRetry retry;
+    private final WriteBehindLog writeBehindLog;
     private final NanoClock clock;
     private final ErrorHandler errorHandler;
     private final long flushIntervalNs;
@@ -85,9 +80,6 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private final boolean warmUp;
     private final boolean asyncWriteBehind;
     private final boolean worldBatchWithOperations;
-    private long firstUnflushedSequence = NONE;
-    private long nextLogCheckNs;
-    private final long logCheckIntervalNs;
 
     private final AtomicCounter events;
     private final AtomicCounter batchesWritten;
@@ -131,6 +123,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         this.retry = new StoreRetry(roleName, ctx, ring, poller.getSequence(), counters, trace);
         this.clock = ctx.nanoClock();
         this.errorHandler = ctx.errorHandler();
+        this.writeBehindLog = new WriteBehindLog(adapter, ctx.flushIntervalNs(), retry, errorHandler, trace);
         this.flushIntervalNs = ctx.flushIntervalNs();
         this.batchWriteLatencyNs = batchWriteLatencyNs;
         this.operationLatencyNs = operationLatencyNs;
@@ -141,7 +134,6 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         this.warmUp = ctx.warmUp() && adapter.supportsGroupCommit();
         this.asyncWriteBehind = ctx.asyncWriteBehind() && adapter.supportsAsyncWriteBehind();
         this.worldBatchWithOperations = ctx.worldBatchWithOperations();
-        this.logCheckIntervalNs = Math.max(LOG_CHECK_INTERVAL_NS, ctx.flushIntervalNs());
 
         events = counters[ScribeCounter.EVENTS.id()];
         batchesWritten = counters[ScribeCounter.BATCHES_WRITTEN.id()];
@@ -243,9 +235,9 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             workCount++;
         }
 
-        if (!retry.isFailed() && NONE != firstUnflushedSequence)
+        if (!retry.isFailed() && !writeBehindLog.isFlushed())
         {
-            workCount += checkLog();
+            workCount += writeBehindLog.check(nowNs, closing);
         }
 
         publishProgress();
@@ -413,7 +405,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
                 return lookUp(event); // reads the operation records only: pending world changes may wait
 
             case ScribeEvent.FLUSH:
-                return flush() && flushLog();
+                return flush() && writeBehindLog.flush();
 
             case ScribeEvent.LOAD_REGION:
                 return flush() && loadRegion(event);
@@ -528,80 +520,11 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         batchesWritten.incrementRelease();
         entriesWritten.getAndAddRelease(batch.size());
         coalescer.clear();
-        if (async && NONE == firstUnflushedSequence)
+        if (async)
         {
-            firstUnflushedSequence = firstPendingSequence;
-            nextLogCheckNs = nowNs + logCheckIntervalNs;
+            writeBehindLog.onWrittenBehind(firstPendingSequence, nowNs);
         }
         firstPendingSequence = NONE;
-        retry.onSuccess();
-        return true;
-    }
-
-    /**
-     * Something was committed synchronously: the store's log is flushed past every batch written asynchronously.
-     */
-    private void onLogFlushed()
-    {
-        firstUnflushedSequence = NONE;
-    }
-
-    /**
-     * At most every {@link #LOG_CHECK_INTERVAL_NS} or flush interval, or at once while closing: whether the log is
-     * flushed past the batches written asynchronously (a read; while closing a wait for the flush).
-     */
-    private int checkLog()
-    {
-        if (closing)
-        {
-            flushLog();
-            return 1;
-        }
-        if (nowNs - nextLogCheckNs < 0)
-        {
-            return 0;
-        }
-
-        nextLogCheckNs = nowNs + logCheckIntervalNs;
-        final long startNs = traceStart();
-        try
-        {
-            final boolean flushed = adapter.isLogFlushed();
-            traceActivity(ConsumerTrace.LOG_CHECK, startNs, flushed ? 1 : 0, 0);
-            if (flushed)
-            {
-                onLogFlushed();
-            }
-        }
-        catch (final RuntimeException ex)
-        {
-            errorHandler.onError(ex); // a read: asked again at the next check
-        }
-        return 1;
-    }
-
-    /**
-     * A barrier: make every batch written asynchronously durable.
-     */
-    private boolean flushLog()
-    {
-        if (NONE == firstUnflushedSequence)
-        {
-            return true;
-        }
-
-        final long startNs = traceStart();
-        try
-        {
-            adapter.flushLog();
-        }
-        catch (final RuntimeException ex)
-        {
-            retry.onFailure(ex);
-            return false;
-        }
-        traceActivity(ConsumerTrace.LOG_FLUSH, startNs, 0, 0);
-        onLogFlushed();
         retry.onSuccess();
         return true;
     }
@@ -661,7 +584,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private boolean operation(final ScribeEvent event, final long sequence)
     {
         return null != group ? groupOperation(event, sequence) :
-            (!needsWorldBatch(event) || flush()) && flushLog() && execute(event);
+            (!needsWorldBatch(event) || flush()) && writeBehindLog.flush() && execute(event);
     }
 
     /**
@@ -727,7 +650,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
                 {
                     adapter.write(coalescer.batch());
                 }
-                if (NONE != firstUnflushedSequence)
+                if (!writeBehindLog.isFlushed())
                 {
                     adapter.flushLog(); // in the group: its commit flushes the log past the asynchronous batches
                 }
@@ -835,7 +758,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             firstPendingSequence = NONE;
         }
         groupCommits.incrementRelease();
-        onLogFlushed();
+        writeBehindLog.onFlushed();
         retry.onSuccess();
 
         final int size = group.size();
@@ -852,7 +775,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             {
                 if (member.lookUpNode)
                 {
-                    unstowNode = lookUpUnstowedNode(event.node, unstowTargetId(event.node, event.entityId));
+                    unstowNode = loader.lookUpNode(event.node, unstowTargetId(event.node, event.entityId));
                 }
             }
             catch (final RuntimeException ex)
@@ -895,7 +818,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         ScribeGroup.Member member;
         while (null != (member = group.nextRetry()))
         {
-            if (!flush() || !flushLog() || !execute(member.event))
+            if (!flush() || !writeBehindLog.flush() || !execute(member.event))
             {
                 return false;
             }
@@ -961,14 +884,9 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         }
         if (isReplayOfApplied(runner.status(), runner.firstStatus()))
         {
-            return lookUpUnstowedNode(event.node, unstowTargetId(event.node, event.entityId));
+            return loader.lookUpNode(event.node, unstowTargetId(event.node, event.entityId));
         }
         return null;
-    }
-
-    private NodeRecord lookUpUnstowedNode(final NodeRecord request, final long targetId)
-    {
-        return loader.lookUpNode(request, targetId);
     }
 
     /**
@@ -994,9 +912,9 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         {
             durable = Math.min(durable, group.firstUndoneSequence() - 1);
         }
-        if (NONE != firstUnflushedSequence)
+        if (!writeBehindLog.isFlushed())
         {
-            durable = Math.min(durable, firstUnflushedSequence - 1);
+            durable = Math.min(durable, writeBehindLog.firstUnflushedSequence() - 1);
         }
         if (durable != durableSequence.get())
         {
