@@ -555,26 +555,13 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
 
         operationLatencyNs.recordValue(Math.min(clock.nanoTime() - startNs, Scribe.MAX_RECORDED_LATENCY_NS));
         retry.onSuccess();
-        if (!complete(type, event, runner.status(), runner.firstStatus(), runner.value(), unstowNode))
+        if (!posted(completionProxy.complete(
+            type, event, runner.status(), runner.firstStatus(), runner.value(), unstowNode)))
         {
             return false;
         }
         trace(event.traceId, OperationTimeline.POSTED);
         return true;
-    }
-
-    /**
-     * Count an operation's outcome and post it.
-     */
-    private boolean complete(
-        final int type,
-        final ScribeEvent event,
-        final int status,
-        final int firstStatus,
-        final long value,
-        final NodeRecord unstowNode)
-    {
-        return posted(completionProxy.complete(type, event, status, firstStatus, value, unstowNode));
     }
 
     /**
@@ -784,8 +771,8 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
                 group.toRetry(i, size); // committed: run again, they replay their recorded outcomes
                 return false;
             }
-            if (!complete(operationType(event.type), event, member.status, member.firstStatus, member.value,
-                unstowNode))
+            if (!posted(completionProxy.complete(
+                operationType(event.type), event, member.status, member.firstStatus, member.value, unstowNode)))
             {
                 group.toRetry(i, size);
                 return false;
