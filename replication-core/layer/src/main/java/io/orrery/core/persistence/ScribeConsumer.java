@@ -62,6 +62,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private final RingBuffer<ScribeEvent> ring;
     private final EventPoller<ScribeEvent> poller;
     private final WorldCoalescer coalescer;
+    private final OperationRunner runner;
     private final CompletionProxy completionProxy;
     private final RegionLoader loader;
     private final StoreRetry retry;
@@ -74,7 +75,6 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private final OperationTimeline timeline;
     private final ConsumerTrace trace;
     private final Sequence durableSequence = new Sequence(-1);
-    private final OperationRunner runner;
     private final ScribeEvent deferred = new ScribeEvent();
     private final ScribeGroup group;
     private final boolean warmUp;
