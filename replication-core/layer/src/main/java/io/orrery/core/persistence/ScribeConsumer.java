@@ -9,21 +9,14 @@ import com.lmax.disruptor.Sequence;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
-import java.util.concurrent.TimeUnit;
-
-import static io.orrery.core.persistence.CompletionDescriptor.CORRELATION_ID_OFFSET;
-import static io.orrery.core.persistence.CompletionDescriptor.FIRST_STATUS_OFFSET;
-import static io.orrery.core.persistence.CompletionDescriptor.LENGTH;
-import static io.orrery.core.persistence.CompletionDescriptor.MSG_TYPE_ID;
-import static io.orrery.core.persistence.CompletionDescriptor.OPERATION_ID_OFFSET;
-import static io.orrery.core.persistence.CompletionDescriptor.STATUS_OFFSET;
-import static io.orrery.core.persistence.CompletionDescriptor.TYPE_OFFSET;
-import static io.orrery.core.persistence.CompletionDescriptor.VALUE_OFFSET;
+import static io.orrery.core.persistence.CompletionProxy.completionType;
+import static io.orrery.core.persistence.CompletionProxy.operationType;
+import static io.orrery.core.persistence.OperationRunner.isReplayOfApplied;
+import static io.orrery.core.persistence.OperationRunner.unstowTargetId;
 
 /**
  * Scribe's consumer: polls the ring with a Disruptor {@link EventPoller}, coalesces world changes into a
@@ -49,7 +42,13 @@ import static io.orrery.core.persistence.CompletionDescriptor.VALUE_OFFSET;
  * operation holds back no other: it alone is retried.
  * <p>
  * A failed write or operation is never dropped: the event that needed it is copied aside, the consumer stops
- * polling (so the ring fills and the producer is back-pressured) and retries after an exponential backoff.
+ * polling (so the ring fills and the producer is back-pressured) and retries after an exponential backoff
+ * ({@link StoreRetry}, which also reports a lasting outage).
+ * <p>
+ * The parts: operations run in the store through an {@link OperationRunner}, their outcomes are posted to the
+ * completion ring by a {@link CompletionProxy}; region loads and node look-ups run through a {@link RegionLoader},
+ * which posts what a load delivers to the load ring; a {@link WriteBehindLog} tracks the store's log behind batches
+ * written asynchronously. This class decides the order: what is written when, in which transaction, and what waits.
  * <p>
  * Threading: an Agrona {@link Agent}; {@link #doWork()} runs on one thread at a time (Scribe's consumer thread, or
  * the caller through an agent invoker). {@link #durableSequence()} and the counters are readable from any thread.
@@ -58,74 +57,37 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
 {
     private static final long NONE = Long.MAX_VALUE;
 
-    /**
-     * How often a lasting store outage is reported.
-     */
-    static final long OUTAGE_REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
-    private static final long NO_OUTAGE = Long.MIN_VALUE;
-
-    /**
-     * How often, at least, the consumer asks the store whether its log is flushed past the batches written
-     * asynchronously (else every flush interval, when longer).
-     */
-    static final long LOG_CHECK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
-
     private final String roleName;
     private final PersistenceAdapter adapter;
     private final RingBuffer<ScribeEvent> ring;
     private final EventPoller<ScribeEvent> poller;
     private final WorldCoalescer coalescer;
-    private final OneToOneRingBuffer completions;
-    private final AtomicBuffer completionBuffer;
-    private final OneToOneRingBuffer loads;
-    private final AtomicBuffer loadBuffer;
-    private final boolean waitForLoadRing;
-    private final PersistenceAdapter.NodeHandler loadHandler = this::onLoadedNode;
-    private long loadCorrelationId;
-    private boolean loadAbandoned;
+    private final OperationRunner runner;
+    private final CompletionProxy completionProxy;
+    private final RegionLoader loader;
+    private final StoreRetry retry;
+    private final WriteBehindLog writeBehindLog;
     private final NanoClock clock;
     private final ErrorHandler errorHandler;
     private final long flushIntervalNs;
-    private final long retryBackoffMinNs;
-    private final long retryBackoffMaxNs;
     private final SingleWriterRecorder batchWriteLatencyNs;
     private final SingleWriterRecorder operationLatencyNs;
     private final OperationTimeline timeline;
     private final ConsumerTrace trace;
     private final Sequence durableSequence = new Sequence(-1);
-    private final StowOperation stowOperation = new StowOperation();
-    private final WalletOperation walletOperation = new WalletOperation();
     private final ScribeEvent deferred = new ScribeEvent();
-    private final NodeRecord lookupNode = new NodeRecord();
-    private final PersistenceAdapter.NodeHandler lookupHandler = this::onLookupNode;
-    private long lookupId;
-    private boolean lookupFound;
     private final ScribeGroup group;
     private final boolean warmUp;
     private final boolean asyncWriteBehind;
     private final boolean worldBatchWithOperations;
-    private long firstUnflushedSequence = NONE;
-    private long nextLogCheckNs;
-    private final long logCheckIntervalNs;
-    private int resultStatus;
-    private int resultFirstStatus;
-    private long resultValue;
 
     private final AtomicCounter events;
     private final AtomicCounter batchesWritten;
     private final AtomicCounter entriesWritten;
     private final AtomicCounter coalesced;
     private final AtomicCounter supersededByStow;
-    private final AtomicCounter storeFailures;
-    private final AtomicCounter retries;
-    private final AtomicCounter operationsApplied;
-    private final AtomicCounter operationsRejected;
-    private final AtomicCounter operationConflicts;
     private final AtomicCounter backlog;
     private final AtomicCounter lastFlushLatencyNs;
-    private final AtomicCounter regionsLoaded;
-    private final AtomicCounter nodesLoaded;
-    private final AtomicCounter loadRingFull;
     private final AtomicCounter groupCommits;
     private final AtomicCounter groupFallbacks;
 
@@ -135,12 +97,6 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private long firstPendingSequence = NONE;
     private long firstPendingNs;
     private long eventsConsumed;
-    private boolean failed;
-    private long backoffNs;
-    private long outageStartNs = NO_OUTAGE;
-    private long outageFailures;
-    private long nextOutageReportNs;
-    private long retryDeadlineNs;
     private boolean hasDeferred;
     private long deferredSequence;
 
@@ -161,16 +117,14 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         this.poller = ring.newPoller();
         ring.addGatingSequences(poller.getSequence());
         this.coalescer = new WorldCoalescer(ctx.maxCoalescedEntities());
-        this.completions = completions;
-        this.completionBuffer = completions.buffer();
-        this.loads = loads;
-        this.loadBuffer = loads.buffer();
-        this.waitForLoadRing = !ctx.useConsumerAgentInvoker();
+        this.runner = new OperationRunner(adapter);
+        this.completionProxy = new CompletionProxy(completions, counters);
+        this.loader = new RegionLoader(adapter, loads, !ctx.useConsumerAgentInvoker(), counters);
+        this.retry = new StoreRetry(roleName, ctx, ring, poller.getSequence(), counters, trace);
         this.clock = ctx.nanoClock();
         this.errorHandler = ctx.errorHandler();
+        this.writeBehindLog = new WriteBehindLog(adapter, ctx.flushIntervalNs(), retry, errorHandler, trace);
         this.flushIntervalNs = ctx.flushIntervalNs();
-        this.retryBackoffMinNs = ctx.retryBackoffMinNs();
-        this.retryBackoffMaxNs = ctx.retryBackoffMaxNs();
         this.batchWriteLatencyNs = batchWriteLatencyNs;
         this.operationLatencyNs = operationLatencyNs;
         this.timeline = timeline;
@@ -180,22 +134,13 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         this.warmUp = ctx.warmUp() && adapter.supportsGroupCommit();
         this.asyncWriteBehind = ctx.asyncWriteBehind() && adapter.supportsAsyncWriteBehind();
         this.worldBatchWithOperations = ctx.worldBatchWithOperations();
-        this.logCheckIntervalNs = Math.max(LOG_CHECK_INTERVAL_NS, ctx.flushIntervalNs());
 
         events = counters[ScribeCounter.EVENTS.id()];
         batchesWritten = counters[ScribeCounter.BATCHES_WRITTEN.id()];
         entriesWritten = counters[ScribeCounter.ENTRIES_WRITTEN.id()];
         coalesced = counters[ScribeCounter.COALESCED.id()];
         supersededByStow = counters[ScribeCounter.UPSERTS_SUPERSEDED_BY_STOW.id()];
-        storeFailures = counters[ScribeCounter.STORE_FAILURES.id()];
-        retries = counters[ScribeCounter.RETRIES.id()];
-        operationsApplied = counters[ScribeCounter.OPERATIONS_APPLIED.id()];
-        operationsRejected = counters[ScribeCounter.OPERATIONS_REJECTED.id()];
-        operationConflicts = counters[ScribeCounter.OPERATION_CONFLICTS.id()];
         backlog = counters[ScribeCounter.BACKLOG.id()];
-        regionsLoaded = counters[ScribeCounter.REGIONS_LOADED.id()];
-        nodesLoaded = counters[ScribeCounter.NODES_LOADED.id()];
-        loadRingFull = counters[ScribeCounter.LOAD_RING_FULL.id()];
         lastFlushLatencyNs = counters[ScribeCounter.LAST_FLUSH_LATENCY_NS.id()];
         groupCommits = counters[ScribeCounter.GROUP_COMMITS.id()];
         groupFallbacks = counters[ScribeCounter.GROUP_FALLBACKS.id()];
@@ -239,15 +184,14 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         nowNs = clock.nanoTime();
         int workCount = 0;
 
-        if (failed)
+        if (retry.isFailed())
         {
-            if (nowNs - retryDeadlineNs < 0)
+            if (!retry.isRetryDue(nowNs))
             {
                 return 0;
             }
 
-            retries.incrementRelease();
-            failed = false;
+            retry.onRetry();
             workCount++;
             if (null != group && !retryGroupMembers())
             {
@@ -264,7 +208,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
                 hasDeferred = false;
                 lastProcessedSequence = deferredSequence;
                 eventsConsumed++;
-                if (failed) // it joined a group that failed: it waits in the group's retry list
+                if (retry.isFailed()) // it joined a group that failed: it waits in the group's retry list
                 {
                     publishProgress();
                     return workCount;
@@ -280,20 +224,20 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         final long before = eventsConsumed;
         poller.poll(this);
         workCount += (int)(eventsConsumed - before);
-        if (null != group && group.isOpen() && !failed)
+        if (null != group && group.isOpen() && !retry.isFailed())
         {
             endGroup(); // the batch ends a group; this only if a batch stopped early with one open
         }
 
-        if (!failed && isFlushDue())
+        if (!retry.isFailed() && isFlushDue())
         {
             flushBehind();
             workCount++;
         }
 
-        if (!failed && NONE != firstUnflushedSequence)
+        if (!retry.isFailed() && !writeBehindLog.isFlushed())
         {
-            workCount += checkLog();
+            workCount += writeBehindLog.check(nowNs, closing);
         }
 
         publishProgress();
@@ -313,7 +257,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
 
         lastProcessedSequence = sequence;
         eventsConsumed++;
-        if (failed) // a group failed and was run again one by one until a member failed: stop, retry later
+        if (retry.isFailed()) // a group failed and was run again one by one until a member failed: stop, retry later
         {
             return false;
         }
@@ -339,6 +283,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     void closing()
     {
         closing = true;
+        loader.closing();
     }
 
     /**
@@ -379,8 +324,8 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
      */
     void completeNotApplied(final ScribeEvent event)
     {
-        postCompletion(completionType(event), event.operationId, event.correlationId,
-            OperationStatus.STORE_ERROR, OperationStatus.PENDING, 0, null);
+        posted(completionProxy.post(completionType(event), event.operationId, event.correlationId,
+            OperationStatus.STORE_ERROR, OperationStatus.PENDING, 0, null));
     }
 
     private boolean process(final ScribeEvent event, final long sequence)
@@ -460,7 +405,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
                 return lookUp(event); // reads the operation records only: pending world changes may wait
 
             case ScribeEvent.FLUSH:
-                return flush() && flushLog();
+                return flush() && writeBehindLog.flush();
 
             case ScribeEvent.LOAD_REGION:
                 return flush() && loadRegion(event);
@@ -472,88 +417,34 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     }
 
     /**
-     * Run a region load into the load ring, then post its completion. A store failure is retried like a write; so is
-     * an attempt abandoned because the load ring was full in agent invoker mode (the producer is this thread).
+     * Run a region load into the load ring, then post its completion ({@link RegionLoader}). A store failure is
+     * retried like a write; so is an attempt abandoned because the load ring was full in agent invoker mode (the
+     * producer is this thread).
      */
     private boolean loadRegion(final ScribeEvent event)
     {
-        loadCorrelationId = event.correlationId;
-        loadAbandoned = false;
         final long startNs = traceStart();
         final int count;
         try
         {
-            count = adapter.loadRegion(
-                event.entityId, event.minX, event.minY, event.minZ, event.maxX, event.maxY, event.maxZ, loadHandler);
+            count = loader.load(event);
         }
         catch (final RuntimeException ex)
         {
-            if (loadAbandoned)
+            if (loader.wasAbandoned())
             {
-                backoffNs = 0 == backoffNs ? retryBackoffMinNs : Math.min(backoffNs << 1, retryBackoffMaxNs);
-                retryDeadlineNs = clock.nanoTime() + backoffNs;
-                failed = true;
+                retry.backOff();
             }
             else
             {
-                onFailure(ex);
+                retry.onFailure(ex);
             }
             return false;
         }
 
-        final int index = claimLoadMessage(CompletionDescriptor.MSG_TYPE_ID_LOAD_COMPLETE, LENGTH);
-        if (index >= 0)
-        {
-            loadBuffer.putLong(index + CORRELATION_ID_OFFSET, loadCorrelationId);
-            loadBuffer.putLong(index + VALUE_OFFSET, count);
-            loads.commit(index);
-            regionsLoaded.incrementRelease();
-        }
         traceActivity(ConsumerTrace.LOAD, startNs, count, 0);
-        onStoreSuccess();
+        retry.onSuccess();
         return true;
-    }
-
-    private void onLoadedNode(final NodeRecord node)
-    {
-        final int index = claimLoadMessage(
-            CompletionDescriptor.MSG_TYPE_ID_LOADED_NODE, CompletionDescriptor.NODE_STATE_OFFSET +
-            node.componentStateLength);
-        if (index >= 0)
-        {
-            loadBuffer.putLong(index + CORRELATION_ID_OFFSET, loadCorrelationId);
-            CompletionDescriptor.encodeNode(loadBuffer, index, node);
-            loads.commit(index);
-            nodesLoaded.incrementRelease();
-        }
-    }
-
-    /**
-     * Claim room in the load ring, waiting for the producer to poll while it is full (consumer thread). Returns -1
-     * only while closing (the producer no longer polls: what the load would deliver is still in the store).
-     */
-    private int claimLoadMessage(final int msgTypeId, final int length)
-    {
-        int index = loads.tryClaim(msgTypeId, length);
-        if (index >= 0)
-        {
-            return index;
-        }
-        loadRingFull.incrementRelease();
-        if (!waitForLoadRing)
-        {
-            loadAbandoned = true;
-            throw new PersistenceException("scribe load ring full: load abandoned, retried after a backoff");
-        }
-        while ((index = loads.tryClaim(msgTypeId, length)) < 0)
-        {
-            if (closing)
-            {
-                return -1;
-            }
-            Thread.yield();
-        }
-        return index;
     }
 
     private void onWorldChange(final int result, final long sequence)
@@ -618,7 +509,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         }
         catch (final RuntimeException ex)
         {
-            onFailure(ex);
+            retry.onFailure(ex);
             return false;
         }
 
@@ -629,81 +520,12 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         batchesWritten.incrementRelease();
         entriesWritten.getAndAddRelease(batch.size());
         coalescer.clear();
-        if (async && NONE == firstUnflushedSequence)
+        if (async)
         {
-            firstUnflushedSequence = firstPendingSequence;
-            nextLogCheckNs = nowNs + logCheckIntervalNs;
+            writeBehindLog.onWrittenBehind(firstPendingSequence, nowNs);
         }
         firstPendingSequence = NONE;
-        onStoreSuccess();
-        return true;
-    }
-
-    /**
-     * Something was committed synchronously: the store's log is flushed past every batch written asynchronously.
-     */
-    private void onLogFlushed()
-    {
-        firstUnflushedSequence = NONE;
-    }
-
-    /**
-     * At most every {@link #LOG_CHECK_INTERVAL_NS} or flush interval, or at once while closing: whether the log is
-     * flushed past the batches written asynchronously (a read; while closing a wait for the flush).
-     */
-    private int checkLog()
-    {
-        if (closing)
-        {
-            flushLog();
-            return 1;
-        }
-        if (nowNs - nextLogCheckNs < 0)
-        {
-            return 0;
-        }
-
-        nextLogCheckNs = nowNs + logCheckIntervalNs;
-        final long startNs = traceStart();
-        try
-        {
-            final boolean flushed = adapter.isLogFlushed();
-            traceActivity(ConsumerTrace.LOG_CHECK, startNs, flushed ? 1 : 0, 0);
-            if (flushed)
-            {
-                onLogFlushed();
-            }
-        }
-        catch (final RuntimeException ex)
-        {
-            errorHandler.onError(ex); // a read: asked again at the next check
-        }
-        return 1;
-    }
-
-    /**
-     * A barrier: make every batch written asynchronously durable.
-     */
-    private boolean flushLog()
-    {
-        if (NONE == firstUnflushedSequence)
-        {
-            return true;
-        }
-
-        final long startNs = traceStart();
-        try
-        {
-            adapter.flushLog();
-        }
-        catch (final RuntimeException ex)
-        {
-            onFailure(ex);
-            return false;
-        }
-        traceActivity(ConsumerTrace.LOG_FLUSH, startNs, 0, 0);
-        onLogFlushed();
-        onStoreSuccess();
+        retry.onSuccess();
         return true;
     }
 
@@ -716,103 +538,30 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         NodeRecord unstowNode = null;
         try
         {
-            run(event, type);
+            runner.run(event, type);
             traceActivity(ConsumerTrace.OPERATION, traceStartNs, type, event.traceId);
             trace(event.traceId, OperationTimeline.OP_DONE);
             trace(event.traceId, OperationTimeline.COMMITTED);
             if (OperationType.UNSTOW == type)
             {
-                unstowNode = unstowNodeOf(stowOperation, event.node);
+                unstowNode = unstowNodeOf(event);
             }
         }
         catch (final RuntimeException ex)
         {
-            onFailure(ex);
+            retry.onFailure(ex);
             return false;
         }
 
         operationLatencyNs.recordValue(Math.min(clock.nanoTime() - startNs, Scribe.MAX_RECORDED_LATENCY_NS));
-        onStoreSuccess();
-        if (!complete(type, event, resultStatus, resultFirstStatus, resultValue, unstowNode))
+        retry.onSuccess();
+        if (!posted(completionProxy.complete(
+            type, event, runner.status(), runner.firstStatus(), runner.value(), unstowNode)))
         {
             return false;
         }
         trace(event.traceId, OperationTimeline.POSTED);
         return true;
-    }
-
-    /**
-     * Run an operation in the store; its outcome in {@link #resultStatus}, {@link #resultFirstStatus} and
-     * {@link #resultValue} (and an unstow's node in {@link #stowOperation}).
-     */
-    private void run(final ScribeEvent event, final int type)
-    {
-        if (OperationType.WALLET == type || OperationType.REPUTATION == type)
-        {
-            final WalletOperation op = walletOperation.reset();
-            op.operationId = event.operationId;
-            op.playerId = event.playerId;
-            op.factionId = event.factionId;
-            op.delta = event.delta;
-            if (OperationType.WALLET == type)
-            {
-                adapter.changeWallet(op);
-            }
-            else
-            {
-                adapter.changeReputation(op);
-            }
-            resultStatus = op.status;
-            resultFirstStatus = op.firstStatus;
-            resultValue = op.value;
-        }
-        else
-        {
-            final StowOperation op = stowOperation.reset();
-            op.operationId = event.operationId;
-            op.entityId = event.entityId;
-            op.ownerPlayerId = event.playerId;
-            op.containerId = event.containerId;
-            op.node.copyFrom(event.node);
-            if (OperationType.STOW == type)
-            {
-                adapter.stow(op);
-            }
-            else
-            {
-                adapter.unstow(op);
-            }
-            resultStatus = op.status;
-            resultFirstStatus = op.firstStatus;
-            resultValue = op.value;
-        }
-    }
-
-    /**
-     * Count an operation's outcome and post it.
-     */
-    private boolean complete(
-        final int type,
-        final ScribeEvent event,
-        final int status,
-        final int firstStatus,
-        final long value,
-        final NodeRecord unstowNode)
-    {
-        if (OperationStatus.isApplied(status))
-        {
-            operationsApplied.incrementRelease();
-        }
-        else
-        {
-            operationsRejected.incrementRelease();
-            if (OperationStatus.OPERATION_CONFLICT == status)
-            {
-                operationConflicts.incrementRelease();
-            }
-        }
-
-        return postCompletion(type, event.operationId, event.correlationId, status, firstStatus, value, unstowNode);
     }
 
     /**
@@ -822,7 +571,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private boolean operation(final ScribeEvent event, final long sequence)
     {
         return null != group ? groupOperation(event, sequence) :
-            (!needsWorldBatch(event) || flush()) && flushLog() && execute(event);
+            (!needsWorldBatch(event) || flush()) && writeBehindLog.flush() && execute(event);
     }
 
     /**
@@ -872,7 +621,8 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
      * Run an operation in the group transaction, opening it (with the pending world changes) if none is open.
      *
      * @return false only when the group could not be opened (the event is retried); an operation that fails in the
-     * group rolls it back and runs its members one by one ({@link #failed} tells whether one of them failed).
+     * group rolls it back and runs its members one by one ({@link StoreRetry#isFailed()} tells whether one of them
+     * failed).
      */
     private boolean groupOperation(final ScribeEvent event, final long sequence)
     {
@@ -887,7 +637,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
                 {
                     adapter.write(coalescer.batch());
                 }
-                if (NONE != firstUnflushedSequence)
+                if (!writeBehindLog.isFlushed())
                 {
                     adapter.flushLog(); // in the group: its commit flushes the log past the asynchronous batches
                 }
@@ -896,7 +646,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             catch (final RuntimeException ex)
             {
                 adapter.abortGroup();
-                onFailure(ex);
+                retry.onFailure(ex);
                 return false;
             }
             group.begin(withWorldBatch);
@@ -927,7 +677,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         final long traceStartNs = traceStart();
         try
         {
-            run(member.event, type);
+            runner.run(member.event, type);
             trace(event.traceId, OperationTimeline.OP_DONE);
             traceActivity(ConsumerTrace.OPERATION, traceStartNs, type, event.traceId);
         }
@@ -937,18 +687,18 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             return true;
         }
 
-        member.status = resultStatus;
-        member.firstStatus = resultFirstStatus;
-        member.value = resultValue;
+        member.status = runner.status();
+        member.firstStatus = runner.firstStatus();
+        member.value = runner.value();
         if (OperationType.UNSTOW == type)
         {
-            if (OperationStatus.OK == resultStatus &&
-                stowOperation.node.entityId == unstowTargetId(event.node, stowOperation.entityId))
+            final NodeRecord inserted = runner.insertedNode(event);
+            if (null != inserted)
             {
-                member.node.copyFrom(stowOperation.node);
+                member.node.copyFrom(inserted);
                 member.hasNode = true;
             }
-            member.lookUpNode = isReplayOfApplied(resultStatus, resultFirstStatus);
+            member.lookUpNode = isReplayOfApplied(member.status, member.firstStatus);
         }
 
         if (group.isFull())
@@ -995,8 +745,8 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             firstPendingSequence = NONE;
         }
         groupCommits.incrementRelease();
-        onLogFlushed();
-        onStoreSuccess();
+        writeBehindLog.onFlushed();
+        retry.onSuccess();
 
         final int size = group.size();
         group.close();
@@ -1012,17 +762,17 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             {
                 if (member.lookUpNode)
                 {
-                    unstowNode = lookUpUnstowedNode(event.node, unstowTargetId(event.node, event.entityId));
+                    unstowNode = loader.lookUpNode(event.node, unstowTargetId(event.node, event.entityId));
                 }
             }
             catch (final RuntimeException ex)
             {
-                onFailure(ex);
+                retry.onFailure(ex);
                 group.toRetry(i, size); // committed: run again, they replay their recorded outcomes
                 return false;
             }
-            if (!complete(operationType(event.type), event, member.status, member.firstStatus, member.value,
-                unstowNode))
+            if (!posted(completionProxy.complete(
+                operationType(event.type), event, member.status, member.firstStatus, member.value, unstowNode)))
             {
                 group.toRetry(i, size);
                 return false;
@@ -1055,7 +805,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         ScribeGroup.Member member;
         while (null != (member = group.nextRetry()))
         {
-            if (!flush() || !flushLog() || !execute(member.event))
+            if (!flush() || !writeBehindLog.flush() || !execute(member.event))
             {
                 return false;
             }
@@ -1092,164 +842,52 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
      */
     private boolean lookUp(final ScribeEvent event)
     {
-        final StowOperation op = stowOperation.reset();
-        op.operationId = event.operationId;
-        op.entityId = event.entityId;
-        op.ownerPlayerId = event.playerId;
         final long startNs = traceStart();
-        final int status;
         try
         {
-            status = adapter.recordedOutcome(op, event.lookupType);
+            runner.lookUp(event);
         }
         catch (final RuntimeException ex)
         {
-            onFailure(ex);
+            retry.onFailure(ex);
             return false;
         }
 
         traceActivity(ConsumerTrace.LOOKUP, startNs, event.lookupType, 0);
-        onStoreSuccess();
-        final int firstStatus = OperationStatus.PENDING == status ? OperationStatus.PENDING : op.firstStatus;
-        return postCompletion(completionType(event), event.operationId, event.correlationId, status, firstStatus,
-            0, null);
+        retry.onSuccess();
+        return posted(completionProxy.post(completionType(event), event.operationId, event.correlationId,
+            runner.status(), runner.firstStatus(), 0, null));
     }
 
     /**
-     * The node an applied unstow inserted: the adapter returns it in {@code op.node} (the contract); a replay
-     * ({@code DUPLICATE}) finds it where the request put it, if it is still there.
+     * The node an applied unstow inserted: the adapter returns it in {@link StowOperation#node} (the contract); a
+     * replay ({@code DUPLICATE}) finds it where the request put it, if it is still there.
      */
-    private NodeRecord unstowNodeOf(final StowOperation op, final NodeRecord request)
+    private NodeRecord unstowNodeOf(final ScribeEvent event)
     {
-        final long targetId = unstowTargetId(request, op.entityId);
-        if (OperationStatus.OK == op.status)
+        if (OperationStatus.OK == runner.status())
         {
-            return op.node.entityId == targetId ? op.node : null;
+            return runner.insertedNode(event);
         }
-        if (isReplayOfApplied(op.status, op.firstStatus))
+        if (isReplayOfApplied(runner.status(), runner.firstStatus()))
         {
-            return lookUpUnstowedNode(request, targetId);
+            return loader.lookUpNode(event.node, unstowTargetId(event.node, event.entityId));
         }
         return null;
     }
 
     /**
-     * @return the entity an unstow brings back: the requested node's id, else the operation's entity.
+     * @return whether an outcome was posted; if not (the completion ring full), a failure: the operation is retried.
      */
-    private static long unstowTargetId(final NodeRecord request, final long operationEntityId)
+    private boolean posted(final boolean posted)
     {
-        return 0 != request.entityId ? request.entityId : operationEntityId;
-    }
-
-    /**
-     * @return whether an outcome is the replay of an operation applied the first time (its node is in the store).
-     */
-    private static boolean isReplayOfApplied(final int status, final int firstStatus)
-    {
-        return OperationStatus.DUPLICATE == status && OperationStatus.OK == firstStatus;
-    }
-
-    private NodeRecord lookUpUnstowedNode(final NodeRecord request, final long targetId)
-    {
-        lookupId = targetId;
-        lookupFound = false;
-        adapter.loadRegion(request.parentZoneId, request.x, request.y, request.z, request.x, request.y, request.z,
-            lookupHandler);
-        return lookupFound ? lookupNode : null;
-    }
-
-    private void onLookupNode(final NodeRecord node)
-    {
-        if (node.entityId == lookupId)
-        {
-            lookupNode.copyFrom(node);
-            lookupFound = true;
-        }
-    }
-
-    private boolean postCompletion(
-        final int type,
-        final long operationId,
-        final long correlationId,
-        final int status,
-        final int firstStatus,
-        final long value,
-        final NodeRecord node)
-    {
-        final int length = null == node ? LENGTH : CompletionDescriptor.NODE_STATE_OFFSET + node.componentStateLength;
-        final int index = completions.tryClaim(
-            null == node ? MSG_TYPE_ID : CompletionDescriptor.MSG_TYPE_ID_WITH_NODE, length);
-        if (index < 0)
+        if (!posted)
         {
             // Cannot happen: the producer never has more operations outstanding than the ring holds. Should it, the
             // operation is retried later; being idempotent, its replay reports DUPLICATE with the first outcome.
-            onFailure(new IllegalStateException("scribe completion ring full"));
-            return false;
+            retry.onFailure(new IllegalStateException("scribe completion ring full"));
         }
-
-        completionBuffer.putLong(index + OPERATION_ID_OFFSET, operationId);
-        completionBuffer.putLong(index + CORRELATION_ID_OFFSET, correlationId);
-        completionBuffer.putLong(index + VALUE_OFFSET, value);
-        completionBuffer.putInt(index + TYPE_OFFSET, type);
-        completionBuffer.putInt(index + STATUS_OFFSET, status);
-        completionBuffer.putInt(index + FIRST_STATUS_OFFSET, firstStatus);
-        if (null != node)
-        {
-            CompletionDescriptor.encodeNode(completionBuffer, index, node);
-        }
-        completions.commit(index);
-        return true;
-    }
-
-    private void onFailure(final RuntimeException ex)
-    {
-        storeFailures.incrementRelease();
-        errorHandler.onError(ex);
-        reportOutage(ex);
-        backoffNs = 0 == backoffNs ? retryBackoffMinNs : Math.min(backoffNs << 1, retryBackoffMaxNs);
-        retryDeadlineNs = clock.nanoTime() + backoffNs;
-        failed = true;
-        if (null != trace)
-        {
-            final long now = System.nanoTime();
-            trace.record(ConsumerTrace.FAILURE, now, now, backoffNs, 0);
-        }
-    }
-
-    /**
-     * A store outage stays visible while it lasts: the error handler reports each distinct error once, so a line is
-     * printed at most every {@link #OUTAGE_REPORT_INTERVAL_NS} with how long the store has been failing, how often,
-     * and the backlog, and one when it is back. Control path: only on failures and on the first success after one.
-     */
-    private void reportOutage(final RuntimeException ex)
-    {
-        final long now = clock.nanoTime();
-        outageFailures++;
-        if (NO_OUTAGE == outageStartNs)
-        {
-            outageStartNs = now;
-            nextOutageReportNs = now + OUTAGE_REPORT_INTERVAL_NS;
-        }
-        else if (now - nextOutageReportNs >= 0)
-        {
-            nextOutageReportNs = now + OUTAGE_REPORT_INTERVAL_NS;
-            System.err.println("orrery: " + roleName + ": store " + adapter.name() + " failing for " +
-                TimeUnit.NANOSECONDS.toSeconds(now - outageStartNs) + " s (" + outageFailures + " failures, backlog " +
-                (ring.getCursor() - poller.getSequence().get()) + " events), last: " + ex);
-        }
-    }
-
-    private void onStoreSuccess()
-    {
-        backoffNs = 0;
-        if (NO_OUTAGE != outageStartNs)
-        {
-            System.err.println("orrery: " + roleName + ": store " + adapter.name() + " back after " +
-                TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - outageStartNs) + " ms (" + outageFailures +
-                " failures); nothing acknowledged was lost, the backlog is being written");
-            outageStartNs = NO_OUTAGE;
-            outageFailures = 0;
-        }
+        return posted;
     }
 
     private void publishProgress()
@@ -1261,9 +899,9 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         {
             durable = Math.min(durable, group.firstUndoneSequence() - 1);
         }
-        if (NONE != firstUnflushedSequence)
+        if (!writeBehindLog.isFlushed())
         {
-            durable = Math.min(durable, firstUnflushedSequence - 1);
+            durable = Math.min(durable, writeBehindLog.firstUnflushedSequence() - 1);
         }
         if (durable != durableSequence.get())
         {
@@ -1288,7 +926,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     {
         if (null != timeline && traceId >= 0)
         {
-            timeline.pickedUp(traceId, regionsLoaded.get(), batchesWritten.get());
+            timeline.pickedUp(traceId, loader.regionsLoaded(), batchesWritten.get());
         }
     }
 
@@ -1305,26 +943,6 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         if (null != timeline && traceId >= 0)
         {
             timeline.stamp(traceId, step, value);
-        }
-    }
-
-    private static int completionType(final ScribeEvent event)
-    {
-        if (ScribeEvent.OPERATION_LOOKUP == event.type)
-        {
-            return OperationType.STOW == event.lookupType ? OperationType.STOW_LOOKUP : OperationType.UNSTOW_LOOKUP;
-        }
-        return operationType(event.type);
-    }
-
-    private static int operationType(final int eventType)
-    {
-        switch (eventType)
-        {
-            case ScribeEvent.STOW: return OperationType.STOW;
-            case ScribeEvent.UNSTOW: return OperationType.UNSTOW;
-            case ScribeEvent.WALLET: return OperationType.WALLET;
-            default: return OperationType.REPUTATION;
         }
     }
 }

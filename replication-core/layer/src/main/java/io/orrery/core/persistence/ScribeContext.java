@@ -371,7 +371,7 @@ public final class ScribeContext
      *                         with {@code synchronous_commit = off}): the consumer, and an operation behind it, no
      *                         longer wait for the store's log flush of world batches. {@link Scribe#durableSequence()}
      *                         passes such a batch only once the store says its log is flushed (checked every
-     *                         {@link ScribeConsumer#LOG_CHECK_INTERVAL_NS}) or something later committed
+     *                         {@link WriteBehindLog#LOG_CHECK_INTERVAL_NS}) or something later committed
      *                         synchronously; flush barriers, loads, operations and close stay synchronous. A store
      *                         crash (not a layer crash) may lose the world changes of its unflushed log. Default
      *                         false.
