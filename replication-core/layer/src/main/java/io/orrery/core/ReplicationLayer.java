@@ -6,7 +6,6 @@ package io.orrery.core;
 import io.aeron.Aeron;
 import io.aeron.Counter;
 import io.aeron.driver.MediaDriver;
-import io.aeron.exceptions.ConfigurationException;
 import io.orrery.core.atlas.AtlasContext;
 import io.orrery.core.atlas.MeshAuthority;
 import io.orrery.core.atlas.ServerMesh;
@@ -16,41 +15,27 @@ import io.orrery.core.common.LayerIdleStrategy;
 import io.orrery.core.common.LayerResources;
 import io.orrery.core.common.SessionHandover;
 import io.orrery.core.gateway.GatewayAgent;
-import io.orrery.core.replicant.InterestConfig;
-import io.orrery.core.replicant.InterestEngine;
 import io.orrery.core.gateway.GatewayContext;
 import io.orrery.core.gateway.link.GatewayLinkAgent;
 import io.orrery.core.persistence.Scribe;
 import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.replicant.ReplicantAgent;
 import io.orrery.core.replicant.ReplicantContext;
-import io.orrery.core.status.AgentDeath;
 import io.orrery.core.status.LayerMetrics;
 import io.orrery.core.status.OrreryCounter;
-import io.orrery.link.DistinctErrorPrinter;
 import io.orrery.link.DriverLoss;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.CloseHelper;
-import org.agrona.ErrorHandler;
 import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.Agent;
-import org.agrona.concurrent.AgentInvoker;
-import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.CompositeAgent;
-import org.agrona.concurrent.EpochClock;
-import org.agrona.concurrent.IdleStrategy;
-import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
-import org.agrona.concurrent.SystemEpochClock;
-import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * The Replication Layer of one shard as an embeddable library: the Gateway and Replicant role agents over an Aeron
@@ -77,9 +62,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
     private final GatewayAgent gateway;
     private final ReplicantAgent replicant;
     private final GatewayLinkAgent gatewayLink;
-    private final AgentInvoker invoker;
-    private final AgentRunner[] runners;
-    private final AgentRunner[] workerRunners;
+    private final LayerRunners runners;
     private final Counter[] counters;
 
     private ReplicationLayer(final Context ctx)
@@ -109,57 +92,13 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         // the link writes the Gateway's one-to-one ring and queue: it always runs on the Gateway's thread
         final Agent gatewayRole = null == gatewayLink ? gateway : new CompositeAgent(gateway, gatewayLink);
 
-        final ErrorHandler errorHandler = ctx.errorHandler();
         ctx.stopOnDriverLoss(this::stopForDriverLoss);
-        switch (ctx.threadingMode())
-        {
-            case INVOKER:
-                invoker = new AgentInvoker(errorHandler, counters[OrreryCounter.ERRORS.id()],
-                    new CompositeAgent(gatewayRole, replicant));
-                runners = new AgentRunner[0];
-                // the interest engine ticks every partition on the caller's thread
-                workerRunners = new AgentRunner[0];
-                break;
-
-            case DEDICATED:
-                invoker = null;
-                final Agent authorityAgent = null != replicantCtx.authority() ?
-                    replicantCtx.authority().ownAgent() : null;
-                // an idle strategy holds its backoff state: each thread gets its own
-                final AgentRunner gatewayRunner = new AgentRunner(ctx.idleStrategySupplier().get(), errorHandler,
-                    counters[OrreryCounter.ERRORS.id()], gatewayRole);
-                final AgentRunner replicantRunner = new AgentRunner(ctx.idleStrategySupplier().get(), errorHandler,
-                    counters[OrreryCounter.ERRORS.id()], replicant);
-                runners = null == authorityAgent ? new AgentRunner[]{ gatewayRunner, replicantRunner } :
-                    new AgentRunner[]{ gatewayRunner, replicantRunner, new AgentRunner(
-                    ctx.idleStrategySupplier().get(), errorHandler, counters[OrreryCounter.ERRORS.id()], authorityAgent)
-                };
-                workerRunners = newWorkerRunners(replicant.interestWorkers(), errorHandler);
-                break;
-
-            case SHARED:
-            default:
-                invoker = null;
-                runners = new AgentRunner[]{ new AgentRunner(ctx.idleStrategy(), errorHandler,
-                    counters[OrreryCounter.ERRORS.id()], new CompositeAgent(gatewayRole, replicant)) };
-                workerRunners = newWorkerRunners(replicant.interestWorkers(), errorHandler);
-                break;
-        }
-    }
-
-    /**
-     * A runner per interest worker beyond the first (the Replicant's thread runs the first), each with an idle
-     * strategy of its own (a long park: a dispatched tick wakes the worker).
-     */
-    private AgentRunner[] newWorkerRunners(final Agent[] workers, final ErrorHandler errorHandler)
-    {
-        final AgentRunner[] workerRunners = new AgentRunner[workers.length];
-        for (int i = 0; i < workers.length; i++)
-        {
-            workerRunners[i] = new AgentRunner(InterestEngine.newWorkerIdleStrategy(),
-                errorHandler, counters[OrreryCounter.ERRORS.id()], workers[i]);
-        }
-        return workerRunners;
+        // asking the authority for an agent of its own takes it off the Replicant's duty cycle: only DEDICATED does
+        final Agent authorityAgent = ThreadingMode.DEDICATED == ctx.threadingMode() &&
+            null != replicantCtx.authority() ? replicantCtx.authority().ownAgent() : null;
+        runners = new LayerRunners(ctx.threadingMode(), ctx.idleStrategy(), ctx.idleStrategySupplier(),
+            ctx.errorHandler(), counters[OrreryCounter.ERRORS.id()], gatewayRole, replicant, authorityAgent,
+            replicant.interestWorkers());
     }
 
     /**
@@ -175,18 +114,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         {
             ctx.conclude();
             layer = new ReplicationLayer(ctx);
-            if (null != layer.invoker)
-            {
-                layer.invoker.start();
-            }
-            for (final AgentRunner runner : layer.workerRunners)
-            {
-                AgentRunner.startOnThread(runner, ctx.threadFactory());
-            }
-            for (final AgentRunner runner : layer.runners)
-            {
-                AgentRunner.startOnThread(runner, ctx.threadFactory());
-            }
+            layer.runners.start(ctx.threadFactory());
             return layer;
         }
         catch (final RuntimeException ex)
@@ -218,11 +146,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
      */
     public int doWork()
     {
-        if (null == invoker)
-        {
-            throw new IllegalStateException("doWork() is only for ThreadingMode.INVOKER");
-        }
-        return invoker.invoke();
+        return runners.invoke();
     }
 
     public Context context()
@@ -324,13 +248,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
     @Override
     public void close()
     {
-        if (null != invoker)
-        {
-            CloseHelper.quietClose(invoker);
-        }
-        CloseHelper.quietCloseAll(runners);
-        // after the Replicant's runner: a worker closed under a tick would only make the Replicant run it itself
-        CloseHelper.quietCloseAll(workerRunners);
+        CloseHelper.quietClose(runners);
         CloseHelper.quietClose(replicant::closePersistence);
         CloseHelper.quietCloseAll(counters);
         ctx.close();
@@ -343,8 +261,10 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
      */
     private void stopForDriverLoss()
     {
-        CloseHelper.quietCloseAll(runners);
-        CloseHelper.quietCloseAll(workerRunners);
+        if (null != runners)
+        {
+            runners.stop();
+        }
         CloseHelper.quietClose(replicant::closePersistence);
     }
 
@@ -369,9 +289,11 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
      * each handed only to its role: {@link #gateway()}, {@link #replicant()}, {@link #atlas()} and {@link #scribe()}
      * (persistence). The roles' setters and getters here are delegates to those contexts, documented there. Every
      * setting has a default, overridable by the system property named in its constant. {@link #conclude()} validates
-     * every context and launches what is embedded (media driver, Aeron client) once.
+     * every context and launches what is embedded (media driver, Aeron client) once. The settings of threads, idle
+     * strategies, clocks and errors are inherited from {@code LayerThreading}, the role settings from
+     * {@code RoleContexts}.
      */
-    public static final class Context extends RoleContexts<Context> implements LayerResources
+    public static final class Context extends LayerThreading<Context> implements LayerResources
     {
         public static final String SHARD_NAME_PROP = "orrery.shard.name";
         public static final String SHARD_NAME_DEFAULT = "orrery";
@@ -484,11 +406,8 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         private String aeronDirectoryName = System.getProperty(AERON_DIR_PROP);
         private boolean launchEmbeddedMediaDriver = Boolean.parseBoolean(
             System.getProperty(EMBEDDED_DRIVER_PROP, "true"));
-        private ThreadingMode threadingMode = ThreadingMode.valueOf(
-            System.getProperty(THREADING_MODE_PROP, ThreadingMode.SHARED.name()));
         private byte[] tokenSecret;
         private boolean developmentMode = TokenSecrets.developmentModeFromProperty();
-        private AgentDeath.Handler agentDeathHandler = AgentDeath.EXIT_PROCESS;
         private DriverLoss.Handler driverLossHandler = DriverLoss.EXIT_PROCESS;
         private long driverTimeoutMs = Long.getLong(DRIVER_TIMEOUT_MS_PROP, 0);
         private volatile Runnable stopOnDriverLoss;
@@ -496,18 +415,6 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             Long.getLong(PUBLICATION_CONNECT_TIMEOUT_MS_PROP, PUBLICATION_CONNECT_TIMEOUT_MS_DEFAULT));
         private int interRoleRingCapacity = Integer.getInteger(
             INTER_ROLE_RING_CAPACITY_PROP, INTER_ROLE_RING_CAPACITY_DEFAULT);
-        private IdleStrategy idleStrategy;
-        private Supplier<IdleStrategy> idleStrategySupplier;
-        private ThreadFactory threadFactory;
-        private NanoClock nanoClock;
-        private EpochClock epochClock;
-        private long idleMaxParkNs = TimeUnit.MICROSECONDS.toNanos(
-            Long.getLong(IDLE_MAX_PARK_US_PROP, IDLE_MAX_PARK_US_DEFAULT));
-        private long idleQuietParkNs = TimeUnit.MICROSECONDS.toNanos(
-            Long.getLong(IDLE_QUIET_PARK_US_PROP, IDLE_QUIET_PARK_US_DEFAULT));
-        private final LayerIdleStrategy.Activity activity = new LayerIdleStrategy.Activity();
-        private ThreadingMode scribeThreadingMode;
-        private ErrorHandler errorHandler;
         private MediaDriver mediaDriver;
         private Aeron aeron;
         private boolean ownsAeron;
@@ -557,48 +464,6 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             return this;
         }
 
-        private void concludeThreadsAndClocks()
-        {
-            if (null == idleStrategySupplier)
-            {
-                if (null != idleStrategy && ThreadingMode.DEDICATED == threadingMode)
-                {
-                    throw new ConfigurationException("DEDICATED runs the Gateway and the Replicant on two threads, " +
-                        "which cannot share one idle strategy (it holds state): set idleStrategySupplier instead");
-                }
-                idleStrategySupplier = this::newIdleStrategy;
-            }
-            if (null == idleStrategy)
-            {
-                idleStrategy = idleStrategySupplier.get();
-            }
-            if (null == threadFactory)
-            {
-                threadFactory = (runnable) ->
-                {
-                    final Thread thread = new Thread(runnable);
-                    thread.setDaemon(true);
-                    return thread;
-                };
-            }
-            if (null != agentDeathHandler)
-            {
-                threadFactory = AgentDeath.reportingTo(threadFactory, agentDeathHandler);
-            }
-            if (null == nanoClock)
-            {
-                nanoClock = SystemNanoClock.INSTANCE;
-            }
-            if (null == epochClock)
-            {
-                epochClock = SystemEpochClock.INSTANCE;
-            }
-            if (null == errorHandler)
-            {
-                errorHandler = new DistinctErrorPrinter(System.err);
-            }
-        }
-
         private void connectAeron()
         {
             if (launchEmbeddedMediaDriver && null == aeronDirectoryName)
@@ -608,7 +473,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
                     .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
                     .sharedIdleStrategy(newIdleStrategy())
                     .asyncExecutorIdleStrategy(new LayerIdleStrategy(
-                        activity, ASYNC_EXECUTOR_MAX_PARK_NS, 4 * idleQuietParkNs))
+                        activity(), ASYNC_EXECUTOR_MAX_PARK_NS, 4 * idleQuietParkNs()))
                     .ipcTermBufferLength(termLength)
                     .publicationTermBufferLength(termLength)
                     .nakUnicastDelayNs(io.orrery.link.UdpChannels.nakUnicastDelayNs())
@@ -618,7 +483,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             }
             final Aeron.Context aeronCtx = new Aeron.Context()
                 .aeronDirectoryName(aeronDirectoryName)
-                .errorHandler(DriverLoss.routing(errorHandler, this::onDriverLoss));
+                .errorHandler(DriverLoss.routing(errorHandler(), this::onDriverLoss));
             if (driverTimeoutMs > 0)
             {
                 aeronCtx.driverTimeoutMs(driverTimeoutMs);
@@ -704,17 +569,6 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             return this;
         }
 
-        public ThreadingMode threadingMode()
-        {
-            return threadingMode;
-        }
-
-        public Context threadingMode(final ThreadingMode threadingMode)
-        {
-            this.threadingMode = threadingMode;
-            return this;
-        }
-
         /**
          * HMAC secret of player and server tokens. Default: {@value TokenSecrets#SECRET_PROP},
          * then the environment variable {@value TokenSecrets#SECRET_ENV}, then, in development
@@ -789,7 +643,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
                 }
                 catch (final RuntimeException ex)
                 {
-                    errorHandler.onError(ex);
+                    errorHandler().onError(ex);
                 }
             }
             if (null != driverLossHandler)
@@ -798,98 +652,9 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             }
         }
 
-        /**
-         * Called when an agent thread of the layer (Gateway, Replicant, Scribe) dies of an uncaught {@link Error}.
-         * Default {@link AgentDeath#EXIT_PROCESS}: one line on standard error, then the JVM
-         * halts with {@link AgentDeath#EXIT_CODE}, so a supervisor restarts the process instead
-         * of watching a zombie. Null leaves the thread factory's own handling. Not used in
-         * {@link ThreadingMode#INVOKER}, where the error reaches the caller of {@code doWork()}.
-         */
-        public AgentDeath.Handler agentDeathHandler()
-        {
-            return agentDeathHandler;
-        }
-
-        public Context agentDeathHandler(final AgentDeath.Handler agentDeathHandler)
-        {
-            this.agentDeathHandler = agentDeathHandler;
-            return this;
-        }
-
         public Context tokenSecret(final byte[] tokenSecret)
         {
             this.tokenSecret = tokenSecret;
-            return this;
-        }
-
-        /**
-         * Longest park of the default idle strategies ({@link LayerIdleStrategy}: the layer's agents, the embedded
-         * media driver's shared thread and its async executor) while the layer has client sessions: spin 10 times,
-         * yield 20 times, then park from 1 µs doubling up to this. Default {@value #IDLE_MAX_PARK_US_DEFAULT} µs
-         * ({@value #IDLE_MAX_PARK_US_PROP}); an explicit {@link #idleStrategy(IdleStrategy)} wins for the agents.
-         */
-        public long idleMaxParkNs()
-        {
-            return idleMaxParkNs;
-        }
-
-        public Context idleMaxParkNs(final long idleMaxParkNs)
-        {
-            this.idleMaxParkNs = idleMaxParkNs;
-            return this;
-        }
-
-        /**
-         * Park of the default idle strategies while the layer has no client session (nobody waits for low latency;
-         * a hello waits at most this long). Default {@value #IDLE_QUIET_PARK_US_DEFAULT} µs
-         * ({@value #IDLE_QUIET_PARK_US_PROP}).
-         */
-        public long idleQuietParkNs()
-        {
-            return idleQuietParkNs;
-        }
-
-        public Context idleQuietParkNs(final long idleQuietParkNs)
-        {
-            this.idleQuietParkNs = idleQuietParkNs;
-            return this;
-        }
-
-        @Override
-        public LayerIdleStrategy.Activity activity()
-        {
-            return activity;
-        }
-
-        /**
-         * A new default idle strategy for one of the layer's threads (see {@link #idleMaxParkNs()} and
-         * {@link #idleQuietParkNs()}).
-         *
-         * @return a new strategy: one per thread.
-         */
-        public LayerIdleStrategy newIdleStrategy()
-        {
-            return new LayerIdleStrategy(activity, idleMaxParkNs, idleQuietParkNs);
-        }
-
-        /**
-         * @return how Scribe's consumer runs: the layer's {@link #threadingMode()} unless set. In
-         * {@link ThreadingMode#INVOKER} the Replicant steps it in its duty cycle (so a persistent shard is stepped
-         * deterministically by {@link ReplicationLayer#doWork()}); otherwise it has a thread of its own.
-         */
-        public ThreadingMode scribeThreadingMode()
-        {
-            return null != scribeThreadingMode ? scribeThreadingMode : threadingMode;
-        }
-
-        /**
-         * @param scribeThreadingMode how Scribe's consumer runs, or null (the default) to follow
-         *                            {@link #threadingMode()}; e.g. {@link ThreadingMode#SHARED} keeps Scribe on its
-         *                            own thread under an INVOKER layer.
-         */
-        public Context scribeThreadingMode(final ThreadingMode scribeThreadingMode)
-        {
-            this.scribeThreadingMode = scribeThreadingMode;
             return this;
         }
 
@@ -916,95 +681,5 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             return this;
         }
 
-        /**
-         * @return the idle strategy of the layer's one agent thread ({@link ThreadingMode#SHARED}); by default one
-         * from {@link #idleStrategySupplier()}.
-         */
-        public IdleStrategy idleStrategy()
-        {
-            return idleStrategy;
-        }
-
-        /**
-         * @param idleStrategy for the layer's one agent thread in {@link ThreadingMode#SHARED}. Not usable with
-         *                     {@link ThreadingMode#DEDICATED} (two threads): set {@link #idleStrategySupplier} there.
-         * @return this.
-         */
-        public Context idleStrategy(final IdleStrategy idleStrategy)
-        {
-            this.idleStrategy = idleStrategy;
-            return this;
-        }
-
-        /**
-         * @return where each agent thread of the layer gets its own idle strategy (idle strategies hold state and are
-         * never shared between threads); by default {@link #newIdleStrategy()}.
-         */
-        public Supplier<IdleStrategy> idleStrategySupplier()
-        {
-            return idleStrategySupplier;
-        }
-
-        /**
-         * @param idleStrategySupplier called once per agent thread ({@link ThreadingMode#DEDICATED}: the Gateway's
-         *                             and the Replicant's), each call returning a new instance.
-         * @return this.
-         */
-        public Context idleStrategySupplier(final Supplier<IdleStrategy> idleStrategySupplier)
-        {
-            this.idleStrategySupplier = idleStrategySupplier;
-            return this;
-        }
-
-        @Override
-        public ThreadFactory threadFactory()
-        {
-            return threadFactory;
-        }
-
-        public Context threadFactory(final ThreadFactory threadFactory)
-        {
-            this.threadFactory = threadFactory;
-            return this;
-        }
-
-        @Override
-        public NanoClock nanoClock()
-        {
-            return nanoClock;
-        }
-
-        public Context nanoClock(final NanoClock nanoClock)
-        {
-            this.nanoClock = nanoClock;
-            return this;
-        }
-
-        /**
-         * Wall clock for token expiry.
-         */
-        @Override
-        public EpochClock epochClock()
-        {
-            return epochClock;
-        }
-
-        public Context epochClock(final EpochClock epochClock)
-        {
-            this.epochClock = epochClock;
-            return this;
-        }
-
-        @Override
-        public ErrorHandler errorHandler()
-        {
-            return errorHandler;
-        }
-
-        public Context errorHandler(final ErrorHandler errorHandler)
-        {
-            this.errorHandler = errorHandler;
-            return this;
-        }
     }
 }
