@@ -16,6 +16,7 @@ import io.orrery.core.common.LayerResources;
 import io.orrery.core.common.SessionHandover;
 import io.orrery.core.gateway.GatewayAgent;
 import io.orrery.core.gateway.GatewayContext;
+import io.orrery.core.gateway.ShardSessions;
 import io.orrery.core.gateway.link.GatewayLinkAgent;
 import io.orrery.core.persistence.Scribe;
 import io.orrery.core.persistence.ScribeContext;
@@ -26,7 +27,6 @@ import io.orrery.core.status.OrreryCounter;
 import io.orrery.link.DriverLoss;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.CloseHelper;
-import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
@@ -78,17 +78,18 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         final OneToOneConcurrentArrayQueue<SessionHandover> handovers =
             new OneToOneConcurrentArrayQueue<>(Math.max(1024, Integer.highestOneBit(gatewayCtx.maxSessions()) << 1));
 
-        // one layer session per player, whichever Gateway serves it: the in-process one and the link share the set
-        final LongHashSet players = new LongHashSet();
+        // one layer session per player, whichever Gateway serves it: the in-process one and the link share the
+        // shard's sessions (capacity and SESSIONS_ACTIVE count both)
+        final ShardSessions sessions = new ShardSessions(counters[OrreryCounter.SESSIONS_ACTIVE.id()]);
         gateway = new GatewayAgent(ctx, gatewayCtx, replicantCtx.tickRateHz(), replicantCtx.bandwidthBytesPerTick(),
-            counters, toReplicant, toGateway, handovers, players);
+            counters, toReplicant, toGateway, handovers, sessions);
         replicant = new ReplicantAgent(ctx, replicantCtx, ctx.scribe(), gatewayCtx.maxSessions(),
             gatewayCtx.heartbeatIntervalNs(), counters, toReplicant, toGateway, handovers);
         gatewayLink = null == gatewayCtx.gatewayLink().channel() ? null : new GatewayLinkAgent(
             aeron, ctx.nanoClock(), gatewayCtx.gatewayLink(),
             null != gatewayCtx.gatewayLink().linkSecret() ? gatewayCtx.gatewayLink().linkSecret() : ctx.tokenSecret(),
             replicantCtx.tickRateHz(), replicantCtx.bandwidthBytesPerTick(), gatewayCtx.maxSessions(), counters,
-            toReplicant, handovers, players, (line) -> System.out.println("orrery: " + line));
+            toReplicant, handovers, sessions, (line) -> System.out.println("orrery: " + line));
         // the link writes the Gateway's one-to-one ring and queue: it always runs on the Gateway's thread
         final Agent gatewayRole = null == gatewayLink ? gateway : new CompositeAgent(gateway, gatewayLink);
 

@@ -141,8 +141,13 @@ class RemoteGatewayTest
 
     private void startShardAndGateways()
     {
-        shard = new TestShard((ctx) -> ctx.bandwidthBytesPerTick(64 * 1024).gateway().gatewayLink()
-            .channel(LINK_CHANNEL).streamId(LINK_STREAM).timeoutNs(TimeUnit.SECONDS.toNanos(2)));
+        startShardAndGateways(64);
+    }
+
+    private void startShardAndGateways(final int maxSessions)
+    {
+        shard = new TestShard((ctx) -> ctx.bandwidthBytesPerTick(64 * 1024).maxSessions(maxSessions).gateway()
+            .gatewayLink().channel(LINK_CHANNEL).streamId(LINK_STREAM).timeoutNs(TimeUnit.SECONDS.toNanos(2)));
         gatewayA = new RemoteGateway(1, 1601);
         gatewayB = new RemoteGateway(2, 1602);
         await(() -> gatewayA.agent.isLinked() && gatewayB.agent.isLinked(), "both gateways linked");
@@ -287,6 +292,92 @@ class RemoteGatewayTest
         assertTrue(ClientSession.State.CONNECTED != remoteAgain.state(), "player 1's second session not served");
         assertTrue(ClientSession.State.CONNECTED != inProcessAgain.state() || 0 == gatewayB.agent.sessionCount(),
             "player 2's second session not served");
+    }
+
+    @Test
+    void shouldCountRemoteGatewaysSessionsInSessionsActiveFromWelcomeToEnd()
+    {
+        startShardAndGateways();
+        shard.authority.spawnPlayerAt(1, 0);
+        shard.authority.spawnPlayerAt(2, 3 * TestShard.MM);
+        shard.authority.spawnPlayerAt(3, 6 * TestShard.MM);
+        final ClientSession throughA = clients.connect(shard.token(1), ClientListener.NO_OP);
+        final ClientSession throughB = clients.connect(shard.token(2), ClientListener.NO_OP);
+        final ClientSession inProcess = shard.link.connect(shard.token(3), ClientListener.NO_OP);
+        await(() -> ClientSession.State.CONNECTED == throughA.state() &&
+            ClientSession.State.CONNECTED == throughB.state() && ClientSession.State.CONNECTED == inProcess.state(),
+            "one player through each Gateway");
+        ticksUntil(() -> 2 == shard.layer.gatewayLink().sessionCount(), 100, "both remote sessions at the layer");
+        assertEquals(1, shard.layer.gateway().activeSessionCount(), "the in-process Gateway's own");
+        assertEquals(2, shard.counter(OrreryCounter.GATEWAY_LINK_SESSIONS), "the remote part");
+        assertEquals(3, shard.counter(OrreryCounter.SESSIONS_ACTIVE), "every player of the shard");
+        assertEquals(1, gatewayA.counters[OrreryCounter.SESSIONS_ACTIVE.id()].get(), "gateway A counts its own");
+
+        throughA.disconnect();
+        ticksUntil(() -> 2 == shard.counter(OrreryCounter.SESSIONS_ACTIVE), 300, "the remote session's end counted");
+        assertEquals(1, shard.counter(OrreryCounter.GATEWAY_LINK_SESSIONS));
+
+        inProcess.disconnect();
+        ticksUntil(() -> 1 == shard.counter(OrreryCounter.SESSIONS_ACTIVE), 300,
+            "the in-process session's end counted");
+        assertEquals(1, shard.counter(OrreryCounter.GATEWAY_LINK_SESSIONS));
+
+        // a lost Gateway's sessions end with it
+        gatewayB.kill();
+        ticksUntil(() -> 0 == shard.counter(OrreryCounter.SESSIONS_ACTIVE), 600, "the lost Gateway's session ended");
+        assertEquals(0, shard.counter(OrreryCounter.GATEWAY_LINK_SESSIONS));
+        assertEquals(1, shard.counter(OrreryCounter.GATEWAY_LINKS_LOST));
+    }
+
+    @Test
+    void shouldRefuseSessionsThroughEveryKindOfGatewayOnceTheShardHoldsMaxSessionsPlayers()
+    {
+        startShardAndGateways(2);
+        for (int p = 1; p <= 4; p++)
+        {
+            shard.authority.spawnPlayerAt(p, (p * 3L) * TestShard.MM);
+        }
+        final ClientSession remote = clients.connect(shard.token(1), ClientListener.NO_OP); // through gateway A
+        final ClientSession inProcess = shard.link.connect(shard.token(2), ClientListener.NO_OP);
+        await(() -> ClientSession.State.CONNECTED == remote.state() &&
+            ClientSession.State.CONNECTED == inProcess.state(), "one player through each kind of Gateway");
+        assertEquals(2, shard.counter(OrreryCounter.SESSIONS_ACTIVE));
+
+        // the in-process Gateway holds one session, the shard two: full
+        final ClientSession thirdInProcess = shard.link.connect(shard.token(3), ClientListener.NO_OP);
+        ticksUntil(() -> thirdInProcess.transientRejects() >= 1, 300, "the in-process Gateway refused player 3");
+        assertEquals(RejectReason.tooManySessions.value(), thirdInProcess.rejectReason());
+        final long refusedBefore = shard.counter(OrreryCounter.REJECTED_TOO_MANY_SESSIONS);
+
+        // the link holds one session, the shard two: full
+        final ClientSession fourthRemote = clients.connect(shard.token(4), ClientListener.NO_OP); // through B
+        ticksUntil(() -> shard.counter(OrreryCounter.REJECTED_TOO_MANY_SESSIONS) > refusedBefore, 300,
+            "the layer refused player 4's session through a remote Gateway");
+        for (int t = 0; t < 30; t++)
+        {
+            tick();
+        }
+        assertEquals(2, shard.counter(OrreryCounter.SESSIONS_ACTIVE), "still two players in the shard");
+        assertEquals(1, shard.layer.gatewayLink().sessionCount());
+        assertEquals(1, shard.layer.gateway().activeSessionCount());
+        assertTrue(ClientSession.State.CONNECTED != thirdInProcess.state(), "player 3 not served");
+        assertTrue(ClientSession.State.CONNECTED != fourthRemote.state() || 0 == gatewayB.agent.sessionCount(),
+            "player 4 not served");
+
+        // a player leaves: another gets in (a new one, or a refused one still trying), and the shard stays at two
+        shard.authority.spawnPlayerAt(5, 15 * TestShard.MM);
+        inProcess.disconnect();
+        final ClientSession fifth = shard.link.connect(shard.token(5), ClientListener.NO_OP);
+        ticksUntil(() -> 2 == shard.counter(OrreryCounter.SESSIONS_ACTIVE) &&
+            (ClientSession.State.CONNECTED == fifth.state() ||
+            ClientSession.State.CONNECTED == thirdInProcess.state() ||
+            ClientSession.State.CONNECTED == fourthRemote.state()), 1_000, "another player in once one left");
+        for (int t = 0; t < 60; t++)
+        {
+            tick();
+            assertTrue(shard.counter(OrreryCounter.SESSIONS_ACTIVE) <= 2, "never more players than max sessions");
+            assertTrue(shard.layer.gateway().activeSessionCount() + shard.layer.gatewayLink().sessionCount() <= 2);
+        }
     }
 
     @Test

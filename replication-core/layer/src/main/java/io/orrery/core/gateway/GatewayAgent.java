@@ -39,7 +39,6 @@ import io.orrery.wire.codec.WelcomeEncoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
@@ -135,7 +134,7 @@ public final class GatewayAgent implements Agent
     private final ArrayList<ClientConnection> connections = new ArrayList<>();
     private final ArrayList<ClientConnection> pendingWelcomes = new ArrayList<>();
     private final ArrayList<ClientConnection> pendingRefusals = new ArrayList<>();
-    private final LongHashSet activePlayers;
+    private final ShardSessions shardSessions;
     private final SecureRandom sessionIds = new SecureRandom();
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -170,6 +169,8 @@ public final class GatewayAgent implements Agent
      * @param toReplicant           ring of inputs and notices to the Replicant.
      * @param fromReplicant         ring of notices from the Replicant.
      * @param handovers             queue of welcomed sessions to the Replicant.
+     * @param shardSessions         the shard's sessions through every Gateway (one per player, capacity and
+     *                              {@link OrreryCounter#SESSIONS_ACTIVE}), shared with the gateway link.
      */
     public GatewayAgent(
         final LayerResources resources,
@@ -180,10 +181,10 @@ public final class GatewayAgent implements Agent
         final RingBuffer toReplicant,
         final RingBuffer fromReplicant,
         final OneToOneConcurrentArrayQueue<SessionHandover> handovers,
-        final LongHashSet activePlayers)
+        final ShardSessions shardSessions)
     {
         this.ctx = ctx;
-        this.activePlayers = activePlayers;
+        this.shardSessions = shardSessions;
         this.resources = resources;
         this.tickRateHz = tickRateHz;
         this.bandwidthBytesPerTick = bandwidthBytesPerTick;
@@ -547,12 +548,12 @@ public final class GatewayAgent implements Agent
             refusal = OrreryCounter.REJECTED_BAD_TOKEN;
             reason = RejectReason.badToken;
         }
-        else if (activePlayers.contains(playerId))
+        else if (shardSessions.hasPlayer(playerId))
         {
             refusal = OrreryCounter.REJECTED_DUPLICATE_SESSION;
             reason = RejectReason.duplicateSession;
         }
-        else if (connections.size() + pendingWelcomes.size() >= ctx.maxSessions())
+        else if (shardSessions.playerCount() >= ctx.maxSessions())
         {
             refusal = OrreryCounter.REJECTED_TOO_MANY_SESSIONS;
             reason = RejectReason.tooManySessions;
@@ -619,7 +620,7 @@ public final class GatewayAgent implements Agent
         connectionByImage.put(connection.imageKey(), connection);
         if (null == refusal)
         {
-            activePlayers.add(playerId);
+            shardSessions.addPlayer(playerId);
             pendingWelcomes.add(connection);
         }
         else
@@ -682,7 +683,7 @@ public final class GatewayAgent implements Agent
                     connection.inputAllowance = inputBurst;
                     connections.add(connection);
                     increment(OrreryCounter.SESSIONS_OPENED);
-                    counters[OrreryCounter.SESSIONS_ACTIVE.id()].setOrdered(connections.size());
+                    shardSessions.localSessions(connections.size());
                     handovers.offer(new SessionHandover(
                         connection.sessionId, connection.playerEntityId, connection.publication));
                     connection.publication = null;
@@ -772,7 +773,7 @@ public final class GatewayAgent implements Agent
         connectionByImage.remove(connection.imageKey());
         if (ClientConnection.State.AWAITING_WELCOME == connection.state)
         {
-            activePlayers.remove(connection.playerEntityId);
+            shardSessions.removePlayer(connection.playerEntityId);
         }
         if (null != connection.publication)
         {
@@ -847,7 +848,7 @@ public final class GatewayAgent implements Agent
     {
         connection.state = ClientConnection.State.CLOSED;
         connectionByImage.remove(connection.imageKey());
-        activePlayers.remove(connection.playerEntityId);
+        shardSessions.removePlayer(connection.playerEntityId);
         final int index = connections.indexOf(connection);
         if (index >= 0)
         {
@@ -856,7 +857,7 @@ public final class GatewayAgent implements Agent
             connections.remove(last);
         }
         increment(OrreryCounter.SESSIONS_CLOSED);
-        counters[OrreryCounter.SESSIONS_ACTIVE.id()].setOrdered(connections.size());
+        shardSessions.localSessions(connections.size());
     }
 
     private void increment(final OrreryCounter counter)

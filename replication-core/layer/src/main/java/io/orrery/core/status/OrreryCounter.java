@@ -13,7 +13,11 @@ import io.aeron.Counter;
  */
 public enum OrreryCounter
 {
-    SESSIONS_ACTIVE(0, "client sessions active"),
+    /**
+     * Players in the shard: client sessions active through every Gateway, the layer's own and remote ones over the
+     * gateway link ({@link #GATEWAY_LINK_SESSIONS} is the remote part). A Gateway process counts its own.
+     */
+    SESSIONS_ACTIVE(0, "client sessions active (the shard's, through every Gateway)"),
     SESSIONS_OPENED(1, "client sessions opened"),
     SESSIONS_CLOSED(2, "client sessions closed"),
     SESSIONS_TIMED_OUT(3, "client sessions timed out"),
@@ -123,7 +127,7 @@ public enum OrreryCounter
     GATEWAY_LINK_PROOFS_FAILED(94, "Gateway link proofs that failed: link refused"),
     GATEWAY_LINK_MESSAGES_REFUSED(95,
         "Gateway link messages refused: malformed, or for a session that is not the sender's"),
-    GATEWAY_LINK_SESSIONS(96, "client sessions held through remote Gateways"),
+    GATEWAY_LINK_SESSIONS(96, "client sessions held through remote Gateways (part of sessions active)"),
     GATEWAY_RELAY_FAILURES(97,
         "frames a Gateway could not copy into a client publication (the session ended) or for unknown sessions");
 

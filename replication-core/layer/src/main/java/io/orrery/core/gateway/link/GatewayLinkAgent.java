@@ -14,6 +14,7 @@ import io.aeron.logbuffer.Header;
 import io.orrery.core.common.LinkKey;
 import io.orrery.core.common.GatewayRing;
 import io.orrery.core.common.SessionHandover;
+import io.orrery.core.gateway.ShardSessions;
 import io.orrery.core.ingress.IngressLimits;
 import io.orrery.core.ingress.ResponseChannels;
 import io.orrery.core.status.OrreryCounter;
@@ -41,7 +42,6 @@ import org.agrona.DirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AtomicBuffer;
 import org.agrona.concurrent.NanoClock;
@@ -153,7 +153,7 @@ public final class GatewayLinkAgent implements Agent
     private final ArrayList<GatewayLink> links = new ArrayList<>();
     private final Long2ObjectHashMap<RemoteClientEgress> sessions = new Long2ObjectHashMap<>();
     private final Long2LongHashMap playerBySession = new Long2LongHashMap(0);
-    private final LongHashSet players;
+    private final ShardSessions shardSessions;
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final GatewayHelloDecoder helloDecoder = new GatewayHelloDecoder();
@@ -184,10 +184,12 @@ public final class GatewayLinkAgent implements Agent
      * @param linkSecret            secret the link key is derived from ({@link GatewayLinkKey}).
      * @param tickRateHz            the Replicant's tick rate, announced to Gateways.
      * @param bandwidthBytesPerTick the Replicant's per-client bandwidth, announced to Gateways.
-     * @param maxSessions           sessions the Replicant serves at most (with the in-process Gateway's).
+     * @param maxSessions           sessions the Replicant serves at most, the in-process Gateway's included.
      * @param counters              the layer's system counters.
      * @param toReplicant           the ring to the Replicant (the in-process Gateway's, written on its thread).
      * @param handovers             the hand-over queue to the Replicant (likewise).
+     * @param shardSessions         the shard's sessions through every Gateway, shared with the in-process Gateway
+     *                              (one per player, capacity, {@link OrreryCounter#SESSIONS_ACTIVE}).
      * @param log                   where link events go (a Gateway linked, lost, refused).
      */
     public GatewayLinkAgent(
@@ -201,11 +203,11 @@ public final class GatewayLinkAgent implements Agent
         final Counter[] counters,
         final RingBuffer toReplicant,
         final OneToOneConcurrentArrayQueue<SessionHandover> handovers,
-        final LongHashSet players,
+        final ShardSessions shardSessions,
         final Consumer<String> log)
     {
         this.aeron = aeron;
-        this.players = players;
+        this.shardSessions = shardSessions;
         this.clock = clock;
         this.settings = settings;
         this.limits = settings.limits();
@@ -605,8 +607,10 @@ public final class GatewayLinkAgent implements Agent
         final long window)
     {
         final boolean admissionClosed = 0 != counters[OrreryCounter.ADMISSION_CLOSED.id()].get();
-        if (sessions.size() >= maxSessions || sessions.containsKey(sessionId) || 0 == handovers.remainingCapacity() ||
-            maxPayloadLength < 32 || sessionId <= 0 || players.contains(playerEntityId) || admissionClosed)
+        // capacity is the shard's: the in-process Gateway's sessions and pending welcomes count too
+        final boolean full = shardSessions.playerCount() >= maxSessions;
+        if (full || sessions.containsKey(sessionId) || 0 == handovers.remainingCapacity() ||
+            maxPayloadLength < 32 || sessionId <= 0 || shardSessions.hasPlayer(playerEntityId) || admissionClosed)
         {
             // one session per player across Gateways: a player resuming through another Gateway before the layer
             // has ended its session on the lost one is refused and resumes again once that session is gone; and
@@ -614,6 +618,10 @@ public final class GatewayLinkAgent implements Agent
             if (admissionClosed)
             {
                 counters[OrreryCounter.REJECTED_SHARD_FULL.id()].incrementOrdered();
+            }
+            else if (full)
+            {
+                counters[OrreryCounter.REJECTED_TOO_MANY_SESSIONS.id()].incrementOrdered();
             }
             refuse();
             endedEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).sessionId(sessionId);
@@ -624,9 +632,9 @@ public final class GatewayLinkAgent implements Agent
         link.sessions.put(sessionId, egress);
         sessions.put(sessionId, egress);
         playerBySession.put(sessionId, playerEntityId);
-        players.add(playerEntityId);
+        shardSessions.addPlayer(playerEntityId);
         handovers.offer(new SessionHandover(sessionId, playerEntityId, egress));
-        counters[OrreryCounter.GATEWAY_LINK_SESSIONS.id()].setOrdered(sessions.size());
+        publishSessionCount();
     }
 
     private ControlledFragmentHandler.Action onSessionClosed(
@@ -744,13 +752,19 @@ public final class GatewayLinkAgent implements Agent
         egress.onEndedByGateway();
         link.sessions.remove(egress.sessionId());
         forget(egress.sessionId());
+        publishSessionCount();
+    }
+
+    private void publishSessionCount()
+    {
         counters[OrreryCounter.GATEWAY_LINK_SESSIONS.id()].setOrdered(sessions.size());
+        shardSessions.remoteSessions(sessions.size());
     }
 
     private void forget(final long sessionId)
     {
         sessions.remove(sessionId);
-        players.remove(playerBySession.remove(sessionId));
+        shardSessions.removePlayer(playerBySession.remove(sessionId));
     }
 
     private int housekeeping()
@@ -868,7 +882,7 @@ public final class GatewayLinkAgent implements Agent
             iterator.remove();
             workCount++;
         }
-        counters[OrreryCounter.GATEWAY_LINK_SESSIONS.id()].setOrdered(sessions.size());
+        publishSessionCount();
         if (nowNs - link.lostAtNs > LOST_LINGER_NS)
         {
             links.remove(index);

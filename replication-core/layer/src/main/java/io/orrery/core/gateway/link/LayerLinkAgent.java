@@ -20,6 +20,7 @@ import io.orrery.core.common.PublicationClientEgress;
 import io.orrery.core.common.SessionHandover;
 import io.orrery.core.gateway.GatewayAgent;
 import io.orrery.core.gateway.GatewayContext;
+import io.orrery.core.gateway.ShardSessions;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.link.BoundedFragmentAssembler;
 import io.orrery.link.Publications;
@@ -47,7 +48,6 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.collections.LongHashSet;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.ControlledMessageHandler;
 import org.agrona.concurrent.NanoClock;
@@ -492,8 +492,9 @@ public final class LayerLinkAgent implements Agent
     private void onLinked(final Image image, final int tickRateHz, final int bandwidthBytesPerTick)
     {
         layerImage = image;
+        // this Gateway's own sessions: the layer counts the shard's
         gateway = new GatewayAgent(resources, gatewayCtx, tickRateHz, bandwidthBytesPerTick, counters,
-            gatewayToLayer, layerToGateway, handovers, new LongHashSet());
+            gatewayToLayer, layerToGateway, handovers, new ShardSessions(counters[OrreryCounter.SESSIONS_ACTIVE.id()]));
         state = State.LINKED;
         log.accept("gateway " + gatewayId + ": linked to the layer (" + image.sourceIdentity() + "), clients on " +
             gatewayCtx.clientIngressChannel() + " stream " + gatewayCtx.clientIngressStreamId() +
