@@ -7,6 +7,7 @@ import io.aeron.Aeron;
 import io.aeron.Counter;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
+import io.orrery.core.auth.SessionTokens;
 import io.orrery.core.client.ClientLink;
 import io.orrery.core.client.ClientListener;
 import io.orrery.core.client.ClientSession;
@@ -81,6 +82,10 @@ class RemoteGatewayTest
         boolean alive = true;
         boolean paused;
 
+        /**
+         * A Gateway as it should run on an exposed host: it holds the player key and the link secret, not the shard's
+         * token secret.
+         */
         RemoteGateway(final int id, final int responseStreamId)
         {
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(shard.layer.aeronDirectoryName()));
@@ -91,8 +96,9 @@ class RemoteGatewayTest
                 .maxSessions(64)
                 .conclude();
             agent = new LayerLinkAgent(
-                new GatewayResources("gateway-" + id, aeron, TestShard.SECRET, Throwable::printStackTrace,
-                    shard.clock, SystemEpochClock.INSTANCE),
+                GatewayResources.withPlayerTokenKey("gateway-" + id, aeron,
+                    SessionTokens.playerTokenKey(TestShard.SECRET), Throwable::printStackTrace, shard.clock,
+                    SystemEpochClock.INSTANCE),
                 ctx, id, LINK_CHANNEL, LINK_STREAM, "aeron:ipc", responseStreamId, TestShard.SECRET, counters,
                 System.out::println);
         }

@@ -6,6 +6,7 @@ package io.orrery.servers;
 import io.aeron.Aeron;
 import io.aeron.Counter;
 import io.aeron.driver.MediaDriver;
+import io.orrery.core.auth.SessionTokens;
 import io.orrery.core.auth.TokenSecrets;
 import io.orrery.core.gateway.GatewayContext;
 import io.orrery.core.gateway.link.GatewayLinkSettings;
@@ -15,6 +16,7 @@ import io.orrery.core.status.AgentDeath;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.core.status.ProcessErrors;
 import io.orrery.link.DriverLoss;
+import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
@@ -38,10 +40,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * use any ({@code ClientLink.Settings.ingressChannels}), and a Gateway's crash costs its clients a session
  * resumption through another Gateway, not the shard.
  * <p>
- * Security: clients' tokens are verified with the shard's token secret ({@code ORRERY_TOKEN_SECRET},
- * {@code --token-secret}, or {@code --dev}); the link is mutually authenticated with a key derived from the link
- * secret ({@value #LINK_SECRET_ENV}, else the token secret), the same on the layer: nothing of the layer is relayed
- * before it proved the key, and the layer reads nothing of this Gateway before it did.
+ * Security: clients' tokens are verified with the shard's player key: given alone in {@value #PLAYER_KEY_ENV} (hex,
+ * printed by {@code --print-player-token-key}), so that whoever takes over this process (the one that faces the
+ * internet) learns nothing that signs a game server's token or proves Atlas's link, or derived from the shard's token
+ * secret ({@code ORRERY_TOKEN_SECRET}, {@code --token-secret}, or {@code --dev}; said with a warning outside
+ * development mode). The link is mutually authenticated with a key derived from the link secret
+ * ({@value #LINK_SECRET_ENV}, required with the player key alone, else the token secret), the same on the layer:
+ * nothing of the layer is relayed before it proved the key, and the layer reads nothing of this Gateway before it did.
  * <p>
  * When the layer goes away (said on standard error) its clients' publications are closed, so they resume through
  * another Gateway, and this Gateway says hello again until a layer (restarted, or the same one that had dropped it for
@@ -50,7 +55,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Exit codes: 0 on SIGINT/SIGTERM; {@value #EXIT_LAYER_LOST} when no layer welcomed it within
  * {@code --relink-timeout-s} of losing its layer; {@link DriverLoss#EXIT_CODE} when its
  * media driver goes away; {@link AgentDeath#EXIT_CODE} when its agent thread dies; 2 on a usage error;
- * {@link ProcessErrors#EXIT_CONFIGURATION} without a token secret.
+ * {@link ProcessErrors#EXIT_CONFIGURATION} without a token secret or player key (or a player key without a link
+ * secret, or a malformed one).
  */
 @CommandLine.Command(
     name = "orrery-gateway",
@@ -64,6 +70,11 @@ public final class GatewayServer implements Callable<Integer>
      * Environment variable of the Gateway link's secret (else the token secret).
      */
     public static final String LINK_SECRET_ENV = "ORRERY_GATEWAY_LINK_SECRET";
+    /**
+     * Environment variable of the player key, hex ({@code SessionTokens.playerTokenKey} of the token secret): what a
+     * Gateway needs to verify its clients' tokens, and nothing more.
+     */
+    public static final String PLAYER_KEY_ENV = "ORRERY_PLAYER_TOKEN_KEY";
     /**
      * Exit code when the layer went away.
      */
@@ -122,6 +133,11 @@ public final class GatewayServer implements Callable<Integer>
         + "development token secret (never on a network you do not trust). Also -Dorrery.dev=true.")
     Boolean dev;
 
+    @CommandLine.Option(names = "--print-player-token-key", description = "Print the player key of the token secret "
+        + "(ORRERY_TOKEN_SECRET or --token-secret) as hex and exit: give it to Gateways in " + PLAYER_KEY_ENV
+        + " instead of the secret.")
+    boolean printPlayerTokenKey;
+
     private static final OrreryCounter[] REPORTED = {
         OrreryCounter.SESSIONS_ACTIVE, OrreryCounter.SESSIONS_OPENED, OrreryCounter.SESSIONS_TIMED_OUT,
         OrreryCounter.INPUTS_RECEIVED, OrreryCounter.INPUTS_RATE_LIMITED, OrreryCounter.REJECTED_BAD_TOKEN,
@@ -140,12 +156,23 @@ public final class GatewayServer implements Callable<Integer>
     public Integer call()
     {
         final boolean developmentMode = null != dev ? dev : TokenSecrets.developmentModeFromProperty();
-        final byte[] secret = TokenSecrets.resolveForProcess(tokenSecret, developmentMode, "gateway", System.err);
-        if (null == secret)
+        if (printPlayerTokenKey)
+        {
+            final byte[] secret = TokenSecrets.resolveForProcess(tokenSecret, developmentMode, "gateway", System.err);
+            if (null == secret)
+            {
+                return ProcessErrors.EXIT_CONFIGURATION;
+            }
+            System.out.println(BitUtil.toHex(SessionTokens.playerTokenKey(secret)));
+            return 0;
+        }
+        final Keys keys = Keys.resolve(
+            tokenSecret, System.getenv(PLAYER_KEY_ENV), linkSecretFromEnvironment(), developmentMode,
+            "gateway " + gatewayId, System.err);
+        if (null == keys)
         {
             return ProcessErrors.EXIT_CONFIGURATION;
         }
-        final byte[] linkSecret = null != linkSecretFromEnvironment() ? linkSecretFromEnvironment() : secret;
         final GatewayContext gatewayCtx = new GatewayContext()
             .clientIngressChannel(ingressChannel)
             .clientIngressStreamId(ingressStreamId)
@@ -185,8 +212,8 @@ public final class GatewayServer implements Callable<Integer>
         {
             counters = OrreryCounter.allocate(aeron, "gateway-" + gatewayId);
             final LayerLinkAgent agent = new LayerLinkAgent(
-                new GatewayResources("gateway-" + gatewayId, aeron, secret, print), gatewayCtx, gatewayId,
-                layerLinkChannel, layerLinkStreamId, responseChannel, linkResponseStreamId, linkSecret, counters,
+                keys.resources("gateway-" + gatewayId, aeron, print), gatewayCtx, gatewayId,
+                layerLinkChannel, layerLinkStreamId, responseChannel, linkResponseStreamId, keys.linkSecret, counters,
                 (line) -> System.err.println("orrery: " + line), TimeUnit.SECONDS.toNanos(relinkTimeoutS));
             runner = new AgentRunner(new BackoffIdleStrategy(), print, null, agent);
             AgentDeath.start(runner, AgentDeath.EXIT_PROCESS);
@@ -239,6 +266,106 @@ public final class GatewayServer implements Callable<Integer>
                 .append(counters[counter.id()].get());
         }
         System.out.println(line);
+    }
+
+    /**
+     * The keys a Gateway runs with: the player key alone and the link secret, or the shard's token secret (the link
+     * secret then defaults to it).
+     */
+    static final class Keys
+    {
+        final byte[] tokenSecret;
+        final byte[] playerTokenKey;
+        final byte[] linkSecret;
+
+        private Keys(final byte[] tokenSecret, final byte[] playerTokenKey, final byte[] linkSecret)
+        {
+            this.tokenSecret = tokenSecret;
+            this.playerTokenKey = playerTokenKey;
+            this.linkSecret = linkSecret;
+        }
+
+        /**
+         * @param tokenSecretOption {@code --token-secret}, or null.
+         * @param playerKeyHex      {@value GatewayServer#PLAYER_KEY_ENV}, or null.
+         * @param linkSecret        {@value GatewayServer#LINK_SECRET_ENV}, or null.
+         * @param developmentMode   whether the public development secret may be used.
+         * @param who               names the Gateway in what is said.
+         * @param out               where refusals and warnings are said.
+         * @return the keys, or null when the configuration is refused (said on {@code out}).
+         */
+        static Keys resolve(
+            final String tokenSecretOption,
+            final String playerKeyHex,
+            final byte[] linkSecret,
+            final boolean developmentMode,
+            final String who,
+            final java.io.PrintStream out)
+        {
+            if (null != playerKeyHex && !playerKeyHex.isEmpty())
+            {
+                if (null != tokenSecretOption)
+                {
+                    out.println("orrery: " + who + ": give it the player key (" + PLAYER_KEY_ENV + ") or the token " +
+                        "secret (--token-secret), not both");
+                    return null;
+                }
+                final byte[] playerKey = parseKey(playerKeyHex.trim());
+                if (null == playerKey)
+                {
+                    out.println("orrery: " + who + ": " + PLAYER_KEY_ENV + " must be " + 2 * SessionTokens.KEY_LENGTH +
+                        " hex digits (print it with --print-player-token-key where the token secret is)");
+                    return null;
+                }
+                if (null == linkSecret)
+                {
+                    out.println("orrery: " + who + ": with the player key alone it needs the Gateway link's secret " +
+                        "in " + LINK_SECRET_ENV + " (the layer's, at least " + TokenSecrets.MIN_LENGTH + " bytes)");
+                    return null;
+                }
+                if (linkSecret.length < TokenSecrets.MIN_LENGTH)
+                {
+                    out.println("orrery: " + who + ": " + LINK_SECRET_ENV + " must be at least " +
+                        TokenSecrets.MIN_LENGTH + " bytes");
+                    return null;
+                }
+                return new Keys(null, playerKey, linkSecret);
+            }
+            final byte[] secret = TokenSecrets.resolveForProcess(tokenSecretOption, developmentMode, who, out);
+            if (null == secret)
+            {
+                return null;
+            }
+            if (!TokenSecrets.isDevelopmentSecret(secret))
+            {
+                out.println("orrery: WARNING: " + who + " holds the shard's token secret: whoever takes over this " +
+                    "process can mint game server tokens and prove Atlas's link. Give it only the player key (" +
+                    PLAYER_KEY_ENV + ", printed by --print-player-token-key) and " + LINK_SECRET_ENV + ".");
+            }
+            return new Keys(secret, SessionTokens.playerTokenKey(secret), null != linkSecret ? linkSecret : secret);
+        }
+
+        GatewayResources resources(final String name, final Aeron aeron, final ErrorHandler errorHandler)
+        {
+            return null != tokenSecret ? new GatewayResources(name, aeron, tokenSecret, errorHandler) :
+                GatewayResources.withPlayerTokenKey(name, aeron, playerTokenKey, errorHandler);
+        }
+
+        private static byte[] parseKey(final String hex)
+        {
+            if (hex.length() != 2 * SessionTokens.KEY_LENGTH)
+            {
+                return null;
+            }
+            for (int i = 0; i < hex.length(); i++)
+            {
+                if (Character.digit(hex.charAt(i), 16) < 0)
+                {
+                    return null;
+                }
+            }
+            return BitUtil.fromHex(hex);
+        }
     }
 
     public static void main(final String[] args)

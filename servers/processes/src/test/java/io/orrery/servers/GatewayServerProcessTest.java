@@ -10,6 +10,7 @@ import io.orrery.core.client.ClientLink;
 import io.orrery.core.client.ClientListener;
 import io.orrery.core.client.ClientSession;
 import io.orrery.test.ChildJvm;
+import org.agrona.BitUtil;
 import org.agrona.CloseHelper;
 import org.agrona.IoUtil;
 import org.junit.jupiter.api.Tag;
@@ -47,6 +48,16 @@ class GatewayServerProcessTest
     private static final String SECRET_TEXT = "gateway-process-test-secret-0123456789";
     private static final String SECRET = "--token-secret=" + SECRET_TEXT;
     private static final String LINK = "aeron:ipc?term-length=8m";
+    private static final String LINK_SECRET_TEXT = "gateway-process-test-link-secret-0123456789";
+    /**
+     * The layer and both Gateways share the link secret; Gateway 1 holds the token secret, Gateway 2 only the player
+     * key (what an internet-facing Gateway should hold).
+     */
+    private static final List<String> WITH_LINK_SECRET = List.of(
+        "env", GatewayServer.LINK_SECRET_ENV + "=" + LINK_SECRET_TEXT);
+    private static final List<String> WITH_PLAYER_KEY_ONLY = List.of(
+        "env", GatewayServer.LINK_SECRET_ENV + "=" + LINK_SECRET_TEXT, GatewayServer.PLAYER_KEY_ENV + "=" +
+        BitUtil.toHex(SessionTokens.playerTokenKey(SECRET_TEXT.getBytes(StandardCharsets.UTF_8))));
     private static final int PLAYERS = 4;
 
     @Test
@@ -73,17 +84,23 @@ class GatewayServerProcessTest
         ClientLink clients = null;
         try
         {
-            layer = ChildJvm.start(layerOutput, CHILD_OPTIONS, ReplicationLayerServer.class.getName(), SECRET,
-                aeronDir, "--gateway-link=" + LINK, "--npcs=20", "--report-interval-s=60");
+            layer = ChildJvm.startWithPrefix(WITH_LINK_SECRET, layerOutput, CHILD_OPTIONS,
+                ReplicationLayerServer.class.getName(), SECRET, aeronDir, "--gateway-link=" + LINK, "--npcs=20",
+                "--report-interval-s=60");
             ChildJvm.awaitLines(layer, layerOutput, "replication layer up", 1);
-            gateway1 = ChildJvm.start(gatewayOutput1, CHILD_OPTIONS, GatewayServer.class.getName(), SECRET, aeronDir,
-                "--gateway-id=1", "--layer-link=" + LINK, "--ingress-channel=" + ingress1, "--report-interval-s=60");
-            gateway2 = ChildJvm.start(gatewayOutput2, CHILD_OPTIONS, GatewayServer.class.getName(), SECRET, aeronDir,
-                "--gateway-id=2", "--layer-link=" + LINK, "--ingress-channel=" + ingress2, "--report-interval-s=60");
+            gateway1 = ChildJvm.startWithPrefix(WITH_LINK_SECRET, gatewayOutput1, CHILD_OPTIONS,
+                GatewayServer.class.getName(), SECRET, aeronDir, "--gateway-id=1", "--layer-link=" + LINK,
+                "--ingress-channel=" + ingress1, "--report-interval-s=60");
+            gateway2 = ChildJvm.startWithPrefix(WITH_PLAYER_KEY_ONLY, gatewayOutput2, CHILD_OPTIONS,
+                GatewayServer.class.getName(), aeronDir, "--gateway-id=2", "--layer-link=" + LINK,
+                "--ingress-channel=" + ingress2, "--report-interval-s=60");
             ChildJvm.awaitLines(gateway1, gatewayOutput1, "gateway 1: linked to the layer", 1);
             ChildJvm.awaitLines(gateway2, gatewayOutput2, "gateway 2: linked to the layer", 1);
             ChildJvm.awaitLines(layer, layerOutput, "gateway link: gateway 1 linked", 1);
             ChildJvm.awaitLines(layer, layerOutput, "gateway link: gateway 2 linked", 1);
+            assertEquals(1, ChildJvm.occurrences(gatewayOutput1, "holds the shard's token secret"), "gateway 1 warns");
+            assertEquals(0, ChildJvm.occurrences(gatewayOutput2, "holds the shard's token secret"),
+                "gateway 2 holds the player key alone");
 
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
             clients = new ClientLink(aeron, new ClientLink.Settings()
@@ -140,8 +157,9 @@ class GatewayServerProcessTest
             final long layerKilledNs = System.nanoTime();
             ChildJvm.awaitLines(gateway2, gatewayOutput2, "gateway 2: the layer went away", 1);
             final List<String> restartedOutput = Collections.synchronizedList(new ArrayList<>());
-            layer = ChildJvm.start(restartedOutput, CHILD_OPTIONS, ReplicationLayerServer.class.getName(), SECRET,
-                aeronDir, "--gateway-link=" + LINK, "--npcs=20", "--report-interval-s=60");
+            layer = ChildJvm.startWithPrefix(WITH_LINK_SECRET, restartedOutput, CHILD_OPTIONS,
+                ReplicationLayerServer.class.getName(), SECRET, aeronDir, "--gateway-link=" + LINK, "--npcs=20",
+                "--report-interval-s=60");
             ChildJvm.awaitLines(layer, restartedOutput, "replication layer up", 1);
             ChildJvm.awaitLines(gateway2, gatewayOutput2, "gateway 2: linked to the layer", 2);
             try

@@ -9,7 +9,7 @@ import io.orrery.core.common.LinkKey;
  * The key of the Atlas link's challenge-response ({@link AtlasLinkAuthenticator}): a dedicated key derived from the
  * shard's token secret, {@code K = HMAC-SHA256(token secret, "orrery-atlas-link-v1")} ({@link #DOMAIN}), so the
  * layer and its Atlas process need the same token secret, and no player or server token ever verifies as a link proof
- * (they are signed with the secret itself or with another derived key).
+ * (they are signed with keys derived in domains of their own).
  * <p>
  * A proof is {@code HMAC-SHA256(K, role | proverSessionId | challengerSessionId | nonce)}: the role of the prover
  * ({@link #ROLE_LAYER} or {@link #ROLE_ATLAS}: one side's proof is never the other side's), the Aeron session id of the

@@ -28,9 +28,13 @@ import java.security.GeneralSecurityException;
  * </pre>
  * Not thread safe: one instance per thread. Verification runs on the hello path only, never per update.
  * <p>
- * Domains: player tokens are signed with the secret itself; game server tokens ({@link #forServers(byte[])}, the
- * id field holds the server id) with a key derived from the secret and {@link #SERVER_DOMAIN}
- * ({@code HMAC-SHA256(secret, domain)}), so a player token never verifies as a server token and vice versa.
+ * Domains: every kind of token is signed with a key of its own derived from the shard's secret,
+ * {@code K = HMAC-SHA256(secret, domain)}: player tokens with {@link #PLAYER_DOMAIN}, game server tokens
+ * ({@link #forServers(byte[])}, the id field holds the server id) with {@link #SERVER_DOMAIN}. A player token never
+ * verifies as a server token and vice versa, and a process that only verifies player tokens (a Gateway in its own
+ * process) can be given the player key alone ({@link #playerTokenKey(byte[])}, {@link #forPlayerKey(byte[])}): from it
+ * nobody can derive the secret, a server token or a link key (Atlas's, the Gateway link's), so whoever takes over
+ * that process can mint player tokens (as anyone who verifies HMAC tokens can), not game servers or Atlas.
  */
 public final class SessionTokens
 {
@@ -50,34 +54,98 @@ public final class SessionTokens
      */
     public static final String SERVER_DOMAIN = "orrery-server-token-v1";
 
+    /**
+     * Key domain of player tokens.
+     */
+    public static final String PLAYER_DOMAIN = "orrery-player-token-v1";
+
+    /**
+     * Length of a derived key ({@link #playerTokenKey(byte[])}).
+     */
+    public static final int KEY_LENGTH = 32;
+
     private final Mac mac;
     private final byte[] scratch = new byte[TOKEN_LENGTH];
     private final byte[] expected = new byte[MAC_LENGTH];
 
+    /**
+     * Player tokens, signed and verified with the player key derived from the shard's secret.
+     *
+     * @param secret the shard's token secret, at least 16 bytes.
+     */
     public SessionTokens(final byte[] secret)
     {
-        this(secret, null);
+        this(secret, PLAYER_DOMAIN);
     }
 
     /**
-     * @param secret shared secret, at least 16 bytes.
-     * @param domain null for player tokens, or a key domain such as {@link #SERVER_DOMAIN}.
+     * @param secret the shard's token secret, at least 16 bytes.
+     * @param domain the key domain the tokens are signed in: {@link #PLAYER_DOMAIN} or {@link #SERVER_DOMAIN}.
      */
     public SessionTokens(final byte[] secret, final String domain)
+    {
+        this(macOf(deriveKey(secret, domain)));
+    }
+
+    private SessionTokens(final Mac mac)
+    {
+        this.mac = mac;
+    }
+
+    /**
+     * Player tokens from the player key alone, as a Gateway in its own process holds it.
+     *
+     * @param playerTokenKey {@link #playerTokenKey(byte[])} of the shard's secret, {@link #KEY_LENGTH} bytes.
+     * @return tokens that verify (and sign) exactly what {@code new SessionTokens(secret)} does.
+     */
+    public static SessionTokens forPlayerKey(final byte[] playerTokenKey)
+    {
+        if (null == playerTokenKey || playerTokenKey.length != KEY_LENGTH)
+        {
+            throw new IllegalArgumentException("a player token key is " + KEY_LENGTH + " bytes");
+        }
+        return new SessionTokens(macOf(playerTokenKey));
+    }
+
+    /**
+     * @param secret the shard's token secret, at least 16 bytes.
+     * @return the key player tokens are signed with, {@code HMAC-SHA256(secret, PLAYER_DOMAIN)}; from it neither the
+     * secret nor any other key of the shard can be derived.
+     */
+    public static byte[] playerTokenKey(final byte[] secret)
+    {
+        return deriveKey(secret, PLAYER_DOMAIN);
+    }
+
+    private static Mac macOf(final byte[] key)
+    {
+        try
+        {
+            final Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac;
+        }
+        catch (final GeneralSecurityException ex)
+        {
+            throw new IllegalStateException("HmacSHA256 unavailable", ex);
+        }
+    }
+
+    private static byte[] deriveKey(final byte[] secret, final String domain)
     {
         if (null == secret || secret.length < 16)
         {
             throw new IllegalArgumentException("token secret must be at least 16 bytes");
         }
+        if (null == domain)
+        {
+            throw new IllegalArgumentException("a token key domain is required");
+        }
         try
         {
-            mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            if (null != domain)
-            {
-                final byte[] derived = mac.doFinal(domain.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                mac.init(new SecretKeySpec(derived, "HmacSHA256"));
-            }
+            final Mac derivation = Mac.getInstance("HmacSHA256");
+            derivation.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return derivation.doFinal(domain.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         }
         catch (final GeneralSecurityException ex)
         {

@@ -4,6 +4,7 @@
 package io.orrery.core.common;
 
 import io.aeron.Aeron;
+import io.orrery.core.auth.SessionTokens;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
@@ -51,9 +52,19 @@ public interface LayerResources
     ThreadFactory threadFactory();
 
     /**
-     * @return HMAC secret of player and server tokens.
+     * @return the shard's token secret, the root of every key of the shard (player and server tokens, link keys); null
+     * in a process that holds only the player key (a Gateway in its own process, see {@link #playerTokenKey()}).
      */
     byte[] tokenSecret();
+
+    /**
+     * @return the key player tokens are signed and verified with, {@link SessionTokens#playerTokenKey(byte[])} of the
+     * token secret unless the process was given that key alone. Called when a Gateway is built, not per hello.
+     */
+    default byte[] playerTokenKey()
+    {
+        return SessionTokens.playerTokenKey(tokenSecret());
+    }
 
     /**
      * @return how long a publication the layer opens to a peer (client or game server) may take to connect.

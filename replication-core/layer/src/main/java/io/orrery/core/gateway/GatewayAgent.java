@@ -194,7 +194,7 @@ public final class GatewayAgent implements Agent
         this.fromReplicant = fromReplicant;
         this.handovers = handovers;
         this.clock = resources.nanoClock();
-        this.tokens = new SessionTokens(resources.tokenSecret());
+        this.tokens = SessionTokens.forPlayerKey(resources.playerTokenKey());
         this.inputRatePerNs = ctx.maxInputRateHz() / 1e9;
         this.inputBurst = Math.max(4, ctx.maxInputRateHz() / 4.0);
         this.limits = ctx.clientIngressLimits();

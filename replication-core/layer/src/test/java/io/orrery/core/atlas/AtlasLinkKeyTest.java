@@ -60,7 +60,7 @@ class AtlasLinkKeyTest
     @Test
     void shouldUseAKeyOfItsOwnDomain()
     {
-        // a player or server token's MAC is HMAC(secret or its server key, token fields): never the link key's
+        // a player or server token's MAC is HMAC(its own derived key, token fields): never the link key's
         final byte[] token = SessionTokens.forServers(SECRET).issue(PROVER, Long.MAX_VALUE);
         final byte[] tokenMac = Arrays.copyOfRange(token, SessionTokens.MAC_OFFSET, SessionTokens.TOKEN_LENGTH);
         assertFalse(key.verify(AtlasLinkKey.ROLE_ATLAS, PROVER, CHALLENGER, nonce, tokenMac));

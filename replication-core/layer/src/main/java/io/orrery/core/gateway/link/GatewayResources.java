@@ -4,6 +4,7 @@
 package io.orrery.core.gateway.link;
 
 import io.aeron.Aeron;
+import io.orrery.core.auth.SessionTokens;
 import io.orrery.core.common.LayerIdleStrategy;
 import io.orrery.core.common.LayerResources;
 import org.agrona.ErrorHandler;
@@ -17,7 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What a Gateway in its own process shares with its {@link io.orrery.core.gateway.GatewayAgent}: its Aeron client,
- * the system clocks, the token secret its clients' tokens are signed with (the shard's).
+ * the system clocks, and the key its clients' tokens verify with: the player key alone
+ * ({@link #withPlayerTokenKey(String, Aeron, byte[], ErrorHandler)}: whoever takes over the process learns nothing that
+ * signs a game server's token or proves a link), or the shard's token secret it is derived from.
  * <p>
  * Threading: immutable.
  */
@@ -31,6 +34,7 @@ public final class GatewayResources implements LayerResources
     private final String name;
     private final Aeron aeron;
     private final byte[] tokenSecret;
+    private final byte[] playerTokenKey;
     private final ErrorHandler errorHandler;
     private final NanoClock nanoClock;
     private final EpochClock epochClock;
@@ -39,7 +43,7 @@ public final class GatewayResources implements LayerResources
     /**
      * @param name         names the Gateway in counter labels and threads.
      * @param aeron        its Aeron client.
-     * @param tokenSecret  the shard's token secret.
+     * @param tokenSecret  the shard's token secret (the player key is derived from it).
      * @param errorHandler where errors go.
      */
     public GatewayResources(
@@ -59,12 +63,56 @@ public final class GatewayResources implements LayerResources
         final NanoClock nanoClock,
         final EpochClock epochClock)
     {
+        this(name, aeron, tokenSecret, SessionTokens.playerTokenKey(tokenSecret), errorHandler, nanoClock, epochClock);
+    }
+
+    private GatewayResources(
+        final String name,
+        final Aeron aeron,
+        final byte[] tokenSecret,
+        final byte[] playerTokenKey,
+        final ErrorHandler errorHandler,
+        final NanoClock nanoClock,
+        final EpochClock epochClock)
+    {
+        SessionTokens.forPlayerKey(playerTokenKey);
         this.name = name;
         this.aeron = aeron;
         this.tokenSecret = tokenSecret;
+        this.playerTokenKey = playerTokenKey.clone();
         this.errorHandler = errorHandler;
         this.nanoClock = nanoClock;
         this.epochClock = epochClock;
+    }
+
+    /**
+     * A Gateway that holds only the player key ({@link SessionTokens#playerTokenKey(byte[])}), not the shard's secret.
+     *
+     * @param name           names the Gateway in counter labels and threads.
+     * @param aeron          its Aeron client.
+     * @param playerTokenKey the player key, {@link SessionTokens#KEY_LENGTH} bytes.
+     * @param errorHandler   where errors go.
+     * @return the resources; {@link #tokenSecret()} is null.
+     */
+    public static GatewayResources withPlayerTokenKey(
+        final String name, final Aeron aeron, final byte[] playerTokenKey, final ErrorHandler errorHandler)
+    {
+        return withPlayerTokenKey(
+            name, aeron, playerTokenKey, errorHandler, SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
+    }
+
+    /**
+     * With clocks of the caller's (tests).
+     */
+    public static GatewayResources withPlayerTokenKey(
+        final String name,
+        final Aeron aeron,
+        final byte[] playerTokenKey,
+        final ErrorHandler errorHandler,
+        final NanoClock nanoClock,
+        final EpochClock epochClock)
+    {
+        return new GatewayResources(name, aeron, null, playerTokenKey, errorHandler, nanoClock, epochClock);
     }
 
     @Override
@@ -103,10 +151,19 @@ public final class GatewayResources implements LayerResources
         return Thread::new;
     }
 
+    /**
+     * @return the shard's token secret, or null when this Gateway holds only the player key.
+     */
     @Override
     public byte[] tokenSecret()
     {
         return tokenSecret;
+    }
+
+    @Override
+    public byte[] playerTokenKey()
+    {
+        return playerTokenKey;
     }
 
     @Override

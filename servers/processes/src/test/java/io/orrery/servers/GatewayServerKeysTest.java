@@ -1,0 +1,97 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.servers;
+
+import io.orrery.core.auth.SessionTokens;
+import org.agrona.BitUtil;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a {@link GatewayServer} runs with: the player key alone (and the link secret), or the shard's token secret with
+ * a warning; every other combination refused with a line that says what to give it.
+ */
+class GatewayServerKeysTest
+{
+    private static final byte[] SECRET = "gateway-keys-test-secret-0123456789".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] LINK_SECRET = "gateway-keys-test-link-secret-0123".getBytes(StandardCharsets.UTF_8);
+    private static final String PLAYER_KEY_HEX = BitUtil.toHex(SessionTokens.playerTokenKey(SECRET));
+
+    private final ByteArrayOutputStream said = new ByteArrayOutputStream();
+    private final PrintStream out = new PrintStream(said, true, StandardCharsets.UTF_8);
+
+    @Test
+    void shouldRunWithThePlayerKeyAloneAndVerifyTheShardsPlayerTokens()
+    {
+        final GatewayServer.Keys keys = GatewayServer.Keys.resolve(null, PLAYER_KEY_HEX, LINK_SECRET, false, "gw", out);
+
+        assertNotNull(keys, said.toString(StandardCharsets.UTF_8));
+        assertNull(keys.tokenSecret, "the Gateway holds no token secret");
+        assertArrayEquals(LINK_SECRET, keys.linkSecret);
+        final byte[] token = new SessionTokens(SECRET).issue(7, System.currentTimeMillis() + 60_000);
+        assertEquals(SessionTokens.VALID, SessionTokens.forPlayerKey(keys.playerTokenKey)
+            .verify(new UnsafeBuffer(token), 0, token.length, System.currentTimeMillis()));
+        assertEquals("", said.toString(StandardCharsets.UTF_8), "nothing to warn about");
+    }
+
+    @Test
+    void shouldRefuseThePlayerKeyWithoutALinkSecretOfItsOwn()
+    {
+        assertNull(GatewayServer.Keys.resolve(null, PLAYER_KEY_HEX, null, false, "gw", out));
+        assertTrue(said.toString(StandardCharsets.UTF_8).contains(GatewayServer.LINK_SECRET_ENV), said.toString());
+        said.reset();
+        assertNull(GatewayServer.Keys.resolve(null, PLAYER_KEY_HEX, new byte[8], false, "gw", out));
+        assertTrue(said.toString(StandardCharsets.UTF_8).contains("at least"), said.toString());
+    }
+
+    @Test
+    void shouldRefuseAMalformedPlayerKey()
+    {
+        assertNull(GatewayServer.Keys.resolve(null, PLAYER_KEY_HEX.substring(2), LINK_SECRET, false, "gw", out));
+        assertNull(GatewayServer.Keys.resolve(
+            null, "zz" + PLAYER_KEY_HEX.substring(2), LINK_SECRET, false, "gw", out));
+        assertTrue(said.toString(StandardCharsets.UTF_8).contains(GatewayServer.PLAYER_KEY_ENV), said.toString());
+    }
+
+    @Test
+    void shouldRefuseBothThePlayerKeyAndTheTokenSecret()
+    {
+        assertNull(GatewayServer.Keys.resolve(
+            new String(SECRET, StandardCharsets.UTF_8), PLAYER_KEY_HEX, LINK_SECRET, false, "gw", out));
+        assertTrue(said.toString(StandardCharsets.UTF_8).contains("not both"), said.toString());
+    }
+
+    @Test
+    void shouldWarnWhenItHoldsTheTokenSecretAndDeriveTheLinkSecretFromItByDefault()
+    {
+        final GatewayServer.Keys keys = GatewayServer.Keys.resolve(
+            new String(SECRET, StandardCharsets.UTF_8), null, null, false, "gw", out);
+
+        assertNotNull(keys);
+        assertArrayEquals(SECRET, keys.tokenSecret);
+        assertArrayEquals(SECRET, keys.linkSecret);
+        assertArrayEquals(SessionTokens.playerTokenKey(SECRET), keys.playerTokenKey);
+        assertTrue(said.toString(StandardCharsets.UTF_8).contains("holds the shard's token secret"), said.toString());
+    }
+
+    @Test
+    void shouldNotWarnAboutTheTokenSecretInDevelopmentMode()
+    {
+        final GatewayServer.Keys keys = GatewayServer.Keys.resolve(null, null, null, true, "gw", out);
+
+        assertNotNull(keys);
+        assertFalse(said.toString(StandardCharsets.UTF_8).contains("holds the shard's token secret"), said.toString());
+    }
+}
