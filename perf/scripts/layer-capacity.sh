@@ -8,12 +8,17 @@
 #
 #   perf/scripts/layer-capacity.sh [BOTS...]          default: 250 500 750 1000
 #   WORKERS="1 2" DURATION=40 WARM=15 perf/scripts/layer-capacity.sh 500 1000
+#   BOTS_NICE=10 perf/scripts/layer-capacity.sh 500   the bots' JVM at nice 10: on a 2-core box the load generator
+#                                                    then yields the CPU to the layer and its driver when both are
+#                                                    runnable, as if the bots ran on other hosts (default 0: same
+#                                                    priority; report which one a figure was measured with)
 set -euo pipefail
 BOTS_LIST=${*:-250 500 750 1000}
 WORKERS=${WORKERS:-1 2}
 DURATION=${DURATION:-40}
 WARM=${WARM:-15}
 PROFILE=${PROFILE:-0}
+BOTS_NICE=${BOTS_NICE:-0}
 KEEP=${KEEP:-/tmp/orrery-capacity-logs}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/orrery-capacity.XXXXXX)
@@ -35,7 +40,7 @@ export ORRERY_TOKEN_SECRET="layer-capacity-perf-secret-0123456789"
 HZ=$(getconf CLK_TCK)
 metric() { curl -s --max-time 2 "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 ~ "^"m"(\\{|$)" {print $2; exit}'; }
 cpu_ticks() { cut -d' ' -f14,15 "/proc/$1/stat" | awk '{print $1 + $2}'; }
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); bots at nice $BOTS_NICE"
 residence() { python3 - "$1" "$2" <<'PY'
 import re, sys
 def buckets(path):
@@ -81,7 +86,8 @@ for W in $WORKERS; do
       --status-address=127.0.0.1:$PORT > "$DIR/layer.log" 2>&1 &
     LAYER=$!
     until grep -q "replication layer up" "$DIR/layer.log"; do sleep 0.1; done
-    $JAVA -Xmx2g -cp "$CP" io.orrery.bots.BotSwarmMain --aeron-dir="$AERON" -b "$B" -d "${DURATION}s" \
+    nice -n "$BOTS_NICE" $JAVA -Xmx2g -cp "$CP" io.orrery.bots.BotSwarmMain --aeron-dir="$AERON" -b "$B" \
+      -d "${DURATION}s" \
       --output "$DIR/swarm" > "$DIR/swarm.log" 2>&1 &
     SWARM=$!
     sleep "$WARM"

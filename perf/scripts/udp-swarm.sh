@@ -15,7 +15,9 @@
 # (default 19480), TICK_HZ (game servers, default 30), SWARM_ARGS (extra BotSwarmMain options, e.g. "--mix
 # walk=50,crowd=50"), LAYER_OPTS / BOT_OPTS (extra JVM options of the layer / the bots, e.g. Aeron driver properties
 # such as -Daeron.nak.unicast.delay=1ms or -Daeron.retransmit.unicast.linger=100ms). Socket buffers: the defaults (see README, "UDP") are capped at net.core.rmem_max / wmem_max,
-# printed below; the bots' process says when it capped one.
+# printed below; the bots' process says when it capped one. BOTS_NICE (default 0): the bots' JVM and its driver
+# at that nice value, so that on a 2-core box the load generator yields the CPU to the layer when both are runnable,
+# as if the bots ran on other hosts (report which one a figure was measured with).
 set -euo pipefail
 BOTS=${1:-1000}
 BPE=${2:-50}
@@ -96,7 +98,7 @@ sleep 3
 (sleep $((DURATION > 8 ? DURATION - 3 : DURATION)); cat /proc/net/udp /proc/net/udp6 > "$WORK/udp-sockets.txt" 2>/dev/null) &
 PIDS+=("$!")
 set +e
-$JAVA -Xmx2g $BOT_OPTS -cp "$CP" io.orrery.bots.BotSwarmMain --embedded-shard=false --own-driver -b "$BOTS" \
+nice -n "${BOTS_NICE:-0}" $JAVA -Xmx2g $BOT_OPTS -cp "$CP" io.orrery.bots.BotSwarmMain --embedded-shard=false --own-driver -b "$BOTS" \
   -t "$BOT_THREADS" -d "${DURATION}s" --ingress-channel="$INGRESS" --response-channel="aeron:udp?endpoint=127.0.0.1:0" \
   --bots-per-endpoint="$BPE" --layer-aeron-dir="$AERON" --output "$WORK/swarm" --progress-interval=10s \
   $SWARM_ARGS > "$WORK/swarm.log" 2>&1
