@@ -9,16 +9,15 @@ import java.util.Arrays;
  * What one observer was last sent of each entity it holds, by the short handle the entity got at its spawn: the
  * baselines {@code EntityUpdatesCompact} entries are deltas against (see {@link io.orrery.wire.CompactUpdates}).
  * Handles are small integers, the lowest free one at each spawn, freed at the despawn (the interest engine keeps
- * each entry's handle and hands it back, so no lookup by entity id is needed); the record array is indexed by handle and
+ * each entry's handle and hands it back, so no lookup by entity id is needed); the arrays are indexed by handle and
  * grow by doubling only when the observer holds more entities than ever before (warm-up), so steady state does not
  * allocate.
- * One record of six longs per handle in one array, so that an update touches the one or two cache lines of that
- * record, not a line in each of two arrays (thousands of observers' baselines do not stay in cache):
+ * Interleaved per handle, so that an update touches one or two cache lines of the observer's state, not one per
+ * field (thousands of observers' baselines do not stay in cache):
  * <pre>
- *   records[6h ..]:  x | y | z | lastAppliedInput | vx:vy | vz:orientation
+ *   longs[4h ..]:  x | y | z | lastAppliedInput    millimetres in the zone as the client holds them; sequence
+ *   ints[4h ..]:   vx | vy | vz | orientation      velocity in cm/s units; packed smallest three, as last sent
  * </pre>
- * Positions in millimetres in the zone as the client holds them, the input sequence as last sent; then two ints in
- * each long, the first in the upper half: velocity in cm/s units, the orientation packed smallest three.
  * Threading: the Replicant's duty-cycle thread only.
  */
 public final class CompactBaselines
@@ -30,15 +29,18 @@ public final class CompactBaselines
     private int nextHandle;
     private int size;
 
-    static final int STRIDE = 6;
+    static final int STRIDE = 4;
     static final int X = 0;
     static final int Y = 1;
     static final int Z = 2;
     static final int LAST_APPLIED_INPUT = 3;
-    static final int VXY = 4;
-    static final int VZ_ORIENTATION = 5;
+    static final int VX = 0;
+    static final int VY = 1;
+    static final int VZ = 2;
+    static final int ORIENTATION = 3;
 
-    long[] records = new long[INITIAL_HANDLES * STRIDE];
+    long[] longs = new long[INITIAL_HANDLES * STRIDE];
+    int[] ints = new int[INITIAL_HANDLES * STRIDE];
     private int handleCapacity = INITIAL_HANDLES;
 
     /**
@@ -59,7 +61,8 @@ public final class CompactBaselines
             if (handle >= handleCapacity)
             {
                 handleCapacity *= 2;
-                records = Arrays.copyOf(records, handleCapacity * STRIDE);
+                longs = Arrays.copyOf(longs, handleCapacity * STRIDE);
+                ints = Arrays.copyOf(ints, handleCapacity * STRIDE);
             }
         }
         size++;

@@ -50,16 +50,17 @@ public final class CompactUpdateWriter
      */
     public void onSpawned(final CompactBaselines baselines, final int handle, final EntityStore store, final int slot)
     {
-        final long[] records = baselines.records;
-        final int r = handle * CompactBaselines.STRIDE;
-        records[r + CompactBaselines.X] = store.positionX(slot);
-        records[r + CompactBaselines.Y] = store.positionY(slot);
-        records[r + CompactBaselines.Z] = store.positionZ(slot);
-        records[r + CompactBaselines.LAST_APPLIED_INPUT] = store.lastAppliedInputSequence(slot);
-        records[r + CompactBaselines.VXY] = pair(CompactUpdates.quantiseVelocity(store.velocityX(slot)),
-            CompactUpdates.quantiseVelocity(store.velocityY(slot)));
-        records[r + CompactBaselines.VZ_ORIENTATION] = pair(CompactUpdates.quantiseVelocity(store.velocityZ(slot)),
-            packedOrientation(store, slot));
+        final long[] longs = baselines.longs;
+        final int[] ints = baselines.ints;
+        final int l = handle * CompactBaselines.STRIDE;
+        longs[l + CompactBaselines.X] = store.positionX(slot);
+        longs[l + CompactBaselines.Y] = store.positionY(slot);
+        longs[l + CompactBaselines.Z] = store.positionZ(slot);
+        longs[l + CompactBaselines.LAST_APPLIED_INPUT] = store.lastAppliedInputSequence(slot);
+        ints[l + CompactBaselines.VX] = CompactUpdates.quantiseVelocity(store.velocityX(slot));
+        ints[l + CompactBaselines.VY] = CompactUpdates.quantiseVelocity(store.velocityY(slot));
+        ints[l + CompactBaselines.VZ] = CompactUpdates.quantiseVelocity(store.velocityZ(slot));
+        ints[l + CompactBaselines.ORIENTATION] = packedOrientation(store, slot);
     }
 
     /**
@@ -70,14 +71,17 @@ public final class CompactUpdateWriter
      */
     public void onBlank(final CompactBaselines baselines, final int handle)
     {
-        final long[] records = baselines.records;
-        final int r = handle * CompactBaselines.STRIDE;
-        records[r + CompactBaselines.X] = 0;
-        records[r + CompactBaselines.Y] = 0;
-        records[r + CompactBaselines.Z] = 0;
-        records[r + CompactBaselines.LAST_APPLIED_INPUT] = 0;
-        records[r + CompactBaselines.VXY] = 0;
-        records[r + CompactBaselines.VZ_ORIENTATION] = pair(0, CompactViews.IDENTITY_ORIENTATION);
+        final long[] longs = baselines.longs;
+        final int[] ints = baselines.ints;
+        final int l = handle * CompactBaselines.STRIDE;
+        longs[l + CompactBaselines.X] = 0;
+        longs[l + CompactBaselines.Y] = 0;
+        longs[l + CompactBaselines.Z] = 0;
+        longs[l + CompactBaselines.LAST_APPLIED_INPUT] = 0;
+        ints[l + CompactBaselines.VX] = 0;
+        ints[l + CompactBaselines.VY] = 0;
+        ints[l + CompactBaselines.VZ] = 0;
+        ints[l + CompactBaselines.ORIENTATION] = CompactViews.IDENTITY_ORIENTATION;
     }
 
     /**
@@ -98,8 +102,9 @@ public final class CompactUpdateWriter
         final int changedMask,
         final boolean ownEntity)
     {
-        final long[] records = baselines.records;
-        final int r = handle * CompactBaselines.STRIDE;
+        final long[] longs = baselines.longs;
+        final int[] ints = baselines.ints;
+        final int b = handle * CompactBaselines.STRIDE;
         final boolean zoneChanged = 0 != (changedMask & EntityStore.PARENT_ZONE);
         final long x = store.positionX(slot);
         final long y = store.positionY(slot);
@@ -116,22 +121,15 @@ public final class CompactUpdateWriter
             dz = z;
             mask |= CompactUpdates.POSITION;
         }
-        else if (0 != (changedMask & EntityStore.POSITION))
+        else
         {
-            dx = positionDelta(x - records[r + CompactBaselines.X]);
-            dy = positionDelta(y - records[r + CompactBaselines.Y]);
-            dz = positionDelta(z - records[r + CompactBaselines.Z]);
-            if (0 != dx || 0 != dy || 0 != dz)
+            dx = CompactUpdates.positionDelta(x - longs[b + CompactBaselines.X]);
+            dy = CompactUpdates.positionDelta(y - longs[b + CompactBaselines.Y]);
+            dz = CompactUpdates.positionDelta(z - longs[b + CompactBaselines.Z]);
+            if (0 != (changedMask & EntityStore.POSITION) && (0 != dx || 0 != dy || 0 != dz))
             {
                 mask |= CompactUpdates.POSITION;
             }
-        }
-        else
-        {
-            // not sent: the deltas are read only when the mask has POSITION
-            dx = 0;
-            dy = 0;
-            dz = 0;
         }
 
         int vx = 0;
@@ -142,8 +140,8 @@ public final class CompactUpdateWriter
             vx = CompactUpdates.quantiseVelocity(store.velocityX(slot));
             vy = CompactUpdates.quantiseVelocity(store.velocityY(slot));
             vz = CompactUpdates.quantiseVelocity(store.velocityZ(slot));
-            if (pair(vx, vy) != records[r + CompactBaselines.VXY] ||
-                vz != (int)(records[r + CompactBaselines.VZ_ORIENTATION] >> 32))
+            if (vx != ints[b + CompactBaselines.VX] || vy != ints[b + CompactBaselines.VY] ||
+                vz != ints[b + CompactBaselines.VZ])
             {
                 mask |= CompactUpdates.VELOCITY;
             }
@@ -153,7 +151,7 @@ public final class CompactUpdateWriter
         if (0 != (changedMask & EntityStore.ORIENTATION))
         {
             orientation = packedOrientation(store, slot);
-            if (orientation != (int)records[r + CompactBaselines.VZ_ORIENTATION])
+            if (orientation != ints[b + CompactBaselines.ORIENTATION])
             {
                 mask |= CompactUpdates.ORIENTATION;
             }
@@ -162,8 +160,7 @@ public final class CompactUpdateWriter
         long inputDelta = 0;
         if (ownEntity && 0 != (changedMask & EntityStore.LAST_APPLIED_INPUT))
         {
-            inputDelta = store.lastAppliedInputSequence(slot) -
-                records[r + CompactBaselines.LAST_APPLIED_INPUT];
+            inputDelta = store.lastAppliedInputSequence(slot) - longs[b + CompactBaselines.LAST_APPLIED_INPUT];
             if (0 != inputDelta)
             {
                 mask |= CompactUpdates.LAST_APPLIED_INPUT;
@@ -190,7 +187,9 @@ public final class CompactUpdateWriter
                 final int shift = handleBytes << 3;
                 buffer.putLong(index, handleVarint | ((long)CompactUpdates.POSITION | zx << 8 | zy << 16 | zz << 24)
                     << shift, ByteOrder.LITTLE_ENDIAN);
-                moveBaseline(records, r, dx, dy, dz);
+                longs[b + CompactBaselines.X] += dx * CompactUpdates.POSITION_UNIT_MM;
+                longs[b + CompactBaselines.Y] += dy * CompactUpdates.POSITION_UNIT_MM;
+                longs[b + CompactBaselines.Z] += dz * CompactUpdates.POSITION_UNIT_MM;
                 return index + handleBytes + 4;
             }
         }
@@ -204,13 +203,15 @@ public final class CompactUpdateWriter
             position = CompactUpdates.putVarSInt(buffer, position, dz);
             if (zoneChanged)
             {
-                records[r + CompactBaselines.X] = x;
-                records[r + CompactBaselines.Y] = y;
-                records[r + CompactBaselines.Z] = z;
+                longs[b + CompactBaselines.X] = x;
+                longs[b + CompactBaselines.Y] = y;
+                longs[b + CompactBaselines.Z] = z;
             }
             else
             {
-                moveBaseline(records, r, dx, dy, dz);
+                longs[b + CompactBaselines.X] += dx * CompactUpdates.POSITION_UNIT_MM;
+                longs[b + CompactBaselines.Y] += dy * CompactUpdates.POSITION_UNIT_MM;
+                longs[b + CompactBaselines.Z] += dz * CompactUpdates.POSITION_UNIT_MM;
             }
         }
         if (0 != (mask & CompactUpdates.VELOCITY))
@@ -218,15 +219,15 @@ public final class CompactUpdateWriter
             position = CompactUpdates.putVarSInt(buffer, position, vx);
             position = CompactUpdates.putVarSInt(buffer, position, vy);
             position = CompactUpdates.putVarSInt(buffer, position, vz);
-            records[r + CompactBaselines.VXY] = pair(vx, vy);
-            records[r + CompactBaselines.VZ_ORIENTATION] = pair(vz, (int)records[r + CompactBaselines.VZ_ORIENTATION]);
+            ints[b + CompactBaselines.VX] = vx;
+            ints[b + CompactBaselines.VY] = vy;
+            ints[b + CompactBaselines.VZ] = vz;
         }
         if (0 != (mask & CompactUpdates.ORIENTATION))
         {
             buffer.putInt(position, orientation, ByteOrder.LITTLE_ENDIAN);
             position += 4;
-            records[r + CompactBaselines.VZ_ORIENTATION] =
-                pair((int)(records[r + CompactBaselines.VZ_ORIENTATION] >> 32), orientation);
+            ints[b + CompactBaselines.ORIENTATION] = orientation;
         }
         if (0 != (mask & CompactUpdates.SIZE))
         {
@@ -247,41 +248,13 @@ public final class CompactUpdateWriter
         if (0 != (mask & CompactUpdates.LAST_APPLIED_INPUT))
         {
             position = CompactUpdates.putVarSInt(buffer, position, inputDelta);
-            records[r + CompactBaselines.LAST_APPLIED_INPUT] = store.lastAppliedInputSequence(slot);
+            longs[b + CompactBaselines.LAST_APPLIED_INPUT] = store.lastAppliedInputSequence(slot);
         }
         if (0 != (mask & CompactUpdates.AUTHORITY_EPOCH))
         {
             position = CompactUpdates.putVarUInt(buffer, position, store.authorityEpoch(slot));
         }
         return position;
-    }
-
-    private static void moveBaseline(
-        final long[] records, final int r, final long dx, final long dy, final long dz)
-    {
-        records[r + CompactBaselines.X] += dx * CompactUpdates.POSITION_UNIT_MM;
-        records[r + CompactBaselines.Y] += dy * CompactUpdates.POSITION_UNIT_MM;
-        records[r + CompactBaselines.Z] += dz * CompactUpdates.POSITION_UNIT_MM;
-    }
-
-    /**
-     * Two ints in one baseline long: {@code high} in the upper half.
-     */
-    private static long pair(final int high, final int low)
-    {
-        return (long)high << 32 | (low & 0xFFFF_FFFFL);
-    }
-
-    /**
-     * {@link CompactUpdates#positionDelta(long)} without its branch: the sign of a move is a coin toss per entity and
-     * axis, which the branch of {@code Math.floorDiv} mispredicts. Exact for every {@code long}: the truncated
-     * quotient's remainder is negative exactly when the floor is one below it.
-     */
-    static long positionDelta(final long changeMm)
-    {
-        final long n = changeMm + CompactUpdates.POSITION_UNIT_MM / 2;
-        final long q = n / CompactUpdates.POSITION_UNIT_MM;
-        return q + ((n - q * CompactUpdates.POSITION_UNIT_MM) >> 63);
     }
 
     private int packedOrientation(final EntityStore store, final int slot)
