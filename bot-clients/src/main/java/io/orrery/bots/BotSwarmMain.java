@@ -151,6 +151,11 @@ public final class BotSwarmMain implements Callable<Integer>
         "${DEFAULT-VALUE}).")
     String idleMaxPark = "100us";
 
+    @Option(names = { "--sweep-interval" }, description = "How often a bot thread visits every bot and session for " +
+        "their timers (watchdog, heartbeats, layer loss); between visits only bots with an input due are driven; 0: " +
+        "every duty cycle (default: ${DEFAULT-VALUE}).")
+    String sweepInterval = "1ms";
+
     @Option(names = { "--input-ack-stall" }, description = "A bot whose own entity's acknowledged input sequence " +
         "does not advance for this long while it has inputs outstanding counts a correctness error " +
         "(default: ${DEFAULT-VALUE}).")
@@ -284,6 +289,7 @@ public final class BotSwarmMain implements Callable<Integer>
                 .reportIntervalNs(parseNs(reportInterval))
                 .connectTimeoutNs(parseNs(connectTimeout))
                 .idleMaxParkNs(parseNs(idleMaxPark))
+                .sweepIntervalNs(parseNs(sweepInterval))
                 .inputAckStallNs(parseNs(inputAckStall))
                 .resume(!noResume)
                 .layerLossHeartbeats(layerLossHeartbeats);
