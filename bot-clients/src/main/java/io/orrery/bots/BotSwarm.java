@@ -57,6 +57,12 @@ public final class BotSwarm implements AutoCloseable
      */
     public static final class Settings
     {
+        /**
+         * System property: default of {@link #sweepIntervalNs(long)}, nanoseconds (0: every duty cycle, as before it
+         * existed; for a before/after on one build).
+         */
+        public static final String SWEEP_INTERVAL_PROP = "orrery.bots.sweep.interval.ns";
+
         int bots = 200;
         int threads = 1;
         boolean startThreads = true;
@@ -87,7 +93,7 @@ public final class BotSwarm implements AutoCloseable
         int viewCapacity = 2048;
         long connectTimeoutNs = TimeUnit.SECONDS.toNanos(20);
         long idleMaxParkNs = TimeUnit.MICROSECONDS.toNanos(100);
-        long sweepIntervalNs = TimeUnit.MILLISECONDS.toNanos(1);
+        long sweepIntervalNs = Long.getLong(SWEEP_INTERVAL_PROP, TimeUnit.MILLISECONDS.toNanos(1));
         long inputAckStallNs = TimeUnit.SECONDS.toNanos(3);
         boolean resume = true;
         int layerLossHeartbeats = 3;
@@ -526,7 +532,7 @@ public final class BotSwarm implements AutoCloseable
          * a bot is driven only when its next input or inventory action is due, and a session only while it connects
          * or resumes ({@link io.orrery.core.client.ClientLink.Settings#sessionSweepIntervalNs(long)}): an idle duty
          * cycle no longer touches every bot and session, which on a thread hosting hundreds of bots was most of its
-         * CPU.
+         * CPU. Default from the system property {@value #SWEEP_INTERVAL_PROP} (nanoseconds), else 1 ms.
          */
         public Settings sweepIntervalNs(final long sweepIntervalNs)
         {

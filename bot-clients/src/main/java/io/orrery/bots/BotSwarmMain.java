@@ -153,8 +153,8 @@ public final class BotSwarmMain implements Callable<Integer>
 
     @Option(names = { "--sweep-interval" }, description = "How often a bot thread visits every bot and session for " +
         "their timers (watchdog, heartbeats, layer loss); between visits only bots with an input due are driven; 0: " +
-        "every duty cycle (default: ${DEFAULT-VALUE}).")
-    String sweepInterval = "1ms";
+        "every duty cycle (default: 1ms, or the system property " + BotSwarm.Settings.SWEEP_INTERVAL_PROP + " in ns).")
+    String sweepInterval;
 
     @Option(names = { "--input-ack-stall" }, description = "A bot whose own entity's acknowledged input sequence " +
         "does not advance for this long while it has inputs outstanding counts a correctness error " +
@@ -289,10 +289,13 @@ public final class BotSwarmMain implements Callable<Integer>
                 .reportIntervalNs(parseNs(reportInterval))
                 .connectTimeoutNs(parseNs(connectTimeout))
                 .idleMaxParkNs(parseNs(idleMaxPark))
-                .sweepIntervalNs(parseNs(sweepInterval))
                 .inputAckStallNs(parseNs(inputAckStall))
                 .resume(!noResume)
                 .layerLossHeartbeats(layerLossHeartbeats);
+            if (null != sweepInterval)
+            {
+                settings.sweepIntervalNs(parseNs(sweepInterval));
+            }
 
             System.out.printf(Locale.ROOT, "swarm: %d bots on %d thread(s), %s, ramp %.0f bots/s, %d Hz, mix %s, " +
                 "world +-%.0f m%n", bots, threads, duration, ramp, inputRateHz, settings.mix(), extentM);

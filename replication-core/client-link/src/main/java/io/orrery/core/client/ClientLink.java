@@ -87,6 +87,11 @@ import java.util.concurrent.TimeUnit;
  * ({@link BoundedFragmentAssembler}): messages up to {@link #MAX_MESSAGE_LENGTH}, at most
  * {@link Settings#maxReassemblies(int)} at once, images with terms up to {@link Settings#maxResponseTermLength(int)}.
  * <p>
+ * Structure: the link polls the responses ({@link ClientResponseAdapter} decodes them into each session's view) and
+ * runs the connected sessions' timers (layer loss, heartbeats, the stale sweep after a resumption), every duty cycle
+ * or once per {@link Settings#sessionSweepIntervalNs(long)}; the handshake and resumption state machine (hellos,
+ * welcomes, rejects, backoff) is {@link ClientHandshake}'s, run on every duty cycle while any session connects.
+ * <p>
  * Threading: an {@link Agent}; all sessions are driven by {@link #doWork()} on one thread. Zero allocation in steady
  * state.
  */

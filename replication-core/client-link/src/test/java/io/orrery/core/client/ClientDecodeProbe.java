@@ -7,7 +7,6 @@ import io.orrery.wire.CompactUpdates;
 import io.orrery.wire.codec.EntitySpawnEncoder;
 import io.orrery.wire.codec.EntityUpdatesCompactEncoder;
 import io.orrery.wire.codec.MessageHeaderEncoder;
-import io.orrery.wire.codec.WelcomeDecoder;
 import org.agrona.ExpandableArrayBuffer;
 import org.agrona.MutableDirectBuffer;
 
@@ -32,7 +31,7 @@ public final class ClientDecodeProbe
 {
     static final int ENTITIES = 60;
     static final int MESSAGES = 200_000;
-    private static final int IMAGE_SESSION_ID = 77;
+    private static final int IMAGE_SESSION_ID = ClientResponseAdapterTest.IMAGE_SESSION_ID;
 
     private ClientDecodeProbe()
     {
@@ -47,7 +46,9 @@ public final class ClientDecodeProbe
         final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(4096);
         final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
         final ClientSession session = new ClientSession(null, 1, new byte[0], null, 2048);
-        final ClientResponseAdapter adapter = new ClientResponseAdapter(new OneSession(session));
+        final ClientResponseAdapterTest.FakeLink link = new ClientResponseAdapterTest.FakeLink();
+        link.session = session;
+        final ClientResponseAdapter adapter = new ClientResponseAdapter(link);
         adapter.nowNs(1_000);
 
         for (int i = 0; i < ENTITIES; i++)
@@ -122,41 +123,5 @@ public final class ClientDecodeProbe
             }
         }
         return index;
-    }
-
-    /**
-     * A link with one session bound to the probe's image.
-     */
-    private static final class OneSession implements ClientResponseListener
-    {
-        private final ClientSession session;
-
-        OneSession(final ClientSession session)
-        {
-            this.session = session;
-        }
-
-        @Override
-        public ClientSession sessionByImage(final int imageSessionId)
-        {
-            return IMAGE_SESSION_ID == imageSessionId ? session : null;
-        }
-
-        @Override
-        public boolean onWelcome(final int imageSessionId, final WelcomeDecoder welcome)
-        {
-            return false;
-        }
-
-        @Override
-        public boolean onHelloRejected(final long clientCorrelationId, final int reason, final int rejectedTemplateId)
-        {
-            return false;
-        }
-
-        @Override
-        public void onDisconnect(final ClientSession session, final int reason)
-        {
-        }
     }
 }

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
  */
 class ClientResponseAdapterTest
 {
-    private static final int IMAGE_SESSION_ID = 77;
+    static final int IMAGE_SESSION_ID = 77;
     private static final long ENTITY_ID = 4242;
 
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(1024);
@@ -210,7 +210,10 @@ class ClientResponseAdapterTest
         return MessageHeaderEncoder.ENCODED_LENGTH + batch.encodedLength();
     }
 
-    private static final class FakeLink implements ClientResponseListener
+    /**
+     * A link with one session, bound to {@link #IMAGE_SESSION_ID}; remembers the disconnect handed to it.
+     */
+    static final class FakeLink implements ClientResponseListener
     {
         ClientSession session;
         ClientSession disconnected;
