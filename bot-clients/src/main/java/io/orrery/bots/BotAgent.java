@@ -26,7 +26,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * Duty cycle ({@link #doWork()}): read the clock once; connect the bots whose ramp-up time has come; poll the link
  * (responses, heartbeats, timeouts); send every input that is due; at each report interval hand the current
  * {@link MetricSet} to the {@link IntervalReporter} and take a recycled one. Deadlines, never sleeps: the thread that
- * runs this agent idles only through its idle strategy when a cycle did no work.
+ * runs this agent idles only through its idle strategy when a cycle did no work. Every bot (its watchdog) and every
+ * session (heartbeats, layer loss) is visited once per sweep ({@link BotSwarm.Settings#sweepIntervalNs()}, 1 ms); in
+ * between a duty cycle drives only the bots whose input is due, found in an array of due times, so an idle cycle
+ * costs a scan of that array and a poll, not a visit of every bot and session.
  * <p>
  * Coordinated omission: inputs follow a fixed schedule per bot ({@code nextInputNs += interval}) and each input is
  * stamped with its <em>intended</em> send time, which is also the time {@link ClientSession} measures its latency
@@ -94,6 +97,11 @@ public final class BotAgent implements Agent
     private final AtomicIntegerArray heat = new AtomicIntegerArray(HEAT_CELLS * HEAT_CELLS);
     private final int[] heatCounts = new int[HEAT_CELLS * HEAT_CELLS];
     private final long heatHalfExtentMm;
+    private final long sweepIntervalNs;
+    /**
+     * When each bot is next due between sweeps (its next input or inventory action), by index in {@link #bots}.
+     */
+    private final long[] dueNs;
 
     private MetricSet metrics;
     private long nowNs;
@@ -104,6 +112,8 @@ public final class BotAgent implements Agent
     private int resuming;
     private int failed;
     private long dutyCycles;
+    private long nextSweepNs;
+    private boolean sweepDue;
     private long intervalsHandedOver;
     private boolean closing;
 
@@ -145,6 +155,7 @@ public final class BotAgent implements Agent
         this.nextReportNs = startNs + reportIntervalNs;
         this.inventoryHook = new SessionInventoryHook(System.currentTimeMillis() << 20);
         this.heatHalfExtentMm = Math.max(1, settings.worldHalfExtentMm());
+        this.sweepIntervalNs = settings.sweepIntervalNs();
 
         final Behaviour[] behaviours = new Behaviour[BehaviourKind.values().length];
         for (final BehaviourKind kind : BehaviourKind.values())
@@ -153,6 +164,7 @@ public final class BotAgent implements Agent
         }
 
         bots = new Bot[botIndices.length];
+        dueNs = new long[botIndices.length];
         final double rampNsPerBot = 1e9 / settings.rampBotsPerSecond();
         for (int i = 0; i < botIndices.length; i++)
         {
@@ -193,6 +205,7 @@ public final class BotAgent implements Agent
                 .maxReassemblies(Math.max(64, botsPerLink))
                 .resume(settings.resume())
                 .layerLossHeartbeats(settings.layerLossHeartbeats())
+                .sessionSweepIntervalNs(settings.sweepIntervalNs())
                 .clock(linkClock));
         }
         linkOfBot = new ClientLink[bots.length];
@@ -392,6 +405,7 @@ public final class BotAgent implements Agent
 
     void onWelcome(final Bot bot, final long handshakeNs, final boolean resumed)
     {
+        sweepDue = true; // its first input is scheduled from now
         active++;
         if (resumed)
         {
@@ -442,44 +456,75 @@ public final class BotAgent implements Agent
         return count;
     }
 
+    /**
+     * Drive the bots: every bot at each sweep ({@link BotSwarm.Settings#sweepIntervalNs()}, and after a welcome),
+     * in between only those whose next input or inventory action is due (a scan of {@link #dueNs}, without touching
+     * the others).
+     *
+     * @return inputs and inventory requests sent.
+     */
     int driveBots(final long nowNs)
     {
+        final boolean sweep = sweepDue || nowNs - nextSweepNs >= 0;
+        if (sweep)
+        {
+            sweepDue = false;
+            nextSweepNs = nowNs + sweepIntervalNs;
+        }
+        final long[] dueNs = this.dueNs;
         int workCount = 0;
         for (int i = 0, n = launched; i < n; i++)
         {
-            final Bot bot = bots[i];
-            if (bot.session.isConnected())
+            if (sweep || nowNs - dueNs[i] >= 0)
             {
-                if (bot.session.resumptions() != bot.resumptionsSeen)
-                {
-                    // resumed on a restarted layer: its game servers rejoin too, a few seconds at most; the
-                    // watchdog gives them one more stall threshold before an unacknowledged input counts
-                    bot.resumptionsSeen = bot.session.resumptions();
-                    bot.ackWaitSinceNs = nowNs + inputAckStallNs;
-                }
-                if (nowNs - bot.session.lastReceivedNs() > 2 * bot.session.heartbeatIntervalNs())
-                {
-                    bot.ackWaitSinceNs = nowNs; // the layer itself is silent (it heartbeats): an outage, not a stall
-                }
-                else
-                {
-                    // a poll that left responses queued (this thread fell behind, e.g. descheduled): the
-                    // acknowledgements they carry are not read yet, so the layer is not judged on this cycle
-                    checkAcknowledgements(bot, nowNs, linkOfBot[i].responsesDrained());
-                }
-                if (nowNs - bot.nextInputNs >= 0)
-                {
-                    workCount += steer(bot, nowNs) ? sendDueInputs(bot, nowNs) : 0;
-                }
-                if (BehaviourKind.INVENTORY == bot.behaviour.kind() && nowNs - bot.nextInventoryNs >= 0)
-                {
-                    workCount += inventoryAction(bot, nowNs);
-                }
+                workCount += driveBot(i, nowNs);
+            }
+        }
+        return workCount;
+    }
+
+    /**
+     * One bot's turn: the acknowledgement watchdog, its inputs and inventory actions if due; then when it is next due
+     * between sweeps.
+     */
+    private int driveBot(final int i, final long nowNs)
+    {
+        final Bot bot = bots[i];
+        int workCount = 0;
+        if (bot.session.isConnected())
+        {
+            if (bot.session.resumptions() != bot.resumptionsSeen)
+            {
+                // resumed on a restarted layer: its game servers rejoin too, a few seconds at most; the
+                // watchdog gives them one more stall threshold before an unacknowledged input counts
+                bot.resumptionsSeen = bot.session.resumptions();
+                bot.ackWaitSinceNs = nowNs + inputAckStallNs;
+            }
+            if (nowNs - bot.session.lastReceivedNs() > 2 * bot.session.heartbeatIntervalNs())
+            {
+                bot.ackWaitSinceNs = nowNs; // the layer itself is silent (it heartbeats): an outage, not a stall
             }
             else
             {
-                bot.ackWaitSinceNs = nowNs; // resuming (or not yet connected): the layer is away, not stalling
+                // a poll that left responses queued (this thread fell behind, e.g. descheduled): the
+                // acknowledgements they carry are not read yet, so the layer is not judged on this cycle
+                checkAcknowledgements(bot, nowNs, linkOfBot[i].responsesDrained());
             }
+            if (nowNs - bot.nextInputNs >= 0)
+            {
+                workCount += steer(bot, nowNs) ? sendDueInputs(bot, nowNs) : 0;
+            }
+            final boolean inventory = BehaviourKind.INVENTORY == bot.behaviour.kind();
+            if (inventory && nowNs - bot.nextInventoryNs >= 0)
+            {
+                workCount += inventoryAction(bot, nowNs);
+            }
+            dueNs[i] = inventory && bot.nextInventoryNs - bot.nextInputNs < 0 ? bot.nextInventoryNs : bot.nextInputNs;
+        }
+        else
+        {
+            bot.ackWaitSinceNs = nowNs; // resuming (or not yet connected): the layer is away, not stalling
+            dueNs[i] = nowNs + Long.MAX_VALUE / 2; // the sweeps see it connect (a welcome sweeps at once)
         }
         return workCount;
     }

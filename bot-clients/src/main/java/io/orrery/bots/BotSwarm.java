@@ -57,6 +57,12 @@ public final class BotSwarm implements AutoCloseable
      */
     public static final class Settings
     {
+        /**
+         * System property: default of {@link #sweepIntervalNs(long)}, nanoseconds (0: every duty cycle, as before it
+         * existed; for a before/after on one build).
+         */
+        public static final String SWEEP_INTERVAL_PROP = "orrery.bots.sweep.interval.ns";
+
         int bots = 200;
         int threads = 1;
         boolean startThreads = true;
@@ -87,6 +93,7 @@ public final class BotSwarm implements AutoCloseable
         int viewCapacity = 2048;
         long connectTimeoutNs = TimeUnit.SECONDS.toNanos(20);
         long idleMaxParkNs = TimeUnit.MICROSECONDS.toNanos(100);
+        long sweepIntervalNs = Long.getLong(SWEEP_INTERVAL_PROP, TimeUnit.MILLISECONDS.toNanos(1));
         long inputAckStallNs = TimeUnit.SECONDS.toNanos(3);
         boolean resume = true;
         int layerLossHeartbeats = 3;
@@ -511,6 +518,29 @@ public final class BotSwarm implements AutoCloseable
         public Settings idleMaxParkNs(final long idleMaxParkNs)
         {
             this.idleMaxParkNs = idleMaxParkNs;
+            return this;
+        }
+
+        public long sweepIntervalNs()
+        {
+            return sweepIntervalNs;
+        }
+
+        /**
+         * How often a bot thread visits every bot and session for its timers (the input acknowledgement watchdog, the
+         * layer's silence, heartbeats, layer loss), default 1 ms; 0 visits them on every duty cycle. Between visits
+         * a bot is driven only when its next input or inventory action is due, and a session only while it connects
+         * or resumes ({@link io.orrery.core.client.ClientLink.Settings#sessionSweepIntervalNs(long)}): an idle duty
+         * cycle no longer touches every bot and session, which on a thread hosting hundreds of bots was most of its
+         * CPU. Default from the system property {@value #SWEEP_INTERVAL_PROP} (nanoseconds), else 1 ms.
+         */
+        public Settings sweepIntervalNs(final long sweepIntervalNs)
+        {
+            if (sweepIntervalNs < 0)
+            {
+                throw new IllegalArgumentException("sweepIntervalNs must not be negative");
+            }
+            this.sweepIntervalNs = sweepIntervalNs;
             return this;
         }
 

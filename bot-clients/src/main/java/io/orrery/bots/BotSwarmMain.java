@@ -151,6 +151,11 @@ public final class BotSwarmMain implements Callable<Integer>
         "${DEFAULT-VALUE}).")
     String idleMaxPark = "100us";
 
+    @Option(names = { "--sweep-interval" }, description = "How often a bot thread visits every bot and session for " +
+        "their timers (watchdog, heartbeats, layer loss); between visits only bots with an input due are driven; 0: " +
+        "every duty cycle (default: 1ms, or the system property " + BotSwarm.Settings.SWEEP_INTERVAL_PROP + " in ns).")
+    String sweepInterval;
+
     @Option(names = { "--input-ack-stall" }, description = "A bot whose own entity's acknowledged input sequence " +
         "does not advance for this long while it has inputs outstanding counts a correctness error " +
         "(default: ${DEFAULT-VALUE}).")
@@ -287,6 +292,10 @@ public final class BotSwarmMain implements Callable<Integer>
                 .inputAckStallNs(parseNs(inputAckStall))
                 .resume(!noResume)
                 .layerLossHeartbeats(layerLossHeartbeats);
+            if (null != sweepInterval)
+            {
+                settings.sweepIntervalNs(parseNs(sweepInterval));
+            }
 
             System.out.printf(Locale.ROOT, "swarm: %d bots on %d thread(s), %s, ramp %.0f bots/s, %d Hz, mix %s, " +
                 "world +-%.0f m%n", bots, threads, duration, ramp, inputRateHz, settings.mix(), extentM);

@@ -102,6 +102,32 @@ class BotSwarmTest
     }
 
     @Test
+    void shouldSendInputsOnScheduleWhenBotsAreDrivenOnlyWhenDueBetweenSweeps()
+    {
+        final int bots = 20;
+        try (EmbeddedShard shard = EmbeddedShard.launch(SECRET, 64, null);
+            BotSwarm swarm = BotSwarm.launch(settings(shard)
+                .bots(bots)
+                .threads(1)
+                .rampBotsPerSecond(200)
+                .sweepIntervalNs(TimeUnit.MINUTES.toNanos(10)) // after the welcomes' sweeps, no sweep in this test
+                .reportIntervalNs(TimeUnit.MILLISECONDS.toNanos(250))
+                .mix(BehaviourMix.parse("walk=100"))))
+        {
+            await(swarm::isSettled, "every bot connected or failed");
+            final long inputsAtSettle = swarm.status(BotAgent.STATUS_INPUTS_SENT);
+            await(() -> swarm.status(BotAgent.STATUS_INPUTS_SENT) > inputsAtSettle + bots * 20 * 2,
+                "two seconds of input from every bot, each sent when due");
+
+            final SwarmSummary summary = swarm.stop();
+            assertEquals(bots, summary.botsConnected(), "bots connected");
+            assertTrue(summary.histogram(MetricSet.INPUT_LATENCY).getTotalCount() > 0, "inputs acknowledged");
+            assertEquals(0, summary.correctnessErrors(), () -> "correctness: " + summary.correctness());
+            assertEquals(0, swarm.errors(), "thread errors");
+        }
+    }
+
+    @Test
     void shouldAssignSameBehavioursForSameSeedWhenMixParsed()
     {
         final BehaviourMix mix = BehaviourMix.parse("idle=10, walk=60,commute=20,crowd=10");

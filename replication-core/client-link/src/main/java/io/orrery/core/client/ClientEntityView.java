@@ -4,6 +4,7 @@
 package io.orrery.core.client;
 
 import io.orrery.link.EntityState;
+import io.orrery.wire.CompactUpdates;
 import org.agrona.collections.Long2LongHashMap;
 
 /**
@@ -211,6 +212,57 @@ public final class ClientEntityView
         radius[slot] = state.radius();
         authorityEpoch[slot] = state.authorityEpoch();
         lastAppliedInputSequence[slot] = state.lastAppliedInputSequence();
+        lastUpdateNs[slot] = nowNs;
+    }
+
+    /**
+     * Apply one compact update entry to its slot in place: only the fields in the entry's mask change (a position
+     * delta in {@link CompactUpdates#POSITION_UNIT_MM} units is added to the held position, or with
+     * {@link CompactUpdates#PARENT_ZONE} the zone and absolute position replace it; the last applied input is a delta
+     * too), stamped {@code nowNs}. Component state is not kept by the view.
+     */
+    void apply(final int slot, final CompactUpdates.Reader entry, final long nowNs)
+    {
+        final int mask = entry.mask();
+        if (0 != (mask & CompactUpdates.PARENT_ZONE))
+        {
+            parentZoneId[slot] = entry.parentZoneId();
+            positionX[slot] = entry.positionX();
+            positionY[slot] = entry.positionY();
+            positionZ[slot] = entry.positionZ();
+        }
+        else if (0 != (mask & CompactUpdates.POSITION))
+        {
+            positionX[slot] += entry.positionX() * CompactUpdates.POSITION_UNIT_MM;
+            positionY[slot] += entry.positionY() * CompactUpdates.POSITION_UNIT_MM;
+            positionZ[slot] += entry.positionZ() * CompactUpdates.POSITION_UNIT_MM;
+        }
+        if (0 != (mask & CompactUpdates.VELOCITY))
+        {
+            velocityX[slot] = CompactUpdates.velocityOf(entry.velocityX());
+            velocityY[slot] = CompactUpdates.velocityOf(entry.velocityY());
+            velocityZ[slot] = CompactUpdates.velocityOf(entry.velocityZ());
+        }
+        if (0 != (mask & CompactUpdates.ORIENTATION))
+        {
+            final int packed = entry.orientation();
+            orientationX[slot] = CompactUpdates.orientationComponent(packed, 0);
+            orientationY[slot] = CompactUpdates.orientationComponent(packed, 1);
+            orientationZ[slot] = CompactUpdates.orientationComponent(packed, 2);
+            orientationW[slot] = CompactUpdates.orientationComponent(packed, 3);
+        }
+        if (0 != (mask & CompactUpdates.SIZE))
+        {
+            radius[slot] = entry.radius();
+        }
+        if (0 != (mask & CompactUpdates.AUTHORITY_EPOCH))
+        {
+            authorityEpoch[slot] = entry.authorityEpoch();
+        }
+        if (0 != (mask & CompactUpdates.LAST_APPLIED_INPUT))
+        {
+            lastAppliedInputSequence[slot] += entry.lastAppliedInputDelta();
+        }
         lastUpdateNs[slot] = nowNs;
     }
 

@@ -5,19 +5,15 @@ package io.orrery.core.client;
 
 import io.aeron.Aeron;
 import io.aeron.CommonContext;
-import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
-import io.aeron.exceptions.RegistrationException;
 import io.orrery.link.BoundedFragmentAssembler;
 import io.orrery.link.UdpChannels;
 import io.orrery.wire.codec.DespawnReason;
 import io.orrery.wire.codec.DisconnectReason;
-import io.orrery.wire.codec.RejectReason;
 import io.orrery.wire.codec.WelcomeDecoder;
 import org.agrona.BufferUtil;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Int2ObjectHashMap;
-import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
@@ -91,6 +87,11 @@ import java.util.concurrent.TimeUnit;
  * ({@link BoundedFragmentAssembler}): messages up to {@link #MAX_MESSAGE_LENGTH}, at most
  * {@link Settings#maxReassemblies(int)} at once, images with terms up to {@link Settings#maxResponseTermLength(int)}.
  * <p>
+ * Structure: the link polls the responses ({@link ClientResponseAdapter} decodes them into each session's view) and
+ * runs the connected sessions' timers (layer loss, heartbeats, the stale sweep after a resumption), every duty cycle
+ * or once per {@link Settings#sessionSweepIntervalNs(long)}; the handshake and resumption state machine (hellos,
+ * welcomes, rejects, backoff) is {@link ClientHandshake}'s, run on every duty cycle while any session connects.
+ * <p>
  * Threading: an {@link Agent}; all sessions are driven by {@link #doWork()} on one thread. Zero allocation in steady
  * state.
  */
@@ -117,6 +118,7 @@ public final class ClientLink implements Agent, AutoCloseable
         long resumeSettleNs = TimeUnit.SECONDS.toNanos(1);
         long resumeSettleMaxNs = TimeUnit.SECONDS.toNanos(10);
         int layerLossHeartbeats = 3;
+        long sessionSweepIntervalNs;
 
         /**
          * A connected session whose layer has sent nothing for this many of the welcome's heartbeat intervals (the
@@ -133,6 +135,24 @@ public final class ClientLink implements Agent, AutoCloseable
                 throw new IllegalArgumentException("layerLossHeartbeats must be at least 2: " + layerLossHeartbeats);
             }
             this.layerLossHeartbeats = layerLossHeartbeats;
+            return this;
+        }
+
+        /**
+         * How often the link visits its connected sessions for their timers: layer loss (image closed, ingress gone,
+         * silence), heartbeats and the stale sweep after a resumption. Default 0: every duty cycle. A host of
+         * thousands of sessions whose duty cycle runs far more often than these timers need (they are hundreds of
+         * milliseconds and more) sets about a millisecond: a closed image is then seen up to that much later, and
+         * the duty cycle no longer touches every session each time. Sessions that are connecting or resuming are
+         * visited on every duty cycle whatever this says; an input that finds the layer gone is seen at once.
+         */
+        public Settings sessionSweepIntervalNs(final long sessionSweepIntervalNs)
+        {
+            if (sessionSweepIntervalNs < 0)
+            {
+                throw new IllegalArgumentException("sessionSweepIntervalNs must not be negative");
+            }
+            this.sessionSweepIntervalNs = sessionSweepIntervalNs;
             return this;
         }
 
@@ -274,7 +294,6 @@ public final class ClientLink implements Agent, AutoCloseable
     }
 
     static final int FRAGMENT_LIMIT = 1024;
-    private static final int HELLO_TEMPLATE_ID = io.orrery.wire.codec.HelloDecoder.TEMPLATE_ID;
     /**
      * Largest message the Replication Layer sends (1/8 of a 64 KiB term): reassembly buffers start this size.
      */
@@ -283,8 +302,6 @@ public final class ClientLink implements Agent, AutoCloseable
      * Term length given to an ingress channel that names none.
      */
     static final String DEFAULT_INGRESS_TERM_LENGTH = "64k";
-    static final long FIRST_HELLO_BACKOFF_NS = TimeUnit.MILLISECONDS.toNanos(100);
-    static final long MAX_HELLO_BACKOFF_NS = TimeUnit.SECONDS.toNanos(2);
     static final long SWEEP_INTERVAL_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int MESSAGES_TOO_LONG_COUNTER = 0;
     private static final int IMAGES_REFUSED_COUNTER = 1;
@@ -292,10 +309,7 @@ public final class ClientLink implements Agent, AutoCloseable
 
     private final Aeron aeron;
     private final Settings settings;
-    private final String[] ingressChannels;
-    private int nextIngressChannel;
     private final NanoClock clock;
-    private final SecureRandom correlationIds = new SecureRandom();
     private final UnsafeBuffer counterValues = new UnsafeBuffer(
         BufferUtil.allocateDirectAligned(3 * CountersReader.COUNTER_LENGTH, CountersReader.COUNTER_LENGTH));
     private final AtomicCounter messagesTooLong = new AtomicCounter(counterValues, MESSAGES_TOO_LONG_COUNTER);
@@ -305,14 +319,15 @@ public final class ClientLink implements Agent, AutoCloseable
     private final Subscription responses;
     private String helloResponseChannel;
     private final Int2ObjectHashMap<ClientSession> sessionByImage = new Int2ObjectHashMap<>();
-    private final Long2ObjectHashMap<ClientSession> sessionByCorrelation = new Long2ObjectHashMap<>();
     private final ArrayList<ClientSession> sessions = new ArrayList<>();
 
+    private final ClientHandshake handshake;
     private final ClientResponseAdapter responseAdapter = new ClientResponseAdapter(new ResponseListener());
 
     private long nowNs;
     private boolean responsesDrained;
-    private long jitterState;
+    private boolean handshakesPending;
+    private long nextSessionSweepNs;
     private long nextSweepNs;
 
     public ClientLink(final Aeron aeron, final Settings settings)
@@ -320,12 +335,7 @@ public final class ClientLink implements Agent, AutoCloseable
         this.aeron = aeron;
         this.settings = settings;
         this.clock = settings.clock;
-        this.ingressChannels = new String[settings.ingressChannels.length];
-        for (int i = 0; i < ingressChannels.length; i++)
-        {
-            ingressChannels[i] = UdpChannels.withTermLength(settings.ingressChannels[i], DEFAULT_INGRESS_TERM_LENGTH);
-        }
-        this.jitterState = correlationIds.nextLong() | 1L;
+        this.handshake = new ClientHandshake(this, aeron, settings);
         this.assembler = new BoundedFragmentAssembler(
             responseAdapter,
             MAX_MESSAGE_LENGTH,
@@ -365,17 +375,9 @@ public final class ClientLink implements Agent, AutoCloseable
      */
     public ClientSession connect(final byte[] token, final ClientListener listener)
     {
-        final ClientSession session = new ClientSession(
-            this, nextCorrelationId(), token, listener, settings.viewCapacity);
-        final long now = clock.nanoTime();
-        session.connectStartNs = now;
-        session.nextHelloNs = now;
-        session.deadlineNs = now + settings.connectTimeoutNs;
-        session.ingressChannelIndex = nextIngressChannel;
-        nextIngressChannel = (nextIngressChannel + 1) % ingressChannels.length;
-        openIngress(session, now);
-        sessionByCorrelation.put(session.correlationId, session);
+        final ClientSession session = handshake.newSession(token, listener, clock.nanoTime());
         sessions.add(session);
+        handshakesPending = true;
         return session;
     }
 
@@ -384,7 +386,7 @@ public final class ClientLink implements Agent, AutoCloseable
      */
     public String ingressChannel()
     {
-        return ingressChannels[0];
+        return handshake.ingressChannel(0);
     }
 
     /**
@@ -392,7 +394,7 @@ public final class ClientLink implements Agent, AutoCloseable
      */
     public String ingressChannel(final ClientSession session)
     {
-        return ingressChannels[session.ingressChannelIndex];
+        return handshake.ingressChannel(session.ingressChannelIndex);
     }
 
     @Override
@@ -408,9 +410,14 @@ public final class ClientLink implements Agent, AutoCloseable
         responseAdapter.nowNs(nowNs);
         int workCount = responses.controlledPoll(assembler, FRAGMENT_LIMIT);
         responsesDrained = workCount < FRAGMENT_LIMIT;
-        for (int i = sessions.size() - 1; i >= 0; i--)
+        if (handshakesPending || nowNs - nextSessionSweepNs >= 0)
         {
-            workCount += dutyCycle(sessions.get(i));
+            nextSessionSweepNs = nowNs + settings.sessionSweepIntervalNs;
+            handshakesPending = false; // set again by any session still connecting
+            for (int i = sessions.size() - 1; i >= 0; i--)
+            {
+                workCount += dutyCycle(sessions.get(i));
+            }
         }
         if (nowNs - nextSweepNs >= 0)
         {
@@ -527,16 +534,8 @@ public final class ClientLink implements Agent, AutoCloseable
                 final int lossCause = layerLossCause(session);
                 if (0 != lossCause)
                 {
-                    session.onLayerLost();
-                    if (settings.resume)
-                    {
-                        startResume(session, lossCause);
-                    }
-                    else
-                    {
-                        close(session, ClientSession.State.DISCONNECTED, ClientSession.LOSS_IMAGE_CLOSED == lossCause ?
-                            ClientSession.REASON_LAYER_GONE : ClientSession.REASON_LOCAL_TIMEOUT);
-                    }
+                    onLayerLost(session, lossCause, ClientSession.LOSS_IMAGE_CLOSED == lossCause ?
+                        ClientSession.REASON_LAYER_GONE : ClientSession.REASON_LOCAL_TIMEOUT);
                     return 1;
                 }
                 if (0 != session.staleSweepAtNs && nowNs - session.staleSweepAtNs >= 0)
@@ -559,59 +558,16 @@ public final class ClientLink implements Agent, AutoCloseable
                 return 0;
 
             case CONNECTING:
-                return connecting(session);
+                handshakesPending = true;
+                return handshake.connecting(session, nowNs);
 
             case AWAITING_WELCOME:
-                if (nowNs > session.deadlineNs)
-                {
-                    giveUp(session);
-                    return 1;
-                }
-                return awaitWelcome(session);
+                handshakesPending = true;
+                return handshake.awaitingWelcome(session, nowNs);
 
             default:
                 return 0;
         }
-    }
-
-    private int connecting(final ClientSession session)
-    {
-        if (null == session.publication)
-        {
-            try
-            {
-                session.publication = aeron.getExclusivePublication(session.registrationId);
-            }
-            catch (final RegistrationException ex)
-            {
-                close(session, ClientSession.State.DISCONNECTED, ClientSession.REASON_CONNECT_FAILED);
-                return 1;
-            }
-        }
-        if (nowNs > session.deadlineNs)
-        {
-            giveUp(session);
-            return 1;
-        }
-        if (rotateIfUnreachable(session) > 0)
-        {
-            return 1;
-        }
-        if (null != session.publication && nowNs - session.nextHelloNs >= 0 && session.publication.isConnected() &&
-            null != helloResponseChannel() &&
-            session.sendHello(helloResponseChannel, settings.responseStreamId, nowNs))
-        {
-            session.state = ClientSession.State.AWAITING_WELCOME;
-            session.lastHelloNs = nowNs;
-            session.resendBackoffNs = settings.resumeBackoffInitialNs;
-            session.helloResendAfterNs = upperHalfJitter(session.resendBackoffNs);
-            if (session.resuming)
-            {
-                session.resumeAttempts++;
-            }
-            return 1;
-        }
-        return 0;
     }
 
     /**
@@ -619,19 +575,37 @@ public final class ClientLink implements Agent, AutoCloseable
      */
     void onIngressGone(final ClientSession session)
     {
-        if (ClientSession.State.CONNECTED != session.state)
+        if (ClientSession.State.CONNECTED == session.state)
         {
-            return;
+            onLayerLost(session, ClientSession.LOSS_INGRESS_GONE, ClientSession.REASON_LAYER_GONE);
         }
+    }
+
+    /**
+     * A connected session lost its layer: resume if resumption is on, else end it with {@code reason}.
+     */
+    private void onLayerLost(final ClientSession session, final int cause, final int reason)
+    {
         session.onLayerLost();
         if (settings.resume)
         {
-            startResume(session, ClientSession.LOSS_INGRESS_GONE);
+            resume(session, cause);
         }
         else
         {
-            close(session, ClientSession.State.DISCONNECTED, ClientSession.REASON_LAYER_GONE);
+            close(session, ClientSession.State.DISCONNECTED, reason);
         }
+    }
+
+    /**
+     * Keep the session and its view and find a layer again ({@link ClientHandshake#startResume}); its response image
+     * is the lost layer's.
+     */
+    private void resume(final ClientSession session, final int cause)
+    {
+        unbindImage(session);
+        handshake.startResume(session, cause, nowNs);
+        handshakesPending = true;
     }
 
     /**
@@ -657,108 +631,6 @@ public final class ClientLink implements Agent, AutoCloseable
         return 0;
     }
 
-    /**
-     * The layer is lost: keep the session and its view, find a layer again on a new publication, the first hello
-     * drawn anywhere in the initial backoff so a crowd that lost its layer at the same moment does not hello in step.
-     */
-    private void startResume(final ClientSession session, final int cause)
-    {
-        session.resuming = true;
-        session.resumeStartNs = nowNs;
-        session.staleSweepAtNs = 0;
-        unbindImage(session);
-        CloseHelper.quietClose(session.publication);
-        session.publication = null;
-        session.ingressChannelIndex = (session.ingressChannelIndex + 1) % ingressChannels.length; // the next Gateway
-        openIngress(session, nowNs);
-        session.rejectReason = -1;
-        session.deadlineNs = nowNs + settings.resumeTimeoutNs;
-        session.helloBackoffNs = settings.resumeBackoffInitialNs;
-        newCorrelationId(session);
-        session.nextHelloNs = nowNs + jitter(session.helloBackoffNs);
-        session.state = ClientSession.State.CONNECTING;
-        session.resumesStarted++;
-        session.lastLossCause = cause;
-        session.listener.onResumeStarted(session, cause);
-    }
-
-    /**
-     * A hello (first or resume) is out. It can be answered as long as the publication that carried it is connected to
-     * the subscription that received it: until then it is never abandoned. A hello the layer has not answered within
-     * the upper half of its resend backoff ({@link Settings#resumeBackoffInitialNs(long)} doubling to
-     * {@link Settings#resumeBackoffMaxNs(long)}) is sent again, identical (same correlation id), on the same
-     * publication: a layer that took the first ignores it (the image is bound; the welcome to come answers both), a
-     * layer that shed or dropped the first takes it. If the publication loses its subscriber (the layer that read the
-     * hello is gone: a dead layer's subscription reaped, the layer killed again), the next layer never saw the hello:
-     * a new one, with a new correlation id, once the publication is connected again, after a jittered delay.
-     */
-    private int awaitWelcome(final ClientSession session)
-    {
-        final ExclusivePublication publication = session.publication;
-        if (publication.isClosed())
-        {
-            session.publication = null;
-            openIngress(session, nowNs);
-            return restartHello(session);
-        }
-        if (!publication.isConnected())
-        {
-            return restartHello(session);
-        }
-        if (nowNs - session.lastHelloNs >= session.helloResendAfterNs &&
-            null != helloResponseChannel() &&
-            session.sendHello(helloResponseChannel, settings.responseStreamId, nowNs))
-        {
-            session.hellosResent++;
-            if (session.resuming)
-            {
-                session.resumeAttempts++;
-            }
-            session.lastHelloNs = nowNs;
-            session.resendBackoffNs = Math.min(settings.resumeBackoffMaxNs, session.resendBackoffNs << 1);
-            session.helloResendAfterNs = upperHalfJitter(session.resendBackoffNs);
-            return 1;
-        }
-        return 0;
-    }
-
-    /**
-     * Open the session's ingress publication on its current ingress channel.
-     */
-    private void openIngress(final ClientSession session, final long nowNs)
-    {
-        session.registrationId = aeron.asyncAddExclusivePublication(
-            ingressChannels[session.ingressChannelIndex], settings.ingressStreamId);
-        session.ingressSinceNs = nowNs;
-    }
-
-    /**
-     * A resuming session whose ingress publication found no subscriber for twice the initial resume backoff tries the
-     * next ingress channel (that Gateway may be gone too).
-     */
-    private int rotateIfUnreachable(final ClientSession session)
-    {
-        if (session.resuming && ingressChannels.length > 1 && null != session.publication &&
-            !session.publication.isConnected() && nowNs - session.ingressSinceNs > 2 * settings.resumeBackoffInitialNs)
-        {
-            CloseHelper.quietClose(session.publication);
-            session.publication = null;
-            session.ingressChannelIndex = (session.ingressChannelIndex + 1) % ingressChannels.length;
-            openIngress(session, nowNs);
-            return 1;
-        }
-        return 0;
-    }
-
-    private int restartHello(final ClientSession session)
-    {
-        session.hellosLost++;
-        newCorrelationId(session);
-        session.nextHelloNs = nowNs + jitter(session.resuming ? session.helloBackoffNs : FIRST_HELLO_BACKOFF_NS);
-        session.state = ClientSession.State.CONNECTING;
-        return 1;
-    }
-
     private void unbindImage(final ClientSession session)
     {
         if (0 != session.imageSessionId)
@@ -768,36 +640,6 @@ public final class ClientLink implements Agent, AutoCloseable
             session.imageSessionId = 0;
         }
         session.responseImage = null;
-    }
-
-    private void newCorrelationId(final ClientSession session)
-    {
-        sessionByCorrelation.remove(session.correlationId);
-        session.correlationId = nextCorrelationId();
-        sessionByCorrelation.put(session.correlationId, session);
-    }
-
-    /**
-     * @return a uniformly drawn delay in [0, boundNs) (xorshift64*: no allocation, seeded from
-     * {@link SecureRandom}; jitter needs no secrecy).
-     */
-    long jitter(final long boundNs)
-    {
-        long x = jitterState;
-        x ^= x >>> 12;
-        x ^= x << 25;
-        x ^= x >>> 27;
-        jitterState = x;
-        return boundNs <= 1 ? 0 : ((x * 0x2545F4914F6CDD1DL) >>> 1) % boundNs;
-    }
-
-    /**
-     * @return a delay drawn uniformly from the upper half of {@code backoffNs}.
-     */
-    private long upperHalfJitter(final long backoffNs)
-    {
-        final long halfNs = Math.max(1, backoffNs >> 1);
-        return halfNs + jitter(halfNs);
     }
 
     /**
@@ -822,73 +664,6 @@ public final class ClientLink implements Agent, AutoCloseable
         return despawned;
     }
 
-    /**
-     * The connect deadline passed: rejected with the last transient reason if the layer answered, else failed.
-     */
-    private void giveUp(final ClientSession session)
-    {
-        if (session.rejectReason >= 0)
-        {
-            session.listener.onReject(session, session.rejectReason, HELLO_TEMPLATE_ID);
-            close(session, ClientSession.State.REJECTED, session.rejectReason);
-        }
-        else
-        {
-            close(session, ClientSession.State.DISCONNECTED, ClientSession.REASON_CONNECT_FAILED);
-        }
-    }
-
-    /**
-     * A trusted reject of a session awaiting its welcome: final for reasons that a retry cannot change, else a new
-     * hello with a new correlation id after a backoff.
-     */
-    private void onHelloRejected(final ClientSession session, final int reason, final int rejectedTemplateId)
-    {
-        session.rejectReason = reason;
-        session.rejectsReceived++;
-        if (isFinal(reason))
-        {
-            session.listener.onReject(session, reason, rejectedTemplateId);
-            close(session, ClientSession.State.REJECTED, reason);
-            return;
-        }
-
-        session.transientRejects++;
-        if (session.resuming)
-        {
-            session.helloBackoffNs = Math.min(settings.resumeBackoffMaxNs, Math.max(settings.resumeBackoffInitialNs,
-                session.helloBackoffNs << 1));
-        }
-        else
-        {
-            session.helloBackoffNs = 0 == session.helloBackoffNs ?
-                FIRST_HELLO_BACKOFF_NS : Math.min(MAX_HELLO_BACKOFF_NS, session.helloBackoffNs << 1);
-        }
-        newCorrelationId(session);
-        session.nextHelloNs = nowNs + session.helloBackoffNs + jitter(1 + (session.helloBackoffNs >> 1));
-        session.state = ClientSession.State.CONNECTING;
-    }
-
-    /**
-     * @return true for reject reasons that another hello with the same token cannot change.
-     */
-    static boolean isFinal(final int reason)
-    {
-        return RejectReason.badToken.value() == reason || RejectReason.expiredToken.value() == reason ||
-            RejectReason.unsupportedVersion.value() == reason;
-    }
-
-    private long nextCorrelationId()
-    {
-        long correlationId;
-        do
-        {
-            correlationId = correlationIds.nextLong();
-        }
-        while (0 == correlationId || sessionByCorrelation.containsKey(correlationId));
-        return correlationId;
-    }
-
     void close(final ClientSession session, final ClientSession.State state, final int reason)
     {
         if (ClientSession.State.CLOSED == session.state || ClientSession.State.DISCONNECTED == session.state ||
@@ -899,7 +674,7 @@ public final class ClientLink implements Agent, AutoCloseable
         }
         session.state = state;
         session.disconnectReason = reason;
-        sessionByCorrelation.remove(session.correlationId);
+        handshake.onClosed(session);
         if (0 != session.imageSessionId)
         {
             sessionByImage.remove(session.imageSessionId);
@@ -933,47 +708,27 @@ public final class ClientLink implements Agent, AutoCloseable
         @Override
         public boolean onWelcome(final int imageSessionId, final WelcomeDecoder welcome)
         {
-            final ClientSession session = sessionByCorrelation.get(welcome.clientCorrelationId());
-            if (null == session || ClientSession.State.AWAITING_WELCOME != session.state)
+            final ClientSession session = handshake.awaitingWelcome(welcome.clientCorrelationId());
+            if (null == session)
             {
                 return false;
             }
             session.imageSessionId = imageSessionId;
             session.responseImage = responses.imageBySessionId(imageSessionId);
             sessionByImage.put(imageSessionId, session);
-            session.sessionId = welcome.sessionId();
-            session.playerEntityId = welcome.playerEntityId();
-            session.heartbeatIntervalNs = TimeUnit.MILLISECONDS.toNanos(welcome.heartbeatIntervalMs());
-            session.sessionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(welcome.sessionTimeoutMs());
-            session.layerSilenceTimeoutNs = session.heartbeatIntervalNs > 0 ? Math.min(session.sessionTimeoutNs,
-                settings.layerLossHeartbeats * session.heartbeatIntervalNs) : session.sessionTimeoutNs;
-            session.state = ClientSession.State.CONNECTED;
-            session.timeDilationPerMille = 1000; // a new layer session starts at real time and is told otherwise
-            session.connectedNs = nowNs;
-            session.lastReceivedNs = nowNs;
-            if (session.resuming)
-            {
-                session.resuming = false;
-                session.resumptions++;
-                session.longestResumeNs = Math.max(session.longestResumeNs, nowNs - session.resumeStartNs);
-                session.resumedAtNs = nowNs;
-                session.staleSweepAtNs = nowNs + settings.resumeSettleNs;
-                session.rollbackWindow = true;
-                session.helloBackoffNs = 0;
-            }
-            session.listener.onWelcome(session);
+            handshake.onWelcome(session, welcome, nowNs);
             return true;
         }
 
         @Override
         public boolean onHelloRejected(final long clientCorrelationId, final int reason, final int rejectedTemplateId)
         {
-            final ClientSession session = sessionByCorrelation.get(clientCorrelationId);
-            if (null == session || ClientSession.State.AWAITING_WELCOME != session.state)
+            final ClientSession session = handshake.awaitingWelcome(clientCorrelationId);
+            if (null == session)
             {
                 return false;
             }
-            ClientLink.this.onHelloRejected(session, reason, rejectedTemplateId);
+            handshake.onHelloRejected(session, reason, rejectedTemplateId, nowNs);
             return true;
         }
 
@@ -984,7 +739,7 @@ public final class ClientLink implements Agent, AutoCloseable
                 ClientSession.State.CONNECTED == session.state)
             {
                 session.onLayerLost();
-                startResume(session, ClientSession.LOSS_SHUTDOWN); // a layer stopping cleanly, to be restarted
+                resume(session, ClientSession.LOSS_SHUTDOWN); // a layer stopping cleanly, to be restarted
             }
             else if (settings.resume && DisconnectReason.slowConsumer.value() == reason &&
                 ClientSession.State.CONNECTED == session.state)
@@ -992,7 +747,7 @@ public final class ClientLink implements Agent, AutoCloseable
                 // dropped for falling behind (a burst such as every session resuming at once): resume with backoff
                 // and one fresh snapshot; a client that stays too slow is dropped again, less and less often
                 session.onLayerLost();
-                startResume(session, ClientSession.LOSS_SLOW_CONSUMER);
+                resume(session, ClientSession.LOSS_SLOW_CONSUMER);
             }
             else
             {

@@ -288,45 +288,8 @@ final class ClientResponseAdapter implements ControlledFragmentHandler
                 session.updatesForUnknownEntities++;
                 continue;
             }
-            final int mask = entry.mask();
-            final EntityState state = view.copyTo(slot, decoded);
-            if (0 != (mask & CompactUpdates.PARENT_ZONE))
-            {
-                state.parentZoneId(entry.parentZoneId())
-                    .position(entry.positionX(), entry.positionY(), entry.positionZ());
-            }
-            else if (0 != (mask & CompactUpdates.POSITION))
-            {
-                state.position(
-                    state.x() + entry.positionX() * CompactUpdates.POSITION_UNIT_MM,
-                    state.y() + entry.positionY() * CompactUpdates.POSITION_UNIT_MM,
-                    state.z() + entry.positionZ() * CompactUpdates.POSITION_UNIT_MM);
-            }
-            if (0 != (mask & CompactUpdates.VELOCITY))
-            {
-                state.velocity(CompactUpdates.velocityOf(entry.velocityX()),
-                    CompactUpdates.velocityOf(entry.velocityY()), CompactUpdates.velocityOf(entry.velocityZ()));
-            }
-            if (0 != (mask & CompactUpdates.ORIENTATION))
-            {
-                final int packed = entry.orientation();
-                state.orientation(CompactUpdates.orientationComponent(packed, 0),
-                    CompactUpdates.orientationComponent(packed, 1), CompactUpdates.orientationComponent(packed, 2),
-                    CompactUpdates.orientationComponent(packed, 3));
-            }
-            if (0 != (mask & CompactUpdates.SIZE))
-            {
-                state.radius(entry.radius());
-            }
-            if (0 != (mask & CompactUpdates.AUTHORITY_EPOCH))
-            {
-                state.authorityEpoch(entry.authorityEpoch());
-            }
-            if (0 != (mask & CompactUpdates.LAST_APPLIED_INPUT))
-            {
-                state.lastAppliedInputSequence(state.lastAppliedInputSequence() + entry.lastAppliedInputDelta());
-            }
-            applyUpdate(session, view, slot, state, mask);
+            view.apply(slot, entry, nowNs);
+            onUpdated(session, view, slot, entry.mask());
         }
     }
 
@@ -370,13 +333,19 @@ final class ClientResponseAdapter implements ControlledFragmentHandler
         final ClientSession session, final ClientEntityView view, final int slot, final EntityState state,
         final int mask)
     {
-        final long epoch = state.authorityEpoch();
-        final long lastApplied = state.lastAppliedInputSequence();
         view.set(slot, state, nowNs);
+        onUpdated(session, view, slot, mask);
+    }
+
+    /**
+     * An entity's slot was updated: count it, check the session's own entity, tell the listener.
+     */
+    private void onUpdated(final ClientSession session, final ClientEntityView view, final int slot, final int mask)
+    {
         session.updatesReceived++;
         if (view.entityId(slot) == session.playerEntityId)
         {
-            session.onOwnEntity(lastApplied, epoch, nowNs);
+            session.onOwnEntity(view.lastAppliedInputSequence(slot), view.authorityEpoch(slot), nowNs);
         }
         session.listener.onUpdate(session, view, slot, mask);
     }
