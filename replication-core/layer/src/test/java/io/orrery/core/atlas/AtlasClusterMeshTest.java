@@ -155,6 +155,9 @@ class AtlasClusterMeshTest
         cluster.restart(follower);
         walkUntil(bot, one, two, slot, () -> caughtUp(follower), "the follower restarted from its snapshot");
         assertEquals(1, cluster.services[follower].snapshotsLoaded(), "it loaded its snapshot");
+        // the members apply on their own threads: the leader may be one decision ahead of the follower for a moment
+        shard.await(() -> cluster.services[newLeader].atlas().authorityOf(PLAYER) ==
+            cluster.services[follower].atlas().authorityOf(PLAYER), "the follower's table equal to the leader's");
         assertEquals(cluster.services[newLeader].atlas().authorityOf(PLAYER),
             cluster.services[follower].atlas().authorityOf(PLAYER), "the same table as the leader's");
         assertEquals(1, link.resyncs());
