@@ -45,6 +45,14 @@ import static io.orrery.core.persistence.OperationRunner.unstowTargetId;
  * polling (so the ring fills and the producer is back-pressured) and retries after an exponential backoff
  * ({@link StoreRetry}, which also reports a lasting outage).
  * <p>
+ * With a {@link WorldBatchWriter} ({@link ScribeContext#worldWriter()}, an adapter with
+ * {@link PersistenceAdapter#openWorldWriter()}), this consumer writes no world batch itself: it hands the pending
+ * batch to the writer when it is due and the writer's single slot is free, and coalesces into a second
+ * {@link WorldCoalescer} meanwhile; what must follow the batch (an operation that depends on a change pending or in
+ * flight, a full batch, a barrier, a load, close) hands it off and waits ({@link StoreRetry#awaitWriter()}: the
+ * event is set aside and taken again once the writer is idle, which wakes this thread). Asynchronous write-behind
+ * is then off; {@link #durableSequence()} is the lower of this consumer's prefix and the writer's hold-back.
+ * <p>
  * The parts: operations run in the store through an {@link OperationRunner}, their outcomes are posted to the
  * completion ring by a {@link CompletionProxy}; region loads and node look-ups run through a {@link RegionLoader},
  * which posts what a load delivers to the load ring; a {@link WriteBehindLog} tracks the store's log behind batches
