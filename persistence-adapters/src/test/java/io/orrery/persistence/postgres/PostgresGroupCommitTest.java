@@ -162,15 +162,7 @@ class PostgresGroupCommitTest
     {
         scribe.close();
         scribe = launchScribe(false);
-        item(node, 7, 1007);
-        assertTrue(scribe.offerNodeUpsert(node));
-        assertTrue(scribe.offerEdge(8, 2, EdgeKind.CONTAINS, false));
-        item(node, 3, 2003);
-        assertTrue(scribe.offerStow(103, 3, PLAYER, CONTAINER, node)); // no pending change involves item 3
-        item(node, 2, 2002);
-        assertTrue(scribe.offerStow(102, 2, PLAYER, CONTAINER, node)); // the edge 8 -> 2 must be written first
-
-        awaitCompletions(2);
+        offerAnIndependentThenADependentStow();
 
         assertEquals(1, scribe.counter(ScribeCounter.GROUP_COMMITS));
         assertEquals(OperationStatus.OK, statusById.get(103));
@@ -185,15 +177,7 @@ class PostgresGroupCommitTest
     @Test
     void shouldCommitTheWorldWritersBatchBeforeTheFirstOperationThatDependsOnIt() throws SQLException
     {
-        item(node, 7, 1007);
-        assertTrue(scribe.offerNodeUpsert(node));
-        assertTrue(scribe.offerEdge(8, 2, EdgeKind.CONTAINS, false));
-        item(node, 3, 2003);
-        assertTrue(scribe.offerStow(103, 3, PLAYER, CONTAINER, node)); // no pending change involves item 3
-        item(node, 2, 2002);
-        assertTrue(scribe.offerStow(102, 2, PLAYER, CONTAINER, node)); // the edge 8 -> 2 must be written first
-
-        awaitCompletions(2);
+        offerAnIndependentThenADependentStow();
 
         assertEquals(2, scribe.counter(ScribeCounter.GROUP_COMMITS), "the group so far, then the dependent stow");
         assertEquals(OperationStatus.OK, statusById.get(103));
@@ -353,6 +337,23 @@ class PostgresGroupCommitTest
         assertEquals(OperationStatus.OK, statusById.get(300), "the store works after the warm-up");
         assertEquals(1, count("SELECT count(*) FROM " + globalSchema + ".stowed_items"));
         assertTrue(errors.isEmpty(), errors::toString);
+    }
+
+    /**
+     * An upsert of 7 and an edge 8 -> 2 pending, a stow of 3 (independent) and one of 2 (depends on the edge); both
+     * completed.
+     */
+    private void offerAnIndependentThenADependentStow()
+    {
+        item(node, 7, 1007);
+        assertTrue(scribe.offerNodeUpsert(node));
+        assertTrue(scribe.offerEdge(8, 2, EdgeKind.CONTAINS, false));
+        item(node, 3, 2003);
+        assertTrue(scribe.offerStow(103, 3, PLAYER, CONTAINER, node)); // no pending change involves item 3
+        item(node, 2, 2002);
+        assertTrue(scribe.offerStow(102, 2, PLAYER, CONTAINER, node)); // the edge 8 -> 2 must be written first
+
+        awaitCompletions(2);
     }
 
     private long xid(final String sql) throws SQLException

@@ -95,23 +95,7 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
 
     private void enter()
     {
-        final CountDownLatch gate = this.gate;
-        if (null != gate)
-        {
-            entered.countDown();
-            try
-            {
-                if (!gate.await(30, TimeUnit.SECONDS))
-                {
-                    throw new PersistenceException("test gate never released");
-                }
-            }
-            catch (final InterruptedException ex)
-            {
-                Thread.currentThread().interrupt();
-                throw new PersistenceException("interrupted", ex);
-            }
-        }
+        pass(gate, entered);
 
         synchronized (this)
         {
@@ -183,23 +167,7 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
         @Override
         public void write(final WorldBatch batch)
         {
-            final CountDownLatch gate = worldWriterGate;
-            if (null != gate)
-            {
-                worldWriterEntered.countDown();
-                try
-                {
-                    if (!gate.await(30, TimeUnit.SECONDS))
-                    {
-                        throw new PersistenceException("world writer gate never released");
-                    }
-                }
-                catch (final InterruptedException ex)
-                {
-                    Thread.currentThread().interrupt();
-                    throw new PersistenceException("interrupted", ex);
-                }
-            }
+            pass(worldWriterGate, worldWriterEntered);
             TestPersistenceAdapter.this.write(batch);
             synchronized (TestPersistenceAdapter.this)
             {
@@ -249,6 +217,29 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
         @Override
         public void close()
         {
+        }
+    }
+
+    /**
+     * Block on a closed gate (if any) until it is released, saying so on {@code entered}.
+     */
+    private static void pass(final CountDownLatch gate, final CountDownLatch entered)
+    {
+        if (null != gate)
+        {
+            entered.countDown();
+            try
+            {
+                if (!gate.await(30, TimeUnit.SECONDS))
+                {
+                    throw new PersistenceException("test gate never released");
+                }
+            }
+            catch (final InterruptedException ex)
+            {
+                Thread.currentThread().interrupt();
+                throw new PersistenceException("interrupted", ex);
+            }
         }
     }
 
