@@ -97,7 +97,7 @@
  *     about 1.2 KiB each (one {@link io.orrery.core.persistence.NodeRecord} with its 1 KiB state buffer: about
  *     80 MiB at the default 64 Ki events); the pending batch, about 1.2 KiB per entry of
  *     {@code orrery.scribe.max.coalesced.entities} (default 16 Ki: about 20 MiB) plus its index maps (about
- *     1.5 MiB); the completion ring, room for every pending operation's completion with the node an unstow
+ *     1.5 MiB), twice with the world writer (the batch in flight and the one pending); the completion ring, room for every pending operation's completion with the node an unstow
  *     inserted (about 1.2 KiB each) rounded up to a power of two (8 MiB at the default 4 Ki); one event set aside for a
  *     retry; with group commit, two records of about 1.2 KiB per group member (160 KiB at the default 64).</li>
  *     <li><b>Close drains.</b> {@code close()} makes everything offered durable, writing the pending batch at once,
