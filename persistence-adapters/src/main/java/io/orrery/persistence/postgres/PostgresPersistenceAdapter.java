@@ -4,6 +4,7 @@
 package io.orrery.persistence.postgres;
 
 import io.orrery.core.persistence.EdgeKind;
+import io.orrery.core.persistence.EntityGraphStore;
 import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.OperationStatus;
 import io.orrery.core.persistence.PersistenceAdapter;
@@ -94,6 +95,8 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     private final String[] schemas;
     private final PostgresSession session;
     private final PostgresGlobalStore global;
+    private final String jdbcUrl;
+    private final Properties properties;
     private final NodeRecord scratch = new NodeRecord();
     private final NodeRecord item = new NodeRecord();
     private PGConnection pgConnection;
@@ -115,6 +118,8 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
     private PostgresPersistenceAdapter(final String jdbcUrl, final Properties properties)
     {
         final int query = jdbcUrl.indexOf('?');
+        this.jdbcUrl = jdbcUrl;
+        this.properties = properties;
         this.schemas = searchPath(jdbcUrl);
         final String name = "postgres:" + (query < 0 ? jdbcUrl : jdbcUrl.substring(0, query)) +
             (schemas.length > 1 ? " (graph " + schemas[0] + ", global store " + schemas[1] + ")" : "");
@@ -368,6 +373,18 @@ public final class PostgresPersistenceAdapter implements PersistenceAdapter
         {
             throw session.failed((async ? "write-behind of " : "write of ") + batch.size() + " entries", ex);
         }
+    }
+
+    /**
+     * {@inheritDoc}
+     * <p>
+     * Here: an adapter of its own on the same URL and properties (a second connection, same schemas); its commits are
+     * synchronous, and the operations on this connection that depend on its rows wait for them (Scribe).
+     */
+    @Override
+    public EntityGraphStore openWorldWriter()
+    {
+        return open(jdbcUrl, properties);
     }
 
     @Override

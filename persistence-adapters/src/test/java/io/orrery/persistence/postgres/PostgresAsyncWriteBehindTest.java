@@ -87,6 +87,7 @@ class PostgresAsyncWriteBehindTest
             .useConsumerAgentInvoker(true)
             .nanoClock(clock)
             .flushIntervalNs(FLUSH_INTERVAL_NS)
+            .worldWriter(false) // the world writer takes precedence over asynchronous write-behind
             .asyncWriteBehind(true)
             .errorHandler(errors::add));
     }

@@ -89,8 +89,14 @@ class PostgresGroupCommitTest
             batch.addNodeUpsert().copyFrom(node);
         }
         adapter.write(batch);
-        scribe = Scribe.launch(new ScribeContext()
+        scribe = launchScribe(true);
+    }
+
+    private Scribe launchScribe(final boolean worldWriter)
+    {
+        return Scribe.launch(new ScribeContext()
             .adapter(adapter)
+            .worldWriter(worldWriter)
             .useConsumerAgentInvoker(true)
             .errorHandler(errors::add)
             .retryBackoffMinNs(TimeUnit.MILLISECONDS.toNanos(1))
@@ -151,17 +157,12 @@ class PostgresGroupCommitTest
     }
 
     @Test
-    void shouldWriteTheWorldBatchInTheGroupBeforeTheFirstOperationThatDependsOnIt() throws SQLException
+    void shouldWriteTheWorldBatchInTheGroupBeforeTheFirstOperationThatDependsOnItWithoutAWorldWriter()
+        throws SQLException
     {
-        item(node, 7, 1007);
-        assertTrue(scribe.offerNodeUpsert(node));
-        assertTrue(scribe.offerEdge(8, 2, EdgeKind.CONTAINS, false));
-        item(node, 3, 2003);
-        assertTrue(scribe.offerStow(103, 3, PLAYER, CONTAINER, node)); // no pending change involves item 3
-        item(node, 2, 2002);
-        assertTrue(scribe.offerStow(102, 2, PLAYER, CONTAINER, node)); // the edge 8 -> 2 must be written first
-
-        awaitCompletions(2);
+        scribe.close();
+        scribe = launchScribe(false);
+        offerAnIndependentThenADependentStow();
 
         assertEquals(1, scribe.counter(ScribeCounter.GROUP_COMMITS));
         assertEquals(OperationStatus.OK, statusById.get(103));
@@ -170,6 +171,25 @@ class PostgresGroupCommitTest
             "SELECT xmin FROM " + shardSchema + ".nodes WHERE entity_id = 7"), "one transaction");
         assertEquals(0, count("SELECT count(*) FROM " + shardSchema + ".edges"), "the stow of 2 removed its edge");
         assertTrue(scribe.isDurable(scribe.lastOfferedSequence()), "nothing left pending");
+        assertTrue(errors.isEmpty(), errors::toString);
+    }
+
+    @Test
+    void shouldCommitTheWorldWritersBatchBeforeTheFirstOperationThatDependsOnIt() throws SQLException
+    {
+        offerAnIndependentThenADependentStow();
+
+        assertEquals(2, scribe.counter(ScribeCounter.GROUP_COMMITS), "the group so far, then the dependent stow");
+        assertEquals(OperationStatus.OK, statusById.get(103));
+        assertEquals(OperationStatus.OK, statusById.get(102));
+        final long stow3 = xid("SELECT xmin FROM " + globalSchema + ".stowed_items WHERE item_id = 3");
+        final long batch = xid("SELECT xmin FROM " + shardSchema + ".nodes WHERE entity_id = 7");
+        final long stow2 = xid("SELECT xmin FROM " + globalSchema + ".stowed_items WHERE item_id = 2");
+        assertTrue(stow3 < batch && batch < stow2, "three transactions in this order: " + stow3 + ", " + batch +
+            ", " + stow2);
+        assertEquals(0, count("SELECT count(*) FROM " + shardSchema + ".edges"), "the stow of 2 removed its edge");
+        assertTrue(scribe.isDurable(scribe.lastOfferedSequence()), "nothing left pending");
+        assertEquals(0, scribe.counter(ScribeCounter.RETRIES), "waiting for the world writer is not a retry");
         assertTrue(errors.isEmpty(), errors::toString);
     }
 
@@ -317,6 +337,28 @@ class PostgresGroupCommitTest
         assertEquals(OperationStatus.OK, statusById.get(300), "the store works after the warm-up");
         assertEquals(1, count("SELECT count(*) FROM " + globalSchema + ".stowed_items"));
         assertTrue(errors.isEmpty(), errors::toString);
+    }
+
+    /**
+     * An upsert of 7 and an edge 8 -> 2 pending, a stow of 3 (independent) and one of 2 (depends on the edge); both
+     * completed.
+     */
+    private void offerAnIndependentThenADependentStow()
+    {
+        item(node, 7, 1007);
+        assertTrue(scribe.offerNodeUpsert(node));
+        assertTrue(scribe.offerEdge(8, 2, EdgeKind.CONTAINS, false));
+        item(node, 3, 2003);
+        assertTrue(scribe.offerStow(103, 3, PLAYER, CONTAINER, node)); // no pending change involves item 3
+        item(node, 2, 2002);
+        assertTrue(scribe.offerStow(102, 2, PLAYER, CONTAINER, node)); // the edge 8 -> 2 must be written first
+
+        awaitCompletions(2);
+    }
+
+    private long xid(final String sql) throws SQLException
+    {
+        return count(sql.replace("SELECT xmin", "SELECT xmin::text::int8"));
     }
 
     private long count(final String sql) throws SQLException

@@ -193,6 +193,19 @@ public interface PersistenceAdapter extends EntityGraphStore
     }
 
     /**
+     * A second session on this adapter's graph for world batches written on another thread (Scribe's
+     * {@link ScribeContext#worldWriter() world writer}): its {@link EntityGraphStore#write} commits in a transaction
+     * of its own, concurrently with this adapter's operations, and this adapter sees what it committed. The caller
+     * owns and closes it.
+     *
+     * @return the session, or null when the adapter has none (then world batches are written on this session).
+     */
+    default EntityGraphStore openWorldWriter()
+    {
+        return null;
+    }
+
+    /**
      * Receives stowed items. The record is reused: copy what you keep.
      */
     @FunctionalInterface

@@ -45,6 +45,14 @@ import static io.orrery.core.persistence.OperationRunner.unstowTargetId;
  * polling (so the ring fills and the producer is back-pressured) and retries after an exponential backoff
  * ({@link StoreRetry}, which also reports a lasting outage).
  * <p>
+ * With a {@link WorldBatchWriter} ({@link ScribeContext#worldWriter()}, an adapter with
+ * {@link PersistenceAdapter#openWorldWriter()}), this consumer writes no world batch itself: it hands the pending
+ * batch to the writer when it is due and the writer's single slot is free, and coalesces into a second
+ * {@link WorldCoalescer} meanwhile; what must follow the batch (an operation that depends on a change pending or in
+ * flight, a full batch, a barrier, a load, close) hands it off and waits ({@link StoreRetry#awaitWriter()}: the
+ * event is set aside and taken again once the writer is idle, which wakes this thread). Asynchronous write-behind
+ * is then off; {@link #durableSequence()} is the lower of this consumer's prefix and the writer's hold-back.
+ * <p>
  * The parts: operations run in the store through an {@link OperationRunner}, their outcomes are posted to the
  * completion ring by a {@link CompletionProxy}; region loads and node look-ups run through a {@link RegionLoader},
  * which posts what a load delivers to the load ring; a {@link WriteBehindLog} tracks the store's log behind batches
@@ -61,7 +69,9 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private final PersistenceAdapter adapter;
     private final RingBuffer<ScribeEvent> ring;
     private final EventPoller<ScribeEvent> poller;
-    private final WorldCoalescer coalescer;
+    private WorldCoalescer coalescer;
+    private WorldCoalescer inFlightCoalescer;
+    private final WorldBatchWriter worldWriter;
     private final OperationRunner runner;
     private final CompletionProxy completionProxy;
     private final RegionLoader loader;
@@ -117,6 +127,10 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         this.poller = ring.newPoller();
         ring.addGatingSequences(poller.getSequence());
         this.coalescer = new WorldCoalescer(ctx.maxCoalescedEntities());
+        final EntityGraphStore worldStore = ctx.worldWriter() ? adapter.openWorldWriter() : null;
+        this.worldWriter = null == worldStore ? null :
+            new WorldBatchWriter(ctx, worldStore, counters, batchWriteLatencyNs);
+        this.inFlightCoalescer = null == worldStore ? null : new WorldCoalescer(ctx.maxCoalescedEntities());
         this.runner = new OperationRunner(adapter);
         this.completionProxy = new CompletionProxy(completions, counters);
         this.loader = new RegionLoader(adapter, loads, !ctx.useConsumerAgentInvoker(), counters);
@@ -132,7 +146,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         this.group = ctx.groupCommit() && adapter.supportsGroupCommit() ?
             new ScribeGroup(ctx.maxGroupOperations()) : null;
         this.warmUp = ctx.warmUp() && adapter.supportsGroupCommit();
-        this.asyncWriteBehind = ctx.asyncWriteBehind() && adapter.supportsAsyncWriteBehind();
+        this.asyncWriteBehind = ctx.asyncWriteBehind() && adapter.supportsAsyncWriteBehind() && null == worldWriter;
         this.worldBatchWithOperations = ctx.worldBatchWithOperations();
 
         events = counters[ScribeCounter.EVENTS.id()];
@@ -155,6 +169,10 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     @Override
     public void onStart()
     {
+        if (null != worldWriter)
+        {
+            worldWriter.consumerThread(Thread.currentThread());
+        }
         if (warmUp)
         {
             final long startNs = traceStart();
@@ -189,6 +207,11 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             if (!retry.isRetryDue(nowNs))
             {
                 return 0;
+            }
+            if (retry.isAwaitingWriter() && worldWriter.isBusy())
+            {
+                publishProgress();
+                return 0; // woken when the writer has committed
             }
 
             retry.onRetry();
@@ -229,7 +252,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
             endGroup(); // the batch ends a group; this only if a batch stopped early with one open
         }
 
-        if (!retry.isFailed() && isFlushDue())
+        if (!retry.isFailed() && isFlushDue() && (null == worldWriter || !worldWriter.isBusy()))
         {
             flushBehind();
             workCount++;
@@ -292,7 +315,16 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
      */
     long durableSequence()
     {
-        return durableSequence.get();
+        final long consumerDurable = durableSequence.get(); // first: the writer's hold-back was set before it moved
+        return null == worldWriter ? consumerDurable : Math.min(consumerDurable, worldWriter.holdBackSequence());
+    }
+
+    /**
+     * @return the world writer, or null when the consumer writes the world batches itself.
+     */
+    WorldBatchWriter worldWriter()
+    {
+        return worldWriter;
     }
 
     /**
@@ -316,7 +348,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
      */
     int pendingWorldChanges()
     {
-        return coalescer.size();
+        return coalescer.size() + (null != worldWriter ? worldWriter.pendingWorldChanges() : 0);
     }
 
     /**
@@ -468,7 +500,42 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
 
     private boolean flush()
     {
-        return writeBatch(false);
+        return null != worldWriter ? handOffAndAwait() : writeBatch(false);
+    }
+
+    /**
+     * With a world writer, {@link #flush()}: every world change pending before now durable before what needs it
+     * goes on. Hands the pending batch to the writer when its slot is free and waits
+     * ({@link StoreRetry#awaitWriter()}: the caller's event is retried once the writer is idle).
+     *
+     * @return true when nothing is pending and nothing is in flight: what waited may go on.
+     */
+    private boolean handOffAndAwait()
+    {
+        if (!worldWriter.isBusy())
+        {
+            if (coalescer.isEmpty())
+            {
+                firstPendingSequence = NONE; // a stow may have dropped the only pending change
+                return true;
+            }
+            handOff();
+        }
+        retry.awaitWriter();
+        return false;
+    }
+
+    /**
+     * Give the pending batch to the world writer (its slot free) and coalesce into the other one from now on.
+     */
+    private void handOff()
+    {
+        final WorldCoalescer pending = coalescer;
+        coalescer = inFlightCoalescer;
+        coalescer.clear(); // written by the writer, which no longer reads it
+        inFlightCoalescer = pending;
+        worldWriter.handOff(pending, firstPendingSequence);
+        firstPendingSequence = NONE;
     }
 
     /**
@@ -477,6 +544,14 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
      */
     private boolean flushBehind()
     {
+        if (null != worldWriter)
+        {
+            if (!worldWriter.isBusy() && !coalescer.isEmpty())
+            {
+                handOff();
+            }
+            return true; // a busy writer: the batch stays pending, handed off when the slot is free
+        }
         return writeBatch(asyncWriteBehind && !closing);
     }
 
@@ -570,6 +645,19 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
      */
     private boolean operation(final ScribeEvent event, final long sequence)
     {
+        if (null != worldWriter && needsWorldBatch(event))
+        {
+            // its dependency is pending or in flight: the group so far commits, the batch is written by the writer,
+            // and the operation waits for it (then it depends on nothing pending and runs as any other)
+            if (null != group && group.isOpen() && !endGroup())
+            {
+                return false;
+            }
+            if (!flush())
+            {
+                return false;
+            }
+        }
         return null != group ? groupOperation(event, sequence) :
             (!needsWorldBatch(event) || flush()) && writeBehindLog.flush() && execute(event);
     }
@@ -585,7 +673,20 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
      */
     private boolean needsWorldBatch(final ScribeEvent event)
     {
-        if (coalescer.isEmpty())
+        if (null != worldWriter && worldWriter.isBusy() && needsWorldBatch(event, worldWriter.inFlight()))
+        {
+            return true;
+        }
+        return needsWorldBatch(event, coalescer);
+    }
+
+    /**
+     * {@link #needsWorldBatch(ScribeEvent)} for the changes of one coalescer: the pending one, or the world writer's
+     * in flight (an operation that depends on a change in flight waits for its commit).
+     */
+    private boolean needsWorldBatch(final ScribeEvent event, final WorldCoalescer changes)
+    {
+        if (null == changes || changes.isEmpty())
         {
             return false;
         }
@@ -597,14 +698,14 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         switch (event.type)
         {
             case ScribeEvent.STOW:
-                return coalescer.touches(event.entityId);
+                return changes.touches(event.entityId);
 
             case ScribeEvent.UNSTOW:
             {
                 final long targetId = unstowTargetId(event.node, event.entityId);
-                return coalescer.touches(event.entityId) ||
-                    (targetId != event.entityId && coalescer.touches(targetId)) ||
-                    coalescer.hasPendingChange(event.node.parentZoneId);
+                return changes.touches(event.entityId) ||
+                    (targetId != event.entityId && changes.touches(targetId)) ||
+                    changes.hasPendingChange(event.node.parentZoneId);
             }
 
             default:

@@ -9,6 +9,7 @@ import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentInvoker;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.CompositeAgent;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.status.AtomicCounter;
 
@@ -17,8 +18,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Where Scribe's consumer runs and how it stops: on a thread of its own ({@link ThreadingMode#SHARED} and
- * {@link ThreadingMode#DEDICATED}: Scribe is one agent, so both give it one thread) or stepped by the caller
- * ({@link ThreadingMode#INVOKER}: {@link #invoke()}, and every wait for durability steps it too); waiting until a
+ * {@link ThreadingMode#DEDICATED}: Scribe is one agent, so both give it one thread; its {@link WorldBatchWriter},
+ * when it has one, gets a second) or stepped by the caller ({@link ThreadingMode#INVOKER}: {@link #invoke()} steps
+ * the consumer, then the world writer, and every wait for durability steps them too); waiting until a
  * ring sequence is durable; and, at close, accounting for what a store that stayed down never took.
  * <p>
  * Threading: {@link #start()}, {@link #wake()}, {@link #awaitDurable(long, long)}, {@link #invoke()} and
@@ -29,6 +31,7 @@ final class ScribeConsumerRunner
     private final ScribeContext ctx;
     private final ScribeConsumer consumer;
     private final AgentRunner runner;
+    private final AgentRunner worldWriterRunner;
     private final AgentInvoker invoker;
     private final boolean wakeConsumer;
     private final IdleStrategy awaitIdleStrategy = new BackoffIdleStrategy(
@@ -39,15 +42,22 @@ final class ScribeConsumerRunner
         this.ctx = ctx;
         this.consumer = consumer;
         this.wakeConsumer = ctx.wakeConsumer();
+        final WorldBatchWriter worldWriter = consumer.worldWriter();
         if (ThreadingMode.INVOKER == ctx.threadingMode())
         {
-            invoker = new AgentInvoker(ctx.errorHandler(), null, consumer);
+            invoker = new AgentInvoker(ctx.errorHandler(), null,
+                null == worldWriter ? consumer : new CompositeAgent(consumer, worldWriter));
             runner = null;
+            worldWriterRunner = null;
         }
         else
         {
             invoker = null;
             runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, consumer);
+            // its own idle strategy (they keep state): parks up to 1 ms between batches, as the consumer's default
+            worldWriterRunner = null == worldWriter ? null : new AgentRunner(
+                new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1)),
+                ctx.errorHandler(), null, worldWriter);
         }
     }
 
@@ -60,6 +70,10 @@ final class ScribeConsumerRunner
         else
         {
             AgentRunner.startOnThread(runner, ctx.threadFactory());
+            if (null != worldWriterRunner)
+            {
+                AgentRunner.startOnThread(worldWriterRunner, ctx.threadFactory());
+            }
         }
     }
 
@@ -125,6 +139,10 @@ final class ScribeConsumerRunner
         if (null != runner)
         {
             CloseHelper.quietClose(runner);
+        }
+        if (null != worldWriterRunner)
+        {
+            CloseHelper.quietClose(worldWriterRunner); // after the consumer: it hands the writer nothing more
         }
     }
 

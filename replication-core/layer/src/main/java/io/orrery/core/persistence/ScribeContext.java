@@ -54,6 +54,8 @@ public final class ScribeContext
     public static final boolean WAKE_CONSUMER_DEFAULT = true;
     public static final String WORLD_BATCH_WITH_OPERATIONS_PROP = "orrery.scribe.world.batch.with.operations";
     public static final boolean WORLD_BATCH_WITH_OPERATIONS_DEFAULT = false;
+    public static final String WORLD_WRITER_PROP = "orrery.scribe.world.writer";
+    public static final boolean WORLD_WRITER_DEFAULT = true;
     public static final String ASYNC_WRITE_BEHIND_PROP = "orrery.scribe.async.write.behind";
     public static final boolean ASYNC_WRITE_BEHIND_DEFAULT = false;
     public static final String THREADING_MODE_PROP = "orrery.scribe.threading.mode";
@@ -86,6 +88,8 @@ public final class ScribeContext
         System.getProperty(WAKE_CONSUMER_PROP, Boolean.toString(WAKE_CONSUMER_DEFAULT)));
     private boolean worldBatchWithOperations = Boolean.parseBoolean(System.getProperty(
         WORLD_BATCH_WITH_OPERATIONS_PROP, Boolean.toString(WORLD_BATCH_WITH_OPERATIONS_DEFAULT)));
+    private boolean worldWriter = Boolean.parseBoolean(
+        System.getProperty(WORLD_WRITER_PROP, Boolean.toString(WORLD_WRITER_DEFAULT)));
     private boolean asyncWriteBehind = Boolean.parseBoolean(
         System.getProperty(ASYNC_WRITE_BEHIND_PROP, Boolean.toString(ASYNC_WRITE_BEHIND_DEFAULT)));
     private ThreadingMode threadingMode = ThreadingMode.valueOf(
@@ -356,6 +360,26 @@ public final class ScribeContext
     public ScribeContext worldBatchWithOperations(final boolean worldBatchWithOperations)
     {
         this.worldBatchWithOperations = worldBatchWithOperations;
+        return this;
+    }
+
+    public boolean worldWriter()
+    {
+        return worldWriter;
+    }
+
+    /**
+     * @param worldWriter whether the write-behind world batches are written by a {@link WorldBatchWriter} on a
+     *                    session of their own ({@link PersistenceAdapter#openWorldWriter()}, when the adapter has one)
+     *                    and a thread of their own (stepped with the consumer in {@link ThreadingMode#INVOKER}), so
+     *                    that no operation waits in the ring behind an unrelated batch; an operation that depends on
+     *                    a pending or in-flight change, a barrier and a region load wait for the batch. Takes
+     *                    precedence over {@link #asyncWriteBehind(boolean)}. Default true; false writes every batch
+     *                    on the consumer's thread and session, as before (for before/after measurements).
+     */
+    public ScribeContext worldWriter(final boolean worldWriter)
+    {
+        this.worldWriter = worldWriter;
         return this;
     }
 

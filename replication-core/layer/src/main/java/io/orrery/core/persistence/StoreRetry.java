@@ -44,6 +44,7 @@ final class StoreRetry
     private final AtomicCounter storeFailures;
     private final AtomicCounter retries;
     private boolean failed;
+    private boolean awaitingWriter;
     private long backoffNs;
     private long retryDeadlineNs;
     private long outageStartNs = NO_OUTAGE;
@@ -92,8 +93,32 @@ final class StoreRetry
      */
     void onRetry()
     {
-        retries.incrementRelease();
+        if (!awaitingWriter)
+        {
+            retries.incrementRelease();
+        }
         failed = false;
+        awaitingWriter = false;
+    }
+
+    /**
+     * What the consumer was doing must wait for the {@link WorldBatchWriter}'s batch (it depends on it, or needs its
+     * slot): stop polling and retry it as soon as the writer is idle, without backoff and without counting a
+     * failure or a retry.
+     */
+    void awaitWriter()
+    {
+        failed = true;
+        awaitingWriter = true;
+        retryDeadlineNs = clock.nanoTime();
+    }
+
+    /**
+     * @return whether what waits is waiting for the world writer ({@link #awaitWriter()}), not for a backoff.
+     */
+    boolean isAwaitingWriter()
+    {
+        return awaitingWriter;
     }
 
     /**
@@ -101,7 +126,7 @@ final class StoreRetry
      */
     void onFailure(final RuntimeException ex)
     {
-        storeFailures.incrementRelease();
+        storeFailures.increment(); // atomic: the world writer counts its failures here too
         errorHandler.onError(ex);
         reportOutage(ex);
         backOff();
@@ -120,6 +145,7 @@ final class StoreRetry
         backoffNs = 0 == backoffNs ? retryBackoffMinNs : Math.min(backoffNs << 1, retryBackoffMaxNs);
         retryDeadlineNs = clock.nanoTime() + backoffNs;
         failed = true;
+        awaitingWriter = false;
     }
 
     /**

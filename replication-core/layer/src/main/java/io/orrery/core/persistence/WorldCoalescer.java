@@ -20,7 +20,9 @@ import org.agrona.collections.Long2LongHashMap;
  * </ul>
  * Maps are sized so that they never grow; nothing allocates after construction.
  * <p>
- * Threading: Scribe's consumer thread only.
+ * Threading: Scribe's consumer thread; while handed to the {@link WorldBatchWriter} (a volatile hand-off), the writer
+ * reads its {@link #batch()} and the consumer only reads it ({@link #touches}, {@link #hasPendingChange}) until the
+ * writer has released it.
  */
 final class WorldCoalescer
 {

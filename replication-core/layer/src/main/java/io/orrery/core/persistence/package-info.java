@@ -31,7 +31,17 @@
  *     polled batch or by any other event), the pending world changes written before the first of them that depends
  *     on them, then one commit; outcomes are posted after it. A group that fails is rolled back and its
  *     operations run again one transaction each, in ring order: one failing operation is retried alone (as
- *     below) and costs the others only the extra round trips ({@code GROUP_FALLBACKS}).</li>
+ *     below) and costs the others only the extra round trips ({@code GROUP_FALLBACKS}). <b>World writer</b>
+ *     (adapters that {@code openWorldWriter()}, the PostgreSQL one; {@code orrery.scribe.world.writer}, default on):
+ *     the write-behind batches are written by a second writer, {@code WorldBatchWriter}, on a session (connection)
+ *     and a thread of their own (stepped with the consumer under {@code ThreadingMode.INVOKER}), one batch in flight
+ *     at a time, so that an operation never waits behind an unrelated batch's write and commit. The order above is
+ *     kept where it matters: an operation that depends on a change pending <i>or in flight</i>, a full batch, a
+ *     barrier, a region load and close hand the pending batch to the writer and wait until it has committed before
+ *     they go on; every other operation commutes with the batch in flight. {@code durableSequence()} is the lower of
+ *     the consumer's prefix and the sequence before the first change of the batch in flight, so it stays a prefix
+ *     with two writers. Without the session (in memory, RocksDB, the outbox composition) or with the switch off,
+ *     the consumer writes the batches itself, as described above.</li>
  *     <li><b>Operations are acknowledged only when durable.</b> Each accepted operation gets exactly one completion,
  *     delivered on the producer thread by {@code pollCompletions}, and only after the adapter returned. With status
  *     {@code OK} or {@code DUPLICATE} its effect is in the store, and so is every operation offered before it and
@@ -87,7 +97,7 @@
  *     about 1.2 KiB each (one {@link io.orrery.core.persistence.NodeRecord} with its 1 KiB state buffer: about
  *     80 MiB at the default 64 Ki events); the pending batch, about 1.2 KiB per entry of
  *     {@code orrery.scribe.max.coalesced.entities} (default 16 Ki: about 20 MiB) plus its index maps (about
- *     1.5 MiB); the completion ring, room for every pending operation's completion with the node an unstow
+ *     1.5 MiB), twice with the world writer (the batch in flight and the one pending); the completion ring, room for every pending operation's completion with the node an unstow
  *     inserted (about 1.2 KiB each) rounded up to a power of two (8 MiB at the default 4 Ki); one event set aside for a
  *     retry; with group commit, two records of about 1.2 KiB per group member (160 KiB at the default 64).</li>
  *     <li><b>Close drains.</b> {@code close()} makes everything offered durable, writing the pending batch at once,

@@ -411,6 +411,19 @@ class ScribeTest
     @Test
     void shouldWriteThePendingWorldChangesFirstWhenAnUnstowGoesIntoAPendingZone()
     {
+        unstowIntoAPendingZone(false);
+    }
+
+    /**
+     * Stow a crate, then unstow it into a zone whose upsert is pending: the batch is written (by the consumer, or
+     * handed to the world writer) before the unstow runs.
+     */
+    private void unstowIntoAPendingZone(final boolean worldWriter)
+    {
+        if (worldWriter)
+        {
+            store.withWorldWriter();
+        }
         launch(true, (ctx) -> { });
         final NodeRecord crate = node(40, 5);
         assertTrue(scribe.offerNodeUpsert(crate));
@@ -427,7 +440,7 @@ class ScribeTest
         assertTrue(scribe.offerUnstow(2, 102, 77, dropped));
 
         assertEquals(OperationStatus.OK, awaitCompletion(102).status());
-        assertEquals(List.of("stow 40", "write +50 +41", "unstow 40"), store.calls(),
+        assertEquals(List.of("stow 40", (worldWriter ? "world-" : "") + "write +50 +41", "unstow 40"), store.calls(),
             "the unstow depends on its zone's pending upsert: the pending batch is written first");
         assertEquals(scribe.lastOfferedSequence(), scribe.durableSequence());
     }
@@ -693,5 +706,106 @@ class ScribeTest
         final int[] left = { 0 };
         manager.forEach((counterId, label) -> left[0]++);
         assertEquals(0, left[0], "counters freed on close");
+    }
+
+    @Test
+    void shouldRunAnOperationWhileTheWorldWriterWritesAnUnrelatedBatch() throws InterruptedException
+    {
+        store.withWorldWriter();
+        store.blockWorldWriter();
+        launch(false, (ctx) -> { });
+        assertTrue(upsert(10, 1, 1));
+        final long worldChange = scribe.lastOfferedSequence();
+        assertTrue(store.awaitBlockedWorldWrite(10_000), "handed to the world writer after the flush interval");
+
+        assertTrue(scribe.offerStow(1, 101, 77, 9, node(12, 4)));
+        assertEquals(OperationStatus.OK, awaitCompletion(101).status(), "acknowledged while the batch is written");
+        assertTrue(store.isStowed(12));
+        assertNull(store.node(10), "the batch is not committed yet");
+        assertEquals(worldChange - 1, scribe.durableSequence(), "a prefix: the batch in flight holds it back");
+
+        store.releaseWorldWriter();
+        assertTrue(scribe.awaitDurable(scribe.lastOfferedSequence(), DEADLINE_NS));
+        assertEquals(List.of("stow 12", "world-write +10"), store.calls());
+        assertNotNull(store.node(10));
+    }
+
+    @Test
+    void shouldRunAStowOfAnEntityInTheWorldWritersBatchOnlyOnceThatBatchIsCommitted() throws InterruptedException
+    {
+        store.withWorldWriter();
+        store.blockWorldWriter();
+        launch(false, (ctx) -> { });
+        assertTrue(upsert(30, 1, 1));
+        assertTrue(store.awaitBlockedWorldWrite(10_000), "handed to the world writer after the flush interval");
+
+        assertTrue(scribe.offerStow(1, 101, 77, 9, node(30, 4)));
+        final long watchUntilNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+        while (System.nanoTime() - watchUntilNs < 0)
+        {
+            scribe.pollCompletions(collector, 16);
+            assertTrue(completions.isEmpty(), "the stow waits for the batch holding its entity's upsert");
+            Thread.onSpinWait();
+        }
+        assertEquals(List.of(), store.calls());
+
+        store.releaseWorldWriter();
+        assertEquals(OperationStatus.OK, awaitCompletion(101).status());
+        assertEquals(List.of("world-write +30", "stow 30"), store.calls(), "the upsert first, then the move");
+        assertNull(store.node(30), "out of the graph");
+        assertTrue(store.isStowed(30), "in the Global store: exactly one");
+    }
+
+    @Test
+    void shouldHandTheBatchAnUnstowDependsOnToTheWorldWriterAndRunTheUnstowAfterIt()
+    {
+        unstowIntoAPendingZone(true);
+        assertEquals(0, scribe.counter(ScribeCounter.RETRIES), "waiting for the writer is not a retry");
+    }
+
+    @Test
+    void shouldMakeTheWorldWritersBatchDurableBeforeABarrierCompletes()
+    {
+        store.withWorldWriter();
+        launch(true, (ctx) -> { });
+        assertTrue(upsert(10, 1, 1));
+        assertTrue(upsert(11, 1, 1));
+
+        flushAndAwait();
+        assertEquals(List.of("world-write +10 +11"), store.calls());
+        assertEquals(1, scribe.counter(ScribeCounter.BATCHES_WRITTEN));
+        assertEquals(2, scribe.counter(ScribeCounter.ENTRIES_WRITTEN));
+    }
+
+    @Test
+    void shouldRetryAFailedWorldWriterBatchUntilItIsDurable()
+    {
+        store.withWorldWriter();
+        launch(true, (ctx) -> ctx.retryBackoffMinNs(TimeUnit.MILLISECONDS.toNanos(1)));
+        store.failNext(2);
+        assertTrue(upsert(10, 1, 1));
+        final long sequence = scribe.flushNow();
+
+        final long deadlineNs = System.nanoTime() + DEADLINE_NS;
+        while (scribe.durableSequence() < sequence)
+        {
+            assertTrue(System.nanoTime() - deadlineNs < 0, "durable before the deadline");
+            scribe.invokeConsumer();
+            advanceMs(10);
+        }
+        assertEquals(List.of("world-write +10"), store.calls());
+        assertEquals(2, scribe.counter(ScribeCounter.STORE_FAILURES));
+        assertEquals(2, errors.size(), "each failure reported");
+    }
+
+    @Test
+    void shouldWriteTheWorldWritersPendingBatchWhenClosed()
+    {
+        store.withWorldWriter();
+        launch(false, (ctx) -> ctx.flushIntervalNs(TimeUnit.SECONDS.toNanos(60)));
+        assertTrue(upsert(10, 1, 1));
+        scribe.close();
+        assertEquals(List.of("world-write +10"), store.calls());
+        assertEquals(0, scribe.counter(ScribeCounter.LOST_AT_CLOSE));
     }
 }

@@ -40,6 +40,9 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
     private final List<Integer> batchSizes = new ArrayList<>();
 
     private int failNext;
+    private volatile boolean hasWorldWriter;
+    private volatile CountDownLatch worldWriterGate;
+    private volatile CountDownLatch worldWriterEntered = new CountDownLatch(1);
     private boolean down;
     private volatile CountDownLatch gate;
     private volatile CountDownLatch entered = new CountDownLatch(1);
@@ -92,7 +95,136 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
 
     private void enter()
     {
-        final CountDownLatch gate = this.gate;
+        pass(gate, entered);
+
+        synchronized (this)
+        {
+            attempts++;
+            if (down)
+            {
+                throw new PersistenceException("store down (injected)");
+            }
+            if (failNext > 0)
+            {
+                failNext--;
+                throw new PersistenceException("store failure (injected)");
+            }
+        }
+    }
+
+    /**
+     * From now on {@link #openWorldWriter()} opens a session of its own for Scribe's world writer.
+     */
+    void withWorldWriter()
+    {
+        hasWorldWriter = true;
+    }
+
+    /**
+     * Make the world writer's next writes block (before touching state) until {@link #releaseWorldWriter()}.
+     */
+    void blockWorldWriter()
+    {
+        worldWriterEntered = new CountDownLatch(1);
+        worldWriterGate = new CountDownLatch(1);
+    }
+
+    void releaseWorldWriter()
+    {
+        final CountDownLatch gate = worldWriterGate;
+        worldWriterGate = null;
+        if (null != gate)
+        {
+            gate.countDown();
+        }
+    }
+
+    /**
+     * Wait until the world writer's write has entered its session and is blocked.
+     */
+    boolean awaitBlockedWorldWrite(final long timeoutMs) throws InterruptedException
+    {
+        return worldWriterEntered.await(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public EntityGraphStore openWorldWriter()
+    {
+        return hasWorldWriter ? new WorldWriterSession() : null;
+    }
+
+    /**
+     * The world writer's session: writes into the same state (logged as "world-write ..."), with its own gate.
+     */
+    private final class WorldWriterSession implements EntityGraphStore
+    {
+        @Override
+        public String name()
+        {
+            return "test-memory world writer";
+        }
+
+        @Override
+        public void write(final WorldBatch batch)
+        {
+            pass(worldWriterGate, worldWriterEntered);
+            TestPersistenceAdapter.this.write(batch);
+            synchronized (TestPersistenceAdapter.this)
+            {
+                final int last = calls.size() - 1;
+                calls.set(last, "world-" + calls.get(last));
+            }
+        }
+
+        @Override
+        public int loadZoneSubtree(final long rootZoneId, final NodeHandler handler)
+        {
+            throw new UnsupportedOperationException("the world writer only writes");
+        }
+
+        @Override
+        public int loadRegion(
+            final long zoneId,
+            final long minX,
+            final long minY,
+            final long minZ,
+            final long maxX,
+            final long maxY,
+            final long maxZ,
+            final NodeHandler handler)
+        {
+            throw new UnsupportedOperationException("the world writer only writes");
+        }
+
+        @Override
+        public int loadAll(final NodeHandler handler)
+        {
+            throw new UnsupportedOperationException("the world writer only writes");
+        }
+
+        @Override
+        public int loadEdges(final long entityId, final EdgeHandler handler)
+        {
+            throw new UnsupportedOperationException("the world writer only writes");
+        }
+
+        @Override
+        public long nodeCount()
+        {
+            return TestPersistenceAdapter.this.nodeCount();
+        }
+
+        @Override
+        public void close()
+        {
+        }
+    }
+
+    /**
+     * Block on a closed gate (if any) until it is released, saying so on {@code entered}.
+     */
+    private static void pass(final CountDownLatch gate, final CountDownLatch entered)
+    {
         if (null != gate)
         {
             entered.countDown();
@@ -107,20 +239,6 @@ public final class TestPersistenceAdapter implements PersistenceAdapter
             {
                 Thread.currentThread().interrupt();
                 throw new PersistenceException("interrupted", ex);
-            }
-        }
-
-        synchronized (this)
-        {
-            attempts++;
-            if (down)
-            {
-                throw new PersistenceException("store down (injected)");
-            }
-            if (failNext > 0)
-            {
-                failNext--;
-                throw new PersistenceException("store failure (injected)");
             }
         }
     }
