@@ -39,7 +39,8 @@ import static io.orrery.core.persistence.OperationRunner.unstowTargetId;
  * the polled batch or at the first event that is not an operation, and only then are their outcomes posted. One
  * commit (one flush of the store's log) instead of one per operation. A group that fails is rolled back and its
  * members run again one transaction each, as without grouping (each after every pending world change), so a failing
- * operation holds back no other: it alone is retried.
+ * operation holds back no other: it alone is retried. The group's transaction is the job of a {@link GroupCommit};
+ * this class decides when a group ends.
  * <p>
  * A failed write or operation is never dropped: the event that needed it is copied aside, the consumer stops
  * polling (so the ring fills and the producer is back-pressured) and retries after an exponential backoff
@@ -56,7 +57,8 @@ import static io.orrery.core.persistence.OperationRunner.unstowTargetId;
  * The parts: operations run in the store through an {@link OperationRunner}, their outcomes are posted to the
  * completion ring by a {@link CompletionProxy}; region loads and node look-ups run through a {@link RegionLoader},
  * which posts what a load delivers to the load ring; a {@link WriteBehindLog} tracks the store's log behind batches
- * written asynchronously. This class decides the order: what is written when, in which transaction, and what waits.
+ * written asynchronously; a {@link GroupCommit} runs operations in group transactions. This class decides the
+ * order: what is written when, in which transaction, and what waits.
  * <p>
  * Threading: an Agrona {@link Agent}; {@link #doWork()} runs on one thread at a time (Scribe's consumer thread, or
  * the caller through an agent invoker). {@link #durableSequence()} and the counters are readable from any thread.
@@ -86,7 +88,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private final ConsumerTrace trace;
     private final Sequence durableSequence = new Sequence(-1);
     private final ScribeEvent deferred = new ScribeEvent();
-    private final ScribeGroup group;
+    private final GroupCommit group;
     private final boolean warmUp;
     private final boolean asyncWriteBehind;
     private final boolean worldBatchWithOperations;
@@ -98,8 +100,6 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     private final AtomicCounter supersededByStow;
     private final AtomicCounter backlog;
     private final AtomicCounter lastFlushLatencyNs;
-    private final AtomicCounter groupCommits;
-    private final AtomicCounter groupFallbacks;
 
     private volatile boolean closing;
     private long nowNs;
@@ -143,8 +143,9 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         this.operationLatencyNs = operationLatencyNs;
         this.timeline = timeline;
         this.trace = trace;
-        this.group = ctx.groupCommit() && adapter.supportsGroupCommit() ?
-            new ScribeGroup(ctx.maxGroupOperations()) : null;
+        this.group = ctx.groupCommit() && adapter.supportsGroupCommit() ? new GroupCommit(
+            this, ctx.maxGroupOperations(), adapter, runner, completionProxy, loader, retry, writeBehindLog, clock,
+            errorHandler, operationLatencyNs, counters) : null;
         this.warmUp = ctx.warmUp() && adapter.supportsGroupCommit();
         this.asyncWriteBehind = ctx.asyncWriteBehind() && adapter.supportsAsyncWriteBehind() && null == worldWriter;
         this.worldBatchWithOperations = ctx.worldBatchWithOperations();
@@ -156,8 +157,6 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         supersededByStow = counters[ScribeCounter.UPSERTS_SUPERSEDED_BY_STOW.id()];
         backlog = counters[ScribeCounter.BACKLOG.id()];
         lastFlushLatencyNs = counters[ScribeCounter.LAST_FLUSH_LATENCY_NS.id()];
-        groupCommits = counters[ScribeCounter.GROUP_COMMITS.id()];
-        groupFallbacks = counters[ScribeCounter.GROUP_FALLBACKS.id()];
     }
 
     @Override
@@ -216,7 +215,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
 
             retry.onRetry();
             workCount++;
-            if (null != group && !retryGroupMembers())
+            if (null != group && !group.retryMembers())
             {
                 publishProgress();
                 return workCount;
@@ -249,7 +248,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         workCount += (int)(eventsConsumed - before);
         if (null != group && group.isOpen() && !retry.isFailed())
         {
-            endGroup(); // the batch ends a group; this only if a batch stopped early with one open
+            group.end(); // the batch ends a group; this only if a batch stopped early with one open
         }
 
         if (!retry.isFailed() && isFlushDue() && (null == worldWriter || !worldWriter.isBusy()))
@@ -287,7 +286,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
 
         if (endOfBatch)
         {
-            if (null != group && group.isOpen() && !endGroup())
+            if (null != group && group.isOpen() && !group.end())
             {
                 return false;
             }
@@ -362,7 +361,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
 
     private boolean process(final ScribeEvent event, final long sequence)
     {
-        if (null != group && group.isOpen() && !isGroupable(event.type) && !endGroup())
+        if (null != group && group.isOpen() && !GroupCommit.isGroupable(event.type) && !group.end())
         {
             return false;
         }
@@ -498,7 +497,13 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         return !coalescer.isEmpty() && (closing || nowNs - firstPendingNs >= flushIntervalNs);
     }
 
-    private boolean flush()
+    /**
+     * Make every world change pending before now durable: written here, or by the world writer (then the caller
+     * waits, {@link #handOffAndAwait()}).
+     *
+     * @return false when the caller's event must be retried.
+     */
+    boolean flush()
     {
         return null != worldWriter ? handOffAndAwait() : writeBatch(false);
     }
@@ -589,22 +594,43 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         }
 
         traceActivity(ConsumerTrace.WORLD_WRITE, traceStartNs, batch.size(), async ? 1 : 0);
-        final long latencyNs = clock.nanoTime() - startNs;
+        onWorldBatchWritten(clock.nanoTime() - startNs, async);
+        retry.onSuccess();
+        return true;
+    }
+
+    /**
+     * The pending batch is written (by {@link #writeBatch}, or committed with a group by {@link GroupCommit}): count
+     * it and clear it; nothing is pending any more.
+     */
+    void onWorldBatchWritten(final long latencyNs, final boolean async)
+    {
         batchWriteLatencyNs.recordValue(Math.min(latencyNs, Scribe.MAX_RECORDED_LATENCY_NS));
         lastFlushLatencyNs.setRelease(latencyNs);
         batchesWritten.incrementRelease();
-        entriesWritten.getAndAddRelease(batch.size());
+        entriesWritten.getAndAddRelease(coalescer.batch().size());
         coalescer.clear();
         if (async)
         {
             writeBehindLog.onWrittenBehind(firstPendingSequence, nowNs);
         }
         firstPendingSequence = NONE;
-        retry.onSuccess();
-        return true;
     }
 
-    private boolean execute(final ScribeEvent event)
+    /**
+     * @return the pending world changes as a batch, for {@link GroupCommit} to write in its transaction.
+     */
+    WorldBatch pendingBatch()
+    {
+        return coalescer.batch();
+    }
+
+    /**
+     * Run an operation in a transaction of its own and post its outcome.
+     *
+     * @return false when it failed (retried after a backoff).
+     */
+    boolean execute(final ScribeEvent event)
     {
         final int type = operationType(event.type);
         final long startNs = clock.nanoTime();
@@ -649,7 +675,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         {
             // its dependency is pending or in flight: the group so far commits, the batch is written by the writer,
             // and the operation waits for it (then it depends on nothing pending and runs as any other)
-            if (null != group && group.isOpen() && !endGroup())
+            if (null != group && group.isOpen() && !group.end())
             {
                 return false;
             }
@@ -658,7 +684,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
                 return false;
             }
         }
-        return null != group ? groupOperation(event, sequence) :
+        return null != group ? group.operation(event, sequence) :
             (!needsWorldBatch(event) || flush()) && writeBehindLog.flush() && execute(event);
     }
 
@@ -671,7 +697,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
      * own, so an operation does not pay for unrelated world rows. Wallet and reputation changes touch no world row.
      * {@link ScribeContext#worldBatchWithOperations()} restores the earlier rule (always, when any is pending).
      */
-    private boolean needsWorldBatch(final ScribeEvent event)
+    boolean needsWorldBatch(final ScribeEvent event)
     {
         if (null != worldWriter && worldWriter.isBusy() && needsWorldBatch(event, worldWriter.inFlight()))
         {
@@ -713,208 +739,6 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         }
     }
 
-    private static boolean isGroupable(final int eventType)
-    {
-        return eventType >= ScribeEvent.STOW && eventType <= ScribeEvent.REPUTATION;
-    }
-
-    /**
-     * Run an operation in the group transaction, opening it (with the pending world changes) if none is open.
-     *
-     * @return false only when the group could not be opened (the event is retried); an operation that fails in the
-     * group rolls it back and runs its members one by one ({@link StoreRetry#isFailed()} tells whether one of them
-     * failed).
-     */
-    private boolean groupOperation(final ScribeEvent event, final long sequence)
-    {
-        final boolean withWorldBatch = needsWorldBatch(event);
-        if (!group.isOpen())
-        {
-            final long openStartNs = traceStart();
-            try
-            {
-                adapter.beginGroup();
-                if (withWorldBatch)
-                {
-                    adapter.write(coalescer.batch());
-                }
-                if (!writeBehindLog.isFlushed())
-                {
-                    adapter.flushLog(); // in the group: its commit flushes the log past the asynchronous batches
-                }
-                traceActivity(ConsumerTrace.GROUP_OPEN, openStartNs, withWorldBatch ? coalescer.batch().size() : 0, 0);
-            }
-            catch (final RuntimeException ex)
-            {
-                adapter.abortGroup();
-                retry.onFailure(ex);
-                return false;
-            }
-            group.begin(withWorldBatch);
-            traceValue(event.traceId, OperationTimeline.WORLD_ENTRIES, withWorldBatch ? coalescer.batch().size() : 0);
-        }
-
-        final ScribeGroup.Member member = group.add(event, sequence);
-        if (withWorldBatch && !group.withWorldBatch())
-        {
-            // an operation after others in the group that depends on the pending world changes: they go first
-            final long writeStartNs = traceStart();
-            try
-            {
-                adapter.write(coalescer.batch());
-            }
-            catch (final RuntimeException ex)
-            {
-                abortGroup(ex); // the member is in the retry list: run again after the world changes, alone
-                return true;
-            }
-            traceActivity(ConsumerTrace.WORLD_WRITE, writeStartNs, coalescer.batch().size(), 2);
-            group.worldBatchWritten();
-            traceValue(event.traceId, OperationTimeline.WORLD_ENTRIES, coalescer.batch().size());
-        }
-        final int type = operationType(event.type);
-        member.startNs = clock.nanoTime();
-        traceValue(event.traceId, OperationTimeline.OP_START, member.startNs);
-        final long traceStartNs = traceStart();
-        try
-        {
-            runner.run(member.event, type);
-            trace(event.traceId, OperationTimeline.OP_DONE);
-            traceActivity(ConsumerTrace.OPERATION, traceStartNs, type, event.traceId);
-        }
-        catch (final RuntimeException ex)
-        {
-            abortGroup(ex);
-            return true;
-        }
-
-        member.status = runner.status();
-        member.firstStatus = runner.firstStatus();
-        member.value = runner.value();
-        if (OperationType.UNSTOW == type)
-        {
-            final NodeRecord inserted = runner.insertedNode(event);
-            if (null != inserted)
-            {
-                member.node.copyFrom(inserted);
-                member.hasNode = true;
-            }
-            member.lookUpNode = isReplayOfApplied(member.status, member.firstStatus);
-        }
-
-        if (group.isFull())
-        {
-            endGroup();
-        }
-        return true;
-    }
-
-    /**
-     * Commit the open group and post its members' outcomes; on failure roll it back and run them one by one.
-     *
-     * @return false when a member failed (it and those after it wait in the retry list).
-     */
-    private boolean endGroup()
-    {
-        final long traceStartNs = traceStart();
-        final boolean done = commitAndPostGroup();
-        traceActivity(ConsumerTrace.GROUP_COMMIT, traceStartNs, group.size(), done ? 1 : 0);
-        return done;
-    }
-
-    private boolean commitAndPostGroup()
-    {
-        final long startNs = clock.nanoTime();
-        try
-        {
-            adapter.commitGroup();
-        }
-        catch (final RuntimeException ex)
-        {
-            return abortGroup(ex);
-        }
-
-        final long endNs = clock.nanoTime();
-        if (group.withWorldBatch())
-        {
-            final long latencyNs = endNs - startNs;
-            batchWriteLatencyNs.recordValue(Math.min(latencyNs, Scribe.MAX_RECORDED_LATENCY_NS));
-            lastFlushLatencyNs.setRelease(latencyNs);
-            batchesWritten.incrementRelease();
-            entriesWritten.getAndAddRelease(coalescer.batch().size());
-            coalescer.clear();
-            firstPendingSequence = NONE;
-        }
-        groupCommits.incrementRelease();
-        writeBehindLog.onFlushed();
-        retry.onSuccess();
-
-        final int size = group.size();
-        group.close();
-        for (int i = 0; i < size; i++)
-        {
-            final ScribeGroup.Member member = group.member(i);
-            operationLatencyNs.recordValue(Math.min(endNs - member.startNs, Scribe.MAX_RECORDED_LATENCY_NS));
-            final ScribeEvent event = member.event;
-            traceValue(event.traceId, OperationTimeline.COMMITTED, endNs);
-            traceValue(event.traceId, OperationTimeline.GROUP_SIZE, size);
-            NodeRecord unstowNode = member.hasNode ? member.node : null;
-            try
-            {
-                if (member.lookUpNode)
-                {
-                    unstowNode = loader.lookUpNode(event.node, unstowTargetId(event.node, event.entityId));
-                }
-            }
-            catch (final RuntimeException ex)
-            {
-                retry.onFailure(ex);
-                group.toRetry(i, size); // committed: run again, they replay their recorded outcomes
-                return false;
-            }
-            if (!posted(completionProxy.complete(
-                operationType(event.type), event, member.status, member.firstStatus, member.value, unstowNode)))
-            {
-                group.toRetry(i, size);
-                return false;
-            }
-            trace(event.traceId, OperationTimeline.POSTED);
-        }
-        return true;
-    }
-
-    /**
-     * A group failed: roll it back, then run its members again one transaction each.
-     */
-    private boolean abortGroup(final RuntimeException ex)
-    {
-        adapter.abortGroup();
-        groupFallbacks.incrementRelease();
-        errorHandler.onError(ex);
-        group.toRetry(0, group.size());
-        return retryGroupMembers();
-    }
-
-    /**
-     * Run the members of a failed group one transaction each, in ring order, after the world changes pending before
-     * the first of them.
-     *
-     * @return false when one failed (retried after a backoff, with those after it).
-     */
-    private boolean retryGroupMembers()
-    {
-        ScribeGroup.Member member;
-        while (null != (member = group.nextRetry()))
-        {
-            if (!flush() || !writeBehindLog.flush() || !execute(member.event))
-            {
-                return false;
-            }
-            group.retried();
-        }
-        return true;
-    }
-
     /**
      * For {@link Scribe#close()} once the consumer has stopped: report every operation of a failed group not yet
      * run again as never applied.
@@ -923,18 +747,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
      */
     int completeGroupNotApplied()
     {
-        int count = 0;
-        if (null != group)
-        {
-            ScribeGroup.Member member;
-            while (null != (member = group.nextRetry()))
-            {
-                completeNotApplied(member.event);
-                group.retried();
-                count++;
-            }
-        }
-        return count;
+        return null != group ? group.completeNotApplied() : 0;
     }
 
     /**
@@ -980,7 +793,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     /**
      * @return whether an outcome was posted; if not (the completion ring full), a failure: the operation is retried.
      */
-    private boolean posted(final boolean posted)
+    boolean posted(final boolean posted)
     {
         if (!posted)
         {
@@ -1010,12 +823,12 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         }
     }
 
-    private long traceStart()
+    long traceStart()
     {
         return null != trace ? System.nanoTime() : 0;
     }
 
-    private void traceActivity(final int kind, final long startNs, final long value, final long value2)
+    void traceActivity(final int kind, final long startNs, final long value, final long value2)
     {
         if (null != trace)
         {
@@ -1031,7 +844,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         }
     }
 
-    private void trace(final long traceId, final int step)
+    void trace(final long traceId, final int step)
     {
         if (null != timeline && traceId >= 0)
         {
@@ -1039,7 +852,7 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         }
     }
 
-    private void traceValue(final long traceId, final int step, final long value)
+    void traceValue(final long traceId, final int step, final long value)
     {
         if (null != timeline && traceId >= 0)
         {
