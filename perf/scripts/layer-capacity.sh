@@ -11,7 +11,8 @@
 #   BOTS_NICE=10 perf/scripts/layer-capacity.sh 500   the bots' JVM at nice 10: on a 2-core box the load generator
 #                                                    then yields the CPU to the layer and its driver when both are
 #                                                    runnable, as if the bots ran on other hosts (default 0: same
-#                                                    priority; report which one a figure was measured with)
+#                                                    priority). Measured: it makes the bots' own input->update
+#                                                    figures worse (their receiving waits), so report which was used
 set -euo pipefail
 BOTS_LIST=${*:-250 500 750 1000}
 WORKERS=${WORKERS:-1 2}
@@ -38,8 +39,12 @@ done
 JAVA="java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -XX:+UseParallelGC"
 export ORRERY_TOKEN_SECRET="layer-capacity-perf-secret-0123456789"
 HZ=$(getconf CLK_TCK)
-metric() { curl -s --max-time 2 "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 ~ "^"m"(\\{|$)" {print $2; exit}'; }
+# awk reads the whole page (an early exit made curl fail with a broken pipe, which stopped the script under pipefail)
+metric() { curl -s --max-time 2 "http://127.0.0.1:$1/metrics" | awk -v m="$2" '!found && $1 ~ "^"m"(\\{|$)" {print $2; found=1}'; }
 cpu_ticks() { cut -d' ' -f14,15 "/proc/$1/stat" | awk '{print $1 + $2}'; }
+# a run stopped half way (an error, ^C) takes its media driver, layer and swarm with it: an orphan layer would hold
+# the status port of a later run, whose layer then never comes up
+trap 'kill -TERM ${SWARM:-} ${LAYER:-} ${DRIVER:-} 2>/dev/null || true' EXIT
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); bots at nice $BOTS_NICE"
 residence() { python3 - "$1" "$2" <<'PY'
 import re, sys
