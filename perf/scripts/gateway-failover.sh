@@ -27,6 +27,9 @@ CP_FILE="$WORK/cp.txt"
 CP="$ROOT/servers/launcher/target/classes:$(cat "$CP_FILE")"
 JAVA="java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -XX:+UseParallelGC"
 export ORRERY_TOKEN_SECRET="gateway-failover-perf-secret-0123456789"
+# the Gateways run as exposed Gateways should: the player key and the link secret, not the shard's token secret
+export ORRERY_GATEWAY_LINK_SECRET="gateway-failover-perf-link-secret-0123456789"
+PLAYER_KEY=$($JAVA -cp "$CP" io.orrery.servers.GatewayServer --print-player-token-key)
 LINK="aeron:ipc?term-length=16m"
 RESULTS=()
 
@@ -45,7 +48,8 @@ for rep in $(seq 1 "$REPS"); do
   until grep -q "replication layer up" "$DIR/layer.log"; do sleep 0.1; done
   for id in 1 2; do
     PORT=$([ "$id" = 1 ] && echo "$PORT1" || echo "$PORT2")
-    $JAVA -Xmx512m -cp "$CP" io.orrery.servers.GatewayServer --aeron-dir="$AERON" --gateway-id=$id \
+    env -u ORRERY_TOKEN_SECRET ORRERY_PLAYER_TOKEN_KEY="$PLAYER_KEY" \
+      $JAVA -Xmx512m -cp "$CP" io.orrery.servers.GatewayServer --aeron-dir="$AERON" --gateway-id=$id \
       --layer-link="$LINK" --ingress-channel="aeron:udp?endpoint=127.0.0.1:$PORT" --max-sessions=$((BOTS + 64)) \
       --report-interval-s=5 > "$DIR/gw-$id.log" 2>&1 &
     eval "GW$id=\$!"

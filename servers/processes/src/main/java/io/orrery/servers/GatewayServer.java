@@ -96,7 +96,8 @@ public final class GatewayServer implements Callable<Integer>
         + "(default: ${DEFAULT-VALUE}).")
     int ingressStreamId = GatewayContext.CLIENT_INGRESS_STREAM_ID_DEFAULT;
 
-    @CommandLine.Option(names = "--layer-link", required = true, description = "The layer's --gateway-link channel.")
+    @CommandLine.Option(names = "--layer-link", description = "The layer's --gateway-link channel (required unless "
+        + "--print-player-token-key).")
     String layerLinkChannel;
 
     @CommandLine.Option(names = "--layer-link-stream", description = "The layer's --gateway-link-stream "
@@ -165,6 +166,11 @@ public final class GatewayServer implements Callable<Integer>
             }
             System.out.println(BitUtil.toHex(SessionTokens.playerTokenKey(secret)));
             return 0;
+        }
+        if (null == layerLinkChannel)
+        {
+            throw new CommandLine.ParameterException(
+                new CommandLine(this), "Missing required option: '--layer-link=<layerLinkChannel>'");
         }
         final Keys keys = Keys.resolve(
             tokenSecret, System.getenv(PLAYER_KEY_ENV), linkSecretFromEnvironment(), developmentMode,

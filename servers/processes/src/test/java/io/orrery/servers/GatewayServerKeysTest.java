@@ -7,9 +7,12 @@ import io.orrery.core.auth.SessionTokens;
 import org.agrona.BitUtil;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -93,5 +96,30 @@ class GatewayServerKeysTest
 
         assertNotNull(keys);
         assertFalse(said.toString(StandardCharsets.UTF_8).contains("holds the shard's token secret"), said.toString());
+    }
+
+    @Test
+    void shouldPrintThePlayerKeyWithoutALayerLinkAndRefuseToRunWithoutOne()
+    {
+        final PrintStream stdout = System.out;
+        final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        final int exitCode;
+        try
+        {
+            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            exitCode = new CommandLine(new GatewayServer()).execute(
+                "--print-player-token-key", "--token-secret=" + new String(SECRET, StandardCharsets.UTF_8));
+        }
+        finally
+        {
+            System.setOut(stdout);
+        }
+
+        assertEquals(0, exitCode);
+        assertEquals(PLAYER_KEY_HEX, printed.toString(StandardCharsets.UTF_8).trim());
+        final CommandLine run = new CommandLine(new GatewayServer());
+        run.setErr(new PrintWriter(new StringWriter()));
+        assertEquals(2, run.execute("--token-secret=" + new String(SECRET, StandardCharsets.UTF_8)),
+            "a Gateway to run needs --layer-link");
     }
 }
