@@ -13,6 +13,8 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.util.function.LongSupplier;
+
 import static io.orrery.core.persistence.CompletionProxy.completionType;
 import static io.orrery.core.persistence.CompletionProxy.operationType;
 import static io.orrery.core.persistence.OperationRunner.isReplayOfApplied;
@@ -126,15 +128,16 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         this.ring = ring;
         this.poller = ring.newPoller();
         ring.addGatingSequences(poller.getSequence());
+        final LongSupplier notDurable = () -> ring.getCursor() - durableSequence();
         this.coalescer = new WorldCoalescer(ctx.maxCoalescedEntities());
         final EntityGraphStore worldStore = ctx.worldWriter() ? adapter.openWorldWriter() : null;
         this.worldWriter = null == worldStore ? null :
-            new WorldBatchWriter(ctx, worldStore, counters, batchWriteLatencyNs);
+            new WorldBatchWriter(ctx, worldStore, counters, batchWriteLatencyNs, notDurable);
         this.inFlightCoalescer = null == worldStore ? null : new WorldCoalescer(ctx.maxCoalescedEntities());
         this.runner = new OperationRunner(adapter);
         this.completionProxy = new CompletionProxy(completions, counters);
         this.loader = new RegionLoader(adapter, loads, !ctx.useConsumerAgentInvoker(), counters);
-        this.retry = new StoreRetry(roleName, ctx, ring, poller.getSequence(), counters, trace);
+        this.retry = new StoreRetry(roleName, ctx, notDurable, counters, trace);
         this.clock = ctx.nanoClock();
         this.errorHandler = ctx.errorHandler();
         this.writeBehindLog = new WriteBehindLog(adapter, ctx.flushIntervalNs(), retry, errorHandler, trace);

@@ -14,6 +14,7 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.status.CountersManager;
 
+import java.io.PrintStream;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 
@@ -98,6 +99,7 @@ public final class ScribeContext
     private IdleStrategy idleStrategy;
     private ThreadFactory threadFactory;
     private ErrorHandler errorHandler;
+    private PrintStream reportStream = System.err;
     private NanoClock nanoClock;
     private Aeron aeron;
     private CountersManager countersManager;
@@ -169,6 +171,10 @@ public final class ScribeContext
         if (null == threadFactory)
         {
             threadFactory = ScribeContext::newDaemonThread;
+        }
+        if (null == reportStream)
+        {
+            throw new ConfigurationException("reportStream must not be null");
         }
         if (null == errorHandler)
         {
@@ -561,6 +567,21 @@ public final class ScribeContext
     public ScribeContext errorHandler(final ErrorHandler errorHandler)
     {
         this.errorHandler = errorHandler;
+        return this;
+    }
+
+    public PrintStream reportStream()
+    {
+        return reportStream;
+    }
+
+    /**
+     * @param reportStream where a lasting store outage and its end are reported, one line each (default
+     *                     {@code System.err}); the errors themselves go to {@link #errorHandler()}.
+     */
+    public ScribeContext reportStream(final PrintStream reportStream)
+    {
+        this.reportStream = reportStream;
         return this;
     }
 

@@ -3,22 +3,19 @@
  */
 package io.orrery.core.persistence;
 
-import com.lmax.disruptor.RingBuffer;
-import com.lmax.disruptor.Sequence;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
-import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * How {@link ScribeConsumer} lives through store failures: it counts and reports each one, then waits an exponential
  * backoff ({@link ScribeContext#retryBackoffMinNs()} doubling up to {@link ScribeContext#retryBackoffMaxNs()}) before
- * the consumer retries what failed; a success resets the backoff. A lasting outage stays visible: the error handler
- * reports each distinct error once, so a line is printed at most every {@link #OUTAGE_REPORT_INTERVAL_NS} with how
- * long the store has been failing, how often, and the backlog, and one when it is back.
+ * the consumer retries what failed; a success resets the backoff. A lasting outage stays visible through the
+ * consumer's {@link StoreOutage} (the world writer has one of its own).
  * <p>
- * Owns the failed state, the retry deadline, the backoff and the outage bookkeeping, and the store failure and retry
+ * Owns the failed state, the retry deadline, the backoff and the outage, and the store failure and retry
  * counters. Control path only: on failures and on the first success after one; {@link #onSuccess()} is otherwise one
  * store and one compare.
  * <p>
@@ -26,16 +23,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class StoreRetry
 {
-    /**
-     * How often a lasting store outage is reported.
-     */
-    static final long OUTAGE_REPORT_INTERVAL_NS = TimeUnit.SECONDS.toNanos(10);
-    private static final long NO_OUTAGE = Long.MIN_VALUE;
-
-    private final String roleName;
-    private final PersistenceAdapter adapter;
-    private final RingBuffer<ScribeEvent> ring;
-    private final Sequence consumed;
     private final NanoClock clock;
     private final ErrorHandler errorHandler;
     private final ConsumerTrace trace;
@@ -43,26 +30,19 @@ final class StoreRetry
     private final long retryBackoffMaxNs;
     private final AtomicCounter storeFailures;
     private final AtomicCounter retries;
+    private final StoreOutage outage;
     private boolean failed;
     private boolean awaitingWriter;
     private long backoffNs;
     private long retryDeadlineNs;
-    private long outageStartNs = NO_OUTAGE;
-    private long outageFailures;
-    private long nextOutageReportNs;
 
     StoreRetry(
         final String roleName,
         final ScribeContext ctx,
-        final RingBuffer<ScribeEvent> ring,
-        final Sequence consumed,
+        final LongSupplier backlog,
         final AtomicCounter[] counters,
         final ConsumerTrace trace)
     {
-        this.roleName = roleName;
-        this.adapter = ctx.adapter();
-        this.ring = ring;
-        this.consumed = consumed;
         this.clock = ctx.nanoClock();
         this.errorHandler = ctx.errorHandler();
         this.trace = trace;
@@ -70,6 +50,7 @@ final class StoreRetry
         this.retryBackoffMaxNs = ctx.retryBackoffMaxNs();
         storeFailures = counters[ScribeCounter.STORE_FAILURES.id()];
         retries = counters[ScribeCounter.RETRIES.id()];
+        outage = new StoreOutage(roleName, ctx.adapter().name(), clock, ctx.reportStream(), backlog);
     }
 
     /**
@@ -128,7 +109,7 @@ final class StoreRetry
     {
         storeFailures.increment(); // atomic: the world writer counts its failures here too
         errorHandler.onError(ex);
-        reportOutage(ex);
+        outage.onFailure(ex);
         backOff();
         if (null != trace)
         {
@@ -154,31 +135,6 @@ final class StoreRetry
     void onSuccess()
     {
         backoffNs = 0;
-        if (NO_OUTAGE != outageStartNs)
-        {
-            System.err.println("orrery: " + roleName + ": store " + adapter.name() + " back after " +
-                TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - outageStartNs) + " ms (" + outageFailures +
-                " failures); nothing acknowledged was lost, the backlog is being written");
-            outageStartNs = NO_OUTAGE;
-            outageFailures = 0;
-        }
-    }
-
-    private void reportOutage(final RuntimeException ex)
-    {
-        final long now = clock.nanoTime();
-        outageFailures++;
-        if (NO_OUTAGE == outageStartNs)
-        {
-            outageStartNs = now;
-            nextOutageReportNs = now + OUTAGE_REPORT_INTERVAL_NS;
-        }
-        else if (now - nextOutageReportNs >= 0)
-        {
-            nextOutageReportNs = now + OUTAGE_REPORT_INTERVAL_NS;
-            System.err.println("orrery: " + roleName + ": store " + adapter.name() + " failing for " +
-                TimeUnit.NANOSECONDS.toSeconds(now - outageStartNs) + " s (" + outageFailures + " failures, backlog " +
-                (ring.getCursor() - consumed.get()) + " events), last: " + ex);
-        }
+        outage.onSuccess();
     }
 }

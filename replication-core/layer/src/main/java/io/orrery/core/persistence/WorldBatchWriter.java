@@ -11,6 +11,7 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * Scribe's world writer ({@link ScribeContext#worldWriter()}): writes the world batches {@link ScribeConsumer} hands
@@ -22,7 +23,9 @@ import java.util.concurrent.locks.LockSupport;
  * {@link #isBusy()}, and clears it only after) until the writer has committed it and published that it is idle. While
  * the slot is taken the consumer coalesces into its other coalescer; whatever must be ordered after the batch in the
  * slot (an operation that depends on one of its changes, a barrier, a region load, a full batch) waits for it. A
- * failed write keeps the batch in the slot and is retried after an exponential backoff; nothing is dropped.
+ * failed write keeps the batch in the slot and is retried after an exponential backoff; nothing is dropped. A
+ * lasting failure is reported by the writer's own {@link StoreOutage} (the consumer, waiting for the slot, sees no
+ * failure of its own while only world batches fail).
  * <p>
  * {@link #holdBackSequence()}: the ring sequence before the first change of the batch in the slot, while it is not
  * durable ({@link Long#MAX_VALUE} when idle); {@link ScribeConsumer#durableSequence()} is the lower of it and the
@@ -49,6 +52,7 @@ final class WorldBatchWriter implements Agent
     private final AtomicCounter entriesWritten;
     private final AtomicCounter lastFlushLatencyNs;
     private final AtomicCounter storeFailures;
+    private final StoreOutage outage;
     private volatile WorldCoalescer inFlight;
     private volatile long holdBackSequence = IDLE;
     private volatile Thread consumerThread;
@@ -59,7 +63,8 @@ final class WorldBatchWriter implements Agent
         final ScribeContext ctx,
         final EntityGraphStore store,
         final AtomicCounter[] counters,
-        final SingleWriterRecorder batchWriteLatencyNs)
+        final SingleWriterRecorder batchWriteLatencyNs,
+        final LongSupplier backlog)
     {
         this.roleName = "orrery-scribe-world-" + ctx.name();
         this.store = store;
@@ -72,6 +77,7 @@ final class WorldBatchWriter implements Agent
         entriesWritten = counters[ScribeCounter.ENTRIES_WRITTEN.id()];
         lastFlushLatencyNs = counters[ScribeCounter.LAST_FLUSH_LATENCY_NS.id()];
         storeFailures = counters[ScribeCounter.STORE_FAILURES.id()];
+        outage = new StoreOutage(roleName, ctx.adapter().name(), clock, ctx.reportStream(), backlog);
     }
 
     @Override
@@ -103,6 +109,7 @@ final class WorldBatchWriter implements Agent
         {
             storeFailures.increment(); // shared with the consumer's failures
             errorHandler.onError(ex);
+            outage.onFailure(ex);
             backoffNs = 0 == backoffNs ? retryBackoffMinNs : Math.min(backoffNs << 1, retryBackoffMaxNs);
             retryDeadlineNs = clock.nanoTime() + backoffNs;
             return 1;
@@ -110,6 +117,7 @@ final class WorldBatchWriter implements Agent
 
         final long latencyNs = clock.nanoTime() - startNs;
         backoffNs = 0;
+        outage.onSuccess();
         batchWriteLatencyNs.recordValue(Math.min(latencyNs, Scribe.MAX_RECORDED_LATENCY_NS));
         lastFlushLatencyNs.setRelease(latencyNs);
         batchesWritten.incrementRelease();

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -796,6 +798,91 @@ class ScribeTest
         assertEquals(List.of("world-write +10"), store.calls());
         assertEquals(2, scribe.counter(ScribeCounter.STORE_FAILURES));
         assertEquals(2, errors.size(), "each failure reported");
+    }
+
+    @Test
+    void shouldReportALastingOutageOfTheWorldWritersSessionEveryIntervalAndOnceWhenTheStoreIsBack()
+    {
+        store.withWorldWriter();
+        final List<String> reports = launchReportingOutages();
+        store.down(true);
+        assertTrue(upsert(10, 1, 1));
+        final long barrier = scribe.flushNow(); // the consumer waits for the writer: no failure of its own
+
+        runForMs(25_000);
+        assertEquals(2, reports.size(), "one line at 10 s and one at 20 s of failures: " + reports);
+        for (final String report : reports)
+        {
+            assertTrue(report.startsWith("orrery: orrery-scribe-world-test: store test-memory failing for "), report);
+            assertTrue(report.contains("store down (injected)"), report);
+        }
+        assertFalse(scribe.isDurable(barrier));
+
+        store.down(false);
+        awaitDurableStepping(barrier);
+        assertEquals(3, reports.size(), reports.toString());
+        assertTrue(reports.get(2).startsWith("orrery: orrery-scribe-world-test: store test-memory back after "),
+            reports.get(2));
+        assertEquals(List.of("world-write +10"), store.calls(), "written once, nothing lost");
+    }
+
+    @Test
+    void shouldReportALastingOutageOfTheConsumersSessionEveryIntervalAndOnceWhenTheStoreIsBack()
+    {
+        final List<String> reports = launchReportingOutages();
+        store.down(true);
+        assertTrue(scribe.offerWalletChange(1, 1, 5, 10));
+
+        runForMs(25_000);
+        assertEquals(2, reports.size(), reports.toString());
+        assertTrue(reports.get(0).startsWith("orrery: orrery-scribe-test: store test-memory failing for 1"),
+            reports.get(0));
+        assertTrue(reports.get(0).contains(", 1 events not yet durable"), reports.get(0));
+
+        store.down(false);
+        runForMs(2_000); // past the last backoff
+        assertEquals(OperationStatus.OK, awaitCompletion(1).status());
+        assertEquals(3, reports.size(), reports.toString());
+        assertTrue(reports.get(2).startsWith("orrery: orrery-scribe-test: store test-memory back after "),
+            reports.get(2));
+        assertEquals(10, store.walletBalance(5));
+    }
+
+    private List<String> launchReportingOutages()
+    {
+        final List<String> reports = new CopyOnWriteArrayList<>();
+        final PrintStream reportStream = new PrintStream(OutputStream.nullOutputStream())
+        {
+            @Override
+            public void println(final String line)
+            {
+                reports.add(line);
+            }
+        };
+        launch(true, (ctx) -> ctx.retryBackoffMinNs(TimeUnit.MILLISECONDS.toNanos(100))
+            .retryBackoffMaxNs(TimeUnit.SECONDS.toNanos(1))
+            .reportStream(reportStream));
+        return reports;
+    }
+
+    private void runForMs(final long ms)
+    {
+        for (long elapsedMs = 0; elapsedMs < ms; elapsedMs += 100)
+        {
+            scribe.invokeConsumer();
+            advanceMs(100);
+        }
+    }
+
+    private void awaitDurableStepping(final long sequence)
+    {
+        final long deadlineNs = System.nanoTime() + DEADLINE_NS;
+        while (!scribe.isDurable(sequence))
+        {
+            assertTrue(System.nanoTime() - deadlineNs < 0, "durable before the deadline");
+            scribe.invokeConsumer();
+            advanceMs(100);
+        }
     }
 
     @Test
