@@ -54,9 +54,9 @@ final class ScribeConsumerRunner
         {
             invoker = null;
             runner = new AgentRunner(ctx.idleStrategy(), ctx.errorHandler(), null, consumer);
-            // its own idle strategy (they keep state): parks up to 1 ms between batches, as the consumer's default
+            // its own idle strategy (they keep state): parks for long when idle, unparked by each hand-off
             worldWriterRunner = null == worldWriter ? null : new AgentRunner(
-                new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1)),
+                new BackoffIdleStrategy(10, 20, TimeUnit.MICROSECONDS.toNanos(1), WorldBatchWriter.IDLE_PARK_MAX_NS),
                 ctx.errorHandler(), null, worldWriter);
         }
     }

@@ -10,6 +10,7 @@ import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.status.AtomicCounter;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
@@ -32,6 +33,10 @@ import java.util.function.LongSupplier;
  * consumer's own, so it stays a prefix of the ring with two writers. It is set before the slot is taken and cleared
  * before the slot is released.
  * <p>
+ * An idle writer costs next to nothing: its thread parks for up to {@link #IDLE_PARK_MAX_NS} and {@link #handOff}
+ * unparks it, so a batch is written at once, not at the writer's next look (a retry after a failure may start up to
+ * twice its backoff late, as the park grows).
+ * <p>
  * Threading: an Agrona {@link Agent} on a thread of its own, or stepped with the consumer by Scribe's agent invoker
  * ({@link io.orrery.core.ThreadingMode#INVOKER}); {@link #handOff} and {@link #isBusy()} on the consumer's thread,
  * {@link #holdBackSequence()} on any thread. The writer alone writes the batch counters and latency recorder while it
@@ -39,6 +44,10 @@ import java.util.function.LongSupplier;
  */
 final class WorldBatchWriter implements Agent
 {
+    /**
+     * Longest park of the writer's thread when it has nothing to write ({@link #handOff} unparks it).
+     */
+    static final long IDLE_PARK_MAX_NS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long IDLE = Long.MAX_VALUE;
 
     private final String roleName;
@@ -56,6 +65,7 @@ final class WorldBatchWriter implements Agent
     private volatile WorldCoalescer inFlight;
     private volatile long holdBackSequence = IDLE;
     private volatile Thread consumerThread;
+    private volatile Thread writerThread;
     private long backoffNs;
     private long retryDeadlineNs;
 
@@ -84,6 +94,12 @@ final class WorldBatchWriter implements Agent
     public String roleName()
     {
         return roleName;
+    }
+
+    @Override
+    public void onStart()
+    {
+        writerThread = Thread.currentThread();
     }
 
     @Override
@@ -172,6 +188,11 @@ final class WorldBatchWriter implements Agent
     {
         holdBackSequence = firstSequence - 1;
         inFlight = pending;
+        final Thread writer = writerThread;
+        if (null != writer && writer != Thread.currentThread())
+        {
+            LockSupport.unpark(writer); // it parks for long when idle: the batch is written now, not at its next look
+        }
     }
 
     /**
