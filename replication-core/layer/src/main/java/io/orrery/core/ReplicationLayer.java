@@ -86,7 +86,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         replicant = new ReplicantAgent(ctx, replicantCtx, ctx.scribe(), gatewayCtx.maxSessions(),
             gatewayCtx.heartbeatIntervalNs(), counters, toReplicant, toGateway, handovers);
         gatewayLink = null == gatewayCtx.gatewayLink().channel() ? null : new GatewayLinkAgent(
-            aeron, ctx.nanoClock(), gatewayCtx.gatewayLink(),
+            ctx, gatewayCtx.gatewayLink(),
             null != gatewayCtx.gatewayLink().linkSecret() ? gatewayCtx.gatewayLink().linkSecret() : ctx.tokenSecret(),
             replicantCtx.tickRateHz(), replicantCtx.bandwidthBytesPerTick(), gatewayCtx.maxSessions(), counters,
             toReplicant, handovers, sessions, (line) -> System.out.println("orrery: " + line));

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Timeout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -457,7 +458,7 @@ class RemoteGatewayTest
         closeables.add(rogue);
         await(() -> rogue.doWork() >= 0 && rogue.linked, "the rogue Gateway linked");
         final long rogueSession = 9_001;
-        rogue.sessionOpened(rogueSession, roguePlayer);
+        rogue.sessionOpened(rogueSession, roguePlayer, shard.token(roguePlayer));
         await(() -> rogue.doWork() >= 0 && PLAYERS + 1 == shard.layer.gatewayLink().sessionCount(),
             "the rogue Gateway's session opened");
 
@@ -474,6 +475,41 @@ class RemoteGatewayTest
             "its own player's input taken");
         assertEquals(refused + 2, shard.counter(OrreryCounter.GATEWAY_LINK_MESSAGES_REFUSED));
         assertEquals(received + 1, shard.counter(OrreryCounter.INPUTS_RECEIVED));
+        assertTrue(allConnected(sessions), "the genuine Gateways' players undisturbed");
+    }
+
+    @Test
+    void shouldOpenSessionsOfALinkedGatewayOnlyForPlayersWhoseOwnValidTokenItSendsOn()
+    {
+        startShardAndGateways();
+        final ClientSession[] sessions = connectPlayers();
+        final long victim = PLAYERS + 1;
+        final long accomplice = PLAYERS + 2;
+        shard.authority.spawnPlayerAt(victim, 60 * TestShard.MM);
+
+        // a peer that holds the link secret but not the player key wants to act for a player who never connected
+        // through it: with a blank token, a forged one, another player's, an expired one, or none at all
+        final RogueGateway rogue = new RogueGateway(1667);
+        closeables.add(rogue);
+        await(() -> rogue.doWork() >= 0 && rogue.linked, "the rogue Gateway linked");
+        final byte[] forged = shard.token(victim);
+        forged[forged.length - 1] ^= 1;
+        final byte[] expired = new SessionTokens(TestShard.SECRET).issue(victim,
+            System.currentTimeMillis() - GatewayLinkAgent.TOKEN_EXPIRY_GRACE_MS - 60_000);
+        rogue.sessionOpened(9_001, victim, new byte[SessionTokens.TOKEN_LENGTH]);
+        rogue.sessionOpened(9_002, victim, forged);
+        rogue.sessionOpened(9_003, victim, shard.token(accomplice));
+        rogue.sessionOpened(9_004, victim, expired);
+        rogue.sessionOpenedWithoutToken(9_005, victim);
+        await(() -> rogue.doWork() >= 0 && shard.counter(OrreryCounter.GATEWAY_LINK_SESSIONS_UNPROVEN) == 5,
+            "five sessions refused");
+        assertEquals(PLAYERS, shard.layer.gatewayLink().sessionCount(), "none of them opened");
+
+        // the victim's own token (as if the victim had connected through it) opens the session
+        rogue.sessionOpened(9_006, victim, shard.token(victim));
+        await(() -> rogue.doWork() >= 0 && PLAYERS + 1 == shard.layer.gatewayLink().sessionCount(),
+            "the session with the player's own token opened");
+        assertEquals(5, shard.counter(OrreryCounter.GATEWAY_LINK_SESSIONS_UNPROVEN));
         assertTrue(allConnected(sessions), "the genuine Gateways' players undisturbed");
     }
 
@@ -536,12 +572,25 @@ class RemoteGatewayTest
             }, 16);
         }
 
-        void sessionOpened(final long sessionId, final long playerEntityId)
+        void sessionOpened(final long sessionId, final long playerEntityId, final byte[] playerToken)
+        {
+            final SessionOpenedEncoder opened = new SessionOpenedEncoder();
+            opened.wrapAndApplyHeader(buffer, 0, header).sessionId(sessionId).playerEntityId(playerEntityId)
+                .maxPayloadLength(1376).window(1 << 20).putPlayerToken(playerToken, 0, playerToken.length);
+            offerUntilTaken(opened.encodedLength());
+        }
+
+        /**
+         * A {@code SessionOpened} of the Gateway link's version 1, which had no token.
+         */
+        void sessionOpenedWithoutToken(final long sessionId, final long playerEntityId)
         {
             final SessionOpenedEncoder opened = new SessionOpenedEncoder();
             opened.wrapAndApplyHeader(buffer, 0, header).sessionId(sessionId).playerEntityId(playerEntityId)
                 .maxPayloadLength(1376).window(1 << 20);
-            offerUntilTaken(opened.encodedLength());
+            buffer.putShort(0, (short)SessionOpenedEncoder.playerTokenEncodingOffset(), ByteOrder.LITTLE_ENDIAN);
+            buffer.putShort(6, (short)1, ByteOrder.LITTLE_ENDIAN);
+            offerUntilTaken(SessionOpenedEncoder.playerTokenEncodingOffset());
         }
 
         void input(final long sessionId, final long entityId)

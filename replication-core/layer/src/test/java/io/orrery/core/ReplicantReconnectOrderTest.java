@@ -112,7 +112,7 @@ class ReplicantReconnectOrderTest
         subscriptions.add(shard.clientAeron.addSubscription(channel, stream));
         final ExclusivePublication publication = shard.clientAeron.addExclusivePublication(channel, stream);
         shard.await(publication::isConnected, "egress of session " + sessionId);
-        return new SessionHandover(sessionId, playerId, publication);
+        return new SessionHandover(sessionId, playerId, publication, null);
     }
 
     private void disconnect(final long sessionId)

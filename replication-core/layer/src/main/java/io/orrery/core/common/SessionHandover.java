@@ -18,19 +18,30 @@ public final class SessionHandover
     public final long sessionId;
     public final long playerEntityId;
     public final ClientEgress egress;
+    /**
+     * The token the client presented ({@link io.orrery.core.auth.SessionTokens#TOKEN_LENGTH} bytes), verified by the
+     * Gateway; a Gateway in its own process sends it on to the layer, which verifies it again. Null when the layer
+     * took over the session from a remote Gateway (it verified it then).
+     */
+    public final byte[] playerToken;
 
-    public SessionHandover(final long sessionId, final long playerEntityId, final ClientEgress egress)
+    public SessionHandover(
+        final long sessionId, final long playerEntityId, final ClientEgress egress, final byte[] playerToken)
     {
         this.sessionId = sessionId;
         this.playerEntityId = playerEntityId;
         this.egress = egress;
+        this.playerToken = playerToken;
     }
 
     /**
-     * A session of the Gateway in the layer's process: the Replicant writes its publication directly.
+     * A session of a Gateway: its publication, written directly by the Replicant in the layer's process or relayed
+     * by a remote Gateway's link.
      */
-    public SessionHandover(final long sessionId, final long playerEntityId, final ExclusivePublication publication)
+    public SessionHandover(
+        final long sessionId, final long playerEntityId, final ExclusivePublication publication,
+        final byte[] playerToken)
     {
-        this(sessionId, playerEntityId, new PublicationClientEgress(publication));
+        this(sessionId, playerEntityId, new PublicationClientEgress(publication), playerToken);
     }
 }

@@ -24,6 +24,7 @@ final class ClientConnection
     State state = State.AWAITING_REJECT;
     long sessionId;
     long playerEntityId;
+    byte[] playerToken;
     long registrationId;
     ExclusivePublication publication;
     long deadlineNs;

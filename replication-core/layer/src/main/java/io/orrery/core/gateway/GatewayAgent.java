@@ -603,6 +603,8 @@ public final class GatewayAgent implements Agent
         {
             connection.state = ClientConnection.State.AWAITING_WELCOME;
             connection.playerEntityId = playerId;
+            connection.playerToken = new byte[SessionTokens.TOKEN_LENGTH]; // verified: sent on by a remote Gateway
+            tokenView.getBytes(0, connection.playerToken);
             connection.sessionId = sessionIds.nextLong() & Long.MAX_VALUE | 1L;
             connection.deadlineNs = nowNs + resources.publicationConnectTimeoutNs();
         }
@@ -685,7 +687,8 @@ public final class GatewayAgent implements Agent
                     increment(OrreryCounter.SESSIONS_OPENED);
                     shardSessions.localSessions(connections.size());
                     handovers.offer(new SessionHandover(
-                        connection.sessionId, connection.playerEntityId, connection.publication));
+                        connection.sessionId, connection.playerEntityId, connection.publication,
+                        connection.playerToken));
                     connection.publication = null;
                 }
                 else

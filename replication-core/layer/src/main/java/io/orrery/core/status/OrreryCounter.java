@@ -129,7 +129,9 @@ public enum OrreryCounter
         "Gateway link messages refused: malformed, or for a session that is not the sender's"),
     GATEWAY_LINK_SESSIONS(96, "client sessions held through remote Gateways (part of sessions active)"),
     GATEWAY_RELAY_FAILURES(97,
-        "frames a Gateway could not copy into a client publication (the session ended) or for unknown sessions");
+        "frames a Gateway could not copy into a client publication (the session ended) or for unknown sessions"),
+    GATEWAY_LINK_SESSIONS_UNPROVEN(98,
+        "sessions a remote Gateway opened without a valid token of that player (refused): a rogue or outdated Gateway");
 
     /**
      * Aeron counter type id of every Orrery system counter.

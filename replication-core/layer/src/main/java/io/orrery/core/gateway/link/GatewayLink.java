@@ -37,6 +37,7 @@ final class GatewayLink
     long lastHeardNs;
     long lostAtNs;
     int admissionSent = -1;
+    boolean unprovenLogged;
     private Publication publication;
     private volatile boolean lost;
 

@@ -11,8 +11,10 @@ import io.aeron.Subscription;
 import io.aeron.exceptions.RegistrationException;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
-import io.orrery.core.common.LinkKey;
+import io.orrery.core.auth.SessionTokens;
 import io.orrery.core.common.GatewayRing;
+import io.orrery.core.common.LayerResources;
+import io.orrery.core.common.LinkKey;
 import io.orrery.core.common.SessionHandover;
 import io.orrery.core.gateway.ShardSessions;
 import io.orrery.core.ingress.IngressLimits;
@@ -44,6 +46,7 @@ import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.Agent;
 import org.agrona.concurrent.AtomicBuffer;
+import org.agrona.concurrent.EpochClock;
 import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -81,7 +84,9 @@ import java.util.function.Consumer;
  * a UDP image whose proof failed is rejected at the media driver; reassembly is bounded
  * ({@link BoundedFragmentAssembler}).
  * <p>
- * From an accepted Gateway: {@code SessionOpened} becomes a {@link SessionHandover} with a {@link RemoteClientEgress};
+ * From an accepted Gateway: {@code SessionOpened}, if it carries a valid token of its player (verified again here,
+ * counted in {@link OrreryCounter#GATEWAY_LINK_SESSIONS_UNPROVEN} otherwise), becomes a {@link SessionHandover} with a
+ * {@link RemoteClientEgress};
  * {@code ClientMessage} (a PlayerInput, StowRequest or UnstowRequest, validated again, for a session of that Gateway
  * only) goes on the ring stamped with this agent's clock (where the layer's input residence starts);
  * {@code SessionClosed} becomes a Disconnect notice; {@code SessionWindows} updates the sessions' windows and is the
@@ -98,6 +103,11 @@ public final class GatewayLinkAgent implements Agent
      * Links tracked at most (in handshake, accepted, refused or lost).
      */
     public static final int MAX_LINKS = 64;
+    /**
+     * How long after its expiry the layer still takes a player token a remote Gateway sends on: the Gateway checked
+     * the expiry itself at the client's hello.
+     */
+    public static final long TOKEN_EXPIRY_GRACE_MS = TimeUnit.SECONDS.toMillis(60);
     /**
      * Links in handshake at most; further hellos are shed.
      */
@@ -136,6 +146,8 @@ public final class GatewayLinkAgent implements Agent
 
     private final Aeron aeron;
     private final NanoClock clock;
+    private final EpochClock epochClock;
+    private final SessionTokens playerTokens;
     private final GatewayLinkSettings settings;
     private final IngressLimits limits;
     private final int tickRateHz;
@@ -178,8 +190,8 @@ public final class GatewayLinkAgent implements Agent
     private long nextHousekeepingNs;
 
     /**
-     * @param aeron                 the layer's Aeron client.
-     * @param clock                 the layer's duty-cycle clock.
+     * @param resources             the layer's Aeron client, clocks and player token key (a remote Gateway's
+     *                              {@code SessionOpened} must carry a valid token of its player).
      * @param settings              the link's settings.
      * @param linkSecret            secret the link key is derived from ({@link GatewayLinkKey}).
      * @param tickRateHz            the Replicant's tick rate, announced to Gateways.
@@ -193,8 +205,7 @@ public final class GatewayLinkAgent implements Agent
      * @param log                   where link events go (a Gateway linked, lost, refused).
      */
     public GatewayLinkAgent(
-        final Aeron aeron,
-        final NanoClock clock,
+        final LayerResources resources,
         final GatewayLinkSettings settings,
         final byte[] linkSecret,
         final int tickRateHz,
@@ -206,9 +217,11 @@ public final class GatewayLinkAgent implements Agent
         final ShardSessions shardSessions,
         final Consumer<String> log)
     {
-        this.aeron = aeron;
+        this.aeron = resources.aeron();
         this.shardSessions = shardSessions;
-        this.clock = clock;
+        this.clock = resources.nanoClock();
+        this.epochClock = resources.epochClock();
+        this.playerTokens = SessionTokens.forPlayerKey(resources.playerTokenKey());
         this.settings = settings;
         this.limits = settings.limits();
         this.tickRateHz = tickRateHz;
@@ -351,11 +364,16 @@ public final class GatewayLinkAgent implements Agent
                 return onWindows(link, buffer, offset, length, blockLength);
 
             case SessionOpenedDecoder.TEMPLATE_ID:
-                if (blockLength < SessionOpenedDecoder.BLOCK_LENGTH)
+                if (blockLength < SessionOpenedDecoder.playerTokenEncodingOffset())
                 {
                     return refuse();
                 }
                 openedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                if (!isProven(link, buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, blockLength))
+                {
+                    endSession(link, openedDecoder.sessionId());
+                    return ControlledFragmentHandler.Action.CONTINUE;
+                }
                 onSessionOpened(link, openedDecoder.sessionId(), openedDecoder.playerEntityId(),
                     openedDecoder.maxPayloadLength(), openedDecoder.window());
                 return ControlledFragmentHandler.Action.CONTINUE;
@@ -602,6 +620,52 @@ public final class GatewayLinkAgent implements Agent
         return 0;
     }
 
+    /**
+     * Whether the {@code SessionOpened} in the decoder carries a valid token of the player it names. The Gateway
+     * verified the token at the client's hello; checking it again here means that a Gateway, genuine link key or
+     * not, opens sessions only for players whose tokens it was given, not for any player it likes. A token that
+     * expired since the Gateway verified it is still taken for {@link #TOKEN_EXPIRY_GRACE_MS} (clocks of two hosts,
+     * a hello at the end of a token's life). A refusal is counted and logged (the first per link).
+     */
+    private boolean isProven(final GatewayLink link, final DirectBuffer buffer, final int blockOffset,
+        final int blockLength)
+    {
+        final long playerEntityId = openedDecoder.playerEntityId();
+        final String why;
+        if (blockLength < SessionOpenedDecoder.BLOCK_LENGTH)
+        {
+            why = "carries no player token (a Gateway of an older version: upgrade it)";
+        }
+        else
+        {
+            final int tokenOffset = blockOffset + SessionOpenedDecoder.playerTokenEncodingOffset();
+            final int result = playerTokens.verify(buffer, tokenOffset, SessionTokens.TOKEN_LENGTH,
+                epochClock.time() - TOKEN_EXPIRY_GRACE_MS);
+            if (SessionTokens.VALID == result && SessionTokens.playerId(buffer, tokenOffset) == playerEntityId)
+            {
+                return true;
+            }
+            why = SessionTokens.VALID == result ? "carries the token of another player" :
+                SessionTokens.EXPIRED == result ? "carries an expired token" : "carries no valid player token";
+        }
+
+        counters[OrreryCounter.GATEWAY_LINK_SESSIONS_UNPROVEN.id()].incrementOrdered();
+        if (!link.unprovenLogged)
+        {
+            link.unprovenLogged = true;
+            log.accept("gateway " + link.gatewayId + ": refused a session for player " + playerEntityId + ": it " +
+                why + " (further refusals of this Gateway are only counted: " +
+                "orrery_gateway_link_sessions_unproven_total)");
+        }
+        return false;
+    }
+
+    private void endSession(final GatewayLink link, final long sessionId)
+    {
+        endedEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).sessionId(sessionId);
+        link.publication().offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + endedEncoder.encodedLength());
+    }
+
     private void onSessionOpened(
         final GatewayLink link, final long sessionId, final long playerEntityId, final int maxPayloadLength,
         final long window)
@@ -624,8 +688,7 @@ public final class GatewayLinkAgent implements Agent
                 counters[OrreryCounter.REJECTED_TOO_MANY_SESSIONS.id()].incrementOrdered();
             }
             refuse();
-            endedEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).sessionId(sessionId);
-            link.publication().offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + endedEncoder.encodedLength());
+            endSession(link, sessionId);
             return;
         }
         final RemoteClientEgress egress = new RemoteClientEgress(link, sessionId, maxPayloadLength, window);
@@ -633,7 +696,7 @@ public final class GatewayLinkAgent implements Agent
         sessions.put(sessionId, egress);
         playerBySession.put(sessionId, playerEntityId);
         shardSessions.addPlayer(playerEntityId);
-        handovers.offer(new SessionHandover(sessionId, playerEntityId, egress));
+        handovers.offer(new SessionHandover(sessionId, playerEntityId, egress, null));
         publishSessionCount();
     }
 

@@ -175,6 +175,7 @@ public final class LayerLinkAgent implements Agent
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final GatewayHelloEncoder helloEncoder = new GatewayHelloEncoder();
     private final GatewayProofEncoder proofEncoder = new GatewayProofEncoder();
+    private static final byte[] NO_TOKEN = new byte[SessionOpenedEncoder.playerTokenLength()];
     private final SessionOpenedEncoder openedEncoder = new SessionOpenedEncoder();
     private final SessionClosedEncoder closedEncoder = new SessionClosedEncoder();
     private final SessionWindowsEncoder windowsEncoder = new SessionWindowsEncoder();
@@ -516,7 +517,8 @@ public final class LayerLinkAgent implements Agent
                 .sessionId(handover.sessionId)
                 .playerEntityId(handover.playerEntityId)
                 .maxPayloadLength(publication.maxPayloadLength())
-                .window(publication.availableWindow());
+                .window(publication.availableWindow())
+                .putPlayerToken(null != handover.playerToken ? handover.playerToken : NO_TOKEN, 0, NO_TOKEN.length);
             if (Publications.offer(toLayer, sendBuffer, 0, length) < 0)
             {
                 break;
