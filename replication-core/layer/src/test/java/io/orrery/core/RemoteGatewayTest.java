@@ -153,7 +153,13 @@ class RemoteGatewayTest
 
     private void startShardAndGateways(final int maxSessions)
     {
-        shard = new TestShard((ctx) -> ctx.bandwidthBytesPerTick(64 * 1024).maxSessions(maxSessions).gateway()
+        startShardAndGateways(maxSessions, ReplicationLayer.Context.CLIENT_INGRESS_CHANNEL_DEFAULT);
+    }
+
+    private void startShardAndGateways(final int maxSessions, final String layerClientIngress)
+    {
+        shard = new TestShard((ctx) -> ctx.bandwidthBytesPerTick(64 * 1024).maxSessions(maxSessions)
+            .clientIngressChannel(layerClientIngress).gateway()
             .gatewayLink().channel(LINK_CHANNEL).streamId(LINK_STREAM).timeoutNs(TimeUnit.SECONDS.toNanos(2)));
         gatewayA = new RemoteGateway(1, 1601);
         gatewayB = new RemoteGateway(2, 1602);
@@ -186,9 +192,10 @@ class RemoteGatewayTest
     }
 
     @Test
-    void shouldStreamToClientsOfBothGatewaysAndForwardTheirInputs()
+    void shouldStreamToClientsOfBothGatewaysAndForwardTheirInputsWhenTheLayerTakesNoClientOfItsOwn()
     {
-        startShardAndGateways();
+        startShardAndGateways(64, GatewayContext.NO_CLIENT_INGRESS);
+        assertEquals(0, shard.layer.gateway().ingressEndpointCount(), "the layer listens for no client itself");
         final ClientSession[] sessions = connectPlayers();
         assertEquals(PLAYERS / 2, gatewayA.agent.sessionCount(), "sessions through gateway A");
         assertEquals(PLAYERS / 2, gatewayB.agent.sessionCount(), "sessions through gateway B");

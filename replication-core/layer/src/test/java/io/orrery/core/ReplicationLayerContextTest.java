@@ -78,6 +78,21 @@ class ReplicationLayerContextTest
     }
 
     @Test
+    void shouldTakeNoClientIngressOnlyWithAGatewayLink()
+    {
+        final GatewayContext withoutLink = new GatewayContext().clientIngressChannel(GatewayContext.NO_CLIENT_INGRESS);
+        assertTrue(withoutLink.hasNoClientIngress());
+        assertEquals(0, withoutLink.clientIngressChannels().length);
+        final IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, withoutLink::conclude);
+        assertTrue(refused.getMessage().contains("needs a Gateway link"), refused.getMessage());
+
+        final GatewayContext withLink = new GatewayContext().clientIngressChannel(" none ");
+        withLink.gatewayLink().channel("aeron:ipc");
+        withLink.conclude();
+        assertEquals(0, withLink.clientIngressChannels().length);
+    }
+
+    @Test
     void shouldKeepDefaultsWhenSettingsAreSplitOverRoleContexts()
     {
         final ReplicationLayer.Context ctx = new ReplicationLayer.Context();

@@ -228,8 +228,8 @@ class ShardAcrossHostsTest
     }
 
     /**
-     * Clients through two Gateways on hosts of their own ({@code GatewayServer}, linked to the layer over UDP): the
-     * bots are spread over both; Gateway 1's host dies (its Gateway and media driver killed): the layer drops that
+     * Clients through two Gateways on hosts of their own ({@code GatewayServer}, linked to the layer over UDP; the
+     * layer listens for no client itself, {@code --ingress-channel none}): the bots are spread over both; Gateway 1's host dies (its Gateway and media driver killed): the layer drops that
      * Gateway and its bots resume through Gateway 2 while handoffs go on, and the swarm ends with 0 correctness errors.
      */
     @Test
@@ -248,8 +248,9 @@ class ShardAcrossHostsTest
             final String serverIngress = "aeron:udp?endpoint=" + layerHost + ":20110";
             final String gatewayLink = "aeron:udp?endpoint=" + layerHost + ":40500";
             final List<String> layerOutput = output();
+            // the layer's host takes no client of its own: players reach it only through the Gateways' hosts
             final Process layer = start(processes, hosts, "layer", layerOutput, ReplicationLayerServer.class, "--dev",
-                "--shard=two-servers", "--ingress-channel=aeron:udp?endpoint=" + layerHost + ":40123",
+                "--shard=two-servers", "--ingress-channel=none",
                 "--server-ingress-channel=" + serverIngress, "--gateway-link=" + gatewayLink, "--max-sessions=64",
                 "--report-interval-s=1", "--status-address=" + layerHost + ":19481");
             ChildJvm.awaitLines(layer, layerOutput, "replication layer up", 1);

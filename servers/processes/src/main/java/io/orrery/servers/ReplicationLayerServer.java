@@ -11,6 +11,7 @@ import io.orrery.core.atlas.AtlasClusterMember;
 import io.orrery.core.atlas.ShardConfig;
 import io.orrery.core.auth.TokenSecrets;
 import io.orrery.core.authority.ScriptedAuthority;
+import io.orrery.core.gateway.GatewayContext;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.shard.ShardDirectory;
 import io.orrery.core.status.LayerMetrics;
@@ -63,7 +64,8 @@ public final class ReplicationLayerServer implements Callable<Integer>
 
     @CommandLine.Option(names = "--ingress-channel", description = "Client ingress channel, or several separated by " +
         "commas (e.g. UDP endpoints on consecutive ports: the Gateway listens on each, clients spread over them; see " +
-        "README, \"UDP\") (default: ${DEFAULT-VALUE}).")
+        "README, \"UDP\"), or none: no client of its own, every client through --gateway-link (the layer's host then " +
+        "needs no port open to players) (default: ${DEFAULT-VALUE}).")
     String ingressChannel = ReplicationLayer.Context.CLIENT_INGRESS_CHANNEL_DEFAULT;
 
     @CommandLine.Option(names = "--threading", description = "SHARED, DEDICATED (default: ${DEFAULT-VALUE}).")
@@ -190,6 +192,15 @@ public final class ReplicationLayerServer implements Callable<Integer>
         {
             return EXIT_CONFIGURATION;
         }
+        final boolean noClientIngress = GatewayContext.NO_CLIENT_INGRESS.equals(ingressChannel.trim());
+        if (noClientIngress && (null == gatewayLinkChannel || null != shardDirectory))
+        {
+            System.err.println("orrery: replication layer: --ingress-channel none " + (null == gatewayLinkChannel ?
+                "needs --gateway-link: without it no client could reach the shard" :
+                "cannot register in --shard-directory, whose entries name the layer's own client ingress: give " +
+                "bots the Gateways' channels instead"));
+            return EXIT_CONFIGURATION;
+        }
         final ReplicationLayer.Context ctx = new ReplicationLayer.Context()
             .developmentMode(developmentMode())
             .aeronDirectoryName(aeronDir)
@@ -274,7 +285,8 @@ public final class ReplicationLayerServer implements Callable<Integer>
                     statusAddress.lastIndexOf(':')) + ":" + status.port() + "/metrics, /ready, /health");
             }
             System.out.println("orrery: replication layer up, aeron dir " + layer.aeronDirectoryName() +
-                ", ingress " + ctx.clientIngressChannel() + " stream " + ctx.clientIngressStreamId() +
+                (noClientIngress ? ", no client ingress of its own (clients through linked Gateways only)" :
+                ", ingress " + ctx.clientIngressChannel() + " stream " + ctx.clientIngressStreamId()) +
                 (null == gatewayLinkChannel ? "" : ", gateway link " + gatewayLinkChannel + " stream " +
                 gatewayLinkStreamId) +
                 (null == adapter ? ", not persistent" : ", store " + adapter.name() + ", " +

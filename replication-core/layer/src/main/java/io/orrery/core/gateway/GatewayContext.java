@@ -21,6 +21,13 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GatewayContext
 {
+    /**
+     * {@link #clientIngressChannel(String)} for a layer that listens for no client itself: with a
+     * {@link #gatewayLink()}, clients reach it only through Gateways in their own processes, and the layer's host
+     * needs no port open to players (the Replicant's process of a shard across hosts).
+     */
+    public static final String NO_CLIENT_INGRESS = "none";
+
     public static final String CLIENT_INGRESS_CHANNEL_PROP = "orrery.client.ingress.channel";
     public static final String CLIENT_INGRESS_CHANNEL_DEFAULT = "aeron:ipc?term-length=64k";
     public static final String CLIENT_INGRESS_STREAM_ID_PROP = "orrery.client.ingress.stream.id";
@@ -72,10 +79,18 @@ public final class GatewayContext
         }
         clientIngressLimits.validate("clientIngressLimits");
         final String[] channels = clientIngressChannels();
-        if (0 == channels.length || new HashSet<>(Arrays.asList(channels)).size() != channels.length)
+        if (hasNoClientIngress())
         {
-            throw new IllegalArgumentException("clientIngressChannel must name distinct channels: " +
-                clientIngressChannel);
+            if (null == gatewayLink.channel())
+            {
+                throw new IllegalArgumentException("clientIngressChannel " + NO_CLIENT_INGRESS +
+                    " needs a Gateway link: without one no client could reach the shard");
+            }
+        }
+        else if (0 == channels.length || new HashSet<>(Arrays.asList(channels)).size() != channels.length)
+        {
+            throw new IllegalArgumentException("clientIngressChannel must name distinct channels (or be " +
+                NO_CLIENT_INGRESS + "): " + clientIngressChannel);
         }
         if (null != gatewayLink.channel())
         {
@@ -106,11 +121,21 @@ public final class GatewayContext
     }
 
     /**
-     * @return each client ingress channel of {@link #clientIngressChannel()}, trimmed, without empty entries.
+     * @return each client ingress channel of {@link #clientIngressChannel()}, trimmed, without empty entries; none
+     * for {@link #NO_CLIENT_INGRESS}.
      */
     public String[] clientIngressChannels()
     {
-        return UdpChannels.split(clientIngressChannel);
+        return hasNoClientIngress() ? new String[0] : UdpChannels.split(clientIngressChannel);
+    }
+
+    /**
+     * @return whether the layer takes no client of its own ({@link #NO_CLIENT_INGRESS}): every client comes through
+     * a Gateway in its own process ({@link #gatewayLink()}).
+     */
+    public boolean hasNoClientIngress()
+    {
+        return null != clientIngressChannel && NO_CLIENT_INGRESS.equals(clientIngressChannel.trim());
     }
 
     public int clientIngressStreamId()
