@@ -50,6 +50,10 @@ public final class ClientEntityView
     private final int[] ownerReplicant;
     private final long[] ownerEpoch;
     private final boolean[] awaitingOwner;
+    private Long2LongHashMap removedAtEpoch;
+    private long[] removedRing;
+    private int removedHead;
+    private boolean removedRingFull;
     private final float[] radius;
     private final long[] authorityEpoch;
     private final long[] lastAppliedInputSequence;
@@ -269,6 +273,61 @@ public final class ClientEntityView
     void forgetOwnerEpochs()
     {
         java.util.Arrays.fill(ownerEpoch, Long.MIN_VALUE);
+        if (null != removedAtEpoch)
+        {
+            removedAtEpoch.clear();
+        }
+    }
+
+    /**
+     * The owner removed an entity at this owner epoch: remember it (the last {@code capacity} removals), so that a
+     * spawn with a lower epoch arriving later (the late spawn of a Replicant that lost the entity before it was
+     * removed) is known for stale rather than taken for the entity coming back. Epochs of 0 or less are not
+     * remembered: nothing is lower than the first owner's epoch, and with one Replicant every epoch is 0.
+     */
+    void rememberRemoval(final long id, final long epoch)
+    {
+        if (epoch <= 0)
+        {
+            return;
+        }
+        if (null == removedAtEpoch)
+        {
+            removedAtEpoch = new Long2LongHashMap(Math.max(16, capacity * 4), 0.65f, Long.MIN_VALUE);
+            removedRing = new long[Math.max(8, capacity)];
+        }
+        if (removedRingFull)
+        {
+            // the oldest removal goes (a later removal of the same id goes with it: memory stays bounded)
+            removedAtEpoch.remove(removedRing[removedHead]);
+        }
+        removedRing[removedHead] = id;
+        removedRingFull |= removedHead + 1 == removedRing.length;
+        removedHead = removedHead + 1 == removedRing.length ? 0 : removedHead + 1;
+        removedAtEpoch.put(id, epoch);
+    }
+
+    /**
+     * @return true if the entity's owner removed it at a higher epoch than this (see {@link #rememberRemoval}); a
+     * spawn at that epoch or higher forgets the removal.
+     */
+    boolean isRemovedAbove(final long id, final long epoch)
+    {
+        if (null == removedAtEpoch)
+        {
+            return false;
+        }
+        final long removed = removedAtEpoch.get(id);
+        if (Long.MIN_VALUE == removed)
+        {
+            return false;
+        }
+        if (epoch < removed)
+        {
+            return true;
+        }
+        removedAtEpoch.remove(id);
+        return false;
     }
 
     private int handleSpace()
@@ -286,6 +345,10 @@ public final class ClientEntityView
             }
         }
         java.util.Arrays.fill(awaitingOwner, false);
+        if (null != removedAtEpoch)
+        {
+            removedAtEpoch.clear();
+        }
         slotById.clear();
         freeCount = capacity;
         for (int i = 0; i < capacity; i++)

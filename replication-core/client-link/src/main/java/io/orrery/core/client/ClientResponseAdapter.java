@@ -243,8 +243,10 @@ final class ClientResponseAdapter implements ControlledFragmentHandler
             view.awaitOwner(slot);
             session.ownerHandoffsAwaited++;
         }
-        else if (view.release(entityId))
+        else
         {
+            view.rememberRemoval(entityId, view.ownerEpoch(slot));
+            view.release(entityId);
             session.despawnsReceived++;
             session.listener.onDespawn(session, entityId, reason);
         }
@@ -280,6 +282,12 @@ final class ClientResponseAdapter implements ControlledFragmentHandler
         int slot = view.slotOf(entityId);
         if (ClientEntityView.NULL_SLOT == slot)
         {
+            if (view.isRemovedAbove(entityId, ownerEpoch))
+            {
+                // the late spawn of a Replicant that lost the entity before its new owner removed it
+                session.spawnsNotOwning++;
+                return;
+            }
             slot = view.acquire(entityId);
             if (ClientEntityView.NULL_SLOT == slot)
             {

@@ -30,6 +30,7 @@ class ReplicantCompositionTest
     private static final int A = 0;
     private static final int B = 1;
     private static final short HANDED_OFF = DespawnReason.handedOff.value();
+    private static final short LEFT = DespawnReason.leftBubble.value();
 
     @Test
     void shouldComposeHandoffFromAToBInEveryInterleaving()
@@ -67,6 +68,90 @@ class ReplicantCompositionTest
         final List<Step> b = List.of(Step.spawn(B, 5, 1, 1_030, 8), Step.update(B, 2, 1));
 
         assertEquals(21, runEveryInterleaving(a, b, B));
+    }
+
+    @Test
+    void shouldRemoveEntityOnceWhenNewOwnerRemovesItInEveryInterleaving()
+    {
+        final List<Step> a = List.of(
+            Step.spawn(A, 1, 0, 1_000, 5), Step.update(A, 10, 1), Step.despawn(A, HANDED_OFF));
+        final List<Step> b = List.of(
+            Step.spawn(B, 2, 0, 1_200, 7), Step.update(B, 3, 1), Step.despawn(B, LEFT));
+
+        assertEquals(20, runEveryInterleavingWithRemoval(a, b));
+    }
+
+    @Test
+    void shouldRemoveEntityOnceWhenOwnerRemovesItAfterHandoffBackInEveryInterleaving()
+    {
+        final List<Step> a = List.of(
+            Step.spawn(A, 1, 0, 1_000, 5), Step.update(A, 10, 1), Step.despawn(A, HANDED_OFF),
+            Step.spawn(A, 3, 2, 1_500, 9), Step.update(A, 5, 1), Step.despawn(A, LEFT));
+        final List<Step> b = List.of(
+            Step.spawn(B, 2, 0, 1_200, 7), Step.update(B, 3, 1), Step.despawn(B, HANDED_OFF));
+
+        assertEquals(84, runEveryInterleavingWithRemoval(a, b));
+    }
+
+    /**
+     * Streams that end with the entity removed by its last owner: in every interleaving the entity is held from the
+     * first spawn until that removal and never after it (a late spawn of a Replicant that had lost it must not bring
+     * it back), with one spawn and one despawn seen by the listener.
+     */
+    private static int runEveryInterleavingWithRemoval(final List<Step> a, final List<Step> b)
+    {
+        final int[] count = new int[1];
+        interleave(a, b, 0, 0, new ArrayList<>(), order ->
+        {
+            count[0]++;
+            final int[] events = new int[2];
+            final ClientResponseAdapterTest.FakeLink link = new ClientResponseAdapterTest.FakeLink();
+            final ClientResponseAdapter adapter = new ClientResponseAdapter(link);
+            final ClientSession session = new ClientSession(null, 1, new byte[0], new ClientListener()
+            {
+                @Override
+                public void onSpawn(final ClientSession session, final ClientEntityView view, final int slot)
+                {
+                    events[0]++;
+                }
+
+                @Override
+                public void onDespawn(final ClientSession session, final long entityId, final int reason)
+                {
+                    events[1]++;
+                }
+            }, 16, 2);
+            link.session = session;
+            final ReplicantFrames frames = new ReplicantFrames();
+            final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+            final int[] handle = new int[2];
+            boolean removed = false;
+            for (int n = 0; n < order.size(); n++)
+            {
+                final Step step = order.get(n);
+                final int length = switch (step.kind())
+                {
+                    case 'S' ->
+                    {
+                        handle[step.replicant()] = step.handle();
+                        yield frames.spawn(buffer, step.replicant(), step.epoch(), step.handle(), step.x(),
+                            step.lastApplied());
+                    }
+                    case 'U' -> frames.update(buffer, step.replicant(), handle[step.replicant()], step.x(),
+                        step.lastApplied());
+                    default -> frames.despawn(buffer, step.replicant(), step.reason());
+                };
+                adapter.onMessage(buffer, 0, length, ClientResponseAdapterTest.IMAGE_SESSION_ID);
+                removed |= 'D' == step.kind() && LEFT == step.reason();
+                final String where = order + " after message " + (n + 1);
+                assertEquals(!removed, session.view().contains(ENTITY_ID), where);
+                assertEquals(1, events[0], where + ": one spawn");
+                assertEquals(removed ? 1 : 0, events[1], where + ": one despawn, at the removal");
+            }
+            assertEquals(0, session.ownerEpochConflicts(), order.toString());
+            assertEquals(0, session.view().size(), order.toString());
+        });
+        return count[0];
     }
 
     /**
