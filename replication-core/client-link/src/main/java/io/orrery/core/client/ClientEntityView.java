@@ -393,16 +393,8 @@ public final class ClientEntityView
         if (0 != (mask & CompactUpdates.PARENT_ZONE))
         {
             parentZoneId[slot] = entry.parentZoneId();
-            positionX[slot] = entry.positionX();
-            positionY[slot] = entry.positionY();
-            positionZ[slot] = entry.positionZ();
         }
-        else if (0 != (mask & CompactUpdates.POSITION))
-        {
-            positionX[slot] += entry.positionX() * CompactUpdates.POSITION_UNIT_MM;
-            positionY[slot] += entry.positionY() * CompactUpdates.POSITION_UNIT_MM;
-            positionZ[slot] += entry.positionZ() * CompactUpdates.POSITION_UNIT_MM;
-        }
+        applyPosition(entry, positionX, positionY, positionZ, slot);
         if (0 != (mask & CompactUpdates.VELOCITY))
         {
             velocityX[slot] = CompactUpdates.velocityOf(entry.velocityX());
@@ -430,6 +422,30 @@ public final class ClientEntityView
             lastAppliedInputSequence[slot] += entry.lastAppliedInputDelta();
         }
         lastUpdateNs[slot] = nowNs;
+    }
+
+    /**
+     * Apply an entry's position to element {@code index} of the arrays: with {@link CompactUpdates#PARENT_ZONE} the
+     * absolute millimetres replace it, else a {@link CompactUpdates#POSITION} delta in
+     * {@link CompactUpdates#POSITION_UNIT_MM} units is added. The view and every Replicant's baselines use this one
+     * arithmetic.
+     */
+    static void applyPosition(
+        final CompactUpdates.Reader entry, final long[] x, final long[] y, final long[] z, final int index)
+    {
+        final int mask = entry.mask();
+        if (0 != (mask & CompactUpdates.PARENT_ZONE))
+        {
+            x[index] = entry.positionX();
+            y[index] = entry.positionY();
+            z[index] = entry.positionZ();
+        }
+        else if (0 != (mask & CompactUpdates.POSITION))
+        {
+            x[index] += entry.positionX() * CompactUpdates.POSITION_UNIT_MM;
+            y[index] += entry.positionY() * CompactUpdates.POSITION_UNIT_MM;
+            z[index] += entry.positionZ() * CompactUpdates.POSITION_UNIT_MM;
+        }
     }
 
     /**

@@ -131,8 +131,8 @@ final class ReplicantBindings
     }
 
     /**
-     * Apply a non-owner's entry to its baseline: the same arithmetic as {@link ClientEntityView#apply} on the fields
-     * that are changes.
+     * Apply a non-owner's entry to its baseline: the arithmetic of {@link ClientEntityView#apply} on the fields that
+     * are changes.
      */
     void apply(final int handle, final CompactUpdates.Reader entry)
     {
@@ -140,20 +140,8 @@ final class ReplicantBindings
         {
             baseline(handle, 0, 0, 0, 0);
         }
-        final int mask = entry.mask();
-        if (0 != (mask & CompactUpdates.PARENT_ZONE))
-        {
-            baseX[handle] = entry.positionX();
-            baseY[handle] = entry.positionY();
-            baseZ[handle] = entry.positionZ();
-        }
-        else if (0 != (mask & CompactUpdates.POSITION))
-        {
-            baseX[handle] += entry.positionX() * CompactUpdates.POSITION_UNIT_MM;
-            baseY[handle] += entry.positionY() * CompactUpdates.POSITION_UNIT_MM;
-            baseZ[handle] += entry.positionZ() * CompactUpdates.POSITION_UNIT_MM;
-        }
-        if (0 != (mask & CompactUpdates.LAST_APPLIED_INPUT))
+        ClientEntityView.applyPosition(entry, baseX, baseY, baseZ, handle);
+        if (0 != (entry.mask() & CompactUpdates.LAST_APPLIED_INPUT))
         {
             baseLastApplied[handle] += entry.lastAppliedInputDelta();
         }
