@@ -129,19 +129,12 @@ class ReplicantCompositionTest
             for (int n = 0; n < order.size(); n++)
             {
                 final Step step = order.get(n);
-                final int length = switch (step.kind())
+                if ('S' == step.kind())
                 {
-                    case 'S' ->
-                    {
-                        handle[step.replicant()] = step.handle();
-                        yield frames.spawn(buffer, step.replicant(), step.epoch(), step.handle(), step.x(),
-                            step.lastApplied());
-                    }
-                    case 'U' -> frames.update(buffer, step.replicant(), handle[step.replicant()], step.x(),
-                        step.lastApplied());
-                    default -> frames.despawn(buffer, step.replicant(), step.reason());
-                };
-                adapter.onMessage(buffer, 0, length, ClientResponseAdapterTest.IMAGE_SESSION_ID);
+                    handle[step.replicant()] = step.handle();
+                }
+                adapter.onMessage(buffer, 0, encode(frames, buffer, step, handle),
+                    ClientResponseAdapterTest.IMAGE_SESSION_ID);
                 removed |= 'D' == step.kind() && LEFT == step.reason();
                 final String where = order + " after message " + (n + 1);
                 assertEquals(!removed, session.view().contains(ENTITY_ID), where);
@@ -191,6 +184,24 @@ class ReplicantCompositionTest
             interleave(a, b, i, j + 1, prefix, each);
             prefix.remove(prefix.size() - 1);
         }
+    }
+
+    /**
+     * Encode a step into the buffer; an update names the handle its Replicant's last spawn carried.
+     *
+     * @return the message length.
+     */
+    private static int encode(
+        final ReplicantFrames frames, final ExpandableArrayBuffer buffer, final Step step, final int[] handle)
+    {
+        return switch (step.kind())
+        {
+            case 'S' -> frames.spawn(buffer, step.replicant(), step.epoch(), step.handle(), step.x(),
+                step.lastApplied());
+            case 'U' -> frames.update(buffer, step.replicant(), handle[step.replicant()], step.x(),
+                step.lastApplied());
+            default -> frames.despawn(buffer, step.replicant(), step.reason());
+        };
     }
 
     /**
@@ -258,7 +269,8 @@ class ReplicantCompositionTest
             for (int n = 0; n < order.size(); n++)
             {
                 final Step step = order.get(n);
-                adapter.onMessage(buffer, 0, encode(step), ClientResponseAdapterTest.IMAGE_SESSION_ID);
+                adapter.onMessage(
+                    buffer, 0, encode(frames, buffer, step, handle), ClientResponseAdapterTest.IMAGE_SESSION_ID);
                 model(step);
                 checkView(order + " after message " + (n + 1));
             }
@@ -274,18 +286,6 @@ class ReplicantCompositionTest
             assertEquals(0, session.updatesForUnknownEntities(), where);
             assertEquals(0, session.despawnsForUnknownEntities(), where);
             assertEquals(0, session.unknownReplicantMessages(), where);
-        }
-
-        private int encode(final Step step)
-        {
-            return switch (step.kind())
-            {
-                case 'S' -> frames.spawn(buffer, step.replicant(), step.epoch(), step.handle(), step.x(),
-                    step.lastApplied());
-                case 'U' -> frames.update(buffer, step.replicant(), handle[step.replicant()], step.x(),
-                    step.lastApplied());
-                default -> frames.despawn(buffer, step.replicant(), step.reason());
-            };
         }
 
         private void model(final Step step)
