@@ -13,8 +13,11 @@ import java.nio.ByteOrder;
  * with the primitives to write them ({@code putXxx}), to check them ({@link #validateEntries}) and to read them
  * ({@link Reader}). Each observer's egress stream is reliable and ordered, so entries are deltas against what the
  * Replication Layer last sent <em>that observer</em> for the same handle (its spawn, then its previous entries).
+ * Handles are per Replicant: an entry names the entity the {@code EntitySpawn} of the frame's {@code replicantId}
+ * bound to that handle (version 1 frames: Replicant 0), and its baseline is that Replicant's.
  * <pre>
- *   EntityUpdatesCompact = message header (8) | tick uint32 (4) | entries length uint16 (2) | entries ...
+ *   EntityUpdatesCompact = message header (8) | tick uint32 (4) | replicantId uint8 (1, version 2)
+ *                          | entries length uint16 (2) | entries ...
  *
  *   entry:
  *   +----------------+------+-----------------------------------------------------------------------+
@@ -87,7 +90,7 @@ public final class CompactUpdates
     /**
      * Bytes of an EntityUpdatesCompact message around its entries: header, tick, var-data length.
      */
-    public static final int MESSAGE_OVERHEAD = 8 + 4 + 2;
+    public static final int MESSAGE_OVERHEAD = 8 + 4 + 1 + 2;
 
     private static final int MAX_VARINT_LENGTH = 10;
     private static final int MAX_SHORT_VARINT_LENGTH = 3;

@@ -146,6 +146,7 @@ public final class MessageLayouts
     public static final int MAX_REASON_TEXT_LENGTH = MAX_VAR_DATA_LENGTH;
 
     private static final int[] ROOT_BLOCK_LENGTH = new int[MAX_TEMPLATE_ID + 1];
+    private static final int[] VERSION_1_ROOT_BLOCK_LENGTH = new int[MAX_TEMPLATE_ID + 1];
     private static final int[] FIRST_ELEMENT = new int[MAX_TEMPLATE_ID + 1];
     private static final int[] ELEMENT_COUNT = new int[MAX_TEMPLATE_ID + 1];
     private static final int[] ELEMENT_KIND;
@@ -163,6 +164,13 @@ public final class MessageLayouts
         final Builder builder = new Builder();
         addClientMessages(builder);
         addServerMessages(builder);
+        System.arraycopy(ROOT_BLOCK_LENGTH, 0, VERSION_1_ROOT_BLOCK_LENGTH, 0, ROOT_BLOCK_LENGTH.length);
+        // version 2 (several Replicants per shard) appended fields to these blocks
+        VERSION_1_ROOT_BLOCK_LENGTH[EntitySpawnDecoder.TEMPLATE_ID] = EntitySpawnDecoder.replicantIdEncodingOffset();
+        VERSION_1_ROOT_BLOCK_LENGTH[EntityDespawnDecoder.TEMPLATE_ID] =
+            EntityDespawnDecoder.replicantIdEncodingOffset();
+        VERSION_1_ROOT_BLOCK_LENGTH[EntityUpdatesCompactDecoder.TEMPLATE_ID] =
+            EntityUpdatesCompactDecoder.replicantIdEncodingOffset();
 
         ELEMENT_KIND = Arrays.copyOf(builder.kind, builder.elementCount);
         ELEMENT_BLOCK_LENGTH = Arrays.copyOf(builder.blockLength, builder.elementCount);
@@ -268,6 +276,25 @@ public final class MessageLayouts
         }
 
         return ROOT_BLOCK_LENGTH[templateId];
+    }
+
+    /**
+     * Root block length of a template as a sender of {@code version} writes it: version 1 senders wrote shorter
+     * blocks for the messages version 2 extended ({@code EntitySpawn}, {@code EntityDespawn},
+     * {@code EntityUpdatesCompact}).
+     *
+     * @param templateId a template id.
+     * @param version    the sender's schema version, at least 1.
+     * @return the root block length, or {@link #UNKNOWN_TEMPLATE} if the id is not a message of this schema.
+     */
+    public static int rootBlockLength(final int templateId, final int version)
+    {
+        if (templateId < 0 || templateId > MAX_TEMPLATE_ID)
+        {
+            return UNKNOWN_TEMPLATE;
+        }
+
+        return version < 2 ? VERSION_1_ROOT_BLOCK_LENGTH[templateId] : ROOT_BLOCK_LENGTH[templateId];
     }
 
     /**

@@ -33,8 +33,9 @@ import java.nio.ByteOrder;
  * </pre>
  * <ol>
  *     <li>the header fits; schema id matches; version is at least {@link #MIN_SUPPORTED_VERSION};</li>
- *     <li>the template id is known and the block length is the expected one (for a version newer than the
- *     generated codecs, at least the expected one: newer senders may append fields);</li>
+ *     <li>the template id is known and the block length is the expected one for the sender's version (version 1
+ *     blocks of the messages version 2 extended are shorter, {@link MessageLayouts#rootBlockLength(int, int)}; for a
+ *     version newer than the generated codecs, at least the expected one: newer senders may append fields);</li>
  *     <li>the block, every group header, entry and var-data field fit in {@code length}; group entry block lengths
  *     match like the root block's; group counts and var-data lengths are within the table's maxima;</li>
  *     <li>for the current version, the message ends exactly at {@code length}; a newer version may carry bytes this
@@ -119,7 +120,7 @@ public final class MessageValidator
         }
 
         final int templateId = uint16(buffer, offset + TEMPLATE_ID_OFFSET);
-        final int expectedBlockLength = MessageLayouts.rootBlockLength(templateId);
+        final int expectedBlockLength = MessageLayouts.rootBlockLength(templateId, version);
         if (expectedBlockLength == MessageLayouts.UNKNOWN_TEMPLATE)
         {
             return ValidationReason.UNKNOWN_TEMPLATE;

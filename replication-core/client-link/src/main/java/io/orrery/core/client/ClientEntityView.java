@@ -11,11 +11,17 @@ import org.agrona.collections.Long2LongHashMap;
  * A client's local copy of the entities in its streaming bubble, in struct-of-arrays form with a fixed capacity.
  * Slots are reused after despawn. Positions are millimetres relative to {@link #parentZoneId(int)}.
  * <p>
- * Compact updates name an entity by the short handle its spawn carried: the view maps handles to slots (handles
- * below {@code 2 * capacity}; the layer gives each client the lowest free handle, so they stay below the number of
- * entities it holds). Positions from compact updates are within 5 mm of the layer's (centimetre deltas summed onto
- * the spawn's exact value, without drift), velocities within 1 cm/s, orientations within the smallest-three
- * resolution (see {@code io.orrery.wire.CompactUpdates}).
+ * Compact updates name an entity by the short handle its spawn carried, in the handle space of the Replicant that
+ * sent it: the view maps each Replicant's handles to slots (handles below {@code 2 * capacity}; a Replicant gives each
+ * client the lowest free handle, so they stay below the number of entities it holds). Positions from compact updates
+ * are within 5 mm of the layer's (centimetre deltas summed onto the spawn's exact value, without drift), velocities
+ * within 1 cm/s, orientations within the smallest-three resolution (see {@code io.orrery.wire.CompactUpdates}).
+ * <p>
+ * <b>Several Replicants.</b> Each entity in the view has one owner, a Replicant and its owner epoch
+ * ({@link #ownerReplicant(int)}, {@link #ownerEpoch(int)}): the slot holds the owner's latest state. Other Replicants
+ * may hold the entity too (a handoff in flight); their baselines are kept apart (see {@link ClientResponseAdapter}
+ * for the rules). Between the owner's {@code handedOff} despawn and the next owner's spawn the entity stays, with
+ * its last state, {@link #awaitingOwner(int)}. With one Replicant (id 0, epoch 0) nothing of this shows.
  * <p>
  * Threading: owned by the thread running the {@link ClientLink}.
  */
@@ -40,8 +46,14 @@ public final class ClientEntityView
     private final float[] orientationY;
     private final float[] orientationZ;
     private final float[] orientationW;
-    private final int[] handleBySlot;
-    private final int[] slotByHandle;
+    private final ReplicantBindings[] replicants;
+    private final int[] ownerReplicant;
+    private final long[] ownerEpoch;
+    private final boolean[] awaitingOwner;
+    private Long2LongHashMap removedAtEpoch;
+    private long[] removedRing;
+    private int removedHead;
+    private boolean removedRingFull;
     private final float[] radius;
     private final long[] authorityEpoch;
     private final long[] lastAppliedInputSequence;
@@ -49,6 +61,20 @@ public final class ClientEntityView
 
     public ClientEntityView(final int capacity)
     {
+        this(capacity, 1);
+    }
+
+    /**
+     * @param capacity      entities the view can hold.
+     * @param maxReplicants Replicant ids {@code 0..maxReplicants - 1} are accepted; the bindings of each are made at
+     *                      its first spawn.
+     */
+    public ClientEntityView(final int capacity, final int maxReplicants)
+    {
+        if (maxReplicants < 1 || maxReplicants > 256)
+        {
+            throw new IllegalArgumentException("maxReplicants must be 1..256: " + maxReplicants);
+        }
         this.capacity = capacity;
         slotById = new Long2LongHashMap(Math.max(8, capacity * 2), 0.65f, NULL_SLOT);
         freeSlots = new int[capacity];
@@ -70,10 +96,11 @@ public final class ClientEntityView
         orientationY = new float[capacity];
         orientationZ = new float[capacity];
         orientationW = new float[capacity];
-        handleBySlot = new int[capacity];
-        java.util.Arrays.fill(handleBySlot, -1);
-        slotByHandle = new int[Math.max(64, capacity * 2)];
-        java.util.Arrays.fill(slotByHandle, NULL_SLOT);
+        replicants = new ReplicantBindings[maxReplicants];
+        replicants[0] = new ReplicantBindings(capacity, handleSpace());
+        ownerReplicant = new int[capacity];
+        ownerEpoch = new long[capacity];
+        awaitingOwner = new boolean[capacity];
         radius = new float[capacity];
         authorityEpoch = new long[capacity];
         lastAppliedInputSequence = new long[capacity];
@@ -117,6 +144,7 @@ public final class ClientEntityView
         final int slot = freeSlots[--freeCount];
         slotById.put(id, slot);
         entityId[slot] = id;
+        awaitingOwner[slot] = false;
         return slot;
     }
 
@@ -127,62 +155,200 @@ public final class ClientEntityView
         {
             return false;
         }
-        bindHandle(slot, -1);
+        for (final ReplicantBindings replicant : replicants)
+        {
+            if (null != replicant)
+            {
+                replicant.release(slot);
+            }
+        }
+        awaitingOwner[slot] = false;
         freeSlots[freeCount++] = slot;
         return true;
     }
 
     /**
-     * @return the slot of the entity the layer named by this compact update handle, or {@link #NULL_SLOT}.
+     * @return the slot of the entity Replicant 0 named by this compact update handle, or {@link #NULL_SLOT}.
      */
     public int slotOfHandle(final int handle)
     {
-        return handle >= 0 && handle < slotByHandle.length ? slotByHandle[handle] : NULL_SLOT;
+        return replicants[0].slotOfHandle(handle);
     }
 
     /**
-     * @return the compact update handle of the entity in the slot, or -1.
+     * @return the slot of the entity this Replicant named by this compact update handle, or {@link #NULL_SLOT}.
+     */
+    public int slotOfHandle(final int replicantId, final int handle)
+    {
+        final ReplicantBindings replicant = replicantId >= 0 && replicantId < replicants.length ?
+            replicants[replicantId] : null;
+        return null == replicant ? NULL_SLOT : replicant.slotOfHandle(handle);
+    }
+
+    /**
+     * @return the compact update handle of the entity in the slot, in its owner's handle space, or -1.
      */
     public int handle(final int slot)
     {
-        return handleBySlot[slot];
+        if (awaitingOwner[slot])
+        {
+            return -1;
+        }
+        final ReplicantBindings owner = replicants[ownerReplicant[slot]];
+        return null == owner ? -1 : Math.max(-1, owner.handleOf(slot));
     }
 
     /**
-     * Bind a slot to the handle its spawn carried (-1: none), unbinding what either was bound to.
-     *
-     * @return false if the handle is beyond what the view maps (the entity then gets no compact updates).
+     * @return the Replicant whose state the slot holds (with {@link #awaitingOwner(int)}: the last one).
      */
-    boolean bindHandle(final int slot, final int handle)
+    public int ownerReplicant(final int slot)
     {
-        final int old = handleBySlot[slot];
-        if (old >= 0 && slotByHandle[old] == slot)
+        return ownerReplicant[slot];
+    }
+
+    /**
+     * @return the owner epoch of {@link #ownerReplicant(int)}.
+     */
+    public long ownerEpoch(final int slot)
+    {
+        return ownerEpoch[slot];
+    }
+
+    /**
+     * @return true between the owner's {@code handedOff} despawn and the next owner's spawn: the entity stays in the
+     * view with its last state.
+     */
+    public boolean awaitingOwner(final int slot)
+    {
+        return awaitingOwner[slot];
+    }
+
+    /**
+     * @return Replicant ids this view accepts: {@code 0..maxReplicants - 1}.
+     */
+    public int maxReplicants()
+    {
+        return replicants.length;
+    }
+
+    /**
+     * The bindings of a Replicant, made at its first use (the control path: once per Replicant and view).
+     *
+     * @return null if the id is beyond {@link #maxReplicants()}.
+     */
+    ReplicantBindings replicant(final int replicantId)
+    {
+        if (replicantId < 0 || replicantId >= replicants.length)
         {
-            slotByHandle[old] = NULL_SLOT;
+            return null;
         }
-        handleBySlot[slot] = -1;
-        if (handle < 0)
+        ReplicantBindings replicant = replicants[replicantId];
+        if (null == replicant)
         {
-            return true;
+            replicant = new ReplicantBindings(capacity, handleSpace());
+            replicants[replicantId] = replicant;
         }
-        if (handle >= slotByHandle.length)
+        return replicant;
+    }
+
+    /**
+     * Make this Replicant the slot's owner with this epoch (its state is then what the slot holds).
+     */
+    void owner(final int slot, final int replicantId, final long epoch)
+    {
+        ownerReplicant[slot] = replicantId;
+        ownerEpoch[slot] = epoch;
+        awaitingOwner[slot] = false;
+    }
+
+    void awaitOwner(final int slot)
+    {
+        awaitingOwner[slot] = true;
+    }
+
+    /**
+     * After a resumption the new layer's owner epochs are not comparable with the old one's: forget them, so the
+     * first spawn of each entity takes it.
+     */
+    void forgetOwnerEpochs()
+    {
+        java.util.Arrays.fill(ownerEpoch, Long.MIN_VALUE);
+        if (null != removedAtEpoch)
+        {
+            removedAtEpoch.clear();
+        }
+    }
+
+    /**
+     * The owner removed an entity at this owner epoch: remember it (the last {@code capacity} removals), so that a
+     * spawn with a lower epoch arriving later (the late spawn of a Replicant that lost the entity before it was
+     * removed) is known for stale rather than taken for the entity coming back. Epochs of 0 or less are not
+     * remembered: nothing is lower than the first owner's epoch, and with one Replicant every epoch is 0.
+     */
+    void rememberRemoval(final long id, final long epoch)
+    {
+        if (epoch <= 0)
+        {
+            return;
+        }
+        if (null == removedAtEpoch)
+        {
+            removedAtEpoch = new Long2LongHashMap(Math.max(16, capacity * 4), 0.65f, Long.MIN_VALUE);
+            removedRing = new long[Math.max(8, capacity)];
+        }
+        if (removedRingFull)
+        {
+            // the oldest removal goes (a later removal of the same id goes with it: memory stays bounded)
+            removedAtEpoch.remove(removedRing[removedHead]);
+        }
+        removedRing[removedHead] = id;
+        removedRingFull |= removedHead + 1 == removedRing.length;
+        removedHead = removedHead + 1 == removedRing.length ? 0 : removedHead + 1;
+        removedAtEpoch.put(id, epoch);
+    }
+
+    /**
+     * @return true if the entity's owner removed it at a higher epoch than this (see {@link #rememberRemoval}); a
+     * spawn at that epoch or higher forgets the removal.
+     */
+    boolean isRemovedAbove(final long id, final long epoch)
+    {
+        if (null == removedAtEpoch)
         {
             return false;
         }
-        final int previous = slotByHandle[handle];
-        if (NULL_SLOT != previous && previous != slot)
+        final long removed = removedAtEpoch.get(id);
+        if (Long.MIN_VALUE == removed)
         {
-            handleBySlot[previous] = -1;
+            return false;
         }
-        slotByHandle[handle] = slot;
-        handleBySlot[slot] = handle;
-        return true;
+        if (epoch < removed)
+        {
+            return true;
+        }
+        removedAtEpoch.remove(id);
+        return false;
+    }
+
+    private int handleSpace()
+    {
+        return Math.max(64, capacity * 2);
     }
 
     void clear()
     {
-        java.util.Arrays.fill(slotByHandle, NULL_SLOT);
-        java.util.Arrays.fill(handleBySlot, -1);
+        for (final ReplicantBindings replicant : replicants)
+        {
+            if (null != replicant)
+            {
+                replicant.clear();
+            }
+        }
+        java.util.Arrays.fill(awaitingOwner, false);
+        if (null != removedAtEpoch)
+        {
+            removedAtEpoch.clear();
+        }
         slotById.clear();
         freeCount = capacity;
         for (int i = 0; i < capacity; i++)
@@ -227,16 +393,8 @@ public final class ClientEntityView
         if (0 != (mask & CompactUpdates.PARENT_ZONE))
         {
             parentZoneId[slot] = entry.parentZoneId();
-            positionX[slot] = entry.positionX();
-            positionY[slot] = entry.positionY();
-            positionZ[slot] = entry.positionZ();
         }
-        else if (0 != (mask & CompactUpdates.POSITION))
-        {
-            positionX[slot] += entry.positionX() * CompactUpdates.POSITION_UNIT_MM;
-            positionY[slot] += entry.positionY() * CompactUpdates.POSITION_UNIT_MM;
-            positionZ[slot] += entry.positionZ() * CompactUpdates.POSITION_UNIT_MM;
-        }
+        applyPosition(entry, positionX, positionY, positionZ, slot);
         if (0 != (mask & CompactUpdates.VELOCITY))
         {
             velocityX[slot] = CompactUpdates.velocityOf(entry.velocityX());
@@ -264,6 +422,30 @@ public final class ClientEntityView
             lastAppliedInputSequence[slot] += entry.lastAppliedInputDelta();
         }
         lastUpdateNs[slot] = nowNs;
+    }
+
+    /**
+     * Apply an entry's position to element {@code index} of the arrays: with {@link CompactUpdates#PARENT_ZONE} the
+     * absolute millimetres replace it, else a {@link CompactUpdates#POSITION} delta in
+     * {@link CompactUpdates#POSITION_UNIT_MM} units is added. The view and every Replicant's baselines use this one
+     * arithmetic.
+     */
+    static void applyPosition(
+        final CompactUpdates.Reader entry, final long[] x, final long[] y, final long[] z, final int index)
+    {
+        final int mask = entry.mask();
+        if (0 != (mask & CompactUpdates.PARENT_ZONE))
+        {
+            x[index] = entry.positionX();
+            y[index] = entry.positionY();
+            z[index] = entry.positionZ();
+        }
+        else if (0 != (mask & CompactUpdates.POSITION))
+        {
+            x[index] += entry.positionX() * CompactUpdates.POSITION_UNIT_MM;
+            y[index] += entry.positionY() * CompactUpdates.POSITION_UNIT_MM;
+            z[index] += entry.positionZ() * CompactUpdates.POSITION_UNIT_MM;
+        }
     }
 
     /**

@@ -70,7 +70,7 @@ final class ClientHandshake
     ClientSession newSession(final byte[] token, final ClientListener listener, final long nowNs)
     {
         final ClientSession session = new ClientSession(
-            link, nextCorrelationId(), token, listener, settings.viewCapacity);
+            link, nextCorrelationId(), token, listener, settings.viewCapacity, settings.maxReplicants);
         session.connectStartNs = nowNs;
         session.nextHelloNs = nowNs;
         session.deadlineNs = nowNs + settings.connectTimeoutNs;
@@ -234,6 +234,7 @@ final class ClientHandshake
             session.resumptions++;
             session.longestResumeNs = Math.max(session.longestResumeNs, nowNs - session.resumeStartNs);
             session.resumedAtNs = nowNs;
+            session.view.forgetOwnerEpochs();
             session.staleSweepAtNs = nowNs + settings.resumeSettleNs;
             session.rollbackWindow = true;
             session.helloBackoffNs = 0;

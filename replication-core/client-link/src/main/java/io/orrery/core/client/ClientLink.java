@@ -107,6 +107,7 @@ public final class ClientLink implements Agent, AutoCloseable
         String responseChannel = "aeron:ipc?term-length=64k";
         int responseStreamId = 2001;
         int viewCapacity = 2048;
+        int maxReplicants = 4;
         long connectTimeoutNs = TimeUnit.SECONDS.toNanos(10);
         int maxReassemblies = 4096;
         int maxResponseTermLength = 16 * 1024 * 1024;
@@ -259,6 +260,17 @@ public final class ClientLink implements Agent, AutoCloseable
         public Settings viewCapacity(final int viewCapacity)
         {
             this.viewCapacity = viewCapacity;
+            return this;
+        }
+
+        /**
+         * Replicant ids {@code 0..maxReplicants - 1} a session's view accepts (several Replicants per shard; default
+         * 4, 1..256). Frames of a higher id are counted ({@link ClientSession#unknownReplicantMessages()}) and
+         * dropped. Each Replicant a session hears from costs its view two handle tables.
+         */
+        public Settings maxReplicants(final int maxReplicants)
+        {
+            this.maxReplicants = maxReplicants;
             return this;
         }
 

@@ -7,7 +7,10 @@ import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.orrery.link.EntityState;
 import io.orrery.wire.CompactUpdates;
+import io.orrery.wire.EntityFields;
 import io.orrery.wire.MessageValidator;
+import io.orrery.wire.ReplicantStamp;
+import io.orrery.wire.codec.DespawnReason;
 import io.orrery.wire.codec.DisconnectDecoder;
 import io.orrery.wire.codec.EntityDespawnDecoder;
 import io.orrery.wire.codec.EntitySpawnDecoder;
@@ -35,6 +38,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  */
 final class ClientResponseAdapter implements ControlledFragmentHandler
 {
+    private static final int HANDED_OFF = DespawnReason.handedOff.value();
+
     private final ClientResponseListener listener;
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final WelcomeDecoder welcomeDecoder = new WelcomeDecoder();
@@ -212,14 +217,38 @@ final class ClientResponseAdapter implements ControlledFragmentHandler
         despawnDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final long entityId = despawnDecoder.entityId();
         final int reason = despawnDecoder.reasonRaw();
-        if (session.view.release(entityId))
+        despawnDecoder.serverTimeNs();
+        final int replicantId = ReplicantStamp.replicantId(despawnDecoder);
+        final ClientEntityView view = session.view;
+        final ReplicantBindings replicant = view.replicant(replicantId);
+        if (null == replicant)
         {
-            session.despawnsReceived++;
-            session.listener.onDespawn(session, entityId, reason);
+            session.unknownReplicantMessages++;
+            return;
+        }
+        final int slot = view.slotOf(entityId);
+        if (ClientEntityView.NULL_SLOT == slot || !replicant.holds(slot))
+        {
+            session.despawnsForUnknownEntities++;
+            return;
+        }
+        if (view.ownerReplicant(slot) != replicantId || view.awaitingOwner(slot))
+        {
+            replicant.release(slot);
+            session.despawnsOfNonOwners++;
+        }
+        else if (HANDED_OFF == reason)
+        {
+            replicant.release(slot);
+            view.awaitOwner(slot);
+            session.ownerHandoffsAwaited++;
         }
         else
         {
-            session.despawnsForUnknownEntities++;
+            view.rememberRemoval(entityId, view.ownerEpoch(slot));
+            view.release(entityId);
+            session.despawnsReceived++;
+            session.listener.onDespawn(session, entityId, reason);
         }
     }
 
@@ -227,22 +256,6 @@ final class ClientResponseAdapter implements ControlledFragmentHandler
     {
         final EntitySpawnDecoder spawn = spawnDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final long entityId = spawn.entityId();
-        final ClientEntityView view = session.view;
-        int slot = view.slotOf(entityId);
-        if (ClientEntityView.NULL_SLOT != slot)
-        {
-            // a resync, or an incarnation the layer despawned in a message this link has not seen: replace, never drop
-            session.spawnsReplacingHeld++;
-        }
-        else
-        {
-            slot = view.acquire(entityId);
-            if (ClientEntityView.NULL_SLOT == slot)
-            {
-                session.viewOverflows++;
-                return;
-            }
-        }
         final EntityState state = decoded.reset().entityId(entityId)
             .archetypeId(spawn.archetypeId())
             .parentZoneId(spawn.parentZoneId())
@@ -253,43 +266,154 @@ final class ClientResponseAdapter implements ControlledFragmentHandler
             .radius(spawn.radius())
             .authorityEpoch(spawn.authorityEpoch())
             .lastAppliedInputSequence(spawn.lastAppliedInputSequence());
-        final long epoch = state.authorityEpoch();
-        final long lastApplied = state.lastAppliedInputSequence();
         spawn.serverTimeNs();
         final int handle = spawn.updateHandle();
+        final int replicantId = ReplicantStamp.replicantId(spawn);
+        final long ownerEpoch = ReplicantStamp.ownerEpoch(spawn);
         spawn.skipComponentState();
+
+        final ClientEntityView view = session.view;
+        final ReplicantBindings replicant = view.replicant(replicantId);
+        if (null == replicant)
+        {
+            session.unknownReplicantMessages++;
+            return;
+        }
+        int slot = view.slotOf(entityId);
+        if (ClientEntityView.NULL_SLOT == slot)
+        {
+            if (view.isRemovedAbove(entityId, ownerEpoch))
+            {
+                // the late spawn of a Replicant that lost the entity before its new owner removed it
+                session.spawnsNotOwning++;
+                return;
+            }
+            slot = view.acquire(entityId);
+            if (ClientEntityView.NULL_SLOT == slot)
+            {
+                session.viewOverflows++;
+                return;
+            }
+            view.owner(slot, replicantId, ownerEpoch);
+            applySpawn(session, view, slot, replicant, handle, state);
+            session.listener.onSpawn(session, view, slot);
+            return;
+        }
+
+        final int owner = view.ownerReplicant(slot);
+        final long heldEpoch = view.ownerEpoch(slot);
+        if (owner == replicantId && !view.awaitingOwner(slot))
+        {
+            // a resync, or an incarnation the layer despawned in a message this link has not seen: replace, never drop
+            session.spawnsReplacingHeld++;
+            if (ownerEpoch < heldEpoch)
+            {
+                session.ownerEpochConflicts++;
+            }
+            view.owner(slot, replicantId, Math.max(heldEpoch, ownerEpoch));
+            applySpawn(session, view, slot, replicant, handle, state);
+            session.listener.onSpawn(session, view, slot);
+        }
+        else if (ownerEpoch > heldEpoch || owner == replicantId)
+        {
+            // a handoff between Replicants: the entity continues under its new owner, no despawn and spawn
+            keepBaselineOfLosingOwner(view, slot);
+            view.owner(slot, replicantId, Math.max(heldEpoch, ownerEpoch));
+            session.ownerChanges++;
+            applySpawn(session, view, slot, replicant, handle, state);
+            onUpdated(session, view, slot, EntityFields.ALL);
+        }
+        else
+        {
+            // the losing side of a handoff, late: bind its handle and baseline, leave the view alone
+            if (ownerEpoch == heldEpoch)
+            {
+                session.ownerEpochConflicts++;
+            }
+            session.spawnsNotOwning++;
+            if (!replicant.bind(slot, handle))
+            {
+                session.viewOverflows++;
+            }
+            else if (handle >= 0)
+            {
+                replicant.baseline(handle, state.x(), state.y(), state.z(), state.lastAppliedInputSequence());
+            }
+        }
+    }
+
+    /**
+     * Write an owner's spawn into the view: state, handle, counts and the session's own entity.
+     */
+    private void applySpawn(
+        final ClientSession session, final ClientEntityView view, final int slot, final ReplicantBindings replicant,
+        final int handle, final EntityState state)
+    {
         view.set(slot, state, nowNs);
-        if (!view.bindHandle(slot, handle))
+        if (!replicant.bind(slot, handle))
         {
             session.viewOverflows++;
         }
         session.spawnsReceived++;
         session.lastSpawnNs = nowNs;
-        if (entityId == session.playerEntityId)
+        if (state.entityId() == session.playerEntityId)
         {
-            session.onOwnEntity(lastApplied, epoch, nowNs);
+            session.onOwnEntity(state.lastAppliedInputSequence(), state.authorityEpoch(), nowNs);
         }
-        session.listener.onSpawn(session, view, slot);
+    }
+
+    /**
+     * The slot's owner is about to lose it; if it still holds it (its despawn is still to come, and maybe late
+     * entries), its baseline moves out of the view.
+     */
+    private static void keepBaselineOfLosingOwner(final ClientEntityView view, final int slot)
+    {
+        if (view.awaitingOwner(slot))
+        {
+            return;
+        }
+        final ReplicantBindings loser = view.replicant(view.ownerReplicant(slot));
+        final int handle = loser.handleOf(slot);
+        if (handle >= 0)
+        {
+            loser.baseline(handle, view.positionX(slot), view.positionY(slot), view.positionZ(slot),
+                view.lastAppliedInputSequence(slot));
+        }
     }
 
     private void onCompactUpdates(final ClientSession session, final DirectBuffer buffer, final int offset)
     {
         final EntityUpdatesCompactDecoder message = compactDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         message.tick();
+        final int replicantId = ReplicantStamp.replicantId(message);
         message.wrapEntries(compactEntries);
-        final CompactUpdates.Reader entry = compactReader.wrap(compactEntries, 0, compactEntries.capacity());
         final ClientEntityView view = session.view;
+        final ReplicantBindings replicant = view.replicant(replicantId);
+        if (null == replicant)
+        {
+            session.unknownReplicantMessages++;
+            return;
+        }
+        final CompactUpdates.Reader entry = compactReader.wrap(compactEntries, 0, compactEntries.capacity());
         while (entry.hasNext())
         {
             entry.next();
-            final int slot = view.slotOfHandle(entry.handle());
+            final int handle = entry.handle();
+            final int slot = replicant.slotOfHandle(handle);
             if (ClientEntityView.NULL_SLOT == slot)
             {
                 session.updatesForUnknownEntities++;
-                continue;
             }
-            view.apply(slot, entry, nowNs);
-            onUpdated(session, view, slot, entry.mask());
+            else if (view.ownerReplicant(slot) == replicantId)
+            {
+                view.apply(slot, entry, nowNs);
+                onUpdated(session, view, slot, entry.mask());
+            }
+            else
+            {
+                replicant.apply(handle, entry);
+                session.nonOwnerEntries++;
+            }
         }
     }
 

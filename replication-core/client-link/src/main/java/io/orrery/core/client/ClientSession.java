@@ -161,6 +161,13 @@ public final class ClientSession
     long updatesForUnknownEntities;
     long despawnsForUnknownEntities;
     long spawnsReplacingHeld;
+    long ownerChanges;
+    long ownerHandoffsAwaited;
+    long spawnsNotOwning;
+    long despawnsOfNonOwners;
+    long nonOwnerEntries;
+    long ownerEpochConflicts;
+    long unknownReplicantMessages;
     long acknowledgementRegressions;
     long viewOverflows;
     long rejectsReceived;
@@ -176,11 +183,17 @@ public final class ClientSession
     ClientSession(final ClientLink link, final long correlationId, final byte[] token, final ClientListener listener,
         final int viewCapacity)
     {
+        this(link, correlationId, token, listener, viewCapacity, 1);
+    }
+
+    ClientSession(final ClientLink link, final long correlationId, final byte[] token, final ClientListener listener,
+        final int viewCapacity, final int maxReplicants)
+    {
         this.link = link;
         this.correlationId = correlationId;
         this.token = token.clone();
         this.listener = null == listener ? ClientListener.NO_OP : listener;
-        this.view = new ClientEntityView(viewCapacity);
+        this.view = new ClientEntityView(viewCapacity, maxReplicants);
     }
 
     /**
@@ -721,6 +734,67 @@ public final class ClientSession
     public long spawnsReplacingHeld()
     {
         return spawnsReplacingHeld;
+    }
+
+    /**
+     * @return spawns by which a Replicant with a higher owner epoch took over an entity the view held (a handoff
+     * between Replicants): the listener saw {@link ClientListener#onUpdate} with every field, not a despawn and spawn.
+     */
+    public long ownerChanges()
+    {
+        return ownerChanges;
+    }
+
+    /**
+     * @return {@code handedOff} despawns of an entity's owner: the entity stayed in the view awaiting its next owner.
+     */
+    public long ownerHandoffsAwaited()
+    {
+        return ownerHandoffsAwaited;
+    }
+
+    /**
+     * @return spawns from a Replicant with a lower owner epoch than the entity's owner (a late spawn of a handoff's
+     * losing side): they only bound that Replicant's handle and baseline.
+     */
+    public long spawnsNotOwning()
+    {
+        return spawnsNotOwning;
+    }
+
+    /**
+     * @return despawns from a Replicant holding an entity it does not own: they only released its handle.
+     */
+    public long despawnsOfNonOwners()
+    {
+        return despawnsOfNonOwners;
+    }
+
+    /**
+     * @return compact update entries from a Replicant for an entity it holds but does not own: applied to its
+     * baseline only.
+     */
+    public long nonOwnerEntries()
+    {
+        return nonOwnerEntries;
+    }
+
+    /**
+     * @return protocol violations of owner epochs: a spawn from another Replicant with the owner's epoch (bound, not
+     * taken), or an owner's own spawn with a lower epoch than it had (applied).
+     */
+    public long ownerEpochConflicts()
+    {
+        return ownerEpochConflicts;
+    }
+
+    /**
+     * @return spawns, despawns and compact update frames from a Replicant id beyond the view's
+     * {@link ClientEntityView#maxReplicants()}: dropped.
+     */
+    public long unknownReplicantMessages()
+    {
+        return unknownReplicantMessages;
     }
 
     public long acknowledgementRegressions()

@@ -40,6 +40,10 @@ import java.nio.ByteOrder;
  * delivered frees a handle it had just taken; a despawn that is not delivered keeps it. With compact updates off,
  * updates go out as fixed-size {@code EntityUpdateBatch} entries, as below.
  * <p>
+ * <b>Several Replicants per shard:</b> every spawn, despawn and compact update frame carries this Replicant's id
+ * ({@link #replicantId(int)}: clients keep one handle space and baseline per Replicant) and every spawn its owner
+ * epoch ({@link #ownerEpoch(long)}); both 0 with one Replicant.
+ * <p>
  * A client whose publication cannot take a tick is not waited on: {@link #beginTick} reports no capacity, the engine
  * drops that tick for it and later resynchronises it with fresh snapshots; the Replicant disconnects it once it has
  * lagged longer than the slow-consumer timeout.
@@ -158,6 +162,11 @@ public final class ClientEgressProxy implements ObserverEgress
         }
     }
 
+    /**
+     * Highest Replicant id a frame can carry ({@code uint8} on the wire).
+     */
+    public static final int MAX_REPLICANT_ID = 255;
+
     private static final int COMPACT_ENTRIES_OFFSET = MessageHeaderEncoder.ENCODED_LENGTH +
         EntityUpdatesCompactEncoder.BLOCK_LENGTH + EntityUpdatesCompactEncoder.entriesHeaderLength();
 
@@ -188,6 +197,8 @@ public final class ClientEgressProxy implements ObserverEgress
     private long[] entryEpochs;
     private UnsafeBuffer entryCache;
 
+    private short replicantId;
+    private long ownerEpoch;
     private ClientObserver current;
     private long currentWindow;
     private long nowNs;
@@ -246,6 +257,45 @@ public final class ClientEgressProxy implements ObserverEgress
         this.stateResidence = stateResidence;
         this.clock = clock;
         return this;
+    }
+
+    /**
+     * The Replicant id this proxy stamps on every spawn, despawn and compact update frame (default 0: a shard with
+     * one Replicant).
+     *
+     * @return this.
+     */
+    public ClientEgressProxy replicantId(final int replicantId)
+    {
+        if (replicantId < 0 || replicantId > MAX_REPLICANT_ID)
+        {
+            throw new IllegalArgumentException("replicantId must be in 0.." + MAX_REPLICANT_ID + ": " + replicantId);
+        }
+        this.replicantId = (short)replicantId;
+        return this;
+    }
+
+    public int replicantId()
+    {
+        return replicantId;
+    }
+
+    /**
+     * The owner epoch this proxy stamps on every spawn (default 0: a shard with one Replicant owns every entity at
+     * epoch 0). Until Atlas hands entities between Replicants it is one value per Replicant; per entity it will come
+     * from the entity cache (see README, "Several Replicants per shard").
+     *
+     * @return this.
+     */
+    public ClientEgressProxy ownerEpoch(final long ownerEpoch)
+    {
+        this.ownerEpoch = ownerEpoch;
+        return this;
+    }
+
+    public long ownerEpoch()
+    {
+        return ownerEpoch;
     }
 
     /**
@@ -391,6 +441,8 @@ public final class ClientEgressProxy implements ObserverEgress
             .lastAppliedInputSequence(store.lastAppliedInputSequence(slot))
             .serverTimeNs(nowNs)
             .updateHandle(compact ? handle : NO_HANDLE)
+            .replicantId(replicantId)
+            .ownerEpoch(ownerEpoch)
             .putComponentState(store.componentStateBuffer(), store.componentStateOffset(slot),
                 store.componentStateLength(slot));
         if (!offer(messageBuffer, MessageHeaderEncoder.ENCODED_LENGTH + spawnEncoder.encodedLength()))
@@ -553,7 +605,8 @@ public final class ClientEgressProxy implements ObserverEgress
         despawnEncoder.wrapAndApplyHeader(messageBuffer, 0, headerEncoder)
             .entityId(entityId)
             .reason(DespawnReason.get(reason))
-            .serverTimeNs(nowNs);
+            .serverTimeNs(nowNs)
+            .replicantId(replicantId);
         if (!offer(messageBuffer, MessageHeaderEncoder.ENCODED_LENGTH + despawnEncoder.encodedLength()))
         {
             return false;
@@ -697,7 +750,9 @@ public final class ClientEgressProxy implements ObserverEgress
     {
         if (compact)
         {
-            compactEncoder.wrapAndApplyHeader(compactBuffer, 0, headerEncoder).tick(tick & 0xFFFF_FFFFL);
+            compactEncoder.wrapAndApplyHeader(compactBuffer, 0, headerEncoder)
+                .tick(tick & 0xFFFF_FFFFL)
+                .replicantId(replicantId);
             final int entriesLength = compactPosition - COMPACT_ENTRIES_OFFSET;
             compactBuffer.putShort(COMPACT_ENTRIES_OFFSET - EntityUpdatesCompactEncoder.entriesHeaderLength(),
                 (short)entriesLength, ByteOrder.LITTLE_ENDIAN);

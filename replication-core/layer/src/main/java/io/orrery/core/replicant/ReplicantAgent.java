@@ -140,7 +140,8 @@ public final class ReplicantAgent implements Agent
         {
             workerEgresses[w] = new ClientEgressProxy(
                 observerBySession, ctx.bandwidthBytesPerTick(), ctx.compactUpdates())
-                .residence(stateResidence, clock);
+                .residence(stateResidence, clock)
+                .replicantId(ctx.replicantId());
         }
         // worker 0's: it runs on this agent's thread, which also uses it between ticks (heartbeats, notices)
         this.egress = workerEgresses[0];

@@ -41,6 +41,13 @@ public final class ReplicantContext
     public static final String COMPACT_UPDATES_PROP = "orrery.compact.updates";
     public static final boolean COMPACT_UPDATES_DEFAULT = true;
     /**
+     * This Replicant's id among the Replicants of its shard (0..255), stamped on every spawn, despawn and compact
+     * update frame it writes to clients (their handle space and stream; see README, "Several Replicants per shard").
+     * A shard with one Replicant: 0.
+     */
+    public static final String REPLICANT_ID_PROP = "orrery.replicant.id";
+    public static final int REPLICANT_ID_DEFAULT = 0;
+    /**
      * Update tiers by distance, as fractions of an entity's view distance: within the near fraction every tick,
      * to the far fraction every mid-tier period ticks, beyond every far-tier period ticks (powers of two, 1 =
      * every tick). See {@link InterestConfig}.
@@ -115,6 +122,7 @@ public final class ReplicantContext
         System.getProperty(HYSTERESIS_PROP, Double.toString(HYSTERESIS_DEFAULT)));
     private boolean compactUpdates = Boolean.parseBoolean(
         System.getProperty(COMPACT_UPDATES_PROP, Boolean.toString(COMPACT_UPDATES_DEFAULT)));
+    private int replicantId = Integer.getInteger(REPLICANT_ID_PROP, REPLICANT_ID_DEFAULT);
     private double nearTierFraction = Double.parseDouble(System.getProperty(
         NEAR_TIER_FRACTION_PROP, Double.toString(InterestConfig.DEFAULT_NEAR_TIER_FRACTION)));
     private double farTierFraction = Double.parseDouble(System.getProperty(
@@ -162,6 +170,11 @@ public final class ReplicantContext
         }
         requirePositive(bandwidthBytesPerTick, "bandwidthBytesPerTick");
         requirePositive(snapshotBytesPerTick, "snapshotBytesPerTick");
+        if (replicantId < 0 || replicantId > ClientEgressProxy.MAX_REPLICANT_ID)
+        {
+            throw new IllegalArgumentException(
+                "replicantId must be in 0.." + ClientEgressProxy.MAX_REPLICANT_ID + ": " + replicantId);
+        }
         if (!(hysteresis >= 0 && hysteresis < 1))
         {
             throw new IllegalArgumentException("hysteresis must be in [0, 1): " + hysteresis);
@@ -313,6 +326,20 @@ public final class ReplicantContext
     public ReplicantContext compactUpdates(final boolean compactUpdates)
     {
         this.compactUpdates = compactUpdates;
+        return this;
+    }
+
+    public int replicantId()
+    {
+        return replicantId;
+    }
+
+    /**
+     * @param replicantId see {@link #REPLICANT_ID_PROP}.
+     */
+    public ReplicantContext replicantId(final int replicantId)
+    {
+        this.replicantId = replicantId;
         return this;
     }
 
