@@ -336,11 +336,21 @@ class RemoteGatewayTest
             "the in-process session's end counted");
         assertEquals(1, shard.counter(OrreryCounter.GATEWAY_LINK_SESSIONS));
 
-        // a lost Gateway's sessions end with it
+        // a lost Gateway's sessions end with it; its client may resume through gateway A at once (a new session,
+        // opened only once the lost one has ended: one session per player)
+        final long lostSessionId = throughB.sessionId();
         gatewayB.kill();
-        ticksUntil(() -> 0 == shard.counter(OrreryCounter.SESSIONS_ACTIVE), 600, "the lost Gateway's session ended");
-        assertEquals(0, shard.counter(OrreryCounter.GATEWAY_LINK_SESSIONS));
-        assertEquals(1, shard.counter(OrreryCounter.GATEWAY_LINKS_LOST));
+        final BooleanSupplier resumed = () -> ClientSession.State.CONNECTED == throughB.state() &&
+            lostSessionId != throughB.sessionId();
+        // (the test steps every agent: nothing changes between the condition and the assertions)
+        ticksUntil(() -> 1 == shard.counter(OrreryCounter.GATEWAY_LINKS_LOST) && (resumed.getAsBoolean() ?
+            1 == shard.counter(OrreryCounter.SESSIONS_ACTIVE) &&
+            1 == shard.counter(OrreryCounter.GATEWAY_LINK_SESSIONS) :
+            0 == shard.counter(OrreryCounter.SESSIONS_ACTIVE)), 600, "the lost Gateway's session ended");
+        final long expected = resumed.getAsBoolean() ? 1 : 0;
+        assertEquals(expected, shard.counter(OrreryCounter.SESSIONS_ACTIVE));
+        assertEquals(expected, shard.counter(OrreryCounter.GATEWAY_LINK_SESSIONS));
+        assertEquals(expected, gatewayA.counters[OrreryCounter.SESSIONS_ACTIVE.id()].get(), "resumed through A");
     }
 
     @Test
