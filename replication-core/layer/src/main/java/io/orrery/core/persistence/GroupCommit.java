@@ -112,9 +112,8 @@ final class GroupCommit
      * Run an operation in the group transaction, opening it (with the pending world changes) if none is open.
      *
      * @return false only when the group could not be opened or a group of one failed or could not be posted (the
-     * event is retried); an operation that fails in the
-     * group rolls it back and runs its members one by one ({@link StoreRetry#isFailed()} tells whether one of them
-     * failed).
+     * event is retried); an operation that fails in the group rolls it back and runs its members one by one
+     * ({@link StoreRetry#isFailed()} tells whether one of them failed).
      */
     boolean operation(final ScribeEvent event, final long sequence)
     {
