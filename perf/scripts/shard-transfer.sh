@@ -20,8 +20,9 @@
 # PG_OPTS: extra server settings, e.g. "-c wal_sync_method=open_datasync" (durable ones only: never fsync=off or
 # synchronous_commit=off). PG_STATS=1: the server loads pg_stat_statements and times its WAL writes and syncs
 # (track_wal_io_timing); after each repetition it prints the server's time per stow / unstow call and per COMMIT
-# (calls, mean, max), its WAL flushes (count, mean sync time) and the checkpoints during the run (from
-# pg_stat_checkpointer or pg_stat_bgwriter, and the log): what the store itself spent, apart from the round trips.
+# (calls, mean, max), its WAL flushes (count, mean sync time), the statements that took the server 1 ms or more
+# (log_min_duration_statement=1: how many of 1-2, 2-5, 5+ ms, per kind) and the checkpoints during the run (the log):
+# what the store itself spent, apart from the round trips and the clients' scheduling.
 # More samples than the default's ~30 a run with one bot: a shorter stay, e.g. EVERY=200ms DURATION=60 (1 bot: ~200
 # transfers, ~400 operations; the p99 is then a percentile, not the maximum).
 set -euo pipefail
@@ -50,7 +51,7 @@ PG_PORT=${PG_PORT:-55432}
 PG_BIN=$(dirname "$(readlink -f "$(command -v pg_ctl)")")
 pg_stats_opts() {
   if [ "$PG_STATS" = 1 ]; then
-    echo "-c shared_preload_libraries=pg_stat_statements -c track_wal_io_timing=on"
+    echo "-c shared_preload_libraries=pg_stat_statements -c track_wal_io_timing=on -c log_min_duration_statement=1"
   fi
 }
 pg_sql() { as_postgres "$PG_BIN/psql" -X -q -A -F ' ' -t -h "$PGDATA" -p "$PG_PORT" -U postgres -d postgres \
@@ -102,6 +103,12 @@ for rep in $(seq 1 "$REPS"); do
     echo "  WAL (pg_stat_wal: records, writes, syncs, mean ms per sync):"
     pg_sql "SELECT wal_records, wal_write, wal_sync,
       CASE WHEN wal_sync > 0 THEN round((wal_sync_time / wal_sync)::numeric, 3) END FROM pg_stat_wal" | sed 's/^/    /'
+    echo "  statements the server took >= 1 ms for (server log: kind, 1-2 ms, 2-5 ms, >= 5 ms, max ms):"
+    awk '/duration: / { d = $0; sub(/.*duration: /, "", d); d = d + 0;
+        k = /orrery_stow/ ? "stow" : /orrery_unstow/ ? "unstow" : /unnest/ ? "world batch" : /COMMIT/ ? "COMMIT" : "other";
+        n[k, d < 2 ? 1 : d < 5 ? 2 : 3]++; if (d > m[k]) m[k] = d; seen[k] = 1 }
+      END { for (k in seen) printf "    %-12s %5d %5d %5d  %8.3f\n", k, n[k, 1], n[k, 2], n[k, 3], m[k] }' \
+      "$PGDATA/server.log"
   fi
   echo "  checkpoints during the run (server log): $(grep -c 'checkpoint starting' "$PGDATA/server.log" || true)"
   kill "${LAYERS[@]}" 2>/dev/null || true   # SIGTERM: deregister, drain Scribe, close the stores
