@@ -316,12 +316,8 @@ class PostgresGroupCommitTest
     @Test
     void shouldCommitAGroupOfOneInOneRoundTripAndReportItOnlyOnceDurable() throws SQLException
     {
-        item(node, 2, 2002);
-        assertTrue(scribe.offerStow(102, 2, PLAYER, CONTAINER, node));
+        final int roundTrips = stowAloneCountingRoundTrips();
 
-        final int roundTrips = roundTrips(() -> awaitCompletions(1));
-
-        assertEquals(OperationStatus.OK, statusById.get(102));
         assertEquals(1, roundTrips, "the function call commits itself: one Sync, no COMMIT after it");
         assertEquals(1, scribe.counter(ScribeCounter.GROUP_OF_ONE_AUTOCOMMITS));
         assertEquals(0, scribe.counter(ScribeCounter.GROUP_COMMITS));
@@ -336,12 +332,9 @@ class PostgresGroupCommitTest
     {
         scribe.close();
         scribe = launchScribe(adapter, true, false);
-        item(node, 2, 2002);
-        assertTrue(scribe.offerStow(102, 2, PLAYER, CONTAINER, node));
 
-        final int roundTrips = roundTrips(() -> awaitCompletions(1));
+        final int roundTrips = stowAloneCountingRoundTrips();
 
-        assertEquals(OperationStatus.OK, statusById.get(102));
         assertEquals(2, roundTrips, "BEGIN travels with the call, then COMMIT");
         assertEquals(0, scribe.counter(ScribeCounter.GROUP_OF_ONE_AUTOCOMMITS));
         assertEquals(1, scribe.counter(ScribeCounter.GROUP_COMMITS));
@@ -385,6 +378,20 @@ class PostgresGroupCommitTest
         assertEquals(0, count("SELECT count(*) FROM " + shardSchema + ".nodes WHERE entity_id = 2"),
             "in exactly one store");
         assertTrue(errors.isEmpty(), errors::toString);
+    }
+
+    /**
+     * Stow item 2, nothing else in the ring, and wait for its completion (OK).
+     *
+     * @return the round trips to the store meanwhile.
+     */
+    private int stowAloneCountingRoundTrips()
+    {
+        item(node, 2, 2002);
+        assertTrue(scribe.offerStow(102, 2, PLAYER, CONTAINER, node));
+        final int roundTrips = roundTrips(() -> awaitCompletions(1));
+        assertEquals(OperationStatus.OK, statusById.get(102));
+        return roundTrips;
     }
 
     /**
