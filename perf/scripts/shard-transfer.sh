@@ -100,10 +100,12 @@ for rep in $(seq 1 "$REPS"); do
       round(stddev_exec_time::numeric, 3), left(regexp_replace(query, '\s+', ' ', 'g'), 60)
       FROM pg_stat_statements WHERE query ~* '(orrery_|commit|begin|unnest)' ORDER BY calls DESC" \
       | sed 's/^/    /'
-    echo "  WAL (pg_stat_wal: records, writes, syncs, mean ms per sync, per write; open_datasync syncs in the write):"
+    echo "  WAL (pg_stat_wal: records, writes, syncs, mean ms per sync, per write; open_datasync syncs in the write;"
+    echo "  then bytes and how often a backend found the WAL buffers full):"
     pg_sql "SELECT wal_records, wal_write, wal_sync,
       CASE WHEN wal_sync > 0 THEN round((wal_sync_time / wal_sync)::numeric, 3) ELSE 0 END,
-      CASE WHEN wal_write > 0 THEN round((wal_write_time / wal_write)::numeric, 3) ELSE 0 END FROM pg_stat_wal" \
+      CASE WHEN wal_write > 0 THEN round((wal_write_time / wal_write)::numeric, 3) ELSE 0 END,
+      pg_size_pretty(wal_bytes), wal_buffers_full FROM pg_stat_wal" \
       | sed 's/^/    /'
     echo "  statements the server took >= 1 ms for (server log: kind, 1-2 ms, 2-5 ms, >= 5 ms, max ms):"
     awk '/duration: / { d = $0; sub(/.*duration: /, "", d); d = d + 0;
