@@ -23,8 +23,10 @@ import java.util.concurrent.TimeUnit;
  * Where a stow's time goes in PostgreSQL, step by step, on one connection to an embedded PostgreSQL 18 with
  * {@code fsync} and {@code synchronous_commit} on: a bare round trip ({@code SELECT 1}), one durable commit (an
  * autocommitted one-row insert: one WAL flush), a world batch of {@code npcs} upserts (the write-behind Scribe does
- * before an operation), one stow or unstow call, the two in sequence as Scribe ran them before group commit (two
- * commits), and the two in one group (one commit). Run:
+ * before an operation), one stow or unstow call (autocommit: one round trip), then the call in autocommit alternated
+ * with the call alone in a group (the call, then {@code COMMIT}: two round trips, as Scribe ran a group of one before
+ * it ran those in autocommit), the two in sequence as Scribe ran them before group commit (two commits), and the two
+ * in one group (one commit). Run:
  * <pre>
  *   mvn -q -B -o -Pbench -pl persistence-adapters -am verify -DskipTests \
  *       -Dorrery.bench.main=io.orrery.persistence.bench.StowCostProbe -Dorrery.bench.args="samples=1000 npcs=50"
@@ -122,6 +124,25 @@ public final class StowCostProbe
                 h.recordValue(System.nanoTime() - startNs);
             }
             report("stow or unstow call (one statement, autocommit)", h);
+
+            final Histogram inGroup = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+            for (int i = 0; i < 2 * samples; i++) // alternated, so that both see the same moments of the machine
+            {
+                final boolean grouped = 1 == (i & 1);
+                final long startNs = System.nanoTime();
+                if (grouped)
+                {
+                    adapter.beginGroup();
+                }
+                stowed = stowOrUnstow(adapter, op, node, ++operationId, stowed);
+                if (grouped)
+                {
+                    adapter.commitGroup();
+                }
+                (grouped ? inGroup : h).recordValue(System.nanoTime() - startNs);
+            }
+            report("alternated: the call in autocommit (one round trip)", h);
+            report("alternated: the call alone in a group, then COMMIT (two)", inGroup);
 
             for (int i = 0; i < samples; i++)
             {

@@ -27,6 +27,11 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,7 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * PostgreSQL with fsync on), the consumer stepped on the test thread: operations drained together commit in one
  * transaction, with the world changes pending before them only when one of them depends on those (else the world
  * batch is written behind in its own), a failing operation fails no other, and every grouped operation replays its
- * recorded outcome.
+ * recorded outcome. An operation with nothing behind it in the ring (a group of one) commits in one round trip, in
+ * autocommit.
  */
 class PostgresGroupCommitTest
 {
@@ -94,9 +100,16 @@ class PostgresGroupCommitTest
 
     private Scribe launchScribe(final boolean worldWriter)
     {
+        return launchScribe(adapter, worldWriter, true);
+    }
+
+    private Scribe launchScribe(
+        final PostgresPersistenceAdapter adapter, final boolean worldWriter, final boolean groupOfOneAutoCommit)
+    {
         return Scribe.launch(new ScribeContext()
             .adapter(adapter)
             .worldWriter(worldWriter)
+            .groupOfOneAutoCommit(groupOfOneAutoCommit)
             .useConsumerAgentInvoker(true)
             .errorHandler(errors::add)
             .retryBackoffMinNs(TimeUnit.MILLISECONDS.toNanos(1))
@@ -179,7 +192,8 @@ class PostgresGroupCommitTest
     {
         offerAnIndependentThenADependentStow();
 
-        assertEquals(2, scribe.counter(ScribeCounter.GROUP_COMMITS), "the group so far, then the dependent stow");
+        assertEquals(1, scribe.counter(ScribeCounter.GROUP_COMMITS), "the group so far");
+        assertEquals(1, scribe.counter(ScribeCounter.GROUP_OF_ONE_AUTOCOMMITS), "then the dependent stow, alone");
         assertEquals(OperationStatus.OK, statusById.get(103));
         assertEquals(OperationStatus.OK, statusById.get(102));
         final long stow3 = xid("SELECT xmin FROM " + globalSchema + ".stowed_items WHERE item_id = 3");
@@ -297,6 +311,133 @@ class PostgresGroupCommitTest
         assertEquals(0, adapter.walletBalance(PLAYER));
         assertEquals(ITEMS - 1, adapter.nodeCount(), "items 1 and 3..8 (the zone is not counted)");
         assertEquals(0, scribe.counter(ScribeCounter.GROUP_FALLBACKS));
+    }
+
+    @Test
+    void shouldCommitAGroupOfOneInOneRoundTripAndReportItOnlyOnceDurable() throws SQLException
+    {
+        final int roundTrips = stowAloneCountingRoundTrips();
+
+        assertEquals(1, roundTrips, "the function call commits itself: one Sync, no COMMIT after it");
+        assertEquals(1, scribe.counter(ScribeCounter.GROUP_OF_ONE_AUTOCOMMITS));
+        assertEquals(0, scribe.counter(ScribeCounter.GROUP_COMMITS));
+        assertEquals(1, count("SELECT count(*) FROM " + globalSchema + ".stowed_items WHERE item_id = 2"),
+            "committed when reported: another session sees it");
+        assertEquals(0, count("SELECT count(*) FROM " + shardSchema + ".nodes WHERE entity_id = 2"));
+        assertTrue(errors.isEmpty(), errors::toString);
+    }
+
+    @Test
+    void shouldCommitAGroupOfOneWithAStatementAndACommitWhenItsAutocommitIsSwitchedOff()
+    {
+        scribe.close();
+        scribe = launchScribe(adapter, true, false);
+
+        final int roundTrips = stowAloneCountingRoundTrips();
+
+        assertEquals(2, roundTrips, "BEGIN travels with the call, then COMMIT");
+        assertEquals(0, scribe.counter(ScribeCounter.GROUP_OF_ONE_AUTOCOMMITS));
+        assertEquals(1, scribe.counter(ScribeCounter.GROUP_COMMITS));
+        assertTrue(errors.isEmpty(), errors::toString);
+    }
+
+    @Test
+    void shouldReplayAnAutocommittedStowWhoseAcknowledgementTheLayerNeverSent() throws SQLException
+    {
+        item(node, 2, 2002);
+        assertTrue(scribe.offerStow(102, 2, PLAYER, CONTAINER, node));
+        final long deadlineNs = System.nanoTime() + TIMEOUT_NS;
+        while (scribe.counter(ScribeCounter.GROUP_OF_ONE_AUTOCOMMITS) < 1)
+        {
+            assertTrue(System.nanoTime() - deadlineNs < 0, "the stow was not committed");
+            scribe.invokeConsumer();
+        }
+        // the layer dies here: its completion is never polled, the player never hears of the stow
+
+        try (PostgresPersistenceAdapter restarted =
+            PostgresPersistenceAdapter.open(server.url(shardSchema + "," + globalSchema));
+            Scribe again = launchScribe(restarted, true, true))
+        {
+            final Scribe first = scribe;
+            scribe = again;
+            try
+            {
+                item(node, 2, 2002);
+                assertTrue(scribe.offerStow(102, 2, PLAYER, CONTAINER, node)); // the client asks again
+                awaitCompletions(1);
+            }
+            finally
+            {
+                scribe = first;
+            }
+        }
+
+        assertEquals(OperationStatus.DUPLICATE, statusById.get(102), "the recorded outcome, not a second stow");
+        assertEquals(OperationStatus.OK, firstStatusById.get(102));
+        assertEquals(1, count("SELECT count(*) FROM " + globalSchema + ".stowed_items WHERE item_id = 2"));
+        assertEquals(0, count("SELECT count(*) FROM " + shardSchema + ".nodes WHERE entity_id = 2"),
+            "in exactly one store");
+        assertTrue(errors.isEmpty(), errors::toString);
+    }
+
+    /**
+     * Stow item 2, nothing else in the ring, and wait for its completion (OK).
+     *
+     * @return the round trips to the store meanwhile.
+     */
+    private int stowAloneCountingRoundTrips()
+    {
+        item(node, 2, 2002);
+        assertTrue(scribe.offerStow(102, 2, PLAYER, CONTAINER, node));
+        final int roundTrips = roundTrips(() -> awaitCompletions(1));
+        assertEquals(OperationStatus.OK, statusById.get(102));
+        return roundTrips;
+    }
+
+    /**
+     * @return how many times this thread's JDBC connections waited for the server (pgjdbc's Sync messages) in the
+     * action.
+     */
+    private static int roundTrips(final Runnable action)
+    {
+        final Logger logger = Logger.getLogger("org.postgresql.core.v3.QueryExecutorImpl");
+        final Thread thread = Thread.currentThread();
+        final AtomicInteger syncs = new AtomicInteger();
+        final Handler handler = new Handler()
+        {
+            @Override
+            public void publish(final LogRecord record)
+            {
+                if (Thread.currentThread() == thread && " FE=> Sync".equals(record.getMessage()))
+                {
+                    syncs.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void flush()
+            {
+            }
+
+            @Override
+            public void close()
+            {
+            }
+        };
+        final Level level = logger.getLevel();
+        handler.setLevel(Level.FINEST);
+        logger.addHandler(handler);
+        logger.setLevel(Level.FINEST);
+        try
+        {
+            action.run();
+        }
+        finally
+        {
+            logger.setLevel(level);
+            logger.removeHandler(handler);
+        }
+        return syncs.get();
     }
 
     private void awaitCompletions(final int count)

@@ -3,6 +3,7 @@
  */
 package io.orrery.core.persistence;
 
+import com.lmax.disruptor.Cursored;
 import org.HdrHistogram.SingleWriterRecorder;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.NanoClock;
@@ -22,12 +23,21 @@ import static io.orrery.core.persistence.OperationRunner.unstowTargetId;
  * The consumer decides when a group ends (the end of a polled batch, an event that is not an operation, a full
  * group); this class does what a group's begin, member and end take, and counts committed groups and fallbacks.
  * <p>
+ * A group of one ({@link ScribeContext#groupOfOneAutoCommit()}): an operation that would open a group while nothing
+ * is behind it in the ring (its sequence is the ring's cursor: the polled batch ends with it, so the group would end
+ * with it too), with no world change to write before it and the store's log flushed, runs on its own as without
+ * grouping ({@link ScribeConsumer#execute}): the adapter runs its one statement in autocommit, so the store commits it
+ * before it answers, one round trip instead of two (the statement, then {@code COMMIT}); its outcome is posted once
+ * committed, and a failure is retried as any operation's. An operation behind it that arrives meanwhile waits for the
+ * next poll, as it would behind a group.
+ * <p>
  * Threading: Scribe's consumer thread only, as part of {@link ScribeConsumer#doWork()}.
  */
 final class GroupCommit
 {
     private final ScribeConsumer consumer;
     private final ScribeGroup group;
+    private final Cursored ringForGroupsOfOne;
     private final PersistenceAdapter adapter;
     private final OperationRunner runner;
     private final CompletionProxy completionProxy;
@@ -39,10 +49,12 @@ final class GroupCommit
     private final SingleWriterRecorder operationLatencyNs;
     private final AtomicCounter groupCommits;
     private final AtomicCounter groupFallbacks;
+    private final AtomicCounter groupOfOneAutoCommits;
 
     GroupCommit(
         final ScribeConsumer consumer,
         final int maxGroupOperations,
+        final Cursored ringForGroupsOfOne,
         final PersistenceAdapter adapter,
         final OperationRunner runner,
         final CompletionProxy completionProxy,
@@ -56,6 +68,7 @@ final class GroupCommit
     {
         this.consumer = consumer;
         this.group = new ScribeGroup(maxGroupOperations);
+        this.ringForGroupsOfOne = ringForGroupsOfOne;
         this.adapter = adapter;
         this.runner = runner;
         this.completionProxy = completionProxy;
@@ -67,6 +80,7 @@ final class GroupCommit
         this.operationLatencyNs = operationLatencyNs;
         this.groupCommits = counters[ScribeCounter.GROUP_COMMITS.id()];
         this.groupFallbacks = counters[ScribeCounter.GROUP_FALLBACKS.id()];
+        this.groupOfOneAutoCommits = counters[ScribeCounter.GROUP_OF_ONE_AUTOCOMMITS.id()];
     }
 
     /**
@@ -97,13 +111,22 @@ final class GroupCommit
     /**
      * Run an operation in the group transaction, opening it (with the pending world changes) if none is open.
      *
-     * @return false only when the group could not be opened (the event is retried); an operation that fails in the
-     * group rolls it back and runs its members one by one ({@link StoreRetry#isFailed()} tells whether one of them
-     * failed).
+     * @return false only when the group could not be opened or a group of one failed or could not be posted (the
+     * event is retried); an operation that fails in the group rolls it back and runs its members one by one
+     * ({@link StoreRetry#isFailed()} tells whether one of them failed).
      */
     boolean operation(final ScribeEvent event, final long sequence)
     {
         final boolean withWorldBatch = consumer.needsWorldBatch(event);
+        if (!group.isOpen() && !withWorldBatch && isAloneInRing(sequence) && writeBehindLog.isFlushed())
+        {
+            if (!consumer.execute(event))
+            {
+                return false; // a store failure (retried) or a full completion ring (posted again): it replays
+            }
+            groupOfOneAutoCommits.incrementRelease();
+            return true;
+        }
         if (!group.isOpen())
         {
             final long openStartNs = consumer.traceStart();
@@ -185,6 +208,15 @@ final class GroupCommit
             end();
         }
         return true;
+    }
+
+    /**
+     * @return whether a group of one would run in autocommit: switched on and nothing claimed in the ring after this
+     * operation (a producer that claims a slot now finds it in the next poll).
+     */
+    private boolean isAloneInRing(final long sequence)
+    {
+        return null != ringForGroupsOfOne && ringForGroupsOfOne.getCursor() == sequence;
     }
 
     /**

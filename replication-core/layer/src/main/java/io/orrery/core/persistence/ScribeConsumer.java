@@ -147,8 +147,8 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         this.timeline = timeline;
         this.trace = trace;
         this.group = ctx.groupCommit() && adapter.supportsGroupCommit() ? new GroupCommit(
-            this, ctx.maxGroupOperations(), adapter, runner, completionProxy, loader, retry, writeBehindLog, clock,
-            errorHandler, operationLatencyNs, counters) : null;
+            this, ctx.maxGroupOperations(), ctx.groupOfOneAutoCommit() ? ring : null, adapter, runner,
+            completionProxy, loader, retry, writeBehindLog, clock, errorHandler, operationLatencyNs, counters) : null;
         this.warmUp = ctx.warmUp() && adapter.supportsGroupCommit();
         this.asyncWriteBehind = ctx.asyncWriteBehind() && adapter.supportsAsyncWriteBehind() && null == worldWriter;
         this.worldBatchWithOperations = ctx.worldBatchWithOperations();

@@ -46,6 +46,8 @@ public final class ScribeContext
     public static final boolean GROUP_COMMIT_DEFAULT = true;
     public static final String MAX_GROUP_OPERATIONS_PROP = "orrery.scribe.max.group.operations";
     public static final int MAX_GROUP_OPERATIONS_DEFAULT = 64;
+    public static final String GROUP_OF_ONE_AUTOCOMMIT_PROP = "orrery.scribe.group.of.one.autocommit";
+    public static final boolean GROUP_OF_ONE_AUTOCOMMIT_DEFAULT = true;
     public static final String OPERATION_TRACE_FILE_PROP = "orrery.scribe.trace.file";
     public static final String OPERATION_TRACE_CAPACITY_PROP = "orrery.scribe.trace.operations";
     public static final int OPERATION_TRACE_CAPACITY_DEFAULT = 65536;
@@ -81,6 +83,8 @@ public final class ScribeContext
     private boolean groupCommit = Boolean.parseBoolean(
         System.getProperty(GROUP_COMMIT_PROP, Boolean.toString(GROUP_COMMIT_DEFAULT)));
     private int maxGroupOperations = Integer.getInteger(MAX_GROUP_OPERATIONS_PROP, MAX_GROUP_OPERATIONS_DEFAULT);
+    private boolean groupOfOneAutoCommit = Boolean.parseBoolean(
+        System.getProperty(GROUP_OF_ONE_AUTOCOMMIT_PROP, Boolean.toString(GROUP_OF_ONE_AUTOCOMMIT_DEFAULT)));
     private String operationTraceFile = System.getProperty(OPERATION_TRACE_FILE_PROP);
     private int operationTraceCapacity = Integer.getInteger(
         OPERATION_TRACE_CAPACITY_PROP, OPERATION_TRACE_CAPACITY_DEFAULT);
@@ -311,6 +315,25 @@ public final class ScribeContext
     public ScribeContext maxGroupOperations(final int maxGroupOperations)
     {
         this.maxGroupOperations = maxGroupOperations;
+        return this;
+    }
+
+    public boolean groupOfOneAutoCommit()
+    {
+        return groupOfOneAutoCommit;
+    }
+
+    /**
+     * @param groupOfOneAutoCommit with group commit, whether an operation that would open a group with nothing behind
+     *                             it in the ring (a group of one), needing no world change written before it, runs in
+     *                             autocommit instead: the store commits it with the statement, one round trip
+     *                             instead of the statement and a {@code COMMIT} (counted:
+     *                             {@link ScribeCounter#GROUP_OF_ONE_AUTOCOMMITS}). Its outcome is reported only once
+     *                             committed, as in a group.
+     */
+    public ScribeContext groupOfOneAutoCommit(final boolean groupOfOneAutoCommit)
+    {
+        this.groupOfOneAutoCommit = groupOfOneAutoCommit;
         return this;
     }
 

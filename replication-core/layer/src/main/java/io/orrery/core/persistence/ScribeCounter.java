@@ -40,7 +40,8 @@ public enum ScribeCounter
     LOAD_RING_FULL(16, "region load waits: load ring full"),
     OPERATION_CONFLICTS(17, "operations refused: the player's operation id is recorded for another operation"),
     GROUP_COMMITS(18, "group commits: consecutive operations (and world changes they depend on) in one transaction"),
-    GROUP_FALLBACKS(19, "group commits rolled back and run again one transaction each");
+    GROUP_FALLBACKS(19, "group commits rolled back and run again one transaction each"),
+    GROUP_OF_ONE_AUTOCOMMITS(20, "operations committed alone in one round trip: none behind them to group with");
 
     /**
      * Aeron counter type id of every Scribe counter.

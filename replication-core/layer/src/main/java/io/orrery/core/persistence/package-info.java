@@ -31,7 +31,11 @@
  *     polled batch or by any other event), the pending world changes written before the first of them that depends
  *     on them, then one commit; outcomes are posted after it. A group that fails is rolled back and its
  *     operations run again one transaction each, in ring order: one failing operation is retried alone (as
- *     below) and costs the others only the extra round trips ({@code GROUP_FALLBACKS}). <b>World writer</b>
+ *     below) and costs the others only the extra round trips ({@code GROUP_FALLBACKS}). A group of one (an
+ *     operation with nothing behind it in the ring, no world change to write before it) runs in autocommit instead:
+ *     the store commits it with its statement, one round trip rather than the statement and a {@code COMMIT}
+ *     ({@code orrery.scribe.group.of.one.autocommit}, default on; {@code GROUP_OF_ONE_AUTOCOMMITS}); its outcome is
+ *     posted once committed, as a group's. <b>World writer</b>
  *     (adapters that {@code openWorldWriter()}, the PostgreSQL one; {@code orrery.scribe.world.writer}, default on):
  *     the write-behind batches are written by a second writer, {@code WorldBatchWriter}, on a session (connection)
  *     and a thread of their own (stepped with the consumer under {@code ThreadingMode.INVOKER}), one batch in flight
