@@ -34,14 +34,19 @@ public final class PlayerTokenKeys
     }
 
     /**
-     * @return a signer of Ed25519 player tokens from {@value #PRIVATE_KEY_PROP} or {@value #PRIVATE_KEY_ENV}, or null
-     * if neither is set (the login side then mints HMAC tokens).
+     * @return the private key's seed from {@value #PRIVATE_KEY_PROP} or {@value #PRIVATE_KEY_ENV}, or null if neither is
+     * set (the login side then mints HMAC tokens).
      * @throws IllegalArgumentException if it is set but not 32 bytes of hex.
      */
-    public static Ed25519PlayerTokens signerFromEnvironment()
+    public static byte[] privateKeyFromEnvironment()
     {
         final String hex = lookUp(PRIVATE_KEY_PROP, PRIVATE_KEY_ENV);
-        return null == hex ? null : Ed25519PlayerTokens.forPrivateKeyHex(hex);
+        if (null == hex)
+        {
+            return null;
+        }
+        Ed25519PlayerTokens.forPrivateKeyHex(hex);
+        return BitUtil.fromHex(hex.trim());
     }
 
     /**

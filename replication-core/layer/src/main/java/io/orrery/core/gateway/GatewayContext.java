@@ -44,8 +44,8 @@ public final class GatewayContext
     public static final int MAX_INPUT_RATE_HZ_DEFAULT = 60;
     public static final String TOKEN_VERIFICATIONS_PER_SECOND_PROP = "orrery.token.verifications.per.second";
     /**
-     * An Ed25519 verification took ~0.6 ms (median, JDK 17, this project's 2 vCPU boxes): 250 a second is ~15 % of a
-     * core at most, and 15,000 logins a minute per Gateway.
+     * An Ed25519 verification took 0.5-0.8 ms (JDK 17, a loaded 2 vCPU box, {@code PlayerTokenVerifyBenchmark}): 250
+     * a second is 13-20 % of a core at most, for 15,000 logins a minute per Gateway.
      */
     public static final int TOKEN_VERIFICATIONS_PER_SECOND_DEFAULT = 250;
 
