@@ -462,7 +462,8 @@ public final class GatewayServer implements Callable<Integer>
             if (null != playerTokenPublicKey)
             {
                 return GatewayResources.withPlayerTokenPublicKey(
-                    name, aeron, playerTokenPublicKey, errorHandler, SystemNanoClock.INSTANCE, SystemEpochClock.INSTANCE);
+                    name, aeron, playerTokenPublicKey, errorHandler, SystemNanoClock.INSTANCE,
+                    SystemEpochClock.INSTANCE);
             }
             return null != tokenSecret ? new GatewayResources(name, aeron, tokenSecret, errorHandler) :
                 GatewayResources.withPlayerTokenKey(name, aeron, playerTokenKey, errorHandler);

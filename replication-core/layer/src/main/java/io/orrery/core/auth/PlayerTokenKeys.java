@@ -34,8 +34,8 @@ public final class PlayerTokenKeys
     }
 
     /**
-     * @return the private key's seed from {@value #PRIVATE_KEY_PROP} or {@value #PRIVATE_KEY_ENV}, or null if neither is
-     * set (the login side then mints HMAC tokens).
+     * @return the private key's seed from {@value #PRIVATE_KEY_PROP} or {@value #PRIVATE_KEY_ENV}, or null if
+     * neither is set (the login side then mints HMAC tokens).
      * @throws IllegalArgumentException if it is set but not 32 bytes of hex.
      */
     public static byte[] privateKeyFromEnvironment()

@@ -56,8 +56,9 @@ import java.util.concurrent.TimeUnit;
  * The Gateway role: terminates client sessions. It polls the client ingress stream on each of its ingress channels
  * ({@link GatewayContext#clientIngressChannels()}: one UDP socket each, see below), authenticates hellos with
  * signed player tokens ({@link PlayerTokens}: HMAC, or Ed25519 within a budget of verifications per second, see
- * {@link GatewayContext#tokenVerificationsPerSecond()}), opens each session's egress publication (the response channel the client named), answers with
- * a welcome or a reject, and then hands the publication over to the Replicant, which is its only writer from then on.
+ * {@link GatewayContext#tokenVerificationsPerSecond()}; cheap checks come first), opens each session's egress
+ * publication (the response channel the client named), answers with a welcome or a reject, and then hands the
+ * publication over to the Replicant, which is its only writer from then on.
  * Valid player input for the sender's own entity is forwarded to the Replicant as the same SBE bytes through a
  * ring buffer, followed by {@link #INPUT_STAMP_LENGTH} bytes: the Gateway's clock when it read the input (little
  * endian), where the layer's input residence starts; heartbeats and timeouts end sessions that go quiet.

@@ -298,8 +298,8 @@ class ClientIngressHostilePeerTest
             rig.offer(rig.attackerPublication("aeron:ipc?term-length=64k"),
                 rig.hello(cheap[i], "aeron:ipc", UNLISTENED_STREAM, i + 50), rig.helloLength);
         }
-        rig.await(() -> rig.counter(OrreryCounter.REJECTED_BAD_TOKEN) + rig.counter(OrreryCounter.REJECTED_EXPIRED_TOKEN)
-            == 7, "cheap refusals");
+        rig.await(() -> 7 == rig.counter(OrreryCounter.REJECTED_BAD_TOKEN) +
+            rig.counter(OrreryCounter.REJECTED_EXPIRED_TOKEN), "cheap refusals");
         assertEquals(6, rig.counter(OrreryCounter.HELLOS_SHED), "cheap refusals spend no verification");
 
         // a valid login while the budget is spent is shed; a second later the budget has refilled and it gets in

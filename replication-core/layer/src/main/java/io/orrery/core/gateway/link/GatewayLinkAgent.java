@@ -370,7 +370,8 @@ public final class GatewayLinkAgent implements Agent
                     return refuse();
                 }
                 openedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                if (!isProven(link, buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH + blockLength, offset + length))
+                final int tokenLengthOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH + blockLength;
+                if (!isProven(link, buffer, tokenLengthOffset, offset + length))
                 {
                     endSession(link, openedDecoder.sessionId());
                     return ControlledFragmentHandler.Action.CONTINUE;

@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
  * What a Gateway in its own process shares with its {@link io.orrery.core.gateway.GatewayAgent}: its Aeron client,
  * the system clocks, and the key its clients' tokens verify with: the player key alone
  * ({@link #withPlayerTokenKey(String, Aeron, byte[], ErrorHandler)}: whoever takes over the process learns nothing that
- * signs a game server's token or proves a link), or the shard's token secret it is derived from; or, with Ed25519 player
- * tokens, their public key alone ({@link #withPlayerTokenPublicKey}: nothing in the process mints a player token).
+ * signs a game server's token or proves a link), or the shard's token secret it is derived from; or, with Ed25519
+ * player tokens, their public key alone ({@link #withPlayerTokenPublicKey}: nothing in the process mints a player
+ * token).
  * <p>
  * Threading: immutable.
  */
