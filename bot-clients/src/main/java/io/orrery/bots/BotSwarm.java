@@ -5,6 +5,7 @@ package io.orrery.bots;
 
 import io.aeron.Aeron;
 import io.orrery.core.ReplicationLayer;
+import io.orrery.core.auth.Ed25519PlayerTokens;
 import io.orrery.core.auth.SessionTokens;
 import io.orrery.link.UdpChannels;
 import io.orrery.wire.EntityIdSpace;
@@ -79,6 +80,7 @@ public final class BotSwarm implements AutoCloseable
         int responseStreamId = 2001;
         int botsPerEndpoint = BOTS_PER_ENDPOINT_DEFAULT;
         byte[] tokenSecret = ReplicationLayer.Context.TOKEN_SECRET_DEFAULT.getBytes(StandardCharsets.UTF_8);
+        byte[] playerTokenPrivateKey;
         long playerIdBase = 1_000_000;
         long inventoryIntervalNs = TimeUnit.SECONDS.toNanos(5);
         long walkTurnIntervalNs = TimeUnit.SECONDS.toNanos(3);
@@ -299,6 +301,21 @@ public final class BotSwarm implements AutoCloseable
         public Settings tokenSecret(final byte[] tokenSecret)
         {
             this.tokenSecret = tokenSecret;
+            return this;
+        }
+
+        /**
+         * The login service's Ed25519 private key (32-byte seed): set, bots present Ed25519 player tokens signed with
+         * it (a shard run with the matching public key), else HMAC tokens of {@link #tokenSecret()}.
+         */
+        public byte[] playerTokenPrivateKey()
+        {
+            return playerTokenPrivateKey;
+        }
+
+        public Settings playerTokenPrivateKey(final byte[] playerTokenPrivateKey)
+        {
+            this.playerTokenPrivateKey = playerTokenPrivateKey;
             return this;
         }
 
@@ -637,12 +654,17 @@ public final class BotSwarm implements AutoCloseable
             final int bots = settings.bots;
             final BehaviourKind[] kinds = settings.mix.assign(bots, settings.seed);
             final byte[][] tokens = new byte[bots][];
-            final SessionTokens sessionTokens = new SessionTokens(settings.tokenSecret);
+            final SessionTokens sessionTokens = null == settings.playerTokenPrivateKey ?
+                new SessionTokens(settings.tokenSecret) : null;
+            final Ed25519PlayerTokens ed25519Tokens = null == sessionTokens ?
+                Ed25519PlayerTokens.forPrivateKey(settings.playerTokenPrivateKey) : null;
             final long expiryMs = System.currentTimeMillis() +
                 TimeUnit.NANOSECONDS.toMillis(settings.durationNs) + TimeUnit.HOURS.toMillis(1);
             for (int i = 0; i < bots; i++)
             {
-                tokens[i] = sessionTokens.issue(settings.playerIdBase + i, expiryMs);
+                final long playerId = settings.playerIdBase + i;
+                tokens[i] = null != sessionTokens ? sessionTokens.issue(playerId, expiryMs) :
+                    ed25519Tokens.issue(playerId, expiryMs);
             }
 
             driverCountersAtStart = DriverCounters.read(aeron.countersReader());

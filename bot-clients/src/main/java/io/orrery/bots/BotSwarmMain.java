@@ -4,6 +4,8 @@
 package io.orrery.bots;
 
 import io.orrery.core.ReplicationLayer;
+import io.orrery.core.auth.Ed25519PlayerTokens;
+import io.orrery.core.auth.PlayerTokenKeys;
 import io.orrery.core.auth.TokenSecrets;
 import io.orrery.core.authority.ScriptedAuthority;
 import io.orrery.core.status.OrreryCounter;
@@ -218,8 +220,20 @@ public final class BotSwarmMain implements Callable<Integer>
         }
         final double extentM = worldHalfExtentM > 0 ? worldHalfExtentM : Math.max(200, 37 * Math.sqrt(bots));
         final long extentMm = (long)(extentM * 1000);
-        final byte[] secret = TokenSecrets.resolveForProcess(tokenSecret, developmentMode(), "the bot swarm", System.out);
-        if (null == secret)
+        final byte[] playerTokenPrivateKey;
+        try
+        {
+            playerTokenPrivateKey = PlayerTokenKeys.privateKeyFromEnvironment();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.out.println("orrery: the bot swarm: " + PlayerTokenKeys.PRIVATE_KEY_ENV + ": " + ex.getMessage());
+            return EXIT_CONFIGURATION;
+        }
+        // with the Ed25519 private key, bots of a shard elsewhere need no token secret
+        final byte[] secret = null != playerTokenPrivateKey && !embedded ? null :
+            TokenSecrets.resolveForProcess(tokenSecret, developmentMode(), "the bot swarm", System.out);
+        if (null == secret && (null == playerTokenPrivateKey || embedded))
         {
             return EXIT_CONFIGURATION;
         }
@@ -260,7 +274,10 @@ public final class BotSwarmMain implements Callable<Integer>
             if (embedded)
             {
                 shard = EmbeddedShard.launch(secret, Math.max(ReplicationLayer.Context.MAX_SESSIONS_DEFAULT,
-                    bots + 64), (ctx) -> ctx.developmentMode(developmentMode()).clientIngressChannel(ingressChannel).clientIngressStreamId(
+                    bots + 64), (ctx) -> ctx.developmentMode(developmentMode())
+                    .playerTokenPublicKey(null == playerTokenPrivateKey ? null :
+                    Ed25519PlayerTokens.publicKeyFor(playerTokenPrivateKey))
+                    .clientIngressChannel(ingressChannel).clientIngressStreamId(
                     ingressStreamId).authority(new ScriptedAuthority(new ScriptedAuthority.Settings()
                     .playerSpawnHalfExtentM(extentM).worldHalfExtentM(Math.max(1000, extentM)))));
                 System.out.println("embedded shard: aeron dir " + shard.aeronDirectoryName());
@@ -282,6 +299,7 @@ public final class BotSwarmMain implements Callable<Integer>
                 .responseStreamId(responseStreamId)
                 .botsPerEndpoint(botsPerEndpoint)
                 .tokenSecret(secret)
+                .playerTokenPrivateKey(playerTokenPrivateKey)
                 .playerIdBase(playerIdBase)
                 .worldHalfExtentMm(extentMm)
                 .hotspotsMm(new long[]{ -extentMm * 4 / 5, 0, extentMm * 4 / 5, 0 })

@@ -6,6 +6,8 @@ package io.orrery.perf.gatling;
 import io.aeron.Aeron;
 import io.orrery.bots.BotSwarm;
 import io.orrery.core.ReplicationLayer;
+import io.orrery.core.auth.Ed25519PlayerTokens;
+import io.orrery.core.auth.PlayerTokenKeys;
 import io.orrery.core.auth.SessionTokens;
 import io.orrery.core.client.ClientLink;
 import io.orrery.core.client.ClientSession;
@@ -84,6 +86,7 @@ public final class SessionGateway implements Agent, AutoCloseable
         private byte[] tokenSecret = System.getProperty(
             ReplicationLayer.Context.TOKEN_SECRET_PROP, ReplicationLayer.Context.TOKEN_SECRET_DEFAULT)
             .getBytes(StandardCharsets.UTF_8);
+        private byte[] playerTokenPrivateKey = PlayerTokenKeys.privateKeyFromEnvironment();
         private long playerIdBase = Long.getLong(PLAYER_ID_BASE_PROP, PLAYER_ID_BASE_DEFAULT);
         private long connectTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
             Long.getLong(CONNECT_TIMEOUT_MS_PROP, CONNECT_TIMEOUT_MS_DEFAULT));
@@ -180,6 +183,18 @@ public final class SessionGateway implements Agent, AutoCloseable
         public Context tokenSecret(final byte[] tokenSecret)
         {
             this.tokenSecret = tokenSecret.clone();
+            return this;
+        }
+
+        /**
+         * The login service's Ed25519 private key (32-byte seed), to sign Ed25519 player tokens for a shard run with
+         * the matching public key; null for HMAC tokens of {@link #tokenSecret(byte[])}. Default: the system property
+         * {@value PlayerTokenKeys#PRIVATE_KEY_PROP}, then the environment variable
+         * {@value PlayerTokenKeys#PRIVATE_KEY_ENV} (hex).
+         */
+        public Context playerTokenPrivateKey(final byte[] playerTokenPrivateKey)
+        {
+            this.playerTokenPrivateKey = null == playerTokenPrivateKey ? null : playerTokenPrivateKey.clone();
             return this;
         }
 
@@ -306,6 +321,7 @@ public final class SessionGateway implements Agent, AutoCloseable
     private final Aeron aeron;
     private final ClientLink link;
     private final SessionTokens tokens;
+    private final Ed25519PlayerTokens ed25519Tokens;
     private final LatencyLog latencyLog;
     private final ManyToOneConcurrentArrayQueue<GatewayRequest> requests;
     private final Consumer<GatewayRequest> onRequest = this::onRequest;
@@ -328,7 +344,9 @@ public final class SessionGateway implements Agent, AutoCloseable
         this.clock = ctx.nanoClock;
         this.epochClock = ctx.epochClock;
         this.latencyLog = ctx.latencyLog;
-        this.tokens = new SessionTokens(ctx.tokenSecret);
+        this.ed25519Tokens = null == ctx.playerTokenPrivateKey ? null :
+            Ed25519PlayerTokens.forPrivateKey(ctx.playerTokenPrivateKey);
+        this.tokens = null == ed25519Tokens ? new SessionTokens(ctx.tokenSecret) : null;
         this.requests = new ManyToOneConcurrentArrayQueue<>(ctx.queueCapacity);
         nowNs = clock.nanoTime();
         linkClock.update(nowNs);
@@ -573,7 +591,9 @@ public final class SessionGateway implements Agent, AutoCloseable
         }
         request.deadlineNs = request.startNs + ctx.connectTimeoutNs + CONNECT_BACKSTOP_NS;
         track(player, request);
-        final byte[] token = tokens.issue(player.playerId, epochClock.time() + TOKEN_LIFETIME_MS);
+        final long expiryEpochMs = epochClock.time() + TOKEN_LIFETIME_MS;
+        final byte[] token = null != tokens ? tokens.issue(player.playerId, expiryEpochMs) :
+            ed25519Tokens.issue(player.playerId, expiryEpochMs);
         player.session = link.connect(token, player);
     }
 

@@ -9,6 +9,8 @@ import io.aeron.driver.MediaDriver;
 import io.orrery.core.atlas.AtlasContext;
 import io.orrery.core.atlas.MeshAuthority;
 import io.orrery.core.atlas.ServerMesh;
+import io.orrery.core.auth.Ed25519PlayerTokens;
+import io.orrery.core.auth.PlayerTokenKeys;
 import io.orrery.core.auth.TokenSecrets;
 import io.orrery.core.authority.ScriptedAuthority;
 import io.orrery.core.common.LayerIdleStrategy;
@@ -408,6 +410,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         private boolean launchEmbeddedMediaDriver = Boolean.parseBoolean(
             System.getProperty(EMBEDDED_DRIVER_PROP, "true"));
         private byte[] tokenSecret;
+        private byte[] playerTokenPublicKey = PlayerTokenKeys.publicKeyFromEnvironment();
         private boolean developmentMode = TokenSecrets.developmentModeFromProperty();
         private DriverLoss.Handler driverLossHandler = DriverLoss.EXIT_PROCESS;
         private long driverTimeoutMs = Long.getLong(DRIVER_TIMEOUT_MS_PROP, 0);
@@ -450,6 +453,10 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             if (TokenSecrets.isDevelopmentSecret(tokenSecret))
             {
                 System.err.println(TokenSecrets.developmentWarning("the replication layer of shard " + shardName));
+            }
+            if (null != playerTokenPublicKey)
+            {
+                Ed25519PlayerTokens.forPublicKey(playerTokenPublicKey);
             }
             concludeThreadsAndClocks();
             if (null == replicant().authority())
@@ -656,6 +663,24 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         public Context tokenSecret(final byte[] tokenSecret)
         {
             this.tokenSecret = tokenSecret;
+            return this;
+        }
+
+        /**
+         * Raw Ed25519 public key of player tokens: set, player tokens are Ed25519 signed by the login service's
+         * private key and HMAC player tokens are refused (server tokens and link keys stay HMAC). Default: the system
+         * property {@value PlayerTokenKeys#PUBLIC_KEY_PROP}, then the environment variable
+         * {@value PlayerTokenKeys#PUBLIC_KEY_ENV} (hex), else none (HMAC player tokens).
+         */
+        @Override
+        public byte[] playerTokenPublicKey()
+        {
+            return playerTokenPublicKey;
+        }
+
+        public Context playerTokenPublicKey(final byte[] playerTokenPublicKey)
+        {
+            this.playerTokenPublicKey = null == playerTokenPublicKey ? null : playerTokenPublicKey.clone();
             return this;
         }
 

@@ -7,6 +7,7 @@ import io.aeron.Aeron;
 import io.aeron.Counter;
 import io.aeron.ExclusivePublication;
 import io.aeron.Subscription;
+import io.orrery.core.auth.Ed25519PlayerTokens;
 import io.orrery.core.auth.SessionTokens;
 import io.orrery.core.client.ClientLink;
 import io.orrery.core.client.ClientListener;
@@ -89,6 +90,14 @@ class RemoteGatewayTest
          */
         RemoteGateway(final int id, final int responseStreamId)
         {
+            this(id, responseStreamId, false);
+        }
+
+        /**
+         * @param isEd25519 whether it holds only the Ed25519 public key of player tokens (no player key, no secret).
+         */
+        RemoteGateway(final int id, final int responseStreamId, final boolean isEd25519)
+        {
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(shard.layer.aeronDirectoryName()));
             counters = OrreryCounter.allocate(aeron, "gateway-" + id);
             ingressChannel = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
@@ -96,7 +105,9 @@ class RemoteGatewayTest
                 .clientIngressChannel(ingressChannel)
                 .maxSessions(64)
                 .conclude();
-            agent = new LayerLinkAgent(
+            agent = new LayerLinkAgent(isEd25519 ?
+                GatewayResources.withPlayerTokenPublicKey("gateway-" + id, aeron, TestShard.ED25519_KEYS[1],
+                    Throwable::printStackTrace, shard.clock, SystemEpochClock.INSTANCE) :
                 GatewayResources.withPlayerTokenKey("gateway-" + id, aeron,
                     SessionTokens.playerTokenKey(TestShard.SECRET), Throwable::printStackTrace, shard.clock,
                     SystemEpochClock.INSTANCE),
@@ -158,11 +169,17 @@ class RemoteGatewayTest
 
     private void startShardAndGateways(final int maxSessions, final String layerClientIngress)
     {
+        startShardAndGateways(maxSessions, layerClientIngress, false);
+    }
+
+    private void startShardAndGateways(final int maxSessions, final String layerClientIngress, final boolean isEd25519)
+    {
         shard = new TestShard((ctx) -> ctx.bandwidthBytesPerTick(64 * 1024).maxSessions(maxSessions)
+            .playerTokenPublicKey(isEd25519 ? TestShard.ED25519_KEYS[1] : null)
             .clientIngressChannel(layerClientIngress).gateway()
             .gatewayLink().channel(LINK_CHANNEL).streamId(LINK_STREAM).timeoutNs(TimeUnit.SECONDS.toNanos(2)));
-        gatewayA = new RemoteGateway(1, 1601);
-        gatewayB = new RemoteGateway(2, 1602);
+        gatewayA = new RemoteGateway(1, 1601, isEd25519);
+        gatewayB = new RemoteGateway(2, 1602, isEd25519);
         await(() -> gatewayA.agent.isLinked() && gatewayB.agent.isLinked(), "both gateways linked");
         assertEquals(2, shard.layer.gatewayLink().acceptedLinkCount());
         assertEquals(2, shard.counter(OrreryCounter.GATEWAY_LINKS_ACCEPTED));
@@ -530,6 +547,47 @@ class RemoteGatewayTest
         assertTrue(allConnected(sessions), "the genuine Gateways' players undisturbed");
     }
 
+    @Test
+    void shouldServeEd25519TokensAndRefuseTokensAGatewayCouldMintAtTheGatewayAndAtTheLayer()
+    {
+        startShardAndGateways(64, ReplicationLayer.Context.CLIENT_INGRESS_CHANNEL_DEFAULT, true);
+        final ClientSession[] sessions = connectPlayers(); // tokens the login service's private key signed
+
+        // at a Gateway: a token signed by any other key (all a taken-over Gateway could sign), an HMAC token
+        final long victim = PLAYERS + 1;
+        shard.authority.spawnPlayerAt(victim, 60 * TestShard.MM);
+        final byte[][] rogueKeys = Ed25519PlayerTokens.generateKeyPair();
+        final byte[] otherKeys = Ed25519PlayerTokens.forPrivateKey(rogueKeys[0])
+            .issue(victim, System.currentTimeMillis() + 60_000);
+        final ClientSession forged = clients.connect(otherKeys, ClientListener.NO_OP);
+        ticksUntil(() -> forged.transientRejects() + forged.rejectsReceived() >= 1, 300, "the forged token refused");
+        assertEquals(RejectReason.badToken.value(), forged.rejectReason());
+        final ClientSession hmac = clients.connect(shard.tokens.issue(victim, System.currentTimeMillis() + 60_000),
+            ClientListener.NO_OP);
+        ticksUntil(() -> hmac.transientRejects() + hmac.rejectsReceived() >= 1, 300, "the HMAC token refused");
+        assertEquals(RejectReason.badToken.value(), hmac.rejectReason());
+        assertTrue(gatewayA.counters[OrreryCounter.REJECTED_BAD_TOKEN.id()].get() +
+            gatewayB.counters[OrreryCounter.REJECTED_BAD_TOKEN.id()].get() >= 2);
+
+        // at the layer: a linked Gateway sends on tokens it signed itself, or an HMAC one
+        final RogueGateway rogue = new RogueGateway(1668);
+        closeables.add(rogue);
+        await(() -> rogue.doWork() >= 0 && rogue.linked, "the rogue Gateway linked");
+        rogue.sessionOpened(9_101, victim, otherKeys);
+        rogue.sessionOpened(9_102, victim, shard.tokens.issue(victim, System.currentTimeMillis() + 60_000));
+        rogue.sessionOpened(9_103, victim, shard.ed25519Tokens.issue(PLAYERS + 2, System.currentTimeMillis() + 60_000));
+        await(() -> rogue.doWork() >= 0 && shard.counter(OrreryCounter.GATEWAY_LINK_SESSIONS_UNPROVEN) == 3,
+            "three sessions refused");
+        assertEquals(PLAYERS, shard.layer.gatewayLink().sessionCount(), "none of them opened");
+
+        // the victim's own token, as the login service signed it, opens the session
+        rogue.sessionOpened(9_104, victim, shard.token(victim));
+        await(() -> rogue.doWork() >= 0 && PLAYERS + 1 == shard.layer.gatewayLink().sessionCount(),
+            "the session with the player's own token opened");
+        assertEquals(3, shard.counter(OrreryCounter.GATEWAY_LINK_SESSIONS_UNPROVEN));
+        assertTrue(allConnected(sessions), "the genuine Gateways' players undisturbed");
+    }
+
     /**
      * A Gateway written from the wire up by someone who holds the link secret: it proves the key, then sends what it
      * likes. The layer must still keep each client to its own entity and each Gateway to its own sessions.
@@ -605,9 +663,8 @@ class RemoteGatewayTest
             final SessionOpenedEncoder opened = new SessionOpenedEncoder();
             opened.wrapAndApplyHeader(buffer, 0, header).sessionId(sessionId).playerEntityId(playerEntityId)
                 .maxPayloadLength(1376).window(1 << 20);
-            buffer.putShort(0, (short)SessionOpenedEncoder.playerTokenEncodingOffset(), ByteOrder.LITTLE_ENDIAN);
             buffer.putShort(6, (short)1, ByteOrder.LITTLE_ENDIAN);
-            offerUntilTaken(SessionOpenedEncoder.playerTokenEncodingOffset());
+            offerUntilTaken(SessionOpenedEncoder.BLOCK_LENGTH);
         }
 
         void input(final long sessionId, final long entityId)

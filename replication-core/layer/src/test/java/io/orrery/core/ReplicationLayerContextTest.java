@@ -3,6 +3,8 @@
  */
 package io.orrery.core;
 
+import io.orrery.core.auth.Ed25519PlayerTokens;
+import io.orrery.core.auth.SessionTokens;
 import io.orrery.core.gateway.GatewayContext;
 import io.orrery.core.ingress.IngressLimits;
 import io.orrery.core.persistence.PersistenceAdapter;
@@ -10,6 +12,7 @@ import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.persistence.TestPersistenceAdapter;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -148,6 +151,27 @@ class ReplicationLayerContextTest
         assertTrue(server.getMessage().startsWith("serverEgressTermLength"), server.getMessage());
         assertNull(serverEgress.aeron(), "nothing launched");
         assertNull(serverEgress.mediaDriver(), "nothing launched");
+    }
+
+    @Test
+    void shouldVerifyPlayerTokensWithTheEd25519PublicKeyWhenGivenOneAndRefuseAMalformedKeyOrBudget()
+    {
+        final byte[][] pair = Ed25519PlayerTokens.generateKeyPair();
+        final ReplicationLayer.Context ed25519 = new ReplicationLayer.Context().playerTokenPublicKey(pair[1]);
+        assertArrayEquals(pair[1], ed25519.playerTokenPublicKey());
+        assertTrue(ed25519.newPlayerTokens() instanceof Ed25519PlayerTokens);
+        final ReplicationLayer.Context hmac = new ReplicationLayer.Context().playerTokenPublicKey(null)
+            .tokenSecret("context-test-secret-0123456789".getBytes(StandardCharsets.UTF_8));
+        assertTrue(hmac.newPlayerTokens() instanceof SessionTokens, "HMAC unless a public key is set");
+
+        final IllegalArgumentException key = assertThrows(IllegalArgumentException.class,
+            () -> new ReplicationLayer.Context().playerTokenPublicKey(new byte[31])
+                .tokenSecret("context-test-secret-0123456789".getBytes(StandardCharsets.UTF_8)).conclude());
+        assertTrue(key.getMessage().contains("Ed25519"), key.getMessage());
+        assertEquals(GatewayContext.TOKEN_VERIFICATIONS_PER_SECOND_DEFAULT,
+            new GatewayContext().tokenVerificationsPerSecond());
+        assertThrows(IllegalArgumentException.class,
+            () -> new GatewayContext().tokenVerificationsPerSecond(0).conclude());
     }
 
     @Test

@@ -4,6 +4,7 @@
 package io.orrery.core;
 
 import io.aeron.Aeron;
+import io.orrery.core.auth.Ed25519PlayerTokens;
 import io.orrery.core.auth.SessionTokens;
 import io.orrery.core.client.ClientLink;
 import io.orrery.core.client.ClientListener;
@@ -36,7 +37,14 @@ final class TestShard implements AutoCloseable
     final ReplicationLayer layer;
     final Aeron clientAeron;
     final ClientLink link;
+    /**
+     * The login service's Ed25519 player token key pair of shards run with {@code playerTokenPublicKey}.
+     */
+    static final byte[][] ED25519_KEYS = Ed25519PlayerTokens.generateKeyPair();
+
     final SessionTokens tokens = new SessionTokens(SECRET);
+    final Ed25519PlayerTokens ed25519Tokens = Ed25519PlayerTokens.forPrivateKey(ED25519_KEYS[0]);
+    private final boolean isEd25519;
     private final BooleanSupplier egressWindowOpen;
     private boolean metering;
     private long layerBytes;
@@ -58,6 +66,7 @@ final class TestShard implements AutoCloseable
             .hysteresis(0.1)
             .tickRateHz(30);
         customise.accept(ctx);
+        isEd25519 = null != ctx.playerTokenPublicKey();
         layer = ReplicationLayer.launch(ctx);
         clientAeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(layer.aeronDirectoryName()));
         final io.orrery.core.replicant.ReplicantAgent replicant = layer.replicant();
@@ -70,9 +79,14 @@ final class TestShard implements AutoCloseable
         this((ctx) -> {});
     }
 
+    /**
+     * @return a player token as the login service issues it: Ed25519 if the shard runs with a player token public
+     * key, else HMAC.
+     */
     byte[] token(final long playerId)
     {
-        return tokens.issue(playerId, System.currentTimeMillis() + 60_000);
+        final long expiryEpochMs = System.currentTimeMillis() + 60_000;
+        return isEd25519 ? ed25519Tokens.issue(playerId, expiryEpochMs) : tokens.issue(playerId, expiryEpochMs);
     }
 
     ClientSession connect(final long playerId, final long spawnXm)

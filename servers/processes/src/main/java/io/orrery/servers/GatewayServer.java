@@ -6,6 +6,8 @@ package io.orrery.servers;
 import io.aeron.Aeron;
 import io.aeron.Counter;
 import io.aeron.driver.MediaDriver;
+import io.orrery.core.auth.Ed25519PlayerTokens;
+import io.orrery.core.auth.PlayerTokenKeys;
 import io.orrery.core.auth.SessionTokens;
 import io.orrery.core.auth.TokenSecrets;
 import io.orrery.core.gateway.GatewayContext;
@@ -22,6 +24,8 @@ import org.agrona.ErrorHandler;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.ShutdownSignalBarrier;
+import org.agrona.concurrent.SystemEpochClock;
+import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine;
 
 import java.nio.charset.StandardCharsets;
@@ -134,6 +138,16 @@ public final class GatewayServer implements Callable<Integer>
         + "development token secret (never on a network you do not trust). Also -Dorrery.dev=true.")
     Boolean dev;
 
+    @CommandLine.Option(names = "--token-verifications-per-second", description = "Ed25519 player token "
+        + "verifications this Gateway runs per second for hellos (burst of one second's worth); hellos beyond are "
+        + "dropped unanswered and counted in hellos_shed (default: ${DEFAULT-VALUE}).")
+    int tokenVerificationsPerSecond = GatewayContext.TOKEN_VERIFICATIONS_PER_SECOND_DEFAULT;
+
+    @CommandLine.Option(names = "--generate-player-token-keys", description = "Print a new Ed25519 player token key "
+        + "pair and exit: the private key (" + PlayerTokenKeys.PRIVATE_KEY_ENV + ") for the login service only, the "
+        + "public key (" + PlayerTokenKeys.PUBLIC_KEY_ENV + ") for the layer and its Gateways.")
+    boolean generatePlayerTokenKeys;
+
     @CommandLine.Option(names = "--print-player-token-key", description = "Print the player key of the token secret "
         + "(ORRERY_TOKEN_SECRET or --token-secret) as hex and exit: give it to Gateways in " + PLAYER_KEY_ENV
         + " instead of the secret.")
@@ -157,6 +171,11 @@ public final class GatewayServer implements Callable<Integer>
     public Integer call()
     {
         final boolean developmentMode = null != dev ? dev : TokenSecrets.developmentModeFromProperty();
+        if (generatePlayerTokenKeys)
+        {
+            System.out.println(PlayerTokenKeys.generateKeyPairLines());
+            return 0;
+        }
         if (printPlayerTokenKey)
         {
             final byte[] secret = TokenSecrets.resolveForProcess(tokenSecret, developmentMode, "gateway", System.err);
@@ -173,8 +192,8 @@ public final class GatewayServer implements Callable<Integer>
                 new CommandLine(this), "Missing required option: '--layer-link=<layerLinkChannel>'");
         }
         final Keys keys = Keys.resolve(
-            tokenSecret, System.getenv(PLAYER_KEY_ENV), linkSecretFromEnvironment(), developmentMode,
-            "gateway " + gatewayId, System.err);
+            tokenSecret, System.getenv(PLAYER_KEY_ENV), System.getenv(PlayerTokenKeys.PUBLIC_KEY_ENV),
+            linkSecretFromEnvironment(), developmentMode, "gateway " + gatewayId, System.err);
         if (null == keys)
         {
             return ProcessErrors.EXIT_CONFIGURATION;
@@ -183,6 +202,7 @@ public final class GatewayServer implements Callable<Integer>
             .clientIngressChannel(ingressChannel)
             .clientIngressStreamId(ingressStreamId)
             .maxSessions(maxSessions)
+            .tokenVerificationsPerSecond(tokenVerificationsPerSecond)
             .conclude();
         final int linkResponseStreamId = null != responseStreamId ? responseStreamId : 1600 + gatewayId;
 
@@ -240,7 +260,9 @@ public final class GatewayServer implements Callable<Integer>
             System.out.println("orrery: gateway " + gatewayId + " up, aeron dir " +
                 aeron.context().aeronDirectoryName() + ", layer link " + layerLinkChannel + " stream " +
                 layerLinkStreamId + ", answers on " + responseChannel + " stream " + linkResponseStreamId +
-                "; clients on " + ingressChannel + " stream " + ingressStreamId + " once the layer is linked");
+                "; clients on " + ingressChannel + " stream " + ingressStreamId + " once the layer is linked; " +
+                (null == keys.playerTokenPublicKey ? "HMAC player tokens" : "Ed25519 player tokens (public key, at " +
+                "most " + tokenVerificationsPerSecond + " verifications a second)"));
             barrier.await();
         }
         finally
@@ -276,29 +298,29 @@ public final class GatewayServer implements Callable<Integer>
 
     /**
      * The keys a Gateway runs with: the player key alone and the link secret, or the shard's token secret (the link
-     * secret then defaults to it).
+     * secret then defaults to it); or, with Ed25519 player tokens, their public key and the link secret (or the token
+     * secret, with a warning).
      */
     static final class Keys
     {
         final byte[] tokenSecret;
         final byte[] playerTokenKey;
+        final byte[] playerTokenPublicKey;
         final byte[] linkSecret;
 
-        private Keys(final byte[] tokenSecret, final byte[] playerTokenKey, final byte[] linkSecret)
+        private Keys(
+            final byte[] tokenSecret, final byte[] playerTokenKey, final byte[] playerTokenPublicKey,
+            final byte[] linkSecret)
         {
             this.tokenSecret = tokenSecret;
             this.playerTokenKey = playerTokenKey;
+            this.playerTokenPublicKey = playerTokenPublicKey;
             this.linkSecret = linkSecret;
         }
 
         /**
-         * @param tokenSecretOption {@code --token-secret}, or null.
-         * @param playerKeyHex      {@value GatewayServer#PLAYER_KEY_ENV}, or null.
-         * @param linkSecret        {@value GatewayServer#LINK_SECRET_ENV}, or null.
-         * @param developmentMode   whether the public development secret may be used.
-         * @param who               names the Gateway in what is said.
-         * @param out               where refusals and warnings are said.
-         * @return the keys, or null when the configuration is refused (said on {@code out}).
+         * HMAC player tokens: {@link #resolve(String, String, String, byte[], boolean, String, java.io.PrintStream)}
+         * without a public key.
          */
         static Keys resolve(
             final String tokenSecretOption,
@@ -308,6 +330,33 @@ public final class GatewayServer implements Callable<Integer>
             final String who,
             final java.io.PrintStream out)
         {
+            return resolve(tokenSecretOption, playerKeyHex, null, linkSecret, developmentMode, who, out);
+        }
+
+        /**
+         * @param tokenSecretOption {@code --token-secret}, or null.
+         * @param playerKeyHex      {@value GatewayServer#PLAYER_KEY_ENV}, or null.
+         * @param publicKeyHex      {@value PlayerTokenKeys#PUBLIC_KEY_ENV}, or null (HMAC player tokens).
+         * @param linkSecret        {@value GatewayServer#LINK_SECRET_ENV}, or null.
+         * @param developmentMode   whether the public development secret may be used.
+         * @param who               names the Gateway in what is said.
+         * @param out               where refusals and warnings are said.
+         * @return the keys, or null when the configuration is refused (said on {@code out}).
+         */
+        static Keys resolve(
+            final String tokenSecretOption,
+            final String playerKeyHex,
+            final String publicKeyHex,
+            final byte[] linkSecret,
+            final boolean developmentMode,
+            final String who,
+            final java.io.PrintStream out)
+        {
+            if (null != publicKeyHex && !publicKeyHex.isEmpty())
+            {
+                return resolveEd25519(tokenSecretOption, playerKeyHex, publicKeyHex, linkSecret, developmentMode, who,
+                    out);
+            }
             if (null != playerKeyHex && !playerKeyHex.isEmpty())
             {
                 if (null != tokenSecretOption)
@@ -335,7 +384,7 @@ public final class GatewayServer implements Callable<Integer>
                         TokenSecrets.MIN_LENGTH + " bytes");
                     return null;
                 }
-                return new Keys(null, playerKey, linkSecret);
+                return new Keys(null, playerKey, null, linkSecret);
             }
             final byte[] secret = TokenSecrets.resolveForProcess(tokenSecretOption, developmentMode, who, out);
             if (null == secret)
@@ -348,11 +397,74 @@ public final class GatewayServer implements Callable<Integer>
                     "process can mint game server tokens and prove Atlas's link. Give it only the player key (" +
                     PLAYER_KEY_ENV + ", printed by --print-player-token-key) and " + LINK_SECRET_ENV + ".");
             }
-            return new Keys(secret, SessionTokens.playerTokenKey(secret), null != linkSecret ? linkSecret : secret);
+            return new Keys(
+                secret, SessionTokens.playerTokenKey(secret), null, null != linkSecret ? linkSecret : secret);
+        }
+
+        private static Keys resolveEd25519(
+            final String tokenSecretOption,
+            final String playerKeyHex,
+            final String publicKeyHex,
+            final byte[] linkSecret,
+            final boolean developmentMode,
+            final String who,
+            final java.io.PrintStream out)
+        {
+            if (null != playerKeyHex && !playerKeyHex.isEmpty())
+            {
+                out.println("orrery: " + who + ": give it the Ed25519 public key (" + PlayerTokenKeys.PUBLIC_KEY_ENV +
+                    ") or the HMAC player key (" + PLAYER_KEY_ENV + "), not both");
+                return null;
+            }
+            final byte[] publicKey;
+            try
+            {
+                publicKey = Ed25519PlayerTokens.forPublicKeyHex(publicKeyHex).publicKey();
+            }
+            catch (final IllegalArgumentException ex)
+            {
+                out.println("orrery: " + who + ": " + PlayerTokenKeys.PUBLIC_KEY_ENV + ": " + ex.getMessage() +
+                    " (make a pair with --generate-player-token-keys)");
+                return null;
+            }
+            if (null != linkSecret)
+            {
+                if (null != tokenSecretOption)
+                {
+                    out.println("orrery: " + who + ": with the Ed25519 public key and " + LINK_SECRET_ENV +
+                        " it needs no token secret: drop --token-secret");
+                    return null;
+                }
+                if (linkSecret.length < TokenSecrets.MIN_LENGTH)
+                {
+                    out.println("orrery: " + who + ": " + LINK_SECRET_ENV + " must be at least " +
+                        TokenSecrets.MIN_LENGTH + " bytes");
+                    return null;
+                }
+                return new Keys(null, null, publicKey, linkSecret);
+            }
+            final byte[] secret = TokenSecrets.resolveForProcess(tokenSecretOption, developmentMode, who, out);
+            if (null == secret)
+            {
+                return null;
+            }
+            if (!TokenSecrets.isDevelopmentSecret(secret))
+            {
+                out.println("orrery: WARNING: " + who + " holds the shard's token secret (its link key): whoever " +
+                    "takes over this process can mint game server tokens and prove Atlas's link. Give it only the " +
+                    "public key and " + LINK_SECRET_ENV + ".");
+            }
+            return new Keys(secret, null, publicKey, secret);
         }
 
         GatewayResources resources(final String name, final Aeron aeron, final ErrorHandler errorHandler)
         {
+            if (null != playerTokenPublicKey)
+            {
+                return GatewayResources.withPlayerTokenPublicKey(
+                    name, aeron, playerTokenPublicKey, errorHandler, SystemNanoClock.INSTANCE,
+                    SystemEpochClock.INSTANCE);
+            }
             return null != tokenSecret ? new GatewayResources(name, aeron, tokenSecret, errorHandler) :
                 GatewayResources.withPlayerTokenKey(name, aeron, playerTokenKey, errorHandler);
         }

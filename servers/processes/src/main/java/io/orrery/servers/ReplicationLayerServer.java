@@ -9,6 +9,7 @@ import io.orrery.core.atlas.AeronAtlasLink;
 import io.orrery.core.atlas.AtlasClusterLink;
 import io.orrery.core.atlas.AtlasClusterMember;
 import io.orrery.core.atlas.ShardConfig;
+import io.orrery.core.auth.PlayerTokenKeys;
 import io.orrery.core.auth.TokenSecrets;
 import io.orrery.core.authority.ScriptedAuthority;
 import io.orrery.core.gateway.GatewayContext;
@@ -192,6 +193,16 @@ public final class ReplicationLayerServer implements Callable<Integer>
         {
             return EXIT_CONFIGURATION;
         }
+        final byte[] playerTokenPublicKey;
+        try
+        {
+            playerTokenPublicKey = PlayerTokenKeys.publicKeyFromEnvironment();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            System.err.println("orrery: replication layer: " + PlayerTokenKeys.PUBLIC_KEY_ENV + ": " + ex.getMessage());
+            return EXIT_CONFIGURATION;
+        }
         final boolean noClientIngress = GatewayContext.NO_CLIENT_INGRESS.equals(ingressChannel.trim());
         if (noClientIngress && (null == gatewayLinkChannel || null != shardDirectory))
         {
@@ -209,7 +220,8 @@ public final class ReplicationLayerServer implements Callable<Integer>
             .interestWorkers(interestWorkers)
             .maxSessions(maxSessions)
             .tickRateHz(tickRateHz)
-            .tokenSecret(secret);
+            .tokenSecret(secret)
+            .playerTokenPublicKey(playerTokenPublicKey);
         if (null != shardName)
         {
             ctx.shardName(shardName);
@@ -289,6 +301,7 @@ public final class ReplicationLayerServer implements Callable<Integer>
                 ", ingress " + ctx.clientIngressChannel() + " stream " + ctx.clientIngressStreamId()) +
                 (null == gatewayLinkChannel ? "" : ", gateway link " + gatewayLinkChannel + " stream " +
                 gatewayLinkStreamId) +
+                (null == playerTokenPublicKey ? ", HMAC player tokens" : ", Ed25519 player tokens") +
                 (null == adapter ? ", not persistent" : ", store " + adapter.name() + ", " +
                 layer.counter(OrreryCounter.ENTITIES_RESTORED) + " entities restored"));
             System.out.println(HeapHeadroom.line("replication layer",

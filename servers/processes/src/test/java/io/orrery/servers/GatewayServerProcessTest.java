@@ -5,6 +5,8 @@ package io.orrery.servers;
 
 import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
+import io.orrery.core.auth.Ed25519PlayerTokens;
+import io.orrery.core.auth.PlayerTokenKeys;
 import io.orrery.core.auth.SessionTokens;
 import io.orrery.core.client.ClientLink;
 import io.orrery.core.client.ClientListener;
@@ -182,6 +184,76 @@ class GatewayServerProcessTest
             CloseHelper.quietClose(aeron);
             ChildJvm.destroy(gateway2);
             ChildJvm.destroy(gateway1);
+            ChildJvm.destroy(layer);
+            CloseHelper.quietClose(driver);
+            IoUtil.delete(dir, true);
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void shouldWelcomeTokensTheLoginServiceSignedAndRefuseOthersWhenLayerAndGatewayHoldOnlyTheEd25519PublicKey()
+        throws Exception
+    {
+        final byte[][] keys = Ed25519PlayerTokens.generateKeyPair();
+        final String publicKeyEnv = PlayerTokenKeys.PUBLIC_KEY_ENV + "=" + BitUtil.toHex(keys[1]);
+        final File dir = Files.createTempDirectory("orrery-gateway-ed25519").toFile();
+        final MediaDriver driver = MediaDriver.launch(new MediaDriver.Context()
+            .aeronDirectoryName(new File(dir, "aeron").getAbsolutePath())
+            .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
+            .clientLivenessTimeoutNs(TimeUnit.SECONDS.toNanos(2))
+            .dirDeleteOnStart(true)
+            .dirDeleteOnShutdown(true));
+        final String aeronDir = "--aeron-dir=" + driver.aeronDirectoryName();
+        final List<String> layerOutput = Collections.synchronizedList(new ArrayList<>());
+        final List<String> gatewayOutput = Collections.synchronizedList(new ArrayList<>());
+        final String ingress = "aeron:udp?endpoint=127.0.0.1:" + freeUdpPort();
+        Process layer = null;
+        Process gateway = null;
+        Aeron aeron = null;
+        ClientLink clients = null;
+        try
+        {
+            layer = ChildJvm.startWithPrefix(
+                List.of("env", GatewayServer.LINK_SECRET_ENV + "=" + LINK_SECRET_TEXT, publicKeyEnv), layerOutput,
+                CHILD_OPTIONS, ReplicationLayerServer.class.getName(), SECRET, aeronDir, "--gateway-link=" + LINK,
+                "--ingress-channel=none", "--npcs=5", "--report-interval-s=60");
+            ChildJvm.awaitLines(layer, layerOutput, "replication layer up", 1);
+            gateway = ChildJvm.startWithPrefix(
+                List.of("env", GatewayServer.LINK_SECRET_ENV + "=" + LINK_SECRET_TEXT, publicKeyEnv), gatewayOutput,
+                CHILD_OPTIONS, GatewayServer.class.getName(), aeronDir, "--gateway-id=3", "--layer-link=" + LINK,
+                "--ingress-channel=" + ingress, "--report-interval-s=60");
+            ChildJvm.awaitLines(gateway, gatewayOutput, "gateway 3: linked to the layer", 1);
+            assertEquals(1, ChildJvm.occurrences(layerOutput, "Ed25519 player tokens"), "layer: " + layerOutput);
+            assertEquals(1, ChildJvm.occurrences(gatewayOutput, "Ed25519 player tokens"), "gateway: " + gatewayOutput);
+            assertEquals(0, ChildJvm.occurrences(gatewayOutput, "token secret"), "the Gateway holds no secret");
+
+            aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+            clients = new ClientLink(aeron, new ClientLink.Settings()
+                .ingressChannels(ingress)
+                .responseChannel("aeron:udp?endpoint=127.0.0.1:0")
+                .responseStreamId(2003));
+            final long expiryMs = System.currentTimeMillis() + 600_000;
+            final Ed25519PlayerTokens loginService = Ed25519PlayerTokens.forPrivateKey(keys[0]);
+            final ClientSession[] sessions = {
+                clients.connect(loginService.issue(1, expiryMs), ClientListener.NO_OP),
+                clients.connect(loginService.issue(2, expiryMs), ClientListener.NO_OP)};
+            final ClientSession otherKey = clients.connect(Ed25519PlayerTokens.forPrivateKey(
+                Ed25519PlayerTokens.generateKeyPair()[0]).issue(3, expiryMs), ClientListener.NO_OP);
+            final ClientSession hmac = clients.connect(new SessionTokens(SECRET_TEXT.getBytes(StandardCharsets.UTF_8))
+                .issue(4, expiryMs), ClientListener.NO_OP);
+            final ClientLink link = clients;
+            await(link, () -> allConnectedAndStreaming(sessions) && ClientSession.State.REJECTED == otherKey.state() &&
+                ClientSession.State.REJECTED == hmac.state(), 30,
+                "the login service's players welcomed, a token of another key and an HMAC token refused");
+            assertEquals(io.orrery.wire.codec.RejectReason.badToken.value(), otherKey.rejectReason());
+            assertEquals(io.orrery.wire.codec.RejectReason.badToken.value(), hmac.rejectReason());
+        }
+        finally
+        {
+            CloseHelper.quietClose(clients);
+            CloseHelper.quietClose(aeron);
+            ChildJvm.destroy(gateway);
             ChildJvm.destroy(layer);
             CloseHelper.quietClose(driver);
             IoUtil.delete(dir, true);

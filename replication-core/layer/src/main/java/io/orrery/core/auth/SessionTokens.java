@@ -36,7 +36,7 @@ import java.security.GeneralSecurityException;
  * nobody can derive the secret, a server token or a link key (Atlas's, the Gateway link's), so whoever takes over
  * that process can mint player tokens (as anyone who verifies HMAC tokens can), not game servers or Atlas.
  */
-public final class SessionTokens
+public final class SessionTokens implements PlayerTokens
 {
     public static final int PLAYER_ID_OFFSET = 0;
     public static final int EXPIRY_OFFSET = 8;
@@ -191,6 +191,7 @@ public final class SessionTokens
      *
      * @return {@link #VALID}, {@link #MALFORMED}, {@link #BAD_SIGNATURE} or {@link #EXPIRED}.
      */
+    @Override
     public int verify(final DirectBuffer buffer, final int offset, final int length, final long nowEpochMs)
     {
         if (length != TOKEN_LENGTH)
@@ -209,6 +210,27 @@ public final class SessionTokens
             return BAD_SIGNATURE;
         }
         return buffer.getLong(offset + EXPIRY_OFFSET, ByteOrder.LITTLE_ENDIAN) < nowEpochMs ? EXPIRED : VALID;
+    }
+
+    @Override
+    public int tokenLength()
+    {
+        return TOKEN_LENGTH;
+    }
+
+    /**
+     * @return false: an HMAC costs about a microsecond.
+     */
+    @Override
+    public boolean isVerificationCostly()
+    {
+        return false;
+    }
+
+    @Override
+    public String scheme()
+    {
+        return "HMAC-SHA256";
     }
 
     public static long playerId(final DirectBuffer buffer, final int offset)

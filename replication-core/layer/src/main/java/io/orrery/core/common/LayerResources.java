@@ -4,6 +4,8 @@
 package io.orrery.core.common;
 
 import io.aeron.Aeron;
+import io.orrery.core.auth.Ed25519PlayerTokens;
+import io.orrery.core.auth.PlayerTokens;
 import io.orrery.core.auth.SessionTokens;
 import org.agrona.ErrorHandler;
 import org.agrona.concurrent.EpochClock;
@@ -64,6 +66,29 @@ public interface LayerResources
     default byte[] playerTokenKey()
     {
         return SessionTokens.playerTokenKey(tokenSecret());
+    }
+
+    /**
+     * @return the raw Ed25519 public key player tokens are verified with ({@link Ed25519PlayerTokens#KEY_LENGTH}
+     * bytes), or null for HMAC player tokens ({@link #playerTokenKey()}, the default). With a public key, HMAC player
+     * tokens are refused as bad tokens.
+     */
+    default byte[] playerTokenPublicKey()
+    {
+        return null;
+    }
+
+    /**
+     * A new verifier of player tokens for one thread: Ed25519 with {@link #playerTokenPublicKey()} if there is one,
+     * else HMAC with {@link #playerTokenKey()}. Called when a Gateway or a gateway link is built, not per hello.
+     *
+     * @return the verifier.
+     */
+    default PlayerTokens newPlayerTokens()
+    {
+        final byte[] publicKey = playerTokenPublicKey();
+        return null != publicKey ? Ed25519PlayerTokens.forPublicKey(publicKey) :
+            SessionTokens.forPlayerKey(playerTokenKey());
     }
 
     /**

@@ -13,6 +13,7 @@ import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.orrery.core.common.GatewayRing;
 import io.orrery.link.Publications;
+import io.orrery.core.auth.PlayerTokens;
 import io.orrery.core.auth.SessionTokens;
 import io.orrery.core.common.LayerResources;
 import io.orrery.core.common.SessionHandover;
@@ -54,8 +55,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The Gateway role: terminates client sessions. It polls the client ingress stream on each of its ingress channels
  * ({@link GatewayContext#clientIngressChannels()}: one UDP socket each, see below), authenticates hellos with
- * HMAC-signed tokens, opens each session's egress publication (the response channel the client named), answers with
- * a welcome or a reject, and then hands the publication over to the Replicant, which is its only writer from then on.
+ * signed player tokens ({@link PlayerTokens}: HMAC, or Ed25519 within a budget of verifications per second, see
+ * {@link GatewayContext#tokenVerificationsPerSecond()}; cheap checks come first), opens each session's egress
+ * publication (the response channel the client named), answers with a welcome or a reject, and then hands the
+ * publication over to the Replicant, which is its only writer from then on.
  * Valid player input for the sender's own entity is forwarded to the Replicant as the same SBE bytes through a
  * ring buffer, followed by {@link #INPUT_STAMP_LENGTH} bytes: the Gateway's clock when it read the input (little
  * endian), where the layer's input residence starts; heartbeats and timeouts end sessions that go quiet.
@@ -126,7 +129,8 @@ public final class GatewayAgent implements Agent
     private final RingBuffer fromReplicant;
     private final OneToOneConcurrentArrayQueue<SessionHandover> handovers;
     private final NanoClock clock;
-    private final SessionTokens tokens;
+    private final PlayerTokens tokens;
+    private final VerificationBudget verifications;
     private final IngressLimits limits;
     private final BoundedFragmentAssembler[] assemblers;
     private final Subscription[] ingresses;
@@ -194,7 +198,9 @@ public final class GatewayAgent implements Agent
         this.fromReplicant = fromReplicant;
         this.handovers = handovers;
         this.clock = resources.nanoClock();
-        this.tokens = SessionTokens.forPlayerKey(resources.playerTokenKey());
+        this.tokens = resources.newPlayerTokens();
+        this.verifications = tokens.isVerificationCostly() ?
+            new VerificationBudget(ctx.tokenVerificationsPerSecond(), clock.nanoTime()) : null;
         this.inputRatePerNs = ctx.maxInputRateHz() / 1e9;
         this.inputBurst = Math.max(4, ctx.maxInputRateHz() / 4.0);
         this.limits = ctx.clientIngressLimits();
@@ -527,31 +533,28 @@ public final class GatewayAgent implements Agent
         final int responseStreamId = helloDecoder.responseStreamId();
         final long correlationId = helloDecoder.clientCorrelationId();
         helloDecoder.wrapAuthToken(tokenView);
-        final int tokenResult = tokens.verify(tokenView, 0, tokenView.capacity(), resources.epochClock().time());
-        final long playerId = SessionTokens.TOKEN_LENGTH == tokenView.capacity() ?
-            SessionTokens.playerId(tokenView, 0) : 0;
+        final int tokenLength = tokenView.capacity();
+        final boolean isWellFormed = tokens.tokenLength() == tokenLength;
+        final long playerId = isWellFormed ? PlayerTokens.playerId(tokenView, 0) : 0;
+        final long nowEpochMs = resources.epochClock().time();
 
-        final OrreryCounter refusal;
-        final RejectReason reason;
+        // cheap checks first: a costly signature is verified only for a hello that would otherwise be welcomed
+        OrreryCounter refusal = null;
+        RejectReason reason = null;
         if (PROTOCOL_VERSION != protocolVersion)
         {
             refusal = OrreryCounter.REJECTED_UNSUPPORTED_VERSION;
             reason = RejectReason.unsupportedVersion;
         }
-        else if (SessionTokens.EXPIRED == tokenResult)
-        {
-            refusal = OrreryCounter.REJECTED_EXPIRED_TOKEN;
-            reason = RejectReason.expiredToken;
-        }
-        else if (SessionTokens.VALID != tokenResult || playerId < 1 || playerId > MAX_PLAYER_ID)
+        else if (!isWellFormed || playerId < 1 || playerId > MAX_PLAYER_ID)
         {
             refusal = OrreryCounter.REJECTED_BAD_TOKEN;
             reason = RejectReason.badToken;
         }
-        else if (shardSessions.hasPlayer(playerId))
+        else if (PlayerTokens.expiryEpochMs(tokenView, 0) < nowEpochMs)
         {
-            refusal = OrreryCounter.REJECTED_DUPLICATE_SESSION;
-            reason = RejectReason.duplicateSession;
+            refusal = OrreryCounter.REJECTED_EXPIRED_TOKEN;
+            reason = RejectReason.expiredToken;
         }
         else if (shardSessions.playerCount() >= ctx.maxSessions())
         {
@@ -563,10 +566,29 @@ public final class GatewayAgent implements Agent
             refusal = OrreryCounter.REJECTED_SHARD_FULL; // Atlas closed admission: no server can take a player
             reason = RejectReason.shardFull;
         }
+        else if (null != verifications && !verifications.tryTake(nowNs))
+        {
+            increment(OrreryCounter.HELLOS_SHED);
+            return;
+        }
         else
         {
-            refusal = null;
-            reason = null;
+            final int tokenResult = tokens.verify(tokenView, 0, tokenLength, nowEpochMs);
+            if (SessionTokens.EXPIRED == tokenResult)
+            {
+                refusal = OrreryCounter.REJECTED_EXPIRED_TOKEN;
+                reason = RejectReason.expiredToken;
+            }
+            else if (SessionTokens.VALID != tokenResult)
+            {
+                refusal = OrreryCounter.REJECTED_BAD_TOKEN;
+                reason = RejectReason.badToken;
+            }
+            else if (shardSessions.hasPlayer(playerId)) // after the signature: unproven peers learn nobody's presence
+            {
+                refusal = OrreryCounter.REJECTED_DUPLICATE_SESSION;
+                reason = RejectReason.duplicateSession;
+            }
         }
 
         if (null != refusal && !refusals.tryTake(nowNs, pendingRefusals.size()))
@@ -603,7 +625,7 @@ public final class GatewayAgent implements Agent
         {
             connection.state = ClientConnection.State.AWAITING_WELCOME;
             connection.playerEntityId = playerId;
-            connection.playerToken = new byte[SessionTokens.TOKEN_LENGTH]; // verified: sent on by a remote Gateway
+            connection.playerToken = new byte[tokenLength]; // verified: sent on by a remote Gateway
             tokenView.getBytes(0, connection.playerToken);
             connection.sessionId = sessionIds.nextLong() & Long.MAX_VALUE | 1L;
             connection.deadlineNs = nowNs + resources.publicationConnectTimeoutNs();

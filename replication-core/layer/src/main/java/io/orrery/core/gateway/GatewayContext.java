@@ -42,6 +42,12 @@ public final class GatewayContext
     public static final long SESSION_TIMEOUT_MS_DEFAULT = 5000;
     public static final String MAX_INPUT_RATE_HZ_PROP = "orrery.max.input.rate.hz";
     public static final int MAX_INPUT_RATE_HZ_DEFAULT = 60;
+    public static final String TOKEN_VERIFICATIONS_PER_SECOND_PROP = "orrery.token.verifications.per.second";
+    /**
+     * An Ed25519 verification took 0.5-0.8 ms (JDK 17, a loaded 2 vCPU box, {@code PlayerTokenVerifyBenchmark}): 250
+     * a second is 13-20 % of a core at most, for 15,000 logins a minute per Gateway.
+     */
+    public static final int TOKEN_VERIFICATIONS_PER_SECOND_DEFAULT = 250;
 
     private boolean isConcluded;
     private String clientIngressChannel = System.getProperty(
@@ -55,6 +61,8 @@ public final class GatewayContext
     private long sessionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
         Long.getLong(SESSION_TIMEOUT_MS_PROP, SESSION_TIMEOUT_MS_DEFAULT));
     private int maxInputRateHz = Integer.getInteger(MAX_INPUT_RATE_HZ_PROP, MAX_INPUT_RATE_HZ_DEFAULT);
+    private int tokenVerificationsPerSecond = Integer.getInteger(
+        TOKEN_VERIFICATIONS_PER_SECOND_PROP, TOKEN_VERIFICATIONS_PER_SECOND_DEFAULT);
     private IngressLimits clientIngressLimits = IngressLimits.forClients();
     private final GatewayLinkSettings gatewayLink = new GatewayLinkSettings();
 
@@ -76,6 +84,11 @@ public final class GatewayContext
         if (egressTermLength < 64 * 1024 || Integer.bitCount(egressTermLength) != 1)
         {
             throw new IllegalArgumentException("egressTermLength must be a power of two >= 64 KiB");
+        }
+        if (tokenVerificationsPerSecond <= 0)
+        {
+            throw new IllegalArgumentException(
+                "tokenVerificationsPerSecond must be positive: " + tokenVerificationsPerSecond);
         }
         clientIngressLimits.validate("clientIngressLimits");
         final String[] channels = clientIngressChannels();
@@ -217,6 +230,23 @@ public final class GatewayContext
     public GatewayContext maxInputRateHz(final int maxInputRateHz)
     {
         this.maxInputRateHz = maxInputRateHz;
+        return this;
+    }
+
+    /**
+     * Costly token verifications (Ed25519 player tokens; HMAC tokens are not counted) the Gateway runs per second for
+     * hellos, with a burst of one second's worth. Cheap checks come first (length, player id, expiry, shard capacity);
+     * a hello that would need a verification beyond the budget is dropped unanswered and counted
+     * ({@code HELLOS_SHED}): a flood of hellos slows logins but keeps the Gateway's thread for its sessions.
+     */
+    public int tokenVerificationsPerSecond()
+    {
+        return tokenVerificationsPerSecond;
+    }
+
+    public GatewayContext tokenVerificationsPerSecond(final int tokenVerificationsPerSecond)
+    {
+        this.tokenVerificationsPerSecond = tokenVerificationsPerSecond;
         return this;
     }
 

@@ -9,6 +9,7 @@ import io.aeron.Image;
 import io.aeron.Subscription;
 import io.orrery.core.ReplicationLayer;
 import io.orrery.core.ThreadingMode;
+import io.orrery.core.auth.Ed25519PlayerTokens;
 import io.orrery.core.auth.SessionTokens;
 import io.orrery.core.authority.Authority;
 import io.orrery.core.client.ClientLink;
@@ -61,6 +62,7 @@ class ClientIngressHostilePeerTest
     private static final long NPC = 1_000_000;
     private static final int LEGIT_RESPONSE_STREAM = 2001;
     private static final int UNLISTENED_STREAM = 9999;
+    private static final byte[][] ED25519_KEYS = Ed25519PlayerTokens.generateKeyPair();
 
     private Rig rig;
 
@@ -261,6 +263,56 @@ class ClientIngressHostilePeerTest
     }
 
     @Test
+    void shouldShedHellosBeyondTheEd25519VerificationBudgetAndCountThemWhileCheapRefusalsCostNone()
+    {
+        rig = new Rig((ctx) ->
+        {
+            ctx.playerTokenPublicKey(ED25519_KEYS[1]).clientIngressLimits().refusalsPerSecond(100)
+                .maxPendingRefusals(100);
+            ctx.gateway().tokenVerificationsPerSecond(5);
+        }, false);
+        final List<ClientSession> legit = rig.connectLegit(1); // one verification of five
+        final long nowMs = System.currentTimeMillis();
+        final Ed25519PlayerTokens otherKey = Ed25519PlayerTokens.forPrivateKey(
+            Ed25519PlayerTokens.generateKeyPair()[0]);
+
+        // well formed, in range, not expired: each needs a verification; four are left, the rest are shed
+        for (int i = 0; i < 10; i++)
+        {
+            rig.offer(rig.attackerPublication("aeron:ipc?term-length=64k"),
+                rig.hello(otherKey.issue(100 + i, nowMs + 60_000), "aeron:ipc", UNLISTENED_STREAM, i + 1),
+                rig.helloLength);
+        }
+        rig.await(() -> rig.counter(OrreryCounter.REJECTED_BAD_TOKEN) + rig.counter(OrreryCounter.HELLOS_SHED) == 10,
+            "hellos handled");
+        assertEquals(4, rig.counter(OrreryCounter.REJECTED_BAD_TOKEN), "verified within the budget, then refused");
+        assertEquals(6, rig.counter(OrreryCounter.HELLOS_SHED), "beyond the budget: dropped unanswered");
+
+        // refused by the cheap checks with no budget left: an HMAC token (wrong length), an expired one, player 0
+        final byte[][] cheap = {
+            rig.tokens.issue(200, nowMs + 60_000),
+            rig.ed25519Tokens.issue(201, nowMs - 1),
+            rig.ed25519Tokens.issue(0, nowMs + 60_000)};
+        for (int i = 0; i < cheap.length; i++)
+        {
+            rig.offer(rig.attackerPublication("aeron:ipc?term-length=64k"),
+                rig.hello(cheap[i], "aeron:ipc", UNLISTENED_STREAM, i + 50), rig.helloLength);
+        }
+        rig.await(() -> 7 == rig.counter(OrreryCounter.REJECTED_BAD_TOKEN) +
+            rig.counter(OrreryCounter.REJECTED_EXPIRED_TOKEN), "cheap refusals");
+        assertEquals(6, rig.counter(OrreryCounter.HELLOS_SHED), "cheap refusals spend no verification");
+
+        // a valid login while the budget is spent is shed; a second later the budget has refilled and it gets in
+        final ClientSession late = rig.link.connect(rig.token(2), null);
+        rig.await(() -> 7 == rig.counter(OrreryCounter.HELLOS_SHED), "the late login shed");
+        assertFalse(late.isConnected(), "no answer to a shed hello");
+        rig.clock.advance(TimeUnit.SECONDS.toNanos(1));
+        rig.await(() -> late.isConnected(), "the late login welcomed once the budget refilled");
+        legit.add(late);
+        rig.assertLegitServed(legit);
+    }
+
+    @Test
     void shouldRateLimitRefusalsOnTheAgentClock()
     {
         rig = new Rig((ctx) -> ctx.clientIngressLimits().refusalsPerSecond(10).maxPendingRefusals(100), false);
@@ -375,6 +427,7 @@ class ClientIngressHostilePeerTest
         final CachedNanoClock clock = new CachedNanoClock();
         final RigAuthority authority = new RigAuthority();
         final SessionTokens tokens = new SessionTokens(SECRET);
+        final Ed25519PlayerTokens ed25519Tokens = Ed25519PlayerTokens.forPrivateKey(ED25519_KEYS[0]);
         final ReplicationLayer layer;
         final Aeron clientAeron;
         final ClientLink link;
@@ -444,7 +497,9 @@ class ClientIngressHostilePeerTest
 
         byte[] token(final long playerId)
         {
-            return tokens.issue(playerId, System.currentTimeMillis() + 60_000);
+            final long expiryEpochMs = System.currentTimeMillis() + 60_000;
+            return null != layer.context().playerTokenPublicKey() ?
+                ed25519Tokens.issue(playerId, expiryEpochMs) : tokens.issue(playerId, expiryEpochMs);
         }
 
         long counter(final OrreryCounter counter)

@@ -11,6 +11,7 @@ import io.aeron.Subscription;
 import io.aeron.exceptions.RegistrationException;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
+import io.orrery.core.auth.PlayerTokens;
 import io.orrery.core.auth.SessionTokens;
 import io.orrery.core.common.GatewayRing;
 import io.orrery.core.common.LayerResources;
@@ -147,7 +148,7 @@ public final class GatewayLinkAgent implements Agent
     private final Aeron aeron;
     private final NanoClock clock;
     private final EpochClock epochClock;
-    private final SessionTokens playerTokens;
+    private final PlayerTokens playerTokens;
     private final GatewayLinkSettings settings;
     private final IngressLimits limits;
     private final int tickRateHz;
@@ -221,7 +222,7 @@ public final class GatewayLinkAgent implements Agent
         this.shardSessions = shardSessions;
         this.clock = resources.nanoClock();
         this.epochClock = resources.epochClock();
-        this.playerTokens = SessionTokens.forPlayerKey(resources.playerTokenKey());
+        this.playerTokens = resources.newPlayerTokens();
         this.settings = settings;
         this.limits = settings.limits();
         this.tickRateHz = tickRateHz;
@@ -364,12 +365,13 @@ public final class GatewayLinkAgent implements Agent
                 return onWindows(link, buffer, offset, length, blockLength);
 
             case SessionOpenedDecoder.TEMPLATE_ID:
-                if (blockLength < SessionOpenedDecoder.playerTokenEncodingOffset())
+                if (blockLength < SessionOpenedDecoder.BLOCK_LENGTH)
                 {
                     return refuse();
                 }
                 openedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-                if (!isProven(link, buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, blockLength))
+                final int tokenLengthOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH + blockLength;
+                if (!isProven(link, buffer, tokenLengthOffset, offset + length))
                 {
                     endSession(link, openedDecoder.sessionId());
                     return ControlledFragmentHandler.Action.CONTINUE;
@@ -627,26 +629,28 @@ public final class GatewayLinkAgent implements Agent
      * expired since the Gateway verified it is still taken for {@link #TOKEN_EXPIRY_GRACE_MS} (clocks of two hosts,
      * a hello at the end of a token's life). A refusal is counted and logged (the first per link).
      */
-    private boolean isProven(final GatewayLink link, final DirectBuffer buffer, final int blockOffset,
-        final int blockLength)
+    private boolean isProven(final GatewayLink link, final DirectBuffer buffer, final int tokenLengthOffset,
+        final int end)
     {
         final long playerEntityId = openedDecoder.playerEntityId();
+        final int tokenLength = LinkFraming.varLength(buffer, tokenLengthOffset, end);
         final String why;
-        if (blockLength < SessionOpenedDecoder.BLOCK_LENGTH)
+        if (tokenLength <= 0)
         {
             why = "carries no player token (a Gateway of an older version: upgrade it)";
         }
         else
         {
-            final int tokenOffset = blockOffset + SessionOpenedDecoder.playerTokenEncodingOffset();
-            final int result = playerTokens.verify(buffer, tokenOffset, SessionTokens.TOKEN_LENGTH,
+            final int tokenOffset = tokenLengthOffset + LinkFraming.VAR_LENGTH_LENGTH;
+            final int result = playerTokens.verify(buffer, tokenOffset, tokenLength,
                 epochClock.time() - TOKEN_EXPIRY_GRACE_MS);
-            if (SessionTokens.VALID == result && SessionTokens.playerId(buffer, tokenOffset) == playerEntityId)
+            if (SessionTokens.VALID == result && PlayerTokens.playerId(buffer, tokenOffset) == playerEntityId)
             {
                 return true;
             }
             why = SessionTokens.VALID == result ? "carries the token of another player" :
-                SessionTokens.EXPIRED == result ? "carries an expired token" : "carries no valid player token";
+                SessionTokens.EXPIRED == result ? "carries an expired token" :
+                "carries no valid " + playerTokens.scheme() + " player token";
         }
 
         counters[OrreryCounter.GATEWAY_LINK_SESSIONS_UNPROVEN.id()].incrementOrdered();

@@ -4,6 +4,7 @@
 package io.orrery.core.gateway.link;
 
 import io.aeron.Aeron;
+import io.orrery.core.auth.Ed25519PlayerTokens;
 import io.orrery.core.auth.SessionTokens;
 import io.orrery.core.common.LayerIdleStrategy;
 import io.orrery.core.common.LayerResources;
@@ -20,7 +21,9 @@ import java.util.concurrent.TimeUnit;
  * What a Gateway in its own process shares with its {@link io.orrery.core.gateway.GatewayAgent}: its Aeron client,
  * the system clocks, and the key its clients' tokens verify with: the player key alone
  * ({@link #withPlayerTokenKey(String, Aeron, byte[], ErrorHandler)}: whoever takes over the process learns nothing that
- * signs a game server's token or proves a link), or the shard's token secret it is derived from.
+ * signs a game server's token or proves a link), or the shard's token secret it is derived from; or, with Ed25519
+ * player tokens, their public key alone ({@link #withPlayerTokenPublicKey}: nothing in the process mints a player
+ * token).
  * <p>
  * Threading: immutable.
  */
@@ -35,6 +38,7 @@ public final class GatewayResources implements LayerResources
     private final Aeron aeron;
     private final byte[] tokenSecret;
     private final byte[] playerTokenKey;
+    private final byte[] playerTokenPublicKey;
     private final ErrorHandler errorHandler;
     private final NanoClock nanoClock;
     private final EpochClock epochClock;
@@ -63,7 +67,8 @@ public final class GatewayResources implements LayerResources
         final NanoClock nanoClock,
         final EpochClock epochClock)
     {
-        this(name, aeron, tokenSecret, SessionTokens.playerTokenKey(tokenSecret), errorHandler, nanoClock, epochClock);
+        this(name, aeron, tokenSecret, SessionTokens.playerTokenKey(tokenSecret), null, errorHandler, nanoClock,
+            epochClock);
     }
 
     private GatewayResources(
@@ -71,15 +76,24 @@ public final class GatewayResources implements LayerResources
         final Aeron aeron,
         final byte[] tokenSecret,
         final byte[] playerTokenKey,
+        final byte[] playerTokenPublicKey,
         final ErrorHandler errorHandler,
         final NanoClock nanoClock,
         final EpochClock epochClock)
     {
-        SessionTokens.forPlayerKey(playerTokenKey);
+        if (null != playerTokenPublicKey)
+        {
+            Ed25519PlayerTokens.forPublicKey(playerTokenPublicKey);
+        }
+        else
+        {
+            SessionTokens.forPlayerKey(playerTokenKey);
+        }
         this.name = name;
         this.aeron = aeron;
         this.tokenSecret = tokenSecret;
-        this.playerTokenKey = playerTokenKey.clone();
+        this.playerTokenKey = null == playerTokenKey ? null : playerTokenKey.clone();
+        this.playerTokenPublicKey = null == playerTokenPublicKey ? null : playerTokenPublicKey.clone();
         this.errorHandler = errorHandler;
         this.nanoClock = nanoClock;
         this.epochClock = epochClock;
@@ -112,7 +126,35 @@ public final class GatewayResources implements LayerResources
         final NanoClock nanoClock,
         final EpochClock epochClock)
     {
-        return new GatewayResources(name, aeron, null, playerTokenKey, errorHandler, nanoClock, epochClock);
+        return new GatewayResources(name, aeron, null, playerTokenKey, null, errorHandler, nanoClock, epochClock);
+    }
+
+    /**
+     * A Gateway of Ed25519 player tokens: it holds only their public key, neither the shard's secret nor a player
+     * key, so whoever takes over the process cannot mint a player token either.
+     *
+     * @param name                 names the Gateway in counter labels and threads.
+     * @param aeron                its Aeron client.
+     * @param playerTokenPublicKey the raw public key, {@link Ed25519PlayerTokens#KEY_LENGTH} bytes.
+     * @param errorHandler         where errors go.
+     * @param nanoClock            clock of its duty cycle.
+     * @param epochClock           wall clock, for token expiry.
+     * @return the resources; {@link #tokenSecret()} and {@link #playerTokenKey()} are null.
+     */
+    public static GatewayResources withPlayerTokenPublicKey(
+        final String name,
+        final Aeron aeron,
+        final byte[] playerTokenPublicKey,
+        final ErrorHandler errorHandler,
+        final NanoClock nanoClock,
+        final EpochClock epochClock)
+    {
+        if (null == playerTokenPublicKey)
+        {
+            throw new IllegalArgumentException("an Ed25519 player token public key is required");
+        }
+        return new GatewayResources(
+            name, aeron, null, null, playerTokenPublicKey, errorHandler, nanoClock, epochClock);
     }
 
     @Override
@@ -160,10 +202,19 @@ public final class GatewayResources implements LayerResources
         return tokenSecret;
     }
 
+    /**
+     * @return the player key, or null when this Gateway holds only the Ed25519 public key.
+     */
     @Override
     public byte[] playerTokenKey()
     {
         return playerTokenKey;
+    }
+
+    @Override
+    public byte[] playerTokenPublicKey()
+    {
+        return playerTokenPublicKey;
     }
 
     @Override

@@ -175,7 +175,7 @@ public final class LayerLinkAgent implements Agent
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final GatewayHelloEncoder helloEncoder = new GatewayHelloEncoder();
     private final GatewayProofEncoder proofEncoder = new GatewayProofEncoder();
-    private static final byte[] NO_TOKEN = new byte[SessionOpenedEncoder.playerTokenLength()];
+    private static final byte[] NO_TOKEN = new byte[0];
     private final SessionOpenedEncoder openedEncoder = new SessionOpenedEncoder();
     private final SessionClosedEncoder closedEncoder = new SessionClosedEncoder();
     private final SessionWindowsEncoder windowsEncoder = new SessionWindowsEncoder();
@@ -512,13 +512,14 @@ public final class LayerLinkAgent implements Agent
         while (null != (handover = handovers.peek()))
         {
             final ExclusivePublication publication = ((PublicationClientEgress)handover.egress).publication();
-            final int length = MessageHeaderEncoder.ENCODED_LENGTH + SessionOpenedEncoder.BLOCK_LENGTH;
+            final byte[] token = null != handover.playerToken ? handover.playerToken : NO_TOKEN;
             openedEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
                 .sessionId(handover.sessionId)
                 .playerEntityId(handover.playerEntityId)
                 .maxPayloadLength(publication.maxPayloadLength())
                 .window(publication.availableWindow())
-                .putPlayerToken(null != handover.playerToken ? handover.playerToken : NO_TOKEN, 0, NO_TOKEN.length);
+                .putPlayerToken(token, 0, token.length);
+            final int length = MessageHeaderEncoder.ENCODED_LENGTH + openedEncoder.encodedLength();
             if (Publications.offer(toLayer, sendBuffer, 0, length) < 0)
             {
                 break;
