@@ -16,6 +16,7 @@ import io.orrery.core.common.LinkKey;
 import io.orrery.core.gateway.GatewayContext;
 import io.orrery.core.gateway.link.GatewayLinkAgent;
 import io.orrery.core.gateway.link.GatewayLinkKey;
+import io.orrery.core.gateway.link.GatewayLinkSettings;
 import io.orrery.core.gateway.link.GatewayResources;
 import io.orrery.core.gateway.link.LayerLinkAgent;
 import io.orrery.core.status.OrreryCounter;
@@ -174,10 +175,19 @@ class RemoteGatewayTest
 
     private void startShardAndGateways(final int maxSessions, final String layerClientIngress, final boolean isEd25519)
     {
+        startShardAndGateways(maxSessions, layerClientIngress, isEd25519,
+            GatewayLinkSettings.TOKEN_VERIFICATIONS_PER_SECOND_DEFAULT);
+    }
+
+    private void startShardAndGateways(
+        final int maxSessions, final String layerClientIngress, final boolean isEd25519,
+        final int linkVerificationsPerSecond)
+    {
         shard = new TestShard((ctx) -> ctx.bandwidthBytesPerTick(64 * 1024).maxSessions(maxSessions)
             .playerTokenPublicKey(isEd25519 ? TestShard.ED25519_KEYS[1] : null)
             .clientIngressChannel(layerClientIngress).gateway()
-            .gatewayLink().channel(LINK_CHANNEL).streamId(LINK_STREAM).timeoutNs(TimeUnit.SECONDS.toNanos(2)));
+            .gatewayLink().channel(LINK_CHANNEL).streamId(LINK_STREAM).timeoutNs(TimeUnit.SECONDS.toNanos(2))
+            .tokenVerificationsPerSecond(linkVerificationsPerSecond));
         gatewayA = new RemoteGateway(1, 1601, isEd25519);
         gatewayB = new RemoteGateway(2, 1602, isEd25519);
         await(() -> gatewayA.agent.isLinked() && gatewayB.agent.isLinked(), "both gateways linked");
@@ -586,6 +596,41 @@ class RemoteGatewayTest
             "the session with the player's own token opened");
         assertEquals(3, shard.counter(OrreryCounter.GATEWAY_LINK_SESSIONS_UNPROVEN));
         assertTrue(allConnected(sessions), "the genuine Gateways' players undisturbed");
+    }
+
+    @Test
+    void shouldPutOffRemoteSessionOpeningsBeyondTheLayersEd25519BudgetAndOpenEachOnceItRefills()
+    {
+        startShardAndGateways(64, ReplicationLayer.Context.CLIENT_INGRESS_CHANNEL_DEFAULT, true, 2);
+        final RogueGateway rogue = new RogueGateway(1669);
+        closeables.add(rogue);
+        await(() -> rogue.doWork() >= 0 && rogue.linked, "the rogue Gateway linked");
+
+        // five sessions with valid tokens at once: the layer verifies two (its burst), the rest wait in the stream
+        final int players = 5;
+        for (int i = 1; i <= players; i++)
+        {
+            final long player = PLAYERS + i;
+            shard.authority.spawnPlayerAt(player, (60 + 3L * i) * TestShard.MM);
+            rogue.sessionOpened(9_200 + i, player, shard.token(player));
+        }
+        final long deadlineNs = System.nanoTime() + TestShard.DEADLINE_NS;
+        while (2 != shard.layer.gatewayLink().sessionCount() ||
+            0 == shard.counter(OrreryCounter.GATEWAY_LINK_VERIFICATIONS_DEFERRED))
+        {
+            stepAll(null); // the shard's clock stands still: the budget does not refill
+            assertTrue(System.nanoTime() < deadlineNs, "two sessions opened, the others put off" + diagnostics());
+        }
+        for (int i = 0; i < 200; i++)
+        {
+            stepAll(null);
+        }
+        assertEquals(2, shard.layer.gatewayLink().sessionCount(), "no more before the budget refills");
+
+        // as the clock moves on (two a second), every one of them opens: put off, not refused
+        await(() -> rogue.doWork() >= 0 && players == shard.layer.gatewayLink().sessionCount(),
+            "every session opened once the budget refilled");
+        assertEquals(0, shard.counter(OrreryCounter.GATEWAY_LINK_SESSIONS_UNPROVEN));
     }
 
     /**

@@ -4,14 +4,15 @@
 package io.orrery.core.gateway;
 
 /**
- * How many costly token verifications (Ed25519 signatures) a Gateway runs for hellos: a token bucket of
+ * How many costly token verifications (Ed25519 signatures) a Gateway runs for hellos (and the layer for the sessions
+ * linked Gateways open, {@code GatewayLinkSettings#tokenVerificationsPerSecond()}): a token bucket of
  * {@link GatewayContext#tokenVerificationsPerSecond()} with a burst of one second's worth, on the agent's clock. A
  * hello beyond it is shed unanswered and counted, so a flood of hellos slows logins but cannot take the Gateway's
  * thread from the sessions it serves.
  * <p>
- * Threading: the Gateway agent's thread only.
+ * Threading: the owning agent's thread only.
  */
-final class VerificationBudget
+public final class VerificationBudget
 {
     private final double ratePerNs;
     private final double burst;
@@ -22,7 +23,7 @@ final class VerificationBudget
      * @param perSecond verifications per second, also the burst.
      * @param nowNs     the agent's clock now.
      */
-    VerificationBudget(final int perSecond, final long nowNs)
+    public VerificationBudget(final int perSecond, final long nowNs)
     {
         this.ratePerNs = perSecond / 1e9;
         this.burst = perSecond;
@@ -34,7 +35,7 @@ final class VerificationBudget
      * @param nowNs the agent's clock now.
      * @return true if one verification may run now (and it is taken).
      */
-    boolean tryTake(final long nowNs)
+    public boolean tryTake(final long nowNs)
     {
         if (nowNs - lastRefillNs > 0)
         {

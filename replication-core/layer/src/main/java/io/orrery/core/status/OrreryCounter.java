@@ -131,7 +131,9 @@ public enum OrreryCounter
     GATEWAY_RELAY_FAILURES(97,
         "frames a Gateway could not copy into a client publication (the session ended) or for unknown sessions"),
     GATEWAY_LINK_SESSIONS_UNPROVEN(98,
-        "sessions a remote Gateway opened without a valid token of that player (refused): a rogue or outdated Gateway");
+        "sessions a remote Gateway opened without a valid token of that player (refused): a rogue or outdated Gateway"),
+    GATEWAY_LINK_VERIFICATIONS_DEFERRED(99,
+        "remote Gateways' session openings put off for the layer's budget of Ed25519 token verifications (not lost)");
 
     /**
      * Aeron counter type id of every Orrery system counter.

@@ -4,6 +4,7 @@
 package io.orrery.core.gateway.link;
 
 import io.aeron.Publication;
+import io.orrery.core.gateway.VerificationBudget;
 import org.agrona.collections.Long2ObjectHashMap;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,6 +39,7 @@ final class GatewayLink
     long lostAtNs;
     int admissionSent = -1;
     boolean unprovenLogged;
+    private VerificationBudget verificationBudget;
     private Publication publication;
     private volatile boolean lost;
 
@@ -53,6 +55,18 @@ final class GatewayLink
         this.gatewayId = gatewayId;
         this.nonce = nonce;
         this.gatewayNonce = gatewayNonce;
+    }
+
+    /**
+     * @return this Gateway's budget of costly token verifications, made at its first use (an accepted link only).
+     */
+    VerificationBudget verificationBudget(final int perSecond, final long nowNs)
+    {
+        if (null == verificationBudget)
+        {
+            verificationBudget = new VerificationBudget(perSecond, nowNs);
+        }
+        return verificationBudget;
     }
 
     Publication publication()

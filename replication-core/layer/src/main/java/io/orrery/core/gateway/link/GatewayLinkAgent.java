@@ -369,6 +369,14 @@ public final class GatewayLinkAgent implements Agent
                 {
                     return refuse();
                 }
+                if (playerTokens.isVerificationCostly() && !link.verificationBudget(
+                    settings.tokenVerificationsPerSecond(), nowNs).tryTake(nowNs))
+                {
+                    // a costly signature beyond this Gateway's budget: the message waits in its own stream, not
+                    // lost, and only this Gateway's stream waits
+                    counters[OrreryCounter.GATEWAY_LINK_VERIFICATIONS_DEFERRED.id()].incrementOrdered();
+                    return ControlledFragmentHandler.Action.ABORT;
+                }
                 openedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
                 final int tokenLengthOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH + blockLength;
                 if (!isProven(link, buffer, tokenLengthOffset, offset + length))

@@ -24,6 +24,13 @@ public final class GatewayLinkSettings
     public static final int TERM_LENGTH_DEFAULT = 8 * 1024 * 1024;
     public static final String TIMEOUT_MS_PROP = "orrery.gateway.link.timeout.ms";
     public static final long TIMEOUT_MS_DEFAULT = 2000;
+    public static final String TOKEN_VERIFICATIONS_PER_SECOND_PROP =
+        "orrery.gateway.link.token.verifications.per.second";
+    /**
+     * Four times a Gateway's own default budget of hellos ({@code GatewayContext}'s 250 a second), so that a genuine
+     * Gateway, which opens a session only for a hello it verified, is not held back.
+     */
+    public static final int TOKEN_VERIFICATIONS_PER_SECOND_DEFAULT = 1000;
     /**
      * Prefix of the link's {@link IngressLimits} properties.
      */
@@ -34,6 +41,8 @@ public final class GatewayLinkSettings
     private int termLength = Integer.getInteger(TERM_LENGTH_PROP, TERM_LENGTH_DEFAULT);
     private long timeoutNs = TimeUnit.MILLISECONDS.toNanos(Long.getLong(TIMEOUT_MS_PROP, TIMEOUT_MS_DEFAULT));
     private byte[] linkSecret;
+    private int tokenVerificationsPerSecond =
+        Integer.getInteger(TOKEN_VERIFICATIONS_PER_SECOND_PROP, TOKEN_VERIFICATIONS_PER_SECOND_DEFAULT);
     private IngressLimits limits = new IngressLimits(LIMITS_PREFIX, GatewayLinkAgent.MAX_MESSAGE_LENGTH,
         64 * 1024 * 1024);
 
@@ -105,6 +114,23 @@ public final class GatewayLinkSettings
     }
 
     /**
+     * @return costly (Ed25519) player token verifications the layer runs per second for the sessions one linked
+     * Gateway opens (each Gateway its own bucket, a one-second burst); a {@code SessionOpened} beyond it waits in that
+     * Gateway's stream until its budget refills: delayed, never refused, and no other Gateway waits. HMAC
+     * verifications are not budgeted.
+     */
+    public int tokenVerificationsPerSecond()
+    {
+        return tokenVerificationsPerSecond;
+    }
+
+    public GatewayLinkSettings tokenVerificationsPerSecond(final int tokenVerificationsPerSecond)
+    {
+        this.tokenVerificationsPerSecond = tokenVerificationsPerSecond;
+        return this;
+    }
+
+    /**
      * @return what the link accepts from peers (message and term lengths, reassemblies) and the parameters of the
      * publications the layer opens to Gateways.
      */
@@ -131,6 +157,10 @@ public final class GatewayLinkSettings
         if (timeoutNs <= 0)
         {
             throw new IllegalArgumentException("gateway link timeoutNs must be positive");
+        }
+        if (tokenVerificationsPerSecond <= 0)
+        {
+            throw new IllegalArgumentException("gateway link tokenVerificationsPerSecond must be positive");
         }
         limits.validate("gatewayLinkLimits");
     }
