@@ -378,10 +378,8 @@ public final class GatewayServer implements Callable<Integer>
                         "in " + LINK_SECRET_ENV + " (the layer's, at least " + TokenSecrets.MIN_LENGTH + " bytes)");
                     return null;
                 }
-                if (linkSecret.length < TokenSecrets.MIN_LENGTH)
+                if (isLinkSecretTooShort(linkSecret, who, out))
                 {
-                    out.println("orrery: " + who + ": " + LINK_SECRET_ENV + " must be at least " +
-                        TokenSecrets.MIN_LENGTH + " bytes");
                     return null;
                 }
                 return new Keys(null, playerKey, null, linkSecret);
@@ -435,10 +433,8 @@ public final class GatewayServer implements Callable<Integer>
                         " it needs no token secret: drop --token-secret");
                     return null;
                 }
-                if (linkSecret.length < TokenSecrets.MIN_LENGTH)
+                if (isLinkSecretTooShort(linkSecret, who, out))
                 {
-                    out.println("orrery: " + who + ": " + LINK_SECRET_ENV + " must be at least " +
-                        TokenSecrets.MIN_LENGTH + " bytes");
                     return null;
                 }
                 return new Keys(null, null, publicKey, linkSecret);
@@ -455,6 +451,18 @@ public final class GatewayServer implements Callable<Integer>
                     "public key and " + LINK_SECRET_ENV + ".");
             }
             return new Keys(secret, null, publicKey, secret);
+        }
+
+        private static boolean isLinkSecretTooShort(
+            final byte[] linkSecret, final String who, final java.io.PrintStream out)
+        {
+            if (linkSecret.length < TokenSecrets.MIN_LENGTH)
+            {
+                out.println("orrery: " + who + ": " + LINK_SECRET_ENV + " must be at least " +
+                    TokenSecrets.MIN_LENGTH + " bytes");
+                return true;
+            }
+            return false;
         }
 
         GatewayResources resources(final String name, final Aeron aeron, final ErrorHandler errorHandler)
