@@ -120,6 +120,9 @@ public final class GatewayAgent implements Agent
     static final long HOUSEKEEPING_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private final GatewayContext ctx;
+    private final long ingressPollIntervalNs;
+    private long lastIngressPollNs;
+    private boolean ingressPollDue = true;
     private final LayerResources resources;
     private final int tickRateHz;
     private final int bandwidthBytesPerTick;
@@ -188,6 +191,7 @@ public final class GatewayAgent implements Agent
         final ShardSessions shardSessions)
     {
         this.ctx = ctx;
+        this.ingressPollIntervalNs = ctx.ingressPollIntervalNs();
         this.shardSessions = shardSessions;
         this.resources = resources;
         this.tickRateHz = tickRateHz;
@@ -250,9 +254,14 @@ public final class GatewayAgent implements Agent
     {
         nowNs = clock.nanoTime();
         int workCount = 0;
-        for (int e = 0; e < ingresses.length; e++)
+        if (ingressPollDue || nowNs - lastIngressPollNs >= ingressPollIntervalNs)
         {
-            workCount += pollIngress(e);
+            lastIngressPollNs = nowNs;
+            ingressPollDue = false;
+            for (int e = 0; e < ingresses.length; e++)
+            {
+                workCount += pollIngress(e);
+            }
         }
         workCount += fromReplicant.read(fromReplicantHandler);
         if (!pendingWelcomes.isEmpty())
@@ -342,9 +351,10 @@ public final class GatewayAgent implements Agent
             workCount += fragments;
             if (fragments < FRAGMENT_LIMIT)
             {
-                break;
+                return workCount;
             }
         }
+        ingressPollDue = true; // more is waiting: the next duty cycle polls again, whatever the interval
         return workCount;
     }
 

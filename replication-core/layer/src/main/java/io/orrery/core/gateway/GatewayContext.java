@@ -42,6 +42,13 @@ public final class GatewayContext
     public static final long SESSION_TIMEOUT_MS_DEFAULT = 5000;
     public static final String MAX_INPUT_RATE_HZ_PROP = "orrery.max.input.rate.hz";
     public static final int MAX_INPUT_RATE_HZ_DEFAULT = 60;
+    public static final String INGRESS_POLL_INTERVAL_US_PROP = "orrery.gateway.ingress.poll.interval.us";
+    /**
+     * 0: the Gateway polls its client ingress on every duty cycle. A poll looks at every client's image (one per
+     * session): at 500 sessions that was ~38 % of the layer thread in the shard command's profile (perf/RESULTS.md,
+     * "The Gateway's ingress poll").
+     */
+    public static final long INGRESS_POLL_INTERVAL_US_DEFAULT = 0;
     public static final String TOKEN_VERIFICATIONS_PER_SECOND_PROP = "orrery.token.verifications.per.second";
     /**
      * An Ed25519 verification took 0.5-0.8 ms (JDK 17, a loaded 2 vCPU box, {@code PlayerTokenVerifyBenchmark}): 250
@@ -63,6 +70,8 @@ public final class GatewayContext
     private int maxInputRateHz = Integer.getInteger(MAX_INPUT_RATE_HZ_PROP, MAX_INPUT_RATE_HZ_DEFAULT);
     private int tokenVerificationsPerSecond = Integer.getInteger(
         TOKEN_VERIFICATIONS_PER_SECOND_PROP, TOKEN_VERIFICATIONS_PER_SECOND_DEFAULT);
+    private long ingressPollIntervalNs = TimeUnit.MICROSECONDS.toNanos(
+        Long.getLong(INGRESS_POLL_INTERVAL_US_PROP, INGRESS_POLL_INTERVAL_US_DEFAULT));
     private IngressLimits clientIngressLimits = IngressLimits.forClients();
     private final GatewayLinkSettings gatewayLink = new GatewayLinkSettings();
 
@@ -90,6 +99,11 @@ public final class GatewayContext
             throw new IllegalArgumentException(
                 "tokenVerificationsPerSecond must be positive: " + tokenVerificationsPerSecond);
         }
+        if (ingressPollIntervalNs < 0 || ingressPollIntervalNs > TimeUnit.MILLISECONDS.toNanos(10))
+        {
+            throw new IllegalArgumentException(
+                "ingressPollIntervalNs must be in 0..10 ms (a client input waits up to it): " + ingressPollIntervalNs);
+        }
         clientIngressLimits.validate("clientIngressLimits");
         final String[] channels = clientIngressChannels();
         if (hasNoClientIngress())
@@ -110,6 +124,30 @@ public final class GatewayContext
             gatewayLink.validate();
         }
         isConcluded = true;
+        return this;
+    }
+
+    /**
+     * The least time between two polls of the client ingress ({@value #INGRESS_POLL_INTERVAL_US_PROP}, default
+     * {@value #INGRESS_POLL_INTERVAL_US_DEFAULT}: every duty cycle). A poll visits every session's image, so with many
+     * sessions and frequent duty cycles the visits, mostly of empty images, cost more than the messages; an interval
+     * bounds them to one pass over the images per interval, and a client's message waits at most that long before the
+     * Gateway reads it. A poll that fills its fragment limit is followed by another in the next duty cycle.
+     *
+     * @return the interval in ns; 0 polls on every duty cycle.
+     */
+    public long ingressPollIntervalNs()
+    {
+        return ingressPollIntervalNs;
+    }
+
+    /**
+     * @param ingressPollIntervalNs see {@link #ingressPollIntervalNs()}; 0..10 ms.
+     * @return this.
+     */
+    public GatewayContext ingressPollIntervalNs(final long ingressPollIntervalNs)
+    {
+        this.ingressPollIntervalNs = ingressPollIntervalNs;
         return this;
     }
 
