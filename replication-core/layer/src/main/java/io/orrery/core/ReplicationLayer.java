@@ -414,6 +414,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         private boolean developmentMode = TokenSecrets.developmentModeFromProperty();
         private DriverLoss.Handler driverLossHandler = DriverLoss.EXIT_PROCESS;
         private long driverTimeoutMs = Long.getLong(DRIVER_TIMEOUT_MS_PROP, 0);
+        private int streamSessionLimit;
         private volatile Runnable stopOnDriverLoss;
         private long publicationConnectTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
             Long.getLong(PUBLICATION_CONNECT_TIMEOUT_MS_PROP, PUBLICATION_CONNECT_TIMEOUT_MS_DEFAULT));
@@ -485,6 +486,8 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
                     .ipcTermBufferLength(termLength)
                     .publicationTermBufferLength(termLength)
                     .nakUnicastDelayNs(io.orrery.link.UdpChannels.nakUnicastDelayNs())
+                    .streamSessionLimit(0 != streamSessionLimit ? streamSessionLimit :
+                        io.orrery.core.ingress.StreamSessionLimits.forEmbeddedDriver(gateway().maxSessions()))
                     .dirDeleteOnStart(true)
                     .dirDeleteOnShutdown(true));
                 aeronDirectoryName = mediaDriver.aeronDirectoryName();
@@ -618,6 +621,25 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         public Context driverLossHandler(final DriverLoss.Handler driverLossHandler)
         {
             this.driverLossHandler = driverLossHandler;
+            return this;
+        }
+
+        /**
+         * Sessions (images) one UDP stream of the embedded media driver may hold; further SETUPs of that stream are
+         * refused by the driver. 0, the default: {@code maxSessions + StreamSessionLimits.MARGIN}, or Aeron's
+         * {@code aeron.driver.stream.session.limit} when set (see {@link
+         * io.orrery.core.ingress.StreamSessionLimits}). Not used with an external driver: set Aeron's property there.
+         *
+         * @param streamSessionLimit the limit, or 0 for the default.
+         * @return this.
+         */
+        public Context streamSessionLimit(final int streamSessionLimit)
+        {
+            if (streamSessionLimit < 0)
+            {
+                throw new IllegalArgumentException("streamSessionLimit must be >= 0: " + streamSessionLimit);
+            }
+            this.streamSessionLimit = streamSessionLimit;
             return this;
         }
 

@@ -14,6 +14,7 @@ import io.orrery.core.gateway.GatewayContext;
 import io.orrery.core.gateway.link.GatewayLinkSettings;
 import io.orrery.core.gateway.link.GatewayResources;
 import io.orrery.core.gateway.link.LayerLinkAgent;
+import io.orrery.core.ingress.StreamSessionLimits;
 import io.orrery.core.status.AgentDeath;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.core.status.ProcessErrors;
@@ -217,6 +218,7 @@ public final class GatewayServer implements Callable<Integer>
             driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
                 .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
                 .nakUnicastDelayNs(io.orrery.link.UdpChannels.nakUnicastDelayNs())
+                .streamSessionLimit(StreamSessionLimits.forEmbeddedDriver(gatewayCtx.maxSessions()))
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true));
             aeronCtx.aeronDirectoryName(driver.aeronDirectoryName());

@@ -7,6 +7,8 @@ import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;
 import io.aeron.Subscription;
+import io.aeron.driver.status.ReceiverHwm;
+import io.aeron.driver.status.StreamCounter;
 import io.orrery.core.ReplicationLayer;
 import io.orrery.core.ThreadingMode;
 import io.orrery.core.auth.Ed25519PlayerTokens;
@@ -30,7 +32,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -150,6 +154,52 @@ class ClientIngressHostilePeerTest
         assertEquals(0, rig.layer.gateway().pendingWelcomeCount(), "a valid hello on a refused image goes nowhere");
 
         rig.assertLegitServed(legit);
+    }
+
+    @Test
+    void shouldBoundTheImagesStrangersCanOpenOnTheUdpIngressAtTheStreamSessionLimit()
+    {
+        final int limit = 4;
+        rig = new Rig((ctx) -> ctx.streamSessionLimit(limit), true);
+        final List<ClientSession> legit = rig.connectLegit(2);
+        final int ingressStreamId = rig.layer.context().clientIngressStreamId();
+
+        // a stranger opens publications with fresh session ids and never says hello: each would be an image
+        final List<ExclusivePublication> strangers = new ArrayList<>();
+        for (int i = 0; i < 6; i++)
+        {
+            strangers.add(rig.clientAeron.addExclusivePublication(
+                rig.layer.context().clientIngressChannel(), ingressStreamId));
+        }
+        rig.await(() -> limit == imagesOfStream(ingressStreamId), "images up to the limit");
+        rig.await(() -> driverErrorLog().contains("exceeded session limit, streamId=" + ingressStreamId), "the driver refusing further sessions");
+        rig.drain();
+
+        assertEquals(limit, imagesOfStream(ingressStreamId), "images of the client ingress stream");
+        assertEquals(limit - 2, strangers.stream().filter(ExclusivePublication::isConnected).count(),
+            "strangers' publications connected");
+        rig.assertLegitServed(legit);
+    }
+
+    private int imagesOfStream(final int streamId)
+    {
+        final int[] count = new int[1];
+        rig.clientAeron.countersReader().forEach((counterId, typeId, keyBuffer, label) ->
+        {
+            if (ReceiverHwm.RECEIVER_HWM_TYPE_ID == typeId &&
+                streamId == keyBuffer.getInt(StreamCounter.STREAM_ID_OFFSET))
+            {
+                count[0]++;
+            }
+        });
+        return count[0];
+    }
+
+    private String driverErrorLog()
+    {
+        final ByteArrayOutputStream out = new ByteArrayOutputStream();
+        rig.clientAeron.context().saveErrorLog(new PrintStream(out, true, StandardCharsets.UTF_8));
+        return out.toString(StandardCharsets.UTF_8);
     }
 
     @Test

@@ -1,0 +1,53 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.ingress;
+
+/**
+ * How many Aeron sessions (publishers, each an image on the receiving side) one UDP stream of a media driver the
+ * layer or a Gateway launches may hold ({@code MediaDriver.Context.streamSessionLimit}).
+ * <p>
+ * Why: every Aeron SETUP frame with a new session id makes the receiving driver create an image, with a log buffer
+ * of the term length the sender names (up to 1 GiB, sparse), service it in every receiver duty cycle and show it to
+ * the Gateway, whose every ingress poll visits it. Nothing in Aeron bounds how many a stream holds by default. A
+ * stranger could therefore create images faster than the Gateway refuses them (it rejects images whose term is above
+ * {@link IngressLimits#maxTermLength()}, but one at a time, after the driver made them) and pin memory with each
+ * image's pages and CPU with each visit, without ever sending a hello. With the limit the driver refuses further
+ * SETUPs of a stream (it logs them as an event) once it holds that many sessions: strangers can then delay new
+ * logins, but cannot grow the process.
+ * <p>
+ * The limit is per stream of each receive endpoint, so it bounds the client ingress (one image per client), the
+ * game servers' ingress, the Gateway link and the Atlas link alike; only the client ingress comes near it.
+ */
+public final class StreamSessionLimits
+{
+    /**
+     * Aeron's own property; when an operator sets it, it is used as given.
+     */
+    public static final String AERON_PROP = "aeron.driver.stream.session.limit";
+
+    /**
+     * Sessions a stream may hold beyond the maximum of client sessions: hellos awaiting their welcome, refusals
+     * awaiting their publication, and the images of ended sessions until the driver drops them.
+     */
+    public static final int MARGIN = 1024;
+
+    private StreamSessionLimits()
+    {
+    }
+
+    /**
+     * @param maxSessions the most client sessions the process serves.
+     * @return the limit for a media driver the process launches: {@code maxSessions + MARGIN}, or Aeron's property
+     * when it is set.
+     */
+    public static int forEmbeddedDriver(final int maxSessions)
+    {
+        final String configured = System.getProperty(AERON_PROP);
+        if (null != configured && !configured.isEmpty())
+        {
+            return Integer.parseInt(configured.trim());
+        }
+        return (int)Math.min(Integer.MAX_VALUE, (long)maxSessions + MARGIN);
+    }
+}
