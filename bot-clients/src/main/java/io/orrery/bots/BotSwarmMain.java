@@ -459,17 +459,30 @@ public final class BotSwarmMain implements Callable<Integer>
             {
                 nextProgressNs += progressNs;
                 System.out.printf(Locale.ROOT,
-                    "%6.1fs connected %d active %d resuming %d failed %d inputs %,d updates %,d%n",
+                    "%6.1fs connected %d active %d resuming %d failed %d inputs %,d updates %,d%s%n",
                     (nowNs - startNs) / 1e9,
                     swarm.status(BotAgent.STATUS_CONNECTED),
                     swarm.status(BotAgent.STATUS_ACTIVE),
                     swarm.status(BotAgent.STATUS_RESUMING),
                     swarm.status(BotAgent.STATUS_FAILED),
                     swarm.status(BotAgent.STATUS_INPUTS_SENT),
-                    swarm.status(BotAgent.STATUS_UPDATES_RECEIVED));
+                    swarm.status(BotAgent.STATUS_UPDATES_RECEIVED),
+                    progressOfReplicants(swarm));
             }
         }
         probe.steadyEnd(null == shard ? 0 : shard.aeronDirectoryBytes());
+    }
+
+    /**
+     * @return the progress line's tail for several Replicants per shard ({@code " owner changes N"},
+     * {@code " replicant errors N"}), empty while both are 0 (one Replicant: the line stays as it was).
+     */
+    static String progressOfReplicants(final BotSwarm swarm)
+    {
+        final long ownerChanges = swarm.status(BotAgent.STATUS_OWNER_CHANGES);
+        final long errors = swarm.status(BotAgent.STATUS_COMPOSITION_ERRORS);
+        return (0 == ownerChanges ? "" : String.format(Locale.ROOT, " owner changes %,d", ownerChanges)) +
+            (0 == errors ? "" : String.format(Locale.ROOT, " replicant errors %,d", errors));
     }
 
     /**
