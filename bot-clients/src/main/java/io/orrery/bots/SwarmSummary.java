@@ -31,10 +31,10 @@ public final class SwarmSummary
      * in this order.
      */
     static final String[] COMPOSITION_NAMES = {
-        "ownerChanges", "ownerHandoffsAwaited", "spawnsNotOwning", "nonOwnerEntries", "despawnsOfNonOwners",
-        "ownerEpochConflicts", "unknownReplicantMessages" };
-    private static final int OWNER_EPOCH_CONFLICTS = 5;
-    private static final int UNKNOWN_REPLICANT_MESSAGES = 6;
+        "ownerChanges", "ownerHandoffsAwaited", "ownerHandoffsExpired", "spawnsNotOwning", "nonOwnerEntries",
+        "despawnsOfNonOwners", "ownerEpochConflicts", "unknownReplicantMessages" };
+    private static final int OWNER_EPOCH_CONFLICTS = 6;
+    private static final int UNKNOWN_REPLICANT_MESSAGES = 7;
     private static final int COMPOSITION_COUNTS = COMPOSITION_NAMES.length;
 
     private final Map<String, Object> run = new LinkedHashMap<>();
@@ -274,9 +274,10 @@ public final class SwarmSummary
     {
         sums[0] += session.ownerChanges();
         sums[1] += session.ownerHandoffsAwaited();
-        sums[2] += session.spawnsNotOwning();
-        sums[3] += session.nonOwnerEntries();
-        sums[4] += session.despawnsOfNonOwners();
+        sums[2] += session.ownerHandoffsExpired();
+        sums[3] += session.spawnsNotOwning();
+        sums[4] += session.nonOwnerEntries();
+        sums[5] += session.despawnsOfNonOwners();
         sums[OWNER_EPOCH_CONFLICTS] += session.ownerEpochConflicts();
         sums[UNKNOWN_REPLICANT_MESSAGES] += session.unknownReplicantMessages();
     }
