@@ -69,7 +69,15 @@ public final class BotAgent implements Agent
      * Bots whose session is resuming (lost its layer, not welcomed again yet).
      */
     public static final int STATUS_RESUMING = 7;
-    private static final int STATUS_SLOTS = 8;
+    /**
+     * Entities whose owner changed from one Replicant to another in the bots' views (several Replicants per shard).
+     */
+    public static final int STATUS_OWNER_CHANGES = 8;
+    /**
+     * The bots' views' Replicant protocol violations: owner epoch conflicts and frames of unknown Replicants.
+     */
+    public static final int STATUS_COMPOSITION_ERRORS = 9;
+    private static final int STATUS_SLOTS = 10;
 
     /**
      * Cells per side of the density grid over the world square ({@link BotSwarm.Settings#worldHalfExtentMm()} around
@@ -686,11 +694,15 @@ public final class BotAgent implements Agent
     {
         long inputsSent = 0;
         long updatesReceived = 0;
+        long ownerChanges = 0;
+        long compositionErrors = 0;
         for (int i = 0, n = launched; i < n; i++)
         {
             final ClientSession session = bots[i].session;
             inputsSent += session.inputsSent();
             updatesReceived += session.updatesReceived();
+            ownerChanges += session.ownerChanges();
+            compositionErrors += session.ownerEpochConflicts() + session.unknownReplicantMessages();
         }
         status.lazySet(STATUS_LAUNCHED, launched);
         status.lazySet(STATUS_CONNECTED, connected);
@@ -700,6 +712,8 @@ public final class BotAgent implements Agent
         status.lazySet(STATUS_UPDATES_RECEIVED, updatesReceived);
         status.lazySet(STATUS_DUTY_CYCLES, dutyCycles);
         status.lazySet(STATUS_RESUMING, resuming);
+        status.lazySet(STATUS_OWNER_CHANGES, ownerChanges);
+        status.lazySet(STATUS_COMPOSITION_ERRORS, compositionErrors);
         publishHeat();
     }
 

@@ -5,8 +5,7 @@ package io.orrery.bots;
 
 import io.aeron.Aeron;
 import io.orrery.core.ReplicationLayer;
-import io.orrery.core.auth.Ed25519PlayerTokens;
-import io.orrery.core.auth.SessionTokens;
+import io.orrery.core.auth.PlayerTokenMinter;
 import io.orrery.link.UdpChannels;
 import io.orrery.wire.EntityIdSpace;
 import org.agrona.CloseHelper;
@@ -654,17 +653,12 @@ public final class BotSwarm implements AutoCloseable
             final int bots = settings.bots;
             final BehaviourKind[] kinds = settings.mix.assign(bots, settings.seed);
             final byte[][] tokens = new byte[bots][];
-            final SessionTokens sessionTokens = null == settings.playerTokenPrivateKey ?
-                new SessionTokens(settings.tokenSecret) : null;
-            final Ed25519PlayerTokens ed25519Tokens = null == sessionTokens ?
-                Ed25519PlayerTokens.forPrivateKey(settings.playerTokenPrivateKey) : null;
+            final PlayerTokenMinter minter = PlayerTokenMinter.of(settings.playerTokenPrivateKey, settings.tokenSecret);
             final long expiryMs = System.currentTimeMillis() +
                 TimeUnit.NANOSECONDS.toMillis(settings.durationNs) + TimeUnit.HOURS.toMillis(1);
             for (int i = 0; i < bots; i++)
             {
-                final long playerId = settings.playerIdBase + i;
-                tokens[i] = null != sessionTokens ? sessionTokens.issue(playerId, expiryMs) :
-                    ed25519Tokens.issue(playerId, expiryMs);
+                tokens[i] = minter.issue(settings.playerIdBase + i, expiryMs);
             }
 
             driverCountersAtStart = DriverCounters.read(aeron.countersReader());

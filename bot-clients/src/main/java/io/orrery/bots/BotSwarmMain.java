@@ -214,12 +214,6 @@ public final class BotSwarmMain implements Callable<Integer>
             throw new CommandLine.ParameterException(new CommandLine(this),
                 "--embedded-shard=false needs --aeron-dir");
         }
-        if (null != shardDirectory)
-        {
-            return runTransfers();
-        }
-        final double extentM = worldHalfExtentM > 0 ? worldHalfExtentM : Math.max(200, 37 * Math.sqrt(bots));
-        final long extentMm = (long)(extentM * 1000);
         final byte[] playerTokenPrivateKey;
         try
         {
@@ -230,6 +224,12 @@ public final class BotSwarmMain implements Callable<Integer>
             System.out.println("orrery: the bot swarm: " + PlayerTokenKeys.PRIVATE_KEY_ENV + ": " + ex.getMessage());
             return EXIT_CONFIGURATION;
         }
+        if (null != shardDirectory)
+        {
+            return runTransfers(playerTokenPrivateKey);
+        }
+        final double extentM = worldHalfExtentM > 0 ? worldHalfExtentM : Math.max(200, 37 * Math.sqrt(bots));
+        final long extentMm = (long)(extentM * 1000);
         // with the Ed25519 private key, bots of a shard elsewhere need no token secret
         final byte[] secret = null != playerTokenPrivateKey && !embedded ? null :
             TokenSecrets.resolveForProcess(tokenSecret, developmentMode(), "the bot swarm", System.out);
@@ -376,13 +376,15 @@ public final class BotSwarmMain implements Callable<Integer>
     }
 
     /**
-     * Bots moving between the shards of a directory ({@link TransferSwarm}).
+     * Bots moving between the shards of a directory ({@link TransferSwarm}), with Ed25519 player tokens when
+     * {@value PlayerTokenKeys#PRIVATE_KEY_ENV} is set (as the bot swarm), else HMAC tokens of the token secret.
      */
-    private int runTransfers() throws Exception
+    private int runTransfers(final byte[] playerTokenPrivateKey) throws Exception
     {
-        final byte[] secret = TokenSecrets.resolveForProcess(
-            tokenSecret, developmentMode(), "the bot swarm", System.out);
-        if (null == secret)
+        // with the Ed25519 private key the bots sign their own tokens: the shards of the directory need no secret here
+        final byte[] secret = null != playerTokenPrivateKey ? null :
+            TokenSecrets.resolveForProcess(tokenSecret, developmentMode(), "the bot swarm", System.out);
+        if (null == secret && null == playerTokenPrivateKey)
         {
             return EXIT_CONFIGURATION;
         }
@@ -401,13 +403,15 @@ public final class BotSwarmMain implements Callable<Integer>
             .responseChannel(responseChannel)
             .responseStreamId(responseStreamId)
             .tokenSecret(secret)
+            .playerTokenPrivateKey(playerTokenPrivateKey)
             .playerIdBase(playerIdBase)
             .seed(seed)
             .maxJoinsInFlight(maxJoinsInFlight)
             .connectTimeoutNs(parseNs(connectTimeout))
             .idleMaxParkNs(parseNs(idleMaxPark));
         System.out.printf(Locale.ROOT, "transfer swarm: %d bots, %s, ramp %.0f bots/s, a transfer every ~%s, " +
-            "shards from %s%n", bots, duration, ramp, transferEvery, shardDirectory);
+            "shards from %s, %s player tokens%n", bots, duration, ramp, transferEvery, shardDirectory,
+            null == playerTokenPrivateKey ? "HMAC-SHA256" : "Ed25519");
         try (TransferSwarm swarm = TransferSwarm.launch(settings))
         {
             final long progressNs = parseNs(progressInterval);
@@ -455,17 +459,30 @@ public final class BotSwarmMain implements Callable<Integer>
             {
                 nextProgressNs += progressNs;
                 System.out.printf(Locale.ROOT,
-                    "%6.1fs connected %d active %d resuming %d failed %d inputs %,d updates %,d%n",
+                    "%6.1fs connected %d active %d resuming %d failed %d inputs %,d updates %,d%s%n",
                     (nowNs - startNs) / 1e9,
                     swarm.status(BotAgent.STATUS_CONNECTED),
                     swarm.status(BotAgent.STATUS_ACTIVE),
                     swarm.status(BotAgent.STATUS_RESUMING),
                     swarm.status(BotAgent.STATUS_FAILED),
                     swarm.status(BotAgent.STATUS_INPUTS_SENT),
-                    swarm.status(BotAgent.STATUS_UPDATES_RECEIVED));
+                    swarm.status(BotAgent.STATUS_UPDATES_RECEIVED),
+                    progressOfReplicants(swarm));
             }
         }
         probe.steadyEnd(null == shard ? 0 : shard.aeronDirectoryBytes());
+    }
+
+    /**
+     * @return the progress line's tail for several Replicants per shard ({@code " owner changes N"},
+     * {@code " replicant errors N"}), empty while both are 0 (one Replicant: the line stays as it was).
+     */
+    static String progressOfReplicants(final BotSwarm swarm)
+    {
+        final long ownerChanges = swarm.status(BotAgent.STATUS_OWNER_CHANGES);
+        final long errors = swarm.status(BotAgent.STATUS_COMPOSITION_ERRORS);
+        return (0 == ownerChanges ? "" : String.format(Locale.ROOT, " owner changes %,d", ownerChanges)) +
+            (0 == errors ? "" : String.format(Locale.ROOT, " replicant errors %,d", errors));
     }
 
     /**

@@ -15,15 +15,32 @@ import java.util.concurrent.TimeUnit;
  * What a swarm run did: bots connected and failed, traffic, correctness counts and the merged histograms, as text and
  * JSON. Built once at the end of a run, off the hot path.
  * <p>
+ * Several Replicants per shard: the client link's composition counts ({@link #COMPOSITION_NAMES}, summed over bots)
+ * are in the JSON ({@code composition}; the two protocol violations, {@code ownerEpochConflicts} and
+ * {@code unknownReplicantMessages}, under {@code correctness} and in {@link #correctnessErrors()}); the text shows
+ * them in one line, and those two in the correctness section, only when non-zero, so a one-Replicant summary reads
+ * as before.
+ * <p>
  * Threading: immutable after {@link #of}, except for {@link #extra(String, Object)} used by the controlling thread.
  */
 public final class SwarmSummary
 {
     private static final double[] PERCENTILES = { 50, 90, 99, 99.9 };
+    /**
+     * The client link's counts of composing a view from several Replicants ({@link ClientSession}), summed over bots,
+     * in this order.
+     */
+    static final String[] COMPOSITION_NAMES = {
+        "ownerChanges", "ownerHandoffsAwaited", "ownerHandoffsExpired", "spawnsNotOwning", "nonOwnerEntries",
+        "despawnsOfNonOwners", "ownerEpochConflicts", "unknownReplicantMessages" };
+    private static final int OWNER_EPOCH_CONFLICTS = 6;
+    private static final int UNKNOWN_REPLICANT_MESSAGES = 7;
+    private static final int COMPOSITION_COUNTS = COMPOSITION_NAMES.length;
 
     private final Map<String, Object> run = new LinkedHashMap<>();
     private final Map<String, Long> counts = new LinkedHashMap<>();
     private final Map<String, Long> correctness = new LinkedHashMap<>();
+    private final Map<String, Long> composition = new LinkedHashMap<>();
     private final Map<String, Object> extra = new LinkedHashMap<>();
     private final Histogram[] histograms = new Histogram[MetricSet.METRICS];
     private long botsRequested;
@@ -97,6 +114,7 @@ public final class SwarmSummary
         long commutes = 0;
         long minTimeDilationPerMille = 1000;
         long timeDilationChanges = 0;
+        final long[] replicants = new long[COMPOSITION_COUNTS];
         for (final BotAgent agent : agents)
         {
             for (int l = 0; l < agent.linkCount(); l++)
@@ -158,6 +176,7 @@ public final class SwarmSummary
                 resuming += ClientSession.State.RESUMING == session.state() ? 1 : 0;
                 minTimeDilationPerMille = Math.min(minTimeDilationPerMille, session.minTimeDilationPerMille());
                 timeDilationChanges += session.timeDilationChanges();
+                addComposition(session, replicants);
             }
         }
         summary.botsConnected = connected;
@@ -227,6 +246,16 @@ public final class SwarmSummary
         summary.correctness.put("malformedMessages", malformed + linkMalformed);
         summary.correctness.put("inventoryMismatches", inventory.mismatches);
         summary.correctness.put("inventoryUnexpectedResults", inventory.unexpectedResults);
+        // several Replicants per shard: the view's composition; the two protocol violations are correctness errors
+        summary.correctness.put("ownerEpochConflicts", replicants[OWNER_EPOCH_CONFLICTS]);
+        summary.correctness.put("unknownReplicantMessages", replicants[UNKNOWN_REPLICANT_MESSAGES]);
+        for (int i = 0; i < COMPOSITION_COUNTS; i++)
+        {
+            if (OWNER_EPOCH_CONFLICTS != i && UNKNOWN_REPLICANT_MESSAGES != i)
+            {
+                summary.composition.put(COMPOSITION_NAMES[i], replicants[i]);
+            }
+        }
         long total = 0;
         for (final long value : summary.correctness.values())
         {
@@ -239,6 +268,47 @@ public final class SwarmSummary
             summary.histograms[m] = reporter.totals(m).copy();
         }
         return summary;
+    }
+
+    private static void addComposition(final ClientSession session, final long[] sums)
+    {
+        sums[0] += session.ownerChanges();
+        sums[1] += session.ownerHandoffsAwaited();
+        sums[2] += session.ownerHandoffsExpired();
+        sums[3] += session.spawnsNotOwning();
+        sums[4] += session.nonOwnerEntries();
+        sums[5] += session.despawnsOfNonOwners();
+        sums[OWNER_EPOCH_CONFLICTS] += session.ownerEpochConflicts();
+        sums[UNKNOWN_REPLICANT_MESSAGES] += session.unknownReplicantMessages();
+    }
+
+    /**
+     * @return the client link's counts of composing views from several Replicants, summed over bots, in one line
+     * ({@code "replicants: ownerChanges 12, ..."}, the non-zero ones, the two correctness errors among them marked),
+     * or an empty string when all are zero (one Replicant per shard: nothing to say).
+     */
+    public String compositionLine()
+    {
+        final StringBuilder line = new StringBuilder(128);
+        for (final String name : COMPOSITION_NAMES)
+        {
+            final long value = count(name);
+            if (0 != value)
+            {
+                line.append(0 == line.length() ? "replicants: " : ", ").append(name).append(' ').append(value);
+                if (isCompositionError(name))
+                {
+                    line.append(" (correctness error)");
+                }
+            }
+        }
+        return line.toString();
+    }
+
+    private static boolean isCompositionError(final String name)
+    {
+        return COMPOSITION_NAMES[OWNER_EPOCH_CONFLICTS].equals(name) ||
+            COMPOSITION_NAMES[UNKNOWN_REPLICANT_MESSAGES].equals(name);
     }
 
     /**
@@ -267,7 +337,11 @@ public final class SwarmSummary
 
     public long count(final String name)
     {
-        final Long value = counts.get(name);
+        Long value = counts.get(name);
+        if (null == value)
+        {
+            value = composition.get(name);
+        }
         return null == value ? correctness.get(name) : value;
     }
 
@@ -317,10 +391,18 @@ public final class SwarmSummary
         {
             out.append(String.format(Locale.ROOT, "%-34s %,d%n", entry.getKey(), entry.getValue()));
         }
+        final String compositionLine = compositionLine();
+        if (!compositionLine.isEmpty())
+        {
+            out.append(compositionLine).append('\n');
+        }
         out.append("--- correctness (all must be 0) ---\n");
         for (final Map.Entry<String, Long> entry : correctness.entrySet())
         {
-            out.append(String.format(Locale.ROOT, "%-34s %,d%n", entry.getKey(), entry.getValue()));
+            if (0 != entry.getValue() || !isCompositionError(entry.getKey()))
+            {
+                out.append(String.format(Locale.ROOT, "%-34s %,d%n", entry.getKey(), entry.getValue()));
+            }
         }
         out.append("--- latency, ms ---\n");
         out.append(String.format(Locale.ROOT, "%-16s %12s %9s %9s %9s %9s %9s %9s%n",
@@ -360,6 +442,8 @@ public final class SwarmSummary
         appendObject(out, run);
         out.append(",\n  \"counts\": ");
         appendObject(out, counts);
+        out.append(",\n  \"composition\": ");
+        appendObject(out, composition);
         out.append(",\n  \"correctness\": ");
         appendObject(out, correctness);
         out.append(",\n  \"correctnessErrors\": ").append(correctnessErrors);

@@ -4,7 +4,7 @@
 package io.orrery.bots;
 
 import io.orrery.core.ReplicationLayer;
-import io.orrery.core.auth.SessionTokens;
+import io.orrery.core.auth.PlayerTokenMinter;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 import org.agrona.CloseHelper;
@@ -54,6 +54,7 @@ public final class TransferSwarm implements AutoCloseable
         String responseChannel = BotSwarm.DEFAULT_RESPONSE_CHANNEL;
         int responseStreamId = 3001;
         byte[] tokenSecret = ReplicationLayer.Context.TOKEN_SECRET_DEFAULT.getBytes(StandardCharsets.UTF_8);
+        byte[] playerTokenPrivateKey;
         long playerIdBase = 2_000_000;
         long seed = 42;
         int maxJoinsInFlight = 16;
@@ -183,11 +184,29 @@ public final class TransferSwarm implements AutoCloseable
         }
 
         /**
-         * Secret shared by every shard of the directory.
+         * Secret shared by every shard of the directory (HMAC player tokens, when no
+         * {@link #playerTokenPrivateKey(byte[])} is set).
          */
         public Settings tokenSecret(final byte[] tokenSecret)
         {
             this.tokenSecret = tokenSecret;
+            return this;
+        }
+
+        public byte[] playerTokenPrivateKey()
+        {
+            return playerTokenPrivateKey;
+        }
+
+        /**
+         * The login service's Ed25519 private key (32-byte seed): set, bots present Ed25519 player tokens signed with
+         * it (every shard of the directory run with the matching public key), else HMAC tokens of
+         * {@link #tokenSecret()}. The same choice as {@link BotSwarm.Settings#playerTokenPrivateKey(byte[])}
+         * ({@link PlayerTokenMinter}).
+         */
+        public Settings playerTokenPrivateKey(final byte[] playerTokenPrivateKey)
+        {
+            this.playerTokenPrivateKey = playerTokenPrivateKey;
             return this;
         }
 
@@ -290,6 +309,10 @@ public final class TransferSwarm implements AutoCloseable
             {
                 throw new IllegalArgumentException("transfer interval, ramp and joins in flight must be positive");
             }
+            if (null == tokenSecret && null == playerTokenPrivateKey)
+            {
+                throw new IllegalArgumentException("a token secret or an Ed25519 player token private key is required");
+            }
             return this;
         }
     }
@@ -304,13 +327,13 @@ public final class TransferSwarm implements AutoCloseable
     private TransferSwarm(final Settings settings)
     {
         this.settings = settings;
-        final SessionTokens sessionTokens = new SessionTokens(settings.tokenSecret);
+        final PlayerTokenMinter minter = PlayerTokenMinter.of(settings.playerTokenPrivateKey, settings.tokenSecret);
         final long expiryMs = System.currentTimeMillis() +
             TimeUnit.NANOSECONDS.toMillis(settings.durationNs) + TimeUnit.HOURS.toMillis(1);
         final byte[][] tokens = new byte[settings.bots][];
         for (int i = 0; i < settings.bots; i++)
         {
-            tokens[i] = sessionTokens.issue(settings.playerIdBase + i, expiryMs);
+            tokens[i] = minter.issue(settings.playerIdBase + i, expiryMs);
         }
         startNs = settings.clock.nanoTime();
         agent = new TransferAgent(settings, tokens, startNs);
@@ -437,6 +460,7 @@ public final class TransferSwarm implements AutoCloseable
             run.put("transferIntervalS", settings.transferIntervalNs / 1e9);
             run.put("shardDirectory", String.valueOf(settings.shardDirectory));
             run.put("seed", settings.seed);
+            run.put("playerTokens", null == settings.playerTokenPrivateKey ? "HMAC-SHA256" : "Ed25519");
             long transfers = 0;
             long refused = 0;
             long storeUnavailable = 0;

@@ -100,6 +100,49 @@ class BotSwarmTest
                 assertTrue(Files.readString(log.toPath()).contains("Tag=t1"), "tagged by thread: " + log);
             }
             assertTrue(summary.toJson().contains("\"botsConnected\": 50"));
+            // one Replicant: the composition counts are there (JSON) and zero, the text does not mention them
+            assertTrue(summary.toJson().contains("\"composition\": {\"ownerChanges\": 0"), summary.toJson());
+            for (final String name : SwarmSummary.COMPOSITION_NAMES)
+            {
+                assertEquals(0, summary.count(name), name);
+                assertTrue(!summary.toText().contains(name), name);
+            }
+            assertEquals("", summary.compositionLine());
+            assertEquals("", BotSwarmMain.progressOfReplicants(swarm));
+        }
+    }
+
+    @Test
+    void shouldCountFramesOfAReplicantBeyondTheBotsMaximumAsCorrectnessErrors()
+    {
+        final int bots = 4;
+        // the layer's Replicant stamps id 9 on what it writes to clients: beyond the client link's 4, every spawn and
+        // despawn is counted as a frame of an unknown Replicant and dropped
+        try (EmbeddedShard shard = EmbeddedShard.launch(SECRET, 64, (ctx) -> ctx.replicant().replicantId(9));
+            BotSwarm swarm = BotSwarm.launch(settings(shard)
+                .bots(bots)
+                .threads(1)
+                .rampBotsPerSecond(200)
+                .reportIntervalNs(TimeUnit.MILLISECONDS.toNanos(100))
+                .mix(BehaviourMix.parse("idle=100"))))
+        {
+            await(swarm::isSettled, "every bot connected or failed");
+            await(() -> swarm.status(BotAgent.STATUS_COMPOSITION_ERRORS) >= bots,
+                "the interval status counts the frames of the unknown Replicant");
+            assertTrue(BotSwarmMain.progressOfReplicants(swarm).contains(" replicant errors "),
+                BotSwarmMain.progressOfReplicants(swarm));
+
+            final SwarmSummary summary = swarm.stop();
+            final String text = summary.toText();
+            final long unknown = summary.count("unknownReplicantMessages");
+            assertTrue(unknown >= bots, text);
+            assertEquals(unknown, summary.correctness().get("unknownReplicantMessages"), text);
+            assertTrue(summary.correctnessErrors() >= unknown, text);
+            assertEquals(1, summary.exitCode(), text);
+            assertTrue(text.contains("replicants: unknownReplicantMessages " + unknown + " (correctness error)"), text);
+            assertEquals(0, summary.count("ownerEpochConflicts"), text);
+            assertTrue(!text.contains("ownerEpochConflicts"), "a zero count stays out of the text: " + text);
+            assertTrue(summary.toJson().contains("\"unknownReplicantMessages\": " + unknown), summary.toJson());
         }
     }
 

@@ -3,10 +3,12 @@
  */
 package io.orrery.bots;
 
+import io.orrery.core.auth.Ed25519PlayerTokens;
 import io.orrery.core.authority.ScriptedAuthority;
 import io.orrery.core.common.EntityIds;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.shard.ShardDirectory;
+import io.orrery.core.status.OrreryCounter;
 import io.orrery.persistence.postgres.PostgresPersistenceAdapter;
 import io.orrery.persistence.postgres.PostgresServerSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -26,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -68,6 +71,20 @@ class TransferSwarmTest
         final PersistenceAdapter[] adapters,
         final EmbeddedShard[] shards)
     {
+        launchShards(prefix, directoryFile, adapters, shards, null);
+    }
+
+    /**
+     * @param playerTokenPublicKey the login service's Ed25519 public key the shards verify player tokens with, or
+     *                             null for HMAC tokens of {@link #SECRET}.
+     */
+    private static void launchShards(
+        final String prefix,
+        final Path directoryFile,
+        final PersistenceAdapter[] adapters,
+        final EmbeddedShard[] shards,
+        final byte[] playerTokenPublicKey)
+    {
         for (int s = 0; s < 2; s++)
         {
             final String name = "shard-" + (char)('a' + s);
@@ -76,6 +93,7 @@ class TransferSwarmTest
             final PersistenceAdapter adapter = adapters[s];
             shards[s] = EmbeddedShard.launch(SECRET, 128, (ctx) -> ctx
                 .shardName(name)
+                .playerTokenPublicKey(playerTokenPublicKey)
                 .maxEntities(8 * 1024) // two layers share the test JVM's heap with the database driver and the swarm
                 .persistenceAdapter(adapter)
                 .persistenceFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(50))
@@ -199,6 +217,60 @@ class TransferSwarmTest
                 CloseHelper.quietClose(adapters[s]);
             }
         }
+    }
+
+    @Test
+    @Timeout(180)
+    void shouldMoveBotsBetweenShardsVerifyingEd25519PlayerTokens(@TempDir final Path dir) throws Exception
+    {
+        final byte[][] keyPair = Ed25519PlayerTokens.generateKeyPair();
+        final PersistenceAdapter[] adapters = new PersistenceAdapter[2];
+        final EmbeddedShard[] shards = new EmbeddedShard[2];
+        TransferSwarm swarm = null;
+        try
+        {
+            final Path directoryFile = dir.resolve("shards.txt");
+            launchShards("signed", directoryFile, adapters, shards, keyPair[1]);
+            final int bots = 8;
+            swarm = TransferSwarm.launch(new TransferSwarm.Settings()
+                .bots(bots)
+                .startThread(false)
+                .rampBotsPerSecond(100)
+                .transferIntervalNs(TimeUnit.MILLISECONDS.toNanos(200))
+                .shardDirectory(directoryFile)
+                .tokenSecret(null) // no HMAC token can be minted: every session is an Ed25519 one
+                .playerTokenPrivateKey(keyPair[0]));
+            runUntil(swarm, 2L * bots);
+
+            final TransferSwarm.Summary summary = swarm.stop();
+            assertEquals(0, summary.correctnessErrors(), summary.toText());
+            assertEquals(bots, summary.count("botsWelcomed"), summary.toText());
+            assertEquals(2, summary.count("shardsSeen"), summary.toText());
+            assertTrue(summary.count("joins.shard-a") > 0 && summary.count("joins.shard-b") > 0, summary.toText());
+            assertTrue(summary.toText().contains("Ed25519"), summary.toText());
+            for (final EmbeddedShard shard : shards)
+            {
+                assertEquals(0, shard.counter(OrreryCounter.REJECTED_BAD_TOKEN));
+            }
+        }
+        finally
+        {
+            CloseHelper.quietClose(swarm);
+            for (int s = 1; s >= 0; s--)
+            {
+                CloseHelper.quietClose(shards[s]);
+                CloseHelper.quietClose(adapters[s]);
+            }
+        }
+    }
+
+    @Test
+    void shouldRefuseSettingsWithNeitherTokenSecretNorPrivateKey(@TempDir final Path dir)
+    {
+        final TransferSwarm.Settings settings = new TransferSwarm.Settings()
+            .shardDirectory(dir.resolve("shards.txt"))
+            .tokenSecret(null);
+        assertThrows(IllegalArgumentException.class, settings::conclude);
     }
 
     private static void runUntil(final TransferSwarm swarm, final long transfers)

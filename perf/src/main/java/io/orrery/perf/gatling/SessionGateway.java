@@ -6,9 +6,8 @@ package io.orrery.perf.gatling;
 import io.aeron.Aeron;
 import io.orrery.bots.BotSwarm;
 import io.orrery.core.ReplicationLayer;
-import io.orrery.core.auth.Ed25519PlayerTokens;
 import io.orrery.core.auth.PlayerTokenKeys;
-import io.orrery.core.auth.SessionTokens;
+import io.orrery.core.auth.PlayerTokenMinter;
 import io.orrery.core.client.ClientLink;
 import io.orrery.core.client.ClientSession;
 import io.orrery.wire.codec.DisconnectReason;
@@ -320,8 +319,7 @@ public final class SessionGateway implements Agent, AutoCloseable
     private final CachedNanoClock linkClock = new CachedNanoClock();
     private final Aeron aeron;
     private final ClientLink link;
-    private final SessionTokens tokens;
-    private final Ed25519PlayerTokens ed25519Tokens;
+    private final PlayerTokenMinter tokens;
     private final LatencyLog latencyLog;
     private final ManyToOneConcurrentArrayQueue<GatewayRequest> requests;
     private final Consumer<GatewayRequest> onRequest = this::onRequest;
@@ -344,9 +342,7 @@ public final class SessionGateway implements Agent, AutoCloseable
         this.clock = ctx.nanoClock;
         this.epochClock = ctx.epochClock;
         this.latencyLog = ctx.latencyLog;
-        this.ed25519Tokens = null == ctx.playerTokenPrivateKey ? null :
-            Ed25519PlayerTokens.forPrivateKey(ctx.playerTokenPrivateKey);
-        this.tokens = null == ed25519Tokens ? new SessionTokens(ctx.tokenSecret) : null;
+        this.tokens = PlayerTokenMinter.of(ctx.playerTokenPrivateKey, ctx.tokenSecret);
         this.requests = new ManyToOneConcurrentArrayQueue<>(ctx.queueCapacity);
         nowNs = clock.nanoTime();
         linkClock.update(nowNs);
@@ -592,9 +588,7 @@ public final class SessionGateway implements Agent, AutoCloseable
         request.deadlineNs = request.startNs + ctx.connectTimeoutNs + CONNECT_BACKSTOP_NS;
         track(player, request);
         final long expiryEpochMs = epochClock.time() + TOKEN_LIFETIME_MS;
-        final byte[] token = null != tokens ? tokens.issue(player.playerId, expiryEpochMs) :
-            ed25519Tokens.issue(player.playerId, expiryEpochMs);
-        player.session = link.connect(token, player);
+        player.session = link.connect(tokens.issue(player.playerId, expiryEpochMs), player);
     }
 
     private void onInputRequest(final VirtualPlayer player, final GatewayRequest request)

@@ -250,6 +250,11 @@ public final class ScenarioRun
             repetition, scenario.repetitions(), summary.botsConnected(), summary.botsRequested(),
             summary.correctnessErrors(), input.quantilesNs()[0] / 1e6, input.quantilesNs()[2] / 1e6,
             input.quantilesNs()[4] / 1e6, input.count(), result.ratioToFloor(0), result.ratioToFloor(2));
+        final String replicants = summary.compositionLine();
+        if (!replicants.isEmpty())
+        {
+            log.printf(Locale.ROOT, "repetition %d/%d %s%n", repetition, scenario.repetitions(), replicants);
+        }
         if (null != result.stateResidence())
         {
             final LatencySummary state = result.stateResidence();

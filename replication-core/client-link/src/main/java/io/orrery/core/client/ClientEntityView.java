@@ -21,7 +21,9 @@ import org.agrona.collections.Long2LongHashMap;
  * ({@link #ownerReplicant(int)}, {@link #ownerEpoch(int)}): the slot holds the owner's latest state. Other Replicants
  * may hold the entity too (a handoff in flight); their baselines are kept apart (see {@link ClientResponseAdapter}
  * for the rules). Between the owner's {@code handedOff} despawn and the next owner's spawn the entity stays, with
- * its last state, {@link #awaitingOwner(int)}. With one Replicant (id 0, epoch 0) nothing of this shows.
+ * its last state, {@link #awaitingOwner(int)}, at most {@link ClientLink.Settings#ownerHandoffTimeoutNs(long)}: a
+ * next owner that never spawns it does not leave it on screen forever ({@link ClientSession#ownerHandoffsExpired()}).
+ * With one Replicant (id 0, epoch 0) nothing of this shows.
  * <p>
  * Threading: owned by the thread running the {@link ClientLink}.
  */
@@ -50,6 +52,8 @@ public final class ClientEntityView
     private final int[] ownerReplicant;
     private final long[] ownerEpoch;
     private final boolean[] awaitingOwner;
+    private final long[] awaitingOwnerSinceNs;
+    private int awaitingOwnerCount;
     private Long2LongHashMap removedAtEpoch;
     private long[] removedRing;
     private int removedHead;
@@ -101,6 +105,7 @@ public final class ClientEntityView
         ownerReplicant = new int[capacity];
         ownerEpoch = new long[capacity];
         awaitingOwner = new boolean[capacity];
+        awaitingOwnerSinceNs = new long[capacity];
         radius = new float[capacity];
         authorityEpoch = new long[capacity];
         lastAppliedInputSequence = new long[capacity];
@@ -162,7 +167,7 @@ public final class ClientEntityView
                 replicant.release(slot);
             }
         }
-        awaitingOwner[slot] = false;
+        stopAwaitingOwner(slot);
         freeSlots[freeCount++] = slot;
         return true;
     }
@@ -224,6 +229,23 @@ public final class ClientEntityView
     }
 
     /**
+     * @return when the slot's entity began {@link #awaitingOwner(int)} (the link's clock, the duty cycle that read
+     * the owner's {@code handedOff} despawn); meaningless while it is not awaiting.
+     */
+    public long awaitingOwnerSinceNs(final int slot)
+    {
+        return awaitingOwnerSinceNs[slot];
+    }
+
+    /**
+     * @return entities in the view {@link #awaitingOwner(int)} now.
+     */
+    public int awaitingOwnerCount()
+    {
+        return awaitingOwnerCount;
+    }
+
+    /**
      * @return Replicant ids this view accepts: {@code 0..maxReplicants - 1}.
      */
     public int maxReplicants()
@@ -258,12 +280,29 @@ public final class ClientEntityView
     {
         ownerReplicant[slot] = replicantId;
         ownerEpoch[slot] = epoch;
-        awaitingOwner[slot] = false;
+        stopAwaitingOwner(slot);
     }
 
-    void awaitOwner(final int slot)
+    /**
+     * The owner handed the slot's entity off at {@code nowNs}: it stays, awaiting its next owner's spawn.
+     */
+    void awaitOwner(final int slot, final long nowNs)
     {
-        awaitingOwner[slot] = true;
+        if (!awaitingOwner[slot])
+        {
+            awaitingOwner[slot] = true;
+            awaitingOwnerSinceNs[slot] = nowNs;
+            awaitingOwnerCount++;
+        }
+    }
+
+    private void stopAwaitingOwner(final int slot)
+    {
+        if (awaitingOwner[slot])
+        {
+            awaitingOwner[slot] = false;
+            awaitingOwnerCount--;
+        }
     }
 
     /**
@@ -345,6 +384,7 @@ public final class ClientEntityView
             }
         }
         java.util.Arrays.fill(awaitingOwner, false);
+        awaitingOwnerCount = 0;
         if (null != removedAtEpoch)
         {
             removedAtEpoch.clear();

@@ -72,6 +72,7 @@ final class ClientHandshake
         final ClientSession session = new ClientSession(
             link, nextCorrelationId(), token, listener, settings.viewCapacity, settings.maxReplicants);
         session.connectStartNs = nowNs;
+        session.ownerHandoffTimeoutNs = settings.ownerHandoffTimeoutNs;
         session.nextHelloNs = nowNs;
         session.deadlineNs = nowNs + settings.connectTimeoutNs;
         session.ingressChannelIndex = nextIngressChannel;

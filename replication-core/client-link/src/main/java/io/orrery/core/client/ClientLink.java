@@ -102,12 +102,18 @@ public final class ClientLink implements Agent, AutoCloseable
      */
     public static final class Settings
     {
+        /**
+         * Default of {@link #ownerHandoffTimeoutNs(long)}: 2 s.
+         */
+        public static final long OWNER_HANDOFF_TIMEOUT_DEFAULT_NS = TimeUnit.SECONDS.toNanos(2);
+
         String[] ingressChannels = { "aeron:ipc?term-length=64k" };
         int ingressStreamId = 1001;
         String responseChannel = "aeron:ipc?term-length=64k";
         int responseStreamId = 2001;
         int viewCapacity = 2048;
         int maxReplicants = 4;
+        long ownerHandoffTimeoutNs = OWNER_HANDOFF_TIMEOUT_DEFAULT_NS;
         long connectTimeoutNs = TimeUnit.SECONDS.toNanos(10);
         int maxReassemblies = 4096;
         int maxResponseTermLength = 16 * 1024 * 1024;
@@ -141,7 +147,8 @@ public final class ClientLink implements Agent, AutoCloseable
 
         /**
          * How often the link visits its connected sessions for their timers: layer loss (image closed, ingress gone,
-         * silence), heartbeats and the stale sweep after a resumption. Default 0: every duty cycle. A host of
+         * silence), heartbeats, the stale sweep after a resumption and entities awaiting their next owner too long
+         * ({@link #ownerHandoffTimeoutNs(long)}). Default 0: every duty cycle. A host of
          * thousands of sessions whose duty cycle runs far more often than these timers need (they are hundreds of
          * milliseconds and more) sets about a millisecond: a closed image is then seen up to that much later, and
          * the duty cycle no longer touches every session each time. Sessions that are connecting or resuming are
@@ -271,6 +278,23 @@ public final class ClientLink implements Agent, AutoCloseable
         public Settings maxReplicants(final int maxReplicants)
         {
             this.maxReplicants = maxReplicants;
+            return this;
+        }
+
+        /**
+         * Longest an entity stays in a session's view after its owner Replicant despawned it with {@code handedOff}
+         * while the next owner's spawn does not come (a layer bug, a lost Replicant): then it is removed
+         * ({@link ClientListener#onDespawn} with reason {@code handedOff},
+         * {@link ClientSession#ownerHandoffsExpired()}). Default {@link #OWNER_HANDOFF_TIMEOUT_DEFAULT_NS} (2 s),
+         * from the link's clock; checked when the link visits its sessions ({@link #sessionSweepIntervalNs(long)}).
+         */
+        public Settings ownerHandoffTimeoutNs(final long ownerHandoffTimeoutNs)
+        {
+            if (ownerHandoffTimeoutNs <= 0)
+            {
+                throw new IllegalArgumentException("ownerHandoffTimeoutNs must be positive: " + ownerHandoffTimeoutNs);
+            }
+            this.ownerHandoffTimeoutNs = ownerHandoffTimeoutNs;
             return this;
         }
 
@@ -566,8 +590,9 @@ public final class ClientLink implements Agent, AutoCloseable
                         return despawnStale(session);
                     }
                 }
+                final int expired = session.expireOwnerHandoffs(nowNs);
                 session.heartbeatIfIdle(nowNs);
-                return 0;
+                return expired;
 
             case CONNECTING:
                 handshakesPending = true;

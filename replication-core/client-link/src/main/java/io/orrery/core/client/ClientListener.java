@@ -36,6 +36,12 @@ public interface ClientListener
     {
     }
 
+    /**
+     * An entity left the view. {@code reason} is the layer's {@code DespawnReason}, or one the link decided itself:
+     * {@code resync} for an entity a resumed layer did not send again ({@link ClientSession#staleDespawns()}),
+     * {@code handedOff} for an entity whose next owner Replicant did not spawn it in time
+     * ({@link ClientSession#ownerHandoffsExpired()}).
+     */
     default void onDespawn(final ClientSession session, final long entityId, final int reason)
     {
     }

@@ -240,8 +240,8 @@ final class ClientResponseAdapter implements ControlledFragmentHandler
         else if (HANDED_OFF == reason)
         {
             replicant.release(slot);
-            view.awaitOwner(slot);
-            session.ownerHandoffsAwaited++;
+            view.awaitOwner(slot, nowNs);
+            session.onOwnerHandoffAwaited(nowNs);
         }
         else
         {

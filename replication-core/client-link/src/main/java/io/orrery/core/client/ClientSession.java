@@ -76,6 +76,7 @@ public final class ClientSession
     static final int SENT_RING_SIZE = 1024;
     private static final int SENT_RING_MASK = SENT_RING_SIZE - 1;
     private static final int PROTOCOL_VERSION = 1;
+    private static final int HANDED_OFF = io.orrery.wire.codec.DespawnReason.handedOff.value();
 
     final ClientLink link;
     long correlationId;
@@ -163,6 +164,15 @@ public final class ClientSession
     long spawnsReplacingHeld;
     long ownerChanges;
     long ownerHandoffsAwaited;
+    long ownerHandoffsExpired;
+    /**
+     * How long an entity may await its next owner ({@link ClientLink.Settings#ownerHandoffTimeoutNs(long)}).
+     */
+    long ownerHandoffTimeoutNs = ClientLink.Settings.OWNER_HANDOFF_TIMEOUT_DEFAULT_NS;
+    /**
+     * While the view holds entities awaiting their owner: no later than the earliest of their deadlines.
+     */
+    long ownerHandoffCheckAtNs;
     long spawnsNotOwning;
     long despawnsOfNonOwners;
     long nonOwnerEntries;
@@ -751,6 +761,73 @@ public final class ClientSession
     public long ownerHandoffsAwaited()
     {
         return ownerHandoffsAwaited;
+    }
+
+    /**
+     * @return entities removed from the view because their next owner's spawn did not come within
+     * {@link ClientLink.Settings#ownerHandoffTimeoutNs(long)} of their owner's {@code handedOff} despawn (a layer
+     * bug, a lost Replicant): the listener saw {@link ClientListener#onDespawn} with reason {@code handedOff}. A
+     * spawn that comes later brings the entity back as a new one.
+     */
+    public long ownerHandoffsExpired()
+    {
+        return ownerHandoffsExpired;
+    }
+
+    /**
+     * The owner of an entity despawned it with {@code handedOff} at {@code nowNs} (the view marked it awaiting).
+     */
+    void onOwnerHandoffAwaited(final long nowNs)
+    {
+        ownerHandoffsAwaited++;
+        if (1 == view.awaitingOwnerCount())
+        {
+            ownerHandoffCheckAtNs = nowNs + ownerHandoffTimeoutNs; // else an earlier deadline is already set
+        }
+    }
+
+    /**
+     * Remove every entity that has awaited its next owner for {@link #ownerHandoffTimeoutNs} or longer: released
+     * from the view (every Replicant's binding with it), its removal remembered at its last owner epoch, the
+     * listener told ({@code onDespawn}, reason {@code handedOff}), counted in {@link #ownerHandoffsExpired()}.
+     * Scans the view only once the earliest deadline has passed. Zero allocation.
+     *
+     * @param nowNs the link's duty cycle time.
+     * @return entities removed.
+     */
+    int expireOwnerHandoffs(final long nowNs)
+    {
+        final ClientEntityView view = this.view;
+        if (0 == view.awaitingOwnerCount() || nowNs - ownerHandoffCheckAtNs < 0)
+        {
+            return 0;
+        }
+        int expired = 0;
+        boolean awaiting = false;
+        long earliestSinceNs = nowNs;
+        for (int slot = 0, capacity = view.capacity(); slot < capacity; slot++)
+        {
+            if (view.awaitingOwner(slot))
+            {
+                final long sinceNs = view.awaitingOwnerSinceNs(slot);
+                if (nowNs - sinceNs >= ownerHandoffTimeoutNs)
+                {
+                    final long entityId = view.entityId(slot);
+                    view.rememberRemoval(entityId, view.ownerEpoch(slot));
+                    view.release(entityId);
+                    ownerHandoffsExpired++;
+                    expired++;
+                    listener.onDespawn(this, entityId, HANDED_OFF);
+                }
+                else if (!awaiting || sinceNs - earliestSinceNs < 0)
+                {
+                    awaiting = true;
+                    earliestSinceNs = sinceNs;
+                }
+            }
+        }
+        ownerHandoffCheckAtNs = earliestSinceNs + ownerHandoffTimeoutNs;
+        return expired;
     }
 
     /**

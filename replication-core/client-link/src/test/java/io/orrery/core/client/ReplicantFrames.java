@@ -25,6 +25,16 @@ final class ReplicantFrames
     private final EntityDespawnEncoder despawnEncoder = new EntityDespawnEncoder();
     private final EntityUpdatesCompactEncoder compactEncoder = new EntityUpdatesCompactEncoder();
     private final UnsafeBuffer entries = new UnsafeBuffer(new byte[64]);
+    private long entityId = ENTITY_ID;
+
+    /**
+     * The entity the next spawns and despawns name ({@link #ENTITY_ID} until changed).
+     */
+    ReplicantFrames entityId(final long entityId)
+    {
+        this.entityId = entityId;
+        return this;
+    }
 
     /**
      * @return the length of the spawn written at offset 0.
@@ -34,7 +44,7 @@ final class ReplicantFrames
         final long x, final long lastApplied)
     {
         spawnEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
-            .entityId(ENTITY_ID)
+            .entityId(entityId)
             .archetypeId(9)
             .parentZoneId(0);
         spawnEncoder.position().x(x).y(0).z(0);
@@ -79,7 +89,7 @@ final class ReplicantFrames
     int despawn(final MutableDirectBuffer buffer, final int replicantId, final short reason)
     {
         despawnEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
-            .entityId(ENTITY_ID)
+            .entityId(entityId)
             .reason(io.orrery.wire.codec.DespawnReason.get(reason))
             .serverTimeNs(0)
             .replicantId((short)replicantId);

@@ -24,6 +24,8 @@ class ReplicantHostileFramesTest
 {
     private static final short LEFT = DespawnReason.leftBubble.value();
     private static final short HANDED_OFF = DespawnReason.handedOff.value();
+    private static final long OWNER_HANDOFF_TIMEOUT_NS = ClientLink.Settings.OWNER_HANDOFF_TIMEOUT_DEFAULT_NS;
+    private static final long LOST_ID = ENTITY_ID + 1;
 
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
     private final ReplicantFrames frames = new ReplicantFrames();
@@ -153,7 +155,7 @@ class ReplicantHostileFramesTest
     }
 
     @Test
-    void shouldAllocateNothingComposingTwoReplicantsInSteadyState()
+    void shouldAllocateNothingComposingTwoReplicantsOrExpiringHandoffsInSteadyState()
     {
         assertTrue(AllocationMeter.isSupported());
         // a steady-state allocation would show in every round; the JIT may allocate a few bytes once (a
@@ -171,12 +173,14 @@ class ReplicantHostileFramesTest
 
         assertEquals(0, allocated, "bytes allocated composing 20,000 handoff cycles, after warm-up rounds");
         assertEquals(rounds * 20_000L, session.ownerChanges(), "B takes the entity over once a cycle");
+        assertEquals(rounds * 10_000L, session.ownerHandoffsExpired(), "every other cycle B never comes");
         assertEquals(0, session.ownerEpochConflicts() + session.updatesForUnknownEntities());
     }
 
     /**
      * Each cycle: A spawns, B takes over (higher epoch), A sends a late update and its handoff despawn, B updates
-     * and removes the entity.
+     * and removes the entity. Every other cycle then A hands a second entity off and B never spawns it: the owner
+     * handoff timeout removes it (the link's clock advances by the timeout per cycle).
      */
     private void handoffCycles(final int first, final int count)
     {
@@ -190,6 +194,16 @@ class ReplicantHostileFramesTest
             feed(frames.despawn(buffer, 0, HANDED_OFF));
             feed(frames.update(buffer, 1, 5, 10, 1));
             feed(frames.despawn(buffer, 1, LEFT));
+            if (0 == (cycle & 1))
+            {
+                final long nowNs = OWNER_HANDOFF_TIMEOUT_NS * (cycle + 1);
+                adapter.nowNs(nowNs);
+                frames.entityId(LOST_ID);
+                feed(frames.spawn(buffer, 0, epoch, 1, 3_000, 0));
+                feed(frames.despawn(buffer, 0, HANDED_OFF));
+                frames.entityId(ENTITY_ID);
+                session.expireOwnerHandoffs(nowNs + OWNER_HANDOFF_TIMEOUT_NS);
+            }
         }
     }
 

@@ -51,33 +51,35 @@ final class GroupCommit
     private final AtomicCounter groupFallbacks;
     private final AtomicCounter groupOfOneAutoCommits;
 
+    /**
+     * Built last in the consumer's constructor: it shares the consumer's collaborators (the store, the operation
+     * runner, the completion proxy, the loader, the retry, the write-behind log, the operation latency recorder)
+     * and takes its settings, clock and error handler from Scribe's context.
+     *
+     * @param consumer the consumer whose duty cycle this runs in, its collaborators already built.
+     * @param ctx      Scribe's context ({@link ScribeContext#maxGroupOperations()},
+     *                 {@link ScribeContext#groupOfOneAutoCommit()}, clock, error handler).
+     * @param ring     Scribe's ring, whose cursor tells whether an operation is alone in it (a group of one).
+     * @param counters Scribe's counters, by {@link ScribeCounter} id.
+     */
     GroupCommit(
         final ScribeConsumer consumer,
-        final int maxGroupOperations,
-        final Cursored ringForGroupsOfOne,
-        final PersistenceAdapter adapter,
-        final OperationRunner runner,
-        final CompletionProxy completionProxy,
-        final RegionLoader loader,
-        final StoreRetry retry,
-        final WriteBehindLog writeBehindLog,
-        final NanoClock clock,
-        final ErrorHandler errorHandler,
-        final SingleWriterRecorder operationLatencyNs,
+        final ScribeContext ctx,
+        final Cursored ring,
         final AtomicCounter[] counters)
     {
         this.consumer = consumer;
-        this.group = new ScribeGroup(maxGroupOperations);
-        this.ringForGroupsOfOne = ringForGroupsOfOne;
-        this.adapter = adapter;
-        this.runner = runner;
-        this.completionProxy = completionProxy;
-        this.loader = loader;
-        this.retry = retry;
-        this.writeBehindLog = writeBehindLog;
-        this.clock = clock;
-        this.errorHandler = errorHandler;
-        this.operationLatencyNs = operationLatencyNs;
+        this.group = new ScribeGroup(ctx.maxGroupOperations());
+        this.ringForGroupsOfOne = ctx.groupOfOneAutoCommit() ? ring : null;
+        this.adapter = consumer.adapter();
+        this.runner = consumer.runner();
+        this.completionProxy = consumer.completionProxy();
+        this.loader = consumer.loader();
+        this.retry = consumer.retry();
+        this.writeBehindLog = consumer.writeBehindLog();
+        this.clock = ctx.nanoClock();
+        this.errorHandler = ctx.errorHandler();
+        this.operationLatencyNs = consumer.operationLatencyNs();
         this.groupCommits = counters[ScribeCounter.GROUP_COMMITS.id()];
         this.groupFallbacks = counters[ScribeCounter.GROUP_FALLBACKS.id()];
         this.groupOfOneAutoCommits = counters[ScribeCounter.GROUP_OF_ONE_AUTOCOMMITS.id()];

@@ -146,12 +146,12 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
         this.operationLatencyNs = operationLatencyNs;
         this.timeline = timeline;
         this.trace = trace;
-        this.group = ctx.groupCommit() && adapter.supportsGroupCommit() ? new GroupCommit(
-            this, ctx.maxGroupOperations(), ctx.groupOfOneAutoCommit() ? ring : null, adapter, runner,
-            completionProxy, loader, retry, writeBehindLog, clock, errorHandler, operationLatencyNs, counters) : null;
         this.warmUp = ctx.warmUp() && adapter.supportsGroupCommit();
         this.asyncWriteBehind = ctx.asyncWriteBehind() && adapter.supportsAsyncWriteBehind() && null == worldWriter;
         this.worldBatchWithOperations = ctx.worldBatchWithOperations();
+        // last of the collaborators: the group commit shares the ones above
+        this.group = ctx.groupCommit() && adapter.supportsGroupCommit() ? new GroupCommit(this, ctx, ring, counters) :
+            null;
 
         events = counters[ScribeCounter.EVENTS.id()];
         batchesWritten = counters[ScribeCounter.BATCHES_WRITTEN.id()];
@@ -166,6 +166,41 @@ final class ScribeConsumer implements Agent, EventPoller.Handler<ScribeEvent>
     public String roleName()
     {
         return roleName;
+    }
+
+    PersistenceAdapter adapter()
+    {
+        return adapter;
+    }
+
+    OperationRunner runner()
+    {
+        return runner;
+    }
+
+    CompletionProxy completionProxy()
+    {
+        return completionProxy;
+    }
+
+    RegionLoader loader()
+    {
+        return loader;
+    }
+
+    StoreRetry retry()
+    {
+        return retry;
+    }
+
+    WriteBehindLog writeBehindLog()
+    {
+        return writeBehindLog;
+    }
+
+    SingleWriterRecorder operationLatencyNs()
+    {
+        return operationLatencyNs;
     }
 
     @Override
