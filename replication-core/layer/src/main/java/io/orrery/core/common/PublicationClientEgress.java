@@ -3,7 +3,7 @@
  */
 package io.orrery.core.common;
 
-import io.aeron.ExclusivePublication;
+import io.aeron.Publication;
 import io.orrery.link.Publications;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -15,12 +15,12 @@ import org.agrona.DirectBuffer;
  */
 public final class PublicationClientEgress implements ClientEgress
 {
-    private final ExclusivePublication publication;
+    private final Publication publication;
 
     /**
      * @param publication the session's egress publication, owned (and closed) by this egress from now on.
      */
-    public PublicationClientEgress(final ExclusivePublication publication)
+    public PublicationClientEgress(final Publication publication)
     {
         this.publication = publication;
     }
@@ -28,7 +28,7 @@ public final class PublicationClientEgress implements ClientEgress
     /**
      * @return the publication written to.
      */
-    public ExclusivePublication publication()
+    public Publication publication()
     {
         return publication;
     }
