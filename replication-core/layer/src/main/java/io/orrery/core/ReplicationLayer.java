@@ -90,7 +90,6 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         replicant = new ReplicantAgent(ctx, replicantCtx, ctx.scribe(), gatewayCtx.maxSessions(),
             gatewayCtx.heartbeatIntervalNs(), counters, toReplicant, toGateway, handovers);
         secondaries = newSecondaries(ctx, replicantCtx, gatewayCtx.maxSessions(), handovers.capacity());
-        gateway.sharedEgress(secondaries.length > 0);
         gatewayLink = null == gatewayCtx.gatewayLink().channel() ? null : new GatewayLinkAgent(
             ctx, gatewayCtx.gatewayLink(),
             null != gatewayCtx.gatewayLink().linkSecret() ? gatewayCtx.gatewayLink().linkSecret() : ctx.tokenSecret(),

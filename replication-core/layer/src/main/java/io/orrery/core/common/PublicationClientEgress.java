@@ -3,7 +3,7 @@
  */
 package io.orrery.core.common;
 
-import io.aeron.Publication;
+import io.aeron.ExclusivePublication;
 import io.orrery.link.Publications;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
@@ -15,12 +15,12 @@ import org.agrona.DirectBuffer;
  */
 public final class PublicationClientEgress implements ClientEgress
 {
-    private final Publication publication;
+    private final ExclusivePublication publication;
 
     /**
      * @param publication the session's egress publication, owned (and closed) by this egress from now on.
      */
-    public PublicationClientEgress(final Publication publication)
+    public PublicationClientEgress(final ExclusivePublication publication)
     {
         this.publication = publication;
     }
@@ -28,7 +28,7 @@ public final class PublicationClientEgress implements ClientEgress
     /**
      * @return the publication written to.
      */
-    public Publication publication()
+    public ExclusivePublication publication()
     {
         return publication;
     }

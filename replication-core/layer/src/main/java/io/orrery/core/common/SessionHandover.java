@@ -3,7 +3,7 @@
  */
 package io.orrery.core.common;
 
-import io.aeron.Publication;
+import io.aeron.ExclusivePublication;
 
 /**
  * A session's egress and identity, handed from a Gateway to the Replicant once the session is welcomed: from then on
@@ -39,7 +39,7 @@ public final class SessionHandover
      * by a remote Gateway's link.
      */
     public SessionHandover(
-        final long sessionId, final long playerEntityId, final Publication publication,
+        final long sessionId, final long playerEntityId, final ExclusivePublication publication,
         final byte[] playerToken)
     {
         this(sessionId, playerEntityId, new PublicationClientEgress(publication), playerToken);

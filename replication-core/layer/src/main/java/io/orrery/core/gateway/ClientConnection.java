@@ -3,7 +3,7 @@
  */
 package io.orrery.core.gateway;
 
-import io.aeron.Publication;
+import io.aeron.ExclusivePublication;
 import io.orrery.wire.codec.RejectReason;
 
 /**
@@ -26,7 +26,7 @@ final class ClientConnection
     long playerEntityId;
     byte[] playerToken;
     long registrationId;
-    Publication publication;
+    ExclusivePublication publication;
     long deadlineNs;
     long lastSeenNs;
     long lastInputSequence = 0;

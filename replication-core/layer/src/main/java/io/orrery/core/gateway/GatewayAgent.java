@@ -5,7 +5,7 @@ package io.orrery.core.gateway;
 
 import io.aeron.Aeron;
 import io.aeron.Counter;
-import io.aeron.Publication;
+import io.aeron.ExclusivePublication;
 import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.exceptions.RegistrationException;
@@ -160,7 +160,6 @@ public final class GatewayAgent implements Agent
     private final double inputBurst;
     private final RefusalBudget refusals;
     private final long refusalConnectTimeoutNs;
-    private boolean sharedEgress;
     private long nowNs;
     private long nextHousekeepingNs;
     private int pollingIngress;
@@ -238,19 +237,6 @@ public final class GatewayAgent implements Agent
             counters[OrreryCounter.CLIENT_INGRESS_IMAGES_REFUSED.id()],
             counters[OrreryCounter.CLIENT_INGRESS_FRAGMENTS_REFUSED.id()])
             .refusalLog((line) -> System.out.println("orrery: client ingress " + line));
-    }
-
-    /**
-     * Several Replicants per shard write each session's egress: open it as a concurrent Aeron {@code Publication}
-     * instead of an {@code ExclusivePublication}. Control path: before the agent runs.
-     *
-     * @param sharedEgress true with more than one Replicant.
-     * @return this.
-     */
-    public GatewayAgent sharedEgress(final boolean sharedEgress)
-    {
-        this.sharedEgress = sharedEgress;
-        return this;
     }
 
     @Override
@@ -647,10 +633,7 @@ public final class GatewayAgent implements Agent
 
         try
         {
-            // several Replicants write a session's egress: a concurrent publication (whole messages interleave)
-            connection.registrationId = sharedEgress ?
-                aeron.asyncAddPublication(responseChannel, responseStreamId) :
-                aeron.asyncAddExclusivePublication(responseChannel, responseStreamId);
+            connection.registrationId = aeron.asyncAddExclusivePublication(responseChannel, responseStreamId);
         }
         catch (final RuntimeException ex)
         {
@@ -700,8 +683,7 @@ public final class GatewayAgent implements Agent
             {
                 try
                 {
-                    connection.publication = sharedEgress ? aeron.getPublication(connection.registrationId) :
-                        aeron.getExclusivePublication(connection.registrationId);
+                    connection.publication = aeron.getExclusivePublication(connection.registrationId);
                 }
                 catch (final RegistrationException ex)
                 {
@@ -712,7 +694,7 @@ public final class GatewayAgent implements Agent
                 }
             }
 
-            final Publication publication = connection.publication;
+            final ExclusivePublication publication = connection.publication;
             if (null != publication && publication.isConnected() && reply(connection, publication))
             {
                 pending.remove(i);
@@ -774,7 +756,7 @@ public final class GatewayAgent implements Agent
         }
     }
 
-    private boolean reply(final ClientConnection connection, final Publication publication)
+    private boolean reply(final ClientConnection connection, final ExclusivePublication publication)
     {
         final int length;
         if (ClientConnection.State.AWAITING_WELCOME == connection.state)

@@ -473,8 +473,11 @@ public final class ReplicantAgent implements Agent
         while (null != (handover = handovers.poll()))
         {
             workCount++;
+            // several Replicants write the session's egress: each through its view holding the session's lock
+            final ClientEgress sessionEgress = null == secondarySessions ?
+                handover.egress : new SharedClientEgress(handover.egress, true);
             final ClientEgressProxy.ClientObserver observer = new ClientEgressProxy.ClientObserver(
-                handover.sessionId, handover.playerEntityId, handover.egress, nowNs);
+                handover.sessionId, handover.playerEntityId, sessionEgress, nowNs);
             authority.onPlayerJoined(handover.playerEntityId, nowNs, store);
             if (null != inventoryBackend)
             {
@@ -502,7 +505,7 @@ public final class ReplicantAgent implements Agent
                 for (final OneToOneConcurrentArrayQueue<SessionHandover> queue : secondarySessions)
                 {
                     if (!queue.offer(new SessionHandover(handover.sessionId, handover.playerEntityId,
-                        new SharedClientEgress(handover.egress), null)))
+                        new SharedClientEgress(handover.egress, false), null)))
                     {
                         counters[OrreryCounter.ERRORS.id()].incrementOrdered();
                     }

@@ -511,8 +511,7 @@ public final class LayerLinkAgent implements Agent
         SessionHandover handover;
         while (null != (handover = handovers.peek()))
         {
-            final ExclusivePublication publication =
-                (ExclusivePublication)((PublicationClientEgress)handover.egress).publication();
+            final ExclusivePublication publication = ((PublicationClientEgress)handover.egress).publication();
             final byte[] token = null != handover.playerToken ? handover.playerToken : NO_TOKEN;
             openedEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
                 .sessionId(handover.sessionId)
