@@ -117,6 +117,7 @@ l=s['latencyNs']['input-latency']
 print(l['p50']/1e6, l['p99']/1e6, s['correctnessErrors'])")
     read -r r50 r99 r5 < <(residence "$DIR/metrics0.txt" "$DIR/metrics1.txt")
     cp "$DIR/layer.log" "$KEEP/layer-w$W-b$B.log"
+    cp "$DIR/metrics1.txt" "$KEEP/metrics-w$W-b$B.txt" 2>/dev/null || true
     pct=$(echo "scale=1; 100 * ($c1 - $c0) / $HZ / ($t1 - $t0)" | bc)
     per=$(echo "scale=3; 1000000 * ($c1 - $c0) / $HZ / (${u1:-0} - ${u0:-0} + 1)" | bc)
     printf '%-8s %-6s %12.1f %12.1f %9s%% %16s %8s %22s %s\n' "$W" "$B" "$p50" "$p99" "$pct" "$per" "$errors" \

@@ -529,24 +529,6 @@ final class InterestPartition
                 continue;
             }
 
-            if (ownerFilter && store.ownerReplicant(slot) != replicantId)
-            {
-                if (SPAWN_PENDING == state)
-                {
-                    removeEntry(o, i);
-                    continue;
-                }
-                // handed to another Replicant, whose spawn (a higher owner epoch) the client awaits
-                viewStates[e] = DESPAWN_PENDING;
-                viewReasons[e] = REASON_HANDED_OFF;
-                markStamps[slot] = stamp;
-                scratchWeights[i] = OWN_PRIORITY;
-                despawnBytes += DESPAWN_LENGTH;
-                handoffDespawns++;
-                i++;
-                continue;
-            }
-
             double distanceM = 0.0;
             double radiusM = 0.0;
             boolean thinned = false;
@@ -575,6 +557,25 @@ final class InterestPartition
                     final int tierMask = distanceM > farTierFraction * bubbleM ? farTierMask : midTierMask;
                     thinned = 0 != ((tick + slot) & tierMask);
                 }
+            }
+
+            // within the leave distance (or followed): the gaining Replicant spawns it to this observer
+            if (ownerFilter && store.ownerReplicant(slot) != replicantId)
+            {
+                if (SPAWN_PENDING == state)
+                {
+                    removeEntry(o, i);
+                    continue;
+                }
+                // handed to another Replicant, whose spawn (a higher owner epoch) the client awaits
+                viewStates[e] = DESPAWN_PENDING;
+                viewReasons[e] = REASON_HANDED_OFF;
+                markStamps[slot] = stamp;
+                scratchWeights[i] = OWN_PRIORITY;
+                despawnBytes += DESPAWN_LENGTH;
+                handoffDespawns++;
+                i++;
+                continue;
             }
 
             markStamps[slot] = stamp;
