@@ -8,6 +8,9 @@
 #
 #   perf/scripts/layer-capacity.sh [BOTS...]          default: 250 500 750 1000
 #   WORKERS="1 2" DURATION=40 WARM=15 perf/scripts/layer-capacity.sh 500 1000
+#   LAYER_OPTS=-Dorrery.replicants=2 perf/scripts/layer-capacity.sh 500   extra JVM options of the layer (here two
+#                                                    Replicants in its process); LAYER_ARGS=--threading=DEDICATED:
+#                                                    extra arguments of ReplicationLayerServer
 #   BOTS_NICE=10 perf/scripts/layer-capacity.sh 500   the bots' JVM at nice 10: on a 2-core box the load generator
 #                                                    then yields the CPU to the layer and its driver when both are
 #                                                    runnable, as if the bots ran on other hosts (default 0: same
@@ -20,6 +23,8 @@ DURATION=${DURATION:-40}
 WARM=${WARM:-15}
 PROFILE=${PROFILE:-0}
 BOTS_NICE=${BOTS_NICE:-0}
+LAYER_OPTS=${LAYER_OPTS:-}
+LAYER_ARGS=${LAYER_ARGS:-}
 KEEP=${KEEP:-/tmp/orrery-capacity-logs}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/orrery-capacity.XXXXXX)
@@ -45,7 +50,7 @@ cpu_ticks() { cut -d' ' -f14,15 "/proc/$1/stat" | awk '{print $1 + $2}'; }
 # a run stopped half way (an error, ^C) takes its media driver, layer and swarm with it: an orphan layer would hold
 # the status port of a later run, whose layer then never comes up
 trap 'kill -TERM ${SWARM:-} ${LAYER:-} ${DRIVER:-} 2>/dev/null || true' EXIT
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); bots at nice $BOTS_NICE"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg); bots at nice $BOTS_NICE; layer options: ${LAYER_OPTS:-none} ${LAYER_ARGS}"
 residence() { python3 - "$1" "$2" <<'PY'
 import re, sys
 def buckets(path):
@@ -86,9 +91,10 @@ for W in $WORKERS; do
     sleep 2
     PROFILE_OPT=""; REPORT_S=3600
     if [[ "$PROFILE" == 1 ]]; then PROFILE_OPT="-Dorrery.replicant.pass.profile=true"; REPORT_S=$WARM; fi
-    $JAVA -Xmx2g $PROFILE_OPT -cp "$CP" io.orrery.servers.ReplicationLayerServer --aeron-dir="$AERON" \
+    # shellcheck disable=SC2086
+    $JAVA -Xmx2g $PROFILE_OPT $LAYER_OPTS -cp "$CP" io.orrery.servers.ReplicationLayerServer --aeron-dir="$AERON" \
       --max-sessions=$((B + 64)) --interest-workers="$W" --report-interval-s=$REPORT_S \
-      --status-address=127.0.0.1:$PORT > "$DIR/layer.log" 2>&1 &
+      --status-address=127.0.0.1:$PORT $LAYER_ARGS > "$DIR/layer.log" 2>&1 &
     LAYER=$!
     until grep -q "replication layer up" "$DIR/layer.log"; do sleep 0.1; done
     nice -n "$BOTS_NICE" $JAVA -Xmx2g -cp "$CP" io.orrery.bots.BotSwarmMain --aeron-dir="$AERON" -b "$B" \
@@ -111,6 +117,7 @@ l=s['latencyNs']['input-latency']
 print(l['p50']/1e6, l['p99']/1e6, s['correctnessErrors'])")
     read -r r50 r99 r5 < <(residence "$DIR/metrics0.txt" "$DIR/metrics1.txt")
     cp "$DIR/layer.log" "$KEEP/layer-w$W-b$B.log"
+    cp "$DIR/metrics1.txt" "$KEEP/metrics-w$W-b$B.txt" 2>/dev/null || true
     pct=$(echo "scale=1; 100 * ($c1 - $c0) / $HZ / ($t1 - $t0)" | bc)
     per=$(echo "scale=3; 1000000 * ($c1 - $c0) / $HZ / (${u1:-0} - ${u0:-0} + 1)" | bc)
     printf '%-8s %-6s %12.1f %12.1f %9s%% %16s %8s %22s %s\n' "$W" "$B" "$p50" "$p99" "$pct" "$per" "$errors" \

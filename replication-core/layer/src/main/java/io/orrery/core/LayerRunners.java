@@ -49,6 +49,8 @@ final class LayerRunners implements AutoCloseable
      * @param authorityAgent       the authority's own agent, or null; only DEDICATED runs it (and only DEDICATED
      *                             may ask the authority for it: that takes it off the Replicant's duty cycle).
      * @param interestWorkers      the interest workers beyond the first.
+     * @param secondaries          the secondary Replicants (several per shard), each on its own thread in DEDICATED,
+     *                             with the roles in SHARED and INVOKER.
      */
     LayerRunners(
         final ThreadingMode threadingMode,
@@ -59,12 +61,17 @@ final class LayerRunners implements AutoCloseable
         final Agent gatewayRole,
         final Agent replicant,
         final Agent authorityAgent,
-        final Agent[] interestWorkers)
+        final Agent[] interestWorkers,
+        final Agent[] secondaries)
     {
+        final Agent[] shared = new Agent[2 + secondaries.length];
+        shared[0] = gatewayRole;
+        shared[1] = replicant;
+        System.arraycopy(secondaries, 0, shared, 2, secondaries.length);
         switch (threadingMode)
         {
             case INVOKER:
-                invoker = new AgentInvoker(errorHandler, errors, new CompositeAgent(gatewayRole, replicant));
+                invoker = new AgentInvoker(errorHandler, errors, new CompositeAgent(shared));
                 runners = new AgentRunner[0];
                 workerRunners = new AgentRunner[0];
                 break;
@@ -75,9 +82,16 @@ final class LayerRunners implements AutoCloseable
                     new AgentRunner(idleStrategySupplier.get(), errorHandler, errors, gatewayRole);
                 final AgentRunner replicantRunner =
                     new AgentRunner(idleStrategySupplier.get(), errorHandler, errors, replicant);
-                runners = null == authorityAgent ? new AgentRunner[]{ gatewayRunner, replicantRunner } :
+                final AgentRunner[] roleRunners = null == authorityAgent ?
+                    new AgentRunner[]{ gatewayRunner, replicantRunner } :
                     new AgentRunner[]{ gatewayRunner, replicantRunner,
                     new AgentRunner(idleStrategySupplier.get(), errorHandler, errors, authorityAgent) };
+                runners = java.util.Arrays.copyOf(roleRunners, roleRunners.length + secondaries.length);
+                for (int i = 0; i < secondaries.length; i++)
+                {
+                    runners[roleRunners.length + i] =
+                        new AgentRunner(idleStrategySupplier.get(), errorHandler, errors, secondaries[i]);
+                }
                 workerRunners = newWorkerRunners(interestWorkers, errorHandler, errors);
                 break;
 
@@ -85,7 +99,7 @@ final class LayerRunners implements AutoCloseable
             default:
                 invoker = null;
                 runners = new AgentRunner[]{ new AgentRunner(
-                    idleStrategy, errorHandler, errors, new CompositeAgent(gatewayRole, replicant)) };
+                    idleStrategy, errorHandler, errors, new CompositeAgent(shared)) };
                 workerRunners = newWorkerRunners(interestWorkers, errorHandler, errors);
                 break;
         }

@@ -24,6 +24,7 @@ import io.orrery.core.persistence.Scribe;
 import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.replicant.ReplicantAgent;
 import io.orrery.core.replicant.ReplicantContext;
+import io.orrery.core.replicant.SecondaryReplicantAgent;
 import io.orrery.core.status.LayerMetrics;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.link.DriverLoss;
@@ -63,6 +64,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
     private final Context ctx;
     private final GatewayAgent gateway;
     private final ReplicantAgent replicant;
+    private final SecondaryReplicantAgent[] secondaries;
     private final GatewayLinkAgent gatewayLink;
     private final LayerRunners runners;
     private final Counter[] counters;
@@ -87,6 +89,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             counters, toReplicant, toGateway, handovers, sessions);
         replicant = new ReplicantAgent(ctx, replicantCtx, ctx.scribe(), gatewayCtx.maxSessions(),
             gatewayCtx.heartbeatIntervalNs(), counters, toReplicant, toGateway, handovers);
+        secondaries = newSecondaries(ctx, replicantCtx, gatewayCtx.maxSessions(), handovers.capacity());
         gatewayLink = null == gatewayCtx.gatewayLink().channel() ? null : new GatewayLinkAgent(
             ctx, gatewayCtx.gatewayLink(),
             null != gatewayCtx.gatewayLink().linkSecret() ? gatewayCtx.gatewayLink().linkSecret() : ctx.tokenSecret(),
@@ -101,7 +104,34 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             null != replicantCtx.authority() ? replicantCtx.authority().ownAgent() : null;
         runners = new LayerRunners(ctx.threadingMode(), ctx.idleStrategy(), ctx.idleStrategySupplier(),
             ctx.errorHandler(), counters[OrreryCounter.ERRORS.id()], gatewayRole, replicant, authorityAgent,
-            replicant.interestWorkers());
+            replicant.interestWorkers(), secondaries);
+    }
+
+    /**
+     * Several Replicants per shard: the secondaries, each with its state feed ring and session queue from the primary.
+     */
+    @SuppressWarnings("unchecked")
+    private SecondaryReplicantAgent[] newSecondaries(
+        final Context ctx, final ReplicantContext replicantCtx, final int maxSessions, final int queueCapacity)
+    {
+        final int count = replicantCtx.replicants() - 1;
+        final SecondaryReplicantAgent[] agents = new SecondaryReplicantAgent[count];
+        if (0 == count)
+        {
+            return agents;
+        }
+        final OneToOneRingBuffer[] feeds = new OneToOneRingBuffer[count];
+        final OneToOneConcurrentArrayQueue<SessionHandover>[] queues =
+            (OneToOneConcurrentArrayQueue<SessionHandover>[])new OneToOneConcurrentArrayQueue<?>[count];
+        for (int i = 0; i < count; i++)
+        {
+            feeds[i] = newRing(replicantCtx.feedRingBytes());
+            queues[i] = new OneToOneConcurrentArrayQueue<>(queueCapacity);
+            agents[i] = new SecondaryReplicantAgent(replicantCtx, i + 1, ctx.nanoClock(), maxSessions, counters,
+                feeds[i], queues[i], replicant.stateResidence());
+        }
+        replicant.secondaries(feeds, queues);
+        return agents;
     }
 
     /**
@@ -233,6 +263,14 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
     public ReplicantAgent replicant()
     {
         return replicant;
+    }
+
+    /**
+     * The secondary Replicants (several Replicants per shard; empty with one), for tests in INVOKER mode.
+     */
+    public SecondaryReplicantAgent[] secondaries()
+    {
+        return secondaries.clone();
     }
 
     public GatewayAgent gateway()
@@ -438,6 +476,11 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             }
             gateway().conclude();
             replicant().conclude();
+            if (replicant().replicants() > 1 && null != gateway().gatewayLink().channel())
+            {
+                throw new IllegalStateException("replicants > 1 with a remote Gateway link is not built yet: its " +
+                    "frames would need a stream per Replicant (README, Several Replicants per shard)");
+            }
             atlas().layerTickIntervalNs(1_000_000_000L / replicant().tickRateHz()).conclude();
             if (null != scribe().adapter())
             {

@@ -442,7 +442,7 @@ public final class ClientEgressProxy implements ObserverEgress
             .serverTimeNs(nowNs)
             .updateHandle(compact ? handle : NO_HANDLE)
             .replicantId(replicantId)
-            .ownerEpoch(ownerEpoch)
+            .ownerEpoch(0 != store.ownerEpoch(slot) ? store.ownerEpoch(slot) : ownerEpoch)
             .putComponentState(store.componentStateBuffer(), store.componentStateOffset(slot),
                 store.componentStateLength(slot));
         if (!offer(messageBuffer, MessageHeaderEncoder.ENCODED_LENGTH + spawnEncoder.encodedLength()))

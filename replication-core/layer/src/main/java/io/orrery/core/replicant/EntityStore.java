@@ -165,6 +165,8 @@ public final class EntityStore
     private final UnsafeBuffer stateBuffer;
     private final short[] removalReasons;
     private final boolean[] pinned;
+    private final byte[] ownerReplicants;
+    private final long[] ownerEpochs;
     private RemovalListener removalListener;
 
     /**
@@ -212,6 +214,8 @@ public final class EntityStore
         stateBuffer = new UnsafeBuffer(new byte[Math.max(1, capacity * maxStateBytes)]);
         removalReasons = new short[capacity];
         pinned = new boolean[capacity];
+        ownerReplicants = new byte[capacity];
+        ownerEpochs = new long[capacity];
 
         slots = new EntitySlots(capacity);
         tree = new ZoneTree(slots, positionX, positionY, positionZ);
@@ -255,6 +259,38 @@ public final class EntityStore
     public boolean isPinned(final int slot)
     {
         return pinned[slot];
+    }
+
+    /**
+     * Set the Replicant that streams this entity to clients and the owner epoch of that ownership (several
+     * Replicants per shard: a handoff between Replicants gives the entity a higher epoch). Not a tracked field: the
+     * primary Replicant's {@link ReplicantOwnership} writes it and its state feed carries it. A new entity starts
+     * with Replicant 0 at epoch 0 (the one-Replicant shard never changes that).
+     *
+     * @param slot        of the entity.
+     * @param replicantId 0..255.
+     * @param ownerEpoch  the owner epoch.
+     */
+    public void owner(final int slot, final int replicantId, final long ownerEpoch)
+    {
+        ownerReplicants[slot] = (byte)replicantId;
+        ownerEpochs[slot] = ownerEpoch;
+    }
+
+    /**
+     * @return the Replicant that streams the entity (0..255).
+     */
+    public int ownerReplicant(final int slot)
+    {
+        return ownerReplicants[slot] & 0xFF;
+    }
+
+    /**
+     * @return the owner epoch of the entity's current ownership (0 with one Replicant).
+     */
+    public long ownerEpoch(final int slot)
+    {
+        return ownerEpochs[slot];
     }
 
     /**
@@ -349,6 +385,8 @@ public final class EntityStore
         stateLengths[slot] = 0;
         removalReasons[slot] = 0;
         pinned[slot] = false;
+        ownerReplicants[slot] = 0;
+        ownerEpochs[slot] = 0;
 
         tracker.onCreated(slot);
         tree.add(slot, parentZoneId, parentSlot, isZone);

@@ -191,6 +191,14 @@ public final class InterestEngine
     // per slot, this tick: what every observer reads, one cache line per slot (see takeSnapshot)
     private final long[] snapshot;
 
+    // several Replicants (see ownership): what this engine saw per slot, and the slots gained this tick
+    private int replicantId = -1;
+    private int[] seenOwners;
+    private long[] seenCreatedSeqs;
+    private int[] gainedSlots;
+    private int gainedCount;
+    private long gained;
+
     private long ticks;
     private long tickNowNs;
     private long inlinePartitionTicks;
@@ -229,6 +237,66 @@ public final class InterestEngine
             workers[w] = new InterestWorker(this, partitions[w + 1], w + 1);
         }
         dispatched = new boolean[workerCount];
+    }
+
+    // ------------------------------------------------------------------ several Replicants
+
+    /**
+     * Several Replicants per shard: stream only the entities this Replicant owns ({@link EntityStore#ownerReplicant}).
+     * An entity it stops owning is despawned with {@code handedOff} to every observer it was sent to; one it gains
+     * from another Replicant (same incarnation, another owner last tick) is spawned, outside the budget, to every
+     * observer within the entity's leave distance. Control path: before the first tick.
+     *
+     * @param replicantId this Replicant's id.
+     * @return this.
+     */
+    public InterestEngine ownership(final int replicantId)
+    {
+        this.replicantId = replicantId;
+        final int capacity = store.capacity();
+        seenOwners = new int[capacity];
+        seenCreatedSeqs = new long[capacity];
+        java.util.Arrays.fill(seenCreatedSeqs, -1);
+        gainedSlots = new int[capacity];
+        for (final InterestPartition partition : partitions)
+        {
+            partition.ownership(replicantId, gainedSlots);
+        }
+        return this;
+    }
+
+    /**
+     * @return entities this Replicant gained from another Replicant (once per entity and handoff).
+     */
+    public long handoffsGained()
+    {
+        return gained;
+    }
+
+    /**
+     * @return spawns sent because this Replicant gained the entity (outside the budget).
+     */
+    public long handoffSpawns()
+    {
+        long total = 0;
+        for (final InterestPartition partition : partitions)
+        {
+            total += partition.handoffSpawns();
+        }
+        return total;
+    }
+
+    /**
+     * @return despawns sent with {@code handedOff} because another Replicant gained the entity.
+     */
+    public long handoffDespawns()
+    {
+        long total = 0;
+        for (final InterestPartition partition : partitions)
+        {
+            total += partition.handoffDespawns();
+        }
+        return total;
     }
 
     // ------------------------------------------------------------------ workers
@@ -296,6 +364,11 @@ public final class InterestEngine
     public int workerOf(final int observerIndex)
     {
         return observerIndex % partitions.length;
+    }
+
+    int gainedCount()
+    {
+        return gainedCount;
     }
 
     long tickNowNs()
@@ -710,13 +783,13 @@ public final class InterestEngine
             dispatched[w] = workers[w].dispatch(tick);
         }
 
-        work += partitions[0].tick(tick, nowNs, gridRadiusM, gridQueryRadiusM);
+        work += partitions[0].tick(tick, nowNs, gridRadiusM, gridQueryRadiusM, gainedCount);
         for (int w = 0; w < workers.length; w++)
         {
             if (!dispatched[w])
             {
                 inlinePartitionTicks++;
-                work += partitions[w + 1].tick(tick, nowNs, gridRadiusM, gridQueryRadiusM);
+                work += partitions[w + 1].tick(tick, nowNs, gridRadiusM, gridQueryRadiusM, gainedCount);
             }
         }
         for (int w = 0; w < workers.length; w++)
@@ -727,7 +800,7 @@ public final class InterestEngine
                 if (done < 0)
                 {
                     inlinePartitionTicks++;
-                    work += partitions[w + 1].tick(tick, nowNs, gridRadiusM, gridQueryRadiusM);
+                    work += partitions[w + 1].tick(tick, nowNs, gridRadiusM, gridQueryRadiusM, gainedCount);
                 }
                 else
                 {
@@ -763,5 +836,38 @@ public final class InterestEngine
             snapshot[s + SNAPSHOT_STATE_LENGTH] = store.componentStateLength(slot);
             snapshot[s + SNAPSHOT_TICK] = tick;
         }
+        if (replicantId >= 0)
+        {
+            findGained();
+        }
+    }
+
+    /**
+     * The slots whose entity, the same incarnation as last tick, had another owner last tick and is this
+     * Replicant's now. A new incarnation is not a handoff: it enters as any new entity.
+     */
+    private void findGained()
+    {
+        final EntityStore store = this.store;
+        final int[] seenOwners = this.seenOwners;
+        final long[] seenCreatedSeqs = this.seenCreatedSeqs;
+        int count = 0;
+        for (int i = 0, n = store.activeCount(); i < n; i++)
+        {
+            final int slot = store.activeSlot(i);
+            final int owner = store.ownerReplicant(slot);
+            final long createdSeq = store.createdSeq(slot);
+            if (seenCreatedSeqs[slot] != createdSeq)
+            {
+                seenCreatedSeqs[slot] = createdSeq;
+            }
+            else if (seenOwners[slot] != owner && owner == replicantId)
+            {
+                gainedSlots[count++] = slot;
+            }
+            seenOwners[slot] = owner;
+        }
+        gainedCount = count;
+        gained += count;
     }
 }

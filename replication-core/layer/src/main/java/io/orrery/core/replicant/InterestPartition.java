@@ -17,6 +17,7 @@ import static io.orrery.core.replicant.InterestEngine.SNAPSHOT_Y;
 import static io.orrery.core.replicant.InterestEngine.SNAPSHOT_Z;
 import static io.orrery.core.replicant.ObserverViews.DESPAWN_PENDING;
 import static io.orrery.core.replicant.ObserverViews.DESPAWN_SENT;
+import static io.orrery.core.replicant.ObserverViews.HANDOFF_PENDING;
 import static io.orrery.core.replicant.ObserverViews.RESPAWN_PENDING;
 import static io.orrery.core.replicant.ObserverViews.SPAWNED;
 import static io.orrery.core.replicant.ObserverViews.SPAWN_PENDING;
@@ -41,6 +42,7 @@ final class InterestPartition
 {
     private static final byte REASON_LEFT_BUBBLE = 0;
     private static final byte REASON_DESTROYED = 1;
+    private static final byte REASON_HANDED_OFF = 5;
     private static final double OWN_PRIORITY = Double.MAX_VALUE;
     /**
      * Weight of a view entry not computed this tick (the entry accumulates no priority): computed only if the view
@@ -106,13 +108,24 @@ final class InterestPartition
     private final double[] scratchWeights;
     private final int[] scratchMasks;
     private int despawnedCount;
+    private int lastSetEntry;
     private boolean viewWeighed;
     private final IntArrayList queryResults;
     private final int[] candidateSlots;
     private final double[] candidateWeights;
     private int candidateCount;
 
+    // several Replicants: stream only what this Replicant owns; spawn what it gained (see InterestEngine#ownership)
+    private boolean ownerFilter;
+    private int replicantId;
+    private int[] gainedSlots;
+    private int gainedCount;
+    private final int[] handoffList;
+    private int handoffCount;
+
     // counters
+    private long handoffSpawns;
+    private long handoffDespawns;
     private long spawnsSent;
     private long updatesSent;
     private long despawnsSent;
@@ -185,6 +198,27 @@ final class InterestPartition
         queryResults = new IntArrayList(Math.min(store.capacity(), 4096), EntityStore.NULL_SLOT);
         candidateSlots = new int[store.capacity()];
         candidateWeights = new double[store.capacity()];
+        handoffList = new int[viewCapacity];
+    }
+
+    /**
+     * Stream only entities this Replicant owns ({@link EntityStore#ownerReplicant(int)}); control path.
+     */
+    void ownership(final int replicantId, final int[] gainedSlots)
+    {
+        this.ownerFilter = true;
+        this.replicantId = replicantId;
+        this.gainedSlots = gainedSlots;
+    }
+
+    long handoffSpawns()
+    {
+        return handoffSpawns;
+    }
+
+    long handoffDespawns()
+    {
+        return handoffDespawns;
     }
 
     // ------------------------------------------------------------------ observers (control path)
@@ -297,6 +331,17 @@ final class InterestPartition
      */
     int tick(final long tick, final long nowNs, final double gridRadiusM, final double gridQueryRadiusM)
     {
+        return tick(tick, nowNs, gridRadiusM, gridQueryRadiusM, 0);
+    }
+
+    /**
+     * @param gainedCount entities of the engine's gained list this tick (several Replicants).
+     */
+    int tick(
+        final long tick, final long nowNs, final double gridRadiusM, final double gridQueryRadiusM,
+        final int gainedCount)
+    {
+        this.gainedCount = gainedCount;
         this.ticks = tick;
         this.gridRadiusM = gridRadiusM;
         this.gridQueryRadiusM = gridQueryRadiusM;
@@ -346,6 +391,11 @@ final class InterestPartition
         resolveCentre(o);
         stamp++;
         final int despawnBytes = maintainView(o);
+        handoffCount = 0;
+        if (hasCentre[o] && gainedCount > 0)
+        {
+            admitHandoffs(o);
+        }
         if (hasCentre[o])
         {
             admitCandidates(o);
@@ -443,6 +493,10 @@ final class InterestPartition
         {
             final int e = base + i;
             final int slot = viewSlots[e];
+            if (HANDOFF_PENDING == viewStates[e])
+            {
+                viewStates[e] = SPAWN_PENDING; // a tick that stopped before sending it: a pending spawn as any
+            }
             final byte state = viewStates[e];
             final int s = slot << SNAPSHOT_SHIFT;
             final boolean alive = snapshot[s + SNAPSHOT_TICK] == tick &&
@@ -505,6 +559,25 @@ final class InterestPartition
                 }
             }
 
+            // within the leave distance (or followed): the gaining Replicant spawns it to this observer
+            if (ownerFilter && store.ownerReplicant(slot) != replicantId)
+            {
+                if (SPAWN_PENDING == state)
+                {
+                    removeEntry(o, i);
+                    continue;
+                }
+                // handed to another Replicant, whose spawn (a higher owner epoch) the client awaits
+                viewStates[e] = DESPAWN_PENDING;
+                viewReasons[e] = REASON_HANDED_OFF;
+                markStamps[slot] = stamp;
+                scratchWeights[i] = OWN_PRIORITY;
+                despawnBytes += DESPAWN_LENGTH;
+                handoffDespawns++;
+                i++;
+                continue;
+            }
+
             markStamps[slot] = stamp;
             // the weight (a division) only where it is used: an entry with work, or a view whose entries compete
             int mask = 0;
@@ -560,7 +633,8 @@ final class InterestPartition
         final long cz = centreZ[o];
 
         final int followSlot = followSlots[o];
-        if (EntityStore.NULL_SLOT != followSlot && markStamps[followSlot] != stamp)
+        if (EntityStore.NULL_SLOT != followSlot && markStamps[followSlot] != stamp &&
+            (!ownerFilter || store.ownerReplicant(followSlot) == replicantId))
         {
             if (viewCounts[o] < viewCapacity)
             {
@@ -648,6 +722,55 @@ final class InterestPartition
     }
 
     /**
+     * Several Replicants: the entities this Replicant gained this tick from another Replicant, within the leave
+     * distance (the hysteresis's outer bound) of the observer, or the observer's own entity: the loser despawned
+     * them {@code handedOff} to every observer it had them for, which is within that distance (both Replicants see
+     * the same pass), so each gets this spawn now, outside the budget and the snapshot pacing.
+     */
+    private void admitHandoffs(final int o)
+    {
+        final long[] snapshot = this.snapshot;
+        final long cx = centreX[o];
+        final long cy = centreY[o];
+        final long cz = centreZ[o];
+        final int followSlot = followSlots[o];
+        for (int k = 0; k < gainedCount; k++)
+        {
+            final int slot = gainedSlots[k];
+            if (markStamps[slot] == stamp)
+            {
+                continue;
+            }
+            final int s = slot << SNAPSHOT_SHIFT;
+            if (slot != followSlot)
+            {
+                final double radiusM = Double.longBitsToDouble(snapshot[s + SNAPSHOT_RADIUS]);
+                if (distanceM(snapshot, s, cx, cy, cz) > (baseRadiusM + sizeFactor * radiusM) * exitFactor)
+                {
+                    continue;
+                }
+            }
+            if (viewCounts[o] >= viewCapacity)
+            {
+                weighView(o);
+                final int before = viewCounts[o];
+                if (!evictLowest(o, OWN_PRIORITY, slot) || viewCounts[o] != before ||
+                    viewSlots[o * viewCapacity + lastSetEntry] != slot)
+                {
+                    continue; // no place this tick: it competes as a candidate from the next tick on
+                }
+                viewStates[o * viewCapacity + lastSetEntry] = HANDOFF_PENDING;
+                handoffList[handoffCount++] = lastSetEntry;
+                continue;
+            }
+            final int i = viewCounts[o];
+            addEntry(o, slot, OWN_PRIORITY);
+            viewStates[o * viewCapacity + i] = HANDOFF_PENDING;
+            handoffList[handoffCount++] = i;
+        }
+    }
+
+    /**
      * Entries of a full view compete with candidates by weight: compute the weights that view maintenance left out
      * (entries without work this tick), from the same distance and radius, so they are what they would have been.
      */
@@ -681,6 +804,10 @@ final class InterestPartition
 
     private void consider(final int slot, final long cx, final long cy, final long cz, final double minWeight)
     {
+        if (ownerFilter && store.ownerReplicant(slot) != replicantId)
+        {
+            return;
+        }
         final int s = slot << SNAPSHOT_SHIFT;
         final double distanceM = distanceM(snapshot, s, cx, cy, cz);
         final double radiusM = Double.longBitsToDouble(snapshot[s + SNAPSHOT_RADIUS]);
@@ -763,6 +890,7 @@ final class InterestPartition
 
     private void setEntry(final int o, final int i, final int slot, final double weight)
     {
+        lastSetEntry = i;
         views.setEntry(store, o, i, slot, weight);
         scratchWeights[i] = weight;
         scratchMasks[i] = 0;
@@ -873,6 +1001,25 @@ final class InterestPartition
                 despawnsSent++;
                 work++;
             }
+        }
+
+        for (int k = 0, n = handoffCount; k < n; k++)
+        {
+            final int e = base + handoffList[k];
+            final int slot = viewSlots[e];
+            final int handle = egress.onSpawn(observerId, store, slot, viewHandles[e]);
+            if (handle < 0)
+            {
+                viewStates[e] = SPAWN_PENDING;
+                return work + markForResync(o);
+            }
+            viewStates[e] = SPAWNED;
+            viewHandles[e] = handle;
+            viewLastSentSeqs[e] = store.changeSeq();
+            viewPriorities[e] = 0;
+            spawnsSent++;
+            handoffSpawns++;
+            work++;
         }
 
         for (int k = 0, n = selection.spawnCount; k < n; k++)

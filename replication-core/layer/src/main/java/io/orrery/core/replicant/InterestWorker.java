@@ -79,7 +79,8 @@ final class InterestWorker implements Agent
         int work = 0;
         try
         {
-            work = partition.tick(tick, engine.tickNowNs(), engine.gridRadiusM(), engine.gridQueryRadiusM());
+            work = partition.tick(
+                tick, engine.tickNowNs(), engine.gridRadiusM(), engine.gridQueryRadiusM(), engine.gainedCount());
             ticksRun++;
         }
         finally

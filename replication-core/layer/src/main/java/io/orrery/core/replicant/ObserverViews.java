@@ -31,6 +31,11 @@ final class ObserverViews
     static final byte SPAWNED = 3;
     static final byte DESPAWN_PENDING = 4;
     static final byte DESPAWN_SENT = 5;
+    /**
+     * Several Replicants: an entity this Replicant gained from another, to spawn this tick outside the budget (never
+     * seen across ticks: a tick that does not send it leaves it {@link #SPAWN_PENDING}).
+     */
+    static final byte HANDOFF_PENDING = 6;
 
     final int capacity;
     final int viewCapacity;

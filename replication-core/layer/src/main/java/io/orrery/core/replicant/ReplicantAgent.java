@@ -5,10 +5,12 @@ package io.orrery.core.replicant;
 
 import io.aeron.Counter;
 import io.orrery.core.authority.Authority;
+import io.orrery.core.common.ClientEgress;
 import io.orrery.core.common.GatewayRing;
 import io.orrery.core.common.LayerIdleStrategy;
 import io.orrery.core.common.LayerResources;
 import io.orrery.core.common.SessionHandover;
+import io.orrery.core.common.SharedClientEgress;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.Scribe;
 import io.orrery.core.persistence.ScribeContext;
@@ -81,6 +83,11 @@ public final class ReplicantAgent implements Agent
     private final ScribeInventoryBackend inventoryBackend;
     private final RegionStreamer streamer;
     private final PassProfile passProfile;
+    private final int budgetBytesPerTick;
+    private final CounterDeltas deltas;
+    private ReplicantOwnership ownership;
+    private ReplicantFeedProxy feed;
+    private OneToOneConcurrentArrayQueue<SessionHandover>[] secondarySessions;
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final PlayerInputDecoder inputDecoder = new PlayerInputDecoder();
@@ -135,11 +142,14 @@ public final class ReplicantAgent implements Agent
         this.authority = ctx.authority();
         this.store = new EntityStore(ctx.maxEntities(), ctx.maxStateBytes());
         this.engine = newEngine(ctx, maxSessions, store);
+        this.deltas = new CounterDeltas(counters);
+        // several Replicants split each client's budget evenly (see SecondaryReplicantAgent)
+        this.budgetBytesPerTick = Math.max(1, ctx.bandwidthBytesPerTick() / ctx.replicants());
         this.workerEgresses = new ClientEgressProxy[engine.workerCount()];
         for (int w = 0; w < workerEgresses.length; w++)
         {
             workerEgresses[w] = new ClientEgressProxy(
-                observerBySession, ctx.bandwidthBytesPerTick(), ctx.compactUpdates())
+                observerBySession, budgetBytesPerTick, ctx.compactUpdates())
                 .residence(stateResidence, clock)
                 .replicantId(ctx.replicantId());
         }
@@ -205,7 +215,7 @@ public final class ReplicantAgent implements Agent
         }
     }
 
-    private static InterestEngine newEngine(
+    static InterestEngine newEngine(
         final ReplicantContext ctx, final int maxSessions, final EntityStore store)
     {
         final InterestConfig config = new InterestConfig()
@@ -322,6 +332,41 @@ public final class ReplicantAgent implements Agent
     }
 
     /**
+     * Make this the primary of several Replicants per shard: it decides ownership ({@link ReplicantOwnership}),
+     * streams only what Replicant 0 owns, feeds its state to the secondaries after each pass and hands each session
+     * it takes over (and its end) to every secondary. Control path: before the agent runs.
+     *
+     * @param feeds    one state feed ring per secondary.
+     * @param sessions one session queue per secondary.
+     * @return this.
+     */
+    public ReplicantAgent secondaries(
+        final RingBuffer[] feeds, final OneToOneConcurrentArrayQueue<SessionHandover>[] sessions)
+    {
+        ownership = new ReplicantOwnership(ctx.replicantBoundariesM(), ctx.ownershipHysteresisM());
+        feed = new ReplicantFeedProxy(store, feeds);
+        secondarySessions = sessions;
+        engine.ownership(0);
+        return this;
+    }
+
+    /**
+     * @return the ownership rule, or null with one Replicant.
+     */
+    public ReplicantOwnership ownership()
+    {
+        return ownership;
+    }
+
+    /**
+     * @return the state feed to the secondaries, or null with one Replicant.
+     */
+    public ReplicantFeedProxy feed()
+    {
+        return feed;
+    }
+
+    /**
      * @return the persistence ring, or null when the shard is not persistent.
      */
     public Scribe scribe()
@@ -428,8 +473,11 @@ public final class ReplicantAgent implements Agent
         while (null != (handover = handovers.poll()))
         {
             workCount++;
+            // several Replicants write the session's egress: each through its view holding the session's lock
+            final ClientEgress sessionEgress = null == secondarySessions ?
+                handover.egress : new SharedClientEgress(handover.egress, true);
             final ClientEgressProxy.ClientObserver observer = new ClientEgressProxy.ClientObserver(
-                handover.sessionId, handover.playerEntityId, handover.egress, nowNs);
+                handover.sessionId, handover.playerEntityId, sessionEgress, nowNs);
             authority.onPlayerJoined(handover.playerEntityId, nowNs, store);
             if (null != inventoryBackend)
             {
@@ -441,7 +489,7 @@ public final class ReplicantAgent implements Agent
             }
             final int worker = engine.leastLoadedWorker();
             if (engine.addObserver(worker, handover.sessionId, handover.playerEntityId, workerEgresses[worker],
-                ctx.bandwidthBytesPerTick()) < 0)
+                budgetBytesPerTick) < 0)
             {
                 counters[OrreryCounter.ERRORS.id()].incrementOrdered();
                 egress.disconnect(observer, DisconnectReason.shutdown);
@@ -452,6 +500,17 @@ public final class ReplicantAgent implements Agent
             }
             observerBySession.put(handover.sessionId, observer);
             observers.add(observer);
+            if (null != secondarySessions)
+            {
+                for (final OneToOneConcurrentArrayQueue<SessionHandover> queue : secondarySessions)
+                {
+                    if (!queue.offer(new SessionHandover(handover.sessionId, handover.playerEntityId,
+                        new SharedClientEgress(handover.egress, false), null)))
+                    {
+                        counters[OrreryCounter.ERRORS.id()].incrementOrdered();
+                    }
+                }
+            }
         }
         return workCount;
     }
@@ -532,6 +591,12 @@ public final class ReplicantAgent implements Agent
             workerEgress.tick(tick);
         }
         int workCount = authority.onTick(nowNs, store);
+        if (null != feed)
+        {
+            // the pass's owners, then the pass to the secondaries before this Replicant streams it: they run meanwhile
+            ownership.assign(store);
+            workCount += feed.feed(nowNs);
+        }
         if (null != passProfile)
         {
             passProfile.authorityDone(clock.nanoTime());
@@ -595,6 +660,17 @@ public final class ReplicantAgent implements Agent
             observers.remove(last);
         }
         CloseHelper.quietClose(observer.egress);
+        if (null != secondarySessions)
+        {
+            for (final OneToOneConcurrentArrayQueue<SessionHandover> queue : secondarySessions)
+            {
+                if (!queue.offer(
+                    new SessionHandover(observer.sessionId, observer.playerEntityId, (ClientEgress)null, null)))
+                {
+                    counters[OrreryCounter.ERRORS.id()].incrementOrdered();
+                }
+            }
+        }
 
         for (int i = 0, size = observers.size(); i < size; i++)
         {
@@ -682,12 +758,13 @@ public final class ReplicantAgent implements Agent
     {
         counters[OrreryCounter.TICKS.id()].setOrdered(tick);
         counters[OrreryCounter.ENTITIES.id()].setOrdered(store.size());
-        counters[OrreryCounter.SPAWNS_SENT.id()].setOrdered(engine.spawnsSent());
-        counters[OrreryCounter.UPDATES_SENT.id()].setOrdered(engine.updatesSent());
-        counters[OrreryCounter.DESPAWNS_SENT.id()].setOrdered(engine.despawnsSent());
-        counters[OrreryCounter.RESYNCS.id()].setOrdered(engine.resyncs());
-        counters[OrreryCounter.BUDGET_DEFERRALS.id()].setOrdered(engine.budgetDeferrals());
-        counters[OrreryCounter.SPAWN_DEFERRALS.id()].setOrdered(engine.spawnDeferrals());
+        // running totals added as deltas: the secondary Replicants add theirs to the same counters
+        deltas.publish(OrreryCounter.SPAWNS_SENT, engine.spawnsSent());
+        deltas.publish(OrreryCounter.UPDATES_SENT, engine.updatesSent());
+        deltas.publish(OrreryCounter.DESPAWNS_SENT, engine.despawnsSent());
+        deltas.publish(OrreryCounter.RESYNCS, engine.resyncs());
+        deltas.publish(OrreryCounter.BUDGET_DEFERRALS, engine.budgetDeferrals());
+        deltas.publish(OrreryCounter.SPAWN_DEFERRALS, engine.spawnDeferrals());
         long bytesOut = 0;
         long updateEntriesSent = 0;
         long updateBytesOut = 0;
@@ -703,12 +780,21 @@ public final class ReplicantAgent implements Agent
             wireBytesOut += workerEgress.wireBytesOut();
             ticksDropped += workerEgress.ticksDropped();
         }
-        counters[OrreryCounter.BYTES_OUT.id()].setOrdered(bytesOut);
-        counters[OrreryCounter.UPDATE_ENTRIES_SENT.id()].setOrdered(updateEntriesSent);
-        counters[OrreryCounter.UPDATE_BYTES_OUT.id()].setOrdered(updateBytesOut);
-        counters[OrreryCounter.UPDATE_WIRE_BYTES_OUT.id()].setOrdered(updateWireBytesOut);
-        counters[OrreryCounter.WIRE_BYTES_OUT.id()].setOrdered(wireBytesOut);
-        counters[OrreryCounter.TIER_DEFERRALS.id()].setOrdered(engine.tierDeferrals());
-        counters[OrreryCounter.UPDATES_DROPPED_BACK_PRESSURE.id()].setOrdered(ticksDropped);
+        deltas.publish(OrreryCounter.BYTES_OUT, bytesOut);
+        deltas.publish(OrreryCounter.UPDATE_ENTRIES_SENT, updateEntriesSent);
+        deltas.publish(OrreryCounter.UPDATE_BYTES_OUT, updateBytesOut);
+        deltas.publish(OrreryCounter.UPDATE_WIRE_BYTES_OUT, updateWireBytesOut);
+        deltas.publish(OrreryCounter.WIRE_BYTES_OUT, wireBytesOut);
+        deltas.publish(OrreryCounter.TIER_DEFERRALS, engine.tierDeferrals());
+        deltas.publish(OrreryCounter.UPDATES_DROPPED_BACK_PRESSURE, ticksDropped);
+        if (null != feed)
+        {
+            counters[OrreryCounter.REPLICANT_HANDOFFS.id()].setOrdered(ownership.handoffs());
+            counters[OrreryCounter.REPLICANT_FEED_MESSAGES.id()].setOrdered(feed.messages());
+            counters[OrreryCounter.REPLICANT_FEED_BYTES.id()].setOrdered(feed.bytes());
+            counters[OrreryCounter.REPLICANT_FEED_BACK_PRESSURE.id()].setOrdered(feed.backPressured());
+            counters[OrreryCounter.REPLICANT_FEED_RESYNCS.id()].setOrdered(feed.resyncs());
+            deltas.publish(OrreryCounter.REPLICANT_HANDOFF_SPAWNS, engine.handoffSpawns());
+        }
     }
 }

@@ -48,6 +48,30 @@ public final class ReplicantContext
     public static final String REPLICANT_ID_PROP = "orrery.replicant.id";
     public static final int REPLICANT_ID_DEFAULT = 0;
     /**
+     * Replicants of the shard in this process, each on its own agent (README, "Several Replicants per shard"):
+     * Replicant 0 is the primary (authority, persistence, sessions, ownership), the others stream the entities they
+     * own from its state feed. With more than one the ids are 0..n-1, so {@link #REPLICANT_ID_PROP} must be 0.
+     */
+    public static final String REPLICANTS_PROP = "orrery.replicants";
+    public static final int REPLICANTS_DEFAULT = 1;
+    public static final int MAX_REPLICANTS = 8;
+    /**
+     * World x coordinates in metres, comma separated, ascending, n-1 of them for n Replicants: Replicant i owns the
+     * top-level subtrees whose root lies in [boundary i-1, boundary i). Default: 1 km apart, centred on x = 0.
+     */
+    public static final String REPLICANT_BOUNDARIES_M_PROP = "orrery.replicant.boundaries.m";
+    /**
+     * An entity changes owner only once it is this far past the boundary of its current owner's range.
+     */
+    public static final String OWNERSHIP_HYSTERESIS_M_PROP = "orrery.replicant.ownership.hysteresis.m";
+    public static final double OWNERSHIP_HYSTERESIS_M_DEFAULT = 10;
+    /**
+     * Bytes of each secondary Replicant's state feed ring (a power of two); a pass that does not fit is counted
+     * ({@code REPLICANT_FEED_BACK_PRESSURE}) and the secondary resyncs from a full snapshot.
+     */
+    public static final String FEED_RING_BYTES_PROP = "orrery.replicant.feed.ring.bytes";
+    public static final int FEED_RING_BYTES_DEFAULT = 16 * 1024 * 1024;
+    /**
      * Update tiers by distance, as fractions of an entity's view distance: within the near fraction every tick,
      * to the far fraction every mid-tier period ticks, beyond every far-tier period ticks (powers of two, 1 =
      * every tick). See {@link InterestConfig}.
@@ -123,6 +147,11 @@ public final class ReplicantContext
     private boolean compactUpdates = Boolean.parseBoolean(
         System.getProperty(COMPACT_UPDATES_PROP, Boolean.toString(COMPACT_UPDATES_DEFAULT)));
     private int replicantId = Integer.getInteger(REPLICANT_ID_PROP, REPLICANT_ID_DEFAULT);
+    private int replicants = Integer.getInteger(REPLICANTS_PROP, REPLICANTS_DEFAULT);
+    private double[] replicantBoundariesM = parseBoundaries(System.getProperty(REPLICANT_BOUNDARIES_M_PROP));
+    private double ownershipHysteresisM = Double.parseDouble(System.getProperty(
+        OWNERSHIP_HYSTERESIS_M_PROP, Double.toString(OWNERSHIP_HYSTERESIS_M_DEFAULT)));
+    private int feedRingBytes = Integer.getInteger(FEED_RING_BYTES_PROP, FEED_RING_BYTES_DEFAULT);
     private double nearTierFraction = Double.parseDouble(System.getProperty(
         NEAR_TIER_FRACTION_PROP, Double.toString(InterestConfig.DEFAULT_NEAR_TIER_FRACTION)));
     private double farTierFraction = Double.parseDouble(System.getProperty(
@@ -179,11 +208,141 @@ public final class ReplicantContext
         {
             throw new IllegalArgumentException("hysteresis must be in [0, 1): " + hysteresis);
         }
+        concludeReplicants();
         if (ocsEnabled)
         {
             concludeOcs();
         }
         isConcluded = true;
+        return this;
+    }
+
+    private void concludeReplicants()
+    {
+        if (replicants < 1 || replicants > MAX_REPLICANTS)
+        {
+            throw new IllegalArgumentException("replicants must be in 1.." + MAX_REPLICANTS + ": " + replicants);
+        }
+        if (1 == replicants)
+        {
+            return;
+        }
+        if (0 != replicantId)
+        {
+            throw new IllegalArgumentException(
+                "replicants " + replicants + " > 1 take ids 0.." + (replicants - 1) + ": replicantId must be 0");
+        }
+        if (1 != interestWorkers)
+        {
+            throw new IllegalArgumentException("replicants > 1 with interestWorkers > 1 is not built yet: " +
+                "give each Replicant one interest worker (the Replicants are the parallelism)");
+        }
+        if (null == replicantBoundariesM)
+        {
+            replicantBoundariesM = new double[replicants - 1];
+            for (int i = 0; i < replicantBoundariesM.length; i++)
+            {
+                replicantBoundariesM[i] = (i - (replicants - 2) / 2.0) * 1000.0;
+            }
+        }
+        if (replicantBoundariesM.length != replicants - 1)
+        {
+            throw new IllegalArgumentException("replicantBoundariesM needs " + (replicants - 1) + " values for " +
+                replicants + " replicants: " + java.util.Arrays.toString(replicantBoundariesM));
+        }
+        for (int i = 1; i < replicantBoundariesM.length; i++)
+        {
+            if (!(replicantBoundariesM[i] > replicantBoundariesM[i - 1]))
+            {
+                throw new IllegalArgumentException(
+                    "replicantBoundariesM must ascend: " + java.util.Arrays.toString(replicantBoundariesM));
+            }
+        }
+        if (!(ownershipHysteresisM >= 0))
+        {
+            throw new IllegalArgumentException("ownershipHysteresisM must be >= 0: " + ownershipHysteresisM);
+        }
+        if (feedRingBytes < 4096 || Integer.bitCount(feedRingBytes) != 1)
+        {
+            throw new IllegalArgumentException("feedRingBytes must be a power of two >= 4096: " + feedRingBytes);
+        }
+    }
+
+    private static double[] parseBoundaries(final String value)
+    {
+        if (null == value || value.isBlank())
+        {
+            return null;
+        }
+        final String[] parts = value.split(",");
+        final double[] boundaries = new double[parts.length];
+        for (int i = 0; i < parts.length; i++)
+        {
+            boundaries[i] = Double.parseDouble(parts[i].trim());
+        }
+        return boundaries;
+    }
+
+    /**
+     * @return Replicants of the shard in this process (see {@link #REPLICANTS_PROP}).
+     */
+    public int replicants()
+    {
+        return replicants;
+    }
+
+    /**
+     * @param replicants see {@link #REPLICANTS_PROP}, 1..{@link #MAX_REPLICANTS}.
+     */
+    public ReplicantContext replicants(final int replicants)
+    {
+        this.replicants = replicants;
+        return this;
+    }
+
+    /**
+     * @return x boundaries between the Replicants' ranges in metres (see {@link #REPLICANT_BOUNDARIES_M_PROP}); set
+     * by {@link #conclude()} with more than one Replicant.
+     */
+    public double[] replicantBoundariesM()
+    {
+        return replicantBoundariesM;
+    }
+
+    /**
+     * @param boundariesM see {@link #REPLICANT_BOUNDARIES_M_PROP}.
+     */
+    public ReplicantContext replicantBoundariesM(final double... boundariesM)
+    {
+        this.replicantBoundariesM = boundariesM;
+        return this;
+    }
+
+    public double ownershipHysteresisM()
+    {
+        return ownershipHysteresisM;
+    }
+
+    /**
+     * @param ownershipHysteresisM see {@link #OWNERSHIP_HYSTERESIS_M_PROP}.
+     */
+    public ReplicantContext ownershipHysteresisM(final double ownershipHysteresisM)
+    {
+        this.ownershipHysteresisM = ownershipHysteresisM;
+        return this;
+    }
+
+    public int feedRingBytes()
+    {
+        return feedRingBytes;
+    }
+
+    /**
+     * @param feedRingBytes see {@link #FEED_RING_BYTES_PROP}.
+     */
+    public ReplicantContext feedRingBytes(final int feedRingBytes)
+    {
+        this.feedRingBytes = feedRingBytes;
         return this;
     }
 

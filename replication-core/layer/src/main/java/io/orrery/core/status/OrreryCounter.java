@@ -133,7 +133,15 @@ public enum OrreryCounter
     GATEWAY_LINK_SESSIONS_UNPROVEN(98,
         "sessions a remote Gateway opened without a valid token of that player (refused): a rogue or outdated Gateway"),
     GATEWAY_LINK_VERIFICATIONS_DEFERRED(99,
-        "remote Gateways' session openings put off for the layer's budget of Ed25519 token verifications (not lost)");
+        "remote Gateways' session openings put off for the layer's budget of Ed25519 token verifications (not lost)"),
+    REPLICANT_HANDOFFS(100, "entities handed over between the shard's Replicants (several Replicants per shard)"),
+    REPLICANT_FEED_MESSAGES(101, "state feed messages the primary Replicant wrote to the secondaries' rings"),
+    REPLICANT_FEED_BYTES(102, "bytes of state feed messages the primary Replicant wrote to the secondaries' rings"),
+    REPLICANT_FEED_BACK_PRESSURE(103,
+        "state feed messages a secondary's full ring refused (the rest of that pass dropped; the secondary resyncs)"),
+    REPLICANT_FEED_RESYNCS(104, "full snapshots the primary Replicant wrote to a secondary that missed part of its feed"),
+    REPLICANT_HANDOFF_SPAWNS(105,
+        "spawns a Replicant sent because it gained an entity another Replicant had (outside the bandwidth budget)");
 
     /**
      * Aeron counter type id of every Orrery system counter.

@@ -1,0 +1,136 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.replicant;
+
+/**
+ * Which Replicant of the shard streams which entity: the ownership rule of several Replicants per shard.
+ * <p>
+ * An entity belongs to its top-level subtree: the ancestor that is a child of the world root (itself if it is at the
+ * root). The subtree goes to the Replicant whose range of world x holds that top-level entity's position: Replicant
+ * {@code i} owns {@code [boundary[i-1], boundary[i])} (the first and last ranges are open). A subtree keeps its owner
+ * until its root is more than {@code hysteresisM} past the owner's range, so an entity at a boundary does not flap.
+ * A change of owner takes the next value of one increasing owner epoch (so no two owners of an entity ever share
+ * an epoch); a new entity's first owner takes one too, without counting as a handoff.
+ * <p>
+ * Threading: the primary Replicant's thread (the store's writer), after the authority's writes of a pass and before
+ * the pass's interest and state feed. Zero allocation.
+ */
+public final class ReplicantOwnership
+{
+    private final long[] boundariesMm;
+    private final long hysteresisMm;
+    private final int replicants;
+    private long ownerEpoch;
+    private long handoffs;
+
+    /**
+     * @param boundariesM n-1 ascending x boundaries in metres for n Replicants.
+     * @param hysteresisM how far past its owner's range a subtree moves before it changes owner, in metres.
+     */
+    public ReplicantOwnership(final double[] boundariesM, final double hysteresisM)
+    {
+        boundariesMm = new long[boundariesM.length];
+        for (int i = 0; i < boundariesM.length; i++)
+        {
+            boundariesMm[i] = Math.round(boundariesM[i] * 1000.0);
+        }
+        hysteresisMm = Math.round(hysteresisM * 1000.0);
+        replicants = boundariesM.length + 1;
+    }
+
+    /**
+     * @return number of Replicants.
+     */
+    public int replicants()
+    {
+        return replicants;
+    }
+
+    /**
+     * @param xMm a world x in millimetres.
+     * @return the Replicant whose range holds it, without hysteresis.
+     */
+    public int replicantOf(final long xMm)
+    {
+        int replicant = 0;
+        while (replicant < boundariesMm.length && xMm >= boundariesMm[replicant])
+        {
+            replicant++;
+        }
+        return replicant;
+    }
+
+    /**
+     * @param current the current owner, or -1 for none.
+     * @param xMm     world x in millimetres of the subtree's root.
+     * @return the owner the rule gives: the current one while within its range widened by the hysteresis.
+     */
+    public int ownerOf(final int current, final long xMm)
+    {
+        if (current >= 0 && current < replicants)
+        {
+            final long lower = 0 == current ? Long.MIN_VALUE : boundariesMm[current - 1] - hysteresisMm;
+            final long upper = replicants - 1 == current ? Long.MAX_VALUE : boundariesMm[current] + hysteresisMm;
+            if (xMm >= lower && xMm < upper)
+            {
+                return current;
+            }
+        }
+        return replicantOf(xMm);
+    }
+
+    /**
+     * Apply the rule to every entity of the store: new entities get their first owner, entities whose subtree moved
+     * past their owner's range are handed to the new owner with the next owner epoch.
+     *
+     * @param store the primary's entity cache.
+     * @return entities handed over between Replicants by this call.
+     */
+    public int assign(final EntityStore store)
+    {
+        int handedOver = 0;
+        for (int i = 0, n = store.activeCount(); i < n; i++)
+        {
+            final int slot = store.activeSlot(i);
+            int top = slot;
+            int parent = store.parentSlot(top);
+            while (EntityStore.NULL_SLOT != parent)
+            {
+                top = parent;
+                parent = store.parentSlot(top);
+            }
+            final long xMm = store.positionX(top); // a child of the root: its local position is its world position
+            final boolean assigned = 0 != store.ownerEpoch(slot);
+            final int current = store.ownerReplicant(slot);
+            final int owner = ownerOf(assigned ? current : -1, xMm);
+            if (!assigned)
+            {
+                store.owner(slot, owner, ++ownerEpoch);
+            }
+            else if (owner != current)
+            {
+                store.owner(slot, owner, ++ownerEpoch);
+                handedOver++;
+            }
+        }
+        handoffs += handedOver;
+        return handedOver;
+    }
+
+    /**
+     * @return the latest owner epoch given.
+     */
+    public long ownerEpoch()
+    {
+        return ownerEpoch;
+    }
+
+    /**
+     * @return entities handed over between Replicants so far.
+     */
+    public long handoffs()
+    {
+        return handoffs;
+    }
+}

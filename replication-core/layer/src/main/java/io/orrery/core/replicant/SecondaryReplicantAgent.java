@@ -1,0 +1,192 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.replicant;
+
+import io.aeron.Counter;
+import io.orrery.core.common.SessionHandover;
+import io.orrery.core.status.OrreryCounter;
+import org.HdrHistogram.Recorder;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+/**
+ * A secondary Replicant of a shard with several Replicants in one process: it has no authority, persistence or
+ * client input of its own; it applies the primary's state feed ({@link ReplicantFeedAdapter}) to its own
+ * {@link EntityStore} and, once per pass the primary fed, runs its own {@link InterestEngine} over it, streaming to
+ * each client only the entities it owns ({@link InterestEngine#ownership}), under its own Replicant id, through its
+ * view of the session's shared egress. Sessions come from the primary (added as the primary takes them over, removed
+ * as it closes them: a handover without egress); the primary alone sends heartbeats and notices, decides about slow
+ * consumers and closes sessions. Each client's bandwidth budget is split evenly between the Replicants.
+ * <p>
+ * Threading: single threaded agent, the only writer of its store and engine. Zero allocation in steady state.
+ */
+public final class SecondaryReplicantAgent implements Agent
+{
+    private final int replicantId;
+    private final NanoClock clock;
+    private final OneToOneConcurrentArrayQueue<SessionHandover> sessions;
+    private final EntityStore store;
+    private final InterestEngine engine;
+    private final ReplicantFeedAdapter feed;
+    private final ClientEgressProxy egress;
+    private final Long2ObjectHashMap<ClientEgressProxy.ClientObserver> observerBySession =
+        new Long2ObjectHashMap<>();
+    private final int budgetBytesPerTick;
+    private final Counter[] counters;
+    private final CounterDeltas deltas;
+    private long nowNs;
+    private long tick;
+
+    /**
+     * @param ctx             the shard's Replicant settings, concluded.
+     * @param replicantId     this Replicant's id, 1..replicants-1.
+     * @param clock           the layer's clock.
+     * @param maxSessions     sessions the Gateway admits at most.
+     * @param counters        the layer's counters (this agent adds its sends to them).
+     * @param feed            the primary's state feed ring to this Replicant.
+     * @param sessions        sessions from the primary.
+     * @param stateResidence  the layer's recorder of state residence (multi-writer).
+     */
+    public SecondaryReplicantAgent(
+        final ReplicantContext ctx,
+        final int replicantId,
+        final NanoClock clock,
+        final int maxSessions,
+        final Counter[] counters,
+        final RingBuffer feed,
+        final OneToOneConcurrentArrayQueue<SessionHandover> sessions,
+        final Recorder stateResidence)
+    {
+        this.replicantId = replicantId;
+        this.clock = clock;
+        this.sessions = sessions;
+        this.counters = counters;
+        this.deltas = new CounterDeltas(counters);
+        this.store = new EntityStore(ctx.maxEntities(), ctx.maxStateBytes());
+        this.engine = ReplicantAgent.newEngine(ctx, maxSessions, store).ownership(replicantId);
+        this.feed = new ReplicantFeedAdapter(store, feed);
+        this.budgetBytesPerTick = Math.max(1, ctx.bandwidthBytesPerTick() / ctx.replicants());
+        this.egress = new ClientEgressProxy(observerBySession, budgetBytesPerTick, ctx.compactUpdates())
+            .residence(stateResidence, clock)
+            .replicantId(replicantId);
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "orrery-replicant-" + replicantId;
+    }
+
+    @Override
+    public int doWork()
+    {
+        nowNs = clock.nanoTime();
+        int workCount = takeSessions();
+        if (feed.poll())
+        {
+            tick++;
+            egress.tick(tick);
+            egress.stateInNs(feed.passNowNs());
+            workCount += 1 + engine.tick(nowNs);
+            updateCounters();
+        }
+        return workCount;
+    }
+
+    private int takeSessions()
+    {
+        int workCount = 0;
+        SessionHandover handover;
+        while (null != (handover = sessions.poll()))
+        {
+            workCount++;
+            if (null == handover.egress)
+            {
+                engine.removeObserver(handover.sessionId);
+                observerBySession.remove(handover.sessionId);
+            }
+            else if (engine.addObserver(handover.sessionId, handover.playerEntityId, egress, budgetBytesPerTick) >= 0)
+            {
+                observerBySession.put(handover.sessionId, new ClientEgressProxy.ClientObserver(
+                    handover.sessionId, handover.playerEntityId, handover.egress, nowNs));
+            }
+            else
+            {
+                counters[OrreryCounter.ERRORS.id()].incrementOrdered();
+            }
+        }
+        return workCount;
+    }
+
+    private void updateCounters()
+    {
+        deltas.publish(OrreryCounter.SPAWNS_SENT, engine.spawnsSent());
+        deltas.publish(OrreryCounter.UPDATES_SENT, engine.updatesSent());
+        deltas.publish(OrreryCounter.DESPAWNS_SENT, engine.despawnsSent());
+        deltas.publish(OrreryCounter.RESYNCS, engine.resyncs());
+        deltas.publish(OrreryCounter.BUDGET_DEFERRALS, engine.budgetDeferrals());
+        deltas.publish(OrreryCounter.SPAWN_DEFERRALS, engine.spawnDeferrals());
+        deltas.publish(OrreryCounter.TIER_DEFERRALS, engine.tierDeferrals());
+        deltas.publish(OrreryCounter.REPLICANT_HANDOFF_SPAWNS, engine.handoffSpawns());
+        deltas.publish(OrreryCounter.BYTES_OUT, egress.bytesOut());
+        deltas.publish(OrreryCounter.UPDATE_ENTRIES_SENT, egress.updateEntriesSent());
+        deltas.publish(OrreryCounter.UPDATE_BYTES_OUT, egress.updateBytesOut());
+        deltas.publish(OrreryCounter.UPDATE_WIRE_BYTES_OUT, egress.updateWireBytesOut());
+        deltas.publish(OrreryCounter.WIRE_BYTES_OUT, egress.wireBytesOut());
+        deltas.publish(OrreryCounter.UPDATES_DROPPED_BACK_PRESSURE, egress.ticksDropped());
+    }
+
+    /**
+     * This Replicant's entity cache. Only for use on its thread (or in INVOKER mode, between duty cycles).
+     */
+    public EntityStore store()
+    {
+        return store;
+    }
+
+    public InterestEngine engine()
+    {
+        return engine;
+    }
+
+    /**
+     * @return the feed adapter (passes applied, resyncs, errors).
+     */
+    public ReplicantFeedAdapter feed()
+    {
+        return feed;
+    }
+
+    public int replicantId()
+    {
+        return replicantId;
+    }
+
+    /**
+     * @return passes streamed.
+     */
+    public long tickCount()
+    {
+        return tick;
+    }
+
+    /**
+     * @return whether every client's egress has at least a tick's budget of window open (for stepping tests).
+     */
+    public boolean isEgressWindowOpen()
+    {
+        final long minWindow = Math.min(budgetBytesPerTick, ClientEgressProxy.MIN_WINDOW_BYTES);
+        for (final ClientEgressProxy.ClientObserver observer : observerBySession.values())
+        {
+            if (observer.egress.isConnected() && observer.egress.availableWindow() < minWindow)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,91 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.replicant;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.orrery.core.replicant.RecordingEgress.DESPAWN;
+import static io.orrery.core.replicant.RecordingEgress.SPAWN;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Two Replicants' interest engines over the same pass: each streams only what it owns, a handoff within the
+ * observer's leave distance is a {@code handedOff} despawn by the loser and a spawn by the gainer, beyond it an
+ * ordinary despawn and no spawn.
+ */
+final class InterestEngineOwnershipTest
+{
+    private static final long MM = 1000;
+    private static final long OBSERVER = 77;
+    private static final long PLAYER = 1;
+    private static final short HANDED_OFF = 5;
+    private static final short LEFT_BUBBLE = 0;
+
+    private final EntityStore store = new EntityStore(64, 0);
+    private final ReplicantOwnership ownership = new ReplicantOwnership(new double[]{ 0 }, 1);
+    private final RecordingEgress west = new RecordingEgress();
+    private final RecordingEgress east = new RecordingEgress();
+    private final InterestEngine westEngine = newEngine(0, west);
+    private final InterestEngine eastEngine = newEngine(1, east);
+
+    private InterestEngine newEngine(final int replicantId, final RecordingEgress egress)
+    {
+        final InterestEngine engine = new InterestEngine(store, new SpatialIndex(store.capacity()),
+            new InterestConfig().baseRadiusM(100).sizeFactor(1).hysteresis(0.1).maxObservers(4).maxViewEntities(16))
+            .ownership(replicantId);
+        engine.addObserver(OBSERVER, PLAYER, egress, 100_000);
+        return engine;
+    }
+
+    private void pass()
+    {
+        ownership.assign(store);
+        westEngine.tick(0);
+        eastEngine.tick(0);
+    }
+
+    @Test
+    void shouldHandOverWithinTheLeaveDistanceAndDespawnBeyondIt()
+    {
+        store.position(store.create(PLAYER, 1, PLAYER, 0, false), -50 * MM, 0, 0);
+        store.position(store.create(10, 1, 0, 0, false), -10 * MM, 0, 0);
+        store.position(store.create(11, 1, 0, 0, false), -5 * MM, 0, 0);
+        pass();
+        List<RecordingEgress.Event> w = west.take();
+        List<RecordingEgress.Event> e = east.take();
+        assertEquals(1, RecordingEgress.count(w, SPAWN, 10));
+        assertEquals(1, RecordingEgress.count(w, SPAWN, 11));
+        assertEquals(0, RecordingEgress.count(e, SPAWN), "the east owns nothing yet");
+
+        store.position(store.slotOf(10), 10 * MM, 0, 0); // 60 m from the player: within the bubble
+        store.position(store.slotOf(11), 75 * MM, 0, 0); // 125 m: beyond the leave distance (110 m)
+        store.position(store.create(12, 1, 0, 0, false), 20 * MM, 0, 0); // new, the east's from the start
+        pass();
+        w = west.take();
+        e = east.take();
+        assertEquals(HANDED_OFF, despawnReason(w, 10));
+        assertEquals(1, RecordingEgress.count(e, SPAWN, 10), "the promised spawn");
+        assertEquals(LEFT_BUBBLE, despawnReason(w, 11));
+        assertEquals(0, RecordingEgress.count(e, SPAWN, 11), "no spawn beyond the leave distance");
+        assertEquals(1, RecordingEgress.count(e, SPAWN, 12), "a new entity enters as any");
+        assertEquals(1, eastEngine.handoffSpawns());
+        assertEquals(1, westEngine.handoffDespawns());
+
+        store.position(store.slotOf(PLAYER), 30 * MM, 0, 0); // the player itself crosses
+        pass();
+        w = west.take();
+        e = east.take();
+        assertEquals(HANDED_OFF, despawnReason(w, PLAYER));
+        assertEquals(1, RecordingEgress.count(e, SPAWN, PLAYER), "its own entity, from the new owner");
+        assertEquals(2, eastEngine.handoffSpawns());
+    }
+
+    private static short despawnReason(final List<RecordingEgress.Event> events, final long entityId)
+    {
+        return events.stream().filter((ev) -> ev.kind() == DESPAWN && ev.entityId() == entityId)
+            .findFirst().orElseThrow().reason();
+    }
+}
