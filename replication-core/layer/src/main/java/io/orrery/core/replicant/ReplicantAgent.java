@@ -759,34 +759,7 @@ public final class ReplicantAgent implements Agent
         counters[OrreryCounter.TICKS.id()].setOrdered(tick);
         counters[OrreryCounter.ENTITIES.id()].setOrdered(store.size());
         // running totals added as deltas: the secondary Replicants add theirs to the same counters
-        deltas.publish(OrreryCounter.SPAWNS_SENT, engine.spawnsSent());
-        deltas.publish(OrreryCounter.UPDATES_SENT, engine.updatesSent());
-        deltas.publish(OrreryCounter.DESPAWNS_SENT, engine.despawnsSent());
-        deltas.publish(OrreryCounter.RESYNCS, engine.resyncs());
-        deltas.publish(OrreryCounter.BUDGET_DEFERRALS, engine.budgetDeferrals());
-        deltas.publish(OrreryCounter.SPAWN_DEFERRALS, engine.spawnDeferrals());
-        long bytesOut = 0;
-        long updateEntriesSent = 0;
-        long updateBytesOut = 0;
-        long updateWireBytesOut = 0;
-        long wireBytesOut = 0;
-        long ticksDropped = 0;
-        for (final ClientEgressProxy workerEgress : workerEgresses)
-        {
-            bytesOut += workerEgress.bytesOut();
-            updateEntriesSent += workerEgress.updateEntriesSent();
-            updateBytesOut += workerEgress.updateBytesOut();
-            updateWireBytesOut += workerEgress.updateWireBytesOut();
-            wireBytesOut += workerEgress.wireBytesOut();
-            ticksDropped += workerEgress.ticksDropped();
-        }
-        deltas.publish(OrreryCounter.BYTES_OUT, bytesOut);
-        deltas.publish(OrreryCounter.UPDATE_ENTRIES_SENT, updateEntriesSent);
-        deltas.publish(OrreryCounter.UPDATE_BYTES_OUT, updateBytesOut);
-        deltas.publish(OrreryCounter.UPDATE_WIRE_BYTES_OUT, updateWireBytesOut);
-        deltas.publish(OrreryCounter.WIRE_BYTES_OUT, wireBytesOut);
-        deltas.publish(OrreryCounter.TIER_DEFERRALS, engine.tierDeferrals());
-        deltas.publish(OrreryCounter.UPDATES_DROPPED_BACK_PRESSURE, ticksDropped);
+        deltas.publishStreaming(engine, workerEgresses);
         if (null != feed)
         {
             counters[OrreryCounter.REPLICANT_HANDOFFS.id()].setOrdered(ownership.handoffs());
@@ -794,7 +767,6 @@ public final class ReplicantAgent implements Agent
             counters[OrreryCounter.REPLICANT_FEED_BYTES.id()].setOrdered(feed.bytes());
             counters[OrreryCounter.REPLICANT_FEED_BACK_PRESSURE.id()].setOrdered(feed.backPressured());
             counters[OrreryCounter.REPLICANT_FEED_RESYNCS.id()].setOrdered(feed.resyncs());
-            deltas.publish(OrreryCounter.REPLICANT_HANDOFF_SPAWNS, engine.handoffSpawns());
         }
     }
 }

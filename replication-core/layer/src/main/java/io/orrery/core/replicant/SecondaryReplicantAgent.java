@@ -33,6 +33,7 @@ public final class SecondaryReplicantAgent implements Agent
     private final InterestEngine engine;
     private final ReplicantFeedAdapter feed;
     private final ClientEgressProxy egress;
+    private final ClientEgressProxy[] egresses;
     private final Long2ObjectHashMap<ClientEgressProxy.ClientObserver> observerBySession =
         new Long2ObjectHashMap<>();
     private final int budgetBytesPerTick;
@@ -73,6 +74,7 @@ public final class SecondaryReplicantAgent implements Agent
         this.egress = new ClientEgressProxy(observerBySession, budgetBytesPerTick, ctx.compactUpdates())
             .residence(stateResidence, clock)
             .replicantId(replicantId);
+        this.egresses = new ClientEgressProxy[]{ egress };
     }
 
     @Override
@@ -124,20 +126,7 @@ public final class SecondaryReplicantAgent implements Agent
 
     private void updateCounters()
     {
-        deltas.publish(OrreryCounter.SPAWNS_SENT, engine.spawnsSent());
-        deltas.publish(OrreryCounter.UPDATES_SENT, engine.updatesSent());
-        deltas.publish(OrreryCounter.DESPAWNS_SENT, engine.despawnsSent());
-        deltas.publish(OrreryCounter.RESYNCS, engine.resyncs());
-        deltas.publish(OrreryCounter.BUDGET_DEFERRALS, engine.budgetDeferrals());
-        deltas.publish(OrreryCounter.SPAWN_DEFERRALS, engine.spawnDeferrals());
-        deltas.publish(OrreryCounter.TIER_DEFERRALS, engine.tierDeferrals());
-        deltas.publish(OrreryCounter.REPLICANT_HANDOFF_SPAWNS, engine.handoffSpawns());
-        deltas.publish(OrreryCounter.BYTES_OUT, egress.bytesOut());
-        deltas.publish(OrreryCounter.UPDATE_ENTRIES_SENT, egress.updateEntriesSent());
-        deltas.publish(OrreryCounter.UPDATE_BYTES_OUT, egress.updateBytesOut());
-        deltas.publish(OrreryCounter.UPDATE_WIRE_BYTES_OUT, egress.updateWireBytesOut());
-        deltas.publish(OrreryCounter.WIRE_BYTES_OUT, egress.wireBytesOut());
-        deltas.publish(OrreryCounter.UPDATES_DROPPED_BACK_PRESSURE, egress.ticksDropped());
+        deltas.publishStreaming(engine, egresses);
     }
 
     /**
