@@ -130,7 +130,7 @@ public final class BoundedFragmentAssembler implements ControlledFragmentHandler
             }
             catch (final RuntimeException ignore)
             {
-                // IPC images and closed images cannot be rejected; onFragment drops their fragments
+                // a closed image cannot be rejected (Aeron 1.51 rejects IPC ones too); onFragment drops its fragments
             }
         }
     }
