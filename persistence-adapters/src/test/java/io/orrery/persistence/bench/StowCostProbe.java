@@ -27,8 +27,9 @@ import java.util.concurrent.TimeUnit;
  * with the call alone in a group (the call, then {@code COMMIT}: two round trips, as Scribe ran a group of one before
  * it ran those in autocommit), the two in sequence as Scribe ran them before group commit (two commits), and the two
  * in one group (one commit); last, the call right after the previous one alternated with the call after
- * {@code idleMs} (100) of idleness, {@code idleSamples} (200) each: what a cold wake-up of both processes costs (in the
- * shard-transfer runs one bot's operations come ~125 ms apart). Run:
+ * {@code idleMs} (100) of idleness, {@code idleSamples} (200) each: what a cold wake-up of both processes costs (in
+ * the shard-transfer runs one bot's operations come ~125 ms apart); then the same for a bare {@code SELECT 1} (no WAL
+ * flush, no disk). Run:
  * <pre>
  *   mvn -q -B -o -Pbench -pl persistence-adapters -am verify -DskipTests \
  *       -Dorrery.bench.main=io.orrery.persistence.bench.StowCostProbe -Dorrery.bench.args="samples=1000 npcs=50"
@@ -194,6 +195,25 @@ public final class StowCostProbe
                 }
                 report("alternated: the call right after the previous one", h);
                 report("alternated: the call after " + idleMs + " ms idle (client and server asleep)", afterIdle);
+                try (PreparedStatement select = c.prepareStatement("SELECT 1"))
+                {
+                    for (int i = 0; i < 2 * idleSamples; i++) // the same for a bare round trip: no WAL, no disk
+                    {
+                        final boolean idle = 1 == (i & 1);
+                        if (idle)
+                        {
+                            Thread.sleep(idleMs);
+                        }
+                        final long startNs = System.nanoTime();
+                        try (ResultSet rows = select.executeQuery())
+                        {
+                            rows.next();
+                        }
+                        (idle ? afterIdle : h).recordValue(System.nanoTime() - startNs);
+                    }
+                }
+                report("alternated: SELECT 1 right after the previous one", h);
+                report("alternated: SELECT 1 after " + idleMs + " ms idle", afterIdle);
             }
         }
     }
