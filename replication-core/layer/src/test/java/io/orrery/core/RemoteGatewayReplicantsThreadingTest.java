@@ -5,6 +5,7 @@ package io.orrery.core;
 
 import io.aeron.Aeron;
 import io.aeron.Counter;
+import io.orrery.core.authority.ScriptedAuthority;
 import io.orrery.core.auth.SessionTokens;
 import io.orrery.core.client.ClientEntityView;
 import io.orrery.core.client.ClientLink;
@@ -29,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Two Replicants each on its own thread (DEDICATED) with the scripted world moving NPCs and ships across x = 0,
+ * Two Replicants each on its own thread (DEDICATED) with the scripted world moving NPCs across x = 0,
  * streaming through two remote Gateways (agents stepped on the test thread, each with its own Aeron client) to four
  * clients over UDP: both Replicants write the same remote sessions at once, through the session's one egress and the
  * Gateway's one link publication. The clients compose both streams without epoch conflicts or unknown entities, no
@@ -53,8 +54,11 @@ final class RemoteGatewayReplicantsThreadingTest
             .tokenSecret(TestShard.SECRET)
             .clientIngressChannel(GatewayContext.NO_CLIENT_INGRESS)
             .maxSessions(16)
-            .maxEntities(8192);
-        ctx.replicant().replicants(2);
+            .maxEntities(8192)
+            // the scripted NPCs circle close around x = 0, so that many cross between the Replicants within seconds
+            .authority(new ScriptedAuthority(new ScriptedAuthority.Settings()
+                .worldHalfExtentM(80).shipCount(0).playerSpawnHalfExtentM(50)));
+        ctx.replicant().replicants(2).ownershipHysteresisM(2);
         ctx.gateway().gatewayLink().channel(LINK_CHANNEL).streamId(LINK_STREAM);
         try (ReplicationLayer layer = ReplicationLayer.launch(ctx);
             Gateway gatewayA = new Gateway(layer, 1, 1621);
