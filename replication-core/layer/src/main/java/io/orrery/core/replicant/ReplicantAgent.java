@@ -13,6 +13,7 @@ import io.orrery.core.common.SessionHandover;
 import io.orrery.core.common.SharedClientEgress;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeClient;
 import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.codec.DisconnectDecoder;
@@ -79,7 +80,7 @@ public final class ReplicantAgent implements Agent
     private final InventoryService inventory;
     private final long tickIntervalNs;
     private final WorldPersistence world;
-    private final Scribe scribe;
+    private final ScribeClient scribe;
     private final ScribeInventoryBackend inventoryBackend;
     private final RegionStreamer streamer;
     private final PassProfile passProfile;
@@ -250,10 +251,7 @@ public final class ReplicantAgent implements Agent
         workCount += authority.doWork(nowNs, store);
         if (null != scribe)
         {
-            if (scribe.isConsumerInvoked())
-            {
-                workCount += scribe.invokeConsumer(); // ThreadingMode.INVOKER: the layer's caller steps Scribe too
-            }
+            workCount += scribe.doWork(); // ThreadingMode.INVOKER: the layer's caller steps Scribe too
             workCount += inventoryBackend.doWork();
             workCount += world.doWork(nowNs);
             if (null != streamer)
@@ -326,7 +324,7 @@ public final class ReplicantAgent implements Agent
         if (null != scribe && !scribe.isClosed())
         {
             inventoryBackend.doWork();
-            world.flushAll(scribe.context().closeTimeoutNs());
+            world.flushAll(scribe.closeTimeoutNs());
             scribe.close();
         }
     }
@@ -367,9 +365,19 @@ public final class ReplicantAgent implements Agent
     }
 
     /**
-     * @return the persistence ring, or null when the shard is not persistent.
+     * @return the in-process persistence ring, or null when the shard is not persistent or persists through a Scribe
+     * process (see {@link #scribeClient()}).
      */
     public Scribe scribe()
+    {
+        return scribe instanceof Scribe ? (Scribe)scribe : null;
+    }
+
+    /**
+     * @return what the Replicant persists through (a {@link Scribe}, or a link to a Scribe process), or null when the
+     * shard is not persistent.
+     */
+    public ScribeClient scribeClient()
     {
         return scribe;
     }

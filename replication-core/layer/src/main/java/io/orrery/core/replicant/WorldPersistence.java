@@ -7,7 +7,7 @@ import io.aeron.Counter;
 import io.orrery.core.common.EntityIds;
 import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.PersistenceAdapter;
-import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeClient;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.codec.DespawnReason;
 import org.agrona.collections.LongArrayQueue;
@@ -69,7 +69,7 @@ public final class WorldPersistence implements EntityStore.RemovalListener
     private final NodeRecord restoreNode = new NodeRecord();
     private final UnsafeBuffer stateView = new UnsafeBuffer(restoreNode.componentState);
     private final PersistenceAdapter.NodeHandler restoreHandler = this::onRestoredNode;
-    private Scribe scribe;
+    private ScribeClient scribe;
     private long reserveEvents;
 
     private long nextPassNs;
@@ -99,10 +99,10 @@ public final class WorldPersistence implements EntityStore.RemovalListener
     /**
      * Start writing through Scribe (after {@link #restore(PersistenceAdapter)}).
      */
-    public WorldPersistence scribe(final Scribe scribe)
+    public WorldPersistence scribe(final ScribeClient scribe)
     {
         this.scribe = scribe;
-        this.reserveEvents = scribe.context().ringSize() / 4;
+        this.reserveEvents = scribe.capacity() / 4;
         return this;
     }
 
