@@ -102,11 +102,30 @@ public final class ScribeServer implements Callable<Integer>
         final ErrorHandler print = (ex) -> ex.printStackTrace(System.err);
         aeronCtx.errorHandler(DriverLoss.routing(print,
             (ex) -> DriverLoss.EXIT_PROCESS.onDriverLoss(aeronCtx.aeronDirectoryName(), ex)));
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+        {
+            run(aeronCtx, linkSecret, print, barrier);
+        }
+        finally
+        {
+            CloseHelper.quietClose(driver);
+        }
+        return 0;
+    }
+
+    /**
+     * Runs until signalled and closes everything before the barrier is released (the JVM exits once it is): the
+     * agent, then Scribe (draining what it holds into the store), the store, the Aeron client.
+     */
+    private void run(
+        final Aeron.Context aeronCtx, final byte[] linkSecret, final ErrorHandler print,
+        final ShutdownSignalBarrier barrier)
+    {
         PersistenceAdapter adapter = null;
         Scribe scribe = null;
         AgentRunner runner = null;
         Aeron aeron = null;
-        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+        try
         {
             aeron = Aeron.connect(aeronCtx);
             adapter = PersistenceAdapters.open(store);
@@ -126,12 +145,11 @@ public final class ScribeServer implements Callable<Integer>
         finally
         {
             CloseHelper.quietClose(runner);
-            CloseHelper.quietClose(scribe); // drains what it holds into the store
+            CloseHelper.quietClose(scribe);
             CloseHelper.quietClose(adapter);
             CloseHelper.quietClose(aeron);
-            CloseHelper.quietClose(driver);
+            System.err.println("orrery: scribe " + name + " stopped");
         }
-        return 0;
     }
 
     public static void main(final String[] args)
