@@ -119,6 +119,7 @@ class RemoteScribeTest
         assertEquals(OperationStatus.OK, completions.statusByCorrelation.get(102));
         assertEquals(OperationStatus.OK, completions.statusByCorrelation.get(103));
         assertTrue(completions.statusByCorrelation.containsKey(104), "look-up answered with its correlation id");
+        assertEquals(7777, completions.unstowNodeX, "the unstow's completion carries its node");
 
         assertTrue(remote.offerLoadRegion(42, 0, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE,
             Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE));
@@ -301,6 +302,24 @@ class RemoteScribeTest
         final LongHashSet seen = new LongHashSet();
         int count;
         int duplicates;
+        long unstowNodeX = -1;
+
+        @Override
+        public void onCompletion(
+            final int operationType,
+            final long operationId,
+            final long correlationId,
+            final int status,
+            final int firstStatus,
+            final long value,
+            final NodeRecord node)
+        {
+            if (null != node)
+            {
+                unstowNodeX = node.x;
+            }
+            onCompletion(operationType, operationId, correlationId, status, firstStatus, value);
+        }
 
         @Override
         public void onCompletion(

@@ -93,6 +93,7 @@ public final class RemoteScribe implements ScribeClient
     private static final int UNLINKED = 0;
     private static final int AWAITING_WELCOME = 1;
     private static final int LINKED = 2;
+    private static final long WELCOME_PATIENCE_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int FRAGMENT_LIMIT = 64;
     private static final int SEND_LIMIT = 256;
     private static final int SLOT_LENGTH = BitUtil.align(RemoteScribeCodec.MAX_MESSAGE_LENGTH, 64);
@@ -550,6 +551,61 @@ public final class RemoteScribe implements ScribeClient
         CloseHelper.quietCloseAll(publication, subscription, linked, linksLost, resent, proofsFailed);
     }
 
+    /**
+     * Load the whole world through the link (a region load of the root zone without bounds), blocking: for a layer's
+     * restore at start, before it serves (control path; allocates). Steps the link itself.
+     *
+     * @param handler   receives every node.
+     * @param timeoutNs how long to wait for the Scribe process to be linked and to answer.
+     * @return nodes loaded.
+     * @throws IllegalStateException when it did not answer in time.
+     */
+    public int loadAll(final EntityGraphStore.NodeHandler handler, final long timeoutNs)
+    {
+        final long deadlineNs = clock.nanoTime() + timeoutNs;
+        final long correlationId = Long.MIN_VALUE;
+        final int[] loaded = { -1 };
+        final LoadHandler loadHandler = new LoadHandler()
+        {
+            @Override
+            public void onLoadedNode(final long id, final NodeRecord node)
+            {
+                if (correlationId == id)
+                {
+                    handler.onNode(node);
+                }
+            }
+
+            @Override
+            public void onLoadComplete(final long id, final int nodeCount)
+            {
+                if (correlationId == id)
+                {
+                    loaded[0] = nodeCount;
+                }
+            }
+        };
+        boolean offered = false;
+        while (loaded[0] < 0)
+        {
+            if (clock.nanoTime() - deadlineNs > 0)
+            {
+                throw new IllegalStateException("no Scribe process answered on " + ctx.channel() + " stream " +
+                    ctx.streamId() + " within " + TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms (" + this + ")");
+            }
+            if (!offered)
+            {
+                offered = offerLoadRegion(correlationId, 0, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE,
+                    Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE);
+            }
+            if (0 == doWork() + pollLoads(loadHandler, 1024))
+            {
+                Thread.yield();
+            }
+        }
+        return loaded[0];
+    }
+
     @Override
     public String toString()
     {
@@ -771,6 +827,7 @@ public final class RemoteScribe implements ScribeClient
             {
                 state = AWAITING_WELCOME;
                 scribeSessionId = sessionId;
+                nextHelloNs = nowNs + WELCOME_PATIENCE_NS; // a new hello now would void the proof just sent
             }
         }
         else if (ScribeWelcomeDecoder.TEMPLATE_ID == templateId && AWAITING_WELCOME == state &&
@@ -953,6 +1010,7 @@ public final class RemoteScribe implements ScribeClient
         public static final int RESPONSE_STREAM_ID_DEFAULT = 1602;
         public static final long LINK_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(2);
         public static final long HELLO_INTERVAL_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(250);
+        public static final long RESTORE_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(60);
 
         private Aeron aeron;
         private String name = ScribeContext.NAME_DEFAULT;
@@ -966,6 +1024,7 @@ public final class RemoteScribe implements ScribeClient
         private long closeTimeoutNs = TimeUnit.MILLISECONDS.toNanos(ScribeContext.CLOSE_TIMEOUT_MS_DEFAULT);
         private long linkTimeoutNs = LINK_TIMEOUT_NS_DEFAULT;
         private long helloIntervalNs = HELLO_INTERVAL_NS_DEFAULT;
+        private long restoreTimeoutNs = RESTORE_TIMEOUT_NS_DEFAULT;
         private byte[] linkSecret;
         private NanoClock nanoClock = SystemNanoClock.INSTANCE;
         private PrintStream log = System.err;
@@ -1127,6 +1186,20 @@ public final class RemoteScribe implements ScribeClient
         public Context helloIntervalNs(final long helloIntervalNs)
         {
             this.helloIntervalNs = helloIntervalNs;
+            return this;
+        }
+
+        /**
+         * @return how long a layer that restores its world at start (no OCS) waits for the Scribe process.
+         */
+        public long restoreTimeoutNs()
+        {
+            return restoreTimeoutNs;
+        }
+
+        public Context restoreTimeoutNs(final long restoreTimeoutNs)
+        {
+            this.restoreTimeoutNs = restoreTimeoutNs;
             return this;
         }
 

@@ -105,7 +105,33 @@ public final class RemoteScribeHost implements Agent
     private final byte[] layerNonce = new byte[LinkKey.NONCE_LENGTH];
     private final byte[] mac = new byte[LinkKey.MAC_LENGTH];
     private final ControlledFragmentHandler fragmentHandler = this::onFragment;
-    private final CompletionHandler completionHandler = this::onCompletion;
+    private final CompletionHandler completionHandler = new CompletionHandler()
+    {
+        @Override
+        public void onCompletion(
+            final int operationType,
+            final long operationId,
+            final long correlationId,
+            final int status,
+            final int firstStatus,
+            final long value)
+        {
+            sendCompletion(operationType, operationId, correlationId, status, firstStatus, value, null);
+        }
+
+        @Override
+        public void onCompletion(
+            final int operationType,
+            final long operationId,
+            final long correlationId,
+            final int status,
+            final int firstStatus,
+            final long value,
+            final NodeRecord node)
+        {
+            sendCompletion(operationType, operationId, correlationId, status, firstStatus, value, node);
+        }
+    };
     private final LoadHandler loadHandler = new LoadHandler()
     {
         @Override
@@ -334,18 +360,7 @@ public final class RemoteScribeHost implements Agent
         return work;
     }
 
-    private void onCompletion(
-        final int operationType,
-        final long operationId,
-        final long correlationId,
-        final int status,
-        final int firstStatus,
-        final long value)
-    {
-        onCompletion(operationType, operationId, correlationId, status, firstStatus, value, null);
-    }
-
-    private void onCompletion(
+    private void sendCompletion(
         final int operationType,
         final long operationId,
         final long correlationId,

@@ -12,6 +12,7 @@ import io.orrery.core.common.LayerResources;
 import io.orrery.core.common.SessionHandover;
 import io.orrery.core.common.SharedClientEgress;
 import io.orrery.core.persistence.PersistenceAdapter;
+import io.orrery.core.persistence.RemoteScribe;
 import io.orrery.core.persistence.Scribe;
 import io.orrery.core.persistence.ScribeClient;
 import io.orrery.core.persistence.ScribeContext;
@@ -169,7 +170,9 @@ public final class ReplicantAgent implements Agent
         this.tickIntervalNs = 1_000_000_000L / ctx.tickRateHz();
 
         final PersistenceAdapter adapter = scribeCtx.adapter();
-        if (null != adapter)
+        final RemoteScribe remote = null == adapter && null != scribeCtx.remote() ? RemoteScribe.launch(
+            scribeCtx.remote().aeron(resources.aeron()).name(resources.shardName())) : null;
+        if (null != adapter || null != remote)
         {
             world = new WorldPersistence(store, counters, scribeCtx.flushIntervalNs());
             if (ctx.ocsEnabled())
@@ -182,9 +185,16 @@ public final class ReplicantAgent implements Agent
             else
             {
                 streamer = null;
-                world.restore(adapter);
+                if (null != remote)
+                {
+                    restoreThrough(remote, world, scribeCtx.remote().restoreTimeoutNs());
+                }
+                else
+                {
+                    world.restore(adapter);
+                }
             }
-            scribe = Scribe.launch(scribeCtx
+            scribe = null != remote ? remote : Scribe.launch(scribeCtx
                 .name(resources.shardName())
                 .aeron(resources.aeron())
                 .threadFactory(resources.threadFactory())
@@ -212,6 +222,19 @@ public final class ReplicantAgent implements Agent
         catch (final RuntimeException ex)
         {
             closePersistence();
+            throw ex;
+        }
+    }
+
+    private static void restoreThrough(final RemoteScribe remote, final WorldPersistence world, final long timeoutNs)
+    {
+        try
+        {
+            world.restore(remote, timeoutNs);
+        }
+        catch (final RuntimeException ex)
+        {
+            remote.close();
             throw ex;
         }
     }

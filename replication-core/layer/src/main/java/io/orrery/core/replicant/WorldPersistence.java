@@ -7,6 +7,7 @@ import io.aeron.Counter;
 import io.orrery.core.common.EntityIds;
 import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.PersistenceAdapter;
+import io.orrery.core.persistence.RemoteScribe;
 import io.orrery.core.persistence.ScribeClient;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.codec.DespawnReason;
@@ -116,6 +117,24 @@ public final class WorldPersistence implements EntityStore.RemovalListener
     {
         final long before = restored;
         adapter.loadAll(restoreHandler);
+        return restored(before);
+    }
+
+    /**
+     * Restore the world through a Scribe process (control path, blocks until loaded or the timeout).
+     *
+     * @return nodes restored.
+     * @throws IllegalStateException when the Scribe process did not answer in time.
+     */
+    public int restore(final RemoteScribe remote, final long timeoutNs)
+    {
+        final long before = restored;
+        remote.loadAll(restoreHandler, timeoutNs);
+        return restored(before);
+    }
+
+    private int restored(final long before)
+    {
         counters[OrreryCounter.ENTITIES_RESTORED.id()].setOrdered(restored);
         if (restoreFailures > 0)
         {
@@ -253,6 +272,7 @@ public final class WorldPersistence implements EntityStore.RemovalListener
                 updateCounters();
                 return false;
             }
+            scribe.doWork(); // a Scribe stepped by its caller, or a link to a Scribe process, makes room only so
             Thread.yield();
         }
     }
