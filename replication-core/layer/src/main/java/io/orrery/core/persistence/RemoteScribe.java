@@ -82,7 +82,7 @@ public final class RemoteScribe implements ScribeClient
     /**
      * Counter type id of the link counters (Aeron counters of the layer's client).
      */
-    public static final int COUNTER_TYPE_ID = 1405;
+    public static final int COUNTER_TYPE_ID = 7303;
 
     static final byte SLOT_WORLD = 1;
     static final byte SLOT_OPERATION = 2;
