@@ -64,6 +64,9 @@ public final class RemoteScribeHost implements Agent
     static final long HANDSHAKE_REPLACE_NS = TimeUnit.SECONDS.toNanos(1);
     private static final int HEADER = MessageHeaderEncoder.ENCODED_LENGTH;
     private static final int NO_SESSION = 0;
+    private static final int SEQUENCE_BITS = 48;
+    private static final long SEQUENCE_MASK = (1L << SEQUENCE_BITS) - 1;
+    private static final long GENERATION_MASK = (1L << (63 - SEQUENCE_BITS)) - 1;
     private static final int FRAGMENT_LIMIT = 64;
     private static final int OFFER_ATTEMPTS = 3;
 
@@ -159,6 +162,7 @@ public final class RemoteScribeHost implements Agent
     private long pairTail;
     private long nowNs;
     private long nextDurableReportNs;
+    private long generation;
 
     /**
      * @param aeron      the process's Aeron client.
@@ -369,12 +373,12 @@ public final class RemoteScribeHost implements Agent
         final long value,
         final NodeRecord unstowNode)
     {
-        if (null == linkPublication)
+        if (null == linkPublication || !isCurrent(correlationId))
         {
             return; // the layer that asked is gone: it sends the operation again, which replays this outcome
         }
         final CompletionEncoder encoder = completionEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .sequence(correlationId)
+            .sequence(correlationId & SEQUENCE_MASK)
             .operationType(operationType)
             .operationId(operationId)
             .status(status)
@@ -389,12 +393,12 @@ public final class RemoteScribeHost implements Agent
 
     private void sendLoadedNode(final long correlationId, final NodeRecord loaded)
     {
-        if (null == linkPublication)
+        if (null == linkPublication || !isCurrent(correlationId))
         {
             return;
         }
         final LoadedNodeEncoder encoder = loadedNodeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .sequence(correlationId);
+            .sequence(correlationId & SEQUENCE_MASK);
         RemoteScribeCodec.encode(encoder.node(), loaded);
         encoder.putComponentState(loaded.componentState, 0, loaded.componentStateLength);
         offerOrDrop(HEADER + encoder.encodedLength());
@@ -402,12 +406,12 @@ public final class RemoteScribeHost implements Agent
 
     private void sendLoadComplete(final long correlationId, final int nodeCount)
     {
-        if (null == linkPublication)
+        if (null == linkPublication || !isCurrent(correlationId))
         {
             return;
         }
         loadCompleteEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-            .sequence(correlationId)
+            .sequence(correlationId & SEQUENCE_MASK)
             .nodeCount(nodeCount);
         offerOrDrop(HEADER + loadCompleteEncoder.encodedLength());
     }
@@ -546,6 +550,7 @@ public final class RemoteScribeHost implements Agent
         pairTail = 0;
         nextDurableReportNs = nowNs;
         links.incrementRelease();
+        generation = (generation + 1) & GENERATION_MASK;
         log.println("orrery: Scribe " + name + " linked a layer (session " + sessionId + ")");
     }
 
@@ -601,7 +606,7 @@ public final class RemoteScribeHost implements Agent
                     return ControlledFragmentHandler.Action.CONTINUE;
                 }
                 return taken(sequence, scribe.offerLoadRegion(
-                    sequence, d.zoneId(), d.minX(), d.minY(), d.minZ(), d.maxX(), d.maxY(), d.maxZ()));
+                    correlation(sequence), d.zoneId(), d.minX(), d.minY(), d.minZ(), d.maxX(), d.maxY(), d.maxZ()));
             }
 
             case FlushDecoder.TEMPLATE_ID:
@@ -651,11 +656,11 @@ public final class RemoteScribeHost implements Agent
         switch (kind)
         {
             case RemoteScribeCodec.KIND_STOW:
-                taken = scribe.offerStow(operationId, sequence, playerId, containerId, node);
+                taken = scribe.offerStow(operationId, correlation(sequence), playerId, containerId, node);
                 break;
 
             case RemoteScribeCodec.KIND_UNSTOW:
-                taken = scribe.offerUnstow(operationId, sequence, playerId, node);
+                taken = scribe.offerUnstow(operationId, correlation(sequence), playerId, node);
                 break;
 
             case RemoteScribeCodec.KIND_LOOKUP:
@@ -664,15 +669,16 @@ public final class RemoteScribeHost implements Agent
                     messagesRefused.incrementRelease();
                     return ControlledFragmentHandler.Action.CONTINUE;
                 }
-                taken = scribe.offerOperationLookup(lookupType, operationId, sequence, playerId, itemId);
+                taken = scribe.offerOperationLookup(
+                    lookupType, operationId, correlation(sequence), playerId, itemId);
                 break;
 
             case RemoteScribeCodec.KIND_WALLET:
-                taken = scribe.offerWalletChange(operationId, sequence, playerId, delta);
+                taken = scribe.offerWalletChange(operationId, correlation(sequence), playerId, delta);
                 break;
 
             case RemoteScribeCodec.KIND_REPUTATION:
-                taken = scribe.offerReputationChange(operationId, sequence, playerId, factionId, delta);
+                taken = scribe.offerReputationChange(operationId, correlation(sequence), playerId, factionId, delta);
                 break;
 
             default:
@@ -680,6 +686,20 @@ public final class RemoteScribeHost implements Agent
                 return ControlledFragmentHandler.Action.CONTINUE;
         }
         return taken(sequence, taken);
+    }
+
+    /**
+     * The correlation id an offer carries into Scribe: the layer's sequence and the link's generation, so that an
+     * outcome of an earlier link (perhaps another layer's, with the same sequences) is never sent on this one.
+     */
+    private long correlation(final long sequence)
+    {
+        return (generation << SEQUENCE_BITS) | (sequence & SEQUENCE_MASK);
+    }
+
+    private boolean isCurrent(final long correlationId)
+    {
+        return (correlationId >>> SEQUENCE_BITS) == generation;
     }
 
     private ControlledFragmentHandler.Action taken(final long sequence, final boolean taken)
