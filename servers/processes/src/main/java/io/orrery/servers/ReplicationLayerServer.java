@@ -14,7 +14,7 @@ import io.orrery.core.auth.TokenSecrets;
 import io.orrery.core.authority.ScriptedAuthority;
 import io.orrery.core.gateway.GatewayContext;
 import io.orrery.core.persistence.PersistenceAdapter;
-import io.orrery.core.persistence.RemoteScribe;
+import io.orrery.core.persistence.RemoteScribeContext;
 import io.orrery.core.shard.ShardDirectory;
 import io.orrery.core.status.LayerMetrics;
 import io.orrery.core.status.OrreryCounter;
@@ -121,7 +121,7 @@ public final class ReplicationLayerServer implements Callable<Integer>
     String scribeLink;
 
     @CommandLine.Option(names = "--scribe-link-stream", description = "Its stream id (default: ${DEFAULT-VALUE}).")
-    int scribeLinkStream = RemoteScribe.Context.STREAM_ID_DEFAULT;
+    int scribeLinkStream = RemoteScribeContext.STREAM_ID_DEFAULT;
 
     @CommandLine.Option(names = "--scribe-response-channel", description = "Where the Scribe process answers this "
         + "layer, e.g. aeron:udp?endpoint=10.0.0.5:40601 (default: aeron:ipc when --scribe-link is IPC, else "
@@ -130,7 +130,7 @@ public final class ReplicationLayerServer implements Callable<Integer>
 
     @CommandLine.Option(names = "--scribe-response-stream", description = "Its stream id (default: "
         + "${DEFAULT-VALUE}).")
-    int scribeResponseStream = RemoteScribe.Context.RESPONSE_STREAM_ID_DEFAULT;
+    int scribeResponseStream = RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT;
 
     @CommandLine.Option(names = "--status-address", description = "Serve /metrics (Prometheus text), /ready (200 once "
         + "the shard is restored and served) and /health on this host:port, e.g. 127.0.0.1:9464 (default: off).")
@@ -367,7 +367,7 @@ public final class ReplicationLayerServer implements Callable<Integer>
                 ScribeServer.LINK_SECRET_ENV + " (at least 16 bytes, the same as the Scribe process's)"));
             return false;
         }
-        ctx.scribe().remote(new RemoteScribe.Context()
+        ctx.scribe().remote(new RemoteScribeContext()
             .channel(scribeLink)
             .streamId(scribeLinkStream)
             .responseChannel(responseChannel)

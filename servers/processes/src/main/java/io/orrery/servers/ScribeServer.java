@@ -7,6 +7,7 @@ import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
 import io.orrery.core.persistence.PersistenceAdapter;
 import io.orrery.core.persistence.RemoteScribe;
+import io.orrery.core.persistence.RemoteScribeContext;
 import io.orrery.core.persistence.RemoteScribeHost;
 import io.orrery.core.persistence.Scribe;
 import io.orrery.core.persistence.ScribeContext;
@@ -55,7 +56,7 @@ public final class ScribeServer implements Callable<Integer>
     String channel = "aeron:udp?endpoint=localhost:40600";
 
     @CommandLine.Option(names = "--stream", description = "Its stream id (default: ${DEFAULT-VALUE}).")
-    int streamId = RemoteScribe.Context.STREAM_ID_DEFAULT;
+    int streamId = RemoteScribeContext.STREAM_ID_DEFAULT;
 
     @CommandLine.Option(names = "--aeron-dir", description = "External media driver directory (default: an embedded "
         + "media driver).")

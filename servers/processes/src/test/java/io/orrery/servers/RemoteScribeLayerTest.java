@@ -7,6 +7,7 @@ import io.aeron.Aeron;
 import io.aeron.driver.MediaDriver;
 import io.orrery.core.common.EntityIds;
 import io.orrery.core.persistence.RemoteScribe;
+import io.orrery.core.persistence.RemoteScribeContext;
 import io.orrery.core.persistence.RemoteScribeHost;
 import io.orrery.core.persistence.Scribe;
 import io.orrery.core.persistence.ScribeContext;
@@ -132,7 +133,7 @@ class RemoteScribeLayerTest
         return (ctx) ->
         {
             ctx.aeronDirectoryName(driver.aeronDirectoryName()).launchEmbeddedMediaDriver(false);
-            ctx.scribe().remote(new RemoteScribe.Context()
+            ctx.scribe().remote(new RemoteScribeContext()
                 .channel(CHANNEL)
                 .responseChannel(CHANNEL)
                 .linkTimeoutNs(TimeUnit.MILLISECONDS.toNanos(500))
@@ -173,7 +174,7 @@ class RemoteScribeLayerTest
             adapter = RocksDbPersistenceAdapter.open(dir.resolve("store"));
             scribe = Scribe.launch(new ScribeContext().adapter(adapter).name("test-scribe").aeron(aeron));
             runner = new AgentRunner(new BackoffIdleStrategy(), Throwable::printStackTrace, null,
-                new RemoteScribeHost(aeron, scribe, CHANNEL, RemoteScribe.Context.STREAM_ID_DEFAULT, LINK_SECRET,
+                new RemoteScribeHost(aeron, scribe, CHANNEL, RemoteScribeContext.STREAM_ID_DEFAULT, LINK_SECRET,
                 System.err));
             AgentRunner.startOnThread(runner);
         }

@@ -12,6 +12,7 @@ import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.OperationStatus;
 import io.orrery.core.persistence.OperationType;
 import io.orrery.core.persistence.RemoteScribe;
+import io.orrery.core.persistence.RemoteScribeContext;
 import io.orrery.core.persistence.RemoteScribeHost;
 import io.orrery.core.persistence.Scribe;
 import io.orrery.core.persistence.ScribeContext;
@@ -71,7 +72,7 @@ class RemoteScribeTest
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true));
         layerAeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
-        remote = RemoteScribe.launch(new RemoteScribe.Context()
+        remote = RemoteScribe.launch(new RemoteScribeContext()
             .aeron(layerAeron)
             .name("test-layer")
             .channel(CHANNEL)
@@ -197,7 +198,7 @@ class RemoteScribeTest
     {
         host = new Host(SECRET);
         CloseHelper.quietClose(remote);
-        remote = RemoteScribe.launch(new RemoteScribe.Context()
+        remote = RemoteScribe.launch(new RemoteScribeContext()
             .aeron(layerAeron)
             .name("impostor")
             .channel(CHANNEL)
@@ -278,7 +279,7 @@ class RemoteScribeTest
                 .ringSize(4096)
                 .maxPendingOperations(256)
                 .threadingMode(ThreadingMode.INVOKER));
-            agent = new RemoteScribeHost(aeron, scribe, CHANNEL, RemoteScribe.Context.STREAM_ID_DEFAULT, secret,
+            agent = new RemoteScribeHost(aeron, scribe, CHANNEL, RemoteScribeContext.STREAM_ID_DEFAULT, secret,
                 System.err);
         }
 

@@ -9,6 +9,7 @@ import io.orrery.core.persistence.CompletionHandler;
 import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.OperationStatus;
 import io.orrery.core.persistence.RemoteScribe;
+import io.orrery.core.persistence.RemoteScribeContext;
 import io.orrery.core.persistence.ScribeClient;
 import io.orrery.persistence.rocksdb.RocksDbPersistenceAdapter;
 import org.agrona.CloseHelper;
@@ -70,7 +71,7 @@ class ScribeServerProcessTest
         try
         {
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
-            remote = RemoteScribe.launch(new RemoteScribe.Context()
+            remote = RemoteScribe.launch(new RemoteScribeContext()
                 .aeron(aeron)
                 .name("process-test")
                 .channel(CHANNEL)

@@ -5,7 +5,6 @@ package io.orrery.core.persistence;
 
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
-import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
@@ -30,7 +29,6 @@ import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.NanoClock;
-import org.agrona.concurrent.SystemNanoClock;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.OneToOneRingBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
@@ -61,9 +59,9 @@ import static io.orrery.core.persistence.CompletionDescriptor.VALUE_OFFSET;
  *                          (Completion, LoadedNode, LoadComplete, ScribeDurable)
  * </pre>
  * <b>No data lost, nothing applied twice.</b> After a link loss (the Scribe's image went, or it was silent for
- * {@link Context#linkTimeoutNs()}) the layer says so once on its log stream, counts it, keeps taking offers into the
- * log until it is full (then back-pressures, as a store outage does) and, once relinked, sends again, in order, what
- * is not durable: world changes are idempotent upserts and removals; operations are idempotent by (player, operation
+ * {@link RemoteScribeContext#linkTimeoutNs()}) the layer says so once on its log stream, counts it, keeps taking offers
+ * into the log until it is full (then back-pressures, as a store outage does) and, once relinked, sends again, in
+ * order, what is not durable: world changes are idempotent upserts and removals; operations are idempotent by (player, operation
  * id) in every store, so one that the lost Scribe had applied replays its first outcome; an operation whose outcome
  * already arrived is not sent again (no second completion), and a world change of an entity that a later operation in
  * the log moves (stow, unstow) is not sent again either (that operation carries the entity's state, and a stow
@@ -98,7 +96,7 @@ public final class RemoteScribe implements ScribeClient
     private static final int SEND_LIMIT = 256;
     private static final int SLOT_LENGTH = BitUtil.align(RemoteScribeCodec.MAX_MESSAGE_LENGTH, 64);
 
-    private final Context ctx;
+    private final RemoteScribeContext ctx;
     private final NanoClock clock;
     private final PrintStream log;
     private final LinkKey key;
@@ -159,7 +157,7 @@ public final class RemoteScribe implements ScribeClient
     private boolean isResending;
     private boolean isClosed;
 
-    private RemoteScribe(final Context ctx)
+    private RemoteScribe(final RemoteScribeContext ctx)
     {
         this.ctx = ctx;
         clock = ctx.nanoClock();
@@ -192,11 +190,11 @@ public final class RemoteScribe implements ScribeClient
     /**
      * Open the link's publication and subscription; the handshake runs in {@link #doWork()}.
      *
-     * @param ctx settings; {@link Context#aeron(Aeron)}, {@link Context#channel(String)} and
-     *            {@link Context#linkSecret(byte[])} are required.
+     * @param ctx settings; {@link RemoteScribeContext#aeron(Aeron)}, {@link RemoteScribeContext#channel(String)} and
+     *            {@link RemoteScribeContext#linkSecret(byte[])} are required.
      * @return the client; close it to release the link (what is not durable then is reported, not waited for).
      */
-    public static RemoteScribe launch(final Context ctx)
+    public static RemoteScribe launch(final RemoteScribeContext ctx)
     {
         ctx.conclude();
         RemoteScribe scribe = null;
@@ -522,7 +520,8 @@ public final class RemoteScribe implements ScribeClient
     }
 
     /**
-     * Wait (at most {@link Context#closeTimeoutNs()}, stepping the link) until everything offered is durable, then
+     * Wait (at most {@link RemoteScribeContext#closeTimeoutNs()}, stepping the link) until everything offered is
+     * durable, then
      * release the link. What is not durable by then is reported on the log stream; it is not lost while the Scribe
      * process is alive (it holds what it received), but this layer no longer resends it.
      */
@@ -999,245 +998,5 @@ public final class RemoteScribe implements ScribeClient
         loads.commit(index);
         slotDone[slot] = true;
         return ControlledFragmentHandler.Action.CONTINUE;
-    }
-
-    /**
-     * Settings of a {@link RemoteScribe}.
-     */
-    public static final class Context
-    {
-        public static final int STREAM_ID_DEFAULT = 1601;
-        public static final int RESPONSE_STREAM_ID_DEFAULT = 1602;
-        public static final long LINK_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(2);
-        public static final long HELLO_INTERVAL_NS_DEFAULT = TimeUnit.MILLISECONDS.toNanos(250);
-        public static final long RESTORE_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(60);
-
-        private Aeron aeron;
-        private String name = ScribeContext.NAME_DEFAULT;
-        private String channel;
-        private int streamId = STREAM_ID_DEFAULT;
-        private String responseChannel = "aeron:ipc";
-        private int responseStreamId = RESPONSE_STREAM_ID_DEFAULT;
-        private int capacity = ScribeContext.RING_SIZE_DEFAULT;
-        private int maxPendingOperations = ScribeContext.MAX_PENDING_OPERATIONS_DEFAULT;
-        private int loadRingCapacity = ScribeContext.LOAD_RING_CAPACITY_DEFAULT;
-        private long closeTimeoutNs = TimeUnit.MILLISECONDS.toNanos(ScribeContext.CLOSE_TIMEOUT_MS_DEFAULT);
-        private long linkTimeoutNs = LINK_TIMEOUT_NS_DEFAULT;
-        private long helloIntervalNs = HELLO_INTERVAL_NS_DEFAULT;
-        private long restoreTimeoutNs = RESTORE_TIMEOUT_NS_DEFAULT;
-        private byte[] linkSecret;
-        private NanoClock nanoClock = SystemNanoClock.INSTANCE;
-        private PrintStream log = System.err;
-
-        void conclude()
-        {
-            if (null == aeron || null == channel || null == responseChannel)
-            {
-                throw new IllegalStateException("aeron, channel and responseChannel are required");
-            }
-            if (null == linkSecret || linkSecret.length < 16)
-            {
-                throw new IllegalStateException("a link secret of at least 16 bytes is required");
-            }
-            if (capacity < 2 || maxPendingOperations < 1 || maxPendingOperations > capacity)
-            {
-                throw new IllegalStateException("capacity and maxPendingOperations out of range");
-            }
-        }
-
-        public Aeron aeron()
-        {
-            return aeron;
-        }
-
-        public Context aeron(final Aeron aeron)
-        {
-            this.aeron = aeron;
-            return this;
-        }
-
-        public String name()
-        {
-            return name;
-        }
-
-        public Context name(final String name)
-        {
-            this.name = name;
-            return this;
-        }
-
-        /**
-         * @return the Scribe process's channel (its subscription).
-         */
-        public String channel()
-        {
-            return channel;
-        }
-
-        public Context channel(final String channel)
-        {
-            this.channel = channel;
-            return this;
-        }
-
-        public int streamId()
-        {
-            return streamId;
-        }
-
-        public Context streamId(final int streamId)
-        {
-            this.streamId = streamId;
-            return this;
-        }
-
-        /**
-         * @return where the Scribe answers (this layer's subscription; for UDP an endpoint of this host).
-         */
-        public String responseChannel()
-        {
-            return responseChannel;
-        }
-
-        public Context responseChannel(final String responseChannel)
-        {
-            this.responseChannel = responseChannel;
-            return this;
-        }
-
-        public int responseStreamId()
-        {
-            return responseStreamId;
-        }
-
-        public Context responseStreamId(final int responseStreamId)
-        {
-            this.responseStreamId = responseStreamId;
-            return this;
-        }
-
-        /**
-         * @return offers kept until durable at most (a power of two; about 1.2 KiB each): the log's size.
-         */
-        public int capacity()
-        {
-            return capacity;
-        }
-
-        public Context capacity(final int capacity)
-        {
-            this.capacity = capacity;
-            return this;
-        }
-
-        public int maxPendingOperations()
-        {
-            return maxPendingOperations;
-        }
-
-        public Context maxPendingOperations(final int maxPendingOperations)
-        {
-            this.maxPendingOperations = maxPendingOperations;
-            return this;
-        }
-
-        public int loadRingCapacity()
-        {
-            return loadRingCapacity;
-        }
-
-        public Context loadRingCapacity(final int loadRingCapacity)
-        {
-            this.loadRingCapacity = loadRingCapacity;
-            return this;
-        }
-
-        public long closeTimeoutNs()
-        {
-            return closeTimeoutNs;
-        }
-
-        public Context closeTimeoutNs(final long closeTimeoutNs)
-        {
-            this.closeTimeoutNs = closeTimeoutNs;
-            return this;
-        }
-
-        /**
-         * @return a linked Scribe silent this long (no durable report, which it sends every 100 ms) is lost.
-         */
-        public long linkTimeoutNs()
-        {
-            return linkTimeoutNs;
-        }
-
-        public Context linkTimeoutNs(final long linkTimeoutNs)
-        {
-            this.linkTimeoutNs = linkTimeoutNs;
-            return this;
-        }
-
-        public long helloIntervalNs()
-        {
-            return helloIntervalNs;
-        }
-
-        public Context helloIntervalNs(final long helloIntervalNs)
-        {
-            this.helloIntervalNs = helloIntervalNs;
-            return this;
-        }
-
-        /**
-         * @return how long a layer that restores its world at start (no OCS) waits for the Scribe process.
-         */
-        public long restoreTimeoutNs()
-        {
-            return restoreTimeoutNs;
-        }
-
-        public Context restoreTimeoutNs(final long restoreTimeoutNs)
-        {
-            this.restoreTimeoutNs = restoreTimeoutNs;
-            return this;
-        }
-
-        public byte[] linkSecret()
-        {
-            return linkSecret;
-        }
-
-        /**
-         * @param linkSecret the Scribe link secret (at least 16 bytes), the same as the Scribe process's.
-         * @return this.
-         */
-        public Context linkSecret(final byte[] linkSecret)
-        {
-            this.linkSecret = linkSecret;
-            return this;
-        }
-
-        public NanoClock nanoClock()
-        {
-            return nanoClock;
-        }
-
-        public Context nanoClock(final NanoClock nanoClock)
-        {
-            this.nanoClock = nanoClock;
-            return this;
-        }
-
-        public PrintStream log()
-        {
-            return log;
-        }
-
-        public Context log(final PrintStream log)
-        {
-            this.log = log;
-            return this;
-        }
     }
 }

@@ -100,7 +100,7 @@ public final class ScribeContext
     private ThreadingMode threadingMode = ThreadingMode.valueOf(
         System.getProperty(THREADING_MODE_PROP, THREADING_MODE_DEFAULT.name()));
     private PersistenceAdapter adapter;
-    private RemoteScribe.Context remote;
+    private RemoteScribeContext remote;
     private IdleStrategy idleStrategy;
     private ThreadFactory threadFactory;
     private ErrorHandler errorHandler;
@@ -222,7 +222,7 @@ public final class ScribeContext
     /**
      * @return the link to a Scribe process the Replicant persists through instead of a Scribe of its own, or null.
      */
-    public RemoteScribe.Context remote()
+    public RemoteScribeContext remote()
     {
         return remote;
     }
@@ -232,7 +232,7 @@ public final class ScribeContext
      *               adapter in this process (the layer sets its Aeron client and name). Null for none.
      * @return this.
      */
-    public ScribeContext remote(final RemoteScribe.Context remote)
+    public ScribeContext remote(final RemoteScribeContext remote)
     {
         this.remote = remote;
         return this;

@@ -69,7 +69,7 @@ class RemoteScribeAllocationTest
                 .maxPendingOperations(512)
                 .flushIntervalNs(TimeUnit.MILLISECONDS.toNanos(5)));
             host = new RemoteScribeHost(hostAeron, scribe, CHANNEL, 1601, SECRET, quiet);
-            remote = RemoteScribe.launch(new RemoteScribe.Context()
+            remote = RemoteScribe.launch(new RemoteScribeContext()
                 .aeron(layerAeron)
                 .channel(CHANNEL)
                 .responseChannel(CHANNEL)
