@@ -4,6 +4,7 @@
 package io.orrery.servers;
 
 import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
 import io.aeron.driver.MediaDriver;
 import io.orrery.core.ThreadingMode;
 import io.orrery.core.persistence.CompletionHandler;
@@ -17,9 +18,12 @@ import io.orrery.core.persistence.RemoteScribeHost;
 import io.orrery.core.persistence.Scribe;
 import io.orrery.core.persistence.ScribeContext;
 import io.orrery.persistence.rocksdb.RocksDbPersistenceAdapter;
+import io.orrery.wire.scribelink.MessageHeaderEncoder;
+import io.orrery.wire.scribelink.NodeRemovalEncoder;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongHashSet;
+import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -220,6 +224,36 @@ class RemoteScribeTest
         assertFalse(host.agent.isLinked());
         assertEquals(0, host.agent.links());
         assertEquals(0, host.adapter.nodeCount(), "nothing of the impostor read");
+    }
+
+    @Test
+    void shouldDropWhatAPeerSendsBeforeItsProof()
+    {
+        host = new Host(SECRET);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
+        final NodeRemovalEncoder removal = new NodeRemovalEncoder();
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + removal
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder()).sequence(0).entityId(1).encodedLength();
+        try (ExclusivePublication raw = layerAeron.addExclusivePublication(
+            CHANNEL, RemoteScribeContext.STREAM_ID_DEFAULT))
+        {
+            awaitCondition(raw::isConnected, "raw publication connected");
+            for (int i = 0; i < 10; i++)
+            {
+                while (raw.offer(buffer, 0, length) < 0)
+                {
+                    step();
+                }
+                final int garbage = 3;
+                while (raw.offer(buffer, 0, garbage) < 0)
+                {
+                    step();
+                }
+            }
+            awaitCondition(() -> host.agent.messagesRefused() >= 20, "refused");
+        }
+        assertEquals(0, host.agent.links());
+        assertEquals(0, host.scribe.lastOfferedSequence() + 1, "nothing of it offered to Scribe");
     }
 
     private NodeRecord fill(final long entityId, final long x)
