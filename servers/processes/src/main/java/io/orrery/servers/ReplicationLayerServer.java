@@ -14,6 +14,7 @@ import io.orrery.core.auth.TokenSecrets;
 import io.orrery.core.authority.ScriptedAuthority;
 import io.orrery.core.gateway.GatewayContext;
 import io.orrery.core.persistence.PersistenceAdapter;
+import io.orrery.core.persistence.RemoteScribeContext;
 import io.orrery.core.shard.ShardDirectory;
 import io.orrery.core.status.LayerMetrics;
 import io.orrery.core.status.OrreryCounter;
@@ -113,6 +114,23 @@ public final class ReplicationLayerServer implements Callable<Integer>
         + "start, write it behind, run stow/unstow. URIs: memory:, rocksdb:./orrery-data (embedded, durable; the "
         + "usual choice), postgres:jdbc:postgresql://host/db?user=... (default: none, nothing persisted).")
     String store;
+
+    @CommandLine.Option(names = "--scribe-link", description = "Persist the shard through a Scribe process "
+        + "(ScribeServer --channel, e.g. aeron:udp?endpoint=10.0.0.9:40600) instead of --store; the link secret comes "
+        + "from " + ScribeServer.LINK_SECRET_ENV + " (default: none).")
+    String scribeLink;
+
+    @CommandLine.Option(names = "--scribe-link-stream", description = "Its stream id (default: ${DEFAULT-VALUE}).")
+    int scribeLinkStream = RemoteScribeContext.STREAM_ID_DEFAULT;
+
+    @CommandLine.Option(names = "--scribe-response-channel", description = "Where the Scribe process answers this "
+        + "layer, e.g. aeron:udp?endpoint=10.0.0.5:40601 (default: aeron:ipc when --scribe-link is IPC, else "
+        + "required).")
+    String scribeResponseChannel;
+
+    @CommandLine.Option(names = "--scribe-response-stream", description = "Its stream id (default: "
+        + "${DEFAULT-VALUE}).")
+    int scribeResponseStream = RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT;
 
     @CommandLine.Option(names = "--status-address", description = "Serve /metrics (Prometheus text), /ready (200 once "
         + "the shard is restored and served) and /health on this host:port, e.g. 127.0.0.1:9464 (default: off).")
@@ -284,6 +302,11 @@ public final class ReplicationLayerServer implements Callable<Integer>
             System.err.println("orrery: " + ex.getMessage());
             return EXIT_CONFIGURATION;
         }
+        if (null != scribeLink && !linkToScribe(ctx))
+        {
+            CloseHelper.quietClose(status);
+            return EXIT_CONFIGURATION;
+        }
         final PersistenceAdapter adapter = null == store ? null : PersistenceAdapters.open(store);
         ctx.persistenceAdapter(adapter);
         final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
@@ -302,7 +325,9 @@ public final class ReplicationLayerServer implements Callable<Integer>
                 (null == gatewayLinkChannel ? "" : ", gateway link " + gatewayLinkChannel + " stream " +
                 gatewayLinkStreamId) +
                 (null == playerTokenPublicKey ? ", HMAC player tokens" : ", Ed25519 player tokens") +
-                (null == adapter ? ", not persistent" : ", store " + adapter.name() + ", " +
+                (null != scribeLink ? ", Scribe process on " + scribeLink + " stream " + scribeLinkStream + ", " +
+                layer.counter(OrreryCounter.ENTITIES_RESTORED) + " entities restored" :
+                null == adapter ? ", not persistent" : ", store " + adapter.name() + ", " +
                 layer.counter(OrreryCounter.ENTITIES_RESTORED) + " entities restored"));
             System.out.println(HeapHeadroom.line("replication layer",
                 "raise -Xmx, or lower --max-sessions (its view tables are most of the heap)"));
@@ -323,6 +348,32 @@ public final class ReplicationLayerServer implements Callable<Integer>
             CloseHelper.quietClose(adapter);
         }
         return 0;
+    }
+
+    /**
+     * Persist through a Scribe process: {@code --scribe-link}, its response channel and the link secret.
+     *
+     * @return false (said on standard error) when the settings do not fit.
+     */
+    private boolean linkToScribe(final ReplicationLayer.Context ctx)
+    {
+        final byte[] secret = ScribeServer.linkSecretFromEnvironment();
+        final String responseChannel = null != scribeResponseChannel ? scribeResponseChannel :
+            scribeLink.startsWith("aeron:ipc") ? "aeron:ipc" : null;
+        if (null != store || null == responseChannel || null == secret || secret.length < 16)
+        {
+            System.err.println("orrery: replication layer: --scribe-link " + (null != store ? "and --store exclude " +
+                "each other" : null == responseChannel ? "over UDP needs --scribe-response-channel" : "needs " +
+                ScribeServer.LINK_SECRET_ENV + " (at least 16 bytes, the same as the Scribe process's)"));
+            return false;
+        }
+        ctx.scribe().remote(new RemoteScribeContext()
+            .channel(scribeLink)
+            .streamId(scribeLinkStream)
+            .responseChannel(responseChannel)
+            .responseStreamId(scribeResponseStream)
+            .linkSecret(secret));
+        return true;
     }
 
     /**

@@ -56,12 +56,12 @@ import java.util.concurrent.TimeUnit;
  * {@link ScribeReturnPath} carries outcomes and loaded nodes back; {@link ScribeConsumerRunner} places the consumer
  * on a thread or the caller's duty cycle and drains it at close.
  */
-public final class Scribe implements AutoCloseable
+public final class Scribe implements ScribeClient
 {
     /**
      * Returned by {@link #flushNow()} when the ring is full.
      */
-    public static final long BACK_PRESSURED = -1;
+    public static final long BACK_PRESSURED = ScribeClient.BACK_PRESSURED;
 
     /**
      * Latencies above this are recorded as this value.
@@ -183,6 +183,7 @@ public final class Scribe implements AutoCloseable
      *
      * @return true when taken, false when back-pressured (the ring is full).
      */
+    @Override
     public boolean offerNodeUpsert(
         final long entityId,
         final int archetypeId,
@@ -240,6 +241,7 @@ public final class Scribe implements AutoCloseable
      *
      * @return true when taken, false when back-pressured.
      */
+    @Override
     public boolean offerNodeUpsert(final NodeRecord node)
     {
         checkNode(node);
@@ -261,6 +263,7 @@ public final class Scribe implements AutoCloseable
      *
      * @return true when taken, false when back-pressured.
      */
+    @Override
     public boolean offerNodeRemoval(final long entityId)
     {
         final long sequence = claim();
@@ -312,6 +315,7 @@ public final class Scribe implements AutoCloseable
      *
      * @return true when taken (one completion will follow), false when back-pressured.
      */
+    @Override
     public boolean offerStow(
         final long operationId,
         final long correlationId,
@@ -344,6 +348,7 @@ public final class Scribe implements AutoCloseable
      *
      * @return true when taken (one completion will follow), false when back-pressured.
      */
+    @Override
     public boolean offerUnstow(
         final long operationId, final long correlationId, final long ownerPlayerId, final NodeRecord node)
     {
@@ -383,6 +388,7 @@ public final class Scribe implements AutoCloseable
      * @param itemId        the item the operation names (a record for another item is a conflict).
      * @return true when taken (one completion will follow), false when back-pressured.
      */
+    @Override
     public boolean offerOperationLookup(
         final int operationType,
         final long operationId,
@@ -417,6 +423,7 @@ public final class Scribe implements AutoCloseable
      *
      * @return true when taken (one completion will follow), false when back-pressured.
      */
+    @Override
     public boolean offerWalletChange(
         final long operationId, final long correlationId, final long playerId, final long delta)
     {
@@ -442,6 +449,7 @@ public final class Scribe implements AutoCloseable
      *
      * @return true when taken (one completion will follow), false when back-pressured.
      */
+    @Override
     public boolean offerReputationChange(
         final long operationId, final long correlationId, final long playerId, final int factionId, final long delta)
     {
@@ -469,6 +477,7 @@ public final class Scribe implements AutoCloseable
      * @param limit   maximum number of completions to deliver.
      * @return number delivered.
      */
+    @Override
     public int pollCompletions(final CompletionHandler handler, final int limit)
     {
         return returnPath.pollCompletions(handler, limit);
@@ -486,6 +495,7 @@ public final class Scribe implements AutoCloseable
      * @param zoneId        zone whose direct children are loaded (0 for the world root), each with its zone subtree.
      * @return true when taken, false when back-pressured (offer it again later).
      */
+    @Override
     public boolean offerLoadRegion(
         final long correlationId,
         final long zoneId,
@@ -524,6 +534,7 @@ public final class Scribe implements AutoCloseable
      * @param limit   maximum messages (nodes plus completions) to deliver.
      * @return messages delivered.
      */
+    @Override
     public int pollLoads(final LoadHandler handler, final int limit)
     {
         return returnPath.pollLoads(handler, limit);
@@ -535,6 +546,7 @@ public final class Scribe implements AutoCloseable
      *
      * @return the barrier's ring sequence (see {@link #awaitDurable(long, long)}), or {@link #BACK_PRESSURED}.
      */
+    @Override
     public long flushNow()
     {
         final long sequence = claim();
@@ -553,6 +565,7 @@ public final class Scribe implements AutoCloseable
      * @return free events in the ring now (producer thread): a producer may keep room for operations by holding back
      * world changes when this runs low.
      */
+    @Override
     public long remainingCapacity()
     {
         return ring.remainingCapacity();
@@ -561,6 +574,7 @@ public final class Scribe implements AutoCloseable
     /**
      * @return the ring sequence of the last change, operation or barrier taken by an offer; -1 before the first.
      */
+    @Override
     public long lastOfferedSequence()
     {
         return lastOfferedSequence;
@@ -572,6 +586,7 @@ public final class Scribe implements AutoCloseable
      * completion does not imply this has reached it: world changes offered before the operation that do not involve
      * the entities it moves may still be pending (see the package documentation, guarantee 2).
      */
+    @Override
     public long durableSequence()
     {
         return consumer.durableSequence();
@@ -615,6 +630,33 @@ public final class Scribe implements AutoCloseable
     }
 
     /**
+     * Steps the consumer in {@link ThreadingMode#INVOKER}, else nothing (it has a thread of its own).
+     */
+    @Override
+    public int doWork()
+    {
+        return runner.isInvoker() ? runner.invoke() : 0;
+    }
+
+    @Override
+    public int capacity()
+    {
+        return ctx.ringSize();
+    }
+
+    @Override
+    public int maxPendingOperations()
+    {
+        return ctx.maxPendingOperations();
+    }
+
+    @Override
+    public long closeTimeoutNs()
+    {
+        return ctx.closeTimeoutNs();
+    }
+
+    /**
      * Current value of a counter. Any thread.
      */
     public long counter(final ScribeCounter counter)
@@ -649,6 +691,7 @@ public final class Scribe implements AutoCloseable
     /**
      * @return the per-operation timeline ({@link ScribeContext#operationTraceFile()} set), else null.
      */
+    @Override
     public OperationTimeline operationTimeline()
     {
         return timeline;
@@ -658,6 +701,7 @@ public final class Scribe implements AutoCloseable
      * @return the {@link OperationTimeline} trace id of the last operation offered (producer thread), -1 when none
      * or not traced.
      */
+    @Override
     public long lastOperationTraceId()
     {
         return lastOperationTraceId;
@@ -671,6 +715,7 @@ public final class Scribe implements AutoCloseable
         return returnPath.pendingOperations();
     }
 
+    @Override
     public boolean isClosed()
     {
         return isClosed;

@@ -100,6 +100,7 @@ public final class ScribeContext
     private ThreadingMode threadingMode = ThreadingMode.valueOf(
         System.getProperty(THREADING_MODE_PROP, THREADING_MODE_DEFAULT.name()));
     private PersistenceAdapter adapter;
+    private RemoteScribeContext remote;
     private IdleStrategy idleStrategy;
     private ThreadFactory threadFactory;
     private ErrorHandler errorHandler;
@@ -216,6 +217,25 @@ public final class ScribeContext
     public PersistenceAdapter adapter()
     {
         return adapter;
+    }
+
+    /**
+     * @return the link to a Scribe process the Replicant persists through instead of a Scribe of its own, or null.
+     */
+    public RemoteScribeContext remote()
+    {
+        return remote;
+    }
+
+    /**
+     * @param remote a link to a Scribe process ({@code ScribeServer}); with it the shard is persistent without an
+     *               adapter in this process (the layer sets its Aeron client and name). Null for none.
+     * @return this.
+     */
+    public ScribeContext remote(final RemoteScribeContext remote)
+    {
+        this.remote = remote;
+        return this;
     }
 
     /**

@@ -8,7 +8,7 @@ import io.orrery.core.authority.Authority;
 import io.orrery.core.common.EntityIds;
 import io.orrery.core.persistence.LoadHandler;
 import io.orrery.core.persistence.NodeRecord;
-import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeClient;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.codec.DespawnReason;
 import org.HdrHistogram.Histogram;
@@ -118,7 +118,7 @@ public final class RegionStreamer implements LoadHandler
 
     private final NodeRecord node = new NodeRecord();
     private final Histogram streamInLatencyNs = new Histogram(MAX_RECORDED_LATENCY_NS, 3);
-    private Scribe scribe;
+    private ScribeClient scribe;
     private long reserveEvents;
     private long nowNs;
     private long nextCheckNs;
@@ -202,10 +202,10 @@ public final class RegionStreamer implements LoadHandler
      *
      * @return this.
      */
-    public RegionStreamer scribe(final Scribe scribe)
+    public RegionStreamer scribe(final ScribeClient scribe)
     {
         this.scribe = scribe;
-        this.reserveEvents = scribe.context().ringSize() / 4;
+        this.reserveEvents = scribe.capacity() / 4;
         return this;
     }
 
@@ -663,7 +663,7 @@ public final class RegionStreamer implements LoadHandler
     {
         final long sequence = scribe.flushNow();
         // Ring full: the write-behind interval writes what was offered; wait for the last offer to be durable.
-        awaitSequence = Scribe.BACK_PRESSURED != sequence ? sequence : scribe.lastOfferedSequence();
+        awaitSequence = ScribeClient.BACK_PRESSURED != sequence ? sequence : scribe.lastOfferedSequence();
     }
 
     private boolean offerUpsert(final int slot)

@@ -12,7 +12,9 @@ import io.orrery.core.common.LayerResources;
 import io.orrery.core.common.SessionHandover;
 import io.orrery.core.common.SharedClientEgress;
 import io.orrery.core.persistence.PersistenceAdapter;
+import io.orrery.core.persistence.RemoteScribe;
 import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeClient;
 import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.codec.DisconnectDecoder;
@@ -79,7 +81,7 @@ public final class ReplicantAgent implements Agent
     private final InventoryService inventory;
     private final long tickIntervalNs;
     private final WorldPersistence world;
-    private final Scribe scribe;
+    private final ScribeClient scribe;
     private final ScribeInventoryBackend inventoryBackend;
     private final RegionStreamer streamer;
     private final PassProfile passProfile;
@@ -168,7 +170,9 @@ public final class ReplicantAgent implements Agent
         this.tickIntervalNs = 1_000_000_000L / ctx.tickRateHz();
 
         final PersistenceAdapter adapter = scribeCtx.adapter();
-        if (null != adapter)
+        final RemoteScribe remote = null == adapter && null != scribeCtx.remote() ? RemoteScribe.launch(
+            scribeCtx.remote().aeron(resources.aeron()).name(resources.shardName())) : null;
+        if (null != adapter || null != remote)
         {
             world = new WorldPersistence(store, counters, scribeCtx.flushIntervalNs());
             if (ctx.ocsEnabled())
@@ -181,9 +185,16 @@ public final class ReplicantAgent implements Agent
             else
             {
                 streamer = null;
-                world.restore(adapter);
+                if (null != remote)
+                {
+                    restoreThrough(remote, world, scribeCtx.remote().restoreTimeoutNs());
+                }
+                else
+                {
+                    world.restore(adapter);
+                }
             }
-            scribe = Scribe.launch(scribeCtx
+            scribe = null != remote ? remote : Scribe.launch(scribeCtx
                 .name(resources.shardName())
                 .aeron(resources.aeron())
                 .threadFactory(resources.threadFactory())
@@ -211,6 +222,19 @@ public final class ReplicantAgent implements Agent
         catch (final RuntimeException ex)
         {
             closePersistence();
+            throw ex;
+        }
+    }
+
+    private static void restoreThrough(final RemoteScribe remote, final WorldPersistence world, final long timeoutNs)
+    {
+        try
+        {
+            world.restore(remote, timeoutNs);
+        }
+        catch (final RuntimeException ex)
+        {
+            remote.close();
             throw ex;
         }
     }
@@ -250,10 +274,7 @@ public final class ReplicantAgent implements Agent
         workCount += authority.doWork(nowNs, store);
         if (null != scribe)
         {
-            if (scribe.isConsumerInvoked())
-            {
-                workCount += scribe.invokeConsumer(); // ThreadingMode.INVOKER: the layer's caller steps Scribe too
-            }
+            workCount += scribe.doWork(); // ThreadingMode.INVOKER: the layer's caller steps Scribe too
             workCount += inventoryBackend.doWork();
             workCount += world.doWork(nowNs);
             if (null != streamer)
@@ -326,7 +347,7 @@ public final class ReplicantAgent implements Agent
         if (null != scribe && !scribe.isClosed())
         {
             inventoryBackend.doWork();
-            world.flushAll(scribe.context().closeTimeoutNs());
+            world.flushAll(scribe.closeTimeoutNs());
             scribe.close();
         }
     }
@@ -367,9 +388,19 @@ public final class ReplicantAgent implements Agent
     }
 
     /**
-     * @return the persistence ring, or null when the shard is not persistent.
+     * @return the in-process persistence ring, or null when the shard is not persistent or persists through a Scribe
+     * process (see {@link #scribeClient()}).
      */
     public Scribe scribe()
+    {
+        return scribe instanceof Scribe ? (Scribe)scribe : null;
+    }
+
+    /**
+     * @return what the Replicant persists through (a {@link Scribe}, or a link to a Scribe process), or null when the
+     * shard is not persistent.
+     */
+    public ScribeClient scribeClient()
     {
         return scribe;
     }

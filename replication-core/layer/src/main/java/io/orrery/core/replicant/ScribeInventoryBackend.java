@@ -10,7 +10,7 @@ import io.orrery.core.persistence.CompletionHandler;
 import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.OperationTimeline;
 import io.orrery.core.persistence.OperationType;
-import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeClient;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.Archetypes;
 import io.orrery.wire.codec.DespawnReason;
@@ -81,7 +81,7 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
     private static final short STOWED = DespawnReason.stowed.value();
 
     private final EntityStore store;
-    private final Scribe scribe;
+    private final ScribeClient scribe;
     private final Authority authority;
     private final WorldPersistence world;
     private final Counter[] counters;
@@ -107,7 +107,7 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
 
     public ScribeInventoryBackend(
         final EntityStore store,
-        final Scribe scribe,
+        final ScribeClient scribe,
         final Authority authority,
         final WorldPersistence world,
         final Counter[] counters)
@@ -117,7 +117,7 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
         this.authority = authority;
         this.world = world;
         this.counters = counters;
-        final int capacity = scribe.context().maxPendingOperations();
+        final int capacity = scribe.maxPendingOperations();
         kinds = new int[capacity];
         sessionIds = new long[capacity];
         clientOperationIds = new long[capacity];

@@ -7,7 +7,8 @@ import io.aeron.Counter;
 import io.orrery.core.common.EntityIds;
 import io.orrery.core.persistence.NodeRecord;
 import io.orrery.core.persistence.PersistenceAdapter;
-import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.RemoteScribe;
+import io.orrery.core.persistence.ScribeClient;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.codec.DespawnReason;
 import org.agrona.collections.LongArrayQueue;
@@ -69,7 +70,7 @@ public final class WorldPersistence implements EntityStore.RemovalListener
     private final NodeRecord restoreNode = new NodeRecord();
     private final UnsafeBuffer stateView = new UnsafeBuffer(restoreNode.componentState);
     private final PersistenceAdapter.NodeHandler restoreHandler = this::onRestoredNode;
-    private Scribe scribe;
+    private ScribeClient scribe;
     private long reserveEvents;
 
     private long nextPassNs;
@@ -99,10 +100,10 @@ public final class WorldPersistence implements EntityStore.RemovalListener
     /**
      * Start writing through Scribe (after {@link #restore(PersistenceAdapter)}).
      */
-    public WorldPersistence scribe(final Scribe scribe)
+    public WorldPersistence scribe(final ScribeClient scribe)
     {
         this.scribe = scribe;
-        this.reserveEvents = scribe.context().ringSize() / 4;
+        this.reserveEvents = scribe.capacity() / 4;
         return this;
     }
 
@@ -116,6 +117,24 @@ public final class WorldPersistence implements EntityStore.RemovalListener
     {
         final long before = restored;
         adapter.loadAll(restoreHandler);
+        return restored(before);
+    }
+
+    /**
+     * Restore the world through a Scribe process (control path, blocks until loaded or the timeout).
+     *
+     * @return nodes restored.
+     * @throws IllegalStateException when the Scribe process did not answer in time.
+     */
+    public int restore(final RemoteScribe remote, final long timeoutNs)
+    {
+        final long before = restored;
+        remote.loadAll(restoreHandler, timeoutNs);
+        return restored(before);
+    }
+
+    private int restored(final long before)
+    {
         counters[OrreryCounter.ENTITIES_RESTORED.id()].setOrdered(restored);
         if (restoreFailures > 0)
         {
@@ -253,6 +272,7 @@ public final class WorldPersistence implements EntityStore.RemovalListener
                 updateCounters();
                 return false;
             }
+            scribe.doWork(); // a Scribe stepped by its caller, or a link to a Scribe process, makes room only so
             Thread.yield();
         }
     }

@@ -1,0 +1,166 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.servers;
+
+import io.aeron.Aeron;
+import io.aeron.driver.MediaDriver;
+import io.orrery.core.persistence.PersistenceAdapter;
+import io.orrery.core.persistence.RemoteScribe;
+import io.orrery.core.persistence.RemoteScribeContext;
+import io.orrery.core.persistence.RemoteScribeHost;
+import io.orrery.core.persistence.Scribe;
+import io.orrery.core.persistence.ScribeContext;
+import io.orrery.core.status.AgentDeath;
+import io.orrery.core.status.ProcessErrors;
+import io.orrery.link.DriverLoss;
+import io.orrery.persistence.PersistenceAdapters;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.ShutdownSignalBarrier;
+import picocli.CommandLine;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
+
+/**
+ * Scribe as its own process: hosts a {@link Scribe} over the store named by {@code --store} (the same URIs as
+ * {@code ReplicationLayerServer --store}) and serves one Replication Layer started with {@code --scribe-link} over
+ * Aeron ({@link RemoteScribeHost}; the layer's end is {@link RemoteScribe}). The link secret comes from
+ * {@value #LINK_SECRET_ENV} (at least 16 bytes, the same on the layer).
+ * <p>
+ * Exit codes: 0 on SIGINT/SIGTERM (after draining Scribe into the store); {@link ProcessErrors#EXIT_CONFIGURATION}
+ * without a link secret; {@link DriverLoss#EXIT_CODE} when its media driver goes away; {@link AgentDeath#EXIT_CODE}
+ * when its agent thread dies; 2 on a usage error.
+ */
+@CommandLine.Command(
+    name = "orrery-scribe",
+    mixinStandardHelpOptions = true,
+    description = "Runs Scribe (the shard's persistence: world write-behind, stow/unstow/wallet operations, region "
+        + "loads) in its own process, for a Replication Layer started with --scribe-link.")
+public final class ScribeServer implements Callable<Integer>
+{
+    /**
+     * Environment variable of the Scribe link's secret.
+     */
+    public static final String LINK_SECRET_ENV = "ORRERY_SCRIBE_LINK_SECRET";
+
+    @CommandLine.Option(names = "--store", required = true, description = "The store: memory:, rocksdb:<dir>, "
+        + "postgres:jdbc:postgresql://... (as ReplicationLayerServer --store).")
+    String store;
+
+    @CommandLine.Option(names = "--channel", description = "Where layers send (the layer's --scribe-link) "
+        + "(default: ${DEFAULT-VALUE}).")
+    String channel = "aeron:udp?endpoint=localhost:40600";
+
+    @CommandLine.Option(names = "--stream", description = "Its stream id (default: ${DEFAULT-VALUE}).")
+    int streamId = RemoteScribeContext.STREAM_ID_DEFAULT;
+
+    @CommandLine.Option(names = "--aeron-dir", description = "External media driver directory (default: an embedded "
+        + "media driver).")
+    String aeronDir;
+
+    @CommandLine.Option(names = "--name", description = "Names this Scribe in log lines and counters "
+        + "(default: ${DEFAULT-VALUE}).")
+    String name = "scribe";
+
+    /**
+     * @return the Scribe link's secret from {@value #LINK_SECRET_ENV}, or null.
+     */
+    public static byte[] linkSecretFromEnvironment()
+    {
+        final String value = System.getenv(LINK_SECRET_ENV);
+        return null == value || value.isEmpty() ? null : value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public Integer call()
+    {
+        final byte[] linkSecret = linkSecretFromEnvironment();
+        if (null == linkSecret || linkSecret.length < 16)
+        {
+            System.err.println("orrery: scribe: set " + LINK_SECRET_ENV + " (at least 16 bytes, the same as the " +
+                "layer's)");
+            return ProcessErrors.EXIT_CONFIGURATION;
+        }
+
+        MediaDriver driver = null;
+        final Aeron.Context aeronCtx = new Aeron.Context();
+        if (null != aeronDir)
+        {
+            aeronCtx.aeronDirectoryName(aeronDir);
+        }
+        else
+        {
+            driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
+                .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true));
+            aeronCtx.aeronDirectoryName(driver.aeronDirectoryName());
+        }
+        final ErrorHandler print = (ex) -> ex.printStackTrace(System.err);
+        aeronCtx.errorHandler(DriverLoss.routing(print,
+            (ex) -> DriverLoss.EXIT_PROCESS.onDriverLoss(aeronCtx.aeronDirectoryName(), ex)));
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+        {
+            run(aeronCtx, linkSecret, print, barrier);
+        }
+        finally
+        {
+            CloseHelper.quietClose(driver);
+        }
+        return 0;
+    }
+
+    /**
+     * Runs until signalled and closes everything before the barrier is released (the JVM exits once it is): the
+     * agent, then Scribe (draining what it holds into the store), the store, the Aeron client.
+     */
+    private void run(
+        final Aeron.Context aeronCtx, final byte[] linkSecret, final ErrorHandler print,
+        final ShutdownSignalBarrier barrier)
+    {
+        PersistenceAdapter adapter = null;
+        Scribe scribe = null;
+        AgentRunner runner = null;
+        Aeron aeron = null;
+        try
+        {
+            aeron = Aeron.connect(aeronCtx);
+            adapter = PersistenceAdapters.open(store);
+            scribe = Scribe.launch(new ScribeContext()
+                .adapter(adapter)
+                .name(name)
+                .aeron(aeron)
+                .errorHandler(print));
+            final RemoteScribeHost host = new RemoteScribeHost(aeron, scribe, channel, streamId, linkSecret,
+                System.err);
+            runner = new AgentRunner(new BackoffIdleStrategy(), print, null, host);
+            AgentDeath.start(runner, AgentDeath.EXIT_PROCESS);
+            System.out.println("orrery: scribe " + name + " up on " + adapter.name() + ", aeron dir " +
+                aeron.context().aeronDirectoryName() + ", link " + channel + " stream " + streamId);
+            barrier.await();
+        }
+        finally
+        {
+            CloseHelper.quietClose(runner);
+            CloseHelper.quietClose(scribe);
+            CloseHelper.quietClose(adapter);
+            CloseHelper.quietClose(aeron);
+            System.err.println("orrery: scribe " + name + " stopped");
+        }
+    }
+
+    public static void main(final String[] args)
+    {
+        final int exitCode = new CommandLine(new ScribeServer()).setExecutionExceptionHandler(
+            (ex, cmd, parseResult) -> ProcessErrors.report("scribe", ex, System.err))
+            .execute(args);
+        if (0 != exitCode)
+        {
+            System.exit(exitCode);
+        }
+    }
+}
