@@ -133,7 +133,13 @@ public enum OrreryCounter
     GATEWAY_LINK_SESSIONS_UNPROVEN(98,
         "sessions a remote Gateway opened without a valid token of that player (refused): a rogue or outdated Gateway"),
     GATEWAY_LINK_VERIFICATIONS_DEFERRED(99,
-        "remote Gateways' session openings put off for the layer's budget of Ed25519 token verifications (not lost)");
+        "remote Gateways' session openings put off for the layer's budget of Ed25519 token verifications (not lost)"),
+    /**
+     * Client ingress images the Gateway rejected because nothing was bound to them (no session, no pending hello, no
+     * hello seen) for {@code GatewayContext.unboundImageTimeoutNs}: strangers holding the stream's sessions.
+     */
+    CLIENT_INGRESS_IMAGES_UNBOUND_REJECTED(100,
+        "client ingress images rejected: no session and no hello on them for the unbound image timeout");
 
     /**
      * Aeron counter type id of every Orrery system counter.
