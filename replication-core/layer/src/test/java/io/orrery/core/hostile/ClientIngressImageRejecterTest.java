@@ -227,6 +227,46 @@ class ClientIngressImageRejecterTest
     }
 
     /**
+     * How long a stranger holding its publication open keeps one of the stream's sessions per cycle: unbound for the
+     * timeout, then rejected but still counted for the driver's image liveness timeout (3 s by default, Aeron's 10 s
+     * before), then ~1 s of cool-down in which a waiting client takes the session, then a new image, unbound again.
+     */
+    @Test
+    void shouldLetAWaitingClientInAboutTheImageLivenessTimeoutAfterTheStrangersFillingTheLimitAreRejected()
+    {
+        final int limit = 4;
+        final long timeoutNs = TimeUnit.SECONDS.toNanos(1);
+        final long livenessNs = StreamSessionLimits.imageLivenessTimeoutNs();
+        rig = new Rig((ctx) -> ctx.streamSessionLimit(limit).gateway().unboundImageTimeoutNs(timeoutNs), true);
+        final String ingressChannel = rig.layer.context().clientIngressChannel();
+        final List<ExclusivePublication> strangers = new ArrayList<>();
+        for (int i = 0; i < limit; i++)
+        {
+            strangers.add(rig.attackerPublication(ingressChannel));
+        }
+        // a newcomer's publication: its SETUPs are refused while the strangers hold the limit, resent every 100 ms
+        final ExclusivePublication newcomer = rig.clientAeron.addExclusivePublication(
+            ingressChannel, rig.layer.context().clientIngressStreamId());
+        runUntil(() -> limit == rig.counter(OrreryCounter.CLIENT_INGRESS_IMAGES_UNBOUND_REJECTED), "rejected");
+        final long rejectedAtNs = System.nanoTime();
+        assertFalse(newcomer.isConnected(), "the strangers held every session");
+
+        runUntil(newcomer::isConnected, "the newcomer's image once a rejected one left the limit");
+        final long welcomedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - rejectedAtNs);
+        runUntil(() -> strangers.stream().noneMatch(ExclusivePublication::isConnected), "strangers told");
+        runUntil(() -> strangers.stream().anyMatch(ExclusivePublication::isConnected),
+            "a stranger's open publication back with a new image");
+        final long cycleMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - rejectedAtNs);
+        System.out.println("image liveness " + TimeUnit.NANOSECONDS.toMillis(livenessNs) + " ms, unbound timeout " +
+            TimeUnit.NANOSECONDS.toMillis(timeoutNs) + " ms: a newcomer's publication connected " + welcomedAfterMs +
+             " ms after the strangers' rejection, a stranger back with a new image " + cycleMs + " ms after it");
+        assertTrue(welcomedAfterMs >= TimeUnit.NANOSECONDS.toMillis(livenessNs) - 500,
+            "not before the driver dropped a rejected image: " + welcomedAfterMs + " ms");
+        assertEquals(0, rig.counter(OrreryCounter.CLIENT_INGRESS_IMAGE_REJECTIONS_DEFERRED));
+        newcomer.close();
+    }
+
+    /**
      * Why the rejections do not simply move to a thread of their own calling {@link Image#reject(String)}: it holds
      * the Aeron client's lock while it waits for the driver, and every other call on that client that takes the lock
      * (adding or removing a publication, as the Gateway does on hellos, welcomes and session ends) waits as long.
