@@ -57,10 +57,9 @@ public final class GatewayContext
     public static final int TOKEN_VERIFICATIONS_PER_SECOND_DEFAULT = 250;
     public static final String UNBOUND_IMAGE_TIMEOUT_MS_PROP = "orrery.client.ingress.unbound.image.timeout.ms";
     /**
-     * 10 s: a client link refused with a transient reason ("shard full", duplicate session) hellos again at least every
-     * 3 s on the same publication (100 ms doubling to 2 s, plus up to half again) and gives up at its 10 s connect
-     * deadline, so it is never cut; a stranger that stops sending loses its image after Aeron's 10 s image liveness
-     * timeout anyway, one that keeps it alive now loses it after the same time. See {@link #unboundImageTimeoutNs()}.
+     * 10 s: a client link refused with a transient reason ("shard full", duplicate session) hellos again at least
+     * every 3 s on the same publication (100 ms doubling to 2 s, plus up to half again) and gives up at its 10 s
+     * connect deadline, so it is never cut. See {@link #unboundImageTimeoutNs()}.
      */
     public static final long UNBOUND_IMAGE_TIMEOUT_MS_DEFAULT = 10_000;
     /**
@@ -315,9 +314,11 @@ public final class GatewayContext
      * restarts its clock, so a client retrying its hello on the same publication keeps it. Every image holds one
      * of the sessions the media driver allows a stream ({@code StreamSessionLimits}): without this a stranger could
      * keep them all with publications that never say hello, and logins would fail while it does. A rejected image
-     * still counts against that limit until Aeron's image liveness timeout ({@code aeron.image.liveness.timeout},
-     * 10 s) after its last frame; a client whose hello gaps exceed this timeout (a resuming session whose backoff
-     * grew past it) loses its image and hellos again on the new image its publication gets about 1 s later.
+     * still counts against that limit until the driver's image liveness timeout after its last frame (3 s in the
+     * drivers the layer and {@code GatewayServer} launch, {@code StreamSessionLimits.imageLivenessTimeoutNs()};
+     * Aeron's default 10 s); a client whose hello gaps exceed this timeout (a resuming session whose backoff grew
+     * past it) loses its image and hellos again on the new image its publication gets about 1.5 s after that.
+     * Rejections never wait for the driver ({@code ImageRejecter}).
      *
      * @return the timeout in ns, 0 for none.
      */

@@ -61,7 +61,7 @@ class ClientIngressUnboundImageTest
     {
         final int limit = 4;
         final long timeoutNs = TimeUnit.SECONDS.toNanos(2);
-        // the driver drops a rejected image after its image liveness timeout: 2 s here instead of Aeron's 10 s
+        // the driver drops a rejected image after its image liveness timeout: 2 s here instead of the layer's 3 s
         rig = withImageLivenessTimeout("2s", () -> new Rig((ctx) ->
         {
             ctx.streamSessionLimit(limit);
@@ -227,7 +227,8 @@ class ClientIngressUnboundImageTest
     private String sessionCounters()
     {
         return "(sessions timed out " + rig.counter(OrreryCounter.SESSIONS_TIMED_OUT) + ", slow consumers " +
-            rig.counter(OrreryCounter.SESSIONS_SLOW_CONSUMER) + ", closed " + rig.counter(OrreryCounter.SESSIONS_CLOSED) +
+            rig.counter(OrreryCounter.SESSIONS_SLOW_CONSUMER) + ", closed " +
+            rig.counter(OrreryCounter.SESSIONS_CLOSED) +
             ", too many " + rig.counter(OrreryCounter.REJECTED_TOO_MANY_SESSIONS) + ", shed " +
             rig.counter(OrreryCounter.HELLOS_SHED) + ", bad response channel " +
             rig.counter(OrreryCounter.REJECTED_BAD_RESPONSE_CHANNEL) + ")";
