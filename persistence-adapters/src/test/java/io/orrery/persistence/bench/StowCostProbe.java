@@ -26,7 +26,10 @@ import java.util.concurrent.TimeUnit;
  * before an operation), one stow or unstow call (autocommit: one round trip), then the call in autocommit alternated
  * with the call alone in a group (the call, then {@code COMMIT}: two round trips, as Scribe ran a group of one before
  * it ran those in autocommit), the two in sequence as Scribe ran them before group commit (two commits), and the two
- * in one group (one commit). Run:
+ * in one group (one commit); last, the call right after the previous one alternated with the call after
+ * {@code idleMs} (100) of idleness, {@code idleSamples} (200) each: what a cold wake-up of both processes costs (in
+ * the shard-transfer runs one bot's operations come ~125 ms apart); then the same for a bare {@code SELECT 1} (no WAL
+ * flush, no disk). Run:
  * <pre>
  *   mvn -q -B -o -Pbench -pl persistence-adapters -am verify -DskipTests \
  *       -Dorrery.bench.main=io.orrery.persistence.bench.StowCostProbe -Dorrery.bench.args="samples=1000 npcs=50"
@@ -46,6 +49,8 @@ public final class StowCostProbe
     {
         int samples = 1000;
         int npcs = 50;
+        int idleMs = 100;
+        int idleSamples = 200;
         for (final String arg : args)
         {
             if (arg.startsWith("samples="))
@@ -55,6 +60,14 @@ public final class StowCostProbe
             else if (arg.startsWith("npcs="))
             {
                 npcs = Integer.parseInt(arg.substring(5));
+            }
+            else if (arg.startsWith("idleMs="))
+            {
+                idleMs = Integer.parseInt(arg.substring(7));
+            }
+            else if (arg.startsWith("idleSamples="))
+            {
+                idleSamples = Integer.parseInt(arg.substring(12));
             }
         }
 
@@ -165,6 +178,43 @@ public final class StowCostProbe
                 h.recordValue(System.nanoTime() - startNs);
             }
             report("world batch and stow/unstow in one group, one commit", h);
+
+            if (idleSamples > 0)
+            {
+                final Histogram afterIdle = new Histogram(TimeUnit.SECONDS.toNanos(10), 3);
+                for (int i = 0; i < 2 * idleSamples; i++) // alternated: right after the last call, or after a pause
+                {
+                    final boolean idle = 1 == (i & 1);
+                    if (idle)
+                    {
+                        Thread.sleep(idleMs);
+                    }
+                    final long startNs = System.nanoTime();
+                    stowed = stowOrUnstow(adapter, op, node, ++operationId, stowed);
+                    (idle ? afterIdle : h).recordValue(System.nanoTime() - startNs);
+                }
+                report("alternated: the call right after the previous one", h);
+                report("alternated: the call after " + idleMs + " ms idle (client and server asleep)", afterIdle);
+                try (PreparedStatement select = c.prepareStatement("SELECT 1"))
+                {
+                    for (int i = 0; i < 2 * idleSamples; i++) // the same for a bare round trip: no WAL, no disk
+                    {
+                        final boolean idle = 1 == (i & 1);
+                        if (idle)
+                        {
+                            Thread.sleep(idleMs);
+                        }
+                        final long startNs = System.nanoTime();
+                        try (ResultSet rows = select.executeQuery())
+                        {
+                            rows.next();
+                        }
+                        (idle ? afterIdle : h).recordValue(System.nanoTime() - startNs);
+                    }
+                }
+                report("alternated: SELECT 1 right after the previous one", h);
+                report("alternated: SELECT 1 after " + idleMs + " ms idle", afterIdle);
+            }
         }
     }
 
@@ -219,7 +269,7 @@ public final class StowCostProbe
 
     private static void report(final String what, final Histogram h)
     {
-        System.out.printf("  %-75s p50 %7.3f ms  p99 %7.3f ms  max %7.3f ms%n", what,
+        System.out.printf("  %-80s p50 %7.3f ms  p99 %7.3f ms  max %7.3f ms%n", what,
             h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6);
         h.reset();
     }

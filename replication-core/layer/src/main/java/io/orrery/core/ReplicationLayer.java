@@ -476,11 +476,6 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             }
             gateway().conclude();
             replicant().conclude();
-            if (replicant().replicants() > 1 && null != gateway().gatewayLink().channel())
-            {
-                throw new IllegalStateException("replicants > 1 with a remote Gateway link is not built yet: its " +
-                    "frames would need a stream per Replicant (README, Several Replicants per shard)");
-            }
             atlas().layerTickIntervalNs(1_000_000_000L / replicant().tickRateHz()).conclude();
             if (null != scribe().adapter())
             {

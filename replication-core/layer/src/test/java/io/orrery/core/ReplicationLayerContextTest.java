@@ -66,16 +66,6 @@ class ReplicationLayerContextTest
     }
 
     @Test
-    void shouldRefuseSeveralReplicantsWithARemoteGatewayLink()
-    {
-        final ReplicationLayer.Context ctx = new ReplicationLayer.Context().developmentMode(true);
-        ctx.replicant().replicants(2);
-        ctx.gateway().gatewayLink().channel("aeron:ipc");
-        final IllegalStateException ex = assertThrows(IllegalStateException.class, ctx::conclude);
-        assertTrue(ex.getMessage().contains("remote Gateway link"), ex.getMessage());
-    }
-
-    @Test
     void shouldTakeSeveralClientIngressChannelsSeparatedByCommasAndRefuseDuplicates()
     {
         final GatewayContext gateway = new GatewayContext()

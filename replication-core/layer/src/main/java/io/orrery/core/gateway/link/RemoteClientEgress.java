@@ -43,10 +43,16 @@ import java.nio.ByteOrder;
  * A frame that fits the link's maximum payload is written with {@code tryClaim}; a longer one is offered as two
  * parts (this header, then the message) with no copy into scratch.
  * <p>
- * Threading: written by one thread at a time, as a publication (the Replicant's, or the interest worker owning the
- * session during a tick); the link's publication is a concurrent one because several workers write sessions of the
- * same Gateway at once. The reported window and the link's loss are written by the Gateway link's thread
- * (volatile). Zero allocation per message.
+ * Several Replicants per shard write one client through one of these: each through its {@code SharedClientEgress}
+ * view holding this egress's monitor, so the session's position and window are counted once for all of them, as the
+ * client's one publication at the Gateway counts them; the link's concurrent publication keeps each frame whole and
+ * each writer's order. Once the primary closed it ({@link #close()}), a secondary that has not yet heard of the end
+ * writes nothing more ({@link Publication#CLOSED}): the Gateway gets no frame after the session's end.
+ * <p>
+ * Threading: written by one thread at a time, as a publication (the Replicant's, the interest worker owning the
+ * session during a tick, or one of several Replicants holding this egress's monitor); the link's publication is a
+ * concurrent one because several workers or Replicants write sessions of the same Gateway at once. The reported
+ * window and the link's loss are written by the Gateway link's thread (volatile). Zero allocation per message.
  */
 public final class RemoteClientEgress implements ClientEgress
 {
@@ -104,7 +110,7 @@ public final class RemoteClientEgress implements ClientEgress
     @Override
     public boolean isConnected()
     {
-        return !endedByGateway && !link.isLost();
+        return !closed && !endedByGateway && !link.isLost();
     }
 
     @Override
@@ -122,6 +128,10 @@ public final class RemoteClientEgress implements ClientEgress
     @Override
     public long offer(final DirectBuffer buffer, final int offset, final int length)
     {
+        if (closed)
+        {
+            return Publication.CLOSED;
+        }
         if (!isConnected())
         {
             return Publication.NOT_CONNECTED;
