@@ -141,7 +141,19 @@ public enum OrreryCounter
         "state feed messages a secondary's full ring refused (the rest of that pass dropped; the secondary resyncs)"),
     REPLICANT_FEED_RESYNCS(104, "full snapshots the primary Replicant wrote to a secondary that missed part of its feed"),
     REPLICANT_HANDOFF_SPAWNS(105,
-        "spawns a Replicant sent because it gained an entity another Replicant had (outside the bandwidth budget)");
+        "spawns a Replicant sent because it gained an entity another Replicant had (outside the bandwidth budget)"),
+    /**
+     * Client ingress images the Gateway rejected because nothing was bound to them (no session, no pending hello, no
+     * hello seen) for {@code GatewayContext.unboundImageTimeoutNs}: strangers holding the stream's sessions.
+     */
+    CLIENT_INGRESS_IMAGES_UNBOUND_REJECTED(106,
+        "client ingress images rejected: no session and no hello on them for the unbound image timeout"),
+    /**
+     * Rejections of unbound client ingress images put off because the media driver's command ring was full (a driver
+     * not reading its commands); each is due again at the Gateway's next housekeeping.
+     */
+    CLIENT_INGRESS_IMAGE_REJECTIONS_DEFERRED(107,
+        "client ingress image rejections put off: the media driver's command ring was full (retried)");
 
     /**
      * Aeron counter type id of every Orrery system counter.
