@@ -141,7 +141,11 @@ public enum OrreryCounter
         "state feed messages a secondary's full ring refused (the rest of that pass dropped; the secondary resyncs)"),
     REPLICANT_FEED_RESYNCS(104, "full snapshots the primary Replicant wrote to a secondary that missed part of its feed"),
     REPLICANT_HANDOFF_SPAWNS(105,
-        "spawns a Replicant sent because it gained an entity another Replicant had (outside the bandwidth budget)");
+        "spawns a Replicant sent because it gained an entity another Replicant had (outside the bandwidth budget)"),
+    REPLICANT_SESSION_HANDOVERS_REFUSED(106,
+        "session starts or ends a secondary Replicant's full hand-over queue refused (that Replicant missed them)"),
+    REPLICANT_OBSERVERS_REFUSED(107,
+        "sessions a secondary Replicant's interest engine had no observer for (full or duplicate): it streams nothing");
 
     /**
      * Aeron counter type id of every Orrery system counter.
