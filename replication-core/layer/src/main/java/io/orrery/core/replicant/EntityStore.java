@@ -438,7 +438,7 @@ public final class EntityStore
         tree.remove(slot);
         removalReasons[slot] = despawnReason;
         slots.free(slot);
-        tracker.onRemoved();
+        tracker.onRemoved(slot);
 
         if (null != removalListener)
         {
@@ -455,6 +455,33 @@ public final class EntityStore
     public boolean isActive(final int slot)
     {
         return slots.isActive(slot);
+    }
+
+    /**
+     * @return removals so far: a reader that remembers this count finds the slots removed since with
+     * {@link #removedSlot(long)}, if it is at most {@link #removalJournalLength()} behind.
+     */
+    public long removals()
+    {
+        return tracker.removals();
+    }
+
+    /**
+     * @return removals the store's journal holds (its capacity rounded up to a power of two).
+     */
+    public int removalJournalLength()
+    {
+        return tracker.removalJournalLength();
+    }
+
+    /**
+     * @param removal a removal's number, at least {@code removals() - removalJournalLength()} and below
+     *                {@link #removals()}.
+     * @return the slot that removal freed (it may hold another entity since: compare {@link #createdSeq(int)}).
+     */
+    public int removedSlot(final long removal)
+    {
+        return tracker.removedSlot(removal);
     }
 
     /**

@@ -22,8 +22,11 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * more of that pass, and at the next pass with room gets a resync instead: {@code FeedResyncBegin}, every entity,
  * {@code FeedPassEnd} with {@code resync} set (the secondary drops what it was not sent again).
  * <p>
- * Removals are found by comparing what was fed per slot (entity id and incarnation, i.e. the store's
- * {@link EntityStore#createdSeq(int)}) with the store: one scan of the slots per pass.
+ * Removals are found from the store's removal journal ({@link EntityStore#removedSlot(long)}): each slot freed since
+ * the last pass is compared with what was fed to it (entity id and incarnation, i.e. the store's
+ * {@link EntityStore#createdSeq(int)}), so the cost follows the removals, not the store's capacity. If more removals
+ * happened than the journal holds (its capacity: the store's), every slot is compared instead, as a fallback
+ * ({@link #removalScans()}).
  * <p>
  * Threading: the primary Replicant's thread. Zero allocation after construction.
  */
@@ -48,6 +51,8 @@ public final class ReplicantFeedProxy
     private final FeedResyncBeginEncoder resyncBeginEncoder = new FeedResyncBeginEncoder();
 
     private long lastFedSeq = -1;
+    private long removalsFed;
+    private long removalScans;
     private long passSeq;
     private long messages;
     private long bytes;
@@ -70,6 +75,7 @@ public final class ReplicantFeedProxy
         fedIncarnations = new long[capacity];
         fedOwnerEpochs = new long[capacity];
         fed = new boolean[capacity];
+        removalsFed = store.removals();
         buffer = new UnsafeBuffer(new byte[MessageHeaderEncoder.ENCODED_LENGTH + FeedEntityEncoder.BLOCK_LENGTH +
             FeedEntityEncoder.componentStateHeaderLength() + store.maxStateBytes() + 64]);
     }
@@ -91,19 +97,23 @@ public final class ReplicantFeedProxy
             failedThisPass[r] = needsResync[r];
         }
 
-        for (int slot = 0, capacity = store.capacity(); slot < capacity; slot++)
+        final long removals = store.removals();
+        if (removals - removalsFed <= store.removalJournalLength())
         {
-            if (fed[slot] && (!store.isActive(slot) || store.createdSeq(slot) != fedIncarnations[slot]))
+            for (long removal = removalsFed; removal < removals; removal++)
             {
-                fed[slot] = false;
-                removalEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
-                    .entityId(fedEntityIds[slot])
-                    .incarnation(fedIncarnations[slot])
-                    .reason(store.isActive(slot) ? REASON_DESTROYED : store.removalReason(slot));
-                work += writeDelta(FeedRemovalEncoder.TEMPLATE_ID,
-                    MessageHeaderEncoder.ENCODED_LENGTH + removalEncoder.encodedLength());
+                work += feedIfRemoved(store.removedSlot(removal));
             }
         }
+        else
+        {
+            removalScans++;
+            for (int slot = 0, capacity = store.capacity(); slot < capacity; slot++)
+            {
+                work += feedIfRemoved(slot);
+            }
+        }
+        removalsFed = removals;
         for (int i = 0, n = store.zoneCount(); i < n; i++)
         {
             work += feedIfChanged(store.zoneSlot(i));
@@ -128,6 +138,25 @@ public final class ReplicantFeedProxy
             }
         }
         return work;
+    }
+
+    /**
+     * A slot whose fed entity is gone (the slot is free, or holds another incarnation) gets its removal, once.
+     */
+    private int feedIfRemoved(final int slot)
+    {
+        final EntityStore store = this.store;
+        if (fed[slot] && (!store.isActive(slot) || store.createdSeq(slot) != fedIncarnations[slot]))
+        {
+            fed[slot] = false;
+            removalEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+                .entityId(fedEntityIds[slot])
+                .incarnation(fedIncarnations[slot])
+                .reason(store.isActive(slot) ? REASON_DESTROYED : store.removalReason(slot));
+            return writeDelta(FeedRemovalEncoder.TEMPLATE_ID,
+                MessageHeaderEncoder.ENCODED_LENGTH + removalEncoder.encodedLength());
+        }
+        return 0;
     }
 
     private int feedIfChanged(final int slot)
@@ -284,6 +313,15 @@ public final class ReplicantFeedProxy
     public long backPressured()
     {
         return backPressured;
+    }
+
+    /**
+     * @return passes that compared every slot for removals: more removals since the last pass than the store's
+     * journal holds.
+     */
+    public long removalScans()
+    {
+        return removalScans;
     }
 
     /**
