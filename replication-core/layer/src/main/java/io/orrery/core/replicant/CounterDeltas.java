@@ -41,6 +41,7 @@ final class CounterDeltas
         publish(OrreryCounter.SPAWN_DEFERRALS, engine.spawnDeferrals());
         publish(OrreryCounter.TIER_DEFERRALS, engine.tierDeferrals());
         publish(OrreryCounter.REPLICANT_HANDOFF_SPAWNS, engine.handoffSpawns());
+        publish(OrreryCounter.REPLICANT_HANDOFF_SPAWNS_LATE, engine.handoffSpawnsLate());
         long bytesOut = 0;
         long updateEntriesSent = 0;
         long updateBytesOut = 0;

@@ -105,7 +105,10 @@ import java.util.concurrent.TimeUnit;
  * the best remaining candidate may replace the entry with the lowest weight if its own weight is higher by more
  * than the hysteresis fraction; the replaced entry is despawned ({@code leftBubble}) and its place goes to the
  * best candidate of the next tick. At most {@link InterestConfig#maxViewEvictionsPerTick()} replacements per
- * observer per tick bound the cost. The followed entity always gets in.
+ * observer per tick bound the cost. The followed entity always gets in. With several Replicants, an entity gained
+ * from another Replicant is spawned in its pass even to a full view: it evicts the lowest entry at once and holds a
+ * place of the view's reserve ({@link InterestConfig#handoffReserve()}) until that entry's despawn is out, so the view
+ * is within its limit again after the pass.
  * <p>
  * The per-observer views are described on {@link ObserverViews}. "Is slot s in o's view" is answered without a
  * per-observer map: while processing an observer its partition stamps each in-view slot in a per-slot array of its
@@ -282,6 +285,21 @@ public final class InterestEngine
         for (final InterestPartition partition : partitions)
         {
             total += partition.handoffSpawns();
+        }
+        return total;
+    }
+
+    /**
+     * @return spawns of entities gained from another Replicant that a full view could not take in the pass (nothing
+     * to evict, or the view's handoff reserve used up, {@link InterestConfig#handoffReserve()}): the entity competes
+     * as a candidate from the next pass on and its client holds it awaiting its owner meanwhile.
+     */
+    public long handoffSpawnsLate()
+    {
+        long total = 0;
+        for (final InterestPartition partition : partitions)
+        {
+            total += partition.handoffSpawnsLate();
         }
         return total;
     }

@@ -61,7 +61,15 @@ final class InterestPartition
     private final double farTierFraction;
     private final int midTierMask;
     private final int farTierMask;
+    /**
+     * Entries per observer in the views' arrays (the stride): the view limit plus the handoff reserve.
+     */
     private final int viewCapacity;
+    /**
+     * Entries a view admits ({@link InterestConfig#maxViewEntities()}); only handoff spawns go beyond, into the
+     * reserve, for the pass that evicts as many entries.
+     */
+    private final int viewLimit;
     private final int maxEvictionsPerTick;
     private final int snapshotBytesPerTick;
 
@@ -126,6 +134,7 @@ final class InterestPartition
     // counters
     private long handoffSpawns;
     private long handoffDespawns;
+    private long handoffSpawnsLate;
     private long spawnsSent;
     private long updatesSent;
     private long despawnsSent;
@@ -160,7 +169,8 @@ final class InterestPartition
         farTierFraction = config.farTierFraction();
         midTierMask = config.midTierPeriod() - 1;
         farTierMask = config.farTierPeriod() - 1;
-        viewCapacity = config.maxViewEntities();
+        viewLimit = config.maxViewEntities();
+        viewCapacity = viewLimit + config.handoffReserve();
         maxEvictionsPerTick = config.maxViewEvictionsPerTick();
         final int workers = config.workers();
         snapshotBytesPerTick = (int)((config.snapshotBytesPerTick() + (long)workers - 1) / workers);
@@ -219,6 +229,11 @@ final class InterestPartition
     long handoffDespawns()
     {
         return handoffDespawns;
+    }
+
+    long handoffSpawnsLate()
+    {
+        return handoffSpawnsLate;
     }
 
     // ------------------------------------------------------------------ observers (control path)
@@ -636,7 +651,7 @@ final class InterestPartition
         if (EntityStore.NULL_SLOT != followSlot && markStamps[followSlot] != stamp &&
             (!ownerFilter || store.ownerReplicant(followSlot) == replicantId))
         {
-            if (viewCounts[o] < viewCapacity)
+            if (viewCounts[o] < viewLimit)
             {
                 addEntry(o, followSlot, OWN_PRIORITY);
             }
@@ -650,7 +665,7 @@ final class InterestPartition
         candidateCount = 0;
         double queryRadiusM = gridQueryRadiusM;
         double minWeight = -1.0;
-        if (viewCounts[o] >= viewCapacity)
+        if (viewCounts[o] >= viewLimit)
         {
             // Full view: a candidate gets in only by beating the lowest entry by the hysteresis, and the lowest only
             // rises as entries are replaced, so nothing of lower weight can get in this tick: don't look for it.
@@ -687,7 +702,7 @@ final class InterestPartition
             }
         }
 
-        final int free = viewCapacity - viewCounts[o];
+        final int free = viewLimit - viewCounts[o];
         if (candidateCount <= free)
         {
             for (int i = 0; i < candidateCount; i++)
@@ -750,24 +765,69 @@ final class InterestPartition
                     continue;
                 }
             }
-            if (viewCounts[o] >= viewCapacity)
+            final int i;
+            if (viewCounts[o] >= viewLimit)
             {
                 weighView(o);
-                final int before = viewCounts[o];
-                if (!evictLowest(o, OWN_PRIORITY, slot) || viewCounts[o] != before ||
-                    viewSlots[o * viewCapacity + lastSetEntry] != slot)
+                i = placeHandoff(o, slot);
+                if (i < 0)
                 {
-                    continue; // no place this tick: it competes as a candidate from the next tick on
+                    handoffSpawnsLate++; // it competes as a candidate from the next tick on; the client waits
+                    continue;
                 }
-                viewStates[o * viewCapacity + lastSetEntry] = HANDOFF_PENDING;
-                handoffList[handoffCount++] = lastSetEntry;
-                continue;
             }
-            final int i = viewCounts[o];
-            addEntry(o, slot, OWN_PRIORITY);
+            else
+            {
+                i = viewCounts[o];
+                addEntry(o, slot, OWN_PRIORITY);
+            }
             viewStates[o * viewCapacity + i] = HANDOFF_PENDING;
             handoffList[handoffCount++] = i;
         }
+    }
+
+    /**
+     * A full view takes a handoff spawn in this pass: its lowest entry is evicted, in place if its spawn was never
+     * sent, else with a {@code leftBubble} despawn (sent before the spawns) while the handoff takes a place of the
+     * reserve until that despawn is out; so the view is within its limit again after the pass.
+     *
+     * @return the handoff's entry, or -1 if nothing can be evicted (every entry followed, leaving or handed over)
+     * or the reserve is used up.
+     */
+    private int placeHandoff(final int o, final int slot)
+    {
+        int lowest = -1;
+        double lowestWeight = OWN_PRIORITY;
+        for (int i = 0, n = viewCounts[o]; i < n; i++)
+        {
+            if (scratchWeights[i] < lowestWeight)
+            {
+                lowestWeight = scratchWeights[i];
+                lowest = i;
+            }
+        }
+        if (-1 == lowest)
+        {
+            return -1;
+        }
+        final int e = o * viewCapacity + lowest;
+        if (SPAWN_PENDING == viewStates[e])
+        {
+            viewEvictions++;
+            setEntry(o, lowest, slot, OWN_PRIORITY);
+            return lowest;
+        }
+        if (viewCounts[o] >= viewCapacity)
+        {
+            return -1;
+        }
+        viewEvictions++;
+        viewStates[e] = DESPAWN_PENDING;
+        viewReasons[e] = REASON_LEFT_BUBBLE;
+        scratchWeights[lowest] = OWN_PRIORITY;
+        final int i = viewCounts[o];
+        addEntry(o, slot, OWN_PRIORITY);
+        return i;
     }
 
     /**

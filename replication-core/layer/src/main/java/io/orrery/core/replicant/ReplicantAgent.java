@@ -237,6 +237,7 @@ public final class ReplicantAgent implements Agent
             .farTierPeriod(ctx.farTierPeriod())
             .workers(ctx.interestWorkers())
             .snapshotBytesPerTick(ctx.snapshotBytesPerTick())
+            .handoffReserve(ctx.replicants() > 1 ? Math.min(ctx.handoffReserve(), ctx.maxViewEntities()) : 0)
             .conclude();
         return new InterestEngine(store, new SpatialIndex(ctx.maxEntities()), config);
     }

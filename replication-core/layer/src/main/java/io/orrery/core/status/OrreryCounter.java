@@ -145,7 +145,9 @@ public enum OrreryCounter
     REPLICANT_SESSION_HANDOVERS_REFUSED(106,
         "session starts or ends a secondary Replicant's full hand-over queue refused (that Replicant missed them)"),
     REPLICANT_OBSERVERS_REFUSED(107,
-        "sessions a secondary Replicant's interest engine had no observer for (full or duplicate): it streams nothing");
+        "sessions a secondary Replicant's interest engine had no observer for (full or duplicate): it streams nothing"),
+    REPLICANT_HANDOFF_SPAWNS_LATE(108,
+        "handoff spawns a full view could not take in their pass (its reserve used up): the client awaits the owner");
 
     /**
      * Aeron counter type id of every Orrery system counter.
