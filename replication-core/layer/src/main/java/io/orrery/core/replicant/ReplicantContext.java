@@ -76,7 +76,7 @@ public final class ReplicantContext
      * Replicant gained in a pass when the view is full (each evicts the view's lowest entry in the same pass; see
      * {@link InterestConfig#handoffReserve()}); at most {@code maxViewEntities}. Handoff spawns beyond it in one pass
      * come late ({@code REPLICANT_HANDOFF_SPAWNS_LATE}). Memory: this many more view entries per session per
-     * Replicant (about 46 bytes each).
+     * Replicant (about 42 bytes each).
      */
     public static final String HANDOFF_RESERVE_PROP = "orrery.replicant.handoff.reserve";
     public static final int HANDOFF_RESERVE_DEFAULT = 32;
