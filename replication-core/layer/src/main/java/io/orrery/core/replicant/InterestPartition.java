@@ -130,6 +130,16 @@ final class InterestPartition
     private int gainedCount;
     private final int[] handoffList;
     private int handoffCount;
+    // the box around what this Replicant owns, widened by the largest owned entity's leave distance (mm)
+    private boolean skipOutOfReach;
+    private boolean ownsAny;
+    private long reachMinX;
+    private long reachMaxX;
+    private long reachMinY;
+    private long reachMaxY;
+    private long reachMinZ;
+    private long reachMaxZ;
+    private long observersOutOfReach;
 
     // counters
     private long handoffSpawns;
@@ -234,6 +244,59 @@ final class InterestPartition
     long handoffSpawnsLate()
     {
         return handoffSpawnsLate;
+    }
+
+    long observersOutOfReach()
+    {
+        return observersOutOfReach;
+    }
+
+    /**
+     * Several Replicants: where this tick's owned entities can be seen from (see InterestEngine#findOwnedReach); set
+     * by the engine before the tick.
+     */
+    void ownedReach(
+        final boolean ownsAny,
+        final long minX,
+        final long maxX,
+        final long minY,
+        final long maxY,
+        final long minZ,
+        final long maxZ)
+    {
+        this.skipOutOfReach = true;
+        this.ownsAny = ownsAny;
+        reachMinX = minX;
+        reachMaxX = maxX;
+        reachMinY = minY;
+        reachMaxY = maxY;
+        reachMinZ = minZ;
+        reachMaxZ = maxZ;
+    }
+
+    /**
+     * An observer with an empty view (and nothing pending) whose centre is out of reach of everything this Replicant
+     * owns: no entity of this Replicant can enter its view this tick, handoff spawns included (they are owned).
+     */
+    private boolean isOutOfReach(final int o)
+    {
+        if (!skipOutOfReach || 0 != viewCounts[o] || lagging[o] || needsResync[o])
+        {
+            return false;
+        }
+        if (!ownsAny)
+        {
+            return true;
+        }
+        resolveCentre(o);
+        if (!hasCentre[o])
+        {
+            return true;
+        }
+        final long x = centreX[o];
+        final long y = centreY[o];
+        final long z = centreZ[o];
+        return x < reachMinX || x > reachMaxX || y < reachMinY || y > reachMaxY || z < reachMinZ || z > reachMaxZ;
     }
 
     // ------------------------------------------------------------------ observers (control path)
@@ -380,6 +443,11 @@ final class InterestPartition
 
     private int tickObserver(final int o, final long nowNs)
     {
+        if (isOutOfReach(o))
+        {
+            observersOutOfReach++;
+            return 0;
+        }
         final long observerId = observerIds[o];
         final ObserverEgress egress = egresses[o];
         final int capacity = egress.beginTick(observerId, nowNs);

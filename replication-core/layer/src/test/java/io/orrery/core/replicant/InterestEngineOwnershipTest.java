@@ -145,6 +145,41 @@ final class InterestEngineOwnershipTest
         assertEquals(16, eastEngine.viewCount(eastEngine.observerIndex(OBSERVER)));
     }
 
+    @Test
+    void shouldSkipObserversOutOfReachOfWhatASecondaryOwnsUntilTheyComeWithinReach()
+    {
+        store.position(store.create(PLAYER, 1, PLAYER, 0, false), -500 * MM, 0, 0);
+        store.position(store.create(300, 1, 0, 0, false), 50 * MM, 0, 0);
+        pass();
+        assertEquals(0, RecordingEgress.count(east.take(), SPAWN));
+        assertEquals(1, eastEngine.observersOutOfReach(), "550 m from the east's only entity: skipped");
+        assertEquals(0, westEngine.observersOutOfReach(), "the primary visits every observer");
+
+        store.position(store.slotOf(PLAYER), -55 * MM, 0, 0); // 105 m: within its 110 m leave distance, not its view
+        pass();
+        assertEquals(1, eastEngine.observersOutOfReach(), "within reach: queried");
+        assertEquals(0, RecordingEgress.count(east.take(), SPAWN));
+        store.position(store.slotOf(PLAYER), -30 * MM, 0, 0);
+        pass();
+        assertEquals(1, RecordingEgress.count(east.take(), SPAWN, 300));
+
+        // back out of reach with an entry in view: visited until the entry has left
+        store.position(store.slotOf(PLAYER), -500 * MM, 0, 0);
+        pass();
+        assertEquals(LEFT_BUBBLE, despawnReason(east.take(), 300));
+        assertEquals(1, eastEngine.observersOutOfReach());
+        pass();
+        assertEquals(2, eastEngine.observersOutOfReach());
+
+        // a large entity of the east reaches far: its bubble is 100 m + 1 x 600 m
+        final int large = store.create(301, 1, 0, 0, false);
+        store.position(large, 50 * MM, 0, 0);
+        store.radius(large, 600);
+        pass();
+        assertEquals(1, RecordingEgress.count(east.take(), SPAWN, 301), "seen from 550 m");
+        assertEquals(2, eastEngine.observersOutOfReach());
+    }
+
     /**
      * 16 entities of the east, 70 to 85 m from the player (entity 215 the farthest, the lowest weight).
      */
