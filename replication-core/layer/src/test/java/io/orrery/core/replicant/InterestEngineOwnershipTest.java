@@ -112,7 +112,8 @@ final class InterestEngineOwnershipTest
 
         pass();
         assertEquals(16, eastEngine.viewCount(observer));
-        assertEquals(0, RecordingEgress.count(east.take(), SPAWN, 215), "the evicted entry stays out: the view is full");
+        assertEquals(0, RecordingEgress.count(east.take(), SPAWN, 215),
+            "the evicted entry stays out: the view is full");
     }
 
     @Test

@@ -37,11 +37,13 @@ final class ReplicantFeedAllocationTest
         final ReplicantOwnership ownership = new ReplicantOwnership(new double[]{ 0 }, 2);
         final ReplicantFeedProxy proxy = new ReplicantFeedProxy(primary, new OneToOneRingBuffer[]{ ring });
         final ReplicantFeedAdapter adapter = new ReplicantFeedAdapter(secondary, ring);
-        final InterestConfig config = new InterestConfig().baseRadiusM(80).maxObservers(OBSERVERS).maxViewEntities(256).handoffReserve(8);
+        final InterestConfig config = new InterestConfig().baseRadiusM(80).maxObservers(OBSERVERS).maxViewEntities(256)
+            .handoffReserve(8);
         final InterestEngine primaryEngine =
             new InterestEngine(primary, new SpatialIndex(primary.capacity()), config).ownership(0);
         final InterestEngine secondaryEngine = new InterestEngine(secondary, new SpatialIndex(secondary.capacity()),
-            new InterestConfig().baseRadiusM(80).maxObservers(OBSERVERS).maxViewEntities(256).handoffReserve(8)).ownership(1);
+            new InterestConfig().baseRadiusM(80).maxObservers(OBSERVERS).maxViewEntities(256).handoffReserve(8))
+            .ownership(1);
         final InterestEngineAllocationTest.ReadingEgress egress = new InterestEngineAllocationTest.ReadingEgress();
         final Random random = new Random(11);
         final int[] slots = new int[ENTITIES];
