@@ -21,6 +21,10 @@ package io.orrery.core.replicant;
  * looked finds the slots removed since in time proportional to their number, or learns that the ring wrapped past
  * it (more removals than the ring holds since then) and must look at every slot instead.
  * <p>
+ * Changed slots are listed: each slot created, changed or given another owner is listed once until the list is
+ * cleared ({@link #clearChangedSlots()}), so one reader (the primary Replicant's state feed) visits what changed, not
+ * every entity. Without a reader the list fills up to the slots ever changed and stays: one flag test per write.
+ * <p>
  * Threading: the store's single thread. Nothing allocates after construction.
  */
 final class EntityChangeTracker
@@ -34,6 +38,9 @@ final class EntityChangeTracker
     private final int removedSlotsMask;
     private long changeSeq;
     private long removals;
+    private final int[] changedSlots;
+    private final boolean[] listed;
+    private int changedSlotCount;
 
     EntityChangeTracker(final int capacity)
     {
@@ -43,6 +50,8 @@ final class EntityChangeTracker
         final int journalLength = Integer.highestOneBit(Math.max(1, capacity - 1)) << 1;
         removedSlots = new int[journalLength];
         removedSlotsMask = journalLength - 1;
+        changedSlots = new int[capacity];
+        listed = new boolean[capacity];
     }
 
     long changeSeq()
@@ -63,6 +72,7 @@ final class EntityChangeTracker
         {
             fieldChangeSeqs[base + i] = seq;
         }
+        list(slot);
     }
 
     /**
@@ -107,6 +117,38 @@ final class EntityChangeTracker
         final long seq = ++changeSeq;
         fieldChangeSeqs[slot * FIELD_COUNT + fieldIndex] = seq;
         lastChangeSeqs[slot] = seq;
+        list(slot);
+    }
+
+    /**
+     * List a slot as changed (once until the list is cleared).
+     */
+    void list(final int slot)
+    {
+        if (!listed[slot])
+        {
+            listed[slot] = true;
+            changedSlots[changedSlotCount++] = slot;
+        }
+    }
+
+    int changedSlotCount()
+    {
+        return changedSlotCount;
+    }
+
+    int changedSlot(final int index)
+    {
+        return changedSlots[index];
+    }
+
+    void clearChangedSlots()
+    {
+        for (int i = 0, n = changedSlotCount; i < n; i++)
+        {
+            listed[changedSlots[i]] = false;
+        }
+        changedSlotCount = 0;
     }
 
     long createdSeq(final int slot)

@@ -275,6 +275,7 @@ public final class EntityStore
     {
         ownerReplicants[slot] = (byte)replicantId;
         ownerEpochs[slot] = ownerEpoch;
+        tracker.list(slot);
     }
 
     /**
@@ -455,6 +456,32 @@ public final class EntityStore
     public boolean isActive(final int slot)
     {
         return slots.isActive(slot);
+    }
+
+    /**
+     * @return slots listed as created, changed or given another owner since {@link #clearChangedSlots()} (each once;
+     * a listed slot may have been freed or re-used since: check {@link #isActive(int)} and {@link #createdSeq(int)}).
+     */
+    public int changedSlotCount()
+    {
+        return tracker.changedSlotCount();
+    }
+
+    /**
+     * @param index 0 .. {@link #changedSlotCount()} - 1.
+     * @return a listed slot.
+     */
+    public int changedSlot(final int index)
+    {
+        return tracker.changedSlot(index);
+    }
+
+    /**
+     * Clear the list of changed slots: for its one reader (the primary Replicant's state feed), after each visit.
+     */
+    public void clearChangedSlots()
+    {
+        tracker.clearChangedSlots();
     }
 
     /**

@@ -26,7 +26,9 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * the last pass is compared with what was fed to it (entity id and incarnation, i.e. the store's
  * {@link EntityStore#createdSeq(int)}), so the cost follows the removals, not the store's capacity. If more removals
  * happened than the journal holds (its capacity: the store's), every slot is compared instead, as a fallback
- * ({@link #removalScans()}).
+ * ({@link #removalScans()}). Likewise the entities to send are the store's changed slots
+ * ({@link EntityStore#changedSlot(int)}, which this proxy clears after each pass), zones apart: every zone is
+ * visited, in depth order, first.
  * <p>
  * Threading: the primary Replicant's thread. Zero allocation after construction.
  */
@@ -118,14 +120,29 @@ public final class ReplicantFeedProxy
         {
             work += feedIfChanged(store.zoneSlot(i));
         }
-        for (int i = 0, n = store.activeCount(); i < n; i++)
+        if (lastFedSeq < 0)
         {
-            final int slot = store.activeSlot(i);
-            if (!store.isZone(slot))
+            for (int i = 0, n = store.activeCount(); i < n; i++)
             {
-                work += feedIfChanged(slot);
+                final int slot = store.activeSlot(i);
+                if (!store.isZone(slot))
+                {
+                    work += feedIfChanged(slot);
+                }
             }
         }
+        else
+        {
+            for (int i = 0, n = store.changedSlotCount(); i < n; i++)
+            {
+                final int slot = store.changedSlot(i);
+                if (store.isActive(slot) && !store.isZone(slot))
+                {
+                    work += feedIfChanged(slot);
+                }
+            }
+        }
+        store.clearChangedSlots();
         lastFedSeq = store.changeSeq();
         work += writeDelta(FeedPassEndEncoder.TEMPLATE_ID, encodePassEnd(nowNs, false));
 

@@ -140,6 +140,10 @@ final class ReplicantFeedTest
         assertTrue(adapter.poll());
         assertSameStores();
         assertEquals(0, proxy.removalScans());
+        assertEquals(0, primary.changedSlotCount(), "the feed visited and cleared the changed slots");
+        primary.velocity(primary.slotOf(150), 1, 1, 1);
+        primary.velocity(primary.slotOf(150), 2, 2, 2);
+        assertEquals(1, primary.changedSlotCount(), "listed once");
 
         // more removals in one pass than the journal holds (256): every slot is compared
         for (int i = 0; i < 300; i++)
