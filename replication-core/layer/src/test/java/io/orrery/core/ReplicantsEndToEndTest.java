@@ -97,6 +97,68 @@ final class ReplicantsEndToEndTest
         assertViewEqualsTruth(east, store);
     }
 
+    @Test
+    void shouldKeepEveryHandoffPromiseWhenTheViewsAreFull()
+    {
+        shard = new TestShard((ctx) -> ctx.compactUpdates(true).maxViewEntities(10).replicant()
+            .replicants(2).replicantBoundariesM(0).ownershipHysteresisM(5));
+        final ClientSession west = shard.connect(1, -40);
+        final ClientSession east = shard.connect(2, 40);
+        final EntityStore store = shard.store();
+        for (int i = 0; i < ENTITIES; i++)
+        {
+            shard.createEntity(FIRST_ENTITY + i, (i - ENTITIES / 2) * 8L, 1);
+        }
+
+        int maxAwaiting = 0;
+        for (int t = 0; t < 90; t++)
+        {
+            for (int i = 0; i < ENTITIES; i++)
+            {
+                final int slot = store.slotOf(FIRST_ENTITY + i);
+                final double phase = t / 9.0 + i;
+                store.position(slot, Math.round(((i - ENTITIES / 2) * 4 + 60 * Math.sin(phase)) * MM),
+                    i * 100L, 0);
+            }
+            shard.tick();
+            maxAwaiting = Math.max(maxAwaiting,
+                Math.max(west.view().awaitingOwnerCount(), east.view().awaitingOwnerCount()));
+        }
+        for (int t = 0; t < 5; t++)
+        {
+            shard.tick();
+        }
+
+        System.out.printf("full views: %d handoffs, %d handoff spawns, %d late; most awaiting an owner after a " +
+            "pass %d; views %d / %d of %d entities%n", shard.counter(OrreryCounter.REPLICANT_HANDOFFS),
+            shard.counter(OrreryCounter.REPLICANT_HANDOFF_SPAWNS),
+            shard.counter(OrreryCounter.REPLICANT_HANDOFF_SPAWNS_LATE), maxAwaiting, west.view().size(),
+            east.view().size(), store.size());
+        assertTrue(shard.counter(OrreryCounter.REPLICANT_HANDOFF_SPAWNS) > 0);
+        assertEquals(0, shard.counter(OrreryCounter.REPLICANT_HANDOFF_SPAWNS_LATE));
+        assertEquals(0, maxAwaiting, "every handedOff despawn met its spawn in the same pass");
+        for (final ClientSession client : new ClientSession[]{ west, east })
+        {
+            final ClientEntityView view = client.view();
+            assertTrue(view.size() <= 20, "at most 10 entities from each Replicant");
+            assertEquals(0, client.ownerHandoffsExpired());
+            assertEquals(0, client.ownerEpochConflicts());
+            assertEquals(0, client.updatesForUnknownEntities());
+            assertEquals(0, client.despawnsForUnknownEntities());
+            for (int i = 0; i < store.activeCount(); i++)
+            {
+                final int slot = store.activeSlot(i);
+                final int viewSlot = view.slotOf(store.entityId(slot));
+                if (viewSlot >= 0)
+                {
+                    assertEquals(store.ownerReplicant(slot), view.ownerReplicant(viewSlot));
+                    assertEquals(store.ownerEpoch(slot), view.ownerEpoch(viewSlot));
+                    assertEquals(store.positionX(slot), view.positionX(viewSlot), 5);
+                }
+            }
+        }
+    }
+
     private static void assertViewEqualsTruth(final ClientSession client, final EntityStore store)
     {
         final ClientEntityView view = client.view();

@@ -274,7 +274,7 @@ public final class ServerMesh implements AtlasDecisionHandler
             slot = store.create(playerEntityId, ARCHETYPE_PLAYER, playerEntityId, 0, false);
             if (slot < 0)
             {
-                increment(OrreryCounter.ERRORS);
+                counters[OrreryCounter.ERRORS.id()].increment(); // every thread counts errors: atomic
                 return;
             }
             final long hash = mix(playerEntityId);

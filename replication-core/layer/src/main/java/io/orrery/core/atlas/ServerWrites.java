@@ -91,7 +91,7 @@ final class ServerWrites
             entity.wrapComponentState(stateView);
             if (EntityStore.OK != store.parentZone(slot, zone))
             {
-                increment(OrreryCounter.ERRORS);
+                counters[OrreryCounter.ERRORS.id()].increment(); // every thread counts errors: atomic
             }
             store.position(slot, x, y, z);
             store.orientation(slot, qx, qy, qz, qw);
@@ -142,7 +142,7 @@ final class ServerWrites
 
             if (0 != (mask & EntityStore.PARENT_ZONE) && EntityStore.OK != store.parentZone(slot, zone))
             {
-                increment(OrreryCounter.ERRORS);
+                counters[OrreryCounter.ERRORS.id()].increment(); // every thread counts errors: atomic
             }
             if (0 != (mask & EntityStore.POSITION))
             {
@@ -173,7 +173,7 @@ final class ServerWrites
                 entry.wrapComponentState(stateView);
                 if (EntityStore.OK != store.componentState(slot, stateView, 0, stateView.capacity()))
                 {
-                    increment(OrreryCounter.ERRORS);
+                    counters[OrreryCounter.ERRORS.id()].increment(); // every thread counts errors: atomic
                 }
             }
             else
@@ -257,7 +257,7 @@ final class ServerWrites
         if (slot < 0)
         {
             create.skipComponentState();
-            increment(OrreryCounter.ERRORS);
+            counters[OrreryCounter.ERRORS.id()].increment(); // every thread counts errors: atomic
             if (!proxy.reject(sender, sender.serverId, RejectReason.unspecified,
                 EntityCreateRequestDecoder.TEMPLATE_ID, entityId, null))
             {

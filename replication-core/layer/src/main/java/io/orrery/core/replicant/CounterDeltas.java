@@ -7,7 +7,8 @@ import io.aeron.Counter;
 import io.orrery.core.status.OrreryCounter;
 
 /**
- * Publishes a Replicant's running totals into the layer's counters as deltas ({@code getAndAddOrdered}), so that
+ * Publishes a Replicant's running totals into the layer's counters as deltas ({@code getAndAdd}: atomic, the plain
+ * {@code getAndAddOrdered} would lose one Replicant's delta to another's on their own threads), so that
  * several Replicants, each on its own thread, add up into one counter (spawns, updates and bytes sent, ...).
  * <p>
  * Threading: one per Replicant, on its thread. Zero allocation.
@@ -40,6 +41,7 @@ final class CounterDeltas
         publish(OrreryCounter.SPAWN_DEFERRALS, engine.spawnDeferrals());
         publish(OrreryCounter.TIER_DEFERRALS, engine.tierDeferrals());
         publish(OrreryCounter.REPLICANT_HANDOFF_SPAWNS, engine.handoffSpawns());
+        publish(OrreryCounter.REPLICANT_HANDOFF_SPAWNS_LATE, engine.handoffSpawnsLate());
         long bytesOut = 0;
         long updateEntriesSent = 0;
         long updateBytesOut = 0;
@@ -74,7 +76,7 @@ final class CounterDeltas
         if (0 != delta)
         {
             published[id] = total;
-            counters[id].getAndAddOrdered(delta);
+            counters[id].getAndAdd(delta);
         }
     }
 }

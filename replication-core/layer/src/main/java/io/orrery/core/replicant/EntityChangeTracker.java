@@ -15,6 +15,16 @@ package io.orrery.core.replicant;
  *   +----------+----------+-------------+------+-------------+-----------------+------------------+----------------+
  *     bit 0      bit 1      bit 2         bit 3  bit 4         bit 5             bit 6              bit 7
  * </pre>
+ * <p>
+ * Removals are journalled: the slot of every removal, in order, in a ring of the store's capacity rounded up to a
+ * power of two, numbered by a running count ({@link #removals()}). A reader that remembers the count at which it last
+ * looked finds the slots removed since in time proportional to their number, or learns that the ring wrapped past
+ * it (more removals than the ring holds since then) and must look at every slot instead.
+ * <p>
+ * Changed slots are listed: each slot created, changed or given another owner is listed once until the list is
+ * cleared ({@link #clearChangedSlots()}), so one reader (the primary Replicant's state feed) visits what changed, not
+ * every entity. Without a reader the list fills up to the slots ever changed and stays: one flag test per write.
+ * <p>
  * Threading: the store's single thread. Nothing allocates after construction.
  */
 final class EntityChangeTracker
@@ -24,13 +34,24 @@ final class EntityChangeTracker
     private final long[] fieldChangeSeqs;
     private final long[] lastChangeSeqs;
     private final long[] createdSeqs;
+    private final int[] removedSlots;
+    private final int removedSlotsMask;
     private long changeSeq;
+    private long removals;
+    private final int[] changedSlots;
+    private final boolean[] listed;
+    private int changedSlotCount;
 
     EntityChangeTracker(final int capacity)
     {
         fieldChangeSeqs = new long[capacity * FIELD_COUNT];
         lastChangeSeqs = new long[capacity];
         createdSeqs = new long[capacity];
+        final int journalLength = Integer.highestOneBit(Math.max(1, capacity - 1)) << 1;
+        removedSlots = new int[journalLength];
+        removedSlotsMask = journalLength - 1;
+        changedSlots = new int[capacity];
+        listed = new boolean[capacity];
     }
 
     long changeSeq()
@@ -51,14 +72,44 @@ final class EntityChangeTracker
         {
             fieldChangeSeqs[base + i] = seq;
         }
+        list(slot);
     }
 
     /**
-     * An entity left the store: a change for readers of the store, none for any one slot.
+     * An entity left the store: a change for readers of the store, none for any one slot; journalled.
+     *
+     * @param slot the slot it occupied.
      */
-    void onRemoved()
+    void onRemoved(final int slot)
     {
         changeSeq++;
+        removedSlots[(int)(removals++ & removedSlotsMask)] = slot;
+    }
+
+    /**
+     * @return removals so far: the number the next removal's journal entry follows.
+     */
+    long removals()
+    {
+        return removals;
+    }
+
+    /**
+     * @return removals the journal holds: a reader more than this many removals behind must scan every slot.
+     */
+    int removalJournalLength()
+    {
+        return removedSlots.length;
+    }
+
+    /**
+     * @param removal a removal's number, at least {@code removals() - removalJournalLength()} and below
+     *                {@code removals()}.
+     * @return the slot that removal freed (it may hold another entity since).
+     */
+    int removedSlot(final long removal)
+    {
+        return removedSlots[(int)(removal & removedSlotsMask)];
     }
 
     void markChanged(final int slot, final int fieldIndex)
@@ -66,6 +117,38 @@ final class EntityChangeTracker
         final long seq = ++changeSeq;
         fieldChangeSeqs[slot * FIELD_COUNT + fieldIndex] = seq;
         lastChangeSeqs[slot] = seq;
+        list(slot);
+    }
+
+    /**
+     * List a slot as changed (once until the list is cleared).
+     */
+    void list(final int slot)
+    {
+        if (!listed[slot])
+        {
+            listed[slot] = true;
+            changedSlots[changedSlotCount++] = slot;
+        }
+    }
+
+    int changedSlotCount()
+    {
+        return changedSlotCount;
+    }
+
+    int changedSlot(final int index)
+    {
+        return changedSlots[index];
+    }
+
+    void clearChangedSlots()
+    {
+        for (int i = 0, n = changedSlotCount; i < n; i++)
+        {
+            listed[changedSlots[i]] = false;
+        }
+        changedSlotCount = 0;
     }
 
     long createdSeq(final int slot)

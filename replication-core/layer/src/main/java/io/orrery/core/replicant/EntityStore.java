@@ -275,6 +275,7 @@ public final class EntityStore
     {
         ownerReplicants[slot] = (byte)replicantId;
         ownerEpochs[slot] = ownerEpoch;
+        tracker.list(slot);
     }
 
     /**
@@ -438,7 +439,7 @@ public final class EntityStore
         tree.remove(slot);
         removalReasons[slot] = despawnReason;
         slots.free(slot);
-        tracker.onRemoved();
+        tracker.onRemoved(slot);
 
         if (null != removalListener)
         {
@@ -455,6 +456,59 @@ public final class EntityStore
     public boolean isActive(final int slot)
     {
         return slots.isActive(slot);
+    }
+
+    /**
+     * @return slots listed as created, changed or given another owner since {@link #clearChangedSlots()} (each once;
+     * a listed slot may have been freed or re-used since: check {@link #isActive(int)} and {@link #createdSeq(int)}).
+     */
+    public int changedSlotCount()
+    {
+        return tracker.changedSlotCount();
+    }
+
+    /**
+     * @param index 0 .. {@link #changedSlotCount()} - 1.
+     * @return a listed slot.
+     */
+    public int changedSlot(final int index)
+    {
+        return tracker.changedSlot(index);
+    }
+
+    /**
+     * Clear the list of changed slots: for its one reader (the primary Replicant's state feed), after each visit.
+     */
+    public void clearChangedSlots()
+    {
+        tracker.clearChangedSlots();
+    }
+
+    /**
+     * @return removals so far: a reader that remembers this count finds the slots removed since with
+     * {@link #removedSlot(long)}, if it is at most {@link #removalJournalLength()} behind.
+     */
+    public long removals()
+    {
+        return tracker.removals();
+    }
+
+    /**
+     * @return removals the store's journal holds (its capacity rounded up to a power of two).
+     */
+    public int removalJournalLength()
+    {
+        return tracker.removalJournalLength();
+    }
+
+    /**
+     * @param removal a removal's number, at least {@code removals() - removalJournalLength()} and below
+     *                {@link #removals()}.
+     * @return the slot that removal freed (it may hold another entity since: compare {@link #createdSeq(int)}).
+     */
+    public int removedSlot(final long removal)
+    {
+        return tracker.removedSlot(removal);
     }
 
     /**

@@ -63,6 +63,7 @@ public final class InterestConfig
     private boolean compactUpdates = true;
     private int workers = DEFAULT_WORKERS;
     private int snapshotBytesPerTick = DEFAULT_SNAPSHOT_BYTES_PER_TICK;
+    private int handoffReserve;
 
     /**
      * @return view distance in metres of an entity of radius 0.
@@ -128,6 +129,23 @@ public final class InterestConfig
     public InterestConfig maxViewEntities(final int maxViewEntities)
     {
         this.maxViewEntities = maxViewEntities;
+        return this;
+    }
+
+    /**
+     * @return entries each view holds beyond {@link #maxViewEntities()} for the spawns of entities gained from another
+     * Replicant in a pass when the view is full (several Replicants; 0: none). Such a spawn evicts the view's lowest
+     * entry in the same pass (a {@code leftBubble} despawn, sent first) and takes a reserve place until that entry's
+     * despawn is out, so the view is within {@link #maxViewEntities()} again after the pass.
+     */
+    public int handoffReserve()
+    {
+        return handoffReserve;
+    }
+
+    public InterestConfig handoffReserve(final int handoffReserve)
+    {
+        this.handoffReserve = handoffReserve;
         return this;
     }
 
@@ -289,6 +307,10 @@ public final class InterestConfig
         {
             throw new IllegalArgumentException("maxObservers and maxViewEntities must be > 0");
         }
+        if (handoffReserve < 0 || handoffReserve > maxViewEntities)
+        {
+            throw new IllegalArgumentException("handoffReserve must be in 0..maxViewEntities: " + handoffReserve);
+        }
         if (snapshotBytesPerTick <= 0)
         {
             throw new IllegalArgumentException("snapshotBytesPerTick must be > 0: " + snapshotBytesPerTick);
@@ -303,7 +325,7 @@ public final class InterestConfig
         {
             throw new IllegalArgumentException("workers must be in 1.." + MAX_WORKERS + ": " + workers);
         }
-        if ((long)maxObservers * maxViewEntities > Integer.MAX_VALUE)
+        if ((long)maxObservers * (maxViewEntities + handoffReserve) > Integer.MAX_VALUE)
         {
             throw new IllegalArgumentException("maxObservers * maxViewEntities too large");
         }

@@ -105,7 +105,10 @@ import java.util.concurrent.TimeUnit;
  * the best remaining candidate may replace the entry with the lowest weight if its own weight is higher by more
  * than the hysteresis fraction; the replaced entry is despawned ({@code leftBubble}) and its place goes to the
  * best candidate of the next tick. At most {@link InterestConfig#maxViewEvictionsPerTick()} replacements per
- * observer per tick bound the cost. The followed entity always gets in.
+ * observer per tick bound the cost. The followed entity always gets in. With several Replicants, an entity gained
+ * from another Replicant is spawned in its pass even to a full view: it evicts the lowest entry at once and holds a
+ * place of the view's reserve ({@link InterestConfig#handoffReserve()}) until that entry's despawn is out, so the view
+ * is within its limit again after the pass.
  * <p>
  * The per-observer views are described on {@link ObserverViews}. "Is slot s in o's view" is answered without a
  * per-observer map: while processing an observer its partition stamps each in-view slot in a per-slot array of its
@@ -178,6 +181,7 @@ public final class InterestEngine
     private final SpatialIndex index;
     private final double baseRadiusM;
     private final double sizeFactor;
+    private final double exitFactor;
     private final int maxObservers;
     private double gridQueryRadiusM;
     private double gridRadiusM;
@@ -217,6 +221,7 @@ public final class InterestEngine
         this.index = index;
         baseRadiusM = config.baseRadiusM();
         sizeFactor = config.sizeFactor();
+        exitFactor = 1.0 + config.hysteresis();
         gridRadiusM = index.largeRadiusM();
         gridQueryRadiusM = baseRadiusM + sizeFactor * gridRadiusM;
         maxObservers = config.maxObservers();
@@ -282,6 +287,21 @@ public final class InterestEngine
         for (final InterestPartition partition : partitions)
         {
             total += partition.handoffSpawns();
+        }
+        return total;
+    }
+
+    /**
+     * @return spawns of entities gained from another Replicant that a full view could not take in the pass (nothing
+     * to evict, or the view's handoff reserve used up, {@link InterestConfig#handoffReserve()}): the entity competes
+     * as a candidate from the next pass on and its client holds it awaiting its owner meanwhile.
+     */
+    public long handoffSpawnsLate()
+    {
+        long total = 0;
+        for (final InterestPartition partition : partitions)
+        {
+            total += partition.handoffSpawnsLate();
         }
         return total;
     }
@@ -839,7 +859,71 @@ public final class InterestEngine
         if (replicantId >= 0)
         {
             findGained();
+            if (replicantId > 0)
+            {
+                findOwnedReach();
+            }
         }
+    }
+
+    /**
+     * Several Replicants, a secondary: the box around the entities this Replicant owns this tick, widened by the leave
+     * distance of the largest of them, given to the partitions: an observer whose centre lies outside it can neither
+     * hold nor gain anything this Replicant streams, so with an empty view it is skipped (no query, no egress calls).
+     * Not the primary: its egress's per-pass window check is the slow-consumer detection of every session.
+     */
+    private void findOwnedReach()
+    {
+        final EntityStore store = this.store;
+        final long[] snapshot = this.snapshot;
+        long minX = Long.MAX_VALUE;
+        long minY = Long.MAX_VALUE;
+        long minZ = Long.MAX_VALUE;
+        long maxX = Long.MIN_VALUE;
+        long maxY = Long.MIN_VALUE;
+        long maxZ = Long.MIN_VALUE;
+        double maxRadiusM = 0.0;
+        for (int i = 0, n = store.activeCount(); i < n; i++)
+        {
+            final int slot = store.activeSlot(i);
+            if (store.ownerReplicant(slot) == replicantId)
+            {
+                final int s = slot << SNAPSHOT_SHIFT;
+                final long x = snapshot[s + SNAPSHOT_X];
+                final long y = snapshot[s + SNAPSHOT_Y];
+                final long z = snapshot[s + SNAPSHOT_Z];
+                minX = Math.min(minX, x);
+                maxX = Math.max(maxX, x);
+                minY = Math.min(minY, y);
+                maxY = Math.max(maxY, y);
+                minZ = Math.min(minZ, z);
+                maxZ = Math.max(maxZ, z);
+                maxRadiusM = Math.max(maxRadiusM, Double.longBitsToDouble(snapshot[s + SNAPSHOT_RADIUS]));
+            }
+        }
+        final boolean any = minX <= maxX;
+        // the leave distance of the largest owned entity, in mm, a metre more for rounding
+        final long reachMm = any ? (long)Math.ceil((baseRadiusM + sizeFactor * maxRadiusM) * exitFactor * 1000.0) +
+            1000 : 0;
+        for (final InterestPartition partition : partitions)
+        {
+            partition.ownedReach(any, minX - reachMm, maxX + reachMm, minY - reachMm, maxY + reachMm,
+                minZ - reachMm, maxZ + reachMm);
+        }
+    }
+
+    /**
+     * @return observer passes skipped because the observer's view was empty and its centre out of reach of anything
+     * this Replicant owns (several Replicants).
+     */
+    public long observersOutOfReach()
+    {
+        long total = 0;
+        for (final InterestPartition partition : partitions)
+        {
+            total += partition.observersOutOfReach();
+        }
+        return total;
     }
 
     /**

@@ -61,7 +61,15 @@ final class InterestPartition
     private final double farTierFraction;
     private final int midTierMask;
     private final int farTierMask;
+    /**
+     * Entries per observer in the views' arrays (the stride): the view limit plus the handoff reserve.
+     */
     private final int viewCapacity;
+    /**
+     * Entries a view admits ({@link InterestConfig#maxViewEntities()}); only handoff spawns go beyond, into the
+     * reserve, for the pass that evicts as many entries.
+     */
+    private final int viewLimit;
     private final int maxEvictionsPerTick;
     private final int snapshotBytesPerTick;
 
@@ -122,10 +130,21 @@ final class InterestPartition
     private int gainedCount;
     private final int[] handoffList;
     private int handoffCount;
+    // the box around what this Replicant owns, widened by the largest owned entity's leave distance (mm)
+    private boolean skipOutOfReach;
+    private boolean ownsAny;
+    private long reachMinX;
+    private long reachMaxX;
+    private long reachMinY;
+    private long reachMaxY;
+    private long reachMinZ;
+    private long reachMaxZ;
+    private long observersOutOfReach;
 
     // counters
     private long handoffSpawns;
     private long handoffDespawns;
+    private long handoffSpawnsLate;
     private long spawnsSent;
     private long updatesSent;
     private long despawnsSent;
@@ -160,7 +179,8 @@ final class InterestPartition
         farTierFraction = config.farTierFraction();
         midTierMask = config.midTierPeriod() - 1;
         farTierMask = config.farTierPeriod() - 1;
-        viewCapacity = config.maxViewEntities();
+        viewLimit = config.maxViewEntities();
+        viewCapacity = viewLimit + config.handoffReserve();
         maxEvictionsPerTick = config.maxViewEvictionsPerTick();
         final int workers = config.workers();
         snapshotBytesPerTick = (int)((config.snapshotBytesPerTick() + (long)workers - 1) / workers);
@@ -219,6 +239,64 @@ final class InterestPartition
     long handoffDespawns()
     {
         return handoffDespawns;
+    }
+
+    long handoffSpawnsLate()
+    {
+        return handoffSpawnsLate;
+    }
+
+    long observersOutOfReach()
+    {
+        return observersOutOfReach;
+    }
+
+    /**
+     * Several Replicants: where this tick's owned entities can be seen from (see InterestEngine#findOwnedReach); set
+     * by the engine before the tick.
+     */
+    void ownedReach(
+        final boolean ownsAny,
+        final long minX,
+        final long maxX,
+        final long minY,
+        final long maxY,
+        final long minZ,
+        final long maxZ)
+    {
+        this.skipOutOfReach = true;
+        this.ownsAny = ownsAny;
+        reachMinX = minX;
+        reachMaxX = maxX;
+        reachMinY = minY;
+        reachMaxY = maxY;
+        reachMinZ = minZ;
+        reachMaxZ = maxZ;
+    }
+
+    /**
+     * An observer with an empty view (and nothing pending) whose centre is out of reach of everything this Replicant
+     * owns: no entity of this Replicant can enter its view this tick, handoff spawns included (they are owned).
+     */
+    private boolean isOutOfReach(final int o)
+    {
+        if (!skipOutOfReach || 0 != viewCounts[o] || lagging[o] || needsResync[o])
+        {
+            return false;
+        }
+        if (!ownsAny)
+        {
+            return true;
+        }
+        resolveCentre(o);
+        if (!hasCentre[o])
+        {
+            return true;
+        }
+        final long x = centreX[o];
+        final long y = centreY[o];
+        final long z = centreZ[o];
+        return x < reachMinX || x > reachMaxX || y < reachMinY || y > reachMaxY || z < reachMinZ || z > reachMaxZ;
     }
 
     // ------------------------------------------------------------------ observers (control path)
@@ -365,6 +443,11 @@ final class InterestPartition
 
     private int tickObserver(final int o, final long nowNs)
     {
+        if (isOutOfReach(o))
+        {
+            observersOutOfReach++;
+            return 0;
+        }
         final long observerId = observerIds[o];
         final ObserverEgress egress = egresses[o];
         final int capacity = egress.beginTick(observerId, nowNs);
@@ -636,7 +719,7 @@ final class InterestPartition
         if (EntityStore.NULL_SLOT != followSlot && markStamps[followSlot] != stamp &&
             (!ownerFilter || store.ownerReplicant(followSlot) == replicantId))
         {
-            if (viewCounts[o] < viewCapacity)
+            if (viewCounts[o] < viewLimit)
             {
                 addEntry(o, followSlot, OWN_PRIORITY);
             }
@@ -650,7 +733,7 @@ final class InterestPartition
         candidateCount = 0;
         double queryRadiusM = gridQueryRadiusM;
         double minWeight = -1.0;
-        if (viewCounts[o] >= viewCapacity)
+        if (viewCounts[o] >= viewLimit)
         {
             // Full view: a candidate gets in only by beating the lowest entry by the hysteresis, and the lowest only
             // rises as entries are replaced, so nothing of lower weight can get in this tick: don't look for it.
@@ -687,7 +770,7 @@ final class InterestPartition
             }
         }
 
-        final int free = viewCapacity - viewCounts[o];
+        final int free = viewLimit - viewCounts[o];
         if (candidateCount <= free)
         {
             for (int i = 0; i < candidateCount; i++)
@@ -750,24 +833,69 @@ final class InterestPartition
                     continue;
                 }
             }
-            if (viewCounts[o] >= viewCapacity)
+            final int i;
+            if (viewCounts[o] >= viewLimit)
             {
                 weighView(o);
-                final int before = viewCounts[o];
-                if (!evictLowest(o, OWN_PRIORITY, slot) || viewCounts[o] != before ||
-                    viewSlots[o * viewCapacity + lastSetEntry] != slot)
+                i = placeHandoff(o, slot);
+                if (i < 0)
                 {
-                    continue; // no place this tick: it competes as a candidate from the next tick on
+                    handoffSpawnsLate++; // it competes as a candidate from the next tick on; the client waits
+                    continue;
                 }
-                viewStates[o * viewCapacity + lastSetEntry] = HANDOFF_PENDING;
-                handoffList[handoffCount++] = lastSetEntry;
-                continue;
             }
-            final int i = viewCounts[o];
-            addEntry(o, slot, OWN_PRIORITY);
+            else
+            {
+                i = viewCounts[o];
+                addEntry(o, slot, OWN_PRIORITY);
+            }
             viewStates[o * viewCapacity + i] = HANDOFF_PENDING;
             handoffList[handoffCount++] = i;
         }
+    }
+
+    /**
+     * A full view takes a handoff spawn in this pass: its lowest entry is evicted, in place if its spawn was never
+     * sent, else with a {@code leftBubble} despawn (sent before the spawns) while the handoff takes a place of the
+     * reserve until that despawn is out; so the view is within its limit again after the pass.
+     *
+     * @return the handoff's entry, or -1 if nothing can be evicted (every entry followed, leaving or handed over)
+     * or the reserve is used up.
+     */
+    private int placeHandoff(final int o, final int slot)
+    {
+        int lowest = -1;
+        double lowestWeight = OWN_PRIORITY;
+        for (int i = 0, n = viewCounts[o]; i < n; i++)
+        {
+            if (scratchWeights[i] < lowestWeight)
+            {
+                lowestWeight = scratchWeights[i];
+                lowest = i;
+            }
+        }
+        if (-1 == lowest)
+        {
+            return -1;
+        }
+        final int e = o * viewCapacity + lowest;
+        if (SPAWN_PENDING == viewStates[e])
+        {
+            viewEvictions++;
+            setEntry(o, lowest, slot, OWN_PRIORITY);
+            return lowest;
+        }
+        if (viewCounts[o] >= viewCapacity)
+        {
+            return -1;
+        }
+        viewEvictions++;
+        viewStates[e] = DESPAWN_PENDING;
+        viewReasons[e] = REASON_LEFT_BUBBLE;
+        scratchWeights[lowest] = OWN_PRIORITY;
+        final int i = viewCounts[o];
+        addEntry(o, slot, OWN_PRIORITY);
+        return i;
     }
 
     /**

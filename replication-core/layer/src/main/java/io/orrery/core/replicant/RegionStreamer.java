@@ -762,7 +762,7 @@ public final class RegionStreamer implements LoadHandler
         counters[OrreryCounter.OCS_ENTITIES_STREAMED_IN.id()].setOrdered(entitiesStreamedIn);
         if (failures != failuresReported)
         {
-            counters[OrreryCounter.ERRORS.id()].getAndAddOrdered(failures - failuresReported);
+            counters[OrreryCounter.ERRORS.id()].getAndAdd(failures - failuresReported);
             failuresReported = failures;
         }
     }

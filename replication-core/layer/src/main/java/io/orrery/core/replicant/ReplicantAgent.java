@@ -39,6 +39,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
 import java.util.ArrayList;
+import java.util.function.Consumer;
 
 /**
  * The Replicant role: owns the shard's {@link EntityStore} and the {@link InterestEngine}. Each duty cycle it takes
@@ -61,6 +62,11 @@ public final class ReplicantAgent implements Agent
      * Longest tick duration recorded exactly; longer ones are recorded as this.
      */
     public static final long MAX_RECORDED_TICK_NS = 10_000_000_000L;
+
+    /**
+     * Where the Replicants report refusals an operator must see (logged at the first and then at powers of two).
+     */
+    static final Consumer<String> REFUSAL_LOG = (line) -> System.out.println("orrery: " + line);
 
     private final ReplicantContext ctx;
     private final long heartbeatIntervalNs;
@@ -89,7 +95,7 @@ public final class ReplicantAgent implements Agent
     private final CounterDeltas deltas;
     private ReplicantOwnership ownership;
     private ReplicantFeedProxy feed;
-    private OneToOneConcurrentArrayQueue<SessionHandover>[] secondarySessions;
+    private SecondarySessions secondarySessions;
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final PlayerInputDecoder inputDecoder = new PlayerInputDecoder();
@@ -255,6 +261,7 @@ public final class ReplicantAgent implements Agent
             .farTierPeriod(ctx.farTierPeriod())
             .workers(ctx.interestWorkers())
             .snapshotBytesPerTick(ctx.snapshotBytesPerTick())
+            .handoffReserve(ctx.replicants() > 1 ? Math.min(ctx.handoffReserve(), ctx.maxViewEntities()) : 0)
             .conclude();
         return new InterestEngine(store, new SpatialIndex(ctx.maxEntities()), config);
     }
@@ -366,7 +373,8 @@ public final class ReplicantAgent implements Agent
     {
         ownership = new ReplicantOwnership(ctx.replicantBoundariesM(), ctx.ownershipHysteresisM());
         feed = new ReplicantFeedProxy(store, feeds);
-        secondarySessions = sessions;
+        secondarySessions = new SecondarySessions(sessions,
+            counters[OrreryCounter.REPLICANT_SESSION_HANDOVERS_REFUSED.id()], REFUSAL_LOG);
         engine.ownership(0);
         return this;
     }
@@ -522,7 +530,7 @@ public final class ReplicantAgent implements Agent
             if (engine.addObserver(worker, handover.sessionId, handover.playerEntityId, workerEgresses[worker],
                 budgetBytesPerTick) < 0)
             {
-                counters[OrreryCounter.ERRORS.id()].incrementOrdered();
+                counters[OrreryCounter.ERRORS.id()].increment();
                 egress.disconnect(observer, DisconnectReason.shutdown);
                 CloseHelper.quietClose(observer.egress);
                 authority.onPlayerLeft(handover.playerEntityId, nowNs, store);
@@ -533,14 +541,7 @@ public final class ReplicantAgent implements Agent
             observers.add(observer);
             if (null != secondarySessions)
             {
-                for (final OneToOneConcurrentArrayQueue<SessionHandover> queue : secondarySessions)
-                {
-                    if (!queue.offer(new SessionHandover(handover.sessionId, handover.playerEntityId,
-                        new SharedClientEgress(handover.egress, false), null)))
-                    {
-                        counters[OrreryCounter.ERRORS.id()].incrementOrdered();
-                    }
-                }
+                secondarySessions.started(handover.sessionId, handover.playerEntityId, handover.egress);
             }
         }
         return workCount;
@@ -609,7 +610,7 @@ public final class ReplicantAgent implements Agent
             }
 
             default:
-                counters[OrreryCounter.ERRORS.id()].incrementOrdered();
+                counters[OrreryCounter.ERRORS.id()].increment();
                 break;
         }
     }
@@ -693,14 +694,7 @@ public final class ReplicantAgent implements Agent
         CloseHelper.quietClose(observer.egress);
         if (null != secondarySessions)
         {
-            for (final OneToOneConcurrentArrayQueue<SessionHandover> queue : secondarySessions)
-            {
-                if (!queue.offer(
-                    new SessionHandover(observer.sessionId, observer.playerEntityId, (ClientEgress)null, null)))
-                {
-                    counters[OrreryCounter.ERRORS.id()].incrementOrdered();
-                }
-            }
+            secondarySessions.ended(observer.sessionId, observer.playerEntityId);
         }
 
         for (int i = 0, size = observers.size(); i < size; i++)

@@ -72,6 +72,15 @@ public final class ReplicantContext
     public static final String FEED_RING_BYTES_PROP = "orrery.replicant.feed.ring.bytes";
     public static final int FEED_RING_BYTES_DEFAULT = 16 * 1024 * 1024;
     /**
+     * Several Replicants: entries each view holds beyond {@code maxViewEntities} for the spawns of entities a
+     * Replicant gained in a pass when the view is full (each evicts the view's lowest entry in the same pass; see
+     * {@link InterestConfig#handoffReserve()}); at most {@code maxViewEntities}. Handoff spawns beyond it in one pass
+     * come late ({@code REPLICANT_HANDOFF_SPAWNS_LATE}). Memory: this many more view entries per session per
+     * Replicant (about 42 bytes each).
+     */
+    public static final String HANDOFF_RESERVE_PROP = "orrery.replicant.handoff.reserve";
+    public static final int HANDOFF_RESERVE_DEFAULT = 32;
+    /**
      * Update tiers by distance, as fractions of an entity's view distance: within the near fraction every tick,
      * to the far fraction every mid-tier period ticks, beyond every far-tier period ticks (powers of two, 1 =
      * every tick). See {@link InterestConfig}.
@@ -152,6 +161,7 @@ public final class ReplicantContext
     private double ownershipHysteresisM = Double.parseDouble(System.getProperty(
         OWNERSHIP_HYSTERESIS_M_PROP, Double.toString(OWNERSHIP_HYSTERESIS_M_DEFAULT)));
     private int feedRingBytes = Integer.getInteger(FEED_RING_BYTES_PROP, FEED_RING_BYTES_DEFAULT);
+    private int handoffReserve = Integer.getInteger(HANDOFF_RESERVE_PROP, HANDOFF_RESERVE_DEFAULT);
     private double nearTierFraction = Double.parseDouble(System.getProperty(
         NEAR_TIER_FRACTION_PROP, Double.toString(InterestConfig.DEFAULT_NEAR_TIER_FRACTION)));
     private double farTierFraction = Double.parseDouble(System.getProperty(
@@ -266,6 +276,10 @@ public final class ReplicantContext
         {
             throw new IllegalArgumentException("feedRingBytes must be a power of two >= 4096: " + feedRingBytes);
         }
+        if (handoffReserve < 0)
+        {
+            throw new IllegalArgumentException("handoffReserve must be >= 0: " + handoffReserve);
+        }
     }
 
     private static double[] parseBoundaries(final String value)
@@ -343,6 +357,23 @@ public final class ReplicantContext
     public ReplicantContext feedRingBytes(final int feedRingBytes)
     {
         this.feedRingBytes = feedRingBytes;
+        return this;
+    }
+
+    /**
+     * @return see {@link #HANDOFF_RESERVE_PROP} (capped at {@code maxViewEntities} where used).
+     */
+    public int handoffReserve()
+    {
+        return handoffReserve;
+    }
+
+    /**
+     * @param handoffReserve see {@link #HANDOFF_RESERVE_PROP}.
+     */
+    public ReplicantContext handoffReserve(final int handoffReserve)
+    {
+        this.handoffReserve = handoffReserve;
         return this;
     }
 

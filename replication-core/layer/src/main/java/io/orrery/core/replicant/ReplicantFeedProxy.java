@@ -22,8 +22,13 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
  * more of that pass, and at the next pass with room gets a resync instead: {@code FeedResyncBegin}, every entity,
  * {@code FeedPassEnd} with {@code resync} set (the secondary drops what it was not sent again).
  * <p>
- * Removals are found by comparing what was fed per slot (entity id and incarnation, i.e. the store's
- * {@link EntityStore#createdSeq(int)}) with the store: one scan of the slots per pass.
+ * Removals are found from the store's removal journal ({@link EntityStore#removedSlot(long)}): each slot freed since
+ * the last pass is compared with what was fed to it (entity id and incarnation, i.e. the store's
+ * {@link EntityStore#createdSeq(int)}), so the cost follows the removals, not the store's capacity. If more removals
+ * happened than the journal holds (its capacity: the store's), every slot is compared instead, as a fallback
+ * ({@link #removalScans()}). Likewise the entities to send are the store's changed slots
+ * ({@link EntityStore#changedSlot(int)}, which this proxy clears after each pass), zones apart: every zone is
+ * visited, in depth order, first.
  * <p>
  * Threading: the primary Replicant's thread. Zero allocation after construction.
  */
@@ -48,6 +53,8 @@ public final class ReplicantFeedProxy
     private final FeedResyncBeginEncoder resyncBeginEncoder = new FeedResyncBeginEncoder();
 
     private long lastFedSeq = -1;
+    private long removalsFed;
+    private long removalScans;
     private long passSeq;
     private long messages;
     private long bytes;
@@ -70,6 +77,7 @@ public final class ReplicantFeedProxy
         fedIncarnations = new long[capacity];
         fedOwnerEpochs = new long[capacity];
         fed = new boolean[capacity];
+        removalsFed = store.removals();
         buffer = new UnsafeBuffer(new byte[MessageHeaderEncoder.ENCODED_LENGTH + FeedEntityEncoder.BLOCK_LENGTH +
             FeedEntityEncoder.componentStateHeaderLength() + store.maxStateBytes() + 64]);
     }
@@ -91,31 +99,50 @@ public final class ReplicantFeedProxy
             failedThisPass[r] = needsResync[r];
         }
 
-        for (int slot = 0, capacity = store.capacity(); slot < capacity; slot++)
+        final long removals = store.removals();
+        if (removals - removalsFed <= store.removalJournalLength())
         {
-            if (fed[slot] && (!store.isActive(slot) || store.createdSeq(slot) != fedIncarnations[slot]))
+            for (long removal = removalsFed; removal < removals; removal++)
             {
-                fed[slot] = false;
-                removalEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
-                    .entityId(fedEntityIds[slot])
-                    .incarnation(fedIncarnations[slot])
-                    .reason(store.isActive(slot) ? REASON_DESTROYED : store.removalReason(slot));
-                work += writeDelta(FeedRemovalEncoder.TEMPLATE_ID,
-                    MessageHeaderEncoder.ENCODED_LENGTH + removalEncoder.encodedLength());
+                work += feedIfRemoved(store.removedSlot(removal));
             }
         }
+        else
+        {
+            removalScans++;
+            for (int slot = 0, capacity = store.capacity(); slot < capacity; slot++)
+            {
+                work += feedIfRemoved(slot);
+            }
+        }
+        removalsFed = removals;
         for (int i = 0, n = store.zoneCount(); i < n; i++)
         {
             work += feedIfChanged(store.zoneSlot(i));
         }
-        for (int i = 0, n = store.activeCount(); i < n; i++)
+        if (lastFedSeq < 0)
         {
-            final int slot = store.activeSlot(i);
-            if (!store.isZone(slot))
+            for (int i = 0, n = store.activeCount(); i < n; i++)
             {
-                work += feedIfChanged(slot);
+                final int slot = store.activeSlot(i);
+                if (!store.isZone(slot))
+                {
+                    work += feedIfChanged(slot);
+                }
             }
         }
+        else
+        {
+            for (int i = 0, n = store.changedSlotCount(); i < n; i++)
+            {
+                final int slot = store.changedSlot(i);
+                if (store.isActive(slot) && !store.isZone(slot))
+                {
+                    work += feedIfChanged(slot);
+                }
+            }
+        }
+        store.clearChangedSlots();
         lastFedSeq = store.changeSeq();
         work += writeDelta(FeedPassEndEncoder.TEMPLATE_ID, encodePassEnd(nowNs, false));
 
@@ -128,6 +155,25 @@ public final class ReplicantFeedProxy
             }
         }
         return work;
+    }
+
+    /**
+     * A slot whose fed entity is gone (the slot is free, or holds another incarnation) gets its removal, once.
+     */
+    private int feedIfRemoved(final int slot)
+    {
+        final EntityStore store = this.store;
+        if (fed[slot] && (!store.isActive(slot) || store.createdSeq(slot) != fedIncarnations[slot]))
+        {
+            fed[slot] = false;
+            removalEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+                .entityId(fedEntityIds[slot])
+                .incarnation(fedIncarnations[slot])
+                .reason(store.isActive(slot) ? REASON_DESTROYED : store.removalReason(slot));
+            return writeDelta(FeedRemovalEncoder.TEMPLATE_ID,
+                MessageHeaderEncoder.ENCODED_LENGTH + removalEncoder.encodedLength());
+        }
+        return 0;
     }
 
     private int feedIfChanged(final int slot)
@@ -284,6 +330,15 @@ public final class ReplicantFeedProxy
     public long backPressured()
     {
         return backPressured;
+    }
+
+    /**
+     * @return passes that compared every slot for removals: more removals since the last pass than the store's
+     * journal holds.
+     */
+    public long removalScans()
+    {
+        return removalScans;
     }
 
     /**

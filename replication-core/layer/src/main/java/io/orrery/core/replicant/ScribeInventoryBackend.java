@@ -305,7 +305,7 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
         final int index = (int)correlationId;
         if (index < 0 || index >= kinds.length || 0 == kinds[index])
         {
-            counters[OrreryCounter.ERRORS.id()].incrementOrdered();
+            counters[OrreryCounter.ERRORS.id()].increment();
             return;
         }
         final int kind = kinds[index];
@@ -371,7 +371,7 @@ public final class ScribeInventoryBackend implements InventoryService.InventoryB
                     if (slot < 0 && EntityStore.ERR_DUPLICATE != slot)
                     {
                         insertFailures++;
-                        counters[OrreryCounter.ERRORS.id()].incrementOrdered();
+                        counters[OrreryCounter.ERRORS.id()].increment();
                     }
                 }
                 final boolean stowed = !applied && EntityStore.NULL_SLOT == store.slotOf(itemId);

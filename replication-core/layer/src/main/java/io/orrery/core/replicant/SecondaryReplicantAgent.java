@@ -13,6 +13,8 @@ import org.agrona.concurrent.NanoClock;
 import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
+import java.util.function.Consumer;
+
 /**
  * A secondary Replicant of a shard with several Replicants in one process: it has no authority, persistence or
  * client input of its own; it applies the primary's state feed ({@link ReplicantFeedAdapter}) to its own
@@ -39,6 +41,8 @@ public final class SecondaryReplicantAgent implements Agent
     private final int budgetBytesPerTick;
     private final Counter[] counters;
     private final CounterDeltas deltas;
+    private Consumer<String> log = ReplicantAgent.REFUSAL_LOG;
+    private long observersRefused;
     private long nowNs;
     private long tick;
 
@@ -111,17 +115,56 @@ public final class SecondaryReplicantAgent implements Agent
                 engine.removeObserver(handover.sessionId);
                 observerBySession.remove(handover.sessionId);
             }
-            else if (engine.addObserver(handover.sessionId, handover.playerEntityId, egress, budgetBytesPerTick) >= 0)
-            {
-                observerBySession.put(handover.sessionId, new ClientEgressProxy.ClientObserver(
-                    handover.sessionId, handover.playerEntityId, handover.egress, nowNs));
-            }
             else
             {
-                counters[OrreryCounter.ERRORS.id()].incrementOrdered();
+                final int result =
+                    engine.addObserver(handover.sessionId, handover.playerEntityId, egress, budgetBytesPerTick);
+                if (result >= 0)
+                {
+                    observerBySession.put(handover.sessionId, new ClientEgressProxy.ClientObserver(
+                        handover.sessionId, handover.playerEntityId, handover.egress, nowNs));
+                }
+                else
+                {
+                    onObserverRefused(handover.sessionId, result);
+                }
             }
         }
         return workCount;
+    }
+
+    private void onObserverRefused(final long sessionId, final int result)
+    {
+        observersRefused++;
+        counters[OrreryCounter.REPLICANT_OBSERVERS_REFUSED.id()].increment();
+        if (0 == (observersRefused & (observersRefused - 1)))
+        {
+            log.accept("replicant " + replicantId + ": no observer for session " + sessionId + " (" +
+                (InterestEngine.ERR_DUPLICATE_OBSERVER == result ? "it holds that session already" :
+                "its " + engine.observerCount() + " observers are taken") + "), the client gets nothing this " +
+                "Replicant owns until it reconnects (refusal " + observersRefused + ", logged at powers of two); " +
+                "a lost session end (REPLICANT_SESSION_HANDOVERS_REFUSED) leaves an observer behind: check that " +
+                "counter and this Replicant's thread");
+        }
+    }
+
+    /**
+     * @param log where refusals are reported (at the first and then at powers of two); stdout by default. Control
+     *            path: before the agent runs.
+     * @return this.
+     */
+    public SecondaryReplicantAgent refusalLog(final Consumer<String> log)
+    {
+        this.log = log;
+        return this;
+    }
+
+    /**
+     * @return sessions its interest engine had no observer for.
+     */
+    public long observersRefused()
+    {
+        return observersRefused;
     }
 
     private void updateCounters()

@@ -138,7 +138,7 @@ public final class WorldPersistence implements EntityStore.RemovalListener
         counters[OrreryCounter.ENTITIES_RESTORED.id()].setOrdered(restored);
         if (restoreFailures > 0)
         {
-            counters[OrreryCounter.ERRORS.id()].getAndAddOrdered(restoreFailures);
+            counters[OrreryCounter.ERRORS.id()].getAndAdd(restoreFailures);
             restoreFailures = 0;
         }
         return (int)(restored - before);

@@ -153,7 +153,13 @@ public enum OrreryCounter
      * not reading its commands); each is due again at the Gateway's next housekeeping.
      */
     CLIENT_INGRESS_IMAGE_REJECTIONS_DEFERRED(107,
-        "client ingress image rejections put off: the media driver's command ring was full (retried)");
+        "client ingress image rejections put off: the media driver's command ring was full (retried)"),
+    REPLICANT_SESSION_HANDOVERS_REFUSED(108,
+        "session starts or ends a secondary Replicant's full hand-over queue refused (that Replicant missed them)"),
+    REPLICANT_OBSERVERS_REFUSED(109,
+        "sessions a secondary Replicant's interest engine had no observer for (full or duplicate): it streams nothing"),
+    REPLICANT_HANDOFF_SPAWNS_LATE(110,
+        "handoff spawns a full view could not take in their pass (its reserve used up): the client awaits the owner");
 
     /**
      * Aeron counter type id of every Orrery system counter.

@@ -114,6 +114,58 @@ final class ReplicantFeedTest
         assertEquals(1, proxy.resyncs());
     }
 
+    @Test
+    void shouldFeedRemovalsFromTheStoresJournalAndScanOnlyWhenItWrapped()
+    {
+        final OneToOneRingBuffer ring = ring(256 * 1024);
+        final ReplicantFeedProxy proxy = new ReplicantFeedProxy(primary, new OneToOneRingBuffer[]{ ring });
+        final ReplicantFeedAdapter adapter = new ReplicantFeedAdapter(secondary, ring);
+        for (int i = 0; i < 200; i++)
+        {
+            primary.position(primary.create(100 + i, 1, 0, 0, false), i * MM, 0, 0);
+        }
+        proxy.feed(1);
+        assertTrue(adapter.poll());
+        assertSameStores();
+
+        // removals, a slot re-used by another id and removed again, an id re-created: all within one pass
+        long nextId = 1_000;
+        assertTrue(primary.remove(100));
+        assertTrue(primary.remove(101));
+        final int reused = primary.create(nextId++, 2, 0, 0, false);
+        assertTrue(primary.remove(primary.entityId(reused)));
+        assertTrue(primary.remove(102));
+        primary.position(primary.create(102, 3, 0, 0, false), 5, 5, 5);
+        proxy.feed(2);
+        assertTrue(adapter.poll());
+        assertSameStores();
+        assertEquals(0, proxy.removalScans());
+        assertEquals(0, primary.changedSlotCount(), "the feed visited and cleared the changed slots");
+        primary.velocity(primary.slotOf(150), 1, 1, 1);
+        primary.velocity(primary.slotOf(150), 2, 2, 2);
+        assertEquals(1, primary.changedSlotCount(), "listed once");
+
+        // more removals in one pass than the journal holds (256): every slot is compared
+        for (int i = 0; i < 300; i++)
+        {
+            final long id = primary.entityId(primary.activeSlot(i % primary.activeCount()));
+            assertTrue(primary.remove(id));
+            primary.position(primary.create(nextId++, 1, 0, 0, false), i, 0, 0);
+        }
+        proxy.feed(3);
+        assertTrue(adapter.poll());
+        assertSameStores();
+        assertEquals(1, proxy.removalScans());
+
+        assertTrue(primary.remove(nextId - 1));
+        proxy.feed(4);
+        assertTrue(adapter.poll());
+        assertSameStores();
+        assertEquals(1, proxy.removalScans(), "back to the journal");
+        assertEquals(0, adapter.errors());
+        assertEquals(0, proxy.backPressured());
+    }
+
     private void assertSameStores()
     {
         assertEquals(primary.size(), secondary.size());

@@ -597,7 +597,7 @@ public final class LayerLinkAgent implements Agent
             }
 
             default:
-                counters[OrreryCounter.ERRORS.id()].incrementOrdered();
+                counters[OrreryCounter.ERRORS.id()].increment();
                 return ControlledMessageHandler.Action.CONTINUE;
         }
     }

@@ -1,0 +1,248 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.servers.game;
+
+import io.orrery.core.client.ClientEntityView;
+import io.orrery.core.client.ClientSession;
+import io.orrery.core.replicant.EntityStore;
+import io.orrery.core.replicant.SecondaryReplicantAgent;
+import io.orrery.core.status.OrreryCounter;
+import io.orrery.persistence.rocksdb.RocksDbPersistenceAdapter;
+import org.agrona.collections.Long2LongHashMap;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static io.orrery.servers.game.MeshRig.MM;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Two Replicants in one layer with the server mesh and Scribe: two game servers hold authority (split at x = 0),
+ * the Replicants own the world split at x = 20 m, RocksDB persists it. NPCs of server 2 wander across x = 20 m
+ * (handed between the Replicants while server 2 keeps authority), a player walks back and forth across both
+ * boundaries (authority handoffs between the servers and Replicant handoffs), NPCs die and are born; a second client
+ * watches everything. Then the layer restarts on the same store: the world comes back, the servers rejoin, the
+ * clients resume. Throughout: no owner epoch conflicts, no updates or despawns of unknown entities, and each view
+ * ends equal to the layer's truth (entities, owner Replicant and epoch, positions). A real media driver, one thread,
+ * a controlled clock.
+ */
+@Tag("system")
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class ReplicantsMeshPersistenceTest
+{
+    private static final String TWO_SERVERS = String.join("\n",
+        "servers 1,2",
+        "territory 1 server 1 box -inf -inf -inf 0 inf inf",
+        "territory 2 server 2 box 0 -inf -inf inf inf inf",
+        "view-margin 50",
+        "heartbeat-timeout 60000",
+        "handoff-timeout 60000",
+        "spawn -5 0 0 1",
+        "");
+    private static final double REPLICANT_BOUNDARY_M = 20;
+    private static final long WALKER = 1_000_001;
+    private static final long WATCHER = 1_000_002;
+    /**
+     * Positions: the store may be a server tick ahead of the last pass a client got (and of what was persisted).
+     */
+    private static final long POSITION_TOLERANCE_MM = 1_000;
+
+    @Test
+    void shouldComposeViewsFromTwoReplicantsWhileServersHoldAuthorityAndRestoreTheWorldAfterARestart(
+        @TempDir final Path dir)
+    {
+        try (RocksDbPersistenceAdapter adapter = RocksDbPersistenceAdapter.open(dir.resolve("store"));
+            MeshRig rig = new MeshRig(TWO_SERVERS, (ctx) ->
+            {
+                ctx.persistenceAdapter(adapter)
+                    .persistenceFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(20))
+                    .compactUpdates(true);
+                ctx.replicant().replicants(2).replicantBoundariesM(REPLICANT_BOUNDARY_M).ownershipHysteresisM(2);
+            }, true))
+        {
+            final GameServerAgent one = rig.addServer(1, world(7));
+            final GameServerAgent two = rig.addServer(2, world(8));
+            rig.await(() -> GameServerAgent.STATE_RUNNING == one.state() &&
+                GameServerAgent.STATE_RUNNING == two.state(), "both servers welcomed");
+            rig.ticksUntil(() -> 12 == one.world().entityCount() && 12 == two.world().entityCount(), 120,
+                "npcs spawned and streamed back in");
+            final ClientSession walker = rig.connect(WALKER);
+            final ClientSession watcher = rig.connect(WATCHER);
+            rig.ticksUntil(() -> walker.view().contains(WALKER) && watcher.view().contains(WALKER) &&
+                2 == one.world().playerCount(), 120, "players simulated by server 1");
+            assertEquals(1, rig.layer.secondaries().length);
+
+            final NpcOwners npcOwners = new NpcOwners();
+            for (int trip = 0; trip < 2; trip++)
+            {
+                walkTo(rig, walker, 40, npcOwners);
+                walkTo(rig, walker, -10, npcOwners);
+            }
+            rig.send(walker, 0, 0);
+            rig.ticks(10);
+
+            final long replicantHandoffs = rig.layer.counter(OrreryCounter.REPLICANT_HANDOFFS);
+            final long serverHandoffs = rig.layer.counter(OrreryCounter.HANDOFFS_COMMITTED);
+            System.out.println("2 Replicants with the mesh: " + replicantHandoffs + " Replicant handoffs (" +
+                npcOwners.changes + " of NPCs whose server kept authority), " + serverHandoffs +
+                " authority handoffs, " + rig.layer.counter(OrreryCounter.REPLICANT_HANDOFF_SPAWNS) +
+                " handoff spawns; walker " + walker.ownerChanges() + " owner changes, watcher " +
+                watcher.ownerChanges() + "; NPCs spawned " + (one.world().npcsSpawned() + two.world().npcsSpawned()) +
+                ", destroyed " + (one.world().npcsDestroyed() + two.world().npcsDestroyed()));
+            assertTrue(serverHandoffs >= 4, "the walker crossed x = 0 four times: " + serverHandoffs);
+            assertTrue(npcOwners.changes > 0, "NPCs crossed between the Replicants while server 2 held them");
+            assertEquals(npcOwners.changes + 4, replicantHandoffs, "and the walker crossed x = 20 m four times");
+            assertHealthy(rig);
+            assertViewEqualsTruth(rig, walker);
+            assertViewEqualsTruth(rig, watcher);
+
+            // a restart on the same store (a clean stop: Scribe drains): the world comes back
+            final EntityStore before = rig.layer.replicant().store();
+            final Long2LongHashMap xBefore = new Long2LongHashMap(Long.MIN_VALUE);
+            final Long2LongHashMap yBefore = new Long2LongHashMap(Long.MIN_VALUE);
+            for (int i = 0; i < before.activeCount(); i++)
+            {
+                final int slot = before.activeSlot(i);
+                final long id = before.entityId(slot);
+                if (WALKER != id && WATCHER != id)
+                {
+                    xBefore.put(id, before.positionX(slot));
+                    yBefore.put(id, before.positionY(slot));
+                }
+            }
+            rig.closeLayer();
+            rig.launchLayer();
+            final EntityStore restored = rig.layer.replicant().store();
+            int npcsRestored = 0;
+            for (int i = 0; i < restored.activeCount(); i++)
+            {
+                final int slot = restored.activeSlot(i);
+                final long id = restored.entityId(slot);
+                if (xBefore.containsKey(id))
+                {
+                    npcsRestored++;
+                    assertEquals(xBefore.get(id), restored.positionX(slot), POSITION_TOLERANCE_MM, "x of " + id);
+                    assertEquals(yBefore.get(id), restored.positionY(slot), POSITION_TOLERANCE_MM, "y of " + id);
+                }
+            }
+            assertEquals(xBefore.size(), npcsRestored, "every NPC restored");
+
+            rig.clock.advance(TimeUnit.SECONDS.toNanos(1));
+            rig.await(() -> walker.isConnected() && watcher.isConnected(), "clients resumed");
+            rig.ticksUntil(() -> GameServerAgent.STATE_RUNNING == one.state() &&
+                GameServerAgent.STATE_RUNNING == two.state() && one.rejoins() >= 1 && two.rejoins() >= 1, 600,
+                () -> "servers rejoined: " + one.state() + "/" + two.state());
+            final NpcOwners ownersAfter = new NpcOwners();
+            walkTo(rig, walker, 40, ownersAfter);
+            walkTo(rig, walker, -10, ownersAfter);
+            rig.send(walker, 0, 0);
+            rig.ticks(10);
+            assertTrue(rig.layer.counter(OrreryCounter.REPLICANT_HANDOFFS) > 0, "handoffs after the restart");
+            assertHealthy(rig);
+            assertViewEqualsTruth(rig, walker);
+            assertViewEqualsTruth(rig, watcher);
+        }
+    }
+
+    private static WorldSettings world(final long seed)
+    {
+        return new WorldSettings()
+            .npcsPerTerritory(12)
+            .npcSpawnGraceNs(0)
+            .worldHalfExtentM(60)
+            .followFraction(0)
+            .npcSpeedMps(4)
+            .npcLifetimeNs(TimeUnit.SECONDS.toNanos(8), TimeUnit.SECONDS.toNanos(20))
+            .seed(seed);
+    }
+
+    /**
+     * Counts owner Replicant changes of entities other than the players (all of them NPCs, which never change server),
+     * from their first owner on.
+     */
+    static final class NpcOwners
+    {
+        final Long2LongHashMap owners = new Long2LongHashMap(-1);
+        long changes;
+
+        void observe(final EntityStore store)
+        {
+            for (int i = 0; i < store.activeCount(); i++)
+            {
+                final int slot = store.activeSlot(i);
+                final long id = store.entityId(slot);
+                if (WALKER == id || WATCHER == id || 0 == store.ownerEpoch(slot))
+                {
+                    continue;
+                }
+                final long owner = store.ownerReplicant(slot);
+                final long previous = owners.put(id, owner);
+                if (-1 != previous && previous != owner)
+                {
+                    changes++;
+                }
+            }
+        }
+    }
+
+    private static void walkTo(final MeshRig rig, final ClientSession walker, final long xM, final NpcOwners owners)
+    {
+        rig.ticksUntil(() ->
+        {
+            final EntityStore store = rig.layer.replicant().store();
+            owners.observe(store);
+            final int slot = store.slotOf(WALKER);
+            final long dx = xM * MM - store.positionX(slot);
+            if (Math.abs(dx) < 2 * MM)
+            {
+                return true;
+            }
+            rig.send(walker, dx > 0 ? 1 : -1, 0);
+            return false;
+        }, 600, () -> "the walker to x = " + xM + " m, at " +
+            rig.layer.replicant().store().positionX(rig.layer.replicant().store().slotOf(WALKER)) / MM + " m");
+        rig.send(walker, 0, 0);
+    }
+
+    private static void assertHealthy(final MeshRig rig)
+    {
+        final SecondaryReplicantAgent secondary = rig.layer.secondaries()[0];
+        assertEquals(0, secondary.feed().errors());
+        assertEquals(0, rig.layer.counter(OrreryCounter.REPLICANT_FEED_BACK_PRESSURE));
+        assertEquals(0, rig.layer.counter(OrreryCounter.REPLICANT_SESSION_HANDOVERS_REFUSED));
+        assertEquals(0, rig.layer.counter(OrreryCounter.REPLICANT_OBSERVERS_REFUSED));
+        assertEquals(0, rig.layer.counter(OrreryCounter.ERRORS));
+        assertEquals(rig.layer.replicant().tickCount(), secondary.tickCount(), "one secondary pass per pass");
+        assertTrue(secondary.engine().spawnsSent() > 0, "the secondary streams what it owns");
+    }
+
+    private static void assertViewEqualsTruth(final MeshRig rig, final ClientSession client)
+    {
+        final EntityStore store = rig.layer.replicant().store();
+        final ClientEntityView view = client.view();
+        assertEquals(store.size(), view.size(), "every entity of the world is within the bubble");
+        for (int i = 0; i < store.activeCount(); i++)
+        {
+            final int slot = store.activeSlot(i);
+            final long id = store.entityId(slot);
+            final int viewSlot = view.slotOf(id);
+            assertTrue(viewSlot >= 0, "entity " + id + " in view");
+            assertFalse(view.awaitingOwner(viewSlot), "entity " + id + " not awaiting its owner");
+            assertEquals(store.ownerReplicant(slot), view.ownerReplicant(viewSlot), "owner of " + id);
+            assertEquals(store.ownerEpoch(slot), view.ownerEpoch(viewSlot), "owner epoch of " + id);
+            assertEquals(store.positionX(slot), view.positionX(viewSlot), POSITION_TOLERANCE_MM, "x of " + id);
+            assertEquals(store.positionY(slot), view.positionY(viewSlot), POSITION_TOLERANCE_MM, "y of " + id);
+        }
+        assertEquals(0, client.ownerEpochConflicts());
+        assertEquals(0, client.updatesForUnknownEntities());
+        assertEquals(0, client.despawnsForUnknownEntities());
+        assertEquals(0, client.unknownReplicantMessages());
+    }
+}
