@@ -106,6 +106,9 @@ public final class RemoteScribeHost implements Agent
     private final NodeRecord node = new NodeRecord();
     private final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
     private final byte[] layerNonce = new byte[LinkKey.NONCE_LENGTH];
+    private final byte[] replacedNonce = new byte[LinkKey.NONCE_LENGTH];
+    private int replacedLayerSessionId = NO_SESSION;
+    private int replacedScribeSessionId = NO_SESSION;
     private final byte[] mac = new byte[LinkKey.MAC_LENGTH];
     private final ControlledFragmentHandler fragmentHandler = this::onFragment;
     private final CompletionHandler completionHandler = new CompletionHandler()
@@ -495,6 +498,7 @@ public final class RemoteScribeHost implements Agent
             return;
         }
         final String responseChannel = helloDecoder.responseChannel(); // control path: one hello a handshake
+        rememberReplacedChallenge(sessionId);
         endHandshake();
         try
         {
@@ -512,6 +516,25 @@ public final class RemoteScribeHost implements Agent
         challengeSent = false;
     }
 
+    /**
+     * A hello from the layer this side already challenged replaces that challenge; the layer's proof of the replaced
+     * one may still be on its way (its hellos repeat until a challenge arrives), so keep what it proves over to tell
+     * it from a failed proof.
+     */
+    private void rememberReplacedChallenge(final int sessionId)
+    {
+        if (null != handshakePublication && challengeSent && sessionId == handshakeSessionId)
+        {
+            System.arraycopy(nonce, 0, replacedNonce, 0, LinkKey.NONCE_LENGTH);
+            replacedLayerSessionId = sessionId;
+            replacedScribeSessionId = handshakePublication.sessionId();
+        }
+        else
+        {
+            replacedLayerSessionId = NO_SESSION;
+        }
+    }
+
     private void onProof(final DirectBuffer buffer, final int offset, final int sessionId)
     {
         if (null == handshakePublication || sessionId != handshakeSessionId || !challengeSent)
@@ -523,6 +546,14 @@ public final class RemoteScribeHost implements Agent
         proofDecoder.getMac(mac, 0, LinkKey.MAC_LENGTH);
         if (!key.verify(RemoteScribeCodec.ROLE_LAYER, sessionId, handshakePublication.sessionId(), nonce, mac))
         {
+            if (sessionId == replacedLayerSessionId && key.verify(
+                RemoteScribeCodec.ROLE_LAYER, sessionId, replacedScribeSessionId, replacedNonce, mac))
+            {
+                // the layer's answer to the challenge its next hello replaced (its hellos crossed our challenge):
+                // a genuine proof, only late; the handshake goes on and the answer to the new challenge follows
+                messagesRefused.incrementRelease();
+                return;
+            }
             proofsFailed.incrementRelease();
             log.println("orrery: Scribe " + name + " refused a layer whose proof failed (session " + sessionId + ")");
             endHandshake();
