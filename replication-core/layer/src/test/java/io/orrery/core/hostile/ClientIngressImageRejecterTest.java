@@ -23,6 +23,7 @@ import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentInvoker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -272,12 +273,16 @@ class ClientIngressImageRejecterTest
      * (adding or removing a publication, as the Gateway does on hellos, welcomes and session ends) waits as long.
      */
     @Test
+    @Disabled("a demonstration of Aeron 1.51's client lock, not of Orrery: its client with Aeron's default error " +
+        "handler brought the whole surefire fork down once in CI (System.exit on a driver keepalive timeout); the " +
+        "figure it printed (501-510 ms) is recorded in README, Security. Run it by hand.")
     void shouldShowThatImageRejectOnAnotherThreadHoldsTheClientsOtherCallsWhileTheDriverDoesNotAnswer()
         throws InterruptedException
     {
         driver = new HeldDriver(16);
         final String channel = "aeron:udp?endpoint=127.0.0.1:" + Rig.freePort();
-        try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.directory()));
+        try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.directory())
+            .errorHandler(Throwable::printStackTrace)); // never Aeron's default, which exits the JVM
             Subscription subscription = aeron.addSubscription(channel, 1001);
             ExclusivePublication publication = aeron.addExclusivePublication(channel, 1001))
         {
