@@ -59,7 +59,8 @@ class UnboundImagesDeferralTest
             .threadingMode(ThreadingMode.SHARED)
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true));
-        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
+        aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName())
+            .errorHandler(Throwable::printStackTrace)); // never Aeron's default: it exits the test JVM
         final String channel = "aeron:udp?endpoint=127.0.0.1:" + freePort();
         final Subscription subscription = aeron.addSubscription(channel, 1001);
         final int strangers = 16;

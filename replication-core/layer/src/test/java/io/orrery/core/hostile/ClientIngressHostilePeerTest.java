@@ -521,7 +521,9 @@ class ClientIngressHostilePeerTest
                 .tickRateHz(30);
             customise.accept(ctx);
             layer = ReplicationLayer.launch(ctx);
-            clientAeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(layer.aeronDirectoryName()));
+            // never Aeron's default error handler: it exits the JVM (the whole test fork) on a driver timeout
+            clientAeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(layer.aeronDirectoryName())
+                .errorHandler(Throwable::printStackTrace));
             link = new ClientLink(clientAeron, new ClientLink.Settings()
                 .clock(clock)
                 .ingressChannel(udp ? ingressChannel : ClientLink.ipcChannel())
