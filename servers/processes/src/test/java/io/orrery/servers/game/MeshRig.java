@@ -48,6 +48,11 @@ final class MeshRig implements AutoCloseable
     private final java.util.function.Consumer<ReplicationLayer.Context> customise;
     private final io.aeron.driver.MediaDriver driver;
     private boolean layerFrozen;
+    private boolean paceWelcomes;
+    private io.orrery.core.replicant.SecondaryReplicantAgent[] secondaries;
+    private final List<ClientSession> sessions = new ArrayList<>();
+    private final org.agrona.collections.Object2LongHashMap<ClientSession> welcomesBeforeLayer =
+        new org.agrona.collections.Object2LongHashMap<>(0);
 
     MeshRig(final String shardConfig)
     {
@@ -106,6 +111,37 @@ final class MeshRig implements AutoCloseable
         }
         customise.accept(ctx);
         layer = ReplicationLayer.launch(ctx);
+        secondaries = layer.secondaries();
+        for (int i = 0, size = sessions.size(); i < size; i++)
+        {
+            final ClientSession session = sessions.get(i);
+            welcomesBeforeLayer.put(session, welcomes(session));
+        }
+    }
+
+    /**
+     * @return welcomes a session has read so far (of any layer), assuming it was welcomed once before resuming.
+     */
+    private static long welcomes(final ClientSession session)
+    {
+        return 1 + session.resumptions();
+    }
+
+    /**
+     * Do not advance the clock while the layer holds a session whose client has not read its welcome yet (a
+     * resumption after {@link #launchLayer()}), up to the wall-clock deadline.
+     * <p>
+     * The layer opens a session when it sends the welcome, and times it out after the session timeout (5 s) without a
+     * heartbeat; the client heartbeats once it has read the welcome, which needs its Aeron client's conductor thread
+     * to have seen the response image appear. Virtual ticks take about a millisecond: on a starved machine that
+     * thread may not run for 150 of them, and the layer then times out a session its client never knew it had (the
+     * client, welcomed late, is then disconnected for good). Only for rigs whose every session comes from
+     * {@link #connect(long)}: the layer's sessions are compared with them by number.
+     */
+    MeshRig paceWelcomes()
+    {
+        paceWelcomes = true;
+        return this;
     }
 
     /**
@@ -185,6 +221,7 @@ final class MeshRig implements AutoCloseable
     {
         final ClientSession session = clients.connect(
             playerTokens.issue(playerId, System.currentTimeMillis() + 60_000), listener);
+        sessions.add(session);
         await(() -> session.state() != ClientSession.State.CONNECTING &&
             session.state() != ClientSession.State.AWAITING_WELCOME, "session " + playerId + " handshake");
         return session;
@@ -243,15 +280,57 @@ final class MeshRig implements AutoCloseable
     }
 
     /**
-     * Advance the clock one tick, poll everything until idle, then until the media driver has reopened every
-     * publication's window: IPC publisher limits are moved by the driver's own thread, and on a starved machine
-     * virtual ticks would otherwise outrun it, back-pressure the servers' heartbeats and fail them over.
+     * Advance the clock one tick (once the clients have read their welcomes, see {@link #paceWelcomes()}), poll
+     * everything until idle, then until the media driver has reopened every publication's window (every
+     * Replicant's): IPC publisher limits are moved by the driver's own thread, and on a starved machine virtual ticks
+     * would otherwise outrun it, back-pressure the servers' heartbeats and fail them over.
      */
     void tick()
     {
+        if (paceWelcomes)
+        {
+            await(this::welcomesRead, "clients to read the welcomes of the sessions the layer opened");
+        }
         clock.advance(TICK_NS);
         drain();
         await(this::windowsOpen, "the media driver to reopen publication windows");
+    }
+
+    /**
+     * @return true unless a session is handshaking (a resumption) while the layer holds more sessions than the
+     * clients know the current layer welcomed: then a welcome is on its way and the clock must wait for it.
+     */
+    private boolean welcomesRead()
+    {
+        if (null == layer || layerFrozen || null == layer.gateway())
+        {
+            return true;
+        }
+        int handshaking = 0;
+        int welcomedByThisLayer = 0;
+        for (int i = 0, size = sessions.size(); i < size; i++)
+        {
+            final ClientSession session = sessions.get(i);
+            switch (session.state())
+            {
+                case CONNECTED:
+                    if (welcomes(session) > welcomesBeforeLayer.getValue(session))
+                    {
+                        welcomedByThisLayer++;
+                    }
+                    break;
+
+                case CONNECTING:
+                case AWAITING_WELCOME:
+                case RESUMING:
+                    handshaking++;
+                    break;
+
+                default:
+                    break;
+            }
+        }
+        return 0 == handshaking || layer.gateway().activeSessionCount() <= welcomedByThisLayer;
     }
 
     private boolean windowsOpen()
@@ -263,7 +342,18 @@ final class MeshRig implements AutoCloseable
                 return false;
             }
         }
-        return null == layer || layer.replicant().isEgressWindowOpen();
+        if (null == layer)
+        {
+            return true;
+        }
+        for (final io.orrery.core.replicant.SecondaryReplicantAgent secondary : secondaries)
+        {
+            if (!secondary.isEgressWindowOpen())
+            {
+                return false;
+            }
+        }
+        return layer.replicant().isEgressWindowOpen();
     }
 
     void ticks(final int count)

@@ -4,13 +4,13 @@
 package io.orrery.servers.game;
 
 import io.orrery.core.client.ClientEntityView;
+import io.orrery.core.client.ClientListener;
 import io.orrery.core.client.ClientSession;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.core.replicant.SecondaryReplicantAgent;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.persistence.rocksdb.RocksDbPersistenceAdapter;
 import org.agrona.collections.Long2LongHashMap;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,10 +54,9 @@ class ReplicantsMeshPersistenceTest
      * Positions: the store may be a server tick ahead of the last pass a client got (and of what was persisted).
      */
     private static final long POSITION_TOLERANCE_MM = 1_000;
+    private static final long START_NS = TimeUnit.SECONDS.toNanos(1000);
 
     @Test
-    @Disabled("flaky in CI (2 of 3 runs, session 15): the walking player never reached the layer (\"nowhere\") " +
-        "after the rig started; to be fixed before it runs again (issue 16 note, session 15)")
     void shouldComposeViewsFromTwoReplicantsWhileServersHoldAuthorityAndRestoreTheWorldAfterARestart(
         @TempDir final Path dir)
     {
@@ -68,7 +67,7 @@ class ReplicantsMeshPersistenceTest
                     .persistenceFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(20))
                     .compactUpdates(true);
                 ctx.replicant().replicants(2).replicantBoundariesM(REPLICANT_BOUNDARY_M).ownershipHysteresisM(2);
-            }, true))
+            }, true).paceWelcomes())
         {
             final GameServerAgent one = rig.addServer(1, world(7));
             final GameServerAgent two = rig.addServer(2, world(8));
@@ -76,8 +75,9 @@ class ReplicantsMeshPersistenceTest
                 GameServerAgent.STATE_RUNNING == two.state(), "both servers welcomed");
             rig.ticksUntil(() -> 12 == one.world().entityCount() && 12 == two.world().entityCount(), 120,
                 "npcs spawned and streamed back in");
-            final ClientSession walker = rig.connect(WALKER);
-            final ClientSession watcher = rig.connect(WATCHER);
+            final Journal journal = new Journal(rig);
+            final ClientSession walker = journal.connect(WALKER, 0);
+            final ClientSession watcher = journal.connect(WATCHER, 1);
             rig.ticksUntil(() -> walker.view().contains(WALKER) && watcher.view().contains(WALKER) &&
                 2 == one.world().playerCount(), 120, "players simulated by server 1");
             assertEquals(1, rig.layer.secondaries().length);
@@ -85,8 +85,8 @@ class ReplicantsMeshPersistenceTest
             final NpcOwners npcOwners = new NpcOwners();
             for (int trip = 0; trip < 2; trip++)
             {
-                walkTo(rig, walker, 40, npcOwners);
-                walkTo(rig, walker, -10, npcOwners);
+                walkTo(rig, walker, 40, npcOwners, journal, "trip " + trip + " out");
+                walkTo(rig, walker, -10, npcOwners, journal, "trip " + trip + " back");
             }
             rig.send(walker, 0, 0);
             rig.ticks(10);
@@ -120,6 +120,7 @@ class ReplicantsMeshPersistenceTest
                     yBefore.put(id, before.positionY(slot));
                 }
             }
+            journal.note("layer restarts");
             rig.closeLayer();
             rig.launchLayer();
             final EntityStore restored = rig.layer.replicant().store();
@@ -138,19 +139,101 @@ class ReplicantsMeshPersistenceTest
             assertEquals(xBefore.size(), npcsRestored, "every NPC restored");
 
             rig.clock.advance(TimeUnit.SECONDS.toNanos(1));
-            rig.await(() -> walker.isConnected() && watcher.isConnected(), "clients resumed");
-            rig.ticksUntil(() -> GameServerAgent.STATE_RUNNING == one.state() &&
+            // a client still connected may not have read the old layer's goodbye yet: wait for the resumptions
+            rig.ticksUntil(() -> journal.observe() && walker.isConnected() && watcher.isConnected() &&
+                1 == walker.resumptions() && 1 == watcher.resumptions(), 600,
+                () -> "clients resumed: " + journal);
+            rig.ticksUntil(() -> journal.observe() && GameServerAgent.STATE_RUNNING == one.state() &&
                 GameServerAgent.STATE_RUNNING == two.state() && one.rejoins() >= 1 && two.rejoins() >= 1, 600,
-                () -> "servers rejoined: " + one.state() + "/" + two.state());
+                () -> "servers rejoined: " + one.state() + "/" + two.state() + journal);
+            journal.note("servers rejoined");
             final NpcOwners ownersAfter = new NpcOwners();
-            walkTo(rig, walker, 40, ownersAfter);
-            walkTo(rig, walker, -10, ownersAfter);
+            walkTo(rig, walker, 40, ownersAfter, journal, "after the restart, out");
+            walkTo(rig, walker, -10, ownersAfter, journal, "after the restart, back");
             rig.send(walker, 0, 0);
             rig.ticks(10);
+            System.out.println("sessions and layer:" + journal);
             assertTrue(rig.layer.counter(OrreryCounter.REPLICANT_HANDOFFS) > 0, "handoffs after the restart");
             assertHealthy(rig);
             assertViewEqualsTruth(rig, walker);
             assertViewEqualsTruth(rig, watcher);
+        }
+    }
+
+    /**
+     * What happened to the sessions and the layer's session counters, with the (virtual) time, for failure messages:
+     * listener events and every change of the states it observes.
+     */
+    static final class Journal implements ClientListener
+    {
+        private final StringBuilder text = new StringBuilder();
+        private final MeshRig rig;
+        private final ClientSession[] sessions = new ClientSession[2];
+        private String lastState = "";
+
+        Journal(final MeshRig rig)
+        {
+            this.rig = rig;
+        }
+
+        ClientSession connect(final long playerId, final int index)
+        {
+            sessions[index] = rig.connect(playerId, this);
+            return sessions[index];
+        }
+
+        void note(final String what)
+        {
+            text.append(String.format("%n  [%.3f s] %s", (rig.clock.nanoTime() - START_NS) / 1e9, what));
+        }
+
+        /**
+         * @return true, having noted the sessions' and the layer's session states if they changed.
+         */
+        boolean observe()
+        {
+            final StringBuilder sb = new StringBuilder();
+            for (final ClientSession session : sessions)
+            {
+                sb.append(session.state()).append(" (hellos resent ").append(session.hellosResent()).append(", ")
+                    .append(session.resumptions()).append(" resumptions) ");
+            }
+            sb.append("layer sessions opened ").append(rig.layer.counter(OrreryCounter.SESSIONS_OPENED))
+                .append(" active ").append(rig.layer.counter(OrreryCounter.SESSIONS_ACTIVE))
+                .append(" timed out ").append(rig.layer.counter(OrreryCounter.SESSIONS_TIMED_OUT))
+                .append(", servers connected ").append(rig.layer.counter(OrreryCounter.SERVERS_CONNECTED));
+            final String state = sb.toString();
+            if (!state.equals(lastState))
+            {
+                lastState = state;
+                note(state);
+            }
+            return true;
+        }
+
+        public String toString()
+        {
+            return text.toString();
+        }
+
+        public void onWelcome(final ClientSession session)
+        {
+            note("player " + session.playerEntityId() + " welcomed");
+        }
+
+        public void onReject(final ClientSession session, final int reason, final int rejectedTemplateId)
+        {
+            note("player " + session.playerEntityId() + " rejected: " + reason);
+        }
+
+        public void onResumeStarted(final ClientSession session, final int cause)
+        {
+            note("player " + session.playerEntityId() + " resuming, cause " + cause);
+        }
+
+        public void onDisconnect(final ClientSession session, final int reason)
+        {
+            note("player " + session.playerEntityId() + " disconnected: " + reason);
         }
     }
 
@@ -195,17 +278,81 @@ class ReplicantsMeshPersistenceTest
         }
     }
 
-    private static String walkerX(final EntityStore store)
+    /**
+     * What the layer, the servers and the walker's session know of the walker, for a failure message.
+     */
+    static String walkerState(final MeshRig rig, final ClientSession walker)
     {
+        final StringBuilder sb = new StringBuilder();
+        final EntityStore store = rig.layer.replicant().store();
         final int slot = store.slotOf(WALKER);
-        return slot < 0 ? "nowhere (not in the layer)" : store.positionX(slot) / MM + " m";
+        sb.append("layer: ");
+        if (slot < 0)
+        {
+            sb.append("nowhere (not in the layer)");
+        }
+        else
+        {
+            sb.append("at ").append(store.positionX(slot) / MM).append(" m, owner Replicant ")
+                .append(store.ownerReplicant(slot)).append(" epoch ").append(store.ownerEpoch(slot));
+        }
+        for (final OrreryCounter counter : new OrreryCounter[]{ OrreryCounter.SESSIONS_ACTIVE,
+            OrreryCounter.SESSIONS_OPENED, OrreryCounter.SESSIONS_CLOSED, OrreryCounter.SESSIONS_TIMED_OUT,
+            OrreryCounter.SERVERS_CONNECTED, OrreryCounter.SERVER_FAILOVERS, OrreryCounter.ENTITIES_REASSIGNED,
+            OrreryCounter.ENTITIES_RESTORED, OrreryCounter.HANDOFFS_STARTED, OrreryCounter.HANDOFFS_COMMITTED,
+            OrreryCounter.HANDOFFS_TIMED_OUT, OrreryCounter.HANDOFFS_WAITING, OrreryCounter.REPLICANT_HANDOFFS,
+            OrreryCounter.INPUTS_RECEIVED, OrreryCounter.INPUTS_FORWARDED, OrreryCounter.HANDOFF_INPUTS_BUFFERED,
+            OrreryCounter.REJECTED_NOT_YOUR_ENTITY, OrreryCounter.REJECTED_OUT_OF_ORDER,
+            OrreryCounter.STALE_EPOCH_WRITES, OrreryCounter.UNAUTHORISED_WRITES, OrreryCounter.WRITES_BEFORE_ASSIGNMENT,
+            OrreryCounter.REJECTED_DUPLICATE_SESSION, OrreryCounter.SERVER_REPLACEMENTS, OrreryCounter.ERRORS,
+            OrreryCounter.HELLOS_ON_BOUND_IMAGE, OrreryCounter.HELLOS_SHED, OrreryCounter.REJECTED_BAD_TOKEN,
+            OrreryCounter.REJECTED_EXPIRED_TOKEN, OrreryCounter.REJECTED_MALFORMED,
+            OrreryCounter.REJECTED_NOT_AUTHENTICATED, OrreryCounter.SESSIONS_SLOW_CONSUMER })
+        {
+            sb.append(", ").append(counter.name()).append('=').append(rig.layer.counter(counter));
+        }
+        sb.append("; session ").append(walker.state()).append(" reason ").append(walker.disconnectReason())
+            .append(" resumes started ").append(walker.resumesStarted()).append(" resumptions ")
+            .append(walker.resumptions()).append(" resume attempts ").append(walker.resumeAttempts())
+            .append(" hellos resent ").append(walker.hellosResent())
+            .append(" view has walker ").append(walker.view().contains(WALKER));
+        for (final GameServerAgent server : rig.servers)
+        {
+            final GameWorld world = server.world();
+            final EntityTable entities = world.entities();
+            final int s = entities.slotOf(WALKER);
+            sb.append("; server ").append(server.link().serverId()).append(" state ").append(server.state())
+                .append(" rejoins ").append(server.rejoins()).append(" losses ").append(server.layerLosses())
+                .append(" players ").append(world.playerCount()).append(" entities ").append(world.entityCount())
+                .append(" inputs applied ").append(world.inputsApplied()).append(" unknown-entity inputs ")
+                .append(world.inputsUnknownEntity()).append(" handoffs in/out ").append(server.handoffsIn())
+                .append('/').append(server.handoffsOut()).append(" walker ");
+            if (EntityTable.NULL_SLOT == s)
+            {
+                sb.append("absent");
+            }
+            else
+            {
+                sb.append("kind ").append(entities.kind[s]).append(" active ").append(entities.active[s])
+                    .append(" at ").append(entities.x[s] / MM).append(" m epoch ").append(entities.epoch[s])
+                    .append(" processed input ").append(entities.processedSequence[s]);
+            }
+        }
+        return sb.toString();
     }
 
-    private static void walkTo(final MeshRig rig, final ClientSession walker, final long xM, final NpcOwners owners)
+    private static void walkTo(
+        final MeshRig rig,
+        final ClientSession walker,
+        final long xM,
+        final NpcOwners owners,
+        final Journal journal,
+        final String step)
     {
         rig.ticksUntil(() ->
         {
             final EntityStore store = rig.layer.replicant().store();
+            journal.observe();
             owners.observe(store);
             final int slot = store.slotOf(WALKER);
             if (slot < 0)
@@ -219,7 +366,7 @@ class ReplicantsMeshPersistenceTest
             }
             rig.send(walker, dx > 0 ? 1 : -1, 0);
             return false;
-        }, 600, () -> "the walker to x = " + xM + " m, at " + walkerX(rig.layer.replicant().store()));
+        }, 600, () -> "the walker to x = " + xM + " m (" + step + "): " + walkerState(rig, walker) + journal);
         rig.send(walker, 0, 0);
     }
 
