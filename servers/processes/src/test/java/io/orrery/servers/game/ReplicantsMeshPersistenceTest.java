@@ -201,7 +201,16 @@ class ReplicantsMeshPersistenceTest
             sb.append("layer sessions opened ").append(rig.layer.counter(OrreryCounter.SESSIONS_OPENED))
                 .append(" active ").append(rig.layer.counter(OrreryCounter.SESSIONS_ACTIVE))
                 .append(" timed out ").append(rig.layer.counter(OrreryCounter.SESSIONS_TIMED_OUT))
-                .append(", servers connected ").append(rig.layer.counter(OrreryCounter.SERVERS_CONNECTED));
+                .append(", servers connected ").append(rig.layer.counter(OrreryCounter.SERVERS_CONNECTED))
+                .append(" hellos rejected ").append(rig.layer.counter(OrreryCounter.SERVER_HELLOS_REJECTED))
+                .append(" shed ").append(rig.layer.counter(OrreryCounter.SERVER_HELLOS_SHED))
+                .append(" copies ignored ").append(rig.layer.counter(OrreryCounter.SERVER_HELLO_COPIES_IGNORED));
+            for (final GameServerAgent server : rig.servers)
+            {
+                sb.append(", server ").append(server.link().serverId()).append(' ').append(server.link().state())
+                    .append(" (hellos resent ").append(server.link().helloResends()).append(", ")
+                    .append(server.rejoins()).append(" rejoins)");
+            }
             final String state = sb.toString();
             if (!state.equals(lastState))
             {
