@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * watches everything. Then the layer restarts on the same store: the world comes back, the servers rejoin, the
  * clients resume. Throughout: no owner epoch conflicts, no updates or despawns of unknown entities, and each view
  * ends equal to the layer's truth (entities, owner Replicant and epoch, positions). A real media driver, one thread,
- * a controlled clock.
+ * a controlled clock that waits for the clients to read their welcomes after the restart
+ * ({@link MeshRig#paceWelcomes()}).
  */
 @Tag("system")
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
@@ -220,26 +221,31 @@ class ReplicantsMeshPersistenceTest
             return true;
         }
 
+        @Override
         public String toString()
         {
             return text.toString();
         }
 
+        @Override
         public void onWelcome(final ClientSession session)
         {
             note("player " + session.playerEntityId() + " welcomed");
         }
 
+        @Override
         public void onReject(final ClientSession session, final int reason, final int rejectedTemplateId)
         {
             note("player " + session.playerEntityId() + " rejected: " + reason);
         }
 
+        @Override
         public void onResumeStarted(final ClientSession session, final int cause)
         {
             note("player " + session.playerEntityId() + " resuming, cause " + cause);
         }
 
+        @Override
         public void onDisconnect(final ClientSession session, final int reason)
         {
             note("player " + session.playerEntityId() + " disconnected: " + reason);
