@@ -230,6 +230,32 @@ public final class MeshAuthority implements Authority
     }
 
     /**
+     * Bytes of Atlas messages written and not yet read on this side of the rings: commands Atlas's agent has not read,
+     * then decisions the Replicant has not applied. 0 means every command written so far was decided and its decisions
+     * applied (commands waiting for room in a full ring are not counted). Any thread: the rings' positions. Always 0
+     * when Atlas runs in another process ({@link AtlasLink}).
+     * <p>
+     * For tests that drive the layer's clock while Atlas runs on a thread of its own: a virtual clock outruns a thread
+     * it does not wait for.
+     *
+     * @return bytes still in the command and decision rings.
+     */
+    public long atlasBacklogBytes()
+    {
+        if (null != link)
+        {
+            return 0;
+        }
+        // commands first: Atlas writes a command's decisions before it moves the command ring's consumer position, so
+        // an empty command ring seen here means those decisions are visible in the decision ring read next; in each
+        // ring the consumer position first, so the difference is never negative
+        final long commandsRead = commandRing.consumerPosition();
+        final long commandBytes = commandRing.producerPosition() - commandsRead;
+        final long decisionsRead = decisionRing.consumerPosition();
+        return commandBytes + decisionRing.producerPosition() - decisionsRead;
+    }
+
+    /**
      * Atlas (null when it runs in another process), for tests and status: read it only on the thread that steps it
      * (the Replicant's, unless the layer runs Atlas's agent on its own thread).
      */

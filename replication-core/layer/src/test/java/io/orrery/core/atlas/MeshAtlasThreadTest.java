@@ -25,10 +25,9 @@ class MeshAtlasThreadTest
 {
     private static final long PLAYER = MeshHandoffTest.PLAYER;
     /**
-     * Rig ticks allowed for a decision of Atlas's thread. The rig waits for each layer tick, not for Atlas's thread,
-     * and a tick takes about a millisecond: 300 ticks (10 s of the rig's clock) were once not enough in CI for a
-     * failover due after 500 ms, the Atlas thread having been off its core for a third of a second. Wall time, not the
-     * rig's clock, is what a starved thread needs.
+     * Rig ticks allowed for a handoff or a failover. Each rig tick waits (on the wall clock) for the layer's tick and
+     * for Atlas's thread to have decided on it ({@link MeshTestShard#tick()}), so a starved Atlas costs wall time, not
+     * rig ticks; the Gateway's thread is not waited for, and inputs it reads late move the player late.
      */
     private static final int ATLAS_TICKS = 3000;
     private static final com.sun.management.ThreadMXBean THREADS =

@@ -236,12 +236,22 @@ final class MeshTestShard implements AutoCloseable
      */
     void tick()
     {
-        clock.advance(TICK_NS);
-        if (!invoker)
+        if (invoker)
         {
-            // the layer runs on its own threads: keep the rig's clock at its pace, one layer tick per rig tick
+            clock.advance(TICK_NS);
+        }
+        else
+        {
+            // the layer runs on its own threads: keep the rig's clock at its pace, one layer tick per rig tick. The
+            // count is read before the clock moves: the layer ticks once per tick interval of the clock (these servers
+            // end no ticks, see TickCompletion) as soon as it sees the new time, and a count read after that tick
+            // would wait for one that never comes while the clock stands still
             final long ticks = layer.counter(OrreryCounter.TICKS);
+            clock.advance(TICK_NS);
             await(() -> layer.counter(OrreryCounter.TICKS) > ticks, "the layer's tick");
+            // Atlas's own thread decided what the tick told it and the Replicant applied that: a virtual clock would
+            // otherwise outrun a thread it does not wait for (a join or a failover decided hundreds of ticks late)
+            await(this::atlasCaughtUp, "Atlas's thread to decide and the Replicant to apply it");
         }
         poll();
         drain();
@@ -277,6 +287,12 @@ final class MeshTestShard implements AutoCloseable
         return egressWindowOpen.getAsBoolean();
     }
 
+    private boolean atlasCaughtUp()
+    {
+        return !(layer.context().authority() instanceof MeshAuthority) ||
+            0 == ((MeshAuthority)layer.context().authority()).atlasBacklogBytes();
+    }
+
     void drain()
     {
         int idle = 0;
@@ -302,6 +318,7 @@ final class MeshTestShard implements AutoCloseable
             }
             if (System.nanoTime() > deadline)
             {
+                dumpState("timed out waiting for " + what);
                 fail("timed out waiting for " + what);
             }
         }
@@ -315,8 +332,39 @@ final class MeshTestShard implements AutoCloseable
         }
         if (!condition.getAsBoolean())
         {
+            dumpState("not reached within " + maxTicks + " ticks: " + what);
             fail("not reached within " + maxTicks + " ticks: " + what);
         }
+    }
+
+    /**
+     * On a failed wait, print what a flake needs to be understood (in the test's output file): the rig's clock, the
+     * layer's non-zero counters and the stacks of the layer's, the media driver's and the rig's threads.
+     */
+    private void dumpState(final String failure)
+    {
+        final StringBuilder out = new StringBuilder(4096)
+            .append("MeshTestShard: ").append(failure).append(", rig clock ").append(clock.nanoTime())
+            .append(" ns, servers ").append(servers.size()).append(", killed ").append(killed.size()).append('\n');
+        for (final OrreryCounter counter : OrreryCounter.values())
+        {
+            final long value = layer.counter(counter);
+            if (0 != value)
+            {
+                out.append("  ").append(counter.name()).append(" = ").append(value).append('\n');
+            }
+        }
+        for (final java.util.Map.Entry<Thread, StackTraceElement[]> entry : Thread.getAllStackTraces().entrySet())
+        {
+            final Thread thread = entry.getKey();
+            out.append("  thread \"").append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+            final StackTraceElement[] stack = entry.getValue();
+            for (int i = 0, depth = Math.min(stack.length, 12); i < depth; i++)
+            {
+                out.append("      at ").append(stack[i]).append('\n');
+            }
+        }
+        System.out.println(out);
     }
 
     @Override
