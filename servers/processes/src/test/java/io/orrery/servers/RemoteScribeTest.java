@@ -5,6 +5,8 @@ package io.orrery.servers;
 
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
+import io.aeron.Image;
+import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.orrery.core.ThreadingMode;
 import io.orrery.core.persistence.CompletionHandler;
@@ -20,6 +22,7 @@ import io.orrery.core.persistence.ScribeContext;
 import io.orrery.persistence.rocksdb.RocksDbPersistenceAdapter;
 import io.orrery.wire.scribelink.MessageHeaderEncoder;
 import io.orrery.wire.scribelink.NodeRemovalEncoder;
+import io.orrery.wire.scribelink.ScribeHelloEncoder;
 import org.agrona.CloseHelper;
 import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.LongHashSet;
@@ -229,6 +232,8 @@ class RemoteScribeTest
     @Test
     void shouldDropWhatAPeerSendsBeforeItsProof()
     {
+        CloseHelper.quietClose(remote); // only the stranger talks to the Scribe process: no legit link to count
+        remote = null;
         host = new Host(SECRET);
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[256]);
         final NodeRemovalEncoder removal = new NodeRemovalEncoder();
@@ -256,6 +261,50 @@ class RemoteScribeTest
         assertEquals(0, host.scribe.lastOfferedSequence() + 1, "nothing of it offered to Scribe");
     }
 
+    @Test
+    void shouldAnswerAStrangersHelloOnlyOnItsOwnHostAndWithItsOwnTermLength()
+    {
+        CloseHelper.quietClose(remote); // only the stranger talks to the Scribe process (one handshake at a time)
+        remote = null;
+        host = new Host(SECRET);
+        final int responseStreamId = 4242;
+        try (ExclusivePublication raw = layerAeron.addExclusivePublication(
+            CHANNEL, RemoteScribeContext.STREAM_ID_DEFAULT);
+            Subscription answers = layerAeron.addSubscription("aeron:ipc", responseStreamId))
+        {
+            awaitCondition(raw::isConnected, "raw publication connected");
+
+            // a third party's address: a stranger must not have the Scribe process send anything there
+            sendHello(raw, responseStreamId, "aeron:udp?endpoint=10.9.8.7:40123");
+            awaitCondition(() -> host.agent.messagesRefused() >= 1, "the hello naming another host refused");
+
+            // its own host, asking for a 128 MiB term: answered, on the Scribe process's own term length
+            final long refusedBefore = host.agent.messagesRefused();
+            sendHello(raw, responseStreamId, "aeron:ipc?term-length=128m|sparse=false|linger=60s");
+            awaitCondition(() -> answers.imageCount() > 0, "the challenge's image");
+            final Image image = answers.imageAtIndex(0);
+            assertEquals(RemoteScribeHost.RESPONSE_TERM_LENGTH, image.termBufferLength(),
+                "the term length is the Scribe process's, not the stranger's");
+            assertEquals(refusedBefore, host.agent.messagesRefused());
+        }
+        assertEquals(0, host.agent.links());
+    }
+
+    private void sendHello(final ExclusivePublication raw, final int responseStreamId, final String responseChannel)
+    {
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + new ScribeHelloEncoder()
+            .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
+            .responseStreamId(responseStreamId)
+            .putNonce(new byte[16], 0, 16)
+            .responseChannel(responseChannel)
+            .encodedLength();
+        while (raw.offer(buffer, 0, length) < 0)
+        {
+            step();
+        }
+    }
+
     private NodeRecord fill(final long entityId, final long x)
     {
         node.reset();
@@ -271,13 +320,16 @@ class RemoteScribeTest
 
     private void step()
     {
-        remote.doWork();
+        if (null != remote)
+        {
+            remote.doWork();
+            remote.pollCompletions(completions, 100);
+            remote.pollLoads(loads, 1000);
+        }
         if (null != host)
         {
             host.agent.doWork();
         }
-        remote.pollCompletions(completions, 100);
-        remote.pollLoads(loads, 1000);
     }
 
     private void awaitCondition(final BooleanSupplier condition, final String what)

@@ -5,11 +5,13 @@ package io.orrery.core.persistence;
 
 import io.aeron.Aeron;
 import io.aeron.ExclusivePublication;
+import io.aeron.Image;
 import io.aeron.Publication;
 import io.aeron.Subscription;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.orrery.core.common.LinkKey;
+import io.orrery.core.ingress.ResponseChannels;
 import io.orrery.wire.scribelink.CompletionEncoder;
 import io.orrery.wire.scribelink.FlushDecoder;
 import io.orrery.wire.scribelink.LoadCompleteEncoder;
@@ -69,6 +71,12 @@ public final class RemoteScribeHost implements Agent
     private static final long GENERATION_MASK = (1L << (63 - SEQUENCE_BITS)) - 1;
     private static final int FRAGMENT_LIMIT = 64;
     private static final int OFFER_ATTEMPTS = 3;
+    /**
+     * Term length of the publication to the layer, whatever its hello asks for: outcomes and loaded nodes are small,
+     * and a resend after a relink is paced by the window (Aeron's default term length for UDP).
+     */
+    public static final int RESPONSE_TERM_LENGTH = 16 * 1024 * 1024;
+    private static final long RESPONSE_LINGER_NS = TimeUnit.SECONDS.toNanos(5);
 
     private final Aeron aeron;
     private final Scribe scribe;
@@ -108,6 +116,7 @@ public final class RemoteScribeHost implements Agent
     private final byte[] layerNonce = new byte[LinkKey.NONCE_LENGTH];
     private final byte[] replacedNonce = new byte[LinkKey.NONCE_LENGTH];
     private int replacedLayerSessionId = NO_SESSION;
+    private long hellosRefused;
     private int replacedScribeSessionId = NO_SESSION;
     private final byte[] mac = new byte[LinkKey.MAC_LENGTH];
     private final ControlledFragmentHandler fragmentHandler = this::onFragment;
@@ -497,7 +506,22 @@ public final class RemoteScribeHost implements Agent
             messagesRefused.incrementRelease();
             return;
         }
-        final String responseChannel = helloDecoder.responseChannel(); // control path: one hello a handshake
+        // control path: one hello a handshake. Nothing the peer wrote reaches the driver but the media and, on UDP,
+        // an endpoint on the host its image comes from: not a term length (a peer not yet proven would have this
+        // process map what it asks for), not a third party's address to send challenges to
+        final Image image = subscription.imageBySessionId(sessionId);
+        final String responseChannel = null == image ? null : ResponseChannels.rebuild(
+            helloDecoder.responseChannel(), image.sourceIdentity(), RESPONSE_TERM_LENGTH, 0, RESPONSE_LINGER_NS);
+        if (null == responseChannel)
+        {
+            messagesRefused.incrementRelease();
+            if (Long.bitCount(++hellosRefused) == 1)
+            {
+                log.println("orrery: Scribe " + name + " refused a hello (" + hellosRefused + " so far): its " +
+                    "response channel is not on the host it came from, or not a plain IPC or UDP unicast channel");
+            }
+            return;
+        }
         rememberReplacedChallenge(sessionId);
         endHandshake();
         try
