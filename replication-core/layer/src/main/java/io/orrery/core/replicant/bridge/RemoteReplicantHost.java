@@ -100,6 +100,7 @@ public final class RemoteReplicantHost implements Agent
     private volatile boolean layerGone;
     private int layerImageSessionId;
     private boolean challenged;
+    private boolean hasNonce;
     private boolean proven;
     private boolean synced;
     private long nextHelloNs;
@@ -184,14 +185,18 @@ public final class RemoteReplicantHost implements Agent
 
     private int sayHello()
     {
-        random.nextBytes(nonce);
+        if (!challenged && !hasNonce)
+        {
+            random.nextBytes(nonce); // one nonce per attempt: repeated hellos keep it, so any answer to them verifies
+            hasNonce = true;
+        }
         helloEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .replicantId((short)replicantId)
             .responseStreamId(feedStreamId)
             .putNonce(nonce, 0, LinkKey.NONCE_LENGTH)
             .responseChannel(feedChannel);
         nextHelloNs = nowNs + HELLO_INTERVAL_NS;
-        challenged = false;
+
         return toLayer.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + helloEncoder.encodedLength()) > 0 ?
             1 : 0;
     }
@@ -214,7 +219,8 @@ public final class RemoteReplicantHost implements Agent
             {
                 strangerMessages++;
             }
-            else if (ReplicantChallengeDecoder.TEMPLATE_ID == templateId && !challenged)
+            else if (ReplicantChallengeDecoder.TEMPLATE_ID == templateId &&
+                (!challenged || imageSessionId != layerImageSessionId))
             {
                 onChallenge(buffer, offset, imageSessionId);
             }
@@ -318,7 +324,8 @@ public final class RemoteReplicantHost implements Agent
         layerImageSessionId = imageSessionId;
         key.prove(ReplicantLinkKey.ROLE_REPLICANT, toLayer.sessionId(), imageSessionId, layerNonce, mac, 0);
         proofEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).putMac(mac, 0, LinkKey.MAC_LENGTH);
-        challenged = toLayer.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + proofEncoder.encodedLength()) > 0;
+        challenged =
+            toLayer.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + proofEncoder.encodedLength()) > 0;
     }
 
     private void onWelcome(final DirectBuffer buffer, final int offset, final int imageSessionId)
@@ -331,6 +338,7 @@ public final class RemoteReplicantHost implements Agent
             log.accept("replicant " + replicantId + ": a welcome that does not verify from image " + imageSessionId +
                 ", saying hello again");
             challenged = false;
+            hasNonce = false;
             return;
         }
         proven = true;
@@ -356,6 +364,7 @@ public final class RemoteReplicantHost implements Agent
         }
         proven = false;
         challenged = false;
+        hasNonce = false;
         synced = false;
         nextHelloNs = nowNs;
         closing.clear();

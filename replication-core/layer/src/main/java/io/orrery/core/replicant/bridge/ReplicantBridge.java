@@ -56,8 +56,9 @@ import java.util.function.Consumer;
  *   and the bytes it relayed ({@code ReplicantWindow}) so the Replicant writes within the window.</li>
  * </ul>
  * Authentication ({@link ReplicantLinkKey}): a hello names the Replicant id and where to answer; the bridge answers
- * with a challenge on a publication to that channel and sends nothing else there before the proof verified. One
- * handshake at a time (a new hello replaces a pending one), a pending handshake expires; nothing but hellos and proofs
+ * with a challenge on a publication to that channel and sends nothing else there before the proof verified. At most
+ * {@link #HANDSHAKE_SLOTS} handshakes at once, one per image (a repeated hello keeps its handshake; a hello beyond
+ * them replaces the oldest, counted), each expires after 5 s; a failed proof ends its handshake; nothing but hellos and proofs
  * is read from an unproven image. A relayed frame that the session egress back-pressures is retried (the subscription
  * is not read further until it goes); one for a session the primary has ended, or whose egress is gone, is dropped
  * and counted.
@@ -76,6 +77,11 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
      */
     public static final int FEED_TERM_LENGTH_DEFAULT = 16 * 1024 * 1024;
 
+    /**
+     * Handshakes under way at once (one per image that said hello); a hello beyond them replaces the oldest.
+     */
+    public static final int HANDSHAKE_SLOTS = 4;
+
     private static final long HANDSHAKE_TIMEOUT_NS = 5_000_000_000L;
     private static final long WINDOW_REPORT_INTERVAL_NS = 1_000_000L;
     private static final int FRAGMENT_LIMIT = 64;
@@ -90,8 +96,6 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     private final LinkKey key;
     private final Consumer<String> log;
     private final SecureRandom random = new SecureRandom();
-    private final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
-    private final byte[] peerNonce = new byte[LinkKey.NONCE_LENGTH];
     private final byte[] mac = new byte[LinkKey.MAC_LENGTH];
     private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this::onFragment);
     private final Long2ObjectHashMap<BridgedSession> sessionById = new Long2ObjectHashMap<>();
@@ -111,10 +115,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
 
     private volatile boolean peerGone;
     private ReplicantFeedProxy feedProxy;
-    private ExclusivePublication pending;
-    private int pendingImageSessionId;
-    private long pendingDeadlineNs;
-    private boolean challengeSent;
+    private final Handshake[] handshakes;
     private ExclusivePublication peer;
     private int peerImageSessionId;
     private int unannounced;
@@ -162,6 +163,11 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         this.handovers = handovers;
         this.key = ReplicantLinkKey.newKey(linkSecret);
         this.log = log;
+        this.handshakes = new Handshake[HANDSHAKE_SLOTS];
+        for (int i = 0; i < HANDSHAKE_SLOTS; i++)
+        {
+            handshakes[i] = new Handshake();
+        }
         this.subscription = aeron.addSubscription(channel, streamId, null, this::onImageGone);
     }
 
@@ -187,7 +193,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     {
         nowNs = clock.nanoTime();
         int work = 0;
-        if (peerGone)
+        if (peerGone || (null != peer && !peer.isConnected()))
         {
             peerGone = false;
             if (null != peer)
@@ -195,7 +201,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
                 CloseHelper.quietClose(peer);
                 peer = null;
                 log.accept("replicant " + replicantId + ": bridge lost its Replicant (image " + peerImageSessionId +
-                    " gone); the feed ring fills until a Replicant is proven again");
+                    " gone or feed not read); the feed ring fills until a Replicant is proven again");
                 peerImageSessionId = 0;
                 work++;
             }
@@ -318,11 +324,32 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
             refuse("a hello for Replicant " + helloDecoder.replicantId() + " from image " + imageSessionId);
             return;
         }
+        if (null != slotOf(imageSessionId))
+        {
+            return; // a repeated hello while its handshake is under way: the challenge is on its way
+        }
+        Handshake slot = null;
+        for (final Handshake handshake : handshakes)
+        {
+            if (null == handshake.publication)
+            {
+                slot = handshake;
+                break;
+            }
+            if (null == slot || handshake.deadlineNs - slot.deadlineNs < 0)
+            {
+                slot = handshake;
+            }
+        }
+        if (null != slot.publication)
+        {
+            refuse("a handshake of image " + slot.imageSessionId + " replaced: all " + handshakes.length +
+                " handshake slots taken");
+            slot.clear();
+        }
         final int streamId = helloDecoder.responseStreamId();
-        helloDecoder.getNonce(peerNonce, 0, LinkKey.NONCE_LENGTH);
+        helloDecoder.getNonce(slot.peerNonce, 0, LinkKey.NONCE_LENGTH);
         final String channel = helloDecoder.responseChannel();
-        CloseHelper.quietClose(pending);
-        pending = null;
         try
         {
             final ChannelUri uri = ChannelUri.parse(channel);
@@ -330,48 +357,60 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
             {
                 uri.put("term-length", Integer.toString(FEED_TERM_LENGTH_DEFAULT));
             }
-            pending = aeron.addExclusivePublication(uri.toString(), streamId);
+            slot.publication = aeron.addExclusivePublication(uri.toString(), streamId);
         }
         catch (final RuntimeException ex)
         {
             refuse("a hello naming an unusable channel (" + ex.getMessage() + ")");
             return;
         }
-        random.nextBytes(nonce);
-        pendingImageSessionId = imageSessionId;
-        pendingDeadlineNs = nowNs + HANDSHAKE_TIMEOUT_NS;
-        challengeSent = false;
+        random.nextBytes(slot.nonce);
+        slot.imageSessionId = imageSessionId;
+        slot.deadlineNs = nowNs + HANDSHAKE_TIMEOUT_NS;
+        slot.challengeSent = false;
+    }
+
+    private Handshake slotOf(final int imageSessionId)
+    {
+        for (final Handshake handshake : handshakes)
+        {
+            if (null != handshake.publication && handshake.imageSessionId == imageSessionId)
+            {
+                return handshake;
+            }
+        }
+        return null;
     }
 
     private void onProof(final DirectBuffer buffer, final int offset, final int imageSessionId)
     {
-        if (null == pending || !challengeSent || imageSessionId != pendingImageSessionId)
+        final Handshake slot = slotOf(imageSessionId);
+        if (null == slot || !slot.challengeSent)
         {
             refuse("a proof without a challenge from image " + imageSessionId);
             return;
         }
         proofDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         proofDecoder.getMac(mac, 0, LinkKey.MAC_LENGTH);
-        if (!key.verify(ReplicantLinkKey.ROLE_REPLICANT, imageSessionId, pending.sessionId(), nonce, mac))
+        final ExclusivePublication publication = slot.publication;
+        if (!key.verify(ReplicantLinkKey.ROLE_REPLICANT, imageSessionId, publication.sessionId(), slot.nonce, mac))
         {
             refuse("a proof that does not verify from image " + imageSessionId);
-            CloseHelper.quietClose(pending);
-            pending = null;
+            slot.clear();
             return;
         }
-        key.prove(ReplicantLinkKey.ROLE_LAYER, pending.sessionId(), imageSessionId, peerNonce, mac, 0);
+        key.prove(ReplicantLinkKey.ROLE_LAYER, publication.sessionId(), imageSessionId, slot.peerNonce, mac, 0);
         welcomeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).putMac(mac, 0, LinkKey.MAC_LENGTH);
-        if (!offerControl(pending, welcomeEncoder.encodedLength()))
+        if (!offerControl(publication, welcomeEncoder.encodedLength()))
         {
             refuse("a welcome the publication refused");
-            CloseHelper.quietClose(pending);
-            pending = null;
+            slot.clear();
             return;
         }
+        slot.publication = null;
         CloseHelper.quietClose(peer);
-        peer = pending;
+        peer = publication;
         peerImageSessionId = imageSessionId;
-        pending = null;
         handshakesProven++;
         // what the ring holds was meant for the last Replicant: drop it, the new one starts from a snapshot
         while (feed.controlledRead(dropHandler) > 0)
@@ -396,24 +435,28 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
 
     private int handshake()
     {
-        if (null == pending)
+        int work = 0;
+        for (final Handshake slot : handshakes)
         {
-            return 0;
+            if (null == slot.publication)
+            {
+                continue;
+            }
+            if (nowNs - slot.deadlineNs > 0)
+            {
+                refuse("a handshake not completed in time from image " + slot.imageSessionId);
+                slot.clear();
+                work++;
+            }
+            else if (!slot.challengeSent && slot.publication.isConnected())
+            {
+                challengeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+                    .putNonce(slot.nonce, 0, LinkKey.NONCE_LENGTH);
+                slot.challengeSent = offerControl(slot.publication, challengeEncoder.encodedLength());
+                work += slot.challengeSent ? 1 : 0;
+            }
         }
-        if (nowNs - pendingDeadlineNs > 0)
-        {
-            refuse("a handshake not completed in time from image " + pendingImageSessionId);
-            CloseHelper.quietClose(pending);
-            pending = null;
-            return 1;
-        }
-        if (!challengeSent && pending.isConnected())
-        {
-            challengeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).putNonce(nonce, 0, LinkKey.NONCE_LENGTH);
-            challengeSent = offerControl(pending, challengeEncoder.encodedLength());
-            return challengeSent ? 1 : 0;
-        }
-        return 0;
+        return work;
     }
 
     private int takeHandovers()
@@ -560,7 +603,10 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     @Override
     public void onClose()
     {
-        CloseHelper.quietClose(pending);
+        for (final Handshake slot : handshakes)
+        {
+            slot.clear();
+        }
         CloseHelper.quietClose(peer);
         CloseHelper.quietClose(subscription);
     }
@@ -657,6 +703,23 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     public int sessionCount()
     {
         return sessions.size();
+    }
+
+    private static final class Handshake
+    {
+        final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
+        final byte[] peerNonce = new byte[LinkKey.NONCE_LENGTH];
+        ExclusivePublication publication;
+        int imageSessionId;
+        long deadlineNs;
+        boolean challengeSent;
+
+        void clear()
+        {
+            CloseHelper.quietClose(publication);
+            publication = null;
+            challengeSent = false;
+        }
     }
 
     private static final class BridgedSession
