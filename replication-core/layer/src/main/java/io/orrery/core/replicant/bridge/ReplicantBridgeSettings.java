@@ -28,7 +28,21 @@ public final class ReplicantBridgeSettings
     private int[] remoteIds = parseIds(System.getProperty(REMOTE_IDS_PROP, ""));
     private String channel = System.getProperty(CHANNEL_PROP, CHANNEL_DEFAULT);
     private int streamIdBase = Integer.getInteger(STREAM_ID_BASE_PROP, ReplicantBridge.STREAM_ID_BASE);
-    private byte[] linkSecret;
+    /**
+     * Environment variable of the bridge link's own secret (at least 16 bytes); without it the layer's token secret.
+     */
+    public static final String LINK_SECRET_ENV = "ORRERY_REPLICANT_LINK_SECRET";
+
+    private byte[] linkSecret = linkSecretFromEnvironment();
+
+    /**
+     * @return the secret from {@value #LINK_SECRET_ENV}, or null.
+     */
+    public static byte[] linkSecretFromEnvironment()
+    {
+        final String value = System.getenv(LINK_SECRET_ENV);
+        return null == value || value.isEmpty() ? null : value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
 
     static int[] parseIds(final String value)
     {
