@@ -127,6 +127,14 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             return new SecondaryReplicantAgent[0];
         }
         final ReplicantBridgeSettings bridgeSettings = ctx.replicantBridge();
+        for (final int remoteId : bridgeSettings.remoteIds())
+        {
+            if (remoteId < 1 || remoteId > count)
+            {
+                throw new IllegalArgumentException(ReplicantBridgeSettings.REMOTE_IDS_PROP + ": " + remoteId +
+                    " is not a secondary Replicant's id (1.." + count + ")");
+            }
+        }
         final SecondaryReplicantAgent[] agents = new SecondaryReplicantAgent[count];
         int local = 0;
         final OneToOneRingBuffer[] feeds = new OneToOneRingBuffer[count];

@@ -58,8 +58,8 @@ import java.util.function.Consumer;
  * Authentication ({@link ReplicantLinkKey}): a hello names the Replicant id and where to answer; the bridge answers
  * with a challenge on a publication to that channel and sends nothing else there before the proof verified. At most
  * {@link #HANDSHAKE_SLOTS} handshakes at once, one per image (a repeated hello keeps its handshake; a hello beyond
- * them replaces the oldest, counted), each expires after 5 s; a failed proof ends its handshake; nothing but hellos and proofs
- * is read from an unproven image. A relayed frame that the session egress back-pressures is retried (the subscription
+ * them replaces the oldest, counted), each expires after 5 s; a failed proof ends its handshake; nothing but hellos
+ * and proofs is read from an unproven image. A relayed frame that the session egress back-pressures is retried (the subscription
  * is not read further until it goes); one for a session the primary has ended, or whose egress is gone, is dropped
  * and counted.
  * <p>
@@ -274,7 +274,8 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         return ControlledFragmentHandler.Action.CONTINUE;
     }
 
-    private ControlledFragmentHandler.Action onClientFrame(final DirectBuffer buffer, final int offset, final int length)
+    private ControlledFragmentHandler.Action onClientFrame(
+        final DirectBuffer buffer, final int offset, final int length)
     {
         frameDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final long sessionId = frameDecoder.sessionId();
@@ -319,7 +320,8 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         helloDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final int channelLength = helloDecoder.responseChannelLength();
         if (helloDecoder.replicantId() != replicantId ||
-            helloDecoder.limit() + ReplicantHelloDecoder.responseChannelHeaderLength() + channelLength > offset + length)
+            helloDecoder.limit() + ReplicantHelloDecoder.responseChannelHeaderLength() + channelLength >
+            offset + length)
         {
             refuse("a hello for Replicant " + helloDecoder.replicantId() + " from image " + imageSessionId);
             return;
