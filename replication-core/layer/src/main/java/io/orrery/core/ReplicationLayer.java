@@ -25,6 +25,8 @@ import io.orrery.core.persistence.ScribeContext;
 import io.orrery.core.replicant.ReplicantAgent;
 import io.orrery.core.replicant.ReplicantContext;
 import io.orrery.core.replicant.SecondaryReplicantAgent;
+import io.orrery.core.replicant.bridge.ReplicantBridge;
+import io.orrery.core.replicant.bridge.ReplicantBridgeSettings;
 import io.orrery.core.status.LayerMetrics;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.link.DriverLoss;
@@ -65,6 +67,8 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
     private final GatewayAgent gateway;
     private final ReplicantAgent replicant;
     private final SecondaryReplicantAgent[] secondaries;
+    private final ReplicantBridge[] bridges;
+    private final Agent[] secondaryRoles;
     private final GatewayLinkAgent gatewayLink;
     private final LayerRunners runners;
     private final Counter[] counters;
@@ -89,6 +93,9 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             counters, toReplicant, toGateway, handovers, sessions);
         replicant = new ReplicantAgent(ctx, replicantCtx, ctx.scribe(), gatewayCtx.maxSessions(),
             gatewayCtx.heartbeatIntervalNs(), counters, toReplicant, toGateway, handovers);
+        final int secondaryCount = replicantCtx.replicants() - 1;
+        secondaryRoles = new Agent[secondaryCount];
+        bridges = new ReplicantBridge[secondaryCount];
         secondaries = newSecondaries(ctx, replicantCtx, gatewayCtx.maxSessions(), handovers.capacity());
         gatewayLink = null == gatewayCtx.gatewayLink().channel() ? null : new GatewayLinkAgent(
             ctx, gatewayCtx.gatewayLink(),
@@ -104,7 +111,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             null != replicantCtx.authority() ? replicantCtx.authority().ownAgent() : null;
         runners = new LayerRunners(ctx.threadingMode(), ctx.idleStrategy(), ctx.idleStrategySupplier(),
             ctx.errorHandler(), counters[OrreryCounter.ERRORS.id()], gatewayRole, replicant, authorityAgent,
-            replicant.interestWorkers(), secondaries);
+            replicant.interestWorkers(), secondaryRoles);
     }
 
     /**
@@ -115,11 +122,21 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         final Context ctx, final ReplicantContext replicantCtx, final int maxSessions, final int queueCapacity)
     {
         final int count = replicantCtx.replicants() - 1;
-        final SecondaryReplicantAgent[] agents = new SecondaryReplicantAgent[count];
         if (0 == count)
         {
-            return agents;
+            return new SecondaryReplicantAgent[0];
         }
+        final ReplicantBridgeSettings bridgeSettings = ctx.replicantBridge();
+        for (final int remoteId : bridgeSettings.remoteIds())
+        {
+            if (remoteId < 1 || remoteId > count)
+            {
+                throw new IllegalArgumentException(ReplicantBridgeSettings.REMOTE_IDS_PROP + ": " + remoteId +
+                    " is not a secondary Replicant's id (1.." + count + ")");
+            }
+        }
+        final SecondaryReplicantAgent[] agents = new SecondaryReplicantAgent[count];
+        int local = 0;
         final OneToOneRingBuffer[] feeds = new OneToOneRingBuffer[count];
         final OneToOneConcurrentArrayQueue<SessionHandover>[] queues =
             (OneToOneConcurrentArrayQueue<SessionHandover>[])new OneToOneConcurrentArrayQueue<?>[count];
@@ -127,11 +144,31 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         {
             feeds[i] = newRing(replicantCtx.feedRingBytes());
             queues[i] = new OneToOneConcurrentArrayQueue<>(queueCapacity);
-            agents[i] = new SecondaryReplicantAgent(replicantCtx, i + 1, ctx.nanoClock(), maxSessions, counters,
-                feeds[i], queues[i], replicant.stateResidence());
+            if (bridgeSettings.isRemote(i + 1))
+            {
+                // a secondary in its own process (ReplicantServer): the bridge takes its place on ring and queue
+                bridges[i] = new ReplicantBridge(i + 1, ctx.aeron(), ctx.nanoClock(), bridgeSettings.channel(),
+                    bridgeSettings.streamIdBase() + i + 1,
+                    null != bridgeSettings.linkSecret() ? bridgeSettings.linkSecret() : ctx.tokenSecret(),
+                    feeds[i], queues[i], (line) -> System.out.println("orrery: " + line));
+                secondaryRoles[i] = bridges[i];
+            }
+            else
+            {
+                agents[local] = new SecondaryReplicantAgent(replicantCtx, i + 1, ctx.nanoClock(), maxSessions,
+                    counters, feeds[i], queues[i], replicant.stateResidence());
+                secondaryRoles[i] = agents[local++];
+            }
         }
         replicant.secondaries(feeds, queues);
-        return agents;
+        for (final ReplicantBridge bridge : bridges)
+        {
+            if (null != bridge)
+            {
+                bridge.feedProxy(replicant.feed());
+            }
+        }
+        return java.util.Arrays.copyOf(agents, local);
     }
 
     /**
@@ -266,7 +303,16 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
     }
 
     /**
-     * The secondary Replicants (several Replicants per shard; empty with one), for tests in INVOKER mode.
+     * The bridges to secondary Replicants in their own processes, by Replicant id - 1 (null for an in-process one).
+     */
+    public ReplicantBridge[] bridges()
+    {
+        return bridges.clone();
+    }
+
+    /**
+     * The secondary Replicants of this process (several Replicants per shard; empty with one; without those that run
+     * in their own processes behind a bridge), for tests in INVOKER mode.
      */
     public SecondaryReplicantAgent[] secondaries()
     {
@@ -448,6 +494,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         private boolean launchEmbeddedMediaDriver = Boolean.parseBoolean(
             System.getProperty(EMBEDDED_DRIVER_PROP, "true"));
         private byte[] tokenSecret;
+        private final ReplicantBridgeSettings replicantBridge = new ReplicantBridgeSettings();
         private byte[] playerTokenPublicKey = PlayerTokenKeys.publicKeyFromEnvironment();
         private boolean developmentMode = TokenSecrets.developmentModeFromProperty();
         private DriverLoss.Handler driverLossHandler = DriverLoss.EXIT_PROCESS;
@@ -628,6 +675,14 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         public byte[] tokenSecret()
         {
             return tokenSecret;
+        }
+
+        /**
+         * Secondary Replicants in their own processes ({@code ReplicantServer}) and their bridges' channel.
+         */
+        public ReplicantBridgeSettings replicantBridge()
+        {
+            return replicantBridge;
         }
 
         /**

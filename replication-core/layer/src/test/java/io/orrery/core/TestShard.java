@@ -49,6 +49,8 @@ final class TestShard implements AutoCloseable
     private boolean metering;
     private long layerBytes;
     private long linkBytes;
+    private long sideBytes;
+    private org.agrona.concurrent.Agent sideAgent;
 
     TestShard(final java.util.function.Consumer<ReplicationLayer.Context> customise)
     {
@@ -121,7 +123,52 @@ final class TestShard implements AutoCloseable
      */
     int poll()
     {
-        return layerDoWork() + linkDoWork();
+        return layerDoWork() + sideDoWork() + linkDoWork();
+    }
+
+    /**
+     * @param agent an agent stepped with the layer on every poll (a Replicant in its own process, played in-JVM).
+     */
+    void sideAgent(final org.agrona.concurrent.Agent agent)
+    {
+        this.sideAgent = agent;
+    }
+
+    long sideBytesAllocated()
+    {
+        return sideBytes;
+    }
+
+    private int sideDoWork()
+    {
+        if (null == sideAgent)
+        {
+            return 0;
+        }
+        if (!metering)
+        {
+            try
+            {
+                return sideAgent.doWork();
+            }
+            catch (final Exception ex)
+            {
+                throw new IllegalStateException(ex);
+            }
+        }
+        final long before = AllocationMeter.threadAllocatedBytes();
+        try
+        {
+            return sideAgent.doWork();
+        }
+        catch (final Exception ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        finally
+        {
+            sideBytes += AllocationMeter.threadAllocatedBytes() - before;
+        }
     }
 
     /**
@@ -173,6 +220,7 @@ final class TestShard implements AutoCloseable
     {
         clock.advance(TICK_NS);
         layerDoWork();
+        sideDoWork();
         drain();
         await(egressWindowOpen, "media driver to reopen egress windows");
     }

@@ -11,6 +11,8 @@ import io.orrery.wire.feed.MessageHeaderEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
+import java.util.concurrent.atomic.AtomicIntegerArray;
+
 /**
  * The primary Replicant's state feed to the secondary Replicants of its process: after each pass, the entities
  * created, changed or handed to another owner since the last feed (each whole, with owner Replicant and owner epoch),
@@ -39,6 +41,7 @@ public final class ReplicantFeedProxy
     private final EntityStore store;
     private final RingBuffer[] rings;
     private final boolean[] needsResync;
+    private final AtomicIntegerArray resyncRequests;
     private final boolean[] failedThisPass;
     private final boolean[] resyncThisPass;
     private final long[] fedEntityIds;
@@ -70,6 +73,7 @@ public final class ReplicantFeedProxy
         this.store = store;
         this.rings = rings;
         needsResync = new boolean[rings.length];
+        resyncRequests = new AtomicIntegerArray(rings.length);
         failedThisPass = new boolean[rings.length];
         resyncThisPass = new boolean[rings.length];
         final int capacity = store.capacity();
@@ -95,6 +99,10 @@ public final class ReplicantFeedProxy
         int work = 0;
         for (int r = 0; r < rings.length; r++)
         {
+            if (0 != resyncRequests.get(r) && 0 != resyncRequests.getAndSet(r, 0))
+            {
+                needsResync[r] = true;
+            }
             resyncThisPass[r] = needsResync[r];
             failedThisPass[r] = needsResync[r];
         }
@@ -155,6 +163,17 @@ public final class ReplicantFeedProxy
             }
         }
         return work;
+    }
+
+    /**
+     * Ask for a full snapshot to one secondary at the next pass (from any thread): its reader lost what the ring held
+     * (a bridge to a Replicant in another process whose peer restarted). One volatile read per secondary per pass.
+     *
+     * @param secondaryIndex the ring's index (Replicant id - 1).
+     */
+    public void requestResync(final int secondaryIndex)
+    {
+        resyncRequests.set(secondaryIndex, 1);
     }
 
     /**

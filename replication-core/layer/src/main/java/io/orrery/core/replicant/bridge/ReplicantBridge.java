@@ -1,0 +1,745 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.replicant.bridge;
+
+import io.aeron.Aeron;
+import io.aeron.ChannelUri;
+import io.aeron.ControlledFragmentAssembler;
+import io.aeron.ExclusivePublication;
+import io.aeron.Image;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.ControlledFragmentHandler;
+import io.aeron.logbuffer.Header;
+import io.orrery.core.common.ClientEgress;
+import io.orrery.core.common.LinkKey;
+import io.orrery.core.common.SessionHandover;
+import io.orrery.core.replicant.ReplicantFeedProxy;
+import io.orrery.wire.replicantlink.MessageHeaderDecoder;
+import io.orrery.wire.replicantlink.MessageHeaderEncoder;
+import io.orrery.wire.replicantlink.ReplicantChallengeEncoder;
+import io.orrery.wire.replicantlink.ReplicantClientFrameDecoder;
+import io.orrery.wire.replicantlink.ReplicantHelloDecoder;
+import io.orrery.wire.replicantlink.ReplicantProofDecoder;
+import io.orrery.wire.replicantlink.ReplicantSessionClosedEncoder;
+import io.orrery.wire.replicantlink.ReplicantSessionOpenedEncoder;
+import io.orrery.wire.replicantlink.ReplicantWelcomeEncoder;
+import io.orrery.wire.replicantlink.ReplicantWindowEncoder;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.ControlledMessageHandler;
+import org.agrona.concurrent.NanoClock;
+import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The layer's end of a secondary Replicant that runs in its own process ({@link RemoteReplicantHost}): it takes that
+ * secondary's place on the primary's state feed ring and session queue, and
+ * <ul>
+ *   <li>forwards each feed message whole (schema 7330) on an exclusive publication to the proven Replicant; it stops
+ *   draining the ring when the publication back-pressures, so the ring fills and the primary's resync logic works
+ *   unchanged; a newly proven Replicant gets the ring's stale content dropped and a full snapshot
+ *   ({@link ReplicantFeedProxy#requestResync(int)});</li>
+ *   <li>forwards the primary's session hand-overs as {@code ReplicantSessionOpened} / {@code ReplicantSessionClosed}
+ *   (a newly proven Replicant gets every open session);</li>
+ *   <li>writes each {@code ReplicantClientFrame} the Replicant sends back into the session's shared egress view
+ *   (whole messages, interleaved with the other Replicants' as in one process), and reports each session's window
+ *   and the bytes it relayed ({@code ReplicantWindow}) so the Replicant writes within the window.</li>
+ * </ul>
+ * Authentication ({@link ReplicantLinkKey}): a hello names the Replicant id and where to answer; the bridge answers
+ * with a challenge on a publication to that channel and sends nothing else there before the proof verified. At most
+ * {@link #HANDSHAKE_SLOTS} handshakes at once, one per image (a repeated hello keeps its handshake; a hello beyond
+ * them replaces the oldest, counted), each expires after 5 s; a failed proof ends its handshake; nothing but hellos
+ * and proofs is read from an unproven image. A relayed frame that the session egress back-pressures is retried (the subscription
+ * is not read further until it goes); one for a session the primary has ended, or whose egress is gone, is dropped
+ * and counted.
+ * <p>
+ * Threading: single threaded agent (its own thread, or a runner's duty cycle). Zero allocation in steady state
+ * (forwarding the feed, relaying frames, window reports); a hand-over or a handshake allocates.
+ */
+public final class ReplicantBridge implements Agent, ControlledMessageHandler
+{
+    /**
+     * Default Aeron stream of the bridge's subscription is this plus the Replicant id.
+     */
+    public static final int STREAM_ID_BASE = 7350;
+    /**
+     * Term length of the feed publication unless the Replicant's channel names one.
+     */
+    public static final int FEED_TERM_LENGTH_DEFAULT = 16 * 1024 * 1024;
+
+    /**
+     * Handshakes under way at once (one per image that said hello); a hello beyond them replaces the oldest.
+     */
+    public static final int HANDSHAKE_SLOTS = 4;
+
+    private static final long HANDSHAKE_TIMEOUT_NS = 5_000_000_000L;
+    private static final long WINDOW_REPORT_INTERVAL_NS = 1_000_000L;
+    private static final int FRAGMENT_LIMIT = 64;
+    private static final int FEED_READ_LIMIT = 256;
+
+    private final int replicantId;
+    private final Aeron aeron;
+    private final NanoClock clock;
+    private final Subscription subscription;
+    private final RingBuffer feed;
+    private final OneToOneConcurrentArrayQueue<SessionHandover> handovers;
+    private final LinkKey key;
+    private final Consumer<String> log;
+    private final SecureRandom random = new SecureRandom();
+    private final byte[] mac = new byte[LinkKey.MAC_LENGTH];
+    private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this::onFragment);
+    private final Long2ObjectHashMap<BridgedSession> sessionById = new Long2ObjectHashMap<>();
+    private final ArrayList<BridgedSession> sessions = new ArrayList<>();
+    private final UnsafeBuffer sendBuffer = new UnsafeBuffer(new byte[256]);
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final ReplicantHelloDecoder helloDecoder = new ReplicantHelloDecoder();
+    private final ReplicantProofDecoder proofDecoder = new ReplicantProofDecoder();
+    private final ReplicantClientFrameDecoder frameDecoder = new ReplicantClientFrameDecoder();
+    private final ReplicantChallengeEncoder challengeEncoder = new ReplicantChallengeEncoder();
+    private final ReplicantWelcomeEncoder welcomeEncoder = new ReplicantWelcomeEncoder();
+    private final ReplicantSessionOpenedEncoder openedEncoder = new ReplicantSessionOpenedEncoder();
+    private final ReplicantSessionClosedEncoder closedEncoder = new ReplicantSessionClosedEncoder();
+    private final ReplicantWindowEncoder windowEncoder = new ReplicantWindowEncoder();
+    private final ControlledMessageHandler dropHandler = (msgTypeId, buffer, index, length) -> Action.CONTINUE;
+
+    private volatile boolean peerGone;
+    private ReplicantFeedProxy feedProxy;
+    private final Handshake[] handshakes;
+    private ExclusivePublication peer;
+    private int peerImageSessionId;
+    private int unannounced;
+    private long nowNs;
+    private long lastWindowReportNs;
+
+    private long feedMessagesForwarded;
+    private long feedBytesForwarded;
+    private long feedBackPressured;
+    private long framesRelayed;
+    private long frameBytesRelayed;
+    private long relayStalls;
+    private long relayDropped;
+    private long framesForUnknownSessions;
+    private long handshakesRefused;
+    private long handshakesProven;
+    private long strangerMessages;
+
+    /**
+     * @param replicantId the secondary's id (1..replicants-1).
+     * @param aeron       the layer's Aeron client.
+     * @param clock       the layer's clock.
+     * @param channel     where the Replicant's hellos and frames arrive.
+     * @param streamId    the stream of {@code channel}.
+     * @param linkSecret  the secret the link key derives from ({@link ReplicantLinkKey}).
+     * @param feed        the primary's feed ring to this secondary, read only here.
+     * @param handovers   the primary's session queue to this secondary, read only here.
+     * @param log         where handshakes and refusals are reported.
+     */
+    public ReplicantBridge(
+        final int replicantId,
+        final Aeron aeron,
+        final NanoClock clock,
+        final String channel,
+        final int streamId,
+        final byte[] linkSecret,
+        final RingBuffer feed,
+        final OneToOneConcurrentArrayQueue<SessionHandover> handovers,
+        final Consumer<String> log)
+    {
+        this.replicantId = replicantId;
+        this.aeron = aeron;
+        this.clock = clock;
+        this.feed = feed;
+        this.handovers = handovers;
+        this.key = ReplicantLinkKey.newKey(linkSecret);
+        this.log = log;
+        this.handshakes = new Handshake[HANDSHAKE_SLOTS];
+        for (int i = 0; i < HANDSHAKE_SLOTS; i++)
+        {
+            handshakes[i] = new Handshake();
+        }
+        this.subscription = aeron.addSubscription(channel, streamId, null, this::onImageGone);
+    }
+
+    /**
+     * @param feedProxy the primary's feed, asked for a snapshot when a Replicant is newly proven. Control path: before
+     *                  the agent runs.
+     * @return this.
+     */
+    public ReplicantBridge feedProxy(final ReplicantFeedProxy feedProxy)
+    {
+        this.feedProxy = feedProxy;
+        return this;
+    }
+
+    @Override
+    public String roleName()
+    {
+        return "orrery-replicant-bridge-" + replicantId;
+    }
+
+    @Override
+    public int doWork()
+    {
+        nowNs = clock.nanoTime();
+        int work = 0;
+        if (peerGone || (null != peer && !peer.isConnected()))
+        {
+            peerGone = false;
+            if (null != peer)
+            {
+                CloseHelper.quietClose(peer);
+                peer = null;
+                log.accept("replicant " + replicantId + ": bridge lost its Replicant (image " + peerImageSessionId +
+                    " gone or feed not read); the feed ring fills until a Replicant is proven again");
+                peerImageSessionId = 0;
+                work++;
+            }
+        }
+        work += subscription.controlledPoll(assembler, FRAGMENT_LIMIT);
+        work += handshake();
+        work += takeHandovers();
+        if (null != peer)
+        {
+            work += feed.controlledRead(this, FEED_READ_LIMIT);
+            if (nowNs - lastWindowReportNs >= WINDOW_REPORT_INTERVAL_NS)
+            {
+                lastWindowReportNs = nowNs;
+                work += reportWindows();
+            }
+        }
+        return work;
+    }
+
+    /**
+     * Forward one feed message from the ring, whole; stop at back-pressure.
+     */
+    @Override
+    public Action onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
+    {
+        if (peer.offer(buffer, index, length) > 0)
+        {
+            feedMessagesForwarded++;
+            feedBytesForwarded += length;
+            return Action.CONTINUE;
+        }
+        feedBackPressured++;
+        return Action.ABORT;
+    }
+
+    private ControlledFragmentHandler.Action onFragment(
+        final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        {
+            strangerMessages++;
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        headerDecoder.wrap(buffer, offset);
+        final int templateId = headerDecoder.templateId();
+        final int imageSessionId = header.sessionId();
+        if (headerDecoder.schemaId() != MessageHeaderDecoder.SCHEMA_ID)
+        {
+            strangerMessages++;
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        if (null != peer && imageSessionId == peerImageSessionId &&
+            ReplicantClientFrameDecoder.TEMPLATE_ID == templateId)
+        {
+            return onClientFrame(buffer, offset, length);
+        }
+        if (ReplicantHelloDecoder.TEMPLATE_ID == templateId)
+        {
+            onHello(buffer, offset, length, imageSessionId);
+        }
+        else if (ReplicantProofDecoder.TEMPLATE_ID == templateId && length >= MessageHeaderDecoder.ENCODED_LENGTH +
+            ReplicantProofDecoder.BLOCK_LENGTH)
+        {
+            onProof(buffer, offset, imageSessionId);
+        }
+        else
+        {
+            strangerMessages++;
+        }
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    private ControlledFragmentHandler.Action onClientFrame(
+        final DirectBuffer buffer, final int offset, final int length)
+    {
+        frameDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final long sessionId = frameDecoder.sessionId();
+        final int frameLength = frameDecoder.frameLength();
+        final int frameOffset = frameDecoder.limit() + ReplicantClientFrameDecoder.frameHeaderLength();
+        if (frameOffset + frameLength > offset + length)
+        {
+            strangerMessages++;
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        final BridgedSession session = sessionById.get(sessionId);
+        if (null == session)
+        {
+            framesForUnknownSessions++;
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        final long result = session.egress.offer(buffer, frameOffset, frameLength);
+        if (result > 0)
+        {
+            session.relayed += frameLength;
+            framesRelayed++;
+            frameBytesRelayed += frameLength;
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
+        {
+            relayStalls++;
+            return ControlledFragmentHandler.Action.ABORT;
+        }
+        relayDropped++;
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    private void onHello(final DirectBuffer buffer, final int offset, final int length, final int imageSessionId)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH + ReplicantHelloDecoder.BLOCK_LENGTH +
+            ReplicantHelloDecoder.responseChannelHeaderLength())
+        {
+            strangerMessages++;
+            return;
+        }
+        helloDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final int channelLength = helloDecoder.responseChannelLength();
+        if (helloDecoder.replicantId() != replicantId ||
+            helloDecoder.limit() + ReplicantHelloDecoder.responseChannelHeaderLength() + channelLength >
+            offset + length)
+        {
+            refuse("a hello for Replicant " + helloDecoder.replicantId() + " from image " + imageSessionId);
+            return;
+        }
+        if (null != slotOf(imageSessionId))
+        {
+            return; // a repeated hello while its handshake is under way: the challenge is on its way
+        }
+        Handshake slot = null;
+        for (final Handshake handshake : handshakes)
+        {
+            if (null == handshake.publication)
+            {
+                slot = handshake;
+                break;
+            }
+            if (null == slot || handshake.deadlineNs - slot.deadlineNs < 0)
+            {
+                slot = handshake;
+            }
+        }
+        if (null != slot.publication)
+        {
+            refuse("a handshake of image " + slot.imageSessionId + " replaced: all " + handshakes.length +
+                " handshake slots taken");
+            slot.clear();
+        }
+        final int streamId = helloDecoder.responseStreamId();
+        helloDecoder.getNonce(slot.peerNonce, 0, LinkKey.NONCE_LENGTH);
+        final String channel = helloDecoder.responseChannel();
+        try
+        {
+            final ChannelUri uri = ChannelUri.parse(channel);
+            if (null == uri.get("term-length"))
+            {
+                uri.put("term-length", Integer.toString(FEED_TERM_LENGTH_DEFAULT));
+            }
+            slot.publication = aeron.addExclusivePublication(uri.toString(), streamId);
+        }
+        catch (final RuntimeException ex)
+        {
+            refuse("a hello naming an unusable channel (" + ex.getMessage() + ")");
+            return;
+        }
+        random.nextBytes(slot.nonce);
+        slot.imageSessionId = imageSessionId;
+        slot.deadlineNs = nowNs + HANDSHAKE_TIMEOUT_NS;
+        slot.challengeSent = false;
+    }
+
+    private Handshake slotOf(final int imageSessionId)
+    {
+        for (final Handshake handshake : handshakes)
+        {
+            if (null != handshake.publication && handshake.imageSessionId == imageSessionId)
+            {
+                return handshake;
+            }
+        }
+        return null;
+    }
+
+    private void onProof(final DirectBuffer buffer, final int offset, final int imageSessionId)
+    {
+        final Handshake slot = slotOf(imageSessionId);
+        if (null == slot || !slot.challengeSent)
+        {
+            refuse("a proof without a challenge from image " + imageSessionId);
+            return;
+        }
+        proofDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        proofDecoder.getMac(mac, 0, LinkKey.MAC_LENGTH);
+        final ExclusivePublication publication = slot.publication;
+        if (!key.verify(ReplicantLinkKey.ROLE_REPLICANT, imageSessionId, publication.sessionId(), slot.nonce, mac))
+        {
+            refuse("a proof that does not verify from image " + imageSessionId);
+            slot.clear();
+            return;
+        }
+        key.prove(ReplicantLinkKey.ROLE_LAYER, publication.sessionId(), imageSessionId, slot.peerNonce, mac, 0);
+        welcomeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).putMac(mac, 0, LinkKey.MAC_LENGTH);
+        if (!offerControl(publication, welcomeEncoder.encodedLength()))
+        {
+            refuse("a welcome the publication refused");
+            slot.clear();
+            return;
+        }
+        slot.publication = null;
+        CloseHelper.quietClose(peer);
+        peer = publication;
+        peerImageSessionId = imageSessionId;
+        handshakesProven++;
+        // what the ring holds was meant for the last Replicant: drop it, the new one starts from a snapshot
+        while (feed.controlledRead(dropHandler) > 0)
+        {
+            Thread.onSpinWait();
+        }
+        if (null != feedProxy)
+        {
+            feedProxy.requestResync(replicantId - 1);
+        }
+        for (int i = 0, n = sessions.size(); i < n; i++)
+        {
+            final BridgedSession session = sessions.get(i);
+            session.announced = false;
+            session.relayed = 0;
+            session.reportedWindow = Long.MIN_VALUE;
+        }
+        unannounced = sessions.size();
+        log.accept("replicant " + replicantId + ": bridge linked to image " + imageSessionId + " (proven), " +
+            sessions.size() + " sessions to announce, snapshot requested");
+    }
+
+    private int handshake()
+    {
+        int work = 0;
+        for (final Handshake slot : handshakes)
+        {
+            if (null == slot.publication)
+            {
+                continue;
+            }
+            if (nowNs - slot.deadlineNs > 0)
+            {
+                refuse("a handshake not completed in time from image " + slot.imageSessionId);
+                slot.clear();
+                work++;
+            }
+            else if (!slot.challengeSent && slot.publication.isConnected())
+            {
+                challengeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+                    .putNonce(slot.nonce, 0, LinkKey.NONCE_LENGTH);
+                slot.challengeSent = offerControl(slot.publication, challengeEncoder.encodedLength());
+                work += slot.challengeSent ? 1 : 0;
+            }
+        }
+        return work;
+    }
+
+    private int takeHandovers()
+    {
+        int work = 0;
+        if (null != peer && unannounced > 0)
+        {
+            for (int i = 0, n = sessions.size(); i < n; i++)
+            {
+                final BridgedSession session = sessions.get(i);
+                if (!session.announced)
+                {
+                    if (!sendOpened(session))
+                    {
+                        return work;
+                    }
+                    work++;
+                }
+            }
+        }
+        SessionHandover handover;
+        while (null != (handover = handovers.peek()))
+        {
+            if (null != handover.egress)
+            {
+                final BridgedSession session = new BridgedSession(handover.sessionId, handover.playerEntityId,
+                    handover.egress);
+                final BridgedSession replaced = sessionById.put(handover.sessionId, session);
+                if (null != replaced)
+                {
+                    sessions.remove(replaced);
+                    if (!replaced.announced)
+                    {
+                        unannounced--;
+                    }
+                }
+                sessions.add(session);
+                unannounced++;
+                if (null != peer)
+                {
+                    sendOpened(session);
+                }
+            }
+            else
+            {
+                final BridgedSession session = sessionById.get(handover.sessionId);
+                if (null != session)
+                {
+                    if (null != peer && session.announced)
+                    {
+                        closedEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+                            .sessionId(session.sessionId)
+                            .playerEntityId(session.playerEntityId);
+                        if (!offerControl(peer, closedEncoder.encodedLength()))
+                        {
+                            return work;
+                        }
+                    }
+                    sessionById.remove(handover.sessionId);
+                    sessions.remove(session);
+                    if (!session.announced)
+                    {
+                        unannounced--;
+                    }
+                }
+            }
+            handovers.poll();
+            work++;
+        }
+        return work;
+    }
+
+    private boolean sendOpened(final BridgedSession session)
+    {
+        openedEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .sessionId(session.sessionId)
+            .playerEntityId(session.playerEntityId);
+        if (offerControl(peer, openedEncoder.encodedLength()))
+        {
+            session.announced = true;
+            unannounced--;
+            return true;
+        }
+        return false;
+    }
+
+    private int reportWindows()
+    {
+        int work = 0;
+        for (int i = 0, n = sessions.size(); i < n; i++)
+        {
+            final BridgedSession session = sessions.get(i);
+            if (!session.announced)
+            {
+                continue;
+            }
+            final boolean connected = session.egress.isConnected();
+            final long window = connected ? session.egress.availableWindow() : 0;
+            if (window != session.reportedWindow || session.relayed != session.reportedRelayed ||
+                connected != session.reportedConnected)
+            {
+                windowEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+                    .sessionId(session.sessionId)
+                    .window(window)
+                    .relayed(session.relayed)
+                    .connected((short)(connected ? 1 : 0));
+                if (!offerControl(peer, windowEncoder.encodedLength()))
+                {
+                    return work;
+                }
+                session.reportedWindow = window;
+                session.reportedRelayed = session.relayed;
+                session.reportedConnected = connected;
+                work++;
+            }
+        }
+        return work;
+    }
+
+    private boolean offerControl(final ExclusivePublication publication, final int bodyLength)
+    {
+        return publication.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + bodyLength) > 0;
+    }
+
+    private void onImageGone(final Image image)
+    {
+        // the Aeron client's conductor thread: only a note; the agent closes the publication when it sees it
+        if (image.sessionId() == peerImageSessionId)
+        {
+            peerGone = true;
+        }
+    }
+
+    private void refuse(final String what)
+    {
+        handshakesRefused++;
+        if (0 == (handshakesRefused & (handshakesRefused - 1)))
+        {
+            log.accept("replicant " + replicantId + ": bridge refused " + what + " (refusal " + handshakesRefused +
+                ", logged at powers of two)");
+        }
+    }
+
+    @Override
+    public void onClose()
+    {
+        for (final Handshake slot : handshakes)
+        {
+            slot.clear();
+        }
+        CloseHelper.quietClose(peer);
+        CloseHelper.quietClose(subscription);
+    }
+
+    /**
+     * @return the Replicant id this bridge stands for.
+     */
+    public int replicantId()
+    {
+        return replicantId;
+    }
+
+    /**
+     * @return whether a proven Replicant is linked.
+     */
+    public boolean isLinked()
+    {
+        return null != peer;
+    }
+
+    public long feedMessagesForwarded()
+    {
+        return feedMessagesForwarded;
+    }
+
+    public long feedBytesForwarded()
+    {
+        return feedBytesForwarded;
+    }
+
+    /**
+     * @return feed messages the publication refused (the ring kept them; the primary resyncs if the ring fills).
+     */
+    public long feedBackPressured()
+    {
+        return feedBackPressured;
+    }
+
+    public long framesRelayed()
+    {
+        return framesRelayed;
+    }
+
+    public long frameBytesRelayed()
+    {
+        return frameBytesRelayed;
+    }
+
+    /**
+     * @return relays a back-pressured session egress held back (retried).
+     */
+    public long relayStalls()
+    {
+        return relayStalls;
+    }
+
+    /**
+     * @return frames dropped: the session's egress is closed or gone.
+     */
+    public long relayDropped()
+    {
+        return relayDropped;
+    }
+
+    /**
+     * @return frames for sessions the primary has ended (the Replicant is a little behind the close).
+     */
+    public long framesForUnknownSessions()
+    {
+        return framesForUnknownSessions;
+    }
+
+    public long handshakesRefused()
+    {
+        return handshakesRefused;
+    }
+
+    public long handshakesProven()
+    {
+        return handshakesProven;
+    }
+
+    /**
+     * @return messages from unproven images other than hellos and proofs, or not of this link's schema.
+     */
+    public long strangerMessages()
+    {
+        return strangerMessages;
+    }
+
+    /**
+     * @return sessions the bridge holds (handed over by the primary, not ended).
+     */
+    public int sessionCount()
+    {
+        return sessions.size();
+    }
+
+    private static final class Handshake
+    {
+        final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
+        final byte[] peerNonce = new byte[LinkKey.NONCE_LENGTH];
+        ExclusivePublication publication;
+        int imageSessionId;
+        long deadlineNs;
+        boolean challengeSent;
+
+        void clear()
+        {
+            CloseHelper.quietClose(publication);
+            publication = null;
+            challengeSent = false;
+        }
+    }
+
+    private static final class BridgedSession
+    {
+        final long sessionId;
+        final long playerEntityId;
+        final ClientEgress egress;
+        boolean announced;
+        long relayed;
+        long reportedWindow = Long.MIN_VALUE;
+        long reportedRelayed;
+        boolean reportedConnected;
+
+        BridgedSession(final long sessionId, final long playerEntityId, final ClientEgress egress)
+        {
+            this.sessionId = sessionId;
+            this.playerEntityId = playerEntityId;
+            this.egress = egress;
+        }
+    }
+}

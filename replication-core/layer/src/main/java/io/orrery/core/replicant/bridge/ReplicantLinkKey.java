@@ -1,0 +1,41 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.core.replicant.bridge;
+
+import io.orrery.core.common.LinkKey;
+
+/**
+ * The key of the Replicant bridge link's challenge-response: the Gateway link's scheme ({@link LinkKey}: HMAC-SHA256
+ * over role, prover's and challenger's Aeron session ids and the challenger's nonce) with a key of its own,
+ * {@code K = HMAC-SHA256(link secret, "orrery-replicant-link-v1")}, so no Gateway, Atlas or Scribe link proof ever
+ * verifies here.
+ */
+public final class ReplicantLinkKey
+{
+    /**
+     * Key domain of the Replicant bridge link.
+     */
+    public static final String DOMAIN = "orrery-replicant-link-v1";
+    /**
+     * The layer (its bridge) proves itself to a Replicant (in its welcome).
+     */
+    public static final byte ROLE_LAYER = 1;
+    /**
+     * A Replicant in its own process proves itself to the layer.
+     */
+    public static final byte ROLE_REPLICANT = 7;
+
+    private ReplicantLinkKey()
+    {
+    }
+
+    /**
+     * @param linkSecret the link secret (at least 16 bytes).
+     * @return a key for one thread's use.
+     */
+    public static LinkKey newKey(final byte[] linkSecret)
+    {
+        return new LinkKey(linkSecret, DOMAIN);
+    }
+}

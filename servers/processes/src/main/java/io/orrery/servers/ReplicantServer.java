@@ -1,0 +1,173 @@
+/*
+ * Copyright 2026 The Orrery authors. Licensed under the Apache License, Version 2.0.
+ */
+package io.orrery.servers;
+
+import io.aeron.Aeron;
+import io.aeron.Counter;
+import io.aeron.driver.MediaDriver;
+import io.orrery.core.auth.TokenSecrets;
+import io.orrery.core.gateway.GatewayContext;
+import io.orrery.core.replicant.ReplicantContext;
+import io.orrery.core.replicant.bridge.RemoteReplicantHost;
+import io.orrery.core.replicant.bridge.ReplicantBridge;
+import io.orrery.core.replicant.bridge.ReplicantBridgeSettings;
+import io.orrery.core.status.AgentDeath;
+import io.orrery.core.status.OrreryCounter;
+import io.orrery.core.status.ProcessErrors;
+import io.orrery.link.DriverLoss;
+import org.agrona.CloseHelper;
+import org.agrona.ErrorHandler;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.ShutdownSignalBarrier;
+import org.agrona.concurrent.SystemNanoClock;
+import picocli.CommandLine;
+
+import java.util.concurrent.Callable;
+
+/**
+ * A secondary Replicant in its own process: runs a {@link RemoteReplicantHost} (a {@code SecondaryReplicantAgent} on
+ * the state feed it receives) for a Replication Layer started with {@code -Dorrery.replicant.remote.ids=<id>}, whose
+ * {@link ReplicantBridge} forwards the primary's feed and sessions and relays this process's frames into the clients'
+ * egress. The Replicant settings (replicants, boundaries, bubble, budget, view sizes: the {@code orrery.*} system
+ * properties) must be the layer's. The link secret: {@value ReplicantBridgeSettings#LINK_SECRET_ENV}, else the
+ * layer's token secret ({@code orrery.token.secret} / {@code ORRERY_TOKEN_SECRET}), the same as the layer's.
+ * <p>
+ * Exit codes: 0 on SIGINT/SIGTERM; {@link ProcessErrors#EXIT_CONFIGURATION} without a link secret;
+ * {@link DriverLoss#EXIT_CODE} when its media driver goes away; {@link AgentDeath#EXIT_CODE} when its agent thread
+ * dies; 2 on a usage error.
+ */
+@CommandLine.Command(
+    name = "orrery-replicant",
+    mixinStandardHelpOptions = true,
+    description = "Runs a secondary Replicant of a shard in its own process, fed by the layer's bridge "
+        + "(the layer runs with -Dorrery.replicant.remote.ids=<id>).")
+public final class ReplicantServer implements Callable<Integer>
+{
+    @CommandLine.Option(names = "--replicant-id", required = true, description = "This Replicant's id "
+        + "(1..replicants-1, one of the layer's orrery.replicant.remote.ids).")
+    int replicantId;
+
+    @CommandLine.Option(names = "--layer-channel", description = "The layer's bridge channel "
+        + "(orrery.replicant.bridge.channel) (default: ${DEFAULT-VALUE}).")
+    String layerChannel = ReplicantBridgeSettings.CHANNEL_DEFAULT;
+
+    @CommandLine.Option(names = "--layer-stream-base", description = "The layer's bridge stream base "
+        + "(orrery.replicant.bridge.stream.id.base; this Replicant's stream is base + id) (default: ${DEFAULT-VALUE}).")
+    int layerStreamBase = ReplicantBridge.STREAM_ID_BASE;
+
+    @CommandLine.Option(names = "--feed-channel", description = "Where this process receives the feed, named in its "
+        + "hello (default: ${DEFAULT-VALUE}).")
+    String feedChannel = "aeron:udp?endpoint=localhost:20581";
+
+    @CommandLine.Option(names = "--feed-stream", description = "Its stream id (default: ${DEFAULT-VALUE}).")
+    int feedStreamId = 7360;
+
+    @CommandLine.Option(names = "--max-sessions", description = "The layer's orrery.max.sessions "
+        + "(default: the property, else ${DEFAULT-VALUE}).")
+    int maxSessions = Integer.getInteger(GatewayContext.MAX_SESSIONS_PROP, GatewayContext.MAX_SESSIONS_DEFAULT);
+
+    @CommandLine.Option(names = "--aeron-dir", description = "External media driver directory (default: an embedded "
+        + "media driver).")
+    String aeronDir;
+
+    /**
+     * @return the link secret: {@value ReplicantBridgeSettings#LINK_SECRET_ENV}, else the token secret, or null.
+     */
+    public static byte[] linkSecretFromEnvironment()
+    {
+        final byte[] own = ReplicantBridgeSettings.linkSecretFromEnvironment();
+        return null != own ? own : TokenSecrets.fromEnvironment();
+    }
+
+    @Override
+    public Integer call()
+    {
+        final byte[] linkSecret = linkSecretFromEnvironment();
+        if (null == linkSecret || linkSecret.length < 16)
+        {
+            System.err.println("orrery: replicant: set " + ReplicantBridgeSettings.LINK_SECRET_ENV + " or the " +
+                "token secret (at least 16 bytes, the same as the layer's)");
+            return ProcessErrors.EXIT_CONFIGURATION;
+        }
+        final ReplicantContext ctx = new ReplicantContext().conclude();
+        if (replicantId < 1 || replicantId >= ctx.replicants())
+        {
+            System.err.println("orrery: replicant: --replicant-id " + replicantId + " is not a secondary of " +
+                ctx.replicants() + " Replicants (set orrery.replicants as on the layer)");
+            return ProcessErrors.EXIT_CONFIGURATION;
+        }
+
+        MediaDriver driver = null;
+        final Aeron.Context aeronCtx = new Aeron.Context();
+        if (null != aeronDir)
+        {
+            aeronCtx.aeronDirectoryName(aeronDir);
+        }
+        else
+        {
+            driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
+                .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
+                .dirDeleteOnStart(true)
+                .dirDeleteOnShutdown(true));
+            aeronCtx.aeronDirectoryName(driver.aeronDirectoryName());
+        }
+        final ErrorHandler print = (ex) -> ex.printStackTrace(System.err);
+        aeronCtx.errorHandler(DriverLoss.routing(print,
+            (ex) -> DriverLoss.EXIT_PROCESS.onDriverLoss(aeronCtx.aeronDirectoryName(), ex)));
+        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+        {
+            run(ctx, aeronCtx, linkSecret, print, barrier);
+        }
+        finally
+        {
+            CloseHelper.quietClose(driver);
+        }
+        return 0;
+    }
+
+    private void run(
+        final ReplicantContext ctx, final Aeron.Context aeronCtx, final byte[] linkSecret, final ErrorHandler print,
+        final ShutdownSignalBarrier barrier)
+    {
+        AgentRunner runner = null;
+        Aeron aeron = null;
+        Counter[] counters = null;
+        try
+        {
+            aeron = Aeron.connect(aeronCtx);
+            counters = OrreryCounter.allocate(aeron, "replicant-" + replicantId);
+            final RemoteReplicantHost host = new RemoteReplicantHost(ctx, replicantId, aeron, new SystemNanoClock(),
+                layerChannel, layerStreamBase + replicantId, feedChannel, feedStreamId, linkSecret, maxSessions,
+                counters, (line) -> System.out.println("orrery: " + line));
+            runner = new AgentRunner(new BackoffIdleStrategy(), print, null, host);
+            AgentDeath.start(runner, AgentDeath.EXIT_PROCESS);
+            System.out.println("orrery: replicant " + replicantId + " up, aeron dir " +
+                aeron.context().aeronDirectoryName() + ", layer " + layerChannel + " stream " +
+                (layerStreamBase + replicantId) + ", feed " + feedChannel + " stream " + feedStreamId);
+            barrier.await();
+        }
+        finally
+        {
+            CloseHelper.quietClose(runner);
+            if (null != counters)
+            {
+                CloseHelper.quietCloseAll(counters);
+            }
+            CloseHelper.quietClose(aeron);
+            System.err.println("orrery: replicant " + replicantId + " stopped");
+        }
+    }
+
+    public static void main(final String[] args)
+    {
+        final int exitCode = new CommandLine(new ReplicantServer()).setExecutionExceptionHandler(
+            (ex, cmd, parseResult) -> ProcessErrors.report("replicant", ex, System.err))
+            .execute(args);
+        if (0 != exitCode)
+        {
+            System.exit(exitCode);
+        }
+    }
+}
