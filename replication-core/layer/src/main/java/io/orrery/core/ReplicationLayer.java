@@ -122,11 +122,17 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         final Context ctx, final ReplicantContext replicantCtx, final int maxSessions, final int queueCapacity)
     {
         final int count = replicantCtx.replicants() - 1;
+        final ReplicantBridgeSettings bridgeSettings = ctx.replicantBridge();
         if (0 == count)
         {
+            if (bridgeSettings.remoteIds().length > 0)
+            {
+                throw new IllegalArgumentException(ReplicantBridgeSettings.REMOTE_IDS_PROP + " names remote " +
+                    "Replicants but the layer runs one Replicant (orrery.replicants=" + replicantCtx.replicants() +
+                    "): a remote Replicant is a secondary, set orrery.replicants to 2 or more");
+            }
             return new SecondaryReplicantAgent[0];
         }
-        final ReplicantBridgeSettings bridgeSettings = ctx.replicantBridge();
         for (final int remoteId : bridgeSettings.remoteIds())
         {
             if (remoteId < 1 || remoteId > count)

@@ -4,7 +4,6 @@
 package io.orrery.core.replicant.bridge;
 
 import io.aeron.Aeron;
-import io.aeron.ChannelUri;
 import io.aeron.ControlledFragmentAssembler;
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;
@@ -15,6 +14,7 @@ import io.aeron.logbuffer.Header;
 import io.orrery.core.common.ClientEgress;
 import io.orrery.core.common.LinkKey;
 import io.orrery.core.common.SessionHandover;
+import io.orrery.core.ingress.ResponseChannels;
 import io.orrery.core.replicant.ReplicantFeedProxy;
 import io.orrery.wire.replicantlink.MessageHeaderDecoder;
 import io.orrery.wire.replicantlink.MessageHeaderEncoder;
@@ -73,9 +73,10 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
      */
     public static final int STREAM_ID_BASE = 7350;
     /**
-     * Term length of the feed publication unless the Replicant's channel names one.
+     * Term length of the feed publication (the bridge's own, whatever a hello asks for: sized for a resync of the store).
      */
     public static final int FEED_TERM_LENGTH_DEFAULT = 16 * 1024 * 1024;
+    private static final long FEED_LINGER_NS = 5_000_000_000L;
 
     /**
      * Handshakes under way at once (one per image that said hello); a hello beyond them replaces the oldest.
@@ -351,15 +352,22 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         }
         final int streamId = helloDecoder.responseStreamId();
         helloDecoder.getNonce(slot.peerNonce, 0, LinkKey.NONCE_LENGTH);
-        final String channel = helloDecoder.responseChannel();
+        // nothing an unproven peer wrote reaches the driver but the media and, on UDP, an endpoint on the host its
+        // image comes from: not a term length (it would have the layer map what it asks for), not a third party's
+        // address to send challenges to. The feed's term is the bridge's own, sparse (a stranger's challenge touches
+        // a page of it)
+        final Image image = subscription.imageBySessionId(imageSessionId);
+        final String channel = null == image ? null : ResponseChannels.rebuild(
+            helloDecoder.responseChannel(), image.sourceIdentity(), FEED_TERM_LENGTH_DEFAULT, 0, FEED_LINGER_NS);
+        if (null == channel)
+        {
+            refuse("a hello naming a channel not on its own host, or not plain IPC or UDP unicast, from image " +
+                imageSessionId);
+            return;
+        }
         try
         {
-            final ChannelUri uri = ChannelUri.parse(channel);
-            if (null == uri.get("term-length"))
-            {
-                uri.put("term-length", Integer.toString(FEED_TERM_LENGTH_DEFAULT));
-            }
-            slot.publication = aeron.addExclusivePublication(uri.toString(), streamId);
+            slot.publication = aeron.addExclusivePublication(channel, streamId);
         }
         catch (final RuntimeException ex)
         {
