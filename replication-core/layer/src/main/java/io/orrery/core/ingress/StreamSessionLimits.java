@@ -3,6 +3,10 @@
  */
 package io.orrery.core.ingress;
 
+import org.agrona.SystemUtil;
+
+import java.util.concurrent.TimeUnit;
+
 /**
  * How many Aeron sessions (publishers, each an image on the receiving side) one UDP stream of a media driver the
  * layer or a Gateway launches may hold ({@code MediaDriver.Context.streamSessionLimit}).
@@ -18,6 +22,10 @@ package io.orrery.core.ingress;
  * <p>
  * The limit is per stream of each receive endpoint, so it bounds the client ingress (one image per client), the
  * game servers' ingress, the Gateway link and the Atlas link alike; only the client ingress comes near it.
+ * <p>
+ * The same drivers get a shorter image liveness timeout ({@link #imageLivenessTimeoutNs()}): an image the Gateway
+ * rejected keeps its session of the limit until that timeout after its last frame, so it sets how long a stranger
+ * holds a session after its rejection.
  */
 public final class StreamSessionLimits
 {
@@ -31,6 +39,23 @@ public final class StreamSessionLimits
      * awaiting their publication, and the images of ended sessions until the driver drops them.
      */
     public static final int MARGIN = 1024;
+
+    /**
+     * Aeron's property for the image liveness timeout; when an operator sets it, it is used as given (Aeron's duration
+     * syntax: ns, or with a suffix such as {@code 2s} or {@code 1500ms}).
+     */
+    public static final String IMAGE_LIVENESS_AERON_PROP = "aeron.image.liveness.timeout";
+
+    /**
+     * 3 s instead of Aeron's 10 s. A live Aeron publication sends a frame at least every 100 ms (data or a heartbeat),
+     * so a client's image times out only after 30 heartbeats in a row are lost or its process stalls for 3 s; its
+     * session then times out anyway (5 s without input, {@code orrery.session.timeout.ms}) unless frames resume, and a
+     * publication whose frames resume gets a new image under the same session id, which its session keeps. A rejected
+     * stranger's image leaves the stream session limit 3 s after its last frame instead of 10 s. Aeron allows it per
+     * driver only (no channel parameter in 1.51), so it applies to every image of the driver: the layer's links
+     * (Gateway link, game servers, Atlas) heartbeat the same way.
+     */
+    public static final long IMAGE_LIVENESS_TIMEOUT_NS_DEFAULT = TimeUnit.SECONDS.toNanos(3);
 
     private StreamSessionLimits()
     {
@@ -49,5 +74,15 @@ public final class StreamSessionLimits
             return Integer.parseInt(configured.trim());
         }
         return (int)Math.min(Integer.MAX_VALUE, (long)maxSessions + MARGIN);
+    }
+
+    /**
+     * @return the image liveness timeout for a media driver the process launches
+     * ({@code MediaDriver.Context.imageLivenessTimeoutNs}): {@link #IMAGE_LIVENESS_TIMEOUT_NS_DEFAULT}, or Aeron's
+     * property {@value #IMAGE_LIVENESS_AERON_PROP} when it is set.
+     */
+    public static long imageLivenessTimeoutNs()
+    {
+        return SystemUtil.getDurationInNanos(IMAGE_LIVENESS_AERON_PROP, IMAGE_LIVENESS_TIMEOUT_NS_DEFAULT);
     }
 }
