@@ -57,6 +57,7 @@ class UnboundImagesDeferralTest
     {
         driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
             .threadingMode(ThreadingMode.SHARED)
+            .errorHandler(Throwable::printStackTrace) // and into the driver's error log; never an exit
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true));
         aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName())
