@@ -314,7 +314,7 @@ public final class GatewayContext
      * restarts its clock, so a client retrying its hello on the same publication keeps it. Every image holds one
      * of the sessions the media driver allows a stream ({@code StreamSessionLimits}): without this a stranger could
      * keep them all with publications that never say hello, and logins would fail while it does. A rejected image
-     * still counts against that limit until the driver's image liveness timeout after its last frame (3 s in the
+     * still counts against that limit until the driver's image liveness timeout after its last frame (5 s in the
      * drivers the layer and {@code GatewayServer} launch, {@code StreamSessionLimits.imageLivenessTimeoutNs()};
      * Aeron's default 10 s); a client whose hello gaps exceed this timeout (a resuming session whose backoff grew
      * past it) loses its image and hellos again on the new image its publication gets about 1.5 s after that.

@@ -24,7 +24,7 @@ import java.util.function.Consumer;
  * <p>
  * What a rejection does (Aeron 1.51): the receiving driver drops the image's frames and answers its publisher with
  * error frames (the publication stops being connected), and the image keeps counting against the stream's session
- * limit until the driver's image liveness timeout after its last frame (3 s in the drivers Orrery launches, see
+ * limit until the driver's image liveness timeout after its last frame (5 s in the drivers Orrery launches, see
  * {@code StreamSessionLimits.imageLivenessTimeoutNs()}; Aeron's default is 10 s);
  * then it leaves the limit and its session id cools down (about 1 s, while the image drains and lingers): a
  * publication that is still open gets a new image after that, which starts unbound again.

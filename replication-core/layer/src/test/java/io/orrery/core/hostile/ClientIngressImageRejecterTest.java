@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The Gateway rejects unbound client ingress images without ever waiting for the media driver, and the layer's media
- * driver drops a rejected image sooner (image liveness 3 s by default instead of Aeron's 10 s) while legitimate
+ * driver drops a rejected image sooner (image liveness 5 s by default instead of Aeron's 10 s) while legitimate
  * clients keep theirs. Real media drivers: one the test can hold (INVOKER mode, invoked by a thread of the test that
  * stops on request: a driver that does not answer), or the layer's embedded one. The layer runs in INVOKER mode on a
  * controlled clock; conditions are awaited with wall-clock deadlines; durations are printed, never asserted.
@@ -179,7 +179,7 @@ class ClientIngressImageRejecterTest
         watch.phase("strangers rejected");
 
         // the strangers' publications are still open: each gets a new image once the driver dropped the rejected one
-        // (image liveness 3 s after its last frame, then ~1 s of cool-down), rejected again 2 s later; the layer's
+        // (image liveness 5 s after its last frame, then ~1 s of cool-down), rejected again 2 s later; the layer's
         // clock follows real time here (the driver's timers run on it), the code paths are warm
         final long againDeadlineNs = System.nanoTime() + DEADLINE_NS;
         lastRealNs = System.nanoTime();
@@ -205,8 +205,8 @@ class ClientIngressImageRejecterTest
     @Test
     void shouldKeepTheImagesOfLegitimateClientsAcrossARunUnderTheShorterImageLivenessTimeout()
     {
-        assertEquals(TimeUnit.SECONDS.toNanos(3), StreamSessionLimits.imageLivenessTimeoutNs(),
-            "the layer's embedded driver: 3 s unless " + StreamSessionLimits.IMAGE_LIVENESS_AERON_PROP + " is set");
+        assertEquals(TimeUnit.SECONDS.toNanos(5), StreamSessionLimits.imageLivenessTimeoutNs(),
+            "the layer's embedded driver: 5 s unless " + StreamSessionLimits.IMAGE_LIVENESS_AERON_PROP + " is set");
         rig = new Rig((ctx) -> {}, true);
         final List<ClientSession> legit = rig.connectLegit(4);
         watch = new LegitWatch(legit);
@@ -214,7 +214,7 @@ class ClientIngressImageRejecterTest
         final TreeSet<Integer> imagesBefore = ingressImageCounterIds(streamId);
         assertEquals(4, imagesBefore.size(), "an image per client");
 
-        // 15 s of real time, five times the image liveness timeout: two clients send input every 100 ms, two never do
+        // 15 s of real time, three times the image liveness timeout: two clients send input every 100 ms, two never do
         // (their publications only heartbeat); the layer's clock follows real time
         final long endNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         long nextInputNs = 0;
@@ -244,7 +244,7 @@ class ClientIngressImageRejecterTest
 
     /**
      * How long a stranger holding its publication open keeps one of the stream's sessions per cycle: unbound for the
-     * timeout, then rejected but still counted for the driver's image liveness timeout (3 s by default, Aeron's 10 s
+     * timeout, then rejected but still counted for the driver's image liveness timeout (5 s by default, Aeron's 10 s
      * before), then ~1 s of cool-down in which a waiting client takes the session, then a new image, unbound again.
      */
     @Test

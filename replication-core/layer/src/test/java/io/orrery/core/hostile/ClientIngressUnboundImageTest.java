@@ -61,7 +61,7 @@ class ClientIngressUnboundImageTest
     {
         final int limit = 4;
         final long timeoutNs = TimeUnit.SECONDS.toNanos(2);
-        // the driver drops a rejected image after its image liveness timeout: 2 s here instead of the layer's 3 s
+        // the driver drops a rejected image after its image liveness timeout: 2 s here instead of the layer's 5 s
         rig = withImageLivenessTimeout("2s", () -> new Rig((ctx) ->
         {
             ctx.streamSessionLimit(limit);
@@ -160,7 +160,7 @@ class ClientIngressUnboundImageTest
             "the stranger's image rejected: the clock runs");
 
         // eight timeouts more: the stranger's open publication gets a new image once the driver dropped the rejected
-        // one (image liveness 3 s, then ~1 s of cool-down), rejected again; the welcomed sessions' never are
+        // one (image liveness 5 s, then ~1 s of cool-down), rejected again; the welcomed sessions' never are
         runFor(8 * timeoutNs);
         final long rejected = rig.counter(OrreryCounter.CLIENT_INGRESS_IMAGES_UNBOUND_REJECTED);
         assertTrue(rejected >= 1 && rejected <= 3, "only the stranger's: " + rejected + " " + sessionCounters());
