@@ -579,6 +579,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
                     .nakUnicastDelayNs(io.orrery.link.UdpChannels.nakUnicastDelayNs())
                     .streamSessionLimit(0 != streamSessionLimit ? streamSessionLimit :
                         io.orrery.core.ingress.StreamSessionLimits.forEmbeddedDriver(gateway().maxSessions()))
+                    .imageLivenessTimeoutNs(io.orrery.core.ingress.StreamSessionLimits.imageLivenessTimeoutNs())
                     .dirDeleteOnStart(true)
                     .dirDeleteOnShutdown(true));
                 aeronDirectoryName = mediaDriver.aeronDirectoryName();

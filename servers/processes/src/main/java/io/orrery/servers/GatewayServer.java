@@ -219,6 +219,7 @@ public final class GatewayServer implements Callable<Integer>
                 .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
                 .nakUnicastDelayNs(io.orrery.link.UdpChannels.nakUnicastDelayNs())
                 .streamSessionLimit(StreamSessionLimits.forEmbeddedDriver(gatewayCtx.maxSessions()))
+                .imageLivenessTimeoutNs(StreamSessionLimits.imageLivenessTimeoutNs())
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true));
             aeronCtx.aeronDirectoryName(driver.aeronDirectoryName());

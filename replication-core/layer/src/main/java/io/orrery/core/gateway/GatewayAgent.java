@@ -85,6 +85,9 @@ import java.util.concurrent.TimeUnit;
  *       hello whose ingress image goes away is dropped at the next housekeeping.</li>
  * </ul>
  * Session ids are drawn from {@link SecureRandom}: knowing one's own session id says nothing about another's.
+ * Ingress images bound to nothing (no session, no hello awaiting an answer, no hello seen) for
+ * {@link GatewayContext#unboundImageTimeoutNs()} are rejected ({@link UnboundImages}): each holds one of the sessions
+ * the media driver allows the stream.
  * <p>
  * Several ingress channels: every one runs the same handshake, authentication and input checks, and each has its
  * own reassembly bound (an endpoint holds no more than a single-endpoint Gateway did); refusals, session capacity and
@@ -142,6 +145,7 @@ public final class GatewayAgent implements Agent
     private final ArrayList<ClientConnection> pendingWelcomes = new ArrayList<>();
     private final ArrayList<ClientConnection> pendingRefusals = new ArrayList<>();
     private final ShardSessions shardSessions;
+    private final UnboundImages unboundImages;
     private final SecureRandom sessionIds = new SecureRandom();
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -210,6 +214,11 @@ public final class GatewayAgent implements Agent
         this.limits = ctx.clientIngressLimits();
         this.refusalConnectTimeoutNs = RefusalBudget.connectTimeoutNs(resources.publicationConnectTimeoutNs());
         this.refusals = new RefusalBudget(limits, clock.nanoTime());
+        this.unboundImages = new UnboundImages(ctx.unboundImageTimeoutNs(), limits.maxTermLength(),
+            new ImageRejecter(aeron, UnboundImages.reason(ctx.unboundImageTimeoutNs())),
+            counters[OrreryCounter.CLIENT_INGRESS_IMAGES_UNBOUND_REJECTED.id()],
+            counters[OrreryCounter.CLIENT_INGRESS_IMAGE_REJECTIONS_DEFERRED.id()],
+            (line) -> System.out.println("orrery: client ingress " + line));
         final String[] channels = ctx.clientIngressChannels();
         this.assemblers = new BoundedFragmentAssembler[channels.length];
         this.ingresses = new Subscription[channels.length];
@@ -282,6 +291,7 @@ public final class GatewayAgent implements Agent
             }
             workCount += dropPendingOfGoneImages(pendingWelcomes);
             workCount += dropPendingOfGoneImages(pendingRefusals);
+            workCount += unboundImages.check(nowNs, ingresses, connectionByImage);
         }
         return workCount;
     }
@@ -329,6 +339,14 @@ public final class GatewayAgent implements Agent
             capacity += assembler.bufferedCapacity();
         }
         return capacity;
+    }
+
+    /**
+     * @return client ingress images tracked as bound to nothing (rejected ones until the media driver drops them).
+     */
+    public int unboundImageCount()
+    {
+        return unboundImages.trackedCount();
     }
 
     /**
@@ -397,6 +415,7 @@ public final class GatewayAgent implements Agent
                 return ControlledFragmentHandler.Action.CONTINUE;
 
             case HelloDecoder.TEMPLATE_ID:
+                unboundImages.onHello(imageKey(pollingIngress, header.sessionId()), nowNs);
                 onHello(connection, buffer, offset, header.sessionId());
                 return ControlledFragmentHandler.Action.CONTINUE;
 

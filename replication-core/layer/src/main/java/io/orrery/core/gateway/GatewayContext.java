@@ -55,6 +55,17 @@ public final class GatewayContext
      * a second is 13-20 % of a core at most, for 15,000 logins a minute per Gateway.
      */
     public static final int TOKEN_VERIFICATIONS_PER_SECOND_DEFAULT = 250;
+    public static final String UNBOUND_IMAGE_TIMEOUT_MS_PROP = "orrery.client.ingress.unbound.image.timeout.ms";
+    /**
+     * 10 s: a client link refused with a transient reason ("shard full", duplicate session) hellos again at least
+     * every 3 s on the same publication (100 ms doubling to 2 s, plus up to half again) and gives up at its 10 s
+     * connect deadline, so it is never cut. See {@link #unboundImageTimeoutNs()}.
+     */
+    public static final long UNBOUND_IMAGE_TIMEOUT_MS_DEFAULT = 10_000;
+    /**
+     * Least non-zero {@link #unboundImageTimeoutNs()}: a hello's round trip and a client's first backoffs must fit.
+     */
+    public static final long UNBOUND_IMAGE_TIMEOUT_MS_MIN = 1_000;
 
     private boolean isConcluded;
     private String clientIngressChannel = System.getProperty(
@@ -72,6 +83,8 @@ public final class GatewayContext
         TOKEN_VERIFICATIONS_PER_SECOND_PROP, TOKEN_VERIFICATIONS_PER_SECOND_DEFAULT);
     private long ingressPollIntervalNs = TimeUnit.MICROSECONDS.toNanos(
         Long.getLong(INGRESS_POLL_INTERVAL_US_PROP, INGRESS_POLL_INTERVAL_US_DEFAULT));
+    private long unboundImageTimeoutNs = TimeUnit.MILLISECONDS.toNanos(
+        Long.getLong(UNBOUND_IMAGE_TIMEOUT_MS_PROP, UNBOUND_IMAGE_TIMEOUT_MS_DEFAULT));
     private IngressLimits clientIngressLimits = IngressLimits.forClients();
     private final GatewayLinkSettings gatewayLink = new GatewayLinkSettings();
 
@@ -103,6 +116,12 @@ public final class GatewayContext
         {
             throw new IllegalArgumentException(
                 "ingressPollIntervalNs must be in 0..10 ms (a client input waits up to it): " + ingressPollIntervalNs);
+        }
+        if (0 != unboundImageTimeoutNs &&
+            unboundImageTimeoutNs < TimeUnit.MILLISECONDS.toNanos(UNBOUND_IMAGE_TIMEOUT_MS_MIN))
+        {
+            throw new IllegalArgumentException("unboundImageTimeoutNs must be 0 (off) or at least " +
+                UNBOUND_IMAGE_TIMEOUT_MS_MIN + " ms: " + unboundImageTimeoutNs);
         }
         clientIngressLimits.validate("clientIngressLimits");
         final String[] channels = clientIngressChannels();
@@ -285,6 +304,37 @@ public final class GatewayContext
     public GatewayContext tokenVerificationsPerSecond(final int tokenVerificationsPerSecond)
     {
         this.tokenVerificationsPerSecond = tokenVerificationsPerSecond;
+        return this;
+    }
+
+    /**
+     * How long a client ingress image may stay bound to nothing before the Gateway rejects it
+     * ({@value #UNBOUND_IMAGE_TIMEOUT_MS_PROP}, default {@value #UNBOUND_IMAGE_TIMEOUT_MS_DEFAULT} ms; 0: never).
+     * Bound: it carries a welcomed session, or a hello awaiting its welcome or its reject; a hello seen on it
+     * restarts its clock, so a client retrying its hello on the same publication keeps it. Every image holds one
+     * of the sessions the media driver allows a stream ({@code StreamSessionLimits}): without this a stranger could
+     * keep them all with publications that never say hello, and logins would fail while it does. A rejected image
+     * still counts against that limit until the driver's image liveness timeout after its last frame (5 s in the
+     * drivers the layer and {@code GatewayServer} launch, {@code StreamSessionLimits.imageLivenessTimeoutNs()};
+     * Aeron's default 10 s); a client whose hello gaps exceed this timeout (a resuming session whose backoff grew
+     * past it) loses its image and hellos again on the new image its publication gets about 1.5 s after that.
+     * Rejections never wait for the driver ({@code ImageRejecter}).
+     *
+     * @return the timeout in ns, 0 for none.
+     */
+    public long unboundImageTimeoutNs()
+    {
+        return unboundImageTimeoutNs;
+    }
+
+    /**
+     * @param unboundImageTimeoutNs see {@link #unboundImageTimeoutNs()}; 0 or at least
+     *                              {@value #UNBOUND_IMAGE_TIMEOUT_MS_MIN} ms.
+     * @return this.
+     */
+    public GatewayContext unboundImageTimeoutNs(final long unboundImageTimeoutNs)
+    {
+        this.unboundImageTimeoutNs = unboundImageTimeoutNs;
         return this;
     }
 

@@ -147,7 +147,19 @@ public enum OrreryCounter
     REPLICANT_OBSERVERS_REFUSED(107,
         "sessions a secondary Replicant's interest engine had no observer for (full or duplicate): it streams nothing"),
     REPLICANT_HANDOFF_SPAWNS_LATE(108,
-        "handoff spawns a full view could not take in their pass (its reserve used up): the client awaits the owner");
+        "handoff spawns a full view could not take in their pass (its reserve used up): the client awaits the owner"),
+    /**
+     * Client ingress images the Gateway rejected because nothing was bound to them (no session, no pending hello, no
+     * hello seen) for {@code GatewayContext.unboundImageTimeoutNs}: strangers holding the stream's sessions.
+     */
+    CLIENT_INGRESS_IMAGES_UNBOUND_REJECTED(109,
+        "client ingress images rejected: no session and no hello on them for the unbound image timeout"),
+    /**
+     * Rejections of unbound client ingress images put off because the media driver's command ring was full (a driver
+     * not reading its commands); each is due again at the Gateway's next housekeeping.
+     */
+    CLIENT_INGRESS_IMAGE_REJECTIONS_DEFERRED(110,
+        "client ingress image rejections put off: the media driver's command ring was full (retried)");
 
     /**
      * Aeron counter type id of every Orrery system counter.

@@ -518,7 +518,11 @@ class ClientIngressHostilePeerTest
                 .maxSessions(64)
                 .maxEntities(4096)
                 .maxViewEntities(512)
-                .tickRateHz(30);
+                .tickRateHz(30)
+                // never a halt of the JVM (the whole test fork): a driver lost or an agent dead fails the test
+                .driverLossHandler((dir, cause) -> System.err.println("rig: the media driver at " + dir +
+                    " is gone: " + cause))
+                .agentDeathHandler((thread, cause) -> cause.printStackTrace());
             customise.accept(ctx);
             layer = ReplicationLayer.launch(ctx);
             // never Aeron's default error handler: it exits the JVM (the whole test fork) on a driver timeout
@@ -687,13 +691,28 @@ class ClientIngressHostilePeerTest
                 await(() -> !session.isConnected() || (session.updatesReceived() >= expected &&
                     session.view().contains(NPC) && npcX == session.view().positionX(session.view().slotOf(NPC))),
                     "legit session to receive the updates (UDP is not drained by polling alone)");
-                assertTrue(session.isConnected(), "legit session still connected");
+                assertTrue(session.isConnected(), () -> "legit session still connected: " + describe(session));
                 assertEquals(0, session.updatesForUnknownEntities() + session.despawnsForUnknownEntities() +
                     session.acknowledgementRegressions() + session.malformedReceived() + session.viewOverflows(),
                     "no correctness errors");
                 assertEquals(0, session.rejectsReceived(), "no rejects for a legit session");
             }
             assertFalse(link.malformedMessages() > 0, "no malformed responses");
+        }
+
+        /**
+         * What a test needs to know when a legitimate session was lost: its state and cause, and the layer's side.
+         */
+        String describe(final ClientSession session)
+        {
+            return "state " + session.state() + ", loss cause " + session.lastLossCause() + ", disconnect reason " +
+                session.disconnectReason() + ", reject reason " + session.rejectReason() + ", resumes started " +
+                session.resumesStarted() + ", hellos lost " + session.hellosLost() + ", last received " +
+                TimeUnit.NANOSECONDS.toMillis(clock.nanoTime() - session.lastReceivedNs()) +
+                " ms ago on the rig's clock; layer: sessions timed out " + counter(OrreryCounter.SESSIONS_TIMED_OUT) +
+                ", closed " + counter(OrreryCounter.SESSIONS_CLOSED) + ", active " +
+                counter(OrreryCounter.SESSIONS_ACTIVE) + ", slow consumers " +
+                counter(OrreryCounter.SESSIONS_SLOW_CONSUMER);
         }
 
         @Override
