@@ -47,6 +47,12 @@ class GatewayServerProcessTest
 {
     private static final List<String> CHILD_OPTIONS =
         List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    /**
+     * The layer gives a Gateway 5 s of silence, not the default 2 s, before it counts the Gateway lost: on a loaded
+     * 2-core box a starved Gateway 2 would be dropped and its bots resumed, and this test checks that they are not. A
+     * killed Gateway is still found lost within 5 s (its image goes when its Aeron client times out, 10 s).
+     */
+    private static final String GATEWAY_LINK_TIMEOUT = "--gateway-link-timeout-ms=5000";
     private static final String SECRET_TEXT = "gateway-process-test-secret-0123456789";
     private static final String SECRET = "--token-secret=" + SECRET_TEXT;
     private static final String LINK = "aeron:ipc?term-length=8m";
@@ -70,7 +76,10 @@ class GatewayServerProcessTest
         final MediaDriver driver = MediaDriver.launch(new MediaDriver.Context()
             .aeronDirectoryName(new File(dir, "aeron").getAbsolutePath())
             .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
-            .clientLivenessTimeoutNs(TimeUnit.SECONDS.toNanos(2))
+            // Aeron's default, was 2 s: a starved child's Aeron client closes itself (exit 71, "service
+            // interval exceeded") when its conductor has not run for this long; a killed child's
+            // publications and subscriptions linger as long, which the waits below allow
+            .clientLivenessTimeoutNs(TimeUnit.SECONDS.toNanos(10))
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true));
         final String aeronDir = "--aeron-dir=" + driver.aeronDirectoryName();
@@ -88,7 +97,7 @@ class GatewayServerProcessTest
         {
             layer = ChildJvm.startWithPrefix(WITH_LINK_SECRET, layerOutput, CHILD_OPTIONS,
                 ReplicationLayerServer.class.getName(), SECRET, aeronDir, "--gateway-link=" + LINK, "--npcs=20",
-                "--report-interval-s=60");
+                GATEWAY_LINK_TIMEOUT, "--report-interval-s=60");
             ChildJvm.awaitLines(layer, layerOutput, "replication layer up", 1);
             gateway1 = ChildJvm.startWithPrefix(WITH_LINK_SECRET, gatewayOutput1, CHILD_OPTIONS,
                 GatewayServer.class.getName(), SECRET, aeronDir, "--gateway-id=1", "--layer-link=" + LINK,
@@ -161,7 +170,7 @@ class GatewayServerProcessTest
             final List<String> restartedOutput = Collections.synchronizedList(new ArrayList<>());
             layer = ChildJvm.startWithPrefix(WITH_LINK_SECRET, restartedOutput, CHILD_OPTIONS,
                 ReplicationLayerServer.class.getName(), SECRET, aeronDir, "--gateway-link=" + LINK, "--npcs=20",
-                "--report-interval-s=60");
+                GATEWAY_LINK_TIMEOUT, "--report-interval-s=60");
             ChildJvm.awaitLines(layer, restartedOutput, "replication layer up", 1);
             ChildJvm.awaitLines(gateway2, gatewayOutput2, "gateway 2: linked to the layer", 2);
             try
@@ -201,7 +210,10 @@ class GatewayServerProcessTest
         final MediaDriver driver = MediaDriver.launch(new MediaDriver.Context()
             .aeronDirectoryName(new File(dir, "aeron").getAbsolutePath())
             .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
-            .clientLivenessTimeoutNs(TimeUnit.SECONDS.toNanos(2))
+            // Aeron's default, was 2 s: a starved child's Aeron client closes itself (exit 71, "service
+            // interval exceeded") when its conductor has not run for this long; a killed child's
+            // publications and subscriptions linger as long, which the waits below allow
+            .clientLivenessTimeoutNs(TimeUnit.SECONDS.toNanos(10))
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true));
         final String aeronDir = "--aeron-dir=" + driver.aeronDirectoryName();
@@ -217,7 +229,7 @@ class GatewayServerProcessTest
             layer = ChildJvm.startWithPrefix(
                 List.of("env", GatewayServer.LINK_SECRET_ENV + "=" + LINK_SECRET_TEXT, publicKeyEnv), layerOutput,
                 CHILD_OPTIONS, ReplicationLayerServer.class.getName(), SECRET, aeronDir, "--gateway-link=" + LINK,
-                "--ingress-channel=none", "--npcs=5", "--report-interval-s=60");
+                "--ingress-channel=none", "--npcs=5", GATEWAY_LINK_TIMEOUT, "--report-interval-s=60");
             ChildJvm.awaitLines(layer, layerOutput, "replication layer up", 1);
             gateway = ChildJvm.startWithPrefix(
                 List.of("env", GatewayServer.LINK_SECRET_ENV + "=" + LINK_SECRET_TEXT, publicKeyEnv), gatewayOutput,

@@ -75,7 +75,10 @@ class LayerKilledMidTransferProcessTest
                 drivers[s] = MediaDriver.launch(new MediaDriver.Context()
                     .aeronDirectoryName(dir.resolve("aeron-" + s).toString())
                     .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
-                    .clientLivenessTimeoutNs(TimeUnit.SECONDS.toNanos(2))
+                    // Aeron's default, was 2 s: a starved child's Aeron client closes itself (exit 71, "service
+                    // interval exceeded") when its conductor has not run for this long; a killed child's
+                    // publications and subscriptions linger as long, which the waits below allow
+                    .clientLivenessTimeoutNs(TimeUnit.SECONDS.toNanos(10))
                     .dirDeleteOnStart(true)
                     .dirDeleteOnShutdown(true));
                 stores[s] = "rocksdb:" + dir.resolve("graph-" + s) + PersistenceAdapters.GLOBAL_STORE_SEPARATOR +

@@ -62,7 +62,10 @@ class ScribeServerProcessTest
         final MediaDriver driver = MediaDriver.launch(new MediaDriver.Context()
             .aeronDirectoryName(new File(dir.toFile(), "aeron").getAbsolutePath())
             .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
-            .clientLivenessTimeoutNs(TimeUnit.SECONDS.toNanos(2))
+            // Aeron's default, was 2 s: a starved child's Aeron client closes itself (exit 71, "service
+            // interval exceeded") when its conductor has not run for this long; a killed child's
+            // publications and subscriptions linger as long, which the waits below allow
+            .clientLivenessTimeoutNs(TimeUnit.SECONDS.toNanos(10))
             .dirDeleteOnStart(true)
             .dirDeleteOnShutdown(true));
         final ByteArrayOutputStream layerLog = new ByteArrayOutputStream();

@@ -58,7 +58,10 @@ class ShardDirectoryProcessTest
                 drivers[d] = MediaDriver.launch(new MediaDriver.Context()
                     .aeronDirectoryName(dir.resolve("aeron-" + d).toString())
                     .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
-                    .clientLivenessTimeoutNs(TimeUnit.SECONDS.toNanos(2))
+                    // Aeron's default, was 2 s: a starved child's Aeron client closes itself (exit 71, "service
+                    // interval exceeded") when its conductor has not run for this long; a killed child's
+                    // publications and subscriptions linger as long, which the waits below allow
+                    .clientLivenessTimeoutNs(TimeUnit.SECONDS.toNanos(10))
                     .dirDeleteOnStart(true)
                     .dirDeleteOnShutdown(true));
                 outputs.add(Collections.synchronizedList(new ArrayList<>()));
