@@ -42,7 +42,7 @@ class InputAccountingAcrossLayerLossTest
         try (MeshRig rig = new MeshRig(ONE_SERVER, (ctx) -> ctx
             .sessionTimeoutNs(TimeUnit.SECONDS.toNanos(60))
             .persistenceAdapter(store.get())
-            .persistenceFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(20)), true))
+            .persistenceFlushIntervalNs(TimeUnit.MILLISECONDS.toNanos(20)), true).paceWelcomes())
         {
             final GameServerAgent server = rig.addServer(
                 1, new WorldSettings().npcsPerTerritory(0).seed(3), MeshRig.SECRET, TimeUnit.SECONDS.toNanos(30));

@@ -35,6 +35,14 @@ final class MeshRig implements AutoCloseable
     static final long TICK_NS = TimeUnit.SECONDS.toNanos(1) / 30;
     static final long DEADLINE_NS = TimeUnit.SECONDS.toNanos(30);
     static final long MM = 1000;
+    /**
+     * Longest wall-clock wait for one server hello's welcome before the clock runs again, see {@link #paceWelcomes()}.
+     */
+    static final long SERVER_WELCOME_PACE_NS = TimeUnit.SECONDS.toNanos(10);
+    /**
+     * Virtual time a joining server's link gets for its rejoin backoff (at most 1 s) before the clock waits for it.
+     */
+    static final long PACE_AFTER_NS = TimeUnit.MILLISECONDS.toNanos(1500);
 
     final CachedNanoClock clock = new CachedNanoClock();
     ReplicationLayer layer;
@@ -53,6 +61,16 @@ final class MeshRig implements AutoCloseable
     private final List<ClientSession> sessions = new ArrayList<>();
     private final org.agrona.collections.Object2LongHashMap<ClientSession> welcomesBeforeLayer =
         new org.agrona.collections.Object2LongHashMap<>(0);
+    private final org.agrona.collections.Object2LongHashMap<GameServerAgent> pacedHello =
+        new org.agrona.collections.Object2LongHashMap<>(Long.MIN_VALUE);
+    private final org.agrona.collections.Object2LongHashMap<GameServerAgent> joiningSinceNs =
+        new org.agrona.collections.Object2LongHashMap<>(Long.MIN_VALUE);
+    private final org.agrona.collections.Object2LongHashMap<GameServerAgent> lossesAtClose =
+        new org.agrona.collections.Object2LongHashMap<>(Long.MIN_VALUE);
+    private long serverWelcomeWaits;
+    private long serverLossWaits;
+    private long serverLossWaitsGivenUp;
+    private long serverWelcomeWaitsGivenUp;
 
     MeshRig(final String shardConfig)
     {
@@ -137,6 +155,14 @@ final class MeshRig implements AutoCloseable
      * thread may not run for 150 of them, and the layer then times out a session its client never knew it had (the
      * client, welcomed late, is then disconnected for good). Only for rigs whose every session comes from
      * {@link #connect(long)}: the layer's sessions are compared with them by number.
+     * <p>
+     * Game servers too: while the layer is stepped and a server's link is joining it (its rejoin backoff over, see
+     * {@link #awaitServerWelcomes()}), the clock waits (wall clock, at most {@link #SERVER_WELCOME_PACE_NS} per
+     * attempt) for the welcome. The link sends its hello once the media driver has connected its new publication,
+     * the layer reads it once its Aeron client has seen that image, and the server reads the welcome once its own
+     * has seen the layer's response image: all real-time threads. Without this, virtual time ran on while they
+     * lagged and a rejoin took 20-53 s of virtual time. A hello the layer never answers (a wrong secret, a dead subscription) costs the budget once, then
+     * the clock runs again so the link's own resend or abandon logic is exercised as without pacing.
      */
     MeshRig paceWelcomes()
     {
@@ -166,6 +192,14 @@ final class MeshRig implements AutoCloseable
      */
     void closeLayer()
     {
+        for (int i = 0, size = servers.size(); i < size; i++)
+        {
+            final GameServerAgent server = servers.get(i);
+            if (ServerLink.State.CONNECTED == server.link().state())
+            {
+                lossesAtClose.put(server, server.link().layerLosses());
+            }
+        }
         CloseHelper.quietClose(layer);
         layer = null;
         layerFrozen = false;
@@ -290,6 +324,8 @@ final class MeshRig implements AutoCloseable
         if (paceWelcomes)
         {
             await(this::welcomesRead, "clients to read the welcomes of the sessions the layer opened");
+            awaitServerLosses();
+            awaitServerWelcomes();
         }
         clock.advance(TICK_NS);
         drain();
@@ -331,6 +367,131 @@ final class MeshRig implements AutoCloseable
             }
         }
         return 0 == handshaking || layer.gateway().activeSessionCount() <= welcomedByThisLayer;
+    }
+
+    /**
+     * Wait (no virtual time, at most {@link #SERVER_WELCOME_PACE_NS} of wall-clock time, without failing) for every
+     * server that was connected when {@link #closeLayer()} closed the layer to find it gone. A server hears of a
+     * closed layer only when its Aeron client sees the layer's response image go (a real-time thread, after the
+     * driver's linger), else after its silence timeout: three of the layer's server heartbeat intervals, about 20 s
+     * of virtual time, which ran out the tests' allowance for the rejoin.
+     */
+    private void awaitServerLosses()
+    {
+        if (lossesAtClose.isEmpty())
+        {
+            return;
+        }
+        serverLossWaits++;
+        final long deadline = System.nanoTime() + SERVER_WELCOME_PACE_NS;
+        while (!serversFoundLoss())
+        {
+            if (poll() == 0)
+            {
+                Thread.onSpinWait();
+            }
+            if (System.nanoTime() - deadline > 0)
+            {
+                serverLossWaitsGivenUp++;
+                break;
+            }
+        }
+        lossesAtClose.clear();
+    }
+
+    private boolean serversFoundLoss()
+    {
+        for (int i = 0, size = servers.size(); i < size; i++)
+        {
+            final GameServerAgent server = servers.get(i);
+            final long losses = lossesAtClose.getValue(server);
+            if (Long.MIN_VALUE != losses && server.link().layerLosses() == losses)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @return {@link #closeLayer()} calls after which the clock waited for the servers to find the layer gone, and
+     * of them those whose wait ran out of wall-clock time.
+     */
+    String serverLossWaits()
+    {
+        return serverLossWaits + " (given up " + serverLossWaitsGivenUp + ")";
+    }
+
+    /**
+     * Wait (no virtual time) for every server joining the stepped layer to be welcomed, at most
+     * {@link #SERVER_WELCOME_PACE_NS} of wall-clock time per attempt (a resend is a new one), without failing: from
+     * its hello, or from {@link #PACE_AFTER_NS} into its rejoin (past the backoff, while the media driver connects
+     * the attempt's new publication, which the link waits for without a timeout).
+     */
+    private void awaitServerWelcomes()
+    {
+        if (null == layer || layerFrozen)
+        {
+            return;
+        }
+        final long nowNs = clock.nanoTime();
+        for (int i = 0, size = servers.size(); i < size; i++)
+        {
+            final GameServerAgent server = servers.get(i);
+            final ServerLink link = server.link();
+            final ServerLink.State state = link.state();
+            if (ServerLink.State.CONNECTING != state && ServerLink.State.AWAITING_WELCOME != state)
+            {
+                joiningSinceNs.remove(server);
+                continue;
+            }
+            if (!joiningSinceNs.containsKey(server))
+            {
+                joiningSinceNs.put(server, nowNs);
+            }
+            // a rejoin's backoff (at most 1 s) runs in virtual time: only after it is the attempt's publication up
+            if (ServerLink.State.CONNECTING == state && nowNs - joiningSinceNs.getValue(server) < PACE_AFTER_NS)
+            {
+                continue;
+            }
+            final long attempt = link.layerLosses() * 1_000_000L + link.helloResends();
+            if (pacedHello.getValue(server) == attempt)
+            {
+                continue; // this attempt's wait is used up: its timeouts run in virtual time
+            }
+            pacedHello.put(server, attempt);
+            serverWelcomeWaits++;
+            final long deadline = System.nanoTime() + SERVER_WELCOME_PACE_NS;
+            while (ServerLink.State.CONNECTED != link.state() && null != layer && !layerFrozen &&
+                (ServerLink.State.CONNECTING == link.state() || ServerLink.State.AWAITING_WELCOME == link.state()))
+            {
+                if (poll() == 0)
+                {
+                    Thread.onSpinWait();
+                }
+                if (System.nanoTime() - deadline > 0)
+                {
+                    serverWelcomeWaitsGivenUp++;
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
+     * @return server hellos the clock waited for ({@link #paceWelcomes()}).
+     */
+    long serverWelcomeWaits()
+    {
+        return serverWelcomeWaits;
+    }
+
+    /**
+     * @return server hellos whose wait ran out of wall-clock time before the welcome ({@link #paceWelcomes()}).
+     */
+    long serverWelcomeWaitsGivenUp()
+    {
+        return serverWelcomeWaitsGivenUp;
     }
 
     private boolean windowsOpen()

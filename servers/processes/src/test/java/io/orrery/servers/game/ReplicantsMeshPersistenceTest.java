@@ -144,10 +144,14 @@ class ReplicantsMeshPersistenceTest
             rig.ticksUntil(() -> journal.observe() && walker.isConnected() && watcher.isConnected() &&
                 1 == walker.resumptions() && 1 == watcher.resumptions(), 600,
                 () -> "clients resumed: " + journal);
+            final long rejoinFromNs = rig.clock.nanoTime();
             rig.ticksUntil(() -> journal.observe() && GameServerAgent.STATE_RUNNING == one.state() &&
                 GameServerAgent.STATE_RUNNING == two.state() && one.rejoins() >= 1 && two.rejoins() >= 1, 600,
                 () -> "servers rejoined: " + one.state() + "/" + two.state() + journal);
             journal.note("servers rejoined");
+            System.out.println("servers rejoined after " + (rig.clock.nanoTime() - rejoinFromNs) / 1_000_000 +
+                " ms of rig time; server hellos paced " + rig.serverWelcomeWaits() + ", given up " +
+                rig.serverWelcomeWaitsGivenUp() + "; loss waits " + rig.serverLossWaits());
             final NpcOwners ownersAfter = new NpcOwners();
             walkTo(rig, walker, 40, ownersAfter, journal, "after the restart, out");
             walkTo(rig, walker, -10, ownersAfter, journal, "after the restart, back");
