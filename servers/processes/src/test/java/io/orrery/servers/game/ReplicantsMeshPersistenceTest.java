@@ -104,6 +104,7 @@ class ReplicantsMeshPersistenceTest
             assertTrue(npcOwners.changes > 0, "NPCs crossed between the Replicants while server 2 held them");
             assertEquals(npcOwners.changes + 4, replicantHandoffs, "and the walker crossed x = 20 m four times");
             assertHealthy(rig);
+            awaitViewsEqualTruth(rig, walker, watcher, "before the restart");
             assertViewEqualsTruth(rig, walker);
             assertViewEqualsTruth(rig, watcher);
 
@@ -160,6 +161,7 @@ class ReplicantsMeshPersistenceTest
             System.out.println("sessions and layer:" + journal);
             assertTrue(rig.layer.counter(OrreryCounter.REPLICANT_HANDOFFS) > 0, "handoffs after the restart");
             assertHealthy(rig);
+            awaitViewsEqualTruth(rig, walker, watcher, "after the restart");
             assertViewEqualsTruth(rig, walker);
             assertViewEqualsTruth(rig, watcher);
         }
@@ -399,6 +401,44 @@ class ReplicantsMeshPersistenceTest
         assertEquals(0, rig.layer.counter(OrreryCounter.ERRORS));
         assertEquals(rig.layer.replicant().tickCount(), secondary.tickCount(), "one secondary pass per pass");
         assertTrue(secondary.engine().spawnsSent() > 0, "the secondary streams what it owns");
+    }
+
+    /**
+     * A server may spawn, move or remove an entity in the last tick before the check, and the Replicants stream it at
+     * their next pass: tick (a few at most) until both views equal the layer's truth, and say how many it took. A view
+     * that stays wrong fails in {@link #assertViewEqualsTruth} after the rig's deadline.
+     */
+    private static void awaitViewsEqualTruth(
+        final MeshRig rig, final ClientSession walker, final ClientSession watcher, final String when)
+    {
+        final int[] ticks = {0};
+        rig.ticksUntil(() -> viewEqualsTruth(rig, walker) && viewEqualsTruth(rig, watcher) || ticks[0]++ < 0, 30,
+            "views equal the truth " + when);
+        System.out.println("views equal the truth " + when + " after " + ticks[0] + " ticks (0: at once)");
+    }
+
+    private static boolean viewEqualsTruth(final MeshRig rig, final ClientSession client)
+    {
+        final EntityStore store = rig.layer.replicant().store();
+        final ClientEntityView view = client.view();
+        if (store.size() != view.size())
+        {
+            return false;
+        }
+        for (int i = 0; i < store.activeCount(); i++)
+        {
+            final int slot = store.activeSlot(i);
+            final int viewSlot = view.slotOf(store.entityId(slot));
+            if (viewSlot < 0 || view.awaitingOwner(viewSlot) ||
+                store.ownerReplicant(slot) != view.ownerReplicant(viewSlot) ||
+                store.ownerEpoch(slot) != view.ownerEpoch(viewSlot) ||
+                Math.abs(store.positionX(slot) - view.positionX(viewSlot)) > POSITION_TOLERANCE_MM ||
+                Math.abs(store.positionY(slot) - view.positionY(viewSlot)) > POSITION_TOLERANCE_MM)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void assertViewEqualsTruth(final MeshRig rig, final ClientSession client)
