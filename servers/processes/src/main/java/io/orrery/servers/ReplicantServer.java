@@ -99,23 +99,9 @@ public final class ReplicantServer implements Callable<Integer>
             return ProcessErrors.EXIT_CONFIGURATION;
         }
 
-        MediaDriver driver = null;
         final Aeron.Context aeronCtx = new Aeron.Context();
-        if (null != aeronDir)
-        {
-            aeronCtx.aeronDirectoryName(aeronDir);
-        }
-        else
-        {
-            driver = MediaDriver.launchEmbedded(new MediaDriver.Context()
-                .threadingMode(io.aeron.driver.ThreadingMode.SHARED)
-                .dirDeleteOnStart(true)
-                .dirDeleteOnShutdown(true));
-            aeronCtx.aeronDirectoryName(driver.aeronDirectoryName());
-        }
         final ErrorHandler print = (ex) -> ex.printStackTrace(System.err);
-        aeronCtx.errorHandler(DriverLoss.routing(print,
-            (ex) -> DriverLoss.EXIT_PROCESS.onDriverLoss(aeronCtx.aeronDirectoryName(), ex)));
+        final MediaDriver driver = ProcessAeron.attachOrLaunch(aeronDir, aeronCtx, print);
         try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
         {
             run(ctx, aeronCtx, linkSecret, print, barrier);
