@@ -34,6 +34,7 @@ import io.orrery.wire.codec.StowRequestDecoder;
 import io.orrery.wire.codec.StowResultDecoder;
 import io.orrery.wire.codec.TerritoryGrantDecoder;
 import io.orrery.wire.codec.TerritoryRevokeDecoder;
+import io.orrery.wire.codec.ReplicantResetDecoder;
 import io.orrery.wire.codec.TimeDilationDecoder;
 import io.orrery.wire.codec.UnstowRequestDecoder;
 import io.orrery.wire.codec.VarDataEncodingDecoder;
@@ -204,6 +205,7 @@ public final class MessageLayouts
             .entryVarData(MAX_COMPONENT_STATE_LENGTH);
         b.message(EntityDespawnDecoder.TEMPLATE_ID, EntityDespawnDecoder.BLOCK_LENGTH);
         b.message(TimeDilationDecoder.TEMPLATE_ID, TimeDilationDecoder.BLOCK_LENGTH);
+        b.message(ReplicantResetDecoder.TEMPLATE_ID, ReplicantResetDecoder.BLOCK_LENGTH);
         b.message(EntityUpdatesCompactDecoder.TEMPLATE_ID, EntityUpdatesCompactDecoder.BLOCK_LENGTH)
             .varData(MAX_COMPACT_ENTRIES_LENGTH);
         b.message(StowRequestDecoder.TEMPLATE_ID, StowRequestDecoder.BLOCK_LENGTH);

@@ -22,6 +22,7 @@ import io.orrery.wire.codec.HandoffPrepareDecoder;
 import io.orrery.wire.codec.HeartbeatDecoder;
 import io.orrery.wire.codec.HelloDecoder;
 import io.orrery.wire.codec.LoadReportDecoder;
+import io.orrery.wire.codec.ReplicantResetDecoder;
 import io.orrery.wire.codec.TimeDilationDecoder;
 import io.orrery.wire.codec.MessageHeaderDecoder;
 import io.orrery.wire.codec.PlayerInputDecoder;
@@ -84,6 +85,7 @@ final class DecodedMessages
     private final ServerRejectDecoder serverReject = new ServerRejectDecoder();
     private final LoadReportDecoder loadReport = new LoadReportDecoder();
     private final TimeDilationDecoder timeDilation = new TimeDilationDecoder();
+    private final ReplicantResetDecoder replicantReset = new ReplicantResetDecoder();
     private final TerritoryGrantDecoder territoryGrant = new TerritoryGrantDecoder();
     private final TerritoryRevokeDecoder territoryRevoke = new TerritoryRevokeDecoder();
     private final HandoffPrepareDecoder handoffPrepare = new HandoffPrepareDecoder();
@@ -165,6 +167,13 @@ final class DecodedMessages
                 assertEquals(v.nextUint16(), d.rejectedTemplateId());
                 d.wrapReasonText(view);
                 v.assertNextVarData(ASCII, varLength, view);
+                bodyLength = d.encodedLength();
+                break;
+            }
+            case ReplicantResetDecoder.TEMPLATE_ID:
+            {
+                final ReplicantResetDecoder d = replicantReset.wrapAndApplyHeader(buffer, offset, header);
+                assertEquals(v.nextUint8(), d.replicantId());
                 bodyLength = d.encodedLength();
                 break;
             }

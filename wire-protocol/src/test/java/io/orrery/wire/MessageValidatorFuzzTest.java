@@ -35,6 +35,7 @@ import io.orrery.wire.codec.StowRequestDecoder;
 import io.orrery.wire.codec.StowResultDecoder;
 import io.orrery.wire.codec.TerritoryGrantDecoder;
 import io.orrery.wire.codec.TerritoryRevokeDecoder;
+import io.orrery.wire.codec.ReplicantResetDecoder;
 import io.orrery.wire.codec.TimeDilationDecoder;
 import io.orrery.wire.codec.UnstowRequestDecoder;
 import io.orrery.wire.codec.WalletChangeResultDecoder;
@@ -83,6 +84,7 @@ class MessageValidatorFuzzTest
             new ForwardedInputDecoder(), new EntityStateBatchDecoder(), new EntityCreateRequestDecoder(),
             new EntityDestroyRequestDecoder(), new ClientViewBatchDecoder(), new ServerHeartbeatDecoder(),
             new ServerTickEndDecoder(), new TimeDilationDecoder(), new ClientViewsCompactDecoder(),
+            new ReplicantResetDecoder(),
         })
         {
             decoders[decoder.sbeTemplateId()] = decoder;

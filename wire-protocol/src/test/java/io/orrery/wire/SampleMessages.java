@@ -30,6 +30,7 @@ import io.orrery.wire.codec.PlayerInputEncoder;
 import io.orrery.wire.codec.RejectEncoder;
 import io.orrery.wire.codec.RejectReason;
 import io.orrery.wire.codec.ReputationChangeResultEncoder;
+import io.orrery.wire.codec.ReplicantResetEncoder;
 import io.orrery.wire.codec.TimeDilationEncoder;
 import io.orrery.wire.codec.RevokeReason;
 import io.orrery.wire.codec.ServerHeartbeatEncoder;
@@ -74,7 +75,7 @@ final class SampleMessages
         ForwardedInputEncoder.TEMPLATE_ID, EntityStateBatchEncoder.TEMPLATE_ID, EntityCreateRequestEncoder.TEMPLATE_ID,
         EntityDestroyRequestEncoder.TEMPLATE_ID, ClientViewBatchEncoder.TEMPLATE_ID, ServerHeartbeatEncoder.TEMPLATE_ID,
         EntityUpdatesCompactEncoder.TEMPLATE_ID, ServerTickEndEncoder.TEMPLATE_ID, TimeDilationEncoder.TEMPLATE_ID,
-        ClientViewsCompactEncoder.TEMPLATE_ID,
+        ClientViewsCompactEncoder.TEMPLATE_ID, ReplicantResetEncoder.TEMPLATE_ID,
     };
 
     static final String[] NAMES =
@@ -84,7 +85,7 @@ final class SampleMessages
         "ServerHello", "ServerWelcome", "ServerReject", "LoadReport", "TerritoryGrant", "TerritoryRevoke",
         "HandoffPrepare", "HandoffAccept", "HandoffCommit", "EntityStreamIn", "EntityStreamOut", "ForwardedInput",
         "EntityStateBatch", "EntityCreateRequest", "EntityDestroyRequest", "ClientViewBatch", "ServerHeartbeat",
-        "EntityUpdatesCompact", "ServerTickEnd", "TimeDilation", "ClientViewsCompact",
+        "EntityUpdatesCompact", "ServerTickEnd", "TimeDilation", "ClientViewsCompact", "ReplicantReset",
     };
 
     /**
@@ -117,6 +118,7 @@ final class SampleMessages
     private final RejectEncoder reject = new RejectEncoder();
     private final HeartbeatEncoder heartbeat = new HeartbeatEncoder();
     private final TimeDilationEncoder timeDilation = new TimeDilationEncoder();
+    private final ReplicantResetEncoder replicantReset = new ReplicantResetEncoder();
     private final DisconnectEncoder disconnect = new DisconnectEncoder();
     private final PlayerInputEncoder playerInput = new PlayerInputEncoder();
     private final EntitySpawnEncoder spawn = new EntitySpawnEncoder();
@@ -222,6 +224,11 @@ final class SampleMessages
                     .reason(v.nextOf(REJECT_REASONS))
                     .rejectedTemplateId(v.nextUint16())
                     .putReasonText(ASCII, v.nextPatternOffset(), varLength)
+                    .encodedLength();
+                break;
+            case ReplicantResetEncoder.TEMPLATE_ID:
+                bodyLength = replicantReset.wrapAndApplyHeader(buffer, offset, header)
+                    .replicantId(v.nextUint8())
                     .encodedLength();
                 break;
             case TimeDilationEncoder.TEMPLATE_ID:

@@ -23,6 +23,8 @@ import org.agrona.collections.Long2LongHashMap;
  * for the rules). Between the owner's {@code handedOff} despawn and the next owner's spawn the entity stays, with
  * its last state, {@link #awaitingOwner(int)}, at most {@link ClientLink.Settings#ownerHandoffTimeoutNs(long)}: a
  * next owner that never spawns it does not leave it on screen forever ({@link ClientSession#ownerHandoffsExpired()}).
+ * A {@code ReplicantReset} (a Replicant restarted behind the layer's bridge) drops the entities that Replicant owns
+ * and its bindings, nothing of the others' ({@link ClientSession#entitiesDroppedByResets()}).
  * With one Replicant (id 0, epoch 0) nothing of this shows.
  * <p>
  * Threading: owned by the thread running the {@link ClientLink}.

@@ -16,6 +16,7 @@ import io.orrery.wire.codec.EntityDespawnDecoder;
 import io.orrery.wire.codec.EntitySpawnDecoder;
 import io.orrery.wire.codec.EntityUpdateBatchDecoder;
 import io.orrery.wire.codec.EntityUpdatesCompactDecoder;
+import io.orrery.wire.codec.ReplicantResetDecoder;
 import io.orrery.wire.codec.HeartbeatDecoder;
 import io.orrery.wire.codec.MessageHeaderDecoder;
 import io.orrery.wire.codec.RejectDecoder;
@@ -39,6 +40,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 final class ClientResponseAdapter implements ControlledFragmentHandler
 {
     private static final int HANDED_OFF = DespawnReason.handedOff.value();
+    private static final int RESYNC = DespawnReason.resync.value();
 
     private final ClientResponseListener listener;
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
@@ -49,6 +51,7 @@ final class ClientResponseAdapter implements ControlledFragmentHandler
     private final EntitySpawnDecoder spawnDecoder = new EntitySpawnDecoder();
     private final EntityUpdateBatchDecoder batchDecoder = new EntityUpdateBatchDecoder();
     private final EntityDespawnDecoder despawnDecoder = new EntityDespawnDecoder();
+    private final ReplicantResetDecoder resetDecoder = new ReplicantResetDecoder();
     private final EntityUpdatesCompactDecoder compactDecoder = new EntityUpdatesCompactDecoder();
     private final UnsafeBuffer compactEntries = new UnsafeBuffer(0, 0);
     private final CompactUpdates.Reader compactReader = new CompactUpdates.Reader();
@@ -157,6 +160,10 @@ final class ClientResponseAdapter implements ControlledFragmentHandler
                 onDespawn(session, buffer, offset);
                 break;
 
+            case ReplicantResetDecoder.TEMPLATE_ID:
+                onReplicantReset(session, buffer, offset);
+                break;
+
             case HeartbeatDecoder.TEMPLATE_ID:
                 break;
 
@@ -250,6 +257,46 @@ final class ClientResponseAdapter implements ControlledFragmentHandler
             session.despawnsReceived++;
             session.listener.onDespawn(session, entityId, reason);
         }
+    }
+
+    /**
+     * A Replicant restarted: what its predecessor spawned here is void. The entities it owns (not awaiting their
+     * next owner) leave the view, as despawns with reason {@code resync}, without a remembered removal (its snapshot
+     * may spawn them again at the same owner epoch); the ones it held without owning keep their owner's state; its
+     * handles and baselines go. Entities of the other Replicants, and the ones it handed off, are left alone.
+     * Control path: a pass over the view's slots, no allocation.
+     */
+    private void onReplicantReset(final ClientSession session, final DirectBuffer buffer, final int offset)
+    {
+        resetDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final int replicantId = resetDecoder.replicantId();
+        final ClientEntityView view = session.view;
+        final ReplicantBindings replicant = view.replicant(replicantId);
+        if (null == replicant)
+        {
+            session.unknownReplicantMessages++;
+            return;
+        }
+        session.replicantResets++;
+        for (int slot = 0, capacity = view.capacity(); slot < capacity; slot++)
+        {
+            if (!replicant.holds(slot))
+            {
+                continue;
+            }
+            if (view.ownerReplicant(slot) == replicantId && !view.awaitingOwner(slot))
+            {
+                final long entityId = view.entityId(slot);
+                view.release(entityId);
+                session.entitiesDroppedByResets++;
+                session.listener.onDespawn(session, entityId, RESYNC);
+            }
+            else
+            {
+                replicant.release(slot);
+            }
+        }
+        replicant.clear();
     }
 
     private void onSpawn(final ClientSession session, final DirectBuffer buffer, final int offset)

@@ -178,6 +178,8 @@ public final class ClientSession
     long nonOwnerEntries;
     long ownerEpochConflicts;
     long unknownReplicantMessages;
+    long replicantResets;
+    long entitiesDroppedByResets;
     long acknowledgementRegressions;
     long viewOverflows;
     long rejectsReceived;
@@ -872,6 +874,23 @@ public final class ClientSession
     public long unknownReplicantMessages()
     {
         return unknownReplicantMessages;
+    }
+
+    /**
+     * @return {@code ReplicantReset}s received: a Replicant restarted, what it had spawned here was dropped.
+     */
+    public long replicantResets()
+    {
+        return replicantResets;
+    }
+
+    /**
+     * @return entities those resets took out of the view (owned by the restarted Replicant; its snapshot spawns the
+     * ones that still exist again).
+     */
+    public long entitiesDroppedByResets()
+    {
+        return entitiesDroppedByResets;
     }
 
     public long acknowledgementRegressions()

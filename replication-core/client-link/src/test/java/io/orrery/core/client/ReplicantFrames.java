@@ -8,6 +8,7 @@ import io.orrery.wire.codec.EntityDespawnEncoder;
 import io.orrery.wire.codec.EntitySpawnEncoder;
 import io.orrery.wire.codec.EntityUpdatesCompactEncoder;
 import io.orrery.wire.codec.MessageHeaderEncoder;
+import io.orrery.wire.codec.ReplicantResetEncoder;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -24,6 +25,7 @@ final class ReplicantFrames
     private final EntitySpawnEncoder spawnEncoder = new EntitySpawnEncoder();
     private final EntityDespawnEncoder despawnEncoder = new EntityDespawnEncoder();
     private final EntityUpdatesCompactEncoder compactEncoder = new EntityUpdatesCompactEncoder();
+    private final ReplicantResetEncoder resetEncoder = new ReplicantResetEncoder();
     private final UnsafeBuffer entries = new UnsafeBuffer(new byte[64]);
     private long entityId = ENTITY_ID;
 
@@ -94,5 +96,14 @@ final class ReplicantFrames
             .serverTimeNs(0)
             .replicantId((short)replicantId);
         return MessageHeaderEncoder.ENCODED_LENGTH + despawnEncoder.encodedLength();
+    }
+
+    /**
+     * @return the length of the {@code ReplicantReset} written at offset 0.
+     */
+    int reset(final MutableDirectBuffer buffer, final int replicantId)
+    {
+        resetEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).replicantId((short)replicantId);
+        return MessageHeaderEncoder.ENCODED_LENGTH + resetEncoder.encodedLength();
     }
 }

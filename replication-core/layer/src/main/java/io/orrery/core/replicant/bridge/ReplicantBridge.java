@@ -16,6 +16,7 @@ import io.orrery.core.common.LinkKey;
 import io.orrery.core.common.SessionHandover;
 import io.orrery.core.ingress.ResponseChannels;
 import io.orrery.core.replicant.ReplicantFeedProxy;
+import io.orrery.wire.codec.ReplicantResetEncoder;
 import io.orrery.wire.replicantlink.MessageHeaderDecoder;
 import io.orrery.wire.replicantlink.MessageHeaderEncoder;
 import io.orrery.wire.replicantlink.ReplicantChallengeEncoder;
@@ -50,7 +51,8 @@ import java.util.function.Consumer;
  *   unchanged; a newly proven Replicant gets the ring's stale content dropped and a full snapshot
  *   ({@link ReplicantFeedProxy#requestResync(int)});</li>
  *   <li>forwards the primary's session hand-overs as {@code ReplicantSessionOpened} / {@code ReplicantSessionClosed}
- *   (a newly proven Replicant gets every open session);</li>
+ *   (a newly proven Replicant gets every open session, each after a {@code ReplicantReset} written to its client:
+ *   the new Replicant knows nothing of what its predecessor spawned there, so the client drops that first);</li>
  *   <li>writes each {@code ReplicantClientFrame} the Replicant sends back into the session's shared egress view
  *   (whole messages, interleaved with the other Replicants' as in one process), and reports each session's window
  *   and the bytes it relayed ({@code ReplicantWindow}) so the Replicant writes within the window.</li>
@@ -112,6 +114,8 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     private final ReplicantSessionOpenedEncoder openedEncoder = new ReplicantSessionOpenedEncoder();
     private final ReplicantSessionClosedEncoder closedEncoder = new ReplicantSessionClosedEncoder();
     private final ReplicantWindowEncoder windowEncoder = new ReplicantWindowEncoder();
+    private final UnsafeBuffer resetBuffer = new UnsafeBuffer(new byte[64]);
+    private final int resetLength;
     private final ControlledMessageHandler dropHandler = (msgTypeId, buffer, index, length) -> Action.CONTINUE;
 
     private volatile boolean peerGone;
@@ -134,6 +138,8 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     private long handshakesRefused;
     private long handshakesProven;
     private long strangerMessages;
+    private long resetsSent;
+    private long resetsDropped;
 
     /**
      * @param replicantId the secondary's id (1..replicants-1).
@@ -164,6 +170,10 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         this.handovers = handovers;
         this.key = ReplicantLinkKey.newKey(linkSecret);
         this.log = log;
+        this.resetLength = io.orrery.wire.codec.MessageHeaderEncoder.ENCODED_LENGTH + new ReplicantResetEncoder()
+            .wrapAndApplyHeader(resetBuffer, 0, new io.orrery.wire.codec.MessageHeaderEncoder())
+            .replicantId((short)replicantId)
+            .encodedLength();
         this.handshakes = new Handshake[HANDSHAKE_SLOTS];
         for (int i = 0; i < HANDSHAKE_SLOTS; i++)
         {
@@ -435,6 +445,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         {
             final BridgedSession session = sessions.get(i);
             session.announced = false;
+            session.resetPending = true;
             session.relayed = 0;
             session.reportedWindow = Long.MIN_VALUE;
         }
@@ -481,6 +492,10 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
                 {
                     if (!sendOpened(session))
                     {
+                        if (session.resetPending)
+                        {
+                            continue; // its client's egress is back-pressured: the others go on
+                        }
                         return work;
                     }
                     work++;
@@ -541,6 +556,25 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
 
     private boolean sendOpened(final BridgedSession session)
     {
+        if (session.resetPending)
+        {
+            // before anything the new Replicant sends this client: what its predecessor spawned there is void
+            final long result = session.egress.offer(resetBuffer, 0, resetLength);
+            if (result > 0)
+            {
+                resetsSent++;
+            }
+            else if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
+            {
+                relayStalls++;
+                return false;
+            }
+            else
+            {
+                resetsDropped++;
+            }
+            session.resetPending = false;
+        }
         openedEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .sessionId(session.sessionId)
             .playerEntityId(session.playerEntityId);
@@ -708,6 +742,23 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     }
 
     /**
+     * @return {@code ReplicantReset}s written to clients: one per open session each time a Replicant is proven, before
+     * the session is announced to it.
+     */
+    public long resetsSent()
+    {
+        return resetsSent;
+    }
+
+    /**
+     * @return resets not written because the session's egress was closed or gone.
+     */
+    public long resetsDropped()
+    {
+        return resetsDropped;
+    }
+
+    /**
      * @return sessions the bridge holds (handed over by the primary, not ended).
      */
     public int sessionCount()
@@ -738,6 +789,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         final long playerEntityId;
         final ClientEgress egress;
         boolean announced;
+        boolean resetPending;
         long relayed;
         long reportedWindow = Long.MIN_VALUE;
         long reportedRelayed;
