@@ -23,7 +23,6 @@ import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentInvoker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -280,61 +279,6 @@ class ClientIngressImageRejecterTest
             "not before the driver dropped a rejected image: " + welcomedAfterMs + " ms");
         assertEquals(0, rig.counter(OrreryCounter.CLIENT_INGRESS_IMAGE_REJECTIONS_DEFERRED));
         newcomer.close();
-    }
-
-    /**
-     * Why the rejections do not simply move to a thread of their own calling {@link Image#reject(String)}: it holds
-     * the Aeron client's lock while it waits for the driver, and every other call on that client that takes the lock
-     * (adding or removing a publication, as the Gateway does on hellos, welcomes and session ends) waits as long.
-     */
-    @Test
-    @Disabled("a demonstration of Aeron 1.51's client lock, not of Orrery: its client with Aeron's default error " +
-        "handler brought the whole surefire fork down once in CI (System.exit on a driver keepalive timeout); the " +
-        "figure it printed (501-510 ms) is recorded in README, Security. Run it by hand.")
-    void shouldShowThatImageRejectOnAnotherThreadHoldsTheClientsOtherCallsWhileTheDriverDoesNotAnswer()
-        throws InterruptedException
-    {
-        driver = new HeldDriver(16);
-        final String channel = "aeron:udp?endpoint=127.0.0.1:" + Rig.freePort();
-        try (Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.directory())
-            .errorHandler(Throwable::printStackTrace)); // never Aeron's default, which exits the JVM
-            Subscription subscription = aeron.addSubscription(channel, 1001);
-            ExclusivePublication publication = aeron.addExclusivePublication(channel, 1001))
-        {
-            await(() -> 1 == subscription.imageCount() && publication.isConnected(), "image");
-            final Image image = subscription.imageAtIndex(0);
-            driver.hold();
-
-            final CountDownLatch rejected = new CountDownLatch(1);
-            final Thread rejecter = new Thread(() ->
-            {
-                image.reject("test");
-                rejected.countDown();
-            }, "rejecter");
-            rejecter.start();
-            await(() -> Thread.State.TIMED_WAITING == rejecter.getState(), "the rejecter waiting for the driver");
-
-            final CountDownLatch added = new CountDownLatch(1);
-            final long[] addNs = new long[1];
-            final Thread gateway = new Thread(() ->
-            {
-                final long startNs = System.nanoTime();
-                aeron.asyncAddExclusivePublication("aeron:ipc", 1002); // what a hello makes the Gateway do
-                addNs[0] = System.nanoTime() - startNs;
-                added.countDown();
-            }, "gateway");
-            gateway.start();
-            assertFalse(added.await(500, TimeUnit.MILLISECONDS), "the other call waits on the client's lock");
-            assertFalse(rejected.await(0, TimeUnit.MILLISECONDS));
-
-            driver.release();
-            assertTrue(rejected.await(20, TimeUnit.SECONDS));
-            assertTrue(added.await(20, TimeUnit.SECONDS));
-            System.out.println("asyncAddExclusivePublication waited " + TimeUnit.NANOSECONDS.toMillis(addNs[0]) +
-                " ms behind an Image.reject on another thread (the driver held for ~500 ms)");
-            rejecter.join();
-            gateway.join();
-        }
     }
 
     private void print(final String phase, final Histogram histogram)
