@@ -3,6 +3,8 @@
  */
 package io.orrery.link;
 
+import io.aeron.exceptions.AeronException;
+import io.aeron.exceptions.ClientTimeoutException;
 import io.aeron.exceptions.ConductorServiceTimeoutException;
 import io.aeron.exceptions.DriverTimeoutException;
 import org.agrona.ErrorHandler;
@@ -10,9 +12,11 @@ import org.agrona.ErrorHandler;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * What a process does when its media driver goes away. The Aeron client notices it (no keepalive within the driver
- * timeout, or its own conductor starved past the service interval), force-closes its resources and then unmaps the
- * driver's files. Agents that go on writing counters in the unmapped counters file crash the JVM with SIGSEGV, and
+ * What a process does when its media driver goes away, or drops this client. The Aeron client notices it (no keepalive
+ * within the driver timeout, its own conductor starved past the service interval, or the driver timed the client out:
+ * a {@code ClientTimeoutException}, or the client's heartbeat counter freed under it, which Aeron 1.51 reports as a
+ * plain {@link AeronException}), force-closes its resources and then unmaps the driver's files: the client is dead
+ * and Aeron does not reconnect it. Agents that go on writing counters in the unmapped counters file crash the JVM with SIGSEGV, and
  * agents that go on offering simulate into nothing. So the Aeron client's error handler is routed: the first
  * {@link DriverTimeoutException} or {@link ConductorServiceTimeoutException} calls the owner's stop action on the
  * Aeron conductor's thread, before it unmaps anything, and then the {@link Handler}; the default one,
@@ -24,6 +28,11 @@ public final class DriverLoss
      * Exit code of a process whose media driver went away ({@code EX_OSERR} in sysexits.h).
      */
     public static final int EXIT_CODE = 71;
+
+    /**
+     * What Aeron's client says when the driver freed its heartbeat counter (it timed the client out).
+     */
+    static final String HEARTBEAT_COUNTER_CLOSED = "unexpected close of heartbeat timestamp counter";
 
     /**
      * Called once, on the Aeron client's conductor thread, after the owner stopped its agents.
@@ -41,8 +50,8 @@ public final class DriverLoss
     {
         try
         {
-            System.err.println("orrery: FATAL: the media driver at " + dir + " is gone (" + cause.getMessage() +
-                "); agents stopped, exiting with code " + EXIT_CODE);
+            System.err.println("orrery: FATAL: the media driver at " + dir + " is gone or dropped this client (" +
+                cause.getMessage() + "); agents stopped, exiting with code " + EXIT_CODE);
             System.err.flush();
         }
         finally
@@ -56,11 +65,23 @@ public final class DriverLoss
     }
 
     /**
-     * @return true if the throwable means the media driver is gone or unreachable.
+     * @return true if the throwable means the media driver is gone or unreachable, or that it dropped this client (the
+     * Aeron client has then terminated its conductor and closed every resource).
      */
     public static boolean isDriverLoss(final Throwable throwable)
     {
-        return throwable instanceof DriverTimeoutException || throwable instanceof ConductorServiceTimeoutException;
+        return throwable instanceof DriverTimeoutException ||
+            throwable instanceof ConductorServiceTimeoutException ||
+            throwable instanceof ClientTimeoutException ||
+            isHeartbeatCounterClosed(throwable);
+    }
+
+    private static boolean isHeartbeatCounterClosed(final Throwable throwable)
+    {
+        // Aeron's ClientConductor.checkLiveness: thrown after it terminated the conductor, with no type of its own
+        final String message = throwable.getMessage();
+        return throwable instanceof AeronException && null != message &&
+            message.contains(HEARTBEAT_COUNTER_CLOSED);
     }
 
     /**
