@@ -28,8 +28,8 @@ import java.nio.ByteOrder;
 /**
  * Encodes and offers what a {@link ServerLink} sends to the Replication Layer on its ingress publication: the hello,
  * state batches (split into messages of about {@link ServerLink#MAX_BATCH_BYTES}), create, destroy and release
- * requests, handoff accepts and load reports. Every method returns {@link ServerLink#OK} or a negative code and never
- * throws or allocates; without a publication everything is {@link ServerLink#NOT_CONNECTED}.
+ * requests, handoff accepts, load reports and the goodbye on close. Every method returns {@link ServerLink#OK} or a
+ * negative code and never throws or allocates; without a publication everything is {@link ServerLink#NOT_CONNECTED}.
  * <p>
  * Threading: the link's duty-cycle thread only.
  */
