@@ -38,12 +38,13 @@ import java.util.concurrent.TimeUnit;
  *   CONNECTING --publication connected, hello sent--> AWAITING_WELCOME --welcome echoing the nonce--> CONNECTED
  *       ^   (rejoining: after a backoff)                   |  reject echoing the nonce --> REJECTED
  *       |                                                  |  deadline (first join) ---> DISCONNECTED
- *       +-- layer silent / its image gone / its goodbye (rejoin) --+---------------------- CONNECTED
+ *       +- layer silent / image gone / goodbye (rejoin) ---+------------------------------ CONNECTED
  * </pre>
  * Goodbyes: a layer that closes cleanly sends each welcomed server a {@code ServerGoodbye} on the bound image; one
  * naming this server and session is taken as the layer lost at once ({@link ServerLink#REASON_LAYER_CLOSED}), one on
  * any other image or naming another session is dropped as foreign. Closing a welcomed link sends the layer this
  * server's own goodbye first (best effort, {@link #GOODBYE_ATTEMPTS} offers at most).
+ * <p>
  * Threading: the link's duty-cycle thread only.
  */
 final class LayerConnection
