@@ -25,6 +25,7 @@ import io.orrery.wire.codec.LoadReportDecoder;
 import io.orrery.wire.codec.PlayerInputDecoder;
 import io.orrery.wire.codec.RejectDecoder;
 import io.orrery.wire.codec.ReputationChangeResultDecoder;
+import io.orrery.wire.codec.ServerGoodbyeDecoder;
 import io.orrery.wire.codec.ServerHeartbeatDecoder;
 import io.orrery.wire.codec.ServerTickEndDecoder;
 import io.orrery.wire.codec.ServerHelloDecoder;
@@ -252,6 +253,7 @@ public final class MessageLayouts
             .varData(MAX_COMPACT_ENTRIES_LENGTH);
         b.message(ServerHeartbeatDecoder.TEMPLATE_ID, ServerHeartbeatDecoder.BLOCK_LENGTH);
         b.message(ServerTickEndDecoder.TEMPLATE_ID, ServerTickEndDecoder.BLOCK_LENGTH);
+        b.message(ServerGoodbyeDecoder.TEMPLATE_ID, ServerGoodbyeDecoder.BLOCK_LENGTH);
     }
 
     /**

@@ -29,6 +29,7 @@ import io.orrery.wire.codec.PlayerInputDecoder;
 import io.orrery.wire.codec.RejectDecoder;
 import io.orrery.wire.codec.ReputationChangeResultDecoder;
 import io.orrery.wire.codec.ServerHeartbeatDecoder;
+import io.orrery.wire.codec.ServerGoodbyeDecoder;
 import io.orrery.wire.codec.ServerTickEndDecoder;
 import io.orrery.wire.codec.ServerHelloDecoder;
 import io.orrery.wire.codec.ServerRejectDecoder;
@@ -105,6 +106,7 @@ final class DecodedMessages
         new org.agrona.concurrent.UnsafeBuffer(new byte[MessageLayouts.MAX_VAR_DATA_LENGTH]);
     private final ServerHeartbeatDecoder serverHeartbeat = new ServerHeartbeatDecoder();
     private final ServerTickEndDecoder serverTickEnd = new ServerTickEndDecoder();
+    private final ServerGoodbyeDecoder serverGoodbye = new ServerGoodbyeDecoder();
 
     /**
      * Decode and check a message encoded by {@link SampleMessages#encode} with the same arguments. The decoders use
@@ -514,6 +516,14 @@ final class DecodedMessages
                 assertEquals(v.nextInt(), d.serverId());
                 assertEquals(v.nextLong(), d.tick());
                 assertEquals(v.nextLong(), d.serverTimeNs());
+                return d.encodedLength();
+            }
+            case ServerGoodbyeDecoder.TEMPLATE_ID:
+            {
+                final ServerGoodbyeDecoder d = serverGoodbye.wrapAndApplyHeader(buffer, offset, header);
+                assertEquals(v.nextInt(), d.serverId());
+                assertEquals(v.nextLong(), d.serverSessionId());
+                assertEquals(v.nextOf(DISCONNECT_REASONS), d.reason());
                 return d.encodedLength();
             }
             default:

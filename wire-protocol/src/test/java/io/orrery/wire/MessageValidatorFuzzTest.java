@@ -27,6 +27,7 @@ import io.orrery.wire.codec.PlayerInputDecoder;
 import io.orrery.wire.codec.RejectDecoder;
 import io.orrery.wire.codec.ReputationChangeResultDecoder;
 import io.orrery.wire.codec.ServerHeartbeatDecoder;
+import io.orrery.wire.codec.ServerGoodbyeDecoder;
 import io.orrery.wire.codec.ServerTickEndDecoder;
 import io.orrery.wire.codec.ServerHelloDecoder;
 import io.orrery.wire.codec.ServerRejectDecoder;
@@ -84,7 +85,7 @@ class MessageValidatorFuzzTest
             new ForwardedInputDecoder(), new EntityStateBatchDecoder(), new EntityCreateRequestDecoder(),
             new EntityDestroyRequestDecoder(), new ClientViewBatchDecoder(), new ServerHeartbeatDecoder(),
             new ServerTickEndDecoder(), new TimeDilationDecoder(), new ClientViewsCompactDecoder(),
-            new ReplicantResetDecoder(),
+            new ReplicantResetDecoder(), new ServerGoodbyeDecoder(),
         })
         {
             decoders[decoder.sbeTemplateId()] = decoder;

@@ -165,7 +165,7 @@ class MessageValidatorTest
     void shouldRejectWhenTemplateUnknown(final String name, final int templateId)
     {
         final int length = encode(templateId);
-        for (final int unknown : new int[]{ 0, 18, 99, 119, 199, 299, 300, 65535 })
+        for (final int unknown : new int[]{ 0, 18, 99, 120, 199, 299, 300, 65535 })
         {
             buffer.putShort(OFFSET + 2, (short)unknown, LITTLE_ENDIAN);
             assertReason(UNKNOWN_TEMPLATE, length);

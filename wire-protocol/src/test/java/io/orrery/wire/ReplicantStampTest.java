@@ -42,7 +42,7 @@ class ReplicantStampTest
             EntityDespawnEncoder.BLOCK_LENGTH - MessageLayouts.rootBlockLength(EntityDespawnEncoder.TEMPLATE_ID, 1));
         assertEquals(1, EntityUpdatesCompactEncoder.BLOCK_LENGTH -
             MessageLayouts.rootBlockLength(EntityUpdatesCompactEncoder.TEMPLATE_ID, 1));
-        assertEquals(3, MessageValidator.CURRENT_VERSION);
+        assertEquals(4, MessageValidator.CURRENT_VERSION);
     }
 
     @Test

@@ -33,6 +33,7 @@ import io.orrery.wire.codec.ReputationChangeResultEncoder;
 import io.orrery.wire.codec.ReplicantResetEncoder;
 import io.orrery.wire.codec.TimeDilationEncoder;
 import io.orrery.wire.codec.RevokeReason;
+import io.orrery.wire.codec.ServerGoodbyeEncoder;
 import io.orrery.wire.codec.ServerHeartbeatEncoder;
 import io.orrery.wire.codec.ServerTickEndEncoder;
 import io.orrery.wire.codec.ServerHelloEncoder;
@@ -75,7 +76,7 @@ final class SampleMessages
         ForwardedInputEncoder.TEMPLATE_ID, EntityStateBatchEncoder.TEMPLATE_ID, EntityCreateRequestEncoder.TEMPLATE_ID,
         EntityDestroyRequestEncoder.TEMPLATE_ID, ClientViewBatchEncoder.TEMPLATE_ID, ServerHeartbeatEncoder.TEMPLATE_ID,
         EntityUpdatesCompactEncoder.TEMPLATE_ID, ServerTickEndEncoder.TEMPLATE_ID, TimeDilationEncoder.TEMPLATE_ID,
-        ClientViewsCompactEncoder.TEMPLATE_ID, ReplicantResetEncoder.TEMPLATE_ID,
+        ClientViewsCompactEncoder.TEMPLATE_ID, ReplicantResetEncoder.TEMPLATE_ID, ServerGoodbyeEncoder.TEMPLATE_ID,
     };
 
     static final String[] NAMES =
@@ -86,6 +87,7 @@ final class SampleMessages
         "HandoffPrepare", "HandoffAccept", "HandoffCommit", "EntityStreamIn", "EntityStreamOut", "ForwardedInput",
         "EntityStateBatch", "EntityCreateRequest", "EntityDestroyRequest", "ClientViewBatch", "ServerHeartbeat",
         "EntityUpdatesCompact", "ServerTickEnd", "TimeDilation", "ClientViewsCompact", "ReplicantReset",
+        "ServerGoodbye",
     };
 
     /**
@@ -152,6 +154,7 @@ final class SampleMessages
     private final UnsafeBuffer headsBlock = new UnsafeBuffer(new byte[MessageLayouts.MAX_VAR_DATA_LENGTH]);
     private final ServerHeartbeatEncoder serverHeartbeat = new ServerHeartbeatEncoder();
     private final ServerTickEndEncoder serverTickEnd = new ServerTickEndEncoder();
+    private final ServerGoodbyeEncoder serverGoodbye = new ServerGoodbyeEncoder();
 
     static String name(final int templateId)
     {
@@ -492,6 +495,12 @@ final class SampleMessages
                     .serverId(v.nextInt())
                     .tick(v.nextLong())
                     .serverTimeNs(v.nextLong())
+                    .encodedLength();
+            case ServerGoodbyeEncoder.TEMPLATE_ID:
+                return serverGoodbye.wrapAndApplyHeader(buffer, offset, header)
+                    .serverId(v.nextInt())
+                    .serverSessionId(v.nextLong())
+                    .reason(v.nextOf(DISCONNECT_REASONS))
                     .encodedLength();
             default:
                 throw new IllegalArgumentException("no sample for template " + templateId);

@@ -347,8 +347,9 @@ public final class GameServer implements Callable<Integer>
             lossesAnnounced.incrementAndGet();
             if (announced.compareAndSet(true, false))
             {
-                System.out.println("game server " + agent.link().serverId() +
-                    ": layer lost, simulation paused, rejoining");
+                System.out.println("game server " + agent.link().serverId() + ": layer lost (" +
+                    ServerLink.reasonText((int)agent.status(GameServerAgent.STATUS_LAYER_LOSS_REASON)) +
+                    "), simulation paused, rejoining");
             }
         }
         if (GameServerAgent.STATE_RUNNING == state && announced.compareAndSet(false, true))

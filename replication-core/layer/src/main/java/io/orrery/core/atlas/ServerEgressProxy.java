@@ -13,6 +13,7 @@ import io.orrery.wire.CompactViews;
 import io.orrery.wire.codec.ClientViewBatchEncoder;
 import io.orrery.wire.codec.ClientViewsCompactEncoder;
 import io.orrery.wire.codec.DespawnReason;
+import io.orrery.wire.codec.DisconnectReason;
 import io.orrery.wire.codec.EntityStreamInEncoder;
 import io.orrery.wire.codec.EntityStreamOutEncoder;
 import io.orrery.wire.codec.ForwardedInputEncoder;
@@ -21,6 +22,7 @@ import io.orrery.wire.codec.HandoffPrepareEncoder;
 import io.orrery.wire.codec.MessageHeaderEncoder;
 import io.orrery.wire.codec.RejectReason;
 import io.orrery.wire.codec.RevokeReason;
+import io.orrery.wire.codec.ServerGoodbyeEncoder;
 import io.orrery.wire.codec.ServerHeartbeatEncoder;
 import io.orrery.wire.codec.ServerRejectEncoder;
 import io.orrery.wire.codec.ServerWelcomeEncoder;
@@ -64,6 +66,7 @@ public final class ServerEgressProxy
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final ServerWelcomeEncoder welcomeEncoder = new ServerWelcomeEncoder();
     private final ServerHeartbeatEncoder heartbeatEncoder = new ServerHeartbeatEncoder();
+    private final ServerGoodbyeEncoder goodbyeEncoder = new ServerGoodbyeEncoder();
     private final ServerRejectEncoder rejectEncoder = new ServerRejectEncoder();
     private final TerritoryGrantEncoder grantEncoder = new TerritoryGrantEncoder();
     private final TerritoryRevokeEncoder revokeEncoder = new TerritoryRevokeEncoder();
@@ -149,6 +152,36 @@ public final class ServerEgressProxy
             .serverId(connection.serverId)
             .timestampNs(nowNs);
         return offer(connection, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength());
+    }
+
+    /**
+     * The layer's goodbye to a welcomed server on a clean close ({@code ServerGoodbye}, reason {@code shutdown}): its
+     * link takes the layer as lost at once and rejoins, instead of waiting for its layer timeout. Best effort: at most
+     * {@code attempts} offers, never waiting (closing must not block on a back-pressured server); a server that misses
+     * it finds the layer gone by silence or by the image going away, as before.
+     *
+     * @return whether it was offered.
+     */
+    public boolean goodbye(final ServerConnection connection, final int attempts)
+    {
+        goodbyeEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .serverId(connection.serverId)
+            .serverSessionId(connection.serverSessionId)
+            .reason(DisconnectReason.shutdown);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + goodbyeEncoder.encodedLength();
+        for (int i = 0; i < attempts; i++)
+        {
+            if (offer(connection, length))
+            {
+                return true;
+            }
+            final Publication publication = connection.publication;
+            if (null == publication || !publication.isConnected() || publication.isClosed())
+            {
+                return false;
+            }
+        }
+        return false;
     }
 
     /**

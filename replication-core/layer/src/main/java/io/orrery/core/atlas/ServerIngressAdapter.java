@@ -26,6 +26,7 @@ import io.orrery.wire.codec.HandoffAcceptDecoder;
 import io.orrery.wire.codec.LoadReportDecoder;
 import io.orrery.wire.codec.MessageHeaderDecoder;
 import io.orrery.wire.codec.RejectReason;
+import io.orrery.wire.codec.ServerGoodbyeDecoder;
 import io.orrery.wire.codec.ServerHeartbeatDecoder;
 import io.orrery.wire.codec.ServerHelloDecoder;
 import io.orrery.wire.codec.ServerTickEndDecoder;
@@ -69,6 +70,12 @@ import java.util.ArrayList;
  * <p>
  * Messages of a welcomed server must name its server id where they carry one; others are counted as not
  * authenticated and dropped.
+ *
+ * <h2>Goodbyes</h2>
+ * A welcomed server that closes cleanly sends {@code ServerGoodbye} naming its session: taken only on the image bound
+ * to that session, it fails the server over at once ({@code SERVER_GOODBYES_RECEIVED}) instead of after the heartbeat
+ * timeout. {@link #close()} (a clean close of the layer) sends every welcomed server the layer's goodbye first, so its
+ * link rejoins at once ({@code SERVER_GOODBYES_SENT}); both are best effort, a few offers at most.
  * <p>
  * Threading: Replicant thread only, except {@link BoundedFragmentAssembler#refuseOversizedImage(Image)}, run by the
  * Aeron client's conductor as the subscription's available-image handler.
@@ -81,6 +88,10 @@ public final class ServerIngressAdapter implements AutoCloseable
      * How often reassembly buffers of images that went away are freed.
      */
     static final long HOUSEKEEPING_INTERVAL_NS = 100_000_000L;
+    /**
+     * Offers of each server's goodbye on close before it is given up (back-pressure): closing never waits for a server.
+     */
+    static final int GOODBYE_ATTEMPTS = 3;
 
     private final Aeron aeron;
     private final ServerMesh mesh;
@@ -104,6 +115,7 @@ public final class ServerIngressAdapter implements AutoCloseable
     private final EntityStateBatchDecoder stateBatchDecoder = new EntityStateBatchDecoder();
     private final LoadReportDecoder loadReportDecoder = new LoadReportDecoder();
     private final ServerHeartbeatDecoder heartbeatDecoder = new ServerHeartbeatDecoder();
+    private final ServerGoodbyeDecoder goodbyeDecoder = new ServerGoodbyeDecoder();
     private final EntityStreamOutDecoder streamOutDecoder = new EntityStreamOutDecoder();
     private final HandoffAcceptDecoder acceptDecoder = new HandoffAcceptDecoder();
     private final EntityCreateRequestDecoder createDecoder = new EntityCreateRequestDecoder();
@@ -217,12 +229,23 @@ public final class ServerIngressAdapter implements AutoCloseable
         return pending.size();
     }
 
+    /**
+     * Say goodbye to every welcomed server (best effort, {@link #GOODBYE_ATTEMPTS} offers each at most, counted as
+     * {@code SERVER_GOODBYES_SENT}) so their links rejoin at once, then close every egress publication and the
+     * subscription.
+     */
     @Override
     public void close()
     {
         for (int i = 0, n = mesh.connectionCount(); i < n; i++)
         {
-            CloseHelper.quietClose(mesh.connection(i).publication);
+            final ServerConnection connection = mesh.connection(i);
+            if (connection.isActive() && null != connection.publication &&
+                proxy.goodbye(connection, GOODBYE_ATTEMPTS))
+            {
+                increment(OrreryCounter.SERVER_GOODBYES_SENT);
+            }
+            CloseHelper.quietClose(connection.publication);
         }
         for (int i = 0, n = pending.size(); i < n; i++)
         {
@@ -372,6 +395,19 @@ public final class ServerIngressAdapter implements AutoCloseable
                     return;
                 }
                 mesh.onDestroy(connection, destroyDecoder.entityId(), destroyDecoder.authorityEpoch());
+                break;
+
+            case ServerGoodbyeDecoder.TEMPLATE_ID:
+                goodbyeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                final int goodbyeServerId = goodbyeDecoder.serverId();
+                final long goodbyeSessionId = goodbyeDecoder.serverSessionId();
+                goodbyeDecoder.reasonRaw();
+                if (goodbyeServerId != connection.serverId || goodbyeSessionId != connection.serverSessionId)
+                {
+                    increment(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED);
+                    return;
+                }
+                mesh.onServerGoodbye(connection);
                 break;
 
             case ServerHelloDecoder.TEMPLATE_ID:

@@ -843,6 +843,16 @@ public final class ServerMesh implements AtlasDecisionHandler
         return null != connectionOf(serverId);
     }
 
+    /**
+     * A welcomed server said goodbye on its own session (it closes cleanly): fail it over now, as a broken egress
+     * is (reported to Atlas on this duty cycle), instead of after the heartbeat timeout.
+     */
+    void onServerGoodbye(final ServerConnection connection)
+    {
+        increment(OrreryCounter.SERVER_GOODBYES_RECEIVED);
+        connection.broken = true;
+    }
+
     void onControlFailure(final ServerConnection connection)
     {
         increment(OrreryCounter.SERVER_EGRESS_BACK_PRESSURE);

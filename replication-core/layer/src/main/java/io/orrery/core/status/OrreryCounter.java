@@ -159,7 +159,18 @@ public enum OrreryCounter
      * not reading its commands); each is due again at the Gateway's next housekeeping.
      */
     CLIENT_INGRESS_IMAGE_REJECTIONS_DEFERRED(110,
-        "client ingress image rejections put off: the media driver's command ring was full (retried)");
+        "client ingress image rejections put off: the media driver's command ring was full (retried)"),
+    /**
+     * {@code ServerGoodbye}s the layer offered its welcomed game servers when it closed cleanly (each server link then
+     * rejoins at once instead of after its layer timeout); a server whose publication refused every attempt is not
+     * counted.
+     */
+    SERVER_GOODBYES_SENT(111, "goodbyes offered to game servers on a clean close of the layer"),
+    /**
+     * {@code ServerGoodbye}s taken from welcomed game servers that closed cleanly: each fails its territories over at
+     * once, without waiting for the heartbeat timeout.
+     */
+    SERVER_GOODBYES_RECEIVED(112, "goodbyes of game servers that closed cleanly (failed over at once)");
 
     /**
      * Aeron counter type id of every Orrery system counter.

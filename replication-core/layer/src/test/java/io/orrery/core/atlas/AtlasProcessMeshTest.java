@@ -87,7 +87,9 @@ class AtlasProcessMeshTest
         final Path shardFile = dir.resolve("shard.txt");
         Files.writeString(shardFile, MeshHandoffTest.TWO_SERVERS);
         final int ready = ChildJvm.occurrences(output, "atlas child ready");
-        atlas = ChildJvm.start(output, List.of("-Xmx128m", "-Daeron.client.liveness.timeout=2000000000"),
+        // no driver runs in the child (it connects to the layer's, in this JVM, at Aeron's 10 s client liveness):
+        // the aeron.client.liveness.timeout=2 s this child was given before was a driver setting it never read
+        atlas = ChildJvm.start(output, List.of("-Xmx128m"),
             AtlasChildMain.class.getName(), shard.layer.aeronDirectoryName(), shardFile.toString(), CHANNEL,
             String.valueOf(COMMAND_STREAM), String.valueOf(DECISION_STREAM));
         ChildJvm.awaitLines(atlas, output, "atlas child ready", ready + 1);

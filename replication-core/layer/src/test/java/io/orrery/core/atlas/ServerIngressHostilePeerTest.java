@@ -7,7 +7,9 @@ import io.aeron.ExclusivePublication;
 import io.orrery.core.client.ClientSession;
 import io.orrery.core.server.ServerLink;
 import io.orrery.core.status.OrreryCounter;
+import io.orrery.wire.codec.DisconnectReason;
 import io.orrery.wire.codec.MessageHeaderEncoder;
+import io.orrery.wire.codec.ServerGoodbyeEncoder;
 import io.orrery.wire.codec.RejectReason;
 import io.orrery.wire.codec.RevokeReason;
 import io.orrery.wire.codec.ServerHelloEncoder;
@@ -234,6 +236,33 @@ class ServerIngressHostilePeerTest
         assertTrue(shard.counter(OrreryCounter.SERVER_HELLOS_SHED) >= 16, "the rest shed");
         assertTrue(ingress().pendingCount() <= 4, "publications opened for refusals capped"); // api
         assertLegitimateOnesServed(one);
+    }
+
+    /**
+     * A goodbye from another publisher on the server ingress, naming a welcomed server and its session (as if the
+     * attacker knew both), is not that server's: it is dropped as not authenticated and fails nothing over.
+     */
+    @Test
+    void shouldNotFailAServerOverWhenAnotherPublicationSendsItsGoodbyeOnServerIngress()
+    {
+        startLegitimateShard();
+        assertLegitimateOnesServed(one);
+        final long notAuthenticated = shard.counter(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED);
+
+        final ExclusivePublication forger = rogueOnServerIngress("term-length=64k");
+        final ServerGoodbyeEncoder goodbye = new ServerGoodbyeEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .serverId(1)
+            .serverSessionId(one.link.serverSessionId())
+            .reason(DisconnectReason.shutdown);
+        offer(forger, MessageHeaderEncoder.ENCODED_LENGTH + goodbye.encodedLength());
+        shard.await(() -> shard.counter(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED) > notAuthenticated,
+            "the forged goodbye dropped");
+        shard.drain();
+
+        assertEquals(0, shard.counter(OrreryCounter.SERVER_GOODBYES_RECEIVED));
+        assertLegitimateOnesServed(one);
+        assertEquals(1, shard.atlas().authorityOf(PLAYER));
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.orrery.link.BoundedFragmentAssembler;
 import io.orrery.link.UdpChannels;
 import io.orrery.wire.MessageValidator;
 import io.orrery.wire.codec.MessageHeaderDecoder;
+import io.orrery.wire.codec.ServerGoodbyeDecoder;
 import io.orrery.wire.codec.ServerRejectDecoder;
 import io.orrery.wire.codec.ServerWelcomeDecoder;
 import org.agrona.BufferUtil;
@@ -37,8 +38,13 @@ import java.util.concurrent.TimeUnit;
  *   CONNECTING --publication connected, hello sent--> AWAITING_WELCOME --welcome echoing the nonce--> CONNECTED
  *       ^   (rejoining: after a backoff)                   |  reject echoing the nonce --> REJECTED
  *       |                                                  |  deadline (first join) ---> DISCONNECTED
- *       +------ layer silent / its image gone (rejoin) ----+------------------------------ CONNECTED
+ *       +- layer silent / image gone / goodbye (rejoin) ---+------------------------------ CONNECTED
  * </pre>
+ * Goodbyes: a layer that closes cleanly sends each welcomed server a {@code ServerGoodbye} on the bound image; one
+ * naming this server and session is taken as the layer lost at once ({@link ServerLink#REASON_LAYER_CLOSED}), one on
+ * any other image or naming another session is dropped as foreign. Closing a welcomed link sends the layer this
+ * server's own goodbye first (best effort, {@link #GOODBYE_ATTEMPTS} offers at most).
+ * <p>
  * Threading: the link's duty-cycle thread only.
  */
 final class LayerConnection
@@ -48,6 +54,11 @@ final class LayerConnection
      * with terms above 4 MiB, and Aeron's default UDP term is 16 MiB).
      */
     static final String INGRESS_TERM_LENGTH = "1m";
+
+    /**
+     * Offers of the goodbye on close before it is given up (back-pressure): closing never waits for the layer.
+     */
+    static final int GOODBYE_ATTEMPTS = 3;
 
     private final String ingressChannel;
     private final ServerLink link;
@@ -66,6 +77,7 @@ final class LayerConnection
     private final MessageHeaderDecoder headerDecoder;
     private final ServerWelcomeDecoder welcomeDecoder = new ServerWelcomeDecoder();
     private final ServerRejectDecoder rejectDecoder = new ServerRejectDecoder();
+    private final ServerGoodbyeDecoder goodbyeDecoder = new ServerGoodbyeDecoder();
 
     private ServerLink.State state = ServerLink.State.CONNECTING;
     private long registrationId;
@@ -91,6 +103,8 @@ final class LayerConnection
     private long layerLosses;
     private long rejoins;
     private long helloResends;
+    private long layerGoodbyes;
+    private long goodbyesSent;
 
     LayerConnection(
         final ServerLink link,
@@ -325,6 +339,11 @@ final class LayerConnection
         }
         final boolean wasOpen = ServerLink.State.CONNECTED == state ||
             ServerLink.State.AWAITING_WELCOME == state || ServerLink.State.CONNECTING == state;
+        if (ServerLink.State.CONNECTED == state &&
+            ServerLink.OK == proxy.sendGoodbye(serverSessionId, GOODBYE_ATTEMPTS))
+        {
+            goodbyesSent++;
+        }
         closeResources();
         state = ServerLink.State.CLOSED;
         if (wasOpen)
@@ -399,7 +418,32 @@ final class LayerConnection
             onHandshake(templateId, buffer, offset, header.sessionId());
             return;
         }
+        if (ServerGoodbyeDecoder.TEMPLATE_ID == templateId)
+        {
+            onLayerGoodbye(buffer, offset);
+            return;
+        }
         adapter.onMessage(templateId, buffer, offset);
+    }
+
+    /**
+     * A goodbye on the bound image (the binding was checked by the caller): the layer is closing. It must name this
+     * server and this session, else it is foreign (a goodbye meant for an earlier session cannot reach a new image,
+     * but the check costs nothing).
+     */
+    private void onLayerGoodbye(final DirectBuffer buffer, final int offset)
+    {
+        goodbyeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final int goodbyeServerId = goodbyeDecoder.serverId();
+        final long goodbyeSessionId = goodbyeDecoder.serverSessionId();
+        goodbyeDecoder.reasonRaw();
+        if (goodbyeServerId != ctx.serverId() || goodbyeSessionId != serverSessionId)
+        {
+            foreignMessagesDropped++;
+            return;
+        }
+        layerGoodbyes++;
+        layerLost(ServerLink.REASON_LAYER_CLOSED);
     }
 
     private void onHandshake(final int templateId, final DirectBuffer buffer, final int offset,
@@ -523,6 +567,16 @@ final class LayerConnection
     long helloResends()
     {
         return helloResends;
+    }
+
+    long layerGoodbyes()
+    {
+        return layerGoodbyes;
+    }
+
+    long goodbyesSent()
+    {
+        return goodbyesSent;
     }
 
     long malformedReceived()

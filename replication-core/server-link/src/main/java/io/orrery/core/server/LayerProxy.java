@@ -9,6 +9,7 @@ import io.orrery.link.EntityState;
 import io.orrery.link.Publications;
 import io.orrery.wire.EntityFields;
 import io.orrery.wire.codec.DespawnReason;
+import io.orrery.wire.codec.DisconnectReason;
 import io.orrery.wire.codec.EntityCreateRequestEncoder;
 import io.orrery.wire.codec.EntityDestroyRequestEncoder;
 import io.orrery.wire.codec.EntityStateBatchEncoder;
@@ -16,6 +17,7 @@ import io.orrery.wire.codec.EntityStreamOutEncoder;
 import io.orrery.wire.codec.HandoffAcceptEncoder;
 import io.orrery.wire.codec.LoadReportEncoder;
 import io.orrery.wire.codec.MessageHeaderEncoder;
+import io.orrery.wire.codec.ServerGoodbyeEncoder;
 import io.orrery.wire.codec.ServerHelloEncoder;
 import io.orrery.wire.codec.ServerTickEndEncoder;
 import org.agrona.DirectBuffer;
@@ -26,8 +28,8 @@ import java.nio.ByteOrder;
 /**
  * Encodes and offers what a {@link ServerLink} sends to the Replication Layer on its ingress publication: the hello,
  * state batches (split into messages of about {@link ServerLink#MAX_BATCH_BYTES}), create, destroy and release
- * requests, handoff accepts and load reports. Every method returns {@link ServerLink#OK} or a negative code and never
- * throws or allocates; without a publication everything is {@link ServerLink#NOT_CONNECTED}.
+ * requests, handoff accepts, load reports and the goodbye on close. Every method returns {@link ServerLink#OK} or a
+ * negative code and never throws or allocates; without a publication everything is {@link ServerLink#NOT_CONNECTED}.
  * <p>
  * Threading: the link's duty-cycle thread only.
  */
@@ -48,6 +50,7 @@ final class LayerProxy
     private final HandoffAcceptEncoder acceptEncoder = new HandoffAcceptEncoder();
     private final LoadReportEncoder loadReportEncoder = new LoadReportEncoder();
     private final ServerTickEndEncoder tickEndEncoder = new ServerTickEndEncoder();
+    private final ServerGoodbyeEncoder goodbyeEncoder = new ServerGoodbyeEncoder();
 
     private ExclusivePublication publication;
 
@@ -322,6 +325,33 @@ final class LayerProxy
     long backPressureEvents()
     {
         return backPressureEvents;
+    }
+
+    /**
+     * The server's goodbye on a clean close ({@code ServerGoodbye}, reason {@code shutdown}): the layer fails this
+     * session's territories over at once instead of after its heartbeat timeout. Best effort: at most
+     * {@code attempts} offers, never waiting; a back-pressured or unconnected publication leaves it to the layer's
+     * silence timeout, as before.
+     *
+     * @return {@link ServerLink#OK} if offered, else the last failure.
+     */
+    int sendGoodbye(final long serverSessionId, final int attempts)
+    {
+        goodbyeEncoder.wrapAndApplyHeader(controlBuffer, 0, headerEncoder)
+            .serverId(serverId)
+            .serverSessionId(serverSessionId)
+            .reason(DisconnectReason.shutdown);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + goodbyeEncoder.encodedLength();
+        int result = ServerLink.NOT_CONNECTED;
+        for (int i = 0; i < attempts; i++)
+        {
+            result = offer(controlBuffer, length);
+            if (ServerLink.BACK_PRESSURED != result)
+            {
+                break;
+            }
+        }
+        return result;
     }
 
     private int offer(final DirectBuffer buffer, final int length)

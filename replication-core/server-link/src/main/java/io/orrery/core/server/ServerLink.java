@@ -45,7 +45,10 @@ import java.util.concurrent.TimeUnit;
  * Layer loss and rejoin: the Replication Layer heartbeats every welcomed server ({@code ServerHeartbeat}, a fifth of
  * its heartbeat timeout apart). A link that hears nothing from its bound image for {@link Context#layerTimeoutNs()},
  * or whose bound image goes away, has lost its layer (it was killed, closed or restarted, or it declared this server
- * dead). With {@link Context#rejoin()} (the default) the link then says so ({@link ServerListener#onLayerLost}), closes
+ * dead). A layer that closes cleanly says so first ({@code ServerGoodbye} on the bound image, naming this session):
+ * the link takes that as the layer lost at once ({@link #REASON_LAYER_CLOSED}, {@link #layerGoodbyes()}); a goodbye
+ * on any other image is foreign and dropped. Likewise {@link #close()} of a welcomed link offers the layer this
+ * server's goodbye (best effort, a few offers at most, never waiting), so its territories fail over at once. With {@link Context#rejoin()} (the default) the link then says so ({@link ServerListener#onLayerLost}), closes
  * its ingress publication and goes back to {@link State#CONNECTING}: after a backoff ({@link
  * Context#rejoinBackoffInitialNs()} doubling to {@link Context#rejoinBackoffMaxNs()}, each delay drawn uniformly
  * from its upper half as jitter so a fleet of servers does not hello in step) it opens a new publication and sends a
@@ -99,6 +102,10 @@ public final class ServerLink implements Agent, AutoCloseable
     public static final int REASON_TIMEOUT = 2;
     public static final int REASON_CLOSED_BY_SHARD = 3;
     public static final int REASON_LOCAL_CLOSE = 4;
+    /**
+     * The layer said goodbye (a clean close of the layer): lost at once, without waiting for its silence.
+     */
+    public static final int REASON_LAYER_CLOSED = 5;
 
     /**
      * State batches are split into messages of at most about this many bytes.
@@ -203,6 +210,46 @@ public final class ServerLink implements Agent, AutoCloseable
     public long layerLosses()
     {
         return connection.layerLosses();
+    }
+
+    /**
+     * @return layer losses that were the layer's goodbye ({@link #REASON_LAYER_CLOSED}), a subset of
+     * {@link #layerLosses()}.
+     */
+    public long layerGoodbyes()
+    {
+        return connection.layerGoodbyes();
+    }
+
+    /**
+     * @return goodbyes this link offered the layer on {@link #close()} (0 or 1; none when it was not welcomed or the
+     * publication refused it {@code GOODBYE_ATTEMPTS} times).
+     */
+    public long goodbyesSent()
+    {
+        return connection.goodbyesSent();
+    }
+
+    /**
+     * @return what a {@code REASON_*} constant means, for one log line (control path).
+     */
+    public static String reasonText(final int reason)
+    {
+        switch (reason)
+        {
+            case REASON_CONNECT_FAILED:
+                return "connect failed";
+            case REASON_TIMEOUT:
+                return "layer silent past the layer timeout";
+            case REASON_CLOSED_BY_SHARD:
+                return "layer's image gone";
+            case REASON_LOCAL_CLOSE:
+                return "closed locally";
+            case REASON_LAYER_CLOSED:
+                return "layer closed (goodbye)";
+            default:
+                return "reason " + reason;
+        }
     }
 
     /**

@@ -164,7 +164,8 @@ public interface ServerListener
 
     /**
      * The layer went silent past the link's layer timeout ({@link ServerLink#REASON_TIMEOUT}) or its image went away
-     * ({@link ServerLink#REASON_CLOSED_BY_SHARD}) and the link is rejoining: nothing this server holds is its own any
+     * ({@link ServerLink#REASON_CLOSED_BY_SHARD}) or it said goodbye on a clean close ({@link
+     * ServerLink#REASON_LAYER_CLOSED}) and the link is rejoining: nothing this server holds is its own any
      * more; stop simulating (writes cannot reach the layer, and a restarted layer will not take them). On the next
      * {@link #onWelcome} drop the old world: the layer grants territories and streams their entities in again.
      */

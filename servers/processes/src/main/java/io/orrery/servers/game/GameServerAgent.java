@@ -85,7 +85,12 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
      * Layers lost so far: a watcher polling {@link #STATUS_STATE} can miss a pause that a quick rejoin ended.
      */
     public static final int STATUS_LAYER_LOSSES = 17;
-    private static final int STATUS_SLOTS = 18;
+    /**
+     * Why the layer was last lost: a {@code ServerLink.REASON_*} ({@link ServerLink#reasonText(int)}), written before
+     * {@link #STATUS_LAYER_LOSSES} grows.
+     */
+    public static final int STATUS_LAYER_LOSS_REASON = 18;
+    private static final int STATUS_SLOTS = 19;
     private static final int NO_FORCE_REQUEST = Integer.MIN_VALUE;
 
     public static final int STATE_CONNECTING = 0;
@@ -506,6 +511,7 @@ public final class GameServerAgent implements Agent, ServerListener, WorldListen
     public void onLayerLost(final ServerLink link, final int reason)
     {
         layerLosses++;
+        status.lazySet(STATUS_LAYER_LOSS_REASON, reason);
         status.lazySet(STATUS_LAYER_LOSSES, layerLosses);
         disconnectReason = reason;
         if (STATE_RUNNING == state)

@@ -374,7 +374,9 @@ final class MeshRig implements AutoCloseable
      * server that was connected when {@link #closeLayer()} closed the layer to find it gone. A server hears of a
      * closed layer only when its Aeron client sees the layer's response image go (a real-time thread, after the
      * driver's linger), else after its silence timeout: three of the layer's server heartbeat intervals, about 20 s
-     * of virtual time, which ran out the tests' allowance for the rejoin.
+     * of virtual time, which ran out the tests' allowance for the rejoin. Since session 17 a cleanly closed layer
+     * says goodbye ({@code ServerGoodbye}), which a server reads on its next poll, so this wait normally ends at once;
+     * it stays for a goodbye the layer could not offer (best effort).
      */
     private void awaitServerLosses()
     {
