@@ -159,7 +159,22 @@ public enum OrreryCounter
      * not reading its commands); each is due again at the Gateway's next housekeeping.
      */
     CLIENT_INGRESS_IMAGE_REJECTIONS_DEFERRED(110,
-        "client ingress image rejections put off: the media driver's command ring was full (retried)");
+        "client ingress image rejections put off: the media driver's command ring was full (retried)"),
+    /**
+     * Entities the primary's ownership rule took from an unavailable (lost) Replicant and gave to another, each with
+     * the next owner epoch; also counted in {@link #REPLICANT_HANDOFFS}.
+     */
+    REPLICANT_TAKEOVERS(111, "entities taken over from a lost Replicant (handed to an available one, new owner epoch)"),
+    /**
+     * Times a bridge declared its remote Replicant lost (silent for {@code orrery.replicant.takeover.after.ms}, its
+     * image gone, or its feed publication no longer connected) after it had been proven.
+     */
+    REPLICANTS_LOST(112, "times a remote Replicant was declared lost (its subtrees are taken over)"),
+    /**
+     * Times a remote Replicant was made available (its first link included): proven, synced, every session announced
+     * and heard from for {@code orrery.replicant.return.after.ms}; its range's subtrees go (back) to it.
+     */
+    REPLICANT_RETURNS(113, "times a remote Replicant was made available (first link included): its subtrees go to it");
 
     /**
      * Aeron counter type id of every Orrery system counter.
