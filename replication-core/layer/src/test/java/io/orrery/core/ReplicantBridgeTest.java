@@ -424,6 +424,9 @@ final class ReplicantBridgeTest
         // hello, is proven, gets a snapshot and, after the return hold, its range back
         final long returnsBefore = shard.counter(OrreryCounter.REPLICANT_RETURNS);
         shard.sideAgent(host);
+        // its old feed image goes (the driver's time), then the handshake crosses Aeron: wait on the wall clock with
+        // the layer's clock still (ticking it meanwhile expires handshakes that are only slow in wall time)
+        shard.await(bridge::isLinked, "the paused Replicant proven again; log " + log);
         tickUntil(() -> shard.counter(OrreryCounter.REPLICANT_RETURNS) > returnsBefore &&
             shard.layer.replicant().ownership().isAvailable(1), store, t, "the paused Replicant back and available");
         epochsOfReplicant1 = ownerEpochs(store, 0);
