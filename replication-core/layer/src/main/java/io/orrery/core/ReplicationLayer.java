@@ -172,6 +172,10 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
             if (null != bridge)
             {
                 bridge.feedProxy(replicant.feed());
+                // a remote Replicant owns nothing until its bridge offers it; a lost one's subtrees are taken over
+                replicant.availability().remote(bridge.replicantId());
+                bridge.liveness(replicant.availability(), bridgeSettings.takeoverAfterMs() * 1_000_000L,
+                    bridgeSettings.returnAfterMs() * 1_000_000L);
             }
         }
         return java.util.Arrays.copyOf(agents, local);

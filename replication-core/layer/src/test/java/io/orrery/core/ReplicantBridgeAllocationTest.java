@@ -69,11 +69,13 @@ final class ReplicantBridgeAllocationTest
                 long forwarded = 0;
                 long relayed = 0;
                 long handoffs = 0;
+                long heartbeats = 0;
                 for (int round = 1; round <= MAX_ROUNDS && (layerBytes != 0 || remoteBytes != 0); round++)
                 {
                     final long forwardedBefore = bridge.feedMessagesForwarded();
                     final long relayedBefore = bridge.framesRelayed();
                     final long handoffsBefore = shard.counter(OrreryCounter.REPLICANT_HANDOFFS);
+                    final long heartbeatsBefore = bridge.heartbeats();
                     final long layerBefore = shard.layerBytesAllocated();
                     final long remoteBefore = shard.sideBytesAllocated();
                     final long linkBefore = shard.linkBytesAllocated();
@@ -89,14 +91,18 @@ final class ReplicantBridgeAllocationTest
                     forwarded = bridge.feedMessagesForwarded() - forwardedBefore;
                     relayed = bridge.framesRelayed() - relayedBefore;
                     handoffs = shard.counter(OrreryCounter.REPLICANT_HANDOFFS) - handoffsBefore;
+                    heartbeats = bridge.heartbeats() - heartbeatsBefore;
                     System.out.println("round " + round + ": layer duty cycle (with the bridge) " + layerBytes +
                         " B, remote Replicant " + remoteBytes + " B, client link " + linkBytes + " B, over " +
                         forwarded + " feed messages forwarded, " + relayed + " frames relayed, " + handoffs +
-                        " handoffs");
+                        " handoffs, " + heartbeats + " heartbeats");
                 }
                 assertTrue(forwarded > 10_000, "feed messages forwarded: " + forwarded);
                 assertTrue(relayed > 1_000, "frames relayed: " + relayed);
                 assertTrue(handoffs > 0);
+                assertTrue(heartbeats > 50, "heartbeats sent and checked in the measured round: " + heartbeats);
+                assertTrue(shard.layer.replicant().ownership().isAvailable(1), "the remote Replicant owns its range");
+                assertEquals(0, bridge.losses());
                 assertEquals(0, bridge.relayDropped());
                 assertEquals(0, host.secondary().feed().errors());
                 assertEquals(0, west.ownerEpochConflicts() + east.ownerEpochConflicts());

@@ -35,6 +35,7 @@ final class ReplicantBridgeTest
     private static final long FIRST_ENTITY = 1000;
     private static final String CHANNEL = "aeron:ipc";
     private static final int FEED_STREAM = 7451;
+    private static final long RETURN_AFTER_MS = 300;
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private TestShard shard;
@@ -77,7 +78,8 @@ final class ReplicantBridgeTest
         shard = new TestShard((ctx) ->
         {
             ctx.compactUpdates(true).replicant().replicants(2).replicantBoundariesM(0).ownershipHysteresisM(5);
-            ctx.replicantBridge().remoteIds(1).channel(CHANNEL);
+            // a short hold before a linked Replicant owns anything (default 2 s): 9 passes of the rig
+            ctx.replicantBridge().remoteIds(1).channel(CHANNEL).returnAfterMs(RETURN_AFTER_MS);
         });
     }
 
@@ -256,7 +258,7 @@ final class ReplicantBridgeTest
     }
 
     @Test
-    void shouldDropWhatARestartedReplicantsPredecessorSpawnedAndNothingElse()
+    void shouldTakeAKilledReplicantsSubtreesOverAndDropOnlyWhatTheTakeoverDidNotReach()
     {
         startShard();
         final ReplicantBridge bridge = shard.layer.bridges()[0];
@@ -276,7 +278,8 @@ final class ReplicantBridgeTest
             move(store, t);
             shard.tick();
         }
-        // nothing moves from here to the new Replicant's snapshot: no handoffs, so only a reset could drop anything
+        // nothing moves from here to the end of the takeover: every entity is within both bubbles, so the primary's
+        // takeover spawns reach every client, and only a reset could drop anything
         for (int t = 0; t < 10; t++)
         {
             shard.tick();
@@ -286,47 +289,65 @@ final class ReplicantBridgeTest
         final long removed = ownedBy(store, 1);
         final long kept = ownedBy(store, 0);
         assertTrue(removed > 0 && kept > 0, "entities owned by either Replicant");
-        final int westOfReplicant1 = countOwnedBy(west.view(), 1);
-        final int eastOfReplicant1 = countOwnedBy(east.view(), 1);
+        final long[] epochsOfReplicant1 = ownerEpochs(store, 1);
+        final int ownedByReplicant1 = countOwned(store, 1); // the players too
         final long westDropped = west.entitiesDroppedByResets();
         final long eastDropped = east.entitiesDroppedByResets();
         final long westEpochOfKept = west.view().ownerEpoch(west.view().slotOf(kept));
+        final long resetsBefore = bridge.resetsSent();
+        final long westOwnerChanges = west.ownerChanges();
 
-        // the Replicant's process dies; while it is down an entity it owned is removed: nobody tells the clients
+        // the Replicant's process dies; at once an entity it owned is removed: nobody tells the clients but a reset
         shard.sideAgent(null);
         first.onClose();
         CloseHelper.quietClose(remoteAeron);
         remoteAeron = null;
         shard.await(() -> !bridge.isLinked(), "the bridge to notice its Replicant gone");
         assertTrue(store.remove(removed));
-        for (int t = 0; t < 10; t++)
+        shard.ticksUntil(() -> 0 == countOwned(store, 1) && !bridge.isAwaitingTakeover(), 5,
+            "every entity of the lost Replicant taken over, the resets written");
+        for (int t = 0; t < 3; t++)
         {
             shard.tick();
         }
-        assertTrue(west.view().contains(removed), "the removal is not seen while Replicant 1 is down");
-        final long resetsBefore = bridge.resetsSent();
-
-        final RemoteReplicantHost second = newHost(TestShard.SECRET, log);
-        shard.sideAgent(second);
-        awaitLinked(second, bridge, log);
-        for (int t = 0; t < 5; t++)
-        {
-            shard.tick();
-        }
-        System.out.printf("reset: %d resets sent, dropped west %d east %d (Replicant 1 owned %d / %d), log %s%n",
-            bridge.resetsSent() - resetsBefore, west.entitiesDroppedByResets() - westDropped,
-            east.entitiesDroppedByResets() - eastDropped, westOfReplicant1, eastOfReplicant1, log);
+        System.out.printf("takeover after a kill: %d taken over, %d resets, dropped west %d east %d, log %s%n",
+            shard.counter(OrreryCounter.REPLICANT_TAKEOVERS), bridge.resetsSent() - resetsBefore,
+            west.entitiesDroppedByResets() - westDropped, east.entitiesDroppedByResets() - eastDropped, log);
+        assertTakenOver(store, epochsOfReplicant1, removed);
+        assertEquals(1, shard.counter(OrreryCounter.REPLICANTS_LOST));
+        assertEquals(ownedByReplicant1 - 1, shard.counter(OrreryCounter.REPLICANT_TAKEOVERS), "all but the removed");
         assertFalse(west.view().contains(removed), "the entity removed while Replicant 1 was down is gone");
         assertFalse(east.view().contains(removed));
-        assertEquals(2, bridge.resetsSent() - resetsBefore, "one reset per session");
+        assertEquals(2, bridge.resetsSent() - resetsBefore, "one reset per session, after the takeover");
         assertEquals(0, bridge.resetsDropped());
-        assertEquals(westOfReplicant1, west.entitiesDroppedByResets() - westDropped, "only Replicant 1's dropped");
-        assertEquals(eastOfReplicant1, east.entitiesDroppedByResets() - eastDropped, "only Replicant 1's dropped");
+        assertEquals(1, west.entitiesDroppedByResets() - westDropped, "only what the takeover did not reach");
+        assertEquals(1, east.entitiesDroppedByResets() - eastDropped, "only what the takeover did not reach");
+        assertTrue(west.ownerChanges() - westOwnerChanges >= countOf(epochsOfReplicant1) - 1,
+            "each entity taken over continues in the view (an owner change, no despawn)");
         assertEquals(westEpochOfKept, west.view().ownerEpoch(west.view().slotOf(kept)));
         assertViewEqualsTruth(west, store);
         assertViewEqualsTruth(east, store);
 
-        for (int t = 40; t < 90; t++)
+        // while it is down the entities move again, the primary streaming them
+        for (int t = 40; t < 70; t++)
+        {
+            move(store, t);
+            shard.tick();
+            assertEquals(0, countOwned(store, 1), "nothing goes to the lost Replicant");
+        }
+        settle();
+        assertViewEqualsTruth(west, store);
+        assertViewEqualsTruth(east, store);
+
+        // a new process: it gets the snapshot and the sessions, then its range back with new owner epochs
+        final long resetsAtReturn = bridge.resetsSent();
+        final long droppedAtReturn = west.entitiesDroppedByResets();
+        final RemoteReplicantHost second = newHost(TestShard.SECRET, log);
+        shard.sideAgent(second);
+        awaitLinked(second, bridge, log);
+        assertEquals(2, bridge.resetsSent() - resetsAtReturn, "the new Replicant's sessions reset first");
+        assertEquals(droppedAtReturn, west.entitiesDroppedByResets(), "nothing left to drop: all taken over");
+        for (int t = 70; t < 130; t++)
         {
             move(store, t);
             shard.tick();
@@ -335,10 +356,266 @@ final class ReplicantBridgeTest
         {
             shard.tick();
         }
+        assertTrue(ownedBy(store, 1) > 0, "the returned Replicant owns its range again");
+        assertEquals(2, shard.counter(OrreryCounter.REPLICANT_RETURNS), "the first link and the return");
         assertTrue(west.isConnected() && east.isConnected(), "the clients keep their sessions");
         assertStoreEqualsTruth(second.secondary().store(), store);
         assertViewEqualsTruth(west, store);
         assertViewEqualsTruth(east, store);
+    }
+
+    @Test
+    void shouldDeclareASilentReplicantLostAndGiveItsSubtreesBackWhenItIsHeardAgain()
+    {
+        startShard();
+        final ReplicantBridge bridge = shard.layer.bridges()[0];
+        final List<String> log = new ArrayList<>();
+        final RemoteReplicantHost host = newHost(TestShard.SECRET, log);
+        shard.sideAgent(host);
+        final ClientSession west = shard.connect(1, -40);
+        final ClientSession east = shard.connect(2, 40);
+        final EntityStore store = shard.store();
+        for (int i = 0; i < ENTITIES; i++)
+        {
+            shard.createEntity(FIRST_ENTITY + i, (i - ENTITIES / 2) * 8L, 1);
+        }
+        awaitLinked(host, bridge, log);
+        int t = 0;
+        for (; t < 30; t++)
+        {
+            move(store, t);
+            shard.tick();
+        }
+        settle();
+        assertViewEqualsTruth(west, store);
+        assertTrue(bridge.heartbeats() > 0, "heartbeats from the proven Replicant");
+
+        // the Replicant's process stops (a long GC pause, a stopped VM): its image stays, only its silence tells
+        shard.sideAgent(null);
+        long[] epochsOfReplicant1 = ownerEpochs(store, 1);
+        final long silentTicks = ReplicantBridge.TAKEOVER_AFTER_NS_DEFAULT / TestShard.TICK_NS;
+        for (int i = 0; i < silentTicks - 4; i++, t++)
+        {
+            move(store, t);
+            shard.tick();
+        }
+        assertEquals(0, bridge.losses(), "not lost before a silence of " + silentTicks + " passes");
+        assertTrue(bridge.isLinked());
+        int ticks = 0;
+        for (; ticks < 10 && (0 != countOwned(store, 1) || bridge.isAwaitingTakeover()); ticks++, t++)
+        {
+            move(store, t);
+            shard.tick();
+        }
+        assertTrue(ticks < 10, "taken over within a few passes of the silence: " + ticks);
+        assertEquals(1, bridge.losses());
+        assertEquals(1, shard.counter(OrreryCounter.REPLICANTS_LOST));
+        assertTakenOver(store, epochsOfReplicant1, 0);
+        for (int end = t + 30; t < end; t++)
+        {
+            move(store, t);
+            shard.tick();
+        }
+        settle();
+        assertViewEqualsTruth(west, store);
+        assertViewEqualsTruth(east, store);
+
+        // it runs again: whatever it still sends on its old link is a stranger's; it notices its feed gone, says
+        // hello, is proven, gets a snapshot and, after the return hold, its range back
+        final long returnsBefore = shard.counter(OrreryCounter.REPLICANT_RETURNS);
+        shard.sideAgent(host);
+        // its old feed image goes (the driver's time), then the handshake crosses Aeron: wait on the wall clock with
+        // the layer's clock still (ticking it meanwhile expires handshakes that are only slow in wall time)
+        shard.await(bridge::isLinked, "the paused Replicant proven again; log " + log);
+        tickUntil(() -> shard.counter(OrreryCounter.REPLICANT_RETURNS) > returnsBefore &&
+            shard.layer.replicant().ownership().isAvailable(1), store, t, "the paused Replicant back and available");
+        epochsOfReplicant1 = ownerEpochs(store, 0);
+        for (int end = t + 60; t < end; t++)
+        {
+            move(store, t);
+            shard.tick();
+        }
+        for (int i = 0; i < 5; i++)
+        {
+            shard.tick();
+        }
+        System.out.printf("silence: lost %d, taken over %d, proven %d, strangers %d, heartbeats %d, log %s%n",
+            bridge.losses(), shard.counter(OrreryCounter.REPLICANT_TAKEOVERS), bridge.handshakesProven(),
+            bridge.strangerMessages(), bridge.heartbeats(), log);
+        assertEquals(2, bridge.handshakesProven(), "the same process proven again");
+        assertEquals(1, bridge.losses(), "no flapping");
+        assertTrue(ownedBy(store, 1) > 0, "the returned Replicant owns its range again");
+        assertTrue(west.isConnected() && east.isConnected(), "the clients keep their sessions");
+        assertStoreEqualsTruth(host.secondary().store(), store);
+        assertViewEqualsTruth(west, store);
+        assertViewEqualsTruth(east, store);
+    }
+
+    @Test
+    void shouldNeitherKeepALostReplicantAliveNorLoseALiveOneForAStrangersMessages()
+    {
+        startShard();
+        final ReplicantBridge bridge = shard.layer.bridges()[0];
+        final List<String> log = new ArrayList<>();
+        final RemoteReplicantHost host = newHost(TestShard.SECRET, log);
+        shard.sideAgent(host);
+        final ClientSession west = shard.connect(1, -40);
+        final EntityStore store = shard.store();
+        for (int i = 0; i < ENTITIES; i++)
+        {
+            shard.createEntity(FIRST_ENTITY + i, (i - ENTITIES / 2) * 8L, 1);
+        }
+        awaitLinked(host, bridge, log);
+        // a stranger on the bridge's channel sends heartbeats ("synced") and frames for a session every pass
+        final Stranger stranger = new Stranger(Aeron.connect(
+            new Aeron.Context().aeronDirectoryName(shard.layer.aeronDirectoryName())));
+        closeables.add(stranger);
+        shard.await(stranger.publication::isConnected, "the stranger's publication");
+        shard.sideAgent(new Both(host, stranger));
+        // its image reaches the bridge's subscription through the driver: wait on the wall clock
+        tickUntil(() -> bridge.strangerMessages() > 0, store, 0, "the stranger's first message at the bridge");
+        int t = 0;
+        for (; t < 90; t++)
+        {
+            move(store, t);
+            shard.tick();
+        }
+        settle();
+        assertTrue(stranger.sent > 0 && bridge.strangerMessages() > 0, "the stranger's messages reached the bridge: " +
+            "sent " + stranger.sent + ", counted " + bridge.strangerMessages());
+        assertEquals(0, bridge.losses(), "a live Replicant is not lost");
+        assertTrue(shard.layer.replicant().ownership().isAvailable(1));
+        assertViewEqualsTruth(west, store);
+
+        // the Replicant stops; the stranger goes on
+        shard.sideAgent(stranger);
+        final long strangersBefore = bridge.strangerMessages();
+        tickUntil(() -> 0 == countOwned(store, 1) && bridge.losses() > 0 && !bridge.isAwaitingTakeover(), store, t,
+            "the silent Replicant lost despite the stranger's heartbeats");
+        for (int i = 0; i < 30; i++)
+        {
+            move(store, t + i);
+            shard.tick();
+        }
+        settle();
+        System.out.printf("stranger: %d sent, %d stranger messages counted, lost %d, log %s%n", stranger.sent,
+            bridge.strangerMessages(), bridge.losses(), log);
+        assertTrue(bridge.strangerMessages() > strangersBefore);
+        assertEquals(1, bridge.losses());
+        assertEquals(0, countOwned(store, 1));
+        assertViewEqualsTruth(west, store);
+    }
+
+    /**
+     * Another process on the bridge's channel and stream that knows the link's schema but not its key.
+     */
+    private static final class Stranger implements Agent, AutoCloseable
+    {
+        final Aeron aeron;
+        final io.aeron.ExclusivePublication publication;
+        final org.agrona.concurrent.UnsafeBuffer buffer = new org.agrona.concurrent.UnsafeBuffer(new byte[256]);
+        final io.orrery.wire.replicantlink.MessageHeaderEncoder header =
+            new io.orrery.wire.replicantlink.MessageHeaderEncoder();
+        long sent;
+
+        Stranger(final Aeron aeron)
+        {
+            this.aeron = aeron;
+            this.publication = aeron.addExclusivePublication(CHANNEL, ReplicantBridge.STREAM_ID_BASE + 1);
+        }
+
+        @Override
+        public int doWork()
+        {
+            final int heartbeat = new io.orrery.wire.replicantlink.ReplicantHeartbeatEncoder()
+                .wrapAndApplyHeader(buffer, 0, header).synced((short)1).passes(sent).encodedLength();
+            sent += publication.offer(buffer, 0, header.encodedLength() + heartbeat) > 0 ? 1 : 0;
+            final int frame = new io.orrery.wire.replicantlink.ReplicantClientFrameEncoder()
+                .wrapAndApplyHeader(buffer, 0, header).sessionId(1).putFrame(new byte[16], 0, 16).encodedLength();
+            sent += publication.offer(buffer, 0, header.encodedLength() + frame) > 0 ? 1 : 0;
+            return 0;
+        }
+
+        @Override
+        public String roleName()
+        {
+            return "stranger";
+        }
+
+        @Override
+        public void close()
+        {
+            CloseHelper.quietClose(publication);
+            CloseHelper.quietClose(aeron);
+        }
+    }
+
+    private void settle()
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            shard.tick();
+        }
+    }
+
+    private void tickUntil(
+        final java.util.function.BooleanSupplier condition, final EntityStore store, final int fromT, final String what)
+    {
+        // crosses Aeron (images going and coming, handshakes): a wall-clock deadline, the entities moving meanwhile
+        final long deadlineNs = System.nanoTime() + 30_000_000_000L;
+        int t = fromT;
+        while (!condition.getAsBoolean())
+        {
+            assertTrue(System.nanoTime() - deadlineNs < 0, "timed out waiting for " + what);
+            move(store, t++);
+            shard.tick();
+        }
+    }
+
+    private static long[] ownerEpochs(final EntityStore store, final int replicantId)
+    {
+        final long[] epochs = new long[ENTITIES];
+        for (int i = 0; i < ENTITIES; i++)
+        {
+            final int slot = store.slotOf(FIRST_ENTITY + i);
+            epochs[i] = slot >= 0 && store.ownerReplicant(slot) == replicantId ? store.ownerEpoch(slot) : 0;
+        }
+        return epochs;
+    }
+
+    private static int countOwned(final EntityStore store, final int replicantId)
+    {
+        int count = 0;
+        for (int i = 0; i < store.activeCount(); i++)
+        {
+            count += store.ownerReplicant(store.activeSlot(i)) == replicantId ? 1 : 0;
+        }
+        return count;
+    }
+
+    private static int countOf(final long[] epochs)
+    {
+        int count = 0;
+        for (final long epoch : epochs)
+        {
+            count += 0 != epoch ? 1 : 0;
+        }
+        return count;
+    }
+
+    private static void assertTakenOver(final EntityStore store, final long[] epochsOfLost, final long removed)
+    {
+        for (int i = 0; i < ENTITIES; i++)
+        {
+            final long id = FIRST_ENTITY + i;
+            if (0 == epochsOfLost[i] || id == removed)
+            {
+                continue;
+            }
+            final int slot = store.slotOf(id);
+            assertEquals(0, store.ownerReplicant(slot), "entity " + id + " taken over by the primary");
+            assertTrue(store.ownerEpoch(slot) > epochsOfLost[i], "entity " + id + " with a higher owner epoch");
+        }
     }
 
     private static long ownedBy(final EntityStore store, final int replicantId)
@@ -377,6 +654,11 @@ final class ReplicantBridgeTest
         {
             shard.tick();
         }
+        for (; ticks < 300 && !shard.layer.replicant().ownership().isAvailable(1); ticks++)
+        {
+            shard.tick();
+        }
+        assertTrue(shard.layer.replicant().ownership().isAvailable(1), "the linked Replicant made available");
         assertTrue(host.isLinked() && host.isSynced(), "the remote Replicant linked and synced in " + ticks +
             " ticks: linked " + host.isLinked() + ", synced " + host.isSynced() + ", bridge linked " +
             bridge.isLinked() + ", refused " + bridge.handshakesRefused() + ", strangers " +

@@ -42,8 +42,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * A real {@link ReplicantServer} process as Replicant 1 of a layer (in the test's JVM, INVOKER, a controlled clock)
  * on one external media driver, IPC: clients' views composed from the primary and the remote Replicant equal the
- * layer's truth as entities cross between them; the process is SIGKILLed, the clients keep their sessions, a new
- * process links, gets a snapshot, and the views equal the truth again.
+ * layer's truth as entities cross between them; the process is SIGKILLed, the primary takes its subtrees over and
+ * the views equal the truth while it is down, the clients keep their sessions, a new process links, gets a snapshot
+ * and its range back, and the views equal the truth again.
  */
 @Tag("system")
 class ReplicantServerProcessTest
@@ -102,7 +103,10 @@ class ReplicantServerProcessTest
                 .tickRateHz(30)
                 .compactUpdates(true);
             ctx.replicant().replicants(2).replicantBoundariesM(0).ownershipHysteresisM(5);
-            ctx.replicantBridge().remoteIds(1).channel("aeron:ipc").linkSecret(SECRET);
+            // the layer's clock is the test's, advanced a pass at a time and paced to the wall clock (pass()); the
+            // child's heartbeats are on its own clock: a takeover time above the default for a loaded box's child JVM
+            ctx.replicantBridge().remoteIds(1).channel("aeron:ipc").linkSecret(SECRET).takeoverAfterMs(3000)
+                .returnAfterMs(500);
             layer = ReplicationLayer.launch(ctx);
             final ReplicantBridge bridge = layer.bridges()[0];
             aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(driver.aeronDirectoryName()));
@@ -134,6 +138,8 @@ class ReplicantServerProcessTest
                 pass();
             }
             settle(west, east, store, "before the kill: " + output1);
+            assertEquals(0, bridge.losses(), "no loss while the process runs");
+            assertTrue(countOwned(store, 1) > 0, "the process owns its range");
             final long relayedBefore = bridge.framesRelayed();
             assertTrue(relayedBefore > 0, "the Replicant process's frames reach the clients");
             assertTrue(layer.counter(OrreryCounter.REPLICANT_HANDOFFS) > 0);
@@ -145,6 +151,11 @@ class ReplicantServerProcessTest
                 move(store, t);
                 pass();
             }
+            // while it is down the primary owns its subtrees and the entities move in the views
+            assertEquals(0, countOwned(store, 1), "every entity of the lost process taken over");
+            assertEquals(1, layer.counter(OrreryCounter.REPLICANTS_LOST));
+            assertTrue(layer.counter(OrreryCounter.REPLICANT_TAKEOVERS) > 0);
+            settle(west, east, store, "while the process is down");
             replicant = ChildJvm.startWithPrefix(WITH_LINK_SECRET, output2, CHILD_OPTIONS,
                 ReplicantServer.class.getName(), replicantArgs);
             await(() -> bridge.isLinked() && 2 == bridge.handshakesProven(), 60,
@@ -155,6 +166,9 @@ class ReplicantServerProcessTest
                 pass();
             }
             settle(west, east, store, "after the restart: " + output2);
+            assertTrue(countOwned(store, 1) > 0, "the restarted process owns its range again");
+            assertEquals(2, layer.counter(OrreryCounter.REPLICANT_RETURNS), "the first link and the return");
+            assertEquals(1, layer.counter(OrreryCounter.REPLICANTS_LOST), "no flapping");
             assertTrue(west.isConnected() && east.isConnected(), "the clients kept their sessions");
             assertEquals(westSession, west.sessionId());
             assertEquals(eastSession, east.sessionId());
@@ -197,14 +211,30 @@ class ReplicantServerProcessTest
      */
     private void pass()
     {
+        final long startNs = System.nanoTime();
         clock.advance(TICK_NS);
         poll();
         await(() -> layer.replicant().isEgressWindowOpen(), 20, () -> "egress windows to reopen");
-        final long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
-        while (System.nanoTime() < until)
+        // paced to the wall clock (a pass takes at least a tick): the layer's clock never runs ahead of the child's,
+        // whose heartbeats it times
+        final long until = startNs + TICK_NS;
+        while (System.nanoTime() - until < 0)
         {
-            poll();
+            if (0 == poll())
+            {
+                Thread.yield();
+            }
         }
+    }
+
+    private static int countOwned(final EntityStore store, final int replicantId)
+    {
+        int count = 0;
+        for (int i = 0; i < store.activeCount(); i++)
+        {
+            count += store.ownerReplicant(store.activeSlot(i)) == replicantId ? 1 : 0;
+        }
+        return count;
     }
 
     private void settle(final ClientSession west, final ClientSession east, final EntityStore store, final String what)

@@ -94,6 +94,8 @@ public final class ReplicantAgent implements Agent
     private final int budgetBytesPerTick;
     private final CounterDeltas deltas;
     private ReplicantOwnership ownership;
+    private ReplicantAvailability availability;
+    private long[] availabilityStates;
     private ReplicantFeedProxy feed;
     private SecondarySessions secondarySessions;
 
@@ -372,6 +374,8 @@ public final class ReplicantAgent implements Agent
         final RingBuffer[] feeds, final OneToOneConcurrentArrayQueue<SessionHandover>[] sessions)
     {
         ownership = new ReplicantOwnership(ctx.replicantBoundariesM(), ctx.ownershipHysteresisM());
+        availability = new ReplicantAvailability(ownership.replicants());
+        availabilityStates = new long[ownership.replicants()];
         feed = new ReplicantFeedProxy(store, feeds);
         secondarySessions = new SecondarySessions(sessions,
             counters[OrreryCounter.REPLICANT_SESSION_HANDOVERS_REFUSED.id()], REFUSAL_LOG);
@@ -385,6 +389,14 @@ public final class ReplicantAgent implements Agent
     public ReplicantOwnership ownership()
     {
         return ownership;
+    }
+
+    /**
+     * @return which Replicants may own subtrees (the bridges of remote ones offer theirs), or null with one Replicant.
+     */
+    public ReplicantAvailability availability()
+    {
+        return availability;
     }
 
     /**
@@ -625,7 +637,14 @@ public final class ReplicantAgent implements Agent
         int workCount = authority.onTick(nowNs, store);
         if (null != feed)
         {
-            // the pass's owners, then the pass to the secondaries before this Replicant streams it: they run meanwhile
+            // the pass's owners (a lost Replicant's subtrees taken over, a returned one's given back), then the pass to
+            // the secondaries before this Replicant streams it: they run meanwhile
+            for (int r = 1; r < availabilityStates.length; r++)
+            {
+                final long state = availability.state(r);
+                availabilityStates[r] = state;
+                ownership.available(r, ReplicantAvailability.isAvailable(state));
+            }
             ownership.assign(store);
             workCount += feed.feed(nowNs);
         }
@@ -634,6 +653,14 @@ public final class ReplicantAgent implements Agent
             passProfile.authorityDone(clock.nanoTime());
         }
         workCount += engine.tick(nowNs);
+        if (null != feed)
+        {
+            // this pass's spawns (a takeover's included) are in the egresses: a bridge waiting for it may write after
+            for (int r = 1; r < availabilityStates.length; r++)
+            {
+                availability.applied(r, availabilityStates[r]);
+            }
+        }
         if (null != passProfile)
         {
             passProfile.interestDone(clock.nanoTime());
@@ -792,6 +819,9 @@ public final class ReplicantAgent implements Agent
             counters[OrreryCounter.REPLICANT_FEED_BYTES.id()].setOrdered(feed.bytes());
             counters[OrreryCounter.REPLICANT_FEED_BACK_PRESSURE.id()].setOrdered(feed.backPressured());
             counters[OrreryCounter.REPLICANT_FEED_RESYNCS.id()].setOrdered(feed.resyncs());
+            counters[OrreryCounter.REPLICANT_TAKEOVERS.id()].setOrdered(ownership.takeovers());
+            counters[OrreryCounter.REPLICANTS_LOST.id()].setOrdered(availability.losses());
+            counters[OrreryCounter.REPLICANT_RETURNS.id()].setOrdered(availability.returns());
         }
     }
 }

@@ -13,6 +13,16 @@ package io.orrery.core.replicant;
  * A change of owner takes the next value of one increasing owner epoch (so no two owners of an entity ever share
  * an epoch); a new entity's first owner takes one too, without counting as a handoff.
  * <p>
+ * <b>Availability.</b> A Replicant may be unavailable ({@link #available(int, boolean)}: a remote Replicant not yet
+ * proven, or lost): it owns nothing. A subtree whose range's Replicant is unavailable goes to the available Replicant
+ * whose range is nearest to its root's x (ties to the lower id; the primary, Replicant 0, is always available), and
+ * stays with it while it is no more than the hysteresis farther than the nearest; a subtree whose owner became
+ * unavailable moves at once, with the next owner epoch, and counts as a takeover ({@link #takeovers()}). When the
+ * Replicant is available again its range's subtrees go back to it by the ordinary rule (past the hysteresis).
+ * Why the nearest range rather than always the primary: the neighbour's observers near the boundary already hold
+ * those entities, and the load of a lost Replicant is spread over both neighbours instead of added to the primary,
+ * which also runs authority, persistence and inputs; with two Replicants the two are the same.
+ * <p>
  * Threading: the primary Replicant's thread (the store's writer), after the authority's writes of a pass and before
  * the pass's interest and state feed. Zero allocation.
  */
@@ -21,8 +31,10 @@ public final class ReplicantOwnership
     private final long[] boundariesMm;
     private final long hysteresisMm;
     private final int replicants;
+    private final boolean[] available;
     private long ownerEpoch;
     private long handoffs;
+    private long takeovers;
 
     /**
      * @param boundariesM n-1 ascending x boundaries in metres for n Replicants.
@@ -37,6 +49,30 @@ public final class ReplicantOwnership
         }
         hysteresisMm = Math.round(hysteresisM * 1000.0);
         replicants = boundariesM.length + 1;
+        available = new boolean[replicants];
+        java.util.Arrays.fill(available, true);
+    }
+
+    /**
+     * @param replicant   a Replicant id.
+     * @param isAvailable whether it may own subtrees from the next {@link #assign(EntityStore)} on. Replicant 0 is
+     *                    always available.
+     */
+    public void available(final int replicant, final boolean isAvailable)
+    {
+        if (0 != replicant)
+        {
+            available[replicant] = isAvailable;
+        }
+    }
+
+    /**
+     * @param replicant a Replicant id.
+     * @return whether it may own subtrees.
+     */
+    public boolean isAvailable(final int replicant)
+    {
+        return available[replicant];
     }
 
     /**
@@ -68,7 +104,8 @@ public final class ReplicantOwnership
      */
     public int ownerOf(final int current, final long xMm)
     {
-        if (current >= 0 && current < replicants)
+        final boolean hasCurrent = current >= 0 && current < replicants && available[current];
+        if (hasCurrent)
         {
             final long lower = 0 == current ? Long.MIN_VALUE : boundariesMm[current - 1] - hysteresisMm;
             final long upper = replicants - 1 == current ? Long.MAX_VALUE : boundariesMm[current] + hysteresisMm;
@@ -77,7 +114,45 @@ public final class ReplicantOwnership
                 return current;
             }
         }
-        return replicantOf(xMm);
+        final int natural = replicantOf(xMm);
+        if (available[natural])
+        {
+            return natural;
+        }
+        // its range's Replicant is unavailable: the nearest available range, the current owner kept within the
+        // hysteresis of it so that a subtree between two stand-ins does not flap
+        int nearest = 0;
+        long nearestMm = Long.MAX_VALUE;
+        for (int replicant = 0; replicant < replicants; replicant++)
+        {
+            if (available[replicant])
+            {
+                final long distanceMm = distanceMm(replicant, xMm);
+                if (distanceMm < nearestMm)
+                {
+                    nearest = replicant;
+                    nearestMm = distanceMm;
+                }
+            }
+        }
+        if (hasCurrent && distanceMm(current, xMm) - nearestMm <= hysteresisMm)
+        {
+            return current;
+        }
+        return nearest;
+    }
+
+    private long distanceMm(final int replicant, final long xMm)
+    {
+        if (0 != replicant && xMm < boundariesMm[replicant - 1])
+        {
+            return boundariesMm[replicant - 1] - xMm;
+        }
+        if (replicants - 1 != replicant && xMm >= boundariesMm[replicant])
+        {
+            return xMm - boundariesMm[replicant];
+        }
+        return 0;
     }
 
     /**
@@ -85,7 +160,7 @@ public final class ReplicantOwnership
      * past their owner's range are handed to the new owner with the next owner epoch.
      *
      * @param store the primary's entity cache.
-     * @return entities handed over between Replicants by this call.
+     * @return entities handed over between Replicants by this call (takeovers from unavailable owners included).
      */
     public int assign(final EntityStore store)
     {
@@ -112,6 +187,10 @@ public final class ReplicantOwnership
             {
                 store.owner(slot, owner, ++ownerEpoch);
                 handedOver++;
+                if (!available[current])
+                {
+                    takeovers++;
+                }
             }
         }
         handoffs += handedOver;
@@ -132,5 +211,13 @@ public final class ReplicantOwnership
     public long handoffs()
     {
         return handoffs;
+    }
+
+    /**
+     * @return entities taken from an unavailable owner so far (counted in {@link #handoffs()} too).
+     */
+    public long takeovers()
+    {
+        return takeovers;
     }
 }

@@ -170,7 +170,22 @@ public enum OrreryCounter
      * {@code ServerGoodbye}s taken from welcomed game servers that closed cleanly: each fails its territories over at
      * once, without waiting for the heartbeat timeout.
      */
-    SERVER_GOODBYES_RECEIVED(112, "goodbyes of game servers that closed cleanly (failed over at once)");
+    SERVER_GOODBYES_RECEIVED(112, "goodbyes of game servers that closed cleanly (failed over at once)"),
+    /**
+     * Entities the primary's ownership rule took from an unavailable (lost) Replicant and gave to another, each with
+     * the next owner epoch; also counted in {@link #REPLICANT_HANDOFFS}.
+     */
+    REPLICANT_TAKEOVERS(113, "entities taken over from a lost Replicant (handed to an available one, new owner epoch)"),
+    /**
+     * Times a bridge declared its remote Replicant lost (silent for {@code orrery.replicant.takeover.after.ms}, its
+     * image gone, or its feed publication no longer connected) after it had been proven.
+     */
+    REPLICANTS_LOST(114, "times a remote Replicant was declared lost (its subtrees are taken over)"),
+    /**
+     * Times a remote Replicant was made available (its first link included): proven, synced, every session announced
+     * and heard from for {@code orrery.replicant.return.after.ms}; its range's subtrees go (back) to it.
+     */
+    REPLICANT_RETURNS(115, "times a remote Replicant was made available (first link included): its subtrees go to it");
 
     /**
      * Aeron counter type id of every Orrery system counter.

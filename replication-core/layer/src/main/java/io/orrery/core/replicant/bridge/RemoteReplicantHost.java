@@ -21,6 +21,7 @@ import io.orrery.wire.replicantlink.MessageHeaderDecoder;
 import io.orrery.wire.replicantlink.MessageHeaderEncoder;
 import io.orrery.wire.replicantlink.ReplicantChallengeDecoder;
 import io.orrery.wire.replicantlink.ReplicantClientFrameEncoder;
+import io.orrery.wire.replicantlink.ReplicantHeartbeatEncoder;
 import io.orrery.wire.replicantlink.ReplicantHelloEncoder;
 import io.orrery.wire.replicantlink.ReplicantProofEncoder;
 import io.orrery.wire.replicantlink.ReplicantSessionClosedDecoder;
@@ -54,7 +55,10 @@ import java.util.function.Consumer;
  * {@link ClientEgress} that frames each client message with the session id back to the bridge
  * ({@code ReplicantClientFrame}) and keeps within the window the bridge last reported.
  * <p>
- * A lost layer (the feed image gone) ends every session and starts over with a hello.
+ * A lost layer (the feed image gone) ends every session and starts over with a hello. While linked it sends a
+ * {@code ReplicantHeartbeat} every {@link #HEARTBEAT_INTERVAL_NS} on its own clock (saying whether it holds this
+ * link's snapshot): the bridge declares it lost after a silence ({@code orrery.replicant.takeover.after.ms}) and the
+ * primary takes its subtrees over.
  * <p>
  * Threading: single threaded agent; it runs the secondary Replicant on its own duty cycle. Zero allocation in steady
  * state (feed in, frames out); a session announcement or a handshake allocates.
@@ -62,6 +66,11 @@ import java.util.function.Consumer;
 public final class RemoteReplicantHost implements Agent
 {
     private static final long HELLO_INTERVAL_NS = 1_000_000_000L;
+    /**
+     * Interval of the heartbeat to the bridge while linked: a tenth of the default takeover time, so a few lost or
+     * late ones (a GC pause, a loaded box) do not make the bridge declare it lost.
+     */
+    public static final long HEARTBEAT_INTERVAL_NS = 100_000_000L;
     private static final int FRAGMENT_LIMIT = 256;
 
     private final int replicantId;
@@ -91,6 +100,7 @@ public final class RemoteReplicantHost implements Agent
     private final ReplicantHelloEncoder helloEncoder = new ReplicantHelloEncoder();
     private final ReplicantProofEncoder proofEncoder = new ReplicantProofEncoder();
     private final ReplicantClientFrameEncoder frameEncoder = new ReplicantClientFrameEncoder();
+    private final ReplicantHeartbeatEncoder heartbeatEncoder = new ReplicantHeartbeatEncoder();
     private final ReplicantChallengeDecoder challengeDecoder = new ReplicantChallengeDecoder();
     private final ReplicantWelcomeDecoder welcomeDecoder = new ReplicantWelcomeDecoder();
     private final ReplicantSessionOpenedDecoder openedDecoder = new ReplicantSessionOpenedDecoder();
@@ -104,6 +114,8 @@ public final class RemoteReplicantHost implements Agent
     private boolean proven;
     private boolean synced;
     private long nextHelloNs;
+    private long nextHeartbeatNs;
+    private long heartbeatsSent;
     private long nowNs;
 
     private long feedMessages;
@@ -178,6 +190,10 @@ public final class RemoteReplicantHost implements Agent
         {
             work += sayHello();
         }
+        if (proven && nowNs - nextHeartbeatNs >= 0)
+        {
+            work += heartbeat();
+        }
         work += feedSubscription.controlledPoll(assembler, FRAGMENT_LIMIT);
         work += secondary.doWork();
         return work;
@@ -199,6 +215,20 @@ public final class RemoteReplicantHost implements Agent
 
         return toLayer.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + helloEncoder.encodedLength()) > 0 ?
             1 : 0;
+    }
+
+    private int heartbeat()
+    {
+        heartbeatEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .synced((short)(synced ? 1 : 0))
+            .passes(secondary.tickCount());
+        if (toLayer.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + heartbeatEncoder.encodedLength()) > 0)
+        {
+            heartbeatsSent++;
+            nextHeartbeatNs = nowNs + HEARTBEAT_INTERVAL_NS;
+            return 1;
+        }
+        return 0; // again at the next duty cycle
     }
 
     private ControlledFragmentHandler.Action onFragment(
@@ -343,6 +373,7 @@ public final class RemoteReplicantHost implements Agent
         }
         proven = true;
         synced = false;
+        nextHeartbeatNs = nowNs;
         links++;
         log.accept("replicant " + replicantId + ": linked to the layer's bridge (image " + imageSessionId +
             ", proven), waiting for its snapshot");
@@ -408,6 +439,14 @@ public final class RemoteReplicantHost implements Agent
     public boolean isSynced()
     {
         return synced;
+    }
+
+    /**
+     * @return heartbeats sent to the bridge.
+     */
+    public long heartbeatsSent()
+    {
+        return heartbeatsSent;
     }
 
     public long feedMessages()

@@ -15,12 +15,14 @@ import io.orrery.core.common.ClientEgress;
 import io.orrery.core.common.LinkKey;
 import io.orrery.core.common.SessionHandover;
 import io.orrery.core.ingress.ResponseChannels;
+import io.orrery.core.replicant.ReplicantAvailability;
 import io.orrery.core.replicant.ReplicantFeedProxy;
 import io.orrery.wire.codec.ReplicantResetEncoder;
 import io.orrery.wire.replicantlink.MessageHeaderDecoder;
 import io.orrery.wire.replicantlink.MessageHeaderEncoder;
 import io.orrery.wire.replicantlink.ReplicantChallengeEncoder;
 import io.orrery.wire.replicantlink.ReplicantClientFrameDecoder;
+import io.orrery.wire.replicantlink.ReplicantHeartbeatDecoder;
 import io.orrery.wire.replicantlink.ReplicantHelloDecoder;
 import io.orrery.wire.replicantlink.ReplicantProofDecoder;
 import io.orrery.wire.replicantlink.ReplicantSessionClosedEncoder;
@@ -65,8 +67,21 @@ import java.util.function.Consumer;
  * is not read further until it goes); one for a session the primary has ended, or whose egress is gone, is dropped
  * and counted.
  * <p>
+ * <b>Liveness and availability</b> ({@link #liveness(ReplicantAvailability, long, long)}): the proven Replicant sends
+ * a {@code ReplicantHeartbeat} every 100 ms; any message of the proven image counts as heard (a stranger's never).
+ * The bridge declares it lost after {@code takeoverAfterNs} without one (a relay held back by a back-pressured client
+ * is the bridge's stall, not the Replicant's silence), when its image goes, or when the feed publication is no longer
+ * connected; a Replicant never proven is never lost. A lost Replicant is unlinked and offered unavailable: the
+ * primary takes its subtrees over (its handoff spawns take each entity over in the clients' views, with a higher
+ * owner epoch); once the primary has applied that and streamed the pass, the bridge writes a {@code ReplicantReset}
+ * to every session the lost Replicant streamed, which drops only what it still owns there (entities the takeover did
+ * not reach: removed while it was down, or beyond the primary's handoff distance). A Replicant is offered available
+ * only once it is proven, its heartbeat says it holds this link's snapshot, every session is announced to it, and it
+ * has been heard from for {@code returnAfterNs} since (a hysteresis in time): the feed and the announcements are on
+ * one publication, so it has the snapshot and the sessions before the first feed message that gives it anything.
+ * <p>
  * Threading: single threaded agent (its own thread, or a runner's duty cycle). Zero allocation in steady state
- * (forwarding the feed, relaying frames, window reports); a hand-over or a handshake allocates.
+ * (forwarding the feed, relaying frames, window reports, heartbeats); a hand-over, a handshake or a loss allocates.
  */
 public final class ReplicantBridge implements Agent, ControlledMessageHandler
 {
@@ -89,6 +104,15 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     private static final long WINDOW_REPORT_INTERVAL_NS = 1_000_000L;
     private static final int FRAGMENT_LIMIT = 64;
     private static final int FEED_READ_LIMIT = 256;
+    /**
+     * Default silence after which a proven Replicant is declared lost ({@code orrery.replicant.takeover.after.ms}).
+     */
+    public static final long TAKEOVER_AFTER_NS_DEFAULT = 1_000_000_000L;
+    /**
+     * Default time a linked, synced Replicant must be heard from before it owns anything
+     * ({@code orrery.replicant.return.after.ms}).
+     */
+    public static final long RETURN_AFTER_NS_DEFAULT = 2_000_000_000L;
 
     private final int replicantId;
     private final Aeron aeron;
@@ -109,6 +133,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     private final ReplicantHelloDecoder helloDecoder = new ReplicantHelloDecoder();
     private final ReplicantProofDecoder proofDecoder = new ReplicantProofDecoder();
     private final ReplicantClientFrameDecoder frameDecoder = new ReplicantClientFrameDecoder();
+    private final ReplicantHeartbeatDecoder heartbeatDecoder = new ReplicantHeartbeatDecoder();
     private final ReplicantChallengeEncoder challengeEncoder = new ReplicantChallengeEncoder();
     private final ReplicantWelcomeEncoder welcomeEncoder = new ReplicantWelcomeEncoder();
     private final ReplicantSessionOpenedEncoder openedEncoder = new ReplicantSessionOpenedEncoder();
@@ -140,6 +165,20 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     private long strangerMessages;
     private long resetsSent;
     private long resetsDropped;
+
+    // liveness and availability: the primary takes a lost Replicant's subtrees over and gives them back
+    private ReplicantAvailability availability;
+    private long takeoverAfterNs = TAKEOVER_AFTER_NS_DEFAULT;
+    private long returnAfterNs = RETURN_AFTER_NS_DEFAULT;
+    private long lastHeardNs;
+    private boolean relayStalled;
+    private boolean peerSynced;
+    private long syncedSinceNs;
+    private boolean offeredAvailable;
+    private boolean awaitingTakeover;
+    private long takeoverState;
+    private long heartbeats;
+    private long losses;
 
     /**
      * @param replicantId the secondary's id (1..replicants-1).
@@ -193,6 +232,21 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         return this;
     }
 
+    /**
+     * @param availability    where this bridge offers its Replicant's availability to the primary (null: never).
+     * @param takeoverAfterNs silence after which the proven Replicant is declared lost.
+     * @param returnAfterNs   time a linked, synced Replicant is heard from before it is offered available.
+     * @return this. Control path: before the agent runs.
+     */
+    public ReplicantBridge liveness(
+        final ReplicantAvailability availability, final long takeoverAfterNs, final long returnAfterNs)
+    {
+        this.availability = availability;
+        this.takeoverAfterNs = takeoverAfterNs;
+        this.returnAfterNs = returnAfterNs;
+        return this;
+    }
+
     @Override
     public String roleName()
     {
@@ -209,16 +263,24 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
             peerGone = false;
             if (null != peer)
             {
-                CloseHelper.quietClose(peer);
-                peer = null;
-                log.accept("replicant " + replicantId + ": bridge lost its Replicant (image " + peerImageSessionId +
-                    " gone or feed not read); the feed ring fills until a Replicant is proven again");
-                peerImageSessionId = 0;
-                work++;
+                work += lose("image gone or feed not read");
             }
         }
+        relayStalled = false;
         work += subscription.controlledPoll(assembler, FRAGMENT_LIMIT);
+        if (null != peer)
+        {
+            if (relayStalled)
+            {
+                lastHeardNs = nowNs; // a back-pressured client holds the relay: the bridge's stall, not its silence
+            }
+            else if (nowNs - lastHeardNs > takeoverAfterNs)
+            {
+                work += lose("silent for more than " + takeoverAfterNs / 1_000_000 + " ms");
+            }
+        }
         work += handshake();
+        work += writeLossResets();
         work += takeHandovers();
         if (null != peer)
         {
@@ -228,8 +290,113 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
                 lastWindowReportNs = nowNs;
                 work += reportWindows();
             }
+            work += offerAvailable();
         }
         return work;
+    }
+
+    /**
+     * The proven Replicant is lost: unlink it and, if it may own anything, offer it unavailable (the primary takes
+     * its subtrees over); its sessions' clients get a reset once the primary streamed the takeover.
+     */
+    private int lose(final String why)
+    {
+        CloseHelper.quietClose(peer);
+        peer = null;
+        losses++;
+        log.accept("replicant " + replicantId + ": bridge lost its Replicant (image " + peerImageSessionId + ": " +
+            why + ")" + (offeredAvailable ? ", its subtrees are taken over" : "") +
+            "; the feed ring fills until a Replicant is proven again");
+        peerImageSessionId = 0;
+        peerSynced = false;
+        if (null != availability)
+        {
+            availability.lost(replicantId);
+            if (offeredAvailable)
+            {
+                offeredAvailable = false;
+                takeoverState = availability.offer(replicantId, false);
+                awaitingTakeover = true;
+                for (int i = 0, n = sessions.size(); i < n; i++)
+                {
+                    final BridgedSession session = sessions.get(i);
+                    session.resetPending |= session.announced; // its client may hold what the lost one spawned
+                }
+            }
+        }
+        return 1;
+    }
+
+    /**
+     * Once the primary has streamed the pass that took the lost Replicant's subtrees over, a reset to each session it
+     * streamed: drops what it still owns there (what the takeover did not reach), after the takeover's spawns.
+     */
+    private int writeLossResets()
+    {
+        if (!awaitingTakeover || !availability.isApplied(replicantId, takeoverState))
+        {
+            return 0;
+        }
+        int work = 0;
+        for (int i = 0, n = sessions.size(); i < n; i++)
+        {
+            final BridgedSession session = sessions.get(i);
+            if (session.resetPending)
+            {
+                final long result = session.egress.offer(resetBuffer, 0, resetLength);
+                if (result > 0)
+                {
+                    resetsSent++;
+                }
+                else if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
+                {
+                    relayStalls++;
+                    return work; // retried at the next duty cycle
+                }
+                else
+                {
+                    resetsDropped++;
+                }
+                session.resetPending = false;
+                work++;
+            }
+        }
+        awaitingTakeover = false;
+        return work + 1;
+    }
+
+    /**
+     * Offer the linked Replicant available once it holds this link's snapshot and every session, and has been heard
+     * from for the return time since.
+     */
+    private int offerAvailable()
+    {
+        if (null == availability || offeredAvailable || !peerSynced || unannounced > 0 || awaitingTakeover ||
+            nowNs - syncedSinceNs < returnAfterNs)
+        {
+            return 0;
+        }
+        availability.offer(replicantId, true);
+        offeredAvailable = true;
+        log.accept("replicant " + replicantId + ": bridge offers its Replicant (image " + peerImageSessionId +
+            ") available: its subtrees go to it");
+        return 1;
+    }
+
+    private void onHeartbeat(final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < MessageHeaderDecoder.ENCODED_LENGTH + ReplicantHeartbeatDecoder.BLOCK_LENGTH)
+        {
+            strangerMessages++;
+            return;
+        }
+        heartbeatDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        heartbeats++;
+        if (!peerSynced && 0 != heartbeatDecoder.synced())
+        {
+            peerSynced = true;
+            syncedSinceNs = nowNs;
+        }
     }
 
     /**
@@ -264,10 +431,18 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
             strangerMessages++;
             return ControlledFragmentHandler.Action.CONTINUE;
         }
-        if (null != peer && imageSessionId == peerImageSessionId &&
-            ReplicantClientFrameDecoder.TEMPLATE_ID == templateId)
+        if (null != peer && imageSessionId == peerImageSessionId)
         {
-            return onClientFrame(buffer, offset, length);
+            lastHeardNs = nowNs; // only the proven image keeps it alive
+            if (ReplicantClientFrameDecoder.TEMPLATE_ID == templateId)
+            {
+                return onClientFrame(buffer, offset, length);
+            }
+            if (ReplicantHeartbeatDecoder.TEMPLATE_ID == templateId)
+            {
+                onHeartbeat(buffer, offset, length);
+                return ControlledFragmentHandler.Action.CONTINUE;
+            }
         }
         if (ReplicantHelloDecoder.TEMPLATE_ID == templateId)
         {
@@ -314,6 +489,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
         {
             relayStalls++;
+            relayStalled = true;
             return ControlledFragmentHandler.Action.ABORT;
         }
         relayDropped++;
@@ -428,9 +604,13 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
             return;
         }
         slot.publication = null;
-        CloseHelper.quietClose(peer);
+        if (null != peer)
+        {
+            lose("replaced by a newly proven image " + imageSessionId);
+        }
         peer = publication;
         peerImageSessionId = imageSessionId;
+        lastHeardNs = nowNs;
         handshakesProven++;
         // what the ring holds was meant for the last Replicant: drop it, the new one starts from a snapshot
         while (feed.controlledRead(dropHandler) > 0)
@@ -483,7 +663,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     private int takeHandovers()
     {
         int work = 0;
-        if (null != peer && unannounced > 0)
+        if (null != peer && unannounced > 0 && !awaitingTakeover)
         {
             for (int i = 0, n = sessions.size(); i < n; i++)
             {
@@ -520,7 +700,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
                 }
                 sessions.add(session);
                 unannounced++;
-                if (null != peer)
+                if (null != peer && !awaitingTakeover)
                 {
                     sendOpened(session);
                 }
@@ -756,6 +936,40 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     public long resetsDropped()
     {
         return resetsDropped;
+    }
+
+    /**
+     * @return heartbeats received from the proven Replicant.
+     */
+    public long heartbeats()
+    {
+        return heartbeats;
+    }
+
+    /**
+     * @return times the proven Replicant was declared lost (silent, image gone, feed not connected, replaced).
+     */
+    public long losses()
+    {
+        return losses;
+    }
+
+    /**
+     * @return whether the linked Replicant is offered available (it owns its range's subtrees once the primary applies
+     * it).
+     */
+    public boolean isOfferedAvailable()
+    {
+        return offeredAvailable;
+    }
+
+    /**
+     * @return whether the bridge waits for the primary to stream the takeover of its lost Replicant's subtrees (then
+     * it writes the resets; a new Replicant's sessions are announced after them).
+     */
+    public boolean isAwaitingTakeover()
+    {
+        return awaitingTakeover;
     }
 
     /**

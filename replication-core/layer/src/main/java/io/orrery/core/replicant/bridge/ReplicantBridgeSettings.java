@@ -25,7 +25,24 @@ public final class ReplicantBridgeSettings
      */
     public static final String STREAM_ID_BASE_PROP = "orrery.replicant.bridge.stream.id.base";
 
+    /**
+     * Silence (no heartbeat, no frame) after which a bridge declares its proven Replicant lost and the primary takes
+     * its subtrees over, in milliseconds. Default 1,000: ten heartbeats, so a GC pause or a descheduled thread of a few
+     * hundred ms does not flap it, and a dead host's entities move again about a second after its last message.
+     */
+    public static final String TAKEOVER_AFTER_MS_PROP = "orrery.replicant.takeover.after.ms";
+    /**
+     * Time a linked Replicant holding its snapshot must be heard from before it owns anything (at its first link and
+     * after a loss), in milliseconds. Default 2,000: twice the takeover time, so one that keeps stalling is not handed
+     * its subtrees back between two losses.
+     */
+    public static final String RETURN_AFTER_MS_PROP = "orrery.replicant.return.after.ms";
+
     private int[] remoteIds = parseIds(System.getProperty(REMOTE_IDS_PROP, ""));
+    private long takeoverAfterMs =
+        Long.getLong(TAKEOVER_AFTER_MS_PROP, ReplicantBridge.TAKEOVER_AFTER_NS_DEFAULT / 1_000_000);
+    private long returnAfterMs =
+        Long.getLong(RETURN_AFTER_MS_PROP, ReplicantBridge.RETURN_AFTER_NS_DEFAULT / 1_000_000);
     private String channel = System.getProperty(CHANNEL_PROP, CHANNEL_DEFAULT);
     private int streamIdBase = Integer.getInteger(STREAM_ID_BASE_PROP, ReplicantBridge.STREAM_ID_BASE);
     /**
@@ -105,6 +122,44 @@ public final class ReplicantBridgeSettings
     public ReplicantBridgeSettings streamIdBase(final int streamIdBase)
     {
         this.streamIdBase = streamIdBase;
+        return this;
+    }
+
+    public long takeoverAfterMs()
+    {
+        return takeoverAfterMs;
+    }
+
+    /**
+     * @param takeoverAfterMs silence after which a proven Replicant is lost (at least 1).
+     * @return this.
+     */
+    public ReplicantBridgeSettings takeoverAfterMs(final long takeoverAfterMs)
+    {
+        if (takeoverAfterMs < 1)
+        {
+            throw new IllegalArgumentException(TAKEOVER_AFTER_MS_PROP + " must be at least 1: " + takeoverAfterMs);
+        }
+        this.takeoverAfterMs = takeoverAfterMs;
+        return this;
+    }
+
+    public long returnAfterMs()
+    {
+        return returnAfterMs;
+    }
+
+    /**
+     * @param returnAfterMs time a linked, synced Replicant is heard from before it owns anything (0 or more).
+     * @return this.
+     */
+    public ReplicantBridgeSettings returnAfterMs(final long returnAfterMs)
+    {
+        if (returnAfterMs < 0)
+        {
+            throw new IllegalArgumentException(RETURN_AFTER_MS_PROP + " must not be negative: " + returnAfterMs);
+        }
+        this.returnAfterMs = returnAfterMs;
         return this;
     }
 
