@@ -136,7 +136,9 @@ done
 echo "medians per mode (layer %, us/update layer, us/update layer + Replicant process, p50 ms, p99 ms; errors summed):"
 for mode in $MODES; do
   line="$mode"
-  for col in 2 3 4 5 6; do line="$line $(awk -v m="$mode" -v c="$col" '$1 == m {print $c}' "$RESULTS" | median)"; done
+  for col in 2 3 4 5 6; do
+    line="$line $(awk -v m="$mode" -v c="$col" '$1 == m {print $c}' "$RESULTS" | median | xargs printf '%.3g')"
+  done
   echo "$line errors $(awk -v m="$mode" '$1 == m {s += $7} END {print s + 0}' "$RESULTS")"
 done
 echo "logs in $KEEP"
