@@ -337,7 +337,7 @@ class ShardAcrossHostsTest
      */
     @Test
     @Timeout(300)
-    void shouldHandEntitiesBetweenReplicantHostsAndRelinkARestartedReplicantHost() throws Exception
+    void shouldHandEntitiesBetweenReplicantHostsWhenReplicantOnesHostIsKilledAndRestarted() throws Exception
     {
         requireNamespaces();
         final File dir = Files.createTempDirectory("orrery-across-hosts-replicant").toFile();
