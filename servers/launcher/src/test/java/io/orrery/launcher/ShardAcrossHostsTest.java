@@ -371,12 +371,12 @@ class ShardAcrossHostsTest
                 serverOutputs);
             final List<String> swarmOutput = output();
             // HOOK (after the primary takes a lost Replicant's subtrees back, helper A, session 17): drop
-            // --input-ack-stall so the default 3 s applies; 0 stalls then proves that Replicant 1's entities moved on
-            // in the clients' views during the outage. Until then they freeze there for the outage (5-10 s for the
-            // bridge to notice, plus the restart), and a bot whose own entity Replicant 1 owns sees no acknowledged
-            // input for that long: the stall threshold is set past the outage (5-7 s in runs here, 10 s at most for the
-            // bridge to notice, plus the restart), and the swarm runs on for longer than that after the relink, so a
-            // restarted Replicant that streamed nothing would still trip it.
+            // --input-ack-stall so that the default 3 s applies; 0 stalls then proves that Replicant 1's entities moved
+            // on in the clients' views during the outage. Until then they freeze there for the outage, and a bot whose
+            // own entity Replicant 1 owns sees no acknowledged input for that long (with 3 s, one run: 7 stalls, 6 of
+            // them 6.2-6.3 s, the kill to the relink). So the threshold is past the outage (5-7 s in runs here: up to
+            // 10 s for the bridge to notice, plus the restart), and the swarm runs on for longer than it after the
+            // relink, so a restarted Replicant that streamed nothing would still trip it.
             final Process swarm = startSwarm(processes, hosts, dir, swarmOutput, "50s",
                 "aeron:udp?endpoint=" + layerHost + ":40123", "--input-ack-stall=25s");
             awaitMetric(layer, hosts, status, REPLICANT_HANDOFFS_METRIC, 1, "a handoff between the Replicants' hosts",
@@ -394,7 +394,10 @@ class ShardAcrossHostsTest
             // HOOK (helper A): here Replicant 1's entities are frozen in the clients' views (or, with the primary's
             // takeover, owned by Replicant 0 under a new owner epoch); assert which after merging A
 
-            // the host comes back: a new media driver and a new process, proven by the bridge and sent a snapshot
+            // the host comes back as after a reboot: no Aeron directory left (the killed driver's CnC file, with its
+            // stale keepalive, would otherwise be found before the new driver replaces it, and the new process would
+            // give up on it), a new media driver and a new process, proven by the bridge and sent a snapshot
+            IoUtil.delete(new File(dir, "aeron-rep1"), false);
             final List<String> secondReplicantOutput = output();
             kills.add("replicant 1 restarted " + System.currentTimeMillis());
             final Process[] second = startReplicantHost(processes, hosts, dir, bridgeChannel, secondReplicantOutput);
