@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# A shard with two Replicants, Replicant 1 in the layer's process (local) or in a ReplicantServer process of its own
+# behind the layer's bridge (remote), the two alternated REPS times in the same minutes. Each run: a media driver, a
+# ReplicationLayerServer (scripted authority, -Dorrery.replicants=2) and, remote, a ReplicantServer (-Dorrery.replicant
+# .remote.ids=1 on the layer); then a BotSwarmMain. Over the swarm's run (from its start to its end, ramp included),
+# from /proc/<pid>/stat (utime + stime): the layer process's CPU, the Replicant process's, the media driver's (the
+# layer's and the bots' driver, which carries IPC; over UDP the Replicant's own embedded driver is in its process);
+# from the swarm's summary: updates delivered (updatesReceived by the bots, the same count in both modes: the layer's
+# own update counters do not see what a remote Replicant sends), input->update p50 and p99 (ms) and correctness
+# errors. CPU per delivered update: the layer alone, and the layer + the Replicant process (remote; local: the layer).
+#
+#   perf/scripts/replicant-remote.sh [BOTS] [REPS]                       default: 200 bots, 3 repetitions
+#   TRANSPORT=udp|ipc   the bridge link and the feed: udp (default) over localhost, the ReplicantServer on an embedded
+#                       media driver of its own, as on another host; ipc: the ReplicantServer on the layer's media
+#                       driver (the bridge's copy without the network stack)
+#   DURATION=20 (s)     MODES="local remote"     LAYER_OPTS, SWARM_ARGS: extra options of the layer JVM, the swarm
+# One line per run, then the medians per mode. Run it on a quiet box: on a shared one read only the ratios of runs
+# of the same repetition, and only across several repetitions.
+set -euo pipefail
+BOTS=${1:-200}
+REPS=${2:-3}
+DURATION=${DURATION:-20}
+TRANSPORT=${TRANSPORT:-udp}
+MODES=${MODES:-local remote}
+LAYER_OPTS=${LAYER_OPTS:-}
+SWARM_ARGS=${SWARM_ARGS:-}
+KEEP=${KEEP:-/tmp/orrery-replicant-remote-logs}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=$(mktemp -d /tmp/orrery-replicant-remote.XXXXXX)
+CP_FILE="$WORK/cp.txt"
+case "$TRANSPORT" in udp|ipc) ;; *) echo "TRANSPORT is udp or ipc" >&2; exit 2 ;; esac
+(cd "$ROOT" && mvn -q -B -o -pl servers/launcher -am compile \
+  org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath \
+  -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime > /dev/null)
+# a copy of the classes, so that a rebuild while this runs does not change what it runs
+CP=""
+for entry in $ROOT/servers/launcher/target/classes $(tr ':' ' ' < "$CP_FILE"); do
+  if [[ -d "$entry" ]]; then
+    copy="$WORK/classes/$(basename "$(dirname "$(dirname "$entry")")")"; mkdir -p "$copy"; cp -r "$entry/." "$copy"
+    entry="$copy"
+  fi
+  CP="${CP:+$CP:}$entry"
+done
+JAVA="java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -XX:+UseParallelGC"
+export ORRERY_TOKEN_SECRET="replicant-remote-perf-secret-0123456789"
+export ORRERY_REPLICANT_LINK_SECRET="replicant-remote-perf-link-secret-0123456789"
+# the Replicant settings must be the same on the layer and the ReplicantServer
+REPLICANT_OPTS="-Dorrery.replicants=2"
+HZ=$(getconf CLK_TCK)
+cpu_ticks() { cut -d' ' -f14,15 "/proc/$1/stat" 2>/dev/null | awk '{print $1 + $2}' || echo 0; }
+trap 'kill -TERM ${SWARM:-} ${REPLICANT:-} ${LAYER:-} ${DRIVER:-} 2>/dev/null || true' EXIT
+wait_for() { # file text seconds pid
+  local deadline=$((SECONDS + $3))
+  until grep -q "$2" "$1" 2>/dev/null; do
+    if (( SECONDS > deadline )) || ! kill -0 "$4" 2>/dev/null; then
+      echo "no '$2' in $1:" >&2; cat "$1" >&2; exit 1
+    fi
+    sleep 0.1
+  done
+}
+median() { sort -g | awk '{v[NR] = $1} END {if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+mkdir -p "$KEEP"
+echo "bots $BOTS, ${DURATION}s, transport $TRANSPORT, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-4s %-7s %9s %9s %9s %10s %12s %14s %8s %8s %6s %s\n' rep mode "layer %" "repl %" "driver %" updates \
+  "us/upd layer" "us/upd l+repl" "p50 ms" "p99 ms" errors load
+RESULTS="$WORK/results.txt"; : > "$RESULTS"
+for rep in $(seq 1 "$REPS"); do
+  for mode in $MODES; do
+    DIR="$WORK/$mode-$rep"; mkdir -p "$DIR"
+    PORT=$((19560 + RANDOM % 20))
+    AERON="$DIR/aeron"
+    $JAVA -Xmx256m -Daeron.dir="$AERON" -Daeron.threading.mode=SHARED -Daeron.dir.delete.on.start=true \
+      -Daeron.dir.delete.on.shutdown=true -cp "$CP" io.aeron.driver.MediaDriver > "$DIR/driver.log" 2>&1 &
+    DRIVER=$!
+    until [[ -e "$AERON/cnc.dat" ]]; do sleep 0.1; done
+    BRIDGE_OPTS=""; REPLICANT=""
+    if [[ "$mode" == remote ]]; then
+      if [[ "$TRANSPORT" == ipc ]]; then
+        LINK="aeron:ipc"; FEED="aeron:ipc"; REPLICANT_DRIVER="--aeron-dir=$AERON"
+      else
+        LINK="aeron:udp?endpoint=localhost:$((20571 + rep % 5))"
+        FEED="aeron:udp?endpoint=localhost:$((20581 + rep % 5))"
+        REPLICANT_DRIVER=""
+      fi
+      BRIDGE_OPTS="-Dorrery.replicant.remote.ids=1 -Dorrery.replicant.bridge.channel=$LINK"
+    fi
+    # shellcheck disable=SC2086
+    $JAVA -Xmx2g $REPLICANT_OPTS $BRIDGE_OPTS $LAYER_OPTS -cp "$CP" io.orrery.servers.ReplicationLayerServer \
+      --aeron-dir="$AERON" --max-sessions=$((BOTS + 64)) --report-interval-s=3600 \
+      --status-address=127.0.0.1:$PORT > "$DIR/layer.log" 2>&1 &
+    LAYER=$!
+    wait_for "$DIR/layer.log" "replication layer up" 60 "$LAYER"
+    if [[ "$mode" == remote ]]; then
+      # udp: no --aeron-dir, so an embedded media driver of its own (SHARED, a directory of its own), as on a host
+      # of its own; ipc: the layer's media driver
+      # shellcheck disable=SC2086
+      $JAVA -Xmx1g $REPLICANT_OPTS -cp "$CP" io.orrery.servers.ReplicantServer \
+        --replicant-id=1 --layer-channel="$LINK" --feed-channel="$FEED" --max-sessions=$((BOTS + 64)) \
+        $REPLICANT_DRIVER > "$DIR/replicant.log" 2>&1 &
+      REPLICANT=$!
+      wait_for "$DIR/layer.log" "bridge linked to image" 60 "$REPLICANT"
+    fi
+    # shellcheck disable=SC2086
+    $JAVA -Xmx2g -cp "$CP" io.orrery.bots.BotSwarmMain --aeron-dir="$AERON" -b "$BOTS" -d "${DURATION}s" \
+      --output "$DIR/swarm" $SWARM_ARGS > "$DIR/swarm.log" 2>&1 &
+    SWARM=$!
+    t0=$(date +%s.%N); l0=$(cpu_ticks "$LAYER"); d0=$(cpu_ticks "$DRIVER"); r0=0
+    [[ -n "$REPLICANT" ]] && r0=$(cpu_ticks "$REPLICANT")
+    l1=$l0; d1=$d0; r1=$r0; t1=$t0
+    # sample the CPU just before the swarm ends (its summary is written after its run), then let it finish
+    while kill -0 "$SWARM" 2>/dev/null && [[ ! -e "$DIR/swarm/summary.json" ]]; do
+      l1=$(cpu_ticks "$LAYER"); d1=$(cpu_ticks "$DRIVER"); r1=0; t1=$(date +%s.%N)
+      [[ -n "$REPLICANT" ]] && r1=$(cpu_ticks "$REPLICANT")
+      sleep 0.2
+    done
+    wait "$SWARM" || true
+    kill -TERM $REPLICANT "$LAYER" 2>/dev/null || true; wait $REPLICANT "$LAYER" 2>/dev/null || true
+    kill -TERM "$DRIVER" 2>/dev/null || true; wait "$DRIVER" 2>/dev/null || true
+    SWARM=""; REPLICANT_PID=$REPLICANT; REPLICANT=""; LAYER=""; DRIVER=""
+    for f in layer swarm replicant; do [[ -e "$DIR/$f.log" ]] && cp "$DIR/$f.log" "$KEEP/$f-$mode-$rep.log"; done
+    read -r updates p50 p99 errors < <(python3 -c "
+import json
+s=json.load(open('$DIR/swarm/summary.json'))
+l=s['latencyNs']['input-latency']
+print(s['counts']['updatesReceived'], l['p50']/1e6, l['p99']/1e6, s['correctnessErrors'])")
+    read -r lp rp dp ul ulr < <(python3 -c "
+hz, dt = $HZ, $t1 - $t0
+l, r, d, u = ($l1 - $l0) / hz, ($r1 - $r0) / hz, ($d1 - $d0) / hz, max(1, $updates)
+print('%.1f %.1f %.1f %.3f %.3f' % (100 * l / dt, 100 * r / dt, 100 * d / dt, 1e6 * l / u, 1e6 * (l + r) / u))")
+    [[ -z "$REPLICANT_PID" ]] && rp="-"
+    printf '%-4s %-7s %9s %9s %9s %10s %12s %14s %8.1f %8.1f %6s %s\n' "$rep" "$mode" "$lp" "$rp" "$dp" "$updates" \
+      "$ul" "$ulr" "$p50" "$p99" "$errors" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "$mode $lp $ul $ulr $p50 $p99 $errors" >> "$RESULTS"
+  done
+done
+echo "medians per mode (layer %, us/update layer, us/update layer + Replicant process, p50 ms, p99 ms; errors summed):"
+for mode in $MODES; do
+  line="$mode"
+  for col in 2 3 4 5 6; do
+    line="$line $(awk -v m="$mode" -v c="$col" '$1 == m {print $c}' "$RESULTS" | median | xargs printf '%.3g')"
+  done
+  echo "$line errors $(awk -v m="$mode" '$1 == m {s += $7} END {print s + 0}' "$RESULTS")"
+done
+echo "logs in $KEEP"
+rm -rf "$WORK"
