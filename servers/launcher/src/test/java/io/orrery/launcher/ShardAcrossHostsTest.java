@@ -331,7 +331,8 @@ class ShardAcrossHostsTest
      * media driver, the feed and the frames back over UDP between the hosts), two game servers and the bots on theirs:
      * walking players cross the Replicants' boundary (x = 0, also the game servers' border), so entities are handed
      * over between the primary Replicant on the layer's host and Replicant 1; Replicant 1's host dies (its process
-     * and its media driver, no goodbye); the bridge notices, a new process on a new driver on that host links, is
+     * and its media driver, no goodbye); the bridge notices, the primary takes its subtrees over (the bots' default
+     * 3 s input stall holds through the outage), a new process on a new driver on that host links, is
      * proven and gets a snapshot, handoffs between the Replicants go on through it and its own counters show it
      * streaming to the clients. The swarm ends with the clean-run checks.
      */
@@ -370,15 +371,12 @@ class ShardAcrossHostsTest
             final Process[] servers = startGameServers(processes, hosts, dir, serverIngress, layerOutput,
                 serverOutputs);
             final List<String> swarmOutput = output();
-            // HOOK (after the primary takes a lost Replicant's subtrees back, helper A, session 17): drop
-            // --input-ack-stall so that the default 3 s applies; 0 stalls then proves that Replicant 1's entities moved
-            // on in the clients' views during the outage. Until then they freeze there for the outage, and a bot whose
-            // own entity Replicant 1 owns sees no acknowledged input for that long (with 3 s, one run: 7 stalls, 6 of
-            // them 6.2-6.3 s, the kill to the relink). So the threshold is past the outage (5-7 s in runs here: up to
-            // 10 s for the bridge to notice, plus the restart), and the swarm runs on for longer than it after the
-            // relink, so a restarted Replicant that streamed nothing would still trip it.
+            // the bots' default input-acknowledgement stall (3 s) applies: while Replicant 1 is down the primary takes
+            // its subtrees over (after 1 s of its silence), so a bot whose own entity it owned sees its inputs
+            // acknowledged again within the stall; before the takeover (session 16) such a bot stalled for the whole
+            // outage (one run: 7 stalls, 6 of them 6.2-6.3 s, the kill to the relink)
             final Process swarm = startSwarm(processes, hosts, dir, swarmOutput, "50s",
-                "aeron:udp?endpoint=" + layerHost + ":40123", "--input-ack-stall=25s");
+                "aeron:udp?endpoint=" + layerHost + ":40123");
             awaitMetric(layer, hosts, status, REPLICANT_HANDOFFS_METRIC, 1, "a handoff between the Replicants' hosts",
                 layerOutput);
             awaitReport(layer, layerOutput, HANDOFFS, 1, "a handoff between the hosts of the two game servers");
@@ -391,8 +389,11 @@ class ShardAcrossHostsTest
             replicant[0].waitFor();
             replicant[1].waitFor();
             ChildJvm.awaitLines(layer, layerOutput, "bridge lost its Replicant", 1);
-            // HOOK (helper A): here Replicant 1's entities are frozen in the clients' views (or, with the primary's
-            // takeover, owned by Replicant 0 under a new owner epoch); assert which after merging A
+            // while it is down, the primary owns its subtrees: the entities it streamed were taken over
+            awaitMetric(layer, hosts, status, "orrery_replicants_lost_total", 1, "Replicant 1 declared lost",
+                layerOutput);
+            awaitMetric(layer, hosts, status, "orrery_replicant_takeovers_total", 1,
+                "Replicant 1's entities taken over while it is down", layerOutput);
 
             // the host comes back as after a reboot: no Aeron directory left (the killed driver's CnC file, with its
             // stale keepalive, would otherwise be found before the new driver replaces it, and the new process would
