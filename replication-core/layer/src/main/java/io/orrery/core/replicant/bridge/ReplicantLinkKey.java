@@ -25,6 +25,12 @@ public final class ReplicantLinkKey
      * A Replicant in its own process proves itself to the layer.
      */
     public static final byte ROLE_REPLICANT = 7;
+    /**
+     * A Replicant's hello: {@code HMAC(K, 8 | Replicant's publication session id | Replicant id | hello nonce)}, so
+     * the layer spends nothing (no publication, no handshake slot) on a hello from a peer without the key. The
+     * response channel is not covered: whatever it names, the layer answers only on the hello's own host.
+     */
+    public static final byte ROLE_HELLO = 8;
 
     private ReplicantLinkKey()
     {
