@@ -149,6 +149,8 @@ final class ReplicantBridgeTest
         assertStoreEqualsTruth(host.secondary().store(), store);
         assertViewEqualsTruth(west, store);
         assertViewEqualsTruth(east, store);
+        ReplicantBridgeCountersTest.assertCountersAsGetters(shard.layer, bridge);
+        ReplicantBridgeCountersTest.assertHostCountersAsGetters(host);
     }
 
     @Test
@@ -196,6 +198,7 @@ final class ReplicantBridgeTest
         assertTrue(host.isLinked(), "the proven Replicant keeps its link");
         assertStoreEqualsTruth(host.secondary().store(), store);
         assertViewEqualsTruth(west, store);
+        ReplicantBridgeCountersTest.assertCountersAsGetters(shard.layer, bridge);
     }
 
     @Test
@@ -248,6 +251,8 @@ final class ReplicantBridgeTest
         assertEquals(2, bridge.handshakesProven());
         assertTrue(west.isConnected() && east.isConnected(), "the clients keep their sessions");
         assertEquals(2, bridge.sessionCount());
+        ReplicantBridgeCountersTest.assertCountersAsGetters(shard.layer, bridge);
+        ReplicantBridgeCountersTest.assertHostCountersAsGetters(second);
         assertEquals(1, second.secondary().feed().resyncs(), "the restarted Replicant starts from a snapshot");
         assertEquals(0, second.secondary().feed().errors());
         assertStoreEqualsTruth(second.secondary().store(), store);

@@ -445,6 +445,15 @@ public final class RemoteReplicantHost implements Agent
     }
 
     /**
+     * @return this process's system counters, as given (the host writes its {@code REMOTE_REPLICANT_*} ones each duty
+     * cycle).
+     */
+    public Counter[] counters()
+    {
+        return counters;
+    }
+
+    /**
      * @return whether the feed is applied (a snapshot started since the link was proven).
      */
     public boolean isSynced()
