@@ -224,14 +224,14 @@ public final class ReplicantServer implements Callable<Integer>
                     .append("views; check the layer is up with orrery.replicant.remote.ids naming ").append(replicantId)
                     .append(", its bridge on ").append(layer).append(", and the same link secret)");
             }
-            line.append(", feed ").append(feed).append(" applied (+").append(feed - lastFeed).append(") ")
-                .append(value(OrreryCounter.REMOTE_REPLICANT_FEED_DROPPED)).append(" dropped before a snapshot ")
-                .append(value(OrreryCounter.REMOTE_REPLICANT_FEED_RING_FULL)).append(" ring full")
-                .append(", frames ").append(frames).append(" sent (+").append(frames - lastFrames).append(") ")
+            line.append("; feed ").append(feed).append(" applied (+").append(feed - lastFeed).append("), ")
+                .append(value(OrreryCounter.REMOTE_REPLICANT_FEED_DROPPED)).append(" dropped before a snapshot, ")
+                .append(value(OrreryCounter.REMOTE_REPLICANT_FEED_RING_FULL)).append(" waits for a full ring")
+                .append("; frames ").append(frames).append(" sent (+").append(frames - lastFrames).append("), ")
                 .append(value(OrreryCounter.REMOTE_REPLICANT_FRAMES_REFUSED)).append(" refused")
-                .append(", links ").append(value(OrreryCounter.REMOTE_REPLICANT_LINKS)).append(" lost ")
+                .append("; links ").append(value(OrreryCounter.REMOTE_REPLICANT_LINKS)).append(", lost ")
                 .append(value(OrreryCounter.REMOTE_REPLICANT_LINKS_LOST))
-                .append(", messages refused ").append(value(OrreryCounter.REMOTE_REPLICANT_MESSAGES_REFUSED))
+                .append("; messages refused ").append(value(OrreryCounter.REMOTE_REPLICANT_MESSAGES_REFUSED))
                 .append(", welcomes refused ").append(value(OrreryCounter.REMOTE_REPLICANT_WELCOMES_REFUSED));
             lastFeed = feed;
             lastFrames = frames;
