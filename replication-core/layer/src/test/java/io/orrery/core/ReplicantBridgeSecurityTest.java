@@ -10,6 +10,7 @@ import io.orrery.core.replicant.bridge.RemoteReplicantHost;
 import io.orrery.core.replicant.bridge.ReplicantBridge;
 import io.orrery.wire.replicantlink.MessageHeaderEncoder;
 import io.orrery.wire.replicantlink.ReplicantChallengeDecoder;
+import io.orrery.wire.replicantlink.ReplicantChallengeEncoder;
 import io.orrery.wire.replicantlink.ReplicantClientFrameEncoder;
 import io.orrery.wire.replicantlink.ReplicantHelloEncoder;
 import io.orrery.wire.replicantlink.ReplicantProofEncoder;
@@ -210,7 +211,7 @@ final class ReplicantBridgeSecurityTest
 
         shard.sideAgent(host);
         shard.await(() -> host.strangerMessages() > 0 || host.isLinked(), "the host to read the stranger's message");
-        shard.await(host::isLinked, "the genuine link");
+        awaitLinked(host, bridge);
         for (int t = 0; t < 10; t++)
         {
             shard.tick();
@@ -219,6 +220,46 @@ final class ReplicantBridgeSecurityTest
             bridge.handshakesRefused());
         assertEquals(1, host.strangerMessages(), "the cut-short challenge dropped and counted");
         assertEquals(0, bridge.handshakesRefused(), "no proof sent for it");
+        assertEquals(1, bridge.handshakesProven());
+        assertTrue(bridge.isLinked());
+    }
+
+    /**
+     * A stranger that can publish on the Replicant's feed stream sends a well-formed challenge (its own nonce, a MAC
+     * not made with the link key) before the bridge's: the Replicant answers only the bridge's, whose MAC over its
+     * hello's nonce verifies, and links at once. Without the challenge's MAC it answered the stranger's too: that
+     * proof reached the bridge, failed there and ended the genuine handshake (refusals, a late link).
+     */
+    @Test
+    void shouldAnswerNoChallengeButTheBridges()
+    {
+        startShard();
+        final ReplicantBridge bridge = shard.layer.bridges()[0];
+        final RemoteReplicantHost host = newHost();
+        final ExclusivePublication stranger = stranger(FEED_STREAM);
+        awaitConnected(stranger);
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[128]);
+        final byte[] bytes = new byte[LinkKey.MAC_LENGTH];
+        new SplittableRandom(9).nextBytes(bytes);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + new ReplicantChallengeEncoder()
+            .wrapAndApplyHeader(message, 0, new MessageHeaderEncoder())
+            .putNonce(bytes, 0, LinkKey.NONCE_LENGTH)
+            .putMac(bytes, 0, LinkKey.MAC_LENGTH)
+            .encodedLength();
+        shard.sideAgent(host);
+        // the stranger's challenge right after the host's first hello, before the bridge's can arrive
+        shard.poll();
+        assertTrue(stranger.offer(message, 0, length) > 0);
+        shard.await(() -> host.challengesRefused() > 0 || host.isLinked(), "the host to read the stranger's challenge");
+        awaitLinked(host, bridge);
+        for (int t = 0; t < 10; t++)
+        {
+            shard.tick();
+        }
+        System.out.printf("stranger's challenge: host refused %d, bridge refused %d%n", host.challengesRefused(),
+            bridge.handshakesRefused());
+        assertEquals(1, host.challengesRefused(), "the stranger's challenge not answered");
+        assertEquals(0, bridge.handshakesRefused(), "no proof the bridge had to refuse");
         assertEquals(1, bridge.handshakesProven());
         assertTrue(bridge.isLinked());
     }
@@ -263,10 +304,29 @@ final class ReplicantBridgeSecurityTest
 
         final RemoteReplicantHost host = newHost();
         shard.sideAgent(host);
-        shard.await(host::isLinked, "the genuine link");
+        awaitLinked(host, bridge);
         assertEquals(5, bridge.strangerMessages(), "each malformed message dropped and counted");
         assertEquals(0, bridge.handshakesRefused(), "none taken for a hello or a proof");
         assertEquals(1, bridge.handshakesProven());
+    }
+
+    private void awaitLinked(final RemoteReplicantHost host, final ReplicantBridge bridge)
+    {
+        try
+        {
+            shard.await(host::isLinked, "the genuine link");
+        }
+        catch (final AssertionError ex)
+        {
+            throw new AssertionError(ex.getMessage() + ": " + describe(host, bridge), ex);
+        }
+    }
+
+    private static String describe(final RemoteReplicantHost host, final ReplicantBridge bridge)
+    {
+        return "host: linked " + host.isLinked() + ", messages refused " + host.strangerMessages() +
+            ", challenges refused " + host.challengesRefused() + "; bridge: refused " + bridge.handshakesRefused() +
+            ", messages refused " + bridge.strangerMessages() + ", proven " + bridge.handshakesProven();
     }
 
     private static int offer(final ExclusivePublication publication, final UnsafeBuffer buffer, final int length)

@@ -9,7 +9,9 @@ import io.aeron.Counter;
 /**
  * The Replication Layer's system counters. Each is allocated in the media driver's counters file through the Aeron
  * client, so it is readable from outside the process with Aeron's {@code AeronStat} or any {@code CountersReader}
- * (type id {@link #COUNTER_TYPE_ID}, label prefixed {@code "orrery: "}).
+ * (type id {@link #COUNTER_TYPE_ID}, label prefixed {@code "orrery: "}). A Replicant bridge's counters
+ * ({@link #isPerReplicant()}) exist once per bridge as well, labelled {@code replicant=<id>} after the shard; the
+ * shard's own counter of each is the sum over the layer's bridges.
  */
 public enum OrreryCounter
 {

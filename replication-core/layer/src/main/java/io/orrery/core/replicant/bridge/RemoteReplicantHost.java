@@ -126,6 +126,7 @@ public final class RemoteReplicantHost implements Agent
     private long strangerMessages;
     private long feedRingFull;
     private long welcomesRefused;
+    private long challengesRefused;
 
     /**
      * @param ctx           the shard's Replicant settings (as the layer's), concluded.
@@ -356,6 +357,15 @@ public final class RemoteReplicantHost implements Agent
     private void onChallenge(final DirectBuffer buffer, final int offset, final int imageSessionId)
     {
         challengeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        challengeDecoder.getMac(mac, 0, LinkKey.MAC_LENGTH);
+        if (!hasNonce ||
+            !key.verify(ReplicantLinkKey.ROLE_CHALLENGE, imageSessionId, toLayer.sessionId(), nonce, mac))
+        {
+            // not the layer's (or for no hello of this attempt): a proof for it would only end the genuine handshake
+            strangerMessages++;
+            challengesRefused++;
+            return;
+        }
         challengeDecoder.getNonce(layerNonce, 0, LinkKey.NONCE_LENGTH);
         layerImageSessionId = imageSessionId;
         key.prove(ReplicantLinkKey.ROLE_REPLICANT, toLayer.sessionId(), imageSessionId, layerNonce, mac, 0);
@@ -523,6 +533,14 @@ public final class RemoteReplicantHost implements Agent
     public long feedRingFull()
     {
         return feedRingFull;
+    }
+
+    /**
+     * @return challenges not answered: their MAC is not the layer's over this attempt's hello nonce.
+     */
+    public long challengesRefused()
+    {
+        return challengesRefused;
     }
 
     /**

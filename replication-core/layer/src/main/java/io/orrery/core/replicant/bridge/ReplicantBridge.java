@@ -63,7 +63,9 @@ import java.util.function.Consumer;
  * its own ({@link ReplicantLinkKey#ROLE_HELLO}); the bridge checks it before it spends anything on the hello (at most
  * {@link #HELLO_CHECKS_PER_POLL} per duty cycle: the rest wait in their images, which Aeron polls in turn, so a flood
  * of hellos from many images delays a genuine one by a few duty cycles at most and costs one HMAC each), then answers
- * with a challenge on a publication to that channel and sends nothing else there before the proof verified. At most
+ * with a challenge on a publication to that channel (with a MAC over the hello's nonce,
+ * {@link ReplicantLinkKey#ROLE_CHALLENGE}, so the Replicant answers no stranger's challenge) and sends nothing else
+ * there before the proof verified. At most
  * {@link #HANDSHAKE_SLOTS} handshakes at once, one per image (a repeated hello keeps its handshake; a verified hello
  * beyond them replaces the oldest once it is {@link #MIN_HANDSHAKE_AGE_NS} old, and is shed otherwise, counted), each
  * expires after 5 s; a failed proof ends its handshake; nothing but hellos and proofs is read from an unproven image.
@@ -556,8 +558,11 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
             }
             else if (!slot.challengeSent && slot.publication.isConnected())
             {
+                key.prove(ReplicantLinkKey.ROLE_CHALLENGE, slot.publication.sessionId(), slot.imageSessionId,
+                    slot.peerNonce, mac, 0);
                 challengeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-                    .putNonce(slot.nonce, 0, LinkKey.NONCE_LENGTH);
+                    .putNonce(slot.nonce, 0, LinkKey.NONCE_LENGTH)
+                    .putMac(mac, 0, LinkKey.MAC_LENGTH);
                 slot.challengeSent = offerControl(slot.publication, challengeEncoder.encodedLength());
                 work += slot.challengeSent ? 1 : 0;
             }
