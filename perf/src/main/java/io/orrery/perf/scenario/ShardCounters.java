@@ -21,6 +21,7 @@ public final class ShardCounters
 {
     private static final String LABEL_PREFIX = "orrery: ";
     private static final String SHARD_MARKER = " shard=";
+    private static final String REPLICANT_MARKER = " replicant=";
     private static final Map<String, OrreryCounter> BY_LABEL = new HashMap<>();
     private static final int COUNT = OrreryCounter.values().length;
 
@@ -79,6 +80,10 @@ public final class ShardCounters
             if (null != counter)
             {
                 final String shard = marker < 0 ? "" : label.substring(marker + SHARD_MARKER.length());
+                if (shard.contains(REPLICANT_MARKER))
+                {
+                    return; // a Replicant bridge's own counter: the shard's counter already holds the sum
+                }
                 byShard.computeIfAbsent(shard, (s) -> new long[COUNT])[counter.id()] +=
                     reader.getCounterValue(counterId);
             }

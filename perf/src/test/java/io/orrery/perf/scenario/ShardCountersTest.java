@@ -28,8 +28,17 @@ class ShardCountersTest
             final Counter[] alpha = OrreryCounter.allocate(aeron, "alpha");
             final Counter[] beta = OrreryCounter.allocate(aeron, "beta");
             final Counter other = aeron.addCounter(1234, "orrery: entities cached shard=alpha");
+            // a Replicant bridge's own counters: the shard's counter already holds their sum, they are not read
+            final Counter[] bridge = OrreryCounter.allocatePerReplicant(aeron, "alpha", 1);
             try
             {
+                for (final Counter counter : bridge)
+                {
+                    if (null != counter)
+                    {
+                        counter.set(555_555);
+                    }
+                }
                 for (final OrreryCounter counter : OrreryCounter.values())
                 {
                     alpha[counter.id()].set(counter.id() + 1);
@@ -47,12 +56,14 @@ class ShardCountersTest
                     assertEquals(101L * (counter.id() + 1), counters.total(counter), counter.name());
                 }
                 assertEquals(0, counters.value("gamma", OrreryCounter.TICKS));
+                assertEquals(0, counters.value("alpha replicant=1", OrreryCounter.REPLICANT_BRIDGES_LINKED));
             }
             finally
             {
                 CloseHelper.closeAll(alpha);
                 CloseHelper.closeAll(beta);
                 CloseHelper.close(other);
+                CloseHelper.closeAll(bridge);
             }
         }
     }

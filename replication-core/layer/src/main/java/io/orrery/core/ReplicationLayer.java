@@ -72,6 +72,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
     private final GatewayLinkAgent gatewayLink;
     private final LayerRunners runners;
     private final Counter[] counters;
+    private final Counter[][] bridgeCounters;
 
     private ReplicationLayer(final Context ctx)
     {
@@ -96,6 +97,7 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
         final int secondaryCount = replicantCtx.replicants() - 1;
         secondaryRoles = new Agent[secondaryCount];
         bridges = new ReplicantBridge[secondaryCount];
+        bridgeCounters = new Counter[secondaryCount][];
         secondaries = newSecondaries(ctx, replicantCtx, gatewayCtx.maxSessions(), handovers.capacity());
         gatewayLink = null == gatewayCtx.gatewayLink().channel() ? null : new GatewayLinkAgent(
             ctx, gatewayCtx.gatewayLink(),
@@ -157,6 +159,8 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
                     bridgeSettings.streamIdBase() + i + 1,
                     null != bridgeSettings.linkSecret() ? bridgeSettings.linkSecret() : ctx.tokenSecret(),
                     feeds[i], queues[i], (line) -> System.out.println("orrery: " + line));
+                bridgeCounters[i] = OrreryCounter.allocatePerReplicant(ctx.aeron(), ctx.shardName(), i + 1);
+                bridges[i].counters(counters, bridgeCounters[i]);
                 secondaryRoles[i] = bridges[i];
             }
             else
@@ -241,6 +245,36 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
     public long counter(final OrreryCounter counter)
     {
         return counters[counter.id()].get();
+    }
+
+    @Override
+    public int bridgeCount()
+    {
+        int count = 0;
+        for (final Counter[] own : bridgeCounters)
+        {
+            count += null != own ? 1 : 0;
+        }
+        return count;
+    }
+
+    @Override
+    public int bridgeReplicantId(final int index)
+    {
+        for (int i = 0, n = 0; i < bridgeCounters.length; i++)
+        {
+            if (null != bridgeCounters[i] && n++ == index)
+            {
+                return i + 1;
+            }
+        }
+        throw new IndexOutOfBoundsException(index);
+    }
+
+    @Override
+    public long bridgeCounter(final int index, final OrreryCounter counter)
+    {
+        return bridgeCounters[bridgeReplicantId(index) - 1][counter.id()].get();
     }
 
     /**
@@ -347,6 +381,13 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
     {
         CloseHelper.quietClose(runners);
         CloseHelper.quietClose(replicant::closePersistence);
+        for (final Counter[] own : bridgeCounters)
+        {
+            if (null != own)
+            {
+                CloseHelper.quietCloseAll(own);
+            }
+        }
         CloseHelper.quietCloseAll(counters);
         ctx.close();
     }

@@ -151,6 +151,8 @@ final class ReplicantBridgeTest
         assertStoreEqualsTruth(host.secondary().store(), store);
         assertViewEqualsTruth(west, store);
         assertViewEqualsTruth(east, store);
+        ReplicantBridgeCountersTest.assertCountersAsGetters(shard.layer, bridge);
+        ReplicantBridgeCountersTest.assertHostCountersAsGetters(host);
     }
 
     @Test
@@ -198,6 +200,7 @@ final class ReplicantBridgeTest
         assertTrue(host.isLinked(), "the proven Replicant keeps its link");
         assertStoreEqualsTruth(host.secondary().store(), store);
         assertViewEqualsTruth(west, store);
+        ReplicantBridgeCountersTest.assertCountersAsGetters(shard.layer, bridge);
     }
 
     @Test
@@ -250,6 +253,8 @@ final class ReplicantBridgeTest
         assertEquals(2, bridge.handshakesProven());
         assertTrue(west.isConnected() && east.isConnected(), "the clients keep their sessions");
         assertEquals(2, bridge.sessionCount());
+        ReplicantBridgeCountersTest.assertCountersAsGetters(shard.layer, bridge);
+        ReplicantBridgeCountersTest.assertHostCountersAsGetters(second);
         assertEquals(1, second.secondary().feed().resyncs(), "the restarted Replicant starts from a snapshot");
         assertEquals(0, second.secondary().feed().errors());
         assertStoreEqualsTruth(second.secondary().store(), store);

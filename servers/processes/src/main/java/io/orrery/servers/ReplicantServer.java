@@ -25,6 +25,9 @@ import org.agrona.concurrent.SystemNanoClock;
 import picocli.CommandLine;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A secondary Replicant in its own process: runs a {@link RemoteReplicantHost} (a {@code SecondaryReplicantAgent} on
@@ -33,6 +36,12 @@ import java.util.concurrent.Callable;
  * egress. The Replicant settings (replicants, boundaries, bubble, budget, view sizes: the {@code orrery.*} system
  * properties) must be the layer's. The link secret: {@value ReplicantBridgeSettings#LINK_SECRET_ENV}, else the
  * layer's token secret ({@code orrery.token.secret} / {@code ORRERY_TOKEN_SECRET}), the same as the layer's.
+ * <p>
+ * What an operator sees: a line when the link is made or lost (and why), and every {@code --report-interval-s} a
+ * status line ({@link StatusReport}): linked or unlinked (for how long, and what to check), sessions, the feed applied
+ * and how often this Replicant's ring was full (the feed backs up into the layer's bridge, whose ring then fills and
+ * resyncs), frames sent and refused, links made and lost, messages and welcomes refused. The same figures are this
+ * process's system counters ({@code REMOTE_REPLICANT_*}, shard label {@code replicant-<id>}), readable with AeronStat.
  * <p>
  * Exit codes: 0 on SIGINT/SIGTERM; {@link ProcessErrors#EXIT_CONFIGURATION} without a link secret;
  * {@link DriverLoss#EXIT_CODE} when its media driver goes away; {@link AgentDeath#EXIT_CODE} when its agent thread
@@ -71,6 +80,10 @@ public final class ReplicantServer implements Callable<Integer>
     @CommandLine.Option(names = "--aeron-dir", description = "External media driver directory (default: an embedded "
         + "media driver).")
     String aeronDir;
+
+    @CommandLine.Option(names = "--report-interval-s", description = "Seconds between status lines "
+        + "(default: ${DEFAULT-VALUE}).")
+    int reportIntervalS = 5;
 
     /**
      * @return the link secret: {@value ReplicantBridgeSettings#LINK_SECRET_ENV}, else the token secret, or null.
@@ -120,6 +133,12 @@ public final class ReplicantServer implements Callable<Integer>
         AgentRunner runner = null;
         Aeron aeron = null;
         Counter[] counters = null;
+        final ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor((task) ->
+        {
+            final Thread thread = new Thread(task, "orrery-replicant-report");
+            thread.setDaemon(true);
+            return thread;
+        });
         try
         {
             aeron = Aeron.connect(aeronCtx);
@@ -132,10 +151,15 @@ public final class ReplicantServer implements Callable<Integer>
             System.out.println("orrery: replicant " + replicantId + " up, aeron dir " +
                 aeron.context().aeronDirectoryName() + ", layer " + layerChannel + " stream " +
                 (layerStreamBase + replicantId) + ", feed " + feedChannel + " stream " + feedStreamId);
+            final StatusReport report = new StatusReport(replicantId, counters, layerChannel + " stream " +
+                (layerStreamBase + replicantId), System.nanoTime());
+            reporter.scheduleAtFixedRate(() -> System.out.println(report.line(System.nanoTime())),
+                Math.max(1, reportIntervalS), Math.max(1, reportIntervalS), TimeUnit.SECONDS);
             barrier.await();
         }
         finally
         {
+            reporter.shutdownNow();
             CloseHelper.quietClose(runner);
             if (null != counters)
             {
@@ -143,6 +167,80 @@ public final class ReplicantServer implements Callable<Integer>
             }
             CloseHelper.quietClose(aeron);
             System.err.println("orrery: replicant " + replicantId + " stopped");
+        }
+    }
+
+    /**
+     * The periodic status line of a Replicant process, read from its system counters (any thread; one caller).
+     */
+    static final class StatusReport
+    {
+        private final int replicantId;
+        private final Counter[] counters;
+        private final String layer;
+        private boolean wasLinked;
+        private long sinceNs;
+        private long lastFeed;
+        private long lastFrames;
+
+        /**
+         * @param replicantId this Replicant's id.
+         * @param counters    this process's counters, indexed by {@link OrreryCounter#id()}.
+         * @param layer       where the layer's bridge is expected (channel and stream), for the unlinked line.
+         * @param nowNs       when the process started.
+         */
+        StatusReport(final int replicantId, final Counter[] counters, final String layer, final long nowNs)
+        {
+            this.replicantId = replicantId;
+            this.counters = counters;
+            this.layer = layer;
+            this.sinceNs = nowNs;
+        }
+
+        /**
+         * @param nowNs the time now.
+         * @return the status line (without the newline).
+         */
+        String line(final long nowNs)
+        {
+            final boolean linked = 0 != value(OrreryCounter.REMOTE_REPLICANT_LINKED);
+            if (linked != wasLinked)
+            {
+                wasLinked = linked;
+                sinceNs = nowNs;
+            }
+            final long feed = value(OrreryCounter.REMOTE_REPLICANT_FEED_MESSAGES);
+            final long frames = value(OrreryCounter.REMOTE_REPLICANT_FRAMES_SENT);
+            final StringBuilder line = new StringBuilder("orrery: replicant ").append(replicantId).append(": ");
+            final long forS = TimeUnit.NANOSECONDS.toSeconds(nowNs - sinceNs);
+            if (linked)
+            {
+                line.append("linked for ").append(forS).append(" s, ")
+                    .append(value(OrreryCounter.REMOTE_REPLICANT_SESSIONS)).append(" sessions");
+            }
+            else
+            {
+                line.append("UNLINKED for ").append(forS).append(" s (the layer's primary streams its part of the world ")
+                    .append("meanwhile; check the layer is up with orrery.replicant.remote.ids naming ").append(replicantId)
+                    .append(", its bridge on ").append(layer).append(", and the same link secret)");
+            }
+            line.append("; feed ").append(feed).append(" applied (+").append(feed - lastFeed).append("), ")
+                .append(value(OrreryCounter.REMOTE_REPLICANT_FEED_DROPPED)).append(" dropped before a snapshot, ")
+                .append(value(OrreryCounter.REMOTE_REPLICANT_FEED_RING_FULL)).append(" waits for a full ring")
+                .append("; frames ").append(frames).append(" sent (+").append(frames - lastFrames).append("), ")
+                .append(value(OrreryCounter.REMOTE_REPLICANT_FRAMES_REFUSED)).append(" refused")
+                .append("; links ").append(value(OrreryCounter.REMOTE_REPLICANT_LINKS)).append(", lost ")
+                .append(value(OrreryCounter.REMOTE_REPLICANT_LINKS_LOST))
+                .append("; messages refused ").append(value(OrreryCounter.REMOTE_REPLICANT_MESSAGES_REFUSED))
+                .append(", welcomes refused ").append(value(OrreryCounter.REMOTE_REPLICANT_WELCOMES_REFUSED));
+            lastFeed = feed;
+            lastFrames = frames;
+            return line.toString();
+        }
+
+        private long value(final OrreryCounter counter)
+        {
+            return counters[counter.id()].get();
         }
     }
 

@@ -428,6 +428,25 @@ public final class ReplicationLayerServer implements Callable<Integer>
         }
     }
 
+    /**
+     * Each Replicant bridge's state: {@code replicant_1=linked} or {@code unlinked}, then its frames relayed and
+     * dropped, feed back-pressure and refusals ({@code /} separated), so an unlinked or dropping Replicant shows.
+     */
+    static void appendBridges(final io.orrery.core.status.LayerMetrics.Source layer, final StringBuilder line)
+    {
+        for (int i = 0, n = layer.bridgeCount(); i < n; i++)
+        {
+            line.append(" replicant_").append(layer.bridgeReplicantId(i)).append('=')
+                .append(0 != layer.bridgeCounter(i, OrreryCounter.REPLICANT_BRIDGES_LINKED) ? "linked" : "unlinked")
+                .append(" (relayed/dropped/unknown-session/feed-back-pressured/refused ")
+                .append(layer.bridgeCounter(i, OrreryCounter.REPLICANT_BRIDGE_FRAMES_RELAYED)).append('/')
+                .append(layer.bridgeCounter(i, OrreryCounter.REPLICANT_BRIDGE_RELAY_DROPPED)).append('/')
+                .append(layer.bridgeCounter(i, OrreryCounter.REPLICANT_BRIDGE_FRAMES_UNKNOWN_SESSION)).append('/')
+                .append(layer.bridgeCounter(i, OrreryCounter.REPLICANT_BRIDGE_FEED_BACK_PRESSURED)).append('/')
+                .append(layer.bridgeCounter(i, OrreryCounter.REPLICANT_BRIDGE_HANDSHAKES_REFUSED)).append(')');
+        }
+    }
+
     private static void report(final ReplicationLayer layer)
     {
         final StringBuilder line = new StringBuilder("orrery:");
@@ -441,6 +460,7 @@ public final class ReplicationLayerServer implements Callable<Integer>
         {
             line.append(' ').append(counter.name().toLowerCase()).append('=').append(layer.counter(counter));
         }
+        appendBridges(layer, line);
         System.out.println(line);
         if (null != layer.replicant().passProfile())
         {

@@ -15,7 +15,10 @@ import java.util.Locale;
  * The metrics of a running Replication Layer in the Prometheus text format: every {@link OrreryCounter} (levels as
  * gauges, totals as {@code _total} counters, the maximum duty cycle in seconds), the Replicant's tick duration and the
  * layer's residence of server state and of client input as histograms in seconds, whether the layer is ready, and the
- * process's CPU, heap and GC. Names are {@code orrery_<counter name in lower case>} with the label {@code shard}.
+ * process's CPU, heap and GC. Names are {@code orrery_<counter name in lower case>} with the label {@code shard}; a
+ * Replicant bridge's counter ({@link OrreryCounter#isPerReplicant()}) has one sample per bridge, labelled
+ * {@code replicant="<id>"} as well, when the layer has bridges (the shard's sum is then the sum of the samples), and
+ * one with the shard label only (0) when it has none.
  * <p>
  * Threading: any thread, one scrape at a time (it drains the Replicant's recorders into running totals).
  */
@@ -77,6 +80,33 @@ public final class LayerMetrics
         {
             return 1000;
         }
+
+        /**
+         * @return bridges to secondary Replicants in their own processes (0 without).
+         */
+        default int bridgeCount()
+        {
+            return 0;
+        }
+
+        /**
+         * @param index in {@code [0, bridgeCount())}.
+         * @return the Replicant id of the bridge at that index.
+         */
+        default int bridgeReplicantId(final int index)
+        {
+            return 0;
+        }
+
+        /**
+         * @param index   in {@code [0, bridgeCount())}.
+         * @param counter one of the {@link OrreryCounter#isPerReplicant()} counters.
+         * @return the bridge's own value of it.
+         */
+        default long bridgeCounter(final int index, final OrreryCounter counter)
+        {
+            return 0;
+        }
     }
 
     private final Source layer;
@@ -118,6 +148,9 @@ public final class LayerMetrics
             case ATLAS_SILENT_MS:
             case HANDOFFS_WAITING:
             case GATEWAY_LINK_SESSIONS:
+            case REPLICANT_BRIDGES_LINKED:
+            case REMOTE_REPLICANT_LINKED:
+            case REMOTE_REPLICANT_SESSIONS:
                 return true;
 
             default:
@@ -166,8 +199,16 @@ public final class LayerMetrics
             final String name = metricName(counter);
             final boolean level = isLevel(counter);
             out.family(name, level ? "gauge" : "counter", "Orrery: " + counter.label() + ".");
-            final long value = layer.counter(counter);
-            out.sample(name, shardLabel, value / unitsPerSecond(counter));
+            final int bridges = counter.isPerReplicant() ? layer.bridgeCount() : 0;
+            if (0 == bridges)
+            {
+                out.sample(name, shardLabel, layer.counter(counter) / unitsPerSecond(counter));
+            }
+            for (int i = 0; i < bridges; i++)
+            {
+                out.sample(name, shardLabel + ",replicant=\"" + layer.bridgeReplicantId(i) + "\"",
+                    layer.bridgeCounter(i, counter) / unitsPerSecond(counter));
+            }
         }
 
         final int servers = layer.serverCount();

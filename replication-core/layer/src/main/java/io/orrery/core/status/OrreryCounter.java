@@ -9,7 +9,9 @@ import io.aeron.Counter;
 /**
  * The Replication Layer's system counters. Each is allocated in the media driver's counters file through the Aeron
  * client, so it is readable from outside the process with Aeron's {@code AeronStat} or any {@code CountersReader}
- * (type id {@link #COUNTER_TYPE_ID}, label prefixed {@code "orrery: "}).
+ * (type id {@link #COUNTER_TYPE_ID}, label prefixed {@code "orrery: "}). A Replicant bridge's counters
+ * ({@link #isPerReplicant()}) exist once per bridge as well, labelled {@code replicant=<id>} after the shard; the
+ * shard's own counter of each is the sum over the layer's bridges.
  */
 public enum OrreryCounter
 {
@@ -185,7 +187,60 @@ public enum OrreryCounter
      * Times a remote Replicant was made available (its first link included): proven, synced, every session announced
      * and heard from for {@code orrery.replicant.return.after.ms}; its range's subtrees go (back) to it.
      */
-    REPLICANT_RETURNS(115, "times a remote Replicant was made available (first link included): its subtrees go to it");
+    REPLICANT_RETURNS(115, "times a remote Replicant was made available (first link included): its subtrees go to it"),
+    /**
+     * Bridges ({@code ReplicantBridge}) with a proven Replicant in its own process: per bridge 0 or 1 (label
+     * {@code replicant=<id>}), in the shard's counter the number of bridges linked. Fewer than the layer's
+     * {@code orrery.replicant.remote.ids} means a Replicant's part of the world is streamed by a stand-in (see
+     * {@link #REPLICANT_TAKEOVERS}) until it is proven again.
+     */
+    REPLICANT_BRIDGES_LINKED(116, "Replicant bridges linked to a proven Replicant in its own process", true),
+    REPLICANT_BRIDGE_LINKS_LOST(117,
+        "Replicant bridge links lost (the Replicant silent, its image gone or its feed not read): the feed ring fills",
+        true),
+    REPLICANT_BRIDGE_FEED_MESSAGES(118, "state feed messages a Replicant bridge forwarded to its Replicant", true),
+    REPLICANT_BRIDGE_FEED_BYTES(119, "state feed bytes a Replicant bridge forwarded to its Replicant", true),
+    REPLICANT_BRIDGE_FEED_BACK_PRESSURED(120,
+        "state feed messages a Replicant bridge's publication refused (kept in the ring; it resyncs when full)", true),
+    REPLICANT_BRIDGE_FRAMES_RELAYED(121, "client frames a Replicant bridge relayed from its Replicant", true),
+    REPLICANT_BRIDGE_FRAME_BYTES_RELAYED(122, "client frame bytes a Replicant bridge relayed from its Replicant",
+        true),
+    REPLICANT_BRIDGE_RELAY_STALLS(123,
+        "relays a back-pressured client egress held back at a Replicant bridge (retried)", true),
+    REPLICANT_BRIDGE_RELAY_DROPPED(124,
+        "client frames a Replicant bridge dropped: the session's egress closed or gone", true),
+    REPLICANT_BRIDGE_FRAMES_UNKNOWN_SESSION(125,
+        "client frames a Replicant bridge got for sessions the primary has ended (dropped)", true),
+    REPLICANT_BRIDGE_HANDSHAKES_PROVEN(126, "Replicants a bridge found proven (links made)", true),
+    REPLICANT_BRIDGE_HANDSHAKES_REFUSED(127,
+        "hellos and proofs a Replicant bridge refused (no valid MAC, wrong id or channel, failed or late proof)", true),
+    REPLICANT_BRIDGE_HELLOS_SHED(128,
+        "verified hellos a Replicant bridge shed: every handshake slot busy with a handshake too young to end", true),
+    REPLICANT_BRIDGE_MESSAGES_REFUSED(129,
+        "messages a Replicant bridge dropped: malformed, of another schema, or not a hello or proof when unproven",
+        true),
+    REPLICANT_BRIDGE_RESETS_SENT(130, "ReplicantResets a bridge wrote to clients when a Replicant was proven", true),
+    REPLICANT_BRIDGE_RESETS_DROPPED(131, "ReplicantResets a bridge dropped: the session's egress closed or gone",
+        true),
+    /**
+     * In a Replicant's own process ({@code ReplicantServer}): 1 while linked (proven both ways) to the layer's bridge.
+     */
+    REMOTE_REPLICANT_LINKED(132, "this Replicant process is linked to the layer's bridge"),
+    REMOTE_REPLICANT_SESSIONS(133, "client sessions the layer's bridge announced to this Replicant process"),
+    REMOTE_REPLICANT_LINKS(134, "links this Replicant process made to the layer's bridge"),
+    REMOTE_REPLICANT_LINKS_LOST(135, "links this Replicant process lost (the layer's feed image gone)"),
+    REMOTE_REPLICANT_FEED_MESSAGES(136, "state feed messages this Replicant process applied from the bridge"),
+    REMOTE_REPLICANT_FEED_DROPPED(137,
+        "state feed messages this Replicant process dropped before a link's first snapshot"),
+    REMOTE_REPLICANT_FEED_RING_FULL(138,
+        "feed reads this Replicant process put off: its Replicant's ring full (the feed waits in the image)"),
+    REMOTE_REPLICANT_FRAMES_SENT(139, "client frames this Replicant process sent to the layer's bridge"),
+    REMOTE_REPLICANT_FRAMES_REFUSED(140,
+        "client frames the link publication refused in this Replicant process (its egress sees back-pressure)"),
+    REMOTE_REPLICANT_MESSAGES_REFUSED(141,
+        "messages this Replicant process dropped: malformed, of another schema, or from a stranger image"),
+    REMOTE_REPLICANT_WELCOMES_REFUSED(142,
+        "welcomes that did not verify in this Replicant process (not the layer's key): it says hello again");
 
     /**
      * Aeron counter type id of every Orrery system counter.
@@ -196,11 +251,18 @@ public enum OrreryCounter
 
     private final int id;
     private final String label;
+    private final boolean perReplicant;
 
     OrreryCounter(final int id, final String label)
     {
+        this(id, label, false);
+    }
+
+    OrreryCounter(final int id, final String label, final boolean perReplicant)
+    {
         this.id = id;
         this.label = label;
+        this.perReplicant = perReplicant;
     }
 
     public int id()
@@ -211,6 +273,38 @@ public enum OrreryCounter
     public String label()
     {
         return label;
+    }
+
+    /**
+     * @return whether the counter is a Replicant bridge's: the layer allocates it once per bridge as well
+     * ({@link #allocatePerReplicant}), and the shard's counter is the sum over the layer's bridges.
+     */
+    public boolean isPerReplicant()
+    {
+        return perReplicant;
+    }
+
+    /**
+     * Allocate a Replicant bridge's own counters ({@link #isPerReplicant()}), labelled with the shard and the
+     * Replicant id, indexed by {@link #id()} (null at every other id).
+     *
+     * @param aeron       client to allocate with.
+     * @param shardName   included in each label.
+     * @param replicantId the Replicant the bridge stands for, included in each label as {@code replicant=<id>}.
+     * @return counters indexed by id; the caller closes them.
+     */
+    public static Counter[] allocatePerReplicant(final Aeron aeron, final String shardName, final int replicantId)
+    {
+        final Counter[] counters = new Counter[VALUES.length];
+        for (final OrreryCounter descriptor : VALUES)
+        {
+            if (descriptor.perReplicant)
+            {
+                counters[descriptor.id] = aeron.addCounter(
+                    COUNTER_TYPE_ID, "orrery: " + descriptor.label + " shard=" + shardName + " replicant=" + replicantId);
+            }
+        }
+        return counters;
     }
 
     /**

@@ -16,6 +16,8 @@ import io.orrery.core.common.LinkKey;
 import io.orrery.core.common.SessionHandover;
 import io.orrery.core.replicant.ReplicantContext;
 import io.orrery.core.replicant.SecondaryReplicantAgent;
+import io.orrery.core.status.OrreryCounter;
+import io.orrery.wire.ReplicantLinkValidator;
 import io.orrery.wire.feed.FeedResyncBeginDecoder;
 import io.orrery.wire.replicantlink.MessageHeaderDecoder;
 import io.orrery.wire.replicantlink.MessageHeaderEncoder;
@@ -60,6 +62,13 @@ import java.util.function.Consumer;
  * link's snapshot): the bridge declares it lost after a silence ({@code orrery.replicant.takeover.after.ms}) and the
  * primary takes its subtrees over.
  * <p>
+ * Every message read is checked first ({@link ReplicantLinkValidator}: header, schema, template, block length, the
+ * variable-length field within the message); a malformed one, one of another schema, or one from an image other than
+ * the layer's is dropped and counted. The figures are this process's system counters ({@code REMOTE_REPLICANT_*}
+ * of {@link OrreryCounter}: linked, sessions, links made and lost, feed applied, dropped before the snapshot and put
+ * off for a full ring, frames sent and refused, messages refused, welcomes that did not verify), written each duty
+ * cycle.
+ * <p>
  * Threading: single threaded agent; it runs the secondary Replicant on its own duty cycle. Zero allocation in steady
  * state (feed in, frames out); a session announcement or a handshake allocates.
  */
@@ -84,6 +93,7 @@ public final class RemoteReplicantHost implements Agent
     private final OneToOneRingBuffer ring;
     private final OneToOneConcurrentArrayQueue<SessionHandover> handovers;
     private final SecondaryReplicantAgent secondary;
+    private final Counter[] counters;
     private final SecureRandom random = new SecureRandom();
     private final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
     private final byte[] layerNonce = new byte[LinkKey.NONCE_LENGTH];
@@ -124,7 +134,11 @@ public final class RemoteReplicantHost implements Agent
     private long frameBytesSent;
     private long framesRefused;
     private long links;
+    private long linksLost;
     private long strangerMessages;
+    private long feedRingFull;
+    private long welcomesRefused;
+    private long challengesRefused;
 
     /**
      * @param ctx           the shard's Replicant settings (as the layer's), concluded.
@@ -160,6 +174,7 @@ public final class RemoteReplicantHost implements Agent
         this.feedStreamId = feedStreamId;
         this.key = ReplicantLinkKey.newKey(linkSecret);
         this.log = log;
+        this.counters = counters;
         this.ring = new OneToOneRingBuffer(new UnsafeBuffer(ByteBuffer.allocateDirect(
             BitUtil.findNextPositivePowerOfTwo(ctx.feedRingBytes()) + RingBufferDescriptor.TRAILER_LENGTH)));
         this.handovers = new OneToOneConcurrentArrayQueue<>(Math.max(1024, Integer.highestOneBit(maxSessions) << 2));
@@ -196,7 +211,24 @@ public final class RemoteReplicantHost implements Agent
         }
         work += feedSubscription.controlledPoll(assembler, FRAGMENT_LIMIT);
         work += secondary.doWork();
+        publishFigures();
         return work;
+    }
+
+    private void publishFigures()
+    {
+        final Counter[] counters = this.counters;
+        counters[OrreryCounter.REMOTE_REPLICANT_LINKED.id()].setOrdered(proven ? 1 : 0);
+        counters[OrreryCounter.REMOTE_REPLICANT_SESSIONS.id()].setOrdered(egressBySession.size());
+        counters[OrreryCounter.REMOTE_REPLICANT_LINKS.id()].setOrdered(links);
+        counters[OrreryCounter.REMOTE_REPLICANT_LINKS_LOST.id()].setOrdered(linksLost);
+        counters[OrreryCounter.REMOTE_REPLICANT_FEED_MESSAGES.id()].setOrdered(feedMessages);
+        counters[OrreryCounter.REMOTE_REPLICANT_FEED_DROPPED.id()].setOrdered(feedMessagesDropped);
+        counters[OrreryCounter.REMOTE_REPLICANT_FEED_RING_FULL.id()].setOrdered(feedRingFull);
+        counters[OrreryCounter.REMOTE_REPLICANT_FRAMES_SENT.id()].setOrdered(framesSent);
+        counters[OrreryCounter.REMOTE_REPLICANT_FRAMES_REFUSED.id()].setOrdered(framesRefused);
+        counters[OrreryCounter.REMOTE_REPLICANT_MESSAGES_REFUSED.id()].setOrdered(strangerMessages);
+        counters[OrreryCounter.REMOTE_REPLICANT_WELCOMES_REFUSED.id()].setOrdered(welcomesRefused);
     }
 
     private int sayHello()
@@ -206,10 +238,13 @@ public final class RemoteReplicantHost implements Agent
             random.nextBytes(nonce); // one nonce per attempt: repeated hellos keep it, so any answer to them verifies
             hasNonce = true;
         }
+        // the hello's own MAC: the layer spends nothing on a hello before it verified
+        key.prove(ReplicantLinkKey.ROLE_HELLO, toLayer.sessionId(), replicantId, nonce, mac, 0);
         helloEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .replicantId((short)replicantId)
             .responseStreamId(feedStreamId)
             .putNonce(nonce, 0, LinkKey.NONCE_LENGTH)
+            .putMac(mac, 0, LinkKey.MAC_LENGTH)
             .responseChannel(feedChannel);
         nextHelloNs = nowNs + HELLO_INTERVAL_NS;
 
@@ -234,7 +269,8 @@ public final class RemoteReplicantHost implements Agent
     private ControlledFragmentHandler.Action onFragment(
         final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        // every length checked before a decoder reads (a challenge's nonce, a window, a feed entity's state)
+        if (ReplicantLinkValidator.validate(buffer, offset, length) < 0)
         {
             strangerMessages++;
             return ControlledFragmentHandler.Action.CONTINUE;
@@ -341,6 +377,7 @@ public final class RemoteReplicantHost implements Agent
         }
         if (!ring.write(templateId, buffer, offset, length))
         {
+            feedRingFull++;
             return ControlledFragmentHandler.Action.ABORT;
         }
         feedMessages++;
@@ -350,6 +387,15 @@ public final class RemoteReplicantHost implements Agent
     private void onChallenge(final DirectBuffer buffer, final int offset, final int imageSessionId)
     {
         challengeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        challengeDecoder.getMac(mac, 0, LinkKey.MAC_LENGTH);
+        if (!hasNonce ||
+            !key.verify(ReplicantLinkKey.ROLE_CHALLENGE, imageSessionId, toLayer.sessionId(), nonce, mac))
+        {
+            // not the layer's (or for no hello of this attempt): a proof for it would only end the genuine handshake
+            strangerMessages++;
+            challengesRefused++;
+            return;
+        }
         challengeDecoder.getNonce(layerNonce, 0, LinkKey.NONCE_LENGTH);
         layerImageSessionId = imageSessionId;
         key.prove(ReplicantLinkKey.ROLE_REPLICANT, toLayer.sessionId(), imageSessionId, layerNonce, mac, 0);
@@ -365,8 +411,10 @@ public final class RemoteReplicantHost implements Agent
         if (!key.verify(ReplicantLinkKey.ROLE_LAYER, imageSessionId, toLayer.sessionId(), nonce, mac))
         {
             strangerMessages++;
+            welcomesRefused++;
             log.accept("replicant " + replicantId + ": a welcome that does not verify from image " + imageSessionId +
-                ", saying hello again");
+                " (not the layer's key: is " + ReplicantBridgeSettings.LINK_SECRET_ENV + " the layer's?), saying " +
+                "hello again");
             challenged = false;
             hasNonce = false;
             return;
@@ -392,6 +440,10 @@ public final class RemoteReplicantHost implements Agent
         if (!proven && !challenged)
         {
             return 0;
+        }
+        if (proven)
+        {
+            linksLost++;
         }
         proven = false;
         challenged = false;
@@ -431,6 +483,15 @@ public final class RemoteReplicantHost implements Agent
     public boolean isLinked()
     {
         return proven;
+    }
+
+    /**
+     * @return this process's system counters, as given (the host writes its {@code REMOTE_REPLICANT_*} ones each duty
+     * cycle).
+     */
+    public Counter[] counters()
+    {
+        return counters;
     }
 
     /**
@@ -488,9 +549,45 @@ public final class RemoteReplicantHost implements Agent
         return links;
     }
 
+    /**
+     * @return messages dropped: malformed ({@link ReplicantLinkValidator}), of another schema, from an image other
+     * than the layer's, or a welcome that did not verify.
+     */
     public long strangerMessages()
     {
         return strangerMessages;
+    }
+
+    /**
+     * @return links lost (the layer's feed image gone while linked).
+     */
+    public long linksLost()
+    {
+        return linksLost;
+    }
+
+    /**
+     * @return feed reads put off because the Replicant's ring was full (the message waits in the image).
+     */
+    public long feedRingFull()
+    {
+        return feedRingFull;
+    }
+
+    /**
+     * @return challenges not answered: their MAC is not the layer's over this attempt's hello nonce.
+     */
+    public long challengesRefused()
+    {
+        return challengesRefused;
+    }
+
+    /**
+     * @return welcomes that did not verify (the layer's proof under another key).
+     */
+    public long welcomesRefused()
+    {
+        return welcomesRefused;
     }
 
     /**

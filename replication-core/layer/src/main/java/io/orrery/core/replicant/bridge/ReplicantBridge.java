@@ -5,6 +5,7 @@ package io.orrery.core.replicant.bridge;
 
 import io.aeron.Aeron;
 import io.aeron.ControlledFragmentAssembler;
+import io.aeron.Counter;
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;
 import io.aeron.Publication;
@@ -17,6 +18,7 @@ import io.orrery.core.common.SessionHandover;
 import io.orrery.core.ingress.ResponseChannels;
 import io.orrery.core.replicant.ReplicantAvailability;
 import io.orrery.core.replicant.ReplicantFeedProxy;
+import io.orrery.wire.ReplicantLinkValidator;
 import io.orrery.wire.codec.ReplicantResetEncoder;
 import io.orrery.wire.replicantlink.MessageHeaderDecoder;
 import io.orrery.wire.replicantlink.MessageHeaderEncoder;
@@ -59,13 +61,21 @@ import java.util.function.Consumer;
  *   (whole messages, interleaved with the other Replicants' as in one process), and reports each session's window
  *   and the bytes it relayed ({@code ReplicantWindow}) so the Replicant writes within the window.</li>
  * </ul>
- * Authentication ({@link ReplicantLinkKey}): a hello names the Replicant id and where to answer; the bridge answers
- * with a challenge on a publication to that channel and sends nothing else there before the proof verified. At most
- * {@link #HANDSHAKE_SLOTS} handshakes at once, one per image (a repeated hello keeps its handshake; a hello beyond
- * them replaces the oldest, counted), each expires after 5 s; a failed proof ends its handshake; nothing but hellos
- * and proofs is read from an unproven image. A relayed frame that the session egress back-pressures is retried (the subscription
- * is not read further until it goes); one for a session the primary has ended, or whose egress is gone, is dropped
- * and counted.
+ * Authentication ({@link ReplicantLinkKey}): a hello names the Replicant id and where to answer and carries a MAC of
+ * its own ({@link ReplicantLinkKey#ROLE_HELLO}); the bridge checks it before it spends anything on the hello (at most
+ * {@link #HELLO_CHECKS_PER_POLL} per duty cycle: the rest wait in their images, which Aeron polls in turn, so a flood
+ * of hellos from many images delays a genuine one by a few duty cycles at most and costs one HMAC each), then answers
+ * with a challenge on a publication to that channel (with a MAC over the hello's nonce,
+ * {@link ReplicantLinkKey#ROLE_CHALLENGE}, so the Replicant answers no stranger's challenge) and sends nothing else
+ * there before the proof verified. At most
+ * {@link #HANDSHAKE_SLOTS} handshakes at once, one per image (a repeated hello keeps its handshake; a verified hello
+ * beyond them replaces the oldest once it is {@link #MIN_HANDSHAKE_AGE_NS} old, and is shed otherwise, counted), each
+ * expires after 5 s; a failed proof ends its handshake; nothing but hellos and proofs is read from an unproven image.
+ * Every message read is checked first ({@link ReplicantLinkValidator}: header, schema, template, block length, the
+ * variable-length field within the message); a malformed one is dropped and counted. A relayed frame that the session
+ * egress back-pressures is retried (the subscription is not read further until it goes); one for a session the
+ * primary has ended, or whose egress is gone, is dropped and counted. The figures are system counters
+ * ({@link #counters(Counter[], Counter[])}: this bridge's own and the shard's sums over bridges).
  * <p>
  * <b>Liveness and availability</b> ({@link #liveness(ReplicantAvailability, long, long)}): the proven Replicant sends
  * a {@code ReplicantHeartbeat} every 100 ms; any message of the proven image counts as heard (a stranger's never).
@@ -100,6 +110,17 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
      */
     public static final int HANDSHAKE_SLOTS = 4;
 
+    /**
+     * Hellos whose MAC the bridge checks per duty cycle; a hello beyond them waits in its image for the next one.
+     */
+    public static final int HELLO_CHECKS_PER_POLL = 8;
+
+    /**
+     * A handshake younger than this is not replaced by a new hello (the hello is shed): time for its challenge's
+     * round trip.
+     */
+    public static final long MIN_HANDSHAKE_AGE_NS = 1_000_000_000L;
+
     private static final long HANDSHAKE_TIMEOUT_NS = 5_000_000_000L;
     private static final long WINDOW_REPORT_INTERVAL_NS = 1_000_000L;
     private static final int FRAGMENT_LIMIT = 64;
@@ -124,6 +145,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     private final Consumer<String> log;
     private final SecureRandom random = new SecureRandom();
     private final byte[] mac = new byte[LinkKey.MAC_LENGTH];
+    private final byte[] helloNonce = new byte[LinkKey.NONCE_LENGTH];
     private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this::onFragment);
     private final Long2ObjectHashMap<BridgedSession> sessionById = new Long2ObjectHashMap<>();
     private final ArrayList<BridgedSession> sessions = new ArrayList<>();
@@ -145,6 +167,8 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
 
     private volatile boolean peerGone;
     private ReplicantFeedProxy feedProxy;
+    private BridgeCounters counters;
+    private int helloChecks;
     private final Handshake[] handshakes;
     private ExclusivePublication peer;
     private int peerImageSessionId;
@@ -165,6 +189,8 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     private long strangerMessages;
     private long resetsSent;
     private long resetsDropped;
+    private long linksLost;
+    private long hellosShed;
 
     // liveness and availability: the primary takes a lost Replicant's subtrees over and gives them back
     private ReplicantAvailability availability;
@@ -247,6 +273,20 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         return this;
     }
 
+    /**
+     * @param shard the layer's system counters, indexed by {@link io.orrery.core.status.OrreryCounter#id()}: this
+     *              bridge adds its figures' changes to them (sums over bridges).
+     * @param own   this bridge's counters
+     *              ({@link io.orrery.core.status.OrreryCounter#allocatePerReplicant(Aeron, String, int)}).
+     *              Control path: before the agent runs; the caller closes them.
+     * @return this.
+     */
+    public ReplicantBridge counters(final Counter[] shard, final Counter[] own)
+    {
+        this.counters = new BridgeCounters(shard, own);
+        return this;
+    }
+
     @Override
     public String roleName()
     {
@@ -257,6 +297,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     public int doWork()
     {
         nowNs = clock.nanoTime();
+        helloChecks = 0;
         int work = 0;
         if (peerGone || (null != peer && !peer.isConnected()))
         {
@@ -292,7 +333,33 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
             }
             work += offerAvailable();
         }
+        publishFigures();
         return work;
+    }
+
+    private void publishFigures()
+    {
+        final BridgeCounters counters = this.counters;
+        if (null != counters)
+        {
+            int i = 0;
+            counters.publish(i++, null != peer ? 1 : 0);
+            counters.publish(i++, linksLost);
+            counters.publish(i++, feedMessagesForwarded);
+            counters.publish(i++, feedBytesForwarded);
+            counters.publish(i++, feedBackPressured);
+            counters.publish(i++, framesRelayed);
+            counters.publish(i++, frameBytesRelayed);
+            counters.publish(i++, relayStalls);
+            counters.publish(i++, relayDropped);
+            counters.publish(i++, framesForUnknownSessions);
+            counters.publish(i++, handshakesProven);
+            counters.publish(i++, handshakesRefused);
+            counters.publish(i++, hellosShed);
+            counters.publish(i++, strangerMessages);
+            counters.publish(i++, resetsSent);
+            counters.publish(i, resetsDropped);
+        }
     }
 
     /**
@@ -304,6 +371,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         CloseHelper.quietClose(peer);
         peer = null;
         losses++;
+        linksLost++;
         log.accept("replicant " + replicantId + ": bridge lost its Replicant (image " + peerImageSessionId + ": " +
             why + ")" + (offeredAvailable ? ", its subtrees are taken over" : "") +
             "; the feed ring fills until a Replicant is proven again");
@@ -418,7 +486,8 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     private ControlledFragmentHandler.Action onFragment(
         final DirectBuffer buffer, final int offset, final int length, final Header header)
     {
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH)
+        // every length checked before a decoder reads: a frame's, a hello's channel, a proof's MAC lie within it
+        if (ReplicantLinkValidator.validate(buffer, offset, length) < 0)
         {
             strangerMessages++;
             return ControlledFragmentHandler.Action.CONTINUE;
@@ -436,7 +505,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
             lastHeardNs = nowNs; // only the proven image keeps it alive
             if (ReplicantClientFrameDecoder.TEMPLATE_ID == templateId)
             {
-                return onClientFrame(buffer, offset, length);
+                return onClientFrame(buffer, offset);
             }
             if (ReplicantHeartbeatDecoder.TEMPLATE_ID == templateId)
             {
@@ -446,10 +515,9 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         }
         if (ReplicantHelloDecoder.TEMPLATE_ID == templateId)
         {
-            onHello(buffer, offset, length, imageSessionId);
+            return onHello(buffer, offset, imageSessionId);
         }
-        else if (ReplicantProofDecoder.TEMPLATE_ID == templateId && length >= MessageHeaderDecoder.ENCODED_LENGTH +
-            ReplicantProofDecoder.BLOCK_LENGTH)
+        else if (ReplicantProofDecoder.TEMPLATE_ID == templateId)
         {
             onProof(buffer, offset, imageSessionId);
         }
@@ -460,18 +528,12 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         return ControlledFragmentHandler.Action.CONTINUE;
     }
 
-    private ControlledFragmentHandler.Action onClientFrame(
-        final DirectBuffer buffer, final int offset, final int length)
+    private ControlledFragmentHandler.Action onClientFrame(final DirectBuffer buffer, final int offset)
     {
         frameDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final long sessionId = frameDecoder.sessionId();
         final int frameLength = frameDecoder.frameLength();
         final int frameOffset = frameDecoder.limit() + ReplicantClientFrameDecoder.frameHeaderLength();
-        if (frameOffset + frameLength > offset + length)
-        {
-            strangerMessages++;
-            return ControlledFragmentHandler.Action.CONTINUE;
-        }
         final BridgedSession session = sessionById.get(sessionId);
         if (null == session)
         {
@@ -496,27 +558,40 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         return ControlledFragmentHandler.Action.CONTINUE;
     }
 
-    private void onHello(final DirectBuffer buffer, final int offset, final int length, final int imageSessionId)
+    private ControlledFragmentHandler.Action onHello(
+        final DirectBuffer buffer, final int offset, final int imageSessionId)
     {
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH + ReplicantHelloDecoder.BLOCK_LENGTH +
-            ReplicantHelloDecoder.responseChannelHeaderLength())
-        {
-            strangerMessages++;
-            return;
-        }
         helloDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        final int channelLength = helloDecoder.responseChannelLength();
-        if (helloDecoder.replicantId() != replicantId ||
-            helloDecoder.limit() + ReplicantHelloDecoder.responseChannelHeaderLength() + channelLength >
-            offset + length)
+        if (helloDecoder.replicantId() != replicantId)
         {
-            refuse("a hello for Replicant " + helloDecoder.replicantId() + " from image " + imageSessionId);
-            return;
+            refuse("a hello for another Replicant", imageSessionId);
+            return ControlledFragmentHandler.Action.CONTINUE;
         }
         if (null != slotOf(imageSessionId))
         {
-            return; // a repeated hello while its handshake is under way: the challenge is on its way
+            // a repeated hello while its handshake is under way: the challenge is on its way
+            return ControlledFragmentHandler.Action.CONTINUE;
         }
+        if (helloChecks >= HELLO_CHECKS_PER_POLL)
+        {
+            // the hello waits in its image; the other images go on, and Aeron starts each poll at the next image
+            return ControlledFragmentHandler.Action.ABORT;
+        }
+        helloChecks++;
+        // nothing spent on a hello before its MAC verified: no publication, no slot, no log line beyond the counted
+        helloDecoder.getNonce(helloNonce, 0, LinkKey.NONCE_LENGTH);
+        helloDecoder.getMac(mac, 0, LinkKey.MAC_LENGTH);
+        if (!key.verify(ReplicantLinkKey.ROLE_HELLO, imageSessionId, replicantId, helloNonce, mac))
+        {
+            refuse("a hello without a valid MAC (not the link key)", imageSessionId);
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        onVerifiedHello(imageSessionId);
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    private void onVerifiedHello(final int imageSessionId)
+    {
         Handshake slot = null;
         for (final Handshake handshake : handshakes)
         {
@@ -532,12 +607,24 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         }
         if (null != slot.publication)
         {
+            if (nowNs - (slot.deadlineNs - HANDSHAKE_TIMEOUT_NS) < MIN_HANDSHAKE_AGE_NS)
+            {
+                hellosShed++;
+                if (0 == (hellosShed & (hellosShed - 1)))
+                {
+                    log.accept("replicant " + replicantId + ": bridge shed a verified hello from image " +
+                        imageSessionId + ": all " + handshakes.length + " handshake slots busy with handshakes " +
+                        "under " + (MIN_HANDSHAKE_AGE_NS / 1_000_000) + " ms old (shed " + hellosShed +
+                        ", logged at powers of two)");
+                }
+                return;
+            }
             refuse("a handshake of image " + slot.imageSessionId + " replaced: all " + handshakes.length +
                 " handshake slots taken");
             slot.clear();
         }
         final int streamId = helloDecoder.responseStreamId();
-        helloDecoder.getNonce(slot.peerNonce, 0, LinkKey.NONCE_LENGTH);
+        System.arraycopy(helloNonce, 0, slot.peerNonce, 0, LinkKey.NONCE_LENGTH);
         // nothing an unproven peer wrote reaches the driver but the media and, on UDP, an endpoint on the host its
         // image comes from: not a term length (it would have the layer map what it asks for), not a third party's
         // address to send challenges to. The feed's term is the bridge's own, sparse (a stranger's challenge touches
@@ -583,7 +670,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         final Handshake slot = slotOf(imageSessionId);
         if (null == slot || !slot.challengeSent)
         {
-            refuse("a proof without a challenge from image " + imageSessionId);
+            refuse("a proof without a challenge", imageSessionId);
             return;
         }
         proofDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
@@ -591,7 +678,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         final ExclusivePublication publication = slot.publication;
         if (!key.verify(ReplicantLinkKey.ROLE_REPLICANT, imageSessionId, publication.sessionId(), slot.nonce, mac))
         {
-            refuse("a proof that does not verify from image " + imageSessionId);
+            refuse("a proof that does not verify", imageSessionId);
             slot.clear();
             return;
         }
@@ -651,8 +738,11 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
             }
             else if (!slot.challengeSent && slot.publication.isConnected())
             {
+                key.prove(ReplicantLinkKey.ROLE_CHALLENGE, slot.publication.sessionId(), slot.imageSessionId,
+                    slot.peerNonce, mac, 0);
                 challengeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
-                    .putNonce(slot.nonce, 0, LinkKey.NONCE_LENGTH);
+                    .putNonce(slot.nonce, 0, LinkKey.NONCE_LENGTH)
+                    .putMac(mac, 0, LinkKey.MAC_LENGTH);
                 slot.challengeSent = offerControl(slot.publication, challengeEncoder.encodedLength());
                 work += slot.challengeSent ? 1 : 0;
             }
@@ -814,6 +904,21 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         }
     }
 
+    /**
+     * A refusal a stranger can cause at will: the line is built only when it is logged.
+     */
+    private void refuse(final String what, final int imageSessionId)
+    {
+        if (0 == ((handshakesRefused + 1) & handshakesRefused))
+        {
+            refuse(what + " from image " + imageSessionId);
+        }
+        else
+        {
+            handshakesRefused++;
+        }
+    }
+
     private void refuse(final String what)
     {
         handshakesRefused++;
@@ -914,7 +1019,8 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     }
 
     /**
-     * @return messages from unproven images other than hellos and proofs, or not of this link's schema.
+     * @return messages dropped: malformed ({@link ReplicantLinkValidator}), not of this link's schema, or from an
+     * unproven image other than hellos and proofs.
      */
     public long strangerMessages()
     {
@@ -970,6 +1076,22 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     public boolean isAwaitingTakeover()
     {
         return awaitingTakeover;
+    }
+
+    /**
+     * @return links lost: the proven Replicant's image gone, or the feed publication no longer connected.
+     */
+    public long linksLost()
+    {
+        return linksLost;
+    }
+
+    /**
+     * @return verified hellos shed: every handshake slot busy with one younger than {@link #MIN_HANDSHAKE_AGE_NS}.
+     */
+    public long hellosShed()
+    {
+        return hellosShed;
     }
 
     /**

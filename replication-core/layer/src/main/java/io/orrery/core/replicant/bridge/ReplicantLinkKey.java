@@ -25,6 +25,18 @@ public final class ReplicantLinkKey
      * A Replicant in its own process proves itself to the layer.
      */
     public static final byte ROLE_REPLICANT = 7;
+    /**
+     * A Replicant's hello: {@code HMAC(K, 8 | Replicant's publication session id | Replicant id | hello nonce)}, so
+     * the layer spends nothing (no publication, no handshake slot) on a hello from a peer without the key. The
+     * response channel is not covered: whatever it names, the layer answers only on the hello's own host.
+     */
+    public static final byte ROLE_HELLO = 8;
+    /**
+     * The layer's challenge: {@code HMAC(K, 9 | layer's publication session id | Replicant's session id | the
+     * Replicant's hello nonce)}, so a Replicant answers no challenge but a key holder's: a proof it sent for a
+     * stranger's challenge would reach the layer, fail there and end the genuine handshake.
+     */
+    public static final byte ROLE_CHALLENGE = 9;
 
     private ReplicantLinkKey()
     {
