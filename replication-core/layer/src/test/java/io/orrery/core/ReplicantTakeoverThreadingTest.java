@@ -83,6 +83,7 @@ final class ReplicantTakeoverThreadingTest
                 stepUntil(link, () -> layer.counter(OrreryCounter.REPLICANT_RETURNS) >= 1 &&
                     ownedInViews(clients, 1) > 0, "Replicant 1 available and owning entities in the views; " + log);
                 final Long2LongHashMap replicant1Positions = positionsOwnedBy(clients, 1);
+                assertTrue(replicant1Positions.size() > 0);
 
                 pausable.paused = true;
                 stepUntil(link, () -> layer.counter(OrreryCounter.REPLICANTS_LOST) == 1 &&
@@ -139,15 +140,21 @@ final class ReplicantTakeoverThreadingTest
         return count;
     }
 
+    /**
+     * @return x by entity id * 2 + client index, of the entities the Replicant owns in each client's view.
+     */
     private static Long2LongHashMap positionsOwnedBy(final ClientSession[] clients, final int replicantId)
     {
         final Long2LongHashMap positions = new Long2LongHashMap(Long.MIN_VALUE);
-        final ClientEntityView view = clients[0].view();
-        for (int slot = 0; slot < view.capacity(); slot++)
+        for (int c = 0; c < clients.length; c++)
         {
-            if (view.slotOf(view.entityId(slot)) == slot && view.ownerReplicant(slot) == replicantId)
+            final ClientEntityView view = clients[c].view();
+            for (int slot = 0; slot < view.capacity(); slot++)
             {
-                positions.put(view.entityId(slot), view.positionX(slot));
+                if (view.slotOf(view.entityId(slot)) == slot && view.ownerReplicant(slot) == replicantId)
+                {
+                    positions.put(view.entityId(slot) * 2 + c, view.positionX(slot));
+                }
             }
         }
         return positions;
@@ -160,10 +167,10 @@ final class ReplicantTakeoverThreadingTest
         stepUntil(link, () ->
         {
             moved[0] = 0;
-            final ClientEntityView view = clients[0].view();
-            before.forEach((id, x) ->
+            before.forEach((key, x) ->
             {
-                final int slot = view.slotOf(id);
+                final ClientEntityView view = clients[(int)(key & 1)].view();
+                final int slot = view.slotOf(key >> 1);
                 if (slot >= 0 && view.ownerReplicant(slot) == 0 && view.positionX(slot) != x)
                 {
                     moved[0]++;
