@@ -38,6 +38,7 @@ final class ReplicantBridgeCountersTest
     private static final int FEED_STREAM = 7481;
     private static final int ENTITIES = 16;
     private static final long FIRST_ENTITY = 1000;
+    private static final long RETURN_AFTER_MS = 300;
 
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private TestShard shard;
@@ -70,7 +71,7 @@ final class ReplicantBridgeCountersTest
         shard = new TestShard((ctx) ->
         {
             ctx.compactUpdates(true).replicant().replicants(2).replicantBoundariesM(0).ownershipHysteresisM(5);
-            ctx.replicantBridge().remoteIds(1).channel(CHANNEL);
+            ctx.replicantBridge().remoteIds(1).channel(CHANNEL).returnAfterMs(RETURN_AFTER_MS);
         });
         final ReplicantBridge bridge = shard.layer.bridges()[0];
         assertEquals(0, shard.layer.counter(OrreryCounter.REPLICANT_BRIDGES_LINKED));
@@ -87,6 +88,8 @@ final class ReplicantBridgeCountersTest
             shard.createEntity(FIRST_ENTITY + i, (i - ENTITIES / 2) * 8L, 1);
         }
         shard.await(first::isLinked, "the first link");
+        // a remote Replicant owns (and so streams) nothing until it was synced and heard for the return hold
+        shard.ticksUntil(() -> shard.layer.replicant().ownership().isAvailable(1), 300, "the first link available");
         for (int t = 0; t < 40; t++)
         {
             move(store, t);
@@ -130,6 +133,7 @@ final class ReplicantBridgeCountersTest
         final RemoteReplicantHost second = newHost(secondAeron);
         shard.sideAgent(second);
         shard.await(second::isLinked, "the second link");
+        shard.ticksUntil(() -> shard.layer.replicant().ownership().isAvailable(1), 300, "the second link available");
         for (int t = 40; t < 60; t++)
         {
             move(store, t);
