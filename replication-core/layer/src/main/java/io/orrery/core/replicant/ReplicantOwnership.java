@@ -3,6 +3,8 @@
  */
 package io.orrery.core.replicant;
 
+import java.util.Arrays;
+
 /**
  * Which Replicant of the shard streams which entity: the ownership rule of several Replicants per shard.
  * <p>
@@ -50,7 +52,7 @@ public final class ReplicantOwnership
         hysteresisMm = Math.round(hysteresisM * 1000.0);
         replicants = boundariesM.length + 1;
         available = new boolean[replicants];
-        java.util.Arrays.fill(available, true);
+        Arrays.fill(available, true);
     }
 
     /**
