@@ -411,21 +411,10 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
             final BridgedSession session = sessions.get(i);
             if (session.resetPending)
             {
-                final long result = session.egress.offer(resetBuffer, 0, resetLength);
-                if (result > 0)
+                if (!writeReset(session))
                 {
-                    resetsSent++;
-                }
-                else if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
-                {
-                    relayStalls++;
                     return work; // retried at the next duty cycle
                 }
-                else
-                {
-                    resetsDropped++;
-                }
-                session.resetPending = false;
                 work++;
             }
         }
@@ -824,26 +813,36 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         return work;
     }
 
+    /**
+     * Write a session's pending {@code ReplicantReset} into its egress: sent, or dropped for a closed or gone egress
+     * (both end it), or back-pressured (kept pending, false).
+     */
+    private boolean writeReset(final BridgedSession session)
+    {
+        final long result = session.egress.offer(resetBuffer, 0, resetLength);
+        if (result > 0)
+        {
+            resetsSent++;
+        }
+        else if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
+        {
+            relayStalls++;
+            return false;
+        }
+        else
+        {
+            resetsDropped++;
+        }
+        session.resetPending = false;
+        return true;
+    }
+
     private boolean sendOpened(final BridgedSession session)
     {
-        if (session.resetPending)
+        // before anything the new Replicant sends this client: what its predecessor spawned there is void
+        if (session.resetPending && !writeReset(session))
         {
-            // before anything the new Replicant sends this client: what its predecessor spawned there is void
-            final long result = session.egress.offer(resetBuffer, 0, resetLength);
-            if (result > 0)
-            {
-                resetsSent++;
-            }
-            else if (Publication.BACK_PRESSURED == result || Publication.ADMIN_ACTION == result)
-            {
-                relayStalls++;
-                return false;
-            }
-            else
-            {
-                resetsDropped++;
-            }
-            session.resetPending = false;
+            return false;
         }
         openedEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .sessionId(session.sessionId)
