@@ -6,6 +6,8 @@ package io.orrery.core.atlas;
 import io.aeron.CommonContext;
 import io.aeron.cluster.service.Cluster;
 
+import org.agrona.IoUtil;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -18,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class AtlasTestCluster implements AutoCloseable
 {
     static final int MEMBERS = 3;
+    private static final int START_ATTEMPTS = 3;
 
     final AtomicLong proofsFailed = new AtomicLong();
     final AtlasClusteredService[] services = new AtlasClusteredService[MEMBERS];
@@ -33,33 +36,82 @@ final class AtlasTestCluster implements AutoCloseable
         this.config = config;
         this.tokenSecret = tokenSecret;
         baseDir = new File("target/atlas-cluster/" + name + "-" + ProcessHandle.current().pid());
-        final StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < MEMBERS; i++)
+        // a port found free can be taken by another socket of the box before a member binds it (CI saw "Address
+        // already in use" once): a cluster that fails to bind is closed and started again on other ports
+        String members = null;
+        for (int attempt = 1; null == members; attempt++)
         {
-            sb.append(i);
-            for (int p = 0; p < 5; p++)
+            final String candidate = choosePorts();
+            try
             {
-                ports[i][p] = freeUdpPort();
-                sb.append(",localhost:").append(ports[i][p]);
+                startAll(candidate);
+                members = candidate;
             }
-            sb.append('|');
+            catch (final RuntimeException ex)
+            {
+                close();
+                if (attempt == START_ATTEMPTS || !String.valueOf(ex.getMessage()).contains("Address already in use"))
+                {
+                    throw ex;
+                }
+                System.out.println("atlas test cluster: a port was taken (" + ex.getMessage() + "), attempt " +
+                    (attempt + 1) + " on other ports");
+                IoUtil.delete(baseDir, true);
+            }
         }
-        clusterMembers = sb.toString();
-        for (int i = 0; i < MEMBERS; i++)
+        clusterMembers = members;
+    }
+
+    /**
+     * Choose every member's ports, holding each probe socket open until all are chosen so no two are the same (a
+     * closed probe's port can be handed out again by the next one).
+     */
+    private String choosePorts() throws IOException
+    {
+        final DatagramSocket[] probes = new DatagramSocket[MEMBERS * 5];
+        try
         {
-            start(i, true);
+            final StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < MEMBERS; i++)
+            {
+                sb.append(i);
+                for (int p = 0; p < 5; p++)
+                {
+                    final DatagramSocket probe = new DatagramSocket(0);
+                    probes[i * 5 + p] = probe;
+                    ports[i][p] = probe.getLocalPort();
+                    sb.append(",localhost:").append(ports[i][p]);
+                }
+                sb.append('|');
+            }
+            return sb.toString();
+        }
+        finally
+        {
+            for (final DatagramSocket probe : probes)
+            {
+                if (null != probe)
+                {
+                    probe.close();
+                }
+            }
         }
     }
 
-    private static int freeUdpPort() throws IOException
+    private void startAll(final String members)
     {
-        try (DatagramSocket socket = new DatagramSocket(0))
+        for (int i = 0; i < MEMBERS; i++)
         {
-            return socket.getLocalPort();
+            start(i, true, members);
         }
     }
 
     private void start(final int member, final boolean fresh)
+    {
+        start(member, fresh, clusterMembers);
+    }
+
+    private void start(final int member, final boolean fresh, final String clusterMembers)
     {
         members[member] = AtlasClusterMember.launch(new AtlasClusterMember.Settings()
             .member(member, clusterMembers, "localhost", ports[member][4])
