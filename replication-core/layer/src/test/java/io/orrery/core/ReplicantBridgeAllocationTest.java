@@ -102,7 +102,7 @@ final class ReplicantBridgeAllocationTest
                 assertTrue(handoffs > 0);
                 assertTrue(heartbeats > 50, "heartbeats sent and checked in the measured round: " + heartbeats);
                 assertTrue(shard.layer.replicant().ownership().isAvailable(1), "the remote Replicant owns its range");
-                assertEquals(0, bridge.losses());
+                assertEquals(0, bridge.linksLost());
                 assertEquals(0, bridge.relayDropped());
                 assertEquals(0, host.secondary().feed().errors());
                 assertEquals(0, west.ownerEpochConflicts() + east.ownerEpochConflicts());

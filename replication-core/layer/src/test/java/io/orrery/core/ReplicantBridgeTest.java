@@ -404,7 +404,7 @@ final class ReplicantBridgeTest
             move(store, t);
             shard.tick();
         }
-        assertEquals(0, bridge.losses(), "not lost before a silence of " + silentTicks + " passes");
+        assertEquals(0, bridge.linksLost(), "not lost before a silence of " + silentTicks + " passes");
         assertTrue(bridge.isLinked());
         int ticks = 0;
         for (; ticks < 10 && (0 != countOwned(store, 1) || bridge.isAwaitingTakeover()); ticks++, t++)
@@ -413,7 +413,7 @@ final class ReplicantBridgeTest
             shard.tick();
         }
         assertTrue(ticks < 10, "taken over within a few passes of the silence: " + ticks);
-        assertEquals(1, bridge.losses());
+        assertEquals(1, bridge.linksLost());
         assertEquals(1, shard.counter(OrreryCounter.REPLICANTS_LOST));
         assertTakenOver(store, epochsOfReplicant1, 0);
         for (int end = t + 30; t < end; t++)
@@ -445,10 +445,10 @@ final class ReplicantBridgeTest
             shard.tick();
         }
         System.out.printf("silence: lost %d, taken over %d, proven %d, strangers %d, heartbeats %d, log %s%n",
-            bridge.losses(), shard.counter(OrreryCounter.REPLICANT_TAKEOVERS), bridge.handshakesProven(),
+            bridge.linksLost(), shard.counter(OrreryCounter.REPLICANT_TAKEOVERS), bridge.handshakesProven(),
             bridge.strangerMessages(), bridge.heartbeats(), log);
         assertEquals(2, bridge.handshakesProven(), "the same process proven again");
-        assertEquals(1, bridge.losses(), "no flapping");
+        assertEquals(1, bridge.linksLost(), "no flapping");
         assertTrue(ownedBy(store, 1) > 0, "the returned Replicant owns its range again");
         assertTrue(west.isConnected() && east.isConnected(), "the clients keep their sessions");
         assertStoreEqualsTruth(host.secondary().store(), store);
@@ -488,14 +488,14 @@ final class ReplicantBridgeTest
         settle();
         assertTrue(stranger.sent > 0 && bridge.strangerMessages() > 0, "the stranger's messages reached the bridge: " +
             "sent " + stranger.sent + ", counted " + bridge.strangerMessages());
-        assertEquals(0, bridge.losses(), "a live Replicant is not lost");
+        assertEquals(0, bridge.linksLost(), "a live Replicant is not lost");
         assertTrue(shard.layer.replicant().ownership().isAvailable(1));
         assertViewEqualsTruth(west, store);
 
         // the Replicant stops; the stranger goes on
         shard.sideAgent(stranger);
         final long strangersBefore = bridge.strangerMessages();
-        tickUntil(() -> 0 == countOwned(store, 1) && bridge.losses() > 0 && !bridge.isAwaitingTakeover(), store, t,
+        tickUntil(() -> 0 == countOwned(store, 1) && bridge.linksLost() > 0 && !bridge.isAwaitingTakeover(), store, t,
             "the silent Replicant lost despite the stranger's heartbeats");
         for (int i = 0; i < 30; i++)
         {
@@ -504,9 +504,9 @@ final class ReplicantBridgeTest
         }
         settle();
         System.out.printf("stranger: %d sent, %d stranger messages counted, lost %d, log %s%n", stranger.sent,
-            bridge.strangerMessages(), bridge.losses(), log);
+            bridge.strangerMessages(), bridge.linksLost(), log);
         assertTrue(bridge.strangerMessages() > strangersBefore);
-        assertEquals(1, bridge.losses());
+        assertEquals(1, bridge.linksLost());
         assertEquals(0, countOwned(store, 1));
         assertViewEqualsTruth(west, store);
     }

@@ -432,7 +432,7 @@ public final class ReplicationLayerServer implements Callable<Integer>
      * Each Replicant bridge's state: {@code replicant_1=linked} or {@code unlinked}, then its frames relayed and
      * dropped, feed back-pressure and refusals ({@code /} separated), so an unlinked or dropping Replicant shows.
      */
-    static void appendBridges(final io.orrery.core.status.LayerMetrics.Source layer, final StringBuilder line)
+    static void appendBridges(final LayerMetrics.Source layer, final StringBuilder line)
     {
         for (int i = 0, n = layer.bridgeCount(); i < n; i++)
         {

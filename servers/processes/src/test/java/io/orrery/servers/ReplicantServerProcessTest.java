@@ -138,7 +138,7 @@ class ReplicantServerProcessTest
                 pass();
             }
             settle(west, east, store, "before the kill: " + output1);
-            assertEquals(0, bridge.losses(), "no loss while the process runs");
+            assertEquals(0, bridge.linksLost(), "no loss while the process runs");
             assertTrue(countOwned(store, 1) > 0, "the process owns its range");
             final long relayedBefore = bridge.framesRelayed();
             assertTrue(relayedBefore > 0, "the Replicant process's frames reach the clients");

@@ -401,7 +401,6 @@ public final class ServerIngressAdapter implements AutoCloseable
                 goodbyeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
                 final int goodbyeServerId = goodbyeDecoder.serverId();
                 final long goodbyeSessionId = goodbyeDecoder.serverSessionId();
-                goodbyeDecoder.reasonRaw();
                 if (goodbyeServerId != connection.serverId || goodbyeSessionId != connection.serverSessionId)
                 {
                     increment(OrreryCounter.SERVER_MESSAGES_NOT_AUTHENTICATED);

@@ -436,7 +436,6 @@ final class LayerConnection
         goodbyeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         final int goodbyeServerId = goodbyeDecoder.serverId();
         final long goodbyeSessionId = goodbyeDecoder.serverSessionId();
-        goodbyeDecoder.reasonRaw();
         if (goodbyeServerId != ctx.serverId() || goodbyeSessionId != serverSessionId)
         {
             foreignMessagesDropped++;

@@ -16,32 +16,9 @@ import io.orrery.core.status.OrreryCounter;
  */
 final class BridgeCounters
 {
-    /**
-     * The figures in the order {@link ReplicantBridge} publishes them.
-     */
-    static final OrreryCounter[] FIGURES =
-    {
-        OrreryCounter.REPLICANT_BRIDGES_LINKED,
-        OrreryCounter.REPLICANT_BRIDGE_LINKS_LOST,
-        OrreryCounter.REPLICANT_BRIDGE_FEED_MESSAGES,
-        OrreryCounter.REPLICANT_BRIDGE_FEED_BYTES,
-        OrreryCounter.REPLICANT_BRIDGE_FEED_BACK_PRESSURED,
-        OrreryCounter.REPLICANT_BRIDGE_FRAMES_RELAYED,
-        OrreryCounter.REPLICANT_BRIDGE_FRAME_BYTES_RELAYED,
-        OrreryCounter.REPLICANT_BRIDGE_RELAY_STALLS,
-        OrreryCounter.REPLICANT_BRIDGE_RELAY_DROPPED,
-        OrreryCounter.REPLICANT_BRIDGE_FRAMES_UNKNOWN_SESSION,
-        OrreryCounter.REPLICANT_BRIDGE_HANDSHAKES_PROVEN,
-        OrreryCounter.REPLICANT_BRIDGE_HANDSHAKES_REFUSED,
-        OrreryCounter.REPLICANT_BRIDGE_HELLOS_SHED,
-        OrreryCounter.REPLICANT_BRIDGE_MESSAGES_REFUSED,
-        OrreryCounter.REPLICANT_BRIDGE_RESETS_SENT,
-        OrreryCounter.REPLICANT_BRIDGE_RESETS_DROPPED,
-    };
-
     private final Counter[] shard;
     private final Counter[] own;
-    private final long[] published = new long[FIGURES.length];
+    private final long[] published;
 
     /**
      * @param shard the layer's counters, indexed by id (the sums over bridges).
@@ -51,19 +28,20 @@ final class BridgeCounters
     {
         this.shard = shard;
         this.own = own;
+        this.published = new long[shard.length];
     }
 
     /**
-     * @param figure index in {@link #FIGURES}.
-     * @param value  the figure's value now.
+     * @param counter one of the {@link OrreryCounter#isPerReplicant()} counters.
+     * @param value   the bridge's figure for it now.
      */
-    void publish(final int figure, final long value)
+    void publish(final OrreryCounter counter, final long value)
     {
-        final long delta = value - published[figure];
+        final int id = counter.id();
+        final long delta = value - published[id];
         if (0 != delta)
         {
-            published[figure] = value;
-            final int id = FIGURES[figure].id();
+            published[id] = value;
             own[id].setOrdered(value);
             shard[id].getAndAdd(delta);
         }

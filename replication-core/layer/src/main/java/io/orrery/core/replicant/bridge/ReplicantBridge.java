@@ -18,6 +18,7 @@ import io.orrery.core.common.SessionHandover;
 import io.orrery.core.ingress.ResponseChannels;
 import io.orrery.core.replicant.ReplicantAvailability;
 import io.orrery.core.replicant.ReplicantFeedProxy;
+import io.orrery.core.status.OrreryCounter;
 import io.orrery.wire.ReplicantLinkValidator;
 import io.orrery.wire.codec.ReplicantResetEncoder;
 import io.orrery.wire.replicantlink.MessageHeaderDecoder;
@@ -204,7 +205,6 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     private boolean awaitingTakeover;
     private long takeoverState;
     private long heartbeats;
-    private long losses;
 
     /**
      * @param replicantId the secondary's id (1..replicants-1).
@@ -274,10 +274,10 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     }
 
     /**
-     * @param shard the layer's system counters, indexed by {@link io.orrery.core.status.OrreryCounter#id()}: this
+     * @param shard the layer's system counters, indexed by {@link OrreryCounter#id()}: this
      *              bridge adds its figures' changes to them (sums over bridges).
      * @param own   this bridge's counters
-     *              ({@link io.orrery.core.status.OrreryCounter#allocatePerReplicant(Aeron, String, int)}).
+     *              ({@link OrreryCounter#allocatePerReplicant(Aeron, String, int)}).
      *              Control path: before the agent runs; the caller closes them.
      * @return this.
      */
@@ -342,23 +342,22 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         final BridgeCounters counters = this.counters;
         if (null != counters)
         {
-            int i = 0;
-            counters.publish(i++, null != peer ? 1 : 0);
-            counters.publish(i++, linksLost);
-            counters.publish(i++, feedMessagesForwarded);
-            counters.publish(i++, feedBytesForwarded);
-            counters.publish(i++, feedBackPressured);
-            counters.publish(i++, framesRelayed);
-            counters.publish(i++, frameBytesRelayed);
-            counters.publish(i++, relayStalls);
-            counters.publish(i++, relayDropped);
-            counters.publish(i++, framesForUnknownSessions);
-            counters.publish(i++, handshakesProven);
-            counters.publish(i++, handshakesRefused);
-            counters.publish(i++, hellosShed);
-            counters.publish(i++, strangerMessages);
-            counters.publish(i++, resetsSent);
-            counters.publish(i, resetsDropped);
+            counters.publish(OrreryCounter.REPLICANT_BRIDGES_LINKED, null != peer ? 1 : 0);
+            counters.publish(OrreryCounter.REPLICANT_BRIDGE_LINKS_LOST, linksLost);
+            counters.publish(OrreryCounter.REPLICANT_BRIDGE_FEED_MESSAGES, feedMessagesForwarded);
+            counters.publish(OrreryCounter.REPLICANT_BRIDGE_FEED_BYTES, feedBytesForwarded);
+            counters.publish(OrreryCounter.REPLICANT_BRIDGE_FEED_BACK_PRESSURED, feedBackPressured);
+            counters.publish(OrreryCounter.REPLICANT_BRIDGE_FRAMES_RELAYED, framesRelayed);
+            counters.publish(OrreryCounter.REPLICANT_BRIDGE_FRAME_BYTES_RELAYED, frameBytesRelayed);
+            counters.publish(OrreryCounter.REPLICANT_BRIDGE_RELAY_STALLS, relayStalls);
+            counters.publish(OrreryCounter.REPLICANT_BRIDGE_RELAY_DROPPED, relayDropped);
+            counters.publish(OrreryCounter.REPLICANT_BRIDGE_FRAMES_UNKNOWN_SESSION, framesForUnknownSessions);
+            counters.publish(OrreryCounter.REPLICANT_BRIDGE_HANDSHAKES_PROVEN, handshakesProven);
+            counters.publish(OrreryCounter.REPLICANT_BRIDGE_HANDSHAKES_REFUSED, handshakesRefused);
+            counters.publish(OrreryCounter.REPLICANT_BRIDGE_HELLOS_SHED, hellosShed);
+            counters.publish(OrreryCounter.REPLICANT_BRIDGE_MESSAGES_REFUSED, strangerMessages);
+            counters.publish(OrreryCounter.REPLICANT_BRIDGE_RESETS_SENT, resetsSent);
+            counters.publish(OrreryCounter.REPLICANT_BRIDGE_RESETS_DROPPED, resetsDropped);
         }
     }
 
@@ -370,7 +369,6 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     {
         CloseHelper.quietClose(peer);
         peer = null;
-        losses++;
         linksLost++;
         log.accept("replicant " + replicantId + ": bridge lost its Replicant (image " + peerImageSessionId + ": " +
             why + ")" + (offeredAvailable ? ", its subtrees are taken over" : "") +
@@ -440,13 +438,8 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         return 1;
     }
 
-    private void onHeartbeat(final DirectBuffer buffer, final int offset, final int length)
+    private void onHeartbeat(final DirectBuffer buffer, final int offset)
     {
-        if (length < MessageHeaderDecoder.ENCODED_LENGTH + ReplicantHeartbeatDecoder.BLOCK_LENGTH)
-        {
-            strangerMessages++;
-            return;
-        }
         heartbeatDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         heartbeats++;
         if (!peerSynced && 0 != heartbeatDecoder.synced())
@@ -498,7 +491,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
             }
             if (ReplicantHeartbeatDecoder.TEMPLATE_ID == templateId)
             {
-                onHeartbeat(buffer, offset, length);
+                onHeartbeat(buffer, offset);
                 return ControlledFragmentHandler.Action.CONTINUE;
             }
         }
@@ -1052,14 +1045,6 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     }
 
     /**
-     * @return times the proven Replicant was declared lost (silent, image gone, feed not connected, replaced).
-     */
-    public long losses()
-    {
-        return losses;
-    }
-
-    /**
      * @return whether the linked Replicant is offered available (it owns its range's subtrees once the primary applies
      * it).
      */
@@ -1078,7 +1063,8 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     }
 
     /**
-     * @return links lost: the proven Replicant's image gone, or the feed publication no longer connected.
+     * @return times the proven Replicant was declared lost: silent, its image gone, the feed publication no longer
+     * connected, or replaced by a newly proven one.
      */
     public long linksLost()
     {

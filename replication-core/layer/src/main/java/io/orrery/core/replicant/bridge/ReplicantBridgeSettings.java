@@ -40,9 +40,9 @@ public final class ReplicantBridgeSettings
 
     private int[] remoteIds = parseIds(System.getProperty(REMOTE_IDS_PROP, ""));
     private long takeoverAfterMs =
-        Long.getLong(TAKEOVER_AFTER_MS_PROP, ReplicantBridge.TAKEOVER_AFTER_NS_DEFAULT / 1_000_000);
+        msProperty(TAKEOVER_AFTER_MS_PROP, ReplicantBridge.TAKEOVER_AFTER_NS_DEFAULT / 1_000_000, 1);
     private long returnAfterMs =
-        Long.getLong(RETURN_AFTER_MS_PROP, ReplicantBridge.RETURN_AFTER_NS_DEFAULT / 1_000_000);
+        msProperty(RETURN_AFTER_MS_PROP, ReplicantBridge.RETURN_AFTER_NS_DEFAULT / 1_000_000, 0);
     private String channel = System.getProperty(CHANNEL_PROP, CHANNEL_DEFAULT);
     private int streamIdBase = Integer.getInteger(STREAM_ID_BASE_PROP, ReplicantBridge.STREAM_ID_BASE);
     /**
@@ -175,5 +175,32 @@ public final class ReplicantBridgeSettings
     {
         this.linkSecret = linkSecret;
         return this;
+    }
+
+    /**
+     * A duration property in milliseconds: a value that is not a whole number, or below the minimum, stops the start
+     * with the property's name (Long.getLong would take the default for "1s" without a word).
+     */
+    private static long msProperty(final String name, final long defaultMs, final long minimumMs)
+    {
+        final String value = System.getProperty(name);
+        if (null == value)
+        {
+            return defaultMs;
+        }
+        final long ms;
+        try
+        {
+            ms = Long.parseLong(value.trim());
+        }
+        catch (final NumberFormatException ex)
+        {
+            throw new IllegalArgumentException(name + " must be a whole number of milliseconds: " + value);
+        }
+        if (ms < minimumMs)
+        {
+            throw new IllegalArgumentException(name + " must be at least " + minimumMs + ": " + value);
+        }
+        return ms;
     }
 }
