@@ -275,6 +275,8 @@ final class RemoteGatewayReplicantsTest
             sessions[i] = clients.connect(shard.token(i + 1), ClientListener.NO_OP); // A, B, A, B
         }
         await(this::allConnected, "every player welcomed");
+        // a player's entity is spawned by the pass after its welcome crossed the Gateway (CI: 27 of 28 right after)
+        await(() -> store.size() >= ENTITIES + PLAYERS, "every player's entity spawned");
         assertEquals(ENTITIES + PLAYERS, store.size());
     }
 
