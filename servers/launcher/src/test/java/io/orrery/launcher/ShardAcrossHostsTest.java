@@ -4,6 +4,7 @@
 package io.orrery.launcher;
 
 import io.aeron.CncFileDescriptor;
+import io.aeron.CommonContext;
 import io.aeron.driver.MediaDriver;
 import io.orrery.bots.BotSwarmMain;
 import io.orrery.core.replicant.bridge.ReplicantBridgeSettings;
@@ -53,7 +54,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The second scenario runs Atlas on a 3-member Aeron Cluster instead, one member per host (seven hosts): the cluster's
  * leader is killed mid-swarm, then game server 1, with the same checks, and the layer's state sent to the cluster once.
  * The third puts two Gateways on hosts of their own and kills one. The fourth puts Replicant 1 on a host of its own
- * ({@code ReplicantServer} behind the layer's bridge), kills that host and starts it again.
+ * ({@code ReplicantServer} behind the layer's bridge), kills that host and starts it again. The fifth runs all of it at
+ * once on ten hosts (the cluster, Replicant 1, two Gateways, two game servers, the bots) and kills the cluster's leader,
+ * a Gateway and a game server in turn.
  * <p>
  * Needs root for the namespaces (CI runs as root); elsewhere the test says why and is skipped, unless
  * {@code ORRERY_REQUIRE_NETNS=1} (set by {@code .ci/run}) makes that a failure.
@@ -445,6 +448,155 @@ class ShardAcrossHostsTest
     }
 
     /**
+     * The whole shard across ten hosts at once, as issue 16 describes it: the layer (the primary Replicant, no client
+     * ingress of its own) on one host, Atlas as a 3-member Aeron Cluster on three, Replicant 1 ({@code ReplicantServer}
+     * behind the layer's bridge) on one, two Gateways on two, two game servers on two, and the bots on the last one,
+     * spread over both Gateways. Once players are handed off between the game servers and entities between the
+     * Replicants, three hosts die in turn: the Atlas cluster's leader (a new leader is elected and the layer's link
+     * follows it, with no resync), Gateway 1 (its bots resume through Gateway 2) and game server 1 (its territory fails
+     * over to game server 2 through the new leader). Handoffs go on after each; the swarm ends with the clean-run checks
+     * (0 correctness errors, no input-acknowledgement stall of 3 s, no input forwarded twice).
+     */
+    @Test
+    @Timeout(300)
+    void shouldKeepAShardOnTenHostsRunningWhenTheAtlasLeaderAGatewayAndAGameServerAreKilled() throws Exception
+    {
+        requireNamespaces();
+        final File dir = Files.createTempDirectory("orrery-across-hosts-all").toFile();
+        final String prefix = "ora" + ProcessHandle.current().pid() % 100_000 + "-";
+        final List<Process> processes = new ArrayList<>();
+        final List<String> kills = new ArrayList<>();
+        try (NetworkNamespaces hosts = NetworkNamespaces.create(prefix, "10.77.45", "layer", "atlas0", "atlas1",
+            "atlas2", "rep1", "gw1", "gw2", "gs1", "gs2", "bots"))
+        {
+            final String layerHost = hosts.address("layer");
+            final String serverIngress = "aeron:udp?endpoint=" + layerHost + ":20110";
+            final String gatewayLink = "aeron:udp?endpoint=" + layerHost + ":40500";
+            final String bridgeChannel = "aeron:udp?endpoint=" + layerHost + ":20571";
+            final String status = layerHost + ":19481";
+            final String memberHosts = hosts.address("atlas0") + "," + hosts.address("atlas1") + "," +
+                hosts.address("atlas2");
+            final List<List<String>> memberOutputs = new ArrayList<>();
+            final Process[] members = new Process[3];
+            for (int m = 0; m < members.length; m++)
+            {
+                memberOutputs.add(output());
+                members[m] = start(processes, hosts, "atlas" + m, memberOutputs.get(m), AtlasServer.class, "--dev",
+                    "--shard=two-servers", "--cluster-member=" + m, "--cluster-hosts=" + memberHosts,
+                    "--cluster-fresh", "--cluster-dir=" + new File(dir, "member-" + m),
+                    "--aeron-dir=" + new File(dir, "aeron-atlas" + m), "--report-interval-s=1");
+            }
+            for (int m = 0; m < members.length; m++)
+            {
+                ChildJvm.awaitLines(members[m], memberOutputs.get(m), "atlas cluster member " + m + " up", 1);
+            }
+
+            final List<String> layerOptions = new ArrayList<>(CHILD_OPTIONS);
+            layerOptions.addAll(REPLICANT_OPTIONS);
+            layerOptions.add("-Dorrery.replicant.remote.ids=1");
+            layerOptions.add("-Dorrery.replicant.bridge.channel=" + bridgeChannel);
+            final List<String> layerOutput = output();
+            final Process layer = start(processes, withLinkSecret(hosts, "layer"), layerOutput, layerOptions,
+                ReplicationLayerServer.class, "--dev", "--shard=two-servers", "--ingress-channel=none",
+                "--server-ingress-channel=" + serverIngress, "--gateway-link=" + gatewayLink,
+                "--atlas-cluster=" + memberHosts, "--atlas-cluster-egress=aeron:udp?endpoint=" + layerHost + ":20122",
+                "--max-sessions=64", "--report-interval-s=1", "--status-address=" + status);
+            ChildJvm.awaitLines(layer, layerOutput, "resent the layer's state", 1);
+
+            final List<String> replicantOutput = output();
+            final Process[] replicant = startReplicantHost(processes, hosts, dir, bridgeChannel, replicantOutput);
+            ChildJvm.awaitLines(layer, layerOutput, REPLICANT_LINKED, 1);
+
+            final List<List<String>> gatewayOutputs = new ArrayList<>();
+            final Process[] gateways = new Process[2];
+            final Process[] gatewayDrivers = new Process[2];
+            for (int g = 0; g < gateways.length; g++)
+            {
+                final String host = "gw" + (g + 1);
+                final String gatewayDir = driver(processes, hosts, host, dir);
+                gatewayDrivers[g] = processes.get(processes.size() - 1);
+                gatewayOutputs.add(output());
+                gateways[g] = start(processes, hosts, host, gatewayOutputs.get(g), GatewayServer.class, "--dev",
+                    "--gateway-id=" + (g + 1), "--aeron-dir=" + gatewayDir, "--layer-link=" + gatewayLink,
+                    "--link-response-channel=aeron:udp?endpoint=" + hosts.address(host) + ":40510",
+                    "--ingress-channel=aeron:udp?endpoint=" + hosts.address(host) + ":40456",
+                    "--report-interval-s=5");
+            }
+            for (int g = 0; g < gateways.length; g++)
+            {
+                ChildJvm.awaitLines(gateways[g], gatewayOutputs.get(g), "gateway " + (g + 1) + ": linked to the layer",
+                    1);
+            }
+
+            final List<List<String>> serverOutputs = new ArrayList<>();
+            final Process[] servers = startGameServers(processes, hosts, dir, serverIngress, layerOutput,
+                serverOutputs);
+            final List<String> swarmOutput = output();
+            final Process swarm = startSwarm(processes, hosts, dir, swarmOutput, "60s",
+                "aeron:udp?endpoint=" + hosts.address("gw1") + ":40456,aeron:udp?endpoint=" +
+                hosts.address("gw2") + ":40456");
+            // handoffs between game servers are committed by the cluster: its members report them, the layer does not
+            final Matcher leaderLine = Pattern.compile("leader member (\\d)").matcher(lastLine(layerOutput,
+                "leader member"));
+            assertTrue(leaderLine.find(), String.valueOf(layerOutput));
+            final int leader = Integer.parseInt(leaderLine.group(1));
+            final int survivor = (leader + 1) % members.length;
+            final Process atlas = members[survivor];
+            final List<String> atlasOutput = memberOutputs.get(survivor);
+            awaitReport(atlas, atlasOutput, HANDOFFS, 1, "a handoff between the hosts of the two game servers");
+            awaitMetric(layer, hosts, status, REPLICANT_HANDOFFS_METRIC, 1, "a handoff between the Replicants' hosts",
+                layerOutput);
+
+            // the Atlas cluster's leader dies: the two members left elect a new leader, the layer's link follows it
+            kills.add("atlas leader (member " + leader + ") " + System.currentTimeMillis());
+            members[leader].destroyForcibly().waitFor();
+            ChildJvm.awaitLines(layer, layerOutput, "new leader member", 1);
+            awaitReport(atlas, atlasOutput, HANDOFFS, lastReported(atlasOutput, HANDOFFS) + 1,
+                "a handoff after the new leader");
+
+            // Gateway 1's host dies, its Gateway and its media driver, no goodbye: its bots resume through Gateway 2
+            kills.add("gateway 1's host " + System.currentTimeMillis());
+            gateways[0].destroyForcibly();
+            gatewayDrivers[0].destroyForcibly();
+            gateways[0].waitFor();
+            gatewayDrivers[0].waitFor();
+            ChildJvm.awaitLines(layer, layerOutput, "gateway link: gateway 1 lost", 1);
+            awaitReport(atlas, atlasOutput, HANDOFFS, lastReported(atlasOutput, HANDOFFS) + 1,
+                "a handoff after the Gateway's loss");
+            final long replicantHandoffs = metric(hosts, status, REPLICANT_HANDOFFS_METRIC);
+            awaitMetric(layer, hosts, status, REPLICANT_HANDOFFS_METRIC, replicantHandoffs + 1,
+                "a handoff between the Replicants after the Gateway's loss", layerOutput);
+
+            // game server 1's host loses its process: its territory fails over to game server 2 via the new leader
+            kills.add("game server 1 " + System.currentTimeMillis());
+            servers[0].destroyForcibly().waitFor();
+            awaitReport(atlas, atlasOutput, FAILOVERS, 1, "game server 1 failed over");
+            awaitReportEquals(atlas, atlasOutput, SERVERS_CONNECTED, 1, "one game server left connected");
+
+            assertShardRanClean(swarm, swarmOutput, servers[1], serverOutputs.get(1), kills,
+                "\nlayer: " + layerOutput + "\nservers: " + serverOutputs + "\natlas members: " + memberOutputs +
+                "\ngateways: " + gatewayOutputs + "\nreplicant 1: " + replicantOutput);
+            System.out.println("shard on ten hosts: " + metric(hosts, status, REPLICANT_HANDOFFS_METRIC) +
+                " handoffs between Replicants, " + ChildJvm.summaryCount(swarmOutput, "sessionsResumed") +
+                " sessions resumed, Replicant 1 sent " + replicantCounter(new File(dir, "aeron-rep1")
+                .getAbsolutePath(), OrreryCounter.UPDATES_SENT) + " updates");
+            assertTrue(ChildJvm.summaryCount(swarmOutput, "sessionsResumed") > 0,
+                "gateway 1's bots resumed through gateway 2: " + swarmOutput);
+            assertEquals(1, ChildJvm.occurrences(layerOutput, "resent the layer's state"),
+                "the layer's state was sent once, never resent after the election: " + layerOutput);
+            assertEquals(1, ChildJvm.occurrences(layerOutput, REPLICANT_LINKED),
+                "Replicant 1 stayed linked through the other hosts' deaths: " + layerOutput);
+            assertTrue(replicant[0].isAlive() && gateways[1].isAlive() && atlas.isAlive(),
+                "Replicant 1, Gateway 2 and the surviving Atlas members kept running");
+            assertEquals(0, ChildJvm.occurrences(layerOutput, "failed:"), String.valueOf(layerOutput));
+        }
+        finally
+        {
+            stopAll(processes, dir);
+        }
+    }
+
+    /**
      * Start Replicant 1's host: a media driver and a {@code ReplicantServer} on it, its feed received on its own
      * address (the bridge answers a hello only on the host it came from).
      *
@@ -805,9 +957,9 @@ class ShardAcrossHostsTest
         final Process driver = ChildJvm.startWithPrefix(hosts.exec(host), output, options,
             MediaDriver.class.getName());
         processes.add(driver);
-        final File cnc = new File(aeronDir, "cnc.dat");
+        // active, not only there: a CnC file exists before the driver has written its version and heartbeat
         final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!cnc.exists())
+        while (!isDriverActive(aeronDir))
         {
             if (!driver.isAlive() || System.nanoTime() > deadline)
             {
@@ -816,6 +968,22 @@ class ShardAcrossHostsTest
             Thread.sleep(20);
         }
         return aeronDir.getAbsolutePath();
+    }
+
+    private static boolean isDriverActive(final File aeronDir)
+    {
+        if (!new File(aeronDir, CncFileDescriptor.CNC_FILE).exists())
+        {
+            return false;
+        }
+        try
+        {
+            return CommonContext.isDriverActive(aeronDir, TimeUnit.SECONDS.toMillis(10), (message) -> {});
+        }
+        catch (final RuntimeException ex)
+        {
+            return false; // the file is there but not yet initialised
+        }
     }
 
     private static void awaitReport(
