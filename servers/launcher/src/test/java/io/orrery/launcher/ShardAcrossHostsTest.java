@@ -54,9 +54,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The second scenario runs Atlas on a 3-member Aeron Cluster instead, one member per host (seven hosts): the cluster's
  * leader is killed mid-swarm, then game server 1, with the same checks, and the layer's state sent to the cluster once.
  * The third puts two Gateways on hosts of their own and kills one. The fourth puts Replicant 1 on a host of its own
- * ({@code ReplicantServer} behind the layer's bridge), kills that host and starts it again. The fifth runs all of it at
- * once on ten hosts (the cluster, Replicant 1, two Gateways, two game servers, the bots) and kills the cluster's leader,
- * a Gateway and a game server in turn.
+ * ({@code ReplicantServer} behind the layer's bridge), kills that host and starts it again. The fifth runs all of it
+ * at once on ten hosts (the cluster, Replicant 1, two Gateways, two game servers, the bots) and kills the cluster's
+ * leader, a Gateway and a game server in turn.
  * <p>
  * Needs root for the namespaces (CI runs as root); elsewhere the test says why and is skipped, unless
  * {@code ORRERY_REQUIRE_NETNS=1} (set by {@code .ci/run}) makes that a failure.
@@ -185,19 +185,7 @@ class ShardAcrossHostsTest
             final String memberHosts = hosts.address("atlas0") + "," + hosts.address("atlas1") + "," +
                 hosts.address("atlas2");
             final List<List<String>> memberOutputs = new ArrayList<>();
-            final Process[] members = new Process[3];
-            for (int m = 0; m < members.length; m++)
-            {
-                memberOutputs.add(output());
-                members[m] = start(processes, hosts, "atlas" + m, memberOutputs.get(m), AtlasServer.class, "--dev",
-                    "--shard=two-servers", "--cluster-member=" + m, "--cluster-hosts=" + memberHosts,
-                    "--cluster-fresh", "--cluster-dir=" + new File(dir, "member-" + m),
-                    "--aeron-dir=" + new File(dir, "aeron-atlas" + m), "--report-interval-s=1");
-            }
-            for (int m = 0; m < members.length; m++)
-            {
-                ChildJvm.awaitLines(members[m], memberOutputs.get(m), "atlas cluster member " + m + " up", 1);
-            }
+            final Process[] members = startAtlasCluster(processes, hosts, dir, memberHosts, memberOutputs);
 
             final List<String> layerOutput = output();
             final Process layer = start(processes, hosts, "layer", layerOutput, ReplicationLayerServer.class, "--dev",
@@ -277,33 +265,15 @@ class ShardAcrossHostsTest
             ChildJvm.awaitLines(layer, layerOutput, "replication layer up", 1);
 
             final List<List<String>> gatewayOutputs = new ArrayList<>();
-            final Process[] gateways = new Process[2];
             final Process[] gatewayDrivers = new Process[2];
-            for (int g = 0; g < gateways.length; g++)
-            {
-                final String host = "gw" + (g + 1);
-                final String gatewayDir = driver(processes, hosts, host, dir);
-                gatewayDrivers[g] = processes.get(processes.size() - 1);
-                gatewayOutputs.add(output());
-                gateways[g] = start(processes, hosts, host, gatewayOutputs.get(g), GatewayServer.class, "--dev",
-                    "--gateway-id=" + (g + 1), "--aeron-dir=" + gatewayDir, "--layer-link=" + gatewayLink,
-                    "--link-response-channel=aeron:udp?endpoint=" + hosts.address(host) + ":40510",
-                    "--ingress-channel=aeron:udp?endpoint=" + hosts.address(host) + ":40456",
-                    "--report-interval-s=5");
-            }
-            for (int g = 0; g < gateways.length; g++)
-            {
-                ChildJvm.awaitLines(gateways[g], gatewayOutputs.get(g), "gateway " + (g + 1) + ": linked to the layer",
-                    1);
-            }
+            final Process[] gateways = startGatewayHosts(processes, hosts, dir, gatewayLink, gatewayOutputs,
+                gatewayDrivers);
 
             final List<List<String>> serverOutputs = new ArrayList<>();
             final Process[] servers = startGameServers(processes, hosts, dir, serverIngress, layerOutput,
                 serverOutputs);
             final List<String> swarmOutput = output();
-            final Process swarm = startSwarm(processes, hosts, dir, swarmOutput, "40s",
-                "aeron:udp?endpoint=" + hosts.address("gw1") + ":40456,aeron:udp?endpoint=" +
-                hosts.address("gw2") + ":40456");
+            final Process swarm = startSwarm(processes, hosts, dir, swarmOutput, "40s", gatewayIngresses(hosts));
             awaitReport(layer, layerOutput, HANDOFFS, 1, "a handoff between the hosts of the two game servers");
 
             // Gateway 1's host dies: its Gateway and its media driver, no goodbye
@@ -355,10 +325,7 @@ class ShardAcrossHostsTest
             final String serverIngress = "aeron:udp?endpoint=" + layerHost + ":20110";
             final String bridgeChannel = "aeron:udp?endpoint=" + layerHost + ":20571";
             final String status = layerHost + ":19481";
-            final List<String> layerOptions = new ArrayList<>(CHILD_OPTIONS);
-            layerOptions.addAll(REPLICANT_OPTIONS);
-            layerOptions.add("-Dorrery.replicant.remote.ids=1");
-            layerOptions.add("-Dorrery.replicant.bridge.channel=" + bridgeChannel);
+            final List<String> layerOptions = layerOptionsWithRemoteReplicant(bridgeChannel);
             final List<String> layerOutput = output();
             final Process layer = start(processes, withLinkSecret(hosts, "layer"), layerOutput, layerOptions,
                 ReplicationLayerServer.class, "--dev", "--shard=two-servers",
@@ -454,8 +421,8 @@ class ShardAcrossHostsTest
      * spread over both Gateways. Once players are handed off between the game servers and entities between the
      * Replicants, three hosts die in turn: the Atlas cluster's leader (a new leader is elected and the layer's link
      * follows it, with no resync), Gateway 1 (its bots resume through Gateway 2) and game server 1 (its territory fails
-     * over to game server 2 through the new leader). Handoffs go on after each; the swarm ends with the clean-run checks
-     * (0 correctness errors, no input-acknowledgement stall of 3 s, no input forwarded twice).
+     * over to game server 2 through the new leader). Handoffs go on after each; the swarm ends with the clean-run
+     * checks (0 correctness errors, no input-acknowledgement stall of 3 s, no input forwarded twice).
      */
     @Test
     @Timeout(300)
@@ -477,24 +444,9 @@ class ShardAcrossHostsTest
             final String memberHosts = hosts.address("atlas0") + "," + hosts.address("atlas1") + "," +
                 hosts.address("atlas2");
             final List<List<String>> memberOutputs = new ArrayList<>();
-            final Process[] members = new Process[3];
-            for (int m = 0; m < members.length; m++)
-            {
-                memberOutputs.add(output());
-                members[m] = start(processes, hosts, "atlas" + m, memberOutputs.get(m), AtlasServer.class, "--dev",
-                    "--shard=two-servers", "--cluster-member=" + m, "--cluster-hosts=" + memberHosts,
-                    "--cluster-fresh", "--cluster-dir=" + new File(dir, "member-" + m),
-                    "--aeron-dir=" + new File(dir, "aeron-atlas" + m), "--report-interval-s=1");
-            }
-            for (int m = 0; m < members.length; m++)
-            {
-                ChildJvm.awaitLines(members[m], memberOutputs.get(m), "atlas cluster member " + m + " up", 1);
-            }
+            final Process[] members = startAtlasCluster(processes, hosts, dir, memberHosts, memberOutputs);
 
-            final List<String> layerOptions = new ArrayList<>(CHILD_OPTIONS);
-            layerOptions.addAll(REPLICANT_OPTIONS);
-            layerOptions.add("-Dorrery.replicant.remote.ids=1");
-            layerOptions.add("-Dorrery.replicant.bridge.channel=" + bridgeChannel);
+            final List<String> layerOptions = layerOptionsWithRemoteReplicant(bridgeChannel);
             final List<String> layerOutput = output();
             final Process layer = start(processes, withLinkSecret(hosts, "layer"), layerOutput, layerOptions,
                 ReplicationLayerServer.class, "--dev", "--shard=two-servers", "--ingress-channel=none",
@@ -508,33 +460,15 @@ class ShardAcrossHostsTest
             ChildJvm.awaitLines(layer, layerOutput, REPLICANT_LINKED, 1);
 
             final List<List<String>> gatewayOutputs = new ArrayList<>();
-            final Process[] gateways = new Process[2];
             final Process[] gatewayDrivers = new Process[2];
-            for (int g = 0; g < gateways.length; g++)
-            {
-                final String host = "gw" + (g + 1);
-                final String gatewayDir = driver(processes, hosts, host, dir);
-                gatewayDrivers[g] = processes.get(processes.size() - 1);
-                gatewayOutputs.add(output());
-                gateways[g] = start(processes, hosts, host, gatewayOutputs.get(g), GatewayServer.class, "--dev",
-                    "--gateway-id=" + (g + 1), "--aeron-dir=" + gatewayDir, "--layer-link=" + gatewayLink,
-                    "--link-response-channel=aeron:udp?endpoint=" + hosts.address(host) + ":40510",
-                    "--ingress-channel=aeron:udp?endpoint=" + hosts.address(host) + ":40456",
-                    "--report-interval-s=5");
-            }
-            for (int g = 0; g < gateways.length; g++)
-            {
-                ChildJvm.awaitLines(gateways[g], gatewayOutputs.get(g), "gateway " + (g + 1) + ": linked to the layer",
-                    1);
-            }
+            final Process[] gateways = startGatewayHosts(processes, hosts, dir, gatewayLink, gatewayOutputs,
+                gatewayDrivers);
 
             final List<List<String>> serverOutputs = new ArrayList<>();
             final Process[] servers = startGameServers(processes, hosts, dir, serverIngress, layerOutput,
                 serverOutputs);
             final List<String> swarmOutput = output();
-            final Process swarm = startSwarm(processes, hosts, dir, swarmOutput, "60s",
-                "aeron:udp?endpoint=" + hosts.address("gw1") + ":40456,aeron:udp?endpoint=" +
-                hosts.address("gw2") + ":40456");
+            final Process swarm = startSwarm(processes, hosts, dir, swarmOutput, "60s", gatewayIngresses(hosts));
             // handoffs between game servers are committed by the cluster: its members report them, the layer does not
             final Matcher leaderLine = Pattern.compile("leader member (\\d)").matcher(lastLine(layerOutput,
                 "leader member"));
@@ -594,6 +528,88 @@ class ShardAcrossHostsTest
         {
             stopAll(processes, dir);
         }
+    }
+
+    /**
+     * Start Atlas as a 3-member Aeron Cluster, member m on host "atlas" + m (each with its own embedded driver and
+     * cluster directory), and wait until every member is up.
+     */
+    private static Process[] startAtlasCluster(
+        final List<Process> processes,
+        final NetworkNamespaces hosts,
+        final File dir,
+        final String memberHosts,
+        final List<List<String>> memberOutputs)
+        throws Exception
+    {
+        final Process[] members = new Process[3];
+        for (int m = 0; m < members.length; m++)
+        {
+            memberOutputs.add(output());
+            members[m] = start(processes, hosts, "atlas" + m, memberOutputs.get(m), AtlasServer.class, "--dev",
+                "--shard=two-servers", "--cluster-member=" + m, "--cluster-hosts=" + memberHosts,
+                "--cluster-fresh", "--cluster-dir=" + new File(dir, "member-" + m),
+                "--aeron-dir=" + new File(dir, "aeron-atlas" + m), "--report-interval-s=1");
+        }
+        for (int m = 0; m < members.length; m++)
+        {
+            ChildJvm.awaitLines(members[m], memberOutputs.get(m), "atlas cluster member " + m + " up", 1);
+        }
+        return members;
+    }
+
+    /**
+     * Start Gateways 1 and 2 on hosts "gw1" and "gw2", each with its own media driver (returned in {@code drivers}),
+     * clients taken on port 40456 of its host, and wait until both are linked to the layer.
+     */
+    private static Process[] startGatewayHosts(
+        final List<Process> processes,
+        final NetworkNamespaces hosts,
+        final File dir,
+        final String gatewayLink,
+        final List<List<String>> gatewayOutputs,
+        final Process[] drivers)
+        throws Exception
+    {
+        final Process[] gateways = new Process[2];
+        for (int g = 0; g < gateways.length; g++)
+        {
+            final String host = "gw" + (g + 1);
+            final String gatewayDir = driver(processes, hosts, host, dir);
+            drivers[g] = processes.get(processes.size() - 1);
+            gatewayOutputs.add(output());
+            gateways[g] = start(processes, hosts, host, gatewayOutputs.get(g), GatewayServer.class, "--dev",
+                "--gateway-id=" + (g + 1), "--aeron-dir=" + gatewayDir, "--layer-link=" + gatewayLink,
+                "--link-response-channel=aeron:udp?endpoint=" + hosts.address(host) + ":40510",
+                "--ingress-channel=aeron:udp?endpoint=" + hosts.address(host) + ":40456",
+                "--report-interval-s=5");
+        }
+        for (int g = 0; g < gateways.length; g++)
+        {
+            ChildJvm.awaitLines(gateways[g], gatewayOutputs.get(g), "gateway " + (g + 1) + ": linked to the layer", 1);
+        }
+        return gateways;
+    }
+
+    /**
+     * The client ingress channels of the Gateways {@link #startGatewayHosts} starts, for the bots' list.
+     */
+    private static String gatewayIngresses(final NetworkNamespaces hosts)
+    {
+        return "aeron:udp?endpoint=" + hosts.address("gw1") + ":40456,aeron:udp?endpoint=" + hosts.address("gw2") +
+            ":40456";
+    }
+
+    /**
+     * The layer's JVM options for two Replicants with Replicant 1 behind the bridge on {@code bridgeChannel}.
+     */
+    private static List<String> layerOptionsWithRemoteReplicant(final String bridgeChannel)
+    {
+        final List<String> options = new ArrayList<>(CHILD_OPTIONS);
+        options.addAll(REPLICANT_OPTIONS);
+        options.add("-Dorrery.replicant.remote.ids=1");
+        options.add("-Dorrery.replicant.bridge.channel=" + bridgeChannel);
+        return options;
     }
 
     /**
