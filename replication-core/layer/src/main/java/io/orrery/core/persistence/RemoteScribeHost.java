@@ -325,8 +325,8 @@ public final class RemoteScribeHost implements Agent
         return "RemoteScribeHost{linked=" + linkedSessionId + ", handshake=" + handshakeSessionId + ", challengeSent=" +
             challengeSent + ", handshakeConnected=" + (null != handshakePublication &&
             handshakePublication.isConnected()) + ", images=" + subscription.imageCount() + ", links=" + links.get() +
-            ", proofsFailed=" + proofsFailed.get() + ", refused=" + messagesRefused.get() + ", hellosRefused=" + hellosRefused.get() + ", hellosShed=" +
-            hellosShed.get() + ", lastReceived=" +
+            ", proofsFailed=" + proofsFailed.get() + ", refused=" + messagesRefused.get() + ", hellosRefused=" +
+            hellosRefused.get() + ", hellosShed=" + hellosShed.get() + ", lastReceived=" +
             lastReceived + ", reportedDurable=" + lastReportedDurable + "}";
     }
 
@@ -545,8 +545,8 @@ public final class RemoteScribeHost implements Agent
             {
                 log.println("orrery: Scribe " + name + " refused a hello of schema version " +
                     headerDecoder.version() + " (" + hellosOfOldVersion + " so far, logged at powers of two): " +
-                    "it carries no MAC: the layer needs the Scribe link of version " + ScribeHelloDecoder.SCHEMA_VERSION +
-                    ", as this Scribe process");
+                    "it carries no MAC: the layer needs the Scribe link of version " +
+                    ScribeHelloDecoder.SCHEMA_VERSION + ", as this Scribe process");
             }
             return ControlledFragmentHandler.Action.CONTINUE;
         }

@@ -161,11 +161,11 @@ final class RemoteScribeSecurityTest
 
     /**
      * A flood of well-formed challenges (their own nonces, MACs not made with the link key) from 16 images on the
-     * layer's response stream, 64 a tick, under way before the layer starts: the layer answers none of them and links with the
-     * genuine Scribe in a bounded number of ticks, and the Scribe sees no failed proof. Without the challenge's MAC
-     * the layer answered each stranger's challenge: that proof reached the Scribe and failed there, ending the
-     * genuine handshake, the layer waited for a welcome from the stranger's image and held its hellos back 1 s each
-     * time: it had not linked after {@value #MAX_TICKS} ticks.
+     * layer's response stream, 64 a tick, under way before the layer starts: the layer answers none of them and links
+     * with the genuine Scribe in a bounded number of ticks, and the Scribe sees no failed proof. Without the
+     * challenge's MAC the layer answered each stranger's challenge: that proof reached the Scribe and failed there,
+     * ending the genuine handshake, the layer waited for a welcome from the stranger's image and held its hellos back
+     * for 1 s each time: it had not linked after {@value #MAX_TICKS} ticks.
      */
     @Test
     void shouldAnswerNoStrangersChallengeAndLinkUnderAFloodOfThem()
@@ -213,8 +213,8 @@ final class RemoteScribeSecurityTest
         final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
         final byte[] mac = new byte[LinkKey.MAC_LENGTH];
         random.nextBytes(nonce);
-        key.prove(RemoteScribeCodec.ROLE_HELLO, stranger.sessionId() + 1, RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT,
-            nonce, mac, 0);
+        key.prove(RemoteScribeCodec.ROLE_HELLO, stranger.sessionId() + 1,
+            RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT, nonce, mac, 0);
         final int replayed = MessageHeaderEncoder.ENCODED_LENGTH + new ScribeHelloEncoder()
             .wrapAndApplyHeader(message, 0, new MessageHeaderEncoder())
             .responseStreamId(RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT)
