@@ -850,7 +850,7 @@ public final class RemoteScribe implements ScribeClient
             if (headerDecoder.version() < ScribeChallengeDecoder.SCHEMA_VERSION ||
                 headerDecoder.blockLength() < ScribeChallengeDecoder.BLOCK_LENGTH || !hasNonce)
             {
-                refuseChallenge(sessionId, "of schema version " + headerDecoder.version() + " or for no hello");
+                refuseChallenge(sessionId, "of schema version 1 (no MAC), or for no hello of this attempt");
                 return ControlledFragmentHandler.Action.CONTINUE;
             }
             if (macChecks >= RemoteScribeCodec.MAC_CHECKS_PER_POLL)
