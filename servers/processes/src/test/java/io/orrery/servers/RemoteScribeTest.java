@@ -9,6 +9,7 @@ import io.aeron.Image;
 import io.aeron.Subscription;
 import io.aeron.driver.MediaDriver;
 import io.orrery.core.ThreadingMode;
+import io.orrery.core.common.LinkKey;
 import io.orrery.core.persistence.CompletionHandler;
 import io.orrery.core.persistence.LoadHandler;
 import io.orrery.core.persistence.NodeRecord;
@@ -217,7 +218,8 @@ class RemoteScribeTest
             .linkSecret("not-the-scribe-link-secret".getBytes(StandardCharsets.UTF_8))
             .log(new PrintStream(layerLog, true, StandardCharsets.UTF_8)));
         assertTrue(remote.offerNodeUpsert(fill(1, 1)));
-        awaitCondition(() -> host.agent.proofsFailed() > 0, "proof refused");
+        // refused at its hello, whose MAC is not the link key's: it gets no challenge, so it sends no proof
+        awaitCondition(() -> host.agent.hellosRefused() > 0, "hello refused");
         final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
         while (System.nanoTime() < deadlineNs)
         {
@@ -226,6 +228,7 @@ class RemoteScribeTest
         assertFalse(remote.isLinked());
         assertFalse(host.agent.isLinked());
         assertEquals(0, host.agent.links());
+        assertEquals(0, host.agent.proofsFailed(), "no handshake for it, no proof");
         assertEquals(0, host.adapter.nodeCount(), "nothing of the impostor read");
     }
 
@@ -261,6 +264,10 @@ class RemoteScribeTest
         assertEquals(0, host.scribe.lastOfferedSequence() + 1, "nothing of it offered to Scribe");
     }
 
+    /**
+     * A hello not yet proven (signed with the key: a hello without a valid MAC is refused before its channel is read)
+     * is answered only on the host it came from, with the Scribe process's own term length.
+     */
     @Test
     void shouldAnswerAStrangersHelloOnlyOnItsOwnHostAndWithItsOwnTermLength()
     {
@@ -292,11 +299,17 @@ class RemoteScribeTest
 
     private void sendHello(final ExclusivePublication raw, final int responseStreamId, final String responseChannel)
     {
+        // signed with the link key (RemoteScribeCodec: domain orrery-scribe-link-v1, role hello 8): since hellos
+        // carry a MAC, a hello without it is refused before its channel is looked at
+        final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
+        final byte[] mac = new byte[LinkKey.MAC_LENGTH];
+        new LinkKey(SECRET, "orrery-scribe-link-v1").prove((byte)8, raw.sessionId(), responseStreamId, nonce, mac, 0);
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + new ScribeHelloEncoder()
             .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())
             .responseStreamId(responseStreamId)
-            .putNonce(new byte[16], 0, 16)
+            .putNonce(nonce, 0, LinkKey.NONCE_LENGTH)
+            .putMac(mac, 0, LinkKey.MAC_LENGTH)
             .responseChannel(responseChannel)
             .encodedLength();
         while (raw.offer(buffer, 0, length) < 0)

@@ -70,7 +70,12 @@ import static io.orrery.core.persistence.CompletionDescriptor.VALUE_OFFSET;
  * <p>
  * Authentication: mutual HMAC-SHA256 challenge-response with a key derived from the link secret
  * ({@link RemoteScribeCodec#KEY_DOMAIN}); nothing but the challenge and the welcome is read from the Scribe before its
- * proof verified, and nothing of the log is sent before.
+ * proof verified, and nothing of the log is sent before. Hellos carry the layer's MAC ({@link
+ * RemoteScribeCodec#ROLE_HELLO}; one nonce per attempt: repeated hellos keep it, so any answer to them verifies), and
+ * a challenge is answered only when its MAC over that nonce verifies ({@link RemoteScribeCodec#ROLE_CHALLENGE}): a
+ * stranger that can publish on the response channel cannot have the layer send a proof that would end its genuine
+ * handshake, nor hold its hellos back. At most {@link RemoteScribeCodec#MAC_CHECKS_PER_POLL} challenge MACs are
+ * checked per duty cycle (the rest wait in their images); a refused challenge is counted and logged at powers of two.
  * <p>
  * Threading: one thread (the Replicant's) calls everything; {@link #durableSequence()} from any thread. Offers,
  * polls and {@link #doWork()} allocate nothing in steady state.
@@ -121,6 +126,7 @@ public final class RemoteScribe implements ScribeClient
     private final AtomicCounter linksLost;
     private final AtomicCounter resent;
     private final AtomicCounter proofsFailed;
+    private final AtomicCounter challengesRefused;
 
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final NodeUpsertEncoder upsertEncoder = new NodeUpsertEncoder();
@@ -145,6 +151,8 @@ public final class RemoteScribe implements ScribeClient
     private final ControlledFragmentHandler fragmentHandler = this::onFragment;
 
     private int state = UNLINKED;
+    private boolean hasNonce;
+    private int macChecks;
     private int scribeSessionId;
     private long nowNs;
     private long nextHelloNs;
@@ -183,6 +191,8 @@ public final class RemoteScribe implements ScribeClient
         linksLost = aeron.addCounter(COUNTER_TYPE_ID, "Scribe links lost: " + ctx.name());
         resent = aeron.addCounter(COUNTER_TYPE_ID, "Scribe link messages sent again after a relink: " + ctx.name());
         proofsFailed = aeron.addCounter(COUNTER_TYPE_ID, "Scribe link proofs failed: " + ctx.name());
+        challengesRefused = aeron.addCounter(
+            COUNTER_TYPE_ID, "Scribe link challenges refused (no valid MAC: not the Scribe's): " + ctx.name());
         publication = aeron.addExclusivePublication(ctx.channel(), ctx.streamId());
         subscription = aeron.addSubscription(ctx.responseChannel(), ctx.responseStreamId());
     }
@@ -466,6 +476,15 @@ public final class RemoteScribe implements ScribeClient
     }
 
     /**
+     * @return challenges not answered: of a version without a MAC, or their MAC not the Scribe's over this attempt's
+     * hello nonce (a stranger's).
+     */
+    public long challengesRefused()
+    {
+        return challengesRefused.get();
+    }
+
+    /**
      * @return offers not yet reported durable (or, for operations and loads, without their outcome yet).
      */
     public long retained()
@@ -490,6 +509,7 @@ public final class RemoteScribe implements ScribeClient
             return 0;
         }
         nowNs = clock.nanoTime();
+        macChecks = 0;
         int work = subscription.controlledPoll(fragmentHandler, FRAGMENT_LIMIT);
         if (LINKED == state)
         {
@@ -547,7 +567,8 @@ public final class RemoteScribe implements ScribeClient
                 " offers not reported durable");
         }
         isClosed = true;
-        CloseHelper.quietCloseAll(publication, subscription, linked, linksLost, resent, proofsFailed);
+        CloseHelper.quietCloseAll(publication, subscription, linked, linksLost, resent, proofsFailed,
+            challengesRefused);
     }
 
     /**
@@ -611,7 +632,7 @@ public final class RemoteScribe implements ScribeClient
         return "RemoteScribe{state=" + state + ", connected=" + publication.isConnected() + ", images=" +
             subscription.imageCount() + ", lastOffered=" + lastOfferedSequence + ", durable=" + durableSequence +
             ", retained=" + retained() + ", nextSend=" + nextSendSequence + ", linksLost=" + linksLost.get() +
-            ", proofsFailed=" + proofsFailed.get() + "}";
+            ", proofsFailed=" + proofsFailed.get() + ", challengesRefused=" + challengesRefused.get() + "}";
     }
 
     private boolean offerOperation(
@@ -756,10 +777,16 @@ public final class RemoteScribe implements ScribeClient
 
     private void sendHello()
     {
-        random.nextBytes(nonce);
+        if (!hasNonce)
+        {
+            random.nextBytes(nonce); // one nonce per attempt: repeated hellos keep it, so any answer to them verifies
+            hasNonce = true;
+        }
+        key.prove(RemoteScribeCodec.ROLE_HELLO, publication.sessionId(), ctx.responseStreamId(), nonce, mac, 0);
         helloEncoder.wrapAndApplyHeader(controlBuffer, 0, headerEncoder)
             .responseStreamId(ctx.responseStreamId())
             .putNonce(nonce, 0, LinkKey.NONCE_LENGTH)
+            .putMac(mac, 0, LinkKey.MAC_LENGTH)
             .responseChannel(ctx.responseChannel());
         publication.offer(controlBuffer, 0, HEADER + helloEncoder.encodedLength());
         nextHelloNs = nowNs + ctx.helloIntervalNs();
@@ -769,6 +796,7 @@ public final class RemoteScribe implements ScribeClient
     private void onLinked(final int sessionId)
     {
         state = LINKED;
+        hasNonce = false;
         scribeSessionId = sessionId;
         lastHeardNs = nowNs;
         linked.setRelease(1);
@@ -794,6 +822,7 @@ public final class RemoteScribe implements ScribeClient
     private void onLinkLost(final String why)
     {
         state = UNLINKED;
+        hasNonce = false;
         linked.setRelease(0);
         linksLost.incrementRelease();
         reportedDurable = -1;
@@ -818,7 +847,25 @@ public final class RemoteScribe implements ScribeClient
         }
         if (ScribeChallengeDecoder.TEMPLATE_ID == templateId && LINKED != state)
         {
+            if (headerDecoder.version() < ScribeChallengeDecoder.SCHEMA_VERSION ||
+                headerDecoder.blockLength() < ScribeChallengeDecoder.BLOCK_LENGTH || !hasNonce)
+            {
+                refuseChallenge(sessionId, "of schema version 1 (no MAC), or for no hello of this attempt");
+                return ControlledFragmentHandler.Action.CONTINUE;
+            }
+            if (macChecks >= RemoteScribeCodec.MAC_CHECKS_PER_POLL)
+            {
+                return ControlledFragmentHandler.Action.ABORT; // waits in its image; the other images go on
+            }
+            macChecks++;
             challengeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+            challengeDecoder.getMac(mac, 0, LinkKey.MAC_LENGTH);
+            if (!key.verify(RemoteScribeCodec.ROLE_CHALLENGE, sessionId, publication.sessionId(), nonce, mac))
+            {
+                // not the Scribe's: a proof for it would only end the genuine handshake at the Scribe
+                refuseChallenge(sessionId, "without a valid MAC (not the link key)");
+                return ControlledFragmentHandler.Action.CONTINUE;
+            }
             challengeDecoder.getNonce(peerNonce, 0, LinkKey.NONCE_LENGTH);
             key.prove(RemoteScribeCodec.ROLE_LAYER, publication.sessionId(), sessionId, peerNonce, mac, 0);
             proofEncoder.wrapAndApplyHeader(controlBuffer, 0, headerEncoder).putMac(mac, 0, LinkKey.MAC_LENGTH);
@@ -842,9 +889,21 @@ public final class RemoteScribe implements ScribeClient
             {
                 proofsFailed.incrementRelease();
                 state = UNLINKED;
+                hasNonce = false;
             }
         }
         return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    private void refuseChallenge(final int sessionId, final String why)
+    {
+        challengesRefused.incrementRelease();
+        final long refused = challengesRefused.get();
+        if (Long.bitCount(refused) == 1)
+        {
+            log.println("orrery: Scribe link " + ctx.name() + " refused a challenge " + why + " from session " +
+                sessionId + " (" + refused + " so far, logged at powers of two)");
+        }
     }
 
     private ControlledFragmentHandler.Action onLinkedMessage(

@@ -24,6 +24,25 @@ final class RemoteScribeCodec
     static final String KEY_DOMAIN = "orrery-scribe-link-v1";
     static final byte ROLE_LAYER = 1;
     static final byte ROLE_SCRIBE = 5;
+    /**
+     * A layer's hello: {@code HMAC(K, 8 | layer's publication session id | response stream id | hello nonce)}, so the
+     * Scribe spends nothing (no publication, no handshake) on a hello from a peer without the key. The response
+     * channel is not covered: whatever it names, the Scribe answers only on the hello's own host.
+     */
+    static final byte ROLE_HELLO = 8;
+    /**
+     * The Scribe's challenge: {@code HMAC(K, 9 | Scribe's publication session id | layer's session id | the layer's
+     * hello nonce)}, so a layer answers no challenge but a key holder's: a proof it sent for a stranger's challenge
+     * would reach the Scribe, fail there and end the genuine handshake.
+     */
+    static final byte ROLE_CHALLENGE = 9;
+    /**
+     * At most this many hello MACs (Scribe side) or challenge MACs (layer side) are checked per duty cycle; a message
+     * beyond them waits in its image ({@code ABORT}; Aeron starts each poll at the next image), so a flood of
+     * strangers costs a few HMACs a duty cycle and delays a genuine handshake message by a few duty cycles, never
+     * drops it.
+     */
+    static final int MAC_CHECKS_PER_POLL = 8;
 
     static final byte KIND_STOW = 1;
     static final byte KIND_UNSTOW = 2;

@@ -50,9 +50,15 @@ import java.util.concurrent.TimeUnit;
  * Authentication as on the Gateway link: ScribeHello (the layer's nonce) → ScribeChallenge (this side's nonce, on a
  * publication to the channel the hello named) → ScribeProof (HMAC over it, checked in constant time) →
  * ScribeWelcome (this side's proof). Nothing but hellos and proofs is read from a layer before its proof verified;
- * everything else is dropped and counted; one handshake at a time (a newer hello replaces one older than 1 s), so an
- * impostor opens at most one publication a second. A layer whose image goes is lost (logged, counted); what it sent
- * stays in the Scribe's ring and is written; the layer sends again what it was not told was durable once relinked.
+ * everything else is dropped and counted. A hello carries a MAC of its own ({@link RemoteScribeCodec#ROLE_HELLO},
+ * over the layer's session id, its response stream id and its nonce), checked before anything is spent on the hello
+ * (no publication, no handshake), at most {@link RemoteScribeCodec#MAC_CHECKS_PER_POLL} per duty cycle (the rest
+ * wait in their images, which Aeron polls in turn); a hello without a valid MAC is counted and dropped. One handshake
+ * at a time: a verified hello from another image replaces one only once it is {@link #HANDSHAKE_REPLACE_NS} old,
+ * and is shed (counted) otherwise, so only a key holder can take or hold the handshake. The challenge carries this
+ * side's MAC over the hello's nonce ({@link RemoteScribeCodec#ROLE_CHALLENGE}), so the layer answers no stranger's
+ * challenge. A layer whose image goes is lost (logged, counted); what it sent stays in the Scribe's ring and is
+ * written; the layer sends again what it was not told was durable once relinked.
  * <p>
  * Threading: one thread runs {@link #doWork()} (and steps the Scribe's consumer when the Scribe is in INVOKER mode).
  */
@@ -93,6 +99,8 @@ public final class RemoteScribeHost implements Agent
     private final AtomicCounter linksLost;
     private final AtomicCounter proofsFailed;
     private final AtomicCounter messagesRefused;
+    private final AtomicCounter hellosRefused;
+    private final AtomicCounter hellosShed;
 
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final ScribeHelloDecoder helloDecoder = new ScribeHelloDecoder();
@@ -114,9 +122,14 @@ public final class RemoteScribeHost implements Agent
     private final NodeRecord node = new NodeRecord();
     private final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
     private final byte[] layerNonce = new byte[LinkKey.NONCE_LENGTH];
+    private final byte[] helloNonce = new byte[LinkKey.NONCE_LENGTH];
     private final byte[] replacedNonce = new byte[LinkKey.NONCE_LENGTH];
     private int replacedLayerSessionId = NO_SESSION;
-    private long hellosRefused;
+    private long channelsRefused;
+    private long hellosUnsigned;
+    private long hellosOfOldVersion;
+    private long hellosWaiting;
+    private int macChecks;
     private int replacedScribeSessionId = NO_SESSION;
     private final byte[] mac = new byte[LinkKey.MAC_LENGTH];
     private final ControlledFragmentHandler fragmentHandler = this::onFragment;
@@ -223,6 +236,10 @@ public final class RemoteScribeHost implements Agent
         proofsFailed = aeron.addCounter(RemoteScribe.COUNTER_TYPE_ID, "Scribe host proofs failed: " + name);
         messagesRefused = aeron.addCounter(
             RemoteScribe.COUNTER_TYPE_ID, "Scribe host messages refused (not authenticated): " + name);
+        hellosRefused = aeron.addCounter(
+            RemoteScribe.COUNTER_TYPE_ID, "Scribe host hellos refused (no valid MAC: not the link key): " + name);
+        hellosShed = aeron.addCounter(
+            RemoteScribe.COUNTER_TYPE_ID, "Scribe host hellos shed (a handshake under 1 s old under way): " + name);
         subscription = aeron.addSubscription(channel, streamId);
     }
 
@@ -236,6 +253,7 @@ public final class RemoteScribeHost implements Agent
     public int doWork()
     {
         nowNs = clock.nanoTime();
+        macChecks = 0;
         int work = scribe.doWork();
         work += subscription.controlledPoll(fragmentHandler, FRAGMENT_LIMIT);
         work += handshake();
@@ -251,7 +269,7 @@ public final class RemoteScribeHost implements Agent
     public void onClose()
     {
         CloseHelper.quietCloseAll(handshakePublication, linkPublication, subscription, links, linksLost,
-            proofsFailed, messagesRefused);
+            proofsFailed, messagesRefused, hellosRefused, hellosShed);
     }
 
     /**
@@ -277,13 +295,38 @@ public final class RemoteScribeHost implements Agent
         return messagesRefused.get();
     }
 
+    /**
+     * @return hellos dropped because their MAC did not verify (not the link key), or of a version without one.
+     */
+    public long hellosRefused()
+    {
+        return hellosRefused.get();
+    }
+
+    /**
+     * @return verified hellos shed: another layer's handshake under {@link #HANDSHAKE_REPLACE_NS} old was under way.
+     */
+    public long hellosShed()
+    {
+        return hellosShed.get();
+    }
+
+    /**
+     * @return hellos put off to a later duty cycle: {@link RemoteScribeCodec#MAC_CHECKS_PER_POLL} MACs checked already.
+     */
+    public long hellosWaiting()
+    {
+        return hellosWaiting;
+    }
+
     @Override
     public String toString()
     {
         return "RemoteScribeHost{linked=" + linkedSessionId + ", handshake=" + handshakeSessionId + ", challengeSent=" +
             challengeSent + ", handshakeConnected=" + (null != handshakePublication &&
             handshakePublication.isConnected()) + ", images=" + subscription.imageCount() + ", links=" + links.get() +
-            ", proofsFailed=" + proofsFailed.get() + ", refused=" + messagesRefused.get() + ", lastReceived=" +
+            ", proofsFailed=" + proofsFailed.get() + ", refused=" + messagesRefused.get() + ", hellosRefused=" +
+            hellosRefused.get() + ", hellosShed=" + hellosShed.get() + ", lastReceived=" +
             lastReceived + ", reportedDurable=" + lastReportedDurable + "}";
     }
 
@@ -300,7 +343,11 @@ public final class RemoteScribeHost implements Agent
         }
         if (!challengeSent && handshakePublication.isConnected())
         {
-            challengeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).putNonce(nonce, 0, LinkKey.NONCE_LENGTH);
+            key.prove(RemoteScribeCodec.ROLE_CHALLENGE, handshakePublication.sessionId(), handshakeSessionId,
+                layerNonce, mac, 0);
+            challengeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+                .putNonce(nonce, 0, LinkKey.NONCE_LENGTH)
+                .putMac(mac, 0, LinkKey.MAC_LENGTH);
             challengeSent = handshakePublication.offer(sendBuffer, 0, HEADER + challengeEncoder.encodedLength()) > 0;
             return 1;
         }
@@ -472,8 +519,7 @@ public final class RemoteScribeHost implements Agent
         final int sessionId = header.sessionId();
         if (ScribeHelloDecoder.TEMPLATE_ID == templateId)
         {
-            onHello(buffer, offset, length, sessionId);
-            return ControlledFragmentHandler.Action.CONTINUE;
+            return onHello(buffer, offset, length, sessionId);
         }
         if (ScribeProofDecoder.TEMPLATE_ID == templateId)
         {
@@ -488,23 +534,65 @@ public final class RemoteScribeHost implements Agent
         return onLinkedMessage(templateId, buffer, offset, length);
     }
 
-    private void onHello(final DirectBuffer buffer, final int offset, final int length, final int sessionId)
+    private ControlledFragmentHandler.Action onHello(
+        final DirectBuffer buffer, final int offset, final int length, final int sessionId)
     {
+        if (headerDecoder.version() < ScribeHelloDecoder.SCHEMA_VERSION ||
+            headerDecoder.blockLength() < ScribeHelloDecoder.BLOCK_LENGTH)
+        {
+            hellosRefused.incrementRelease();
+            if (Long.bitCount(++hellosOfOldVersion) == 1)
+            {
+                log.println("orrery: Scribe " + name + " refused a hello of schema version " +
+                    headerDecoder.version() + " (" + hellosOfOldVersion + " so far, logged at powers of two): " +
+                    "it carries no MAC: the layer needs the Scribe link of version " +
+                    ScribeHelloDecoder.SCHEMA_VERSION + ", as this Scribe process");
+            }
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        if (macChecks >= RemoteScribeCodec.MAC_CHECKS_PER_POLL)
+        {
+            // the hello waits in its image; the other images go on, and Aeron starts each poll at the next image
+            hellosWaiting++;
+            return ControlledFragmentHandler.Action.ABORT;
+        }
+        macChecks++;
+        // nothing spent on a hello before its MAC verified: no publication, no handshake, no log line beyond the
+        // counted refusal (logged at powers of two)
+        helloDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final int responseStreamId = helloDecoder.responseStreamId();
+        helloDecoder.getNonce(helloNonce, 0, LinkKey.NONCE_LENGTH);
+        helloDecoder.getMac(mac, 0, LinkKey.MAC_LENGTH);
+        if (!key.verify(RemoteScribeCodec.ROLE_HELLO, sessionId, responseStreamId, helloNonce, mac))
+        {
+            hellosRefused.incrementRelease();
+            if (Long.bitCount(++hellosUnsigned) == 1)
+            {
+                log.println("orrery: Scribe " + name + " refused a hello without a valid MAC from session " +
+                    sessionId + " (" + hellosUnsigned + " so far, logged at powers of two): not the link key");
+            }
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
         if (null != handshakePublication && sessionId != handshakeSessionId &&
             nowNs - handshakeStartNs < HANDSHAKE_REPLACE_NS)
         {
-            messagesRefused.incrementRelease();
-            return;
+            hellosShed.incrementRelease();
+            final long shed = hellosShed.get();
+            if (Long.bitCount(shed) == 1)
+            {
+                log.println("orrery: Scribe " + name + " shed a verified hello from session " + sessionId +
+                    ": the handshake of session " + handshakeSessionId + " is under " +
+                    TimeUnit.NANOSECONDS.toMillis(HANDSHAKE_REPLACE_NS) + " ms old (shed " + shed +
+                    ", logged at powers of two)");
+            }
+            return ControlledFragmentHandler.Action.CONTINUE;
         }
-        helloDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        helloDecoder.getNonce(layerNonce, 0, LinkKey.NONCE_LENGTH);
-        final int responseStreamId = helloDecoder.responseStreamId();
         final int channelLength = helloDecoder.responseChannelLength();
         if (channelLength <= 0 || channelLength > 512 ||
             helloDecoder.limit() + ScribeHelloDecoder.responseChannelHeaderLength() + channelLength > offset + length)
         {
             messagesRefused.incrementRelease();
-            return;
+            return ControlledFragmentHandler.Action.CONTINUE;
         }
         // control path: one hello a handshake. Nothing the peer wrote reaches the driver but the media and, on UDP,
         // an endpoint on the host its image comes from: not a term length (a peer not yet proven would have this
@@ -515,12 +603,12 @@ public final class RemoteScribeHost implements Agent
         if (null == responseChannel)
         {
             messagesRefused.incrementRelease();
-            if (Long.bitCount(++hellosRefused) == 1)
+            if (Long.bitCount(++channelsRefused) == 1)
             {
-                log.println("orrery: Scribe " + name + " refused a hello (" + hellosRefused + " so far): its " +
+                log.println("orrery: Scribe " + name + " refused a hello (" + channelsRefused + " so far): its " +
                     "response channel is not on the host it came from, or not a plain IPC or UDP unicast channel");
             }
-            return;
+            return ControlledFragmentHandler.Action.CONTINUE;
         }
         rememberReplacedChallenge(sessionId);
         endHandshake();
@@ -532,12 +620,14 @@ public final class RemoteScribeHost implements Agent
         {
             messagesRefused.incrementRelease();
             log.println("orrery: Scribe " + name + " cannot answer a hello on " + responseChannel + ": " + ex);
-            return;
+            return ControlledFragmentHandler.Action.CONTINUE;
         }
         random.nextBytes(nonce);
+        System.arraycopy(helloNonce, 0, layerNonce, 0, LinkKey.NONCE_LENGTH);
         handshakeSessionId = sessionId;
         handshakeStartNs = nowNs;
         challengeSent = false;
+        return ControlledFragmentHandler.Action.CONTINUE;
     }
 
     /**
