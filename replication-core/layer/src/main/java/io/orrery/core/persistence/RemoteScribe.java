@@ -61,11 +61,11 @@ import static io.orrery.core.persistence.CompletionDescriptor.VALUE_OFFSET;
  * <b>No data lost, nothing applied twice.</b> After a link loss (the Scribe's image went, or it was silent for
  * {@link RemoteScribeContext#linkTimeoutNs()}) the layer says so once on its log stream, counts it, keeps taking offers
  * into the log until it is full (then back-pressures, as a store outage does) and, once relinked, sends again, in
- * order, what is not durable: world changes are idempotent upserts and removals; operations are idempotent by (player, operation
- * id) in every store, so one that the lost Scribe had applied replays its first outcome; an operation whose outcome
- * already arrived is not sent again (no second completion), and a world change of an entity that a later operation in
- * the log moves (stow, unstow) is not sent again either (that operation carries the entity's state, and a stow
- * already applied must not see the entity written back). A region load sent again may repeat nodes (the Replicant
+ * order, what is not durable: world changes are idempotent upserts and removals; operations are idempotent by
+ * (player, operation id) in every store, so one that the lost Scribe had applied replays its first outcome; an
+ * operation whose outcome already arrived is not sent again (no second completion), and a world change of an entity
+ * that a later operation in the log moves (stow, unstow) is not sent again either (that operation carries the
+ * entity's state, and a stow already applied must not see the entity written back). A region load sent again may repeat nodes (the Replicant
  * ignores nodes it already holds).
  * <p>
  * Authentication: mutual HMAC-SHA256 challenge-response with a key derived from the link secret
