@@ -65,8 +65,8 @@ import static io.orrery.core.persistence.CompletionDescriptor.VALUE_OFFSET;
  * (player, operation id) in every store, so one that the lost Scribe had applied replays its first outcome; an
  * operation whose outcome already arrived is not sent again (no second completion), and a world change of an entity
  * that a later operation in the log moves (stow, unstow) is not sent again either (that operation carries the
- * entity's state, and a stow already applied must not see the entity written back). A region load sent again may repeat nodes (the Replicant
- * ignores nodes it already holds).
+ * entity's state, and a stow already applied must not see the entity written back). A region load sent again may
+ * repeat nodes (the Replicant ignores nodes it already holds).
  * <p>
  * Authentication: mutual HMAC-SHA256 challenge-response with a key derived from the link secret
  * ({@link RemoteScribeCodec#KEY_DOMAIN}); nothing but the challenge and the welcome is read from the Scribe before its
