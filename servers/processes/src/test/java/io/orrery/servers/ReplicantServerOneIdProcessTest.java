@@ -40,7 +40,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * and {@code /ready} say so; the second is refused (its output says another process holds its id, its status line
  * says REFUSED, its {@code /metrics} shows the refusal and {@code /ready} is 503) while the first keeps its link (no
  * loss at the layer); the first is SIGKILLed and the second links (its old image stays until the driver's client
- * timeout: the silence makes the layer lose it), and its {@code /metrics} and {@code /ready} turn linked.
+ * timeout: the silence makes the layer lose it), and its {@code /metrics} and {@code /ready} turn linked. The
+ * text passes {@code promtool check metrics} where promtool is installed.
  */
 @Tag("system")
 class ReplicantServerOneIdProcessTest
@@ -101,6 +102,7 @@ class ReplicantServerOneIdProcessTest
             assertTrue(firstMetrics.contains("orrery_remote_replicant_links_total{replicant=\"1\"} 1"), firstMetrics);
             assertTrue(firstMetrics.contains("# TYPE orrery_remote_replicant_refused_total counter"), firstMetrics);
             assertTrue(firstMetrics.contains("process_cpu_seconds_total"), firstMetrics);
+            checkWithPromtool(firstMetrics);
             assertEquals(200, status(firstPort, "/ready"));
             assertEquals(200, status(firstPort, "/health"));
 
@@ -148,6 +150,30 @@ class ReplicantServerOneIdProcessTest
             ChildJvm.destroy(second);
             CloseHelper.quietClose(driver);
             IoUtil.delete(dir, true);
+        }
+    }
+
+    private static void checkWithPromtool(final String text) throws Exception
+    {
+        final File promtool = new File("/usr/bin/promtool");
+        if (!promtool.canExecute())
+        {
+            System.out.println("promtool not installed: text not checked by it");
+            return;
+        }
+        final File file = Files.createTempFile("orrery-replicant-metrics", ".txt").toFile();
+        try
+        {
+            Files.writeString(file.toPath(), text, StandardCharsets.UTF_8);
+            final Process process = new ProcessBuilder(promtool.getPath(), "check", "metrics")
+                .redirectInput(file).redirectErrorStream(true).start();
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "promtool finished");
+            final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, process.exitValue(), "promtool check metrics: " + output);
+        }
+        finally
+        {
+            Files.deleteIfExists(file.toPath());
         }
     }
 
