@@ -13,6 +13,7 @@ import io.orrery.wire.replicantlink.ReplicantClientFrameDecoder;
 import io.orrery.wire.replicantlink.ReplicantHeartbeatDecoder;
 import io.orrery.wire.replicantlink.ReplicantHelloDecoder;
 import io.orrery.wire.replicantlink.ReplicantProofDecoder;
+import io.orrery.wire.replicantlink.ReplicantRefusedDecoder;
 import io.orrery.wire.replicantlink.ReplicantSessionClosedDecoder;
 import io.orrery.wire.replicantlink.ReplicantSessionOpenedDecoder;
 import io.orrery.wire.replicantlink.ReplicantWelcomeDecoder;
@@ -157,6 +158,7 @@ public final class ReplicantLinkValidator
                 case ReplicantHeartbeatDecoder.TEMPLATE_ID: return ReplicantHeartbeatDecoder.BLOCK_LENGTH;
                 case ReplicantChallengeDecoder.TEMPLATE_ID: return ReplicantChallengeDecoder.BLOCK_LENGTH;
                 case ReplicantWelcomeDecoder.TEMPLATE_ID: return ReplicantWelcomeDecoder.BLOCK_LENGTH;
+                case ReplicantRefusedDecoder.TEMPLATE_ID: return ReplicantRefusedDecoder.BLOCK_LENGTH;
                 case ReplicantSessionOpenedDecoder.TEMPLATE_ID: return ReplicantSessionOpenedDecoder.BLOCK_LENGTH;
                 case ReplicantSessionClosedDecoder.TEMPLATE_ID: return ReplicantSessionClosedDecoder.BLOCK_LENGTH;
                 case ReplicantWindowDecoder.TEMPLATE_ID: return ReplicantWindowDecoder.BLOCK_LENGTH;

@@ -16,6 +16,7 @@ import io.orrery.wire.replicantlink.ReplicantHelloEncoder;
 import io.orrery.wire.replicantlink.ReplicantProofEncoder;
 import io.orrery.wire.replicantlink.ReplicantSessionClosedEncoder;
 import io.orrery.wire.replicantlink.ReplicantSessionOpenedEncoder;
+import io.orrery.wire.replicantlink.ReplicantRefusedEncoder;
 import io.orrery.wire.replicantlink.ReplicantWelcomeEncoder;
 import io.orrery.wire.replicantlink.ReplicantWindowEncoder;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -61,6 +62,8 @@ final class ReplicantLinkValidatorTest
             .putNonce(sixteen, 0, 16).encodedLength()));
         messages.add(copy(buffer, LINK_HEADER + new ReplicantWelcomeEncoder().wrapAndApplyHeader(buffer, 0, header)
             .putMac(thirtyTwo, 0, 32).encodedLength()));
+        messages.add(copy(buffer, LINK_HEADER + new ReplicantRefusedEncoder().wrapAndApplyHeader(buffer, 0, header)
+            .holderImageSessionId(7).putMac(thirtyTwo, 0, 32).encodedLength()));
         messages.add(copy(buffer, LINK_HEADER + new ReplicantSessionOpenedEncoder()
             .wrapAndApplyHeader(buffer, 0, header).sessionId(1).playerEntityId(2).encodedLength()));
         messages.add(copy(buffer, LINK_HEADER + new ReplicantSessionClosedEncoder()

@@ -180,6 +180,8 @@ public final class ReplicationLayer implements AutoCloseable, LayerMetrics.Sourc
                 replicant.availability().remote(bridge.replicantId());
                 bridge.liveness(replicant.availability(), bridgeSettings.takeoverAfterMs() * 1_000_000L,
                     bridgeSettings.returnAfterMs() * 1_000_000L);
+                bridge.returnBackoff(bridgeSettings.returnMaxMs() * 1_000_000L,
+                    bridgeSettings.returnStableMs() * 1_000_000L);
             }
         }
         return java.util.Arrays.copyOf(agents, local);

@@ -179,6 +179,8 @@ final class ReplicantBridgeCountersTest
         assertFigure(layer, OrreryCounter.REPLICANT_BRIDGE_MESSAGES_REFUSED, bridge.strangerMessages());
         assertFigure(layer, OrreryCounter.REPLICANT_BRIDGE_RESETS_SENT, bridge.resetsSent());
         assertFigure(layer, OrreryCounter.REPLICANT_BRIDGE_RESETS_DROPPED, bridge.resetsDropped());
+        assertFigure(layer, OrreryCounter.REPLICANT_BRIDGE_HELLOS_REFUSED_ID_HELD, bridge.idHeldRefusals());
+        assertFigure(layer, OrreryCounter.REPLICANT_BRIDGE_RETURN_BACKOFFS, bridge.returnBackoffs());
     }
 
     private static void assertFigure(final ReplicationLayer layer, final OrreryCounter counter, final long expected)
@@ -200,6 +202,7 @@ final class ReplicantBridgeCountersTest
         assertEquals(host.framesRefused(), counters[OrreryCounter.REMOTE_REPLICANT_FRAMES_REFUSED.id()].get());
         assertEquals(host.strangerMessages(), counters[OrreryCounter.REMOTE_REPLICANT_MESSAGES_REFUSED.id()].get());
         assertEquals(host.welcomesRefused(), counters[OrreryCounter.REMOTE_REPLICANT_WELCOMES_REFUSED.id()].get());
+        assertEquals(host.refusals(), counters[OrreryCounter.REMOTE_REPLICANT_REFUSED.id()].get());
     }
 
     private static void checkWithPromtool(final String text) throws Exception

@@ -28,6 +28,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A secondary Replicant in its own process: runs a {@link RemoteReplicantHost} (a {@code SecondaryReplicantAgent} on
@@ -41,9 +42,13 @@ import java.util.concurrent.TimeUnit;
  * status line ({@link StatusReport}): linked or unlinked (for how long, and what to check), sessions, the feed applied
  * and how often this Replicant's ring was full (the feed backs up into the layer's bridge, whose ring then fills and
  * resyncs), frames sent and refused, links made and lost, messages and welcomes refused. The same figures are this
- * process's system counters ({@code REMOTE_REPLICANT_*}, shard label {@code replicant-<id>}), readable with AeronStat.
+ * process's system counters ({@code REMOTE_REPLICANT_*}, shard label {@code replicant-<id>}), readable with AeronStat,
+ * and, with {@code --status-address}, a Prometheus {@code /metrics} ({@link ReplicantMetrics}), {@code /ready} (200
+ * while linked) and {@code /health}. When the layer's bridge refuses it because another process holds its id (two
+ * started with one id), it says so in a line (at powers of two) and its status line says REFUSED.
  * <p>
- * Exit codes: 0 on SIGINT/SIGTERM; {@link ProcessErrors#EXIT_CONFIGURATION} without a link secret;
+ * Exit codes: 0 on SIGINT/SIGTERM; {@link ProcessErrors#EXIT_CONFIGURATION} without a link secret, or a status
+ * address that is malformed or cannot be bound;
  * {@link DriverLoss#EXIT_CODE} when its media driver goes away; {@link AgentDeath#EXIT_CODE} when its agent thread
  * dies; 2 on a usage error.
  */
@@ -85,6 +90,11 @@ public final class ReplicantServer implements Callable<Integer>
         + "(default: ${DEFAULT-VALUE}).")
     int reportIntervalS = 5;
 
+    @CommandLine.Option(names = "--status-address", description = "Serve /metrics (Prometheus text: this process's "
+        + "counters, label replicant=<id>), /ready (200 while linked to the layer's bridge) and /health on this "
+        + "host:port, e.g. 127.0.0.1:9466; port 0 picks a free one; 'off' serves nothing (default: ${DEFAULT-VALUE}).")
+    String statusAddress = "off";
+
     /**
      * @return the link secret: {@value ReplicantBridgeSettings#LINK_SECRET_ENV}, else the token secret, or null.
      */
@@ -112,23 +122,51 @@ public final class ReplicantServer implements Callable<Integer>
             return ProcessErrors.EXIT_CONFIGURATION;
         }
 
+        final AtomicReference<ReplicantMetrics> metrics = new AtomicReference<>();
+        final StatusEndpoint status;
+        try
+        {
+            status = "off".equalsIgnoreCase(statusAddress) ? null : StatusEndpoint.start(statusAddress,
+                () -> null == metrics.get() ? NOT_READY_METRICS : metrics.get().render(),
+                () -> null != metrics.get() && metrics.get().isReady());
+        }
+        catch (final IllegalArgumentException | java.io.UncheckedIOException ex)
+        {
+            System.err.println("orrery: replicant: --status-address: " + ex.getMessage());
+            return ProcessErrors.EXIT_CONFIGURATION;
+        }
+        if (null != status)
+        {
+            System.out.println("orrery: replicant " + replicantId + " status on http://" +
+                statusAddress.substring(0, statusAddress.lastIndexOf(':')) + ":" + status.port() +
+                "/metrics, /ready, /health");
+        }
+
         final Aeron.Context aeronCtx = new Aeron.Context();
         final ErrorHandler print = (ex) -> ex.printStackTrace(System.err);
-        final MediaDriver driver = ProcessAeron.attachOrLaunch(aeronDir, aeronCtx, print);
-        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+        MediaDriver driver = null;
+        try
         {
-            run(ctx, aeronCtx, linkSecret, print, barrier);
+            driver = ProcessAeron.attachOrLaunch(aeronDir, aeronCtx, print);
+            try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+            {
+                run(ctx, aeronCtx, linkSecret, print, barrier, metrics);
+            }
         }
         finally
         {
+            CloseHelper.quietClose(status);
             CloseHelper.quietClose(driver);
         }
         return 0;
     }
 
+    private static final String NOT_READY_METRICS = "# HELP orrery_replicant_ready 1 while this Replicant process " +
+        "is linked to the layer's bridge, else 0.\n# TYPE orrery_replicant_ready gauge\norrery_replicant_ready 0\n";
+
     private void run(
         final ReplicantContext ctx, final Aeron.Context aeronCtx, final byte[] linkSecret, final ErrorHandler print,
-        final ShutdownSignalBarrier barrier)
+        final ShutdownSignalBarrier barrier, final AtomicReference<ReplicantMetrics> metrics)
     {
         AgentRunner runner = null;
         Aeron aeron = null;
@@ -143,6 +181,7 @@ public final class ReplicantServer implements Callable<Integer>
         {
             aeron = Aeron.connect(aeronCtx);
             counters = OrreryCounter.allocate(aeron, "replicant-" + replicantId);
+            metrics.set(new ReplicantMetrics(replicantId, counters));
             final RemoteReplicantHost host = new RemoteReplicantHost(ctx, replicantId, aeron, new SystemNanoClock(),
                 layerChannel, layerStreamBase + replicantId, feedChannel, feedStreamId, linkSecret, maxSessions,
                 counters, (line) -> System.out.println("orrery: " + line));
@@ -160,6 +199,7 @@ public final class ReplicantServer implements Callable<Integer>
         finally
         {
             reporter.shutdownNow();
+            metrics.set(null); // the counters close: a scrape from here on says not ready
             CloseHelper.quietClose(runner);
             if (null != counters)
             {
@@ -178,7 +218,7 @@ public final class ReplicantServer implements Callable<Integer>
         private final int replicantId;
         private final Counter[] counters;
         private final String layer;
-        private boolean wasLinked;
+        private int wasState;
         private long sinceNs;
         private long lastFeed;
         private long lastFrames;
@@ -204,16 +244,24 @@ public final class ReplicantServer implements Callable<Integer>
         String line(final long nowNs)
         {
             final boolean linked = 0 != value(OrreryCounter.REMOTE_REPLICANT_LINKED);
-            if (linked != wasLinked)
+            final int state = linked ? 1 : 0 != value(OrreryCounter.REMOTE_REPLICANT_REFUSED_NOW) ? 2 : 0;
+            if (state != wasState)
             {
-                wasLinked = linked;
+                wasState = state;
                 sinceNs = nowNs;
             }
             final long feed = value(OrreryCounter.REMOTE_REPLICANT_FEED_MESSAGES);
             final long frames = value(OrreryCounter.REMOTE_REPLICANT_FRAMES_SENT);
             final StringBuilder line = new StringBuilder("orrery: replicant ").append(replicantId).append(": ");
             final long forS = TimeUnit.NANOSECONDS.toSeconds(nowNs - sinceNs);
-            if (linked)
+            final boolean refused = 0 != value(OrreryCounter.REMOTE_REPLICANT_REFUSED_NOW);
+            if (refused)
+            {
+                line.append("REFUSED for ").append(forS).append(" s: another process holds replicant id ")
+                    .append(replicantId).append(" at the layer's bridge (two started with one id?): stop one of ")
+                    .append("them; this one keeps saying hello and links when the other goes silent or away");
+            }
+            else if (linked)
             {
                 line.append("linked for ").append(forS).append(" s, ")
                     .append(value(OrreryCounter.REMOTE_REPLICANT_SESSIONS)).append(" sessions");
@@ -232,7 +280,8 @@ public final class ReplicantServer implements Callable<Integer>
                 .append("; links ").append(value(OrreryCounter.REMOTE_REPLICANT_LINKS)).append(", lost ")
                 .append(value(OrreryCounter.REMOTE_REPLICANT_LINKS_LOST))
                 .append("; messages refused ").append(value(OrreryCounter.REMOTE_REPLICANT_MESSAGES_REFUSED))
-                .append(", welcomes refused ").append(value(OrreryCounter.REMOTE_REPLICANT_WELCOMES_REFUSED));
+                .append(", welcomes refused ").append(value(OrreryCounter.REMOTE_REPLICANT_WELCOMES_REFUSED))
+                .append(", hellos refused (id held) ").append(value(OrreryCounter.REMOTE_REPLICANT_REFUSED));
             lastFeed = feed;
             lastFrames = frames;
             return line.toString();

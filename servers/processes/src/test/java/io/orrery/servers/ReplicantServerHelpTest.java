@@ -25,7 +25,7 @@ class ReplicantServerHelpTest
         final CommandLine command = new CommandLine(new ReplicantServer()).setOut(new PrintWriter(out));
         assertEquals(0, command.execute("--help"));
         for (final String option : new String[]{ "--replicant-id", "--layer-channel", "--feed-channel",
-            "--aeron-dir", "--max-sessions" })
+            "--aeron-dir", "--max-sessions", "--status-address" })
         {
             assertTrue(out.toString().contains(option), option + " in " + out);
         }

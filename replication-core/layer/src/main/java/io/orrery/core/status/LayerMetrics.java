@@ -151,6 +151,7 @@ public final class LayerMetrics
             case REPLICANT_BRIDGES_LINKED:
             case REMOTE_REPLICANT_LINKED:
             case REMOTE_REPLICANT_SESSIONS:
+            case REMOTE_REPLICANT_REFUSED_NOW:
                 return true;
 
             default:

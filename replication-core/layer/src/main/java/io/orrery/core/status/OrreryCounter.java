@@ -240,7 +240,15 @@ public enum OrreryCounter
     REMOTE_REPLICANT_MESSAGES_REFUSED(141,
         "messages this Replicant process dropped: malformed, of another schema, or from a stranger image"),
     REMOTE_REPLICANT_WELCOMES_REFUSED(142,
-        "welcomes that did not verify in this Replicant process (not the layer's key): it says hello again");
+        "welcomes that did not verify in this Replicant process (not the layer's key): it says hello again"),
+    REPLICANT_BRIDGE_HELLOS_REFUSED_ID_HELD(143,
+        "verified hellos a Replicant bridge refused: another image holds the id (two processes with one id)", true),
+    REPLICANT_BRIDGE_RETURN_BACKOFFS(144,
+        "losses of a Replicant bridge's Replicant soon after its return (each doubles its return hold, capped)", true),
+    REMOTE_REPLICANT_REFUSED(145,
+        "hellos of this Replicant process the layer's bridge refused: another process holds its id"),
+    REMOTE_REPLICANT_REFUSED_NOW(146,
+        "1 while the layer's bridge refuses this Replicant process: another process holds its id");
 
     /**
      * Aeron counter type id of every Orrery system counter.

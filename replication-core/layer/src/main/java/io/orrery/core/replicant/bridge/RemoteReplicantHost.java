@@ -26,6 +26,7 @@ import io.orrery.wire.replicantlink.ReplicantClientFrameEncoder;
 import io.orrery.wire.replicantlink.ReplicantHeartbeatEncoder;
 import io.orrery.wire.replicantlink.ReplicantHelloEncoder;
 import io.orrery.wire.replicantlink.ReplicantProofEncoder;
+import io.orrery.wire.replicantlink.ReplicantRefusedDecoder;
 import io.orrery.wire.replicantlink.ReplicantSessionClosedDecoder;
 import io.orrery.wire.replicantlink.ReplicantSessionOpenedDecoder;
 import io.orrery.wire.replicantlink.ReplicantWelcomeDecoder;
@@ -61,6 +62,10 @@ import java.util.function.Consumer;
  * {@code ReplicantHeartbeat} every {@link #HEARTBEAT_INTERVAL_NS} on its own clock (saying whether it holds this
  * link's snapshot): the bridge declares it lost after a silence ({@code orrery.replicant.takeover.after.ms}) and the
  * primary takes its subtrees over.
+ * <p>
+ * While another process holds this Replicant id at the layer (two started with one id), the bridge answers each
+ * hello with a {@code ReplicantRefused} instead of a challenge: counted, logged at powers of two with a line that says
+ * so; it keeps saying hello and is challenged at once when the holder is lost.
  * <p>
  * Every message read is checked first ({@link ReplicantLinkValidator}: header, schema, template, block length, the
  * variable-length field within the message); a malformed one, one of another schema, or one from an image other than
@@ -113,6 +118,7 @@ public final class RemoteReplicantHost implements Agent
     private final ReplicantHeartbeatEncoder heartbeatEncoder = new ReplicantHeartbeatEncoder();
     private final ReplicantChallengeDecoder challengeDecoder = new ReplicantChallengeDecoder();
     private final ReplicantWelcomeDecoder welcomeDecoder = new ReplicantWelcomeDecoder();
+    private final ReplicantRefusedDecoder refusedDecoder = new ReplicantRefusedDecoder();
     private final ReplicantSessionOpenedDecoder openedDecoder = new ReplicantSessionOpenedDecoder();
     private final ReplicantSessionClosedDecoder closedDecoder = new ReplicantSessionClosedDecoder();
     private final ReplicantWindowDecoder windowDecoder = new ReplicantWindowDecoder();
@@ -139,6 +145,8 @@ public final class RemoteReplicantHost implements Agent
     private long feedRingFull;
     private long welcomesRefused;
     private long challengesRefused;
+    private long refusals;
+    private boolean refused;
 
     /**
      * @param ctx           the shard's Replicant settings (as the layer's), concluded.
@@ -219,6 +227,7 @@ public final class RemoteReplicantHost implements Agent
     {
         final Counter[] counters = this.counters;
         counters[OrreryCounter.REMOTE_REPLICANT_LINKED.id()].setOrdered(proven ? 1 : 0);
+        counters[OrreryCounter.REMOTE_REPLICANT_REFUSED_NOW.id()].setOrdered(refused ? 1 : 0);
         counters[OrreryCounter.REMOTE_REPLICANT_SESSIONS.id()].setOrdered(egressBySession.size());
         counters[OrreryCounter.REMOTE_REPLICANT_LINKS.id()].setOrdered(links);
         counters[OrreryCounter.REMOTE_REPLICANT_LINKS_LOST.id()].setOrdered(linksLost);
@@ -229,6 +238,7 @@ public final class RemoteReplicantHost implements Agent
         counters[OrreryCounter.REMOTE_REPLICANT_FRAMES_REFUSED.id()].setOrdered(framesRefused);
         counters[OrreryCounter.REMOTE_REPLICANT_MESSAGES_REFUSED.id()].setOrdered(strangerMessages);
         counters[OrreryCounter.REMOTE_REPLICANT_WELCOMES_REFUSED.id()].setOrdered(welcomesRefused);
+        counters[OrreryCounter.REMOTE_REPLICANT_REFUSED.id()].setOrdered(refusals);
     }
 
     private int sayHello()
@@ -294,6 +304,10 @@ public final class RemoteReplicantHost implements Agent
                 imageSessionId == layerImageSessionId)
             {
                 onWelcome(buffer, offset, imageSessionId);
+            }
+            else if (ReplicantRefusedDecoder.TEMPLATE_ID == templateId)
+            {
+                onRefused(buffer, offset, imageSessionId);
             }
             else
             {
@@ -397,6 +411,7 @@ public final class RemoteReplicantHost implements Agent
             return;
         }
         challengeDecoder.getNonce(layerNonce, 0, LinkKey.NONCE_LENGTH);
+        refused = false;
         layerImageSessionId = imageSessionId;
         key.prove(ReplicantLinkKey.ROLE_REPLICANT, toLayer.sessionId(), imageSessionId, layerNonce, mac, 0);
         proofEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).putMac(mac, 0, LinkKey.MAC_LENGTH);
@@ -425,6 +440,32 @@ public final class RemoteReplicantHost implements Agent
         links++;
         log.accept("replicant " + replicantId + ": linked to the layer's bridge (image " + imageSessionId +
             ", proven), waiting for its snapshot");
+    }
+
+    /**
+     * The layer refused this hello: another process holds this Replicant id. It keeps saying hello (the layer
+     * challenges it at once when the holder is lost).
+     */
+    private void onRefused(final DirectBuffer buffer, final int offset, final int imageSessionId)
+    {
+        refusedDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        refusedDecoder.getMac(mac, 0, LinkKey.MAC_LENGTH);
+        if (!hasNonce || !key.verify(ReplicantLinkKey.ROLE_REFUSED, imageSessionId, toLayer.sessionId(), nonce, mac))
+        {
+            strangerMessages++; // not the layer's, or for another process's hello (they may share a channel)
+            return;
+        }
+        challenged = false; // a challenge may have come before the holder was proven: the next one is answered
+        refused = true;
+        refusals++;
+        if (0 == (refusals & (refusals - 1)))
+        {
+            log.accept("replicant " + replicantId + ": REFUSED by the layer's bridge: another process holds " +
+                "replicant id " + replicantId + " (its image " + refusedDecoder.holderImageSessionId() + " at the " +
+                "layer, this one " + toLayer.sessionId() + "). Two processes run with this id: stop one of them. " +
+                "This one keeps saying hello and links at once when the other goes silent or away (refused " +
+                refusals + ", logged at powers of two)");
+        }
     }
 
     private void onImageGone(final Image image)
@@ -580,6 +621,22 @@ public final class RemoteReplicantHost implements Agent
     public long challengesRefused()
     {
         return challengesRefused;
+    }
+
+    /**
+     * @return hellos the layer refused because another process holds this Replicant id.
+     */
+    public long refusals()
+    {
+        return refusals;
+    }
+
+    /**
+     * @return whether the last word of the layer's bridge was a refusal: another process holds this Replicant id.
+     */
+    public boolean isRefused()
+    {
+        return refused;
     }
 
     /**

@@ -28,6 +28,7 @@ import io.orrery.wire.replicantlink.ReplicantClientFrameDecoder;
 import io.orrery.wire.replicantlink.ReplicantHeartbeatDecoder;
 import io.orrery.wire.replicantlink.ReplicantHelloDecoder;
 import io.orrery.wire.replicantlink.ReplicantProofDecoder;
+import io.orrery.wire.replicantlink.ReplicantRefusedEncoder;
 import io.orrery.wire.replicantlink.ReplicantSessionClosedEncoder;
 import io.orrery.wire.replicantlink.ReplicantSessionOpenedEncoder;
 import io.orrery.wire.replicantlink.ReplicantWelcomeEncoder;
@@ -72,6 +73,14 @@ import java.util.function.Consumer;
  * {@link #HANDSHAKE_SLOTS} handshakes at once, one per image (a repeated hello keeps its handshake; a verified hello
  * beyond them replaces the oldest once it is {@link #MIN_HANDSHAKE_AGE_NS} old, and is shed otherwise, counted), each
  * expires after 5 s; a failed proof ends its handshake; nothing but hellos and proofs is read from an unproven image.
+ * <p>
+ * <b>One Replicant per id</b>: while the proven Replicant is heard from (within {@code takeoverAfterNs}), a verified
+ * hello from another image is refused: it gets a {@code ReplicantRefused} (MAC {@link ReplicantLinkKey#ROLE_REFUSED},
+ * naming the holder's image) instead of a challenge, counted ({@link #idHeldRefusals()}) and logged at powers of two
+ * with both images; its handshake slot is kept while it says hello again (a refusal each time), and it is challenged
+ * at once when the holder is lost (silent, its image gone). So two processes started with one id (a restart while the
+ * old one still runs, a double start) do not take turns: the first keeps the range, the second waits, and a Replicant
+ * restarted after a kill waits for its old image's silence, the takeover time at most.
  * Every message read is checked first ({@link ReplicantLinkValidator}: header, schema, template, block length, the
  * variable-length field within the message); a malformed one is dropped and counted. A relayed frame that the session
  * egress back-pressures is retried (the subscription is not read further until it goes); one for a session the
@@ -89,7 +98,9 @@ import java.util.function.Consumer;
  * not reach: removed while it was down, or beyond the primary's handoff distance). A Replicant is offered available
  * only once it is proven, its heartbeat says it holds this link's snapshot, every session is announced to it, and it
  * has been heard from for {@code returnAfterNs} since (a hysteresis in time): the feed and the announcements are on
- * one publication, so it has the snapshot and the sessions before the first feed message that gives it anything.
+ * one publication, so it has the snapshot and the sessions before the first feed message that gives it anything. A
+ * Replicant lost within the stable time after a return has that hold doubled for its next return, up to a cap, and
+ * back to {@code returnAfterNs} once it stays available for the stable time ({@link #returnBackoff(long, long)}).
  * <p>
  * Threading: single threaded agent (its own thread, or a runner's duty cycle). Zero allocation in steady state
  * (forwarding the feed, relaying frames, window reports, heartbeats); a hand-over, a handshake or a loss allocates.
@@ -135,6 +146,16 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
      * ({@code orrery.replicant.return.after.ms}).
      */
     public static final long RETURN_AFTER_NS_DEFAULT = 2_000_000_000L;
+    /**
+     * Default cap of the return hold as it doubles for a Replicant lost soon after each return
+     * ({@code orrery.replicant.return.max.ms}).
+     */
+    public static final long RETURN_MAX_NS_DEFAULT = 60_000_000_000L;
+    /**
+     * Default time after a return within which a loss doubles the return hold, and for which a Replicant available
+     * without a loss has its hold reset ({@code orrery.replicant.return.stable.ms}).
+     */
+    public static final long RETURN_STABLE_NS_DEFAULT = 30_000_000_000L;
 
     private final int replicantId;
     private final Aeron aeron;
@@ -162,6 +183,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     private final ReplicantSessionOpenedEncoder openedEncoder = new ReplicantSessionOpenedEncoder();
     private final ReplicantSessionClosedEncoder closedEncoder = new ReplicantSessionClosedEncoder();
     private final ReplicantWindowEncoder windowEncoder = new ReplicantWindowEncoder();
+    private final ReplicantRefusedEncoder refusedEncoder = new ReplicantRefusedEncoder();
     private final UnsafeBuffer resetBuffer = new UnsafeBuffer(new byte[64]);
     private final int resetLength;
     private final ControlledMessageHandler dropHandler = (msgTypeId, buffer, index, length) -> Action.CONTINUE;
@@ -192,6 +214,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     private long resetsDropped;
     private long linksLost;
     private long hellosShed;
+    private long idHeldRefusals;
 
     // liveness and availability: the primary takes a lost Replicant's subtrees over and gives them back
     private ReplicantAvailability availability;
@@ -205,6 +228,12 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     private boolean awaitingTakeover;
     private long takeoverState;
     private long heartbeats;
+    // the return hold backs off for a Replicant lost soon after each return (a crash loop, a flapping network)
+    private long returnHoldNs = RETURN_AFTER_NS_DEFAULT;
+    private long returnMaxNs = RETURN_MAX_NS_DEFAULT;
+    private long returnStableNs = RETURN_STABLE_NS_DEFAULT;
+    private long availableSinceNs;
+    private long returnBackoffs;
 
     /**
      * @param replicantId the secondary's id (1..replicants-1).
@@ -270,6 +299,24 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         this.availability = availability;
         this.takeoverAfterNs = takeoverAfterNs;
         this.returnAfterNs = returnAfterNs;
+        this.returnHoldNs = returnAfterNs;
+        return this;
+    }
+
+    /**
+     * The return hold's back-off: a loss within {@code stableNs} of the Replicant's return doubles the hold before
+     * its next return (from {@code returnAfterNs}, at most {@code maxNs}: a crash loop or a flapping network moves
+     * its range at most once per that time); once it has stayed available for {@code stableNs}, the hold is
+     * {@code returnAfterNs} again. A return hold of 0 does not back off.
+     *
+     * @param maxNs    cap of the return hold (below {@code returnAfterNs}: no back-off).
+     * @param stableNs time after a return within which a loss doubles the hold, and after which the hold resets.
+     * @return this. Control path: before the agent runs, after {@link #liveness}.
+     */
+    public ReplicantBridge returnBackoff(final long maxNs, final long stableNs)
+    {
+        this.returnMaxNs = maxNs;
+        this.returnStableNs = stableNs;
         return this;
     }
 
@@ -358,6 +405,8 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
             counters.publish(OrreryCounter.REPLICANT_BRIDGE_MESSAGES_REFUSED, strangerMessages);
             counters.publish(OrreryCounter.REPLICANT_BRIDGE_RESETS_SENT, resetsSent);
             counters.publish(OrreryCounter.REPLICANT_BRIDGE_RESETS_DROPPED, resetsDropped);
+            counters.publish(OrreryCounter.REPLICANT_BRIDGE_HELLOS_REFUSED_ID_HELD, idHeldRefusals);
+            counters.publish(OrreryCounter.REPLICANT_BRIDGE_RETURN_BACKOFFS, returnBackoffs);
         }
     }
 
@@ -380,6 +429,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
             availability.lost(replicantId);
             if (offeredAvailable)
             {
+                backOffReturn();
                 offeredAvailable = false;
                 takeoverState = availability.offer(replicantId, false);
                 awaitingTakeover = true;
@@ -391,6 +441,26 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
             }
         }
         return 1;
+    }
+
+    /**
+     * A loss soon after a return doubles the hold before the next one, up to its cap.
+     */
+    private void backOffReturn()
+    {
+        final long availableNs = nowNs - availableSinceNs;
+        if (availableNs >= returnStableNs || 0 == returnHoldNs)
+        {
+            return;
+        }
+        returnBackoffs++;
+        final long cap = Math.max(returnMaxNs, returnAfterNs);
+        returnHoldNs = returnHoldNs > cap / 2 ? cap : returnHoldNs * 2;
+        log.accept("replicant " + replicantId + ": bridge's Replicant lost " + availableNs / 1_000_000 +
+            " ms after its return (within " + returnStableNs / 1_000_000 + " ms): it gets its range back after " +
+            returnHoldNs / 1_000_000 + " ms heard from (doubling to at most " + cap / 1_000_000 + " ms; back to " +
+            returnAfterNs / 1_000_000 + " ms once it stays available for " + returnStableNs / 1_000_000 +
+            " ms) (back-off " + returnBackoffs + ")");
     }
 
     /**
@@ -426,15 +496,23 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
      */
     private int offerAvailable()
     {
+        if (offeredAvailable && returnHoldNs != returnAfterNs && nowNs - availableSinceNs >= returnStableNs)
+        {
+            returnHoldNs = returnAfterNs;
+            log.accept("replicant " + replicantId + ": bridge's Replicant available for " +
+                returnStableNs / 1_000_000 + " ms: its return hold is " + returnAfterNs / 1_000_000 + " ms again");
+            return 1;
+        }
         if (null == availability || offeredAvailable || !peerSynced || unannounced > 0 || awaitingTakeover ||
-            nowNs - syncedSinceNs < returnAfterNs)
+            nowNs - syncedSinceNs < returnHoldNs)
         {
             return 0;
         }
         availability.offer(replicantId, true);
         offeredAvailable = true;
+        availableSinceNs = nowNs;
         log.accept("replicant " + replicantId + ": bridge offers its Replicant (image " + peerImageSessionId +
-            ") available: its subtrees go to it");
+            ") available after " + returnHoldNs / 1_000_000 + " ms heard from and synced: its subtrees go to it");
         return 1;
     }
 
@@ -549,7 +627,8 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
             refuse("a hello for another Replicant", imageSessionId);
             return ControlledFragmentHandler.Action.CONTINUE;
         }
-        if (null != slotOf(imageSessionId))
+        final Handshake existing = slotOf(imageSessionId);
+        if (null != existing && !existing.held)
         {
             // a repeated hello while its handshake is under way: the challenge is on its way
             return ControlledFragmentHandler.Action.CONTINUE;
@@ -566,6 +645,14 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         if (!key.verify(ReplicantLinkKey.ROLE_HELLO, imageSessionId, replicantId, helloNonce, mac))
         {
             refuse("a hello without a valid MAC (not the link key)", imageSessionId);
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        if (null != existing)
+        {
+            // the refused Replicant says hello again: it is refused again while the id is held, and keeps its slot
+            System.arraycopy(helloNonce, 0, existing.peerNonce, 0, LinkKey.NONCE_LENGTH);
+            existing.deadlineNs = nowNs + HANDSHAKE_TIMEOUT_NS;
+            existing.refusalSent = false;
             return ControlledFragmentHandler.Action.CONTINUE;
         }
         onVerifiedHello(imageSessionId);
@@ -633,6 +720,10 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         slot.imageSessionId = imageSessionId;
         slot.deadlineNs = nowNs + HANDSHAKE_TIMEOUT_NS;
         slot.challengeSent = false;
+        // one Replicant per id: while the proven one is heard from (a loss is declared before the poll), another
+        // image that holds the key is refused, not challenged, and challenged at once when the holder is lost
+        slot.held = null != peer;
+        slot.refusalSent = false;
     }
 
     private Handshake slotOf(final int imageSessionId)
@@ -664,6 +755,14 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
             slot.clear();
             return;
         }
+        if (null != peer)
+        {
+            // challenged before another image was proven: the id is held now, so refused as a later hello would be
+            slot.held = true;
+            slot.refusalSent = false;
+            slot.challengeSent = false;
+            return;
+        }
         key.prove(ReplicantLinkKey.ROLE_LAYER, publication.sessionId(), imageSessionId, slot.peerNonce, mac, 0);
         welcomeEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).putMac(mac, 0, LinkKey.MAC_LENGTH);
         if (!offerControl(publication, welcomeEncoder.encodedLength()))
@@ -673,10 +772,6 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
             return;
         }
         slot.publication = null;
-        if (null != peer)
-        {
-            lose("replaced by a newly proven image " + imageSessionId);
-        }
         peer = publication;
         peerImageSessionId = imageSessionId;
         lastHeardNs = nowNs;
@@ -714,11 +809,33 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
             }
             if (nowNs - slot.deadlineNs > 0)
             {
-                refuse("a handshake not completed in time from image " + slot.imageSessionId);
-                slot.clear();
+                if (!slot.held)
+                {
+                    refuse("a handshake not completed in time from image " + slot.imageSessionId);
+                }
+                slot.clear(); // a refused Replicant that stopped saying hello: gone, or given up
                 work++;
+                continue;
             }
-            else if (!slot.challengeSent && slot.publication.isConnected())
+            if (slot.held)
+            {
+                if (null == peer)
+                {
+                    // the holder is lost: the refused Replicant is challenged at once
+                    slot.held = false;
+                    slot.deadlineNs = nowNs + HANDSHAKE_TIMEOUT_NS;
+                    random.nextBytes(slot.nonce);
+                    log.accept("replicant " + replicantId + ": bridge challenges image " + slot.imageSessionId +
+                        ", refused while another image held the id: that one is lost");
+                    work++;
+                }
+                else
+                {
+                    work += sendRefusal(slot);
+                    continue;
+                }
+            }
+            if (!slot.challengeSent && slot.publication.isConnected())
             {
                 key.prove(ReplicantLinkKey.ROLE_CHALLENGE, slot.publication.sessionId(), slot.imageSessionId,
                     slot.peerNonce, mac, 0);
@@ -730,6 +847,38 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
             }
         }
         return work;
+    }
+
+    /**
+     * Tell a refused Replicant that another image holds its id (once per hello), count it and log it at powers of two.
+     */
+    private int sendRefusal(final Handshake slot)
+    {
+        if (slot.refusalSent || !slot.publication.isConnected())
+        {
+            return 0;
+        }
+        key.prove(ReplicantLinkKey.ROLE_REFUSED, slot.publication.sessionId(), slot.imageSessionId, slot.peerNonce,
+            mac, 0);
+        refusedEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
+            .holderImageSessionId(peerImageSessionId)
+            .putMac(mac, 0, LinkKey.MAC_LENGTH);
+        if (!offerControl(slot.publication, refusedEncoder.encodedLength()))
+        {
+            return 0; // again at the next duty cycle
+        }
+        slot.refusalSent = true;
+        idHeldRefusals++;
+        if (0 == (idHeldRefusals & (idHeldRefusals - 1)))
+        {
+            log.accept("replicant " + replicantId + ": bridge REFUSED image " + slot.imageSessionId + ": image " +
+                peerImageSessionId + " holds replicant id " + replicantId + " (proven, heard " +
+                (nowNs - lastHeardNs) / 1_000_000 + " ms ago). Two processes run with this id (a restart while the " +
+                "old one still runs, a double start?): stop one of them. The refused one keeps saying hello and " +
+                "links at once when the holder goes silent for " + takeoverAfterNs / 1_000_000 + " ms or its " +
+                "image goes (refused " + idHeldRefusals + ", logged at powers of two)");
+        }
+        return 1;
     }
 
     private int takeHandovers()
@@ -1063,8 +1212,8 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     }
 
     /**
-     * @return times the proven Replicant was declared lost: silent, its image gone, the feed publication no longer
-     * connected, or replaced by a newly proven one.
+     * @return times the proven Replicant was declared lost: silent, its image gone, or the feed publication no longer
+     * connected.
      */
     public long linksLost()
     {
@@ -1077,6 +1226,31 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     public long hellosShed()
     {
         return hellosShed;
+    }
+
+    /**
+     * @return verified hellos refused because another image holds this Replicant id (its proven Replicant heard from
+     * within the takeover time): each told so ({@code ReplicantRefused}).
+     */
+    public long idHeldRefusals()
+    {
+        return idHeldRefusals;
+    }
+
+    /**
+     * @return losses within the stable time after a return, each doubling the return hold up to its cap.
+     */
+    public long returnBackoffs()
+    {
+        return returnBackoffs;
+    }
+
+    /**
+     * @return the time a linked, synced Replicant is heard from before it is offered available, as backed off now.
+     */
+    public long returnHoldNs()
+    {
+        return returnHoldNs;
     }
 
     /**
@@ -1095,12 +1269,16 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         int imageSessionId;
         long deadlineNs;
         boolean challengeSent;
+        boolean held;
+        boolean refusalSent;
 
         void clear()
         {
             CloseHelper.quietClose(publication);
             publication = null;
             challengeSent = false;
+            held = false;
+            refusalSent = false;
         }
     }
 

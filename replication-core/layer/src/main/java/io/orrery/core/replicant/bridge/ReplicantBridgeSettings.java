@@ -37,12 +37,26 @@ public final class ReplicantBridgeSettings
      * its subtrees back between two losses.
      */
     public static final String RETURN_AFTER_MS_PROP = "orrery.replicant.return.after.ms";
+    /**
+     * Cap of the return hold as it backs off, in milliseconds: a Replicant lost within
+     * {@value #RETURN_STABLE_MS_PROP} of a return has its hold doubled for the next one (2 s, 4, 8, ... at most this).
+     * Default 60,000; a value below {@value #RETURN_AFTER_MS_PROP} turns the back-off off.
+     */
+    public static final String RETURN_MAX_MS_PROP = "orrery.replicant.return.max.ms";
+    /**
+     * Time after a return within which a loss doubles the return hold, and for which a Replicant that stays available
+     * has its hold reset to {@value #RETURN_AFTER_MS_PROP}, in milliseconds. Default 30,000; at least 1.
+     */
+    public static final String RETURN_STABLE_MS_PROP = "orrery.replicant.return.stable.ms";
 
     private int[] remoteIds = parseIds(System.getProperty(REMOTE_IDS_PROP, ""));
     private long takeoverAfterMs =
         msProperty(TAKEOVER_AFTER_MS_PROP, ReplicantBridge.TAKEOVER_AFTER_NS_DEFAULT / 1_000_000, 1);
     private long returnAfterMs =
         msProperty(RETURN_AFTER_MS_PROP, ReplicantBridge.RETURN_AFTER_NS_DEFAULT / 1_000_000, 0);
+    private long returnMaxMs = msProperty(RETURN_MAX_MS_PROP, ReplicantBridge.RETURN_MAX_NS_DEFAULT / 1_000_000, 0);
+    private long returnStableMs =
+        msProperty(RETURN_STABLE_MS_PROP, ReplicantBridge.RETURN_STABLE_NS_DEFAULT / 1_000_000, 1);
     private String channel = System.getProperty(CHANNEL_PROP, CHANNEL_DEFAULT);
     private int streamIdBase = Integer.getInteger(STREAM_ID_BASE_PROP, ReplicantBridge.STREAM_ID_BASE);
     /**
@@ -160,6 +174,45 @@ public final class ReplicantBridgeSettings
             throw new IllegalArgumentException(RETURN_AFTER_MS_PROP + " must not be negative: " + returnAfterMs);
         }
         this.returnAfterMs = returnAfterMs;
+        return this;
+    }
+
+    public long returnMaxMs()
+    {
+        return returnMaxMs;
+    }
+
+    /**
+     * @param returnMaxMs cap of the backed-off return hold (0 or more; below the return hold: no back-off).
+     * @return this.
+     */
+    public ReplicantBridgeSettings returnMaxMs(final long returnMaxMs)
+    {
+        if (returnMaxMs < 0)
+        {
+            throw new IllegalArgumentException(RETURN_MAX_MS_PROP + " must not be negative: " + returnMaxMs);
+        }
+        this.returnMaxMs = returnMaxMs;
+        return this;
+    }
+
+    public long returnStableMs()
+    {
+        return returnStableMs;
+    }
+
+    /**
+     * @param returnStableMs time after a return within which a loss doubles the hold, and after which it resets (at
+     *                       least 1).
+     * @return this.
+     */
+    public ReplicantBridgeSettings returnStableMs(final long returnStableMs)
+    {
+        if (returnStableMs < 1)
+        {
+            throw new IllegalArgumentException(RETURN_STABLE_MS_PROP + " must be at least 1: " + returnStableMs);
+        }
+        this.returnStableMs = returnStableMs;
         return this;
     }
 

@@ -37,6 +37,12 @@ public final class ReplicantLinkKey
      * stranger's challenge would reach the layer, fail there and end the genuine handshake.
      */
     public static final byte ROLE_CHALLENGE = 9;
+    /**
+     * The layer's refusal of a verified hello while another image holds the Replicant id: {@code HMAC(K, 10 | layer's
+     * publication session id | Replicant's session id | the Replicant's hello nonce)}, so a Replicant believes no
+     * stranger's refusal.
+     */
+    public static final byte ROLE_REFUSED = 10;
 
     private ReplicantLinkKey()
     {

@@ -21,6 +21,40 @@ class ReplicantBridgeSettingsTest
     {
         System.clearProperty(ReplicantBridgeSettings.TAKEOVER_AFTER_MS_PROP);
         System.clearProperty(ReplicantBridgeSettings.RETURN_AFTER_MS_PROP);
+        System.clearProperty(ReplicantBridgeSettings.RETURN_MAX_MS_PROP);
+        System.clearProperty(ReplicantBridgeSettings.RETURN_STABLE_MS_PROP);
+    }
+
+    @Test
+    void shouldTakeTheReturnBackoffFromItsPropertiesWithDefaults()
+    {
+        final ReplicantBridgeSettings defaults = new ReplicantBridgeSettings();
+        assertEquals(60_000, defaults.returnMaxMs());
+        assertEquals(30_000, defaults.returnStableMs());
+        System.setProperty(ReplicantBridgeSettings.RETURN_MAX_MS_PROP, "0");
+        System.setProperty(ReplicantBridgeSettings.RETURN_STABLE_MS_PROP, "5000");
+        final ReplicantBridgeSettings settings = new ReplicantBridgeSettings();
+        assertEquals(0, settings.returnMaxMs());
+        assertEquals(5000, settings.returnStableMs());
+    }
+
+    @Test
+    void shouldRefuseAReturnBackoffThatIsNotAWholeNumberNegativeOrAStableTimeOfZero()
+    {
+        System.setProperty(ReplicantBridgeSettings.RETURN_MAX_MS_PROP, "60s");
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, ReplicantBridgeSettings::new);
+        assertTrue(ex.getMessage().contains(ReplicantBridgeSettings.RETURN_MAX_MS_PROP), ex.getMessage());
+        System.setProperty(ReplicantBridgeSettings.RETURN_MAX_MS_PROP, "-1");
+        ex = assertThrows(IllegalArgumentException.class, ReplicantBridgeSettings::new);
+        assertTrue(ex.getMessage().contains(ReplicantBridgeSettings.RETURN_MAX_MS_PROP), ex.getMessage());
+        System.clearProperty(ReplicantBridgeSettings.RETURN_MAX_MS_PROP);
+        System.setProperty(ReplicantBridgeSettings.RETURN_STABLE_MS_PROP, "0");
+        ex = assertThrows(IllegalArgumentException.class, ReplicantBridgeSettings::new);
+        assertTrue(ex.getMessage().contains(ReplicantBridgeSettings.RETURN_STABLE_MS_PROP), ex.getMessage());
+        System.clearProperty(ReplicantBridgeSettings.RETURN_STABLE_MS_PROP);
+        final ReplicantBridgeSettings settings = new ReplicantBridgeSettings();
+        assertThrows(IllegalArgumentException.class, () -> settings.returnMaxMs(-1));
+        assertThrows(IllegalArgumentException.class, () -> settings.returnStableMs(0));
     }
 
     @Test
