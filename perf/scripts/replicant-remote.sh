@@ -121,6 +121,7 @@ for rep in $(seq 1 "$REPS"); do
     kill -TERM "$DRIVER" 2>/dev/null || true; wait "$DRIVER" 2>/dev/null || true
     SWARM=""; REPLICANT_PID=$REPLICANT; REPLICANT=""; LAYER=""; DRIVER=""
     for f in layer swarm replicant; do [[ -e "$DIR/$f.log" ]] && cp "$DIR/$f.log" "$KEEP/$f-$mode-$rep.log"; done
+    [[ -e "$DIR/swarm/summary.json" ]] && cp "$DIR/swarm/summary.json" "$KEEP/summary-$mode-$rep.json"
     read -r updates p50 p99 errors < <(python3 -c "
 import json
 s=json.load(open('$DIR/swarm/summary.json'))
