@@ -524,6 +524,14 @@ public final class RemoteReplicantHost implements Agent
         return feedMessagesDropped;
     }
 
+    /**
+     * @return bytes the link publication to the layer takes now before it back-pressures (its available window).
+     */
+    public long linkWindow()
+    {
+        return toLayer.availableWindow();
+    }
+
     public long framesSent()
     {
         return framesSent;
