@@ -14,8 +14,9 @@
 #                       media driver of its own, as on another host; ipc: the ReplicantServer on the layer's media
 #                       driver (the bridge's copy without the network stack)
 #   DURATION=20 (s)     MODES="local remote"     LAYER_OPTS, SWARM_ARGS: extra options of the layer JVM, the swarm
-# One line per run, then the medians per mode. Run it on a quiet box: on a shared one read only the ratios of runs
-# of the same repetition, and only across several repetitions.
+# One line per run, then the medians per mode; each run's logs, swarm summary and counters (CountersDump.java) in
+# KEEP. Run it on a quiet box: on a shared one read only the ratios of runs of the same repetition, and only across
+# several repetitions.
 set -euo pipefail
 BOTS=${1:-200}
 REPS=${2:-3}
@@ -117,10 +118,25 @@ for rep in $(seq 1 "$REPS"); do
       sleep 0.2
     done
     wait "$SWARM" || true
+    # the counters behind the input->update tail, while the processes still run: resyncs and dropped ticks per
+    # Replicant (the layer's: the primary and local secondaries; the ReplicantServer's: Replicant 1), the bridge's
+    # relay, the link's refusals, and the Replicant process's own driver (its duty cycle, flow control, NAKs)
+    COUNTERS='.*(ticks dropped|resynchronisations|refused|relay|NAKs|flow control|max cycle|exceeded|deferred).*'
+    java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -cp "$CP" "$ROOT/perf/scripts/CountersDump.java" \
+      "$AERON" "$COUNTERS" > "$DIR/counters.log" 2>&1 || true
+    if [[ -n "$REPLICANT" && -e "$DIR/replicant.log" ]]; then
+      RDIR=$(grep -o 'aeron dir [^,]*' "$DIR/replicant.log" | head -1 | cut -d' ' -f3)
+      echo "-- replicant process ($RDIR)" >> "$DIR/counters.log"
+      java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -cp "$CP" "$ROOT/perf/scripts/CountersDump.java" \
+        "$RDIR" "$COUNTERS" >> "$DIR/counters.log" 2>&1 || true
+    fi
     kill -TERM $REPLICANT "$LAYER" 2>/dev/null || true; wait $REPLICANT "$LAYER" 2>/dev/null || true
     kill -TERM "$DRIVER" 2>/dev/null || true; wait "$DRIVER" 2>/dev/null || true
     SWARM=""; REPLICANT_PID=$REPLICANT; REPLICANT=""; LAYER=""; DRIVER=""
-    for f in layer swarm replicant; do [[ -e "$DIR/$f.log" ]] && cp "$DIR/$f.log" "$KEEP/$f-$mode-$rep.log"; done
+    for f in layer swarm replicant counters; do
+      [[ -e "$DIR/$f.log" ]] && cp "$DIR/$f.log" "$KEEP/$f-$mode-$rep.log"
+    done
+    [[ -e "$DIR/swarm/summary.json" ]] && cp "$DIR/swarm/summary.json" "$KEEP/summary-$mode-$rep.json"
     read -r updates p50 p99 errors < <(python3 -c "
 import json
 s=json.load(open('$DIR/swarm/summary.json'))

@@ -97,7 +97,9 @@ import java.util.concurrent.TimeUnit;
  * advanced, so nothing is lost: later deltas are computed from what it actually received). A {@code false} from
  * any other call: the engine stops calling for that observer this tick (no {@code endTick}) and marks it for
  * resync. At its next tick with capacity every entity in its view becomes a pending fresh spawn; while any remain,
- * only spawns (and despawns) are sent, by priority and budget as usual; deltas resume when all are re-spawned.
+ * only spawns (and despawns) are sent, by priority and budget as usual, and the followed entity's deltas once its own
+ * fresh spawn (the first) went out, so the client's input acknowledgements never wait for the rest of its view;
+ * the other deltas resume when all are re-spawned.
  * Nothing is queued per observer.
  * <p>
  * <b>View capacity.</b> At most {@link InterestConfig#maxViewEntities()} entries per observer (pending despawns

@@ -85,7 +85,9 @@ final class ViewSelection
     /**
      * Fill {@code spawnList} and {@code updateList} (view indices, in descending priority) with what fits, and
      * {@link #spawnBytes} with the bytes of the spawns selected.
-     * While resynchronising only snapshots compete (SPAWNED entries keep accumulating priority meanwhile).
+     * While resynchronising only snapshots compete (SPAWNED entries keep accumulating priority meanwhile), but for the
+     * followed entity: once its fresh spawn went out (it goes first) its baseline is the client's again, so its
+     * updates, which carry the acknowledged input sequence, go on every tick instead of waiting for the whole view.
      * Snapshot pacing: spawns other than the followed entity's also have to fit {@code spawnLimit} (the first such
      * spawn of the tick may exceed it if it is positive, so an oversized snapshot still goes out, and a client near
      * its back-pressure threshold still gets one spawn a tick). Updates compete with spawns by accumulated priority
@@ -128,7 +130,7 @@ final class ViewSelection
                 bytes = InterestEngine.SPAWN_BASE_LENGTH +
                     (int)snapshot[(slots[e] << InterestEngine.SNAPSHOT_SHIFT) + InterestEngine.SNAPSHOT_STATE_LENGTH];
             }
-            else if (SPAWNED == state && 0 != scratchMasks[i] && deltasAllowed)
+            else if (SPAWNED == state && 0 != scratchMasks[i] && (deltasAllowed || slots[e] == followSlot))
             {
                 final int mask = scratchMasks[i];
                 final int stateLength = 0 != (mask & EntityStore.COMPONENT_STATE) ? (int)snapshot[

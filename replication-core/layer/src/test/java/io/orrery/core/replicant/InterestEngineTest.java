@@ -469,6 +469,52 @@ class InterestEngineTest
     }
 
     @Test
+    void shouldKeepAcknowledgingTheFollowedEntitysInputsWhileTheRestOfAResyncIsPaced()
+    {
+        final InterestEngine engine = engine(config());
+        entity(PLAYER, 0, 0.5f);
+        for (int i = 0; i < 10; i++)
+        {
+            entity(100 + i, 10 + i * 5, 0.5f);
+        }
+        engine.addObserver(OBSERVER, PLAYER, egress, 1 << 20);
+        tick(engine);
+        store.position(store.slotOf(100), 1, 0, 0);
+        egress.failAfterCalls = 0; // one refused offer (a term rotation, a back-pressured link): the view resyncs
+        tick(engine);
+        assertEquals(1, engine.resyncs());
+
+        // three spawns a tick: the followed entity's comes first, the other ten take four ticks
+        egress.failAfterCalls = -1;
+        engine.budget(OBSERVER, 3 * InterestEngine.SPAWN_BASE_LENGTH);
+        final int player = store.slotOf(PLAYER);
+        store.lastAppliedInputSequence(player, 1);
+        final List<RecordingEgress.Event> first = tick(engine);
+        assertEquals(PLAYER, first.get(0).entityId());
+        assertEquals(1, first.get(0).lastAppliedInput());
+        long respawned = count(first, SPAWN) - 1;
+        for (long input = 2; respawned < 10; input++)
+        {
+            assertTrue(engine.isResyncing(engine.observerIndex(OBSERVER)), "spawns still pending");
+            store.lastAppliedInputSequence(player, input);
+            store.position(player, input, 0, 0);
+            final List<RecordingEgress.Event> events = tick(engine);
+            assertEquals(1, count(events, UPDATE, PLAYER), "the followed entity's update, with input " + input +
+                " acknowledged, does not wait for the rest of the view");
+            for (final RecordingEgress.Event event : events)
+            {
+                if (UPDATE == event.kind())
+                {
+                    assertEquals(input, event.lastAppliedInput());
+                }
+            }
+            assertEquals(0, count(events, UPDATE) - 1, "no other deltas while resyncing");
+            respawned += count(events, SPAWN);
+        }
+        assertEquals(10, respawned);
+    }
+
+    @Test
     void shouldDespawnWithReasonDestroyedWhenEntityRemovedFromStore()
     {
         final InterestEngine engine = engine(config());

@@ -17,6 +17,7 @@ import io.orrery.core.common.SessionHandover;
 import io.orrery.core.replicant.ReplicantContext;
 import io.orrery.core.replicant.SecondaryReplicantAgent;
 import io.orrery.core.status.OrreryCounter;
+import io.orrery.link.Publications;
 import io.orrery.wire.ReplicantLinkValidator;
 import io.orrery.wire.feed.FeedResyncBeginDecoder;
 import io.orrery.wire.replicantlink.MessageHeaderDecoder;
@@ -564,6 +565,14 @@ public final class RemoteReplicantHost implements Agent
         return feedMessagesDropped;
     }
 
+    /**
+     * @return bytes the link publication to the layer takes now before it back-pressures (its available window).
+     */
+    public long linkWindow()
+    {
+        return toLayer.availableWindow();
+    }
+
     public long framesSent()
     {
         return framesSent;
@@ -691,8 +700,10 @@ public final class RemoteReplicantHost implements Agent
             frameEncoder.wrapAndApplyHeader(frameBuffer, 0, headerEncoder)
                 .sessionId(sessionId)
                 .putFrame(buffer, offset, length);
-            final long result = toLayer.offer(
-                frameBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + frameEncoder.encodedLength());
+            // once more at a term rotation (ADMIN_ACTION), as the layer's own egress does: a refusal here makes the
+            // Replicant resynchronise the whole view of this session
+            final long result = Publications.offer(
+                toLayer, frameBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + frameEncoder.encodedLength());
             if (result > 0)
             {
                 sent += length;
