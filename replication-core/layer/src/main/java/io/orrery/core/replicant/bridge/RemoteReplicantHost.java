@@ -681,7 +681,10 @@ public final class RemoteReplicantHost implements Agent
         @Override
         public long availableWindow()
         {
-            return window - (sent - relayedAtReport);
+            // the client's window as the bridge last reported it, bounded by the link's own: a back-pressured link
+            // (the bridge held back by a slow client, the driver behind) skips this session's tick, where a refused
+            // offer would resynchronise its whole view
+            return Math.min(window - (sent - relayedAtReport), toLayer.availableWindow());
         }
 
         @Override

@@ -19,6 +19,7 @@ import io.orrery.core.ingress.ResponseChannels;
 import io.orrery.core.replicant.ReplicantAvailability;
 import io.orrery.core.replicant.ReplicantFeedProxy;
 import io.orrery.core.status.OrreryCounter;
+import io.orrery.link.Publications;
 import io.orrery.wire.ReplicantLinkValidator;
 import io.orrery.wire.codec.ReplicantResetEncoder;
 import io.orrery.wire.replicantlink.MessageHeaderDecoder;
@@ -533,7 +534,8 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     @Override
     public Action onMessage(final int msgTypeId, final MutableDirectBuffer buffer, final int index, final int length)
     {
-        if (peer.offer(buffer, index, length) > 0)
+        // once more at a term rotation (ADMIN_ACTION): not a back-pressure, and not to be counted as one
+        if (Publications.offer(peer, buffer, index, length) > 0)
         {
             feedMessagesForwarded++;
             feedBytesForwarded += length;
