@@ -68,13 +68,26 @@ class AtlasServerProcessTest
         Process server = null;
         try
         {
+            // Atlas first, with --status-address: no layer yet, not ready; ready once the layer resent its state
+            atlas = ChildJvm.start(atlasOutput, CHILD_OPTIONS, AtlasServer.class.getName(), SECRET, aeronDir,
+                "--shard=two-servers", CHANNEL, "--status-address=127.0.0.1:0");
+            ChildJvm.awaitLines(atlas, atlasOutput, "atlas up", 1);
+            final int statusPort = StatusScrape.port(atlas, atlasOutput);
+            assertEquals(503, StatusScrape.status(statusPort, "/ready"));
+            final String aloneMetrics = StatusScrape.get(statusPort, "/metrics");
+            assertTrue(aloneMetrics.contains("orrery_atlas_ready{atlas_member=\"standby\"} 0"), aloneMetrics);
+            assertEquals(200, StatusScrape.status(statusPort, "/health"));
             layer = ChildJvm.start(layerOutput, CHILD_OPTIONS, ReplicationLayerServer.class.getName(), SECRET,
                 aeronDir, "--shard=two-servers", CHANNEL, "--atlas-silence-ms=1000", "--report-interval-s=60");
             ChildJvm.awaitLines(layer, layerOutput, "replication layer up", 1);
-            atlas = ChildJvm.start(atlasOutput, CHILD_OPTIONS, AtlasServer.class.getName(), SECRET, aeronDir,
-                "--shard=two-servers", CHANNEL);
             ChildJvm.awaitLines(layer, layerOutput, "Atlas link (layer): resent the layer's state", 1);
             ChildJvm.awaitLines(atlas, atlasOutput, "Atlas link (atlas): Aeron session", 1);
+            StatusScrape.awaitReady(statusPort, 200, 30);
+            final String servingMetrics = StatusScrape.get(statusPort, "/metrics");
+            assertTrue(servingMetrics.contains("orrery_atlas_ready{atlas_member=\"standby\"} 1"), servingMetrics);
+            assertTrue(servingMetrics.contains("orrery_atlas_layer_sessions_total{atlas_member=\"standby\"} 1"),
+                servingMetrics);
+            StatusScrape.checkWithPromtool(servingMetrics);
             assertEquals(1, ChildJvm.occurrences(layerOutput, "authenticated and accepted"), layerOutput.toString());
             assertEquals(0, ChildJvm.occurrences(atlasOutput, "failed:"), atlasOutput.toString());
 

@@ -104,9 +104,17 @@ class GatewayServerProcessTest
                 "--ingress-channel=" + ingress1, "--report-interval-s=60");
             gateway2 = ChildJvm.startWithPrefix(WITH_PLAYER_KEY_ONLY, gatewayOutput2, CHILD_OPTIONS,
                 GatewayServer.class.getName(), aeronDir, "--gateway-id=2", "--layer-link=" + LINK,
-                "--ingress-channel=" + ingress2, "--report-interval-s=60");
+                "--ingress-channel=" + ingress2, "--report-interval-s=60", "--status-address=127.0.0.1:0");
             ChildJvm.awaitLines(gateway1, gatewayOutput1, "gateway 1: linked to the layer", 1);
             ChildJvm.awaitLines(gateway2, gatewayOutput2, "gateway 2: linked to the layer", 1);
+            final int statusPort = StatusScrape.port(gateway2, gatewayOutput2);
+            StatusScrape.awaitReady(statusPort, 200, 10);
+            final String linkedMetrics = StatusScrape.get(statusPort, "/metrics");
+            assertTrue(linkedMetrics.contains("orrery_gateway_ready{gateway=\"2\"} 1"), linkedMetrics);
+            assertTrue(linkedMetrics.contains("orrery_sessions_active{gateway=\"2\"} "), linkedMetrics);
+            assertTrue(linkedMetrics.contains("process_cpu_seconds_total "), linkedMetrics);
+            StatusScrape.checkWithPromtool(linkedMetrics);
+            assertEquals(200, StatusScrape.status(statusPort, "/health"));
             ChildJvm.awaitLines(layer, layerOutput, "gateway link: gateway 1 linked", 1);
             ChildJvm.awaitLines(layer, layerOutput, "gateway link: gateway 2 linked", 1);
             assertEquals(1, ChildJvm.occurrences(gatewayOutput1, "holds the shard's token secret"), "gateway 1 warns");
@@ -167,12 +175,19 @@ class GatewayServerProcessTest
             layer.destroyForcibly().waitFor();
             final long layerKilledNs = System.nanoTime();
             ChildJvm.awaitLines(gateway2, gatewayOutput2, "gateway 2: the layer went away", 1);
+            // not linked: a load balancer stops sending clients here; still up
+            StatusScrape.awaitReady(statusPort, 503, 10);
+            final String lostMetrics = StatusScrape.get(statusPort, "/metrics");
+            assertTrue(lostMetrics.contains("orrery_gateway_ready{gateway=\"2\"} 0"), lostMetrics);
+            assertEquals(200, StatusScrape.status(statusPort, "/health"));
             final List<String> restartedOutput = Collections.synchronizedList(new ArrayList<>());
             layer = ChildJvm.startWithPrefix(WITH_LINK_SECRET, restartedOutput, CHILD_OPTIONS,
                 ReplicationLayerServer.class.getName(), SECRET, aeronDir, "--gateway-link=" + LINK, "--npcs=20",
                 GATEWAY_LINK_TIMEOUT, "--report-interval-s=60");
             ChildJvm.awaitLines(layer, restartedOutput, "replication layer up", 1);
             ChildJvm.awaitLines(gateway2, gatewayOutput2, "gateway 2: linked to the layer", 2);
+            StatusScrape.awaitReady(statusPort, 200, 10);
+            assertTrue(StatusScrape.get(statusPort, "/metrics").contains("orrery_gateway_ready{gateway=\"2\"} 1"));
             try
             {
                 await(link, () -> totalResumes(sessions) >= resumesBefore + PLAYERS &&

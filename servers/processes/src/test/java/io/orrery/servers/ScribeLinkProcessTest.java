@@ -63,12 +63,25 @@ class ScribeLinkProcessTest
         try
         {
             scribe = ChildJvm.startWithPrefix(WITH_LINK_SECRET, scribeOutput, CHILD_OPTIONS,
-                ScribeServer.class.getName(), store, "--channel=" + LINK, aeronDir);
+                ScribeServer.class.getName(), store, "--channel=" + LINK, aeronDir, "--status-address=127.0.0.1:0");
             ChildJvm.awaitLines(scribe, scribeOutput, " up on ", 1);
+            // no layer yet: up (/health) but not ready
+            final int statusPort = StatusScrape.port(scribe, scribeOutput);
+            assertEquals(503, StatusScrape.status(statusPort, "/ready"));
+            final String unlinkedMetrics = StatusScrape.get(statusPort, "/metrics");
+            assertTrue(unlinkedMetrics.contains("orrery_scribe_ready{scribe=\"scribe\"} 0"), unlinkedMetrics);
+            assertTrue(unlinkedMetrics.contains("orrery_scribe_linked{scribe=\"scribe\"} 0"), unlinkedMetrics);
+            assertEquals(200, StatusScrape.status(statusPort, "/health"));
             layer = startLayer(layerOutput, aeronDir);
             ChildJvm.awaitLines(layer, layerOutput, "replication layer up", 1);
             assertEquals(0, restored(layerOutput), layerOutput.toString());
             ChildJvm.awaitLines(scribe, scribeOutput, "linked a layer", 1);
+            StatusScrape.awaitReady(statusPort, 200, 30);
+            final String linkedMetrics = StatusScrape.get(statusPort, "/metrics");
+            assertTrue(linkedMetrics.contains("orrery_scribe_ready{scribe=\"scribe\"} 1"), linkedMetrics);
+            assertTrue(linkedMetrics.contains("orrery_scribe_links_total{scribe=\"scribe\"} 1"), linkedMetrics);
+            assertTrue(linkedMetrics.contains("orrery_scribe_events_total{scribe=\"scribe\"} "), linkedMetrics);
+            StatusScrape.checkWithPromtool(linkedMetrics);
 
             // the Scribe process dies: the layer says so once and runs on
             scribe.destroyForcibly().waitFor();
