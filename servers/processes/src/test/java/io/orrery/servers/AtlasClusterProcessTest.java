@@ -31,6 +31,7 @@ class AtlasClusterProcessTest
 {
     private static final List<String> CHILD_OPTIONS =
         List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    private static final String READY = "orrery_atlas_ready{atlas_member=\"1\"}";
     private static final String SECRET = "--token-secret=atlas-cluster-process-test-secret-0123";
 
     @Test
@@ -61,9 +62,7 @@ class AtlasClusterProcessTest
                 "--cluster-dir=" + new File(dir, "member-1"), "--aeron-dir=" + new File(dir, "aeron-1"),
                 "--status-address=127.0.0.1:0");
             final int statusPort = StatusScrape.port(members[1], memberOutput);
-            assertEquals(503, StatusScrape.status(statusPort, "/ready"));
-            assertTrue(StatusScrape.get(statusPort, "/metrics").contains("orrery_atlas_ready{atlas_member=\"1\"} 0"));
-            assertEquals(200, StatusScrape.status(statusPort, "/health"));
+            StatusScrape.awaitNotServing(statusPort, READY, 10);
             for (int m = 0; m < members.length; m += 2)
             {
                 members[m] = ChildJvm.start(memberOutput, CHILD_OPTIONS, AtlasServer.class.getName(), SECRET,
@@ -71,12 +70,9 @@ class AtlasClusterProcessTest
                     "--cluster-dir=" + new File(dir, "member-" + m), "--aeron-dir=" + new File(dir, "aeron-" + m));
             }
             ChildJvm.awaitLines(members[2], memberOutput, "atlas cluster member", 3);
-            StatusScrape.awaitReady(statusPort, 200, 60);
-            final String ledMetrics = StatusScrape.get(statusPort, "/metrics");
-            assertTrue(ledMetrics.contains("orrery_atlas_ready{atlas_member=\"1\"} 1"), ledMetrics);
+            final String ledMetrics = StatusScrape.awaitServing(statusPort, READY, 60);
             assertTrue(ledMetrics.contains("orrery_atlas_cluster_election_state{atlas_member=\"1\"} 17"), ledMetrics);
             assertTrue(ledMetrics.contains("orrery_atlas_cluster_role{atlas_member=\"1\"} "), ledMetrics);
-            StatusScrape.checkWithPromtool(ledMetrics);
             layer = ChildJvm.start(layerOutput, CHILD_OPTIONS, ReplicationLayerServer.class.getName(), SECRET,
                 aeronDir, "--shard=two-servers", "--atlas-cluster=localhost,localhost,localhost",
                 "--atlas-cluster-port-base=" + portBase, "--report-interval-s=60");

@@ -101,6 +101,39 @@ final class StatusScrape
         fail("/ready answered " + last + ", not " + code + ", within " + timeoutS + " s");
     }
 
+    /**
+     * Wait until the process serves: {@code /ready} 200, {@code readySample} at 1 in {@code /metrics}, {@code /health}
+     * 200, and the text passes promtool.
+     *
+     * @return the text of {@code /metrics}.
+     */
+    static String awaitServing(final int port, final String readySample, final long timeoutS) throws Exception
+    {
+        return awaitState(port, readySample, true, timeoutS);
+    }
+
+    /**
+     * Wait until the process says it does not serve, while it runs: {@code /ready} 503, {@code readySample} at 0 in
+     * {@code /metrics}, {@code /health} 200, and the text passes promtool.
+     *
+     * @return the text of {@code /metrics}.
+     */
+    static String awaitNotServing(final int port, final String readySample, final long timeoutS) throws Exception
+    {
+        return awaitState(port, readySample, false, timeoutS);
+    }
+
+    private static String awaitState(final int port, final String readySample, final boolean ready, final long timeoutS)
+        throws Exception
+    {
+        awaitReady(port, ready ? 200 : 503, timeoutS);
+        final String text = get(port, "/metrics");
+        assertTrue(text.contains(readySample + (ready ? " 1\n" : " 0\n")), text);
+        assertEquals(200, status(port, "/health"));
+        checkWithPromtool(text);
+        return text;
+    }
+
     static void checkWithPromtool(final String text) throws Exception
     {
         final File promtool = new File("/usr/bin/promtool");
