@@ -6,6 +6,8 @@ package io.orrery.servers;
 import io.aeron.Aeron;
 import io.aeron.CommonContext;
 import io.aeron.Counter;
+import io.aeron.cluster.ElectionState;
+import io.aeron.cluster.service.Cluster;
 import io.orrery.core.atlas.AtlasClusterMember;
 import io.orrery.core.atlas.AtlasClusteredService;
 import io.orrery.core.atlas.AtlasRemoteAgent;
@@ -47,9 +49,14 @@ import java.util.concurrent.TimeUnit;
  * ({@code ATLAS_LINK_UNAUTHENTICATED}, {@code ATLAS_LINK_PROOFS_FAILED}, label {@code shard=atlas}) and a failed proof
  * is logged on standard error.
  * <p>
+ * With {@code --status-address} it serves a Prometheus {@code /metrics} ({@link ProcessMetrics}: Atlas's counters, a
+ * cluster member's role, election state and snapshots; label {@code atlas_member="<N>"}, {@code standby} for a lone
+ * Atlas; {@code orrery_atlas_ready}), {@code /ready} (200 while a lone Atlas is the layer's: proven and resynced, a
+ * waiting standby answers 503; while a cluster member has a leader) and {@code /health}.
+ * <p>
  * Exit codes: 0 on SIGINT/SIGTERM; {@value #EXIT_DRIVER_LOSS} when its media driver goes away
  * ({@link DriverLoss#EXIT_CODE}); {@link AgentDeath#EXIT_CODE} when Atlas's agent thread dies; 2 on a usage error;
- * {@value #EXIT_CONFIGURATION} without a token secret.
+ * {@value #EXIT_CONFIGURATION} without a token secret, or with a status address that is malformed or cannot be bound.
  */
 @CommandLine.Command(
     name = "orrery-atlas",
@@ -68,6 +75,10 @@ public final class AtlasServer implements Callable<Integer>
         OrreryCounter.SERVERS_CONNECTED, OrreryCounter.HANDOFFS_COMMITTED, OrreryCounter.HANDOFFS_TIMED_OUT,
         OrreryCounter.SERVER_FAILOVERS, OrreryCounter.TERRITORY_BORDER_MOVES, OrreryCounter.TERRITORY_SPLITS,
         OrreryCounter.TERRITORY_MERGES };
+    private static final String STANDBY_READY_HELP =
+        "1 while this Atlas is the layer's (its link proven, the layer's state resent), else 0 (a standby waits).";
+    private static final String MEMBER_READY_HELP =
+        "1 while this Atlas cluster member has a leader (it is, or follows, one; no election under way), else 0.";
 
     @CommandLine.Option(names = "--shard", required = true,
         description = "Shard config (a file, or two-servers / four-servers), the same as the layer's.")
@@ -135,6 +146,13 @@ public final class AtlasServer implements Callable<Integer>
         + "development token secret (never on a network you do not trust). Also -Dorrery.dev=true.")
     Boolean dev;
 
+    @CommandLine.Option(names = "--status-address", description = "Serve /metrics (Prometheus text: Atlas's "
+        + "counters, a cluster member's role and election state; label atlas_member=<N>, or standby for a lone "
+        + "Atlas), /ready (200 while a lone Atlas is the layer's, resynced; while a cluster member has a leader) and "
+        + "/health on this host:port, e.g. 127.0.0.1:9468; port 0 picks a free one; 'off' serves nothing "
+        + "(default: ${DEFAULT-VALUE}).")
+    String statusAddress = ProcessStatus.OFF;
+
     @Override
     public Integer call()
     {
@@ -145,10 +163,28 @@ public final class AtlasServer implements Callable<Integer>
             return EXIT_CONFIGURATION;
         }
         final ShardConfig config = ShardConfig.find(shard, -1);
-        if (null != clusterMember)
+        final String member = null != clusterMember ? Integer.toString(clusterMember) : "standby";
+        final String readyHelp = null != clusterMember ? MEMBER_READY_HELP : STANDBY_READY_HELP;
+        final ProcessStatus status = ProcessStatus.start(statusAddress,
+            null != clusterMember ? "atlas cluster member " + member : "atlas", "atlas", readyHelp,
+            ProcessMetrics.label("atlas_member", member), System.err);
+        if (null == status)
         {
-            return runClusterMember(config, secret);
+            return EXIT_CONFIGURATION;
         }
+        try
+        {
+            return null != clusterMember ? runClusterMember(config, secret, status) :
+                runAlone(config, secret, status);
+        }
+        finally
+        {
+            status.close();
+        }
+    }
+
+    private int runAlone(final ShardConfig config, final byte[] secret, final ProcessStatus status)
+    {
         final String decisions = null == decisionChannel ? channel : decisionChannel;
         final Aeron.Context aeronCtx = new Aeron.Context();
         if (null != aeronDir)
@@ -172,7 +208,13 @@ public final class AtlasServer implements Callable<Integer>
                 SystemNanoClock.INSTANCE);
             runner = new AgentRunner(new BackoffIdleStrategy(), print, null, agent);
             AgentDeath.start(runner, AgentDeath.EXIT_PROCESS);
-            if (reportIntervalS > 0)
+            status.metrics(new ProcessMetrics("atlas", STANDBY_READY_HELP,
+                ProcessMetrics.label("atlas_member", "standby"), counters, agent::isResynced, (out, label) ->
+                {
+                    out.family("orrery_atlas_layer_sessions_total", "counter",
+                        "Layer sessions this Atlas accepted (each proved itself and started a fresh table).");
+                    out.sample("orrery_atlas_layer_sessions_total", label, agent.generation());
+                }));
             {
                 final Counter[] reported = counters;
                 reporter = reporter("atlas-report");
@@ -181,7 +223,14 @@ public final class AtlasServer implements Callable<Integer>
             }
             System.out.println("orrery: atlas up, aeron dir " + aeron.context().aeronDirectoryName() + ", commands " +
                 channel + " stream " + commandStreamId + ", decisions " + decisions + " stream " + decisionStreamId);
-            barrier.await();
+            try
+            {
+                barrier.await();
+            }
+            finally
+            {
+                status.metrics(null); // before Aeron and the counters close: no scrape reads them from here on
+            }
         }
         finally
         {
@@ -198,7 +247,7 @@ public final class AtlasServer implements Callable<Integer>
         return 0;
     }
 
-    private int runClusterMember(final ShardConfig config, final byte[] secret)
+    private int runClusterMember(final ShardConfig config, final byte[] secret, final ProcessStatus status)
     {
         final int member = clusterMember;
         if (member < 0 || member >= clusterHosts.length)
@@ -222,6 +271,21 @@ public final class AtlasServer implements Callable<Integer>
             System.out.println("orrery: atlas cluster member " + member + " up, cluster dir " + dir + ", members " +
                 members + ", aeron dir " + aeronDirName + (clusterFresh ? " (fresh)" : ""));
             final AtlasClusteredService service = running.service();
+            status.metrics(new ProcessMetrics("atlas", MEMBER_READY_HELP,
+                ProcessMetrics.label("atlas_member", Integer.toString(member)), service::counters,
+                () -> ElectionState.CLOSED == running.electionState(), (out, label) ->
+                {
+                    out.family("orrery_atlas_cluster_role", "gauge",
+                        "This member's role: 0 follower, 1 candidate, 2 leader.");
+                    out.sample("orrery_atlas_cluster_role", label, service.role().code());
+                    out.family("orrery_atlas_cluster_leader", "gauge", "1 while this member is the leader, else 0.");
+                    out.sample("orrery_atlas_cluster_leader", label, Cluster.Role.LEADER == service.role() ? 1 : 0);
+                    out.family("orrery_atlas_cluster_election_state", "gauge",
+                        "This member's election state (Aeron ElectionState code; 17, CLOSED: no election under way).");
+                    out.sample("orrery_atlas_cluster_election_state", label, running.electionState().code());
+                    out.family("orrery_atlas_cluster_snapshots_total", "counter", "Snapshots this member took.");
+                    out.sample("orrery_atlas_cluster_snapshots_total", label, running.snapshots());
+                }));
             if (reportIntervalS > 0)
             {
                 reporter = reporter("atlas-member-report");
@@ -234,7 +298,14 @@ public final class AtlasServer implements Callable<Integer>
                     }
                 }, reportIntervalS, reportIntervalS, TimeUnit.SECONDS);
             }
-            barrier.await();
+            try
+            {
+                barrier.await();
+            }
+            finally
+            {
+                status.metrics(null); // before the member closes: no scrape reads its counters from here on
+            }
         }
         finally
         {

@@ -57,11 +57,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * another Gateway, and this Gateway says hello again until a layer (restarted, or the same one that had dropped it for
  * silence) welcomes it, for at most {@code --relink-timeout-s}.
  * <p>
+ * With {@code --status-address} it serves a Prometheus {@code /metrics} ({@link ProcessMetrics}: its counters,
+ * label {@code gateway="<id>"}, {@code orrery_gateway_ready}), {@code /ready} (200 while linked to the layer: a load
+ * balancer sends clients to it then) and {@code /health}.
+ * <p>
  * Exit codes: 0 on SIGINT/SIGTERM; {@value #EXIT_LAYER_LOST} when no layer welcomed it within
  * {@code --relink-timeout-s} of losing its layer; {@link DriverLoss#EXIT_CODE} when its
  * media driver goes away; {@link AgentDeath#EXIT_CODE} when its agent thread dies; 2 on a usage error;
  * {@link ProcessErrors#EXIT_CONFIGURATION} without a token secret or player key (or a player key without a link
- * secret, or a malformed one).
+ * secret, or a malformed one), or with a status address that is malformed or cannot be bound.
  */
 @CommandLine.Command(
     name = "orrery-gateway",
@@ -139,6 +143,12 @@ public final class GatewayServer implements Callable<Integer>
         + "development token secret (never on a network you do not trust). Also -Dorrery.dev=true.")
     Boolean dev;
 
+    @CommandLine.Option(names = "--status-address", description = "Serve /metrics (Prometheus text: this process's "
+        + "counters, label gateway=<id>), /ready (200 while linked to the layer: send clients here) and /health on "
+        + "this host:port, e.g. 127.0.0.1:9467; port 0 picks a free one; 'off' serves nothing "
+        + "(default: ${DEFAULT-VALUE}).")
+    String statusAddress = ProcessStatus.OFF;
+
     @CommandLine.Option(names = "--token-verifications-per-second", description = "Ed25519 player token "
         + "verifications this Gateway runs per second for hellos (burst of one second's worth); hellos beyond are "
         + "dropped unanswered and counted in hellos_shed (default: ${DEFAULT-VALUE}).")
@@ -158,6 +168,8 @@ public final class GatewayServer implements Callable<Integer>
         OrreryCounter.SESSIONS_ACTIVE, OrreryCounter.SESSIONS_OPENED, OrreryCounter.SESSIONS_TIMED_OUT,
         OrreryCounter.INPUTS_RECEIVED, OrreryCounter.INPUTS_RATE_LIMITED, OrreryCounter.REJECTED_BAD_TOKEN,
         OrreryCounter.GATEWAY_RELAY_FAILURES, OrreryCounter.GATEWAY_LINK_UNAUTHENTICATED };
+    private static final String READY_HELP =
+        "1 while this Gateway is linked to the layer (it serves clients), else 0.";
 
     /**
      * @return the Gateway link's secret from {@value #LINK_SECRET_ENV}, or null (the token secret is used).
@@ -206,6 +218,12 @@ public final class GatewayServer implements Callable<Integer>
             .tokenVerificationsPerSecond(tokenVerificationsPerSecond)
             .conclude();
         final int linkResponseStreamId = null != responseStreamId ? responseStreamId : 1600 + gatewayId;
+        final ProcessStatus status = ProcessStatus.start(statusAddress, "gateway " + gatewayId, "gateway",
+            READY_HELP, ProcessMetrics.label("gateway", Integer.toString(gatewayId)), System.err);
+        if (null == status)
+        {
+            return ProcessErrors.EXIT_CONFIGURATION;
+        }
 
         MediaDriver driver = null;
         final Aeron.Context aeronCtx = new Aeron.Context();
@@ -246,6 +264,8 @@ public final class GatewayServer implements Callable<Integer>
                 (line) -> System.err.println("orrery: " + line), TimeUnit.SECONDS.toNanos(relinkTimeoutS));
             runner = new AgentRunner(new BackoffIdleStrategy(), print, null, agent);
             AgentDeath.start(runner, AgentDeath.EXIT_PROCESS);
+            status.metrics(new ProcessMetrics("gateway", READY_HELP,
+                ProcessMetrics.label("gateway", Integer.toString(gatewayId)), counters, agent::isLinked, null));
             final Counter[] reported = counters;
             final long[] lastReportMs = { System.currentTimeMillis() };
             watcher.scheduleAtFixedRate(() ->
@@ -266,7 +286,14 @@ public final class GatewayServer implements Callable<Integer>
                 "; clients on " + ingressChannel + " stream " + ingressStreamId + " once the layer is linked; " +
                 (null == keys.playerTokenPublicKey ? "HMAC player tokens" : "Ed25519 player tokens (public key, at " +
                 "most " + tokenVerificationsPerSecond + " verifications a second)"));
-            barrier.await();
+            try
+            {
+                barrier.await();
+            }
+            finally
+            {
+                status.metrics(null); // before Aeron and the counters close: no scrape reads them from here on
+            }
         }
         finally
         {
@@ -277,6 +304,7 @@ public final class GatewayServer implements Callable<Integer>
                 CloseHelper.quietCloseAll(counters);
             }
             CloseHelper.quietClose(driver);
+            CloseHelper.quietClose(status);
         }
         if (layerLost.get())
         {

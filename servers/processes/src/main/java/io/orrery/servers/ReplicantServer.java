@@ -28,7 +28,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A secondary Replicant in its own process: runs a {@link RemoteReplicantHost} (a {@code SecondaryReplicantAgent} on
@@ -122,24 +121,11 @@ public final class ReplicantServer implements Callable<Integer>
             return ProcessErrors.EXIT_CONFIGURATION;
         }
 
-        final AtomicReference<ReplicantMetrics> metrics = new AtomicReference<>();
-        final StatusEndpoint status;
-        try
+        final ProcessStatus status = ProcessStatus.start(statusAddress, "replicant " + replicantId,
+            ReplicantMetrics.ROLE, ReplicantMetrics.READY_HELP, ReplicantMetrics.label(replicantId), System.err);
+        if (null == status)
         {
-            status = "off".equalsIgnoreCase(statusAddress) ? null : StatusEndpoint.start(statusAddress,
-                () -> null == metrics.get() ? NOT_READY_METRICS : metrics.get().render(),
-                () -> null != metrics.get() && metrics.get().isReady());
-        }
-        catch (final IllegalArgumentException | java.io.UncheckedIOException ex)
-        {
-            System.err.println("orrery: replicant: --status-address: " + ex.getMessage());
             return ProcessErrors.EXIT_CONFIGURATION;
-        }
-        if (null != status)
-        {
-            System.out.println("orrery: replicant " + replicantId + " status on http://" +
-                statusAddress.substring(0, statusAddress.lastIndexOf(':')) + ":" + status.port() +
-                "/metrics, /ready, /health");
         }
 
         final Aeron.Context aeronCtx = new Aeron.Context();
@@ -150,7 +136,7 @@ public final class ReplicantServer implements Callable<Integer>
             driver = ProcessAeron.attachOrLaunch(aeronDir, aeronCtx, print);
             try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
             {
-                run(ctx, aeronCtx, linkSecret, print, barrier, metrics);
+                run(ctx, aeronCtx, linkSecret, print, barrier, status);
             }
         }
         finally
@@ -161,12 +147,9 @@ public final class ReplicantServer implements Callable<Integer>
         return 0;
     }
 
-    private static final String NOT_READY_METRICS = "# HELP orrery_replicant_ready 1 while this Replicant process " +
-        "is linked to the layer's bridge, else 0.\n# TYPE orrery_replicant_ready gauge\norrery_replicant_ready 0\n";
-
     private void run(
         final ReplicantContext ctx, final Aeron.Context aeronCtx, final byte[] linkSecret, final ErrorHandler print,
-        final ShutdownSignalBarrier barrier, final AtomicReference<ReplicantMetrics> metrics)
+        final ShutdownSignalBarrier barrier, final ProcessStatus status)
     {
         AgentRunner runner = null;
         Aeron aeron = null;
@@ -181,7 +164,7 @@ public final class ReplicantServer implements Callable<Integer>
         {
             aeron = Aeron.connect(aeronCtx);
             counters = OrreryCounter.allocate(aeron, "replicant-" + replicantId);
-            metrics.set(new ReplicantMetrics(replicantId, counters));
+            status.metrics(ReplicantMetrics.create(replicantId, counters));
             final RemoteReplicantHost host = new RemoteReplicantHost(ctx, replicantId, aeron, new SystemNanoClock(),
                 layerChannel, layerStreamBase + replicantId, feedChannel, feedStreamId, linkSecret, maxSessions,
                 counters, (line) -> System.out.println("orrery: " + line));
@@ -199,7 +182,7 @@ public final class ReplicantServer implements Callable<Integer>
         finally
         {
             reporter.shutdownNow();
-            metrics.set(null); // the counters close: a scrape from here on says not ready
+            status.metrics(null); // the counters close: a scrape from here on says not ready
             CloseHelper.quietClose(runner);
             if (null != counters)
             {

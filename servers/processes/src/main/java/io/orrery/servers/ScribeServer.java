@@ -31,8 +31,13 @@ import java.util.concurrent.Callable;
  * Aeron ({@link RemoteScribeHost}; the layer's end is {@link RemoteScribe}). The link secret comes from
  * {@value #LINK_SECRET_ENV} (at least 16 bytes, the same on the layer).
  * <p>
+ * With {@code --status-address} it serves a Prometheus {@code /metrics} ({@link ScribeMetrics}), {@code /ready} (200
+ * while a layer is linked and the store is open; a store outage later shows in
+ * {@code orrery_scribe_store_failures_total} and the output, not here) and {@code /health}.
+ * <p>
  * Exit codes: 0 on SIGINT/SIGTERM (after draining Scribe into the store); {@link ProcessErrors#EXIT_CONFIGURATION}
- * without a link secret; {@link DriverLoss#EXIT_CODE} when its media driver goes away; {@link AgentDeath#EXIT_CODE}
+ * without a link secret, or with a status address that is malformed or cannot be bound; {@link DriverLoss#EXIT_CODE}
+ * when its media driver goes away; {@link AgentDeath#EXIT_CODE}
  * when its agent thread dies; 2 on a usage error.
  */
 @CommandLine.Command(
@@ -66,6 +71,12 @@ public final class ScribeServer implements Callable<Integer>
         + "(default: ${DEFAULT-VALUE}).")
     String name = "scribe";
 
+    @CommandLine.Option(names = "--status-address", description = "Serve /metrics (Prometheus text: the link's and "
+        + "Scribe's counters, label scribe=<name>), /ready (200 while a layer is linked and the store open) and "
+        + "/health on this host:port, e.g. 127.0.0.1:9469; port 0 picks a free one; 'off' serves nothing "
+        + "(default: ${DEFAULT-VALUE}).")
+    String statusAddress = ProcessStatus.OFF;
+
     /**
      * @return the Scribe link's secret from {@value #LINK_SECRET_ENV}, or null.
      */
@@ -86,15 +97,27 @@ public final class ScribeServer implements Callable<Integer>
             return ProcessErrors.EXIT_CONFIGURATION;
         }
 
+        final ProcessStatus status = ProcessStatus.start(statusAddress, "scribe " + name, ScribeMetrics.ROLE,
+            ScribeMetrics.READY_HELP, ScribeMetrics.label(name), System.err);
+        if (null == status)
+        {
+            return ProcessErrors.EXIT_CONFIGURATION;
+        }
+
         final Aeron.Context aeronCtx = new Aeron.Context();
         final ErrorHandler print = (ex) -> ex.printStackTrace(System.err);
-        final MediaDriver driver = ProcessAeron.attachOrLaunch(aeronDir, aeronCtx, print);
-        try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+        MediaDriver driver = null;
+        try
         {
-            run(aeronCtx, linkSecret, print, barrier);
+            driver = ProcessAeron.attachOrLaunch(aeronDir, aeronCtx, print);
+            try (ShutdownSignalBarrier barrier = new ShutdownSignalBarrier())
+            {
+                run(aeronCtx, linkSecret, print, barrier, status);
+            }
         }
         finally
         {
+            CloseHelper.quietClose(status);
             CloseHelper.quietClose(driver);
         }
         return 0;
@@ -106,7 +129,7 @@ public final class ScribeServer implements Callable<Integer>
      */
     private void run(
         final Aeron.Context aeronCtx, final byte[] linkSecret, final ErrorHandler print,
-        final ShutdownSignalBarrier barrier)
+        final ShutdownSignalBarrier barrier, final ProcessStatus status)
     {
         PersistenceAdapter adapter = null;
         Scribe scribe = null;
@@ -125,12 +148,14 @@ public final class ScribeServer implements Callable<Integer>
                 System.err);
             runner = new AgentRunner(new BackoffIdleStrategy(), print, null, host);
             AgentDeath.start(runner, AgentDeath.EXIT_PROCESS);
+            status.metrics(ScribeMetrics.create(name, scribe, host, adapter.name()));
             System.out.println("orrery: scribe " + name + " up on " + adapter.name() + ", aeron dir " +
                 aeron.context().aeronDirectoryName() + ", link " + channel + " stream " + streamId);
             barrier.await();
         }
         finally
         {
+            status.metrics(null); // before Scribe's counters close: a scrape from here on says not ready
             CloseHelper.quietClose(runner);
             CloseHelper.quietClose(scribe);
             CloseHelper.quietClose(adapter);

@@ -31,6 +31,7 @@ class AtlasClusterProcessTest
 {
     private static final List<String> CHILD_OPTIONS =
         List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    private static final String READY = "orrery_atlas_ready{atlas_member=\"1\"}";
     private static final String SECRET = "--token-secret=atlas-cluster-process-test-secret-0123";
 
     @Test
@@ -55,13 +56,23 @@ class AtlasClusterProcessTest
         Process two = null;
         try
         {
-            for (int m = 0; m < members.length; m++)
+            // member 1 first, alone, with --status-address: no leader, not ready; ready once the others elect one
+            members[1] = ChildJvm.start(memberOutput, CHILD_OPTIONS, AtlasServer.class.getName(), SECRET,
+                "--shard=two-servers", "--cluster-member=1", ports, "--cluster-fresh",
+                "--cluster-dir=" + new File(dir, "member-1"), "--aeron-dir=" + new File(dir, "aeron-1"),
+                "--status-address=127.0.0.1:0");
+            final int statusPort = StatusScrape.port(members[1], memberOutput);
+            StatusScrape.awaitNotServing(statusPort, READY, 10);
+            for (int m = 0; m < members.length; m += 2)
             {
                 members[m] = ChildJvm.start(memberOutput, CHILD_OPTIONS, AtlasServer.class.getName(), SECRET,
                     "--shard=two-servers", "--cluster-member=" + m, ports, "--cluster-fresh",
                     "--cluster-dir=" + new File(dir, "member-" + m), "--aeron-dir=" + new File(dir, "aeron-" + m));
             }
             ChildJvm.awaitLines(members[2], memberOutput, "atlas cluster member", 3);
+            final String ledMetrics = StatusScrape.awaitServing(statusPort, READY, 60);
+            assertTrue(ledMetrics.contains("orrery_atlas_cluster_election_state{atlas_member=\"1\"} 17"), ledMetrics);
+            assertTrue(ledMetrics.contains("orrery_atlas_cluster_role{atlas_member=\"1\"} "), ledMetrics);
             layer = ChildJvm.start(layerOutput, CHILD_OPTIONS, ReplicationLayerServer.class.getName(), SECRET,
                 aeronDir, "--shard=two-servers", "--atlas-cluster=localhost,localhost,localhost",
                 "--atlas-cluster-port-base=" + portBase, "--report-interval-s=60");
@@ -78,6 +89,9 @@ class AtlasClusterProcessTest
             ChildJvm.awaitLines(two, serverOutput, "entities 4", 1);
 
             assertEquals(1, ChildJvm.occurrences(layerOutput, "resent the layer's state"), layerOutput.toString());
+            StatusScrape.awaitReady(statusPort, 200, 60); // the two left have a leader
+            final String afterMetrics = StatusScrape.get(statusPort, "/metrics");
+            assertTrue(afterMetrics.contains("orrery_servers_connected{atlas_member=\"1\"} "), afterMetrics);
             assertTrue(one.isAlive() && two.isAlive(), serverOutput.toString());
         }
         finally

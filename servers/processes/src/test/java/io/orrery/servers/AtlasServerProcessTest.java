@@ -42,6 +42,7 @@ class AtlasServerProcessTest
      */
     private static final List<String> SERVER_OPTIONS = List.of(
         "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dorrery.server.layer.timeout.ms=5000");
+    private static final String READY = "orrery_atlas_ready{atlas_member=\"standby\"}";
     private static final String SECRET = "--token-secret=atlas-process-test-secret-0123456789";
     private static final String CHANNEL = "--atlas-channel=aeron:ipc?term-length=1m";
     private static final Pattern ENTITIES = Pattern.compile(".*game server 1: .* entities [1-9].*");
@@ -68,13 +69,20 @@ class AtlasServerProcessTest
         Process server = null;
         try
         {
+            // Atlas first, with --status-address: no layer yet, not ready; ready once the layer resent its state
+            atlas = ChildJvm.start(atlasOutput, CHILD_OPTIONS, AtlasServer.class.getName(), SECRET, aeronDir,
+                "--shard=two-servers", CHANNEL, "--status-address=127.0.0.1:0");
+            ChildJvm.awaitLines(atlas, atlasOutput, "atlas up", 1);
+            final int statusPort = StatusScrape.port(atlas, atlasOutput);
+            StatusScrape.awaitNotServing(statusPort, READY, 10);
             layer = ChildJvm.start(layerOutput, CHILD_OPTIONS, ReplicationLayerServer.class.getName(), SECRET,
                 aeronDir, "--shard=two-servers", CHANNEL, "--atlas-silence-ms=1000", "--report-interval-s=60");
             ChildJvm.awaitLines(layer, layerOutput, "replication layer up", 1);
-            atlas = ChildJvm.start(atlasOutput, CHILD_OPTIONS, AtlasServer.class.getName(), SECRET, aeronDir,
-                "--shard=two-servers", CHANNEL);
             ChildJvm.awaitLines(layer, layerOutput, "Atlas link (layer): resent the layer's state", 1);
             ChildJvm.awaitLines(atlas, atlasOutput, "Atlas link (atlas): Aeron session", 1);
+            final String servingMetrics = StatusScrape.awaitServing(statusPort, READY, 30);
+            assertTrue(servingMetrics.contains("orrery_atlas_layer_sessions_total{atlas_member=\"standby\"} 1"),
+                servingMetrics);
             assertEquals(1, ChildJvm.occurrences(layerOutput, "authenticated and accepted"), layerOutput.toString());
             assertEquals(0, ChildJvm.occurrences(atlasOutput, "failed:"), atlasOutput.toString());
 

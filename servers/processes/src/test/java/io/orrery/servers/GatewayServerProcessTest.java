@@ -54,6 +54,7 @@ class GatewayServerProcessTest
      */
     private static final String GATEWAY_LINK_TIMEOUT = "--gateway-link-timeout-ms=5000";
     private static final String SECRET_TEXT = "gateway-process-test-secret-0123456789";
+    private static final String READY = "orrery_gateway_ready{gateway=\"2\"}";
     private static final String SECRET = "--token-secret=" + SECRET_TEXT;
     private static final String LINK = "aeron:ipc?term-length=8m";
     private static final String LINK_SECRET_TEXT = "gateway-process-test-link-secret-0123456789";
@@ -104,9 +105,13 @@ class GatewayServerProcessTest
                 "--ingress-channel=" + ingress1, "--report-interval-s=60");
             gateway2 = ChildJvm.startWithPrefix(WITH_PLAYER_KEY_ONLY, gatewayOutput2, CHILD_OPTIONS,
                 GatewayServer.class.getName(), aeronDir, "--gateway-id=2", "--layer-link=" + LINK,
-                "--ingress-channel=" + ingress2, "--report-interval-s=60");
+                "--ingress-channel=" + ingress2, "--report-interval-s=60", "--status-address=127.0.0.1:0");
             ChildJvm.awaitLines(gateway1, gatewayOutput1, "gateway 1: linked to the layer", 1);
             ChildJvm.awaitLines(gateway2, gatewayOutput2, "gateway 2: linked to the layer", 1);
+            final int statusPort = StatusScrape.port(gateway2, gatewayOutput2);
+            final String linkedMetrics = StatusScrape.awaitServing(statusPort, READY, 10);
+            assertTrue(linkedMetrics.contains("orrery_sessions_active{gateway=\"2\"} "), linkedMetrics);
+            assertTrue(linkedMetrics.contains("process_cpu_seconds_total "), linkedMetrics);
             ChildJvm.awaitLines(layer, layerOutput, "gateway link: gateway 1 linked", 1);
             ChildJvm.awaitLines(layer, layerOutput, "gateway link: gateway 2 linked", 1);
             assertEquals(1, ChildJvm.occurrences(gatewayOutput1, "holds the shard's token secret"), "gateway 1 warns");
@@ -167,12 +172,15 @@ class GatewayServerProcessTest
             layer.destroyForcibly().waitFor();
             final long layerKilledNs = System.nanoTime();
             ChildJvm.awaitLines(gateway2, gatewayOutput2, "gateway 2: the layer went away", 1);
+            // not linked: a load balancer stops sending clients here; still up
+            StatusScrape.awaitNotServing(statusPort, READY, 10);
             final List<String> restartedOutput = Collections.synchronizedList(new ArrayList<>());
             layer = ChildJvm.startWithPrefix(WITH_LINK_SECRET, restartedOutput, CHILD_OPTIONS,
                 ReplicationLayerServer.class.getName(), SECRET, aeronDir, "--gateway-link=" + LINK, "--npcs=20",
                 GATEWAY_LINK_TIMEOUT, "--report-interval-s=60");
             ChildJvm.awaitLines(layer, restartedOutput, "replication layer up", 1);
             ChildJvm.awaitLines(gateway2, gatewayOutput2, "gateway 2: linked to the layer", 2);
+            StatusScrape.awaitServing(statusPort, READY, 10);
             try
             {
                 await(link, () -> totalResumes(sessions) >= resumesBefore + PLAYERS &&

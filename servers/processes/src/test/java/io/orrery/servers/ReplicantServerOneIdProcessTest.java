@@ -17,22 +17,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Two real {@link ReplicantServer} processes started with one Replicant id (an operator's double start) against a
@@ -54,7 +47,6 @@ class ReplicantServerOneIdProcessTest
         "-Dorrery.max.entities=4096", "-Dorrery.max.view.entities=512");
     private static final List<String> WITH_LINK_SECRET =
         List.of("env", ReplicantBridgeSettings.LINK_SECRET_ENV + "=" + SECRET_TEXT);
-    private static final Pattern STATUS_PORT = Pattern.compile("status on http://127\\.0\\.0\\.1:(\\d+)/metrics");
 
     @Test
     @Timeout(240)
@@ -95,30 +87,30 @@ class ReplicantServerOneIdProcessTest
             first = ChildJvm.startWithPrefix(WITH_LINK_SECRET, output1, CHILD_OPTIONS,
                 ReplicantServer.class.getName(), args);
             ChildJvm.awaitLines(first, output1, "replicant 1: linked for", 1);
-            final int firstPort = statusPort(first, output1);
-            final String firstMetrics = get(firstPort, "/metrics");
+            final int firstPort = StatusScrape.port(first, output1);
+            final String firstMetrics = StatusScrape.get(firstPort, "/metrics");
             assertTrue(firstMetrics.contains("orrery_replicant_ready{replicant=\"1\"} 1"), firstMetrics);
             assertTrue(firstMetrics.contains("orrery_remote_replicant_linked{replicant=\"1\"} 1"), firstMetrics);
             assertTrue(firstMetrics.contains("orrery_remote_replicant_links_total{replicant=\"1\"} 1"), firstMetrics);
             assertTrue(firstMetrics.contains("# TYPE orrery_remote_replicant_refused_total counter"), firstMetrics);
             assertTrue(firstMetrics.contains("process_cpu_seconds_total"), firstMetrics);
-            checkWithPromtool(firstMetrics);
-            assertEquals(200, status(firstPort, "/ready"));
-            assertEquals(200, status(firstPort, "/health"));
+            StatusScrape.checkWithPromtool(firstMetrics);
+            assertEquals(200, StatusScrape.status(firstPort, "/ready"));
+            assertEquals(200, StatusScrape.status(firstPort, "/health"));
 
             second = ChildJvm.startWithPrefix(WITH_LINK_SECRET, output2, CHILD_OPTIONS,
                 ReplicantServer.class.getName(), args);
             ChildJvm.awaitLines(second, output2,
                 "REFUSED by the layer's bridge: another process holds replicant id 1", 1);
             ChildJvm.awaitLines(second, output2, "replicant 1: REFUSED for", 1);
-            final int secondPort = statusPort(second, output2);
-            final String refusedMetrics = get(secondPort, "/metrics");
+            final int secondPort = StatusScrape.port(second, output2);
+            final String refusedMetrics = StatusScrape.get(secondPort, "/metrics");
             assertTrue(refusedMetrics.contains("orrery_replicant_ready{replicant=\"1\"} 0"), refusedMetrics);
             assertTrue(refusedMetrics.contains("orrery_remote_replicant_refused_now{replicant=\"1\"} 1"),
                 refusedMetrics);
             assertTrue(!refusedMetrics.contains("orrery_remote_replicant_refused_total{replicant=\"1\"} 0"),
                 refusedMetrics);
-            assertEquals(503, status(secondPort, "/ready"));
+            assertEquals(503, StatusScrape.status(secondPort, "/ready"));
             // a few of its hellos later, the first still holds the id
             final int refusedLines = ChildJvm.occurrences(output2, "replicant 1: REFUSED for");
             ChildJvm.awaitLines(second, output2, "replicant 1: REFUSED for", refusedLines + 2);
@@ -132,11 +124,11 @@ class ReplicantServerOneIdProcessTest
             ChildJvm.awaitLines(second, output2, "linked to the layer's bridge", 1);
             final long linkedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNs);
             ChildJvm.awaitLines(second, output2, "replicant 1: linked for", 1);
-            final String linkedMetrics = get(secondPort, "/metrics");
+            final String linkedMetrics = StatusScrape.get(secondPort, "/metrics");
             assertTrue(linkedMetrics.contains("orrery_replicant_ready{replicant=\"1\"} 1"), linkedMetrics);
             assertTrue(linkedMetrics.contains("orrery_remote_replicant_refused_now{replicant=\"1\"} 0"),
                 linkedMetrics);
-            assertEquals(200, status(secondPort, "/ready"));
+            assertEquals(200, StatusScrape.status(secondPort, "/ready"));
             assertEquals(1, bridge.linksLost());
             assertEquals(2, bridge.handshakesProven());
             System.out.println("second process linked " + linkedAfterMs + " ms (wall) after the first's SIGKILL " +
@@ -150,84 +142,6 @@ class ReplicantServerOneIdProcessTest
             ChildJvm.destroy(second);
             CloseHelper.quietClose(driver);
             IoUtil.delete(dir, true);
-        }
-    }
-
-    private static void checkWithPromtool(final String text) throws Exception
-    {
-        final File promtool = new File("/usr/bin/promtool");
-        if (!promtool.canExecute())
-        {
-            System.out.println("promtool not installed: text not checked by it");
-            return;
-        }
-        final File file = Files.createTempFile("orrery-replicant-metrics", ".txt").toFile();
-        try
-        {
-            Files.writeString(file.toPath(), text, StandardCharsets.UTF_8);
-            final Process process = new ProcessBuilder(promtool.getPath(), "check", "metrics")
-                .redirectInput(file).redirectErrorStream(true).start();
-            assertTrue(process.waitFor(60, TimeUnit.SECONDS), "promtool finished");
-            final String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertEquals(0, process.exitValue(), "promtool check metrics: " + output);
-        }
-        finally
-        {
-            Files.deleteIfExists(file.toPath());
-        }
-    }
-
-    private static int statusPort(final Process process, final List<String> output) throws InterruptedException
-    {
-        ChildJvm.awaitLines(process, output, "status on http://127.0.0.1:", 1);
-        synchronized (output)
-        {
-            for (final String line : output)
-            {
-                final Matcher matcher = STATUS_PORT.matcher(line);
-                if (matcher.find())
-                {
-                    return Integer.parseInt(matcher.group(1));
-                }
-            }
-        }
-        fail("no status port in " + output);
-        return 0;
-    }
-
-    private static HttpURLConnection open(final int port, final String path) throws IOException
-    {
-        final HttpURLConnection connection =
-            (HttpURLConnection)URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
-        connection.setConnectTimeout(5_000);
-        connection.setReadTimeout(30_000);
-        return connection;
-    }
-
-    private static int status(final int port, final String path) throws IOException
-    {
-        final HttpURLConnection connection = open(port, path);
-        try
-        {
-            return connection.getResponseCode();
-        }
-        finally
-        {
-            connection.disconnect();
-        }
-    }
-
-    private static String get(final int port, final String path) throws IOException
-    {
-        final HttpURLConnection connection = open(port, path);
-        try (InputStream in = connection.getInputStream())
-        {
-            assertEquals(200, connection.getResponseCode());
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        finally
-        {
-            connection.disconnect();
         }
     }
 }

@@ -35,6 +35,7 @@ class ScribeLinkProcessTest
     private static final List<String> WITH_LINK_SECRET =
         List.of("env", ScribeServer.LINK_SECRET_ENV + "=scribe-link-process-test-secret-0123");
     private static final String TOKEN_SECRET = "--token-secret=scribe-link-process-test-token-0123456789";
+    private static final String READY = "orrery_scribe_ready{scribe=\"scribe\"}";
     private static final String LINK = "aeron:ipc?term-length=4m";
     private static final Pattern RESTORED = Pattern.compile(".*Scribe process on .*, (\\d+) entities restored.*");
 
@@ -63,12 +64,19 @@ class ScribeLinkProcessTest
         try
         {
             scribe = ChildJvm.startWithPrefix(WITH_LINK_SECRET, scribeOutput, CHILD_OPTIONS,
-                ScribeServer.class.getName(), store, "--channel=" + LINK, aeronDir);
+                ScribeServer.class.getName(), store, "--channel=" + LINK, aeronDir, "--status-address=127.0.0.1:0");
             ChildJvm.awaitLines(scribe, scribeOutput, " up on ", 1);
+            // no layer yet: up (/health) but not ready
+            final int statusPort = StatusScrape.port(scribe, scribeOutput);
+            final String unlinkedMetrics = StatusScrape.awaitNotServing(statusPort, READY, 10);
+            assertTrue(unlinkedMetrics.contains("orrery_scribe_linked{scribe=\"scribe\"} 0"), unlinkedMetrics);
             layer = startLayer(layerOutput, aeronDir);
             ChildJvm.awaitLines(layer, layerOutput, "replication layer up", 1);
             assertEquals(0, restored(layerOutput), layerOutput.toString());
             ChildJvm.awaitLines(scribe, scribeOutput, "linked a layer", 1);
+            final String linkedMetrics = StatusScrape.awaitServing(statusPort, READY, 30);
+            assertTrue(linkedMetrics.contains("orrery_scribe_links_total{scribe=\"scribe\"} 1"), linkedMetrics);
+            assertTrue(linkedMetrics.contains("orrery_scribe_events_total{scribe=\"scribe\"} "), linkedMetrics);
 
             // the Scribe process dies: the layer says so once and runs on
             scribe.destroyForcibly().waitFor();

@@ -9,6 +9,7 @@ import io.aeron.archive.client.AeronArchive;
 import io.aeron.cluster.ClusterControl;
 import io.aeron.cluster.ClusteredMediaDriver;
 import io.aeron.cluster.ConsensusModule;
+import io.aeron.cluster.ElectionState;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
@@ -173,6 +174,15 @@ public final class AtlasClusterMember implements AutoCloseable
         final ConsensusModule.Context ctx = driver.consensusModule().context();
         final AtomicCounter toggle = ClusterControl.findControlToggle(ctx.aeron().countersReader(), ctx.clusterId());
         return ClusterControl.ToggleState.SNAPSHOT.toggle(toggle);
+    }
+
+    /**
+     * @return this member's consensus module's election state: {@link ElectionState#CLOSED} while the cluster has a
+     * leader this member follows or is (any thread, until {@link #close()}).
+     */
+    public ElectionState electionState()
+    {
+        return ElectionState.get(driver.consensusModule().context().electionStateCounter());
     }
 
     /**

@@ -70,8 +70,8 @@ public final class AtlasRemoteAgent implements Agent, AtlasLinkControl
     private final AtlasDecisionPublisher decisions;
     private final AtlasCommandSubscriber commands;
     private Atlas atlas;
-    private long generation;
-    private long resyncedGeneration;
+    private volatile long generation; // written by the agent's thread; volatile for isResynced() from any thread
+    private volatile long resyncedGeneration;
     private long nextRequestNs;
     private long nowNs;
     private long lastPosition = -1;
@@ -217,7 +217,7 @@ public final class AtlasRemoteAgent implements Agent, AtlasLinkControl
     }
 
     /**
-     * @return layer sessions accepted so far (each started a fresh Atlas).
+     * @return layer sessions accepted so far (each started a fresh Atlas). Any thread.
      */
     public long generation()
     {
@@ -225,7 +225,8 @@ public final class AtlasRemoteAgent implements Agent, AtlasLinkControl
     }
 
     /**
-     * @return whether the layer resent its state for the current generation.
+     * @return whether the layer resent its state for the current generation: Atlas is the layer's, and serves. Any
+     * thread.
      */
     public boolean isResynced()
     {

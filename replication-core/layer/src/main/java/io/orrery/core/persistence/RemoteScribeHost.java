@@ -180,7 +180,7 @@ public final class RemoteScribeHost implements Agent
     private long handshakeStartNs;
     private boolean challengeSent;
     private ExclusivePublication linkPublication;
-    private int linkedSessionId = NO_SESSION;
+    private volatile int linkedSessionId = NO_SESSION; // the agent's thread writes; isLinked() from any thread
     private long lastReceived = -1;
     private long lastReportedDurable = -1;
     private long pairHead;
@@ -273,7 +273,7 @@ public final class RemoteScribeHost implements Agent
     }
 
     /**
-     * @return whether a layer is linked now.
+     * @return whether a layer is linked now. Any thread.
      */
     public boolean isLinked()
     {
@@ -283,6 +283,14 @@ public final class RemoteScribeHost implements Agent
     public long links()
     {
         return links.get();
+    }
+
+    /**
+     * @return linked layers lost (image gone or silent).
+     */
+    public long linksLost()
+    {
+        return linksLost.get();
     }
 
     public long proofsFailed()
