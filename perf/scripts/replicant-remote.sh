@@ -102,7 +102,7 @@ for rep in $(seq 1 "$REPS"); do
       wait_for "$DIR/layer.log" "bridge linked to image" 60 "$REPLICANT"
       # a remote Replicant owns nothing until it is synced and heard for orrery.replicant.return.after.ms (2 s): start
       # the swarm once it owns its range, or the run measures the one-time move of that range from the primary to it
-      wait_for "$DIR/layer.log" "available: its subtrees go to it" 60 "$REPLICANT"
+      wait_for "$DIR/layer.log" "its subtrees go to it" 60 "$REPLICANT"
     fi
     # shellcheck disable=SC2086
     $JAVA -Xmx2g -cp "$CP" io.orrery.bots.BotSwarmMain --aeron-dir="$AERON" -b "$BOTS" -d "${DURATION}s" \

@@ -58,6 +58,11 @@ import java.util.concurrent.TimeUnit;
         + "(the layer runs with -Dorrery.replicant.remote.ids=<id>).")
 public final class ReplicantServer implements Callable<Integer>
 {
+    /**
+     * The default feed stream is this + the Replicant's id.
+     */
+    public static final int FEED_STREAM_ID_BASE = 7360;
+
     @CommandLine.Option(names = "--replicant-id", required = true, description = "This Replicant's id "
         + "(1..replicants-1, one of the layer's orrery.replicant.remote.ids).")
     int replicantId;
@@ -74,8 +79,9 @@ public final class ReplicantServer implements Callable<Integer>
         + "hello (default: ${DEFAULT-VALUE}).")
     String feedChannel = "aeron:udp?endpoint=localhost:20581";
 
-    @CommandLine.Option(names = "--feed-stream", description = "Its stream id (default: ${DEFAULT-VALUE}).")
-    int feedStreamId = 7360;
+    @CommandLine.Option(names = "--feed-stream", description = "Its stream id (default: " + FEED_STREAM_ID_BASE
+        + " + the Replicant's id, so that Replicants on one media driver over IPC each receive only their own feed).")
+    Integer feedStreamId;
 
     @CommandLine.Option(names = "--max-sessions", description = "The layer's orrery.max.sessions "
         + "(default: the property, else ${DEFAULT-VALUE}).")
@@ -147,10 +153,19 @@ public final class ReplicantServer implements Callable<Integer>
         return 0;
     }
 
+    /**
+     * @return the stream this process receives the feed on: --feed-stream, else {@link #FEED_STREAM_ID_BASE} + its id.
+     */
+    int feedStream()
+    {
+        return null != feedStreamId ? feedStreamId : FEED_STREAM_ID_BASE + replicantId;
+    }
+
     private void run(
         final ReplicantContext ctx, final Aeron.Context aeronCtx, final byte[] linkSecret, final ErrorHandler print,
         final ShutdownSignalBarrier barrier, final ProcessStatus status)
     {
+        final int feedStream = feedStream();
         AgentRunner runner = null;
         Aeron aeron = null;
         Counter[] counters = null;
@@ -166,13 +181,13 @@ public final class ReplicantServer implements Callable<Integer>
             counters = OrreryCounter.allocate(aeron, "replicant-" + replicantId);
             status.metrics(ReplicantMetrics.create(replicantId, counters));
             final RemoteReplicantHost host = new RemoteReplicantHost(ctx, replicantId, aeron, new SystemNanoClock(),
-                layerChannel, layerStreamBase + replicantId, feedChannel, feedStreamId, linkSecret, maxSessions,
+                layerChannel, layerStreamBase + replicantId, feedChannel, feedStream, linkSecret, maxSessions,
                 counters, (line) -> System.out.println("orrery: " + line));
             runner = new AgentRunner(new BackoffIdleStrategy(), print, null, host);
             AgentDeath.start(runner, AgentDeath.EXIT_PROCESS);
             System.out.println("orrery: replicant " + replicantId + " up, aeron dir " +
                 aeron.context().aeronDirectoryName() + ", layer " + layerChannel + " stream " +
-                (layerStreamBase + replicantId) + ", feed " + feedChannel + " stream " + feedStreamId);
+                (layerStreamBase + replicantId) + ", feed " + feedChannel + " stream " + feedStream);
             final StatusReport report = new StatusReport(replicantId, counters, layerChannel + " stream " +
                 (layerStreamBase + replicantId), System.nanoTime());
             reporter.scheduleAtFixedRate(() -> System.out.println(report.line(System.nanoTime())),
