@@ -266,8 +266,9 @@ public final class ReplicantServer implements Callable<Integer>
             }
             else
             {
-                line.append("UNLINKED for ").append(forS).append(" s (the layer's primary streams its part of the world ")
-                    .append("meanwhile; check the layer is up with orrery.replicant.remote.ids naming ").append(replicantId)
+                line.append("UNLINKED for ").append(forS)
+                    .append(" s (the layer's primary streams its part of the world meanwhile; check the layer is up ")
+                    .append("with orrery.replicant.remote.ids naming ").append(replicantId)
                     .append(", its bridge on ").append(layer).append(", and the same link secret)");
             }
             line.append("; feed ").append(feed).append(" applied (+").append(feed - lastFeed).append("), ")
