@@ -841,6 +841,16 @@ public final class BotSwarm implements AutoCloseable
     }
 
     /**
+     * Count, besides the run's totals, the intervals that start one report interval or more from now as steady
+     * state (the summary's steady-state latencies): call it when the swarm {@link #isSettled()}, so that the ramp's
+     * handshakes, first spawns and the inputs that waited for them are left out. The first call counts.
+     */
+    public void markSteady()
+    {
+        reporter.steadyFrom(System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(settings.reportIntervalNs));
+    }
+
+    /**
      * Stop the bot threads (each disconnects its bots), hand the last intervals to the reporter, stop it and
      * summarise. Idempotent.
      *

@@ -452,6 +452,7 @@ public final class BotSwarmMain implements Callable<Integer>
             {
                 steady = true;
                 probe.steadyStart();
+                swarm.markSteady();
                 System.out.printf(Locale.ROOT, "%6.1fs all %d bots settled: steady state from here%n",
                     (System.nanoTime() - startNs) / 1e9, swarm.settings().bots());
             }

@@ -28,6 +28,8 @@ public final class IntervalReporter implements Agent
     private final HistogramLogWriter[] writers = new HistogramLogWriter[MetricSet.METRICS];
     private final PrintStream[] streams = new PrintStream[MetricSet.METRICS];
     private final Histogram[] totals = new Histogram[MetricSet.METRICS];
+    private final Histogram[] steadyTotals = new Histogram[MetricSet.METRICS];
+    private volatile long steadyFromEpochMs = Long.MAX_VALUE;
     private final String[] tags;
     private final IntervalListener listener;
     private long intervals;
@@ -51,6 +53,7 @@ public final class IntervalReporter implements Agent
         for (int m = 0; m < MetricSet.METRICS; m++)
         {
             totals[m] = MetricSet.newHistogram();
+            steadyTotals[m] = MetricSet.newHistogram();
         }
         if (null != outputDir)
         {
@@ -116,6 +119,38 @@ public final class IntervalReporter implements Agent
     }
 
     /**
+     * Merge from now on, besides the totals, every interval that starts at or after this time into the steady-state
+     * totals (the ramp's handshakes and first spawns, and the inputs that wait for them, left out). The first call
+     * counts; any thread.
+     *
+     * @param epochMs wall clock from which an interval is steady state.
+     */
+    public void steadyFrom(final long epochMs)
+    {
+        if (Long.MAX_VALUE == steadyFromEpochMs)
+        {
+            steadyFromEpochMs = epochMs;
+        }
+    }
+
+    /**
+     * @return the wall clock from which intervals are steady state, or {@link Long#MAX_VALUE} if never set.
+     */
+    public long steadyFromEpochMs()
+    {
+        return steadyFromEpochMs;
+    }
+
+    /**
+     * @return the merged histogram of a metric over all threads and the intervals that started at or after
+     * {@link #steadyFrom(long)}: empty if it was never called.
+     */
+    public Histogram steadyTotals(final int metric)
+    {
+        return steadyTotals[metric];
+    }
+
+    /**
      * @return interval sets processed.
      */
     public long intervals()
@@ -123,9 +158,10 @@ public final class IntervalReporter implements Agent
         return intervals;
     }
 
-    private void onInterval(final MetricSet set)
+    void onInterval(final MetricSet set)
     {
         intervals++;
+        final boolean steady = set.startEpochMs >= steadyFromEpochMs;
         for (int m = 0; m < MetricSet.METRICS; m++)
         {
             final Histogram histogram = set.histograms[m];
@@ -141,6 +177,10 @@ public final class IntervalReporter implements Agent
                 listener.onInterval(set.threadIndex, m, histogram, set.startEpochMs, set.endEpochMs);
             }
             totals[m].add(histogram);
+            if (steady)
+            {
+                steadyTotals[m].add(histogram);
+            }
         }
         set.reset();
     }

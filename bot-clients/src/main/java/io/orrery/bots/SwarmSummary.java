@@ -6,6 +6,7 @@ package io.orrery.bots;
 import io.orrery.core.client.ClientSession;
 import org.HdrHistogram.Histogram;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -43,6 +44,8 @@ public final class SwarmSummary
     private final Map<String, Long> composition = new LinkedHashMap<>();
     private final Map<String, Object> extra = new LinkedHashMap<>();
     private final Histogram[] histograms = new Histogram[MetricSet.METRICS];
+    private final Histogram[] steadyHistograms = new Histogram[MetricSet.METRICS];
+    private long steadyFromEpochMs = Long.MAX_VALUE;
     private long botsRequested;
     private long botsConnected;
     private long correctnessErrors;
@@ -266,7 +269,9 @@ public final class SwarmSummary
         for (int m = 0; m < MetricSet.METRICS; m++)
         {
             summary.histograms[m] = reporter.totals(m).copy();
+            summary.steadyHistograms[m] = reporter.steadyTotals(m).copy();
         }
+        summary.steadyFromEpochMs = reporter.steadyFromEpochMs();
         return summary;
     }
 
@@ -368,6 +373,24 @@ public final class SwarmSummary
     }
 
     /**
+     * @param metric a {@link MetricSet} metric index.
+     * @return the merged histogram (ns) of the steady-state intervals ({@link BotSwarm#markSteady()}); empty when
+     * the run never settled or was not marked.
+     */
+    public Histogram steadyHistogram(final int metric)
+    {
+        return steadyHistograms[metric];
+    }
+
+    /**
+     * @return whether steady-state intervals were counted (the swarm was marked steady).
+     */
+    public boolean hasSteadyState()
+    {
+        return Long.MAX_VALUE != steadyFromEpochMs;
+    }
+
+    /**
      * @return 0 when every bot connected and every correctness count is zero; else 1 (the summary says which).
      */
     public int exitCode()
@@ -407,16 +430,12 @@ public final class SwarmSummary
         out.append("--- latency, ms ---\n");
         out.append(String.format(Locale.ROOT, "%-16s %12s %9s %9s %9s %9s %9s %9s%n",
             "metric", "count", "mean", "p50", "p90", "p99", "p99.9", "max"));
-        for (int m = 0; m < MetricSet.METRICS; m++)
+        appendTextRows(out, histograms);
+        if (hasSteadyState())
         {
-            final Histogram h = histograms[m];
-            out.append(String.format(Locale.ROOT, "%-16s %,12d %9.3f", MetricSet.NAMES[m], h.getTotalCount(),
-                h.getMean() / 1e6));
-            for (final double percentile : PERCENTILES)
-            {
-                out.append(String.format(Locale.ROOT, " %9.3f", h.getValueAtPercentile(percentile) / 1e6));
-            }
-            out.append(String.format(Locale.ROOT, " %9.3f%n", h.getMaxValue() / 1e6));
+            out.append("--- latency in steady state (intervals from ").append(Instant.ofEpochMilli(steadyFromEpochMs))
+                .append(", a report interval after every bot settled), ms ---\n");
+            appendTextRows(out, steadyHistograms);
         }
         if (!extra.isEmpty())
         {
@@ -448,9 +467,39 @@ public final class SwarmSummary
         appendObject(out, correctness);
         out.append(",\n  \"correctnessErrors\": ").append(correctnessErrors);
         out.append(",\n  \"latencyNs\": {");
+        appendJsonMetrics(out, histograms);
+        if (hasSteadyState())
+        {
+            out.append("\n  },\n  \"steadyStateFromEpochMs\": ").append(steadyFromEpochMs);
+            out.append(",\n  \"latencyNsSteady\": {");
+            appendJsonMetrics(out, steadyHistograms);
+        }
+        out.append("\n  },\n  \"process\": ");
+        appendObject(out, extra);
+        out.append(",\n  \"exitCode\": ").append(exitCode()).append("\n}\n");
+        return out.toString();
+    }
+
+    private static void appendTextRows(final StringBuilder out, final Histogram[] metrics)
+    {
         for (int m = 0; m < MetricSet.METRICS; m++)
         {
-            final Histogram h = histograms[m];
+            final Histogram h = metrics[m];
+            out.append(String.format(Locale.ROOT, "%-16s %,12d %9.3f", MetricSet.NAMES[m], h.getTotalCount(),
+                h.getMean() / 1e6));
+            for (final double percentile : PERCENTILES)
+            {
+                out.append(String.format(Locale.ROOT, " %9.3f", h.getValueAtPercentile(percentile) / 1e6));
+            }
+            out.append(String.format(Locale.ROOT, " %9.3f%n", h.getMaxValue() / 1e6));
+        }
+    }
+
+    private static void appendJsonMetrics(final StringBuilder out, final Histogram[] metrics)
+    {
+        for (int m = 0; m < MetricSet.METRICS; m++)
+        {
+            final Histogram h = metrics[m];
             out.append(0 == m ? "\n" : ",\n").append("    \"").append(MetricSet.NAMES[m]).append("\": {")
                 .append("\"count\": ").append(h.getTotalCount())
                 .append(", \"mean\": ").append(Math.round(h.getMean()));
@@ -461,10 +510,6 @@ public final class SwarmSummary
             }
             out.append(", \"max\": ").append(h.getMaxValue()).append('}');
         }
-        out.append("\n  },\n  \"process\": ");
-        appendObject(out, extra);
-        out.append(",\n  \"exitCode\": ").append(exitCode()).append("\n}\n");
-        return out.toString();
     }
 
     private static void appendObject(final StringBuilder out, final Map<String, ?> map)

@@ -69,6 +69,7 @@ class BotSwarmTest
                 .outputDir(output)))
         {
             await(swarm::isSettled, "every bot connected or failed");
+            swarm.markSteady();
             final long inputsAtSettle = swarm.status(BotAgent.STATUS_INPUTS_SENT);
             await(() -> swarm.status(BotAgent.STATUS_INPUTS_SENT) > inputsAtSettle + 45 * 20 * 2,
                 "two seconds of input from every moving bot");
@@ -84,6 +85,14 @@ class BotSwarmTest
             assertTrue(summary.histogram(MetricSet.OWN_UPDATE_GAP).getTotalCount() > 0, "own update gaps");
             assertEquals(bots, summary.histogram(MetricSet.HANDSHAKE).getTotalCount(), "one handshake per bot");
             assertEquals(bots, summary.histogram(MetricSet.SPAWN_LATENCY).getTotalCount(), "one own spawn per bot");
+            // steady state: the intervals from a report interval after the swarm settled, no handshake among them
+            assertTrue(summary.hasSteadyState());
+            final long steadyInputs = summary.steadyHistogram(MetricSet.INPUT_LATENCY).getTotalCount();
+            assertTrue(steadyInputs > 0 && steadyInputs < summary.histogram(MetricSet.INPUT_LATENCY).getTotalCount(),
+                "steady-state inputs " + steadyInputs + ", a part of all");
+            assertEquals(0, summary.steadyHistogram(MetricSet.HANDSHAKE).getTotalCount(), "no handshake after settling");
+            assertTrue(summary.toJson().contains("\"latencyNsSteady\": {"), summary.toJson());
+            assertTrue(summary.toText().contains("--- latency in steady state"), summary.toText());
             assertEquals(0, summary.correctnessErrors(), () -> "correctness: " + summary.correctness());
             assertEquals(0, summary.count("unknownImageMessages"), "links never see each other's images");
             assertEquals(0, swarm.errors(), "thread errors");
