@@ -3,7 +3,6 @@
  */
 package io.orrery.core;
 
-import io.aeron.Aeron;
 import io.orrery.core.client.ClientSession;
 import io.orrery.core.replicant.EntityStore;
 import io.orrery.core.replicant.bridge.RemoteReplicantHost;
@@ -28,37 +27,22 @@ final class ReplicantBridgeAckTest
     private static final int PLAYERS = 4;
     private static final int ENTITIES = 16;
     private static final int TICKS = 900;
-    private static final String CHANNEL = "aeron:ipc";
     private static final int LINK_ROOM_BYTES = 24 * 1024;
 
-    private TestShard shard;
-    private Aeron remoteAeron;
+    private RemoteReplicantRig rig;
 
     @AfterEach
     void close()
     {
-        CloseHelper.quietClose(remoteAeron);
-        if (null != shard)
-        {
-            shard.close();
-        }
+        CloseHelper.quietClose(rig);
     }
 
     @Test
     void shouldAcknowledgeEveryInputInItsPassAcrossTheLinksTermRotations()
     {
-        shard = new TestShard((ctx) ->
-        {
-            ctx.compactUpdates(true).replicant().replicants(2).replicantBoundariesM(0).ownershipHysteresisM(5);
-            // what is checked is the acknowledgements, not the liveness: a loaded box that starves the test's thread
-            // must not make the bridge take the Replicant's subtrees over (the test's clock runs on regardless)
-            ctx.replicantBridge().remoteIds(1).channel(CHANNEL).returnAfterMs(300).takeoverAfterMs(600_000);
-        });
-        remoteAeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(shard.layer.aeronDirectoryName()));
-        final RemoteReplicantHost host = new RemoteReplicantHost(shard.layer.context().replicant(), 1, remoteAeron,
-            shard.clock, CHANNEL, ReplicantBridge.STREAM_ID_BASE + 1, CHANNEL, 7452, TestShard.SECRET, 64,
-            OrreryCounter.allocate(remoteAeron, "remote-replicant-ack-test"), (line) -> {});
-        shard.sideAgent(host);
+        rig = new RemoteReplicantRig(7452, "remote-replicant-ack-test");
+        final TestShard shard = rig.shard;
+        final RemoteReplicantHost host = rig.host;
         final ClientSession[] players = new ClientSession[PLAYERS];
         for (int i = 0; i < PLAYERS; i++)
         {
@@ -68,8 +52,7 @@ final class ReplicantBridgeAckTest
         {
             shard.createEntity(100 + i, (i - ENTITIES / 2) * 5L, 1);
         }
-        shard.await(host::isLinked, "the remote Replicant's handshake");
-        shard.ticksUntil(() -> shard.layer.replicant().ownership().isAvailable(1), 300, "Replicant 1 available");
+        rig.awaitAvailable();
         final ReplicantBridge bridge = shard.layer.bridges()[0];
         final long linkBytesBefore = host.frameBytesSent();
 
@@ -92,9 +75,7 @@ final class ReplicantBridgeAckTest
                 ownedByRemote += 1 == store.ownerReplicant(slot) ? 1 : 0;
                 players[i].sendInput(1, 0, 0, 0, 0, 0, shard.clock.nanoTime());
             }
-            // the link's publication limit moves on the media driver's thread: on a loaded box the test's thread can
-            // outrun it by a whole 32 KiB window (back-pressure, which is not what this test is about)
-            shard.await(() -> host.linkWindow() >= LINK_ROOM_BYTES, "the link publication's window");
+            rig.awaitLinkRoom(LINK_ROOM_BYTES);
             shard.tick();
             for (final ClientSession player : players)
             {
