@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class ReplicantBridgeTest
 {
+    private static final int LINK_ROOM_BYTES = 24 * 1024;
     private static final int ENTITIES = 24;
     private static final long FIRST_ENTITY = 1000;
     private static final String CHANNEL = "aeron:ipc";
@@ -244,10 +245,7 @@ final class ReplicantBridgeTest
             move(store, t);
             shard.tick();
         }
-        for (int t = 0; t < 5; t++)
-        {
-            shard.tick();
-        }
+        settle(second, 5);
         System.out.printf("restart: proven %d, feed resyncs %d, log %s%n", bridge.handshakesProven(),
             shard.counter(OrreryCounter.REPLICANT_FEED_RESYNCS), log);
         assertEquals(2, bridge.handshakesProven());
@@ -285,10 +283,7 @@ final class ReplicantBridgeTest
         }
         // nothing moves from here to the end of the takeover: every entity is within both bubbles, so the primary's
         // takeover spawns reach every client, and only a reset could drop anything
-        for (int t = 0; t < 10; t++)
-        {
-            shard.tick();
-        }
+        settle(first, 10);
         assertViewEqualsTruth(west, store);
         assertViewEqualsTruth(east, store);
         final long removed = ownedBy(store, 1);
@@ -357,10 +352,7 @@ final class ReplicantBridgeTest
             move(store, t);
             shard.tick();
         }
-        for (int t = 0; t < 5; t++)
-        {
-            shard.tick();
-        }
+        settle(second, 5);
         assertTrue(ownedBy(store, 1) > 0, "the returned Replicant owns its range again");
         assertEquals(2, shard.counter(OrreryCounter.REPLICANT_RETURNS), "the first link and the return");
         assertTrue(west.isConnected() && east.isConnected(), "the clients keep their sessions");
@@ -578,6 +570,20 @@ final class ReplicantBridgeTest
         {
             CloseHelper.quietClose(publication);
             CloseHelper.quietClose(aeron);
+        }
+    }
+
+    /**
+     * Tick with the entities still, each tick once the remote Replicant's link publication has room: its limit moves
+     * on the media driver's thread, and a loaded box that starves that thread would otherwise leave the Replicant
+     * back-pressured (its frames refused, its views still resynchronising) when the test compares views.
+     */
+    private void settle(final RemoteReplicantHost host, final int ticks)
+    {
+        for (int i = 0; i < ticks; i++)
+        {
+            shard.await(() -> host.linkWindow() >= LINK_ROOM_BYTES, "the link publication's window");
+            shard.tick();
         }
     }
 

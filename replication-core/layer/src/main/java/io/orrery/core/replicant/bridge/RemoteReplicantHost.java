@@ -681,10 +681,7 @@ public final class RemoteReplicantHost implements Agent
         @Override
         public long availableWindow()
         {
-            // the client's window as the bridge last reported it, bounded by the link's own: a back-pressured link
-            // (the bridge held back by a slow client, the driver behind) skips this session's tick, where a refused
-            // offer would resynchronise its whole view
-            return Math.min(window - (sent - relayedAtReport), toLayer.availableWindow());
+            return window - (sent - relayedAtReport);
         }
 
         @Override
