@@ -18,6 +18,10 @@ import org.agrona.CloseHelper;
 final class RemoteReplicantRig implements AutoCloseable
 {
     static final String CHANNEL = "aeron:ipc";
+    /**
+     * Room on the link publication a test waits for before a tick, so that the Replicant is never back-pressured.
+     */
+    static final int LINK_ROOM_BYTES = 24 * 1024;
 
     final TestShard shard;
     final Aeron remoteAeron;
@@ -51,12 +55,21 @@ final class RemoteReplicantRig implements AutoCloseable
     }
 
     /**
-     * Wait until the host's link publication takes this many bytes: its limit moves on the media driver's thread, and
-     * on a loaded box the test's thread can outrun it (back-pressure, which the tests built on this are not about).
+     * Wait until the host's link publication takes {@link #LINK_ROOM_BYTES}: its limit moves on the media driver's
+     * thread, and on a loaded box the test's thread can outrun it (back-pressure, which the tests built on this are
+     * not about).
      */
-    void awaitLinkRoom(final int bytes)
+    void awaitLinkRoom()
     {
-        shard.await(() -> host.linkWindow() >= bytes, "the link publication's window");
+        awaitLinkRoom(shard, host);
+    }
+
+    /**
+     * {@link #awaitLinkRoom()} for a host outside a rig.
+     */
+    static void awaitLinkRoom(final TestShard shard, final RemoteReplicantHost host)
+    {
+        shard.await(() -> host.linkWindow() >= LINK_ROOM_BYTES, "the link publication's window");
     }
 
     @Override

@@ -27,7 +27,6 @@ final class ReplicantBridgeAckTest
     private static final int PLAYERS = 4;
     private static final int ENTITIES = 16;
     private static final int TICKS = 900;
-    private static final int LINK_ROOM_BYTES = 24 * 1024;
 
     private RemoteReplicantRig rig;
 
@@ -75,7 +74,7 @@ final class ReplicantBridgeAckTest
                 ownedByRemote += 1 == store.ownerReplicant(slot) ? 1 : 0;
                 players[i].sendInput(1, 0, 0, 0, 0, 0, shard.clock.nanoTime());
             }
-            rig.awaitLinkRoom(LINK_ROOM_BYTES);
+            rig.awaitLinkRoom();
             shard.tick();
             for (final ClientSession player : players)
             {

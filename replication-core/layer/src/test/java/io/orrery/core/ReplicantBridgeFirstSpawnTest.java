@@ -22,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class ReplicantBridgeFirstSpawnTest
 {
     private static final int PLAYERS = 6;
-    private static final int LINK_ROOM_BYTES = 24 * 1024;
 
     private RemoteReplicantRig rig;
 
@@ -48,7 +47,7 @@ final class ReplicantBridgeFirstSpawnTest
             int ticks = 0;
             while (ticks < 100 && ClientEntityView.NULL_SLOT == player.view().slotOf(player.playerEntityId()))
             {
-                rig.awaitLinkRoom(LINK_ROOM_BYTES);
+                rig.awaitLinkRoom();
                 shard.tick();
                 ticks++;
             }

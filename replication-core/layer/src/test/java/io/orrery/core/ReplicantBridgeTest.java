@@ -31,7 +31,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class ReplicantBridgeTest
 {
-    private static final int LINK_ROOM_BYTES = 24 * 1024;
     private static final int ENTITIES = 24;
     private static final long FIRST_ENTITY = 1000;
     private static final String CHANNEL = "aeron:ipc";
@@ -582,7 +581,7 @@ final class ReplicantBridgeTest
     {
         for (int i = 0; i < ticks; i++)
         {
-            shard.await(() -> host.linkWindow() >= LINK_ROOM_BYTES, "the link publication's window");
+            RemoteReplicantRig.awaitLinkRoom(shard, host);
             shard.tick();
         }
     }
