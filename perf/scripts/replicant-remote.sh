@@ -16,6 +16,8 @@
 #                       media driver of its own, as on another host; ipc: the ReplicantServer on the layer's media
 #                       driver (the bridge's copy without the network stack)
 #   DURATION=20 (s)     MODES="local remote"     LAYER_OPTS, SWARM_ARGS: extra options of the layer JVM, the swarm
+#   LINK_PARAMS         appended to the UDP bridge and feed channels; a value named there wins over the defaults of
+#                       UdpChannels.tuneLink, e.g. "|so-rcvbuf=212992|rcv-wnd=131072" for the OS buffer and Aeron's window
 # One line per run, then the medians per mode; each run's logs, swarm summary and counters (CountersDump.java) in
 # KEEP. Run it on a quiet box: on a shared one read only the ratios of runs of the same repetition, and only across
 # several repetitions.
@@ -27,6 +29,7 @@ TRANSPORT=${TRANSPORT:-udp}
 MODES=${MODES:-local remote}
 LAYER_OPTS=${LAYER_OPTS:-}
 SWARM_ARGS=${SWARM_ARGS:-}
+LINK_PARAMS=${LINK_PARAMS:-}
 KEEP=${KEEP:-/tmp/orrery-replicant-remote-logs}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/orrery-replicant-remote.XXXXXX)
@@ -81,8 +84,8 @@ for rep in $(seq 1 "$REPS"); do
       if [[ "$TRANSPORT" == ipc ]]; then
         LINK="aeron:ipc"; FEED="aeron:ipc"; REPLICANT_DRIVER="--aeron-dir=$AERON"
       else
-        LINK="aeron:udp?endpoint=localhost:$((20571 + rep % 5))"
-        FEED="aeron:udp?endpoint=localhost:$((20581 + rep % 5))"
+        LINK="aeron:udp?endpoint=localhost:$((20571 + rep % 5))$LINK_PARAMS"
+        FEED="aeron:udp?endpoint=localhost:$((20581 + rep % 5))$LINK_PARAMS"
         REPLICANT_DRIVER=""
       fi
       BRIDGE_OPTS="-Dorrery.replicant.remote.ids=1 -Dorrery.replicant.bridge.channel=$LINK"

@@ -48,6 +48,12 @@ public final class UdpChannels
     public static final int RCV_WND_DEFAULT = 32 * 1024;
 
     /**
+     * Receiver window set by default on the subscriptions of the links between Orrery's own processes
+     * ({@link #tuneLink}): 1 MiB, half the {@link #SO_RCVBUF_DEFAULT} it comes with.
+     */
+    public static final int LINK_RCV_WND_DEFAULT = 1024 * 1024;
+
+    /**
      * Aeron's default receiver window ({@code aeron.rcv.initial.window.length}): 128 KiB.
      */
     static final int AERON_WINDOW_DEFAULT = 128 * 1024;
@@ -201,6 +207,24 @@ public final class UdpChannels
     public static String tune(final String channel)
     {
         return tune(channel, SO_RCVBUF_DEFAULT, SO_SNDBUF_DEFAULT, RCV_WND_DEFAULT, null);
+    }
+
+    /**
+     * The receiving end of a link between two of Orrery's processes (a remote Replicant's bridge and feed, a Gateway
+     * process's link, a remote Scribe's link): one sender per image carrying what many sessions' traffic adds up to,
+     * in bursts (a wave of joins, a region load). With the operating system's socket receive buffer (208 KiB on
+     * stock kernels, less than Aeron's 128 KiB window once the kernel counts each datagram's overhead) a receiver
+     * that falls behind for a few milliseconds drops datagrams, and a dropped retransmission costs 100 ms (the NAK
+     * retry, {@link #NAK_UNICAST_DELAY_NS_DEFAULT}). So: {@link #SO_RCVBUF_DEFAULT}, {@link #SO_SNDBUF_DEFAULT} and a
+     * receiver window of {@link #LINK_RCV_WND_DEFAULT}, each only where the channel names none, capped as in
+     * {@link #tune(String, int, int, int, PrintStream)}; IPC channels unchanged.
+     *
+     * @param channel the link's channel as configured.
+     * @return the channel to subscribe with.
+     */
+    public static String tuneLink(final String channel)
+    {
+        return tune(channel, SO_RCVBUF_DEFAULT, SO_SNDBUF_DEFAULT, LINK_RCV_WND_DEFAULT, null);
     }
 
     /**

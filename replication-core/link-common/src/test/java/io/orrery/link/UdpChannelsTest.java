@@ -48,6 +48,24 @@ class UdpChannelsTest
     }
 
     @Test
+    void shouldGiveALinkBetweenOrrerysProcessesBuffersAndAWindowForItsBursts()
+    {
+        final ChannelUri uri = ChannelUri.parse(UdpChannels.tuneLink("aeron:udp?endpoint=localhost:20571"));
+        final int rmemMax = UdpChannels.rmemMax();
+        final int rcvbuf = rmemMax > 0 ? Math.min(UdpChannels.SO_RCVBUF_DEFAULT, rmemMax) : UdpChannels.SO_RCVBUF_DEFAULT;
+        assertEquals(String.valueOf(rcvbuf), uri.get("so-rcvbuf"));
+        assertEquals(String.valueOf(Math.min(UdpChannels.LINK_RCV_WND_DEFAULT, rcvbuf)), uri.get("rcv-wnd"),
+            "a 1 MiB window where the kernel allows the buffer, never above it");
+        assertTrue(Integer.parseInt(uri.get("rcv-wnd")) > 128 * 1024 || rcvbuf <= 128 * 1024,
+            "more than Aeron's default window");
+        assertEquals("localhost:20571", uri.get("endpoint"));
+        assertSame("aeron:ipc", UdpChannels.tuneLink("aeron:ipc"));
+        assertEquals("4096", ChannelUri.parse(
+            UdpChannels.tuneLink("aeron:udp?endpoint=localhost:20571|rcv-wnd=4096")).get("rcv-wnd"),
+            "what the operator wrote is kept");
+    }
+
+    @Test
     void shouldNeverSetAWindowLargerThanTheReceiveBuffer()
     {
         final ChannelUri uri = ChannelUri.parse(

@@ -9,6 +9,7 @@ import io.aeron.Subscription;
 import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.orrery.core.common.LinkKey;
+import io.orrery.link.UdpChannels;
 import io.orrery.wire.scribelink.CompletionDecoder;
 import io.orrery.wire.scribelink.FlushEncoder;
 import io.orrery.wire.scribelink.LoadCompleteDecoder;
@@ -194,7 +195,7 @@ public final class RemoteScribe implements ScribeClient
         challengesRefused = aeron.addCounter(
             COUNTER_TYPE_ID, "Scribe link challenges refused (no valid MAC: not the Scribe's): " + ctx.name());
         publication = aeron.addExclusivePublication(ctx.channel(), ctx.streamId());
-        subscription = aeron.addSubscription(ctx.responseChannel(), ctx.responseStreamId());
+        subscription = aeron.addSubscription(UdpChannels.tuneLink(ctx.responseChannel()), ctx.responseStreamId());
     }
 
     /**

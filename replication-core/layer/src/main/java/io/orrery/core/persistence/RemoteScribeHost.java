@@ -12,6 +12,7 @@ import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.orrery.core.common.LinkKey;
 import io.orrery.core.ingress.ResponseChannels;
+import io.orrery.link.UdpChannels;
 import io.orrery.wire.scribelink.CompletionEncoder;
 import io.orrery.wire.scribelink.FlushDecoder;
 import io.orrery.wire.scribelink.LoadCompleteEncoder;
@@ -240,7 +241,7 @@ public final class RemoteScribeHost implements Agent
             RemoteScribe.COUNTER_TYPE_ID, "Scribe host hellos refused (no valid MAC: not the link key): " + name);
         hellosShed = aeron.addCounter(
             RemoteScribe.COUNTER_TYPE_ID, "Scribe host hellos shed (a handshake under 1 s old under way): " + name);
-        subscription = aeron.addSubscription(channel, streamId);
+        subscription = aeron.addSubscription(UdpChannels.tuneLink(channel), streamId);
     }
 
     @Override

@@ -22,6 +22,7 @@ import io.orrery.core.ingress.IngressLimits;
 import io.orrery.core.ingress.ResponseChannels;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.link.BoundedFragmentAssembler;
+import io.orrery.link.UdpChannels;
 import io.orrery.wire.MessageValidator;
 import io.orrery.wire.codec.DisconnectEncoder;
 import io.orrery.wire.codec.DisconnectReason;
@@ -238,7 +239,7 @@ public final class GatewayLinkAgent implements Agent
             this::onMessage, MAX_MESSAGE_LENGTH, limits.maxTermLength(), limits.maxReassemblies(),
             refused, refused, refused);
         this.subscription = aeron.addSubscription(
-            settings.channel(), settings.streamId(), assembler::refuseOversizedImage, (image) -> {});
+            UdpChannels.tuneLink(settings.channel()), settings.streamId(), assembler::refuseOversizedImage, (image) -> {});
     }
 
     @Override

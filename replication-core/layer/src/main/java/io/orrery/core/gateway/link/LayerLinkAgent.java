@@ -24,6 +24,7 @@ import io.orrery.core.gateway.ShardSessions;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.link.BoundedFragmentAssembler;
 import io.orrery.link.Publications;
+import io.orrery.link.UdpChannels;
 import io.orrery.wire.codec.DisconnectDecoder;
 import io.orrery.wire.codec.DisconnectEncoder;
 import io.orrery.wire.codec.DisconnectReason;
@@ -270,7 +271,7 @@ public final class LayerLinkAgent implements Agent
         final Counter refused = counters[OrreryCounter.GATEWAY_LINK_MESSAGES_REFUSED.id()];
         this.assembler = new BoundedFragmentAssembler(
             this::onLayerMessage, GatewayLinkAgent.MAX_MESSAGE_LENGTH, 64 * 1024 * 1024, 4, refused, refused, refused);
-        this.fromLayer = aeron.addSubscription(responseChannel, responseStreamId);
+        this.fromLayer = aeron.addSubscription(UdpChannels.tuneLink(responseChannel), responseStreamId);
         this.toLayer = aeron.addExclusivePublication(layerChannel, layerStreamId);
     }
 

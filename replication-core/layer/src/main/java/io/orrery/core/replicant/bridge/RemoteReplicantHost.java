@@ -18,6 +18,7 @@ import io.orrery.core.replicant.ReplicantContext;
 import io.orrery.core.replicant.SecondaryReplicantAgent;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.link.Publications;
+import io.orrery.link.UdpChannels;
 import io.orrery.wire.ReplicantLinkValidator;
 import io.orrery.wire.feed.FeedResyncBeginDecoder;
 import io.orrery.wire.replicantlink.MessageHeaderDecoder;
@@ -191,7 +192,8 @@ public final class RemoteReplicantHost implements Agent
             new Recorder(3));
         this.frameBuffer = new UnsafeBuffer(new byte[64 * 1024 + 64]);
         this.toLayer = aeron.addExclusivePublication(layerChannel, layerStreamId);
-        this.feedSubscription = aeron.addSubscription(feedChannel, feedStreamId, null, this::onImageGone);
+        this.feedSubscription = aeron.addSubscription(
+            UdpChannels.tuneLink(feedChannel), feedStreamId, null, this::onImageGone);
     }
 
     @Override

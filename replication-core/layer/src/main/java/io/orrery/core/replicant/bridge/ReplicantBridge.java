@@ -20,6 +20,7 @@ import io.orrery.core.replicant.ReplicantAvailability;
 import io.orrery.core.replicant.ReplicantFeedProxy;
 import io.orrery.core.status.OrreryCounter;
 import io.orrery.link.Publications;
+import io.orrery.link.UdpChannels;
 import io.orrery.wire.ReplicantLinkValidator;
 import io.orrery.wire.codec.ReplicantResetEncoder;
 import io.orrery.wire.replicantlink.MessageHeaderDecoder;
@@ -274,7 +275,7 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         {
             handshakes[i] = new Handshake();
         }
-        this.subscription = aeron.addSubscription(channel, streamId, null, this::onImageGone);
+        this.subscription = aeron.addSubscription(UdpChannels.tuneLink(channel), streamId, null, this::onImageGone);
     }
 
     /**
