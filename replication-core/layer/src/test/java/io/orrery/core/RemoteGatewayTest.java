@@ -672,10 +672,8 @@ class RemoteGatewayTest
         {
             if (!helloSent && toLayer.isConnected())
             {
-                final GatewayHelloEncoder hello = new GatewayHelloEncoder();
-                hello.wrapAndApplyHeader(buffer, 0, header).gatewayId(66).responseStreamId(responseStreamId)
-                    .putNonce(nonce, 0, LinkKey.NONCE_LENGTH).responseChannel("aeron:ipc");
-                helloSent = offer(hello.encodedLength());
+                helloSent = offer(encodeHello(buffer, header, key, toLayer.sessionId(), 66, nonce,
+                    responseStreamId, "aeron:ipc", responseStreamId, "aeron:ipc"));
             }
             return fromLayer.poll((buf, offset, length, frameHeader) ->
             {
@@ -775,7 +773,7 @@ class RemoteGatewayTest
 
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         long advancedAtNs = System.nanoTime();
-        while (0 == shard.counter(OrreryCounter.GATEWAY_LINK_PROOFS_FAILED))
+        while (shard.counter(OrreryCounter.GATEWAY_LINK_HELLOS_REFUSED) < 3)
         {
             if (0 == stepAll(impostor) && System.nanoTime() - advancedAtNs >= TimeUnit.MILLISECONDS.toNanos(1))
             {
@@ -784,7 +782,7 @@ class RemoteGatewayTest
             }
             if (System.nanoTime() > deadlineNs)
             {
-                fail("the layer never judged the impostor's proof");
+                fail("the layer never refused the impostor's hellos");
             }
         }
         for (int i = 0; i < 200; i++)
@@ -795,10 +793,10 @@ class RemoteGatewayTest
         assertTrue(!impostor.isLinked(), "impostor linked");
         assertEquals(0, shard.layer.gatewayLink().acceptedLinkCount());
         assertEquals(0, shard.counter(OrreryCounter.GATEWAY_LINKS_ACCEPTED));
-        assertTrue(shard.counter(OrreryCounter.GATEWAY_LINK_UNAUTHENTICATED) > 0 ||
-            0 == shard.layer.gatewayLink().linkCount(),
-            "a refused image's hellos are counted, or the image is rejected and its slot freed");
-        assertTrue(shard.layer.gatewayLink().linkCount() <= GatewayLinkAgent.MAX_LINKS);
+        assertEquals(0, shard.layer.gatewayLink().handshakesStarted(),
+            "nothing spent on a hello without the key: no publication, no handshake slot");
+        assertEquals(0, shard.layer.gatewayLink().linkCount());
+        assertEquals(0, shard.counter(OrreryCounter.GATEWAY_LINK_PROOFS_FAILED), "never challenged");
         assertEquals(0, shard.layer.gatewayLink().sessionCount());
         CloseHelper.quietCloseAll(counters);
     }
@@ -814,23 +812,23 @@ class RemoteGatewayTest
         closeables.add(() -> CloseHelper.quietCloseAll(counters));
         final byte[] wrongKey = "not-the-link-secret-0123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-        // as many peers as the layer tracks links for fail their proofs, a handshake slot's worth at a time
-        for (int batch = 0; batch < GatewayLinkAgent.MAX_LINKS / GatewayLinkAgent.MAX_PENDING_LINKS; batch++)
+        // as many peers without the key as the layer tracks links for: each hello refused at its MAC, nothing held
+        final List<LayerLinkAgent> refused = new ArrayList<>();
+        for (int i = 0; i < GatewayLinkAgent.MAX_LINKS; i++)
         {
-            final List<LayerLinkAgent> refused = new ArrayList<>();
-            for (int i = 0; i < GatewayLinkAgent.MAX_PENDING_LINKS; i++)
-            {
-                refused.add(impostor(impostorAeron, counters, 100 + batch * 10 + i, wrongKey));
-            }
-            final long failed = (batch + 1L) * GatewayLinkAgent.MAX_PENDING_LINKS;
-            await(() -> stepEach(refused) >= 0 && shard.counter(OrreryCounter.GATEWAY_LINK_PROOFS_FAILED) >= failed,
-                "the impostors' proofs failed");
+            refused.add(impostor(impostorAeron, counters, 100 + i, wrongKey));
         }
-        // then every handshake slot is held by peers that say hello and never answer the challenge
+        await(() -> stepEach(refused) >= 0 &&
+            shard.counter(OrreryCounter.GATEWAY_LINK_HELLOS_REFUSED) >= GatewayLinkAgent.MAX_LINKS,
+            "the impostors' hellos refused");
+        assertEquals(0, shard.layer.gatewayLink().handshakesStarted());
+        assertEquals(0, shard.layer.gatewayLink().linkCount());
+        // then every handshake slot is held by peers that say a valid hello and never answer the challenge (a hello
+        // replayed off the wire, or a key holder that never proves)
         final List<LayerLinkAgent> silent = new ArrayList<>();
         for (int i = 0; i < GatewayLinkAgent.MAX_PENDING_LINKS; i++)
         {
-            silent.add(impostor(impostorAeron, counters, 200 + i, wrongKey));
+            silent.add(impostor(impostorAeron, counters, 200 + i, TestShard.SECRET));
         }
         // each says hello once its publication is connected (a single duty cycle may come before that), then no more
         sayHelloAndFreeze(silent, GatewayLinkAgent.MAX_PENDING_LINKS, 0);
@@ -861,7 +859,19 @@ class RemoteGatewayTest
         closeables.add(() -> CloseHelper.quietCloseAll(counters));
         final GatewayLinkAgent link = shard.layer.gatewayLink();
 
-        // every handshake slot taken by peers that say hello and never answer
+        // a flood of peers without the key: every hello refused at its MAC, no publication opened
+        final int keyless = 4 * GatewayLinkAgent.MAX_PENDING_LINKS;
+        final List<LayerLinkAgent> strangers = new ArrayList<>();
+        final byte[] wrongKey = "not-the-link-secret-0123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (int i = 0; i < keyless; i++)
+        {
+            strangers.add(impostor(impostorAeron, counters, 700 + i, wrongKey));
+        }
+        await(() -> stepEach(strangers) >= 0 && shard.counter(OrreryCounter.GATEWAY_LINK_HELLOS_REFUSED) >= keyless,
+            "the strangers' hellos refused");
+        assertEquals(0, link.handshakesStarted());
+
+        // every handshake slot taken by peers that say a valid hello and never answer
         sayHelloAndFreeze(silentPeers(impostorAeron, counters, 300, GatewayLinkAgent.MAX_PENDING_LINKS, LINK_CHANNEL,
             "aeron:ipc"), GatewayLinkAgent.MAX_PENDING_LINKS, 0);
         assertEquals(GatewayLinkAgent.MAX_PENDING_LINKS, link.handshakesStarted());
@@ -903,6 +913,95 @@ class RemoteGatewayTest
         assertEquals(GatewayLinkAgent.MAX_PENDING_LINKS_PER_HOST, link.handshakesStarted());
     }
 
+    @Test
+    void shouldRefuseAGatewayHelloReplayedWithAnotherChannelOrStreamOrWithoutAMacAndTheLinkOfOneWithoutTheKey()
+    {
+        shard = new TestShard((ctx) -> ctx.gateway().gatewayLink().channel(LINK_CHANNEL).streamId(LINK_STREAM));
+        final Aeron peerAeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(shard.layer.aeronDirectoryName()));
+        closeables.add(peerAeron);
+        final ExclusivePublication toLayer = peerAeron.addExclusivePublication(LINK_CHANNEL, LINK_STREAM);
+        final Subscription fromLayer = peerAeron.addSubscription("aeron:ipc", 1700);
+        await(toLayer::isConnected, "the peer's publication connected");
+        final LinkKey key = GatewayLinkKey.newKey(TestShard.SECRET);
+        final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
+        final io.orrery.wire.gatewaylink.MessageHeaderEncoder header =
+            new io.orrery.wire.gatewaylink.MessageHeaderEncoder();
+        final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
+        final int headerLength = io.orrery.wire.gatewaylink.MessageHeaderEncoder.ENCODED_LENGTH;
+        final GatewayLinkAgent link = shard.layer.gatewayLink();
+
+        // a genuine Gateway's hello (signed for its own channel and stream) replayed naming another channel
+        offerUntilTaken(toLayer, buffer, headerLength + encodeHello(buffer, header, key, toLayer.sessionId(), 7, nonce,
+            1700, "aeron:ipc", 1700, "aeron:ipc?alias=elsewhere"));
+        // ... or another stream
+        offerUntilTaken(toLayer, buffer, headerLength + encodeHello(buffer, header, key, toLayer.sessionId(), 7, nonce,
+            1700, "aeron:ipc", 1701, "aeron:ipc"));
+        // a hello of the link's version 3: no MAC
+        header.wrap(buffer, 0).blockLength(24).templateId(1).schemaId(header.sbeSchemaId()).version(3);
+        buffer.putInt(headerLength, 7, ByteOrder.LITTLE_ENDIAN);
+        buffer.putInt(headerLength + 4, 1700, ByteOrder.LITTLE_ENDIAN);
+        buffer.putBytes(headerLength + 8, nonce);
+        final byte[] channel = "aeron:ipc".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        buffer.putShort(headerLength + 24, (short)channel.length, ByteOrder.LITTLE_ENDIAN);
+        buffer.putBytes(headerLength + 26, channel);
+        offerUntilTaken(toLayer, buffer, headerLength + 26 + channel.length);
+        await(() -> shard.counter(OrreryCounter.GATEWAY_LINK_HELLOS_REFUSED) >= 3, "the three hellos refused");
+        assertEquals(0, link.handshakesStarted(), "no publication opened, no handshake slot taken");
+        assertEquals(0, link.linkCount());
+
+        // the same image's hello as signed is taken: the check is exact, and refusals did not ban the image
+        offerUntilTaken(toLayer, buffer, headerLength + encodeHello(buffer, header, key, toLayer.sessionId(), 7, nonce,
+            1700, "aeron:ipc", 1700, "aeron:ipc"));
+        await(() -> 1 == link.handshakesStarted(), "the signed hello's handshake started");
+        assertEquals(3, shard.counter(OrreryCounter.GATEWAY_LINK_HELLOS_REFUSED));
+
+        // whoever replayed it cannot answer the challenge: its proof fails and the link is refused
+        final boolean[] challenged = new boolean[1];
+        await(() -> fromLayer.poll((buf, offset, length, frameHeader) -> challenged[0] = true, 1) >= 0 && challenged[0],
+            "the layer's challenge");
+        final GatewayProofEncoder proof = new GatewayProofEncoder();
+        proof.wrapAndApplyHeader(buffer, 0, header).putMac(new byte[LinkKey.MAC_LENGTH], 0, LinkKey.MAC_LENGTH);
+        offerUntilTaken(toLayer, buffer, headerLength + proof.encodedLength());
+        await(() -> 1 == shard.counter(OrreryCounter.GATEWAY_LINK_PROOFS_FAILED), "the proof failed");
+        assertEquals(0, link.acceptedLinkCount());
+        assertEquals(0, shard.counter(OrreryCounter.GATEWAY_LINKS_ACCEPTED));
+    }
+
+    private void offerUntilTaken(final ExclusivePublication publication, final UnsafeBuffer buffer, final int length)
+    {
+        await(() -> publication.offer(buffer, 0, length) > 0, "the layer took the peer's message");
+    }
+
+    /**
+     * Encode a {@code GatewayHello} whose MAC covers {@code signedStreamId} and {@code signedChannel} and which names
+     * {@code sentStreamId} and {@code sentChannel}: the two differ in a hello replayed with another channel.
+     *
+     * @return its length after the message header.
+     */
+    static int encodeHello(
+        final UnsafeBuffer buffer,
+        final io.orrery.wire.gatewaylink.MessageHeaderEncoder header,
+        final LinkKey key,
+        final int gatewaySessionId,
+        final int gatewayId,
+        final byte[] nonce,
+        final int signedStreamId,
+        final String signedChannel,
+        final int sentStreamId,
+        final String sentChannel)
+    {
+        final byte[] channel = signedChannel.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        final byte[] extra = new byte[4 + channel.length];
+        GatewayLinkKey.putHelloStream(signedStreamId, extra);
+        System.arraycopy(channel, 0, extra, 4, channel.length);
+        final byte[] mac = new byte[LinkKey.MAC_LENGTH];
+        key.prove(GatewayLinkKey.ROLE_HELLO, gatewaySessionId, gatewayId, nonce, extra, 0, extra.length, mac, 0);
+        final GatewayHelloEncoder hello = new GatewayHelloEncoder();
+        hello.wrapAndApplyHeader(buffer, 0, header).gatewayId(gatewayId).responseStreamId(sentStreamId)
+            .putNonce(nonce, 0, LinkKey.NONCE_LENGTH).putMac(mac, 0, LinkKey.MAC_LENGTH).responseChannel(sentChannel);
+        return hello.encodedLength();
+    }
+
     private List<LayerLinkAgent> silentPeers(
         final Aeron aeron,
         final Counter[] counters,
@@ -911,11 +1010,12 @@ class RemoteGatewayTest
         final String linkChannel,
         final String responseChannel)
     {
-        final byte[] wrongKey = "not-the-link-secret-0123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        // they hold the key (a valid hello, as one replayed off the wire) and never answer the challenge: they stop
+        // at their hello (sayHelloAndFreeze)
         final List<LayerLinkAgent> peers = new ArrayList<>();
         for (int i = 0; i < count; i++)
         {
-            peers.add(impostor(aeron, counters, firstId + i, wrongKey, linkChannel, responseChannel));
+            peers.add(impostor(aeron, counters, firstId + i, TestShard.SECRET, linkChannel, responseChannel));
         }
         return peers;
     }

@@ -83,11 +83,45 @@ public final class LinkKey
         final byte[] out,
         final int outOffset)
     {
+        prove(role, proverSessionId, challengerSessionId, nonce, null, 0, 0, out, outOffset);
+    }
+
+    /**
+     * Computes a proof that also covers what a message says besides the fields of the layout above (a hello's
+     * response stream and channel): the MAC input is those 25 bytes followed by {@code extraLength} bytes of
+     * {@code extra}, so that a hello taken off the wire cannot be replayed with another channel.
+     *
+     * @param role                who proves.
+     * @param proverSessionId     Aeron session id of the prover's publication.
+     * @param challengerSessionId Aeron session id of the challenger's publication (or the field the message binds
+     *                            in its place, as a hello's sender id).
+     * @param nonce               the nonce ({@link #NONCE_LENGTH} bytes).
+     * @param extra               bytes covered after the layout, or null when {@code extraLength} is 0.
+     * @param extraOffset         where in {@code extra}.
+     * @param extraLength         how many bytes of {@code extra}.
+     * @param out                 receives the {@link #MAC_LENGTH} bytes of the proof at {@code outOffset}.
+     * @param outOffset           where in {@code out}.
+     */
+    public void prove(
+        final byte role,
+        final int proverSessionId,
+        final int challengerSessionId,
+        final byte[] nonce,
+        final byte[] extra,
+        final int extraOffset,
+        final int extraLength,
+        final byte[] out,
+        final int outOffset)
+    {
         input[0] = role;
         putInt(input, 1, proverSessionId);
         putInt(input, 5, challengerSessionId);
         System.arraycopy(nonce, 0, input, 9, NONCE_LENGTH);
         mac.update(input, 0, INPUT_LENGTH);
+        if (extraLength > 0)
+        {
+            mac.update(extra, extraOffset, extraLength);
+        }
         try
         {
             mac.doFinal(out, outOffset);
@@ -110,7 +144,26 @@ public final class LinkKey
         final byte[] nonce,
         final byte[] proof)
     {
-        prove(role, proverSessionId, challengerSessionId, nonce, expected, 0);
+        return verify(role, proverSessionId, challengerSessionId, nonce, null, 0, 0, proof);
+    }
+
+    /**
+     * Checks a proof that covers extra bytes ({@link #prove(byte, int, int, byte[], byte[], int, int, byte[], int)})
+     * in constant time.
+     *
+     * @return true if {@code proof} is the proof of these fields and bytes.
+     */
+    public boolean verify(
+        final byte role,
+        final int proverSessionId,
+        final int challengerSessionId,
+        final byte[] nonce,
+        final byte[] extra,
+        final int extraOffset,
+        final int extraLength,
+        final byte[] proof)
+    {
+        prove(role, proverSessionId, challengerSessionId, nonce, extra, extraOffset, extraLength, expected, 0);
         int diff = 0;
         for (int i = 0; i < MAC_LENGTH; i++)
         {

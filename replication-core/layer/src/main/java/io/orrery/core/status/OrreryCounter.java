@@ -248,7 +248,10 @@ public enum OrreryCounter
     REMOTE_REPLICANT_REFUSED(145,
         "hellos of this Replicant process the layer's bridge refused: another process holds its id"),
     REMOTE_REPLICANT_REFUSED_NOW(146,
-        "1 while the layer's bridge refuses this Replicant process: another process holds its id");
+        "1 while the layer's bridge refuses this Replicant process: another process holds its id"),
+    GATEWAY_LINK_HELLOS_REFUSED(147,
+        "Gateway link hellos refused before anything was spent on them: no valid MAC (not the link key), malformed, " +
+        "or from a Gateway of an older version");
 
     /**
      * Aeron counter type id of every Orrery system counter.

@@ -57,6 +57,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 import java.nio.ByteOrder;
 import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -67,8 +68,10 @@ import java.util.function.Consumer;
  * into what the in-process Gateway gives the Replicant (the same ring and hand-over queue), so the Replicant serves
  * their sessions as its own.
  * <ol>
- *   <li>{@code GatewayHello(gatewayId, response channel and stream, the Gateway's nonce)} from a new image: the layer
- *   opens a publication to the response channel (rebuilt from the allow-list, {@link ResponseChannels}) and sends
+ *   <li>{@code GatewayHello(gatewayId, response channel and stream, the Gateway's nonce, its MAC)} from a new image:
+ *   the layer checks the hello's own MAC first ({@link GatewayLinkKey#ROLE_HELLO}, at most
+ *   {@link #HELLO_CHECKS_PER_POLL} a duty cycle), so a hello from a peer without the key costs one HMAC and nothing
+ *   else (counted in {@link OrreryCounter#GATEWAY_LINK_HELLOS_REFUSED}); then it opens a publication to the response channel (rebuilt from the allow-list, {@link ResponseChannels}) and sends
  *   {@code GatewayChallenge(the image's session id, a fresh nonce)}, again every {@link #CHALLENGE_INTERVAL_NS}.</li>
  *   <li>{@code GatewayProof(HMAC(K, gateway | its session id | the layer publication's session id | nonce))}, compared
  *   in constant time ({@link GatewayLinkKey}): the link is accepted and the layer proves itself in
@@ -143,6 +146,11 @@ public final class GatewayLinkAgent implements Agent
      */
     public static final int MAX_MESSAGE_LENGTH = 64 * 1024 + 64;
     static final int FRAGMENT_LIMIT = 1024;
+    /**
+     * Hello MACs checked per duty cycle at most: a flood of hellos costs the layer's thread at most this many HMACs a
+     * duty cycle; the hellos beyond wait in their images.
+     */
+    static final int HELLO_CHECKS_PER_POLL = 8;
     private static final int PLAYER_INPUT_ENTITY_OFFSET = PlayerInputDecoder.entityIdEncodingOffset();
     static final long HOUSEKEEPING_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -187,6 +195,9 @@ public final class GatewayLinkAgent implements Agent
     private final DisconnectEncoder disconnectEncoder = new DisconnectEncoder();
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(new byte[256]);
     private final byte[] mac = new byte[LinkKey.MAC_LENGTH];
+    private final byte[] helloNonce = new byte[LinkKey.NONCE_LENGTH];
+    private final byte[] helloExtra = new byte[GatewayLinkKey.HELLO_EXTRA_CAPACITY];
+    private int helloChecks;
     private long nowNs;
     private long handshakesStarted;
     private long nextHousekeepingNs;
@@ -252,6 +263,7 @@ public final class GatewayLinkAgent implements Agent
     public int doWork()
     {
         nowNs = clock.nanoTime();
+        helloChecks = 0;
         int workCount = subscription.controlledPoll(assembler, FRAGMENT_LIMIT);
         if (nowNs >= nextHousekeepingNs)
         {
@@ -342,7 +354,7 @@ public final class GatewayLinkAgent implements Agent
         {
             if (GatewayHelloDecoder.TEMPLATE_ID == templateId && null == link)
             {
-                onHello(buffer, offset, length, blockLength, header.sessionId());
+                return onHello(buffer, offset, length, blockLength, header.sessionId());
             }
             else if (GatewayProofDecoder.TEMPLATE_ID == templateId && null != link &&
                 GatewayLink.State.PROVING == link.state && blockLength >= GatewayProofDecoder.BLOCK_LENGTH)
@@ -408,39 +420,55 @@ public final class GatewayLinkAgent implements Agent
         return ControlledFragmentHandler.Action.CONTINUE;
     }
 
-    private void onHello(
+    private ControlledFragmentHandler.Action onHello(
         final DirectBuffer buffer, final int offset, final int length, final int blockLength, final int imageSessionId)
     {
-        if (blockLength < GatewayHelloDecoder.BLOCK_LENGTH || LinkFraming.varLength(
-            buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH + blockLength, offset + length) < 0)
+        final int channelLength = blockLength < GatewayHelloDecoder.BLOCK_LENGTH ? -1 : LinkFraming.varLength(
+            buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH + blockLength, offset + length);
+        if (channelLength < 0 || channelLength > GatewayLinkKey.MAX_HELLO_CHANNEL_LENGTH)
         {
-            refuse();
-            return;
+            // malformed, too long a channel, or a Gateway of an older version (no MAC): refused before any HMAC
+            counters[OrreryCounter.GATEWAY_LINK_HELLOS_REFUSED.id()].incrementOrdered();
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        if (helloChecks >= HELLO_CHECKS_PER_POLL)
+        {
+            // the hello waits in its image; the other images go on, and Aeron starts each poll at the next image
+            return ControlledFragmentHandler.Action.ABORT;
+        }
+        helloChecks++;
+        // nothing spent on a hello before its MAC verified: no publication, no handshake slot, no allocation
+        helloDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
+        final int gatewayId = helloDecoder.gatewayId();
+        final int responseStreamId = helloDecoder.responseStreamId();
+        helloDecoder.getNonce(helloNonce, 0, LinkKey.NONCE_LENGTH);
+        helloDecoder.getMac(mac, 0, LinkKey.MAC_LENGTH);
+        GatewayLinkKey.putHelloStream(responseStreamId, helloExtra);
+        helloDecoder.getResponseChannel(helloExtra, 4, channelLength);
+        if (!key.verify(GatewayLinkKey.ROLE_HELLO, imageSessionId, gatewayId, helloNonce, helloExtra, 0,
+            4 + channelLength, mac))
+        {
+            counters[OrreryCounter.GATEWAY_LINK_HELLOS_REFUSED.id()].incrementOrdered();
+            return ControlledFragmentHandler.Action.CONTINUE;
         }
         final Image image = subscription.imageBySessionId(imageSessionId);
         if (null == image)
         {
-            refuse();
-            return;
+            return refuse();
         }
         final String sourceIdentity = image.sourceIdentity();
         if (!makeRoomForHandshake(sourceIdentity))
         {
             counters[OrreryCounter.GATEWAY_LINK_UNAUTHENTICATED.id()].incrementOrdered();
-            return;
+            return ControlledFragmentHandler.Action.CONTINUE;
         }
-        helloDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
-        final int gatewayId = helloDecoder.gatewayId();
-        final int responseStreamId = helloDecoder.responseStreamId();
-        final byte[] gatewayNonce = new byte[LinkKey.NONCE_LENGTH];
-        helloDecoder.getNonce(gatewayNonce, 0, LinkKey.NONCE_LENGTH);
+        final byte[] gatewayNonce = helloNonce.clone();
         final String channel = ResponseChannels.rebuild(
-            helloDecoder.responseChannel(), sourceIdentity, settings.termLength(), limits.egressMtu(),
-            limits.egressLingerNs(), limits.egressSocketSndbuf(), limits.egressSocketRcvbuf());
+            new String(helloExtra, 4, channelLength, StandardCharsets.US_ASCII), sourceIdentity, settings.termLength(),
+            limits.egressMtu(), limits.egressLingerNs(), limits.egressSocketSndbuf(), limits.egressSocketRcvbuf());
         if (null == channel)
         {
-            refuse();
-            return;
+            return refuse();
         }
         final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
         random.nextBytes(nonce);
@@ -451,14 +479,14 @@ public final class GatewayLinkAgent implements Agent
         }
         catch (final RuntimeException ex)
         {
-            refuse();
-            return;
+            return refuse();
         }
         handshakesStarted++;
         link.startedNs = nowNs;
         link.deadlineNs = nowNs + HANDSHAKE_TIMEOUT_NS;
         links.add(link);
         linkByImage.put(imageSessionId, link);
+        return ControlledFragmentHandler.Action.CONTINUE;
     }
 
     /**

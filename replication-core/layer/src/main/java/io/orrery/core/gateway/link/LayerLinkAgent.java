@@ -59,6 +59,7 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
@@ -161,6 +162,7 @@ public final class LayerLinkAgent implements Agent
     private final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
     private final byte[] layerNonce = new byte[LinkKey.NONCE_LENGTH];
     private final byte[] mac = new byte[LinkKey.MAC_LENGTH];
+    private final byte[] helloExtra;
     private final OneToOneRingBuffer gatewayToLayer = newRing();
     private final OneToOneRingBuffer layerToGateway = newRing();
     private final OneToOneConcurrentArrayQueue<SessionHandover> handovers;
@@ -262,6 +264,7 @@ public final class LayerLinkAgent implements Agent
         this.gatewayId = gatewayId;
         this.responseChannel = responseChannel;
         this.responseStreamId = responseStreamId;
+        this.helloExtra = helloExtra(responseChannel, responseStreamId);
         this.counters = counters;
         this.log = log;
         this.key = GatewayLinkKey.newKey(linkSecret);
@@ -382,12 +385,33 @@ public final class LayerLinkAgent implements Agent
         return framesRelayed;
     }
 
+    /**
+     * What the hello's MAC covers after the {@link LinkKey} fields: the response stream and channel
+     * ({@link GatewayLinkKey#ROLE_HELLO}).
+     */
+    private static byte[] helloExtra(final String responseChannel, final int responseStreamId)
+    {
+        final byte[] channel = responseChannel.getBytes(StandardCharsets.US_ASCII);
+        if (channel.length > GatewayLinkKey.MAX_HELLO_CHANNEL_LENGTH)
+        {
+            throw new IllegalArgumentException("the Gateway's response channel is longer than " +
+                GatewayLinkKey.MAX_HELLO_CHANNEL_LENGTH + " bytes, which the layer refuses: " + responseChannel);
+        }
+        final byte[] extra = new byte[4 + channel.length];
+        GatewayLinkKey.putHelloStream(responseStreamId, extra);
+        System.arraycopy(channel, 0, extra, 4, channel.length);
+        return extra;
+    }
+
     private void sendHello()
     {
+        key.prove(GatewayLinkKey.ROLE_HELLO, toLayer.sessionId(), gatewayId, nonce, helloExtra, 0, helloExtra.length,
+            mac, 0);
         helloEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .gatewayId(gatewayId)
             .responseStreamId(responseStreamId)
             .putNonce(nonce, 0, LinkKey.NONCE_LENGTH)
+            .putMac(mac, 0, LinkKey.MAC_LENGTH)
             .responseChannel(responseChannel);
         if (toLayer.offer(sendBuffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + helloEncoder.encodedLength()) > 0)
         {
