@@ -8,14 +8,16 @@
 # from the swarm's summary: updates delivered (updatesReceived by the bots, the same count in both modes: the layer's
 # own update counters do not see what a remote Replicant sends), input->update p50 and p99 (ms) and correctness
 # errors; the steady-state p99 (the swarm's intervals from a report interval after every bot connected: the ramp's
-# first spawns, and the inputs that waited for them, left out). CPU per delivered update: the layer alone, and the
-# layer + the Replicant process (remote; local: the layer).
+# first spawns, and the inputs that waited for them, left out) and the first spawn's p50 (a new player's welcome ->
+# its own entity spawned). CPU per delivered update: the layer alone, and the layer + the Replicant process (remote;
+# local: the layer).
 #
 #   perf/scripts/replicant-remote.sh [BOTS] [REPS]                       default: 200 bots, 3 repetitions
 #   TRANSPORT=udp|ipc   the bridge link and the feed: udp (default) over localhost, the ReplicantServer on an embedded
 #                       media driver of its own, as on another host; ipc: the ReplicantServer on the layer's media
 #                       driver (the bridge's copy without the network stack)
 #   DURATION=20 (s)     MODES="local remote"     LAYER_OPTS, SWARM_ARGS: extra options of the layer JVM, the swarm
+#   REPLICANT_JVM_OPTS  extra JVM options of the ReplicantServer process (e.g. "-XX:TieredStopAtLevel=1")
 #   LINK_PARAMS         appended to the UDP bridge and feed channels; a value named there wins over the defaults of
 #                       UdpChannels.tuneLink, e.g. "|so-rcvbuf=212992|rcv-wnd=131072" for the OS buffer and Aeron's window
 # One line per run, then the medians per mode; each run's logs, swarm summary and counters (CountersDump.java) in
@@ -30,6 +32,7 @@ MODES=${MODES:-local remote}
 LAYER_OPTS=${LAYER_OPTS:-}
 SWARM_ARGS=${SWARM_ARGS:-}
 LINK_PARAMS=${LINK_PARAMS:-}
+REPLICANT_JVM_OPTS=${REPLICANT_JVM_OPTS:-}
 KEEP=${KEEP:-/tmp/orrery-replicant-remote-logs}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d /tmp/orrery-replicant-remote.XXXXXX)
@@ -67,8 +70,8 @@ wait_for() { # file text seconds pid
 median() { sort -g | awk '{v[NR] = $1} END {if (NR) print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 mkdir -p "$KEEP"
 echo "bots $BOTS, ${DURATION}s, transport $TRANSPORT, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-4s %-7s %9s %9s %9s %10s %12s %14s %8s %8s %10s %6s %s\n' rep mode "layer %" "repl %" "driver %" updates \
-  "us/upd layer" "us/upd l+repl" "p50 ms" "p99 ms" "p99 steady" errors load
+printf '%-4s %-7s %9s %9s %9s %10s %12s %14s %8s %8s %10s %9s %6s %s\n' rep mode "layer %" "repl %" "driver %" \
+  updates "us/upd layer" "us/upd l+repl" "p50 ms" "p99 ms" "p99 steady" "spawn p50" errors load
 RESULTS="$WORK/results.txt"; : > "$RESULTS"
 for rep in $(seq 1 "$REPS"); do
   for mode in $MODES; do
@@ -100,7 +103,7 @@ for rep in $(seq 1 "$REPS"); do
       # udp: no --aeron-dir, so an embedded media driver of its own (SHARED, a directory of its own), as on a host
       # of its own; ipc: the layer's media driver
       # shellcheck disable=SC2086
-      $JAVA -Xmx1g $REPLICANT_OPTS -cp "$CP" io.orrery.servers.ReplicantServer \
+      $JAVA -Xmx1g $REPLICANT_OPTS $REPLICANT_JVM_OPTS -cp "$CP" io.orrery.servers.ReplicantServer \
         --replicant-id=1 --layer-channel="$LINK" --feed-channel="$FEED" --max-sessions=$((BOTS + 64)) \
         $REPLICANT_DRIVER > "$DIR/replicant.log" 2>&1 &
       REPLICANT=$!
@@ -142,27 +145,28 @@ for rep in $(seq 1 "$REPS"); do
       [[ -e "$DIR/$f.log" ]] && cp "$DIR/$f.log" "$KEEP/$f-$mode-$rep.log"
     done
     [[ -e "$DIR/swarm/summary.json" ]] && cp "$DIR/swarm/summary.json" "$KEEP/summary-$mode-$rep.json"
-    read -r updates p50 p99 sp99 errors < <(python3 -c "
+    read -r updates p50 p99 sp99 errors spawn50 < <(python3 -c "
 import json
 s=json.load(open('$DIR/swarm/summary.json'))
 l=s['latencyNs']['input-latency']
 st=s.get('latencyNsSteady', {}).get('input-latency', {}).get('p99', float('nan'))
-print(s['counts']['updatesReceived'], l['p50']/1e6, l['p99']/1e6, st/1e6, s['correctnessErrors'])")
+print(s['counts']['updatesReceived'], l['p50']/1e6, l['p99']/1e6, st/1e6, s['correctnessErrors'],
+      s['latencyNs']['spawn-latency']['p50']/1e6)")
     read -r lp rp dp ul ulr < <(python3 -c "
 hz, dt = $HZ, $t1 - $t0
 l, r, d, u = ($l1 - $l0) / hz, ($r1 - $r0) / hz, ($d1 - $d0) / hz, max(1, $updates)
 print('%.1f %.1f %.1f %.3f %.3f' % (100 * l / dt, 100 * r / dt, 100 * d / dt, 1e6 * l / u, 1e6 * (l + r) / u))")
     [[ -z "$REPLICANT_PID" ]] && rp="-"
-    printf '%-4s %-7s %9s %9s %9s %10s %12s %14s %8.1f %8.1f %10.1f %6s %s\n' "$rep" "$mode" "$lp" "$rp" "$dp" \
-      "$updates" "$ul" "$ulr" "$p50" "$p99" "$sp99" "$errors" "$(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "$mode $lp $ul $ulr $p50 $p99 $sp99 $errors" >> "$RESULTS"
+    printf '%-4s %-7s %9s %9s %9s %10s %12s %14s %8.1f %8.1f %10.1f %9.1f %6s %s\n' "$rep" "$mode" "$lp" "$rp" \
+      "$dp" "$updates" "$ul" "$ulr" "$p50" "$p99" "$sp99" "$spawn50" "$errors" "$(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "$mode $lp $ul $ulr $p50 $p99 $sp99 $errors $spawn50" >> "$RESULTS"
   done
 done
 echo "medians per mode (layer %, us/update layer, us/update layer + Replicant process, p50 ms, p99 ms, steady-state" \
-  "p99 ms; errors summed):"
+  "p99 ms, first spawn p50 ms; errors summed):"
 for mode in $MODES; do
   line="$mode"
-  for col in 2 3 4 5 6 7; do
+  for col in 2 3 4 5 6 7 9; do
     line="$line $(awk -v m="$mode" -v c="$col" '$1 == m {print $c}' "$RESULTS" | median | xargs printf '%.3g')"
   done
   echo "$line errors $(awk -v m="$mode" '$1 == m {s += $8} END {print s + 0}' "$RESULTS")"
