@@ -761,6 +761,7 @@ class RemoteGatewayTest
             new Aeron.Context().aeronDirectoryName(shard.layer.aeronDirectoryName()));
         closeables.add(impostorAeron);
         final Counter[] counters = OrreryCounter.allocate(impostorAeron, "impostor");
+        final List<String> impostorLog = new ArrayList<>();
         final LayerLinkAgent impostor = new LayerLinkAgent(
             new GatewayResources("impostor", impostorAeron, TestShard.SECRET, Throwable::printStackTrace,
                 shard.clock, SystemEpochClock.INSTANCE),
@@ -768,7 +769,7 @@ class RemoteGatewayTest
                 .conclude(),
             66, LINK_CHANNEL, LINK_STREAM, "aeron:ipc", 1666,
             "not-the-link-secret-0123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII), counters,
-            System.out::println);
+            impostorLog::add);
         closeables.add(impostor::onClose);
 
         final long deadlineNs = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -785,12 +786,15 @@ class RemoteGatewayTest
                 fail("the layer never refused the impostor's hellos");
             }
         }
-        for (int i = 0; i < 200; i++)
+        // six seconds of its hellos on the shard's clock: never answered
+        for (int i = 0; i < 240; i++)
         {
             stepAll(impostor);
-            shard.clock.advance(TimeUnit.MILLISECONDS.toNanos(5));
+            shard.clock.advance(TimeUnit.MILLISECONDS.toNanos(25));
         }
         assertTrue(!impostor.isLinked(), "impostor linked");
+        assertTrue(impostorLog.stream().anyMatch((line) -> line.contains("no challenge from the layer after 5 s") &&
+            line.contains("another Gateway link secret")), "the Gateway says why it does not link: " + impostorLog);
         assertEquals(0, shard.layer.gatewayLink().acceptedLinkCount());
         assertEquals(0, shard.counter(OrreryCounter.GATEWAY_LINKS_ACCEPTED));
         assertEquals(0, shard.layer.gatewayLink().handshakesStarted(),

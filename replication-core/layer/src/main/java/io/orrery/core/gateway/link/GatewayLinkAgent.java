@@ -198,6 +198,7 @@ public final class GatewayLinkAgent implements Agent
     private final byte[] helloNonce = new byte[LinkKey.NONCE_LENGTH];
     private final byte[] helloExtra = new byte[GatewayLinkKey.HELLO_EXTRA_CAPACITY];
     private int helloChecks;
+    private long hellosRefused;
     private long nowNs;
     private long handshakesStarted;
     private long nextHousekeepingNs;
@@ -427,9 +428,8 @@ public final class GatewayLinkAgent implements Agent
             buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH + blockLength, offset + length);
         if (channelLength < 0 || channelLength > GatewayLinkKey.MAX_HELLO_CHANNEL_LENGTH)
         {
-            // malformed, too long a channel, or a Gateway of an older version (no MAC): refused before any HMAC
-            counters[OrreryCounter.GATEWAY_LINK_HELLOS_REFUSED.id()].incrementOrdered();
-            return ControlledFragmentHandler.Action.CONTINUE;
+            // refused before any HMAC
+            return refuseHello(imageSessionId, "malformed, or from a Gateway of an older version (no MAC)");
         }
         if (helloChecks >= HELLO_CHECKS_PER_POLL)
         {
@@ -448,8 +448,7 @@ public final class GatewayLinkAgent implements Agent
         if (!key.verify(GatewayLinkKey.ROLE_HELLO, imageSessionId, gatewayId, helloNonce, helloExtra, 0,
             4 + channelLength, mac))
         {
-            counters[OrreryCounter.GATEWAY_LINK_HELLOS_REFUSED.id()].incrementOrdered();
-            return ControlledFragmentHandler.Action.CONTINUE;
+            return refuseHello(imageSessionId, "no valid MAC (not this layer's Gateway link key)");
         }
         final Image image = subscription.imageBySessionId(imageSessionId);
         if (null == image)
@@ -486,6 +485,22 @@ public final class GatewayLinkAgent implements Agent
         link.deadlineNs = nowNs + HANDSHAKE_TIMEOUT_NS;
         links.add(link);
         linkByImage.put(imageSessionId, link);
+        return ControlledFragmentHandler.Action.CONTINUE;
+    }
+
+    /**
+     * Count a refused hello, and log it at the first refusal and then at powers of two: an operator whose Gateway has
+     * another link secret (or is of an older version) sees why it never links, and a flood costs a few lines only.
+     */
+    private ControlledFragmentHandler.Action refuseHello(final int imageSessionId, final String why)
+    {
+        counters[OrreryCounter.GATEWAY_LINK_HELLOS_REFUSED.id()].incrementOrdered();
+        hellosRefused++;
+        if (0 == (hellosRefused & (hellosRefused - 1)))
+        {
+            log.accept("gateway link: refused a hello from image " + imageSessionId + ": " + why + " (" +
+                hellosRefused + " refused, logged at powers of two)");
+        }
         return ControlledFragmentHandler.Action.CONTINUE;
     }
 

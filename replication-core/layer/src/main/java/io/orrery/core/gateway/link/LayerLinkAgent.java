@@ -99,6 +99,11 @@ public final class LayerLinkAgent implements Agent
      */
     public static final long HELLO_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(250);
     /**
+     * Hellos unanswered this long are reported, and again each time the wait doubles: a layer that refuses the hello
+     * (another link secret, another version) sends nothing back, so the Gateway says what it waits for.
+     */
+    public static final long UNANSWERED_REPORT_NS = TimeUnit.SECONDS.toNanos(5);
+    /**
      * Windows that changed are reported at most this often.
      */
     public static final long REPORT_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(1);
@@ -163,6 +168,8 @@ public final class LayerLinkAgent implements Agent
     private final byte[] layerNonce = new byte[LinkKey.NONCE_LENGTH];
     private final byte[] mac = new byte[LinkKey.MAC_LENGTH];
     private final byte[] helloExtra;
+    private long hellosSinceNs;
+    private long unansweredReportNs;
     private final OneToOneRingBuffer gatewayToLayer = newRing();
     private final OneToOneRingBuffer layerToGateway = newRing();
     private final OneToOneConcurrentArrayQueue<SessionHandover> handovers;
@@ -296,6 +303,7 @@ public final class LayerLinkAgent implements Agent
                 {
                     sendHello();
                     workCount++;
+                    reportUnansweredHellos();
                 }
                 if (0 != layerLostAtNs && nowNs - layerLostAtNs >= relinkTimeoutNs)
                 {
@@ -403,6 +411,23 @@ public final class LayerLinkAgent implements Agent
         return extra;
     }
 
+    private void reportUnansweredHellos()
+    {
+        if (0 == hellosSinceNs)
+        {
+            hellosSinceNs = nowNs;
+            unansweredReportNs = UNANSWERED_REPORT_NS;
+        }
+        else if (nowNs - hellosSinceNs >= unansweredReportNs)
+        {
+            log.accept("gateway " + gatewayId + ": no challenge from the layer after " +
+                TimeUnit.NANOSECONDS.toSeconds(nowNs - hellosSinceNs) + " s of hellos: the layer is not there, or it " +
+                "refuses this Gateway's hello (another Gateway link secret, or a layer of another version: see its " +
+                "log and orrery_gateway_link_hellos_refused_total)");
+            unansweredReportNs <<= 1;
+        }
+    }
+
     private void sendHello()
     {
         key.prove(GatewayLinkKey.ROLE_HELLO, toLayer.sessionId(), gatewayId, nonce, helloExtra, 0, helloExtra.length,
@@ -486,6 +511,7 @@ public final class LayerLinkAgent implements Agent
             challengeDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
             if (challengeDecoder.gatewaySessionId() == toLayer.sessionId())
             {
+                hellosSinceNs = 0; // answered
                 challengeDecoder.getNonce(layerNonce, 0, LinkKey.NONCE_LENGTH);
                 key.prove(GatewayLinkKey.ROLE_GATEWAY, toLayer.sessionId(), imageSessionId, layerNonce, mac, 0);
                 proofEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder).putMac(mac, 0, LinkKey.MAC_LENGTH);
