@@ -19,7 +19,8 @@
 #   DURATION=20 (s)     MODES="local remote"     LAYER_OPTS, SWARM_ARGS: extra options of the layer JVM, the swarm
 #   REPLICANT_JVM_OPTS  extra JVM options of the ReplicantServer process (e.g. "-XX:TieredStopAtLevel=1")
 #   LINK_PARAMS         appended to the UDP bridge and feed channels; a value named there wins over the defaults of
-#                       UdpChannels.tuneLink, e.g. "|so-rcvbuf=212992|rcv-wnd=131072" for the OS buffer and Aeron's window
+#                       UdpChannels.tuneLink, e.g. "|so-rcvbuf=212992|rcv-wnd=131072" for the OS buffer and Aeron's
+#                       window
 # One line per run, then the medians per mode; each run's logs, swarm summary and counters (CountersDump.java) in
 # KEEP. Run it on a quiet box: on a shared one read only the ratios of runs of the same repetition, and only across
 # several repetitions.

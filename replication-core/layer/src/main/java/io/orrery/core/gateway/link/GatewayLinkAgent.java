@@ -56,8 +56,8 @@ import org.agrona.concurrent.ringbuffer.RingBuffer;
 import org.agrona.concurrent.status.AtomicCounter;
 
 import java.nio.ByteOrder;
-import java.security.SecureRandom;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -71,7 +71,8 @@ import java.util.function.Consumer;
  *   <li>{@code GatewayHello(gatewayId, response channel and stream, the Gateway's nonce, its MAC)} from a new image:
  *   the layer checks the hello's own MAC first ({@link GatewayLinkKey#ROLE_HELLO}, at most
  *   {@link #HELLO_CHECKS_PER_POLL} a duty cycle), so a hello from a peer without the key costs one HMAC and nothing
- *   else (counted in {@link OrreryCounter#GATEWAY_LINK_HELLOS_REFUSED}); then it opens a publication to the response channel (rebuilt from the allow-list, {@link ResponseChannels}) and sends
+ *   else (counted in {@link OrreryCounter#GATEWAY_LINK_HELLOS_REFUSED}); then it opens a publication to the
+ *   response channel (rebuilt from the allow-list, {@link ResponseChannels}) and sends
  *   {@code GatewayChallenge(the image's session id, a fresh nonce)}, again every {@link #CHALLENGE_INTERVAL_NS}.</li>
  *   <li>{@code GatewayProof(HMAC(K, gateway | its session id | the layer publication's session id | nonce))}, compared
  *   in constant time ({@link GatewayLinkKey}): the link is accepted and the layer proves itself in
@@ -250,8 +251,8 @@ public final class GatewayLinkAgent implements Agent
         this.assembler = new BoundedFragmentAssembler(
             this::onMessage, MAX_MESSAGE_LENGTH, limits.maxTermLength(), limits.maxReassemblies(),
             refused, refused, refused);
-        this.subscription = aeron.addSubscription(
-            UdpChannels.tuneLink(settings.channel()), settings.streamId(), assembler::refuseOversizedImage, (image) -> {});
+        this.subscription = aeron.addSubscription(UdpChannels.tuneLink(settings.channel()), settings.streamId(),
+            assembler::refuseOversizedImage, (image) -> {});
     }
 
     @Override
