@@ -128,7 +128,7 @@ class ShardLauncherTest
             "--mode", mode,
             "--shard", shard.getAbsolutePath(), "--bots", "24", "--mix", "crowd=100", "--crowd-at", "-40,0",
             "--duration", "12s", "--ramp", "100", "--npcs", "2", "--world-half-extent-m", "60",
-            "--progress-interval", "3s", "--settle", "5s", "--output", output.getAbsolutePath());
+            "--progress-interval", "3s", "--settle", "7s", "--output", output.getAbsolutePath());
         final String text = bytes.toString(StandardCharsets.UTF_8);
         System.out.println(text);
 
@@ -166,6 +166,8 @@ class ShardLauncherTest
         assertTrue(launcher.finalCounter(OrreryCounter.TERRITORY_MERGES) >= 1, "a merge once the crowd left");
         assertTrue(fleet.events().stream().anyMatch((e) -> e.contains("server 3 retired by the mesh: stopping")),
             () -> "server 3 retired: " + fleet.events());
+        assertTrue(fleet.events().stream().noneMatch((e) -> e.contains("server 2 retired")),
+            () -> "configured server 2 quiet all along, never merged in server 3's place: " + fleet.events());
         System.out.printf(Locale.ROOT, "dynamic shard (" + mode + "): server 3 decision to first simulated tick " +
             "%.1f ms, %d splits, %d merges, %d border moves, %d fleet requests (load average %s)%n",
             fleet.spinUpNs(3) / 1e6, launcher.finalCounter(OrreryCounter.TERRITORY_SPLITS),

@@ -40,7 +40,10 @@ import org.agrona.collections.IntArrayList;
  * ({@link #LOW_WATER} of its capacity) for {@link #MERGE_AFTER_PASSES} passes, holding one box territory, hands it
  * to a neighbour that shares a whole face with it (the union is a box) and can take its cost, unless that would
  * leave fewer than {@code fleet-min} servers with a territory; once it holds nothing, Atlas lets the fleet retire
- * it. At most one split or merge per pass.
+ * it. Servers holding a spare territory are merged first, and a server holding only configured territories only
+ * while the servers holding configured territories alone outnumber {@code fleet-min}: a quiet configured server
+ * that has been below its mark all along must not take the last merge fleet-min allows while a split's server
+ * still holds a box (the fleet could then never stop that one). At most one split or merge per pass.
  * <p>
  * Threading: Atlas's thread only. No allocation per pass after the first passes sized its arrays.
  */
@@ -357,10 +360,12 @@ final class MeshBalancer
     {
         wantedServer = Atlas.NO_SERVER;
         int holding = 0;
+        int holdingSpare = 0;
         for (int s = 0; s < serverCost.length; s++)
         {
             final boolean holds = active[s] && holdsBox(territoryServer, s);
             holding += holds ? 1 : 0;
+            holdingSpare += holds && holdsSpareBox(territoryServer, s) ? 1 : 0;
             passesAbove[s] = holds && serverCost[s] > highWaterCost ? passesAbove[s] + 1 : 0;
             passesBelow[s] = holds && serverCost[s] < lowWaterCost ? passesBelow[s] + 1 : 0;
         }
@@ -382,13 +387,20 @@ final class MeshBalancer
                 }
             }
         }
-        // servers that a split added (holding a spare territory) are merged away first
+        // servers that a split added (holding a spare territory) are merged away first, and a server of a configured
+        // territory only while the others of those alone stay above fleet-min: merging it must never use up the last
+        // merge that fleet-min allows while a split's server still holds a box, else the fleet could not stop that one
         for (int round = 0; round < 2; round++)
         {
+            final boolean spares = 0 == round;
+            if (!spares && holding - holdingSpare <= fleetMin)
+            {
+                break;
+            }
             for (int s = 0; s < serverCost.length; s++)
             {
                 if (passesBelow[s] >= MERGE_AFTER_PASSES && holding > fleetMin &&
-                    (0 == round) == holdsSpareBox(territoryServer, s) && merge(territoryServer, active, s))
+                    spares == holdsSpareBox(territoryServer, s) && merge(territoryServer, active, s))
                 {
                     passesBelow[s] = 0;
                     merges++;

@@ -116,42 +116,7 @@ class AtlasBalancerTest
     @Test
     void shouldSplitALoadedServerWithASpareAskedOfTheFleetThenMergeItBackWhenTheLoadGoes()
     {
-        final Atlas atlas = newSpareAtlas();
-        joinBoth(atlas);
-        for (int i = 0; i < 100; i++)
-        {
-            atlas.onEntityAdded(player(i), i, 0, false, -(i % 50 + 1) * 1000L, (i / 50) * 1000L, 0, 0);
-        }
-
-        // server 2 takes what it can up to its high-water mark (34); server 1 stays above it and wants a spare
-        for (int second = 0; second < 15 && !decisions.contains("wanted 2"); second++)
-        {
-            passSecond(atlas);
-            settleHandoffs(atlas);
-        }
-        assertTrue(decisions.contains("wanted 2"), "the fleet is asked for server 3: " + decisions);
-        assertTrue(atlas.serverCost(1) <= 34, "server 2 never above its high-water mark: " + atlas.serverCost(1));
-        assertTrue(atlas.serverCost(0) > 34);
-        assertEquals(0, atlas.splits());
-
-        // the fleet started it: the next passes split server 1's territory with it
-        atlas.onServerJoined(nowNs, 2, 303, 0);
-        for (int second = 0; second < 10 && 0 == atlas.splits(); second++)
-        {
-            passSecond(atlas);
-            atlas.onServerSeen(2, 303, nowNs, true);
-            settleHandoffs(atlas);
-        }
-        assertEquals(1, atlas.splits());
-        for (int second = 0; second < 3; second++)
-        {
-            passSecond(atlas);
-            atlas.onServerSeen(2, 303, nowNs, true);
-            settleHandoffs(atlas);
-        }
-        assertTrue(atlas.entityCount(2) > 10, "server 3 simulates part of the crowd: " + atlas.entityCount(2));
-        assertEquals(100, atlas.entityCount(0) + atlas.entityCount(1) + atlas.entityCount(2));
-        assertEquals(1, counters[OrreryCounter.TERRITORY_SPLITS.id()].get());
+        final Atlas atlas = splitWithSpare();
 
         // the crowd leaves: the lightest server's territory merges into a neighbour and the server is retired
         for (int i = 0; i < 100; i++)
@@ -172,6 +137,62 @@ class AtlasBalancerTest
             boxes += atlas.territoryFace(t, 0, true) > atlas.territoryFace(t, 0, false) ? 1 : 0;
         }
         assertEquals(2, boxes, "two territories left with a box");
+    }
+
+    /**
+     * Once the crowd has gone from the configured servers' territories but not yet from the split's, the configured
+     * servers sit below their low-water mark for many passes while the spare server is still busy. Merging one of
+     * them then would use up the one merge fleet-min allows and leave the spare server running for good: the mesh
+     * waits, and merges the spare server away once it is quiet in turn.
+     */
+    @Test
+    void shouldMergeTheSplitsServerAwayRatherThanAConfiguredServerThatWasQuietFirst()
+    {
+        final Atlas atlas = splitWithSpare();
+
+        // all players go but 8 of server 3's, gathered on one point of its box: nothing to move a border for
+        final int[] kept = new int[8];
+        int keptCount = 0;
+        for (int i = 0; i < 100; i++)
+        {
+            if (3 == atlas.authorityOf(player(i)) && keptCount < kept.length)
+            {
+                kept[keptCount++] = i;
+                atlas.onEntityMoved(player(i), i, 0, -(kept[0] % 50 + 1) * 1000L, (kept[0] / 50) * 1000L, 0);
+            }
+            else
+            {
+                atlas.onEntityRemoved(player(i), i);
+            }
+        }
+        assertEquals(kept.length, keptCount);
+        decisions.clear();
+        for (int second = 0; second < 10; second++)
+        {
+            passSecond(atlas);
+            settleHandoffs(atlas);
+        }
+        assertTrue(atlas.serverCost(0) < 6 && atlas.serverCost(1) < 6, "servers 1 and 2 below their low-water " +
+            "mark: " + atlas.serverCost(0) + " / " + atlas.serverCost(1));
+        assertEquals(8, atlas.entityCount(2), "server 3 still busy");
+        assertEquals(0, atlas.merges(), "no configured server merged while the spare server holds a box: " +
+            decisions);
+
+        // the last players leave: now server 3 is merged away and handed back to the fleet
+        for (final int i : kept)
+        {
+            atlas.onEntityRemoved(player(i), i);
+        }
+        for (int second = 0; second < 20 && !decisions.contains("unwanted 2"); second++)
+        {
+            passSecond(atlas);
+            settleHandoffs(atlas);
+        }
+        assertEquals(1, atlas.merges(), decisions.toString());
+        assertTrue(decisions.contains("unwanted 2"), "server 3 handed back: " + decisions);
+        assertTrue(atlas.territoryFace(2, 0, true) <= atlas.territoryFace(2, 0, false), "the spare has no box");
+        assertTrue(atlas.territoryFace(0, 0, true) > atlas.territoryFace(0, 0, false) &&
+            atlas.territoryFace(1, 0, true) > atlas.territoryFace(1, 0, false), "both configured servers keep a box");
     }
 
     @Test
@@ -256,6 +277,51 @@ class AtlasBalancerTest
             count += x < planeMm ? 1 : 0;
         }
         return count;
+    }
+
+    /**
+     * 100 players on server 1's side, more than servers 1 and 2 can take: Atlas asks the fleet for spare server 3,
+     * which joins, and server 1's territory is split with it.
+     */
+    private Atlas splitWithSpare()
+    {
+        final Atlas atlas = newSpareAtlas();
+        joinBoth(atlas);
+        for (int i = 0; i < 100; i++)
+        {
+            atlas.onEntityAdded(player(i), i, 0, false, -(i % 50 + 1) * 1000L, (i / 50) * 1000L, 0, 0);
+        }
+
+        // server 2 takes what it can up to its high-water mark (34); server 1 stays above it and wants a spare
+        for (int second = 0; second < 15 && !decisions.contains("wanted 2"); second++)
+        {
+            passSecond(atlas);
+            settleHandoffs(atlas);
+        }
+        assertTrue(decisions.contains("wanted 2"), "the fleet is asked for server 3: " + decisions);
+        assertTrue(atlas.serverCost(1) <= 34, "server 2 never above its high-water mark: " + atlas.serverCost(1));
+        assertTrue(atlas.serverCost(0) > 34);
+        assertEquals(0, atlas.splits());
+
+        // the fleet started it: the next passes split server 1's territory with it
+        atlas.onServerJoined(nowNs, 2, 303, 0);
+        for (int second = 0; second < 10 && 0 == atlas.splits(); second++)
+        {
+            passSecond(atlas);
+            atlas.onServerSeen(2, 303, nowNs, true);
+            settleHandoffs(atlas);
+        }
+        assertEquals(1, atlas.splits());
+        for (int second = 0; second < 3; second++)
+        {
+            passSecond(atlas);
+            atlas.onServerSeen(2, 303, nowNs, true);
+            settleHandoffs(atlas);
+        }
+        assertTrue(atlas.entityCount(2) > 10, "server 3 simulates part of the crowd: " + atlas.entityCount(2));
+        assertEquals(100, atlas.entityCount(0) + atlas.entityCount(1) + atlas.entityCount(2));
+        assertEquals(1, counters[OrreryCounter.TERRITORY_SPLITS.id()].get());
+        return atlas;
     }
 
     /**
