@@ -132,7 +132,9 @@ final class ReplicantLinkValidatorTest
                 ReplicantLinkValidator.validate(buffer, 0, message.length));
             buffer.putShort(0, (short)(blockLength + 1), LITTLE_ENDIAN);
             assertEquals(ValidationReason.BLOCK_LENGTH_TOO_LARGE,
-                ReplicantLinkValidator.validate(buffer, 0, message.length));
+                ReplicantLinkValidator.validate(buffer, 0, message.length),
+                "template " + buffer.getShort(2, LITTLE_ENDIAN) + " of schema " + buffer.getShort(4, LITTLE_ENDIAN) +
+                " version " + buffer.getShort(6, LITTLE_ENDIAN));
             buffer.putShort(0, (short)0xFFFF, LITTLE_ENDIAN);
             assertTrue(ReplicantLinkValidator.validate(buffer, 0, message.length) < 0);
         }
@@ -185,7 +187,7 @@ final class ReplicantLinkValidatorTest
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[window.length + 8]);
         buffer.putBytes(0, window);
         buffer.putShort(0, (short)(window.length - LINK_HEADER + 4), LITTLE_ENDIAN);
-        buffer.putShort(6, (short)2, LITTLE_ENDIAN);
+        buffer.putShort(6, (short)(MessageHeaderEncoder.SCHEMA_VERSION + 1), LITTLE_ENDIAN);
         assertEquals(window.length + 4, ReplicantLinkValidator.validate(buffer, 0, window.length + 8));
     }
 

@@ -994,10 +994,7 @@ class RemoteGatewayTest
         final int sentStreamId,
         final String sentChannel)
     {
-        final byte[] channel = signedChannel.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        final byte[] extra = new byte[4 + channel.length];
-        GatewayLinkKey.putHelloStream(signedStreamId, extra);
-        System.arraycopy(channel, 0, extra, 4, channel.length);
+        final byte[] extra = LinkKey.helloExtra(signedChannel, signedStreamId);
         final byte[] mac = new byte[LinkKey.MAC_LENGTH];
         key.prove(GatewayLinkKey.ROLE_HELLO, gatewaySessionId, gatewayId, nonce, extra, 0, extra.length, mac, 0);
         final GatewayHelloEncoder hello = new GatewayHelloEncoder();

@@ -8,6 +8,7 @@ import io.aeron.ExclusivePublication;
 import io.orrery.core.common.LinkKey;
 import io.orrery.core.replicant.bridge.RemoteReplicantHost;
 import io.orrery.core.replicant.bridge.ReplicantBridge;
+import io.orrery.core.replicant.bridge.ReplicantLinkKey;
 import io.orrery.wire.replicantlink.MessageHeaderEncoder;
 import io.orrery.wire.replicantlink.ReplicantChallengeDecoder;
 import io.orrery.wire.replicantlink.ReplicantChallengeEncoder;
@@ -190,6 +191,79 @@ final class ReplicantBridgeSecurityTest
             }
         }
         return offered;
+    }
+
+    /**
+     * A hello signed with the link key for one response channel and stream, taken off the wire and sent again naming
+     * another channel, or another stream, is refused before anything is opened for it, as is a hello of link schema
+     * version 1 (whose MAC covered neither); the same hello sent as it was signed gets a challenge on the channel it
+     * names, and the genuine Replicant links beside it.
+     */
+    @Test
+    void shouldRefuseAHelloReplayedNamingAnotherChannelOrStreamAndOneOfVersionOne()
+    {
+        startShard();
+        final ReplicantBridge bridge = shard.layer.bridges()[0];
+        final ExclusivePublication stranger = stranger(ReplicantBridge.STREAM_ID_BASE + 1);
+        final io.aeron.Subscription signedAnswers = strangerAeron.addSubscription(CHANNEL, 7600);
+        final io.aeron.Subscription otherAnswers = strangerAeron.addSubscription(CHANNEL, 7601);
+        closeables.add(signedAnswers);
+        closeables.add(otherAnswers);
+        awaitConnected(stranger);
+        final LinkKey key = ReplicantLinkKey.newKey(TestShard.SECRET);
+        final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
+        new SplittableRandom(23).nextBytes(nonce);
+        final byte[] mac = new byte[LinkKey.MAC_LENGTH];
+        final byte[] signed = LinkKey.helloExtra(CHANNEL, 7600);
+        key.prove(ReplicantLinkKey.ROLE_HELLO, stranger.sessionId(), 1, nonce, signed, 0, signed.length, mac, 0);
+        final UnsafeBuffer message = new UnsafeBuffer(new byte[256]);
+
+        assertEquals(1, offer(stranger, message, hello(message, nonce, mac, 7600, CHANNEL + "?alias=elsewhere")));
+        assertEquals(1, offer(stranger, message, hello(message, nonce, mac, 7601, CHANNEL)));
+        // version 1: the MAC over the session id, the Replicant id and the nonce alone, as a version-1 Replicant sent it
+        final byte[] oldMac = new byte[LinkKey.MAC_LENGTH];
+        key.prove(ReplicantLinkKey.ROLE_HELLO, stranger.sessionId(), 1, nonce, oldMac, 0);
+        final int oldLength = hello(message, nonce, oldMac, 7600, CHANNEL);
+        new MessageHeaderEncoder().wrap(message, 0).version(1);
+        assertEquals(1, offer(stranger, message, oldLength));
+        shard.await(() -> bridge.handshakesRefused() >= 3, "the three hellos refused: " + describe(bridge));
+        for (int t = 0; t < 5; t++)
+        {
+            shard.tick();
+        }
+        assertEquals(3, bridge.handshakesRefused(), describe(bridge));
+        assertEquals(0, signedAnswers.imageCount() + otherAnswers.imageCount(), "nothing opened for them");
+
+        // the hello as signed: a handshake, its challenge on the channel and stream the MAC covers
+        assertEquals(1, offer(stranger, message, hello(message, nonce, mac, 7600, CHANNEL)));
+        shard.await(() -> signedAnswers.imageCount() > 0, "the challenge's image for the hello as signed");
+        assertEquals(0, otherAnswers.imageCount());
+        assertEquals(3, bridge.handshakesRefused(), describe(bridge));
+
+        final RemoteReplicantHost host = newHost();
+        shard.sideAgent(host);
+        awaitLinked(host, bridge);
+        assertEquals(1, bridge.handshakesProven());
+        assertEquals(0, bridge.hellosShed());
+    }
+
+    private static int hello(
+        final UnsafeBuffer message, final byte[] nonce, final byte[] mac, final int streamId, final String channel)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new ReplicantHelloEncoder()
+            .wrapAndApplyHeader(message, 0, new MessageHeaderEncoder())
+            .replicantId((short)1)
+            .responseStreamId(streamId)
+            .putNonce(nonce, 0, LinkKey.NONCE_LENGTH)
+            .putMac(mac, 0, LinkKey.MAC_LENGTH)
+            .responseChannel(channel)
+            .encodedLength();
+    }
+
+    private static String describe(final ReplicantBridge bridge)
+    {
+        return "bridge: refused " + bridge.handshakesRefused() + ", messages refused " + bridge.strangerMessages() +
+            ", shed " + bridge.hellosShed();
     }
 
     /**

@@ -299,11 +299,13 @@ class RemoteScribeTest
 
     private void sendHello(final ExclusivePublication raw, final int responseStreamId, final String responseChannel)
     {
-        // signed with the link key (RemoteScribeCodec: domain orrery-scribe-link-v1, role hello 8): since hellos
-        // carry a MAC, a hello without it is refused before its channel is looked at
+        // signed with the link key (RemoteScribeCodec: domain orrery-scribe-link-v1, role hello 8, over the channel
+        // and stream too): since hellos carry a MAC, a hello without it is refused before its channel is looked at
         final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
         final byte[] mac = new byte[LinkKey.MAC_LENGTH];
-        new LinkKey(SECRET, "orrery-scribe-link-v1").prove((byte)8, raw.sessionId(), responseStreamId, nonce, mac, 0);
+        final byte[] signed = LinkKey.helloExtra(responseChannel, responseStreamId);
+        new LinkKey(SECRET, "orrery-scribe-link-v1").prove((byte)8, raw.sessionId(), responseStreamId, nonce, signed, 0,
+            signed.length, mac, 0);
         final UnsafeBuffer buffer = new UnsafeBuffer(new byte[512]);
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + new ScribeHelloEncoder()
             .wrapAndApplyHeader(buffer, 0, new MessageHeaderEncoder())

@@ -35,6 +35,16 @@ public final class LinkKey
 {
     public static final int NONCE_LENGTH = 16;
     public static final int MAC_LENGTH = 32;
+    /**
+     * Longest response channel a hello may name, in bytes, on every link whose hello's MAC covers its channel; a
+     * longer one is refused before any HMAC (an Aeron channel URI is far shorter).
+     */
+    public static final int MAX_HELLO_CHANNEL_LENGTH = 1024;
+    /**
+     * Bytes of a hello's MAC input after the layout above, at most: the response stream id (int32, little endian),
+     * then the response channel's ASCII bytes ({@link #helloExtra(String, int)}).
+     */
+    public static final int HELLO_EXTRA_CAPACITY = 4 + MAX_HELLO_CHANNEL_LENGTH;
 
     private static final int INPUT_LENGTH = 1 + 4 + 4 + NONCE_LENGTH;
 
@@ -170,6 +180,44 @@ public final class LinkKey
             diff |= expected[i] ^ proof[i];
         }
         return 0 == diff;
+    }
+
+    /**
+     * What a hello's MAC covers after the layout above, for the side that says hello: its response stream id (int32,
+     * little endian), then its response channel (ASCII), so that a hello taken off the wire cannot be replayed naming
+     * another channel or stream. Built once per link, not per hello.
+     *
+     * @param responseChannel  the channel the hello asks to be answered on.
+     * @param responseStreamId the stream it asks to be answered on.
+     * @return the bytes to pass as {@code extra} to {@link #prove(byte, int, int, byte[], byte[], int, int, byte[], int)}.
+     * @throws IllegalArgumentException if the channel is longer than {@link #MAX_HELLO_CHANNEL_LENGTH} bytes (the
+     *                                  other side would refuse every hello).
+     */
+    public static byte[] helloExtra(final String responseChannel, final int responseStreamId)
+    {
+        final byte[] channel = responseChannel.getBytes(StandardCharsets.US_ASCII);
+        if (channel.length > MAX_HELLO_CHANNEL_LENGTH)
+        {
+            throw new IllegalArgumentException("a response channel longer than " + MAX_HELLO_CHANNEL_LENGTH +
+                " bytes, which the other side of the link refuses: " + responseChannel);
+        }
+        final byte[] extra = new byte[4 + channel.length];
+        putHelloStream(responseStreamId, extra);
+        System.arraycopy(channel, 0, extra, 4, channel.length);
+        return extra;
+    }
+
+    /**
+     * Lay out the response stream id of a hello's MAC input (int32, little endian) in the first 4 bytes of {@code dst},
+     * for the side that checks the hello: the channel's bytes follow from index 4 (it copies them there from the
+     * message, no String made before the MAC verified).
+     *
+     * @param responseStreamId the hello's response stream.
+     * @param dst              at least {@link #HELLO_EXTRA_CAPACITY} bytes.
+     */
+    public static void putHelloStream(final int responseStreamId, final byte[] dst)
+    {
+        putInt(dst, 0, responseStreamId);
     }
 
     private static void putInt(final byte[] dst, final int offset, final int value)

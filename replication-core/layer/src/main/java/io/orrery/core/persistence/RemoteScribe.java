@@ -149,6 +149,10 @@ public final class RemoteScribe implements ScribeClient
     private final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
     private final byte[] peerNonce = new byte[LinkKey.NONCE_LENGTH];
     private final byte[] mac = new byte[LinkKey.MAC_LENGTH];
+    /**
+     * What the hello's MAC covers after the {@link LinkKey} fields: the response stream and channel.
+     */
+    private final byte[] helloExtra;
     private final ControlledFragmentHandler fragmentHandler = this::onFragment;
 
     private int state = UNLINKED;
@@ -194,6 +198,7 @@ public final class RemoteScribe implements ScribeClient
         proofsFailed = aeron.addCounter(COUNTER_TYPE_ID, "Scribe link proofs failed: " + ctx.name());
         challengesRefused = aeron.addCounter(
             COUNTER_TYPE_ID, "Scribe link challenges refused (no valid MAC: not the Scribe's): " + ctx.name());
+        helloExtra = LinkKey.helloExtra(ctx.responseChannel(), ctx.responseStreamId());
         publication = aeron.addExclusivePublication(ctx.channel(), ctx.streamId());
         subscription = aeron.addSubscription(UdpChannels.tuneLink(ctx.responseChannel()), ctx.responseStreamId());
     }
@@ -783,7 +788,8 @@ public final class RemoteScribe implements ScribeClient
             random.nextBytes(nonce); // one nonce per attempt: repeated hellos keep it, so any answer to them verifies
             hasNonce = true;
         }
-        key.prove(RemoteScribeCodec.ROLE_HELLO, publication.sessionId(), ctx.responseStreamId(), nonce, mac, 0);
+        key.prove(RemoteScribeCodec.ROLE_HELLO, publication.sessionId(), ctx.responseStreamId(), nonce, helloExtra, 0,
+            helloExtra.length, mac, 0);
         helloEncoder.wrapAndApplyHeader(controlBuffer, 0, headerEncoder)
             .responseStreamId(ctx.responseStreamId())
             .putNonce(nonce, 0, LinkKey.NONCE_LENGTH)
@@ -851,7 +857,8 @@ public final class RemoteScribe implements ScribeClient
             if (headerDecoder.version() < ScribeChallengeDecoder.SCHEMA_VERSION ||
                 headerDecoder.blockLength() < ScribeChallengeDecoder.BLOCK_LENGTH || !hasNonce)
             {
-                refuseChallenge(sessionId, "of schema version 1 (no MAC), or for no hello of this attempt");
+                refuseChallenge(sessionId, "of an older link schema version (a Scribe process of another release), " +
+                    "or for no hello of this attempt");
                 return ControlledFragmentHandler.Action.CONTINUE;
             }
             if (macChecks >= RemoteScribeCodec.MAC_CHECKS_PER_POLL)

@@ -25,9 +25,11 @@ final class RemoteScribeCodec
     static final byte ROLE_LAYER = 1;
     static final byte ROLE_SCRIBE = 5;
     /**
-     * A layer's hello: {@code HMAC(K, 8 | layer's publication session id | response stream id | hello nonce)}, so the
-     * Scribe spends nothing (no publication, no handshake) on a hello from a peer without the key. The response
-     * channel is not covered: whatever it names, the Scribe answers only on the hello's own host.
+     * A layer's hello: {@code HMAC(K, 8 | layer's publication session id | response stream id | hello nonce |
+     * response stream id | response channel)} ({@link LinkKey#helloExtra}), so the Scribe spends nothing (no
+     * publication, no handshake) on a hello from a peer without the key, and a hello taken off the wire cannot be
+     * replayed naming another channel (since link schema version 3; whatever a hello names, the Scribe answers only on
+     * its own host).
      */
     static final byte ROLE_HELLO = 8;
     /**

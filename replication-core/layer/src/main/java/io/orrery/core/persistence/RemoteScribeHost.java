@@ -38,6 +38,7 @@ import org.agrona.concurrent.status.AtomicCounter;
 
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -84,6 +85,10 @@ public final class RemoteScribeHost implements Agent
      */
     public static final int RESPONSE_TERM_LENGTH = 16 * 1024 * 1024;
     private static final long RESPONSE_LINGER_NS = TimeUnit.SECONDS.toNanos(5);
+    /**
+     * Longest response channel a hello may name; a longer one is refused before its MAC is checked.
+     */
+    private static final int MAX_CHANNEL_LENGTH = 512;
 
     private final Aeron aeron;
     private final Scribe scribe;
@@ -133,6 +138,10 @@ public final class RemoteScribeHost implements Agent
     private int macChecks;
     private int replacedScribeSessionId = NO_SESSION;
     private final byte[] mac = new byte[LinkKey.MAC_LENGTH];
+    /**
+     * The hello being checked: what its MAC covers after the {@link LinkKey} fields (response stream, channel).
+     */
+    private final byte[] helloExtra = new byte[4 + MAX_CHANNEL_LENGTH];
     private final ControlledFragmentHandler fragmentHandler = this::onFragment;
     private final CompletionHandler completionHandler = new CompletionHandler()
     {
@@ -554,8 +563,8 @@ public final class RemoteScribeHost implements Agent
             {
                 log.println("orrery: Scribe " + name + " refused a hello of schema version " +
                     headerDecoder.version() + " (" + hellosOfOldVersion + " so far, logged at powers of two): " +
-                    "it carries no MAC: the layer needs the Scribe link of version " +
-                    ScribeHelloDecoder.SCHEMA_VERSION + ", as this Scribe process");
+                    "its MAC does not cover its channel (version 2) or it carries none (version 1): the layer needs " +
+                    "the Scribe link of version " + ScribeHelloDecoder.SCHEMA_VERSION + ", as this Scribe process");
             }
             return ControlledFragmentHandler.Action.CONTINUE;
         }
@@ -572,7 +581,17 @@ public final class RemoteScribeHost implements Agent
         final int responseStreamId = helloDecoder.responseStreamId();
         helloDecoder.getNonce(helloNonce, 0, LinkKey.NONCE_LENGTH);
         helloDecoder.getMac(mac, 0, LinkKey.MAC_LENGTH);
-        if (!key.verify(RemoteScribeCodec.ROLE_HELLO, sessionId, responseStreamId, helloNonce, mac))
+        final int channelLength = helloDecoder.responseChannelLength();
+        if (channelLength <= 0 || channelLength > MAX_CHANNEL_LENGTH ||
+            helloDecoder.limit() + ScribeHelloDecoder.responseChannelHeaderLength() + channelLength > offset + length)
+        {
+            messagesRefused.incrementRelease();
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        LinkKey.putHelloStream(responseStreamId, helloExtra);
+        helloDecoder.getResponseChannel(helloExtra, 4, channelLength);
+        if (!key.verify(RemoteScribeCodec.ROLE_HELLO, sessionId, responseStreamId, helloNonce, helloExtra, 0,
+            4 + channelLength, mac))
         {
             hellosRefused.incrementRelease();
             if (Long.bitCount(++hellosUnsigned) == 1)
@@ -596,19 +615,13 @@ public final class RemoteScribeHost implements Agent
             }
             return ControlledFragmentHandler.Action.CONTINUE;
         }
-        final int channelLength = helloDecoder.responseChannelLength();
-        if (channelLength <= 0 || channelLength > 512 ||
-            helloDecoder.limit() + ScribeHelloDecoder.responseChannelHeaderLength() + channelLength > offset + length)
-        {
-            messagesRefused.incrementRelease();
-            return ControlledFragmentHandler.Action.CONTINUE;
-        }
         // control path: one hello a handshake. Nothing the peer wrote reaches the driver but the media and, on UDP,
         // an endpoint on the host its image comes from: not a term length (a peer not yet proven would have this
         // process map what it asks for), not a third party's address to send challenges to
         final Image image = subscription.imageBySessionId(sessionId);
         final String responseChannel = null == image ? null : ResponseChannels.rebuild(
-            helloDecoder.responseChannel(), image.sourceIdentity(), RESPONSE_TERM_LENGTH, 0, RESPONSE_LINGER_NS);
+            new String(helloExtra, 4, channelLength, StandardCharsets.US_ASCII), image.sourceIdentity(),
+            RESPONSE_TERM_LENGTH, 0, RESPONSE_LINGER_NS);
         if (null == responseChannel)
         {
             messagesRefused.incrementRelease();

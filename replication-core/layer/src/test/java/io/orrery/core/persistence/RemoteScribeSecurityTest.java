@@ -202,19 +202,21 @@ final class RemoteScribeSecurityTest
 
     /**
      * A hello signed with the link key for another Aeron session (a genuine layer's, replayed by a stranger from an
-     * image of its own) and a hello of schema version 1 (no MAC): both refused, nothing opened for them, and the
-     * genuine layer links.
+     * image of its own), a hello of schema version 1 (no MAC), one signed for the stranger's own session, channel and
+     * stream but sent naming another channel, and one of version 2 (its MAC over no channel): all refused, nothing
+     * opened for them, and the genuine layer links.
      */
     @Test
-    void shouldRefuseAReplayedHelloAndOneWithoutAMac()
+    void shouldRefuseAReplayedHelloAndOnesOfOlderVersions()
     {
         final ExclusivePublication stranger = strangers(RemoteScribeContext.STREAM_ID_DEFAULT)[0];
         final LinkKey key = RemoteScribeCodec.newKey(SECRET);
         final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
         final byte[] mac = new byte[LinkKey.MAC_LENGTH];
         random.nextBytes(nonce);
+        final byte[] signed = LinkKey.helloExtra(CHANNEL, RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT);
         key.prove(RemoteScribeCodec.ROLE_HELLO, stranger.sessionId() + 1,
-            RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT, nonce, mac, 0);
+            RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT, nonce, signed, 0, signed.length, mac, 0);
         final int replayed = MessageHeaderEncoder.ENCODED_LENGTH + new ScribeHelloEncoder()
             .wrapAndApplyHeader(message, 0, new MessageHeaderEncoder())
             .responseStreamId(RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT)
@@ -238,11 +240,38 @@ final class RemoteScribeSecurityTest
         message.putBytes(channelAt + 2, channel);
         await(() -> stranger.offer(message, 0, channelAt + 2 + channel.length) > 0, "the version 1 hello sent");
         await(() -> host.hellosRefused() >= 2, "the version 1 hello refused");
-        assertTrue(host.toString().contains("handshake=0,"), "no handshake for either: " + host);
+
+        // signed for the stranger's own session, channel and stream, sent naming another channel
+        key.prove(RemoteScribeCodec.ROLE_HELLO, stranger.sessionId(), RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT,
+            nonce, signed, 0, signed.length, mac, 0);
+        final int otherChannel = MessageHeaderEncoder.ENCODED_LENGTH + new ScribeHelloEncoder()
+            .wrapAndApplyHeader(message, 0, new MessageHeaderEncoder())
+            .responseStreamId(RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT)
+            .putNonce(nonce, 0, LinkKey.NONCE_LENGTH)
+            .putMac(mac, 0, LinkKey.MAC_LENGTH)
+            .responseChannel(CHANNEL + "?alias=elsewhere")
+            .encodedLength();
+        await(() -> stranger.offer(message, 0, otherChannel) > 0, "the hello naming another channel sent");
+        await(() -> host.hellosRefused() >= 3, "the hello naming another channel refused");
+
+        // version 2: its MAC over the session, the stream and the nonce alone, as a version-2 layer made it
+        key.prove(RemoteScribeCodec.ROLE_HELLO, stranger.sessionId(), RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT,
+            nonce, mac, 0);
+        final int versionTwo = MessageHeaderEncoder.ENCODED_LENGTH + new ScribeHelloEncoder()
+            .wrapAndApplyHeader(message, 0, new MessageHeaderEncoder())
+            .responseStreamId(RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT)
+            .putNonce(nonce, 0, LinkKey.NONCE_LENGTH)
+            .putMac(mac, 0, LinkKey.MAC_LENGTH)
+            .responseChannel(CHANNEL)
+            .encodedLength();
+        new MessageHeaderEncoder().wrap(message, 0).version(2);
+        await(() -> stranger.offer(message, 0, versionTwo) > 0, "the version 2 hello sent");
+        await(() -> host.hellosRefused() >= 4, "the version 2 hello refused");
+        assertTrue(host.toString().contains("handshake=0,"), "no handshake for any: " + host);
 
         remote = launchLayer();
         await(remote::isLinked, "the genuine link");
-        assertEquals(2, host.hellosRefused());
+        assertEquals(4, host.hellosRefused());
         assertEquals(0, host.hellosShed());
         assertEquals(1, host.links());
     }

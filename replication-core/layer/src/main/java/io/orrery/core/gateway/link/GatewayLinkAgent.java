@@ -197,7 +197,7 @@ public final class GatewayLinkAgent implements Agent
     private final UnsafeBuffer sendBuffer = new UnsafeBuffer(new byte[256]);
     private final byte[] mac = new byte[LinkKey.MAC_LENGTH];
     private final byte[] helloNonce = new byte[LinkKey.NONCE_LENGTH];
-    private final byte[] helloExtra = new byte[GatewayLinkKey.HELLO_EXTRA_CAPACITY];
+    private final byte[] helloExtra = new byte[LinkKey.HELLO_EXTRA_CAPACITY];
     private int helloChecks;
     private long hellosRefused;
     private long nowNs;
@@ -427,7 +427,7 @@ public final class GatewayLinkAgent implements Agent
     {
         final int channelLength = blockLength < GatewayHelloDecoder.BLOCK_LENGTH ? -1 : LinkFraming.varLength(
             buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH + blockLength, offset + length);
-        if (channelLength < 0 || channelLength > GatewayLinkKey.MAX_HELLO_CHANNEL_LENGTH)
+        if (channelLength < 0 || channelLength > LinkKey.MAX_HELLO_CHANNEL_LENGTH)
         {
             // refused before any HMAC
             return refuseHello(imageSessionId, "malformed, or from a Gateway of an older version (no MAC)");
@@ -444,7 +444,7 @@ public final class GatewayLinkAgent implements Agent
         final int responseStreamId = helloDecoder.responseStreamId();
         helloDecoder.getNonce(helloNonce, 0, LinkKey.NONCE_LENGTH);
         helloDecoder.getMac(mac, 0, LinkKey.MAC_LENGTH);
-        GatewayLinkKey.putHelloStream(responseStreamId, helloExtra);
+        LinkKey.putHelloStream(responseStreamId, helloExtra);
         helloDecoder.getResponseChannel(helloExtra, 4, channelLength);
         if (!key.verify(GatewayLinkKey.ROLE_HELLO, imageSessionId, gatewayId, helloNonce, helloExtra, 0,
             4 + channelLength, mac))

@@ -27,19 +27,10 @@ public final class GatewayLinkKey
     public static final byte ROLE_GATEWAY = 3;
     /**
      * A Gateway's hello carries its own MAC: {@code HMAC(K, role hello | the Gateway's session id | its Gateway id |
-     * its nonce | response stream id | response channel)}, so the layer spends nothing on a hello from a peer without
+     * its nonce | response stream id | response channel)} ({@link LinkKey#helloExtra}), so the layer spends nothing on a hello from a peer without
      * the key, and a hello taken off the wire cannot be replayed with another response channel or stream.
      */
     public static final byte ROLE_HELLO = 8;
-    /**
-     * Longest response channel a hello may name, in bytes; a longer one is refused (an Aeron channel URI is far
-     * shorter).
-     */
-    public static final int MAX_HELLO_CHANNEL_LENGTH = 1024;
-    /**
-     * Bytes of a hello's MAC input after the {@link LinkKey} layout, at most: the response stream id, then the channel.
-     */
-    public static final int HELLO_EXTRA_CAPACITY = 4 + MAX_HELLO_CHANNEL_LENGTH;
 
     private GatewayLinkKey()
     {
@@ -52,21 +43,5 @@ public final class GatewayLinkKey
     public static LinkKey newKey(final byte[] linkSecret)
     {
         return new LinkKey(linkSecret, DOMAIN);
-    }
-
-    /**
-     * Lay out what a hello's MAC covers after the {@link LinkKey} fields: the response stream id (int32, little endian)
-     * in the first 4 bytes of {@code dst}; the response channel's ASCII bytes follow from index 4 (the caller puts them
-     * there, as it has them: a String on the Gateway, the message's bytes on the layer).
-     *
-     * @param responseStreamId the hello's response stream.
-     * @param dst              at least {@link #HELLO_EXTRA_CAPACITY} bytes.
-     */
-    public static void putHelloStream(final int responseStreamId, final byte[] dst)
-    {
-        dst[0] = (byte)responseStreamId;
-        dst[1] = (byte)(responseStreamId >>> 8);
-        dst[2] = (byte)(responseStreamId >>> 16);
-        dst[3] = (byte)(responseStreamId >>> 24);
     }
 }

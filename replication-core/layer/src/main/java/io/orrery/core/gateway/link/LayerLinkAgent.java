@@ -59,7 +59,6 @@ import org.agrona.concurrent.ringbuffer.RingBufferDescriptor;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
@@ -271,7 +270,7 @@ public final class LayerLinkAgent implements Agent
         this.gatewayId = gatewayId;
         this.responseChannel = responseChannel;
         this.responseStreamId = responseStreamId;
-        this.helloExtra = helloExtra(responseChannel, responseStreamId);
+        this.helloExtra = LinkKey.helloExtra(responseChannel, responseStreamId);
         this.counters = counters;
         this.log = log;
         this.key = GatewayLinkKey.newKey(linkSecret);
@@ -393,24 +392,6 @@ public final class LayerLinkAgent implements Agent
         return framesRelayed;
     }
 
-    /**
-     * What the hello's MAC covers after the {@link LinkKey} fields: the response stream and channel
-     * ({@link GatewayLinkKey#ROLE_HELLO}).
-     */
-    private static byte[] helloExtra(final String responseChannel, final int responseStreamId)
-    {
-        final byte[] channel = responseChannel.getBytes(StandardCharsets.US_ASCII);
-        if (channel.length > GatewayLinkKey.MAX_HELLO_CHANNEL_LENGTH)
-        {
-            throw new IllegalArgumentException("the Gateway's response channel is longer than " +
-                GatewayLinkKey.MAX_HELLO_CHANNEL_LENGTH + " bytes, which the layer refuses: " + responseChannel);
-        }
-        final byte[] extra = new byte[4 + channel.length];
-        GatewayLinkKey.putHelloStream(responseStreamId, extra);
-        System.arraycopy(channel, 0, extra, 4, channel.length);
-        return extra;
-    }
-
     private void reportUnansweredHellos()
     {
         if (0 == hellosSinceNs)
@@ -420,10 +401,12 @@ public final class LayerLinkAgent implements Agent
         }
         else if (nowNs - hellosSinceNs >= unansweredReportNs)
         {
+            // hellos go only while the layer's subscription is connected: the layer is there, and answers none
             log.accept("gateway " + gatewayId + ": no challenge from the layer after " +
-                TimeUnit.NANOSECONDS.toSeconds(nowNs - hellosSinceNs) + " s of hellos: the layer is not there, or it " +
-                "refuses this Gateway's hello (another Gateway link secret, or a layer of another version: see its " +
-                "log and orrery_gateway_link_hellos_refused_total)");
+                TimeUnit.NANOSECONDS.toSeconds(nowNs - hellosSinceNs) + " s of hellos it receives: it refuses this " +
+                "Gateway's hello (another Gateway link secret, or a layer of another version: see its log and " +
+                "orrery_gateway_link_hellos_refused_total), or its challenges do not reach this Gateway's response " +
+                "channel " + responseChannel);
             unansweredReportNs <<= 1;
         }
     }

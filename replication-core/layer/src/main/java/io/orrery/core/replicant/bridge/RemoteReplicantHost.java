@@ -95,6 +95,7 @@ public final class RemoteReplicantHost implements Agent
     private final Subscription feedSubscription;
     private final String feedChannel;
     private final int feedStreamId;
+    private final byte[] helloExtra;
     private final LinkKey key;
     private final Consumer<String> log;
     private final OneToOneRingBuffer ring;
@@ -182,6 +183,7 @@ public final class RemoteReplicantHost implements Agent
         this.clock = clock;
         this.feedChannel = feedChannel;
         this.feedStreamId = feedStreamId;
+        this.helloExtra = LinkKey.helloExtra(feedChannel, feedStreamId);
         this.key = ReplicantLinkKey.newKey(linkSecret);
         this.log = log;
         this.counters = counters;
@@ -252,7 +254,8 @@ public final class RemoteReplicantHost implements Agent
             hasNonce = true;
         }
         // the hello's own MAC: the layer spends nothing on a hello before it verified
-        key.prove(ReplicantLinkKey.ROLE_HELLO, toLayer.sessionId(), replicantId, nonce, mac, 0);
+        key.prove(ReplicantLinkKey.ROLE_HELLO, toLayer.sessionId(), replicantId, nonce, helloExtra, 0,
+            helloExtra.length, mac, 0);
         helloEncoder.wrapAndApplyHeader(sendBuffer, 0, headerEncoder)
             .replicantId((short)replicantId)
             .responseStreamId(feedStreamId)

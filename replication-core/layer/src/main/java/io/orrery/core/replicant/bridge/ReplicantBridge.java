@@ -46,6 +46,7 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
 
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.function.Consumer;
@@ -66,7 +67,8 @@ import java.util.function.Consumer;
  *   and the bytes it relayed ({@code ReplicantWindow}) so the Replicant writes within the window.</li>
  * </ul>
  * Authentication ({@link ReplicantLinkKey}): a hello names the Replicant id and where to answer and carries a MAC of
- * its own ({@link ReplicantLinkKey#ROLE_HELLO}); the bridge checks it before it spends anything on the hello (at most
+ * its own over them ({@link ReplicantLinkKey#ROLE_HELLO}: a hello taken off the wire cannot be replayed naming another
+ * channel or stream, and one of link schema version 1 is refused); the bridge checks it before it spends anything on the hello (at most
  * {@link #HELLO_CHECKS_PER_POLL} per duty cycle: the rest wait in their images, which Aeron polls in turn, so a flood
  * of hellos from many images delays a genuine one by a few duty cycles at most and costs one HMAC each), then answers
  * with a challenge on a publication to that channel (with a MAC over the hello's nonce,
@@ -170,6 +172,11 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     private final SecureRandom random = new SecureRandom();
     private final byte[] mac = new byte[LinkKey.MAC_LENGTH];
     private final byte[] helloNonce = new byte[LinkKey.NONCE_LENGTH];
+    /**
+     * The hello being checked: what its MAC covers after the {@link LinkKey} fields (response stream, channel).
+     */
+    private final byte[] helloExtra = new byte[LinkKey.HELLO_EXTRA_CAPACITY];
+    private int helloChannelLength;
     private final ControlledFragmentAssembler assembler = new ControlledFragmentAssembler(this::onFragment);
     private final Long2ObjectHashMap<BridgedSession> sessionById = new Long2ObjectHashMap<>();
     private final ArrayList<BridgedSession> sessions = new ArrayList<>();
@@ -624,10 +631,23 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     private ControlledFragmentHandler.Action onHello(
         final DirectBuffer buffer, final int offset, final int imageSessionId)
     {
+        if (headerDecoder.version() < ReplicantHelloDecoder.SCHEMA_VERSION)
+        {
+            refuse("a hello of link schema version " + headerDecoder.version() + " (its MAC does not cover its " +
+                "channel): this layer needs Replicants of version " + ReplicantHelloDecoder.SCHEMA_VERSION,
+                imageSessionId);
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
         helloDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
         if (helloDecoder.replicantId() != replicantId)
         {
             refuse("a hello for another Replicant", imageSessionId);
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        final int channelLength = helloDecoder.responseChannelLength();
+        if (channelLength > LinkKey.MAX_HELLO_CHANNEL_LENGTH)
+        {
+            refuse("a hello naming a channel longer than " + LinkKey.MAX_HELLO_CHANNEL_LENGTH + " bytes", imageSessionId);
             return ControlledFragmentHandler.Action.CONTINUE;
         }
         final Handshake existing = slotOf(imageSessionId);
@@ -645,7 +665,11 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         // nothing spent on a hello before its MAC verified: no publication, no slot, no log line beyond the counted
         helloDecoder.getNonce(helloNonce, 0, LinkKey.NONCE_LENGTH);
         helloDecoder.getMac(mac, 0, LinkKey.MAC_LENGTH);
-        if (!key.verify(ReplicantLinkKey.ROLE_HELLO, imageSessionId, replicantId, helloNonce, mac))
+        LinkKey.putHelloStream(helloDecoder.responseStreamId(), helloExtra);
+        helloDecoder.getResponseChannel(helloExtra, 4, channelLength);
+        helloChannelLength = channelLength;
+        if (!key.verify(ReplicantLinkKey.ROLE_HELLO, imageSessionId, replicantId, helloNonce, helloExtra, 0,
+            4 + channelLength, mac))
         {
             refuse("a hello without a valid MAC (not the link key)", imageSessionId);
             return ControlledFragmentHandler.Action.CONTINUE;
@@ -703,7 +727,8 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         // a page of it)
         final Image image = subscription.imageBySessionId(imageSessionId);
         final String channel = null == image ? null : ResponseChannels.rebuild(
-            helloDecoder.responseChannel(), image.sourceIdentity(), FEED_TERM_LENGTH_DEFAULT, 0, FEED_LINGER_NS);
+            new String(helloExtra, 4, helloChannelLength, StandardCharsets.US_ASCII), image.sourceIdentity(),
+            FEED_TERM_LENGTH_DEFAULT, 0, FEED_LINGER_NS);
         if (null == channel)
         {
             refuse("a hello naming a channel not on its own host, or not plain IPC or UDP unicast, from image " +

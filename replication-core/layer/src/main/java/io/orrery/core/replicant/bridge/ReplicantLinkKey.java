@@ -26,9 +26,10 @@ public final class ReplicantLinkKey
      */
     public static final byte ROLE_REPLICANT = 7;
     /**
-     * A Replicant's hello: {@code HMAC(K, 8 | Replicant's publication session id | Replicant id | hello nonce)}, so
-     * the layer spends nothing (no publication, no handshake slot) on a hello from a peer without the key. The
-     * response channel is not covered: whatever it names, the layer answers only on the hello's own host.
+     * A Replicant's hello: {@code HMAC(K, 8 | Replicant's publication session id | Replicant id | hello nonce |
+     * response stream id | response channel)} ({@link LinkKey#helloExtra}), so the layer spends nothing (no
+     * publication, no handshake slot) on a hello from a peer without the key, and a hello taken off the wire cannot be
+     * replayed naming another channel or stream (whatever a hello names, the layer answers only on its own host).
      */
     public static final byte ROLE_HELLO = 8;
     /**
