@@ -40,6 +40,7 @@ import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -133,6 +134,7 @@ public final class RemoteScribeHost implements Agent
     private int replacedLayerSessionId = NO_SESSION;
     private long channelsRefused;
     private long hellosUnsigned;
+    private long hellosRepeated;
     private long hellosOfOldVersion;
     private long hellosWaiting;
     private int macChecks;
@@ -337,6 +339,14 @@ public final class RemoteScribeHost implements Agent
         return hellosWaiting;
     }
 
+    /**
+     * @return verified hellos of the layer's attempt under way (its session, its nonce) that kept its handshake.
+     */
+    public long hellosRepeated()
+    {
+        return hellosRepeated;
+    }
+
     @Override
     public String toString()
     {
@@ -344,8 +354,8 @@ public final class RemoteScribeHost implements Agent
             challengeSent + ", handshakeConnected=" + (null != handshakePublication &&
             handshakePublication.isConnected()) + ", images=" + subscription.imageCount() + ", links=" + links.get() +
             ", proofsFailed=" + proofsFailed.get() + ", refused=" + messagesRefused.get() + ", hellosRefused=" +
-            hellosRefused.get() + ", hellosShed=" + hellosShed.get() + ", lastReceived=" +
-            lastReceived + ", reportedDurable=" + lastReportedDurable + "}";
+            hellosRefused.get() + ", hellosShed=" + hellosShed.get() + ", hellosRepeated=" + hellosRepeated +
+            ", lastReceived=" + lastReceived + ", reportedDurable=" + lastReportedDurable + "}";
     }
 
     private int handshake()
@@ -599,6 +609,16 @@ public final class RemoteScribeHost implements Agent
                 log.println("orrery: Scribe " + name + " refused a hello without a valid MAC from session " +
                     sessionId + " (" + hellosUnsigned + " so far, logged at powers of two): not the link key");
             }
+            return ControlledFragmentHandler.Action.CONTINUE;
+        }
+        if (null != handshakePublication && sessionId == handshakeSessionId &&
+            Arrays.equals(helloNonce, layerNonce))
+        {
+            // the layer's hellos repeat (every 250 ms) until a challenge reaches it: one of the attempt under way
+            // keeps its handshake. Replacing it would send a second challenge while the layer's proof of the first
+            // is on its way, and with two such hellos in a row (a challenge's image slow to connect: a cold process,
+            // a loaded host) that proof matched neither the new challenge nor the replaced one and failed
+            hellosRepeated++;
             return ControlledFragmentHandler.Action.CONTINUE;
         }
         if (null != handshakePublication && sessionId != handshakeSessionId &&

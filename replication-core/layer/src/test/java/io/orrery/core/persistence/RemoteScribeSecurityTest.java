@@ -9,8 +9,10 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.orrery.core.common.LinkKey;
 import io.orrery.wire.scribelink.MessageHeaderEncoder;
+import io.orrery.wire.scribelink.ScribeChallengeDecoder;
 import io.orrery.wire.scribelink.ScribeChallengeEncoder;
 import io.orrery.wire.scribelink.ScribeHelloEncoder;
+import io.orrery.wire.scribelink.ScribeProofEncoder;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.AfterEach;
@@ -274,6 +276,76 @@ final class RemoteScribeSecurityTest
         assertEquals(4, host.hellosRefused());
         assertEquals(0, host.hellosShed());
         assertEquals(1, host.links());
+    }
+
+    /**
+     * A layer's hellos repeat until a challenge reaches it, so when the challenge's image is slow to connect (a cold
+     * Scribe process, a loaded host) hellos of the same attempt cross it. They keep the handshake under way: the
+     * layer's proof of the first challenge links. CI saw the Scribe replace its handshake on each: the proof matched
+     * neither the newest challenge nor the one remembered as replaced, and failed.
+     */
+    @Test
+    void shouldLinkOnTheProofOfTheFirstChallengeWhenHellosOfTheSameAttemptCrossIt()
+    {
+        final int responseStream = 7700;
+        final ExclusivePublication layer = strangers(RemoteScribeContext.STREAM_ID_DEFAULT)[0];
+        final io.aeron.Subscription answers = strangerAeron.addSubscription(CHANNEL, responseStream);
+        closeables.add(answers);
+        final LinkKey key = RemoteScribeCodec.newKey(SECRET);
+        final byte[] nonce = new byte[LinkKey.NONCE_LENGTH];
+        random.nextBytes(nonce);
+        final byte[] mac = new byte[LinkKey.MAC_LENGTH];
+        final byte[] signed = LinkKey.helloExtra(CHANNEL, responseStream);
+        key.prove(RemoteScribeCodec.ROLE_HELLO, layer.sessionId(), responseStream, nonce, signed, 0, signed.length,
+            mac, 0);
+        final int hello = MessageHeaderEncoder.ENCODED_LENGTH + new ScribeHelloEncoder()
+            .wrapAndApplyHeader(message, 0, new MessageHeaderEncoder())
+            .responseStreamId(responseStream)
+            .putNonce(nonce, 0, LinkKey.NONCE_LENGTH)
+            .putMac(mac, 0, LinkKey.MAC_LENGTH)
+            .responseChannel(CHANNEL)
+            .encodedLength();
+        await(() -> layer.offer(message, 0, hello) > 0, "the hello sent");
+
+        // the first challenge: its nonce and the Scribe's session id, as the layer reads them
+        final byte[] challengeNonce = new byte[LinkKey.NONCE_LENGTH];
+        final int[] scribeSessionId = {0};
+        final int[] challenges = {0};
+        final ScribeChallengeDecoder challenge = new ScribeChallengeDecoder();
+        final io.orrery.wire.scribelink.MessageHeaderDecoder headerDecoder =
+            new io.orrery.wire.scribelink.MessageHeaderDecoder();
+        final io.aeron.logbuffer.FragmentHandler onChallenge = (buffer, offset, length, header) ->
+        {
+            if (ScribeChallengeDecoder.TEMPLATE_ID == headerDecoder.wrap(buffer, offset).templateId() &&
+                0 == challenges[0]++)
+            {
+                challenge.wrapAndApplyHeader(buffer, offset, headerDecoder);
+                challenge.getNonce(challengeNonce, 0, LinkKey.NONCE_LENGTH);
+                scribeSessionId[0] = header.sessionId();
+            }
+        };
+        await(() -> answers.poll(onChallenge, 1) > 0 && challenges[0] > 0, "the first challenge");
+
+        // two more hellos of the same attempt, read by the Scribe before the layer's proof
+        for (int i = 0; i < 2; i++)
+        {
+            await(() -> layer.offer(message, 0, hello) > 0, "a repeated hello sent");
+            nowNs += RemoteScribeContext.HELLO_INTERVAL_NS_DEFAULT;
+        }
+        final long repeated = 2;
+        await(() -> host.hellosRepeated() >= repeated, "the repeated hellos read: " + host);
+
+        key.prove(RemoteScribeCodec.ROLE_LAYER, layer.sessionId(), scribeSessionId[0], challengeNonce, mac, 0);
+        final int proof = MessageHeaderEncoder.ENCODED_LENGTH + new ScribeProofEncoder()
+            .wrapAndApplyHeader(message, 0, new MessageHeaderEncoder())
+            .putMac(mac, 0, LinkKey.MAC_LENGTH)
+            .encodedLength();
+        await(() -> layer.offer(message, 0, proof) > 0, "the proof sent");
+        await(() -> host.links() > 0 || host.proofsFailed() > 0, "the proof read: " + host);
+        assertEquals(0, host.proofsFailed(), host.toString());
+        assertEquals(1, host.links(), host.toString());
+        answers.poll(onChallenge, 10);
+        assertEquals(1, challenges[0], "no second challenge");
     }
 
     private RemoteScribe launchLayer()
