@@ -219,13 +219,7 @@ final class RemoteScribeSecurityTest
         final byte[] signed = LinkKey.helloExtra(CHANNEL, RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT);
         key.prove(RemoteScribeCodec.ROLE_HELLO, stranger.sessionId() + 1,
             RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT, nonce, signed, 0, signed.length, mac, 0);
-        final int replayed = MessageHeaderEncoder.ENCODED_LENGTH + new ScribeHelloEncoder()
-            .wrapAndApplyHeader(message, 0, new MessageHeaderEncoder())
-            .responseStreamId(RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT)
-            .putNonce(nonce, 0, LinkKey.NONCE_LENGTH)
-            .putMac(mac, 0, LinkKey.MAC_LENGTH)
-            .responseChannel(CHANNEL)
-            .encodedLength();
+        final int replayed = hello(nonce, mac, RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT, CHANNEL);
         await(() -> stranger.offer(message, 0, replayed) > 0, "the replayed hello sent");
         await(() -> host.hellosRefused() >= 1, "the replayed hello refused");
 
@@ -246,26 +240,15 @@ final class RemoteScribeSecurityTest
         // signed for the stranger's own session, channel and stream, sent naming another channel
         key.prove(RemoteScribeCodec.ROLE_HELLO, stranger.sessionId(), RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT,
             nonce, signed, 0, signed.length, mac, 0);
-        final int otherChannel = MessageHeaderEncoder.ENCODED_LENGTH + new ScribeHelloEncoder()
-            .wrapAndApplyHeader(message, 0, new MessageHeaderEncoder())
-            .responseStreamId(RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT)
-            .putNonce(nonce, 0, LinkKey.NONCE_LENGTH)
-            .putMac(mac, 0, LinkKey.MAC_LENGTH)
-            .responseChannel(CHANNEL + "?alias=elsewhere")
-            .encodedLength();
+        final int otherChannel =
+            hello(nonce, mac, RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT, CHANNEL + "?alias=elsewhere");
         await(() -> stranger.offer(message, 0, otherChannel) > 0, "the hello naming another channel sent");
         await(() -> host.hellosRefused() >= 3, "the hello naming another channel refused");
 
         // version 2: its MAC over the session, the stream and the nonce alone, as a version-2 layer made it
         key.prove(RemoteScribeCodec.ROLE_HELLO, stranger.sessionId(), RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT,
             nonce, mac, 0);
-        final int versionTwo = MessageHeaderEncoder.ENCODED_LENGTH + new ScribeHelloEncoder()
-            .wrapAndApplyHeader(message, 0, new MessageHeaderEncoder())
-            .responseStreamId(RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT)
-            .putNonce(nonce, 0, LinkKey.NONCE_LENGTH)
-            .putMac(mac, 0, LinkKey.MAC_LENGTH)
-            .responseChannel(CHANNEL)
-            .encodedLength();
+        final int versionTwo = hello(nonce, mac, RemoteScribeContext.RESPONSE_STREAM_ID_DEFAULT, CHANNEL);
         new MessageHeaderEncoder().wrap(message, 0).version(2);
         await(() -> stranger.offer(message, 0, versionTwo) > 0, "the version 2 hello sent");
         await(() -> host.hellosRefused() >= 4, "the version 2 hello refused");
@@ -298,13 +281,7 @@ final class RemoteScribeSecurityTest
         final byte[] signed = LinkKey.helloExtra(CHANNEL, responseStream);
         key.prove(RemoteScribeCodec.ROLE_HELLO, layer.sessionId(), responseStream, nonce, signed, 0, signed.length,
             mac, 0);
-        final int hello = MessageHeaderEncoder.ENCODED_LENGTH + new ScribeHelloEncoder()
-            .wrapAndApplyHeader(message, 0, new MessageHeaderEncoder())
-            .responseStreamId(responseStream)
-            .putNonce(nonce, 0, LinkKey.NONCE_LENGTH)
-            .putMac(mac, 0, LinkKey.MAC_LENGTH)
-            .responseChannel(CHANNEL)
-            .encodedLength();
+        final int hello = hello(nonce, mac, responseStream, CHANNEL);
         await(() -> layer.offer(message, 0, hello) > 0, "the hello sent");
 
         // the first challenge: its nonce and the Scribe's session id, as the layer reads them
@@ -346,6 +323,20 @@ final class RemoteScribeSecurityTest
         assertEquals(1, host.links(), host.toString());
         answers.poll(onChallenge, 10);
         assertEquals(1, challenges[0], "no second challenge");
+    }
+
+    /**
+     * @return the length of a hello with these fields encoded into {@link #message}.
+     */
+    private int hello(final byte[] nonce, final byte[] mac, final int responseStreamId, final String responseChannel)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new ScribeHelloEncoder()
+            .wrapAndApplyHeader(message, 0, new MessageHeaderEncoder())
+            .responseStreamId(responseStreamId)
+            .putNonce(nonce, 0, LinkKey.NONCE_LENGTH)
+            .putMac(mac, 0, LinkKey.MAC_LENGTH)
+            .responseChannel(responseChannel)
+            .encodedLength();
     }
 
     private RemoteScribe launchLayer()
