@@ -11,6 +11,7 @@ import io.orrery.wire.atlas.LinkChallengeEncoder;
 import io.orrery.wire.atlas.LinkProofDecoder;
 import io.orrery.wire.atlas.LinkProofEncoder;
 import io.orrery.wire.atlas.MessageHeaderEncoder;
+import org.agrona.collections.LongHashSet;
 
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -44,8 +45,11 @@ import java.util.function.Consumer;
  * <p>
  * What it does not do: it authenticates publishers, not each message. A party that can inject Aeron frames into the
  * accepted image's stream (spoofed UDP with the same session id) is not stopped by it: the channel must still be IPC
- * or a private network. Commands and decisions are not encrypted. At most {@link #MAX_IMAGES} images are tracked;
- * further images are not challenged until one goes away (their fragments are counted and dropped).
+ * or a private network. Commands and decisions are not encrypted. At most {@link #MAX_IMAGES} images are tracked:
+ * when they are all taken and another comes, the image that has gone longest without proving itself (pending or
+ * refused, at least {@link #EVICT_AFTER_NS}) gives its place up and is not tracked again while it lives (its
+ * fragments are counted and dropped), so publishers that never prove cannot keep a restarted genuine peer from being
+ * challenged; with no such image, the new one waits until one goes away or becomes old enough.
  * <p>
  * Threading: the thread polling the subscription and writing the publication (one writer). Zero allocation once the
  * images are known (a new image is the control path).
@@ -66,6 +70,16 @@ public final class AtlasLinkAuthenticator
      * Images tracked at most (pending, proven, refused or accepted).
      */
     public static final int MAX_IMAGES = 64;
+    /**
+     * How long an image must have gone without proving itself before it gives its place up to a new image when all
+     * {@link #MAX_IMAGES} are taken: fifty challenges unanswered; a genuine peer answers the first within a round trip.
+     */
+    public static final long EVICT_AFTER_NS = TimeUnit.SECONDS.toNanos(5);
+    /**
+     * Images given up that are remembered (by correlation id) so as not to be tracked again; beyond, the memory is
+     * cleared and they compete for a place anew.
+     */
+    static final int MAX_EVICTED = 1024;
     /**
      * Challenges answered per challenging image at most (a flood of challenges costs one answer each, then nothing).
      */
@@ -99,6 +113,9 @@ public final class AtlasLinkAuthenticator
     private final byte[] proof = new byte[AtlasLinkKey.MAC_LENGTH];
     private final Consumer<Image> onImage = this::onImage;
     private PeerImage[] images = new PeerImage[4];
+    private final LongHashSet evicted = new LongHashSet(4 * MAX_EVICTED);
+    private long imagesEvicted;
+    private long noEvictionBeforeNs;
     private long nowNs;
     private int work;
     private int imageCount;
@@ -248,6 +265,10 @@ public final class AtlasLinkAuthenticator
         PeerImage peer = find(image);
         if (null == peer)
         {
+            if (evicted.contains(image.correlationId()))
+            {
+                return; // gave its place up: never proved itself, and its fragments are dropped as any unaccepted
+            }
             peer = add(image);
             if (null == peer)
             {
@@ -466,7 +487,7 @@ public final class AtlasLinkAuthenticator
 
     private PeerImage add(final Image image)
     {
-        if (imageCount == MAX_IMAGES)
+        if (imageCount == MAX_IMAGES && !evictOldestUnproven())
         {
             return null;
         }
@@ -475,9 +496,67 @@ public final class AtlasLinkAuthenticator
             images = Arrays.copyOf(images, Math.min(MAX_IMAGES, images.length * 2));
         }
         final PeerImage peer = new PeerImage(image);
+        peer.addedNs = nowNs;
         random.nextBytes(peer.nonce);
         images[imageCount++] = peer;
         return peer;
+    }
+
+    /**
+     * All {@link #MAX_IMAGES} places taken and a new image come: the image tracked longest without proving itself
+     * (pending or refused, for at least {@link #EVICT_AFTER_NS}) gives its place up.
+     *
+     * @return whether a place was freed.
+     */
+    private boolean evictOldestUnproven()
+    {
+        if (nowNs - noEvictionBeforeNs < 0)
+        {
+            return false; // none old enough yet: no scan for each image waiting, on every poll
+        }
+        int oldest = -1;
+        for (int i = 0; i < imageCount; i++)
+        {
+            final PeerImage peer = images[i];
+            if ((PENDING == peer.state || REFUSED == peer.state) &&
+                (-1 == oldest || peer.addedNs - images[oldest].addedNs < 0))
+            {
+                oldest = i;
+            }
+        }
+        if (-1 == oldest || nowNs - images[oldest].addedNs < EVICT_AFTER_NS)
+        {
+            noEvictionBeforeNs = -1 == oldest ? nowNs + EVICT_AFTER_NS : images[oldest].addedNs + EVICT_AFTER_NS;
+            return false;
+        }
+        final PeerImage gone = images[oldest];
+        System.arraycopy(images, oldest + 1, images, oldest, imageCount - oldest - 1);
+        images[--imageCount] = null;
+        if (evicted.size() >= MAX_EVICTED)
+        {
+            evicted.clear();
+        }
+        evicted.add(gone.image.correlationId());
+        imagesEvicted++;
+        work++;
+        if (0 == (imagesEvicted & (imagesEvicted - 1)))
+        {
+            log.accept("orrery: Atlas link (" + name + "): all " + MAX_IMAGES + " images it tracks taken; Aeron " +
+                "session " + gone.image.sessionId() + " (" + gone.image.sourceIdentity() + "), unproven for " +
+                TimeUnit.NANOSECONDS.toMillis(nowNs - gone.addedNs) + " ms, gives its place up to a new image and " +
+                "is no longer challenged (" + imagesEvicted + " so far, logged at powers of two): publishers that " +
+                "never prove themselves on this channel");
+        }
+        return true;
+    }
+
+    /**
+     * @return images that gave their place up to a new one (all {@link #MAX_IMAGES} taken), never having proved
+     * themselves.
+     */
+    public long imagesEvicted()
+    {
+        return imagesEvicted;
     }
 
     private boolean sweep(final long stamp)
@@ -536,6 +615,7 @@ public final class AtlasLinkAuthenticator
         boolean logged;
         long lastPosition;
         long lastHeardNs;
+        long addedNs;
 
         PeerImage(final Image image)
         {

@@ -169,6 +169,54 @@ class AtlasLinkAuthenticationTest
         assertEquals(1, atlas.generation(), "Atlas accepted the one layer");
     }
 
+    /**
+     * Publishers that never prove themselves take every place the layer's end of the link tracks (64 silent images on
+     * the decision stream): the genuine Atlas that comes once they have gone 5 s unproven takes the oldest one's place,
+     * is challenged and accepted, and the shard works. Before, it was never challenged while they lived.
+     */
+    @Test
+    void shouldAcceptTheGenuineAtlasWhenSilentPublishersTakeEveryPlaceTheLayerTracks()
+    {
+        startShard();
+        final List<ExclusivePublication> strangers = new ArrayList<>();
+        try
+        {
+            for (int i = 0; i < AtlasLinkAuthenticator.MAX_IMAGES; i++)
+            {
+                strangers.add(shard.aeron.addExclusivePublication("aeron:ipc?term-length=64k|linger=0",
+                    DECISION_STREAM));
+            }
+            final AtlasLinkAuthenticator authenticator = link.decisionSubscriber().authenticator();
+            final long unprovenUntilNs = shard.clock.nanoTime() + AtlasLinkAuthenticator.EVICT_AFTER_NS +
+                TimeUnit.SECONDS.toNanos(1);
+            shard.await(() -> strangers.stream().allMatch(ExclusivePublication::isConnected), "strangers connected");
+            while (shard.clock.nanoTime() - unprovenUntilNs < 0)
+            {
+                shard.tick();
+            }
+            assertEquals(0, authenticator.imagesEvicted(), "no place given up while no new image wants one");
+
+            atlas = startAtlas();
+            shard.await(() -> link.isAtlasConnected() && link.resyncs() >= 1 && atlas.isResynced(), "genuine Atlas");
+            assertEquals(atlas.decisionPublisher().sessionId(), link.decisionSubscriber().sessionId());
+            assertEquals(1, authenticator.imagesEvicted(), "one stranger gave its place up");
+            assertEquals(1, authenticator.imagesAccepted());
+            assertEquals(0, authenticator.proofsFailed());
+            assertEquals(1, lines.stream().filter((line) -> line.contains("gives its place up")).count(),
+                "logged: " + lines);
+            for (int i = 0; i < 30; i++)
+            {
+                shard.tick();
+            }
+            assertTrue(link.isAtlasConnected(), "the genuine Atlas stays accepted");
+            assertEquals(1, authenticator.imagesEvicted(), "the strangers given up stay given up");
+        }
+        finally
+        {
+            strangers.forEach(CloseHelper::quietClose);
+        }
+    }
+
     @Test
     void shouldRefuseAProofReplayedFromAnEarlierImage()
     {
