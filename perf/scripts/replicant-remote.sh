@@ -18,6 +18,10 @@
 #                       driver (the bridge's copy without the network stack)
 #   DURATION=20 (s)     MODES="local remote"     LAYER_OPTS, SWARM_ARGS: extra options of the layer JVM, the swarm
 #   REPLICANT_JVM_OPTS  extra JVM options of the ReplicantServer process (e.g. "-XX:TieredStopAtLevel=1")
+#   SWARMS=1            swarms per run: those before the last warm the processes up (their summaries in KEEP as
+#                       summary-<mode>-<rep>-first-<n>.json); the line and the CPU figures are the last swarm's
+#   RESTART=layer|replicant  (remote, with SWARMS >= 2) before the last swarm, start a fresh process of that role
+#                       (the other stays warm): which process's warm-up the first spawns wait for
 #   LINK_PARAMS         appended to the UDP bridge and feed channels; a value named there wins over the defaults of
 #                       UdpChannels.tuneLink, e.g. "|so-rcvbuf=212992|rcv-wnd=131072" for the OS buffer and Aeron's
 #                       window
@@ -112,6 +116,37 @@ for rep in $(seq 1 "$REPS"); do
       # a remote Replicant owns nothing until it is synced and heard for orrery.replicant.return.after.ms (2 s): start
       # the swarm once it owns its range, or the run measures the one-time move of that range from the primary to it
       wait_for "$DIR/layer.log" "its subtrees go to it" 60 "$REPLICANT"
+    fi
+    for w in $(seq 2 "${SWARMS:-1}"); do
+      # shellcheck disable=SC2086
+      $JAVA -Xmx2g -cp "$CP" io.orrery.bots.BotSwarmMain --aeron-dir="$AERON" -b "$BOTS" -d "${DURATION}s" \
+        --output "$DIR/swarm-w$w" $SWARM_ARGS > "$DIR/swarm-w$w.log" 2>&1 || true
+      cp "$DIR/swarm-w$w/summary.json" "$KEEP/summary-$mode-$rep-first-$w.json" || true
+      sleep 3
+    done
+    if [[ "$mode" == remote && "${RESTART:-}" == layer ]]; then
+      kill -TERM "$LAYER"; wait "$LAYER" 2>/dev/null || true
+      mv "$DIR/layer.log" "$DIR/layer-first.log"
+      # shellcheck disable=SC2086
+      $JAVA -Xmx2g $REPLICANT_OPTS $BRIDGE_OPTS $LAYER_OPTS -cp "$CP" io.orrery.servers.ReplicationLayerServer \
+        --aeron-dir="$AERON" --max-sessions=$((BOTS + 64)) --report-interval-s=3600 \
+        --status-address=127.0.0.1:$((PORT + 40)) > "$DIR/layer.log" 2>&1 &
+      LAYER=$!
+      wait_for "$DIR/layer.log" "its subtrees go to it" 90 "$LAYER"
+    elif [[ "$mode" == remote && "${RESTART:-}" == replicant ]]; then
+      kill -TERM "$REPLICANT"; wait "$REPLICANT" 2>/dev/null || true
+      mv "$DIR/replicant.log" "$DIR/replicant-first.log"
+      MARK=$(wc -l < "$DIR/layer.log")
+      # shellcheck disable=SC2086
+      $JAVA -Xmx1g $REPLICANT_OPTS $REPLICANT_JVM_OPTS -cp "$CP" io.orrery.servers.ReplicantServer \
+        --replicant-id=1 --layer-channel="$LINK" --feed-channel="$FEED" --max-sessions=$((BOTS + 64)) \
+        $REPLICANT_DRIVER > "$DIR/replicant.log" 2>&1 &
+      REPLICANT=$!
+      deadline=$((SECONDS + 90))
+      until tail -n +$((MARK + 1)) "$DIR/layer.log" | grep -q "its subtrees go to it"; do
+        if (( SECONDS > deadline )); then echo "the fresh Replicant did not take its subtrees" >&2; exit 1; fi
+        sleep 0.1
+      done
     fi
     # shellcheck disable=SC2086
     $JAVA -Xmx2g -cp "$CP" io.orrery.bots.BotSwarmMain --aeron-dir="$AERON" -b "$BOTS" -d "${DURATION}s" \
