@@ -220,7 +220,7 @@ final class ReplicantBridgeSecurityTest
 
         assertEquals(1, offer(stranger, message, hello(message, nonce, mac, 7600, CHANNEL + "?alias=elsewhere")));
         assertEquals(1, offer(stranger, message, hello(message, nonce, mac, 7601, CHANNEL)));
-        // version 1: the MAC over the session id, the Replicant id and the nonce alone, as a version-1 Replicant sent it
+        // version 1: the MAC over the session id, the Replicant id and the nonce alone, as version 1 made it
         final byte[] oldMac = new byte[LinkKey.MAC_LENGTH];
         key.prove(ReplicantLinkKey.ROLE_HELLO, stranger.sessionId(), 1, nonce, oldMac, 0);
         final int oldLength = hello(message, nonce, oldMac, 7600, CHANNEL);

@@ -189,7 +189,8 @@ public final class LinkKey
      *
      * @param responseChannel  the channel the hello asks to be answered on.
      * @param responseStreamId the stream it asks to be answered on.
-     * @return the bytes to pass as {@code extra} to {@link #prove(byte, int, int, byte[], byte[], int, int, byte[], int)}.
+     * @return the bytes to pass as {@code extra} to
+     * {@link #prove(byte, int, int, byte[], byte[], int, int, byte[], int)}.
      * @throws IllegalArgumentException if the channel is longer than {@link #MAX_HELLO_CHANNEL_LENGTH} bytes (the
      *                                  other side would refuse every hello).
      */

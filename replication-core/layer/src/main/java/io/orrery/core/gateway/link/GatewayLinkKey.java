@@ -27,8 +27,9 @@ public final class GatewayLinkKey
     public static final byte ROLE_GATEWAY = 3;
     /**
      * A Gateway's hello carries its own MAC: {@code HMAC(K, role hello | the Gateway's session id | its Gateway id |
-     * its nonce | response stream id | response channel)} ({@link LinkKey#helloExtra}), so the layer spends nothing on a hello from a peer without
-     * the key, and a hello taken off the wire cannot be replayed with another response channel or stream.
+     * its nonce | response stream id | response channel)} ({@link LinkKey#helloExtra}), so the layer spends nothing
+     * on a hello from a peer without the key, and a hello taken off the wire cannot be replayed with another response
+     * channel or stream.
      */
     public static final byte ROLE_HELLO = 8;
 

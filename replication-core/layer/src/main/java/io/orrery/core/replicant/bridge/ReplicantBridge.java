@@ -68,7 +68,8 @@ import java.util.function.Consumer;
  * </ul>
  * Authentication ({@link ReplicantLinkKey}): a hello names the Replicant id and where to answer and carries a MAC of
  * its own over them ({@link ReplicantLinkKey#ROLE_HELLO}: a hello taken off the wire cannot be replayed naming another
- * channel or stream, and one of link schema version 1 is refused); the bridge checks it before it spends anything on the hello (at most
+ * channel or stream, and one of link schema version 1 is refused); the bridge checks it before it spends anything on
+ * the hello (at most
  * {@link #HELLO_CHECKS_PER_POLL} per duty cycle: the rest wait in their images, which Aeron polls in turn, so a flood
  * of hellos from many images delays a genuine one by a few duty cycles at most and costs one HMAC each), then answers
  * with a challenge on a publication to that channel (with a MAC over the hello's nonce,
@@ -633,9 +634,9 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
     {
         if (headerDecoder.version() < ReplicantHelloDecoder.SCHEMA_VERSION)
         {
-            refuse("a hello of link schema version " + headerDecoder.version() + " (its MAC does not cover its " +
-                "channel): this layer needs Replicants of version " + ReplicantHelloDecoder.SCHEMA_VERSION,
-                imageSessionId);
+            // a constant line: a stranger can send these at will, and refuse(what, image) builds only what it logs
+            refuse("a hello of an older link schema version (its MAC does not cover its channel): this layer needs " +
+                "Replicants of version " + ReplicantHelloDecoder.SCHEMA_VERSION, imageSessionId);
             return ControlledFragmentHandler.Action.CONTINUE;
         }
         helloDecoder.wrapAndApplyHeader(buffer, offset, headerDecoder);
@@ -647,7 +648,8 @@ public final class ReplicantBridge implements Agent, ControlledMessageHandler
         final int channelLength = helloDecoder.responseChannelLength();
         if (channelLength > LinkKey.MAX_HELLO_CHANNEL_LENGTH)
         {
-            refuse("a hello naming a channel longer than " + LinkKey.MAX_HELLO_CHANNEL_LENGTH + " bytes", imageSessionId);
+            refuse("a hello naming a channel longer than " + LinkKey.MAX_HELLO_CHANNEL_LENGTH + " bytes",
+                imageSessionId);
             return ControlledFragmentHandler.Action.CONTINUE;
         }
         final Handshake existing = slotOf(imageSessionId);
